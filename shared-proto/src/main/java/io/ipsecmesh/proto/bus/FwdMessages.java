@@ -1,0 +1,44 @@
+package io.ipsecmesh.proto.bus;
+
+import java.util.List;
+
+/** What the esp-forwarder tells the control plane. Packets themselves never ride the bus. */
+public final class FwdMessages {
+
+  /** send: {@link Acquire} — outbound packet matched a crypto map entry with no SA (rate-limited). */
+  public static final String ACQUIRE = "fwd.acquire";
+  /** send: {@link InvalidSpi} — ESP arrived for an SPI we do not know (rate-limited). */
+  public static final String INVALID_SPI = "fwd.invalid-spi";
+  /** send: {@link SaExpired} — a soft or hard volume/time lifetime was reached. */
+  public static final String SA_EXPIRED = "fwd.sa-expired";
+  /** send: {@link SaIdle} — no traffic for the SA's idle-time. */
+  public static final String SA_IDLE = "fwd.sa-idle";
+  /** publish: {@link ActivitySummary}, about once a second. */
+  public static final String ACTIVITY = "fwd.activity";
+  /** publish: {@link IkeMessages.IkeDatagram} — IKE that arrived on port 4500 after the non-ESP marker. */
+  public static final String IKE_PUNT = "ike.punt";
+
+  public record Acquire(String cryptoMap, int sequence, String sourceAddress, String destinationAddress,
+      int protocol) {}
+
+  public record InvalidSpi(String localAddress, String peerAddress, int peerPort, long spi, int protocol) {}
+
+  public enum Limit { SOFT, HARD }
+
+  public enum Measure { SECONDS, KILOBYTES }
+
+  public record SaExpired(long inboundSpi, long outboundSpi, String peerAddress, Limit limit, Measure measure) {}
+
+  public record SaIdle(long inboundSpi, long outboundSpi, String peerAddress) {}
+
+  /** Per SA, whether it sent and/or received since the previous summary. */
+  public record SaActivity(long inboundSpi, long outboundSpi, String peerAddress, int peerPort, boolean sent,
+      boolean received) {}
+
+  public record ActivitySummary(String forwarderId, long sequence, List<SaActivity> activity) {}
+
+  static final List<Class<? extends Record>> RECORDS = List.of(Acquire.class, InvalidSpi.class, SaExpired.class,
+      SaIdle.class, SaActivity.class, ActivitySummary.class);
+
+  private FwdMessages() {}
+}

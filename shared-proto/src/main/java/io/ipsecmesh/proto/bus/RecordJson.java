@@ -1,0 +1,194 @@
+package io.ipsecmesh.proto.bus;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.lang.reflect.Array;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Maps the event-bus message records (and the SA/config records stored in Hazelcast) to JSON and
+ * back, by their record components. One mapping for every record means no hand-built JsonObject
+ * anywhere and no Java deserialisation of cluster input. Supported component types: primitives and
+ * their boxes, String, enums, byte[] (base64), nested records, List and Map&lt;String, V&gt; of these.
+ */
+public final class RecordJson {
+
+  private static final Map<Class<?>, Constructor<?>> CONSTRUCTORS = new ConcurrentHashMap<>();
+
+  private RecordJson() {}
+
+  public static JsonObject toJson(Record record) {
+    JsonObject json = new JsonObject();
+    for (RecordComponent c : record.getClass().getRecordComponents()) {
+      try {
+        Object v = c.getAccessor().invoke(record);
+        if (v != null) {
+          json.put(c.getName(), encode(v));
+        }
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("cannot read " + c, e);
+      }
+    }
+    return json;
+  }
+
+  public static <T extends Record> T fromJson(JsonObject json, Class<T> type) {
+    RecordComponent[] comps = type.getRecordComponents();
+    Object[] args = new Object[comps.length];
+    for (int i = 0; i < comps.length; i++) {
+      RecordComponent c = comps[i];
+      Object raw = json.getValue(c.getName());
+      args[i] = decode(raw, c.getType(), c.getGenericType(), c.getName());
+    }
+    try {
+      @SuppressWarnings("unchecked")
+      Constructor<T> ctor = (Constructor<T>) CONSTRUCTORS.computeIfAbsent(type, RecordJson::canonical);
+      return ctor.newInstance(args);
+    } catch (java.lang.reflect.InvocationTargetException e) {
+      throw new IllegalArgumentException(type.getSimpleName() + ": " + e.getCause().getMessage(), e.getCause());
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot build " + type, e);
+    }
+  }
+
+  private static Constructor<?> canonical(Class<?> type) {
+    Class<?>[] types = new Class<?>[type.getRecordComponents().length];
+    for (int i = 0; i < types.length; i++) {
+      types[i] = type.getRecordComponents()[i].getType();
+    }
+    try {
+      Constructor<?> c = type.getDeclaredConstructor(types);
+      c.setAccessible(true);
+      return c;
+    } catch (NoSuchMethodException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Object encode(Object v) {
+    if (v instanceof Record r) {
+      return toJson(r);
+    }
+    if (v instanceof byte[] b) {
+      return Base64.getEncoder().encodeToString(b);
+    }
+    if (v instanceof Enum<?> e) {
+      return e.name();
+    }
+    if (v instanceof List<?> list) {
+      JsonArray a = new JsonArray();
+      for (Object o : list) {
+        a.add(o == null ? null : encode(o));
+      }
+      return a;
+    }
+    if (v instanceof Map<?, ?> map) {
+      JsonObject o = new JsonObject();
+      map.forEach((k, val) -> o.put(String.valueOf(k), val == null ? null : encode(val)));
+      return o;
+    }
+    if (v instanceof String || v instanceof Number || v instanceof Boolean) {
+      return v;
+    }
+    if (v instanceof Character ch) {
+      return String.valueOf(ch);
+    }
+    throw new IllegalArgumentException("unsupported component type " + v.getClass());
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static Object decode(Object raw, Class<?> type, Type generic, String name) {
+    if (raw == null) {
+      if (type.isPrimitive()) {
+        if (type == boolean.class) {
+          return false;
+        }
+        if (type == char.class) {
+          return '\0';
+        }
+        return Array.get(Array.newInstance(type, 1), 0);
+      }
+      if (type == List.class) {
+        return List.of();
+      }
+      if (type == Map.class) {
+        return Map.of();
+      }
+      return null;
+    }
+    try {
+      if (type == String.class) {
+        return (String) raw;
+      }
+      if (type == int.class || type == Integer.class) {
+        return ((Number) raw).intValue();
+      }
+      if (type == long.class || type == Long.class) {
+        return ((Number) raw).longValue();
+      }
+      if (type == boolean.class || type == Boolean.class) {
+        return (Boolean) raw;
+      }
+      if (type == double.class || type == Double.class) {
+        return ((Number) raw).doubleValue();
+      }
+      if (type == short.class || type == Short.class) {
+        return ((Number) raw).shortValue();
+      }
+      if (type == byte.class || type == Byte.class) {
+        return ((Number) raw).byteValue();
+      }
+      if (type == char.class || type == Character.class) {
+        return ((String) raw).charAt(0);
+      }
+      if (type == byte[].class) {
+        return Base64.getDecoder().decode((String) raw);
+      }
+      if (type.isEnum()) {
+        return Enum.valueOf((Class<Enum>) type, (String) raw);
+      }
+      if (type.isRecord()) {
+        return fromJson((JsonObject) raw, (Class<Record>) type);
+      }
+      if (type == List.class) {
+        Type elem = ((ParameterizedType) generic).getActualTypeArguments()[0];
+        List<Object> out = new ArrayList<>();
+        for (Object o : (JsonArray) raw) {
+          out.add(decode(o, rawClass(elem), elem, name));
+        }
+        return Collections.unmodifiableList(out);
+      }
+      if (type == Map.class) {
+        Type val = ((ParameterizedType) generic).getActualTypeArguments()[1];
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : (JsonObject) raw) {
+          out.put(e.getKey(), decode(e.getValue(), rawClass(val), val, name));
+        }
+        return Collections.unmodifiableMap(out);
+      }
+    } catch (ClassCastException | IllegalArgumentException e) {
+      throw new IllegalArgumentException("field '" + name + "': " + e.getMessage(), e);
+    }
+    throw new IllegalArgumentException("field '" + name + "': unsupported type " + type);
+  }
+
+  private static Class<?> rawClass(Type t) {
+    if (t instanceof Class<?> c) {
+      return c;
+    }
+    if (t instanceof ParameterizedType p) {
+      return (Class<?>) p.getRawType();
+    }
+    throw new IllegalArgumentException("unsupported generic type " + t);
+  }
+}

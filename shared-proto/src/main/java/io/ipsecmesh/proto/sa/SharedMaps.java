@@ -1,0 +1,26 @@
+package io.ipsecmesh.proto.sa;
+
+/**
+ * Names of the Hazelcast structures that hold shared state. Values are JSON strings written with
+ * {@link io.ipsecmesh.proto.bus.RecordJson}, so no Java deserialisation ever reads cluster input.
+ */
+public final class SharedMaps {
+
+  /** The active configuration: key {@link #ACTIVE} → running-config text; key "version" → number. */
+  public static final String CONFIG = "ipsec.config";
+  public static final String ACTIVE = "active";
+  /** inbound SPI (8 hex digits) → {@link ChildSa} JSON. */
+  public static final String CHILD_SAS = "ipsec.child-sa";
+  /** IKE SA id → IKE SA summary JSON, for {@code show crypto isakmp sa}. */
+  public static final String IKE_SAS = "ipsec.ike-sa";
+  /** inbound SPI → per-SA counters JSON, refreshed by the owning forwarder about once a second. */
+  public static final String SA_COUNTERS = "ipsec.sa-counters";
+  /** outbound SPI → highest reserved ESP sequence number (never reused, DESIGN.md). */
+  public static final String SEQUENCE_RESERVATIONS = "ipsec.seq-reservations";
+
+  private SharedMaps() {}
+
+  public static String spiKey(long spi) {
+    return String.format("%08x", spi & 0xffffffffL);
+  }
+}
