@@ -1,7 +1,142 @@
 package io.ipsecmesh.proto.config;
 
+import java.util.Comparator;
+import java.util.List;
+
 /**
- * The typed model of an IOS configuration. (Placeholder: the configuration-language work fills in
- * the full model; {@code runningConfig} is the canonical text it renders.)
+ * The typed model of an IOS configuration: every crypto-related command of the configuration, validated
+ * by config-service and published on {@code config.changed}. Lists keep configuration order (except
+ * crypto map entries and ISAKMP policies, kept sorted by sequence / priority as IOS shows them).
+ * {@link #render()} gives the canonical {@code show running-config} text, which parses back to an equal
+ * model.
+ *
+ * @param isakmpKeepalive     {@code crypto isakmp keepalive}, null when IKEv1 DPD is off
+ * @param natKeepaliveSeconds {@code crypto isakmp nat keepalive} 5–3600, null when off
+ * @param natTransparency     false after {@code no crypto ipsec nat-transparency udp-encapsulation}
+ * @param dfBit               global {@code crypto ipsec df-bit}, default copy
+ * @param sa                  global {@code crypto ipsec security-association …}, every component set
+ * @param ikev2Dpd            global {@code crypto ikev2 dpd}, null when unset
  */
-public record GatewayConfig(String runningConfig) {}
+public record GatewayConfig(
+    List<IsakmpPolicy> isakmpPolicies,
+    List<IsakmpKey> isakmpKeys,
+    IsakmpKeepalive isakmpKeepalive,
+    Integer natKeepaliveSeconds,
+    boolean invalidSpiRecovery,
+    boolean natTransparency,
+    DfBit dfBit,
+    SaSettings sa,
+    List<TransformSet> transformSets,
+    List<CryptoMapEntry> cryptoMaps,
+    List<AccessList> accessLists,
+    List<InterfaceConfig> interfaces,
+    List<EzvpnClient> ezvpnClients,
+    List<Ikev2Proposal> ikev2Proposals,
+    List<Ikev2Policy> ikev2Policies,
+    List<Ikev2Keyring> ikev2Keyrings,
+    List<Ikev2Profile> ikev2Profiles,
+    Ikev2Dpd ikev2Dpd) {
+
+  public GatewayConfig {
+    isakmpPolicies = List.copyOf(isakmpPolicies);
+    isakmpKeys = List.copyOf(isakmpKeys);
+    dfBit = dfBit == null ? DfBit.COPY : dfBit;
+    sa = sa == null ? SaSettings.DEFAULTS : sa.orElse(SaSettings.DEFAULTS);
+    transformSets = List.copyOf(transformSets);
+    cryptoMaps = List.copyOf(cryptoMaps);
+    accessLists = List.copyOf(accessLists);
+    interfaces = List.copyOf(interfaces);
+    ezvpnClients = List.copyOf(ezvpnClients);
+    ikev2Proposals = List.copyOf(ikev2Proposals);
+    ikev2Policies = List.copyOf(ikev2Policies);
+    ikev2Keyrings = List.copyOf(ikev2Keyrings);
+    ikev2Profiles = List.copyOf(ikev2Profiles);
+  }
+
+  /** A configuration with nothing configured: every global setting at its IOS default. */
+  public static GatewayConfig empty() {
+    return new GatewayConfig(
+        List.of(), List.of(), null, null, false, true, DfBit.COPY, SaSettings.DEFAULTS, List.of(), List.of(),
+        List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), null);
+  }
+
+  /** The canonical {@code show running-config} text. */
+  public String render() {
+    return RunningConfigWriter.write(this);
+  }
+
+  /** Same as {@link #render()}. */
+  public String runningConfig() {
+    return render();
+  }
+
+  /** The entries of crypto map set {@code name}, by ascending sequence number; empty if none. */
+  public List<CryptoMapEntry> cryptoMap(String name) {
+    return cryptoMaps.stream()
+        .filter(e -> e.name().equals(name))
+        .sorted(Comparator.comparingInt(CryptoMapEntry::seq))
+        .toList();
+  }
+
+  public CryptoMapEntry cryptoMapEntry(String name, int seq) {
+    return cryptoMaps.stream().filter(e -> e.name().equals(name) && e.seq() == seq).findFirst().orElse(null);
+  }
+
+  public TransformSet transformSet(String name) {
+    return transformSets.stream().filter(t -> t.name().equals(name)).findFirst().orElse(null);
+  }
+
+  /** The access list by number ("101") or name, or null. */
+  public AccessList accessList(String name) {
+    return accessLists.stream().filter(a -> a.name().equals(name)).findFirst().orElse(null);
+  }
+
+  public InterfaceConfig interfaceNamed(String name) {
+    return interfaces.stream().filter(i -> i.name().equals(name)).findFirst().orElse(null);
+  }
+
+  public EzvpnClient ezvpnClient(String name) {
+    return ezvpnClients.stream().filter(c -> c.name().equals(name)).findFirst().orElse(null);
+  }
+
+  public Ikev2Profile ikev2Profile(String name) {
+    return ikev2Profiles.stream().filter(p -> p.name().equals(name)).findFirst().orElse(null);
+  }
+
+  public Ikev2Keyring ikev2Keyring(String name) {
+    return ikev2Keyrings.stream().filter(k -> k.name().equals(name)).findFirst().orElse(null);
+  }
+
+  public Ikev2Proposal ikev2Proposal(String name) {
+    return ikev2Proposals.stream().filter(p -> p.name().equals(name)).findFirst().orElse(null);
+  }
+
+  /** The pre-shared key of {@code crypto isakmp key} for a peer address: the most specific mask wins. */
+  public IsakmpKey isakmpKeyFor(String peerAddress) {
+    return isakmpKeys.stream()
+        .filter(k -> k.matches(peerAddress))
+        .max(Comparator.comparingLong(k -> Long.bitCount(k.mask() == null ? 0xFFFF_FFFFL : Ipv4.toLong(k.mask()))))
+        .orElse(null);
+  }
+
+  /** The DF-bit setting of tunnels leaving {@code interfaceName}: the interface's own setting wins over the global one. */
+  public DfBit effectiveDfBit(String interfaceName) {
+    InterfaceConfig i = interfaceNamed(interfaceName);
+    return i != null && i.dfBit() != null ? i.dfBit() : dfBit;
+  }
+
+  /** The security-association settings SAs of this crypto map entry run with: its own, else the global ones. */
+  public SaSettings effectiveSa(CryptoMapEntry entry) {
+    return entry.sa().orElse(sa);
+  }
+
+  /** The IKEv2 DPD of a profile: its own {@code dpd}, else the global {@code crypto ikev2 dpd}, else null (off). */
+  public Ikev2Dpd effectiveDpd(Ikev2Profile profile) {
+    return profile != null && profile.dpd() != null ? profile.dpd() : ikev2Dpd;
+  }
+
+  /** Interfaces with {@code crypto map name} applied. */
+  public List<InterfaceConfig> interfacesWithCryptoMap(String name) {
+    return interfaces.stream().filter(i -> name.equals(i.cryptoMap())).toList();
+  }
+}

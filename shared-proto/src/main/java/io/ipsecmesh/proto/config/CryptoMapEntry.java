@@ -1,0 +1,46 @@
+package io.ipsecmesh.proto.config;
+
+import java.util.List;
+
+/**
+ * One entry of a crypto map set: {@code crypto map NAME SEQ ipsec-isakmp|ipsec-manual} with its
+ * {@code set …} and {@code match address} lines.
+ *
+ * @param peers          {@code set peer} lines in order: the first is preferred, the next ones are the
+ *                       failover list DPD walks through
+ * @param transformSets  {@code set transform-set} names, in order of preference
+ * @param sa             per-map overrides of the global security-association settings (null = inherit)
+ * @param pfsGroup       {@code set pfs groupN}, null without PFS
+ * @param matchAddress   the access list that selects the protected traffic (name or number), or null
+ * @param ikev2Profile   {@code set ikev2-profile}, null for IKEv1
+ * @param inboundEsp     {@code set session-key inbound esp …}, ipsec-manual only
+ * @param outboundEsp    {@code set session-key outbound esp …}, ipsec-manual only
+ */
+public record CryptoMapEntry(
+    String name,
+    int seq,
+    Keying keying,
+    List<String> peers,
+    List<String> transformSets,
+    SaSettings sa,
+    Integer pfsGroup,
+    String matchAddress,
+    String ikev2Profile,
+    SessionKey inboundEsp,
+    SessionKey outboundEsp) {
+
+  public enum Keying {
+    IPSEC_ISAKMP,
+    IPSEC_MANUAL;
+
+    public String keyword() {
+      return this == IPSEC_ISAKMP ? "ipsec-isakmp" : "ipsec-manual";
+    }
+  }
+
+  public CryptoMapEntry {
+    peers = List.copyOf(peers);
+    transformSets = List.copyOf(transformSets);
+    sa = sa == null ? SaSettings.INHERIT : sa;
+  }
+}

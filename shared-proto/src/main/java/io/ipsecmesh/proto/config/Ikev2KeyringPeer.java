@@ -1,0 +1,7 @@
+package io.ipsecmesh.proto.config;
+
+/**
+ * {@code peer NAME} in a {@code crypto ikev2 keyring}: {@code address IP [MASK]} and
+ * {@code pre-shared-key KEY} (or distinct {@code local} / {@code remote} keys).
+ */
+public record Ikev2KeyringPeer(String name, String address, String mask, String localKey, String remoteKey) {}

@@ -1,0 +1,18 @@
+package io.ipsecmesh.proto.config;
+
+/**
+ * {@code interface NAME} with the lines that matter to IPsec.
+ *
+ * @param ipAddress  {@code ip address IP MASK}, null when unset
+ * @param ipMtu      {@code ip mtu} 68–9216, null for the default
+ * @param cryptoMap  {@code crypto map NAME}, null when the interface is not protected by a map
+ * @param dfBit      {@code crypto ipsec df-bit}, null to use the global setting
+ * @param ezvpn      {@code crypto ipsec client ezvpn NAME inside|outside}, or null
+ */
+public record InterfaceConfig(
+    String name, String ipAddress, String mask, Integer ipMtu, String cryptoMap, DfBit dfBit, EzvpnAttachment ezvpn) {
+
+  public static InterfaceConfig named(String name) {
+    return new InterfaceConfig(name, null, null, null, null, null, null);
+  }
+}

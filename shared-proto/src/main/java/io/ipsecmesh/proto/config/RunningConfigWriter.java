@@ -1,0 +1,282 @@
+package io.ipsecmesh.proto.config;
+
+import java.util.List;
+
+/**
+ * Writes a {@link GatewayConfig} as canonical IOS text, the way {@code show running-config} prints it:
+ * one space of indentation per sub-mode, {@code !} after each block, defaults left out where IOS
+ * leaves them out. The text parses back to an equal model.
+ */
+public final class RunningConfigWriter {
+
+  private final StringBuilder out = new StringBuilder();
+
+  private RunningConfigWriter() {}
+
+  public static String write(GatewayConfig c) {
+    RunningConfigWriter w = new RunningConfigWriter();
+    w.isakmp(c);
+    w.ikev2(c);
+    w.ipsecGlobals(c);
+    w.transformSets(c.transformSets());
+    w.ezvpnClients(c.ezvpnClients());
+    w.cryptoMaps(c.cryptoMaps());
+    w.interfaces(c.interfaces());
+    w.accessLists(c.accessLists());
+    w.line("end");
+    return w.out.toString();
+  }
+
+  private void line(String s) {
+    out.append(s).append('\n');
+  }
+
+  private void isakmp(GatewayConfig c) {
+    for (IsakmpPolicy p : c.isakmpPolicies()) {
+      line("crypto isakmp policy " + p.priority());
+      line(" encryption " + p.encryption());
+      line(" hash " + p.hash());
+      line(" authentication " + p.authentication());
+      line(" group " + p.group());
+      line(" lifetime " + p.lifetimeSeconds());
+      line("!");
+    }
+    for (IsakmpKey k : c.isakmpKeys()) {
+      line("crypto isakmp key " + k.key() + " address " + k.address() + (k.mask() == null ? "" : " " + k.mask()));
+    }
+    IsakmpKeepalive ka = c.isakmpKeepalive();
+    if (ka != null) {
+      // on-demand is the default and, as on IOS, does not appear in the output.
+      line("crypto isakmp keepalive " + ka.seconds() + " " + ka.retrySeconds()
+          + (ka.mode() == DpdMode.PERIODIC ? " periodic" : ""));
+    }
+    if (c.natKeepaliveSeconds() != null) {
+      line("crypto isakmp nat keepalive " + c.natKeepaliveSeconds());
+    }
+    if (c.invalidSpiRecovery()) {
+      line("crypto isakmp invalid-spi-recovery");
+    }
+    separator();
+  }
+
+  private void ikev2(GatewayConfig c) {
+    for (Ikev2Proposal p : c.ikev2Proposals()) {
+      line("crypto ikev2 proposal " + p.name());
+      listLine(" encryption", p.encryption());
+      listLine(" integrity", p.integrity());
+      listLine(" prf", p.prf());
+      listLine(" group", p.groups().stream().map(String::valueOf).toList());
+      line("!");
+    }
+    for (Ikev2Policy p : c.ikev2Policies()) {
+      line("crypto ikev2 policy " + p.name());
+      p.matchAddressLocal().forEach(a -> line(" match address local " + a));
+      p.proposals().forEach(n -> line(" proposal " + n));
+      line("!");
+    }
+    for (Ikev2Keyring k : c.ikev2Keyrings()) {
+      line("crypto ikev2 keyring " + k.name());
+      for (Ikev2KeyringPeer p : k.peers()) {
+        line(" peer " + p.name());
+        if (p.address() != null) {
+          line("  address " + p.address() + (p.mask() == null ? "" : " " + p.mask()));
+        }
+        if (p.localKey() != null && p.localKey().equals(p.remoteKey())) {
+          line("  pre-shared-key " + p.localKey());
+        } else {
+          if (p.localKey() != null) {
+            line("  pre-shared-key local " + p.localKey());
+          }
+          if (p.remoteKey() != null) {
+            line("  pre-shared-key remote " + p.remoteKey());
+          }
+        }
+        line(" !");
+      }
+      line("!");
+    }
+    for (Ikev2Profile p : c.ikev2Profiles()) {
+      line("crypto ikev2 profile " + p.name());
+      p.matchRemoteAddresses().forEach(a -> line(" match identity remote address " + a));
+      if (p.identityLocalAddress() != null) {
+        line(" identity local address " + p.identityLocalAddress());
+      }
+      if (p.authenticationRemote() != null) {
+        line(" authentication remote " + p.authenticationRemote());
+      }
+      if (p.authenticationLocal() != null) {
+        line(" authentication local " + p.authenticationLocal());
+      }
+      if (p.keyring() != null) {
+        line(" keyring local " + p.keyring());
+      }
+      if (p.lifetimeSeconds() != null) {
+        line(" lifetime " + p.lifetimeSeconds());
+      }
+      if (p.dpd() != null) {
+        line(" " + dpd(p.dpd()));
+      }
+      line("!");
+    }
+    if (c.ikev2Dpd() != null) {
+      line("crypto ikev2 " + dpd(c.ikev2Dpd()));
+      line("!");
+    }
+  }
+
+  private static String dpd(Ikev2Dpd d) {
+    return "dpd " + d.intervalSeconds() + " " + d.retrySeconds() + " " + d.mode().keyword();
+  }
+
+  private void ipsecGlobals(GatewayConfig c) {
+    SaSettings sa = c.sa();
+    if (!sa.replay().equals(Replay.DEFAULT)) {
+      line("crypto ipsec security-association " + replay(sa.replay()));
+    }
+    if (sa.idleTimeSeconds() != null) {
+      line("crypto ipsec security-association idle-time " + sa.idleTimeSeconds());
+    }
+    if (sa.lifetimeSeconds() != SaSettings.DEFAULT_LIFETIME_SECONDS) {
+      line("crypto ipsec security-association lifetime seconds " + sa.lifetimeSeconds());
+    }
+    if (sa.lifetimeKilobytes() != SaSettings.DEFAULT_LIFETIME_KILOBYTES) {
+      line("crypto ipsec security-association lifetime kilobytes " + sa.lifetimeKilobytes());
+    }
+    if (c.dfBit() != DfBit.COPY) {
+      line("crypto ipsec df-bit " + c.dfBit().keyword());
+    }
+    if (!c.natTransparency()) {
+      line("no crypto ipsec nat-transparency udp-encapsulation");
+    }
+    separator();
+  }
+
+  private static String replay(Replay r) {
+    return r.enabled() ? "replay window-size " + r.windowSize() : "replay disable";
+  }
+
+  private void transformSets(List<TransformSet> sets) {
+    for (TransformSet t : sets) {
+      line("crypto ipsec transform-set " + t.name() + " " + t.transform().iosName);
+      line(" mode " + t.mode().name().toLowerCase(java.util.Locale.ROOT));
+      line("!");
+    }
+  }
+
+  private void ezvpnClients(List<EzvpnClient> clients) {
+    for (EzvpnClient e : clients) {
+      line("crypto ipsec client ezvpn " + e.name());
+      line(" connect " + e.connect().keyword());
+      if (e.group() != null) {
+        line(" group " + e.group() + " key " + e.groupKey());
+      }
+      if (e.mode() != null) {
+        line(" mode " + e.mode().keyword());
+      }
+      e.peers().forEach(p -> line(" peer " + p));
+      line("!");
+    }
+  }
+
+  private void cryptoMaps(List<CryptoMapEntry> maps) {
+    for (CryptoMapEntry m : maps) {
+      line("crypto map " + m.name() + " " + m.seq() + " " + m.keying().keyword());
+      m.peers().forEach(p -> line(" set peer " + p));
+      SaSettings sa = m.sa();
+      if (sa.replay() != null) {
+        line(" set security-association " + replay(sa.replay()));
+      }
+      if (sa.idleTimeSeconds() != null) {
+        line(" set security-association idle-time " + sa.idleTimeSeconds());
+      }
+      if (sa.lifetimeSeconds() != null) {
+        line(" set security-association lifetime seconds " + sa.lifetimeSeconds());
+      }
+      if (sa.lifetimeKilobytes() != null) {
+        line(" set security-association lifetime kilobytes " + sa.lifetimeKilobytes());
+      }
+      m.transformSets().forEach(t -> line(" set transform-set " + t));
+      if (m.pfsGroup() != null) {
+        line(" set pfs group" + m.pfsGroup());
+      }
+      if (m.ikev2Profile() != null) {
+        line(" set ikev2-profile " + m.ikev2Profile());
+      }
+      if (m.matchAddress() != null) {
+        line(" match address " + m.matchAddress());
+      }
+      sessionKey("inbound", m.inboundEsp());
+      sessionKey("outbound", m.outboundEsp());
+      line("!");
+    }
+  }
+
+  private void sessionKey(String direction, SessionKey k) {
+    if (k != null) {
+      line(" set session-key " + direction + " esp " + k.spi() + " cipher " + k.cipherHex()
+          + (k.authenticatorHex() == null ? "" : " authenticator " + k.authenticatorHex()));
+    }
+  }
+
+  private void interfaces(List<InterfaceConfig> interfaces) {
+    for (InterfaceConfig i : interfaces) {
+      line("interface " + i.name());
+      if (i.ipAddress() != null) {
+        line(" ip address " + i.ipAddress() + " " + i.mask());
+      }
+      if (i.ipMtu() != null) {
+        line(" ip mtu " + i.ipMtu());
+      }
+      if (i.dfBit() != null) {
+        line(" crypto ipsec df-bit " + i.dfBit().keyword());
+      }
+      if (i.cryptoMap() != null) {
+        line(" crypto map " + i.cryptoMap());
+      }
+      if (i.ezvpn() != null) {
+        line(" crypto ipsec client ezvpn " + i.ezvpn().name() + (i.ezvpn().outside() ? " outside" : " inside"));
+      }
+      line("!");
+    }
+  }
+
+  private void accessLists(List<AccessList> lists) {
+    for (AccessList a : lists) {
+      if (a.numbered()) {
+        a.entries().forEach(e -> line("access-list " + a.name() + " " + entry(e)));
+      } else {
+        line("ip access-list extended " + a.name());
+        a.entries().forEach(e -> line(" " + entry(e)));
+      }
+      line("!");
+    }
+  }
+
+  private static String entry(AccessListEntry e) {
+    if (e.action() == AccessListEntry.Action.REMARK) {
+      return "remark " + e.remark();
+    }
+    StringBuilder b = new StringBuilder(e.action().keyword()).append(' ').append(e.protocol());
+    b.append(' ').append(e.source().text());
+    if (e.sourcePort() != null) {
+      b.append(' ').append(e.sourcePort().text());
+    }
+    b.append(' ').append(e.destination().text());
+    if (e.destinationPort() != null) {
+      b.append(' ').append(e.destinationPort().text());
+    }
+    return b.toString();
+  }
+
+  private void listLine(String keyword, List<String> values) {
+    if (!values.isEmpty()) {
+      line(keyword + " " + String.join(" ", values));
+    }
+  }
+
+  private void separator() {
+    if (!out.isEmpty() && !out.toString().endsWith("!\n")) {
+      line("!");
+    }
+  }
+}
