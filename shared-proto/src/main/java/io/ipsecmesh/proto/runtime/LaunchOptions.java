@@ -1,0 +1,132 @@
+package io.ipsecmesh.proto.runtime;
+
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How one process joins the cluster and exposes metrics. Each setting comes from a flag, else from an
+ * environment variable (what containers use), else from a default that is safe on a laptop: loopback
+ * only, multicast never.
+ *
+ * <pre>
+ *   --cluster-name NAME   IPSECMESH_CLUSTER_NAME   ipsec-mesh       members with another name refuse to join
+ *   --cluster-host ADDR   IPSECMESH_CLUSTER_HOST   127.0.0.1        address Hazelcast and the event bus bind; "auto" lets Hazelcast pick
+ *   --cluster-port N      IPSECMESH_CLUSTER_PORT   5701             first Hazelcast port tried (auto-increments)
+ *   --members A[,B…]      IPSECMESH_MEMBERS        127.0.0.1        TCP/IP join list, host or host:port or host:port-port
+ *   --metrics-port N      IPSECMESH_METRICS_PORT   0 (off)          Prometheus HTTP exposition port
+ *   --metrics-host ADDR   IPSECMESH_METRICS_HOST   127.0.0.1
+ * </pre>
+ *
+ * Every other {@code --key value} (or bare {@code --flag}) is handed to the verticle as its
+ * deployment config ({@link #serviceConfig()}), so a service reads {@code config().getString("config")}
+ * for {@code --config FILE} without its own argument parser.
+ */
+public record LaunchOptions(
+    String clusterName,
+    String clusterHost,
+    int clusterPort,
+    List<String> members,
+    int metricsPort,
+    String metricsHost,
+    JsonObject serviceConfig) {
+
+  public static final String AUTO_HOST = "auto";
+
+  public LaunchOptions {
+    members = List.copyOf(members);
+    serviceConfig = serviceConfig.copy();
+    if (clusterPort < 1 || clusterPort > 65535) {
+      throw new IllegalArgumentException("--cluster-port must be 1-65535, got " + clusterPort);
+    }
+    if (metricsPort < 0 || metricsPort > 65535) {
+      throw new IllegalArgumentException("--metrics-port must be 0 (off) or 1-65535, got " + metricsPort);
+    }
+  }
+
+  /** Defaults only: loopback member, metrics off. What tests use. */
+  public static LaunchOptions defaults() {
+    return parse(new String[0], Map.of());
+  }
+
+  public static LaunchOptions fromCommandLine(String[] args) {
+    return parse(args, System.getenv());
+  }
+
+  /**
+   * @throws IllegalArgumentException with a message naming the flag when a value is missing or not a
+   *     number; the launcher prints it and exits non-zero.
+   */
+  public static LaunchOptions parse(String[] args, Map<String, String> env) {
+    JsonObject flags = new JsonObject();
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (!a.startsWith("--") || a.length() == 2) {
+        throw new IllegalArgumentException("unexpected argument '" + a + "' (flags are --name value)");
+      }
+      String name = a.substring(2);
+      int eq = name.indexOf('=');
+      if (eq > 0) {
+        flags.put(name.substring(0, eq), name.substring(eq + 1));
+      } else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
+        flags.put(name, args[++i]);
+      } else {
+        flags.put(name, true);
+      }
+    }
+    String clusterName = take(flags, "cluster-name", env, "IPSECMESH_CLUSTER_NAME", "ipsec-mesh");
+    String clusterHost = take(flags, "cluster-host", env, "IPSECMESH_CLUSTER_HOST", "127.0.0.1");
+    int clusterPort = number(take(flags, "cluster-port", env, "IPSECMESH_CLUSTER_PORT", "5701"), "--cluster-port");
+    String members = take(flags, "members", env, "IPSECMESH_MEMBERS", "127.0.0.1");
+    int metricsPort = number(take(flags, "metrics-port", env, "IPSECMESH_METRICS_PORT", "0"), "--metrics-port");
+    String metricsHost = take(flags, "metrics-host", env, "IPSECMESH_METRICS_HOST", "127.0.0.1");
+    List<String> memberList = new ArrayList<>();
+    for (String m : members.split(",")) {
+      if (!m.isBlank()) {
+        memberList.add(m.strip());
+      }
+    }
+    return new LaunchOptions(clusterName, clusterHost, clusterPort, memberList, metricsPort, metricsHost, flags);
+  }
+
+  public LaunchOptions withMetricsPort(int port) {
+    return new LaunchOptions(clusterName, clusterHost, clusterPort, members, port, metricsHost, serviceConfig);
+  }
+
+  public LaunchOptions withClusterName(String name) {
+    return new LaunchOptions(name, clusterHost, clusterPort, members, metricsPort, metricsHost, serviceConfig);
+  }
+
+  public LaunchOptions withCluster(int port, List<String> joinMembers) {
+    return new LaunchOptions(clusterName, clusterHost, port, joinMembers, metricsPort, metricsHost, serviceConfig);
+  }
+
+  public LaunchOptions withServiceConfig(JsonObject config) {
+    return new LaunchOptions(clusterName, clusterHost, clusterPort, members, metricsPort, metricsHost, config);
+  }
+
+  public boolean autoHost() {
+    return AUTO_HOST.equals(clusterHost);
+  }
+
+  private static String take(JsonObject flags, String flag, Map<String, String> env, String var, String dflt) {
+    Object v = flags.remove(flag);
+    if (v instanceof Boolean) {
+      throw new IllegalArgumentException("--" + flag + " needs a value");
+    }
+    if (v != null) {
+      return (String) v;
+    }
+    String e = env.get(var);
+    return e == null || e.isBlank() ? dflt : e.strip();
+  }
+
+  private static int number(String v, String flag) {
+    try {
+      return Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(flag + " must be a number, got '" + v + "'");
+    }
+  }
+}

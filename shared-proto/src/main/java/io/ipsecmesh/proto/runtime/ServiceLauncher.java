@@ -1,0 +1,141 @@
+package io.ipsecmesh.proto.runtime;
+
+import io.ipsecmesh.proto.bus.BusCodecs;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.vertx.core.Deployable;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+
+/**
+ * Starts a service process: clustered Vert.x on a Hazelcast member ({@link HazelcastConfigs}), the
+ * bus codecs, the verticle(s) with the non-cluster flags as their config, and the metrics endpoint.
+ * A service's {@code Main} is {@code ServiceLauncher.run(args, IkeVerticle::new);}.
+ */
+public final class ServiceLauncher {
+
+  private static final Logger LOG = Logger.getLogger(ServiceLauncher.class.getName());
+  private static final long START_TIMEOUT_SECONDS = 120;
+
+  private ServiceLauncher() {}
+
+  /**
+   * Entry point for a service's {@code main}: parses flags/env ({@link LaunchOptions}), starts, and
+   * exits with status 1 and a one-line reason when anything fails. The process then lives on the
+   * non-daemon Vert.x threads; SIGTERM leaves the cluster cleanly.
+   */
+  public static void run(String[] args, Supplier<? extends Deployable> verticle) {
+    try {
+      LaunchOptions options = LaunchOptions.fromCommandLine(args);
+      Deployable first = verticle.get();
+      String service = ServiceNames.of(first.getClass());
+      RunningService running = start(options, service, List.of(new Once(first, verticle)))
+          .await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      closeOnShutdown(running);
+      LOG.info(() -> service + " " + Metrics.version() + " started, cluster '" + options.clusterName() + "'"
+          + (running.metrics() == null ? "" : ", metrics on :" + running.metrics().getPort()));
+    } catch (Exception e) {
+      System.err.println("ipsec-mesh: cannot start: " + rootMessage(e));
+      System.exit(1);
+    }
+  }
+
+  /**
+   * Starts clustered Vert.x and deploys each verticle once, in order, with
+   * {@link LaunchOptions#serviceConfig()} as its config. On a failed deployment Vert.x is closed again
+   * so no half-started member lingers in the cluster.
+   */
+  public static Future<RunningService> start(LaunchOptions options, String service,
+      List<Supplier<? extends Deployable>> verticles) {
+    Metrics.describe(service);
+    HTTPServer metrics;
+    try {
+      metrics = Metrics.serve(options.metricsHost(), options.metricsPort());
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    return startVertx(options).compose(vertx -> {
+      BusCodecs.register(vertx);
+      return deployInOrder(vertx, options, verticles, 0, new ArrayList<>())
+          .map(ids -> new RunningService(vertx, ids, metrics))
+          .recover(err -> vertx.close().transform(ignored -> {
+            if (metrics != null) {
+              metrics.close();
+            }
+            return Future.<RunningService>failedFuture(err);
+          }));
+    }, err -> {
+      if (metrics != null) {
+        metrics.close();
+      }
+      return Future.failedFuture(err);
+    });
+  }
+
+  /** Clustered Vert.x only, for callers that deploy on their own (the gateway, tests). */
+  public static Future<Vertx> startVertx(LaunchOptions options) {
+    EventBusOptions bus = new EventBusOptions();
+    if (!options.autoHost()) {
+      bus.setHost(options.clusterHost());
+    }
+    return Vertx.builder()
+        .with(new VertxOptions().setEventBusOptions(bus))
+        .withClusterManager(new HazelcastClusterManager(HazelcastConfigs.member(options)))
+        .buildClustered();
+  }
+
+  private static Future<List<String>> deployInOrder(Vertx vertx, LaunchOptions options,
+      List<Supplier<? extends Deployable>> verticles, int index, List<String> ids) {
+    if (index == verticles.size()) {
+      return Future.succeededFuture(ids);
+    }
+    DeploymentOptions deployment = new DeploymentOptions().setConfig(options.serviceConfig());
+    return vertx.deployVerticle(verticles.get(index), deployment).compose(id -> {
+      ids.add(id);
+      return deployInOrder(vertx, options, verticles, index + 1, ids);
+    });
+  }
+
+  /** Leaves the cluster on SIGTERM/SIGINT so other members drop our bus registrations at once. */
+  public static void closeOnShutdown(RunningService running) {
+    Runtime.getRuntime().addShutdownHook(new Thread(running::close, "ipsec-mesh-shutdown"));
+  }
+
+  static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    String m = t.getMessage();
+    return m == null ? t.getClass().getName() : m;
+  }
+
+  /** Hands out the instance already built to learn the service name, then fresh ones. */
+  private static final class Once implements Supplier<Deployable> {
+    private final Supplier<? extends Deployable> factory;
+    private Deployable first;
+
+    Once(Deployable first, Supplier<? extends Deployable> factory) {
+      this.first = first;
+      this.factory = factory;
+    }
+
+    @Override
+    public synchronized Deployable get() {
+      if (first != null) {
+        Deployable d = first;
+        first = null;
+        return d;
+      }
+      return factory.get();
+    }
+  }
+}
