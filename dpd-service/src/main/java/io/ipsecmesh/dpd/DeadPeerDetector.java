@@ -1,0 +1,171 @@
+package io.ipsecmesh.dpd;
+
+import io.ipsecmesh.dpd.wheel.TimingWheel;
+import io.ipsecmesh.proto.time.Scheduler;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every liveness state machine of this instance, keyed by IKE SA, with the events that drive them routed
+ * in: SA up/down, liveness proofs, probe answers, the forwarder's activity summaries and reconfiguration.
+ * All timers share one {@link TimingWheel}. Not thread-safe: runs on one event loop.
+ */
+public final class DeadPeerDetector {
+
+  /** 100 ms resolution; 1024 buckets span 102 s, so 10–60 s timers never wait a second round. */
+  public static final long DEFAULT_TICK_MILLIS = 100;
+  public static final int DEFAULT_WHEEL_SIZE = 1024;
+
+  private final Scheduler scheduler;
+  private final TimingWheel wheel;
+  private final DpdActions actions;
+  private final DpdMetrics metrics;
+  private final Map<String, PeerLiveness> byIkeSa = new HashMap<>();
+  /** Head of the chain of IKE SAs per peer address (usually one; two while an IKE SA is rekeyed). */
+  private final Map<String, PeerLiveness> byAddress = new HashMap<>();
+  private DpdPolicy policy;
+
+  public DeadPeerDetector(Scheduler scheduler, DpdPolicy policy, DpdActions actions, DpdMetrics metrics) {
+    this(scheduler, policy, actions, metrics, DEFAULT_TICK_MILLIS, DEFAULT_WHEEL_SIZE);
+  }
+
+  public DeadPeerDetector(Scheduler scheduler, DpdPolicy policy, DpdActions actions, DpdMetrics metrics,
+      long tickMillis, int wheelSize) {
+    this.scheduler = scheduler;
+    this.policy = policy;
+    this.actions = actions;
+    this.metrics = metrics;
+    this.wheel = new TimingWheel(scheduler, tickMillis, wheelSize, null);
+  }
+
+  public void start() {
+    wheel.start();
+  }
+
+  public void stop() {
+    wheel.stop();
+  }
+
+  /** {@code ike.peer.up}: start watching; an SA already known is restarted as freshly alive. */
+  public void peerUp(IkePeer peer) {
+    peerDown(peer.ikeSaId());
+    PeerLiveness p = new PeerLiveness(peer, policy.settingsFor(peer).orElse(null), wheel, actions, metrics);
+    byIkeSa.put(peer.ikeSaId(), p);
+    p.nextAtAddress = byAddress.put(peer.peerAddress(), p);
+    p.up(scheduler.nowMillis());
+  }
+
+  /** {@code ike.peer.down}, or the peer moved to another instance: forget it and cancel its timers. */
+  public void peerDown(String ikeSaId) {
+    PeerLiveness p = byIkeSa.remove(ikeSaId);
+    if (p == null) {
+      return;
+    }
+    p.remove();
+    unlinkAddress(p);
+  }
+
+  /** {@code ike.liveness-proof}: an authenticated IKE message arrived from the peer. */
+  public void livenessProof(String ikeSaId) {
+    PeerLiveness p = byIkeSa.get(ikeSaId);
+    if (p != null) {
+      p.received(scheduler.nowMillis());
+    }
+  }
+
+  /** The peer answered a probe. */
+  public void probeAcknowledged(String ikeSaId) {
+    PeerLiveness p = byIkeSa.get(ikeSaId);
+    if (p != null && p.state() != LivenessState.DEAD) {
+      metrics.acknowledged();
+      p.received(scheduler.nowMillis());
+    }
+  }
+
+  /**
+   * One SA line of a {@code fwd.activity} summary. The forwarder knows SAs by peer address and port, not by
+   * IKE SA: the report goes to the IKE SA(s) of that address whose port matches, or, when none matches
+   * (raw ESP has port 0, IKE 500), to every IKE SA of that address — they are the same peer.
+   */
+  public void activity(String peerAddress, int peerPort, boolean sent, boolean received) {
+    if (!sent && !received) {
+      return;
+    }
+    PeerLiveness head = byAddress.get(peerAddress);
+    if (head == null) {
+      return;
+    }
+    boolean portMatch = false;
+    for (PeerLiveness p = head; p != null; p = p.nextAtAddress) {
+      portMatch |= p.peer().peerPort() == peerPort;
+    }
+    long now = scheduler.nowMillis();
+    for (PeerLiveness p = head; p != null; p = p.nextAtAddress) {
+      if (portMatch && p.peer().peerPort() != peerPort) {
+        continue;
+      }
+      // Received first: traffic from the peer in the same summary answers the on-demand question.
+      if (received) {
+        p.received(now);
+      }
+      if (sent) {
+        p.outboundTraffic(now);
+      }
+    }
+  }
+
+  /** New configuration: every peer takes its (possibly changed) timers now. */
+  public void reconfigure(DpdPolicy newPolicy) {
+    this.policy = newPolicy;
+    long now = scheduler.nowMillis();
+    for (PeerLiveness p : byIkeSa.values()) {
+      p.reconfigure(newPolicy.settingsFor(p.peer()).orElse(null), now);
+    }
+  }
+
+  public Optional<LivenessState> state(String ikeSaId) {
+    PeerLiveness p = byIkeSa.get(ikeSaId);
+    return p == null ? Optional.empty() : Optional.of(p.state());
+  }
+
+  public Optional<IkePeer> peer(String ikeSaId) {
+    PeerLiveness p = byIkeSa.get(ikeSaId);
+    return p == null ? Optional.empty() : Optional.of(p.peer());
+  }
+
+  /** IKE SAs known to this instance. */
+  public List<String> ikeSaIds() {
+    return List.copyOf(byIkeSa.keySet());
+  }
+
+  public int peers() {
+    return byIkeSa.size();
+  }
+
+  /** Timers currently armed (periodic idle timers and outstanding probes). */
+  public int armedTimers() {
+    return wheel.size();
+  }
+
+  private void unlinkAddress(PeerLiveness p) {
+    String address = p.peer().peerAddress();
+    PeerLiveness head = byAddress.get(address);
+    if (head == p) {
+      if (p.nextAtAddress == null) {
+        byAddress.remove(address);
+      } else {
+        byAddress.put(address, p.nextAtAddress);
+      }
+    } else {
+      for (PeerLiveness q = head; q != null; q = q.nextAtAddress) {
+        if (q.nextAtAddress == p) {
+          q.nextAtAddress = p.nextAtAddress;
+          break;
+        }
+      }
+    }
+    p.nextAtAddress = null;
+  }
+}

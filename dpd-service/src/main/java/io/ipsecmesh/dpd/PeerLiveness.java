@@ -1,0 +1,177 @@
+package io.ipsecmesh.dpd;
+
+import io.ipsecmesh.dpd.wheel.TimingWheel;
+
+/**
+ * The liveness state machine of one IKE peer (RFC 3706 §5.5, the IOS {@code crypto isakmp keepalive}
+ * rules). Any message from the peer — IKE, ESP, an answer to a probe — proves it alive. When the peer
+ * has been silent for the interval (periodic), or when there is traffic to send and it has been silent
+ * for the interval (on-demand), a probe goes out at t0; unanswered it is retransmitted at t0+R … t0+4R
+ * and the peer is declared dead at t0+5R.
+ *
+ * <p>Kept small because there is one per peer (100 000 per instance): it is its own wheel timer, and
+ * inbound traffic only stamps {@link #lastReceivedMillis} — the timer notices on expiry and re-arms, so
+ * a busy peer costs no rescheduling.
+ */
+final class PeerLiveness extends TimingWheel.Timeout {
+
+  /** The first probe plus four retransmissions ("five aggressive DPD retry messages"). */
+  static final int PROBES_BEFORE_DEAD = 5;
+
+  private final IkePeer peer;
+  private final TimingWheel wheel;
+  private final DpdActions actions;
+  private final DpdMetrics metrics;
+  /** null: DPD is not configured for this peer; it is tracked (for reconfiguration) but never probed. */
+  private DpdSettings settings;
+  private LivenessState state;
+  private long lastReceivedMillis;
+  /** When the latest probe or retransmission went out. */
+  private long lastProbeMillis;
+  private int attempt;
+  /** Next IKE SA to the same peer address, for matching address-only activity reports. */
+  PeerLiveness nextAtAddress;
+
+  PeerLiveness(IkePeer peer, DpdSettings settings, TimingWheel wheel, DpdActions actions, DpdMetrics metrics) {
+    this.peer = peer;
+    this.settings = settings;
+    this.wheel = wheel;
+    this.actions = actions;
+    this.metrics = metrics;
+  }
+
+  IkePeer peer() {
+    return peer;
+  }
+
+  LivenessState state() {
+    return state;
+  }
+
+  DpdSettings settings() {
+    return settings;
+  }
+
+  /** The IKE SA just came up: completing the exchange is the freshest proof of liveness. */
+  void up(long now) {
+    lastReceivedMillis = now;
+    enter(LivenessState.ALIVE);
+    armIdleTimer();
+  }
+
+  /** Inbound IKE or ESP from the peer, or the answer to a probe. */
+  void received(long now) {
+    if (state == LivenessState.DEAD) {
+      return; // already announced; the IKE SA is being torn down
+    }
+    lastReceivedMillis = Math.max(lastReceivedMillis, now);
+    if (state == LivenessState.PROBING) {
+      enter(LivenessState.ALIVE);
+      armIdleTimer();
+    }
+    // ALIVE: the idle timer sees the new stamp when it expires and re-arms from it.
+  }
+
+  /** There is (or just was) traffic to send to the peer: the on-demand trigger. */
+  void outboundTraffic(long now) {
+    if (state == LivenessState.ALIVE && settings != null && settings.mode() == DpdMode.ON_DEMAND
+        && now - lastReceivedMillis >= settings.intervalMillis()) {
+      startProbing(now);
+    }
+  }
+
+  /**
+   * New timers for this peer. An outstanding probe keeps going and uses the new retry interval from its
+   * next retransmission; an idle peer re-arms from its last sign of life.
+   */
+  void reconfigure(DpdSettings newSettings, long now) {
+    settings = newSettings;
+    if (state == LivenessState.ALIVE) {
+      armIdleTimer();
+    } else if (state == LivenessState.PROBING && newSettings == null) {
+      enter(LivenessState.ALIVE); // DPD switched off: stop asking
+      wheel.cancel(this);
+    } else if (state == LivenessState.PROBING) {
+      wheel.schedule(this, lastProbeMillis + newSettings.retryMillis());
+    }
+  }
+
+  /** The IKE SA is gone (deleted, rekeyed away, or handed to another instance). */
+  void remove() {
+    wheel.cancel(this);
+    if (state != null) {
+      metrics.left(state);
+      state = null;
+    }
+  }
+
+  @Override
+  protected void expire(long now) {
+    if (state == LivenessState.ALIVE) {
+      idleTimerExpired(now);
+    } else if (state == LivenessState.PROBING) {
+      retryTimerExpired(now);
+    }
+  }
+
+  private void idleTimerExpired(long now) {
+    if (settings == null || settings.mode() != DpdMode.PERIODIC) {
+      return;
+    }
+    long due = lastReceivedMillis + settings.intervalMillis();
+    if (now >= due) {
+      startProbing(now);
+    } else {
+      wheel.schedule(this, due); // something arrived meanwhile: postpone
+    }
+  }
+
+  private void retryTimerExpired(long now) {
+    if (attempt + 1 < PROBES_BEFORE_DEAD) {
+      attempt++;
+      probe(now);
+    } else {
+      declareDead(now);
+    }
+  }
+
+  private void startProbing(long now) {
+    enter(LivenessState.PROBING);
+    attempt = 0;
+    probe(now);
+  }
+
+  private void probe(long now) {
+    lastProbeMillis = now;
+    long retry = settings.retryMillis();
+    wheel.schedule(this, now + retry);
+    metrics.probeSent(attempt);
+    actions.sendProbe(peer, attempt, retry);
+  }
+
+  private void declareDead(long now) {
+    enter(LivenessState.DEAD);
+    long silentFor = now - lastReceivedMillis;
+    metrics.declaredDead(silentFor);
+    actions.peerDead(peer, silentFor);
+  }
+
+  private void armIdleTimer() {
+    if (settings != null && settings.mode() == DpdMode.PERIODIC) {
+      wheel.schedule(this, lastReceivedMillis + settings.intervalMillis());
+    } else {
+      wheel.cancel(this); // on-demand waits for outbound traffic, not for a timer
+    }
+  }
+
+  private void enter(LivenessState next) {
+    if (state == next) {
+      return;
+    }
+    if (state != null) {
+      metrics.left(state);
+    }
+    metrics.entered(next);
+    state = next;
+  }
+}
