@@ -1,0 +1,35 @@
+package io.ipsecmesh.natk;
+
+import io.ipsecmesh.natk.wheel.TimingWheel;
+import io.ipsecmesh.proto.bus.NatKeepaliveMessages.Target;
+
+/**
+ * One NAT binding kept open by keepalives: the UDP path from our port 4500 to the peer's mapped port.
+ * Several Child SAs (and the IKE SA) share it; traffic of any of them keeps the binding alive, so the
+ * idle timer is per path, not per SA. Inbound or outbound traffic only stamps {@link #lastActivityMillis};
+ * the timer notices on expiry and re-arms, so busy paths cost nothing per packet summary.
+ */
+final class NatMapping extends TimingWheel.Timeout {
+
+  private final Target target;
+  private final NatKeepaliveTracker tracker;
+  /** Child SAs on this path. */
+  int childSas;
+  long lastActivityMillis;
+  /** This round's jittered interval; a reconfigured interval is picked up when the next one is drawn. */
+  long intervalMillis;
+
+  NatMapping(Target target, NatKeepaliveTracker tracker) {
+    this.target = target;
+    this.tracker = tracker;
+  }
+
+  Target target() {
+    return target;
+  }
+
+  @Override
+  protected void expire(long now) {
+    tracker.idleTimerExpired(this, now);
+  }
+}
