@@ -1,0 +1,188 @@
+package io.ipsecmesh.ike.crypto;
+
+import io.ipsecmesh.proto.ikev2.IkeConstants;
+import java.math.BigInteger;
+import java.security.AlgorithmParameters;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PublicKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.ECParameterSpec;
+import java.security.spec.ECPoint;
+import java.security.spec.ECPublicKeySpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Arrays;
+import java.util.HexFormat;
+import javax.crypto.KeyAgreement;
+import javax.crypto.interfaces.DHPublicKey;
+import javax.crypto.spec.DHParameterSpec;
+import javax.crypto.spec.DHPublicKeySpec;
+
+/**
+ * The Diffie-Hellman groups of IKEv2 that the gateway offers, all on the JDK's JCE: MODP-2048 (RFC 3526
+ * group 14), ECP-256/384 (RFC 5903, public value x|y, shared secret x), Curve25519 (RFC 8031, 32-byte
+ * little-endian u). Peer public values are validated before use (§2.12 of RFC 7296 via RFC 6989).
+ */
+public enum DhGroup {
+  MODP_2048(IkeConstants.DH_MODP_2048, 256),
+  ECP_256(IkeConstants.DH_ECP_256, 64),
+  ECP_384(IkeConstants.DH_ECP_384, 96),
+  CURVE25519(IkeConstants.DH_CURVE25519, 32);
+
+  /** RFC 3526 §3, 2048-bit MODP group, generator 2. */
+  private static final BigInteger MODP_2048_P = new BigInteger(1, HexFormat.of().parseHex(
+      "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DD"
+          + "EF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED"
+          + "EE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3DC2007CB8A163BF0598DA48361C55D39A69163FA8FD24CF5F"
+          + "83655D23DCA3AD961C62F356208552BB9ED529077096966D670C354E4ABC9804F1746C08CA18217C32905E462E36CE3B"
+          + "E39E772C180E86039B2783A2EC07A28FB5C55DF06F4C52C9DE2BCBF6955817183995497CEA956AE515D2261898FA0510"
+          + "15728E5A8AACAA68FFFFFFFFFFFFFFFF"));
+  /** DER prefix of an X.509 SubjectPublicKeyInfo for an X25519 key (OID 1.3.101.110). */
+  private static final byte[] X25519_SPKI_PREFIX = HexFormat.of().parseHex("302a300506032b656e032100");
+
+  public final int groupId;
+  /** Length of the KE payload's key exchange data. */
+  public final int publicValueBytes;
+
+  DhGroup(int groupId, int publicValueBytes) {
+    this.groupId = groupId;
+    this.publicValueBytes = publicValueBytes;
+  }
+
+  public static DhGroup byId(int id) {
+    for (DhGroup g : values()) {
+      if (g.groupId == id) {
+        return g;
+      }
+    }
+    return null;
+  }
+
+  /** One side's ephemeral key pair; {@link #publicValue()} is the KE payload data. */
+  public final class Exchange {
+    private final KeyPair pair;
+    private final byte[] publicValue;
+
+    private Exchange(KeyPair pair, byte[] publicValue) {
+      this.pair = pair;
+      this.publicValue = publicValue;
+    }
+
+    public DhGroup group() {
+      return DhGroup.this;
+    }
+
+    public byte[] publicValue() {
+      return publicValue.clone();
+    }
+
+    /** g^ir, in the §2.14 representation; throws GeneralSecurityException for an invalid peer value. */
+    public byte[] sharedSecret(byte[] peerPublic) throws GeneralSecurityException {
+      if (peerPublic.length != publicValueBytes) {
+        throw new GeneralSecurityException("KE data of " + peerPublic.length + " bytes for group " + groupId);
+      }
+      KeyAgreement ka = KeyAgreement.getInstance(agreementAlgorithm());
+      ka.init(pair.getPrivate());
+      ka.doPhase(peerKey(peerPublic), true);
+      byte[] s = ka.generateSecret();
+      if (DhGroup.this == MODP_2048 && s.length < 256) {
+        // §2.14: g^ir is zero-padded on the left to the modulus length
+        byte[] padded = new byte[256];
+        System.arraycopy(s, 0, padded, 256 - s.length, s.length);
+        Arrays.fill(s, (byte) 0);
+        s = padded;
+      }
+      return s;
+    }
+  }
+
+  public Exchange newExchange() {
+    try {
+      return switch (this) {
+        case MODP_2048 -> {
+          KeyPairGenerator g = KeyPairGenerator.getInstance("DH");
+          g.initialize(new DHParameterSpec(MODP_2048_P, BigInteger.TWO, 512));
+          KeyPair kp = g.generateKeyPair();
+          yield new Exchange(kp, unsigned(((DHPublicKey) kp.getPublic()).getY(), 256));
+        }
+        case ECP_256, ECP_384 -> {
+          KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+          g.initialize(new ECGenParameterSpec(curveName()));
+          KeyPair kp = g.generateKeyPair();
+          ECPoint w = ((ECPublicKey) kp.getPublic()).getW();
+          int n = publicValueBytes / 2;
+          byte[] xy = new byte[publicValueBytes];
+          System.arraycopy(unsigned(w.getAffineX(), n), 0, xy, 0, n);
+          System.arraycopy(unsigned(w.getAffineY(), n), 0, xy, n, n);
+          yield new Exchange(kp, xy);
+        }
+        case CURVE25519 -> {
+          KeyPair kp = KeyPairGenerator.getInstance("X25519").generateKeyPair();
+          byte[] spki = kp.getPublic().getEncoded();
+          yield new Exchange(kp, Arrays.copyOfRange(spki, spki.length - 32, spki.length));
+        }
+      };
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("DH group " + groupId + " unavailable", e);
+    }
+  }
+
+  private String agreementAlgorithm() {
+    return switch (this) {
+      case MODP_2048 -> "DH";
+      case ECP_256, ECP_384 -> "ECDH";
+      case CURVE25519 -> "X25519";
+    };
+  }
+
+  private String curveName() {
+    return this == ECP_256 ? "secp256r1" : "secp384r1";
+  }
+
+  private PublicKey peerKey(byte[] v) throws GeneralSecurityException {
+    switch (this) {
+      case MODP_2048 -> {
+        BigInteger y = new BigInteger(1, v);
+        // RFC 6989 §2.1: 1 < y < p-1
+        if (y.compareTo(BigInteger.ONE) <= 0 || y.compareTo(MODP_2048_P.subtract(BigInteger.ONE)) >= 0) {
+          throw new GeneralSecurityException("MODP public value out of range");
+        }
+        return KeyFactory.getInstance("DH").generatePublic(new DHPublicKeySpec(y, MODP_2048_P, BigInteger.TWO));
+      }
+      case ECP_256, ECP_384 -> {
+        int n = publicValueBytes / 2;
+        ECPoint w = new ECPoint(new BigInteger(1, Arrays.copyOfRange(v, 0, n)),
+            new BigInteger(1, Arrays.copyOfRange(v, n, 2 * n)));
+        AlgorithmParameters params = AlgorithmParameters.getInstance("EC");
+        params.init(new ECGenParameterSpec(curveName()));
+        ECParameterSpec spec = params.getParameterSpec(ECParameterSpec.class);
+        // the JDK's KeyFactory/ECDH check the point is on the curve (RFC 6989 §2.3)
+        return KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(w, spec));
+      }
+      case CURVE25519 -> {
+        byte[] spki = Arrays.copyOf(X25519_SPKI_PREFIX, X25519_SPKI_PREFIX.length + 32);
+        System.arraycopy(v, 0, spki, X25519_SPKI_PREFIX.length, 32);
+        // the JDK's XDH rejects an all-zero shared secret (small-order point, RFC 8031 §2.1)
+        return KeyFactory.getInstance("X25519").generatePublic(new X509EncodedKeySpec(spki));
+      }
+    }
+    throw new GeneralSecurityException("unsupported group " + groupId);
+  }
+
+  private static byte[] unsigned(BigInteger v, int len) {
+    byte[] b = v.toByteArray();
+    if (b.length == len) {
+      return b;
+    }
+    byte[] out = new byte[len];
+    if (b.length > len) {
+      System.arraycopy(b, b.length - len, out, 0, len);
+    } else {
+      System.arraycopy(b, 0, out, len - b.length, b.length);
+    }
+    return out;
+  }
+}

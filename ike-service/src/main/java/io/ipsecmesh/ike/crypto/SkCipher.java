@@ -1,0 +1,168 @@
+package io.ipsecmesh.ike.crypto;
+
+import io.ipsecmesh.proto.ikev2.IkeCodec;
+import io.ipsecmesh.proto.ikev2.IkeConstants;
+import io.ipsecmesh.proto.ikev2.IkeDecodeException;
+import io.ipsecmesh.proto.ikev2.IkeHeader;
+import io.ipsecmesh.proto.ikev2.Payload;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.List;
+import javax.crypto.Cipher;
+import javax.crypto.Mac;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Protection of the Encrypted (SK) payload for one direction of one IKE SA (RFC 7296 §3.14): AES-GCM
+ * per RFC 5282 (nonce = 4-byte salt | 8-byte IV, AAD = everything before the IV) or AES-CBC with a
+ * truncated HMAC over the whole message (encrypt-then-MAC, ICV checked in constant time before any
+ * decryption). GCM IVs come from a per-key counter, so a key never sees the same nonce twice;
+ * retransmissions resend cached bytes and are never re-encrypted.
+ */
+public final class SkCipher {
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final IkeSuite suite;
+  private final byte[] encKey;
+  private final byte[] integKey;
+  private long ivCounter;
+
+  /** Takes copies: the caller zeroes its own arrays. */
+  public SkCipher(IkeSuite suite, byte[] encKey, byte[] integKey) {
+    if (encKey.length != suite.encKeyBytes() || integKey.length != suite.integKeyBytes()) {
+      throw new IllegalArgumentException("key lengths do not match " + suite.name());
+    }
+    this.suite = suite;
+    this.encKey = encKey.clone();
+    this.integKey = integKey.clone();
+  }
+
+  /** Builds the complete message: header, SK payload carrying {@code inner}. */
+  public byte[] protect(IkeHeader header, List<Payload> inner) {
+    byte[] plain = IkeCodec.encodeChain(inner);
+    int first = inner.isEmpty() ? IkeConstants.NO_NEXT_PAYLOAD : inner.get(0).type();
+    EncrAlgorithm e = suite.encr();
+    int block = e.blockBytes;
+    int padLen = (block - (plain.length + 1) % block) % block;
+    byte[] pt = Arrays.copyOf(plain, plain.length + padLen + 1);
+    pt[pt.length - 1] = (byte) padLen;
+    int icv = suite.icvBytes();
+    int bodyLen = e.ivBytes + pt.length + (e.aead ? 0 : icv);
+    int ctLen = pt.length + (e.aead ? e.aeadIcvBytes : 0);
+    int total = IkeHeader.SIZE + 4 + e.ivBytes + ctLen + (e.aead ? 0 : icv);
+    byte[] msg = new byte[total];
+    IkeCodec.writeHeader(msg, header, IkeConstants.PT_SK, total);
+    int sk = IkeHeader.SIZE;
+    msg[sk] = (byte) first;
+    msg[sk + 1] = 0;
+    int skLen = total - IkeHeader.SIZE;
+    msg[sk + 2] = (byte) (skLen >>> 8);
+    msg[sk + 3] = (byte) skLen;
+    int ivOff = sk + 4;
+    int ctOff = ivOff + e.ivBytes;
+    try {
+      if (e.aead) {
+        IkeCodec.putLong(msg, ivOff, ivCounter++);
+        Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+        c.init(Cipher.ENCRYPT_MODE, aesKey(), new GCMParameterSpec(e.aeadIcvBytes * 8, nonce(msg, ivOff)));
+        c.updateAAD(msg, 0, ivOff);
+        c.doFinal(pt, 0, pt.length, msg, ctOff);
+      } else {
+        byte[] iv = new byte[e.ivBytes];
+        RANDOM.nextBytes(iv);
+        System.arraycopy(iv, 0, msg, ivOff, iv.length);
+        Cipher c = Cipher.getInstance("AES/CBC/NoPadding");
+        c.init(Cipher.ENCRYPT_MODE, aesKey(), new IvParameterSpec(iv));
+        c.doFinal(pt, 0, pt.length, msg, ctOff);
+        byte[] mac = hmac(msg, 0, total - icv);
+        System.arraycopy(mac, 0, msg, total - icv, icv);
+      }
+    } catch (GeneralSecurityException ex) {
+      throw new IllegalStateException("SK protection failed", ex);
+    } finally {
+      Arrays.fill(pt, (byte) 0);
+      Arrays.fill(plain, (byte) 0);
+    }
+    return msg;
+  }
+
+  /**
+   * Verifies and decrypts the SK payload (the last payload of {@code message}) and decodes the inner
+   * payload chain.
+   */
+  public List<Payload> open(byte[] message, Payload.Encrypted sk) throws SkIntegrityException, IkeDecodeException {
+    EncrAlgorithm e = suite.encr();
+    byte[] body = sk.body();
+    int icv = suite.icvBytes();
+    int bodyOff = message.length - body.length;
+    if (body.length < e.ivBytes + icv + e.blockBytes || bodyOff < IkeHeader.SIZE + 4) {
+      throw new IkeDecodeException(IkeDecodeException.Kind.TRUNCATED, "SK payload of " + body.length + " bytes");
+    }
+    byte[] pt;
+    try {
+      if (e.aead) {
+        Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+        c.init(Cipher.DECRYPT_MODE, aesKey(), new GCMParameterSpec(icv * 8, nonce(message, bodyOff)));
+        c.updateAAD(message, 0, bodyOff);
+        try {
+          pt = c.doFinal(message, bodyOff + e.ivBytes, body.length - e.ivBytes);
+        } catch (javax.crypto.AEADBadTagException bad) {
+          throw new SkIntegrityException("GCM tag mismatch");
+        }
+      } else {
+        int ctLen = body.length - e.ivBytes - icv;
+        if (ctLen % e.blockBytes != 0) {
+          throw new IkeDecodeException(IkeDecodeException.Kind.BAD_LENGTH, "CBC ciphertext of " + ctLen + " bytes");
+        }
+        byte[] mac = hmac(message, 0, message.length - icv);
+        byte[] received = Arrays.copyOfRange(message, message.length - icv, message.length);
+        if (!MessageDigest.isEqual(Arrays.copyOf(mac, icv), received)) {
+          throw new SkIntegrityException("HMAC mismatch");
+        }
+        Cipher c = Cipher.getInstance("AES/CBC/NoPadding");
+        c.init(Cipher.DECRYPT_MODE, aesKey(), new IvParameterSpec(message, bodyOff, e.ivBytes));
+        pt = c.doFinal(message, bodyOff + e.ivBytes, ctLen);
+      }
+    } catch (GeneralSecurityException ex) {
+      throw new SkIntegrityException("decryption failed: " + ex.getClass().getSimpleName());
+    }
+    try {
+      int padLen = pt.length == 0 ? -1 : pt[pt.length - 1] & 0xff;
+      if (padLen < 0 || padLen + 1 > pt.length) {
+        throw new IkeDecodeException(IkeDecodeException.Kind.BAD_LENGTH, "SK pad length " + padLen);
+      }
+      return IkeCodec.decodeChain(sk.firstInner(), pt, 0, pt.length - padLen - 1);
+    } finally {
+      Arrays.fill(pt, (byte) 0);
+    }
+  }
+
+  /** Zeroes the keys; the cipher is unusable afterwards. */
+  public void destroy() {
+    Arrays.fill(encKey, (byte) 0);
+    Arrays.fill(integKey, (byte) 0);
+  }
+
+  private SecretKeySpec aesKey() {
+    return new SecretKeySpec(encKey, 0, suite.keyBits() / 8, "AES");
+  }
+
+  private byte[] nonce(byte[] msg, int ivOff) {
+    byte[] n = new byte[12];
+    System.arraycopy(encKey, suite.keyBits() / 8, n, 0, 4);
+    System.arraycopy(msg, ivOff, n, 4, 8);
+    return n;
+  }
+
+  private byte[] hmac(byte[] data, int off, int len) throws GeneralSecurityException {
+    Mac mac = Mac.getInstance(suite.integ().jceName);
+    mac.init(new SecretKeySpec(integKey, suite.integ().jceName));
+    mac.update(data, off, len);
+    return mac.doFinal();
+  }
+}
