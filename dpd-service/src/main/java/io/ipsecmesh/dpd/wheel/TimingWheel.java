@@ -13,6 +13,9 @@ import java.util.List;
  * tick at or after {@code d}, so it is never early and at most one tick late. Deadlines that are
  * multiples of the tick (every rule of the seed documents in virtual time) expire exactly on time.
  * Single-threaded: every method must run on the scheduler's thread (the verticle's event loop).
+ *
+ * <p>nat-keepalive carries the same wheel: the services may share nothing but shared-proto, whose time
+ * package belongs to another owner.
  */
 public final class TimingWheel {
 

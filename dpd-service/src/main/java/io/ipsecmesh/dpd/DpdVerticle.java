@@ -1,0 +1,191 @@
+package io.ipsecmesh.dpd;
+
+import io.ipsecmesh.dpd.cluster.DpdMembership;
+import io.ipsecmesh.dpd.cluster.OwnedPeers;
+import io.ipsecmesh.proto.bus.BusCodecs;
+import io.ipsecmesh.proto.bus.ConfigMessages;
+import io.ipsecmesh.proto.bus.ConfigMessages.ConfigChanged;
+import io.ipsecmesh.proto.bus.DpdMessages;
+import io.ipsecmesh.proto.bus.DpdMessages.MemberHeartbeat;
+import io.ipsecmesh.proto.bus.DpdMessages.PeerDead;
+import io.ipsecmesh.proto.bus.DpdMessages.ProbeOutcome;
+import io.ipsecmesh.proto.bus.DpdMessages.ProbeRequest;
+import io.ipsecmesh.proto.bus.FwdMessages;
+import io.ipsecmesh.proto.bus.FwdMessages.ActivitySummary;
+import io.ipsecmesh.proto.bus.FwdMessages.SaActivity;
+import io.ipsecmesh.proto.bus.IkeMessages;
+import io.ipsecmesh.proto.bus.IkeMessages.LivenessProof;
+import io.ipsecmesh.proto.bus.IkeMessages.PeerDown;
+import io.ipsecmesh.proto.bus.IkeMessages.PeerUp;
+import io.ipsecmesh.proto.config.GatewayConfig;
+import io.ipsecmesh.proto.runtime.Metrics;
+import io.ipsecmesh.proto.time.Scheduler;
+import io.ipsecmesh.proto.time.VertxScheduler;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * dpd-service on the bus: follows the IKE SAs ({@code ike.peer.up/down}), the signs of life
+ * ({@code ike.liveness-proof}, {@code fwd.activity}) and the configuration, asks ike-service for probes on
+ * {@code dpd.probe} and publishes {@code dpd.peer.dead}. Instances split the peers among themselves
+ * ({@code dpd.members} heartbeats, rendezvous hashing). Every handler runs on this verticle's event loop
+ * and catches its own failures.
+ */
+public final class DpdVerticle extends VerticleBase {
+
+  private static final System.Logger LOG = System.getLogger(DpdVerticle.class.getName());
+  static final long HEARTBEAT_MILLIS = 1_000;
+  /** Three missed heartbeats: an instance is dead and its peers move. */
+  static final long MEMBER_TIMEOUT_MILLIS = 3 * HEARTBEAT_MILLIS;
+
+  private final PrometheusRegistry registry;
+  private Scheduler scheduler;
+  private DeadPeerDetector detector;
+  private DpdMembership membership;
+  private OwnedPeers owned;
+  private DpdConfig config = new DpdConfig(GatewayConfig.empty());
+  private long configVersion = Long.MIN_VALUE;
+  private Scheduler.Timer heartbeat;
+  private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+
+  /** Production: real time on the event loop, the process-wide metrics registry. */
+  public DpdVerticle() {
+    this(null, Metrics.registry());
+  }
+
+  /** Tests: virtual time (driven on this verticle's context) and a private registry. */
+  public DpdVerticle(Scheduler scheduler, PrometheusRegistry registry) {
+    this.scheduler = scheduler;
+    this.registry = registry;
+  }
+
+  @Override
+  public Future<?> start() {
+    BusCodecs.register(vertx);
+    if (scheduler == null) {
+      scheduler = new VertxScheduler(vertx);
+    }
+    detector = new DeadPeerDetector(scheduler, config, new BusActions(), DpdMetrics.of(registry));
+    membership = new DpdMembership("dpd-" + UUID.randomUUID(), MEMBER_TIMEOUT_MILLIS);
+    owned = new OwnedPeers(membership, detector);
+    detector.start();
+
+    consume(ConfigMessages.CONFIG_CHANGED, (ConfigChanged c) -> applyConfig(c));
+    consume(IkeMessages.PEER_UP, (PeerUp up) -> owned.peerUp(new IkePeer(up.ikeSaId(), up.peerAddress(),
+        up.peerPort(), up.peerId(), up.ikeVersion(), up.cryptoMap(), up.mapSequence())));
+    consume(IkeMessages.PEER_DOWN, (PeerDown down) -> owned.peerDown(down.ikeSaId()));
+    consume(IkeMessages.LIVENESS_PROOF, (LivenessProof p) -> detector.livenessProof(p.ikeSaId()));
+    consume(FwdMessages.ACTIVITY, (ActivitySummary s) -> {
+      for (SaActivity a : s.activity()) {
+        detector.activity(a.peerAddress(), a.peerPort(), a.sent(), a.received());
+      }
+    });
+    consume(DpdMessages.MEMBERS, (MemberHeartbeat h) -> {
+      if (membership.heard(h.instanceId(), h.leaving(), scheduler.nowMillis())) {
+        owned.membersChanged();
+      }
+    });
+    beat();
+
+    List<Future<Void>> ready = new ArrayList<>();
+    consumers.forEach(c -> ready.add(c.completion()));
+    return Future.all(ready).onSuccess(ok -> fetchActiveConfig());
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (heartbeat != null) {
+      heartbeat.cancel();
+    }
+    detector.stop();
+    // Orderly leave: the others take our peers over now rather than after the heartbeat timeout.
+    vertx.eventBus().publish(DpdMessages.MEMBERS, new MemberHeartbeat(membership.self(), true));
+    return Future.succeededFuture();
+  }
+
+  /** The context the handlers run on; tests drive virtual time there. */
+  Context context() {
+    return context;
+  }
+
+  DeadPeerDetector detector() {
+    return detector;
+  }
+
+  private void beat() {
+    guarded("heartbeat", () -> {
+      vertx.eventBus().publish(DpdMessages.MEMBERS, new MemberHeartbeat(membership.self(), false));
+      if (membership.expire(scheduler.nowMillis())) {
+        owned.membersChanged();
+      }
+    });
+    heartbeat = scheduler.schedule(HEARTBEAT_MILLIS, this::beat);
+  }
+
+  /** A service started after config-service published asks once; a failure (no config yet) is normal. */
+  private void fetchActiveConfig() {
+    vertx.eventBus().<ConfigChanged>request(ConfigMessages.CONFIG_GET, new ConfigMessages.GetConfig("dpd"))
+        .onSuccess(reply -> guarded("config.get", () -> applyConfig(reply.body())))
+        .onFailure(err -> LOG.log(System.Logger.Level.DEBUG, "no active configuration yet: " + err.getMessage()));
+  }
+
+  private void applyConfig(ConfigChanged changed) {
+    if (changed.version() <= configVersion || changed.config() == null) {
+      return; // a late config.get reply must not undo a newer publication
+    }
+    configVersion = changed.version();
+    config = new DpdConfig(changed.config());
+    detector.reconfigure(config);
+  }
+
+  private <T> void consume(String address, Handler<T> handler) {
+    EventBus bus = vertx.eventBus();
+    MessageConsumer<T> c = bus.consumer(address, (Message<T> m) -> guarded(address, () -> handler.handle(m.body())));
+    consumers.add(c);
+  }
+
+  private static void guarded(String what, Runnable action) {
+    try {
+      action.run();
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.ERROR, "dpd: " + what + " failed", e);
+    }
+  }
+
+  /** The state machines' requests, as bus messages. */
+  private final class BusActions implements DpdActions {
+
+    @Override
+    public void sendProbe(IkePeer peer, int attempt, long timeoutMillis) {
+      ProbeRequest request = new ProbeRequest(peer.ikeSaId(), peer.peerAddress(), attempt, timeoutMillis);
+      vertx.eventBus().<ProbeOutcome>request(DpdMessages.PROBE, request,
+              new DeliveryOptions().setSendTimeout(timeoutMillis))
+          .onSuccess(reply -> guarded("probe reply", () -> {
+            if (reply.body().acknowledged()) {
+              detector.probeAcknowledged(peer.ikeSaId());
+            }
+          }))
+          // No answer in time: the state machine retransmits on its own clock.
+          .onFailure(err -> LOG.log(System.Logger.Level.DEBUG,
+              () -> "dpd: probe " + attempt + " to " + peer.peerAddress() + " unanswered: " + err.getMessage()));
+    }
+
+    @Override
+    public void peerDead(IkePeer peer, long silentForMillis) {
+      LOG.log(System.Logger.Level.INFO, SessionStatus.down(peer));
+      String next = config.failoverFor(peer).after(peer.peerAddress()).orElse(null);
+      vertx.eventBus().publish(DpdMessages.PEER_DEAD, new PeerDead(peer.ikeSaId(), peer.peerAddress(),
+          peer.peerPort(), silentForMillis, peer.peerId(), next));
+    }
+  }
+}

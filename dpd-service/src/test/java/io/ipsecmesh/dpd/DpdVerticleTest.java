@@ -1,0 +1,161 @@
+package io.ipsecmesh.dpd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ipsecmesh.proto.bus.BusCodecs;
+import io.ipsecmesh.proto.bus.ConfigMessages;
+import io.ipsecmesh.proto.bus.ConfigMessages.ConfigChanged;
+import io.ipsecmesh.proto.bus.DpdMessages;
+import io.ipsecmesh.proto.bus.DpdMessages.PeerDead;
+import io.ipsecmesh.proto.bus.DpdMessages.ProbeOutcome;
+import io.ipsecmesh.proto.bus.DpdMessages.ProbeRequest;
+import io.ipsecmesh.proto.bus.FwdMessages;
+import io.ipsecmesh.proto.bus.FwdMessages.ActivitySummary;
+import io.ipsecmesh.proto.bus.FwdMessages.SaActivity;
+import io.ipsecmesh.proto.bus.IkeMessages;
+import io.ipsecmesh.proto.bus.IkeMessages.LivenessProof;
+import io.ipsecmesh.proto.bus.IkeMessages.PeerDown;
+import io.ipsecmesh.proto.bus.IkeMessages.PeerUp;
+import io.ipsecmesh.proto.config.CryptoMapEntry;
+import io.ipsecmesh.proto.config.GatewayConfig;
+import io.ipsecmesh.proto.config.IsakmpKeepalive;
+import io.ipsecmesh.proto.time.VirtualScheduler;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The bus wiring with a real Vert.x. Timers run on a virtual clock that a real periodic timer advances by
+ * half a second every 20 ms on the verticle's own event loop, so a 20-second DPD cycle takes under a
+ * second. The exact instants are {@link DeadPeerDetectorTest}'s business; this test proves the messages.
+ */
+@ExtendWith(VertxExtension.class)
+class DpdVerticleTest {
+
+  private static final String GREEN_1 = "10.0.0.1";
+  private static final PeerUp UP = new PeerUp("c0ffee0000000001:0000000000000002", GREEN_1, 500, GREEN_1, 1,
+      "green", 1);
+
+  private final VirtualScheduler clock = new VirtualScheduler();
+  private final List<ProbeRequest> probes = new CopyOnWriteArrayList<>();
+  private DpdVerticle dpd;
+
+  /** crypto isakmp keepalive … ; crypto map green 1 ipsec-isakmp / set peer 10.0.0.1 / .2 / .3 */
+  private static ConfigChanged config(long version, IsakmpKeepalive keepalive) {
+    GatewayConfig e = GatewayConfig.empty();
+    CryptoMapEntry green = new CryptoMapEntry("green", 1, CryptoMapEntry.Keying.IPSEC_ISAKMP,
+        List.of("10.0.0.1", "10.0.0.2", "10.0.0.3"), List.of("txfm"), null, null, "101", null, null, null);
+    return new ConfigChanged(version, new GatewayConfig(e.isakmpPolicies(), e.isakmpKeys(), keepalive,
+        e.natKeepaliveSeconds(), e.invalidSpiRecovery(), e.natTransparency(), e.dfBit(), e.sa(), e.transformSets(),
+        List.of(green), e.accessLists(), e.interfaces(), e.ezvpnClients(), e.ikev2Proposals(), e.ikev2Policies(),
+        e.ikev2Keyrings(), e.ikev2Profiles(), e.ikev2Dpd()));
+  }
+
+  @BeforeEach
+  void deploy(Vertx vertx, VertxTestContext ctx) {
+    BusCodecs.register(vertx);
+    dpd = new DpdVerticle(clock, new PrometheusRegistry());
+    vertx.deployVerticle(dpd).onComplete(ctx.succeedingThenComplete());
+  }
+
+  /** Advances virtual time on the verticle's loop, running {@code eachStep} after every step. */
+  private void drive(Vertx vertx, Consumer<Long> eachStep) {
+    vertx.setPeriodic(20, id -> dpd.context().runOnContext(v -> {
+      clock.advance(500);
+      eachStep.accept(clock.nowMillis());
+    }));
+  }
+
+  @Test
+  void silentPeer_fiveProbesThenPeerDeadWithTheNextSetPeer(Vertx vertx, VertxTestContext ctx) throws Exception {
+    vertx.eventBus().<ProbeRequest>consumer(DpdMessages.PROBE, m -> {
+      probes.add(m.body());
+      m.reply(new ProbeOutcome(m.body().ikeSaId(), false)); // ike-service: no R-U-THERE-ACK
+    });
+    vertx.eventBus().<PeerDead>consumer(DpdMessages.PEER_DEAD, m -> ctx.verify(() -> {
+      PeerDead dead = m.body();
+      assertEquals(UP.ikeSaId(), dead.ikeSaId());
+      assertEquals(GREEN_1, dead.peerAddress());
+      assertEquals(500, dead.peerPort());
+      assertEquals(20_000, dead.detectedAfterMillis(), "keepalive 10 2 periodic: 10 s silence + 5 × 2 s");
+      assertEquals("10.0.0.2", dead.nextPeer(), "stateless failover to the next set peer");
+      assertEquals(List.of(0, 1, 2, 3, 4), probes.stream().map(ProbeRequest::attempt).toList());
+      assertTrue(probes.stream().allMatch(p -> p.timeoutMillis() == 2_000 && p.peerAddress().equals(GREEN_1)));
+      ctx.completeNow();
+    }));
+    vertx.eventBus().publish(ConfigMessages.CONFIG_CHANGED,
+        config(1, new IsakmpKeepalive(10, 2, io.ipsecmesh.proto.config.DpdMode.PERIODIC)));
+    vertx.eventBus().publish(IkeMessages.PEER_UP, UP);
+    drive(vertx, now -> {});
+    assertTrue(ctx.awaitCompletion(20, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void acknowledgedProbes_keepThePeerAliveUntilPeerDown(Vertx vertx, VertxTestContext ctx) throws Exception {
+    vertx.eventBus().<ProbeRequest>consumer(DpdMessages.PROBE, m -> {
+      probes.add(m.body());
+      m.reply(new ProbeOutcome(m.body().ikeSaId(), true));
+    });
+    vertx.eventBus().<PeerDead>consumer(DpdMessages.PEER_DEAD, m -> ctx.failNow("an answering peer died"));
+    vertx.eventBus().publish(ConfigMessages.CONFIG_CHANGED,
+        config(1, new IsakmpKeepalive(10, 2, io.ipsecmesh.proto.config.DpdMode.PERIODIC)));
+    vertx.eventBus().publish(IkeMessages.PEER_UP, UP);
+    drive(vertx, now -> {
+      if (now == 60_000) {
+        vertx.eventBus().publish(IkeMessages.PEER_DOWN, new PeerDown(UP.ikeSaId(), GREEN_1, 500, GREEN_1, "delete"));
+      } else if (now == 80_000) {
+        ctx.verify(() -> {
+          assertTrue(probes.size() >= 4, "periodic probes were sent: " + probes);
+          assertEquals(0, dpd.detector().peers(), "ike.peer.down removed the peer");
+          assertTrue(probes.stream().noneMatch(p -> p.attempt() > 1), "answers stopped retransmissions");
+        });
+        ctx.completeNow();
+      }
+    });
+    assertTrue(ctx.awaitCompletion(20, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void onDemand_outboundActivityFromTheForwarderTriggersTheProbe(Vertx vertx, VertxTestContext ctx)
+      throws Exception {
+    vertx.eventBus().<ProbeRequest>consumer(DpdMessages.PROBE, m -> ctx.verify(() -> {
+      assertEquals(UP.ikeSaId(), m.body().ikeSaId());
+      assertEquals(0, m.body().attempt());
+      ctx.completeNow();
+    }));
+    vertx.eventBus().publish(ConfigMessages.CONFIG_CHANGED,
+        config(1, new IsakmpKeepalive(10, 2, io.ipsecmesh.proto.config.DpdMode.ON_DEMAND)));
+    vertx.eventBus().publish(IkeMessages.PEER_UP, UP);
+    drive(vertx, now -> vertx.eventBus().publish(FwdMessages.ACTIVITY, new ActivitySummary("fwd-1", now,
+        List.of(new SaActivity(0x1001, 0x2002, GREEN_1, 0, true, false)))));
+    assertTrue(ctx.awaitCompletion(20, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void ikeLivenessProofs_postponeProbes(Vertx vertx, VertxTestContext ctx) throws Exception {
+    long proofsUntil = 30_000;
+    vertx.eventBus().<ProbeRequest>consumer(DpdMessages.PROBE, m -> ctx.verify(() -> {
+      assertTrue(clock.nowMillis() >= proofsUntil + 10_000 - 1_000,
+          "no probe while the peer kept talking; probed at " + clock.nowMillis());
+      ctx.completeNow();
+    }));
+    vertx.eventBus().publish(ConfigMessages.CONFIG_CHANGED,
+        config(1, new IsakmpKeepalive(10, 2, io.ipsecmesh.proto.config.DpdMode.PERIODIC)));
+    vertx.eventBus().publish(IkeMessages.PEER_UP, UP);
+    drive(vertx, now -> {
+      if (now <= proofsUntil) {
+        vertx.eventBus().publish(IkeMessages.LIVENESS_PROOF, new LivenessProof(UP.ikeSaId(), GREEN_1));
+      }
+    });
+    assertTrue(ctx.awaitCompletion(20, TimeUnit.SECONDS));
+  }
+}
