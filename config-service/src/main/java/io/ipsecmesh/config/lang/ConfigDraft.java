@@ -1,0 +1,315 @@
+package io.ipsecmesh.config.lang;
+
+import io.ipsecmesh.proto.config.AccessList;
+import io.ipsecmesh.proto.config.AccessListEntry;
+import io.ipsecmesh.proto.config.CryptoMapEntry;
+import io.ipsecmesh.proto.config.DfBit;
+import io.ipsecmesh.proto.config.EzvpnAttachment;
+import io.ipsecmesh.proto.config.EzvpnClient;
+import io.ipsecmesh.proto.config.GatewayConfig;
+import io.ipsecmesh.proto.config.Ikev2Dpd;
+import io.ipsecmesh.proto.config.Ikev2Keyring;
+import io.ipsecmesh.proto.config.Ikev2KeyringPeer;
+import io.ipsecmesh.proto.config.Ikev2Policy;
+import io.ipsecmesh.proto.config.Ikev2Profile;
+import io.ipsecmesh.proto.config.Ikev2Proposal;
+import io.ipsecmesh.proto.config.InterfaceConfig;
+import io.ipsecmesh.proto.config.IsakmpKeepalive;
+import io.ipsecmesh.proto.config.IsakmpKey;
+import io.ipsecmesh.proto.config.IsakmpPolicy;
+import io.ipsecmesh.proto.config.SaSettings;
+import io.ipsecmesh.proto.config.SessionKey;
+import io.ipsecmesh.proto.config.TransformSet;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The configuration while it is being read: one mutable builder per IOS object, found again by name
+ * when a later block re-enters it (IOS merges a second {@code interface FastEthernet0} block into the
+ * first). {@link #build()} freezes it into the immutable {@link GatewayConfig}.
+ */
+final class ConfigDraft {
+
+  final Map<Integer, PolicyDraft> isakmpPolicies = new LinkedHashMap<>();
+  final Map<String, IsakmpKey> isakmpKeys = new LinkedHashMap<>();
+  IsakmpKeepalive isakmpKeepalive;
+  Integer natKeepaliveSeconds;
+  boolean invalidSpiRecovery;
+  boolean natTransparency = true;
+  DfBit dfBit = DfBit.COPY;
+  SaSettings sa = SaSettings.DEFAULTS;
+  final Map<String, TransformSetDraft> transformSets = new LinkedHashMap<>();
+  /** Transform sets whose line was refused: referring to them needs no second message. */
+  final java.util.Set<String> refusedTransformSets = new java.util.HashSet<>();
+  final Map<String, CryptoMapDraft> cryptoMaps = new LinkedHashMap<>();
+  final Map<String, AccessListDraft> accessLists = new LinkedHashMap<>();
+  final Map<String, InterfaceDraft> interfaces = new LinkedHashMap<>();
+  final Map<String, EzvpnDraft> ezvpnClients = new LinkedHashMap<>();
+  final Map<String, ProposalDraft> ikev2Proposals = new LinkedHashMap<>();
+  final Map<String, Ikev2PolicyDraft> ikev2Policies = new LinkedHashMap<>();
+  final Map<String, KeyringDraft> ikev2Keyrings = new LinkedHashMap<>();
+  final Map<String, ProfileDraft> ikev2Profiles = new LinkedHashMap<>();
+  Ikev2Dpd ikev2Dpd;
+
+  PolicyDraft isakmpPolicy(int priority) {
+    return isakmpPolicies.computeIfAbsent(priority, PolicyDraft::new);
+  }
+
+  CryptoMapDraft cryptoMap(String name, int seq, CryptoMapEntry.Keying keying) {
+    CryptoMapDraft m = cryptoMaps.computeIfAbsent(name + " " + seq, k -> new CryptoMapDraft(name, seq));
+    m.keying = keying;
+    return m;
+  }
+
+  AccessListDraft accessList(String name, boolean numbered) {
+    return accessLists.computeIfAbsent(name, n -> new AccessListDraft(n, numbered));
+  }
+
+  InterfaceDraft iface(String name) {
+    return interfaces.computeIfAbsent(name, InterfaceDraft::new);
+  }
+
+  EzvpnDraft ezvpn(String name) {
+    return ezvpnClients.computeIfAbsent(name, EzvpnDraft::new);
+  }
+
+  ProposalDraft ikev2Proposal(String name) {
+    return ikev2Proposals.computeIfAbsent(name, ProposalDraft::new);
+  }
+
+  Ikev2PolicyDraft ikev2Policy(String name) {
+    return ikev2Policies.computeIfAbsent(name, Ikev2PolicyDraft::new);
+  }
+
+  KeyringDraft ikev2Keyring(String name) {
+    return ikev2Keyrings.computeIfAbsent(name, KeyringDraft::new);
+  }
+
+  ProfileDraft ikev2Profile(String name) {
+    return ikev2Profiles.computeIfAbsent(name, ProfileDraft::new);
+  }
+
+  GatewayConfig build() {
+    List<String> mapOrder = cryptoMaps.values().stream().map(m -> m.name).distinct().toList();
+    return new GatewayConfig(
+        isakmpPolicies.values().stream()
+            .sorted(Comparator.comparingInt(p -> p.priority))
+            .map(PolicyDraft::build)
+            .toList(),
+        List.copyOf(isakmpKeys.values()),
+        isakmpKeepalive,
+        natKeepaliveSeconds,
+        invalidSpiRecovery,
+        natTransparency,
+        dfBit,
+        sa,
+        transformSets.values().stream().filter(t -> t.transform != null).map(TransformSetDraft::build).toList(),
+        cryptoMaps.values().stream()
+            .sorted(Comparator.<CryptoMapDraft>comparingInt(m -> mapOrder.indexOf(m.name)).thenComparingInt(m -> m.seq))
+            .map(CryptoMapDraft::build)
+            .toList(),
+        accessLists.values().stream().map(AccessListDraft::build).toList(),
+        interfaces.values().stream().map(InterfaceDraft::build).toList(),
+        ezvpnClients.values().stream().map(EzvpnDraft::build).toList(),
+        ikev2Proposals.values().stream().map(ProposalDraft::build).toList(),
+        ikev2Policies.values().stream().map(Ikev2PolicyDraft::build).toList(),
+        ikev2Keyrings.values().stream().map(KeyringDraft::build).toList(),
+        ikev2Profiles.values().stream().map(ProfileDraft::build).toList(),
+        ikev2Dpd);
+  }
+
+  static final class PolicyDraft {
+    final int priority;
+    String encryption = IsakmpPolicy.DEFAULT_ENCRYPTION;
+    String hash = IsakmpPolicy.DEFAULT_HASH;
+    String authentication = IsakmpPolicy.DEFAULT_AUTHENTICATION;
+    int group = IsakmpPolicy.DEFAULT_GROUP;
+    int lifetimeSeconds = IsakmpPolicy.DEFAULT_LIFETIME_SECONDS;
+
+    PolicyDraft(int priority) {
+      this.priority = priority;
+    }
+
+    IsakmpPolicy build() {
+      return new IsakmpPolicy(priority, encryption, hash, authentication, group, lifetimeSeconds);
+    }
+  }
+
+  static final class TransformSetDraft {
+    final String name;
+    /** Null when the transforms were refused: the set then stays out of the model. */
+    io.ipsecmesh.proto.sa.EspTransform transform;
+    io.ipsecmesh.proto.sa.ChildSa.Mode mode = io.ipsecmesh.proto.sa.ChildSa.Mode.TUNNEL;
+
+    TransformSetDraft(String name) {
+      this.name = name;
+    }
+
+    TransformSet build() {
+      return new TransformSet(name, transform, mode);
+    }
+  }
+
+  static final class CryptoMapDraft {
+    final String name;
+    final int seq;
+    CryptoMapEntry.Keying keying = CryptoMapEntry.Keying.IPSEC_ISAKMP;
+    final List<String> peers = new ArrayList<>();
+    final List<String> transformSets = new ArrayList<>();
+    SaSettings sa = SaSettings.INHERIT;
+    Integer pfsGroup;
+    String matchAddress;
+    String ikev2Profile;
+    SessionKey inboundEsp;
+    SessionKey outboundEsp;
+    /** Where the session keys were set, to point at them if the transform set does not fit. */
+    int inboundLine;
+    int outboundLine;
+
+    CryptoMapDraft(String name, int seq) {
+      this.name = name;
+      this.seq = seq;
+    }
+
+    CryptoMapEntry build() {
+      return new CryptoMapEntry(name, seq, keying, peers, transformSets, sa, pfsGroup, matchAddress, ikev2Profile,
+          inboundEsp, outboundEsp);
+    }
+  }
+
+  static final class AccessListDraft {
+    final String name;
+    final boolean numbered;
+    final List<AccessListEntry> entries = new ArrayList<>();
+
+    AccessListDraft(String name, boolean numbered) {
+      this.name = name;
+      this.numbered = numbered;
+    }
+
+    AccessList build() {
+      return new AccessList(name, numbered, entries);
+    }
+  }
+
+  static final class InterfaceDraft {
+    final String name;
+    String ipAddress;
+    String mask;
+    Integer ipMtu;
+    String cryptoMap;
+    DfBit dfBit;
+    EzvpnAttachment ezvpn;
+
+    InterfaceDraft(String name) {
+      this.name = name;
+    }
+
+    InterfaceConfig build() {
+      return new InterfaceConfig(name, ipAddress, mask, ipMtu, cryptoMap, dfBit, ezvpn);
+    }
+  }
+
+  static final class EzvpnDraft {
+    final String name;
+    EzvpnClient.Connect connect = EzvpnClient.Connect.AUTO;
+    String group;
+    String groupKey;
+    EzvpnClient.Mode mode;
+    final List<String> peers = new ArrayList<>();
+
+    EzvpnDraft(String name) {
+      this.name = name;
+    }
+
+    EzvpnClient build() {
+      return new EzvpnClient(name, connect, group, groupKey, mode, peers);
+    }
+  }
+
+  static final class ProposalDraft {
+    final String name;
+    final List<String> encryption = new ArrayList<>();
+    final List<String> integrity = new ArrayList<>();
+    final List<String> prf = new ArrayList<>();
+    final List<Integer> groups = new ArrayList<>();
+
+    ProposalDraft(String name) {
+      this.name = name;
+    }
+
+    Ikev2Proposal build() {
+      return new Ikev2Proposal(name, encryption, integrity, prf, groups);
+    }
+  }
+
+  static final class Ikev2PolicyDraft {
+    final String name;
+    final List<String> proposals = new ArrayList<>();
+    final List<String> matchAddressLocal = new ArrayList<>();
+
+    Ikev2PolicyDraft(String name) {
+      this.name = name;
+    }
+
+    Ikev2Policy build() {
+      return new Ikev2Policy(name, proposals, matchAddressLocal);
+    }
+  }
+
+  static final class KeyringDraft {
+    final String name;
+    final Map<String, KeyringPeerDraft> peers = new LinkedHashMap<>();
+
+    KeyringDraft(String name) {
+      this.name = name;
+    }
+
+    KeyringPeerDraft peer(String peerName) {
+      return peers.computeIfAbsent(peerName, KeyringPeerDraft::new);
+    }
+
+    Ikev2Keyring build() {
+      return new Ikev2Keyring(name, peers.values().stream().map(KeyringPeerDraft::build).toList());
+    }
+  }
+
+  static final class KeyringPeerDraft {
+    final String name;
+    String address;
+    String mask;
+    String localKey;
+    String remoteKey;
+
+    KeyringPeerDraft(String name) {
+      this.name = name;
+    }
+
+    Ikev2KeyringPeer build() {
+      return new Ikev2KeyringPeer(name, address, mask, localKey, remoteKey);
+    }
+  }
+
+  static final class ProfileDraft {
+    final String name;
+    final List<String> matchRemoteAddresses = new ArrayList<>();
+    String identityLocalAddress;
+    String authenticationLocal;
+    String authenticationRemote;
+    String keyring;
+    Ikev2Dpd dpd;
+    Integer lifetimeSeconds;
+
+    ProfileDraft(String name) {
+      this.name = name;
+    }
+
+    Ikev2Profile build() {
+      return new Ikev2Profile(name, matchRemoteAddresses, identityLocalAddress, authenticationLocal,
+          authenticationRemote, keyring, dpd, lifetimeSeconds);
+    }
+  }
+}

@@ -1,0 +1,96 @@
+package io.ipsecmesh.config.lang;
+
+import io.ipsecmesh.proto.config.CryptoMapEntry;
+import io.ipsecmesh.proto.sa.EspTransform;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Checks, once the whole file is read, what one line says about another: names that are used but never
+ * defined (a warning, as on IOS, where the seed examples themselves refer to access lists they do not
+ * show), and manual session keys whose length does not fit the transform set (an error: the SA could not run).
+ */
+final class CrossReferences {
+
+  enum Kind {
+    ACCESS_LIST("access list"),
+    TRANSFORM_SET("transform set"),
+    CRYPTO_MAP("crypto map"),
+    EZVPN("ezvpn client"),
+    IKEV2_PROFILE("ikev2 profile"),
+    IKEV2_KEYRING("ikev2 keyring"),
+    IKEV2_PROPOSAL("ikev2 proposal");
+
+    final String label;
+
+    Kind(String label) {
+      this.label = label;
+    }
+  }
+
+  private record Reference(Kind kind, String name, int line) {}
+
+  private final List<Reference> references = new ArrayList<>();
+
+  void add(Kind kind, String name, int line) {
+    references.add(new Reference(kind, name, line));
+  }
+
+  void check(ConfigDraft draft, Diagnostics diagnostics) {
+    for (Reference r : references) {
+      if (!defined(draft, r)) {
+        diagnostics.warn(r.line, r.kind.label + " " + r.name + " is not defined");
+      }
+    }
+    for (ConfigDraft.CryptoMapDraft m : draft.cryptoMaps.values()) {
+      if (m.keying == CryptoMapEntry.Keying.IPSEC_MANUAL) {
+        checkManualKeys(draft, m, diagnostics);
+      }
+    }
+  }
+
+  private static boolean defined(ConfigDraft d, Reference r) {
+    return switch (r.kind) {
+      case ACCESS_LIST -> d.accessLists.containsKey(r.name);
+      case TRANSFORM_SET -> d.transformSets.containsKey(r.name) || d.refusedTransformSets.contains(r.name);
+      case CRYPTO_MAP -> d.cryptoMaps.values().stream().anyMatch(m -> m.name.equals(r.name));
+      case EZVPN -> d.ezvpnClients.containsKey(r.name);
+      case IKEV2_PROFILE -> d.ikev2Profiles.containsKey(r.name);
+      case IKEV2_KEYRING -> d.ikev2Keyrings.containsKey(r.name);
+      case IKEV2_PROPOSAL -> d.ikev2Proposals.containsKey(r.name);
+    };
+  }
+
+  private static void checkManualKeys(ConfigDraft d, ConfigDraft.CryptoMapDraft m, Diagnostics diagnostics) {
+    if (m.transformSets.isEmpty()) {
+      return;
+    }
+    ConfigDraft.TransformSetDraft set = d.transformSets.get(m.transformSets.get(0));
+    if (set == null || set.transform == null) {
+      return;
+    }
+    checkKey(m.inboundEsp, m.inboundLine, "inbound", set, diagnostics);
+    checkKey(m.outboundEsp, m.outboundLine, "outbound", set, diagnostics);
+  }
+
+  private static void checkKey(io.ipsecmesh.proto.config.SessionKey key, int line, String direction,
+      ConfigDraft.TransformSetDraft set, Diagnostics diagnostics) {
+    if (key == null) {
+      return;
+    }
+    EspTransform t = set.transform;
+    String prefix = "set session-key " + direction + " esp: ";
+    int cipherBytes = key.cipherHex().length() / 2;
+    if (cipherBytes != t.encKeyBytes) {
+      diagnostics.error(line, prefix + "cipher key is " + cipherBytes + " bytes, transform set " + set.name + " ("
+          + t.iosName + ") needs " + t.encKeyBytes + (t.aead ? " (key + 4-byte salt)" : ""));
+    }
+    int authBytes = key.authenticatorHex() == null ? 0 : key.authenticatorHex().length() / 2;
+    if (authBytes != t.integKeyBytes) {
+      diagnostics.error(line, prefix + (t.integKeyBytes == 0
+          ? "transform set " + set.name + " (" + t.iosName + ") takes no authenticator key"
+          : "authenticator key is " + authBytes + " bytes, transform set " + set.name + " (" + t.iosName + ") needs "
+              + t.integKeyBytes));
+    }
+  }
+}

@@ -1,0 +1,159 @@
+package io.ipsecmesh.config.lang;
+
+import io.ipsecmesh.proto.config.CryptoMapEntry;
+import io.ipsecmesh.proto.config.SessionKey;
+import java.util.HexFormat;
+import java.util.Locale;
+
+/**
+ * {@code crypto map NAME SEQ ipsec-isakmp|ipsec-manual}: {@code set peer} (repeatable, in failover order),
+ * {@code set transform-set}, {@code set security-association …}, {@code set pfs}, {@code set ikev2-profile},
+ * {@code set session-key} (manual keying) and {@code match address}.
+ */
+final class CryptoMapBlock implements Block {
+
+  private final ConfigDraft.CryptoMapDraft map;
+  private final Diagnostics diagnostics;
+  private final CrossReferences references;
+
+  CryptoMapBlock(ConfigDraft.CryptoMapDraft map, Diagnostics diagnostics, CrossReferences references) {
+    this.map = map;
+    this.diagnostics = diagnostics;
+    this.references = references;
+  }
+
+  @Override
+  public String title() {
+    return "crypto map " + map.name + " " + map.seq;
+  }
+
+  @Override
+  public boolean owns(Args a) {
+    return a.is(0, "set") || a.is(0, "match") || a.is(0, "description") || a.is(0, "reverse-route");
+  }
+
+  @Override
+  public Block apply(Args a) {
+    if (a.is(0, "match")) {
+      a.skip(1).command("match");
+      a.oneOf("match", "address");
+      a.command("match address");
+      String acl = a.name("access list");
+      a.end();
+      map.matchAddress = acl;
+      references.add(CrossReferences.Kind.ACCESS_LIST, acl, a.lineNumber);
+      return null;
+    }
+    if (!a.is(0, "set")) {
+      diagnostics.warn(a.lineNumber, a.word(0) + " is not used by this gateway; ignored");
+      return null;
+    }
+    String what = a.word(1).toLowerCase(Locale.ROOT);
+    a.skip(2).command("set " + what);
+    switch (what) {
+      case "peer" -> peer(a);
+      case "transform-set" -> {
+        String first = a.name("transform set name");
+        addTransformSet(first, a.lineNumber);
+        while (a.hasMore()) {
+          addTransformSet(a.name("transform set name"), a.lineNumber);
+        }
+        if (map.keying == CryptoMapEntry.Keying.IPSEC_MANUAL && map.transformSets.size() > 1) {
+          throw a.fail("an ipsec-manual crypto map takes one transform set");
+        }
+      }
+      case "security-association" -> map.sa = SaSettingsParser.apply(a, map.sa, "set security-association");
+      case "pfs" -> {
+        map.pfsGroup = a.hasMore() ? pfsGroup(a) : IsakmpPolicyBlock.DEFAULT_PFS_GROUP;
+        a.end();
+      }
+      case "ikev2-profile" -> {
+        map.ikev2Profile = a.name("profile name");
+        a.end();
+        references.add(CrossReferences.Kind.IKEV2_PROFILE, map.ikev2Profile, a.lineNumber);
+      }
+      case "session-key" -> sessionKey(a);
+      default -> diagnostics.warn(a.lineNumber, "set " + Args.quote(what) + " is not used by this gateway; ignored");
+    }
+    return null;
+  }
+
+  private void peer(Args a) {
+    String peer = a.host("address");
+    // "dynamic" re-resolves a host name on every connection; "default" marks the first peer to return to.
+    a.accept("dynamic");
+    a.accept("default");
+    a.end();
+    if (map.peers.contains(peer)) {
+      diagnostics.warn(a.lineNumber, "peer " + peer + " is already in the peer list of " + title());
+      return;
+    }
+    if (map.keying == CryptoMapEntry.Keying.IPSEC_MANUAL && !map.peers.isEmpty()) {
+      throw a.fail("an ipsec-manual crypto map takes one peer");
+    }
+    map.peers.add(peer);
+  }
+
+  private void addTransformSet(String name, int line) {
+    if (!map.transformSets.contains(name)) {
+      map.transformSets.add(name);
+      references.add(CrossReferences.Kind.TRANSFORM_SET, name, line);
+    }
+  }
+
+  private static int pfsGroup(Args a) {
+    String g = a.next("group (group14, group19, group20, group21…)").toLowerCase(Locale.ROOT);
+    if (!g.startsWith("group") || g.length() > 7 || g.length() < 6
+        || !g.substring(5).chars().allMatch(Character::isDigit)) {
+      throw a.fail("group must be group14, group15, group16, group19, group20, group21 or group24, got '"
+          + Args.quote(g) + "'");
+    }
+    int n = Integer.parseInt(g.substring(5));
+    if (InsecureCrypto.weakGroup(n)) {
+      throw new LineError("set pfs group" + n + " is insecure (RFC 8247): use group14, group19, group20 or group21");
+    }
+    if (!IsakmpPolicyBlock.GROUPS.contains(n)) {
+      throw a.fail("group must be group14, group15, group16, group19, group20, group21 or group24, got '" + g + "'");
+    }
+    return n;
+  }
+
+  private void sessionKey(Args a) {
+    if (map.keying != CryptoMapEntry.Keying.IPSEC_MANUAL) {
+      throw a.fail("session keys need an ipsec-manual crypto map (this one is ipsec-isakmp)");
+    }
+    String direction = a.oneOf("direction", "inbound", "outbound");
+    a.command("set session-key " + direction);
+    String protocol = a.oneOf("protocol", "esp", "ah");
+    if (protocol.equals("ah")) {
+      throw new LineError("set session-key " + direction + " ah is refused (RFC 8221: AH is not supported): use esp");
+    }
+    a.command("set session-key " + direction + " esp");
+    long spi = a.number("SPI", 256, 4_294_967_295L);
+    if (!a.accept("cipher")) {
+      throw a.fail("missing 'cipher HEX-KEY' after the SPI");
+    }
+    String cipher = hex(a, "cipher key");
+    String authenticator = null;
+    if (a.accept("authenticator")) {
+      authenticator = hex(a, "authenticator key");
+    }
+    a.end();
+    SessionKey key = new SessionKey(spi, cipher, authenticator);
+    if (direction.equals("inbound")) {
+      map.inboundEsp = key;
+      map.inboundLine = a.lineNumber;
+    } else {
+      map.outboundEsp = key;
+      map.outboundLine = a.lineNumber;
+    }
+  }
+
+  private static String hex(Args a, String what) {
+    String h = a.next(what);
+    if (h.length() % 2 != 0 || h.length() > 256 || !h.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+      throw a.fail(what + " must be an even number of hex digits, got '" + Args.quote(h) + "'");
+    }
+    return HexFormat.of().formatHex(HexFormat.of().parseHex(h));
+  }
+}

@@ -1,0 +1,273 @@
+package io.ipsecmesh.config.lang;
+
+import io.ipsecmesh.proto.config.CryptoMapEntry;
+import io.ipsecmesh.proto.config.DfBit;
+import io.ipsecmesh.proto.config.DpdMode;
+import io.ipsecmesh.proto.config.IsakmpKeepalive;
+import io.ipsecmesh.proto.config.IsakmpKey;
+import io.ipsecmesh.proto.sa.EspTransform;
+import java.util.Locale;
+
+/** The global configuration mode: one method per IOS command family, each opening its sub-mode block if it has one. */
+final class GlobalCommands {
+
+  private final ConfigDraft draft;
+  private final Diagnostics diagnostics;
+  private final CrossReferences references;
+
+  GlobalCommands(ConfigDraft draft, Diagnostics diagnostics, CrossReferences references) {
+    this.draft = draft;
+    this.diagnostics = diagnostics;
+    this.references = references;
+  }
+
+  /** Whether the line opens a sub-mode, so that a refused header can swallow its sub-commands. */
+  static boolean opensBlock(Args a) {
+    return a.startsWith("crypto", "isakmp", "policy") || a.startsWith("crypto", "ipsec", "transform-set")
+        || a.startsWith("crypto", "ipsec", "client", "ezvpn") || a.startsWith("crypto", "ipsec", "profile")
+        || (a.startsWith("crypto", "map") && a.size() > 3)
+        || a.startsWith("crypto", "ikev2", "proposal") || a.startsWith("crypto", "ikev2", "policy")
+        || a.startsWith("crypto", "ikev2", "keyring") || a.startsWith("crypto", "ikev2", "profile")
+        || a.startsWith("ip", "access-list") || a.is(0, "interface");
+  }
+
+  Block apply(Args a) {
+    if (a.is(0, "crypto")) {
+      return crypto(a);
+    }
+    if (a.startsWith("no", "crypto")) {
+      if (a.startsWith("no", "crypto", "ipsec", "nat-transparency")) {
+        a.skip(4).command("no crypto ipsec nat-transparency");
+        a.oneOf("encapsulation", "udp-encapsulation");
+        a.end();
+        draft.natTransparency = false;
+      } else {
+        ignored(a, Args.quote(a.text()) + " is not used by this gateway; ignored");
+      }
+      return null;
+    }
+    if (a.is(0, "access-list")) {
+      numberedAccessList(a);
+      return null;
+    }
+    if (a.startsWith("ip", "access-list")) {
+      a.skip(2).command("ip access-list");
+      if (!a.accept("extended")) {
+        ignored(a, "only extended access lists select crypto traffic; ignored: " + Args.quote(a.text()));
+        return new RefusedBlock("ip access-list");
+      }
+      a.command("ip access-list extended");
+      String name = a.name("name");
+      a.end();
+      return new AccessListBlock(draft.accessList(name, false));
+    }
+    if (a.is(0, "interface")) {
+      a.skip(1).command("interface");
+      if (!a.hasMore()) {
+        ignored(a, "interface without a name; its block is ignored");
+        return new RefusedBlock("interface");
+      }
+      String name = a.name("name");
+      // IOS also accepts "interface FastEthernet 0": the words form one name.
+      StringBuilder full = new StringBuilder(name);
+      while (a.hasMore()) {
+        full.append(a.name("name"));
+      }
+      return new InterfaceBlock(draft.iface(full.toString()), references);
+    }
+    if (Syntax.isSubModeCommand(a)) {
+      throw new LineError("'" + Args.quote(a.word(0)) + "' is a sub-mode command but no block that takes it is open");
+    }
+    ignored(a, "ignored (not part of the IPsec configuration): " + Args.quote(a.text()));
+    return null;
+  }
+
+  private void ignored(Args a, String message) {
+    diagnostics.warn(a.lineNumber, message);
+  }
+
+  private Block crypto(Args a) {
+    String family = a.word(1).toLowerCase(Locale.ROOT);
+    return switch (family) {
+      case "isakmp" -> isakmp(a);
+      case "ipsec" -> ipsec(a);
+      case "map" -> cryptoMap(a);
+      case "ikev2" -> ikev2(a);
+      default -> {
+        ignored(a, "crypto " + Args.quote(family) + " is not used by this gateway; ignored");
+        yield null;
+      }
+    };
+  }
+
+  private Block isakmp(Args a) {
+    String what = a.word(2).toLowerCase(Locale.ROOT);
+    a.skip(3).command("crypto isakmp " + what);
+    switch (what) {
+      case "policy" -> {
+        int priority = a.integer("priority", 1, 10_000);
+        a.end();
+        return new IsakmpPolicyBlock(draft.isakmpPolicy(priority));
+      }
+      case "key" -> isakmpKey(a);
+      case "keepalive" -> {
+        int seconds = a.integer("seconds", 10, 3600);
+        int retry = IsakmpKeepalive.DEFAULT_RETRY_SECONDS;
+        if (a.hasMore() && a.peek().chars().allMatch(Character::isDigit)) {
+          retry = a.integer("retry", 2, 60);
+        }
+        DpdMode mode = DpdMode.ON_DEMAND;
+        if (a.hasMore()) {
+          mode = a.oneOf("mode", "periodic", "on-demand").equals("periodic") ? DpdMode.PERIODIC : DpdMode.ON_DEMAND;
+        }
+        a.end();
+        draft.isakmpKeepalive = new IsakmpKeepalive(seconds, retry, mode);
+      }
+      case "nat" -> {
+        a.command("crypto isakmp nat").oneOf("nat setting", "keepalive");
+        a.command("crypto isakmp nat keepalive");
+        draft.natKeepaliveSeconds = a.integer("seconds", 5, 3600);
+        a.end();
+      }
+      case "invalid-spi-recovery" -> {
+        a.end();
+        draft.invalidSpiRecovery = true;
+      }
+      default -> ignored(a, "crypto isakmp " + Args.quote(what) + " is not used by this gateway; ignored");
+    }
+    return null;
+  }
+
+  private void isakmpKey(Args a) {
+    String key = a.name("key");
+    // "crypto isakmp key 0 1234 address …": 0 says the key is written in clear, 6 that it is encrypted.
+    if (a.peek() != null && !a.peek().equalsIgnoreCase("address") && (key.equals("0") || key.equals("6"))) {
+      if (key.equals("6")) {
+        throw a.fail("type 6 encrypted keys are not supported: give the key in clear (type 0)");
+      }
+      key = a.name("key");
+    }
+    String kind = a.oneOf("peer kind", "address", "hostname");
+    if (kind.equals("hostname")) {
+      throw a.fail("hostname peers are not supported: use address IP [MASK]");
+    }
+    String ip = a.ipv4("address");
+    String mask = null;
+    if (a.hasMore() && !a.peek().equalsIgnoreCase("no-xauth")) {
+      mask = a.netmask("mask");
+    }
+    a.accept("no-xauth");
+    a.end();
+    draft.isakmpKeys.put(ip + "/" + mask, new IsakmpKey(key, ip, mask));
+  }
+
+  private Block ipsec(Args a) {
+    String what = a.word(2).toLowerCase(Locale.ROOT);
+    a.skip(3).command("crypto ipsec " + what);
+    switch (what) {
+      case "transform-set" -> {
+        String name = a.name("name");
+        a.command("crypto ipsec transform-set " + name);
+        EspTransform transform;
+        try {
+          transform = TransformParser.parse(a);
+        } catch (LineError e) {
+          draft.refusedTransformSets.add(name);
+          throw e;
+        }
+        ConfigDraft.TransformSetDraft set = draft.transformSets.computeIfAbsent(name, ConfigDraft.TransformSetDraft::new);
+        set.transform = transform;
+        return new TransformSetBlock(set);
+      }
+      case "df-bit" -> {
+        draft.dfBit = DfBit.valueOf(a.oneOf("setting", "clear", "set", "copy").toUpperCase(Locale.ROOT));
+        a.end();
+      }
+      case "security-association" -> draft.sa = SaSettingsParser.apply(a, draft.sa, "crypto ipsec security-association");
+      case "nat-transparency" -> {
+        a.oneOf("encapsulation", "udp-encapsulation");
+        a.end();
+        draft.natTransparency = true;
+      }
+      case "client" -> {
+        a.oneOf("client type", "ezvpn");
+        a.command("crypto ipsec client ezvpn");
+        String name = a.name("name");
+        a.end();
+        return new EzvpnBlock(draft.ezvpn(name), diagnostics);
+      }
+      case "profile" -> {
+        ignored(a, "crypto ipsec profile is not supported (use a crypto map); its block is ignored");
+        return new RefusedBlock("crypto ipsec profile");
+      }
+      default -> ignored(a, "crypto ipsec " + Args.quote(what) + " is not used by this gateway; ignored");
+    }
+    return null;
+  }
+
+  private Block cryptoMap(Args a) {
+    a.skip(2).command("crypto map");
+    String name = a.name("map name");
+    if (a.hasMore() && !a.peek().chars().allMatch(Character::isDigit)) {
+      // "crypto map NAME local-address IF", "… client …", "… isakmp …": router plumbing this gateway does not need.
+      ignored(a, "crypto map " + name + " " + Args.quote(a.peek()) + " is not used by this gateway; ignored");
+      return null;
+    }
+    int seq = a.integer("sequence number", 1, 65_535);
+    CryptoMapEntry.Keying keying = CryptoMapEntry.Keying.IPSEC_ISAKMP;
+    if (a.hasMore()) {
+      String k = a.oneOf("keying", "ipsec-isakmp", "ipsec-manual");
+      keying = k.equals("ipsec-manual") ? CryptoMapEntry.Keying.IPSEC_MANUAL : CryptoMapEntry.Keying.IPSEC_ISAKMP;
+      if (a.accept("dynamic")) {
+        throw a.fail("dynamic crypto maps are not supported: list the peers with set peer");
+      }
+    }
+    a.end();
+    return new CryptoMapBlock(draft.cryptoMap(name, seq, keying), diagnostics, references);
+  }
+
+  private Block ikev2(Args a) {
+    String what = a.word(2).toLowerCase(Locale.ROOT);
+    a.skip(3).command("crypto ikev2 " + what);
+    switch (what) {
+      case "proposal" -> {
+        String name = a.name("name");
+        a.end();
+        return new Ikev2ProposalBlock(draft.ikev2Proposal(name));
+      }
+      case "policy" -> {
+        String name = a.name("name");
+        a.end();
+        return new Ikev2PolicyBlock(draft.ikev2Policy(name), diagnostics, references);
+      }
+      case "keyring" -> {
+        String name = a.name("name");
+        a.end();
+        return new Ikev2KeyringBlock(draft.ikev2Keyring(name), diagnostics);
+      }
+      case "profile" -> {
+        String name = a.name("name");
+        a.end();
+        return new Ikev2ProfileBlock(draft.ikev2Profile(name), diagnostics, references);
+      }
+      case "dpd" -> draft.ikev2Dpd = Ikev2ProfileBlock.dpd(a);
+      default -> ignored(a, "crypto ikev2 " + Args.quote(what) + " is not used by this gateway; ignored");
+    }
+    return null;
+  }
+
+  private void numberedAccessList(Args a) {
+    a.skip(1).command("access-list");
+    int number = a.integer("number", 1, 2699);
+    boolean extended = (number >= 100 && number <= 199) || number >= 2000;
+    if (!extended) {
+      if (number <= 99 || number >= 1300) {
+        ignored(a, "standard access-list " + number + " does not select crypto traffic; ignored");
+        return;
+      }
+      throw a.fail("number must be 100-199 or 2000-2699 (extended), got " + number);
+    }
+    a.command("access-list " + number);
+    draft.accessList(String.valueOf(number), true).entries.add(AccessListEntryParser.parse(a));
+  }
+}

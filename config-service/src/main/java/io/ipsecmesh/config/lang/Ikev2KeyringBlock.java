@@ -1,0 +1,81 @@
+package io.ipsecmesh.config.lang;
+
+/** {@code crypto ikev2 keyring NAME}: its {@code peer NAME} sub-blocks. */
+final class Ikev2KeyringBlock implements Block {
+
+  private final ConfigDraft.KeyringDraft keyring;
+  private final Diagnostics diagnostics;
+
+  Ikev2KeyringBlock(ConfigDraft.KeyringDraft keyring, Diagnostics diagnostics) {
+    this.keyring = keyring;
+    this.diagnostics = diagnostics;
+  }
+
+  @Override
+  public String title() {
+    return "crypto ikev2 keyring " + keyring.name;
+  }
+
+  @Override
+  public boolean owns(Args a) {
+    return a.is(0, "peer");
+  }
+
+  @Override
+  public Block apply(Args a) {
+    a.skip(1).command("peer");
+    String name = a.name("peer name");
+    a.end();
+    return new PeerBlock(keyring.peer(name));
+  }
+
+  /** {@code peer NAME} inside a keyring: {@code address IP [MASK]}, {@code pre-shared-key [local|remote] KEY}. */
+  final class PeerBlock implements Block {
+    private final ConfigDraft.KeyringPeerDraft peer;
+
+    PeerBlock(ConfigDraft.KeyringPeerDraft peer) {
+      this.peer = peer;
+    }
+
+    @Override
+    public String title() {
+      return Ikev2KeyringBlock.this.title() + " peer " + peer.name;
+    }
+
+    @Override
+    public boolean owns(Args a) {
+      return a.is(0, "address") || a.is(0, "pre-shared-key") || a.is(0, "description") || a.is(0, "identity");
+    }
+
+    @Override
+    public Block apply(Args a) {
+      if (a.is(0, "address")) {
+        a.skip(1).command("address");
+        peer.address = a.ipv4("address");
+        peer.mask = a.hasMore() ? a.netmask("mask") : null;
+        a.end();
+      } else if (a.is(0, "pre-shared-key")) {
+        a.skip(1).command("pre-shared-key");
+        boolean local = a.accept("local");
+        boolean remote = !local && a.accept("remote");
+        // "0" marks a key written in clear; "6" an encrypted one, which only the router that wrote it can read.
+        if (a.size() - a.position() > 1 && a.peek().equals("0")) {
+          a.skip(1);
+        } else if (a.size() - a.position() > 1 && a.peek().equals("6")) {
+          throw a.fail("type 6 encrypted keys are not supported: give the key in clear (type 0)");
+        }
+        String key = a.name("key");
+        a.end();
+        if (!remote) {
+          peer.localKey = key;
+        }
+        if (!local) {
+          peer.remoteKey = key;
+        }
+      } else {
+        diagnostics.warn(a.lineNumber, Args.quote(a.text()) + " is not used by this gateway; ignored");
+      }
+      return null;
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package io.ipsecmesh.config.lang;
+
+import java.util.Locale;
+import java.util.Set;
+
+/** {@code crypto isakmp policy N}: encryption, hash, authentication, group, lifetime. */
+final class IsakmpPolicyBlock implements Block {
+
+  static final Set<Integer> GROUPS = Set.of(14, 15, 16, 19, 20, 21, 24);
+
+  /** Bare {@code set pfs} means group 1 on IOS, which is refused; group 14 is the weakest group kept. */
+  static final int DEFAULT_PFS_GROUP = 14;
+
+  private final ConfigDraft.PolicyDraft policy;
+
+  IsakmpPolicyBlock(ConfigDraft.PolicyDraft policy) {
+    this.policy = policy;
+  }
+
+  @Override
+  public String title() {
+    return "crypto isakmp policy " + policy.priority;
+  }
+
+  @Override
+  public boolean owns(Args a) {
+    return Set.of("encryption", "hash", "authentication", "group", "lifetime")
+        .contains(a.word(0).toLowerCase(Locale.ROOT));
+  }
+
+  @Override
+  public Block apply(Args a) {
+    String keyword = a.word(0).toLowerCase(Locale.ROOT);
+    a.skip(1).command(keyword);
+    switch (keyword) {
+      case "encryption" -> policy.encryption = encryption(a);
+      case "hash" -> {
+        String h = a.oneOf("hash", "sha", "sha256", "sha384", "sha512", "md5");
+        if (h.equals("md5")) {
+          throw new LineError(InsecureCrypto.ikeHash(h));
+        }
+        policy.hash = h;
+      }
+      case "authentication" -> policy.authentication = a.oneOf("method", "pre-share", "rsa-sig", "rsa-encr");
+      case "group" -> policy.group = group(a, "group");
+      default -> policy.lifetimeSeconds = a.integer("seconds", 60, 86_400);
+    }
+    a.end();
+    return null;
+  }
+
+  private static String encryption(Args a) {
+    String e = a.oneOf("cipher", "aes", "des", "3des");
+    if (!e.equals("aes")) {
+      throw new LineError(InsecureCrypto.ikeEncryption(e));
+    }
+    if (!a.hasMore()) {
+      return "aes";
+    }
+    String bits = a.oneOf("key size", "128", "192", "256");
+    return bits.equals("128") ? "aes" : "aes " + bits;
+  }
+
+  /** A Diffie-Hellman group number: the MODP-768/1024/1536 groups are refused. */
+  static int group(Args a, String command) {
+    int g = a.integer("Diffie-Hellman group", 1, 24);
+    if (InsecureCrypto.weakGroup(g)) {
+      throw new LineError(InsecureCrypto.dhGroup(command, g));
+    }
+    if (!GROUPS.contains(g)) {
+      throw a.fail("group must be 14, 15, 16, 19, 20, 21 or 24, got " + g);
+    }
+    return g;
+  }
+}
