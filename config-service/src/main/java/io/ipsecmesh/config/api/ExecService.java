@@ -1,0 +1,102 @@
+package io.ipsecmesh.config.api;
+
+import io.ipsecmesh.config.api.ExecCommand.ClearSession;
+import io.ipsecmesh.config.api.ExecCommand.Debug;
+import io.ipsecmesh.config.api.ExecCommand.ShowIpsecSa;
+import io.ipsecmesh.config.api.ExecCommand.ShowIsakmpSa;
+import io.ipsecmesh.config.api.ExecCommand.ShowRunningConfig;
+import io.ipsecmesh.config.api.ExecCommand.ShowSession;
+import io.ipsecmesh.config.api.ExecCommand.UndebugAll;
+import io.ipsecmesh.config.show.SaTables;
+import io.ipsecmesh.config.show.ShowCryptoIpsecSa;
+import io.ipsecmesh.config.show.ShowCryptoIsakmpSa;
+import io.ipsecmesh.config.show.ShowCryptoSession;
+import io.ipsecmesh.proto.bus.MgmtMessages;
+import io.ipsecmesh.proto.bus.MgmtMessages.ClearSessionResult;
+import io.ipsecmesh.proto.bus.MgmtMessages.Facility;
+import io.ipsecmesh.proto.config.GatewayConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import java.nio.charset.StandardCharsets;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Runs exec commands: {@code show} reads the active configuration and the SA maps in Hazelcast,
+ * {@code clear crypto session} asks ike-service ({@link MgmtMessages#CLEAR_SESSION}), {@code debug}
+ * publishes {@link MgmtMessages#DEBUG} to every service.
+ */
+public final class ExecService {
+
+  private final Vertx vertx;
+  private final Supplier<GatewayConfig> activeConfig;
+  private final SaTables tables;
+  private final long requestTimeoutMillis;
+  private final LongSupplier wallClock;
+
+  public ExecService(Vertx vertx, Supplier<GatewayConfig> activeConfig, SaTables tables, long requestTimeoutMillis,
+      LongSupplier wallClock) {
+    this.vertx = vertx;
+    this.activeConfig = activeConfig;
+    this.tables = tables;
+    this.requestTimeoutMillis = requestTimeoutMillis;
+    this.wallClock = wallClock;
+  }
+
+  /** Never fails: syntax errors and unreachable services become IOS-style text with a 4xx/5xx status. */
+  public Future<ExecResult> execute(String line) {
+    ExecCommand command;
+    try {
+      command = ExecParser.parse(line);
+    } catch (ExecSyntaxException e) {
+      return Future.succeededFuture(new ExecResult(400, e.getMessage() + "\n"));
+    }
+    return switch (command) {
+      case ShowRunningConfig c -> Future.succeededFuture(ExecResult.ok(runningConfig()));
+      case ShowIsakmpSa c -> vertx.executeBlocking(() -> ExecResult.ok(ShowCryptoIsakmpSa.render(tables.ikeSas())));
+      case ShowIpsecSa c -> vertx.executeBlocking(() -> ExecResult.ok(ShowCryptoIpsecSa.render(activeConfig.get(),
+          tables.childSas(), tables.counters(), c.peer(), c.detail(), wallClock.getAsLong())));
+      case ShowSession c -> vertx.executeBlocking(() -> ExecResult.ok(
+          ShowCryptoSession.render(activeConfig.get(), tables.ikeSas(), tables.childSas())));
+      case ClearSession c -> clear(c.remote());
+      case Debug c -> Future.succeededFuture(ExecResult.ok(debug(c.facility(), c.enabled())));
+      case UndebugAll c -> {
+        debug(Facility.ISAKMP, false);
+        debug(Facility.IPSEC, false);
+        yield Future.succeededFuture(ExecResult.ok("All possible debugging has been turned off\n"));
+      }
+    };
+  }
+
+  private String runningConfig() {
+    String text = activeConfig.get().render();
+    return "Building configuration...\n\nCurrent configuration : " + text.getBytes(StandardCharsets.UTF_8).length
+        + " bytes\n!\n" + text;
+  }
+
+  private String debug(Facility facility, boolean on) {
+    vertx.eventBus().publish(MgmtMessages.DEBUG, new MgmtMessages.Debug(facility, on));
+    return "Crypto " + (facility == Facility.ISAKMP ? "ISAKMP" : "IPSEC") + " debugging is " + (on ? "on" : "off")
+        + "\n";
+  }
+
+  /** IOS prints nothing after {@code clear crypto session}; the counts go to the log line of ike-service. */
+  private Future<ExecResult> clear(String remote) {
+    return vertx.eventBus()
+        .<ClearSessionResult>request(MgmtMessages.CLEAR_SESSION, new MgmtMessages.ClearSession(remote),
+            new DeliveryOptions().setSendTimeout(requestTimeoutMillis))
+        .map(reply -> ExecResult.ok(""))
+        .otherwise(err -> {
+          if (err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
+            return new ExecResult(503, "% ike-service is not running: no session cleared\n");
+          }
+          if (err instanceof ReplyException re && re.failureType() == ReplyFailure.TIMEOUT) {
+            return new ExecResult(504, "% ike-service did not answer within " + requestTimeoutMillis + " ms\n");
+          }
+          return new ExecResult(502, "% clear crypto session failed: " + err.getMessage() + "\n");
+        });
+  }
+}

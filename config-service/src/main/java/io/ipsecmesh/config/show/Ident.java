@@ -1,0 +1,51 @@
+package io.ipsecmesh.config.show;
+
+import io.ipsecmesh.proto.sa.TrafficSelector;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.regex.Pattern;
+
+/**
+ * A traffic selector in the {@code (addr/mask/prot/port)} notation of {@code show crypto ipsec sa}: a
+ * range that is a prefix prints as address/netmask (IPv6: address/prefix length), any other range as
+ * its first address with a host mask; a single port prints as that port, a port range as 0 (any).
+ */
+final class Ident {
+
+  /** Only literals reach InetAddress, so printing a table can never trigger a DNS lookup. */
+  private static final Pattern LITERAL = Pattern.compile("[0-9A-Fa-f:.]+");
+
+  private Ident() {}
+
+  static String of(TrafficSelector ts) {
+    int port = ts.startPort() == ts.endPort() ? ts.startPort() : 0;
+    return "(" + addressAndMask(ts.startAddress(), ts.endAddress()) + "/" + ts.protocol() + "/" + port + ")";
+  }
+
+  private static String addressAndMask(String start, String end) {
+    if (!LITERAL.matcher(start).matches() || !LITERAL.matcher(end).matches()) {
+      return start + "/?";
+    }
+    try {
+      byte[] a = InetAddress.getByName(start).getAddress();
+      byte[] b = InetAddress.getByName(end).getAddress();
+      int bits = a.length * 8;
+      BigInteger lo = new BigInteger(1, a);
+      BigInteger hi = new BigInteger(1, b);
+      int hostBits = hi.xor(lo).bitLength();
+      BigInteger span = BigInteger.ONE.shiftLeft(hostBits).subtract(BigInteger.ONE);
+      boolean prefix = a.length == b.length && lo.and(span).signum() == 0 && hi.equals(lo.or(span));
+      int prefixLen = prefix ? bits - hostBits : bits;
+      if (a.length == 16) {
+        return start + "/" + prefixLen;
+      }
+      long mask = prefixLen == 0 ? 0 : (0xFFFF_FFFFL << (32 - prefixLen)) & 0xFFFF_FFFFL;
+      return start + "/" + ((mask >>> 24) & 255) + "." + ((mask >>> 16) & 255) + "." + ((mask >>> 8) & 255) + "."
+          + (mask & 255);
+    } catch (UnknownHostException e) {
+      // selectors come from ike-service as literals; print what we got rather than fail the whole show
+      return start + "/?";
+    }
+  }
+}

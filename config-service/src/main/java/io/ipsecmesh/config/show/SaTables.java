@@ -1,0 +1,75 @@
+package io.ipsecmesh.config.show;
+
+import io.ipsecmesh.proto.bus.RecordJson;
+import io.ipsecmesh.proto.ikev2.IkeSaSummary;
+import io.ipsecmesh.proto.runtime.Cluster;
+import io.ipsecmesh.proto.sa.ChildSa;
+import io.ipsecmesh.proto.sa.SaCounters;
+import io.ipsecmesh.proto.sa.SharedMaps;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentMap;
+import java.util.logging.Logger;
+
+/**
+ * Reads the SA state the other services keep in Hazelcast ({@link SharedMaps}) for the {@code show}
+ * commands. Blocking (map iteration): call from a worker. An entry that does not decode is left out
+ * of the table and logged, so one bad writer cannot break every {@code show}.
+ */
+public final class SaTables {
+
+  private static final Logger LOG = Logger.getLogger(SaTables.class.getName());
+
+  private final ConcurrentMap<String, String> childSas;
+  private final ConcurrentMap<String, String> counters;
+  private final ConcurrentMap<String, String> ikeSas;
+
+  public SaTables(ConcurrentMap<String, String> childSas, ConcurrentMap<String, String> counters,
+      ConcurrentMap<String, String> ikeSas) {
+    this.childSas = childSas;
+    this.counters = counters;
+    this.ikeSas = ikeSas;
+  }
+
+  public static SaTables of(Vertx vertx) {
+    return new SaTables(Cluster.map(vertx, SharedMaps.CHILD_SAS), Cluster.map(vertx, SharedMaps.SA_COUNTERS),
+        Cluster.map(vertx, SharedMaps.IKE_SAS));
+  }
+
+  public List<ChildSa> childSas() {
+    return decodeAll(childSas, ChildSa.class);
+  }
+
+  public List<IkeSaSummary> ikeSas() {
+    return decodeAll(ikeSas, IkeSaSummary.class);
+  }
+
+  /** Counters by the map key, the inbound SPI in 8 hex digits ({@link SharedMaps#spiKey}). */
+  public Map<String, SaCounters> counters() {
+    Map<String, SaCounters> out = new HashMap<>();
+    for (Map.Entry<String, String> e : counters.entrySet()) {
+      try {
+        out.put(e.getKey(), RecordJson.fromJson(new JsonObject(e.getValue()), SaCounters.class));
+      } catch (RuntimeException bad) {
+        LOG.warning(() -> SharedMaps.SA_COUNTERS + " entry " + e.getKey() + " does not decode: " + bad.getMessage());
+      }
+    }
+    return out;
+  }
+
+  private static <T extends Record> List<T> decodeAll(ConcurrentMap<String, String> map, Class<T> type) {
+    List<T> out = new ArrayList<>();
+    for (Map.Entry<String, String> e : map.entrySet()) {
+      try {
+        out.add(RecordJson.fromJson(new JsonObject(e.getValue()), type));
+      } catch (RuntimeException bad) {
+        LOG.warning(() -> type.getSimpleName() + " entry " + e.getKey() + " does not decode: " + bad.getMessage());
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,105 @@
+package io.ipsecmesh.config.show;
+
+import static io.ipsecmesh.config.show.ShowFixtures.CREATED;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ipsecmesh.proto.config.GatewayConfig;
+import io.ipsecmesh.proto.config.InterfaceConfig;
+import io.ipsecmesh.proto.sa.ChildSa;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ShowCryptoIpsecSaTest {
+
+  private static GatewayConfig withInterface() {
+    GatewayConfig empty = GatewayConfig.empty();
+    return new GatewayConfig(empty.isakmpPolicies(), empty.isakmpKeys(), null, null, false, true, empty.dfBit(),
+        empty.sa(), List.of(), List.of(), List.of(),
+        List.of(new InterfaceConfig("FastEthernet0/0", "10.1.1.1", "255.255.255.0", 1400, "testtag1", null, null)),
+        List.of(), List.of(), List.of(), List.of(), List.of(), null);
+  }
+
+  @Test
+  void seedLayoutWithCountersFromTheForwarder() {
+    ChildSa sa = ShowFixtures.childSa(0x249C5062L, 0x7AA69CB7L, 5123, CREATED);
+    long now = CREATED + 5_000;
+    String out = ShowCryptoIpsecSa.render(withInterface(), List.of(sa),
+        Map.of(sa.key(), ShowFixtures.counters(sa, 10, 4537831, 3597, CREATED + 3_000)), null, false, now);
+    String expected = """
+        interface: FastEthernet0/0
+          Crypto map tag: testtag1, local addr. 10.1.1.1
+          protected vrf:
+          local ident (addr/mask/prot/port): (10.0.0.1/255.255.255.255/0/0)
+          remote ident (addr/mask/prot/port): (10.0.2.2/255.255.255.255/0/0)
+          current_peer: 10.2.2.2:500
+            PERMIT, flags={origin_is_acl,}
+            #pkts encaps: 10, #pkts encrypt: 10, #pkts digest: 10
+            #pkts decaps: 10, #pkts decrypt: 10, #pkts verify: 10
+            #pkts compressed: 0, #pkts decompressed: 0
+            #pkts not compressed: 0, #pkts compr. failed: 0
+            #pkts not decompressed: 0, #pkts decompress failed: 0
+            #send errors 0, #recv errors 2
+
+            local crypto endpt.: 10.1.1.1, remote crypto endpt.: 10.2.2.2
+            path mtu 1400, media mtu 1400
+            current outbound spi: 7AA69CB7
+
+          inbound esp sas:
+            spi: 0x249C5062(614223970)
+              transform: esp-gcm 256 ,
+              in use settings ={Tunnel, }
+              slot: 0, conn id: 5123, flow_id: 5123, crypto map: testtag1
+              crypto engine type: Software
+              sa timing: remaining key lifetime (k/sec): (4537831/3595)
+              IV size: 8 bytes
+              replay detection support: Y
+
+          inbound ah sas:
+          inbound pcp sas:
+          outbound esp sas:
+            spi: 0x7AA69CB7(2057739447)
+              transform: esp-gcm 256 ,
+              in use settings ={Tunnel, }
+              slot: 0, conn id: 5123, flow_id: 5123, crypto map: testtag1
+              crypto engine type: Software
+              sa timing: remaining key lifetime (k/sec): (4537831/3595)
+              IV size: 8 bytes
+              replay detection support: Y
+
+          outbound ah sas:
+          outbound pcp sas:
+
+        """;
+    assertEquals(expected, out);
+  }
+
+  @Test
+  void detailAddsErrorCountersAndRekeyedSasShareOneFlow() {
+    ChildSa old = ShowFixtures.childSa(0x249C5062L, 0x7AA69CB7L, 5123, CREATED);
+    ChildSa rekeyed = ShowFixtures.childSa(0xE7AB4256L, 0xD763771FL, 5127, CREATED + 60_000);
+    String out = ShowCryptoIpsecSa.render(withInterface(), List.of(rekeyed, old),
+        Map.of(old.key(), ShowFixtures.counters(old, 10, 100, 100, CREATED),
+            rekeyed.key(), ShowFixtures.counters(rekeyed, 5, 100, 100, CREATED)),
+        "10.2.2.2", true, CREATED + 61_000);
+    assertTrue(out.contains("    #pkts encaps: 15, #pkts encrypt: 15, #pkts digest: 15\n"), out);
+    assertTrue(out.contains("    ##pkts replay failed (rcv): 2\n"), out);
+    assertTrue(out.contains("    #pkts invalid prot (recv) 0, #pkts verify failed: 2\n"), out);
+    assertTrue(out.contains("    current outbound spi: D763771F\n"), out);
+    assertTrue(out.indexOf("spi: 0x249C5062") < out.indexOf("spi: 0xE7AB4256"), "older SA first, as IOS lists");
+    assertEquals(1, out.split("Crypto map tag:", -1).length - 1, "one flow block");
+  }
+
+  @Test
+  void withoutCountersTheLifetimeComesFromTheSaAndPeerFilterApplies() {
+    ChildSa sa = ShowFixtures.childSa(0x1000L, 0x2000L, 7, CREATED);
+    String out = ShowCryptoIpsecSa.render(GatewayConfig.empty(), List.of(sa), Map.of(), null, false, CREATED + 100_500);
+    assertTrue(out.startsWith("interface: (none)\n"), out);
+    assertTrue(out.contains("(4608000/3500)"), out);
+    assertTrue(out.contains("    #pkts encaps: 0, #pkts encrypt: 0, #pkts digest: 0\n"), out);
+    assertEquals("", ShowCryptoIpsecSa.render(GatewayConfig.empty(), List.of(sa), Map.of(), "10.9.9.9", false, CREATED));
+    assertFalse(out.contains("replay failed"), "counters of detail only with detail");
+  }
+}
