@@ -1,0 +1,430 @@
+package io.ipsecmesh.esp;
+
+import com.hazelcast.core.EntryEvent;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import com.hazelcast.map.listener.EntryAddedListener;
+import com.hazelcast.map.listener.EntryRemovedListener;
+import com.hazelcast.map.listener.EntryUpdatedListener;
+import io.ipsecmesh.esp.fwd.DataPlane;
+import io.ipsecmesh.esp.fwd.ManualKeying;
+import io.ipsecmesh.esp.fwd.SaDatabase;
+import io.ipsecmesh.esp.fwd.SaFactory;
+import io.ipsecmesh.esp.fwd.SaPair;
+import io.ipsecmesh.esp.fwd.SaSupervisor;
+import io.ipsecmesh.esp.fwd.SequenceReservations;
+import io.ipsecmesh.esp.io.UdpEncapSocket;
+import io.ipsecmesh.esp.spd.SecurityPolicyDatabase;
+import io.ipsecmesh.esp.tun.DiscardPacketPort;
+import io.ipsecmesh.esp.tun.KernelRoutes;
+import io.ipsecmesh.esp.tun.PacketPort;
+import io.ipsecmesh.esp.tun.TunDevice;
+import io.ipsecmesh.proto.bus.BusCodecs;
+import io.ipsecmesh.proto.bus.ConfigMessages;
+import io.ipsecmesh.proto.bus.FwdMessages;
+import io.ipsecmesh.proto.bus.IkeMessages;
+import io.ipsecmesh.proto.bus.NatKeepaliveMessages;
+import io.ipsecmesh.proto.bus.RecordJson;
+import io.ipsecmesh.proto.bus.SaMessages;
+import io.ipsecmesh.proto.config.GatewayConfig;
+import io.ipsecmesh.proto.config.InterfaceConfig;
+import io.ipsecmesh.proto.runtime.Cluster;
+import io.ipsecmesh.proto.runtime.Metrics;
+import io.ipsecmesh.proto.sa.ChildSa;
+import io.ipsecmesh.proto.sa.KeyWrap;
+import io.ipsecmesh.proto.sa.SaCounters;
+import io.ipsecmesh.proto.sa.SharedMaps;
+import io.ipsecmesh.proto.time.Scheduler;
+import io.ipsecmesh.proto.time.VertxScheduler;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The esp-forwarder service: the UDP 4500 socket, the TUN interface and the ESP data plane between
+ * them, fed with SAs from ike-service (bus + Hazelcast map) and with manual SAs and policies from the
+ * configuration. Packets never touch this verticle's context; it only builds tables and turns the
+ * data plane's counters into control-plane events.
+ *
+ * <p>Deployment config (all optional): {@code innerPort} {@code auto|tun|none} (auto: TUN when
+ * permitted, else none), {@code tunName} (ipsec0), {@code tunMtu} (1400), {@code bindAddress}
+ * (0.0.0.0), {@code port} (4500), {@code udpGro} (true), {@code routes} (true: route the crypto
+ * ACLs' destinations into the TUN), {@code forwarderId}.
+ */
+public final class EspForwarderVerticle extends VerticleBase {
+
+  private static final Logger LOG = Logger.getLogger(EspForwarderVerticle.class.getName());
+  /** A retired SA's keys are wiped once no packet thread can still be inside it. */
+  private static final long RETIRE_DELAY_MILLIS = 2000;
+
+  private final PacketPort providedPort;
+  private final Map<Long, ChildSa> manualSas = new HashMap<>();
+  private final Set<SaPair> reserving = new HashSet<>();
+  private String forwarderId;
+  private KeyWrap keyWrap;
+  private Scheduler clock;
+  private Context control;
+  private EventLoopGroup group;
+  private UdpEncapSocket socket;
+  private PacketPort inner;
+  private DataPlane plane;
+  private SaFactory factory;
+  private SaSupervisor supervisor;
+  private SequenceReservations reservations;
+  private ConcurrentMap<String, String> counterMap;
+  private IMap<String, String> childSaMap;
+  private UUID childSaListener;
+  private long configVersion = -1;
+  private GatewayConfig config = GatewayConfig.empty();
+
+  public EspForwarderVerticle() {
+    this(null);
+  }
+
+  /** With a given inner port (tests: {@link io.ipsecmesh.esp.tun.InProcessPacketPort}). */
+  public EspForwarderVerticle(PacketPort innerPort) {
+    this.providedPort = innerPort;
+  }
+
+  @Override
+  public Future<?> start() {
+    BusCodecs.register(vertx);
+    JsonObject cfg = config();
+    forwarderId = cfg.getString("forwarderId", hostName() + "/" + ProcessHandle.current().pid());
+    keyWrap = KeyWrap.fromEnvironment();
+    clock = new VertxScheduler(vertx);
+    control = context;
+    reservations = new SequenceReservations(Cluster.map(vertx, SharedMaps.SEQUENCE_RESERVATIONS));
+    counterMap = Cluster.map(vertx, SharedMaps.SA_COUNTERS);
+    InetSocketAddress bind = new InetSocketAddress(
+        io.ipsecmesh.esp.spd.Ip128.literal(cfg.getString("bindAddress", "0.0.0.0")), cfg.getInteger("port", 4500));
+    group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+    return vertx.executeBlocking(() -> {
+      inner = providedPort != null ? providedPort : openInner(cfg);
+      socket = new UdpEncapSocket(group, bind, null, cfg.getBoolean("udpGro", true));
+      socket.receiver(new io.ipsecmesh.esp.io.OuterReceiver() {
+        // datagrams before the data plane exists are dropped unseen
+        public void onEsp(io.ipsecmesh.esp.io.PacketBuffer b, int o, int l, InetSocketAddress s) {}
+
+        public void onIke(byte[] m, InetSocketAddress s, InetSocketAddress l) {}
+
+        public void onKeepalive(InetSocketAddress s) {}
+
+        public void onMalformed(InetSocketAddress s) {}
+      });
+      socket.bind();
+      return null;
+    }).compose(v -> {
+      factory = new SaFactory(keyWrap, socket.family());
+      plane = new DataPlane(new SaDatabase(this::retire), inner, socket.nativeSender(), this::punt);
+      socket.receiver(plane.inbound());
+      inner.start(plane.outbound());
+      supervisor = new SaSupervisor(forwarderId, plane.sad(), plane.acquires(), plane.invalidSpis(), clock,
+          new BusSink(), this::localAddress);
+      supervisor.start();
+      EspMetrics.register(Metrics.registry(), forwarderId, plane);
+      listen();
+      LOG.info(() -> "esp-forwarder " + forwarderId + ": UDP " + socket.localAddress() + ", inner " + inner.name());
+      return watchChildSaMap();
+    });
+  }
+
+  private PacketPort openInner(JsonObject cfg) throws java.io.IOException {
+    String mode = cfg.getString("innerPort", "auto");
+    if (mode.equals("none")) {
+      return new DiscardPacketPort();
+    }
+    try {
+      return TunDevice.open(cfg.getString("tunName", "ipsec0"), cfg.getInteger("tunMtu", 1400));
+    } catch (java.io.IOException | RuntimeException e) {
+      if (mode.equals("tun")) {
+        throw e;
+      }
+      LOG.warning("esp-forwarder: no TUN interface (" + e.getMessage() + "), running without an inner side");
+      return new DiscardPacketPort();
+    }
+  }
+
+  private void listen() {
+    var bus = vertx.eventBus();
+    bus.<ConfigMessages.ConfigChanged>consumer(ConfigMessages.CONFIG_CHANGED, m -> applyConfig(m.body()));
+    bus.<SaMessages.ChildSaInstalled>consumer(SaMessages.CHILD_INSTALLED, m -> install(m.body().sa(), false));
+    bus.<SaMessages.ChildSaDeleted>consumer(SaMessages.CHILD_DELETED, m -> remove(m.body().inboundSpi()));
+    bus.<IkeMessages.IkeDatagram>consumer(IkeMessages.IKE_TX, m -> {
+      IkeMessages.IkeDatagram d = m.body();
+      socket.sendIke(d.message(), endpoint(d.peerAddress(), d.peerPort()));
+    });
+    bus.<NatKeepaliveMessages.SendKeepalives>consumer(NatKeepaliveMessages.SEND, m -> {
+      for (NatKeepaliveMessages.Target t : m.body().targets()) {
+        socket.sendKeepalive(endpoint(t.peerAddress(), t.peerPort()));
+      }
+    });
+    bus.<ConfigMessages.ConfigChanged>request(ConfigMessages.CONFIG_GET, new ConfigMessages.GetConfig("esp-forwarder"))
+        .onSuccess(m -> applyConfig(m.body()))
+        .onFailure(e -> LOG.fine(() -> "no configuration yet: " + e.getMessage()));
+  }
+
+  private static InetSocketAddress endpoint(String address, int port) {
+    return new InetSocketAddress(io.ipsecmesh.esp.spd.Ip128.literal(address), port);
+  }
+
+  /** Installs the Child SAs already in Hazelcast and follows the map (clustered Vert.x only). */
+  private Future<?> watchChildSaMap() {
+    HazelcastInstance hz = Cluster.hazelcast(vertx);
+    if (hz == null) {
+      return Future.succeededFuture();
+    }
+    return vertx.executeBlocking(() -> {
+      childSaMap = hz.getMap(SharedMaps.CHILD_SAS);
+      childSaListener = childSaMap.addEntryListener(new ChildSaListener(), true);
+      return new ArrayList<>(childSaMap.values());
+    }).onSuccess(values -> values.forEach(json -> fromMap(json)));
+  }
+
+  private void fromMap(String json) {
+    ChildSa sa;
+    try {
+      sa = RecordJson.fromJson(new JsonObject(json), ChildSa.class);
+    } catch (RuntimeException e) {
+      LOG.warning("esp-forwarder: unreadable entry in " + SharedMaps.CHILD_SAS + ": " + e.getMessage());
+      return;
+    }
+    control.runOnContext(v -> install(sa, false));
+  }
+
+  private final class ChildSaListener implements EntryAddedListener<String, String>,
+      EntryUpdatedListener<String, String>, EntryRemovedListener<String, String> {
+    @Override
+    public void entryAdded(EntryEvent<String, String> e) {
+      fromMap(e.getValue());
+    }
+
+    @Override
+    public void entryUpdated(EntryEvent<String, String> e) {
+      fromMap(e.getValue());
+    }
+
+    @Override
+    public void entryRemoved(EntryEvent<String, String> e) {
+      long spi = Long.parseLong(e.getKey(), 16);
+      control.runOnContext(v -> remove(spi));
+    }
+  }
+
+  /** A newer configuration: rebuild the SPD, reconcile manual SAs, route protected networks. */
+  void applyConfig(ConfigMessages.ConfigChanged changed) {
+    if (changed.version() <= configVersion) {
+      return;
+    }
+    configVersion = changed.version();
+    config = changed.config();
+    SecurityPolicyDatabase spd = SecurityPolicyDatabase.build(config);
+    plane.sad().setSpd(spd);
+    List<ChildSa> wanted = ManualKeying.childSas(config, keyWrap, problem -> LOG.warning("esp-forwarder: " + problem));
+    Map<Long, ChildSa> next = new HashMap<>();
+    wanted.forEach(sa -> next.put(sa.inboundSpi(), sa));
+    for (Map.Entry<Long, ChildSa> old : new ArrayList<>(manualSas.entrySet())) {
+      ChildSa now = next.get(old.getKey());
+      if (now == null || !ManualKeying.sameSpec(old.getValue(), now, keyWrap)) {
+        manualSas.remove(old.getKey());
+        remove(old.getKey());
+      }
+    }
+    for (ChildSa sa : wanted) {
+      if (!manualSas.containsKey(sa.inboundSpi())) {
+        manualSas.put(sa.inboundSpi(), sa);
+        install(sa, true);
+      }
+    }
+    if (inner instanceof TunDevice && config().getBoolean("routes", true)) {
+      List<String> prefixes = KernelRoutes.protectedDestinations(config);
+      String dev = inner.name();
+      vertx.executeBlocking(() -> KernelRoutes.install(dev, prefixes))
+          .onSuccess(failures -> failures.forEach(f -> LOG.warning("esp-forwarder: " + f)));
+    }
+    LOG.info(() -> "esp-forwarder: configuration " + changed.version() + ", " + spd.size() + " crypto map entries, "
+        + manualSas.size() + " manual SAs");
+  }
+
+  private void install(ChildSa sa, boolean manual) {
+    SaPair existing = plane.sad().get(sa.inboundSpi());
+    if (!manual && existing != null && existing.sa().outboundSpi() == sa.outboundSpi()
+        && existing.sa().createdEpochMillis() == sa.createdEpochMillis()) {
+      return; // the same SA announced on the bus and in the map
+    }
+    SaPair pair;
+    try {
+      pair = factory.build(sa, manual, plane.sad().spd());
+    } catch (RuntimeException e) {
+      LOG.warning("esp-forwarder: cannot install SA: " + e.getMessage());
+      return;
+    }
+    vertx.executeBlocking(() -> reservations.reserve(sa.outboundSpi(), sa.esn())).onComplete(r -> {
+      if (r.failed() || r.result().first() > r.result().last()) {
+        LOG.warning("esp-forwarder: no sequence numbers for outbound SPI " + SharedMaps.spiKey(sa.outboundSpi())
+            + (r.failed() ? ": " + r.cause().getMessage() : ": sequence space exhausted, rekey needed"));
+        pair.destroyKeys();
+        return;
+      }
+      if (manual && manualSas.get(sa.inboundSpi()) != sa) {
+        pair.destroyKeys(); // the configuration changed again meanwhile
+        return;
+      }
+      pair.outbound().startAt(r.result().first(), r.result().last());
+      supervisor.started(pair);
+      plane.sad().install(pair);
+      LOG.info(() -> "esp-forwarder: SA installed, crypto map " + sa.cryptoMap() + " " + sa.mapSequence()
+          + ", inbound spi " + SharedMaps.spiKey(sa.inboundSpi()) + ", outbound spi "
+          + SharedMaps.spiKey(sa.outboundSpi()) + ", peer " + sa.peerAddress() + (manual ? " (manual)" : ""));
+    });
+  }
+
+  private void remove(long inboundSpi) {
+    SaPair p = plane.sad().remove(inboundSpi);
+    if (p != null) {
+      counterMap.remove(SharedMaps.spiKey(inboundSpi));
+    }
+  }
+
+  private void retire(SaPair pair) {
+    vertx.setTimer(RETIRE_DELAY_MILLIS, id -> pair.destroyKeys());
+    if (!pair.manual()) {
+      long spi = pair.sa().outboundSpi();
+      vertx.executeBlocking(() -> {
+        reservations.release(spi);
+        return null;
+      });
+    }
+  }
+
+  private void punt(byte[] message, InetSocketAddress sender, InetSocketAddress local) {
+    InetSocketAddress l = local != null ? local : socket.localAddress();
+    vertx.eventBus().publish(FwdMessages.IKE_PUNT, new IkeMessages.IkeDatagram(l.getAddress().getHostAddress(),
+        l.getPort(), sender.getAddress().getHostAddress(), sender.getPort(), message));
+  }
+
+  private String localAddress() {
+    for (InterfaceConfig i : config.interfaces()) {
+      if (i.cryptoMap() != null && i.ipAddress() != null) {
+        return i.ipAddress();
+      }
+    }
+    return socket.localAddress().getAddress().getHostAddress();
+  }
+
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      return "esp-forwarder";
+    }
+  }
+
+  /** The data plane of this verticle (tests). */
+  public DataPlane dataPlane() {
+    return plane;
+  }
+
+  public InetSocketAddress localSocketAddress() {
+    return socket.localAddress();
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (plane != null) {
+      EspMetrics.unregister(plane);
+    }
+    return vertx.executeBlocking(() -> {
+      if (childSaMap != null && childSaListener != null) {
+        childSaMap.removeEntryListener(childSaListener);
+      }
+      if (inner != null) {
+        inner.close();
+      }
+      if (socket != null) {
+        socket.close();
+      }
+      group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+      if (plane != null) {
+        plane.sad().pairs().forEach(SaPair::destroyKeys);
+      }
+      return null;
+    });
+  }
+
+  /** Control-plane output of the supervisor: bus, Hazelcast, log. Runs on this verticle's context. */
+  private final class BusSink implements SaSupervisor.Sink {
+    @Override
+    public void acquire(FwdMessages.Acquire acquire) {
+      vertx.eventBus().send(FwdMessages.ACQUIRE, acquire);
+    }
+
+    @Override
+    public void invalidSpi(FwdMessages.InvalidSpi invalidSpi) {
+      vertx.eventBus().send(FwdMessages.INVALID_SPI, invalidSpi);
+    }
+
+    @Override
+    public void expired(FwdMessages.SaExpired expired) {
+      vertx.eventBus().send(FwdMessages.SA_EXPIRED, expired);
+    }
+
+    @Override
+    public void idle(FwdMessages.SaIdle idle) {
+      vertx.eventBus().send(FwdMessages.SA_IDLE, idle);
+    }
+
+    @Override
+    public void activity(FwdMessages.ActivitySummary summary) {
+      vertx.eventBus().publish(FwdMessages.ACTIVITY, summary);
+    }
+
+    @Override
+    public void counters(List<SaCounters> counters) {
+      if (counters.isEmpty()) {
+        return;
+      }
+      vertx.executeBlocking(() -> {
+        for (SaCounters c : counters) {
+          counterMap.put(SharedMaps.spiKey(c.inboundSpi()), RecordJson.toJson(c).encode());
+        }
+        return null;
+      }, false);
+    }
+
+    @Override
+    public void log(String line) {
+      LOG.log(Level.WARNING, line);
+    }
+
+    @Override
+    public void reserveSequences(SaPair pair) {
+      if (!reserving.add(pair)) {
+        return;
+      }
+      ChildSa sa = pair.sa();
+      vertx.executeBlocking(() -> reservations.reserve(sa.outboundSpi(), sa.esn())).onComplete(r -> {
+        reserving.remove(pair);
+        if (r.succeeded() && r.result().first() <= r.result().last()) {
+          pair.outbound().grant(r.result().first(), r.result().last());
+        }
+      });
+    }
+  }
+}

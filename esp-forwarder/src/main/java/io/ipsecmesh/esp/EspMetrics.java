@@ -1,0 +1,89 @@
+package io.ipsecmesh.esp;
+
+import io.ipsecmesh.esp.fwd.DataPlane;
+import io.ipsecmesh.esp.fwd.ForwarderStats;
+import io.ipsecmesh.esp.fwd.SaPair;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.ToLongFunction;
+
+/**
+ * {@code ipsecmesh_esp_*} Prometheus metrics. Read through callbacks at scrape time from the plain
+ * counters the packet threads keep, so counting costs the hot path nothing beyond an increment.
+ * Registered once per JVM; every live forwarder of the JVM (one in production, several in the
+ * single-JVM gateway or in tests) is reported with its own {@code forwarder} label.
+ */
+final class EspMetrics {
+
+  private static final List<Entry> LIVE = new CopyOnWriteArrayList<>();
+  private static boolean registered;
+
+  private record Entry(String id, DataPlane plane) {}
+
+  private EspMetrics() {}
+
+  static synchronized void register(PrometheusRegistry registry, String id, DataPlane plane) {
+    LIVE.add(new Entry(id, plane));
+    if (registered) {
+      return;
+    }
+    registered = true;
+    perSa(registry, "ipsecmesh_esp_encaps", "#pkts encaps (= encrypt = digest)", p -> p.outbound().encaps());
+    perSa(registry, "ipsecmesh_esp_decaps", "#pkts decaps (= decrypt = verify)", p -> p.inbound().decaps());
+    perSa(registry, "ipsecmesh_esp_encap_bytes", "inner bytes sealed", p -> p.outbound().encapBytes());
+    perSa(registry, "ipsecmesh_esp_decap_bytes", "inner bytes delivered", p -> p.inbound().decapBytes());
+    perSa(registry, "ipsecmesh_esp_send_errors", "#send errors", p -> p.outbound().sendErrors());
+    perSa(registry, "ipsecmesh_esp_recv_errors", "#recv errors", p -> p.inbound().recvErrors());
+    perSa(registry, "ipsecmesh_esp_replay_failures", "packets refused by the anti-replay window",
+        p -> p.inbound().replayFailures());
+    perSa(registry, "ipsecmesh_esp_auth_failures", "ICV verification failures", p -> p.inbound().authFailures());
+    perSa(registry, "ipsecmesh_esp_policy_failures", "decrypted packets outside the SA's selectors",
+        p -> p.inbound().policyFailures());
+    global(registry, "ipsecmesh_esp_invalid_spi", "ESP packets with an unknown SPI", ForwarderStats::invalidSpi);
+    global(registry, "ipsecmesh_esp_nat_keepalives_received", "NAT-keepalives received and dropped",
+        ForwarderStats::natKeepalivesReceived);
+    global(registry, "ipsecmesh_esp_outer_malformed", "malformed datagrams on the UDP-encapsulation port",
+        ForwarderStats::outerMalformed);
+    global(registry, "ipsecmesh_esp_ike_punted", "IKE messages received on port 4500 and punted",
+        ForwarderStats::ikePunted);
+    global(registry, "ipsecmesh_esp_inner_packets", "packets read from the inner interface",
+        ForwarderStats::innerPackets);
+    global(registry, "ipsecmesh_esp_inner_malformed", "malformed inner packets", ForwarderStats::innerMalformed);
+    global(registry, "ipsecmesh_esp_inner_clear", "inner packets no crypto map entry protects",
+        ForwarderStats::innerClear);
+    global(registry, "ipsecmesh_esp_inner_no_sa", "inner packets of a crypto map entry without an SA (acquire)",
+        ForwarderStats::innerNoSa);
+    GaugeWithCallback.builder().name("ipsecmesh_esp_sas").help("installed SA pairs").labelNames("forwarder")
+        .callback(cb -> LIVE.forEach(e -> cb.call(e.plane().sad().pairs().size(), e.id())))
+        .register(registry);
+  }
+
+  static void unregister(DataPlane plane) {
+    LIVE.removeIf(e -> e.plane() == plane);
+  }
+
+  private static void perSa(PrometheusRegistry registry, String name, String help, ToLongFunction<SaPair> value) {
+    CounterWithCallback.builder().name(name).help(help)
+        .labelNames("forwarder", "inbound_spi", "outbound_spi", "peer", "crypto_map")
+        .callback(cb -> {
+          for (Entry e : LIVE) {
+            for (SaPair p : e.plane().sad().pairs()) {
+              cb.call(value.applyAsLong(p), e.id(), String.format("%08x", p.sa().inboundSpi()),
+                  String.format("%08x", p.sa().outboundSpi()), p.sa().peerAddress(),
+                  p.sa().cryptoMap() + " " + p.sa().mapSequence());
+            }
+          }
+        })
+        .register(registry);
+  }
+
+  private static void global(PrometheusRegistry registry, String name, String help,
+      ToLongFunction<ForwarderStats> value) {
+    CounterWithCallback.builder().name(name).help(help).labelNames("forwarder")
+        .callback(cb -> LIVE.forEach(e -> cb.call(value.applyAsLong(e.plane().stats()), e.id())))
+        .register(registry);
+  }
+}

@@ -1,0 +1,123 @@
+package io.ipsecmesh.esp.fwd;
+
+import io.ipsecmesh.esp.crypto.EspSaCrypto;
+import io.ipsecmesh.esp.io.OuterReceiver;
+import io.ipsecmesh.esp.io.PacketBuffer;
+import io.ipsecmesh.esp.replay.ReplayWindow;
+import io.ipsecmesh.esp.spd.FlowKey;
+import io.ipsecmesh.esp.spd.Ip128;
+import io.ipsecmesh.esp.spd.InnerPacketParser;
+import io.ipsecmesh.esp.tun.PacketPort;
+import io.ipsecmesh.proto.esp.EspHeader;
+import io.ipsecmesh.proto.esp.EspNextHeader;
+import java.net.InetSocketAddress;
+
+/**
+ * Outer side to inner side (RFC 4301 §5.2): SAD by SPI → anti-replay check → verify and decrypt in
+ * place → window update → inner selectors check → inner port. Runs on the outer socket's event-loop
+ * thread, allocation-free for ESP; IKE after the non-ESP marker goes to {@link IkePunt}.
+ */
+public final class InboundPipeline implements OuterReceiver {
+
+  /** At most ten invalid-SPI notifications a second reach the control plane. */
+  static final long INVALID_SPI_INTERVAL_NANOS = 100_000_000L;
+
+  /** Where IKE messages that arrived on the 4500 socket go (ike-service, via {@code ike.punt}). */
+  @FunctionalInterface
+  public interface IkePunt {
+    void punt(byte[] message, InetSocketAddress sender, InetSocketAddress local);
+  }
+
+  private final SaDatabase sad;
+  private final PacketPort inner;
+  private final ForwarderStats stats;
+  private final SignalRing invalidSpis;
+  private final IkePunt ike;
+  private final FlowKey flow = new FlowKey();
+  private long lastInvalidSpiNanos;
+
+  public InboundPipeline(SaDatabase sad, PacketPort inner, ForwarderStats stats, SignalRing invalidSpis, IkePunt ike) {
+    this.sad = sad;
+    this.inner = inner;
+    this.stats = stats;
+    this.invalidSpis = invalidSpis;
+    this.ike = ike;
+  }
+
+  @Override
+  public void onEsp(PacketBuffer buf, int off, int len, InetSocketAddress sender) {
+    stats.outerEsp++;
+    byte[] a = buf.array();
+    int spi = EspHeader.readSpi(a, off);
+    InboundSa sa = sad.tables().inbound(spi);
+    if (sa == null || sa.pair.hardExpired) {
+      stats.invalidSpi++;
+      invalidSpi(spi, sender);
+      return;
+    }
+    long seq = sa.replay.checkAndInferSeq(EspHeader.readInt(a, off + EspHeader.SEQ_OFFSET));
+    if (seq == ReplayWindow.REJECT) {
+      sa.replayFailures++;
+      return;
+    }
+    EspSaCrypto c = sa.crypto;
+    int n = c.open(a, off, len, seq);
+    if (n < 0) {
+      sa.recvErrors++;
+      if (n == EspSaCrypto.ICV_FAIL) {
+        sa.authFailures++;
+      }
+      return;
+    }
+    sa.replay.update(seq);
+    int nh = c.lastNextHeader();
+    if (nh == EspNextHeader.NO_NEXT_HEADER) {
+      stats.inboundDummy++; // RFC 4303 §2.6: traffic-flow padding, discard silently
+      return;
+    }
+    int pt = c.plaintextOffset(off);
+    if (!EspNextHeader.isTunnel(nh) || !InnerPacketParser.parse(a, pt, n, flow)
+        || (flow.version == 4) != (nh == EspNextHeader.IPV4)) {
+      sa.recvErrors++;
+      return;
+    }
+    if (!sa.selectors.coversInbound(flow)) {
+      sa.policyFailures++;
+      return;
+    }
+    if (!inner.write(buf, pt, n)) {
+      sa.recvErrors++;
+      return;
+    }
+    sa.decaps++;
+    sa.decapBytes += n;
+  }
+
+  private void invalidSpi(int spi, InetSocketAddress sender) {
+    long now = System.nanoTime();
+    if (lastInvalidSpiNanos != 0 && now - lastInvalidSpiNanos < INVALID_SPI_INTERVAL_NANOS) {
+      return;
+    }
+    lastInvalidSpiNanos = now;
+    // rate-limited slow path: reading the sender's address bytes may allocate
+    long hi = Ip128.hi(sender.getAddress());
+    long lo = Ip128.lo(sender.getAddress());
+    invalidSpis.offer(spi & 0xFFFF_FFFFL, hi, lo, sender.getPort(), 0, 0);
+  }
+
+  @Override
+  public void onIke(byte[] message, InetSocketAddress sender, InetSocketAddress local) {
+    stats.ikePunted++;
+    ike.punt(message, sender, local);
+  }
+
+  @Override
+  public void onKeepalive(InetSocketAddress sender) {
+    stats.natKeepalivesReceived++;
+  }
+
+  @Override
+  public void onMalformed(InetSocketAddress sender) {
+    stats.outerMalformed++;
+  }
+}

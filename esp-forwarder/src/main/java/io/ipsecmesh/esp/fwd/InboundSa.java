@@ -1,0 +1,58 @@
+package io.ipsecmesh.esp.fwd;
+
+import io.ipsecmesh.esp.crypto.EspSaCrypto;
+import io.ipsecmesh.esp.replay.ReplayWindow;
+import io.ipsecmesh.esp.spd.SelectorSet;
+
+/**
+ * The receiving half of an SA pair. Its transform, replay window and counters are touched only by
+ * the outer socket's event-loop thread; the counters are plain fields that the once-a-second
+ * reporter reads without synchronisation (a slightly stale value is fine for statistics).
+ */
+public final class InboundSa {
+
+  final SaPair pair;
+  final int spi;
+  final EspSaCrypto crypto;
+  final ReplayWindow replay;
+  final SelectorSet selectors;
+
+  long decaps;
+  long decapBytes;
+  long recvErrors;
+  long authFailures;
+  long replayFailures;
+  long policyFailures;
+
+  InboundSa(SaPair pair, int spi, EspSaCrypto crypto, ReplayWindow replay, SelectorSet selectors) {
+    this.pair = pair;
+    this.spi = spi;
+    this.crypto = crypto;
+    this.replay = replay;
+    this.selectors = selectors;
+  }
+
+  public long decaps() {
+    return decaps;
+  }
+
+  public long decapBytes() {
+    return decapBytes;
+  }
+
+  public long recvErrors() {
+    return recvErrors;
+  }
+
+  public long authFailures() {
+    return authFailures;
+  }
+
+  public long replayFailures() {
+    return replayFailures;
+  }
+
+  public long policyFailures() {
+    return policyFailures;
+  }
+}

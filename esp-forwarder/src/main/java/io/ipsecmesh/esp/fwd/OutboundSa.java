@@ -1,0 +1,87 @@
+package io.ipsecmesh.esp.fwd;
+
+import io.ipsecmesh.esp.crypto.EspSaCrypto;
+import io.ipsecmesh.esp.io.PeerEndpoint;
+import io.ipsecmesh.esp.spd.SelectorSet;
+
+/**
+ * The sending half of an SA pair. Transform, next sequence number and counters belong to the inner
+ * port's reader thread. {@link #sequenceLimit} is the highest sequence number reserved for this
+ * process (DESIGN.md: never reuse one, not even after a crash or takeover); the control plane raises
+ * it ahead of use and the packet path never goes beyond it.
+ */
+public final class OutboundSa {
+
+  final SaPair pair;
+  final int spi;
+  final EspSaCrypto crypto;
+  final PeerEndpoint peer;
+  final SelectorSet selectors;
+  final long hardBytes;
+
+  long nextSequence = 1;
+  /** First number of the latest reserved block (blocks of other owners may lie between ours). */
+  volatile long sequenceFloor;
+  volatile long sequenceLimit;
+
+  long encaps;
+  long encapBytes;
+  long sendErrors;
+  /** Packets dropped because no sequence numbers were reserved yet (part of {@link #sendErrors}). */
+  long sequenceStarved;
+
+  OutboundSa(SaPair pair, int spi, EspSaCrypto crypto, PeerEndpoint peer, SelectorSet selectors, long hardBytes) {
+    this.pair = pair;
+    this.spi = spi;
+    this.crypto = crypto;
+    this.peer = peer;
+    this.selectors = selectors;
+    this.hardBytes = hardBytes;
+  }
+
+  /** The first reserved block, set before the SA is published to the packet threads. */
+  public void startAt(long first, long last) {
+    nextSequence = first;
+    sequenceFloor = first;
+    sequenceLimit = last;
+  }
+
+  /**
+   * Hands the packet path a newly reserved block {@code [first, last]}. The floor is written before
+   * the limit, and the packet path reads the limit first, so it never uses a number below a block
+   * it sees the limit of. Called by the control context only.
+   */
+  public void grant(long first, long last) {
+    if (last <= sequenceLimit) {
+      return;
+    }
+    if (first > sequenceLimit + 1) {
+      sequenceFloor = first; // someone else holds the numbers in between
+    }
+    sequenceLimit = last;
+  }
+
+  public long encaps() {
+    return encaps;
+  }
+
+  public long encapBytes() {
+    return encapBytes;
+  }
+
+  public long sendErrors() {
+    return sendErrors;
+  }
+
+  public long nextSequence() {
+    return nextSequence;
+  }
+
+  public long sequenceLimit() {
+    return sequenceLimit;
+  }
+
+  public PeerEndpoint peer() {
+    return peer;
+  }
+}

@@ -1,0 +1,85 @@
+package io.ipsecmesh.esp.fwd;
+
+import io.ipsecmesh.esp.crypto.EspSaCrypto;
+import io.ipsecmesh.esp.io.PeerEndpoint;
+import io.ipsecmesh.esp.replay.ReplayWindow;
+import io.ipsecmesh.esp.spd.Ip128;
+import io.ipsecmesh.esp.spd.RangeSelectors;
+import io.ipsecmesh.esp.spd.SecurityPolicyDatabase;
+import io.ipsecmesh.esp.spd.SelectorSet;
+import io.ipsecmesh.esp.spd.SpdEntry;
+import io.ipsecmesh.proto.esp.UdpEncapClassifier;
+import io.ipsecmesh.proto.sa.ChildSa;
+import io.ipsecmesh.proto.sa.KeyWrap;
+import java.net.InetSocketAddress;
+import java.util.Arrays;
+
+/**
+ * Builds the runtime form of a Child SA: unwraps its keys, creates the two ESP transforms and zeroes
+ * the unwrapped key arrays at once (the transforms keep their own copies, DESIGN.md "Crypto"),
+ * and picks the selectors the SA is checked against.
+ */
+public final class SaFactory {
+
+  private final KeyWrap keyWrap;
+  private final int socketFamily;
+
+  public SaFactory(KeyWrap keyWrap, int socketFamily) {
+    this.keyWrap = keyWrap;
+    this.socketFamily = socketFamily;
+  }
+
+  /**
+   * @param spd for a manual SA (no negotiated selectors) the crypto map entry's ACL is the selector
+   * @throws IllegalArgumentException for an SA this forwarder cannot run (raw ESP, transport mode,
+   *     bad key length, unknown peer address); the message never contains key material
+   */
+  public SaPair build(ChildSa sa, boolean manual, SecurityPolicyDatabase spd) {
+    if (!sa.udpEncapsulation()) {
+      throw new IllegalArgumentException("SA " + SpiText.of(sa.inboundSpi()) + ": raw ESP (no UDP encapsulation) is not supported");
+    }
+    if (sa.mode() != ChildSa.Mode.TUNNEL) {
+      throw new IllegalArgumentException("SA " + SpiText.of(sa.inboundSpi()) + ": only tunnel mode is supported");
+    }
+    SelectorSet selectors = selectors(sa, manual, spd);
+    int port = sa.peerPort() == 0 ? UdpEncapClassifier.PORT : sa.peerPort();
+    PeerEndpoint peer = new PeerEndpoint(new InetSocketAddress(Ip128.literal(sa.peerAddress()), port), socketFamily);
+    byte[] inKeys = keyWrap.unwrap(sa.wrappedInboundKeys());
+    byte[] outKeys = null;
+    EspSaCrypto inCrypto = null;
+    try {
+      outKeys = keyWrap.unwrap(sa.wrappedOutboundKeys());
+      inCrypto = EspSaCrypto.create(sa.transform(), inKeys, (int) sa.inboundSpi(), sa.esn());
+      EspSaCrypto outCrypto = EspSaCrypto.create(sa.transform(), outKeys, (int) sa.outboundSpi(), sa.esn());
+      SaPair pair = new SaPair(sa, manual);
+      pair.in = new InboundSa(pair, (int) sa.inboundSpi(), inCrypto, new ReplayWindow(sa.replayWindow(), sa.esn()),
+          selectors);
+      long hardKb = sa.lifetime() == null ? 0 : sa.lifetime().hardKilobytes();
+      pair.out = new OutboundSa(pair, (int) sa.outboundSpi(), outCrypto, peer, selectors,
+          hardKb > 0 ? hardKb * 1024 : Long.MAX_VALUE);
+      return pair;
+    } catch (RuntimeException e) {
+      if (inCrypto != null) {
+        inCrypto.destroy();
+      }
+      throw e;
+    } finally {
+      Arrays.fill(inKeys, (byte) 0);
+      if (outKeys != null) {
+        Arrays.fill(outKeys, (byte) 0);
+      }
+    }
+  }
+
+  private static SelectorSet selectors(ChildSa sa, boolean manual, SecurityPolicyDatabase spd) {
+    if (!manual && !sa.localSelectors().isEmpty() && !sa.remoteSelectors().isEmpty()) {
+      return new RangeSelectors(sa.localSelectors(), sa.remoteSelectors());
+    }
+    SpdEntry e = spd.entry(sa.cryptoMap(), sa.mapSequence());
+    if (e == null) {
+      throw new IllegalArgumentException("SA " + SpiText.of(sa.inboundSpi()) + " has no selectors and crypto map "
+          + sa.cryptoMap() + " " + sa.mapSequence() + " has no access list");
+    }
+    return e;
+  }
+}

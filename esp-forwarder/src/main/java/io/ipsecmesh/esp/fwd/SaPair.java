@@ -1,0 +1,60 @@
+package io.ipsecmesh.esp.fwd;
+
+import io.ipsecmesh.proto.sa.ChildSa;
+
+/**
+ * A Child SA as the forwarder runs it: the control-plane description plus the two halves that the
+ * packet threads use. State the control plane keeps about the pair (lifetime start, last activity,
+ * which expiry events were sent) lives here and is touched only on the control context.
+ */
+public final class SaPair {
+
+  final ChildSa sa;
+  final boolean manual;
+  InboundSa in;
+  OutboundSa out;
+
+  /** Set when the hard lifetime is reached: both halves then drop every packet. */
+  volatile boolean hardExpired;
+
+  long installedAtMillis;
+  long lastActivityMillis;
+  long lastEncaps;
+  long lastDecaps;
+  long lastReplayLogged;
+  boolean softSecondsSent;
+  boolean softKilobytesSent;
+  boolean hardSent;
+  boolean idleSent;
+
+  SaPair(ChildSa sa, boolean manual) {
+    this.sa = sa;
+    this.manual = manual;
+  }
+
+  public ChildSa sa() {
+    return sa;
+  }
+
+  public boolean manual() {
+    return manual;
+  }
+
+  public InboundSa inbound() {
+    return in;
+  }
+
+  public OutboundSa outbound() {
+    return out;
+  }
+
+  /** Zeroes both transforms' keys; only once no packet thread can still use this pair. */
+  public void destroyKeys() {
+    in.crypto.destroy();
+    out.crypto.destroy();
+  }
+
+  public boolean hardExpired() {
+    return hardExpired;
+  }
+}

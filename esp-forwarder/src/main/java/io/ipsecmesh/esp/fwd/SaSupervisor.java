@@ -1,0 +1,205 @@
+package io.ipsecmesh.esp.fwd;
+
+import io.ipsecmesh.esp.spd.Ip128;
+import io.ipsecmesh.esp.spd.SpdEntry;
+import io.ipsecmesh.proto.bus.FwdMessages;
+import io.ipsecmesh.proto.sa.ChildSa;
+import io.ipsecmesh.proto.sa.SaCounters;
+import io.ipsecmesh.proto.time.Scheduler;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The forwarder's once-a-second control work, apart from the packet path: turns the packet
+ * threads' plain counters and signal rings into control-plane events — activity summaries, idle
+ * and lifetime expiry, acquires, invalid SPIs, replay-error log lines, counter snapshots — and keeps
+ * sequence-number reservations ahead of use. Runs on one control context; time comes from a
+ * {@link Scheduler}, so every timer rule is testable in virtual time.
+ */
+public final class SaSupervisor {
+
+  /** What the supervisor tells the world; the verticle maps it to the bus, Hazelcast and the log. */
+  public interface Sink {
+    void acquire(FwdMessages.Acquire acquire);
+
+    void invalidSpi(FwdMessages.InvalidSpi invalidSpi);
+
+    void expired(FwdMessages.SaExpired expired);
+
+    void idle(FwdMessages.SaIdle idle);
+
+    void activity(FwdMessages.ActivitySummary summary);
+
+    void counters(List<SaCounters> counters);
+
+    /** A {@code %CRYPTO-…} line (never key material). */
+    void log(String line);
+
+    /** Reserve the next sequence block of this SA (asynchronously) and raise its limit. */
+    void reserveSequences(SaPair pair);
+  }
+
+  public static final long TICK_MILLIS = 1000;
+
+  private final String forwarderId;
+  private final SaDatabase sad;
+  private final SignalRing acquires;
+  private final SignalRing invalidSpis;
+  private final Scheduler clock;
+  private final Sink sink;
+  private final Supplier<String> localAddress;
+  private long summarySequence;
+
+  public SaSupervisor(String forwarderId, SaDatabase sad, SignalRing acquires, SignalRing invalidSpis,
+      Scheduler clock, Sink sink, Supplier<String> localAddress) {
+    this.forwarderId = forwarderId;
+    this.sad = sad;
+    this.acquires = acquires;
+    this.invalidSpis = invalidSpis;
+    this.clock = clock;
+    this.sink = sink;
+    this.localAddress = localAddress;
+  }
+
+  /** Call when a pair is installed: lifetimes and the idle timer start now. */
+  public void started(SaPair p) {
+    long now = clock.nowMillis();
+    p.installedAtMillis = now;
+    p.lastActivityMillis = now;
+  }
+
+  /** Starts the periodic tick. */
+  public void start() {
+    clock.schedule(TICK_MILLIS, this::tickAndReschedule);
+  }
+
+  private void tickAndReschedule() {
+    tick();
+    clock.schedule(TICK_MILLIS, this::tickAndReschedule);
+  }
+
+  public void tick() {
+    drainAcquires();
+    drainInvalidSpis();
+    long now = clock.nowMillis();
+    List<FwdMessages.SaActivity> activity = new ArrayList<>();
+    List<SaCounters> counters = new ArrayList<>();
+    for (SaPair p : sad.pairs()) {
+      observe(p, now, activity);
+      counters.add(counters(p, now));
+    }
+    sink.activity(new FwdMessages.ActivitySummary(forwarderId, ++summarySequence, List.copyOf(activity)));
+    sink.counters(counters);
+  }
+
+  private void observe(SaPair p, long now, List<FwdMessages.SaActivity> activity) {
+    ChildSa sa = p.sa;
+    long encaps = p.out.encaps;
+    long decaps = p.in.decaps;
+    boolean sent = encaps != p.lastEncaps;
+    boolean received = decaps != p.lastDecaps;
+    p.lastEncaps = encaps;
+    p.lastDecaps = decaps;
+    if (sent || received) {
+      p.lastActivityMillis = now;
+      p.idleSent = false;
+      activity.add(new FwdMessages.SaActivity(sa.inboundSpi(), sa.outboundSpi(), sa.peerAddress(), sa.peerPort(),
+          sent, received));
+    }
+    long replay = p.in.replayFailures;
+    if (replay != p.lastReplayLogged) {
+      p.lastReplayLogged = replay;
+      sink.log("%CRYPTO-4-PKT_REPLAY_ERR: decrypt: replay check failed connection id=" + sa.connectionId());
+    }
+    if (sa.idleTimeSeconds() > 0 && !p.idleSent && now - p.lastActivityMillis >= sa.idleTimeSeconds() * 1000L) {
+      p.idleSent = true;
+      sink.idle(new FwdMessages.SaIdle(sa.inboundSpi(), sa.outboundSpi(), sa.peerAddress()));
+    }
+    lifetimes(p, now);
+    OutboundSa out = p.out;
+    if (!p.hardExpired && out.sequenceLimit - out.nextSequence < SequenceReservations.BLOCK / 2) {
+      sink.reserveSequences(p);
+    }
+  }
+
+  private void lifetimes(SaPair p, long now) {
+    ChildSa.Lifetime l = p.sa.lifetime();
+    if (p.manual || l == null || p.hardSent) {
+      return;
+    }
+    long seconds = (now - p.installedAtMillis) / 1000;
+    long kilobytes = Math.max(p.out.encapBytes, p.in.decapBytes) / 1024;
+    if (l.hardSeconds() > 0 && seconds >= l.hardSeconds()) {
+      hard(p, FwdMessages.Measure.SECONDS);
+    } else if (l.hardKilobytes() > 0 && kilobytes >= l.hardKilobytes()) {
+      hard(p, FwdMessages.Measure.KILOBYTES);
+    } else {
+      if (!p.softSecondsSent && l.softSeconds() > 0 && seconds >= l.softSeconds()) {
+        p.softSecondsSent = true;
+        sink.expired(expired(p, FwdMessages.Limit.SOFT, FwdMessages.Measure.SECONDS));
+      }
+      if (!p.softKilobytesSent && l.softKilobytes() > 0 && kilobytes >= l.softKilobytes()) {
+        p.softKilobytesSent = true;
+        sink.expired(expired(p, FwdMessages.Limit.SOFT, FwdMessages.Measure.KILOBYTES));
+      }
+    }
+  }
+
+  private void hard(SaPair p, FwdMessages.Measure measure) {
+    p.hardSent = true;
+    p.hardExpired = true; // the packet threads stop using it now; ike-service deletes it
+    sink.expired(expired(p, FwdMessages.Limit.HARD, measure));
+  }
+
+  private static FwdMessages.SaExpired expired(SaPair p, FwdMessages.Limit limit, FwdMessages.Measure measure) {
+    return new FwdMessages.SaExpired(p.sa.inboundSpi(), p.sa.outboundSpi(), p.sa.peerAddress(), limit, measure);
+  }
+
+  private SaCounters counters(SaPair p, long now) {
+    ChildSa sa = p.sa;
+    InboundSa in = p.in;
+    OutboundSa out = p.out;
+    ChildSa.Lifetime l = sa.lifetime();
+    long remainingKb = -1;
+    long remainingSec = -1;
+    if (!p.manual && l != null) {
+      if (l.hardKilobytes() > 0) {
+        remainingKb = Math.max(0, l.hardKilobytes() - Math.max(out.encapBytes, in.decapBytes) / 1024);
+      }
+      if (l.hardSeconds() > 0) {
+        remainingSec = Math.max(0, l.hardSeconds() - (now - p.installedAtMillis) / 1000);
+      }
+    }
+    long encaps = out.encaps;
+    long decaps = in.decaps;
+    return new SaCounters(forwarderId, sa.connectionId(), sa.cryptoMap(), sa.mapSequence(), sa.localAddress(),
+        sa.peerAddress(), sa.peerPort(), sa.transform().iosName, sa.inboundSpi(), sa.outboundSpi(), encaps, encaps,
+        encaps, decaps, decaps, decaps, out.encapBytes, in.decapBytes, out.sendErrors, in.recvErrors,
+        in.replayFailures, in.authFailures, in.policyFailures, remainingKb, remainingSec, System.currentTimeMillis());
+  }
+
+  private void drainAcquires() {
+    ForwardingTables t = sad.tables();
+    acquires.drain(r -> {
+      int index = (int) r[0];
+      SpdEntry entry = index < t.spd().size() ? t.spd().entryAt(index) : null;
+      if (entry != null) {
+        sink.acquire(new FwdMessages.Acquire(entry.mapName(), entry.sequence(), Ip128.format(r[1], r[2]),
+            Ip128.format(r[3], r[4]), (int) r[5]));
+      }
+    });
+  }
+
+  private void drainInvalidSpis() {
+    invalidSpis.drain(r -> {
+      long spi = r[0];
+      String src = Ip128.format(r[1], r[2]);
+      int port = (int) r[3];
+      String dst = localAddress.get();
+      sink.invalidSpi(new FwdMessages.InvalidSpi(dst, src, port, spi, 50));
+      sink.log("%CRYPTO-4-RECV_PKT_INV_SPI: decaps: rec'd IPSEC packet has invalid spi for destaddr=" + dst
+          + ", prot=50, spi=" + SpiText.of(spi) + ", srcaddr=" + src);
+    });
+  }
+}

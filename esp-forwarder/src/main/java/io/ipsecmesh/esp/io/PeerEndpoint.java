@@ -1,0 +1,70 @@
+package io.ipsecmesh.esp.io;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteOrder;
+
+/**
+ * A remote crypto endpoint with its socket address pre-encoded for {@code sendto}, built once per SA
+ * so sending a packet encodes nothing. The encoding follows the sending socket's family: an IPv4
+ * peer of an IPv6 socket becomes an IPv4-mapped address.
+ */
+public final class PeerEndpoint {
+
+  private static final ValueLayout.OfShort NET_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+
+  private final InetSocketAddress address;
+  private final MemorySegment sockaddr;
+  private final int sockaddrLength;
+
+  public PeerEndpoint(InetSocketAddress address, int socketFamily) {
+    this.address = address;
+    InetAddress ip = address.getAddress();
+    if (socketFamily == Libc.AF_INET) {
+      if (!(ip instanceof Inet4Address)) {
+        throw new IllegalArgumentException("IPv6 peer " + ip + " on an IPv4 socket");
+      }
+      sockaddr = Arena.ofAuto().allocate(16, 8);
+      sockaddr.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_INET);
+      sockaddr.set(NET_SHORT, 2, (short) address.getPort());
+      MemorySegment.copy(ip.getAddress(), 0, sockaddr, ValueLayout.JAVA_BYTE, 4, 4);
+      sockaddrLength = 16;
+    } else {
+      sockaddr = Arena.ofAuto().allocate(28, 8);
+      sockaddr.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_INET6);
+      sockaddr.set(NET_SHORT, 2, (short) address.getPort());
+      byte[] v6 = new byte[16];
+      if (ip instanceof Inet6Address) {
+        v6 = ip.getAddress();
+      } else {
+        v6[10] = (byte) 0xff;
+        v6[11] = (byte) 0xff;
+        System.arraycopy(ip.getAddress(), 0, v6, 12, 4);
+      }
+      MemorySegment.copy(v6, 0, sockaddr, ValueLayout.JAVA_BYTE, 8, 16);
+      sockaddrLength = 28;
+    }
+  }
+
+  public InetSocketAddress address() {
+    return address;
+  }
+
+  MemorySegment sockaddr() {
+    return sockaddr;
+  }
+
+  int sockaddrLength() {
+    return sockaddrLength;
+  }
+
+  @Override
+  public String toString() {
+    return address.getAddress().getHostAddress() + ":" + address.getPort();
+  }
+}

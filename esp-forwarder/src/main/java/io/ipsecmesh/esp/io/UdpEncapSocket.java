@@ -1,0 +1,150 @@
+package io.ipsecmesh.esp.io;
+
+import io.ipsecmesh.proto.esp.UdpEncapClassifier;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.SocketProtocolFamily;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.util.Arrays;
+
+/**
+ * The outer UDP socket of NAT traversal (RFC 3948), normally port 4500, as a Netty epoll datagram
+ * channel: {@code recvmmsg} batches (via {@link EpollChannelOption#MAX_DATAGRAM_PAYLOAD_SIZE}) and
+ * optionally UDP GRO, whose coalesced datagrams Netty splits back into single ones. Received data is
+ * copied once into a heap buffer (the JCE works fastest on heap arrays) and classified there.
+ *
+ * <p>ESP goes out through {@link #nativeSender()} from the sealing thread; IKE messages and
+ * NAT-keepalives, a few per second, go through the channel.
+ */
+public final class UdpEncapSocket implements AutoCloseable {
+
+  /** Datagrams per {@code recvmmsg} when GRO is off. */
+  private static final int BATCH = 32;
+  private static final int MAX_DATAGRAM = 2048;
+  private static final int GRO_DATAGRAM = 65535;
+  private static final byte[] KEEPALIVE = {(byte) UdpEncapClassifier.NAT_KEEPALIVE_BYTE};
+
+  private final EventLoopGroup group;
+  private final InetSocketAddress bindAddress;
+  private final boolean gro;
+  private volatile OuterReceiver receiver;
+  private Channel channel;
+  private int family;
+
+  /** {@code receiver} may be replaced with {@link #receiver(OuterReceiver)} once the socket is bound. */
+  public UdpEncapSocket(EventLoopGroup group, InetSocketAddress bindAddress, OuterReceiver receiver, boolean gro) {
+    this.group = group;
+    this.bindAddress = bindAddress;
+    this.receiver = receiver;
+    this.gro = gro;
+  }
+
+  /** Binds the socket; blocks until bound (called from a worker, never from an event loop). */
+  public void bind() throws InterruptedException {
+    boolean v6 = bindAddress.getAddress() instanceof Inet6Address;
+    family = v6 ? Libc.AF_INET6 : Libc.AF_INET;
+    int maxPayload = gro ? GRO_DATAGRAM : MAX_DATAGRAM;
+    int batch = gro ? 4 : BATCH;
+    Bootstrap b = new Bootstrap()
+        .group(group)
+        .channelFactory(() -> new EpollDatagramChannel(v6 ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET))
+        .option(ChannelOption.SO_RCVBUF, 8 << 20)
+        .option(ChannelOption.SO_SNDBUF, 8 << 20)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, maxPayload)
+        .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(maxPayload * batch))
+        .handler(new Handler());
+    if (gro) {
+      b.option(EpollChannelOption.UDP_GRO, true);
+    }
+    channel = b.bind(bindAddress).sync().channel();
+    if (!v6) {
+      // RFC 3948 §2.1: the checksum of UDP-encapsulated ESP SHOULD be zero; ESP has its own ICV.
+      Libc.setsockoptInt(fd(), Libc.SOL_SOCKET, Libc.SO_NO_CHECK, 1);
+    }
+  }
+
+  /** Where datagrams go from now on (the data plane is built after the socket, as it needs its descriptor). */
+  public void receiver(OuterReceiver r) {
+    this.receiver = r;
+  }
+
+  public int fd() {
+    return ((EpollDatagramChannel) channel).fd().intValue();
+  }
+
+  public int family() {
+    return family;
+  }
+
+  public InetSocketAddress localAddress() {
+    return (InetSocketAddress) channel.localAddress();
+  }
+
+  public EspSender nativeSender() {
+    return new NativeUdpSender(fd(), family);
+  }
+
+  /** Sends an IKE message with the non-ESP marker in front (RFC 3948 §2.2). */
+  public void sendIke(byte[] message, InetSocketAddress peer) {
+    ByteBuf out = Unpooled.buffer(UdpEncapClassifier.NON_ESP_MARKER_BYTES + message.length);
+    out.writeInt(0).writeBytes(message);
+    channel.writeAndFlush(new DatagramPacket(out, peer));
+  }
+
+  /** Sends the one-byte NAT-keepalive (RFC 3948 §2.3). */
+  public void sendKeepalive(InetSocketAddress peer) {
+    channel.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(KEEPALIVE), peer));
+  }
+
+  @Override
+  public void close() {
+    if (channel != null) {
+      channel.close().syncUninterruptibly();
+    }
+  }
+
+  /** Runs on the channel's single event-loop thread, so one receive buffer serves every datagram. */
+  private final class Handler extends SimpleChannelInboundHandler<DatagramPacket> {
+    private final PacketBuffer rx = new PacketBuffer();
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+      OuterReceiver receiver = UdpEncapSocket.this.receiver;
+      ByteBuf content = packet.content();
+      int len = content.readableBytes();
+      InetSocketAddress sender = packet.sender();
+      if (len > rx.capacity() - PacketBuffer.HEADROOM) {
+        receiver.onMalformed(sender);
+        return;
+      }
+      byte[] a = rx.array();
+      int off = PacketBuffer.HEADROOM;
+      content.getBytes(content.readerIndex(), a, off, len);
+      switch (UdpEncapClassifier.classify(a, off, len)) {
+        case ESP -> receiver.onEsp(rx, off, len, sender);
+        case IKE -> receiver.onIke(
+            Arrays.copyOfRange(a, off + UdpEncapClassifier.NON_ESP_MARKER_BYTES, off + len), sender,
+            packet.recipient());
+        case NAT_KEEPALIVE -> receiver.onKeepalive(sender);
+        case INVALID -> receiver.onMalformed(sender);
+      }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      // A socket error (e.g. ICMP port unreachable reported on the socket) is no reason to stop.
+    }
+  }
+}

@@ -1,0 +1,106 @@
+package io.ipsecmesh.esp.spd;
+
+import io.ipsecmesh.proto.config.AccessList;
+import io.ipsecmesh.proto.config.AccessListEntry;
+import io.ipsecmesh.proto.config.CryptoMapEntry;
+import io.ipsecmesh.proto.config.GatewayConfig;
+import io.ipsecmesh.proto.config.InterfaceConfig;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The outbound SPD (RFC 4301 §4.4.1) built from the crypto maps applied to interfaces: entries in
+ * sequence order, each entry's access list in line order, first match wins. A {@code permit} line
+ * means PROTECT with that entry; a {@code deny} line means BYPASS (the packet is not protected);
+ * no match at all means the packet travels in clear. Immutable: a configuration change builds a new
+ * one, which the forwarder swaps in atomically.
+ */
+public final class SecurityPolicyDatabase {
+
+  /** Result of {@link #lookup} when the packet is not to be protected (deny line or no match). */
+  public static final SpdEntry CLEAR = null;
+
+  private final SpdEntry[] entries;
+  private final AclRule[][] rulesPerEntry;
+
+  private SecurityPolicyDatabase(List<SpdEntry> entries, List<AclRule[]> rules) {
+    this.entries = entries.toArray(SpdEntry[]::new);
+    this.rulesPerEntry = rules.toArray(AclRule[][]::new);
+  }
+
+  public static SecurityPolicyDatabase empty() {
+    return new SecurityPolicyDatabase(List.of(), List.of());
+  }
+
+  /**
+   * Compiles the crypto map sets applied to any interface (all of them when no interface has one,
+   * so a configuration without interfaces still forwards). Entries without {@code match address}
+   * or whose access list does not exist protect nothing.
+   */
+  public static SecurityPolicyDatabase build(GatewayConfig config) {
+    Set<String> applied = new LinkedHashSet<>();
+    for (InterfaceConfig i : config.interfaces()) {
+      if (i.cryptoMap() != null) {
+        applied.add(i.cryptoMap());
+      }
+    }
+    if (applied.isEmpty()) {
+      for (CryptoMapEntry e : config.cryptoMaps()) {
+        applied.add(e.name());
+      }
+    }
+    List<SpdEntry> entries = new ArrayList<>();
+    List<AclRule[]> rules = new ArrayList<>();
+    for (String map : applied) {
+      for (CryptoMapEntry e : config.cryptoMap(map)) {
+        AccessList acl = e.matchAddress() == null ? null : config.accessList(e.matchAddress());
+        if (acl == null) {
+          continue;
+        }
+        List<AclRule> compiled = new ArrayList<>();
+        for (AccessListEntry line : acl.entries()) {
+          AclRule r = AclRule.compile(line);
+          if (r != null) {
+            compiled.add(r);
+          }
+        }
+        AclRule[] arr = compiled.toArray(AclRule[]::new);
+        entries.add(new SpdEntry(e.name(), e.seq(), entries.size(), arr,
+            e.keying() == CryptoMapEntry.Keying.IPSEC_MANUAL));
+        rules.add(arr);
+      }
+    }
+    return new SecurityPolicyDatabase(entries, rules);
+  }
+
+  /** The entry that protects this outbound flow, or {@link #CLEAR}. Allocation-free. */
+  public SpdEntry lookup(FlowKey f) {
+    for (int i = 0; i < entries.length; i++) {
+      for (AclRule r : rulesPerEntry[i]) {
+        if (r.matches(f)) {
+          return r.permit() ? entries[i] : CLEAR;
+        }
+      }
+    }
+    return CLEAR;
+  }
+
+  public int size() {
+    return entries.length;
+  }
+
+  public SpdEntry entryAt(int index) {
+    return entries[index];
+  }
+
+  public SpdEntry entry(String mapName, int sequence) {
+    for (SpdEntry e : entries) {
+      if (e.mapName().equals(mapName) && e.sequence() == sequence) {
+        return e;
+      }
+    }
+    return null;
+  }
+}

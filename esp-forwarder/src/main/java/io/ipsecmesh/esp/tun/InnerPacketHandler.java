@@ -1,0 +1,13 @@
+package io.ipsecmesh.esp.tun;
+
+import io.ipsecmesh.esp.io.PacketBuffer;
+
+/**
+ * Receives each packet read from the inner side, at {@code buf[off, off+len)} with at least
+ * {@link PacketBuffer#HEADROOM} bytes free in front and {@link PacketBuffer#TAILROOM} behind, so ESP
+ * can be built in place. The buffer is reused once the call returns.
+ */
+@FunctionalInterface
+public interface InnerPacketHandler {
+  void onInnerPacket(PacketBuffer buf, int off, int len);
+}

@@ -1,0 +1,44 @@
+package io.ipsecmesh.proto.sa;
+
+/**
+ * The data-plane counters of one Child SA pair, as {@code show crypto ipsec sa} prints them. The
+ * owning esp-forwarder writes them about once a second to {@link SharedMaps#SA_COUNTERS}, keyed by
+ * the inbound SPI, as RecordJson.
+ *
+ * @param encaps            {@code #pkts encaps} (= encrypt = digest: every ESP packet is sealed and authenticated)
+ * @param decaps            {@code #pkts decaps} (= decrypt = verify: packets whose ICV verified)
+ * @param sendErrors        {@code #send errors}: seal or socket failures
+ * @param recvErrors        {@code #recv errors}: authentication, padding, malformed or TUN write failures
+ * @param replayFailures    packets refused by the anti-replay window ({@code %CRYPTO-4-PKT_REPLAY_ERR})
+ * @param authFailures      ICV verification failures (part of {@code recvErrors})
+ * @param policyFailures    decrypted packets outside the SA's selectors (RFC 4301 §5.2), dropped
+ * @param remainingKilobytes remaining volume lifetime in KB, -1 without a volume limit
+ * @param remainingSeconds  remaining time lifetime in seconds, -1 without a time limit
+ */
+public record SaCounters(
+    String forwarderId,
+    int connectionId,
+    String cryptoMap,
+    int mapSequence,
+    String localAddress,
+    String peerAddress,
+    int peerPort,
+    String transform,
+    long inboundSpi,
+    long currentOutboundSpi,
+    long encaps,
+    long encrypt,
+    long digest,
+    long decaps,
+    long decrypt,
+    long verify,
+    long encapBytes,
+    long decapBytes,
+    long sendErrors,
+    long recvErrors,
+    long replayFailures,
+    long authFailures,
+    long policyFailures,
+    long remainingKilobytes,
+    long remainingSeconds,
+    long updatedEpochMillis) {}
