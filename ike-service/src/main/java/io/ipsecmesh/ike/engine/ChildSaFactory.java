@@ -1,0 +1,49 @@
+package io.ipsecmesh.ike.engine;
+
+import io.ipsecmesh.ike.crypto.ChildKeymat;
+import io.ipsecmesh.ike.exchange.Selectors;
+import io.ipsecmesh.ike.policy.PeerPolicy;
+import io.ipsecmesh.proto.ikev2.Payload.Selector;
+import io.ipsecmesh.proto.sa.ChildSa;
+import io.ipsecmesh.proto.sa.EspTransform;
+import io.ipsecmesh.proto.sa.KeyWrap;
+import java.util.List;
+
+/**
+ * Builds the {@link ChildSa} record the forwarder runs: keys wrapped under the cluster KEK at once,
+ * the clear KEYMAT zeroed before this returns.
+ */
+final class ChildSaFactory {
+
+  private final KeyWrap keyWrap;
+
+  ChildSaFactory(KeyWrap keyWrap) {
+    this.keyWrap = keyWrap;
+  }
+
+  /**
+   * @param tsi the narrowed TSi (initiator's side), {@code tsr} the narrowed TSr
+   */
+  ChildSa build(IkeSa sa, EspTransform transform, long inboundSpi, long outboundSpi, ChildKeymat keymat,
+      List<Selector> tsi, List<Selector> tsr, long nowEpochMillis) {
+    try {
+      byte[] in = sa.initiator ? keymat.responderToInitiator() : keymat.initiatorToResponder();
+      byte[] out = sa.initiator ? keymat.initiatorToResponder() : keymat.responderToInitiator();
+      PeerPolicy p = sa.policy;
+      List<Selector> local = sa.initiator ? tsi : tsr;
+      List<Selector> remote = sa.initiator ? tsr : tsi;
+      long hard = p.lifetimeSeconds();
+      long hardKb = p.lifetimeKilobytes();
+      // rekey before the hard limit (RFC 7296 §2.8); 90 % leaves room for a slow peer
+      ChildSa.Lifetime lifetime = new ChildSa.Lifetime(hard * 9 / 10, hard, hardKb * 9 / 10, hardKb);
+      boolean encap = sa.natDetected;
+      return new ChildSa(sa.id(), sa.connId, p.cryptoMap(), p.mapSequence(), inboundSpi,
+          outboundSpi, transform, p.mode(), encap, false, p.replayWindow(), sa.localAddress,
+          encap ? sa.localPort : 0, sa.peerAddress, encap ? sa.peerPort : 0, Selectors.fromWire(local),
+          Selectors.fromWire(remote), lifetime, p.idleTimeSeconds(), p.dfBit(), keyWrap.wrap(in), keyWrap.wrap(out),
+          nowEpochMillis);
+    } finally {
+      keymat.destroy();
+    }
+  }
+}

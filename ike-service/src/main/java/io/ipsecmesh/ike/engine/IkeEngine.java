@@ -1,0 +1,983 @@
+package io.ipsecmesh.ike.engine;
+
+import io.ipsecmesh.ike.crypto.ChildKeymat;
+import io.ipsecmesh.ike.crypto.DhGroup;
+import io.ipsecmesh.ike.crypto.IkeSaKeys;
+import io.ipsecmesh.ike.crypto.IkeSuite;
+import io.ipsecmesh.ike.crypto.PskAuthenticator;
+import io.ipsecmesh.ike.crypto.SkIntegrityException;
+import io.ipsecmesh.ike.exchange.Identities;
+import io.ipsecmesh.ike.exchange.NatDetection;
+import io.ipsecmesh.ike.exchange.Proposals;
+import io.ipsecmesh.ike.exchange.Selectors;
+import io.ipsecmesh.ike.policy.PeerPolicy;
+import io.ipsecmesh.ike.policy.PolicyStore;
+import io.ipsecmesh.proto.bus.SaMessages.ChildSaDeleted;
+import io.ipsecmesh.proto.ikev2.IkeCodec;
+import io.ipsecmesh.proto.ikev2.IkeConstants;
+import io.ipsecmesh.proto.ikev2.IkeDecodeException;
+import io.ipsecmesh.proto.ikev2.IkeHeader;
+import io.ipsecmesh.proto.ikev2.IkeMessage;
+import io.ipsecmesh.proto.ikev2.Payload;
+import io.ipsecmesh.proto.sa.ChildSa;
+import io.ipsecmesh.proto.sa.KeyWrap;
+import io.ipsecmesh.proto.time.Scheduler;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * The IKEv2 state machines of every IKE SA of this gateway (RFC 7296 §1–§2). Single-threaded: the
+ * verticle calls it on its event loop only, and timers run there too (injectable {@link Scheduler},
+ * so tests drive it in virtual time). Every entry point catches what it does not expect: nothing a
+ * peer sends can throw onto the event loop.
+ */
+public final class IkeEngine {
+
+  private static final System.Logger LOG = System.getLogger("io.ipsecmesh.ike");
+  public static final int IKE_PORT = 500;
+  public static final int NATT_PORT = 4500;
+  private static final int NONCE_BYTES = 32;
+  private static final int MAX_INIT_RETRIES = 3;
+
+  /** Limits against half-open floods (DESIGN.md: DoS limits on half-open SAs). */
+  public record Limits(int cookieThreshold, int maxHalfOpen, long halfOpenTimeoutMillis) {
+    public static final Limits DEFAULT = new Limits(64, 4096, 30_000);
+  }
+
+  private final Scheduler scheduler;
+  private final Transport transport;
+  private final IkeEvents events;
+  private final PolicyStore policies;
+  private final ChildSaFactory childFactory;
+  private final RetransmitPolicy retransmit;
+  private final Limits limits;
+  private final SecureRandom random;
+  private final CookieJar cookies;
+  private final LongSupplier wallClock;
+
+  private final Map<Long, IkeSa> bySpi = new HashMap<>();
+  private final Map<String, IkeSa> halfOpen = new HashMap<>();
+  private final Set<Long> inboundChildSpis = new HashSet<>();
+  private int nextConnId = 1000;
+  private volatile boolean debug;
+
+  public IkeEngine(Scheduler scheduler, Transport transport, IkeEvents events, PolicyStore policies,
+      KeyWrap keyWrap, RetransmitPolicy retransmit, Limits limits, LongSupplier wallClock) {
+    this.scheduler = scheduler;
+    this.transport = transport;
+    this.events = events;
+    this.policies = policies;
+    this.childFactory = new ChildSaFactory(keyWrap);
+    this.retransmit = retransmit;
+    this.limits = limits;
+    this.wallClock = wallClock;
+    this.random = new SecureRandom();
+    this.cookies = new CookieJar(random);
+  }
+
+  /** {@code debug crypto isakmp}: log every exchange (never keys). */
+  public void setDebug(boolean on) {
+    debug = on;
+  }
+
+  public int ikeSaCount() {
+    return bySpi.size();
+  }
+
+  public int halfOpenCount() {
+    return halfOpen.size();
+  }
+
+  // ============================================================================ entry points
+
+  /** One IKE message as received on {@code localPort} (non-ESP marker already removed). */
+  public void receive(String localAddress, int localPort, String peerAddress, int peerPort, byte[] msg) {
+    try {
+      dispatch(new Datagram(localAddress, localPort, peerAddress, peerPort, msg));
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "IKEv2: dropped message from " + peerAddress + ":" + peerPort
+          + " after internal error " + e);
+    }
+  }
+
+  /** Starts IKE_SA_INIT with the policy's peer; returns the IKE SA id (it changes once SPIr is known). */
+  public String initiate(PeerPolicy policy) {
+    IkeSa sa = new IkeSa(true, newIkeSpi(), policy, nextConnId++, policy.localAddress(), IKE_PORT,
+        policy.peerAddress(), IKE_PORT, wallClock.getAsLong());
+    bySpi.put(sa.spiI, sa);
+    sa.state = IkeSa.State.INIT_SENT;
+    sendInitRequest(sa, policy.ikeSuites().get(0).dh());
+    events.summaryChanged(sa.summary("ACTIVE"));
+    return sa.id();
+  }
+
+  /** Whether an IKE SA (in negotiation or up) exists with this peer: ACQUIREs must not pile up. */
+  public boolean hasSaWith(String peerAddress) {
+    return bySpi.values().stream().anyMatch(s -> s.peerAddress.equals(peerAddress)
+        && s.state != IkeSa.State.DELETED);
+  }
+
+  /** dpd-service's probe: attempt 0 sends an empty INFORMATIONAL, later attempts retransmit it. */
+  public void probe(String ikeSaId, int attempt, long timeoutMillis, Consumer<Boolean> outcome) {
+    try {
+      IkeSa sa = byId(ikeSaId);
+      if (sa == null || sa.state != IkeSa.State.ESTABLISHED) {
+        outcome.accept(false);
+        return;
+      }
+      if (attempt > 0 && sa.outstanding != null && sa.outstanding.exchange instanceof DpdExchange dpd) {
+        dpd.arm(outcome, timeoutMillis);
+        debugLog(sa, "retransmit", sa.outstanding.messageId, "DPD");
+        send(sa, sa.outstanding.bytes);
+        return;
+      }
+      sa.queue.add(new DpdExchange(scheduler, outcome, timeoutMillis));
+      pump(sa);
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "IKEv2: DPD probe failed: " + e);
+      outcome.accept(false);
+    }
+  }
+
+  /** dpd-service declared the peer dead: delete the IKE SA and its Child SAs without a message. */
+  public boolean peerDead(String ikeSaId) {
+    IkeSa sa = byId(ikeSaId);
+    if (sa == null) {
+      return false;
+    }
+    teardown(sa, "dpd");
+    return true;
+  }
+
+  /** {@code clear crypto session [remote X]}: DELETE to each peer, then gone at once. Returns {IKE, Child} counts. */
+  public int[] clear(String remoteAddress) {
+    int ike = 0;
+    int child = 0;
+    for (IkeSa sa : List.copyOf(bySpi.values())) {
+      if (remoteAddress == null || remoteAddress.equals(sa.peerAddress)) {
+        ike++;
+        child += sa.children.size();
+        if (sa.state == IkeSa.State.ESTABLISHED) {
+          sendUnsolicited(sa, List.of(new Payload.Delete(IkeConstants.PROTO_IKE, 0, List.of())));
+        }
+        teardown(sa, "clear");
+      }
+    }
+    return new int[] {ike, child};
+  }
+
+  /** The forwarder reports a hard lifetime or idle timeout: delete that Child SA with a DELETE payload. */
+  public boolean deleteChild(long inboundSpi, String reason) {
+    for (IkeSa sa : bySpi.values()) {
+      for (ChildSaState c : List.copyOf(sa.children)) {
+        if (c.inboundSpi() == inboundSpi) {
+          removeChild(sa, c, reason);
+          if (sa.state == IkeSa.State.ESTABLISHED) {
+            byte[] spi = spiBytes(inboundSpi);
+            sa.queue.add(new InformationalExchange("DELETE-CHILD",
+                List.of(new Payload.Delete(IkeConstants.PROTO_ESP, 4, List.of(spi))), null));
+            pump(sa);
+          }
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Deletes every IKE SA (shutdown): DELETE to each established peer. */
+  public void shutdown() {
+    clear(null);
+  }
+
+  // ============================================================================ dispatch
+
+  private record Datagram(String localAddress, int localPort, String peerAddress, int peerPort, byte[] msg) {}
+
+  private void dispatch(Datagram d) {
+    IkeHeader h;
+    IkeMessage m;
+    try {
+      h = IkeCodec.decodeHeader(d.msg);
+      m = IkeCodec.decode(d.msg);
+    } catch (IkeDecodeException e) {
+      debugLog(null, "drop malformed from " + d.peerAddress + ":" + d.peerPort + ": " + e.getMessage());
+      return;
+    }
+    if (h.exchangeType() == IkeConstants.IKE_SA_INIT && !h.isResponse()) {
+      if (h.responderSpi() == 0 && h.messageId() == 0) {
+        onInitRequest(d, m);
+      }
+      return;
+    }
+    // the I flag tells which SPI is ours (§3.1): a message from the original initiator names our SPI as SPIr
+    long ours = h.isFromInitiator() ? h.responderSpi() : h.initiatorSpi();
+    IkeSa sa = bySpi.get(ours);
+    if (sa == null || sa.initiator == h.isFromInitiator() || sa.state == IkeSa.State.DELETED) {
+      debugLog(null, "drop " + PayloadNames.exchange(h.exchangeType()) + " for unknown IKE SA from "
+          + d.peerAddress);
+      return;
+    }
+    if (h.isResponse()) {
+      onResponse(sa, d, m);
+    } else {
+      if (sa.spiR != h.responderSpi() || sa.spiI != h.initiatorSpi()) {
+        return;
+      }
+      onRequest(sa, d, m);
+    }
+  }
+
+  // ============================================================================ IKE_SA_INIT
+
+  private void sendInitRequest(IkeSa sa, DhGroup group) {
+    sa.dh = group.newExchange();
+    if (sa.ni == null) {
+      sa.ni = randomBytes(NONCE_BYTES);
+    }
+    List<Payload> p = new ArrayList<>();
+    if (sa.cookie != null) {
+      p.add(Payload.Notify.of(IkeConstants.COOKIE, sa.cookie)); // §2.6: COOKIE must be the first payload
+    }
+    // offer every configured suite, but those whose group matches the KE payload first
+    List<IkeSuite> offer = new ArrayList<>();
+    sa.policy.ikeSuites().stream().filter(s -> s.dh() == group).forEach(offer::add);
+    sa.policy.ikeSuites().stream().filter(s -> s.dh() != group).forEach(offer::add);
+    p.add(Proposals.ikeOffer(offer, new byte[0]));
+    p.add(new Payload.KeyExchange(group.groupId, sa.dh.publicValue()));
+    p.add(new Payload.Nonce(sa.ni.clone()));
+    p.add(Payload.Notify.of(IkeConstants.NAT_DETECTION_SOURCE_IP,
+        NatDetection.hash(sa.spiI, 0, sa.localAddress, sa.localPort)));
+    p.add(Payload.Notify.of(IkeConstants.NAT_DETECTION_DESTINATION_IP,
+        NatDetection.hash(sa.spiI, 0, sa.peerAddress, sa.peerPort)));
+    IkeHeader h = IkeHeader.of(sa.spiI, 0, IkeConstants.IKE_SA_INIT, IkeConstants.FLAG_INITIATOR, 0);
+    byte[] bytes = IkeCodec.encode(new IkeMessage(h, p));
+    sa.initRequest = bytes;
+    sa.nextRequestId = 1;
+    debugLog(sa, "sending", 0, "IKE_SA_INIT request " + PayloadNames.list(p));
+    IkeSa.Outstanding out = new IkeSa.Outstanding(0, bytes, null);
+    sa.outstanding = out;
+    send(sa, bytes);
+    scheduleRetransmit(sa, out);
+  }
+
+  private void onInitRequest(Datagram d, IkeMessage m) {
+    IkeHeader h = m.header();
+    String key = d.peerAddress + "/" + Long.toHexString(h.initiatorSpi());
+    IkeSa existing = halfOpen.get(key);
+    if (existing != null) {
+      if (Arrays.equals(existing.initRequest, d.msg)) {
+        debugLog(existing, "retransmitted IKE_SA_INIT request, resending response");
+        transport.send(d.localAddress, d.localPort, d.peerAddress, d.peerPort, existing.initResponse);
+      }
+      return;
+    }
+    Optional<PeerPolicy> policy = policies.forPeer(d.peerAddress);
+    Optional<Payload.SecurityAssociation> saP = m.first(Payload.SecurityAssociation.class);
+    Optional<Payload.KeyExchange> ke = m.first(Payload.KeyExchange.class);
+    Optional<Payload.Nonce> nonce = m.first(Payload.Nonce.class);
+    debugLog(null, "received IKE_SA_INIT request from " + d.peerAddress + ":" + d.peerPort + " "
+        + PayloadNames.list(m.payloads()));
+    if (policy.isEmpty()) {
+      debugLog(null, "no crypto map peer " + d.peerAddress + ": NO_PROPOSAL_CHOSEN");
+      replyInitError(d, h, IkeConstants.NO_PROPOSAL_CHOSEN, new byte[0]);
+      return;
+    }
+    if (saP.isEmpty() || ke.isEmpty() || nonce.isEmpty()) {
+      replyInitError(d, h, IkeConstants.INVALID_SYNTAX, new byte[0]);
+      return;
+    }
+    if (halfOpen.size() >= limits.maxHalfOpen()) {
+      debugLog(null, "half-open limit " + limits.maxHalfOpen() + " reached, dropping request from " + d.peerAddress);
+      return;
+    }
+    if (halfOpen.size() >= limits.cookieThreshold()) {
+      byte[] received = m.notify(IkeConstants.COOKIE).map(Payload.Notify::data).orElse(null);
+      if (!cookies.valid(received, nonce.get().data(), d.peerAddress, h.initiatorSpi())) {
+        debugLog(null, "under load (" + halfOpen.size() + " half-open): COOKIE to " + d.peerAddress);
+        replyInitError(d, h, IkeConstants.COOKIE, cookies.cookie(nonce.get().data(), d.peerAddress,
+            h.initiatorSpi()));
+        return;
+      }
+    }
+    PeerPolicy p = policy.get();
+    Optional<Proposals.IkeChoice> choice = Proposals.selectIke(saP.get(), p.ikeSuites());
+    if (choice.isEmpty()) {
+      replyInitError(d, h, IkeConstants.NO_PROPOSAL_CHOSEN, new byte[0]);
+      return;
+    }
+    IkeSuite suite = choice.get().suite();
+    if (ke.get().dhGroup() != suite.dh().groupId) {
+      // §1.2: tell the initiator which group we want; no state kept
+      byte[] group = {(byte) (suite.dh().groupId >>> 8), (byte) suite.dh().groupId};
+      replyInitError(d, h, IkeConstants.INVALID_KE_PAYLOAD, group);
+      return;
+    }
+    IkeSa sa = new IkeSa(false, h.initiatorSpi(), p, nextConnId++, d.localAddress, d.localPort, d.peerAddress,
+        d.peerPort, wallClock.getAsLong());
+    sa.spiR = newIkeSpi();
+    sa.suite = suite;
+    sa.ni = nonce.get().data().clone();
+    sa.nr = randomBytes(NONCE_BYTES);
+    sa.dh = suite.dh().newExchange();
+    byte[] secret;
+    try {
+      secret = sa.dh.sharedSecret(ke.get().data());
+    } catch (GeneralSecurityException e) {
+      debugLog(null, "invalid KE from " + d.peerAddress + ": " + e.getMessage());
+      replyInitError(d, h, IkeConstants.INVALID_SYNTAX, new byte[0]);
+      return;
+    }
+    byte[] ourPublic = sa.dh.publicValue();
+    installKeys(sa, secret);
+    sa.natDetected = natDetected(m, sa.spiI, 0, d);
+    List<Payload> resp = List.of(
+        new Payload.SecurityAssociation(List.of(suite.toProposal(choice.get().proposalNumber(), new byte[0]))),
+        new Payload.KeyExchange(suite.dh().groupId, ourPublic),
+        new Payload.Nonce(sa.nr.clone()),
+        Payload.Notify.of(IkeConstants.NAT_DETECTION_SOURCE_IP,
+            NatDetection.hash(sa.spiI, sa.spiR, d.localAddress, d.localPort)),
+        Payload.Notify.of(IkeConstants.NAT_DETECTION_DESTINATION_IP,
+            NatDetection.hash(sa.spiI, sa.spiR, d.peerAddress, d.peerPort)));
+    byte[] bytes = IkeCodec.encode(new IkeMessage(new IkeHeader(sa.spiI, sa.spiR, 0, 2, 0,
+        IkeConstants.IKE_SA_INIT, IkeConstants.FLAG_RESPONSE, 0, 0), resp));
+    sa.initRequest = d.msg;
+    sa.initResponse = bytes;
+    sa.lastResponse = bytes;
+    sa.expectedPeerRequestId = 1;
+    sa.state = IkeSa.State.INIT_DONE;
+    bySpi.put(sa.spiR, sa);
+    halfOpen.put(key, sa);
+    debugLog(sa, "sending", 0, "IKE_SA_INIT response " + PayloadNames.list(resp) + " selected " + suite.name()
+        + (sa.natDetected ? ", NAT detected" : ""));
+    send(sa, bytes);
+    events.summaryChanged(sa.summary("ACTIVE"));
+    scheduler.schedule(limits.halfOpenTimeoutMillis(), () -> {
+      if (sa.state == IkeSa.State.INIT_DONE) {
+        debugLog(sa, "half-open IKE SA timed out");
+        teardown(sa, "half-open-timeout");
+      }
+    });
+  }
+
+  private void replyInitError(Datagram d, IkeHeader req, int notifyType, byte[] data) {
+    IkeHeader h = new IkeHeader(req.initiatorSpi(), 0, 0, 2, 0, IkeConstants.IKE_SA_INIT,
+        IkeConstants.FLAG_RESPONSE, 0, 0);
+    byte[] bytes = IkeCodec.encode(new IkeMessage(h, List.of(Payload.Notify.of(notifyType, data))));
+    debugLog(null, "sending IKE_SA_INIT response [ N(" + PayloadNames.notify(notifyType) + ") ] to "
+        + d.peerAddress + ":" + d.peerPort);
+    transport.send(d.localAddress, d.localPort, d.peerAddress, d.peerPort, bytes);
+  }
+
+  private void onInitResponse(IkeSa sa, Datagram d, IkeMessage m) {
+    if (sa.state != IkeSa.State.INIT_SENT || sa.outstanding == null || sa.outstanding.messageId != 0) {
+      return;
+    }
+    debugLog(sa, "received", 0, "IKE_SA_INIT response " + PayloadNames.list(m.payloads()));
+    Optional<Payload.Notify> cookie = m.notify(IkeConstants.COOKIE);
+    Optional<Payload.Notify> invalidKe = m.notify(IkeConstants.INVALID_KE_PAYLOAD);
+    if (cookie.isPresent() || invalidKe.isPresent()) {
+      cancelOutstanding(sa);
+      if (sa.initRetries++ >= MAX_INIT_RETRIES) {
+        teardown(sa, "init-retries");
+        return;
+      }
+      DhGroup group = sa.dh.group();
+      if (invalidKe.isPresent()) {
+        byte[] g = invalidKe.get().data();
+        DhGroup wanted = g.length == 2 ? DhGroup.byId(((g[0] & 0xff) << 8) | (g[1] & 0xff)) : null;
+        if (wanted == null || sa.policy.ikeSuites().stream().noneMatch(s -> s.dh() == wanted)) {
+          teardown(sa, "no-acceptable-group");
+          return;
+        }
+        group = wanted;
+      } else {
+        sa.cookie = cookie.get().data().clone();
+      }
+      sendInitRequest(sa, group);
+      return;
+    }
+    for (Payload.Notify n : m.all(Payload.Notify.class)) {
+      if (n.isError()) {
+        cancelOutstanding(sa);
+        teardown(sa, PayloadNames.notify(n.notifyType()));
+        return;
+      }
+    }
+    Optional<Payload.SecurityAssociation> saP = m.first(Payload.SecurityAssociation.class);
+    Optional<Payload.KeyExchange> ke = m.first(Payload.KeyExchange.class);
+    Optional<Payload.Nonce> nonce = m.first(Payload.Nonce.class);
+    if (saP.isEmpty() || ke.isEmpty() || nonce.isEmpty() || m.header().responderSpi() == 0) {
+      return; // not a valid answer: keep waiting (it may be forged), retransmission continues
+    }
+    Optional<IkeSuite> suite = Proposals.acceptedIke(saP.get(), sa.policy.ikeSuites());
+    if (suite.isEmpty() || suite.get().dh() != sa.dh.group() || ke.get().dhGroup() != sa.dh.group().groupId) {
+      cancelOutstanding(sa);
+      teardown(sa, "bad-proposal");
+      return;
+    }
+    byte[] secret;
+    try {
+      secret = sa.dh.sharedSecret(ke.get().data());
+    } catch (GeneralSecurityException e) {
+      cancelOutstanding(sa);
+      teardown(sa, "invalid-ke");
+      return;
+    }
+    cancelOutstanding(sa);
+    sa.spiR = m.header().responderSpi();
+    sa.suite = suite.get();
+    sa.nr = nonce.get().data().clone();
+    sa.initResponse = d.msg;
+    installKeys(sa, secret);
+    sa.natDetected = natDetected(m, sa.spiI, sa.spiR, d);
+    if (sa.natDetected) {
+      // §2.23: after NAT detection the initiator moves to port 4500
+      sa.localPort = NATT_PORT;
+      sa.peerPort = NATT_PORT;
+      debugLog(sa, "NAT detected, floating to port 4500");
+    }
+    sa.state = IkeSa.State.AUTH_SENT;
+    sa.queue.addFirst(new InitiatorAuthExchange());
+    pump(sa);
+  }
+
+  /** Mismatch of either NAT_DETECTION hash = a NAT between us (or a peer faking one to force UDP encapsulation). */
+  private boolean natDetected(IkeMessage m, long spiI, long spiR, Datagram d) {
+    List<Payload.Notify> src = m.all(Payload.Notify.class).stream()
+        .filter(n -> n.notifyType() == IkeConstants.NAT_DETECTION_SOURCE_IP).toList();
+    Optional<Payload.Notify> dst = m.notify(IkeConstants.NAT_DETECTION_DESTINATION_IP);
+    if (src.isEmpty() || dst.isEmpty()) {
+      return false;
+    }
+    byte[] expectSrc = NatDetection.hash(spiI, spiR, d.peerAddress, d.peerPort);
+    byte[] expectDst = NatDetection.hash(spiI, spiR, d.localAddress, d.localPort);
+    boolean peerBehindNat = src.stream().noneMatch(n -> Arrays.equals(n.data(), expectSrc));
+    boolean weBehindNat = !Arrays.equals(dst.get().data(), expectDst);
+    return peerBehindNat || weBehindNat;
+  }
+
+  private void installKeys(IkeSa sa, byte[] secret) {
+    try {
+      sa.keys = IkeSaKeys.derive(sa.suite, secret, sa.ni, sa.nr, sa.spiI, sa.spiR);
+    } finally {
+      Arrays.fill(secret, (byte) 0);
+    }
+    sa.outbound = sa.initiator ? sa.keys.initiatorCipher() : sa.keys.responderCipher();
+    sa.inbound = sa.initiator ? sa.keys.responderCipher() : sa.keys.initiatorCipher();
+    sa.dh = null; // the private value is not needed any more (an initiator's retry makes a new one)
+  }
+
+  // ============================================================================ IKE_AUTH
+
+  /** The initiator's IKE_AUTH (§1.2): identities, PSK AUTH and the first Child SA. */
+  private final class InitiatorAuthExchange implements Exchange {
+    private List<Payload.Selector> offeredTsi;
+    private List<Payload.Selector> offeredTsr;
+
+    @Override
+    public int exchangeType() {
+      return IkeConstants.IKE_AUTH;
+    }
+
+    @Override
+    public String name() {
+      return "IKE_AUTH";
+    }
+
+    @Override
+    public List<Payload> request(IkeSa sa) {
+      PeerPolicy p = sa.policy;
+      Payload.Identification idi = Identities.toPayload(true, p.localId());
+      byte[] auth = PskAuthenticator.authData(sa.suite.prf(), p.psk(), sa.initRequest, sa.nr, sa.keys.skPi, idi);
+      sa.firstChildSpi = newChildSpi();
+      offeredTsi = Selectors.toWire(p.localSelectors());
+      offeredTsr = Selectors.toWire(p.remoteSelectors());
+      List<Payload> out = new ArrayList<>();
+      out.add(idi);
+      out.add(Payload.Notify.of(IkeConstants.INITIAL_CONTACT, new byte[0]));
+      if (p.remoteId() != null) {
+        out.add(Identities.toPayload(false, p.remoteId()));
+      }
+      out.add(new Payload.Authentication(IkeConstants.AUTH_SHARED_KEY_MIC, auth));
+      out.add(Proposals.espOffer(p.espTransforms(), spiBytes(sa.firstChildSpi), null));
+      out.add(new Payload.TrafficSelectors(true, offeredTsi));
+      out.add(new Payload.TrafficSelectors(false, offeredTsr));
+      return out;
+    }
+
+    @Override
+    public void response(IkeSa sa, List<Payload> payloads) {
+      IkeMessage m = new IkeMessage(null, payloads);
+      if (m.notify(IkeConstants.AUTHENTICATION_FAILED).isPresent()) {
+        LOG.log(System.Logger.Level.WARNING, "IKEv2: " + sa.peerAddress + " rejected our authentication "
+            + "(AUTHENTICATION_FAILED)");
+        inboundChildSpis.remove(sa.firstChildSpi);
+        teardown(sa, "auth-failed");
+        return;
+      }
+      Optional<Payload.Identification> idr = m.first(Payload.Identification.class).filter(i -> !i.initiator());
+      Optional<Payload.Authentication> auth = m.first(Payload.Authentication.class);
+      boolean ok = idr.isPresent() && auth.isPresent() && auth.get().method() == IkeConstants.AUTH_SHARED_KEY_MIC
+          && Identities.matches(sa.policy.remoteId(), idr.get());
+      if (ok) {
+        byte[] expected = PskAuthenticator.authData(sa.suite.prf(), sa.policy.remotePsk(), sa.initResponse, sa.ni,
+            sa.keys.skPr, idr.get());
+        ok = PskAuthenticator.verify(expected, auth.get().data());
+      }
+      if (!ok) {
+        LOG.log(System.Logger.Level.WARNING, "IKEv2: authentication of " + sa.peerAddress + " failed");
+        sendUnsolicited(sa, List.of(Payload.Notify.of(IkeConstants.AUTHENTICATION_FAILED, new byte[0])));
+        inboundChildSpis.remove(sa.firstChildSpi);
+        teardown(sa, "auth-failed");
+        return;
+      }
+      sa.peerId = Identities.text(idr.get());
+      established(sa);
+      Optional<Payload.Notify> childError = m.all(Payload.Notify.class).stream().filter(Payload.Notify::isError)
+          .findFirst();
+      Optional<Payload.SecurityAssociation> childSa = m.first(Payload.SecurityAssociation.class);
+      List<Payload.TrafficSelectors> ts = m.all(Payload.TrafficSelectors.class);
+      Optional<Proposals.EspChoice> choice = childSa.flatMap(s -> Proposals.selectEsp(s, sa.policy.espTransforms(),
+          null));
+      List<Payload.Selector> tsi = ts.stream().filter(Payload.TrafficSelectors::initiator).findFirst()
+          .map(Payload.TrafficSelectors::selectors).orElse(List.of());
+      List<Payload.Selector> tsr = ts.stream().filter(t -> !t.initiator()).findFirst()
+          .map(Payload.TrafficSelectors::selectors).orElse(List.of());
+      if (childError.isPresent() || choice.isEmpty() || !Selectors.within(tsi, offeredTsi)
+          || !Selectors.within(tsr, offeredTsr)) {
+        LOG.log(System.Logger.Level.WARNING, "IKEv2: IKE SA with " + sa.peerAddress + " up, but no Child SA: "
+            + childError.map(n -> PayloadNames.notify(n.notifyType())).orElse("unacceptable answer"));
+        inboundChildSpis.remove(sa.firstChildSpi);
+        return;
+      }
+      installChild(sa, choice.get(), sa.firstChildSpi, tsi, tsr);
+    }
+
+    @Override
+    public void failed(IkeSa sa) {
+      inboundChildSpis.remove(sa.firstChildSpi);
+      teardown(sa, "timeout");
+    }
+  }
+
+  private void onAuthRequest(IkeSa sa, IkeMessage m, List<Payload> inner) {
+    IkeMessage in = new IkeMessage(m.header(), inner);
+    PeerPolicy p = sa.policy;
+    Optional<Payload.Identification> idi = in.first(Payload.Identification.class).filter(Payload.Identification::initiator);
+    Optional<Payload.Authentication> auth = in.first(Payload.Authentication.class);
+    boolean ok = idi.isPresent() && auth.isPresent() && auth.get().method() == IkeConstants.AUTH_SHARED_KEY_MIC
+        && Identities.matches(p.remoteId(), idi.get());
+    if (ok) {
+      byte[] expected = PskAuthenticator.authData(sa.suite.prf(), p.remotePsk(), sa.initRequest, sa.nr, sa.keys.skPi,
+          idi.get());
+      ok = PskAuthenticator.verify(expected, auth.get().data());
+    }
+    if (!ok) {
+      LOG.log(System.Logger.Level.WARNING, "IKEv2: authentication of " + sa.peerAddress + " ("
+          + idi.map(Identities::text).orElse("no IDi") + ") failed");
+      respond(sa, m.header(), List.of(Payload.Notify.of(IkeConstants.AUTHENTICATION_FAILED, new byte[0])));
+      teardown(sa, "auth-failed");
+      return;
+    }
+    sa.peerId = Identities.text(idi.get());
+    Payload.Identification idr = Identities.toPayload(false, p.localId());
+    byte[] ourAuth = PskAuthenticator.authData(sa.suite.prf(), p.psk(), sa.initResponse, sa.ni, sa.keys.skPr, idr);
+    List<Payload> resp = new ArrayList<>(List.of(idr,
+        new Payload.Authentication(IkeConstants.AUTH_SHARED_KEY_MIC, ourAuth)));
+
+    Optional<Proposals.EspChoice> choice = in.first(Payload.SecurityAssociation.class)
+        .flatMap(s -> Proposals.selectEsp(s, p.espTransforms(), null));
+    List<Payload.TrafficSelectors> ts = in.all(Payload.TrafficSelectors.class);
+    List<Payload.Selector> tsi = ts.stream().filter(Payload.TrafficSelectors::initiator).findFirst()
+        .map(t -> Selectors.narrow(t.selectors(), p.remoteSelectors())).orElse(List.of());
+    List<Payload.Selector> tsr = ts.stream().filter(t -> !t.initiator()).findFirst()
+        .map(t -> Selectors.narrow(t.selectors(), p.localSelectors())).orElse(List.of());
+    long inSpi = 0;
+    if (choice.isEmpty()) {
+      resp.add(Payload.Notify.of(IkeConstants.NO_PROPOSAL_CHOSEN, new byte[0]));
+    } else if (tsi.isEmpty() || tsr.isEmpty()) {
+      resp.add(Payload.Notify.of(IkeConstants.TS_UNACCEPTABLE, new byte[0]));
+    } else {
+      inSpi = newChildSpi();
+      resp.add(Proposals.espAnswer(choice.get(), spiBytes(inSpi), null));
+      resp.add(new Payload.TrafficSelectors(true, tsi));
+      resp.add(new Payload.TrafficSelectors(false, tsr));
+    }
+    respond(sa, m.header(), resp);
+    boolean initialContact = in.notify(IkeConstants.INITIAL_CONTACT).isPresent();
+    established(sa);
+    if (initialContact) {
+      // §2.4: the peer has no other SA with us any more; drop our stale ones silently
+      for (IkeSa other : List.copyOf(bySpi.values())) {
+        if (other != sa && other.peerAddress.equals(sa.peerAddress) && other.state == IkeSa.State.ESTABLISHED
+            && other.peerId.equals(sa.peerId)) {
+          teardown(other, "initial-contact");
+        }
+      }
+    }
+    if (inSpi != 0) {
+      installChild(sa, choice.get(), inSpi, tsi, tsr);
+    }
+  }
+
+  private void established(IkeSa sa) {
+    sa.state = IkeSa.State.ESTABLISHED;
+    halfOpen.values().remove(sa);
+    debugLog(sa, "IKE SA established with " + sa.peerId + " (" + sa.suite.name() + ")");
+    long life = sa.policy.ikeLifetimeSeconds();
+    if (life > 0) {
+      sa.lifetimeTimer = scheduler.schedule(life * 1000, () -> {
+        if (sa.state == IkeSa.State.ESTABLISHED) {
+          sendUnsolicited(sa, List.of(new Payload.Delete(IkeConstants.PROTO_IKE, 0, List.of())));
+          teardown(sa, "lifetime");
+        }
+      });
+    }
+    events.ikeSaUp(sa.summary("ACTIVE"), sa.policy.cryptoMap(), sa.policy.mapSequence());
+    events.summaryChanged(sa.summary("ACTIVE"));
+  }
+
+  private void installChild(IkeSa sa, Proposals.EspChoice choice, long inboundSpi, List<Payload.Selector> tsi,
+      List<Payload.Selector> tsr) {
+    long outboundSpi = IkeCodec.getUint32(choice.peerSpi(), 0);
+    ChildKeymat keymat = ChildKeymat.derive(sa.suite.prf(), sa.keys.skD, choice.transform(), null, sa.ni, sa.nr);
+    ChildSa child = childFactory.build(sa, choice.transform(), inboundSpi, outboundSpi, keymat, tsi, tsr,
+        wallClock.getAsLong());
+    sa.children.add(new ChildSaState(child));
+    debugLog(sa, String.format("CHILD_SA established with SPIs %08x_i %08x_o (%s) TS %s === %s", inboundSpi,
+        outboundSpi, choice.transform().iosName, child.localSelectors(), child.remoteSelectors()));
+    events.childSaInstalled(child);
+  }
+
+  // ============================================================================ requests / responses
+
+  private void onRequest(IkeSa sa, Datagram d, IkeMessage m) {
+    long id = m.header().messageId();
+    if (id == sa.expectedPeerRequestId - 1 && sa.lastResponse != null) {
+      debugLog(sa, "received retransmission", id, "resending cached response");
+      transport.send(d.localAddress, d.localPort, d.peerAddress, d.peerPort, sa.lastResponse);
+      return;
+    }
+    if (id != sa.expectedPeerRequestId) {
+      debugLog(sa, "drop request outside the window", id, "expected " + sa.expectedPeerRequestId);
+      return;
+    }
+    List<Payload> inner = open(sa, d, m);
+    if (inner == null) {
+      return;
+    }
+    debugLog(sa, "received", id, PayloadNames.exchange(m.header().exchangeType()) + " request "
+        + PayloadNames.list(inner));
+    switch (m.header().exchangeType()) {
+      case IkeConstants.IKE_AUTH -> {
+        if (sa.state == IkeSa.State.INIT_DONE) {
+          onAuthRequest(sa, m, inner);
+        }
+      }
+      case IkeConstants.INFORMATIONAL -> onInformationalRequest(sa, m, inner);
+      case IkeConstants.CREATE_CHILD_SA ->
+          // rekeying is not negotiated yet: refuse cleanly so the peer keeps its SAs until they expire
+          respond(sa, m.header(), List.of(Payload.Notify.of(IkeConstants.NO_ADDITIONAL_SAS, new byte[0])));
+      default -> respond(sa, m.header(), List.of(Payload.Notify.of(IkeConstants.INVALID_SYNTAX, new byte[0])));
+    }
+  }
+
+  private void onInformationalRequest(IkeSa sa, IkeMessage m, List<Payload> inner) {
+    if (sa.state != IkeSa.State.ESTABLISHED) {
+      respond(sa, m.header(), List.of());
+      return;
+    }
+    boolean deleteIke = false;
+    List<byte[]> ourDeleted = new ArrayList<>();
+    for (Payload p : inner) {
+      if (p instanceof Payload.Delete del) {
+        if (del.protocolId() == IkeConstants.PROTO_IKE) {
+          deleteIke = true;
+        } else if (del.protocolId() == IkeConstants.PROTO_ESP && del.spiSize() == 4) {
+          for (byte[] spi : del.spis()) {
+            long peerInbound = IkeCodec.getUint32(spi, 0);
+            for (ChildSaState c : List.copyOf(sa.children)) {
+              if (c.outboundSpi() == peerInbound) {
+                ourDeleted.add(spiBytes(c.inboundSpi()));
+                removeChild(sa, c, "delete");
+              }
+            }
+          }
+        }
+      } else if (p instanceof Payload.Notify n && n.notifyType() == IkeConstants.AUTHENTICATION_FAILED) {
+        deleteIke = true;
+      }
+    }
+    if (deleteIke) {
+      respond(sa, m.header(), List.of());
+      teardown(sa, "delete");
+      return;
+    }
+    respond(sa, m.header(), ourDeleted.isEmpty() ? List.of()
+        : List.of(new Payload.Delete(IkeConstants.PROTO_ESP, 4, ourDeleted)));
+  }
+
+  private void respond(IkeSa sa, IkeHeader request, List<Payload> payloads) {
+    int flags = IkeConstants.FLAG_RESPONSE | sa.requestFlags();
+    IkeHeader h = IkeHeader.of(sa.spiI, sa.spiR, request.exchangeType(), flags, request.messageId());
+    byte[] bytes = sa.outbound.protect(h, payloads);
+    sa.lastResponse = bytes;
+    sa.expectedPeerRequestId = request.messageId() + 1;
+    debugLog(sa, "sending", request.messageId(), PayloadNames.exchange(request.exchangeType()) + " response "
+        + PayloadNames.list(payloads));
+    send(sa, bytes);
+  }
+
+  private void onResponse(IkeSa sa, Datagram d, IkeMessage m) {
+    IkeSa.Outstanding out = sa.outstanding;
+    if (out == null || out.messageId != m.header().messageId()) {
+      debugLog(sa, "drop unexpected response", m.header().messageId(), "");
+      return;
+    }
+    if (m.header().exchangeType() == IkeConstants.IKE_SA_INIT) {
+      onInitResponse(sa, d, m);
+      return;
+    }
+    if (out.exchange == null || out.exchange.exchangeType() != m.header().exchangeType()) {
+      return;
+    }
+    List<Payload> inner = open(sa, d, m);
+    if (inner == null) {
+      return;
+    }
+    cancelOutstanding(sa);
+    debugLog(sa, "received", m.header().messageId(), PayloadNames.exchange(m.header().exchangeType())
+        + " response " + PayloadNames.list(inner));
+    out.exchange.response(sa, inner);
+    pump(sa);
+  }
+
+  /** Verifies and decrypts; only authenticated messages move ports or count as liveness. */
+  private List<Payload> open(IkeSa sa, Datagram d, IkeMessage m) {
+    if (sa.inbound == null || m.payloads().isEmpty() || !(m.payloads().getLast() instanceof Payload.Encrypted)) {
+      return null;
+    }
+    try {
+      List<Payload> inner = sa.inbound.open(d.msg, (Payload.Encrypted) m.payloads().getLast());
+      for (Payload p : inner) {
+        if (p instanceof Payload.Unknown u && u.critical()) {
+          debugLog(sa, "unsupported critical payload " + u.payloadType());
+          return null;
+        }
+      }
+      if (d.peerPort != sa.peerPort || d.localPort != sa.localPort) {
+        debugLog(sa, "peer moved to port " + d.peerPort + " (local " + d.localPort + ")");
+        sa.peerPort = d.peerPort;
+        sa.localPort = d.localPort;
+      }
+      events.livenessProof(sa.id(), sa.peerAddress);
+      return inner;
+    } catch (SkIntegrityException | IkeDecodeException e) {
+      debugLog(sa, "drop message failing SK checks: " + e.getMessage());
+      return null;
+    }
+  }
+
+  // ============================================================================ our requests
+
+  /** A one-shot INFORMATIONAL whose outcome nobody waits for (DELETE, notifications). */
+  private static final class InformationalExchange implements Exchange {
+    private final String name;
+    private final List<Payload> payloads;
+    private final Runnable done;
+
+    InformationalExchange(String name, List<Payload> payloads, Runnable done) {
+      this.name = name;
+      this.payloads = payloads;
+      this.done = done;
+    }
+
+    @Override
+    public int exchangeType() {
+      return IkeConstants.INFORMATIONAL;
+    }
+
+    @Override
+    public List<Payload> request(IkeSa sa) {
+      return payloads;
+    }
+
+    @Override
+    public void response(IkeSa sa, List<Payload> p) {
+      if (done != null) {
+        done.run();
+      }
+    }
+
+    @Override
+    public void failed(IkeSa sa) {
+      if (done != null) {
+        done.run();
+      }
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+  }
+
+  private void pump(IkeSa sa) {
+    if (sa.outstanding != null || sa.queue.isEmpty() || sa.state == IkeSa.State.DELETED || sa.outbound == null) {
+      return;
+    }
+    Exchange x = sa.queue.poll();
+    List<Payload> payloads = x.request(sa);
+    long id = sa.nextRequestId++;
+    IkeHeader h = IkeHeader.of(sa.spiI, sa.spiR, x.exchangeType(), sa.requestFlags(), id);
+    byte[] bytes = sa.outbound.protect(h, payloads);
+    IkeSa.Outstanding out = new IkeSa.Outstanding(id, bytes, x);
+    sa.outstanding = out;
+    debugLog(sa, "sending", id, PayloadNames.exchange(x.exchangeType()) + " request " + PayloadNames.list(payloads)
+        + " (" + x.name() + ")");
+    send(sa, bytes);
+    if (x.retransmittedByEngine()) {
+      scheduleRetransmit(sa, out);
+    }
+  }
+
+  /** Sends a request without waiting for its answer: the SA is about to go away. */
+  private void sendUnsolicited(IkeSa sa, List<Payload> payloads) {
+    if (sa.outbound == null) {
+      return;
+    }
+    long id = sa.outstanding == null ? sa.nextRequestId : sa.outstanding.messageId + 1;
+    sa.nextRequestId = id + 1;
+    IkeHeader h = IkeHeader.of(sa.spiI, sa.spiR, IkeConstants.INFORMATIONAL, sa.requestFlags(), id);
+    debugLog(sa, "sending", id, "INFORMATIONAL request " + PayloadNames.list(payloads));
+    send(sa, sa.outbound.protect(h, payloads));
+  }
+
+  private void scheduleRetransmit(IkeSa sa, IkeSa.Outstanding out) {
+    out.timer = scheduler.schedule(retransmit.delayBefore(out.retransmissions), () -> {
+      if (sa.outstanding != out || sa.state == IkeSa.State.DELETED) {
+        return;
+      }
+      if (out.retransmissions >= retransmit.tries()) {
+        debugLog(sa, "giving up after " + out.retransmissions + " retransmits", out.messageId, "");
+        sa.outstanding = null;
+        if (out.exchange == null) {
+          teardown(sa, "timeout");
+        } else {
+          out.exchange.failed(sa);
+          if (sa.state != IkeSa.State.DELETED) {
+            teardown(sa, "timeout");
+          }
+        }
+        return;
+      }
+      out.retransmissions++;
+      debugLog(sa, "retransmit " + out.retransmissions + " of request", out.messageId, "");
+      send(sa, out.bytes);
+      scheduleRetransmit(sa, out);
+    });
+  }
+
+  private void cancelOutstanding(IkeSa sa) {
+    if (sa.outstanding != null && sa.outstanding.timer != null) {
+      sa.outstanding.timer.cancel();
+    }
+    sa.outstanding = null;
+  }
+
+  // ============================================================================ teardown
+
+  private void removeChild(IkeSa sa, ChildSaState c, String reason) {
+    sa.children.remove(c);
+    inboundChildSpis.remove(c.inboundSpi());
+    debugLog(sa, String.format("CHILD_SA %08x_i %08x_o deleted (%s)", c.inboundSpi(), c.outboundSpi(), reason));
+    events.childSaDeleted(new ChildSaDeleted(c.inboundSpi(), c.outboundSpi(), sa.peerAddress, reason));
+  }
+
+  private void teardown(IkeSa sa, String reason) {
+    if (sa.state == IkeSa.State.DELETED) {
+      return;
+    }
+    for (ChildSaState c : List.copyOf(sa.children)) {
+      removeChild(sa, c, reason);
+    }
+    Object outstandingExchange = sa.outstanding == null ? null : sa.outstanding.exchange;
+    bySpi.remove(sa.localSpi(), sa);
+    halfOpen.values().remove(sa);
+    boolean wasUp = sa.state == IkeSa.State.ESTABLISHED;
+    sa.destroy();
+    if (outstandingExchange instanceof DpdExchange dpd) {
+      dpd.failed(sa);
+    }
+    debugLog(sa, "IKE SA deleted (" + reason + ")");
+    events.ikeSaDown(sa.summary("DELETED"), wasUp ? reason : "negotiation-failed: " + reason);
+  }
+
+  // ============================================================================ helpers
+
+  private IkeSa byId(String id) {
+    for (IkeSa sa : bySpi.values()) {
+      if (sa.id().equals(id)) {
+        return sa;
+      }
+    }
+    return null;
+  }
+
+  private void send(IkeSa sa, byte[] bytes) {
+    transport.send(sa.localAddress, sa.localPort, sa.peerAddress, sa.peerPort, bytes);
+  }
+
+  private long newIkeSpi() {
+    long spi;
+    do {
+      spi = random.nextLong();
+    } while (spi == 0 || bySpi.containsKey(spi));
+    return spi;
+  }
+
+  /** Inbound ESP SPIs: random, unique here, and above the reserved range 1–255 (RFC 4303 §2.1). */
+  private long newChildSpi() {
+    long spi;
+    do {
+      spi = random.nextInt() & 0xffffffffL;
+    } while (spi < 256 || !inboundChildSpis.add(spi));
+    return spi;
+  }
+
+  private static byte[] spiBytes(long spi) {
+    byte[] b = new byte[4];
+    IkeCodec.putUint32(b, 0, spi);
+    return b;
+  }
+
+  private byte[] randomBytes(int n) {
+    byte[] b = new byte[n];
+    random.nextBytes(b);
+    return b;
+  }
+
+  private void debugLog(IkeSa sa, String what, long messageId, String detail) {
+    if (debug) {
+      debugLog(sa, what + " message id " + messageId + " " + detail);
+    }
+  }
+
+  private void debugLog(IkeSa sa, String text) {
+    if (debug) {
+      String who = sa == null ? "" : "(SA " + sa.connId + " " + sa.peerAddress + ":" + sa.peerPort + ") ";
+      LOG.log(System.Logger.Level.INFO, "IKEv2:" + who + text);
+    }
+  }
+}

@@ -1,0 +1,149 @@
+package io.ipsecmesh.ike.engine;
+
+import io.ipsecmesh.ike.crypto.DhGroup;
+import io.ipsecmesh.ike.crypto.IkeSaKeys;
+import io.ipsecmesh.ike.crypto.IkeSuite;
+import io.ipsecmesh.ike.crypto.SkCipher;
+import io.ipsecmesh.ike.policy.PeerPolicy;
+import io.ipsecmesh.proto.ikev2.IkeSaSummary;
+import io.ipsecmesh.proto.time.Scheduler;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * The state of one IKE SA, owned by the engine's thread. Holds the exchange queue, both message-ID
+ * windows (ours as requester, the peer's as responder, each of size 1) and the secrets, which
+ * {@link #destroy()} zeroes.
+ */
+final class IkeSa {
+
+  enum State {
+    /** Initiator: IKE_SA_INIT sent. */
+    INIT_SENT,
+    /** Responder: IKE_SA_INIT answered, waiting for IKE_AUTH. */
+    INIT_DONE,
+    /** Initiator: IKE_AUTH sent. */
+    AUTH_SENT,
+    ESTABLISHED,
+    DELETED
+  }
+
+  final boolean initiator;
+  final long spiI;
+  long spiR;
+  final PeerPolicy policy;
+  final int connId;
+  final long createdEpochMillis;
+  State state;
+
+  String localAddress;
+  int localPort;
+  final String peerAddress;
+  int peerPort;
+  /** NAT detected on either side (§2.23): IKE moves to 4500 and ESP is UDP-encapsulated. */
+  boolean natDetected;
+
+  IkeSuite suite;
+  DhGroup.Exchange dh;
+  byte[] ni;
+  byte[] nr;
+  byte[] initRequest;
+  byte[] initResponse;
+  byte[] cookie;
+  int initRetries;
+  IkeSaKeys keys;
+  SkCipher outbound;
+  SkCipher inbound;
+  String peerId = "";
+  /** Our inbound SPI proposed for the first Child SA in IKE_AUTH. */
+  long firstChildSpi;
+
+  // our requests
+  long nextRequestId;
+  Outstanding outstanding;
+  final Deque<Exchange> queue = new ArrayDeque<>();
+  // the peer's requests: exact window of one (§2.3)
+  long expectedPeerRequestId;
+  byte[] lastResponse;
+
+  final List<ChildSaState> children = new ArrayList<>();
+  Scheduler.Timer lifetimeTimer;
+
+  /** A request waiting for its response; {@code bytes} are resent verbatim on retransmission. */
+  static final class Outstanding {
+    final long messageId;
+    final byte[] bytes;
+    final Exchange exchange;
+    int retransmissions;
+    Scheduler.Timer timer;
+
+    Outstanding(long messageId, byte[] bytes, Exchange exchange) {
+      this.messageId = messageId;
+      this.bytes = bytes;
+      this.exchange = exchange;
+    }
+  }
+
+  IkeSa(boolean initiator, long spiI, PeerPolicy policy, int connId, String localAddress, int localPort,
+      String peerAddress, int peerPort, long createdEpochMillis) {
+    this.initiator = initiator;
+    this.spiI = spiI;
+    this.policy = policy;
+    this.connId = connId;
+    this.localAddress = localAddress;
+    this.localPort = localPort;
+    this.peerAddress = peerAddress;
+    this.peerPort = peerPort;
+    this.createdEpochMillis = createdEpochMillis;
+  }
+
+  /** Our own SPI: the key under which the engine finds this SA. */
+  long localSpi() {
+    return initiator ? spiI : spiR;
+  }
+
+  String id() {
+    return String.format("%016x:%016x", spiI, spiR);
+  }
+
+  /** Header flags of every message we send: I when we are the original initiator (§3.1). */
+  int requestFlags() {
+    return initiator ? io.ipsecmesh.proto.ikev2.IkeConstants.FLAG_INITIATOR : 0;
+  }
+
+  IkeSaSummary summary(String status) {
+    String st = state == State.ESTABLISHED ? "READY" : state == State.DELETED ? "DELETED" : "IN-NEG";
+    return new IkeSaSummary(id(), peerAddress, localAddress, st, connId, status, peerId, 2, localPort, peerPort,
+        initiator ? "initiator" : "responder", createdEpochMillis);
+  }
+
+  void destroy() {
+    state = State.DELETED;
+    if (outstanding != null && outstanding.timer != null) {
+      outstanding.timer.cancel();
+    }
+    if (lifetimeTimer != null) {
+      lifetimeTimer.cancel();
+    }
+    outstanding = null;
+    queue.clear();
+    if (keys != null) {
+      keys.destroy();
+    }
+    if (outbound != null) {
+      outbound.destroy();
+    }
+    if (inbound != null) {
+      inbound.destroy();
+    }
+    for (byte[] b : new byte[][] {ni, nr}) {
+      if (b != null) {
+        Arrays.fill(b, (byte) 0);
+      }
+    }
+    dh = null;
+  }
+}

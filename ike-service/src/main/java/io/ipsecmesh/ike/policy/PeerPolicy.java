@@ -1,0 +1,55 @@
+package io.ipsecmesh.ike.policy;
+
+import io.ipsecmesh.ike.crypto.DhGroup;
+import io.ipsecmesh.ike.crypto.IkeSuite;
+import io.ipsecmesh.proto.sa.ChildSa;
+import io.ipsecmesh.proto.sa.EspTransform;
+import io.ipsecmesh.proto.sa.TrafficSelector;
+import java.util.List;
+
+/**
+ * Everything ike-service needs to negotiate with one peer of one crypto map entry, resolved from the
+ * configuration (crypto map, transform sets, ACL, isakmp key / ikev2 keyring and proposals).
+ *
+ * @param localId        our identity (IDi/IDr), see {@link Identity}
+ * @param remoteId       the identity the peer must present, null to accept any authenticated by the PSK
+ * @param psk            pre-shared key (local signing key; RFC 7296 allows different keys per direction,
+ *                       IOS keyrings too: {@code remotePsk} verifies the peer)
+ * @param localSelectors our side of the protected traffic (ACL source), in ACL order
+ * @param pfsGroup       {@code set pfs}, null without PFS (used for CREATE_CHILD_SA)
+ */
+public record PeerPolicy(
+    String cryptoMap,
+    int mapSequence,
+    String peerAddress,
+    String localAddress,
+    Identity localId,
+    Identity remoteId,
+    byte[] psk,
+    byte[] remotePsk,
+    List<IkeSuite> ikeSuites,
+    List<EspTransform> espTransforms,
+    DhGroup pfsGroup,
+    List<TrafficSelector> localSelectors,
+    List<TrafficSelector> remoteSelectors,
+    ChildSa.Mode mode,
+    int replayWindow,
+    long lifetimeSeconds,
+    long lifetimeKilobytes,
+    int idleTimeSeconds,
+    String dfBit,
+    long ikeLifetimeSeconds) {
+
+  public PeerPolicy {
+    ikeSuites = List.copyOf(ikeSuites);
+    espTransforms = List.copyOf(espTransforms);
+    localSelectors = List.copyOf(localSelectors);
+    remoteSelectors = List.copyOf(remoteSelectors);
+    if (ikeSuites.isEmpty() || espTransforms.isEmpty()) {
+      throw new IllegalArgumentException("a peer policy needs IKE and ESP proposals");
+    }
+  }
+
+  /** An IKE identity: RFC 7296 §3.5 ID type and its data as text (address, FQDN or e-mail). */
+  public record Identity(int idType, String value) {}
+}

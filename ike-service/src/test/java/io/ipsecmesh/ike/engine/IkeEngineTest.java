@@ -1,0 +1,302 @@
+package io.ipsecmesh.ike.engine;
+
+import static io.ipsecmesh.ike.engine.TestPeers.A;
+import static io.ipsecmesh.ike.engine.TestPeers.B;
+import static io.ipsecmesh.ike.engine.TestPeers.GCM;
+import static io.ipsecmesh.ike.engine.TestPeers.WRAP;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ipsecmesh.ike.crypto.IkeSuite;
+import io.ipsecmesh.ike.exchange.Proposals;
+import io.ipsecmesh.proto.ikev2.IkeCodec;
+import io.ipsecmesh.proto.ikev2.IkeConstants;
+import io.ipsecmesh.proto.ikev2.IkeHeader;
+import io.ipsecmesh.proto.sa.ChildSa;
+import io.ipsecmesh.proto.sa.EspTransform;
+import io.ipsecmesh.proto.sa.TrafficSelector;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class IkeEngineTest {
+
+  private static ChildSa only(List<ChildSa> l) {
+    assertEquals(1, l.size(), "installed Child SAs: " + l);
+    return l.get(0);
+  }
+
+  private static void assertKeysMirror(ChildSa a, ChildSa b) {
+    assertEquals(a.inboundSpi(), b.outboundSpi());
+    assertEquals(a.outboundSpi(), b.inboundSpi());
+    assertArrayEquals(WRAP.unwrap(a.wrappedInboundKeys()), WRAP.unwrap(b.wrappedOutboundKeys()));
+    assertArrayEquals(WRAP.unwrap(a.wrappedOutboundKeys()), WRAP.unwrap(b.wrappedInboundKeys()));
+    assertEquals(a.transform().keyMaterialBytes(), WRAP.unwrap(a.wrappedInboundKeys()).length);
+  }
+
+  @Test
+  void gcmX25519ExchangeInstallsMirroredChildSas() {
+    TestPeers n = new TestPeers();
+    n.symmetric(GCM, List.of(EspTransform.AES_GCM_128));
+    n.a.initiate(n.aPolicies.all().get(0));
+    n.run();
+    assertEquals(4, n.sent.size(), "IKE_SA_INIT + IKE_AUTH, no retransmission");
+    ChildSa a = only(n.aEvents.installed);
+    ChildSa b = only(n.bEvents.installed);
+    assertKeysMirror(a, b);
+    assertEquals(EspTransform.AES_GCM_128, a.transform());
+    assertEquals(List.of(TestPeers.net("10.91.1.0")), a.localSelectors());
+    assertEquals(List.of(TestPeers.net("10.91.2.0")), a.remoteSelectors());
+    assertEquals(List.of(TestPeers.net("10.91.2.0")), b.localSelectors());
+    assertEquals("gwb.interop.test", n.aEvents.up.get(0).peerId());
+    assertEquals("gwa.interop.test", n.bEvents.up.get(0).peerId());
+    assertEquals("READY", n.aEvents.up.get(0).state());
+    assertFalse(a.udpEncapsulation(), "no NAT between the peers");
+    assertEquals(n.aEvents.up.get(0).ikeSaId(), a.ikeSaId());
+    assertEquals(0, n.b.halfOpenCount());
+  }
+
+  @Test
+  void cbcModpAndEcpSuitesWork() {
+    for (String suite : List.of("aes256-sha256-modp2048", "aes128-sha384-prfsha384-ecp384",
+        "aes256gcm16-prfsha512-ecp256")) {
+      TestPeers n = new TestPeers();
+      n.symmetric(List.of(Proposals.parseSuite(suite)), List.of(EspTransform.AES_CBC_256_HMAC_SHA256_128));
+      n.a.initiate(n.aPolicies.all().get(0));
+      n.run();
+      assertKeysMirror(only(n.aEvents.installed), only(n.bEvents.installed));
+      assertEquals(64, WRAP.unwrap(n.aEvents.installed.get(0).wrappedInboundKeys()).length, suite);
+    }
+  }
+
+  @Test
+  void invalidKePayloadMakesTheInitiatorRetryWithTheRequestedGroup() {
+    TestPeers n = new TestPeers();
+    IkeSuite ecp = Proposals.parseSuite("aes128gcm16-prfsha256-ecp256");
+    IkeSuite x = Proposals.parseSuite("aes128gcm16-prfsha256-x25519");
+    n.aPolicies.replace(List.of(TestPeers.policy(A, B, "10.91.1.0", "10.91.2.0", "k", List.of(ecp, x),
+        List.of(EspTransform.AES_GCM_128))));
+    n.bPolicies.replace(List.of(TestPeers.policy(B, A, "10.91.2.0", "10.91.1.0", "k", List.of(x),
+        List.of(EspTransform.AES_GCM_128))));
+    n.a.initiate(n.aPolicies.all().get(0));
+    n.run();
+    assertEquals(6, n.sent.size(), "INIT, INVALID_KE, INIT again, response, AUTH, response");
+    assertKeysMirror(only(n.aEvents.installed), only(n.bEvents.installed));
+  }
+
+  @Test
+  void wrongPskFailsOnBothSidesWithAuthenticationFailed() {
+    TestPeers n = new TestPeers();
+    n.aPolicies.replace(List.of(TestPeers.policy(A, B, "10.91.1.0", "10.91.2.0", "wrong-psk", GCM,
+        List.of(EspTransform.AES_GCM_128))));
+    n.bPolicies.replace(List.of(TestPeers.policy(B, A, "10.91.2.0", "10.91.1.0", "right-psk", GCM,
+        List.of(EspTransform.AES_GCM_128))));
+    n.a.initiate(n.aPolicies.all().get(0));
+    n.run();
+    assertEquals(List.of(), n.aEvents.installed);
+    assertEquals(List.of(), n.bEvents.installed);
+    assertEquals(List.of("negotiation-failed: auth-failed"), n.aEvents.down);
+    assertEquals(List.of("negotiation-failed: auth-failed"), n.bEvents.down);
+    assertEquals(0, n.a.ikeSaCount());
+    assertEquals(0, n.b.ikeSaCount());
+  }
+
+  @Test
+  void lostResponsesAreRetransmittedAndDuplicatesAnsweredFromTheReplyCache() {
+    TestPeers n = new TestPeers();
+    n.symmetric(GCM, List.of(EspTransform.AES_GCM_128));
+    int[] responsesFromB = {0};
+    // lose b's first IKE_SA_INIT response and its first IKE_AUTH response
+    n.drop = p -> p.from().equals(B) && responsesFromB[0]++ % 2 == 0;
+    n.a.initiate(n.aPolicies.all().get(0));
+    n.run();
+    assertEquals(List.of(), n.aEvents.installed);
+    n.advance(1999);
+    assertEquals(List.of(), n.aEvents.installed, "no retransmission before 2 s");
+    n.advance(1);
+    assertEquals(List.of(), n.aEvents.installed, "IKE_SA_INIT answered from b's half-open state, AUTH lost");
+    n.advance(2000);
+    assertKeysMirror(only(n.aEvents.installed), only(n.bEvents.installed));
+    // b processed IKE_AUTH once: the retransmitted request got the cached response
+    assertEquals(1, n.bEvents.up.size());
+  }
+
+  @Test
+  void unansweredInitiatorGivesUpAfterTheRetransmitSchedule() {
+    TestPeers n = new TestPeers();
+    n.symmetric(GCM, List.of(EspTransform.AES_GCM_128));
+    n.drop = p -> true;
+    n.a.initiate(n.aPolicies.all().get(0));
+    n.run();
+    n.advance(RetransmitPolicy.DEFAULT.giveUpAfter() - 1);
+    assertEquals(1 + RetransmitPolicy.DEFAULT.tries(), n.sent.size());
+    assertEquals(List.of(), n.aEvents.down);
+    n.advance(1);
+    assertEquals(List.of("negotiation-failed: timeout"), n.aEvents.down);
+    assertEquals(0, n.a.ikeSaCount());
+  }
+
+  @Test
+  void dpdProbeIsAcknowledgedAndRetransmittedOnDpdServiceSchedule() {
+    TestPeers n = new TestPeers();
+    n.symmetric(GCM, List.of(EspTransform.AES_GCM_128));
+    n.a.initiate(n.aPolicies.all().get(0));
+    n.run();
+    String id = n.aEvents.installed.get(0).ikeSaId();
+    List<Boolean> outcomes = new ArrayList<>();
+    n.a.probe(id, 0, 2000, outcomes::add);
+    n.run();
+    assertEquals(List.of(true), outcomes);
+
+    n.drop = p -> true;
+    int before = n.sent.size();
+    n.a.probe(id, 0, 2000, outcomes::add);
+    n.run();
+    n.advance(2000);
+    assertEquals(List.of(true, false), outcomes);
+    n.a.probe(id, 1, 2000, outcomes::add);
+    n.run();
+    assertEquals(before + 2, n.sent.size(), "attempt 1 resent the same request");
+    assertArrayEquals(n.sent.get(before).bytes(), n.sent.get(before + 1).bytes());
+    n.drop = p -> false;
+    n.a.probe(id, 2, 2000, outcomes::add);
+    n.run();
+    assertEquals(List.of(true, false, false, true), outcomes.subList(0, 4).stream().toList().subList(0, 4));
+    assertTrue(n.a.peerDead(id));
+    assertEquals(1, n.aEvents.deleted.size());
+    assertEquals("dpd", n.aEvents.deleted.get(0).reason());
+  }
+
+  @Test
+  void clearSessionDeletesBothSidesWithDeletePayload() {
+    TestPeers n = new TestPeers();
+    n.symmetric(GCM, List.of(EspTransform.AES_GCM_128));
+    n.a.initiate(n.aPolicies.all().get(0));
+    n.run();
+    int[] counts = n.b.clear(A);
+    n.run();
+    assertArrayEquals(new int[] {1, 1}, counts);
+    assertEquals(List.of("delete"), n.aEvents.down);
+    assertEquals(List.of("clear"), n.bEvents.down);
+    assertEquals(0, n.a.ikeSaCount());
+    assertEquals("delete", n.aEvents.deleted.get(0).reason());
+  }
+
+  @Test
+  void deleteOfAChildSaIsAnsweredWithOurSpi() {
+    TestPeers n = new TestPeers();
+    n.symmetric(GCM, List.of(EspTransform.AES_GCM_128));
+    n.a.initiate(n.aPolicies.all().get(0));
+    n.run();
+    long aIn = n.aEvents.installed.get(0).inboundSpi();
+    assertTrue(n.a.deleteChild(aIn, "idle"));
+    n.run();
+    assertEquals(1, n.bEvents.deleted.size());
+    assertEquals(aIn, n.bEvents.deleted.get(0).outboundSpi());
+    assertEquals(1, n.a.ikeSaCount(), "the IKE SA stays");
+  }
+
+  @Test
+  void cookiesUnderLoad() {
+    TestPeers n = new TestPeers(new IkeEngine.Limits(0, 10, 30_000));
+    n.symmetric(GCM, List.of(EspTransform.AES_GCM_128));
+    n.a.initiate(n.aPolicies.all().get(0));
+    n.run();
+    assertEquals(6, n.sent.size(), "INIT, N(COOKIE), INIT with cookie, response, AUTH, response");
+    assertEquals(IkeConstants.PT_NOTIFY, n.sent.get(2).bytes()[16]);
+    assertKeysMirror(only(n.aEvents.installed), only(n.bEvents.installed));
+  }
+
+  @Test
+  void halfOpenLimitDropsFloodAndHalfOpenSasExpire() throws Exception {
+    TestPeers n = new TestPeers(new IkeEngine.Limits(1000, 3, 30_000));
+    n.symmetric(GCM, List.of(EspTransform.AES_GCM_128));
+    n.drop = p -> p.from().equals(B);
+    for (int i = 0; i < 5; i++) {
+      n.a.initiate(n.aPolicies.all().get(0));
+    }
+    n.run();
+    assertEquals(3, n.b.halfOpenCount());
+    n.drop = p -> true; // a's retransmissions would legitimately open new half-open SAs
+    n.advance(30_000);
+    assertEquals(0, n.b.halfOpenCount());
+    assertEquals(0, n.b.ikeSaCount());
+  }
+
+  @Test
+  void natBetweenPeersFloatsTo4500AndEncapsulatesEsp() {
+    TestPeers n = new TestPeers();
+    n.symmetric(GCM, List.of(EspTransform.AES_GCM_128));
+    n.natAddress = A; // same address, translated ports: NAT-D of the source mismatches
+    n.a.initiate(n.aPolicies.all().get(0));
+    n.run();
+    ChildSa a = only(n.aEvents.installed);
+    ChildSa b = only(n.bEvents.installed);
+    assertTrue(a.udpEncapsulation());
+    assertTrue(b.udpEncapsulation());
+    assertEquals(4500, a.peerPort());
+    assertEquals(14500, b.peerPort(), "b answers the NAT mapping it sees");
+    IkeHeader auth = IkeCodecHeader.of(n.sent.get(2).bytes());
+    assertEquals(IkeConstants.IKE_AUTH, auth.exchangeType());
+    assertEquals(4500, n.sent.get(2).fromPort());
+  }
+
+  @Test
+  void responderNarrowsTrafficSelectorsToItsAcl() {
+    TestPeers n = new TestPeers();
+    n.symmetric(GCM, List.of(EspTransform.AES_GCM_128));
+    var wide = TestPeers.policy(A, B, "10.91.1.0", "10.91.2.0", "interop-test-psk-0123456789", GCM,
+        List.of(EspTransform.AES_GCM_128));
+    n.aPolicies.replace(List.of(new io.ipsecmesh.ike.policy.PeerPolicy(wide.cryptoMap(), wide.mapSequence(),
+        wide.peerAddress(), wide.localAddress(), wide.localId(), wide.remoteId(), wide.psk(), wide.remotePsk(),
+        wide.ikeSuites(), wide.espTransforms(), null, List.of(TrafficSelector.anyPorts("10.91.0.0", "10.91.1.255")),
+        List.of(TrafficSelector.anyPorts("10.0.0.0", "10.255.255.255")), wide.mode(), 64, 3600, 4_608_000, 0,
+        "copy", 86400)));
+    n.a.initiate(n.aPolicies.all().get(0));
+    n.run();
+    ChildSa a = only(n.aEvents.installed);
+    assertEquals(List.of(TestPeers.net("10.91.1.0")), a.localSelectors());
+    assertEquals(List.of(TestPeers.net("10.91.2.0")), a.remoteSelectors());
+  }
+
+  @Test
+  void garbageAndForgedMessagesAreDroppedWithoutState() {
+    TestPeers n = new TestPeers();
+    n.symmetric(GCM, List.of(EspTransform.AES_GCM_128));
+    n.a.initiate(n.aPolicies.all().get(0));
+    n.run();
+    java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+    for (Object o : n.sent.toArray()) {
+      byte[] m = ((TestPeers.Packet) o).bytes().clone();
+      for (int i = 0; i < 200; i++) {
+        byte[] x = m.clone();
+        x[r.nextInt(x.length)] ^= (byte) (1 + r.nextInt(255));
+        n.b.receive(B, 500, A, 500, x);
+        n.a.receive(A, 500, B, 500, x);
+      }
+    }
+    // mutated IKE_SA_INIT requests are valid new requests: they may open half-open SAs, nothing else
+    assertEquals(1, n.aEvents.up.size());
+    assertEquals(1, n.bEvents.up.size());
+    assertEquals(1, n.aEvents.installed.size());
+    assertEquals(1, n.bEvents.installed.size());
+    n.wire.clear();
+    n.drop = p -> true;
+    n.advance(30_000);
+    assertEquals(1, n.a.ikeSaCount(), "half-open SAs expired, the established one stays");
+    assertEquals(1, n.b.ikeSaCount());
+  }
+
+  /** Reads only the header of a sent message. */
+  private static final class IkeCodecHeader {
+    static IkeHeader of(byte[] m) {
+      try {
+        return IkeCodec.decodeHeader(m);
+      } catch (io.ipsecmesh.proto.ikev2.IkeDecodeException e) {
+        throw new AssertionError(e);
+      }
+    }
+  }
+}

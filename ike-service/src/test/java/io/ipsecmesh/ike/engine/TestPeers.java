@@ -1,0 +1,146 @@
+package io.ipsecmesh.ike.engine;
+
+import io.ipsecmesh.ike.crypto.DhGroup;
+import io.ipsecmesh.ike.crypto.IkeSuite;
+import io.ipsecmesh.ike.exchange.Proposals;
+import io.ipsecmesh.ike.policy.PeerPolicy;
+import io.ipsecmesh.ike.policy.PolicyStore;
+import io.ipsecmesh.proto.bus.SaMessages.ChildSaDeleted;
+import io.ipsecmesh.proto.ikev2.IkeConstants;
+import io.ipsecmesh.proto.ikev2.IkeSaSummary;
+import io.ipsecmesh.proto.sa.ChildSa;
+import io.ipsecmesh.proto.sa.EspTransform;
+import io.ipsecmesh.proto.sa.KeyWrap;
+import io.ipsecmesh.proto.sa.TrafficSelector;
+import io.ipsecmesh.proto.time.VirtualScheduler;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * Two engines ("a" at 172.31.255.1, "b" at 172.31.255.2) on one virtual clock and an in-memory
+ * network that delivers datagrams in order, can drop them, and can rewrite a's address as a NAT would.
+ */
+final class TestPeers {
+
+  static final String A = "172.31.255.1";
+  static final String B = "172.31.255.2";
+  static final KeyWrap WRAP = new KeyWrap(new byte[32]);
+
+  record Packet(String from, int fromPort, String to, int toPort, byte[] bytes) {}
+
+  final VirtualScheduler clock = new VirtualScheduler();
+  final Deque<Packet> wire = new ArrayDeque<>();
+  final List<Packet> sent = new ArrayList<>();
+  final Recorder aEvents = new Recorder();
+  final Recorder bEvents = new Recorder();
+  final PolicyStore aPolicies = new PolicyStore();
+  final PolicyStore bPolicies = new PolicyStore();
+  final IkeEngine a;
+  final IkeEngine b;
+  Predicate<Packet> drop = p -> false;
+  /** When set, a's packets appear to b as coming from this address/port offset (a NAT). */
+  String natAddress;
+
+  TestPeers() {
+    this(IkeEngine.Limits.DEFAULT);
+  }
+
+  TestPeers(IkeEngine.Limits bLimits) {
+    a = new IkeEngine(clock, (la, lp, pa, pp, m) -> wire.add(new Packet(A, lp, pa, pp, m)), aEvents, aPolicies, WRAP,
+        RetransmitPolicy.DEFAULT, IkeEngine.Limits.DEFAULT, clock::nowMillis);
+    b = new IkeEngine(clock, (la, lp, pa, pp, m) -> wire.add(new Packet(B, lp, pa, pp, m)), bEvents, bPolicies, WRAP,
+        RetransmitPolicy.DEFAULT, bLimits, clock::nowMillis);
+    a.setDebug(true);
+    b.setDebug(true);
+  }
+
+  /** Delivers until the wire is quiet (bounded, so a message loop fails the test instead of hanging). */
+  void run() {
+    for (int i = 0; i < 1000 && !wire.isEmpty(); i++) {
+      Packet p = wire.poll();
+      sent.add(p);
+      if (drop.test(p)) {
+        continue;
+      }
+      if (p.from().equals(A)) {
+        String src = natAddress == null ? A : natAddress;
+        int port = natAddress == null ? p.fromPort() : p.fromPort() + 10000;
+        b.receive(B, p.toPort(), src, port, p.bytes());
+      } else {
+        int port = natAddress == null ? p.toPort() : p.toPort() - 10000;
+        a.receive(A, port, B, p.fromPort(), p.bytes());
+      }
+    }
+  }
+
+  void advance(long millis) {
+    clock.advance(millis);
+    run();
+  }
+
+  static PeerPolicy policy(String local, String peer, String localNet, String remoteNet, String psk,
+      List<IkeSuite> suites, List<EspTransform> esp) {
+    return new PeerPolicy("vpn", 10, peer, local,
+        new PeerPolicy.Identity(IkeConstants.ID_FQDN, local.equals(A) ? "gwa.interop.test" : "gwb.interop.test"),
+        new PeerPolicy.Identity(IkeConstants.ID_FQDN, local.equals(A) ? "gwb.interop.test" : "gwa.interop.test"),
+        psk.getBytes(StandardCharsets.UTF_8), psk.getBytes(StandardCharsets.UTF_8), suites, esp, null,
+        List.of(net(localNet)), List.of(net(remoteNet)), ChildSa.Mode.TUNNEL, 64, 3600, 4_608_000, 0, "copy", 86400);
+  }
+
+  static TrafficSelector net(String cidr24) {
+    String base = cidr24.substring(0, cidr24.lastIndexOf('.'));
+    return TrafficSelector.anyPorts(base + ".0", base + ".255");
+  }
+
+  static final List<IkeSuite> GCM = List.of(Proposals.parseSuite("aes128gcm16-prfsha256-x25519"));
+
+  void symmetric(List<IkeSuite> suites, List<EspTransform> esp) {
+    aPolicies.replace(List.of(policy(A, B, "10.91.1.0", "10.91.2.0", "interop-test-psk-0123456789", suites, esp)));
+    bPolicies.replace(List.of(policy(B, A, "10.91.2.0", "10.91.1.0", "interop-test-psk-0123456789", suites, esp)));
+  }
+
+  static DhGroup groupOf(List<IkeSuite> s) {
+    return s.get(0).dh();
+  }
+
+  /** Records what an engine reported. */
+  static final class Recorder implements IkeEvents {
+    final List<ChildSa> installed = new ArrayList<>();
+    final List<ChildSaDeleted> deleted = new ArrayList<>();
+    final List<IkeSaSummary> up = new ArrayList<>();
+    final List<String> down = new ArrayList<>();
+    int liveness;
+
+    @Override
+    public void childSaInstalled(ChildSa sa) {
+      installed.add(sa);
+    }
+
+    @Override
+    public void childSaDeleted(ChildSaDeleted d) {
+      deleted.add(d);
+    }
+
+    @Override
+    public void ikeSaUp(IkeSaSummary summary, String cryptoMap, int mapSequence) {
+      up.add(summary);
+    }
+
+    @Override
+    public void ikeSaDown(IkeSaSummary summary, String reason) {
+      down.add(reason);
+    }
+
+    @Override
+    public void summaryChanged(IkeSaSummary summary) {}
+
+    @Override
+    public void livenessProof(String ikeSaId, String peerAddress) {
+      liveness++;
+    }
+  }
+}
