@@ -21,11 +21,11 @@ import javax.crypto.spec.IvParameterSpec;
  *   <li>One {@link Cipher} per SA, initialised per packet with a fresh parameter spec: JCE refuses
  *       to encrypt twice with one (key, nonce), and its parameter specs are immutable, so that
  *       small allocation is the price of not reusing a nonce (measured in docs/performance.md).
- *   <li>Decryption is in place. The JDK's ChaCha20-Poly1305 buffers the ciphertext until its tag
- *       verified, but its AES-GCM (measured on JDK 25) decrypts in place first and leaves that
- *       output in the buffer when it then throws {@link AEADBadTagException}. So every failure
- *       wipes the whole encrypted part before returning: the caller never sees a byte decrypted
- *       from a forged packet.
+ *   <li>Decryption runs from the packet into a {@link ThreadScratch} array, and the plaintext is
+ *       copied back over the ciphertext only once the tag verified. In place, the JDK 25 AES-GCM
+ *       skips its AVX-512 intrinsic (GaloisCounterMode.overlapDetection) and, on a bad tag, leaves
+ *       the unauthenticated plaintext in the buffer (seen in this project's tests); through the scratch array a forged packet leaves
+ *       the caller's buffer untouched, and the scratch region is wiped.
  * </ul>
  */
 final class AeadEspCrypto extends EspSaCrypto {
@@ -77,16 +77,18 @@ final class AeadEspCrypto extends EspSaCrypto {
     System.arraycopy(buf, espOff + EspHeader.BYTES, nonce, SALT_BYTES, 8);
     setAad(seq64);
     int ctOff = espOff + headroom;
+    byte[] scratch = ThreadScratch.get(encLen + icvBytes);
     try {
       cipher.init(Cipher.DECRYPT_MODE, key, params());
       cipher.updateAAD(aad, 0, aadLen);
-      cipher.doFinal(buf, ctOff, encLen + icvBytes, buf, ctOff);
+      cipher.doFinal(buf, ctOff, encLen + icvBytes, scratch, 0);
+      System.arraycopy(scratch, 0, buf, ctOff, encLen);
       return 0;
     } catch (AEADBadTagException e) {
-      Arrays.fill(buf, ctOff, ctOff + encLen + icvBytes, (byte) 0);
+      Arrays.fill(scratch, 0, encLen, (byte) 0);
       return ICV_FAIL;
     } catch (GeneralSecurityException | RuntimeException e) {
-      Arrays.fill(buf, ctOff, ctOff + encLen + icvBytes, (byte) 0);
+      Arrays.fill(scratch, 0, encLen, (byte) 0);
       return CRYPTO_ERROR;
     }
   }

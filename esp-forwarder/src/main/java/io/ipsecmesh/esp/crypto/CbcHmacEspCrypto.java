@@ -21,6 +21,8 @@ import javax.crypto.spec.IvParameterSpec;
  * and every later block is chained to it exactly as if it had been the IV. Decryption mirrors
  * this with a zero-IV decryptor over {@code IV | ciphertext}, whose first output block is
  * discarded. So neither direction builds an {@code IvParameterSpec} or re-inits a Cipher per packet.
+ * Both passes run from the packet into a {@link ThreadScratch} array and copy back: in place, the
+ * JDK's CipherCore would allocate a copy of the packet each time.
  *
  * <p>ICV = the leading {@code icvBytes} of HMAC(SPI | Seq | IV | ciphertext [| Seq-high with
  * ESN]), the high half authenticated but never sent (RFC 4303 §2.2.1, §3.3.2.1), compared in
@@ -76,7 +78,9 @@ final class CbcHmacEspCrypto extends EspSaCrypto {
     System.arraycopy(nonceSecret, 0, buf, ivOff + 8, 8);
     try {
       // A zero-IV CBC pass over nonce|plaintext turns the nonce into the IV E_K(nonce) (class doc).
-      encryptor.doFinal(buf, ivOff, BLOCK + encLen, buf, ivOff);
+      byte[] scratch = ThreadScratch.get(BLOCK + encLen);
+      encryptor.doFinal(buf, ivOff, BLOCK + encLen, scratch, 0);
+      System.arraycopy(scratch, 0, buf, ivOff, BLOCK + encLen);
       int authLen = headroom + encLen;
       computeMac(seq64, buf, espOff, authLen);
       System.arraycopy(macOut, 0, buf, espOff + authLen, icvBytes);
@@ -95,9 +99,10 @@ final class CbcHmacEspCrypto extends EspSaCrypto {
         return ICV_FAIL;
       }
       int ivOff = espOff + EspHeader.BYTES;
-      decryptor.doFinal(buf, ivOff, BLOCK + encLen, buf, ivOff);
-      // The first block decrypted the IV itself: D_K(IV) is no plaintext, but no one needs it.
-      Arrays.fill(buf, ivOff, ivOff + BLOCK, (byte) 0);
+      byte[] scratch = ThreadScratch.get(BLOCK + encLen);
+      decryptor.doFinal(buf, ivOff, BLOCK + encLen, scratch, 0);
+      // The first block decrypted the IV itself (D_K(IV), no plaintext): not copied back.
+      System.arraycopy(scratch, BLOCK, buf, ivOff + BLOCK, encLen);
       return 0;
     } catch (GeneralSecurityException | RuntimeException e) {
       return CRYPTO_ERROR;
