@@ -190,7 +190,15 @@ final class Args {
   }
 
   LineError fail(String detail) {
-    return new LineError(command.isEmpty() ? detail : command + ": " + detail);
+    if (command.isEmpty()) {
+      return new LineError(detail);
+    }
+    // "mode: mode must be tunnel|transport" reads better as "mode must be tunnel|transport".
+    String last = command.substring(command.lastIndexOf(' ') + 1);
+    if (detail.startsWith(last + " ")) {
+      return new LineError(command + detail.substring(last.length()));
+    }
+    return new LineError(command + ": " + detail);
   }
 
   static String quote(String s) {

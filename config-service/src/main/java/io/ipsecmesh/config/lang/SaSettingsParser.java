@@ -26,9 +26,14 @@ final class SaSettingsParser {
           return current.withReplay(Replay.DISABLED);
         }
         a.command(prefix + " replay window-size");
-        int size = a.hasMore() ? a.integer("window size", MIN_WINDOW, MAX_WINDOW) : Replay.DEFAULT_WINDOW;
-        if (Integer.bitCount(size) != 1) {
-          throw a.fail("window size must be a power of two 64-65536 (64, 128, 256, 512, 1024 … 65536), got " + size);
+        String wrong = "window size must be a power of two from 64 to 65536 (64, 128, 256, 512, 1024, … 65536), got ";
+        int size = Replay.DEFAULT_WINDOW;
+        if (a.hasMore()) {
+          long n = a.number("window size", 0, 999_999_999_999L);
+          if (n < MIN_WINDOW || n > MAX_WINDOW || Long.bitCount(n) != 1) {
+            throw a.fail(wrong + n);
+          }
+          size = (int) n;
         }
         a.end();
         return current.withReplay(Replay.window(size));
