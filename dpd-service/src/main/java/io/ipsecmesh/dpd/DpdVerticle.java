@@ -17,8 +17,12 @@ import io.ipsecmesh.proto.bus.IkeMessages;
 import io.ipsecmesh.proto.bus.IkeMessages.LivenessProof;
 import io.ipsecmesh.proto.bus.IkeMessages.PeerDown;
 import io.ipsecmesh.proto.bus.IkeMessages.PeerUp;
+import io.ipsecmesh.proto.bus.RecordJson;
 import io.ipsecmesh.proto.config.GatewayConfig;
+import io.ipsecmesh.proto.ikev2.IkeSaSummary;
+import io.ipsecmesh.proto.runtime.Cluster;
 import io.ipsecmesh.proto.runtime.Metrics;
+import io.ipsecmesh.proto.sa.SharedMaps;
 import io.ipsecmesh.proto.time.Scheduler;
 import io.ipsecmesh.proto.time.VertxScheduler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -30,6 +34,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -99,7 +104,10 @@ public final class DpdVerticle extends VerticleBase {
 
     List<Future<Void>> ready = new ArrayList<>();
     consumers.forEach(c -> ready.add(c.completion()));
-    return Future.all(ready).onSuccess(ok -> fetchActiveConfig());
+    return Future.all(ready).onSuccess(ok -> {
+      fetchActiveConfig();
+      loadEstablishedSas();
+    });
   }
 
   @Override
@@ -137,6 +145,33 @@ public final class DpdVerticle extends VerticleBase {
     vertx.eventBus().<ConfigChanged>request(ConfigMessages.CONFIG_GET, new ConfigMessages.GetConfig("dpd"))
         .onSuccess(reply -> guarded("config.get", () -> applyConfig(reply.body())))
         .onFailure(err -> LOG.log(System.Logger.Level.DEBUG, "no active configuration yet: " + err.getMessage()));
+  }
+
+  /**
+   * IKE SAs established before this instance started are in the shared IKE SA map; watch them too. Their
+   * crypto map is not recorded there, so a death among them carries no failover peer.
+   */
+  private void loadEstablishedSas() {
+    vertx.<List<IkePeer>>executeBlocking(() -> {
+      List<IkePeer> peers = new ArrayList<>();
+      for (String json : Cluster.map(vertx, SharedMaps.IKE_SAS).values()) {
+        try {
+          IkeSaSummary sa = RecordJson.fromJson(new JsonObject(json), IkeSaSummary.class);
+          if ("ACTIVE".equals(sa.status())) {
+            peers.add(new IkePeer(sa.ikeSaId(), sa.dst(), sa.peerPort(), sa.peerId(), sa.version(), null, 0));
+          }
+        } catch (RuntimeException e) {
+          LOG.log(System.Logger.Level.WARNING, "dpd: unreadable IKE SA in the shared map: " + e.getMessage());
+        }
+      }
+      return peers;
+    }).onComplete(result -> guarded("loading IKE SAs", () -> {
+      if (result.succeeded()) {
+        result.result().stream().filter(p -> !owned.knows(p.ikeSaId())).forEach(owned::peerUp);
+      } else {
+        LOG.log(System.Logger.Level.WARNING, "dpd: cannot read the IKE SA map: " + result.cause());
+      }
+    }));
   }
 
   private void applyConfig(ConfigChanged changed) {

@@ -55,6 +55,10 @@ public final class OwnedPeers {
     return membership.self().equals(RendezvousHash.owner(ikeSaId, members));
   }
 
+  public boolean knows(String ikeSaId) {
+    return known.containsKey(ikeSaId);
+  }
+
   public int known() {
     return known.size();
   }
