@@ -1,0 +1,76 @@
+package io.ipsecmesh.esp;
+
+import io.ipsecmesh.proto.config.AccessList;
+import io.ipsecmesh.proto.config.AccessListEntry;
+import io.ipsecmesh.proto.config.AddressMatch;
+import io.ipsecmesh.proto.config.CryptoMapEntry;
+import io.ipsecmesh.proto.config.DfBit;
+import io.ipsecmesh.proto.config.GatewayConfig;
+import io.ipsecmesh.proto.config.InterfaceConfig;
+import io.ipsecmesh.proto.config.SaSettings;
+import io.ipsecmesh.proto.config.SessionKey;
+import io.ipsecmesh.proto.config.TransformSet;
+import io.ipsecmesh.proto.sa.ChildSa;
+import io.ipsecmesh.proto.sa.EspTransform;
+import java.util.List;
+
+/**
+ * Test configurations for two gateways with manual keys, as the IOS text
+ *
+ * <pre>
+ * crypto ipsec transform-set GCM esp-gcm 128
+ *  mode tunnel
+ * access-list 101 permit ip LOCALNET 0.0.0.255 REMOTENET 0.0.0.255
+ * crypto map VPN 10 ipsec-manual
+ *  set peer PEER
+ *  set transform-set GCM
+ *  set session-key inbound esp IN cipher HEX
+ *  set session-key outbound esp OUT cipher HEX
+ *  match address 101
+ * interface wan0
+ *  ip address WAN 255.255.255.252
+ *  crypto map VPN
+ * </pre>
+ *
+ * built as the typed model (the IOS parser lives in config-service, which a service module must not
+ * depend on); {@link GatewayConfig#render()} shows the text.
+ */
+public final class ManualKeyConfigs {
+
+  /** 16-byte AES key + 4-byte salt, test-only. */
+  public static final String KEY_A_TO_B = "000102030405060708090a0b0c0d0e0f10111213";
+  public static final String KEY_B_TO_A = "f0e0d0c0b0a090807060504030201000ffeeddcc";
+  public static final long SPI_A_TO_B = 0x1001;
+  public static final long SPI_B_TO_A = 0x2002;
+
+  private ManualKeyConfigs() {}
+
+  /** Gateway A: protects localNet/24 → remoteNet/24 towards peer. */
+  public static GatewayConfig gatewayA(String wan, String peer, String localNet, String remoteNet) {
+    return gateway(wan, peer, localNet, remoteNet, SPI_B_TO_A, KEY_B_TO_A, SPI_A_TO_B, KEY_A_TO_B, SaSettings.INHERIT);
+  }
+
+  public static GatewayConfig gatewayB(String wan, String peer, String localNet, String remoteNet) {
+    return gateway(wan, peer, localNet, remoteNet, SPI_A_TO_B, KEY_A_TO_B, SPI_B_TO_A, KEY_B_TO_A, SaSettings.INHERIT);
+  }
+
+  public static GatewayConfig gateway(String wan, String peer, String localNet, String remoteNet, long inSpi,
+      String inKey, long outSpi, String outKey, SaSettings mapSa) {
+    AccessList acl = new AccessList("101", true, List.of(
+        new AccessListEntry(AccessListEntry.Action.PERMIT, "ip", new AddressMatch(localNet, "0.0.0.255"), null,
+            new AddressMatch(remoteNet, "0.0.0.255"), null, null)));
+    CryptoMapEntry map = new CryptoMapEntry("VPN", 10, CryptoMapEntry.Keying.IPSEC_MANUAL, List.of(peer),
+        List.of("GCM"), mapSa, null, "101", null, new SessionKey(inSpi, inKey, null),
+        new SessionKey(outSpi, outKey, null));
+    return withMaps(List.of(map), List.of(acl), wan);
+  }
+
+  /** A configuration with the given crypto map entries and ACLs, applied to interface wan0. */
+  public static GatewayConfig withMaps(List<CryptoMapEntry> maps, List<AccessList> acls, String wan) {
+    GatewayConfig empty = GatewayConfig.empty();
+    return new GatewayConfig(List.of(), List.of(), null, null, false, true, DfBit.COPY, SaSettings.DEFAULTS,
+        List.of(new TransformSet("GCM", EspTransform.AES_GCM_128, ChildSa.Mode.TUNNEL)), maps, acls,
+        List.of(new InterfaceConfig("wan0", wan, "255.255.255.252", null, "VPN", null, null)), List.of(),
+        empty.ikev2Proposals(), empty.ikev2Policies(), empty.ikev2Keyrings(), empty.ikev2Profiles(), null);
+  }
+}

@@ -1,0 +1,88 @@
+package io.ipsecmesh.esp.fwd;
+
+import io.ipsecmesh.esp.io.EspSender;
+import io.ipsecmesh.esp.io.Libc;
+import io.ipsecmesh.esp.io.PacketBuffer;
+import io.ipsecmesh.esp.io.PeerEndpoint;
+import io.ipsecmesh.esp.spd.SecurityPolicyDatabase;
+import io.ipsecmesh.esp.tun.InProcessPacketPort;
+import io.ipsecmesh.proto.config.GatewayConfig;
+import io.ipsecmesh.proto.sa.ChildSa;
+import io.ipsecmesh.proto.sa.KeyWrap;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** One forwarder's data plane in-process: inner port, captured outer packets, SAs from a configuration. */
+final class TestGateway {
+
+  final InProcessPacketPort port = new InProcessPacketPort("test");
+  final CapturingSender sent = new CapturingSender();
+  final List<SaPair> retired = new ArrayList<>();
+  final SaDatabase sad = new SaDatabase(retired::add);
+  final DataPlane plane;
+  final List<byte[]> punted = new ArrayList<>();
+  final KeyWrap wrap = KeyWrap.fromEnvironment();
+  final SaFactory factory = new SaFactory(wrap, Libc.AF_INET);
+  final PacketBuffer rx = new PacketBuffer();
+
+  TestGateway() {
+    plane = new DataPlane(sad, port, sent, (m, s, l) -> punted.add(m));
+    port.start(plane.outbound());
+  }
+
+  /** Applies the SPD and installs the manual SAs of {@code config}, with sequence numbers from 1. */
+  TestGateway configure(GatewayConfig config) {
+    sad.setSpd(SecurityPolicyDatabase.build(config));
+    for (ChildSa sa : ManualKeying.childSas(config, wrap, p -> {
+      throw new AssertionError(p);
+    })) {
+      install(factory.build(sa, true, sad.spd()));
+    }
+    return this;
+  }
+
+  SaPair install(SaPair p) {
+    p.out.startAt(1, 1 << 20);
+    sad.install(p);
+    return p;
+  }
+
+  /** Hands an outer packet to this gateway's inbound pipeline, as the 4500 socket would. */
+  void receive(byte[] esp, InetSocketAddress from) {
+    System.arraycopy(esp, 0, rx.array(), PacketBuffer.HEADROOM, esp.length);
+    plane.inbound().onEsp(rx, PacketBuffer.HEADROOM, esp.length, from);
+  }
+
+  SaPair onlySa() {
+    List<SaPair> all = sad.pairs();
+    if (all.size() != 1) {
+      throw new AssertionError("expected one SA, have " + all.size());
+    }
+    return all.get(0);
+  }
+
+  /** Keeps a copy of every outer packet with its destination. */
+  static final class CapturingSender implements EspSender {
+    record Sent(byte[] packet, InetSocketAddress to) {}
+
+    final ArrayDeque<Sent> packets = new ArrayDeque<>();
+    boolean accept = true;
+
+    @Override
+    public boolean send(PacketBuffer buf, int off, int len, PeerEndpoint peer) {
+      if (!accept) {
+        return false;
+      }
+      packets.add(new Sent(Arrays.copyOfRange(buf.array(), off, off + len), peer.address()));
+      return true;
+    }
+
+    @Override
+    public int family() {
+      return Libc.AF_INET;
+    }
+  }
+}
