@@ -1,0 +1,42 @@
+package io.ipsecmesh.ike;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Deployment settings of ike-service (the verticle's config JSON).
+ *
+ * @param bindAddress   address of the UDP 500 socket (default 0.0.0.0)
+ * @param localAddress  our address as peers see it, for NAT detection and the default identity; null
+ *                      = the bind address, or the crypto-map interface address of the configuration
+ * @param ikePort       500 unless tests move it
+ * @param nattPort      4500
+ * @param ownNattSocket open our own UDP 4500 socket: only when the esp-forwarder (the owner of 4500 in
+ *                      production) is not deployed, e.g. in the strongSwan interop test
+ */
+public record IkeServiceSettings(String bindAddress, String localAddress, int ikePort, int nattPort,
+    boolean ownNattSocket) {
+
+  /**
+   * Reads {@code ike-bind-address}, {@code ike-local-address}, {@code ike-port}, {@code ike-natt-port},
+   * {@code ike-own-natt-socket}: command-line flags arrive as strings (ServiceLauncher), JSON configs
+   * may use numbers and booleans.
+   */
+  public static IkeServiceSettings from(JsonObject c) {
+    JsonObject j = c == null ? new JsonObject() : c;
+    String bind = text(j, "ike-bind-address", "0.0.0.0");
+    String local = text(j, "ike-local-address", "0.0.0.0".equals(bind) ? null : bind);
+    return new IkeServiceSettings(bind, local, Integer.parseInt(text(j, "ike-port", "500")),
+        Integer.parseInt(text(j, "ike-natt-port", "4500")),
+        Boolean.parseBoolean(text(j, "ike-own-natt-socket", "false")));
+  }
+
+  private static String text(JsonObject j, String key, String dflt) {
+    Object v = j.getValue(key);
+    return v == null ? dflt : String.valueOf(v);
+  }
+
+  /** The address we claim as ours when the socket is bound to the wildcard and none is configured. */
+  public String effectiveLocalAddress() {
+    return localAddress != null ? localAddress : bindAddress;
+  }
+}

@@ -1,0 +1,200 @@
+package io.ipsecmesh.ike.policy;
+
+import io.ipsecmesh.ike.crypto.DhGroup;
+import io.ipsecmesh.ike.crypto.EncrAlgorithm;
+import io.ipsecmesh.ike.crypto.IkeSuite;
+import io.ipsecmesh.ike.crypto.IntegAlgorithm;
+import io.ipsecmesh.ike.crypto.PrfAlgorithm;
+import io.ipsecmesh.ike.exchange.Proposals;
+import io.ipsecmesh.proto.config.AccessList;
+import io.ipsecmesh.proto.config.AccessListEntry;
+import io.ipsecmesh.proto.config.AddressMatch;
+import io.ipsecmesh.proto.config.CryptoMapEntry;
+import io.ipsecmesh.proto.config.GatewayConfig;
+import io.ipsecmesh.proto.config.Ikev2Keyring;
+import io.ipsecmesh.proto.config.Ikev2KeyringPeer;
+import io.ipsecmesh.proto.config.Ikev2Policy;
+import io.ipsecmesh.proto.config.Ikev2Profile;
+import io.ipsecmesh.proto.config.Ikev2Proposal;
+import io.ipsecmesh.proto.config.InterfaceConfig;
+import io.ipsecmesh.proto.config.Ipv4;
+import io.ipsecmesh.proto.config.IsakmpKey;
+import io.ipsecmesh.proto.config.PortMatch;
+import io.ipsecmesh.proto.config.SaSettings;
+import io.ipsecmesh.proto.config.TransformSet;
+import io.ipsecmesh.proto.ikev2.IkeConstants;
+import io.ipsecmesh.proto.sa.ChildSa;
+import io.ipsecmesh.proto.sa.EspTransform;
+import io.ipsecmesh.proto.sa.TrafficSelector;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Resolves the IOS configuration into {@link PeerPolicy}s: one per {@code set peer} of every
+ * {@code crypto map … ipsec-isakmp} entry that names an IKEv2 profile ({@code set ikev2-profile}),
+ * in peer order. Entries without a usable key, proposal or transform set are skipped: the
+ * configuration language already rejected what it can.
+ */
+public final class ConfigPolicies {
+
+  /** When no {@code crypto ikev2 policy} applies: AEAD first, then a CBC suite (RFC 8247 MUST/SHOULD). */
+  static final List<IkeSuite> DEFAULT_SUITES = List.of(
+      Proposals.parseSuite("aes256gcm16-prfsha384-ecp384"),
+      Proposals.parseSuite("aes128gcm16-prfsha256-x25519"),
+      Proposals.parseSuite("aes256gcm16-prfsha256-ecp256"),
+      Proposals.parseSuite("aes256-sha256-modp2048"));
+
+  private ConfigPolicies() {}
+
+  public static List<PeerPolicy> from(GatewayConfig cfg, String fallbackLocalAddress) {
+    List<PeerPolicy> out = new ArrayList<>();
+    for (CryptoMapEntry e : cfg.cryptoMaps()) {
+      if (e.keying() != CryptoMapEntry.Keying.IPSEC_ISAKMP || e.ikev2Profile() == null) {
+        continue;
+      }
+      Ikev2Profile profile = cfg.ikev2Profile(e.ikev2Profile());
+      List<EspTransform> esp = new ArrayList<>();
+      ChildSa.Mode mode = ChildSa.Mode.TUNNEL;
+      for (String ts : e.transformSets()) {
+        TransformSet t = cfg.transformSet(ts);
+        if (t != null) {
+          if (esp.isEmpty() && t.mode() != null) {
+            mode = t.mode();
+          }
+          esp.add(t.transform());
+        }
+      }
+      AccessList acl = e.matchAddress() == null ? null : cfg.accessList(e.matchAddress());
+      if (esp.isEmpty() || acl == null) {
+        continue;
+      }
+      List<TrafficSelector> local = new ArrayList<>();
+      List<TrafficSelector> remote = new ArrayList<>();
+      for (AccessListEntry ace : acl.entries()) {
+        if (ace.action() == AccessListEntry.Action.PERMIT) {
+          int proto = ace.protocolNumber();
+          local.add(selector(ace.source(), ace.sourcePort(), proto));
+          remote.add(selector(ace.destination(), ace.destinationPort(), proto));
+        }
+      }
+      InterfaceConfig itf = cfg.interfacesWithCryptoMap(e.name()).stream().findFirst().orElse(null);
+      String localAddress = profile != null && profile.identityLocalAddress() != null
+          ? profile.identityLocalAddress()
+          : itf != null && itf.ipAddress() != null ? itf.ipAddress() : fallbackLocalAddress;
+      SaSettings sa = cfg.effectiveSa(e);
+      String df = cfg.effectiveDfBit(itf == null ? "" : itf.name()).keyword();
+      List<IkeSuite> suites = suites(cfg, localAddress);
+      DhGroup pfs = e.pfsGroup() == null ? null : DhGroup.byId(e.pfsGroup());
+      for (String peer : e.peers()) {
+        byte[][] keys = psk(cfg, profile, peer);
+        if (keys == null) {
+          continue;
+        }
+        out.add(new PeerPolicy(e.name(), e.seq(), peer, localAddress,
+            new PeerPolicy.Identity(IkeConstants.ID_IPV4_ADDR, localAddress), null, keys[0], keys[1], suites, esp,
+            pfs, local, remote, mode, sa.replay() == null ? 64 : sa.replay().effectiveWindow(),
+            sa.lifetimeSeconds() == null ? SaSettings.DEFAULT_LIFETIME_SECONDS : sa.lifetimeSeconds(),
+            sa.lifetimeKilobytes() == null ? SaSettings.DEFAULT_LIFETIME_KILOBYTES : sa.lifetimeKilobytes(),
+            sa.idleTimeSeconds() == null ? 0 : sa.idleTimeSeconds(), df,
+            profile == null || profile.lifetimeSeconds() == null ? 86400 : profile.lifetimeSeconds()));
+      }
+    }
+    return out;
+  }
+
+  /** Local and remote PSK: the profile's keyring peer for this address, else {@code crypto isakmp key}. */
+  static byte[][] psk(GatewayConfig cfg, Ikev2Profile profile, String peer) {
+    Ikev2Keyring ring = profile == null || profile.keyring() == null ? null : cfg.ikev2Keyring(profile.keyring());
+    if (ring != null) {
+      for (Ikev2KeyringPeer p : ring.peers()) {
+        if (p.address() != null && new IsakmpKey("", p.address(), p.mask()).matches(peer)) {
+          String l = p.localKey() != null ? p.localKey() : p.remoteKey();
+          String r = p.remoteKey() != null ? p.remoteKey() : p.localKey();
+          if (l != null) {
+            return new byte[][] {l.getBytes(StandardCharsets.UTF_8), r.getBytes(StandardCharsets.UTF_8)};
+          }
+        }
+      }
+    }
+    IsakmpKey k = cfg.isakmpKeyFor(peer);
+    if (k == null) {
+      return null;
+    }
+    byte[] b = k.key().getBytes(StandardCharsets.UTF_8);
+    return new byte[][] {b, b.clone()};
+  }
+
+  static List<IkeSuite> suites(GatewayConfig cfg, String localAddress) {
+    List<IkeSuite> out = new ArrayList<>();
+    for (Ikev2Policy pol : cfg.ikev2Policies()) {
+      if (!pol.matchAddressLocal().isEmpty() && !pol.matchAddressLocal().contains(localAddress)) {
+        continue;
+      }
+      for (String name : pol.proposals()) {
+        Ikev2Proposal p = cfg.ikev2Proposal(name);
+        if (p != null) {
+          out.addAll(expand(p));
+        }
+      }
+    }
+    return out.isEmpty() ? DEFAULT_SUITES : List.copyOf(out);
+  }
+
+  /** Every combination of the proposal's lists, in their order of preference (IOS semantics). */
+  static List<IkeSuite> expand(Ikev2Proposal p) {
+    List<IkeSuite> out = new ArrayList<>();
+    for (String enc : p.encryption()) {
+      boolean gcm = enc.startsWith("aes-gcm");
+      int bits;
+      try {
+        bits = Integer.parseInt(enc.substring(enc.lastIndexOf('-') + 1));
+      } catch (NumberFormatException ex) {
+        continue;
+      }
+      EncrAlgorithm e = gcm ? EncrAlgorithm.AES_GCM_16 : EncrAlgorithm.AES_CBC;
+      List<String> prfs = p.prf().isEmpty() ? p.integrity() : p.prf();
+      for (String prfName : prfs) {
+        PrfAlgorithm prf = PrfAlgorithm.byIosName(prfName);
+        if (prf == null) {
+          continue;
+        }
+        List<IntegAlgorithm> integs = new ArrayList<>();
+        if (gcm) {
+          integs.add(null);
+        } else {
+          p.integrity().stream().map(IntegAlgorithm::byIosName).filter(x -> x != null).forEach(integs::add);
+        }
+        for (IntegAlgorithm integ : integs) {
+          for (int g : p.groups()) {
+            DhGroup dh = DhGroup.byId(g);
+            if (dh != null) {
+              out.add(new IkeSuite(e, bits, prf, integ, dh));
+            }
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** An ACL address + wildcard and port condition as a traffic selector range. */
+  static TrafficSelector selector(AddressMatch m, PortMatch port, int protocol) {
+    long a = Ipv4.toLong(m.address());
+    long w = Ipv4.toLong(m.wildcard());
+    long start = a & ~w & 0xffffffffL;
+    long end = (a | w) & 0xffffffffL;
+    int lo = 0;
+    int hi = 65535;
+    if (port != null) {
+      switch (port.operator()) {
+        case EQ -> { lo = port.low(); hi = port.low(); }
+        case RANGE -> { lo = port.low(); hi = port.high(); }
+        case LT -> { hi = Math.max(0, port.low() - 1); }
+        case GT -> { lo = Math.min(65535, port.low() + 1); }
+        case NEQ -> { }
+      }
+    }
+    return new TrafficSelector(Ipv4.toText(start), Ipv4.toText(end), protocol, lo, hi);
+  }
+}

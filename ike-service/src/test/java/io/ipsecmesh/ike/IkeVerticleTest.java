@@ -1,0 +1,130 @@
+package io.ipsecmesh.ike;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ipsecmesh.ike.engine.IkeEngine;
+import io.ipsecmesh.ike.engine.IkeEvents;
+import io.ipsecmesh.ike.engine.RetransmitPolicy;
+import io.ipsecmesh.ike.exchange.Proposals;
+import io.ipsecmesh.ike.policy.PeerPolicy;
+import io.ipsecmesh.ike.policy.PolicyStore;
+import io.ipsecmesh.proto.bus.DpdMessages;
+import io.ipsecmesh.proto.bus.FwdMessages;
+import io.ipsecmesh.proto.bus.IkeMessages;
+import io.ipsecmesh.proto.bus.MgmtMessages;
+import io.ipsecmesh.proto.bus.RecordJson;
+import io.ipsecmesh.proto.bus.SaMessages;
+import io.ipsecmesh.proto.ikev2.IkeConstants;
+import io.ipsecmesh.proto.ikev2.IkeSaSummary;
+import io.ipsecmesh.proto.runtime.Cluster;
+import io.ipsecmesh.proto.sa.ChildSa;
+import io.ipsecmesh.proto.sa.EspTransform;
+import io.ipsecmesh.proto.sa.KeyWrap;
+import io.ipsecmesh.proto.sa.SharedMaps;
+import io.ipsecmesh.proto.sa.TrafficSelector;
+import io.ipsecmesh.proto.time.VertxScheduler;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The verticle's bus wiring: a peer engine in the test talks to the deployed IkeVerticle only through
+ * {@code ike.punt} / {@code ike.tx} (the forwarder's side of port 4500); the Child SA must land in the
+ * shared map and on {@code sa.child.installed}, the IKE SA row in {@code ipsec.ike-sa}; DPD and
+ * clear-session requests are answered.
+ */
+@ExtendWith(VertxExtension.class)
+class IkeVerticleTest {
+
+  private static final String GW = "192.0.2.1";
+  private static final String PEER = "192.0.2.2";
+
+  private static PeerPolicy policy(String local, String peer, String localNet, String remoteNet) {
+    return new PeerPolicy("vpn", 10, peer, local, new PeerPolicy.Identity(IkeConstants.ID_IPV4_ADDR, local), null,
+        "k".getBytes(StandardCharsets.UTF_8), "k".getBytes(StandardCharsets.UTF_8),
+        List.of(Proposals.parseSuite("aes128gcm16-prfsha256-x25519")), List.of(EspTransform.AES_GCM_128), null,
+        List.of(TrafficSelector.anyPorts(localNet + ".0", localNet + ".255")),
+        List.of(TrafficSelector.anyPorts(remoteNet + ".0", remoteNet + ".255")), ChildSa.Mode.TUNNEL, 64, 3600,
+        4_608_000, 0, "copy", 86400);
+  }
+
+  @Test
+  void negotiatesOverPuntAndTxAndPublishesTheChildSa(Vertx vertx, VertxTestContext ctx) throws Throwable {
+    JsonObject cfg = new JsonObject().put("ike-bind-address", "127.0.0.1").put("ike-local-address", GW)
+        .put("ike-port", "0");
+    IkeVerticle gw = new IkeVerticle(List.of(policy(GW, PEER, "10.1.1", "10.2.2")));
+    PolicyStore peerPolicies = new PolicyStore();
+    peerPolicies.replace(List.of(policy(PEER, GW, "10.2.2", "10.1.1")));
+    IkeEvents quiet = new IkeEvents() {
+      public void childSaInstalled(ChildSa sa) {}
+      public void childSaDeleted(SaMessages.ChildSaDeleted d) {}
+      public void ikeSaUp(IkeSaSummary s, String m, int q) {}
+      public void ikeSaDown(IkeSaSummary s, String r) {}
+      public void summaryChanged(IkeSaSummary s) {}
+      public void livenessProof(String id, String a) {}
+    };
+    // the peer pretends to sit behind the forwarder: everything it sends arrives via ike.punt on 4500
+    IkeEngine peer = new IkeEngine(new VertxScheduler(vertx), (la, lp, pa, pp, m) -> vertx.eventBus().publish(
+        FwdMessages.IKE_PUNT, new IkeMessages.IkeDatagram(GW, 4500, PEER, 4500, m)), quiet, peerPolicies,
+        new KeyWrap(new byte[32]), RetransmitPolicy.DEFAULT, IkeEngine.Limits.DEFAULT, System::currentTimeMillis);
+    vertx.eventBus().<IkeMessages.IkeDatagram>consumer(IkeMessages.IKE_TX, m -> {
+      IkeMessages.IkeDatagram d = m.body();
+      ctx.verify(() -> {
+        assertEquals(PEER, d.peerAddress());
+        assertEquals(4500, d.localPort());
+      });
+      peer.receive(PEER, 4500, GW, 4500, d.message());
+    });
+    vertx.eventBus().<SaMessages.ChildSaInstalled>consumer(SaMessages.CHILD_INSTALLED, m -> ctx.verify(() -> {
+      ChildSa sa = m.body().sa();
+      String stored = Cluster.map(vertx, SharedMaps.CHILD_SAS).get(sa.key());
+      assertNotNull(stored, "Child SA in ipsec.child-sa");
+      assertEquals(sa.outboundSpi(), RecordJson.fromJson(new JsonObject(stored), ChildSa.class).outboundSpi());
+      assertTrue(sa.udpEncapsulation(), "IKE came on 4500: UDP encapsulation");
+      String row = Cluster.map(vertx, SharedMaps.IKE_SAS).get(sa.ikeSaId());
+      assertNotNull(row, "IKE SA row for show crypto isakmp sa");
+      assertEquals("READY", RecordJson.fromJson(new JsonObject(row), IkeSaSummary.class).state());
+      vertx.eventBus().<DpdMessages.ProbeOutcome>request(DpdMessages.PROBE,
+          new DpdMessages.ProbeRequest(sa.ikeSaId(), PEER, 0, 2000)).onComplete(ctx.succeeding(ack -> {
+            ctx.verify(() -> assertTrue(ack.body().acknowledged()));
+            vertx.eventBus().<MgmtMessages.ClearSessionResult>request(MgmtMessages.CLEAR_SESSION,
+                new MgmtMessages.ClearSession(PEER)).onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+                  assertEquals(1, r.body().ikeSasDeleted());
+                  assertEquals(1, r.body().childSasDeleted());
+                  ctx.completeNow();
+                })));
+          }));
+    }));
+    vertx.deployVerticle(gw, new DeploymentOptions().setConfig(cfg)).onComplete(ctx.succeeding(id ->
+        vertx.runOnContext(v -> {
+          // NAT-D of a peer "behind" the forwarder's 4500 mapping: initiate as if from port 500
+          peer.initiate(peerPolicies.all().get(0));
+        })));
+    assertTrue(ctx.awaitCompletion(20, TimeUnit.SECONDS));
+    if (ctx.failed()) {
+      throw ctx.causeOfFailure();
+    }
+  }
+
+  @Test
+  void dpdProbeForAnUnknownSaIsNotAcknowledged(Vertx vertx, VertxTestContext ctx) {
+    JsonObject cfg = new JsonObject().put("ike-bind-address", "127.0.0.1").put("ike-port", "0");
+    vertx.deployVerticle(new IkeVerticle(List.of()), new DeploymentOptions().setConfig(cfg))
+        .compose(id -> vertx.eventBus().<DpdMessages.ProbeOutcome>request(DpdMessages.PROBE,
+            new DpdMessages.ProbeRequest("00:00", PEER, 0, 1000)))
+        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+          assertFalse(r.body().acknowledged());
+          ctx.completeNow();
+        })));
+  }
+}
