@@ -1,0 +1,88 @@
+package io.ipsecmesh.it;
+
+import io.ipsecmesh.gateway.JvmFlags;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A service started as a separate JVM on this test's class path. Its output is read line by line on
+ * a daemon thread; tests wait for a line with a deadline. {@link #close()} stops it (SIGTERM, then
+ * SIGKILL after 10 s), so a failing test never leaves a member behind.
+ */
+final class ChildJvm implements AutoCloseable {
+
+  private final String name;
+  private final Process process;
+  private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+  private final List<String> seen = new ArrayList<>();
+
+  private ChildJvm(String name, Process process) {
+    this.name = name;
+    this.process = process;
+    Thread reader = new Thread(this::pump, name + "-output");
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  static ChildJvm start(String name, Class<?> main, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(ProcessHandle.current().info().command().orElse("java"));
+    cmd.addAll(JvmFlags.ALL);
+    cmd.add("-Xmx256m");
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(main.getName());
+    cmd.addAll(List.of(args));
+    return new ChildJvm(name, new ProcessBuilder(cmd).redirectErrorStream(true).start());
+  }
+
+  private void pump() {
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line; (line = r.readLine()) != null; ) {
+        lines.add(line);
+      }
+    } catch (IOException e) {
+      lines.add("(output of " + name + " ended: " + e.getMessage() + ")");
+    }
+  }
+
+  /** The first line (from now on) matching {@code want}; fails with the output so far after {@code timeout}. */
+  String await(Predicate<String> want, Duration timeout, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      long left = deadline - System.nanoTime();
+      String line = left <= 0 ? null : lines.poll(left, TimeUnit.NANOSECONDS);
+      if (line == null) {
+        throw new AssertionError(name + ": no " + what + " within " + timeout.toSeconds() + " s"
+            + (process.isAlive() ? "" : " (exited with " + process.exitValue() + ")") + "; output:\n"
+            + String.join("\n", seen.subList(Math.max(0, seen.size() - 60), seen.size())));
+      }
+      seen.add(line);
+      if (want.test(line)) {
+        return line;
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+}
