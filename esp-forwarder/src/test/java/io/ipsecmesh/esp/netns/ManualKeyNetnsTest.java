@@ -130,7 +130,7 @@ class ManualKeyNetnsTest {
     Process server = new ProcessBuilder(Sh.inNs(LANB, "timeout", "30", "iperf3", "-s", "-1", "-B", HOST_B))
         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     try {
-      Sh.Result client = Sh.Result.class.cast(null);
+      Sh.Result client = null;
       for (int attempt = 0; attempt < 20; attempt++) {
         // the server needs a moment to listen; a refused connection fails fast and is retried
         client = Sh.run(20, Sh.inNs(LANA, "iperf3", "-c", HOST_B, "-t", "3", "-J").toArray(String[]::new));

@@ -1,0 +1,143 @@
+package io.ipsecmesh.esp.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Arrays;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** RFC 3948 on a real epoll socket bound to 127.0.0.1 (no root needed): classification and the three ways out. */
+class UdpEncapSocketTest {
+
+  private final LinkedBlockingQueue<String> events = new LinkedBlockingQueue<>();
+  private final LinkedBlockingQueue<byte[]> payloads = new LinkedBlockingQueue<>();
+  private EventLoopGroup group;
+  private UdpEncapSocket socket;
+  private DatagramSocket peer;
+
+  @BeforeEach
+  void bind() throws Exception {
+    group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+    socket = new UdpEncapSocket(group, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), new Recorder(),
+        false);
+    socket.bind();
+    peer = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+    peer.setSoTimeout(5000);
+  }
+
+  @AfterEach
+  void close() {
+    socket.close();
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    peer.close();
+  }
+
+  private void fromPeer(byte[] data) throws Exception {
+    peer.send(new DatagramPacket(data, data.length, socket.localAddress()));
+  }
+
+  private byte[] atPeer() throws Exception {
+    byte[] b = new byte[4096];
+    DatagramPacket p = new DatagramPacket(b, b.length);
+    peer.receive(p);
+    return Arrays.copyOf(b, p.getLength());
+  }
+
+  @Test
+  void ikeAfterTheNonEspMarkerIsPuntedWithoutTheMarker() throws Exception {
+    byte[] ike = new byte[36];
+    ike[0] = 0x11;
+    ike[17] = 0x20;
+    byte[] wire = new byte[4 + ike.length];
+    System.arraycopy(ike, 0, wire, 4, ike.length);
+    fromPeer(wire);
+    assertEquals("ike " + peer.getLocalPort(), events.poll(5, TimeUnit.SECONDS));
+    assertArrayEquals(ike, payloads.poll());
+  }
+
+  @Test
+  void natKeepaliveIsRecognised() throws Exception {
+    fromPeer(new byte[] {(byte) 0xFF});
+    assertEquals("keepalive", events.poll(5, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void espIsHandedOnWithItsSpiFirst() throws Exception {
+    byte[] esp = {0, 0, 0x10, 0x01, 0, 0, 0, 1, 9, 9, 9, 9};
+    fromPeer(esp);
+    assertEquals("esp", events.poll(5, TimeUnit.SECONDS));
+    assertArrayEquals(esp, payloads.poll());
+  }
+
+  @Test
+  void reservedSpiAndShortDatagramsAreMalformed() throws Exception {
+    fromPeer(new byte[] {0, 0, 0, 1, 0, 0, 0, 1});
+    fromPeer(new byte[] {1, 2, 3});
+    assertEquals("malformed", events.poll(5, TimeUnit.SECONDS));
+    assertEquals("malformed", events.poll(5, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void ikeGoesOutWithTheMarker() throws Exception {
+    byte[] ike = {1, 2, 3, 4, 5};
+    socket.sendIke(ike, (InetSocketAddress) peer.getLocalSocketAddress());
+    assertArrayEquals(new byte[] {0, 0, 0, 0, 1, 2, 3, 4, 5}, atPeer());
+  }
+
+  @Test
+  void keepaliveIsOneFfByte() throws Exception {
+    socket.sendKeepalive((InetSocketAddress) peer.getLocalSocketAddress());
+    assertArrayEquals(new byte[] {(byte) 0xFF}, atPeer());
+  }
+
+  @Test
+  void nativeSenderSendsFromTheSameSocket() throws Exception {
+    PacketBuffer buf = new PacketBuffer();
+    byte[] esp = {0, 0, 0x20, 0x02, 0, 0, 0, 7, 42};
+    System.arraycopy(esp, 0, buf.array(), 100, esp.length);
+    EspSender sender = socket.nativeSender();
+    PeerEndpoint to = new PeerEndpoint((InetSocketAddress) peer.getLocalSocketAddress(), sender.family());
+    assertTrue(sender.send(buf, 100, esp.length, to));
+    byte[] b = new byte[64];
+    DatagramPacket p = new DatagramPacket(b, b.length);
+    peer.receive(p);
+    assertArrayEquals(esp, Arrays.copyOf(b, p.getLength()));
+    assertEquals(socket.localAddress().getPort(), p.getPort(), "ESP leaves from the 4500 socket itself");
+  }
+
+  private final class Recorder implements OuterReceiver {
+    @Override
+    public void onEsp(PacketBuffer buf, int off, int len, InetSocketAddress sender) {
+      payloads.add(Arrays.copyOfRange(buf.array(), off, off + len));
+      events.add("esp");
+    }
+
+    @Override
+    public void onIke(byte[] message, InetSocketAddress sender, InetSocketAddress local) {
+      payloads.add(message);
+      events.add("ike " + sender.getPort());
+    }
+
+    @Override
+    public void onKeepalive(InetSocketAddress sender) {
+      events.add("keepalive");
+    }
+
+    @Override
+    public void onMalformed(InetSocketAddress sender) {
+      events.add("malformed");
+    }
+  }
+}
