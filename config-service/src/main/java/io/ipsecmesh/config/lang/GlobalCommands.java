@@ -73,6 +73,9 @@ final class GlobalCommands {
       while (a.hasMore()) {
         full.append(a.name("name"));
       }
+      if (full.length() > 64) {
+        throw a.fail("name must be 1-64 characters, got '" + Args.quote(full.toString()) + "'");
+      }
       return new InterfaceBlock(draft.iface(full.toString()), references);
     }
     if (Syntax.isSubModeCommand(a)) {
