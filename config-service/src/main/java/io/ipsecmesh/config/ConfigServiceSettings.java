@@ -31,6 +31,8 @@ record ConfigServiceSettings(
     Path apiFile,
     long requestTimeoutMillis) {
 
+  static final int MIN_TOKEN_CHARS = 16;
+
   static ConfigServiceSettings from(JsonObject c, Map<String, String> env) {
     String home = System.getProperty("user.home", ".");
     return new ConfigServiceSettings(
@@ -40,9 +42,20 @@ record ConfigServiceSettings(
         !Boolean.TRUE.equals(c.getValue("no-api")),
         string(c, "api-host", env.getOrDefault("IPSECMESH_API_HOST", "127.0.0.1")),
         (int) number(c, "api-port", env.getOrDefault("IPSECMESH_API_PORT", "8300"), 0, 65535),
-        string(c, "api-token", env.get("IPSECMESH_API_TOKEN")),
+        token(string(c, "api-token", env.get("IPSECMESH_API_TOKEN"))),
         Path.of(string(c, "api-file", env.getOrDefault("IPSECMESH_API_FILE", home + "/.ipsec-mesh/api.json"))),
         number(c, "request-timeout-ms", "5000", 100, 600_000));
+  }
+
+  /** A blank token (e.g. an unset variable in a compose file) means "generate one", never "no token". */
+  private static String token(String t) {
+    if (t == null || t.isBlank()) {
+      return null;
+    }
+    if (t.strip().length() < MIN_TOKEN_CHARS) {
+      throw new IllegalArgumentException("--api-token must have at least " + MIN_TOKEN_CHARS + " characters");
+    }
+    return t.strip();
   }
 
   private static String string(JsonObject c, String key, String dflt) {

@@ -44,9 +44,10 @@ public final class ConfigApplier {
   public Future<ApplyOutcome> apply(String source, String text) {
     return vertx.<Applying>executeBlocking(() -> decide(source, text), true).map(a -> {
       if (a.outcome instanceof ApplyOutcome.Applied applied) {
+        // the listener first: whoever hears config.changed and then asks config.get gets this version
+        listener.applied(a.active);
         vertx.eventBus().publish(ConfigMessages.CONFIG_CHANGED, new ConfigChanged(applied.version(), a.active.config()));
         LOG.info(() -> "configuration version " + applied.version() + " from " + source + " is active");
-        listener.applied(a.active);
       } else if (a.outcome instanceof ApplyOutcome.Rejected rejected) {
         LOG.warning(() -> "configuration from " + source + " rejected, the active one stays:\n  "
             + String.join("\n  ", rejected.errors()));
