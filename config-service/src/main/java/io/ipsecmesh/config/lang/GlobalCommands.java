@@ -217,7 +217,9 @@ final class GlobalCommands {
       return null;
     }
     int seq = a.integer("sequence number", 1, 65_535);
-    CryptoMapEntry.Keying keying = CryptoMapEntry.Keying.IPSEC_ISAKMP;
+    ConfigDraft.CryptoMapDraft existing = draft.cryptoMaps.get(name + " " + seq);
+    // Without a keyword an existing entry is re-entered as it is; a new one is ipsec-isakmp.
+    CryptoMapEntry.Keying keying = existing != null ? existing.keying : CryptoMapEntry.Keying.IPSEC_ISAKMP;
     if (a.hasMore()) {
       String k = a.oneOf("keying", "ipsec-isakmp", "ipsec-manual");
       keying = k.equals("ipsec-manual") ? CryptoMapEntry.Keying.IPSEC_MANUAL : CryptoMapEntry.Keying.IPSEC_ISAKMP;
@@ -226,6 +228,10 @@ final class GlobalCommands {
       }
     }
     a.end();
+    if (existing != null && existing.keying != keying) {
+      throw a.fail(name + " " + seq + " is " + existing.keying.keyword() + ": it cannot become " + keying.keyword()
+          + " (remove the entry first)");
+    }
     return new CryptoMapBlock(draft.cryptoMap(name, seq, keying), diagnostics, references);
   }
 
