@@ -1,0 +1,91 @@
+package io.ipsecmesh.ike.interop;
+
+import io.ipsecmesh.ike.IkeVerticle;
+import io.ipsecmesh.ike.exchange.Proposals;
+import io.ipsecmesh.ike.policy.PeerPolicy;
+import io.ipsecmesh.proto.bus.BusCodecs;
+import io.ipsecmesh.proto.bus.FwdMessages;
+import io.ipsecmesh.proto.bus.IkeMessages;
+import io.ipsecmesh.proto.bus.MgmtMessages;
+import io.ipsecmesh.proto.bus.RecordJson;
+import io.ipsecmesh.proto.bus.SaMessages;
+import io.ipsecmesh.proto.ikev2.IkeConstants;
+import io.ipsecmesh.proto.sa.ChildSa;
+import io.ipsecmesh.proto.sa.EspTransform;
+import io.ipsecmesh.proto.sa.TrafficSelector;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The Java gateway's IKE side as a separate process, so that the interop test can start it inside a
+ * network namespace ({@code ip netns exec ikegwa java … InteropPeer …}): a JVM cannot move one socket
+ * into another namespace, but a child process started by {@code ip netns exec} lives there entirely.
+ * Runs the real {@link IkeVerticle} (own UDP 500 and 4500 sockets: no forwarder in this test) with a
+ * fixed peer policy and reports on stdout, one event per line: {@code READY}, {@code UP <peer id>},
+ * {@code CHILD <ChildSa JSON, keys wrapped>}, {@code DOWN <reason>}. With {@code --initiate} it starts
+ * the negotiation through {@code fwd.acquire}, as the forwarder would. Stdin closing stops it.
+ */
+public final class InteropPeer {
+
+  private InteropPeer() {}
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> a = new HashMap<>();
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+    }
+    String local = a.get("local");
+    String peer = a.get("peer");
+    byte[] psk = a.get("psk").getBytes(StandardCharsets.UTF_8);
+    PeerPolicy policy = new PeerPolicy("interop", 10, peer, local,
+        new PeerPolicy.Identity(IkeConstants.ID_FQDN, a.get("local-id")),
+        new PeerPolicy.Identity(IkeConstants.ID_FQDN, a.get("remote-id")), psk, psk,
+        List.of(Proposals.parseSuite(a.getOrDefault("ike", "aes128gcm16-prfsha256-x25519"))),
+        List.of(EspTransform.valueOf(a.getOrDefault("esp", "AES_GCM_128"))), null,
+        List.of(cidr(a.get("local-ts"))), List.of(cidr(a.get("remote-ts"))), ChildSa.Mode.TUNNEL, 64, 3600,
+        4_608_000, 0, "copy", 86400);
+
+    Vertx vertx = Vertx.vertx();
+    BusCodecs.register(vertx);
+    vertx.eventBus().<SaMessages.ChildSaInstalled>consumer(SaMessages.CHILD_INSTALLED,
+        m -> say("CHILD " + RecordJson.toJson(m.body().sa()).encode()));
+    vertx.eventBus().<IkeMessages.PeerUp>consumer(IkeMessages.PEER_UP, m -> say("UP " + m.body().peerId()));
+    vertx.eventBus().<IkeMessages.PeerDown>consumer(IkeMessages.PEER_DOWN, m -> say("DOWN " + m.body().reason()));
+    JsonObject cfg = new JsonObject().put("ike-bind-address", local).put("ike-own-natt-socket", "true");
+    vertx.deployVerticle(new IkeVerticle(List.of(policy)), new DeploymentOptions().setConfig(cfg))
+        .await(20, TimeUnit.SECONDS);
+    vertx.eventBus().publish(MgmtMessages.DEBUG, new MgmtMessages.Debug(MgmtMessages.Facility.ISAKMP, true));
+    say("READY");
+    if (a.containsKey("initiate")) {
+      vertx.eventBus().send(FwdMessages.ACQUIRE, new FwdMessages.Acquire("interop", 10, "0.0.0.0", "0.0.0.0", 0));
+    }
+    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    while (in.readLine() != null) {
+      // the parent closes stdin (or kills us) when the scenario is over
+    }
+    vertx.close().await(10, TimeUnit.SECONDS);
+    System.exit(0);
+  }
+
+  private static TrafficSelector cidr(String cidr) {
+    String[] p = cidr.split("/");
+    long base = io.ipsecmesh.proto.config.Ipv4.toLong(p[0]);
+    int bits = Integer.parseInt(p[1]);
+    long mask = bits == 0 ? 0 : (0xffffffffL << (32 - bits)) & 0xffffffffL;
+    return TrafficSelector.anyPorts(io.ipsecmesh.proto.config.Ipv4.toText(base & mask),
+        io.ipsecmesh.proto.config.Ipv4.toText((base & mask) | (~mask & 0xffffffffL)));
+  }
+
+  private static synchronized void say(String line) {
+    System.out.println(line);
+    System.out.flush();
+  }
+}

@@ -1,0 +1,326 @@
+package io.ipsecmesh.ike.interop;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.ipsecmesh.proto.bus.RecordJson;
+import io.ipsecmesh.proto.sa.ChildSa;
+import io.ipsecmesh.proto.sa.KeyWrap;
+import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * This gateway's IKEv2 against strongSwan 5.9.8 (Debian charon, kernel-libipsec) in network
+ * namespaces {@code ikegwa}/{@code ikegwb} built by the harness in {@code src/test/resources/interop}.
+ * The Java side runs as a child JVM ({@link InteropPeer}) started with {@code ip netns exec}, because
+ * a JVM cannot place a socket in another namespace. Proof of agreement on the Child SA keys without a
+ * data plane: charon at log level 4 prints the Child SA encryption keys, which must equal the keys
+ * our side derived (unwrapped with the KEK we gave the child JVM); the SPIs must be those
+ * {@code swanctl --list-sas} shows. Needs root and strongSwan; skipped with the reason otherwise.
+ * Namespaces and daemons are removed in {@link #tearDown()}, also after failures.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class StrongswanInteropTest {
+
+  private static final String CHARON = "/usr/lib/ipsec/charon";
+  private static final String PLUGINS = "/usr/lib/ipsec/plugins/libstrongswan-";
+  private static final String PSK = "interop-test-psk-0123456789";
+  private static final String KEK_HEX = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+  private static final String[] SCRIPTS = {"common.sh", "netns-up.sh", "netns-down.sh", "charon-start.sh",
+      "charon-stop.sh", "sw.sh", "templates/strongswan.conf.in", "templates/swanctl.conf.in",
+      "profiles/ikev2-gcm.env", "profiles/ikev2-cbc.env"};
+
+  private Path harness;
+  private Path run;
+  private final List<Process> peers = new ArrayList<>();
+  private boolean up;
+
+  @BeforeAll
+  void setUp() throws Exception {
+    assumeTrue("0".equals(capture(List.of("id", "-u"), Map.of()).strip()),
+        "strongSwan interop needs root (network namespaces); not root here");
+    assumeTrue(Files.isExecutable(Path.of(CHARON)) && Files.isExecutable(Path.of("/usr/sbin/swanctl")),
+        "strongSwan not installed: apt-get install charon-systemd strongswan-swanctl libcharon-extra-plugins "
+            + "libstrongswan-standard-plugins");
+    for (String p : List.of("kernel-libipsec", "gcm", "curve25519", "openssl")) {
+      assumeTrue(Files.exists(Path.of(PLUGINS + p + ".so")), "strongSwan plugin " + p + " missing "
+          + "(libcharon-extra-plugins / libstrongswan-standard-plugins)");
+    }
+    harness = Files.createTempDirectory("ike-interop-");
+    run = harness.resolve("run");
+    for (String s : SCRIPTS) {
+      Path target = harness.resolve(s);
+      Files.createDirectories(target.getParent());
+      try (InputStream in = getClass().getResourceAsStream("/interop/" + s)) {
+        Files.copy(in, target);
+      }
+      if (s.endsWith(".sh")) {
+        Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
+      }
+    }
+    up = true;
+    script(Map.of(), "netns-up.sh");
+  }
+
+  @AfterAll
+  void tearDown() throws Exception {
+    for (Process p : peers) {
+      p.destroyForcibly();
+      p.waitFor(10, TimeUnit.SECONDS);
+    }
+    if (up) {
+      script(Map.of(), "netns-down.sh");
+    }
+    if (harness != null) {
+      try (Stream<Path> s = Files.walk(harness)) {
+        s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  @Test
+  void ourInitiatorEstablishesWithStrongswanResponder() throws Exception {
+    script(Map.of("LOG_IKE", "4", "LOG_CHD", "4"), "charon-start.sh", "ikegwb", "ikev2-gcm");
+    try {
+      Peer peer = startPeer("ikegwa", "172.31.255.1", "172.31.255.2", PSK, "gwa.interop.test", "gwb.interop.test",
+          "10.91.1.0/24", "10.91.2.0/24", true);
+      ChildSa ours = peer.child();
+      String log = awaitLog("ikegwb", "CHILD_SA net{1} established");
+      assertTrue(log.contains(String.format("established with SPIs %08x_i %08x_o", ours.outboundSpi(),
+          ours.inboundSpi())), "strongSwan's SPIs are ours mirrored");
+      String sas = script(Map.of(), "sw.sh", "ikegwb", "--list-sas");
+      assertTrue(sas.contains(String.format("in  %08x", ours.outboundSpi())), sas);
+      assertTrue(sas.contains(String.format("out %08x", ours.inboundSpi())), sas);
+      assertTrue(sas.contains("ESTABLISHED"), sas);
+      // we initiated: strongSwan's "initiator key" is our outbound key
+      assertKeysEqual(ours, log, true);
+      assertTrue(ours.udpEncapsulation(), "kernel-libipsec fakes NAT: ESP must be UDP-encapsulated");
+      assertEquals(4500, ours.peerPort());
+    } finally {
+      script(Map.of(), "charon-stop.sh", "ikegwb");
+      stopPeers();
+    }
+  }
+
+  @Test
+  void wrongPskFailsWithAuthenticationFailedOnBothSides() throws Exception {
+    script(Map.of("PSK", "not-the-interop-psk-987654321"), "charon-start.sh", "ikegwb", "ikev2-gcm");
+    try {
+      Peer peer = startPeer("ikegwa", "172.31.255.1", "172.31.255.2", PSK, "gwa.interop.test", "gwb.interop.test",
+          "10.91.1.0/24", "10.91.2.0/24", true);
+      assertEquals("DOWN negotiation-failed: auth-failed", peer.await("DOWN "));
+      String log = awaitLog("ikegwb", "generating IKE_AUTH response 1 [ N(AUTH_FAILED) ]");
+      assertTrue(log.contains("but MAC mismatched"), "strongSwan rejected our AUTH");
+      assertTrue(!script(Map.of(), "sw.sh", "ikegwb", "--list-sas").contains("ESTABLISHED"));
+    } finally {
+      script(Map.of(), "charon-stop.sh", "ikegwb");
+      stopPeers();
+    }
+  }
+
+  @Test
+  void strongswanInitiatorEstablishesWithOurResponder() throws Exception {
+    Peer peer = startPeer("ikegwb", "172.31.255.2", "172.31.255.1", PSK, "gwb.interop.test", "gwa.interop.test",
+        "10.91.2.0/24", "10.91.1.0/24", false);
+    script(Map.of("LOG_IKE", "4", "LOG_CHD", "4"), "charon-start.sh", "ikegwa", "ikev2-gcm");
+    try {
+      String out = script(Map.of(), "sw.sh", "ikegwa", "--initiate", "--child", "net", "--timeout", "20");
+      assertTrue(out.contains("CHILD_SA net{1} established"), out);
+      ChildSa ours = peer.child();
+      String log = awaitLog("ikegwa", "CHILD_SA net{1} established");
+      assertTrue(log.contains(String.format("established with SPIs %08x_i %08x_o", ours.outboundSpi(),
+          ours.inboundSpi())), "strongSwan's SPIs are ours mirrored");
+      // strongSwan initiated: its "initiator key" is our inbound key
+      assertKeysEqual(ours, log, false);
+      assertEquals(List.of(new io.ipsecmesh.proto.sa.TrafficSelector("10.91.2.0", "10.91.2.255", 0, 0, 65535)),
+          ours.localSelectors());
+    } finally {
+      script(Map.of(), "charon-stop.sh", "ikegwa");
+      stopPeers();
+    }
+  }
+
+  // ------------------------------------------------------------------------------------ helpers
+
+  private static final Pattern KEY_HEADER = Pattern.compile("encryption (initiator|responder) key => (\\d+) bytes");
+  private static final Pattern HEX_LINE = Pattern.compile("\\[CHD\\] <[^>]*> +\\d+: ((?:[0-9A-F]{2} )+)");
+
+  private static void assertKeysEqual(ChildSa ours, String charonLog, boolean weInitiated) {
+    KeyWrap wrap = new KeyWrap(HexFormat.of().parseHex(KEK_HEX));
+    byte[] initiatorKey = null;
+    byte[] responderKey = null;
+    List<String> lines = charonLog.lines().toList();
+    for (int i = 0; i < lines.size(); i++) {
+      Matcher m = KEY_HEADER.matcher(lines.get(i));
+      if (m.find()) {
+        StringBuilder hex = new StringBuilder();
+        for (int j = i + 1; j < lines.size(); j++) {
+          Matcher h = HEX_LINE.matcher(lines.get(j));
+          if (!h.find()) {
+            break;
+          }
+          hex.append(h.group(1).replace(" ", ""));
+        }
+        byte[] key = HexFormat.of().parseHex(hex.toString().toLowerCase());
+        assertEquals(Integer.parseInt(m.group(2)), key.length);
+        if (m.group(1).equals("initiator")) {
+          initiatorKey = key;
+        } else {
+          responderKey = key;
+        }
+      }
+    }
+    assertTrue(initiatorKey != null && responderKey != null, "charon (chd level 4) logged no Child SA keys");
+    byte[] in = wrap.unwrap(ours.wrappedInboundKeys());
+    byte[] out = wrap.unwrap(ours.wrappedOutboundKeys());
+    assertArrayEquals(weInitiated ? initiatorKey : responderKey, out, "our outbound key = strongSwan's");
+    assertArrayEquals(weInitiated ? responderKey : initiatorKey, in, "our inbound key = strongSwan's");
+  }
+
+  /** Waits (bounded, on file-change events) until the instance's charon.log contains {@code text}. */
+  private String awaitLog(String instance, String text) throws Exception {
+    Path dir = run.resolve(instance);
+    Path log = dir.resolve("charon.log");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    try (java.nio.file.WatchService watch = dir.getFileSystem().newWatchService()) {
+      dir.register(watch, java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY,
+          java.nio.file.StandardWatchEventKinds.ENTRY_CREATE);
+      while (true) {
+        String s = Files.exists(log) ? Files.readString(log) : "";
+        if (s.contains(text)) {
+          return s;
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new AssertionError("charon log of " + instance + " never showed '" + text + "':\n" + s);
+        }
+        java.nio.file.WatchKey key = watch.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(500)),
+            TimeUnit.NANOSECONDS);
+        if (key != null) {
+          key.pollEvents();
+          key.reset();
+        }
+      }
+    }
+  }
+
+  private String script(Map<String, String> env, String name, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("bash", harness.resolve(name).toString()));
+    cmd.addAll(List.of(args));
+    java.util.HashMap<String, String> e = new java.util.HashMap<>(env);
+    e.putAll(Map.of("NS_A", "ikegwa", "NS_B", "ikegwb", "NS_LAN_A", "ikelana", "NS_LAN_B", "ikelanb",
+        "INTEROP_RUN", run.toString()));
+    return capture(cmd, e);
+  }
+
+  private static String capture(List<String> cmd, Map<String, String> env) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    byte[] out;
+    try (InputStream in = p.getInputStream()) {
+      out = in.readAllBytes();
+    }
+    if (!p.waitFor(90, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("timed out: " + cmd);
+    }
+    return new String(out, StandardCharsets.UTF_8);
+  }
+
+  /** The child JVM and its stdout events. */
+  private final class Peer {
+    final Process process;
+    final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    final Path stderr;
+
+    Peer(Process process, Path stderr) {
+      this.process = process;
+      this.stderr = stderr;
+      Thread t = new Thread(() -> {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
+            StandardCharsets.UTF_8))) {
+          for (String l = r.readLine(); l != null; l = r.readLine()) {
+            lines.add(l);
+          }
+        } catch (IOException ignored) {
+          // the process ended
+        }
+      }, "interop-peer-stdout");
+      t.setDaemon(true);
+      t.start();
+    }
+
+    String await(String prefix) throws Exception {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (System.nanoTime() < deadline) {
+        String l = lines.poll(500, TimeUnit.MILLISECONDS);
+        if (l != null && l.startsWith(prefix)) {
+          return l;
+        }
+      }
+      throw new AssertionError("Java peer never printed '" + prefix + "'; its log:\n" + Files.readString(stderr));
+    }
+
+    ChildSa child() throws Exception {
+      String l = await("CHILD ");
+      return RecordJson.fromJson(new JsonObject(l.substring("CHILD ".length())), ChildSa.class);
+    }
+  }
+
+  private Peer startPeer(String ns, String local, String remote, String psk, String localId, String remoteId,
+      String localTs, String remoteTs, boolean initiate) throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns, java, "--enable-native-access=ALL-UNNAMED",
+        "-cp", System.getProperty("java.class.path"), InteropPeer.class.getName(), "--local", local, "--peer", remote,
+        "--psk", psk, "--local-id", localId, "--remote-id", remoteId, "--local-ts", localTs, "--remote-ts",
+        remoteTs));
+    if (initiate) {
+      cmd.addAll(List.of("--initiate", "yes"));
+    }
+    Path err = run.resolve("peer-" + ns + "-" + peers.size() + ".log");
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(err.toFile());
+    pb.environment().put("IPSECMESH_KEK", KEK_HEX);
+    Process p = pb.start();
+    peers.add(p);
+    Peer peer = new Peer(p, err);
+    peer.await("READY");
+    return peer;
+  }
+
+  private void stopPeers() throws Exception {
+    for (Process p : peers) {
+      p.getOutputStream().close(); // InteropPeer exits (sending DELETEs) when stdin closes
+      if (!p.waitFor(15, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+      }
+    }
+    peers.clear();
+  }
+}
