@@ -63,7 +63,7 @@ import java.util.logging.Logger;
  * data plane's counters into control-plane events.
  *
  * <p>Deployment config (all optional): {@code innerPort} {@code auto|tun|none} (auto: TUN when
- * permitted, else none), {@code tunName} (ipsec0), {@code tunMtu} (1400), {@code bindAddress}
+ * permitted, else none), {@code tunName} (ipsec0), {@code tunMtu} (1400), {@code tunTxQueueLen} (2000), {@code bindAddress}
  * (0.0.0.0), {@code port} (4500), {@code udpGro} (true), {@code routes} (true: route the crypto
  * ACLs' destinations into the TUN), {@code forwarderId}.
  */
@@ -151,7 +151,8 @@ public final class EspForwarderVerticle extends VerticleBase {
       return new DiscardPacketPort();
     }
     try {
-      return TunDevice.open(cfg.getString("tunName", "ipsec0"), cfg.getInteger("tunMtu", 1400));
+      return TunDevice.open(cfg.getString("tunName", "ipsec0"), cfg.getInteger("tunMtu", 1400),
+          cfg.getInteger("tunTxQueueLen", 2000));
     } catch (java.io.IOException | RuntimeException e) {
       if (mode.equals("tun")) {
         throw e;

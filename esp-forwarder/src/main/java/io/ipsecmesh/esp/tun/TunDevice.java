@@ -20,6 +20,7 @@ public final class TunDevice implements PacketPort {
   private static final long SIOCGIFFLAGS = 0x8913;
   private static final long SIOCSIFFLAGS = 0x8914;
   private static final long SIOCSIFMTU = 0x8922;
+  private static final long SIOCSIFTXQLEN = 0x8943;
   private static final short IFF_TUN = 0x0001;
   private static final short IFF_NO_PI = 0x1000;
   private static final short IFF_UP = 0x1;
@@ -40,6 +41,14 @@ public final class TunDevice implements PacketPort {
 
   /** Creates (or attaches to) TUN interface {@code requestedName}, sets its MTU and brings it up. */
   public static TunDevice open(String requestedName, int mtu) throws IOException {
+    return open(requestedName, mtu, 0);
+  }
+
+  /**
+   * @param txQueueLen packets the kernel queues towards the reader thread (0: keep the default 500);
+   *     a longer queue absorbs TCP bursts while the reader is descheduled, instead of dropping them
+   */
+  public static TunDevice open(String requestedName, int mtu, int txQueueLen) throws IOException {
     Libc.Result open = Libc.open("/dev/net/tun", Libc.O_RDWR | Libc.O_NONBLOCK | Libc.O_CLOEXEC);
     if (open.failed()) {
       throw new IOException("open /dev/net/tun: " + open.describe());
@@ -54,7 +63,7 @@ public final class TunDevice implements PacketPort {
         throw new IOException("TUNSETIFF " + requestedName + ": " + set.describe());
       }
       String actual = ifr.getString(0, StandardCharsets.US_ASCII);
-      configureLink(a, actual, mtu);
+      configureLink(a, actual, mtu, txQueueLen);
       return new TunDevice(fd, actual);
     } catch (IOException | RuntimeException e) {
       Libc.close(fd);
@@ -73,7 +82,7 @@ public final class TunDevice implements PacketPort {
   }
 
   /** MTU and IFF_UP go through an ordinary socket's interface ioctls, as {@code ip link} does. */
-  private static void configureLink(Arena a, String name, int mtu) throws IOException {
+  private static void configureLink(Arena a, String name, int mtu, int txQueueLen) throws IOException {
     Libc.Result sock = Libc.socket(Libc.AF_INET, Libc.SOCK_DGRAM, 0);
     if (sock.failed()) {
       throw new IOException("socket: " + sock.describe());
@@ -85,6 +94,14 @@ public final class TunDevice implements PacketPort {
       Libc.Result r = Libc.ioctl(s, SIOCSIFMTU, ifr);
       if (r.failed()) {
         throw new IOException("SIOCSIFMTU " + name + " " + mtu + ": " + r.describe());
+      }
+      if (txQueueLen > 0) {
+        ifr = ifreq(a, name);
+        ifr.set(ValueLayout.JAVA_INT, IFNAMSIZ, txQueueLen);
+        r = Libc.ioctl(s, SIOCSIFTXQLEN, ifr);
+        if (r.failed()) {
+          throw new IOException("SIOCSIFTXQLEN " + name + " " + txQueueLen + ": " + r.describe());
+        }
       }
       ifr = ifreq(a, name);
       r = Libc.ioctl(s, SIOCGIFFLAGS, ifr);

@@ -41,6 +41,8 @@ class ManualKeyNetnsTest {
   private static final String GWB = "espgb" + TAG;
   private static final String LANB = "esplb" + TAG;
   private static final String HOST_B = "10.91.22.10";
+  /** iperf3 duration: 3 s in the build, longer for a load run ({@code -Desp.iperfSeconds=10}). */
+  private static final int SECONDS = Integer.getInteger("esp.iperfSeconds", 3);
 
   private static final List<Process> children = new ArrayList<>();
   private static final List<StringBuilder> logs = new ArrayList<>();
@@ -127,13 +129,14 @@ class ManualKeyNetnsTest {
   @Order(2)
   void iperf3MeasuresLanToLanThroughput() throws Exception {
     assumeTrue(Sh.have("iperf3"), "iperf3 not installed");
-    Process server = new ProcessBuilder(Sh.inNs(LANB, "timeout", "30", "iperf3", "-s", "-1", "-B", HOST_B))
+    Process server = new ProcessBuilder(Sh.inNs(LANB, "timeout", Integer.toString(SECONDS + 30), "iperf3", "-s", "-1", "-B", HOST_B))
         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     try {
       Sh.Result client = null;
       for (int attempt = 0; attempt < 20; attempt++) {
         // the server needs a moment to listen; a refused connection fails fast and is retried
-        client = Sh.run(20, Sh.inNs(LANA, "iperf3", "-c", HOST_B, "-t", "3", "-J").toArray(String[]::new));
+        client = Sh.run(SECONDS + 20,
+            Sh.inNs(LANA, "iperf3", "-c", HOST_B, "-t", Integer.toString(SECONDS), "-J").toArray(String[]::new));
         if (client.ok() || !client.output().contains("Connection refused")) {
           break;
         }
@@ -143,7 +146,7 @@ class ManualKeyNetnsTest {
       JsonObject end = new JsonObject(client.output()).getJsonObject("end");
       double mbps = end.getJsonObject("sum_received").getDouble("bits_per_second") / 1e6;
       long retransmits = end.getJsonObject("sum_sent").getLong("retransmits", 0L);
-      System.out.printf("LAN-to-LAN iperf3 -t 3 through two esp-forwarders (manual keys, AES-GCM-128): "
+      System.out.printf("LAN-to-LAN iperf3 -t " + SECONDS + " through two esp-forwarders (manual keys, AES-GCM-128): "
           + "%.0f Mbit/s received, %d retransmits%n", mbps, retransmits);
       assertTrue(mbps > 1, "throughput " + mbps + " Mbit/s");
     } finally {

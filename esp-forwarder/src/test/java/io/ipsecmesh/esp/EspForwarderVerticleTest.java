@@ -1,0 +1,181 @@
+package io.ipsecmesh.esp;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ipsecmesh.esp.tun.InProcessPacketPort;
+import io.ipsecmesh.proto.bus.BusCodecs;
+import io.ipsecmesh.proto.bus.ConfigMessages;
+import io.ipsecmesh.proto.bus.FwdMessages;
+import io.ipsecmesh.proto.bus.IkeMessages;
+import io.ipsecmesh.proto.bus.NatKeepaliveMessages;
+import io.ipsecmesh.proto.bus.RecordJson;
+import io.ipsecmesh.proto.bus.SaMessages;
+import io.ipsecmesh.proto.runtime.Cluster;
+import io.ipsecmesh.proto.sa.ChildSa;
+import io.ipsecmesh.proto.sa.EspTransform;
+import io.ipsecmesh.proto.sa.KeyWrap;
+import io.ipsecmesh.proto.sa.SaCounters;
+import io.ipsecmesh.proto.sa.SharedMaps;
+import io.ipsecmesh.proto.sa.TrafficSelector;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two forwarder verticles in two (non-clustered) Vert.x instances on loopback addresses, with
+ * in-process inner ports: manual keying from {@code config.changed}, ESP over real UDP sockets, and
+ * the bus contract (ike.tx / ike.punt, natk.send, fwd.activity, sa.child.installed/deleted, the
+ * counters map). No root needed.
+ */
+class EspForwarderVerticleTest {
+
+  private static final String A = "127.0.0.91";
+  private static final String B = "127.0.0.92";
+
+  private Vertx va;
+  private Vertx vb;
+  private InProcessPacketPort portA;
+  private InProcessPacketPort portB;
+  private EspForwarderVerticle fa;
+  private EspForwarderVerticle fb;
+
+  @BeforeEach
+  void start() throws Exception {
+    va = Vertx.vertx();
+    vb = Vertx.vertx();
+    portA = new InProcessPacketPort("a");
+    portB = new InProcessPacketPort("b");
+    fa = deploy(va, portA, A, "fwd-a");
+    fb = deploy(vb, portB, B, "fwd-b");
+    va.eventBus().publish(ConfigMessages.CONFIG_CHANGED,
+        new ConfigMessages.ConfigChanged(1, ManualKeyConfigs.gatewayA(A, B, "10.91.11.0", "10.91.12.0")));
+    vb.eventBus().publish(ConfigMessages.CONFIG_CHANGED,
+        new ConfigMessages.ConfigChanged(1, ManualKeyConfigs.gatewayB(B, A, "10.91.12.0", "10.91.11.0")));
+    await(va, () -> fa.dataPlane().sad().pairs().size() == 1 && fb.dataPlane().sad().pairs().size() == 1);
+  }
+
+  private static EspForwarderVerticle deploy(Vertx v, InProcessPacketPort port, String bind, String id)
+      throws Exception {
+    BusCodecs.register(v);
+    EspForwarderVerticle f = new EspForwarderVerticle(port);
+    JsonObject cfg = new JsonObject().put("bindAddress", bind).put("port", 4500).put("udpGro", false)
+        .put("forwarderId", id);
+    v.deployVerticle(f, new DeploymentOptions().setConfig(cfg)).await(20, TimeUnit.SECONDS);
+    return f;
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    va.close().await(20, TimeUnit.SECONDS);
+    vb.close().await(20, TimeUnit.SECONDS);
+  }
+
+  /** Waits (bounded) until {@code condition} holds, checking on a Vert.x timer. */
+  private static void await(Vertx v, BooleanSupplier condition) throws Exception {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    long timer = v.setPeriodic(10, t -> {
+      if (condition.getAsBoolean()) {
+        done.complete(null);
+      }
+    });
+    try {
+      done.get(20, TimeUnit.SECONDS);
+    } finally {
+      v.cancelTimer(timer);
+    }
+  }
+
+  @Test
+  void manuallyKeyedPacketCrossesRealUdpSockets() throws Exception {
+    byte[] inner = Packets.udp4(new int[] {10, 91, 11, 5}, new int[] {10, 91, 12, 5}, 1, 2, 300);
+    portA.inject(inner);
+    assertArrayEquals(inner, portB.poll(10_000));
+    byte[] reply = Packets.udp4(new int[] {10, 91, 12, 5}, new int[] {10, 91, 11, 5}, 2, 1, 30);
+    portB.inject(reply);
+    assertArrayEquals(reply, portA.poll(10_000));
+  }
+
+  @Test
+  void activityAndCountersAreReportedAboutOnceASecond() throws Exception {
+    CompletableFuture<FwdMessages.ActivitySummary> activity = new CompletableFuture<>();
+    va.eventBus().<FwdMessages.ActivitySummary>consumer(FwdMessages.ACTIVITY, m -> {
+      if (!m.body().activity().isEmpty()) {
+        activity.complete(m.body());
+      }
+    });
+    portA.inject(Packets.udp4(new int[] {10, 91, 11, 5}, new int[] {10, 91, 12, 5}, 1, 2, 300));
+    FwdMessages.SaActivity a = activity.get(5, TimeUnit.SECONDS).activity().get(0);
+    assertEquals(ManualKeyConfigs.SPI_B_TO_A, a.inboundSpi());
+    assertTrue(a.sent());
+    var counters = Cluster.map(va, SharedMaps.SA_COUNTERS);
+    String key = SharedMaps.spiKey(ManualKeyConfigs.SPI_B_TO_A);
+    await(va, () -> counters.get(key) != null
+        && RecordJson.fromJson(new JsonObject(counters.get(key)), SaCounters.class).encaps() == 1);
+    SaCounters c = RecordJson.fromJson(new JsonObject(counters.get(key)), SaCounters.class);
+    assertEquals(ManualKeyConfigs.SPI_A_TO_B, c.currentOutboundSpi());
+    assertEquals("esp-gcm 128", c.transform());
+    assertEquals(-1, c.remainingSeconds(), "manual SAs have no lifetime");
+  }
+
+  @Test
+  void ikeTxGoesOutWithMarkerAndArrivesAsPunt() throws Exception {
+    CompletableFuture<IkeMessages.IkeDatagram> punted = new CompletableFuture<>();
+    vb.eventBus().<IkeMessages.IkeDatagram>consumer(FwdMessages.IKE_PUNT, m -> punted.complete(m.body()));
+    byte[] ike = new byte[40];
+    ike[17] = 0x20;
+    ike[18] = 35;
+    va.eventBus().send(IkeMessages.IKE_TX, new IkeMessages.IkeDatagram(A, 4500, B, 4500, ike));
+    IkeMessages.IkeDatagram d = punted.get(10, TimeUnit.SECONDS);
+    assertArrayEquals(ike, d.message());
+    assertEquals(A, d.peerAddress());
+    assertEquals(4500, d.peerPort());
+  }
+
+  @Test
+  void natKeepalivesAreSentAndCountedOnReceipt() throws Exception {
+    va.eventBus().send(NatKeepaliveMessages.SEND, new NatKeepaliveMessages.SendKeepalives(List.of(
+        new NatKeepaliveMessages.Target(A, 4500, B, 4500), new NatKeepaliveMessages.Target(A, 4500, B, 4500))));
+    await(vb, () -> fb.dataPlane().stats().natKeepalivesReceived() == 2);
+  }
+
+  @Test
+  void childSaFromIkeServiceIsInstalledAndDeleted() throws Exception {
+    KeyWrap w = KeyWrap.fromEnvironment();
+    byte[] k = new byte[EspTransform.AES_GCM_256.keyMaterialBytes()];
+    ChildSa sa = new ChildSa("01:02", 12, "VPN", 10, 0xC0FFEE01L, 0xC0FFEE02L, EspTransform.AES_GCM_256,
+        ChildSa.Mode.TUNNEL, true, true, 128, A, 4500, B, 4500,
+        List.of(TrafficSelector.anyPorts("10.91.11.0", "10.91.11.255")),
+        List.of(TrafficSelector.anyPorts("10.91.12.0", "10.91.12.255")), new ChildSa.Lifetime(3240, 3600, 0, 0), 0,
+        "copy", w.wrap(k), w.wrap(k), System.currentTimeMillis());
+    va.eventBus().publish(SaMessages.CHILD_INSTALLED, new SaMessages.ChildSaInstalled(sa));
+    await(va, () -> fa.dataPlane().sad().get(0xC0FFEE01L) != null);
+    assertNotNull(fa.dataPlane().sad().tables().inbound(0xC0FFEE01));
+    va.eventBus().publish(SaMessages.CHILD_DELETED, new SaMessages.ChildSaDeleted(0xC0FFEE01L, 0xC0FFEE02L, B,
+        "delete"));
+    await(va, () -> fa.dataPlane().sad().get(0xC0FFEE01L) == null);
+  }
+
+  @Test
+  void olderConfigurationIsIgnoredAndChangedKeysReplaceTheSa() throws Exception {
+    assertNotNull(fa.dataPlane().sad().get(ManualKeyConfigs.SPI_B_TO_A));
+    va.eventBus().publish(ConfigMessages.CONFIG_CHANGED, new ConfigMessages.ConfigChanged(0,
+        ManualKeyConfigs.gateway(A, B, "10.91.11.0", "10.91.12.0", 0x7777, ManualKeyConfigs.KEY_B_TO_A, 0x8888,
+            ManualKeyConfigs.KEY_A_TO_B, io.ipsecmesh.proto.config.SaSettings.INHERIT)));
+    va.eventBus().publish(ConfigMessages.CONFIG_CHANGED, new ConfigMessages.ConfigChanged(2,
+        ManualKeyConfigs.gateway(A, B, "10.91.11.0", "10.91.12.0", 0x5555, ManualKeyConfigs.KEY_B_TO_A, 0x6666,
+            ManualKeyConfigs.KEY_A_TO_B, io.ipsecmesh.proto.config.SaSettings.INHERIT)));
+    await(va, () -> fa.dataPlane().sad().get(0x5555) != null && fa.dataPlane().sad().get(ManualKeyConfigs.SPI_B_TO_A) == null);
+    assertEquals(1, fa.dataPlane().sad().pairs().size());
+    org.junit.jupiter.api.Assertions.assertNull(fa.dataPlane().sad().get(0x7777), "version 0 came after version 1 and was ignored");
+  }
+}
