@@ -20,11 +20,15 @@ import io.ipsecmesh.proto.config.IsakmpPolicy;
 import io.ipsecmesh.proto.config.SaSettings;
 import io.ipsecmesh.proto.config.SessionKey;
 import io.ipsecmesh.proto.config.TransformSet;
+import io.ipsecmesh.proto.sa.ChildSa;
+import io.ipsecmesh.proto.sa.EspTransform;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The configuration while it is being read: one mutable builder per IOS object, found again by name
@@ -43,7 +47,7 @@ final class ConfigDraft {
   SaSettings sa = SaSettings.DEFAULTS;
   final Map<String, TransformSetDraft> transformSets = new LinkedHashMap<>();
   /** Transform sets whose line was refused: referring to them needs no second message. */
-  final java.util.Set<String> refusedTransformSets = new java.util.HashSet<>();
+  final Set<String> refusedTransformSets = new HashSet<>();
   final Map<String, CryptoMapDraft> cryptoMaps = new LinkedHashMap<>();
   final Map<String, AccessListDraft> accessLists = new LinkedHashMap<>();
   final Map<String, InterfaceDraft> interfaces = new LinkedHashMap<>();
@@ -141,8 +145,8 @@ final class ConfigDraft {
   static final class TransformSetDraft {
     final String name;
     /** Null when the transforms were refused: the set then stays out of the model. */
-    io.ipsecmesh.proto.sa.EspTransform transform;
-    io.ipsecmesh.proto.sa.ChildSa.Mode mode = io.ipsecmesh.proto.sa.ChildSa.Mode.TUNNEL;
+    EspTransform transform;
+    ChildSa.Mode mode = ChildSa.Mode.TUNNEL;
 
     TransformSetDraft(String name) {
       this.name = name;

@@ -1,6 +1,7 @@
 package io.ipsecmesh.config.lang;
 
 import io.ipsecmesh.proto.config.CryptoMapEntry;
+import io.ipsecmesh.proto.config.SessionKey;
 import io.ipsecmesh.proto.sa.EspTransform;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,7 +74,7 @@ final class CrossReferences {
     checkKey(m.outboundEsp, m.outboundLine, "outbound", set, diagnostics);
   }
 
-  private static void checkKey(io.ipsecmesh.proto.config.SessionKey key, int line, String direction,
+  private static void checkKey(SessionKey key, int line, String direction,
       ConfigDraft.TransformSetDraft set, Diagnostics diagnostics) {
     if (key == null) {
       return;

@@ -2,8 +2,11 @@ package io.ipsecmesh.config.lang;
 
 import io.ipsecmesh.proto.config.CryptoMapEntry;
 import io.ipsecmesh.proto.config.SessionKey;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 
 /**
  * {@code crypto map NAME SEQ ipsec-isakmp|ipsec-manual}: {@code set peer} (repeatable, in failover order),
@@ -53,14 +56,15 @@ final class CryptoMapBlock implements Block {
     switch (what) {
       case "peer" -> peer(a);
       case "transform-set" -> {
-        String first = a.name("transform set name");
-        addTransformSet(first, a.lineNumber);
+        List<String> names = new ArrayList<>(List.of(a.name("transform set name")));
         while (a.hasMore()) {
-          addTransformSet(a.name("transform set name"), a.lineNumber);
+          names.add(a.name("transform set name"));
         }
-        if (map.keying == CryptoMapEntry.Keying.IPSEC_MANUAL && map.transformSets.size() > 1) {
+        boolean manual = map.keying == CryptoMapEntry.Keying.IPSEC_MANUAL;
+        if (manual && Stream.concat(map.transformSets.stream(), names.stream()).distinct().count() > 1) {
           throw a.fail("an ipsec-manual crypto map takes one transform set");
         }
+        names.forEach(n -> addTransformSet(n, a.lineNumber));
       }
       case "security-association" -> map.sa = SaSettingsParser.apply(a, map.sa, "set security-association");
       case "pfs" -> {

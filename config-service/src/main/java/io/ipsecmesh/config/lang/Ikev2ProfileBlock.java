@@ -1,5 +1,6 @@
 package io.ipsecmesh.config.lang;
 
+import io.ipsecmesh.proto.config.DpdMode;
 import io.ipsecmesh.proto.config.Ikev2Dpd;
 import java.util.Locale;
 import java.util.Set;
@@ -96,7 +97,6 @@ final class Ikev2ProfileBlock implements Block {
     int retry = a.integer("retry", 2, 60);
     String mode = a.oneOf("mode", "on-demand", "periodic");
     a.end();
-    return new Ikev2Dpd(interval, retry,
-        mode.equals("periodic") ? io.ipsecmesh.proto.config.DpdMode.PERIODIC : io.ipsecmesh.proto.config.DpdMode.ON_DEMAND);
+    return new Ikev2Dpd(interval, retry, mode.equals("periodic") ? DpdMode.PERIODIC : DpdMode.ON_DEMAND);
   }
 }

@@ -15,7 +15,8 @@ final class Syntax {
       "object-group", "class-map", "policy-map", "route-map", "track", "event", "alias", "scheduler", "multilink",
       "voice", "memory", "platform", "diagnostic", "subscriber", "security", "login", "process", "system",
       "hw-module", "card", "exception", "tftp-server", "ftp-server", "virtual-service", "udld", "errdisable",
-      "building", "current", "router#", "router>");
+      // The first lines of a captured "show running-config" ("Building configuration...", "Current configuration : …").
+      "building", "current");
 
   /**
    * Commands that only exist inside a sub-mode. At global level they mean a block header is missing, which

@@ -140,6 +140,8 @@ class MalformedLinesTest {
             "set session-key inbound ah is refused (RFC 8221: AH is not supported): use esp"),
         refused("crypto map m 10 ipsec-manual\n set peer 10.0.0.1\n set peer 10.0.0.2", 3,
             "set peer: an ipsec-manual crypto map takes one peer"),
+        refused("crypto map m 10 ipsec-manual\n set transform-set a\n set transform-set b", 3,
+            "set transform-set: an ipsec-manual crypto map takes one transform set"),
         refused("crypto ipsec transform-set g esp-gcm 256\ncrypto map m 10 ipsec-manual\n set transform-set g\n"
                 + " set session-key inbound esp 300 cipher 00112233", 4,
             "set session-key inbound esp: cipher key is 4 bytes, transform set g (esp-gcm 256) needs 36"
