@@ -3,6 +3,7 @@ package io.ipsecmesh.config.lang;
 import io.ipsecmesh.proto.config.Ipv4;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * The words of one configuration line, read left to right by a command parser. Every read checks what
@@ -13,6 +14,10 @@ final class Args {
 
   /** Longest piece of user input quoted back in a message, so hostile input cannot flood the output. */
   private static final int QUOTE_MAX = 40;
+
+  /** Words after which an ignored line may carry a secret ("enable secret 5 …", "password ww"). */
+  private static final Set<String> SECRET_WORDS = Set.of(
+      "password", "secret", "key", "pre-shared-key", "community", "key-string", "authentication-key");
 
   final int lineNumber;
   final int indent;
@@ -178,6 +183,36 @@ final class Args {
     if (!Ipv4.isAddress(w) && !hostName) {
       pos--;
       throw fail(what + " must be an IPv4 address or a host name, got '" + quote(w) + "'");
+    }
+    return w;
+  }
+
+  /**
+   * The first words of the line, to name a line that is ignored: at most two, and none after a word that
+   * introduces a secret, since warnings end up in logs and API answers.
+   */
+  String summary() {
+    StringBuilder b = new StringBuilder();
+    int shown = 0;
+    for (String w : words) {
+      if (shown == 2) {
+        break;
+      }
+      b.append(shown == 0 ? "" : " ").append(quote(w));
+      shown++;
+      if (SECRET_WORDS.contains(w.toLowerCase(Locale.ROOT))) {
+        break;
+      }
+    }
+    return shown < words.size() ? b + " …" : b.toString();
+  }
+
+  /** A key or password: checked like a name, but never quoted back. */
+  String secret(String what) {
+    String w = next(what);
+    if (w.length() > 128 || !w.chars().allMatch(c -> c > ' ' && c < 127)) {
+      pos--;
+      throw fail(what + " must be 1-128 printable characters");
     }
     return w;
   }

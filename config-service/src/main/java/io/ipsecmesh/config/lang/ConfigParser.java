@@ -109,7 +109,7 @@ public final class ConfigParser {
       }
     } else if (!block.swallowsUnknown()) {
       diagnostics.warn(number, "ignored in " + block.title() + " (not part of the IPsec configuration): "
-          + Args.quote(a.text()));
+          + a.summary());
     }
   }
 

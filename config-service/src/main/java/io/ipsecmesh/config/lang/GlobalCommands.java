@@ -42,7 +42,7 @@ final class GlobalCommands {
         a.end();
         draft.natTransparency = false;
       } else {
-        ignored(a, Args.quote(a.text()) + " is not used by this gateway; ignored");
+        ignored(a, a.summary() + " is not used by this gateway; ignored");
       }
       return null;
     }
@@ -53,7 +53,7 @@ final class GlobalCommands {
     if (a.startsWith("ip", "access-list")) {
       a.skip(2).command("ip access-list");
       if (!a.accept("extended")) {
-        ignored(a, "only extended access lists select crypto traffic; ignored: " + Args.quote(a.text()));
+        ignored(a, "only extended access lists select crypto traffic; ignored: " + a.summary());
         return new RefusedBlock("ip access-list");
       }
       a.command("ip access-list extended");
@@ -81,7 +81,7 @@ final class GlobalCommands {
     if (Syntax.isSubModeCommand(a)) {
       throw new LineError("'" + Args.quote(a.word(0)) + "' is a sub-mode command but no block that takes it is open");
     }
-    ignored(a, "ignored (not part of the IPsec configuration): " + Args.quote(a.text()));
+    ignored(a, "ignored (not part of the IPsec configuration): " + a.summary());
     return null;
   }
 
@@ -142,13 +142,13 @@ final class GlobalCommands {
   }
 
   private void isakmpKey(Args a) {
-    String key = a.name("key");
+    String key = a.secret("key");
     // "crypto isakmp key 0 1234 address …": 0 says the key is written in clear, 6 that it is encrypted.
     if (a.peek() != null && !a.peek().equalsIgnoreCase("address") && (key.equals("0") || key.equals("6"))) {
       if (key.equals("6")) {
         throw a.fail("type 6 encrypted keys are not supported: give the key in clear (type 0)");
       }
-      key = a.name("key");
+      key = a.secret("key");
     }
     String kind = a.oneOf("peer kind", "address", "hostname");
     if (kind.equals("hostname")) {

@@ -64,7 +64,7 @@ final class Ikev2KeyringBlock implements Block {
         } else if (a.size() - a.position() > 1 && a.peek().equals("6")) {
           throw a.fail("type 6 encrypted keys are not supported: give the key in clear (type 0)");
         }
-        String key = a.name("key");
+        String key = a.secret("key");
         a.end();
         if (!remote) {
           peer.localKey = key;
@@ -73,7 +73,7 @@ final class Ikev2KeyringBlock implements Block {
           peer.remoteKey = key;
         }
       } else {
-        diagnostics.warn(a.lineNumber, Args.quote(a.text()) + " is not used by this gateway; ignored");
+        diagnostics.warn(a.lineNumber, a.summary() + " is not used by this gateway; ignored");
       }
       return null;
     }

@@ -44,7 +44,7 @@ final class Ikev2PolicyBlock implements Block {
       }
       return null;
     }
-    diagnostics.warn(a.lineNumber, Args.quote(a.text()) + " is not used by this gateway; ignored");
+    diagnostics.warn(a.lineNumber, a.summary() + " is not used by this gateway; ignored");
     return null;
   }
 }

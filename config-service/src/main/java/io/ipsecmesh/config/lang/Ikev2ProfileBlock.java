@@ -38,7 +38,7 @@ final class Ikev2ProfileBlock implements Block {
     switch (keyword) {
       case "match" -> {
         if (!a.startsWith("match", "identity", "remote", "address")) {
-          diagnostics.warn(a.lineNumber, Args.quote(a.text()) + " is not used by this gateway; ignored");
+          diagnostics.warn(a.lineNumber, a.summary() + " is not used by this gateway; ignored");
           return null;
         }
         a.skip(4).command("match identity remote address");

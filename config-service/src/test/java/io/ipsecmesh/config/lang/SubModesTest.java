@@ -120,17 +120,21 @@ class SubModesTest {
   }
 
   @Test
-  void unrelatedLinesAreWarningsWithTheirLineNumbers() {
+  void unrelatedLinesAreWarningsThatNameTheCommandButNoSecret() {
     assertEquals(List.of(
         "router.cfg:1: ignored (not part of the IPsec configuration): hostname VPN-Gateway1",
         "router.cfg:3: ignored in interface Serial0 (not part of the IPsec configuration): no fair-queue",
-        "router.cfg:5: ignored (not part of the IPsec configuration): line vty 0 4"),
+        "router.cfg:5: ignored (not part of the IPsec configuration): line vty …",
+        "router.cfg:6: ignored (not part of the IPsec configuration): password …",
+        "router.cfg:7: ignored (not part of the IPsec configuration): enable secret …"),
         warnings("""
             hostname VPN-Gateway1
             interface Serial0
              no fair-queue
             !
             line vty 0 4
+             password ww
+            enable secret 5 $1$KxKv$cbqKsZtQTLJLGPn.tErFZl
             """));
   }
 
