@@ -161,6 +161,8 @@ public final class IkeVerticle extends AbstractVerticle {
     bus.<FwdMessages.SaExpired>consumer(FwdMessages.SA_EXPIRED, m -> safe("sa-expired", () -> {
       if (m.body().limit() == FwdMessages.Limit.HARD) {
         engine.deleteChild(m.body().inboundSpi(), "lifetime");
+      } else {
+        engine.rekeyChild(m.body().inboundSpi());
       }
     }));
     bus.<FwdMessages.SaIdle>consumer(FwdMessages.SA_IDLE,

@@ -22,16 +22,19 @@ final class ChildSaFactory {
   }
 
   /**
-   * @param tsi the narrowed TSi (initiator's side), {@code tsr} the narrowed TSr
+   * @param exchangeInitiator whether we initiated the exchange that created this Child SA (IKE_AUTH or
+   *                          CREATE_CHILD_SA): KEYMAT and TSi/TSr are oriented by that exchange's
+   *                          initiator (RFC 7296 §2.17), not by the IKE SA's original initiator
+   * @param tsi the narrowed TSi, {@code tsr} the narrowed TSr
    */
-  ChildSa build(IkeSa sa, EspTransform transform, long inboundSpi, long outboundSpi, ChildKeymat keymat,
-      List<Selector> tsi, List<Selector> tsr, long nowEpochMillis) {
+  ChildSa build(IkeSa sa, boolean exchangeInitiator, EspTransform transform, long inboundSpi, long outboundSpi,
+      ChildKeymat keymat, List<Selector> tsi, List<Selector> tsr, long nowEpochMillis) {
     try {
-      byte[] in = sa.initiator ? keymat.responderToInitiator() : keymat.initiatorToResponder();
-      byte[] out = sa.initiator ? keymat.initiatorToResponder() : keymat.responderToInitiator();
+      byte[] in = exchangeInitiator ? keymat.responderToInitiator() : keymat.initiatorToResponder();
+      byte[] out = exchangeInitiator ? keymat.initiatorToResponder() : keymat.responderToInitiator();
       PeerPolicy p = sa.policy;
-      List<Selector> local = sa.initiator ? tsi : tsr;
-      List<Selector> remote = sa.initiator ? tsr : tsi;
+      List<Selector> local = exchangeInitiator ? tsi : tsr;
+      List<Selector> remote = exchangeInitiator ? tsr : tsi;
       long hard = p.lifetimeSeconds();
       long hardKb = p.lifetimeKilobytes();
       // rekey before the hard limit (RFC 7296 §2.8); 90 % leaves room for a slow peer

@@ -311,6 +311,10 @@ public final class IkeEngine {
       }
     }
     PeerPolicy p = policy.get();
+    if ("0.0.0.0".equals(d.localAddress) && p.localAddress() != null) {
+      // socket bound to the wildcard: our address for NAT detection is the crypto map's local address
+      d = new Datagram(p.localAddress(), d.localPort, d.peerAddress, d.peerPort, d.msg);
+    }
     Optional<Proposals.IkeChoice> choice = Proposals.selectIke(saP.get(), p.ikeSuites());
     if (choice.isEmpty()) {
       replyInitError(d, h, IkeConstants.NO_PROPOSAL_CHOSEN, new byte[0]);
@@ -648,16 +652,204 @@ public final class IkeEngine {
     events.summaryChanged(sa.summary("ACTIVE"));
   }
 
+  /** IKE_AUTH's Child SA: nonces of IKE_SA_INIT, no PFS, oriented by the IKE SA's initiator. */
   private void installChild(IkeSa sa, Proposals.EspChoice choice, long inboundSpi, List<Payload.Selector> tsi,
       List<Payload.Selector> tsr) {
+    installChild(sa, sa.initiator, choice, inboundSpi, tsi, tsr, null, sa.ni, sa.nr);
+  }
+
+  private ChildSa installChild(IkeSa sa, boolean exchangeInitiator, Proposals.EspChoice choice, long inboundSpi,
+      List<Payload.Selector> tsi, List<Payload.Selector> tsr, byte[] pfsSecret, byte[] ni, byte[] nr) {
     long outboundSpi = IkeCodec.getUint32(choice.peerSpi(), 0);
-    ChildKeymat keymat = ChildKeymat.derive(sa.suite.prf(), sa.keys.skD, choice.transform(), null, sa.ni, sa.nr);
-    ChildSa child = childFactory.build(sa, choice.transform(), inboundSpi, outboundSpi, keymat, tsi, tsr,
-        wallClock.getAsLong());
+    ChildKeymat keymat;
+    try {
+      keymat = ChildKeymat.derive(sa.suite.prf(), sa.keys.skD, choice.transform(), pfsSecret, ni, nr);
+    } finally {
+      if (pfsSecret != null) {
+        Arrays.fill(pfsSecret, (byte) 0);
+      }
+    }
+    ChildSa child = childFactory.build(sa, exchangeInitiator, choice.transform(), inboundSpi, outboundSpi, keymat,
+        tsi, tsr, wallClock.getAsLong());
     sa.children.add(new ChildSaState(child));
     debugLog(sa, String.format("CHILD_SA established with SPIs %08x_i %08x_o (%s) TS %s === %s", inboundSpi,
         outboundSpi, choice.transform().iosName, child.localSelectors(), child.remoteSelectors()));
     events.childSaInstalled(child);
+    return child;
+  }
+
+  // ============================================================================ CREATE_CHILD_SA
+
+  /**
+   * Responder side of CREATE_CHILD_SA (§1.3.1, §1.3.3): a new or rekeyed Child SA, with PFS when a KE
+   * payload comes along. The old SA stays until the initiator deletes it (§2.8). IKE SA rekeying is
+   * refused with NO_ADDITIONAL_SAS (the peer then re-authenticates when its IKE SA expires).
+   */
+  private List<Payload> onCreateChildRequest(IkeSa sa, List<Payload> inner) {
+    IkeMessage in = new IkeMessage(null, inner);
+    PeerPolicy p = sa.policy;
+    Optional<Payload.SecurityAssociation> saP = in.first(Payload.SecurityAssociation.class);
+    Optional<Payload.Nonce> ni = in.first(Payload.Nonce.class);
+    if (sa.state != IkeSa.State.ESTABLISHED || saP.isEmpty() || ni.isEmpty()
+        || saP.get().proposals().stream().anyMatch(x -> x.protocolId() == IkeConstants.PROTO_IKE)) {
+      return List.of(Payload.Notify.of(IkeConstants.NO_ADDITIONAL_SAS, new byte[0]));
+    }
+    Optional<Payload.Notify> rekey = in.notify(IkeConstants.REKEY_SA);
+    if (rekey.isPresent()) {
+      long spi = rekey.get().spi().length == 4 ? IkeCodec.getUint32(rekey.get().spi(), 0) : -1;
+      if (sa.children.stream().noneMatch(c -> c.outboundSpi() == spi)) {
+        return List.of(new Payload.Notify(IkeConstants.PROTO_ESP, rekey.get().spi(), IkeConstants.CHILD_SA_NOT_FOUND,
+            new byte[0]));
+      }
+    }
+    Optional<Payload.KeyExchange> ke = in.first(Payload.KeyExchange.class);
+    DhGroup pfs = p.pfsGroup();
+    if (pfs == null && ke.isPresent()) {
+      pfs = DhGroup.byId(ke.get().dhGroup()); // the peer wants PFS: grant it with its group if we have it
+    }
+    Optional<Proposals.EspChoice> choice = Proposals.selectEsp(saP.get(), p.espTransforms(), pfs);
+    if (choice.isEmpty()) {
+      return List.of(Payload.Notify.of(IkeConstants.NO_PROPOSAL_CHOSEN, new byte[0]));
+    }
+    if (pfs != null && (ke.isEmpty() || ke.get().dhGroup() != pfs.groupId)) {
+      return List.of(Payload.Notify.of(IkeConstants.INVALID_KE_PAYLOAD,
+          new byte[] {(byte) (pfs.groupId >>> 8), (byte) pfs.groupId}));
+    }
+    List<Payload.TrafficSelectors> ts = in.all(Payload.TrafficSelectors.class);
+    List<Payload.Selector> tsi = ts.stream().filter(Payload.TrafficSelectors::initiator).findFirst()
+        .map(t -> Selectors.narrow(t.selectors(), p.remoteSelectors())).orElse(List.of());
+    List<Payload.Selector> tsr = ts.stream().filter(t -> !t.initiator()).findFirst()
+        .map(t -> Selectors.narrow(t.selectors(), p.localSelectors())).orElse(List.of());
+    if (tsi.isEmpty() || tsr.isEmpty()) {
+      return List.of(Payload.Notify.of(IkeConstants.TS_UNACCEPTABLE, new byte[0]));
+    }
+    byte[] nr = randomBytes(NONCE_BYTES);
+    byte[] secret = null;
+    List<Payload> resp = new ArrayList<>();
+    long inSpi = newChildSpi();
+    resp.add(Proposals.espAnswer(choice.get(), spiBytes(inSpi), pfs));
+    resp.add(new Payload.Nonce(nr.clone()));
+    if (pfs != null) {
+      DhGroup.Exchange dh = pfs.newExchange();
+      try {
+        secret = dh.sharedSecret(ke.get().data());
+      } catch (GeneralSecurityException e) {
+        inboundChildSpis.remove(inSpi);
+        return List.of(Payload.Notify.of(IkeConstants.INVALID_SYNTAX, new byte[0]));
+      }
+      resp.add(new Payload.KeyExchange(pfs.groupId, dh.publicValue()));
+    }
+    resp.add(new Payload.TrafficSelectors(true, tsi));
+    resp.add(new Payload.TrafficSelectors(false, tsr));
+    installChild(sa, false, choice.get(), inSpi, tsi, tsr, secret, ni.get().data(), nr);
+    return resp;
+  }
+
+  /**
+   * Rekeys the Child SA whose inbound SPI is {@code inboundSpi} (the forwarder reported its soft
+   * lifetime): CREATE_CHILD_SA with N(REKEY_SA), PFS when {@code set pfs}, then DELETE of the old SA.
+   */
+  public boolean rekeyChild(long inboundSpi) {
+    for (IkeSa sa : bySpi.values()) {
+      for (ChildSaState c : sa.children) {
+        if (c.inboundSpi() == inboundSpi && sa.state == IkeSa.State.ESTABLISHED) {
+          sa.queue.add(new ChildRekeyExchange(c));
+          pump(sa);
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private final class ChildRekeyExchange implements Exchange {
+    private final ChildSaState old;
+    private long newSpi;
+    private byte[] ni;
+    private DhGroup.Exchange dh;
+    private List<Payload.Selector> offeredTsi;
+    private List<Payload.Selector> offeredTsr;
+
+    ChildRekeyExchange(ChildSaState old) {
+      this.old = old;
+    }
+
+    @Override
+    public int exchangeType() {
+      return IkeConstants.CREATE_CHILD_SA;
+    }
+
+    @Override
+    public String name() {
+      return String.format("REKEY %08x", old.inboundSpi());
+    }
+
+    @Override
+    public List<Payload> request(IkeSa sa) {
+      PeerPolicy p = sa.policy;
+      newSpi = newChildSpi();
+      ni = randomBytes(NONCE_BYTES);
+      offeredTsi = Selectors.toWire(old.sa().localSelectors());
+      offeredTsr = Selectors.toWire(old.sa().remoteSelectors());
+      List<Payload> out = new ArrayList<>();
+      out.add(new Payload.Notify(IkeConstants.PROTO_ESP, spiBytes(old.inboundSpi()), IkeConstants.REKEY_SA,
+          new byte[0]));
+      out.add(Proposals.espOffer(p.espTransforms(), spiBytes(newSpi), p.pfsGroup()));
+      out.add(new Payload.Nonce(ni.clone()));
+      if (p.pfsGroup() != null) {
+        dh = p.pfsGroup().newExchange();
+        out.add(new Payload.KeyExchange(p.pfsGroup().groupId, dh.publicValue()));
+      }
+      out.add(new Payload.TrafficSelectors(true, offeredTsi));
+      out.add(new Payload.TrafficSelectors(false, offeredTsr));
+      return out;
+    }
+
+    @Override
+    public void response(IkeSa sa, List<Payload> payloads) {
+      IkeMessage m = new IkeMessage(null, payloads);
+      PeerPolicy p = sa.policy;
+      Optional<Payload.Notify> error = m.all(Payload.Notify.class).stream().filter(Payload.Notify::isError)
+          .findFirst();
+      Optional<Proposals.EspChoice> choice = m.first(Payload.SecurityAssociation.class)
+          .flatMap(s -> Proposals.selectEsp(s, p.espTransforms(), p.pfsGroup()));
+      Optional<Payload.Nonce> nr = m.first(Payload.Nonce.class);
+      Optional<Payload.KeyExchange> ke = m.first(Payload.KeyExchange.class);
+      List<Payload.TrafficSelectors> ts = m.all(Payload.TrafficSelectors.class);
+      List<Payload.Selector> tsi = ts.stream().filter(Payload.TrafficSelectors::initiator).findFirst()
+          .map(Payload.TrafficSelectors::selectors).orElse(List.of());
+      List<Payload.Selector> tsr = ts.stream().filter(t -> !t.initiator()).findFirst()
+          .map(Payload.TrafficSelectors::selectors).orElse(List.of());
+      byte[] secret = null;
+      boolean ok = error.isEmpty() && choice.isPresent() && nr.isPresent() && Selectors.within(tsi, offeredTsi)
+          && Selectors.within(tsr, offeredTsr);
+      if (ok && dh != null) {
+        try {
+          ok = ke.isPresent() && ke.get().dhGroup() == dh.group().groupId;
+          secret = ok ? dh.sharedSecret(ke.get().data()) : null;
+        } catch (GeneralSecurityException e) {
+          ok = false;
+        }
+      }
+      if (!ok) {
+        inboundChildSpis.remove(newSpi);
+        LOG.log(System.Logger.Level.WARNING, String.format("IKEv2: rekey of CHILD_SA %08x with %s failed: %s",
+            old.inboundSpi(), sa.peerAddress, error.map(n -> PayloadNames.notify(n.notifyType()))
+                .orElse("unacceptable answer")));
+        return;
+      }
+      installChild(sa, true, choice.get(), newSpi, tsi, tsr, secret, ni, nr.get().data());
+      if (sa.children.contains(old)) {
+        removeChild(sa, old, "rekey");
+        sa.queue.add(new InformationalExchange("DELETE-OLD-CHILD",
+            List.of(new Payload.Delete(IkeConstants.PROTO_ESP, 4, List.of(spiBytes(old.inboundSpi())))), null));
+      }
+    }
+
+    @Override
+    public void failed(IkeSa sa) {
+      inboundChildSpis.remove(newSpi);
+    }
   }
 
   // ============================================================================ requests / responses
@@ -686,9 +878,7 @@ public final class IkeEngine {
         }
       }
       case IkeConstants.INFORMATIONAL -> onInformationalRequest(sa, m, inner);
-      case IkeConstants.CREATE_CHILD_SA ->
-          // rekeying is not negotiated yet: refuse cleanly so the peer keeps its SAs until they expire
-          respond(sa, m.header(), List.of(Payload.Notify.of(IkeConstants.NO_ADDITIONAL_SAS, new byte[0])));
+      case IkeConstants.CREATE_CHILD_SA -> respond(sa, m.header(), onCreateChildRequest(sa, inner));
       default -> respond(sa, m.header(), List.of(Payload.Notify.of(IkeConstants.INVALID_SYNTAX, new byte[0])));
     }
   }

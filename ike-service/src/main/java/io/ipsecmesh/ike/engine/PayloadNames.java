@@ -55,6 +55,8 @@ final class PayloadNames {
       case IkeConstants.COOKIE -> "COOKIE";
       case IkeConstants.USE_TRANSPORT_MODE -> "USE_TRANSP";
       case IkeConstants.REKEY_SA -> "REKEY_SA";
+      case IkeConstants.CHILD_SA_NOT_FOUND -> "CHILD_SA_NOT_FOUND";
+      case IkeConstants.TEMPORARY_FAILURE -> "TEMPORARY_FAILURE";
       default -> String.valueOf(type);
     };
   }

@@ -299,4 +299,56 @@ class IkeEngineTest {
       }
     }
   }
+
+  @Test
+  void childSaRekeyWithPfsFromEitherSideReplacesTheOldSa() {
+    for (boolean aRekeys : new boolean[] {true, false}) {
+      TestPeers n = new TestPeers();
+      var pa = TestPeers.policy(A, B, "10.91.1.0", "10.91.2.0", "k", GCM, List.of(EspTransform.AES_GCM_128));
+      var pb = TestPeers.policy(B, A, "10.91.2.0", "10.91.1.0", "k", GCM, List.of(EspTransform.AES_GCM_128));
+      n.aPolicies.replace(List.of(withPfs(pa, io.ipsecmesh.ike.crypto.DhGroup.ECP_256)));
+      n.bPolicies.replace(List.of(withPfs(pb, io.ipsecmesh.ike.crypto.DhGroup.ECP_256)));
+      n.a.initiate(n.aPolicies.all().get(0));
+      n.run();
+      ChildSa first = only(n.aEvents.installed);
+      int before = n.sent.size();
+      if (aRekeys) {
+        assertTrue(n.a.rekeyChild(first.inboundSpi()));
+      } else {
+        assertTrue(n.b.rekeyChild(first.outboundSpi()));
+      }
+      n.run();
+      assertEquals(4, n.sent.size() - before, "CREATE_CHILD_SA + response, DELETE + response");
+      assertEquals(2, n.aEvents.installed.size());
+      assertEquals(2, n.bEvents.installed.size());
+      ChildSa a2 = n.aEvents.installed.get(1);
+      ChildSa b2 = n.bEvents.installed.get(1);
+      assertKeysMirror(a2, b2);
+      assertFalse(java.util.Arrays.equals(WRAP.unwrap(first.wrappedInboundKeys()), WRAP.unwrap(a2.wrappedInboundKeys())));
+      assertEquals(first.localSelectors(), a2.localSelectors());
+      assertEquals(1, n.aEvents.deleted.size(), "old SA gone on a");
+      assertEquals(1, n.bEvents.deleted.size(), "old SA gone on b");
+      assertEquals(first.inboundSpi(), n.aEvents.deleted.get(0).inboundSpi());
+      assertEquals(first.outboundSpi(), n.bEvents.deleted.get(0).inboundSpi());
+      assertEquals(aRekeys ? "rekey" : "delete", n.aEvents.deleted.get(0).reason());
+    }
+  }
+
+  @Test
+  void rekeyOfAnUnknownChildSaIsRefused() {
+    TestPeers n = new TestPeers();
+    n.symmetric(GCM, List.of(EspTransform.AES_GCM_128));
+    n.a.initiate(n.aPolicies.all().get(0));
+    n.run();
+    assertFalse(n.a.rekeyChild(12345));
+    assertEquals(1, n.aEvents.installed.size());
+  }
+
+  private static io.ipsecmesh.ike.policy.PeerPolicy withPfs(io.ipsecmesh.ike.policy.PeerPolicy w,
+      io.ipsecmesh.ike.crypto.DhGroup g) {
+    return new io.ipsecmesh.ike.policy.PeerPolicy(w.cryptoMap(), w.mapSequence(), w.peerAddress(), w.localAddress(),
+        w.localId(), w.remoteId(), w.psk(), w.remotePsk(), w.ikeSuites(), w.espTransforms(), g, w.localSelectors(),
+        w.remoteSelectors(), w.mode(), w.replayWindow(), w.lifetimeSeconds(), w.lifetimeKilobytes(),
+        w.idleTimeSeconds(), w.dfBit(), w.ikeLifetimeSeconds());
+  }
 }

@@ -30,8 +30,9 @@ import java.util.concurrent.TimeUnit;
  * into another namespace, but a child process started by {@code ip netns exec} lives there entirely.
  * Runs the real {@link IkeVerticle} (own UDP 500 and 4500 sockets: no forwarder in this test) with a
  * fixed peer policy and reports on stdout, one event per line: {@code READY}, {@code UP <peer id>},
- * {@code CHILD <ChildSa JSON, keys wrapped>}, {@code DOWN <reason>}. With {@code --initiate} it starts
- * the negotiation through {@code fwd.acquire}, as the forwarder would. Stdin closing stops it.
+ * {@code CHILD <ChildSa JSON, keys wrapped>}, {@code DOWN <reason>}, {@code DELETED <inbound SPI>}. With {@code --initiate} it starts
+ * the negotiation through {@code fwd.acquire}, as the forwarder would; the stdin line {@code rekey
+ * <inbound SPI hex>} reports a soft lifetime as the forwarder would. Stdin closing stops it.
  */
 public final class InteropPeer {
 
@@ -49,7 +50,8 @@ public final class InteropPeer {
         new PeerPolicy.Identity(IkeConstants.ID_FQDN, a.get("local-id")),
         new PeerPolicy.Identity(IkeConstants.ID_FQDN, a.get("remote-id")), psk, psk,
         List.of(Proposals.parseSuite(a.getOrDefault("ike", "aes128gcm16-prfsha256-x25519"))),
-        List.of(EspTransform.valueOf(a.getOrDefault("esp", "AES_GCM_128"))), null,
+        List.of(EspTransform.valueOf(a.getOrDefault("esp", "AES_GCM_128"))),
+        a.containsKey("pfs") ? io.ipsecmesh.ike.crypto.DhGroup.byId(Integer.parseInt(a.get("pfs"))) : null,
         List.of(cidr(a.get("local-ts"))), List.of(cidr(a.get("remote-ts"))), ChildSa.Mode.TUNNEL, 64, 3600,
         4_608_000, 0, "copy", 86400);
 
@@ -59,6 +61,8 @@ public final class InteropPeer {
         m -> say("CHILD " + RecordJson.toJson(m.body().sa()).encode()));
     vertx.eventBus().<IkeMessages.PeerUp>consumer(IkeMessages.PEER_UP, m -> say("UP " + m.body().peerId()));
     vertx.eventBus().<IkeMessages.PeerDown>consumer(IkeMessages.PEER_DOWN, m -> say("DOWN " + m.body().reason()));
+    vertx.eventBus().<SaMessages.ChildSaDeleted>consumer(SaMessages.CHILD_DELETED,
+        m -> say(String.format("DELETED %08x", m.body().inboundSpi())));
     JsonObject cfg = new JsonObject().put("ike-bind-address", local).put("ike-own-natt-socket", "true");
     vertx.deployVerticle(new IkeVerticle(List.of(policy)), new DeploymentOptions().setConfig(cfg))
         .await(20, TimeUnit.SECONDS);
@@ -68,8 +72,14 @@ public final class InteropPeer {
       vertx.eventBus().send(FwdMessages.ACQUIRE, new FwdMessages.Acquire("interop", 10, "0.0.0.0", "0.0.0.0", 0));
     }
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-    while (in.readLine() != null) {
-      // the parent closes stdin (or kills us) when the scenario is over
+    // commands from the parent; it closes stdin (or kills us) when the scenario is over
+    for (String line = in.readLine(); line != null; line = in.readLine()) {
+      if (line.startsWith("rekey ")) {
+        // what the forwarder reports at the soft lifetime of the SA with this inbound SPI
+        long spi = Long.parseLong(line.substring(6).strip(), 16);
+        vertx.eventBus().send(FwdMessages.SA_EXPIRED, new FwdMessages.SaExpired(spi, 0, "", FwdMessages.Limit.SOFT,
+            FwdMessages.Measure.SECONDS));
+      }
     }
     vertx.close().await(10, TimeUnit.SECONDS);
     System.exit(0);

@@ -105,11 +105,12 @@ class StrongswanInteropTest {
   }
 
   @Test
-  void ourInitiatorEstablishesWithStrongswanResponder() throws Exception {
-    script(Map.of("LOG_IKE", "4", "LOG_CHD", "4"), "charon-start.sh", "ikegwb", "ikev2-gcm");
+  void ourInitiatorEstablishesWithStrongswanResponderAndRekeysWithPfs() throws Exception {
+    script(Map.of("LOG_IKE", "4", "LOG_CHD", "4", "ESP_PROPOSALS", "aes128gcm16-x25519"), "charon-start.sh", "ikegwb",
+        "ikev2-gcm");
     try {
       Peer peer = startPeer("ikegwa", "172.31.255.1", "172.31.255.2", PSK, "gwa.interop.test", "gwb.interop.test",
-          "10.91.1.0/24", "10.91.2.0/24", true);
+          "10.91.1.0/24", "10.91.2.0/24", true, "--pfs", "31");
       ChildSa ours = peer.child();
       String log = awaitLog("ikegwb", "CHILD_SA net{1} established");
       assertTrue(log.contains(String.format("established with SPIs %08x_i %08x_o", ours.outboundSpi(),
@@ -122,6 +123,17 @@ class StrongswanInteropTest {
       assertKeysEqual(ours, log, true);
       assertTrue(ours.udpEncapsulation(), "kernel-libipsec fakes NAT: ESP must be UDP-encapsulated");
       assertEquals(4500, ours.peerPort());
+
+      // soft lifetime → CREATE_CHILD_SA with N(REKEY_SA) and a KE (set pfs group31), then DELETE of the old SA
+      peer.command(String.format("rekey %08x", ours.inboundSpi()));
+      ChildSa rekeyed = peer.child();
+      String log2 = awaitLog("ikegwb", String.format("established with SPIs %08x_i %08x_o", rekeyed.outboundSpi(),
+          rekeyed.inboundSpi()));
+      awaitLog("ikegwb", "received DELETE for ESP CHILD_SA with SPI " + String.format("%08x", ours.inboundSpi()));
+      assertKeysEqual(rekeyed, log2, true);
+      String sas2 = script(Map.of(), "sw.sh", "ikegwb", "--list-sas");
+      assertTrue(sas2.contains(String.format("in  %08x", rekeyed.outboundSpi())), sas2);
+      assertTrue(sas2.contains("CURVE_25519"), "the rekeyed Child SA used PFS: " + sas2);
     } finally {
       script(Map.of(), "charon-stop.sh", "ikegwb");
       stopPeers();
@@ -160,6 +172,15 @@ class StrongswanInteropTest {
       assertKeysEqual(ours, log, false);
       assertEquals(List.of(new io.ipsecmesh.proto.sa.TrafficSelector("10.91.2.0", "10.91.2.255", 0, 0, 65535)),
           ours.localSelectors());
+
+      // strongSwan rekeys the Child SA: we answer CREATE_CHILD_SA, then its DELETE of the old one
+      String rekeyOut = script(Map.of(), "sw.sh", "ikegwa", "--rekey", "--child", "net");
+      assertTrue(rekeyOut.contains("rekey completed successfully"), rekeyOut);
+      ChildSa rekeyed = peer.child();
+      String log2 = awaitLog("ikegwa", String.format("established with SPIs %08x_i %08x_o", rekeyed.outboundSpi(),
+          rekeyed.inboundSpi()));
+      assertKeysEqual(rekeyed, log2, false);
+      assertEquals("DELETED " + String.format("%08x", ours.inboundSpi()), peer.await("DELETED "));
     } finally {
       script(Map.of(), "charon-stop.sh", "ikegwa");
       stopPeers();
@@ -288,6 +309,11 @@ class StrongswanInteropTest {
       throw new AssertionError("Java peer never printed '" + prefix + "'; its log:\n" + Files.readString(stderr));
     }
 
+    void command(String line) throws IOException {
+      process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+      process.getOutputStream().flush();
+    }
+
     ChildSa child() throws Exception {
       String l = await("CHILD ");
       return RecordJson.fromJson(new JsonObject(l.substring("CHILD ".length())), ChildSa.class);
@@ -295,7 +321,7 @@ class StrongswanInteropTest {
   }
 
   private Peer startPeer(String ns, String local, String remote, String psk, String localId, String remoteId,
-      String localTs, String remoteTs, boolean initiate) throws Exception {
+      String localTs, String remoteTs, boolean initiate, String... extra) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns, java, "--enable-native-access=ALL-UNNAMED",
         "-cp", System.getProperty("java.class.path"), InteropPeer.class.getName(), "--local", local, "--peer", remote,
@@ -304,6 +330,7 @@ class StrongswanInteropTest {
     if (initiate) {
       cmd.addAll(List.of("--initiate", "yes"));
     }
+    cmd.addAll(List.of(extra));
     Path err = run.resolve("peer-" + ns + "-" + peers.size() + ".log");
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(err.toFile());
     pb.environment().put("IPSECMESH_KEK", KEK_HEX);
