@@ -108,7 +108,7 @@ class MalformedLinesTest {
             "crypto isakmp key: mask must be a netmask such as 255.255.255.0, got '255.0.255.0'"),
         refused("crypto isakmp key secret", 1, "crypto isakmp key: missing peer kind (address|hostname)"),
         refused("crypto isakmp key " + "k".repeat(129) + " address 10.0.0.1", 1,
-            "crypto isakmp key: key must be 1-128 printable characters"),
+            "crypto isakmp key must be 1-128 printable characters"),
         refused("crypto isakmp key 6 xyz address 10.0.0.1", 1,
             "crypto isakmp key: type 6 encrypted keys are not supported: give the key in clear (type 0)"),
         // crypto map NAME SEQ ipsec-isakmp|ipsec-manual
