@@ -23,9 +23,10 @@ import javax.crypto.spec.IvParameterSpec;
  *       small allocation is the price of not reusing a nonce (measured in docs/performance.md).
  *   <li>Decryption runs from the packet into a {@link ThreadScratch} array, and the plaintext is
  *       copied back over the ciphertext only once the tag verified. In place, the JDK 25 AES-GCM
- *       skips its AVX-512 intrinsic (GaloisCounterMode.overlapDetection) and, on a bad tag, leaves
- *       the unauthenticated plaintext in the buffer (seen in this project's tests); through the scratch array a forged packet leaves
- *       the caller's buffer untouched, and the scratch region is wiped.
+ *       avoids its AVX-512 intrinsic (GaloisCounterMode.overlapDetection) and, on a bad tag,
+ *       leaves the unauthenticated plaintext in the buffer (seen in this project's tests). Through
+ *       the scratch array a forged packet leaves the caller's buffer untouched, and the scratch
+ *       region is wiped.
  * </ul>
  */
 final class AeadEspCrypto extends EspSaCrypto {

@@ -136,10 +136,13 @@ public abstract sealed class EspSaCrypto permits AeadEspCrypto, CbcHmacEspCrypto
     return headroom + payloadLen + tailroom(payloadLen);
   }
 
-  /** The largest payload whose ESP packet fits in {@code espBytes} (for MTU and fragmentation decisions). */
+  /**
+   * The largest payload whose ESP packet fits in {@code espBytes} (for MTU and fragmentation
+   * decisions), or -1 if not even an empty one does.
+   */
   public final int maxPayload(int espBytes) {
     int encrypted = (espBytes - headroom - icvBytes) & -align;
-    return Math.max(0, encrypted - EspHeader.TRAILER_BYTES);
+    return encrypted < align ? -1 : encrypted - EspHeader.TRAILER_BYTES;
   }
 
   /** Where {@link #open} leaves the plaintext of the packet at {@code espOff}. */
@@ -168,10 +171,12 @@ public abstract sealed class EspSaCrypto permits AeadEspCrypto, CbcHmacEspCrypto
       return SEQ_EXHAUSTED;
     }
     int espOff = payloadOff - headroom;
+    if (buf == null || payloadLen < 0 || payloadLen > buf.length || espOff < 0 || (nextHeader & ~0xFF) != 0) {
+      return NO_ROOM;
+    }
     int padLen = EspPadding.padLength(payloadLen, align);
     int encLen = payloadLen + padLen + EspHeader.TRAILER_BYTES;
-    if (buf == null || payloadLen < 0 || espOff < 0 || (nextHeader & ~0xFF) != 0
-        || payloadOff > buf.length - encLen - icvBytes) {
+    if (payloadOff > buf.length - encLen - icvBytes) {
       return NO_ROOM;
     }
     EspHeader.write(buf, espOff, spi, seq64);

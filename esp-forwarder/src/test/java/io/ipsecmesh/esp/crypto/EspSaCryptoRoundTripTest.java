@@ -76,6 +76,35 @@ class EspSaCryptoRoundTripTest {
 
   @ParameterizedTest
   @EnumSource(EspTransform.class)
+  void maxPayloadIsTheLargestThatFits(EspTransform t) {
+    EspSaCrypto c = EspSaCrypto.create(t, key(t, 6), SPI, false);
+    for (int espBytes = 0; espBytes <= 1500; espBytes++) {
+      int max = c.maxPayload(espBytes);
+      if (max < 0) {
+        assertEquals(-1, max);
+        assertTrue(c.sealedLength(0) > espBytes, "nothing fits in " + espBytes);
+        continue;
+      }
+      assertTrue(c.sealedLength(max) <= espBytes, "fits");
+      assertTrue(c.sealedLength(max + 1) > espBytes, "largest");
+      assertTrue(c.tailroom(max) <= c.maxTailroom());
+    }
+    assertEquals(-1, c.maxPayload(10));
+    assertEquals(c.sealedLength(0), c.sealedLength(c.maxPayload(c.sealedLength(0))), "padding absorbs the extra bytes");
+  }
+
+  @ParameterizedTest
+  @EnumSource(EspTransform.class)
+  void hugeLengthsAreRefusedNotThrown(EspTransform t) {
+    EspSaCrypto c = EspSaCrypto.create(t, key(t, 7), SPI, false);
+    byte[] buf = new byte[100];
+    assertEquals(EspSaCrypto.NO_ROOM, c.seal(1, buf, c.headroom(), Integer.MAX_VALUE - 1, 4));
+    assertEquals(EspSaCrypto.NO_ROOM, c.seal(1, null, c.headroom(), 1, 4));
+    assertEquals(EspSaCrypto.TOO_SHORT, c.open(buf, 50, Integer.MAX_VALUE, 1));
+  }
+
+  @ParameterizedTest
+  @EnumSource(EspTransform.class)
   void tamperedPacketIsRejectedWithoutPlaintext(EspTransform t) {
     EspSaCrypto out = EspSaCrypto.create(t, key(t, 3), SPI, true);
     byte[] payload = "secret inner packet, must never appear after a forged ICV".getBytes();

@@ -28,6 +28,11 @@ public final class EspHeader {
     return readInt(buf, espOff + SEQ_OFFSET) & 0xFFFF_FFFFL;
   }
 
+  /** The raw sequence number field, as {@code ReplayWindow.checkAndInferSeq(int)} takes it. */
+  public static int readSeqField(byte[] buf, int espOff) {
+    return readInt(buf, espOff + SEQ_OFFSET);
+  }
+
   /** Writes SPI and the low 32 bits of {@code seq64}. */
   public static void write(byte[] buf, int espOff, int spi, long seq64) {
     writeInt(buf, espOff + SPI_OFFSET, spi);
