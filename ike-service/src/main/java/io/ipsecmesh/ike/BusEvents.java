@@ -48,6 +48,12 @@ final class BusEvents implements IkeEvents {
   }
 
   @Override
+  public void childSaRebound(ChildSa sa) {
+    String json = RecordJson.toJson(sa).encode();
+    vertx.executeBlocking(() -> childSas.put(sa.key(), json), true);
+  }
+
+  @Override
   public void ikeSaUp(IkeSaSummary s, String cryptoMap, int mapSequence) {
     LOG.log(System.Logger.Level.INFO, "%CRYPTO-5-SESSION_STATUS: Crypto tunnel is UP. Peer " + s.dst() + ":"
         + s.peerPort() + " Id: " + s.peerId());
@@ -57,7 +63,7 @@ final class BusEvents implements IkeEvents {
 
   @Override
   public void ikeSaDown(IkeSaSummary s, String reason) {
-    if (!reason.startsWith("negotiation-failed")) {
+    if (!reason.startsWith("negotiation-failed") && !reason.equals("rekeyed")) {
       LOG.log(System.Logger.Level.INFO, "%CRYPTO-5-SESSION_STATUS: Crypto tunnel is DOWN. Peer " + s.dst() + ":"
           + s.peerPort() + " Id: " + s.peerId() + " (" + reason + ")");
     }

@@ -68,6 +68,7 @@ class IkeVerticleTest {
     IkeEvents quiet = new IkeEvents() {
       public void childSaInstalled(ChildSa sa) {}
       public void childSaDeleted(SaMessages.ChildSaDeleted d) {}
+      public void childSaRebound(ChildSa sa) {}
       public void ikeSaUp(IkeSaSummary s, String m, int q) {}
       public void ikeSaDown(IkeSaSummary s, String r) {}
       public void summaryChanged(IkeSaSummary s) {}

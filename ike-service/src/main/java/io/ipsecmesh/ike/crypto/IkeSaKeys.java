@@ -49,6 +49,26 @@ public final class IkeSaKeys {
     }
   }
 
+  /**
+   * Keys of an IKE SA created by rekeying (RFC 7296 §2.18): SKEYSEED = prf(SK_d (old), g^ir (new) | Ni |
+   * Nr) with the old SA's PRF (the exchange belongs to it), then prf+ of the new SA's PRF over
+   * Ni | Nr | SPIi | SPIr, where SPIi is the new SA's initiator (the rekey exchange's initiator).
+   */
+  public static IkeSaKeys deriveRekey(PrfAlgorithm oldPrf, byte[] oldSkD, IkeSuite suite, byte[] sharedSecret,
+      byte[] ni, byte[] nr, long spiI, long spiR) {
+    byte[] skeyseed = oldPrf.prf(oldSkD, sharedSecret, ni, nr);
+    byte[] seed = concat(ni, nr, spi(spiI), spi(spiR));
+    PrfAlgorithm prf = suite.prf();
+    int total = 3 * prf.outputBytes + 2 * suite.integKeyBytes() + 2 * suite.encKeyBytes();
+    byte[] all = prf.prfPlus(skeyseed, seed, total);
+    try {
+      return new IkeSaKeys(suite, all);
+    } finally {
+      java.util.Arrays.fill(skeyseed, (byte) 0);
+      java.util.Arrays.fill(all, (byte) 0);
+    }
+  }
+
   /** The SK cipher for messages the original initiator sends (SK_ei/SK_ai) or receives. */
   public SkCipher initiatorCipher() {
     return new SkCipher(suite, skEi, skAi);

@@ -49,4 +49,12 @@ final class ChildSaFactory {
       keymat.destroy();
     }
   }
+
+  /** The same Child SA under the IKE SA {@code ikeSaId}. */
+  static ChildSa rebind(ChildSa c, String ikeSaId) {
+    return new ChildSa(ikeSaId, c.connectionId(), c.cryptoMap(), c.mapSequence(), c.inboundSpi(), c.outboundSpi(),
+        c.transform(), c.mode(), c.udpEncapsulation(), c.esn(), c.replayWindow(), c.localAddress(), c.localPort(),
+        c.peerAddress(), c.peerPort(), c.localSelectors(), c.remoteSelectors(), c.lifetime(), c.idleTimeSeconds(),
+        c.dfBit(), c.wrappedInboundKeys(), c.wrappedOutboundKeys(), c.createdEpochMillis());
+  }
 }

@@ -641,12 +641,8 @@ public final class IkeEngine {
     debugLog(sa, "IKE SA established with " + sa.peerId + " (" + sa.suite.name() + ")");
     long life = sa.policy.ikeLifetimeSeconds();
     if (life > 0) {
-      sa.lifetimeTimer = scheduler.schedule(life * 1000, () -> {
-        if (sa.state == IkeSa.State.ESTABLISHED) {
-          sendUnsolicited(sa, List.of(new Payload.Delete(IkeConstants.PROTO_IKE, 0, List.of())));
-          teardown(sa, "lifetime");
-        }
-      });
+      // rekey (§2.8) when the lifetime runs out; the Child SAs move to the new IKE SA
+      sa.lifetimeTimer = scheduler.schedule(life * 1000, () -> rekeyIke(sa.id()));
     }
     events.ikeSaUp(sa.summary("ACTIVE"), sa.policy.cryptoMap(), sa.policy.mapSequence());
     events.summaryChanged(sa.summary("ACTIVE"));
@@ -682,17 +678,19 @@ public final class IkeEngine {
 
   /**
    * Responder side of CREATE_CHILD_SA (§1.3.1, §1.3.3): a new or rekeyed Child SA, with PFS when a KE
-   * payload comes along. The old SA stays until the initiator deletes it (§2.8). IKE SA rekeying is
-   * refused with NO_ADDITIONAL_SAS (the peer then re-authenticates when its IKE SA expires).
+   * payload comes along. The old SA stays until the initiator deletes it (§2.8). An SA payload for
+   * protocol IKE is an IKE SA rekey (§1.3.2).
    */
   private List<Payload> onCreateChildRequest(IkeSa sa, List<Payload> inner) {
     IkeMessage in = new IkeMessage(null, inner);
     PeerPolicy p = sa.policy;
     Optional<Payload.SecurityAssociation> saP = in.first(Payload.SecurityAssociation.class);
     Optional<Payload.Nonce> ni = in.first(Payload.Nonce.class);
-    if (sa.state != IkeSa.State.ESTABLISHED || saP.isEmpty() || ni.isEmpty()
-        || saP.get().proposals().stream().anyMatch(x -> x.protocolId() == IkeConstants.PROTO_IKE)) {
+    if (sa.state != IkeSa.State.ESTABLISHED || saP.isEmpty() || ni.isEmpty() || sa.rekeyedTo != null) {
       return List.of(Payload.Notify.of(IkeConstants.NO_ADDITIONAL_SAS, new byte[0]));
+    }
+    if (saP.get().proposals().stream().anyMatch(x -> x.protocolId() == IkeConstants.PROTO_IKE)) {
+      return onIkeRekeyRequest(sa, in, saP.get(), ni.get());
     }
     Optional<Payload.Notify> rekey = in.notify(IkeConstants.REKEY_SA);
     if (rekey.isPresent()) {
@@ -743,6 +741,149 @@ public final class IkeEngine {
     resp.add(new Payload.TrafficSelectors(false, tsr));
     installChild(sa, false, choice.get(), inSpi, tsi, tsr, secret, ni.get().data(), nr);
     return resp;
+  }
+
+  /** Responder of an IKE SA rekey (§1.3.2, §2.18): the new SA takes over the Child SAs at once. */
+  private List<Payload> onIkeRekeyRequest(IkeSa old, IkeMessage in, Payload.SecurityAssociation saP,
+      Payload.Nonce ni) {
+    Optional<Proposals.IkeChoice> choice = Proposals.selectIke(saP, old.policy.ikeSuites());
+    Optional<Payload.KeyExchange> ke = in.first(Payload.KeyExchange.class);
+    if (choice.isEmpty()) {
+      return List.of(Payload.Notify.of(IkeConstants.NO_PROPOSAL_CHOSEN, new byte[0]));
+    }
+    IkeSuite suite = choice.get().suite();
+    byte[] peerSpi = saP.proposals().stream().filter(x -> x.number() == choice.get().proposalNumber()).findFirst()
+        .map(Payload.Proposal::spi).orElse(new byte[0]);
+    if (peerSpi.length != 8) {
+      return List.of(Payload.Notify.of(IkeConstants.INVALID_SYNTAX, new byte[0]));
+    }
+    if (ke.isEmpty() || ke.get().dhGroup() != suite.dh().groupId) {
+      return List.of(Payload.Notify.of(IkeConstants.INVALID_KE_PAYLOAD,
+          new byte[] {(byte) (suite.dh().groupId >>> 8), (byte) suite.dh().groupId}));
+    }
+    DhGroup.Exchange dh = suite.dh().newExchange();
+    byte[] secret;
+    try {
+      secret = dh.sharedSecret(ke.get().data());
+    } catch (GeneralSecurityException e) {
+      return List.of(Payload.Notify.of(IkeConstants.INVALID_SYNTAX, new byte[0]));
+    }
+    IkeSa n = new IkeSa(false, IkeCodec.getLong(peerSpi, 0), old.policy, nextConnId++, old.localAddress,
+        old.localPort, old.peerAddress, old.peerPort, wallClock.getAsLong());
+    n.spiR = newIkeSpi();
+    n.ni = ni.data().clone();
+    n.nr = randomBytes(NONCE_BYTES);
+    takeOver(old, n, suite, secret);
+    byte[] spiR = new byte[8];
+    IkeCodec.putLong(spiR, 0, n.spiR);
+    return List.of(new Payload.SecurityAssociation(List.of(suite.toProposal(choice.get().proposalNumber(), spiR))),
+        new Payload.Nonce(n.nr.clone()), new Payload.KeyExchange(suite.dh().groupId, dh.publicValue()));
+  }
+
+  /** Keys for the new IKE SA {@code n}, which inherits the old one's Child SAs, peer and ports. */
+  private void takeOver(IkeSa old, IkeSa n, IkeSuite suite, byte[] secret) {
+    n.suite = suite;
+    try {
+      n.keys = IkeSaKeys.deriveRekey(old.suite.prf(), old.keys.skD, suite, secret, n.ni, n.nr, n.spiI, n.spiR);
+    } finally {
+      Arrays.fill(secret, (byte) 0);
+    }
+    n.outbound = n.initiator ? n.keys.initiatorCipher() : n.keys.responderCipher();
+    n.inbound = n.initiator ? n.keys.responderCipher() : n.keys.initiatorCipher();
+    n.natDetected = old.natDetected;
+    n.peerId = old.peerId;
+    n.nextRequestId = 0;
+    n.expectedPeerRequestId = 0;
+    bySpi.put(n.localSpi(), n);
+    old.rekeyedTo = n;
+    for (ChildSaState c : List.copyOf(old.children)) {
+      ChildSaState moved = new ChildSaState(ChildSaFactory.rebind(c.sa(), n.id()));
+      n.children.add(moved);
+      events.childSaRebound(moved.sa());
+    }
+    old.children.clear();
+    debugLog(n, "IKE SA rekeyed: " + old.id() + " -> " + n.id() + " (" + suite.name() + ")");
+    established(n);
+  }
+
+  /** Initiator of an IKE SA rekey (the IKE lifetime ran out): CREATE_CHILD_SA, then DELETE of the old SA. */
+  private final class IkeRekeyExchange implements Exchange {
+    private long newSpiI;
+    private byte[] ni;
+    private DhGroup.Exchange dh;
+
+    @Override
+    public int exchangeType() {
+      return IkeConstants.CREATE_CHILD_SA;
+    }
+
+    @Override
+    public String name() {
+      return "REKEY-IKE";
+    }
+
+    @Override
+    public List<Payload> request(IkeSa sa) {
+      newSpiI = newIkeSpi();
+      ni = randomBytes(NONCE_BYTES);
+      DhGroup group = sa.suite.dh();
+      dh = group.newExchange();
+      byte[] spi = new byte[8];
+      IkeCodec.putLong(spi, 0, newSpiI);
+      List<IkeSuite> offer = new ArrayList<>();
+      sa.policy.ikeSuites().stream().filter(x -> x.dh() == group).forEach(offer::add);
+      return List.of(Proposals.ikeOffer(offer, spi), new Payload.Nonce(ni.clone()),
+          new Payload.KeyExchange(group.groupId, dh.publicValue()));
+    }
+
+    @Override
+    public void response(IkeSa sa, List<Payload> payloads) {
+      IkeMessage m = new IkeMessage(null, payloads);
+      Optional<Payload.SecurityAssociation> saP = m.first(Payload.SecurityAssociation.class);
+      Optional<IkeSuite> suite = saP.flatMap(x -> Proposals.acceptedIke(x, sa.policy.ikeSuites()));
+      Optional<Payload.Nonce> nr = m.first(Payload.Nonce.class);
+      Optional<Payload.KeyExchange> ke = m.first(Payload.KeyExchange.class);
+      byte[] spiR = saP.map(x -> x.proposals().get(0).spi()).orElse(new byte[0]);
+      byte[] secret = null;
+      if (suite.isPresent() && suite.get().dh() == dh.group() && nr.isPresent() && ke.isPresent()
+          && ke.get().dhGroup() == dh.group().groupId && spiR.length == 8) {
+        try {
+          secret = dh.sharedSecret(ke.get().data());
+        } catch (GeneralSecurityException e) {
+          secret = null;
+        }
+      }
+      if (secret == null) {
+        LOG.log(System.Logger.Level.WARNING, "IKEv2: IKE SA rekey with " + sa.peerAddress + " failed, deleting it");
+        sa.queue.add(new InformationalExchange("DELETE-IKE",
+            List.of(new Payload.Delete(IkeConstants.PROTO_IKE, 0, List.of())), () -> teardown(sa, "lifetime")));
+        return;
+      }
+      IkeSa n = new IkeSa(true, newSpiI, sa.policy, nextConnId++, sa.localAddress, sa.localPort, sa.peerAddress,
+          sa.peerPort, wallClock.getAsLong());
+      n.spiR = IkeCodec.getLong(spiR, 0);
+      n.ni = ni;
+      n.nr = nr.get().data().clone();
+      takeOver(sa, n, suite.get(), secret);
+      sa.queue.add(new InformationalExchange("DELETE-OLD-IKE",
+          List.of(new Payload.Delete(IkeConstants.PROTO_IKE, 0, List.of())), () -> teardown(sa, "rekeyed")));
+    }
+
+    @Override
+    public void failed(IkeSa sa) {
+      teardown(sa, "timeout");
+    }
+  }
+
+  /** Starts an IKE SA rekey now (normally the IKE lifetime does). */
+  public boolean rekeyIke(String ikeSaId) {
+    IkeSa sa = byId(ikeSaId);
+    if (sa == null || sa.state != IkeSa.State.ESTABLISHED || sa.rekeyedTo != null) {
+      return false;
+    }
+    sa.queue.add(new IkeRekeyExchange());
+    pump(sa);
+    return true;
   }
 
   /**
@@ -1106,6 +1247,9 @@ public final class IkeEngine {
     bySpi.remove(sa.localSpi(), sa);
     halfOpen.values().remove(sa);
     boolean wasUp = sa.state == IkeSa.State.ESTABLISHED;
+    if (sa.rekeyedTo != null) {
+      reason = "rekeyed";
+    }
     sa.destroy();
     if (outstandingExchange instanceof DpdExchange dpd) {
       dpd.failed(sa);

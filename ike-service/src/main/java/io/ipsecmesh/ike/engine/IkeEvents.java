@@ -11,6 +11,12 @@ public interface IkeEvents {
 
   void childSaDeleted(ChildSaDeleted deleted);
 
+  /**
+   * The Child SA now belongs to another IKE SA (IKE SA rekey, RFC 7296 §2.18): same SPIs and keys, only
+   * {@code ikeSaId} changed. Shared-map update only; the data plane has nothing to do.
+   */
+  void childSaRebound(ChildSa sa);
+
   /** The IKE SA is authenticated (IKE_AUTH done). */
   void ikeSaUp(IkeSaSummary summary, String cryptoMap, int mapSequence);
 

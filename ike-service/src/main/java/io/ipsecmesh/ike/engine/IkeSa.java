@@ -71,6 +71,8 @@ final class IkeSa {
 
   final List<ChildSaState> children = new ArrayList<>();
   Scheduler.Timer lifetimeTimer;
+  /** Set when a rekey replaced this SA: its deletion is then no "peer down" (§2.18). */
+  IkeSa rekeyedTo;
 
   /** A request waiting for its response; {@code bytes} are resent verbatim on retransmission. */
   static final class Outstanding {

@@ -351,4 +351,52 @@ class IkeEngineTest {
         w.remoteSelectors(), w.mode(), w.replayWindow(), w.lifetimeSeconds(), w.lifetimeKilobytes(),
         w.idleTimeSeconds(), w.dfBit(), w.ikeLifetimeSeconds());
   }
+
+  @Test
+  void ikeSaRekeyFromEitherSideKeepsTheChildSasAndANewSkD() {
+    for (boolean byLifetime : new boolean[] {true, false}) {
+      TestPeers n = new TestPeers();
+      var pa = TestPeers.policy(A, B, "10.91.1.0", "10.91.2.0", "k", GCM, List.of(EspTransform.AES_GCM_128));
+      var pb = TestPeers.policy(B, A, "10.91.2.0", "10.91.1.0", "k", GCM, List.of(EspTransform.AES_GCM_128));
+      n.aPolicies.replace(List.of(withIkeLifetime(pa, 600)));
+      n.bPolicies.replace(List.of(withIkeLifetime(pb, 86400)));
+      n.a.initiate(n.aPolicies.all().get(0));
+      n.run();
+      ChildSa child = only(n.aEvents.installed);
+      String oldId = child.ikeSaId();
+      if (byLifetime) {
+        n.advance(600_000); // a's IKE lifetime
+      } else {
+        assertTrue(n.b.rekeyIke(oldId));
+        n.run();
+      }
+      assertEquals(1, n.a.ikeSaCount());
+      assertEquals(1, n.b.ikeSaCount());
+      assertEquals(List.of(), n.aEvents.deleted, "Child SAs survive an IKE SA rekey");
+      assertEquals(List.of(), n.bEvents.deleted);
+      assertEquals(1, n.aEvents.rebound.size());
+      String newId = n.aEvents.rebound.get(0).ikeSaId();
+      assertEquals(newId, n.bEvents.rebound.get(0).ikeSaId());
+      assertFalse(newId.equals(oldId));
+      assertEquals(List.of("rekeyed"), n.aEvents.down);
+      assertEquals(List.of("rekeyed"), n.bEvents.down);
+      List<Boolean> ack = new ArrayList<>();
+      n.a.probe(newId, 0, 1000, ack::add);
+      n.run();
+      assertEquals(List.of(true), ack, "the new IKE SA carries DPD");
+      // a Child SA rekey under the new IKE SA proves both derived the same new SK_d
+      assertTrue(n.a.rekeyChild(child.inboundSpi()));
+      n.run();
+      assertKeysMirror(n.aEvents.installed.get(1), n.bEvents.installed.get(1));
+      assertEquals(newId, n.aEvents.installed.get(1).ikeSaId());
+    }
+  }
+
+  private static io.ipsecmesh.ike.policy.PeerPolicy withIkeLifetime(io.ipsecmesh.ike.policy.PeerPolicy w,
+      long seconds) {
+    return new io.ipsecmesh.ike.policy.PeerPolicy(w.cryptoMap(), w.mapSequence(), w.peerAddress(), w.localAddress(),
+        w.localId(), w.remoteId(), w.psk(), w.remotePsk(), w.ikeSuites(), w.espTransforms(), w.pfsGroup(),
+        w.localSelectors(), w.remoteSelectors(), w.mode(), w.replayWindow(), w.lifetimeSeconds(),
+        w.lifetimeKilobytes(), w.idleTimeSeconds(), w.dfBit(), seconds);
+  }
 }

@@ -125,6 +125,13 @@ final class TestPeers {
       deleted.add(d);
     }
 
+    final List<ChildSa> rebound = new ArrayList<>();
+
+    @Override
+    public void childSaRebound(ChildSa sa) {
+      rebound.add(sa);
+    }
+
     @Override
     public void ikeSaUp(IkeSaSummary summary, String cryptoMap, int mapSequence) {
       up.add(summary);

@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  * network namespace ({@code ip netns exec ikegwa java … InteropPeer …}): a JVM cannot move one socket
  * into another namespace, but a child process started by {@code ip netns exec} lives there entirely.
  * Runs the real {@link IkeVerticle} (own UDP 500 and 4500 sockets: no forwarder in this test) with a
- * fixed peer policy and reports on stdout, one event per line: {@code READY}, {@code UP <peer id>},
+ * fixed peer policy and reports on stdout, one event per line: {@code READY}, {@code UP <peer id> <IKE SA id>},
  * {@code CHILD <ChildSa JSON, keys wrapped>}, {@code DOWN <reason>}, {@code DELETED <inbound SPI>}. With {@code --initiate} it starts
  * the negotiation through {@code fwd.acquire}, as the forwarder would; the stdin line {@code rekey
  * <inbound SPI hex>} reports a soft lifetime as the forwarder would. Stdin closing stops it.
@@ -53,13 +53,13 @@ public final class InteropPeer {
         List.of(EspTransform.valueOf(a.getOrDefault("esp", "AES_GCM_128"))),
         a.containsKey("pfs") ? io.ipsecmesh.ike.crypto.DhGroup.byId(Integer.parseInt(a.get("pfs"))) : null,
         List.of(cidr(a.get("local-ts"))), List.of(cidr(a.get("remote-ts"))), ChildSa.Mode.TUNNEL, 64, 3600,
-        4_608_000, 0, "copy", 86400);
+        4_608_000, 0, "copy", Long.parseLong(a.getOrDefault("ike-lifetime", "86400")));
 
     Vertx vertx = Vertx.vertx();
     BusCodecs.register(vertx);
     vertx.eventBus().<SaMessages.ChildSaInstalled>consumer(SaMessages.CHILD_INSTALLED,
         m -> say("CHILD " + RecordJson.toJson(m.body().sa()).encode()));
-    vertx.eventBus().<IkeMessages.PeerUp>consumer(IkeMessages.PEER_UP, m -> say("UP " + m.body().peerId()));
+    vertx.eventBus().<IkeMessages.PeerUp>consumer(IkeMessages.PEER_UP, m -> say("UP " + m.body().peerId() + " " + m.body().ikeSaId()));
     vertx.eventBus().<IkeMessages.PeerDown>consumer(IkeMessages.PEER_DOWN, m -> say("DOWN " + m.body().reason()));
     vertx.eventBus().<SaMessages.ChildSaDeleted>consumer(SaMessages.CHILD_DELETED,
         m -> say(String.format("DELETED %08x", m.body().inboundSpi())));

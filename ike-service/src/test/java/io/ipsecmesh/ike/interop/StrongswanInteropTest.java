@@ -110,7 +110,7 @@ class StrongswanInteropTest {
         "ikev2-gcm");
     try {
       Peer peer = startPeer("ikegwa", "172.31.255.1", "172.31.255.2", PSK, "gwa.interop.test", "gwb.interop.test",
-          "10.91.1.0/24", "10.91.2.0/24", true, "--pfs", "31");
+          "10.91.1.0/24", "10.91.2.0/24", true, "--pfs", "31", "--ike-lifetime", "8");
       ChildSa ours = peer.child();
       String log = awaitLog("ikegwb", "CHILD_SA net{1} established");
       assertTrue(log.contains(String.format("established with SPIs %08x_i %08x_o", ours.outboundSpi(),
@@ -134,6 +134,17 @@ class StrongswanInteropTest {
       String sas2 = script(Map.of(), "sw.sh", "ikegwb", "--list-sas");
       assertTrue(sas2.contains(String.format("in  %08x", rekeyed.outboundSpi())), sas2);
       assertTrue(sas2.contains("CURVE_25519"), "the rekeyed Child SA used PFS: " + sas2);
+
+      // after 8 s our IKE lifetime ends: we rekey the IKE SA (§2.18), the Child SA moves over
+      String[] newIke = peer.await("UP ").split(" ")[2].split(":");
+      awaitLog("ikegwb", "received DELETE for IKE_SA gw[1]");
+      assertIkeSaAt("ikegwb", newIke);
+      // a Child SA rekey under the new IKE SA: equal keys prove both sides derived the same new SK_d
+      peer.command(String.format("rekey %08x", rekeyed.inboundSpi()));
+      ChildSa third = peer.child();
+      String log3 = awaitLog("ikegwb", String.format("established with SPIs %08x_i %08x_o", third.outboundSpi(),
+          third.inboundSpi()));
+      assertKeysEqual(third, log3, true);
     } finally {
       script(Map.of(), "charon-stop.sh", "ikegwb");
       stopPeers();
@@ -181,6 +192,19 @@ class StrongswanInteropTest {
           rekeyed.inboundSpi()));
       assertKeysEqual(rekeyed, log2, false);
       assertEquals("DELETED " + String.format("%08x", ours.inboundSpi()), peer.await("DELETED "));
+
+      // strongSwan rekeys the IKE SA; then a Child SA rekey under the new one checks the new SK_d
+      String ikeOut = script(Map.of(), "sw.sh", "ikegwa", "--rekey", "--ike", "gw");
+      assertTrue(ikeOut.contains("rekey completed successfully"), ikeOut);
+      String[] newIke = peer.await("UP ").split(" ")[2].split(":");
+      assertIkeSaAt("ikegwa", newIke);
+      String again = script(Map.of(), "sw.sh", "ikegwa", "--rekey", "--child", "net");
+      assertTrue(again.contains("rekey completed successfully"), again);
+      ChildSa third = peer.child();
+      assertEquals(String.join(":", newIke), third.ikeSaId());
+      String log3 = awaitLog("ikegwa", String.format("established with SPIs %08x_i %08x_o", third.outboundSpi(),
+          third.inboundSpi()));
+      assertKeysEqual(third, log3, false);
     } finally {
       script(Map.of(), "charon-stop.sh", "ikegwa");
       stopPeers();
@@ -188,6 +212,13 @@ class StrongswanInteropTest {
   }
 
   // ------------------------------------------------------------------------------------ helpers
+
+  /** strongSwan's view: an established IKE SA with exactly these SPIs (ours "spiI:spiR" in hex). */
+  private void assertIkeSaAt(String instance, String[] spis) throws Exception {
+    String sas = script(Map.of(), "sw.sh", instance, "--list-sas");
+    assertTrue(sas.contains(spis[0] + "_i") && sas.contains(spis[1] + "_r"), "IKE SA " + String.join(":", spis)
+        + " not in:\n" + sas);
+  }
 
   private static final Pattern KEY_HEADER = Pattern.compile("encryption (initiator|responder) key => (\\d+) bytes");
   private static final Pattern HEX_LINE = Pattern.compile("\\[CHD\\] <[^>]*> +\\d+: ((?:[0-9A-F]{2} )+)");
