@@ -115,9 +115,11 @@ public final class DpdVerticle extends VerticleBase {
     if (heartbeat != null) {
       heartbeat.cancel();
     }
-    detector.stop();
-    // Orderly leave: the others take our peers over now rather than after the heartbeat timeout.
-    vertx.eventBus().publish(DpdMessages.MEMBERS, new MemberHeartbeat(membership.self(), true));
+    if (detector != null) {
+      detector.stop();
+      // Orderly leave: the others take our peers over now rather than after the heartbeat timeout.
+      vertx.eventBus().publish(DpdMessages.MEMBERS, new MemberHeartbeat(membership.self(), true));
+    }
     return Future.succeededFuture();
   }
 
