@@ -17,6 +17,8 @@ import io.ipsecmesh.proto.bus.IkeMessages;
 import io.ipsecmesh.proto.bus.IkeMessages.LivenessProof;
 import io.ipsecmesh.proto.bus.IkeMessages.PeerDown;
 import io.ipsecmesh.proto.bus.IkeMessages.PeerUp;
+import io.ipsecmesh.proto.bus.MgmtMessages;
+import io.ipsecmesh.proto.bus.MgmtMessages.Debug;
 import io.ipsecmesh.proto.bus.RecordJson;
 import io.ipsecmesh.proto.config.GatewayConfig;
 import io.ipsecmesh.proto.ikev2.IkeSaSummary;
@@ -61,6 +63,8 @@ public final class DpdVerticle extends VerticleBase {
   private DpdConfig config = new DpdConfig(GatewayConfig.empty());
   private long configVersion = Long.MIN_VALUE;
   private Scheduler.Timer heartbeat;
+  /** {@code debug crypto isakmp}: trace every probe, retransmission and answer like the seed's example. */
+  private boolean debugIsakmp;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
 
   /** Production: real time on the event loop, the process-wide metrics registry. */
@@ -93,6 +97,11 @@ public final class DpdVerticle extends VerticleBase {
     consume(FwdMessages.ACTIVITY, (ActivitySummary s) -> {
       for (SaActivity a : s.activity()) {
         detector.activity(a.peerAddress(), a.peerPort(), a.sent(), a.received());
+      }
+    });
+    consume(MgmtMessages.DEBUG, (Debug d) -> {
+      if (d.facility() == MgmtMessages.Facility.ISAKMP) {
+        debugIsakmp = d.enabled();
       }
     });
     consume(DpdMessages.MEMBERS, (MemberHeartbeat h) -> {
@@ -199,16 +208,30 @@ public final class DpdVerticle extends VerticleBase {
     }
   }
 
+  private static void debug(IkePeer peer, String line) {
+    LOG.log(System.Logger.Level.INFO, "ISAKMP:(" + peer.ikeSaId() + "):" + line);
+  }
+
   /** The state machines' requests, as bus messages. */
   private final class BusActions implements DpdActions {
 
     @Override
     public void sendProbe(IkePeer peer, int attempt, long timeoutMillis) {
+      if (debugIsakmp) {
+        if (attempt > 0) {
+          debug(peer, "incrementing error counter on sa: PEERS_ALIVE_TIMER");
+        }
+        debug(peer, "sending DPD R_U_THERE to " + peer.peerAddress() + " (" + (attempt == 0
+            ? "IKE_TIMER_IM_ALIVE" : "IKE_TIMER_PEERS_ALIVE, retransmission " + attempt) + ")");
+      }
       ProbeRequest request = new ProbeRequest(peer.ikeSaId(), peer.peerAddress(), attempt, timeoutMillis);
       vertx.eventBus().<ProbeOutcome>request(DpdMessages.PROBE, request,
               new DeliveryOptions().setSendTimeout(timeoutMillis))
           .onSuccess(reply -> guarded("probe reply", () -> {
             if (reply.body().acknowledged()) {
+              if (debugIsakmp) {
+                debug(peer, "DPD/R_U_THERE_ACK received from peer " + peer.peerAddress());
+              }
               detector.probeAcknowledged(peer.ikeSaId());
             }
           }))
@@ -219,6 +242,9 @@ public final class DpdVerticle extends VerticleBase {
 
     @Override
     public void peerDead(IkePeer peer, long silentForMillis) {
+      if (debugIsakmp) {
+        debug(peer, "peer " + peer.peerAddress() + " not responding!");
+      }
       LOG.log(System.Logger.Level.INFO, SessionStatus.down(peer));
       String next = config.failoverFor(peer).after(peer.peerAddress()).orElse(null);
       vertx.eventBus().publish(DpdMessages.PEER_DEAD, new PeerDead(peer.ikeSaId(), peer.peerAddress(),

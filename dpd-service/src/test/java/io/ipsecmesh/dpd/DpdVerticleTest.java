@@ -17,6 +17,7 @@ import io.ipsecmesh.proto.bus.IkeMessages;
 import io.ipsecmesh.proto.bus.IkeMessages.LivenessProof;
 import io.ipsecmesh.proto.bus.IkeMessages.PeerDown;
 import io.ipsecmesh.proto.bus.IkeMessages.PeerUp;
+import io.ipsecmesh.proto.bus.MgmtMessages;
 import io.ipsecmesh.proto.config.CryptoMapEntry;
 import io.ipsecmesh.proto.config.GatewayConfig;
 import io.ipsecmesh.proto.config.IsakmpKeepalive;
@@ -29,6 +30,10 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -60,8 +65,29 @@ class DpdVerticleTest {
         e.ikev2Keyrings(), e.ikev2Profiles(), e.ikev2Dpd()));
   }
 
+  /** What the verticle logs, in order. */
+  private final List<String> log = new CopyOnWriteArrayList<>();
+  private final Handler logCapture = new Handler() {
+    @Override
+    public void publish(LogRecord record) {
+      log.add(record.getMessage());
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
+  };
+
+  @AfterEach
+  void stopCapture() {
+    Logger.getLogger(DpdVerticle.class.getName()).removeHandler(logCapture);
+  }
+
   @BeforeEach
   void deploy(Vertx vertx, VertxTestContext ctx) {
+    Logger.getLogger(DpdVerticle.class.getName()).addHandler(logCapture);
     BusCodecs.register(vertx);
     dpd = new DpdVerticle(clock, new PrometheusRegistry());
     vertx.deployVerticle(dpd).onComplete(ctx.succeedingThenComplete());
@@ -90,8 +116,14 @@ class DpdVerticleTest {
       assertEquals("10.0.0.2", dead.nextPeer(), "stateless failover to the next set peer");
       assertEquals(List.of(0, 1, 2, 3, 4), probes.stream().map(ProbeRequest::attempt).toList());
       assertTrue(probes.stream().allMatch(p -> p.timeoutMillis() == 2_000 && p.peerAddress().equals(GREEN_1)));
+      // debug crypto isakmp, then the syslog line of the seed's trace
+      assertEquals(4, log.stream().filter(l -> l.endsWith("incrementing error counter on sa: PEERS_ALIVE_TIMER"))
+          .count());
+      assertTrue(log.contains("ISAKMP:(" + UP.ikeSaId() + "):peer 10.0.0.1 not responding!"), log.toString());
+      assertEquals("%CRYPTO-5-SESSION_STATUS: Crypto tunnel is DOWN. Peer 10.0.0.1:500 Id: 10.0.0.1", log.getLast());
       ctx.completeNow();
     }));
+    vertx.eventBus().publish(MgmtMessages.DEBUG, new MgmtMessages.Debug(MgmtMessages.Facility.ISAKMP, true));
     vertx.eventBus().publish(ConfigMessages.CONFIG_CHANGED,
         config(1, new IsakmpKeepalive(10, 2, io.ipsecmesh.proto.config.DpdMode.PERIODIC)));
     vertx.eventBus().publish(IkeMessages.PEER_UP, UP);
