@@ -29,7 +29,7 @@ public final class DpdMetrics {
   private DpdMetrics(PrometheusRegistry registry) {
     peers = Gauge.builder().name("ipsecmesh_dpd_peers")
         .help("IKE peers watched by this instance, by liveness state")
-        .labelNames("state").register(registry);
+        .labelNames("state").withoutExemplars().register(registry);
     probes = Counter.builder().name("ipsecmesh_dpd_probes_sent")
         .help("first DPD probes (R-U-THERE / empty INFORMATIONAL) requested, without retransmissions")
         .withoutExemplars().register(registry);

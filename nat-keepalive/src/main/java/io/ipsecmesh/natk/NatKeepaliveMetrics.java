@@ -23,7 +23,7 @@ public final class NatKeepaliveMetrics {
         .help("natk.send messages, one per timer tick with keepalives due").withoutExemplars().register(registry);
     mappings = Gauge.builder().name("ipsecmesh_natk_mappings")
         .help("NAT-T paths (local address:port to peer address:port) watched for idleness")
-        .register(registry);
+        .withoutExemplars().register(registry);
   }
 
   public static NatKeepaliveMetrics of(PrometheusRegistry registry) {
