@@ -41,6 +41,8 @@ public final class IkeVerticle extends AbstractVerticle {
   private DatagramSocket ikeSocket;
   private DatagramSocket nattSocket;
   private long configVersion = -1;
+  /** {@code crypto isakmp invalid-spi-recovery}; with fixed policies (no configuration) always on. */
+  private boolean invalidSpiRecovery;
 
   /** Deployed by class name: policies come from the configuration ({@code config.changed}). */
   public IkeVerticle() {
@@ -67,6 +69,7 @@ public final class IkeVerticle extends AbstractVerticle {
         RetransmitPolicy.DEFAULT, IkeEngine.Limits.DEFAULT, System::currentTimeMillis);
     if (staticPolicies != null) {
       policies.replace(staticPolicies);
+      invalidSpiRecovery = true;
     }
     registerConsumers();
     Future<DatagramSocket> ike = listen(settings.ikePort(), false);
@@ -165,6 +168,11 @@ public final class IkeVerticle extends AbstractVerticle {
         engine.rekeyChild(m.body().inboundSpi());
       }
     }));
+    bus.<FwdMessages.InvalidSpi>consumer(FwdMessages.INVALID_SPI, m -> safe("invalid-spi", () -> {
+      if (invalidSpiRecovery) {
+        engine.invalidSpi(m.body().peerAddress(), m.body().spi());
+      }
+    }));
     bus.<FwdMessages.SaIdle>consumer(FwdMessages.SA_IDLE,
         m -> safe("sa-idle", () -> engine.deleteChild(m.body().inboundSpi(), "idle")));
     if (staticPolicies == null) {
@@ -188,6 +196,7 @@ public final class IkeVerticle extends AbstractVerticle {
     configVersion = c.version();
     List<PeerPolicy> next = ConfigPolicies.from(c.config(), settings.effectiveLocalAddress());
     policies.replace(next);
+    invalidSpiRecovery = c.config().invalidSpiRecovery();
     LOG.log(System.Logger.Level.INFO, "ike-service: configuration " + c.version() + ", " + next.size()
         + " IKEv2 peer(s)");
   }

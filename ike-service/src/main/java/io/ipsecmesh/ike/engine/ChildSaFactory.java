@@ -27,7 +27,8 @@ final class ChildSaFactory {
    *                          initiator (RFC 7296 §2.17), not by the IKE SA's original initiator
    * @param tsi the narrowed TSi, {@code tsr} the narrowed TSr
    */
-  ChildSa build(IkeSa sa, boolean exchangeInitiator, EspTransform transform, long inboundSpi, long outboundSpi,
+  ChildSa build(IkeSa sa, boolean exchangeInitiator, EspTransform transform, ChildSa.Mode mode, long inboundSpi,
+      long outboundSpi,
       ChildKeymat keymat, List<Selector> tsi, List<Selector> tsr, long nowEpochMillis) {
     try {
       byte[] in = exchangeInitiator ? keymat.responderToInitiator() : keymat.initiatorToResponder();
@@ -41,7 +42,7 @@ final class ChildSaFactory {
       ChildSa.Lifetime lifetime = new ChildSa.Lifetime(hard * 9 / 10, hard, hardKb * 9 / 10, hardKb);
       boolean encap = sa.natDetected;
       return new ChildSa(sa.id(), sa.connId, p.cryptoMap(), p.mapSequence(), inboundSpi,
-          outboundSpi, transform, p.mode(), encap, false, p.replayWindow(), sa.localAddress,
+          outboundSpi, transform, mode, encap, false, p.replayWindow(), sa.localAddress,
           encap ? sa.localPort : 0, sa.peerAddress, encap ? sa.peerPort : 0, Selectors.fromWire(local),
           Selectors.fromWire(remote), lifetime, p.idleTimeSeconds(), p.dfBit(), keyWrap.wrap(in), keyWrap.wrap(out),
           nowEpochMillis);

@@ -195,6 +195,22 @@ public final class IkeEngine {
     return false;
   }
 
+  /**
+   * ESP arrived for an SPI we do not know (invalid-SPI recovery, RFC 7296 §2.21.4): tell the peer in
+   * an INFORMATIONAL of an IKE SA we share with it, so it drops the stale SA and renegotiates.
+   */
+  public boolean invalidSpi(String peerAddress, long spi) {
+    for (IkeSa sa : bySpi.values()) {
+      if (sa.peerAddress.equals(peerAddress) && sa.state == IkeSa.State.ESTABLISHED && sa.rekeyedTo == null) {
+        sa.queue.add(new InformationalExchange("INVALID_SPI", List.of(new Payload.Notify(IkeConstants.PROTO_ESP,
+            new byte[0], IkeConstants.INVALID_SPI, spiBytes(spi))), null));
+        pump(sa);
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Deletes every IKE SA (shutdown): DELETE to each established peer. */
   public void shutdown() {
     clear(null);
@@ -514,6 +530,9 @@ public final class IkeEngine {
         out.add(Identities.toPayload(false, p.remoteId()));
       }
       out.add(new Payload.Authentication(IkeConstants.AUTH_SHARED_KEY_MIC, auth));
+      if (p.mode() == ChildSa.Mode.TRANSPORT) {
+        out.add(Payload.Notify.of(IkeConstants.USE_TRANSPORT_MODE, new byte[0]));
+      }
       out.add(Proposals.espOffer(p.espTransforms(), spiBytes(sa.firstChildSpi), null));
       out.add(new Payload.TrafficSelectors(true, offeredTsi));
       out.add(new Payload.TrafficSelectors(false, offeredTsr));
@@ -565,7 +584,7 @@ public final class IkeEngine {
         inboundChildSpis.remove(sa.firstChildSpi);
         return;
       }
-      installChild(sa, choice.get(), sa.firstChildSpi, tsi, tsr);
+      installChild(sa, choice.get(), answeredMode(sa.policy, m.payloads()), sa.firstChildSpi, tsi, tsr);
     }
 
     @Override
@@ -614,6 +633,9 @@ public final class IkeEngine {
       resp.add(Payload.Notify.of(IkeConstants.TS_UNACCEPTABLE, new byte[0]));
     } else {
       inSpi = newChildSpi();
+      if (answeredMode(p, inner) == ChildSa.Mode.TRANSPORT) {
+        resp.add(Payload.Notify.of(IkeConstants.USE_TRANSPORT_MODE, new byte[0]));
+      }
       resp.add(Proposals.espAnswer(choice.get(), spiBytes(inSpi), null));
       resp.add(new Payload.TrafficSelectors(true, tsi));
       resp.add(new Payload.TrafficSelectors(false, tsr));
@@ -631,7 +653,7 @@ public final class IkeEngine {
       }
     }
     if (inSpi != 0) {
-      installChild(sa, choice.get(), inSpi, tsi, tsr);
+      installChild(sa, choice.get(), answeredMode(p, inner), inSpi, tsi, tsr);
     }
   }
 
@@ -649,12 +671,13 @@ public final class IkeEngine {
   }
 
   /** IKE_AUTH's Child SA: nonces of IKE_SA_INIT, no PFS, oriented by the IKE SA's initiator. */
-  private void installChild(IkeSa sa, Proposals.EspChoice choice, long inboundSpi, List<Payload.Selector> tsi,
-      List<Payload.Selector> tsr) {
-    installChild(sa, sa.initiator, choice, inboundSpi, tsi, tsr, null, sa.ni, sa.nr);
+  private void installChild(IkeSa sa, Proposals.EspChoice choice, ChildSa.Mode mode, long inboundSpi,
+      List<Payload.Selector> tsi, List<Payload.Selector> tsr) {
+    installChild(sa, sa.initiator, choice, mode, inboundSpi, tsi, tsr, null, sa.ni, sa.nr);
   }
 
-  private ChildSa installChild(IkeSa sa, boolean exchangeInitiator, Proposals.EspChoice choice, long inboundSpi,
+  private ChildSa installChild(IkeSa sa, boolean exchangeInitiator, Proposals.EspChoice choice, ChildSa.Mode mode,
+      long inboundSpi,
       List<Payload.Selector> tsi, List<Payload.Selector> tsr, byte[] pfsSecret, byte[] ni, byte[] nr) {
     long outboundSpi = IkeCodec.getUint32(choice.peerSpi(), 0);
     ChildKeymat keymat;
@@ -665,13 +688,23 @@ public final class IkeEngine {
         Arrays.fill(pfsSecret, (byte) 0);
       }
     }
-    ChildSa child = childFactory.build(sa, exchangeInitiator, choice.transform(), inboundSpi, outboundSpi, keymat,
+    ChildSa child = childFactory.build(sa, exchangeInitiator, choice.transform(), mode, inboundSpi, outboundSpi, keymat,
         tsi, tsr, wallClock.getAsLong());
     sa.children.add(new ChildSaState(child));
     debugLog(sa, String.format("CHILD_SA established with SPIs %08x_i %08x_o (%s) TS %s === %s", inboundSpi,
         outboundSpi, choice.transform().iosName, child.localSelectors(), child.remoteSelectors()));
     events.childSaInstalled(child);
     return child;
+  }
+
+  /**
+   * Transport mode only when our policy wants it and the other side's message carries
+   * USE_TRANSPORT_MODE (§1.3.1): the request's for a responder, the answer's for an initiator.
+   */
+  private static ChildSa.Mode answeredMode(PeerPolicy p, List<Payload> peerPayloads) {
+    boolean notified = peerPayloads.stream().anyMatch(x -> x instanceof Payload.Notify n
+        && n.notifyType() == IkeConstants.USE_TRANSPORT_MODE);
+    return p.mode() == ChildSa.Mode.TRANSPORT && notified ? ChildSa.Mode.TRANSPORT : ChildSa.Mode.TUNNEL;
   }
 
   // ============================================================================ CREATE_CHILD_SA
@@ -725,6 +758,10 @@ public final class IkeEngine {
     byte[] secret = null;
     List<Payload> resp = new ArrayList<>();
     long inSpi = newChildSpi();
+    ChildSa.Mode mode = answeredMode(p, inner);
+    if (mode == ChildSa.Mode.TRANSPORT) {
+      resp.add(Payload.Notify.of(IkeConstants.USE_TRANSPORT_MODE, new byte[0]));
+    }
     resp.add(Proposals.espAnswer(choice.get(), spiBytes(inSpi), pfs));
     resp.add(new Payload.Nonce(nr.clone()));
     if (pfs != null) {
@@ -739,7 +776,7 @@ public final class IkeEngine {
     }
     resp.add(new Payload.TrafficSelectors(true, tsi));
     resp.add(new Payload.TrafficSelectors(false, tsr));
-    installChild(sa, false, choice.get(), inSpi, tsi, tsr, secret, ni.get().data(), nr);
+    installChild(sa, false, choice.get(), mode, inSpi, tsi, tsr, secret, ni.get().data(), nr);
     return resp;
   }
 
@@ -935,6 +972,9 @@ public final class IkeEngine {
       List<Payload> out = new ArrayList<>();
       out.add(new Payload.Notify(IkeConstants.PROTO_ESP, spiBytes(old.inboundSpi()), IkeConstants.REKEY_SA,
           new byte[0]));
+      if (p.mode() == ChildSa.Mode.TRANSPORT) {
+        out.add(Payload.Notify.of(IkeConstants.USE_TRANSPORT_MODE, new byte[0]));
+      }
       out.add(Proposals.espOffer(p.espTransforms(), spiBytes(newSpi), p.pfsGroup()));
       out.add(new Payload.Nonce(ni.clone()));
       if (p.pfsGroup() != null) {
@@ -979,7 +1019,7 @@ public final class IkeEngine {
                 .orElse("unacceptable answer")));
         return;
       }
-      installChild(sa, true, choice.get(), newSpi, tsi, tsr, secret, ni, nr.get().data());
+      installChild(sa, true, choice.get(), answeredMode(p, payloads), newSpi, tsi, tsr, secret, ni, nr.get().data());
       if (sa.children.contains(old)) {
         removeChild(sa, old, "rekey");
         sa.queue.add(new InformationalExchange("DELETE-OLD-CHILD",
@@ -1048,6 +1088,15 @@ public final class IkeEngine {
         }
       } else if (p instanceof Payload.Notify n && n.notifyType() == IkeConstants.AUTHENTICATION_FAILED) {
         deleteIke = true;
+      } else if (p instanceof Payload.Notify n && n.notifyType() == IkeConstants.INVALID_SPI
+          && n.data().length == 4) {
+        // the peer lost the SA we send on: drop ours, the next packet's ACQUIRE renegotiates
+        long stale = IkeCodec.getUint32(n.data(), 0);
+        for (ChildSaState c : List.copyOf(sa.children)) {
+          if (c.outboundSpi() == stale) {
+            removeChild(sa, c, "invalid-spi");
+          }
+        }
       }
     }
     if (deleteIke) {

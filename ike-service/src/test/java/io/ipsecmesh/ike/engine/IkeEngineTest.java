@@ -399,4 +399,43 @@ class IkeEngineTest {
         w.localSelectors(), w.remoteSelectors(), w.mode(), w.replayWindow(), w.lifetimeSeconds(),
         w.lifetimeKilobytes(), w.idleTimeSeconds(), w.dfBit(), seconds);
   }
+
+  @Test
+  void transportModeOnlyWhenBothSidesWantIt() {
+    for (boolean bWantsTransport : new boolean[] {true, false}) {
+      TestPeers n = new TestPeers();
+      var pa = TestPeers.policy(A, B, "10.91.1.0", "10.91.2.0", "k", GCM, List.of(EspTransform.AES_GCM_128));
+      var pb = TestPeers.policy(B, A, "10.91.2.0", "10.91.1.0", "k", GCM, List.of(EspTransform.AES_GCM_128));
+      n.aPolicies.replace(List.of(withMode(pa, ChildSa.Mode.TRANSPORT)));
+      n.bPolicies.replace(List.of(bWantsTransport ? withMode(pb, ChildSa.Mode.TRANSPORT) : pb));
+      n.a.initiate(n.aPolicies.all().get(0));
+      n.run();
+      ChildSa.Mode expected = bWantsTransport ? ChildSa.Mode.TRANSPORT : ChildSa.Mode.TUNNEL;
+      assertEquals(expected, only(n.aEvents.installed).mode());
+      assertEquals(expected, only(n.bEvents.installed).mode());
+    }
+  }
+
+  @Test
+  void invalidSpiNotifyMakesThePeerDropItsStaleSa() {
+    TestPeers n = new TestPeers();
+    n.symmetric(GCM, List.of(EspTransform.AES_GCM_128));
+    n.a.initiate(n.aPolicies.all().get(0));
+    n.run();
+    ChildSa a = only(n.aEvents.installed);
+    // b lost its inbound SA (e.g. rebooted forwarder) and receives a's ESP with a's outbound SPI
+    assertTrue(n.b.invalidSpi(A, a.outboundSpi()));
+    n.run();
+    assertEquals(1, n.aEvents.deleted.size());
+    assertEquals("invalid-spi", n.aEvents.deleted.get(0).reason());
+    assertEquals(a.inboundSpi(), n.aEvents.deleted.get(0).inboundSpi());
+    assertFalse(n.b.invalidSpi("203.0.113.9", 1234), "no IKE SA with that peer");
+  }
+
+  private static io.ipsecmesh.ike.policy.PeerPolicy withMode(io.ipsecmesh.ike.policy.PeerPolicy w, ChildSa.Mode m) {
+    return new io.ipsecmesh.ike.policy.PeerPolicy(w.cryptoMap(), w.mapSequence(), w.peerAddress(), w.localAddress(),
+        w.localId(), w.remoteId(), w.psk(), w.remotePsk(), w.ikeSuites(), w.espTransforms(), w.pfsGroup(),
+        w.localSelectors(), w.remoteSelectors(), m, w.replayWindow(), w.lifetimeSeconds(), w.lifetimeKilobytes(),
+        w.idleTimeSeconds(), w.dfBit(), w.ikeLifetimeSeconds());
+  }
 }
