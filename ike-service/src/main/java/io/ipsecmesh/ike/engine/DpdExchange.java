@@ -27,7 +27,13 @@ final class DpdExchange implements Exchange {
       resolve(false);
     }
     outcome = next;
-    timer = scheduler.schedule(timeoutMillis, () -> resolve(false));
+    timer = scheduler.schedule(timeoutMillis, () -> {
+      try {
+        resolve(false);
+      } catch (RuntimeException e) {
+        System.getLogger("io.ipsecmesh.ike").log(System.Logger.Level.WARNING, "IKEv2: DPD outcome failed: " + e);
+      }
+    });
   }
 
   private void resolve(boolean acknowledged) {

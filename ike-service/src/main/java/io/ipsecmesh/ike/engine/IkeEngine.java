@@ -382,7 +382,7 @@ public final class IkeEngine {
         + (sa.natDetected ? ", NAT detected" : ""));
     send(sa, bytes);
     events.summaryChanged(sa.summary("ACTIVE"));
-    scheduler.schedule(limits.halfOpenTimeoutMillis(), () -> {
+    schedule(limits.halfOpenTimeoutMillis(), () -> {
       if (sa.state == IkeSa.State.INIT_DONE) {
         debugLog(sa, "half-open IKE SA timed out");
         teardown(sa, "half-open-timeout");
@@ -664,7 +664,7 @@ public final class IkeEngine {
     long life = sa.policy.ikeLifetimeSeconds();
     if (life > 0) {
       // rekey (§2.8) when the lifetime runs out; the Child SAs move to the new IKE SA
-      sa.lifetimeTimer = scheduler.schedule(life * 1000, () -> rekeyIke(sa.id()));
+      sa.lifetimeTimer = schedule(life * 1000, () -> rekeyIke(sa.id()));
     }
     events.ikeSaUp(sa.summary("ACTIVE"), sa.policy.cryptoMap(), sa.policy.mapSequence());
     events.summaryChanged(sa.summary("ACTIVE"));
@@ -1245,7 +1245,7 @@ public final class IkeEngine {
   }
 
   private void scheduleRetransmit(IkeSa sa, IkeSa.Outstanding out) {
-    out.timer = scheduler.schedule(retransmit.delayBefore(out.retransmissions), () -> {
+    out.timer = schedule(retransmit.delayBefore(out.retransmissions), () -> {
       if (sa.outstanding != out || sa.state == IkeSa.State.DELETED) {
         return;
       }
@@ -1316,6 +1316,17 @@ public final class IkeEngine {
       }
     }
     return null;
+  }
+
+  /** Timers run engine code on the event loop: nothing they do may throw there. */
+  private io.ipsecmesh.proto.time.Scheduler.Timer schedule(long delayMillis, Runnable task) {
+    return scheduler.schedule(delayMillis, () -> {
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "IKEv2: timer task failed: " + e);
+      }
+    });
   }
 
   private void send(IkeSa sa, byte[] bytes) {
