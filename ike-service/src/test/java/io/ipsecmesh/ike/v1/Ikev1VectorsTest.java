@@ -62,17 +62,14 @@ class Ikev1VectorsTest {
   }
 
   private static PayloadChain decrypt(byte[] msg, byte[] key, byte[] iv) throws Exception {
-    IsakmpHeader h = IsakmpCodec.decodeHeader(msg);
-    assertTrue(h.encrypted());
-    byte[] plain = CbcCipher.decrypt(key, iv, msg, IsakmpHeader.SIZE, msg.length - IsakmpHeader.SIZE);
-    assertNotNull(plain);
-    return new Decrypted(plain, IsakmpCodec.decodeChain(h.nextPayload(), plain, 0, plain.length, true)).chain();
+    return decryptFull(msg, key, iv).chain();
   }
 
   private record Decrypted(byte[] plain, PayloadChain chain) {}
 
   private static Decrypted decryptFull(byte[] msg, byte[] key, byte[] iv) throws Exception {
     IsakmpHeader h = IsakmpCodec.decodeHeader(msg);
+    assertTrue(h.encrypted());
     byte[] plain = CbcCipher.decrypt(key, iv, msg, IsakmpHeader.SIZE, msg.length - IsakmpHeader.SIZE);
     assertNotNull(plain);
     return new Decrypted(plain, IsakmpCodec.decodeChain(h.nextPayload(), plain, 0, plain.length, true));
