@@ -64,7 +64,8 @@ import java.util.logging.Logger;
  *
  * <p>Deployment config (all optional): {@code innerPort} {@code auto|tun|none} (auto: TUN when
  * permitted, else none), {@code tunName} (ipsec0), {@code tunMtu} (1400), {@code tunTxQueueLen} (2000), {@code bindAddress}
- * (0.0.0.0), {@code port} (4500), {@code udpGro} (true), {@code routes} (true: route the crypto
+ * (0.0.0.0), {@code port} (4500), {@code udpGro} (false), {@code udpGso} (true), {@code tunOffload} (true: TSO
+ * super-packets from the TUN), {@code routes} (true: route the crypto
  * ACLs' destinations into the TUN), {@code forwarderId}.
  */
 public final class EspForwarderVerticle extends VerticleBase {
@@ -117,7 +118,9 @@ public final class EspForwarderVerticle extends VerticleBase {
     group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
     return vertx.executeBlocking(() -> {
       inner = providedPort != null ? providedPort : openInner(cfg);
-      socket = new UdpEncapSocket(group, bind, null, cfg.getBoolean("udpGro", true));
+      // UDP GRO stays off by default: Netty 4.2.16's epoll recvmmsg hands a coalesced datagram over
+      // without its segment size, and ESP packets carry no length to split them by
+      socket = new UdpEncapSocket(group, bind, null, cfg.getBoolean("udpGro", false), cfg.getBoolean("udpGso", true));
       socket.receiver(new io.ipsecmesh.esp.io.OuterReceiver() {
         // datagrams before the data plane exists are dropped unseen
         public void onEsp(io.ipsecmesh.esp.io.PacketBuffer b, int o, int l, InetSocketAddress s) {}
@@ -132,7 +135,8 @@ public final class EspForwarderVerticle extends VerticleBase {
       return null;
     }).compose(v -> {
       factory = new SaFactory(keyWrap, socket.family());
-      plane = new DataPlane(new SaDatabase(this::retire), inner, socket.nativeSender(), this::punt);
+      plane = new DataPlane(new SaDatabase(this::retire), inner,
+          cfg.getBoolean("udpGso", true) ? socket.gsoSender() : socket.nativeSender(), this::punt);
       socket.receiver(plane.inbound());
       inner.start(plane.outbound());
       supervisor = new SaSupervisor(forwarderId, plane.sad(), plane.acquires(), plane.invalidSpis(), clock,
@@ -152,7 +156,7 @@ public final class EspForwarderVerticle extends VerticleBase {
     }
     try {
       return TunDevice.open(cfg.getString("tunName", "ipsec0"), cfg.getInteger("tunMtu", 1400),
-          cfg.getInteger("tunTxQueueLen", 2000));
+          cfg.getInteger("tunTxQueueLen", 2000), cfg.getBoolean("tunOffload", true));
     } catch (java.io.IOException | RuntimeException e) {
       if (mode.equals("tun")) {
         throw e;

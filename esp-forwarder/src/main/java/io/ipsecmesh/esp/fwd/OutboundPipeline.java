@@ -25,6 +25,10 @@ public final class OutboundPipeline implements InnerPacketHandler {
   private final ForwarderStats stats;
   private final SignalRing acquires;
   private final FlowKey flow = new FlowKey();
+  /** The SA whose packets the sender holds in its batch, with their number and inner bytes. */
+  private OutboundSa pendingSa;
+  private int pendingPackets;
+  private long pendingBytes;
 
   public OutboundPipeline(SaDatabase sad, EspSender sender, ForwarderStats stats, SignalRing acquires) {
     this.sad = sad;
@@ -69,12 +73,42 @@ public final class OutboundPipeline implements InnerPacketHandler {
       return;
     }
     sa.nextSequence = seq + 1;
+    if (pendingPackets > 0 && (pendingSa != sa || !sender.fits(espLen, sa.peer))) {
+      flushPending();
+    }
     if (!sender.send(buf, off - c.headroom(), espLen, sa.peer)) {
       sa.sendErrors++;
       return;
     }
-    sa.encaps++;
-    sa.encapBytes += len;
+    if (sender.batching()) {
+      pendingSa = sa;
+      pendingPackets++;
+      pendingBytes += len;
+    } else {
+      sa.encaps++;
+      sa.encapBytes += len;
+    }
+  }
+
+  /** The inner side ran dry: the batch goes out now, so batching never adds latency. */
+  @Override
+  public void onBatchEnd() {
+    if (pendingPackets > 0) {
+      flushPending();
+    }
+  }
+
+  private void flushPending() {
+    int lost = sender.flush();
+    OutboundSa sa = pendingSa;
+    sa.encaps += pendingPackets - lost;
+    sa.sendErrors += lost;
+    if (lost < pendingPackets) {
+      sa.encapBytes += pendingBytes;
+    }
+    pendingSa = null;
+    pendingPackets = 0;
+    pendingBytes = 0;
   }
 
   private void acquire(ForwardingTables t, SpdEntry entry) {

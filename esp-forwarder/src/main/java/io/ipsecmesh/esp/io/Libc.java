@@ -58,6 +58,8 @@ public final class Libc {
       FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
           ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT),
       Linker.Option.critical(true));
+  private static final MethodHandle SENDMSG = LINKER.downcallHandle(LIBC.findOrThrow("sendmsg"),
+      FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
   private static final MethodHandle STRERROR = LINKER.downcallHandle(LIBC.findOrThrow("strerror"),
       FunctionDescriptor.of(ValueLayout.ADDRESS.withTargetLayout(java.lang.foreign.MemoryLayout.sequenceLayout(256,
           ValueLayout.JAVA_BYTE)), ValueLayout.JAVA_INT));
@@ -159,6 +161,15 @@ public final class Libc {
   public static long sendto(int fd, MemorySegment buf, long len, MemorySegment sockaddr, int sockaddrLen) {
     try {
       return (long) SENDTO.invokeExact(fd, buf, len, 0, sockaddr, sockaddrLen);
+    } catch (Throwable t) {
+      throw new IllegalStateException(t);
+    }
+  }
+
+  /** {@code sendmsg(2)} of a native {@code struct msghdr} (native buffers only). */
+  public static long sendmsg(int fd, MemorySegment msghdr) {
+    try {
+      return (long) SENDMSG.invokeExact(fd, msghdr, 0);
     } catch (Throwable t) {
       throw new IllegalStateException(t);
     }

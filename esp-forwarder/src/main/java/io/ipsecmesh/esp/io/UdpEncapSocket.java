@@ -38,16 +38,25 @@ public final class UdpEncapSocket implements AutoCloseable {
   private final EventLoopGroup group;
   private final InetSocketAddress bindAddress;
   private final boolean gro;
+  private final boolean gso;
   private volatile OuterReceiver receiver;
   private Channel channel;
   private int family;
 
-  /** {@code receiver} may be replaced with {@link #receiver(OuterReceiver)} once the socket is bound. */
-  public UdpEncapSocket(EventLoopGroup group, InetSocketAddress bindAddress, OuterReceiver receiver, boolean gro) {
+  /**
+   * @param receiver may be replaced with {@link #receiver(OuterReceiver)} once the socket is bound
+   * @param gro receive with UDP GRO; only usable where Netty reports the segment size (a
+   *     {@code SegmentedDatagramPacket}), which its epoll recvmmsg path does not: see the verticle
+   * @param gso ESP will leave through {@link #gsoSender()}; the kernel refuses UDP GSO on a socket
+   *     with zero checksums, so then the checksum stays on (veth and NICs offload it anyway)
+   */
+  public UdpEncapSocket(EventLoopGroup group, InetSocketAddress bindAddress, OuterReceiver receiver, boolean gro,
+      boolean gso) {
     this.group = group;
     this.bindAddress = bindAddress;
     this.receiver = receiver;
     this.gro = gro;
+    this.gso = gso;
   }
 
   /** Binds the socket; blocks until bound (called from a worker, never from an event loop). */
@@ -69,7 +78,7 @@ public final class UdpEncapSocket implements AutoCloseable {
       b.option(EpollChannelOption.UDP_GRO, true);
     }
     channel = b.bind(bindAddress).sync().channel();
-    if (!v6) {
+    if (!v6 && !gso) {
       // RFC 3948 §2.1: the checksum of UDP-encapsulated ESP SHOULD be zero; ESP has its own ICV.
       Libc.setsockoptInt(fd(), Libc.SOL_SOCKET, Libc.SO_NO_CHECK, 1);
     }
@@ -92,8 +101,14 @@ public final class UdpEncapSocket implements AutoCloseable {
     return (InetSocketAddress) channel.localAddress();
   }
 
+  /** One {@code sendto} per ESP packet, from the caller's thread. */
   public EspSender nativeSender() {
     return new NativeUdpSender(fd(), family);
+  }
+
+  /** Batches of ESP packets per {@code sendmsg} with UDP GSO, from the caller's thread (one thread per sender). */
+  public EspSender gsoSender() {
+    return new GsoUdpSender(fd(), family);
   }
 
   /** Sends an IKE message with the non-ESP marker in front (RFC 3948 §2.2). */
@@ -123,7 +138,19 @@ public final class UdpEncapSocket implements AutoCloseable {
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
       OuterReceiver receiver = UdpEncapSocket.this.receiver;
       ByteBuf content = packet.content();
-      int len = content.readableBytes();
+      int from = content.readerIndex();
+      int end = content.writerIndex();
+      // a GRO-coalesced datagram (equal segments, the last may be shorter) is one datagram per segment
+      int segment = packet instanceof io.netty.channel.unix.SegmentedDatagramPacket s && s.segmentSize() > 0
+          ? s.segmentSize() : end - from;
+      do {
+        int len = Math.min(segment, end - from);
+        datagram(receiver, content, from, len, packet);
+        from += len;
+      } while (from < end);
+    }
+
+    private void datagram(OuterReceiver receiver, ByteBuf content, int at, int len, DatagramPacket packet) {
       InetSocketAddress sender = packet.sender();
       if (len > rx.capacity() - PacketBuffer.HEADROOM) {
         receiver.onMalformed(sender);
@@ -131,7 +158,7 @@ public final class UdpEncapSocket implements AutoCloseable {
       }
       byte[] a = rx.array();
       int off = PacketBuffer.HEADROOM;
-      content.getBytes(content.readerIndex(), a, off, len);
+      content.getBytes(at, a, off, len);
       switch (UdpEncapClassifier.classify(a, off, len)) {
         case ESP -> receiver.onEsp(rx, off, len, sender);
         case IKE -> receiver.onIke(

@@ -39,6 +39,7 @@ public final class InProcessPacketPort implements PacketPort {
     }
     System.arraycopy(packet, 0, rx.array(), PacketBuffer.HEADROOM, packet.length);
     h.onInnerPacket(rx, PacketBuffer.HEADROOM, packet.length);
+    h.onBatchEnd();
   }
 
   @Override

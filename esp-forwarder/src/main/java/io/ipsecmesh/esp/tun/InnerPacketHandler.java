@@ -10,4 +10,10 @@ import io.ipsecmesh.esp.io.PacketBuffer;
 @FunctionalInterface
 public interface InnerPacketHandler {
   void onInnerPacket(PacketBuffer buf, int off, int len);
+
+  /**
+   * The inner side has nothing more queued right now: whatever the handler batched (e.g. for one
+   * GSO send) must go out before the port waits for the next packet.
+   */
+  default void onBatchEnd() {}
 }

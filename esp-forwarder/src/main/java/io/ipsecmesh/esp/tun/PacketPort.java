@@ -14,7 +14,10 @@ public interface PacketPort extends AutoCloseable {
   /** Starts delivering inner packets to {@code handler}, on the port's own thread. */
   void start(InnerPacketHandler handler);
 
-  /** Hands a decapsulated packet to the inner side. May be called from any one thread at a time per buffer. */
+  /**
+   * Hands a decapsulated packet to the inner side. The 16 bytes before {@code off} belong to the
+   * port (a TUN with offloads puts its virtio-net header there). Called from one thread at a time.
+   */
   boolean write(PacketBuffer buf, int off, int len);
 
   @Override

@@ -31,7 +31,7 @@ class UdpEncapSocketTest {
   void bind() throws Exception {
     group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
     socket = new UdpEncapSocket(group, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), new Recorder(),
-        false);
+        false, true);
     socket.bind();
     peer = new DatagramSocket(0, InetAddress.getLoopbackAddress());
     peer.setSoTimeout(5000);
@@ -115,6 +115,64 @@ class UdpEncapSocketTest {
     peer.receive(p);
     assertArrayEquals(esp, Arrays.copyOf(b, p.getLength()));
     assertEquals(socket.localAddress().getPort(), p.getPort(), "ESP leaves from the 4500 socket itself");
+  }
+
+  @Test
+  void gsoSenderBatchesEqualPacketsIntoOneSendAndTheKernelSplitsThem() throws Exception {
+    EspSender gso = socket.gsoSender();
+    PeerEndpoint to = new PeerEndpoint((InetSocketAddress) peer.getLocalSocketAddress(), gso.family());
+    PacketBuffer buf = new PacketBuffer();
+    for (int i = 0; i < 3; i++) {
+      byte[] esp = {0, 0, 0x20, 0x02, 0, 0, 0, (byte) (i + 1), 1, 2, 3, 4};
+      System.arraycopy(esp, 0, buf.array(), 64, esp.length);
+      assertTrue(gso.fits(esp.length, to));
+      assertTrue(gso.send(buf, 64, esp.length, to));
+    }
+    byte[] shorter = {0, 0, 0x20, 0x02, 0, 0, 0, 4, 9};
+    System.arraycopy(shorter, 0, buf.array(), 64, shorter.length);
+    assertTrue(gso.send(buf, 64, shorter.length, to), "a shorter packet may end the batch");
+    assertTrue(!gso.fits(12, to), "nothing may follow a shorter segment");
+    assertEquals(0, gso.flush());
+    for (int i = 0; i < 3; i++) {
+      byte[] got = atPeer();
+      assertEquals(12, got.length);
+      assertEquals(i + 1, got[7]);
+    }
+    assertArrayEquals(shorter, atPeer());
+  }
+
+  /**
+   * The forwarder's own receive configuration (no UDP GRO: Netty 4.2.16's epoll recvmmsg path hands a
+   * GRO-coalesced datagram over without its segment size, and ESP has no length field to split it by):
+   * the kernel cuts a GSO batch back into datagrams before they reach the socket.
+   */
+  @Test
+  void receiverGetsEachEspPacketOfAGsoBatchSeparately() throws Exception {
+    UdpEncapSocket groSocket = new UdpEncapSocket(group, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+        new Recorder(), false, true);
+    groSocket.bind();
+    try {
+      EspSender gso = socket.gsoSender();
+      PeerEndpoint to = new PeerEndpoint(groSocket.localAddress(), gso.family());
+      PacketBuffer buf = new PacketBuffer();
+      for (int i = 0; i < 5; i++) {
+        byte[] esp = new byte[1200];
+        esp[2] = 0x20;
+        esp[3] = 0x02;
+        esp[7] = (byte) (i + 1);
+        System.arraycopy(esp, 0, buf.array(), 64, esp.length);
+        gso.send(buf, 64, esp.length, to);
+      }
+      assertEquals(0, gso.flush());
+      for (int i = 0; i < 5; i++) {
+        assertEquals("esp", events.poll(5, TimeUnit.SECONDS));
+        byte[] got = payloads.poll();
+        assertEquals(1200, got.length, "datagram " + i);
+        assertEquals(i + 1, got[7]);
+      }
+    } finally {
+      groSocket.close();
+    }
   }
 
   private final class Recorder implements OuterReceiver {

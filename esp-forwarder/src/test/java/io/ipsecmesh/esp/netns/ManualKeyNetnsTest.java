@@ -91,7 +91,8 @@ class ManualKeyNetnsTest {
   private static CompletableFuture<Void> forwarder(String ns, String role, String... args) throws Exception {
     String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
     List<String> cmd = new ArrayList<>(Sh.inNs(ns, java, "--enable-native-access=ALL-UNNAMED", "-Xmx512m",
-        "-Desp.noGro=" + Boolean.getBoolean("esp.noGro"), "-cp", System.getProperty("java.class.path"),
+        "-Desp.gro=" + Boolean.getBoolean("esp.gro"), "-Desp.noGso=" + Boolean.getBoolean("esp.noGso"),
+        "-Desp.noTso=" + Boolean.getBoolean("esp.noTso"), "-cp", System.getProperty("java.class.path"),
         NetnsForwarderMain.class.getName(), role));
     cmd.addAll(List.of(args));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

@@ -30,7 +30,8 @@ public final class NetnsForwarderMain {
     BusCodecs.register(vertx);
     EspForwarderVerticle forwarder = new EspForwarderVerticle();
     JsonObject cfg = new JsonObject().put("innerPort", "tun").put("tunName", "ipsec0").put("forwarderId", "gw" + role)
-        .put("udpGro", !Boolean.getBoolean("esp.noGro"));
+        .put("udpGro", Boolean.getBoolean("esp.gro")).put("udpGso", !Boolean.getBoolean("esp.noGso"))
+        .put("tunOffload", !Boolean.getBoolean("esp.noTso"));
     vertx.deployVerticle(forwarder, new DeploymentOptions().setConfig(cfg)).onFailure(e -> {
       System.out.println("FAILED " + e);
       e.printStackTrace();

@@ -10,7 +10,6 @@ import java.io.File;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Test;
 
 /**
  * A real TUN interface through FFM, moved into a network namespace this test creates: {@code ping}
@@ -29,15 +28,16 @@ class TunDeviceTest {
     return p.exitValue();
   }
 
-  @Test
-  void pingInANamespaceIsAnsweredThroughTheTun() throws Exception {
+  @org.junit.jupiter.params.ParameterizedTest(name = "offload {0}")
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+  void pingInANamespaceIsAnsweredThroughTheTun(boolean offload) throws Exception {
     assumeTrue(new File("/dev/net/tun").exists(), "no /dev/net/tun");
     assumeTrue(run("id", "-u") == 0 && ProcessHandle.current().info().user().map("root"::equals).orElse(false),
         "needs root for TUN devices and network namespaces");
     String tag = Long.toString(ProcessHandle.current().pid() % 100000);
     String ns = "esptun" + tag;
     AtomicInteger answered = new AtomicInteger();
-    try (TunDevice tun = TunDevice.open("esptun" + tag, 1400, 1000)) {
+    try (TunDevice tun = TunDevice.open("esptun" + tag, 1400, 1000, offload)) {
       assertEquals("esptun" + tag, tun.name());
       assertEquals(0, run("ip", "netns", "add", ns));
       try {
@@ -51,16 +51,17 @@ class TunDeviceTest {
             return; // only IPv4 ICMP echo requests are answered
           }
           byte[] o = out.array();
-          System.arraycopy(a, off, o, 0, len);
-          System.arraycopy(a, off + 16, o, 12, 4);
-          System.arraycopy(a, off + 12, o, 16, 4);
-          o[20] = 0; // echo reply
-          o[22] = 0;
-          o[23] = 0;
-          int c = Packets.checksum(o, 20, len - 20);
-          o[22] = (byte) (c >>> 8);
-          o[23] = (byte) c;
-          if (tun.write(out, 0, len)) {
+          int at = PacketBuffer.HEADROOM;
+          System.arraycopy(a, off, o, at, len);
+          System.arraycopy(a, off + 16, o, at + 12, 4);
+          System.arraycopy(a, off + 12, o, at + 16, 4);
+          o[at + 20] = 0; // echo reply
+          o[at + 22] = 0;
+          o[at + 23] = 0;
+          int c = Packets.checksum(o, at + 20, len - 20);
+          o[at + 22] = (byte) (c >>> 8);
+          o[at + 23] = (byte) c;
+          if (tun.write(out, at, len)) {
             answered.incrementAndGet();
           }
         });
