@@ -1,0 +1,130 @@
+package io.ipsecmesh.ike.v1;
+
+import io.ipsecmesh.proto.ikev1.IsakmpCodec;
+import java.util.Arrays;
+
+/**
+ * The keying material of an ISAKMP SA authenticated with a pre-shared key (RFC 2409 §5):
+ * SKEYID = prf(pre-shared-key, Ni_b | Nr_b), SKEYID_d/a/e chained from it with g^xy and the cookies,
+ * the encryption key from SKEYID_e (Appendix B: extended with prf(SKEYID_e, 0), prf(SKEYID_e, K1) … when
+ * SKEYID_e is shorter than the cipher key) and the first IV = hash(g^xi | g^xr). HASH_I/HASH_R are the
+ * §5 authentication hashes. {@link #destroy()} zeroes everything.
+ */
+public final class Phase1Keys {
+
+  static final int BLOCK = 16;
+
+  private final Ikev1Hash hash;
+  private final byte[] skeyid;
+  private final byte[] skeyidD;
+  private final byte[] skeyidA;
+  private final byte[] skeyidE;
+  private final byte[] encryptionKey;
+  private final byte[] initialIv;
+
+  private Phase1Keys(Ikev1Hash hash, byte[] skeyid, byte[] d, byte[] a, byte[] e, byte[] encKey, byte[] iv) {
+    this.hash = hash;
+    this.skeyid = skeyid;
+    this.skeyidD = d;
+    this.skeyidA = a;
+    this.skeyidE = e;
+    this.encryptionKey = encKey;
+    this.initialIv = iv;
+  }
+
+  /** SKEYID for pre-shared keys (RFC 2409 §5). */
+  public static byte[] skeyid(Ikev1Hash hash, byte[] psk, byte[] ni, byte[] nr) {
+    return hash.prf(psk, ni, nr);
+  }
+
+  public static Phase1Keys derive(Ikev1Hash hash, int keyBytes, byte[] psk, byte[] ni, byte[] nr, byte[] gxy,
+      byte[] gxi, byte[] gxr, long cookieI, long cookieR) {
+    byte[] ckyI = IsakmpCodec.cookie(cookieI);
+    byte[] ckyR = IsakmpCodec.cookie(cookieR);
+    byte[] skeyid = skeyid(hash, psk, ni, nr);
+    byte[] d = hash.prf(skeyid, gxy, ckyI, ckyR, new byte[] {0});
+    byte[] a = hash.prf(skeyid, d, gxy, ckyI, ckyR, new byte[] {1});
+    byte[] e = hash.prf(skeyid, a, gxy, ckyI, ckyR, new byte[] {2});
+    return new Phase1Keys(hash, skeyid, d, a, e, encryptionKey(hash, e, keyBytes), initialIv(hash, gxi, gxr));
+  }
+
+  /** RFC 2409 Appendix B: the first {@code keyBytes} of SKEYID_e, extended with Kn = prf(SKEYID_e, Kn-1). */
+  public static byte[] encryptionKey(Ikev1Hash hash, byte[] skeyidE, int keyBytes) {
+    if (skeyidE.length >= keyBytes) {
+      return Arrays.copyOf(skeyidE, keyBytes);
+    }
+    byte[] out = new byte[keyBytes];
+    byte[] k = hash.prf(skeyidE, new byte[] {0});
+    int filled = 0;
+    while (true) {
+      int n = Math.min(k.length, keyBytes - filled);
+      System.arraycopy(k, 0, out, filled, n);
+      filled += n;
+      if (filled == keyBytes) {
+        break;
+      }
+      byte[] next = hash.prf(skeyidE, k);
+      Arrays.fill(k, (byte) 0);
+      k = next;
+    }
+    Arrays.fill(k, (byte) 0);
+    return out;
+  }
+
+  /** RFC 2409 Appendix B: IV of the first encrypted phase-1 message = hash(g^xi | g^xr), one block. */
+  public static byte[] initialIv(Ikev1Hash hash, byte[] gxi, byte[] gxr) {
+    return Arrays.copyOf(hash.hash(gxi, gxr), BLOCK);
+  }
+
+  /** Phase-2 and informational IV = hash(last phase-1 CBC block | M-ID) (RFC 2409 Appendix B). */
+  public static byte[] phase2Iv(Ikev1Hash hash, byte[] lastPhase1Block, long messageId) {
+    return Arrays.copyOf(hash.hash(lastPhase1Block, IsakmpCodec.uint32(messageId)), BLOCK);
+  }
+
+  /** HASH_I = prf(SKEYID, g^xi | g^xr | CKY-I | CKY-R | SAi_b | IDii_b) (RFC 2409 §5). */
+  public static byte[] hashI(Ikev1Hash hash, byte[] skeyid, byte[] gxi, byte[] gxr, long cookieI, long cookieR,
+      byte[] saiB, byte[] idiiB) {
+    return hash.prf(skeyid, gxi, gxr, IsakmpCodec.cookie(cookieI), IsakmpCodec.cookie(cookieR), saiB, idiiB);
+  }
+
+  /** HASH_R = prf(SKEYID, g^xr | g^xi | CKY-R | CKY-I | SAi_b | IDir_b) (RFC 2409 §5). */
+  public static byte[] hashR(Ikev1Hash hash, byte[] skeyid, byte[] gxi, byte[] gxr, long cookieI, long cookieR,
+      byte[] saiB, byte[] idirB) {
+    return hash.prf(skeyid, gxr, gxi, IsakmpCodec.cookie(cookieR), IsakmpCodec.cookie(cookieI), saiB, idirB);
+  }
+
+  public Ikev1Hash hash() {
+    return hash;
+  }
+
+  byte[] skeyid() {
+    return skeyid;
+  }
+
+  byte[] skeyidD() {
+    return skeyidD;
+  }
+
+  byte[] skeyidA() {
+    return skeyidA;
+  }
+
+  byte[] encryptionKey() {
+    return encryptionKey;
+  }
+
+  byte[] initialIv() {
+    return initialIv.clone();
+  }
+
+  /** prf(SKEYID_a, data…): the Quick Mode and informational HASHes (RFC 2409 §5.5, §5.7). */
+  public byte[] prfA(byte[]... data) {
+    return hash.prf(skeyidA, data);
+  }
+
+  public void destroy() {
+    for (byte[] b : new byte[][] {skeyid, skeyidD, skeyidA, skeyidE, encryptionKey}) {
+      Arrays.fill(b, (byte) 0);
+    }
+  }
+}
