@@ -1,0 +1,96 @@
+package io.ipsecmesh.esp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import com.hazelcast.core.HazelcastInstance;
+import io.ipsecmesh.esp.tun.InProcessPacketPort;
+import io.ipsecmesh.proto.bus.BusCodecs;
+import io.ipsecmesh.proto.bus.RecordJson;
+import io.ipsecmesh.proto.runtime.Cluster;
+import io.ipsecmesh.proto.runtime.LaunchOptions;
+import io.ipsecmesh.proto.runtime.ServiceLauncher;
+import io.ipsecmesh.proto.sa.ChildSa;
+import io.ipsecmesh.proto.sa.EspTransform;
+import io.ipsecmesh.proto.sa.KeyWrap;
+import io.ipsecmesh.proto.sa.SharedMaps;
+import io.ipsecmesh.proto.sa.TrafficSelector;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.net.ServerSocket;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The forwarder on a clustered Vert.x (one embedded Hazelcast member on loopback): Child SAs written
+ * by ike-service into {@code ipsec.child-sa} are installed and removed through the map listener, and
+ * outbound sequence numbers are reserved in {@code ipsec.seq-reservations} before use.
+ */
+class ClusteredChildSaTest {
+
+  private static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static void await(Vertx v, BooleanSupplier condition) throws Exception {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    long timer = v.setPeriodic(20, t -> {
+      if (condition.getAsBoolean()) {
+        done.complete(null);
+      }
+    });
+    try {
+      done.get(30, TimeUnit.SECONDS);
+    } finally {
+      v.cancelTimer(timer);
+    }
+  }
+
+  @Test
+  void childSaMapDrivesTheSadAndSequenceNumbersAreReserved() throws Exception {
+    int port = freePort();
+    LaunchOptions options = LaunchOptions.defaults().withClusterName("esp-test-" + ProcessHandle.current().pid())
+        .withCluster(port, List.of("127.0.0.1:" + port));
+    Vertx vertx = ServiceLauncher.startVertx(options).await(90, TimeUnit.SECONDS);
+    try {
+      BusCodecs.register(vertx);
+      HazelcastInstance hz = Cluster.hazelcast(vertx);
+      assertNotNull(hz);
+      KeyWrap w = KeyWrap.fromEnvironment();
+      byte[] k = new byte[EspTransform.AES_GCM_128.keyMaterialBytes()];
+      ChildSa present = childSa(0xA0000001L, 0xB0000001L, w, k);
+      // one SA is in the map before the forwarder starts, one arrives later
+      hz.getMap(SharedMaps.CHILD_SAS).put(present.key(), RecordJson.toJson(present).encode());
+      EspForwarderVerticle f = new EspForwarderVerticle(new InProcessPacketPort("c"));
+      vertx.deployVerticle(f, new DeploymentOptions().setConfig(new JsonObject().put("bindAddress", "127.0.0.1")
+          .put("port", 0))).await(30, TimeUnit.SECONDS);
+      await(vertx, () -> f.dataPlane().sad().get(0xA0000001L) != null);
+      ChildSa later = childSa(0xA0000002L, 0xB0000002L, w, k);
+      hz.getMap(SharedMaps.CHILD_SAS).put(later.key(), RecordJson.toJson(later).encode());
+      await(vertx, () -> f.dataPlane().sad().get(0xA0000002L) != null);
+
+      Object reserved = hz.getMap(SharedMaps.SEQUENCE_RESERVATIONS).get(SharedMaps.spiKey(0xB0000002L));
+      assertEquals("1048576", reserved, "the first block [1, 2^20] is reserved before the SA is used");
+      assertEquals(1048576, f.dataPlane().sad().get(0xA0000002L).outbound().sequenceLimit());
+
+      hz.getMap(SharedMaps.CHILD_SAS).remove(later.key());
+      await(vertx, () -> f.dataPlane().sad().get(0xA0000002L) == null);
+      assertNotNull(f.dataPlane().sad().get(0xA0000001L));
+    } finally {
+      vertx.close().await(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private static ChildSa childSa(long in, long out, KeyWrap w, byte[] k) {
+    return new ChildSa("0a:0b", 21, "VPN", 10, in, out, EspTransform.AES_GCM_128, ChildSa.Mode.TUNNEL, true, false,
+        64, "127.0.0.1", 4500, "127.0.0.1", 4500, List.of(TrafficSelector.anyPorts("10.91.31.0", "10.91.31.255")),
+        List.of(TrafficSelector.anyPorts("10.91.32.0", "10.91.32.255")), new ChildSa.Lifetime(3240, 3600, 0, 0), 0,
+        "copy", w.wrap(k), w.wrap(k), System.currentTimeMillis());
+  }
+}
