@@ -1,0 +1,167 @@
+package io.ipsecmesh.it;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The whole gateway ({@code ipsec-mesh run}: config-service, ike-service, esp-forwarder with its TUN,
+ * dpd-service, nat-keepalive) in network namespace {@code itgwa} against strongSwan 5.9.8 in
+ * {@code itgwb}, LAN hosts behind both: a ping from {@code itlana} to {@code itlanb} makes the
+ * forwarder ACQUIRE, ike-service negotiate IKEv2 (PSK, identities = addresses as the IOS profile
+ * gives them), the forwarder install the Child SA and carry the ping over ESP-in-UDP; the replies
+ * come back through strongSwan's SA. {@code clear crypto session} then deletes the IKE SA on
+ * strongSwan's side. The namespace harness is ike-service's ({@code src/test/resources/interop});
+ * needs root and strongSwan, skipped with the reason otherwise; all namespaces and daemons are
+ * removed in {@link #tearDown()}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+class GatewayStrongswanTunnelTest {
+
+  private static final Path HARNESS = Path.of("..", "ike-service", "src", "test", "resources", "interop")
+      .toAbsolutePath().normalize();
+  private Path run;
+  private Process gateway;
+  private Path gatewayLog;
+  private boolean up;
+
+  @BeforeAll
+  void setUp() throws Exception {
+    assumeTrue("0".equals(capture(List.of("id", "-u"), Map.of()).strip()), "needs root (network namespaces)");
+    assumeTrue(Files.isExecutable(Path.of("/usr/lib/ipsec/charon")) && Files.isExecutable(Path.of("/usr/sbin/swanctl")),
+        "strongSwan not installed (charon-systemd strongswan-swanctl libcharon-extra-plugins "
+            + "libstrongswan-standard-plugins)");
+    for (String p : List.of("kernel-libipsec", "gcm", "openssl")) {
+      assumeTrue(Files.exists(Path.of("/usr/lib/ipsec/plugins/libstrongswan-" + p + ".so")),
+          "strongSwan plugin " + p + " missing");
+    }
+    assumeTrue(Files.exists(Path.of("/dev/net/tun")), "no /dev/net/tun for the forwarder's TUN device");
+    assumeTrue(Files.isDirectory(HARNESS), "namespace harness not found at " + HARNESS);
+    run = Files.createTempDirectory("it-tunnel-");
+    up = true;
+    // without plain routes LAN-to-LAN traffic only flows through IPsec
+    script(Map.of(), "netns-up.sh", "--no-plain-routes");
+    script(Map.of("LOCAL_ID", "172.31.255.2", "REMOTE_ID", "172.31.255.1", "SECRET_ID_A", "172.31.255.1",
+        "SECRET_ID_B", "172.31.255.2", "IKE_PROPOSALS", "aes128gcm16-prfsha256-ecp256"), "charon-start.sh", "itgwb",
+        "ikev2-gcm");
+    Path cfg = run.resolve("gwa.cfg");
+    try (InputStream in = getClass().getResourceAsStream("strongswan-tunnel-gwa.cfg")) {
+      Files.copy(in, cfg);
+    }
+    gatewayLog = run.resolve("gateway.log");
+    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", "itgwa",
+        ProcessHandle.current().info().command().orElse("java")));
+    cmd.addAll(io.ipsecmesh.gateway.JvmFlags.ALL);
+    cmd.addAll(List.of("-Xmx384m", "-cp", System.getProperty("java.class.path"), "io.ipsecmesh.gateway.Main", "run",
+        "--config", cfg.toString(), "--api-port", "0", "--metrics-port", "0", "--api-file",
+        run.resolve("api.json").toString()));
+    gateway = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(gatewayLog.toFile()).start();
+    awaitFile(gatewayLog, "ipsec-mesh: started", 90);
+  }
+
+  @AfterAll
+  void tearDown() throws Exception {
+    if (gateway != null) {
+      gateway.destroy();
+      if (!gateway.waitFor(15, TimeUnit.SECONDS)) {
+        gateway.destroyForcibly();
+      }
+    }
+    if (up) {
+      script(Map.of(), "netns-down.sh");
+    }
+  }
+
+  @Test
+  void pingCrossesTheTunnelNegotiatedWithStrongswan() throws Exception {
+    // the first packets only trigger the negotiation (ACQUIRE), as on IOS; then the tunnel carries them
+    boolean ok = false;
+    for (int i = 0; i < 10 && !ok; i++) {
+      ok = capture(List.of("ip", "netns", "exec", "itlana", "ping", "-c", "1", "-W", "2", "10.91.2.10"), Map.of())
+          .contains(" 0% packet loss");
+    }
+    assertTrue(ok, "no ping through the tunnel; gateway log:\n" + Files.readString(gatewayLog));
+    String ping = capture(List.of("ip", "netns", "exec", "itlana", "ping", "-c", "3", "-i", "0.2", "-W", "2",
+        "10.91.2.10"), Map.of());
+    assertTrue(ping.contains("3 received"), ping);
+    String log = Files.readString(run.resolve("itgwb").resolve("charon.log"));
+    assertTrue(log.contains("CHILD_SA net{1} established"), log);
+    String sas = script(Map.of(), "sw.sh", "itgwb", "--list-sas");
+    assertTrue(sas.contains("ESTABLISHED") && sas.contains("INSTALLED"), sas);
+    // strongSwan's inbound SA counted the packets our forwarder encrypted, its outbound ours decrypted
+    assertTrue(sas.matches("(?s).*\\n +in  [0-9a-f]{8}, +[1-9][0-9]* bytes, +[1-9][0-9]* packets.*"), sas);
+    assertTrue(sas.matches("(?s).*\\n +out [0-9a-f]{8}, +[1-9][0-9]* bytes, +[1-9][0-9]* packets.*"), sas);
+
+    String clear = capture(List.of("ip", "netns", "exec", "itgwa",
+        ProcessHandle.current().info().command().orElse("java"), "-cp", System.getProperty("java.class.path"),
+        "io.ipsecmesh.gateway.Main", "exec", "clear crypto session", "--api-file", run.resolve("api.json").toString()),
+        Map.of());
+    awaitFile(run.resolve("itgwb").resolve("charon.log"), "received DELETE for IKE_SA gw[1]", 20);
+    assertTrue(!script(Map.of(), "sw.sh", "itgwb", "--list-sas").contains("ESTABLISHED"), clear);
+  }
+
+  private static void awaitFile(Path file, String text, int seconds) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    Path dir = file.getParent();
+    try (java.nio.file.WatchService watch = dir.getFileSystem().newWatchService()) {
+      dir.register(watch, java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY,
+          java.nio.file.StandardWatchEventKinds.ENTRY_CREATE);
+      while (true) {
+        String s = Files.exists(file) ? Files.readString(file) : "";
+        if (s.contains(text)) {
+          return;
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new AssertionError(file + " never showed '" + text + "':\n" + s);
+        }
+        java.nio.file.WatchKey key = watch.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(500)),
+            TimeUnit.NANOSECONDS);
+        if (key != null) {
+          key.pollEvents();
+          key.reset();
+        }
+      }
+    }
+  }
+
+  private String script(Map<String, String> env, String name, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("bash", HARNESS.resolve(name).toString()));
+    cmd.addAll(List.of(args));
+    Map<String, String> e = new HashMap<>(env);
+    e.putAll(Map.of("NS_A", "itgwa", "NS_B", "itgwb", "NS_LAN_A", "itlana", "NS_LAN_B", "itlanb", "INTEROP_RUN",
+        run.toString()));
+    return capture(cmd, e);
+  }
+
+  private static String capture(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    byte[] out;
+    try (InputStream in = p.getInputStream()) {
+      out = in.readAllBytes();
+    }
+    if (!p.waitFor(90, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("timed out: " + cmd);
+    }
+    return new String(out, StandardCharsets.UTF_8);
+  }
+}
