@@ -111,6 +111,12 @@ public final class InboundPipeline implements OuterReceiver {
     ike.punt(message, sender, local);
   }
 
+  /** End of a receive batch: coalesced inner packets leave now, so coalescing adds no latency. */
+  @Override
+  public void onBatchEnd() {
+    inner.flush();
+  }
+
   @Override
   public void onKeepalive(InetSocketAddress sender) {
     stats.natKeepalivesReceived++;

@@ -19,4 +19,7 @@ public interface OuterReceiver {
 
   /** Neither of the three (too short, reserved SPI, oversized): counted and dropped. */
   void onMalformed(InetSocketAddress sender);
+
+  /** The socket has no more datagrams queued right now: anything held back to coalesce goes out. */
+  default void onBatchEnd() {}
 }

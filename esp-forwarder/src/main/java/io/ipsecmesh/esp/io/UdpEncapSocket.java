@@ -170,6 +170,11 @@ public final class UdpEncapSocket implements AutoCloseable {
     }
 
     @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+      UdpEncapSocket.this.receiver.onBatchEnd();
+    }
+
+    @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
       // A socket error (e.g. ICMP port unreachable reported on the socket) is no reason to stop.
     }

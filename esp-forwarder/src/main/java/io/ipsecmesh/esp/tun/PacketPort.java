@@ -20,6 +20,9 @@ public interface PacketPort extends AutoCloseable {
    */
   boolean write(PacketBuffer buf, int off, int len);
 
+  /** Writes whatever {@link #write} held back to coalesce; called when a receive batch ends. */
+  default void flush() {}
+
   @Override
   void close();
 }

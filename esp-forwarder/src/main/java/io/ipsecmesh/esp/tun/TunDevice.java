@@ -39,6 +39,8 @@ public final class TunDevice implements PacketPort {
   private final int fd;
   private final String name;
   private final boolean offload;
+  /** Receive-side TCP coalescing, used by the one thread that writes (offload mode only). */
+  private final TcpCoalescer coalescer;
   private volatile boolean running = true;
   private Thread reader;
 
@@ -46,6 +48,7 @@ public final class TunDevice implements PacketPort {
     this.fd = fd;
     this.name = name;
     this.offload = offload;
+    this.coalescer = offload ? new TcpCoalescer(this::writeWithHeader) : null;
   }
 
   /** Creates (or attaches to) TUN interface {@code requestedName}, sets its MTU and brings it up. */
@@ -214,10 +217,44 @@ public final class TunDevice implements PacketPort {
     if (!offload) {
       return Libc.write(fd, buf.at(off), len) == len;
     }
-    // a zero virtio-net header: a complete packet with valid checksums, no segmentation
+    return coalescer.write(buf, off, len);
+  }
+
+  @Override
+  public void flush() {
+    if (offload) {
+      coalescer.flush();
+    }
+  }
+
+  /** Segments joined into TCP super-packets on the way in (statistics). */
+  public long coalesced() {
+    return offload ? coalescer.coalesced() : 0;
+  }
+
+  /**
+   * Writes a packet behind its virtio-net header: all zero for a complete packet with valid
+   * checksums; for a TCP super-packet, TCPV4 segmentation at {@code gsoSize} with the checksum
+   * left to the kernel (the field holds the pseudo-header sum).
+   */
+  private boolean writeWithHeader(PacketBuffer buf, int off, int len, int gsoSize, int headerLen) {
     int h = off - Offload.VNET_HDR_LEN;
-    java.util.Arrays.fill(buf.array(), h, off, (byte) 0);
+    byte[] a = buf.array();
+    java.util.Arrays.fill(a, h, off, (byte) 0);
+    if (gsoSize > 0) {
+      a[h] = Offload.F_NEEDS_CSUM;
+      a[h + 1] = Offload.GSO_TCPV4;
+      le16(a, h + 2, headerLen);
+      le16(a, h + 4, gsoSize);
+      le16(a, h + 6, 20);
+      le16(a, h + 8, 16);
+    }
     return Libc.write(fd, buf.at(h), len + Offload.VNET_HDR_LEN) == len + Offload.VNET_HDR_LEN;
+  }
+
+  private static void le16(byte[] a, int off, int v) {
+    a[off] = (byte) v;
+    a[off + 1] = (byte) (v >>> 8);
   }
 
   @Override

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class OffloadTest {
 
   /** An IPv4 TCP super-packet: 20-byte IP, 32-byte TCP (with options), {@code payload} bytes 0..255 repeating. */
-  private static byte[] superPacket(int payload, int flags) {
+  static byte[] superPacket(int payload, int flags) {
     int len = 20 + 32 + payload;
     byte[] p = new byte[len];
     p[0] = 0x45;

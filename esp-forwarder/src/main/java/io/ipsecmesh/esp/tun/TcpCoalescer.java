@@ -1,0 +1,166 @@
+package io.ipsecmesh.esp.tun;
+
+import io.ipsecmesh.esp.io.PacketBuffer;
+
+/**
+ * Receive-side coalescing (GRO) for a TUN with offloads: consecutive in-order IPv4 TCP segments of
+ * one flow, as they come out of one batch of decapsulated ESP packets, are joined into one
+ * super-packet that is written with a virtio-net header asking the kernel for TCP segmentation
+ * ({@code GSO_TCPV4}), so the kernel forwards one packet instead of dozens. The rules follow
+ * Linux's {@code tcp_gro_receive}: same addresses, ports, TOS, TTL and TCP header apart from the
+ * sequence number, checksum and a final PSH; pure ACK/PSH segments of equal size, the last may be
+ * shorter; DF set (IP IDs then carry no meaning). Anything else is written as it is, after the
+ * pending super-packet, so order within a flow is kept. Used from one thread.
+ */
+public final class TcpCoalescer {
+
+  /** Writes a finished packet to the TUN: {@code gsoSize} 0 for a plain packet. */
+  @FunctionalInterface
+  public interface Writer {
+    boolean write(PacketBuffer buf, int off, int len, int gsoSize, int headerLen);
+  }
+
+  private static final int MAX_SEGMENTS = 64;
+  private static final int MAX_LEN = 65535 - 128;
+  private static final int ACK = 0x10;
+  private static final int PSH = 0x08;
+
+  private final PacketBuffer superPacket = new PacketBuffer(PacketBuffer.HEADROOM + 65536 + PacketBuffer.TAILROOM);
+  private final Writer writer;
+  private int len;
+  private int segments;
+  private int mss;
+  private int headerLen;
+  private long nextSeq;
+  private boolean closed;
+  private long coalesced;
+
+  public TcpCoalescer(Writer writer) {
+    this.writer = writer;
+  }
+
+  /** Segments that joined another one (statistics). */
+  public long coalesced() {
+    return coalesced;
+  }
+
+  /** Takes a decapsulated packet: joins, starts or (after the pending one) writes it. */
+  public boolean write(PacketBuffer buf, int off, int len) {
+    byte[] b = buf.array();
+    int hdr = eligibleHeaderLen(b, off, len);
+    if (hdr < 0) {
+      boolean ok = flush();
+      return writer.write(buf, off, len, 0, 0) && ok;
+    }
+    if (segments > 0 && joins(b, off, len, hdr)) {
+      int payload = len - hdr;
+      System.arraycopy(b, off + hdr, superPacket.array(), PacketBuffer.HEADROOM + this.len, payload);
+      this.len += payload;
+      segments++;
+      coalesced++;
+      nextSeq = (nextSeq + payload) & 0xFFFF_FFFFL;
+      int flags = b[off + 33] & 0xFF;
+      if ((flags & PSH) != 0) {
+        superPacket.array()[PacketBuffer.HEADROOM + 33] |= PSH;
+        closed = true;
+      }
+      if (payload < mss) {
+        closed = true;
+      }
+      return true;
+    }
+    boolean ok = flush();
+    System.arraycopy(b, off, superPacket.array(), PacketBuffer.HEADROOM, len);
+    this.len = len;
+    segments = 1;
+    headerLen = hdr;
+    mss = len - hdr;
+    nextSeq = (u32(b, off + 24) + mss) & 0xFFFF_FFFFL;
+    closed = (b[off + 33] & PSH) != 0;
+    return ok;
+  }
+
+  /** Writes the pending super-packet (if any). */
+  public boolean flush() {
+    if (segments == 0) {
+      return true;
+    }
+    byte[] s = superPacket.array();
+    int p = PacketBuffer.HEADROOM;
+    boolean ok;
+    if (segments == 1) {
+      ok = writer.write(superPacket, p, len, 0, 0);
+    } else {
+      put16(s, p + 2, len);
+      put16(s, p + 10, 0);
+      put16(s, p + 10, ~Offload.fold(Offload.sum(s, p, 20, 0)) & 0xFFFF);
+      // NEEDS_CSUM: the field holds the pseudo-header sum, the kernel adds the rest per segment
+      long pseudo = Offload.sum(s, p + 12, 8, 0) + 6 + (len - 20);
+      put16(s, p + 36, Offload.fold(pseudo));
+      ok = writer.write(superPacket, p, len, mss, headerLen);
+    }
+    segments = 0;
+    len = 0;
+    return ok;
+  }
+
+  /** The IP + TCP header length of a coalescable segment, or -1. */
+  private static int eligibleHeaderLen(byte[] b, int off, int len) {
+    if (len < 40 || b[off] != 0x45 || b[off + 9] != 6) {
+      return -1;
+    }
+    int frag = u16(b, off + 6);
+    if (frag != 0x4000) {
+      return -1; // DF only, no fragments
+    }
+    int tcpLen = ((b[off + 32] & 0xFF) >>> 4) * 4;
+    int hdr = 20 + tcpLen;
+    int flags = b[off + 33] & 0xFF;
+    if (tcpLen < 20 || hdr >= len || u16(b, off + 2) != len || (flags & ~PSH) != ACK) {
+      return -1;
+    }
+    return hdr;
+  }
+
+  private boolean joins(byte[] b, int off, int len, int hdr) {
+    byte[] s = superPacket.array();
+    int p = PacketBuffer.HEADROOM;
+    int payload = len - hdr;
+    if (closed || hdr != headerLen || payload > mss || segments >= MAX_SEGMENTS || this.len + payload > MAX_LEN) {
+      return false;
+    }
+    if (u32(b, off + 24) != nextSeq) {
+      return false;
+    }
+    // TOS, TTL, protocol, addresses
+    if (b[off + 1] != s[p + 1] || b[off + 8] != s[p + 8] || !same(b, off + 12, s, p + 12, 8)) {
+      return false;
+    }
+    // ports, then ack .. urgent and options, skipping seq (24..27), flags' PSH and checksum (36..37)
+    return same(b, off + 20, s, p + 20, 4) && same(b, off + 28, s, p + 28, 5)
+        && ((b[off + 33] ^ s[p + 33]) & ~PSH) == 0 && same(b, off + 34, s, p + 34, 2)
+        && same(b, off + 38, s, p + 38, hdr - 38);
+  }
+
+  private static boolean same(byte[] a, int ao, byte[] b, int bo, int n) {
+    for (int i = 0; i < n; i++) {
+      if (a[ao + i] != b[bo + i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static int u16(byte[] b, int off) {
+    return (b[off] & 0xFF) << 8 | b[off + 1] & 0xFF;
+  }
+
+  private static long u32(byte[] b, int off) {
+    return ((long) u16(b, off) << 16) | u16(b, off + 2);
+  }
+
+  private static void put16(byte[] b, int off, int v) {
+    b[off] = (byte) (v >>> 8);
+    b[off + 1] = (byte) v;
+  }
+}
