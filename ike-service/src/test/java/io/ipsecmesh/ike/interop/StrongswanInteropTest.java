@@ -211,6 +211,27 @@ class StrongswanInteropTest {
     }
   }
 
+  @Test
+  void cbcHmacModpSuiteWithStrongswan() throws Exception {
+    script(Map.of("LOG_IKE", "4", "LOG_CHD", "4"), "charon-start.sh", "ikegwb", "ikev2-cbc");
+    try {
+      Peer peer = startPeer("ikegwa", "172.31.255.1", "172.31.255.2", PSK, "gwa.interop.test", "gwb.interop.test",
+          "10.91.1.0/24", "10.91.2.0/24", true, "--ike", "aes256-sha256-modp2048", "--esp",
+          "AES_CBC_256_HMAC_SHA256_128");
+      ChildSa ours = peer.child();
+      String log = awaitLog("ikegwb", String.format("established with SPIs %08x_i %08x_o", ours.outboundSpi(),
+          ours.inboundSpi()));
+      assertTrue(log.contains("selected proposal: IKE:AES_CBC_256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048"),
+          "IKE SA with AES-CBC + HMAC-SHA2-256 and MODP-2048");
+      // AES-256 key and HMAC-SHA-256 key per direction: 64 bytes, in the order the forwarder expects
+      assertEquals(64, new KeyWrap(HexFormat.of().parseHex(KEK_HEX)).unwrap(ours.wrappedInboundKeys()).length);
+      assertKeysEqual(ours, log, true);
+    } finally {
+      script(Map.of(), "charon-stop.sh", "ikegwb");
+      stopPeers();
+    }
+  }
+
   // ------------------------------------------------------------------------------------ helpers
 
   /** strongSwan's view: an established IKE SA with exactly these SPIs (ours "spiI:spiR" in hex). */
@@ -220,13 +241,17 @@ class StrongswanInteropTest {
         + " not in:\n" + sas);
   }
 
-  private static final Pattern KEY_HEADER = Pattern.compile("encryption (initiator|responder) key => (\\d+) bytes");
+  private static final Pattern KEY_HEADER =
+      Pattern.compile("(encryption|integrity) (initiator|responder) key => (\\d+) bytes");
   private static final Pattern HEX_LINE = Pattern.compile("\\[CHD\\] <[^>]*> +\\d+: ((?:[0-9A-F]{2} )+)");
 
+  /**
+   * Compares our Child SA keys (each direction: encryption key then integrity key, as the forwarder
+   * reads them) with the last ones charon logged at chd level 4.
+   */
   private static void assertKeysEqual(ChildSa ours, String charonLog, boolean weInitiated) {
     KeyWrap wrap = new KeyWrap(HexFormat.of().parseHex(KEK_HEX));
-    byte[] initiatorKey = null;
-    byte[] responderKey = null;
+    Map<String, byte[]> keys = new java.util.HashMap<>();
     List<String> lines = charonLog.lines().toList();
     for (int i = 0; i < lines.size(); i++) {
       Matcher m = KEY_HEADER.matcher(lines.get(i));
@@ -240,19 +265,24 @@ class StrongswanInteropTest {
           hex.append(h.group(1).replace(" ", ""));
         }
         byte[] key = HexFormat.of().parseHex(hex.toString().toLowerCase());
-        assertEquals(Integer.parseInt(m.group(2)), key.length);
-        if (m.group(1).equals("initiator")) {
-          initiatorKey = key;
-        } else {
-          responderKey = key;
-        }
+        assertEquals(Integer.parseInt(m.group(3)), key.length);
+        keys.put(m.group(1) + " " + m.group(2), key);
       }
     }
-    assertTrue(initiatorKey != null && responderKey != null, "charon (chd level 4) logged no Child SA keys");
+    assertTrue(keys.containsKey("encryption initiator") && keys.containsKey("encryption responder"),
+        "charon (chd level 4) logged no Child SA keys");
+    byte[] i2r = concat(keys.get("encryption initiator"), keys.getOrDefault("integrity initiator", new byte[0]));
+    byte[] r2i = concat(keys.get("encryption responder"), keys.getOrDefault("integrity responder", new byte[0]));
     byte[] in = wrap.unwrap(ours.wrappedInboundKeys());
     byte[] out = wrap.unwrap(ours.wrappedOutboundKeys());
-    assertArrayEquals(weInitiated ? initiatorKey : responderKey, out, "our outbound key = strongSwan's");
-    assertArrayEquals(weInitiated ? responderKey : initiatorKey, in, "our inbound key = strongSwan's");
+    assertArrayEquals(weInitiated ? i2r : r2i, out, "our outbound keys = strongSwan's");
+    assertArrayEquals(weInitiated ? r2i : i2r, in, "our inbound keys = strongSwan's");
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
   }
 
   /** Waits (bounded, on file-change events) until the instance's charon.log contains {@code text}. */
