@@ -5,6 +5,7 @@ import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
@@ -62,22 +63,35 @@ public final class ServiceLauncher {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    return startVertx(options).compose(vertx -> {
-      BusCodecs.register(vertx);
-      return deployInOrder(vertx, options, verticles, 0, new ArrayList<>())
-          .map(ids -> new RunningService(vertx, ids, metrics))
-          .recover(err -> vertx.close().transform(ignored -> {
-            if (metrics != null) {
-              metrics.close();
-            }
-            return Future.<RunningService>failedFuture(err);
-          }));
-    }, err -> {
-      if (metrics != null) {
-        metrics.close();
+    // completed from plain threads: a listener on a Vert.x future would run on an event loop that
+    // vertx.close() has just shut down, and the caller would wait for ever
+    Promise<RunningService> result = Promise.promise();
+    startVertx(options).onComplete(started -> {
+      if (started.failed()) {
+        closeMetrics(metrics);
+        result.fail(started.cause());
+        return;
       }
-      return Future.failedFuture(err);
+      Vertx vertx = started.result();
+      BusCodecs.register(vertx);
+      deployInOrder(vertx, options, verticles, 0, new ArrayList<>()).onComplete(deployed -> {
+        if (deployed.succeeded()) {
+          result.complete(new RunningService(vertx, deployed.result(), metrics));
+        } else {
+          Thread.ofPlatform().name("ipsec-mesh-abort").start(() -> {
+            new RunningService(vertx, List.of(), metrics).close();
+            result.fail(deployed.cause());
+          });
+        }
+      });
     });
+    return result.future();
+  }
+
+  private static void closeMetrics(HTTPServer metrics) {
+    if (metrics != null) {
+      metrics.close();
+    }
   }
 
   /** Clustered Vert.x only, for callers that deploy on their own (the gateway, tests). */

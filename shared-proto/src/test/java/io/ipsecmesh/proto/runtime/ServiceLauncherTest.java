@@ -56,6 +56,22 @@ class ServiceLauncherTest {
     }
   }
 
+  static final class FailingVerticle extends AbstractVerticle {
+    @Override
+    public void start() {
+      throw new IllegalStateException("port 500 is taken");
+    }
+  }
+
+  @Test
+  void aVerticleThatFailsToStartFailsTheStartAndLeavesTheCluster() {
+    LaunchOptions options = LaunchOptions.defaults().withClusterName("launcher-fail-" + UUID.randomUUID());
+    Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+        () -> ServiceLauncher.start(options, "probe", List.of(ProbeVerticle::new, FailingVerticle::new))
+            .await(60, TimeUnit.SECONDS));
+    assertEquals("port 500 is taken", ServiceLauncher.rootMessage(e));
+  }
+
   @Test
   void withoutAClusterSharedMapsAreLocalToTheVertxInstance() {
     Vertx vertx = Vertx.vertx();
