@@ -776,7 +776,12 @@ public final class IkeEngine {
     }
     resp.add(new Payload.TrafficSelectors(true, tsi));
     resp.add(new Payload.TrafficSelectors(false, tsr));
-    installChild(sa, false, choice.get(), mode, inSpi, tsi, tsr, secret, ni.get().data(), nr);
+    ChildSa created = installChild(sa, false, choice.get(), mode, inSpi, tsi, tsr, secret, ni.get().data(), nr);
+    if (rekey.isPresent() && sa.outstanding != null && sa.outstanding.exchange instanceof ChildRekeyExchange ours
+        && ours.old.outboundSpi() == IkeCodec.getUint32(rekey.get().spi(), 0)) {
+      // §2.8.1: both sides rekey the same Child SA; decide the redundant one when ours completes
+      ours.collision = new Collision(ni.get().data().clone(), nr.clone(), created.inboundSpi());
+    }
     return resp;
   }
 
@@ -912,6 +917,13 @@ public final class IkeEngine {
     }
   }
 
+  /** §2.8.1: is the lowest of the four nonces one of our exchange's (our Ni, the peer's Nr)? */
+  private static boolean lowestIsOurs(byte[] ourNi, byte[] peerNr, Collision c) {
+    byte[] lowestOurs = Arrays.compareUnsigned(ourNi, peerNr) <= 0 ? ourNi : peerNr;
+    byte[] lowestTheirs = Arrays.compareUnsigned(c.peerNi(), c.ourNr()) <= 0 ? c.peerNi() : c.ourNr();
+    return Arrays.compareUnsigned(lowestOurs, lowestTheirs) < 0;
+  }
+
   /** Starts an IKE SA rekey now (normally the IKE lifetime does). */
   public boolean rekeyIke(String ikeSaId) {
     IkeSa sa = byId(ikeSaId);
@@ -940,8 +952,12 @@ public final class IkeEngine {
     return false;
   }
 
+  /** The peer's simultaneous rekey of the same Child SA: its nonces and the SA it created here. */
+  private record Collision(byte[] peerNi, byte[] ourNr, long childInboundSpi) {}
+
   private final class ChildRekeyExchange implements Exchange {
     private final ChildSaState old;
+    private Collision collision;
     private long newSpi;
     private byte[] ni;
     private DhGroup.Exchange dh;
@@ -1020,6 +1036,14 @@ public final class IkeEngine {
         return;
       }
       installChild(sa, true, choice.get(), answeredMode(p, payloads), newSpi, tsi, tsr, secret, ni, nr.get().data());
+      if (collision != null && lowestIsOurs(ni, nr.get().data(), collision)) {
+        // the SA our exchange created holds the lowest nonce: it is redundant and ours to delete
+        sa.children.stream().filter(c -> c.inboundSpi() == newSpi).findFirst().ifPresent(c -> {
+          removeChild(sa, c, "rekey-collision");
+          sa.queue.add(new InformationalExchange("DELETE-REDUNDANT-CHILD",
+              List.of(new Payload.Delete(IkeConstants.PROTO_ESP, 4, List.of(spiBytes(newSpi)))), null));
+        });
+      }
       if (sa.children.contains(old)) {
         removeChild(sa, old, "rekey");
         sa.queue.add(new InformationalExchange("DELETE-OLD-CHILD",

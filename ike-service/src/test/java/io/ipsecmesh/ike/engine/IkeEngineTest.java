@@ -438,4 +438,32 @@ class IkeEngineTest {
         w.localSelectors(), w.remoteSelectors(), m, w.replayWindow(), w.lifetimeSeconds(), w.lifetimeKilobytes(),
         w.idleTimeSeconds(), w.dfBit(), w.ikeLifetimeSeconds());
   }
+
+  @Test
+  void simultaneousChildRekeysLeaveExactlyOneNewSaOnBothSides() {
+    for (int round = 0; round < 8; round++) { // nonces are random: both outcomes of §2.8.1 get exercised
+      TestPeers n = new TestPeers();
+      n.symmetric(GCM, List.of(EspTransform.AES_GCM_128));
+      n.a.initiate(n.aPolicies.all().get(0));
+      n.run();
+      ChildSa first = only(n.aEvents.installed);
+      assertTrue(n.a.rekeyChild(first.inboundSpi()));
+      assertTrue(n.b.rekeyChild(first.outboundSpi()));
+      n.run();
+      List<Long> aLive = live(n.aEvents);
+      List<Long> bLive = live(n.bEvents);
+      assertEquals(1, aLive.size(), "a keeps one Child SA, round " + round);
+      assertEquals(1, bLive.size(), "b keeps one Child SA, round " + round);
+      ChildSa a = n.aEvents.installed.stream().filter(c -> c.inboundSpi() == aLive.get(0)).findFirst().orElseThrow();
+      ChildSa b = n.bEvents.installed.stream().filter(c -> c.inboundSpi() == bLive.get(0)).findFirst().orElseThrow();
+      assertKeysMirror(a, b);
+      assertFalse(aLive.contains(first.inboundSpi()), "the old SA is gone");
+    }
+  }
+
+  private static List<Long> live(TestPeers.Recorder r) {
+    List<Long> spis = new ArrayList<>(r.installed.stream().map(ChildSa::inboundSpi).toList());
+    r.deleted.forEach(d -> spis.remove(d.inboundSpi()));
+    return spis;
+  }
 }
