@@ -133,18 +133,16 @@ class ManualKeyNetnsTest {
     Process server = new ProcessBuilder(Sh.inNs(LANB, "timeout", Integer.toString(SECONDS + 30), "iperf3", "-s", "-1", "-B", HOST_B))
         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     try {
-      Sh.Result client = null;
-      for (int attempt = 0; attempt < 20; attempt++) {
-        // the server needs a moment to listen; a refused connection fails fast and is retried
-        client = Sh.run(SECONDS + 20,
-            Sh.inNs(LANA, "iperf3", "-c", HOST_B, "-t", Integer.toString(SECONDS), "-J").toArray(String[]::new));
-        if (client.ok() || !client.output().contains("Connection refused")) {
-          break;
-        }
+      // the one-off server must listen before the single client run starts
+      for (int i = 0; i < 100 && Sh.run(5, Sh.inNs(LANB, "ss", "-Hltn", "sport = :5201").toArray(String[]::new))
+          .output().isBlank(); i++) {
         server.waitFor(100, TimeUnit.MILLISECONDS);
       }
+      Sh.Result client = Sh.run(SECONDS + 20,
+          Sh.inNs(LANA, "iperf3", "-c", HOST_B, "-t", Integer.toString(SECONDS), "-J").toArray(String[]::new));
       assertTrue(client.ok(), "iperf3 failed: " + client.output() + "\n" + logs);
       JsonObject end = new JsonObject(client.output()).getJsonObject("end");
+      assertTrue(end != null && end.getJsonObject("sum_received") != null, "no iperf3 result: " + client.output());
       double mbps = end.getJsonObject("sum_received").getDouble("bits_per_second") / 1e6;
       long retransmits = end.getJsonObject("sum_sent").getLong("retransmits", 0L);
       System.out.printf("LAN-to-LAN iperf3 -t " + SECONDS + " through two esp-forwarders (manual keys, AES-GCM-128): "
