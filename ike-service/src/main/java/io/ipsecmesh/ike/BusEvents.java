@@ -26,15 +26,19 @@ final class BusEvents implements IkeEvents {
   private final ConcurrentMap<String, String> ikeSas;
   /** conn-id → the map key last written: an initiator's IKE SA id changes once SPIr is known. */
   private final Map<Integer, String> ikeKeys = new HashMap<>();
+  private final IkeMetrics metrics;
 
-  BusEvents(Vertx vertx, ConcurrentMap<String, String> childSas, ConcurrentMap<String, String> ikeSas) {
+  BusEvents(Vertx vertx, ConcurrentMap<String, String> childSas, ConcurrentMap<String, String> ikeSas,
+      IkeMetrics metrics) {
     this.vertx = vertx;
+    this.metrics = metrics;
     this.childSas = childSas;
     this.ikeSas = ikeSas;
   }
 
   @Override
   public void childSaInstalled(ChildSa sa) {
+    metrics.childSas.inc();
     String json = RecordJson.toJson(sa).encode();
     vertx.executeBlocking(() -> childSas.put(sa.key(), json), true)
         .onComplete(r -> vertx.eventBus().publish(SaMessages.CHILD_INSTALLED, new SaMessages.ChildSaInstalled(sa)));
@@ -42,6 +46,7 @@ final class BusEvents implements IkeEvents {
 
   @Override
   public void childSaDeleted(SaMessages.ChildSaDeleted deleted) {
+    metrics.childSas.dec();
     String key = SharedMaps.spiKey(deleted.inboundSpi());
     vertx.executeBlocking(() -> childSas.remove(key), true)
         .onComplete(r -> vertx.eventBus().publish(SaMessages.CHILD_DELETED, deleted));
@@ -55,6 +60,7 @@ final class BusEvents implements IkeEvents {
 
   @Override
   public void ikeSaUp(IkeSaSummary s, String cryptoMap, int mapSequence) {
+    metrics.ikeSas.inc();
     LOG.log(System.Logger.Level.INFO, "%CRYPTO-5-SESSION_STATUS: Crypto tunnel is UP. Peer " + s.dst() + ":"
         + s.peerPort() + " Id: " + s.peerId());
     vertx.eventBus().publish(IkeMessages.PEER_UP, new IkeMessages.PeerUp(s.ikeSaId(), s.dst(), s.peerPort(),
@@ -63,6 +69,9 @@ final class BusEvents implements IkeEvents {
 
   @Override
   public void ikeSaDown(IkeSaSummary s, String reason) {
+    if (!reason.startsWith("negotiation-failed")) {
+      metrics.ikeSas.dec();
+    }
     if (!reason.startsWith("negotiation-failed") && !reason.equals("rekeyed")) {
       LOG.log(System.Logger.Level.INFO, "%CRYPTO-5-SESSION_STATUS: Crypto tunnel is DOWN. Peer " + s.dst() + ":"
           + s.peerPort() + " Id: " + s.peerId() + " (" + reason + ")");

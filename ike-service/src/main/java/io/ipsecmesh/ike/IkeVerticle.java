@@ -63,10 +63,12 @@ public final class IkeVerticle extends AbstractVerticle {
   public void start(Promise<Void> started) {
     settings = IkeServiceSettings.from(config());
     BusCodecs.register(vertx);
+    IkeMetrics metrics = IkeMetrics.of(io.ipsecmesh.proto.runtime.Metrics.registry());
     BusEvents events = new BusEvents(vertx, Cluster.map(vertx, SharedMaps.CHILD_SAS),
-        Cluster.map(vertx, SharedMaps.IKE_SAS));
+        Cluster.map(vertx, SharedMaps.IKE_SAS), metrics);
     engine = new IkeEngine(new VertxScheduler(vertx), this::transmit, events, policies, KeyWrap.fromEnvironment(),
         RetransmitPolicy.DEFAULT, IkeEngine.Limits.DEFAULT, System::currentTimeMillis);
+    engine.setStats(metrics);
     if (staticPolicies != null) {
       policies.replace(staticPolicies);
       invalidSpiRecovery = true;

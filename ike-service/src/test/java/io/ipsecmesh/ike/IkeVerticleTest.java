@@ -95,6 +95,8 @@ class IkeVerticleTest {
       String row = Cluster.map(vertx, SharedMaps.IKE_SAS).get(sa.ikeSaId());
       assertNotNull(row, "IKE SA row for show crypto isakmp sa");
       assertEquals("READY", RecordJson.fromJson(new JsonObject(row), IkeSaSummary.class).state());
+      assertTrue(counter("ipsecmesh_ike_messages_received", "IKE_AUTH") >= 1, "metrics count IKE_AUTH");
+      assertTrue(counter("ipsecmesh_ike_messages_sent", "IKE_AUTH") >= 1);
       vertx.eventBus().<DpdMessages.ProbeOutcome>request(DpdMessages.PROBE,
           new DpdMessages.ProbeRequest(sa.ikeSaId(), PEER, 0, 2000)).onComplete(ctx.succeeding(ack -> {
             ctx.verify(() -> assertTrue(ack.body().acknowledged()));
@@ -127,5 +129,15 @@ class IkeVerticleTest {
           assertFalse(r.body().acknowledged());
           ctx.completeNow();
         })));
+  }
+
+  /** A labelled counter of the default registry (the one the service exposes). */
+  private static double counter(String name, String exchange) {
+    return io.ipsecmesh.proto.runtime.Metrics.registry().scrape().stream()
+        .filter(m -> m.getMetadata().getName().equals(name))
+        .flatMap(m -> ((io.prometheus.metrics.model.snapshots.CounterSnapshot) m).getDataPoints().stream())
+        .filter(d -> exchange.equals(d.getLabels().get("exchange")))
+        .mapToDouble(io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot::getValue)
+        .sum();
   }
 }

@@ -70,6 +70,7 @@ public final class IkeEngine {
   private final Set<Long> inboundChildSpis = new HashSet<>();
   private int nextConnId = 1000;
   private volatile boolean debug;
+  private EngineStats stats = EngineStats.NONE;
 
   public IkeEngine(Scheduler scheduler, Transport transport, IkeEvents events, PolicyStore policies,
       KeyWrap keyWrap, RetransmitPolicy retransmit, Limits limits, LongSupplier wallClock) {
@@ -83,6 +84,10 @@ public final class IkeEngine {
     this.wallClock = wallClock;
     this.random = new SecureRandom();
     this.cookies = new CookieJar(random);
+  }
+
+  public void setStats(EngineStats stats) {
+    this.stats = stats;
   }
 
   /** {@code debug crypto isakmp}: log every exchange (never keys). */
@@ -227,9 +232,11 @@ public final class IkeEngine {
       h = IkeCodec.decodeHeader(d.msg);
       m = IkeCodec.decode(d.msg);
     } catch (IkeDecodeException e) {
+      stats.malformed();
       debugLog(null, "drop malformed from " + d.peerAddress + ":" + d.peerPort + ": " + e.getMessage());
       return;
     }
+    stats.received(PayloadNames.exchange(h.exchangeType()));
     if (h.exchangeType() == IkeConstants.IKE_SA_INIT && !h.isResponse()) {
       if (h.responderSpi() == 0 && h.messageId() == 0) {
         onInitRequest(d, m);
@@ -314,12 +321,14 @@ public final class IkeEngine {
       return;
     }
     if (halfOpen.size() >= limits.maxHalfOpen()) {
+      stats.halfOpenLimitHit();
       debugLog(null, "half-open limit " + limits.maxHalfOpen() + " reached, dropping request from " + d.peerAddress);
       return;
     }
     if (halfOpen.size() >= limits.cookieThreshold()) {
       byte[] received = m.notify(IkeConstants.COOKIE).map(Payload.Notify::data).orElse(null);
       if (!cookies.valid(received, nonce.get().data(), d.peerAddress, h.initiatorSpi())) {
+        stats.cookieDemanded();
         debugLog(null, "under load (" + halfOpen.size() + " half-open): COOKIE to " + d.peerAddress);
         replyInitError(d, h, IkeConstants.COOKIE, cookies.cookie(nonce.get().data(), d.peerAddress,
             h.initiatorSpi()));
@@ -559,6 +568,7 @@ public final class IkeEngine {
         ok = PskAuthenticator.verify(expected, auth.get().data());
       }
       if (!ok) {
+        stats.authenticationFailed();
         LOG.log(System.Logger.Level.WARNING, "IKEv2: authentication of " + sa.peerAddress + " failed");
         sendUnsolicited(sa, List.of(Payload.Notify.of(IkeConstants.AUTHENTICATION_FAILED, new byte[0])));
         inboundChildSpis.remove(sa.firstChildSpi);
@@ -607,6 +617,7 @@ public final class IkeEngine {
       ok = PskAuthenticator.verify(expected, auth.get().data());
     }
     if (!ok) {
+      stats.authenticationFailed();
       LOG.log(System.Logger.Level.WARNING, "IKEv2: authentication of " + sa.peerAddress + " ("
           + idi.map(Identities::text).orElse("no IDi") + ") failed");
       respond(sa, m.header(), List.of(Payload.Notify.of(IkeConstants.AUTHENTICATION_FAILED, new byte[0])));
@@ -1188,6 +1199,7 @@ public final class IkeEngine {
       events.livenessProof(sa.id(), sa.peerAddress);
       return inner;
     } catch (SkIntegrityException | IkeDecodeException e) {
+      stats.malformed();
       debugLog(sa, "drop message failing SK checks: " + e.getMessage());
       return null;
     }
@@ -1287,6 +1299,7 @@ public final class IkeEngine {
         return;
       }
       out.retransmissions++;
+      stats.retransmitted();
       debugLog(sa, "retransmit " + out.retransmissions + " of request", out.messageId, "");
       send(sa, out.bytes);
       scheduleRetransmit(sa, out);
@@ -1354,6 +1367,7 @@ public final class IkeEngine {
   }
 
   private void send(IkeSa sa, byte[] bytes) {
+    stats.sent(PayloadNames.exchange(bytes[18] & 0xff));
     transport.send(sa.localAddress, sa.localPort, sa.peerAddress, sa.peerPort, bytes);
   }
 

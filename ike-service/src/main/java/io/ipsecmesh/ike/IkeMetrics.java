@@ -1,0 +1,88 @@
+package io.ipsecmesh.ike;
+
+import io.ipsecmesh.ike.engine.EngineStats;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.Map;
+import java.util.WeakHashMap;
+
+/**
+ * The {@code ipsecmesh_ike_*} metrics. One set per registry, shared by every IkeVerticle of a JVM
+ * (the gateway and tests deploy several into one process).
+ */
+final class IkeMetrics implements EngineStats {
+
+  private static final Map<PrometheusRegistry, IkeMetrics> BY_REGISTRY = new WeakHashMap<>();
+
+  private final Counter received;
+  private final Counter sent;
+  private final Counter retransmissions;
+  private final Counter malformed;
+  private final Counter authFailures;
+  private final Counter cookies;
+  private final Counter halfOpenDrops;
+  final Gauge ikeSas;
+  final Gauge childSas;
+
+  private IkeMetrics(PrometheusRegistry r) {
+    received = Counter.builder().name("ipsecmesh_ike_messages_received").help("IKEv2 messages that decoded")
+        .labelNames("exchange").withoutExemplars().register(r);
+    sent = Counter.builder().name("ipsecmesh_ike_messages_sent").help("IKEv2 messages sent, retransmissions included")
+        .labelNames("exchange").withoutExemplars().register(r);
+    retransmissions = Counter.builder().name("ipsecmesh_ike_retransmissions")
+        .help("IKEv2 requests retransmitted for lack of a response").withoutExemplars().register(r);
+    malformed = Counter.builder().name("ipsecmesh_ike_messages_dropped")
+        .help("IKEv2 messages dropped: malformed or failing the SK integrity check").withoutExemplars().register(r);
+    authFailures = Counter.builder().name("ipsecmesh_ike_authentication_failures")
+        .help("IKE_AUTH exchanges that failed authentication (either side)").withoutExemplars().register(r);
+    cookies = Counter.builder().name("ipsecmesh_ike_cookies_demanded")
+        .help("IKE_SA_INIT requests answered with a COOKIE under load").withoutExemplars().register(r);
+    halfOpenDrops = Counter.builder().name("ipsecmesh_ike_half_open_limit_drops")
+        .help("IKE_SA_INIT requests dropped at the half-open limit").withoutExemplars().register(r);
+    ikeSas = Gauge.builder().name("ipsecmesh_ike_sas").help("established IKEv2 SAs").withoutExemplars().register(r);
+    childSas = Gauge.builder().name("ipsecmesh_ike_child_sas").help("installed Child SAs negotiated by IKEv2")
+        .withoutExemplars().register(r);
+  }
+
+  static IkeMetrics of(PrometheusRegistry registry) {
+    synchronized (BY_REGISTRY) {
+      return BY_REGISTRY.computeIfAbsent(registry, IkeMetrics::new);
+    }
+  }
+
+  @Override
+  public void received(String exchange) {
+    received.labelValues(exchange).inc();
+  }
+
+  @Override
+  public void sent(String exchange) {
+    sent.labelValues(exchange).inc();
+  }
+
+  @Override
+  public void retransmitted() {
+    retransmissions.inc();
+  }
+
+  @Override
+  public void malformed() {
+    malformed.inc();
+  }
+
+  @Override
+  public void authenticationFailed() {
+    authFailures.inc();
+  }
+
+  @Override
+  public void cookieDemanded() {
+    cookies.inc();
+  }
+
+  @Override
+  public void halfOpenLimitHit() {
+    halfOpenDrops.inc();
+  }
+}

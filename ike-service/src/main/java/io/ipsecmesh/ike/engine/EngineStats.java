@@ -1,0 +1,24 @@
+package io.ipsecmesh.ike.engine;
+
+/** What the engine counts for metrics; the default does nothing (tests, tools). */
+public interface EngineStats {
+
+  EngineStats NONE = new EngineStats() {};
+
+  /** An IKE message that decoded, by exchange type name (IKE_SA_INIT, IKE_AUTH, …). */
+  default void received(String exchange) {}
+
+  default void sent(String exchange) {}
+
+  default void retransmitted() {}
+
+  /** Dropped: did not decode, or failed the SK integrity check. */
+  default void malformed() {}
+
+  default void authenticationFailed() {}
+
+  default void cookieDemanded() {}
+
+  /** IKE_SA_INIT dropped because the half-open limit was reached. */
+  default void halfOpenLimitHit() {}
+}
