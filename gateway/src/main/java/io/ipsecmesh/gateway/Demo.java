@@ -33,8 +33,8 @@ final class Demo {
       err.println("ipsec-mesh demo: cannot create a work directory: " + e.getMessage());
       return 1;
     }
-    List<Site> sites = List.of(new Site("site-a", "demo-site-a.cfg", 5801, dir),
-        new Site("site-b", "demo-site-b.cfg", 5821, dir));
+    List<Site> sites = List.of(new Site("site-a", "127.0.0.1", "demo-site-a.cfg", 5801, dir),
+        new Site("site-b", "127.0.0.2", "demo-site-b.cfg", 5821, dir));
     out.println("ipsec-mesh demo: two gateways on loopback, work directory " + dir);
     try {
       for (Site s : sites) {
@@ -77,6 +77,7 @@ final class Demo {
 
   private static final class Site {
     final String name;
+    final String address;
     final String resource;
     final int clusterPort;
     final Path config;
@@ -84,8 +85,9 @@ final class Demo {
     final Path log;
     Process process;
 
-    Site(String name, String resource, int clusterPort, Path dir) {
+    Site(String name, String address, String resource, int clusterPort, Path dir) {
       this.name = name;
+      this.address = address;
       this.resource = resource;
       this.clusterPort = clusterPort;
       this.config = dir.resolve(name + ".cfg");
@@ -107,7 +109,9 @@ final class Demo {
             "--metrics-port", "0",
             // a cluster of its own per site: the two gateways are VPN peers, not one gateway
             "--cluster-name", "demo-" + name + "-" + ProcessHandle.current().pid(),
-            "--cluster-port", Integer.toString(clusterPort), "--members", "127.0.0.1:" + clusterPort));
+            "--cluster-port", Integer.toString(clusterPort), "--members", "127.0.0.1:" + clusterPort,
+            // two gateways on one host: each its own IKE (500) and ESP-in-UDP (4500) socket address and TUN
+            "--ike-bind-address", address, "--bindAddress", address, "--tunName", "ipsec-" + name));
         process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
       } catch (IOException e) {
         throw new DemoFailure("cannot start " + name + ": " + e.getMessage());
