@@ -1,0 +1,391 @@
+package io.ipsecmesh.ike.v1;
+
+import io.ipsecmesh.ike.engine.RetransmitPolicy;
+import io.ipsecmesh.proto.bus.IkeMessages.IkeDatagram;
+import io.ipsecmesh.proto.bus.IkeMessages.LivenessProof;
+import io.ipsecmesh.proto.bus.IkeMessages.PeerDown;
+import io.ipsecmesh.proto.bus.SaMessages.ChildSaDeleted;
+import io.ipsecmesh.proto.ikev1.IsakmpCodec;
+import io.ipsecmesh.proto.ikev1.IsakmpConstants;
+import io.ipsecmesh.proto.ikev1.IsakmpDecodeException;
+import io.ipsecmesh.proto.ikev1.IsakmpHeader;
+import io.ipsecmesh.proto.ikev1.PayloadChain;
+import io.ipsecmesh.proto.sa.ChildSa;
+import io.ipsecmesh.proto.sa.KeyWrap;
+import io.ipsecmesh.proto.time.Scheduler;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.logging.Logger;
+
+/**
+ * The IKEv1 state machine (RFC 2409 Main Mode with pre-shared keys, Quick Mode, informational
+ * exchanges with DPD per RFC 3706, NAT-T per RFC 3947) for initiator and responder. It owns the
+ * ISAKMP SAs and routes each datagram by cookie and exchange type to the small exchange classes, which
+ * hold the protocol rules; codecs live in {@code io.ipsecmesh.proto.ikev1}. Single-threaded: call it
+ * on one thread (a Vert.x context), the {@link Scheduler} runs its timers there too.
+ */
+public final class Ikev1Engine {
+
+  private static final Logger LOG = Logger.getLogger(Ikev1Engine.class.getName());
+
+  final Scheduler scheduler;
+  final Ikev1Listener listener;
+  final KeyWrap keyWrap;
+  final RetransmitPolicy retransmit;
+  final SecureRandom random = new SecureRandom();
+  private Consumer<IkeDatagram> transport;
+  private List<Ikev1Policy> policies = List.of();
+  /** ISAKMP SAs by initiator cookie (ours when we initiated, the peer's otherwise). */
+  final Map<Long, IsakmpSa> sas = new LinkedHashMap<>();
+  private final Map<String, Integer> connectionIds = new HashMap<>();
+  private int nextConnectionId = 1;
+
+  public Ikev1Engine(Scheduler scheduler, Ikev1Listener listener, KeyWrap keyWrap, RetransmitPolicy retransmit,
+      Consumer<IkeDatagram> transport) {
+    this.scheduler = scheduler;
+    this.listener = listener;
+    this.keyWrap = keyWrap;
+    this.retransmit = retransmit;
+    this.transport = transport;
+  }
+
+  public void setPolicies(List<Ikev1Policy> policies) {
+    this.policies = List.copyOf(policies);
+  }
+
+  public List<Ikev1Policy> policies() {
+    return policies;
+  }
+
+  // ----------------------------------------------------------------------------------- inbound
+
+  /** One ISAKMP datagram (non-ESP marker already removed); replies go to {@code send}. */
+  public void receive(IkeDatagram in, Consumer<IkeDatagram> send) {
+    this.transport = send;
+    IsakmpHeader h;
+    try {
+      h = IsakmpCodec.decodeHeader(in.message());
+    } catch (IsakmpDecodeException e) {
+      LOG.fine(() -> "ISAKMP: dropped datagram from " + in.peerAddress() + ": " + e.getMessage());
+      return;
+    }
+    IsakmpSa sa = sas.get(h.initiatorCookie());
+    if (sa != null && !sa.peerAddress.equals(in.peerAddress())) {
+      // a cookie we know, from somebody else: not ours to answer (RFC 2408 §2.5.3 anti-clogging)
+      return;
+    }
+    if (sa != null && sa.cookieR != 0 && h.responderCookie() != 0 && sa.cookieR != h.responderCookie()) {
+      return;
+    }
+    byte[] digest = digest(in.message());
+    if (sa != null && sa.lastReply != null && MessageDigest.isEqual(digest, sa.lastInboundDigest)) {
+      // RFC 2408 §5: the peer did not get our answer; send the same bytes again, change no state
+      transmit(sa, sa.lastReply);
+      return;
+    }
+    try {
+      switch (h.exchangeType()) {
+        case IsakmpConstants.EXCH_IDENTITY_PROTECTION -> mainMode(sa, in, h, digest);
+        case IsakmpConstants.EXCH_QUICK_MODE -> {
+          if (sa != null && sa.established()) {
+            QuickModeExchange.receive(this, sa, in, h, digest);
+          }
+        }
+        case IsakmpConstants.EXCH_INFORMATIONAL -> {
+          if (sa != null) {
+            InformationalExchange.receive(this, sa, in, h);
+          }
+        }
+        default -> LOG.fine(() -> "ISAKMP: exchange type " + h.exchangeType() + " not supported");
+      }
+    } catch (IsakmpDecodeException e) {
+      LOG.fine(() -> "ISAKMP: malformed message from " + in.peerAddress() + ": " + e.getMessage());
+    }
+  }
+
+  private void mainMode(IsakmpSa sa, IkeDatagram in, IsakmpHeader h, byte[] digest) throws IsakmpDecodeException {
+    if (sa == null) {
+      if (h.responderCookie() != 0 || h.encrypted()) {
+        return;
+      }
+      Ikev1Policy policy = policyForPeer(in.peerAddress());
+      if (policy == null) {
+        LOG.info(() -> "ISAKMP: no crypto isakmp key / crypto map for peer " + in.peerAddress());
+        return;
+      }
+      PayloadChain chain = IsakmpCodec.decode(in.message());
+      MainModeResponder.onMm1(this, policy, in, h, chain, digest);
+      return;
+    }
+    if (sa.initiator) {
+      MainModeInitiator.receive(this, sa, in, h);
+    } else {
+      MainModeResponder.receive(this, sa, in, h, digest);
+    }
+  }
+
+  Ikev1Policy policyForPeer(String peerAddress) {
+    for (Ikev1Policy p : policies) {
+      if (p.peerAddress().equals(peerAddress)) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  // ---------------------------------------------------------------------------------- commands
+
+  /**
+   * Negotiate a Child SA for this policy: Quick Mode on an established ISAKMP SA with the peer, else
+   * Main Mode first. Returns false when a negotiation with the peer is already running.
+   */
+  public boolean initiate(Ikev1Policy policy) {
+    IsakmpSa existing = findByPeer(policy.peerAddress());
+    if (existing != null && existing.established()) {
+      QuickModeExchange.start(this, existing, 0);
+      return true;
+    }
+    if (existing != null) {
+      existing.quickModeWanted = true;
+      return false;
+    }
+    MainModeInitiator.start(this, policy, true);
+    return true;
+  }
+
+  /** RFC 3706 R-U-THERE with the next sequence number; {@code outcome} gets true on the matching ACK. */
+  public void probe(String ikeSaId, long timeoutMillis, Consumer<Boolean> outcome) {
+    IsakmpSa sa = findById(ikeSaId);
+    if (sa == null || !sa.established()) {
+      outcome.accept(false);
+      return;
+    }
+    InformationalExchange.sendProbe(this, sa, timeoutMillis, outcome);
+  }
+
+  /** The forwarder's soft lifetime: a new Quick Mode; the old Child SA is deleted when it is up. */
+  public boolean rekeyChild(long inboundSpi) {
+    for (IsakmpSa sa : sas.values()) {
+      for (ChildSa c : sa.children) {
+        if (c.inboundSpi() == inboundSpi) {
+          if (sa.established()) {
+            QuickModeExchange.start(this, sa, inboundSpi);
+            return true;
+          }
+          return false;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Delete one Child SA (hard lifetime, idle timer): DELETE to the peer, then the event. */
+  public void deleteChild(long inboundSpi, String reason) {
+    for (IsakmpSa sa : List.copyOf(sas.values())) {
+      for (ChildSa c : List.copyOf(sa.children)) {
+        if (c.inboundSpi() == inboundSpi) {
+          if (sa.established()) {
+            InformationalExchange.sendDeleteEsp(this, sa, List.of(c));
+          }
+          removeChild(sa, c, reason);
+        }
+      }
+    }
+  }
+
+  /** {@code clear crypto session [remote X]} and DPD's verdict: delete ISAKMP and Child SAs with DELETEs. */
+  public void clear(String peerAddress, String reason) {
+    for (IsakmpSa sa : List.copyOf(sas.values())) {
+      if (peerAddress == null || sa.peerAddress.equals(peerAddress)) {
+        deleteSa(sa, reason, true);
+      }
+    }
+  }
+
+  /** The ISAKMP SA id ({@code cookieI:cookieR}) of an SA with this peer, or null. */
+  public String ikeSaIdFor(String peerAddress) {
+    IsakmpSa sa = findByPeer(peerAddress);
+    return sa == null ? null : sa.id();
+  }
+
+  public int activeSaCount() {
+    return sas.size();
+  }
+
+  // ------------------------------------------------------------------------- used by exchanges
+
+  IsakmpSa findByPeer(String peerAddress) {
+    for (IsakmpSa sa : sas.values()) {
+      if (sa.peerAddress.equals(peerAddress) && sa.state != IsakmpSa.Phase1State.DEAD) {
+        return sa;
+      }
+    }
+    return null;
+  }
+
+  IsakmpSa findById(String id) {
+    for (IsakmpSa sa : sas.values()) {
+      if (sa.id().equals(id)) {
+        return sa;
+      }
+    }
+    return null;
+  }
+
+  long newCookie() {
+    long c;
+    do {
+      c = random.nextLong();
+    } while (c == 0 || sas.containsKey(c));
+    return c;
+  }
+
+  /** A message ID that is neither 0 nor one this SA already used. */
+  long newMessageId(IsakmpSa sa) {
+    long m;
+    do {
+      m = random.nextInt() & 0xffffffffL;
+    } while (m == 0 || sa.quickModes.containsKey(m) || sa.answered.containsKey(m));
+    return m;
+  }
+
+  int connectionId(String peer) {
+    return connectionIds.computeIfAbsent(peer, p -> nextConnectionId++);
+  }
+
+  void transmit(IsakmpSa sa, byte[] message) {
+    transport.accept(new IkeDatagram(sa.localAddress, sa.localPort, sa.peerAddress, sa.peerPort, message));
+  }
+
+  /** Send a request and retransmit it until {@link #answered(IsakmpSa)} or the policy gives up. */
+  void request(IsakmpSa sa, byte[] message) {
+    answered(sa);
+    sa.outstanding = message;
+    sa.retransmissions = 0;
+    transmit(sa, message);
+    armRetransmit(sa);
+  }
+
+  private void armRetransmit(IsakmpSa sa) {
+    sa.retransmitTimer = scheduler.schedule(retransmit.delayBefore(sa.retransmissions), () -> {
+      if (sa.outstanding == null || sa.state == IsakmpSa.Phase1State.DEAD) {
+        return;
+      }
+      if (sa.retransmissions >= retransmit.tries()) {
+        LOG.info(() -> "ISAKMP: no answer from " + sa.peerAddress + " after " + retransmit.tries()
+            + " retransmissions");
+        fail(sa, "retransmissions-exceeded");
+        return;
+      }
+      sa.retransmissions++;
+      transmit(sa, sa.outstanding);
+      armRetransmit(sa);
+    });
+  }
+
+  void answered(IsakmpSa sa) {
+    sa.outstanding = null;
+    if (sa.retransmitTimer != null) {
+      sa.retransmitTimer.cancel();
+      sa.retransmitTimer = null;
+    }
+  }
+
+  /** Send the answer to a request and remember both, for the peer's retransmissions of the request. */
+  void reply(IsakmpSa sa, byte[] requestDigest, byte[] message) {
+    sa.lastInboundDigest = requestDigest;
+    sa.lastReply = message;
+    transmit(sa, message);
+  }
+
+  void liveness(IsakmpSa sa) {
+    listener.livenessProof(new LivenessProof(sa.id(), sa.peerAddress));
+  }
+
+  void established(IsakmpSa sa) {
+    sa.state = IsakmpSa.Phase1State.ESTABLISHED;
+    sa.establishedAtMillis = scheduler.nowMillis();
+    answered(sa);
+    // phase-1 lifetime (crypto isakmp policy … lifetime): the ISAKMP SA ends, Child SAs keep their own
+    sa.lifetimeTimer = scheduler.schedule(sa.suite.lifetimeSeconds() * 1000, () -> expire(sa));
+    listener.peerUp(new io.ipsecmesh.proto.bus.IkeMessages.PeerUp(sa.id(), sa.peerAddress, sa.peerPort,
+        sa.peerId, 1, sa.policy.cryptoMap(), sa.policy.mapSequence()));
+    LOG.info(() -> "ISAKMP: SA " + sa.id() + " with " + sa.peerAddress + " established (" + sa.suite
+        + (sa.natDetected ? ", NAT-T" : "") + ")");
+  }
+
+  private void expire(IsakmpSa sa) {
+    if (sa.state == IsakmpSa.Phase1State.DEAD) {
+      return;
+    }
+    List<ChildSa> children = List.copyOf(sa.children);
+    InformationalExchange.sendDeleteIsakmp(this, sa);
+    sas.remove(sa.cookieI);
+    sa.destroy();
+    if (children.isEmpty() || !sa.initiator) {
+      listener.peerDown(new PeerDown(sa.id(), sa.peerAddress, sa.peerPort, sa.peerId, "isakmp-lifetime-expired"));
+      return;
+    }
+    // as initiator with Child SAs still up: a fresh ISAKMP SA keeps DPD and DELETE possible (IOS does the same)
+    IsakmpSa next = MainModeInitiator.start(this, sa.policy, false);
+    next.children.addAll(children);
+  }
+
+  /** A negotiation that cannot complete: forget the SA, tell the listener. */
+  void fail(IsakmpSa sa, String reason) {
+    deleteSa(sa, "negotiation-failed: " + reason, false);
+  }
+
+  void deleteSa(IsakmpSa sa, String reason, boolean notifyPeer) {
+    if (sa.state == IsakmpSa.Phase1State.DEAD) {
+      return;
+    }
+    if (notifyPeer && sa.established()) {
+      if (!sa.children.isEmpty()) {
+        InformationalExchange.sendDeleteEsp(this, sa, sa.children);
+      }
+      InformationalExchange.sendDeleteIsakmp(this, sa);
+    }
+    for (ChildSa c : List.copyOf(sa.children)) {
+      removeChild(sa, c, reason);
+    }
+    sas.remove(sa.cookieI);
+    sa.destroy();
+    listener.peerDown(new PeerDown(sa.id(), sa.peerAddress, sa.peerPort, sa.peerId, reason));
+  }
+
+  void addChild(IsakmpSa sa, ChildSa child) {
+    sa.children.add(child);
+    listener.childSaEstablished(child);
+  }
+
+  void removeChild(IsakmpSa sa, ChildSa c, String reason) {
+    if (sa.children.remove(c)) {
+      listener.childSaDeleted(new ChildSaDeleted(c.inboundSpi(), c.outboundSpi(), c.peerAddress(), reason));
+    }
+  }
+
+  /** RFC 2409 §5: INITIAL-CONTACT from a peer means it lost its state: ours with it is stale. */
+  void initialContact(IsakmpSa current) {
+    for (IsakmpSa other : new ArrayList<>(sas.values())) {
+      if (other != current && other.peerAddress.equals(current.peerAddress)) {
+        deleteSa(other, "initial-contact", false);
+      }
+    }
+  }
+
+  static byte[] digest(byte[] message) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(message);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

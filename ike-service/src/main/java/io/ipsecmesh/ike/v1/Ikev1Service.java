@@ -1,0 +1,116 @@
+package io.ipsecmesh.ike.v1;
+
+import io.ipsecmesh.ike.engine.RetransmitPolicy;
+import io.ipsecmesh.proto.bus.DpdMessages.ProbeOutcome;
+import io.ipsecmesh.proto.bus.DpdMessages.ProbeRequest;
+import io.ipsecmesh.proto.bus.IkeMessages.IkeDatagram;
+import io.ipsecmesh.proto.config.GatewayConfig;
+import io.ipsecmesh.proto.ikev1.IsakmpCodec;
+import io.ipsecmesh.proto.sa.KeyWrap;
+import io.ipsecmesh.proto.time.Scheduler;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The seam between {@code IkeVerticle} and IKEv1: the verticle keeps its sockets and bus consumers and
+ * hands every datagram whose ISAKMP major version is 1 to {@link #receive}; the events come back through
+ * the {@link Ikev1Listener} in the bus records IKEv2 already publishes. Thread rule: call everything on
+ * the verticle's context (the engine is single-threaded), with a {@link Scheduler} bound to it.
+ */
+public final class Ikev1Service {
+
+  private final Ikev1Engine engine;
+
+  public Ikev1Service(Scheduler scheduler, Ikev1Listener listener, Consumer<IkeDatagram> send) {
+    this(scheduler, listener, KeyWrap.fromEnvironment(), RetransmitPolicy.DEFAULT, send);
+  }
+
+  public Ikev1Service(Scheduler scheduler, Ikev1Listener listener, KeyWrap keyWrap, RetransmitPolicy retransmit,
+      Consumer<IkeDatagram> send) {
+    this.engine = new Ikev1Engine(scheduler, listener, keyWrap, retransmit, send);
+  }
+
+  Ikev1Engine engine() {
+    return engine;
+  }
+
+  /** Whether this datagram (without non-ESP marker) is ISAKMP major version 1, i.e. this service's. */
+  public boolean handles(byte[] datagram) {
+    return IsakmpCodec.isIsakmp(datagram);
+  }
+
+  public void receive(IkeDatagram in, Consumer<IkeDatagram> send) {
+    engine.receive(in, send);
+  }
+
+  /** {@code config.changed}: the IKEv1 crypto map entries of the new configuration. */
+  public void configure(GatewayConfig config, String fallbackLocalAddress) {
+    engine.setPolicies(Ikev1Policies.from(config, fallbackLocalAddress));
+  }
+
+  public void setPolicies(List<Ikev1Policy> policies) {
+    engine.setPolicies(policies);
+  }
+
+  /** Whether a crypto map entry is negotiated with IKEv1 here (for the verticle's acquire dispatch). */
+  public boolean owns(String cryptoMap, int mapSequence) {
+    return engine.policies().stream().anyMatch(p -> p.cryptoMap().equals(cryptoMap) && p.mapSequence() == mapSequence);
+  }
+
+  /**
+   * {@code fwd.acquire} for an IKEv1 crypto map entry: Main Mode + Quick Mode with its first peer (or
+   * {@code peer} when given, e.g. the failover's next peer). False when no IKEv1 policy matches.
+   */
+  public boolean acquire(String cryptoMap, int mapSequence, String peer) {
+    for (Ikev1Policy p : engine.policies()) {
+      if (p.cryptoMap().equals(cryptoMap) && p.mapSequence() == mapSequence
+          && (peer == null || p.peerAddress().equals(peer))) {
+        engine.initiate(p);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  public void initiate(Ikev1Policy policy) {
+    engine.initiate(policy);
+  }
+
+  /**
+   * {@code dpd.probe}: an R-U-THERE with the next sequence number (RFC 3706 §6.2: in IKEv1 every attempt,
+   * also dpd-service's retransmissions, is a new probe); the reply comes when the ACK arrives or after
+   * {@code timeoutMillis}.
+   */
+  public void probe(ProbeRequest request, Consumer<ProbeOutcome> reply) {
+    engine.probe(request.ikeSaId(), request.timeoutMillis(),
+        acked -> reply.accept(new ProbeOutcome(request.ikeSaId(), acked)));
+  }
+
+  /** Whether an ISAKMP SA id ({@code cookieI:cookieR}) belongs to IKEv1, for dispatching dpd.probe. */
+  public boolean knowsSa(String ikeSaId) {
+    return engine.findById(ikeSaId) != null;
+  }
+
+  /** {@code fwd.sa-expired} SOFT: a new Quick Mode; the old Child SA is deleted once the new one is up. */
+  public boolean rekeyChild(long inboundSpi) {
+    return engine.rekeyChild(inboundSpi);
+  }
+
+  /** {@code fwd.sa-expired} HARD, {@code fwd.sa-idle}: DELETE of one Child SA. */
+  public void deleteChild(long inboundSpi, String reason) {
+    engine.deleteChild(inboundSpi, reason);
+  }
+
+  /** {@code clear crypto session [remote X]} (null = all) and {@code dpd.peer.dead}. */
+  public void clear(String peerAddress, String reason) {
+    engine.clear(peerAddress, reason);
+  }
+
+  public String ikeSaIdFor(String peerAddress) {
+    return engine.ikeSaIdFor(peerAddress);
+  }
+
+  public int activeSaCount() {
+    return engine.activeSaCount();
+  }
+}

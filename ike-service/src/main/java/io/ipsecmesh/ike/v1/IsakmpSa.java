@@ -1,0 +1,143 @@
+package io.ipsecmesh.ike.v1;
+
+import io.ipsecmesh.ike.crypto.DhGroup;
+import io.ipsecmesh.proto.ikev1.IsakmpPayload.NatDiscovery;
+import io.ipsecmesh.proto.sa.ChildSa;
+import io.ipsecmesh.proto.time.Scheduler;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The state of one ISAKMP SA and its exchanges in flight. Plain mutable state owned by the engine's
+ * thread; the exchange classes read and advance it. Secrets are zeroed by {@link #destroy()}.
+ */
+final class IsakmpSa {
+
+  enum Phase1State { MM1_SENT, MM2_SENT, MM3_SENT, MM4_SENT, MM5_SENT, ESTABLISHED, DEAD }
+
+  final boolean initiator;
+  final Ikev1Policy policy;
+  final long cookieI;
+  long cookieR;
+  Phase1State state;
+
+  String localAddress;
+  int localPort;
+  String peerAddress;
+  int peerPort;
+
+  /** SAi_b: the body of the initiator's SA payload, as sent (RFC 2409 §5). */
+  byte[] saiB;
+  Ikev1Suite suite;
+  DhGroup.Exchange dh;
+  byte[] gxi;
+  byte[] gxr;
+  byte[] ni;
+  byte[] nr;
+  Phase1Keys keys;
+  boolean peerNatT;
+  boolean peerDpd;
+  boolean natDetected;
+  List<NatDiscovery> peerNatD = List.of();
+  /** Phase-1 CBC state: the IV of the next phase-1 message, after MM6 the last phase-1 block. */
+  byte[] phase1Iv;
+  String peerId;
+
+  /** Quick Modes in flight by message ID. */
+  final Map<Long, QuickMode> quickModes = new HashMap<>();
+  /**
+   * Message IDs of finished Quick Modes and received or sent informationals: a repeat is a replay and is
+   * ignored. Bounded: the oldest IDs are forgotten first.
+   */
+  final Map<Long, Boolean> answered = new java.util.LinkedHashMap<>() {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
+      return size() > MAX_REMEMBERED_MESSAGE_IDS;
+    }
+  };
+  static final int MAX_REMEMBERED_MESSAGE_IDS = 512;
+  final List<ChildSa> children = new ArrayList<>();
+
+  /** The last message we sent that awaits an answer, with its retransmission timer. */
+  byte[] outstanding;
+  int retransmissions;
+  Scheduler.Timer retransmitTimer;
+  /** Digest of the last request we answered, and our answer (a retransmitted request gets it again). */
+  byte[] lastInboundDigest;
+  byte[] lastReply;
+
+  Scheduler.Timer lifetimeTimer;
+  long establishedAtMillis;
+  /** RFC 3706 §6.2: our R-U-THERE sequence, random start with the high bit clear. */
+  long dpdSequence;
+  final Map<Long, PendingProbe> probes = new HashMap<>();
+  /** Quick Mode to start once phase 1 is up (the acquire that started Main Mode). */
+  boolean quickModeWanted;
+
+  IsakmpSa(boolean initiator, Ikev1Policy policy, long cookieI, String localAddress, int localPort,
+      String peerAddress, int peerPort) {
+    this.initiator = initiator;
+    this.policy = policy;
+    this.cookieI = cookieI;
+    this.localAddress = localAddress;
+    this.localPort = localPort;
+    this.peerAddress = peerAddress;
+    this.peerPort = peerPort;
+  }
+
+  String id() {
+    return String.format("%016x:%016x", cookieI, cookieR);
+  }
+
+  boolean established() {
+    return state == Phase1State.ESTABLISHED;
+  }
+
+  /** One Quick Mode exchange. */
+  static final class QuickMode {
+    final boolean initiator;
+    final long messageId;
+    byte[] iv;
+    byte[] ni;
+    byte[] nr;
+    long ourSpi;
+    long peerSpi;
+    Ikev1Proposals.EspChoice choice;
+    io.ipsecmesh.proto.sa.TrafficSelector local;
+    io.ipsecmesh.proto.sa.TrafficSelector remote;
+    /** Inbound SPI of the Child SA this one replaces (rekey), 0 for a first negotiation. */
+    long replaces;
+
+    QuickMode(boolean initiator, long messageId) {
+      this.initiator = initiator;
+      this.messageId = messageId;
+    }
+  }
+
+  /** An R-U-THERE awaiting its ACK. */
+  record PendingProbe(java.util.function.Consumer<Boolean> outcome, Scheduler.Timer timeout) {}
+
+  void destroy() {
+    if (keys != null) {
+      keys.destroy();
+    }
+    for (byte[] b : new byte[][] {ni, nr, phase1Iv}) {
+      if (b != null) {
+        Arrays.fill(b, (byte) 0);
+      }
+    }
+    if (retransmitTimer != null) {
+      retransmitTimer.cancel();
+    }
+    if (lifetimeTimer != null) {
+      lifetimeTimer.cancel();
+    }
+    probes.values().forEach(p -> p.timeout().cancel());
+    probes.clear();
+    quickModes.clear();
+    state = Phase1State.DEAD;
+  }
+}

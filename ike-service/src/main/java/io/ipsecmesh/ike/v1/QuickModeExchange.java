@@ -1,0 +1,214 @@
+package io.ipsecmesh.ike.v1;
+
+import static io.ipsecmesh.proto.ikev1.IsakmpConstants.*;
+
+import io.ipsecmesh.proto.bus.IkeMessages.IkeDatagram;
+import io.ipsecmesh.proto.ikev1.IsakmpCodec;
+import io.ipsecmesh.proto.ikev1.IsakmpHeader;
+import io.ipsecmesh.proto.ikev1.IsakmpPayload;
+import io.ipsecmesh.proto.ikev1.IsakmpPayload.Hash;
+import io.ipsecmesh.proto.ikev1.IsakmpPayload.Identification;
+import io.ipsecmesh.proto.ikev1.IsakmpPayload.Nonce;
+import io.ipsecmesh.proto.ikev1.IsakmpPayload.Notification;
+import io.ipsecmesh.proto.ikev1.IsakmpPayload.SecurityAssociation;
+import io.ipsecmesh.proto.sa.ChildSa;
+import io.ipsecmesh.proto.sa.TrafficSelector;
+import io.ipsecmesh.proto.config.Ipv4;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Logger;
+
+/**
+ * Quick Mode without PFS (RFC 2409 §5.5), both roles:
+ * <pre>
+ *  HDR*, HASH(1), SA, Ni [, IDci, IDcr] →
+ *                                       ← HDR*, HASH(2), SA, Nr [, IDci, IDcr]
+ *  HDR*, HASH(3)                        →
+ * </pre>
+ * HASH(1) = prf(SKEYID_a, M-ID | SA | Ni [| IDs]), HASH(2) = prf(SKEYID_a, M-ID | Ni_b | SA | Nr [| IDs]),
+ * HASH(3) = prf(SKEYID_a, 0 | M-ID | Ni_b | Nr_b). The first IV is hash(last phase-1 block | M-ID), then
+ * CBC chaining within the exchange.
+ */
+final class QuickModeExchange {
+
+  private static final Logger LOG = Logger.getLogger(QuickModeExchange.class.getName());
+
+  private QuickModeExchange() {}
+
+  static void start(Ikev1Engine e, IsakmpSa sa, long replaces) {
+    long mid = e.newMessageId(sa);
+    IsakmpSa.QuickMode qm = new IsakmpSa.QuickMode(true, mid);
+    qm.replaces = replaces;
+    qm.ourSpi = newSpi(e, sa);
+    qm.ni = MainModeInitiator.nonce(e);
+    qm.local = sa.policy.localSelectors().getFirst();
+    qm.remote = sa.policy.remoteSelectors().getFirst();
+    SecurityAssociation offer = Ikev1Proposals.phase2Offer(sa.policy.espTransforms(), qm.ourSpi, sa.policy.mode(),
+        sa.natDetected, sa.policy.lifetimeSeconds(), sa.policy.lifetimeKilobytes());
+    List<IsakmpPayload> rest = List.of(offer, new Nonce(qm.ni), QuickModeIds.toId(qm.local),
+        QuickModeIds.toId(qm.remote));
+    byte[] iv = Phase1Keys.phase2Iv(sa.suite.hash(), sa.phase1Iv, mid);
+    byte[] qm1 = Protection.seal(sa, EXCH_QUICK_MODE, mid, iv, Protection.withHash(sa, mid, new byte[0], rest));
+    qm.iv = CbcCipher.lastBlock(qm1);
+    sa.quickModes.put(mid, qm);
+    e.request(sa, qm1);
+  }
+
+  static void receive(Ikev1Engine e, IsakmpSa sa, IkeDatagram in, IsakmpHeader h, byte[] digest) {
+    long mid = h.messageId();
+    if (mid == 0) {
+      return;
+    }
+    IsakmpSa.QuickMode qm = sa.quickModes.get(mid);
+    if (qm == null) {
+      if (!sa.answered.containsKey(mid)) {
+        onQm1(e, sa, in, h, digest);
+      }
+    } else if (qm.initiator) {
+      onQm2(e, sa, qm, in, h, digest);
+    } else {
+      onQm3(e, sa, qm, in, h);
+    }
+  }
+
+  private static void onQm1(Ikev1Engine e, IsakmpSa sa, IkeDatagram in, IsakmpHeader h, byte[] digest) {
+    long mid = h.messageId();
+    Protection.Opened o = Protection.open(sa, in.message(), h, Phase1Keys.phase2Iv(sa.suite.hash(), sa.phase1Iv, mid));
+    if (o == null || !Protection.verifyHash1(sa, o)) {
+      LOG.fine(() -> "ISAKMP: Quick Mode from " + sa.peerAddress + " with a bad HASH(1), dropped");
+      return;
+    }
+    e.liveness(sa);
+    SecurityAssociation offer = o.chain().first(SecurityAssociation.class);
+    Nonce ni = o.chain().first(Nonce.class);
+    List<Identification> ids = o.chain().all(Identification.class);
+    if (offer == null || ni == null || !MainModeInitiator.nonceLengthOk(ni.data())
+        || (ids.size() != 0 && ids.size() != 2)) {
+      return;
+    }
+    IsakmpSa.QuickMode qm = new IsakmpSa.QuickMode(false, mid);
+    qm.ni = ni.data();
+    if (ids.isEmpty()) {
+      // RFC 2409 §5.5: without IDs the selectors are the ISAKMP peers' addresses
+      qm.remote = TrafficSelector.anyPorts(sa.peerAddress, sa.peerAddress);
+      qm.local = TrafficSelector.anyPorts(sa.localAddress, sa.localAddress);
+    } else {
+      qm.remote = QuickModeIds.fromId(ids.get(0));
+      qm.local = QuickModeIds.fromId(ids.get(1));
+    }
+    if (qm.local == null || qm.remote == null || !within(qm.local, sa.policy.localSelectors())
+        || !within(qm.remote, sa.policy.remoteSelectors())) {
+      refuse(e, sa, N_INVALID_ID_INFORMATION);
+      return;
+    }
+    qm.ourSpi = newSpi(e, sa);
+    Ikev1Proposals.Choice<Ikev1Proposals.EspChoice> choice =
+        Ikev1Proposals.choosePhase2(offer, sa.policy.espTransforms(), sa.policy.mode(), qm.ourSpi);
+    if (choice == null) {
+      refuse(e, sa, N_NO_PROPOSAL_CHOSEN);
+      return;
+    }
+    qm.choice = choice.selected();
+    qm.peerSpi = IsakmpCodec.getUint32(choice.offeredSpi(), 0);
+    qm.nr = MainModeInitiator.nonce(e);
+    List<IsakmpPayload> rest = new ArrayList<>(List.of(choice.reply(), new Nonce(qm.nr)));
+    rest.addAll(ids);
+    byte[] qm2 = Protection.seal(sa, EXCH_QUICK_MODE, mid, CbcCipher.lastBlock(in.message()),
+        Protection.withHash(sa, mid, qm.ni, rest));
+    qm.iv = CbcCipher.lastBlock(qm2);
+    sa.quickModes.put(mid, qm);
+    e.reply(sa, digest, qm2);
+    e.scheduler.schedule(e.retransmit.giveUpAfter(), () -> sa.quickModes.remove(mid, qm));
+  }
+
+  private static void onQm2(Ikev1Engine e, IsakmpSa sa, IsakmpSa.QuickMode qm, IkeDatagram in, IsakmpHeader h,
+      byte[] digest) {
+    long mid = qm.messageId;
+    Protection.Opened o = Protection.open(sa, in.message(), h, qm.iv);
+    if (o == null || !Protection.hashMatches(o, sa.keys.prfA(IsakmpCodec.uint32(mid), qm.ni, o.afterFirst()))) {
+      LOG.fine(() -> "ISAKMP: Quick Mode reply from " + sa.peerAddress + " with a bad HASH(2), dropped");
+      return;
+    }
+    e.liveness(sa);
+    SecurityAssociation reply = o.chain().first(SecurityAssociation.class);
+    Nonce nr = o.chain().first(Nonce.class);
+    if (reply == null || nr == null || !MainModeInitiator.nonceLengthOk(nr.data()) || reply.proposals().size() != 1
+        || reply.proposals().getFirst().transforms().size() != 1 || reply.proposals().getFirst().spi().length != 4) {
+      failQuickMode(e, sa, qm, "malformed-quick-mode-reply");
+      return;
+    }
+    Ikev1Proposals.EspChoice choice = Ikev1Proposals.espChoice(reply.proposals().getFirst().transforms().getFirst());
+    if (choice == null || !sa.policy.espTransforms().contains(choice.transform())) {
+      failQuickMode(e, sa, qm, "no-proposal-chosen");
+      return;
+    }
+    qm.choice = choice;
+    qm.peerSpi = IsakmpCodec.getUint32(reply.proposals().getFirst().spi(), 0);
+    qm.nr = nr.data();
+    byte[] hash3 = sa.keys.prfA(new byte[] {0}, IsakmpCodec.uint32(mid), qm.ni, qm.nr);
+    byte[] qm3 = Protection.seal(sa, EXCH_QUICK_MODE, mid, CbcCipher.lastBlock(in.message()),
+        List.of(new Hash(hash3)));
+    e.answered(sa);
+    e.reply(sa, digest, qm3);
+    finish(e, sa, qm);
+  }
+
+  private static void onQm3(Ikev1Engine e, IsakmpSa sa, IsakmpSa.QuickMode qm, IkeDatagram in, IsakmpHeader h) {
+    Protection.Opened o = Protection.open(sa, in.message(), h, qm.iv);
+    byte[] expected = sa.keys.prfA(new byte[] {0}, IsakmpCodec.uint32(qm.messageId), qm.ni, qm.nr);
+    if (o == null || !Protection.hashMatches(o, expected)) {
+      LOG.fine(() -> "ISAKMP: Quick Mode HASH(3) from " + sa.peerAddress + " does not verify, dropped");
+      return;
+    }
+    e.liveness(sa);
+    finish(e, sa, qm);
+  }
+
+  private static void finish(Ikev1Engine e, IsakmpSa sa, IsakmpSa.QuickMode qm) {
+    sa.quickModes.remove(qm.messageId);
+    sa.answered.put(qm.messageId, Boolean.TRUE);
+    ChildSa child = ChildSas.build(e, sa, qm);
+    LOG.info(() -> String.format("IPsec: Child SA with %s established, SPIs %08x in / %08x out (%s)", sa.peerAddress,
+        child.inboundSpi(), child.outboundSpi(), child.transform().iosName));
+    e.addChild(sa, child);
+    if (qm.replaces != 0) {
+      e.deleteChild(qm.replaces, "rekeyed");
+    }
+  }
+
+  private static void failQuickMode(Ikev1Engine e, IsakmpSa sa, IsakmpSa.QuickMode qm, String reason) {
+    sa.quickModes.remove(qm.messageId);
+    sa.answered.put(qm.messageId, Boolean.TRUE);
+    e.answered(sa);
+    LOG.info(() -> "IPsec: Quick Mode with " + sa.peerAddress + " failed: " + reason);
+  }
+
+  /** A protected informational with the reason (RFC 2409 §5.7), then forget the exchange. */
+  private static void refuse(Ikev1Engine e, IsakmpSa sa, int notifyType) {
+    InformationalExchange.send(e, sa, List.of(new Notification(DOI_IPSEC, PROTO_IPSEC_ESP, notifyType, new byte[0],
+        new byte[0])));
+  }
+
+  private static boolean within(TrafficSelector ts, List<TrafficSelector> allowed) {
+    long s = Ipv4.toLong(ts.startAddress());
+    long end = Ipv4.toLong(ts.endAddress());
+    for (TrafficSelector a : allowed) {
+      if (Ipv4.toLong(a.startAddress()) <= s && end <= Ipv4.toLong(a.endAddress())
+          && (a.protocol() == 0 || a.protocol() == ts.protocol())
+          && a.startPort() <= ts.startPort() && ts.endPort() <= a.endPort()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A random SPI above the reserved range 1–255 (RFC 4303 §2.1) that this SA does not use yet. */
+  static long newSpi(Ikev1Engine e, IsakmpSa sa) {
+    while (true) {
+      long spi = e.random.nextInt() & 0xffffffffL;
+      if (spi >= 256 && sa.children.stream().noneMatch(c -> c.inboundSpi() == spi)) {
+        return spi;
+      }
+    }
+  }
+}
