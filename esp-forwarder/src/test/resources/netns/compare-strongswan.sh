@@ -14,7 +14,7 @@
 set -euo pipefail
 SECS=${1:-10}
 HERE=$(cd "$(dirname "$0")" && pwd)
-REPO=$(cd "$HERE/../../../.." && pwd)
+REPO=$(cd "$HERE/../../../../.." && pwd)
 INTEROP=${INTEROP:-/work/shared/tools/interop}
 export INTEROP_RUN=/tmp/esp-ss-$$
 T=$(( $$ % 100000 ))

@@ -95,6 +95,11 @@ class ManualKeyNetnsTest {
         "-Desp.noTso=" + Boolean.getBoolean("esp.noTso"), "-cp", System.getProperty("java.class.path"),
         NetnsForwarderMain.class.getName(), role));
     cmd.addAll(List.of(args));
+    // extra options for the gateway JVMs of a load run, e.g. a flight recording: -Desp.gwJvmOption=-XX:...
+    String extra = System.getProperty("esp.gwJvmOption");
+    if (extra != null && !extra.isBlank()) {
+      cmd.add(cmd.indexOf("-cp"), extra.replace("{gw}", role));
+    }
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     children.add(p);
     StringBuilder log = new StringBuilder();
