@@ -43,10 +43,10 @@ import java.util.function.LongSupplier;
  */
 public final class IkeEngine {
 
-  private static final System.Logger LOG = System.getLogger("io.ipsecmesh.ike");
+  static final System.Logger LOG = System.getLogger("io.ipsecmesh.ike");
   public static final int IKE_PORT = 500;
   public static final int NATT_PORT = 4500;
-  private static final int NONCE_BYTES = 32;
+  static final int NONCE_BYTES = 32;
   private static final int MAX_INIT_RETRIES = 3;
 
   /** Limits against half-open floods (DESIGN.md: DoS limits on half-open SAs). */
@@ -477,7 +477,7 @@ public final class IkeEngine {
       debugLog(sa, "NAT detected, floating to port 4500");
     }
     sa.state = IkeSa.State.AUTH_SENT;
-    sa.queue.addFirst(new InitiatorAuthExchange());
+    sa.queue.addFirst(new InitiatorAuthExchange(this));
     pump(sa);
   }
 
@@ -508,101 +508,6 @@ public final class IkeEngine {
   }
 
   // ============================================================================ IKE_AUTH
-
-  /** The initiator's IKE_AUTH (§1.2): identities, PSK AUTH and the first Child SA. */
-  private final class InitiatorAuthExchange implements Exchange {
-    private List<Payload.Selector> offeredTsi;
-    private List<Payload.Selector> offeredTsr;
-
-    @Override
-    public int exchangeType() {
-      return IkeConstants.IKE_AUTH;
-    }
-
-    @Override
-    public String name() {
-      return "IKE_AUTH";
-    }
-
-    @Override
-    public List<Payload> request(IkeSa sa) {
-      PeerPolicy p = sa.policy;
-      Payload.Identification idi = Identities.toPayload(true, p.localId());
-      byte[] auth = PskAuthenticator.authData(sa.suite.prf(), p.psk(), sa.initRequest, sa.nr, sa.keys.skPi, idi);
-      sa.firstChildSpi = newChildSpi();
-      offeredTsi = Selectors.toWire(p.localSelectors());
-      offeredTsr = Selectors.toWire(p.remoteSelectors());
-      List<Payload> out = new ArrayList<>();
-      out.add(idi);
-      out.add(Payload.Notify.of(IkeConstants.INITIAL_CONTACT, new byte[0]));
-      if (p.remoteId() != null) {
-        out.add(Identities.toPayload(false, p.remoteId()));
-      }
-      out.add(new Payload.Authentication(IkeConstants.AUTH_SHARED_KEY_MIC, auth));
-      if (p.mode() == ChildSa.Mode.TRANSPORT) {
-        out.add(Payload.Notify.of(IkeConstants.USE_TRANSPORT_MODE, new byte[0]));
-      }
-      out.add(Proposals.espOffer(p.espTransforms(), spiBytes(sa.firstChildSpi), null));
-      out.add(new Payload.TrafficSelectors(true, offeredTsi));
-      out.add(new Payload.TrafficSelectors(false, offeredTsr));
-      return out;
-    }
-
-    @Override
-    public void response(IkeSa sa, List<Payload> payloads) {
-      IkeMessage m = new IkeMessage(null, payloads);
-      if (m.notify(IkeConstants.AUTHENTICATION_FAILED).isPresent()) {
-        LOG.log(System.Logger.Level.WARNING, "IKEv2: " + sa.peerAddress + " rejected our authentication "
-            + "(AUTHENTICATION_FAILED)");
-        inboundChildSpis.remove(sa.firstChildSpi);
-        teardown(sa, "auth-failed");
-        return;
-      }
-      Optional<Payload.Identification> idr = m.first(Payload.Identification.class).filter(i -> !i.initiator());
-      Optional<Payload.Authentication> auth = m.first(Payload.Authentication.class);
-      boolean ok = idr.isPresent() && auth.isPresent() && auth.get().method() == IkeConstants.AUTH_SHARED_KEY_MIC
-          && Identities.matches(sa.policy.remoteId(), idr.get());
-      if (ok) {
-        byte[] expected = PskAuthenticator.authData(sa.suite.prf(), sa.policy.remotePsk(), sa.initResponse, sa.ni,
-            sa.keys.skPr, idr.get());
-        ok = PskAuthenticator.verify(expected, auth.get().data());
-      }
-      if (!ok) {
-        stats.authenticationFailed();
-        LOG.log(System.Logger.Level.WARNING, "IKEv2: authentication of " + sa.peerAddress + " failed");
-        sendUnsolicited(sa, List.of(Payload.Notify.of(IkeConstants.AUTHENTICATION_FAILED, new byte[0])));
-        inboundChildSpis.remove(sa.firstChildSpi);
-        teardown(sa, "auth-failed");
-        return;
-      }
-      sa.peerId = Identities.text(idr.get());
-      established(sa);
-      Optional<Payload.Notify> childError = m.all(Payload.Notify.class).stream().filter(Payload.Notify::isError)
-          .findFirst();
-      Optional<Payload.SecurityAssociation> childSa = m.first(Payload.SecurityAssociation.class);
-      List<Payload.TrafficSelectors> ts = m.all(Payload.TrafficSelectors.class);
-      Optional<Proposals.EspChoice> choice = childSa.flatMap(s -> Proposals.selectEsp(s, sa.policy.espTransforms(),
-          null));
-      List<Payload.Selector> tsi = ts.stream().filter(Payload.TrafficSelectors::initiator).findFirst()
-          .map(Payload.TrafficSelectors::selectors).orElse(List.of());
-      List<Payload.Selector> tsr = ts.stream().filter(t -> !t.initiator()).findFirst()
-          .map(Payload.TrafficSelectors::selectors).orElse(List.of());
-      if (childError.isPresent() || choice.isEmpty() || !Selectors.within(tsi, offeredTsi)
-          || !Selectors.within(tsr, offeredTsr)) {
-        LOG.log(System.Logger.Level.WARNING, "IKEv2: IKE SA with " + sa.peerAddress + " up, but no Child SA: "
-            + childError.map(n -> PayloadNames.notify(n.notifyType())).orElse("unacceptable answer"));
-        inboundChildSpis.remove(sa.firstChildSpi);
-        return;
-      }
-      installChild(sa, choice.get(), answeredMode(sa.policy, m.payloads()), sa.firstChildSpi, tsi, tsr);
-    }
-
-    @Override
-    public void failed(IkeSa sa) {
-      inboundChildSpis.remove(sa.firstChildSpi);
-      teardown(sa, "timeout");
-    }
-  }
 
   private void onAuthRequest(IkeSa sa, IkeMessage m, List<Payload> inner) {
     IkeMessage in = new IkeMessage(m.header(), inner);
@@ -668,7 +573,7 @@ public final class IkeEngine {
     }
   }
 
-  private void established(IkeSa sa) {
+  void established(IkeSa sa) {
     sa.state = IkeSa.State.ESTABLISHED;
     halfOpen.values().remove(sa);
     debugLog(sa, "IKE SA established with " + sa.peerId + " (" + sa.suite.name() + ")");
@@ -682,12 +587,12 @@ public final class IkeEngine {
   }
 
   /** IKE_AUTH's Child SA: nonces of IKE_SA_INIT, no PFS, oriented by the IKE SA's initiator. */
-  private void installChild(IkeSa sa, Proposals.EspChoice choice, ChildSa.Mode mode, long inboundSpi,
+  void installChild(IkeSa sa, Proposals.EspChoice choice, ChildSa.Mode mode, long inboundSpi,
       List<Payload.Selector> tsi, List<Payload.Selector> tsr) {
     installChild(sa, sa.initiator, choice, mode, inboundSpi, tsi, tsr, null, sa.ni, sa.nr);
   }
 
-  private ChildSa installChild(IkeSa sa, boolean exchangeInitiator, Proposals.EspChoice choice, ChildSa.Mode mode,
+  ChildSa installChild(IkeSa sa, boolean exchangeInitiator, Proposals.EspChoice choice, ChildSa.Mode mode,
       long inboundSpi,
       List<Payload.Selector> tsi, List<Payload.Selector> tsr, byte[] pfsSecret, byte[] ni, byte[] nr) {
     long outboundSpi = IkeCodec.getUint32(choice.peerSpi(), 0);
@@ -712,7 +617,7 @@ public final class IkeEngine {
    * Transport mode only when our policy wants it and the other side's message carries
    * USE_TRANSPORT_MODE (§1.3.1): the request's for a responder, the answer's for an initiator.
    */
-  private static ChildSa.Mode answeredMode(PeerPolicy p, List<Payload> peerPayloads) {
+  static ChildSa.Mode answeredMode(PeerPolicy p, List<Payload> peerPayloads) {
     boolean notified = peerPayloads.stream().anyMatch(x -> x instanceof Payload.Notify n
         && n.notifyType() == IkeConstants.USE_TRANSPORT_MODE);
     return p.mode() == ChildSa.Mode.TRANSPORT && notified ? ChildSa.Mode.TRANSPORT : ChildSa.Mode.TUNNEL;
@@ -834,7 +739,7 @@ public final class IkeEngine {
   }
 
   /** Keys for the new IKE SA {@code n}, which inherits the old one's Child SAs, peer and ports. */
-  private void takeOver(IkeSa old, IkeSa n, IkeSuite suite, byte[] secret) {
+  void takeOver(IkeSa old, IkeSa n, IkeSuite suite, byte[] secret) {
     n.suite = suite;
     try {
       n.keys = IkeSaKeys.deriveRekey(old.suite.prf(), old.keys.skD, suite, secret, n.ni, n.nr, n.spiI, n.spiR);
@@ -859,77 +764,8 @@ public final class IkeEngine {
     established(n);
   }
 
-  /** Initiator of an IKE SA rekey (the IKE lifetime ran out): CREATE_CHILD_SA, then DELETE of the old SA. */
-  private final class IkeRekeyExchange implements Exchange {
-    private long newSpiI;
-    private byte[] ni;
-    private DhGroup.Exchange dh;
-
-    @Override
-    public int exchangeType() {
-      return IkeConstants.CREATE_CHILD_SA;
-    }
-
-    @Override
-    public String name() {
-      return "REKEY-IKE";
-    }
-
-    @Override
-    public List<Payload> request(IkeSa sa) {
-      newSpiI = newIkeSpi();
-      ni = randomBytes(NONCE_BYTES);
-      DhGroup group = sa.suite.dh();
-      dh = group.newExchange();
-      byte[] spi = new byte[8];
-      IkeCodec.putLong(spi, 0, newSpiI);
-      List<IkeSuite> offer = new ArrayList<>();
-      sa.policy.ikeSuites().stream().filter(x -> x.dh() == group).forEach(offer::add);
-      return List.of(Proposals.ikeOffer(offer, spi), new Payload.Nonce(ni.clone()),
-          new Payload.KeyExchange(group.groupId, dh.publicValue()));
-    }
-
-    @Override
-    public void response(IkeSa sa, List<Payload> payloads) {
-      IkeMessage m = new IkeMessage(null, payloads);
-      Optional<Payload.SecurityAssociation> saP = m.first(Payload.SecurityAssociation.class);
-      Optional<IkeSuite> suite = saP.flatMap(x -> Proposals.acceptedIke(x, sa.policy.ikeSuites()));
-      Optional<Payload.Nonce> nr = m.first(Payload.Nonce.class);
-      Optional<Payload.KeyExchange> ke = m.first(Payload.KeyExchange.class);
-      byte[] spiR = saP.map(x -> x.proposals().get(0).spi()).orElse(new byte[0]);
-      byte[] secret = null;
-      if (suite.isPresent() && suite.get().dh() == dh.group() && nr.isPresent() && ke.isPresent()
-          && ke.get().dhGroup() == dh.group().groupId && spiR.length == 8) {
-        try {
-          secret = dh.sharedSecret(ke.get().data());
-        } catch (GeneralSecurityException e) {
-          secret = null;
-        }
-      }
-      if (secret == null) {
-        LOG.log(System.Logger.Level.WARNING, "IKEv2: IKE SA rekey with " + sa.peerAddress + " failed, deleting it");
-        sa.queue.add(new InformationalExchange("DELETE-IKE",
-            List.of(new Payload.Delete(IkeConstants.PROTO_IKE, 0, List.of())), () -> teardown(sa, "lifetime")));
-        return;
-      }
-      IkeSa n = new IkeSa(true, newSpiI, sa.policy, nextConnId++, sa.localAddress, sa.localPort, sa.peerAddress,
-          sa.peerPort, wallClock.getAsLong());
-      n.spiR = IkeCodec.getLong(spiR, 0);
-      n.ni = ni;
-      n.nr = nr.get().data().clone();
-      takeOver(sa, n, suite.get(), secret);
-      sa.queue.add(new InformationalExchange("DELETE-OLD-IKE",
-          List.of(new Payload.Delete(IkeConstants.PROTO_IKE, 0, List.of())), () -> teardown(sa, "rekeyed")));
-    }
-
-    @Override
-    public void failed(IkeSa sa) {
-      teardown(sa, "timeout");
-    }
-  }
-
   /** §2.8.1: is the lowest of the four nonces one of our exchange's (our Ni, the peer's Nr)? */
-  private static boolean lowestIsOurs(byte[] ourNi, byte[] peerNr, Collision c) {
+  static boolean lowestIsOurs(byte[] ourNi, byte[] peerNr, Collision c) {
     byte[] lowestOurs = Arrays.compareUnsigned(ourNi, peerNr) <= 0 ? ourNi : peerNr;
     byte[] lowestTheirs = Arrays.compareUnsigned(c.peerNi(), c.ourNr()) <= 0 ? c.peerNi() : c.ourNr();
     return Arrays.compareUnsigned(lowestOurs, lowestTheirs) < 0;
@@ -941,7 +777,7 @@ public final class IkeEngine {
     if (sa == null || sa.state != IkeSa.State.ESTABLISHED || sa.rekeyedTo != null) {
       return false;
     }
-    sa.queue.add(new IkeRekeyExchange());
+    sa.queue.add(new IkeRekeyExchange(this));
     pump(sa);
     return true;
   }
@@ -954,7 +790,7 @@ public final class IkeEngine {
     for (IkeSa sa : bySpi.values()) {
       for (ChildSaState c : sa.children) {
         if (c.inboundSpi() == inboundSpi && sa.state == IkeSa.State.ESTABLISHED) {
-          sa.queue.add(new ChildRekeyExchange(c));
+          sa.queue.add(new ChildRekeyExchange(this, c));
           pump(sa);
           return true;
         }
@@ -964,109 +800,7 @@ public final class IkeEngine {
   }
 
   /** The peer's simultaneous rekey of the same Child SA: its nonces and the SA it created here. */
-  private record Collision(byte[] peerNi, byte[] ourNr, long childInboundSpi) {}
-
-  private final class ChildRekeyExchange implements Exchange {
-    private final ChildSaState old;
-    private Collision collision;
-    private long newSpi;
-    private byte[] ni;
-    private DhGroup.Exchange dh;
-    private List<Payload.Selector> offeredTsi;
-    private List<Payload.Selector> offeredTsr;
-
-    ChildRekeyExchange(ChildSaState old) {
-      this.old = old;
-    }
-
-    @Override
-    public int exchangeType() {
-      return IkeConstants.CREATE_CHILD_SA;
-    }
-
-    @Override
-    public String name() {
-      return String.format("REKEY %08x", old.inboundSpi());
-    }
-
-    @Override
-    public List<Payload> request(IkeSa sa) {
-      PeerPolicy p = sa.policy;
-      newSpi = newChildSpi();
-      ni = randomBytes(NONCE_BYTES);
-      offeredTsi = Selectors.toWire(old.sa().localSelectors());
-      offeredTsr = Selectors.toWire(old.sa().remoteSelectors());
-      List<Payload> out = new ArrayList<>();
-      out.add(new Payload.Notify(IkeConstants.PROTO_ESP, spiBytes(old.inboundSpi()), IkeConstants.REKEY_SA,
-          new byte[0]));
-      if (p.mode() == ChildSa.Mode.TRANSPORT) {
-        out.add(Payload.Notify.of(IkeConstants.USE_TRANSPORT_MODE, new byte[0]));
-      }
-      out.add(Proposals.espOffer(p.espTransforms(), spiBytes(newSpi), p.pfsGroup()));
-      out.add(new Payload.Nonce(ni.clone()));
-      if (p.pfsGroup() != null) {
-        dh = p.pfsGroup().newExchange();
-        out.add(new Payload.KeyExchange(p.pfsGroup().groupId, dh.publicValue()));
-      }
-      out.add(new Payload.TrafficSelectors(true, offeredTsi));
-      out.add(new Payload.TrafficSelectors(false, offeredTsr));
-      return out;
-    }
-
-    @Override
-    public void response(IkeSa sa, List<Payload> payloads) {
-      IkeMessage m = new IkeMessage(null, payloads);
-      PeerPolicy p = sa.policy;
-      Optional<Payload.Notify> error = m.all(Payload.Notify.class).stream().filter(Payload.Notify::isError)
-          .findFirst();
-      Optional<Proposals.EspChoice> choice = m.first(Payload.SecurityAssociation.class)
-          .flatMap(s -> Proposals.selectEsp(s, p.espTransforms(), p.pfsGroup()));
-      Optional<Payload.Nonce> nr = m.first(Payload.Nonce.class);
-      Optional<Payload.KeyExchange> ke = m.first(Payload.KeyExchange.class);
-      List<Payload.TrafficSelectors> ts = m.all(Payload.TrafficSelectors.class);
-      List<Payload.Selector> tsi = ts.stream().filter(Payload.TrafficSelectors::initiator).findFirst()
-          .map(Payload.TrafficSelectors::selectors).orElse(List.of());
-      List<Payload.Selector> tsr = ts.stream().filter(t -> !t.initiator()).findFirst()
-          .map(Payload.TrafficSelectors::selectors).orElse(List.of());
-      byte[] secret = null;
-      boolean ok = error.isEmpty() && choice.isPresent() && nr.isPresent() && Selectors.within(tsi, offeredTsi)
-          && Selectors.within(tsr, offeredTsr);
-      if (ok && dh != null) {
-        try {
-          ok = ke.isPresent() && ke.get().dhGroup() == dh.group().groupId;
-          secret = ok ? dh.sharedSecret(ke.get().data()) : null;
-        } catch (GeneralSecurityException e) {
-          ok = false;
-        }
-      }
-      if (!ok) {
-        inboundChildSpis.remove(newSpi);
-        LOG.log(System.Logger.Level.WARNING, String.format("IKEv2: rekey of CHILD_SA %08x with %s failed: %s",
-            old.inboundSpi(), sa.peerAddress, error.map(n -> PayloadNames.notify(n.notifyType()))
-                .orElse("unacceptable answer")));
-        return;
-      }
-      installChild(sa, true, choice.get(), answeredMode(p, payloads), newSpi, tsi, tsr, secret, ni, nr.get().data());
-      if (collision != null && lowestIsOurs(ni, nr.get().data(), collision)) {
-        // the SA our exchange created holds the lowest nonce: it is redundant and ours to delete
-        sa.children.stream().filter(c -> c.inboundSpi() == newSpi).findFirst().ifPresent(c -> {
-          removeChild(sa, c, "rekey-collision");
-          sa.queue.add(new InformationalExchange("DELETE-REDUNDANT-CHILD",
-              List.of(new Payload.Delete(IkeConstants.PROTO_ESP, 4, List.of(spiBytes(newSpi)))), null));
-        });
-      }
-      if (sa.children.contains(old)) {
-        removeChild(sa, old, "rekey");
-        sa.queue.add(new InformationalExchange("DELETE-OLD-CHILD",
-            List.of(new Payload.Delete(IkeConstants.PROTO_ESP, 4, List.of(spiBytes(old.inboundSpi())))), null));
-      }
-    }
-
-    @Override
-    public void failed(IkeSa sa) {
-      inboundChildSpis.remove(newSpi);
-    }
-  }
+  record Collision(byte[] peerNi, byte[] ourNr, long childInboundSpi) {}
 
   // ============================================================================ requests / responses
 
@@ -1207,48 +941,6 @@ public final class IkeEngine {
 
   // ============================================================================ our requests
 
-  /** A one-shot INFORMATIONAL whose outcome nobody waits for (DELETE, notifications). */
-  private static final class InformationalExchange implements Exchange {
-    private final String name;
-    private final List<Payload> payloads;
-    private final Runnable done;
-
-    InformationalExchange(String name, List<Payload> payloads, Runnable done) {
-      this.name = name;
-      this.payloads = payloads;
-      this.done = done;
-    }
-
-    @Override
-    public int exchangeType() {
-      return IkeConstants.INFORMATIONAL;
-    }
-
-    @Override
-    public List<Payload> request(IkeSa sa) {
-      return payloads;
-    }
-
-    @Override
-    public void response(IkeSa sa, List<Payload> p) {
-      if (done != null) {
-        done.run();
-      }
-    }
-
-    @Override
-    public void failed(IkeSa sa) {
-      if (done != null) {
-        done.run();
-      }
-    }
-
-    @Override
-    public String name() {
-      return name;
-    }
-  }
-
   private void pump(IkeSa sa) {
     if (sa.outstanding != null || sa.queue.isEmpty() || sa.state == IkeSa.State.DELETED || sa.outbound == null) {
       return;
@@ -1269,7 +961,7 @@ public final class IkeEngine {
   }
 
   /** Sends a request without waiting for its answer: the SA is about to go away. */
-  private void sendUnsolicited(IkeSa sa, List<Payload> payloads) {
+  void sendUnsolicited(IkeSa sa, List<Payload> payloads) {
     if (sa.outbound == null) {
       return;
     }
@@ -1315,14 +1007,14 @@ public final class IkeEngine {
 
   // ============================================================================ teardown
 
-  private void removeChild(IkeSa sa, ChildSaState c, String reason) {
+  void removeChild(IkeSa sa, ChildSaState c, String reason) {
     sa.children.remove(c);
     inboundChildSpis.remove(c.inboundSpi());
     debugLog(sa, String.format("CHILD_SA %08x_i %08x_o deleted (%s)", c.inboundSpi(), c.outboundSpi(), reason));
     events.childSaDeleted(new ChildSaDeleted(c.inboundSpi(), c.outboundSpi(), sa.peerAddress, reason));
   }
 
-  private void teardown(IkeSa sa, String reason) {
+  void teardown(IkeSa sa, String reason) {
     if (sa.state == IkeSa.State.DELETED) {
       return;
     }
@@ -1355,6 +1047,22 @@ public final class IkeEngine {
     return null;
   }
 
+  EngineStats stats() {
+    return stats;
+  }
+
+  int nextConnId() {
+    return nextConnId++;
+  }
+
+  long now() {
+    return wallClock.getAsLong();
+  }
+
+  void releaseChildSpi(long spi) {
+    inboundChildSpis.remove(spi);
+  }
+
   /** Timers run engine code on the event loop: nothing they do may throw there. */
   private io.ipsecmesh.proto.time.Scheduler.Timer schedule(long delayMillis, Runnable task) {
     return scheduler.schedule(delayMillis, () -> {
@@ -1371,7 +1079,7 @@ public final class IkeEngine {
     transport.send(sa.localAddress, sa.localPort, sa.peerAddress, sa.peerPort, bytes);
   }
 
-  private long newIkeSpi() {
+  long newIkeSpi() {
     long spi;
     do {
       spi = random.nextLong();
@@ -1380,7 +1088,7 @@ public final class IkeEngine {
   }
 
   /** Inbound ESP SPIs: random, unique here, and above the reserved range 1–255 (RFC 4303 §2.1). */
-  private long newChildSpi() {
+  long newChildSpi() {
     long spi;
     do {
       spi = random.nextInt() & 0xffffffffL;
@@ -1388,13 +1096,13 @@ public final class IkeEngine {
     return spi;
   }
 
-  private static byte[] spiBytes(long spi) {
+  static byte[] spiBytes(long spi) {
     byte[] b = new byte[4];
     IkeCodec.putUint32(b, 0, spi);
     return b;
   }
 
-  private byte[] randomBytes(int n) {
+  byte[] randomBytes(int n) {
     byte[] b = new byte[n];
     random.nextBytes(b);
     return b;
