@@ -1,0 +1,159 @@
+package io.ipsecmesh.ike.v1;
+
+import io.ipsecmesh.ike.crypto.DhGroup;
+import io.ipsecmesh.proto.bus.DpdMessages.ProbeRequest;
+import io.ipsecmesh.proto.bus.IkeMessages;
+import io.ipsecmesh.proto.bus.IkeMessages.IkeDatagram;
+import io.ipsecmesh.proto.bus.RecordJson;
+import io.ipsecmesh.proto.bus.SaMessages;
+import io.ipsecmesh.proto.config.Ipv4;
+import io.ipsecmesh.proto.ikev1.IsakmpConstants;
+import io.ipsecmesh.proto.sa.ChildSa;
+import io.ipsecmesh.proto.sa.EspTransform;
+import io.ipsecmesh.proto.sa.TrafficSelector;
+import io.ipsecmesh.proto.time.VertxScheduler;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.datagram.DatagramSocket;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Our IKEv1 side as a separate process, so the interop test can start it inside a network namespace
+ * with {@code ip netns exec} (a JVM cannot move a socket into another namespace). A verticle owns UDP
+ * 500 and 4500 (adding/removing the RFC 3948 non-ESP marker on 4500, ignoring ESP and NAT keepalives)
+ * and runs {@link Ikev1Service} on its context, the way {@code IkeVerticle} will. Events go to stdout,
+ * one a line: {@code READY}, {@code UP <peer id> <ISAKMP SA id>}, {@code CHILD <ChildSa JSON, keys
+ * wrapped>}, {@code DELETED <inbound SPI>}, {@code DOWN <reason>}, {@code PROBE <acknowledged>}. Stdin
+ * commands: {@code initiate}, {@code probe}; closing stdin stops it (with DELETEs to the peer).
+ */
+public final class Ikev1InteropPeer extends AbstractVerticle {
+
+  private final Ikev1Policy policy;
+  private Ikev1Service service;
+  private DatagramSocket ike;
+  private DatagramSocket natt;
+
+  private Ikev1InteropPeer(Ikev1Policy policy) {
+    this.policy = policy;
+  }
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> a = new HashMap<>();
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+    }
+    Ikev1Policy policy = new Ikev1Policy("interop", 10, a.get("peer"), a.get("local"),
+        new Ikev1Policy.Identity(IsakmpConstants.ID_FQDN, a.get("local-id")),
+        new Ikev1Policy.Identity(IsakmpConstants.ID_FQDN, a.get("remote-id")),
+        a.get("psk").getBytes(StandardCharsets.UTF_8),
+        List.of(new Ikev1Suite(256, Ikev1Hash.SHA2_256, DhGroup.MODP_2048, 14_400)),
+        List.of(EspTransform.valueOf(a.getOrDefault("esp", "AES_CBC_256_HMAC_SHA256_128"))),
+        List.of(cidr(a.get("local-ts"))), List.of(cidr(a.get("remote-ts"))), ChildSa.Mode.TUNNEL, 64, 3600,
+        4_608_000, 0, "copy");
+    Vertx vertx = Vertx.vertx();
+    Ikev1InteropPeer peer = new Ikev1InteropPeer(policy);
+    vertx.deployVerticle(peer).await(20, TimeUnit.SECONDS);
+    say("READY");
+    Context ctx = peer.context;
+    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    for (String line = in.readLine(); line != null; line = in.readLine()) {
+      String cmd = line.strip();
+      ctx.runOnContext(v -> peer.command(cmd));
+    }
+    Promise<Void> cleared = Promise.promise();
+    ctx.runOnContext(v -> {
+      peer.service.clear(null, "shutdown");
+      cleared.complete();
+    });
+    cleared.future().await(10, TimeUnit.SECONDS);
+    vertx.close().await(10, TimeUnit.SECONDS);
+    System.exit(0);
+  }
+
+  @Override
+  public void start(Promise<Void> started) {
+    service = new Ikev1Service(new VertxScheduler(vertx), new Ikev1Listener() {
+      @Override
+      public void childSaEstablished(ChildSa sa) {
+        say("CHILD " + RecordJson.toJson(sa).encode());
+      }
+
+      @Override
+      public void childSaDeleted(SaMessages.ChildSaDeleted d) {
+        say(String.format("DELETED %08x", d.inboundSpi()));
+      }
+
+      @Override
+      public void peerUp(IkeMessages.PeerUp up) {
+        say("UP " + up.peerId() + " " + up.ikeSaId());
+      }
+
+      @Override
+      public void peerDown(IkeMessages.PeerDown down) {
+        say("DOWN " + down.reason());
+      }
+    }, this::send);
+    service.setPolicies(List.of(policy));
+    ike = vertx.createDatagramSocket();
+    natt = vertx.createDatagramSocket();
+    ike.handler(p -> deliver(p.data().getBytes(), 500, p.sender().host(), p.sender().port()));
+    natt.handler(p -> {
+      byte[] b = p.data().getBytes();
+      // RFC 3948 §2.2: IKE on 4500 follows four zero bytes; anything else is ESP or a NAT keepalive
+      if (b.length > 4 && b[0] == 0 && b[1] == 0 && b[2] == 0 && b[3] == 0) {
+        deliver(Arrays.copyOfRange(b, 4, b.length), 4500, p.sender().host(), p.sender().port());
+      }
+    });
+    Future.all(ike.listen(500, policy.localAddress()), natt.listen(4500, policy.localAddress()))
+        .<Void>mapEmpty().onComplete(started);
+  }
+
+  private void deliver(byte[] message, int localPort, String peer, int peerPort) {
+    if (service.handles(message)) {
+      service.receive(new IkeDatagram(policy.localAddress(), localPort, peer, peerPort, message), this::send);
+    }
+  }
+
+  private void send(IkeDatagram d) {
+    if (d.localPort() == 4500) {
+      byte[] framed = new byte[4 + d.message().length];
+      System.arraycopy(d.message(), 0, framed, 4, d.message().length);
+      natt.send(Buffer.buffer(framed), d.peerPort(), d.peerAddress());
+    } else {
+      ike.send(Buffer.buffer(d.message()), d.peerPort(), d.peerAddress());
+    }
+  }
+
+  private void command(String cmd) {
+    switch (cmd) {
+      case "initiate" -> service.acquire("interop", 10, null);
+      case "probe" -> service.probe(new ProbeRequest(service.ikeSaIdFor(policy.peerAddress()), policy.peerAddress(),
+          0, 3000), o -> say("PROBE " + o.acknowledged()));
+      default -> say("UNKNOWN " + cmd);
+    }
+  }
+
+  private static TrafficSelector cidr(String cidr) {
+    String[] p = cidr.split("/");
+    long base = Ipv4.toLong(p[0]);
+    int bits = Integer.parseInt(p[1]);
+    long mask = bits == 0 ? 0 : (0xffffffffL << (32 - bits)) & 0xffffffffL;
+    return TrafficSelector.anyPorts(Ipv4.toText(base & mask), Ipv4.toText((base & mask) | (~mask & 0xffffffffL)));
+  }
+
+  private static synchronized void say(String line) {
+    System.out.println(line);
+    System.out.flush();
+  }
+}
