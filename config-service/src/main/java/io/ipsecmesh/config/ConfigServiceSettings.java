@@ -63,10 +63,10 @@ record ConfigServiceSettings(
     if (v == null) {
       return dflt;
     }
-    if (!(v instanceof String s)) {
+    if (v instanceof Boolean) {
       throw new IllegalArgumentException("--" + key + " needs a value");
     }
-    return s;
+    return String.valueOf(v);
   }
 
   private static long number(JsonObject c, String key, String dflt, long min, long max) {

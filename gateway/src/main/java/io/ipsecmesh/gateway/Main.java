@@ -43,8 +43,12 @@ public final class Main {
     }
   }
 
-  /** @return the exit status, or {@link Integer#MIN_VALUE} when the gateway keeps running */
-  static int run(String[] args, PrintStream out, PrintStream err) {
+  /**
+   * The command line without {@code System.exit}, for tests and embedding.
+   *
+   * @return the exit status, or {@link Integer#MIN_VALUE} when the gateway keeps running
+   */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
     if (args.length == 0) {
       err.print(USAGE);
       return 64;

@@ -19,9 +19,10 @@ import java.util.Map;
  *   --metrics-host ADDR   IPSECMESH_METRICS_HOST   127.0.0.1
  * </pre>
  *
- * Every other {@code --key value} (or bare {@code --flag}) is handed to the verticle as its
- * deployment config ({@link #serviceConfig()}), so a service reads {@code config().getString("config")}
- * for {@code --config FILE} without its own argument parser.
+ * Every other {@code --key value} (or bare {@code --flag}, which is {@code true}) is handed to the
+ * verticle as its deployment config ({@link #serviceConfig()}), so a service reads
+ * {@code config().getString("config")} for {@code --config FILE} without its own argument parser.
+ * Whole numbers arrive as numbers and true/false as booleans ({@link #typed}).
  */
 public record LaunchOptions(
     String clusterName,
@@ -33,6 +34,8 @@ public record LaunchOptions(
     JsonObject serviceConfig) {
 
   public static final String AUTO_HOST = "auto";
+
+  private static final java.util.regex.Pattern WHOLE_NUMBER = java.util.regex.Pattern.compile("-?[0-9]{1,18}");
 
   public LaunchOptions {
     members = List.copyOf(members);
@@ -68,9 +71,9 @@ public record LaunchOptions(
       String name = a.substring(2);
       int eq = name.indexOf('=');
       if (eq > 0) {
-        flags.put(name.substring(0, eq), name.substring(eq + 1));
+        flags.put(name.substring(0, eq), typed(name.substring(eq + 1)));
       } else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
-        flags.put(name, args[++i]);
+        flags.put(name, typed(args[++i]));
       } else {
         flags.put(name, true);
       }
@@ -110,13 +113,29 @@ public record LaunchOptions(
     return AUTO_HOST.equals(clusterHost);
   }
 
+  /**
+   * A flag value as JSON would carry it: whole numbers as numbers and true/false as booleans, so a
+   * verticle reads {@code config().getInteger("port")} as it would from a JSON deployment config
+   * ({@code getString} still works on any of them).
+   */
+  static Object typed(String v) {
+    if (v.equals("true") || v.equals("false")) {
+      return Boolean.valueOf(v);
+    }
+    if (WHOLE_NUMBER.matcher(v).matches()) {
+      long n = Long.parseLong(v);
+      return n == (int) n ? Integer.valueOf((int) n) : Long.valueOf(n);
+    }
+    return v;
+  }
+
   private static String take(JsonObject flags, String flag, Map<String, String> env, String var, String dflt) {
     Object v = flags.remove(flag);
     if (v instanceof Boolean) {
       throw new IllegalArgumentException("--" + flag + " needs a value");
     }
     if (v != null) {
-      return (String) v;
+      return String.valueOf(v);
     }
     String e = env.get(var);
     return e == null || e.isBlank() ? dflt : e.strip();

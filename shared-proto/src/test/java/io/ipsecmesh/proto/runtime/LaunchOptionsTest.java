@@ -36,6 +36,19 @@ class LaunchOptionsTest {
   }
 
   @Test
+  void flagValuesAreTypedLikeJson() {
+    LaunchOptions o = LaunchOptions.parse(
+        new String[] {"--port", "4500", "--routes", "false", "--tunName", "ipsec0", "--big", "8589934592",
+            "--bind", "127.0.0.1"}, Map.of());
+    assertEquals(4500, o.serviceConfig().getInteger("port"));
+    assertEquals("4500", o.serviceConfig().getString("port"));
+    assertEquals(Boolean.FALSE, o.serviceConfig().getBoolean("routes"));
+    assertEquals("ipsec0", o.serviceConfig().getString("tunName"));
+    assertEquals(8589934592L, o.serviceConfig().getLong("big"));
+    assertEquals("127.0.0.1", o.serviceConfig().getString("bind"));
+  }
+
+  @Test
   void badValuesNameTheFlag() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> LaunchOptions.parse(new String[] {"--cluster-port", "x"}, Map.of()));
