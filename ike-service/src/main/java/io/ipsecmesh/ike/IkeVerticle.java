@@ -160,8 +160,7 @@ public final class IkeVerticle extends AbstractVerticle {
     });
     bus.<FwdMessages.Acquire>consumer(FwdMessages.ACQUIRE, m -> safe("acquire", () -> {
       FwdMessages.Acquire a = m.body();
-      policies.forMapEntry(a.cryptoMap(), a.sequence()).filter(p -> !engine.hasSaWith(p.peerAddress()))
-          .ifPresent(engine::initiate);
+      policies.forMapEntry(a.cryptoMap(), a.sequence()).ifPresent(engine::acquire);
     }));
     bus.<FwdMessages.SaExpired>consumer(FwdMessages.SA_EXPIRED, m -> safe("sa-expired", () -> {
       if (m.body().limit() == FwdMessages.Limit.HARD) {

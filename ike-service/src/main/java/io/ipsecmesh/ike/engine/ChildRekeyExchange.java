@@ -14,9 +14,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Initiator of a Child SA rekey (RFC 7296 §1.3.3): CREATE_CHILD_SA with N(REKEY_SA) naming our inbound
- * SPI of the old SA, a KE when {@code set pfs}; then DELETE of the old SA. A simultaneous rekey by the
- * peer ({@link #collision}, recorded by the engine) is resolved by the nonces (§2.8.1).
+ * Initiator of CREATE_CHILD_SA for a Child SA: a rekey (RFC 7296 §1.3.3) when {@code old} is set —
+ * N(REKEY_SA) naming our inbound SPI of the old SA, then DELETE of the old SA; a simultaneous rekey by
+ * the peer ({@link #collision}, recorded by the engine) is resolved by the nonces (§2.8.1) — or a new
+ * Child SA under an existing IKE SA (§1.3.1) when {@code old} is null (ACQUIRE after the previous
+ * Child SA died of idleness, lifetime or INVALID_SPI). A KE payload when {@code set pfs}.
  */
 final class ChildRekeyExchange implements Exchange {
 
@@ -41,7 +43,7 @@ final class ChildRekeyExchange implements Exchange {
 
   @Override
   public String name() {
-    return String.format("REKEY %08x", old.inboundSpi());
+    return old == null ? "CREATE_CHILD" : String.format("REKEY %08x", old.inboundSpi());
   }
 
   @Override
@@ -49,11 +51,13 @@ final class ChildRekeyExchange implements Exchange {
     PeerPolicy p = sa.policy;
     newSpi = engine.newChildSpi();
     ni = engine.randomBytes(IkeEngine.NONCE_BYTES);
-    offeredTsi = Selectors.toWire(old.sa().localSelectors());
-    offeredTsr = Selectors.toWire(old.sa().remoteSelectors());
+    offeredTsi = Selectors.toWire(old != null ? old.sa().localSelectors() : p.localSelectors());
+    offeredTsr = Selectors.toWire(old != null ? old.sa().remoteSelectors() : p.remoteSelectors());
     List<Payload> out = new ArrayList<>();
-    out.add(new Payload.Notify(IkeConstants.PROTO_ESP, IkeEngine.spiBytes(old.inboundSpi()), IkeConstants.REKEY_SA,
-        new byte[0]));
+    if (old != null) {
+      out.add(new Payload.Notify(IkeConstants.PROTO_ESP, IkeEngine.spiBytes(old.inboundSpi()),
+          IkeConstants.REKEY_SA, new byte[0]));
+    }
     if (p.mode() == ChildSa.Mode.TRANSPORT) {
       out.add(Payload.Notify.of(IkeConstants.USE_TRANSPORT_MODE, new byte[0]));
     }
@@ -96,12 +100,12 @@ final class ChildRekeyExchange implements Exchange {
     }
     if (!ok) {
       engine.releaseChildSpi(newSpi);
-      IkeEngine.LOG.log(System.Logger.Level.WARNING, String.format("IKEv2: rekey of CHILD_SA %08x with %s failed: %s",
-          old.inboundSpi(), sa.peerAddress, error.map(n -> PayloadNames.notify(n.notifyType()))
-              .orElse("unacceptable answer")));
+      IkeEngine.LOG.log(System.Logger.Level.WARNING, String.format("IKEv2: %s with %s failed: %s", name(),
+          sa.peerAddress, error.map(n -> PayloadNames.notify(n.notifyType())).orElse("unacceptable answer")));
       return;
     }
-    engine.installChild(sa, true, choice.get(), IkeEngine.answeredMode(p, payloads), newSpi, tsi, tsr, secret, ni, nr.get().data());
+    engine.installChild(sa, true, choice.get(), IkeEngine.answeredMode(p, payloads), newSpi, tsi, tsr, secret, ni,
+        nr.get().data());
     if (collision != null && IkeEngine.lowestIsOurs(ni, nr.get().data(), collision)) {
       // the SA our exchange created holds the lowest nonce: it is redundant and ours to delete
       sa.children.stream().filter(c -> c.inboundSpi() == newSpi).findFirst().ifPresent(c -> {
@@ -110,7 +114,7 @@ final class ChildRekeyExchange implements Exchange {
             List.of(new Payload.Delete(IkeConstants.PROTO_ESP, 4, List.of(IkeEngine.spiBytes(newSpi)))), null));
       });
     }
-    if (sa.children.contains(old)) {
+    if (old != null && sa.children.contains(old)) {
       engine.removeChild(sa, old, "rekey");
       sa.queue.add(new InformationalExchange("DELETE-OLD-CHILD",
           List.of(new Payload.Delete(IkeConstants.PROTO_ESP, 4, List.of(IkeEngine.spiBytes(old.inboundSpi())))), null));

@@ -126,6 +126,33 @@ public final class IkeEngine {
     return sa.id();
   }
 
+  /**
+   * The forwarder found traffic for {@code policy}'s crypto map entry without an SA: negotiate. With
+   * no IKE SA to the peer that is IKE_SA_INIT; with an established one that lost its Child SA (idle,
+   * lifetime, INVALID_SPI) a CREATE_CHILD_SA; while one is being negotiated, nothing (the ACQUIREs of
+   * the packets that follow must not pile up exchanges).
+   */
+  public void acquire(PeerPolicy policy) {
+    IkeSa sa = null;
+    for (IkeSa s : bySpi.values()) {
+      if (s.peerAddress.equals(policy.peerAddress()) && s.state != IkeSa.State.DELETED && s.rekeyedTo == null) {
+        sa = s;
+      }
+    }
+    if (sa == null) {
+      initiate(policy);
+      return;
+    }
+    boolean covered = sa.children.stream().anyMatch(c -> c.sa().cryptoMap().equals(policy.cryptoMap())
+        && c.sa().mapSequence() == policy.mapSequence());
+    boolean pending = sa.queue.stream().anyMatch(x -> x instanceof ChildRekeyExchange r && r.old == null)
+        || (sa.outstanding != null && sa.outstanding.exchange instanceof ChildRekeyExchange r && r.old == null);
+    if (sa.state == IkeSa.State.ESTABLISHED && !covered && !pending) {
+      sa.queue.add(new ChildRekeyExchange(this, null));
+      pump(sa);
+    }
+  }
+
   /** Whether an IKE SA (in negotiation or up) exists with this peer: ACQUIREs must not pile up. */
   public boolean hasSaWith(String peerAddress) {
     return bySpi.values().stream().anyMatch(s -> s.peerAddress.equals(peerAddress)

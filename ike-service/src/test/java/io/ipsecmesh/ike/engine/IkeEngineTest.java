@@ -466,4 +466,29 @@ class IkeEngineTest {
     r.deleted.forEach(d -> spis.remove(d.inboundSpi()));
     return spis;
   }
+
+  @Test
+  void acquireAfterTheChildSaDiedCreatesANewOneUnderTheSameIkeSa() {
+    TestPeers n = new TestPeers();
+    n.symmetric(GCM, List.of(EspTransform.AES_GCM_128));
+    var policy = n.aPolicies.all().get(0);
+    n.a.acquire(policy);
+    n.a.acquire(policy); // the next packet's ACQUIRE while IKE_SA_INIT runs: no second IKE SA
+    n.run();
+    ChildSa first = only(n.aEvents.installed);
+    assertEquals(1, n.a.ikeSaCount());
+    n.a.acquire(policy);
+    n.run();
+    assertEquals(1, n.aEvents.installed.size(), "the Child SA exists: nothing to do");
+    assertTrue(n.a.deleteChild(first.inboundSpi(), "idle"));
+    n.run();
+    n.a.acquire(policy);
+    n.a.acquire(policy);
+    n.run();
+    assertEquals(2, n.aEvents.installed.size(), "one new Child SA, not two");
+    assertEquals(2, n.bEvents.installed.size());
+    assertKeysMirror(n.aEvents.installed.get(1), n.bEvents.installed.get(1));
+    assertEquals(first.ikeSaId(), n.aEvents.installed.get(1).ikeSaId(), "same IKE SA");
+    assertEquals(1, n.a.ikeSaCount());
+  }
 }
