@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ipsecmesh.proto.bus.ConfigMessages;
 import io.ipsecmesh.proto.bus.ConfigMessages.ConfigChanged;
+import io.ipsecmesh.proto.bus.RecordJson;
+import io.ipsecmesh.proto.sa.ChildSa;
+import io.ipsecmesh.proto.sa.EspTransform;
+import io.ipsecmesh.proto.sa.SaCounters;
+import io.ipsecmesh.proto.sa.TrafficSelector;
 import io.ipsecmesh.proto.runtime.Cluster;
 import io.ipsecmesh.proto.runtime.LaunchOptions;
 import io.ipsecmesh.proto.runtime.RunningService;
@@ -27,7 +32,7 @@ class GatewayRunnerTest {
   Path dir;
 
   @Test
-  void runsTheEmbeddedDefaultOnAnEmbeddedMemberAndAnswersExec() throws Exception {
+  void runsTheEmbeddedDefaultOnAnEmbeddedMemberAndAnswersExecFromTheClusterMaps() throws Exception {
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     Path apiFile = dir.resolve("api.json");
     LaunchOptions options = LaunchOptions.defaults()
@@ -55,6 +60,30 @@ class GatewayRunnerTest {
       assertEquals(0, status);
       assertEquals("  f_vrf/i_vrf  dst          src          state      conn-id slot\n",
           out.toString(StandardCharsets.UTF_8));
+
+      // SA state as ike-service and the forwarder leave it in the Hazelcast maps
+      ChildSa sa = new ChildSa("ike-1", 5123, "vpnmap", 10, 0x249C5062L, 0x7AA69CB7L, EspTransform.AES_GCM_256,
+          ChildSa.Mode.TUNNEL, false, false, 128, "192.0.2.1", 500, "192.0.2.2", 500,
+          List.of(TrafficSelector.anyPorts("10.1.0.0", "10.1.255.255")),
+          List.of(TrafficSelector.anyPorts("10.2.0.0", "10.2.255.255")),
+          new ChildSa.Lifetime(3240, 3600, 4_147_200, 4_608_000), 0, "clear", new byte[0], new byte[0],
+          System.currentTimeMillis());
+      var hz = Cluster.hazelcast(running.vertx());
+      hz.getMap(SharedMaps.CHILD_SAS).put(sa.key(), RecordJson.toJson(sa).encode());
+      hz.getMap(SharedMaps.SA_COUNTERS).put(sa.key(), RecordJson.toJson(new SaCounters("fwd-1", 5123, "vpnmap", 10,
+          "192.0.2.1", "192.0.2.2", 500, "esp-gcm 256", sa.inboundSpi(), sa.outboundSpi(), 10, 10, 10, 9, 9, 9,
+          14_000, 12_600, 0, 1, 1, 0, 0, 4_537_831, 3_595, System.currentTimeMillis())).encode());
+      out.reset();
+      assertEquals(0, Main.call(apiFile, "/exec", "show crypto ipsec sa peer 192.0.2.2",
+          new PrintStream(out, true, StandardCharsets.UTF_8), System.err));
+      String show = out.toString(StandardCharsets.UTF_8);
+      assertTrue(show.startsWith("interface: GigabitEthernet0/0\n  Crypto map tag: vpnmap, local addr. 192.0.2.1\n"),
+          show);
+      assertTrue(show.contains("  local ident (addr/mask/prot/port): (10.1.0.0/255.255.0.0/0/0)\n"), show);
+      assertTrue(show.contains("    #pkts encaps: 10, #pkts encrypt: 10, #pkts digest: 10\n"), show);
+      assertTrue(show.contains("    #pkts decaps: 9, #pkts decrypt: 9, #pkts verify: 9\n"), show);
+      assertTrue(show.contains("    spi: 0x249C5062(614223970)\n"), show);
+      assertTrue(show.contains("      sa timing: remaining key lifetime (k/sec): (4537831/359"), show);
     }
   }
 }
