@@ -13,13 +13,27 @@ import io.vertx.core.json.JsonObject;
  * One gateway of the network-namespace test, run in a child JVM under {@code ip netns exec}: a
  * non-clustered Vert.x with the esp-forwarder (TUN {@code ipsec0}) and the manual-keying
  * configuration of {@link ManualKeyConfigs}, published on {@code config.changed} as config-service
- * would. Prints {@code READY} once the manual SA is installed.
+ * would. Prints {@code READY} once the manual SA and the route into the TUN are installed.
  *
  * <p>Arguments: {@code a|b WAN PEER LOCALNET REMOTENET}.
  */
 public final class NetnsForwarderMain {
 
   private NetnsForwarderMain() {}
+
+  /** Whether the forwarder's route to the remote LAN (installed asynchronously) is in place. */
+  private static boolean routed(String remoteNet) {
+    try {
+      Process p = new ProcessBuilder("ip", "route", "show", remoteNet + "/24").redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes());
+      return p.waitFor() == 0 && out.contains("ipsec0");
+    } catch (java.io.IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
 
   public static void main(String[] args) {
     String role = args[0];
@@ -39,7 +53,7 @@ public final class NetnsForwarderMain {
     }).onSuccess(id -> {
       vertx.eventBus().publish(ConfigMessages.CONFIG_CHANGED, new ConfigMessages.ConfigChanged(1, config));
       vertx.setPeriodic(50, t -> {
-        if (forwarder.dataPlane().sad().pairs().size() == 1) {
+        if (forwarder.dataPlane().sad().pairs().size() == 1 && routed(args[4])) {
           vertx.cancelTimer(t);
           System.out.println("READY");
           System.out.flush();
