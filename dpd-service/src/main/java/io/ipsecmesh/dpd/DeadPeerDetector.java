@@ -26,6 +26,27 @@ public final class DeadPeerDetector {
   /** Head of the chain of IKE SAs per peer address (usually one; two while an IKE SA is rekeyed). */
   private final Map<String, PeerLiveness> byAddress = new HashMap<>();
   private DpdPolicy policy;
+  private final LivenessHost host = new LivenessHost() {
+    @Override
+    public TimingWheel wheel() {
+      return wheel;
+    }
+
+    @Override
+    public DpdActions actions() {
+      return actions;
+    }
+
+    @Override
+    public DpdMetrics metrics() {
+      return metrics;
+    }
+
+    @Override
+    public void forget(PeerLiveness peer) {
+      peerDown(peer.peer().ikeSaId());
+    }
+  };
 
   public DeadPeerDetector(Scheduler scheduler, DpdPolicy policy, DpdActions actions, DpdMetrics metrics) {
     this(scheduler, policy, actions, metrics, DEFAULT_TICK_MILLIS, DEFAULT_WHEEL_SIZE);
@@ -51,7 +72,7 @@ public final class DeadPeerDetector {
   /** {@code ike.peer.up}: start watching; an SA already known is restarted as freshly alive. */
   public void peerUp(IkePeer peer) {
     peerDown(peer.ikeSaId());
-    PeerLiveness p = new PeerLiveness(peer, policy.settingsFor(peer).orElse(null), wheel, actions, metrics);
+    PeerLiveness p = new PeerLiveness(peer, policy.settingsFor(peer).orElse(null), host);
     byIkeSa.put(peer.ikeSaId(), p);
     p.nextAtAddress = byAddress.put(peer.peerAddress(), p);
     p.up(scheduler.nowMillis());

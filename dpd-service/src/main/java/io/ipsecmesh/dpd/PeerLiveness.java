@@ -17,11 +17,15 @@ final class PeerLiveness extends TimingWheel.Timeout {
 
   /** The first probe plus four retransmissions ("five aggressive DPD retry messages"). */
   static final int PROBES_BEFORE_DEAD = 5;
+  /**
+   * ike-service answers a death with {@code ike.peer.down}; should that never come (the IKE SA was already
+   * gone), a dead peer is forgotten after this long rather than kept forever.
+   */
+  static final long FORGET_DEAD_AFTER_MILLIS = 60_000;
 
   private final IkePeer peer;
+  private final LivenessHost host;
   private final TimingWheel wheel;
-  private final DpdActions actions;
-  private final DpdMetrics metrics;
   /** null: DPD is not configured for this peer; it is tracked (for reconfiguration) but never probed. */
   private DpdSettings settings;
   private LivenessState state;
@@ -32,12 +36,11 @@ final class PeerLiveness extends TimingWheel.Timeout {
   /** Next IKE SA to the same peer address, for matching address-only activity reports. */
   PeerLiveness nextAtAddress;
 
-  PeerLiveness(IkePeer peer, DpdSettings settings, TimingWheel wheel, DpdActions actions, DpdMetrics metrics) {
+  PeerLiveness(IkePeer peer, DpdSettings settings, LivenessHost host) {
     this.peer = peer;
     this.settings = settings;
-    this.wheel = wheel;
-    this.actions = actions;
-    this.metrics = metrics;
+    this.host = host;
+    this.wheel = host.wheel();
   }
 
   IkePeer peer() {
@@ -100,7 +103,7 @@ final class PeerLiveness extends TimingWheel.Timeout {
   void remove() {
     wheel.cancel(this);
     if (state != null) {
-      metrics.left(state);
+      host.metrics().left(state);
       state = null;
     }
   }
@@ -111,6 +114,8 @@ final class PeerLiveness extends TimingWheel.Timeout {
       idleTimerExpired(now);
     } else if (state == LivenessState.PROBING) {
       retryTimerExpired(now);
+    } else if (state == LivenessState.DEAD) {
+      host.forget(this);
     }
   }
 
@@ -145,15 +150,16 @@ final class PeerLiveness extends TimingWheel.Timeout {
     lastProbeMillis = now;
     long retry = settings.retryMillis();
     wheel.schedule(this, now + retry);
-    metrics.probeSent(attempt);
-    actions.sendProbe(peer, attempt, retry);
+    host.metrics().probeSent(attempt);
+    host.actions().sendProbe(peer, attempt, retry);
   }
 
   private void declareDead(long now) {
     enter(LivenessState.DEAD);
     long silentFor = now - lastReceivedMillis;
-    metrics.declaredDead(silentFor);
-    actions.peerDead(peer, silentFor);
+    wheel.schedule(this, now + FORGET_DEAD_AFTER_MILLIS);
+    host.metrics().declaredDead(silentFor);
+    host.actions().peerDead(peer, silentFor);
   }
 
   private void armIdleTimer() {
@@ -169,9 +175,9 @@ final class PeerLiveness extends TimingWheel.Timeout {
       return;
     }
     if (state != null) {
-      metrics.left(state);
+      host.metrics().left(state);
     }
-    metrics.entered(next);
+    host.metrics().entered(next);
     state = next;
   }
 }

@@ -79,7 +79,21 @@ class DeadPeerDetectorTest {
     assertEquals(4, metrics.retransmissions());
     assertEquals(1, metrics.deaths());
     assertEquals(20.0, metrics.detectionLatencySumSeconds());
-    assertEquals(0, dpd.armedTimers(), "a dead peer keeps no timer while ike-service tears it down");
+    at(100);
+    assertEquals(1, actions.deaths.size(), "declared once");
+    assertEquals(List.of(10.0, 12.0, 14.0, 16.0, 18.0), actions.probeSeconds(), "a dead peer is not probed");
+  }
+
+  @Test
+  void deadPeerWithoutPeerDown_isForgottenAfterAMinute() {
+    configure(DpdSettings.keepalive(10, 2, DpdMode.PERIODIC));
+    dpd.peerUp(PEER);
+    at(79.9);
+    assertEquals(Optional.of(LivenessState.DEAD), dpd.state(id()));
+    at(80);
+    assertEquals(Optional.empty(), dpd.state(id()), "ike.peer.down never came: dropped 60 s after the death");
+    assertEquals(0, dpd.armedTimers());
+    assertEquals(0.0, metrics.peers(LivenessState.DEAD));
   }
 
   @Test
