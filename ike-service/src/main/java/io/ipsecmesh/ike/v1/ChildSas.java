@@ -24,7 +24,7 @@ final class ChildSas {
       // soft limits at 90 %: the forwarder reports them and we rekey before the hard limit (as IKEv2 does)
       ChildSa.Lifetime lifetime = new ChildSa.Lifetime(hard * 9 / 10, hard, hardKb * 9 / 10, hardKb);
       boolean encap = sa.natDetected || qm.choice.udpEncap();
-      return new ChildSa(sa.id(), e.connectionId(sa.peerAddress), sa.policy.cryptoMap(), sa.policy.mapSequence(),
+      return new ChildSa(sa.id(), sa.connId, sa.policy.cryptoMap(), sa.policy.mapSequence(),
           qm.ourSpi, qm.peerSpi, t, qm.choice.mode(), encap, false, sa.policy.replayWindow(), sa.localAddress,
           encap ? sa.localPort : 0, sa.peerAddress, encap ? sa.peerPort : 0, List.of(qm.local), List.of(qm.remote),
           lifetime, sa.policy.idleTimeSeconds(), sa.policy.dfBit(), e.keyWrap.wrap(in), e.keyWrap.wrap(out),

@@ -17,7 +17,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,8 +43,11 @@ public final class Ikev1Engine {
   private List<Ikev1Policy> policies = List.of();
   /** ISAKMP SAs by initiator cookie (ours when we initiated, the peer's otherwise). */
   final Map<Long, IsakmpSa> sas = new LinkedHashMap<>();
-  private final Map<String, Integer> connectionIds = new HashMap<>();
-  private int nextConnectionId = 1;
+  /**
+   * IKEv1 conn-ids start far above IKEv2's (1000 upwards) so both engines can share the IKE SA map
+   * bookkeeping, which is keyed by conn-id.
+   */
+  private int nextConnId = 500_000;
 
   public Ikev1Engine(Scheduler scheduler, Ikev1Listener listener, KeyWrap keyWrap, RetransmitPolicy retransmit,
       Consumer<IkeDatagram> transport) {
@@ -256,8 +258,16 @@ public final class Ikev1Engine {
     return m;
   }
 
-  int connectionId(String peer) {
-    return connectionIds.computeIfAbsent(peer, p -> nextConnectionId++);
+  /** A new SA joins the table with its conn-id and its first {@code show crypto isakmp sa} row. */
+  void register(IsakmpSa sa) {
+    sa.connId = nextConnId++;
+    sas.put(sa.cookieI, sa);
+  }
+
+  /** Phase-1 state moved on: the row of {@code show crypto isakmp sa} follows. */
+  void state(IsakmpSa sa, IsakmpSa.Phase1State state) {
+    sa.state = state;
+    listener.summaryChanged(sa.summary());
   }
 
   void transmit(IsakmpSa sa, byte[] message) {
@@ -310,7 +320,7 @@ public final class Ikev1Engine {
   }
 
   void established(IsakmpSa sa) {
-    sa.state = IsakmpSa.Phase1State.ESTABLISHED;
+    state(sa, IsakmpSa.Phase1State.ESTABLISHED);
     sa.establishedAtMillis = scheduler.nowMillis();
     answered(sa);
     // phase-1 lifetime (crypto isakmp policy … lifetime): the ISAKMP SA ends, Child SAs keep their own
@@ -329,6 +339,7 @@ public final class Ikev1Engine {
     InformationalExchange.sendDeleteIsakmp(this, sa);
     sas.remove(sa.cookieI);
     sa.destroy();
+    listener.ikeSaDown(sa.summary(), "isakmp-lifetime-expired");
     if (children.isEmpty() || !sa.initiator) {
       listener.peerDown(new PeerDown(sa.id(), sa.peerAddress, sa.peerPort, sa.peerId, "isakmp-lifetime-expired"));
       return;
@@ -358,6 +369,7 @@ public final class Ikev1Engine {
     }
     sas.remove(sa.cookieI);
     sa.destroy();
+    listener.ikeSaDown(sa.summary(), reason);
     listener.peerDown(new PeerDown(sa.id(), sa.peerAddress, sa.peerPort, sa.peerId, reason));
   }
 

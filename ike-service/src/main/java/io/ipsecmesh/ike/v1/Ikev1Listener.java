@@ -2,6 +2,7 @@ package io.ipsecmesh.ike.v1;
 
 import io.ipsecmesh.proto.bus.IkeMessages;
 import io.ipsecmesh.proto.bus.SaMessages;
+import io.ipsecmesh.proto.ikev2.IkeSaSummary;
 import io.ipsecmesh.proto.sa.ChildSa;
 
 /**
@@ -22,6 +23,16 @@ public interface Ikev1Listener {
 
   /** The ISAKMP SA is gone, or its negotiation failed: {@code ike.peer.down}. */
   default void peerDown(IkeMessages.PeerDown down) {}
+
+  /**
+   * A row of {@code show crypto isakmp sa} changed (IOS IKEv1 states MM_NO_STATE, MM_SA_SETUP,
+   * MM_KEY_EXCH, QM_IDLE; version 1): the IKE SA map. The id of an SA we initiated changes once the
+   * responder cookie is known; {@code connId} stays.
+   */
+  default void summaryChanged(IkeSaSummary summary) {}
+
+  /** The row's SA is gone (also reported as {@link #peerDown}): remove it from the IKE SA map. */
+  default void ikeSaDown(IkeSaSummary summary, String reason) {}
 
   /** Any authenticated message from the peer, e.g. an R-U-THERE or its ACK: {@code ike.liveness-proof}. */
   default void livenessProof(IkeMessages.LivenessProof proof) {}

@@ -19,6 +19,9 @@ final class IsakmpSa {
   enum Phase1State { MM1_SENT, MM2_SENT, MM3_SENT, MM4_SENT, MM5_SENT, ESTABLISHED, DEAD }
 
   final boolean initiator;
+  /** IOS conn-id, also the Child SAs' connection id. */
+  int connId;
+  final long createdEpochMillis = System.currentTimeMillis();
   final Ikev1Policy policy;
   final long cookieI;
   long cookieR;
@@ -90,6 +93,20 @@ final class IsakmpSa {
 
   String id() {
     return String.format("%016x:%016x", cookieI, cookieR);
+  }
+
+  /** The {@code show crypto isakmp sa} row (IOS IKEv1 state names). */
+  io.ipsecmesh.proto.ikev2.IkeSaSummary summary() {
+    String st = switch (state) {
+      case MM1_SENT, MM2_SENT -> "MM_NO_STATE";
+      case MM3_SENT, MM4_SENT -> "MM_SA_SETUP";
+      case MM5_SENT -> "MM_KEY_EXCH";
+      case ESTABLISHED -> "QM_IDLE";
+      case DEAD -> "MM_NO_STATE";
+    };
+    return new io.ipsecmesh.proto.ikev2.IkeSaSummary(id(), peerAddress, localAddress, st, connId,
+        state == Phase1State.DEAD ? "DELETED" : "ACTIVE", peerId == null ? "" : peerId, 1, localPort, peerPort,
+        initiator ? "Initiator" : "Responder", createdEpochMillis);
   }
 
   boolean established() {

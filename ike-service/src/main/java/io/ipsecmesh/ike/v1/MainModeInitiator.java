@@ -39,12 +39,12 @@ final class MainModeInitiator {
   static IsakmpSa start(Ikev1Engine e, Ikev1Policy policy, boolean quickModeWanted) {
     IsakmpSa sa = new IsakmpSa(true, policy, e.newCookie(), policy.localAddress(), 500, policy.peerAddress(), 500);
     sa.quickModeWanted = quickModeWanted;
-    e.sas.put(sa.cookieI, sa);
     SecurityAssociation offer = Ikev1Proposals.phase1Offer(policy.suites());
     sa.saiB = IsakmpCodec.encodeBody(offer);
     List<IsakmpPayload> payloads = List.of(offer, new VendorId(NatT.VID_RFC3947), new VendorId(NatT.VID_DPD));
     IsakmpHeader h = new IsakmpHeader(sa.cookieI, 0, 0, MAJOR_VERSION, MINOR_VERSION, EXCH_IDENTITY_PROTECTION, 0, 0, 0);
-    sa.state = IsakmpSa.Phase1State.MM1_SENT;
+    e.register(sa);
+    e.state(sa, IsakmpSa.Phase1State.MM1_SENT);
     e.request(sa, IsakmpCodec.encode(h, payloads));
     return sa;
   }
@@ -106,7 +106,7 @@ final class MainModeInitiator {
       payloads.addAll(NatT.payloads(sa.suite.hash(), sa.cookieI, sa.cookieR, sa.localAddress, sa.localPort,
           sa.peerAddress, sa.peerPort));
     }
-    sa.state = IsakmpSa.Phase1State.MM3_SENT;
+    e.state(sa, IsakmpSa.Phase1State.MM3_SENT);
     e.request(sa, IsakmpCodec.encode(header(sa, 0), payloads));
   }
 
@@ -149,7 +149,7 @@ final class MainModeInitiator {
     payloads.add(new Notification(DOI_IPSEC, PROTO_ISAKMP, N_INITIAL_CONTACT, cookies(sa), new byte[0]));
     byte[] mm5 = Protection.seal(sa, EXCH_IDENTITY_PROTECTION, 0, sa.phase1Iv, payloads);
     sa.phase1Iv = CbcCipher.lastBlock(mm5);
-    sa.state = IsakmpSa.Phase1State.MM5_SENT;
+    e.state(sa, IsakmpSa.Phase1State.MM5_SENT);
     e.request(sa, mm5);
   }
 

@@ -60,8 +60,8 @@ final class MainModeResponder {
       payloads.add(new VendorId(NatT.VID_RFC3947));
     }
     payloads.add(new VendorId(NatT.VID_DPD));
-    e.sas.put(sa.cookieI, sa);
-    sa.state = IsakmpSa.Phase1State.MM2_SENT;
+    e.register(sa);
+    e.state(sa, IsakmpSa.Phase1State.MM2_SENT);
     e.reply(sa, digest, IsakmpCodec.encode(MainModeInitiator.header(sa, 0), payloads));
     armNegotiationTimeout(e, sa);
   }
@@ -124,7 +124,7 @@ final class MainModeResponder {
       payloads.addAll(NatT.payloads(sa.suite.hash(), sa.cookieI, sa.cookieR, sa.localAddress, sa.localPort,
           sa.peerAddress, sa.peerPort));
     }
-    sa.state = IsakmpSa.Phase1State.MM4_SENT;
+    e.state(sa, IsakmpSa.Phase1State.MM4_SENT);
     e.reply(sa, digest, IsakmpCodec.encode(MainModeInitiator.header(sa, 0), payloads));
   }
 

@@ -56,8 +56,23 @@ class Ikev1ServiceTest {
     g.pump();
     assertTrue(outcomes.getFirst().acknowledged());
 
+    // show crypto isakmp sa: IOS IKEv1 states, one conn-id per ISAKMP SA, the final id once SPIr is known
+    assertEquals(List.of("MM_NO_STATE", "MM_SA_SETUP", "MM_KEY_EXCH", "QM_IDLE"),
+        g.a.rows.stream().map(io.ipsecmesh.proto.ikev2.IkeSaSummary::state).toList());
+    assertEquals(List.of("MM_NO_STATE", "MM_SA_SETUP", "QM_IDLE"),
+        g.b.rows.stream().map(io.ipsecmesh.proto.ikev2.IkeSaSummary::state).toList());
+    var row = g.a.rows.getLast();
+    assertEquals(id, row.ikeSaId());
+    assertEquals(1, row.version());
+    assertEquals(B, row.dst());
+    assertEquals("Initiator", row.role());
+    assertEquals(row.connId(), g.a.children.getFirst().connectionId());
+    assertTrue(row.connId() >= 500_000, "apart from IKEv2's conn-ids");
+
     g.serviceA.clear(B, "dpd: peer dead");
     g.pump();
+    assertEquals(id, g.a.removedRows.getFirst().ikeSaId());
+    assertEquals("DELETED", g.a.removedRows.getFirst().status());
     assertEquals("dpd: peer dead", g.a.down.getFirst().reason());
     assertEquals(2, g.a.deleted.size());
     assertEquals(2, g.b.deleted.size(), "B heard the DELETEs of both Child SAs");
