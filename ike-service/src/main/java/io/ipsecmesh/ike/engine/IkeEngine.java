@@ -26,12 +26,8 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -65,9 +61,7 @@ public final class IkeEngine {
   private final CookieJar cookies;
   private final LongSupplier wallClock;
 
-  private final Map<Long, IkeSa> bySpi = new HashMap<>();
-  private final Map<String, IkeSa> halfOpen = new HashMap<>();
-  private final Set<Long> inboundChildSpis = new HashSet<>();
+  private final IkeSaTable table = new IkeSaTable();
   private int nextConnId = 1000;
   private volatile boolean debug;
   private EngineStats stats = EngineStats.NONE;
@@ -96,11 +90,11 @@ public final class IkeEngine {
   }
 
   public int ikeSaCount() {
-    return bySpi.size();
+    return table.size();
   }
 
   public int halfOpenCount() {
-    return halfOpen.size();
+    return table.halfOpenCount();
   }
 
   // ============================================================================ entry points
@@ -119,7 +113,7 @@ public final class IkeEngine {
   public String initiate(PeerPolicy policy) {
     IkeSa sa = new IkeSa(true, newIkeSpi(), policy, nextConnId++, policy.localAddress(), IKE_PORT,
         policy.peerAddress(), IKE_PORT, wallClock.getAsLong());
-    bySpi.put(sa.spiI, sa);
+    table.add(sa);
     sa.state = IkeSa.State.INIT_SENT;
     sendInitRequest(sa, policy.ikeSuites().get(0).dh());
     events.summaryChanged(sa.summary("ACTIVE"));
@@ -134,8 +128,8 @@ public final class IkeEngine {
    */
   public void acquire(PeerPolicy policy) {
     IkeSa sa = null;
-    for (IkeSa s : bySpi.values()) {
-      if (s.peerAddress.equals(policy.peerAddress()) && s.state != IkeSa.State.DELETED && s.rekeyedTo == null) {
+    for (IkeSa s : table.withPeer(policy.peerAddress())) {
+      if (s.state != IkeSa.State.DELETED && s.rekeyedTo == null) {
         sa = s;
       }
     }
@@ -155,14 +149,13 @@ public final class IkeEngine {
 
   /** Whether an IKE SA (in negotiation or up) exists with this peer: ACQUIREs must not pile up. */
   public boolean hasSaWith(String peerAddress) {
-    return bySpi.values().stream().anyMatch(s -> s.peerAddress.equals(peerAddress)
-        && s.state != IkeSa.State.DELETED);
+    return table.withPeer(peerAddress).stream().anyMatch(s -> s.state != IkeSa.State.DELETED);
   }
 
   /** dpd-service's probe: attempt 0 sends an empty INFORMATIONAL, later attempts retransmit it. */
   public void probe(String ikeSaId, int attempt, long timeoutMillis, Consumer<Boolean> outcome) {
     try {
-      IkeSa sa = byId(ikeSaId);
+      IkeSa sa = table.byId(ikeSaId);
       if (sa == null || sa.state != IkeSa.State.ESTABLISHED) {
         outcome.accept(false);
         return;
@@ -183,7 +176,7 @@ public final class IkeEngine {
 
   /** dpd-service declared the peer dead: delete the IKE SA and its Child SAs without a message. */
   public boolean peerDead(String ikeSaId) {
-    IkeSa sa = byId(ikeSaId);
+    IkeSa sa = table.byId(ikeSaId);
     if (sa == null) {
       return false;
     }
@@ -195,22 +188,21 @@ public final class IkeEngine {
   public int[] clear(String remoteAddress) {
     int ike = 0;
     int child = 0;
-    for (IkeSa sa : List.copyOf(bySpi.values())) {
-      if (remoteAddress == null || remoteAddress.equals(sa.peerAddress)) {
-        ike++;
-        child += sa.children.size();
-        if (sa.state == IkeSa.State.ESTABLISHED) {
-          sendUnsolicited(sa, List.of(new Payload.Delete(IkeConstants.PROTO_IKE, 0, List.of())));
-        }
-        teardown(sa, "clear");
+    for (IkeSa sa : remoteAddress == null ? table.all() : table.withPeer(remoteAddress)) {
+      ike++;
+      child += sa.children.size();
+      if (sa.state == IkeSa.State.ESTABLISHED) {
+        sendUnsolicited(sa, List.of(new Payload.Delete(IkeConstants.PROTO_IKE, 0, List.of())));
       }
+      teardown(sa, "clear");
     }
     return new int[] {ike, child};
   }
 
   /** The forwarder reports a hard lifetime or idle timeout: delete that Child SA with a DELETE payload. */
   public boolean deleteChild(long inboundSpi, String reason) {
-    for (IkeSa sa : bySpi.values()) {
+    IkeSa sa = table.childOwner(inboundSpi);
+    if (sa != null) {
       for (ChildSaState c : List.copyOf(sa.children)) {
         if (c.inboundSpi() == inboundSpi) {
           removeChild(sa, c, reason);
@@ -232,8 +224,8 @@ public final class IkeEngine {
    * an INFORMATIONAL of an IKE SA we share with it, so it drops the stale SA and renegotiates.
    */
   public boolean invalidSpi(String peerAddress, long spi) {
-    for (IkeSa sa : bySpi.values()) {
-      if (sa.peerAddress.equals(peerAddress) && sa.state == IkeSa.State.ESTABLISHED && sa.rekeyedTo == null) {
+    for (IkeSa sa : table.withPeer(peerAddress)) {
+      if (sa.state == IkeSa.State.ESTABLISHED && sa.rekeyedTo == null) {
         sa.queue.add(new InformationalExchange("INVALID_SPI", List.of(new Payload.Notify(IkeConstants.PROTO_ESP,
             new byte[0], IkeConstants.INVALID_SPI, spiBytes(spi))), null));
         pump(sa);
@@ -272,7 +264,7 @@ public final class IkeEngine {
     }
     // the I flag tells which SPI is ours (§3.1): a message from the original initiator names our SPI as SPIr
     long ours = h.isFromInitiator() ? h.responderSpi() : h.initiatorSpi();
-    IkeSa sa = bySpi.get(ours);
+    IkeSa sa = table.bySpi(ours);
     if (sa == null || sa.initiator == h.isFromInitiator() || sa.state == IkeSa.State.DELETED) {
       debugLog(null, "drop " + PayloadNames.exchange(h.exchangeType()) + " for unknown IKE SA from "
           + d.peerAddress);
@@ -324,7 +316,7 @@ public final class IkeEngine {
   private void onInitRequest(Datagram d, IkeMessage m) {
     IkeHeader h = m.header();
     String key = d.peerAddress + "/" + Long.toHexString(h.initiatorSpi());
-    IkeSa existing = halfOpen.get(key);
+    IkeSa existing = table.halfOpen(key);
     if (existing != null) {
       if (Arrays.equals(existing.initRequest, d.msg)) {
         debugLog(existing, "retransmitted IKE_SA_INIT request, resending response");
@@ -347,16 +339,16 @@ public final class IkeEngine {
       replyInitError(d, h, IkeConstants.INVALID_SYNTAX, new byte[0]);
       return;
     }
-    if (halfOpen.size() >= limits.maxHalfOpen()) {
+    if (table.halfOpenCount() >= limits.maxHalfOpen()) {
       stats.halfOpenLimitHit();
       debugLog(null, "half-open limit " + limits.maxHalfOpen() + " reached, dropping request from " + d.peerAddress);
       return;
     }
-    if (halfOpen.size() >= limits.cookieThreshold()) {
+    if (table.halfOpenCount() >= limits.cookieThreshold()) {
       byte[] received = m.notify(IkeConstants.COOKIE).map(Payload.Notify::data).orElse(null);
       if (!cookies.valid(received, nonce.get().data(), d.peerAddress, h.initiatorSpi())) {
         stats.cookieDemanded();
-        debugLog(null, "under load (" + halfOpen.size() + " half-open): COOKIE to " + d.peerAddress);
+        debugLog(null, "under load (" + table.halfOpenCount() + " half-open): COOKIE to " + d.peerAddress);
         replyInitError(d, h, IkeConstants.COOKIE, cookies.cookie(nonce.get().data(), d.peerAddress,
             h.initiatorSpi()));
         return;
@@ -412,8 +404,8 @@ public final class IkeEngine {
     sa.lastResponse = bytes;
     sa.expectedPeerRequestId = 1;
     sa.state = IkeSa.State.INIT_DONE;
-    bySpi.put(sa.spiR, sa);
-    halfOpen.put(key, sa);
+    table.add(sa);
+    table.halfOpen(key, sa);
     debugLog(sa, "sending", 0, "IKE_SA_INIT response " + PayloadNames.list(resp) + " selected " + suite.name()
         + (sa.natDetected ? ", NAT detected" : ""));
     send(sa, bytes);
@@ -491,7 +483,9 @@ public final class IkeEngine {
       return;
     }
     cancelOutstanding(sa);
+    String provisionalId = sa.id();
     sa.spiR = m.header().responderSpi();
+    table.reindex(sa, provisionalId);
     sa.suite = suite.get();
     sa.nr = nonce.get().data().clone();
     sa.initResponse = d.msg;
@@ -588,8 +582,8 @@ public final class IkeEngine {
     established(sa);
     if (initialContact) {
       // §2.4: the peer has no other SA with us any more; drop our stale ones silently
-      for (IkeSa other : List.copyOf(bySpi.values())) {
-        if (other != sa && other.peerAddress.equals(sa.peerAddress) && other.state == IkeSa.State.ESTABLISHED
+      for (IkeSa other : table.withPeer(sa.peerAddress)) {
+        if (other != sa && other.state == IkeSa.State.ESTABLISHED
             && other.peerId.equals(sa.peerId)) {
           teardown(other, "initial-contact");
         }
@@ -602,7 +596,7 @@ public final class IkeEngine {
 
   void established(IkeSa sa) {
     sa.state = IkeSa.State.ESTABLISHED;
-    halfOpen.values().remove(sa);
+    table.leftHalfOpen(sa);
     debugLog(sa, "IKE SA established with " + sa.peerId + " (" + sa.suite.name() + ")");
     long life = sa.policy.ikeLifetimeSeconds();
     if (life > 0) {
@@ -634,6 +628,7 @@ public final class IkeEngine {
     ChildSa child = childFactory.build(sa, exchangeInitiator, choice.transform(), mode, inboundSpi, outboundSpi, keymat,
         tsi, tsr, wallClock.getAsLong());
     sa.children.add(new ChildSaState(child));
+    table.childAdded(inboundSpi, sa);
     debugLog(sa, String.format("CHILD_SA established with SPIs %08x_i %08x_o (%s) TS %s === %s", inboundSpi,
         outboundSpi, choice.transform().iosName, child.localSelectors(), child.remoteSelectors()));
     events.childSaInstalled(child);
@@ -712,7 +707,7 @@ public final class IkeEngine {
       try {
         secret = dh.sharedSecret(ke.get().data());
       } catch (GeneralSecurityException e) {
-        inboundChildSpis.remove(inSpi);
+        table.releaseChildSpi(inSpi);
         return List.of(Payload.Notify.of(IkeConstants.INVALID_SYNTAX, new byte[0]));
       }
       resp.add(new Payload.KeyExchange(pfs.groupId, dh.publicValue()));
@@ -779,11 +774,12 @@ public final class IkeEngine {
     n.peerId = old.peerId;
     n.nextRequestId = 0;
     n.expectedPeerRequestId = 0;
-    bySpi.put(n.localSpi(), n);
+    table.add(n);
     old.rekeyedTo = n;
     for (ChildSaState c : List.copyOf(old.children)) {
       ChildSaState moved = new ChildSaState(ChildSaFactory.rebind(c.sa(), n.id()));
       n.children.add(moved);
+      table.childAdded(moved.inboundSpi(), n);
       events.childSaRebound(moved.sa());
     }
     old.children.clear();
@@ -800,7 +796,7 @@ public final class IkeEngine {
 
   /** Starts an IKE SA rekey now (normally the IKE lifetime does). */
   public boolean rekeyIke(String ikeSaId) {
-    IkeSa sa = byId(ikeSaId);
+    IkeSa sa = table.byId(ikeSaId);
     if (sa == null || sa.state != IkeSa.State.ESTABLISHED || sa.rekeyedTo != null) {
       return false;
     }
@@ -814,7 +810,8 @@ public final class IkeEngine {
    * lifetime): CREATE_CHILD_SA with N(REKEY_SA), PFS when {@code set pfs}, then DELETE of the old SA.
    */
   public boolean rekeyChild(long inboundSpi) {
-    for (IkeSa sa : bySpi.values()) {
+    IkeSa sa = table.childOwner(inboundSpi);
+    if (sa != null) {
       for (ChildSaState c : sa.children) {
         if (c.inboundSpi() == inboundSpi && sa.state == IkeSa.State.ESTABLISHED) {
           sa.queue.add(new ChildRekeyExchange(this, c));
@@ -1036,7 +1033,7 @@ public final class IkeEngine {
 
   void removeChild(IkeSa sa, ChildSaState c, String reason) {
     sa.children.remove(c);
-    inboundChildSpis.remove(c.inboundSpi());
+    table.releaseChildSpi(c.inboundSpi());
     debugLog(sa, String.format("CHILD_SA %08x_i %08x_o deleted (%s)", c.inboundSpi(), c.outboundSpi(), reason));
     events.childSaDeleted(new ChildSaDeleted(c.inboundSpi(), c.outboundSpi(), sa.peerAddress, reason));
   }
@@ -1049,8 +1046,7 @@ public final class IkeEngine {
       removeChild(sa, c, reason);
     }
     Object outstandingExchange = sa.outstanding == null ? null : sa.outstanding.exchange;
-    bySpi.remove(sa.localSpi(), sa);
-    halfOpen.values().remove(sa);
+    table.remove(sa);
     boolean wasUp = sa.state == IkeSa.State.ESTABLISHED;
     if (sa.rekeyedTo != null) {
       reason = "rekeyed";
@@ -1065,15 +1061,6 @@ public final class IkeEngine {
 
   // ============================================================================ helpers
 
-  private IkeSa byId(String id) {
-    for (IkeSa sa : bySpi.values()) {
-      if (sa.id().equals(id)) {
-        return sa;
-      }
-    }
-    return null;
-  }
-
   EngineStats stats() {
     return stats;
   }
@@ -1087,7 +1074,7 @@ public final class IkeEngine {
   }
 
   void releaseChildSpi(long spi) {
-    inboundChildSpis.remove(spi);
+    table.releaseChildSpi(spi);
   }
 
   /** Timers run engine code on the event loop: nothing they do may throw there. */
@@ -1110,7 +1097,7 @@ public final class IkeEngine {
     long spi;
     do {
       spi = random.nextLong();
-    } while (spi == 0 || bySpi.containsKey(spi));
+    } while (spi == 0 || table.spiInUse(spi));
     return spi;
   }
 
@@ -1119,7 +1106,7 @@ public final class IkeEngine {
     long spi;
     do {
       spi = random.nextInt() & 0xffffffffL;
-    } while (spi < 256 || !inboundChildSpis.add(spi));
+    } while (spi < 256 || !table.reserveChildSpi(spi));
     return spi;
   }
 

@@ -58,6 +58,8 @@ final class IkeSa {
   SkCipher outbound;
   SkCipher inbound;
   String peerId = "";
+  /** Key in the half-open index while the responder waits for IKE_AUTH. */
+  String halfOpenKey;
   /** Our inbound SPI proposed for the first Child SA in IKE_AUTH. */
   long firstChildSpi;
 

@@ -1,0 +1,120 @@
+package io.ipsecmesh.ike.engine;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Every IKE SA of the engine, indexed the ways the engine looks them up, so that no lookup scans all
+ * SAs (dpd-service probes each of 100 000 peers every few seconds): by our SPI (dispatch), by id
+ * (bus requests), by peer address (ACQUIRE, INITIAL_CONTACT, clear, INVALID_SPI), half-open ones by
+ * peer + SPIi (IKE_SA_INIT retransmissions, DoS limits) and by inbound Child SA SPI (forwarder events).
+ * Inbound Child SA SPIs are reserved here before use so they are unique in the process.
+ */
+final class IkeSaTable {
+
+  private final Map<Long, IkeSa> bySpi = new HashMap<>();
+  private final Map<String, IkeSa> byId = new HashMap<>();
+  private final Map<String, Set<IkeSa>> byPeer = new HashMap<>();
+  private final Map<String, IkeSa> halfOpen = new HashMap<>();
+  private final Map<Long, IkeSa> byChildSpi = new HashMap<>();
+  private final Set<Long> reservedChildSpis = new HashSet<>();
+
+  void add(IkeSa sa) {
+    bySpi.put(sa.localSpi(), sa);
+    byId.put(sa.id(), sa);
+    byPeer.computeIfAbsent(sa.peerAddress, k -> new LinkedHashSet<>()).add(sa);
+  }
+
+  /** The initiator learned SPIr: the SA's id changed. */
+  void reindex(IkeSa sa, String oldId) {
+    byId.remove(oldId, sa);
+    byId.put(sa.id(), sa);
+  }
+
+  void remove(IkeSa sa) {
+    bySpi.remove(sa.localSpi(), sa);
+    byId.remove(sa.id(), sa);
+    Set<IkeSa> peers = byPeer.get(sa.peerAddress);
+    if (peers != null) {
+      peers.remove(sa);
+      if (peers.isEmpty()) {
+        byPeer.remove(sa.peerAddress);
+      }
+    }
+    leftHalfOpen(sa);
+  }
+
+  IkeSa bySpi(long localSpi) {
+    return bySpi.get(localSpi);
+  }
+
+  IkeSa byId(String id) {
+    return byId.get(id);
+  }
+
+  /** A snapshot: callers may delete SAs while iterating. */
+  List<IkeSa> withPeer(String peerAddress) {
+    Set<IkeSa> s = byPeer.get(peerAddress);
+    return s == null ? List.of() : List.copyOf(s);
+  }
+
+  List<IkeSa> all() {
+    return List.copyOf(bySpi.values());
+  }
+
+  int size() {
+    return bySpi.size();
+  }
+
+  boolean spiInUse(long spi) {
+    return bySpi.containsKey(spi);
+  }
+
+  void halfOpen(String key, IkeSa sa) {
+    sa.halfOpenKey = key;
+    halfOpen.put(key, sa);
+  }
+
+  IkeSa halfOpen(String key) {
+    return halfOpen.get(key);
+  }
+
+  void leftHalfOpen(IkeSa sa) {
+    if (sa.halfOpenKey != null) {
+      halfOpen.remove(sa.halfOpenKey, sa);
+      sa.halfOpenKey = null;
+    }
+  }
+
+  int halfOpenCount() {
+    return halfOpen.size();
+  }
+
+  /** @return false when the SPI is already taken */
+  boolean reserveChildSpi(long spi) {
+    return reservedChildSpis.add(spi);
+  }
+
+  void releaseChildSpi(long spi) {
+    reservedChildSpis.remove(spi);
+    byChildSpi.remove(spi);
+  }
+
+  void childAdded(long inboundSpi, IkeSa owner) {
+    reservedChildSpis.add(inboundSpi);
+    byChildSpi.put(inboundSpi, owner);
+  }
+
+  IkeSa childOwner(long inboundSpi) {
+    return byChildSpi.get(inboundSpi);
+  }
+
+  Collection<IkeSa> values() {
+    return bySpi.values();
+  }
+}

@@ -1,0 +1,51 @@
+package io.ipsecmesh.ike.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class IkeSaTableTest {
+
+  private static IkeSa sa(boolean initiator, long spiI, String peer) {
+    return new IkeSa(initiator, spiI, null, 1, "192.0.2.1", 500, peer, 500, 0);
+  }
+
+  @Test
+  void everyIndexFollowsAddReindexAndRemove() {
+    IkeSaTable t = new IkeSaTable();
+    IkeSa a = sa(true, 0x11, "192.0.2.2");
+    t.add(a);
+    String provisional = a.id();
+    a.spiR = 0x22;
+    t.reindex(a, provisional);
+    assertNull(t.byId(provisional));
+    assertSame(a, t.byId(a.id()));
+    assertSame(a, t.bySpi(0x11), "an initiator's own SPI is SPIi");
+    IkeSa b = sa(false, 0x33, "192.0.2.2");
+    b.spiR = 0x44;
+    t.add(b);
+    t.halfOpen("192.0.2.2/33", b);
+    assertSame(b, t.bySpi(0x44), "a responder's own SPI is SPIr");
+    assertEquals(List.of(a, b), t.withPeer("192.0.2.2"));
+    assertEquals(1, t.halfOpenCount());
+    assertTrue(t.reserveChildSpi(1000));
+    assertFalse(t.reserveChildSpi(1000), "SPIs are unique in the process");
+    t.childAdded(1000, b);
+    assertSame(b, t.childOwner(1000));
+    t.remove(b);
+    assertEquals(0, t.halfOpenCount());
+    assertEquals(List.of(a), t.withPeer("192.0.2.2"));
+    assertNull(t.byId(b.id()));
+    t.releaseChildSpi(1000);
+    assertNull(t.childOwner(1000));
+    assertTrue(t.reserveChildSpi(1000));
+    t.remove(a);
+    assertEquals(0, t.size());
+    assertEquals(List.of(), t.withPeer("192.0.2.2"));
+  }
+}
