@@ -72,11 +72,17 @@ public final class IkeConstants {
   public static final int ID_FQDN = 2;
   public static final int ID_RFC822_ADDR = 3;
   public static final int ID_IPV6_ADDR = 5;
+  public static final int ID_DER_ASN1_DN = 9;
   public static final int ID_KEY_ID = 11;
+
+  // §3.6 certificate encodings
+  public static final int CERT_X509_SIGNATURE = 4;
 
   // §3.8 AUTH methods
   public static final int AUTH_RSA_SIG = 1;
   public static final int AUTH_SHARED_KEY_MIC = 2;
+  /** RFC 7427 §3: signature with an ASN.1 AlgorithmIdentifier in the AUTH data. */
+  public static final int AUTH_DIGITAL_SIGNATURE = 14;
 
   // §3.13.1 TS types
   public static final int TS_IPV4_ADDR_RANGE = 7;
@@ -112,4 +118,6 @@ public final class IkeConstants {
   public static final int REKEY_SA = 16393;
   public static final int ESP_TFC_PADDING_NOT_SUPPORTED = 16394;
   public static final int NON_FIRST_FRAGMENTS_ALSO = 16395;
+  /** RFC 7427 §4: hash algorithms for Digital Signature authentication (2 = SHA2-256 …). */
+  public static final int SIGNATURE_HASH_ALGORITHMS = 16431;
 }
