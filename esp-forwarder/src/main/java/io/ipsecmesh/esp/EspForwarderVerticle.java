@@ -66,7 +66,8 @@ import java.util.logging.Logger;
  * permitted, else none), {@code tunName} (ipsec0), {@code tunMtu} (1400), {@code tunTxQueueLen} (2000), {@code bindAddress}
  * (0.0.0.0), {@code port} (4500), {@code udpGro} (false), {@code udpGso} (true), {@code tunOffload} (true: TSO
  * super-packets from the TUN), {@code routes} (true: route the crypto
- * ACLs' destinations into the TUN), {@code forwarderId}.
+ * ACLs' destinations into the TUN), {@code rawEsp} (auto|on|off: IP protocol 50 for SAs without UDP
+ * encapsulation), {@code forwarderId}.
  */
 public final class EspForwarderVerticle extends VerticleBase {
 
@@ -83,6 +84,7 @@ public final class EspForwarderVerticle extends VerticleBase {
   private Context control;
   private EventLoopGroup group;
   private UdpEncapSocket socket;
+  private io.ipsecmesh.esp.io.RawEspSocket rawSocket;
   private PacketPort inner;
   private DataPlane plane;
   private SaFactory factory;
@@ -121,23 +123,19 @@ public final class EspForwarderVerticle extends VerticleBase {
       // UDP GRO stays off by default: Netty 4.2.16's epoll recvmmsg hands a coalesced datagram over
       // without its segment size, and ESP packets carry no length to split them by
       socket = new UdpEncapSocket(group, bind, null, cfg.getBoolean("udpGro", false), cfg.getBoolean("udpGso", true));
-      socket.receiver(new io.ipsecmesh.esp.io.OuterReceiver() {
-        // datagrams before the data plane exists are dropped unseen
-        public void onEsp(io.ipsecmesh.esp.io.PacketBuffer b, int o, int l, InetSocketAddress s) {}
-
-        public void onIke(byte[] m, InetSocketAddress s, InetSocketAddress l) {}
-
-        public void onKeepalive(InetSocketAddress s) {}
-
-        public void onMalformed(InetSocketAddress s) {}
-      });
+      socket.receiver(NOT_YET);
       socket.bind();
+      rawSocket = openRaw(cfg);
       return null;
     }).compose(v -> {
       factory = new SaFactory(keyWrap, socket.family());
       plane = new DataPlane(new SaDatabase(this::retire), inner,
-          cfg.getBoolean("udpGso", true) ? socket.gsoSender() : socket.nativeSender(), this::punt);
+          cfg.getBoolean("udpGso", true) ? socket.gsoSender() : socket.nativeSender(),
+          rawSocket == null ? null : rawSocket.sender(), this::punt);
       socket.receiver(plane.inbound());
+      if (rawSocket != null) {
+        rawSocket.receiver(plane.inbound());
+      }
       inner.start(plane.outbound());
       supervisor = new SaSupervisor(forwarderId, plane.sad(), plane.acquires(), plane.invalidSpis(), clock,
           new BusSink(), this::localAddress);
@@ -147,6 +145,50 @@ public final class EspForwarderVerticle extends VerticleBase {
       LOG.info(() -> "esp-forwarder " + forwarderId + ": UDP " + socket.localAddress() + ", inner " + inner.name());
       return watchChildSaMap();
     });
+  }
+
+  /** Drops what arrives before the data plane exists. */
+  private static final io.ipsecmesh.esp.io.OuterReceiver NOT_YET = new io.ipsecmesh.esp.io.OuterReceiver() {
+    @Override
+    public void onEsp(io.ipsecmesh.esp.io.PacketBuffer b, int o, int l, InetSocketAddress s) {
+      // not started yet
+    }
+
+    @Override
+    public void onIke(byte[] m, InetSocketAddress s, InetSocketAddress l) {
+      // not started yet
+    }
+
+    @Override
+    public void onKeepalive(InetSocketAddress s) {
+      // not started yet
+    }
+
+    @Override
+    public void onMalformed(InetSocketAddress s) {
+      // not started yet
+    }
+  };
+
+  /**
+   * Raw ESP for {@code no crypto ipsec nat-transparency udp-encapsulation}: {@code rawEsp} auto (default:
+   * open when permitted), on (must open) or off.
+   */
+  private io.ipsecmesh.esp.io.RawEspSocket openRaw(JsonObject cfg) throws java.io.IOException {
+    String mode = cfg.getString("rawEsp", "auto");
+    if (mode.equals("off")) {
+      return null;
+    }
+    try {
+      io.ipsecmesh.esp.io.RawEspSocket raw = io.ipsecmesh.esp.io.RawEspSocket.open(group, NOT_YET);
+      return raw;
+    } catch (java.io.IOException e) {
+      if (mode.equals("on")) {
+        throw e;
+      }
+      LOG.info("esp-forwarder: no raw ESP socket (" + e.getMessage() + "), UDP-encapsulated SAs only");
+      return null;
+    }
   }
 
   private PacketPort openInner(JsonObject cfg) throws java.io.IOException {
@@ -303,7 +345,8 @@ public final class EspForwarderVerticle extends VerticleBase {
   private void remove(long inboundSpi) {
     SaPair p = plane.sad().remove(inboundSpi);
     if (p != null) {
-      counterMap.remove(SharedMaps.spiKey(inboundSpi));
+      String key = SharedMaps.spiKey(inboundSpi);
+      vertx.executeBlocking(() -> counterMap.remove(key), false);
     }
   }
 
@@ -364,6 +407,9 @@ public final class EspForwarderVerticle extends VerticleBase {
       }
       if (socket != null) {
         socket.close();
+      }
+      if (rawSocket != null) {
+        rawSocket.close();
       }
       group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
       if (plane != null) {

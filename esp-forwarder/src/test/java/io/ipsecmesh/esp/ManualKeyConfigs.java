@@ -46,6 +46,14 @@ public final class ManualKeyConfigs {
   private ManualKeyConfigs() {}
 
   /** Gateway A: protects localNet/24 → remoteNet/24 towards peer. */
+  /** The same with {@code no crypto ipsec nat-transparency udp-encapsulation} (raw ESP) when {@code udp} is false. */
+  public static GatewayConfig withNatTransparency(GatewayConfig c, boolean udp) {
+    return new GatewayConfig(c.isakmpPolicies(), c.isakmpKeys(), c.isakmpKeepalive(), c.natKeepaliveSeconds(),
+        c.invalidSpiRecovery(), udp, c.dfBit(), c.sa(), c.transformSets(), c.cryptoMaps(), c.accessLists(),
+        c.interfaces(), c.ezvpnClients(), c.ikev2Proposals(), c.ikev2Policies(), c.ikev2Keyrings(), c.ikev2Profiles(),
+        c.ikev2Dpd());
+  }
+
   public static GatewayConfig gatewayA(String wan, String peer, String localNet, String remoteNet) {
     return gateway(wan, peer, localNet, remoteNet, SPI_B_TO_A, KEY_B_TO_A, SPI_A_TO_B, KEY_A_TO_B, SaSettings.INHERIT);
   }

@@ -18,8 +18,14 @@ public final class DataPlane {
   private final InboundPipeline inbound;
 
   public DataPlane(SaDatabase sad, PacketPort inner, EspSender sender, InboundPipeline.IkePunt ike) {
+    this(sad, inner, sender, null, ike);
+  }
+
+  /** @param rawSender raw ESP (IP protocol 50) for SAs without UDP encapsulation, or null */
+  public DataPlane(SaDatabase sad, PacketPort inner, EspSender sender, EspSender rawSender,
+      InboundPipeline.IkePunt ike) {
     this.sad = sad;
-    this.outbound = new OutboundPipeline(sad, sender, stats, acquires);
+    this.outbound = new OutboundPipeline(sad, sender, rawSender, stats, acquires);
     this.inbound = new InboundPipeline(sad, inner, stats, invalidSpis, ike);
   }
 

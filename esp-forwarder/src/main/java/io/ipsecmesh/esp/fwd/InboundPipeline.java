@@ -46,6 +46,15 @@ public final class InboundPipeline implements OuterReceiver {
 
   @Override
   public void onEsp(PacketBuffer buf, int off, int len, InetSocketAddress sender) {
+    esp(buf, off, len, sender, true);
+  }
+
+  @Override
+  public void onRawEsp(PacketBuffer buf, int off, int len, InetSocketAddress sender) {
+    esp(buf, off, len, sender, false);
+  }
+
+  private void esp(PacketBuffer buf, int off, int len, InetSocketAddress sender, boolean udp) {
     stats.outerEsp++;
     byte[] a = buf.array();
     int spi = EspHeader.readSpi(a, off);
@@ -53,6 +62,10 @@ public final class InboundPipeline implements OuterReceiver {
     if (sa == null || sa.pair.hardExpired) {
       stats.invalidSpi++;
       invalidSpi(spi, sender);
+      return;
+    }
+    if (sa.udp != udp) {
+      sa.recvErrors++; // the SA was negotiated for the other encapsulation
       return;
     }
     long seq = sa.replay.checkAndInferSeq(EspHeader.readInt(a, off + EspHeader.SEQ_OFFSET));

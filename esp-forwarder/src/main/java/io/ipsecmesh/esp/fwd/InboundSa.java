@@ -16,6 +16,8 @@ public final class InboundSa {
   final EspSaCrypto crypto;
   final ReplayWindow replay;
   final SelectorSet selectors;
+  /** Whether this SA's packets come UDP-encapsulated (else as raw ESP); the other path is refused. */
+  final boolean udp;
 
   long decaps;
   long decapBytes;
@@ -24,8 +26,9 @@ public final class InboundSa {
   long replayFailures;
   long policyFailures;
 
-  InboundSa(SaPair pair, int spi, EspSaCrypto crypto, ReplayWindow replay, SelectorSet selectors) {
+  InboundSa(SaPair pair, int spi, EspSaCrypto crypto, ReplayWindow replay, SelectorSet selectors, boolean udp) {
     this.pair = pair;
+    this.udp = udp;
     this.spi = spi;
     this.crypto = crypto;
     this.replay = replay;

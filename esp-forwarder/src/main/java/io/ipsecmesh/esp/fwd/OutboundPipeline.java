@@ -21,7 +21,8 @@ public final class OutboundPipeline implements InnerPacketHandler {
   static final long ACQUIRE_INTERVAL_NANOS = 1_000_000_000L;
 
   private final SaDatabase sad;
-  private final EspSender sender;
+  private final EspSender udpSender;
+  private final EspSender rawSender;
   private final ForwarderStats stats;
   private final SignalRing acquires;
   private final FlowKey flow = new FlowKey();
@@ -30,9 +31,12 @@ public final class OutboundPipeline implements InnerPacketHandler {
   private int pendingPackets;
   private long pendingBytes;
 
-  public OutboundPipeline(SaDatabase sad, EspSender sender, ForwarderStats stats, SignalRing acquires) {
+  /** @param rawSender for SAs without UDP encapsulation; null when no raw ESP socket could be opened */
+  public OutboundPipeline(SaDatabase sad, EspSender udpSender, EspSender rawSender, ForwarderStats stats,
+      SignalRing acquires) {
     this.sad = sad;
-    this.sender = sender;
+    this.udpSender = udpSender;
+    this.rawSender = rawSender;
     this.stats = stats;
     this.acquires = acquires;
   }
@@ -62,6 +66,11 @@ public final class OutboundPipeline implements InnerPacketHandler {
     long seq = Math.max(sa.nextSequence, sa.sequenceFloor);
     if (seq > limit || sa.encapBytes >= sa.hardBytes) {
       sa.sequenceStarved++;
+      sa.sendErrors++;
+      return;
+    }
+    EspSender sender = sa.udp ? udpSender : rawSender;
+    if (sender == null) {
       sa.sendErrors++;
       return;
     }
@@ -99,8 +108,8 @@ public final class OutboundPipeline implements InnerPacketHandler {
   }
 
   private void flushPending() {
-    int lost = sender.flush();
     OutboundSa sa = pendingSa;
+    int lost = (sa.udp ? udpSender : rawSender).flush();
     sa.encaps += pendingPackets - lost;
     sa.sendErrors += lost;
     if (lost < pendingPackets) {

@@ -18,6 +18,8 @@ public final class OutboundSa {
   final PeerEndpoint peer;
   final SelectorSet selectors;
   final long hardBytes;
+  /** UDP-encapsulated (RFC 3948) or raw ESP. */
+  final boolean udp;
 
   long nextSequence = 1;
   /** First number of the latest reserved block (blocks of other owners may lie between ours). */
@@ -30,8 +32,10 @@ public final class OutboundSa {
   /** Packets dropped because no sequence numbers were reserved yet (part of {@link #sendErrors}). */
   long sequenceStarved;
 
-  OutboundSa(SaPair pair, int spi, EspSaCrypto crypto, PeerEndpoint peer, SelectorSet selectors, long hardBytes) {
+  OutboundSa(SaPair pair, int spi, EspSaCrypto crypto, PeerEndpoint peer, SelectorSet selectors, long hardBytes,
+      boolean udp) {
     this.pair = pair;
+    this.udp = udp;
     this.spi = spi;
     this.crypto = crypto;
     this.peer = peer;

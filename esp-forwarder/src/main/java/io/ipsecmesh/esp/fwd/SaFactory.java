@@ -31,18 +31,16 @@ public final class SaFactory {
 
   /**
    * @param spd for a manual SA (no negotiated selectors) the crypto map entry's ACL is the selector
-   * @throws IllegalArgumentException for an SA this forwarder cannot run (raw ESP, transport mode,
+   * @throws IllegalArgumentException for an SA this forwarder cannot run (transport mode,
    *     bad key length, unknown peer address); the message never contains key material
    */
   public SaPair build(ChildSa sa, boolean manual, SecurityPolicyDatabase spd) {
-    if (!sa.udpEncapsulation()) {
-      throw new IllegalArgumentException("SA " + SpiText.of(sa.inboundSpi()) + ": raw ESP (no UDP encapsulation) is not supported");
-    }
     if (sa.mode() != ChildSa.Mode.TUNNEL) {
       throw new IllegalArgumentException("SA " + SpiText.of(sa.inboundSpi()) + ": only tunnel mode is supported");
     }
     SelectorSet selectors = selectors(sa, manual, spd);
-    int port = sa.peerPort() == 0 ? UdpEncapClassifier.PORT : sa.peerPort();
+    // raw ESP has no port: the sockaddr of a raw socket carries 0
+    int port = !sa.udpEncapsulation() ? 0 : sa.peerPort() == 0 ? UdpEncapClassifier.PORT : sa.peerPort();
     PeerEndpoint peer = new PeerEndpoint(new InetSocketAddress(Ip128.literal(sa.peerAddress()), port), socketFamily);
     byte[] inKeys = keyWrap.unwrap(sa.wrappedInboundKeys());
     byte[] outKeys = null;
@@ -53,10 +51,10 @@ public final class SaFactory {
       EspSaCrypto outCrypto = EspSaCrypto.create(sa.transform(), outKeys, (int) sa.outboundSpi(), sa.esn());
       SaPair pair = new SaPair(sa, manual);
       pair.in = new InboundSa(pair, (int) sa.inboundSpi(), inCrypto, new ReplayWindow(sa.replayWindow(), sa.esn()),
-          selectors);
+          selectors, sa.udpEncapsulation());
       long hardKb = sa.lifetime() == null ? 0 : sa.lifetime().hardKilobytes();
       pair.out = new OutboundSa(pair, (int) sa.outboundSpi(), outCrypto, peer, selectors,
-          hardKb > 0 ? hardKb * 1024 : Long.MAX_VALUE);
+          hardKb > 0 ? hardKb * 1024 : Long.MAX_VALUE, sa.udpEncapsulation());
       return pair;
     } catch (RuntimeException e) {
       if (inCrypto != null) {

@@ -1,7 +1,8 @@
 package io.ipsecmesh.esp.io;
 
 /**
- * Sends ESP-in-UDP through {@code sendto(2)} on the file descriptor of the 4500 socket, from the
+ * Sends ESP through {@code sendto(2)} on a socket's file descriptor — the 4500 UDP socket, or the
+ * raw ESP socket ({@link RawEspSocket}) — from the
  * thread that sealed the packet: no hand-off to the socket's event loop and no per-packet
  * allocation (Netty's write path would allocate a ByteBuf, a DatagramPacket and a task each time).
  * Concurrent {@code sendto} on one UDP socket is safe in the kernel.

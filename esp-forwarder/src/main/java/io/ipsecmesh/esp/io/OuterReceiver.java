@@ -11,6 +11,11 @@ public interface OuterReceiver {
   /** An ESP packet at {@code buf[off, off+len)}: SPI first. */
   void onEsp(PacketBuffer buf, int off, int len, InetSocketAddress sender);
 
+  /** An ESP packet that came as IP protocol 50 (no UDP encapsulation), SPI first. */
+  default void onRawEsp(PacketBuffer buf, int off, int len, InetSocketAddress sender) {
+    onEsp(buf, off, len, sender);
+  }
+
   /** An IKE message after the non-ESP marker (a fresh array the receiver may keep). */
   void onIke(byte[] message, InetSocketAddress sender, InetSocketAddress local);
 

@@ -15,7 +15,8 @@ import io.vertx.core.json.JsonObject;
  * configuration of {@link ManualKeyConfigs}, published on {@code config.changed} as config-service
  * would. Prints {@code READY} once the manual SA and the route into the TUN are installed.
  *
- * <p>Arguments: {@code a|b WAN PEER LOCALNET REMOTENET}.
+ * <p>Arguments: {@code a|b WAN PEER LOCALNET REMOTENET udp|raw} (raw: {@code no crypto ipsec
+ * nat-transparency udp-encapsulation}, ESP as IP protocol 50).
  */
 public final class NetnsForwarderMain {
 
@@ -37,9 +38,9 @@ public final class NetnsForwarderMain {
 
   public static void main(String[] args) {
     String role = args[0];
-    GatewayConfig config = role.equals("a")
+    GatewayConfig config = ManualKeyConfigs.withNatTransparency(role.equals("a")
         ? ManualKeyConfigs.gatewayA(args[1], args[2], args[3], args[4])
-        : ManualKeyConfigs.gatewayB(args[1], args[2], args[3], args[4]);
+        : ManualKeyConfigs.gatewayB(args[1], args[2], args[3], args[4]), !"raw".equals(args[5]));
     Vertx vertx = Vertx.vertx();
     BusCodecs.register(vertx);
     EspForwarderVerticle forwarder = new EspForwarderVerticle();
