@@ -12,6 +12,14 @@ final class ChildSas {
 
   private ChildSas() {}
 
+  /** The same Child SA under another ISAKMP SA. */
+  static ChildSa rebind(ChildSa c, String ikeSaId) {
+    return new ChildSa(ikeSaId, c.connectionId(), c.cryptoMap(), c.mapSequence(), c.inboundSpi(), c.outboundSpi(),
+        c.transform(), c.mode(), c.udpEncapsulation(), c.esn(), c.replayWindow(), c.localAddress(), c.localPort(),
+        c.peerAddress(), c.peerPort(), c.localSelectors(), c.remoteSelectors(), c.lifetime(), c.idleTimeSeconds(),
+        c.dfBit(), c.wrappedInboundKeys(), c.wrappedOutboundKeys(), c.createdEpochMillis());
+  }
+
   static ChildSa build(Ikev1Engine e, IsakmpSa sa, IsakmpSa.QuickMode qm) {
     var t = qm.choice.transform();
     Ikev1Hash hash = sa.suite.hash();

@@ -44,6 +44,12 @@ public final class Ikev1Engine {
   /** ISAKMP SAs by initiator cookie (ours when we initiated, the peer's otherwise). */
   final Map<Long, IsakmpSa> sas = new LinkedHashMap<>();
   /**
+   * Child SAs whose ISAKMP SA ended (lifetime, the peer's DELETE of it) by peer address. IKEv1 does not tie
+   * IPsec SAs to their ISAKMP SA (RFC 2409 §5.5, IOS keeps them): they live on to their own lifetime and
+   * the next ISAKMP SA with the peer adopts them, so DPD and DELETE work for them again.
+   */
+  final Map<String, List<ChildSa>> orphans = new LinkedHashMap<>();
+  /**
    * IKEv1 conn-ids start far above IKEv2's (1000 upwards) so both engines can share the IKE SA map
    * bookkeeping, which is keyed by conn-id.
    */
@@ -172,7 +178,10 @@ public final class Ikev1Engine {
     InformationalExchange.sendProbe(this, sa, timeoutMillis, outcome);
   }
 
-  /** The forwarder's soft lifetime: a new Quick Mode; the old Child SA is deleted when it is up. */
+  /**
+   * The forwarder's soft lifetime: a new Quick Mode; the old Child SA is deleted when the new one is up.
+   * An orphaned Child SA (no ISAKMP SA) gets a new Main Mode + Quick Mode and ends at its hard lifetime.
+   */
   public boolean rekeyChild(long inboundSpi) {
     for (IsakmpSa sa : sas.values()) {
       for (ChildSa c : sa.children) {
@@ -182,6 +191,14 @@ public final class Ikev1Engine {
             return true;
           }
           return false;
+        }
+      }
+    }
+    for (List<ChildSa> list : orphans.values()) {
+      for (ChildSa c : list) {
+        Ikev1Policy p = c.inboundSpi() == inboundSpi ? policyForPeer(c.peerAddress()) : null;
+        if (p != null) {
+          return initiate(p);
         }
       }
     }
@@ -200,6 +217,15 @@ public final class Ikev1Engine {
         }
       }
     }
+    for (List<ChildSa> list : orphans.values()) {
+      for (ChildSa c : List.copyOf(list)) {
+        if (c.inboundSpi() == inboundSpi) {
+          // no ISAKMP SA to carry a DELETE: the peer's copy ends at its own lifetime
+          list.remove(c);
+          childGone(c, reason);
+        }
+      }
+    }
   }
 
   /** {@code clear crypto session [remote X]} and DPD's verdict: delete ISAKMP and Child SAs with DELETEs. */
@@ -207,6 +233,15 @@ public final class Ikev1Engine {
     for (IsakmpSa sa : List.copyOf(sas.values())) {
       if (peerAddress == null || sa.peerAddress.equals(peerAddress)) {
         deleteSa(sa, reason, true);
+      }
+    }
+    dropOrphans(peerAddress, reason);
+  }
+
+  private void dropOrphans(String peerAddress, String reason) {
+    for (String peer : List.copyOf(orphans.keySet())) {
+      if (peerAddress == null || peer.equals(peerAddress)) {
+        orphans.remove(peer).forEach(c -> childGone(c, reason));
       }
     }
   }
@@ -223,13 +258,22 @@ public final class Ikev1Engine {
 
   // ------------------------------------------------------------------------- used by exchanges
 
+  /** The newest established SA with the peer, else one in negotiation, else null. */
   IsakmpSa findByPeer(String peerAddress) {
+    IsakmpSa found = null;
     for (IsakmpSa sa : sas.values()) {
-      if (sa.peerAddress.equals(peerAddress) && sa.state != IsakmpSa.Phase1State.DEAD) {
-        return sa;
+      if (sa.peerAddress.equals(peerAddress) && sa.state != IsakmpSa.Phase1State.DEAD
+          && (found == null || sa.established() || !found.established())) {
+        found = sa;
       }
     }
-    return null;
+    return found;
+  }
+
+  /** Whether we hold nothing with this peer but {@code sa}: then our MM5 says INITIAL-CONTACT. */
+  boolean freshWith(IsakmpSa sa) {
+    return sas.values().stream().noneMatch(o -> o != sa && o.peerAddress.equals(sa.peerAddress))
+        && !orphans.containsKey(sa.peerAddress);
   }
 
   IsakmpSa findById(String id) {
@@ -329,29 +373,76 @@ public final class Ikev1Engine {
         sa.peerId, 1, sa.policy.cryptoMap(), sa.policy.mapSequence()));
     LOG.info(() -> "ISAKMP: SA " + sa.id() + " with " + sa.peerAddress + " established (" + sa.suite
         + (sa.natDetected ? ", NAT-T" : "") + ")");
+    // make before break: the SA this one replaces hands over its Child SAs, then goes with a DELETE
+    IsakmpSa old = sa.replaces;
+    sa.replaces = null;
+    if (old != null && old.state != IsakmpSa.Phase1State.DEAD) {
+      adopt(sa, List.copyOf(old.children));
+      old.children.clear();
+      retire(old, "reauthenticated");
+    }
+    List<ChildSa> waiting = orphans.remove(sa.peerAddress);
+    if (waiting != null) {
+      adopt(sa, waiting);
+    }
   }
 
+  private void adopt(IsakmpSa sa, List<ChildSa> children) {
+    for (ChildSa c : children) {
+      ChildSa rebound = ChildSas.rebind(c, sa.id());
+      sa.children.add(rebound);
+      listener.childSaRebound(rebound);
+    }
+  }
+
+  /**
+   * The phase-1 lifetime ({@code crypto isakmp policy … lifetime}) ended. With Child SAs, an initiator
+   * first builds a new ISAKMP SA that adopts them (IOS and strongSwan re-authenticate the same way);
+   * otherwise the SA goes with a DELETE and its Child SAs live on as orphans.
+   */
   private void expire(IsakmpSa sa) {
     if (sa.state == IsakmpSa.Phase1State.DEAD) {
       return;
     }
-    List<ChildSa> children = List.copyOf(sa.children);
-    InformationalExchange.sendDeleteIsakmp(this, sa);
-    sas.remove(sa.cookieI);
-    sa.destroy();
-    listener.ikeSaDown(sa.summary(), "isakmp-lifetime-expired");
-    if (children.isEmpty() || !sa.initiator) {
-      listener.peerDown(new PeerDown(sa.id(), sa.peerAddress, sa.peerPort, sa.peerId, "isakmp-lifetime-expired"));
+    if (sa.initiator && !sa.children.isEmpty()) {
+      IsakmpSa next = MainModeInitiator.start(this, sa.policy, false);
+      next.replaces = sa;
       return;
     }
-    // as initiator with Child SAs still up: a fresh ISAKMP SA keeps DPD and DELETE possible (IOS does the same)
-    IsakmpSa next = MainModeInitiator.start(this, sa.policy, false);
-    next.children.addAll(children);
+    retire(sa, "isakmp-lifetime-expired");
+  }
+
+  /** DELETE of the ISAKMP SA to the peer; its Child SAs are kept (as orphans until adopted). */
+  void retire(IsakmpSa sa, String reason) {
+    if (sa.established()) {
+      InformationalExchange.sendDeleteIsakmp(this, sa);
+    }
+    detach(sa, reason);
+  }
+
+  /** Forget the ISAKMP SA without a message, keeping its Child SAs (the peer deleted the ISAKMP SA). */
+  void detach(IsakmpSa sa, String reason) {
+    if (sa.state == IsakmpSa.Phase1State.DEAD) {
+      return;
+    }
+    if (!sa.children.isEmpty()) {
+      orphans.computeIfAbsent(sa.peerAddress, p -> new java.util.ArrayList<>()).addAll(sa.children);
+      sa.children.clear();
+    }
+    sas.remove(sa.cookieI);
+    sa.destroy();
+    listener.ikeSaDown(sa.summary(), reason);
+    listener.peerDown(new PeerDown(sa.id(), sa.peerAddress, sa.peerPort, sa.peerId, reason));
   }
 
   /** A negotiation that cannot complete: forget the SA, tell the listener. */
   void fail(IsakmpSa sa, String reason) {
+    IsakmpSa old = sa.replaces;
     deleteSa(sa, "negotiation-failed: " + reason, false);
+    if (old != null) {
+      // re-authentication failed: the expired SA goes now, its Child SAs to their own lifetime
+      retire(old, "isakmp-lifetime-expired");
+    }
   }
 
   void deleteSa(IsakmpSa sa, String reason, boolean notifyPeer) {
@@ -380,8 +471,12 @@ public final class Ikev1Engine {
 
   void removeChild(IsakmpSa sa, ChildSa c, String reason) {
     if (sa.children.remove(c)) {
-      listener.childSaDeleted(new ChildSaDeleted(c.inboundSpi(), c.outboundSpi(), c.peerAddress(), reason));
+      childGone(c, reason);
     }
+  }
+
+  private void childGone(ChildSa c, String reason) {
+    listener.childSaDeleted(new ChildSaDeleted(c.inboundSpi(), c.outboundSpi(), c.peerAddress(), reason));
   }
 
   /** RFC 2409 §5: INITIAL-CONTACT from a peer means it lost its state: ours with it is stale. */
@@ -391,6 +486,7 @@ public final class Ikev1Engine {
         deleteSa(other, "initial-contact", false);
       }
     }
+    dropOrphans(current.peerAddress, "initial-contact");
   }
 
   static byte[] digest(byte[] message) {

@@ -18,6 +18,12 @@ public interface Ikev1Listener {
   /** A Child SA is gone (peer's DELETE, ours, or its ISAKMP SA was cleared). */
   default void childSaDeleted(SaMessages.ChildSaDeleted deleted) {}
 
+  /**
+   * A Child SA moved to a new ISAKMP SA (re-authentication, or adopted after its ISAKMP SA ended): same
+   * SPIs and keys, new {@code ikeSaId}; rewrite the Child SA map entry.
+   */
+  default void childSaRebound(ChildSa sa) {}
+
   /** Main Mode finished: {@code ike.peer.up} (ikeVersion 1). */
   default void peerUp(IkeMessages.PeerUp up) {}
 

@@ -130,7 +130,8 @@ final class InformationalExchange {
     if (d.protocolId() == PROTO_ISAKMP && d.spiSize() == 16) {
       for (byte[] spi : d.spis()) {
         if (MessageDigest.isEqual(spi, MainModeInitiator.cookies(sa))) {
-          e.deleteSa(sa, "peer-delete", false);
+          // the ISAKMP SA only: its Child SAs stay (a peer that ends them sends their DELETE too)
+          e.detach(sa, "peer-delete");
           return;
         }
       }

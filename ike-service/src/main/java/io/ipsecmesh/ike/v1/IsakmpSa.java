@@ -79,6 +79,8 @@ final class IsakmpSa {
   final Map<Long, PendingProbe> probes = new HashMap<>();
   /** Quick Mode to start once phase 1 is up (the acquire that started Main Mode). */
   boolean quickModeWanted;
+  /** The expired ISAKMP SA whose Child SAs this one takes over once established (re-authentication). */
+  IsakmpSa replaces;
 
   IsakmpSa(boolean initiator, Ikev1Policy policy, long cookieI, String localAddress, int localPort,
       String peerAddress, int peerPort) {

@@ -145,8 +145,11 @@ final class MainModeInitiator {
     byte[] hashI = Phase1Keys.hashI(sa.suite.hash(), sa.keys.skeyid(), sa.gxi, sa.gxr, sa.cookieI, sa.cookieR,
         sa.saiB, IsakmpCodec.encodeBody(idii));
     List<IsakmpPayload> payloads = new ArrayList<>(List.of(idii, new Hash(hashI)));
-    // RFC 2409 §5 / RFC 2407 §4.6.3.3: we start from scratch with this peer
-    payloads.add(new Notification(DOI_IPSEC, PROTO_ISAKMP, N_INITIAL_CONTACT, cookies(sa), new byte[0]));
+    if (e.freshWith(sa)) {
+      // RFC 2407 §4.6.3.3: we hold nothing with this peer, so whatever it holds with us is stale; never
+      // when re-authenticating, or the peer would drop the Child SAs the new SA is about to adopt
+      payloads.add(new Notification(DOI_IPSEC, PROTO_ISAKMP, N_INITIAL_CONTACT, cookies(sa), new byte[0]));
+    }
     byte[] mm5 = Protection.seal(sa, EXCH_IDENTITY_PROTECTION, 0, sa.phase1Iv, payloads);
     sa.phase1Iv = CbcCipher.lastBlock(mm5);
     e.state(sa, IsakmpSa.Phase1State.MM5_SENT);

@@ -248,10 +248,41 @@ class Ikev1EngineTest {
     g.advance(1_000);
     // crypto isakmp policy … lifetime 600: both sides agreed on the shorter one; A's Child SA outlives it
     assertEquals(2, g.a.up.size(), "a fresh ISAKMP SA");
-    assertNotEquals(first, g.a.up.get(1).ikeSaId());
-    assertTrue(g.a.deleted.isEmpty(), "Child SAs keep their own lifetime");
+    String second = g.a.up.get(1).ikeSaId();
+    assertNotEquals(first, second);
+    assertTrue(g.a.deleted.isEmpty() && g.b.deleted.isEmpty(), "Child SAs keep their own lifetime, on both sides");
     assertEquals(1, g.serviceA.activeSaCount());
-    assertEquals(1, g.serviceB.activeSaCount(), "B deleted the old one on A's DELETE");
+    assertEquals(1, g.serviceB.activeSaCount(), "the old ISAKMP SA is gone on both sides");
     assertEquals(1, g.a.children.size(), "no new Quick Mode was needed");
+    // the Child SA now belongs to the new ISAKMP SA on both sides (IKE SA map rewritten, DPD/DELETE work)
+    assertEquals(second, g.a.rebound.getLast().ikeSaId());
+    assertEquals(second, g.b.rebound.getLast().ikeSaId());
+    assertEquals(g.a.children.getFirst().inboundSpi(), g.a.rebound.getLast().inboundSpi());
+    // and a DELETE of it still reaches B through the new SA
+    g.serviceA.deleteChild(g.a.children.getFirst().inboundSpi(), "idle");
+    g.pump();
+    assertEquals(g.a.children.getFirst().outboundSpi(), g.b.deleted.getFirst().inboundSpi());
+  }
+
+  @Test
+  void thePeersDeleteOfTheIsakmpSaKeepsChildSasUntilANewIsakmpSaAdoptsThem() {
+    TwoGateways g = establish(TwoGateways.suite(256, Ikev1Hash.SHA2_256, 19), EspTransform.AES_CBC_256_HMAC_SHA256_128);
+    IsakmpSa bSa = g.serviceB.engine().sas.values().iterator().next();
+    g.serviceB.engine().retire(bSa, "test");
+    g.pump();
+    assertEquals("peer-delete", g.a.down.getFirst().reason());
+    assertTrue(g.a.deleted.isEmpty() && g.b.deleted.isEmpty(), "IKEv1 Child SAs outlive their ISAKMP SA");
+    assertEquals(0, g.serviceA.activeSaCount());
+    // the next acquire builds a new ISAKMP SA without INITIAL-CONTACT: both sides adopt the old Child SA
+    g.serviceA.acquire("vpn", 10, null);
+    g.pump();
+    assertEquals(2, g.a.children.size());
+    assertEquals(1, g.a.rebound.size());
+    assertEquals(1, g.b.rebound.size());
+    assertTrue(g.b.deleted.isEmpty(), "no INITIAL-CONTACT: B kept the old Child SA");
+    // clear removes everything, with DELETEs for both Child SAs
+    g.serviceA.clear(null, "clear");
+    g.pump();
+    assertEquals(2, g.b.deleted.size());
   }
 }

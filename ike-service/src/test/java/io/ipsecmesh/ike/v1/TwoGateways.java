@@ -45,6 +45,12 @@ final class TwoGateways {
   /** What one side's listener heard. */
   static final class Events implements Ikev1Listener {
     final List<ChildSa> children = new ArrayList<>();
+    final List<ChildSa> rebound = new ArrayList<>();
+
+    @Override
+    public void childSaRebound(ChildSa sa) {
+      rebound.add(sa);
+    }
     final List<SaMessages.ChildSaDeleted> deleted = new ArrayList<>();
     final List<IkeMessages.PeerUp> up = new ArrayList<>();
     final List<IkeMessages.PeerDown> down = new ArrayList<>();
