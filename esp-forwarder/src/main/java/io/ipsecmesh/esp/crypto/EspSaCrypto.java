@@ -26,8 +26,9 @@ import java.util.Arrays;
  *       to {@link #sealedLength(int)}, is returned.
  *   <li>{@link #open}: the ESP packet at {@code espOff} is verified and decrypted in place; the
  *       returned length of plaintext starts at {@link #plaintextOffset(int) espOff + headroom()},
- *       its next header is {@link #lastNextHeader()}. Nothing is decrypted before the ICV has
- *       verified; after any failure the buffer holds no plaintext.
+ *       its next header is {@link #lastNextHeader()}. No decrypted byte reaches the buffer before
+ *       the ICV has verified (CBC: HMAC first; AEAD: decrypted into a per-thread scratch array and
+ *       copied back after the tag check); after any failure the buffer holds no plaintext.
  * </ul>
  *
  * <p>Errors are negative return values (the constants below), never exceptions. Not thread-safe:
