@@ -8,11 +8,12 @@
 #
 #   lana 10.91.21.10 -- gwa 10.91.21.1 | 172.31.252.1 == 172.31.252.2 | gwb 10.91.22.1 -- lanb 10.91.22.10
 #
-# usage (root, from anywhere): compare-strongswan.sh [seconds=10]
+# usage (root, from anywhere): compare-strongswan.sh [seconds=10] [warm-up seconds=3]
 # Everything runs inside namespaces created here (names carry this shell's PID) and is
 # deleted on exit; charon instances are stopped by their recorded PID.
 set -euo pipefail
 SECS=${1:-10}
+WARMUP=${2:-3}   # unmeasured iperf3 seconds first, for both (the JVMs' JIT needs it, charon does not)
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../../../../.." && pwd)
 INTEROP=${INTEROP:-/work/shared/tools/interop}
@@ -51,15 +52,16 @@ LOCAL_ID=gwa.interop.test REMOTE_ID=gwb.interop.test LOCAL_TS=10.91.21.0/24 REMO
 LOCAL_ID=gwb.interop.test REMOTE_ID=gwa.interop.test LOCAL_TS=10.91.22.0/24 REMOTE_TS=10.91.21.0/24 \
     REMOTE_ADDRS=172.31.252.1 "$INTEROP/charon-start.sh" $GWB ikev2-gcm gwb >/dev/null
 "$INTEROP/sw.sh" gwa --initiate --child net --timeout 30 >/dev/null
-ip netns exec $LANB timeout $((SECS + 30)) iperf3 -s -1 -B 10.91.22.10 >/dev/null 2>&1 &
+ip netns exec $LANB timeout $((SECS + WARMUP + 40)) iperf3 -s -B 10.91.22.10 >/dev/null 2>&1 &
 SERVER=$!
 for i in $(seq 1 50); do
-    if ip netns exec $LANA timeout $((SECS + 20)) iperf3 -c 10.91.22.10 -t "$SECS" -J >"$INTEROP_RUN/ss.json" 2>/dev/null; then
-        break
-    fi
+    [ -n "$(ip netns exec $LANB ss -Hltn 'sport = :5201')" ] && break
     sleep 0.1
 done
-wait $SERVER || true
+[ "$WARMUP" -gt 0 ] && ip netns exec $LANA timeout $((WARMUP + 20)) iperf3 -c 10.91.22.10 -t "$WARMUP" >/dev/null
+ip netns exec $LANA timeout $((SECS + 20)) iperf3 -c 10.91.22.10 -t "$SECS" -J >"$INTEROP_RUN/ss.json"
+kill $SERVER 2>/dev/null || true
+wait $SERVER 2>/dev/null || true
 python3 - "$INTEROP_RUN/ss.json" <<'PY'
 import json, sys
 e = json.load(open(sys.argv[1]))["end"]
@@ -72,5 +74,5 @@ trap - EXIT
 echo "# $(date +%T) loadavg $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cpus)"
 cd "$REPO"
 JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64} ./mvnw -q -B -o -pl esp-forwarder test \
-    -Dtest=ManualKeyNetnsTest -Desp.iperfSeconds="$SECS" -Dsurefire.failIfNoSpecifiedTests=false 2>&1 \
+    -Dtest=ManualKeyNetnsTest -Desp.iperfSeconds="$SECS" -Desp.iperfWarmup="$WARMUP" -Dsurefire.failIfNoSpecifiedTests=false 2>&1 \
     | grep -E "^LAN-to-LAN|FAIL" || true
