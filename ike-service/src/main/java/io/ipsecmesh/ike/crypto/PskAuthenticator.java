@@ -23,16 +23,21 @@ public final class PskAuthenticator {
    */
   public static byte[] authData(PrfAlgorithm prf, byte[] psk, byte[] realMessage, byte[] peerNonce, byte[] skP,
       Payload.Identification id) {
-    byte[] rest = new byte[4 + id.data().length];
-    rest[0] = (byte) id.idType();
-    System.arraycopy(id.data(), 0, rest, 4, id.data().length);
-    byte[] macedId = prf.prf(skP, rest);
     byte[] padKey = prf.prf(psk, KEY_PAD);
     try {
-      return prf.prf(padKey, realMessage, peerNonce, macedId);
+      return prf.prf(padKey, signedOctets(prf, realMessage, peerNonce, skP, id));
     } finally {
       Arrays.fill(padKey, (byte) 0);
     }
+  }
+
+  /** InitiatorSignedOctets / ResponderSignedOctets of §2.15: RealMessage | NonceData | prf(SK_p, RestOfIDPayload). */
+  public static byte[] signedOctets(PrfAlgorithm prf, byte[] realMessage, byte[] peerNonce, byte[] skP,
+      Payload.Identification id) {
+    byte[] rest = new byte[4 + id.data().length];
+    rest[0] = (byte) id.idType();
+    System.arraycopy(id.data(), 0, rest, 4, id.data().length);
+    return IkeSaKeys.concat(realMessage, peerNonce, prf.prf(skP, rest));
   }
 
   /** Constant-time comparison of a received AUTH value with the expected one. */

@@ -4,7 +4,9 @@ import io.ipsecmesh.ike.crypto.ChildKeymat;
 import io.ipsecmesh.ike.crypto.DhGroup;
 import io.ipsecmesh.ike.crypto.IkeSaKeys;
 import io.ipsecmesh.ike.crypto.IkeSuite;
+import io.ipsecmesh.ike.crypto.CertificateValidator;
 import io.ipsecmesh.ike.crypto.PskAuthenticator;
+import io.ipsecmesh.ike.crypto.SignatureAuthenticator;
 import io.ipsecmesh.ike.crypto.SkIntegrityException;
 import io.ipsecmesh.ike.exchange.Identities;
 import io.ipsecmesh.ike.exchange.NatDetection;
@@ -302,6 +304,7 @@ public final class IkeEngine {
         NatDetection.hash(sa.spiI, 0, sa.localAddress, sa.localPort)));
     p.add(Payload.Notify.of(IkeConstants.NAT_DETECTION_DESTINATION_IP,
         NatDetection.hash(sa.spiI, 0, sa.peerAddress, sa.peerPort)));
+    p.add(Payload.Notify.of(IkeConstants.SIGNATURE_HASH_ALGORITHMS, SignatureAuthenticator.HASH_ALGORITHMS));
     IkeHeader h = IkeHeader.of(sa.spiI, 0, IkeConstants.IKE_SA_INIT, IkeConstants.FLAG_INITIATOR, 0);
     byte[] bytes = IkeCodec.encode(new IkeMessage(h, p));
     sa.initRequest = bytes;
@@ -396,7 +399,8 @@ public final class IkeEngine {
         Payload.Notify.of(IkeConstants.NAT_DETECTION_SOURCE_IP,
             NatDetection.hash(sa.spiI, sa.spiR, d.localAddress, d.localPort)),
         Payload.Notify.of(IkeConstants.NAT_DETECTION_DESTINATION_IP,
-            NatDetection.hash(sa.spiI, sa.spiR, d.peerAddress, d.peerPort)));
+            NatDetection.hash(sa.spiI, sa.spiR, d.peerAddress, d.peerPort)),
+        Payload.Notify.of(IkeConstants.SIGNATURE_HASH_ALGORITHMS, SignatureAuthenticator.HASH_ALGORITHMS));
     byte[] bytes = IkeCodec.encode(new IkeMessage(new IkeHeader(sa.spiI, sa.spiR, 0, 2, 0,
         IkeConstants.IKE_SA_INIT, IkeConstants.FLAG_RESPONSE, 0, 0), resp));
     sa.initRequest = d.msg;
@@ -535,13 +539,8 @@ public final class IkeEngine {
     PeerPolicy p = sa.policy;
     Optional<Payload.Identification> idi = in.first(Payload.Identification.class).filter(Payload.Identification::initiator);
     Optional<Payload.Authentication> auth = in.first(Payload.Authentication.class);
-    boolean ok = idi.isPresent() && auth.isPresent() && auth.get().method() == IkeConstants.AUTH_SHARED_KEY_MIC
-        && Identities.matches(p.remoteId(), idi.get());
-    if (ok) {
-      byte[] expected = PskAuthenticator.authData(sa.suite.prf(), p.remotePsk(), sa.initRequest, sa.nr, sa.keys.skPi,
-          idi.get());
-      ok = PskAuthenticator.verify(expected, auth.get().data());
-    }
+    boolean ok = idi.isPresent() && auth.isPresent() && peerAuthentic(sa, idi.get(), auth.get(),
+        in.all(Payload.Certificate.class), sa.initRequest, sa.nr, sa.keys.skPi);
     if (!ok) {
       stats.authenticationFailed();
       LOG.log(System.Logger.Level.WARNING, "IKEv2: authentication of " + sa.peerAddress + " ("
@@ -552,9 +551,9 @@ public final class IkeEngine {
     }
     sa.peerId = Identities.text(idi.get());
     Payload.Identification idr = Identities.toPayload(false, p.localId());
-    byte[] ourAuth = PskAuthenticator.authData(sa.suite.prf(), p.psk(), sa.initResponse, sa.ni, sa.keys.skPr, idr);
-    List<Payload> resp = new ArrayList<>(List.of(idr,
-        new Payload.Authentication(IkeConstants.AUTH_SHARED_KEY_MIC, ourAuth)));
+    List<Payload> resp = new ArrayList<>();
+    resp.add(idr);
+    resp.addAll(ourAuthentication(sa, idr, sa.initResponse, sa.ni, sa.keys.skPr, false));
 
     Optional<Proposals.EspChoice> choice = in.first(Payload.SecurityAssociation.class)
         .flatMap(s -> Proposals.selectEsp(s, p.espTransforms(), null));
@@ -592,6 +591,61 @@ public final class IkeEngine {
     if (inSpi != 0) {
       installChild(sa, choice.get(), answeredMode(p, inner), inSpi, tsi, tsr);
     }
+  }
+
+  /**
+   * The peer's AUTH (§2.15): with a PSK policy a shared-key MIC compared in constant time; with
+   * {@link io.ipsecmesh.ike.policy.Credentials} a Digital Signature (RFC 7427) by a certificate that
+   * chains to our CAs and names the peer's ID.
+   */
+  boolean peerAuthentic(IkeSa sa, Payload.Identification id, Payload.Authentication auth,
+      List<Payload.Certificate> certs, byte[] peerRealMessage, byte[] ourNonce, byte[] skPeer) {
+    PeerPolicy p = sa.policy;
+    if (!Identities.matches(p.remoteId(), id)) {
+      return false;
+    }
+    if (p.credentials() == null) {
+      if (auth.method() != IkeConstants.AUTH_SHARED_KEY_MIC) {
+        return false;
+      }
+      byte[] expected = PskAuthenticator.authData(sa.suite.prf(), p.remotePsk(), peerRealMessage, ourNonce, skPeer,
+          id);
+      return PskAuthenticator.verify(expected, auth.data());
+    }
+    if (auth.method() != IkeConstants.AUTH_DIGITAL_SIGNATURE) {
+      return false;
+    }
+    Optional<java.security.cert.X509Certificate> ee = CertificateValidator.validate(certs,
+        p.credentials().anchors(), id);
+    return ee.isPresent() && SignatureAuthenticator.verify(ee.get().getPublicKey(), auth.data(),
+        PskAuthenticator.signedOctets(sa.suite.prf(), peerRealMessage, ourNonce, skPeer, id));
+  }
+
+  /** Our CERT payloads (+ CERTREQ for the initiator) and AUTH, for PSK or certificate policies. */
+  List<Payload> ourAuthentication(IkeSa sa, Payload.Identification ourId, byte[] ourRealMessage, byte[] peerNonce,
+      byte[] skOurs, boolean certificateRequest) {
+    PeerPolicy p = sa.policy;
+    if (p.credentials() == null) {
+      return List.of(new Payload.Authentication(IkeConstants.AUTH_SHARED_KEY_MIC,
+          PskAuthenticator.authData(sa.suite.prf(), p.psk(), ourRealMessage, peerNonce, skOurs, ourId)));
+    }
+    List<Payload> out = new ArrayList<>();
+    try {
+      for (java.security.cert.X509Certificate c : p.credentials().chain()) {
+        out.add(new Payload.Certificate(IkeConstants.CERT_X509_SIGNATURE, c.getEncoded()));
+      }
+      if (certificateRequest) {
+        // strongSwan sends its certificate only when asked (send_cert = ifasked)
+        out.add(new Payload.CertificateRequest(IkeConstants.CERT_X509_SIGNATURE,
+            CertificateValidator.certificateRequest(p.credentials().anchors())));
+      }
+      out.add(new Payload.Authentication(IkeConstants.AUTH_DIGITAL_SIGNATURE, SignatureAuthenticator.sign(
+          p.credentials().key(), PskAuthenticator.signedOctets(sa.suite.prf(), ourRealMessage, peerNonce, skOurs,
+              ourId))));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("cannot sign AUTH with the configured key", e);
+    }
+    return out;
   }
 
   void established(IkeSa sa) {

@@ -1,6 +1,5 @@
 package io.ipsecmesh.ike.engine;
 
-import io.ipsecmesh.ike.crypto.PskAuthenticator;
 import io.ipsecmesh.ike.exchange.Identities;
 import io.ipsecmesh.ike.exchange.Proposals;
 import io.ipsecmesh.ike.exchange.Selectors;
@@ -38,7 +37,6 @@ final class InitiatorAuthExchange implements Exchange {
   public List<Payload> request(IkeSa sa) {
     PeerPolicy p = sa.policy;
     Payload.Identification idi = Identities.toPayload(true, p.localId());
-    byte[] auth = PskAuthenticator.authData(sa.suite.prf(), p.psk(), sa.initRequest, sa.nr, sa.keys.skPi, idi);
     sa.firstChildSpi = engine.newChildSpi();
     offeredTsi = Selectors.toWire(p.localSelectors());
     offeredTsr = Selectors.toWire(p.remoteSelectors());
@@ -48,7 +46,7 @@ final class InitiatorAuthExchange implements Exchange {
     if (p.remoteId() != null) {
       out.add(Identities.toPayload(false, p.remoteId()));
     }
-    out.add(new Payload.Authentication(IkeConstants.AUTH_SHARED_KEY_MIC, auth));
+    out.addAll(engine.ourAuthentication(sa, idi, sa.initRequest, sa.nr, sa.keys.skPi, true));
     if (p.mode() == ChildSa.Mode.TRANSPORT) {
       out.add(Payload.Notify.of(IkeConstants.USE_TRANSPORT_MODE, new byte[0]));
     }
@@ -70,13 +68,8 @@ final class InitiatorAuthExchange implements Exchange {
     }
     Optional<Payload.Identification> idr = m.first(Payload.Identification.class).filter(i -> !i.initiator());
     Optional<Payload.Authentication> auth = m.first(Payload.Authentication.class);
-    boolean ok = idr.isPresent() && auth.isPresent() && auth.get().method() == IkeConstants.AUTH_SHARED_KEY_MIC
-        && Identities.matches(sa.policy.remoteId(), idr.get());
-    if (ok) {
-      byte[] expected = PskAuthenticator.authData(sa.suite.prf(), sa.policy.remotePsk(), sa.initResponse, sa.ni,
-          sa.keys.skPr, idr.get());
-      ok = PskAuthenticator.verify(expected, auth.get().data());
-    }
+    boolean ok = idr.isPresent() && auth.isPresent() && engine.peerAuthentic(sa, idr.get(), auth.get(),
+        m.all(Payload.Certificate.class), sa.initResponse, sa.ni, sa.keys.skPr);
     if (!ok) {
       engine.stats().authenticationFailed();
       IkeEngine.LOG.log(System.Logger.Level.WARNING, "IKEv2: authentication of " + sa.peerAddress + " failed");

@@ -17,6 +17,8 @@ import java.util.List;
  *                       IOS keyrings too: {@code remotePsk} verifies the peer)
  * @param localSelectors our side of the protected traffic (ACL source), in ACL order
  * @param pfsGroup       {@code set pfs}, null without PFS (used for CREATE_CHILD_SA)
+ * @param credentials    certificate, key and CAs for signature authentication (RFC 7427) both ways;
+ *                       null for pre-shared keys
  */
 public record PeerPolicy(
     String cryptoMap,
@@ -38,7 +40,19 @@ public record PeerPolicy(
     long lifetimeKilobytes,
     int idleTimeSeconds,
     String dfBit,
-    long ikeLifetimeSeconds) {
+    long ikeLifetimeSeconds,
+    Credentials credentials) {
+
+  /** Pre-shared-key authentication (no {@link Credentials}). */
+  public PeerPolicy(String cryptoMap, int mapSequence, String peerAddress, String localAddress, Identity localId,
+      Identity remoteId, byte[] psk, byte[] remotePsk, List<IkeSuite> ikeSuites, List<EspTransform> espTransforms,
+      DhGroup pfsGroup, List<TrafficSelector> localSelectors, List<TrafficSelector> remoteSelectors, ChildSa.Mode mode,
+      int replayWindow, long lifetimeSeconds, long lifetimeKilobytes, int idleTimeSeconds, String dfBit,
+      long ikeLifetimeSeconds) {
+    this(cryptoMap, mapSequence, peerAddress, localAddress, localId, remoteId, psk, remotePsk, ikeSuites,
+        espTransforms, pfsGroup, localSelectors, remoteSelectors, mode, replayWindow, lifetimeSeconds,
+        lifetimeKilobytes, idleTimeSeconds, dfBit, ikeLifetimeSeconds, null);
+  }
 
   public PeerPolicy {
     ikeSuites = List.copyOf(ikeSuites);

@@ -491,4 +491,46 @@ class IkeEngineTest {
     assertEquals(first.ikeSaId(), n.aEvents.installed.get(1).ikeSaId(), "same IKE SA");
     assertEquals(1, n.a.ikeSaCount());
   }
+
+  @Test
+  void certificateAuthenticationWithDigitalSignatures() throws Exception {
+    TestCertificates ca = new TestCertificates("CN=ipsec-mesh test CA");
+    TestCertificates rogue = new TestCertificates("CN=rogue CA");
+    // {a's credentials, b's credentials, expected outcome}
+    Object[][] cases = {
+        {ca.issue("gwa.interop.test", ca), ca.issue("gwb.interop.test", ca), "up"},
+        {rogue.issue("gwa.interop.test", ca), ca.issue("gwb.interop.test", ca), "auth-failed"},
+        {ca.issue("gwa.interop.test", ca), ca.issue("other.interop.test", ca), "auth-failed"},
+    };
+    for (Object[] c : cases) {
+      TestPeers n = new TestPeers();
+      var pa = TestPeers.policy(A, B, "10.91.1.0", "10.91.2.0", "unused", GCM, List.of(EspTransform.AES_GCM_128));
+      var pb = TestPeers.policy(B, A, "10.91.2.0", "10.91.1.0", "unused", GCM, List.of(EspTransform.AES_GCM_128));
+      n.aPolicies.replace(List.of(withCredentials(pa, (io.ipsecmesh.ike.policy.Credentials) c[0])));
+      n.bPolicies.replace(List.of(withCredentials(pb, (io.ipsecmesh.ike.policy.Credentials) c[1])));
+      n.a.initiate(n.aPolicies.all().get(0));
+      n.run();
+      if (c[2].equals("up")) {
+        assertKeysMirror(only(n.aEvents.installed), only(n.bEvents.installed));
+        assertEquals("gwb.interop.test", n.aEvents.up.get(0).peerId());
+      } else {
+        assertEquals(List.of(), n.aEvents.installed);
+        // when a rejects b's certificate, b (which accepted a) already installed its Child SA; a's
+        // INFORMATIONAL with AUTHENTICATION_FAILED makes it delete everything again
+        assertEquals(List.of(), live(n.bEvents));
+        assertEquals(0, n.a.ikeSaCount());
+        assertEquals(0, n.b.ikeSaCount());
+        assertEquals(1, n.aEvents.down.size());
+        assertTrue(n.aEvents.down.get(0).endsWith("auth-failed"), n.aEvents.down.toString());
+      }
+    }
+  }
+
+  private static io.ipsecmesh.ike.policy.PeerPolicy withCredentials(io.ipsecmesh.ike.policy.PeerPolicy w,
+      io.ipsecmesh.ike.policy.Credentials credentials) {
+    return new io.ipsecmesh.ike.policy.PeerPolicy(w.cryptoMap(), w.mapSequence(), w.peerAddress(), w.localAddress(),
+        w.localId(), w.remoteId(), null, null, w.ikeSuites(), w.espTransforms(), w.pfsGroup(),
+        w.localSelectors(), w.remoteSelectors(), w.mode(), w.replayWindow(), w.lifetimeSeconds(),
+        w.lifetimeKilobytes(), w.idleTimeSeconds(), w.dfBit(), w.ikeLifetimeSeconds(), credentials);
+  }
 }
