@@ -23,8 +23,11 @@ final class ChildSas {
   static ChildSa build(Ikev1Engine e, IsakmpSa sa, IsakmpSa.QuickMode qm) {
     var t = qm.choice.transform();
     Ikev1Hash hash = sa.suite.hash();
-    byte[] in = QuickModeKeymat.keymat(hash, sa.keys.skeyidD(), qm.ourSpi, qm.ni, qm.nr, t.keyMaterialBytes());
-    byte[] out = QuickModeKeymat.keymat(hash, sa.keys.skeyidD(), qm.peerSpi, qm.ni, qm.nr, t.keyMaterialBytes());
+    byte[] gqmxy = qm.gqmxy == null ? new byte[0] : qm.gqmxy;
+    byte[] in = QuickModeKeymat.keymat(hash, sa.keys.skeyidD(), gqmxy, qm.ourSpi, qm.ni, qm.nr,
+        t.keyMaterialBytes());
+    byte[] out = QuickModeKeymat.keymat(hash, sa.keys.skeyidD(), gqmxy, qm.peerSpi, qm.ni, qm.nr,
+        t.keyMaterialBytes());
     try {
       long hard = Math.min(qm.choice.lifetimeSeconds(), sa.policy.lifetimeSeconds());
       long hardKb = qm.choice.lifetimeKilobytes() > 0
@@ -40,6 +43,7 @@ final class ChildSas {
     } finally {
       Arrays.fill(in, (byte) 0);
       Arrays.fill(out, (byte) 0);
+      Arrays.fill(gqmxy, (byte) 0);
     }
   }
 }

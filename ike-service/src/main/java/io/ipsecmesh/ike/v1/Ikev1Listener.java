@@ -24,6 +24,9 @@ public interface Ikev1Listener {
    */
   default void childSaRebound(ChildSa sa) {}
 
+  /** A Quick Mode we started was refused or malformed; the ISAKMP SA stays up. */
+  default void quickModeFailed(String peerAddress, String reason) {}
+
   /** Main Mode finished: {@code ike.peer.up} (ikeVersion 1). */
   default void peerUp(IkeMessages.PeerUp up) {}
 

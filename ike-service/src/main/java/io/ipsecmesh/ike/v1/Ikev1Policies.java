@@ -1,5 +1,6 @@
 package io.ipsecmesh.ike.v1;
 
+import io.ipsecmesh.ike.crypto.DhGroup;
 import io.ipsecmesh.proto.config.AccessList;
 import io.ipsecmesh.proto.config.AccessListEntry;
 import io.ipsecmesh.proto.config.AddressMatch;
@@ -81,7 +82,8 @@ public final class Ikev1Policies {
         // IOS "crypto isakmp identity address" (the default): phase-1 IDs are the addresses
         out.add(new Ikev1Policy(e.name(), e.seq(), peer, localAddress,
             new Ikev1Policy.Identity(IsakmpConstants.ID_IPV4_ADDR, localAddress), null,
-            key.key().getBytes(StandardCharsets.UTF_8), suites, esp, local, remote, mode,
+            key.key().getBytes(StandardCharsets.UTF_8), suites, esp,
+            e.pfsGroup() == null ? null : DhGroup.byId(e.pfsGroup()), local, remote, mode,
             sa.replay() == null ? 64 : sa.replay().effectiveWindow(),
             sa.lifetimeSeconds() == null ? SaSettings.DEFAULT_LIFETIME_SECONDS : sa.lifetimeSeconds(),
             sa.lifetimeKilobytes() == null ? SaSettings.DEFAULT_LIFETIME_KILOBYTES : sa.lifetimeKilobytes(),

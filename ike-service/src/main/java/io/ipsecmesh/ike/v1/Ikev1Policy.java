@@ -1,5 +1,6 @@
 package io.ipsecmesh.ike.v1;
 
+import io.ipsecmesh.ike.crypto.DhGroup;
 import io.ipsecmesh.proto.sa.ChildSa;
 import io.ipsecmesh.proto.sa.EspTransform;
 import io.ipsecmesh.proto.sa.TrafficSelector;
@@ -12,6 +13,7 @@ import java.util.List;
  *
  * @param localId        our phase-1 identity (ID_ii / ID_ir)
  * @param remoteId       the identity the peer must present, null to accept any the PSK authenticates
+ * @param pfsGroup       {@code set pfs}: the Quick Mode DH group (RFC 2409 §5.5 KE), null without PFS
  * @param localSelectors our side of the protected traffic; Quick Mode carries the first one as IDci/IDcr
  */
 public record Ikev1Policy(
@@ -24,6 +26,7 @@ public record Ikev1Policy(
     byte[] psk,
     List<Ikev1Suite> suites,
     List<EspTransform> espTransforms,
+    DhGroup pfsGroup,
     List<TrafficSelector> localSelectors,
     List<TrafficSelector> remoteSelectors,
     ChildSa.Mode mode,

@@ -114,8 +114,8 @@ public final class Ikev1Proposals {
 
   // ------------------------------------------------------------------------------------- phase 2
 
-  public static SecurityAssociation phase2Offer(List<EspTransform> transforms, long spi, ChildSa.Mode mode,
-      boolean udpEncap, long lifetimeSeconds, long lifetimeKilobytes) {
+  public static SecurityAssociation phase2Offer(List<EspTransform> transforms, DhGroup pfs, long spi,
+      ChildSa.Mode mode, boolean udpEncap, long lifetimeSeconds, long lifetimeKilobytes) {
     List<Transform> out = new ArrayList<>();
     for (EspTransform e : transforms) {
       int id = espTransformId(e);
@@ -133,6 +133,9 @@ public final class Ikev1Proposals {
         attrs.add(Attribute.basic(P2_AUTHENTICATION_ALGORITHM, auth));
       }
       attrs.add(Attribute.basic(P2_KEY_LENGTH, keyBits(e)));
+      if (pfs != null) {
+        attrs.add(Attribute.basic(P2_GROUP_DESCRIPTION, pfs.groupId));
+      }
       out.add(new Transform(out.size() + 1, id, attrs));
     }
     return new SecurityAssociation(DOI_IPSEC, SIT_IDENTITY_ONLY,
@@ -141,7 +144,7 @@ public final class Ikev1Proposals {
 
   /** An ESP transform read back, with the lifetime and mode it asks for. */
   public record EspChoice(EspTransform transform, ChildSa.Mode mode, boolean udpEncap, long lifetimeSeconds,
-      long lifetimeKilobytes) {}
+      long lifetimeKilobytes, DhGroup pfsGroup) {}
 
   public static EspChoice espChoice(Transform t) {
     int bits = -1;
@@ -150,6 +153,7 @@ public final class Ikev1Proposals {
     long seconds = 28_800;
     long kilobytes = 0;
     int lifeType = LIFE_TYPE_SECONDS;
+    DhGroup pfs = null;
     for (Attribute a : t.attributes()) {
       long v = a.longValue();
       switch (a.attributeType()) {
@@ -165,8 +169,10 @@ public final class Ikev1Proposals {
         case P2_AUTHENTICATION_ALGORITHM -> auth = (int) v;
         case P2_KEY_LENGTH -> bits = (int) v;
         case P2_GROUP_DESCRIPTION -> {
-          // PFS is not offered by this gateway's IKEv1 Quick Mode
-          return null;
+          pfs = v == 31 ? null : DhGroup.byId((int) v);
+          if (pfs == null) {
+            return null;
+          }
         }
         default -> {
           return null;
@@ -186,12 +192,16 @@ public final class Ikev1Proposals {
       return null;
     }
     boolean udp = encap == ENCAP_UDP_TUNNEL || encap == ENCAP_UDP_TRANSPORT || encap == ENCAP_UDP_TUNNEL_DRAFT;
-    return new EspChoice(e, mode, udp, seconds, kilobytes);
+    return new EspChoice(e, mode, udp, seconds, kilobytes, pfs);
   }
 
-  /** Responder: the first offered ESP transform among ours, in the mode of our policy. */
+  /**
+   * Responder: the first offered ESP transform among ours, in the mode of our policy; with {@code set pfs}
+   * only one with that group (IOS refuses a Quick Mode without the PFS it requires, and accepts PFS it
+   * does not require).
+   */
   public static Choice<EspChoice> choosePhase2(SecurityAssociation offer, List<EspTransform> ours, ChildSa.Mode mode,
-      long ourSpi) {
+      DhGroup pfs, long ourSpi) {
     if (offer.doi() != DOI_IPSEC) {
       return null;
     }
@@ -201,7 +211,8 @@ public final class Ikev1Proposals {
       }
       for (Transform t : p.transforms()) {
         EspChoice c = espChoice(t);
-        if (c != null && ours.contains(c.transform()) && c.mode() == mode) {
+        if (c != null && ours.contains(c.transform()) && c.mode() == mode
+            && (pfs == null || c.pfsGroup() == pfs)) {
           return new Choice<>(c, new SecurityAssociation(offer.doi(), offer.situation(), List.of(new Proposal(
               p.number(), p.protocolId(), io.ipsecmesh.proto.ikev1.IsakmpCodec.uint32(ourSpi), List.of(t)))), p.spi());
         }

@@ -121,8 +121,14 @@ final class InformationalExchange {
         }
       }
       case N_INITIAL_CONTACT -> e.initialContact(sa);
-      default -> LOG.info(() -> "ISAKMP: notify " + MainModeInitiator.notifyName(n.notifyType()) + " from "
-          + sa.peerAddress);
+      default -> {
+        String name = MainModeInitiator.notifyName(n.notifyType());
+        LOG.info(() -> "ISAKMP: notify " + name + " from " + sa.peerAddress);
+        if (n.notifyType() < 16384) {
+          // RFC 2408 §3.14.1: an error type; the peer refused what we asked in Quick Mode
+          QuickModeExchange.abandonOurs(e, sa, name);
+        }
+      }
     }
   }
 

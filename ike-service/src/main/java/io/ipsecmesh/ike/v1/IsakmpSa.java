@@ -127,6 +127,9 @@ final class IsakmpSa {
     Ikev1Proposals.EspChoice choice;
     io.ipsecmesh.proto.sa.TrafficSelector local;
     io.ipsecmesh.proto.sa.TrafficSelector remote;
+    /** PFS (set pfs): our Quick Mode DH exchange, then g(qm)^xy. */
+    io.ipsecmesh.ike.crypto.DhGroup.Exchange dh;
+    byte[] gqmxy;
     /** Inbound SPI of the Child SA this one replaces (rekey), 0 for a first negotiation. */
     long replaces;
 

@@ -8,24 +8,27 @@ import io.ipsecmesh.proto.ikev1.IsakmpHeader;
 import io.ipsecmesh.proto.ikev1.IsakmpPayload;
 import io.ipsecmesh.proto.ikev1.IsakmpPayload.Hash;
 import io.ipsecmesh.proto.ikev1.IsakmpPayload.Identification;
+import io.ipsecmesh.proto.ikev1.IsakmpPayload.KeyExchange;
 import io.ipsecmesh.proto.ikev1.IsakmpPayload.Nonce;
 import io.ipsecmesh.proto.ikev1.IsakmpPayload.Notification;
 import io.ipsecmesh.proto.ikev1.IsakmpPayload.SecurityAssociation;
 import io.ipsecmesh.proto.sa.ChildSa;
 import io.ipsecmesh.proto.sa.TrafficSelector;
 import io.ipsecmesh.proto.config.Ipv4;
+import io.ipsecmesh.ike.crypto.DhGroup;
+import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Logger;
 
 /**
- * Quick Mode without PFS (RFC 2409 §5.5), both roles:
+ * Quick Mode (RFC 2409 §5.5), both roles, with PFS when {@code set pfs} asks for it:
  * <pre>
- *  HDR*, HASH(1), SA, Ni [, IDci, IDcr] →
- *                                       ← HDR*, HASH(2), SA, Nr [, IDci, IDcr]
+ *  HDR*, HASH(1), SA, Ni [, KE] [, IDci, IDcr] →
+ *                                       ← HDR*, HASH(2), SA, Nr [, KE] [, IDci, IDcr]
  *  HDR*, HASH(3)                        →
  * </pre>
- * HASH(1) = prf(SKEYID_a, M-ID | SA | Ni [| IDs]), HASH(2) = prf(SKEYID_a, M-ID | Ni_b | SA | Nr [| IDs]),
+ * HASH(1) = prf(SKEYID_a, M-ID | SA | Ni [| KE] [| IDs]), HASH(2) = prf(SKEYID_a, M-ID | Ni_b | SA | Nr [| KE] [| IDs]),
  * HASH(3) = prf(SKEYID_a, 0 | M-ID | Ni_b | Nr_b). The first IV is hash(last phase-1 block | M-ID), then
  * CBC chaining within the exchange.
  */
@@ -43,10 +46,16 @@ final class QuickModeExchange {
     qm.ni = MainModeInitiator.nonce(e);
     qm.local = sa.policy.localSelectors().getFirst();
     qm.remote = sa.policy.remoteSelectors().getFirst();
-    SecurityAssociation offer = Ikev1Proposals.phase2Offer(sa.policy.espTransforms(), qm.ourSpi, sa.policy.mode(),
-        sa.natDetected, sa.policy.lifetimeSeconds(), sa.policy.lifetimeKilobytes());
-    List<IsakmpPayload> rest = List.of(offer, new Nonce(qm.ni), QuickModeIds.toId(qm.local),
-        QuickModeIds.toId(qm.remote));
+    DhGroup pfs = sa.policy.pfsGroup();
+    SecurityAssociation offer = Ikev1Proposals.phase2Offer(sa.policy.espTransforms(), pfs, qm.ourSpi,
+        sa.policy.mode(), sa.natDetected, sa.policy.lifetimeSeconds(), sa.policy.lifetimeKilobytes());
+    List<IsakmpPayload> rest = new ArrayList<>(List.of(offer, new Nonce(qm.ni)));
+    if (pfs != null) {
+      qm.dh = pfs.newExchange();
+      rest.add(new KeyExchange(qm.dh.publicValue()));
+    }
+    rest.add(QuickModeIds.toId(qm.local));
+    rest.add(QuickModeIds.toId(qm.remote));
     byte[] iv = Phase1Keys.phase2Iv(sa.suite.hash(), sa.phase1Iv, mid);
     byte[] qm1 = Protection.seal(sa, EXCH_QUICK_MODE, mid, iv, Protection.withHash(sa, mid, new byte[0], rest));
     qm.iv = CbcCipher.lastBlock(qm1);
@@ -102,16 +111,37 @@ final class QuickModeExchange {
       return;
     }
     qm.ourSpi = newSpi(e, sa);
-    Ikev1Proposals.Choice<Ikev1Proposals.EspChoice> choice =
-        Ikev1Proposals.choosePhase2(offer, sa.policy.espTransforms(), sa.policy.mode(), qm.ourSpi);
+    Ikev1Proposals.Choice<Ikev1Proposals.EspChoice> choice = Ikev1Proposals.choosePhase2(offer,
+        sa.policy.espTransforms(), sa.policy.mode(), sa.policy.pfsGroup(), qm.ourSpi);
     if (choice == null) {
       refuse(e, sa, N_NO_PROPOSAL_CHOSEN);
       return;
     }
     qm.choice = choice.selected();
+    KeyExchange ke = o.chain().first(KeyExchange.class);
+    if ((ke != null) != (qm.choice.pfsGroup() != null)) {
+      // RFC 2409 §5.5: a KE payload exactly when the SA names a group
+      refuse(e, sa, N_PAYLOAD_MALFORMED);
+      return;
+    }
+    byte[] ourKe = null;
+    if (ke != null) {
+      qm.dh = qm.choice.pfsGroup().newExchange();
+      try {
+        qm.gqmxy = qm.dh.sharedSecret(ke.data());
+      } catch (GeneralSecurityException ex) {
+        refuse(e, sa, N_PAYLOAD_MALFORMED);
+        return;
+      }
+      ourKe = qm.dh.publicValue();
+      qm.dh = null;
+    }
     qm.peerSpi = IsakmpCodec.getUint32(choice.offeredSpi(), 0);
     qm.nr = MainModeInitiator.nonce(e);
     List<IsakmpPayload> rest = new ArrayList<>(List.of(choice.reply(), new Nonce(qm.nr)));
+    if (ourKe != null) {
+      rest.add(new KeyExchange(ourKe));
+    }
     rest.addAll(ids);
     byte[] qm2 = Protection.seal(sa, EXCH_QUICK_MODE, mid, CbcCipher.lastBlock(in.message()),
         Protection.withHash(sa, mid, qm.ni, rest));
@@ -138,9 +168,23 @@ final class QuickModeExchange {
       return;
     }
     Ikev1Proposals.EspChoice choice = Ikev1Proposals.espChoice(reply.proposals().getFirst().transforms().getFirst());
-    if (choice == null || !sa.policy.espTransforms().contains(choice.transform())) {
+    if (choice == null || !sa.policy.espTransforms().contains(choice.transform())
+        || choice.pfsGroup() != sa.policy.pfsGroup()) {
       failQuickMode(e, sa, qm, "no-proposal-chosen");
       return;
+    }
+    if (qm.dh != null) {
+      KeyExchange ke = o.chain().first(KeyExchange.class);
+      try {
+        if (ke == null) {
+          throw new GeneralSecurityException("no KE in a PFS Quick Mode reply");
+        }
+        qm.gqmxy = qm.dh.sharedSecret(ke.data());
+      } catch (GeneralSecurityException ex) {
+        failQuickMode(e, sa, qm, "invalid-ke");
+        return;
+      }
+      qm.dh = null;
     }
     qm.choice = choice;
     qm.peerSpi = IsakmpCodec.getUint32(reply.proposals().getFirst().spi(), 0);
@@ -176,11 +220,24 @@ final class QuickModeExchange {
     }
   }
 
+  /** The peer refused in an informational (NO-PROPOSAL-CHOSEN …): our Quick Modes in flight are over. */
+  static void abandonOurs(Ikev1Engine e, IsakmpSa sa, String reason) {
+    for (IsakmpSa.QuickMode qm : List.copyOf(sa.quickModes.values())) {
+      if (qm.initiator) {
+        failQuickMode(e, sa, qm, reason);
+      }
+    }
+  }
+
   private static void failQuickMode(Ikev1Engine e, IsakmpSa sa, IsakmpSa.QuickMode qm, String reason) {
+    if (qm.gqmxy != null) {
+      java.util.Arrays.fill(qm.gqmxy, (byte) 0);
+    }
     sa.quickModes.remove(qm.messageId);
     sa.answered.put(qm.messageId, Boolean.TRUE);
     e.answered(sa);
     LOG.info(() -> "IPsec: Quick Mode with " + sa.peerAddress + " failed: " + reason);
+    e.listener.quickModeFailed(sa.peerAddress, reason);
   }
 
   /** A protected informational with the reason (RFC 2409 §5.7), then forget the exchange. */

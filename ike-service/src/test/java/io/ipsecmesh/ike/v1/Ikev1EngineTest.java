@@ -71,6 +71,51 @@ class Ikev1EngineTest {
     }
   }
 
+  @ParameterizedTest
+  @CsvSource({"14", "19", "20"})
+  void quickModeWithPfsCarriesKePayloadsAndAgreesOnKeys(int group) throws Exception {
+    TwoGateways g = new TwoGateways();
+    Ikev1Suite s = TwoGateways.suite(256, Ikev1Hash.SHA2_256, 19);
+    EspTransform esp = EspTransform.AES_CBC_256_HMAC_SHA256_128;
+    g.configure(TwoGateways.withPfs(TwoGateways.policy(A, B, PSK, s, esp, "10.1.0", "10.2.0"), group),
+        TwoGateways.withPfs(TwoGateways.policy(B, A, PSK, s, esp, "10.2.0", "10.1.0"), group));
+    g.serviceA.acquire("vpn", 10, null);
+    g.pump();
+    ChildSa ca = g.a.children.getFirst();
+    ChildSa cb = g.b.children.getFirst();
+    assertArrayEquals(WRAP.unwrap(ca.wrappedInboundKeys()), WRAP.unwrap(cb.wrappedOutboundKeys()));
+    assertArrayEquals(WRAP.unwrap(ca.wrappedOutboundKeys()), WRAP.unwrap(cb.wrappedInboundKeys()));
+    // QM1 and QM2 (A's 4th and B's 4th message) each carry a KE of the PFS group, inside the encryption
+    IsakmpSa sa = g.serviceA.engine().sas.values().iterator().next();
+    byte[] qm1 = g.sentByA.get(3).message();
+    var h1 = IsakmpCodec.decodeHeader(qm1);
+    assertEquals(IsakmpConstants.EXCH_QUICK_MODE, h1.exchangeType());
+    var c1 = Protection.open(sa, qm1, h1, Phase1Keys.phase2Iv(sa.suite.hash(), sa.phase1Iv, h1.messageId())).chain();
+    int keBytes = io.ipsecmesh.ike.crypto.DhGroup.byId(group).publicValueBytes;
+    assertEquals(keBytes, c1.first(io.ipsecmesh.proto.ikev1.IsakmpPayload.KeyExchange.class).data().length);
+    byte[] qm2 = g.sentByB.get(3).message();
+    var c2 = Protection.open(sa, qm2, IsakmpCodec.decodeHeader(qm2), CbcCipher.lastBlock(qm1)).chain();
+    assertEquals(keBytes, c2.first(io.ipsecmesh.proto.ikev1.IsakmpPayload.KeyExchange.class).data().length);
+    assertEquals(group, c2.first(io.ipsecmesh.proto.ikev1.IsakmpPayload.SecurityAssociation.class).proposals()
+        .getFirst().transforms().getFirst().attribute(IsakmpConstants.P2_GROUP_DESCRIPTION).value());
+  }
+
+  @Test
+  void aResponderThatRequiresPfsRefusesAQuickModeWithout() {
+    TwoGateways g = new TwoGateways();
+    Ikev1Suite s = TwoGateways.suite(256, Ikev1Hash.SHA2_256, 19);
+    EspTransform esp = EspTransform.AES_CBC_256_HMAC_SHA256_128;
+    g.configure(TwoGateways.policy(A, B, PSK, s, esp, "10.1.0", "10.2.0"),
+        TwoGateways.withPfs(TwoGateways.policy(B, A, PSK, s, esp, "10.2.0", "10.1.0"), 14));
+    g.serviceA.acquire("vpn", 10, null);
+    g.pump();
+    assertEquals(1, g.a.up.size(), "phase 1 is fine");
+    assertTrue(g.a.children.isEmpty() && g.b.children.isEmpty());
+    assertEquals(List.of("no-proposal-chosen"), g.a.quickModeFailures, "B said NO-PROPOSAL-CHOSEN");
+    g.advance(130_000);
+    assertTrue(g.a.down.isEmpty(), "the refused Quick Mode is not retransmitted and the ISAKMP SA stays");
+  }
+
   @Test
   void natBetweenThePeersFloatsTo4500AndEncapsulatesEsp() {
     TwoGateways g = new TwoGateways();

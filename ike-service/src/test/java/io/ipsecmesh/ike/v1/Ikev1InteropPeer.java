@@ -59,6 +59,7 @@ public final class Ikev1InteropPeer extends AbstractVerticle {
         a.get("psk").getBytes(StandardCharsets.UTF_8),
         List.of(new Ikev1Suite(256, Ikev1Hash.SHA2_256, DhGroup.MODP_2048, 14_400)),
         List.of(EspTransform.valueOf(a.getOrDefault("esp", "AES_CBC_256_HMAC_SHA256_128"))),
+        a.containsKey("pfs") ? DhGroup.byId(Integer.parseInt(a.get("pfs"))) : null,
         List.of(cidr(a.get("local-ts"))), List.of(cidr(a.get("remote-ts"))), ChildSa.Mode.TUNNEL, 64, 3600,
         4_608_000, 0, "copy");
     Vertx vertx = Vertx.vertx();

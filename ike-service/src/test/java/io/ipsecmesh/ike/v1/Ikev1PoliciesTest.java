@@ -36,7 +36,7 @@ class Ikev1PoliciesTest {
    * crypto ipsec transform-set TS esp-aes 256 esp-sha256-hmac
    * access-list 101 permit ip 10.1.0.0 0.0.255.255 10.2.0.0 0.0.255.255
    * crypto map VPN 10 ipsec-isakmp / set peer 192.0.2.2 / set peer 192.0.2.3 / set transform-set TS
-   *   match address 101 / set security-association lifetime seconds 1800
+   *   match address 101 / set security-association lifetime seconds 1800 / set pfs group14
    * crypto map VPN 20 ipsec-isakmp / set peer 192.0.2.2 / set transform-set TS / match address 101
    *   set ikev2-profile PROF
    * interface Gi1 / ip address 192.0.2.1 255.255.255.0 / crypto map VPN
@@ -55,7 +55,7 @@ class Ikev1PoliciesTest {
         List.of(new IsakmpKey("cisco123", "192.0.2.2", null)), null, null, false, true, DfBit.COPY, e.sa(),
         List.of(new TransformSet("TS", EspTransform.AES_CBC_256_HMAC_SHA256_128, ChildSa.Mode.TUNNEL)),
         List.of(new CryptoMapEntry("VPN", 10, CryptoMapEntry.Keying.IPSEC_ISAKMP, List.of("192.0.2.2", "192.0.2.3"),
-                List.of("TS"), new SaSettings(null, null, 1800L, null), null, "101", null, null, null),
+                List.of("TS"), new SaSettings(null, null, 1800L, null), 14, "101", null, null, null),
             new CryptoMapEntry("VPN", 20, CryptoMapEntry.Keying.IPSEC_ISAKMP, List.of("192.0.2.2"), List.of("TS"),
                 null, null, "101", "PROF", null, null)),
         List.of(acl),
@@ -82,6 +82,7 @@ class Ikev1PoliciesTest {
         new TrafficSelector("10.1.1.1", "10.1.1.1", 6, 0, 65535)), p.localSelectors());
     assertEquals(new TrafficSelector("10.3.0.0", "10.3.0.255", 6, 443, 443), p.remoteSelectors().get(1));
     assertEquals(1800, p.lifetimeSeconds());
+    assertEquals(DhGroup.MODP_2048, p.pfsGroup(), "set pfs group14");
   }
 
   @Test

@@ -146,6 +146,31 @@ class Ikev1StrongswanInteropTest {
   }
 
   @Test
+  void quickModeWithPfsGroup14AgainstStrongswan() throws Exception {
+    Map<String, String> env = new HashMap<>(CHARON_ENV);
+    env.put("ESP_PROPOSALS", "aes256-sha256-modp2048");
+    script(env, "charon-start.sh", "v1gwb", "ikev1-psk");
+    try {
+      Peer peer = startPeer("v1gwa", "172.31.255.1", "172.31.255.2", "gwa.interop.test", "gwb.interop.test",
+          "10.91.1.0/24", "10.91.2.0/24", "--pfs", "14");
+      peer.command("initiate");
+      ChildSa ours = peer.child();
+      String log = awaitLog("v1gwb", "CHILD_SA net{1} established");
+      assertTrue(log.contains("parsed QUICK_MODE request") && log.contains("[ HASH SA No KE ID ID ]"),
+          "our QM1 carried a KE");
+      assertTrue(log.contains("selected proposal: ESP:AES_CBC_256/HMAC_SHA2_256_128/MODP_2048/NO_EXT_SEQ"), log);
+      assertTrue(log.contains(String.format("established with SPIs %08x_i %08x_o", ours.outboundSpi(),
+          ours.inboundSpi())));
+      // equal keys: KEYMAT with g(qm)^xy (RFC 2409 §5.5) agrees with charon's
+      assertKeysEqual(ours, log, true);
+      report("v1gwb");
+    } finally {
+      script(Map.of(), "charon-stop.sh", "v1gwb");
+      stopPeers();
+    }
+  }
+
+  @Test
   void strongswanInitiatorWithOurMainModeAndQuickModeResponder() throws Exception {
     Peer peer = startPeer("v1gwb", "172.31.255.2", "172.31.255.1", "gwb.interop.test", "gwa.interop.test",
         "10.91.2.0/24", "10.91.1.0/24");
@@ -321,11 +346,13 @@ class Ikev1StrongswanInteropTest {
   }
 
   private Peer startPeer(String ns, String local, String remote, String localId, String remoteId, String localTs,
-      String remoteTs) throws Exception {
+      String remoteTs, String... extra) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = List.of("ip", "netns", "exec", ns, java, "--enable-native-access=ALL-UNNAMED", "-cp",
-        System.getProperty("java.class.path"), Ikev1InteropPeer.class.getName(), "--local", local, "--peer", remote,
-        "--psk", PSK, "--local-id", localId, "--remote-id", remoteId, "--local-ts", localTs, "--remote-ts", remoteTs);
+    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns, java, "--enable-native-access=ALL-UNNAMED",
+        "-cp", System.getProperty("java.class.path"), Ikev1InteropPeer.class.getName(), "--local", local, "--peer",
+        remote, "--psk", PSK, "--local-id", localId, "--remote-id", remoteId, "--local-ts", localTs, "--remote-ts",
+        remoteTs));
+    cmd.addAll(List.of(extra));
     Path err = run.resolve("v1peer-" + ns + "-" + peers.size() + ".log");
     Files.createDirectories(run);
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(err.toFile());
