@@ -299,6 +299,7 @@ public final class EspForwarderVerticle extends VerticleBase {
         install(sa, true);
       }
     }
+    applyDfBit();
     if (inner instanceof TunDevice && config().getBoolean("routes", true)) {
       List<String> prefixes = KernelRoutes.protectedDestinations(config);
       String dev = inner.name();
@@ -307,6 +308,30 @@ public final class EspForwarderVerticle extends VerticleBase {
     }
     LOG.info(() -> "esp-forwarder: configuration " + changed.version() + ", " + spd.size() + " crypto map entries, "
         + manualSas.size() + " manual SAs");
+  }
+
+  /** The outer DF bit of the interface carrying the crypto map (interface setting wins over the global one). */
+  private void applyDfBit() {
+    io.ipsecmesh.proto.config.DfBit df = config.dfBit();
+    for (InterfaceConfig i : config.interfaces()) {
+      if (i.cryptoMap() != null) {
+        df = config.effectiveDfBit(i.name());
+        break;
+      }
+    }
+    List<Integer> fds = new ArrayList<>();
+    if (socket.family() == io.ipsecmesh.esp.io.Libc.AF_INET) {
+      fds.add(socket.fd());
+    }
+    if (rawSocket != null) {
+      fds.add(rawSocket.fd());
+    }
+    for (int fd : fds) {
+      String error = io.ipsecmesh.esp.io.DfBitPolicy.apply(fd, df);
+      if (error != null) {
+        LOG.warning("esp-forwarder: crypto ipsec df-bit " + df.keyword() + ": " + error);
+      }
+    }
   }
 
   private void install(ChildSa sa, boolean manual) {

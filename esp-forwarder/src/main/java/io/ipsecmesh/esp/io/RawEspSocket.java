@@ -61,6 +61,10 @@ public final class RawEspSocket implements AutoCloseable {
     return new RawEspSocket(fd, ch, handler);
   }
 
+  public int fd() {
+    return fd;
+  }
+
   /** Sends ESP packets (the kernel adds the IPv4 header) from the caller's thread. */
   public EspSender sender() {
     return new NativeUdpSender(fd, Libc.AF_INET);
