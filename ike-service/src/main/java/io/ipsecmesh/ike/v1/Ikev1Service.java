@@ -39,6 +39,10 @@ public final class Ikev1Service {
     return IsakmpCodec.isIsakmp(datagram);
   }
 
+  /**
+   * One ISAKMP datagram (non-ESP marker removed, local port 500 or 4500 as it arrived). Replies go to
+   * {@code send}, which also becomes the sender for timer-driven messages (retransmissions, probes).
+   */
   public void receive(IkeDatagram in, Consumer<IkeDatagram> send) {
     engine.receive(in, send);
   }
