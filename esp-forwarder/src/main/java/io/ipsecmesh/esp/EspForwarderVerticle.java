@@ -13,7 +13,13 @@ import io.ipsecmesh.esp.fwd.SaFactory;
 import io.ipsecmesh.esp.fwd.SaPair;
 import io.ipsecmesh.esp.fwd.SaSupervisor;
 import io.ipsecmesh.esp.fwd.SequenceReservations;
+import io.ipsecmesh.esp.io.DfBitPolicy;
+import io.ipsecmesh.esp.io.Libc;
+import io.ipsecmesh.esp.io.OuterReceiver;
+import io.ipsecmesh.esp.io.PacketBuffer;
+import io.ipsecmesh.esp.io.RawEspSocket;
 import io.ipsecmesh.esp.io.UdpEncapSocket;
+import io.ipsecmesh.esp.spd.Ip128;
 import io.ipsecmesh.esp.spd.SecurityPolicyDatabase;
 import io.ipsecmesh.esp.tun.DiscardPacketPort;
 import io.ipsecmesh.esp.tun.KernelRoutes;
@@ -26,6 +32,7 @@ import io.ipsecmesh.proto.bus.IkeMessages;
 import io.ipsecmesh.proto.bus.NatKeepaliveMessages;
 import io.ipsecmesh.proto.bus.RecordJson;
 import io.ipsecmesh.proto.bus.SaMessages;
+import io.ipsecmesh.proto.config.DfBit;
 import io.ipsecmesh.proto.config.GatewayConfig;
 import io.ipsecmesh.proto.config.InterfaceConfig;
 import io.ipsecmesh.proto.runtime.Cluster;
@@ -43,6 +50,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -53,6 +61,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -84,7 +93,7 @@ public final class EspForwarderVerticle extends VerticleBase {
   private Context control;
   private EventLoopGroup group;
   private UdpEncapSocket socket;
-  private io.ipsecmesh.esp.io.RawEspSocket rawSocket;
+  private RawEspSocket rawSocket;
   private PacketPort inner;
   private DataPlane plane;
   private SaFactory factory;
@@ -116,7 +125,7 @@ public final class EspForwarderVerticle extends VerticleBase {
     reservations = new SequenceReservations(Cluster.map(vertx, SharedMaps.SEQUENCE_RESERVATIONS));
     counterMap = Cluster.map(vertx, SharedMaps.SA_COUNTERS);
     InetSocketAddress bind = new InetSocketAddress(
-        io.ipsecmesh.esp.spd.Ip128.literal(cfg.getString("bindAddress", "0.0.0.0")), cfg.getInteger("port", 4500));
+        Ip128.literal(cfg.getString("bindAddress", "0.0.0.0")), cfg.getInteger("port", 4500));
     group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
     return vertx.executeBlocking(() -> {
       inner = providedPort != null ? providedPort : openInner(cfg);
@@ -144,13 +153,13 @@ public final class EspForwarderVerticle extends VerticleBase {
       listen();
       LOG.info(() -> "esp-forwarder " + forwarderId + ": UDP " + socket.localAddress() + ", inner " + inner.name());
       return watchChildSaMap();
-    });
+    }).recover(e -> stop().transform(ignored -> Future.failedFuture(e)));
   }
 
   /** Drops what arrives before the data plane exists. */
-  private static final io.ipsecmesh.esp.io.OuterReceiver NOT_YET = new io.ipsecmesh.esp.io.OuterReceiver() {
+  private static final OuterReceiver NOT_YET = new OuterReceiver() {
     @Override
-    public void onEsp(io.ipsecmesh.esp.io.PacketBuffer b, int o, int l, InetSocketAddress s) {
+    public void onEsp(PacketBuffer b, int o, int l, InetSocketAddress s) {
       // not started yet
     }
 
@@ -174,15 +183,14 @@ public final class EspForwarderVerticle extends VerticleBase {
    * Raw ESP for {@code no crypto ipsec nat-transparency udp-encapsulation}: {@code rawEsp} auto (default:
    * open when permitted), on (must open) or off.
    */
-  private io.ipsecmesh.esp.io.RawEspSocket openRaw(JsonObject cfg) throws java.io.IOException {
+  private RawEspSocket openRaw(JsonObject cfg) throws IOException {
     String mode = cfg.getString("rawEsp", "auto");
     if (mode.equals("off")) {
       return null;
     }
     try {
-      io.ipsecmesh.esp.io.RawEspSocket raw = io.ipsecmesh.esp.io.RawEspSocket.open(group, NOT_YET);
-      return raw;
-    } catch (java.io.IOException e) {
+      return RawEspSocket.open(group, NOT_YET);
+    } catch (IOException e) {
       if (mode.equals("on")) {
         throw e;
       }
@@ -191,7 +199,7 @@ public final class EspForwarderVerticle extends VerticleBase {
     }
   }
 
-  private PacketPort openInner(JsonObject cfg) throws java.io.IOException {
+  private PacketPort openInner(JsonObject cfg) throws IOException {
     String mode = cfg.getString("innerPort", "auto");
     if (mode.equals("none")) {
       return new DiscardPacketPort();
@@ -199,7 +207,7 @@ public final class EspForwarderVerticle extends VerticleBase {
     try {
       return TunDevice.open(cfg.getString("tunName", "ipsec0"), cfg.getInteger("tunMtu", 1400),
           cfg.getInteger("tunTxQueueLen", 2000), cfg.getBoolean("tunOffload", true));
-    } catch (java.io.IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       if (mode.equals("tun")) {
         throw e;
       }
@@ -215,11 +223,17 @@ public final class EspForwarderVerticle extends VerticleBase {
     bus.<SaMessages.ChildSaDeleted>consumer(SaMessages.CHILD_DELETED, m -> remove(m.body().inboundSpi()));
     bus.<IkeMessages.IkeDatagram>consumer(IkeMessages.IKE_TX, m -> {
       IkeMessages.IkeDatagram d = m.body();
-      socket.sendIke(d.message(), endpoint(d.peerAddress(), d.peerPort()));
+      InetSocketAddress to = endpoint(d.peerAddress(), d.peerPort());
+      if (to != null) {
+        socket.sendIke(d.message(), to);
+      }
     });
     bus.<NatKeepaliveMessages.SendKeepalives>consumer(NatKeepaliveMessages.SEND, m -> {
       for (NatKeepaliveMessages.Target t : m.body().targets()) {
-        socket.sendKeepalive(endpoint(t.peerAddress(), t.peerPort()));
+        InetSocketAddress to = endpoint(t.peerAddress(), t.peerPort());
+        if (to != null) {
+          socket.sendKeepalive(to);
+        }
       }
     });
     bus.<ConfigMessages.ConfigChanged>request(ConfigMessages.CONFIG_GET, new ConfigMessages.GetConfig("esp-forwarder"))
@@ -227,8 +241,14 @@ public final class EspForwarderVerticle extends VerticleBase {
         .onFailure(e -> LOG.fine(() -> "no configuration yet: " + e.getMessage()));
   }
 
+  /** The peer of a bus request, or null (logged) when it is no address literal or port. */
   private static InetSocketAddress endpoint(String address, int port) {
-    return new InetSocketAddress(io.ipsecmesh.esp.spd.Ip128.literal(address), port);
+    try {
+      return new InetSocketAddress(Ip128.literal(address), port);
+    } catch (IllegalArgumentException e) {
+      LOG.warning("esp-forwarder: cannot send to " + address + ":" + port + ": " + e.getMessage());
+      return null;
+    }
   }
 
   /** Installs the Child SAs already in Hazelcast and follows the map (clustered Vert.x only). */
@@ -312,7 +332,7 @@ public final class EspForwarderVerticle extends VerticleBase {
 
   /** The outer DF bit of the interface carrying the crypto map (interface setting wins over the global one). */
   private void applyDfBit() {
-    io.ipsecmesh.proto.config.DfBit df = config.dfBit();
+    DfBit df = config.dfBit();
     for (InterfaceConfig i : config.interfaces()) {
       if (i.cryptoMap() != null) {
         df = config.effectiveDfBit(i.name());
@@ -320,14 +340,14 @@ public final class EspForwarderVerticle extends VerticleBase {
       }
     }
     List<Integer> fds = new ArrayList<>();
-    if (socket.family() == io.ipsecmesh.esp.io.Libc.AF_INET) {
+    if (socket.family() == Libc.AF_INET) {
       fds.add(socket.fd());
     }
     if (rawSocket != null) {
       fds.add(rawSocket.fd());
     }
     for (int fd : fds) {
-      String error = io.ipsecmesh.esp.io.DfBitPolicy.apply(fd, df);
+      String error = DfBitPolicy.apply(fd, df);
       if (error != null) {
         LOG.warning("esp-forwarder: crypto ipsec df-bit " + df.keyword() + ": " + error);
       }
@@ -404,7 +424,7 @@ public final class EspForwarderVerticle extends VerticleBase {
   private static String hostName() {
     try {
       return InetAddress.getLocalHost().getHostName();
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return "esp-forwarder";
     }
   }
@@ -436,7 +456,9 @@ public final class EspForwarderVerticle extends VerticleBase {
       if (rawSocket != null) {
         rawSocket.close();
       }
-      group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+      if (group != null) {
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+      }
       if (plane != null) {
         plane.sad().pairs().forEach(SaPair::destroyKeys);
       }

@@ -4,7 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ipsecmesh.esp.ManualKeyConfigs;
 import io.ipsecmesh.esp.Packets;
+import io.ipsecmesh.esp.spd.Ip128;
+import io.ipsecmesh.esp.spd.SecurityPolicyDatabase;
+import io.ipsecmesh.proto.config.AccessList;
+import io.ipsecmesh.proto.config.AccessListEntry;
+import io.ipsecmesh.proto.config.AddressMatch;
+import io.ipsecmesh.proto.config.CryptoMapEntry;
 import io.ipsecmesh.proto.bus.FwdMessages;
 import io.ipsecmesh.proto.sa.ChildSa;
 import io.ipsecmesh.proto.sa.EspTransform;
@@ -86,15 +93,14 @@ class SaSupervisorTest {
     return gw.install(p);
   }
 
+  /** The SPD of crypto map VPN 10 (ipsec-isakmp, ACL 101: 10.91.11.0/24 → 10.91.12.0/24), then one 1028-byte packet. */
   private void traffic(SaPair p) {
-    gw.sad.setSpd(io.ipsecmesh.esp.spd.SecurityPolicyDatabase.build(io.ipsecmesh.esp.ManualKeyConfigs.withMaps(
-        List.of(new io.ipsecmesh.proto.config.CryptoMapEntry("VPN", 10,
-            io.ipsecmesh.proto.config.CryptoMapEntry.Keying.IPSEC_ISAKMP, List.of("172.31.250.2"), List.of("GCM"),
-            null, null, "101", null, null, null)),
-        List.of(new io.ipsecmesh.proto.config.AccessList("101", true, List.of(
-            new io.ipsecmesh.proto.config.AccessListEntry(io.ipsecmesh.proto.config.AccessListEntry.Action.PERMIT,
-                "ip", new io.ipsecmesh.proto.config.AddressMatch("10.91.11.0", "0.0.0.255"), null,
-                new io.ipsecmesh.proto.config.AddressMatch("10.91.12.0", "0.0.0.255"), null, null)))),
+    gw.sad.setSpd(SecurityPolicyDatabase.build(ManualKeyConfigs.withMaps(
+        List.of(new CryptoMapEntry("VPN", 10, CryptoMapEntry.Keying.IPSEC_ISAKMP, List.of("172.31.250.2"),
+            List.of("GCM"), null, null, "101", null, null, null)),
+        List.of(new AccessList("101", true, List.of(new AccessListEntry(AccessListEntry.Action.PERMIT, "ip",
+            new AddressMatch("10.91.11.0", "0.0.0.255"), null, new AddressMatch("10.91.12.0", "0.0.0.255"), null,
+            null)))),
         "172.31.250.1")));
     gw.port.inject(Packets.udp4(new int[] {10, 91, 11, 1}, new int[] {10, 91, 12, 1}, 1, 2, 1000));
   }
@@ -178,7 +184,7 @@ class SaSupervisorTest {
 
   @Test
   void invalidSpiBecomesEventAndIosLogLine() {
-    gw.plane.invalidSpis().offer(0x249C5062L, 0, io.ipsecmesh.esp.spd.Ip128.v4Lo(0xAC1FFA02), 4500, 0, 0);
+    gw.plane.invalidSpis().offer(0x249C5062L, 0, Ip128.v4Lo(0xAC1FFA02), 4500, 0, 0);
     clock.advance(1000);
     assertEquals(new FwdMessages.InvalidSpi("172.31.250.1", "172.31.250.2", 4500, 0x249C5062L, 50), events.get(0));
     assertEquals("%CRYPTO-4-RECV_PKT_INV_SPI: decaps: rec'd IPSEC packet has invalid spi for destaddr=172.31.250.1, "
