@@ -83,6 +83,9 @@ done
 : "${START_ACTION:=none}" "${IKE_REKEY_TIME:=4h}" "${CHILD_REKEY_TIME:=1h}"
 : "${LOCAL_ADDRS:=%any}" "${PSK:=$PSK_DEFAULT}" "${CONN:=gw}" "${CHILD:=net}"
 : "${SECRET_ID_A:=$A_ID}" "${SECRET_ID_B:=$B_ID}"   # owners of the PSK in secrets { }
+# AUTH=pubkey: certificate authentication; LOCAL_CERT names our certificate in swanctl/x509/
+: "${AUTH:=psk}" "${LOCAL_CERT:=}"
+if [ -n "$LOCAL_CERT" ]; then LOCAL_CERTS_LINE="            certs = $LOCAL_CERT"; else LOCAL_CERTS_LINE=""; fi
 : "${KEEP_ALIVE:=20s}" "${RETRANSMIT_TIMEOUT:=4.0}" "${RETRANSMIT_BASE:=1.8}" "${RETRANSMIT_TRIES:=5}"
 : "${LOG_DEFAULT:=1}" "${LOG_IKE:=1}" "${LOG_NET:=1}" "${LOG_ENC:=1}" "${LOG_KNL:=1}" "${LOG_CFG:=1}" "${LOG_CHD:=1}"
 : "${EXTRA_LOAD:=}" "${EXTRA_PLUGINS_CONF:=}" "${EXTRA_CHARON_CONF:=}"
@@ -127,7 +130,7 @@ VARS="INSTANCE NS SS_BUILD KERNEL PROFILE PLUGINS RUN_DIR KEYS_DIR LOG_FILE
       CONN CHILD VERSION LOCAL_ADDRS REMOTE_ADDRS IKE_PROPOSALS ESP_PROPOSALS
       ENCAP MOBIKE DPD_DELAY DPD_TIMEOUT DPD_ACTION START_ACTION
       IKE_REKEY_TIME CHILD_REKEY_TIME LOCAL_ID REMOTE_ID LOCAL_TS REMOTE_TS
-      SECRET_ID_A SECRET_ID_B PSK"
+      SECRET_ID_A SECRET_ID_B PSK AUTH LOCAL_CERTS_LINE"
 render() {  # template output
     local script="" v val
     for v in $VARS; do

@@ -32,7 +32,8 @@ import java.util.concurrent.TimeUnit;
  * fixed peer policy and reports on stdout, one event per line: {@code READY}, {@code UP <peer id> <IKE SA id>},
  * {@code CHILD <ChildSa JSON, keys wrapped>}, {@code DOWN <reason>}, {@code DELETED <inbound SPI>}. With {@code --initiate} it starts
  * the negotiation through {@code fwd.acquire}, as the forwarder would; the stdin line {@code rekey
- * <inbound SPI hex>} reports a soft lifetime as the forwarder would. Stdin closing stops it.
+ * <inbound SPI hex>} reports a soft lifetime as the forwarder would. With {@code --cert/--key/--ca}
+ * (PEM; PKCS#8 key) it authenticates with certificates instead of the PSK. Stdin closing stops it.
  */
 public final class InteropPeer {
 
@@ -53,7 +54,9 @@ public final class InteropPeer {
         List.of(EspTransform.valueOf(a.getOrDefault("esp", "AES_GCM_128"))),
         a.containsKey("pfs") ? io.ipsecmesh.ike.crypto.DhGroup.byId(Integer.parseInt(a.get("pfs"))) : null,
         List.of(cidr(a.get("local-ts"))), List.of(cidr(a.get("remote-ts"))), ChildSa.Mode.TUNNEL, 64, 3600,
-        4_608_000, 0, "copy", Long.parseLong(a.getOrDefault("ike-lifetime", "86400")));
+        4_608_000, 0, "copy", Long.parseLong(a.getOrDefault("ike-lifetime", "86400")),
+        a.containsKey("cert") ? io.ipsecmesh.ike.policy.Credentials.fromPem(java.nio.file.Path.of(a.get("cert")),
+            java.nio.file.Path.of(a.get("key")), java.nio.file.Path.of(a.get("ca"))) : null);
 
     Vertx vertx = Vertx.vertx();
     BusCodecs.register(vertx);

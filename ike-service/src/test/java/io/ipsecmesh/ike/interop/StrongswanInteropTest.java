@@ -232,6 +232,46 @@ class StrongswanInteropTest {
     }
   }
 
+  @Test
+  void certificateAuthenticationWithStrongswanResponder() throws Exception {
+    io.ipsecmesh.ike.engine.TestCertificates ca = new io.ipsecmesh.ike.engine.TestCertificates(
+        "CN=ipsec-mesh interop CA");
+    io.ipsecmesh.ike.policy.Credentials ours = ca.issue("gwa.interop.test", ca);
+    io.ipsecmesh.ike.policy.Credentials theirs = ca.issue("gwb.interop.test", ca);
+    Path pki = Files.createDirectories(run.resolve("pki"));
+    Files.writeString(pki.resolve("ca.pem"), io.ipsecmesh.ike.engine.TestCertificates.pem("CERTIFICATE",
+        ca.ca.getEncoded()));
+    Files.writeString(pki.resolve("gwa.pem"), io.ipsecmesh.ike.engine.TestCertificates.pem("CERTIFICATE",
+        ours.chain().get(0).getEncoded()));
+    Files.writeString(pki.resolve("gwa.key"), io.ipsecmesh.ike.engine.TestCertificates.pem("PRIVATE KEY",
+        ours.key().getEncoded()));
+    script(Map.of("AUTH", "pubkey", "LOCAL_CERT", "gwb.pem", "LOAD", "no", "LOG_IKE", "4", "LOG_CHD", "4"),
+        "charon-start.sh", "ikegwb", "ikev2-gcm");
+    try {
+      Path swanctl = run.resolve("ikegwb").resolve("swanctl");
+      Files.writeString(swanctl.resolve("x509ca").resolve("ca.pem"), io.ipsecmesh.ike.engine.TestCertificates.pem(
+          "CERTIFICATE", ca.ca.getEncoded()));
+      Files.writeString(swanctl.resolve("x509").resolve("gwb.pem"), io.ipsecmesh.ike.engine.TestCertificates.pem(
+          "CERTIFICATE", theirs.chain().get(0).getEncoded()));
+      Files.writeString(swanctl.resolve("private").resolve("gwb.key"), io.ipsecmesh.ike.engine.TestCertificates.pem(
+          "PRIVATE KEY", theirs.key().getEncoded()));
+      String loaded = script(Map.of(), "sw.sh", "ikegwb", "--load-all", "--noprompt");
+      assertTrue(loaded.contains("loaded certificate") && loaded.contains("loaded connection"), loaded);
+      Peer peer = startPeer("ikegwa", "172.31.255.1", "172.31.255.2", "unused-psk", "gwa.interop.test",
+          "gwb.interop.test", "10.91.1.0/24", "10.91.2.0/24", true, "--cert", pki.resolve("gwa.pem").toString(),
+          "--key", pki.resolve("gwa.key").toString(), "--ca", pki.resolve("ca.pem").toString());
+      ChildSa child = peer.child();
+      String log = awaitLog("ikegwb", String.format("established with SPIs %08x_i %08x_o", child.outboundSpi(),
+          child.inboundSpi()));
+      assertTrue(log.contains("authentication of 'gwa.interop.test' with ECDSA_WITH_SHA256_DER successful"),
+          "strongSwan verified our RFC 7427 signature");
+      assertKeysEqual(child, log, true);
+    } finally {
+      script(Map.of(), "charon-stop.sh", "ikegwb");
+      stopPeers();
+    }
+  }
+
   // ------------------------------------------------------------------------------------ helpers
 
   /** strongSwan's view: an established IKE SA with exactly these SPIs (ours "spiI:spiR" in hex). */
