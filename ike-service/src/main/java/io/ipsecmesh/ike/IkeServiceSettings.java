@@ -14,11 +14,11 @@ import io.vertx.core.json.JsonObject;
  *                      production) is not deployed, e.g. in the strongSwan interop test
  */
 public record IkeServiceSettings(String bindAddress, String localAddress, int ikePort, int nattPort,
-    boolean ownNattSocket) {
+    boolean ownNattSocket, String certFile, String keyFile, String caFile) {
 
   /**
    * Reads {@code ike-bind-address}, {@code ike-local-address}, {@code ike-port}, {@code ike-natt-port},
-   * {@code ike-own-natt-socket}: command-line flags arrive as strings (ServiceLauncher), JSON configs
+   * {@code ike-own-natt-socket}, {@code ike-cert-file}, {@code ike-key-file}, {@code ike-ca-file}: command-line flags arrive as strings (ServiceLauncher), JSON configs
    * may use numbers and booleans.
    */
   public static IkeServiceSettings from(JsonObject c) {
@@ -27,7 +27,8 @@ public record IkeServiceSettings(String bindAddress, String localAddress, int ik
     String local = text(j, "ike-local-address", "0.0.0.0".equals(bind) ? null : bind);
     return new IkeServiceSettings(bind, local, Integer.parseInt(text(j, "ike-port", "500")),
         Integer.parseInt(text(j, "ike-natt-port", "4500")),
-        Boolean.parseBoolean(text(j, "ike-own-natt-socket", "false")));
+        Boolean.parseBoolean(text(j, "ike-own-natt-socket", "false")), text(j, "ike-cert-file", null),
+        text(j, "ike-key-file", null), text(j, "ike-ca-file", null));
   }
 
   private static String text(JsonObject j, String key, String dflt) {

@@ -41,6 +41,7 @@ public final class IkeVerticle extends AbstractVerticle {
   private DatagramSocket ikeSocket;
   private DatagramSocket nattSocket;
   private long configVersion = -1;
+  private io.ipsecmesh.ike.policy.Credentials credentials;
   /** {@code crypto isakmp invalid-spi-recovery}; with fixed policies (no configuration) always on. */
   private boolean invalidSpiRecovery;
 
@@ -62,6 +63,16 @@ public final class IkeVerticle extends AbstractVerticle {
   @Override
   public void start(Promise<Void> started) {
     settings = IkeServiceSettings.from(config());
+    if (settings.certFile() != null) {
+      try {
+        credentials = io.ipsecmesh.ike.policy.Credentials.fromPem(java.nio.file.Path.of(settings.certFile()),
+            java.nio.file.Path.of(settings.keyFile()), java.nio.file.Path.of(settings.caFile()));
+      } catch (java.io.IOException | java.security.GeneralSecurityException | RuntimeException e) {
+        started.fail(new IllegalArgumentException("ike-service: cannot load --ike-cert-file/--ike-key-file/"
+            + "--ike-ca-file: " + e.getMessage(), e));
+        return;
+      }
+    }
     BusCodecs.register(vertx);
     IkeMetrics metrics = IkeMetrics.of(io.ipsecmesh.proto.runtime.Metrics.registry());
     BusEvents events = new BusEvents(vertx, Cluster.map(vertx, SharedMaps.CHILD_SAS),
@@ -195,7 +206,7 @@ public final class IkeVerticle extends AbstractVerticle {
       return;
     }
     configVersion = c.version();
-    List<PeerPolicy> next = ConfigPolicies.from(c.config(), settings.effectiveLocalAddress());
+    List<PeerPolicy> next = ConfigPolicies.from(c.config(), settings.effectiveLocalAddress(), credentials);
     policies.replace(next);
     invalidSpiRecovery = c.config().invalidSpiRecovery();
     LOG.log(System.Logger.Level.INFO, "ike-service: configuration " + c.version() + ", " + next.size()

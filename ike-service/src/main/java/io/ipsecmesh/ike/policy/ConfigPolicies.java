@@ -48,6 +48,15 @@ public final class ConfigPolicies {
   private ConfigPolicies() {}
 
   public static List<PeerPolicy> from(GatewayConfig cfg, String fallbackLocalAddress) {
+    return from(cfg, fallbackLocalAddress, null);
+  }
+
+  /**
+   * @param credentials the gateway's certificate, key and CAs, used by IKEv2 profiles with
+   *                    {@code authentication local rsa-sig} (entries of such profiles are skipped
+   *                    while none are configured)
+   */
+  public static List<PeerPolicy> from(GatewayConfig cfg, String fallbackLocalAddress, Credentials credentials) {
     List<PeerPolicy> out = new ArrayList<>();
     for (CryptoMapEntry e : cfg.cryptoMaps()) {
       if (e.keying() != CryptoMapEntry.Keying.IPSEC_ISAKMP || e.ikev2Profile() == null) {
@@ -86,18 +95,24 @@ public final class ConfigPolicies {
       String df = cfg.effectiveDfBit(itf == null ? "" : itf.name()).keyword();
       List<IkeSuite> suites = suites(cfg, localAddress);
       DhGroup pfs = e.pfsGroup() == null ? null : DhGroup.byId(e.pfsGroup());
+      boolean certificates = profile != null && "rsa-sig".equals(profile.authenticationLocal());
+      if (certificates && credentials == null) {
+        continue;
+      }
       for (String peer : e.peers()) {
-        byte[][] keys = psk(cfg, profile, peer);
+        byte[][] keys = certificates ? new byte[][] {null, null} : psk(cfg, profile, peer);
         if (keys == null) {
           continue;
         }
-        out.add(new PeerPolicy(e.name(), e.seq(), peer, localAddress,
-            new PeerPolicy.Identity(IkeConstants.ID_IPV4_ADDR, localAddress), null, keys[0], keys[1], suites, esp,
+        PeerPolicy.Identity localId = certificates ? credentials.identity()
+            : new PeerPolicy.Identity(IkeConstants.ID_IPV4_ADDR, localAddress);
+        out.add(new PeerPolicy(e.name(), e.seq(), peer, localAddress, localId, null, keys[0], keys[1], suites, esp,
             pfs, local, remote, mode, sa.replay() == null ? 64 : sa.replay().effectiveWindow(),
             sa.lifetimeSeconds() == null ? SaSettings.DEFAULT_LIFETIME_SECONDS : sa.lifetimeSeconds(),
             sa.lifetimeKilobytes() == null ? SaSettings.DEFAULT_LIFETIME_KILOBYTES : sa.lifetimeKilobytes(),
             sa.idleTimeSeconds() == null ? 0 : sa.idleTimeSeconds(), df,
-            profile == null || profile.lifetimeSeconds() == null ? 86400 : profile.lifetimeSeconds()));
+            profile == null || profile.lifetimeSeconds() == null ? 86400 : profile.lifetimeSeconds(),
+            certificates ? credentials : null));
       }
     }
     return out;

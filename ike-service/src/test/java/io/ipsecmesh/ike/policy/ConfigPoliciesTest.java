@@ -113,4 +113,24 @@ class ConfigPoliciesTest {
     assertEquals(1, ps.size(), "192.0.2.3 has neither a keyring entry nor an isakmp key");
     assertEquals(ConfigPolicies.DEFAULT_SUITES, ps.get(0).ikeSuites(), "no ikev2 policy: default proposals");
   }
+
+  @Test
+  void rsaSigProfilesUseTheGatewayCertificate() throws Exception {
+    GatewayConfig c = config();
+    Ikev2Profile p = c.ikev2Profiles().get(0);
+    Ikev2Profile sig = new Ikev2Profile(p.name(), p.matchRemoteAddresses(), null, "rsa-sig", "rsa-sig", null, null,
+        null);
+    GatewayConfig withSig = new GatewayConfig(c.isakmpPolicies(), c.isakmpKeys(), null, null, false, true, DfBit.COPY,
+        c.sa(), c.transformSets(), c.cryptoMaps(), c.accessLists(), c.interfaces(), List.of(), c.ikev2Proposals(),
+        c.ikev2Policies(), c.ikev2Keyrings(), List.of(sig), null);
+    assertEquals(List.of(), ConfigPolicies.from(withSig, null, null), "no certificate configured: not negotiable");
+    io.ipsecmesh.ike.engine.TestCertificates ca = new io.ipsecmesh.ike.engine.TestCertificates("CN=test CA");
+    Credentials creds = ca.issue("gwa.example.net", ca);
+    List<PeerPolicy> ps = ConfigPolicies.from(withSig, null, creds);
+    assertEquals(2, ps.size());
+    assertEquals(creds, ps.get(0).credentials());
+    assertEquals(new PeerPolicy.Identity(IkeConstants.ID_FQDN, "gwa.example.net"), ps.get(0).localId(),
+        "identity = the certificate's DNS name");
+    assertNull(ps.get(0).psk());
+  }
 }
