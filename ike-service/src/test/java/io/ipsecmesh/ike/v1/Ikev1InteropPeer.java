@@ -35,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  * and runs {@link Ikev1Service} on its context, the way {@code IkeVerticle} will. Events go to stdout,
  * one a line: {@code READY}, {@code UP <peer id> <ISAKMP SA id>}, {@code CHILD <ChildSa JSON, keys
  * wrapped>}, {@code DELETED <inbound SPI>}, {@code DOWN <reason>}, {@code PROBE <acknowledged>}. Stdin
- * commands: {@code initiate}, {@code probe}; closing stdin stops it (with DELETEs to the peer).
+ * commands: {@code initiate}, {@code probe}, {@code rekey <inbound SPI hex>}; closing stdin stops it (with DELETEs to the peer).
  */
 public final class Ikev1InteropPeer extends AbstractVerticle {
 
@@ -141,7 +141,14 @@ public final class Ikev1InteropPeer extends AbstractVerticle {
       case "initiate" -> service.acquire("interop", 10, null);
       case "probe" -> service.probe(new ProbeRequest(service.ikeSaIdFor(policy.peerAddress()), policy.peerAddress(),
           0, 3000), o -> say("PROBE " + o.acknowledged()));
-      default -> say("UNKNOWN " + cmd);
+      default -> {
+        if (cmd.startsWith("rekey ")) {
+          // what the forwarder reports at the soft lifetime of the SA with this inbound SPI
+          service.rekeyChild(Long.parseLong(cmd.substring(6).strip(), 16));
+        } else {
+          say("UNKNOWN " + cmd);
+        }
+      }
     }
   }
 

@@ -138,6 +138,17 @@ class Ikev1StrongswanInteropTest {
       assertEquals("PROBE true", peer.await("PROBE "));
       String dpd = awaitLog("v1gwb", "generating INFORMATIONAL_V1 request");
       assertTrue(dpd.contains("[ HASH N(DPD) ]"), "charon parsed our R-U-THERE");
+
+      // soft lifetime: a new Quick Mode on the same ISAKMP SA, then our DELETE of the old Child SA
+      peer.command(String.format("rekey %08x", ours.inboundSpi()));
+      ChildSa rekeyed = peer.child();
+      String log2 = awaitLog("v1gwb", String.format("established with SPIs %08x_i %08x_o", rekeyed.outboundSpi(),
+          rekeyed.inboundSpi()));
+      assertEquals(String.format("DELETED %08x", ours.inboundSpi()), peer.await("DELETED "));
+      // the SPI in our DELETE is our inbound one (RFC 2408 §3.15), charon's outbound
+      awaitLog("v1gwb", String.format("received DELETE for ESP CHILD_SA with SPI %08x", ours.inboundSpi()));
+      assertKeysEqual(rekeyed, log2, true);
+      assertEquals(ours.ikeSaId(), rekeyed.ikeSaId(), "same ISAKMP SA");
       report("v1gwb");
     } finally {
       script(Map.of(), "charon-stop.sh", "v1gwb");
@@ -174,7 +185,12 @@ class Ikev1StrongswanInteropTest {
   void strongswanInitiatorWithOurMainModeAndQuickModeResponder() throws Exception {
     Peer peer = startPeer("v1gwb", "172.31.255.2", "172.31.255.1", "gwb.interop.test", "gwa.interop.test",
         "10.91.2.0/24", "10.91.1.0/24");
-    script(CHARON_ENV, "charon-start.sh", "v1gwa", "ikev1-psk");
+    // charon keeps a rekeyed IKEv1 Child SA until it expires unless delete_rekeyed = yes (IKEv1 only)
+    Path extra = harness.resolve("delete-rekeyed.conf");
+    Files.writeString(extra, "delete_rekeyed = yes\n");
+    Map<String, String> env = new HashMap<>(CHARON_ENV);
+    env.put("EXTRA_CHARON_CONF", extra.toString());
+    script(env, "charon-start.sh", "v1gwa", "ikev1-psk");
     try {
       String out = script(Map.of(), "sw.sh", "v1gwa", "--initiate", "--child", "net", "--timeout", "20");
       assertTrue(out.contains("CHILD_SA net{1} established"), out);
@@ -193,6 +209,16 @@ class Ikev1StrongswanInteropTest {
       awaitLog("v1gwa", "[ HASH N(DPD_ACK) ]");
       peer.command("probe");
       assertEquals("PROBE true", peer.await("PROBE "));
+
+      // strongSwan rekeys the Child SA: we answer its Quick Mode, then its DELETE of the old one (which
+      // names charon's inbound SPI, our outbound)
+      String rekeyOut = script(Map.of(), "sw.sh", "v1gwa", "--rekey", "--child", "net");
+      assertTrue(rekeyOut.contains("rekey completed successfully"), rekeyOut);
+      ChildSa rekeyed = peer.child();
+      String log2 = awaitLog("v1gwa", String.format("established with SPIs %08x_i %08x_o", rekeyed.outboundSpi(),
+          rekeyed.inboundSpi()));
+      assertKeysEqual(rekeyed, log2, false);
+      assertEquals(String.format("DELETED %08x", ours.inboundSpi()), peer.await("DELETED "));
       report("v1gwa");
     } finally {
       script(Map.of(), "charon-stop.sh", "v1gwa");
