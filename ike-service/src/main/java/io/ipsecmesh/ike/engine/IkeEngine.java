@@ -539,7 +539,7 @@ public final class IkeEngine {
     PeerPolicy p = sa.policy;
     Optional<Payload.Identification> idi = in.first(Payload.Identification.class).filter(Payload.Identification::initiator);
     Optional<Payload.Authentication> auth = in.first(Payload.Authentication.class);
-    boolean ok = idi.isPresent() && auth.isPresent() && peerAuthentic(sa, idi.get(), auth.get(),
+    boolean ok = idi.isPresent() && auth.isPresent() && PeerAuthentication.peerAuthentic(sa, idi.get(), auth.get(),
         in.all(Payload.Certificate.class), sa.initRequest, sa.nr, sa.keys.skPi);
     if (!ok) {
       stats.authenticationFailed();
@@ -553,7 +553,7 @@ public final class IkeEngine {
     Payload.Identification idr = Identities.toPayload(false, p.localId());
     List<Payload> resp = new ArrayList<>();
     resp.add(idr);
-    resp.addAll(ourAuthentication(sa, idr, sa.initResponse, sa.ni, sa.keys.skPr, false));
+    resp.addAll(PeerAuthentication.ours(sa, idr, sa.initResponse, sa.ni, sa.keys.skPr, false));
 
     Optional<Proposals.EspChoice> choice = in.first(Payload.SecurityAssociation.class)
         .flatMap(s -> Proposals.selectEsp(s, p.espTransforms(), null));
@@ -591,61 +591,6 @@ public final class IkeEngine {
     if (inSpi != 0) {
       installChild(sa, choice.get(), answeredMode(p, inner), inSpi, tsi, tsr);
     }
-  }
-
-  /**
-   * The peer's AUTH (§2.15): with a PSK policy a shared-key MIC compared in constant time; with
-   * {@link io.ipsecmesh.ike.policy.Credentials} a Digital Signature (RFC 7427) by a certificate that
-   * chains to our CAs and names the peer's ID.
-   */
-  boolean peerAuthentic(IkeSa sa, Payload.Identification id, Payload.Authentication auth,
-      List<Payload.Certificate> certs, byte[] peerRealMessage, byte[] ourNonce, byte[] skPeer) {
-    PeerPolicy p = sa.policy;
-    if (!Identities.matches(p.remoteId(), id)) {
-      return false;
-    }
-    if (p.credentials() == null) {
-      if (auth.method() != IkeConstants.AUTH_SHARED_KEY_MIC) {
-        return false;
-      }
-      byte[] expected = PskAuthenticator.authData(sa.suite.prf(), p.remotePsk(), peerRealMessage, ourNonce, skPeer,
-          id);
-      return PskAuthenticator.verify(expected, auth.data());
-    }
-    if (auth.method() != IkeConstants.AUTH_DIGITAL_SIGNATURE) {
-      return false;
-    }
-    Optional<java.security.cert.X509Certificate> ee = CertificateValidator.validate(certs,
-        p.credentials().anchors(), id);
-    return ee.isPresent() && SignatureAuthenticator.verify(ee.get().getPublicKey(), auth.data(),
-        PskAuthenticator.signedOctets(sa.suite.prf(), peerRealMessage, ourNonce, skPeer, id));
-  }
-
-  /** Our CERT payloads (+ CERTREQ for the initiator) and AUTH, for PSK or certificate policies. */
-  List<Payload> ourAuthentication(IkeSa sa, Payload.Identification ourId, byte[] ourRealMessage, byte[] peerNonce,
-      byte[] skOurs, boolean certificateRequest) {
-    PeerPolicy p = sa.policy;
-    if (p.credentials() == null) {
-      return List.of(new Payload.Authentication(IkeConstants.AUTH_SHARED_KEY_MIC,
-          PskAuthenticator.authData(sa.suite.prf(), p.psk(), ourRealMessage, peerNonce, skOurs, ourId)));
-    }
-    List<Payload> out = new ArrayList<>();
-    try {
-      for (java.security.cert.X509Certificate c : p.credentials().chain()) {
-        out.add(new Payload.Certificate(IkeConstants.CERT_X509_SIGNATURE, c.getEncoded()));
-      }
-      if (certificateRequest) {
-        // strongSwan sends its certificate only when asked (send_cert = ifasked)
-        out.add(new Payload.CertificateRequest(IkeConstants.CERT_X509_SIGNATURE,
-            CertificateValidator.certificateRequest(p.credentials().anchors())));
-      }
-      out.add(new Payload.Authentication(IkeConstants.AUTH_DIGITAL_SIGNATURE, SignatureAuthenticator.sign(
-          p.credentials().key(), PskAuthenticator.signedOctets(sa.suite.prf(), ourRealMessage, peerNonce, skOurs,
-              ourId))));
-    } catch (java.security.GeneralSecurityException e) {
-      throw new IllegalStateException("cannot sign AUTH with the configured key", e);
-    }
-    return out;
   }
 
   void established(IkeSa sa) {

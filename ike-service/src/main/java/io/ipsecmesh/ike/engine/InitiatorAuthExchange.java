@@ -46,7 +46,7 @@ final class InitiatorAuthExchange implements Exchange {
     if (p.remoteId() != null) {
       out.add(Identities.toPayload(false, p.remoteId()));
     }
-    out.addAll(engine.ourAuthentication(sa, idi, sa.initRequest, sa.nr, sa.keys.skPi, true));
+    out.addAll(PeerAuthentication.ours(sa, idi, sa.initRequest, sa.nr, sa.keys.skPi, true));
     if (p.mode() == ChildSa.Mode.TRANSPORT) {
       out.add(Payload.Notify.of(IkeConstants.USE_TRANSPORT_MODE, new byte[0]));
     }
@@ -68,7 +68,7 @@ final class InitiatorAuthExchange implements Exchange {
     }
     Optional<Payload.Identification> idr = m.first(Payload.Identification.class).filter(i -> !i.initiator());
     Optional<Payload.Authentication> auth = m.first(Payload.Authentication.class);
-    boolean ok = idr.isPresent() && auth.isPresent() && engine.peerAuthentic(sa, idr.get(), auth.get(),
+    boolean ok = idr.isPresent() && auth.isPresent() && PeerAuthentication.peerAuthentic(sa, idr.get(), auth.get(),
         m.all(Payload.Certificate.class), sa.initResponse, sa.ni, sa.keys.skPr);
     if (!ok) {
       engine.stats().authenticationFailed();
