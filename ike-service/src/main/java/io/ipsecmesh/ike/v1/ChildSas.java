@@ -20,6 +20,14 @@ final class ChildSas {
         c.dfBit(), c.wrappedInboundKeys(), c.wrappedOutboundKeys(), c.createdEpochMillis());
   }
 
+  /** The same Child SA, its peer now behind another NAT port. */
+  static ChildSa withPeerPort(ChildSa c, int peerPort) {
+    return new ChildSa(c.ikeSaId(), c.connectionId(), c.cryptoMap(), c.mapSequence(), c.inboundSpi(),
+        c.outboundSpi(), c.transform(), c.mode(), c.udpEncapsulation(), c.esn(), c.replayWindow(), c.localAddress(),
+        c.localPort(), c.peerAddress(), peerPort, c.localSelectors(), c.remoteSelectors(), c.lifetime(),
+        c.idleTimeSeconds(), c.dfBit(), c.wrappedInboundKeys(), c.wrappedOutboundKeys(), c.createdEpochMillis());
+  }
+
   static ChildSa build(Ikev1Engine e, IsakmpSa sa, IsakmpSa.QuickMode qm) {
     var t = qm.choice.transform();
     Ikev1Hash hash = sa.suite.hash();

@@ -359,6 +359,29 @@ public final class Ikev1Engine {
     transmit(sa, message);
   }
 
+  /**
+   * An authenticated message came from {@code in}'s address and port. Behind a NAT the mapping may have
+   * changed (RFC 3947 §5.2 / RFC 3948 §3.2: use the ports of the last authenticated message): the ISAKMP
+   * SA and its UDP-encapsulated Child SAs move to the new port.
+   */
+  void authenticatedFrom(IsakmpSa sa, IkeDatagram in) {
+    if (!sa.natDetected || in.peerPort() == sa.peerPort || !in.peerAddress().equals(sa.peerAddress)) {
+      return;
+    }
+    LOG.info(() -> "ISAKMP: peer " + sa.peerAddress + " moved from port " + sa.peerPort + " to " + in.peerPort());
+    sa.peerPort = in.peerPort();
+    sa.localPort = in.localPort();
+    for (int i = 0; i < sa.children.size(); i++) {
+      ChildSa c = sa.children.get(i);
+      if (c.udpEncapsulation()) {
+        ChildSa moved = ChildSas.withPeerPort(c, sa.peerPort);
+        sa.children.set(i, moved);
+        listener.childSaRebound(moved);
+      }
+    }
+    listener.summaryChanged(sa.summary());
+  }
+
   void liveness(IsakmpSa sa) {
     listener.livenessProof(new LivenessProof(sa.id(), sa.peerAddress));
   }

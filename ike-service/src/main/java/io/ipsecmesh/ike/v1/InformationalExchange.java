@@ -87,6 +87,7 @@ final class InformationalExchange {
       return;
     }
     sa.answered.put(mid, Boolean.TRUE);
+    e.authenticatedFrom(sa, in);
     e.liveness(sa);
     for (IsakmpPayload p : o.chain().payloads()) {
       switch (p) {

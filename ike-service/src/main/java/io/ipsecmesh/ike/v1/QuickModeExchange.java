@@ -87,6 +87,7 @@ final class QuickModeExchange {
       LOG.fine(() -> "ISAKMP: Quick Mode from " + sa.peerAddress + " with a bad HASH(1), dropped");
       return;
     }
+    e.authenticatedFrom(sa, in);
     e.liveness(sa);
     SecurityAssociation offer = o.chain().first(SecurityAssociation.class);
     Nonce ni = o.chain().first(Nonce.class);
@@ -159,6 +160,7 @@ final class QuickModeExchange {
       LOG.fine(() -> "ISAKMP: Quick Mode reply from " + sa.peerAddress + " with a bad HASH(2), dropped");
       return;
     }
+    e.authenticatedFrom(sa, in);
     e.liveness(sa);
     SecurityAssociation reply = o.chain().first(SecurityAssociation.class);
     Nonce nr = o.chain().first(Nonce.class);
@@ -204,6 +206,7 @@ final class QuickModeExchange {
       LOG.fine(() -> "ISAKMP: Quick Mode HASH(3) from " + sa.peerAddress + " does not verify, dropped");
       return;
     }
+    e.authenticatedFrom(sa, in);
     e.liveness(sa);
     finish(e, sa, qm);
   }

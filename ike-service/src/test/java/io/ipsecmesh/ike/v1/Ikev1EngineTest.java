@@ -135,6 +135,16 @@ class Ikev1EngineTest {
     assertEquals(4500, ca.peerPort());
     assertEquals(34500, cb.peerPort(), "B answers the NAT's mapping of A's 4500");
     assertEquals(TwoGateways.NAT_OUTSIDE, cb.peerAddress());
+
+    // the NAT remaps A's 4500: B follows the last authenticated message (an R-U-THERE), Child SA included
+    g.natPortFor4500 = 40123;
+    List<ProbeOutcome> outcomes = new ArrayList<>();
+    g.serviceA.probe(new ProbeRequest(g.a.up.getFirst().ikeSaId(), B, 0, 1000), outcomes::add);
+    g.pump();
+    assertTrue(outcomes.getFirst().acknowledged(), "B's ACK went to the new mapping");
+    assertEquals(40123, g.b.rebound.getLast().peerPort());
+    assertEquals(cb.inboundSpi(), g.b.rebound.getLast().inboundSpi());
+    assertEquals(40123, g.b.rows.getLast().peerPort());
   }
 
   @Test

@@ -230,7 +230,7 @@ class Ikev1StrongswanInteropTest {
 
   /** charon's milestones into the test report (surefire's output file), as evidence of what ran. */
   private void report(String instance) throws IOException {
-    Pattern milestones = Pattern.compile("established|selected proposal|DPD|generating|parsed|NAT");
+    Pattern milestones = Pattern.compile("established|selected proposal|DPD|generating|parsed|NAT|DELETE|rekey");
     try (Stream<String> lines = Files.lines(run.resolve(instance).resolve("charon.log"))) {
       lines.filter(l -> milestones.matcher(l).find() && !l.contains("=>")).forEach(System.out::println);
     }

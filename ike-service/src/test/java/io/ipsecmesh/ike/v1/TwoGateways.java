@@ -41,6 +41,8 @@ final class TwoGateways {
   final List<IkeDatagram> sentByB = new ArrayList<>();
   Predicate<IkeDatagram> drop = d -> false;
   boolean natInFrontOfA;
+  /** The NAT's outside port for A's 4500 (a NAT may remap it at any time). */
+  int natPortFor4500 = 34500;
 
   /** What one side's listener heard. */
   static final class Events implements Ikev1Listener {
@@ -158,12 +160,12 @@ final class TwoGateways {
       boolean fromA = d.localAddress().equals(A);
       if (fromA) {
         String src = natInFrontOfA ? NAT_OUTSIDE : A;
-        int port = natInFrontOfA ? 30000 + d.localPort() : d.localPort();
+        int port = !natInFrontOfA ? d.localPort() : d.localPort() == 4500 ? natPortFor4500 : 30000 + d.localPort();
         IkeDatagram in = new IkeDatagram(d.peerAddress(), d.peerPort(), src, port, d.message());
         serviceB.receive(in, this::sendFromB);
       } else {
         boolean toNat = d.peerAddress().equals(NAT_OUTSIDE);
-        int port = toNat ? d.peerPort() - 30000 : d.peerPort();
+        int port = !toNat ? d.peerPort() : d.peerPort() == natPortFor4500 ? 4500 : d.peerPort() - 30000;
         IkeDatagram in = new IkeDatagram(A, port, d.localAddress(), d.localPort(), d.message());
         serviceA.receive(in, this::sendFromA);
       }
