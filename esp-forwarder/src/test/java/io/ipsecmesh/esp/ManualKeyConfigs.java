@@ -73,6 +73,27 @@ public final class ManualKeyConfigs {
     return withMaps(List.of(map), List.of(acl), wan);
   }
 
+  /** The same two gateways with {@code esp-aes 128 esp-sha256-hmac} (transform set "GCM" then names that suite). */
+  public static GatewayConfig cbcGateway(boolean a, String wan, String peer, String localNet, String remoteNet) {
+    String k1 = "101112131415161718191a1b1c1d1e1f";
+    String k2 = "202122232425262728292a2b2c2d2e2f";
+    String h1 = k1 + k1;
+    String h2 = k2 + k2;
+    AccessList acl = new AccessList("101", true, List.of(
+        new AccessListEntry(AccessListEntry.Action.PERMIT, "ip", new AddressMatch(localNet, "0.0.0.255"), null,
+            new AddressMatch(remoteNet, "0.0.0.255"), null, null)));
+    SessionKey in = a ? new SessionKey(SPI_B_TO_A, k2, h2) : new SessionKey(SPI_A_TO_B, k1, h1);
+    SessionKey out = a ? new SessionKey(SPI_A_TO_B, k1, h1) : new SessionKey(SPI_B_TO_A, k2, h2);
+    CryptoMapEntry map = new CryptoMapEntry("VPN", 10, CryptoMapEntry.Keying.IPSEC_MANUAL, List.of(peer),
+        List.of("GCM"), SaSettings.INHERIT, null, "101", null, in, out);
+    GatewayConfig c = withMaps(List.of(map), List.of(acl), wan);
+    return new GatewayConfig(c.isakmpPolicies(), c.isakmpKeys(), c.isakmpKeepalive(), c.natKeepaliveSeconds(),
+        c.invalidSpiRecovery(), c.natTransparency(), c.dfBit(), c.sa(),
+        List.of(new TransformSet("GCM", EspTransform.AES_CBC_128_HMAC_SHA256_128, ChildSa.Mode.TUNNEL)),
+        c.cryptoMaps(), c.accessLists(), c.interfaces(), c.ezvpnClients(), c.ikev2Proposals(), c.ikev2Policies(),
+        c.ikev2Keyrings(), c.ikev2Profiles(), c.ikev2Dpd());
+  }
+
   /** A configuration with the given crypto map entries and ACLs, applied to interface wan0. */
   public static GatewayConfig withMaps(List<CryptoMapEntry> maps, List<AccessList> acls, String wan) {
     GatewayConfig empty = GatewayConfig.empty();

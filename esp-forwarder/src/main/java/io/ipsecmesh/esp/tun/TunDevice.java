@@ -42,6 +42,8 @@ public final class TunDevice implements PacketPort {
   /** Receive-side TCP coalescing, used by the one thread that writes (offload mode only). */
   private final TcpCoalescer coalescer;
   private volatile boolean running = true;
+  /** Packets read but not deliverable (bad offload metadata, or a handler failure); reader thread only. */
+  private long dropped;
   private Thread reader;
 
   private TunDevice(int fd, String name, boolean offload) {
@@ -204,9 +206,6 @@ public final class TunDevice implements PacketPort {
     }
     handler.onInnerPacket(buf, pkt, n);
   }
-
-  /** Packets read but not deliverable (bad offload metadata); read by the reader thread's owner for stats. */
-  private long dropped;
 
   public long dropped() {
     return dropped;

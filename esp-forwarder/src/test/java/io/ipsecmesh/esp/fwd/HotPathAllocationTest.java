@@ -17,7 +17,6 @@ import io.ipsecmesh.proto.sa.ChildSa;
 import io.ipsecmesh.proto.sa.KeyWrap;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
-import org.junit.jupiter.api.Test;
 
 /**
  * DESIGN.md: the packet path allocates nothing per packet. Measured with the JVM's per-thread
@@ -91,14 +90,20 @@ class HotPathAllocationTest {
     return sad;
   }
 
-  @Test
-  void neitherPipelineAllocatesPerPacket() {
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"esp-gcm 128", "esp-aes 128 esp-sha256-hmac"})
+  void neitherPipelineAllocatesPerPacket(String transform) {
+    boolean gcm = transform.startsWith("esp-gcm");
     LastPacket wire = new LastPacket();
     CountingPort innerB = new CountingPort();
-    DataPlane a = new DataPlane(sad(ManualKeyConfigs.gatewayA("172.31.250.1", "172.31.250.2", "10.91.11.0",
-        "10.91.12.0")), new CountingPort(), wire, (m, s, l) -> { });
-    DataPlane b = new DataPlane(sad(ManualKeyConfigs.gatewayB("172.31.250.2", "172.31.250.1", "10.91.12.0",
-        "10.91.11.0")), innerB, wire, (m, s, l) -> { });
+    DataPlane a = new DataPlane(sad(gcm
+        ? ManualKeyConfigs.gatewayA("172.31.250.1", "172.31.250.2", "10.91.11.0", "10.91.12.0")
+        : ManualKeyConfigs.cbcGateway(true, "172.31.250.1", "172.31.250.2", "10.91.11.0", "10.91.12.0")),
+        new CountingPort(), wire, (m, s, l) -> { });
+    DataPlane b = new DataPlane(sad(gcm
+        ? ManualKeyConfigs.gatewayB("172.31.250.2", "172.31.250.1", "10.91.12.0", "10.91.11.0")
+        : ManualKeyConfigs.cbcGateway(false, "172.31.250.2", "172.31.250.1", "10.91.12.0", "10.91.11.0")),
+        innerB, wire, (m, s, l) -> { });
     byte[] inner = Packets.udp4(new int[] {10, 91, 11, 5}, new int[] {10, 91, 12, 5}, 1, 2, 1372);
     PacketBuffer tx = new PacketBuffer();
     PacketBuffer rx = new PacketBuffer();
@@ -149,13 +154,16 @@ class HotPathAllocationTest {
       idle += allocated() - t0;
     }
     assertEquals(WARMUP + MEASURED, innerB.written, "every packet arrived");
-    System.out.printf("hot path, 1400-byte packets, bytes allocated per packet: outbound %d (EspSaCrypto.seal alone"
+    System.out.printf(transform + ", 1400-byte packets, bytes allocated per packet: outbound %d (EspSaCrypto.seal alone"
         + " %d), inbound %d (EspSaCrypto.open alone %d), measuring itself %d%n", outbound / MEASURED, sealOnly / MEASURED,
         inbound / MEASURED, openOnly / MEASURED, idle / MEASURED);
-    // the transforms (io.ipsecmesh.esp.crypto, JCE underneath) are measured apart: this test holds the
-    // forwarding code around them to zero
-    assertTrue(outbound / MEASURED - sealOnly / MEASURED < 16, "outbound pipeline allocates beyond the transform");
-    assertTrue(inbound / MEASURED - openOnly / MEASURED < 16, "inbound pipeline allocates beyond the transform");
+    // the transforms (io.ipsecmesh.esp.crypto, JCE underneath) are measured apart: AES-GCM allocates
+    // about 1 KB per packet inside the JCE, varying by a few dozen bytes between JIT compilations, so
+    // there the forwarding code is held to less than one small object per packet beyond it; CBC/HMAC
+    // allocates a steady 48 bytes, so there it is held to exactly zero beyond the transform
+    long slack = gcm ? 48 : 0;
+    assertTrue(outbound / MEASURED - sealOnly / MEASURED <= slack, "outbound pipeline allocates beyond the transform");
+    assertTrue(inbound / MEASURED - openOnly / MEASURED <= slack, "inbound pipeline allocates beyond the transform");
   }
 
   private static void roundTrip(DataPlane a, DataPlane b, byte[] inner, PacketBuffer tx, PacketBuffer rx,

@@ -43,8 +43,9 @@ class RawEspNetnsTest extends TwoGatewayNetnsTest {
       }
     });
     listening.get(20, TimeUnit.SECONDS);
-    Sh.Result ping = Sh.run(20, Sh.inNs(lana, "ping", "-c", "2", "-W", "2", HOST_B).toArray(String[]::new));
+    Sh.Result ping = Sh.run(20, Sh.inNs(lana, "ping", "-c", "4", "-i", "0.3", "-W", "2", HOST_B).toArray(String[]::new));
     assertTrue(ping.ok(), ping.output());
+    // 8 tunnel packets for 4 echo requests and replies: the first 4 the capture sees are enough
     assertTrue(capture.waitFor(20, TimeUnit.SECONDS), "capture did not see 4 packets");
     String[] protocols = new String(capture.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim()
         .split("\\s+");
