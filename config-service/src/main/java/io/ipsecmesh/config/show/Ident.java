@@ -8,8 +8,9 @@ import java.util.regex.Pattern;
 
 /**
  * A traffic selector in the {@code (addr/mask/prot/port)} notation of {@code show crypto ipsec sa}: a
- * range that is a prefix prints as address/netmask (IPv6: address/prefix length), any other range as
- * its first address with a host mask; a single port prints as that port, a port range as 0 (any).
+ * range that is a prefix prints as address/netmask (IPv6: address/prefix length), any other range
+ * (IKEv2 selectors need not be prefixes) as first-last, never widened or narrowed; a single port
+ * prints as that port, a port range as 0 (any).
  */
 final class Ident {
 
@@ -20,7 +21,12 @@ final class Ident {
 
   static String of(TrafficSelector ts) {
     int port = ts.startPort() == ts.endPort() ? ts.startPort() : 0;
-    return "(" + addressAndMask(ts.startAddress(), ts.endAddress()) + "/" + ts.protocol() + "/" + port + ")";
+    return "(" + address(ts) + "/" + ts.protocol() + "/" + port + ")";
+  }
+
+  /** The address part alone: {@code 10.1.0.0/255.255.0.0}, {@code 2001:db8::/32} or {@code first-last}. */
+  static String address(TrafficSelector ts) {
+    return addressAndMask(ts.startAddress(), ts.endAddress());
   }
 
   private static String addressAndMask(String start, String end) {
@@ -36,7 +42,10 @@ final class Ident {
       int hostBits = hi.xor(lo).bitLength();
       BigInteger span = BigInteger.ONE.shiftLeft(hostBits).subtract(BigInteger.ONE);
       boolean prefix = a.length == b.length && lo.and(span).signum() == 0 && hi.equals(lo.or(span));
-      int prefixLen = prefix ? bits - hostBits : bits;
+      if (!prefix) {
+        return start + "-" + end;
+      }
+      int prefixLen = bits - hostBits;
       if (a.length == 16) {
         return start + "/" + prefixLen;
       }

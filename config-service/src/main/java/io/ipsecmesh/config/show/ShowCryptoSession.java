@@ -70,12 +70,10 @@ public final class ShowCryptoSession {
     if (selectors == null || selectors.isEmpty()) {
       return "any";
     }
-    String id = Ident.of(selectors.getFirst());
-    // "(10.0.0.0/255.255.255.0/0/0)" → "10.0.0.0/255.255.255.0", the form IOS prints in IPSEC FLOW
-    String inner = id.substring(1, id.length() - 1);
-    int cut = inner.indexOf('/', inner.indexOf('/') + 1);
-    String addrMask = cut < 0 ? inner : inner.substring(0, cut);
-    return addrMask.endsWith("/255.255.255.255") ? "host " + addrMask.substring(0, addrMask.indexOf('/')) : addrMask;
+    TrafficSelector ts = selectors.getFirst();
+    String addrMask = Ident.address(ts);
+    // IOS prints a single address as "host A" in IPSEC FLOW, like an access list
+    return ts.startAddress().equals(ts.endAddress()) ? "host " + ts.startAddress() : addrMask;
   }
 
   private static final class Peer {
