@@ -118,14 +118,14 @@ public final class EspForwarderVerticle extends VerticleBase {
   public Future<?> start() {
     BusCodecs.register(vertx);
     JsonObject cfg = config();
-    forwarderId = cfg.getString("forwarderId", hostName() + "/" + ProcessHandle.current().pid());
+    forwarderId = text(cfg, "forwarderId", hostName() + "/" + ProcessHandle.current().pid());
     keyWrap = KeyWrap.fromEnvironment();
     clock = new VertxScheduler(vertx);
     control = context;
     reservations = new SequenceReservations(Cluster.map(vertx, SharedMaps.SEQUENCE_RESERVATIONS));
     counterMap = Cluster.map(vertx, SharedMaps.SA_COUNTERS);
     InetSocketAddress bind = new InetSocketAddress(
-        Ip128.literal(cfg.getString("bindAddress", "0.0.0.0")), cfg.getInteger("port", 4500));
+        Ip128.literal(text(cfg, "bindAddress", "0.0.0.0")), cfg.getInteger("port", 4500));
     group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
     return vertx.executeBlocking(() -> {
       inner = providedPort != null ? providedPort : openInner(cfg);
@@ -184,7 +184,7 @@ public final class EspForwarderVerticle extends VerticleBase {
    * open when permitted), on (must open) or off.
    */
   private RawEspSocket openRaw(JsonObject cfg) throws IOException {
-    String mode = cfg.getString("rawEsp", "auto");
+    String mode = text(cfg, "rawEsp", "auto");
     if (mode.equals("off")) {
       return null;
     }
@@ -200,12 +200,12 @@ public final class EspForwarderVerticle extends VerticleBase {
   }
 
   private PacketPort openInner(JsonObject cfg) throws IOException {
-    String mode = cfg.getString("innerPort", "auto");
+    String mode = text(cfg, "innerPort", "auto");
     if (mode.equals("none")) {
       return new DiscardPacketPort();
     }
     try {
-      return TunDevice.open(cfg.getString("tunName", "ipsec0"), cfg.getInteger("tunMtu", 1400),
+      return TunDevice.open(text(cfg, "tunName", "ipsec0"), cfg.getInteger("tunMtu", 1400),
           cfg.getInteger("tunTxQueueLen", 2000), cfg.getBoolean("tunOffload", true));
     } catch (IOException | RuntimeException e) {
       if (mode.equals("tun")) {
@@ -419,6 +419,12 @@ public final class EspForwarderVerticle extends VerticleBase {
       }
     }
     return socket.localAddress().getAddress().getHostAddress();
+  }
+
+  /** A text option; command-line flags arrive typed (a numeric id is an Integer), so any value is read as text. */
+  private static String text(JsonObject cfg, String key, String dflt) {
+    Object v = cfg.getValue(key);
+    return v == null ? dflt : String.valueOf(v);
   }
 
   private static String hostName() {
