@@ -168,10 +168,19 @@ public final class Ikev1Engine {
     return true;
   }
 
-  /** RFC 3706 R-U-THERE with the next sequence number; {@code outcome} gets true on the matching ACK. */
+  /**
+   * RFC 3706 R-U-THERE with the next sequence number; {@code outcome} gets true on the matching ACK.
+   * Never to a peer that did not send the DPD vendor ID (§5.1: both peers MUST have sent it before DPD
+   * exchanges begin): that probe fails at once, without a message.
+   */
   public void probe(String ikeSaId, long timeoutMillis, Consumer<Boolean> outcome) {
     IsakmpSa sa = findById(ikeSaId);
     if (sa == null || !sa.established()) {
+      outcome.accept(false);
+      return;
+    }
+    if (!sa.peerDpd) {
+      LOG.info(() -> "ISAKMP: peer " + sa.peerAddress + " did not announce DPD (RFC 3706 §5.1), no R-U-THERE sent");
       outcome.accept(false);
       return;
     }
@@ -276,13 +285,17 @@ public final class Ikev1Engine {
         && !orphans.containsKey(sa.peerAddress);
   }
 
+  /** By {@code cookieI:cookieR} in hex: the initiator cookie is the table key. */
   IsakmpSa findById(String id) {
-    for (IsakmpSa sa : sas.values()) {
-      if (sa.id().equals(id)) {
-        return sa;
-      }
+    if (id == null || id.length() != 33 || id.charAt(16) != ':') {
+      return null;
     }
-    return null;
+    try {
+      IsakmpSa sa = sas.get(Long.parseUnsignedLong(id.substring(0, 16), 16));
+      return sa != null && sa.id().equals(id) ? sa : null;
+    } catch (NumberFormatException e) {
+      return null;
+    }
   }
 
   long newCookie() {

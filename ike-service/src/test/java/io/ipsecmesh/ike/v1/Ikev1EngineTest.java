@@ -180,6 +180,13 @@ class Ikev1EngineTest {
     g.advance(2100);
     assertEquals(new ProbeOutcome(id, false), outcomes.get(2));
 
+    // a peer without the DPD vendor ID is never sent an R-U-THERE (RFC 3706 §5.1)
+    g.serviceA.engine().sas.values().iterator().next().peerDpd = false;
+    int sent = g.sentByA.size();
+    g.serviceA.probe(new ProbeRequest(id, B, 0, 2000), outcomes::add);
+    assertEquals(new ProbeOutcome(id, false), outcomes.get(3));
+    assertEquals(sent, g.sentByA.size());
+
     List<ProbeOutcome> unknown = new ArrayList<>();
     g.serviceA.probe(new ProbeRequest("0000000000000001:0000000000000002", B, 0, 2000), unknown::add);
     assertEquals(List.of(new ProbeOutcome("0000000000000001:0000000000000002", false)), unknown);
