@@ -4,8 +4,6 @@ import io.ipsecmesh.ike.crypto.ChildKeymat;
 import io.ipsecmesh.ike.crypto.DhGroup;
 import io.ipsecmesh.ike.crypto.IkeSaKeys;
 import io.ipsecmesh.ike.crypto.IkeSuite;
-import io.ipsecmesh.ike.crypto.CertificateValidator;
-import io.ipsecmesh.ike.crypto.PskAuthenticator;
 import io.ipsecmesh.ike.crypto.SignatureAuthenticator;
 import io.ipsecmesh.ike.crypto.SkIntegrityException;
 import io.ipsecmesh.ike.exchange.Identities;
@@ -53,17 +51,18 @@ public final class IkeEngine {
   }
 
   private final Scheduler scheduler;
-  private final Transport transport;
-  private final IkeEvents events;
-  private final PolicyStore policies;
+  final Transport transport;
+  final IkeEvents events;
+  final PolicyStore policies;
   private final ChildSaFactory childFactory;
   private final RetransmitPolicy retransmit;
-  private final Limits limits;
+  final Limits limits;
   private final SecureRandom random;
-  private final CookieJar cookies;
+  final CookieJar cookies;
   private final LongSupplier wallClock;
 
-  private final IkeSaTable table = new IkeSaTable();
+  final IkeSaTable table = new IkeSaTable();
+  private final InitResponder initResponder = new InitResponder(this);
   private int nextConnId = 1000;
   private volatile boolean debug;
   private EngineStats stats = EngineStats.NONE;
@@ -244,7 +243,7 @@ public final class IkeEngine {
 
   // ============================================================================ dispatch
 
-  private record Datagram(String localAddress, int localPort, String peerAddress, int peerPort, byte[] msg) {}
+  record Datagram(String localAddress, int localPort, String peerAddress, int peerPort, byte[] msg) {}
 
   private void dispatch(Datagram d) {
     IkeHeader h;
@@ -260,7 +259,7 @@ public final class IkeEngine {
     stats.received(PayloadNames.exchange(h.exchangeType()));
     if (h.exchangeType() == IkeConstants.IKE_SA_INIT && !h.isResponse()) {
       if (h.responderSpi() == 0 && h.messageId() == 0) {
-        onInitRequest(d, m);
+        initResponder.onInitRequest(d, m);
       }
       return;
     }
@@ -314,121 +313,6 @@ public final class IkeEngine {
     sa.outstanding = out;
     send(sa, bytes);
     scheduleRetransmit(sa, out);
-  }
-
-  private void onInitRequest(Datagram d, IkeMessage m) {
-    IkeHeader h = m.header();
-    String key = d.peerAddress + "/" + Long.toHexString(h.initiatorSpi());
-    IkeSa existing = table.halfOpen(key);
-    if (existing != null) {
-      if (Arrays.equals(existing.initRequest, d.msg)) {
-        debugLog(existing, "retransmitted IKE_SA_INIT request, resending response");
-        transport.send(d.localAddress, d.localPort, d.peerAddress, d.peerPort, existing.initResponse);
-      }
-      return;
-    }
-    Optional<PeerPolicy> policy = policies.forPeer(d.peerAddress);
-    Optional<Payload.SecurityAssociation> saP = m.first(Payload.SecurityAssociation.class);
-    Optional<Payload.KeyExchange> ke = m.first(Payload.KeyExchange.class);
-    Optional<Payload.Nonce> nonce = m.first(Payload.Nonce.class);
-    debugLog(null, "received IKE_SA_INIT request from " + d.peerAddress + ":" + d.peerPort + " "
-        + PayloadNames.list(m.payloads()));
-    if (policy.isEmpty()) {
-      debugLog(null, "no crypto map peer " + d.peerAddress + ": NO_PROPOSAL_CHOSEN");
-      replyInitError(d, h, IkeConstants.NO_PROPOSAL_CHOSEN, new byte[0]);
-      return;
-    }
-    if (saP.isEmpty() || ke.isEmpty() || nonce.isEmpty()) {
-      replyInitError(d, h, IkeConstants.INVALID_SYNTAX, new byte[0]);
-      return;
-    }
-    if (table.halfOpenCount() >= limits.maxHalfOpen()) {
-      stats.halfOpenLimitHit();
-      debugLog(null, "half-open limit " + limits.maxHalfOpen() + " reached, dropping request from " + d.peerAddress);
-      return;
-    }
-    if (table.halfOpenCount() >= limits.cookieThreshold()) {
-      byte[] received = m.notify(IkeConstants.COOKIE).map(Payload.Notify::data).orElse(null);
-      if (!cookies.valid(received, nonce.get().data(), d.peerAddress, h.initiatorSpi())) {
-        stats.cookieDemanded();
-        debugLog(null, "under load (" + table.halfOpenCount() + " half-open): COOKIE to " + d.peerAddress);
-        replyInitError(d, h, IkeConstants.COOKIE, cookies.cookie(nonce.get().data(), d.peerAddress,
-            h.initiatorSpi()));
-        return;
-      }
-    }
-    PeerPolicy p = policy.get();
-    if ("0.0.0.0".equals(d.localAddress) && p.localAddress() != null) {
-      // socket bound to the wildcard: our address for NAT detection is the crypto map's local address
-      d = new Datagram(p.localAddress(), d.localPort, d.peerAddress, d.peerPort, d.msg);
-    }
-    Optional<Proposals.IkeChoice> choice = Proposals.selectIke(saP.get(), p.ikeSuites());
-    if (choice.isEmpty()) {
-      replyInitError(d, h, IkeConstants.NO_PROPOSAL_CHOSEN, new byte[0]);
-      return;
-    }
-    IkeSuite suite = choice.get().suite();
-    if (ke.get().dhGroup() != suite.dh().groupId) {
-      // §1.2: tell the initiator which group we want; no state kept
-      byte[] group = {(byte) (suite.dh().groupId >>> 8), (byte) suite.dh().groupId};
-      replyInitError(d, h, IkeConstants.INVALID_KE_PAYLOAD, group);
-      return;
-    }
-    IkeSa sa = new IkeSa(false, h.initiatorSpi(), p, nextConnId++, d.localAddress, d.localPort, d.peerAddress,
-        d.peerPort, wallClock.getAsLong());
-    sa.spiR = newIkeSpi();
-    sa.suite = suite;
-    sa.ni = nonce.get().data().clone();
-    sa.nr = randomBytes(NONCE_BYTES);
-    sa.dh = suite.dh().newExchange();
-    byte[] secret;
-    try {
-      secret = sa.dh.sharedSecret(ke.get().data());
-    } catch (GeneralSecurityException e) {
-      debugLog(null, "invalid KE from " + d.peerAddress + ": " + e.getMessage());
-      replyInitError(d, h, IkeConstants.INVALID_SYNTAX, new byte[0]);
-      return;
-    }
-    byte[] ourPublic = sa.dh.publicValue();
-    installKeys(sa, secret);
-    sa.natDetected = natDetected(m, sa.spiI, 0, d);
-    List<Payload> resp = List.of(
-        new Payload.SecurityAssociation(List.of(suite.toProposal(choice.get().proposalNumber(), new byte[0]))),
-        new Payload.KeyExchange(suite.dh().groupId, ourPublic),
-        new Payload.Nonce(sa.nr.clone()),
-        Payload.Notify.of(IkeConstants.NAT_DETECTION_SOURCE_IP,
-            NatDetection.hash(sa.spiI, sa.spiR, d.localAddress, d.localPort)),
-        Payload.Notify.of(IkeConstants.NAT_DETECTION_DESTINATION_IP,
-            NatDetection.hash(sa.spiI, sa.spiR, d.peerAddress, d.peerPort)),
-        Payload.Notify.of(IkeConstants.SIGNATURE_HASH_ALGORITHMS, SignatureAuthenticator.HASH_ALGORITHMS));
-    byte[] bytes = IkeCodec.encode(new IkeMessage(new IkeHeader(sa.spiI, sa.spiR, 0, 2, 0,
-        IkeConstants.IKE_SA_INIT, IkeConstants.FLAG_RESPONSE, 0, 0), resp));
-    sa.initRequest = d.msg;
-    sa.initResponse = bytes;
-    sa.lastResponse = bytes;
-    sa.expectedPeerRequestId = 1;
-    sa.state = IkeSa.State.INIT_DONE;
-    table.add(sa);
-    table.halfOpen(key, sa);
-    debugLog(sa, "sending", 0, "IKE_SA_INIT response " + PayloadNames.list(resp) + " selected " + suite.name()
-        + (sa.natDetected ? ", NAT detected" : ""));
-    send(sa, bytes);
-    events.summaryChanged(sa.summary("ACTIVE"));
-    schedule(limits.halfOpenTimeoutMillis(), () -> {
-      if (sa.state == IkeSa.State.INIT_DONE) {
-        debugLog(sa, "half-open IKE SA timed out");
-        teardown(sa, "half-open-timeout");
-      }
-    });
-  }
-
-  private void replyInitError(Datagram d, IkeHeader req, int notifyType, byte[] data) {
-    IkeHeader h = new IkeHeader(req.initiatorSpi(), 0, 0, 2, 0, IkeConstants.IKE_SA_INIT,
-        IkeConstants.FLAG_RESPONSE, 0, 0);
-    byte[] bytes = IkeCodec.encode(new IkeMessage(h, List.of(Payload.Notify.of(notifyType, data))));
-    debugLog(null, "sending IKE_SA_INIT response [ N(" + PayloadNames.notify(notifyType) + ") ] to "
-        + d.peerAddress + ":" + d.peerPort);
-    transport.send(d.localAddress, d.localPort, d.peerAddress, d.peerPort, bytes);
   }
 
   private void onInitResponse(IkeSa sa, Datagram d, IkeMessage m) {
@@ -507,7 +391,7 @@ public final class IkeEngine {
   }
 
   /** Mismatch of either NAT_DETECTION hash = a NAT between us (or a peer faking one to force UDP encapsulation). */
-  private boolean natDetected(IkeMessage m, long spiI, long spiR, Datagram d) {
+  boolean natDetected(IkeMessage m, long spiI, long spiR, Datagram d) {
     List<Payload.Notify> src = m.all(Payload.Notify.class).stream()
         .filter(n -> n.notifyType() == IkeConstants.NAT_DETECTION_SOURCE_IP).toList();
     Optional<Payload.Notify> dst = m.notify(IkeConstants.NAT_DETECTION_DESTINATION_IP);
@@ -521,7 +405,7 @@ public final class IkeEngine {
     return peerBehindNat || weBehindNat;
   }
 
-  private void installKeys(IkeSa sa, byte[] secret) {
+  void installKeys(IkeSa sa, byte[] secret) {
     try {
       sa.keys = IkeSaKeys.derive(sa.suite, secret, sa.ni, sa.nr, sa.spiI, sa.spiR);
     } finally {
@@ -1077,7 +961,7 @@ public final class IkeEngine {
   }
 
   /** Timers run engine code on the event loop: nothing they do may throw there. */
-  private io.ipsecmesh.proto.time.Scheduler.Timer schedule(long delayMillis, Runnable task) {
+  io.ipsecmesh.proto.time.Scheduler.Timer schedule(long delayMillis, Runnable task) {
     return scheduler.schedule(delayMillis, () -> {
       try {
         task.run();
@@ -1087,7 +971,7 @@ public final class IkeEngine {
     });
   }
 
-  private void send(IkeSa sa, byte[] bytes) {
+  void send(IkeSa sa, byte[] bytes) {
     stats.sent(PayloadNames.exchange(bytes[18] & 0xff));
     transport.send(sa.localAddress, sa.localPort, sa.peerAddress, sa.peerPort, bytes);
   }
@@ -1121,13 +1005,13 @@ public final class IkeEngine {
     return b;
   }
 
-  private void debugLog(IkeSa sa, String what, long messageId, String detail) {
+  void debugLog(IkeSa sa, String what, long messageId, String detail) {
     if (debug) {
       debugLog(sa, what + " message id " + messageId + " " + detail);
     }
   }
 
-  private void debugLog(IkeSa sa, String text) {
+  void debugLog(IkeSa sa, String text) {
     if (debug) {
       String who = sa == null ? "" : "(SA " + sa.connId + " " + sa.peerAddress + ":" + sa.peerPort + ") ";
       LOG.log(System.Logger.Level.INFO, "IKEv2:" + who + text);

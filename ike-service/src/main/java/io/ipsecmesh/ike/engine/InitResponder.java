@@ -1,0 +1,146 @@
+package io.ipsecmesh.ike.engine;
+
+import io.ipsecmesh.ike.crypto.IkeSuite;
+import io.ipsecmesh.ike.crypto.SignatureAuthenticator;
+import io.ipsecmesh.ike.exchange.NatDetection;
+import io.ipsecmesh.ike.exchange.Proposals;
+import io.ipsecmesh.ike.policy.PeerPolicy;
+import io.ipsecmesh.proto.ikev2.IkeCodec;
+import io.ipsecmesh.proto.ikev2.IkeConstants;
+import io.ipsecmesh.proto.ikev2.IkeHeader;
+import io.ipsecmesh.proto.ikev2.IkeMessage;
+import io.ipsecmesh.proto.ikev2.Payload;
+import java.security.GeneralSecurityException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The responder's IKE_SA_INIT (RFC 7296 §1.2, §2.6): retransmitted requests answered from the half-open
+ * SA, DoS limits (COOKIE above the threshold, drop at the half-open maximum, half-open timeout),
+ * proposal selection, INVALID_KE_PAYLOAD, keys, NAT detection. No state for refused requests.
+ */
+final class InitResponder {
+
+  private final IkeEngine engine;
+
+  InitResponder(IkeEngine engine) {
+    this.engine = engine;
+  }
+
+  void onInitRequest(IkeEngine.Datagram d, IkeMessage m) {
+    IkeHeader h = m.header();
+    String key = d.peerAddress() + "/" + Long.toHexString(h.initiatorSpi());
+    IkeSa existing = engine.table.halfOpen(key);
+    if (existing != null) {
+      if (Arrays.equals(existing.initRequest, d.msg())) {
+        engine.debugLog(existing, "retransmitted IKE_SA_INIT request, resending response");
+        engine.transport.send(d.localAddress(), d.localPort(), d.peerAddress(), d.peerPort(), existing.initResponse);
+      }
+      return;
+    }
+    Optional<PeerPolicy> policy = engine.policies.forPeer(d.peerAddress());
+    Optional<Payload.SecurityAssociation> saP = m.first(Payload.SecurityAssociation.class);
+    Optional<Payload.KeyExchange> ke = m.first(Payload.KeyExchange.class);
+    Optional<Payload.Nonce> nonce = m.first(Payload.Nonce.class);
+    engine.debugLog(null, "received IKE_SA_INIT request from " + d.peerAddress() + ":" + d.peerPort() + " "
+        + PayloadNames.list(m.payloads()));
+    if (policy.isEmpty()) {
+      engine.debugLog(null, "no crypto map peer " + d.peerAddress() + ": NO_PROPOSAL_CHOSEN");
+      replyError(d, h, IkeConstants.NO_PROPOSAL_CHOSEN, new byte[0]);
+      return;
+    }
+    if (saP.isEmpty() || ke.isEmpty() || nonce.isEmpty()) {
+      replyError(d, h, IkeConstants.INVALID_SYNTAX, new byte[0]);
+      return;
+    }
+    if (engine.table.halfOpenCount() >= engine.limits.maxHalfOpen()) {
+      engine.stats().halfOpenLimitHit();
+      engine.debugLog(null, "half-open limit " + engine.limits.maxHalfOpen() + " reached, dropping request from " + d.peerAddress());
+      return;
+    }
+    if (engine.table.halfOpenCount() >= engine.limits.cookieThreshold()) {
+      byte[] received = m.notify(IkeConstants.COOKIE).map(Payload.Notify::data).orElse(null);
+      if (!engine.cookies.valid(received, nonce.get().data(), d.peerAddress(), h.initiatorSpi())) {
+        engine.stats().cookieDemanded();
+        engine.debugLog(null, "under load (" + engine.table.halfOpenCount() + " half-open): COOKIE to " + d.peerAddress());
+        replyError(d, h, IkeConstants.COOKIE, engine.cookies.cookie(nonce.get().data(), d.peerAddress(),
+            h.initiatorSpi()));
+        return;
+      }
+    }
+    PeerPolicy p = policy.get();
+    if ("0.0.0.0".equals(d.localAddress()) && p.localAddress() != null) {
+      // socket bound to the wildcard: our address for NAT detection is the crypto map's local address
+      d = new IkeEngine.Datagram(p.localAddress(), d.localPort(), d.peerAddress(), d.peerPort(), d.msg());
+    }
+    Optional<Proposals.IkeChoice> choice = Proposals.selectIke(saP.get(), p.ikeSuites());
+    if (choice.isEmpty()) {
+      replyError(d, h, IkeConstants.NO_PROPOSAL_CHOSEN, new byte[0]);
+      return;
+    }
+    IkeSuite suite = choice.get().suite();
+    if (ke.get().dhGroup() != suite.dh().groupId) {
+      // §1.2: tell the initiator which group we want; no state kept
+      byte[] group = {(byte) (suite.dh().groupId >>> 8), (byte) suite.dh().groupId};
+      replyError(d, h, IkeConstants.INVALID_KE_PAYLOAD, group);
+      return;
+    }
+    IkeSa sa = new IkeSa(false, h.initiatorSpi(), p, engine.nextConnId(), d.localAddress(), d.localPort(), d.peerAddress(),
+        d.peerPort(), engine.now());
+    sa.spiR = engine.newIkeSpi();
+    sa.suite = suite;
+    sa.ni = nonce.get().data().clone();
+    sa.nr = engine.randomBytes(IkeEngine.NONCE_BYTES);
+    sa.dh = suite.dh().newExchange();
+    byte[] secret;
+    try {
+      secret = sa.dh.sharedSecret(ke.get().data());
+    } catch (GeneralSecurityException e) {
+      engine.debugLog(null, "invalid KE from " + d.peerAddress() + ": " + e.getMessage());
+      replyError(d, h, IkeConstants.INVALID_SYNTAX, new byte[0]);
+      return;
+    }
+    byte[] ourPublic = sa.dh.publicValue();
+    engine.installKeys(sa, secret);
+    sa.natDetected = engine.natDetected(m, sa.spiI, 0, d);
+    List<Payload> resp = List.of(
+        new Payload.SecurityAssociation(List.of(suite.toProposal(choice.get().proposalNumber(), new byte[0]))),
+        new Payload.KeyExchange(suite.dh().groupId, ourPublic),
+        new Payload.Nonce(sa.nr.clone()),
+        Payload.Notify.of(IkeConstants.NAT_DETECTION_SOURCE_IP,
+            NatDetection.hash(sa.spiI, sa.spiR, d.localAddress(), d.localPort())),
+        Payload.Notify.of(IkeConstants.NAT_DETECTION_DESTINATION_IP,
+            NatDetection.hash(sa.spiI, sa.spiR, d.peerAddress(), d.peerPort())),
+        Payload.Notify.of(IkeConstants.SIGNATURE_HASH_ALGORITHMS, SignatureAuthenticator.HASH_ALGORITHMS));
+    byte[] bytes = IkeCodec.encode(new IkeMessage(new IkeHeader(sa.spiI, sa.spiR, 0, 2, 0,
+        IkeConstants.IKE_SA_INIT, IkeConstants.FLAG_RESPONSE, 0, 0), resp));
+    sa.initRequest = d.msg();
+    sa.initResponse = bytes;
+    sa.lastResponse = bytes;
+    sa.expectedPeerRequestId = 1;
+    sa.state = IkeSa.State.INIT_DONE;
+    engine.table.add(sa);
+    engine.table.halfOpen(key, sa);
+    engine.debugLog(sa, "sending", 0, "IKE_SA_INIT response " + PayloadNames.list(resp) + " selected " + suite.name()
+        + (sa.natDetected ? ", NAT detected" : ""));
+    engine.send(sa, bytes);
+    engine.events.summaryChanged(sa.summary("ACTIVE"));
+    engine.schedule(engine.limits.halfOpenTimeoutMillis(), () -> {
+      if (sa.state == IkeSa.State.INIT_DONE) {
+        engine.debugLog(sa, "half-open IKE SA timed out");
+        engine.teardown(sa, "half-open-timeout");
+      }
+    });
+  }
+
+
+  private void replyError(IkeEngine.Datagram d, IkeHeader req, int notifyType, byte[] data) {
+    IkeHeader h = new IkeHeader(req.initiatorSpi(), 0, 0, 2, 0, IkeConstants.IKE_SA_INIT,
+        IkeConstants.FLAG_RESPONSE, 0, 0);
+    byte[] bytes = IkeCodec.encode(new IkeMessage(h, List.of(Payload.Notify.of(notifyType, data))));
+    engine.debugLog(null, "sending IKE_SA_INIT response [ N(" + PayloadNames.notify(notifyType) + ") ] to "
+        + d.peerAddress() + ":" + d.peerPort());
+    engine.transport.send(d.localAddress(), d.localPort(), d.peerAddress(), d.peerPort(), bytes);
+  }
+}
