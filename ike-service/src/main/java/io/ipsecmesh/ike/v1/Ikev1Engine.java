@@ -237,22 +237,57 @@ public final class Ikev1Engine {
     }
   }
 
-  /** {@code clear crypto session [remote X]} and DPD's verdict: delete ISAKMP and Child SAs with DELETEs. */
-  public void clear(String peerAddress, String reason) {
+  /**
+   * {@code clear crypto session [remote X]} and DPD's verdict: delete ISAKMP and Child SAs with DELETEs.
+   * Returns how many ISAKMP SAs and Child SAs went, as {@code show}/{@code clear} report them.
+   */
+  public int[] clear(String peerAddress, String reason) {
+    int isakmp = 0;
+    int child = 0;
     for (IsakmpSa sa : List.copyOf(sas.values())) {
       if (peerAddress == null || sa.peerAddress.equals(peerAddress)) {
+        isakmp++;
+        child += sa.children.size();
         deleteSa(sa, reason, true);
       }
     }
-    dropOrphans(peerAddress, reason);
+    return new int[] {isakmp, child + dropOrphans(peerAddress, reason)};
   }
 
-  private void dropOrphans(String peerAddress, String reason) {
+  private int dropOrphans(String peerAddress, String reason) {
+    int n = 0;
     for (String peer : List.copyOf(orphans.keySet())) {
       if (peerAddress == null || peer.equals(peerAddress)) {
-        orphans.remove(peer).forEach(c -> childGone(c, reason));
+        List<ChildSa> gone = orphans.remove(peer);
+        gone.forEach(c -> childGone(c, reason));
+        n += gone.size();
       }
     }
+    return n;
+  }
+
+  /**
+   * {@code crypto isakmp invalid-spi-recovery}: ESP arrived with an SPI we do not know. Tell the peer
+   * with a protected INVALID-SPI notify (RFC 2408 §3.14.1) over an ISAKMP SA, building one first when
+   * there is none (that is the "recovery": the peer learns its SA is stale). Returns false when the
+   * peer is not an IKEv1 peer of ours.
+   */
+  public boolean invalidSpi(String peerAddress, long spi) {
+    IsakmpSa sa = findByPeer(peerAddress);
+    if (sa != null && sa.established()) {
+      InformationalExchange.send(this, sa, List.of(new io.ipsecmesh.proto.ikev1.IsakmpPayload.Notification(
+          IsakmpConstants.DOI_IPSEC, IsakmpConstants.PROTO_IPSEC_ESP, IsakmpConstants.N_INVALID_SPI,
+          IsakmpCodec.uint32(spi), new byte[0])));
+      return true;
+    }
+    Ikev1Policy p = policyForPeer(peerAddress);
+    if (p == null) {
+      return false;
+    }
+    if (sa == null) {
+      MainModeInitiator.start(this, p, false).pendingInvalidSpi = spi;
+    }
+    return true;
   }
 
   /** The ISAKMP SA id ({@code cookieI:cookieR}) of an SA with this peer, or null. */
@@ -420,6 +455,11 @@ public final class Ikev1Engine {
     List<ChildSa> waiting = orphans.remove(sa.peerAddress);
     if (waiting != null) {
       adopt(sa, waiting);
+    }
+    if (sa.pendingInvalidSpi != 0) {
+      long spi = sa.pendingInvalidSpi;
+      sa.pendingInvalidSpi = 0;
+      invalidSpi(sa.peerAddress, spi);
     }
   }
 

@@ -105,9 +105,30 @@ public final class Ikev1Service {
     engine.deleteChild(inboundSpi, reason);
   }
 
-  /** {@code clear crypto session [remote X]} (null = all) and {@code dpd.peer.dead}. */
-  public void clear(String peerAddress, String reason) {
-    engine.clear(peerAddress, reason);
+  /**
+   * {@code clear crypto session [remote X]} (null = all) and {@code dpd.peer.dead}: DELETEs, then the
+   * events. Returns {ISAKMP SAs, Child SAs} deleted, for {@code ClearSessionResult}.
+   */
+  public int[] clear(String peerAddress, String reason) {
+    return engine.clear(peerAddress, reason);
+  }
+
+  /**
+   * Stateless failover ({@code dpd.peer.dead} with {@code nextPeer}): Main Mode + Quick Mode with that
+   * {@code set peer} of the same crypto map entry. False when it is not an IKEv1 peer of ours.
+   */
+  public boolean failover(String nextPeer) {
+    Ikev1Policy p = engine.policyForPeer(nextPeer);
+    if (p == null) {
+      return false;
+    }
+    engine.initiate(p);
+    return true;
+  }
+
+  /** {@code fwd.invalid-spi} with {@code crypto isakmp invalid-spi-recovery}: INVALID-SPI to the peer. */
+  public boolean invalidSpi(String peerAddress, long spi) {
+    return engine.invalidSpi(peerAddress, spi);
   }
 
   public String ikeSaIdFor(String peerAddress) {

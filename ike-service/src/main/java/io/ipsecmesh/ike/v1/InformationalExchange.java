@@ -122,6 +122,17 @@ final class InformationalExchange {
         }
       }
       case N_INITIAL_CONTACT -> e.initialContact(sa);
+      case N_INVALID_SPI -> {
+        // the peer has no SA for this SPI (our outbound): stop using it, the next packet will acquire anew
+        if (n.protocolId() == PROTO_IPSEC_ESP && n.spi().length == 4) {
+          long spi = IsakmpCodec.getUint32(n.spi(), 0);
+          for (ChildSa c : List.copyOf(sa.children)) {
+            if (c.outboundSpi() == spi) {
+              e.removeChild(sa, c, "invalid-spi");
+            }
+          }
+        }
+      }
       default -> {
         String name = MainModeInitiator.notifyName(n.notifyType());
         LOG.info(() -> "ISAKMP: notify " + name + " from " + sa.peerAddress);

@@ -79,6 +79,8 @@ final class IsakmpSa {
   final Map<Long, PendingProbe> probes = new HashMap<>();
   /** Quick Mode to start once phase 1 is up (the acquire that started Main Mode). */
   boolean quickModeWanted;
+  /** An SPI to report with INVALID-SPI once this SA is up (invalid-SPI recovery), 0 = none. */
+  long pendingInvalidSpi;
   /** The expired ISAKMP SA whose Child SAs this one takes over once established (re-authentication). */
   IsakmpSa replaces;
 

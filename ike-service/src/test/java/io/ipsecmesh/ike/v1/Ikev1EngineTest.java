@@ -296,6 +296,29 @@ class Ikev1EngineTest {
   }
 
   @Test
+  void invalidSpiRecoveryTellsThePeerWhichThenDropsItsStaleSa() {
+    TwoGateways g = establish(TwoGateways.suite(256, Ikev1Hash.SHA2_256, 19), EspTransform.AES_CBC_256_HMAC_SHA256_128);
+    ChildSa ca = g.a.children.getFirst();
+    // A's forwarder got ESP for an SPI it does not know (say A restarted its data plane)
+    assertTrue(g.serviceA.invalidSpi(B, ca.inboundSpi()));
+    g.pump();
+    assertEquals(1, g.b.deleted.size());
+    assertEquals(ca.outboundSpi(), g.b.deleted.getFirst().inboundSpi(), "B dropped the SA that sends on that SPI");
+    assertEquals("invalid-spi", g.b.deleted.getFirst().reason());
+    assertFalse(g.serviceA.invalidSpi("198.51.100.1", 0x1234), "not an IKEv1 peer of ours");
+
+    // without an ISAKMP SA the recovery builds one first, then sends the notify
+    g.serviceA.clear(null, "reset");
+    g.pump();
+    int livenessAtB = g.b.liveness.size();
+    assertTrue(g.serviceA.invalidSpi(B, 0xabcdef01L));
+    g.pump();
+    assertEquals(2, g.a.up.size());
+    assertTrue(g.b.liveness.size() >= livenessAtB + 2, "MM5 and the protected INVALID-SPI informational");
+    assertEquals(1, g.serviceB.activeSaCount());
+  }
+
+  @Test
   void phase1LifetimeEndsTheIsakmpSaAndTheInitiatorBuildsANewOne() {
     TwoGateways g = new TwoGateways();
     Ikev1Suite s = new Ikev1Suite(256, Ikev1Hash.SHA2_256, io.ipsecmesh.ike.crypto.DhGroup.ECP_256, 600);

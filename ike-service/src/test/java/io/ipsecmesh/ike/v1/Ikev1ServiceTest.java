@@ -69,7 +69,7 @@ class Ikev1ServiceTest {
     assertEquals(row.connId(), g.a.children.getFirst().connectionId());
     assertTrue(row.connId() >= 500_000, "apart from IKEv2's conn-ids");
 
-    g.serviceA.clear(B, "dpd: peer dead");
+    assertEquals(2, g.serviceA.clear(B, "dpd: peer dead")[1], "two Child SAs cleared");
     g.pump();
     assertEquals(id, g.a.removedRows.getFirst().ikeSaId());
     assertEquals("DELETED", g.a.removedRows.getFirst().status());
@@ -78,5 +78,11 @@ class Ikev1ServiceTest {
     assertEquals(2, g.b.deleted.size(), "B heard the DELETEs of both Child SAs");
     assertEquals(0, g.serviceB.activeSaCount());
     assertFalse(g.serviceA.knowsSa(id));
+
+    // dpd.peer.dead with the next set peer: IKEv1 failover only to peers of ours
+    assertFalse(g.serviceA.failover("198.51.100.7"));
+    assertTrue(g.serviceA.failover(B));
+    g.pump();
+    assertEquals(2, g.a.up.size());
   }
 }

@@ -101,6 +101,7 @@ public final class IsakmpConstants {
   // RFC 2408 §3.14.1 notify messages (errors), RFC 2407 §4.6.3 status, RFC 3706 §4
   public static final int N_INVALID_PAYLOAD_TYPE = 1;
   public static final int N_INVALID_EXCHANGE_TYPE = 7;
+  public static final int N_INVALID_SPI = 11;
   public static final int N_PAYLOAD_MALFORMED = 16;
   public static final int N_NO_PROPOSAL_CHOSEN = 14;
   public static final int N_INVALID_ID_INFORMATION = 18;
