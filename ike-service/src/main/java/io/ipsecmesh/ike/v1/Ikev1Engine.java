@@ -33,6 +33,12 @@ import java.util.logging.Logger;
 public final class Ikev1Engine {
 
   private static final Logger LOG = Logger.getLogger(Ikev1Engine.class.getName());
+  /**
+   * Main Mode responder state that one unauthenticated MM1 creates is kept until the negotiation ends or
+   * times out; beyond this many half-open SAs new MM1s are dropped (ISAKMP has no stateless cookie
+   * exchange like IKEv2's, RFC 2408 §2.5.3 leaves the defence to the implementation).
+   */
+  static final int MAX_HALF_OPEN = 1024;
 
   final Scheduler scheduler;
   final Ikev1Listener listener;
@@ -128,6 +134,11 @@ public final class Ikev1Engine {
         LOG.info(() -> "ISAKMP: no crypto isakmp key / crypto map for peer " + in.peerAddress());
         return;
       }
+      if (halfOpen() >= MAX_HALF_OPEN) {
+        LOG.warning(() -> "ISAKMP: " + MAX_HALF_OPEN + " half-open Main Modes, MM1 from " + in.peerAddress()
+            + " dropped");
+        return;
+      }
       PayloadChain chain = IsakmpCodec.decode(in.message());
       MainModeResponder.onMm1(this, policy, in, h, chain, digest);
       return;
@@ -137,6 +148,16 @@ public final class Ikev1Engine {
     } else {
       MainModeResponder.receive(this, sa, in, h, digest);
     }
+  }
+
+  private int halfOpen() {
+    int n = 0;
+    for (IsakmpSa sa : sas.values()) {
+      if (!sa.initiator && !sa.established()) {
+        n++;
+      }
+    }
+    return n;
   }
 
   Ikev1Policy policyForPeer(String peerAddress) {

@@ -20,6 +20,29 @@ import org.junit.jupiter.api.Test;
 class Ikev1EngineFuzzTest {
 
   @Test
+  void aFloodOfMainModeStartsIsCappedAndTimesOut() {
+    TwoGateways g = new TwoGateways();
+    Ikev1Suite s = TwoGateways.suite(256, Ikev1Hash.SHA2_256, 19);
+    g.configure(TwoGateways.policy(A, B, "k", s, EspTransform.AES_CBC_256_HMAC_SHA256_128, "10.1.0", "10.2.0"),
+        TwoGateways.policy(B, A, "k", s, EspTransform.AES_CBC_256_HMAC_SHA256_128, "10.2.0", "10.1.0"));
+    g.serviceA.acquire("vpn", 10, null);
+    byte[] mm1 = g.wire.poll().message();
+    SplittableRandom rnd = new SplittableRandom(7);
+    int answered = 0;
+    for (int i = 0; i < Ikev1Engine.MAX_HALF_OPEN + 200; i++) {
+      byte[] m = mm1.clone();
+      io.ipsecmesh.proto.ikev1.IsakmpCodec.putLong(m, 0, rnd.nextLong() | 1);
+      int before = g.sentByB.size();
+      g.serviceB.receive(new IkeDatagram(B, 500, A, 500, m), g.sentByB::add);
+      answered += g.sentByB.size() - before;
+    }
+    assertEquals(Ikev1Engine.MAX_HALF_OPEN, answered, "beyond the cap, MM1s get no answer and no state");
+    assertEquals(Ikev1Engine.MAX_HALF_OPEN, g.serviceB.activeSaCount());
+    g.clock.advance(130_000);
+    assertEquals(0, g.serviceB.activeSaCount(), "half-open SAs time out");
+  }
+
+  @Test
   void tamperedMessagesAreDroppedWithoutExceptionsOrStateChange() {
     TwoGateways g = new TwoGateways();
     Ikev1Suite s = TwoGateways.suite(256, Ikev1Hash.SHA2_256, 19);
