@@ -1,0 +1,19 @@
+/**
+ * IKEv1: ISAKMP (RFC 2408) with the IPsec DOI (RFC 2407), IKE Main Mode with pre-shared keys and Quick
+ * Mode (RFC 2409), dead peer detection (RFC 3706) and NAT traversal (RFC 3947), for the {@code crypto
+ * isakmp …} / {@code crypto map … ipsec-isakmp} entries of the configuration.
+ *
+ * <p>Layout: {@link io.ipsecmesh.ike.v1.Ikev1Service} is the seam for {@code IkeVerticle} (dispatch of
+ * ISAKMP major version 1, acquire, probe, rekey, delete, clear, config); {@link
+ * io.ipsecmesh.ike.v1.Ikev1Engine} owns the ISAKMP SAs, timers and routing; one small class per exchange
+ * holds the protocol rules ({@code MainModeInitiator}, {@code MainModeResponder}, {@code
+ * QuickModeExchange}, {@code InformationalExchange}); the key schedule ({@code Phase1Keys}, {@code
+ * QuickModeKeymat}), message protection ({@code CbcCipher}, {@code Protection}), proposals and
+ * identities are apart from the states; wire formats are in {@code io.ipsecmesh.proto.ikev1}. The DH
+ * groups are IKEv2's {@link io.ipsecmesh.ike.crypto.DhGroup}.
+ *
+ * <p>IKEv1 semantics kept on purpose: Child SAs outlive their ISAKMP SA (phase-1 lifetime, the peer's
+ * ISAKMP DELETE) and are adopted by the next ISAKMP SA with the peer; a DPD "retransmission" is a new
+ * R-U-THERE with the next sequence number; informationals are never retransmitted.
+ */
+package io.ipsecmesh.ike.v1;
