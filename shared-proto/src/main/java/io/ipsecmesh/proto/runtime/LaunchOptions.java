@@ -14,7 +14,7 @@ import java.util.Map;
  *   --cluster-name NAME   IPSECMESH_CLUSTER_NAME   ipsec-mesh       members with another name refuse to join
  *   --cluster-host ADDR   IPSECMESH_CLUSTER_HOST   127.0.0.1        address Hazelcast and the event bus bind; "auto" lets Hazelcast pick
  *   --cluster-port N      IPSECMESH_CLUSTER_PORT   5701             first Hazelcast port tried (auto-increments)
- *   --members A[,B…]      IPSECMESH_MEMBERS        127.0.0.1        TCP/IP join list, host or host:port or host:port-port
+ *   --members A[,B…]      IPSECMESH_MEMBERS        127.0.0.1        TCP/IP join list, host or host:port
  *   --metrics-port N      IPSECMESH_METRICS_PORT   0 (off)          Prometheus HTTP exposition port
  *   --metrics-host ADDR   IPSECMESH_METRICS_HOST   127.0.0.1
  * </pre>
