@@ -25,6 +25,7 @@ import io.ipsecmesh.esp.tun.DiscardPacketPort;
 import io.ipsecmesh.esp.tun.KernelRoutes;
 import io.ipsecmesh.esp.tun.PacketPort;
 import io.ipsecmesh.esp.tun.TunDevice;
+import io.ipsecmesh.esp.tun.UdpInnerPort;
 import io.ipsecmesh.proto.bus.BusCodecs;
 import io.ipsecmesh.proto.bus.ConfigMessages;
 import io.ipsecmesh.proto.bus.FwdMessages;
@@ -71,8 +72,9 @@ import java.util.logging.Logger;
  * configuration. Packets never touch this verticle's context; it only builds tables and turns the
  * data plane's counters into control-plane events.
  *
- * <p>Deployment config (all optional): {@code innerPort} {@code auto|tun|none} (auto: TUN when
- * permitted, else none), {@code tunName} (ipsec0), {@code tunMtu} (1400), {@code tunTxQueueLen} (2000), {@code bindAddress}
+ * <p>Deployment config (all optional): {@code innerPort} {@code auto|tun|udp|none} (auto: TUN when
+ * permitted, else none; udp: {@link UdpInnerPort} on {@code innerUdpBind} HOST:PORT, decapsulated
+ * packets to {@code innerUdpPeer} HOST:PORT), {@code tunName} (ipsec0), {@code tunMtu} (1400), {@code tunTxQueueLen} (2000), {@code bindAddress}
  * (0.0.0.0), {@code port} (4500), {@code udpGro} (false), {@code udpGso} (true), {@code tunOffload} (true: TSO
  * super-packets from the TUN), {@code routes} (true: route the crypto
  * ACLs' destinations into the TUN), {@code rawEsp} (auto|on|off: IP protocol 50 for SAs without UDP
@@ -203,6 +205,9 @@ public final class EspForwarderVerticle extends VerticleBase {
     String mode = text(cfg, "innerPort", "auto");
     if (mode.equals("none")) {
       return new DiscardPacketPort();
+    }
+    if (mode.equals("udp")) {
+      return UdpInnerPort.open(text(cfg, "innerUdpBind", null), text(cfg, "innerUdpPeer", null));
     }
     try {
       return TunDevice.open(text(cfg, "tunName", "ipsec0"), cfg.getInteger("tunMtu", 1400),
