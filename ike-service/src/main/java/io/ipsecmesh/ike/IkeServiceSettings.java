@@ -12,13 +12,18 @@ import io.vertx.core.json.JsonObject;
  * @param nattPort      4500
  * @param ownNattSocket open our own UDP 4500 socket: only when the esp-forwarder (the owner of 4500 in
  *                      production) is not deployed, e.g. in the strongSwan interop test
+ * @param peerIkePort   where IKE messages for a peer's port 500 go (500; gateways that all listen on one
+ *                      unprivileged {@code ike-port}, like the loopback demo without root, set it to that port)
+ * @param forceUdpEncapsulation UDP-encapsulate ESP without a NAT (no raw ESP socket without root)
  */
 public record IkeServiceSettings(String bindAddress, String localAddress, int ikePort, int nattPort,
-    boolean ownNattSocket, String certFile, String keyFile, String caFile) {
+    boolean ownNattSocket, String certFile, String keyFile, String caFile, int peerIkePort,
+    boolean forceUdpEncapsulation) {
 
   /**
    * Reads {@code ike-bind-address}, {@code ike-local-address}, {@code ike-port}, {@code ike-natt-port},
-   * {@code ike-own-natt-socket}, {@code ike-cert-file}, {@code ike-key-file}, {@code ike-ca-file}: command-line flags arrive as strings (ServiceLauncher), JSON configs
+   * {@code ike-own-natt-socket}, {@code ike-cert-file}, {@code ike-key-file}, {@code ike-ca-file},
+   * {@code ike-peer-port}, {@code ike-force-encap}: command-line flags arrive as strings (ServiceLauncher), JSON configs
    * may use numbers and booleans.
    */
   public static IkeServiceSettings from(JsonObject c) {
@@ -28,7 +33,9 @@ public record IkeServiceSettings(String bindAddress, String localAddress, int ik
     return new IkeServiceSettings(bind, local, Integer.parseInt(text(j, "ike-port", "500")),
         Integer.parseInt(text(j, "ike-natt-port", "4500")),
         Boolean.parseBoolean(text(j, "ike-own-natt-socket", "false")), text(j, "ike-cert-file", null),
-        text(j, "ike-key-file", null), text(j, "ike-ca-file", null));
+        text(j, "ike-key-file", null), text(j, "ike-ca-file", null),
+        Integer.parseInt(text(j, "ike-peer-port", "500")),
+        Boolean.parseBoolean(text(j, "ike-force-encap", "false")));
   }
 
   private static String text(JsonObject j, String key, String dflt) {

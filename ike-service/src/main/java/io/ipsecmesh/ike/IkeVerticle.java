@@ -80,6 +80,7 @@ public final class IkeVerticle extends AbstractVerticle {
     engine = new IkeEngine(new VertxScheduler(vertx), this::transmit, events, policies, KeyWrap.fromEnvironment(),
         RetransmitPolicy.DEFAULT, IkeEngine.Limits.DEFAULT, System::currentTimeMillis);
     engine.setStats(metrics);
+    engine.setForceUdpEncapsulation(settings.forceUdpEncapsulation());
     if (staticPolicies != null) {
       policies.replace(staticPolicies);
       invalidSpiRecovery = true;
@@ -137,7 +138,8 @@ public final class IkeVerticle extends AbstractVerticle {
             peerPort, message));
       }
     } else if (ikeSocket != null) {
-      ikeSocket.send(Buffer.buffer(message), peerPort, peerAddress);
+      int port = peerPort == IkeEngine.IKE_PORT ? settings.peerIkePort() : peerPort;
+      ikeSocket.send(Buffer.buffer(message), port, peerAddress);
     }
   }
 

@@ -66,6 +66,7 @@ public final class IkeEngine {
   private final CreateChildResponder createChildResponder = new CreateChildResponder(this);
   private int nextConnId = 1000;
   private volatile boolean debug;
+  private volatile boolean forceUdpEncapsulation;
   private EngineStats stats = EngineStats.NONE;
 
   public IkeEngine(Scheduler scheduler, Transport transport, IkeEvents events, PolicyStore policies,
@@ -84,6 +85,20 @@ public final class IkeEngine {
 
   public void setStats(EngineStats stats) {
     this.stats = stats;
+  }
+
+  /**
+   * UDP-encapsulate ESP even without a NAT (strongSwan's {@code encap = yes}): our NAT_DETECTION_SOURCE_IP is
+   * faked so the peer detects a NAT too (§2.23 lets a host do so), and we act as if we had detected one. For
+   * hosts that cannot open a raw ESP socket (no root), e.g. the loopback demo.
+   */
+  public void setForceUdpEncapsulation(boolean on) {
+    forceUdpEncapsulation = on;
+  }
+
+  /** Our NAT_DETECTION_SOURCE_IP data: the real hash, or random bytes when encapsulation is forced. */
+  byte[] natSourceHash(long spiI, long spiR, String address, int port) {
+    return forceUdpEncapsulation ? randomBytes(20) : NatDetection.hash(spiI, spiR, address, port);
   }
 
   /** {@code debug crypto isakmp}: log every exchange (never keys). */
@@ -301,7 +316,7 @@ public final class IkeEngine {
     p.add(new Payload.KeyExchange(group.groupId, sa.dh.publicValue()));
     p.add(new Payload.Nonce(sa.ni.clone()));
     p.add(Payload.Notify.of(IkeConstants.NAT_DETECTION_SOURCE_IP,
-        NatDetection.hash(sa.spiI, 0, sa.localAddress, sa.localPort)));
+        natSourceHash(sa.spiI, 0, sa.localAddress, sa.localPort)));
     p.add(Payload.Notify.of(IkeConstants.NAT_DETECTION_DESTINATION_IP,
         NatDetection.hash(sa.spiI, 0, sa.peerAddress, sa.peerPort)));
     p.add(Payload.Notify.of(IkeConstants.SIGNATURE_HASH_ALGORITHMS, SignatureAuthenticator.HASH_ALGORITHMS));
@@ -393,6 +408,9 @@ public final class IkeEngine {
 
   /** Mismatch of either NAT_DETECTION hash = a NAT between us (or a peer faking one to force UDP encapsulation). */
   boolean natDetected(IkeMessage m, long spiI, long spiR, Datagram d) {
+    if (forceUdpEncapsulation) {
+      return true;
+    }
     List<Payload.Notify> src = m.all(Payload.Notify.class).stream()
         .filter(n -> n.notifyType() == IkeConstants.NAT_DETECTION_SOURCE_IP).toList();
     Optional<Payload.Notify> dst = m.notify(IkeConstants.NAT_DETECTION_DESTINATION_IP);

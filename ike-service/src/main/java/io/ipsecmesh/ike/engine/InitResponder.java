@@ -109,7 +109,7 @@ final class InitResponder {
         new Payload.KeyExchange(suite.dh().groupId, ourPublic),
         new Payload.Nonce(sa.nr.clone()),
         Payload.Notify.of(IkeConstants.NAT_DETECTION_SOURCE_IP,
-            NatDetection.hash(sa.spiI, sa.spiR, d.localAddress(), d.localPort())),
+            engine.natSourceHash(sa.spiI, sa.spiR, d.localAddress(), d.localPort())),
         Payload.Notify.of(IkeConstants.NAT_DETECTION_DESTINATION_IP,
             NatDetection.hash(sa.spiI, sa.spiR, d.peerAddress(), d.peerPort())),
         Payload.Notify.of(IkeConstants.SIGNATURE_HASH_ALGORITHMS, SignatureAuthenticator.HASH_ALGORITHMS));
