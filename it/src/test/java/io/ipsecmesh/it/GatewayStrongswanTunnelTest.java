@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Timeout;
  * forwarder ACQUIRE, ike-service negotiate IKEv2 (PSK, identities = addresses as the IOS profile
  * gives them), the forwarder install the Child SA and carry the ping over ESP-in-UDP; the replies
  * come back through strongSwan's SA. {@code clear crypto session} then deletes the IKE SA on
- * strongSwan's side. The namespace harness is ike-service's ({@code src/test/resources/interop});
+ * strongSwan's side; after a new negotiation, dpd-service's periodic probes (sent by ike-service as
+ * empty INFORMATIONALs) are answered until strongSwan goes silent and the peer is declared dead. The namespace harness is ike-service's ({@code src/test/resources/interop});
  * needs root and strongSwan, skipped with the reason otherwise; all namespaces and daemons are
  * removed in {@link #tearDown()}.
  */
@@ -90,13 +91,7 @@ class GatewayStrongswanTunnelTest {
 
   @Test
   void pingCrossesTheTunnelNegotiatedWithStrongswan() throws Exception {
-    // the first packets only trigger the negotiation (ACQUIRE), as on IOS; then the tunnel carries them
-    boolean ok = false;
-    for (int i = 0; i < 10 && !ok; i++) {
-      ok = capture(List.of("ip", "netns", "exec", "itlana", "ping", "-c", "1", "-W", "2", "10.91.2.10"), Map.of())
-          .contains(" 0% packet loss");
-    }
-    assertTrue(ok, "no ping through the tunnel; gateway log:\n" + Files.readString(gatewayLog));
+    pingUntilTheTunnelCarries();
     String ping = capture(List.of("ip", "netns", "exec", "itlana", "ping", "-c", "3", "-i", "0.2", "-W", "2",
         "10.91.2.10"), Map.of());
     assertTrue(ping.contains("3 received"), ping);
@@ -114,6 +109,25 @@ class GatewayStrongswanTunnelTest {
         Map.of());
     awaitFile(run.resolve("itgwb").resolve("charon.log"), "received DELETE for IKE_SA gw[1]", 20);
     assertTrue(!script(Map.of(), "sw.sh", "itgwb", "--list-sas").contains("ESTABLISHED"), clear);
+
+    // dpd 10 2 periodic: dpd-service asks ike-service for probes, strongSwan answers them ...
+    pingUntilTheTunnelCarries();
+    awaitFile(run.resolve("itgwb").resolve("charon.log"), "parsed INFORMATIONAL request 2 [ ]", 30);
+    // ... until strongSwan falls silent: the peer is declared dead, ike-service deletes the IKE SA
+    capture(List.of("ip", "netns", "exec", "itgwb", "nft", "add", "table", "inet", "itdead"), Map.of());
+    capture(List.of("ip", "netns", "exec", "itgwb", "nft", "add", "chain", "inet", "itdead", "in",
+        "{ type filter hook input priority -300; policy drop; }"), Map.of());
+    awaitFile(gatewayLog, "Crypto tunnel is DOWN. Peer 172.31.255.2:4500 Id: 172.31.255.2 (dpd)", 90);
+  }
+
+  /** The first packets only trigger the negotiation (ACQUIRE), as on IOS; then the tunnel carries them. */
+  private void pingUntilTheTunnelCarries() throws Exception {
+    boolean ok = false;
+    for (int i = 0; i < 10 && !ok; i++) {
+      ok = capture(List.of("ip", "netns", "exec", "itlana", "ping", "-c", "1", "-W", "2", "10.91.2.10"), Map.of())
+          .contains(" 0% packet loss");
+    }
+    assertTrue(ok, "no ping through the tunnel; gateway log:\n" + Files.readString(gatewayLog));
   }
 
   private static void awaitFile(Path file, String text, int seconds) throws Exception {
