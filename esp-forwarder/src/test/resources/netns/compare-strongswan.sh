@@ -75,4 +75,4 @@ echo "# $(date +%T) loadavg $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cpus)"
 cd "$REPO"
 JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64} ./mvnw -q -B -o -pl esp-forwarder test \
     -Dtest=ManualKeyNetnsTest -Desp.iperfSeconds="$SECS" -Desp.iperfWarmup="$WARMUP" -Dsurefire.failIfNoSpecifiedTests=false 2>&1 \
-    | grep -E "^LAN-to-LAN|FAIL" || true
+    | grep -E "^LAN-to-LAN|FAIL|ERROR\]" | head -5 || true
