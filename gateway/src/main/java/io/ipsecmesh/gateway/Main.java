@@ -25,7 +25,7 @@ public final class Main {
         config check [--show] FILE...   validate configuration files; errors as FILE:LINE: message
         config apply FILE               replace the running gateway's configuration (kept only when valid)
         exec "IOS EXEC COMMAND"         e.g. exec "show crypto ipsec sa" against the running gateway
-        demo                            two gateways on loopback, then show commands on both
+        demo                            three gateways on loopback: IKEv2 tunnel, DPD, failover (no root)
         version
 
       run flags: --api-host ADDR (127.0.0.1)  --api-port N (8300, 0 = any)  --api-file FILE (~/.ipsec-mesh/api.json)
