@@ -151,7 +151,7 @@ public final class EspForwarderVerticle extends VerticleBase {
       supervisor = new SaSupervisor(forwarderId, plane.sad(), plane.acquires(), plane.invalidSpis(), clock,
           new BusSink(), this::localAddress);
       supervisor.start();
-      EspMetrics.register(Metrics.registry(), forwarderId, plane);
+      EspMetrics.register(Metrics.registry(), forwarderId, plane, inner);
       listen();
       LOG.info(() -> "esp-forwarder " + forwarderId + ": UDP " + socket.localAddress() + ", inner " + inner.name());
       return watchChildSaMap();

@@ -3,6 +3,7 @@ package io.ipsecmesh.esp;
 import io.ipsecmesh.esp.fwd.DataPlane;
 import io.ipsecmesh.esp.fwd.ForwarderStats;
 import io.ipsecmesh.esp.fwd.SaPair;
+import io.ipsecmesh.esp.tun.PacketPort;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -21,12 +22,12 @@ final class EspMetrics {
   private static final List<Entry> LIVE = new CopyOnWriteArrayList<>();
   private static boolean registered;
 
-  private record Entry(String id, DataPlane plane) {}
+  private record Entry(String id, DataPlane plane, PacketPort inner) {}
 
   private EspMetrics() {}
 
-  static synchronized void register(PrometheusRegistry registry, String id, DataPlane plane) {
-    LIVE.add(new Entry(id, plane));
+  static synchronized void register(PrometheusRegistry registry, String id, DataPlane plane, PacketPort inner) {
+    LIVE.add(new Entry(id, plane, inner));
     if (registered) {
       return;
     }
@@ -56,6 +57,11 @@ final class EspMetrics {
         ForwarderStats::innerClear);
     global(registry, "ipsecmesh_esp_inner_no_sa", "inner packets of a crypto map entry without an SA (acquire)",
         ForwarderStats::innerNoSa);
+    CounterWithCallback.builder().name("ipsecmesh_esp_inner_write_failures")
+        .help("decapsulated packets lost when the inner interface refused a coalesced super-packet")
+        .labelNames("forwarder")
+        .callback(cb -> LIVE.forEach(e -> cb.call(e.inner().deferredWriteFailures(), e.id())))
+        .register(registry);
     GaugeWithCallback.builder().name("ipsecmesh_esp_sas").help("installed SA pairs").labelNames("forwarder")
         .callback(cb -> LIVE.forEach(e -> cb.call(e.plane().sad().pairs().size(), e.id())))
         .register(registry);

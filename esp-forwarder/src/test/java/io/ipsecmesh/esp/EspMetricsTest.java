@@ -67,7 +67,7 @@ class EspMetricsTest {
     InProcessPacketPort port = new InProcessPacketPort("m");
     DataPlane plane = new DataPlane(sad, port, wire, (m, s, l) -> { });
     port.start(plane.outbound());
-    EspMetrics.register(Metrics.registry(), "metrics-test", plane);
+    EspMetrics.register(Metrics.registry(), "metrics-test", plane, port);
     try {
       port.inject(Packets.udp4(new int[] {10, 91, 11, 1}, new int[] {10, 91, 12, 1}, 1, 2, 100));
       port.inject(Packets.udp4(new int[] {10, 91, 11, 1}, new int[] {10, 91, 12, 1}, 1, 2, 100));
@@ -78,6 +78,7 @@ class EspMetricsTest {
       assertEquals(0, value("ipsecmesh_esp_replay_failures", "metrics-test", spi));
       assertEquals(1, value("ipsecmesh_esp_inner_malformed", "metrics-test", null));
       assertEquals(1, value("ipsecmesh_esp_sas", "metrics-test", null));
+      assertEquals(0, value("ipsecmesh_esp_inner_write_failures", "metrics-test", null));
     } finally {
       EspMetrics.unregister(plane);
     }

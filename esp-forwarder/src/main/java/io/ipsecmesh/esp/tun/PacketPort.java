@@ -23,6 +23,14 @@ public interface PacketPort extends AutoCloseable {
   /** Writes whatever {@link #write} held back to coalesce; called when a receive batch ends. */
   default void flush() {}
 
+  /**
+   * Packets that {@link #write} accepted for coalescing but the inner side then refused (a failed
+   * super-packet write loses all its segments); a plain refused write is the caller's receive error.
+   */
+  default long deferredWriteFailures() {
+    return 0;
+  }
+
   @Override
   void close();
 }

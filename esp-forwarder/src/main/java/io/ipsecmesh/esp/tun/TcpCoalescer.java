@@ -34,9 +34,15 @@ public final class TcpCoalescer {
   private long nextSeq;
   private boolean closed;
   private long coalesced;
+  private long lost;
 
   public TcpCoalescer(Writer writer) {
     this.writer = writer;
+  }
+
+  /** Segments lost because the write of their super-packet failed (statistics). */
+  public long lost() {
+    return lost;
   }
 
   /** Segments that joined another one (statistics). */
@@ -98,6 +104,9 @@ public final class TcpCoalescer {
       long pseudo = Offload.sum(s, p + 12, 8, 0) + 6 + (len - 20);
       put16(s, p + 36, Offload.fold(pseudo));
       ok = writer.write(superPacket, p, len, mss, headerLen);
+    }
+    if (!ok) {
+      lost += segments;
     }
     segments = 0;
     len = 0;

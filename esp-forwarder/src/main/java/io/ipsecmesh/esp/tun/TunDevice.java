@@ -226,6 +226,11 @@ public final class TunDevice implements PacketPort {
     }
   }
 
+  @Override
+  public long deferredWriteFailures() {
+    return offload ? coalescer.lost() : 0;
+  }
+
   /** Segments joined into TCP super-packets on the way in (statistics). */
   public long coalesced() {
     return offload ? coalescer.coalesced() : 0;

@@ -55,6 +55,17 @@ class TcpCoalescerTest {
   }
 
   @Test
+  void refusedSuperPacketCountsAllItsSegmentsLost() {
+    TcpCoalescer refusing = new TcpCoalescer((buf, off, len, gso, hdr) -> false);
+    for (byte[] seg : segments(OffloadTest.superPacket(3 * 1000, 0x10), 1000)) {
+      System.arraycopy(seg, 0, in.array(), PacketBuffer.HEADROOM, seg.length);
+      refusing.write(in, PacketBuffer.HEADROOM, seg.length);
+    }
+    assertEquals(false, refusing.flush());
+    assertEquals(3, refusing.lost());
+  }
+
+  @Test
   void gapOrOtherTrafficEndsTheSuperPacketAndKeepsOrder() {
     List<byte[]> segs = segments(OffloadTest.superPacket(4 * 1000, 0x10), 1000);
     feed(segs.get(0));
