@@ -363,7 +363,19 @@ public final class EspForwarderVerticle extends VerticleBase {
     SaPair existing = plane.sad().get(sa.inboundSpi());
     if (!manual && existing != null && existing.sa().outboundSpi() == sa.outboundSpi()
         && existing.sa().createdEpochMillis() == sa.createdEpochMillis()) {
-      return; // the same SA announced on the bus and in the map
+      // the same SA announced again (bus and map, or after the peer's NAT mapping moved): keep its
+      // keys, sequence numbers and replay window, follow the peer
+      if (!existing.sa().peerAddress().equals(sa.peerAddress()) || existing.sa().peerPort() != sa.peerPort()) {
+        try {
+          existing.outbound().repoint(factory.peer(sa));
+          LOG.info(() -> "esp-forwarder: SA " + SharedMaps.spiKey(sa.inboundSpi()) + " now sends to "
+              + sa.peerAddress() + ":" + sa.peerPort());
+        } catch (RuntimeException e) {
+          LOG.warning("esp-forwarder: cannot follow the peer of SA " + SharedMaps.spiKey(sa.inboundSpi()) + ": "
+              + e.getMessage());
+        }
+      }
+      return;
     }
     SaPair pair;
     try {

@@ -149,7 +149,7 @@ class EspForwarderVerticleTest {
   }
 
   @Test
-  void childSaFromIkeServiceIsInstalledAndDeleted() throws Exception {
+  void childSaFromIkeServiceIsInstalledFollowsTheNatMappingAndIsDeleted() throws Exception {
     KeyWrap w = KeyWrap.fromEnvironment();
     byte[] k = new byte[EspTransform.AES_GCM_256.keyMaterialBytes()];
     ChildSa sa = new ChildSa("01:02", 12, "VPN", 10, 0xC0FFEE01L, 0xC0FFEE02L, EspTransform.AES_GCM_256,
@@ -160,6 +160,16 @@ class EspForwarderVerticleTest {
     va.eventBus().publish(SaMessages.CHILD_INSTALLED, new SaMessages.ChildSaInstalled(sa));
     await(va, () -> fa.dataPlane().sad().get(0xC0FFEE01L) != null);
     assertNotNull(fa.dataPlane().sad().tables().inbound(0xC0FFEE01));
+    var installed = fa.dataPlane().sad().get(0xC0FFEE01L);
+    // IKE re-announces the SA after the peer's NAT mapping moved: same SA object, new destination
+    ChildSa moved = new ChildSa(sa.ikeSaId(), sa.connectionId(), sa.cryptoMap(), sa.mapSequence(), sa.inboundSpi(),
+        sa.outboundSpi(), sa.transform(), sa.mode(), sa.udpEncapsulation(), sa.esn(), sa.replayWindow(),
+        sa.localAddress(), sa.localPort(), sa.peerAddress(), 4501, sa.localSelectors(), sa.remoteSelectors(),
+        sa.lifetime(), sa.idleTimeSeconds(), sa.dfBit(), sa.wrappedInboundKeys(), sa.wrappedOutboundKeys(),
+        sa.createdEpochMillis());
+    va.eventBus().publish(SaMessages.CHILD_INSTALLED, new SaMessages.ChildSaInstalled(moved));
+    await(va, () -> installed.outbound().peer().address().getPort() == 4501);
+    assertEquals(installed, fa.dataPlane().sad().get(0xC0FFEE01L), "keys and replay window kept");
     va.eventBus().publish(SaMessages.CHILD_DELETED, new SaMessages.ChildSaDeleted(0xC0FFEE01L, 0xC0FFEE02L, B,
         "delete"));
     await(va, () -> fa.dataPlane().sad().get(0xC0FFEE01L) == null);

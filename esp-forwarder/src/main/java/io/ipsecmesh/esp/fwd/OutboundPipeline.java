@@ -3,6 +3,7 @@ package io.ipsecmesh.esp.fwd;
 import io.ipsecmesh.esp.crypto.EspSaCrypto;
 import io.ipsecmesh.esp.io.EspSender;
 import io.ipsecmesh.esp.io.PacketBuffer;
+import io.ipsecmesh.esp.io.PeerEndpoint;
 import io.ipsecmesh.esp.spd.FlowKey;
 import io.ipsecmesh.esp.spd.InnerPacketParser;
 import io.ipsecmesh.esp.spd.SpdEntry;
@@ -82,10 +83,11 @@ public final class OutboundPipeline implements InnerPacketHandler {
       return;
     }
     sa.nextSequence = seq + 1;
-    if (pendingPackets > 0 && (pendingSa != sa || !sender.fits(espLen, sa.peer))) {
+    PeerEndpoint peer = sa.peer;
+    if (pendingPackets > 0 && (pendingSa != sa || !sender.fits(espLen, peer))) {
       flushPending();
     }
-    if (!sender.send(buf, off - c.headroom(), espLen, sa.peer)) {
+    if (!sender.send(buf, off - c.headroom(), espLen, peer)) {
       sa.sendErrors++;
       return;
     }

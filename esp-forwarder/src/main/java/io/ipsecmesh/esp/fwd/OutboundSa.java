@@ -15,7 +15,8 @@ public final class OutboundSa {
   final SaPair pair;
   final int spi;
   final EspSaCrypto crypto;
-  final PeerEndpoint peer;
+  /** Replaced (never mutated) when the peer's NAT mapping moves; read once per packet. */
+  volatile PeerEndpoint peer;
   final SelectorSet selectors;
   final long hardBytes;
   /** UDP-encapsulated (RFC 3948) or raw ESP. */
@@ -87,5 +88,14 @@ public final class OutboundSa {
 
   public PeerEndpoint peer() {
     return peer;
+  }
+
+  /**
+   * Sends from now on to {@code newPeer} (RFC 3948 §3.5: the peer's NAT mapping changed, and IKE
+   * re-announced the SA with the new address or port). Keys, sequence numbers and the replay window
+   * stay: re-creating the SA would reopen the window to replays.
+   */
+  public void repoint(PeerEndpoint newPeer) {
+    this.peer = newPeer;
   }
 }

@@ -39,9 +39,7 @@ public final class SaFactory {
       throw new IllegalArgumentException("SA " + SpiText.of(sa.inboundSpi()) + ": only tunnel mode is supported");
     }
     SelectorSet selectors = selectors(sa, manual, spd);
-    // raw ESP has no port: the sockaddr of a raw socket carries 0
-    int port = !sa.udpEncapsulation() ? 0 : sa.peerPort() == 0 ? UdpEncapClassifier.PORT : sa.peerPort();
-    PeerEndpoint peer = new PeerEndpoint(new InetSocketAddress(Ip128.literal(sa.peerAddress()), port), socketFamily);
+    PeerEndpoint peer = peer(sa);
     byte[] inKeys = keyWrap.unwrap(sa.wrappedInboundKeys());
     byte[] outKeys = null;
     EspSaCrypto inCrypto = null;
@@ -67,6 +65,13 @@ public final class SaFactory {
         Arrays.fill(outKeys, (byte) 0);
       }
     }
+  }
+
+  /** Where the SA's packets go: the peer's address, port 4500 or its NAT-mapped port (0 for raw ESP). */
+  public PeerEndpoint peer(ChildSa sa) {
+    // raw ESP has no port: the sockaddr of a raw socket carries 0
+    int port = !sa.udpEncapsulation() ? 0 : sa.peerPort() == 0 ? UdpEncapClassifier.PORT : sa.peerPort();
+    return new PeerEndpoint(new InetSocketAddress(Ip128.literal(sa.peerAddress()), port), socketFamily);
   }
 
   private static SelectorSet selectors(ChildSa sa, boolean manual, SecurityPolicyDatabase spd) {
