@@ -112,6 +112,7 @@ class StrongswanInteropTest {
       Peer peer = startPeer("ikegwa", "172.31.255.1", "172.31.255.2", PSK, "gwa.interop.test", "gwb.interop.test",
           "10.91.1.0/24", "10.91.2.0/24", true, "--pfs", "31", "--ike-lifetime", "8");
       ChildSa ours = peer.child();
+      peer.await("UP "); // the first IKE SA; the one the rekey makes is awaited below
       String log = awaitLog("ikegwb", "CHILD_SA net{1} established");
       assertTrue(log.contains(String.format("established with SPIs %08x_i %08x_o", ours.outboundSpi(),
           ours.inboundSpi())), "strongSwan's SPIs are ours mirrored");
@@ -176,6 +177,7 @@ class StrongswanInteropTest {
       String out = script(Map.of(), "sw.sh", "ikegwa", "--initiate", "--child", "net", "--timeout", "20");
       assertTrue(out.contains("CHILD_SA net{1} established"), out);
       ChildSa ours = peer.child();
+      peer.await("UP "); // the first IKE SA; the one the rekey makes is awaited below
       String log = awaitLog("ikegwa", "CHILD_SA net{1} established");
       assertTrue(log.contains(String.format("established with SPIs %08x_i %08x_o", ours.outboundSpi(),
           ours.inboundSpi())), "strongSwan's SPIs are ours mirrored");
@@ -380,6 +382,9 @@ class StrongswanInteropTest {
   private final class Peer {
     final Process process;
     final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    /** Every line read so far (only the test thread touches these two). */
+    final List<String> seen = new ArrayList<>();
+    final java.util.Set<Integer> taken = new java.util.HashSet<>();
     final Path stderr;
 
     Peer(Process process, Path stderr) {
@@ -399,15 +404,29 @@ class StrongswanInteropTest {
       t.start();
     }
 
+    /**
+     * The oldest line with {@code prefix} not returned before, whenever it arrived: events of different
+     * kinds (CHILD, DELETED, UP) may come in any order relative to each other.
+     */
     String await(String prefix) throws Exception {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (System.nanoTime() < deadline) {
-        String l = lines.poll(500, TimeUnit.MILLISECONDS);
-        if (l != null && l.startsWith(prefix)) {
-          return l;
+      while (true) {
+        for (int i = 0; i < seen.size(); i++) {
+          if (!taken.contains(i) && seen.get(i).startsWith(prefix)) {
+            taken.add(i);
+            return seen.get(i);
+          }
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new AssertionError("Java peer never printed '" + prefix + "'; its output: " + seen + "\nits log:\n"
+              + Files.readString(stderr));
+        }
+        String l = lines.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(500)), TimeUnit.NANOSECONDS);
+        if (l != null) {
+          seen.add(l);
         }
       }
-      throw new AssertionError("Java peer never printed '" + prefix + "'; its log:\n" + Files.readString(stderr));
     }
 
     void command(String line) throws IOException {
