@@ -52,10 +52,17 @@ final class BusEvents implements IkeEvents {
         .onComplete(r -> vertx.eventBus().publish(SaMessages.CHILD_DELETED, deleted));
   }
 
+  /**
+   * The SA's peer moved (a NAT remapped its port): the map entry and a fresh {@code sa.child.installed}
+   * carry the new endpoint. The forwarder repoints the installed SA in place (keys, sequence numbers and
+   * replay window stay); nat-keepalive, which learns SAs from the bus only, moves its keepalives to the new
+   * mapping instead of keeping the stale one open.
+   */
   @Override
   public void childSaRebound(ChildSa sa) {
     String json = RecordJson.toJson(sa).encode();
-    vertx.executeBlocking(() -> childSas.put(sa.key(), json), true);
+    vertx.executeBlocking(() -> childSas.put(sa.key(), json), true)
+        .onComplete(r -> vertx.eventBus().publish(SaMessages.CHILD_INSTALLED, new SaMessages.ChildSaInstalled(sa)));
   }
 
   @Override

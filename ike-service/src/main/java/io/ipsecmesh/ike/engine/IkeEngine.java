@@ -128,7 +128,10 @@ public final class IkeEngine {
 
   /** Starts IKE_SA_INIT with the policy's peer; returns the IKE SA id (it changes once SPIr is known). */
   public String initiate(PeerPolicy policy) {
-    IkeSa sa = new IkeSa(true, newIkeSpi(), policy, nextConnId++, policy.localAddress(), IKE_PORT,
+    // without a configured local address NAT-D is computed over 0.0.0.0: the peer then sees a "NAT" and
+    // both sides float to 4500, which works everywhere (the forwarder UDP-encapsulates anyway)
+    String local = policy.localAddress() != null ? policy.localAddress() : "0.0.0.0";
+    IkeSa sa = new IkeSa(true, newIkeSpi(), policy, nextConnId++, local, IKE_PORT,
         policy.peerAddress(), IKE_PORT, wallClock.getAsLong());
     table.add(sa);
     sa.state = IkeSa.State.INIT_SENT;
@@ -394,7 +397,9 @@ public final class IkeEngine {
     sa.nr = nonce.get().data().clone();
     sa.initResponse = d.msg;
     installKeys(sa, secret);
-    sa.natDetected = natDetected(m, sa.spiI, sa.spiR, d);
+    // an unknown local address (0.0.0.0) made our NAT_DETECTION_SOURCE_IP "wrong": the peer will see a NAT
+    // and UDP-encapsulate, so we must as well
+    sa.natDetected = natDetected(m, sa.spiI, sa.spiR, d) || "0.0.0.0".equals(sa.localAddress);
     if (sa.natDetected) {
       // §2.23: after NAT detection the initiator moves to port 4500
       sa.localPort = NATT_PORT;

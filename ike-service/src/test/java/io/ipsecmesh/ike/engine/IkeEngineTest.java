@@ -533,4 +533,20 @@ class IkeEngineTest {
         w.localSelectors(), w.remoteSelectors(), w.mode(), w.replayWindow(), w.lifetimeSeconds(),
         w.lifetimeKilobytes(), w.idleTimeSeconds(), w.dfBit(), w.ikeLifetimeSeconds(), credentials);
   }
+
+  @Test
+  void initiatorWithoutAConfiguredLocalAddressStillNegotiates() {
+    TestPeers n = new TestPeers();
+    n.symmetric(GCM, List.of(EspTransform.AES_GCM_128));
+    var w = n.aPolicies.all().get(0);
+    var noLocal = new io.ipsecmesh.ike.policy.PeerPolicy(w.cryptoMap(), w.mapSequence(), w.peerAddress(), null,
+        w.localId(), w.remoteId(), w.psk(), w.remotePsk(), w.ikeSuites(), w.espTransforms(), w.pfsGroup(),
+        w.localSelectors(), w.remoteSelectors(), w.mode(), w.replayWindow(), w.lifetimeSeconds(),
+        w.lifetimeKilobytes(), w.idleTimeSeconds(), w.dfBit(), w.ikeLifetimeSeconds());
+    n.a.initiate(noLocal);
+    n.run();
+    ChildSa a = only(n.aEvents.installed);
+    assertTrue(a.udpEncapsulation(), "NAT-D over 0.0.0.0 looks like a NAT: UDP encapsulation");
+    assertKeysMirror(a, only(n.bEvents.installed));
+  }
 }
