@@ -51,6 +51,14 @@ final class ChildSaFactory {
     }
   }
 
+  /** The same Child SA towards another UDP port of its peer (the peer's NAT mapping moved). */
+  static ChildSa withPeerPort(ChildSa c, int peerPort) {
+    return new ChildSa(c.ikeSaId(), c.connectionId(), c.cryptoMap(), c.mapSequence(), c.inboundSpi(),
+        c.outboundSpi(), c.transform(), c.mode(), c.udpEncapsulation(), c.esn(), c.replayWindow(), c.localAddress(),
+        c.localPort(), c.peerAddress(), peerPort, c.localSelectors(), c.remoteSelectors(), c.lifetime(),
+        c.idleTimeSeconds(), c.dfBit(), c.wrappedInboundKeys(), c.wrappedOutboundKeys(), c.createdEpochMillis());
+  }
+
   /** The same Child SA under the IKE SA {@code ikeSaId}. */
   static ChildSa rebind(ChildSa c, String ikeSaId) {
     return new ChildSa(ikeSaId, c.connectionId(), c.cryptoMap(), c.mapSequence(), c.inboundSpi(), c.outboundSpi(),

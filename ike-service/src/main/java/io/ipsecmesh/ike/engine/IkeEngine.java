@@ -747,6 +747,7 @@ public final class IkeEngine {
         debugLog(sa, "peer moved to port " + d.peerPort + " (local " + d.localPort + ")");
         sa.peerPort = d.peerPort;
         sa.localPort = d.localPort;
+        followNatMapping(sa);
       }
       events.livenessProof(sa.id(), sa.peerAddress);
       return inner;
@@ -755,6 +756,28 @@ public final class IkeEngine {
       debugLog(sa, "drop message failing SK checks: " + e.getMessage());
       return null;
     }
+  }
+
+  /**
+   * The IKE SA just moved to the ports of an authenticated message (RFC 7296 §2.23: a NAT remapped the
+   * peer). Its UDP-encapsulated Child SAs move with it, since ESP-in-UDP uses the IKE SA's ports, so neither
+   * the forwarder nor nat-keepalive keeps sending to the stale mapping.
+   */
+  private void followNatMapping(IkeSa sa) {
+    if (sa.state != IkeSa.State.ESTABLISHED) {
+      return; // no Child SA yet: IKE_AUTH builds them with the ports it arrived on
+    }
+    for (int i = 0; i < sa.children.size(); i++) {
+      ChildSa c = sa.children.get(i).sa();
+      // only a message that came in on the Child SA's own socket (the forwarder's 4500) names its
+      // mapping; one on port 500 says nothing about where ESP-in-UDP goes
+      if (c.udpEncapsulation() && c.localPort() == sa.localPort && c.peerPort() != sa.peerPort) {
+        ChildSa moved = ChildSaFactory.withPeerPort(c, sa.peerPort);
+        sa.children.set(i, new ChildSaState(moved));
+        events.childSaRebound(moved);
+      }
+    }
+    events.summaryChanged(sa.summary("ACTIVE"));
   }
 
   // ============================================================================ our requests
