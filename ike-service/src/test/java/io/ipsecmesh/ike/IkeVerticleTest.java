@@ -140,4 +140,25 @@ class IkeVerticleTest {
         .mapToDouble(io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot::getValue)
         .sum();
   }
+
+  @Test
+  void deadPeerFailsOverToTheNextPeerOfTheCryptoMap(Vertx vertx, VertxTestContext ctx) {
+    // the next peer is a plain UDP socket of the test: the IKE_SA_INIT must arrive there
+    io.vertx.core.datagram.DatagramSocket next = vertx.createDatagramSocket();
+    next.handler(p -> ctx.verify(() -> {
+      io.ipsecmesh.proto.ikev2.IkeHeader h = io.ipsecmesh.proto.ikev2.IkeCodec.decodeHeader(p.data().getBytes());
+      assertEquals(IkeConstants.IKE_SA_INIT, h.exchangeType());
+      assertFalse(h.isResponse());
+      ctx.completeNow();
+    }));
+    next.listen(0, "127.0.0.2").onComplete(ctx.succeeding(sock -> {
+      JsonObject cfg = new JsonObject().put("ike-bind-address", "127.0.0.1").put("ike-port", "0")
+          .put("ike-peer-port", String.valueOf(sock.localAddress().port()));
+      IkeVerticle gw = new IkeVerticle(List.of(policy("127.0.0.1", "127.0.0.3", "10.1.1", "10.2.2"),
+          policy("127.0.0.1", "127.0.0.2", "10.1.1", "10.2.2")));
+      vertx.deployVerticle(gw, new DeploymentOptions().setConfig(cfg)).onComplete(ctx.succeeding(id ->
+          vertx.eventBus().publish(DpdMessages.PEER_DEAD, new DpdMessages.PeerDead("0000000000000001:0000000000000002",
+              "127.0.0.3", 500, 30_000, "127.0.0.3", "127.0.0.2"))));
+    }));
+  }
 }
