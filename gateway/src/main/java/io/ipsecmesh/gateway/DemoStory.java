@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
  * The demo's story: site A (127.0.0.1) protects 10.1.0.0/16; hub B (127.0.0.2) and its backup C (127.0.0.3)
  * both serve 10.2.0.0/16, and A's crypto map lists {@code set peer B} then {@code set peer C} with
  * {@code dpd 10 2 periodic}. Traffic from A's LAN brings up an IKEv2 tunnel to B; B then stops answering
- * (SIGSTOP); A's DPD declares it dead after at most 10 + 5 × 2 s and fails over to C; traffic flows again.
+ * (SIGSTOP) right after answering a DPD probe; A's DPD declares it dead after at most 10 + 5 × 2 s and fails
+ * over to C; traffic flows again.
  * Every step is narrated with a timestamp and proved with show commands; the milestones are returned.
  */
 final class DemoStory {
@@ -84,13 +85,15 @@ final class DemoStory {
     show(a, "show crypto isakmp sa");
     show(a, "show crypto ipsec sa peer " + b.address);
 
-    say("hub B stops answering (kill -STOP): no IKE, no ESP from it any more. Site A's DPD is "
-        + DPD_SECONDS + " s periodic with retry " + DPD_RETRY + " s: dead within " + DPD_SECONDS + " + 5 x "
-        + DPD_RETRY + " s");
-    a.newLogLines();
+    say("waiting for site A's periodic DPD probe: R_U_THERE goes to B after " + DPD_SECONDS + " s without a"
+        + " packet from it");
+    long quiet = System.currentTimeMillis();
+    awaitLog(quiet, "DPD/R_U_THERE_ACK received from peer " + b.address, (DPD_SECONDS + 10) * 1000L);
+    say("hub B answered, and now stops answering (kill -STOP): no IKE, no ESP from it any more. Dead within "
+        + DPD_SECONDS + " + 5 x " + DPD_RETRY + " s: the next probe after the interval, then five retransmissions");
     b.silence();
     long silent = System.currentTimeMillis();
-    double dead = awaitDead(silent);
+    double dead = awaitLog(silent, "%CRYPTO-5-SESSION_STATUS: Crypto tunnel is DOWN", (DEAD_BOUND_SECONDS + 10) * 1000L);
     say(String.format("hub B declared dead %.1f s after it went silent (bound %d s); failover to the next set peer,"
         + " 127.0.0.3", dead, DEAD_BOUND_SECONDS));
 
@@ -140,22 +143,25 @@ final class DemoStory {
     return done;
   }
 
-  /** Prints site A's DPD trace and session lines until the DOWN line; seconds from the silence to it. */
-  private double awaitDead(long silentSince) throws DemoFailure {
-    long deadline = silentSince + (DEAD_BOUND_SECONDS + 10) * 1000L;
+  /**
+   * Prints site A's DPD trace and session lines, stamped with the seconds since {@code since}, until one
+   * contains {@code text}; returns those seconds.
+   */
+  private double awaitLog(long since, String text, long timeoutMillis) throws DemoFailure {
+    long deadline = since + timeoutMillis;
     while (System.currentTimeMillis() < deadline) {
       for (String line : a.newLogLines()) {
+        double at = (System.currentTimeMillis() - since) / 1000.0;
         if (interesting(line)) {
-          say(String.format("+%5.1f s  site-a: %s", (System.currentTimeMillis() - silentSince) / 1000.0,
-              message(line)));
+          say(String.format("+%5.1f s  site-a: %s", at, message(line)));
         }
-        if (line.contains("%CRYPTO-5-SESSION_STATUS: Crypto tunnel is DOWN")) {
-          return (System.currentTimeMillis() - silentSince) / 1000.0;
+        if (line.contains(text)) {
+          return at;
         }
       }
       pause(100);
     }
-    throw new DemoFailure("site A did not declare hub B dead within " + (DEAD_BOUND_SECONDS + 10) + " s:\n"
+    throw new DemoFailure("site A's log did not show '" + text + "' within " + timeoutMillis / 1000 + " s:\n"
         + a.tail());
   }
 
