@@ -4,6 +4,7 @@ import io.ipsecmesh.proto.config.AccessList;
 import io.ipsecmesh.proto.config.AccessListEntry;
 import io.ipsecmesh.proto.config.CryptoMapEntry;
 import io.ipsecmesh.proto.config.DfBit;
+import io.ipsecmesh.proto.config.Fragmentation;
 import io.ipsecmesh.proto.config.EzvpnAttachment;
 import io.ipsecmesh.proto.config.EzvpnClient;
 import io.ipsecmesh.proto.config.GatewayConfig;
@@ -44,6 +45,7 @@ final class ConfigDraft {
   boolean invalidSpiRecovery;
   boolean natTransparency = true;
   DfBit dfBit = DfBit.COPY;
+  Fragmentation fragmentation = Fragmentation.BEFORE_ENCRYPTION;
   SaSettings sa = SaSettings.DEFAULTS;
   final Map<String, TransformSetDraft> transformSets = new LinkedHashMap<>();
   /** Transform sets whose line was refused: referring to them needs no second message. */
@@ -122,7 +124,8 @@ final class ConfigDraft {
         ikev2Policies.values().stream().map(Ikev2PolicyDraft::build).toList(),
         ikev2Keyrings.values().stream().map(KeyringDraft::build).toList(),
         ikev2Profiles.values().stream().map(ProfileDraft::build).toList(),
-        ikev2Dpd);
+        ikev2Dpd,
+        fragmentation);
   }
 
   static final class PolicyDraft {
@@ -206,6 +209,7 @@ final class ConfigDraft {
     Integer ipMtu;
     String cryptoMap;
     DfBit dfBit;
+    Fragmentation fragmentation;
     EzvpnAttachment ezvpn;
 
     InterfaceDraft(String name) {
@@ -213,7 +217,7 @@ final class ConfigDraft {
     }
 
     InterfaceConfig build() {
-      return new InterfaceConfig(name, ipAddress, mask, ipMtu, cryptoMap, dfBit, ezvpn);
+      return new InterfaceConfig(name, ipAddress, mask, ipMtu, cryptoMap, dfBit, ezvpn, fragmentation);
     }
   }
 

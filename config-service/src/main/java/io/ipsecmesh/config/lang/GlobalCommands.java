@@ -2,6 +2,7 @@ package io.ipsecmesh.config.lang;
 
 import io.ipsecmesh.proto.config.CryptoMapEntry;
 import io.ipsecmesh.proto.config.DfBit;
+import io.ipsecmesh.proto.config.Fragmentation;
 import io.ipsecmesh.proto.config.DpdMode;
 import io.ipsecmesh.proto.config.IsakmpKeepalive;
 import io.ipsecmesh.proto.config.IsakmpKey;
@@ -184,6 +185,11 @@ final class GlobalCommands {
       }
       case "df-bit" -> {
         draft.dfBit = DfBit.valueOf(a.oneOf("setting", "clear", "set", "copy").toUpperCase(Locale.ROOT));
+        a.end();
+      }
+      case "fragmentation" -> {
+        draft.fragmentation = a.oneOf("where", "before-encryption", "after-encryption").equals("before-encryption")
+            ? Fragmentation.BEFORE_ENCRYPTION : Fragmentation.AFTER_ENCRYPTION;
         a.end();
       }
       case "security-association" -> draft.sa = SaSettingsParser.apply(a, draft.sa, "crypto ipsec security-association");

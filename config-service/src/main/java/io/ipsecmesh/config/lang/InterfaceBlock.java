@@ -1,6 +1,7 @@
 package io.ipsecmesh.config.lang;
 
 import io.ipsecmesh.proto.config.DfBit;
+import io.ipsecmesh.proto.config.Fragmentation;
 import io.ipsecmesh.proto.config.EzvpnAttachment;
 import java.util.Locale;
 
@@ -29,7 +30,8 @@ final class InterfaceBlock implements Block {
     // "crypto map NAME" with one argument: the global "crypto map NAME SEQ …" has more.
     return a.startsWith("ip", "address") || a.startsWith("ip", "mtu")
         || (a.startsWith("crypto", "map") && a.size() <= 3)
-        || a.startsWith("crypto", "ipsec", "df-bit") || a.startsWith("crypto", "ipsec", "client", "ezvpn");
+        || a.startsWith("crypto", "ipsec", "df-bit")
+        || a.startsWith("crypto", "ipsec", "fragmentation") || a.startsWith("crypto", "ipsec", "client", "ezvpn");
   }
 
   @Override
@@ -53,6 +55,11 @@ final class InterfaceBlock implements Block {
     } else if (a.startsWith("crypto", "ipsec", "df-bit")) {
       a.skip(3).command("crypto ipsec df-bit");
       iface.dfBit = DfBit.valueOf(a.oneOf("setting", "clear", "set", "copy").toUpperCase(Locale.ROOT));
+      a.end();
+    } else if (a.startsWith("crypto", "ipsec", "fragmentation")) {
+      a.skip(3).command("crypto ipsec fragmentation");
+      iface.fragmentation = a.oneOf("where", "before-encryption", "after-encryption").equals("before-encryption")
+          ? Fragmentation.BEFORE_ENCRYPTION : Fragmentation.AFTER_ENCRYPTION;
       a.end();
     } else {
       a.skip(4).command("crypto ipsec client ezvpn");

@@ -16,6 +16,7 @@ import java.util.List;
  * @param dfBit               global {@code crypto ipsec df-bit}, default copy
  * @param sa                  global {@code crypto ipsec security-association …}, every component set
  * @param ikev2Dpd            global {@code crypto ikev2 dpd}, null when unset
+ * @param fragmentation       global {@code crypto ipsec fragmentation}, default before-encryption
  */
 public record GatewayConfig(
     List<IsakmpPolicy> isakmpPolicies,
@@ -35,9 +36,23 @@ public record GatewayConfig(
     List<Ikev2Policy> ikev2Policies,
     List<Ikev2Keyring> ikev2Keyrings,
     List<Ikev2Profile> ikev2Profiles,
-    Ikev2Dpd ikev2Dpd) {
+    Ikev2Dpd ikev2Dpd,
+    Fragmentation fragmentation) {
+
+  /** A configuration with the global fragmentation default (before encryption). */
+  public GatewayConfig(List<IsakmpPolicy> isakmpPolicies, List<IsakmpKey> isakmpKeys, IsakmpKeepalive isakmpKeepalive,
+      Integer natKeepaliveSeconds, boolean invalidSpiRecovery, boolean natTransparency, DfBit dfBit, SaSettings sa,
+      List<TransformSet> transformSets, List<CryptoMapEntry> cryptoMaps, List<AccessList> accessLists,
+      List<InterfaceConfig> interfaces, List<EzvpnClient> ezvpnClients, List<Ikev2Proposal> ikev2Proposals,
+      List<Ikev2Policy> ikev2Policies, List<Ikev2Keyring> ikev2Keyrings, List<Ikev2Profile> ikev2Profiles,
+      Ikev2Dpd ikev2Dpd) {
+    this(isakmpPolicies, isakmpKeys, isakmpKeepalive, natKeepaliveSeconds, invalidSpiRecovery, natTransparency, dfBit,
+        sa, transformSets, cryptoMaps, accessLists, interfaces, ezvpnClients, ikev2Proposals, ikev2Policies,
+        ikev2Keyrings, ikev2Profiles, ikev2Dpd, Fragmentation.BEFORE_ENCRYPTION);
+  }
 
   public GatewayConfig {
+    fragmentation = fragmentation == null ? Fragmentation.BEFORE_ENCRYPTION : fragmentation;
     isakmpPolicies = List.copyOf(isakmpPolicies);
     isakmpKeys = List.copyOf(isakmpKeys);
     dfBit = dfBit == null ? DfBit.COPY : dfBit;
@@ -123,6 +138,12 @@ public record GatewayConfig(
   public DfBit effectiveDfBit(String interfaceName) {
     InterfaceConfig i = interfaceNamed(interfaceName);
     return i != null && i.dfBit() != null ? i.dfBit() : dfBit;
+  }
+
+  /** Where tunnels leaving {@code interfaceName} fragment: the interface's own setting wins over the global one. */
+  public Fragmentation effectiveFragmentation(String interfaceName) {
+    InterfaceConfig i = interfaceNamed(interfaceName);
+    return i != null && i.fragmentation() != null ? i.fragmentation() : fragmentation;
   }
 
   /** The security-association settings SAs of this crypto map entry run with: its own, else the global ones. */

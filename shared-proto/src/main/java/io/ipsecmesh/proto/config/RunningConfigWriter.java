@@ -145,6 +145,9 @@ public final class RunningConfigWriter {
     if (c.dfBit() != DfBit.COPY) {
       line("crypto ipsec df-bit " + c.dfBit().keyword());
     }
+    if (c.fragmentation() != Fragmentation.BEFORE_ENCRYPTION) {
+      line("crypto ipsec fragmentation " + c.fragmentation().keyword());
+    }
     if (!c.natTransparency()) {
       line("no crypto ipsec nat-transparency udp-encapsulation");
     }
@@ -229,6 +232,9 @@ public final class RunningConfigWriter {
       }
       if (i.dfBit() != null) {
         line(" crypto ipsec df-bit " + i.dfBit().keyword());
+      }
+      if (i.fragmentation() != null) {
+        line(" crypto ipsec fragmentation " + i.fragmentation().keyword());
       }
       if (i.cryptoMap() != null) {
         line(" crypto map " + i.cryptoMap());
