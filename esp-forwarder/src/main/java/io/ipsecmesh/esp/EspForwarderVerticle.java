@@ -17,6 +17,7 @@ import io.ipsecmesh.esp.io.DfBitPolicy;
 import io.ipsecmesh.esp.io.Libc;
 import io.ipsecmesh.esp.io.OuterReceiver;
 import io.ipsecmesh.esp.io.PacketBuffer;
+import io.ipsecmesh.esp.io.PeerEndpoint;
 import io.ipsecmesh.esp.io.RawEspSocket;
 import io.ipsecmesh.esp.io.UdpEncapSocket;
 import io.ipsecmesh.esp.spd.Ip128;
@@ -365,15 +366,18 @@ public final class EspForwarderVerticle extends VerticleBase {
         && existing.sa().createdEpochMillis() == sa.createdEpochMillis()) {
       // the same SA announced again (bus and map, or after the peer's NAT mapping moved): keep its
       // keys, sequence numbers and replay window, follow the peer
-      if (!existing.sa().peerAddress().equals(sa.peerAddress()) || existing.sa().peerPort() != sa.peerPort()) {
-        try {
-          existing.outbound().repoint(factory.peer(sa));
+      // (compared with where the SA sends now, not with the record it was installed from: a mapping
+      // may move back to a port it had before)
+      try {
+        PeerEndpoint peer = factory.peer(sa);
+        if (!peer.address().equals(existing.outbound().peer().address())) {
+          existing.outbound().repoint(peer);
           LOG.info(() -> "esp-forwarder: SA " + SharedMaps.spiKey(sa.inboundSpi()) + " now sends to "
               + sa.peerAddress() + ":" + sa.peerPort());
-        } catch (RuntimeException e) {
-          LOG.warning("esp-forwarder: cannot follow the peer of SA " + SharedMaps.spiKey(sa.inboundSpi()) + ": "
-              + e.getMessage());
         }
+      } catch (RuntimeException e) {
+        LOG.warning("esp-forwarder: cannot follow the peer of SA " + SharedMaps.spiKey(sa.inboundSpi()) + ": "
+            + e.getMessage());
       }
       return;
     }

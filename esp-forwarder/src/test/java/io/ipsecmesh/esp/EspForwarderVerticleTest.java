@@ -170,6 +170,9 @@ class EspForwarderVerticleTest {
     va.eventBus().publish(SaMessages.CHILD_INSTALLED, new SaMessages.ChildSaInstalled(moved));
     await(va, () -> installed.outbound().peer().address().getPort() == 4501);
     assertEquals(installed, fa.dataPlane().sad().get(0xC0FFEE01L), "keys and replay window kept");
+    // ... and back: a NAT may hand out the earlier port again
+    va.eventBus().publish(SaMessages.CHILD_INSTALLED, new SaMessages.ChildSaInstalled(sa));
+    await(va, () -> installed.outbound().peer().address().getPort() == 4500);
     va.eventBus().publish(SaMessages.CHILD_DELETED, new SaMessages.ChildSaDeleted(0xC0FFEE01L, 0xC0FFEE02L, B,
         "delete"));
     await(va, () -> fa.dataPlane().sad().get(0xC0FFEE01L) == null);
