@@ -60,6 +60,13 @@ class MalformedLinesTest {
         // crypto ipsec df-bit clear|set|copy
         refused("crypto ipsec df-bit", 1, "crypto ipsec df-bit: missing setting (clear|set|copy)"),
         refused("crypto ipsec df-bit maybe", 1, "crypto ipsec df-bit: setting must be clear|set|copy, got 'maybe'"),
+        // crypto ipsec fragmentation before-encryption|after-encryption
+        refused("crypto ipsec fragmentation", 1,
+            "crypto ipsec fragmentation: missing where (before-encryption|after-encryption)"),
+        refused("crypto ipsec fragmentation during-encryption", 1,
+            "crypto ipsec fragmentation: where must be before-encryption|after-encryption, got 'during-encryption'"),
+        refused("interface GigabitEthernet1\n crypto ipsec fragmentation after-encryption now", 2,
+            "crypto ipsec fragmentation: unexpected 'now'"),
         refused("no crypto ipsec nat-transparency", 1,
             "no crypto ipsec nat-transparency: missing encapsulation (udp-encapsulation)"),
         // crypto ipsec transform-set NAME T1 [T2 [T3]]

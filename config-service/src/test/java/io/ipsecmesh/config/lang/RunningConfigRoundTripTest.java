@@ -125,6 +125,27 @@ class RunningConfigRoundTripTest {
   }
 
   @Test
+  void fragmentationGlobalAndPerInterfaceRoundTrips() {
+    GatewayConfig c = ConfigParser.parse("frag.cfg", """
+        crypto ipsec fragmentation after-encryption
+        interface GigabitEthernet1
+         ip mtu 1400
+         crypto ipsec fragmentation before-encryption
+        interface GigabitEthernet2
+         ip mtu 1300
+        """).config();
+    assertEquals(io.ipsecmesh.proto.config.Fragmentation.BEFORE_ENCRYPTION,
+        c.effectiveFragmentation("GigabitEthernet1"), "the interface wins");
+    assertEquals(io.ipsecmesh.proto.config.Fragmentation.AFTER_ENCRYPTION,
+        c.effectiveFragmentation("GigabitEthernet2"), "the global setting");
+    String text = c.render();
+    assertTrue(text.contains("crypto ipsec fragmentation after-encryption\n"), text);
+    assertTrue(text.contains(" ip mtu 1400\n crypto ipsec fragmentation before-encryption\n"), text);
+    assertEquals(c, reparse(c));
+    assertTrue(!GatewayConfig.empty().render().contains("fragmentation"), "before-encryption is the default");
+  }
+
+  @Test
   void emptyConfigurationRendersDefaultsAway() {
     ParseResult r = ConfigParser.parse("empty.cfg", "");
     assertEquals(GatewayConfig.empty(), r.config());
