@@ -140,6 +140,7 @@ class StrongswanInteropTest {
       String[] newIke = peer.await("UP ").split(" ")[2].split(":");
       awaitLog("ikegwb", "received DELETE for IKE_SA gw[1]");
       assertIkeSaAt("ikegwb", newIke);
+      assertRebound(peer.child(), rekeyed, newIke);
       // a Child SA rekey under the new IKE SA: equal keys prove both sides derived the same new SK_d
       peer.command(String.format("rekey %08x", rekeyed.inboundSpi()));
       ChildSa third = peer.child();
@@ -200,6 +201,7 @@ class StrongswanInteropTest {
       assertTrue(ikeOut.contains("rekey completed successfully"), ikeOut);
       String[] newIke = peer.await("UP ").split(" ")[2].split(":");
       assertIkeSaAt("ikegwa", newIke);
+      assertRebound(peer.child(), rekeyed, newIke);
       String again = script(Map.of(), "sw.sh", "ikegwa", "--rekey", "--child", "net");
       assertTrue(again.contains("rekey completed successfully"), again);
       ChildSa third = peer.child();
@@ -275,6 +277,14 @@ class StrongswanInteropTest {
   }
 
   // ------------------------------------------------------------------------------------ helpers
+
+  /** After an IKE SA rekey the Child SA is announced again, unchanged but for its new IKE SA. */
+  private static void assertRebound(ChildSa rebound, ChildSa before, String[] newIke) {
+    assertEquals(String.join(":", newIke), rebound.ikeSaId());
+    assertEquals(before.inboundSpi(), rebound.inboundSpi());
+    assertEquals(before.outboundSpi(), rebound.outboundSpi());
+    assertArrayEquals(before.wrappedInboundKeys(), rebound.wrappedInboundKeys());
+  }
 
   /** strongSwan's view: an established IKE SA with exactly these SPIs (ours "spiI:spiR" in hex). */
   private void assertIkeSaAt(String instance, String[] spis) throws Exception {
