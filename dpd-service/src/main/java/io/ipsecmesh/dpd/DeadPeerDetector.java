@@ -1,7 +1,7 @@
 package io.ipsecmesh.dpd;
 
-import io.ipsecmesh.dpd.wheel.TimingWheel;
 import io.ipsecmesh.proto.time.Scheduler;
+import io.ipsecmesh.proto.time.TimingWheel;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

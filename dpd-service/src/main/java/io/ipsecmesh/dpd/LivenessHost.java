@@ -1,6 +1,6 @@
 package io.ipsecmesh.dpd;
 
-import io.ipsecmesh.dpd.wheel.TimingWheel;
+import io.ipsecmesh.proto.time.TimingWheel;
 
 /**
  * What every liveness state machine of one detector shares. One reference per peer instead of four keeps

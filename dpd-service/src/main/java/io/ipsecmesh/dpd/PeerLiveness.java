@@ -1,6 +1,6 @@
 package io.ipsecmesh.dpd;
 
-import io.ipsecmesh.dpd.wheel.TimingWheel;
+import io.ipsecmesh.proto.time.TimingWheel;
 
 /**
  * The liveness state machine of one IKE peer (RFC 3706 §5.5, the IOS {@code crypto isakmp keepalive}

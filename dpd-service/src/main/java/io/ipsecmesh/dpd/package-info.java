@@ -12,7 +12,7 @@
  *
  * <p>{@link io.ipsecmesh.dpd.PeerLiveness} is the state machine of one peer,
  * {@link io.ipsecmesh.dpd.DeadPeerDetector} routes events to all of them over one
- * {@link io.ipsecmesh.dpd.wheel.TimingWheel}, {@link io.ipsecmesh.dpd.PeerFailover} is the stateless
+ * {@link io.ipsecmesh.proto.time.TimingWheel}, {@link io.ipsecmesh.dpd.PeerFailover} is the stateless
  * failover policy, {@link io.ipsecmesh.dpd.cluster} splits peers among instances, and
  * {@link io.ipsecmesh.dpd.DpdVerticle} is the only class that knows the bus.
  */

@@ -1,8 +1,8 @@
 package io.ipsecmesh.natk;
 
-import io.ipsecmesh.natk.wheel.TimingWheel;
 import io.ipsecmesh.proto.bus.NatKeepaliveMessages.Target;
 import io.ipsecmesh.proto.time.Scheduler;
+import io.ipsecmesh.proto.time.TimingWheel;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.ipsecmesh.natk;
 
-import io.ipsecmesh.natk.wheel.TimingWheel;
 import io.ipsecmesh.proto.bus.NatKeepaliveMessages.Target;
+import io.ipsecmesh.proto.time.TimingWheel;
 
 /**
  * One NAT binding kept open by keepalives: the UDP path from our port 4500 to the peer's mapped port.

@@ -8,7 +8,7 @@
  * the installed Child SAs from the shared map {@code ipsec.child-sa}.
  *
  * <p>{@link io.ipsecmesh.natk.NatKeepaliveTracker} holds one idle timer per NAT mapping
- * ({@link io.ipsecmesh.natk.NatMapping}) on a {@link io.ipsecmesh.natk.wheel.TimingWheel};
+ * ({@link io.ipsecmesh.natk.NatMapping}) on a {@link io.ipsecmesh.proto.time.TimingWheel};
  * {@link io.ipsecmesh.natk.NatKeepaliveVerticle} is the only class that knows the bus.
  */
 package io.ipsecmesh.natk;

@@ -1,10 +1,9 @@
-package io.ipsecmesh.dpd.wheel;
+package io.ipsecmesh.proto.time;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ipsecmesh.proto.time.VirtualScheduler;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,6 +1,5 @@
-package io.ipsecmesh.natk.wheel;
+package io.ipsecmesh.proto.time;
 
-import io.ipsecmesh.proto.time.Scheduler;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,8 +13,8 @@ import java.util.List;
  * multiples of the tick (every rule of the seed documents in virtual time) expire exactly on time.
  * Single-threaded: every method must run on the scheduler's thread (the verticle's event loop).
  *
- * <p>The same wheel as dpd-service's: the services may share nothing but shared-proto, whose time package
- * belongs to another owner, so each timer-driven service carries its copy.
+ * <p>Here, in shared-proto, because every timer-driven service uses it (dpd-service's peer liveness,
+ * nat-keepalive's mappings) and services share nothing else.
  */
 public final class TimingWheel {
 
