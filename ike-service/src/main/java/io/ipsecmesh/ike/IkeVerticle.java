@@ -188,7 +188,7 @@ public final class IkeVerticle extends AbstractVerticle {
       }
     }));
     bus.<FwdMessages.SaIdle>consumer(FwdMessages.SA_IDLE,
-        m -> safe("sa-idle", () -> engine.deleteChild(m.body().inboundSpi(), "idle")));
+        m -> safe("sa-idle", () -> engine.idleChild(m.body().inboundSpi())));
     if (staticPolicies == null) {
       bus.<ConfigMessages.ConfigChanged>consumer(ConfigMessages.CONFIG_CHANGED,
           m -> safe("config", () -> applyConfig(m.body())));

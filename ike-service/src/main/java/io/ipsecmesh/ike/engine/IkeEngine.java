@@ -68,6 +68,9 @@ public final class IkeEngine {
   private volatile boolean debug;
   private volatile boolean forceUdpEncapsulation;
   private EngineStats stats = EngineStats.NONE;
+  private final InvalidSpiLimiter invalidSpiLimiter;
+  /** Peer address → SPIs to report in INVALID_SPI notifies once the IKE SA set up for them is up. */
+  private final java.util.Map<String, List<Long>> pendingInvalidSpis = new java.util.HashMap<>();
 
   public IkeEngine(Scheduler scheduler, Transport transport, IkeEvents events, PolicyStore policies,
       KeyWrap keyWrap, RetransmitPolicy retransmit, Limits limits, LongSupplier wallClock) {
@@ -81,6 +84,7 @@ public final class IkeEngine {
     this.wallClock = wallClock;
     this.random = new SecureRandom();
     this.cookies = new CookieJar(random);
+    this.invalidSpiLimiter = new InvalidSpiLimiter(scheduler::nowMillis);
   }
 
   public void setStats(EngineStats stats) {
@@ -240,19 +244,77 @@ public final class IkeEngine {
   }
 
   /**
-   * ESP arrived for an SPI we do not know (invalid-SPI recovery, RFC 7296 §2.21.4): tell the peer in
-   * an INFORMATIONAL of an IKE SA we share with it, so it drops the stale SA and renegotiates.
+   * The forwarder reports a Child SA idle for its {@code idle-time}: delete it, and when it was the last
+   * IPsec SA to that peer, delete the IKE SA as well (seed, "IPsec Security Association Idle Timers": "If
+   * the last IPsec SA to a given peer is deleted due to idle timer expiration, the IKE SA to that peer
+   * will also be deleted"). Then one DELETE of the IKE SA says both (RFC 7296 §1.4.1).
+   */
+  public boolean idleChild(long inboundSpi) {
+    IkeSa sa = table.childOwner(inboundSpi);
+    if (sa == null) {
+      return false;
+    }
+    boolean last = table.withPeer(sa.peerAddress).stream()
+        .allMatch(s -> s.children.stream().allMatch(c -> c.inboundSpi() == inboundSpi));
+    if (!last) {
+      return deleteChild(inboundSpi, "idle");
+    }
+    if (sa.state == IkeSa.State.ESTABLISHED) {
+      sendUnsolicited(sa, List.of(new Payload.Delete(IkeConstants.PROTO_IKE, 0, List.of())));
+    }
+    teardown(sa, "idle");
+    return true;
+  }
+
+  /**
+   * ESP arrived for an SPI we do not know, with {@code crypto isakmp invalid-spi-recovery} on: tell the
+   * peer with an INVALID_SPI notify (RFC 7296 §2.21.4) in an INFORMATIONAL of an IKE SA we share with
+   * it, so it drops the stale SA and renegotiates. Without one (we restarted and lost it: the seed's
+   * "black hole") set one up for the purpose when the peer is one of ours, and notify once it is up;
+   * its INITIAL_CONTACT already makes the peer drop every SA it still had with us. Rate-limited per
+   * peer and overall ({@link InvalidSpiLimiter}). Returns whether a notify or an IKE SA is under way.
    */
   public boolean invalidSpi(String peerAddress, long spi) {
     for (IkeSa sa : table.withPeer(peerAddress)) {
       if (sa.state == IkeSa.State.ESTABLISHED && sa.rekeyedTo == null) {
-        sa.queue.add(new InformationalExchange("INVALID_SPI", List.of(new Payload.Notify(IkeConstants.PROTO_ESP,
-            new byte[0], IkeConstants.INVALID_SPI, spiBytes(spi))), null));
+        if (!invalidSpiLimiter.allowNotify(peerAddress)) {
+          return false;
+        }
+        sa.queue.add(invalidSpiNotify(List.of(spi)));
         pump(sa);
         return true;
       }
     }
-    return false;
+    if (hasSaWith(peerAddress)) {
+      // one is being negotiated (for this or for traffic): it notifies when it is up
+      List<Long> pending = pendingInvalidSpis.get(peerAddress);
+      if (pending != null && !pending.contains(spi) && pending.size() < 16) {
+        pending.add(spi);
+      }
+      return pending != null;
+    }
+    Optional<PeerPolicy> policy = policies.forPeer(peerAddress);
+    if (policy.isEmpty() || !invalidSpiLimiter.allowInitiate(peerAddress)) {
+      return false;
+    }
+    LOG.log(System.Logger.Level.INFO, "IKEv2: invalid SPI " + String.format("%08x", spi) + " from " + peerAddress
+        + ": no IKE SA with it, setting one up to send INVALID_SPI (invalid-spi-recovery)");
+    pendingInvalidSpis.put(peerAddress, new ArrayList<>(List.of(spi)));
+    initiate(policy.get());
+    return true;
+  }
+
+  /** Invalid-SPI reports refused by the rate limits. */
+  public long invalidSpiRefused() {
+    return invalidSpiLimiter.refused();
+  }
+
+  private static InformationalExchange invalidSpiNotify(List<Long> spis) {
+    List<Payload> notifies = new ArrayList<>();
+    for (long spi : spis) {
+      notifies.add(new Payload.Notify(IkeConstants.PROTO_ESP, new byte[0], IkeConstants.INVALID_SPI, spiBytes(spi)));
+    }
+    return new InformationalExchange("INVALID_SPI", notifies, null);
   }
 
   /** Deletes every IKE SA (shutdown): DELETE to each established peer. */
@@ -511,6 +573,10 @@ public final class IkeEngine {
       sa.lifetimeTimer = schedule(life * 1000, () -> rekeyIke(sa.id()));
     }
     events.ikeSaUp(sa.summary("ACTIVE"), sa.policy.cryptoMap(), sa.policy.mapSequence());
+    List<Long> invalid = pendingInvalidSpis.remove(sa.peerAddress);
+    if (invalid != null) {
+      sa.queue.add(invalidSpiNotify(invalid)); // sent once the exchange that set the SA up is answered
+    }
     events.summaryChanged(sa.summary("ACTIVE"));
   }
 
