@@ -19,8 +19,16 @@ import java.net.InetSocketAddress;
  */
 public final class InboundPipeline implements OuterReceiver {
 
-  /** At most ten invalid-SPI notifications a second reach the control plane. */
-  static final long INVALID_SPI_INTERVAL_NANOS = 100_000_000L;
+  /**
+   * At most ten invalid-SPI notifications a second reach the control plane, and at most one a second
+   * per source address: a source that floods made-up SPIs (the DoS risk the seed names for
+   * invalid-SPI recovery) takes one of the ten, never all, so a peer that really lost its SA is still
+   * heard within a second.
+   */
+  static final int INVALID_SPI_PER_SECOND = 10;
+  static final long INVALID_SPI_PER_SOURCE_NANOS = 1_000_000_000L;
+  /** Sources remembered for the per-source limit, direct-mapped by address hash (no allocation). */
+  private static final int SOURCE_SLOTS = 256;
 
   /** Where IKE messages that arrived on the 4500 socket go (ike-service, via {@code ike.punt}). */
   @FunctionalInterface
@@ -34,7 +42,12 @@ public final class InboundPipeline implements OuterReceiver {
   private final SignalRing invalidSpis;
   private final IkePunt ike;
   private final FlowKey flow = new FlowKey();
-  private long lastInvalidSpiNanos;
+  private long invalidSpiWindowNanos;
+  private int invalidSpiInWindow;
+  private final int[] sourceHash = new int[SOURCE_SLOTS];
+  private final long[] sourceNanos = new long[SOURCE_SLOTS];
+  /** The packet thread's clock; tests replace it to check the limits without waiting. */
+  java.util.function.LongSupplier nanoClock = System::nanoTime;
 
   public InboundPipeline(SaDatabase sad, PacketPort inner, ForwarderStats stats, SignalRing invalidSpis, IkePunt ike) {
     this.sad = sad;
@@ -107,11 +120,23 @@ public final class InboundPipeline implements OuterReceiver {
   }
 
   private void invalidSpi(int spi, InetSocketAddress sender) {
-    long now = System.nanoTime();
-    if (lastInvalidSpiNanos != 0 && now - lastInvalidSpiNanos < INVALID_SPI_INTERVAL_NANOS) {
+    long now = nanoClock.getAsLong();
+    // an IPv4 address's hash is the address itself; computing it allocates nothing
+    int h = sender.getAddress().hashCode();
+    int slot = (h ^ (h >>> 16) ^ (h >>> 24)) & (SOURCE_SLOTS - 1);
+    if (sourceNanos[slot] != 0 && sourceHash[slot] == h && now - sourceNanos[slot] < INVALID_SPI_PER_SOURCE_NANOS) {
       return;
     }
-    lastInvalidSpiNanos = now;
+    if (invalidSpiWindowNanos == 0 || now - invalidSpiWindowNanos >= 1_000_000_000L) {
+      invalidSpiWindowNanos = now;
+      invalidSpiInWindow = 0;
+    }
+    if (invalidSpiInWindow >= INVALID_SPI_PER_SECOND) {
+      return;
+    }
+    invalidSpiInWindow++;
+    sourceHash[slot] = h;
+    sourceNanos[slot] = now == 0 ? 1 : now;
     // rate-limited slow path: reading the sender's address bytes may allocate
     long hi = Ip128.hi(sender.getAddress());
     long lo = Ip128.lo(sender.getAddress());
