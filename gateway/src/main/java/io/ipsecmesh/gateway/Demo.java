@@ -26,7 +26,10 @@ final class Demo {
     out.println("ipsec-mesh demo: DPD and failover on loopback, work directory " + dir);
     DemoStory story = new DemoStory(out, dir);
     // Ctrl-C: no gateway JVM may outlive the demo (a SIGSTOPped one would hang around for good)
-    Thread hook = new Thread(() -> story.sites().forEach(DemoSite::kill), "demo-cleanup");
+    Thread hook = new Thread(() -> {
+      story.sites().forEach(DemoSite::kill);
+      err.println("ipsec-mesh demo: interrupted, gateways killed; logs in " + dir);
+    }, "demo-cleanup");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       DemoStory.Milestones m = story.run();
