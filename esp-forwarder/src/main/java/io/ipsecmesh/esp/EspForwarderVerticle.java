@@ -13,7 +13,12 @@ import io.ipsecmesh.esp.fwd.SaFactory;
 import io.ipsecmesh.esp.fwd.SaPair;
 import io.ipsecmesh.esp.fwd.SaSupervisor;
 import io.ipsecmesh.esp.fwd.SequenceReservations;
-import io.ipsecmesh.esp.io.DfBitPolicy;
+import io.ipsecmesh.esp.df.DfSwitch;
+import io.ipsecmesh.esp.df.DfSwitchingSender;
+import io.ipsecmesh.esp.df.SockoptDfSwitch;
+import io.ipsecmesh.esp.frag.IcmpSender;
+import io.ipsecmesh.esp.frag.RawIcmpSender;
+import io.ipsecmesh.esp.frag.TunnelMtuPolicy;
 import io.ipsecmesh.esp.io.Libc;
 import io.ipsecmesh.esp.io.OuterReceiver;
 import io.ipsecmesh.esp.io.PacketBuffer;
@@ -34,7 +39,6 @@ import io.ipsecmesh.proto.bus.IkeMessages;
 import io.ipsecmesh.proto.bus.NatKeepaliveMessages;
 import io.ipsecmesh.proto.bus.RecordJson;
 import io.ipsecmesh.proto.bus.SaMessages;
-import io.ipsecmesh.proto.config.DfBit;
 import io.ipsecmesh.proto.config.GatewayConfig;
 import io.ipsecmesh.proto.config.InterfaceConfig;
 import io.ipsecmesh.proto.runtime.Cluster;
@@ -97,6 +101,7 @@ public final class EspForwarderVerticle extends VerticleBase {
   private EventLoopGroup group;
   private UdpEncapSocket socket;
   private RawEspSocket rawSocket;
+  private RawIcmpSender icmp;
   private PacketPort inner;
   private DataPlane plane;
   private SaFactory factory;
@@ -141,9 +146,15 @@ public final class EspForwarderVerticle extends VerticleBase {
       return null;
     }).compose(v -> {
       factory = new SaFactory(keyWrap, socket.family());
+      // the outer DF bit is chosen per packet (crypto ipsec df-bit) by switching the IPv4 socket's
+      // IP_MTU_DISCOVER mode between batches; an IPv6 outer header has no DF bit
+      DfSwitch udpDf = socket.family() == Libc.AF_INET ? new SockoptDfSwitch(socket.fd()) : DfSwitch.NONE;
       plane = new DataPlane(new SaDatabase(this::retire), inner,
-          cfg.getBoolean("udpGso", true) ? socket.gsoSender() : socket.nativeSender(),
-          rawSocket == null ? null : rawSocket.sender(), this::punt);
+          new DfSwitchingSender(cfg.getBoolean("udpGso", true) ? socket.gsoSender() : socket.nativeSender(), udpDf),
+          rawSocket == null ? null : new DfSwitchingSender(rawSocket.sender(), new SockoptDfSwitch(rawSocket.fd())),
+          this::punt);
+      icmp = openIcmp();
+      plane.outbound().icmpSender(icmp == null ? IcmpSender.NONE : icmp);
       socket.receiver(plane.inbound());
       if (rawSocket != null) {
         rawSocket.receiver(plane.inbound());
@@ -336,27 +347,21 @@ public final class EspForwarderVerticle extends VerticleBase {
         + manualSas.size() + " manual SAs");
   }
 
-  /** The outer DF bit of the interface carrying the crypto map (interface setting wins over the global one). */
+  /**
+   * df-bit, fragmentation and ip mtu of the interface carrying the crypto map (its own settings win
+   * over the global ones) for the outbound pipeline, which applies them per packet.
+   */
   private void applyDfBit() {
-    DfBit df = config.dfBit();
-    for (InterfaceConfig i : config.interfaces()) {
-      if (i.cryptoMap() != null) {
-        df = config.effectiveDfBit(i.name());
-        break;
-      }
-    }
-    List<Integer> fds = new ArrayList<>();
-    if (socket.family() == Libc.AF_INET) {
-      fds.add(socket.fd());
-    }
-    if (rawSocket != null) {
-      fds.add(rawSocket.fd());
-    }
-    for (int fd : fds) {
-      String error = DfBitPolicy.apply(fd, df);
-      if (error != null) {
-        LOG.warning("esp-forwarder: crypto ipsec df-bit " + df.keyword() + ": " + error);
-      }
+    plane.outbound().mtuPolicy(TunnelMtuPolicy.of(config));
+  }
+
+  /** The raw ICMP socket for fragmentation-needed messages; null without CAP_NET_RAW (drops are still counted). */
+  private static RawIcmpSender openIcmp() {
+    try {
+      return RawIcmpSender.open();
+    } catch (java.io.IOException e) {
+      LOG.info(() -> "esp-forwarder: no ICMP fragmentation-needed messages: " + e.getMessage());
+      return null;
     }
   }
 
@@ -482,6 +487,9 @@ public final class EspForwarderVerticle extends VerticleBase {
       }
       if (rawSocket != null) {
         rawSocket.close();
+      }
+      if (icmp != null) {
+        icmp.close();
       }
       if (group != null) {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();

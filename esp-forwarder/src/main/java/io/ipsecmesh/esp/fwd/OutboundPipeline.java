@@ -1,13 +1,23 @@
 package io.ipsecmesh.esp.fwd;
 
 import io.ipsecmesh.esp.crypto.EspSaCrypto;
+import io.ipsecmesh.esp.df.DfSwitch;
+import io.ipsecmesh.esp.df.DfSwitchingSender;
+import io.ipsecmesh.esp.df.OuterDf;
+import io.ipsecmesh.esp.frag.FragmentStats;
+import io.ipsecmesh.esp.frag.FragmentationNeeded;
+import io.ipsecmesh.esp.frag.IcmpSender;
+import io.ipsecmesh.esp.frag.InnerFragmenter;
+import io.ipsecmesh.esp.frag.TunnelMtuPolicy;
 import io.ipsecmesh.esp.io.EspSender;
+import io.ipsecmesh.esp.io.Libc;
 import io.ipsecmesh.esp.io.PacketBuffer;
 import io.ipsecmesh.esp.io.PeerEndpoint;
 import io.ipsecmesh.esp.spd.FlowKey;
 import io.ipsecmesh.esp.spd.InnerPacketParser;
 import io.ipsecmesh.esp.spd.SpdEntry;
 import io.ipsecmesh.esp.tun.InnerPacketHandler;
+import io.ipsecmesh.proto.config.DfBit;
 import io.ipsecmesh.proto.esp.EspNextHeader;
 
 /**
@@ -15,15 +25,24 @@ import io.ipsecmesh.proto.esp.EspNextHeader;
  * sequence number → ESP seal in place → send. Runs on the inner port's reader thread and allocates
  * nothing per packet. A packet the SPD does not protect is dropped and counted: the inner port only
  * receives what the routes steer into the tunnel.
+ *
+ * <p>Tunnel mode, seed 003: the outer DF bit follows {@code crypto ipsec df-bit} per packet, and a
+ * packet whose ESP packet would exceed the egress {@code ip mtu} is, by the seed's pre-fragmentation
+ * table, fragmented before encryption (inner fragments of equal size, each its own ESP packet),
+ * after encryption (the outer packet leaves with DF clear and the IP layer fragments it; the peer's
+ * kernel reassembles before its forwarder decrypts), or — DF set inside and {@code df-bit set|copy}
+ * — dropped with an ICMP fragmentation-needed carrying the tunnel's inner MTU back to the source.
  */
-public final class OutboundPipeline implements InnerPacketHandler {
+public final class OutboundPipeline implements InnerPacketHandler, InnerFragmenter.Sink {
 
   /** At most one {@code fwd.acquire} per crypto map entry per second. */
   static final long ACQUIRE_INTERVAL_NANOS = 1_000_000_000L;
+  /** At most a hundred ICMP fragmentation-needed messages a second (a router rate-limits its ICMP). */
+  static final long ICMP_INTERVAL_NANOS = 10_000_000L;
 
   private final SaDatabase sad;
-  private final EspSender udpSender;
-  private final EspSender rawSender;
+  private final DfSwitchingSender udpSender;
+  private final DfSwitchingSender rawSender;
   private final ForwarderStats stats;
   private final SignalRing acquires;
   private final FlowKey flow = new FlowKey();
@@ -31,13 +50,23 @@ public final class OutboundPipeline implements InnerPacketHandler {
   private OutboundSa pendingSa;
   private int pendingPackets;
   private long pendingBytes;
+  private volatile TunnelMtuPolicy mtuPolicy = TunnelMtuPolicy.DEFAULT;
+  private volatile IcmpSender icmp = IcmpSender.NONE;
+  private final FragmentStats fragStats = new FragmentStats();
+  private final InnerFragmenter fragmenter = new InnerFragmenter();
+  private final byte[] icmpMessage = new byte[FragmentationNeeded.MAX_LENGTH];
+  private long lastIcmpNanos;
+  /** The SA, sender and outer DF of the packet being fragmented, for {@link #fragment}. */
+  private OutboundSa fragSa;
+  private DfSwitchingSender fragSender;
+  private boolean fragDf;
 
   /** @param rawSender for SAs without UDP encapsulation; null when no raw ESP socket could be opened */
   public OutboundPipeline(SaDatabase sad, EspSender udpSender, EspSender rawSender, ForwarderStats stats,
       SignalRing acquires) {
     this.sad = sad;
-    this.udpSender = udpSender;
-    this.rawSender = rawSender;
+    this.udpSender = dfSwitching(udpSender);
+    this.rawSender = dfSwitching(rawSender);
     this.stats = stats;
     this.acquires = acquires;
   }
@@ -70,13 +99,86 @@ public final class OutboundPipeline implements InnerPacketHandler {
       sa.sendErrors++;
       return;
     }
-    EspSender sender = sa.udp ? udpSender : rawSender;
+    DfSwitchingSender sender = sa.udp ? udpSender : rawSender;
     if (sender == null) {
       sa.sendErrors++;
       return;
     }
+    TunnelMtuPolicy p = mtuPolicy;
     EspSaCrypto c = sa.crypto;
-    int nextHeader = flow.version == 4 ? EspNextHeader.IPV4 : EspNextHeader.IPV6;
+    int outerHeader = (sender.family() == Libc.AF_INET6 ? 40 : 20) + (sa.udp ? 8 : 0);
+    if (outerHeader + c.sealedLength(len) > p.mtu()) {
+      oversized(sa, sender, seq, buf, off, len, p, outerHeader);
+      return;
+    }
+    sealAndSend(sa, sender, seq, buf, off, len, OuterDf.outerDf(p.dfBit(), flow.dontFragment), false);
+  }
+
+  /**
+   * The seed's table for a packet whose ESP packet exceeds the MTU: DF inside and df-bit set or copy
+   * → drop + ICMP; otherwise pre-fragment (IPv4, before-encryption) or let the IP layer fragment the
+   * outer packet. IPv6 inner packets have no DF bit and are never cut by a router, so they take the
+   * after-encryption path.
+   */
+  private void oversized(OutboundSa sa, DfSwitchingSender sender, long seq, PacketBuffer buf, int off, int len,
+      TunnelMtuPolicy p, int outerHeader) {
+    int innerMtu = sa.crypto.maxPayload(p.mtu() - outerHeader);
+    if (flow.dontFragment && p.dfBit() != DfBit.CLEAR) {
+      fragStats.dfDrops++;
+      fragmentationNeeded(buf.array(), off, len, innerMtu);
+      return;
+    }
+    if (p.beforeEncryption() && flow.version == 4) {
+      fragSa = sa;
+      fragSender = sender;
+      fragDf = OuterDf.outerDf(p.dfBit(), false);
+      int n = fragmenter.fragment(buf.array(), off, len, innerMtu, this);
+      fragSa = null;
+      fragSender = null;
+      if (n > 0) {
+        fragStats.fragmentedBeforeEncryption++;
+        fragStats.fragmentsSent += n;
+        return;
+      }
+    }
+    fragStats.fragmentedAfterEncryption++;
+    sealAndSend(sa, sender, seq, buf, off, len, false, true);
+  }
+
+  /** One pre-fragmented piece: encrypted and sent like any inner packet of the SA. */
+  @Override
+  public void fragment(PacketBuffer buf, int off, int len) {
+    OutboundSa sa = fragSa;
+    long seq = Math.max(sa.nextSequence, sa.sequenceFloor);
+    if (seq > sa.sequenceLimit) {
+      sa.sequenceStarved++;
+      sa.sendErrors++;
+      return;
+    }
+    sealAndSend(sa, fragSender, seq, buf, off, len, fragDf, false);
+  }
+
+  private void fragmentationNeeded(byte[] a, int off, int len, int innerMtu) {
+    long now = System.nanoTime();
+    if (lastIcmpNanos != 0 && now - lastIcmpNanos < ICMP_INTERVAL_NANOS) {
+      return;
+    }
+    lastIcmpNanos = now;
+    int n = FragmentationNeeded.write(icmpMessage, a, off, len, innerMtu);
+    if (n > 0 && icmp.send(icmpMessage, n, (int) flow.srcLo)) {
+      fragStats.icmpSent++;
+    }
+  }
+
+  /**
+   * @param alone the packet exceeds the MTU and leaves in a datagram of its own, so the IP layer
+   *     can fragment it
+   */
+  private void sealAndSend(OutboundSa sa, DfSwitchingSender sender, long seq, PacketBuffer buf, int off, int len,
+      boolean df, boolean alone) {
+    EspSaCrypto c = sa.crypto;
+    byte[] a = buf.array();
+    int nextHeader = (a[off] & 0xF0) == 0x40 ? EspNextHeader.IPV4 : EspNextHeader.IPV6;
     int espLen = c.seal(seq, a, off, len, nextHeader);
     if (espLen < 0) {
       sa.sendErrors++;
@@ -84,6 +186,7 @@ public final class OutboundPipeline implements InnerPacketHandler {
     }
     sa.nextSequence = seq + 1;
     PeerEndpoint peer = sa.peer;
+    sender.next(df, alone);
     if (pendingPackets > 0 && (pendingSa != sa || !sender.fits(espLen, peer))) {
       flushPending();
     }
@@ -99,6 +202,33 @@ public final class OutboundPipeline implements InnerPacketHandler {
       sa.encaps++;
       sa.encapBytes += len;
     }
+  }
+
+  private static DfSwitchingSender dfSwitching(EspSender s) {
+    return s == null ? null : s instanceof DfSwitchingSender d ? d : new DfSwitchingSender(s, DfSwitch.NONE);
+  }
+
+  /** The egress interface's df-bit, fragmentation and ip mtu, from now on. */
+  public void mtuPolicy(TunnelMtuPolicy policy) {
+    this.mtuPolicy = policy;
+  }
+
+  public TunnelMtuPolicy mtuPolicy() {
+    return mtuPolicy;
+  }
+
+  /** Where ICMP fragmentation-needed messages go (a raw socket in production). */
+  public void icmpSender(IcmpSender sender) {
+    this.icmp = sender;
+  }
+
+  public FragmentStats fragmentStats() {
+    return fragStats;
+  }
+
+  /** The UDP sender with its DF switch (for tests and metrics). */
+  public DfSwitchingSender udpSender() {
+    return udpSender;
   }
 
   /** The inner side ran dry: the batch goes out now, so batching never adds latency. */
