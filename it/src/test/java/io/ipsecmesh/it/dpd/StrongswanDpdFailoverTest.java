@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +60,8 @@ class StrongswanDpdFailoverTest {
   private Path gatewayLog;
   private final List<String> charons = new ArrayList<>();
   private boolean topology;
+  /** The run directory (logs) stays for diagnosis only when the test failed. */
+  private boolean passed;
 
   @BeforeAll
   void setUp() throws Exception {
@@ -121,6 +124,11 @@ class StrongswanDpdFailoverTest {
       if (topology) {
         DpdTopology.down();
       }
+      if (passed) {
+        try (var files = Files.walk(run)) {
+          files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+      }
     }
   }
 
@@ -159,6 +167,7 @@ class StrongswanDpdFailoverTest {
     assertTrue(sas.matches("(?s).*\\n +out [0-9a-f]{8}, +[1-9][0-9]* bytes, +[1-9][0-9]* packets.*"), sas);
     assertTrue(Files.readString(gatewayLog).contains("Crypto tunnel is UP. Peer " + DpdTopology.PEER_2_WAN),
         Files.readString(gatewayLog));
+    passed = true;
   }
 
   /** One exec command through our gateway's API (which listens on 127.0.0.1 inside its namespace). */
