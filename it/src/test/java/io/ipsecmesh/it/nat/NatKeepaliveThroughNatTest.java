@@ -3,11 +3,8 @@ package io.ipsecmesh.it.nat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.ipsecmesh.it.nat.NatSite.Datagram;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -54,25 +51,9 @@ class NatKeepaliveThroughNatTest {
 
   @BeforeAll
   void setUp() throws Exception {
-    assumeTrue("0".equals(NatSite.capture(List.of("id", "-u"), Map.of()).strip()), "needs root (network namespaces)");
-    assumeTrue(Files.isExecutable(Path.of("/usr/lib/ipsec/charon")) && Files.isExecutable(Path.of("/usr/sbin/swanctl")),
-        "strongSwan not installed (charon-systemd strongswan-swanctl libcharon-extra-plugins "
-            + "libstrongswan-standard-plugins)");
-    for (String p : List.of("kernel-libipsec", "gcm", "openssl")) {
-      assumeTrue(Files.exists(Path.of("/usr/lib/ipsec/plugins/libstrongswan-" + p + ".so")),
-          "strongSwan plugin " + p + " missing");
-    }
-    for (String tool : List.of("/usr/bin/dumpcap", "/usr/bin/tshark", "/usr/sbin/nft", "/usr/bin/curl",
-        "/usr/bin/python3")) {
-      assumeTrue(Files.isExecutable(Path.of(tool)), tool + " not installed (tshark, nftables, curl, python3)");
-    }
-    assumeTrue(Files.exists(Path.of("/dev/net/tun")), "no /dev/net/tun for the forwarder's TUN device");
-    assumeTrue(Files.isDirectory(NatSite.HARNESS), "namespace harness not found at " + NatSite.HARNESS);
-    assumeTrue(Files.exists(Path.of("/proc/sys/net/netfilter/nf_conntrack_udp_timeout")),
-        "no netfilter conntrack in this kernel (the NAT namespace needs it)");
-
-    withKeepalives = new NatSite("nk1", KEEPALIVE_SECONDS);
-    without = new NatSite("nk2", null);
+    NatSite.assumePrerequisites();
+    withKeepalives = NatSite.gatewayBehindNat("nk1", KEEPALIVE_SECONDS);
+    without = NatSite.gatewayBehindNat("nk2", null);
     sites.add(withKeepalives);
     sites.add(without);
     // both sites at once: the 90 s idle period is paid once, not twice

@@ -2,6 +2,7 @@ package io.ipsecmesh.it.nat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -19,13 +20,19 @@ import java.util.regex.Pattern;
 
 /**
  * One NAT topology of ike-service's namespace harness ({@code netns-up.sh --nat}), named by a prefix so
- * several run side by side: {@code <p>lana} — {@code <p>gwa} (our whole gateway, {@code ipsec-mesh run}
- * as a child JVM, wan0 172.31.254.1) — {@code <p>nat} (nftables masquerade to 172.31.255.1, UDP conntrack
- * timeouts 20 s) — {@code <p>gwb} (strongSwan 5.9.8, kernel-libipsec, 172.31.255.2) — {@code <p>lanb}.
- * strongSwan sends no NAT keepalives of its own ({@code keep_alive = 0s}), no DPD and never initiates, so
- * once the LANs fall silent only our gateway can keep the NAT mapping alive. dumpcap records
- * {@code udp port 4500} on the NAT's inside interface in0, i.e. everything our gateway sends towards the
- * NAT and everything the NAT lets in to it.
+ * several run side by side: {@code <p>lana} — {@code <p>gwa} (wan0 172.31.254.1) — {@code <p>nat}
+ * (nftables masquerade to 172.31.255.1, UDP conntrack timeouts 20 s) — {@code <p>gwb} (172.31.255.2) —
+ * {@code <p>lanb}. Our whole gateway ({@code ipsec-mesh run} as a child JVM) and strongSwan 5.9.8
+ * (kernel-libipsec) take the two gateway namespaces:
+ *
+ * <ul>
+ *   <li>{@link #gatewayBehindNat}: ours in gwa, strongSwan in gwb sending no NAT keepalives of its own
+ *       ({@code keep_alive = 0s}), no DPD and never initiating, so once the LANs fall silent only our
+ *       gateway can keep the NAT mapping alive. dumpcap records {@code udp port 4500} on the NAT's inside
+ *       interface in0: everything our gateway sends towards the NAT and everything the NAT lets in to it.
+ *   <li>{@link #peerBehindNat}: strongSwan in gwa (initiating, DPD every 5 s), ours in gwb, the capture on
+ *       the NAT's outside interface out0, where our gateway's packets to the mapped port pass.
+ * </ul>
  */
 final class NatSite {
 
@@ -44,6 +51,8 @@ final class NatSite {
   final String prefix;
   /** {@code crypto isakmp nat keepalive} seconds, or null for none. */
   final Integer keepaliveSeconds;
+  /** strongSwan behind the NAT and our gateway outside, instead of the other way round. */
+  final boolean peerBehindNat;
   final Path run;
   private final Path gatewayLog;
   private final Path pcap;
@@ -51,16 +60,59 @@ final class NatSite {
   private Process gateway;
   private Process capture;
 
-  NatSite(String prefix, Integer keepaliveSeconds) throws IOException {
+  private NatSite(String prefix, Integer keepaliveSeconds, boolean peerBehindNat) throws IOException {
     this.prefix = prefix;
     this.keepaliveSeconds = keepaliveSeconds;
+    this.peerBehindNat = peerBehindNat;
     this.run = Files.createTempDirectory("it-nat-" + prefix + "-");
     this.gatewayLog = run.resolve("gateway.log");
-    this.pcap = run.resolve("in0.pcapng");
+    this.pcap = run.resolve(captureInterface() + ".pcapng");
+  }
+
+  static NatSite gatewayBehindNat(String prefix, Integer keepaliveSeconds) throws IOException {
+    return new NatSite(prefix, keepaliveSeconds, false);
+  }
+
+  static NatSite peerBehindNat(String prefix, Integer keepaliveSeconds) throws IOException {
+    return new NatSite(prefix, keepaliveSeconds, true);
+  }
+
+  /** Skips the calling test, with the reason, on a machine that cannot run these topologies. */
+  static void assumePrerequisites() throws Exception {
+    assumeTrue("0".equals(capture(List.of("id", "-u"), Map.of()).strip()), "needs root (network namespaces)");
+    assumeTrue(Files.isExecutable(Path.of("/usr/lib/ipsec/charon")) && Files.isExecutable(Path.of("/usr/sbin/swanctl")),
+        "strongSwan not installed (charon-systemd strongswan-swanctl libcharon-extra-plugins "
+            + "libstrongswan-standard-plugins)");
+    for (String p : List.of("kernel-libipsec", "gcm", "openssl")) {
+      assumeTrue(Files.exists(Path.of("/usr/lib/ipsec/plugins/libstrongswan-" + p + ".so")),
+          "strongSwan plugin " + p + " missing");
+    }
+    for (String tool : List.of("/usr/bin/dumpcap", "/usr/bin/tshark", "/usr/sbin/nft", "/usr/bin/curl",
+        "/usr/bin/python3")) {
+      assumeTrue(Files.isExecutable(Path.of(tool)), tool + " not installed (tshark, nftables, curl, python3)");
+    }
+    assumeTrue(Files.exists(Path.of("/dev/net/tun")), "no /dev/net/tun for the forwarder's TUN device");
+    assumeTrue(Files.isDirectory(HARNESS), "namespace harness not found at " + HARNESS);
+    assumeTrue(Files.exists(Path.of("/proc/sys/net/netfilter/nf_conntrack_udp_timeout")),
+        "no netfilter conntrack in this kernel (the NAT namespace needs it)");
   }
 
   String ns(String role) {
     return prefix + role;
+  }
+
+  /** The namespace of our gateway. */
+  String gatewayNs() {
+    return ns(peerBehindNat ? "gwb" : "gwa");
+  }
+
+  /** The namespace of strongSwan (its harness instance has the same name). */
+  String peerNs() {
+    return ns(peerBehindNat ? "gwa" : "gwb");
+  }
+
+  private String captureInterface() {
+    return peerBehindNat ? "out0" : "in0";
   }
 
   /** Namespaces, NAT timeouts, capture, strongSwan, then our gateway; returns once the gateway started. */
@@ -76,32 +128,40 @@ final class NatSite {
           sysctl + " in " + ns("nat"));
     }
     startCapture();
-    script(Map.of("LOCAL_ID", PEER, "REMOTE_ID", GATEWAY_WAN, "SECRET_ID_A", GATEWAY_WAN, "SECRET_ID_B", PEER,
-        "IKE_PROPOSALS", "aes128gcm16-prfsha256-ecp256", "KEEP_ALIVE", "0s", "DPD_DELAY", "0s",
-        "START_ACTION", "none"), "charon-start.sh", ns("gwb"), "ikev2-gcm");
+    if (peerBehindNat) {
+      // strongSwan's own keepalives stay off here too: the NAT mapping changes only when the test says so
+      script(Map.of("LOCAL_ID", GATEWAY_WAN, "REMOTE_ID", PEER, "SECRET_ID_A", GATEWAY_WAN, "SECRET_ID_B", PEER,
+          "IKE_PROPOSALS", "aes128gcm16-prfsha256-ecp256", "KEEP_ALIVE", "0s", "DPD_DELAY", "5s",
+          "START_ACTION", "none"), "charon-start.sh", peerNs(), "ikev2-gcm");
+    } else {
+      script(Map.of("LOCAL_ID", PEER, "REMOTE_ID", GATEWAY_WAN, "SECRET_ID_A", GATEWAY_WAN, "SECRET_ID_B", PEER,
+          "IKE_PROPOSALS", "aes128gcm16-prfsha256-ecp256", "KEEP_ALIVE", "0s", "DPD_DELAY", "0s",
+          "START_ACTION", "none"), "charon-start.sh", peerNs(), "ikev2-gcm");
+    }
     startGateway();
     return this;
   }
 
   private void startCapture() throws Exception {
     Path err = run.resolve("dumpcap.log");
-    capture = new ProcessBuilder("ip", "netns", "exec", ns("nat"), "dumpcap", "-q", "-i", "in0", "-f",
+    capture = new ProcessBuilder("ip", "netns", "exec", ns("nat"), "dumpcap", "-q", "-i", captureInterface(), "-f",
         "udp port 4500", "-w", pcap.toString()).redirectErrorStream(true).redirectOutput(err.toFile()).start();
     // dumpcap says so once the filter is attached; a packet before that would be missed
-    awaitFile(err, "Capturing on 'in0'", 20);
+    awaitFile(err, "Capturing on '" + captureInterface() + "'", 20);
   }
 
   private void startGateway() throws Exception {
     Path cfg = run.resolve("gwa.cfg");
     String text;
-    try (InputStream in = NatSite.class.getResourceAsStream("/nat/gateway-behind-nat.cfg")) {
+    try (InputStream in = NatSite.class.getResourceAsStream(
+        peerBehindNat ? "/nat/gateway-outside-nat.cfg" : "/nat/gateway-behind-nat.cfg")) {
       text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
     if (keepaliveSeconds != null) {
       text = text.replace("\nend\n", "\ncrypto isakmp nat keepalive " + keepaliveSeconds + "\nend\n");
     }
     Files.writeString(cfg, text);
-    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns("gwa"),
+    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", gatewayNs(),
         ProcessHandle.current().info().command().orElse("java")));
     cmd.addAll(io.ipsecmesh.gateway.JvmFlags.ALL);
     // the metrics port is the default one: each gateway has its own namespace, so its own loopback
@@ -122,7 +182,7 @@ final class NatSite {
       ok = ping(ns("lana"), LAN_B_HOST, 1).contains(" 0% packet loss");
     }
     assertTrue(ok, prefix + ": no ping through the tunnel; gateway log:\n" + gatewayLog());
-    String sas = script(Map.of(), "sw.sh", ns("gwb"), "--list-sas");
+    String sas = script(Map.of(), "sw.sh", peerNs(), "--list-sas");
     // strongSwan sees our gateway behind the NAT (its outside address, port 4500 after the float)
     assertTrue(sas.contains("ESTABLISHED") && sas.contains("INSTALLED") && sas.contains("@ " + NAT_OUTSIDE + "["),
         sas);
@@ -135,7 +195,7 @@ final class NatSite {
 
   /** The port the NAT maps our gateway's 4500 to, as strongSwan sees it ({@code remote … @ 172.31.255.1[P]}). */
   int mappedPort() throws Exception {
-    String sas = script(Map.of(), "sw.sh", ns("gwb"), "--list-sas");
+    String sas = script(Map.of(), "sw.sh", peerNs(), "--list-sas");
     Matcher m = Pattern.compile("@ " + Pattern.quote(NAT_OUTSIDE) + "\\[(\\d+)]").matcher(sas);
     assertTrue(m.find(), sas);
     return Integer.parseInt(m.group(1));
@@ -155,16 +215,36 @@ final class NatSite {
     assertTrue(out.isBlank(), out);
   }
 
+  /**
+   * The NAT forgets its mappings and hands out other ports from now on, as a NAT that rebooted or ran out
+   * of its table would: UDP is masqueraded into a port range, and the conntrack table is flushed over
+   * ctnetlink (IPCTNL_MSG_CT_DELETE without a tuple), because this machine has no conntrack tool.
+   */
+  void remapNat(String portRange) throws Exception {
+    exec(ns("nat"), "nft", "flush", "chain", "ip", "interop_nat", "postrouting");
+    String rule = exec(ns("nat"), "nft", "add", "rule", "ip", "interop_nat", "postrouting", "oifname", "out0",
+        "meta", "l4proto", "udp", "masquerade", "to", ":" + portRange); // a port range needs the protocol
+    assertTrue(rule.isBlank(), rule);
+    String py = "import socket,struct\n"
+        + "s=socket.socket(socket.AF_NETLINK,socket.SOCK_RAW,12)\n" // NETLINK_NETFILTER
+        + "b=struct.pack('=BBH',socket.AF_INET,0,0)\n" // nfgenmsg
+        + "s.send(struct.pack('=IHHII',16+len(b),(1<<8)|2,0x5,1,0)+b)\n" // CTNETLINK DELETE, REQUEST|ACK
+        + "r=s.recv(4096)\n"
+        + "print('flushed' if struct.unpack('=i',r[16:20])[0]==0 else 'error')\n";
+    String out = exec(ns("nat"), "python3", "-c", py);
+    assertEquals("flushed", out.strip(), out);
+  }
+
   /** An exec command through the management API of the gateway (curl inside its namespace). */
   String show(String command) throws Exception {
     JsonObject api = new JsonObject(Files.readString(run.resolve("api.json")));
-    return exec(ns("gwa"), "curl", "-sS", "--max-time", "10", "-H", "Authorization: Bearer " + api.getString("token"),
+    return exec(gatewayNs(), "curl", "-sS", "--max-time", "10", "-H", "Authorization: Bearer " + api.getString("token"),
         "--data", command, api.getString("url") + "/exec");
   }
 
   /** A Prometheus counter of the gateway, summed over its label sets (0 when it has no sample yet). */
   long metric(String name) throws Exception {
-    String text = exec(ns("gwa"), "curl", "-sS", "--max-time", "10", "http://127.0.0.1:" + METRICS_PORT + "/metrics");
+    String text = exec(gatewayNs(), "curl", "-sS", "--max-time", "10", "http://127.0.0.1:" + METRICS_PORT + "/metrics");
     assertTrue(text.contains("# TYPE " + name), name + " not exported:\n" + text);
     Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(?:_total)?(?:\\{[^}]*})? (\\S+)$").matcher(text);
     double sum = 0;
@@ -188,8 +268,8 @@ final class NatSite {
     return Files.exists(gatewayLog) ? Files.readString(gatewayLog) : "";
   }
 
-  /** One captured UDP-4500 datagram on the NAT's inside interface. */
-  record Datagram(double epochSeconds, String source, int udpLength) {
+  /** One captured UDP-4500 datagram on the NAT's inside or outside interface. */
+  record Datagram(double epochSeconds, String source, int destinationPort, int udpLength) {
     boolean keepalive() {
       return udpLength == 9; // 8-byte UDP header + the one byte 0xFF
     }
@@ -200,12 +280,12 @@ final class NatSite {
     capture.destroy();
     assertTrue(capture.waitFor(15, TimeUnit.SECONDS), "dumpcap did not stop");
     String fields = capture(List.of("tshark", "-r", pcap.toString(), "-T", "fields", "-E", "separator=,",
-        "-e", "frame.time_epoch", "-e", "ip.src", "-e", "udp.length"), Map.of());
+        "-e", "frame.time_epoch", "-e", "ip.src", "-e", "udp.dstport", "-e", "udp.length"), Map.of());
     List<Datagram> out = new ArrayList<>();
     for (String line : fields.lines().toList()) {
       String[] f = line.split(",");
-      if (f.length == 3 && f[0].matches("[0-9.]+")) {
-        out.add(new Datagram(Double.parseDouble(f[0]), f[1], Integer.parseInt(f[2])));
+      if (f.length == 4 && f[0].matches("[0-9.]+")) {
+        out.add(new Datagram(Double.parseDouble(f[0]), f[1], Integer.parseInt(f[2]), Integer.parseInt(f[3])));
       }
     }
     return out;
