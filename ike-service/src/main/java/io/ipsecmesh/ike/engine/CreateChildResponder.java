@@ -132,6 +132,10 @@ final class CreateChildResponder {
     n.ni = ni.data().clone();
     n.nr = engine.randomBytes(IkeEngine.NONCE_BYTES);
     engine.takeOver(old, n, suite, secret);
+    if (old.outstanding != null && old.outstanding.exchange instanceof IkeRekeyExchange ours) {
+      // §2.8.2: we are rekeying this IKE SA too; which new SA survives is decided when ours completes
+      ours.collision = new IkeRekeyExchange.Collision(n.ni.clone(), n.nr.clone(), n);
+    }
     byte[] spiR = new byte[8];
     IkeCodec.putLong(spiR, 0, n.spiR);
     return List.of(new Payload.SecurityAssociation(List.of(suite.toProposal(choice.get().proposalNumber(), spiR))),

@@ -622,6 +622,13 @@ public final class IkeEngine {
 
   /** Keys for the new IKE SA {@code n}, which inherits the old one's Child SAs, peer and ports. */
   void takeOver(IkeSa old, IkeSa n, IkeSuite suite, byte[] secret) {
+    rekeyed(old, n, suite, secret);
+    moveChildren(old, n);
+    debugLog(n, "IKE SA rekeyed: " + old.id() + " -> " + n.id() + " (" + suite.name() + ")");
+  }
+
+  /** Keys and state of {@code n}, the IKE SA that rekeying {@code old} created (§2.18); registers it. */
+  void rekeyed(IkeSa old, IkeSa n, IkeSuite suite, byte[] secret) {
     n.suite = suite;
     try {
       n.keys = IkeSaKeys.deriveRekey(old.suite.prf(), old.keys.skD, suite, secret, n.ni, n.nr, n.spiI, n.spiR);
@@ -635,17 +642,21 @@ public final class IkeEngine {
     n.nextRequestId = 0;
     n.expectedPeerRequestId = 0;
     table.add(n);
-    old.rekeyedTo = n;
-    for (ChildSaState c : List.copyOf(old.children)) {
-      ChildSaState moved = new ChildSaState(ChildSaFactory.rebind(c.sa(), n.id()));
-      n.children.add(moved);
-      table.childAdded(moved.inboundSpi(), n);
-      events.childSaRebound(moved.sa());
-    }
-    old.children.clear();
-    debugLog(n, "IKE SA rekeyed: " + old.id() + " -> " + n.id() + " (" + suite.name() + ")");
     established(n);
   }
+
+  /** The Child SAs of {@code from} now belong to {@code to}; {@code from} only waits for its deletion. */
+  void moveChildren(IkeSa from, IkeSa to) {
+    from.rekeyedTo = to;
+    for (ChildSaState c : List.copyOf(from.children)) {
+      ChildSaState moved = new ChildSaState(ChildSaFactory.rebind(c.sa(), to.id()));
+      to.children.add(moved);
+      table.childAdded(moved.inboundSpi(), to);
+      events.childSaRebound(moved.sa());
+    }
+    from.children.clear();
+  }
+
 
   /** §2.8.1: is the lowest of the four nonces one of our exchange's (our Ni, the peer's Nr)? */
   static boolean lowestIsOurs(byte[] ourNi, byte[] peerNr, Collision c) {
@@ -848,7 +859,7 @@ public final class IkeEngine {
 
   // ============================================================================ our requests
 
-  private void pump(IkeSa sa) {
+  void pump(IkeSa sa) {
     if (sa.outstanding != null || sa.queue.isEmpty() || sa.state == IkeSa.State.DELETED || sa.outbound == null) {
       return;
     }

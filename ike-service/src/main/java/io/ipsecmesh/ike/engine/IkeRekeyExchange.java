@@ -15,7 +15,11 @@ import java.util.Optional;
 /** Initiator of an IKE SA rekey (the IKE lifetime ran out): CREATE_CHILD_SA, then DELETE of the old SA. */
 final class IkeRekeyExchange implements Exchange {
 
+  /** The peer's simultaneous rekey of the same IKE SA: its nonces and the SA it created here. */
+  record Collision(byte[] peerNi, byte[] ourNr, IkeSa created) {}
+
   private final IkeEngine engine;
+  Collision collision;
   private long newSpiI;
   private byte[] ni;
   private DhGroup.Exchange dh;
@@ -76,7 +80,21 @@ final class IkeRekeyExchange implements Exchange {
     n.spiR = IkeCodec.getLong(spiR, 0);
     n.ni = ni;
     n.nr = nr.get().data().clone();
-    engine.takeOver(sa, n, suite.get(), secret);
+    if (collision == null) {
+      engine.takeOver(sa, n, suite.get(), secret);
+    } else {
+      // §2.8.2: both peers rekeyed at once. The new SA of the exchange with the lowest of the four nonces is
+      // redundant and deleted by that exchange's initiator; the Child SAs live on in the other one.
+      engine.rekeyed(sa, n, suite.get(), secret);
+      if (IkeEngine.lowestIsOurs(ni, n.nr, new IkeEngine.Collision(collision.peerNi(), collision.ourNr(), 0))) {
+        n.rekeyedTo = collision.created();
+        n.queue.add(new InformationalExchange("DELETE-REDUNDANT-IKE",
+            List.of(new Payload.Delete(IkeConstants.PROTO_IKE, 0, List.of())), () -> engine.teardown(n, "rekeyed")));
+        engine.pump(n);
+      } else {
+        engine.moveChildren(collision.created(), n); // the peer deletes the SA it created
+      }
+    }
     sa.queue.add(new InformationalExchange("DELETE-OLD-IKE",
         List.of(new Payload.Delete(IkeConstants.PROTO_IKE, 0, List.of())), () -> engine.teardown(sa, "rekeyed")));
   }

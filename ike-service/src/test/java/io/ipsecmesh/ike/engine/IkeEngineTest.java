@@ -549,4 +549,34 @@ class IkeEngineTest {
     assertTrue(a.udpEncapsulation(), "NAT-D over 0.0.0.0 looks like a NAT: UDP encapsulation");
     assertKeysMirror(a, only(n.bEvents.installed));
   }
+
+  @Test
+  void simultaneousIkeSaRekeysLeaveOneIkeSaWithTheChildSas() {
+    for (int round = 0; round < 8; round++) { // random nonces: both outcomes of §2.8.2
+      TestPeers n = new TestPeers();
+      n.symmetric(GCM, List.of(EspTransform.AES_GCM_128));
+      n.a.initiate(n.aPolicies.all().get(0));
+      n.run();
+      ChildSa child = only(n.aEvents.installed);
+      String oldId = child.ikeSaId();
+      assertTrue(n.a.rekeyIke(oldId));
+      assertTrue(n.b.rekeyIke(oldId));
+      n.run();
+      assertEquals(1, n.a.ikeSaCount(), "round " + round);
+      assertEquals(1, n.b.ikeSaCount(), "round " + round);
+      assertEquals(List.of(), n.aEvents.deleted, "the Child SA survives");
+      assertEquals(List.of(), n.bEvents.deleted);
+      String aId = n.aEvents.rebound.getLast().ikeSaId();
+      assertEquals(aId, n.bEvents.rebound.getLast().ikeSaId(), "both keep the same IKE SA");
+      assertFalse(aId.equals(oldId));
+      List<Boolean> ack = new ArrayList<>();
+      n.a.probe(aId, 0, 1000, ack::add);
+      n.run();
+      assertEquals(List.of(true), ack);
+      assertTrue(n.b.rekeyChild(child.outboundSpi()));
+      n.run();
+      assertKeysMirror(n.aEvents.installed.getLast(), n.bEvents.installed.getLast());
+      assertEquals(aId, n.bEvents.installed.getLast().ikeSaId());
+    }
+  }
 }
