@@ -1,0 +1,117 @@
+package io.ipsecmesh.esp.netns;
+
+import io.ipsecmesh.esp.EspForwarderVerticle;
+import io.ipsecmesh.esp.ManualKeyConfigs;
+import io.ipsecmesh.esp.frag.FragmentStats;
+import io.ipsecmesh.esp.frag.TunnelMtuPolicy;
+import io.ipsecmesh.proto.bus.BusCodecs;
+import io.ipsecmesh.proto.bus.ConfigMessages;
+import io.ipsecmesh.proto.config.DfBit;
+import io.ipsecmesh.proto.config.Fragmentation;
+import io.ipsecmesh.proto.config.GatewayConfig;
+import io.ipsecmesh.proto.config.InterfaceConfig;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A gateway of the DF-bit / pre-fragmentation / access-check namespace tests, in a child JVM under
+ * {@code ip netns exec}: the manual-key tunnel of {@link ManualKeyConfigs} on TUN {@code ipsec0},
+ * whose egress interface wan0 gets new {@code crypto ipsec df-bit}, {@code crypto ipsec
+ * fragmentation} and {@code ip mtu} lines from stdin ({@code POLICY CLEAR|SET|COPY
+ * BEFORE_ENCRYPTION|AFTER_ENCRYPTION MTU}, published as a new configuration version; answered with
+ * {@code POLICY-OK} once the outbound pipeline runs with it). {@code STATS} prints the pipeline's
+ * fragmentation counters. Arguments as {@link NetnsForwarderMain}: {@code a|b WAN PEER LOCALNET REMOTENET}.
+ */
+public final class DfBitForwarderMain {
+
+  private DfBitForwarderMain() {}
+
+  static GatewayConfig withWan(GatewayConfig c, DfBit df, Fragmentation frag, int mtu) {
+    InterfaceConfig w = c.interfaces().get(0);
+    InterfaceConfig wan = new InterfaceConfig(w.name(), w.ipAddress(), w.mask(), mtu, w.cryptoMap(), df, null, frag);
+    return new GatewayConfig(c.isakmpPolicies(), c.isakmpKeys(), c.isakmpKeepalive(), c.natKeepaliveSeconds(),
+        c.invalidSpiRecovery(), c.natTransparency(), c.dfBit(), c.sa(), c.transformSets(), c.cryptoMaps(),
+        c.accessLists(), List.of(wan), c.ezvpnClients(), c.ikev2Proposals(), c.ikev2Policies(), c.ikev2Keyrings(),
+        c.ikev2Profiles(), c.ikev2Dpd(), c.fragmentation());
+  }
+
+  /** Whether the forwarder's route to the remote LAN (installed asynchronously) is in place. */
+  private static boolean routed(String remoteNet) {
+    try {
+      Process p = new ProcessBuilder("ip", "route", "show", remoteNet + "/24").redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      return p.waitFor() == 0 && out.contains("ipsec0");
+    } catch (java.io.IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  public static void main(String[] args) {
+    String role = args[0];
+    GatewayConfig base = role.equals("a")
+        ? ManualKeyConfigs.gatewayA(args[1], args[2], args[3], args[4])
+        : ManualKeyConfigs.gatewayB(args[1], args[2], args[3], args[4]);
+    Vertx vertx = Vertx.vertx();
+    BusCodecs.register(vertx);
+    EspForwarderVerticle forwarder = new EspForwarderVerticle();
+    JsonObject cfg = new JsonObject().put("innerPort", "tun").put("tunName", "ipsec0").put("forwarderId", "gw" + role);
+    AtomicLong version = new AtomicLong(1);
+    vertx.deployVerticle(forwarder, new DeploymentOptions().setConfig(cfg)).onFailure(e -> {
+      System.out.println("FAILED " + e);
+      System.exit(2);
+    }).onSuccess(id -> {
+      vertx.eventBus().publish(ConfigMessages.CONFIG_CHANGED, new ConfigMessages.ConfigChanged(1, base));
+      vertx.setPeriodic(50, t -> {
+        if (forwarder.dataPlane().sad().pairs().size() == 1 && routed(args[4])) {
+          vertx.cancelTimer(t);
+          System.out.println("READY");
+          System.out.flush();
+          Thread.ofPlatform().daemon().start(() -> commands(vertx, forwarder, base, version));
+        }
+      });
+    });
+  }
+
+  private static void commands(Vertx vertx, EspForwarderVerticle forwarder, GatewayConfig base, AtomicLong version) {
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+      for (String line; (line = in.readLine()) != null; ) {
+        String[] w = line.trim().split("\\s+");
+        if (w[0].equals("POLICY")) {
+          DfBit df = DfBit.valueOf(w[1]);
+          Fragmentation frag = Fragmentation.valueOf(w[2]);
+          int mtu = Integer.parseInt(w[3]);
+          GatewayConfig next = withWan(base, df, frag, mtu);
+          TunnelMtuPolicy want = TunnelMtuPolicy.of(next);
+          long v = version.incrementAndGet();
+          vertx.runOnContext(x -> vertx.eventBus().publish(ConfigMessages.CONFIG_CHANGED,
+              new ConfigMessages.ConfigChanged(v, next)));
+          long deadline = System.nanoTime() + 10_000_000_000L;
+          while (!want.equals(forwarder.dataPlane().outbound().mtuPolicy()) && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+          }
+          System.out.println(want.equals(forwarder.dataPlane().outbound().mtuPolicy())
+              ? "POLICY-OK " + want : "POLICY-FAILED " + want);
+        } else if (w[0].equals("STATS")) {
+          FragmentStats s = forwarder.dataPlane().outbound().fragmentStats();
+          var sa = forwarder.dataPlane().sad().pairs().get(0);
+          System.out.println("FSTATS before=" + s.fragmentedBeforeEncryption + " fragments=" + s.fragmentsSent
+              + " after=" + s.fragmentedAfterEncryption + " dfDrops=" + s.dfDrops + " icmp=" + s.icmpSent
+              + " switches=" + forwarder.dataPlane().outbound().udpSender().switches()
+              + " encaps=" + sa.outbound().encaps() + " decaps=" + sa.inbound().decaps());
+        }
+        System.out.flush();
+      }
+    } catch (java.io.IOException e) {
+      System.out.println("stdin: " + e);
+    }
+  }
+}
