@@ -3,6 +3,7 @@ package io.ipsecmesh.ike;
 import io.ipsecmesh.ike.engine.IkeEngine;
 import io.ipsecmesh.ike.engine.RetransmitPolicy;
 import io.ipsecmesh.ike.policy.ConfigPolicies;
+import io.ipsecmesh.ike.policy.CurrentPeers;
 import io.ipsecmesh.ike.policy.PeerPolicy;
 import io.ipsecmesh.ike.policy.PolicyStore;
 import io.ipsecmesh.proto.bus.BusCodecs;
@@ -36,6 +37,7 @@ public final class IkeVerticle extends AbstractVerticle {
 
   private final List<PeerPolicy> staticPolicies;
   private final PolicyStore policies = new PolicyStore();
+  private final CurrentPeers currentPeers = new CurrentPeers();
   private IkeServiceSettings settings;
   private IkeEngine engine;
   private DatagramSocket ikeSocket;
@@ -157,9 +159,14 @@ public final class IkeVerticle extends AbstractVerticle {
     bus.<DpdMessages.PeerDead>consumer(DpdMessages.PEER_DEAD, m -> safe("dpd.peer.dead", () -> {
       DpdMessages.PeerDead d = m.body();
       engine.peerDead(d.ikeSaId());
-      if (d.nextPeer() != null && !engine.hasSaWith(d.nextPeer())) {
-        // stateless failover to the next `set peer`
-        policies.forPeer(d.nextPeer()).ifPresent(engine::initiate);
+      if (d.nextPeer() != null) {
+        // failover to the next `set peer`, which stays the entry's peer for later ACQUIREs
+        policies.forPeer(d.nextPeer()).ifPresent(next -> {
+          currentPeers.failedOver(next);
+          if (!engine.hasSaWith(next.peerAddress())) {
+            engine.initiate(next);
+          }
+        });
       }
     }));
     bus.<MgmtMessages.ClearSession>consumer(MgmtMessages.CLEAR_SESSION, m -> safe("clear", () -> {
@@ -173,7 +180,7 @@ public final class IkeVerticle extends AbstractVerticle {
     });
     bus.<FwdMessages.Acquire>consumer(FwdMessages.ACQUIRE, m -> safe("acquire", () -> {
       FwdMessages.Acquire a = m.body();
-      policies.forMapEntry(a.cryptoMap(), a.sequence()).ifPresent(engine::acquire);
+      currentPeers.forAcquire(policies, a.cryptoMap(), a.sequence()).ifPresent(engine::acquire);
     }));
     bus.<FwdMessages.SaExpired>consumer(FwdMessages.SA_EXPIRED, m -> safe("sa-expired", () -> {
       if (m.body().limit() == FwdMessages.Limit.HARD) {
