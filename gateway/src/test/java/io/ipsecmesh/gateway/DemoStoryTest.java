@@ -1,6 +1,7 @@
 package io.ipsecmesh.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -51,5 +52,10 @@ class DemoStoryTest {
     assertTrue(text.contains("%CRYPTO-5-SESSION_STATUS: Crypto tunnel is UP. Peer 127.0.0.3:4500"), text);
     assertTrue(Pattern.compile("127\\.0\\.0\\.3\\s+127\\.0\\.0\\.1\\s+READY").matcher(text).find(), text);
     assertTrue(text.contains("current_peer: 127.0.0.3:4500"), text);
+    // after the failover C is the crypto map's peer: traffic in the gap must not restart IKE with dead B
+    String afterFailover = text.substring(text.indexOf("hub B declared dead"));
+    assertFalse(Pattern.compile("127\\.0\\.0\\.2\\s+127\\.0\\.0\\.1\\s+[A-Z-]+\\s+\\d+").matcher(afterFailover).find(),
+        afterFailover);
+    assertFalse(afterFailover.contains("Peer: 127.0.0.2"), afterFailover);
   }
 }
