@@ -167,6 +167,11 @@ class StrongswanDpdFailoverTest {
     assertTrue(sas.matches("(?s).*\\n +out [0-9a-f]{8}, +[1-9][0-9]* bytes, +[1-9][0-9]* packets.*"), sas);
     assertTrue(Files.readString(gatewayLog).contains("Crypto tunnel is UP. Peer " + DpdTopology.PEER_2_WAN),
         Files.readString(gatewayLog));
+    // peer 2 is now the crypto map's peer: nothing negotiates with dead peer 1 any more
+    String isakmp = exec("show crypto isakmp sa");
+    assertTrue(isakmp.matches("(?s).*" + Pattern.quote(DpdTopology.PEER_2_WAN) + "\\s+" + Pattern.quote(DpdTopology.GW_WAN)
+        + "\\s+READY.*"), isakmp);
+    assertTrue(!isakmp.contains(DpdTopology.PEER_1_WAN), isakmp);
     passed = true;
   }
 
