@@ -129,7 +129,8 @@ final class NatSite {
     }
     startCapture();
     if (peerBehindNat) {
-      // strongSwan's own keepalives stay off here too: the NAT mapping changes only when the test says so
+      // DPD every 5 s: its requests are the authenticated IKE messages that show our gateway a remapped
+      // port; strongSwan's own keepalives stay off, they are not authenticated and move nothing
       script(Map.of("LOCAL_ID", GATEWAY_WAN, "REMOTE_ID", PEER, "SECRET_ID_A", GATEWAY_WAN, "SECRET_ID_B", PEER,
           "IKE_PROPOSALS", "aes128gcm16-prfsha256-ecp256", "KEEP_ALIVE", "0s", "DPD_DELAY", "5s",
           "START_ACTION", "none"), "charon-start.sh", peerNs(), "ikev2-gcm");
@@ -151,7 +152,7 @@ final class NatSite {
   }
 
   private void startGateway() throws Exception {
-    Path cfg = run.resolve("gwa.cfg");
+    Path cfg = run.resolve("gateway.cfg");
     String text;
     try (InputStream in = NatSite.class.getResourceAsStream(
         peerBehindNat ? "/nat/gateway-outside-nat.cfg" : "/nat/gateway-behind-nat.cfg")) {
