@@ -13,6 +13,9 @@ import io.ipsecmesh.esp.fwd.SaFactory;
 import io.ipsecmesh.esp.fwd.SaPair;
 import io.ipsecmesh.esp.fwd.SaSupervisor;
 import io.ipsecmesh.esp.fwd.SequenceReservations;
+import io.ipsecmesh.esp.access.ClearTextAccessCheck;
+import io.ipsecmesh.esp.access.ClearTextRuleset;
+import io.ipsecmesh.esp.access.TunnelFeatureMetrics;
 import io.ipsecmesh.esp.df.DfSwitch;
 import io.ipsecmesh.esp.df.DfSwitchingSender;
 import io.ipsecmesh.esp.df.SockoptDfSwitch;
@@ -90,6 +93,8 @@ public final class EspForwarderVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(EspForwarderVerticle.class.getName());
   /** A retired SA's keys are wiped once no packet thread can still be inside it. */
   private static final long RETIRE_DELAY_MILLIS = 2000;
+  /** How often the clear-text drop counters of the access check are read from nftables. */
+  private static final long ACCESS_CHECK_POLL_MILLIS = 2000;
 
   private final PacketPort providedPort;
   private final Map<Long, ChildSa> manualSas = new HashMap<>();
@@ -102,6 +107,8 @@ public final class EspForwarderVerticle extends VerticleBase {
   private UdpEncapSocket socket;
   private RawEspSocket rawSocket;
   private RawIcmpSender icmp;
+  private ClearTextAccessCheck accessCheck;
+  private long accessCheckTimer = -1;
   private PacketPort inner;
   private DataPlane plane;
   private SaFactory factory;
@@ -164,6 +171,13 @@ public final class EspForwarderVerticle extends VerticleBase {
           new BusSink(), this::localAddress);
       supervisor.start();
       EspMetrics.register(Metrics.registry(), forwarderId, plane, inner);
+      // crypto access check on clear-text packets: an nftables table in this namespace, by default
+      // where the forwarder owns a TUN (it then routes between the outside and the LAN)
+      accessCheck = cfg.getBoolean("accessCheck", inner instanceof TunDevice) ? new ClearTextAccessCheck() : null;
+      TunnelFeatureMetrics.register(Metrics.registry(), forwarderId, plane, accessCheck);
+      if (accessCheck != null) {
+        accessCheckTimer = vertx.setPeriodic(ACCESS_CHECK_POLL_MILLIS, id -> pollAccessCheck());
+      }
       listen();
       LOG.info(() -> "esp-forwarder " + forwarderId + ": UDP " + socket.localAddress() + ", inner " + inner.name());
       return watchChildSaMap();
@@ -337,6 +351,7 @@ public final class EspForwarderVerticle extends VerticleBase {
       }
     }
     applyDfBit();
+    applyAccessCheck();
     if (inner instanceof TunDevice && config().getBoolean("routes", true)) {
       List<String> prefixes = KernelRoutes.protectedDestinations(config);
       String dev = inner.name();
@@ -353,6 +368,37 @@ public final class EspForwarderVerticle extends VerticleBase {
    */
   private void applyDfBit() {
     plane.outbound().mtuPolicy(TunnelMtuPolicy.of(config));
+  }
+
+  private void applyAccessCheck() {
+    if (accessCheck == null) {
+      return;
+    }
+    ClearTextRuleset.Ruleset rules = ClearTextRuleset.of(config);
+    ClearTextAccessCheck check = accessCheck;
+    vertx.executeBlocking(() -> check.apply(rules)).onSuccess(error -> {
+      if (error != null) {
+        LOG.warning("esp-forwarder: crypto access check on clear-text packets not installed: " + error);
+      }
+    });
+  }
+
+  /** Reads the clear-text drop counters; a rise is logged with the IOS message name. */
+  private void pollAccessCheck() {
+    ClearTextAccessCheck check = accessCheck;
+    long before = check.total();
+    vertx.executeBlocking(check::poll, false).onSuccess(error -> {
+      long now = check.total();
+      if (now > before) {
+        LOG.warning(() -> "%CRYPTO-4-RECVD_PKT_NOT_IPSEC: " + (now - before)
+            + " clear-text packets that must be protected dropped on the outside interface, " + now + " in all");
+      }
+    });
+  }
+
+  /** The access check of this forwarder, or null when off (for tests). */
+  public ClearTextAccessCheck accessCheck() {
+    return accessCheck;
   }
 
   /** The raw ICMP socket for fragmentation-needed messages; null without CAP_NET_RAW (drops are still counted). */
@@ -474,7 +520,12 @@ public final class EspForwarderVerticle extends VerticleBase {
   public Future<?> stop() {
     if (plane != null) {
       EspMetrics.unregister(plane);
+      TunnelFeatureMetrics.unregister(plane);
     }
+    if (accessCheckTimer >= 0) {
+      vertx.cancelTimer(accessCheckTimer);
+    }
+    ClearTextAccessCheck check = accessCheck;
     return vertx.executeBlocking(() -> {
       if (childSaMap != null && childSaListener != null) {
         childSaMap.removeEntryListener(childSaListener);
@@ -490,6 +541,9 @@ public final class EspForwarderVerticle extends VerticleBase {
       }
       if (icmp != null) {
         icmp.close();
+      }
+      if (check != null) {
+        check.remove();
       }
       if (group != null) {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();

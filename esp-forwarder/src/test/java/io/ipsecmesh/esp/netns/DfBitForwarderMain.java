@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * fragmentation} and {@code ip mtu} lines from stdin ({@code POLICY CLEAR|SET|COPY
  * BEFORE_ENCRYPTION|AFTER_ENCRYPTION MTU}, published as a new configuration version; answered with
  * {@code POLICY-OK} once the outbound pipeline runs with it). {@code STATS} prints the pipeline's
- * fragmentation counters. Arguments as {@link NetnsForwarderMain}: {@code a|b WAN PEER LOCALNET REMOTENET}.
+ * fragmentation counters, {@code ACCESS} the clear-text drops of the access check as the forwarder
+ * reads them from nftables. Arguments as {@link NetnsForwarderMain}: {@code a|b WAN PEER LOCALNET REMOTENET}.
  */
 public final class DfBitForwarderMain {
 
@@ -100,6 +101,11 @@ public final class DfBitForwarderMain {
           }
           System.out.println(want.equals(forwarder.dataPlane().outbound().mtuPolicy())
               ? "POLICY-OK " + want : "POLICY-FAILED " + want);
+        } else if (w[0].equals("ACCESS")) {
+          var check = forwarder.accessCheck();
+          String error = check == null ? "access check off" : check.poll();
+          System.out.println("ACCESS total=" + (check == null ? -1 : check.total())
+              + (error == null ? "" : " error=" + error.replace('\n', ' ')));
         } else if (w[0].equals("STATS")) {
           FragmentStats s = forwarder.dataPlane().outbound().fragmentStats();
           var sa = forwarder.dataPlane().sad().pairs().get(0);

@@ -125,7 +125,7 @@ abstract class DfBitNetnsTopology {
           }
           if (line.equals("READY")) {
             ready.complete(null);
-          } else if (line.startsWith("POLICY-") || line.startsWith("FSTATS")) {
+          } else if (line.startsWith("POLICY-") || line.startsWith("FSTATS") || line.startsWith("ACCESS")) {
             answers.add(line);
           }
         }
@@ -156,6 +156,15 @@ abstract class DfBitNetnsTopology {
   /** Gateway A's fragmentation counters, as {@code FSTATS before=… fragments=… after=… dfDrops=… icmp=…}. */
   String statsA() throws Exception {
     return ask(true, "STATS");
+  }
+
+  /** Clear-text packets gateway A's access check dropped, as the forwarder reads its nftables counters. */
+  long accessDropsA() throws Exception {
+    String answer = ask(true, "ACCESS");
+    if (answer.contains("error=")) {
+      throw new AssertionError(answer);
+    }
+    return stat(answer, "total");
   }
 
   static long stat(String stats, String name) {

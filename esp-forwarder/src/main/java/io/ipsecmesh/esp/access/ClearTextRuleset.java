@@ -1,0 +1,126 @@
+package io.ipsecmesh.esp.access;
+
+import io.ipsecmesh.proto.config.AccessList;
+import io.ipsecmesh.proto.config.AccessListEntry;
+import io.ipsecmesh.proto.config.AddressMatch;
+import io.ipsecmesh.proto.config.CryptoMapEntry;
+import io.ipsecmesh.proto.config.GatewayConfig;
+import io.ipsecmesh.proto.config.InterfaceConfig;
+import io.ipsecmesh.proto.config.Ipv4;
+import io.ipsecmesh.proto.config.PortMatch;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The nftables ruleset of the crypto access check on clear-text packets: a packet that arrives
+ * unencrypted on an interface carrying a crypto map, and that the map's ACL says must be protected
+ * (mirrored: it comes from the ACL's destination towards its source), is dropped and counted, as
+ * IOS does with {@code %CRYPTO-4-RECVD_PKT_NOT_IPSEC}. The kernel, not the forwarder, routes between
+ * the outside interface and the LAN, so the check lives where that packet passes: a prerouting hook
+ * in the forwarder's namespace. Entries are checked in crypto map sequence and ACL order, first
+ * match wins: a {@code deny} entry (not protected) lets the packet pass, a {@code permit} drops it
+ * into the counter of its crypto map entry. IKE and ESP addressed to the gateway itself are never
+ * checked. A pure function of the configuration.
+ */
+public final class ClearTextRuleset {
+
+  public static final String TABLE = "ipsecmesh_access";
+
+  /** The ruleset text and, per counter index, the crypto map entry it counts ("VPN 10"). */
+  public record Ruleset(String text, List<String> counters) {
+    public boolean empty() {
+      return counters.isEmpty();
+    }
+  }
+
+  private ClearTextRuleset() {}
+
+  public static Ruleset of(GatewayConfig config) {
+    StringBuilder rules = new StringBuilder();
+    List<String> counters = new ArrayList<>();
+    for (InterfaceConfig i : config.interfaces()) {
+      if (i.cryptoMap() == null) {
+        continue;
+      }
+      String iif = "iifname \"" + i.name() + "\" ";
+      rules.append("    ").append(iif).append("fib daddr type local meta l4proto { esp, ah } accept\n");
+      rules.append("    ").append(iif).append("fib daddr type local udp dport { 500, 4500 } accept\n");
+      for (CryptoMapEntry e : config.cryptoMap(i.cryptoMap())) {
+        AccessList acl = e.matchAddress() == null ? null : config.accessList(e.matchAddress());
+        if (acl == null) {
+          continue;
+        }
+        int counter = counters.size();
+        counters.add(e.name() + " " + e.seq());
+        for (AccessListEntry a : acl.entries()) {
+          if (a.action() == AccessListEntry.Action.REMARK) {
+            continue;
+          }
+          // the inbound mirror of an outbound selector: its destination sends to its source
+          rules.append("    ").append(iif).append(match(a)).append(a.action() == AccessListEntry.Action.PERMIT
+              ? "counter name \"cleartext_" + counter + "\" drop\n" : "accept\n");
+        }
+      }
+    }
+    if (counters.isEmpty()) {
+      return new Ruleset("", List.of());
+    }
+    StringBuilder t = new StringBuilder();
+    // declaring then deleting makes one idempotent transaction: the old table goes, the new one comes
+    t.append("table inet ").append(TABLE).append("\n");
+    t.append("delete table inet ").append(TABLE).append("\n");
+    t.append("table inet ").append(TABLE).append(" {\n");
+    for (int c = 0; c < counters.size(); c++) {
+      t.append("  counter cleartext_").append(c).append(" {\n  }\n");
+    }
+    t.append("  chain prerouting {\n");
+    t.append("    type filter hook prerouting priority -150; policy accept;\n");
+    t.append(rules);
+    t.append("  }\n}\n");
+    return new Ruleset(t.toString(), List.copyOf(counters));
+  }
+
+  private static String match(AccessListEntry a) {
+    StringBuilder m = new StringBuilder();
+    address(m, "saddr", a.destination());
+    address(m, "daddr", a.source());
+    int proto = a.protocolNumber();
+    if (proto != 0) {
+      m.append("meta l4proto ").append(proto).append(' ');
+    }
+    port(m, "sport", a.destinationPort());
+    port(m, "dport", a.sourcePort());
+    return m.toString();
+  }
+
+  private static void address(StringBuilder m, String field, AddressMatch a) {
+    if (a == null || a.isAny()) {
+      return;
+    }
+    long mask = ~Ipv4.toLong(a.wildcard()) & 0xFFFF_FFFFL;
+    long net = Ipv4.toLong(a.address()) & mask;
+    if (mask == 0xFFFF_FFFFL) {
+      m.append("ip ").append(field).append(' ').append(dotted(net)).append(' ');
+    } else {
+      // a wildcard need not be contiguous: match under the mask, as the ACL does
+      m.append("ip ").append(field).append(" & ").append(dotted(mask)).append(" == ").append(dotted(net)).append(' ');
+    }
+  }
+
+  private static void port(StringBuilder m, String field, PortMatch p) {
+    if (p == null) {
+      return;
+    }
+    m.append("th ").append(field).append(' ').append(switch (p.operator()) {
+      case EQ -> Integer.toString(p.low());
+      case NEQ -> "!= " + p.low();
+      case LT -> "< " + p.low();
+      case GT -> "> " + p.low();
+      case RANGE -> p.low() + "-" + p.high();
+    }).append(' ');
+  }
+
+  private static String dotted(long v) {
+    return (v >>> 24 & 0xFF) + "." + (v >>> 16 & 0xFF) + "." + (v >>> 8 & 0xFF) + "." + (v & 0xFF);
+  }
+}
