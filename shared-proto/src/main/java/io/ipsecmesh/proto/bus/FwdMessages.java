@@ -15,6 +15,12 @@ public final class FwdMessages {
   public static final String SA_IDLE = "fwd.sa-idle";
   /** publish: {@link ActivitySummary}, about once a second. */
   public static final String ACTIVITY = "fwd.activity";
+  /**
+   * send: {@link NatMapping} — authenticated ESP of a UDP-encapsulated SA came from another port of its
+   * peer (RFC 7296 §2.23, RFC 3948): the forwarder already sends there; ike-service moves the IKE SA and
+   * re-announces the Child SAs so other forwarders and nat-keepalive follow. At most one a second per SA.
+   */
+  public static final String NAT_MAPPING = "fwd.nat-mapping";
   /** publish: {@link IkeMessages.IkeDatagram} — IKE that arrived on port 4500 after the non-ESP marker. */
   public static final String IKE_PUNT = "ike.punt";
 
@@ -31,6 +37,13 @@ public final class FwdMessages {
 
   public record SaIdle(long inboundSpi, long outboundSpi, String peerAddress) {}
 
+  /**
+   * @param inboundSpi the Child SA's inbound SPI (the one the ESP packet carried)
+   * @param peerPort   the port the peer's authenticated ESP came from, where the forwarder now sends
+   */
+  public record NatMapping(String forwarderId, long inboundSpi, long outboundSpi, String peerAddress,
+      int previousPeerPort, int peerPort) {}
+
   /** Per SA, whether it sent and/or received since the previous summary. */
   public record SaActivity(long inboundSpi, long outboundSpi, String peerAddress, int peerPort, boolean sent,
       boolean received) {}
@@ -38,7 +51,7 @@ public final class FwdMessages {
   public record ActivitySummary(String forwarderId, long sequence, List<SaActivity> activity) {}
 
   static final List<Class<? extends Record>> RECORDS = List.of(Acquire.class, InvalidSpi.class, SaExpired.class,
-      SaIdle.class, SaActivity.class, ActivitySummary.class);
+      SaIdle.class, SaActivity.class, ActivitySummary.class, NatMapping.class);
 
   private FwdMessages() {}
 }

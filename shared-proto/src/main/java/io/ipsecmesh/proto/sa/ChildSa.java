@@ -16,6 +16,10 @@ import java.util.List;
  * @param peerPort       4500 when UDP-encapsulated (or the NAT-mapped port), 0 for raw ESP
  * @param wrappedInboundKeys  encryption key (+salt) then integrity key, wrapped under the cluster KEK
  * @param dfBit          outer DF handling in tunnel mode: "clear", "set" or "copy"
+ * @param localBehindNat NAT-D showed that we (not only the peer) are behind a NAT: then we must not follow
+ *                       the source port of the peer's authenticated packets (RFC 7296 §2.23: a host behind a
+ *                       NAT SHOULD NOT, it would let one captured packet replayed from elsewhere redirect the
+ *                       tunnel); false also when unknown (manual keying), where following is the RFC's default
  */
 public record ChildSa(
     String ikeSaId,
@@ -40,7 +44,27 @@ public record ChildSa(
     String dfBit,
     byte[] wrappedInboundKeys,
     byte[] wrappedOutboundKeys,
-    long createdEpochMillis) {
+    long createdEpochMillis,
+    boolean localBehindNat) {
+
+  /** An SA whose side of any NAT is unknown or open: it follows the peer's mapping. */
+  public ChildSa(String ikeSaId, int connectionId, String cryptoMap, int mapSequence, long inboundSpi,
+      long outboundSpi, EspTransform transform, Mode mode, boolean udpEncapsulation, boolean esn, int replayWindow,
+      String localAddress, int localPort, String peerAddress, int peerPort, List<TrafficSelector> localSelectors,
+      List<TrafficSelector> remoteSelectors, Lifetime lifetime, int idleTimeSeconds, String dfBit,
+      byte[] wrappedInboundKeys, byte[] wrappedOutboundKeys, long createdEpochMillis) {
+    this(ikeSaId, connectionId, cryptoMap, mapSequence, inboundSpi, outboundSpi, transform, mode, udpEncapsulation,
+        esn, replayWindow, localAddress, localPort, peerAddress, peerPort, localSelectors, remoteSelectors, lifetime,
+        idleTimeSeconds, dfBit, wrappedInboundKeys, wrappedOutboundKeys, createdEpochMillis, false);
+  }
+
+  /** The same SA towards {@code port} of its peer (the peer's NAT mapping moved); keys and SPIs unchanged. */
+  public ChildSa withPeerPort(int port) {
+    return new ChildSa(ikeSaId, connectionId, cryptoMap, mapSequence, inboundSpi, outboundSpi, transform, mode,
+        udpEncapsulation, esn, replayWindow, localAddress, localPort, peerAddress, port, localSelectors,
+        remoteSelectors, lifetime, idleTimeSeconds, dfBit, wrappedInboundKeys, wrappedOutboundKeys,
+        createdEpochMillis, localBehindNat);
+  }
 
   public enum Mode { TUNNEL, TRANSPORT }
 
