@@ -96,6 +96,11 @@ public final class InboundPipeline implements OuterReceiver {
       return;
     }
     sa.replay.update(seq);
+    // only now is the source worth believing: the ICV proved the packet is the peer's and the window
+    // that it is not a replay of an older one (RFC 7296 §2.23, RFC 3948)
+    if (sa.followsPeer && sender.getPort() != sa.pair.out.peer.address().getPort()) {
+      followPeer(sa, sender);
+    }
     int nh = c.lastNextHeader();
     if (nh == EspNextHeader.NO_NEXT_HEADER) {
       stats.inboundDummy++; // RFC 4303 §2.6: traffic-flow padding, discard silently
@@ -117,6 +122,21 @@ public final class InboundPipeline implements OuterReceiver {
     }
     sa.decaps++;
     sa.decapBytes += n;
+  }
+
+  /**
+   * The peer's NAT gave it another port. The outbound half sends there from the next packet on, so
+   * replies never go to the stale mapping; the supervisor tells ike-service (fwd.nat-mapping) on its
+   * next tick, which moves the IKE SA and re-announces the SA to other forwarders and nat-keepalive.
+   * Another address is not followed: the peer's address is the SA's identity for IKE, DPD, show and
+   * clear (IKE does not follow one either), and a NAT that keeps the address is the common case.
+   */
+  private void followPeer(InboundSa sa, InetSocketAddress sender) {
+    if (!sender.getAddress().equals(sa.pair.out.peer.address().getAddress())) {
+      return;
+    }
+    sa.pair.out.followPort(sender.getPort());
+    sa.peerMoves++;
   }
 
   private void invalidSpi(int spi, InetSocketAddress sender) {

@@ -18,6 +18,13 @@ public final class InboundSa {
   final SelectorSet selectors;
   /** Whether this SA's packets come UDP-encapsulated (else as raw ESP); the other path is refused. */
   final boolean udp;
+  /**
+   * Whether authenticated ESP from another port of the peer moves where the outbound half sends:
+   * UDP-encapsulated and not behind a NAT ourselves (RFC 7296 §2.23: a host behind a NAT SHOULD NOT).
+   */
+  final boolean followsPeer;
+  /** Times the peer's port was followed; the supervisor reports a change once per tick. */
+  long peerMoves;
 
   long decaps;
   long decapBytes;
@@ -26,9 +33,11 @@ public final class InboundSa {
   long replayFailures;
   long policyFailures;
 
-  InboundSa(SaPair pair, int spi, EspSaCrypto crypto, ReplayWindow replay, SelectorSet selectors, boolean udp) {
+  InboundSa(SaPair pair, int spi, EspSaCrypto crypto, ReplayWindow replay, SelectorSet selectors, boolean udp,
+      boolean followsPeer) {
     this.pair = pair;
     this.udp = udp;
+    this.followsPeer = followsPeer;
     this.spi = spi;
     this.crypto = crypto;
     this.replay = replay;
@@ -53,6 +62,10 @@ public final class InboundSa {
 
   public long replayFailures() {
     return replayFailures;
+  }
+
+  public long peerMoves() {
+    return peerMoves;
   }
 
   public long policyFailures() {

@@ -17,6 +17,11 @@ public final class OutboundSa {
   final EspSaCrypto crypto;
   /** Replaced (never mutated) when the peer's NAT mapping moves; read once per packet. */
   volatile PeerEndpoint peer;
+  /**
+   * Where it sent before the last move: a peer whose packets alternate between two mappings (two NAT
+   * paths, a mapping that moves back) swaps the two endpoints without building a new one each time.
+   */
+  private PeerEndpoint previousPeer;
   final SelectorSet selectors;
   final long hardBytes;
   /** UDP-encapsulated (RFC 3948) or raw ESP. */
@@ -97,5 +102,24 @@ public final class OutboundSa {
    */
   public void repoint(PeerEndpoint newPeer) {
     this.peer = newPeer;
+  }
+
+  /**
+   * Sends from now on to {@code port} of the same peer address: authenticated ESP came from there
+   * (RFC 7296 §2.23). Called by the inbound packet thread, only when the port differs; allocates only
+   * the first time a port is seen, never per packet.
+   */
+  void followPort(int port) {
+    PeerEndpoint current = peer;
+    PeerEndpoint prev = previousPeer;
+    PeerEndpoint next = prev != null && prev.address().getPort() == port ? prev : current.withPort(port);
+    previousPeer = current;
+    peer = next;
+  }
+
+  /** The port this SA sent to before its last move, 0 if it never moved. */
+  int previousPort() {
+    PeerEndpoint prev = previousPeer;
+    return prev == null ? 0 : prev.address().getPort();
   }
 }

@@ -49,7 +49,7 @@ public final class SaFactory {
       EspSaCrypto outCrypto = EspSaCrypto.create(sa.transform(), outKeys, (int) sa.outboundSpi(), sa.esn());
       SaPair pair = new SaPair(sa, manual);
       pair.in = new InboundSa(pair, (int) sa.inboundSpi(), inCrypto, new ReplayWindow(sa.replayWindow(), sa.esn()),
-          selectors, sa.udpEncapsulation());
+          selectors, sa.udpEncapsulation(), sa.udpEncapsulation() && !sa.localBehindNat());
       long hardKb = sa.lifetime() == null ? 0 : sa.lifetime().hardKilobytes();
       pair.out = new OutboundSa(pair, (int) sa.outboundSpi(), outCrypto, peer, selectors,
           hardKb > 0 ? hardKb * 1024 : Long.MAX_VALUE, sa.udpEncapsulation());

@@ -22,6 +22,7 @@ public final class SaPair {
   long lastEncaps;
   long lastDecaps;
   long lastReplayLogged;
+  long lastPeerMoves;
   boolean softSecondsSent;
   boolean softKilobytesSent;
   boolean hardSent;

@@ -36,6 +36,9 @@ public final class SaSupervisor {
     /** A {@code %CRYPTO-…} line (never key material). */
     void log(String line);
 
+    /** Authenticated ESP moved the SA to another peer port ({@code fwd.nat-mapping}); sinks that ignore it may. */
+    default void natMapping(FwdMessages.NatMapping moved) {}
+
     /** Reserve the next sequence block of this SA (asynchronously) and raise its limit. */
     void reserveSequences(SaPair pair);
   }
@@ -106,6 +109,13 @@ public final class SaSupervisor {
       p.idleSent = false;
       activity.add(new FwdMessages.SaActivity(sa.inboundSpi(), sa.outboundSpi(), sa.peerAddress(), sa.peerPort(),
           sent, received));
+    }
+    long moves = p.in.peerMoves;
+    if (moves != p.lastPeerMoves) {
+      p.lastPeerMoves = moves;
+      // where it sends now, not each move: several in one tick collapse into the latest
+      sink.natMapping(new FwdMessages.NatMapping(forwarderId, sa.inboundSpi(), sa.outboundSpi(), sa.peerAddress(),
+          p.out.previousPort(), p.out.peer.address().getPort()));
     }
     long replay = p.in.replayFailures;
     if (replay != p.lastReplayLogged) {

@@ -19,11 +19,13 @@ public final class PeerEndpoint {
   private static final ValueLayout.OfShort NET_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
   private final InetSocketAddress address;
+  private final int socketFamily;
   private final MemorySegment sockaddr;
   private final int sockaddrLength;
 
   public PeerEndpoint(InetSocketAddress address, int socketFamily) {
     this.address = address;
+    this.socketFamily = socketFamily;
     InetAddress ip = address.getAddress();
     if (socketFamily == Libc.AF_INET) {
       if (!(ip instanceof Inet4Address)) {
@@ -49,6 +51,11 @@ public final class PeerEndpoint {
       MemorySegment.copy(v6, 0, sockaddr, ValueLayout.JAVA_BYTE, 8, 16);
       sockaddrLength = 28;
     }
+  }
+
+  /** The same peer address at another UDP port (its NAT mapping moved), encoded for the same socket. */
+  public PeerEndpoint withPort(int port) {
+    return new PeerEndpoint(new InetSocketAddress(address.getAddress(), port), socketFamily);
   }
 
   public InetSocketAddress address() {
