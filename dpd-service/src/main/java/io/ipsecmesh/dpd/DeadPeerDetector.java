@@ -106,6 +106,17 @@ public final class DeadPeerDetector {
   }
 
   /**
+   * ike-service answered a probe with "unsupported": the peer announced no DPD (RFC 3706 §5.1 forbids
+   * R-U-THERE to it). IOS never declares such a peer dead; this one is not probed again until a new IKE SA.
+   */
+  public void dpdUnsupported(String ikeSaId) {
+    PeerLiveness p = byIkeSa.get(ikeSaId);
+    if (p != null) {
+      p.withoutDpd();
+    }
+  }
+
+  /**
    * One SA line of a {@code fwd.activity} summary. The forwarder knows SAs by peer address and port, not by
    * IKE SA: the report goes to the IKE SA(s) of that address whose port matches, or, when none matches
    * (raw ESP has port 0, IKE 500), to every IKE SA of that address — they are the same peer.

@@ -228,7 +228,11 @@ public final class DpdVerticle extends VerticleBase {
       vertx.eventBus().<ProbeOutcome>request(DpdMessages.PROBE, request,
               new DeliveryOptions().setSendTimeout(timeoutMillis))
           .onSuccess(reply -> guarded("probe reply", () -> {
-            if (reply.body().acknowledged()) {
+            if (reply.body().unsupported()) {
+              LOG.log(System.Logger.Level.INFO, "dpd: peer " + peer.peerAddress() + " (" + peer.ikeSaId()
+                  + ") did not announce DPD (RFC 3706): not probed, never declared dead");
+              detector.dpdUnsupported(peer.ikeSaId());
+            } else if (reply.body().acknowledged()) {
               if (debugIsakmp) {
                 debug(peer, "DPD/R_U_THERE_ACK received from peer " + peer.peerAddress());
               }

@@ -28,6 +28,11 @@ final class PeerLiveness extends TimingWheel.Timeout {
   private final TimingWheel wheel;
   /** null: DPD is not configured for this peer; it is tracked (for reconfiguration) but never probed. */
   private DpdSettings settings;
+  /**
+   * The peer does not do DPD (an IKEv1 peer that sent no RFC 3706 vendor ID, learnt from ike-service's answer
+   * to a probe): like IOS, never probe it and never declare it dead, whatever the configuration says.
+   */
+  private boolean withoutDpd;
   private LivenessState state;
   private long lastReceivedMillis;
   /** When the latest probe or retransmission went out. */
@@ -88,6 +93,9 @@ final class PeerLiveness extends TimingWheel.Timeout {
    * next retransmission; an idle peer re-arms from its last sign of life.
    */
   void reconfigure(DpdSettings newSettings, long now) {
+    if (withoutDpd) {
+      return;
+    }
     settings = newSettings;
     if (state == LivenessState.ALIVE) {
       armIdleTimer();
@@ -97,6 +105,17 @@ final class PeerLiveness extends TimingWheel.Timeout {
     } else if (state == LivenessState.PROBING) {
       wheel.schedule(this, lastProbeMillis + newSettings.retryMillis());
     }
+  }
+
+  /** ike-service refused to probe: the peer does not do DPD. Stop probing it for the life of this IKE SA. */
+  void withoutDpd() {
+    if (state == LivenessState.DEAD || state == null) {
+      return;
+    }
+    withoutDpd = true;
+    settings = null;
+    enter(LivenessState.ALIVE);
+    wheel.cancel(this);
   }
 
   /** The IKE SA is gone (deleted, rekeyed away, or handed to another instance). */

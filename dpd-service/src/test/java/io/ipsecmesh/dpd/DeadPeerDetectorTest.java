@@ -301,4 +301,26 @@ class DeadPeerDetectorTest {
     assertEquals(1.0, metrics.peers(LivenessState.PROBING));
     assertEquals(0.0, metrics.peers(LivenessState.ALIVE));
   }
+  @Test
+  void ikev1PeerWithoutDpdVendorId_isNeverProbedAgainNorDeclaredDead() {
+    configure(DpdSettings.keepalive(10, 2, DpdMode.PERIODIC));
+    dpd.peerUp(PEER);
+    at(10);
+    assertEquals(List.of(10.0), actions.probeSeconds());
+    // ike-service sent nothing (RFC 3706 §5.1) and says so at once
+    dpd.dpdUnsupported(id());
+    assertEquals(Optional.of(LivenessState.ALIVE), dpd.state(id()));
+    at(120);
+    assertEquals(List.of(10.0), actions.probeSeconds(), "no retransmission, no periodic probe");
+    assertTrue(actions.deaths.isEmpty(), "IOS never declares a peer without DPD dead");
+    // a new configuration does not bring the probes back for this IKE SA ...
+    dpd.reconfigure(DpdPolicy.global(DpdSettings.keepalive(15, 2, DpdMode.PERIODIC)));
+    at(240);
+    assertEquals(1, actions.probes.size());
+    assertTrue(actions.deaths.isEmpty());
+    // ... a new IKE SA with the peer asks again (the peer may have started announcing DPD)
+    dpd.peerUp(PEER);
+    at(255);
+    assertEquals(List.of(10.0, 255.0), actions.probeSeconds());
+  }
 }

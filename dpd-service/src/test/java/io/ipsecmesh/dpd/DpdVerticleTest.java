@@ -197,4 +197,28 @@ class DpdVerticleTest {
     });
     assertTrue(ctx.awaitCompletion(20, TimeUnit.SECONDS));
   }
+  @Test
+  void peerWithoutDpd_ikeServiceSaysUnsupported_noRetransmissionsAndNoDeath(Vertx vertx, VertxTestContext ctx)
+      throws Exception {
+    vertx.eventBus().<ProbeRequest>consumer(DpdMessages.PROBE, m -> {
+      probes.add(m.body());
+      // an IKEv1 peer that sent no RFC 3706 vendor ID: ike-service refuses to send the R-U-THERE
+      m.reply(new ProbeOutcome(m.body().ikeSaId(), false, true));
+    });
+    vertx.eventBus().<PeerDead>consumer(DpdMessages.PEER_DEAD, m -> ctx.failNow("a peer without DPD was declared dead"));
+    vertx.eventBus().publish(ConfigMessages.CONFIG_CHANGED,
+        config(1, new IsakmpKeepalive(10, 2, io.ipsecmesh.proto.config.DpdMode.PERIODIC)));
+    vertx.eventBus().publish(IkeMessages.PEER_UP, UP);
+    drive(vertx, now -> {
+      if (now == 90_000) {
+        ctx.verify(() -> {
+          assertEquals(List.of(0), probes.stream().map(ProbeRequest::attempt).toList(), "asked once");
+          assertEquals(java.util.Optional.of(LivenessState.ALIVE), dpd.detector().state(UP.ikeSaId()));
+          assertTrue(log.stream().anyMatch(l -> l.contains("did not announce DPD")), log.toString());
+        });
+        ctx.completeNow();
+      }
+    });
+    assertTrue(ctx.awaitCompletion(20, TimeUnit.SECONDS));
+  }
 }

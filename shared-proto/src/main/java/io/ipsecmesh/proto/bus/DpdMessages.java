@@ -23,7 +23,18 @@ public final class DpdMessages {
 
   public record ProbeRequest(String ikeSaId, String peerAddress, int attempt, long timeoutMillis) {}
 
-  public record ProbeOutcome(String ikeSaId, boolean acknowledged) {}
+  /**
+   * @param unsupported the peer never announced DPD (an IKEv1 peer without the RFC 3706 vendor ID), so no
+   *                    probe was sent and none may be (RFC 3706 §5.1). Such a peer is never declared dead,
+   *                    as IOS does: dpd-service stops probing it for the life of this IKE SA. Absent in
+   *                    older senders' JSON, which reads as false (the old meaning of an unanswered probe).
+   */
+  public record ProbeOutcome(String ikeSaId, boolean acknowledged, boolean unsupported) {
+
+    public ProbeOutcome(String ikeSaId, boolean acknowledged) {
+      this(ikeSaId, acknowledged, false);
+    }
+  }
 
   /**
    * After the first probe and four retransmissions went unanswered. ike-service deletes the IKE SA and its

@@ -46,6 +46,18 @@ class RecordCodecTest {
   }
 
   @Test
+  void probeOutcomeWithoutTheUnsupportedFlagReadsAsAnOrdinaryOutcome() {
+    RecordCodec<DpdMessages.ProbeOutcome> codec = new RecordCodec<>(DpdMessages.ProbeOutcome.class);
+    // what a sender built before the flag existed puts on the cluster wire
+    String old = "{\"ikeSaId\":\"a:b\",\"acknowledged\":false}";
+    Buffer wire = Buffer.buffer().appendInt(old.length()).appendString(old);
+    assertEquals(new DpdMessages.ProbeOutcome("a:b", false, false), codec.decodeFromWire(0, wire));
+    Buffer flagged = Buffer.buffer();
+    codec.encodeToWire(flagged, new DpdMessages.ProbeOutcome("a:b", false, true));
+    assertEquals(true, codec.decodeFromWire(0, flagged).unsupported());
+  }
+
+  @Test
   void everyContractRecordIsRegistered() {
     assertEquals(true, BusCodecs.CONTRACT.contains(DpdMessages.ProbeRequest.class));
     assertEquals(true, BusCodecs.CONTRACT.contains(ConfigMessages.ConfigChanged.class));
