@@ -67,11 +67,15 @@ final class BusEvents implements IkeEvents {
 
   @Override
   public void ikeSaUp(IkeSaSummary s, String cryptoMap, int mapSequence) {
+    peerUp(new IkeMessages.PeerUp(s.ikeSaId(), s.dst(), s.peerPort(), s.peerId(), 2, cryptoMap, mapSequence));
+  }
+
+  /** An IKE SA of either version is established: {@code ike.peer.up} and the IOS session line. */
+  void peerUp(IkeMessages.PeerUp up) {
     metrics.ikeSas.inc();
-    LOG.log(System.Logger.Level.INFO, "%CRYPTO-5-SESSION_STATUS: Crypto tunnel is UP. Peer " + s.dst() + ":"
-        + s.peerPort() + " Id: " + s.peerId());
-    vertx.eventBus().publish(IkeMessages.PEER_UP, new IkeMessages.PeerUp(s.ikeSaId(), s.dst(), s.peerPort(),
-        s.peerId(), 2, cryptoMap, mapSequence));
+    LOG.log(System.Logger.Level.INFO, "%CRYPTO-5-SESSION_STATUS: Crypto tunnel is UP. Peer " + up.peerAddress() + ":"
+        + up.peerPort() + " Id: " + up.peerId());
+    vertx.eventBus().publish(IkeMessages.PEER_UP, up);
   }
 
   @Override

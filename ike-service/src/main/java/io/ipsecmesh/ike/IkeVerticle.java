@@ -6,13 +6,19 @@ import io.ipsecmesh.ike.policy.ConfigPolicies;
 import io.ipsecmesh.ike.policy.CurrentPeers;
 import io.ipsecmesh.ike.policy.PeerPolicy;
 import io.ipsecmesh.ike.policy.PolicyStore;
+import io.ipsecmesh.ike.v1.Ikev1Listener;
+import io.ipsecmesh.ike.v1.Ikev1Policy;
+import io.ipsecmesh.ike.v1.Ikev1Service;
 import io.ipsecmesh.proto.bus.BusCodecs;
 import io.ipsecmesh.proto.bus.ConfigMessages;
 import io.ipsecmesh.proto.bus.DpdMessages;
 import io.ipsecmesh.proto.bus.FwdMessages;
 import io.ipsecmesh.proto.bus.IkeMessages;
 import io.ipsecmesh.proto.bus.MgmtMessages;
+import io.ipsecmesh.proto.bus.SaMessages;
+import io.ipsecmesh.proto.ikev2.IkeSaSummary;
 import io.ipsecmesh.proto.runtime.Cluster;
+import io.ipsecmesh.proto.sa.ChildSa;
 import io.ipsecmesh.proto.sa.KeyWrap;
 import io.ipsecmesh.proto.sa.SharedMaps;
 import io.ipsecmesh.proto.time.VertxScheduler;
@@ -27,8 +33,12 @@ import java.util.List;
 
 /**
  * ike-service: owns UDP 500, receives IKE that arrived on 4500 from the forwarder ({@code ike.punt})
- * and sends IKE for 4500 through it ({@code ike.tx}); runs the {@link IkeEngine} on this verticle's
- * event loop and wires it to config, DPD, management and forwarder messages.
+ * and sends IKE for 4500 through it ({@code ike.tx}); runs the IKEv2 {@link IkeEngine} and the IKEv1
+ * {@link Ikev1Service} on this verticle's event loop and wires them to config, DPD, management and
+ * forwarder messages. Datagrams go by the ISAKMP major version of their header; requests that name an
+ * IKE SA or Child SA go to the engine that knows it; an ACQUIRE goes by the crypto map entry (IOS: an
+ * entry with {@code set ikev2-profile} is IKEv2, one without it whose peer has a {@code crypto isakmp
+ * key} is IKEv1).
  */
 public final class IkeVerticle extends AbstractVerticle {
 
@@ -40,6 +50,7 @@ public final class IkeVerticle extends AbstractVerticle {
   private final CurrentPeers currentPeers = new CurrentPeers();
   private IkeServiceSettings settings;
   private IkeEngine engine;
+  private Ikev1Service ikev1;
   private DatagramSocket ikeSocket;
   private DatagramSocket nattSocket;
   private long configVersion = -1;
@@ -83,6 +94,48 @@ public final class IkeVerticle extends AbstractVerticle {
         RetransmitPolicy.DEFAULT, IkeEngine.Limits.DEFAULT, System::currentTimeMillis);
     engine.setStats(metrics);
     engine.setForceUdpEncapsulation(settings.forceUdpEncapsulation());
+    ikev1 = new Ikev1Service(new VertxScheduler(vertx), new Ikev1Listener() {
+      @Override
+      public void childSaEstablished(ChildSa sa) {
+        events.childSaInstalled(sa);
+      }
+
+      @Override
+      public void childSaDeleted(SaMessages.ChildSaDeleted d) {
+        events.childSaDeleted(d);
+      }
+
+      @Override
+      public void childSaRebound(ChildSa sa) {
+        events.childSaRebound(sa);
+      }
+
+      @Override
+      public void quickModeFailed(String peerAddress, String reason) {
+        LOG.log(System.Logger.Level.INFO, "ike-service: Quick Mode with " + peerAddress + " failed: " + reason);
+      }
+
+      @Override
+      public void summaryChanged(IkeSaSummary s) {
+        events.summaryChanged(s);
+      }
+
+      // publishes ike.peer.down too, so peerDown (the same event) is not forwarded again
+      @Override
+      public void ikeSaDown(IkeSaSummary s, String reason) {
+        events.ikeSaDown(s, reason);
+      }
+
+      @Override
+      public void peerUp(IkeMessages.PeerUp up) {
+        events.peerUp(up);
+      }
+
+      @Override
+      public void livenessProof(IkeMessages.LivenessProof p) {
+        events.livenessProof(p.ikeSaId(), p.peerAddress());
+      }
+    }, this::transmitV1);
     if (staticPolicies != null) {
       policies.replace(staticPolicies);
       invalidSpiRecovery = true;
@@ -107,6 +160,9 @@ public final class IkeVerticle extends AbstractVerticle {
     if (engine != null) {
       safe("shutdown", engine::shutdown);
     }
+    if (ikev1 != null) {
+      safe("shutdown", () -> ikev1.clear(null, "shutdown"));
+    }
     if (ikeSocket != null) {
       ikeSocket.close();
     }
@@ -125,6 +181,12 @@ public final class IkeVerticle extends AbstractVerticle {
           return;
         }
         data = java.util.Arrays.copyOfRange(data, 4, data.length);
+      }
+      if (ikev1.handles(data)) {
+        IkeMessages.IkeDatagram d = new IkeMessages.IkeDatagram(settings.effectiveLocalAddress(), port,
+            p.sender().hostAddress(), p.sender().port(), data);
+        safe("isakmp", () -> ikev1.receive(d, this::transmitV1));
+        return;
       }
       engine.receive(settings.effectiveLocalAddress(), port, p.sender().hostAddress(), p.sender().port(), data);
     });
@@ -145,19 +207,35 @@ public final class IkeVerticle extends AbstractVerticle {
     }
   }
 
+  private void transmitV1(IkeMessages.IkeDatagram d) {
+    transmit(d.localAddress(), d.localPort(), d.peerAddress(), d.peerPort(), d.message());
+  }
+
   private void registerConsumers() {
     EventBus bus = vertx.eventBus();
     bus.<IkeMessages.IkeDatagram>consumer(FwdMessages.IKE_PUNT, m -> {
       IkeMessages.IkeDatagram d = m.body();
+      if (ikev1.handles(d.message())) {
+        safe("isakmp", () -> ikev1.receive(d, this::transmitV1));
+        return;
+      }
       engine.receive(d.localAddress(), d.localPort(), d.peerAddress(), d.peerPort(), d.message());
     });
     bus.<DpdMessages.ProbeRequest>consumer(DpdMessages.PROBE, m -> safe("dpd.probe", () -> {
       DpdMessages.ProbeRequest r = m.body();
+      if (ikev1.knowsSa(r.ikeSaId())) {
+        ikev1.probe(r, m::reply);
+        return;
+      }
       engine.probe(r.ikeSaId(), r.attempt(), r.timeoutMillis(),
           ack -> m.reply(new DpdMessages.ProbeOutcome(r.ikeSaId(), ack)));
     }));
     bus.<DpdMessages.PeerDead>consumer(DpdMessages.PEER_DEAD, m -> safe("dpd.peer.dead", () -> {
       DpdMessages.PeerDead d = m.body();
+      if (ikev1.knowsSa(d.ikeSaId())) {
+        ikev1PeerDead(d);
+        return;
+      }
       engine.peerDead(d.ikeSaId());
       if (d.nextPeer() != null) {
         // failover to the next `set peer`, which stays the entry's peer for later ACQUIREs
@@ -171,7 +249,8 @@ public final class IkeVerticle extends AbstractVerticle {
     }));
     bus.<MgmtMessages.ClearSession>consumer(MgmtMessages.CLEAR_SESSION, m -> safe("clear", () -> {
       int[] n = engine.clear(m.body().remoteAddress());
-      m.reply(new MgmtMessages.ClearSessionResult(n[0], n[1]));
+      int[] v1 = ikev1.clear(m.body().remoteAddress(), "clear crypto session");
+      m.reply(new MgmtMessages.ClearSessionResult(n[0] + v1[0], n[1] + v1[1]));
     }));
     bus.<MgmtMessages.Debug>consumer(MgmtMessages.DEBUG, m -> {
       if (m.body().facility() == MgmtMessages.Facility.ISAKMP) {
@@ -180,25 +259,58 @@ public final class IkeVerticle extends AbstractVerticle {
     });
     bus.<FwdMessages.Acquire>consumer(FwdMessages.ACQUIRE, m -> safe("acquire", () -> {
       FwdMessages.Acquire a = m.body();
+      if (ikev1.owns(a.cryptoMap(), a.sequence())) {
+        // after a DPD failover the entry stays with the peer it reached, as for IKEv2
+        String current = currentPeers.current(a.cryptoMap(), a.sequence()).orElse(null);
+        if (current == null || !ikev1.acquire(a.cryptoMap(), a.sequence(), current)) {
+          ikev1.acquire(a.cryptoMap(), a.sequence(), null);
+        }
+        return;
+      }
       currentPeers.forAcquire(policies, a.cryptoMap(), a.sequence()).ifPresent(engine::acquire);
     }));
     bus.<FwdMessages.SaExpired>consumer(FwdMessages.SA_EXPIRED, m -> safe("sa-expired", () -> {
+      // an SPI belongs to one engine; the other ignores it
       if (m.body().limit() == FwdMessages.Limit.HARD) {
         engine.deleteChild(m.body().inboundSpi(), "lifetime");
+        ikev1.deleteChild(m.body().inboundSpi(), "lifetime");
       } else {
         engine.rekeyChild(m.body().inboundSpi());
+        ikev1.rekeyChild(m.body().inboundSpi());
       }
     }));
     bus.<FwdMessages.InvalidSpi>consumer(FwdMessages.INVALID_SPI, m -> safe("invalid-spi", () -> {
-      if (invalidSpiRecovery) {
+      if (invalidSpiRecovery && !ikev1.invalidSpi(m.body().peerAddress(), m.body().spi())) {
         engine.invalidSpi(m.body().peerAddress(), m.body().spi());
       }
     }));
     bus.<FwdMessages.SaIdle>consumer(FwdMessages.SA_IDLE,
-        m -> safe("sa-idle", () -> engine.idleChild(m.body().inboundSpi())));
+        m -> safe("sa-idle", () -> {
+          if (!ikev1.idleChild(m.body().inboundSpi())) {
+            engine.idleChild(m.body().inboundSpi());
+          }
+        }));
     if (staticPolicies == null) {
       bus.<ConfigMessages.ConfigChanged>consumer(ConfigMessages.CONFIG_CHANGED,
           m -> safe("config", () -> applyConfig(m.body())));
+    }
+  }
+
+  /**
+   * DPD declared an IKEv1 peer dead: its ISAKMP and IPsec SAs go, and with a next {@code set peer} the
+   * crypto map entry fails over to it (and stays there for later ACQUIREs, see {@link CurrentPeers}).
+   */
+  private void ikev1PeerDead(DpdMessages.PeerDead d) {
+    Ikev1Policy dead = ikev1.policyOf(d.ikeSaId());
+    ikev1.clear(d.peerAddress(), "dpd");
+    if (d.nextPeer() == null) {
+      return;
+    }
+    currentPeers.failedOver(dead.cryptoMap(), dead.mapSequence(), d.nextPeer());
+    if (ikev1.ikeSaIdFor(d.nextPeer()) == null
+        && !ikev1.acquire(dead.cryptoMap(), dead.mapSequence(), d.nextPeer())) {
+      LOG.log(System.Logger.Level.WARNING, "ike-service: cannot fail over to " + d.nextPeer() + ": not an IKEv1 "
+          + "peer of crypto map " + dead.cryptoMap() + " " + dead.mapSequence() + " (no crypto isakmp key?)");
     }
   }
 
@@ -217,9 +329,10 @@ public final class IkeVerticle extends AbstractVerticle {
     configVersion = c.version();
     List<PeerPolicy> next = ConfigPolicies.from(c.config(), settings.effectiveLocalAddress(), credentials);
     policies.replace(next);
+    ikev1.configure(c.config(), settings.effectiveLocalAddress());
     invalidSpiRecovery = c.config().invalidSpiRecovery();
     LOG.log(System.Logger.Level.INFO, "ike-service: configuration " + c.version() + ", " + next.size()
-        + " IKEv2 peer(s)");
+        + " IKEv2 peer(s), " + ikev1.policyCount() + " IKEv1 peer(s)");
   }
 
   private static void safe(String what, Runnable r) {

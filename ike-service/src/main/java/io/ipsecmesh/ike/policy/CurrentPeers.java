@@ -17,7 +17,17 @@ public final class CurrentPeers {
 
   /** DPD declared the entry's current peer dead and failover moves to {@code next}. */
   public void failedOver(PeerPolicy next) {
-    byEntry.put(key(next.cryptoMap(), next.mapSequence()), next.peerAddress());
+    failedOver(next.cryptoMap(), next.mapSequence(), next.peerAddress());
+  }
+
+  /** The same for an entry negotiated with IKEv1, whose policies are not {@link PeerPolicy}s. */
+  public void failedOver(String map, int seq, String nextPeer) {
+    byEntry.put(key(map, seq), nextPeer);
+  }
+
+  /** The peer a failover moved crypto map entry {@code map seq} to; empty while its first peer is current. */
+  public Optional<String> current(String map, int seq) {
+    return Optional.ofNullable(byEntry.get(key(map, seq)));
   }
 
   /**

@@ -259,6 +259,41 @@ public final class Ikev1Engine {
   }
 
   /**
+   * The forwarder reports a Child SA idle for its {@code idle-time}: delete it, and when it was the last
+   * IPsec SA to that peer delete the ISAKMP SA as well (seed, "IPsec Security Association Idle Timers":
+   * "If the last IPsec SA to a given peer is deleted due to idle timer expiration, the IKE SA to that peer
+   * will also be deleted"). Returns false when the SPI is not one of ours.
+   */
+  public boolean idleChild(long inboundSpi) {
+    String peer = null;
+    for (IsakmpSa sa : sas.values()) {
+      for (ChildSa c : sa.children) {
+        if (c.inboundSpi() == inboundSpi) {
+          peer = sa.peerAddress;
+        }
+      }
+    }
+    for (Map.Entry<String, List<ChildSa>> e : orphans.entrySet()) {
+      for (ChildSa c : e.getValue()) {
+        if (c.inboundSpi() == inboundSpi) {
+          peer = e.getKey();
+        }
+      }
+    }
+    if (peer == null) {
+      return false;
+    }
+    deleteChild(inboundSpi, "idle");
+    String p = peer;
+    boolean last = sas.values().stream().noneMatch(sa -> sa.peerAddress.equals(p) && !sa.children.isEmpty())
+        && orphans.getOrDefault(p, List.of()).isEmpty();
+    if (last) {
+      clear(p, "idle");
+    }
+    return true;
+  }
+
+  /**
    * {@code clear crypto session [remote X]} and DPD's verdict: delete ISAKMP and Child SAs with DELETEs.
    * Returns how many ISAKMP SAs and Child SAs went, as {@code show}/{@code clear} report them.
    */

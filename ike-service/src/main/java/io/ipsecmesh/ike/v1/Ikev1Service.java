@@ -86,6 +86,12 @@ public final class Ikev1Service {
    * {@code timeoutMillis}.
    */
   public void probe(ProbeRequest request, Consumer<ProbeOutcome> reply) {
+    IsakmpSa sa = engine.findById(request.ikeSaId());
+    if (sa != null && sa.established() && !sa.peerDpd) {
+      // RFC 3706 §5.1 forbids the probe; IOS never declares such a peer dead, so neither may dpd-service
+      reply.accept(new ProbeOutcome(request.ikeSaId(), false, true));
+      return;
+    }
     engine.probe(request.ikeSaId(), request.timeoutMillis(),
         acked -> reply.accept(new ProbeOutcome(request.ikeSaId(), acked)));
   }
@@ -100,9 +106,23 @@ public final class Ikev1Service {
     return engine.rekeyChild(inboundSpi);
   }
 
-  /** {@code fwd.sa-expired} HARD, {@code fwd.sa-idle}: DELETE of one Child SA. */
+  /** {@code fwd.sa-expired} HARD: DELETE of one Child SA. */
   public void deleteChild(long inboundSpi, String reason) {
     engine.deleteChild(inboundSpi, reason);
+  }
+
+  /**
+   * {@code fwd.sa-idle}: DELETE of the Child SA, and of the ISAKMP SA when it was the last IPsec SA with
+   * that peer (the seed's idle-timer rule). False when the SPI is not an IKEv1 Child SA.
+   */
+  public boolean idleChild(long inboundSpi) {
+    return engine.idleChild(inboundSpi);
+  }
+
+  /** The crypto map entry and peer an ISAKMP SA was negotiated for (failover stays in that entry), or null. */
+  public Ikev1Policy policyOf(String ikeSaId) {
+    IsakmpSa sa = engine.findById(ikeSaId);
+    return sa == null ? null : sa.policy;
   }
 
   /**
@@ -133,6 +153,11 @@ public final class Ikev1Service {
 
   public String ikeSaIdFor(String peerAddress) {
     return engine.ikeSaIdFor(peerAddress);
+  }
+
+  /** IKEv1 policies (one per keyed {@code set peer} of an IKEv1 crypto map entry) of the configuration. */
+  public int policyCount() {
+    return engine.policies().size();
   }
 
   public int activeSaCount() {

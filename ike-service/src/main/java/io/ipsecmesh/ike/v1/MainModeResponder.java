@@ -36,8 +36,12 @@ final class MainModeResponder {
     if (offer == null || h.messageId() != 0) {
       return;
     }
-    IsakmpSa sa = new IsakmpSa(false, policy, h.initiatorCookie(), in.localAddress(), in.localPort(),
-        in.peerAddress(), in.peerPort());
+    // a socket bound to the wildcard: our address (NAT-D, the Child SAs' endpoint) is the crypto map's, as
+    // for IKEv2; over 0.0.0.0 both sides would see a NAT that is not there
+    String local = "0.0.0.0".equals(in.localAddress()) && policy.localAddress() != null ? policy.localAddress()
+        : in.localAddress();
+    IsakmpSa sa = new IsakmpSa(false, policy, h.initiatorCookie(), local, in.localPort(), in.peerAddress(),
+        in.peerPort());
     Ikev1Proposals.Choice<Ikev1Suite> choice = Ikev1Proposals.choosePhase1(offer, policy.suites());
     sa.cookieR = e.newCookie();
     if (choice == null) {

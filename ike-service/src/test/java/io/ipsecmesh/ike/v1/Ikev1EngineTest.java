@@ -180,11 +180,12 @@ class Ikev1EngineTest {
     g.advance(2100);
     assertEquals(new ProbeOutcome(id, false), outcomes.get(2));
 
-    // a peer without the DPD vendor ID is never sent an R-U-THERE (RFC 3706 §5.1)
+    // a peer without the DPD vendor ID is never sent an R-U-THERE (RFC 3706 §5.1), and dpd-service learns
+    // that it must not count this as an unanswered probe
     g.serviceA.engine().sas.values().iterator().next().peerDpd = false;
     int sent = g.sentByA.size();
     g.serviceA.probe(new ProbeRequest(id, B, 0, 2000), outcomes::add);
-    assertEquals(new ProbeOutcome(id, false), outcomes.get(3));
+    assertEquals(new ProbeOutcome(id, false, true), outcomes.get(3));
     assertEquals(sent, g.sentByA.size());
 
     List<ProbeOutcome> unknown = new ArrayList<>();

@@ -1,0 +1,276 @@
+package io.ipsecmesh.ike;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ipsecmesh.ike.crypto.DhGroup;
+import io.ipsecmesh.ike.engine.IkeEngine;
+import io.ipsecmesh.ike.engine.IkeEvents;
+import io.ipsecmesh.ike.engine.RetransmitPolicy;
+import io.ipsecmesh.ike.exchange.Proposals;
+import io.ipsecmesh.ike.policy.PeerPolicy;
+import io.ipsecmesh.ike.policy.PolicyStore;
+import io.ipsecmesh.ike.v1.Ikev1Hash;
+import io.ipsecmesh.ike.v1.Ikev1Listener;
+import io.ipsecmesh.ike.v1.Ikev1Policy;
+import io.ipsecmesh.ike.v1.Ikev1Service;
+import io.ipsecmesh.ike.v1.Ikev1Suite;
+import io.ipsecmesh.proto.bus.BusCodecs;
+import io.ipsecmesh.proto.bus.ConfigMessages;
+import io.ipsecmesh.proto.bus.DpdMessages;
+import io.ipsecmesh.proto.bus.FwdMessages;
+import io.ipsecmesh.proto.bus.IkeMessages;
+import io.ipsecmesh.proto.bus.MgmtMessages;
+import io.ipsecmesh.proto.bus.RecordJson;
+import io.ipsecmesh.proto.bus.SaMessages;
+import io.ipsecmesh.proto.config.AccessList;
+import io.ipsecmesh.proto.config.AccessListEntry;
+import io.ipsecmesh.proto.config.AddressMatch;
+import io.ipsecmesh.proto.config.CryptoMapEntry;
+import io.ipsecmesh.proto.config.DfBit;
+import io.ipsecmesh.proto.config.GatewayConfig;
+import io.ipsecmesh.proto.config.Ikev2Keyring;
+import io.ipsecmesh.proto.config.Ikev2KeyringPeer;
+import io.ipsecmesh.proto.config.Ikev2Policy;
+import io.ipsecmesh.proto.config.Ikev2Profile;
+import io.ipsecmesh.proto.config.Ikev2Proposal;
+import io.ipsecmesh.proto.config.InterfaceConfig;
+import io.ipsecmesh.proto.config.IsakmpKey;
+import io.ipsecmesh.proto.config.IsakmpPolicy;
+import io.ipsecmesh.proto.config.TransformSet;
+import io.ipsecmesh.proto.ikev1.IsakmpCodec;
+import io.ipsecmesh.proto.ikev1.IsakmpConstants;
+import io.ipsecmesh.proto.ikev2.IkeConstants;
+import io.ipsecmesh.proto.ikev2.IkeSaSummary;
+import io.ipsecmesh.proto.runtime.Cluster;
+import io.ipsecmesh.proto.sa.ChildSa;
+import io.ipsecmesh.proto.sa.EspTransform;
+import io.ipsecmesh.proto.sa.KeyWrap;
+import io.ipsecmesh.proto.sa.SharedMaps;
+import io.ipsecmesh.proto.sa.TrafficSelector;
+import io.ipsecmesh.proto.time.VertxScheduler;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.datagram.DatagramSocket;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * IkeVerticle with IKEv1 and IKEv2 side by side, configured as a gateway is ({@code config.changed}): crypto
+ * map entry VPN 10 has no {@code set ikev2-profile} and its peer 127.0.0.2 a {@code crypto isakmp key}, so its
+ * ACQUIRE starts Main Mode; VPN 20 names an IKEv2 profile for peer 127.0.0.3. The IKEv1 peer (an
+ * {@link Ikev1Service} in {@link Peers}) answers on a real UDP socket, so Main Mode reaches the verticle on
+ * its port-500 socket; the NAT both sides then detect (the verticle's source port is not 500) moves the rest
+ * to port 4500, which, as in the gateway, goes through the forwarder's {@code ike.tx} / {@code ike.punt}
+ * (played by the test). The IKEv2 peer talks through {@code ike.punt} only.
+ */
+@ExtendWith(VertxExtension.class)
+class IkeVerticleIkev1Test {
+
+  private static final String GW = "127.0.0.1";
+  private static final String V1_PEER = "127.0.0.2";
+  private static final String V2_PEER = "127.0.0.3";
+  private static final byte[] V1_KEY = "v1-key-0123456789".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] V2_KEY = "v2-key-0123456789".getBytes(StandardCharsets.UTF_8);
+
+  /**
+   * crypto isakmp policy 10 / encr aes 256 / hash sha256 / auth pre-share / group 14; crypto isakmp key … address
+   * 127.0.0.2; crypto map VPN 10 (IKEv1, ACL 101 to 10.2.0.0/24) and VPN 20 (set ikev2-profile PROF, ACL 102 to
+   * 10.3.0.0/24); interface lo with 127.0.0.1 and crypto map VPN.
+   */
+  private static GatewayConfig config() {
+    GatewayConfig e = GatewayConfig.empty();
+    return new GatewayConfig(List.of(new IsakmpPolicy(10, "aes 256", "sha256", "pre-share", 14, 86_400)),
+        List.of(new IsakmpKey(new String(V1_KEY, StandardCharsets.UTF_8), V1_PEER, null)), null, null, false, true,
+        DfBit.COPY, e.sa(),
+        List.of(new TransformSet("TS", EspTransform.AES_CBC_256_HMAC_SHA256_128, ChildSa.Mode.TUNNEL),
+            new TransformSet("TS2", EspTransform.AES_GCM_256, ChildSa.Mode.TUNNEL)),
+        List.of(new CryptoMapEntry("VPN", 10, CryptoMapEntry.Keying.IPSEC_ISAKMP, List.of(V1_PEER), List.of("TS"),
+                null, null, "101", null, null, null),
+            new CryptoMapEntry("VPN", 20, CryptoMapEntry.Keying.IPSEC_ISAKMP, List.of(V2_PEER), List.of("TS2"),
+                null, null, "102", "PROF", null, null)),
+        List.of(acl("101", "10.2.0.0"), acl("102", "10.3.0.0")),
+        List.of(new InterfaceConfig("lo", GW, "255.0.0.0", null, "VPN", null, null)),
+        List.of(),
+        List.of(new Ikev2Proposal("P", List.of("aes-gcm-256"), List.of("sha384"), List.of("sha256"), List.of(19))),
+        List.of(new Ikev2Policy("POL", List.of("P"), List.of())),
+        List.of(new Ikev2Keyring("KR", List.of(new Ikev2KeyringPeer("B", V2_PEER, null,
+            new String(V2_KEY, StandardCharsets.UTF_8), new String(V2_KEY, StandardCharsets.UTF_8))))),
+        List.of(new Ikev2Profile("PROF", List.of(V2_PEER + " 255.255.255.255"), null, "pre-share", "pre-share", "KR",
+            null, 3600)),
+        null);
+  }
+
+  private static AccessList acl(String name, String remoteNet) {
+    return new AccessList(name, true, List.of(new AccessListEntry(AccessListEntry.Action.PERMIT, "ip",
+        new AddressMatch("10.1.0.0", "0.0.0.255"), null, new AddressMatch(remoteNet, "0.0.0.255"), null, null)));
+  }
+
+  /**
+   * The far side: an IKEv1 peer on a UDP socket at 127.0.0.2 (port 500 as far as its engine knows) and an IKEv2
+   * peer, both on one context. It also plays the forwarder's port 4500: {@code ike.tx} in, {@code ike.punt} out.
+   */
+  static final class Peers extends AbstractVerticle {
+    final Map<String, String> v1Up = new ConcurrentHashMap<>();
+    final AtomicInteger isakmpAtSocket = new AtomicInteger();
+    final AtomicInteger isakmpPunted = new AtomicInteger();
+    DatagramSocket socket;
+    Ikev1Service v1;
+    IkeEngine v2;
+    PolicyStore v2Policies = new PolicyStore();
+    /** The verticle's port-500 socket, learnt from its first datagram. */
+    volatile int gatewayPort;
+
+    @Override
+    public void start(Promise<Void> started) {
+      v1 = new Ikev1Service(new VertxScheduler(vertx), new Ikev1Listener() {
+        @Override
+        public void peerUp(IkeMessages.PeerUp up) {
+          v1Up.put(up.ikeSaId(), up.peerAddress());
+        }
+      }, new KeyWrap(new byte[32]), RetransmitPolicy.DEFAULT, this::sendV1);
+      v1.setPolicies(List.of(new Ikev1Policy("VPN", 10, GW, V1_PEER,
+          new Ikev1Policy.Identity(IsakmpConstants.ID_IPV4_ADDR, V1_PEER), null, V1_KEY,
+          List.of(new Ikev1Suite(256, Ikev1Hash.SHA2_256, DhGroup.byId(14), 86_400)),
+          List.of(EspTransform.AES_CBC_256_HMAC_SHA256_128), null,
+          List.of(TrafficSelector.anyPorts("10.2.0.0", "10.2.0.255")),
+          List.of(TrafficSelector.anyPorts("10.1.0.0", "10.1.0.255")), ChildSa.Mode.TUNNEL, 64, 3600, 4_608_000, 0,
+          "copy")));
+      v2Policies.replace(List.of(new PeerPolicy("VPN", 20, GW, V2_PEER,
+          new PeerPolicy.Identity(IkeConstants.ID_IPV4_ADDR, V2_PEER), null, V2_KEY, V2_KEY,
+          List.of(Proposals.parseSuite("aes256gcm16-prfsha256-ecp256")), List.of(EspTransform.AES_GCM_256), null,
+          List.of(TrafficSelector.anyPorts("10.3.0.0", "10.3.0.255")),
+          List.of(TrafficSelector.anyPorts("10.1.0.0", "10.1.0.255")), ChildSa.Mode.TUNNEL, 64, 3600, 4_608_000, 0,
+          "copy", 86400)));
+      v2 = new IkeEngine(new VertxScheduler(vertx), (la, lp, pa, pp, m) -> vertx.eventBus().publish(
+          FwdMessages.IKE_PUNT, new IkeMessages.IkeDatagram(GW, 4500, V2_PEER, 4500, m)), quiet(), v2Policies,
+          new KeyWrap(new byte[32]), RetransmitPolicy.DEFAULT, IkeEngine.Limits.DEFAULT, System::currentTimeMillis);
+      vertx.eventBus().<IkeMessages.IkeDatagram>consumer(IkeMessages.IKE_TX, m -> {
+        IkeMessages.IkeDatagram d = m.body();
+        if (d.peerAddress().equals(V1_PEER)) {
+          v1.receive(new IkeMessages.IkeDatagram(V1_PEER, 4500, GW, 4500, d.message()), this::sendV1);
+        } else if (d.peerAddress().equals(V2_PEER)) {
+          v2.receive(V2_PEER, 4500, GW, 4500, d.message());
+        }
+      });
+      socket = vertx.createDatagramSocket();
+      socket.handler(p -> {
+        byte[] data = p.data().getBytes();
+        if (IsakmpCodec.isIsakmp(data)) {
+          isakmpAtSocket.incrementAndGet();
+        }
+        gatewayPort = p.sender().port();
+        v1.receive(new IkeMessages.IkeDatagram(V1_PEER, 500, GW, p.sender().port(), data), this::sendV1);
+      });
+      socket.listen(0, V1_PEER).<Void>mapEmpty().onComplete(started);
+    }
+
+    private void sendV1(IkeMessages.IkeDatagram d) {
+      if (d.localPort() == 4500) {
+        isakmpPunted.incrementAndGet();
+        vertx.eventBus().publish(FwdMessages.IKE_PUNT, new IkeMessages.IkeDatagram(GW, 4500, V1_PEER, 4500,
+            d.message()));
+      } else {
+        socket.send(Buffer.buffer(d.message()), d.peerPort(), d.peerAddress());
+      }
+    }
+
+    /** Runs {@code r} on this verticle's context, where its engines live. */
+    void onContext(Runnable r) {
+      context.runOnContext(v -> r.run());
+    }
+
+    private static IkeEvents quiet() {
+      return new IkeEvents() {
+        public void childSaInstalled(ChildSa sa) {}
+        public void childSaDeleted(SaMessages.ChildSaDeleted d) {}
+        public void childSaRebound(ChildSa sa) {}
+        public void ikeSaUp(IkeSaSummary s, String m, int q) {}
+        public void ikeSaDown(IkeSaSummary s, String r) {}
+        public void summaryChanged(IkeSaSummary s) {}
+        public void livenessProof(String id, String a) {}
+      };
+    }
+  }
+
+  @Test
+  void bothVersionsSideBySide_acquireByEntry_port500AndPunt_probesAndClear(Vertx vertx, VertxTestContext ctx)
+      throws Throwable {
+    BusCodecs.register(vertx);
+    Peers peers = new Peers();
+    Map<String, ChildSa> installed = new ConcurrentHashMap<>();
+    AtomicBoolean checked = new AtomicBoolean();
+    vertx.eventBus().<SaMessages.ChildSaInstalled>consumer(SaMessages.CHILD_INSTALLED, m -> {
+      ChildSa sa = m.body().sa();
+      installed.putIfAbsent(sa.ikeSaId(), sa);
+      if (installed.size() < 2 || !checked.compareAndSet(false, true)) {
+        return;
+      }
+      ctx.verify(() -> {
+        ChildSa v1 = installed.values().stream().filter(c -> c.peerAddress().equals(V1_PEER)).findFirst().orElseThrow();
+        ChildSa v2 = installed.values().stream().filter(c -> c.peerAddress().equals(V2_PEER)).findFirst().orElseThrow();
+        assertEquals("VPN", v1.cryptoMap());
+        assertEquals(10, v1.mapSequence(), "the IKEv1 entry's ACQUIRE");
+        assertEquals(EspTransform.AES_CBC_256_HMAC_SHA256_128, v1.transform());
+        assertTrue(v1.udpEncapsulation(), "the NAT moved IKEv1 and its ESP to 4500");
+        assertTrue(peers.isakmpAtSocket.get() >= 2, "Main Mode arrived at the port-500 socket");
+        assertTrue(peers.isakmpPunted.get() >= 2, "MM6 and Quick Mode arrived through ike.punt");
+        assertTrue(peers.v1Up.containsKey(v1.ikeSaId()), "the same ISAKMP SA id on both sides");
+        String row = Cluster.map(vertx, SharedMaps.IKE_SAS).get(v1.ikeSaId());
+        assertNotNull(row, "ISAKMP SA row for show crypto isakmp sa");
+        IkeSaSummary s = RecordJson.fromJson(new JsonObject(row), IkeSaSummary.class);
+        assertEquals("QM_IDLE", s.state());
+        assertEquals(1, s.version());
+        assertEquals(20, v2.mapSequence());
+      });
+      ChildSa v1 = installed.values().stream().filter(c -> c.peerAddress().equals(V1_PEER)).findFirst().get();
+      ChildSa v2 = installed.values().stream().filter(c -> c.peerAddress().equals(V2_PEER)).findFirst().get();
+      // dpd.probe goes to the engine that owns the SA: an R-U-THERE for IKEv1, an INFORMATIONAL for IKEv2
+      vertx.eventBus().<DpdMessages.ProbeOutcome>request(DpdMessages.PROBE,
+              new DpdMessages.ProbeRequest(v1.ikeSaId(), V1_PEER, 0, 3000))
+          .compose(a1 -> {
+            ctx.verify(() -> assertTrue(a1.body().acknowledged(), "R-U-THERE-ACK"));
+            return vertx.eventBus().<DpdMessages.ProbeOutcome>request(DpdMessages.PROBE,
+                new DpdMessages.ProbeRequest(v2.ikeSaId(), V2_PEER, 0, 3000));
+          })
+          .compose(a2 -> {
+            ctx.verify(() -> assertTrue(a2.body().acknowledged(), "IKEv2 DPD answered"));
+            return vertx.eventBus().<MgmtMessages.ClearSessionResult>request(MgmtMessages.CLEAR_SESSION,
+                new MgmtMessages.ClearSession(null));
+          })
+          .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+            assertEquals(2, r.body().ikeSasDeleted(), "one ISAKMP SA and one IKEv2 SA");
+            assertEquals(2, r.body().childSasDeleted());
+            ctx.completeNow();
+          })));
+    });
+    vertx.deployVerticle(peers)
+        .compose(id -> vertx.deployVerticle(new IkeVerticle(), new DeploymentOptions().setConfig(new JsonObject()
+            .put("ike-bind-address", GW).put("ike-port", "0")
+            .put("ike-peer-port", String.valueOf(peers.socket.localAddress().port())))))
+        .onComplete(ctx.succeeding(id -> {
+          vertx.eventBus().publish(ConfigMessages.CONFIG_CHANGED, new ConfigMessages.ConfigChanged(1, config()));
+          // traffic for the IKEv1 entry: Main Mode to its peer; the IKEv2 peer starts its own IKE_SA_INIT
+          vertx.eventBus().publish(FwdMessages.ACQUIRE, new FwdMessages.Acquire("VPN", 10, "10.1.0.5", "10.2.0.5", 1));
+          peers.onContext(() -> peers.v2.initiate(peers.v2Policies.all().get(0)));
+        }));
+    assertTrue(ctx.awaitCompletion(30, TimeUnit.SECONDS));
+    if (ctx.failed()) {
+      throw ctx.causeOfFailure();
+    }
+  }
+}
