@@ -45,18 +45,10 @@ final class ChildSaFactory {
           outboundSpi, transform, mode, encap, false, p.replayWindow(), sa.localAddress,
           encap ? sa.localPort : 0, sa.peerAddress, encap ? sa.peerPort : 0, Selectors.fromWire(local),
           Selectors.fromWire(remote), lifetime, p.idleTimeSeconds(), p.dfBit(), keyWrap.wrap(in), keyWrap.wrap(out),
-          nowEpochMillis);
+          nowEpochMillis, encap && sa.localBehindNat);
     } finally {
       keymat.destroy();
     }
-  }
-
-  /** The same Child SA towards another UDP port of its peer (the peer's NAT mapping moved). */
-  static ChildSa withPeerPort(ChildSa c, int peerPort) {
-    return new ChildSa(c.ikeSaId(), c.connectionId(), c.cryptoMap(), c.mapSequence(), c.inboundSpi(),
-        c.outboundSpi(), c.transform(), c.mode(), c.udpEncapsulation(), c.esn(), c.replayWindow(), c.localAddress(),
-        c.localPort(), c.peerAddress(), peerPort, c.localSelectors(), c.remoteSelectors(), c.lifetime(),
-        c.idleTimeSeconds(), c.dfBit(), c.wrappedInboundKeys(), c.wrappedOutboundKeys(), c.createdEpochMillis());
   }
 
   /** The same Child SA under the IKE SA {@code ikeSaId}. */
@@ -64,6 +56,6 @@ final class ChildSaFactory {
     return new ChildSa(ikeSaId, c.connectionId(), c.cryptoMap(), c.mapSequence(), c.inboundSpi(), c.outboundSpi(),
         c.transform(), c.mode(), c.udpEncapsulation(), c.esn(), c.replayWindow(), c.localAddress(), c.localPort(),
         c.peerAddress(), c.peerPort(), c.localSelectors(), c.remoteSelectors(), c.lifetime(), c.idleTimeSeconds(),
-        c.dfBit(), c.wrappedInboundKeys(), c.wrappedOutboundKeys(), c.createdEpochMillis());
+        c.dfBit(), c.wrappedInboundKeys(), c.wrappedOutboundKeys(), c.createdEpochMillis(), c.localBehindNat());
   }
 }

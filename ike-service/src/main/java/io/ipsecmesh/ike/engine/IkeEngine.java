@@ -462,6 +462,7 @@ public final class IkeEngine {
     // an unknown local address (0.0.0.0) made our NAT_DETECTION_SOURCE_IP "wrong": the peer will see a NAT
     // and UDP-encapsulate, so we must as well
     sa.natDetected = natDetected(m, sa.spiI, sa.spiR, d) || "0.0.0.0".equals(sa.localAddress);
+    sa.localBehindNat = localBehindNat(m, sa.spiI, sa.spiR, d);
     if (sa.natDetected) {
       // §2.23: after NAT detection the initiator moves to port 4500
       sa.localPort = NATT_PORT;
@@ -489,6 +490,19 @@ public final class IkeEngine {
     boolean peerBehindNat = src.stream().noneMatch(n -> Arrays.equals(n.data(), expectSrc));
     boolean weBehindNat = !Arrays.equals(dst.get().data(), expectDst);
     return peerBehindNat || weBehindNat;
+  }
+
+  /**
+   * The peer's NAT_DETECTION_DESTINATION_IP is not the address and port we received on: a NAT is in front
+   * of us. Not when we fake NAT detection ourselves (forced encapsulation): that says nothing about a NAT.
+   */
+  boolean localBehindNat(IkeMessage m, long spiI, long spiR, Datagram d) {
+    if (forceUdpEncapsulation) {
+      return false;
+    }
+    Optional<Payload.Notify> dst = m.notify(IkeConstants.NAT_DETECTION_DESTINATION_IP);
+    return dst.isPresent()
+        && !Arrays.equals(dst.get().data(), NatDetection.hash(spiI, spiR, d.localAddress, d.localPort));
   }
 
   void installKeys(IkeSa sa, byte[] secret) {
@@ -638,6 +652,7 @@ public final class IkeEngine {
     n.outbound = n.initiator ? n.keys.initiatorCipher() : n.keys.responderCipher();
     n.inbound = n.initiator ? n.keys.responderCipher() : n.keys.initiatorCipher();
     n.natDetected = old.natDetected;
+    n.localBehindNat = old.localBehindNat;
     n.peerId = old.peerId;
     n.nextRequestId = 0;
     n.expectedPeerRequestId = 0;
@@ -836,6 +851,38 @@ public final class IkeEngine {
   }
 
   /**
+   * The forwarder followed a new port of the peer seen only in authenticated ESP of the Child SA
+   * {@code inboundSpi} ({@code fwd.nat-mapping}, RFC 7296 §2.23 / RFC 3948): the IKE SA moves there too,
+   * and its UDP-encapsulated Child SAs are re-announced with the port, so other forwarders and nat-keepalive
+   * follow before the peer sends any IKE message. Refused when we are behind a NAT ourselves (§2.23: SHOULD
+   * NOT follow), for another peer address, and for an IKE SA that does not run on the Child SA's port (no
+   * NAT between us: ESP's port says nothing about IKE's).
+   *
+   * @return whether anything moved
+   */
+  public boolean natMappingSeenInEsp(long inboundSpi, String peerAddress, int peerPort) {
+    IkeSa sa = table.childOwner(inboundSpi);
+    if (sa == null || sa.state != IkeSa.State.ESTABLISHED || sa.localBehindNat || peerPort <= 0
+        || !sa.peerAddress.equals(peerAddress)) {
+      return false;
+    }
+    ChildSa child = null;
+    for (ChildSaState c : sa.children) {
+      if (c.inboundSpi() == inboundSpi) {
+        child = c.sa();
+      }
+    }
+    if (child == null || !child.udpEncapsulation() || child.localPort() != sa.localPort
+        || (sa.peerPort == peerPort && child.peerPort() == peerPort)) {
+      return false;
+    }
+    debugLog(sa, "peer moved to port " + peerPort + " (seen in ESP of SA " + Long.toHexString(inboundSpi) + ")");
+    sa.peerPort = peerPort;
+    followNatMapping(sa);
+    return true;
+  }
+
+  /**
    * The IKE SA just moved to the ports of an authenticated message (RFC 7296 §2.23: a NAT remapped the
    * peer). Its UDP-encapsulated Child SAs move with it, since ESP-in-UDP uses the IKE SA's ports, so neither
    * the forwarder nor nat-keepalive keeps sending to the stale mapping.
@@ -849,7 +896,7 @@ public final class IkeEngine {
       // only a message that came in on the Child SA's own socket (the forwarder's 4500) names its
       // mapping; one on port 500 says nothing about where ESP-in-UDP goes
       if (c.udpEncapsulation() && c.localPort() == sa.localPort && c.peerPort() != sa.peerPort) {
-        ChildSa moved = ChildSaFactory.withPeerPort(c, sa.peerPort);
+        ChildSa moved = c.withPeerPort(sa.peerPort);
         sa.children.set(i, new ChildSaState(moved));
         events.childSaRebound(moved);
       }

@@ -45,6 +45,11 @@ final class IkeSa {
   int peerPort;
   /** NAT detected on either side (§2.23): IKE moves to 4500 and ESP is UDP-encapsulated. */
   boolean natDetected;
+  /**
+   * Our own side is behind a NAT (the peer's NAT_DETECTION_DESTINATION_IP does not match where we sent
+   * from): RFC 7296 §2.23 says we SHOULD NOT then follow the peer's ports as seen in ESP.
+   */
+  boolean localBehindNat;
 
   IkeSuite suite;
   DhGroup.Exchange dh;

@@ -104,6 +104,7 @@ final class InitResponder {
     byte[] ourPublic = sa.dh.publicValue();
     engine.installKeys(sa, secret);
     sa.natDetected = engine.natDetected(m, sa.spiI, 0, d);
+    sa.localBehindNat = engine.localBehindNat(m, sa.spiI, 0, d);
     List<Payload> resp = List.of(
         new Payload.SecurityAssociation(List.of(suite.toProposal(choice.get().proposalNumber(), new byte[0]))),
         new Payload.KeyExchange(suite.dh().groupId, ourPublic),
