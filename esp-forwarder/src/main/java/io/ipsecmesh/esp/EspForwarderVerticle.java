@@ -28,6 +28,8 @@ import io.ipsecmesh.esp.io.PacketBuffer;
 import io.ipsecmesh.esp.io.PeerEndpoint;
 import io.ipsecmesh.esp.io.RawEspSocket;
 import io.ipsecmesh.esp.io.UdpEncapSocket;
+import io.ipsecmesh.esp.qos.Dscp;
+import io.ipsecmesh.esp.qos.LlqCryptoQueue;
 import io.ipsecmesh.esp.spd.Ip128;
 import io.ipsecmesh.esp.spd.SecurityPolicyDatabase;
 import io.ipsecmesh.esp.tun.DiscardPacketPort;
@@ -86,7 +88,9 @@ import java.util.logging.Logger;
  * (0.0.0.0), {@code port} (4500), {@code udpGro} (false), {@code udpGso} (true), {@code tunOffload} (true: TSO
  * super-packets from the TUN), {@code routes} (true: route the crypto
  * ACLs' destinations into the TUN), {@code rawEsp} (auto|on|off: IP protocol 50 for SAs without UDP
- * encapsulation), {@code forwarderId}.
+ * encapsulation), {@code forwarderId}, {@code llqPriorityDscp} (off; e.g. {@code ef} or {@code ef,cs5}: LLQ in
+ * front of the encryption stage, {@link LlqCryptoQueue}, with {@code llqPriorityQueue} (256) and
+ * {@code llqBulkQueue} (2048) slots).
  */
 public final class EspForwarderVerticle extends VerticleBase {
 
@@ -110,6 +114,7 @@ public final class EspForwarderVerticle extends VerticleBase {
   private ClearTextAccessCheck accessCheck;
   private long accessCheckTimer = -1;
   private PacketPort inner;
+  private LlqCryptoQueue llq;
   private DataPlane plane;
   private SaFactory factory;
   private SaSupervisor supervisor;
@@ -166,7 +171,15 @@ public final class EspForwarderVerticle extends VerticleBase {
       if (rawSocket != null) {
         rawSocket.receiver(plane.inbound());
       }
-      inner.start(plane.outbound());
+      Object llqDscp = cfg.getValue("llqPriorityDscp");
+      if (llqDscp != null) {
+        // the inner reader then only classifies and queues; sealing runs on the queue's own thread
+        llq = new LlqCryptoQueue(plane.outbound(), Dscp.parseList(String.valueOf(llqDscp)),
+            cfg.getInteger("llqPriorityQueue", 256), cfg.getInteger("llqBulkQueue", 2048),
+            LlqCryptoQueue.DEFAULT_SLOT_PACKET).start("esp-crypto-llq");
+        LOG.info(() -> "esp-forwarder: LLQ before encryption, priority DSCP " + llqDscp);
+      }
+      inner.start(llq != null ? llq : plane.outbound());
       supervisor = new SaSupervisor(forwarderId, plane.sad(), plane.acquires(), plane.invalidSpis(), clock,
           new BusSink(), this::localAddress);
       supervisor.start();
@@ -532,6 +545,9 @@ public final class EspForwarderVerticle extends VerticleBase {
       }
       if (inner != null) {
         inner.close();
+      }
+      if (llq != null) {
+        llq.close();
       }
       if (socket != null) {
         socket.close();
