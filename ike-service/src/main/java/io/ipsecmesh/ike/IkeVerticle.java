@@ -284,6 +284,12 @@ public final class IkeVerticle extends AbstractVerticle {
         engine.invalidSpi(m.body().peerAddress(), m.body().spi());
       }
     }));
+    bus.<FwdMessages.NatMapping>consumer(FwdMessages.NAT_MAPPING, m -> safe("nat-mapping", () -> {
+      FwdMessages.NatMapping n = m.body();
+      if (!ikev1.natMappingSeenInEsp(n.inboundSpi(), n.peerAddress(), n.peerPort())) {
+        engine.natMappingSeenInEsp(n.inboundSpi(), n.peerAddress(), n.peerPort());
+      }
+    }));
     bus.<FwdMessages.SaIdle>consumer(FwdMessages.SA_IDLE,
         m -> safe("sa-idle", () -> {
           if (!ikev1.idleChild(m.body().inboundSpi())) {
@@ -331,6 +337,7 @@ public final class IkeVerticle extends AbstractVerticle {
     policies.replace(next);
     ikev1.configure(c.config(), settings.effectiveLocalAddress());
     invalidSpiRecovery = c.config().invalidSpiRecovery();
+    engine.setNatTransparency(c.config().natTransparency());
     LOG.log(System.Logger.Level.INFO, "ike-service: configuration " + c.version() + ", " + next.size()
         + " IKEv2 peer(s), " + ikev1.policyCount() + " IKEv1 peer(s)");
   }

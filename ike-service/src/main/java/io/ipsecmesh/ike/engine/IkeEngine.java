@@ -67,6 +67,8 @@ public final class IkeEngine {
   private int nextConnId = 1000;
   private volatile boolean debug;
   private volatile boolean forceUdpEncapsulation;
+  /** {@code crypto ipsec nat-transparency udp-encapsulation}, on unless configured off. */
+  private volatile boolean natTransparency = true;
   private EngineStats stats = EngineStats.NONE;
   private final InvalidSpiLimiter invalidSpiLimiter;
   /** Peer address → SPIs to report in INVALID_SPI notifies once the IKE SA set up for them is up. */
@@ -100,9 +102,24 @@ public final class IkeEngine {
     forceUdpEncapsulation = on;
   }
 
+  /**
+   * {@code no crypto ipsec nat-transparency udp-encapsulation}: ESP goes raw (IP protocol 50) unless UDP
+   * encapsulation is the only way through, i.e. NAT-D shows a NAT (or the peer says so, faking it: it will
+   * encapsulate, so we must too). What it turns off is our own choice to encapsulate without a NAT
+   * ({@link #setForceUdpEncapsulation}); a NAT still gets NAT-T, as on IOS.
+   */
+  public void setNatTransparency(boolean on) {
+    natTransparency = on;
+  }
+
+  /** Whether we fake NAT detection to encapsulate without a NAT: forced, and not configured off. */
+  private boolean forcing() {
+    return forceUdpEncapsulation && natTransparency;
+  }
+
   /** Our NAT_DETECTION_SOURCE_IP data: the real hash, or random bytes when encapsulation is forced. */
   byte[] natSourceHash(long spiI, long spiR, String address, int port) {
-    return forceUdpEncapsulation ? randomBytes(20) : NatDetection.hash(spiI, spiR, address, port);
+    return forcing() ? randomBytes(20) : NatDetection.hash(spiI, spiR, address, port);
   }
 
   /** {@code debug crypto isakmp}: log every exchange (never keys). */
@@ -476,7 +493,7 @@ public final class IkeEngine {
 
   /** Mismatch of either NAT_DETECTION hash = a NAT between us (or a peer faking one to force UDP encapsulation). */
   boolean natDetected(IkeMessage m, long spiI, long spiR, Datagram d) {
-    if (forceUdpEncapsulation) {
+    if (forcing()) {
       return true;
     }
     List<Payload.Notify> src = m.all(Payload.Notify.class).stream()
@@ -497,7 +514,7 @@ public final class IkeEngine {
    * of us. Not when we fake NAT detection ourselves (forced encapsulation): that says nothing about a NAT.
    */
   boolean localBehindNat(IkeMessage m, long spiI, long spiR, Datagram d) {
-    if (forceUdpEncapsulation) {
+    if (forcing()) {
       return false;
     }
     Optional<Payload.Notify> dst = m.notify(IkeConstants.NAT_DETECTION_DESTINATION_IP);

@@ -475,6 +475,36 @@ public final class Ikev1Engine {
     LOG.info(() -> "ISAKMP: peer " + sa.peerAddress + " moved from port " + sa.peerPort + " to " + in.peerPort());
     sa.peerPort = in.peerPort();
     sa.localPort = in.localPort();
+    moveChildren(sa);
+  }
+
+  /**
+   * {@code fwd.nat-mapping}: the forwarder followed a new port of the peer seen only in authenticated ESP
+   * of the Child SA {@code inboundSpi}; the ISAKMP SA and its UDP-encapsulated Child SAs move there as they
+   * would for an authenticated ISAKMP message ({@link #authenticatedFrom}). IKEv1's NAT-D result does not
+   * say which side is behind the NAT, so this follows as the ISAKMP path does. False when the SPI is not an
+   * IKEv1 Child SA.
+   */
+  public boolean natMappingSeenInEsp(long inboundSpi, String peerAddress, int peerPort) {
+    for (IsakmpSa sa : sas.values()) {
+      for (ChildSa c : sa.children) {
+        if (c.inboundSpi() == inboundSpi) {
+          if (sa.natDetected && c.udpEncapsulation() && peerPort > 0 && peerAddress.equals(sa.peerAddress)
+              && sa.state == IsakmpSa.Phase1State.ESTABLISHED
+              && (sa.peerPort != peerPort || c.peerPort() != peerPort)) {
+            LOG.info(() -> "ISAKMP: peer " + sa.peerAddress + " moved from port " + sa.peerPort + " to " + peerPort
+                + " (seen in ESP)");
+            sa.peerPort = peerPort;
+            moveChildren(sa);
+          }
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private void moveChildren(IsakmpSa sa) {
     for (int i = 0; i < sa.children.size(); i++) {
       ChildSa c = sa.children.get(i);
       if (c.udpEncapsulation()) {

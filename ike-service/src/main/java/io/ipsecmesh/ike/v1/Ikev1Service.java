@@ -119,6 +119,11 @@ public final class Ikev1Service {
     return engine.idleChild(inboundSpi);
   }
 
+  /** {@code fwd.nat-mapping}: see {@link Ikev1Engine#natMappingSeenInEsp}. False when the SPI is not an IKEv1 Child SA. */
+  public boolean natMappingSeenInEsp(long inboundSpi, String peerAddress, int peerPort) {
+    return engine.natMappingSeenInEsp(inboundSpi, peerAddress, peerPort);
+  }
+
   /** The crypto map entry and peer an ISAKMP SA was negotiated for (failover stays in that entry), or null. */
   public Ikev1Policy policyOf(String ikeSaId) {
     IsakmpSa sa = engine.findById(ikeSaId);
