@@ -594,6 +594,13 @@ public final class EspForwarderVerticle extends VerticleBase {
     }
 
     @Override
+    public void natMapping(FwdMessages.NatMapping moved) {
+      LOG.info(() -> "esp-forwarder: SA " + SharedMaps.spiKey(moved.inboundSpi()) + " follows its peer to "
+          + moved.peerAddress() + ":" + moved.peerPort() + " (authenticated ESP from there)");
+      vertx.eventBus().send(FwdMessages.NAT_MAPPING, moved);
+    }
+
+    @Override
     public void activity(FwdMessages.ActivitySummary summary) {
       vertx.eventBus().publish(FwdMessages.ACTIVITY, summary);
     }
