@@ -1,5 +1,8 @@
 package io.ipsecmesh.ike.interop;
 
+import static io.ipsecmesh.ike.interop.InteropPeerSupport.cidr;
+import static io.ipsecmesh.ike.interop.InteropPeerSupport.say;
+
 import io.ipsecmesh.ike.IkeVerticle;
 import io.ipsecmesh.ike.exchange.Proposals;
 import io.ipsecmesh.ike.policy.PeerPolicy;
@@ -12,14 +15,12 @@ import io.ipsecmesh.proto.bus.SaMessages;
 import io.ipsecmesh.proto.ikev2.IkeConstants;
 import io.ipsecmesh.proto.sa.ChildSa;
 import io.ipsecmesh.proto.sa.EspTransform;
-import io.ipsecmesh.proto.sa.TrafficSelector;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -40,10 +41,7 @@ public final class InteropPeer {
   private InteropPeer() {}
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> a = new HashMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-    }
+    Map<String, String> a = InteropPeerSupport.options(args);
     String local = a.get("local");
     String peer = a.get("peer");
     byte[] psk = a.get("psk").getBytes(StandardCharsets.UTF_8);
@@ -88,17 +86,4 @@ public final class InteropPeer {
     System.exit(0);
   }
 
-  private static TrafficSelector cidr(String cidr) {
-    String[] p = cidr.split("/");
-    long base = io.ipsecmesh.proto.config.Ipv4.toLong(p[0]);
-    int bits = Integer.parseInt(p[1]);
-    long mask = bits == 0 ? 0 : (0xffffffffL << (32 - bits)) & 0xffffffffL;
-    return TrafficSelector.anyPorts(io.ipsecmesh.proto.config.Ipv4.toText(base & mask),
-        io.ipsecmesh.proto.config.Ipv4.toText((base & mask) | (~mask & 0xffffffffL)));
-  }
-
-  private static synchronized void say(String line) {
-    System.out.println(line);
-    System.out.flush();
-  }
 }

@@ -1,16 +1,18 @@
 package io.ipsecmesh.ike.v1;
 
+import static io.ipsecmesh.ike.interop.InteropPeerSupport.cidr;
+import static io.ipsecmesh.ike.interop.InteropPeerSupport.say;
+
 import io.ipsecmesh.ike.crypto.DhGroup;
+import io.ipsecmesh.ike.interop.InteropPeerSupport;
 import io.ipsecmesh.proto.bus.DpdMessages.ProbeRequest;
 import io.ipsecmesh.proto.bus.IkeMessages;
 import io.ipsecmesh.proto.bus.IkeMessages.IkeDatagram;
 import io.ipsecmesh.proto.bus.RecordJson;
 import io.ipsecmesh.proto.bus.SaMessages;
-import io.ipsecmesh.proto.config.Ipv4;
 import io.ipsecmesh.proto.ikev1.IsakmpConstants;
 import io.ipsecmesh.proto.sa.ChildSa;
 import io.ipsecmesh.proto.sa.EspTransform;
-import io.ipsecmesh.proto.sa.TrafficSelector;
 import io.ipsecmesh.proto.time.VertxScheduler;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Context;
@@ -23,7 +25,6 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -49,10 +50,7 @@ public final class Ikev1InteropPeer extends AbstractVerticle {
   }
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> a = new HashMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-    }
+    Map<String, String> a = InteropPeerSupport.options(args);
     Ikev1Policy policy = new Ikev1Policy("interop", 10, a.get("peer"), a.get("local"),
         new Ikev1Policy.Identity(IsakmpConstants.ID_FQDN, a.get("local-id")),
         new Ikev1Policy.Identity(IsakmpConstants.ID_FQDN, a.get("remote-id")),
@@ -152,16 +150,4 @@ public final class Ikev1InteropPeer extends AbstractVerticle {
     }
   }
 
-  private static TrafficSelector cidr(String cidr) {
-    String[] p = cidr.split("/");
-    long base = Ipv4.toLong(p[0]);
-    int bits = Integer.parseInt(p[1]);
-    long mask = bits == 0 ? 0 : (0xffffffffL << (32 - bits)) & 0xffffffffL;
-    return TrafficSelector.anyPorts(Ipv4.toText(base & mask), Ipv4.toText((base & mask) | (~mask & 0xffffffffL)));
-  }
-
-  private static synchronized void say(String line) {
-    System.out.println(line);
-    System.out.flush();
-  }
 }

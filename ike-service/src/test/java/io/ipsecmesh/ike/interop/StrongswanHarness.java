@@ -1,0 +1,331 @@
+package io.ipsecmesh.ike.interop;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.ipsecmesh.proto.bus.RecordJson;
+import io.ipsecmesh.proto.sa.ChildSa;
+import io.ipsecmesh.proto.sa.KeyWrap;
+import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The parent side of the strongSwan interop tests (IKEv2 {@link StrongswanInteropTest}, IKEv1
+ * {@code Ikev1StrongswanInteropTest}): a temporary copy of the harness scripts in
+ * {@code src/test/resources/interop}, run with the test's own namespace names ({@code NS_A}, {@code NS_B},
+ * {@code NS_LAN_A}, {@code NS_LAN_B}) so that several tests can run; charon's log polled for milestones;
+ * our side as child JVMs ({@link Peer}) under {@code ip netns exec}, because a JVM cannot place a socket
+ * in another namespace; and the comparison of our Child SA keys with the ones charon logs at chd level 4.
+ * {@link #close()} stops the child JVMs, removes the namespaces and deletes the copy, also after failures.
+ */
+public final class StrongswanHarness {
+
+  private static final String CHARON = "/usr/lib/ipsec/charon";
+  private static final String PLUGINS = "/usr/lib/ipsec/plugins/libstrongswan-";
+
+  private final Path dir;
+  private final Path run;
+  private final Map<String, String> namespaces;
+  private final String kekHex;
+  private final List<Process> peers = new ArrayList<>();
+  private boolean up;
+
+  private StrongswanHarness(Path dir, Map<String, String> namespaces, String kekHex) {
+    this.dir = dir;
+    this.run = dir.resolve("run");
+    this.namespaces = Map.copyOf(namespaces);
+    this.kekHex = kekHex;
+  }
+
+  /**
+   * Skips the test (JUnit assumption) unless this runs as root with charon, swanctl and the named
+   * plugins installed; {@code packages} is the install hint, {@code pluginPackages} the one for a plugin.
+   */
+  public static void assumeStrongswan(String packages, String pluginPackages, String... plugins) throws Exception {
+    assumeTrue("0".equals(capture(List.of("id", "-u"), Map.of()).strip()),
+        "strongSwan interop needs root (network namespaces); not root here");
+    assumeTrue(Files.isExecutable(Path.of(CHARON)) && Files.isExecutable(Path.of("/usr/sbin/swanctl")),
+        "strongSwan not installed: apt-get install " + packages);
+    for (String p : plugins) {
+      assumeTrue(Files.exists(Path.of(PLUGINS + p + ".so")), "strongSwan plugin " + p + " missing ("
+          + pluginPackages + ")");
+    }
+  }
+
+  /**
+   * A new temporary harness directory with the given {@code src/test/resources/interop} files; the
+   * scripts run with {@code namespaces} (NS_A, NS_B, NS_LAN_A, NS_LAN_B) in their environment and child
+   * JVMs get {@code kekHex} as {@code IPSECMESH_KEK}.
+   */
+  public static StrongswanHarness create(String tempPrefix, Map<String, String> namespaces, String kekHex,
+      String... interopFiles) throws IOException {
+    StrongswanHarness h = new StrongswanHarness(Files.createTempDirectory(tempPrefix), namespaces, kekHex);
+    for (String s : interopFiles) {
+      h.install("/interop/" + s, s);
+    }
+    return h;
+  }
+
+  /** Copies a class-path resource to {@code target} below the harness directory ({@code .sh}: executable). */
+  public void install(String resource, String target) throws IOException {
+    Path t = dir.resolve(target);
+    Files.createDirectories(t.getParent());
+    try (InputStream in = StrongswanHarness.class.getResourceAsStream(resource)) {
+      Files.copy(in, t);
+    }
+    if (resource.endsWith(".sh")) {
+      Files.setPosixFilePermissions(t, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+  }
+
+  /** Builds the namespaces ({@code netns-up.sh}); {@link #close()} removes them even if this fails. */
+  public void netnsUp() throws Exception {
+    up = true;
+    script(Map.of(), "netns-up.sh");
+  }
+
+  /** The harness directory (scripts, templates, profiles). */
+  public Path dir() {
+    return dir;
+  }
+
+  /** {@code INTEROP_RUN}: one directory per charon instance (config, {@code charon.log}) and the peers' logs. */
+  public Path run() {
+    return run;
+  }
+
+  public void close() throws Exception {
+    for (Process p : peers) {
+      p.destroyForcibly();
+      p.waitFor(10, TimeUnit.SECONDS);
+    }
+    if (up) {
+      script(Map.of(), "netns-down.sh");
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+
+  /** Runs a harness script with the namespaces and {@code INTEROP_RUN} (plus {@code env}); its output. */
+  public String script(Map<String, String> env, String name, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("bash", dir.resolve(name).toString()));
+    cmd.addAll(List.of(args));
+    Map<String, String> e = new HashMap<>(env);
+    e.putAll(namespaces);
+    e.put("INTEROP_RUN", run.toString());
+    return capture(cmd, e);
+  }
+
+  /** Waits (bounded, on file-change events) until the instance's charon.log contains {@code text}. */
+  public String awaitLog(String instance, String text) throws Exception {
+    Path logDir = run.resolve(instance);
+    Path log = logDir.resolve("charon.log");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    try (WatchService watch = logDir.getFileSystem().newWatchService()) {
+      logDir.register(watch, StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_CREATE);
+      while (true) {
+        String s = Files.exists(log) ? Files.readString(log) : "";
+        if (s.contains(text)) {
+          return s;
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new AssertionError("charon log of " + instance + " never showed '" + text + "':\n" + s);
+        }
+        WatchKey key = watch.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(500)), TimeUnit.NANOSECONDS);
+        if (key != null) {
+          key.pollEvents();
+          key.reset();
+        }
+      }
+    }
+  }
+
+  /** Runs {@code cmd} (stderr into stdout, at most 90 s); its output. */
+  public static String capture(List<String> cmd, Map<String, String> env) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    byte[] out;
+    try (InputStream in = p.getInputStream()) {
+      out = in.readAllBytes();
+    }
+    if (!p.waitFor(90, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("timed out: " + cmd);
+    }
+    return new String(out, StandardCharsets.UTF_8);
+  }
+
+  // ------------------------------------------------------------------------------ child JVMs
+
+  /**
+   * Starts {@code main} with {@code args} in a child JVM inside namespace {@code ns} (this JVM's class
+   * path, {@code IPSECMESH_KEK} set, stderr to {@code <logPrefix>-<ns>-<n>.log} in {@link #run()}) and
+   * waits for its {@code READY}.
+   */
+  public Peer startPeer(String ns, Class<?> main, String logPrefix, List<String> args) throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns, java, "--enable-native-access=ALL-UNNAMED",
+        "-cp", System.getProperty("java.class.path"), main.getName()));
+    cmd.addAll(args);
+    Path err = run.resolve(logPrefix + "-" + ns + "-" + peers.size() + ".log");
+    Files.createDirectories(run);
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(err.toFile());
+    pb.environment().put("IPSECMESH_KEK", kekHex);
+    Process p = pb.start();
+    peers.add(p);
+    Peer peer = new Peer(p, err);
+    peer.await("READY");
+    return peer;
+  }
+
+  /** Closes the child JVMs' stdin (they exit, sending DELETEs); kills those not gone after 15 s. */
+  public void stopPeers() throws Exception {
+    for (Process p : peers) {
+      p.getOutputStream().close();
+      if (!p.waitFor(15, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+      }
+    }
+    peers.clear();
+  }
+
+  /** A child JVM and its stdout events, one a line. */
+  public static final class Peer {
+    private final Process process;
+    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    /** Every line read so far (only the test thread touches these two). */
+    private final List<String> seen = new ArrayList<>();
+    private final Set<Integer> taken = new HashSet<>();
+    private final Path stderr;
+
+    private Peer(Process process, Path stderr) {
+      this.process = process;
+      this.stderr = stderr;
+      Thread t = new Thread(() -> {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
+            StandardCharsets.UTF_8))) {
+          for (String l = r.readLine(); l != null; l = r.readLine()) {
+            lines.add(l);
+          }
+        } catch (IOException ignored) {
+          // the process ended
+        }
+      }, "interop-peer-stdout");
+      t.setDaemon(true);
+      t.start();
+    }
+
+    /**
+     * The oldest line with {@code prefix} not returned before, whenever it arrived: events of different
+     * kinds (CHILD, DELETED, UP) may come in any order relative to each other.
+     */
+    public String await(String prefix) throws Exception {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (true) {
+        for (int i = 0; i < seen.size(); i++) {
+          if (!taken.contains(i) && seen.get(i).startsWith(prefix)) {
+            taken.add(i);
+            return seen.get(i);
+          }
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new AssertionError("Java peer never printed '" + prefix + "'; its output: " + seen + "\nits log:\n"
+              + Files.readString(stderr));
+        }
+        String l = lines.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(500)), TimeUnit.NANOSECONDS);
+        if (l != null) {
+          seen.add(l);
+        }
+      }
+    }
+
+    /** One line to the child's stdin. */
+    public void command(String line) throws IOException {
+      process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+      process.getOutputStream().flush();
+    }
+
+    /** The next {@code CHILD <json>} event. */
+    public ChildSa child() throws Exception {
+      String l = await("CHILD ");
+      return RecordJson.fromJson(new JsonObject(l.substring("CHILD ".length())), ChildSa.class);
+    }
+  }
+
+  // ------------------------------------------------------------------------------ key comparison
+
+  private static final Pattern KEY_HEADER =
+      Pattern.compile("(encryption|integrity) (initiator|responder) key => (\\d+) bytes");
+  private static final Pattern HEX_LINE = Pattern.compile("\\[CHD\\] <[^>]*> +\\d+: ((?:[0-9A-F]{2} )+)");
+
+  /**
+   * Compares our Child SA keys (each direction: encryption key then integrity key, as the forwarder
+   * reads them; unwrapped with this harness's KEK) with the last ones charon logged at chd level 4.
+   */
+  public void assertKeysEqual(ChildSa ours, String charonLog, boolean weInitiated) {
+    KeyWrap wrap = new KeyWrap(HexFormat.of().parseHex(kekHex));
+    Map<String, byte[]> keys = new HashMap<>();
+    List<String> lines = charonLog.lines().toList();
+    for (int i = 0; i < lines.size(); i++) {
+      Matcher m = KEY_HEADER.matcher(lines.get(i));
+      if (m.find()) {
+        StringBuilder hex = new StringBuilder();
+        for (int j = i + 1; j < lines.size(); j++) {
+          Matcher h = HEX_LINE.matcher(lines.get(j));
+          if (!h.find()) {
+            break;
+          }
+          hex.append(h.group(1).replace(" ", ""));
+        }
+        byte[] key = HexFormat.of().parseHex(hex.toString().toLowerCase());
+        assertEquals(Integer.parseInt(m.group(3)), key.length);
+        keys.put(m.group(1) + " " + m.group(2), key);
+      }
+    }
+    assertTrue(keys.containsKey("encryption initiator") && keys.containsKey("encryption responder"),
+        "charon (chd level 4) logged no Child SA keys");
+    byte[] i2r = concat(keys.get("encryption initiator"), keys.getOrDefault("integrity initiator", new byte[0]));
+    byte[] r2i = concat(keys.get("encryption responder"), keys.getOrDefault("integrity responder", new byte[0]));
+    byte[] in = wrap.unwrap(ours.wrappedInboundKeys());
+    byte[] out = wrap.unwrap(ours.wrappedOutboundKeys());
+    assertArrayEquals(weInitiated ? i2r : r2i, out, "our outbound keys = strongSwan's");
+    assertArrayEquals(weInitiated ? r2i : i2r, in, "our inbound keys = strongSwan's");
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+}
