@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class GatewayStrongswanTunnelTest {
 
-  private static final Path HARNESS = Path.of("..", "ike-service", "src", "test", "resources", "interop")
+  static final Path HARNESS = Path.of("..", "ike-service", "src", "test", "resources", "interop")
       .toAbsolutePath().normalize();
   private Path run;
   private Process gateway;
@@ -44,16 +44,7 @@ class GatewayStrongswanTunnelTest {
 
   @BeforeAll
   void setUp() throws Exception {
-    assumeTrue("0".equals(capture(List.of("id", "-u"), Map.of()).strip()), "needs root (network namespaces)");
-    assumeTrue(Files.isExecutable(Path.of("/usr/lib/ipsec/charon")) && Files.isExecutable(Path.of("/usr/sbin/swanctl")),
-        "strongSwan not installed (charon-systemd strongswan-swanctl libcharon-extra-plugins "
-            + "libstrongswan-standard-plugins)");
-    for (String p : List.of("kernel-libipsec", "gcm", "openssl")) {
-      assumeTrue(Files.exists(Path.of("/usr/lib/ipsec/plugins/libstrongswan-" + p + ".so")),
-          "strongSwan plugin " + p + " missing");
-    }
-    assumeTrue(Files.exists(Path.of("/dev/net/tun")), "no /dev/net/tun for the forwarder's TUN device");
-    assumeTrue(Files.isDirectory(HARNESS), "namespace harness not found at " + HARNESS);
+    assumeRootStrongswanAndTun();
     run = Files.createTempDirectory("it-tunnel-");
     up = true;
     // without plain routes LAN-to-LAN traffic only flows through IPsec
@@ -66,14 +57,34 @@ class GatewayStrongswanTunnelTest {
       Files.copy(in, cfg);
     }
     gatewayLog = run.resolve("gateway.log");
-    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", "itgwa",
+    gateway = startGateway("itgwa", cfg, run, gatewayLog);
+  }
+
+  /** Skips (with the reason) unless root, strongSwan with its userspace ESP and a TUN device are available. */
+  static void assumeRootStrongswanAndTun() throws Exception {
+    assumeTrue("0".equals(capture(List.of("id", "-u"), Map.of()).strip()), "needs root (network namespaces)");
+    assumeTrue(Files.isExecutable(Path.of("/usr/lib/ipsec/charon")) && Files.isExecutable(Path.of("/usr/sbin/swanctl")),
+        "strongSwan not installed (charon-systemd strongswan-swanctl libcharon-extra-plugins "
+            + "libstrongswan-standard-plugins)");
+    for (String p : List.of("kernel-libipsec", "gcm", "openssl")) {
+      assumeTrue(Files.exists(Path.of("/usr/lib/ipsec/plugins/libstrongswan-" + p + ".so")),
+          "strongSwan plugin " + p + " missing");
+    }
+    assumeTrue(Files.exists(Path.of("/dev/net/tun")), "no /dev/net/tun for the forwarder's TUN device");
+    assumeTrue(Files.isDirectory(HARNESS), "namespace harness not found at " + HARNESS);
+  }
+
+  /** {@code ipsec-mesh run} with {@code cfg} in namespace {@code ns}, returned once it logged that it started. */
+  static Process startGateway(String ns, Path cfg, Path run, Path gatewayLog) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns,
         ProcessHandle.current().info().command().orElse("java")));
     cmd.addAll(io.ipsecmesh.gateway.JvmFlags.ALL);
     cmd.addAll(List.of("-Xmx384m", "-cp", System.getProperty("java.class.path"), "io.ipsecmesh.gateway.Main", "run",
         "--config", cfg.toString(), "--api-port", "0", "--metrics-port", "0", "--api-file",
         run.resolve("api.json").toString()));
-    gateway = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(gatewayLog.toFile()).start();
+    Process gateway = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(gatewayLog.toFile()).start();
     awaitFile(gatewayLog, "ipsec-mesh: started", 90);
+    return gateway;
   }
 
   @AfterAll
@@ -91,7 +102,7 @@ class GatewayStrongswanTunnelTest {
 
   @Test
   void pingCrossesTheTunnelNegotiatedWithStrongswan() throws Exception {
-    pingUntilTheTunnelCarries();
+    pingUntilTheTunnelCarries("itlana", gatewayLog);
     String ping = capture(List.of("ip", "netns", "exec", "itlana", "ping", "-c", "3", "-i", "0.2", "-W", "2",
         "10.91.2.10"), Map.of());
     assertTrue(ping.contains("3 received"), ping);
@@ -103,15 +114,12 @@ class GatewayStrongswanTunnelTest {
     assertTrue(sas.matches("(?s).*\\n +in  [0-9a-f]{8}, +[1-9][0-9]* bytes, +[1-9][0-9]* packets.*"), sas);
     assertTrue(sas.matches("(?s).*\\n +out [0-9a-f]{8}, +[1-9][0-9]* bytes, +[1-9][0-9]* packets.*"), sas);
 
-    String clear = capture(List.of("ip", "netns", "exec", "itgwa",
-        ProcessHandle.current().info().command().orElse("java"), "-cp", System.getProperty("java.class.path"),
-        "io.ipsecmesh.gateway.Main", "exec", "clear crypto session", "--api-file", run.resolve("api.json").toString()),
-        Map.of());
+    String clear = exec("itgwa", run, "clear crypto session");
     awaitFile(run.resolve("itgwb").resolve("charon.log"), "received DELETE for IKE_SA gw[1]", 20);
     assertTrue(!script(Map.of(), "sw.sh", "itgwb", "--list-sas").contains("ESTABLISHED"), clear);
 
     // dpd 10 2 periodic: dpd-service asks ike-service for probes, strongSwan answers them ...
-    pingUntilTheTunnelCarries();
+    pingUntilTheTunnelCarries("itlana", gatewayLog);
     awaitFile(run.resolve("itgwb").resolve("charon.log"), "parsed INFORMATIONAL request 2 [ ]", 30);
     // ... until strongSwan falls silent: the peer is declared dead, ike-service deletes the IKE SA
     capture(List.of("ip", "netns", "exec", "itgwb", "nft", "add", "table", "inet", "itdead"), Map.of());
@@ -120,17 +128,24 @@ class GatewayStrongswanTunnelTest {
     awaitFile(gatewayLog, "Crypto tunnel is DOWN. Peer 172.31.255.2:4500 Id: 172.31.255.2 (dpd)", 90);
   }
 
+  /** An exec command ({@code show …}, {@code clear …}) through the management API of the gateway in {@code ns}. */
+  static String exec(String ns, Path run, String command) throws Exception {
+    return capture(List.of("ip", "netns", "exec", ns, ProcessHandle.current().info().command().orElse("java"), "-cp",
+        System.getProperty("java.class.path"), "io.ipsecmesh.gateway.Main", "exec", command, "--api-file",
+        run.resolve("api.json").toString()), Map.of());
+  }
+
   /** The first packets only trigger the negotiation (ACQUIRE), as on IOS; then the tunnel carries them. */
-  private void pingUntilTheTunnelCarries() throws Exception {
+  static void pingUntilTheTunnelCarries(String lanNs, Path gatewayLog) throws Exception {
     boolean ok = false;
     for (int i = 0; i < 10 && !ok; i++) {
-      ok = capture(List.of("ip", "netns", "exec", "itlana", "ping", "-c", "1", "-W", "2", "10.91.2.10"), Map.of())
+      ok = capture(List.of("ip", "netns", "exec", lanNs, "ping", "-c", "1", "-W", "2", "10.91.2.10"), Map.of())
           .contains(" 0% packet loss");
     }
     assertTrue(ok, "no ping through the tunnel; gateway log:\n" + Files.readString(gatewayLog));
   }
 
-  private static void awaitFile(Path file, String text, int seconds) throws Exception {
+  static void awaitFile(Path file, String text, int seconds) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     Path dir = file.getParent();
     try (java.nio.file.WatchService watch = dir.getFileSystem().newWatchService()) {
@@ -156,15 +171,21 @@ class GatewayStrongswanTunnelTest {
   }
 
   private String script(Map<String, String> env, String name, String... args) throws Exception {
+    return harness(run, "it", env, name, args);
+  }
+
+  /** A script of the namespace harness on the namespaces {@code <prefix>gwa}, {@code <prefix>gwb}, … */
+  static String harness(Path run, String prefix, Map<String, String> env, String name, String... args)
+      throws Exception {
     List<String> cmd = new ArrayList<>(List.of("bash", HARNESS.resolve(name).toString()));
     cmd.addAll(List.of(args));
     Map<String, String> e = new HashMap<>(env);
-    e.putAll(Map.of("NS_A", "itgwa", "NS_B", "itgwb", "NS_LAN_A", "itlana", "NS_LAN_B", "itlanb", "INTEROP_RUN",
-        run.toString()));
+    e.putAll(Map.of("NS_A", prefix + "gwa", "NS_B", prefix + "gwb", "NS_LAN_A", prefix + "lana", "NS_LAN_B",
+        prefix + "lanb", "INTEROP_RUN", run.toString()));
     return capture(cmd, e);
   }
 
-  private static String capture(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
+  static String capture(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().putAll(env);
     Process p = pb.start();
