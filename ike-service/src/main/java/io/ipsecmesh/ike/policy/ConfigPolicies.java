@@ -6,9 +6,6 @@ import io.ipsecmesh.ike.crypto.IkeSuite;
 import io.ipsecmesh.ike.crypto.IntegAlgorithm;
 import io.ipsecmesh.ike.crypto.PrfAlgorithm;
 import io.ipsecmesh.ike.exchange.Proposals;
-import io.ipsecmesh.proto.config.AccessList;
-import io.ipsecmesh.proto.config.AccessListEntry;
-import io.ipsecmesh.proto.config.AddressMatch;
 import io.ipsecmesh.proto.config.CryptoMapEntry;
 import io.ipsecmesh.proto.config.GatewayConfig;
 import io.ipsecmesh.proto.config.Ikev2Keyring;
@@ -16,16 +13,8 @@ import io.ipsecmesh.proto.config.Ikev2KeyringPeer;
 import io.ipsecmesh.proto.config.Ikev2Policy;
 import io.ipsecmesh.proto.config.Ikev2Profile;
 import io.ipsecmesh.proto.config.Ikev2Proposal;
-import io.ipsecmesh.proto.config.InterfaceConfig;
-import io.ipsecmesh.proto.config.Ipv4;
 import io.ipsecmesh.proto.config.IsakmpKey;
-import io.ipsecmesh.proto.config.PortMatch;
-import io.ipsecmesh.proto.config.SaSettings;
-import io.ipsecmesh.proto.config.TransformSet;
 import io.ipsecmesh.proto.ikev2.IkeConstants;
-import io.ipsecmesh.proto.sa.ChildSa;
-import io.ipsecmesh.proto.sa.EspTransform;
-import io.ipsecmesh.proto.sa.TrafficSelector;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,38 +52,14 @@ public final class ConfigPolicies {
         continue;
       }
       Ikev2Profile profile = cfg.ikev2Profile(e.ikev2Profile());
-      List<EspTransform> esp = new ArrayList<>();
-      ChildSa.Mode mode = ChildSa.Mode.TUNNEL;
-      for (String ts : e.transformSets()) {
-        TransformSet t = cfg.transformSet(ts);
-        if (t != null) {
-          if (esp.isEmpty() && t.mode() != null) {
-            mode = t.mode();
-          }
-          esp.add(t.transform());
-        }
-      }
-      AccessList acl = e.matchAddress() == null ? null : cfg.accessList(e.matchAddress());
-      if (esp.isEmpty() || acl == null) {
+      CryptoMapTerms terms = CryptoMapTerms.of(cfg, e, CryptoMapTerms.Ports.ALL_OPERATORS);
+      if (terms == null) {
         continue;
       }
-      List<TrafficSelector> local = new ArrayList<>();
-      List<TrafficSelector> remote = new ArrayList<>();
-      for (AccessListEntry ace : acl.entries()) {
-        if (ace.action() == AccessListEntry.Action.PERMIT) {
-          int proto = ace.protocolNumber();
-          local.add(selector(ace.source(), ace.sourcePort(), proto));
-          remote.add(selector(ace.destination(), ace.destinationPort(), proto));
-        }
-      }
-      InterfaceConfig itf = cfg.interfacesWithCryptoMap(e.name()).stream().findFirst().orElse(null);
       String localAddress = profile != null && profile.identityLocalAddress() != null
           ? profile.identityLocalAddress()
-          : itf != null && itf.ipAddress() != null ? itf.ipAddress() : fallbackLocalAddress;
-      SaSettings sa = cfg.effectiveSa(e);
-      String df = cfg.effectiveDfBit(itf == null ? "" : itf.name()).keyword();
+          : terms.interfaceAddress(fallbackLocalAddress);
       List<IkeSuite> suites = suites(cfg, localAddress);
-      DhGroup pfs = e.pfsGroup() == null ? null : DhGroup.byId(e.pfsGroup());
       boolean certificates = profile != null && "rsa-sig".equals(profile.authenticationLocal());
       if (certificates && credentials == null) {
         continue;
@@ -106,12 +71,10 @@ public final class ConfigPolicies {
         }
         PeerPolicy.Identity localId = certificates ? credentials.identity()
             : new PeerPolicy.Identity(IkeConstants.ID_IPV4_ADDR, localAddress);
-        out.add(new PeerPolicy(e.name(), e.seq(), peer, localAddress, localId, null, keys[0], keys[1], suites, esp,
-            pfs, local, remote, mode, sa.replay() == null ? 64 : sa.replay().effectiveWindow(),
-            sa.lifetimeSeconds() == null ? SaSettings.DEFAULT_LIFETIME_SECONDS : sa.lifetimeSeconds(),
-            sa.lifetimeKilobytes() == null ? SaSettings.DEFAULT_LIFETIME_KILOBYTES : sa.lifetimeKilobytes(),
-            sa.idleTimeSeconds() == null ? 0 : sa.idleTimeSeconds(), df,
-            profile == null || profile.lifetimeSeconds() == null ? 86400 : profile.lifetimeSeconds(),
+        out.add(new PeerPolicy(e.name(), e.seq(), peer, localAddress, localId, null, keys[0], keys[1], suites,
+            terms.espTransforms(), terms.pfsGroup(), terms.localSelectors(), terms.remoteSelectors(), terms.mode(),
+            terms.replayWindow(), terms.lifetimeSeconds(), terms.lifetimeKilobytes(), terms.idleTimeSeconds(),
+            terms.dfBit(), profile == null || profile.lifetimeSeconds() == null ? 86400 : profile.lifetimeSeconds(),
             certificates ? credentials : null));
       }
     }
@@ -191,25 +154,5 @@ public final class ConfigPolicies {
       }
     }
     return out;
-  }
-
-  /** An ACL address + wildcard and port condition as a traffic selector range. */
-  static TrafficSelector selector(AddressMatch m, PortMatch port, int protocol) {
-    long a = Ipv4.toLong(m.address());
-    long w = Ipv4.toLong(m.wildcard());
-    long start = a & ~w & 0xffffffffL;
-    long end = (a | w) & 0xffffffffL;
-    int lo = 0;
-    int hi = 65535;
-    if (port != null) {
-      switch (port.operator()) {
-        case EQ -> { lo = port.low(); hi = port.low(); }
-        case RANGE -> { lo = port.low(); hi = port.high(); }
-        case LT -> { hi = Math.max(0, port.low() - 1); }
-        case GT -> { lo = Math.min(65535, port.low() + 1); }
-        case NEQ -> { }
-      }
-    }
-    return new TrafficSelector(Ipv4.toText(start), Ipv4.toText(end), protocol, lo, hi);
   }
 }

@@ -1,0 +1,129 @@
+package io.ipsecmesh.ike.policy;
+
+import io.ipsecmesh.ike.crypto.DhGroup;
+import io.ipsecmesh.proto.config.AccessList;
+import io.ipsecmesh.proto.config.AccessListEntry;
+import io.ipsecmesh.proto.config.AddressMatch;
+import io.ipsecmesh.proto.config.CryptoMapEntry;
+import io.ipsecmesh.proto.config.GatewayConfig;
+import io.ipsecmesh.proto.config.InterfaceConfig;
+import io.ipsecmesh.proto.config.Ipv4;
+import io.ipsecmesh.proto.config.PortMatch;
+import io.ipsecmesh.proto.config.SaSettings;
+import io.ipsecmesh.proto.config.TransformSet;
+import io.ipsecmesh.proto.sa.ChildSa;
+import io.ipsecmesh.proto.sa.EspTransform;
+import io.ipsecmesh.proto.sa.TrafficSelector;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the IKEv2 ({@link ConfigPolicies}) and the IKEv1 ({@code Ikev1Policies}) policies of one
+ * {@code crypto map … ipsec-isakmp} entry take alike from the configuration: the ESP transforms of its
+ * transform sets (the mode of the first one that names one, else tunnel), its ACL's permit entries as
+ * local (source) and remote (destination) selectors, the first interface the map is applied to, the
+ * {@code set pfs} group and the effective SA settings with their defaults.
+ *
+ * @param itf the first interface with this crypto map, null if none
+ * @param pfsGroup {@code set pfs}, null without PFS
+ */
+public record CryptoMapTerms(
+    List<EspTransform> espTransforms,
+    ChildSa.Mode mode,
+    List<TrafficSelector> localSelectors,
+    List<TrafficSelector> remoteSelectors,
+    InterfaceConfig itf,
+    DhGroup pfsGroup,
+    int replayWindow,
+    long lifetimeSeconds,
+    long lifetimeKilobytes,
+    int idleTimeSeconds,
+    String dfBit) {
+
+  public CryptoMapTerms {
+    espTransforms = List.copyOf(espTransforms);
+    localSelectors = List.copyOf(localSelectors);
+    remoteSelectors = List.copyOf(remoteSelectors);
+  }
+
+  /** How an ACL port condition becomes a selector's port range. */
+  public enum Ports {
+    /** IKEv2 selectors carry any range: {@code eq}, {@code range}, {@code lt} and {@code gt} narrow it. */
+    ALL_OPERATORS,
+    /** Only {@code eq} and {@code range} narrow the ports; {@code lt}, {@code gt} and {@code neq} mean any. */
+    EQ_AND_RANGE
+  }
+
+  /**
+   * The entry's terms, or null when none of its transform sets exists or its {@code match address}
+   * names no ACL.
+   */
+  public static CryptoMapTerms of(GatewayConfig cfg, CryptoMapEntry e, Ports ports) {
+    List<EspTransform> esp = new ArrayList<>();
+    ChildSa.Mode mode = ChildSa.Mode.TUNNEL;
+    for (String name : e.transformSets()) {
+      TransformSet t = cfg.transformSet(name);
+      if (t != null) {
+        if (esp.isEmpty() && t.mode() != null) {
+          mode = t.mode();
+        }
+        esp.add(t.transform());
+      }
+    }
+    AccessList acl = e.matchAddress() == null ? null : cfg.accessList(e.matchAddress());
+    if (esp.isEmpty() || acl == null) {
+      return null;
+    }
+    List<TrafficSelector> local = new ArrayList<>();
+    List<TrafficSelector> remote = new ArrayList<>();
+    for (AccessListEntry ace : acl.entries()) {
+      if (ace.action() == AccessListEntry.Action.PERMIT) {
+        int proto = ace.protocolNumber();
+        local.add(selector(ace.source(), ace.sourcePort(), proto, ports));
+        remote.add(selector(ace.destination(), ace.destinationPort(), proto, ports));
+      }
+    }
+    InterfaceConfig itf = cfg.interfacesWithCryptoMap(e.name()).stream().findFirst().orElse(null);
+    SaSettings sa = cfg.effectiveSa(e);
+    return new CryptoMapTerms(esp, mode, local, remote, itf,
+        e.pfsGroup() == null ? null : DhGroup.byId(e.pfsGroup()),
+        sa.replay() == null ? 64 : sa.replay().effectiveWindow(),
+        sa.lifetimeSeconds() == null ? SaSettings.DEFAULT_LIFETIME_SECONDS : sa.lifetimeSeconds(),
+        sa.lifetimeKilobytes() == null ? SaSettings.DEFAULT_LIFETIME_KILOBYTES : sa.lifetimeKilobytes(),
+        sa.idleTimeSeconds() == null ? 0 : sa.idleTimeSeconds(),
+        cfg.effectiveDfBit(itf == null ? "" : itf.name()).keyword());
+  }
+
+  /** The address of the interface with this crypto map, else {@code fallback}. */
+  public String interfaceAddress(String fallback) {
+    return itf != null && itf.ipAddress() != null ? itf.ipAddress() : fallback;
+  }
+
+  /** An ACL address + wildcard and port condition as a traffic selector range. */
+  static TrafficSelector selector(AddressMatch m, PortMatch port, int protocol, Ports ports) {
+    long a = Ipv4.toLong(m.address());
+    long w = Ipv4.toLong(m.wildcard());
+    long start = a & ~w & 0xffffffffL;
+    long end = (a | w) & 0xffffffffL;
+    int lo = 0;
+    int hi = 65535;
+    if (port != null) {
+      switch (port.operator()) {
+        case EQ -> { lo = port.low(); hi = port.low(); }
+        case RANGE -> { lo = port.low(); hi = port.high(); }
+        case LT -> {
+          if (ports == Ports.ALL_OPERATORS) {
+            hi = Math.max(0, port.low() - 1);
+          }
+        }
+        case GT -> {
+          if (ports == Ports.ALL_OPERATORS) {
+            lo = Math.min(65535, port.low() + 1);
+          }
+        }
+        case NEQ -> { }
+      }
+    }
+    return new TrafficSelector(Ipv4.toText(start), Ipv4.toText(end), protocol, lo, hi);
+  }
+}
