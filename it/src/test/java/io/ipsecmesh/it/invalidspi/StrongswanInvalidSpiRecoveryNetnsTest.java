@@ -1,0 +1,235 @@
+package io.ipsecmesh.it.invalidspi;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The invalid-SPI scenario with strongSwan 5.9.8 (kernel-libipsec, ESP-in-UDP) as the peer that keeps
+ * sending: our whole gateway in {@code ispsgwa} ({@code crypto isakmp invalid-spi-recovery}, no DPD),
+ * strongSwan in {@code ispsgwb} (responder only, no DPD). A ping stream runs from strongSwan's LAN
+ * ({@code ispslanb}) to ours; our gateway is SIGKILLed and started again while strongSwan keeps
+ * sending on its SA. Our forwarder logs the stale SPI, ike-service sets up an IKE SA with strongSwan
+ * (IKE_AUTH with INITIAL_CONTACT) and sends INVALID_SPI over it; the test records how long traffic
+ * takes to come back and what strongSwan logged about the notify and the old SAs. Needs root and
+ * strongSwan; skipped with the reason otherwise.
+ */
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+class StrongswanInvalidSpiRecoveryNetnsTest {
+
+  private static final Path HARNESS = Path.of("..", "ike-service", "src", "test", "resources", "interop")
+      .toAbsolutePath().normalize();
+  private static final String A_WAN = "172.31.255.1";
+  private static final String B_WAN = "172.31.255.2";
+  private static final String LAN_A_HOST = "10.91.1.10";
+  private static final String LAN_B_HOST = "10.91.2.10";
+  private static final int RECOVERY_BOUND_SECONDS = 30;
+  private static final Pattern REPLY = Pattern.compile("^\\[(\\d+\\.\\d+)] \\d+ bytes from ");
+
+  private Path run;
+  private boolean namespaces;
+  private final List<Process> processes = new ArrayList<>();
+
+  @BeforeEach
+  void setUp() throws Exception {
+    assumeTrue("0".equals(capture(List.of("id", "-u"), Map.of()).strip()), "needs root (network namespaces)");
+    assumeTrue(Files.isExecutable(Path.of("/usr/lib/ipsec/charon")) && Files.isExecutable(Path.of("/usr/sbin/swanctl")),
+        "strongSwan not installed (charon-systemd strongswan-swanctl libcharon-extra-plugins "
+            + "libstrongswan-standard-plugins)");
+    for (String p : List.of("kernel-libipsec", "gcm", "openssl")) {
+      assumeTrue(Files.exists(Path.of("/usr/lib/ipsec/plugins/libstrongswan-" + p + ".so")),
+          "strongSwan plugin " + p + " missing");
+    }
+    assumeTrue(Files.exists(Path.of("/dev/net/tun")), "no /dev/net/tun for the forwarder's TUN device");
+    assumeTrue(Files.isDirectory(HARNESS), "namespace harness not found at " + HARNESS);
+    run = Files.createTempDirectory("it-invalidspi-sw-");
+    namespaces = true;
+    String out = script(Map.of(), "netns-up.sh", "--no-plain-routes");
+    assertTrue(out.contains("topology: plain"), out);
+    script(Map.of("LOCAL_ID", B_WAN, "REMOTE_ID", A_WAN, "SECRET_ID_A", A_WAN, "SECRET_ID_B", B_WAN,
+        "IKE_PROPOSALS", "aes128gcm16-prfsha256-ecp256", "DPD_DELAY", "0s", "START_ACTION", "none"),
+        "charon-start.sh", "ispsgwb", "ikev2-gcm");
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    for (Process p : processes) {
+      if (p.isAlive()) {
+        p.destroy();
+        if (!p.waitFor(15, TimeUnit.SECONDS)) {
+          p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+      }
+    }
+    if (namespaces) {
+      script(Map.of(), "netns-down.sh"); // stops charon by its recorded PID, deletes the namespaces
+    }
+  }
+
+  @Test
+  void strongswanKeepsSendingAndOurRestartedGatewayRecovers() throws Exception {
+    Path cfg = write("gwa.cfg", config(A_WAN, B_WAN, "10.91.1", "10.91.2"));
+    Path api = run.resolve("api.json");
+    gateway("ispsgwa", cfg, api, run.resolve("gwa.log"));
+    awaitFile(run.resolve("gwa.log"), "ipsec-mesh: started", 150);
+    boolean ok = false;
+    for (int i = 0; i < 15 && !ok; i++) {
+      ok = exec("ispslana", "ping", "-c", "1", "-W", "2", LAN_B_HOST).contains(" 0% packet loss");
+    }
+    assertTrue(ok, "no ping through the tunnel; log:\n" + Files.readString(run.resolve("gwa.log")));
+    String before = script(Map.of(), "sw.sh", "ispsgwb", "--list-sas");
+
+    Path pingLog = run.resolve("ping.log");
+    Process ping = new ProcessBuilder("ip", "netns", "exec", "ispslanb", "ping", "-D", "-O", "-i", "0.2", "-W", "1",
+        "-w", "100", LAN_A_HOST).redirectErrorStream(true).redirectOutput(pingLog.toFile()).start();
+    processes.add(ping);
+    awaitFile(pingLog, "bytes from", 10);
+
+    long killedAt = System.currentTimeMillis();
+    Process first = processes.get(0);
+    first.destroyForcibly();
+    assertTrue(first.waitFor(20, TimeUnit.SECONDS));
+    Path log2 = run.resolve("gwa-restarted.log");
+    gateway("ispsgwa", cfg, api, log2);
+    awaitFile(log2, "ipsec-mesh: started", 150);
+    long upAt = System.currentTimeMillis();
+    long firstReply = -1;
+    long deadline = upAt + RECOVERY_BOUND_SECONDS * 1000L;
+    while (firstReply < 0 && System.currentTimeMillis() < deadline) {
+      for (String line : Files.readAllLines(pingLog)) {
+        Matcher m = REPLY.matcher(line);
+        if (m.find() && (long) (Double.parseDouble(m.group(1)) * 1000) > killedAt) {
+          firstReply = (long) (Double.parseDouble(m.group(1)) * 1000);
+          break;
+        }
+      }
+      if (firstReply < 0) {
+        waitForGrowth(pingLog, 500);
+      }
+    }
+    String ours = Files.readString(log2);
+    String charon = Files.readString(run.resolve("ispsgwb").resolve("charon.log"));
+    assertTrue(ours.contains("%CRYPTO-4-RECV_PKT_INV_SPI"), ours);
+    assertTrue(ours.contains("setting one up to send INVALID_SPI (invalid-spi-recovery)"), ours);
+    assertTrue(firstReply > 0, "no reply within " + RECOVERY_BOUND_SECONDS + " s of our restart; strongSwan before:\n"
+        + before + "\ncharon.log tail:\n" + tail(charon, 80) + "\nours:\n" + ours);
+    String after = script(Map.of(), "sw.sh", "ispsgwb", "--list-sas");
+    List<String> notes = charon.lines().filter(l -> l.contains("INVALID_SPI") || l.contains("INITIAL_CONTACT")
+        || l.contains("deleting IKE_SA") || l.contains("destroying IKE_SA") || l.contains("CHILD_SA")
+        && l.contains("established")).toList();
+    System.out.printf("INVALID-SPI-RECOVERY strongSwan: our gateway killed -> up %.1f s, up -> first reply %.1f s,"
+        + " kill -> first reply %.1f s%n", (upAt - killedAt) / 1000.0, (firstReply - upAt) / 1000.0,
+        (firstReply - killedAt) / 1000.0);
+    System.out.println("INVALID-SPI-RECOVERY strongSwan log:\n" + String.join("\n", notes));
+    System.out.println("INVALID-SPI-RECOVERY strongSwan SAs after:\n" + after);
+  }
+
+  private static String tail(String s, int lines) {
+    List<String> l = s.lines().toList();
+    return String.join("\n", l.subList(Math.max(0, l.size() - lines), l.size()));
+  }
+
+  private static String config(String wan, String peer, String lan, String remoteLan) {
+    return "! our gateway against strongSwan, invalid-SPI recovery\n"
+        + "crypto isakmp invalid-spi-recovery\n"
+        + "crypto ikev2 proposal P\n encryption aes-gcm-128\n prf sha256\n group 19\n"
+        + "crypto ikev2 policy POL\n proposal P\n"
+        + "crypto ikev2 keyring KR\n peer gwb\n  address " + peer + "\n  pre-shared-key interop-test-psk-0123456789\n"
+        + "crypto ikev2 profile PROF\n match identity remote address " + peer + " 255.255.255.255\n"
+        + " authentication local pre-share\n authentication remote pre-share\n keyring local KR\n"
+        + "crypto ipsec transform-set TS esp-gcm 128\n"
+        + "crypto map VPN 10 ipsec-isakmp\n set peer " + peer + "\n set transform-set TS\n set ikev2-profile PROF\n"
+        + " match address 101\n"
+        + "interface wan0\n ip address " + wan + " 255.255.255.252\n crypto map VPN\n"
+        + "interface lan0\n ip address " + lan + ".1 255.255.255.0\n"
+        + "access-list 101 permit ip " + lan + ".0 0.0.0.255 " + remoteLan + ".0 0.0.0.255\n"
+        + "end\n";
+  }
+
+  private Path write(String name, String text) throws IOException {
+    Path p = run.resolve(name);
+    Files.writeString(p, text);
+    return p;
+  }
+
+  private Process gateway(String ns, Path cfg, Path api, Path log) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns,
+        ProcessHandle.current().info().command().orElse("java")));
+    cmd.addAll(io.ipsecmesh.gateway.JvmFlags.ALL);
+    cmd.addAll(List.of("-Xmx320m", "-cp", System.getProperty("java.class.path"), "io.ipsecmesh.gateway.Main", "run",
+        "--config", cfg.toString(), "--api-port", "0", "--metrics-port", "0", "--api-file", api.toString()));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    processes.add(p);
+    return p;
+  }
+
+  private String exec(String netns, String... command) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", netns));
+    cmd.addAll(List.of(command));
+    return capture(cmd, Map.of());
+  }
+
+  private String script(Map<String, String> env, String name, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("bash", HARNESS.resolve(name).toString()));
+    cmd.addAll(List.of(args));
+    Map<String, String> e = new HashMap<>(env);
+    e.putAll(Map.of("NS_A", "ispsgwa", "NS_B", "ispsgwb", "NS_LAN_A", "ispslana",
+        "NS_LAN_B", "ispslanb", "NS_NAT", "ispsnat", "INTEROP_RUN", run.toString()));
+    return capture(cmd, e);
+  }
+
+  private static String capture(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    byte[] out;
+    try (InputStream in = p.getInputStream()) {
+      out = in.readAllBytes();
+    }
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("timed out: " + cmd);
+    }
+    return new String(out, StandardCharsets.UTF_8);
+  }
+
+  /** Blocks until {@code file}'s directory reports a change or {@code millis} pass (no fixed sleeps). */
+  private static void waitForGrowth(Path file, long millis) throws Exception {
+    Path dir = file.getParent();
+    try (java.nio.file.WatchService watch = dir.getFileSystem().newWatchService()) {
+      dir.register(watch, java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY);
+      watch.poll(millis, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private static void awaitFile(Path file, String text, int seconds) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (true) {
+      String s = Files.exists(file) ? Files.readString(file) : "";
+      if (s.contains(text)) {
+        return;
+      }
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw new AssertionError(file + " never showed '" + text + "':\n" + s);
+      }
+      waitForGrowth(file, Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, 500));
+    }
+  }
+}
