@@ -106,18 +106,19 @@ final class CryptoMapBlock implements Block {
   }
 
   private static int pfsGroup(Args a) {
-    String g = a.next("group (group14, group19, group20, group21…)").toLowerCase(Locale.ROOT);
+    String g = a.next("group (group14, group19, group20, group21, group31…)").toLowerCase(Locale.ROOT);
     if (!g.startsWith("group") || g.length() > 7 || g.length() < 6
         || !g.substring(5).chars().allMatch(Character::isDigit)) {
-      throw a.fail("group must be group14, group15, group16, group19, group20, group21 or group24, got '"
+      throw a.fail("group must be group14, group15, group16, group19, group20, group21, group24 or group31, got '"
           + Args.quote(g) + "'");
     }
     int n = Integer.parseInt(g.substring(5));
     if (InsecureCrypto.weakGroup(n)) {
       throw new LineError("set pfs group" + n + " is insecure (RFC 8247): use group14, group19, group20 or group21");
     }
-    if (!IsakmpPolicyBlock.GROUPS.contains(n)) {
-      throw a.fail("group must be group14, group15, group16, group19, group20, group21 or group24, got '" + g + "'");
+    // the PFS exchange of an IKEv2 CREATE_CHILD_SA may use Curve25519 like the IKE SA itself
+    if (!IsakmpPolicyBlock.IKEV2_GROUPS.contains(n)) {
+      throw a.fail("group must be group14, group15, group16, group19, group20, group21, group24 or group31, got '" + g + "'");
     }
     return n;
   }

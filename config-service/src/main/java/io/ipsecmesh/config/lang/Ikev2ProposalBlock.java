@@ -40,7 +40,7 @@ final class Ikev2ProposalBlock implements Block {
         case "integrity" -> add(proposal.integrity, algorithm(a, "integrity", HASHES));
         case "prf" -> add(proposal.prf, algorithm(a, "prf", HASHES));
         default -> {
-          int g = IsakmpPolicyBlock.group(a, "group");
+          int g = IsakmpPolicyBlock.ikev2Group(a, "group");
           if (!proposal.groups.contains(g)) {
             proposal.groups.add(g);
           }

@@ -8,6 +8,12 @@ final class IsakmpPolicyBlock implements Block {
 
   static final Set<Integer> GROUPS = Set.of(14, 15, 16, 19, 20, 21, 24);
 
+  /**
+   * IKEv2 proposals and PFS also take group 31, Curve25519 (RFC 8031), as Cisco's IKEv2 implementations
+   * call it; RFC 8031 defines it for IKEv2 only, so {@code crypto isakmp policy} (IKEv1) keeps {@link #GROUPS}.
+   */
+  static final Set<Integer> IKEV2_GROUPS = Set.of(14, 15, 16, 19, 20, 21, 24, 31);
+
   /** Bare {@code set pfs} means group 1 on IOS, which is refused; group 14 is the weakest group kept. */
   static final int DEFAULT_PFS_GROUP = 14;
 
@@ -61,14 +67,28 @@ final class IsakmpPolicyBlock implements Block {
     return bits.equals("128") ? "aes" : "aes " + bits;
   }
 
-  /** A Diffie-Hellman group number: the MODP-768/1024/1536 groups are refused. */
+  /** An IKEv1 Diffie-Hellman group number: the MODP-768/1024/1536 groups are refused. */
   static int group(Args a, String command) {
-    int g = a.integer("Diffie-Hellman group", 1, 24);
+    int g = a.integer("Diffie-Hellman group", 1, 31);
+    if (g == 31) {
+      throw new LineError(command + " 31 (Curve25519) is defined for IKEv2 only (RFC 8031): use it in a crypto"
+          + " ikev2 proposal, or group 19, 20 or 21 here");
+    }
+    return checked(a, command, g, GROUPS, "14, 15, 16, 19, 20, 21 or 24");
+  }
+
+  /** An IKEv2 Diffie-Hellman group number ({@code crypto ikev2 proposal … group}), Curve25519 included. */
+  static int ikev2Group(Args a, String command) {
+    return checked(a, command, a.integer("Diffie-Hellman group", 1, 31), IKEV2_GROUPS,
+        "14, 15, 16, 19, 20, 21, 24 or 31");
+  }
+
+  private static int checked(Args a, String command, int g, Set<Integer> allowed, String names) {
     if (InsecureCrypto.weakGroup(g)) {
       throw new LineError(InsecureCrypto.dhGroup(command, g));
     }
-    if (!GROUPS.contains(g)) {
-      throw a.fail("group must be 14, 15, 16, 19, 20, 21 or 24, got " + g);
+    if (!allowed.contains(g)) {
+      throw a.fail("group must be " + names + ", got " + g);
     }
     return g;
   }

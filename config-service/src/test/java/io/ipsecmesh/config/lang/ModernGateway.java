@@ -22,7 +22,7 @@ final class ModernGateway {
       crypto ikev2 proposal modern
        encryption aes-gcm-256 aes-gcm-128
        prf sha384 sha256
-       group 20 19
+       group 20 19 31
       !
       crypto ikev2 policy default-policy
        match address local 192.0.2.1
@@ -76,7 +76,7 @@ final class ModernGateway {
        set transform-set GCM CHACHA
        set security-association replay disable
        set security-association lifetime kilobytes 2560
-       set pfs group19
+       set pfs group31
        set ikev2-profile branches
        match address vpn-traffic
       crypto map vpn 20 ipsec-manual

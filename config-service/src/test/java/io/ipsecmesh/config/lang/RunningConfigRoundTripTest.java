@@ -60,7 +60,7 @@ class RunningConfigRoundTripTest {
         () -> assertEquals(4096, c.effectiveSa(vpn20).replay().effectiveWindow()),
         () -> assertEquals(List.of("198.51.100.7", "198.51.100.8", "198.51.100.9"), vpn10.peers()),
         () -> assertEquals(List.of("GCM", "CHACHA"), vpn10.transformSets()),
-        () -> assertEquals(19, vpn10.pfsGroup()),
+        () -> assertEquals(31, vpn10.pfsGroup()),
         () -> assertEquals("branches", vpn10.ikev2Profile()),
         () -> assertEquals(CryptoMapEntry.Keying.IPSEC_MANUAL, vpn20.keying()),
         () -> assertEquals(4096, vpn20.inboundEsp().spi()),
@@ -82,7 +82,7 @@ class RunningConfigRoundTripTest {
         () -> assertEquals(new Ikev2Dpd(10, 2, DpdMode.ON_DEMAND), c.effectiveDpd(c.ikev2Profile("branches"))),
         () -> assertEquals(new Ikev2Dpd(30, 5, DpdMode.PERIODIC), c.ikev2Dpd()),
         () -> assertEquals(List.of("aes-gcm-256", "aes-gcm-128"), c.ikev2Proposal("modern").encryption()),
-        () -> assertEquals(List.of(20, 19), c.ikev2Proposal("modern").groups()),
+        () -> assertEquals(List.of(20, 19, 31), c.ikev2Proposal("modern").groups()),
         () -> assertEquals(new Ikev2KeyringPeer("spokes", "203.0.113.0", "255.255.255.0", "out-key", "in-key"),
             c.ikev2Keyring("branches").peers().get(1)),
         () -> assertEquals(List.of(
