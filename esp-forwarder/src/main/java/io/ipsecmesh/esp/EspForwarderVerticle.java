@@ -190,6 +190,8 @@ public final class EspForwarderVerticle extends VerticleBase {
       TunnelFeatureMetrics.register(Metrics.registry(), forwarderId, plane, accessCheck);
       if (accessCheck != null) {
         accessCheckTimer = vertx.setPeriodic(ACCESS_CHECK_POLL_MILLIS, id -> pollAccessCheck());
+        ClearTextAccessCheck check = accessCheck;
+        supervisor.cleartextDrops(check::dropped);
       }
       listen();
       LOG.info(() -> "esp-forwarder " + forwarderId + ": UDP " + socket.localAddress() + ", inner " + inner.name());

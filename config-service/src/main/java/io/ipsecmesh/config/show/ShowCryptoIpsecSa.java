@@ -86,6 +86,8 @@ public final class ShowCryptoIpsecSa {
       out.append("    #pkts invalid prot (recv) 0, #pkts verify failed: ").append(total.authFailures).append('\n');
       out.append("    #pkts invalid identity (recv) ").append(total.policyFailures)
           .append(", #pkts invalid len (rcv) 0\n");
+      // crypto access check on clear-text packets: counted per crypto map entry, not per SA
+      out.append("    #pkts clear-text dropped (recv) ").append(total.cleartextDrops).append('\n');
       out.append("    #pkts replay rollover (send): 0, #pkts replay rollover (rcv) 0\n");
       out.append("    ##pkts replay failed (rcv): ").append(total.replayFailures).append('\n');
     }
@@ -180,7 +182,7 @@ public final class ShowCryptoIpsecSa {
   /** The counters of every SA of one flow (old and new SA while a rekey overlaps) added up. */
   private static final class Totals {
     long encaps, encrypt, digest, decaps, decrypt, verify, sendErrors, recvErrors, replayFailures, authFailures,
-        policyFailures;
+        policyFailures, cleartextDrops;
 
     void add(SaCounters c) {
       encaps += c.encaps();
@@ -194,6 +196,8 @@ public final class ShowCryptoIpsecSa {
       replayFailures += c.replayFailures();
       authFailures += c.authFailures();
       policyFailures += c.policyFailures();
+      // every SA of the map entry reports the entry's one count: not a sum
+      cleartextDrops = Math.max(cleartextDrops, c.cleartextDrops());
     }
   }
 

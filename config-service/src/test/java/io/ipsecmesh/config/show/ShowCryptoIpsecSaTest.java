@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.ipsecmesh.proto.config.GatewayConfig;
 import io.ipsecmesh.proto.config.InterfaceConfig;
 import io.ipsecmesh.proto.sa.ChildSa;
+import io.ipsecmesh.proto.sa.SaCounters;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -90,6 +91,25 @@ class ShowCryptoIpsecSaTest {
     assertTrue(out.contains("    current outbound spi: D763771F\n"), out);
     assertTrue(out.indexOf("spi: 0x249C5062") < out.indexOf("spi: 0xE7AB4256"), "older SA first, as IOS lists");
     assertEquals(1, out.split("Crypto map tag:", -1).length - 1, "one flow block");
+  }
+
+  @Test
+  void detailShowsTheClearTextDropsOfTheCryptoMapEntryOnce() {
+    ChildSa old = ShowFixtures.childSa(0x249C5062L, 0x7AA69CB7L, 5123, CREATED);
+    ChildSa rekeyed = ShowFixtures.childSa(0xE7AB4256L, 0xD763771FL, 5127, CREATED + 60_000);
+    String out = ShowCryptoIpsecSa.render(withInterface(), List.of(rekeyed, old),
+        Map.of(old.key(), withCleartextDrops(ShowFixtures.counters(old, 10, 100, 100, CREATED), 7),
+            rekeyed.key(), withCleartextDrops(ShowFixtures.counters(rekeyed, 5, 100, 100, CREATED), 7)),
+        "10.2.2.2", true, CREATED + 61_000);
+    assertTrue(out.contains("    #pkts clear-text dropped (recv) 7\n"), "the entry's count, not a sum: " + out);
+  }
+
+  private static SaCounters withCleartextDrops(SaCounters c, long drops) {
+    return new SaCounters(c.forwarderId(), c.connectionId(), c.cryptoMap(), c.mapSequence(), c.localAddress(),
+        c.peerAddress(), c.peerPort(), c.transform(), c.inboundSpi(), c.currentOutboundSpi(), c.encaps(), c.encrypt(),
+        c.digest(), c.decaps(), c.decrypt(), c.verify(), c.encapBytes(), c.decapBytes(), c.sendErrors(),
+        c.recvErrors(), c.replayFailures(), c.authFailures(), c.policyFailures(), c.remainingKilobytes(),
+        c.remainingSeconds(), c.updatedEpochMillis(), drops);
   }
 
   @Test

@@ -68,6 +68,12 @@ public final class ClearTextAccessCheck {
     return index < d.length ? d[index] : 0;
   }
 
+  /** Clear-text packets dropped for one crypto map entry ("VPN 10"), 0 when it has no counter. */
+  public long dropped(String mapEntry) {
+    int i = counters.indexOf(mapEntry);
+    return i < 0 ? 0 : dropped(i);
+  }
+
   public List<String> counterNames() {
     return counters;
   }

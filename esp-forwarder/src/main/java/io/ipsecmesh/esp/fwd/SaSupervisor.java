@@ -52,6 +52,8 @@ public final class SaSupervisor {
   private final Scheduler clock;
   private final Sink sink;
   private final Supplier<String> localAddress;
+  /** Clear-text drops of the access check by crypto map entry ("VPN 10"); none without the check. */
+  private volatile java.util.function.ToLongFunction<String> cleartextDrops = entry -> 0;
   private long summarySequence;
 
   public SaSupervisor(String forwarderId, SaDatabase sad, SignalRing acquires, SignalRing invalidSpis,
@@ -166,6 +168,11 @@ public final class SaSupervisor {
     return new FwdMessages.SaExpired(p.sa.inboundSpi(), p.sa.outboundSpi(), p.sa.peerAddress(), limit, measure);
   }
 
+  /** Where the published counters get the access check's clear-text drops of each crypto map entry. */
+  public void cleartextDrops(java.util.function.ToLongFunction<String> byMapEntry) {
+    this.cleartextDrops = byMapEntry;
+  }
+
   private SaCounters counters(SaPair p, long now) {
     ChildSa sa = p.sa;
     InboundSa in = p.in;
@@ -186,7 +193,8 @@ public final class SaSupervisor {
     return new SaCounters(forwarderId, sa.connectionId(), sa.cryptoMap(), sa.mapSequence(), sa.localAddress(),
         sa.peerAddress(), sa.peerPort(), sa.transform().iosName, sa.inboundSpi(), sa.outboundSpi(), encaps, encaps,
         encaps, decaps, decaps, decaps, out.encapBytes, in.decapBytes, out.sendErrors, in.recvErrors,
-        in.replayFailures, in.authFailures, in.policyFailures, remainingKb, remainingSec, System.currentTimeMillis());
+        in.replayFailures, in.authFailures, in.policyFailures, remainingKb, remainingSec, System.currentTimeMillis(),
+        cleartextDrops.applyAsLong(sa.cryptoMap() + " " + sa.mapSequence()));
   }
 
   private void drainAcquires() {

@@ -14,6 +14,9 @@ package io.ipsecmesh.proto.sa;
  * @param policyFailures    decrypted packets outside the SA's selectors (RFC 4301 §5.2), dropped
  * @param remainingKilobytes remaining volume lifetime in KB, -1 without a volume limit
  * @param remainingSeconds  remaining time lifetime in seconds, -1 without a time limit
+ * @param cleartextDrops    clear-text packets the crypto access check dropped on the outside interface
+ *     because this SA's crypto map entry says they must arrive protected (counted per map entry, so
+ *     every SA of the entry reports the same number)
  */
 public record SaCounters(
     String forwarderId,
@@ -41,4 +44,18 @@ public record SaCounters(
     long policyFailures,
     long remainingKilobytes,
     long remainingSeconds,
-    long updatedEpochMillis) {}
+    long updatedEpochMillis,
+    long cleartextDrops) {
+
+  /** Counters without a clear-text drop count (0). */
+  public SaCounters(String forwarderId, int connectionId, String cryptoMap, int mapSequence, String localAddress,
+      String peerAddress, int peerPort, String transform, long inboundSpi, long currentOutboundSpi, long encaps,
+      long encrypt, long digest, long decaps, long decrypt, long verify, long encapBytes, long decapBytes,
+      long sendErrors, long recvErrors, long replayFailures, long authFailures, long policyFailures,
+      long remainingKilobytes, long remainingSeconds, long updatedEpochMillis) {
+    this(forwarderId, connectionId, cryptoMap, mapSequence, localAddress, peerAddress, peerPort, transform,
+        inboundSpi, currentOutboundSpi, encaps, encrypt, digest, decaps, decrypt, verify, encapBytes, decapBytes,
+        sendErrors, recvErrors, replayFailures, authFailures, policyFailures, remainingKilobytes, remainingSeconds,
+        updatedEpochMillis, 0);
+  }
+}
