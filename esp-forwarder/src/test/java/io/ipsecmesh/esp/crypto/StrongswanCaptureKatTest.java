@@ -10,6 +10,7 @@ import io.ipsecmesh.proto.esp.EspNextHeader;
 import io.ipsecmesh.proto.esp.UdpEncapClassifier;
 import io.ipsecmesh.proto.esp.UdpEncapKind;
 import io.ipsecmesh.proto.sa.EspTransform;
+import io.ipsecmesh.proto.testing.Pcap;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -72,7 +73,7 @@ class StrongswanCaptureKatTest {
       windows.put(spi, new ReplayWindow(64, false));
     });
     int opened = 0;
-    for (CapturedUdpPayloads.Datagram d : CapturedUdpPayloads.read(DIR + name + ".pcap").datagrams()) {
+    for (Pcap.Udp d : Pcap.read(StrongswanCaptureKatTest.class, DIR + name + ".pcap")) {
       byte[] p = d.payload();
       boolean on4500 = d.srcPort() == UdpEncapClassifier.PORT || d.dstPort() == UdpEncapClassifier.PORT;
       if (!on4500 || UdpEncapClassifier.classify(p, 0, p.length) != UdpEncapKind.ESP) {
@@ -111,7 +112,7 @@ class StrongswanCaptureKatTest {
   void natKeepalivesAndIkeOn4500AreClassifiedFromTheNatCapture() {
     int keepalives = 0;
     int ike = 0;
-    for (CapturedUdpPayloads.Datagram d : CapturedUdpPayloads.read(DIR + "ikev2-natt-keepalive.pcap").datagrams()) {
+    for (Pcap.Udp d : Pcap.read(StrongswanCaptureKatTest.class, DIR + "ikev2-natt-keepalive.pcap")) {
       if (d.dstPort() != 4500 && d.srcPort() != 4500) {
         continue;
       }
