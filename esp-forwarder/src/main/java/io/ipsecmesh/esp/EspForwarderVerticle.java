@@ -90,7 +90,8 @@ import java.util.logging.Logger;
  * ACLs' destinations into the TUN), {@code rawEsp} (auto|on|off: IP protocol 50 for SAs without UDP
  * encapsulation), {@code forwarderId}, {@code llqPriorityDscp} (off; e.g. {@code ef} or {@code ef,cs5}: LLQ in
  * front of the encryption stage, {@link LlqCryptoQueue}, with {@code llqPriorityQueue} (256) and
- * {@code llqBulkQueue} (2048) slots).
+ * {@code llqBulkQueue} (2048) slots), {@code accessCheck} (true with a TUN: the crypto access check on
+ * clear-text packets as an nftables table in this namespace, {@link ClearTextRuleset}).
  */
 public final class EspForwarderVerticle extends VerticleBase {
 
