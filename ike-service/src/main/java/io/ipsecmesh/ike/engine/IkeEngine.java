@@ -606,7 +606,10 @@ public final class IkeEngine {
     events.ikeSaUp(sa.summary("ACTIVE"), sa.policy.cryptoMap(), sa.policy.mapSequence());
     List<Long> invalid = pendingInvalidSpis.remove(sa.peerAddress);
     if (invalid != null) {
-      sa.queue.add(invalidSpiNotify(invalid)); // sent once the exchange that set the SA up is answered
+      // sent once the exchange that set the SA up is answered; it counts as this second's notify, so a
+      // packet still in flight on the stale SPI does not make a second one
+      invalidSpiLimiter.allowNotify(sa.peerAddress);
+      sa.queue.add(invalidSpiNotify(invalid));
     }
     events.summaryChanged(sa.summary("ACTIVE"));
   }
