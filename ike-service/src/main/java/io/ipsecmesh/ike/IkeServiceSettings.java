@@ -1,5 +1,6 @@
 package io.ipsecmesh.ike;
 
+import io.ipsecmesh.ike.engine.IkeEngine;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -36,6 +37,21 @@ public record IkeServiceSettings(String bindAddress, String localAddress, int ik
         text(j, "ike-key-file", null), text(j, "ike-ca-file", null),
         Integer.parseInt(text(j, "ike-peer-port", "500")),
         Boolean.parseBoolean(text(j, "ike-force-encap", "false")));
+  }
+
+  /**
+   * The half-open limits of the IKEv2 engine. {@code ike-cookie-threshold} (default 64) is the number of
+   * half-open SAs above which IKE_SA_INIT is answered with a COOKIE: a load test from one address needs
+   * it higher, while the protection itself (cookies, the 4096 hard limit, the 30 s half-open timeout) stays.
+   */
+  public static IkeEngine.Limits limits(JsonObject c) {
+    JsonObject j = c == null ? new JsonObject() : c;
+    IkeEngine.Limits d = IkeEngine.Limits.DEFAULT;
+    int threshold = Integer.parseInt(text(j, "ike-cookie-threshold", Integer.toString(d.cookieThreshold())));
+    if (threshold < 1 || threshold > d.maxHalfOpen()) {
+      throw new IllegalArgumentException("--ike-cookie-threshold must be 1-" + d.maxHalfOpen() + ", got " + threshold);
+    }
+    return new IkeEngine.Limits(threshold, d.maxHalfOpen(), d.halfOpenTimeoutMillis());
   }
 
   private static String text(JsonObject j, String key, String dflt) {

@@ -91,7 +91,7 @@ public final class IkeVerticle extends AbstractVerticle {
     BusEvents events = new BusEvents(vertx, Cluster.map(vertx, SharedMaps.CHILD_SAS),
         Cluster.map(vertx, SharedMaps.IKE_SAS), metrics);
     engine = new IkeEngine(new VertxScheduler(vertx), this::transmit, events, policies, KeyWrap.fromEnvironment(),
-        RetransmitPolicy.DEFAULT, IkeEngine.Limits.DEFAULT, System::currentTimeMillis);
+        RetransmitPolicy.DEFAULT, IkeServiceSettings.limits(config()), System::currentTimeMillis);
     engine.setStats(metrics);
     engine.setForceUdpEncapsulation(settings.forceUdpEncapsulation());
     ikev1 = new Ikev1Service(new VertxScheduler(vertx), new Ikev1Listener() {

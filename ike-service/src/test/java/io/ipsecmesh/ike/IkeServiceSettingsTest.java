@@ -1,0 +1,27 @@
+package io.ipsecmesh.ike;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.ipsecmesh.ike.engine.IkeEngine;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+class IkeServiceSettingsTest {
+
+  @Test
+  void cookieThresholdDefaultsTo64AndOnlyMovesTheThreshold() {
+    assertEquals(IkeEngine.Limits.DEFAULT, IkeServiceSettings.limits(new JsonObject()));
+    // flags arrive as strings
+    IkeEngine.Limits raised = IkeServiceSettings.limits(new JsonObject().put("ike-cookie-threshold", "2000"));
+    assertEquals(new IkeEngine.Limits(2000, 4096, 30_000), raised);
+  }
+
+  @Test
+  void cookieThresholdCannotSwitchTheProtectionOff() {
+    assertThrows(IllegalArgumentException.class,
+        () -> IkeServiceSettings.limits(new JsonObject().put("ike-cookie-threshold", 0)));
+    assertThrows(IllegalArgumentException.class,
+        () -> IkeServiceSettings.limits(new JsonObject().put("ike-cookie-threshold", 4097)));
+  }
+}
