@@ -84,6 +84,8 @@ class IkeVerticleIkev1Test {
   private static final String GW = "127.0.0.1";
   private static final String V1_PEER = "127.0.0.2";
   private static final String V2_PEER = "127.0.0.3";
+  /** The second {@code set peer} of VPN 10 in the failover test. */
+  private static final String V1_PEER_2 = "127.0.0.4";
   private static final byte[] V1_KEY = "v1-key-0123456789".getBytes(StandardCharsets.UTF_8);
   private static final byte[] V2_KEY = "v2-key-0123456789".getBytes(StandardCharsets.UTF_8);
 
@@ -92,14 +94,15 @@ class IkeVerticleIkev1Test {
    * 127.0.0.2; crypto map VPN 10 (IKEv1, ACL 101 to 10.2.0.0/24) and VPN 20 (set ikev2-profile PROF, ACL 102 to
    * 10.3.0.0/24); interface lo with 127.0.0.1 and crypto map VPN.
    */
-  private static GatewayConfig config() {
+  private static GatewayConfig config(String... v1Peers) {
     GatewayConfig e = GatewayConfig.empty();
     return new GatewayConfig(List.of(new IsakmpPolicy(10, "aes 256", "sha256", "pre-share", 14, 86_400)),
-        List.of(new IsakmpKey(new String(V1_KEY, StandardCharsets.UTF_8), V1_PEER, null)), null, null, false, true,
+        java.util.Arrays.stream(v1Peers).map(a -> new IsakmpKey(new String(V1_KEY, StandardCharsets.UTF_8), a, null))
+            .toList(), null, null, false, true,
         DfBit.COPY, e.sa(),
         List.of(new TransformSet("TS", EspTransform.AES_CBC_256_HMAC_SHA256_128, ChildSa.Mode.TUNNEL),
             new TransformSet("TS2", EspTransform.AES_GCM_256, ChildSa.Mode.TUNNEL)),
-        List.of(new CryptoMapEntry("VPN", 10, CryptoMapEntry.Keying.IPSEC_ISAKMP, List.of(V1_PEER), List.of("TS"),
+        List.of(new CryptoMapEntry("VPN", 10, CryptoMapEntry.Keying.IPSEC_ISAKMP, List.of(v1Peers), List.of("TS"),
                 null, null, "101", null, null, null),
             new CryptoMapEntry("VPN", 20, CryptoMapEntry.Keying.IPSEC_ISAKMP, List.of(V2_PEER), List.of("TS2"),
                 null, null, "102", "PROF", null, null)),
@@ -126,30 +129,39 @@ class IkeVerticleIkev1Test {
    */
   static final class Peers extends AbstractVerticle {
     final Map<String, String> v1Up = new ConcurrentHashMap<>();
-    final AtomicInteger isakmpAtSocket = new AtomicInteger();
+    /** ISAKMP datagrams that reached each IKEv1 peer's socket (port 500). */
+    final Map<String, AtomicInteger> isakmpAtSocket = new ConcurrentHashMap<>();
     final AtomicInteger isakmpPunted = new AtomicInteger();
-    DatagramSocket socket;
-    Ikev1Service v1;
+    private final List<String> v1Addresses;
+    private final Map<String, Ikev1Service> v1 = new ConcurrentHashMap<>();
+    private final Map<String, DatagramSocket> sockets = new ConcurrentHashMap<>();
+    /** The port every IKEv1 peer listens on (the gateway's ike-peer-port). */
+    volatile int port;
     IkeEngine v2;
     PolicyStore v2Policies = new PolicyStore();
-    /** The verticle's port-500 socket, learnt from its first datagram. */
-    volatile int gatewayPort;
+    Peers(String... v1Addresses) {
+      this.v1Addresses = List.of(v1Addresses);
+    }
 
     @Override
     public void start(Promise<Void> started) {
-      v1 = new Ikev1Service(new VertxScheduler(vertx), new Ikev1Listener() {
-        @Override
-        public void peerUp(IkeMessages.PeerUp up) {
-          v1Up.put(up.ikeSaId(), up.peerAddress());
-        }
-      }, new KeyWrap(new byte[32]), RetransmitPolicy.DEFAULT, this::sendV1);
-      v1.setPolicies(List.of(new Ikev1Policy("VPN", 10, GW, V1_PEER,
-          new Ikev1Policy.Identity(IsakmpConstants.ID_IPV4_ADDR, V1_PEER), null, V1_KEY,
-          List.of(new Ikev1Suite(256, Ikev1Hash.SHA2_256, DhGroup.byId(14), 86_400)),
-          List.of(EspTransform.AES_CBC_256_HMAC_SHA256_128), null,
-          List.of(TrafficSelector.anyPorts("10.2.0.0", "10.2.0.255")),
-          List.of(TrafficSelector.anyPorts("10.1.0.0", "10.1.0.255")), ChildSa.Mode.TUNNEL, 64, 3600, 4_608_000, 0,
-          "copy")));
+      for (String address : v1Addresses) {
+        Ikev1Service s = new Ikev1Service(new VertxScheduler(vertx), new Ikev1Listener() {
+          @Override
+          public void peerUp(IkeMessages.PeerUp up) {
+            v1Up.put(up.ikeSaId(), address);
+          }
+        }, new KeyWrap(new byte[32]), RetransmitPolicy.DEFAULT, this::sendV1);
+        s.setPolicies(List.of(new Ikev1Policy("VPN", 10, GW, address,
+            new Ikev1Policy.Identity(IsakmpConstants.ID_IPV4_ADDR, address), null, V1_KEY,
+            List.of(new Ikev1Suite(256, Ikev1Hash.SHA2_256, DhGroup.byId(14), 86_400)),
+            List.of(EspTransform.AES_CBC_256_HMAC_SHA256_128), null,
+            List.of(TrafficSelector.anyPorts("10.2.0.0", "10.2.0.255")),
+            List.of(TrafficSelector.anyPorts("10.1.0.0", "10.1.0.255")), ChildSa.Mode.TUNNEL, 64, 3600, 4_608_000, 0,
+            "copy")));
+        v1.put(address, s);
+        isakmpAtSocket.put(address, new AtomicInteger());
+      }
       v2Policies.replace(List.of(new PeerPolicy("VPN", 20, GW, V2_PEER,
           new PeerPolicy.Identity(IkeConstants.ID_IPV4_ADDR, V2_PEER), null, V2_KEY, V2_KEY,
           List.of(Proposals.parseSuite("aes256gcm16-prfsha256-ecp256")), List.of(EspTransform.AES_GCM_256), null,
@@ -161,31 +173,41 @@ class IkeVerticleIkev1Test {
           new KeyWrap(new byte[32]), RetransmitPolicy.DEFAULT, IkeEngine.Limits.DEFAULT, System::currentTimeMillis);
       vertx.eventBus().<IkeMessages.IkeDatagram>consumer(IkeMessages.IKE_TX, m -> {
         IkeMessages.IkeDatagram d = m.body();
-        if (d.peerAddress().equals(V1_PEER)) {
-          v1.receive(new IkeMessages.IkeDatagram(V1_PEER, 4500, GW, 4500, d.message()), this::sendV1);
+        Ikev1Service s = v1.get(d.peerAddress());
+        if (s != null) {
+          s.receive(new IkeMessages.IkeDatagram(d.peerAddress(), 4500, GW, 4500, d.message()), this::sendV1);
         } else if (d.peerAddress().equals(V2_PEER)) {
           v2.receive(V2_PEER, 4500, GW, 4500, d.message());
         }
       });
-      socket = vertx.createDatagramSocket();
+      // the first socket picks the port, the others (other loopback addresses) share it
+      listen(0, 0).<Void>mapEmpty().onComplete(started);
+    }
+
+    private io.vertx.core.Future<?> listen(int index, int onPort) {
+      String address = v1Addresses.get(index);
+      DatagramSocket socket = vertx.createDatagramSocket();
       socket.handler(p -> {
         byte[] data = p.data().getBytes();
         if (IsakmpCodec.isIsakmp(data)) {
-          isakmpAtSocket.incrementAndGet();
+          isakmpAtSocket.get(address).incrementAndGet();
         }
-        gatewayPort = p.sender().port();
-        v1.receive(new IkeMessages.IkeDatagram(V1_PEER, 500, GW, p.sender().port(), data), this::sendV1);
+        v1.get(address).receive(new IkeMessages.IkeDatagram(address, 500, GW, p.sender().port(), data), this::sendV1);
       });
-      socket.listen(0, V1_PEER).<Void>mapEmpty().onComplete(started);
+      sockets.put(address, socket);
+      return socket.listen(onPort, address).compose(s -> {
+        port = s.localAddress().port();
+        return index + 1 < v1Addresses.size() ? listen(index + 1, port) : io.vertx.core.Future.succeededFuture();
+      });
     }
 
     private void sendV1(IkeMessages.IkeDatagram d) {
       if (d.localPort() == 4500) {
         isakmpPunted.incrementAndGet();
-        vertx.eventBus().publish(FwdMessages.IKE_PUNT, new IkeMessages.IkeDatagram(GW, 4500, V1_PEER, 4500,
+        vertx.eventBus().publish(FwdMessages.IKE_PUNT, new IkeMessages.IkeDatagram(GW, 4500, d.localAddress(), 4500,
             d.message()));
       } else {
-        socket.send(Buffer.buffer(d.message()), d.peerPort(), d.peerAddress());
+        sockets.get(d.localAddress()).send(Buffer.buffer(d.message()), d.peerPort(), d.peerAddress());
       }
     }
 
@@ -211,7 +233,7 @@ class IkeVerticleIkev1Test {
   void bothVersionsSideBySide_acquireByEntry_port500AndPunt_probesAndClear(Vertx vertx, VertxTestContext ctx)
       throws Throwable {
     BusCodecs.register(vertx);
-    Peers peers = new Peers();
+    Peers peers = new Peers(V1_PEER);
     Map<String, ChildSa> installed = new ConcurrentHashMap<>();
     AtomicBoolean checked = new AtomicBoolean();
     vertx.eventBus().<SaMessages.ChildSaInstalled>consumer(SaMessages.CHILD_INSTALLED, m -> {
@@ -227,7 +249,8 @@ class IkeVerticleIkev1Test {
         assertEquals(10, v1.mapSequence(), "the IKEv1 entry's ACQUIRE");
         assertEquals(EspTransform.AES_CBC_256_HMAC_SHA256_128, v1.transform());
         assertTrue(v1.udpEncapsulation(), "the NAT moved IKEv1 and its ESP to 4500");
-        assertTrue(peers.isakmpAtSocket.get() >= 2, "Main Mode arrived at the port-500 socket");
+        // MM3 follows MM2, which the peer sent to the verticle's port-500 socket
+        assertTrue(peers.isakmpAtSocket.get(V1_PEER).get() >= 2, "MM1 and MM3 came from the port-500 socket");
         assertTrue(peers.isakmpPunted.get() >= 2, "MM6 and Quick Mode arrived through ike.punt");
         assertTrue(peers.v1Up.containsKey(v1.ikeSaId()), "the same ISAKMP SA id on both sides");
         String row = Cluster.map(vertx, SharedMaps.IKE_SAS).get(v1.ikeSaId());
@@ -261,12 +284,61 @@ class IkeVerticleIkev1Test {
     vertx.deployVerticle(peers)
         .compose(id -> vertx.deployVerticle(new IkeVerticle(), new DeploymentOptions().setConfig(new JsonObject()
             .put("ike-bind-address", GW).put("ike-port", "0")
-            .put("ike-peer-port", String.valueOf(peers.socket.localAddress().port())))))
+            .put("ike-peer-port", String.valueOf(peers.port)))))
         .onComplete(ctx.succeeding(id -> {
-          vertx.eventBus().publish(ConfigMessages.CONFIG_CHANGED, new ConfigMessages.ConfigChanged(1, config()));
+          vertx.eventBus().publish(ConfigMessages.CONFIG_CHANGED, new ConfigMessages.ConfigChanged(1,
+              config(V1_PEER)));
           // traffic for the IKEv1 entry: Main Mode to its peer; the IKEv2 peer starts its own IKE_SA_INIT
           vertx.eventBus().publish(FwdMessages.ACQUIRE, new FwdMessages.Acquire("VPN", 10, "10.1.0.5", "10.2.0.5", 1));
           peers.onContext(() -> peers.v2.initiate(peers.v2Policies.all().get(0)));
+        }));
+    assertTrue(ctx.awaitCompletion(30, TimeUnit.SECONDS));
+    if (ctx.failed()) {
+      throw ctx.causeOfFailure();
+    }
+  }
+  @Test
+  void deadIkev1PeerFailsOverInItsEntryAndLaterAcquiresStayWithTheNextPeer(Vertx vertx, VertxTestContext ctx)
+      throws Throwable {
+    BusCodecs.register(vertx);
+    Peers peers = new Peers(V1_PEER, V1_PEER_2);
+    AtomicInteger phase = new AtomicInteger();
+    AtomicInteger mainModeToFirst = new AtomicInteger();
+    vertx.eventBus().<SaMessages.ChildSaInstalled>consumer(SaMessages.CHILD_INSTALLED, m -> {
+      ChildSa sa = m.body().sa();
+      if (sa.peerAddress().equals(V1_PEER) && phase.compareAndSet(0, 1)) {
+        // DPD's verdict on the first set peer, naming the next one
+        vertx.eventBus().publish(DpdMessages.PEER_DEAD, new DpdMessages.PeerDead(sa.ikeSaId(), V1_PEER, 4500, 30_000,
+            V1_PEER, V1_PEER_2));
+      } else if (sa.peerAddress().equals(V1_PEER)) {
+        ctx.failNow(new AssertionError("a Child SA with the dead first peer after the failover"));
+      } else if (phase.compareAndSet(1, 2)) {
+        ctx.verify(() -> assertTrue(peers.v1Up.values().stream().filter(V1_PEER::equals).count() == 1));
+        mainModeToFirst.set(peers.isakmpAtSocket.get(V1_PEER).get());
+        // the failover's SAs end (as at their lifetime): the entry's next traffic stays with peer 2
+        vertx.eventBus().<MgmtMessages.ClearSessionResult>request(MgmtMessages.CLEAR_SESSION,
+            new MgmtMessages.ClearSession(V1_PEER_2)).onComplete(ctx.succeeding(r -> {
+              ctx.verify(() -> assertEquals(1, r.body().ikeSasDeleted()));
+              vertx.eventBus().publish(FwdMessages.ACQUIRE, new FwdMessages.Acquire("VPN", 10, "10.1.0.5", "10.2.0.5",
+                  1));
+            }));
+      } else if (phase.compareAndSet(2, 3)) {
+        ctx.verify(() -> {
+          assertEquals(mainModeToFirst.get(), peers.isakmpAtSocket.get(V1_PEER).get(),
+              "no Main Mode to the dead first peer");
+          assertEquals(2, peers.v1Up.values().stream().filter(V1_PEER_2::equals).count(),
+              "the failover's ISAKMP SA and the one of the later ACQUIRE");
+        });
+        ctx.completeNow();
+      }
+    });
+    vertx.deployVerticle(peers)
+        .compose(id -> vertx.deployVerticle(new IkeVerticle(), new DeploymentOptions().setConfig(new JsonObject()
+            .put("ike-bind-address", GW).put("ike-port", "0").put("ike-peer-port", String.valueOf(peers.port)))))
+        .onComplete(ctx.succeeding(id -> {
+          vertx.eventBus().publish(ConfigMessages.CONFIG_CHANGED, new ConfigMessages.ConfigChanged(1,
+              config(V1_PEER, V1_PEER_2)));
+          vertx.eventBus().publish(FwdMessages.ACQUIRE, new FwdMessages.Acquire("VPN", 10, "10.1.0.5", "10.2.0.5", 1));
         }));
     assertTrue(ctx.awaitCompletion(30, TimeUnit.SECONDS));
     if (ctx.failed()) {
