@@ -30,6 +30,7 @@ import io.ipsecmesh.esp.io.RawEspSocket;
 import io.ipsecmesh.esp.io.UdpEncapSocket;
 import io.ipsecmesh.esp.qos.Dscp;
 import io.ipsecmesh.esp.qos.LlqCryptoQueue;
+import io.ipsecmesh.esp.qos.LlqMetrics;
 import io.ipsecmesh.esp.spd.Ip128;
 import io.ipsecmesh.esp.spd.SecurityPolicyDatabase;
 import io.ipsecmesh.esp.tun.DiscardPacketPort;
@@ -178,6 +179,7 @@ public final class EspForwarderVerticle extends VerticleBase {
         llq = new LlqCryptoQueue(plane.outbound(), Dscp.parseList(String.valueOf(llqDscp)),
             cfg.getInteger("llqPriorityQueue", 256), cfg.getInteger("llqBulkQueue", 2048),
             LlqCryptoQueue.DEFAULT_SLOT_PACKET).start("esp-crypto-llq");
+        LlqMetrics.register(Metrics.registry(), forwarderId, llq);
         LOG.info(() -> "esp-forwarder: LLQ before encryption, priority DSCP " + llqDscp);
       }
       inner.start(llq != null ? llq : plane.outbound());
@@ -550,6 +552,7 @@ public final class EspForwarderVerticle extends VerticleBase {
         inner.close();
       }
       if (llq != null) {
+        LlqMetrics.unregister(llq);
         llq.close();
       }
       if (socket != null) {
