@@ -49,6 +49,8 @@ public final class StrongswanHarness {
 
   private static final String CHARON = "/usr/lib/ipsec/charon";
   private static final String PLUGINS = "/usr/lib/ipsec/plugins/libstrongswan-";
+  private static final String[] SCRIPTS = {"common.sh", "netns-up.sh", "netns-down.sh", "charon-start.sh",
+      "charon-stop.sh", "sw.sh", "templates/strongswan.conf.in", "templates/swanctl.conf.in"};
 
   private final Path dir;
   private final Path run;
@@ -80,14 +82,17 @@ public final class StrongswanHarness {
   }
 
   /**
-   * A new temporary harness directory with the given {@code src/test/resources/interop} files; the
-   * scripts run with {@code namespaces} (NS_A, NS_B, NS_LAN_A, NS_LAN_B) in their environment and child
-   * JVMs get {@code kekHex} as {@code IPSECMESH_KEK}.
+   * A new temporary harness directory with the scripts and templates of {@code src/test/resources/interop}
+   * and the given further files of it (profiles); the scripts run with {@code namespaces} (NS_A, NS_B,
+   * NS_LAN_A, NS_LAN_B) in their environment and child JVMs get {@code kekHex} as {@code IPSECMESH_KEK}.
    */
   public static StrongswanHarness create(String tempPrefix, Map<String, String> namespaces, String kekHex,
-      String... interopFiles) throws IOException {
+      String... moreInteropFiles) throws IOException {
     StrongswanHarness h = new StrongswanHarness(Files.createTempDirectory(tempPrefix), namespaces, kekHex);
-    for (String s : interopFiles) {
+    for (String s : SCRIPTS) {
+      h.install("/interop/" + s, s);
+    }
+    for (String s : moreInteropFiles) {
       h.install("/interop/" + s, s);
     }
     return h;

@@ -46,9 +46,8 @@ class StrongswanInteropTest {
     StrongswanHarness.assumeStrongswan("charon-systemd strongswan-swanctl libcharon-extra-plugins "
         + "libstrongswan-standard-plugins", "libcharon-extra-plugins / libstrongswan-standard-plugins",
         "kernel-libipsec", "gcm", "curve25519", "openssl");
-    harness = StrongswanHarness.create("ike-interop-", NAMESPACES, KEK_HEX, "common.sh", "netns-up.sh",
-        "netns-down.sh", "charon-start.sh", "charon-stop.sh", "sw.sh", "templates/strongswan.conf.in",
-        "templates/swanctl.conf.in", "profiles/ikev2-gcm.env", "profiles/ikev2-cbc.env");
+    harness = StrongswanHarness.create("ike-interop-", NAMESPACES, KEK_HEX, "profiles/ikev2-gcm.env",
+        "profiles/ikev2-cbc.env");
     harness.netnsUp();
   }
 

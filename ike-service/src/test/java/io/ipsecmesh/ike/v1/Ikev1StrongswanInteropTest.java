@@ -50,9 +50,7 @@ class Ikev1StrongswanInteropTest {
   void setUp() throws Exception {
     StrongswanHarness.assumeStrongswan("charon-systemd strongswan-swanctl libcharon-extra-plugins",
         "libcharon-extra-plugins", "kernel-libipsec");
-    harness = StrongswanHarness.create("ikev1-interop-", NAMESPACES, KEK_HEX, "common.sh", "netns-up.sh",
-        "netns-down.sh", "charon-start.sh", "charon-stop.sh", "sw.sh", "templates/strongswan.conf.in",
-        "templates/swanctl.conf.in");
+    harness = StrongswanHarness.create("ikev1-interop-", NAMESPACES, KEK_HEX);
     harness.install("/v1/ikev1-psk.env", "profiles/ikev1-psk.env");
     harness.netnsUp();
   }
