@@ -54,6 +54,11 @@ final class NatSite {
   /** strongSwan behind the NAT and our gateway outside, instead of the other way round. */
   final boolean peerBehindNat;
   final Path run;
+  /**
+   * strongSwan's DPD interval in {@link #peerBehindNat}: its requests are authenticated IKE that shows a
+   * remapped port; "0s" keeps it silent after setup, so only ESP can show one.
+   */
+  String peerDpdDelay = "5s";
   private final Path gatewayLog;
   private final Path pcap;
   private boolean namespaces;
@@ -132,7 +137,7 @@ final class NatSite {
       // DPD every 5 s: its requests are the authenticated IKE messages that show our gateway a remapped
       // port; strongSwan's own keepalives stay off, they are not authenticated and move nothing
       script(Map.of("LOCAL_ID", GATEWAY_WAN, "REMOTE_ID", PEER, "SECRET_ID_A", GATEWAY_WAN, "SECRET_ID_B", PEER,
-          "IKE_PROPOSALS", "aes128gcm16-prfsha256-ecp256", "KEEP_ALIVE", "0s", "DPD_DELAY", "5s",
+          "IKE_PROPOSALS", "aes128gcm16-prfsha256-ecp256", "KEEP_ALIVE", "0s", "DPD_DELAY", peerDpdDelay,
           "START_ACTION", "none"), "charon-start.sh", peerNs(), "ikev2-gcm");
     } else {
       script(Map.of("LOCAL_ID", PEER, "REMOTE_ID", GATEWAY_WAN, "SECRET_ID_A", GATEWAY_WAN, "SECRET_ID_B", PEER,
