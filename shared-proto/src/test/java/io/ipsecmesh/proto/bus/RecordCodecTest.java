@@ -58,6 +58,33 @@ class RecordCodecTest {
   }
 
   @Test
+  void natMappingAndTheBehindNatFlagSurviveTheClusterWire() {
+    RecordCodec<FwdMessages.NatMapping> codec = new RecordCodec<>(FwdMessages.NatMapping.class);
+    FwdMessages.NatMapping m = new FwdMessages.NatMapping("fwd-1", 0xfeedbeefL, 0x01020304L, "198.51.100.2", 4500,
+        40123);
+    Buffer wire = Buffer.buffer();
+    codec.encodeToWire(wire, m);
+    assertEquals(m, codec.decodeFromWire(0, wire));
+    assertEquals(true, BusCodecs.CONTRACT.contains(FwdMessages.NatMapping.class));
+
+    ChildSa sa = new ChildSa("0102:0304", 2001, "green", 10, 0xfeedbeefL, 0x01020304L, EspTransform.AES_GCM_128,
+        ChildSa.Mode.TUNNEL, true, false, 64, "192.0.2.1", 4500, "198.51.100.2", 4500, List.of(), List.of(), null, 0,
+        "copy", new byte[] {1}, new byte[] {2}, 1234L, true);
+    RecordCodec<SaMessages.ChildSaInstalled> sas = new RecordCodec<>(SaMessages.ChildSaInstalled.class);
+    Buffer w = Buffer.buffer();
+    sas.encodeToWire(w, new SaMessages.ChildSaInstalled(sa));
+    ChildSa back = sas.decodeFromWire(0, w).sa();
+    assertEquals(true, back.localBehindNat());
+    assertEquals(40123, back.withPeerPort(40123).peerPort());
+    assertEquals(true, back.withPeerPort(40123).localBehindNat(), "a moved SA keeps its side of the NAT");
+    // an SA announced by a sender without the flag follows the peer, as before
+    String old = RecordJson.toJson(new SaMessages.ChildSaInstalled(sa)).encode().replace(",\"localBehindNat\":true", "");
+    assertEquals(false, old.contains("localBehindNat"), old);
+    Buffer oldWire = Buffer.buffer().appendInt(old.length()).appendString(old);
+    assertEquals(false, sas.decodeFromWire(0, oldWire).sa().localBehindNat());
+  }
+
+  @Test
   void everyContractRecordIsRegistered() {
     assertEquals(true, BusCodecs.CONTRACT.contains(DpdMessages.ProbeRequest.class));
     assertEquals(true, BusCodecs.CONTRACT.contains(ConfigMessages.ConfigChanged.class));
