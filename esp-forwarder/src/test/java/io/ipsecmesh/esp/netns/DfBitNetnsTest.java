@@ -35,7 +35,7 @@ class DfBitNetnsTest extends DfBitNetnsTopology {
     List<String[]> rows;
     Sh.Result r;
     try (Capture wan = new Capture(gwa, "wan0", "udp port 4500")) {
-      Sh.Result ping = ping(200, innerDf);
+      Sh.Result ping = ping(3, 200, innerDf);
       assertTrue(ping.ok(), "ping through the tunnel: " + ping.output() + logs());
       rows = wan.rows("ip.src", "ip.flags.df");
       r = ping;
