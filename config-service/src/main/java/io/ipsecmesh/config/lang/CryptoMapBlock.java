@@ -106,19 +106,20 @@ final class CryptoMapBlock implements Block {
   }
 
   private static int pfsGroup(Args a) {
-    String g = a.next("group (group14, group19, group20, group21, group31…)").toLowerCase(Locale.ROOT);
+    String g = a.next("group (group14, group19, group20 or group31)").toLowerCase(Locale.ROOT);
     if (!g.startsWith("group") || g.length() > 7 || g.length() < 6
         || !g.substring(5).chars().allMatch(Character::isDigit)) {
-      throw a.fail("group must be group14, group15, group16, group19, group20, group21, group24 or group31, got '"
-          + Args.quote(g) + "'");
+      throw a.fail("group must be group14, group19, group20 or group31, got '" + Args.quote(g) + "'");
     }
     int n = Integer.parseInt(g.substring(5));
     if (InsecureCrypto.weakGroup(n)) {
-      throw new LineError("set pfs group" + n + " is insecure (RFC 8247): use group14, group19, group20 or group21");
+      throw new LineError("set pfs group" + n + " is insecure (RFC 8247): use group14, group19 or group20");
     }
-    // the PFS exchange of an IKEv2 CREATE_CHILD_SA may use Curve25519 like the IKE SA itself
+    // the PFS exchange of an IKEv2 CREATE_CHILD_SA may use Curve25519 like the IKE SA itself; a group
+    // the engine cannot compute is refused rather than accepted and negotiated as no PFS at all
     if (!IsakmpPolicyBlock.IKEV2_GROUPS.contains(n)) {
-      throw a.fail("group must be group14, group15, group16, group19, group20, group21, group24 or group31, got '" + g + "'");
+      throw a.fail("group must be group14, group19, group20 or group31, got '" + g + "'"
+          + IsakmpPolicyBlock.unsupported(n));
     }
     return n;
   }

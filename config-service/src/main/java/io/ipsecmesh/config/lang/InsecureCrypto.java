@@ -39,7 +39,7 @@ final class InsecureCrypto {
   }
 
   static String dhGroup(String command, int group) {
-    return command + " " + group + " is insecure (RFC 8247): use group 14, 19, 20 or 21";
+    return command + " " + group + " is insecure (RFC 8247): use group 14, 19 or 20";
   }
 
   static boolean weakGroup(int group) {

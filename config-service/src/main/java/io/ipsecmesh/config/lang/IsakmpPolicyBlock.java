@@ -6,13 +6,19 @@ import java.util.Set;
 /** {@code crypto isakmp policy N}: encryption, hash, authentication, group, lifetime. */
 final class IsakmpPolicyBlock implements Block {
 
-  static final Set<Integer> GROUPS = Set.of(14, 15, 16, 19, 20, 21, 24);
+  /**
+   * The groups ike-service's {@code DhGroup} implements: MODP-2048 (14), ECP-256 (19), ECP-384 (20). IOS also
+   * takes 15, 16, 21 and 24, but accepting a group the engine cannot compute would make it negotiate without
+   * it (for {@code set pfs}: silently without PFS), so those are refused here; a group added to
+   * {@code DhGroup} is added here too.
+   */
+  static final Set<Integer> GROUPS = Set.of(14, 19, 20);
 
   /**
    * IKEv2 proposals and PFS also take group 31, Curve25519 (RFC 8031), as Cisco's IKEv2 implementations
    * call it; RFC 8031 defines it for IKEv2 only, so {@code crypto isakmp policy} (IKEv1) keeps {@link #GROUPS}.
    */
-  static final Set<Integer> IKEV2_GROUPS = Set.of(14, 15, 16, 19, 20, 21, 24, 31);
+  static final Set<Integer> IKEV2_GROUPS = Set.of(14, 19, 20, 31);
 
   /** Bare {@code set pfs} means group 1 on IOS, which is refused; group 14 is the weakest group kept. */
   static final int DEFAULT_PFS_GROUP = 14;
@@ -72,15 +78,15 @@ final class IsakmpPolicyBlock implements Block {
     int g = a.integer("Diffie-Hellman group", 1, 31);
     if (g == 31) {
       throw new LineError(command + " 31 (Curve25519) is defined for IKEv2 only (RFC 8031): use it in a crypto"
-          + " ikev2 proposal, or group 19, 20 or 21 here");
+          + " ikev2 proposal, or group 19 or 20 here");
     }
-    return checked(a, command, g, GROUPS, "14, 15, 16, 19, 20, 21 or 24");
+    return checked(a, command, g, GROUPS, "14, 19 or 20");
   }
 
   /** An IKEv2 Diffie-Hellman group number ({@code crypto ikev2 proposal … group}), Curve25519 included. */
   static int ikev2Group(Args a, String command) {
     return checked(a, command, a.integer("Diffie-Hellman group", 1, 31), IKEV2_GROUPS,
-        "14, 15, 16, 19, 20, 21, 24 or 31");
+        "14, 19, 20 or 31");
   }
 
   private static int checked(Args a, String command, int g, Set<Integer> allowed, String names) {
@@ -88,8 +94,13 @@ final class IsakmpPolicyBlock implements Block {
       throw new LineError(InsecureCrypto.dhGroup(command, g));
     }
     if (!allowed.contains(g)) {
-      throw a.fail("group must be " + names + ", got " + g);
+      throw a.fail("group must be " + names + ", got " + g + unsupported(g));
     }
     return g;
+  }
+
+  /** Why a group IOS knows is refused: said so the operator does not take it for a typo. */
+  static String unsupported(int g) {
+    return g == 15 || g == 16 || g == 21 || g == 24 ? " (group " + g + " is not implemented by this gateway)" : "";
   }
 }

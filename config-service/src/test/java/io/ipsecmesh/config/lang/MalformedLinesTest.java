@@ -103,10 +103,19 @@ class MalformedLinesTest {
         refused("crypto isakmp policy 1\n encryption des", 2,
             "encryption des is insecure (RFC 8247): use encryption aes 256"),
         refused("crypto isakmp policy 1\n hash md5", 2, "hash md5 is insecure (RFC 8247): use hash sha256"),
-        refused("crypto isakmp policy 1\n group 5", 2, "group 5 is insecure (RFC 8247): use group 14, 19, 20 or 21"),
-        refused("crypto isakmp policy 1\n group 17", 2, "group must be 14, 15, 16, 19, 20, 21 or 24, got 17"),
+        refused("crypto isakmp policy 1\n group 5", 2, "group 5 is insecure (RFC 8247): use group 14, 19 or 20"),
+        refused("crypto isakmp policy 1\n group 17", 2, "group must be 14, 19 or 20, got 17"),
+        // groups IOS knows but ike-service cannot compute: refused, never negotiated without them
+        refused("crypto isakmp policy 1\n group 15", 2,
+            "group must be 14, 19 or 20, got 15 (group 15 is not implemented by this gateway)"),
+        refused("crypto isakmp policy 1\n group 16", 2,
+            "group must be 14, 19 or 20, got 16 (group 16 is not implemented by this gateway)"),
+        refused("crypto isakmp policy 1\n group 21", 2,
+            "group must be 14, 19 or 20, got 21 (group 21 is not implemented by this gateway)"),
+        refused("crypto isakmp policy 1\n group 24", 2,
+            "group must be 14, 19 or 20, got 24 (group 24 is not implemented by this gateway)"),
         refused("crypto isakmp policy 1\n group 31", 2, "group 31 (Curve25519) is defined for IKEv2 only (RFC 8031):"
-            + " use it in a crypto ikev2 proposal, or group 19, 20 or 21 here"),
+            + " use it in a crypto ikev2 proposal, or group 19 or 20 here"),
         refused("crypto isakmp policy 1\n group 32", 2, "group: Diffie-Hellman group must be 1-31, got 32"),
         refused("crypto isakmp policy 1\n lifetime 59", 2, "lifetime: seconds must be 60-86400, got 59"),
         refused("crypto isakmp policy 1\n authentication password", 2,
@@ -138,13 +147,20 @@ class MalformedLinesTest {
         refused("crypto map m 10 ipsec-isakmp\n set security-association lifetime seconds 90000", 2,
             "set security-association lifetime seconds must be 120-86400, got 90000"),
         refused("crypto map m 10 ipsec-isakmp\n set pfs group2", 2,
-            "set pfs group2 is insecure (RFC 8247): use group14, group19, group20 or group21"),
+            "set pfs group2 is insecure (RFC 8247): use group14, group19 or group20"),
         refused("crypto map m 10 ipsec-isakmp\n set pfs group99", 2,
-            "set pfs: group must be group14, group15, group16, group19, group20, group21, group24 or group31, got"
-                + " 'group99'"),
+            "set pfs: group must be group14, group19, group20 or group31, got 'group99'"),
         refused("crypto map m 10 ipsec-isakmp\n set pfs group25", 2,
-            "set pfs: group must be group14, group15, group16, group19, group20, group21, group24 or group31, got"
-                + " 'group25'"),
+            "set pfs: group must be group14, group19, group20 or group31, got 'group25'"),
+        // IOS takes these, but PFS with them would be negotiated as no PFS at all: refused
+        refused("crypto map m 10 ipsec-isakmp\n set pfs group15", 2, "set pfs: group must be group14, group19,"
+            + " group20 or group31, got 'group15' (group 15 is not implemented by this gateway)"),
+        refused("crypto map m 10 ipsec-isakmp\n set pfs group16", 2, "set pfs: group must be group14, group19,"
+            + " group20 or group31, got 'group16' (group 16 is not implemented by this gateway)"),
+        refused("crypto map m 10 ipsec-isakmp\n set pfs group21", 2, "set pfs: group must be group14, group19,"
+            + " group20 or group31, got 'group21' (group 21 is not implemented by this gateway)"),
+        refused("crypto map m 10 ipsec-isakmp\n set pfs group24", 2, "set pfs: group must be group14, group19,"
+            + " group20 or group31, got 'group24' (group 24 is not implemented by this gateway)"),
         refused("crypto map m 10 ipsec-isakmp\n match address", 2, "match address: missing access list"),
         refused("crypto map m 10 ipsec-isakmp\n set session-key inbound esp 300 cipher 00", 2,
             "set session-key: session keys need an ipsec-manual crypto map (this one is ipsec-isakmp)"),
@@ -195,9 +211,17 @@ class MalformedLinesTest {
         refused("crypto ikev2 dpd 10 70 periodic", 1, "crypto ikev2 dpd: retry must be 2-60, got 70"),
         refused("crypto ikev2 proposal p\n encryption 3des", 2,
             "encryption 3des is insecure (RFC 8247): use aes-gcm-256 or aes-cbc-256"),
-        refused("crypto ikev2 proposal p\n group 2", 2, "group 2 is insecure (RFC 8247): use group 14, 19, 20 or 21"),
-        refused("crypto ikev2 proposal p\n group 19 1", 2, "group 1 is insecure (RFC 8247): use group 14, 19, 20 or 21"),
-        refused("crypto ikev2 proposal p\n group 30", 2, "group must be 14, 15, 16, 19, 20, 21, 24 or 31, got 30"),
+        refused("crypto ikev2 proposal p\n group 2", 2, "group 2 is insecure (RFC 8247): use group 14, 19 or 20"),
+        refused("crypto ikev2 proposal p\n group 19 1", 2, "group 1 is insecure (RFC 8247): use group 14, 19 or 20"),
+        refused("crypto ikev2 proposal p\n group 30", 2, "group must be 14, 19, 20 or 31, got 30"),
+        refused("crypto ikev2 proposal p\n group 19 21", 2,
+            "group must be 14, 19, 20 or 31, got 21 (group 21 is not implemented by this gateway)"),
+        refused("crypto ikev2 proposal p\n group 15", 2,
+            "group must be 14, 19, 20 or 31, got 15 (group 15 is not implemented by this gateway)"),
+        refused("crypto ikev2 proposal p\n group 16", 2,
+            "group must be 14, 19, 20 or 31, got 16 (group 16 is not implemented by this gateway)"),
+        refused("crypto ikev2 proposal p\n group 24", 2,
+            "group must be 14, 19, 20 or 31, got 24 (group 24 is not implemented by this gateway)"),
         refused("crypto ikev2 proposal p\n group 32", 2, "group: Diffie-Hellman group must be 1-31, got 32"),
         // a sub-mode command with no block open
         refused("!\n set peer 10.0.0.1", 2, "'set' is a sub-mode command but no block that takes it is open"));

@@ -28,6 +28,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code show running-config} text parses back to the model it was rendered from. */
 class RunningConfigRoundTripTest {
@@ -176,5 +177,34 @@ class RunningConfigRoundTripTest {
     assertNull(r.config());
     assertFalse(r.ok());
     assertEquals("bad.cfg:1: crypto isakmp keepalive: seconds must be 10-3600, got 5", r.errors().get(0).toString());
+  }
+
+  /**
+   * Every Diffie-Hellman group the configuration accepts round-trips through show running-config; the
+   * groups IOS knows but the gateway cannot compute leave no model (a {@code set pfs} with one would
+   * otherwise be negotiated as no PFS at all).
+   */
+  @ParameterizedTest(name = "group {0}")
+  @ValueSource(ints = {14, 19, 20, 31, 15, 16, 21, 24})
+  void dhGroupsRoundTripOrAreRefused(int group) {
+    boolean supported = group == 14 || group == 19 || group == 20 || group == 31;
+    String ikev2 = "crypto ikev2 proposal p\n encryption aes-gcm-256\n prf sha384\n group " + group + "\n"
+        + "crypto map m 10 ipsec-isakmp\n set peer 10.0.0.1\n set pfs group" + group + "\n";
+    ParseResult r = ConfigParser.parse("groups.cfg", ikev2);
+    assertEquals(supported, r.ok(), r.errors().toString());
+    if (supported) {
+      assertEquals(List.of(group), r.config().ikev2Proposal("p").groups());
+      assertEquals(group, r.config().cryptoMaps().get(0).pfsGroup());
+      assertEquals(r.config(), reparse(r.config()));
+    } else {
+      assertNull(r.config());
+      assertEquals(2, r.errors().size(), r.errors().toString());
+    }
+    boolean ikev1 = group == 14 || group == 19 || group == 20;
+    ParseResult v1 = ConfigParser.parse("v1.cfg", "crypto isakmp policy 10\n group " + group + "\n");
+    assertEquals(ikev1, v1.ok(), v1.errors().toString());
+    if (ikev1) {
+      assertEquals(v1.config(), reparse(v1.config()));
+    }
   }
 }

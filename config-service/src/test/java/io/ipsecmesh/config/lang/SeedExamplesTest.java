@@ -46,7 +46,7 @@ class SeedExamplesTest {
   private static final String AH_MD5 =
       "ah-md5-hmac is insecure (RFC 8221: MD5, and AH is not supported): use esp-gcm 256 or esp-aes 256 esp-sha256-hmac";
   private static final String IKE_3DES = "encryption 3des is insecure (RFC 8247): use encryption aes 256";
-  private static final String IKE_GROUP2 = "group 2 is insecure (RFC 8247): use group 14, 19, 20 or 21";
+  private static final String IKE_GROUP2 = "group 2 is insecure (RFC 8247): use group 14, 19 or 20";
   private static final String IKE_MD5 = "hash md5 is insecure (RFC 8247): use hash sha256";
 
   /** The errors of the examples that use the old algorithms, as "LINE: message". */

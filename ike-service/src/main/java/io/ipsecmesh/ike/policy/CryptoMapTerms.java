@@ -15,7 +15,9 @@ import io.ipsecmesh.proto.sa.ChildSa;
 import io.ipsecmesh.proto.sa.EspTransform;
 import io.ipsecmesh.proto.sa.TrafficSelector;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * What the IKEv2 ({@link ConfigPolicies}) and the IKEv1 ({@code Ikev1Policies}) policies of one
@@ -85,13 +87,37 @@ public record CryptoMapTerms(
     }
     InterfaceConfig itf = cfg.interfacesWithCryptoMap(e.name()).stream().findFirst().orElse(null);
     SaSettings sa = cfg.effectiveSa(e);
-    return new CryptoMapTerms(esp, mode, local, remote, itf,
-        e.pfsGroup() == null ? null : DhGroup.byId(e.pfsGroup()),
+    return new CryptoMapTerms(esp, mode, local, remote, itf, pfsGroup(e),
         sa.replay() == null ? 64 : sa.replay().effectiveWindow(),
         sa.lifetimeSeconds() == null ? SaSettings.DEFAULT_LIFETIME_SECONDS : sa.lifetimeSeconds(),
         sa.lifetimeKilobytes() == null ? SaSettings.DEFAULT_LIFETIME_KILOBYTES : sa.lifetimeKilobytes(),
         sa.idleTimeSeconds() == null ? 0 : sa.idleTimeSeconds(),
         cfg.effectiveDfBit(itf == null ? "" : itf.name()).keyword());
+  }
+
+  /**
+   * The entry's {@code set pfs} group, null only when PFS is not configured. A configured group the engine
+   * cannot compute is an error, never "no PFS": quietly dropping it would give the operator Child SAs
+   * without the forward secrecy the configuration asks for.
+   *
+   * @throws IllegalArgumentException for a group {@link DhGroup} does not implement
+   */
+  static DhGroup pfsGroup(CryptoMapEntry e) {
+    if (e.pfsGroup() == null) {
+      return null;
+    }
+    DhGroup g = DhGroup.byId(e.pfsGroup());
+    if (g == null) {
+      throw new IllegalArgumentException("crypto map " + e.name() + " " + e.seq() + ": set pfs group"
+          + e.pfsGroup() + " is not supported (supported: " + supportedGroups() + "); refusing the policy"
+          + " rather than negotiating without PFS");
+    }
+    return g;
+  }
+
+  private static String supportedGroups() {
+    return Arrays.stream(DhGroup.values()).map(g -> "group" + g.groupId)
+        .collect(Collectors.joining(", "));
   }
 
   /** The address of the interface with this crypto map, else {@code fallback}. */

@@ -2,6 +2,7 @@ package io.ipsecmesh.ike.policy;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.ipsecmesh.ike.crypto.DhGroup;
@@ -132,5 +133,26 @@ class ConfigPoliciesTest {
     assertEquals(new PeerPolicy.Identity(IkeConstants.ID_FQDN, "gwa.example.net"), ps.get(0).localId(),
         "identity = the certificate's DNS name");
     assertNull(ps.get(0).psk());
+  }
+
+  /** A PFS group the engine cannot compute (ECP-521 here) fails the policies, never means "no PFS". */
+  @Test
+  void aPfsGroupTheEngineLacksFailsThePolicyInsteadOfDroppingPfs() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ConfigPolicies.from(withPfsGroup(config(), 21), null));
+    assertEquals("crypto map VPN 10: set pfs group21 is not supported (supported: group14, group19, group20,"
+        + " group31); refusing the policy rather than negotiating without PFS", e.getMessage());
+    assertEquals(DhGroup.MODP_2048, ConfigPolicies.from(withPfsGroup(config(), 14), null).get(0).pfsGroup());
+  }
+
+  /** The configuration with every crypto map entry's {@code set pfs} group replaced by {@code group}. */
+  private static GatewayConfig withPfsGroup(GatewayConfig c, int group) {
+    List<CryptoMapEntry> maps = c.cryptoMaps().stream().map(m -> new CryptoMapEntry(m.name(), m.seq(), m.keying(),
+        m.peers(), m.transformSets(), m.sa(), group, m.matchAddress(), m.ikev2Profile(), m.inboundEsp(),
+        m.outboundEsp())).toList();
+    return new GatewayConfig(c.isakmpPolicies(), c.isakmpKeys(), c.isakmpKeepalive(), c.natKeepaliveSeconds(),
+        c.invalidSpiRecovery(), c.natTransparency(), c.dfBit(), c.sa(), c.transformSets(), maps, c.accessLists(),
+        c.interfaces(), c.ezvpnClients(), c.ikev2Proposals(), c.ikev2Policies(), c.ikev2Keyrings(),
+        c.ikev2Profiles(), c.ikev2Dpd(), c.fragmentation());
   }
 }

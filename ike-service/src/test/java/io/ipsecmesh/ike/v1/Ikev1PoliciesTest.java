@@ -2,6 +2,7 @@ package io.ipsecmesh.ike.v1;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ipsecmesh.ike.crypto.DhGroup;
@@ -105,5 +106,24 @@ class Ikev1PoliciesTest {
         QuickModeIds.toId(TrafficSelector.anyPorts("10.1.0.0", "10.1.255.255")).idType());
     assertEquals(IsakmpConstants.ID_IPV4_ADDR_RANGE,
         QuickModeIds.toId(TrafficSelector.anyPorts("10.0.0.5", "10.0.0.9")).idType());
+  }
+
+  /** IKEv1 Quick Mode PFS takes the same terms: an unknown group fails the policies, never means "no PFS". */
+  @Test
+  void aPfsGroupTheEngineLacksFailsThePolicyInsteadOfDroppingPfs() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Ikev1Policies.from(withPfsGroup(config(), 24), null));
+    assertTrue(e.getMessage().startsWith("crypto map VPN 10: set pfs group24 is not supported"), e.getMessage());
+  }
+
+  /** The configuration with every crypto map entry's {@code set pfs} group replaced by {@code group}. */
+  private static GatewayConfig withPfsGroup(GatewayConfig c, int group) {
+    List<CryptoMapEntry> maps = c.cryptoMaps().stream().map(m -> new CryptoMapEntry(m.name(), m.seq(), m.keying(),
+        m.peers(), m.transformSets(), m.sa(), group, m.matchAddress(), m.ikev2Profile(), m.inboundEsp(),
+        m.outboundEsp())).toList();
+    return new GatewayConfig(c.isakmpPolicies(), c.isakmpKeys(), c.isakmpKeepalive(), c.natKeepaliveSeconds(),
+        c.invalidSpiRecovery(), c.natTransparency(), c.dfBit(), c.sa(), c.transformSets(), maps, c.accessLists(),
+        c.interfaces(), c.ezvpnClients(), c.ikev2Proposals(), c.ikev2Policies(), c.ikev2Keyrings(),
+        c.ikev2Profiles(), c.ikev2Dpd(), c.fragmentation());
   }
 }
