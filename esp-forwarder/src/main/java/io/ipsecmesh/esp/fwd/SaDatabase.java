@@ -11,16 +11,19 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * The SAD as the control plane edits it: SA pairs by inbound SPI plus the current SPD. Every change
- * publishes a new {@link ForwardingTables} snapshot for the packet threads. Replaced or removed
- * pairs go to {@code retire}, which destroys their keys once no packet thread can still hold them.
+ * The SAD as the control plane edits it: SA pairs by inbound SPI plus the current SPD. A new SPD
+ * publishes new {@link ForwardingTables}; an SA install or delete edits the current ones in place in
+ * O(1) amortised (plus the few SAs of its SPD entry), so n tunnels cost O(n), not O(n²). Replaced or
+ * removed pairs go to {@code retire}, which destroys their keys once no packet thread can still hold them.
  */
 public final class SaDatabase {
 
   private final Map<Long, SaPair> pairs = new LinkedHashMap<>();
   private final Consumer<SaPair> retire;
   private SecurityPolicyDatabase spd = SecurityPolicyDatabase.empty();
-  private volatile ForwardingTables tables = ForwardingTables.empty();
+  /** Shared by every generation of {@link #tables}: the inbound SAs do not depend on the SPD. */
+  private final SpiTable<InboundSa> inbound = SpiTable.empty();
+  private volatile ForwardingTables tables = new ForwardingTables(spd, inbound, new OutboundSa[0][]);
 
   public SaDatabase(Consumer<SaPair> retire) {
     this.retire = retire;
@@ -33,8 +36,24 @@ public final class SaDatabase {
 
   public synchronized void install(SaPair pair) {
     SaPair old = pairs.put(pair.sa.inboundSpi(), pair);
-    rebuild();
-    if (old != null && old != pair) {
+    if (old == pair) {
+      return;
+    }
+    ForwardingTables t = tables;
+    // the new outbound SA first, then the old one out: a packet thread always finds one of them
+    int index = entryIndex(pair);
+    if (index >= 0) {
+      t.setOutboundAt(index, withOut(t.outboundAt(index), pair.out, old == null ? null : old.out));
+    }
+    inbound.put(pair.in.spi, pair.in);
+    if (old != null) {
+      int oldIndex = entryIndex(old);
+      if (oldIndex >= 0 && oldIndex != index) {
+        t.setOutboundAt(oldIndex, withOut(t.outboundAt(oldIndex), null, old.out));
+      }
+      if (old.in.spi != pair.in.spi) {
+        inbound.remove(old.in.spi);
+      }
       retire.accept(old);
     }
   }
@@ -42,7 +61,12 @@ public final class SaDatabase {
   public synchronized SaPair remove(long inboundSpi) {
     SaPair old = pairs.remove(inboundSpi);
     if (old != null) {
-      rebuild();
+      ForwardingTables t = tables;
+      inbound.remove(old.in.spi);
+      int index = entryIndex(old);
+      if (index >= 0) {
+        t.setOutboundAt(index, withOut(t.outboundAt(index), null, old.out));
+      }
       retire.accept(old);
     }
     return old;
@@ -65,8 +89,36 @@ public final class SaDatabase {
     return spd;
   }
 
+  /** The SPD entry index of the pair's crypto map entry, or -1 when the SPD has none. */
+  private int entryIndex(SaPair p) {
+    SpdEntry e = spd.entry(p.sa.cryptoMap(), p.sa.mapSequence());
+    return e == null ? -1 : e.index();
+  }
+
+  /**
+   * A new array of {@code current} without {@code drop} and with {@code add} placed newest first
+   * (after SAs created at the same millisecond, which came first); either may be null.
+   */
+  private static OutboundSa[] withOut(OutboundSa[] current, OutboundSa add, OutboundSa drop) {
+    List<OutboundSa> out = new ArrayList<>(current.length + 1);
+    for (OutboundSa o : current) {
+      if (o != drop) {
+        out.add(o);
+      }
+    }
+    if (add != null) {
+      long created = add.pair.sa.createdEpochMillis();
+      int at = 0;
+      while (at < out.size() && out.get(at).pair.sa.createdEpochMillis() >= created) {
+        at++;
+      }
+      out.add(at, add);
+    }
+    return out.toArray(OutboundSa[]::new);
+  }
+
+  /** New tables for a new SPD: the outbound SAs regrouped by its entries, the inbound index kept. */
   private void rebuild() {
-    SpiTable<InboundSa> in = SpiTable.empty();
     List<List<OutboundSa>> out = new ArrayList<>();
     for (int i = 0; i < spd.size(); i++) {
       out.add(new ArrayList<>());
@@ -74,7 +126,6 @@ public final class SaDatabase {
     List<SaPair> newestFirst = new ArrayList<>(pairs.values());
     newestFirst.sort(Comparator.comparingLong((SaPair p) -> p.sa.createdEpochMillis()).reversed());
     for (SaPair p : newestFirst) {
-      in = in.with(p.in.spi, p.in);
       SpdEntry e = spd.entry(p.sa.cryptoMap(), p.sa.mapSequence());
       if (e != null) {
         out.get(e.index()).add(p.out);
@@ -84,6 +135,6 @@ public final class SaDatabase {
     for (int i = 0; i < byEntry.length; i++) {
       byEntry[i] = out.get(i).toArray(OutboundSa[]::new);
     }
-    tables = new ForwardingTables(spd, in, byEntry);
+    tables = new ForwardingTables(spd, inbound, byEntry);
   }
 }
