@@ -168,6 +168,8 @@ final class ConfigDraft {
     final List<String> transformSets = new ArrayList<>();
     SaSettings sa = SaSettings.INHERIT;
     Integer pfsGroup;
+    /** Where {@code set pfs} was given, to point at it if the group does not fit the entry's IKE version. */
+    int pfsLine;
     String matchAddress;
     String ikev2Profile;
     SessionKey inboundEsp;

@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * Checks, once the whole file is read, what one line says about another: names that are used but never
  * defined (a warning, as on IOS, where the seed examples themselves refer to access lists they do not
- * show), and manual session keys whose length does not fit the transform set (an error: the SA could not run).
+ * show), manual session keys whose length does not fit the transform set (an error: the SA could not run),
+ * and {@code set pfs group31} on an entry that negotiates IKEv1 (an error: no Quick Mode could agree on it).
  */
 final class CrossReferences {
 
@@ -47,6 +48,22 @@ final class CrossReferences {
       if (m.keying == CryptoMapEntry.Keying.IPSEC_MANUAL) {
         checkManualKeys(draft, m, diagnostics);
       }
+      checkIkev1PfsGroup(m, diagnostics);
+    }
+  }
+
+  /**
+   * {@code set pfs group31} on an entry that negotiates IKEv1 (ipsec-isakmp without {@code set ikev2-profile},
+   * the IOS rule): Curve25519 is defined for IKEv2 only (RFC 8031), so no Quick Mode could agree on it. Checked
+   * here rather than at the {@code set pfs} line because IOS writes {@code set ikev2-profile} after
+   * {@code set pfs}, and an entry can be reopened further down the file.
+   */
+  private static void checkIkev1PfsGroup(ConfigDraft.CryptoMapDraft m, Diagnostics diagnostics) {
+    if (m.keying == CryptoMapEntry.Keying.IPSEC_ISAKMP && m.ikev2Profile == null && m.pfsGroup != null
+        && m.pfsGroup == 31) {
+      diagnostics.error(m.pfsLine, "set pfs group31: group 31 (Curve25519) is defined for IKEv2 only (RFC 8031),"
+          + " and crypto map " + m.name + " " + m.seq + " has no set ikev2-profile, so it negotiates IKEv1:"
+          + " use group14, group19 or group20, or set an ikev2-profile");
     }
   }
 

@@ -69,6 +69,7 @@ final class CryptoMapBlock implements Block {
       case "security-association" -> map.sa = SaSettingsParser.apply(a, map.sa, "set security-association");
       case "pfs" -> {
         map.pfsGroup = a.hasMore() ? pfsGroup(a) : IsakmpPolicyBlock.DEFAULT_PFS_GROUP;
+        map.pfsLine = a.lineNumber;
         a.end();
       }
       case "ikev2-profile" -> {

@@ -161,6 +161,10 @@ class MalformedLinesTest {
             + " group20 or group31, got 'group21' (group 21 is not implemented by this gateway)"),
         refused("crypto map m 10 ipsec-isakmp\n set pfs group24", 2, "set pfs: group must be group14, group19,"
             + " group20 or group31, got 'group24' (group 24 is not implemented by this gateway)"),
+        // Curve25519 is IKEv2-only (RFC 8031): refused where the entry negotiates IKEv1 (no set ikev2-profile)
+        refused("crypto map m 10 ipsec-isakmp\n set peer 10.0.0.1\n set pfs group31", 3, "set pfs group31: group 31"
+            + " (Curve25519) is defined for IKEv2 only (RFC 8031), and crypto map m 10 has no set ikev2-profile, so"
+            + " it negotiates IKEv1: use group14, group19 or group20, or set an ikev2-profile"),
         refused("crypto map m 10 ipsec-isakmp\n match address", 2, "match address: missing access list"),
         refused("crypto map m 10 ipsec-isakmp\n set session-key inbound esp 300 cipher 00", 2,
             "set session-key: session keys need an ipsec-manual crypto map (this one is ipsec-isakmp)"),

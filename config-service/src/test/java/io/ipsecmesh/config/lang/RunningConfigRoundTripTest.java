@@ -189,7 +189,8 @@ class RunningConfigRoundTripTest {
   void dhGroupsRoundTripOrAreRefused(int group) {
     boolean supported = group == 14 || group == 19 || group == 20 || group == 31;
     String ikev2 = "crypto ikev2 proposal p\n encryption aes-gcm-256\n prf sha384\n group " + group + "\n"
-        + "crypto map m 10 ipsec-isakmp\n set peer 10.0.0.1\n set pfs group" + group + "\n";
+        // set ikev2-profile makes the entry IKEv2: group 31 is refused on an IKEv1 entry (MalformedLinesTest)
+        + "crypto map m 10 ipsec-isakmp\n set peer 10.0.0.1\n set pfs group" + group + "\n set ikev2-profile prof\n";
     ParseResult r = ConfigParser.parse("groups.cfg", ikev2);
     assertEquals(supported, r.ok(), r.errors().toString());
     if (supported) {

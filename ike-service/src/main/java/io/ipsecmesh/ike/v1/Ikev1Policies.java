@@ -1,5 +1,6 @@
 package io.ipsecmesh.ike.v1;
 
+import io.ipsecmesh.ike.crypto.DhGroup;
 import io.ipsecmesh.ike.policy.CryptoMapTerms;
 import io.ipsecmesh.proto.config.CryptoMapEntry;
 import io.ipsecmesh.proto.config.GatewayConfig;
@@ -37,6 +38,7 @@ public final class Ikev1Policies {
       if (terms == null || terms.localSelectors().isEmpty()) {
         continue;
       }
+      requireQuickModeGroup(e, terms.pfsGroup());
       String localAddress = terms.interfaceAddress(fallbackLocalAddress);
       for (String peer : e.peers()) {
         IsakmpKey key = cfg.isakmpKeyFor(peer);
@@ -52,5 +54,23 @@ public final class Ikev1Policies {
       }
     }
     return out;
+  }
+
+  /**
+   * Refuses a {@code set pfs} group that IKEv1 Quick Mode cannot use. Curve25519 (group 31) is defined for
+   * IKEv2 only (RFC 8031) and {@link Ikev1Proposals#espChoice} does not accept it, so such a policy could
+   * never complete a Quick Mode: it would fail every negotiation at run time with NO-PROPOSAL-CHOSEN, and
+   * any later change that let the group through as "no group" would silently drop PFS. The configuration
+   * is refused when the policies are built instead, naming the crypto map.
+   *
+   * @throws IllegalArgumentException for group 31 on an IKEv1 crypto map entry
+   */
+  static void requireQuickModeGroup(CryptoMapEntry e, DhGroup pfs) {
+    if (pfs == DhGroup.CURVE25519) {
+      throw new IllegalArgumentException("crypto map " + e.name() + " " + e.seq() + ": set pfs group"
+          + pfs.groupId + " (Curve25519) is defined for IKEv2 only (RFC 8031), and this entry has no set"
+          + " ikev2-profile, so it negotiates IKEv1; use group14, group19 or group20, or set an ikev2-profile;"
+          + " refusing the policy rather than negotiating without PFS");
+    }
   }
 }

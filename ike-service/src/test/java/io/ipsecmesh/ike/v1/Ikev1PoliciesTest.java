@@ -116,6 +116,26 @@ class Ikev1PoliciesTest {
     assertTrue(e.getMessage().startsWith("crypto map VPN 10: set pfs group24 is not supported"), e.getMessage());
   }
 
+  /**
+   * {@code set pfs group31} is accepted on any crypto map entry, but Curve25519 is IKEv2-only (RFC 8031): on
+   * the IKEv1 entry (VPN 10) it fails the policies, naming the entry, instead of yielding a policy whose Quick
+   * Modes could never agree on PFS. The IKEv2 entry (VPN 20, same group) is not an IKEv1 policy and is not
+   * what the error names.
+   */
+  @Test
+  void group31OnAnIkev1EntryFailsThePolicyNamingTheCryptoMap() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Ikev1Policies.from(withPfsGroup(config(), 31), null));
+    assertEquals("crypto map VPN 10: set pfs group31 (Curve25519) is defined for IKEv2 only (RFC 8031), and this"
+        + " entry has no set ikev2-profile, so it negotiates IKEv1; use group14, group19 or group20, or set an"
+        + " ikev2-profile; refusing the policy rather than negotiating without PFS", e.getMessage());
+    // the groups Quick Mode can do still give a policy with that PFS group
+    for (int g : new int[] {14, 19, 20}) {
+      List<Ikev1Policy> ps = Ikev1Policies.from(withPfsGroup(config(), g), null);
+      assertTrue(!ps.isEmpty() && ps.stream().allMatch(p -> p.pfsGroup() == DhGroup.byId(g)), "group " + g);
+    }
+  }
+
   /** The configuration with every crypto map entry's {@code set pfs} group replaced by {@code group}. */
   private static GatewayConfig withPfsGroup(GatewayConfig c, int group) {
     List<CryptoMapEntry> maps = c.cryptoMaps().stream().map(m -> new CryptoMapEntry(m.name(), m.seq(), m.keying(),
