@@ -188,10 +188,18 @@ final class NatSite {
       ok = ping(ns("lana"), LAN_B_HOST, 1).contains(" 0% packet loss");
     }
     assertTrue(ok, prefix + ": no ping through the tunnel; gateway log:\n" + gatewayLog());
-    String sas = script(Map.of(), "sw.sh", peerNs(), "--list-sas");
-    // strongSwan sees our gateway behind the NAT (its outside address, port 4500 after the float)
-    assertTrue(sas.contains("ESTABLISHED") && sas.contains("INSTALLED") && sas.contains("@ " + NAT_OUTSIDE + "["),
-        sas);
+    // strongSwan sees our gateway behind the NAT (its outside address, port 4500 after the float); polled,
+    // because charon may still be installing the Child SA when the first ping already got through
+    String sas = "";
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    while (System.nanoTime() < deadline && !establishedBehindNat(sas)) {
+      sas = script(Map.of(), "sw.sh", peerNs(), "--list-sas");
+    }
+    assertTrue(establishedBehindNat(sas), prefix + ": strongSwan's SAs after the first ping:\n" + sas);
+  }
+
+  private static boolean establishedBehindNat(String sas) {
+    return sas.contains("ESTABLISHED") && sas.contains("INSTALLED") && sas.contains("@ " + NAT_OUTSIDE + "[");
   }
 
   /** {@code ping -c count} from one namespace; the whole output (its summary says what arrived). */
