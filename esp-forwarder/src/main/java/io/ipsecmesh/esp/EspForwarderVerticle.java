@@ -457,14 +457,17 @@ public final class EspForwarderVerticle extends VerticleBase {
       LOG.warning("esp-forwarder: cannot install SA: " + e.getMessage());
       return;
     }
+    plane.sad().acceptInbound(pair);
     vertx.executeBlocking(() -> reservations.reserve(sa.outboundSpi(), sa.esn())).onComplete(r -> {
       if (r.failed() || r.result().first() > r.result().last()) {
         LOG.warning("esp-forwarder: no sequence numbers for outbound SPI " + SharedMaps.spiKey(sa.outboundSpi())
             + (r.failed() ? ": " + r.cause().getMessage() : ": sequence space exhausted, rekey needed"));
+        plane.sad().withdrawInbound(pair);
         pair.destroyKeys();
         return;
       }
       if (manual && manualSas.get(sa.inboundSpi()) != sa) {
+        plane.sad().withdrawInbound(pair);
         pair.destroyKeys(); // the configuration changed again meanwhile
         return;
       }

@@ -39,9 +39,11 @@ final class BusEvents implements IkeEvents {
   @Override
   public void childSaInstalled(ChildSa sa) {
     metrics.childSas.inc();
+    // the bus first: the forwarder must hold the SA before our CREATE_CHILD_SA response (sent right after
+    // this) lets the peer use it; the shared map is for late joiners and show, and may follow
+    vertx.eventBus().publish(SaMessages.CHILD_INSTALLED, new SaMessages.ChildSaInstalled(sa));
     String json = RecordJson.toJson(sa).encode();
-    vertx.executeBlocking(() -> childSas.put(sa.key(), json), true)
-        .onComplete(r -> vertx.eventBus().publish(SaMessages.CHILD_INSTALLED, new SaMessages.ChildSaInstalled(sa)));
+    vertx.executeBlocking(() -> childSas.put(sa.key(), json), true);
   }
 
   @Override

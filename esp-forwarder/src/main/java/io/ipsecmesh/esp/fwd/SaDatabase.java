@@ -58,6 +58,24 @@ public final class SaDatabase {
     }
   }
 
+  /**
+   * Accepts the inbound half of a pair that is not installed yet, so ESP on its SPI decrypts while the
+   * outbound half still waits for its sequence-number block: the peer may use a new SA as soon as it has
+   * our CREATE_CHILD_SA response, before that reservation in Hazelcast completes.
+   */
+  public synchronized void acceptInbound(SaPair pair) {
+    if (!pairs.containsKey(pair.sa.inboundSpi())) {
+      inbound.put(pair.in.spi, pair.in);
+    }
+  }
+
+  /** Takes back {@link #acceptInbound} for a pair that was never installed. */
+  public synchronized void withdrawInbound(SaPair pair) {
+    if (!pairs.containsKey(pair.sa.inboundSpi())) {
+      inbound.remove(pair.in.spi);
+    }
+  }
+
   public synchronized SaPair remove(long inboundSpi) {
     SaPair old = pairs.remove(inboundSpi);
     if (old != null) {
