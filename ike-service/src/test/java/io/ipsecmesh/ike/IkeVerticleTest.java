@@ -86,9 +86,11 @@ class IkeVerticleTest {
       });
       peer.receive(PEER, 4500, GW, 4500, d.message());
     });
-    vertx.eventBus().<SaMessages.ChildSaInstalled>consumer(SaMessages.CHILD_INSTALLED, m -> ctx.verify(() -> {
+    // the bus announcement comes first (the forwarder must hold the SA before the peer uses it); the shared
+    // map follows for late joiners and show, so the test waits for it with a deadline
+    vertx.eventBus().<SaMessages.ChildSaInstalled>consumer(SaMessages.CHILD_INSTALLED, m -> whenStored(vertx,
+        m.body().sa().key(), System.currentTimeMillis() + 5000, stored -> ctx.verify(() -> {
       ChildSa sa = m.body().sa();
-      String stored = Cluster.map(vertx, SharedMaps.CHILD_SAS).get(sa.key());
       assertNotNull(stored, "Child SA in ipsec.child-sa");
       assertEquals(sa.outboundSpi(), RecordJson.fromJson(new JsonObject(stored), ChildSa.class).outboundSpi());
       assertTrue(sa.udpEncapsulation(), "IKE came on 4500: UDP encapsulation");
@@ -107,7 +109,7 @@ class IkeVerticleTest {
                   ctx.completeNow();
                 })));
           }));
-    }));
+    })));
     vertx.deployVerticle(gw, new DeploymentOptions().setConfig(cfg)).onComplete(ctx.succeeding(id ->
         vertx.runOnContext(v -> {
           // NAT-D of a peer "behind" the forwarder's 4500 mapping: initiate as if from port 500
@@ -116,6 +118,17 @@ class IkeVerticleTest {
     assertTrue(ctx.awaitCompletion(20, TimeUnit.SECONDS));
     if (ctx.failed()) {
       throw ctx.causeOfFailure();
+    }
+  }
+
+  /** Hands the shared-map value of a Child SA to {@code then} once it is there, polling until the deadline. */
+  private static void whenStored(Vertx vertx, String key, long deadline,
+      java.util.function.Consumer<String> then) {
+    String stored = Cluster.map(vertx, SharedMaps.CHILD_SAS).get(key);
+    if (stored != null || System.currentTimeMillis() > deadline) {
+      then.accept(stored);
+    } else {
+      vertx.setTimer(10, id -> whenStored(vertx, key, deadline, then));
     }
   }
 
