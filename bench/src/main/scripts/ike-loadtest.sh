@@ -7,9 +7,9 @@
 # usage: ike-loadtest.sh [count=1000] [runs=3] [delay_ms=1]
 #
 # Needs root, the private strongSwan build with load-tester
-# (/work/shared/tools/interop/build-strongswan-lt.sh -> /opt/strongswan-lt), Debian's charon with
-# kernel-libipsec (the strongSwan responder), and a built gateway (./mvnw -pl gateway -am install
-# -Dmaven.test.skip=true -> gateway/target/ipsec-mesh.jar).
+# (bench/src/main/scripts/build-strongswan-lt.sh -> /opt/strongswan-lt, run by this script when missing), Debian's charon with
+# kernel-libipsec (the strongSwan responder), and a built gateway (gateway/target/ipsec-mesh.jar,
+# built here with ./mvnw -pl gateway -am package when missing).
 #
 # Setup (the repository's namespace harness, ike-service/src/test/resources/interop, in namespaces
 # ltgwa / ltgwb / ltlana / ltlanb, removed at the end, also on failure):
@@ -43,8 +43,13 @@ PSK=load-tester-psk-0123456789
 JAVA=${JAVA:-${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java}
 JAR=$ROOT/gateway/target/ipsec-mesh.jar
 MAX_SECS=${MAX_SECS:-120}
-[ -x /opt/strongswan-lt/lib/ipsec/load-tester ] || die "no /opt/strongswan-lt (build-strongswan-lt.sh)"
-[ -f "$JAR" ] || die "no $JAR (./mvnw -pl gateway -am install -Dmaven.test.skip=true)"
+# build what is missing, so the script works from a fresh clone
+[ -x /opt/strongswan-lt/lib/ipsec/load-tester ] || "$ROOT/bench/src/main/scripts/build-strongswan-lt.sh" \
+    || die "could not build /opt/strongswan-lt (build-strongswan-lt.sh)"
+if [ ! -f "$JAR" ]; then
+    (cd "$ROOT" && JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64} ./mvnw -B -q -pl gateway -am package -Dmaven.test.skip=true) \
+        || die "could not build $JAR"
+fi
 TMP=$(mktemp -d /tmp/ike-loadtest.XXXXXX)
 GW_PID=""
 cleanup() {

@@ -3,7 +3,7 @@ package io.ipsecmesh.esp.io;
 import java.lang.foreign.MemorySegment;
 
 /**
- * One reusable packet buffer: a heap {@code byte[]} (the JCE is fastest on heap arrays, DESIGN.md)
+ * One reusable packet buffer: a heap {@code byte[]} (the JCE is fastest on heap arrays: docs/performance.md)
  * together with cached heap segments of it for the FFM read/write/sendto calls, so handing a packet
  * at some offset to the kernel allocates nothing. A buffer belongs to one thread at a time.
  */
