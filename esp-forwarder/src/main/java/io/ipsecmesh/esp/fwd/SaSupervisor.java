@@ -9,6 +9,8 @@ import io.ipsecmesh.proto.time.Scheduler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The forwarder's once-a-second control work, apart from the packet path: turns the packet
@@ -18,6 +20,8 @@ import java.util.function.Supplier;
  * {@link Scheduler}, so every timer rule is testable in virtual time.
  */
 public final class SaSupervisor {
+
+  private static final Logger LOG = Logger.getLogger(SaSupervisor.class.getName());
 
   /** What the supervisor tells the world; the verticle maps it to the bus, Hazelcast and the log. */
   public interface Sink {
@@ -55,6 +59,7 @@ public final class SaSupervisor {
   /** Clear-text drops of the access check by crypto map entry ("VPN 10"); none without the check. */
   private volatile java.util.function.ToLongFunction<String> cleartextDrops = entry -> 0;
   private long summarySequence;
+  private long tickFailures;
 
   public SaSupervisor(String forwarderId, SaDatabase sad, SignalRing acquires, SignalRing invalidSpis,
       Scheduler clock, Sink sink, Supplier<String> localAddress) {
@@ -80,8 +85,21 @@ public final class SaSupervisor {
   }
 
   private void tickAndReschedule() {
-    tick();
-    clock.schedule(TICK_MILLIS, this::tickAndReschedule);
+    try {
+      tick();
+    } catch (RuntimeException e) {
+      // one failing SA or sink must not stop acquires, lifetimes, idle timers and reservations for good
+      tickFailures++;
+      LOG.log(Level.WARNING, "SA supervisor tick failed (" + tickFailures + " so far), next tick in "
+          + TICK_MILLIS + " ms: " + e.getClass().getSimpleName(), e);
+    } finally {
+      clock.schedule(TICK_MILLIS, this::tickAndReschedule);
+    }
+  }
+
+  /** Ticks that threw; each was followed by the next one on schedule. */
+  public long tickFailures() {
+    return tickFailures;
   }
 
   public void tick() {
