@@ -136,6 +136,7 @@ public final class IkeVerticle extends AbstractVerticle {
         events.livenessProof(p.ikeSaId(), p.peerAddress());
       }
     }, this::transmitV1);
+    ikev1.setStats(metrics);
     if (staticPolicies != null) {
       policies.replace(staticPolicies);
       invalidSpiRecovery = true;

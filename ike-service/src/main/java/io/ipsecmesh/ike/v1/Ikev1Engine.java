@@ -1,5 +1,7 @@
 package io.ipsecmesh.ike.v1;
 
+import io.ipsecmesh.ike.dos.DosCounters;
+import io.ipsecmesh.ike.dos.RequestDigestCache;
 import io.ipsecmesh.ike.engine.RetransmitPolicy;
 import io.ipsecmesh.proto.bus.IkeMessages.IkeDatagram;
 import io.ipsecmesh.proto.bus.IkeMessages.LivenessProof;
@@ -13,8 +15,6 @@ import io.ipsecmesh.proto.ikev1.PayloadChain;
 import io.ipsecmesh.proto.sa.ChildSa;
 import io.ipsecmesh.proto.sa.KeyWrap;
 import io.ipsecmesh.proto.time.Scheduler;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -60,6 +60,7 @@ public final class Ikev1Engine {
    * bookkeeping, which is keyed by conn-id.
    */
   private int nextConnId = 500_000;
+  DosCounters stats = DosCounters.NONE;
 
   public Ikev1Engine(Scheduler scheduler, Ikev1Listener listener, KeyWrap keyWrap, RetransmitPolicy retransmit,
       Consumer<IkeDatagram> transport) {
@@ -99,9 +100,16 @@ public final class Ikev1Engine {
       return;
     }
     byte[] digest = digest(in.message());
-    if (sa != null && sa.lastReply != null && MessageDigest.isEqual(digest, sa.lastInboundDigest)) {
-      // RFC 2408 §5: the peer did not get our answer; send the same bytes again, change no state
-      transmit(sa, sa.lastReply);
+    byte[] cached = sa == null ? null : sa.replies.responseTo(digest);
+    if (cached != null) {
+      // RFC 2408 §5: the peer did not get our answer; send the same bytes again, change no state. Only to
+      // the SA's own peer port: a copy from elsewhere (a replay with a spoofed source) reflects nothing
+      if (in.peerPort() != sa.peerPort || in.localPort() != sa.localPort) {
+        stats.requestDropped(1, DosCounters.RETRANSMISSION_FROM_ELSEWHERE);
+        return;
+      }
+      stats.retransmissionAnswered(1);
+      transmit(sa, cached);
       return;
     }
     try {
@@ -458,8 +466,7 @@ public final class Ikev1Engine {
 
   /** Send the answer to a request and remember both, for the peer's retransmissions of the request. */
   void reply(IsakmpSa sa, byte[] requestDigest, byte[] message) {
-    sa.lastInboundDigest = requestDigest;
-    sa.lastReply = message;
+    sa.replies.remember(IsakmpCodec.getUint32(message, 20), requestDigest, message);
     transmit(sa, message);
   }
 
@@ -652,10 +659,6 @@ public final class Ikev1Engine {
   }
 
   static byte[] digest(byte[] message) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(message);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return RequestDigestCache.digest(message);
   }
 }

@@ -34,6 +34,11 @@ public final class Ikev1Service {
     return engine;
   }
 
+  /** Where the DoS limits count (ike-service's metrics). */
+  public void setStats(io.ipsecmesh.ike.dos.DosCounters stats) {
+    engine.stats = stats;
+  }
+
   /** Whether this datagram (without non-ESP marker) is ISAKMP major version 1, i.e. this service's. */
   public boolean handles(byte[] datagram) {
     return IsakmpCodec.isIsakmp(datagram);
