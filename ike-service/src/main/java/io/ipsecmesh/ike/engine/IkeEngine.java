@@ -7,6 +7,7 @@ import io.ipsecmesh.ike.crypto.IkeSuite;
 import io.ipsecmesh.ike.crypto.SignatureAuthenticator;
 import io.ipsecmesh.ike.crypto.SkIntegrityException;
 import io.ipsecmesh.ike.dos.DosCounters;
+import io.ipsecmesh.ike.dos.HalfOpenQuota;
 import io.ipsecmesh.ike.dos.RequestDigestCache;
 import io.ipsecmesh.ike.exchange.Identities;
 import io.ipsecmesh.ike.exchange.NatDetection;
@@ -47,9 +48,21 @@ public final class IkeEngine {
   static final int NONCE_BYTES = 32;
   private static final int MAX_INIT_RETRIES = 3;
 
-  /** Limits against half-open floods (DESIGN.md: DoS limits on half-open SAs). */
-  public record Limits(int cookieThreshold, int maxHalfOpen, long halfOpenTimeoutMillis) {
+  /**
+   * DoS limits: COOKIE above {@code cookieThreshold} half-open SAs, none kept beyond {@code maxHalfOpen} in
+   * all nor beyond {@code maxHalfOpenPerPeer} for one initiator address (RFC 8019 §4), half-open SAs gone
+   * after {@code halfOpenTimeoutMillis}, at most {@code maxChildSas} Child SAs per IKE SA (more get
+   * NO_ADDITIONAL_SAS, RFC 7296 §1.3).
+   */
+  public record Limits(int cookieThreshold, int maxHalfOpen, long halfOpenTimeoutMillis, int maxHalfOpenPerPeer,
+      int maxChildSas) {
+    public static final int DEFAULT_MAX_CHILD_SAS = 64;
     public static final Limits DEFAULT = new Limits(64, 4096, 30_000);
+
+    /** The global limits with the default per-peer quota and Child SA cap. */
+    public Limits(int cookieThreshold, int maxHalfOpen, long halfOpenTimeoutMillis) {
+      this(cookieThreshold, maxHalfOpen, halfOpenTimeoutMillis, HalfOpenQuota.DEFAULT_PER_PEER, DEFAULT_MAX_CHILD_SAS);
+    }
   }
 
   private final Scheduler scheduler;
@@ -63,7 +76,7 @@ public final class IkeEngine {
   final CookieJar cookies;
   private final LongSupplier wallClock;
 
-  final IkeSaTable table = new IkeSaTable();
+  final IkeSaTable table;
   private final InitResponder initResponder = new InitResponder(this);
   private final CreateChildResponder createChildResponder = new CreateChildResponder(this);
   private int nextConnId = 1000;
@@ -85,6 +98,7 @@ public final class IkeEngine {
     this.childFactory = new ChildSaFactory(keyWrap);
     this.retransmit = retransmit;
     this.limits = limits;
+    this.table = new IkeSaTable(new HalfOpenQuota(limits.maxHalfOpenPerPeer()));
     this.wallClock = wallClock;
     this.random = new SecureRandom();
     this.cookies = new CookieJar(random);

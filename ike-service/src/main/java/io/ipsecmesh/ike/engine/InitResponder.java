@@ -2,6 +2,7 @@ package io.ipsecmesh.ike.engine;
 
 import io.ipsecmesh.ike.crypto.IkeSuite;
 import io.ipsecmesh.ike.crypto.SignatureAuthenticator;
+import io.ipsecmesh.ike.dos.DosCounters;
 import io.ipsecmesh.ike.dos.RequestDigestCache;
 import io.ipsecmesh.ike.exchange.NatDetection;
 import io.ipsecmesh.ike.exchange.Proposals;
@@ -57,6 +58,13 @@ final class InitResponder {
     if (engine.table.halfOpenCount() >= engine.limits.maxHalfOpen()) {
       engine.stats().halfOpenLimitHit();
       engine.debugLog(null, "half-open limit " + engine.limits.maxHalfOpen() + " reached, dropping request from " + d.peerAddress());
+      return;
+    }
+    if (!engine.table.halfOpenPerPeer.admits(d.peerAddress())) {
+      // RFC 8019 §4: one address must not take the half-open table; its pending SAs finish or time out first
+      engine.stats().requestDropped(2, DosCounters.HALF_OPEN_PEER_QUOTA);
+      engine.debugLog(null, "half-open quota " + engine.table.halfOpenPerPeer.perPeer() + " of " + d.peerAddress()
+          + " reached, dropping its IKE_SA_INIT");
       return;
     }
     if (engine.table.halfOpenCount() >= engine.limits.cookieThreshold()) {

@@ -1,6 +1,7 @@
 package io.ipsecmesh.ike.v1;
 
 import io.ipsecmesh.ike.dos.DosCounters;
+import io.ipsecmesh.ike.dos.HalfOpenQuota;
 import io.ipsecmesh.ike.dos.RequestDigestCache;
 import io.ipsecmesh.ike.engine.RetransmitPolicy;
 import io.ipsecmesh.proto.bus.IkeMessages.IkeDatagram;
@@ -61,6 +62,10 @@ public final class Ikev1Engine {
    */
   private int nextConnId = 500_000;
   DosCounters stats = DosCounters.NONE;
+  /** Responder Main Modes not yet authenticated, per peer address ({@code ike-half-open-per-peer}). */
+  HalfOpenQuota halfOpenPerPeer = new HalfOpenQuota(HalfOpenQuota.DEFAULT_PER_PEER);
+  /** Child SAs one ISAKMP SA may negotiate ({@code ike-max-child-sas}). */
+  int maxChildSas = io.ipsecmesh.ike.engine.IkeEngine.Limits.DEFAULT_MAX_CHILD_SAS;
 
   public Ikev1Engine(Scheduler scheduler, Ikev1Listener listener, KeyWrap keyWrap, RetransmitPolicy retransmit,
       Consumer<IkeDatagram> transport) {
@@ -145,6 +150,12 @@ public final class Ikev1Engine {
       if (halfOpen() >= MAX_HALF_OPEN) {
         LOG.warning(() -> "ISAKMP: " + MAX_HALF_OPEN + " half-open Main Modes, MM1 from " + in.peerAddress()
             + " dropped");
+        return;
+      }
+      if (!halfOpenPerPeer.admits(in.peerAddress())) {
+        // RFC 8019 §4 (written for IKEv2, the same flood works on Main Mode): one address, bounded state
+        stats.requestDropped(1, DosCounters.HALF_OPEN_PEER_QUOTA);
+        LOG.fine(() -> "ISAKMP: half-open quota of " + in.peerAddress() + " reached, MM1 dropped");
         return;
       }
       PayloadChain chain = IsakmpCodec.decode(in.message());
@@ -527,7 +538,22 @@ public final class Ikev1Engine {
     listener.livenessProof(new LivenessProof(sa.id(), sa.peerAddress));
   }
 
+  /** A responder's Main Mode kept state for an unauthenticated MM1: it counts against the peer's quota. */
+  void openedHalfOpen(IsakmpSa sa) {
+    sa.halfOpen = true;
+    halfOpenPerPeer.opened(sa.peerAddress);
+  }
+
+  /** Authenticated or gone: no longer half-open (once). */
+  private void leftHalfOpen(IsakmpSa sa) {
+    if (sa.halfOpen) {
+      sa.halfOpen = false;
+      halfOpenPerPeer.closed(sa.peerAddress);
+    }
+  }
+
   void established(IsakmpSa sa) {
+    leftHalfOpen(sa);
     state(sa, IsakmpSa.Phase1State.ESTABLISHED);
     sa.establishedAtMillis = scheduler.nowMillis();
     answered(sa);
@@ -598,6 +624,7 @@ public final class Ikev1Engine {
       orphans.computeIfAbsent(sa.peerAddress, p -> new java.util.ArrayList<>()).addAll(sa.children);
       sa.children.clear();
     }
+    leftHalfOpen(sa);
     sas.remove(sa.cookieI);
     sa.destroy();
     listener.ikeSaDown(sa.summary(), reason);
@@ -627,6 +654,7 @@ public final class Ikev1Engine {
     for (ChildSa c : List.copyOf(sa.children)) {
       removeChild(sa, c, reason);
     }
+    leftHalfOpen(sa);
     sas.remove(sa.cookieI);
     sa.destroy();
     listener.ikeSaDown(sa.summary(), reason);

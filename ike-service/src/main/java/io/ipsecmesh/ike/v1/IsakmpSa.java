@@ -26,6 +26,8 @@ final class IsakmpSa {
   final long cookieI;
   long cookieR;
   Phase1State state;
+  /** Counted in the engine's per-peer half-open quota (a responder before MM5 verified). */
+  boolean halfOpen;
 
   String localAddress;
   int localPort;
