@@ -6,6 +6,7 @@ import io.ipsecmesh.ike.crypto.IkeSaKeys;
 import io.ipsecmesh.ike.crypto.IkeSuite;
 import io.ipsecmesh.ike.crypto.SignatureAuthenticator;
 import io.ipsecmesh.ike.crypto.SkIntegrityException;
+import io.ipsecmesh.ike.dos.CookieSecret;
 import io.ipsecmesh.ike.dos.DosCounters;
 import io.ipsecmesh.ike.dos.HalfOpenQuota;
 import io.ipsecmesh.ike.dos.RequestDigestCache;
@@ -101,7 +102,7 @@ public final class IkeEngine {
     this.table = new IkeSaTable(new HalfOpenQuota(limits.maxHalfOpenPerPeer()));
     this.wallClock = wallClock;
     this.random = new SecureRandom();
-    this.cookies = new CookieJar(random);
+    this.cookies = new CookieJar(new CookieSecret(random, scheduler::nowMillis, CookieSecret.DEFAULT_LIFETIME_MILLIS));
     this.invalidSpiLimiter = new InvalidSpiLimiter(scheduler::nowMillis);
   }
 

@@ -80,4 +80,32 @@ class DosLimitsTest {
     assertEquals(1, n.bEvents.deleted.size(), "the old one deleted");
     assertEquals(List.of(DosCounters.CHILD_SA_LIMIT), counted.dropped);
   }
+
+  @Test
+  void aCookieOfTheSecretBeforeThePreviousOneIsRefusedWithAFreshCookie() throws Exception {
+    // threshold 0: every IKE_SA_INIT must carry our COOKIE
+    TestPeers n = new TestPeers(new IkeEngine.Limits(0, 4096, 30_000));
+    n.symmetric(GCM, List.of(EspTransform.AES_GCM_128));
+    n.a.initiate(n.aPolicies.all().get(0));
+    n.run();
+    assertEquals(1, n.bEvents.up.size());
+    TestPeers.Packet withCookie = n.sent.get(2);
+    assertEquals(IkeConstants.PT_NOTIFY, withCookie.bytes()[16], "a's second IKE_SA_INIT starts with N(COOKIE)");
+
+    // one change of the secret later the cookie still opens a (new, half-open) SA at b
+    n.clock.advance(io.ipsecmesh.ike.dos.CookieSecret.DEFAULT_LIFETIME_MILLIS);
+    n.wire.clear();
+    n.b.receive(B, withCookie.toPort(), A, withCookie.fromPort(), withCookie.bytes());
+    assertEquals(IkeConstants.PT_SA, n.wire.poll().bytes()[16], "accepted: b answers with its SA payload");
+    n.clock.advance(30_000); // that half-open SA times out
+
+    // the second change: the secret that made it is gone, b asks for a new cookie
+    n.clock.advance(io.ipsecmesh.ike.dos.CookieSecret.DEFAULT_LIFETIME_MILLIS - 30_000);
+    n.wire.clear();
+    n.b.receive(B, withCookie.toPort(), A, withCookie.fromPort(), withCookie.bytes());
+    byte[] answer = n.wire.poll().bytes();
+    assertEquals(IkeConstants.PT_NOTIFY, answer[16]);
+    assertEquals(IkeConstants.COOKIE, ((answer[28 + 6] & 0xff) << 8) | (answer[28 + 7] & 0xff));
+    assertEquals(0, n.b.halfOpenCount());
+  }
 }
