@@ -73,7 +73,8 @@ public final class LogCapture implements AutoCloseable {
           name + " (bytes " + i + "-" + (i + window) + ") appears in hex in the log");
     }
     for (String b64 : List.of(Base64.getEncoder().encodeToString(key),
-        Base64.getEncoder().withoutPadding().encodeToString(key), Base64.getUrlEncoder().withoutPadding().encodeToString(key))) {
+        Base64.getEncoder().withoutPadding().encodeToString(key),
+        Base64.getUrlEncoder().withoutPadding().encodeToString(key))) {
       assertFalse(log.contains(b64), name + " appears in Base64 in the log");
     }
     if (key.length >= 6) {

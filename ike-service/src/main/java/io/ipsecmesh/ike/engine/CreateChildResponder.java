@@ -51,8 +51,8 @@ final class CreateChildResponder {
     }
     int max = engine.limits.maxChildSas();
     if (sa.children.size() >= (rekey.isPresent() ? 2 * max : max)) {
-      // RFC 7296 §1.3: NO_ADDITIONAL_SAS refuses more Child SAs on this IKE SA. A rekey overlaps its old SA
-      // until the DELETE (§2.8), so rekeys of all of them at once still fit, and no more than that
+      // RFC 7296 §1.3, §3.10.1: NO_ADDITIONAL_SAS refuses more Child SAs on this IKE SA. A rekey overlaps its
+      // old SA until the DELETE (§2.8), so rekeys of all of them at once still fit, and no more than that
       engine.stats().requestDropped(2, DosCounters.CHILD_SA_LIMIT);
       engine.debugLog(sa, sa.children.size() + " Child SAs (limit " + max + "): NO_ADDITIONAL_SAS");
       return List.of(Payload.Notify.of(IkeConstants.NO_ADDITIONAL_SAS, new byte[0]));

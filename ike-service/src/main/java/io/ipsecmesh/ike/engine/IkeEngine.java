@@ -53,7 +53,7 @@ public final class IkeEngine {
    * DoS limits: COOKIE above {@code cookieThreshold} half-open SAs, none kept beyond {@code maxHalfOpen} in
    * all nor beyond {@code maxHalfOpenPerPeer} for one initiator address (RFC 8019 §4), half-open SAs gone
    * after {@code halfOpenTimeoutMillis}, at most {@code maxChildSas} Child SAs per IKE SA (more get
-   * NO_ADDITIONAL_SAS, RFC 7296 §1.3).
+   * NO_ADDITIONAL_SAS, RFC 7296 §1.3 and §3.10.1).
    */
   public record Limits(int cookieThreshold, int maxHalfOpen, long halfOpenTimeoutMillis, int maxHalfOpenPerPeer,
       int maxChildSas) {
