@@ -8,6 +8,7 @@ import com.hazelcast.map.listener.EntryRemovedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
 import io.ipsecmesh.esp.fwd.DataPlane;
 import io.ipsecmesh.esp.fwd.ManualKeying;
+import io.ipsecmesh.esp.fwd.PuntRateLimiter;
 import io.ipsecmesh.esp.fwd.SaDatabase;
 import io.ipsecmesh.esp.fwd.SaFactory;
 import io.ipsecmesh.esp.fwd.SaPair;
@@ -169,6 +170,10 @@ public final class EspForwarderVerticle extends VerticleBase {
           this::punt);
       icmp = openIcmp();
       plane.outbound().icmpSender(icmp == null ? IcmpSender.NONE : icmp);
+      // RFC 7296 leaves IKE flooding to the implementation: punts to ike-service are rate-limited here
+      plane.inbound().puntRateLimiter(new PuntRateLimiter(
+          Integer.parseInt(text(cfg, "ikePuntPerSource", Integer.toString(PuntRateLimiter.DEFAULT_PER_SOURCE))),
+          Integer.parseInt(text(cfg, "ikePuntGlobal", Integer.toString(PuntRateLimiter.DEFAULT_GLOBAL)))));
       socket.receiver(plane.inbound());
       if (rawSocket != null) {
         rawSocket.receiver(plane.inbound());

@@ -69,7 +69,7 @@ class EspForwarderVerticleTest {
     BusCodecs.register(v);
     EspForwarderVerticle f = new EspForwarderVerticle(port);
     JsonObject cfg = new JsonObject().put("bindAddress", bind).put("port", 4500).put("udpGro", false)
-        .put("forwarderId", id);
+        .put("forwarderId", id).put("ikePuntPerSource", 5);
     v.deployVerticle(f, new DeploymentOptions().setConfig(cfg)).await(20, TimeUnit.SECONDS);
     return f;
   }
@@ -139,6 +139,24 @@ class EspForwarderVerticleTest {
     assertArrayEquals(ike, d.message());
     assertEquals(A, d.peerAddress());
     assertEquals(4500, d.peerPort());
+  }
+
+  @Test
+  void ikeFromOneSourceBeyondItsPuntRateIsDroppedAndCounted() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger punted = new java.util.concurrent.atomic.AtomicInteger();
+    vb.eventBus().<IkeMessages.IkeDatagram>consumer(FwdMessages.IKE_PUNT, m -> punted.incrementAndGet());
+    byte[] ike = new byte[40];
+    ike[17] = 0x20;
+    ike[18] = 35;
+    for (int i = 0; i < 30; i++) {
+      va.eventBus().send(IkeMessages.IKE_TX, new IkeMessages.IkeDatagram(A, 4500, B, 4500, ike));
+    }
+    // --ikePuntPerSource 5: a burst of five, five a second after it; 30 datagrams sent at once cannot all pass
+    var limiter = fb.dataPlane().inbound().puntRateLimiter();
+    await(vb, () -> fb.dataPlane().stats().ikePunted() + limiter.droppedPerSource() == 30);
+    assertTrue(limiter.droppedPerSource() > 0, "dropped: " + limiter.droppedPerSource());
+    await(vb, () -> punted.get() == fb.dataPlane().stats().ikePunted());
+    assertEquals(0, limiter.droppedGlobal());
   }
 
   @Test

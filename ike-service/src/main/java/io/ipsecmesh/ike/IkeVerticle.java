@@ -90,8 +90,9 @@ public final class IkeVerticle extends AbstractVerticle {
     IkeMetrics metrics = IkeMetrics.of(io.ipsecmesh.proto.runtime.Metrics.registry());
     BusEvents events = new BusEvents(vertx, Cluster.map(vertx, SharedMaps.CHILD_SAS),
         Cluster.map(vertx, SharedMaps.IKE_SAS), metrics);
+    IkeEngine.Limits limits = IkeServiceSettings.limits(config());
     engine = new IkeEngine(new VertxScheduler(vertx), this::transmit, events, policies, KeyWrap.fromEnvironment(),
-        RetransmitPolicy.DEFAULT, IkeServiceSettings.limits(config()), System::currentTimeMillis);
+        RetransmitPolicy.DEFAULT, limits, System::currentTimeMillis);
     engine.setStats(metrics);
     engine.setForceUdpEncapsulation(settings.forceUdpEncapsulation());
     ikev1 = new Ikev1Service(new VertxScheduler(vertx), new Ikev1Listener() {
@@ -136,6 +137,8 @@ public final class IkeVerticle extends AbstractVerticle {
         events.livenessProof(p.ikeSaId(), p.peerAddress());
       }
     }, this::transmitV1);
+    ikev1.setStats(metrics);
+    ikev1.setLimits(limits.maxHalfOpenPerPeer(), limits.maxChildSas());
     if (staticPolicies != null) {
       policies.replace(staticPolicies);
       invalidSpiRecovery = true;

@@ -159,7 +159,8 @@ final class CryptoMapBlock implements Block {
   private static String hex(Args a, String what) {
     String h = a.next(what);
     if (h.length() % 2 != 0 || h.length() > 256 || !h.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
-      throw a.fail(what + " must be an even number of hex digits, got '" + Args.quote(h) + "'");
+      // never quote the key back: a mistyped key is still nearly the key (errors are logged and returned by the API)
+      throw a.fail(what + " must be an even number of hex digits, at most 256 (the key given is not quoted)");
     }
     return HexFormat.of().formatHex(HexFormat.of().parseHex(h));
   }

@@ -171,7 +171,8 @@ class MalformedLinesTest {
         refused("crypto map m 10 ipsec-manual\n set session-key inbound esp 255 cipher 00", 2,
             "set session-key inbound esp: SPI must be 256-4294967295, got 255"),
         refused("crypto map m 10 ipsec-manual\n set session-key outbound esp 300 cipher 0g", 2,
-            "set session-key outbound esp: cipher key must be an even number of hex digits, got '0g'"),
+            "set session-key outbound esp: cipher key must be an even number of hex digits, at most 256 (the key"
+                + " given is not quoted)"),
         refused("crypto map m 10 ipsec-manual\n set session-key inbound ah 300 0011", 2,
             "set session-key inbound ah is refused (RFC 8221: AH is not supported): use esp"),
         refused("crypto map m 10 ipsec-manual\n set peer 10.0.0.1\n set peer 10.0.0.2", 3,

@@ -2,6 +2,7 @@ package io.ipsecmesh.ike.engine;
 
 import io.ipsecmesh.ike.crypto.DhGroup;
 import io.ipsecmesh.ike.crypto.IkeSuite;
+import io.ipsecmesh.ike.dos.DosCounters;
 import io.ipsecmesh.ike.exchange.Proposals;
 import io.ipsecmesh.ike.exchange.Selectors;
 import io.ipsecmesh.ike.policy.PeerPolicy;
@@ -47,6 +48,14 @@ final class CreateChildResponder {
         return List.of(new Payload.Notify(IkeConstants.PROTO_ESP, rekey.get().spi(), IkeConstants.CHILD_SA_NOT_FOUND,
             new byte[0]));
       }
+    }
+    int max = engine.limits.maxChildSas();
+    if (sa.children.size() >= (rekey.isPresent() ? 2 * max : max)) {
+      // RFC 7296 §1.3, §3.10.1: NO_ADDITIONAL_SAS refuses more Child SAs on this IKE SA. A rekey overlaps its
+      // old SA until the DELETE (§2.8), so rekeys of all of them at once still fit, and no more than that
+      engine.stats().requestDropped(2, DosCounters.CHILD_SA_LIMIT);
+      engine.debugLog(sa, sa.children.size() + " Child SAs (limit " + max + "): NO_ADDITIONAL_SAS");
+      return List.of(Payload.Notify.of(IkeConstants.NO_ADDITIONAL_SAS, new byte[0]));
     }
     Optional<Payload.KeyExchange> ke = in.first(Payload.KeyExchange.class);
     DhGroup pfs = p.pfsGroup();

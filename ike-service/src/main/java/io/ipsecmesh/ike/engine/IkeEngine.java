@@ -6,6 +6,10 @@ import io.ipsecmesh.ike.crypto.IkeSaKeys;
 import io.ipsecmesh.ike.crypto.IkeSuite;
 import io.ipsecmesh.ike.crypto.SignatureAuthenticator;
 import io.ipsecmesh.ike.crypto.SkIntegrityException;
+import io.ipsecmesh.ike.dos.CookieSecret;
+import io.ipsecmesh.ike.dos.DosCounters;
+import io.ipsecmesh.ike.dos.HalfOpenQuota;
+import io.ipsecmesh.ike.dos.RequestDigestCache;
 import io.ipsecmesh.ike.exchange.Identities;
 import io.ipsecmesh.ike.exchange.NatDetection;
 import io.ipsecmesh.ike.exchange.Proposals;
@@ -45,9 +49,21 @@ public final class IkeEngine {
   static final int NONCE_BYTES = 32;
   private static final int MAX_INIT_RETRIES = 3;
 
-  /** Limits against half-open floods (DESIGN.md: DoS limits on half-open SAs). */
-  public record Limits(int cookieThreshold, int maxHalfOpen, long halfOpenTimeoutMillis) {
+  /**
+   * DoS limits: COOKIE above {@code cookieThreshold} half-open SAs, none kept beyond {@code maxHalfOpen} in
+   * all nor beyond {@code maxHalfOpenPerPeer} for one initiator address (RFC 8019 §4), half-open SAs gone
+   * after {@code halfOpenTimeoutMillis}, at most {@code maxChildSas} Child SAs per IKE SA (more get
+   * NO_ADDITIONAL_SAS, RFC 7296 §1.3 and §3.10.1).
+   */
+  public record Limits(int cookieThreshold, int maxHalfOpen, long halfOpenTimeoutMillis, int maxHalfOpenPerPeer,
+      int maxChildSas) {
+    public static final int DEFAULT_MAX_CHILD_SAS = 64;
     public static final Limits DEFAULT = new Limits(64, 4096, 30_000);
+
+    /** The global limits with the default per-peer quota and Child SA cap. */
+    public Limits(int cookieThreshold, int maxHalfOpen, long halfOpenTimeoutMillis) {
+      this(cookieThreshold, maxHalfOpen, halfOpenTimeoutMillis, HalfOpenQuota.DEFAULT_PER_PEER, DEFAULT_MAX_CHILD_SAS);
+    }
   }
 
   private final Scheduler scheduler;
@@ -61,7 +77,7 @@ public final class IkeEngine {
   final CookieJar cookies;
   private final LongSupplier wallClock;
 
-  final IkeSaTable table = new IkeSaTable();
+  final IkeSaTable table;
   private final InitResponder initResponder = new InitResponder(this);
   private final CreateChildResponder createChildResponder = new CreateChildResponder(this);
   private int nextConnId = 1000;
@@ -83,9 +99,10 @@ public final class IkeEngine {
     this.childFactory = new ChildSaFactory(keyWrap);
     this.retransmit = retransmit;
     this.limits = limits;
+    this.table = new IkeSaTable(new HalfOpenQuota(limits.maxHalfOpenPerPeer()));
     this.wallClock = wallClock;
     this.random = new SecureRandom();
-    this.cookies = new CookieJar(random);
+    this.cookies = new CookieJar(new CookieSecret(random, scheduler::nowMillis, CookieSecret.DEFAULT_LIFETIME_MILLIS));
     this.invalidSpiLimiter = new InvalidSpiLimiter(scheduler::nowMillis);
   }
 
@@ -736,9 +753,8 @@ public final class IkeEngine {
 
   private void onRequest(IkeSa sa, Datagram d, IkeMessage m) {
     long id = m.header().messageId();
-    if (id == sa.expectedPeerRequestId - 1 && sa.lastResponse != null) {
-      debugLog(sa, "received retransmission", id, "resending cached response");
-      transport.send(d.localAddress, d.localPort, d.peerAddress, d.peerPort, sa.lastResponse);
+    byte[] digest = RequestDigestCache.digest(d.msg);
+    if (answeredFromCache(sa, d, id, digest)) {
       return;
     }
     if (id != sa.expectedPeerRequestId) {
@@ -760,6 +776,44 @@ public final class IkeEngine {
       case IkeConstants.INFORMATIONAL -> onInformationalRequest(sa, m, inner);
       case IkeConstants.CREATE_CHILD_SA -> respond(sa, m.header(), createChildResponder.onRequest(sa, inner));
       default -> respond(sa, m.header(), List.of(Payload.Notify.of(IkeConstants.INVALID_SYNTAX, new byte[0])));
+    }
+    if (sa.expectedPeerRequestId == id + 1 && sa.lastResponse != null) {
+      sa.replies.remember(id, digest, sa.lastResponse); // answered: its retransmissions get the same bytes
+    }
+  }
+
+  /**
+   * RFC 7296 §2.1: a retransmission is bitwise identical to the request, and gets our response again with no
+   * state change. Recognised by the digest of the whole datagram ({@link RequestDigestCache}), not by the
+   * message ID alone: the answered ID with other bytes is dropped. Answered only when it comes from the SA's
+   * own peer address and port (§2.11: the response goes where the request came from, so anything else would
+   * reflect our response to an address of a spoofer's choosing); an authenticated new message is what moves
+   * the SA's ports (§2.23), never a replayed old one.
+   *
+   * @return whether the datagram was handled here (answered or dropped)
+   */
+  boolean answeredFromCache(IkeSa sa, Datagram d, long messageId, byte[] digest) {
+    switch (sa.replies.check(messageId, digest)) {
+      case RETRANSMISSION -> {
+        if (!d.peerAddress.equals(sa.peerAddress) || d.peerPort != sa.peerPort || d.localPort != sa.localPort) {
+          stats.requestDropped(2, DosCounters.RETRANSMISSION_FROM_ELSEWHERE);
+          debugLog(sa, "drop retransmission from " + d.peerAddress + ":" + d.peerPort, messageId,
+              "(the SA's peer is " + sa.peerAddress + ":" + sa.peerPort + ")");
+          return true;
+        }
+        stats.retransmissionAnswered(2);
+        debugLog(sa, "received retransmission", messageId, "resending cached response");
+        send(sa, sa.replies.responseTo(digest));
+        return true;
+      }
+      case ALTERED -> {
+        stats.requestDropped(2, DosCounters.ALTERED_RETRANSMISSION);
+        debugLog(sa, "drop request with an answered message ID but other bytes", messageId, "");
+        return true;
+      }
+      default -> {
+        return false;
+      }
     }
   }
 

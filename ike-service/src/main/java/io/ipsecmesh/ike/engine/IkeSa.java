@@ -75,6 +75,8 @@ final class IkeSa {
   // the peer's requests: exact window of one (§2.3)
   long expectedPeerRequestId;
   byte[] lastResponse;
+  /** Our last response by the digest of its request: retransmissions only (§2.1, window of one). */
+  final io.ipsecmesh.ike.dos.RequestDigestCache replies = new io.ipsecmesh.ike.dos.RequestDigestCache(1);
 
   final List<ChildSaState> children = new ArrayList<>();
   Scheduler.Timer lifetimeTimer;

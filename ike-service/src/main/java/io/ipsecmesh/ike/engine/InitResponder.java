@@ -2,6 +2,8 @@ package io.ipsecmesh.ike.engine;
 
 import io.ipsecmesh.ike.crypto.IkeSuite;
 import io.ipsecmesh.ike.crypto.SignatureAuthenticator;
+import io.ipsecmesh.ike.dos.DosCounters;
+import io.ipsecmesh.ike.dos.RequestDigestCache;
 import io.ipsecmesh.ike.exchange.NatDetection;
 import io.ipsecmesh.ike.exchange.Proposals;
 import io.ipsecmesh.ike.policy.PeerPolicy;
@@ -11,7 +13,6 @@ import io.ipsecmesh.proto.ikev2.IkeHeader;
 import io.ipsecmesh.proto.ikev2.IkeMessage;
 import io.ipsecmesh.proto.ikev2.Payload;
 import java.security.GeneralSecurityException;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -32,11 +33,11 @@ final class InitResponder {
     IkeHeader h = m.header();
     String key = d.peerAddress() + "/" + Long.toHexString(h.initiatorSpi());
     IkeSa existing = engine.table.halfOpen(key);
+    byte[] digest = RequestDigestCache.digest(d.msg());
     if (existing != null) {
-      if (Arrays.equals(existing.initRequest, d.msg())) {
-        engine.debugLog(existing, "retransmitted IKE_SA_INIT request, resending response");
-        engine.transport.send(d.localAddress(), d.localPort(), d.peerAddress(), d.peerPort(), existing.initResponse);
-      }
+      // §2.1: the whole packet tells a retransmission from a new request with the same SPIi; the half-open
+      // SA holds its IKE_SA_INIT answer under message ID 0, so anything else from this peer + SPIi drops
+      engine.answeredFromCache(existing, d, 0, digest);
       return;
     }
     Optional<PeerPolicy> policy = engine.policies.forPeer(d.peerAddress());
@@ -57,6 +58,13 @@ final class InitResponder {
     if (engine.table.halfOpenCount() >= engine.limits.maxHalfOpen()) {
       engine.stats().halfOpenLimitHit();
       engine.debugLog(null, "half-open limit " + engine.limits.maxHalfOpen() + " reached, dropping request from " + d.peerAddress());
+      return;
+    }
+    if (!engine.table.halfOpenPerPeer.admits(d.peerAddress())) {
+      // RFC 8019 §4: one address must not take the half-open table; its pending SAs finish or time out first
+      engine.stats().requestDropped(2, DosCounters.HALF_OPEN_PEER_QUOTA);
+      engine.debugLog(null, "half-open quota " + engine.table.halfOpenPerPeer.perPeer() + " of " + d.peerAddress()
+          + " reached, dropping its IKE_SA_INIT");
       return;
     }
     if (engine.table.halfOpenCount() >= engine.limits.cookieThreshold()) {
@@ -119,6 +127,7 @@ final class InitResponder {
     sa.initRequest = d.msg();
     sa.initResponse = bytes;
     sa.lastResponse = bytes;
+    sa.replies.remember(0, digest, bytes);
     sa.expectedPeerRequestId = 1;
     sa.state = IkeSa.State.INIT_DONE;
     engine.table.add(sa);

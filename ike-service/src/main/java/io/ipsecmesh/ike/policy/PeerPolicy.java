@@ -66,4 +66,11 @@ public record PeerPolicy(
 
   /** An IKE identity: RFC 7296 §3.5 ID type and its data as text (address, FQDN or e-mail). */
   public record Identity(int idType, String value) {}
+
+  /** Never the pre-shared keys: records print every component, and policies end up in logs and exceptions. */
+  @Override
+  public String toString() {
+    return "PeerPolicy[crypto map " + cryptoMap + " " + mapSequence + ", peer " + peerAddress + ", local " + localAddress
+        + ", psk=<redacted>, " + (credentials == null ? "no certificate" : credentials) + "]";
+  }
 }

@@ -48,4 +48,11 @@ public record Ikev1Policy(
 
   /** A phase-1 identity: RFC 2407 §4.6.2.1 ID type (IPV4_ADDR, FQDN, USER_FQDN, KEY_ID) and its text. */
   public record Identity(int idType, String value) {}
+
+  /** Never the pre-shared key: records print every component, and policies end up in logs and exceptions. */
+  @Override
+  public String toString() {
+    return "Ikev1Policy[crypto map " + cryptoMap + " " + mapSequence + ", peer " + peerAddress + ", local "
+        + localAddress + ", psk=<redacted>]";
+  }
 }

@@ -34,6 +34,20 @@ public final class Ikev1Service {
     return engine;
   }
 
+  /**
+   * The DoS limits shared with IKEv2 ({@code ike-half-open-per-peer}, {@code ike-max-child-sas}): responder
+   * Main Modes per peer address before authentication, Child SAs (Quick Modes) per ISAKMP SA.
+   */
+  public void setLimits(int halfOpenPerPeer, int maxChildSas) {
+    engine.halfOpenPerPeer = new io.ipsecmesh.ike.dos.HalfOpenQuota(halfOpenPerPeer);
+    engine.maxChildSas = maxChildSas;
+  }
+
+  /** Where the DoS limits count (ike-service's metrics). */
+  public void setStats(io.ipsecmesh.ike.dos.DosCounters stats) {
+    engine.stats = stats;
+  }
+
   /** Whether this datagram (without non-ESP marker) is ISAKMP major version 1, i.e. this service's. */
   public boolean handles(byte[] datagram) {
     return IsakmpCodec.isIsakmp(datagram);

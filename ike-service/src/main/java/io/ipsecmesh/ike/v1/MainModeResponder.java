@@ -65,6 +65,7 @@ final class MainModeResponder {
     }
     payloads.add(new VendorId(NatT.VID_DPD));
     e.register(sa);
+    e.openedHalfOpen(sa);
     e.state(sa, IsakmpSa.Phase1State.MM2_SENT);
     e.reply(sa, digest, IsakmpCodec.encode(MainModeInitiator.header(sa, 0), payloads));
     armNegotiationTimeout(e, sa);

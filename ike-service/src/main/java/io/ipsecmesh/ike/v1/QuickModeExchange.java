@@ -111,6 +111,13 @@ final class QuickModeExchange {
       refuse(e, sa, N_INVALID_ID_INFORMATION);
       return;
     }
+    if (overChildSaLimit(e, sa, qm)) {
+      e.stats.requestDropped(1, io.ipsecmesh.ike.dos.DosCounters.CHILD_SA_LIMIT);
+      LOG.info(() -> "ISAKMP: " + sa.children.size() + " Child SAs with " + sa.peerAddress + " (limit "
+          + e.maxChildSas + "), Quick Mode refused");
+      refuse(e, sa, N_NO_PROPOSAL_CHOSEN);
+      return;
+    }
     qm.ourSpi = newSpi(e, sa);
     Ikev1Proposals.Choice<Ikev1Proposals.EspChoice> choice = Ikev1Proposals.choosePhase2(offer,
         sa.policy.espTransforms(), sa.policy.mode(), sa.policy.pfsGroup(), qm.ourSpi);
@@ -247,6 +254,19 @@ final class QuickModeExchange {
   private static void refuse(Ikev1Engine e, IsakmpSa sa, int notifyType) {
     InformationalExchange.send(e, sa, List.of(new Notification(DOI_IPSEC, PROTO_IPSEC_ESP, notifyType, new byte[0],
         new byte[0])));
+  }
+
+  /**
+   * The IKEv1 counterpart of IKEv2's NO_ADDITIONAL_SAS cap: Child SAs of this ISAKMP SA plus the Quick Modes
+   * we answer. IKEv1 has no REKEY_SA notify and no NO_ADDITIONAL_SAS (the refusal is NO-PROPOSAL-CHOSEN, RFC
+   * 2408 §3.14.1); a Quick Mode for the selectors of a Child SA we hold is its rekey (RFC 2409 §5.5 makes a new
+   * SA, the old one is deleted after), and may overlap it as an IKEv2 rekey may.
+   */
+  private static boolean overChildSaLimit(Ikev1Engine e, IsakmpSa sa, IsakmpSa.QuickMode qm) {
+    long answering = sa.quickModes.values().stream().filter(q -> !q.initiator).count();
+    boolean rekey = sa.children.stream().anyMatch(c -> c.localSelectors().equals(List.of(qm.local))
+        && c.remoteSelectors().equals(List.of(qm.remote)));
+    return sa.children.size() + answering >= (rekey ? 2L : 1L) * e.maxChildSas;
   }
 
   private static boolean within(TrafficSelector ts, List<TrafficSelector> allowed) {

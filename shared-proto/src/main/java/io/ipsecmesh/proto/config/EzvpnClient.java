@@ -31,4 +31,11 @@ public record EzvpnClient(
   public EzvpnClient {
     peers = List.copyOf(peers);
   }
+
+  /** Never the group key: records print every component, and configurations end up in logs and exceptions. */
+  @Override
+  public String toString() {
+    return "EzvpnClient[name=" + name + ", connect=" + connect + ", group=" + group + ", groupKey=<redacted>, mode="
+        + mode + ", peers=" + peers + "]";
+  }
 }

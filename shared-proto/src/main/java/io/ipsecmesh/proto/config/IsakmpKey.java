@@ -15,4 +15,10 @@ public record IsakmpKey(String key, String address, String mask) {
     long p = Ipv4.toLong(ip);
     return a >= 0 && p >= 0 && m >= 0 && (a & m) == (p & m);
   }
+
+  /** Never the key: records print every component, and configurations end up in logs and exceptions. */
+  @Override
+  public String toString() {
+    return "IsakmpKey[key=<redacted>, address=" + address + ", mask=" + mask + "]";
+  }
 }

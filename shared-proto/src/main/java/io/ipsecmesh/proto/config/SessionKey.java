@@ -19,4 +19,11 @@ public record SessionKey(long spi, String cipherHex, String authenticatorHex) {
   public byte[] authenticatorKey() {
     return authenticatorHex == null ? new byte[0] : HexFormat.of().parseHex(authenticatorHex);
   }
+
+  /** Never the keys: records print every component, and configurations end up in logs and exceptions. */
+  @Override
+  public String toString() {
+    return "SessionKey[spi=" + spi + ", cipher=<redacted>, authenticator="
+        + (authenticatorHex == null ? "none" : "<redacted>") + "]";
+  }
 }
