@@ -50,7 +50,7 @@ public final class SaSupervisor {
    * time for a CREATE_CHILD_SA exchange.
    */
   public static final long SEQUENCE_SOFT_MARGIN_32 = 1L << 28;
-  /** The soft limit of a 32-bit sequence space: the first number at which a rekey is requested. */
+  /** The soft limit of a 32-bit sequence space: once this number is sent, a rekey is requested. */
   public static final long SEQUENCE_SOFT_32 = 0xFFFF_FFFFL - SEQUENCE_SOFT_MARGIN_32;
   /**
    * With ESN (RFC 4303 §2.2.1) the rekey comes at 2^62, far before 2^64 (and before the 2^63 - 1 this forwarder
@@ -175,7 +175,8 @@ public final class SaSupervisor {
   /** A soft expiry before the sequence numbers run out: the SA must be replaced, never wrap (RFC 4303 §3.3.3). */
   private void sequenceSpace(SaPair p) {
     long next = p.out.nextSequence;
-    if (p.softSequenceSent || next < (p.sa.esn() ? SEQUENCE_SOFT_64 : SEQUENCE_SOFT_32)) {
+    // the highest number sent (next - 1) reached the soft limit
+    if (p.softSequenceSent || next - 1 < (p.sa.esn() ? SEQUENCE_SOFT_64 : SEQUENCE_SOFT_32)) {
       return;
     }
     p.softSequenceSent = true;
