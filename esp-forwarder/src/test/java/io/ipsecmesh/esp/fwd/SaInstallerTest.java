@@ -184,6 +184,21 @@ class SaInstallerTest {
   }
 
   @Test
+  void aChildSaMovedToTheRekeyedIkeSaIsTheSameSaAndKeepsItsCounter() {
+    ChildSa before = childSa("01:02", 0xcc, 0x5c, 1000, 4500, false);
+    installer.install(before, false);
+    completeAll();
+    assertEquals(1, send(gw));
+    // the IKE SA was rekeyed: ike-service re-announces the Child SA under the new IKE SA id (same keys)
+    installer.install(childSa("0a:0b", 0xcc, 0x5c, 1000, 4500, false), false);
+    completeAll();
+    drainRetired();
+    assertEquals(1, installed.size());
+    assertEquals(List.of(), released);
+    assertEquals(2, send(gw));
+  }
+
+  @Test
   void reservationsAreKeyedBySaIdNotByThePeerChosenSpi() {
     // two peers (or one peer after a restart) chose the same outbound SPI for two different SAs
     ChildSa first = childSa("01:02", 0xc4, 0x77, 1000, 4500, false);
