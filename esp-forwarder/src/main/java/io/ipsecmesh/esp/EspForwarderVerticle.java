@@ -189,7 +189,7 @@ public final class EspForwarderVerticle extends VerticleBase {
       }
       inner.start(llq != null ? llq : plane.outbound());
       BusSink sink = new BusSink();
-      installer = new SaInstaller(plane.sad(), factory, this::reserve, sink);
+      installer = new SaInstaller(plane.sad(), factory, this::reserve, sink, clock::nowMillis);
       supervisor = new SaSupervisor(forwarderId, plane.sad(), plane.acquires(), plane.invalidSpis(), clock,
           sink, this::localAddress);
       supervisor.start();
@@ -626,11 +626,16 @@ public final class EspForwarderVerticle extends VerticleBase {
       ChildSa sa = pair.sa();
       LOG.warning("esp-forwarder: no sequence numbers for outbound SPI " + SharedMaps.spiKey(sa.outboundSpi())
           + " (" + why + "): not sending on it, packets dropped and counted"
-          + (pair.manual() ? "; a manual SA needs new session keys or a readable state directory" : "; rekey requested"));
-      if (!pair.manual()) {
-        vertx.eventBus().send(FwdMessages.SA_EXPIRED, new FwdMessages.SaExpired(sa.inboundSpi(), sa.outboundSpi(),
-            sa.peerAddress(), FwdMessages.Limit.SOFT, FwdMessages.Measure.SEQUENCE_RESERVATION));
-      }
+          + (pair.manual() ? "; a manual SA needs new session keys or a readable state directory" : ""));
+    }
+
+    @Override
+    public void rekey(SaPair pair) {
+      ChildSa sa = pair.sa();
+      LOG.warning("esp-forwarder: asking for a rekey of SA " + SharedMaps.spiKey(sa.inboundSpi())
+          + ": no sequence numbers for it");
+      vertx.eventBus().send(FwdMessages.SA_EXPIRED, new FwdMessages.SaExpired(sa.inboundSpi(), sa.outboundSpi(),
+          sa.peerAddress(), FwdMessages.Limit.SOFT, FwdMessages.Measure.SEQUENCE_RESERVATION));
     }
 
     @Override

@@ -58,12 +58,21 @@ public final class SaInstaller {
     /** No numbers for this SA (reservation failed or the space is exhausted); called once per SA. */
     void noSequenceNumbers(SaPair pair, String why);
 
+    /** Ask ike-service for a new SA in place of this negotiated one (at most once per SA). */
+    void rekey(SaPair pair);
+
     /** A pair that never became live: wipe its keys once no packet thread can be inside its inbound half. */
     void discard(SaPair pair);
 
     void log(String line);
   }
 
+  /**
+   * A failed reservation asks for a rekey at most this often per crypto map entry: while the reservation store
+   * is unreachable the new SA cannot reserve either, and each new SA asking at once would rekey in a loop.
+   * The end of the sequence space always asks (a new SA is the only way on).
+   */
+  public static final long REKEY_BACKOFF_MILLIS = 30_000;
   /** Deleted SAs remembered to refuse a late re-delivery; old ones are forgotten. */
   static final int DELETED_REMEMBERED = 4096;
 
@@ -71,6 +80,9 @@ public final class SaInstaller {
   private final SaFactory factory;
   private final Reserver reserver;
   private final Events events;
+  private final java.util.function.LongSupplier nowMillis;
+  /** Crypto map entry ("VPN 10") → when a failed reservation last asked for a rekey. */
+  private final Map<String, Long> lastRekey = new HashMap<>();
   /** SA id → pair whose inbound half is accepted and whose first block is being reserved. */
   private final Map<String, SaPair> pending = new HashMap<>();
   /** Pairs with a top-up reservation in flight. */
@@ -82,11 +94,14 @@ public final class SaInstaller {
     }
   };
 
-  public SaInstaller(SaDatabase sad, SaFactory factory, Reserver reserver, Events events) {
+  /** @param nowMillis the control plane's clock (a virtual one in tests) */
+  public SaInstaller(SaDatabase sad, SaFactory factory, Reserver reserver, Events events,
+      java.util.function.LongSupplier nowMillis) {
     this.sad = sad;
     this.factory = factory;
     this.reserver = reserver;
     this.events = events;
+    this.nowMillis = nowMillis;
   }
 
   /** A delivery of {@code sa} (bus, map listener, initial map read, configuration). */
@@ -201,13 +216,24 @@ public final class SaInstaller {
     });
   }
 
+  /** Called on every failed reservation of an SA without numbers: logs once, asks for a rekey once (rate-limited). */
   private void starved(SaPair pair, Reservation r) {
-    if (pair.starvedSent) {
+    boolean exhausted = r.block() != null;
+    if (!pair.starvedSent) {
+      pair.starvedSent = true;
+      events.noSequenceNumbers(pair, exhausted ? "sequence space exhausted" : r.failure());
+    }
+    if (pair.manual || pair.rekeyAsked) {
       return;
     }
-    pair.starvedSent = true;
-    String why = r.block() != null ? "sequence space exhausted" : r.failure();
-    events.noSequenceNumbers(pair, why);
+    String entry = pair.sa.cryptoMap() + " " + pair.sa.mapSequence();
+    long now = nowMillis.getAsLong();
+    Long last = lastRekey.get(entry);
+    if (exhausted || last == null || now - last >= REKEY_BACKOFF_MILLIS) {
+      lastRekey.put(entry, now);
+      pair.rekeyAsked = true;
+      events.rekey(pair);
+    }
   }
 
   /** SAs waiting for their first block (tests). */

@@ -48,6 +48,8 @@ class SaInstallerTest {
   private final List<SaPair> discarded = new ArrayList<>();
   private final List<SaPair> released = new ArrayList<>();
   private boolean mapDown;
+  private final List<Long> rekeys = new ArrayList<>();
+  private long now = 1_000_000;
   private final SaInstaller installer = new SaInstaller(gw.sad, gw.factory, this::reserve, new SaInstaller.Events() {
     @Override
     public void installed(SaPair pair) {
@@ -65,10 +67,15 @@ class SaInstallerTest {
     }
 
     @Override
+    public void rekey(SaPair pair) {
+      rekeys.add(pair.sa().inboundSpi());
+    }
+
+    @Override
     public void log(String line) {
       // not asserted
     }
-  });
+  }, () -> now);
 
   SaInstallerTest() {
     gw.sad.setSpd(spd());
@@ -244,9 +251,11 @@ class SaInstallerTest {
     assertEquals(2, p.outbound().sequenceStarved);
     assertEquals(2, p.outbound().sendErrors());
     assertEquals(List.of("Hazelcast unreachable"), starved);
+    assertEquals(List.of(0xc7L), rekeys, "a rekey is asked for");
     installer.topUp(p); // the supervisor's next tick, still failing: reported once only
     completeAll();
     assertEquals(1, starved.size());
+    assertEquals(1, rekeys.size());
     mapDown = false;
     installer.topUp(p);
     completeAll();
@@ -261,6 +270,27 @@ class SaInstallerTest {
     completeAll();
     assertEquals(-1, send(gw));
     assertEquals(List.of("sequence space exhausted"), starved);
+    assertEquals(List.of(0xc8L), rekeys);
+  }
+
+  @Test
+  void whileTheReservationStoreIsDownRekeysOfOneCryptoMapEntryComeAtMostEvery30Seconds() {
+    mapDown = true;
+    installer.install(childSa("01:02", 0xd1, 0x61, 1000, 4500, false), false);
+    completeAll();
+    assertEquals(List.of(0xd1L), rekeys);
+    // the rekey's new SA of the same entry cannot reserve either: it does not ask again at once
+    installer.install(childSa("01:02", 0xd2, 0x62, 2000, 4500, false), false);
+    completeAll();
+    SaPair second = gw.sad.get(0xd2);
+    now += SaInstaller.REKEY_BACKOFF_MILLIS - 1;
+    installer.topUp(second);
+    completeAll();
+    assertEquals(List.of(0xd1L), rekeys);
+    now += 1;
+    installer.topUp(second); // the supervisor's tick, 30 s after the last request
+    completeAll();
+    assertEquals(List.of(0xd1L, 0xd2L), rekeys);
   }
 
   @Test

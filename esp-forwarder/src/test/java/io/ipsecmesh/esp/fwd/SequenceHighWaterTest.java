@@ -58,8 +58,11 @@ class SequenceHighWaterTest {
         public void discard(SaPair pair) {}
 
         @Override
+        public void rekey(SaPair pair) {}
+
+        @Override
         public void log(String line) {}
-      });
+      }, () -> 0L);
     }
 
     List<Long> send(int n) {

@@ -63,8 +63,11 @@ class SequenceSpaceTest {
         public void discard(SaPair pair) {}
 
         @Override
+        public void rekey(SaPair pair) {}
+
+        @Override
         public void log(String line) {}
-      });
+      }, clock::nowMillis);
       supervisor = new SaSupervisor("fwd", gw.sad, gw.plane.acquires(), gw.plane.invalidSpis(), clock,
           new SaSupervisor.Sink() {
             public void acquire(FwdMessages.Acquire a) {}
