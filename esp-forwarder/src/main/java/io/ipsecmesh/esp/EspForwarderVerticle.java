@@ -10,7 +10,9 @@ import io.ipsecmesh.esp.fwd.DataPlane;
 import io.ipsecmesh.esp.fwd.ManualKeying;
 import io.ipsecmesh.esp.fwd.PuntRateLimiter;
 import io.ipsecmesh.esp.fwd.SaDatabase;
+import io.ipsecmesh.esp.fwd.ManualSequenceFile;
 import io.ipsecmesh.esp.fwd.SaFactory;
+import io.ipsecmesh.esp.fwd.SaInstaller;
 import io.ipsecmesh.esp.fwd.SaPair;
 import io.ipsecmesh.esp.fwd.SaSupervisor;
 import io.ipsecmesh.esp.fwd.SequenceReservations;
@@ -66,12 +68,11 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
@@ -93,7 +94,9 @@ import java.util.logging.Logger;
  * encapsulation), {@code forwarderId}, {@code llqPriorityDscp} (off; e.g. {@code ef} or {@code ef,cs5}: LLQ in
  * front of the encryption stage, {@link LlqCryptoQueue}, with {@code llqPriorityQueue} (256) and
  * {@code llqBulkQueue} (2048) slots), {@code accessCheck} (true with a TUN: the crypto access check on
- * clear-text packets as an nftables table in this namespace, {@link ClearTextRuleset}).
+ * clear-text packets as an nftables table in this namespace, {@link ClearTextRuleset}), {@code stateDir}
+ * ({@code ~/.ipsec-mesh/state}: where the sequence high-water marks of manual SAs are kept,
+ * {@link ManualSequenceFile}).
  */
 public final class EspForwarderVerticle extends VerticleBase {
 
@@ -105,7 +108,6 @@ public final class EspForwarderVerticle extends VerticleBase {
 
   private final PacketPort providedPort;
   private final Map<Long, ChildSa> manualSas = new HashMap<>();
-  private final Set<SaPair> reserving = new HashSet<>();
   private String forwarderId;
   private KeyWrap keyWrap;
   private Scheduler clock;
@@ -122,6 +124,7 @@ public final class EspForwarderVerticle extends VerticleBase {
   private SaFactory factory;
   private SaSupervisor supervisor;
   private SequenceReservations reservations;
+  private SaInstaller installer;
   private ConcurrentMap<String, String> counterMap;
   private IMap<String, String> childSaMap;
   private UUID childSaListener;
@@ -145,7 +148,9 @@ public final class EspForwarderVerticle extends VerticleBase {
     keyWrap = KeyWrap.fromEnvironment();
     clock = new VertxScheduler(vertx);
     control = context;
-    reservations = new SequenceReservations(Cluster.map(vertx, SharedMaps.SEQUENCE_RESERVATIONS));
+    Path stateDir = Path.of(text(cfg, "stateDir", System.getProperty("user.home") + "/.ipsec-mesh/state"));
+    reservations = new SequenceReservations(Cluster.map(vertx, SharedMaps.SEQUENCE_RESERVATIONS),
+        new ManualSequenceFile(stateDir));
     counterMap = Cluster.map(vertx, SharedMaps.SA_COUNTERS);
     InetSocketAddress bind = new InetSocketAddress(
         Ip128.literal(text(cfg, "bindAddress", "0.0.0.0")), cfg.getInteger("port", 4500));
@@ -188,8 +193,10 @@ public final class EspForwarderVerticle extends VerticleBase {
         LOG.info(() -> "esp-forwarder: LLQ before encryption, priority DSCP " + llqDscp);
       }
       inner.start(llq != null ? llq : plane.outbound());
+      BusSink sink = new BusSink();
+      installer = new SaInstaller(plane.sad(), factory, this::reserve, sink, clock::nowMillis);
       supervisor = new SaSupervisor(forwarderId, plane.sad(), plane.acquires(), plane.invalidSpis(), clock,
-          new BusSink(), this::localAddress);
+          sink, this::localAddress);
       supervisor.start();
       EspMetrics.register(Metrics.registry(), forwarderId, plane, inner);
       // crypto access check on clear-text packets: an nftables table in this namespace, by default
@@ -434,71 +441,38 @@ public final class EspForwarderVerticle extends VerticleBase {
     }
   }
 
+  /** Every delivery of a Child SA (bus, map listener, map read, configuration) goes through the installer. */
   private void install(ChildSa sa, boolean manual) {
-    SaPair existing = plane.sad().get(sa.inboundSpi());
-    if (!manual && existing != null && existing.sa().outboundSpi() == sa.outboundSpi()
-        && existing.sa().createdEpochMillis() == sa.createdEpochMillis()) {
-      // the same SA announced again (bus and map, or after the peer's NAT mapping moved): keep its
-      // keys, sequence numbers and replay window, follow the peer
-      // (compared with where the SA sends now, not with the record it was installed from: a mapping
-      // may move back to a port it had before)
-      try {
-        PeerEndpoint peer = factory.peer(sa);
-        if (!peer.address().equals(existing.outbound().peer().address())) {
-          existing.outbound().repoint(peer);
-          LOG.info(() -> "esp-forwarder: SA " + SharedMaps.spiKey(sa.inboundSpi()) + " now sends to "
-              + sa.peerAddress() + ":" + sa.peerPort());
-        }
-      } catch (RuntimeException e) {
-        LOG.warning("esp-forwarder: cannot follow the peer of SA " + SharedMaps.spiKey(sa.inboundSpi()) + ": "
-            + e.getMessage());
-      }
-      return;
-    }
-    SaPair pair;
-    try {
-      pair = factory.build(sa, manual, plane.sad().spd());
-    } catch (RuntimeException e) {
-      LOG.warning("esp-forwarder: cannot install SA: " + e.getMessage());
-      return;
-    }
-    plane.sad().acceptInbound(pair);
-    vertx.executeBlocking(() -> reservations.reserve(sa.outboundSpi(), sa.esn())).onComplete(r -> {
-      if (r.failed() || r.result().first() > r.result().last()) {
-        LOG.warning("esp-forwarder: no sequence numbers for outbound SPI " + SharedMaps.spiKey(sa.outboundSpi())
-            + (r.failed() ? ": " + r.cause().getMessage() : ": sequence space exhausted, rekey needed"));
-        plane.sad().withdrawInbound(pair);
-        pair.destroyKeys();
-        return;
-      }
-      if (manual && manualSas.get(sa.inboundSpi()) != sa) {
-        plane.sad().withdrawInbound(pair);
-        pair.destroyKeys(); // the configuration changed again meanwhile
-        return;
-      }
-      pair.outbound().startAt(r.result().first(), r.result().last());
-      supervisor.started(pair);
-      plane.sad().install(pair);
-      LOG.info(() -> "esp-forwarder: SA installed, crypto map " + sa.cryptoMap() + " " + sa.mapSequence()
-          + ", inbound spi " + SharedMaps.spiKey(sa.inboundSpi()) + ", outbound spi "
-          + SharedMaps.spiKey(sa.outboundSpi()) + ", peer " + sa.peerAddress() + (manual ? " (manual)" : ""));
-    });
+    installer.install(sa, manual);
+  }
+
+  /** Reserves the next block of a pair's sequence numbers on a worker; the outcome comes back on this context. */
+  private void reserve(SaPair pair, java.util.function.Consumer<SaInstaller.Reservation> done) {
+    ChildSa sa = pair.sa();
+    boolean manual = pair.manual();
+    vertx.executeBlocking(() -> reservations.reserve(sa, manual)).onComplete(r -> done.accept(r.succeeded()
+        ? SaInstaller.Reservation.of(r.result())
+        : SaInstaller.Reservation.failed(String.valueOf(r.cause().getMessage()))));
   }
 
   private void remove(long inboundSpi) {
-    SaPair p = plane.sad().remove(inboundSpi);
+    SaPair p = installer.remove(inboundSpi);
     if (p != null) {
       String key = SharedMaps.spiKey(inboundSpi);
       vertx.executeBlocking(() -> counterMap.remove(key), false);
     }
   }
 
+  /**
+   * A pair left the SAD: its keys are wiped once no packet thread can still be inside it, and a negotiated SA's
+   * reservation is released, unless the pair was a copy of an SA that is still live (the same SA id).
+   */
   private void retire(SaPair pair) {
     vertx.setTimer(RETIRE_DELAY_MILLIS, id -> pair.destroyKeys());
-    if (!pair.manual()) {
-      long spi = pair.sa().outboundSpi();
+    ChildSa sa = pair.sa();
+    if (!pair.manual() && (installer == null || !installer.holds(sa))) {
       vertx.executeBlocking(() -> {
-        reservations.release(spi);
+        reservations.release(sa);
         return null;
       });
     }
@@ -586,7 +560,7 @@ public final class EspForwarderVerticle extends VerticleBase {
   }
 
   /** Control-plane output of the supervisor: bus, Hazelcast, log. Runs on this verticle's context. */
-  private final class BusSink implements SaSupervisor.Sink {
+  private final class BusSink implements SaSupervisor.Sink, SaInstaller.Events {
     @Override
     public void acquire(FwdMessages.Acquire acquire) {
       vertx.eventBus().send(FwdMessages.ACQUIRE, acquire);
@@ -639,16 +613,40 @@ public final class EspForwarderVerticle extends VerticleBase {
 
     @Override
     public void reserveSequences(SaPair pair) {
-      if (!reserving.add(pair)) {
-        return;
-      }
-      ChildSa sa = pair.sa();
-      vertx.executeBlocking(() -> reservations.reserve(sa.outboundSpi(), sa.esn())).onComplete(r -> {
-        reserving.remove(pair);
-        if (r.succeeded() && r.result().first() <= r.result().last()) {
-          pair.outbound().grant(r.result().first(), r.result().last());
-        }
-      });
+      installer.topUp(pair);
     }
+
+    @Override
+    public void installed(SaPair pair) {
+      ChildSa sa = pair.sa();
+      supervisor.started(pair);
+      LOG.info(() -> "esp-forwarder: SA installed, crypto map " + sa.cryptoMap() + " " + sa.mapSequence()
+          + ", inbound spi " + SharedMaps.spiKey(sa.inboundSpi()) + ", outbound spi "
+          + SharedMaps.spiKey(sa.outboundSpi()) + ", peer " + sa.peerAddress() + (pair.manual() ? " (manual)" : "")
+          + (sa.esn() ? ", ESN" : ""));
+    }
+
+    @Override
+    public void noSequenceNumbers(SaPair pair, String why) {
+      ChildSa sa = pair.sa();
+      LOG.warning("esp-forwarder: no sequence numbers for outbound SPI " + SharedMaps.spiKey(sa.outboundSpi())
+          + " (" + why + "): not sending on it, packets dropped and counted"
+          + (pair.manual() ? "; a manual SA needs new session keys or a readable state directory" : ""));
+    }
+
+    @Override
+    public void rekey(SaPair pair) {
+      ChildSa sa = pair.sa();
+      LOG.warning("esp-forwarder: asking for a rekey of SA " + SharedMaps.spiKey(sa.inboundSpi())
+          + ": no sequence numbers for it");
+      vertx.eventBus().send(FwdMessages.SA_EXPIRED, new FwdMessages.SaExpired(sa.inboundSpi(), sa.outboundSpi(),
+          sa.peerAddress(), FwdMessages.Limit.SOFT, FwdMessages.Measure.SEQUENCE_RESERVATION));
+    }
+
+    @Override
+    public void discard(SaPair pair) {
+      vertx.setTimer(RETIRE_DELAY_MILLIS, id -> pair.destroyKeys());
+    }
+
   }
 }

@@ -172,6 +172,8 @@ final class ConfigDraft {
     int pfsLine;
     String matchAddress;
     String ikev2Profile;
+    /** Where {@code set transform-set} was first given, to point at it if the set cannot be used manually keyed. */
+    int transformSetLine;
     SessionKey inboundEsp;
     SessionKey outboundEsp;
     /** Where the session keys were set, to point at them if the transform set does not fit. */

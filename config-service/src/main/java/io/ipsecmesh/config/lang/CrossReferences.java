@@ -87,6 +87,16 @@ final class CrossReferences {
     if (set == null || set.transform == null) {
       return;
     }
+    if (set.transform.aead) {
+      // RFC 4106 §2 / RFC 8221 §3: AES-GCM (and any counter-mode AEAD, ChaCha20-Poly1305 too) MUST NOT
+      // be used with manual keys: nothing can rekey them, so a restart or a second box with the same
+      // key would repeat (key, nonce) pairs, which discloses plaintext and forges tags
+      diagnostics.error(m.transformSetLine, "set transform-set: transform set " + set.name + " ("
+          + set.transform.iosName + ") is a counter-mode AEAD, which must not be used with manual keys (RFC 4106 §2,"
+          + " RFC 8221 §3: a restart would repeat nonces under the same key) on crypto map " + m.name + " " + m.seq
+          + " ipsec-manual: use esp-aes 256 esp-sha256-hmac");
+      return;
+    }
     checkKey(m.inboundEsp, m.inboundLine, "inbound", set, diagnostics);
     checkKey(m.outboundEsp, m.outboundLine, "outbound", set, diagnostics);
   }

@@ -64,6 +64,9 @@ final class CryptoMapBlock implements Block {
         if (manual && Stream.concat(map.transformSets.stream(), names.stream()).distinct().count() > 1) {
           throw a.fail("an ipsec-manual crypto map takes one transform set");
         }
+        if (map.transformSetLine == 0) {
+          map.transformSetLine = a.lineNumber;
+        }
         names.forEach(n -> addTransformSet(n, a.lineNumber));
       }
       case "security-association" -> map.sa = SaSettingsParser.apply(a, map.sa, "set security-association");
@@ -145,7 +148,11 @@ final class CryptoMapBlock implements Block {
     if (a.accept("authenticator")) {
       authenticator = hex(a, "authenticator key");
     }
-    a.end();
+    if (a.hasMore()) {
+      // what follows the keys may be more key material (a key split by a blank): never echo it
+      throw a.fail("unexpected text after the keys (not shown: it may hold key material); the line ends with "
+          + "'cipher HEX-KEY [authenticator HEX-KEY]'");
+    }
     SessionKey key = new SessionKey(spi, cipher, authenticator);
     if (direction.equals("inbound")) {
       map.inboundEsp = key;
@@ -156,11 +163,20 @@ final class CryptoMapBlock implements Block {
     }
   }
 
+  /** A key in hex; a malformed one is described (length, position of the first bad character), never echoed. */
   private static String hex(Args a, String what) {
     String h = a.next(what);
-    if (h.length() % 2 != 0 || h.length() > 256 || !h.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
-      // never quote the key back: a mistyped key is still nearly the key (errors are logged and returned by the API)
-      throw a.fail(what + " must be an even number of hex digits, at most 256 (the key given is not quoted)");
+    int bad = 0;
+    while (bad < h.length() && Character.digit(h.charAt(bad), 16) >= 0) {
+      bad++;
+    }
+    if (bad < h.length()) {
+      throw a.fail(what + " must be hex digits only: character " + (bad + 1) + " of " + h.length()
+          + " is not (the key is not shown)");
+    }
+    if (h.length() % 2 != 0 || h.length() > 256) {
+      throw a.fail(what + " must be an even number of hex digits (at most 256), got " + h.length()
+          + " (the key is not shown)");
     }
     return HexFormat.of().formatHex(HexFormat.of().parseHex(h));
   }

@@ -171,18 +171,19 @@ class MalformedLinesTest {
         refused("crypto map m 10 ipsec-manual\n set session-key inbound esp 255 cipher 00", 2,
             "set session-key inbound esp: SPI must be 256-4294967295, got 255"),
         refused("crypto map m 10 ipsec-manual\n set session-key outbound esp 300 cipher 0g", 2,
-            "set session-key outbound esp: cipher key must be an even number of hex digits, at most 256 (the key"
-                + " given is not quoted)"),
+            "set session-key outbound esp: cipher key must be hex digits only: character 2 of 2 is not (the key is"
+                + " not shown)"),
         refused("crypto map m 10 ipsec-manual\n set session-key inbound ah 300 0011", 2,
             "set session-key inbound ah is refused (RFC 8221: AH is not supported): use esp"),
         refused("crypto map m 10 ipsec-manual\n set peer 10.0.0.1\n set peer 10.0.0.2", 3,
             "set peer: an ipsec-manual crypto map takes one peer"),
         refused("crypto map m 10 ipsec-manual\n set transform-set a\n set transform-set b", 3,
             "set transform-set: an ipsec-manual crypto map takes one transform set"),
-        refused("crypto ipsec transform-set g esp-gcm 256\ncrypto map m 10 ipsec-manual\n set transform-set g\n"
-                + " set session-key inbound esp 300 cipher 00112233", 4,
-            "set session-key inbound esp: cipher key is 4 bytes, transform set g (esp-gcm 256) needs 36"
-                + " (key + 4-byte salt)"),
+        refused("crypto ipsec transform-set g esp-aes 256 esp-sha256-hmac\ncrypto map m 10 ipsec-manual\n"
+                + " set transform-set g\n set session-key inbound esp 300 cipher 00112233 authenticator"
+                + " 000102030405060708090a0b0c0d0e0f000102030405060708090a0b0c0d0e0f", 4,
+            "set session-key inbound esp: cipher key is 4 bytes, transform set g (esp-aes 256 esp-sha256-hmac) needs"
+                + " 32"),
         // extended access lists
         refused("access-list 101 permit ip 10.0.0.0 0.0.0.255", 1,
             "access-list 101: missing destination (any, host IP or IP WILDCARD)"),

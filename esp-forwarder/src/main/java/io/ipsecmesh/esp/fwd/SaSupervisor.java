@@ -48,6 +48,19 @@ public final class SaSupervisor {
   }
 
   public static final long TICK_MILLIS = 1000;
+  /**
+   * Without ESN the soft expiry fires this many numbers before 2^32 - 1 (RFC 4303 §3.3.3: the counter must not
+   * cycle; a new SA must be in place first): 2^28 numbers are minutes at 1 Mpps and over ten seconds at 20 Mpps,
+   * time for a CREATE_CHILD_SA exchange.
+   */
+  public static final long SEQUENCE_SOFT_MARGIN_32 = 1L << 28;
+  /** The soft limit of a 32-bit sequence space: once this number is sent, a rekey is requested. */
+  public static final long SEQUENCE_SOFT_32 = 0xFFFF_FFFFL - SEQUENCE_SOFT_MARGIN_32;
+  /**
+   * With ESN (RFC 4303 §2.2.1) the rekey comes at 2^62, far before 2^64 (and before the 2^63 - 1 this forwarder
+   * counts to): no SA lives that long, but the rule holds even for a counter seeded high.
+   */
+  public static final long SEQUENCE_SOFT_64 = 1L << 62;
 
   private final String forwarderId;
   private final SaDatabase sad;
@@ -147,6 +160,7 @@ public final class SaSupervisor {
       sink.idle(new FwdMessages.SaIdle(sa.inboundSpi(), sa.outboundSpi(), sa.peerAddress()));
     }
     lifetimes(p, now);
+    sequenceSpace(p);
     OutboundSa out = p.out;
     if (!p.hardExpired && out.sequenceLimit - out.nextSequence < SequenceReservations.BLOCK / 2) {
       sink.reserveSequences(p);
@@ -173,6 +187,23 @@ public final class SaSupervisor {
         p.softKilobytesSent = true;
         sink.expired(expired(p, FwdMessages.Limit.SOFT, FwdMessages.Measure.KILOBYTES));
       }
+    }
+  }
+
+  /** A soft expiry before the sequence numbers run out: the SA must be replaced, never wrap (RFC 4303 §3.3.3). */
+  private void sequenceSpace(SaPair p) {
+    long next = p.out.nextSequence;
+    // the highest number sent (next - 1) reached the soft limit
+    if (p.softSequenceSent || next - 1 < (p.sa.esn() ? SEQUENCE_SOFT_64 : SEQUENCE_SOFT_32)) {
+      return;
+    }
+    p.softSequenceSent = true;
+    if (p.manual) {
+      sink.log("esp-forwarder: manual SA " + SpiText.of(p.sa.outboundSpi()) + " (crypto map " + p.sa.cryptoMap() + " "
+          + p.sa.mapSequence() + ") has sent " + (next - 1) + " packets: it stops at 4294967295, configure new"
+          + " session keys and SPIs before then");
+    } else {
+      sink.expired(expired(p, FwdMessages.Limit.SOFT, FwdMessages.Measure.SEQUENCE_NUMBERS));
     }
   }
 

@@ -649,12 +649,13 @@ public final class IkeEngine {
         Arrays.fill(pfsSecret, (byte) 0);
       }
     }
-    ChildSa child = childFactory.build(sa, exchangeInitiator, choice.transform(), mode, inboundSpi, outboundSpi, keymat,
-        tsi, tsr, wallClock.getAsLong());
+    ChildSa child = childFactory.build(sa, exchangeInitiator, choice.transform(), choice.esn(), mode, inboundSpi,
+        outboundSpi, keymat, tsi, tsr, wallClock.getAsLong());
     sa.children.add(new ChildSaState(child));
     table.childAdded(inboundSpi, sa);
-    debugLog(sa, String.format("CHILD_SA established with SPIs %08x_i %08x_o (%s) TS %s === %s", inboundSpi,
-        outboundSpi, choice.transform().iosName, child.localSelectors(), child.remoteSelectors()));
+    debugLog(sa, String.format("CHILD_SA established with SPIs %08x_i %08x_o (%s%s) TS %s === %s", inboundSpi,
+        outboundSpi, choice.transform().iosName, choice.esn() ? ", ESN" : "", child.localSelectors(),
+        child.remoteSelectors()));
     events.childSaInstalled(child);
     return child;
   }

@@ -18,6 +18,10 @@ import java.util.Optional;
  * Building offers and selecting from a peer's offer (RFC 7296 §2.7, §3.3.6): a proposal is acceptable
  * when, for every transform type we need, one of its transforms of that type is one we support;
  * the selection is answered with exactly one transform of each type.
+ *
+ * <p>Extended Sequence Numbers (RFC 7296 §3.3.2 transform type 5, RFC 4303 §2.2.1): we offer both, ESN first, and
+ * as responder choose ESN whenever the peer offers it (strongSwan: an ESP proposal with {@code -esn}), because a
+ * 64-bit counter cannot run out under one SA's keys; a peer offering only "no ESN" gets 32-bit numbers.
  */
 public final class Proposals {
 
@@ -27,7 +31,8 @@ public final class Proposals {
 
   public record IkeChoice(IkeSuite suite, int proposalNumber) {}
 
-  public record EspChoice(EspTransform transform, int proposalNumber, byte[] peerSpi) {}
+  /** @param esn whether the Child SA uses 64-bit Extended Sequence Numbers */
+  public record EspChoice(EspTransform transform, int proposalNumber, byte[] peerSpi, boolean esn) {}
 
   public static SecurityAssociation ikeOffer(List<IkeSuite> suites, byte[] spi) {
     List<Proposal> ps = new ArrayList<>();
@@ -78,6 +83,7 @@ public final class Proposals {
       if (pfs != null) {
         t.add(Transform.of(IkeConstants.TRANSFORM_DH, pfs.groupId));
       }
+      t.add(Transform.of(IkeConstants.TRANSFORM_ESN, IkeConstants.ESN_YES));
       t.add(Transform.of(IkeConstants.TRANSFORM_ESN, IkeConstants.ESN_NO));
       ps.add(new Proposal(i + 1, IkeConstants.PROTO_ESP, spi, t));
     }
@@ -90,7 +96,7 @@ public final class Proposals {
     if (pfs != null) {
       t.add(Transform.of(IkeConstants.TRANSFORM_DH, pfs.groupId));
     }
-    t.add(Transform.of(IkeConstants.TRANSFORM_ESN, IkeConstants.ESN_NO));
+    t.add(Transform.of(IkeConstants.TRANSFORM_ESN, choice.esn() ? IkeConstants.ESN_YES : IkeConstants.ESN_NO));
     return new SecurityAssociation(List.of(new Proposal(choice.proposalNumber(), IkeConstants.PROTO_ESP, ourSpi, t)));
   }
 
@@ -100,8 +106,10 @@ public final class Proposals {
       if (p.protocolId() != IkeConstants.PROTO_ESP || p.spi().length != 4) {
         continue;
       }
-      boolean esnOk = !hasType(p, IkeConstants.TRANSFORM_ESN) || offers(p, IkeConstants.TRANSFORM_ESN,
-          IkeConstants.ESN_NO, -1);
+      // no ESN transform at all reads as "no ESN" (lenient: RFC 7296 §3.3.3 says ESP proposals carry one)
+      boolean esn = offers(p, IkeConstants.TRANSFORM_ESN, IkeConstants.ESN_YES, -1);
+      boolean esnOk = esn || !hasType(p, IkeConstants.TRANSFORM_ESN)
+          || offers(p, IkeConstants.TRANSFORM_ESN, IkeConstants.ESN_NO, -1);
       boolean dhOk = pfs == null
           ? !hasType(p, IkeConstants.TRANSFORM_DH) || offers(p, IkeConstants.TRANSFORM_DH, IkeConstants.DH_NONE, -1)
           : offers(p, IkeConstants.TRANSFORM_DH, pfs.groupId, -1);
@@ -115,7 +123,7 @@ public final class Proposals {
         }
         if (all && (t.aead ? !hasType(p, IkeConstants.TRANSFORM_INTEG)
             || offers(p, IkeConstants.TRANSFORM_INTEG, IkeConstants.AUTH_NONE, -1) : true)) {
-          return Optional.of(new EspChoice(t, p.number(), p.spi().clone()));
+          return Optional.of(new EspChoice(t, p.number(), p.spi().clone(), esn));
         }
       }
     }

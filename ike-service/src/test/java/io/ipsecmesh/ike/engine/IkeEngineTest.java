@@ -47,6 +47,7 @@ class IkeEngineTest {
     ChildSa b = only(n.bEvents.installed);
     assertKeysMirror(a, b);
     assertEquals(EspTransform.AES_GCM_128, a.transform());
+    assertTrue(a.esn() && b.esn(), "both offer ESN (RFC 7296 §3.3.2 type 5): the Child SA uses 64-bit numbers");
     assertEquals(List.of(TestPeers.net("10.91.1.0")), a.localSelectors());
     assertEquals(List.of(TestPeers.net("10.91.2.0")), a.remoteSelectors());
     assertEquals(List.of(TestPeers.net("10.91.2.0")), b.localSelectors());

@@ -74,4 +74,22 @@ public record ChildSa(
   public String key() {
     return SharedMaps.spiKey(inboundSpi);
   }
+
+  /**
+   * This SA's identity, the same in all its re-announcements (bus then map, NAT moves, a rekey of its IKE SA,
+   * which moves it to the new IKE SA id) and apart from every other SA: both SPIs and the creation time. The
+   * outbound SPI alone is the peer's choice and may repeat (another peer, the same peer after a restart), so it
+   * cannot key state that must never be shared, such as the sequence-number reservations
+   * ({@link SharedMaps#SEQUENCE_RESERVATIONS}); the inbound SPI is ours, unique while the SA lives, and the
+   * creation time tells a later SA that happens to reuse both apart. A manual SA is named by its crypto map entry
+   * and SPIs, the same in every run, so its high-water mark survives restarts.
+   */
+  public String saId() {
+    if (ikeSaId == null || ikeSaId.isEmpty()) {
+      return "manual/" + cryptoMap + "/" + mapSequence + "/" + SharedMaps.spiKey(inboundSpi) + "/"
+          + SharedMaps.spiKey(outboundSpi);
+    }
+    return "child/" + SharedMaps.spiKey(inboundSpi) + "/" + SharedMaps.spiKey(outboundSpi) + "/"
+        + createdEpochMillis;
+  }
 }
