@@ -1,6 +1,9 @@
 package io.ipsecmesh.gateway;
 
 import io.ipsecmesh.config.lang.ConfigCheck;
+import io.ipsecmesh.proto.kek.Kek;
+import io.ipsecmesh.proto.kek.KekFile;
+import io.ipsecmesh.proto.kek.ProcessKek;
 import io.ipsecmesh.proto.runtime.LaunchOptions;
 import io.ipsecmesh.proto.runtime.Metrics;
 import io.ipsecmesh.proto.runtime.RunningService;
@@ -26,11 +29,13 @@ public final class Main {
         config apply FILE               replace the running gateway's configuration (kept only when valid)
         exec "IOS EXEC COMMAND"         e.g. exec "show crypto ipsec sa" against the running gateway
         demo                            three gateways on loopback: IKEv2 tunnel, DPD, failover (no root)
+        kek init FILE                   create a cluster KEK file (mode 0600) to give every member (--kek-file)
         version
 
       run flags: --api-host ADDR (127.0.0.1)  --api-port N (8300, 0 = any)  --api-file FILE (~/.ipsec-mesh/api.json)
                  --api-token T  --metrics-port N (9400, 0 = off)  --cluster-name NAME  --cluster-host ADDR|auto
                  --cluster-port N (5701)  --members HOST[:PORT],...  --watch-ms N
+                 --kek-file FILE (IPSECMESH_KEK_FILE; default ~/.ipsec-mesh/kek, created on first run)
       exec/config apply: --api-file FILE (or IPSECMESH_API_FILE)
       """;
 
@@ -59,6 +64,7 @@ public final class Main {
       case "config" -> config(rest, out, err);
       case "exec" -> exec(rest, out, err);
       case "demo" -> Demo.run(rest, out, err);
+      case "kek" -> kek(rest, out, err);
       case "version" -> {
         out.println("ipsec-mesh " + Metrics.version() + " (Java " + Runtime.version() + ")");
         yield 0;
@@ -84,6 +90,13 @@ public final class Main {
     }
     try {
       LaunchOptions options = LaunchOptions.fromCommandLine(a.toArray(String[]::new));
+      if (options.kekFile() == null && ProcessKek.fromEnvironment() == null) {
+        // run alone keeps its own KEK under its state directory; a cluster's members get one file
+        Path kekFile = stateDir().resolve("kek");
+        KekFile.loadOrCreate(kekFile);
+        err.println("ipsec-mesh: KEK from " + kekFile);
+        options = options.withKekFile(kekFile);
+      }
       RunningService running = GatewayRunner.start(options, ServiceCatalog.VERTICLES, err).await(120, TimeUnit.SECONDS);
       ServiceLauncher.closeOnShutdown(running);
       if (running.metrics() != null) {
@@ -95,6 +108,30 @@ public final class Main {
       err.println("ipsec-mesh: cannot start: " + message(e));
       return 1;
     }
+  }
+
+  /** {@code kek init FILE}: a new random KEK, mode 0600, never over an existing file. */
+  private static int kek(String[] args, PrintStream out, PrintStream err) {
+    if (args.length != 2 || !args[0].equals("init")) {
+      err.println("usage: ipsec-mesh kek init FILE");
+      return 64;
+    }
+    Path file = Path.of(args[1]);
+    try {
+      Kek k = KekFile.create(file);
+      out.println("ipsec-mesh: new KEK in " + file + " (mode 0600, proof " + k.proof() + "); give every member of the "
+          + "cluster this file: --kek-file " + file);
+      return 0;
+    } catch (IllegalArgumentException e) {
+      err.println("ipsec-mesh: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  /** Where {@code run} keeps what it creates for itself: {@code IPSECMESH_STATE_DIR}, else ~/.ipsec-mesh. */
+  static Path stateDir() {
+    String dir = System.getenv("IPSECMESH_STATE_DIR");
+    return dir == null || dir.isBlank() ? Path.of(System.getProperty("user.home"), ".ipsec-mesh") : Path.of(dir);
   }
 
   private static int config(String[] args, PrintStream out, PrintStream err) {

@@ -1,6 +1,7 @@
 package io.ipsecmesh.proto.runtime;
 
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,8 @@ import java.util.Map;
  *   --members A[,B…]      IPSECMESH_MEMBERS        127.0.0.1        TCP/IP join list, host or host:port
  *   --metrics-port N      IPSECMESH_METRICS_PORT   0 (off)          Prometheus HTTP exposition port
  *   --metrics-host ADDR   IPSECMESH_METRICS_HOST   127.0.0.1
+ *   --kek-file FILE       IPSECMESH_KEK_FILE       none             the cluster's KEK (0400/0600); a lone
+ *                                                                    service refuses to start without one
  * </pre>
  *
  * Every other {@code --key value} (or bare {@code --flag}, which is {@code true}) is handed to the
@@ -31,6 +34,7 @@ public record LaunchOptions(
     List<String> members,
     int metricsPort,
     String metricsHost,
+    Path kekFile,
     JsonObject serviceConfig) {
 
   public static final String AUTO_HOST = "auto";
@@ -84,29 +88,36 @@ public record LaunchOptions(
     String members = take(flags, "members", env, "IPSECMESH_MEMBERS", "127.0.0.1");
     int metricsPort = number(take(flags, "metrics-port", env, "IPSECMESH_METRICS_PORT", "0"), "--metrics-port");
     String metricsHost = take(flags, "metrics-host", env, "IPSECMESH_METRICS_HOST", "127.0.0.1");
+    String kekFile = take(flags, "kek-file", env, "IPSECMESH_KEK_FILE", "");
     List<String> memberList = new ArrayList<>();
     for (String m : members.split(",")) {
       if (!m.isBlank()) {
         memberList.add(m.strip());
       }
     }
-    return new LaunchOptions(clusterName, clusterHost, clusterPort, memberList, metricsPort, metricsHost, flags);
+    return new LaunchOptions(clusterName, clusterHost, clusterPort, memberList, metricsPort, metricsHost,
+        kekFile.isEmpty() ? null : Path.of(kekFile), flags);
   }
 
   public LaunchOptions withMetricsPort(int port) {
-    return new LaunchOptions(clusterName, clusterHost, clusterPort, members, port, metricsHost, serviceConfig);
+    return new LaunchOptions(clusterName, clusterHost, clusterPort, members, port, metricsHost, kekFile, serviceConfig);
   }
 
   public LaunchOptions withClusterName(String name) {
-    return new LaunchOptions(name, clusterHost, clusterPort, members, metricsPort, metricsHost, serviceConfig);
+    return new LaunchOptions(name, clusterHost, clusterPort, members, metricsPort, metricsHost, kekFile, serviceConfig);
   }
 
   public LaunchOptions withCluster(int port, List<String> joinMembers) {
-    return new LaunchOptions(clusterName, clusterHost, port, joinMembers, metricsPort, metricsHost, serviceConfig);
+    return new LaunchOptions(clusterName, clusterHost, port, joinMembers, metricsPort, metricsHost, kekFile, serviceConfig);
   }
 
   public LaunchOptions withServiceConfig(JsonObject config) {
-    return new LaunchOptions(clusterName, clusterHost, clusterPort, members, metricsPort, metricsHost, config);
+    return new LaunchOptions(clusterName, clusterHost, clusterPort, members, metricsPort, metricsHost, kekFile, config);
+  }
+
+  /** The KEK file to load ({@code --kek-file}), or null for none. */
+  public LaunchOptions withKekFile(Path file) {
+    return new LaunchOptions(clusterName, clusterHost, clusterPort, members, metricsPort, metricsHost, file, serviceConfig);
   }
 
   public boolean autoHost() {
