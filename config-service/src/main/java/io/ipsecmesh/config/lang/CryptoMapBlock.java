@@ -157,7 +157,8 @@ final class CryptoMapBlock implements Block {
   }
 
   private static String hex(Args a, String what) {
-    String h = a.next(what);
+    // "6 SEALED": a key as show running-config prints it (a lone "6" is no key: odd length)
+    String h = Type6Secret.next(a) ? Type6Secret.read(a, "session-key", what) : a.next(what);
     if (h.length() % 2 != 0 || h.length() > 256 || !h.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
       throw a.fail(what + " must be an even number of hex digits, got '" + Args.quote(h) + "'");
     }

@@ -1,5 +1,7 @@
 package io.ipsecmesh.proto.bus;
 
+import io.ipsecmesh.proto.config.Sealed;
+import io.ipsecmesh.proto.kek.SecretBox;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.lang.reflect.Array;
@@ -20,35 +22,103 @@ import java.util.concurrent.ConcurrentHashMap;
  * back, by their record components. One mapping for every record means no hand-built JsonObject
  * anywhere and no Java deserialisation of cluster input. Supported component types: primitives and
  * their boxes, String, enums, byte[] (base64), nested records, List and Map&lt;String, V&gt; of these.
+ *
+ * <p>A String or byte[] component marked {@link Sealed} is a secret: it is written sealed
+ * ({@link SecretBox}, purpose {@value #SEAL_PURPOSE}) with the record type, the component name and
+ * the record's other components as associated data, and a value that does not open (altered, moved to
+ * another record, another KEK, or written in clear) fails the whole record.
  */
 public final class RecordJson {
 
   private static final Map<Class<?>, Constructor<?>> CONSTRUCTORS = new ConcurrentHashMap<>();
+  /** HKDF purpose of the key that seals {@link Sealed} components. */
+  public static final String SEAL_PURPOSE = "record-secrets";
 
   private RecordJson() {}
 
   public static JsonObject toJson(Record record) {
     JsonObject json = new JsonObject();
-    for (RecordComponent c : record.getClass().getRecordComponents()) {
+    RecordComponent[] comps = record.getClass().getRecordComponents();
+    Object[] values = new Object[comps.length];
+    boolean sealed = false;
+    for (int i = 0; i < comps.length; i++) {
+      RecordComponent c = comps[i];
       try {
-        Object v = c.getAccessor().invoke(record);
-        if (v != null) {
-          json.put(c.getName(), encode(v));
-        }
+        values[i] = c.getAccessor().invoke(record);
       } catch (ReflectiveOperationException e) {
         throw new IllegalStateException("cannot read " + c, e);
+      }
+      sealed |= c.isAnnotationPresent(Sealed.class);
+    }
+    SecretBox box = sealed ? SecretBox.of(SEAL_PURPOSE) : null;
+    for (int i = 0; i < comps.length; i++) {
+      Object v = values[i];
+      if (v == null) {
+        continue;
+      }
+      RecordComponent c = comps[i];
+      if (c.isAnnotationPresent(Sealed.class)) {
+        String ad = associatedData(record.getClass(), c, comps, values);
+        json.put(c.getName(), v instanceof byte[] b ? box.seal(b, ad) : box.seal((String) v, ad));
+      } else {
+        json.put(c.getName(), encode(v));
       }
     }
     return json;
   }
 
+  /**
+   * What binds a sealed component to its record: the record type, the component and every other
+   * (unsealed) component's value, each as this class writes it.
+   */
+  private static String associatedData(Class<?> type, RecordComponent sealed, RecordComponent[] comps, Object[] values) {
+    StringBuilder b = new StringBuilder("ipsec-mesh sealed v1|").append(type.getName()).append('.')
+        .append(sealed.getName());
+    for (int i = 0; i < comps.length; i++) {
+      if (!comps[i].isAnnotationPresent(Sealed.class)) {
+        Object v = values[i];
+        b.append('|').append(comps[i].getName()).append('=')
+            .append(v == null ? "null" : io.vertx.core.json.Json.encode(encode(v)));
+      }
+    }
+    return b.toString();
+  }
+
   public static <T extends Record> T fromJson(JsonObject json, Class<T> type) {
     RecordComponent[] comps = type.getRecordComponents();
     Object[] args = new Object[comps.length];
+    boolean sealed = false;
     for (int i = 0; i < comps.length; i++) {
       RecordComponent c = comps[i];
+      if (c.isAnnotationPresent(Sealed.class)) {
+        sealed = true;
+        continue;
+      }
       Object raw = json.getValue(c.getName());
       args[i] = decode(raw, c.getType(), c.getGenericType(), c.getName());
+    }
+    if (sealed) {
+      SecretBox box = SecretBox.of(SEAL_PURPOSE);
+      for (int i = 0; i < comps.length; i++) {
+        RecordComponent c = comps[i];
+        if (!c.isAnnotationPresent(Sealed.class)) {
+          continue;
+        }
+        Object raw = json.getValue(c.getName());
+        if (raw == null) {
+          continue;
+        }
+        if (!(raw instanceof String text)) {
+          throw new IllegalArgumentException(type.getSimpleName() + ": field '" + c.getName() + "' is not a sealed secret");
+        }
+        String ad = associatedData(type, c, comps, args);
+        try {
+          args[i] = c.getType() == byte[].class ? box.open(text, ad) : box.openString(text, ad);
+        } catch (SecretBox.SealedSecretException e) {
+          throw new SecretBox.SealedSecretException(type.getSimpleName() + ": field '" + c.getName() + "': "
+              + e.getMessage());
+        }
+      }
     }
     try {
       @SuppressWarnings("unchecked")

@@ -80,6 +80,15 @@ public record GatewayConfig(
     return RunningConfigWriter.write(this);
   }
 
+  /**
+   * The {@code show running-config} text as it leaves config-service: every secret as IOS type 6,
+   * sealed under the process's KEK ({@link RunningConfigWriter#writeSealed}).
+   */
+  public String renderSealed() {
+    return RunningConfigWriter.writeSealed(this,
+        io.ipsecmesh.proto.kek.SecretBox.of(RunningConfigWriter.TYPE6_PURPOSE));
+  }
+
   /** Same as {@link #render()}. */
   public String runningConfig() {
     return render();

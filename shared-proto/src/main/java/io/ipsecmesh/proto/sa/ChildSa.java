@@ -42,8 +42,8 @@ public record ChildSa(
     Lifetime lifetime,
     int idleTimeSeconds,
     String dfBit,
-    byte[] wrappedInboundKeys,
-    byte[] wrappedOutboundKeys,
+    @io.ipsecmesh.proto.config.Sealed byte[] wrappedInboundKeys,
+    @io.ipsecmesh.proto.config.Sealed byte[] wrappedOutboundKeys,
     long createdEpochMillis,
     boolean localBehindNat) {
 
