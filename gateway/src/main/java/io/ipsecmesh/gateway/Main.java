@@ -5,6 +5,7 @@ import io.ipsecmesh.proto.kek.Kek;
 import io.ipsecmesh.proto.kek.KekFile;
 import io.ipsecmesh.proto.kek.ProcessKek;
 import io.ipsecmesh.proto.runtime.LaunchOptions;
+import io.ipsecmesh.proto.tls.ClusterTls;
 import io.ipsecmesh.proto.runtime.Metrics;
 import io.ipsecmesh.proto.runtime.RunningService;
 import io.ipsecmesh.proto.runtime.ServiceLauncher;
@@ -30,12 +31,15 @@ public final class Main {
         exec "IOS EXEC COMMAND"         e.g. exec "show crypto ipsec sa" against the running gateway
         demo                            three gateways on loopback: IKEv2 tunnel, DPD, failover (no root)
         kek init FILE                   create a cluster KEK file (mode 0600) to give every member (--kek-file)
+        tls init --kek-file F DIR NAME...  a cluster CA (DIR/ca.p12, DIR/ca.pem) and a certificate per member
+                                        (DIR/NAME/member.p12, DIR/NAME/ca.pem) for the event bus's mutual TLS
         version
 
       run flags: --api-host ADDR (127.0.0.1)  --api-port N (8300, 0 = any)  --api-file FILE (~/.ipsec-mesh/api.json)
                  --api-token T  --metrics-port N (9400, 0 = off)  --cluster-name NAME  --cluster-host ADDR|auto
                  --cluster-port N (5701)  --members HOST[:PORT],...  --watch-ms N
                  --kek-file FILE (IPSECMESH_KEK_FILE; default ~/.ipsec-mesh/kek, created on first run)
+                 --tls-keystore FILE --tls-ca FILE (default ~/.ipsec-mesh/tls/run/, created on first run)
       exec/config apply: --api-file FILE (or IPSECMESH_API_FILE)
       """;
 
@@ -65,6 +69,7 @@ public final class Main {
       case "exec" -> exec(rest, out, err);
       case "demo" -> Demo.run(rest, out, err);
       case "kek" -> kek(rest, out, err);
+      case "tls" -> tls(rest, out, err);
       case "version" -> {
         out.println("ipsec-mesh " + Metrics.version() + " (Java " + Runtime.version() + ")");
         yield 0;
@@ -97,6 +102,13 @@ public final class Main {
         err.println("ipsec-mesh: KEK from " + kekFile);
         options = options.withKekFile(kekFile);
       }
+      if (options.tlsKeystore() == null && options.tlsCa() == null) {
+        // and its own cluster CA + member certificate for the event bus's mutual TLS
+        Kek kek = options.kekFile() != null ? KekFile.load(options.kekFile()) : ProcessKek.fromEnvironment();
+        ClusterTls.Member m = ClusterTls.loadOrCreate(stateDir().resolve("tls-" + kek.proof().substring(0, 8)), kek);
+        err.println("ipsec-mesh: event-bus TLS with " + m.keystore());
+        options = options.withTls(m.keystore(), m.caCert());
+      }
       RunningService running = GatewayRunner.start(options, ServiceCatalog.VERTICLES, err).await(120, TimeUnit.SECONDS);
       ServiceLauncher.closeOnShutdown(running);
       if (running.metrics() != null) {
@@ -121,6 +133,36 @@ public final class Main {
       Kek k = KekFile.create(file);
       out.println("ipsec-mesh: new KEK in " + file + " (mode 0600, proof " + k.proof() + "); give every member of the "
           + "cluster this file: --kek-file " + file);
+      return 0;
+    } catch (IllegalArgumentException e) {
+      err.println("ipsec-mesh: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  /** {@code tls init --kek-file F DIR NAME...}: the cluster CA (once) and a member certificate per name. */
+  private static int tls(String[] args, PrintStream out, PrintStream err) {
+    List<String> a = new ArrayList<>(List.of(args));
+    Path kekFile = null;
+    int i = a.indexOf("--kek-file");
+    if (i >= 0 && i + 1 < a.size()) {
+      kekFile = Path.of(a.get(i + 1));
+      a.subList(i, i + 2).clear();
+    } else if (System.getenv("IPSECMESH_KEK_FILE") != null) {
+      kekFile = Path.of(System.getenv("IPSECMESH_KEK_FILE"));
+    }
+    if (a.size() < 3 || !a.get(0).equals("init") || kekFile == null) {
+      err.println("usage: ipsec-mesh tls init --kek-file KEK DIR NAME...   (the keystores open only with that KEK)");
+      return 64;
+    }
+    try {
+      Kek kek = KekFile.load(kekFile);
+      Path dir = Path.of(a.get(1));
+      for (ClusterTls.Member m : ClusterTls.init(dir, kek, a.subList(2, a.size()))) {
+        out.println("ipsec-mesh: " + m.keystore() + " (mode 0600) and " + m.caCert() + ": give them to that member as "
+            + "--tls-keystore and --tls-ca");
+      }
+      out.println("ipsec-mesh: the CA key is " + dir.resolve(ClusterTls.CA_KEYSTORE) + ": keep it off the members");
       return 0;
     } catch (IllegalArgumentException e) {
       err.println("ipsec-mesh: " + e.getMessage());

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Issue 10's split deployment: the five services as five JVMs ({@code config}, {@code ike}, {@code dpd},
  * {@code esp}, {@code natk} Mains, the compose layout) in namespace {@code skgwa}, one Hazelcast cluster
- * on the namespace's loopback, all given one KEK file made by {@code ipsec-mesh kek init}. A ping from
+ * on the namespace's loopback, all given one KEK file made by {@code ipsec-mesh kek init} and a
+ * certificate of one cluster CA ({@code ipsec-mesh tls init}) for the event bus's mutual TLS. A ping from
  * {@code sklana} to {@code sklanb} makes the forwarder JVM ACQUIRE, the ike JVM negotiate IKEv2 with
  * strongSwan in {@code skgwb} and announce the Child SA with its keys wrapped under the KEK, and the
  * forwarder JVM unwrap them and carry the ping. (Before the KEK file, each JVM drew its own random
@@ -44,6 +45,7 @@ class SplitDeploymentStrongswanTest {
 
   private Path run;
   private Path kekFile;
+  private Path tls;
   private boolean up;
   private final List<ChildJvm> services = new ArrayList<>();
 
@@ -62,6 +64,10 @@ class SplitDeploymentStrongswanTest {
     }
     kekFile = run.resolve("secrets").resolve("kek");
     assertEquals(0, cli("kek", "init", kekFile.toString()));
+    // the event bus's mutual TLS: a cluster CA and one certificate per service
+    tls = run.resolve("secrets").resolve("tls");
+    assertEquals(0, cli("tls", "init", "--kek-file", kekFile.toString(), tls.toString(), "config", "ike", "dpd", "esp",
+        "natk"));
 
     ChildJvm config = service("config", io.ipsecmesh.config.Main.class, PORTS.get(0), kekFile,
         "--config", cfg.toString(), "--api-port", "0", "--api-file", run.resolve("api.json").toString());
@@ -78,7 +84,8 @@ class SplitDeploymentStrongswanTest {
 
   private ChildJvm service(String name, Class<?> main, int port, Path kek, String... extra) throws Exception {
     List<String> args = new ArrayList<>(List.of("--kek-file", kek.toString(), "--cluster-port",
-        Integer.toString(port), "--members", MEMBERS));
+        Integer.toString(port), "--members", MEMBERS, "--tls-keystore", tls.resolve(name).resolve("member.p12").toString(),
+        "--tls-ca", tls.resolve(name).resolve("ca.pem").toString()));
     args.addAll(List.of(extra));
     ChildJvm jvm = ChildJvm.startIn(NS, name, main, args.toArray(String[]::new));
     services.add(jvm);
@@ -113,8 +120,12 @@ class SplitDeploymentStrongswanTest {
     // a sixth member with a KEK of its own: refused at join, exit 1, the reason on its output
     Path otherKek = run.resolve("other").resolve("kek");
     assertEquals(0, cli("kek", "init", otherKek.toString()));
-    try (ChildJvm stranger = ChildJvm.startIn(NS, "dpd-other-kek", io.ipsecmesh.dpd.Main.class, "--kek-file",
-        otherKek.toString(), "--cluster-port", "5706", "--members", MEMBERS)) {
+    Path otherTls = run.resolve("other").resolve("tls");
+    assertEquals(0, cli("tls", "init", "--kek-file", otherKek.toString(), otherTls.toString(), "dpd"));
+    String[] strangerTls = {"--tls-keystore", otherTls.resolve("dpd").resolve("member.p12").toString(), "--tls-ca",
+        otherTls.resolve("dpd").resolve("ca.pem").toString()};
+    try (ChildJvm stranger = ChildJvm.startIn(NS, "dpd-other-kek", io.ipsecmesh.dpd.Main.class, concat(strangerTls,
+        "--kek-file", otherKek.toString(), "--cluster-port", "5706", "--members", MEMBERS))) {
       assertEquals(1, stranger.awaitExit(START));
       String out = stranger.output();
       assertTrue(out.contains("ipsec-mesh: cannot start: KEK mismatch: the KEK from KEK file " + otherKek
@@ -125,8 +136,8 @@ class SplitDeploymentStrongswanTest {
 
     // a KEK file the group can read: refused before joining
     Files.setPosixFilePermissions(otherKek, PosixFilePermissions.fromString("rw-r-----"));
-    try (ChildJvm loose = ChildJvm.startIn(NS, "dpd-loose-kek", io.ipsecmesh.dpd.Main.class, "--kek-file",
-        otherKek.toString(), "--cluster-port", "5707", "--members", MEMBERS)) {
+    try (ChildJvm loose = ChildJvm.startIn(NS, "dpd-loose-kek", io.ipsecmesh.dpd.Main.class, concat(strangerTls,
+        "--kek-file", otherKek.toString(), "--cluster-port", "5707", "--members", MEMBERS))) {
       assertEquals(1, loose.awaitExit(START));
       String out = loose.output();
       assertTrue(out.contains("ipsec-mesh: cannot start: KEK file " + otherKek + " has mode 0640: it must be readable "
@@ -140,6 +151,20 @@ class SplitDeploymentStrongswanTest {
       assertTrue(out.contains("ipsec-mesh: cannot start: no KEK: a service started on its own needs the cluster's KEK"),
           out);
     }
+    // nor joins the bus without TLS material
+    try (ChildJvm noTls = ChildJvm.startIn(NS, "dpd-no-tls", io.ipsecmesh.dpd.Main.class, "--kek-file",
+        kekFile.toString(), "--cluster-port", "5709", "--members", MEMBERS)) {
+      assertEquals(1, noTls.awaitExit(START));
+      String out = noTls.output();
+      assertTrue(out.contains("ipsec-mesh: cannot start: no TLS material: a service started on its own talks to the "
+          + "others over a mutually authenticated event bus"), out);
+    }
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    List<String> all = new ArrayList<>(List.of(a));
+    all.addAll(List.of(b));
+    return all.toArray(String[]::new);
   }
 
   private static String ping(int count) throws Exception {

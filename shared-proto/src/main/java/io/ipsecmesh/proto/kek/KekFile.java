@@ -31,14 +31,7 @@ public final class KekFile {
   public static Kek load(Path file) {
     String text;
     try {
-      Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
-      if (!Files.isRegularFile(file)) {
-        throw new IllegalArgumentException("KEK file " + file + " is not a regular file");
-      }
-      if (!OWNER_ONLY.containsAll(mode)) {
-        throw new IllegalArgumentException("KEK file " + file + " has mode " + octal(mode)
-            + ": it must be readable by its owner only (chmod 600 " + file + ")");
-      }
+      requireOwnerOnly(file, "KEK file");
       text = Files.readString(file, StandardCharsets.US_ASCII);
     } catch (NoSuchFileException e) {
       throw new IllegalArgumentException("KEK file " + file + " does not exist (create one with: ipsec-mesh kek init "
@@ -106,6 +99,23 @@ public final class KekFile {
         return load(file); // another process created it first
       }
       throw e;
+    }
+  }
+
+  /**
+   * Refuses a secret file others could read: mode 0400 or 0600 only.
+   *
+   * @param what how messages name it ("KEK file", "TLS keystore")
+   * @throws NoSuchFileException when it does not exist
+   */
+  public static void requireOwnerOnly(Path file, String what) throws IOException {
+    Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException(what + " " + file + " is not a regular file");
+    }
+    if (!OWNER_ONLY.containsAll(mode)) {
+      throw new IllegalArgumentException(what + " " + file + " has mode " + octal(mode)
+          + ": it must be readable by its owner only (chmod 600 " + file + ")");
     }
   }
 

@@ -6,6 +6,7 @@ import io.ipsecmesh.proto.kek.Kek;
 import io.ipsecmesh.proto.kek.KekFile;
 import io.ipsecmesh.proto.kek.KekProof;
 import io.ipsecmesh.proto.kek.ProcessKek;
+import io.ipsecmesh.proto.tls.ClusterTls;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
@@ -64,6 +65,11 @@ public final class ServiceLauncher {
     if (options.kekFile() == null && ProcessKek.fromEnvironment() == null) {
       throw new IllegalArgumentException("no KEK: a service started on its own needs the cluster's KEK, "
           + "--kek-file FILE or IPSECMESH_KEK_FILE (create one with: ipsec-mesh kek init FILE; docs/security.md)");
+    }
+    if (options.tlsKeystore() == null || options.tlsCa() == null) {
+      throw new IllegalArgumentException("no TLS material: a service started on its own talks to the others over a "
+          + "mutually authenticated event bus, --tls-keystore FILE --tls-ca FILE or IPSECMESH_TLS_KEYSTORE/_CA "
+          + "(create them with: ipsec-mesh tls init DIR NAME...; docs/security.md)");
     }
   }
 
@@ -143,6 +149,16 @@ public final class ServiceLauncher {
     EventBusOptions bus = new EventBusOptions();
     if (!options.autoHost()) {
       bus.setHost(options.clusterHost());
+    }
+    if (options.tlsKeystore() != null || options.tlsCa() != null) {
+      if (options.tlsKeystore() == null || options.tlsCa() == null) {
+        return Future.failedFuture(new IllegalArgumentException("--tls-keystore and --tls-ca go together"));
+      }
+      try {
+        ClusterTls.apply(bus, new ClusterTls.Member(options.tlsCa(), options.tlsKeystore()), kek);
+      } catch (RuntimeException e) {
+        return Future.failedFuture(e);
+      }
     }
     Promise<Vertx> result = Promise.promise();
     Vertx.builder()
