@@ -37,6 +37,18 @@ public final class RecordJson {
   private RecordJson() {}
 
   public static JsonObject toJson(Record record) {
+    return toJson(record, true);
+  }
+
+  /**
+   * The record with its {@link Sealed} components in clear: deterministic (sealing draws a random
+   * nonce), for MACs over a message ({@code ControlAuth}) only. Never sent, never stored.
+   */
+  public static JsonObject canonical(Record record) {
+    return toJson(record, false);
+  }
+
+  private static JsonObject toJson(Record record, boolean seal) {
     JsonObject json = new JsonObject();
     RecordComponent[] comps = record.getClass().getRecordComponents();
     Object[] values = new Object[comps.length];
@@ -50,18 +62,18 @@ public final class RecordJson {
       }
       sealed |= c.isAnnotationPresent(Sealed.class);
     }
-    SecretBox box = sealed ? SecretBox.of(SEAL_PURPOSE) : null;
+    SecretBox box = sealed && seal ? SecretBox.of(SEAL_PURPOSE) : null;
     for (int i = 0; i < comps.length; i++) {
       Object v = values[i];
       if (v == null) {
         continue;
       }
       RecordComponent c = comps[i];
-      if (c.isAnnotationPresent(Sealed.class)) {
+      if (c.isAnnotationPresent(Sealed.class) && seal) {
         String ad = associatedData(record.getClass(), c, comps, values);
         json.put(c.getName(), v instanceof byte[] b ? box.seal(b, ad) : box.seal((String) v, ad));
       } else {
-        json.put(c.getName(), encode(v));
+        json.put(c.getName(), encode(v, seal));
       }
     }
     return json;
@@ -85,19 +97,32 @@ public final class RecordJson {
   }
 
   public static <T extends Record> T fromJson(JsonObject json, Class<T> type) {
+    return fromJson(json, type, true);
+  }
+
+  /**
+   * The record as {@link #canonical} wrote it and back to canonical JSON: one form for a record however
+   * it was built (a null list becomes empty, as on the wire), so a sender and a receiver MAC the same
+   * bytes. For {@code ControlAuth} only.
+   */
+  public static JsonObject normalized(Record record) {
+    return canonical(fromJson(canonical(record), record.getClass(), false));
+  }
+
+  private static <T extends Record> T fromJson(JsonObject json, Class<T> type, boolean sealed) {
     RecordComponent[] comps = type.getRecordComponents();
     Object[] args = new Object[comps.length];
-    boolean sealed = false;
+    boolean anySealed = false;
     for (int i = 0; i < comps.length; i++) {
       RecordComponent c = comps[i];
-      if (c.isAnnotationPresent(Sealed.class)) {
-        sealed = true;
+      if (sealed && c.isAnnotationPresent(Sealed.class)) {
+        anySealed = true;
         continue;
       }
       Object raw = json.getValue(c.getName());
-      args[i] = decode(raw, c.getType(), c.getGenericType(), c.getName());
+      args[i] = decode(raw, c.getType(), c.getGenericType(), c.getName(), sealed);
     }
-    if (sealed) {
+    if (anySealed) {
       SecretBox box = SecretBox.of(SEAL_PURPOSE);
       for (int i = 0; i < comps.length; i++) {
         RecordComponent c = comps[i];
@@ -146,8 +171,12 @@ public final class RecordJson {
   }
 
   private static Object encode(Object v) {
+    return encode(v, true);
+  }
+
+  private static Object encode(Object v, boolean seal) {
     if (v instanceof Record r) {
-      return toJson(r);
+      return toJson(r, seal);
     }
     if (v instanceof byte[] b) {
       return Base64.getEncoder().encodeToString(b);
@@ -158,13 +187,13 @@ public final class RecordJson {
     if (v instanceof List<?> list) {
       JsonArray a = new JsonArray();
       for (Object o : list) {
-        a.add(o == null ? null : encode(o));
+        a.add(o == null ? null : encode(o, seal));
       }
       return a;
     }
     if (v instanceof Map<?, ?> map) {
       JsonObject o = new JsonObject();
-      map.forEach((k, val) -> o.put(String.valueOf(k), val == null ? null : encode(val)));
+      map.forEach((k, val) -> o.put(String.valueOf(k), val == null ? null : encode(val, seal)));
       return o;
     }
     if (v instanceof String || v instanceof Number || v instanceof Boolean) {
@@ -177,7 +206,7 @@ public final class RecordJson {
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private static Object decode(Object raw, Class<?> type, Type generic, String name) {
+  private static Object decode(Object raw, Class<?> type, Type generic, String name, boolean sealed) {
     if (raw == null) {
       if (type.isPrimitive()) {
         if (type == boolean.class) {
@@ -228,13 +257,13 @@ public final class RecordJson {
         return Enum.valueOf((Class<Enum>) type, (String) raw);
       }
       if (type.isRecord()) {
-        return fromJson((JsonObject) raw, (Class<Record>) type);
+        return fromJson((JsonObject) raw, (Class<Record>) type, sealed);
       }
       if (type == List.class) {
         Type elem = ((ParameterizedType) generic).getActualTypeArguments()[0];
         List<Object> out = new ArrayList<>();
         for (Object o : (JsonArray) raw) {
-          out.add(decode(o, rawClass(elem), elem, name));
+          out.add(decode(o, rawClass(elem), elem, name, sealed));
         }
         return Collections.unmodifiableList(out);
       }
@@ -242,7 +271,7 @@ public final class RecordJson {
         Type val = ((ParameterizedType) generic).getActualTypeArguments()[1];
         Map<String, Object> out = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : (JsonObject) raw) {
-          out.put(e.getKey(), decode(e.getValue(), rawClass(val), val, name));
+          out.put(e.getKey(), decode(e.getValue(), rawClass(val), val, name, sealed));
         }
         return Collections.unmodifiableMap(out);
       }

@@ -2,6 +2,7 @@ package io.ipsecmesh.proto.runtime;
 
 import com.hazelcast.config.Config;
 import io.ipsecmesh.proto.bus.BusCodecs;
+import io.ipsecmesh.proto.bus.ControlAuth;
 import io.ipsecmesh.proto.kek.Kek;
 import io.ipsecmesh.proto.kek.KekFile;
 import io.ipsecmesh.proto.kek.KekProof;
@@ -173,6 +174,7 @@ public final class ServiceLauncher {
           Vertx vertx = built.result();
           try {
             KekProof.verifyJoined(Cluster.hazelcast(vertx), kek);
+            ControlAuth.install(vertx, kek);
             result.complete(vertx);
           } catch (RuntimeException e) {
             // leave at once, from a plain thread (see start): our member must not stay in their cluster

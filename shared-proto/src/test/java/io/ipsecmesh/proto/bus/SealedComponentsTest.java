@@ -80,4 +80,16 @@ class SealedComponentsTest {
     assertThrows(IllegalArgumentException.class, () -> RecordJson.fromJson(json.copy().put("inboundSpi", 0x1001),
         ChildSa.class));
   }
+
+  @Test
+  void theMacFormOfARecordIsTheSameBeforeAndAfterTheWire() {
+    io.ipsecmesh.proto.config.GatewayConfig c = io.ipsecmesh.proto.config.GatewayConfig.empty();
+    ConfigMessages.ConfigChanged m = new ConfigMessages.ConfigChanged(3, c);
+    ConfigMessages.ConfigChanged wire = RecordJson.fromJson(RecordJson.toJson(m), ConfigMessages.ConfigChanged.class);
+    assertEquals(RecordJson.normalized(m).encode(), RecordJson.normalized(wire).encode());
+    // secrets are in it in clear: it is MAC input only, never sent
+    IsakmpKey k = new IsakmpKey("s3cret-psk", "192.0.2.2", null);
+    assertEquals(RecordJson.normalized(k).encode(),
+        RecordJson.normalized(RecordJson.fromJson(RecordJson.toJson(k), IsakmpKey.class)).encode());
+  }
 }
