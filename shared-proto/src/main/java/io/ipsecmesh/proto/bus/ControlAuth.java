@@ -83,7 +83,8 @@ public final class ControlAuth {
       RANDOM.nextBytes(n);
       String nonce = HexFormat.of().formatHex(n);
       ctx.message().headers().set(HEADER, "v1:" + ts + ":" + nonce + ":"
-          + Base64.getEncoder().encodeToString(tag(address, ts, nonce, ctx.message().body())));
+          // ctx.body(), not message().body(): a clustered message holds what was sent apart from its body
+          + Base64.getEncoder().encodeToString(tag(address, ts, nonce, ctx.body())));
     }
     ctx.next();
   }
