@@ -1,6 +1,8 @@
 package io.ipsecmesh.proto.bus;
 
+import io.ipsecmesh.proto.config.Authenticated;
 import io.ipsecmesh.proto.config.Sealed;
+import io.ipsecmesh.proto.kek.ProcessKek;
 import io.ipsecmesh.proto.kek.SecretBox;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -9,13 +11,19 @@ import java.lang.reflect.Constructor;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Maps the event-bus message records (and the SA/config records stored in Hazelcast) to JSON and
@@ -33,11 +41,30 @@ public final class RecordJson {
   private static final Map<Class<?>, Constructor<?>> CONSTRUCTORS = new ConcurrentHashMap<>();
   /** HKDF purpose of the key that seals {@link Sealed} components. */
   public static final String SEAL_PURPOSE = "record-secrets";
+  /** HKDF purpose of the key of the {@value #MAC_MEMBER} of {@link Authenticated} records. */
+  public static final String MAC_PURPOSE = "record-mac";
+  /** The JSON member that carries an {@link Authenticated} record's MAC. */
+  public static final String MAC_MEMBER = "$mac";
 
   private RecordJson() {}
 
   public static JsonObject toJson(Record record) {
     return toJson(record, true);
+  }
+
+  /** HMAC-SHA256 under HKDF(process KEK, record-mac) of the record's type and normalized JSON. */
+  private static byte[] mac(Record record) {
+    byte[] k = ProcessKek.current().derive(MAC_PURPOSE);
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(k, "HmacSHA256"));
+      mac.update((record.getClass().getName() + "\n").getBytes(StandardCharsets.UTF_8));
+      return mac.doFinal(normalized(record).encode().getBytes(StandardCharsets.UTF_8));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 unavailable", e);
+    } finally {
+      Arrays.fill(k, (byte) 0);
+    }
   }
 
   /**
@@ -75,6 +102,9 @@ public final class RecordJson {
       } else {
         json.put(c.getName(), encode(v, seal));
       }
+    }
+    if (seal && record.getClass().isAnnotationPresent(Authenticated.class)) {
+      json.put(MAC_MEMBER, Base64.getEncoder().encodeToString(mac(record)));
     }
     return json;
   }
@@ -145,15 +175,30 @@ public final class RecordJson {
         }
       }
     }
+    T record;
     try {
       @SuppressWarnings("unchecked")
       Constructor<T> ctor = (Constructor<T>) CONSTRUCTORS.computeIfAbsent(type, RecordJson::canonical);
-      return ctor.newInstance(args);
+      record = ctor.newInstance(args);
     } catch (java.lang.reflect.InvocationTargetException e) {
       throw new IllegalArgumentException(type.getSimpleName() + ": " + e.getCause().getMessage(), e.getCause());
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("cannot build " + type, e);
     }
+    if (sealed && type.isAnnotationPresent(Authenticated.class)) {
+      Object given = json.getValue(MAC_MEMBER);
+      byte[] tag;
+      try {
+        tag = given instanceof String t ? Base64.getDecoder().decode(t) : null;
+      } catch (IllegalArgumentException e) {
+        tag = null;
+      }
+      if (tag == null || !MessageDigest.isEqual(tag, mac(record))) {
+        throw new IllegalArgumentException(type.getSimpleName() + ": " + (given == null ? "no " + MAC_MEMBER
+            : MAC_MEMBER + " does not verify") + " (altered, planted, or written under another KEK)");
+      }
+    }
+    return record;
   }
 
   private static Constructor<?> canonical(Class<?> type) {

@@ -18,6 +18,7 @@ import java.util.List;
  * @param ikev2Dpd            global {@code crypto ikev2 dpd}, null when unset
  * @param fragmentation       global {@code crypto ipsec fragmentation}, default before-encryption
  */
+@Authenticated
 public record GatewayConfig(
     List<IsakmpPolicy> isakmpPolicies,
     List<IsakmpKey> isakmpKeys,

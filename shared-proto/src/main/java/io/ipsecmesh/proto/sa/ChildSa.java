@@ -21,6 +21,7 @@ import java.util.List;
  *                       NAT SHOULD NOT, it would let one captured packet replayed from elsewhere redirect the
  *                       tunnel); false also when unknown (manual keying), where following is the RFC's default
  */
+@io.ipsecmesh.proto.config.Authenticated
 public record ChildSa(
     String ikeSaId,
     int connectionId,

@@ -85,10 +85,11 @@ class RecordCodecTest {
         () -> sas.decodeFromWire(0, oldWire));
     assertEquals(true, e.getMessage().endsWith("ChildSa: field 'wrappedInboundKeys': sealed secret does not open "
         + "(altered, moved from another record, or sealed under another KEK)"), e.getMessage());
-    // JSON without the flag still reads as false where no sealed keys travel (the flag's default)
-    ChildSa noKeys = RecordJson.fromJson(new io.vertx.core.json.JsonObject(old).getJsonObject("sa").copy()
-        .putNull("wrappedInboundKeys").putNull("wrappedOutboundKeys"), ChildSa.class);
-    assertEquals(false, noKeys.localBehindNat());
+    // and so is one without keys: the record's MAC covers every field
+    io.vertx.core.json.JsonObject noKeys = new io.vertx.core.json.JsonObject(old).getJsonObject("sa").copy()
+        .putNull("wrappedInboundKeys").putNull("wrappedOutboundKeys");
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> RecordJson.fromJson(noKeys, ChildSa.class));
   }
 
   @Test

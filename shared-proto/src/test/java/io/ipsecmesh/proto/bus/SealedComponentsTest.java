@@ -92,4 +92,25 @@ class SealedComponentsTest {
     assertEquals(RecordJson.normalized(k).encode(),
         RecordJson.normalized(RecordJson.fromJson(RecordJson.toJson(k), IsakmpKey.class)).encode());
   }
+
+  @Test
+  void stateRecordsCarryAMacAndAPlantedOrAlteredOneIsRefused() {
+    io.ipsecmesh.proto.config.GatewayConfig c = io.ipsecmesh.proto.config.GatewayConfig.empty();
+    JsonObject json = RecordJson.toJson(c);
+    assertTrue(json.containsKey(RecordJson.MAC_MEMBER));
+    assertEquals(c, RecordJson.fromJson(json, io.ipsecmesh.proto.config.GatewayConfig.class));
+    // altered: one setting changed, MAC kept
+    JsonObject altered = json.copy().put("natKeepaliveSeconds", 5);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> RecordJson.fromJson(altered, io.ipsecmesh.proto.config.GatewayConfig.class));
+    assertEquals("GatewayConfig: $mac does not verify (altered, planted, or written under another KEK)", e.getMessage());
+    // planted: written without the MAC
+    JsonObject planted = json.copy();
+    planted.remove(RecordJson.MAC_MEMBER);
+    assertEquals("GatewayConfig: no $mac (altered, planted, or written under another KEK)", assertThrows(
+        IllegalArgumentException.class, () -> RecordJson.fromJson(planted, io.ipsecmesh.proto.config.GatewayConfig.class))
+        .getMessage());
+    // records that are no state of the cluster carry none
+    assertFalse(RecordJson.toJson(new IsakmpKey("k", "192.0.2.2", null)).containsKey(RecordJson.MAC_MEMBER));
+  }
 }
