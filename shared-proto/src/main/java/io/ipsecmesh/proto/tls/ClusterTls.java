@@ -8,7 +8,6 @@ import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.PfxOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -129,15 +128,27 @@ public final class ClusterTls {
       throw new IllegalArgumentException("cannot create " + dir.getParent() + ": " + e.getMessage());
     }
     // built aside and moved in whole, so two first starts at once never see half a directory
-    Path tmp = dir.resolveSibling(dir.getFileName() + ".new-" + ProcessHandle.current().pid());
-    init(tmp, kek, List.of("run"));
+    Path tmp;
+    try {
+      tmp = Files.createTempDirectory(dir.toAbsolutePath().getParent(), dir.getFileName() + ".new-",
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot create TLS material in " + dir + ": " + e.getMessage());
+    }
+    try {
+      init(tmp, kek, List.of("run"));
+    } catch (IllegalArgumentException e) {
+      deleteTree(tmp);
+      throw e;
+    }
     try {
       Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-    } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
-      deleteTree(tmp); // another process won; use its files
     } catch (IOException e) {
       deleteTree(tmp);
-      throw new IllegalArgumentException("cannot create TLS material in " + dir + ": " + e.getMessage());
+      // rename(2) fails with ENOTEMPTY (a plain FileSystemException) when another process won: use its files
+      if (!Files.exists(m.keystore())) {
+        throw new IllegalArgumentException("cannot create TLS material in " + dir + ": " + e.getMessage());
+      }
     }
     return m;
   }

@@ -51,6 +51,24 @@ class ClusterTlsTest {
   }
 
   @Test
+  void twoFirstStartsAtOnceShareOneCa() throws Exception {
+    Kek kek = Kek.parseHex("77".repeat(32), "test KEK");
+    Path state = dir.resolve("state").resolve("tls");
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      var a = pool.submit(() -> ClusterTls.loadOrCreate(state, kek));
+      var b = pool.submit(() -> ClusterTls.loadOrCreate(state, kek));
+      assertEquals(a.get(120, TimeUnit.SECONDS), b.get(120, TimeUnit.SECONDS));
+    } finally {
+      pool.shutdownNow();
+    }
+    assertTrue(Files.exists(state.resolve("run").resolve("member.p12")));
+    try (var siblings = Files.list(state.getParent())) {
+      assertEquals(List.of(state), siblings.toList(), "the loser's temporary directory is gone");
+    }
+  }
+
+  @Test
   void membersOfTheClusterCaTalkAMemberOfAnotherCaIsCutOff() throws Exception {
     Kek kek = ProcessKek.current(); // the launcher installs the process's KEK: use the same
     List<ClusterTls.Member> ours = ClusterTls.init(dir.resolve("ours"), kek, List.of("a", "b"));
