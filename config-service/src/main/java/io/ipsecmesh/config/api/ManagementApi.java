@@ -113,7 +113,7 @@ public final class ManagementApi {
       text(ctx, 404, "% no valid configuration is active yet\n");
     } else {
       ctx.response().putHeader("X-Config-Version", Long.toString(a.version()));
-      text(ctx, 200, a.config().render());
+      text(ctx, 200, a.config().renderSealed());
     }
   }
 

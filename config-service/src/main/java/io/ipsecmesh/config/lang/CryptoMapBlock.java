@@ -165,7 +165,8 @@ final class CryptoMapBlock implements Block {
 
   /** A key in hex; a malformed one is described (length, position of the first bad character), never echoed. */
   private static String hex(Args a, String what) {
-    String h = a.next(what);
+    // "6 SEALED": a key as show running-config prints it (a lone "6" is no key: odd length)
+    String h = Type6Secret.next(a) ? Type6Secret.read(a, "session-key", what) : a.next(what);
     int bad = 0;
     while (bad < h.length() && Character.digit(h.charAt(bad), 16) >= 0) {
       bad++;

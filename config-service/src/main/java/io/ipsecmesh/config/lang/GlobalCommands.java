@@ -143,13 +143,16 @@ final class GlobalCommands {
   }
 
   private void isakmpKey(Args a) {
-    String key = a.secret("key");
-    // "crypto isakmp key 0 1234 address …": 0 says the key is written in clear, 6 that it is encrypted.
-    if (a.peek() != null && !a.peek().equalsIgnoreCase("address") && (key.equals("0") || key.equals("6"))) {
-      if (key.equals("6")) {
-        throw a.fail("type 6 encrypted keys are not supported: give the key in clear (type 0)");
-      }
+    // "crypto isakmp key 0 1234 address …": 0 says the key is written in clear, 6 that it is sealed
+    // under the cluster KEK (what show running-config prints, Type6Secret)
+    String key;
+    if (Type6Secret.next(a) && !a.word(a.position() + 1).equalsIgnoreCase("address")) {
+      key = Type6Secret.read(a, "isakmp-key", "key");
+    } else {
       key = a.secret("key");
+      if (a.peek() != null && !a.peek().equalsIgnoreCase("address") && key.equals("0")) {
+        key = a.secret("key");
+      }
     }
     String kind = a.oneOf("peer kind", "address", "hostname");
     if (kind.equals("hostname")) {

@@ -58,13 +58,11 @@ final class Ikev2KeyringBlock implements Block {
         a.skip(1).command("pre-shared-key");
         boolean local = a.accept("local");
         boolean remote = !local && a.accept("remote");
-        // "0" marks a key written in clear; "6" an encrypted one, which only the router that wrote it can read.
+        // "0" marks a key written in clear; "6" one sealed under the cluster KEK (Type6Secret).
         if (a.size() - a.position() > 1 && a.peek().equals("0")) {
           a.skip(1);
-        } else if (a.size() - a.position() > 1 && a.peek().equals("6")) {
-          throw a.fail("type 6 encrypted keys are not supported: give the key in clear (type 0)");
         }
-        String key = a.secret("key");
+        String key = Type6Secret.next(a) ? Type6Secret.read(a, "pre-shared-key", "key") : a.secret("key");
         a.end();
         if (!remote) {
           peer.localKey = key;

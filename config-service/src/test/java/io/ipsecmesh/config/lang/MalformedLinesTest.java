@@ -129,7 +129,8 @@ class MalformedLinesTest {
         refused("crypto isakmp key " + "k".repeat(129) + " address 10.0.0.1", 1,
             "crypto isakmp key must be 1-128 printable characters"),
         refused("crypto isakmp key 6 xyz address 10.0.0.1", 1,
-            "crypto isakmp key: type 6 encrypted keys are not supported: give the key in clear (type 0)"),
+            "crypto isakmp key: type 6 key does not open under this cluster's KEK (altered, or written by another "
+                + "cluster): give the key in clear (type 0)"),
         // crypto map NAME SEQ ipsec-isakmp|ipsec-manual
         refused("crypto map m", 1, "crypto map: missing sequence number (1-65535)"),
         refused("crypto map m 0 ipsec-isakmp", 1, "crypto map: sequence number must be 1-65535, got 0"),

@@ -8,7 +8,7 @@ import java.util.List;
  * @param peers {@code peer} lines in order; DPD fails over to the next one
  */
 public record EzvpnClient(
-    String name, Connect connect, String group, String groupKey, Mode mode, List<String> peers) {
+    String name, Connect connect, String group, @Sealed String groupKey, Mode mode, List<String> peers) {
 
   public enum Connect {
     /** The default. */

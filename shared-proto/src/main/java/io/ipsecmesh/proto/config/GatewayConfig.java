@@ -18,6 +18,7 @@ import java.util.List;
  * @param ikev2Dpd            global {@code crypto ikev2 dpd}, null when unset
  * @param fragmentation       global {@code crypto ipsec fragmentation}, default before-encryption
  */
+@Authenticated
 public record GatewayConfig(
     List<IsakmpPolicy> isakmpPolicies,
     List<IsakmpKey> isakmpKeys,
@@ -78,6 +79,15 @@ public record GatewayConfig(
   /** The canonical {@code show running-config} text. */
   public String render() {
     return RunningConfigWriter.write(this);
+  }
+
+  /**
+   * The {@code show running-config} text as it leaves config-service: every secret as IOS type 6,
+   * sealed under the process's KEK ({@link RunningConfigWriter#writeSealed}).
+   */
+  public String renderSealed() {
+    return RunningConfigWriter.writeSealed(this,
+        io.ipsecmesh.proto.kek.SecretBox.of(RunningConfigWriter.TYPE6_PURPOSE));
   }
 
   /** Same as {@link #render()}. */

@@ -6,7 +6,7 @@ package io.ipsecmesh.proto.config;
  *
  * @param mask the peer mask, null for a single address (255.255.255.255)
  */
-public record IsakmpKey(String key, String address, String mask) {
+public record IsakmpKey(@Sealed String key, String address, String mask) {
 
   /** Whether a peer at {@code ip} uses this key. */
   public boolean matches(String ip) {

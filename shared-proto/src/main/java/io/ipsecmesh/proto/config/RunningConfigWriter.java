@@ -1,5 +1,6 @@
 package io.ipsecmesh.proto.config;
 
+import io.ipsecmesh.proto.kek.SecretBox;
 import java.util.List;
 
 /**
@@ -9,12 +10,41 @@ import java.util.List;
  */
 public final class RunningConfigWriter {
 
+  /** HKDF purpose of the key that seals type 6 secrets in the running-config text. */
+  public static final String TYPE6_PURPOSE = "running-config-type6";
+
   private final StringBuilder out = new StringBuilder();
+  private final SecretBox type6;
 
-  private RunningConfigWriter() {}
+  private RunningConfigWriter(SecretBox type6) {
+    this.type6 = type6;
+  }
 
+  /** The text with every secret in clear (type 0): what the operator wrote, for local use only. */
   public static String write(GatewayConfig c) {
-    RunningConfigWriter w = new RunningConfigWriter();
+    return write(c, null);
+  }
+
+  /**
+   * The text with every secret as IOS type 6 ({@code 6 SEALED}), sealed under {@code type6}: what leaves
+   * config-service ({@code show running-config}, {@code GET /config}, the {@code active} entry of
+   * {@code ipsec.config}). Such text parses back only where the same KEK is installed.
+   */
+  public static String writeSealed(GatewayConfig c, SecretBox type6) {
+    return write(c, type6);
+  }
+
+  /** Associated data of a type 6 secret: the kind of secret it is (a secret moved to another kind fails). */
+  public static String type6Binding(String kind) {
+    return "ipsec-mesh running-config type 6|" + kind;
+  }
+
+  private String secret(String kind, String value) {
+    return type6 == null ? value : "6 " + type6.seal(value, type6Binding(kind)).substring(SecretBox.PREFIX.length());
+  }
+
+  private static String write(GatewayConfig c, SecretBox type6) {
+    RunningConfigWriter w = new RunningConfigWriter(type6);
     w.isakmp(c);
     w.ikev2(c);
     w.ipsecGlobals(c);
@@ -42,7 +72,7 @@ public final class RunningConfigWriter {
       line("!");
     }
     for (IsakmpKey k : c.isakmpKeys()) {
-      line("crypto isakmp key " + k.key() + " address " + k.address() + (k.mask() == null ? "" : " " + k.mask()));
+      line("crypto isakmp key " + secret("isakmp-key", k.key()) + " address " + k.address() + (k.mask() == null ? "" : " " + k.mask()));
     }
     IsakmpKeepalive ka = c.isakmpKeepalive();
     if (ka != null) {
@@ -82,13 +112,13 @@ public final class RunningConfigWriter {
           line("  address " + p.address() + (p.mask() == null ? "" : " " + p.mask()));
         }
         if (p.localKey() != null && p.localKey().equals(p.remoteKey())) {
-          line("  pre-shared-key " + p.localKey());
+          line("  pre-shared-key " + secret("pre-shared-key", p.localKey()));
         } else {
           if (p.localKey() != null) {
-            line("  pre-shared-key local " + p.localKey());
+            line("  pre-shared-key local " + secret("pre-shared-key", p.localKey()));
           }
           if (p.remoteKey() != null) {
-            line("  pre-shared-key remote " + p.remoteKey());
+            line("  pre-shared-key remote " + secret("pre-shared-key", p.remoteKey()));
           }
         }
         line(" !");
@@ -171,7 +201,7 @@ public final class RunningConfigWriter {
       line("crypto ipsec client ezvpn " + e.name());
       line(" connect " + e.connect().keyword());
       if (e.group() != null) {
-        line(" group " + e.group() + " key " + e.groupKey());
+        line(" group " + e.group() + " key " + secret("group-key", e.groupKey()));
       }
       if (e.mode() != null) {
         line(" mode " + e.mode().keyword());
@@ -216,8 +246,8 @@ public final class RunningConfigWriter {
 
   private void sessionKey(String direction, SessionKey k) {
     if (k != null) {
-      line(" set session-key " + direction + " esp " + k.spi() + " cipher " + k.cipherHex()
-          + (k.authenticatorHex() == null ? "" : " authenticator " + k.authenticatorHex()));
+      line(" set session-key " + direction + " esp " + k.spi() + " cipher " + secret("session-key", k.cipherHex())
+          + (k.authenticatorHex() == null ? "" : " authenticator " + secret("session-key", k.authenticatorHex())));
     }
   }
 

@@ -9,7 +9,7 @@ import java.util.HexFormat;
  * @param spi              256–4294967295
  * @param authenticatorHex null for an AEAD transform
  */
-public record SessionKey(long spi, String cipherHex, String authenticatorHex) {
+public record SessionKey(long spi, @Sealed String cipherHex, @Sealed String authenticatorHex) {
 
   public byte[] cipherKey() {
     return HexFormat.of().parseHex(cipherHex);

@@ -21,6 +21,7 @@ import java.util.List;
  *                       NAT SHOULD NOT, it would let one captured packet replayed from elsewhere redirect the
  *                       tunnel); false also when unknown (manual keying), where following is the RFC's default
  */
+@io.ipsecmesh.proto.config.Authenticated
 public record ChildSa(
     String ikeSaId,
     int connectionId,
@@ -42,8 +43,8 @@ public record ChildSa(
     Lifetime lifetime,
     int idleTimeSeconds,
     String dfBit,
-    byte[] wrappedInboundKeys,
-    byte[] wrappedOutboundKeys,
+    @io.ipsecmesh.proto.config.Sealed byte[] wrappedInboundKeys,
+    @io.ipsecmesh.proto.config.Sealed byte[] wrappedOutboundKeys,
     long createdEpochMillis,
     boolean localBehindNat) {
 
