@@ -22,6 +22,7 @@ import io.ipsecmesh.esp.df.SockoptDfSwitch;
 import io.ipsecmesh.esp.frag.IcmpSender;
 import io.ipsecmesh.esp.frag.RawIcmpSender;
 import io.ipsecmesh.esp.frag.TunnelMtuPolicy;
+import io.ipsecmesh.esp.iface.InterfaceMap;
 import io.ipsecmesh.esp.io.Libc;
 import io.ipsecmesh.esp.io.OuterReceiver;
 import io.ipsecmesh.esp.io.PacketBuffer;
@@ -92,7 +93,9 @@ import java.util.logging.Logger;
  * encapsulation), {@code forwarderId}, {@code llqPriorityDscp} (off; e.g. {@code ef} or {@code ef,cs5}: LLQ in
  * front of the encryption stage, {@link LlqCryptoQueue}, with {@code llqPriorityQueue} (256) and
  * {@code llqBulkQueue} (2048) slots), {@code accessCheck} (true with a TUN: the crypto access check on
- * clear-text packets as an nftables table in this namespace, {@link ClearTextRuleset}).
+ * clear-text packets as an nftables table in this namespace, {@link ClearTextRuleset}), {@code interfaceMap}
+ * ({@code IOS=HOST,…}: the host interface of each IOS interface, {@link InterfaceMap}; a configuration
+ * with a crypto map on an interface without one is refused).
  */
 public final class EspForwarderVerticle extends VerticleBase {
 
@@ -126,6 +129,7 @@ public final class EspForwarderVerticle extends VerticleBase {
   private UUID childSaListener;
   private long configVersion = -1;
   private GatewayConfig config = GatewayConfig.empty();
+  private InterfaceMap interfaceMap = InterfaceMap.IDENTITY;
 
   public EspForwarderVerticle() {
     this(null);
@@ -141,6 +145,11 @@ public final class EspForwarderVerticle extends VerticleBase {
     BusCodecs.register(vertx);
     JsonObject cfg = config();
     forwarderId = text(cfg, "forwarderId", hostName() + "/" + ProcessHandle.current().pid());
+    try {
+      interfaceMap = InterfaceMap.parse(text(cfg, "interfaceMap", null));
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
     keyWrap = KeyWrap.fromEnvironment();
     clock = new VertxScheduler(vertx);
     control = context;
@@ -349,6 +358,13 @@ public final class EspForwarderVerticle extends VerticleBase {
       return;
     }
     configVersion = changed.version();
+    List<String> unmapped = interfaceMap.problems(changed.config());
+    if (!unmapped.isEmpty()) {
+      // its access check and per-interface policy would name interfaces this host does not have:
+      // refuse it loudly, the previous configuration stays
+      unmapped.forEach(p -> LOG.severe("esp-forwarder: configuration " + changed.version() + " refused: " + p));
+      return;
+    }
     config = changed.config();
     SecurityPolicyDatabase spd = SecurityPolicyDatabase.build(config);
     plane.sad().setSpd(spd);
@@ -392,7 +408,7 @@ public final class EspForwarderVerticle extends VerticleBase {
     if (accessCheck == null) {
       return;
     }
-    ClearTextRuleset.Ruleset rules = ClearTextRuleset.of(config);
+    ClearTextRuleset.Ruleset rules = ClearTextRuleset.of(config, interfaceMap);
     ClearTextAccessCheck check = accessCheck;
     vertx.executeBlocking(() -> check.apply(rules)).onSuccess(error -> {
       if (error != null) {
