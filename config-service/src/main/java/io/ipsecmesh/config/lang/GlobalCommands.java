@@ -97,6 +97,18 @@ final class GlobalCommands {
       case "ipsec" -> ipsec(a);
       case "map" -> cryptoMap(a);
       case "ikev2" -> ikev2(a);
+      case "engine" -> {
+        if (!a.startsWith("crypto", "engine", "compliance")) {
+          ignored(a, "crypto engine " + Args.quote(a.word(2)) + " is not used by this gateway; ignored");
+          yield null;
+        }
+        a.skip(3).command("crypto engine compliance");
+        a.oneOf("keyword", "shield");
+        a.oneOf("keyword", "disable");
+        a.end();
+        draft.legacy.shieldDisabled = true;
+        yield null;
+      }
       default -> {
         ignored(a, "crypto " + Args.quote(family) + " is not used by this gateway; ignored");
         yield null;

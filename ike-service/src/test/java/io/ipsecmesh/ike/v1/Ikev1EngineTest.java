@@ -71,6 +71,29 @@ class Ikev1EngineTest {
     }
   }
 
+  /**
+   * The seed's 3DES example as IOS XE 17.11.1+ runs it after crypto engine compliance shield disable:
+   * Main Mode with 3DES-CBC (8-byte blocks and IVs), SHA-1 or MD5 and MODP group 2 or 5, Quick Mode
+   * with esp-3des/esp-des and HMAC-SHA1/MD5; both ends derive the same keys.
+   */
+  @ParameterizedTest
+  @CsvSource({"SHA1,2,TDES_CBC_HMAC_SHA1_96", "MD5,5,TDES_CBC_HMAC_MD5_96", "SHA1,1,DES_CBC_HMAC_MD5_96",
+      "SHA2_256,14,DES_CBC_HMAC_SHA1_96"})
+  void legacyTripleDesMainModeAndQuickMode(Ikev1Hash hash, int group, EspTransform esp) {
+    Ikev1Suite s = new Ikev1Suite(192, hash, io.ipsecmesh.ike.crypto.DhGroup.byId(group), 86_400, true);
+    TwoGateways g = establish(s, esp);
+    assertEquals(9, g.sentByA.size() + g.sentByB.size(), "6 Main Mode + 3 Quick Mode messages");
+    ChildSa ca = g.a.children.getFirst();
+    ChildSa cb = g.b.children.getFirst();
+    assertEquals(esp, ca.transform());
+    assertEquals(esp, cb.transform());
+    assertEquals(esp.keyMaterialBytes(), WRAP.unwrap(ca.wrappedInboundKeys()).length);
+    assertArrayEquals(WRAP.unwrap(ca.wrappedInboundKeys()), WRAP.unwrap(cb.wrappedOutboundKeys()));
+    // the 3DES-encrypted messages (MM5 on) are whole 8-byte blocks, not 16-byte ones
+    int body = g.sentByA.get(2).message().length - 28;
+    assertEquals(0, body % 8);
+  }
+
   @ParameterizedTest
   @CsvSource({"14", "19", "20"})
   void quickModeWithPfsCarriesKePayloadsAndAgreesOnKeys(int group) throws Exception {

@@ -17,6 +17,8 @@ import java.util.List;
  * @param sa                  global {@code crypto ipsec security-association …}, every component set
  * @param ikev2Dpd            global {@code crypto ikev2 dpd}, null when unset
  * @param fragmentation       global {@code crypto ipsec fragmentation}, default before-encryption
+ * @param complianceShieldDisabled {@code crypto engine compliance shield disable}: DES, 3DES, MD5 and DH
+ *                            groups 1, 2, 5 are configurable (IOS XE 17.11.1+, Cisco Field Notice FN72510)
  */
 public record GatewayConfig(
     List<IsakmpPolicy> isakmpPolicies,
@@ -37,7 +39,20 @@ public record GatewayConfig(
     List<Ikev2Keyring> ikev2Keyrings,
     List<Ikev2Profile> ikev2Profiles,
     Ikev2Dpd ikev2Dpd,
-    Fragmentation fragmentation) {
+    Fragmentation fragmentation,
+    boolean complianceShieldDisabled) {
+
+  /** A configuration with the compliance shield on (no legacy algorithms). */
+  public GatewayConfig(List<IsakmpPolicy> isakmpPolicies, List<IsakmpKey> isakmpKeys, IsakmpKeepalive isakmpKeepalive,
+      Integer natKeepaliveSeconds, boolean invalidSpiRecovery, boolean natTransparency, DfBit dfBit, SaSettings sa,
+      List<TransformSet> transformSets, List<CryptoMapEntry> cryptoMaps, List<AccessList> accessLists,
+      List<InterfaceConfig> interfaces, List<EzvpnClient> ezvpnClients, List<Ikev2Proposal> ikev2Proposals,
+      List<Ikev2Policy> ikev2Policies, List<Ikev2Keyring> ikev2Keyrings, List<Ikev2Profile> ikev2Profiles,
+      Ikev2Dpd ikev2Dpd, Fragmentation fragmentation) {
+    this(isakmpPolicies, isakmpKeys, isakmpKeepalive, natKeepaliveSeconds, invalidSpiRecovery, natTransparency, dfBit,
+        sa, transformSets, cryptoMaps, accessLists, interfaces, ezvpnClients, ikev2Proposals, ikev2Policies,
+        ikev2Keyrings, ikev2Profiles, ikev2Dpd, fragmentation, false);
+  }
 
   /** A configuration with the global fragmentation default (before encryption). */
   public GatewayConfig(List<IsakmpPolicy> isakmpPolicies, List<IsakmpKey> isakmpKeys, IsakmpKeepalive isakmpKeepalive,

@@ -32,6 +32,10 @@ public final class RunningConfigWriter {
   }
 
   private void isakmp(GatewayConfig c) {
+    if (c.complianceShieldDisabled()) {
+      line("crypto engine compliance shield disable");
+      separator();
+    }
     for (IsakmpPolicy p : c.isakmpPolicies()) {
       line("crypto isakmp policy " + p.priority());
       line(" encryption " + p.encryption());
