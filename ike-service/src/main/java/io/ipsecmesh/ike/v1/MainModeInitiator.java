@@ -41,7 +41,10 @@ final class MainModeInitiator {
     sa.quickModeWanted = quickModeWanted;
     SecurityAssociation offer = Ikev1Proposals.phase1Offer(policy.suites());
     sa.saiB = IsakmpCodec.encodeBody(offer);
-    List<IsakmpPayload> payloads = List.of(offer, new VendorId(NatT.VID_RFC3947), new VendorId(NatT.VID_DPD));
+    // no NAT-T vendor ID when NAT traversal is disabled: the peer then sends no NAT-D either
+    List<IsakmpPayload> payloads = e.natTransparency()
+        ? List.of(offer, new VendorId(NatT.VID_RFC3947), new VendorId(NatT.VID_DPD))
+        : List.of(offer, new VendorId(NatT.VID_DPD));
     IsakmpHeader h = new IsakmpHeader(sa.cookieI, 0, 0, MAJOR_VERSION, MINOR_VERSION, EXCH_IDENTITY_PROTECTION, 0, 0, 0);
     e.register(sa);
     e.state(sa, IsakmpSa.Phase1State.MM1_SENT);

@@ -57,7 +57,7 @@ final class MainModeResponder {
     sa.saiB = Arrays.copyOfRange(in.message(), span.bodyOffset(), span.offset() + span.length());
     List<IsakmpPayload> payloads = new ArrayList<>(List.of(choice.reply()));
     for (VendorId v : chain.all(VendorId.class)) {
-      sa.peerNatT |= MessageDigest.isEqual(v.data(), NatT.VID_RFC3947);
+      sa.peerNatT |= MessageDigest.isEqual(v.data(), NatT.VID_RFC3947) && e.natTransparency();
       sa.peerDpd |= MessageDigest.isEqual(v.data(), NatT.VID_DPD);
     }
     if (sa.peerNatT) {

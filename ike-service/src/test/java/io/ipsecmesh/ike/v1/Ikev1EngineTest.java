@@ -140,6 +140,25 @@ class Ikev1EngineTest {
   }
 
   @Test
+  void noNatTransparencyDisablesNatTraversalBehindANat() {
+    TwoGateways g = new TwoGateways();
+    g.natInFrontOfA = true;
+    g.serviceA.engine().setNatTransparency(false);
+    g.serviceB.engine().setNatTransparency(false);
+    Ikev1Suite s = TwoGateways.suite(256, Ikev1Hash.SHA2_256, 19);
+    g.configure(TwoGateways.policy(A, B, PSK, s, EspTransform.AES_CBC_256_HMAC_SHA256_128, "10.1.0", "10.2.0"),
+        TwoGateways.policy(B, TwoGateways.NAT_OUTSIDE, PSK, s, EspTransform.AES_CBC_256_HMAC_SHA256_128, "10.2.0",
+            "10.1.0"));
+    g.serviceA.acquire("vpn", 10, null);
+    g.pump();
+    // the seed: "Disables NAT traversal" - no NAT-T vendor ID, no NAT-D, no float to 4500, raw ESP
+    assertEquals(List.of(500, 500, 500, 500, 500), g.sentByA.stream().map(IkeDatagram::localPort).toList());
+    assertFalse(new String(g.sentByA.getFirst().message(), java.nio.charset.StandardCharsets.ISO_8859_1)
+        .contains(new String(NatT.VID_RFC3947, java.nio.charset.StandardCharsets.ISO_8859_1)), "no RFC 3947 VID");
+    assertFalse(g.a.children.getFirst().udpEncapsulation() || g.b.children.getFirst().udpEncapsulation());
+  }
+
+  @Test
   void natBetweenThePeersFloatsTo4500AndEncapsulatesEsp() {
     TwoGateways g = new TwoGateways();
     g.natInFrontOfA = true;
