@@ -23,6 +23,7 @@ import io.ipsecmesh.esp.frag.IcmpSender;
 import io.ipsecmesh.esp.frag.RawIcmpSender;
 import io.ipsecmesh.esp.frag.TunnelMtuPolicy;
 import io.ipsecmesh.esp.iface.InterfaceMap;
+import io.ipsecmesh.esp.io.EspSender;
 import io.ipsecmesh.esp.io.Libc;
 import io.ipsecmesh.esp.io.OuterReceiver;
 import io.ipsecmesh.esp.io.PacketBuffer;
@@ -87,7 +88,8 @@ import java.util.logging.Logger;
  * <p>Deployment config (all optional): {@code innerPort} {@code auto|tun|udp|none} (auto: TUN when
  * permitted, else none; udp: {@link UdpInnerPort} on {@code innerUdpBind} HOST:PORT, decapsulated
  * packets to {@code innerUdpPeer} HOST:PORT), {@code tunName} (ipsec0), {@code tunMtu} (1400), {@code tunTxQueueLen} (2000), {@code bindAddress}
- * (0.0.0.0), {@code port} (4500), {@code udpGro} (false), {@code udpGso} (true), {@code tunOffload} (true: TSO
+ * (0.0.0.0), {@code port} (4500), {@code udpGro} (false), {@code udpChecksum} (zero|computed: zero as RFC 3948
+ * and the seed say, batches by sendmmsg; computed allows {@code udpGso}), {@code udpGso} (true), {@code tunOffload} (true: TSO
  * super-packets from the TUN), {@code routes} (true: route the crypto
  * ACLs' destinations into the TUN), {@code rawEsp} (auto|on|off: IP protocol 50 for SAs without UDP
  * encapsulation), {@code forwarderId}, {@code llqPriorityDscp} (off; e.g. {@code ef} or {@code ef,cs5}: LLQ in
@@ -162,7 +164,7 @@ public final class EspForwarderVerticle extends VerticleBase {
       inner = providedPort != null ? providedPort : openInner(cfg);
       // UDP GRO stays off by default: Netty 4.2.16's epoll recvmmsg hands a coalesced datagram over
       // without its segment size, and ESP packets carry no length to split them by
-      socket = new UdpEncapSocket(group, bind, null, cfg.getBoolean("udpGro", false), cfg.getBoolean("udpGso", true));
+      socket = new UdpEncapSocket(group, bind, null, cfg.getBoolean("udpGro", false), zeroChecksum(cfg));
       socket.receiver(NOT_YET);
       socket.bind();
       rawSocket = openRaw(cfg);
@@ -173,7 +175,7 @@ public final class EspForwarderVerticle extends VerticleBase {
       // IP_MTU_DISCOVER mode between batches; an IPv6 outer header has no DF bit
       DfSwitch udpDf = socket.family() == Libc.AF_INET ? new SockoptDfSwitch(socket.fd()) : DfSwitch.NONE;
       plane = new DataPlane(new SaDatabase(this::retire), inner,
-          new DfSwitchingSender(cfg.getBoolean("udpGso", true) ? socket.gsoSender() : socket.nativeSender(), udpDf),
+          new DfSwitchingSender(udpSender(cfg), udpDf),
           rawSocket == null ? null : new DfSwitchingSender(rawSocket.sender(), new SockoptDfSwitch(rawSocket.fd())),
           this::punt);
       icmp = openIcmp();
@@ -209,6 +211,26 @@ public final class EspForwarderVerticle extends VerticleBase {
       LOG.info(() -> "esp-forwarder " + forwarderId + ": UDP " + socket.localAddress() + ", inner " + inner.name());
       return watchChildSaMap();
     }).recover(e -> stop().transform(ignored -> Future.failedFuture(e)));
+  }
+
+  /**
+   * {@code udpChecksum} zero (default: the seed's IPsec NAT Transparency, "the checksum value is always
+   * assigned to zero", RFC 3948 §2.1) or computed (lets {@code udpGso} batch with UDP GSO).
+   */
+  private static boolean zeroChecksum(JsonObject cfg) {
+    String mode = text(cfg, "udpChecksum", "zero");
+    if (!mode.equals("zero") && !mode.equals("computed")) {
+      throw new IllegalArgumentException("udpChecksum must be zero or computed, got '" + mode + "'");
+    }
+    return mode.equals("zero");
+  }
+
+  /** sendmmsg batches with zero checksums; UDP GSO batches (udpGso) or one sendto each with computed ones. */
+  private EspSender udpSender(JsonObject cfg) {
+    if (zeroChecksum(cfg)) {
+      return socket.mmsgSender();
+    }
+    return cfg.getBoolean("udpGso", true) ? socket.gsoSender() : socket.nativeSender();
   }
 
   /** Drops what arrives before the data plane exists. */

@@ -31,7 +31,7 @@ class UdpEncapSocketTest {
   void bind() throws Exception {
     group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
     socket = new UdpEncapSocket(group, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), new Recorder(),
-        false, true);
+        false, false);
     socket.bind();
     peer = new DatagramSocket(0, InetAddress.getLoopbackAddress());
     peer.setSoTimeout(5000);
