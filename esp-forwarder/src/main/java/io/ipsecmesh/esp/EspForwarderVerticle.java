@@ -419,11 +419,15 @@ public final class EspForwarderVerticle extends VerticleBase {
   }
 
   /**
-   * df-bit, fragmentation and ip mtu of the interface carrying the crypto map (its own settings win
-   * over the global ones) for the outbound pipeline, which applies them per packet.
+   * df-bit, fragmentation and ip mtu per SA: those of the interface carrying its crypto map (its own
+   * settings win over the global ones), which the outbound pipeline applies per packet; the first such
+   * interface's as the default for SAs whose map is on no interface.
    */
   private void applyDfBit() {
     plane.outbound().mtuPolicy(TunnelMtuPolicy.of(config));
+    for (SaPair p : plane.sad().pairs()) {
+      p.outbound().mtuPolicy(TunnelMtuPolicy.forSa(config, p.sa().cryptoMap(), p.sa().localAddress()));
+    }
   }
 
   private void applyAccessCheck() {
@@ -495,6 +499,7 @@ public final class EspForwarderVerticle extends VerticleBase {
       LOG.warning("esp-forwarder: cannot install SA: " + e.getMessage());
       return;
     }
+    pair.outbound().mtuPolicy(TunnelMtuPolicy.forSa(config, sa.cryptoMap(), sa.localAddress()));
     plane.sad().acceptInbound(pair);
     vertx.executeBlocking(() -> reservations.reserve(sa.outboundSpi(), sa.esn())).onComplete(r -> {
       if (r.failed() || r.result().first() > r.result().last()) {

@@ -229,8 +229,18 @@ final class GlobalCommands {
   private Block cryptoMap(Args a) {
     a.skip(2).command("crypto map");
     String name = a.name("map name");
+    if (a.hasMore() && a.peek().equalsIgnoreCase("local-address")) {
+      // the interface whose address is the tunnels' local address (IKE and ESP source), e.g. a loopback
+      a.skip(1).command("crypto map " + name + " local-address");
+      StringBuilder itf = new StringBuilder(a.name("interface"));
+      while (a.hasMore()) {
+        itf.append(a.name("interface")); // "FastEthernet 0" is FastEthernet0, as for interface
+      }
+      draft.cryptoMapLocalAddress.put(name, itf.toString());
+      return null;
+    }
     if (a.hasMore() && !a.peek().chars().allMatch(Character::isDigit)) {
-      // "crypto map NAME local-address IF", "… client …", "… isakmp …": router plumbing this gateway does not need.
+      // "crypto map NAME client …", "… isakmp …": router plumbing this gateway does not need.
       ignored(a, "crypto map " + name + " " + Args.quote(a.peek()) + " is not used by this gateway; ignored");
       return null;
     }

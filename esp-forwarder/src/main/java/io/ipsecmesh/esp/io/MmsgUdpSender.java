@@ -10,7 +10,9 @@ import java.lang.foreign.ValueLayout;
  * socket with zero UDP checksums ({@code SO_NO_CHECK}, RFC 3948 §2.1 and the seed's "the checksum value is
  * always assigned to zero"), on which the kernel refuses UDP GSO ({@link GsoUdpSender}). Packets of any
  * length and to any peer may share a batch; it ends at 64 packets or 64 KiB, or when the caller flushes
- * because the inner side ran dry. One copy per packet, heap to native. Used from one thread.
+ * because the inner side ran dry. A peer with a source address ({@link PeerEndpoint#source()}) gets it as
+ * an {@code IP_PKTINFO} control message, so each SA leaves from its own local address. One copy per
+ * packet, heap to native. Used from one thread.
  */
 public final class MmsgUdpSender implements EspSender {
 
@@ -66,6 +68,10 @@ public final class MmsgUdpSender implements EspSender {
     MemorySegment h = mmsghdrs.asSlice((long) count * MMSGHDR, MMSGHDR);
     h.set(ValueLayout.ADDRESS, 0, to.sockaddr()); // msg_name
     h.set(ValueLayout.JAVA_INT, 8, to.sockaddrLength()); // msg_namelen
+    // the SA's local address as source (IP_PKTINFO): the interface of its crypto map, or local-address
+    MemorySegment pktinfo = to.pktinfo();
+    h.set(ValueLayout.ADDRESS, 32, pktinfo == null ? MemorySegment.NULL : pktinfo); // msg_control
+    h.set(ValueLayout.JAVA_LONG, 40, pktinfo == null ? 0 : PeerEndpoint.PKTINFO_SPACE); // msg_controllen
     peers[count] = to;
     total += len;
     count++;

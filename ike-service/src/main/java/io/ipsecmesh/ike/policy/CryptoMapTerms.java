@@ -85,14 +85,17 @@ public record CryptoMapTerms(
         remote.add(selector(ace.destination(), ace.destinationPort(), proto, ports));
       }
     }
-    InterfaceConfig itf = cfg.interfacesWithCryptoMap(e.name()).stream().findFirst().orElse(null);
+    // crypto map NAME local-address IF names the interface; else the first one the map is applied to
+    InterfaceConfig itf = cfg.localInterface(e.name());
     SaSettings sa = cfg.effectiveSa(e);
     return new CryptoMapTerms(esp, mode, local, remote, itf, pfsGroup(e),
         sa.replay() == null ? 64 : sa.replay().effectiveWindow(),
         sa.lifetimeSeconds() == null ? SaSettings.DEFAULT_LIFETIME_SECONDS : sa.lifetimeSeconds(),
         sa.lifetimeKilobytes() == null ? SaSettings.DEFAULT_LIFETIME_KILOBYTES : sa.lifetimeKilobytes(),
         sa.idleTimeSeconds() == null ? 0 : sa.idleTimeSeconds(),
-        cfg.effectiveDfBit(itf == null ? "" : itf.name()).keyword());
+        // DF follows the interface the tunnel leaves by: the one the map is applied to
+        cfg.effectiveDfBit(cfg.interfacesWithCryptoMap(e.name()).stream().findFirst().map(InterfaceConfig::name)
+            .orElse("")).keyword());
   }
 
   /**

@@ -21,6 +21,7 @@ public final class RunningConfigWriter {
     w.transformSets(c.transformSets());
     w.ezvpnClients(c.ezvpnClients());
     w.cryptoMaps(c.cryptoMaps());
+    c.cryptoMapLocalAddress().forEach((map, itf) -> w.line("crypto map " + map + " local-address " + itf));
     w.interfaces(c.interfaces());
     w.accessLists(c.accessLists());
     w.line("end");
