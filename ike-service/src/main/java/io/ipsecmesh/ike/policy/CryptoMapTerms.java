@@ -119,7 +119,8 @@ public record CryptoMapTerms(
   }
 
   private static String supportedGroups() {
-    return Arrays.stream(DhGroup.values()).map(g -> "group" + g.groupId)
+    // the legacy groups 1, 2, 5 exist only for crypto engine compliance shield disable: not offered here
+    return Arrays.stream(DhGroup.values()).filter(g -> !g.legacy()).map(g -> "group" + g.groupId)
         .collect(Collectors.joining(", "));
   }
 
