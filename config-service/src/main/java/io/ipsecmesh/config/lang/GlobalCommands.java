@@ -193,7 +193,7 @@ final class GlobalCommands {
         }
         ConfigDraft.TransformSetDraft set = draft.transformSets.computeIfAbsent(name, ConfigDraft.TransformSetDraft::new);
         set.transform = transform;
-        return new TransformSetBlock(set);
+        return new TransformSetBlock(set, diagnostics);
       }
       case "df-bit" -> {
         draft.dfBit = DfBit.valueOf(a.oneOf("setting", "clear", "set", "copy").toUpperCase(Locale.ROOT));

@@ -62,13 +62,14 @@ public record CryptoMapTerms(
    */
   public static CryptoMapTerms of(GatewayConfig cfg, CryptoMapEntry e, Ports ports) {
     List<EspTransform> esp = new ArrayList<>();
+    // Tunnel mode always: the forwarder runs tunnel-mode SAs only, so negotiating the transform set's
+    // "mode transport" would give an SA it refuses. IOS itself uses tunnel mode for "mode transport"
+    // whenever the protected traffic is not between the two peers' own addresses, which is what a crypto
+    // map's ACL protects here (routes into the TUN); config-service warns about the line.
     ChildSa.Mode mode = ChildSa.Mode.TUNNEL;
     for (String name : e.transformSets()) {
       TransformSet t = cfg.transformSet(name);
       if (t != null) {
-        if (esp.isEmpty() && t.mode() != null) {
-          mode = t.mode();
-        }
         esp.add(t.transform());
       }
     }

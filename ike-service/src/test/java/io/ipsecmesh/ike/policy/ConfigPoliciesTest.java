@@ -172,4 +172,22 @@ class ConfigPoliciesTest {
     assertEquals("203.0.113.1", p.localAddress());
     assertEquals("clear", p.dfBit(), "DF still follows the interface the map is applied to");
   }
+
+  /**
+   * {@code mode transport} in the transform set: the SAs are negotiated in tunnel mode, which the forwarder
+   * runs (before, transport mode was negotiated and the forwarder refused the SA).
+   */
+  @Test
+  void transportModeInTheTransformSetNegotiatesTunnelMode() {
+    GatewayConfig c = config();
+    List<TransformSet> ts = c.transformSets().stream()
+        .map(t -> new TransformSet(t.name(), t.transform(), ChildSa.Mode.TRANSPORT)).toList();
+    GatewayConfig transport = new GatewayConfig(c.isakmpPolicies(), c.isakmpKeys(), c.isakmpKeepalive(),
+        c.natKeepaliveSeconds(), c.invalidSpiRecovery(), c.natTransparency(), c.dfBit(), c.sa(), ts, c.cryptoMaps(),
+        c.accessLists(), c.interfaces(), c.ezvpnClients(), c.ikev2Proposals(), c.ikev2Policies(), c.ikev2Keyrings(),
+        c.ikev2Profiles(), c.ikev2Dpd(), c.fragmentation());
+    for (PeerPolicy p : ConfigPolicies.from(transport, null)) {
+      assertEquals(ChildSa.Mode.TUNNEL, p.mode(), p.cryptoMap());
+    }
+  }
 }
