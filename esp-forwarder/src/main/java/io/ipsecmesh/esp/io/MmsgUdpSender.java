@@ -80,16 +80,19 @@ public final class MmsgUdpSender implements EspSender {
 
   @Override
   public int flush() {
-    int sent = 0;
-    // sendmmsg may stop early (a full socket buffer, an error on one message): resume after it once
-    for (int attempt = 0; attempt < 2 && sent < count; attempt++) {
-      int n = Libc.sendmmsg(fd, mmsghdrs.asSlice((long) sent * MMSGHDR), count - sent);
-      if (n <= 0) {
-        break;
+    int lost = 0;
+    int next = 0;
+    // sendmmsg stops at the first message that fails (EMSGSIZE, a full buffer): that one is lost, the
+    // rest go on with the next call; at most one call per message
+    while (next < count) {
+      int n = Libc.sendmmsg(fd, mmsghdrs.asSlice((long) next * MMSGHDR), count - next);
+      if (n > 0) {
+        next += n;
+      } else {
+        next++;
+        lost++;
       }
-      sent += n;
     }
-    int lost = count - sent;
     java.util.Arrays.fill(peers, 0, count, null);
     count = 0;
     total = 0;

@@ -142,6 +142,40 @@ class UdpEncapSocketTest {
   }
 
   /**
+   * The default sender of a zero-checksum socket: packets of any length in one {@code sendmmsg}, each its
+   * own datagram, in order.
+   */
+  @Test
+  void mmsgSenderSendsABatchAsSeparateDatagramsOnAZeroChecksumSocket() throws Exception {
+    UdpEncapSocket zero = new UdpEncapSocket(group, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+        new Recorder(), false, true);
+    zero.bind();
+    try {
+      EspSender mmsg = zero.mmsgSender();
+      assertTrue(mmsg.batching());
+      PeerEndpoint to = new PeerEndpoint((InetSocketAddress) peer.getLocalSocketAddress(), mmsg.family());
+      PacketBuffer buf = new PacketBuffer();
+      int[] lengths = {12, 300, 9, 1200};
+      for (int i = 0; i < lengths.length; i++) {
+        byte[] esp = new byte[lengths[i]];
+        esp[2] = 0x20;
+        esp[7] = (byte) (i + 1);
+        System.arraycopy(esp, 0, buf.array(), 64, esp.length);
+        assertTrue(mmsg.fits(esp.length, to), "any length joins the batch");
+        assertTrue(mmsg.send(buf, 64, esp.length, to));
+      }
+      assertEquals(0, mmsg.flush());
+      for (int i = 0; i < lengths.length; i++) {
+        byte[] got = atPeer();
+        assertEquals(lengths[i], got.length);
+        assertEquals(i + 1, got[7]);
+      }
+    } finally {
+      zero.close();
+    }
+  }
+
+  /**
    * The forwarder's own receive configuration (no UDP GRO: Netty 4.2.16's epoll recvmmsg path hands a
    * GRO-coalesced datagram over without its segment size, and ESP has no length field to split it by):
    * the kernel cuts a GSO batch back into datagrams before they reach the socket.
