@@ -25,6 +25,8 @@ import io.ipsecmesh.esp.df.SockoptDfSwitch;
 import io.ipsecmesh.esp.frag.IcmpSender;
 import io.ipsecmesh.esp.frag.RawIcmpSender;
 import io.ipsecmesh.esp.frag.TunnelMtuPolicy;
+import io.ipsecmesh.esp.iface.InterfaceMap;
+import io.ipsecmesh.esp.io.EspSender;
 import io.ipsecmesh.esp.io.Libc;
 import io.ipsecmesh.esp.io.OuterReceiver;
 import io.ipsecmesh.esp.io.PacketBuffer;
@@ -88,13 +90,16 @@ import java.util.logging.Logger;
  * <p>Deployment config (all optional): {@code innerPort} {@code auto|tun|udp|none} (auto: TUN when
  * permitted, else none; udp: {@link UdpInnerPort} on {@code innerUdpBind} HOST:PORT, decapsulated
  * packets to {@code innerUdpPeer} HOST:PORT), {@code tunName} (ipsec0), {@code tunMtu} (1400), {@code tunTxQueueLen} (2000), {@code bindAddress}
- * (0.0.0.0), {@code port} (4500), {@code udpGro} (false), {@code udpGso} (true), {@code tunOffload} (true: TSO
+ * (0.0.0.0), {@code port} (4500), {@code udpGro} (false), {@code udpChecksum} (zero|computed: zero as RFC 3948
+ * and the seed say, batches by sendmmsg; computed allows {@code udpGso}), {@code udpGso} (true), {@code tunOffload} (true: TSO
  * super-packets from the TUN), {@code routes} (true: route the crypto
  * ACLs' destinations into the TUN), {@code rawEsp} (auto|on|off: IP protocol 50 for SAs without UDP
  * encapsulation), {@code forwarderId}, {@code llqPriorityDscp} (off; e.g. {@code ef} or {@code ef,cs5}: LLQ in
  * front of the encryption stage, {@link LlqCryptoQueue}, with {@code llqPriorityQueue} (256) and
  * {@code llqBulkQueue} (2048) slots), {@code accessCheck} (true with a TUN: the crypto access check on
- * clear-text packets as an nftables table in this namespace, {@link ClearTextRuleset}), {@code stateDir}
+ * clear-text packets as an nftables table in this namespace, {@link ClearTextRuleset}), {@code interfaceMap}
+ * ({@code IOS=HOST,…}: the host interface of each IOS interface, {@link InterfaceMap}; a configuration
+ * with a crypto map on an interface without one is refused), {@code stateDir}
  * ({@code ~/.ipsec-mesh/state}: where the sequence high-water marks of manual SAs are kept,
  * {@link ManualSequenceFile}).
  */
@@ -130,6 +135,7 @@ public final class EspForwarderVerticle extends VerticleBase {
   private UUID childSaListener;
   private long configVersion = -1;
   private GatewayConfig config = GatewayConfig.empty();
+  private InterfaceMap interfaceMap = InterfaceMap.IDENTITY;
 
   public EspForwarderVerticle() {
     this(null);
@@ -145,6 +151,11 @@ public final class EspForwarderVerticle extends VerticleBase {
     BusCodecs.register(vertx);
     JsonObject cfg = config();
     forwarderId = text(cfg, "forwarderId", hostName() + "/" + ProcessHandle.current().pid());
+    try {
+      interfaceMap = InterfaceMap.parse(text(cfg, "interfaceMap", null));
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
     keyWrap = KeyWrap.fromEnvironment();
     clock = new VertxScheduler(vertx);
     control = context;
@@ -159,7 +170,7 @@ public final class EspForwarderVerticle extends VerticleBase {
       inner = providedPort != null ? providedPort : openInner(cfg);
       // UDP GRO stays off by default: Netty 4.2.16's epoll recvmmsg hands a coalesced datagram over
       // without its segment size, and ESP packets carry no length to split them by
-      socket = new UdpEncapSocket(group, bind, null, cfg.getBoolean("udpGro", false), cfg.getBoolean("udpGso", true));
+      socket = new UdpEncapSocket(group, bind, null, cfg.getBoolean("udpGro", false), zeroChecksum(cfg));
       socket.receiver(NOT_YET);
       socket.bind();
       rawSocket = openRaw(cfg);
@@ -170,7 +181,7 @@ public final class EspForwarderVerticle extends VerticleBase {
       // IP_MTU_DISCOVER mode between batches; an IPv6 outer header has no DF bit
       DfSwitch udpDf = socket.family() == Libc.AF_INET ? new SockoptDfSwitch(socket.fd()) : DfSwitch.NONE;
       plane = new DataPlane(new SaDatabase(this::retire), inner,
-          new DfSwitchingSender(cfg.getBoolean("udpGso", true) ? socket.gsoSender() : socket.nativeSender(), udpDf),
+          new DfSwitchingSender(udpSender(cfg), udpDf),
           rawSocket == null ? null : new DfSwitchingSender(rawSocket.sender(), new SockoptDfSwitch(rawSocket.fd())),
           this::punt);
       icmp = openIcmp();
@@ -212,6 +223,26 @@ public final class EspForwarderVerticle extends VerticleBase {
       LOG.info(() -> "esp-forwarder " + forwarderId + ": UDP " + socket.localAddress() + ", inner " + inner.name());
       return watchChildSaMap();
     }).recover(e -> stop().transform(ignored -> Future.failedFuture(e)));
+  }
+
+  /**
+   * {@code udpChecksum} zero (default: the seed's IPsec NAT Transparency, "the checksum value is always
+   * assigned to zero", RFC 3948 §2.1) or computed (lets {@code udpGso} batch with UDP GSO).
+   */
+  private static boolean zeroChecksum(JsonObject cfg) {
+    String mode = text(cfg, "udpChecksum", "zero");
+    if (!mode.equals("zero") && !mode.equals("computed")) {
+      throw new IllegalArgumentException("udpChecksum must be zero or computed, got '" + mode + "'");
+    }
+    return mode.equals("zero");
+  }
+
+  /** sendmmsg batches with zero checksums; UDP GSO batches (udpGso) or one sendto each with computed ones. */
+  private EspSender udpSender(JsonObject cfg) {
+    if (zeroChecksum(cfg)) {
+      return socket.mmsgSender();
+    }
+    return cfg.getBoolean("udpGso", true) ? socket.gsoSender() : socket.nativeSender();
   }
 
   /** Drops what arrives before the data plane exists. */
@@ -361,6 +392,13 @@ public final class EspForwarderVerticle extends VerticleBase {
       return;
     }
     configVersion = changed.version();
+    List<String> unmapped = interfaceMap.problems(changed.config());
+    if (!unmapped.isEmpty()) {
+      // its access check and per-interface policy would name interfaces this host does not have:
+      // refuse it loudly, the previous configuration stays
+      unmapped.forEach(p -> LOG.severe("esp-forwarder: configuration " + changed.version() + " refused: " + p));
+      return;
+    }
     config = changed.config();
     SecurityPolicyDatabase spd = SecurityPolicyDatabase.build(config);
     plane.sad().setSpd(spd);
@@ -393,18 +431,22 @@ public final class EspForwarderVerticle extends VerticleBase {
   }
 
   /**
-   * df-bit, fragmentation and ip mtu of the interface carrying the crypto map (its own settings win
-   * over the global ones) for the outbound pipeline, which applies them per packet.
+   * df-bit, fragmentation and ip mtu per SA: those of the interface carrying its crypto map (its own
+   * settings win over the global ones), which the outbound pipeline applies per packet; the first such
+   * interface's as the default for SAs whose map is on no interface.
    */
   private void applyDfBit() {
     plane.outbound().mtuPolicy(TunnelMtuPolicy.of(config));
+    for (SaPair p : plane.sad().pairs()) {
+      p.outbound().mtuPolicy(TunnelMtuPolicy.forSa(config, p.sa().cryptoMap(), p.sa().localAddress()));
+    }
   }
 
   private void applyAccessCheck() {
     if (accessCheck == null) {
       return;
     }
-    ClearTextRuleset.Ruleset rules = ClearTextRuleset.of(config);
+    ClearTextRuleset.Ruleset rules = ClearTextRuleset.of(config, interfaceMap);
     ClearTextAccessCheck check = accessCheck;
     vertx.executeBlocking(() -> check.apply(rules)).onSuccess(error -> {
       if (error != null) {
@@ -614,6 +656,12 @@ public final class EspForwarderVerticle extends VerticleBase {
     @Override
     public void reserveSequences(SaPair pair) {
       installer.topUp(pair);
+    }
+
+    @Override
+    public void built(SaPair pair) {
+      // the DF bit, fragmentation and ip mtu of the SA's own crypto map interface, before its first packet
+      pair.outbound().mtuPolicy(TunnelMtuPolicy.forSa(config, pair.sa().cryptoMap(), pair.sa().localAddress()));
     }
 
     @Override

@@ -283,8 +283,9 @@ public final class IkeVerticle extends AbstractVerticle {
       }
     }));
     bus.<FwdMessages.InvalidSpi>consumer(FwdMessages.INVALID_SPI, m -> safe("invalid-spi", () -> {
-      if (invalidSpiRecovery && !ikev1.invalidSpi(m.body().peerAddress(), m.body().spi())) {
-        engine.invalidSpi(m.body().peerAddress(), m.body().spi());
+      // over an existing IKE SA always (IOS's default); a new IKE SA for it only with invalid-spi-recovery
+      if (!ikev1.invalidSpi(m.body().peerAddress(), m.body().spi(), invalidSpiRecovery)) {
+        engine.invalidSpi(m.body().peerAddress(), m.body().spi(), invalidSpiRecovery);
       }
     }));
     bus.<FwdMessages.NatMapping>consumer(FwdMessages.NAT_MAPPING, m -> safe("nat-mapping", () -> {

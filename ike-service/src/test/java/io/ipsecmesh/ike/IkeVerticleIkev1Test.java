@@ -132,6 +132,8 @@ class IkeVerticleIkev1Test {
     /** ISAKMP datagrams that reached each IKEv1 peer's socket (port 500). */
     final Map<String, AtomicInteger> isakmpAtSocket = new ConcurrentHashMap<>();
     final AtomicInteger isakmpPunted = new AtomicInteger();
+    /** Child SAs the IKEv1 peers deleted: their inbound SPI and the reason. */
+    final Map<Long, String> v1Deleted = new ConcurrentHashMap<>();
     private final List<String> v1Addresses;
     private final Map<String, Ikev1Service> v1 = new ConcurrentHashMap<>();
     private final Map<String, DatagramSocket> sockets = new ConcurrentHashMap<>();
@@ -150,6 +152,11 @@ class IkeVerticleIkev1Test {
           @Override
           public void peerUp(IkeMessages.PeerUp up) {
             v1Up.put(up.ikeSaId(), address);
+          }
+
+          @Override
+          public void childSaDeleted(SaMessages.ChildSaDeleted deleted) {
+            v1Deleted.put(deleted.inboundSpi(), deleted.reason());
           }
         }, new KeyWrap(new byte[32]), RetransmitPolicy.DEFAULT, this::sendV1);
         s.setPolicies(List.of(new Ikev1Policy("VPN", 10, GW, address,
@@ -338,6 +345,50 @@ class IkeVerticleIkev1Test {
         .onComplete(ctx.succeeding(id -> {
           vertx.eventBus().publish(ConfigMessages.CONFIG_CHANGED, new ConfigMessages.ConfigChanged(1,
               config(V1_PEER, V1_PEER_2)));
+          vertx.eventBus().publish(FwdMessages.ACQUIRE, new FwdMessages.Acquire("VPN", 10, "10.1.0.5", "10.2.0.5", 1));
+        }));
+    assertTrue(ctx.awaitCompletion(30, TimeUnit.SECONDS));
+    if (ctx.failed()) {
+      throw ctx.causeOfFailure();
+    }
+  }
+
+  /**
+   * Without {@code crypto isakmp invalid-spi-recovery} (the configuration has it off) the forwarder's report of
+   * ESP with an unknown SPI from a peer we share an ISAKMP SA with still becomes an INVALID-SPI notify over that
+   * SA, as the seed says IOS does by default, and the peer drops its stale SA.
+   */
+  @Test
+  void invalidSpiIsNotifiedOverTheExistingIsakmpSaWithoutRecovery(Vertx vertx, VertxTestContext ctx)
+      throws Throwable {
+    BusCodecs.register(vertx);
+    Peers peers = new Peers(V1_PEER);
+    AtomicBoolean reported = new AtomicBoolean();
+    vertx.eventBus().<SaMessages.ChildSaInstalled>consumer(SaMessages.CHILD_INSTALLED, m -> {
+      ChildSa sa = m.body().sa();
+      if (!sa.peerAddress().equals(V1_PEER) || !reported.compareAndSet(false, true)) {
+        return;
+      }
+      // our forwarder lost the inbound SA: ESP arrives from the peer with our (former) inbound SPI
+      vertx.eventBus().send(FwdMessages.INVALID_SPI, new FwdMessages.InvalidSpi(GW, V1_PEER, 4500, sa.inboundSpi(),
+          50));
+      long deadline = System.currentTimeMillis() + 10_000;
+      vertx.setPeriodic(50, t -> {
+        String reason = peers.v1Deleted.get(sa.outboundSpi());
+        if (reason != null || System.currentTimeMillis() > deadline) {
+          vertx.cancelTimer(t);
+          ctx.verify(() -> assertNotNull(reason, "the peer dropped the SA our INVALID-SPI named"));
+          ctx.completeNow();
+        }
+      });
+    });
+    GatewayConfig noRecovery = config(V1_PEER);
+    vertx.deployVerticle(peers)
+        .compose(id -> vertx.deployVerticle(new IkeVerticle(), new DeploymentOptions().setConfig(new JsonObject()
+            .put("ike-bind-address", GW).put("ike-port", "0").put("ike-peer-port", String.valueOf(peers.port)))))
+        .onComplete(ctx.succeeding(id -> {
+          ctx.verify(() -> assertTrue(!noRecovery.invalidSpiRecovery()));
+          vertx.eventBus().publish(ConfigMessages.CONFIG_CHANGED, new ConfigMessages.ConfigChanged(1, noRecovery));
           vertx.eventBus().publish(FwdMessages.ACQUIRE, new FwdMessages.Acquire("VPN", 10, "10.1.0.5", "10.2.0.5", 1));
         }));
     assertTrue(ctx.awaitCompletion(30, TimeUnit.SECONDS));

@@ -44,6 +44,10 @@ final class ConfigDraft {
   Integer natKeepaliveSeconds;
   boolean invalidSpiRecovery;
   boolean natTransparency = true;
+  /** DES, 3DES, MD5 and groups 1/2/5 used, and whether {@code crypto engine compliance shield disable} allows them. */
+  final LegacyCrypto legacy = new LegacyCrypto();
+  /** {@code crypto map NAME local-address INTERFACE}, by map name. */
+  final Map<String, String> cryptoMapLocalAddress = new LinkedHashMap<>();
   DfBit dfBit = DfBit.COPY;
   Fragmentation fragmentation = Fragmentation.BEFORE_ENCRYPTION;
   SaSettings sa = SaSettings.DEFAULTS;
@@ -125,7 +129,9 @@ final class ConfigDraft {
         ikev2Keyrings.values().stream().map(KeyringDraft::build).toList(),
         ikev2Profiles.values().stream().map(ProfileDraft::build).toList(),
         ikev2Dpd,
-        fragmentation);
+        fragmentation,
+        legacy.shieldDisabled,
+        cryptoMapLocalAddress);
   }
 
   static final class PolicyDraft {

@@ -117,7 +117,9 @@ final class CryptoMapBlock implements Block {
     }
     int n = Integer.parseInt(g.substring(5));
     if (InsecureCrypto.weakGroup(n)) {
-      throw new LineError("set pfs group" + n + " is insecure (RFC 8247): use group14, group19 or group20");
+      a.legacy.use(a.lineNumber, "set pfs group" + n + " is insecure (RFC 8247): use group14, group19 or group20",
+          "set pfs group" + n);
+      return n;
     }
     // the PFS exchange of an IKEv2 CREATE_CHILD_SA may use Curve25519 like the IKE SA itself; a group
     // the engine cannot compute is refused rather than accepted and negotiated as no PFS at all

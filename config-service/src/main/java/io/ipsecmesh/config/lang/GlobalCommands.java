@@ -97,6 +97,18 @@ final class GlobalCommands {
       case "ipsec" -> ipsec(a);
       case "map" -> cryptoMap(a);
       case "ikev2" -> ikev2(a);
+      case "engine" -> {
+        if (!a.startsWith("crypto", "engine", "compliance")) {
+          ignored(a, "crypto engine " + Args.quote(a.word(2)) + " is not used by this gateway; ignored");
+          yield null;
+        }
+        a.skip(3).command("crypto engine compliance");
+        a.oneOf("keyword", "shield");
+        a.oneOf("keyword", "disable");
+        a.end();
+        draft.legacy.shieldDisabled = true;
+        yield null;
+      }
       default -> {
         ignored(a, "crypto " + Args.quote(family) + " is not used by this gateway; ignored");
         yield null;
@@ -184,7 +196,7 @@ final class GlobalCommands {
         }
         ConfigDraft.TransformSetDraft set = draft.transformSets.computeIfAbsent(name, ConfigDraft.TransformSetDraft::new);
         set.transform = transform;
-        return new TransformSetBlock(set);
+        return new TransformSetBlock(set, diagnostics);
       }
       case "df-bit" -> {
         draft.dfBit = DfBit.valueOf(a.oneOf("setting", "clear", "set", "copy").toUpperCase(Locale.ROOT));
@@ -220,8 +232,18 @@ final class GlobalCommands {
   private Block cryptoMap(Args a) {
     a.skip(2).command("crypto map");
     String name = a.name("map name");
+    if (a.hasMore() && a.peek().equalsIgnoreCase("local-address")) {
+      // the interface whose address is the tunnels' local address (IKE and ESP source), e.g. a loopback
+      a.skip(1).command("crypto map " + name + " local-address");
+      StringBuilder itf = new StringBuilder(a.name("interface"));
+      while (a.hasMore()) {
+        itf.append(a.name("interface")); // "FastEthernet 0" is FastEthernet0, as for interface
+      }
+      draft.cryptoMapLocalAddress.put(name, itf.toString());
+      return null;
+    }
     if (a.hasMore() && !a.peek().chars().allMatch(Character::isDigit)) {
-      // "crypto map NAME local-address IF", "… client …", "… isakmp …": router plumbing this gateway does not need.
+      // "crypto map NAME client …", "… isakmp …": router plumbing this gateway does not need.
       ignored(a, "crypto map " + name + " " + Args.quote(a.peek()) + " is not used by this gateway; ignored");
       return null;
     }

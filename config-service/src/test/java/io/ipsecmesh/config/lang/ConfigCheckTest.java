@@ -49,7 +49,8 @@ class ConfigCheckTest {
         """);
     assertEquals(1, check(f));
     assertEquals(f + ":2: crypto isakmp keepalive: missing seconds (10-3600)\n"
-        + f + ":3: esp-des is insecure (RFC 8221): use esp-gcm 256 or esp-aes 256 esp-sha256-hmac\n"
+        + f + ":3: esp-des is insecure (RFC 8221): use esp-gcm 256 or esp-aes 256 esp-sha256-hmac"
+        + SeedExamplesTest.SHIELD + "\n"
         + f + ":1: warning: ignored (not part of the IPsec configuration): hostname VPN-Gateway1\n",
         err.toString(StandardCharsets.UTF_8));
     assertEquals("", out.toString(StandardCharsets.UTF_8));

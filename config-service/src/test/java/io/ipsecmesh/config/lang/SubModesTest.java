@@ -108,7 +108,7 @@ class SubModesTest {
   @Test
   void subCommandsOfARefusedHeaderGiveNoFurtherErrors() {
     ParseResult r = ConfigParser.parse("router.cfg", """
-        crypto ipsec transform-set old esp-3des esp-md5-hmac
+        crypto ipsec transform-set old ah-md5-hmac ah-sha-hmac
          mode transport
         crypto map test 0 ipsec-isakmp
          set peer 10.0.0.1

@@ -112,6 +112,11 @@ public final class ManualKeying {
   }
 
   private static String localAddress(GatewayConfig config, String mapName) {
+    // crypto map NAME local-address IF: that interface's address, as for IKE-keyed SAs
+    InterfaceConfig named = config.localInterface(mapName);
+    if (named != null && named.ipAddress() != null) {
+      return named.ipAddress();
+    }
     for (InterfaceConfig i : config.interfacesWithCryptoMap(mapName)) {
       if (i.ipAddress() != null) {
         return i.ipAddress();

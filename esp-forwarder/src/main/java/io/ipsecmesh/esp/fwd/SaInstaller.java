@@ -52,6 +52,9 @@ public final class SaInstaller {
 
   /** What the installer tells the forwarder. */
   public interface Events {
+    /** A pair was built from its SA and is about to accept inbound packets: per-SA policy goes on it now. */
+    default void built(SaPair pair) {}
+
     /** The pair is in the SAD and sends (or, without numbers, drops): lifetimes start now. */
     void installed(SaPair pair);
 
@@ -129,6 +132,7 @@ public final class SaInstaller {
       events.log("esp-forwarder: cannot install SA: " + e.getMessage());
       return;
     }
+    events.built(pair);
     pending.put(id, pair);
     sad.acceptInbound(pair);
     reserver.reserve(pair, r -> firstBlock(pair, r));

@@ -11,6 +11,7 @@ import io.ipsecmesh.proto.ikev2.IkeConstants;
 import io.ipsecmesh.proto.ikev2.IkeMessage;
 import io.ipsecmesh.proto.ikev2.Payload;
 import io.ipsecmesh.proto.sa.ChildSa;
+import io.ipsecmesh.proto.sa.EspTransform;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,6 +62,10 @@ final class CreateChildResponder {
     DhGroup pfs = p.pfsGroup();
     if (pfs == null && ke.isPresent()) {
       pfs = DhGroup.byId(ke.get().dhGroup()); // the peer wants PFS: grant it with its group if we have it
+      if (pfs != null && pfs.legacy() && p.espTransforms().stream().noneMatch(EspTransform::legacy)
+          && p.ikeSuites().stream().noneMatch(s -> s.dh().legacy())) {
+        pfs = null; // a legacy group only where the policy itself is legacy (compliance shield disabled)
+      }
     }
     Optional<Proposals.EspChoice> choice = Proposals.selectEsp(saP.get(), p.espTransforms(), pfs);
     if (choice.isEmpty()) {

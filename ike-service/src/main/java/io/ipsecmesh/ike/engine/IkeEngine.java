@@ -129,6 +129,16 @@ public final class IkeEngine {
     natTransparency = on;
   }
 
+  /**
+   * Whether NAT traversal runs: off after {@code no crypto ipsec nat-transparency udp-encapsulation}, which
+   * "disables NAT traversal" (IPsec Data Plane guide, IPsec NAT Transparency): no NAT_DETECTION notifies
+   * are sent, the peer's are ignored (RFC 7296 §2.23: without them neither side detects a NAT), so IKE
+   * stays on port 500 and ESP goes raw.
+   */
+  boolean natTraversal() {
+    return natTransparency;
+  }
+
   /** Whether we fake NAT detection to encapsulate without a NAT: forced, and not configured off. */
   private boolean forcing() {
     return forceUdpEncapsulation && natTransparency;
@@ -300,15 +310,23 @@ public final class IkeEngine {
     return true;
   }
 
-  /**
-   * ESP arrived for an SPI we do not know, with {@code crypto isakmp invalid-spi-recovery} on: tell the
-   * peer with an INVALID_SPI notify (RFC 7296 §2.21.4) in an INFORMATIONAL of an IKE SA we share with
-   * it, so it drops the stale SA and renegotiates. Without one (we restarted and lost it: the seed's
-   * "black hole") set one up for the purpose when the peer is one of ours, and notify once it is up;
-   * its INITIAL_CONTACT already makes the peer drop every SA it still had with us. Rate-limited per
-   * peer and overall ({@link InvalidSpiLimiter}). Returns whether a notify or an IKE SA is under way.
-   */
+  /** {@link #invalidSpi(String, long, boolean)} with {@code crypto isakmp invalid-spi-recovery} on. */
   public boolean invalidSpi(String peerAddress, long spi) {
+    return invalidSpi(peerAddress, spi, true);
+  }
+
+  /**
+   * ESP arrived for an SPI we do not know: tell the peer with an INVALID_SPI notify (RFC 7296 §2.21.4)
+   * in an INFORMATIONAL of an IKE SA we share with it, so it drops the stale SA and renegotiates. That
+   * much IOS does by default (IPsec Data Plane guide, Invalid Security Parameter Index Recovery, "How to
+   * Configure": the notify is sent using the IKE SA; without one the packet is dropped). Only with
+   * {@code crypto isakmp invalid-spi-recovery} ({@code recovery}), when there is no IKE SA (we restarted
+   * and lost it: the seed's "black hole"), set one up for the purpose when the peer is one of ours, and
+   * notify once it is up; its INITIAL_CONTACT already makes the peer drop every SA it still had with us.
+   * Rate-limited per peer and overall ({@link InvalidSpiLimiter}). Returns whether a notify or an IKE SA
+   * is under way.
+   */
+  public boolean invalidSpi(String peerAddress, long spi, boolean recovery) {
     for (IkeSa sa : table.withPeer(peerAddress)) {
       if (sa.state == IkeSa.State.ESTABLISHED && sa.rekeyedTo == null) {
         if (!invalidSpiLimiter.allowNotify(peerAddress)) {
@@ -318,6 +336,9 @@ public final class IkeEngine {
         pump(sa);
         return true;
       }
+    }
+    if (!recovery) {
+      return false; // no established IKE SA: without invalid-spi-recovery the packet is only dropped
     }
     if (hasSaWith(peerAddress)) {
       // one is being negotiated (for this or for traffic): it notifies when it is up
@@ -414,10 +435,12 @@ public final class IkeEngine {
     p.add(Proposals.ikeOffer(offer, new byte[0]));
     p.add(new Payload.KeyExchange(group.groupId, sa.dh.publicValue()));
     p.add(new Payload.Nonce(sa.ni.clone()));
-    p.add(Payload.Notify.of(IkeConstants.NAT_DETECTION_SOURCE_IP,
-        natSourceHash(sa.spiI, 0, sa.localAddress, sa.localPort)));
-    p.add(Payload.Notify.of(IkeConstants.NAT_DETECTION_DESTINATION_IP,
-        NatDetection.hash(sa.spiI, 0, sa.peerAddress, sa.peerPort)));
+    if (natTraversal()) {
+      p.add(Payload.Notify.of(IkeConstants.NAT_DETECTION_SOURCE_IP,
+          natSourceHash(sa.spiI, 0, sa.localAddress, sa.localPort)));
+      p.add(Payload.Notify.of(IkeConstants.NAT_DETECTION_DESTINATION_IP,
+          NatDetection.hash(sa.spiI, 0, sa.peerAddress, sa.peerPort)));
+    }
     p.add(Payload.Notify.of(IkeConstants.SIGNATURE_HASH_ALGORITHMS, SignatureAuthenticator.HASH_ALGORITHMS));
     IkeHeader h = IkeHeader.of(sa.spiI, 0, IkeConstants.IKE_SA_INIT, IkeConstants.FLAG_INITIATOR, 0);
     byte[] bytes = IkeCodec.encode(new IkeMessage(h, p));
@@ -495,8 +518,8 @@ public final class IkeEngine {
     installKeys(sa, secret);
     // an unknown local address (0.0.0.0) made our NAT_DETECTION_SOURCE_IP "wrong": the peer will see a NAT
     // and UDP-encapsulate, so we must as well
-    sa.natDetected = natDetected(m, sa.spiI, sa.spiR, d) || "0.0.0.0".equals(sa.localAddress);
-    sa.localBehindNat = localBehindNat(m, sa.spiI, sa.spiR, d);
+    sa.natDetected = natTraversal() && (natDetected(m, sa.spiI, sa.spiR, d) || "0.0.0.0".equals(sa.localAddress));
+    sa.localBehindNat = natTraversal() && localBehindNat(m, sa.spiI, sa.spiR, d);
     if (sa.natDetected) {
       // §2.23: after NAT detection the initiator moves to port 4500
       sa.localPort = NATT_PORT;

@@ -13,6 +13,8 @@ import io.ipsecmesh.proto.ikev2.IkeHeader;
 import io.ipsecmesh.proto.ikev2.IkeMessage;
 import io.ipsecmesh.proto.ikev2.Payload;
 import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -111,17 +113,20 @@ final class InitResponder {
     }
     byte[] ourPublic = sa.dh.publicValue();
     engine.installKeys(sa, secret);
-    sa.natDetected = engine.natDetected(m, sa.spiI, 0, d);
-    sa.localBehindNat = engine.localBehindNat(m, sa.spiI, 0, d);
-    List<Payload> resp = List.of(
+    // NAT traversal disabled: no NAT_DETECTION notifies either way, the peer's ignored (IkeEngine#natTraversal)
+    sa.natDetected = engine.natTraversal() && engine.natDetected(m, sa.spiI, 0, d);
+    sa.localBehindNat = engine.natTraversal() && engine.localBehindNat(m, sa.spiI, 0, d);
+    List<Payload> resp = new ArrayList<>(List.of(
         new Payload.SecurityAssociation(List.of(suite.toProposal(choice.get().proposalNumber(), new byte[0]))),
         new Payload.KeyExchange(suite.dh().groupId, ourPublic),
-        new Payload.Nonce(sa.nr.clone()),
-        Payload.Notify.of(IkeConstants.NAT_DETECTION_SOURCE_IP,
-            engine.natSourceHash(sa.spiI, sa.spiR, d.localAddress(), d.localPort())),
-        Payload.Notify.of(IkeConstants.NAT_DETECTION_DESTINATION_IP,
-            NatDetection.hash(sa.spiI, sa.spiR, d.peerAddress(), d.peerPort())),
-        Payload.Notify.of(IkeConstants.SIGNATURE_HASH_ALGORITHMS, SignatureAuthenticator.HASH_ALGORITHMS));
+        new Payload.Nonce(sa.nr.clone())));
+    if (engine.natTraversal()) {
+      resp.add(Payload.Notify.of(IkeConstants.NAT_DETECTION_SOURCE_IP,
+          engine.natSourceHash(sa.spiI, sa.spiR, d.localAddress(), d.localPort())));
+      resp.add(Payload.Notify.of(IkeConstants.NAT_DETECTION_DESTINATION_IP,
+          NatDetection.hash(sa.spiI, sa.spiR, d.peerAddress(), d.peerPort())));
+    }
+    resp.add(Payload.Notify.of(IkeConstants.SIGNATURE_HASH_ALGORITHMS, SignatureAuthenticator.HASH_ALGORITHMS));
     byte[] bytes = IkeCodec.encode(new IkeMessage(new IkeHeader(sa.spiI, sa.spiR, 0, 2, 0,
         IkeConstants.IKE_SA_INIT, IkeConstants.FLAG_RESPONSE, 0, 0), resp));
     sa.initRequest = d.msg();

@@ -26,6 +26,10 @@ import java.util.Optional;
 public final class Proposals {
 
   private static final int ENCR_CHACHA20_POLY1305 = 28;
+  /** RFC 7296 §3.3.2 legacy transform IDs (IANA IKEv2 registry): ENCR_DES, ENCR_3DES, AUTH_HMAC_MD5_96. */
+  private static final int ENCR_DES = 2;
+  private static final int ENCR_3DES = 3;
+  private static final int AUTH_HMAC_MD5_96 = 1;
 
   private Proposals() {}
 
@@ -141,7 +145,18 @@ public final class Proposals {
       case AES_CBC_256_HMAC_SHA256_128 -> cbc(256, IkeConstants.AUTH_HMAC_SHA2_256_128);
       case AES_CBC_256_HMAC_SHA384_192 -> cbc(256, IkeConstants.AUTH_HMAC_SHA2_384_192);
       case AES_CBC_256_HMAC_SHA512_256 -> cbc(256, IkeConstants.AUTH_HMAC_SHA2_512_256);
+      // legacy suites (crypto engine compliance shield disable); DES and 3DES carry no key length
+      case AES_CBC_128_HMAC_MD5_96 -> cbc(128, AUTH_HMAC_MD5_96);
+      case AES_CBC_256_HMAC_MD5_96 -> cbc(256, AUTH_HMAC_MD5_96);
+      case TDES_CBC_HMAC_SHA1_96 -> fixedKey(ENCR_3DES, IkeConstants.AUTH_HMAC_SHA1_96);
+      case TDES_CBC_HMAC_MD5_96 -> fixedKey(ENCR_3DES, AUTH_HMAC_MD5_96);
+      case DES_CBC_HMAC_SHA1_96 -> fixedKey(ENCR_DES, IkeConstants.AUTH_HMAC_SHA1_96);
+      case DES_CBC_HMAC_MD5_96 -> fixedKey(ENCR_DES, AUTH_HMAC_MD5_96);
     };
+  }
+
+  private static List<Transform> fixedKey(int encr, int integ) {
+    return List.of(Transform.of(IkeConstants.TRANSFORM_ENCR, encr), Transform.of(IkeConstants.TRANSFORM_INTEG, integ));
   }
 
   private static List<Transform> cbc(int bits, int integ) {
@@ -180,6 +195,9 @@ public final class Proposals {
       } else {
         dh = switch (p) {
           case "modp2048" -> DhGroup.MODP_2048;
+          case "modp768" -> DhGroup.MODP_768;
+          case "modp1024" -> DhGroup.MODP_1024;
+          case "modp1536" -> DhGroup.MODP_1536;
           case "ecp256" -> DhGroup.ECP_256;
           case "ecp384" -> DhGroup.ECP_384;
           case "x25519", "curve25519" -> DhGroup.CURVE25519;

@@ -66,6 +66,7 @@ public final class Ikev1Engine {
   HalfOpenQuota halfOpenPerPeer = new HalfOpenQuota(HalfOpenQuota.DEFAULT_PER_PEER);
   /** Child SAs one ISAKMP SA may negotiate ({@code ike-max-child-sas}). */
   int maxChildSas = io.ipsecmesh.ike.engine.IkeEngine.Limits.DEFAULT_MAX_CHILD_SAS;
+  private volatile boolean natTransparency = true;
 
   public Ikev1Engine(Scheduler scheduler, Ikev1Listener listener, KeyWrap keyWrap, RetransmitPolicy retransmit,
       Consumer<IkeDatagram> transport) {
@@ -78,6 +79,20 @@ public final class Ikev1Engine {
 
   public void setPolicies(List<Ikev1Policy> policies) {
     this.policies = List.copyOf(policies);
+  }
+
+  /**
+   * {@code no crypto ipsec nat-transparency udp-encapsulation} ({@code on} false) "disables NAT traversal"
+   * (IPsec Data Plane guide, IPsec NAT Transparency, Disabling NAT Traversal): we neither announce NAT-T
+   * (the RFC 3947 vendor ID in MM1) nor accept the peer's (no vendor ID back in MM2), so no NAT-D
+   * payloads are exchanged, IKE stays on port 500 and ESP goes raw, NAT or not.
+   */
+  public void setNatTransparency(boolean on) {
+    this.natTransparency = on;
+  }
+
+  boolean natTransparency() {
+    return natTransparency;
   }
 
   public List<Ikev1Policy> policies() {
@@ -348,6 +363,14 @@ public final class Ikev1Engine {
    * peer is not an IKEv1 peer of ours.
    */
   public boolean invalidSpi(String peerAddress, long spi) {
+    return invalidSpi(peerAddress, spi, true);
+  }
+
+  /**
+   * INVALID-SPI over an established ISAKMP SA always (IOS's default); a new ISAKMP SA for it only with
+   * {@code crypto isakmp invalid-spi-recovery} ({@code recovery}).
+   */
+  public boolean invalidSpi(String peerAddress, long spi, boolean recovery) {
     IsakmpSa sa = findByPeer(peerAddress);
     if (sa != null && sa.established()) {
       InformationalExchange.send(this, sa, List.of(new io.ipsecmesh.proto.ikev1.IsakmpPayload.Notification(
@@ -356,7 +379,7 @@ public final class Ikev1Engine {
       return true;
     }
     Ikev1Policy p = policyForPeer(peerAddress);
-    if (p == null) {
+    if (p == null || !recovery) {
       return false;
     }
     if (sa == null) {

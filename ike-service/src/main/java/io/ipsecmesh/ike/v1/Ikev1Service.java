@@ -64,6 +64,7 @@ public final class Ikev1Service {
   /** {@code config.changed}: the IKEv1 crypto map entries of the new configuration. */
   public void configure(GatewayConfig config, String fallbackLocalAddress) {
     engine.setPolicies(Ikev1Policies.from(config, fallbackLocalAddress));
+    engine.setNatTransparency(config.natTransparency());
   }
 
   public void setPolicies(List<Ikev1Policy> policies) {
@@ -167,7 +168,12 @@ public final class Ikev1Service {
 
   /** {@code fwd.invalid-spi} with {@code crypto isakmp invalid-spi-recovery}: INVALID-SPI to the peer. */
   public boolean invalidSpi(String peerAddress, long spi) {
-    return engine.invalidSpi(peerAddress, spi);
+    return engine.invalidSpi(peerAddress, spi, true);
+  }
+
+  /** @param recovery {@code crypto isakmp invalid-spi-recovery}: may set up an ISAKMP SA to notify */
+  public boolean invalidSpi(String peerAddress, long spi, boolean recovery) {
+    return engine.invalidSpi(peerAddress, spi, recovery);
   }
 
   public String ikeSaIdFor(String peerAddress) {

@@ -56,9 +56,9 @@ final class QuickModeExchange {
     }
     rest.add(QuickModeIds.toId(qm.local));
     rest.add(QuickModeIds.toId(qm.remote));
-    byte[] iv = Phase1Keys.phase2Iv(sa.suite.hash(), sa.phase1Iv, mid);
+    byte[] iv = Phase1Keys.phase2Iv(sa.suite.hash(), sa.phase1Iv, mid, sa.keys.block());
     byte[] qm1 = Protection.seal(sa, EXCH_QUICK_MODE, mid, iv, Protection.withHash(sa, mid, new byte[0], rest));
-    qm.iv = CbcCipher.lastBlock(qm1);
+    qm.iv = CbcCipher.lastBlock(qm1, sa.keys.block());
     sa.quickModes.put(mid, qm);
     e.request(sa, qm1);
   }
@@ -82,7 +82,8 @@ final class QuickModeExchange {
 
   private static void onQm1(Ikev1Engine e, IsakmpSa sa, IkeDatagram in, IsakmpHeader h, byte[] digest) {
     long mid = h.messageId();
-    Protection.Opened o = Protection.open(sa, in.message(), h, Phase1Keys.phase2Iv(sa.suite.hash(), sa.phase1Iv, mid));
+    Protection.Opened o = Protection.open(sa, in.message(), h,
+        Phase1Keys.phase2Iv(sa.suite.hash(), sa.phase1Iv, mid, sa.keys.block()));
     if (o == null || !Protection.verifyHash1(sa, o)) {
       LOG.fine(() -> "ISAKMP: Quick Mode from " + sa.peerAddress + " with a bad HASH(1), dropped");
       return;
@@ -151,9 +152,9 @@ final class QuickModeExchange {
       rest.add(new KeyExchange(ourKe));
     }
     rest.addAll(ids);
-    byte[] qm2 = Protection.seal(sa, EXCH_QUICK_MODE, mid, CbcCipher.lastBlock(in.message()),
+    byte[] qm2 = Protection.seal(sa, EXCH_QUICK_MODE, mid, CbcCipher.lastBlock(in.message(), sa.keys.block()),
         Protection.withHash(sa, mid, qm.ni, rest));
-    qm.iv = CbcCipher.lastBlock(qm2);
+    qm.iv = CbcCipher.lastBlock(qm2, sa.keys.block());
     sa.quickModes.put(mid, qm);
     e.reply(sa, digest, qm2);
     e.scheduler.schedule(e.retransmit.giveUpAfter(), () -> sa.quickModes.remove(mid, qm));
@@ -199,7 +200,7 @@ final class QuickModeExchange {
     qm.peerSpi = IsakmpCodec.getUint32(reply.proposals().getFirst().spi(), 0);
     qm.nr = nr.data();
     byte[] hash3 = sa.keys.prfA(new byte[] {0}, IsakmpCodec.uint32(mid), qm.ni, qm.nr);
-    byte[] qm3 = Protection.seal(sa, EXCH_QUICK_MODE, mid, CbcCipher.lastBlock(in.message()),
+    byte[] qm3 = Protection.seal(sa, EXCH_QUICK_MODE, mid, CbcCipher.lastBlock(in.message(), sa.keys.block()),
         List.of(new Hash(hash3)));
     e.answered(sa);
     e.reply(sa, digest, qm3);

@@ -155,4 +155,39 @@ class ConfigPoliciesTest {
         c.interfaces(), c.ezvpnClients(), c.ikev2Proposals(), c.ikev2Policies(), c.ikev2Keyrings(),
         c.ikev2Profiles(), c.ikev2Dpd(), c.fragmentation());
   }
+
+  /** {@code crypto map VPN local-address Loopback1}: IKE's local address (and identity) is Loopback1's. */
+  @Test
+  void localAddressInterfaceGivesTheLocalAddress() {
+    GatewayConfig c = config();
+    List<InterfaceConfig> itfs = new java.util.ArrayList<>(c.interfaces());
+    itfs.add(new InterfaceConfig("Loopback1", "203.0.113.1", "255.255.255.255", null, null, null, null));
+    GatewayConfig withLoopback = new GatewayConfig(c.isakmpPolicies(), c.isakmpKeys(), c.isakmpKeepalive(),
+        c.natKeepaliveSeconds(), c.invalidSpiRecovery(), c.natTransparency(), c.dfBit(), c.sa(), c.transformSets(),
+        c.cryptoMaps(), c.accessLists(), itfs, c.ezvpnClients(), c.ikev2Proposals(), c.ikev2Policies(),
+        c.ikev2Keyrings(), c.ikev2Profiles(), c.ikev2Dpd(), c.fragmentation(), false,
+        java.util.Map.of("VPN", "Loopback1"));
+    assertEquals("192.0.2.1", ConfigPolicies.from(c, null).get(0).localAddress(), "the map's interface");
+    PeerPolicy p = ConfigPolicies.from(withLoopback, null).get(0);
+    assertEquals("203.0.113.1", p.localAddress());
+    assertEquals("clear", p.dfBit(), "DF still follows the interface the map is applied to");
+  }
+
+  /**
+   * {@code mode transport} in the transform set: the SAs are negotiated in tunnel mode, which the forwarder
+   * runs (before, transport mode was negotiated and the forwarder refused the SA).
+   */
+  @Test
+  void transportModeInTheTransformSetNegotiatesTunnelMode() {
+    GatewayConfig c = config();
+    List<TransformSet> ts = c.transformSets().stream()
+        .map(t -> new TransformSet(t.name(), t.transform(), ChildSa.Mode.TRANSPORT)).toList();
+    GatewayConfig transport = new GatewayConfig(c.isakmpPolicies(), c.isakmpKeys(), c.isakmpKeepalive(),
+        c.natKeepaliveSeconds(), c.invalidSpiRecovery(), c.natTransparency(), c.dfBit(), c.sa(), ts, c.cryptoMaps(),
+        c.accessLists(), c.interfaces(), c.ezvpnClients(), c.ikev2Proposals(), c.ikev2Policies(), c.ikev2Keyrings(),
+        c.ikev2Profiles(), c.ikev2Dpd(), c.fragmentation());
+    for (PeerPolicy p : ConfigPolicies.from(transport, null)) {
+      assertEquals(ChildSa.Mode.TUNNEL, p.mode(), p.cryptoMap());
+    }
+  }
 }

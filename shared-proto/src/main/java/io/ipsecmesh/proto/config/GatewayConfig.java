@@ -17,6 +17,9 @@ import java.util.List;
  * @param sa                  global {@code crypto ipsec security-association …}, every component set
  * @param ikev2Dpd            global {@code crypto ikev2 dpd}, null when unset
  * @param fragmentation       global {@code crypto ipsec fragmentation}, default before-encryption
+ * @param cryptoMapLocalAddress {@code crypto map NAME local-address INTERFACE}: map name to interface name
+ * @param complianceShieldDisabled {@code crypto engine compliance shield disable}: DES, 3DES, MD5 and DH
+ *                            groups 1, 2, 5 are configurable (IOS XE 17.11.1+, Cisco Field Notice FN72510)
  */
 @Authenticated
 public record GatewayConfig(
@@ -38,7 +41,33 @@ public record GatewayConfig(
     List<Ikev2Keyring> ikev2Keyrings,
     List<Ikev2Profile> ikev2Profiles,
     Ikev2Dpd ikev2Dpd,
-    Fragmentation fragmentation) {
+    Fragmentation fragmentation,
+    boolean complianceShieldDisabled,
+    java.util.Map<String, String> cryptoMapLocalAddress) {
+
+  /** A configuration without {@code crypto map … local-address}. */
+  public GatewayConfig(List<IsakmpPolicy> isakmpPolicies, List<IsakmpKey> isakmpKeys, IsakmpKeepalive isakmpKeepalive,
+      Integer natKeepaliveSeconds, boolean invalidSpiRecovery, boolean natTransparency, DfBit dfBit, SaSettings sa,
+      List<TransformSet> transformSets, List<CryptoMapEntry> cryptoMaps, List<AccessList> accessLists,
+      List<InterfaceConfig> interfaces, List<EzvpnClient> ezvpnClients, List<Ikev2Proposal> ikev2Proposals,
+      List<Ikev2Policy> ikev2Policies, List<Ikev2Keyring> ikev2Keyrings, List<Ikev2Profile> ikev2Profiles,
+      Ikev2Dpd ikev2Dpd, Fragmentation fragmentation, boolean complianceShieldDisabled) {
+    this(isakmpPolicies, isakmpKeys, isakmpKeepalive, natKeepaliveSeconds, invalidSpiRecovery, natTransparency, dfBit,
+        sa, transformSets, cryptoMaps, accessLists, interfaces, ezvpnClients, ikev2Proposals, ikev2Policies,
+        ikev2Keyrings, ikev2Profiles, ikev2Dpd, fragmentation, complianceShieldDisabled, java.util.Map.of());
+  }
+
+  /** A configuration with the compliance shield on (no legacy algorithms). */
+  public GatewayConfig(List<IsakmpPolicy> isakmpPolicies, List<IsakmpKey> isakmpKeys, IsakmpKeepalive isakmpKeepalive,
+      Integer natKeepaliveSeconds, boolean invalidSpiRecovery, boolean natTransparency, DfBit dfBit, SaSettings sa,
+      List<TransformSet> transformSets, List<CryptoMapEntry> cryptoMaps, List<AccessList> accessLists,
+      List<InterfaceConfig> interfaces, List<EzvpnClient> ezvpnClients, List<Ikev2Proposal> ikev2Proposals,
+      List<Ikev2Policy> ikev2Policies, List<Ikev2Keyring> ikev2Keyrings, List<Ikev2Profile> ikev2Profiles,
+      Ikev2Dpd ikev2Dpd, Fragmentation fragmentation) {
+    this(isakmpPolicies, isakmpKeys, isakmpKeepalive, natKeepaliveSeconds, invalidSpiRecovery, natTransparency, dfBit,
+        sa, transformSets, cryptoMaps, accessLists, interfaces, ezvpnClients, ikev2Proposals, ikev2Policies,
+        ikev2Keyrings, ikev2Profiles, ikev2Dpd, fragmentation, false);
+  }
 
   /** A configuration with the global fragmentation default (before encryption). */
   public GatewayConfig(List<IsakmpPolicy> isakmpPolicies, List<IsakmpKey> isakmpKeys, IsakmpKeepalive isakmpKeepalive,
@@ -67,6 +96,8 @@ public record GatewayConfig(
     ikev2Policies = List.copyOf(ikev2Policies);
     ikev2Keyrings = List.copyOf(ikev2Keyrings);
     ikev2Profiles = List.copyOf(ikev2Profiles);
+    cryptoMapLocalAddress = cryptoMapLocalAddress == null ? java.util.Map.of()
+        : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(cryptoMapLocalAddress));
   }
 
   /** A configuration with nothing configured: every global setting at its IOS default. */
@@ -164,6 +195,18 @@ public record GatewayConfig(
   /** The IKEv2 DPD of a profile: its own {@code dpd}, else the global {@code crypto ikev2 dpd}, else null (off). */
   public Ikev2Dpd effectiveDpd(Ikev2Profile profile) {
     return profile != null && profile.dpd() != null ? profile.dpd() : ikev2Dpd;
+  }
+
+  /**
+   * The interface whose address tunnels of crypto map {@code name} use as their local address: the one of
+   * {@code crypto map NAME local-address INTERFACE}, else the first interface with the map applied, else null.
+   */
+  public InterfaceConfig localInterface(String name) {
+    String named = cryptoMapLocalAddress.get(name);
+    if (named != null && interfaceNamed(named) != null) {
+      return interfaceNamed(named);
+    }
+    return interfacesWithCryptoMap(name).stream().findFirst().orElse(null);
   }
 
   /** Interfaces with {@code crypto map name} applied. */

@@ -51,6 +51,7 @@ public final class RunningConfigWriter {
     w.transformSets(c.transformSets());
     w.ezvpnClients(c.ezvpnClients());
     w.cryptoMaps(c.cryptoMaps());
+    c.cryptoMapLocalAddress().forEach((map, itf) -> w.line("crypto map " + map + " local-address " + itf));
     w.interfaces(c.interfaces());
     w.accessLists(c.accessLists());
     w.line("end");
@@ -62,6 +63,10 @@ public final class RunningConfigWriter {
   }
 
   private void isakmp(GatewayConfig c) {
+    if (c.complianceShieldDisabled()) {
+      line("crypto engine compliance shield disable");
+      separator();
+    }
     for (IsakmpPolicy p : c.isakmpPolicies()) {
       line("crypto isakmp policy " + p.priority());
       line(" encryption " + p.encryption());
