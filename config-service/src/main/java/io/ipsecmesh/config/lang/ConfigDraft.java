@@ -9,6 +9,8 @@ import io.ipsecmesh.proto.config.EzvpnAttachment;
 import io.ipsecmesh.proto.config.EzvpnClient;
 import io.ipsecmesh.proto.config.GatewayConfig;
 import io.ipsecmesh.proto.config.Ikev2Dpd;
+import io.ipsecmesh.proto.config.IdentityMatch;
+import io.ipsecmesh.proto.config.IkeIdentity;
 import io.ipsecmesh.proto.config.Ikev2Keyring;
 import io.ipsecmesh.proto.config.Ikev2KeyringPeer;
 import io.ipsecmesh.proto.config.Ikev2Policy;
@@ -293,13 +295,15 @@ final class ConfigDraft {
     String mask;
     String localKey;
     String remoteKey;
+    IdentityMatch identity;
+    String hostname;
 
     KeyringPeerDraft(String name) {
       this.name = name;
     }
 
     Ikev2KeyringPeer build() {
-      return new Ikev2KeyringPeer(name, address, mask, localKey, remoteKey);
+      return new Ikev2KeyringPeer(name, address, mask, localKey, remoteKey, identity, hostname);
     }
   }
 
@@ -312,6 +316,9 @@ final class ConfigDraft {
     String keyring;
     Ikev2Dpd dpd;
     Integer lifetimeSeconds;
+    final List<IdentityMatch> matchIdentities = new ArrayList<>();
+    IkeIdentity identityLocal;
+    final List<String> pkiTrustpoints = new ArrayList<>();
 
     ProfileDraft(String name) {
       this.name = name;
@@ -319,7 +326,7 @@ final class ConfigDraft {
 
     Ikev2Profile build() {
       return new Ikev2Profile(name, matchRemoteAddresses, identityLocalAddress, authenticationLocal,
-          authenticationRemote, keyring, dpd, lifetimeSeconds);
+          authenticationRemote, keyring, dpd, lifetimeSeconds, matchIdentities, identityLocal, pkiTrustpoints);
     }
   }
 }

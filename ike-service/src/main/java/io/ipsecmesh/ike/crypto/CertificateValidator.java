@@ -28,9 +28,23 @@ public final class CertificateValidator {
 
   private CertificateValidator() {}
 
-  /** The validated end-entity certificate, or empty. */
+  /** The validated end-entity certificate, or empty (no revocation check). */
   public static Optional<X509Certificate> validate(List<Payload.Certificate> certs, Set<TrustAnchor> anchors,
       Payload.Identification id) {
+    return validate(certs, anchors, id, false);
+  }
+
+  /**
+   * The validated end-entity certificate, or empty: a PKIX path to one of {@code anchors}, an end entity that
+   * names {@code id} (RFC 4945 §3.1: "the ID MUST be checked against the certificate") and whose keyUsage,
+   * when present, allows digitalSignature or nonRepudiation (RFC 4945 §5.1.3.2); with {@code crlCheck}, not
+   * revoked by its CA's CRL.
+   */
+  public static Optional<X509Certificate> validate(List<Payload.Certificate> certs, Set<TrustAnchor> anchors,
+      Payload.Identification id, boolean crlCheck) {
+    if (anchors.isEmpty()) {
+      return Optional.empty();
+    }
     try {
       CertificateFactory cf = CertificateFactory.getInstance("X.509");
       List<X509Certificate> chain = new ArrayList<>();
@@ -47,7 +61,7 @@ public final class CertificateValidator {
       params.setRevocationEnabled(false);
       CertPathValidator.getInstance("PKIX").validate(path, params);
       X509Certificate ee = chain.get(0);
-      return names(ee, id) ? Optional.of(ee) : Optional.empty();
+      return names(ee, id) && signingAllowed(ee) ? Optional.of(ee) : Optional.empty();
     } catch (GeneralSecurityException | RuntimeException e) {
       return Optional.empty();
     }
@@ -65,6 +79,12 @@ public final class CertificateValidator {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** keyUsage absent, or digitalSignature (bit 0) or nonRepudiation (bit 1) set (RFC 4945 §5.1.3.2). */
+  static boolean signingAllowed(X509Certificate cert) {
+    boolean[] ku = cert.getKeyUsage();
+    return ku == null || ku.length > 0 && ku[0] || ku.length > 1 && ku[1];
   }
 
   static boolean names(X509Certificate cert, Payload.Identification id) throws GeneralSecurityException {

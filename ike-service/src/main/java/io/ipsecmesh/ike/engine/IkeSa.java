@@ -34,7 +34,8 @@ final class IkeSa {
   final boolean initiator;
   final long spiI;
   long spiR;
-  final PeerPolicy policy;
+  /** The crypto map entry's policy; a responder may move to another entry for the same peer at IKE_AUTH. */
+  PeerPolicy policy;
   final int connId;
   final long createdEpochMillis;
   State state;

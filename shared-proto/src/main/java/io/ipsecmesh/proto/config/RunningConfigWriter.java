@@ -78,8 +78,14 @@ public final class RunningConfigWriter {
       line("crypto ikev2 keyring " + k.name());
       for (Ikev2KeyringPeer p : k.peers()) {
         line(" peer " + p.name());
+        if (p.hostname() != null) {
+          line("  hostname " + p.hostname());
+        }
         if (p.address() != null) {
           line("  address " + p.address() + (p.mask() == null ? "" : " " + p.mask()));
+        }
+        if (p.identity() != null) {
+          line("  identity " + p.identity().render());
         }
         if (p.localKey() != null && p.localKey().equals(p.remoteKey())) {
           line("  pre-shared-key " + p.localKey());
@@ -98,8 +104,12 @@ public final class RunningConfigWriter {
     for (Ikev2Profile p : c.ikev2Profiles()) {
       line("crypto ikev2 profile " + p.name());
       p.matchRemoteAddresses().forEach(a -> line(" match identity remote address " + a));
+      p.matchIdentities().forEach(m -> line(" match identity remote " + m.render()));
       if (p.identityLocalAddress() != null) {
         line(" identity local address " + p.identityLocalAddress());
+      }
+      if (p.identityLocal() != null) {
+        line(" identity local " + p.identityLocal().render());
       }
       if (p.authenticationRemote() != null) {
         line(" authentication remote " + p.authenticationRemote());
@@ -107,6 +117,7 @@ public final class RunningConfigWriter {
       if (p.authenticationLocal() != null) {
         line(" authentication local " + p.authenticationLocal());
       }
+      p.pkiTrustpoints().forEach(t -> line(" pki trustpoint " + t));
       if (p.keyring() != null) {
         line(" keyring local " + p.keyring());
       }
