@@ -20,6 +20,8 @@ import io.ipsecmesh.proto.config.InterfaceConfig;
 import io.ipsecmesh.proto.config.IsakmpKeepalive;
 import io.ipsecmesh.proto.config.IsakmpKey;
 import io.ipsecmesh.proto.config.IsakmpPolicy;
+import io.ipsecmesh.proto.config.IsakmpProfile;
+import io.ipsecmesh.proto.config.PkiTrustpoint;
 import io.ipsecmesh.proto.config.SaSettings;
 import io.ipsecmesh.proto.config.SessionKey;
 import io.ipsecmesh.proto.config.TransformSet;
@@ -61,6 +63,19 @@ final class ConfigDraft {
   final Map<String, KeyringDraft> ikev2Keyrings = new LinkedHashMap<>();
   final Map<String, ProfileDraft> ikev2Profiles = new LinkedHashMap<>();
   Ikev2Dpd ikev2Dpd;
+  final Map<String, TrustpointDraft> pkiTrustpoints = new LinkedHashMap<>();
+  final Map<String, IsakmpProfileDraft> isakmpProfiles = new LinkedHashMap<>();
+  String isakmpIdentity;
+  String hostname;
+  String domainName;
+
+  TrustpointDraft pkiTrustpoint(String name) {
+    return pkiTrustpoints.computeIfAbsent(name, TrustpointDraft::new);
+  }
+
+  IsakmpProfileDraft isakmpProfile(String name) {
+    return isakmpProfiles.computeIfAbsent(name, IsakmpProfileDraft::new);
+  }
 
   PolicyDraft isakmpPolicy(int priority) {
     return isakmpPolicies.computeIfAbsent(priority, PolicyDraft::new);
@@ -127,7 +142,45 @@ final class ConfigDraft {
         ikev2Keyrings.values().stream().map(KeyringDraft::build).toList(),
         ikev2Profiles.values().stream().map(ProfileDraft::build).toList(),
         ikev2Dpd,
-        fragmentation);
+        fragmentation,
+        pkiTrustpoints.values().stream().map(TrustpointDraft::build).toList(),
+        isakmpIdentity,
+        hostname,
+        domainName,
+        isakmpProfiles.values().stream().map(IsakmpProfileDraft::build).toList());
+  }
+
+  static final class TrustpointDraft {
+    final String name;
+    /** Whether a {@code crypto pki trustpoint} line defined it (a certificate chain alone does not). */
+    boolean defined;
+    PkiTrustpoint.Revocation revocation = PkiTrustpoint.Revocation.NONE;
+    String crlQuery;
+    final List<String> caCertificates = new ArrayList<>();
+    /** Certificates whose hex lines were begun but not ended by quit. */
+    final List<CertificateChainBlock.HexBlock> openCertificates = new ArrayList<>();
+
+    TrustpointDraft(String name) {
+      this.name = name;
+    }
+
+    PkiTrustpoint build() {
+      return new PkiTrustpoint(name, revocation, crlQuery, caCertificates);
+    }
+  }
+
+  static final class IsakmpProfileDraft {
+    final String name;
+    final List<IdentityMatch> matchIdentities = new ArrayList<>();
+    IkeIdentity selfIdentity;
+
+    IsakmpProfileDraft(String name) {
+      this.name = name;
+    }
+
+    IsakmpProfile build() {
+      return new IsakmpProfile(name, matchIdentities, selfIdentity);
+    }
   }
 
   static final class PolicyDraft {
@@ -174,6 +227,7 @@ final class ConfigDraft {
     int pfsLine;
     String matchAddress;
     String ikev2Profile;
+    String isakmpProfile;
     SessionKey inboundEsp;
     SessionKey outboundEsp;
     /** Where the session keys were set, to point at them if the transform set does not fit. */
@@ -187,7 +241,7 @@ final class ConfigDraft {
 
     CryptoMapEntry build() {
       return new CryptoMapEntry(name, seq, keying, peers, transformSets, sa, pfsGroup, matchAddress, ikev2Profile,
-          inboundEsp, outboundEsp);
+          inboundEsp, outboundEsp, isakmpProfile);
     }
   }
 

@@ -10,7 +10,8 @@ import java.util.Set;
 /**
  * {@code crypto ikev2 profile NAME}: {@code match identity remote address|fqdn|email|key-id} (with the
  * {@code domain} forms), {@code identity local address|fqdn|email|key-id|dn},
- * {@code authentication local|remote pre-share|rsa-sig|ecdsa-sig}, {@code pki trustpoint}, {@code keyring local},
+ * {@code authentication local|remote pre-share|rsa-sig|ecdsa-sig}, {@code pki trustpoint NAME [sign|verify]},
+ * {@code keyring local},
  * {@code dpd}, {@code lifetime}.
  */
 final class Ikev2ProfileBlock implements Block {
@@ -32,7 +33,7 @@ final class Ikev2ProfileBlock implements Block {
 
   @Override
   public boolean owns(Args a) {
-    return Set.of("match", "identity", "authentication", "keyring", "dpd", "lifetime", "description")
+    return Set.of("match", "identity", "authentication", "keyring", "dpd", "lifetime", "description", "pki")
         .contains(a.word(0).toLowerCase(Locale.ROOT));
   }
 
@@ -80,6 +81,21 @@ final class Ikev2ProfileBlock implements Block {
         } else {
           profile.authenticationRemote = method;
         }
+      }
+      case "pki" -> {
+        a.skip(1).command("pki");
+        a.oneOf("pki", "trustpoint");
+        a.command("pki trustpoint");
+        String name = a.name("trustpoint name");
+        // sign|verify: this gateway signs with its one certificate, so only the verifying role matters here
+        if (a.hasMore()) {
+          a.oneOf("usage", "sign", "verify");
+        }
+        a.end();
+        if (!profile.pkiTrustpoints.contains(name)) {
+          profile.pkiTrustpoints.add(name);
+        }
+        references.add(CrossReferences.Kind.PKI_TRUSTPOINT, name, a.lineNumber);
       }
       case "keyring" -> {
         a.skip(1).command("keyring");

@@ -112,6 +112,58 @@ class IdentityCommandsTest {
     assertEquals("192.0.2.1", c.ikev2Profile("P").identityLocalAddress());
   }
 
+  private static String resource(String name) throws Exception {
+    try (var in = IdentityCommandsTest.class.getResourceAsStream(name)) {
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
+  void trustpointCertificateChainAndIsakmpIdentitiesReachTheModelAndRoundTrip() throws Exception {
+    ParseResult r = ConfigParser.parse("gw1.cfg", resource("pki-and-isakmp.cfg"));
+    assertEquals(List.of(), r.errors());
+    assertEquals(List.of(), r.warnings());
+    GatewayConfig c = r.config();
+    io.ipsecmesh.proto.config.PkiTrustpoint tp = c.pkiTrustpoint("BRANCH-CA");
+    assertEquals(io.ipsecmesh.proto.config.PkiTrustpoint.Revocation.CRL, tp.revocationCheck());
+    assertEquals("http://10.91.9.1/branch.crl", tp.crlQuery());
+    assertEquals(1, tp.caCertificates().size());
+    assertTrue(tp.caCertificates().get(0).startsWith("3082019d30820143"), tp.caCertificates().get(0));
+    assertEquals(List.of("BRANCH-CA"), c.ikev2Profile("CERTS").pkiTrustpoints());
+    assertEquals("hostname", c.isakmpIdentity());
+    assertEquals("gw1.example.net", c.fullHostname());
+    assertEquals("branch1.example.net", c.isakmpKeys().get(0).hostname());
+    assertNull(c.isakmpKeys().get(0).address());
+    io.ipsecmesh.proto.config.IsakmpProfile ip = c.isakmpProfile("BRANCHES");
+    assertEquals(List.of(new IdentityMatch(IkeIdentity.Type.FQDN, "branches.example.net", true),
+        new IdentityMatch(IkeIdentity.Type.EMAIL, "admin@example.net", false),
+        new IdentityMatch(IkeIdentity.Type.ADDRESS, "198.51.100.0 255.255.255.0", false)), ip.matchIdentities());
+    assertEquals(new IkeIdentity(IkeIdentity.Type.FQDN, "gw1.example.net"), ip.selfIdentity());
+    assertEquals("BRANCHES", c.cryptoMapEntry("VPN", 10).isakmpProfile());
+
+    String shown = c.render();
+    assertTrue(shown.contains("crypto pki certificate chain BRANCH-CA\n certificate ca "
+        + "5F668CD082E5238D1AF73432A709AE9BB4E2D10A\n  3082019D 30820143 "), shown);
+    assertTrue(shown.contains("  \tquit\n"), shown);
+    ParseResult again = ConfigParser.parse("running-config", shown);
+    assertEquals(List.of(), again.errors(), shown);
+    assertEquals(c, again.config());
+  }
+
+  @Test
+  void aCertificateChainMustBeACaCertificateEndedByQuit() throws Exception {
+    String text = resource("pki-and-isakmp.cfg");
+    ParseResult noQuit = ConfigParser.parse("gw1.cfg", text.replace("  \tquit\n", ""));
+    assertEquals(List.of(new ConfigError("gw1.cfg", 8,
+        "certificate 5F668CD082E5238D1AF73432A709AE9BB4E2D10A has no quit: end the hex lines with quit")),
+        noQuit.errors());
+    ParseResult damaged = ConfigParser.parse("gw1.cfg", text.replace("3082019d 30820143", "3082019d 30820144"));
+    assertEquals(1, damaged.errors().size(), damaged.errors().toString());
+    assertEquals(23, damaged.errors().get(0).line(), "the quit line");
+    assertTrue(damaged.errors().get(0).message().startsWith("quit: certificate ca 5F668CD082E5238D1AF73432A709AE9BB4E2D10A:"
+        + " the hex lines are not one DER X.509 certificate"), damaged.errors().get(0).message());
+  }
+
   static Stream<Arguments> malformed() {
     return Stream.of(
         Arguments.of("crypto ikev2 profile p\n match identity remote fqdn bad_name.example", 2,
@@ -131,6 +183,15 @@ class IdentityCommandsTest {
         Arguments.of("crypto ikev2 profile p\n authentication remote eap", 2,
             "authentication remote: method must be pre-share|rsa-sig|ecdsa-sig, got 'eap'"),
         Arguments.of("crypto ikev2 keyring k\n peer x\n  identity fqdn", 3, "identity fqdn: missing fqdn"),
+        Arguments.of("crypto pki trustpoint t\n revocation-check ocsp", 2,
+            "revocation-check: method must be crl|none, got 'ocsp'"),
+        Arguments.of("crypto pki trustpoint t\n crl query ldap://x/y", 2,
+            "crl query: url must be http://HOST[:PORT]/PATH or file:/PATH, got 'ldap://x/y'"),
+        Arguments.of("crypto isakmp identity dn", 1, "crypto isakmp identity must be address|hostname, got 'dn'"),
+        Arguments.of("crypto isakmp profile p\n match identity host bad_host", 2,
+            "match identity host: fqdn must be a DNS name such as vpn.example.com (letters, digits, '-', '.'), got "
+                + "'bad_host'"),
+        Arguments.of("crypto isakmp key k hostname", 1, "crypto isakmp key: missing hostname"),
         Arguments.of("crypto ikev2 keyring k\n peer x\n  hostname -", 3,
             "hostname must be a DNS name such as vpn.example.com (letters, digits, '-', '.'), got '-'"));
   }

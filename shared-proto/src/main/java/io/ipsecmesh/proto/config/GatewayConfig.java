@@ -17,6 +17,11 @@ import java.util.List;
  * @param sa                  global {@code crypto ipsec security-association …}, every component set
  * @param ikev2Dpd            global {@code crypto ikev2 dpd}, null when unset
  * @param fragmentation       global {@code crypto ipsec fragmentation}, default before-encryption
+ * @param pkiTrustpoints      {@code crypto pki trustpoint} with the CA certificates of its certificate chain
+ * @param isakmpIdentity      {@code crypto isakmp identity address|hostname}, null for the default (address)
+ * @param hostname            {@code hostname NAME}, null when unset
+ * @param domainName          {@code ip domain name NAME}, null when unset
+ * @param isakmpProfiles      {@code crypto isakmp profile}
  */
 public record GatewayConfig(
     List<IsakmpPolicy> isakmpPolicies,
@@ -37,7 +42,24 @@ public record GatewayConfig(
     List<Ikev2Keyring> ikev2Keyrings,
     List<Ikev2Profile> ikev2Profiles,
     Ikev2Dpd ikev2Dpd,
-    Fragmentation fragmentation) {
+    Fragmentation fragmentation,
+    List<PkiTrustpoint> pkiTrustpoints,
+    String isakmpIdentity,
+    String hostname,
+    String domainName,
+    List<IsakmpProfile> isakmpProfiles) {
+
+  /** A configuration without trustpoints, ISAKMP identity settings or ISAKMP profiles. */
+  public GatewayConfig(List<IsakmpPolicy> isakmpPolicies, List<IsakmpKey> isakmpKeys, IsakmpKeepalive isakmpKeepalive,
+      Integer natKeepaliveSeconds, boolean invalidSpiRecovery, boolean natTransparency, DfBit dfBit, SaSettings sa,
+      List<TransformSet> transformSets, List<CryptoMapEntry> cryptoMaps, List<AccessList> accessLists,
+      List<InterfaceConfig> interfaces, List<EzvpnClient> ezvpnClients, List<Ikev2Proposal> ikev2Proposals,
+      List<Ikev2Policy> ikev2Policies, List<Ikev2Keyring> ikev2Keyrings, List<Ikev2Profile> ikev2Profiles,
+      Ikev2Dpd ikev2Dpd, Fragmentation fragmentation) {
+    this(isakmpPolicies, isakmpKeys, isakmpKeepalive, natKeepaliveSeconds, invalidSpiRecovery, natTransparency, dfBit,
+        sa, transformSets, cryptoMaps, accessLists, interfaces, ezvpnClients, ikev2Proposals, ikev2Policies,
+        ikev2Keyrings, ikev2Profiles, ikev2Dpd, fragmentation, List.of(), null, null, null, List.of());
+  }
 
   /** A configuration with the global fragmentation default (before encryption). */
   public GatewayConfig(List<IsakmpPolicy> isakmpPolicies, List<IsakmpKey> isakmpKeys, IsakmpKeepalive isakmpKeepalive,
@@ -66,6 +88,8 @@ public record GatewayConfig(
     ikev2Policies = List.copyOf(ikev2Policies);
     ikev2Keyrings = List.copyOf(ikev2Keyrings);
     ikev2Profiles = List.copyOf(ikev2Profiles);
+    pkiTrustpoints = pkiTrustpoints == null ? List.of() : List.copyOf(pkiTrustpoints);
+    isakmpProfiles = isakmpProfiles == null ? List.of() : List.copyOf(isakmpProfiles);
   }
 
   /** A configuration with nothing configured: every global setting at its IOS default. */
@@ -120,6 +144,22 @@ public record GatewayConfig(
 
   public Ikev2Keyring ikev2Keyring(String name) {
     return ikev2Keyrings.stream().filter(k -> k.name().equals(name)).findFirst().orElse(null);
+  }
+
+  public PkiTrustpoint pkiTrustpoint(String name) {
+    return pkiTrustpoints.stream().filter(t -> t.name().equals(name)).findFirst().orElse(null);
+  }
+
+  public IsakmpProfile isakmpProfile(String name) {
+    return isakmpProfiles.stream().filter(p -> p.name().equals(name)).findFirst().orElse(null);
+  }
+
+  /** The name {@code crypto isakmp identity hostname} sends: {@code hostname}.{@code ip domain name}. */
+  public String fullHostname() {
+    if (hostname == null) {
+      return null;
+    }
+    return domainName == null ? hostname : hostname + "." + domainName;
   }
 
   public Ikev2Proposal ikev2Proposal(String name) {

@@ -15,6 +15,13 @@ public final class RunningConfigWriter {
 
   public static String write(GatewayConfig c) {
     RunningConfigWriter w = new RunningConfigWriter();
+    if (c.hostname() != null) {
+      w.line("hostname " + c.hostname());
+    }
+    if (c.domainName() != null) {
+      w.line("ip domain name " + c.domainName());
+    }
+    w.pki(c);
     w.isakmp(c);
     w.ikev2(c);
     w.ipsecGlobals(c);
@@ -42,7 +49,26 @@ public final class RunningConfigWriter {
       line("!");
     }
     for (IsakmpKey k : c.isakmpKeys()) {
-      line("crypto isakmp key " + k.key() + " address " + k.address() + (k.mask() == null ? "" : " " + k.mask()));
+      if (k.hostname() != null) {
+        line("crypto isakmp key " + k.key() + " hostname " + k.hostname());
+      } else {
+        line("crypto isakmp key " + k.key() + " address " + k.address() + (k.mask() == null ? "" : " " + k.mask()));
+      }
+    }
+    if (c.isakmpIdentity() != null) {
+      line("crypto isakmp identity " + c.isakmpIdentity());
+    }
+    for (IsakmpProfile p : c.isakmpProfiles()) {
+      line("crypto isakmp profile " + p.name());
+      for (IdentityMatch m : p.matchIdentities()) {
+        line(" match identity " + isakmpMatch(m));
+      }
+      if (p.selfIdentity() != null) {
+        line(" self-identity " + (p.selfIdentity().type() == IkeIdentity.Type.ADDRESS ? "address"
+            : p.selfIdentity().type() == IkeIdentity.Type.FQDN ? "fqdn " + p.selfIdentity().value()
+            : "user-fqdn " + p.selfIdentity().value()));
+      }
+      line("!");
     }
     IsakmpKeepalive ka = c.isakmpKeepalive();
     if (ka != null) {
@@ -135,6 +161,61 @@ public final class RunningConfigWriter {
     }
   }
 
+  /** IKEv1's keywords for an identity match: address, host (FQDN), user-fqdn (e-mail). */
+  private static String isakmpMatch(IdentityMatch m) {
+    return switch (m.type()) {
+      case ADDRESS -> "address " + m.value().replace(" 255.255.255.255", "");
+      case FQDN -> "host " + (m.domain() ? "domain " : "") + m.value();
+      default -> "user-fqdn " + (m.domain() ? "domain " : "") + m.value();
+    };
+  }
+
+  private void pki(GatewayConfig c) {
+    for (PkiTrustpoint t : c.pkiTrustpoints()) {
+      line("crypto pki trustpoint " + t.name());
+      line(" enrollment terminal");
+      if (t.revocationCheck() != PkiTrustpoint.Revocation.NONE) {
+        line(" revocation-check " + t.revocationCheck().keyword());
+      }
+      if (t.crlQuery() != null) {
+        line(" crl query " + t.crlQuery());
+      }
+      line("!");
+    }
+    for (PkiTrustpoint t : c.pkiTrustpoints()) {
+      if (t.caCertificates().isEmpty()) {
+        continue;
+      }
+      // as IOS shows a certificate chain: the DER in hex, 32 bytes a line in groups of 4, ended by quit
+      line("crypto pki certificate chain " + t.name());
+      for (String hex : t.caCertificates()) {
+        line(" certificate ca " + serial(hex));
+        for (int i = 0; i < hex.length(); i += 64) {
+          String row = hex.substring(i, Math.min(hex.length(), i + 64)).toUpperCase(java.util.Locale.ROOT);
+          StringBuilder b = new StringBuilder("  ");
+          for (int j = 0; j < row.length(); j += 8) {
+            b.append(j == 0 ? "" : " ").append(row, j, Math.min(row.length(), j + 8));
+          }
+          line(b.toString());
+        }
+        line("  \tquit");
+      }
+      line("!");
+    }
+  }
+
+  /** The serial number of a CA certificate (hex), as {@code certificate ca SERIAL} names it. */
+  private static String serial(String derHex) {
+    try {
+      java.security.cert.X509Certificate x = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory
+          .getInstance("X.509").generateCertificate(new java.io.ByteArrayInputStream(
+              java.util.HexFormat.of().parseHex(derHex)));
+      return x.getSerialNumber().toString(16).toUpperCase(java.util.Locale.ROOT);
+    } catch (java.security.cert.CertificateException | IllegalArgumentException e) {
+      return "00";
+    }
+  }
+
   private static String dpd(Ikev2Dpd d) {
     return "dpd " + d.intervalSeconds() + " " + d.retrySeconds() + " " + d.mode().keyword();
   }
@@ -215,6 +296,9 @@ public final class RunningConfigWriter {
       }
       if (m.ikev2Profile() != null) {
         line(" set ikev2-profile " + m.ikev2Profile());
+      }
+      if (m.isakmpProfile() != null) {
+        line(" set isakmp-profile " + m.isakmpProfile());
       }
       if (m.matchAddress() != null) {
         line(" match address " + m.matchAddress());
