@@ -333,7 +333,8 @@ public final class IkeVerticle extends AbstractVerticle {
       return;
     }
     configVersion = c.version();
-    List<PeerPolicy> next = ConfigPolicies.from(c.config(), settings.effectiveLocalAddress(), credentials);
+    List<PeerPolicy> next = ConfigPolicies.from(c.config(), settings.effectiveLocalAddress(), credentials,
+        io.ipsecmesh.ike.policy.TrustStore.from(c.config().pkiTrustpoints()));
     policies.replace(next);
     ikev1.configure(c.config(), settings.effectiveLocalAddress());
     invalidSpiRecovery = c.config().invalidSpiRecovery();

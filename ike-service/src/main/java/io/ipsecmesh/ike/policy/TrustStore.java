@@ -1,7 +1,14 @@
 package io.ipsecmesh.ike.policy;
 
+import io.ipsecmesh.proto.config.PkiTrustpoint;
+import java.io.ByteArrayInputStream;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,6 +25,32 @@ public record TrustStore(Map<String, Set<TrustAnchor>> byTrustpoint, Set<String>
   public TrustStore {
     byTrustpoint = Map.copyOf(byTrustpoint);
     crlChecking = Set.copyOf(crlChecking);
+  }
+
+  /**
+   * The trust anchors of the configuration's trustpoints (their {@code crypto pki certificate chain} CA
+   * certificates, validated by config-service; one that does not parse here is left out) and the ones with
+   * {@code revocation-check crl} or {@code crl none}.
+   */
+  public static TrustStore from(List<PkiTrustpoint> trustpoints) {
+    Map<String, Set<TrustAnchor>> by = new HashMap<>();
+    Set<String> crl = new HashSet<>();
+    for (PkiTrustpoint t : trustpoints) {
+      Set<TrustAnchor> anchors = new HashSet<>();
+      for (String hex : t.caCertificates()) {
+        try {
+          anchors.add(new TrustAnchor((X509Certificate) CertificateFactory.getInstance("X.509")
+              .generateCertificate(new ByteArrayInputStream(HexFormat.of().parseHex(hex))), null));
+        } catch (CertificateException | IllegalArgumentException e) {
+          // config-service refuses such a chain; a model from elsewhere loses only this anchor
+        }
+      }
+      by.put(t.name(), anchors);
+      if (t.revocationCheck() != PkiTrustpoint.Revocation.NONE) {
+        crl.add(t.name());
+      }
+    }
+    return new TrustStore(by, crl);
   }
 
   /** The anchors of the named trustpoints (unknown names contribute none). */

@@ -57,7 +57,7 @@ class ProfileIdentityTest {
    * interface Gi1 / ip address LOCAL 255.255.255.252 / crypto map VPN
    * </pre>
    */
-  private static GatewayConfig config(String local, String peer, String localNet, String remoteNet,
+  static GatewayConfig config(String local, String peer, String localNet, String remoteNet,
       List<Ikev2Profile> profiles, List<Ikev2KeyringPeer> keyringPeers, List<Integer> seqs) {
     List<CryptoMapEntry> entries = new ArrayList<>();
     List<AccessList> acls = new ArrayList<>();

@@ -34,8 +34,13 @@ public final class TestCertificates {
 
   /** Credentials for {@code fqdn} (DNS subjectAltName) issued by this CA, trusting {@code trusted}. */
   public Credentials issue(String fqdn, TestCertificates trusted) throws Exception {
+    return issue(fqdn, trusted, KeyUsage.digitalSignature);
+  }
+
+  /** The same with the given keyUsage bits (BouncyCastle {@link KeyUsage} constants). */
+  public Credentials issue(String fqdn, TestCertificates trusted, int keyUsage) throws Exception {
     KeyPair kp = ecKeys();
-    X509Certificate ee = certificate("CN=" + fqdn, fqdn, kp, ca, caKeys, false);
+    X509Certificate ee = certificate("CN=" + fqdn, fqdn, kp, ca, caKeys, false, keyUsage);
     return new Credentials(kp.getPrivate(), List.of(ee), Set.of(new TrustAnchor(trusted.ca, null)));
   }
 
@@ -52,6 +57,11 @@ public final class TestCertificates {
 
   private static X509Certificate certificate(String subject, String dns, KeyPair subjectKeys, X509Certificate issuer,
       KeyPair issuerKeys, boolean ca) throws Exception {
+    return certificate(subject, dns, subjectKeys, issuer, issuerKeys, ca, KeyUsage.digitalSignature);
+  }
+
+  private static X509Certificate certificate(String subject, String dns, KeyPair subjectKeys, X509Certificate issuer,
+      KeyPair issuerKeys, boolean ca, int eeKeyUsage) throws Exception {
     long now = System.currentTimeMillis();
     X500Name issuerName = issuer == null ? new X500Name(subject) : new X500Name(issuer.getSubjectX500Principal()
         .getName());
@@ -59,7 +69,7 @@ public final class TestCertificates {
         new Date(now - 3_600_000), new Date(now + 86_400_000L), new X500Name(subject), subjectKeys.getPublic());
     b.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
     b.addExtension(Extension.keyUsage, true, new KeyUsage(ca ? KeyUsage.keyCertSign | KeyUsage.cRLSign
-        : KeyUsage.digitalSignature));
+        : eeKeyUsage));
     if (dns != null) {
       b.addExtension(Extension.subjectAlternativeName, false,
           new GeneralNames(new GeneralName(GeneralName.dNSName, dns)));
