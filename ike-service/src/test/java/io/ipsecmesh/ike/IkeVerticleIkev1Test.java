@@ -154,7 +154,9 @@ class IkeVerticleIkev1Test {
           }
         }, new KeyWrap(new byte[32]), RetransmitPolicy.DEFAULT, this::sendV1);
         s.setPolicies(List.of(new Ikev1Policy("VPN", 10, GW, address,
-            new Ikev1Policy.Identity(IsakmpConstants.ID_IPV4_ADDR, address), null, V1_KEY,
+            new Ikev1Policy.Identity(IsakmpConstants.ID_IPV4_ADDR, address),
+            io.ipsecmesh.ike.policy.PeerAuthorization.preShared(List.of(new io.ipsecmesh.proto.config.IdentityMatch(
+            io.ipsecmesh.proto.config.IkeIdentity.Type.ADDRESS, GW + " 255.255.255.255", false))), V1_KEY,
             List.of(new Ikev1Suite(256, Ikev1Hash.SHA2_256, DhGroup.byId(14), 86_400)),
             List.of(EspTransform.AES_CBC_256_HMAC_SHA256_128), null,
             List.of(TrafficSelector.anyPorts("10.2.0.0", "10.2.0.255")),

@@ -86,7 +86,59 @@ class GatewayStrongswanIdentityTest {
     Files.writeString(pki.resolve("ext.cnf"), "subjectAltName=DNS:gwa.example.net\nkeyUsage=digitalSignature\n");
     openssl(pki, "x509", "-req", "-in", "gwa.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out",
         "gwa.pem", "-days", "1", "-extfile", "ext.cnf");
+    // strongSwan's certificates from the same CA: the peer the profile names, and another one
+    for (String host : List.of("gwb", "other")) {
+      openssl(pki, "req", "-newkey", "rsa:2048", "-nodes", "-keyout", host + ".key", "-out", host + ".csr", "-subj",
+          "/CN=" + host + ".example.net");
+      Files.writeString(pki.resolve(host + ".cnf"), "subjectAltName=DNS:" + host
+          + ".example.net\nkeyUsage=digitalSignature\n");
+      openssl(pki, "x509", "-req", "-in", host + ".csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+          "-out", host + ".pem", "-days", "1", "-extfile", host + ".cnf");
+    }
+    openssl(pki, "x509", "-in", "ca.pem", "-outform", "der", "-out", "ca.der");
     return pki;
+  }
+
+  /**
+   * The scenario configuration with certificates both ways: {@code crypto pki trustpoint BRANCH-CA} with the test
+   * CA in its certificate chain (as IOS shows it), the profile's {@code pki trustpoint BRANCH-CA},
+   * {@code authentication local|remote rsa-sig}.
+   */
+  private void applyCertificates(String match) throws Exception {
+    byte[] der = Files.readAllBytes(run.resolve("pki").resolve("ca.der"));
+    StringBuilder chain = new StringBuilder("crypto pki trustpoint BRANCH-CA\n enrollment terminal\n!\n"
+        + "crypto pki certificate chain BRANCH-CA\n certificate ca 01\n");
+    String hex = java.util.HexFormat.of().formatHex(der);
+    for (int i = 0; i < hex.length(); i += 64) {
+      chain.append("  ").append(hex, i, Math.min(hex.length(), i + 64)).append('\n');
+    }
+    chain.append("  \tquit\n!\n");
+    Path f = run.resolve("gwa-" + applied++ + ".cfg");
+    Files.writeString(f, chain + template.replace("@MATCH@", match).replace(" identity local @LOCAL@\n", "")
+        .replace("authentication local pre-share", "authentication local rsa-sig")
+        .replace("@REMOTE_AUTH@", "rsa-sig").replace(" keyring local KR\n", " keyring local KR\n pki trustpoint BRANCH-CA\n"));
+    String out = capture(List.of("ip", "netns", "exec", PREFIX + "gwa",
+        ProcessHandle.current().info().command().orElse("java"), "-cp", System.getProperty("java.class.path"),
+        "io.ipsecmesh.gateway.Main", "config", "apply", "--api-file", run.resolve("api.json").toString(),
+        f.toString()), Map.of());
+    assertTrue(out.contains("is active"), out + "\n" + Files.readString(f));
+  }
+
+  /** strongSwan in idgwb with certificate {@code host}.pem of the test CA, claiming {@code host}.example.net. */
+  private void strongswanWithCertificate(String host) throws Exception {
+    harness(run, PREFIX, Map.of("LOCAL_ID", host + ".example.net", "REMOTE_ID", "gwa.example.net", "AUTH", "pubkey",
+        "LOCAL_CERT", host + ".pem", "LOAD", "no", "IKE_PROPOSALS", "aes128gcm16-prfsha256-ecp256"), "charon-start.sh",
+        PREFIX + "gwb", "ikev2-gcm");
+    Path swanctl = run.resolve(PREFIX + "gwb").resolve("swanctl");
+    Path pki = run.resolve("pki");
+    Files.copy(pki.resolve("ca.pem"), swanctl.resolve("x509ca").resolve("ca.pem"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(pki.resolve(host + ".pem"), swanctl.resolve("x509").resolve(host + ".pem"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(pki.resolve(host + ".key"), swanctl.resolve("private").resolve(host + ".key"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    String loaded = harness(run, PREFIX, Map.of(), "sw.sh", PREFIX + "gwb", "--load-all", "--noprompt");
+    assertTrue(loaded.contains("loaded certificate") && loaded.contains("loaded connection"), loaded);
   }
 
   private static void openssl(Path dir, String... args) throws Exception {
@@ -225,6 +277,29 @@ class GatewayStrongswanIdentityTest {
     awaitFile(gatewayLog, "authentication of " + THEM + " (" + THEM + ") failed: its AUTH method is not the "
         + "profile's authentication remote", 20);
     assertNothingInstalled();
+  }
+
+  @Test
+  void aCertificateFromTheSameCaIssuedToAnotherPeerIsRefusedAndThePeersOwnSucceeds() throws Exception {
+    applyCertificates("fqdn gwb.example.net");
+    // genuine certificate of our CA, but issued to other.example.net: not the peer the profile names
+    strongswanWithCertificate("other");
+    String out = theyInitiate();
+    assertTrue(out.contains("initiate failed"), out);
+    awaitFile(gatewayLog, "authentication of " + THEM + " (other.example.net) failed: its identity matches no match "
+        + "identity remote of the profile", 20);
+    assertNothingInstalled();
+
+    // the certificate issued to gwb.example.net is accepted, both ways
+    strongswanWithCertificate("gwb");
+    out = theyInitiate();
+    assertTrue(out.contains("initiate completed successfully"), out);
+    assertTrue(charonLog().contains("authentication of 'gwa.example.net' with RSA"), charonLog());
+    assertTrue(exec(PREFIX + "gwa", run, "show crypto isakmp sa").contains(THEM));
+    clearAndSettle();
+    assertTrue(weInitiate(), "ping through the tunnel we initiated with certificates; gateway log:\n"
+        + Files.readString(gatewayLog));
+    clearAndSettle();
   }
 
   @Test

@@ -105,15 +105,26 @@ final class InitResponder {
     engine.installKeys(sa, secret);
     sa.natDetected = engine.natDetected(m, sa.spiI, 0, d);
     sa.localBehindNat = engine.localBehindNat(m, sa.spiI, 0, d);
-    List<Payload> resp = List.of(
+    List<Payload> resp = new java.util.ArrayList<>(List.of(
         new Payload.SecurityAssociation(List.of(suite.toProposal(choice.get().proposalNumber(), new byte[0]))),
         new Payload.KeyExchange(suite.dh().groupId, ourPublic),
-        new Payload.Nonce(sa.nr.clone()),
+        new Payload.Nonce(sa.nr.clone())));
+    // §1.2: a responder that verifies certificates asks for them here (strongSwan sends its certificate only when
+    // asked); the CAs of every profile this peer's crypto map entries may select by its identity
+    java.util.Set<java.security.cert.TrustAnchor> anchors = new java.util.HashSet<>();
+    String peerAddress = d.peerAddress();
+    engine.policies.all().stream().filter(x -> x.peerAddress().equals(peerAddress) && x.remote().method().signature())
+        .forEach(x -> anchors.addAll(x.remote().anchors()));
+    if (!anchors.isEmpty()) {
+      resp.add(new Payload.CertificateRequest(IkeConstants.CERT_X509_SIGNATURE,
+          io.ipsecmesh.ike.crypto.CertificateValidator.certificateRequest(anchors)));
+    }
+    resp.addAll(List.of(
         Payload.Notify.of(IkeConstants.NAT_DETECTION_SOURCE_IP,
             engine.natSourceHash(sa.spiI, sa.spiR, d.localAddress(), d.localPort())),
         Payload.Notify.of(IkeConstants.NAT_DETECTION_DESTINATION_IP,
             NatDetection.hash(sa.spiI, sa.spiR, d.peerAddress(), d.peerPort())),
-        Payload.Notify.of(IkeConstants.SIGNATURE_HASH_ALGORITHMS, SignatureAuthenticator.HASH_ALGORITHMS));
+        Payload.Notify.of(IkeConstants.SIGNATURE_HASH_ALGORITHMS, SignatureAuthenticator.HASH_ALGORITHMS)));
     byte[] bytes = IkeCodec.encode(new IkeMessage(new IkeHeader(sa.spiI, sa.spiR, 0, 2, 0,
         IkeConstants.IKE_SA_INIT, IkeConstants.FLAG_RESPONSE, 0, 0), resp));
     sa.initRequest = d.msg();
