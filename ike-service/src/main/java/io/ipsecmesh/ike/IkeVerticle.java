@@ -93,6 +93,19 @@ public final class IkeVerticle extends AbstractVerticle {
     engine = new IkeEngine(new VertxScheduler(vertx), this::transmit, events, policies, KeyWrap.fromEnvironment(),
         RetransmitPolicy.DEFAULT, IkeServiceSettings.limits(config()), System::currentTimeMillis);
     engine.setStats(metrics);
+    // revocation-check crl: CRLs are read off the event loop (file or HTTP) and the engine continues on it
+    io.ipsecmesh.ike.crypto.CrlStore crlStore = new io.ipsecmesh.ike.crypto.CrlStore(System::currentTimeMillis);
+    engine.setCrlSource(new io.ipsecmesh.ike.crypto.CrlSource() {
+      @Override
+      public java.security.cert.X509CRL cached(String url) {
+        return crlStore.cached(url);
+      }
+
+      @Override
+      public void fetch(String url, Runnable done) {
+        vertx.executeBlocking(() -> crlStore.load(url), false).onComplete(r -> safe("crl", done::run));
+      }
+    });
     engine.setForceUdpEncapsulation(settings.forceUdpEncapsulation());
     ikev1 = new Ikev1Service(new VertxScheduler(vertx), new Ikev1Listener() {
       @Override

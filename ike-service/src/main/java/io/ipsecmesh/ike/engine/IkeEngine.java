@@ -60,6 +60,8 @@ public final class IkeEngine {
   private final SecureRandom random;
   final CookieJar cookies;
   private final LongSupplier wallClock;
+  /** Where certificate checks get CRLs ({@code revocation-check crl}); none until the verticle sets its store. */
+  private io.ipsecmesh.ike.crypto.CrlSource crls = io.ipsecmesh.ike.crypto.CrlSource.NONE;
 
   final IkeSaTable table = new IkeSaTable();
   private final InitResponder initResponder = new InitResponder(this);
@@ -148,6 +150,15 @@ public final class IkeEngine {
   }
 
   /** Starts IKE_SA_INIT with the policy's peer; returns the IKE SA id (it changes once SPIr is known). */
+  /** The CRLs certificate checks use; {@code fetch} must report back on this engine's thread. */
+  public void setCrlSource(io.ipsecmesh.ike.crypto.CrlSource crls) {
+    this.crls = crls;
+  }
+
+  io.ipsecmesh.ike.crypto.CrlSource crls() {
+    return crls;
+  }
+
   public String initiate(PeerPolicy policy) {
     if (policy.credentials() == null && policy.psk() == null) {
       // IOS's initiator finds the keyring peer by address (or host name), never by identity: nothing to sign with
@@ -542,6 +553,9 @@ public final class IkeEngine {
   // ============================================================================ IKE_AUTH
 
   private void onAuthRequest(IkeSa sa, IkeMessage m, List<Payload> inner) {
+    if (sa.authPending) {
+      return; // a retransmission while the CRL is fetched: the answer follows the fetch
+    }
     IkeMessage in = new IkeMessage(m.header(), inner);
     Optional<Payload.Identification> idi = in.first(Payload.Identification.class).filter(Payload.Identification::initiator);
     Optional<Payload.Authentication> auth = in.first(Payload.Authentication.class);
@@ -557,7 +571,21 @@ public final class IkeEngine {
     PeerPolicy p = sa.policy;
     PeerAuthentication.Refusal refusal = idi.isEmpty() || auth.isEmpty() ? PeerAuthentication.Refusal.IDENTITY
         : PeerAuthentication.check(sa, idi.get(), auth.get(), in.all(Payload.Certificate.class), sa.initRequest,
-            sa.nr, sa.keys.skPi);
+            sa.nr, sa.keys.skPi, crls, System.currentTimeMillis()); // certificates and CRLs live in real time
+    if (refusal == PeerAuthentication.Refusal.CRL_PENDING) {
+      // RFC 4945 §6: the certificate is not accepted before its revocation status is known; the fetch runs off
+      // the event loop and the IKE_AUTH request is answered when it is done (its retransmissions wait)
+      sa.authPending = true;
+      sa.crlFetched = true;
+      debugLog(sa, "fetching the CRL " + sa.crlToFetch + " before answering IKE_AUTH");
+      crls.fetch(sa.crlToFetch, () -> {
+        sa.authPending = false;
+        if (sa.state == IkeSa.State.INIT_DONE) {
+          onAuthRequest(sa, m, inner);
+        }
+      });
+      return;
+    }
     List<Payload> ourAuth = refusal == PeerAuthentication.Refusal.NONE ? PeerAuthentication.ours(sa,
         Identities.toPayload(false, p.localId()), sa.initResponse, sa.ni, sa.keys.skPr, false, idi.get()) : List.of();
     if (refusal == PeerAuthentication.Refusal.NONE && ourAuth.isEmpty()) {
@@ -566,7 +594,8 @@ public final class IkeEngine {
     if (refusal != PeerAuthentication.Refusal.NONE) {
       stats.authenticationFailed();
       LOG.log(System.Logger.Level.WARNING, "IKEv2: authentication of " + sa.peerAddress + " ("
-          + idi.map(Identities::text).orElse("no IDi") + ") failed: " + refusal.reason + " (profile of crypto map "
+          + idi.map(Identities::text).orElse("no IDi") + ") failed: " + refusal.reason
+          + (refusal == PeerAuthentication.Refusal.CERTIFICATE ? ": " + sa.refusalDetail : "") + " (profile of crypto map "
           + p.cryptoMap() + " " + p.mapSequence() + ")");
       respond(sa, m.header(), List.of(Payload.Notify.of(IkeConstants.AUTHENTICATION_FAILED, new byte[0])));
       teardown(sa, "auth-failed");

@@ -68,11 +68,22 @@ final class InitiatorAuthExchange implements Exchange {
     Optional<Payload.Authentication> auth = m.first(Payload.Authentication.class);
     PeerAuthentication.Refusal r = idr.isEmpty() || auth.isEmpty() ? PeerAuthentication.Refusal.IDENTITY
         : PeerAuthentication.check(sa, idr.get(), auth.get(), m.all(Payload.Certificate.class), sa.initResponse,
-            sa.ni, sa.keys.skPr);
+            sa.ni, sa.keys.skPr, engine.crls(), System.currentTimeMillis());
+    if (r == PeerAuthentication.Refusal.CRL_PENDING) {
+      // RFC 4945 §6: the responder's certificate waits for its CRL; the fetch runs off the event loop
+      sa.crlFetched = true;
+      engine.crls().fetch(sa.crlToFetch, () -> {
+        if (sa.state != IkeSa.State.DELETED) {
+          response(sa, payloads);
+        }
+      });
+      return;
+    }
     if (r != PeerAuthentication.Refusal.NONE) {
       engine.stats().authenticationFailed();
       IkeEngine.LOG.log(System.Logger.Level.WARNING, "IKEv2: authentication of " + sa.peerAddress + " ("
-          + idr.map(Identities::text).orElse("no IDr") + ") failed: " + r.reason + " (profile of crypto map "
+          + idr.map(Identities::text).orElse("no IDr") + ") failed: " + r.reason
+          + (r == PeerAuthentication.Refusal.CERTIFICATE ? ": " + sa.refusalDetail : "") + " (profile of crypto map "
           + sa.policy.cryptoMap() + " " + sa.policy.mapSequence() + ")");
       engine.sendUnsolicited(sa, List.of(Payload.Notify.of(IkeConstants.AUTHENTICATION_FAILED, new byte[0])));
       engine.releaseChildSpi(sa.firstChildSpi);

@@ -1,6 +1,7 @@
 package io.ipsecmesh.ike.engine;
 
 import io.ipsecmesh.ike.crypto.CertificateValidator;
+import io.ipsecmesh.ike.crypto.CrlSource;
 import io.ipsecmesh.ike.crypto.PskAuthenticator;
 import io.ipsecmesh.ike.crypto.SignatureAuthenticator;
 import io.ipsecmesh.ike.policy.PeerAuthorization;
@@ -24,9 +25,10 @@ final class PeerAuthentication {
     METHOD("its AUTH method is not the profile's authentication remote"),
     NO_KEY("no pre-shared key for its address or identity"),
     PSK("its pre-shared-key AUTH does not verify"),
-    CERTIFICATE("its certificate does not chain to the profile's trustpoints, does not name its ID, does not "
-        + "allow signing, is revoked or has the wrong key type"),
-    SIGNATURE("its signature does not verify");
+    CERTIFICATE("its certificate is refused"),
+    SIGNATURE("its signature does not verify"),
+    /** Not a refusal yet: the certificate's CRL must be fetched first, then the AUTH is checked again. */
+    CRL_PENDING("its CRL is being fetched");
 
     final String reason;
 
@@ -44,6 +46,16 @@ final class PeerAuthentication {
    */
   static Refusal check(IkeSa sa, Payload.Identification id, Payload.Authentication auth,
       List<Payload.Certificate> certs, byte[] peerRealMessage, byte[] ourNonce, byte[] skPeer) {
+    return check(sa, id, auth, certs, peerRealMessage, ourNonce, skPeer, CrlSource.NONE, 0L);
+  }
+
+  /**
+   * The same with revocation: a CRL not cached yet is left in {@code sa.crlToFetch} (with {@link Refusal#CRL_PENDING})
+   * the first time; once fetched ({@code sa.crlFetched}), a CRL that still cannot be had counts as unavailable.
+   */
+  static Refusal check(IkeSa sa, Payload.Identification id, Payload.Authentication auth,
+      List<Payload.Certificate> certs, byte[] peerRealMessage, byte[] ourNonce, byte[] skPeer, CrlSource crls,
+      long nowMillis) {
     PeerPolicy p = sa.policy;
     PeerAuthorization remote = p.remote();
     if (!remote.accepts(id.idType(), id.data())) {
@@ -63,8 +75,15 @@ final class PeerAuthentication {
     if (auth.method() != IkeConstants.AUTH_DIGITAL_SIGNATURE) {
       return Refusal.METHOD;
     }
-    Optional<X509Certificate> ee = CertificateValidator.validate(certs, remote.anchors(), id, remote.crlCheck());
+    CertificateValidator.Verdict v = CertificateValidator.check(certs, remote.anchors(), id, remote.revocation(), crls,
+        !sa.crlFetched, nowMillis);
+    if (v.crlToFetch() != null) {
+      sa.crlToFetch = v.crlToFetch();
+      return Refusal.CRL_PENDING;
+    }
+    Optional<X509Certificate> ee = Optional.ofNullable(v.endEntity());
     if (ee.isEmpty() || !keyTypeFits(remote.method(), ee.get())) {
+      sa.refusalDetail = v.reason() != null ? v.reason() : "the wrong key type for " + remote.method().keyword;
       return Refusal.CERTIFICATE;
     }
     return SignatureAuthenticator.verify(ee.get().getPublicKey(), auth.data(),

@@ -131,11 +131,11 @@ public final class ConfigPolicies {
       }
     }
     java.util.Set<java.security.cert.TrustAnchor> anchors = java.util.Set.of();
-    boolean crl = false;
+    io.ipsecmesh.ike.crypto.RevocationPolicy crl = io.ipsecmesh.ike.crypto.RevocationPolicy.NONE;
     if (method.signature()) {
       if (!profile.pkiTrustpoints().isEmpty()) {
         anchors = trust.anchors(profile.pkiTrustpoints());
-        crl = trust.crlCheck(profile.pkiTrustpoints());
+        crl = trust.revocation(profile.pkiTrustpoints());
       } else if (credentials != null) {
         anchors = credentials.anchors();
       }

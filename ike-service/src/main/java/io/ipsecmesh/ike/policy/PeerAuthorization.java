@@ -24,10 +24,10 @@ import java.util.Set;
  * @param method       {@code authentication remote}
  * @param identityKeys keyring peers found by {@code identity}: the responder's key for an IDi they accept
  * @param anchors      the CAs a peer's certificate must chain to (empty for pre-shared keys)
- * @param crlCheck     {@code revocation-check crl} on the trustpoints: the certificate must not be revoked
+ * @param revocation   the trustpoints' {@code revocation-check} and {@code crl query}
  */
 public record PeerAuthorization(List<IdentityMatch> matches, Method method, List<IdentityKey> identityKeys,
-    Set<TrustAnchor> anchors, boolean crlCheck) {
+    Set<TrustAnchor> anchors, io.ipsecmesh.ike.crypto.RevocationPolicy revocation) {
 
   /** {@code authentication remote pre-share|rsa-sig|ecdsa-sig}. */
   public enum Method {
@@ -60,11 +60,13 @@ public record PeerAuthorization(List<IdentityMatch> matches, Method method, List
     matches = List.copyOf(matches);
     identityKeys = List.copyOf(identityKeys);
     anchors = Set.copyOf(anchors);
+    revocation = revocation == null ? io.ipsecmesh.ike.crypto.RevocationPolicy.NONE : revocation;
   }
 
   /** Pre-shared keys, peers accepted by {@code matches}, no keys by identity. */
   public static PeerAuthorization preShared(List<IdentityMatch> matches) {
-    return new PeerAuthorization(matches, Method.PRE_SHARE, List.of(), Set.of(), false);
+    return new PeerAuthorization(matches, Method.PRE_SHARE, List.of(), Set.of(),
+        io.ipsecmesh.ike.crypto.RevocationPolicy.NONE);
   }
 
   /** Whether a received identity (RFC 7296 §3.5 type and data) is one this profile accepts. */

@@ -1,5 +1,6 @@
 package io.ipsecmesh.ike.policy;
 
+import io.ipsecmesh.ike.crypto.RevocationPolicy;
 import io.ipsecmesh.proto.config.PkiTrustpoint;
 import java.io.ByteArrayInputStream;
 import java.security.cert.CertificateException;
@@ -15,16 +16,16 @@ import java.util.Set;
 
 /**
  * The CA certificates of the configuration's {@code crypto pki trustpoint}s, by trustpoint name, and whether
- * each checks revocation ({@code revocation-check crl}). A profile's {@code pki trustpoint} statements pick
+ * how each checks revocation ({@code revocation-check crl}, {@code crl query}). A profile's {@code pki trustpoint} statements pick
  * the anchors its peers' certificates must chain to (RFC 4945 §3: the trust anchor is a local policy).
  */
-public record TrustStore(Map<String, Set<TrustAnchor>> byTrustpoint, Set<String> crlChecking) {
+public record TrustStore(Map<String, Set<TrustAnchor>> byTrustpoint, Map<String, RevocationPolicy> revocations) {
 
-  public static final TrustStore EMPTY = new TrustStore(Map.of(), Set.of());
+  public static final TrustStore EMPTY = new TrustStore(Map.of(), Map.of());
 
   public TrustStore {
     byTrustpoint = Map.copyOf(byTrustpoint);
-    crlChecking = Set.copyOf(crlChecking);
+    revocations = Map.copyOf(revocations);
   }
 
   /**
@@ -34,7 +35,7 @@ public record TrustStore(Map<String, Set<TrustAnchor>> byTrustpoint, Set<String>
    */
   public static TrustStore from(List<PkiTrustpoint> trustpoints) {
     Map<String, Set<TrustAnchor>> by = new HashMap<>();
-    Set<String> crl = new HashSet<>();
+    Map<String, RevocationPolicy> crl = new HashMap<>();
     for (PkiTrustpoint t : trustpoints) {
       Set<TrustAnchor> anchors = new HashSet<>();
       for (String hex : t.caCertificates()) {
@@ -47,7 +48,8 @@ public record TrustStore(Map<String, Set<TrustAnchor>> byTrustpoint, Set<String>
       }
       by.put(t.name(), anchors);
       if (t.revocationCheck() != PkiTrustpoint.Revocation.NONE) {
-        crl.add(t.name());
+        crl.put(t.name(), new RevocationPolicy(true, t.revocationCheck() == PkiTrustpoint.Revocation.CRL_NONE,
+            t.crlQuery()));
       }
     }
     return new TrustStore(by, crl);
@@ -60,8 +62,9 @@ public record TrustStore(Map<String, Set<TrustAnchor>> byTrustpoint, Set<String>
     return out;
   }
 
-  /** Whether any of the named trustpoints has {@code revocation-check crl}. */
-  public boolean crlCheck(List<String> trustpoints) {
-    return trustpoints.stream().anyMatch(crlChecking::contains);
+  /** The revocation check of the first named trustpoint that has one ({@code revocation-check crl|crl none}). */
+  public RevocationPolicy revocation(List<String> trustpoints) {
+    return trustpoints.stream().map(revocations::get).filter(r -> r != null).findFirst()
+        .orElse(RevocationPolicy.NONE);
   }
 }
