@@ -320,6 +320,63 @@ class GatewayStrongswanIdentityTest {
     clearAndSettle();
   }
 
+  /**
+   * IKEv1: {@code crypto isakmp identity hostname} (gwa.example.net) and {@code set isakmp-profile} with
+   * {@code match identity host gwb.example.net}; strongSwan's IKEv1 Main Mode as gwb.example.net is accepted, the
+   * same key with the ID intruder.example is refused.
+   */
+  @Test
+  void ikev1HostIdentitiesFollowTheIsakmpProfile() throws Exception {
+    Path f = run.resolve("gwa-" + applied++ + ".cfg");
+    Files.writeString(f, """
+        hostname gwa
+        ip domain name example.net
+        crypto isakmp policy 10
+         encryption aes 256
+         hash sha256
+         authentication pre-share
+         group 14
+        crypto isakmp key interop-test-psk-0123456789 address 172.31.255.2
+        crypto isakmp identity hostname
+        crypto isakmp profile BRANCH
+         match identity host gwb.example.net
+        crypto ipsec transform-set TS esp-aes 256 esp-sha256-hmac
+        crypto map VPN 10 ipsec-isakmp
+         set peer 172.31.255.2
+         set transform-set TS
+         set isakmp-profile BRANCH
+         match address 101
+        interface wan0
+         ip address 172.31.255.1 255.255.255.252
+         crypto map VPN
+        interface lan0
+         ip address 10.91.1.1 255.255.255.0
+        access-list 101 permit ip 10.91.1.0 0.0.0.255 10.91.2.0 0.0.0.255
+        end
+        """);
+    String applied = capture(List.of("ip", "netns", "exec", PREFIX + "gwa",
+        ProcessHandle.current().info().command().orElse("java"), "-cp", System.getProperty("java.class.path"),
+        "io.ipsecmesh.gateway.Main", "config", "apply", "--api-file", run.resolve("api.json").toString(),
+        f.toString()), Map.of());
+    assertTrue(applied.contains("is active"), applied);
+    Path ikev1 = Path.of("..", "ike-service", "src", "test", "resources", "v1", "ikev1-psk.env").toAbsolutePath()
+        .normalize();
+    harness(run, PREFIX, Map.of("LOCAL_ID", "gwb.example.net", "REMOTE_ID", "gwa.example.net", "SECRET_ID_A",
+        "gwa.example.net", "SECRET_ID_B", "gwb.example.net", "DPD_DELAY", "0s"), "charon-start.sh", PREFIX + "gwb",
+        ikev1.toString());
+    assertTrue(weInitiate(), "ping through the IKEv1 tunnel; gateway log:\n" + Files.readString(gatewayLog));
+    assertTrue(charonLog().contains("172.31.255.2[gwb.example.net]...172.31.255.1[gwa.example.net]"), charonLog());
+    clearAndSettle();
+
+    harness(run, PREFIX, Map.of("LOCAL_ID", "intruder.example", "REMOTE_ID", "gwa.example.net", "SECRET_ID_A",
+        "gwa.example.net", "SECRET_ID_B", "intruder.example", "DPD_DELAY", "0s"), "charon-start.sh", PREFIX + "gwb",
+        ikev1.toString());
+    assertFalse(weInitiate(), "no IKEv1 tunnel with a peer calling itself intruder.example");
+    awaitFile(gatewayLog, "IKEv1: " + THEM + " identified itself as intruder.example, which crypto map VPN 10 does "
+        + "not accept", 20);
+    assertFalse(exec(PREFIX + "gwa", run, "show crypto ipsec sa").contains("current_peer: " + THEM));
+  }
+
   @Test
   void emailIdentitiesSucceed() throws Exception {
     apply("email domain example.net", "email gwa@example.net", "pre-share");
