@@ -149,7 +149,6 @@ public final class IkeEngine {
     }
   }
 
-  /** Starts IKE_SA_INIT with the policy's peer; returns the IKE SA id (it changes once SPIr is known). */
   /** The CRLs certificate checks use; {@code fetch} must report back on this engine's thread. */
   public void setCrlSource(io.ipsecmesh.ike.crypto.CrlSource crls) {
     this.crls = crls;
@@ -159,6 +158,10 @@ public final class IkeEngine {
     return crls;
   }
 
+  /**
+   * Starts IKE_SA_INIT with the policy's peer; returns the IKE SA id (it changes once SPIr is known), or null when
+   * there is no key to authenticate with.
+   */
   public String initiate(PeerPolicy policy) {
     if (policy.credentials() == null && policy.psk() == null) {
       // IOS's initiator finds the keyring peer by address (or host name), never by identity: nothing to sign with
