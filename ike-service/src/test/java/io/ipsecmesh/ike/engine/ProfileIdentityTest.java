@@ -193,6 +193,22 @@ class ProfileIdentityTest {
   }
 
   @Test
+  void keyIdIdentities() {
+    GatewayConfig a = config(A, B, "10.91.1.0", "10.91.2.0", List.of(profile("PROF", List.of(address(B)),
+        new IkeIdentity(IkeIdentity.Type.KEY_ID, "site-17"), "pre-share")), List.of(byAddress(B)), List.of(10));
+    GatewayConfig b = config(B, A, "10.91.2.0", "10.91.1.0", List.of(profile("PROF", List.of(
+        new IdentityMatch(IkeIdentity.Type.KEY_ID, "site-17", false)), null, "pre-share")), List.of(byAddress(A)),
+        List.of(10));
+    TestPeers n = pair(a, b, null);
+    assertEquals(1, n.bEvents.installed.size(), n.aEvents.down.toString());
+    assertEquals("site-17", n.bEvents.up.get(0).peerId());
+    // key-id site-18 is another identity
+    GatewayConfig other = config(A, B, "10.91.1.0", "10.91.2.0", List.of(profile("PROF", List.of(address(B)),
+        new IkeIdentity(IkeIdentity.Type.KEY_ID, "site-18"), "pre-share")), List.of(byAddress(B)), List.of(10));
+    assertRefused(pair(other, b, null));
+  }
+
+  @Test
   void theResponderSelectsTheCryptoMapEntryWhoseProfileMatchesTheIdentity() {
     // B has two entries for A: VPN 10 with a profile for branch1.example (other selectors), VPN 20 for
     // gwa.example.net; A's IDi selects entry 20, whose ACL fits A's traffic selectors
