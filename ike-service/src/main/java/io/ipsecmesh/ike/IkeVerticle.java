@@ -94,6 +94,19 @@ public final class IkeVerticle extends AbstractVerticle {
     engine = new IkeEngine(new VertxScheduler(vertx), this::transmit, events, policies, KeyWrap.fromEnvironment(),
         RetransmitPolicy.DEFAULT, limits, System::currentTimeMillis);
     engine.setStats(metrics);
+    // revocation-check crl: CRLs are read off the event loop (file or HTTP) and the engine continues on it
+    io.ipsecmesh.ike.crypto.CrlStore crlStore = new io.ipsecmesh.ike.crypto.CrlStore(System::currentTimeMillis);
+    engine.setCrlSource(new io.ipsecmesh.ike.crypto.CrlSource() {
+      @Override
+      public java.security.cert.X509CRL cached(String url) {
+        return crlStore.cached(url);
+      }
+
+      @Override
+      public void fetch(String url, Runnable done) {
+        vertx.executeBlocking(() -> crlStore.load(url), false).onComplete(r -> safe("crl", done::run));
+      }
+    });
     engine.setForceUdpEncapsulation(settings.forceUdpEncapsulation());
     ikev1 = new Ikev1Service(new VertxScheduler(vertx), new Ikev1Listener() {
       @Override
@@ -337,7 +350,8 @@ public final class IkeVerticle extends AbstractVerticle {
       return;
     }
     configVersion = c.version();
-    List<PeerPolicy> next = ConfigPolicies.from(c.config(), settings.effectiveLocalAddress(), credentials);
+    List<PeerPolicy> next = ConfigPolicies.from(c.config(), settings.effectiveLocalAddress(), credentials,
+        io.ipsecmesh.ike.policy.TrustStore.from(c.config().pkiTrustpoints()));
     policies.replace(next);
     ikev1.configure(c.config(), settings.effectiveLocalAddress());
     invalidSpiRecovery = c.config().invalidSpiRecovery();

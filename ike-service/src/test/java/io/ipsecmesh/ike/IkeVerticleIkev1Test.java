@@ -9,6 +9,7 @@ import io.ipsecmesh.ike.engine.IkeEngine;
 import io.ipsecmesh.ike.engine.IkeEvents;
 import io.ipsecmesh.ike.engine.RetransmitPolicy;
 import io.ipsecmesh.ike.exchange.Proposals;
+import io.ipsecmesh.ike.policy.PeerAuthorization;
 import io.ipsecmesh.ike.policy.PeerPolicy;
 import io.ipsecmesh.ike.policy.PolicyStore;
 import io.ipsecmesh.ike.v1.Ikev1Hash;
@@ -160,7 +161,9 @@ class IkeVerticleIkev1Test {
           }
         }, new KeyWrap(new byte[32]), RetransmitPolicy.DEFAULT, this::sendV1);
         s.setPolicies(List.of(new Ikev1Policy("VPN", 10, GW, address,
-            new Ikev1Policy.Identity(IsakmpConstants.ID_IPV4_ADDR, address), null, V1_KEY,
+            new Ikev1Policy.Identity(IsakmpConstants.ID_IPV4_ADDR, address),
+            io.ipsecmesh.ike.policy.PeerAuthorization.preShared(List.of(new io.ipsecmesh.proto.config.IdentityMatch(
+            io.ipsecmesh.proto.config.IkeIdentity.Type.ADDRESS, GW + " 255.255.255.255", false))), V1_KEY,
             List.of(new Ikev1Suite(256, Ikev1Hash.SHA2_256, DhGroup.byId(14), 86_400)),
             List.of(EspTransform.AES_CBC_256_HMAC_SHA256_128), null,
             List.of(TrafficSelector.anyPorts("10.2.0.0", "10.2.0.255")),
@@ -170,7 +173,9 @@ class IkeVerticleIkev1Test {
         isakmpAtSocket.put(address, new AtomicInteger());
       }
       v2Policies.replace(List.of(new PeerPolicy("VPN", 20, GW, V2_PEER,
-          new PeerPolicy.Identity(IkeConstants.ID_IPV4_ADDR, V2_PEER), null, V2_KEY, V2_KEY,
+          new PeerPolicy.Identity(IkeConstants.ID_IPV4_ADDR, V2_PEER),
+          PeerAuthorization.preShared(List.of(new io.ipsecmesh.proto.config.IdentityMatch(
+              io.ipsecmesh.proto.config.IkeIdentity.Type.ADDRESS, GW + " 255.255.255.255", false))), V2_KEY, V2_KEY,
           List.of(Proposals.parseSuite("aes256gcm16-prfsha256-ecp256")), List.of(EspTransform.AES_GCM_256), null,
           List.of(TrafficSelector.anyPorts("10.3.0.0", "10.3.0.255")),
           List.of(TrafficSelector.anyPorts("10.1.0.0", "10.1.0.255")), ChildSa.Mode.TUNNEL, 64, 3600, 4_608_000, 0,

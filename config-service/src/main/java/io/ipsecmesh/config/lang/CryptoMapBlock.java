@@ -10,7 +10,7 @@ import java.util.stream.Stream;
 
 /**
  * {@code crypto map NAME SEQ ipsec-isakmp|ipsec-manual}: {@code set peer} (repeatable, in failover order),
- * {@code set transform-set}, {@code set security-association …}, {@code set pfs}, {@code set ikev2-profile},
+ * {@code set transform-set}, {@code set security-association …}, {@code set pfs}, {@code set ikev2-profile}, {@code set isakmp-profile},
  * {@code set session-key} (manual keying) and {@code match address}.
  */
 final class CryptoMapBlock implements Block {
@@ -79,6 +79,11 @@ final class CryptoMapBlock implements Block {
         map.ikev2Profile = a.name("profile name");
         a.end();
         references.add(CrossReferences.Kind.IKEV2_PROFILE, map.ikev2Profile, a.lineNumber);
+      }
+      case "isakmp-profile" -> {
+        map.isakmpProfile = a.name("profile name");
+        a.end();
+        references.add(CrossReferences.Kind.ISAKMP_PROFILE, map.isakmpProfile, a.lineNumber);
       }
       case "session-key" -> sessionKey(a);
       default -> diagnostics.warn(a.lineNumber, "set " + Args.quote(what) + " is not used by this gateway; ignored");

@@ -29,7 +29,9 @@ final class GlobalCommands {
         || (a.startsWith("crypto", "map") && a.size() > 3)
         || a.startsWith("crypto", "ikev2", "proposal") || a.startsWith("crypto", "ikev2", "policy")
         || a.startsWith("crypto", "ikev2", "keyring") || a.startsWith("crypto", "ikev2", "profile")
-        || a.startsWith("ip", "access-list") || a.is(0, "interface");
+        || a.startsWith("ip", "access-list") || a.is(0, "interface")
+        || a.startsWith("crypto", "pki", "trustpoint") || a.startsWith("crypto", "pki", "certificate", "chain")
+        || a.startsWith("crypto", "isakmp", "profile");
   }
 
   Block apply(Args a) {
@@ -49,6 +51,19 @@ final class GlobalCommands {
     }
     if (a.is(0, "access-list")) {
       numberedAccessList(a);
+      return null;
+    }
+    if (a.is(0, "hostname")) {
+      // crypto isakmp identity hostname sends hostname.domain (the router's name and ip domain name)
+      a.skip(1).command("hostname");
+      draft.hostname = IdentityWords.fqdn(a, "hostname");
+      a.end();
+      return null;
+    }
+    if (a.startsWith("ip", "domain", "name") || a.startsWith("ip", "domain-name")) {
+      a.skip(a.is(1, "domain-name") ? 2 : 3).command("ip domain name");
+      draft.domainName = IdentityWords.fqdn(a, "domain name");
+      a.end();
       return null;
     }
     if (a.startsWith("ip", "access-list")) {
@@ -109,11 +124,34 @@ final class GlobalCommands {
         draft.legacy.shieldDisabled = true;
         yield null;
       }
+      case "pki" -> pki(a);
       default -> {
         ignored(a, "crypto " + Args.quote(family) + " is not used by this gateway; ignored");
         yield null;
       }
     };
+  }
+
+  /** {@code crypto pki trustpoint NAME} and {@code crypto pki certificate chain NAME}; the rest of PKI is the CA's. */
+  private Block pki(Args a) {
+    String what = a.word(2).toLowerCase(Locale.ROOT);
+    if (what.equals("trustpoint")) {
+      a.skip(3).command("crypto pki trustpoint");
+      String name = a.name("name");
+      a.end();
+      ConfigDraft.TrustpointDraft t = draft.pkiTrustpoint(name);
+      t.defined = true;
+      return new PkiTrustpointBlock(t, diagnostics);
+    }
+    if (what.equals("certificate") && a.is(3, "chain")) {
+      a.skip(4).command("crypto pki certificate chain");
+      String name = a.name("trustpoint name");
+      a.end();
+      references.add(CrossReferences.Kind.PKI_TRUSTPOINT, name, a.lineNumber);
+      return new CertificateChainBlock(draft.pkiTrustpoint(name), diagnostics);
+    }
+    ignored(a, "crypto pki " + Args.quote(what) + " is not used by this gateway; ignored");
+    return null;
   }
 
   private Block isakmp(Args a) {
@@ -126,6 +164,15 @@ final class GlobalCommands {
         return new IsakmpPolicyBlock(draft.isakmpPolicy(priority));
       }
       case "key" -> isakmpKey(a);
+      case "identity" -> {
+        draft.isakmpIdentity = a.oneOf("identity", "address", "hostname");
+        a.end();
+      }
+      case "profile" -> {
+        String name = a.name("name");
+        a.end();
+        return new IsakmpProfileBlock(draft.isakmpProfile(name), diagnostics);
+      }
       case "keepalive" -> {
         int seconds = a.integer("seconds", 10, 3600);
         int retry = IsakmpKeepalive.DEFAULT_RETRY_SECONDS;
@@ -168,7 +215,12 @@ final class GlobalCommands {
     }
     String kind = a.oneOf("peer kind", "address", "hostname");
     if (kind.equals("hostname")) {
-      throw a.fail("hostname peers are not supported: use address IP [MASK]");
+      // the key of the peer whose ID is this FQDN (its crypto isakmp identity hostname)
+      String host = IdentityWords.fqdn(a, "hostname");
+      a.accept("no-xauth");
+      a.end();
+      draft.isakmpKeys.put("host " + host, new IsakmpKey(key, null, null, host));
+      return;
     }
     String ip = a.ipv4("address");
     String mask = null;

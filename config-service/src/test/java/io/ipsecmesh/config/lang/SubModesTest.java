@@ -122,7 +122,6 @@ class SubModesTest {
   @Test
   void unrelatedLinesAreWarningsThatNameTheCommandButNoSecret() {
     assertEquals(List.of(
-        "router.cfg:1: ignored (not part of the IPsec configuration): hostname VPN-Gateway1",
         "router.cfg:3: ignored in interface Serial0 (not part of the IPsec configuration): no fair-queue",
         "router.cfg:5: ignored (not part of the IPsec configuration): line vty …",
         "router.cfg:6: ignored (not part of the IPsec configuration): password …",

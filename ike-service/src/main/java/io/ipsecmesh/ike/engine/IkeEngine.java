@@ -76,6 +76,8 @@ public final class IkeEngine {
   private final SecureRandom random;
   final CookieJar cookies;
   private final LongSupplier wallClock;
+  /** Where certificate checks get CRLs ({@code revocation-check crl}); none until the verticle sets its store. */
+  private io.ipsecmesh.ike.crypto.CrlSource crls = io.ipsecmesh.ike.crypto.CrlSource.NONE;
 
   final IkeSaTable table;
   private final InitResponder initResponder = new InitResponder(this);
@@ -174,8 +176,26 @@ public final class IkeEngine {
     }
   }
 
-  /** Starts IKE_SA_INIT with the policy's peer; returns the IKE SA id (it changes once SPIr is known). */
+  /** The CRLs certificate checks use; {@code fetch} must report back on this engine's thread. */
+  public void setCrlSource(io.ipsecmesh.ike.crypto.CrlSource crls) {
+    this.crls = crls;
+  }
+
+  io.ipsecmesh.ike.crypto.CrlSource crls() {
+    return crls;
+  }
+
+  /**
+   * Starts IKE_SA_INIT with the policy's peer; returns the IKE SA id (it changes once SPIr is known), or null when
+   * there is no key to authenticate with.
+   */
   public String initiate(PeerPolicy policy) {
+    if (policy.credentials() == null && policy.psk() == null) {
+      // IOS's initiator finds the keyring peer by address (or host name), never by identity: nothing to sign with
+      LOG.log(System.Logger.Level.WARNING, "IKEv2: no pre-shared key for peer " + policy.peerAddress()
+          + " by address (keyring peers found by identity serve only as responder); not initiating");
+      return null;
+    }
     // without a configured local address NAT-D is computed over 0.0.0.0: the peer then sees a "NAT" and
     // both sides float to 4500, which works everywhere (the forwarder UDP-encapsulates anyway)
     String local = policy.localAddress() != null ? policy.localAddress() : "0.0.0.0";
@@ -576,16 +596,50 @@ public final class IkeEngine {
   // ============================================================================ IKE_AUTH
 
   private void onAuthRequest(IkeSa sa, IkeMessage m, List<Payload> inner) {
+    if (sa.authPending) {
+      return; // a retransmission while the CRL is fetched: the answer follows the fetch
+    }
     IkeMessage in = new IkeMessage(m.header(), inner);
-    PeerPolicy p = sa.policy;
     Optional<Payload.Identification> idi = in.first(Payload.Identification.class).filter(Payload.Identification::initiator);
     Optional<Payload.Authentication> auth = in.first(Payload.Authentication.class);
-    boolean ok = idi.isPresent() && auth.isPresent() && PeerAuthentication.peerAuthentic(sa, idi.get(), auth.get(),
-        in.all(Payload.Certificate.class), sa.initRequest, sa.nr, sa.keys.skPi);
-    if (!ok) {
+    if (idi.isPresent()) {
+      // IOS selects the profile by the peer's identity: among the crypto map entries for this address, the first
+      // whose profile matches IDi and accepts the IKE SA's suite (RFC 7296 §2.15: the responder learns who the
+      // initiator claims to be only now)
+      Payload.Identification id = idi.get();
+      if (!sa.policy.remote().accepts(id.idType(), id.data())) {
+        policies.forIdentity(sa.peerAddress, sa.suite, id.idType(), id.data()).ifPresent(next -> sa.policy = next);
+      }
+    }
+    PeerPolicy p = sa.policy;
+    PeerAuthentication.Refusal refusal = idi.isEmpty() || auth.isEmpty() ? PeerAuthentication.Refusal.IDENTITY
+        : PeerAuthentication.check(sa, idi.get(), auth.get(), in.all(Payload.Certificate.class), sa.initRequest,
+            sa.nr, sa.keys.skPi, crls, System.currentTimeMillis()); // certificates and CRLs live in real time
+    if (refusal == PeerAuthentication.Refusal.CRL_PENDING) {
+      // RFC 4945 §6: the certificate is not accepted before its revocation status is known; the fetch runs off
+      // the event loop and the IKE_AUTH request is answered when it is done (its retransmissions wait)
+      sa.authPending = true;
+      sa.crlFetched = true;
+      debugLog(sa, "fetching the CRL " + sa.crlToFetch + " before answering IKE_AUTH");
+      crls.fetch(sa.crlToFetch, () -> {
+        sa.authPending = false;
+        if (sa.state == IkeSa.State.INIT_DONE) {
+          onAuthRequest(sa, m, inner);
+        }
+      });
+      return;
+    }
+    List<Payload> ourAuth = refusal == PeerAuthentication.Refusal.NONE ? PeerAuthentication.ours(sa,
+        Identities.toPayload(false, p.localId()), sa.initResponse, sa.ni, sa.keys.skPr, false, idi.get()) : List.of();
+    if (refusal == PeerAuthentication.Refusal.NONE && ourAuth.isEmpty()) {
+      refusal = PeerAuthentication.Refusal.NO_KEY;
+    }
+    if (refusal != PeerAuthentication.Refusal.NONE) {
       stats.authenticationFailed();
       LOG.log(System.Logger.Level.WARNING, "IKEv2: authentication of " + sa.peerAddress + " ("
-          + idi.map(Identities::text).orElse("no IDi") + ") failed");
+          + idi.map(Identities::text).orElse("no IDi") + ") failed: " + refusal.reason
+          + (refusal == PeerAuthentication.Refusal.CERTIFICATE ? ": " + sa.refusalDetail : "") + " (profile of crypto map "
+          + p.cryptoMap() + " " + p.mapSequence() + ")");
       respond(sa, m.header(), List.of(Payload.Notify.of(IkeConstants.AUTHENTICATION_FAILED, new byte[0])));
       teardown(sa, "auth-failed");
       return;
@@ -594,7 +648,7 @@ public final class IkeEngine {
     Payload.Identification idr = Identities.toPayload(false, p.localId());
     List<Payload> resp = new ArrayList<>();
     resp.add(idr);
-    resp.addAll(PeerAuthentication.ours(sa, idr, sa.initResponse, sa.ni, sa.keys.skPr, false));
+    resp.addAll(ourAuth);
 
     Optional<Proposals.EspChoice> choice = in.first(Payload.SecurityAssociation.class)
         .flatMap(s -> Proposals.selectEsp(s, p.espTransforms(), null));

@@ -120,6 +120,16 @@ final class InitResponder {
         new Payload.SecurityAssociation(List.of(suite.toProposal(choice.get().proposalNumber(), new byte[0]))),
         new Payload.KeyExchange(suite.dh().groupId, ourPublic),
         new Payload.Nonce(sa.nr.clone())));
+    // §1.2: a responder that verifies certificates asks for them here (strongSwan sends its certificate only when
+    // asked); the CAs of every profile this peer's crypto map entries may select by its identity
+    java.util.Set<java.security.cert.TrustAnchor> anchors = new java.util.HashSet<>();
+    String peerAddress = d.peerAddress();
+    engine.policies.all().stream().filter(x -> x.peerAddress().equals(peerAddress) && x.remote().method().signature())
+        .forEach(x -> anchors.addAll(x.remote().anchors()));
+    if (!anchors.isEmpty()) {
+      resp.add(new Payload.CertificateRequest(IkeConstants.CERT_X509_SIGNATURE,
+          io.ipsecmesh.ike.crypto.CertificateValidator.certificateRequest(anchors)));
+    }
     if (engine.natTraversal()) {
       resp.add(Payload.Notify.of(IkeConstants.NAT_DETECTION_SOURCE_IP,
           engine.natSourceHash(sa.spiI, sa.spiR, d.localAddress(), d.localPort())));

@@ -179,7 +179,10 @@ final class MainModeInitiator {
       return;
     }
     Identification idir = o.chain().first(Identification.class);
-    if (!Identities.matches(sa.policy.remoteId(), idir)) {
+    if (!sa.policy.remote().accepts(idir.idType(), idir.data())) {
+      java.util.logging.Logger.getLogger(Ikev1Engine.class.getName()).warning("IKEv1: " + sa.peerAddress + " identified itself as "
+          + Identities.text(idir) + ", which crypto map " + sa.policy.cryptoMap() + " " + sa.policy.mapSequence()
+          + " does not accept (match identity / crypto isakmp identity)");
       e.fail(sa, "peer-id-mismatch");
       return;
     }

@@ -151,7 +151,10 @@ final class MainModeResponder {
       return;
     }
     Identification idii = o.chain().first(Identification.class);
-    if (!Identities.matches(sa.policy.remoteId(), idii)) {
+    if (!sa.policy.remote().accepts(idii.idType(), idii.data())) {
+      java.util.logging.Logger.getLogger(Ikev1Engine.class.getName()).warning("IKEv1: " + sa.peerAddress + " identified itself as "
+          + Identities.text(idii) + ", which crypto map " + sa.policy.cryptoMap() + " " + sa.policy.mapSequence()
+          + " does not accept (match identity / crypto isakmp identity)");
       e.fail(sa, "peer-id-mismatch");
       return;
     }

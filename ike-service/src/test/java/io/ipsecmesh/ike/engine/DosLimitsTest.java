@@ -54,7 +54,7 @@ class DosLimitsTest {
     n.symmetric(GCM, List.of(EspTransform.AES_GCM_128));
     PeerPolicy first = n.aPolicies.all().get(0);
     PeerPolicy second = new PeerPolicy(first.cryptoMap(), 20, first.peerAddress(), first.localAddress(),
-        first.localId(), first.remoteId(), first.psk(), first.remotePsk(), first.ikeSuites(), first.espTransforms(),
+        first.localId(), first.remote(), first.psk(), first.remotePsk(), first.ikeSuites(), first.espTransforms(),
         first.pfsGroup(), first.localSelectors(), first.remoteSelectors(), first.mode(), first.replayWindow(),
         first.lifetimeSeconds(), first.lifetimeKilobytes(), first.idleTimeSeconds(), first.dfBit(),
         first.ikeLifetimeSeconds());

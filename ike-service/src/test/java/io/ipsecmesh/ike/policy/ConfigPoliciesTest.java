@@ -3,7 +3,9 @@ package io.ipsecmesh.ike.policy;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ipsecmesh.ike.crypto.DhGroup;
 import io.ipsecmesh.ike.exchange.Proposals;
@@ -84,7 +86,9 @@ class ConfigPoliciesTest {
     assertEquals(10, b.mapSequence());
     assertEquals("192.0.2.1", b.localAddress(), "the address of the interface carrying the crypto map");
     assertEquals(new PeerPolicy.Identity(IkeConstants.ID_IPV4_ADDR, "192.0.2.1"), b.localId());
-    assertNull(b.remoteId());
+    assertTrue(b.remote().accepts(IkeConstants.ID_IPV4_ADDR, new byte[] {(byte) 192, 0, 2, 2}),
+        "match identity remote address 192.0.2.2");
+    assertFalse(b.remote().accepts(IkeConstants.ID_FQDN, "intruder.example".getBytes(StandardCharsets.UTF_8)));
     assertArrayEquals("L".getBytes(StandardCharsets.UTF_8), b.psk());
     assertArrayEquals("R".getBytes(StandardCharsets.UTF_8), b.remotePsk());
     assertArrayEquals("fallback-key".getBytes(StandardCharsets.UTF_8), ps.get(1).psk(), "crypto isakmp key");

@@ -20,6 +20,11 @@ import java.util.List;
  * @param cryptoMapLocalAddress {@code crypto map NAME local-address INTERFACE}: map name to interface name
  * @param complianceShieldDisabled {@code crypto engine compliance shield disable}: DES, 3DES, MD5 and DH
  *                            groups 1, 2, 5 are configurable (IOS XE 17.11.1+, Cisco Field Notice FN72510)
+ * @param pkiTrustpoints      {@code crypto pki trustpoint} with the CA certificates of its certificate chain
+ * @param isakmpIdentity      {@code crypto isakmp identity address|hostname}, null for the default (address)
+ * @param hostname            {@code hostname NAME}, null when unset
+ * @param domainName          {@code ip domain name NAME}, null when unset
+ * @param isakmpProfiles      {@code crypto isakmp profile}
  */
 @Authenticated
 public record GatewayConfig(
@@ -43,7 +48,40 @@ public record GatewayConfig(
     Ikev2Dpd ikev2Dpd,
     Fragmentation fragmentation,
     boolean complianceShieldDisabled,
-    java.util.Map<String, String> cryptoMapLocalAddress) {
+    java.util.Map<String, String> cryptoMapLocalAddress,
+    List<PkiTrustpoint> pkiTrustpoints,
+    String isakmpIdentity,
+    String hostname,
+    String domainName,
+    List<IsakmpProfile> isakmpProfiles) {
+
+  /** A configuration without trustpoints, ISAKMP identity settings or ISAKMP profiles. */
+  public GatewayConfig(List<IsakmpPolicy> isakmpPolicies, List<IsakmpKey> isakmpKeys, IsakmpKeepalive isakmpKeepalive,
+      Integer natKeepaliveSeconds, boolean invalidSpiRecovery, boolean natTransparency, DfBit dfBit, SaSettings sa,
+      List<TransformSet> transformSets, List<CryptoMapEntry> cryptoMaps, List<AccessList> accessLists,
+      List<InterfaceConfig> interfaces, List<EzvpnClient> ezvpnClients, List<Ikev2Proposal> ikev2Proposals,
+      List<Ikev2Policy> ikev2Policies, List<Ikev2Keyring> ikev2Keyrings, List<Ikev2Profile> ikev2Profiles,
+      Ikev2Dpd ikev2Dpd, Fragmentation fragmentation, boolean complianceShieldDisabled,
+      java.util.Map<String, String> cryptoMapLocalAddress) {
+    this(isakmpPolicies, isakmpKeys, isakmpKeepalive, natKeepaliveSeconds, invalidSpiRecovery, natTransparency, dfBit,
+        sa, transformSets, cryptoMaps, accessLists, interfaces, ezvpnClients, ikev2Proposals, ikev2Policies,
+        ikev2Keyrings, ikev2Profiles, ikev2Dpd, fragmentation, complianceShieldDisabled,
+        cryptoMapLocalAddress, List.of(), null, null, null, List.of());
+  }
+
+  /** A configuration with the compliance shield on and without {@code crypto map … local-address}. */
+  public GatewayConfig(List<IsakmpPolicy> isakmpPolicies, List<IsakmpKey> isakmpKeys, IsakmpKeepalive isakmpKeepalive,
+      Integer natKeepaliveSeconds, boolean invalidSpiRecovery, boolean natTransparency, DfBit dfBit, SaSettings sa,
+      List<TransformSet> transformSets, List<CryptoMapEntry> cryptoMaps, List<AccessList> accessLists,
+      List<InterfaceConfig> interfaces, List<EzvpnClient> ezvpnClients, List<Ikev2Proposal> ikev2Proposals,
+      List<Ikev2Policy> ikev2Policies, List<Ikev2Keyring> ikev2Keyrings, List<Ikev2Profile> ikev2Profiles,
+      Ikev2Dpd ikev2Dpd, Fragmentation fragmentation, List<PkiTrustpoint> pkiTrustpoints,
+      String isakmpIdentity, String hostname, String domainName, List<IsakmpProfile> isakmpProfiles) {
+    this(isakmpPolicies, isakmpKeys, isakmpKeepalive, natKeepaliveSeconds, invalidSpiRecovery, natTransparency, dfBit,
+        sa, transformSets, cryptoMaps, accessLists, interfaces, ezvpnClients, ikev2Proposals, ikev2Policies,
+        ikev2Keyrings, ikev2Profiles, ikev2Dpd, fragmentation, false,
+        java.util.Map.of(), pkiTrustpoints, isakmpIdentity, hostname, domainName, isakmpProfiles);
+  }
 
   /** A configuration without {@code crypto map … local-address}. */
   public GatewayConfig(List<IsakmpPolicy> isakmpPolicies, List<IsakmpKey> isakmpKeys, IsakmpKeepalive isakmpKeepalive,
@@ -98,6 +136,8 @@ public record GatewayConfig(
     ikev2Profiles = List.copyOf(ikev2Profiles);
     cryptoMapLocalAddress = cryptoMapLocalAddress == null ? java.util.Map.of()
         : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(cryptoMapLocalAddress));
+    pkiTrustpoints = pkiTrustpoints == null ? List.of() : List.copyOf(pkiTrustpoints);
+    isakmpProfiles = isakmpProfiles == null ? List.of() : List.copyOf(isakmpProfiles);
   }
 
   /** A configuration with nothing configured: every global setting at its IOS default. */
@@ -161,6 +201,22 @@ public record GatewayConfig(
 
   public Ikev2Keyring ikev2Keyring(String name) {
     return ikev2Keyrings.stream().filter(k -> k.name().equals(name)).findFirst().orElse(null);
+  }
+
+  public PkiTrustpoint pkiTrustpoint(String name) {
+    return pkiTrustpoints.stream().filter(t -> t.name().equals(name)).findFirst().orElse(null);
+  }
+
+  public IsakmpProfile isakmpProfile(String name) {
+    return isakmpProfiles.stream().filter(p -> p.name().equals(name)).findFirst().orElse(null);
+  }
+
+  /** The name {@code crypto isakmp identity hostname} sends: {@code hostname}.{@code ip domain name}. */
+  public String fullHostname() {
+    if (hostname == null) {
+      return null;
+    }
+    return domainName == null ? hostname : hostname + "." + domainName;
   }
 
   public Ikev2Proposal ikev2Proposal(String name) {
