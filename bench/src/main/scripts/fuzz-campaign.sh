@@ -16,8 +16,8 @@
 # (the JVM with Jazzer's coverage maps starts near 1 GB) and -timeout=10 s per input (a hang is a finding).
 # The generated corpus is kept in .fuzz/corpus/<Class>/<method> (git-ignored), so running the same
 # command again continues the campaign from where it stopped. A finding (crash-*, oom-*, timeout-* input)
-# is written by Jazzer into the target's Inputs directory under src/test/resources: commit it with the fix,
-# and every later build replays it. The log is .fuzz/logs/TARGET-<UTC time>.log; the last lines printed
+# is moved into the target's Inputs directory under src/test/resources: commit it with the fix, and every
+# later build replays it. -keep_going: a campaign goes on after a finding (up to 50, deduplicated). The log is .fuzz/logs/TARGET-<UTC time>.log; the last lines printed
 # here are libFuzzer's final statistics (executions, exec/s, cov = coverage edges, corpus size).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../../../.." && pwd)
@@ -74,6 +74,7 @@ JAZZER_FUZZ=1 nice -n 19 ./mvnw -B -pl "$module" -am test \
   -Dtest="$test" -Dsurefire.failIfNoSpecifiedTests=false \
   -Dsurefire.argLine="--enable-native-access=ALL-UNNAMED -Xmx768m -XX:+EnableDynamicAgentLoading -XX:-OmitStackTraceInFastThrow" \
   -Djazzer.hooks=true \
+  -Djazzer.keep_going=50 \
   -Djazzer.max_duration="${minutes}m" \
   -Djazzer.internal.basedir="$ROOT/.fuzz" \
   -Djazzer.internal.arg.0=fuzz \
@@ -86,6 +87,15 @@ JAZZER_FUZZ=1 nice -n 19 ./mvnw -B -pl "$module" -am test \
   >"$log" 2>&1
 status=$?
 set -e
+# findings land in jazzer.internal.basedir: move them into the target's committed regression corpus
+class=${test%%#*}
+inputs=$module/src/test/resources/$(tr . / <<<"$class")Inputs/${test##*#}
+for f in .fuzz/crash-* .fuzz/oom-* .fuzz/timeout-*; do
+  [[ -e $f ]] || continue
+  mkdir -p "$inputs"
+  mv "$f" "$inputs/"
+  echo "finding: $inputs/$(basename "$f")"
+done
 grep -E '^#[0-9]+ +(INITED|pulse|DONE|NEW|REDUCE)' "$log" | tail -n 3 || true
 grep -E '^(stat::|Done [0-9]+ runs|==[0-9]+== ERROR|SUMMARY: libFuzzer|.*Test unit written)' "$log" || true
 grep -E 'Tests run:.*Fail|BUILD (SUCCESS|FAILURE)' "$log" | tail -n 2 || true
