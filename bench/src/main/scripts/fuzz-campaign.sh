@@ -11,6 +11,8 @@
 #   MINUTES  wall-clock budget (libFuzzer -max_total_time)
 #   RUNS     stop after this many executions instead (libFuzzer -runs), e.g. 10000000; default: no limit
 #
+# Coverage feedback comes from every class of the project (io.ipsecmesh.**: the engine targets see the
+# shared-proto codecs too), not from the JDK or the libraries.
 # Runs under `nice -n 19` (the machine is shared) with one fuzzing JVM: -Xmx768m, so an unbounded Java
 # allocation is an OutOfMemoryError finding; libFuzzer -rss_limit_mb=3072 for the whole process
 # (the JVM with Jazzer's coverage maps starts near 1 GB) and -timeout=10 s per input (a hang is a finding).
@@ -75,6 +77,7 @@ JAZZER_FUZZ=1 nice -n 19 ./mvnw -B -pl "$module" -am test \
   -Dsurefire.argLine="--enable-native-access=ALL-UNNAMED -Xmx768m -XX:+EnableDynamicAgentLoading -XX:-OmitStackTraceInFastThrow" \
   -Djazzer.hooks=true \
   -Djazzer.keep_going=50 \
+  -Djazzer.instrument="io.ipsecmesh.**" \
   -Djazzer.max_duration="${minutes}m" \
   -Djazzer.internal.basedir="$ROOT/.fuzz" \
   -Djazzer.internal.arg.0=fuzz \
@@ -96,7 +99,7 @@ for f in .fuzz/crash-* .fuzz/oom-* .fuzz/timeout-*; do
   mv "$f" "$inputs/"
   echo "finding: $inputs/$(basename "$f")"
 done
-grep -E '^#[0-9]+ +(INITED|pulse|DONE|NEW|REDUCE)' "$log" | tail -n 3 || true
+grep -E '^#[0-9]+[[:space:]]+(INITED|pulse|DONE|NEW|REDUCE)' "$log" | tail -n 3 || true
 grep -E '^(stat::|Done [0-9]+ runs|==[0-9]+== ERROR|SUMMARY: libFuzzer|.*Test unit written)' "$log" || true
 grep -E 'Tests run:.*Fail|BUILD (SUCCESS|FAILURE)' "$log" | tail -n 2 || true
 exit $status
