@@ -19,6 +19,7 @@ import io.ipsecmesh.proto.esp.UdpEncapClassifier;
 import io.ipsecmesh.proto.esp.UdpEncapKind;
 import io.ipsecmesh.proto.sa.ChildSa;
 import io.ipsecmesh.proto.sa.EspTransform;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
@@ -28,6 +29,7 @@ import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.Test;
 
 /**
  * Coverage-guided fuzzing (Jazzer) of the forwarder's inbound path (RFC 4301 §5.2): SAD lookup by SPI →
@@ -103,6 +105,23 @@ class InboundPipelineFuzzTest {
     gw.receive(sealCbcSha256(plaintext, 1), GWA);
     assertCounted(gw);
     assertEquals(0, gw.onlySa().inbound().authFailures(), "a packet with a valid ICV failed the ICV check");
+  }
+
+  /** The seeds reach the end of the pipeline: strongSwan's captured ESP and our sealed plaintext are delivered. */
+  @Test
+  void theCapturedEspPacketsAndTheAuthenticSeedAreDelivered() throws Exception {
+    for (String seed : List.of("receive/ikev2-psk-cbc-frame005-esp-spi-d00d727e",
+        "receive/ikev2-psk-cbc-frame009-esp-spi-d00d727e", "receiveAuthentic/icmp-echo-10.91.1.10-to-10.91.2.10")) {
+      byte[] input;
+      try (InputStream in = InboundPipelineFuzzTest.class.getResourceAsStream("InboundPipelineFuzzTestInputs/" + seed)) {
+        input = in.readAllBytes();
+      }
+      TestGateway gw = new TestGateway().configure(gwb());
+      gw.receive(seed.startsWith("receive/") ? input : sealCbcSha256(input, 1), GWA);
+      assertEquals(1, gw.onlySa().inbound().decaps(), seed);
+      byte[] inner = gw.port.poll(0);
+      assertEquals(84, inner.length, seed + ": the ICMP echo (20 + 8 + 56 bytes)");
+    }
   }
 
   /** Exactly one outcome per packet: delivered, or counted as an error of the SA or the forwarder. */

@@ -20,15 +20,21 @@ import io.ipsecmesh.proto.config.Ikev2Profile;
 import io.ipsecmesh.proto.config.Ikev2Proposal;
 import io.ipsecmesh.proto.config.InterfaceConfig;
 import io.ipsecmesh.proto.config.TransformSet;
+import io.ipsecmesh.proto.ikev2.IkeCodec;
+import io.ipsecmesh.proto.ikev2.IkeConstants;
+import io.ipsecmesh.proto.ikev2.IkeMessage;
+import io.ipsecmesh.proto.ikev2.Payload;
 import io.ipsecmesh.proto.sa.ChildSa;
 import io.ipsecmesh.proto.sa.EspTransform;
 import io.ipsecmesh.proto.time.VirtualScheduler;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import org.junit.jupiter.api.Test;
 
 /**
  * Coverage-guided fuzzing (Jazzer) of the IKEv2 engine's receive path: one datagram from the peer's address
@@ -105,24 +111,52 @@ class IkeEngineFuzzTest {
 
   @FuzzTest
   void receive(byte[] datagram) {
-    assertEquals(1, POLICIES.size(), "the configuration resolves to gwa's policy");
-    VirtualScheduler clock = new VirtualScheduler();
-    PolicyStore policies = new PolicyStore();
-    policies.replace(POLICIES);
-    List<byte[]> sent = new ArrayList<>();
-    TestPeers.Recorder events = new TestPeers.Recorder();
-    IkeEngine engine = new IkeEngine(clock, (la, lp, pa, pp, m) -> sent.add(m), events, policies, TestPeers.WRAP,
-        RetransmitPolicy.DEFAULT, IkeEngine.Limits.DEFAULT, clock::nowMillis);
+    Responder r = new Responder();
     InternalErrors errors = InternalErrors.watch();
     try {
-      engine.receive(GWB, 500, GWA, 500, datagram);
-      assertTrue(sent.size() <= 1, "one request, at most one answer: " + sent.size());
-      clock.advance(60_000);
+      r.engine.receive(GWB, 500, GWA, 500, datagram);
+      assertTrue(r.sent.size() <= 1, "one request, at most one answer: " + r.sent.size());
+      r.clock.advance(60_000);
     } finally {
       errors.close();
     }
     assertEquals(List.of(), errors.records, "internal error in the receive path");
-    assertTrue(events.installed.isEmpty(), "a Child SA from one unauthenticated datagram");
+    assertTrue(r.events.installed.isEmpty(), "a Child SA from one unauthenticated datagram");
+  }
+
+  /** The seeds reach the exchanges: strongSwan's captured IKE_SA_INIT request gets an IKE_SA_INIT response. */
+  @Test
+  void theResponderAnswersTheCapturedIkeSaInitRequest() throws Exception {
+    assertEquals(1, POLICIES.size(), "the configuration resolves to gwa's policy");
+    for (String seed : List.of("ikev2-psk-cbc-frame001-172.31.255.1-to-172.31.255.2",
+        "ikev2-psk-gcm-dpd-frame001-172.31.255.1-to-172.31.255.2")) {
+      Responder r = new Responder();
+      byte[] request;
+      try (InputStream in = IkeEngineFuzzTest.class.getResourceAsStream("IkeEngineFuzzTestInputs/receive/" + seed)) {
+        request = in.readAllBytes();
+      }
+      r.engine.receive(GWB, 500, GWA, 500, request);
+      assertEquals(1, r.sent.size(), seed);
+      IkeMessage answer = IkeCodec.decode(r.sent.getFirst());
+      assertEquals(IkeConstants.IKE_SA_INIT, answer.header().exchangeType(), seed);
+      assertTrue(answer.payloads().stream().anyMatch(p -> p instanceof Payload.SecurityAssociation),
+          seed + ": a proposal was chosen");
+    }
+  }
+
+  /** gwb: a fresh engine on a virtual clock, policies from {@link #gwb()} through the production path. */
+  private static final class Responder {
+    final VirtualScheduler clock = new VirtualScheduler();
+    final List<byte[]> sent = new ArrayList<>();
+    final TestPeers.Recorder events = new TestPeers.Recorder();
+    final IkeEngine engine;
+
+    Responder() {
+      PolicyStore policies = new PolicyStore();
+      policies.replace(POLICIES);
+      engine = new IkeEngine(clock, (la, lp, pa, pp, m) -> sent.add(m), events, policies, TestPeers.WRAP,
+          RetransmitPolicy.DEFAULT, IkeEngine.Limits.DEFAULT, clock::nowMillis);
+    }
   }
 
   /** Collects the engine's "dropped … after internal error" log records (RuntimeExceptions it caught). */

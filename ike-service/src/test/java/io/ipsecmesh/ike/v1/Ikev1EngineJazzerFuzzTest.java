@@ -19,8 +19,13 @@ import io.ipsecmesh.proto.config.TransformSet;
 import io.ipsecmesh.proto.sa.ChildSa;
 import io.ipsecmesh.proto.sa.EspTransform;
 import io.ipsecmesh.proto.time.VirtualScheduler;
+import io.ipsecmesh.proto.ikev1.IsakmpCodec;
+import io.ipsecmesh.proto.ikev1.IsakmpPayload;
+import io.ipsecmesh.proto.ikev1.PayloadChain;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /**
  * Coverage-guided fuzzing (Jazzer) of the IKEv1 engine's receive path: one datagram from the peer to a
@@ -79,9 +84,7 @@ class Ikev1EngineJazzerFuzzTest {
     VirtualScheduler clock = new VirtualScheduler();
     TwoGateways.Events events = new TwoGateways.Events();
     List<IkeDatagram> sent = new ArrayList<>();
-    Ikev1Service service = new Ikev1Service(clock, events, TwoGateways.WRAP, RetransmitPolicy.DEFAULT, sent::add);
-    service.configure(CONFIG, GWB);
-    assertEquals(1, service.policyCount(), "the configuration resolves to gwa's policy");
+    Ikev1Service service = responder(clock, events, sent);
     if (!service.handles(datagram)) {
       return; // IkeVerticle hands such a datagram to the IKEv2 engine
     }
@@ -89,5 +92,28 @@ class Ikev1EngineJazzerFuzzTest {
     assertTrue(sent.size() <= 1, "one datagram, at most one answer: " + sent.size());
     clock.advance(130_000);
     assertTrue(events.children.isEmpty() && events.up.isEmpty(), "state from one unauthenticated datagram");
+  }
+
+  /** The seeds reach the exchanges: strongSwan's captured Main Mode 1 gets a Main Mode 2 with our SA choice. */
+  @Test
+  void theResponderAnswersTheCapturedMainModeOne() throws Exception {
+    List<IkeDatagram> sent = new ArrayList<>();
+    Ikev1Service service = responder(new VirtualScheduler(), new TwoGateways.Events(), sent);
+    assertEquals(1, service.policyCount(), "the configuration resolves to gwa's policy");
+    byte[] mm1;
+    try (InputStream in = Ikev1EngineJazzerFuzzTest.class.getResourceAsStream(
+        "Ikev1EngineJazzerFuzzTestInputs/receive/ikev1-psk-main-dpd-frame001-172.31.255.1-to-172.31.255.2")) {
+      mm1 = in.readAllBytes();
+    }
+    service.receive(new IkeDatagram(GWB, 500, GWA, 500, mm1), sent::add);
+    assertEquals(1, sent.size());
+    PayloadChain mm2 = IsakmpCodec.decode(sent.getFirst().message());
+    assertTrue(mm2.first(IsakmpPayload.SecurityAssociation.class) != null, "a proposal was chosen");
+  }
+
+  private static Ikev1Service responder(VirtualScheduler clock, TwoGateways.Events events, List<IkeDatagram> sent) {
+    Ikev1Service service = new Ikev1Service(clock, events, TwoGateways.WRAP, RetransmitPolicy.DEFAULT, sent::add);
+    service.configure(CONFIG, GWB);
+    return service;
   }
 }
