@@ -45,6 +45,19 @@ class RecordCodecTest {
     assertEquals(true, e.getMessage().contains("attempt"));
   }
 
+  /** Fuzzing finding (RecordCodecFuzzTest): a length prefix beyond the buffer threw IndexOutOfBoundsException. */
+  @Test
+  void lengthPrefixBeyondTheReceivedBytesIsAClearErrorNotAnIndexOutOfBounds() {
+    RecordCodec<FwdMessages.InvalidSpi> codec = new RecordCodec<>(FwdMessages.InvalidSpi.class);
+    Buffer longer = Buffer.buffer().appendInt(283).appendString("{\"sequence\":0,\"protocol\":0}");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> codec.decodeFromWire(0, longer));
+    assertEquals(true, e.getMessage().contains("length prefix 283"), e.getMessage());
+    Buffer negative = Buffer.buffer().appendInt(-1).appendString("{}");
+    assertThrows(IllegalArgumentException.class, () -> codec.decodeFromWire(0, negative));
+    assertThrows(IllegalArgumentException.class, () -> codec.decodeFromWire(0, Buffer.buffer(new byte[] {0, 0})));
+    assertThrows(IllegalArgumentException.class, () -> codec.decodeFromWire(3, Buffer.buffer(new byte[] {0, 0})));
+  }
+
   @Test
   void probeOutcomeWithoutTheUnsupportedFlagReadsAsAnOrdinaryOutcome() {
     RecordCodec<DpdMessages.ProbeOutcome> codec = new RecordCodec<>(DpdMessages.ProbeOutcome.class);
