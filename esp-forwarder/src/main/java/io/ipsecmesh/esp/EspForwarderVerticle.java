@@ -7,6 +7,7 @@ import com.hazelcast.map.listener.EntryAddedListener;
 import com.hazelcast.map.listener.EntryRemovedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
 import io.ipsecmesh.esp.fwd.DataPlane;
+import io.ipsecmesh.esp.fwd.IpsecDebug;
 import io.ipsecmesh.esp.fwd.ManualKeying;
 import io.ipsecmesh.esp.fwd.SaDatabase;
 import io.ipsecmesh.esp.fwd.SaFactory;
@@ -42,6 +43,7 @@ import io.ipsecmesh.proto.bus.BusCodecs;
 import io.ipsecmesh.proto.bus.ConfigMessages;
 import io.ipsecmesh.proto.bus.FwdMessages;
 import io.ipsecmesh.proto.bus.IkeMessages;
+import io.ipsecmesh.proto.bus.MgmtMessages;
 import io.ipsecmesh.proto.bus.NatKeepaliveMessages;
 import io.ipsecmesh.proto.bus.RecordJson;
 import io.ipsecmesh.proto.bus.SaMessages;
@@ -120,6 +122,8 @@ public final class EspForwarderVerticle extends VerticleBase {
   private DataPlane plane;
   private SaFactory factory;
   private SaSupervisor supervisor;
+  /** {@code debug crypto ipsec}: SA install, delete and expiry lines. */
+  private final IpsecDebug ipsecDebug = new IpsecDebug();
   private SequenceReservations reservations;
   private ConcurrentMap<String, String> counterMap;
   private IMap<String, String> childSaMap;
@@ -270,6 +274,11 @@ public final class EspForwarderVerticle extends VerticleBase {
     bus.<ConfigMessages.ConfigChanged>consumer(ConfigMessages.CONFIG_CHANGED, m -> applyConfig(m.body()));
     bus.<SaMessages.ChildSaInstalled>consumer(SaMessages.CHILD_INSTALLED, m -> install(m.body().sa(), false));
     bus.<SaMessages.ChildSaDeleted>consumer(SaMessages.CHILD_DELETED, m -> remove(m.body().inboundSpi()));
+    bus.<MgmtMessages.Debug>consumer(MgmtMessages.DEBUG, m -> {
+      if (m.body().facility() == MgmtMessages.Facility.IPSEC) {
+        ipsecDebug.set(m.body().enabled());
+      }
+    });
     bus.<IkeMessages.IkeDatagram>consumer(IkeMessages.IKE_TX, m -> {
       IkeMessages.IkeDatagram d = m.body();
       InetSocketAddress to = endpoint(d.peerAddress(), d.peerPort());
@@ -474,6 +483,7 @@ public final class EspForwarderVerticle extends VerticleBase {
       pair.outbound().startAt(r.result().first(), r.result().last());
       supervisor.started(pair);
       plane.sad().install(pair);
+      ipsecDebug.installed(sa);
       LOG.info(() -> "esp-forwarder: SA installed, crypto map " + sa.cryptoMap() + " " + sa.mapSequence()
           + ", inbound spi " + SharedMaps.spiKey(sa.inboundSpi()) + ", outbound spi "
           + SharedMaps.spiKey(sa.outboundSpi()) + ", peer " + sa.peerAddress() + (manual ? " (manual)" : ""));
@@ -483,6 +493,7 @@ public final class EspForwarderVerticle extends VerticleBase {
   private void remove(long inboundSpi) {
     SaPair p = plane.sad().remove(inboundSpi);
     if (p != null) {
+      ipsecDebug.deleted(p.sa(), null);
       String key = SharedMaps.spiKey(inboundSpi);
       vertx.executeBlocking(() -> counterMap.remove(key), false);
     }
@@ -594,6 +605,11 @@ public final class EspForwarderVerticle extends VerticleBase {
 
     @Override
     public void expired(FwdMessages.SaExpired expired) {
+      SaPair p = ipsecDebug.on() ? plane.sad().get(expired.inboundSpi()) : null;
+      if (p != null) {
+        ipsecDebug.expired(p.sa(), expired.limit().name().toLowerCase(java.util.Locale.ROOT),
+            expired.measure().name().toLowerCase(java.util.Locale.ROOT));
+      }
       vertx.eventBus().send(FwdMessages.SA_EXPIRED, expired);
     }
 
