@@ -121,4 +121,15 @@ class IsakmpDebugTest {
     g.serviceA.clear(B, "dpd");
     assertEquals(List.of(), log);
   }
+
+  @Test
+  void clearCryptoSessionByPortsOnTheIkev1EngineToo() {
+    TwoGateways g = establishedWithDebugOnA();
+    io.ipsecmesh.proto.bus.MgmtMessages.ClearSession on4500 =
+        new io.ipsecmesh.proto.bus.MgmtMessages.ClearSession(B, 4500, null, 0);
+    assertEquals(List.of(0, 0), java.util.Arrays.stream(g.serviceA.clearBetween(on4500, "clear")).boxed().toList());
+    io.ipsecmesh.proto.bus.MgmtMessages.ClearSession on500 =
+        new io.ipsecmesh.proto.bus.MgmtMessages.ClearSession(B, 500, A, 500);
+    assertEquals(List.of(1, 1), java.util.Arrays.stream(g.serviceA.clearBetween(on500, "clear")).boxed().toList());
+  }
 }
