@@ -232,11 +232,15 @@ public final class DpdVerticle extends VerticleBase {
 
     @Override
     public void sendProbe(IkePeer peer, int attempt, long timeoutMillis) {
-      if (debugging(peer)) {
+      if (debugging(peer) && peer.ikeVersion() == 1) {
         if (attempt > 0) {
           debug(peer, "incrementing error counter on sa: PEERS_ALIVE_TIMER");
         }
         debug(peer, "Input = IKE_MESG_FROM_TIMER, " + (attempt == 0 ? "IKE_TIMER_IM_ALIVE" : "IKE_TIMER_PEERS_ALIVE"));
+      } else if (debugging(peer)) {
+        // RFC 7296 §2.4: an empty INFORMATIONAL request is the IKEv2 liveness check
+        debug(peer, attempt == 0 ? "Sending DPD/liveness query to " + peer.peerAddress()
+            : "Retransmitting DPD/liveness query to " + peer.peerAddress() + ", retransmission " + attempt);
       }
       ProbeRequest request = new ProbeRequest(peer.ikeSaId(), peer.peerAddress(), attempt, timeoutMillis);
       vertx.eventBus().<ProbeOutcome>request(DpdMessages.PROBE, request,
@@ -261,11 +265,13 @@ public final class DpdVerticle extends VerticleBase {
 
     @Override
     public void peerDead(IkePeer peer, long silentForMillis) {
-      if (debugging(peer)) {
+      if (debugging(peer) && peer.ikeVersion() == 1) {
         // the last retransmission went unanswered too: the seed counts it before giving up
         debug(peer, "incrementing error counter on sa: PEERS_ALIVE_TIMER");
         debug(peer, "peer " + peer.peerAddress() + " not responding!");
         debug(peer, "peer does not do paranoid keepalives.");
+      } else if (debugging(peer)) {
+        debug(peer, "peer " + peer.peerAddress() + " not responding!");
       }
       LOG.log(System.Logger.Level.INFO, SessionStatus.down(peer));
       String next = config.failoverFor(peer).after(peer.peerAddress()).orElse(null);
