@@ -46,7 +46,8 @@ public record IpsecSaQuery(Kind kind, String value, boolean detail) {
     }
     int tn = firstDigit(t);
     int cn = firstDigit(c);
-    return tn > 0 && cn > 0 && c.substring(0, cn).startsWith(t.substring(0, tn)) && t.substring(tn).equals(c.substring(cn));
+    return tn > 0 && cn > 0 && c.substring(0, cn).startsWith(t.substring(0, tn))
+        && t.substring(tn).equals(c.substring(cn));
   }
 
   private static int firstDigit(String s) {

@@ -16,7 +16,10 @@ import java.util.Locale;
  */
 public final class LogBuffer {
 
-  /** IOS's {@code logging buffered} default on many platforms; enough for a few DPD traces. */
+  /**
+   * The size of the seed router's buffer ({@code Log Buffer (8000 bytes)}); counted in characters, which
+   * are bytes for the ASCII lines IOS messages are.
+   */
   public static final int DEFAULT_BYTES = 8000;
   /** One message longer than this is cut: a log line must not take the whole buffer. */
   static final int MAX_LINE_BYTES = 1024;

@@ -47,7 +47,8 @@ public final class ShowCryptoIkev2Sa {
           .append(Columns.pad(status(sa), 7)).append('\n');
       IkeSaSummary.Detail d = sa.detail();
       if (d == null) {
-        out.append("      Encr: unknown, PRF: unknown, Hash: unknown, DH Grp:0, Auth sign: unknown, Auth verify: unknown\n");
+        out.append("      Encr: unknown, PRF: unknown, Hash: unknown, DH Grp:0, Auth sign: unknown,")
+            .append(" Auth verify: unknown\n");
       } else {
         out.append("      Encr: ").append(d.encr());
         if (d.keySize() > 0) {
@@ -68,7 +69,8 @@ public final class ShowCryptoIkev2Sa {
   }
 
   private static void detailed(StringBuilder out, IkeSaSummary sa, IkeSaSummary.Detail d, GatewayConfig config) {
-    out.append("      CE id: 0, Session-id: ").append(sa.connId()).append('\n');
+    // IOS's "CE id" (its crypto engine's handle) has no counterpart here: left out rather than made up
+    out.append("      Session-id: ").append(sa.connId()).append('\n');
     out.append("      Status Description: ").append(description(sa)).append('\n');
     out.append("      Local spi: ").append(Columns.pad(d == null ? "unknown" : d.localSpi(), 23))
         .append("Remote spi: ").append(d == null ? "unknown" : d.remoteSpi()).append('\n');

@@ -80,30 +80,31 @@ public final class ShowCryptoIpsecSa {
    * under our own address, our outbound SAs under the peer's.
    */
   private static String byAddress(Map<FlowKey, List<ChildSa>> flows, Map<String, SaCounters> counters, long now) {
-    Map<String, List<long[]>> byDest = new java.util.TreeMap<>();
-    Map<Long, ChildSa> owner = new java.util.HashMap<>();
+    Map<String, List<OneSa>> byDest = new java.util.TreeMap<>();
     for (List<ChildSa> sas : flows.values()) {
       for (ChildSa sa : sas) {
-        byDest.computeIfAbsent(String.valueOf(sa.localAddress()), k -> new ArrayList<>()).add(new long[] {sa.inboundSpi()});
-        byDest.computeIfAbsent(String.valueOf(sa.peerAddress()), k -> new ArrayList<>()).add(new long[] {sa.outboundSpi()});
-        owner.put(sa.inboundSpi(), sa);
-        owner.put(sa.outboundSpi(), sa);
+        byDest.computeIfAbsent(String.valueOf(sa.localAddress()), k -> new ArrayList<>())
+            .add(new OneSa(sa, sa.inboundSpi()));
+        byDest.computeIfAbsent(String.valueOf(sa.peerAddress()), k -> new ArrayList<>())
+            .add(new OneSa(sa, sa.outboundSpi()));
       }
     }
     StringBuilder out = new StringBuilder();
-    for (Map.Entry<String, List<long[]>> dest : byDest.entrySet()) {
+    for (Map.Entry<String, List<OneSa>> dest : byDest.entrySet()) {
       out.append("dest address: ").append(dest.getKey()).append('\n');
       out.append("   protocol: ESP\n");
-      for (long[] spi : dest.getValue()) {
-        ChildSa sa = owner.get(spi[0]);
-        StringBuilder one = new StringBuilder();
-        sa(one, sa, spi[0], counters.get(sa.key()), now);
+      for (OneSa one : dest.getValue()) {
+        StringBuilder lines = new StringBuilder();
+        sa(lines, one.sa(), one.spi(), counters.get(one.sa().key()), now);
         // the SA lines one level deeper than under "inbound esp sas:"
-        one.toString().lines().forEach(l -> out.append(l.isEmpty() ? "" : "   " + l).append('\n'));
+        lines.toString().lines().forEach(l -> out.append(l.isEmpty() ? "" : "   " + l).append('\n'));
       }
     }
     return out.toString();
   }
+
+  /** One direction of a Child SA: the SA and the SPI of that direction. */
+  private record OneSa(ChildSa sa, long spi) {}
 
   private static void flow(StringBuilder out, GatewayConfig config, FlowKey key, List<ChildSa> sas,
       Map<String, SaCounters> counters, boolean detail, boolean withSas, long now) {

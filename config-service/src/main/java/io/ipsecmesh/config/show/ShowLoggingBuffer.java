@@ -17,7 +17,8 @@ public final class ShowLoggingBuffer {
         .append(" disabled)\n");
     out.append("  Console logging: disabled\n");
     out.append("  Monitor logging: level debugging, 0 messages logged, xml disabled\n");
-    out.append("  Buffer logging: level debugging, ").append(buffer.logged()).append(" messages logged, xml disabled\n");
+    out.append("  Buffer logging: level debugging, ").append(buffer.logged())
+        .append(" messages logged, xml disabled\n");
     out.append("  Logging Exception size (8192 bytes)\n");
     out.append("  Count and timestamp logging messages: disabled\n");
     out.append("  Trap logging: level informational, 0 message lines logged\n");

@@ -42,7 +42,7 @@ class ShowCryptoIkev2SaTest {
   void detailedAddsSpisIdentitiesDpdAndNat() {
     String out = ShowCryptoIkev2Sa.render(GatewayConfig.empty(), List.of(sa()), true, CREATED + 120_000);
     assertEquals(List.of(
-        "      CE id: 0, Session-id: 1",
+        "      Session-id: 1",
         "      Status Description: Negotiation done",
         "      Local spi: 8AF0E2E3E3C16C6E       Remote spi: 6A8E1D2A4F7F0B75",
         "      Local id: 10.1.1.1",
