@@ -197,8 +197,10 @@ final class DemoStory {
     }
   }
 
+  /** Syslog lines and the DPD trace (IKEv1's, or dpd-service's IKEv2 liveness lines), not every exchange. */
   private static boolean interesting(String line) {
-    return line.contains("%CRYPTO-") || line.contains("ISAKMP:(");
+    return line.contains("%CRYPTO-") || line.contains("ISAKMP:(") || line.contains("DPD/liveness query")
+        || line.contains(" not responding!");
   }
 
   /** The message of a log line, without the logger's level prefix. */
