@@ -3,6 +3,7 @@ package io.ipsecmesh.config;
 import io.ipsecmesh.config.api.ApiCredentials;
 import io.ipsecmesh.config.api.ExecService;
 import io.ipsecmesh.config.api.ManagementApi;
+import io.ipsecmesh.config.show.LogBuffer;
 import io.ipsecmesh.config.show.SaTables;
 import io.ipsecmesh.config.store.ActiveConfig;
 import io.ipsecmesh.config.store.ApplyOutcome;
@@ -14,6 +15,7 @@ import io.ipsecmesh.config.store.IosConfigValidator;
 import io.ipsecmesh.proto.bus.ConfigMessages;
 import io.ipsecmesh.proto.bus.ConfigMessages.ConfigChanged;
 import io.ipsecmesh.proto.bus.ConfigMessages.GetConfig;
+import io.ipsecmesh.proto.bus.MgmtMessages;
 import io.ipsecmesh.proto.config.GatewayConfig;
 import io.ipsecmesh.proto.runtime.Cluster;
 import io.ipsecmesh.proto.sa.SharedMaps;
@@ -125,8 +127,12 @@ public final class ConfigVerticle extends VerticleBase {
   }
 
   private Future<?> startApi(ConfigApplier applier) {
+    // show logging: every process ships its %… and debug lines here (runtime.BusLogShipper)
+    LogBuffer logBuffer = new LogBuffer(LogBuffer.DEFAULT_BYTES);
+    vertx.eventBus().<MgmtMessages.LogLine>consumer(MgmtMessages.LOG,
+        m -> logBuffer.add(m.body().epochMillis(), m.body().text()));
     ExecService exec = new ExecService(vertx, this::activeModel, SaTables.of(vertx), settings.requestTimeoutMillis(),
-        System::currentTimeMillis);
+        System::currentTimeMillis, logBuffer);
     String token = settings.apiToken() != null ? settings.apiToken() : ApiCredentials.generateToken();
     ManagementApi api = new ManagementApi(vertx, exec, applier, this::active, token,
         status -> ConfigMetrics.INSTANCE.execs.labelValues(Integer.toString(status)).inc());

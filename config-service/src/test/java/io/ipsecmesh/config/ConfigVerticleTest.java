@@ -178,6 +178,54 @@ class ConfigVerticleTest {
   }
 
   @Test
+  void clearSessionByEndpointsAndPortsAndNoVrfButTheGlobalOne() throws Exception {
+    Promise<MgmtMessages.ClearSession> asked = Promise.promise();
+    vertx.eventBus().<MgmtMessages.ClearSession>consumer(MgmtMessages.CLEAR_SESSION, m -> {
+      asked.tryComplete(m.body());
+      m.reply(new MgmtMessages.ClearSessionResult(1, 1));
+    }).completion().await(5, TimeUnit.SECONDS);
+    HttpResponse<String> r = exec("clear crypto session local 10.1.32.14 port 500 remote 10.2.80.209 port 4500");
+    assertEquals(200, r.statusCode());
+    assertEquals(new MgmtMessages.ClearSession("10.2.80.209", 4500, "10.1.32.14", 500),
+        asked.future().await(5, TimeUnit.SECONDS));
+    r = exec("clear crypto session fvrf blue");
+    assertEquals(400, r.statusCode());
+    assertTrue(r.body().startsWith("% VRF blue not configured"), r.body());
+  }
+
+  @Test
+  void showLoggingHoldsTheIosLinesEveryServiceShipsOverTheBus() throws Exception {
+    // what ServiceLauncher installs in every process; here the "ike-service" logs in this JVM
+    io.ipsecmesh.proto.runtime.BusLogShipper shipper = io.ipsecmesh.proto.runtime.BusLogShipper.install(vertx);
+    try {
+      java.util.logging.Logger ike = java.util.logging.Logger.getLogger("io.ipsecmesh.ike.BusEvents");
+      ike.info("%CRYPTO-5-SESSION_STATUS: Crypto tunnel is UP. Peer 10.2.2.2:500 Id: 10.2.2.2");
+      ike.info("ike-service: an operational line, not for the log buffer");
+      String out = "";
+      for (int i = 0; i < 50 && !out.contains("%CRYPTO-5-SESSION_STATUS"); i++) {
+        Thread.sleep(100);
+        out = exec("show logging").body();
+      }
+      assertTrue(out.startsWith("Syslog logging: enabled"), out);
+      assertTrue(out.contains("Log Buffer (8000 bytes):\n*"), out);
+      assertTrue(out.contains(": %CRYPTO-5-SESSION_STATUS: Crypto tunnel is UP. Peer 10.2.2.2:500 Id: 10.2.2.2\n"),
+          out);
+      assertTrue(!out.contains("operational line"), out);
+    } finally {
+      shipper.uninstall();
+    }
+  }
+
+  @Test
+  void debugCryptoIkev2IsPublishedToo() throws Exception {
+    Promise<MgmtMessages.Debug> heard = Promise.promise();
+    vertx.eventBus().<MgmtMessages.Debug>consumer(MgmtMessages.DEBUG, m -> heard.tryComplete(m.body()))
+        .completion().await(5, TimeUnit.SECONDS);
+    assertEquals("IKEv2 default debugging is on\n", exec("debug crypto ikev2").body());
+    assertEquals(new MgmtMessages.Debug(MgmtMessages.Facility.IKEV2, true), heard.future().await(5, TimeUnit.SECONDS));
+  }
+
+  @Test
   void debugIsPublishedToEveryService() throws Exception {
     Promise<MgmtMessages.Debug> heard = Promise.promise();
     vertx.eventBus().<MgmtMessages.Debug>consumer(MgmtMessages.DEBUG, m -> heard.tryComplete(m.body()))

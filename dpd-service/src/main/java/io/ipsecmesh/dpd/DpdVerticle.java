@@ -64,7 +64,10 @@ public final class DpdVerticle extends VerticleBase {
   private long configVersion = Long.MIN_VALUE;
   private Scheduler.Timer heartbeat;
   /** {@code debug crypto isakmp}: trace every probe, retransmission and answer like the seed's example. */
-  private boolean debugIsakmp;
+  /** {@code debug crypto isakmp}: the IKEv1 peers' DPD timer lines. */
+  private volatile boolean debugIsakmp;
+  /** {@code debug crypto ikev2}: the IKEv2 peers' liveness-check timer lines. */
+  private volatile boolean debugIkev2;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
 
   /** Production: real time on the event loop, the process-wide metrics registry. */
@@ -100,8 +103,10 @@ public final class DpdVerticle extends VerticleBase {
       }
     });
     consume(MgmtMessages.DEBUG, (Debug d) -> {
-      if (d.facility() == MgmtMessages.Facility.ISAKMP) {
-        debugIsakmp = d.enabled();
+      switch (d.facility()) {
+        case ISAKMP -> debugIsakmp = d.enabled();
+        case IKEV2 -> debugIkev2 = d.enabled();
+        case IPSEC -> { }
       }
     });
     consume(DpdMessages.MEMBERS, (MemberHeartbeat h) -> {
@@ -208,8 +213,18 @@ public final class DpdVerticle extends VerticleBase {
     }
   }
 
+  /**
+   * The timer side of the DPD trace of the seed (IOS XE IPsec Data Plane guide, "Verifying DPD
+   * Configuration Using the debug crypto isakmp Command Example"); ike-service prints the packet side
+   * (R_U_THERE sent and its ACK with the sequence number, the SA deletion) for the same SA.
+   */
+  private boolean debugging(IkePeer peer) {
+    return peer.ikeVersion() == 1 ? debugIsakmp : debugIkev2;
+  }
+
   private static void debug(IkePeer peer, String line) {
-    LOG.log(System.Logger.Level.INFO, "ISAKMP:(" + peer.ikeSaId() + "):" + line);
+    LOG.log(System.Logger.Level.INFO, (peer.ikeVersion() == 1 ? "ISAKMP:(" : "IKEv2:(") + peer.ikeSaId() + "):"
+        + line);
   }
 
   /** The state machines' requests, as bus messages. */
@@ -217,12 +232,15 @@ public final class DpdVerticle extends VerticleBase {
 
     @Override
     public void sendProbe(IkePeer peer, int attempt, long timeoutMillis) {
-      if (debugIsakmp) {
+      if (debugging(peer) && peer.ikeVersion() == 1) {
         if (attempt > 0) {
           debug(peer, "incrementing error counter on sa: PEERS_ALIVE_TIMER");
         }
-        debug(peer, "sending DPD R_U_THERE to " + peer.peerAddress() + " (" + (attempt == 0
-            ? "IKE_TIMER_IM_ALIVE" : "IKE_TIMER_PEERS_ALIVE, retransmission " + attempt) + ")");
+        debug(peer, "Input = IKE_MESG_FROM_TIMER, " + (attempt == 0 ? "IKE_TIMER_IM_ALIVE" : "IKE_TIMER_PEERS_ALIVE"));
+      } else if (debugging(peer)) {
+        // RFC 7296 §2.4: an empty INFORMATIONAL request is the IKEv2 liveness check
+        debug(peer, attempt == 0 ? "Sending DPD/liveness query to " + peer.peerAddress()
+            : "Retransmitting DPD/liveness query to " + peer.peerAddress() + ", retransmission " + attempt);
       }
       ProbeRequest request = new ProbeRequest(peer.ikeSaId(), peer.peerAddress(), attempt, timeoutMillis);
       vertx.eventBus().<ProbeOutcome>request(DpdMessages.PROBE, request,
@@ -233,8 +251,9 @@ public final class DpdVerticle extends VerticleBase {
                   + ") did not announce DPD (RFC 3706): not probed, never declared dead");
               detector.dpdUnsupported(peer.ikeSaId());
             } else if (reply.body().acknowledged()) {
-              if (debugIsakmp) {
-                debug(peer, "DPD/R_U_THERE_ACK received from peer " + peer.peerAddress());
+              if (debugging(peer) && peer.ikeVersion() != 1) {
+                // IKEv1's ACK line, with its sequence number, comes from ike-service
+                debug(peer, "Received DPD/liveness query response from " + peer.peerAddress());
               }
               detector.probeAcknowledged(peer.ikeSaId());
             }
@@ -246,7 +265,12 @@ public final class DpdVerticle extends VerticleBase {
 
     @Override
     public void peerDead(IkePeer peer, long silentForMillis) {
-      if (debugIsakmp) {
+      if (debugging(peer) && peer.ikeVersion() == 1) {
+        // the last retransmission went unanswered too: the seed counts it before giving up
+        debug(peer, "incrementing error counter on sa: PEERS_ALIVE_TIMER");
+        debug(peer, "peer " + peer.peerAddress() + " not responding!");
+        debug(peer, "peer does not do paranoid keepalives.");
+      } else if (debugging(peer)) {
         debug(peer, "peer " + peer.peerAddress() + " not responding!");
       }
       LOG.log(System.Logger.Level.INFO, SessionStatus.down(peer));

@@ -123,9 +123,11 @@ class DpdVerticleTest {
       assertEquals("10.0.0.2", dead.nextPeer(), "stateless failover to the next set peer");
       assertEquals(List.of(0, 1, 2, 3, 4), probes.stream().map(ProbeRequest::attempt).toList());
       assertTrue(probes.stream().allMatch(p -> p.timeoutMillis() == 2_000 && p.peerAddress().equals(GREEN_1)));
-      // debug crypto isakmp, then the syslog line of the seed's trace
-      assertEquals(4, log.stream().filter(l -> l.endsWith("incrementing error counter on sa: PEERS_ALIVE_TIMER"))
-          .count());
+      // debug crypto isakmp: the timer side of the seed's trace, line for line (ike-service prints the
+      // packet side), then the syslog line
+      assertEquals(13, seedTimerLines().size(), "IM_ALIVE, 4 × (counter, PEERS_ALIVE), counter, verdict, status");
+      assertEquals(seedTimerLines(), log.stream().filter(l -> l.startsWith("ISAKMP:") || l.startsWith("%"))
+          .map(SeedTrace::untagged).toList());
       assertTrue(log.contains("ISAKMP:(" + UP.ikeSaId() + "):peer 10.0.0.1 not responding!"), log.toString());
       assertEquals("%CRYPTO-5-SESSION_STATUS: Crypto tunnel is DOWN. Peer 10.0.0.1:500 Id: 10.0.0.1", log.getLast());
       ctx.completeNow();
@@ -136,6 +138,28 @@ class DpdVerticleTest {
     vertx.eventBus().publish(IkeMessages.PEER_UP, UP);
     drive(vertx, now -> {});
     assertTrue(ctx.awaitCompletion(20, TimeUnit.SECONDS));
+  }
+
+  /**
+   * The seed's lines from the R_U_THERE that goes unanswered (15:47:35) to {@code %CRYPTO-5-SESSION_STATUS}
+   * that dpd-service prints: the timer inputs, the error counter, the verdict; the seed's peer is ours.
+   */
+  private static List<String> seedTimerLines() throws java.io.IOException {
+    List<String> out = new java.util.ArrayList<>();
+    for (SeedTrace.Entry e : SeedTrace.read("/seed-debug-crypto-isakmp-dpd.txt")) {
+      String t = SeedTrace.untagged(e.text()).replace("10.2.80.209", GREEN_1);
+      if (e.time().compareTo("Mar 25 15:47:35") < 0) {
+        continue;
+      }
+      if (t.startsWith("Input = IKE_MESG_FROM_TIMER") || t.startsWith("incrementing error counter")
+          || t.startsWith("peer ") || t.startsWith("%CRYPTO-5-SESSION_STATUS")) {
+        out.add(t);
+      }
+      if (t.startsWith("%CRYPTO-5-SESSION_STATUS")) {
+        break;
+      }
+    }
+    return out;
   }
 
   @Test

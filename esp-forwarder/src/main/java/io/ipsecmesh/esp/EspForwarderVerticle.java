@@ -7,6 +7,7 @@ import com.hazelcast.map.listener.EntryAddedListener;
 import com.hazelcast.map.listener.EntryRemovedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
 import io.ipsecmesh.esp.fwd.DataPlane;
+import io.ipsecmesh.esp.fwd.IpsecDebug;
 import io.ipsecmesh.esp.fwd.ManualKeying;
 import io.ipsecmesh.esp.fwd.PuntRateLimiter;
 import io.ipsecmesh.esp.fwd.SaDatabase;
@@ -47,6 +48,7 @@ import io.ipsecmesh.proto.bus.BusCodecs;
 import io.ipsecmesh.proto.bus.ConfigMessages;
 import io.ipsecmesh.proto.bus.FwdMessages;
 import io.ipsecmesh.proto.bus.IkeMessages;
+import io.ipsecmesh.proto.bus.MgmtMessages;
 import io.ipsecmesh.proto.bus.NatKeepaliveMessages;
 import io.ipsecmesh.proto.bus.RecordJson;
 import io.ipsecmesh.proto.bus.SaMessages;
@@ -128,6 +130,8 @@ public final class EspForwarderVerticle extends VerticleBase {
   private DataPlane plane;
   private SaFactory factory;
   private SaSupervisor supervisor;
+  /** {@code debug crypto ipsec}: SA install, delete and expiry lines. */
+  private final IpsecDebug ipsecDebug = new IpsecDebug();
   private SequenceReservations reservations;
   private SaInstaller installer;
   private ConcurrentMap<String, String> counterMap;
@@ -313,6 +317,11 @@ public final class EspForwarderVerticle extends VerticleBase {
     bus.<ConfigMessages.ConfigChanged>consumer(ConfigMessages.CONFIG_CHANGED, m -> applyConfig(m.body()));
     bus.<SaMessages.ChildSaInstalled>consumer(SaMessages.CHILD_INSTALLED, m -> install(m.body().sa(), false));
     bus.<SaMessages.ChildSaDeleted>consumer(SaMessages.CHILD_DELETED, m -> remove(m.body().inboundSpi()));
+    bus.<MgmtMessages.Debug>consumer(MgmtMessages.DEBUG, m -> {
+      if (m.body().facility() == MgmtMessages.Facility.IPSEC) {
+        ipsecDebug.set(m.body().enabled());
+      }
+    });
     bus.<IkeMessages.IkeDatagram>consumer(IkeMessages.IKE_TX, m -> {
       IkeMessages.IkeDatagram d = m.body();
       InetSocketAddress to = endpoint(d.peerAddress(), d.peerPort());
@@ -500,6 +509,7 @@ public final class EspForwarderVerticle extends VerticleBase {
   private void remove(long inboundSpi) {
     SaPair p = installer.remove(inboundSpi);
     if (p != null) {
+      ipsecDebug.deleted(p.sa(), null);
       String key = SharedMaps.spiKey(inboundSpi);
       vertx.executeBlocking(() -> counterMap.remove(key), false);
     }
@@ -615,6 +625,11 @@ public final class EspForwarderVerticle extends VerticleBase {
 
     @Override
     public void expired(FwdMessages.SaExpired expired) {
+      SaPair p = ipsecDebug.on() ? plane.sad().get(expired.inboundSpi()) : null;
+      if (p != null) {
+        ipsecDebug.expired(p.sa(), expired.limit().name().toLowerCase(java.util.Locale.ROOT),
+            expired.measure().name().toLowerCase(java.util.Locale.ROOT));
+      }
       vertx.eventBus().send(FwdMessages.SA_EXPIRED, expired);
     }
 
@@ -668,6 +683,7 @@ public final class EspForwarderVerticle extends VerticleBase {
     public void installed(SaPair pair) {
       ChildSa sa = pair.sa();
       supervisor.started(pair);
+      ipsecDebug.installed(sa);
       LOG.info(() -> "esp-forwarder: SA installed, crypto map " + sa.cryptoMap() + " " + sa.mapSequence()
           + ", inbound spi " + SharedMaps.spiKey(sa.inboundSpi()) + ", outbound spi "
           + SharedMaps.spiKey(sa.outboundSpi()) + ", peer " + sa.peerAddress() + (pair.manual() ? " (manual)" : "")

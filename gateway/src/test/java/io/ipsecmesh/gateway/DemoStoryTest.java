@@ -45,7 +45,7 @@ class DemoStoryTest {
     assertTrue(m.deadAfterSeconds() >= 5 * DemoStory.DPD_RETRY, "dead too early: " + m);
     assertTrue(m.deadAfterSeconds() <= DemoStory.DEAD_BOUND_SECONDS, "dead too late: " + m);
     assertTrue(text.contains("%CRYPTO-5-SESSION_STATUS: Crypto tunnel is DOWN. Peer 127.0.0.2:4500"), text);
-    assertTrue(text.contains("sending DPD R_U_THERE to 127.0.0.2 (IKE_TIMER_PEERS_ALIVE, retransmission 4)"), text);
+    assertTrue(text.contains("Retransmitting DPD/liveness query to 127.0.0.2, retransmission 4"), text);
 
     assertEquals(5, m.roundTripsViaC(), text);
     assertTrue(m.encapsViaC() >= 5 && m.decapsViaC() >= 5, "A's counters with C: " + m);

@@ -264,13 +264,16 @@ public final class IkeVerticle extends AbstractVerticle {
       }
     }));
     bus.<MgmtMessages.ClearSession>consumer(MgmtMessages.CLEAR_SESSION, m -> safe("clear", () -> {
-      int[] n = engine.clear(m.body().remoteAddress());
-      int[] v1 = ikev1.clear(m.body().remoteAddress(), "clear crypto session");
+      int[] n = engine.clearBetween(m.body());
+      int[] v1 = ikev1.clearBetween(m.body(), "clear crypto session");
       m.reply(new MgmtMessages.ClearSessionResult(n[0] + v1[0], n[1] + v1[1]));
     }));
     bus.<MgmtMessages.Debug>consumer(MgmtMessages.DEBUG, m -> {
-      if (m.body().facility() == MgmtMessages.Facility.ISAKMP) {
-        engine.setDebug(m.body().enabled());
+      // IOS: debug crypto isakmp traces IKEv1 (ISAKMP), debug crypto ikev2 traces IKEv2
+      switch (m.body().facility()) {
+        case ISAKMP -> ikev1.setDebug(m.body().enabled());
+        case IKEV2 -> engine.setDebug(m.body().enabled());
+        case IPSEC -> { }
       }
     });
     bus.<FwdMessages.Acquire>consumer(FwdMessages.ACQUIRE, m -> safe("acquire", () -> {

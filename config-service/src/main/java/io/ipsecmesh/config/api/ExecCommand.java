@@ -1,5 +1,6 @@
 package io.ipsecmesh.config.api;
 
+import io.ipsecmesh.config.show.IpsecSaQuery;
 import io.ipsecmesh.proto.bus.MgmtMessages.Facility;
 
 /** An IOS exec command the management API understands, parsed by {@link ExecParser}. */
@@ -9,13 +10,32 @@ public sealed interface ExecCommand {
 
   record ShowIsakmpSa() implements ExecCommand {}
 
-  /** @param peer only this peer's SAs, or null */
-  record ShowIpsecSa(String peer, boolean detail) implements ExecCommand {}
+  record ShowIpsecSa(IpsecSaQuery query) implements ExecCommand {
+
+    /** @param peer only this peer's SAs, or null */
+    public ShowIpsecSa(String peer, boolean detail) {
+      this(peer == null ? IpsecSaQuery.all(detail) : new IpsecSaQuery(IpsecSaQuery.Kind.PEER, peer, detail));
+    }
+  }
+
+  record ShowIkev2Sa(boolean detailed) implements ExecCommand {}
 
   record ShowSession() implements ExecCommand {}
 
-  /** @param remote only sessions with this peer, or null for every session */
-  record ClearSession(String remote) implements ExecCommand {}
+  record ShowLogging() implements ExecCommand {}
+
+  /**
+   * {@code clear crypto session [local A [port N]] [remote A [port N]] [fvrf X] [ivrf Y]}: null / 0 match
+   * any; the VRF names are checked by the parser (only the global VRF exists).
+   */
+  record ClearSession(String localAddress, int localPort, String remoteAddress, int remotePort)
+      implements ExecCommand {
+
+    /** @param remote only sessions with this peer, or null for every session */
+    public ClearSession(String remote) {
+      this(null, 0, remote, 0);
+    }
+  }
 
   record Debug(Facility facility, boolean enabled) implements ExecCommand {}
 

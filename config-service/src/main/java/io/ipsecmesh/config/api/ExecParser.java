@@ -2,11 +2,14 @@ package io.ipsecmesh.config.api;
 
 import io.ipsecmesh.config.api.ExecCommand.ClearSession;
 import io.ipsecmesh.config.api.ExecCommand.Debug;
+import io.ipsecmesh.config.api.ExecCommand.ShowIkev2Sa;
+import io.ipsecmesh.config.api.ExecCommand.ShowLogging;
 import io.ipsecmesh.config.api.ExecCommand.ShowIpsecSa;
 import io.ipsecmesh.config.api.ExecCommand.ShowIsakmpSa;
 import io.ipsecmesh.config.api.ExecCommand.ShowRunningConfig;
 import io.ipsecmesh.config.api.ExecCommand.ShowSession;
 import io.ipsecmesh.config.api.ExecCommand.UndebugAll;
+import io.ipsecmesh.config.show.IpsecSaQuery;
 import io.ipsecmesh.proto.bus.MgmtMessages.Facility;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,13 +24,18 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * show running-config
+ * show logging
  * show crypto isakmp sa
- * show crypto ipsec sa [peer ADDRESS] [detail]
+ * show crypto ikev2 sa [detailed]
+ * show crypto ipsec sa [map NAME | address | identity | interface IF | peer ADDRESS] [detail]
  * show crypto session
- * clear crypto session [remote ADDRESS]
- * debug crypto {isakmp | ipsec}
- * undebug {all | crypto {isakmp | ipsec}}      no debug {all | crypto {isakmp | ipsec}}
+ * clear crypto session [local ADDRESS [port N]] [remote ADDRESS [port N]] [fvrf VRF] [ivrf VRF]
+ * debug crypto {isakmp | ikev2 | ipsec}
+ * undebug {all | crypto {isakmp | ikev2 | ipsec}}      no debug {all | crypto {isakmp | ikev2 | ipsec}}
  * </pre>
+ *
+ * <p>VRFs are not implemented: every SA is in the global routing table, which IOS names by no name, so
+ * {@code fvrf}/{@code ivrf} with any name is refused as IOS refuses a VRF that is not configured.
  */
 public final class ExecParser {
 
@@ -76,16 +84,7 @@ public final class ExecParser {
   private ExecCommand command() throws ExecSyntaxException {
     return switch (keyword("show", "clear", "debug", "undebug", "no")) {
       case "show" -> show();
-      case "clear" -> {
-        keyword("crypto");
-        keyword("session");
-        String remote = null;
-        if (more()) {
-          keyword("remote");
-          remote = address();
-        }
-        yield new ClearSession(remote);
-      }
+      case "clear" -> clear();
       case "debug" -> {
         keyword("crypto");
         yield new Debug(facility(), true);
@@ -99,30 +98,126 @@ public final class ExecParser {
   }
 
   private ExecCommand show() throws ExecSyntaxException {
-    if (keyword("running-config", "crypto").equals("running-config")) {
-      return new ShowRunningConfig();
+    switch (keyword("running-config", "crypto", "logging")) {
+      case "running-config" -> {
+        return new ShowRunningConfig();
+      }
+      case "logging" -> {
+        return new ShowLogging();
+      }
+      default -> { }
     }
-    return switch (keyword("isakmp", "ipsec", "session")) {
+    return switch (keyword("isakmp", "ipsec", "session", "ikev2")) {
       case "isakmp" -> {
         keyword("sa");
         yield new ShowIsakmpSa();
       }
+      case "ikev2" -> {
+        keyword("sa");
+        boolean detailed = more() && keyword("detailed").equals("detailed");
+        yield new ShowIkev2Sa(detailed);
+      }
       case "ipsec" -> {
         keyword("sa");
-        String peer = null;
-        boolean detail = false;
-        while (more()) {
-          String k = peer == null && !detail ? keyword("peer", "detail") : keyword("detail");
-          if (k.equals("peer")) {
-            peer = address();
-          } else {
-            detail = true;
-          }
-        }
-        yield new ShowIpsecSa(peer, detail);
+        yield new ShowIpsecSa(ipsecSaQuery());
       }
       default -> new ShowSession();
     };
+  }
+
+  /** {@code [map NAME | address | identity | interface IF | peer ADDRESS] [detail]}, in that order. */
+  private IpsecSaQuery ipsecSaQuery() throws ExecSyntaxException {
+    if (!more()) {
+      return IpsecSaQuery.all(false);
+    }
+    String k = keyword("map", "address", "identity", "interface", "peer", "detail");
+    if (k.equals("detail")) {
+      return IpsecSaQuery.all(true);
+    }
+    IpsecSaQuery.Kind kind = switch (k) {
+      case "map" -> IpsecSaQuery.Kind.MAP;
+      case "address" -> IpsecSaQuery.Kind.ADDRESS;
+      case "identity" -> IpsecSaQuery.Kind.IDENTITY;
+      case "interface" -> IpsecSaQuery.Kind.INTERFACE;
+      default -> IpsecSaQuery.Kind.PEER;
+    };
+    String value = switch (kind) {
+      case MAP -> name();
+      case INTERFACE -> interfaceName();
+      case PEER -> address();
+      default -> null;
+    };
+    boolean detail = more() && keyword("detail").equals("detail");
+    return new IpsecSaQuery(kind, value, detail);
+  }
+
+  /** IOS takes {@code FastEthernet0/0} and {@code FastEthernet 0/0}: a number word joins the type. */
+  private String interfaceName() throws ExecSyntaxException {
+    String type = name();
+    if (more() && Character.isDigit(words.get(next).text.charAt(0))) {
+      return type + words.get(next++).text;
+    }
+    return type;
+  }
+
+  private String name() throws ExecSyntaxException {
+    if (!more()) {
+      throw new ExecSyntaxException("% Incomplete command.");
+    }
+    return words.get(next++).text;
+  }
+
+  private ExecCommand clear() throws ExecSyntaxException {
+    keyword("crypto");
+    keyword("session");
+    String local = null;
+    int localPort = 0;
+    String remote = null;
+    int remotePort = 0;
+    List<String> options = new ArrayList<>(List.of("local", "remote", "fvrf", "ivrf"));
+    while (more()) {
+      String k = keyword(options.toArray(String[]::new));
+      // IOS order: local before remote before the VRFs, each at most once
+      options.subList(0, options.indexOf(k) + 1).clear();
+      switch (k) {
+        case "local" -> {
+          local = address();
+          localPort = optionalPort(options);
+        }
+        case "remote" -> {
+          remote = address();
+          remotePort = optionalPort(options);
+        }
+        default -> {
+          Word vrf = words.get(next);
+          name();
+          throw new ExecSyntaxException("% VRF " + vrf.text + " not configured: only the global routing table"
+              + " exists on this gateway (" + k + " takes no name for it)");
+        }
+      }
+    }
+    return new ClearSession(local, localPort, remote, remotePort);
+  }
+
+  private int optionalPort(List<String> following) throws ExecSyntaxException {
+    if (!more()) {
+      return 0;
+    }
+    List<String> all = new ArrayList<>(following);
+    all.addFirst("port");
+    if (!keyword(all.toArray(String[]::new)).equals("port")) {
+      next--; // the next option, read again by the caller
+      return 0;
+    }
+    if (!more()) {
+      throw new ExecSyntaxException("% Incomplete command.");
+    }
+    Word w = words.get(next);
+    if (!w.text.matches("[0-9]{1,5}") || Integer.parseInt(w.text) < 1 || Integer.parseInt(w.text) > 65535) {
+      throw invalidAt(w);
+    }
+    next++;
+    return Integer.parseInt(w.text);
   }
 
   private ExecCommand undebug() throws ExecSyntaxException {
@@ -133,7 +228,11 @@ public final class ExecParser {
   }
 
   private Facility facility() throws ExecSyntaxException {
-    return keyword("isakmp", "ipsec").equals("isakmp") ? Facility.ISAKMP : Facility.IPSEC;
+    return switch (keyword("isakmp", "ipsec", "ikev2")) {
+      case "isakmp" -> Facility.ISAKMP;
+      case "ikev2" -> Facility.IKEV2;
+      default -> Facility.IPSEC;
+    };
   }
 
   private boolean more() {

@@ -2,12 +2,17 @@ package io.ipsecmesh.config.api;
 
 import io.ipsecmesh.config.api.ExecCommand.ClearSession;
 import io.ipsecmesh.config.api.ExecCommand.Debug;
+import io.ipsecmesh.config.api.ExecCommand.ShowIkev2Sa;
+import io.ipsecmesh.config.api.ExecCommand.ShowLogging;
 import io.ipsecmesh.config.api.ExecCommand.ShowIpsecSa;
 import io.ipsecmesh.config.api.ExecCommand.ShowIsakmpSa;
 import io.ipsecmesh.config.api.ExecCommand.ShowRunningConfig;
 import io.ipsecmesh.config.api.ExecCommand.ShowSession;
 import io.ipsecmesh.config.api.ExecCommand.UndebugAll;
+import io.ipsecmesh.config.show.LogBuffer;
 import io.ipsecmesh.config.show.SaTables;
+import io.ipsecmesh.config.show.ShowCryptoIkev2Sa;
+import io.ipsecmesh.config.show.ShowLoggingBuffer;
 import io.ipsecmesh.config.show.ShowCryptoIpsecSa;
 import io.ipsecmesh.config.show.ShowCryptoIsakmpSa;
 import io.ipsecmesh.config.show.ShowCryptoSession;
@@ -26,8 +31,9 @@ import java.util.function.Supplier;
 
 /**
  * Runs exec commands: {@code show} reads the active configuration and the SA maps in Hazelcast,
- * {@code clear crypto session} asks ike-service ({@link MgmtMessages#CLEAR_SESSION}), {@code debug}
- * publishes {@link MgmtMessages#DEBUG} to every service.
+ * {@code show logging} the {@link LogBuffer} fed from {@link MgmtMessages#LOG}, {@code clear crypto
+ * session} asks ike-service ({@link MgmtMessages#CLEAR_SESSION}), {@code debug} publishes
+ * {@link MgmtMessages#DEBUG} to every service.
  */
 public final class ExecService {
 
@@ -36,9 +42,16 @@ public final class ExecService {
   private final SaTables tables;
   private final long requestTimeoutMillis;
   private final LongSupplier wallClock;
+  private final LogBuffer log;
 
   public ExecService(Vertx vertx, Supplier<GatewayConfig> activeConfig, SaTables tables, long requestTimeoutMillis,
       LongSupplier wallClock) {
+    this(vertx, activeConfig, tables, requestTimeoutMillis, wallClock, new LogBuffer(LogBuffer.DEFAULT_BYTES));
+  }
+
+  public ExecService(Vertx vertx, Supplier<GatewayConfig> activeConfig, SaTables tables, long requestTimeoutMillis,
+      LongSupplier wallClock, LogBuffer log) {
+    this.log = log;
     this.vertx = vertx;
     this.activeConfig = activeConfig;
     this.tables = tables;
@@ -58,14 +71,19 @@ public final class ExecService {
       case ShowRunningConfig c -> Future.succeededFuture(ExecResult.ok(runningConfig()));
       case ShowIsakmpSa c -> vertx.executeBlocking(() -> ExecResult.ok(ShowCryptoIsakmpSa.render(tables.ikeSas())));
       case ShowIpsecSa c -> vertx.executeBlocking(() -> ExecResult.ok(ShowCryptoIpsecSa.render(activeConfig.get(),
-          tables.childSas(), tables.counters(), c.peer(), c.detail(), wallClock.getAsLong())));
+          tables.childSas(), tables.counters(), c.query(), wallClock.getAsLong())));
+      case ShowIkev2Sa c -> vertx.executeBlocking(() -> ExecResult.ok(ShowCryptoIkev2Sa.render(activeConfig.get(),
+          tables.ikeSas(), c.detailed(), wallClock.getAsLong())));
+      case ShowLogging c -> Future.succeededFuture(ExecResult.ok(ShowLoggingBuffer.render(log)));
       case ShowSession c -> vertx.executeBlocking(() -> ExecResult.ok(
           ShowCryptoSession.render(activeConfig.get(), tables.ikeSas(), tables.childSas())));
-      case ClearSession c -> clear(c.remote());
+      case ClearSession c -> clear(new MgmtMessages.ClearSession(c.remoteAddress(), c.remotePort(),
+          c.localAddress(), c.localPort()));
       case Debug c -> Future.succeededFuture(ExecResult.ok(debug(c.facility(), c.enabled())));
       case UndebugAll c -> {
-        debug(Facility.ISAKMP, false);
-        debug(Facility.IPSEC, false);
+        for (Facility f : Facility.values()) {
+          debug(f, false);
+        }
         yield Future.succeededFuture(ExecResult.ok("All possible debugging has been turned off\n"));
       }
     };
@@ -79,14 +97,17 @@ public final class ExecService {
 
   private String debug(Facility facility, boolean on) {
     vertx.eventBus().publish(MgmtMessages.DEBUG, new MgmtMessages.Debug(facility, on));
-    return "Crypto " + (facility == Facility.ISAKMP ? "ISAKMP" : "IPSEC") + " debugging is " + (on ? "on" : "off")
-        + "\n";
+    return switch (facility) {
+      case ISAKMP -> "Crypto ISAKMP debugging is ";
+      case IPSEC -> "Crypto IPSEC debugging is ";
+      case IKEV2 -> "IKEv2 default debugging is ";
+    } + (on ? "on" : "off") + "\n";
   }
 
   /** IOS prints nothing after {@code clear crypto session}; the counts go to the log line of ike-service. */
-  private Future<ExecResult> clear(String remote) {
+  private Future<ExecResult> clear(MgmtMessages.ClearSession which) {
     return vertx.eventBus()
-        .<ClearSessionResult>request(MgmtMessages.CLEAR_SESSION, new MgmtMessages.ClearSession(remote),
+        .<ClearSessionResult>request(MgmtMessages.CLEAR_SESSION, which,
             new DeliveryOptions().setSendTimeout(requestTimeoutMillis))
         .map(reply -> ExecResult.ok(""))
         .otherwise(err -> {

@@ -31,13 +31,23 @@ public final class ShowCryptoIpsecSa {
    */
   public static String render(GatewayConfig config, List<ChildSa> sas, Map<String, SaCounters> counters,
       String peer, boolean detail, long nowMillis) {
+    IpsecSaQuery q = peer == null ? IpsecSaQuery.all(detail) : new IpsecSaQuery(IpsecSaQuery.Kind.PEER, peer, detail);
+    return render(config, sas, counters, q, nowMillis);
+  }
+
+  /** @param nowMillis wall clock (epoch ms), for the remaining lifetime */
+  public static String render(GatewayConfig config, List<ChildSa> sas, Map<String, SaCounters> counters,
+      IpsecSaQuery query, long nowMillis) {
     Map<FlowKey, List<ChildSa>> flows = new LinkedHashMap<>();
     sas.stream()
-        .filter(sa -> peer == null || peer.equals(sa.peerAddress()))
+        .filter(sa -> selected(config, sa, query))
         .sorted(Comparator.comparing((ChildSa sa) -> interfaceOf(config, sa))
             .thenComparing(ChildSa::cryptoMap, Comparator.nullsFirst(Comparator.naturalOrder()))
             .thenComparingLong(ChildSa::createdEpochMillis))
         .forEach(sa -> flows.computeIfAbsent(FlowKey.of(config, sa), k -> new ArrayList<>()).add(sa));
+    if (query.kind() == IpsecSaQuery.Kind.ADDRESS) {
+      return byAddress(flows, counters, nowMillis);
+    }
 
     StringBuilder out = new StringBuilder();
     String lastInterface = null;
@@ -50,13 +60,54 @@ public final class ShowCryptoIpsecSa {
         out.append("interface: ").append(key.interfaceName).append('\n');
         lastInterface = key.interfaceName;
       }
-      flow(out, config, key, flow.getValue(), counters, detail, nowMillis);
+      flow(out, config, key, flow.getValue(), counters, query.detail(), query.kind() != IpsecSaQuery.Kind.IDENTITY,
+          nowMillis);
     }
     return out.toString();
   }
 
+  private static boolean selected(GatewayConfig config, ChildSa sa, IpsecSaQuery q) {
+    return switch (q.kind()) {
+      case ALL, ADDRESS, IDENTITY -> true;
+      case PEER -> q.value().equals(sa.peerAddress());
+      case MAP -> q.value().equals(sa.cryptoMap());
+      case INTERFACE -> IpsecSaQuery.namesInterface(q.value(), interfaceOf(config, sa));
+    };
+  }
+
+  /**
+   * {@code show crypto ipsec sa address}: the SAs by destination address, then protocol — our inbound SAs
+   * under our own address, our outbound SAs under the peer's.
+   */
+  private static String byAddress(Map<FlowKey, List<ChildSa>> flows, Map<String, SaCounters> counters, long now) {
+    Map<String, List<OneSa>> byDest = new java.util.TreeMap<>();
+    for (List<ChildSa> sas : flows.values()) {
+      for (ChildSa sa : sas) {
+        byDest.computeIfAbsent(String.valueOf(sa.localAddress()), k -> new ArrayList<>())
+            .add(new OneSa(sa, sa.inboundSpi()));
+        byDest.computeIfAbsent(String.valueOf(sa.peerAddress()), k -> new ArrayList<>())
+            .add(new OneSa(sa, sa.outboundSpi()));
+      }
+    }
+    StringBuilder out = new StringBuilder();
+    for (Map.Entry<String, List<OneSa>> dest : byDest.entrySet()) {
+      out.append("dest address: ").append(dest.getKey()).append('\n');
+      out.append("   protocol: ESP\n");
+      for (OneSa one : dest.getValue()) {
+        StringBuilder lines = new StringBuilder();
+        sa(lines, one.sa(), one.spi(), counters.get(one.sa().key()), now);
+        // the SA lines one level deeper than under "inbound esp sas:"
+        lines.toString().lines().forEach(l -> out.append(l.isEmpty() ? "" : "   " + l).append('\n'));
+      }
+    }
+    return out.toString();
+  }
+
+  /** One direction of a Child SA: the SA and the SPI of that direction. */
+  private record OneSa(ChildSa sa, long spi) {}
+
   private static void flow(StringBuilder out, GatewayConfig config, FlowKey key, List<ChildSa> sas,
-      Map<String, SaCounters> counters, boolean detail, long now) {
+      Map<String, SaCounters> counters, boolean detail, boolean withSas, long now) {
     Totals total = new Totals();
     for (ChildSa sa : sas) {
       SaCounters c = counters.get(sa.key());
@@ -100,6 +151,9 @@ public final class ShowCryptoIpsecSa {
     out.append("    path mtu ").append(mtu).append(", media mtu ").append(mtu).append('\n');
     out.append("    current outbound spi: ").append(hex(newest.outboundSpi())).append('\n');
     out.append('\n');
+    if (!withSas) {
+      return;
+    }
     out.append("  inbound esp sas:\n");
     for (ChildSa sa : sas) {
       sa(out, sa, sa.inboundSpi(), counters.get(sa.key()), now);

@@ -57,8 +57,12 @@ class ExecParserFuzzTest {
       return;
     }
     switch (c) {
-      case ShowIpsecSa s when s.peer() != null -> assertTrue(isAddressLiteral(s.peer()), s.peer());
-      case ClearSession s when s.remote() != null -> assertTrue(isAddressLiteral(s.remote()), s.remote());
+      case ShowIpsecSa s when s.query().kind() == io.ipsecmesh.config.show.IpsecSaQuery.Kind.PEER ->
+          assertTrue(isAddressLiteral(s.query().value()), s.query().value());
+      case ClearSession s -> {
+        assertTrue(s.remoteAddress() == null || isAddressLiteral(s.remoteAddress()), s.remoteAddress());
+        assertTrue(s.localAddress() == null || isAddressLiteral(s.localAddress()), s.localAddress());
+      }
       default -> { }
     }
   }

@@ -5,11 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.ipsecmesh.config.api.ExecCommand.ClearSession;
 import io.ipsecmesh.config.api.ExecCommand.Debug;
+import io.ipsecmesh.config.api.ExecCommand.ShowIkev2Sa;
+import io.ipsecmesh.config.api.ExecCommand.ShowLogging;
 import io.ipsecmesh.config.api.ExecCommand.ShowIpsecSa;
 import io.ipsecmesh.config.api.ExecCommand.ShowIsakmpSa;
 import io.ipsecmesh.config.api.ExecCommand.ShowRunningConfig;
 import io.ipsecmesh.config.api.ExecCommand.ShowSession;
 import io.ipsecmesh.config.api.ExecCommand.UndebugAll;
+import io.ipsecmesh.config.show.IpsecSaQuery;
+import io.ipsecmesh.config.show.IpsecSaQuery.Kind;
 import io.ipsecmesh.proto.bus.MgmtMessages.Facility;
 import org.junit.jupiter.api.Test;
 
@@ -76,5 +80,59 @@ class ExecParserTest {
     assertEquals("% One command per request",
         assertThrows(ExecSyntaxException.class, () -> ExecParser.parse("show run\nclear crypto session")).getMessage());
     assertThrows(ExecSyntaxException.class, () -> ExecParser.parse("show " + "x".repeat(600)));
+  }
+
+  @Test
+  void showCryptoIpsecSaFiltersAsIosTakesThem() throws Exception {
+    assertEquals(new ShowIpsecSa(new IpsecSaQuery(Kind.MAP, "testtag1", false)),
+        ExecParser.parse("show crypto ipsec sa map testtag1"));
+    assertEquals(new ShowIpsecSa(new IpsecSaQuery(Kind.ADDRESS, null, true)),
+        ExecParser.parse("sh cry ips sa add det"));
+    assertEquals(new ShowIpsecSa(new IpsecSaQuery(Kind.IDENTITY, null, false)),
+        ExecParser.parse("show crypto ipsec sa identity"));
+    // the seed's own command line, and the type and number apart
+    assertEquals(new ShowIpsecSa(new IpsecSaQuery(Kind.INTERFACE, "fastethernet0/0", false)),
+        ExecParser.parse("show crypto ipsec sa interface fastethernet0/0"));
+    assertEquals(new ShowIpsecSa(new IpsecSaQuery(Kind.INTERFACE, "FastEthernet0/0", true)),
+        ExecParser.parse("show crypto ipsec sa interface FastEthernet 0/0 detail"));
+    assertEquals("% Ambiguous command:  \"show crypto ipsec sa i x\"",
+        assertThrows(ExecSyntaxException.class, () -> ExecParser.parse("show crypto ipsec sa i x")).getMessage());
+    assertEquals("% Incomplete command.",
+        assertThrows(ExecSyntaxException.class, () -> ExecParser.parse("show crypto ipsec sa map")).getMessage());
+    assertThrows(ExecSyntaxException.class, () -> ExecParser.parse("show crypto ipsec sa map a peer 10.0.0.1"));
+  }
+
+  @Test
+  void ikev2SaLoggingAndIkev2Debug() throws Exception {
+    assertEquals(new ShowIkev2Sa(false), ExecParser.parse("show crypto ikev2 sa"));
+    assertEquals(new ShowIkev2Sa(true), ExecParser.parse("sh cry ikev2 sa detailed"));
+    assertEquals(new ShowLogging(), ExecParser.parse("show logging"));
+    assertEquals(new ShowLogging(), ExecParser.parse("sh log"));
+    assertEquals(new Debug(Facility.IKEV2, true), ExecParser.parse("debug crypto ikev2"));
+    assertEquals(new Debug(Facility.IKEV2, false), ExecParser.parse("undebug crypto ikev2"));
+  }
+
+  @Test
+  void clearCryptoSessionWithTheSeedsOptions() throws Exception {
+    assertEquals(new ClearSession("10.1.32.14", 500, "10.2.80.209", 4500),
+        ExecParser.parse("clear crypto session local 10.1.32.14 port 500 remote 10.2.80.209 port 4500"));
+    assertEquals(new ClearSession("10.1.32.14", 0, null, 0), ExecParser.parse("clear crypto session local 10.1.32.14"));
+    assertEquals(new ClearSession("10.1.32.14", 0, "10.2.80.209", 0),
+        ExecParser.parse("clear cry sess loc 10.1.32.14 rem 10.2.80.209"));
+    assertEquals(new ClearSession(null, 0, "10.2.80.209", 500),
+        ExecParser.parse("clear crypto session remote 10.2.80.209 port 500"));
+    // only the global routing table exists: any VRF name is one that is not configured
+    assertEquals("% VRF blue not configured: only the global routing table exists on this gateway (fvrf takes no"
+        + " name for it)", assertThrows(ExecSyntaxException.class,
+            () -> ExecParser.parse("clear crypto session remote 10.2.80.209 fvrf blue")).getMessage());
+    assertThrows(ExecSyntaxException.class, () -> ExecParser.parse("clear crypto session ivrf red"));
+    // IOS order: remote before local is not accepted, nor a port out of range
+    assertThrows(ExecSyntaxException.class,
+        () -> ExecParser.parse("clear crypto session remote 10.2.80.209 local 10.1.32.14"));
+    assertThrows(ExecSyntaxException.class, () -> ExecParser.parse("clear crypto session local 10.1.32.14 port 0"));
+    assertThrows(ExecSyntaxException.class,
+        () -> ExecParser.parse("clear crypto session local 10.1.32.14 port 65536"));
+    assertEquals("% Incomplete command.", assertThrows(ExecSyntaxException.class,
+        () -> ExecParser.parse("clear crypto session remote 10.2.80.209 port")).getMessage());
   }
 }

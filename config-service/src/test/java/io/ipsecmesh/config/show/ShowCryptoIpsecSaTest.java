@@ -122,4 +122,77 @@ class ShowCryptoIpsecSaTest {
     assertEquals("", ShowCryptoIpsecSa.render(GatewayConfig.empty(), List.of(sa), Map.of(), "10.9.9.9", false, CREATED));
     assertFalse(out.contains("replay failed"), "counters of detail only with detail");
   }
+
+  /** Router A's SA of the seed with counters as the seed shows them (10 packets each way, no errors). */
+  private static String routerA(IpsecSaQuery query) {
+    ChildSa sa = ShowFixtures.childSa(0x249C5062L, 0x7AA69CB7L, 5123, CREATED);
+    SaCounters c = ShowFixtures.counters(sa, 10, 4537831, 3595, CREATED);
+    SaCounters clean = new SaCounters(c.forwarderId(), c.connectionId(), c.cryptoMap(), c.mapSequence(),
+        c.localAddress(), c.peerAddress(), c.peerPort(), c.transform(), c.inboundSpi(), c.currentOutboundSpi(),
+        10, 10, 10, 10, 10, 10, 14000, 14000, 0, 0, 0, 0, 0, 4537831, 3595, CREATED, 0);
+    GatewayConfig config = withInterface();
+    InterfaceConfig fa = config.interfaces().getFirst();
+    GatewayConfig mtu1500 = new GatewayConfig(config.isakmpPolicies(), config.isakmpKeys(), null, null, false, true,
+        config.dfBit(), config.sa(), List.of(), List.of(), List.of(),
+        List.of(new InterfaceConfig(fa.name(), fa.ipAddress(), fa.mask(), null, fa.cryptoMap(), null, null)),
+        List.of(), List.of(), List.of(), List.of(), List.of(), null);
+    return ShowCryptoIpsecSa.render(mtu1500, List.of(sa), Map.of(sa.key(), clean), query, CREATED);
+  }
+
+  @Test
+  void interfaceFilterPrintsTheSeedsFlowBlockLineForLine() throws Exception {
+    List<String> seed = SeedOutput.lines("show-crypto-ipsec-sa-interface-router-a.txt");
+    // as typed in the seed: lower case, the type spelled out
+    String out = routerA(new IpsecSaQuery(IpsecSaQuery.Kind.INTERFACE, "fastethernet0/0", false));
+    List<String> ours = SeedOutput.ours(out);
+    int flowLines = seed.indexOf("  inbound esp sas:");
+    assertEquals(16, flowLines, "interface … current outbound spi");
+    assertEquals(seed.subList(0, flowLines + 2), ours.subList(0, flowLines + 2), out);
+    // the ESP SA lines that do not depend on the engine: the seed's router has hardware crypto, DES and
+    // counts flows apart from conn ids
+    for (String l : List.of("      sa timing: remaining key lifetime (k/sec): (4537831/3595)", "      IV size: 8 bytes",
+        "      replay detection support: Y", "  inbound ah sas:", "  inbound pcp sas:", "  outbound esp sas:",
+        "    spi: 0x7AA69CB7(2057739447)")) {
+      assertTrue(seed.contains(l) && ours.contains(l), l);
+    }
+    assertEquals(out, routerA(new IpsecSaQuery(IpsecSaQuery.Kind.INTERFACE, "Fa0/0", false)), "abbreviated");
+    assertEquals("", routerA(new IpsecSaQuery(IpsecSaQuery.Kind.INTERFACE, "FastEthernet1/0", false)));
+  }
+
+  @Test
+  void mapFilterIdentityAndAddressLayouts() {
+    String all = routerA(IpsecSaQuery.all(false));
+    assertEquals(all, routerA(new IpsecSaQuery(IpsecSaQuery.Kind.MAP, "testtag1", false)));
+    assertEquals("", routerA(new IpsecSaQuery(IpsecSaQuery.Kind.MAP, "othermap", false)));
+
+    String identity = routerA(new IpsecSaQuery(IpsecSaQuery.Kind.IDENTITY, null, false));
+    assertTrue(all.startsWith(identity), "identity is the flow block without the SA lists");
+    assertTrue(identity.contains("    current outbound spi: 7AA69CB7\n") && !identity.contains("esp sas"), identity);
+
+    String address = routerA(new IpsecSaQuery(IpsecSaQuery.Kind.ADDRESS, null, false));
+    // our inbound SA under our own address, our outbound SA under the peer's
+    assertEquals(
+        "dest address: 10.1.1.1\n" +
+        "   protocol: ESP\n" +
+        "       spi: 0x249C5062(614223970)\n" +
+        "         transform: esp-gcm 256 ,\n" +
+        "         in use settings ={Tunnel, }\n" +
+        "         slot: 0, conn id: 5123, flow_id: 5123, crypto map: testtag1\n" +
+        "         crypto engine type: Software\n" +
+        "         sa timing: remaining key lifetime (k/sec): (4537831/3595)\n" +
+        "         IV size: 8 bytes\n" +
+        "         replay detection support: Y\n" +
+        "\n" +
+        "dest address: 10.2.2.2\n" +
+        "   protocol: ESP\n" +
+        "       spi: 0x7AA69CB7(2057739447)\n" +
+        "         transform: esp-gcm 256 ,\n" +
+        "         in use settings ={Tunnel, }\n" +
+        "         slot: 0, conn id: 5123, flow_id: 5123, crypto map: testtag1\n" +
+        "         crypto engine type: Software\n" +
+        "         sa timing: remaining key lifetime (k/sec): (4537831/3595)\n" +
+        "         IV size: 8 bytes\n" +
+        "         replay detection support: Y\n" +
+        "\n", address);
+  }
 }

@@ -151,7 +151,7 @@ public final class IkeEngine {
     return forcing() ? randomBytes(20) : NatDetection.hash(spiI, spiR, address, port);
   }
 
-  /** {@code debug crypto isakmp}: log every exchange (never keys). */
+  /** {@code debug crypto ikev2}: log every exchange (never keys). */
   public void setDebug(boolean on) {
     debug = on;
   }
@@ -274,9 +274,18 @@ public final class IkeEngine {
 
   /** {@code clear crypto session [remote X]}: DELETE to each peer, then gone at once. Returns {IKE, Child} counts. */
   public int[] clear(String remoteAddress) {
+    return clearBetween(new io.ipsecmesh.proto.bus.MgmtMessages.ClearSession(remoteAddress));
+  }
+
+  /** {@code clear crypto session [local A [port N]] [remote A [port N]]}: the IKE SAs between those endpoints. */
+  public int[] clearBetween(io.ipsecmesh.proto.bus.MgmtMessages.ClearSession which) {
     int ike = 0;
     int child = 0;
-    for (IkeSa sa : remoteAddress == null ? table.all() : table.withPeer(remoteAddress)) {
+    List<IkeSa> candidates = which.remoteAddress() == null ? table.all() : table.withPeer(which.remoteAddress());
+    for (IkeSa sa : candidates) {
+      if (!which.matches(sa.localAddress, sa.localPort, sa.peerAddress, sa.peerPort)) {
+        continue;
+      }
       ike++;
       child += sa.children.size();
       if (sa.state == IkeSa.State.ESTABLISHED) {

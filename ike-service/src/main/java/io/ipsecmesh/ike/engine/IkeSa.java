@@ -137,7 +137,24 @@ final class IkeSa {
   IkeSaSummary summary(String status) {
     String st = state == State.ESTABLISHED ? "READY" : state == State.DELETED ? "DELETED" : "IN-NEG";
     return new IkeSaSummary(id(), peerAddress, localAddress, st, connId, status, peerId, 2, localPort, peerPort,
-        initiator ? "initiator" : "responder", createdEpochMillis);
+        initiator ? "initiator" : "responder", createdEpochMillis, detail());
+  }
+
+  /** {@code show crypto ikev2 sa detailed}: the suite in IOS's words (null until IKE_SA_INIT chose one). */
+  private IkeSaSummary.Detail detail() {
+    if (suite == null) {
+      return null;
+    }
+    String encr = suite.encr() == io.ipsecmesh.ike.crypto.EncrAlgorithm.AES_GCM_16 ? "AES-GCM" : "AES-CBC";
+    String hash = suite.integ() == null ? "None" : suite.integ().iosName.toUpperCase(java.util.Locale.ROOT);
+    // the policy decides both directions: a keyring PSK, or certificates (RSA signatures)
+    String auth = policy.credentials() == null ? "PSK" : "RSA";
+    String localId = policy.localId() == null ? localAddress : policy.localId().value();
+    long localSpi = initiator ? spiI : spiR;
+    long remoteSpi = initiator ? spiR : spiI;
+    return new IkeSaSummary.Detail(encr, suite.keyBits(), suite.prf().iosName.toUpperCase(java.util.Locale.ROOT),
+        hash, suite.dh().groupId, auth, auth, policy.ikeLifetimeSeconds(), String.format("%016X", localSpi),
+        String.format("%016X", remoteSpi), localId, natDetected, localBehindNat);
   }
 
   void destroy() {

@@ -46,6 +46,8 @@ public final class Ikev1Engine {
   final KeyWrap keyWrap;
   final RetransmitPolicy retransmit;
   final SecureRandom random = new SecureRandom();
+  /** {@code debug crypto isakmp}. */
+  final IsakmpDebug debug = new IsakmpDebug();
   private Consumer<IkeDatagram> transport;
   private List<Ikev1Policy> policies = List.of();
   /** ISAKMP SAs by initiator cookie (ours when we initiated, the peer's otherwise). */
@@ -344,6 +346,31 @@ public final class Ikev1Engine {
     return new int[] {isakmp, child + dropOrphans(peerAddress, reason)};
   }
 
+  /** Only the ISAKMP SAs (and orphaned Child SAs) between the endpoints {@code which} names. */
+  public int[] clearBetween(io.ipsecmesh.proto.bus.MgmtMessages.ClearSession which, String reason) {
+    int isakmp = 0;
+    int child = 0;
+    for (IsakmpSa sa : List.copyOf(sas.values())) {
+      if (which.matches(sa.localAddress, sa.localPort, sa.peerAddress, sa.peerPort)) {
+        isakmp++;
+        child += sa.children.size();
+        deleteSa(sa, reason, true);
+      }
+    }
+    for (String peer : List.copyOf(orphans.keySet())) {
+      List<ChildSa> list = orphans.get(peer);
+      List<ChildSa> gone = list.stream()
+          .filter(c -> which.matches(c.localAddress(), c.localPort(), c.peerAddress(), c.peerPort())).toList();
+      list.removeAll(gone);
+      if (list.isEmpty()) {
+        orphans.remove(peer);
+      }
+      gone.forEach(c -> childGone(c, reason));
+      child += gone.size();
+    }
+    return new int[] {isakmp, child};
+  }
+
   private int dropOrphans(String peerAddress, String reason) {
     int n = 0;
     for (String peer : List.copyOf(orphans.keySet())) {
@@ -456,6 +483,9 @@ public final class Ikev1Engine {
 
   /** Phase-1 state moved on: the row of {@code show crypto isakmp sa} follows. */
   void state(IsakmpSa sa, IsakmpSa.Phase1State state) {
+    if (debug.on()) {
+      debug.log(IsakmpDebug.stateChange(sa, sa.state, state));
+    }
     sa.state = state;
     listener.summaryChanged(sa.summary());
   }
@@ -586,6 +616,12 @@ public final class Ikev1Engine {
         sa.peerId, 1, sa.policy.cryptoMap(), sa.policy.mapSequence()));
     LOG.info(() -> "ISAKMP: SA " + sa.id() + " with " + sa.peerAddress + " established (" + sa.suite
         + (sa.natDetected ? ", NAT-T" : "") + ")");
+    if (debug.on()) {
+      debug.log(IsakmpDebug.authenticated(sa));
+      if (sa.peerDpd) {
+        debug.log(IsakmpDebug.dpdEnabled(sa));
+      }
+    }
     // make before break: the SA this one replaces hands over its Child SAs, then goes with a DELETE
     IsakmpSa old = sa.replaces;
     sa.replaces = null;
@@ -667,6 +703,9 @@ public final class Ikev1Engine {
   void deleteSa(IsakmpSa sa, String reason, boolean notifyPeer) {
     if (sa.state == IsakmpSa.Phase1State.DEAD) {
       return;
+    }
+    if (debug.on()) {
+      debug.log(IsakmpDebug.deletingSa(sa, reason));
     }
     if (notifyPeer && sa.established()) {
       if (!sa.children.isEmpty()) {

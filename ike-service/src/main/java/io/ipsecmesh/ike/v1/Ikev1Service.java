@@ -153,6 +153,16 @@ public final class Ikev1Service {
     return engine.clear(peerAddress, reason);
   }
 
+  /** {@code clear crypto session local … remote … port …}: the ISAKMP SAs between those endpoints. */
+  public int[] clearBetween(io.ipsecmesh.proto.bus.MgmtMessages.ClearSession which, String reason) {
+    return engine.clearBetween(which, reason);
+  }
+
+  /** {@code debug crypto isakmp} / {@code undebug}: the IKEv1 trace ({@link IsakmpDebug}). */
+  public void setDebug(boolean on) {
+    engine.debug.set(on);
+  }
+
   /**
    * Stateless failover ({@code dpd.peer.dead} with {@code nextPeer}): Main Mode + Quick Mode with that
    * {@code set peer} of the same crypto map entry. False when it is not an IKEv1 peer of ours.

@@ -53,7 +53,13 @@ final class InformationalExchange {
       }
     });
     sa.probes.put(seq, new IsakmpSa.PendingProbe(outcome, timer));
+    if (e.debug.on()) {
+      e.debug.log(IsakmpDebug.dpdSent(sa, seq));
+    }
     send(e, sa, List.of(dpd(sa, N_R_U_THERE, seq)));
+    if (e.debug.on()) {
+      e.debug.log(IsakmpDebug.sendingPacket(sa));
+    }
   }
 
   static void sendDeleteIsakmp(Ikev1Engine e, IsakmpSa sa) {
@@ -110,11 +116,17 @@ final class InformationalExchange {
         // RFC 3706 §6.1: the SPI must be our cookie pair; the ACK echoes the sequence number. Answered
         // always (also a repeated number: charon repeats it in an unanswered probe's successor)
         if (cookiesMatch(sa, n) && n.dpdSequence() >= 0) {
+          if (e.debug.on()) {
+            e.debug.log(IsakmpDebug.dpdReceived(sa, "R_U_THERE", n.dpdSequence()));
+          }
           send(e, sa, List.of(dpd(sa, N_R_U_THERE_ACK, n.dpdSequence())));
         }
       }
       case N_R_U_THERE_ACK -> {
         if (cookiesMatch(sa, n)) {
+          if (e.debug.on()) {
+            e.debug.log(IsakmpDebug.dpdReceived(sa, "R_U_THERE_ACK", n.dpdSequence()));
+          }
           IsakmpSa.PendingProbe p = sa.probes.remove(n.dpdSequence());
           if (p != null) {
             p.timeout().cancel();

@@ -39,6 +39,7 @@ final class MainModeInitiator {
   static IsakmpSa start(Ikev1Engine e, Ikev1Policy policy, boolean quickModeWanted) {
     IsakmpSa sa = new IsakmpSa(true, policy, e.newCookie(), policy.localAddress(), 500, policy.peerAddress(), 500);
     sa.quickModeWanted = quickModeWanted;
+    e.debug.log(IsakmpDebug.beginningMainMode(sa));
     SecurityAssociation offer = Ikev1Proposals.phase1Offer(policy.suites());
     sa.saiB = IsakmpCodec.encodeBody(offer);
     // no NAT-T vendor ID when NAT traversal is disabled: the peer then sends no NAT-D either

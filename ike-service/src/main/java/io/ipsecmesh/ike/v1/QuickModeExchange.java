@@ -42,6 +42,7 @@ final class QuickModeExchange {
     long mid = e.newMessageId(sa);
     IsakmpSa.QuickMode qm = new IsakmpSa.QuickMode(true, mid);
     qm.replaces = replaces;
+    e.debug.log(IsakmpDebug.beginningQuickMode(sa, mid));
     qm.ourSpi = newSpi(e, sa);
     qm.ni = MainModeInitiator.nonce(e);
     qm.local = sa.policy.localSelectors().getFirst();
@@ -225,6 +226,7 @@ final class QuickModeExchange {
     ChildSa child = ChildSas.build(e, sa, qm);
     LOG.info(() -> String.format("IPsec: Child SA with %s established, SPIs %08x in / %08x out (%s)", sa.peerAddress,
         child.inboundSpi(), child.outboundSpi(), child.transform().iosName));
+    e.debug.log(IsakmpDebug.quickModeComplete(sa, qm.initiator));
     e.addChild(sa, child);
     if (qm.replaces != 0) {
       e.deleteChild(qm.replaces, "rekeyed");

@@ -186,6 +186,26 @@ class IkeEngineTest {
   }
 
   @Test
+  void clearCryptoSessionByLocalAddressAndPortsClearsOnlyMatchingSas() {
+    TestPeers n = new TestPeers();
+    n.symmetric(GCM, List.of(EspTransform.AES_GCM_128));
+    n.a.initiate(n.aPolicies.all().get(0));
+    n.run();
+    // clear crypto session remote A port 4500: the SA runs on 500, nothing goes
+    assertArrayEquals(new int[] {0, 0}, n.b.clearBetween(new io.ipsecmesh.proto.bus.MgmtMessages.ClearSession(A, 4500,
+        null, 0)));
+    // clear crypto session local <another address>
+    assertArrayEquals(new int[] {0, 0}, n.b.clearBetween(new io.ipsecmesh.proto.bus.MgmtMessages.ClearSession(null, 0,
+        "192.0.2.99", 0)));
+    assertEquals(1, n.b.ikeSaCount());
+    assertArrayEquals(new int[] {1, 1}, n.b.clearBetween(new io.ipsecmesh.proto.bus.MgmtMessages.ClearSession(A, 500,
+        null, 500)));
+    n.run();
+    assertEquals(List.of("clear"), n.bEvents.down);
+    assertEquals(0, n.a.ikeSaCount());
+  }
+
+  @Test
   void deleteOfAChildSaIsAnsweredWithOurSpi() {
     TestPeers n = new TestPeers();
     n.symmetric(GCM, List.of(EspTransform.AES_GCM_128));

@@ -75,7 +75,7 @@ public final class InteropPeer {
     JsonObject cfg = new JsonObject().put("ike-bind-address", local).put("ike-own-natt-socket", "true");
     vertx.deployVerticle(new IkeVerticle(List.of(policy)), new DeploymentOptions().setConfig(cfg))
         .await(20, TimeUnit.SECONDS);
-    vertx.eventBus().publish(MgmtMessages.DEBUG, new MgmtMessages.Debug(MgmtMessages.Facility.ISAKMP, true));
+    vertx.eventBus().publish(MgmtMessages.DEBUG, new MgmtMessages.Debug(MgmtMessages.Facility.IKEV2, true));
     say("READY");
     if (a.containsKey("initiate")) {
       vertx.eventBus().send(FwdMessages.ACQUIRE, new FwdMessages.Acquire("interop", 10, "0.0.0.0", "0.0.0.0", 0));

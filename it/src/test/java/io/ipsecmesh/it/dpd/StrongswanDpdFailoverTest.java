@@ -143,8 +143,8 @@ class StrongswanDpdFailoverTest {
     // steady state first: a periodic R-U-THERE answered by strongSwan. Silencing peer 1 right after its
     // answer is the worst case (the full interval, then five retransmissions), with no ESP still in flight
     // whose once-a-second activity summary would move the start of the silence
-    String debug = exec("debug crypto isakmp");
-    awaitLine(gatewayLog, "DPD/R_U_THERE_ACK received from peer " + DpdTopology.PEER_1_WAN,
+    String debug = exec("debug crypto ikev2");
+    awaitLine(gatewayLog, "Received DPD/liveness query response from " + DpdTopology.PEER_1_WAN,
         Duration.ofSeconds(3L * DPD_SECONDS));
     assertTrue(!debug.contains("%"), debug);
     DpdTopology.silence(DpdTopology.PEER_1);

@@ -1,8 +1,8 @@
 package io.ipsecmesh.proto.ikev2;
 
 /**
- * One row of {@code show crypto isakmp sa}, written by ike-service to the Hazelcast map
- * {@link io.ipsecmesh.proto.sa.SharedMaps#IKE_SAS} (key {@code ikeSaId}, value RecordJson).
+ * One row of {@code show crypto isakmp sa} / {@code show crypto ikev2 sa}, written by ike-service to the
+ * Hazelcast map {@link io.ipsecmesh.proto.sa.SharedMaps#IKE_SAS} (key {@code ikeSaId}, value RecordJson).
  *
  * @param dst         peer address (IOS prints the responder side as dst)
  * @param src         local address
@@ -12,7 +12,38 @@ package io.ipsecmesh.proto.ikev2;
  * @param status      {@code ACTIVE} or {@code DELETED}
  * @param peerId      the authenticated peer identity (IDi/IDr), empty before IKE_AUTH
  * @param version     IKE major version (2)
+ * @param detail      what {@code show crypto ikev2 sa [detailed]} prints beyond the row; null from a
+ *                    writer that predates it (the command then prints {@code unknown})
  */
 @io.ipsecmesh.proto.config.Authenticated
 public record IkeSaSummary(String ikeSaId, String dst, String src, String state, int connId, String status,
-    String peerId, int version, int localPort, int peerPort, String role, long createdEpochMillis) {}
+    String peerId, int version, int localPort, int peerPort, String role, long createdEpochMillis,
+    Detail detail) {
+
+  public IkeSaSummary(String ikeSaId, String dst, String src, String state, int connId, String status,
+      String peerId, int version, int localPort, int peerPort, String role, long createdEpochMillis) {
+    this(ikeSaId, dst, src, state, connId, status, peerId, version, localPort, peerPort, role, createdEpochMillis,
+        null);
+  }
+
+  /**
+   * The negotiated suite and the SA's settings, in IOS's words.
+   *
+   * @param encr              {@code AES-CBC}, {@code AES-GCM}, {@code 3DES} …
+   * @param keySize           bits, 0 when the cipher has a fixed size
+   * @param prf               {@code SHA256} …
+   * @param hash              integrity algorithm, {@code None} with an AEAD cipher
+   * @param dhGroup           the IKE SA's DH group number
+   * @param authSign          how we authenticate ({@code PSK}, {@code RSA})
+   * @param authVerify        how the peer authenticates
+   * @param lifetimeSeconds   the IKE SA lifetime
+   * @param localSpi          our IKE SPI, 16 hex digits
+   * @param remoteSpi         the peer's IKE SPI, 16 hex digits
+   * @param localId           our identity as sent (IDi/IDr)
+   * @param natDetected       NAT-T detected (RFC 7296 §2.23)
+   * @param localBehindNat    the NAT is on our side
+   */
+  public record Detail(String encr, int keySize, String prf, String hash, int dhGroup, String authSign,
+      String authVerify, long lifetimeSeconds, String localSpi, String remoteSpi, String localId,
+      boolean natDetected, boolean localBehindNat) {}
+}

@@ -112,12 +112,14 @@ public final class ServiceLauncher {
       }
       Vertx vertx = started.result();
       BusCodecs.register(vertx);
+      // show logging: this process's %CRYPTO-… and debug lines reach config-service over the bus
+      BusLogShipper shipper = BusLogShipper.install(vertx);
       deployInOrder(vertx, options, verticles, 0, new ArrayList<>()).onComplete(deployed -> {
         if (deployed.succeeded()) {
-          result.complete(new RunningService(vertx, deployed.result(), metrics));
+          result.complete(new RunningService(vertx, deployed.result(), metrics, shipper));
         } else {
           Thread.ofPlatform().name("ipsec-mesh-abort").start(() -> {
-            new RunningService(vertx, List.of(), metrics).close();
+            new RunningService(vertx, List.of(), metrics, shipper).close();
             result.fail(deployed.cause());
           });
         }
