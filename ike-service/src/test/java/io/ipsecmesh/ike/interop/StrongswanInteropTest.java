@@ -35,7 +35,12 @@ import org.junit.jupiter.api.Timeout;
 class StrongswanInteropTest {
 
   private static final String PSK = "interop-test-psk-0123456789";
-  private static final String KEK_HEX = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+  /**
+   * The child JVMs run with this JVM's KEK: the Child SA records they print carry sealed keys that only the
+   * same KEK opens here (RecordJson binds and seals them under it).
+   */
+  private static final String KEK_HEX = java.util.HexFormat.of().formatHex(
+      io.ipsecmesh.proto.kek.ProcessKek.current().rawKey());
   private static final Map<String, String> NAMESPACES = Map.of("NS_A", "ikegwa", "NS_B", "ikegwb", "NS_LAN_A",
       "ikelana", "NS_LAN_B", "ikelanb");
 

@@ -38,7 +38,12 @@ import org.junit.jupiter.api.Timeout;
 class Ikev1StrongswanInteropTest {
 
   private static final String PSK = "interop-test-psk-0123456789";
-  private static final String KEK_HEX = "1f1e1d1c1b1a191817161514131211100f0e0d0c0b0a09080706050403020100";
+  /**
+   * The child JVMs run with this JVM's KEK: the Child SA records they print carry sealed keys that only the
+   * same KEK opens here (RecordJson binds and seals them under it).
+   */
+  private static final String KEK_HEX = java.util.HexFormat.of().formatHex(
+      io.ipsecmesh.proto.kek.ProcessKek.current().rawKey());
   private static final Map<String, String> NAMESPACES = Map.of("NS_A", "v1gwa", "NS_B", "v1gwb", "NS_LAN_A",
       "v1lana", "NS_LAN_B", "v1lanb");
   /** charon's IKEv1 settings for the test: log keys, probe after 2 s of silence. */
