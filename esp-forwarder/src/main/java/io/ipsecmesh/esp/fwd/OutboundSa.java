@@ -8,8 +8,9 @@ import io.ipsecmesh.esp.spd.SelectorSet;
 /**
  * The sending half of an SA pair. Transform, next sequence number and counters belong to the inner
  * port's reader thread. {@link #sequenceLimit} is the highest sequence number reserved for this
- * process (DESIGN.md: never reuse one, not even after a crash or takeover); the control plane raises
- * it ahead of use and the packet path never goes beyond it.
+ * process: a sequence number is never sent twice under one key, not even after a crash or takeover
+ * (RFC 4303 §3.3.3; docs/architecture.md, "Sequence numbers and Child SA installation"); the control
+ * plane raises it ahead of use and the packet path never goes beyond it.
  */
 public final class OutboundSa {
 

@@ -17,8 +17,8 @@ import java.util.Arrays;
 
 /**
  * Builds the runtime form of a Child SA: unwraps its keys, creates the two ESP transforms and zeroes
- * the unwrapped key arrays at once (the transforms keep their own copies, DESIGN.md "Crypto"),
- * and picks the selectors the SA is checked against.
+ * the unwrapped key arrays at once (the transforms keep their own copies; docs/architecture.md,
+ * "Keys under the KEK"), and picks the selectors the SA is checked against.
  */
 public final class SaFactory {
 
