@@ -26,8 +26,11 @@ import javax.crypto.spec.SecretKeySpec;
  * {@code v1:TIMESTAMP:NONCE:HMAC}, HMAC-SHA256 under HKDF(KEK, {@value #PURPOSE}) over address,
  * timestamp, nonce and the body as {@link RecordJson#normalized} writes it; an inbound interceptor
  * delivers a control message only when the tag verifies (constant-time compare) and the timestamp is
- * within {@value #MAX_SKEW_MS} ms of this member's clock, and refuses and counts
- * ({@code ipsecmesh_bus_refused_total{reason}}) every other. Sits behind the bus's mutual TLS: it keeps
+ * within {@value #MAX_SKEW_MS} ms of this member's clock and its nonce was not seen before in this process
+ * within that window ({@link ReplayCache}, at most {@value #REPLAY_CAPACITY} nonces: when full a new one is
+ * refused as {@code replay-cache-full}), and refuses and counts ({@code ipsecmesh_bus_refused_total{reason}})
+ * every other: a captured message sent again is refused as {@code replayed}, while one publish delivered to
+ * several local consumers reaches each. Sits behind the bus's mutual TLS: it keeps
  * a member that holds a CA certificate but not the KEK (or anything that reaches a handler without the
  * bus) from steering the gateway.
  */
@@ -36,18 +39,25 @@ public final class ControlAuth {
   public static final String HEADER = "ipsecmesh-auth";
   static final String PURPOSE = "bus-control-hmac";
   static final long MAX_SKEW_MS = 30_000;
+  static final int REPLAY_CAPACITY = 65_536;
   private static final Logger LOG = Logger.getLogger(ControlAuth.class.getName());
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Counter REFUSED = Counter.builder()
       .name("ipsecmesh_bus_refused_total")
-      .help("control messages refused on the event bus: no or a bad HMAC, outside the time window, undecodable")
+      .help("control messages refused on the event bus: no or a bad HMAC, outside the time window, undecodable,"
+          + " replayed, replay cache full")
       .labelNames("reason")
       .register(Metrics.registry());
 
   private final SecretKeySpec key;
   private final LongSupplier clock;
+  private final ReplayCache seen;
 
   public ControlAuth(Kek kek, LongSupplier clock) {
+    this(kek, clock, REPLAY_CAPACITY);
+  }
+
+  ControlAuth(Kek kek, LongSupplier clock, int replayCapacity) {
     byte[] k = kek.derive(PURPOSE);
     try {
       this.key = new SecretKeySpec(k, "HmacSHA256");
@@ -55,6 +65,8 @@ public final class ControlAuth {
       Arrays.fill(k, (byte) 0);
     }
     this.clock = clock;
+    // a message stays acceptable while its timestamp is within MAX_SKEW_MS of our clock: as long, its nonce
+    this.seen = new ReplayCache(replayCapacity, MAX_SKEW_MS);
   }
 
   /** Adds both interceptors to {@code vertx}'s bus. */
@@ -126,7 +138,8 @@ public final class ControlAuth {
     } catch (IllegalArgumentException e) {
       return "malformed";
     }
-    if (Math.abs(clock.getAsLong() - ts) > MAX_SKEW_MS) {
+    long now = clock.getAsLong();
+    if (Math.abs(now - ts) > MAX_SKEW_MS) {
       return "stale";
     }
     Object body;
@@ -135,7 +148,15 @@ public final class ControlAuth {
     } catch (RuntimeException e) {
       return "undecodable"; // e.g. a sealed secret that does not open
     }
-    return MessageDigest.isEqual(given, tag(address, ts, f[2], body)) ? null : "bad-mac";
+    if (!MessageDigest.isEqual(given, tag(address, ts, f[2], body))) {
+      return "bad-mac";
+    }
+    // only after the tag verified: nothing without the KEK can fill the cache
+    return switch (seen.check(f[2], ts, Origin.of(ctx.message()), now)) {
+      case ACCEPTED -> null;
+      case REPLAYED -> "replayed";
+      case FULL -> "replay-cache-full";
+    };
   }
 
   byte[] tag(String address, long ts, String nonce, Object body) {

@@ -10,7 +10,9 @@ import io.ipsecmesh.proto.kek.Kek;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryContext;
 import io.vertx.core.eventbus.ReplyException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -100,6 +102,75 @@ class ControlAuthTest {
     vertx.eventBus().addOutboundInterceptor(sender::outbound);
     inbound(new ControlAuth(KEK, now::get));
     assertEquals("refused: stale", assertThrows(ReplyException.class, this::clear).getMessage());
+  }
+
+  /** Sends its first control message's header again on every later one, as a replay of the captured bytes. */
+  private void replayFirstHeader() {
+    String[] captured = new String[1];
+    vertx.eventBus().addOutboundInterceptor((DeliveryContext<Object> ctx) -> {
+      if (ControlAuth.isControl(ctx.message().address())) {
+        if (captured[0] == null) {
+          captured[0] = ctx.message().headers().get(ControlAuth.HEADER);
+        } else {
+          ctx.message().headers().set(ControlAuth.HEADER, captured[0]);
+        }
+      }
+      ctx.next();
+    });
+  }
+
+  @Test
+  void aCapturedRequestSentAgainWithinTheWindowIsRefusedAsReplayed() {
+    ControlAuth auth = new ControlAuth(KEK, now::get);
+    vertx.eventBus().addOutboundInterceptor(auth::outbound);
+    replayFirstHeader();
+    inbound(auth);
+    assertEquals(new MgmtMessages.ClearSessionResult(1, 2), assertDoesNotThrow(this::clear));
+    double replayed = ControlAuth.refused("replayed");
+    now.addAndGet(ControlAuth.MAX_SKEW_MS); // still inside the window
+    // the same address, timestamp, nonce and an equal body: the tag verifies, the nonce was seen
+    assertEquals("refused: replayed", assertThrows(ReplyException.class, this::clear).getMessage());
+    assertEquals(replayed + 1, ControlAuth.refused("replayed"));
+  }
+
+  @Test
+  void onePublishReachesEveryLocalConsumerButItsReplayNone() throws Exception {
+    ControlAuth auth = new ControlAuth(KEK, now::get);
+    vertx.eventBus().addOutboundInterceptor(auth::outbound);
+    replayFirstHeader();
+    // the production interceptor, and a latch once it has decided on each delivery of mgmt.debug
+    CountDownLatch decided = new CountDownLatch(6);
+    vertx.eventBus().addInboundInterceptor((DeliveryContext<Object> ctx) -> {
+      auth.inbound(ctx);
+      if (ctx.message().address().equals(MgmtMessages.DEBUG)) {
+        decided.countDown();
+      }
+    });
+    AtomicInteger delivered = new AtomicInteger();
+    for (int i = 0; i < 3; i++) {
+      vertx.eventBus().consumer(MgmtMessages.DEBUG, m -> delivered.incrementAndGet())
+          .completion().await(5, TimeUnit.SECONDS);
+    }
+    double replayed = ControlAuth.refused("replayed");
+    MgmtMessages.Debug debug = new MgmtMessages.Debug(MgmtMessages.Facility.values()[0], true);
+    vertx.eventBus().publish(MgmtMessages.DEBUG, debug);
+    vertx.eventBus().publish(MgmtMessages.DEBUG, new MgmtMessages.Debug(debug.facility(), true));
+    assertTrue(decided.await(5, TimeUnit.SECONDS));
+    assertEquals(3, delivered.get()); // the first publish reached all three consumers
+    assertEquals(replayed + 3, ControlAuth.refused("replayed")); // its replay none
+  }
+
+  @Test
+  void aFullReplayCacheRefusesNewNoncesRatherThanForgetting() {
+    ControlAuth auth = new ControlAuth(KEK, now::get, 1);
+    vertx.eventBus().addOutboundInterceptor(auth::outbound);
+    inbound(auth);
+    assertEquals(new MgmtMessages.ClearSessionResult(1, 2), assertDoesNotThrow(this::clear));
+    double full = ControlAuth.refused("replay-cache-full");
+    assertEquals("refused: replay-cache-full", assertThrows(ReplyException.class, this::clear).getMessage());
+    assertEquals(full + 1, ControlAuth.refused("replay-cache-full"));
+    now.addAndGet(ControlAuth.MAX_SKEW_MS + 1); // the first nonce has left the window
+    assertEquals(new MgmtMessages.ClearSessionResult(1, 2), assertDoesNotThrow(this::clear));
   }
 
   @Test
