@@ -517,14 +517,15 @@ public final class EspForwarderVerticle extends VerticleBase {
 
   /**
    * A pair left the SAD: its keys are wiped once no packet thread can still be inside it, and a negotiated SA's
-   * reservation is released, unless the pair was a copy of an SA that is still live (the same SA id).
+   * reservation becomes a tombstone ({@link SequenceReservations#retire}), unless the pair was a copy of an SA that is still live (the same SA id).
    */
   private void retire(SaPair pair) {
     vertx.setTimer(RETIRE_DELAY_MILLIS, id -> pair.destroyKeys());
     ChildSa sa = pair.sa();
     if (!pair.manual() && (installer == null || !installer.holds(sa))) {
+      long now = clock.nowMillis();
       vertx.executeBlocking(() -> {
-        reservations.release(sa);
+        reservations.retire(sa, now);
         return null;
       });
     }

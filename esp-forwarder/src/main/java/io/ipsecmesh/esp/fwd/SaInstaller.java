@@ -1,8 +1,10 @@
 package io.ipsecmesh.esp.fwd;
 
 import io.ipsecmesh.esp.io.PeerEndpoint;
+import io.ipsecmesh.proto.runtime.Metrics;
 import io.ipsecmesh.proto.sa.ChildSa;
 import io.ipsecmesh.proto.sa.SharedMaps;
+import io.prometheus.metrics.core.metrics.Counter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -19,7 +21,10 @@ import java.util.function.Consumer;
  * listener's event. The SA is named by {@link ChildSa#saId()}: a second delivery of an SA that is installed,
  * or still waiting for its first block of sequence numbers, only follows the peer's address; it never builds a
  * second pair, so it can never replace (and retire) the live one and release its reservation. An SA delivered
- * again after it was deleted is refused (a late map event must not resurrect it with a reset counter).
+ * again after it was deleted is refused (a late map event must not resurrect it with a reset counter), and so
+ * is a negotiated SA whose hard lifetime has run out since its creation (an old record put back into the map):
+ * one that is neither resumes above the high-water mark its deletion left ({@link SequenceReservations#retire}),
+ * so no sequence number, no AES-GCM nonce, is used twice under its key.
  *
  * <p>No outbound packet leaves on an SA before a block of its sequence numbers is durably reserved
  * ({@link SequenceReservations}); the inbound half is accepted at once (the peer may use a new SA as soon
@@ -78,6 +83,11 @@ public final class SaInstaller {
   public static final long REKEY_BACKOFF_MILLIS = 30_000;
   /** Deleted SAs remembered to refuse a late re-delivery; old ones are forgotten. */
   static final int DELETED_REMEMBERED = 4096;
+  private static final Counter REFUSED = Counter.builder()
+      .name("ipsecmesh_esp_sa_refused_total")
+      .help("negotiated Child SAs the forwarder refused to install: expired = hard lifetime over since creation")
+      .labelNames("reason")
+      .register(Metrics.registry());
 
   private final SaDatabase sad;
   private final SaFactory factory;
@@ -113,6 +123,12 @@ public final class SaInstaller {
     if (!manual && deleted.containsKey(id)) {
       events.log("esp-forwarder: SA " + SharedMaps.spiKey(sa.inboundSpi()) + " delivered again after its deletion;"
           + " ignored");
+      return;
+    }
+    if (!manual && expired(sa, nowMillis.getAsLong())) {
+      REFUSED.labelValues("expired").inc();
+      events.log("esp-forwarder: SA " + SharedMaps.spiKey(sa.inboundSpi()) + " created at " + sa.createdEpochMillis()
+          + " is past its hard lifetime of " + sa.lifetime().hardSeconds() + " s; refused");
       return;
     }
     SaPair live = sad.get(sa.inboundSpi());
@@ -154,6 +170,20 @@ public final class SaInstaller {
     if (!r.usable()) {
       starved(pair, r);
     }
+  }
+
+  /**
+   * Whether the hard lifetime of {@code sa} (RFC 4301 §4.4.2.1: "the SA MUST be deleted" when it expires) ran
+   * out before {@code now}, counted from its creation. An SA without a time lifetime (0) never expires here.
+   */
+  static boolean expired(ChildSa sa, long now) {
+    long hard = sa.lifetime() == null ? 0 : sa.lifetime().hardSeconds();
+    return hard > 0 && sa.createdEpochMillis() + hard * 1000 < now;
+  }
+
+  /** How many SAs installers of this JVM refused for {@code reason} (tests, docs' figures). */
+  static double refused(String reason) {
+    return REFUSED.labelValues(reason).get();
   }
 
   /** The same SA announced again (bus and map, or after the peer's NAT mapping moved): follow its peer only. */

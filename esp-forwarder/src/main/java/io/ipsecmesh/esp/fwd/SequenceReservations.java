@@ -2,8 +2,10 @@ package io.ipsecmesh.esp.fwd;
 
 import io.ipsecmesh.proto.sa.ChildSa;
 import io.ipsecmesh.proto.sa.SharedMaps;
+import com.hazelcast.map.IMap;
 import java.io.IOException;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Reserves blocks of outbound ESP sequence numbers before they are used, so no number is ever sent twice
@@ -20,14 +22,34 @@ public final class SequenceReservations {
   /** Numbers per reservation: about 15 s of a 10 Gbit/s SA of 1400-byte packets. */
   public static final long BLOCK = 1L << 20;
   static final long MAX_32 = 0xFFFF_FFFFL;
+  /**
+   * A deleted SA's high-water mark outlives its hard lifetime by this much: covers clocks of the members that
+   * differ (the installer's expiry check and Hazelcast's TTL run on different ones) and a deletion late by a
+   * lifetime timer tick.
+   */
+  public static final long TOMBSTONE_MARGIN_SECONDS = 600;
+
+  /** Lets a key expire after some seconds, its value kept until then. */
+  public interface Expiry {
+    void expireAfter(String key, long seconds);
+  }
 
   private final ConcurrentMap<String, String> map;
   /** Null when the forwarder has no state directory: manual SAs then cannot prove a high-water mark. */
   private final ManualSequenceFile manualFile;
+  /** Null when the map is this process's alone (no cluster): nothing else can put an old SA back into it. */
+  private final Expiry expiry;
 
+  /** On Hazelcast's map a deleted SA's mark stays as a tombstone with a TTL; on a local map it goes. */
   public SequenceReservations(ConcurrentMap<String, String> map, ManualSequenceFile manualFile) {
+    this(map, manualFile, map instanceof IMap<String, String> imap
+        ? (key, seconds) -> imap.setTtl(key, seconds, TimeUnit.SECONDS) : null);
+  }
+
+  public SequenceReservations(ConcurrentMap<String, String> map, ManualSequenceFile manualFile, Expiry expiry) {
     this.map = map;
     this.manualFile = manualFile;
+    this.expiry = expiry;
   }
 
   /** A reserved block {@code [first, last]}; {@code first > last} when the sequence space is exhausted. */
@@ -74,10 +96,32 @@ public final class SequenceReservations {
   }
 
   /**
-   * Forgets a negotiated SA's reservations once it is deleted everywhere (its keys are gone, nothing can send
-   * on it again). A manual SA's are kept: the same keys come back with the configuration.
+   * A negotiated SA was deleted everywhere: its reservation's high-water mark stays as a tombstone until the SA's
+   * hard lifetime (from its creation) is over plus {@link #TOMBSTONE_MARGIN_SECONDS}. Anyone on the Hazelcast
+   * port can put the old, validly sealed record back into {@link SharedMaps#CHILD_SAS}; until then a forwarder
+   * that installs it resumes above every number it sent, and after then {@link SaInstaller} refuses it as
+   * expired: never sequence 1 again under the old key (the same AES-GCM nonce, RFC 4106 §2 and §8.1). An SA
+   * without a time lifetime keeps its tombstone. Without a cluster the mark goes at once (nothing else reaches
+   * the map). A manual SA's reservations are kept: the same keys come back with the configuration.
    */
-  public void release(ChildSa sa) {
-    map.remove(sa.saId());
+  public void retire(ChildSa sa, long nowMillis) {
+    if (expiry == null) {
+      map.remove(sa.saId());
+      return;
+    }
+    long ttl = tombstoneSeconds(sa, nowMillis);
+    if (ttl > 0) {
+      expiry.expireAfter(sa.saId(), ttl);
+    }
+  }
+
+  /** The tombstone's TTL in seconds, 0 for none (kept): remaining hard lifetime, at least 0, plus the margin. */
+  static long tombstoneSeconds(ChildSa sa, long nowMillis) {
+    long hard = sa.lifetime() == null ? 0 : sa.lifetime().hardSeconds();
+    if (hard <= 0) {
+      return 0;
+    }
+    long remainingMillis = Math.max(0, sa.createdEpochMillis() + hard * 1000 - nowMillis);
+    return (remainingMillis + 999) / 1000 + TOMBSTONE_MARGIN_SECONDS;
   }
 }

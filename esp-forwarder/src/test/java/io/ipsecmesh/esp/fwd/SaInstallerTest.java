@@ -98,7 +98,7 @@ class SaInstallerTest {
   /** What the verticle's retire does with the reservation: release it unless a live copy of the SA holds it. */
   private void retire(SaPair p) {
     if (!installer.holds(p.sa())) {
-      reservations.release(p.sa());
+      reservations.retire(p.sa(), now);
       released.add(p);
     }
   }
