@@ -3,9 +3,13 @@ package io.ipsecmesh.esp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.hazelcast.core.EntryView;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
 import io.ipsecmesh.esp.fwd.SaPair;
+import io.ipsecmesh.esp.fwd.SequenceReservations;
 import io.ipsecmesh.esp.tun.InProcessPacketPort;
 import io.ipsecmesh.proto.bus.SaMessages;
 import io.ipsecmesh.proto.bus.BusCodecs;
@@ -116,6 +120,62 @@ class ClusteredChildSaTest {
       await(vertx, () -> g.dataPlane().sad().get(0xA0000003L) != null);
       assertEquals(1048577, g.dataPlane().sad().get(0xA0000003L).outbound().nextSequence());
       assertEquals("2097152", hz.getMap(SharedMaps.SEQUENCE_RESERVATIONS).get(busFirst.saId()));
+    } finally {
+      vertx.close().await(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * Someone on the Hazelcast port puts a deleted SA's old, validly sealed record back into {@code ipsec.child-sa}:
+   * its reservation survived the deletion as a tombstone with a TTL of its remaining hard lifetime plus the
+   * margin, so the forwarder that installs it starts above every number the SA could have sent (its whole first
+   * block), never at 1 under the same key.
+   */
+  @Test
+  void aDeletedSaPutBackIntoTheMapResumesAboveItsTombstone() throws Exception {
+    int port = freePort();
+    LaunchOptions options = LaunchOptions.defaults().withClusterName("esp-rollback-" + ProcessHandle.current().pid())
+        .withCluster(port, List.of("127.0.0.1:" + port));
+    Vertx vertx = ServiceLauncher.startVertx(options).await(90, TimeUnit.SECONDS);
+    try {
+      BusCodecs.register(vertx);
+      HazelcastInstance hz = Cluster.hazelcast(vertx);
+      KeyWrap w = KeyWrap.fromEnvironment();
+      byte[] k = new byte[EspTransform.AES_GCM_128.keyMaterialBytes()];
+      ChildSa sa = childSa(0xA0000011L, 0xB0000011L, w, k);
+      String record = RecordJson.toJson(sa).encode(); // what an eavesdropper on the map keeps
+      IMap<String, String> reservations = hz.getMap(SharedMaps.SEQUENCE_RESERVATIONS);
+      EspForwarderVerticle f = new EspForwarderVerticle(new InProcessPacketPort("e"));
+      String fId = vertx.deployVerticle(f, new DeploymentOptions().setConfig(new JsonObject()
+          .put("bindAddress", "127.0.0.1").put("port", 0))).await(30, TimeUnit.SECONDS);
+      hz.getMap(SharedMaps.CHILD_SAS).put(sa.key(), record);
+      await(vertx, () -> f.dataPlane().sad().get(0xA0000011L) != null);
+      long sentAtMost = f.dataPlane().sad().get(0xA0000011L).outbound().sequenceLimit();
+      assertEquals(1048576, sentAtMost);
+
+      hz.getMap(SharedMaps.CHILD_SAS).remove(sa.key());
+      await(vertx, () -> f.dataPlane().sad().get(0xA0000011L) == null);
+      // the reservation stays, now with a TTL: the rest of the hour-long hard lifetime plus the margin
+      long most = (3600 + SequenceReservations.TOMBSTONE_MARGIN_SECONDS) * 1000;
+      await(vertx, () -> {
+        EntryView<String, String> e = reservations.getEntryView(sa.saId());
+        return e != null && e.getTtl() <= most;
+      });
+      EntryView<String, String> tomb = reservations.getEntryView(sa.saId());
+      assertEquals("1048576", tomb.getValue());
+      assertTrue(tomb.getTtl() > 3_500_000L, "TTL " + tomb.getTtl());
+
+      // a forwarder that never saw the deletion (this one remembers it) meets the old record in the map
+      vertx.undeploy(fId).await(30, TimeUnit.SECONDS);
+      hz.getMap(SharedMaps.CHILD_SAS).put(sa.key(), record);
+      EspForwarderVerticle g = new EspForwarderVerticle(new InProcessPacketPort("f"));
+      vertx.deployVerticle(g, new DeploymentOptions().setConfig(new JsonObject().put("bindAddress", "127.0.0.1")
+          .put("port", 0))).await(30, TimeUnit.SECONDS);
+      await(vertx, () -> g.dataPlane().sad().get(0xA0000011L) != null
+          && g.dataPlane().sad().get(0xA0000011L).outbound().sequenceLimit() > 1);
+      long next = g.dataPlane().sad().get(0xA0000011L).outbound().nextSequence();
+      assertTrue(next > sentAtMost, "resumes at " + next + ", above every number sent before (<= " + sentAtMost + ")");
+      assertEquals(1048577, next);
     } finally {
       vertx.close().await(30, TimeUnit.SECONDS);
     }
