@@ -125,12 +125,6 @@ public final class SaInstaller {
           + " ignored");
       return;
     }
-    if (!manual && expired(sa, nowMillis.getAsLong())) {
-      REFUSED.labelValues("expired").inc();
-      events.log("esp-forwarder: SA " + SharedMaps.spiKey(sa.inboundSpi()) + " created at " + sa.createdEpochMillis()
-          + " is past its hard lifetime of " + sa.lifetime().hardSeconds() + " s; refused");
-      return;
-    }
     SaPair live = sad.get(sa.inboundSpi());
     if (live != null && live.sa.saId().equals(id)) {
       follow(live, sa);
@@ -139,6 +133,13 @@ public final class SaInstaller {
     SaPair waiting = pending.get(id);
     if (waiting != null) {
       follow(waiting, sa);
+      return;
+    }
+    // only a new pair: a live one re-announced keeps following its peer until its own lifetime deletes it
+    if (!manual && expired(sa, nowMillis.getAsLong())) {
+      REFUSED.labelValues("expired").inc();
+      events.log("esp-forwarder: SA " + SharedMaps.spiKey(sa.inboundSpi()) + " created at " + sa.createdEpochMillis()
+          + " is past its hard lifetime of " + sa.lifetime().hardSeconds() + " s; refused");
       return;
     }
     SaPair pair;

@@ -172,6 +172,25 @@ class SaRollbackTest {
   }
 
   @Test
+  void aLiveSaReAnnouncedAfterItsHardLifetimeKeepsFollowingItsPeer() {
+    // a replacement forwarder counts the lifetime from its own installation: the SA may outlive created + hard
+    ChildSa sa = sa(T0, HOUR);
+    Forwarder f = new Forwarder();
+    f.install(sa);
+    assertEquals(1, f.send());
+    now = T0 + 3_600_001;
+    ChildSa moved = SaInstallerTest.childSa("01:02", 0xd1, 0x61, T0, 31000, false);
+    f.install(new ChildSa(moved.ikeSaId(), moved.connectionId(), moved.cryptoMap(), moved.mapSequence(),
+        moved.inboundSpi(), moved.outboundSpi(), moved.transform(), moved.mode(), moved.udpEncapsulation(),
+        moved.esn(), moved.replayWindow(), moved.localAddress(), moved.localPort(), moved.peerAddress(),
+        moved.peerPort(), moved.localSelectors(), moved.remoteSelectors(), HOUR, moved.idleTimeSeconds(),
+        moved.dfBit(), moved.wrappedInboundKeys(), moved.wrappedOutboundKeys(), moved.createdEpochMillis(),
+        moved.localBehindNat()));
+    assertEquals(31000, f.gw.sad.get(0xd1).outbound().peer().address().getPort());
+    assertEquals(2, f.send());
+  }
+
+  @Test
   void aTombstonesTtlCoversTheRemainingHardLifetimePlusTheMargin() {
     long margin = SequenceReservations.TOMBSTONE_MARGIN_SECONDS;
     assertEquals(3600 + margin, SequenceReservations.tombstoneSeconds(sa(T0, HOUR), T0));
