@@ -159,7 +159,7 @@ class ClusteredChildSaTest {
       long most = (3600 + SequenceReservations.TOMBSTONE_MARGIN_SECONDS) * 1000;
       await(vertx, () -> {
         EntryView<String, String> e = reservations.getEntryView(sa.saId());
-        return e != null && e.getTtl() <= most;
+        return e != null && e.getTtl() > 0 && e.getTtl() <= most;
       });
       EntryView<String, String> tomb = reservations.getEntryView(sa.saId());
       assertEquals("1048576", tomb.getValue());
