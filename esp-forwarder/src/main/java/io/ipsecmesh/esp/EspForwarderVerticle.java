@@ -209,7 +209,8 @@ public final class EspForwarderVerticle extends VerticleBase {
       }
       inner.start(llq != null ? llq : plane.outbound());
       BusSink sink = new BusSink();
-      installer = new SaInstaller(plane.sad(), factory, this::reserve, sink, clock::nowMillis);
+      installer = new SaInstaller(plane.sad(), factory, this::reserve, sink, clock::nowMillis,
+          System::currentTimeMillis);
       supervisor = new SaSupervisor(forwarderId, plane.sad(), plane.acquires(), plane.invalidSpis(), clock,
           sink, this::localAddress);
       supervisor.start();
@@ -517,13 +518,14 @@ public final class EspForwarderVerticle extends VerticleBase {
 
   /**
    * A pair left the SAD: its keys are wiped once no packet thread can still be inside it, and a negotiated SA's
-   * reservation becomes a tombstone ({@link SequenceReservations#retire}), unless the pair was a copy of an SA that is still live (the same SA id).
+   * reservation becomes a tombstone ({@link SequenceReservations#retire}), unless the pair was a copy of an SA
+   * that is still live (the same SA id).
    */
   private void retire(SaPair pair) {
     vertx.setTimer(RETIRE_DELAY_MILLIS, id -> pair.destroyKeys());
     ChildSa sa = pair.sa();
     if (!pair.manual() && (installer == null || !installer.holds(sa))) {
-      long now = clock.nowMillis();
+      long now = System.currentTimeMillis(); // the wall clock of sa.createdEpochMillis(), not the monotonic one
       vertx.executeBlocking(() -> {
         reservations.retire(sa, now);
         return null;

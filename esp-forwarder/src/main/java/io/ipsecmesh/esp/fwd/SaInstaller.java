@@ -94,6 +94,8 @@ public final class SaInstaller {
   private final Reserver reserver;
   private final Events events;
   private final java.util.function.LongSupplier nowMillis;
+  /** Wall-clock epoch milliseconds, to compare with {@link ChildSa#createdEpochMillis()}. */
+  private final java.util.function.LongSupplier epochMillis;
   /** Crypto map entry ("VPN 10") → when a failed reservation last asked for a rekey. */
   private final Map<String, Long> lastRekey = new HashMap<>();
   /** SA id → pair whose inbound half is accepted and whose first block is being reserved. */
@@ -107,14 +109,18 @@ public final class SaInstaller {
     }
   };
 
-  /** @param nowMillis the control plane's clock (a virtual one in tests) */
+  /**
+   * @param nowMillis the control plane's monotonic clock (a virtual one in tests)
+   * @param epochMillis the wall clock the SAs' creation times are on (a virtual one in tests)
+   */
   public SaInstaller(SaDatabase sad, SaFactory factory, Reserver reserver, Events events,
-      java.util.function.LongSupplier nowMillis) {
+      java.util.function.LongSupplier nowMillis, java.util.function.LongSupplier epochMillis) {
     this.sad = sad;
     this.factory = factory;
     this.reserver = reserver;
     this.events = events;
     this.nowMillis = nowMillis;
+    this.epochMillis = epochMillis;
   }
 
   /** A delivery of {@code sa} (bus, map listener, initial map read, configuration). */
@@ -136,7 +142,7 @@ public final class SaInstaller {
       return;
     }
     // only a new pair: a live one re-announced keeps following its peer until its own lifetime deletes it
-    if (!manual && expired(sa, nowMillis.getAsLong())) {
+    if (!manual && expired(sa, epochMillis.getAsLong())) {
       REFUSED.labelValues("expired").inc();
       events.log("esp-forwarder: SA " + SharedMaps.spiKey(sa.inboundSpi()) + " created at " + sa.createdEpochMillis()
           + " is past its hard lifetime of " + sa.lifetime().hardSeconds() + " s; refused");

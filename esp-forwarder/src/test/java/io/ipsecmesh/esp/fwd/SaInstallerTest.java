@@ -75,7 +75,7 @@ class SaInstallerTest {
     public void log(String line) {
       // not asserted
     }
-  }, () -> now);
+  }, () -> now, () -> now);
 
   SaInstallerTest() {
     gw.sad.setSpd(spd());

@@ -63,7 +63,7 @@ class SaRollbackTest {
       public void log(String line) {
         logged.add(line);
       }
-    }, () -> now);
+    }, () -> now, () -> now);
 
     Forwarder() {
       gw.sad.setSpd(SaInstallerTest.spd());

@@ -62,7 +62,7 @@ class SequenceHighWaterTest {
 
         @Override
         public void log(String line) {}
-      }, () -> 0L);
+      }, () -> 0L, () -> 0L);
     }
 
     List<Long> send(int n) {

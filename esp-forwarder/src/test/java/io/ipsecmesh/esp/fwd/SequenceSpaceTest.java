@@ -67,7 +67,7 @@ class SequenceSpaceTest {
 
         @Override
         public void log(String line) {}
-      }, clock::nowMillis);
+      }, clock::nowMillis, clock::nowMillis);
       supervisor = new SaSupervisor("fwd", gw.sad, gw.plane.acquires(), gw.plane.invalidSpis(), clock,
           new SaSupervisor.Sink() {
             public void acquire(FwdMessages.Acquire a) {}
