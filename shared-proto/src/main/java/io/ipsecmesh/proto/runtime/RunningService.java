@@ -5,8 +5,12 @@ import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** A started process: its Vert.x, what was deployed, and the metrics endpoint (null when off). */
-public record RunningService(Vertx vertx, List<String> deploymentIds, HTTPServer metrics) implements AutoCloseable {
+/**
+ * A started process: its Vert.x, what was deployed, the metrics endpoint (null when off) and the
+ * {@code /health} state it serves.
+ */
+public record RunningService(Vertx vertx, List<String> deploymentIds, HTTPServer metrics, Health health)
+    implements AutoCloseable {
 
   public RunningService {
     deploymentIds = List.copyOf(deploymentIds);
@@ -15,6 +19,8 @@ public record RunningService(Vertx vertx, List<String> deploymentIds, HTTPServer
   /** Undeploys, leaves the cluster and stops the metrics endpoint; waits at most 15 s. */
   @Override
   public void close() {
+    // a health check during shutdown must not report a member that is leaving the cluster as healthy
+    health.stopping();
     try {
       vertx.close().await(15, TimeUnit.SECONDS);
     } catch (Exception e) {

@@ -57,9 +57,10 @@ public final class ServiceLauncher {
   public static Future<RunningService> start(LaunchOptions options, String service,
       List<Supplier<? extends Deployable>> verticles) {
     Metrics.describe(service);
+    Health health = new Health();
     HTTPServer metrics;
     try {
-      metrics = Metrics.serve(options.metricsHost(), options.metricsPort());
+      metrics = Metrics.serve(options.metricsHost(), options.metricsPort(), health);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
@@ -76,10 +77,11 @@ public final class ServiceLauncher {
       BusCodecs.register(vertx);
       deployInOrder(vertx, options, verticles, 0, new ArrayList<>()).onComplete(deployed -> {
         if (deployed.succeeded()) {
-          result.complete(new RunningService(vertx, deployed.result(), metrics));
+          health.up();
+          result.complete(new RunningService(vertx, deployed.result(), metrics, health));
         } else {
           Thread.ofPlatform().name("ipsec-mesh-abort").start(() -> {
-            new RunningService(vertx, List.of(), metrics).close();
+            new RunningService(vertx, List.of(), metrics, health).close();
             result.fail(deployed.cause());
           });
         }
