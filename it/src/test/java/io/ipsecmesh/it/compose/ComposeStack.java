@@ -61,7 +61,14 @@ final class ComposeStack {
     composeFiles.add(override);
     // podman-compose 1.0.3 tries `podman run` for every container, fails for the ones that exist and
     // starts them instead: only the new replicas are created
-    cmd(compose("up", "-d", "--no-build"), 300);
+    lastOutput = cmd(compose("up", "-d", "--no-build"), 300).out();
+  }
+
+  private String lastOutput = "";
+
+  /** What the last {@link #upWith} printed (podman-compose reports failures there, not in its exit status). */
+  String lastOutput() {
+    return tail(lastOutput);
   }
 
   void down() throws Exception {

@@ -173,9 +173,14 @@ class ComposeStackTest {
     assertTrue(sas.contains("ESTABLISHED") && sas.contains("INSTALLED") && sas.contains("TUNNEL-in-UDP"), sas);
     assertTrue(sas.matches("(?s).*\\n +in  [0-9a-f]{8}, +[1-9][0-9]* bytes, +([5-9]|[1-9][0-9]+) packets.*"), sas);
 
-    String show = exec("http://127.0.0.1:8300", "show crypto ipsec sa");
-    assertTrue(counter(show, "#pkts encaps") >= 5 && counter(show, "#pkts decaps") >= 5, show);
-    assertTrue(show.contains("current_peer: 10.99.0.2:4500"), show);
+    // the forwarder publishes its counters to ipsec.sa-counters periodically: poll
+    String[] show = new String[1];
+    awaitTrue(() -> {
+      show[0] = exec("http://127.0.0.1:8300", "show crypto ipsec sa");
+      return counter(show[0], "#pkts encaps") >= 5 && counter(show[0], "#pkts decaps") >= 5;
+    }, 30, "counters never reached 5");
+    String show0 = show[0];
+    assertTrue(show0.contains("current_peer: 10.99.0.2:4500"), show0);
 
     startPrometheus();
   }
@@ -207,7 +212,9 @@ class ComposeStackTest {
     assertEquals(version, b.headers().firstValue("X-Config-Version").orElseThrow());
 
     // a configuration posted to the second instance becomes the next version everywhere
-    String next = ComposeStack.resource("compose-gateway.cfg").replace("dpd 10 2 periodic", "dpd 10 2 periodic\n!");
+    // a real change (a comment alone leaves the configuration unchanged): NAT keepalives every 20 s
+    String next = ComposeStack.resource("compose-gateway.cfg").replace("crypto ipsec transform-set",
+        "crypto isakmp nat keepalive 20\ncrypto ipsec transform-set");
     HttpResponse<String> posted = http.send(HttpRequest.newBuilder(URI.create(other + "/config"))
         .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.ofString(next)).build(),
         HttpResponse.BodyHandlers.ofString());
@@ -267,6 +274,8 @@ class ComposeStackTest {
     stack.upWith(override);
     String dpd1 = ComposeStack.container("dpd-service", 1);
     String dpd2 = ComposeStack.container("dpd-service", 2);
+    assertTrue(stack.tryPodman("container", "exists", dpd2).exit() == 0, "no " + dpd2 + " after podman-compose up:\n"
+        + stack.lastOutput());
     stack.awaitLog(dpd2, STARTED, 1, 180);
     stack.awaitLog(ComposeStack.container("nat-keepalive", 2), STARTED, 1, 180);
     awaitHealthy(List.of("dpd-service", "nat-keepalive"), 2);
@@ -364,8 +373,12 @@ class ComposeStackTest {
         return now();
       }
     }
-    throw new AssertionError("no ping across the tunnel within " + seconds + " s; forwarder log:\n"
-        + ComposeStack.tail(stack.logs(ComposeStack.container("esp-forwarder", 1))) + "\ncharon:\n"
+    String fwd = ComposeStack.container("esp-forwarder", 1);
+    throw new AssertionError("no ping across the tunnel within " + seconds + " s; conntrack:\n"
+        + sh("conntrack -L -p udp 2>&1 | grep -E 'port=(500|4500) ' || true") + "forwarder "
+        + stack.tryPodman("inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}} restarts {{.RestartCount}}", fwd).out()
+        + stack.tryPodman("exec", fwd, "ip", "addr").out() + stack.tryPodman("exec", fwd, "ip", "route").out()
+        + "forwarder log:\n" + ComposeStack.tail(stack.logs(fwd)) + "\ncharon:\n"
         + ComposeStack.tail(Files.exists(run.resolve(PEER_NS + "/charon.log"))
             ? Files.readString(run.resolve(PEER_NS + "/charon.log")) : ""));
   }
