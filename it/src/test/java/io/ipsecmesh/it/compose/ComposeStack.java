@@ -94,6 +94,20 @@ final class ComposeStack {
         30).strip();
   }
 
+  /** From the container's start (podman's StartedAt) to its log line that it joined the cluster and deployed. */
+  double coldStartSeconds(String container) throws Exception {
+    java.time.Instant started = java.time.OffsetDateTime.parse(
+        podman("inspect", "-f", "{{.State.StartedAt.Format \"2006-01-02T15:04:05.000000000Z07:00\"}}", container).strip())
+        .toInstant();
+    for (String line : cmd(List.of("podman", "logs", "-t", container), 60).out().split("\n")) {
+      if (line.contains("started, cluster '")) {
+        java.time.Instant at = java.time.OffsetDateTime.parse(line.substring(0, line.indexOf(' '))).toInstant();
+        return java.time.Duration.between(started, at).toMillis() / 1000.0;
+      }
+    }
+    return Double.NaN;
+  }
+
   String logs(String container) throws Exception {
     return cmd(List.of("podman", "logs", container), 60).out();
   }

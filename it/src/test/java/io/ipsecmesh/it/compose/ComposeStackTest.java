@@ -113,6 +113,9 @@ class ComposeStackTest {
     }
     System.out.printf("compose: all five services started %.1f s after podman-compose up%n",
         (System.nanoTime() - up0) / 1e9);
+    for (String s : ComposeStack.SERVICES) {
+      System.out.printf("compose: cold start of %s: %.1f s%n", s, stack.coldStartSeconds(ComposeStack.container(s, 1)));
+    }
   }
 
   /** A previous run killed half-way may have left its stack or namespace behind. */
