@@ -19,6 +19,18 @@ for name in IPSECMESH_KEK IPSECMESH_API_TOKEN; do
     unset "${name}_FILE"
   fi
 done
+# IPSECMESH_CLUSTER_HOST=container: this container's own address on its network. Hazelcast would
+# otherwise name itself after the first entry of the member list that resolves to it (a compose
+# service name), and a service name is shared by every replica of a scaled service: members and
+# event-bus connections would reach the wrong replica and the cluster would fall apart
+if [ "${IPSECMESH_CLUSTER_HOST:-}" = "container" ]; then
+  read -r address _ < <(hostname -i)
+  if [ -z "$address" ]; then
+    echo "ipsec-mesh: cannot start: no address for $(hostname)" >&2
+    exit 1
+  fi
+  export IPSECMESH_CLUSTER_HOST="$address"
+fi
 # IPSECMESH_WAIT_FOR=HOST:PORT (compose: the first member's Hazelcast port) holds the JVM back until
 # that port accepts connections, at most IPSECMESH_WAIT_SECONDS (120): members started at the same
 # moment would otherwise each find nobody, form clusters of one and stay apart

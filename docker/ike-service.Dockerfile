@@ -13,7 +13,7 @@ COPY ike-service/target/container/lib/ /opt/ipsec-mesh/lib/
 COPY ike-service/target/container/app/ ike-service/target/ike-service-*.jar /opt/ipsec-mesh/app/
 # the java launcher reads JDK_JAVA_OPTIONS: native access (FFM, Netty) and what Hazelcast asks for
 ENV JDK_JAVA_OPTIONS="--enable-native-access=ALL-UNNAMED --add-exports java.base/jdk.internal.ref=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.management/sun.management=ALL-UNNAMED --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED" \
-    IPSECMESH_CLUSTER_HOST=auto \
+    IPSECMESH_CLUSTER_HOST=container \
     IPSECMESH_METRICS_PORT=9400 \
     IPSECMESH_METRICS_HOST=0.0.0.0
 WORKDIR /var/lib/ipsec-mesh

@@ -56,9 +56,9 @@ final class ComposeStack {
     ok(compose("up", "-d", "--no-build"), 300);
   }
 
-  /** Adds an override file (e.g. {@code deploy.replicas}) and brings the stack up again with it. */
-  void upWith(Path override) throws Exception {
-    composeFiles.add(override);
+  /** Sets compose variables (e.g. IPSECMESH_DPD_REPLICAS) and brings the stack up again with them. */
+  void upWith(Map<String, String> variables) throws Exception {
+    env.putAll(variables);
     // podman-compose 1.0.3 tries `podman run` for every container, fails for the ones that exist and
     // starts them instead: only the new replicas are created
     lastOutput = cmd(compose("up", "-d", "--no-build"), 300).out();

@@ -195,7 +195,7 @@ class ComposeStackTest {
     // what compose would run for a second replica, without the host port (one service owns 127.0.0.1:8300)
     stack.podman("run", "-d", "--name", second, "--label", "io.podman.compose.project=" + ComposeStack.PROJECT,
         "--network", ComposeStack.NETWORK, "--network-alias", "config-service",
-        "-e", "IPSECMESH_CLUSTER_NAME=ipsec-mesh", "-e", "IPSECMESH_CLUSTER_HOST=auto",
+        "-e", "IPSECMESH_CLUSTER_NAME=ipsec-mesh", "-e", "IPSECMESH_CLUSTER_HOST=container",
         "-e", "IPSECMESH_MEMBERS=config-service,ike-service,dpd-service,esp-forwarder,nat-keepalive",
         "-e", "IPSECMESH_METRICS_PORT=9400", "-e", "IPSECMESH_METRICS_HOST=0.0.0.0",
         "-e", "IPSECMESH_KEK_FILE=/run/secrets/kek", "-e", "IPSECMESH_API_TOKEN_FILE=/run/secrets/api-token",
@@ -264,17 +264,8 @@ class ComposeStackTest {
   @Test
   @Order(5)
   void scaledDpdHandsItsPeerToTheSurvivorWhichDeclaresTheSilencedPeerDead() throws Exception {
-    Path override = run.resolve("scale.yaml");
-    Files.writeString(override, """
-        services:
-          dpd-service:
-            deploy:
-              replicas: 2
-          nat-keepalive:
-            deploy:
-              replicas: 2
-        """);
-    stack.upWith(override);
+    // deploy.replicas of compose.yaml (podman-compose 1.0.3 parses --scale but ignores it)
+    stack.upWith(Map.of("IPSECMESH_DPD_REPLICAS", "2", "IPSECMESH_NATK_REPLICAS", "2"));
     String dpd1 = ComposeStack.container("dpd-service", 1);
     String dpd2 = ComposeStack.container("dpd-service", 2);
     assertTrue(stack.tryPodman("container", "exists", dpd2).exit() == 0, "no " + dpd2 + " after podman-compose up:\n"
