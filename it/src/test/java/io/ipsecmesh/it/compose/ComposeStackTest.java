@@ -149,6 +149,8 @@ class ComposeStackTest {
     if (netnsUp) {
       sh("ip netns del " + PEER_NS + " 2>/dev/null; ip link del cs-host 2>/dev/null; true");
     }
+    // the run directory holds the KEK and the API token: nothing of it stays behind
+    sh("rm -rf '" + run + "'");
   }
 
   @Test
