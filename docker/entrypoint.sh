@@ -1,24 +1,26 @@
 #!/bin/bash
 # Entrypoint of every ipsec-mesh image: entrypoint.sh MAIN-CLASS [flags...]
 # Secrets arrive as files (compose `secrets:`, mounted under /run/secrets), never as environment
-# values in the compose file or the image: for each NAME in the list below, NAME_FILE names a file
-# whose content (whitespace stripped) becomes NAME for the JVM only. A NAME_FILE that is set but
-# unreadable stops the container: a member without the cluster's KEK could not unwrap any key.
+# values in the compose file or the image. The JVM reads the KEK (IPSECMESH_KEK_FILE, which it refuses
+# unless mode 0400/0600) and the event bus's TLS files (IPSECMESH_TLS_KEYSTORE, IPSECMESH_TLS_CA) itself;
+# this script only stops a container whose files it cannot read, with the uid that would have to. The
+# API token (IPSECMESH_API_TOKEN_FILE, config-service) is read here: its content (whitespace stripped)
+# becomes IPSECMESH_API_TOKEN for the JVM only.
 set -eu
 main="$1"
 shift
-for name in IPSECMESH_KEK IPSECMESH_API_TOKEN; do
-  eval "file=\${${name}_FILE:-}"
-  if [ -n "$file" ]; then
-    if [ ! -r "$file" ]; then
-      echo "ipsec-mesh: cannot start: ${name}_FILE=$file is not readable by uid $(id -u)" >&2
-      exit 1
-    fi
-    value="$(tr -d ' \t\r\n' < "$file")"
-    export "$name=$value"
-    unset "${name}_FILE"
+for name in IPSECMESH_KEK_FILE IPSECMESH_TLS_KEYSTORE IPSECMESH_TLS_CA IPSECMESH_API_TOKEN_FILE; do
+  eval "file=\${${name}:-}"
+  if [ -n "$file" ] && [ ! -r "$file" ]; then
+    echo "ipsec-mesh: cannot start: ${name}=$file is not readable by uid $(id -u)" >&2
+    exit 1
   fi
 done
+if [ -n "${IPSECMESH_API_TOKEN_FILE:-}" ]; then
+  IPSECMESH_API_TOKEN="$(tr -d ' \t\r\n' < "$IPSECMESH_API_TOKEN_FILE")"
+  export IPSECMESH_API_TOKEN
+  unset IPSECMESH_API_TOKEN_FILE
+fi
 # IPSECMESH_CLUSTER_HOST=container: this container's own address on its network. Hazelcast would
 # otherwise name itself after the first entry of the member list that resolves to it (a compose
 # service name), and a service name is shared by every replica of a scaled service: members and

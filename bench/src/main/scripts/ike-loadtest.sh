@@ -20,8 +20,9 @@
 #     strongswan  Debian's charon (kernel-libipsec), dos_protection/cookie/block thresholds off
 #                 (all load comes from one address), as tools/interop/loadtest.sh does;
 #     ipsec-mesh  the whole gateway (ipsec-mesh run: config, ike, esp-forwarder, dpd, nat-keepalive)
-#                 with an IOS configuration for the same proposals, --ike-cookie-threshold raised
-#                 above <count> for the same reason (the cookie mechanism stays on).
+#                 with an IOS configuration for the same proposals, --ike-cookie-threshold and
+#                 --ike-half-open-per-peer raised above <count> for the same reason (the cookie
+#                 mechanism stays on).
 #   Identities: our configuration language only has address identities (identity local address), so
 #   the load-tester's responder_id is set to 172.31.255.2 for both responders (its default IDr is
 #   srv.strongswan.org); the initiators keep their FQDNs c<N>-r1.strongswan.org.
@@ -172,6 +173,7 @@ for i in $(seq 1 "$RUNS"); do
         --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED -Xmx768m ${JAVA_OPTS:-} \
         -cp "$JAR" io.ipsecmesh.gateway.Main run --config "$TMP/gwb.cfg" --api-port 0 --metrics-port 0 \
         --api-file "$TMP/api.json" --ike-cookie-threshold "$((COUNT + 100 < 4096 ? COUNT + 100 : 4096))" \
+        --ike-half-open-per-peer "$((COUNT + 100 < 4096 ? COUNT + 100 : 4096))" \
         > "$TMP/gateway-$i.log" 2>&1 &
     GW_PID=$!
     for _ in $(seq 1 1200); do

@@ -2,7 +2,8 @@
 # compare-strongswan.sh - LAN-to-LAN iperf3 (TCP, one stream, lana -> lanb) through
 #   1. strongSwan 5.9.8 with its userspace ESP (kernel-libipsec, IKEv2, AES-128-GCM-16,
 #      ESP-in-UDP 4500), started with the shared interop harness, and
-#   2. two esp-forwarders with manual keys (AES-128-GCM, ESP-in-UDP 4500), via
+#   2. two esp-forwarders with manual keys (AES-256-CBC + HMAC-SHA-256-128: a counter-mode AEAD
+#      must not be used with manual keys, RFC 4106 §2 / RFC 8221 §3; ESP-in-UDP 4500), via
 #      ManualKeyNetnsTest (child JVMs under ip netns exec),
 # one after the other on the same namespace layout and addresses:
 #

@@ -29,9 +29,9 @@ from scapy.layers.inet6 import IPv6
 from scapy.layers.ipsec import ESP, SecurityAssociation, IPSecIntegrityError
 
 OUTER_SRC, OUTER_DST = '192.0.2.1', '192.0.2.2'
-HASHES = {'HMAC-SHA1-96': hashlib.sha1, 'SHA2-256-128': hashlib.sha256,
+HASHES = {'HMAC-MD5-96': hashlib.md5, 'HMAC-SHA1-96': hashlib.sha1, 'SHA2-256-128': hashlib.sha256,
           'SHA2-384-192': hashlib.sha384, 'SHA2-512-256': hashlib.sha512}
-ICV_BYTES = {'HMAC-SHA1-96': 12, 'SHA2-256-128': 16, 'SHA2-384-192': 24, 'SHA2-512-256': 32}
+ICV_BYTES = {'HMAC-MD5-96': 12, 'HMAC-SHA1-96': 12, 'SHA2-256-128': 16, 'SHA2-384-192': 24, 'SHA2-512-256': 32}
 
 
 class Case:

@@ -8,8 +8,11 @@ import com.hazelcast.map.listener.EntryRemovedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
 import io.ipsecmesh.esp.fwd.DataPlane;
 import io.ipsecmesh.esp.fwd.ManualKeying;
+import io.ipsecmesh.esp.fwd.PuntRateLimiter;
 import io.ipsecmesh.esp.fwd.SaDatabase;
+import io.ipsecmesh.esp.fwd.ManualSequenceFile;
 import io.ipsecmesh.esp.fwd.SaFactory;
+import io.ipsecmesh.esp.fwd.SaInstaller;
 import io.ipsecmesh.esp.fwd.SaPair;
 import io.ipsecmesh.esp.fwd.SaSupervisor;
 import io.ipsecmesh.esp.fwd.SequenceReservations;
@@ -22,6 +25,8 @@ import io.ipsecmesh.esp.df.SockoptDfSwitch;
 import io.ipsecmesh.esp.frag.IcmpSender;
 import io.ipsecmesh.esp.frag.RawIcmpSender;
 import io.ipsecmesh.esp.frag.TunnelMtuPolicy;
+import io.ipsecmesh.esp.iface.InterfaceMap;
+import io.ipsecmesh.esp.io.EspSender;
 import io.ipsecmesh.esp.io.Libc;
 import io.ipsecmesh.esp.io.OuterReceiver;
 import io.ipsecmesh.esp.io.PacketBuffer;
@@ -65,12 +70,11 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
@@ -86,13 +90,18 @@ import java.util.logging.Logger;
  * <p>Deployment config (all optional): {@code innerPort} {@code auto|tun|udp|none} (auto: TUN when
  * permitted, else none; udp: {@link UdpInnerPort} on {@code innerUdpBind} HOST:PORT, decapsulated
  * packets to {@code innerUdpPeer} HOST:PORT), {@code tunName} (ipsec0), {@code tunMtu} (1400), {@code tunTxQueueLen} (2000), {@code bindAddress}
- * (0.0.0.0), {@code port} (4500), {@code udpGro} (false), {@code udpGso} (true), {@code tunOffload} (true: TSO
+ * (0.0.0.0), {@code port} (4500), {@code udpGro} (false), {@code udpChecksum} (zero|computed: zero as RFC 3948
+ * and the seed say, batches by sendmmsg; computed allows {@code udpGso}), {@code udpGso} (true), {@code tunOffload} (true: TSO
  * super-packets from the TUN), {@code routes} (true: route the crypto
  * ACLs' destinations into the TUN), {@code rawEsp} (auto|on|off: IP protocol 50 for SAs without UDP
  * encapsulation), {@code forwarderId}, {@code llqPriorityDscp} (off; e.g. {@code ef} or {@code ef,cs5}: LLQ in
  * front of the encryption stage, {@link LlqCryptoQueue}, with {@code llqPriorityQueue} (256) and
  * {@code llqBulkQueue} (2048) slots), {@code accessCheck} (true with a TUN: the crypto access check on
- * clear-text packets as an nftables table in this namespace, {@link ClearTextRuleset}).
+ * clear-text packets as an nftables table in this namespace, {@link ClearTextRuleset}), {@code interfaceMap}
+ * ({@code IOS=HOST,…}: the host interface of each IOS interface, {@link InterfaceMap}; a configuration
+ * with a crypto map on an interface without one is refused), {@code stateDir}
+ * ({@code ~/.ipsec-mesh/state}: where the sequence high-water marks of manual SAs are kept,
+ * {@link ManualSequenceFile}).
  */
 public final class EspForwarderVerticle extends VerticleBase {
 
@@ -104,7 +113,6 @@ public final class EspForwarderVerticle extends VerticleBase {
 
   private final PacketPort providedPort;
   private final Map<Long, ChildSa> manualSas = new HashMap<>();
-  private final Set<SaPair> reserving = new HashSet<>();
   private String forwarderId;
   private KeyWrap keyWrap;
   private Scheduler clock;
@@ -121,11 +129,13 @@ public final class EspForwarderVerticle extends VerticleBase {
   private SaFactory factory;
   private SaSupervisor supervisor;
   private SequenceReservations reservations;
+  private SaInstaller installer;
   private ConcurrentMap<String, String> counterMap;
   private IMap<String, String> childSaMap;
   private UUID childSaListener;
   private long configVersion = -1;
   private GatewayConfig config = GatewayConfig.empty();
+  private InterfaceMap interfaceMap = InterfaceMap.IDENTITY;
 
   public EspForwarderVerticle() {
     this(null);
@@ -141,10 +151,17 @@ public final class EspForwarderVerticle extends VerticleBase {
     BusCodecs.register(vertx);
     JsonObject cfg = config();
     forwarderId = text(cfg, "forwarderId", hostName() + "/" + ProcessHandle.current().pid());
+    try {
+      interfaceMap = InterfaceMap.parse(text(cfg, "interfaceMap", null));
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
     keyWrap = KeyWrap.fromEnvironment();
     clock = new VertxScheduler(vertx);
     control = context;
-    reservations = new SequenceReservations(Cluster.map(vertx, SharedMaps.SEQUENCE_RESERVATIONS));
+    Path stateDir = Path.of(text(cfg, "stateDir", System.getProperty("user.home") + "/.ipsec-mesh/state"));
+    reservations = new SequenceReservations(Cluster.map(vertx, SharedMaps.SEQUENCE_RESERVATIONS),
+        new ManualSequenceFile(stateDir));
     counterMap = Cluster.map(vertx, SharedMaps.SA_COUNTERS);
     InetSocketAddress bind = new InetSocketAddress(
         Ip128.literal(text(cfg, "bindAddress", "0.0.0.0")), cfg.getInteger("port", 4500));
@@ -153,7 +170,7 @@ public final class EspForwarderVerticle extends VerticleBase {
       inner = providedPort != null ? providedPort : openInner(cfg);
       // UDP GRO stays off by default: Netty 4.2.16's epoll recvmmsg hands a coalesced datagram over
       // without its segment size, and ESP packets carry no length to split them by
-      socket = new UdpEncapSocket(group, bind, null, cfg.getBoolean("udpGro", false), cfg.getBoolean("udpGso", true));
+      socket = new UdpEncapSocket(group, bind, null, cfg.getBoolean("udpGro", false), zeroChecksum(cfg));
       socket.receiver(NOT_YET);
       socket.bind();
       rawSocket = openRaw(cfg);
@@ -164,11 +181,15 @@ public final class EspForwarderVerticle extends VerticleBase {
       // IP_MTU_DISCOVER mode between batches; an IPv6 outer header has no DF bit
       DfSwitch udpDf = socket.family() == Libc.AF_INET ? new SockoptDfSwitch(socket.fd()) : DfSwitch.NONE;
       plane = new DataPlane(new SaDatabase(this::retire), inner,
-          new DfSwitchingSender(cfg.getBoolean("udpGso", true) ? socket.gsoSender() : socket.nativeSender(), udpDf),
+          new DfSwitchingSender(udpSender(cfg), udpDf),
           rawSocket == null ? null : new DfSwitchingSender(rawSocket.sender(), new SockoptDfSwitch(rawSocket.fd())),
           this::punt);
       icmp = openIcmp();
       plane.outbound().icmpSender(icmp == null ? IcmpSender.NONE : icmp);
+      // RFC 7296 leaves IKE flooding to the implementation: punts to ike-service are rate-limited here
+      plane.inbound().puntRateLimiter(new PuntRateLimiter(
+          Integer.parseInt(text(cfg, "ikePuntPerSource", Integer.toString(PuntRateLimiter.DEFAULT_PER_SOURCE))),
+          Integer.parseInt(text(cfg, "ikePuntGlobal", Integer.toString(PuntRateLimiter.DEFAULT_GLOBAL)))));
       socket.receiver(plane.inbound());
       if (rawSocket != null) {
         rawSocket.receiver(plane.inbound());
@@ -183,8 +204,10 @@ public final class EspForwarderVerticle extends VerticleBase {
         LOG.info(() -> "esp-forwarder: LLQ before encryption, priority DSCP " + llqDscp);
       }
       inner.start(llq != null ? llq : plane.outbound());
+      BusSink sink = new BusSink();
+      installer = new SaInstaller(plane.sad(), factory, this::reserve, sink, clock::nowMillis);
       supervisor = new SaSupervisor(forwarderId, plane.sad(), plane.acquires(), plane.invalidSpis(), clock,
-          new BusSink(), this::localAddress);
+          sink, this::localAddress);
       supervisor.start();
       EspMetrics.register(Metrics.registry(), forwarderId, plane, inner);
       // crypto access check on clear-text packets: an nftables table in this namespace, by default
@@ -200,6 +223,26 @@ public final class EspForwarderVerticle extends VerticleBase {
       LOG.info(() -> "esp-forwarder " + forwarderId + ": UDP " + socket.localAddress() + ", inner " + inner.name());
       return watchChildSaMap();
     }).recover(e -> stop().transform(ignored -> Future.failedFuture(e)));
+  }
+
+  /**
+   * {@code udpChecksum} zero (default: the seed's IPsec NAT Transparency, "the checksum value is always
+   * assigned to zero", RFC 3948 §2.1) or computed (lets {@code udpGso} batch with UDP GSO).
+   */
+  private static boolean zeroChecksum(JsonObject cfg) {
+    String mode = text(cfg, "udpChecksum", "zero");
+    if (!mode.equals("zero") && !mode.equals("computed")) {
+      throw new IllegalArgumentException("udpChecksum must be zero or computed, got '" + mode + "'");
+    }
+    return mode.equals("zero");
+  }
+
+  /** sendmmsg batches with zero checksums; UDP GSO batches (udpGso) or one sendto each with computed ones. */
+  private EspSender udpSender(JsonObject cfg) {
+    if (zeroChecksum(cfg)) {
+      return socket.mmsgSender();
+    }
+    return cfg.getBoolean("udpGso", true) ? socket.gsoSender() : socket.nativeSender();
   }
 
   /** Drops what arrives before the data plane exists. */
@@ -349,6 +392,13 @@ public final class EspForwarderVerticle extends VerticleBase {
       return;
     }
     configVersion = changed.version();
+    List<String> unmapped = interfaceMap.problems(changed.config());
+    if (!unmapped.isEmpty()) {
+      // its access check and per-interface policy would name interfaces this host does not have:
+      // refuse it loudly, the previous configuration stays
+      unmapped.forEach(p -> LOG.severe("esp-forwarder: configuration " + changed.version() + " refused: " + p));
+      return;
+    }
     config = changed.config();
     SecurityPolicyDatabase spd = SecurityPolicyDatabase.build(config);
     plane.sad().setSpd(spd);
@@ -381,18 +431,22 @@ public final class EspForwarderVerticle extends VerticleBase {
   }
 
   /**
-   * df-bit, fragmentation and ip mtu of the interface carrying the crypto map (its own settings win
-   * over the global ones) for the outbound pipeline, which applies them per packet.
+   * df-bit, fragmentation and ip mtu per SA: those of the interface carrying its crypto map (its own
+   * settings win over the global ones), which the outbound pipeline applies per packet; the first such
+   * interface's as the default for SAs whose map is on no interface.
    */
   private void applyDfBit() {
     plane.outbound().mtuPolicy(TunnelMtuPolicy.of(config));
+    for (SaPair p : plane.sad().pairs()) {
+      p.outbound().mtuPolicy(TunnelMtuPolicy.forSa(config, p.sa().cryptoMap(), p.sa().localAddress()));
+    }
   }
 
   private void applyAccessCheck() {
     if (accessCheck == null) {
       return;
     }
-    ClearTextRuleset.Ruleset rules = ClearTextRuleset.of(config);
+    ClearTextRuleset.Ruleset rules = ClearTextRuleset.of(config, interfaceMap);
     ClearTextAccessCheck check = accessCheck;
     vertx.executeBlocking(() -> check.apply(rules)).onSuccess(error -> {
       if (error != null) {
@@ -429,71 +483,38 @@ public final class EspForwarderVerticle extends VerticleBase {
     }
   }
 
+  /** Every delivery of a Child SA (bus, map listener, map read, configuration) goes through the installer. */
   private void install(ChildSa sa, boolean manual) {
-    SaPair existing = plane.sad().get(sa.inboundSpi());
-    if (!manual && existing != null && existing.sa().outboundSpi() == sa.outboundSpi()
-        && existing.sa().createdEpochMillis() == sa.createdEpochMillis()) {
-      // the same SA announced again (bus and map, or after the peer's NAT mapping moved): keep its
-      // keys, sequence numbers and replay window, follow the peer
-      // (compared with where the SA sends now, not with the record it was installed from: a mapping
-      // may move back to a port it had before)
-      try {
-        PeerEndpoint peer = factory.peer(sa);
-        if (!peer.address().equals(existing.outbound().peer().address())) {
-          existing.outbound().repoint(peer);
-          LOG.info(() -> "esp-forwarder: SA " + SharedMaps.spiKey(sa.inboundSpi()) + " now sends to "
-              + sa.peerAddress() + ":" + sa.peerPort());
-        }
-      } catch (RuntimeException e) {
-        LOG.warning("esp-forwarder: cannot follow the peer of SA " + SharedMaps.spiKey(sa.inboundSpi()) + ": "
-            + e.getMessage());
-      }
-      return;
-    }
-    SaPair pair;
-    try {
-      pair = factory.build(sa, manual, plane.sad().spd());
-    } catch (RuntimeException e) {
-      LOG.warning("esp-forwarder: cannot install SA: " + e.getMessage());
-      return;
-    }
-    plane.sad().acceptInbound(pair);
-    vertx.executeBlocking(() -> reservations.reserve(sa.outboundSpi(), sa.esn())).onComplete(r -> {
-      if (r.failed() || r.result().first() > r.result().last()) {
-        LOG.warning("esp-forwarder: no sequence numbers for outbound SPI " + SharedMaps.spiKey(sa.outboundSpi())
-            + (r.failed() ? ": " + r.cause().getMessage() : ": sequence space exhausted, rekey needed"));
-        plane.sad().withdrawInbound(pair);
-        pair.destroyKeys();
-        return;
-      }
-      if (manual && manualSas.get(sa.inboundSpi()) != sa) {
-        plane.sad().withdrawInbound(pair);
-        pair.destroyKeys(); // the configuration changed again meanwhile
-        return;
-      }
-      pair.outbound().startAt(r.result().first(), r.result().last());
-      supervisor.started(pair);
-      plane.sad().install(pair);
-      LOG.info(() -> "esp-forwarder: SA installed, crypto map " + sa.cryptoMap() + " " + sa.mapSequence()
-          + ", inbound spi " + SharedMaps.spiKey(sa.inboundSpi()) + ", outbound spi "
-          + SharedMaps.spiKey(sa.outboundSpi()) + ", peer " + sa.peerAddress() + (manual ? " (manual)" : ""));
-    });
+    installer.install(sa, manual);
+  }
+
+  /** Reserves the next block of a pair's sequence numbers on a worker; the outcome comes back on this context. */
+  private void reserve(SaPair pair, java.util.function.Consumer<SaInstaller.Reservation> done) {
+    ChildSa sa = pair.sa();
+    boolean manual = pair.manual();
+    vertx.executeBlocking(() -> reservations.reserve(sa, manual)).onComplete(r -> done.accept(r.succeeded()
+        ? SaInstaller.Reservation.of(r.result())
+        : SaInstaller.Reservation.failed(String.valueOf(r.cause().getMessage()))));
   }
 
   private void remove(long inboundSpi) {
-    SaPair p = plane.sad().remove(inboundSpi);
+    SaPair p = installer.remove(inboundSpi);
     if (p != null) {
       String key = SharedMaps.spiKey(inboundSpi);
       vertx.executeBlocking(() -> counterMap.remove(key), false);
     }
   }
 
+  /**
+   * A pair left the SAD: its keys are wiped once no packet thread can still be inside it, and a negotiated SA's
+   * reservation is released, unless the pair was a copy of an SA that is still live (the same SA id).
+   */
   private void retire(SaPair pair) {
     vertx.setTimer(RETIRE_DELAY_MILLIS, id -> pair.destroyKeys());
-    if (!pair.manual()) {
-      long spi = pair.sa().outboundSpi();
+    ChildSa sa = pair.sa();
+    if (!pair.manual() && (installer == null || !installer.holds(sa))) {
       vertx.executeBlocking(() -> {
-        reservations.release(spi);
+        reservations.release(sa);
         return null;
       });
     }
@@ -581,7 +602,7 @@ public final class EspForwarderVerticle extends VerticleBase {
   }
 
   /** Control-plane output of the supervisor: bus, Hazelcast, log. Runs on this verticle's context. */
-  private final class BusSink implements SaSupervisor.Sink {
+  private final class BusSink implements SaSupervisor.Sink, SaInstaller.Events {
     @Override
     public void acquire(FwdMessages.Acquire acquire) {
       vertx.eventBus().send(FwdMessages.ACQUIRE, acquire);
@@ -634,16 +655,46 @@ public final class EspForwarderVerticle extends VerticleBase {
 
     @Override
     public void reserveSequences(SaPair pair) {
-      if (!reserving.add(pair)) {
-        return;
-      }
-      ChildSa sa = pair.sa();
-      vertx.executeBlocking(() -> reservations.reserve(sa.outboundSpi(), sa.esn())).onComplete(r -> {
-        reserving.remove(pair);
-        if (r.succeeded() && r.result().first() <= r.result().last()) {
-          pair.outbound().grant(r.result().first(), r.result().last());
-        }
-      });
+      installer.topUp(pair);
     }
+
+    @Override
+    public void built(SaPair pair) {
+      // the DF bit, fragmentation and ip mtu of the SA's own crypto map interface, before its first packet
+      pair.outbound().mtuPolicy(TunnelMtuPolicy.forSa(config, pair.sa().cryptoMap(), pair.sa().localAddress()));
+    }
+
+    @Override
+    public void installed(SaPair pair) {
+      ChildSa sa = pair.sa();
+      supervisor.started(pair);
+      LOG.info(() -> "esp-forwarder: SA installed, crypto map " + sa.cryptoMap() + " " + sa.mapSequence()
+          + ", inbound spi " + SharedMaps.spiKey(sa.inboundSpi()) + ", outbound spi "
+          + SharedMaps.spiKey(sa.outboundSpi()) + ", peer " + sa.peerAddress() + (pair.manual() ? " (manual)" : "")
+          + (sa.esn() ? ", ESN" : ""));
+    }
+
+    @Override
+    public void noSequenceNumbers(SaPair pair, String why) {
+      ChildSa sa = pair.sa();
+      LOG.warning("esp-forwarder: no sequence numbers for outbound SPI " + SharedMaps.spiKey(sa.outboundSpi())
+          + " (" + why + "): not sending on it, packets dropped and counted"
+          + (pair.manual() ? "; a manual SA needs new session keys or a readable state directory" : ""));
+    }
+
+    @Override
+    public void rekey(SaPair pair) {
+      ChildSa sa = pair.sa();
+      LOG.warning("esp-forwarder: asking for a rekey of SA " + SharedMaps.spiKey(sa.inboundSpi())
+          + ": no sequence numbers for it");
+      vertx.eventBus().send(FwdMessages.SA_EXPIRED, new FwdMessages.SaExpired(sa.inboundSpi(), sa.outboundSpi(),
+          sa.peerAddress(), FwdMessages.Limit.SOFT, FwdMessages.Measure.SEQUENCE_RESERVATION));
+    }
+
+    @Override
+    public void discard(SaPair pair) {
+      vertx.setTimer(RETIRE_DELAY_MILLIS, id -> pair.destroyKeys());
+    }
+
   }
 }

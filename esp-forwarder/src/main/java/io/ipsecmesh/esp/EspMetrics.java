@@ -50,6 +50,16 @@ final class EspMetrics {
         ForwarderStats::outerMalformed);
     global(registry, "ipsecmesh_esp_ike_punted", "IKE messages received on port 4500 and punted",
         ForwarderStats::ikePunted);
+    CounterWithCallback.builder().name("ipsecmesh_esp_ike_punt_dropped")
+        .help("IKE messages on port 4500 not punted: their source (reason=source) or all sources (reason=global) "
+            + "over the punt rate")
+        .labelNames("forwarder", "reason")
+        .callback(cb -> LIVE.forEach(e -> {
+          var limiter = e.plane().inbound().puntRateLimiter();
+          cb.call(limiter.droppedPerSource(), e.id(), "source");
+          cb.call(limiter.droppedGlobal(), e.id(), "global");
+        }))
+        .register(registry);
     global(registry, "ipsecmesh_esp_inner_packets", "packets read from the inner interface",
         ForwarderStats::innerPackets);
     global(registry, "ipsecmesh_esp_inner_malformed", "malformed inner packets", ForwarderStats::innerMalformed);

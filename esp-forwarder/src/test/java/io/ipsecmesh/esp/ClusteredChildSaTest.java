@@ -2,9 +2,12 @@ package io.ipsecmesh.esp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import com.hazelcast.core.HazelcastInstance;
+import io.ipsecmesh.esp.fwd.SaPair;
 import io.ipsecmesh.esp.tun.InProcessPacketPort;
+import io.ipsecmesh.proto.bus.SaMessages;
 import io.ipsecmesh.proto.bus.BusCodecs;
 import io.ipsecmesh.proto.bus.RecordJson;
 import io.ipsecmesh.proto.runtime.Cluster;
@@ -28,7 +31,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The forwarder on a clustered Vert.x (one embedded Hazelcast member on loopback): Child SAs written
  * by ike-service into {@code ipsec.child-sa} are installed and removed through the map listener, and
- * outbound sequence numbers are reserved in {@code ipsec.seq-reservations} before use.
+ * outbound sequence numbers are reserved in {@code ipsec.seq-reservations} (by SA id) before use; an SA
+ * announced on the bus and written to the map (either order) is installed once; a replacement forwarder resumes
+ * above its predecessor's block.
  */
 class ClusteredChildSaTest {
 
@@ -68,20 +73,49 @@ class ClusteredChildSaTest {
       // one SA is in the map before the forwarder starts, one arrives later
       hz.getMap(SharedMaps.CHILD_SAS).put(present.key(), RecordJson.toJson(present).encode());
       EspForwarderVerticle f = new EspForwarderVerticle(new InProcessPacketPort("c"));
-      vertx.deployVerticle(f, new DeploymentOptions().setConfig(new JsonObject().put("bindAddress", "127.0.0.1")
-          .put("port", 0))).await(30, TimeUnit.SECONDS);
+      String fId = vertx.deployVerticle(f, new DeploymentOptions().setConfig(new JsonObject()
+          .put("bindAddress", "127.0.0.1").put("port", 0))).await(30, TimeUnit.SECONDS);
       await(vertx, () -> f.dataPlane().sad().get(0xA0000001L) != null);
       ChildSa later = childSa(0xA0000002L, 0xB0000002L, w, k);
       hz.getMap(SharedMaps.CHILD_SAS).put(later.key(), RecordJson.toJson(later).encode());
       await(vertx, () -> f.dataPlane().sad().get(0xA0000002L) != null);
 
-      Object reserved = hz.getMap(SharedMaps.SEQUENCE_RESERVATIONS).get(SharedMaps.spiKey(0xB0000002L));
-      assertEquals("1048576", reserved, "the first block [1, 2^20] is reserved before the SA is used");
+      Object reserved = hz.getMap(SharedMaps.SEQUENCE_RESERVATIONS).get(later.saId());
+      assertEquals("1048576", reserved, "the first block [1, 2^20] is reserved (by SA id) before the SA is used");
       assertEquals(1048576, f.dataPlane().sad().get(0xA0000002L).outbound().sequenceLimit());
+
+      // as ike-service does it (make-before-break): the bus announcement, then the map write right after; and
+      // the other order. Each SA is installed once: one block reserved, the pair never replaced
+      ChildSa busFirst = childSa(0xA0000003L, 0xB0000003L, w, k);
+      vertx.eventBus().publish(SaMessages.CHILD_INSTALLED, new SaMessages.ChildSaInstalled(busFirst));
+      hz.getMap(SharedMaps.CHILD_SAS).put(busFirst.key(), RecordJson.toJson(busFirst).encode());
+      ChildSa mapFirst = childSa(0xA0000004L, 0xB0000004L, w, k);
+      hz.getMap(SharedMaps.CHILD_SAS).put(mapFirst.key(), RecordJson.toJson(mapFirst).encode());
+      vertx.eventBus().publish(SaMessages.CHILD_INSTALLED, new SaMessages.ChildSaInstalled(mapFirst));
+      await(vertx, () -> f.dataPlane().sad().get(0xA0000003L) != null && f.dataPlane().sad().get(0xA0000004L) != null);
+      SaPair busPair = f.dataPlane().sad().get(0xA0000003L);
+      SaPair mapPair = f.dataPlane().sad().get(0xA0000004L);
+      // the later copies went through the control context too: a round trip on it after them
+      vertx.eventBus().publish(SaMessages.CHILD_INSTALLED, new SaMessages.ChildSaInstalled(busFirst));
+      Thread.sleep(500);
+      assertSame(busPair, f.dataPlane().sad().get(0xA0000003L));
+      assertSame(mapPair, f.dataPlane().sad().get(0xA0000004L));
+      assertEquals("1048576", hz.getMap(SharedMaps.SEQUENCE_RESERVATIONS).get(busFirst.saId()));
+      assertEquals("1048576", hz.getMap(SharedMaps.SEQUENCE_RESERVATIONS).get(mapFirst.saId()));
 
       hz.getMap(SharedMaps.CHILD_SAS).remove(later.key());
       await(vertx, () -> f.dataPlane().sad().get(0xA0000002L) == null);
       assertNotNull(f.dataPlane().sad().get(0xA0000001L));
+
+      // the forwarder is replaced (undeployed without deleting anything, a new one reads the map): it resumes
+      // above the block its predecessor held, never at 1
+      vertx.undeploy(fId).await(30, TimeUnit.SECONDS);
+      EspForwarderVerticle g = new EspForwarderVerticle(new InProcessPacketPort("d"));
+      vertx.deployVerticle(g, new DeploymentOptions().setConfig(new JsonObject().put("bindAddress", "127.0.0.1")
+          .put("port", 0))).await(30, TimeUnit.SECONDS);
+      await(vertx, () -> g.dataPlane().sad().get(0xA0000003L) != null);
+      assertEquals(1048577, g.dataPlane().sad().get(0xA0000003L).outbound().nextSequence());
+      assertEquals("2097152", hz.getMap(SharedMaps.SEQUENCE_RESERVATIONS).get(busFirst.saId()));
     } finally {
       vertx.close().await(30, TimeUnit.SECONDS);
     }

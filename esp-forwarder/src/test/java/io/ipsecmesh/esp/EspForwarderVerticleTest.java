@@ -39,6 +39,9 @@ import org.junit.jupiter.api.Test;
  */
 class EspForwarderVerticleTest {
 
+  /** Where the forwarders keep the high-water marks of their manual SAs. */
+  @org.junit.jupiter.api.io.TempDir
+  static java.nio.file.Path STATE;
   private static final String A = "127.0.0.91";
   private static final String B = "127.0.0.92";
 
@@ -68,8 +71,8 @@ class EspForwarderVerticleTest {
       throws Exception {
     BusCodecs.register(v);
     EspForwarderVerticle f = new EspForwarderVerticle(port);
-    JsonObject cfg = new JsonObject().put("bindAddress", bind).put("port", 4500).put("udpGro", false)
-        .put("forwarderId", id);
+    JsonObject cfg = new JsonObject().put("stateDir", STATE.toString()).put("bindAddress", bind).put("port", 4500)
+        .put("udpGro", false).put("forwarderId", id).put("ikePuntPerSource", 5);
     v.deployVerticle(f, new DeploymentOptions().setConfig(cfg)).await(20, TimeUnit.SECONDS);
     return f;
   }
@@ -105,6 +108,40 @@ class EspForwarderVerticleTest {
     assertArrayEquals(reply, portA.poll(10_000));
   }
 
+  /**
+   * Gateway A's forwarder is restarted mid-SA (undeployed, a new one deployed with the same state directory):
+   * the manual SA resumes above every number the first one may have sent. B, not restarted, proves it on the
+   * wire: its anti-replay window would drop any number it had already seen.
+   */
+  @Test
+  void aRestartedForwarderNeverReusesASequenceNumberOfItsManualSa() throws Exception {
+    byte[] inner = Packets.udp4(new int[] {10, 91, 11, 5}, new int[] {10, 91, 12, 5}, 1, 2, 300);
+    for (int i = 0; i < 3; i++) {
+      portA.inject(inner);
+      assertArrayEquals(inner, portB.poll(10_000));
+    }
+    long firstRunNext = fa.dataPlane().sad().get(ManualKeyConfigs.SPI_B_TO_A).outbound().nextSequence();
+    long firstRunLimit = fa.dataPlane().sad().get(ManualKeyConfigs.SPI_B_TO_A).outbound().sequenceLimit();
+
+    String id = va.deploymentIDs().iterator().next();
+    va.undeploy(id).await(20, TimeUnit.SECONDS);
+    InProcessPacketPort again = new InProcessPacketPort("a2");
+    EspForwarderVerticle restarted = deploy(va, again, A, "fwd-a");
+    va.eventBus().publish(ConfigMessages.CONFIG_CHANGED,
+        new ConfigMessages.ConfigChanged(1, ManualKeyConfigs.gatewayA(A, B, "10.91.11.0", "10.91.12.0")));
+    await(va, () -> restarted.dataPlane().sad().pairs().size() == 1);
+    for (int i = 0; i < 3; i++) {
+      again.inject(inner);
+      assertArrayEquals(inner, portB.poll(10_000), "B accepts the restarted forwarder's packets: no replay");
+    }
+    long secondRunNext = restarted.dataPlane().sad().get(ManualKeyConfigs.SPI_B_TO_A).outbound().nextSequence();
+    long secondRunFirst = secondRunNext - 3;
+    assertTrue(secondRunFirst > firstRunNext - 1, "numbers after the restart (from " + secondRunFirst
+        + ") lie above those before it (up to " + (firstRunNext - 1) + ")");
+    assertEquals(firstRunLimit + 1, secondRunFirst, "it resumes right above the block the first run held");
+    assertEquals(0, fb.dataPlane().sad().get(ManualKeyConfigs.SPI_A_TO_B).inbound().replayFailures());
+  }
+
   @Test
   void activityAndCountersAreReportedAboutOnceASecond() throws Exception {
     CompletableFuture<FwdMessages.ActivitySummary> activity = new CompletableFuture<>();
@@ -123,7 +160,7 @@ class EspForwarderVerticleTest {
         && RecordJson.fromJson(new JsonObject(counters.get(key)), SaCounters.class).encaps() == 1);
     SaCounters c = RecordJson.fromJson(new JsonObject(counters.get(key)), SaCounters.class);
     assertEquals(ManualKeyConfigs.SPI_A_TO_B, c.currentOutboundSpi());
-    assertEquals("esp-gcm 128", c.transform());
+    assertEquals("esp-aes 256 esp-sha256-hmac", c.transform());
     assertEquals(-1, c.remainingSeconds(), "manual SAs have no lifetime");
   }
 
@@ -139,6 +176,24 @@ class EspForwarderVerticleTest {
     assertArrayEquals(ike, d.message());
     assertEquals(A, d.peerAddress());
     assertEquals(4500, d.peerPort());
+  }
+
+  @Test
+  void ikeFromOneSourceBeyondItsPuntRateIsDroppedAndCounted() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger punted = new java.util.concurrent.atomic.AtomicInteger();
+    vb.eventBus().<IkeMessages.IkeDatagram>consumer(FwdMessages.IKE_PUNT, m -> punted.incrementAndGet());
+    byte[] ike = new byte[40];
+    ike[17] = 0x20;
+    ike[18] = 35;
+    for (int i = 0; i < 30; i++) {
+      va.eventBus().send(IkeMessages.IKE_TX, new IkeMessages.IkeDatagram(A, 4500, B, 4500, ike));
+    }
+    // --ikePuntPerSource 5: a burst of five, five a second after it; 30 datagrams sent at once cannot all pass
+    var limiter = fb.dataPlane().inbound().puntRateLimiter();
+    await(vb, () -> fb.dataPlane().stats().ikePunted() + limiter.droppedPerSource() == 30);
+    assertTrue(limiter.droppedPerSource() > 0, "dropped: " + limiter.droppedPerSource());
+    await(vb, () -> punted.get() == fb.dataPlane().stats().ikePunted());
+    assertEquals(0, limiter.droppedGlobal());
   }
 
   @Test

@@ -42,6 +42,19 @@ class EspMetricsTest {
     throw new AssertionError("no " + name + " for " + forwarder);
   }
 
+  private static double puntDropped(String forwarder, String reason) {
+    for (MetricSnapshot m : Metrics.registry().scrape()) {
+      if (m.getMetadata().getName().equals("ipsecmesh_esp_ike_punt_dropped")) {
+        for (DataPointSnapshot p : m.getDataPoints()) {
+          if (forwarder.equals(p.getLabels().get("forwarder")) && reason.equals(p.getLabels().get("reason"))) {
+            return ((CounterSnapshot.CounterDataPointSnapshot) p).getValue();
+          }
+        }
+      }
+    }
+    throw new AssertionError("no ipsecmesh_esp_ike_punt_dropped{reason=" + reason + "} for " + forwarder);
+  }
+
   @Test
   void perSaAndGlobalCountersAreScraped() {
     GatewayConfig config = ManualKeyConfigs.gatewayA("172.31.250.1", "172.31.250.2", "10.91.11.0", "10.91.12.0");
@@ -79,6 +92,13 @@ class EspMetricsTest {
       assertEquals(1, value("ipsecmesh_esp_inner_malformed", "metrics-test", null));
       assertEquals(1, value("ipsecmesh_esp_sas", "metrics-test", null));
       assertEquals(0, value("ipsecmesh_esp_inner_write_failures", "metrics-test", null));
+      plane.inbound().puntRateLimiter(new io.ipsecmesh.esp.fwd.PuntRateLimiter(1, 1000));
+      for (int i = 0; i < 3; i++) {
+        plane.inbound().onIke(new byte[40], new java.net.InetSocketAddress("198.51.100.9", 4500), null);
+      }
+      assertEquals(1, value("ipsecmesh_esp_ike_punted", "metrics-test", null));
+      assertEquals(2, puntDropped("metrics-test", "source"));
+      assertEquals(0, puntDropped("metrics-test", "global"));
     } finally {
       EspMetrics.unregister(plane);
     }

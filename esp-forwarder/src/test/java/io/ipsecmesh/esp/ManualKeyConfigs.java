@@ -12,20 +12,22 @@ import io.ipsecmesh.proto.config.SessionKey;
 import io.ipsecmesh.proto.config.TransformSet;
 import io.ipsecmesh.proto.sa.ChildSa;
 import io.ipsecmesh.proto.sa.EspTransform;
+import io.ipsecmesh.proto.sa.KeyWrap;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
  * Test configurations for two gateways with manual keys, as the IOS text
  *
  * <pre>
- * crypto ipsec transform-set GCM esp-gcm 128
+ * crypto ipsec transform-set CBC esp-aes 256 esp-sha256-hmac
  *  mode tunnel
  * access-list 101 permit ip LOCALNET 0.0.0.255 REMOTENET 0.0.0.255
  * crypto map VPN 10 ipsec-manual
  *  set peer PEER
- *  set transform-set GCM
- *  set session-key inbound esp IN cipher HEX
- *  set session-key outbound esp OUT cipher HEX
+ *  set transform-set CBC
+ *  set session-key inbound esp IN cipher HEX authenticator HEX
+ *  set session-key outbound esp OUT cipher HEX authenticator HEX
  *  match address 101
  * interface wan0
  *  ip address WAN 255.255.255.252
@@ -33,13 +35,27 @@ import java.util.List;
  * </pre>
  *
  * built as the typed model (the IOS parser lives in config-service, which a service module must not
- * depend on); {@link GatewayConfig#render()} shows the text.
+ * depend on); {@link GatewayConfig#render()} shows the text. Manual keys take CBC+HMAC only: a counter-mode
+ * AEAD (GCM, ChaCha20-Poly1305) must not be used with manual keys (RFC 4106 §2, RFC 8221 §3), and the
+ * forwarder refuses such an entry; {@link #asNegotiatedGcm} gives the AEAD path an SA as IKE would install it.
  */
 public final class ManualKeyConfigs {
 
-  /** 16-byte AES key + 4-byte salt, test-only. */
-  public static final String KEY_A_TO_B = "000102030405060708090a0b0c0d0e0f10111213";
-  public static final String KEY_B_TO_A = "f0e0d0c0b0a090807060504030201000ffeeddcc";
+  /** A manual session key: AES-256 cipher key and HMAC-SHA-256 authenticator key, in hex. */
+  public record Keys(String cipher, String authenticator) {
+    SessionKey sessionKey(long spi) {
+      return new SessionKey(spi, cipher, authenticator);
+    }
+  }
+
+  /** Test-only keys. */
+  public static final Keys KEY_A_TO_B = new Keys("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f",
+      "2021222324252627282930313233343536373839404142434445464748494a4b");
+  public static final Keys KEY_B_TO_A = new Keys("f0e0d0c0b0a090807060504030201000ffeeddccbbaa99887766554433221100",
+      "5f5e5d5c5b5a595857565554535251504f4e4d4c4b4a49484746454443424140");
+  /** AES-128-GCM key + salt per direction for {@link #asNegotiatedGcm}. */
+  private static final String GCM_A_TO_B = "000102030405060708090a0b0c0d0e0f10111213";
+  private static final String GCM_B_TO_A = "f0e0d0c0b0a090807060504030201000ffeeddcc";
   public static final long SPI_A_TO_B = 0x1001;
   public static final long SPI_B_TO_A = 0x2002;
 
@@ -63,17 +79,31 @@ public final class ManualKeyConfigs {
   }
 
   public static GatewayConfig gateway(String wan, String peer, String localNet, String remoteNet, long inSpi,
-      String inKey, long outSpi, String outKey, SaSettings mapSa) {
+      Keys inKey, long outSpi, Keys outKey, SaSettings mapSa) {
     AccessList acl = new AccessList("101", true, List.of(
         new AccessListEntry(AccessListEntry.Action.PERMIT, "ip", new AddressMatch(localNet, "0.0.0.255"), null,
             new AddressMatch(remoteNet, "0.0.0.255"), null, null)));
     CryptoMapEntry map = new CryptoMapEntry("VPN", 10, CryptoMapEntry.Keying.IPSEC_MANUAL, List.of(peer),
-        List.of("GCM"), mapSa, null, "101", null, new SessionKey(inSpi, inKey, null),
-        new SessionKey(outSpi, outKey, null));
+        List.of("CBC"), mapSa, null, "101", null, inKey.sessionKey(inSpi), outKey.sessionKey(outSpi));
     return withMaps(List.of(map), List.of(acl), wan);
   }
 
-  /** The same two gateways with {@code esp-aes 128 esp-sha256-hmac} (transform set "GCM" then names that suite). */
+  /**
+   * The manual SA {@code manual} (from {@link #gatewayA}/{@link #gatewayB}) as ike-service would install an
+   * AES-128-GCM Child SA with the same SPIs and selectors: for tests of the AEAD data path, which manual keying
+   * must not reach. Install it with {@code manual = false}.
+   */
+  public static ChildSa asNegotiatedGcm(ChildSa manual, KeyWrap wrap) {
+    byte[] in = HexFormat.of().parseHex(manual.inboundSpi() == SPI_A_TO_B ? GCM_A_TO_B : GCM_B_TO_A);
+    byte[] out = HexFormat.of().parseHex(manual.outboundSpi() == SPI_A_TO_B ? GCM_A_TO_B : GCM_B_TO_A);
+    return new ChildSa("test-ike-sa", manual.connectionId(), manual.cryptoMap(), manual.mapSequence(),
+        manual.inboundSpi(), manual.outboundSpi(), EspTransform.AES_GCM_128, manual.mode(), manual.udpEncapsulation(),
+        false, manual.replayWindow(), manual.localAddress(), manual.localPort(), manual.peerAddress(),
+        manual.peerPort(), List.of(), List.of(), manual.lifetime(), manual.idleTimeSeconds(), manual.dfBit(),
+        wrap.wrap(in), wrap.wrap(out), 1);
+  }
+
+  /** The same two gateways with {@code esp-aes 128 esp-sha256-hmac} (transform set "CBC" then names that suite). */
   public static GatewayConfig cbcGateway(boolean a, String wan, String peer, String localNet, String remoteNet) {
     String k1 = "101112131415161718191a1b1c1d1e1f";
     String k2 = "202122232425262728292a2b2c2d2e2f";
@@ -85,11 +115,11 @@ public final class ManualKeyConfigs {
     SessionKey in = a ? new SessionKey(SPI_B_TO_A, k2, h2) : new SessionKey(SPI_A_TO_B, k1, h1);
     SessionKey out = a ? new SessionKey(SPI_A_TO_B, k1, h1) : new SessionKey(SPI_B_TO_A, k2, h2);
     CryptoMapEntry map = new CryptoMapEntry("VPN", 10, CryptoMapEntry.Keying.IPSEC_MANUAL, List.of(peer),
-        List.of("GCM"), SaSettings.INHERIT, null, "101", null, in, out);
+        List.of("CBC"), SaSettings.INHERIT, null, "101", null, in, out);
     GatewayConfig c = withMaps(List.of(map), List.of(acl), wan);
     return new GatewayConfig(c.isakmpPolicies(), c.isakmpKeys(), c.isakmpKeepalive(), c.natKeepaliveSeconds(),
         c.invalidSpiRecovery(), c.natTransparency(), c.dfBit(), c.sa(),
-        List.of(new TransformSet("GCM", EspTransform.AES_CBC_128_HMAC_SHA256_128, ChildSa.Mode.TUNNEL)),
+        List.of(new TransformSet("CBC", EspTransform.AES_CBC_128_HMAC_SHA256_128, ChildSa.Mode.TUNNEL)),
         c.cryptoMaps(), c.accessLists(), c.interfaces(), c.ezvpnClients(), c.ikev2Proposals(), c.ikev2Policies(),
         c.ikev2Keyrings(), c.ikev2Profiles(), c.ikev2Dpd());
   }
@@ -98,7 +128,7 @@ public final class ManualKeyConfigs {
   public static GatewayConfig withMaps(List<CryptoMapEntry> maps, List<AccessList> acls, String wan) {
     GatewayConfig empty = GatewayConfig.empty();
     return new GatewayConfig(List.of(), List.of(), null, null, false, true, DfBit.COPY, SaSettings.DEFAULTS,
-        List.of(new TransformSet("GCM", EspTransform.AES_GCM_128, ChildSa.Mode.TUNNEL)), maps, acls,
+        List.of(new TransformSet("CBC", EspTransform.AES_CBC_256_HMAC_SHA256_128, ChildSa.Mode.TUNNEL)), maps, acls,
         List.of(new InterfaceConfig("wan0", wan, "255.255.255.252", null, "VPN", null, null)), List.of(),
         empty.ikev2Proposals(), empty.ikev2Policies(), empty.ikev2Keyrings(), empty.ikev2Profiles(), null);
   }

@@ -10,6 +10,13 @@ final class DefaultConfig {
 
   static final String RESOURCE = "default-gateway.cfg";
 
+  /**
+   * The host interfaces of the example's IOS interfaces (the forwarder's {@code interfaceMap}) when
+   * {@code run} uses it without {@code --interfaceMap}: the conventional names of a Linux host's first
+   * two NICs. An nftables {@code iifname} match on an absent interface is valid and matches nothing.
+   */
+  static final String INTERFACE_MAP = "GigabitEthernet0/0=eth0,GigabitEthernet0/1=eth1";
+
   private DefaultConfig() {}
 
   static String text() {

@@ -33,7 +33,11 @@ final class GatewayRunner {
     JsonObject config = options.serviceConfig();
     if (config.getValue("config") == null && config.getValue("config-text") == null) {
       config.put("config-text", DefaultConfig.text());
-      log.println("ipsec-mesh: no --config given, running the embedded default configuration");
+      if (config.getValue("interfaceMap") == null) {
+        config.put("interfaceMap", DefaultConfig.INTERFACE_MAP);
+      }
+      log.println("ipsec-mesh: no --config given, running the embedded default configuration (interfaces "
+          + config.getValue("interfaceMap") + ")");
     }
     return ServiceLauncher.start(options.withServiceConfig(config), "gateway", resolved.present())
         .onSuccess(r -> log.println("ipsec-mesh: started " + String.join(", ", resolved.presentNames())));

@@ -22,6 +22,8 @@ final class IkeMetrics implements EngineStats {
   private final Counter authFailures;
   private final Counter cookies;
   private final Counter halfOpenDrops;
+  private final Counter retransmissionsAnswered;
+  private final Counter dosDrops;
   final Gauge ikeSas;
   final Gauge childSas;
 
@@ -40,6 +42,13 @@ final class IkeMetrics implements EngineStats {
         .help("IKE_SA_INIT requests answered with a COOKIE under load").withoutExemplars().register(r);
     halfOpenDrops = Counter.builder().name("ipsecmesh_ike_half_open_limit_drops")
         .help("IKE_SA_INIT requests dropped at the half-open limit").withoutExemplars().register(r);
+    retransmissionsAnswered = Counter.builder().name("ipsecmesh_ike_retransmissions_answered")
+        .help("retransmitted requests answered from the reply cache (bitwise identical, from the SA's peer)")
+        .labelNames("version").withoutExemplars().register(r);
+    dosDrops = Counter.builder().name("ipsecmesh_ike_requests_dropped")
+        .help("IKE requests dropped or refused by a DoS limit: altered-retransmission, retransmission-from-elsewhere, "
+            + "half-open-peer-quota, child-sa-limit")
+        .labelNames("version", "reason").withoutExemplars().register(r);
     ikeSas = Gauge.builder().name("ipsecmesh_ike_sas").help("established IKEv2 SAs").withoutExemplars().register(r);
     childSas = Gauge.builder().name("ipsecmesh_ike_child_sas").help("installed Child SAs negotiated by IKEv2")
         .withoutExemplars().register(r);
@@ -84,5 +93,15 @@ final class IkeMetrics implements EngineStats {
   @Override
   public void halfOpenLimitHit() {
     halfOpenDrops.inc();
+  }
+
+  @Override
+  public void retransmissionAnswered(int ikeVersion) {
+    retransmissionsAnswered.labelValues(Integer.toString(ikeVersion)).inc();
+  }
+
+  @Override
+  public void requestDropped(int ikeVersion, String reason) {
+    dosDrops.labelValues(Integer.toString(ikeVersion), reason).inc();
   }
 }

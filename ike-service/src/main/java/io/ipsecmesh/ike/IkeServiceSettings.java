@@ -43,6 +43,10 @@ public record IkeServiceSettings(String bindAddress, String localAddress, int ik
    * The half-open limits of the IKEv2 engine. {@code ike-cookie-threshold} (default 64) is the number of
    * half-open SAs above which IKE_SA_INIT is answered with a COOKIE: a load test from one address needs
    * it higher, while the protection itself (cookies, the 4096 hard limit, the 30 s half-open timeout) stays.
+   * {@code ike-half-open-per-peer} (default 10) caps the half-open SAs of one initiator address (RFC 8019
+   * §4; IKEv1 Main Modes too), {@code ike-max-child-sas} (default 64) the Child SAs of one IKE SA (IKEv1:
+   * ISAKMP SA). IOS has no per-peer or per-SA command for these (its {@code crypto ikev2 limit} and
+   * {@code crypto call admission limit} commands count over all peers), so they are deployment options.
    */
   public static IkeEngine.Limits limits(JsonObject c) {
     JsonObject j = c == null ? new JsonObject() : c;
@@ -51,7 +55,15 @@ public record IkeServiceSettings(String bindAddress, String localAddress, int ik
     if (threshold < 1 || threshold > d.maxHalfOpen()) {
       throw new IllegalArgumentException("--ike-cookie-threshold must be 1-" + d.maxHalfOpen() + ", got " + threshold);
     }
-    return new IkeEngine.Limits(threshold, d.maxHalfOpen(), d.halfOpenTimeoutMillis());
+    int perPeer = Integer.parseInt(text(j, "ike-half-open-per-peer", Integer.toString(d.maxHalfOpenPerPeer())));
+    if (perPeer < 1 || perPeer > d.maxHalfOpen()) {
+      throw new IllegalArgumentException("--ike-half-open-per-peer must be 1-" + d.maxHalfOpen() + ", got " + perPeer);
+    }
+    int children = Integer.parseInt(text(j, "ike-max-child-sas", Integer.toString(d.maxChildSas())));
+    if (children < 1 || children > 65535) {
+      throw new IllegalArgumentException("--ike-max-child-sas must be 1-65535, got " + children);
+    }
+    return new IkeEngine.Limits(threshold, d.maxHalfOpen(), d.halfOpenTimeoutMillis(), perPeer, children);
   }
 
   private static String text(JsonObject j, String key, String dflt) {

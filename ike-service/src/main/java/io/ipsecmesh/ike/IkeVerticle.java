@@ -90,9 +90,23 @@ public final class IkeVerticle extends AbstractVerticle {
     IkeMetrics metrics = IkeMetrics.of(io.ipsecmesh.proto.runtime.Metrics.registry());
     BusEvents events = new BusEvents(vertx, Cluster.map(vertx, SharedMaps.CHILD_SAS),
         Cluster.map(vertx, SharedMaps.IKE_SAS), metrics);
+    IkeEngine.Limits limits = IkeServiceSettings.limits(config());
     engine = new IkeEngine(new VertxScheduler(vertx), this::transmit, events, policies, KeyWrap.fromEnvironment(),
-        RetransmitPolicy.DEFAULT, IkeServiceSettings.limits(config()), System::currentTimeMillis);
+        RetransmitPolicy.DEFAULT, limits, System::currentTimeMillis);
     engine.setStats(metrics);
+    // revocation-check crl: CRLs are read off the event loop (file or HTTP) and the engine continues on it
+    io.ipsecmesh.ike.crypto.CrlStore crlStore = new io.ipsecmesh.ike.crypto.CrlStore(System::currentTimeMillis);
+    engine.setCrlSource(new io.ipsecmesh.ike.crypto.CrlSource() {
+      @Override
+      public java.security.cert.X509CRL cached(String url) {
+        return crlStore.cached(url);
+      }
+
+      @Override
+      public void fetch(String url, Runnable done) {
+        vertx.executeBlocking(() -> crlStore.load(url), false).onComplete(r -> safe("crl", done::run));
+      }
+    });
     engine.setForceUdpEncapsulation(settings.forceUdpEncapsulation());
     ikev1 = new Ikev1Service(new VertxScheduler(vertx), new Ikev1Listener() {
       @Override
@@ -136,6 +150,8 @@ public final class IkeVerticle extends AbstractVerticle {
         events.livenessProof(p.ikeSaId(), p.peerAddress());
       }
     }, this::transmitV1);
+    ikev1.setStats(metrics);
+    ikev1.setLimits(limits.maxHalfOpenPerPeer(), limits.maxChildSas());
     if (staticPolicies != null) {
       policies.replace(staticPolicies);
       invalidSpiRecovery = true;
@@ -280,8 +296,9 @@ public final class IkeVerticle extends AbstractVerticle {
       }
     }));
     bus.<FwdMessages.InvalidSpi>consumer(FwdMessages.INVALID_SPI, m -> safe("invalid-spi", () -> {
-      if (invalidSpiRecovery && !ikev1.invalidSpi(m.body().peerAddress(), m.body().spi())) {
-        engine.invalidSpi(m.body().peerAddress(), m.body().spi());
+      // over an existing IKE SA always (IOS's default); a new IKE SA for it only with invalid-spi-recovery
+      if (!ikev1.invalidSpi(m.body().peerAddress(), m.body().spi(), invalidSpiRecovery)) {
+        engine.invalidSpi(m.body().peerAddress(), m.body().spi(), invalidSpiRecovery);
       }
     }));
     bus.<FwdMessages.NatMapping>consumer(FwdMessages.NAT_MAPPING, m -> safe("nat-mapping", () -> {
@@ -333,7 +350,8 @@ public final class IkeVerticle extends AbstractVerticle {
       return;
     }
     configVersion = c.version();
-    List<PeerPolicy> next = ConfigPolicies.from(c.config(), settings.effectiveLocalAddress(), credentials);
+    List<PeerPolicy> next = ConfigPolicies.from(c.config(), settings.effectiveLocalAddress(), credentials,
+        io.ipsecmesh.ike.policy.TrustStore.from(c.config().pkiTrustpoints()));
     policies.replace(next);
     ikev1.configure(c.config(), settings.effectiveLocalAddress());
     invalidSpiRecovery = c.config().invalidSpiRecovery();

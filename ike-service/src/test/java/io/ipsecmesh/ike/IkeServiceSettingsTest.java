@@ -24,4 +24,20 @@ class IkeServiceSettingsTest {
     assertThrows(IllegalArgumentException.class,
         () -> IkeServiceSettings.limits(new JsonObject().put("ike-cookie-threshold", 4097)));
   }
+
+  @Test
+  void perPeerHalfOpenQuotaAndChildSaCapDefaultTo10And64AndAreBounded() {
+    IkeEngine.Limits d = IkeServiceSettings.limits(new JsonObject());
+    assertEquals(10, d.maxHalfOpenPerPeer());
+    assertEquals(64, d.maxChildSas());
+    IkeEngine.Limits set = IkeServiceSettings.limits(new JsonObject().put("ike-half-open-per-peer", "1100")
+        .put("ike-max-child-sas", 3));
+    assertEquals(new IkeEngine.Limits(64, 4096, 30_000, 1100, 3), set);
+    assertThrows(IllegalArgumentException.class,
+        () -> IkeServiceSettings.limits(new JsonObject().put("ike-half-open-per-peer", 0)));
+    assertThrows(IllegalArgumentException.class,
+        () -> IkeServiceSettings.limits(new JsonObject().put("ike-half-open-per-peer", 4097)));
+    assertThrows(IllegalArgumentException.class,
+        () -> IkeServiceSettings.limits(new JsonObject().put("ike-max-child-sas", 0)));
+  }
 }

@@ -9,6 +9,7 @@ import io.ipsecmesh.ike.engine.IkeEngine;
 import io.ipsecmesh.ike.engine.IkeEvents;
 import io.ipsecmesh.ike.engine.RetransmitPolicy;
 import io.ipsecmesh.ike.exchange.Proposals;
+import io.ipsecmesh.ike.policy.PeerAuthorization;
 import io.ipsecmesh.ike.policy.PeerPolicy;
 import io.ipsecmesh.ike.policy.PolicyStore;
 import io.ipsecmesh.ike.v1.Ikev1Hash;
@@ -132,6 +133,8 @@ class IkeVerticleIkev1Test {
     /** ISAKMP datagrams that reached each IKEv1 peer's socket (port 500). */
     final Map<String, AtomicInteger> isakmpAtSocket = new ConcurrentHashMap<>();
     final AtomicInteger isakmpPunted = new AtomicInteger();
+    /** Child SAs the IKEv1 peers deleted: their inbound SPI and the reason. */
+    final Map<Long, String> v1Deleted = new ConcurrentHashMap<>();
     private final List<String> v1Addresses;
     private final Map<String, Ikev1Service> v1 = new ConcurrentHashMap<>();
     private final Map<String, DatagramSocket> sockets = new ConcurrentHashMap<>();
@@ -151,9 +154,16 @@ class IkeVerticleIkev1Test {
           public void peerUp(IkeMessages.PeerUp up) {
             v1Up.put(up.ikeSaId(), address);
           }
+
+          @Override
+          public void childSaDeleted(SaMessages.ChildSaDeleted deleted) {
+            v1Deleted.put(deleted.inboundSpi(), deleted.reason());
+          }
         }, new KeyWrap(new byte[32]), RetransmitPolicy.DEFAULT, this::sendV1);
         s.setPolicies(List.of(new Ikev1Policy("VPN", 10, GW, address,
-            new Ikev1Policy.Identity(IsakmpConstants.ID_IPV4_ADDR, address), null, V1_KEY,
+            new Ikev1Policy.Identity(IsakmpConstants.ID_IPV4_ADDR, address),
+            io.ipsecmesh.ike.policy.PeerAuthorization.preShared(List.of(new io.ipsecmesh.proto.config.IdentityMatch(
+            io.ipsecmesh.proto.config.IkeIdentity.Type.ADDRESS, GW + " 255.255.255.255", false))), V1_KEY,
             List.of(new Ikev1Suite(256, Ikev1Hash.SHA2_256, DhGroup.byId(14), 86_400)),
             List.of(EspTransform.AES_CBC_256_HMAC_SHA256_128), null,
             List.of(TrafficSelector.anyPorts("10.2.0.0", "10.2.0.255")),
@@ -163,7 +173,9 @@ class IkeVerticleIkev1Test {
         isakmpAtSocket.put(address, new AtomicInteger());
       }
       v2Policies.replace(List.of(new PeerPolicy("VPN", 20, GW, V2_PEER,
-          new PeerPolicy.Identity(IkeConstants.ID_IPV4_ADDR, V2_PEER), null, V2_KEY, V2_KEY,
+          new PeerPolicy.Identity(IkeConstants.ID_IPV4_ADDR, V2_PEER),
+          PeerAuthorization.preShared(List.of(new io.ipsecmesh.proto.config.IdentityMatch(
+              io.ipsecmesh.proto.config.IkeIdentity.Type.ADDRESS, GW + " 255.255.255.255", false))), V2_KEY, V2_KEY,
           List.of(Proposals.parseSuite("aes256gcm16-prfsha256-ecp256")), List.of(EspTransform.AES_GCM_256), null,
           List.of(TrafficSelector.anyPorts("10.3.0.0", "10.3.0.255")),
           List.of(TrafficSelector.anyPorts("10.1.0.0", "10.1.0.255")), ChildSa.Mode.TUNNEL, 64, 3600, 4_608_000, 0,
@@ -338,6 +350,50 @@ class IkeVerticleIkev1Test {
         .onComplete(ctx.succeeding(id -> {
           vertx.eventBus().publish(ConfigMessages.CONFIG_CHANGED, new ConfigMessages.ConfigChanged(1,
               config(V1_PEER, V1_PEER_2)));
+          vertx.eventBus().publish(FwdMessages.ACQUIRE, new FwdMessages.Acquire("VPN", 10, "10.1.0.5", "10.2.0.5", 1));
+        }));
+    assertTrue(ctx.awaitCompletion(30, TimeUnit.SECONDS));
+    if (ctx.failed()) {
+      throw ctx.causeOfFailure();
+    }
+  }
+
+  /**
+   * Without {@code crypto isakmp invalid-spi-recovery} (the configuration has it off) the forwarder's report of
+   * ESP with an unknown SPI from a peer we share an ISAKMP SA with still becomes an INVALID-SPI notify over that
+   * SA, as the seed says IOS does by default, and the peer drops its stale SA.
+   */
+  @Test
+  void invalidSpiIsNotifiedOverTheExistingIsakmpSaWithoutRecovery(Vertx vertx, VertxTestContext ctx)
+      throws Throwable {
+    BusCodecs.register(vertx);
+    Peers peers = new Peers(V1_PEER);
+    AtomicBoolean reported = new AtomicBoolean();
+    vertx.eventBus().<SaMessages.ChildSaInstalled>consumer(SaMessages.CHILD_INSTALLED, m -> {
+      ChildSa sa = m.body().sa();
+      if (!sa.peerAddress().equals(V1_PEER) || !reported.compareAndSet(false, true)) {
+        return;
+      }
+      // our forwarder lost the inbound SA: ESP arrives from the peer with our (former) inbound SPI
+      vertx.eventBus().send(FwdMessages.INVALID_SPI, new FwdMessages.InvalidSpi(GW, V1_PEER, 4500, sa.inboundSpi(),
+          50));
+      long deadline = System.currentTimeMillis() + 10_000;
+      vertx.setPeriodic(50, t -> {
+        String reason = peers.v1Deleted.get(sa.outboundSpi());
+        if (reason != null || System.currentTimeMillis() > deadline) {
+          vertx.cancelTimer(t);
+          ctx.verify(() -> assertNotNull(reason, "the peer dropped the SA our INVALID-SPI named"));
+          ctx.completeNow();
+        }
+      });
+    });
+    GatewayConfig noRecovery = config(V1_PEER);
+    vertx.deployVerticle(peers)
+        .compose(id -> vertx.deployVerticle(new IkeVerticle(), new DeploymentOptions().setConfig(new JsonObject()
+            .put("ike-bind-address", GW).put("ike-port", "0").put("ike-peer-port", String.valueOf(peers.port)))))
+        .onComplete(ctx.succeeding(id -> {
+          ctx.verify(() -> assertTrue(!noRecovery.invalidSpiRecovery()));
+          vertx.eventBus().publish(ConfigMessages.CONFIG_CHANGED, new ConfigMessages.ConfigChanged(1, noRecovery));
           vertx.eventBus().publish(FwdMessages.ACQUIRE, new FwdMessages.Acquire("VPN", 10, "10.1.0.5", "10.2.0.5", 1));
         }));
     assertTrue(ctx.awaitCompletion(30, TimeUnit.SECONDS));

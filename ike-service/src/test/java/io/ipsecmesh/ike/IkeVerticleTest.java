@@ -9,6 +9,7 @@ import io.ipsecmesh.ike.engine.IkeEngine;
 import io.ipsecmesh.ike.engine.IkeEvents;
 import io.ipsecmesh.ike.engine.RetransmitPolicy;
 import io.ipsecmesh.ike.exchange.Proposals;
+import io.ipsecmesh.ike.policy.PeerAuthorization;
 import io.ipsecmesh.ike.policy.PeerPolicy;
 import io.ipsecmesh.ike.policy.PolicyStore;
 import io.ipsecmesh.proto.bus.DpdMessages;
@@ -50,7 +51,9 @@ class IkeVerticleTest {
   private static final String PEER = "192.0.2.2";
 
   private static PeerPolicy policy(String local, String peer, String localNet, String remoteNet) {
-    return new PeerPolicy("vpn", 10, peer, local, new PeerPolicy.Identity(IkeConstants.ID_IPV4_ADDR, local), null,
+    return new PeerPolicy("vpn", 10, peer, local, new PeerPolicy.Identity(IkeConstants.ID_IPV4_ADDR, local),
+        PeerAuthorization.preShared(List.of(new io.ipsecmesh.proto.config.IdentityMatch(
+            io.ipsecmesh.proto.config.IkeIdentity.Type.ADDRESS, peer + " 255.255.255.255", false))),
         "k".getBytes(StandardCharsets.UTF_8), "k".getBytes(StandardCharsets.UTF_8),
         List.of(Proposals.parseSuite("aes128gcm16-prfsha256-x25519")), List.of(EspTransform.AES_GCM_128), null,
         List.of(TrafficSelector.anyPorts(localNet + ".0", localNet + ".255")),

@@ -34,7 +34,15 @@ final class ChildJvm implements AutoCloseable {
   }
 
   static ChildJvm start(String name, Class<?> main, String... args) throws IOException {
+    return startIn(null, name, main, args);
+  }
+
+  /** Like {@link #start}, inside network namespace {@code ns} ({@code ip netns exec}, which execs the JVM). */
+  static ChildJvm startIn(String ns, String name, Class<?> main, String... args) throws IOException {
     List<String> cmd = new ArrayList<>();
+    if (ns != null) {
+      cmd.addAll(List.of("ip", "netns", "exec", ns));
+    }
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
     cmd.addAll(JvmFlags.ALL);
     cmd.add("-Xmx256m");
@@ -71,6 +79,22 @@ final class ChildJvm implements AutoCloseable {
         return line;
       }
     }
+  }
+
+  /** Waits for the process to exit; fails with the output so far when it still runs after {@code timeout}. */
+  int awaitExit(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError(name + " still runs after " + timeout.toSeconds() + " s; output:\n" + output());
+    }
+    return process.exitValue();
+  }
+
+  /** Every line read so far (those already awaited and those still queued). */
+  String output() throws InterruptedException {
+    Thread.sleep(200); // the reader thread drains what the exited process wrote last
+    List<String> all = new ArrayList<>(seen);
+    all.addAll(lines);
+    return String.join("\n", all);
   }
 
   @Override

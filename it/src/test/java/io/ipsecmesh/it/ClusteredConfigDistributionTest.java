@@ -58,13 +58,23 @@ class ClusteredConfigDistributionTest {
     int probePort = freePort();
     String members = "127.0.0.1:" + configPort + ",127.0.0.1:" + probePort;
     String cluster = "it-" + UUID.randomUUID();
+    // every member of one cluster holds the same KEK file (a lone service refuses to start without one)
+    String kek = dir.resolve("kek").toString();
+    assertEquals(0, io.ipsecmesh.gateway.Main.run(new String[] {"kek", "init", kek}, System.out, System.err));
+    // and a certificate of the cluster CA for the event bus's mutual TLS
+    Path tls = dir.resolve("tls");
+    assertEquals(0, io.ipsecmesh.gateway.Main.run(new String[] {"tls", "init", "--kek-file", kek, tls.toString(), "config",
+        "probe"}, System.out, System.err));
 
     try (ChildJvm config = ChildJvm.start("config-service", io.ipsecmesh.config.Main.class,
-        "--config", file.toString(), "--api-port", "0", "--api-file", apiFile.toString(),
+        "--config", file.toString(), "--kek-file", kek, "--tls-keystore",
+        tls.resolve("config/member.p12").toString(), "--tls-ca", tls.resolve("config/ca.pem").toString(),
+        "--api-port", "0", "--api-file", apiFile.toString(),
         "--cluster-name", cluster, "--cluster-port", Integer.toString(configPort), "--members", members)) {
       config.await(l -> l.contains("management API on "), START, "management API");
 
-      try (ChildJvm probe = ChildJvm.start("probe", ProbeMain.class,
+      try (ChildJvm probe = ChildJvm.start("probe", ProbeMain.class, "--kek-file", kek,
+          "--tls-keystore", tls.resolve("probe/member.p12").toString(), "--tls-ca", tls.resolve("probe/ca.pem").toString(),
           "--cluster-name", cluster, "--cluster-port", Integer.toString(probePort), "--members", members)) {
         assertEquals("probe: config.get version 1 keepalive 10",
             probe.await(l -> l.startsWith("probe: config."), START, "config.get reply"));

@@ -72,7 +72,7 @@ public final class ExecService {
   }
 
   private String runningConfig() {
-    String text = activeConfig.get().render();
+    String text = activeConfig.get().renderSealed();
     return "Building configuration...\n\nCurrent configuration : " + text.getBytes(StandardCharsets.UTF_8).length
         + " bytes\n!\n" + text;
   }

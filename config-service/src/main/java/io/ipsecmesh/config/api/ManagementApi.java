@@ -8,8 +8,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -77,27 +75,13 @@ public final class ManagementApi {
 
   private void exec(RoutingContext ctx) {
     String command;
-    String body = ctx.body().asString();
-    if (body == null || body.isBlank()) {
-      text(ctx, 400, "% empty command: POST the exec command line as the request body\n");
+    try {
+      command = ExecRequest.commandLine(ctx.request().getHeader("Content-Type"), ctx.body().asString());
+    } catch (ExecSyntaxException e) {
+      text(ctx, 400, e.getMessage() + "\n");
       return;
     }
-    String type = ctx.request().getHeader("Content-Type");
-    if (type != null && type.startsWith("application/json")) {
-      try {
-        command = new JsonObject(body).getString("command");
-      } catch (DecodeException | ClassCastException e) {
-        text(ctx, 400, "% malformed JSON: expected {\"command\": \"show …\"}\n");
-        return;
-      }
-      if (command == null || command.isBlank()) {
-        text(ctx, 400, "% JSON body has no \"command\" string\n");
-        return;
-      }
-    } else {
-      command = body.strip();
-    }
-    exec.execute(command.strip()).onComplete(ar -> {
+    exec.execute(command).onComplete(ar -> {
       if (ar.succeeded()) {
         execObserver.accept(ar.result().status());
         text(ctx, ar.result().status(), ar.result().text());
@@ -113,7 +97,7 @@ public final class ManagementApi {
       text(ctx, 404, "% no valid configuration is active yet\n");
     } else {
       ctx.response().putHeader("X-Config-Version", Long.toString(a.version()));
-      text(ctx, 200, a.config().render());
+      text(ctx, 200, a.config().renderSealed());
     }
   }
 

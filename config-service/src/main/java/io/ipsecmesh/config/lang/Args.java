@@ -24,6 +24,8 @@ final class Args {
   private final List<String> words;
   private int pos;
   private String command = "";
+  /** Where uses of legacy algorithms are recorded (set by the parser for every line). */
+  LegacyCrypto legacy = new LegacyCrypto();
 
   Args(int lineNumber, int indent, List<String> words) {
     this.lineNumber = lineNumber;

@@ -9,6 +9,8 @@ import io.ipsecmesh.proto.config.EzvpnAttachment;
 import io.ipsecmesh.proto.config.EzvpnClient;
 import io.ipsecmesh.proto.config.GatewayConfig;
 import io.ipsecmesh.proto.config.Ikev2Dpd;
+import io.ipsecmesh.proto.config.IdentityMatch;
+import io.ipsecmesh.proto.config.IkeIdentity;
 import io.ipsecmesh.proto.config.Ikev2Keyring;
 import io.ipsecmesh.proto.config.Ikev2KeyringPeer;
 import io.ipsecmesh.proto.config.Ikev2Policy;
@@ -18,6 +20,8 @@ import io.ipsecmesh.proto.config.InterfaceConfig;
 import io.ipsecmesh.proto.config.IsakmpKeepalive;
 import io.ipsecmesh.proto.config.IsakmpKey;
 import io.ipsecmesh.proto.config.IsakmpPolicy;
+import io.ipsecmesh.proto.config.IsakmpProfile;
+import io.ipsecmesh.proto.config.PkiTrustpoint;
 import io.ipsecmesh.proto.config.SaSettings;
 import io.ipsecmesh.proto.config.SessionKey;
 import io.ipsecmesh.proto.config.TransformSet;
@@ -44,6 +48,10 @@ final class ConfigDraft {
   Integer natKeepaliveSeconds;
   boolean invalidSpiRecovery;
   boolean natTransparency = true;
+  /** DES, 3DES, MD5 and groups 1/2/5 used, and whether {@code crypto engine compliance shield disable} allows them. */
+  final LegacyCrypto legacy = new LegacyCrypto();
+  /** {@code crypto map NAME local-address INTERFACE}, by map name. */
+  final Map<String, String> cryptoMapLocalAddress = new LinkedHashMap<>();
   DfBit dfBit = DfBit.COPY;
   Fragmentation fragmentation = Fragmentation.BEFORE_ENCRYPTION;
   SaSettings sa = SaSettings.DEFAULTS;
@@ -59,6 +67,19 @@ final class ConfigDraft {
   final Map<String, KeyringDraft> ikev2Keyrings = new LinkedHashMap<>();
   final Map<String, ProfileDraft> ikev2Profiles = new LinkedHashMap<>();
   Ikev2Dpd ikev2Dpd;
+  final Map<String, TrustpointDraft> pkiTrustpoints = new LinkedHashMap<>();
+  final Map<String, IsakmpProfileDraft> isakmpProfiles = new LinkedHashMap<>();
+  String isakmpIdentity;
+  String hostname;
+  String domainName;
+
+  TrustpointDraft pkiTrustpoint(String name) {
+    return pkiTrustpoints.computeIfAbsent(name, TrustpointDraft::new);
+  }
+
+  IsakmpProfileDraft isakmpProfile(String name) {
+    return isakmpProfiles.computeIfAbsent(name, IsakmpProfileDraft::new);
+  }
 
   PolicyDraft isakmpPolicy(int priority) {
     return isakmpPolicies.computeIfAbsent(priority, PolicyDraft::new);
@@ -125,7 +146,47 @@ final class ConfigDraft {
         ikev2Keyrings.values().stream().map(KeyringDraft::build).toList(),
         ikev2Profiles.values().stream().map(ProfileDraft::build).toList(),
         ikev2Dpd,
-        fragmentation);
+        fragmentation,
+        legacy.shieldDisabled,
+        cryptoMapLocalAddress,
+        pkiTrustpoints.values().stream().map(TrustpointDraft::build).toList(),
+        isakmpIdentity,
+        hostname,
+        domainName,
+        isakmpProfiles.values().stream().map(IsakmpProfileDraft::build).toList());
+  }
+
+  static final class TrustpointDraft {
+    final String name;
+    /** Whether a {@code crypto pki trustpoint} line defined it (a certificate chain alone does not). */
+    boolean defined;
+    PkiTrustpoint.Revocation revocation = PkiTrustpoint.Revocation.NONE;
+    String crlQuery;
+    final List<String> caCertificates = new ArrayList<>();
+    /** Certificates whose hex lines were begun but not ended by quit. */
+    final List<CertificateChainBlock.HexBlock> openCertificates = new ArrayList<>();
+
+    TrustpointDraft(String name) {
+      this.name = name;
+    }
+
+    PkiTrustpoint build() {
+      return new PkiTrustpoint(name, revocation, crlQuery, caCertificates);
+    }
+  }
+
+  static final class IsakmpProfileDraft {
+    final String name;
+    final List<IdentityMatch> matchIdentities = new ArrayList<>();
+    IkeIdentity selfIdentity;
+
+    IsakmpProfileDraft(String name) {
+      this.name = name;
+    }
+
+    IsakmpProfile build() {
+      return new IsakmpProfile(name, matchIdentities, selfIdentity);
+    }
   }
 
   static final class PolicyDraft {
@@ -172,6 +233,9 @@ final class ConfigDraft {
     int pfsLine;
     String matchAddress;
     String ikev2Profile;
+    /** Where {@code set transform-set} was first given, to point at it if the set cannot be used manually keyed. */
+    int transformSetLine;
+    String isakmpProfile;
     SessionKey inboundEsp;
     SessionKey outboundEsp;
     /** Where the session keys were set, to point at them if the transform set does not fit. */
@@ -185,7 +249,7 @@ final class ConfigDraft {
 
     CryptoMapEntry build() {
       return new CryptoMapEntry(name, seq, keying, peers, transformSets, sa, pfsGroup, matchAddress, ikev2Profile,
-          inboundEsp, outboundEsp);
+          inboundEsp, outboundEsp, isakmpProfile);
     }
   }
 
@@ -293,13 +357,15 @@ final class ConfigDraft {
     String mask;
     String localKey;
     String remoteKey;
+    IdentityMatch identity;
+    String hostname;
 
     KeyringPeerDraft(String name) {
       this.name = name;
     }
 
     Ikev2KeyringPeer build() {
-      return new Ikev2KeyringPeer(name, address, mask, localKey, remoteKey);
+      return new Ikev2KeyringPeer(name, address, mask, localKey, remoteKey, identity, hostname);
     }
   }
 
@@ -312,6 +378,9 @@ final class ConfigDraft {
     String keyring;
     Ikev2Dpd dpd;
     Integer lifetimeSeconds;
+    final List<IdentityMatch> matchIdentities = new ArrayList<>();
+    IkeIdentity identityLocal;
+    final List<String> pkiTrustpoints = new ArrayList<>();
 
     ProfileDraft(String name) {
       this.name = name;
@@ -319,7 +388,7 @@ final class ConfigDraft {
 
     Ikev2Profile build() {
       return new Ikev2Profile(name, matchRemoteAddresses, identityLocalAddress, authenticationLocal,
-          authenticationRemote, keyring, dpd, lifetimeSeconds);
+          authenticationRemote, keyring, dpd, lifetimeSeconds, matchIdentities, identityLocal, pkiTrustpoints);
     }
   }
 }

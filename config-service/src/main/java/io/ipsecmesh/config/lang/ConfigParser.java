@@ -25,12 +25,14 @@ public final class ConfigParser {
   private final CrossReferences references = new CrossReferences();
   private final GlobalCommands global;
   private final Deque<Frame> open = new ArrayDeque<>();
+  private final LegacyCrypto legacy;
   private boolean ended;
   private boolean warnedAfterEnd;
 
   private ConfigParser(String fileName) {
     this.diagnostics = new Diagnostics(fileName);
     this.global = new GlobalCommands(draft, diagnostics, references);
+    this.legacy = draft.legacy;
   }
 
   /** Parses one configuration file; never throws: every problem is a {@link ConfigError} of the result. */
@@ -52,6 +54,7 @@ public final class ConfigParser {
       }
     }
     references.check(draft, diagnostics);
+    legacy.report(diagnostics);
     GatewayConfig config = diagnostics.hasErrors() ? null : draft.build();
     return new ParseResult(config, diagnostics.errors(), diagnostics.warnings());
   }
@@ -74,6 +77,7 @@ public final class ConfigParser {
       return;
     }
     Args a = new Args(number, indent, Arrays.asList(body.split("\\s+")));
+    a.legacy = legacy;
     if (a.size() == 1 && a.is(0, "exit")) {
       open.pollFirst();
       return;

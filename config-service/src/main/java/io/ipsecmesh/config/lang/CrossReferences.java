@@ -21,7 +21,9 @@ final class CrossReferences {
     EZVPN("ezvpn client"),
     IKEV2_PROFILE("ikev2 profile"),
     IKEV2_KEYRING("ikev2 keyring"),
-    IKEV2_PROPOSAL("ikev2 proposal");
+    IKEV2_PROPOSAL("ikev2 proposal"),
+    PKI_TRUSTPOINT("pki trustpoint"),
+    ISAKMP_PROFILE("isakmp profile");
 
     final String label;
 
@@ -42,6 +44,11 @@ final class CrossReferences {
     for (Reference r : references) {
       if (!defined(draft, r)) {
         diagnostics.warn(r.line, r.kind.label + " " + r.name + " is not defined");
+      }
+    }
+    for (ConfigDraft.TrustpointDraft t : draft.pkiTrustpoints.values()) {
+      for (CertificateChainBlock.HexBlock open : t.openCertificates) {
+        diagnostics.error(open.line(), open.missingQuit());
       }
     }
     for (ConfigDraft.CryptoMapDraft m : draft.cryptoMaps.values()) {
@@ -76,6 +83,8 @@ final class CrossReferences {
       case IKEV2_PROFILE -> d.ikev2Profiles.containsKey(r.name);
       case IKEV2_KEYRING -> d.ikev2Keyrings.containsKey(r.name);
       case IKEV2_PROPOSAL -> d.ikev2Proposals.containsKey(r.name);
+      case PKI_TRUSTPOINT -> d.pkiTrustpoints.containsKey(r.name) && d.pkiTrustpoints.get(r.name).defined;
+      case ISAKMP_PROFILE -> d.isakmpProfiles.containsKey(r.name);
     };
   }
 
@@ -85,6 +94,16 @@ final class CrossReferences {
     }
     ConfigDraft.TransformSetDraft set = d.transformSets.get(m.transformSets.get(0));
     if (set == null || set.transform == null) {
+      return;
+    }
+    if (set.transform.aead) {
+      // RFC 4106 §2 / RFC 8221 §3: AES-GCM (and any counter-mode AEAD, ChaCha20-Poly1305 too) MUST NOT
+      // be used with manual keys: nothing can rekey them, so a restart or a second box with the same
+      // key would repeat (key, nonce) pairs, which discloses plaintext and forges tags
+      diagnostics.error(m.transformSetLine, "set transform-set: transform set " + set.name + " ("
+          + set.transform.iosName + ") is a counter-mode AEAD, which must not be used with manual keys (RFC 4106 §2,"
+          + " RFC 8221 §3: a restart would repeat nonces under the same key) on crypto map " + m.name + " " + m.seq
+          + " ipsec-manual: use esp-aes 256 esp-sha256-hmac");
       return;
     }
     checkKey(m.inboundEsp, m.inboundLine, "inbound", set, diagnostics);

@@ -10,7 +10,7 @@ import java.util.stream.Stream;
 
 /**
  * {@code crypto map NAME SEQ ipsec-isakmp|ipsec-manual}: {@code set peer} (repeatable, in failover order),
- * {@code set transform-set}, {@code set security-association …}, {@code set pfs}, {@code set ikev2-profile},
+ * {@code set transform-set}, {@code set security-association …}, {@code set pfs}, {@code set ikev2-profile}, {@code set isakmp-profile},
  * {@code set session-key} (manual keying) and {@code match address}.
  */
 final class CryptoMapBlock implements Block {
@@ -64,6 +64,9 @@ final class CryptoMapBlock implements Block {
         if (manual && Stream.concat(map.transformSets.stream(), names.stream()).distinct().count() > 1) {
           throw a.fail("an ipsec-manual crypto map takes one transform set");
         }
+        if (map.transformSetLine == 0) {
+          map.transformSetLine = a.lineNumber;
+        }
         names.forEach(n -> addTransformSet(n, a.lineNumber));
       }
       case "security-association" -> map.sa = SaSettingsParser.apply(a, map.sa, "set security-association");
@@ -76,6 +79,11 @@ final class CryptoMapBlock implements Block {
         map.ikev2Profile = a.name("profile name");
         a.end();
         references.add(CrossReferences.Kind.IKEV2_PROFILE, map.ikev2Profile, a.lineNumber);
+      }
+      case "isakmp-profile" -> {
+        map.isakmpProfile = a.name("profile name");
+        a.end();
+        references.add(CrossReferences.Kind.ISAKMP_PROFILE, map.isakmpProfile, a.lineNumber);
       }
       case "session-key" -> sessionKey(a);
       default -> diagnostics.warn(a.lineNumber, "set " + Args.quote(what) + " is not used by this gateway; ignored");
@@ -114,7 +122,9 @@ final class CryptoMapBlock implements Block {
     }
     int n = Integer.parseInt(g.substring(5));
     if (InsecureCrypto.weakGroup(n)) {
-      throw new LineError("set pfs group" + n + " is insecure (RFC 8247): use group14, group19 or group20");
+      a.legacy.use(a.lineNumber, "set pfs group" + n + " is insecure (RFC 8247): use group14, group19 or group20",
+          "set pfs group" + n);
+      return n;
     }
     // the PFS exchange of an IKEv2 CREATE_CHILD_SA may use Curve25519 like the IKE SA itself; a group
     // the engine cannot compute is refused rather than accepted and negotiated as no PFS at all
@@ -145,7 +155,11 @@ final class CryptoMapBlock implements Block {
     if (a.accept("authenticator")) {
       authenticator = hex(a, "authenticator key");
     }
-    a.end();
+    if (a.hasMore()) {
+      // what follows the keys may be more key material (a key split by a blank): never echo it
+      throw a.fail("unexpected text after the keys (not shown: it may hold key material); the line ends with "
+          + "'cipher HEX-KEY [authenticator HEX-KEY]'");
+    }
     SessionKey key = new SessionKey(spi, cipher, authenticator);
     if (direction.equals("inbound")) {
       map.inboundEsp = key;
@@ -156,10 +170,21 @@ final class CryptoMapBlock implements Block {
     }
   }
 
+  /** A key in hex; a malformed one is described (length, position of the first bad character), never echoed. */
   private static String hex(Args a, String what) {
-    String h = a.next(what);
-    if (h.length() % 2 != 0 || h.length() > 256 || !h.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
-      throw a.fail(what + " must be an even number of hex digits, got '" + Args.quote(h) + "'");
+    // "6 SEALED": a key as show running-config prints it (a lone "6" is no key: odd length)
+    String h = Type6Secret.next(a) ? Type6Secret.read(a, "session-key", what) : a.next(what);
+    int bad = 0;
+    while (bad < h.length() && Character.digit(h.charAt(bad), 16) >= 0) {
+      bad++;
+    }
+    if (bad < h.length()) {
+      throw a.fail(what + " must be hex digits only: character " + (bad + 1) + " of " + h.length()
+          + " is not (the key is not shown)");
+    }
+    if (h.length() % 2 != 0 || h.length() > 256) {
+      throw a.fail(what + " must be an even number of hex digits (at most 256), got " + h.length()
+          + " (the key is not shown)");
     }
     return HexFormat.of().formatHex(HexFormat.of().parseHex(h));
   }

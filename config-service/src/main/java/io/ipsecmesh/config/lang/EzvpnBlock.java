@@ -38,7 +38,7 @@ final class EzvpnBlock implements Block {
           throw a.fail("missing 'key GROUP-KEY' after the group name");
         }
         client.group = group;
-        client.groupKey = a.secret("group key");
+        client.groupKey = Type6Secret.next(a) ? Type6Secret.read(a, "group-key", "group key") : a.secret("group key");
       }
       case "mode" -> client.mode = switch (a.oneOf("mode", "client", "network-extension", "network-plus")) {
         case "client" -> EzvpnClient.Mode.CLIENT;

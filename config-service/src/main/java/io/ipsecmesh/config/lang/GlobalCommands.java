@@ -29,7 +29,9 @@ final class GlobalCommands {
         || (a.startsWith("crypto", "map") && a.size() > 3)
         || a.startsWith("crypto", "ikev2", "proposal") || a.startsWith("crypto", "ikev2", "policy")
         || a.startsWith("crypto", "ikev2", "keyring") || a.startsWith("crypto", "ikev2", "profile")
-        || a.startsWith("ip", "access-list") || a.is(0, "interface");
+        || a.startsWith("ip", "access-list") || a.is(0, "interface")
+        || a.startsWith("crypto", "pki", "trustpoint") || a.startsWith("crypto", "pki", "certificate", "chain")
+        || a.startsWith("crypto", "isakmp", "profile");
   }
 
   Block apply(Args a) {
@@ -49,6 +51,19 @@ final class GlobalCommands {
     }
     if (a.is(0, "access-list")) {
       numberedAccessList(a);
+      return null;
+    }
+    if (a.is(0, "hostname")) {
+      // crypto isakmp identity hostname sends hostname.domain (the router's name and ip domain name)
+      a.skip(1).command("hostname");
+      draft.hostname = IdentityWords.fqdn(a, "hostname");
+      a.end();
+      return null;
+    }
+    if (a.startsWith("ip", "domain", "name") || a.startsWith("ip", "domain-name")) {
+      a.skip(a.is(1, "domain-name") ? 2 : 3).command("ip domain name");
+      draft.domainName = IdentityWords.fqdn(a, "domain name");
+      a.end();
       return null;
     }
     if (a.startsWith("ip", "access-list")) {
@@ -97,11 +112,46 @@ final class GlobalCommands {
       case "ipsec" -> ipsec(a);
       case "map" -> cryptoMap(a);
       case "ikev2" -> ikev2(a);
+      case "engine" -> {
+        if (!a.startsWith("crypto", "engine", "compliance")) {
+          ignored(a, "crypto engine " + Args.quote(a.word(2)) + " is not used by this gateway; ignored");
+          yield null;
+        }
+        a.skip(3).command("crypto engine compliance");
+        a.oneOf("keyword", "shield");
+        a.oneOf("keyword", "disable");
+        a.end();
+        draft.legacy.shieldDisabled = true;
+        yield null;
+      }
+      case "pki" -> pki(a);
       default -> {
         ignored(a, "crypto " + Args.quote(family) + " is not used by this gateway; ignored");
         yield null;
       }
     };
+  }
+
+  /** {@code crypto pki trustpoint NAME} and {@code crypto pki certificate chain NAME}; the rest of PKI is the CA's. */
+  private Block pki(Args a) {
+    String what = a.word(2).toLowerCase(Locale.ROOT);
+    if (what.equals("trustpoint")) {
+      a.skip(3).command("crypto pki trustpoint");
+      String name = a.name("name");
+      a.end();
+      ConfigDraft.TrustpointDraft t = draft.pkiTrustpoint(name);
+      t.defined = true;
+      return new PkiTrustpointBlock(t, diagnostics);
+    }
+    if (what.equals("certificate") && a.is(3, "chain")) {
+      a.skip(4).command("crypto pki certificate chain");
+      String name = a.name("trustpoint name");
+      a.end();
+      references.add(CrossReferences.Kind.PKI_TRUSTPOINT, name, a.lineNumber);
+      return new CertificateChainBlock(draft.pkiTrustpoint(name), diagnostics);
+    }
+    ignored(a, "crypto pki " + Args.quote(what) + " is not used by this gateway; ignored");
+    return null;
   }
 
   private Block isakmp(Args a) {
@@ -114,6 +164,15 @@ final class GlobalCommands {
         return new IsakmpPolicyBlock(draft.isakmpPolicy(priority));
       }
       case "key" -> isakmpKey(a);
+      case "identity" -> {
+        draft.isakmpIdentity = a.oneOf("identity", "address", "hostname");
+        a.end();
+      }
+      case "profile" -> {
+        String name = a.name("name");
+        a.end();
+        return new IsakmpProfileBlock(draft.isakmpProfile(name), diagnostics);
+      }
       case "keepalive" -> {
         int seconds = a.integer("seconds", 10, 3600);
         int retry = IsakmpKeepalive.DEFAULT_RETRY_SECONDS;
@@ -143,17 +202,25 @@ final class GlobalCommands {
   }
 
   private void isakmpKey(Args a) {
-    String key = a.secret("key");
-    // "crypto isakmp key 0 1234 address …": 0 says the key is written in clear, 6 that it is encrypted.
-    if (a.peek() != null && !a.peek().equalsIgnoreCase("address") && (key.equals("0") || key.equals("6"))) {
-      if (key.equals("6")) {
-        throw a.fail("type 6 encrypted keys are not supported: give the key in clear (type 0)");
-      }
+    // "crypto isakmp key 0 1234 address …": 0 says the key is written in clear, 6 that it is sealed
+    // under the cluster KEK (what show running-config prints, Type6Secret)
+    String key;
+    if (Type6Secret.next(a) && !a.word(a.position() + 1).equalsIgnoreCase("address")) {
+      key = Type6Secret.read(a, "isakmp-key", "key");
+    } else {
       key = a.secret("key");
+      if (a.peek() != null && !a.peek().equalsIgnoreCase("address") && key.equals("0")) {
+        key = a.secret("key");
+      }
     }
     String kind = a.oneOf("peer kind", "address", "hostname");
     if (kind.equals("hostname")) {
-      throw a.fail("hostname peers are not supported: use address IP [MASK]");
+      // the key of the peer whose ID is this FQDN (its crypto isakmp identity hostname)
+      String host = IdentityWords.fqdn(a, "hostname");
+      a.accept("no-xauth");
+      a.end();
+      draft.isakmpKeys.put("host " + host, new IsakmpKey(key, null, null, host));
+      return;
     }
     String ip = a.ipv4("address");
     String mask = null;
@@ -181,7 +248,7 @@ final class GlobalCommands {
         }
         ConfigDraft.TransformSetDraft set = draft.transformSets.computeIfAbsent(name, ConfigDraft.TransformSetDraft::new);
         set.transform = transform;
-        return new TransformSetBlock(set);
+        return new TransformSetBlock(set, diagnostics);
       }
       case "df-bit" -> {
         draft.dfBit = DfBit.valueOf(a.oneOf("setting", "clear", "set", "copy").toUpperCase(Locale.ROOT));
@@ -217,8 +284,18 @@ final class GlobalCommands {
   private Block cryptoMap(Args a) {
     a.skip(2).command("crypto map");
     String name = a.name("map name");
+    if (a.hasMore() && a.peek().equalsIgnoreCase("local-address")) {
+      // the interface whose address is the tunnels' local address (IKE and ESP source), e.g. a loopback
+      a.skip(1).command("crypto map " + name + " local-address");
+      StringBuilder itf = new StringBuilder(a.name("interface"));
+      while (a.hasMore()) {
+        itf.append(a.name("interface")); // "FastEthernet 0" is FastEthernet0, as for interface
+      }
+      draft.cryptoMapLocalAddress.put(name, itf.toString());
+      return null;
+    }
     if (a.hasMore() && !a.peek().chars().allMatch(Character::isDigit)) {
-      // "crypto map NAME local-address IF", "… client …", "… isakmp …": router plumbing this gateway does not need.
+      // "crypto map NAME client …", "… isakmp …": router plumbing this gateway does not need.
       ignored(a, "crypto map " + name + " " + Args.quote(a.peek()) + " is not used by this gateway; ignored");
       return null;
     }

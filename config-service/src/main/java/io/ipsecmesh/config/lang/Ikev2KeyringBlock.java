@@ -29,7 +29,10 @@ final class Ikev2KeyringBlock implements Block {
     return new PeerBlock(keyring.peer(name));
   }
 
-  /** {@code peer NAME} inside a keyring: {@code address IP [MASK]}, {@code pre-shared-key [local|remote] KEY}. */
+  /**
+   * {@code peer NAME} inside a keyring: {@code address IP [MASK]}, {@code identity address|fqdn|email [domain]|key-id …},
+   * {@code hostname NAME}, {@code pre-shared-key [local|remote] KEY}.
+   */
   final class PeerBlock implements Block {
     private final ConfigDraft.KeyringPeerDraft peer;
 
@@ -44,7 +47,8 @@ final class Ikev2KeyringBlock implements Block {
 
     @Override
     public boolean owns(Args a) {
-      return a.is(0, "address") || a.is(0, "pre-shared-key") || a.is(0, "description") || a.is(0, "identity");
+      return a.is(0, "address") || a.is(0, "pre-shared-key") || a.is(0, "description") || a.is(0, "identity")
+          || a.is(0, "hostname");
     }
 
     @Override
@@ -58,13 +62,11 @@ final class Ikev2KeyringBlock implements Block {
         a.skip(1).command("pre-shared-key");
         boolean local = a.accept("local");
         boolean remote = !local && a.accept("remote");
-        // "0" marks a key written in clear; "6" an encrypted one, which only the router that wrote it can read.
+        // "0" marks a key written in clear; "6" one sealed under the cluster KEK (Type6Secret).
         if (a.size() - a.position() > 1 && a.peek().equals("0")) {
           a.skip(1);
-        } else if (a.size() - a.position() > 1 && a.peek().equals("6")) {
-          throw a.fail("type 6 encrypted keys are not supported: give the key in clear (type 0)");
         }
-        String key = a.secret("key");
+        String key = Type6Secret.next(a) ? Type6Secret.read(a, "pre-shared-key", "key") : a.secret("key");
         a.end();
         if (!remote) {
           peer.localKey = key;
@@ -72,6 +74,20 @@ final class Ikev2KeyringBlock implements Block {
         if (!local) {
           peer.remoteKey = key;
         }
+      } else if (a.is(0, "identity")) {
+        // the responder finds the peer by the identity it sent (RFC 7296 §2.15: the key is chosen by IDi)
+        a.skip(1).command("identity");
+        String kind = a.oneOf("identity type", "address", "fqdn", "email", "key-id");
+        a.command("identity " + kind);
+        peer.identity = IdentityWords.match(a, kind);
+        a.end();
+      } else if (a.is(0, "hostname")) {
+        a.skip(1).command("hostname");
+        peer.hostname = IdentityWords.fqdn(a, "hostname");
+        a.end();
+        // IOS looks a keyring peer up by hostname only for a set peer given by name, which crypto maps here do not take
+        diagnostics.warn(a.lineNumber, "hostname " + peer.hostname + " is kept but not used to find this peer: set peer "
+            + "takes addresses here, so give the peer's address or identity");
       } else {
         diagnostics.warn(a.lineNumber, a.summary() + " is not used by this gateway; ignored");
       }

@@ -1,13 +1,18 @@
 package io.ipsecmesh.config.lang;
 
 import io.ipsecmesh.proto.config.DpdMode;
+import io.ipsecmesh.proto.config.IdentityMatch;
+import io.ipsecmesh.proto.config.IkeIdentity;
 import io.ipsecmesh.proto.config.Ikev2Dpd;
 import java.util.Locale;
 import java.util.Set;
 
 /**
- * {@code crypto ikev2 profile NAME}: {@code match identity remote address}, {@code identity local address},
- * {@code authentication local|remote}, {@code keyring local}, {@code dpd}, {@code lifetime}.
+ * {@code crypto ikev2 profile NAME}: {@code match identity remote address|fqdn|email|key-id} (with the
+ * {@code domain} forms), {@code identity local address|fqdn|email|key-id|dn},
+ * {@code authentication local|remote pre-share|rsa-sig|ecdsa-sig}, {@code pki trustpoint NAME [sign|verify]},
+ * {@code keyring local},
+ * {@code dpd}, {@code lifetime}.
  */
 final class Ikev2ProfileBlock implements Block {
 
@@ -28,7 +33,7 @@ final class Ikev2ProfileBlock implements Block {
 
   @Override
   public boolean owns(Args a) {
-    return Set.of("match", "identity", "authentication", "keyring", "dpd", "lifetime", "description")
+    return Set.of("match", "identity", "authentication", "keyring", "dpd", "lifetime", "description", "pki")
         .contains(a.word(0).toLowerCase(Locale.ROOT));
   }
 
@@ -37,38 +42,60 @@ final class Ikev2ProfileBlock implements Block {
     String keyword = a.word(0).toLowerCase(Locale.ROOT);
     switch (keyword) {
       case "match" -> {
-        if (!a.startsWith("match", "identity", "remote", "address")) {
+        if (!a.startsWith("match", "identity", "remote")) {
           diagnostics.warn(a.lineNumber, a.summary() + " is not used by this gateway; ignored");
           return null;
         }
-        a.skip(4).command("match identity remote address");
-        String ip = a.ipv4("address");
-        String mask = a.hasMore() ? a.netmask("mask") : "255.255.255.255";
+        a.skip(3).command("match identity remote");
+        String kind = a.oneOf("identity type", "address", "fqdn", "email", "key-id");
+        a.command("match identity remote " + kind);
+        IdentityMatch m = IdentityWords.match(a, kind);
         a.end();
-        String match = ip + " " + mask;
-        if (!profile.matchRemoteAddresses.contains(match)) {
-          profile.matchRemoteAddresses.add(match);
+        if (m.type() == IkeIdentity.Type.ADDRESS) {
+          if (!profile.matchRemoteAddresses.contains(m.value())) {
+            profile.matchRemoteAddresses.add(m.value());
+          }
+        } else if (!profile.matchIdentities.contains(m)) {
+          profile.matchIdentities.add(m);
         }
       }
       case "identity" -> {
         a.skip(1).command("identity");
         a.oneOf("identity", "local");
-        a.command("identity local").oneOf("identity type", "address");
-        a.command("identity local address");
-        profile.identityLocalAddress = a.ipv4("address");
+        String kind = a.command("identity local").oneOf("identity type", "address", "fqdn", "email", "key-id", "dn");
+        a.command("identity local " + kind);
+        IkeIdentity id = IdentityWords.local(a, kind);
         a.end();
+        // one identity local: the last one written wins, as on IOS
+        profile.identityLocalAddress = id.type() == IkeIdentity.Type.ADDRESS ? id.value() : null;
+        profile.identityLocal = id.type() == IkeIdentity.Type.ADDRESS ? null : id;
       }
       case "authentication" -> {
         a.skip(1).command("authentication");
         String side = a.oneOf("side", "local", "remote");
         a.command("authentication " + side);
-        String method = a.oneOf("method", "pre-share", "rsa-sig");
+        String method = a.oneOf("method", "pre-share", "rsa-sig", "ecdsa-sig");
         a.end();
         if (side.equals("local")) {
           profile.authenticationLocal = method;
         } else {
           profile.authenticationRemote = method;
         }
+      }
+      case "pki" -> {
+        a.skip(1).command("pki");
+        a.oneOf("pki", "trustpoint");
+        a.command("pki trustpoint");
+        String name = a.name("trustpoint name");
+        // sign|verify: this gateway signs with its one certificate, so only the verifying role matters here
+        if (a.hasMore()) {
+          a.oneOf("usage", "sign", "verify");
+        }
+        a.end();
+        if (!profile.pkiTrustpoints.contains(name)) {
+          profile.pkiTrustpoints.add(name);
+        }
+        references.add(CrossReferences.Kind.PKI_TRUSTPOINT, name, a.lineNumber);
       }
       case "keyring" -> {
         a.skip(1).command("keyring");

@@ -52,11 +52,14 @@ final class Ikev2ProposalBlock implements Block {
 
   private static String algorithm(Args a, String kind, List<String> allowed) {
     String w = a.next(kind).toLowerCase(Locale.ROOT);
+    // IKEv2 SAs run AES only: the legacy IKE algorithms of the shield are IKEv1's (crypto isakmp policy)
     if (w.equals("3des") || w.equals("des")) {
-      throw new LineError("encryption " + w + " is insecure (RFC 8247): use aes-gcm-256 or aes-cbc-256");
+      throw new LineError("encryption " + w + " is insecure (RFC 8247): use aes-gcm-256 or aes-cbc-256 (IKEv2 SAs"
+          + " with " + w + " are not implemented, not even with '" + LegacyCrypto.COMMAND + "')");
     }
     if (w.equals("md5")) {
-      throw new LineError(kind + " md5 is insecure (RFC 8247): use sha256");
+      throw new LineError(kind + " md5 is insecure (RFC 8247): use sha256 (IKEv2 SAs with md5 are not implemented,"
+          + " not even with '" + LegacyCrypto.COMMAND + "')");
     }
     if (!allowed.contains(w)) {
       throw a.fail(kind + " must be " + String.join("|", allowed) + ", got '" + Args.quote(w) + "'");

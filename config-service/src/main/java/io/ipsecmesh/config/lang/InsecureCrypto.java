@@ -25,6 +25,11 @@ final class InsecureCrypto {
 
   private InsecureCrypto() {}
 
+  /** DES, 3DES and MD5: allowed again by crypto engine compliance shield disable (AH, NULL, SEAL, GMAC never). */
+  static boolean shieldable(String keyword) {
+    return keyword.equals("esp-des") || keyword.equals("esp-3des") || keyword.equals("esp-md5-hmac");
+  }
+
   /** The error for a refused transform keyword, or null if the keyword is not one of them. */
   static String transform(String keyword) {
     return TRANSFORMS.get(keyword);

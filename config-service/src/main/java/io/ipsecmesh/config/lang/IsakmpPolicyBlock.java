@@ -49,7 +49,7 @@ final class IsakmpPolicyBlock implements Block {
       case "hash" -> {
         String h = a.oneOf("hash", "sha", "sha256", "sha384", "sha512", "md5");
         if (h.equals("md5")) {
-          throw new LineError(InsecureCrypto.ikeHash(h));
+          a.legacy.use(a.lineNumber, InsecureCrypto.ikeHash(h), "hash md5");
         }
         policy.hash = h;
       }
@@ -63,8 +63,13 @@ final class IsakmpPolicyBlock implements Block {
 
   private static String encryption(Args a) {
     String e = a.oneOf("cipher", "aes", "des", "3des");
+    if (e.equals("3des")) {
+      a.legacy.use(a.lineNumber, InsecureCrypto.ikeEncryption(e), "encryption 3des");
+      return "3des";
+    }
     if (!e.equals("aes")) {
-      throw new LineError(InsecureCrypto.ikeEncryption(e));
+      throw new LineError(InsecureCrypto.ikeEncryption(e) + " (single DES is not implemented, not even with '"
+          + LegacyCrypto.COMMAND + "')");
     }
     if (!a.hasMore()) {
       return "aes";
@@ -91,7 +96,8 @@ final class IsakmpPolicyBlock implements Block {
 
   private static int checked(Args a, String command, int g, Set<Integer> allowed, String names) {
     if (InsecureCrypto.weakGroup(g)) {
-      throw new LineError(InsecureCrypto.dhGroup(command, g));
+      a.legacy.use(a.lineNumber, InsecureCrypto.dhGroup(command, g), command + " " + g);
+      return g;
     }
     if (!allowed.contains(g)) {
       throw a.fail("group must be " + names + ", got " + g + unsupported(g));

@@ -32,9 +32,13 @@ final class TransformParser {
       String t = a.next("transform").toLowerCase(Locale.ROOT);
       count++;
       String insecure = InsecureCrypto.transform(t);
-      if (insecure != null) {
+      if (insecure != null && !InsecureCrypto.shieldable(t)) {
         refused.add(insecure);
         continue;
+      }
+      if (insecure != null) {
+        // DES, 3DES, MD5: run only after crypto engine compliance shield disable (LegacyCrypto)
+        a.legacy.use(a.lineNumber, insecure, t);
       }
       switch (t) {
         case "esp-gcm", "esp-aes" -> {
@@ -49,7 +53,8 @@ final class TransformParser {
           encryption = pick(a, encryption, t + " " + bits, "encryption");
         }
         case "esp-chacha20-poly1305" -> encryption = pick(a, encryption, t, "encryption");
-        case "esp-sha-hmac", "esp-sha256-hmac", "esp-sha384-hmac", "esp-sha512-hmac" ->
+        case "esp-3des", "esp-des" -> encryption = pick(a, encryption, t, "encryption");
+        case "esp-sha-hmac", "esp-md5-hmac", "esp-sha256-hmac", "esp-sha384-hmac", "esp-sha512-hmac" ->
             integrity = pick(a, integrity, t, "integrity");
         case "comp-lzs" -> throw a.fail("comp-lzs is not supported (no IP compression): remove it");
         default -> throw a.fail("unknown transform '" + Args.quote(t) + "': use " + SUGGESTION);
@@ -64,7 +69,8 @@ final class TransformParser {
     if (encryption == null) {
       throw a.fail("needs an encryption transform: " + SUGGESTION);
     }
-    boolean aead = !encryption.startsWith("esp-aes");
+    boolean aead = !encryption.startsWith("esp-aes") && !encryption.startsWith("esp-3des")
+        && !encryption.startsWith("esp-des");
     if (aead && integrity != null) {
       throw a.fail(encryption + " already provides integrity: remove " + integrity);
     }

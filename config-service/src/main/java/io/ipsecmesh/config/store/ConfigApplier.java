@@ -48,6 +48,9 @@ public final class ConfigApplier {
         listener.applied(a.active);
         vertx.eventBus().publish(ConfigMessages.CONFIG_CHANGED, new ConfigChanged(applied.version(), a.active.config()));
         LOG.info(() -> "configuration version " + applied.version() + " from " + source + " is active");
+        // legacy crypto allowed by crypto engine compliance shield disable is warned about on every use
+        applied.warnings().stream().filter(w -> w.contains("compliance shield"))
+            .forEach(w -> LOG.warning(() -> "configuration version " + applied.version() + ": " + w));
       } else if (a.outcome instanceof ApplyOutcome.Rejected rejected) {
         LOG.warning(() -> "configuration from " + source + " rejected, the active one stays:\n  "
             + String.join("\n  ", rejected.errors()));

@@ -37,7 +37,7 @@ public final class ConfigStore {
   /** Stores {@code config} as the active configuration under the next version. */
   public ActiveConfig replace(GatewayConfig config) {
     map.put(ConfigMessages.MODEL_KEY, RecordJson.toJson(config).encode());
-    map.put(SharedMaps.ACTIVE, config.render());
+    map.put(SharedMaps.ACTIVE, config.renderSealed());
     while (true) {
       String old = map.get(ConfigMessages.VERSION_KEY);
       long next = old == null ? 1 : Long.parseLong(old) + 1;

@@ -43,14 +43,15 @@ class ConfigCheckTest {
   @Test
   void errorsAndWarningsGoToStderrAndExitOne() throws IOException {
     String f = file("bad.cfg", """
-        hostname VPN-Gateway1
+        service password-encryption
         crypto isakmp keepalive
         crypto ipsec transform-set basic esp-des esp-sha-hmac
         """);
     assertEquals(1, check(f));
     assertEquals(f + ":2: crypto isakmp keepalive: missing seconds (10-3600)\n"
-        + f + ":3: esp-des is insecure (RFC 8221): use esp-gcm 256 or esp-aes 256 esp-sha256-hmac\n"
-        + f + ":1: warning: ignored (not part of the IPsec configuration): hostname VPN-Gateway1\n",
+        + f + ":3: esp-des is insecure (RFC 8221): use esp-gcm 256 or esp-aes 256 esp-sha256-hmac"
+        + SeedExamplesTest.SHIELD + "\n"
+        + f + ":1: warning: ignored (not part of the IPsec configuration): service password-encryption\n",
         err.toString(StandardCharsets.UTF_8));
     assertEquals("", out.toString(StandardCharsets.UTF_8));
   }

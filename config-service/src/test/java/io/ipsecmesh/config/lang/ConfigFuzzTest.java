@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.ipsecmesh.proto.config.GatewayConfig;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -18,8 +20,19 @@ import org.junit.jupiter.api.Test;
  * errors and warnings (never an exception, never an internal error), every diagnostic points at a line
  * of the input, the output stays bounded, and whatever it accepts renders to text that parses back to
  * the same model. Seeded, so a failure reproduces.
+ *
+ * <p>{@link #parse(byte[])} is the coverage-guided target (Jazzer) for the same properties: a normal build
+ * replays its committed corpus ({@code ConfigFuzzTestInputs/parse/}, seeded with the seed documents'
+ * example configurations and the modern gateway); {@code bench/src/main/scripts/fuzz-campaign.sh config
+ * MINUTES} fuzzes it.
  */
 class ConfigFuzzTest {
+
+  /** A configuration file of any bytes (read as UTF-8, as {@code config check} and the API read it). */
+  @FuzzTest
+  void parse(byte[] file) {
+    check("jazzer", new String(file, StandardCharsets.UTF_8));
+  }
 
   private static final String[] WORDS = {
       "crypto", "isakmp", "ipsec", "map", "set", "peer", "transform-set", "keepalive", "nat", "policy", "key",

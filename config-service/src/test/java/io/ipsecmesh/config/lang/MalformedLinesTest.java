@@ -71,9 +71,9 @@ class MalformedLinesTest {
             "no crypto ipsec nat-transparency: missing encapsulation (udp-encapsulation)"),
         // crypto ipsec transform-set NAME T1 [T2 [T3]]
         refused("crypto ipsec transform-set t1 esp-des esp-sha-hmac", 1,
-            "esp-des is insecure (RFC 8221): use esp-gcm 256 or esp-aes 256 esp-sha256-hmac"),
+            "esp-des is insecure (RFC 8221): use esp-gcm 256 or esp-aes 256 esp-sha256-hmac" + SeedExamplesTest.SHIELD),
         refused("crypto ipsec transform-set t1 esp-aes 256 esp-md5-hmac", 1,
-            "esp-md5-hmac is insecure (RFC 8221): use esp-sha256-hmac"),
+            "esp-md5-hmac is insecure (RFC 8221): use esp-sha256-hmac" + SeedExamplesTest.SHIELD),
         refused("crypto ipsec transform-set t1 ah-sha-hmac", 1,
             "ah-sha-hmac is refused (RFC 8221: AH is not supported): use esp-gcm 256 or esp-aes 256 esp-sha256-hmac"),
         refused("crypto ipsec transform-set t1 esp-null esp-sha-hmac", 1,
@@ -101,9 +101,10 @@ class MalformedLinesTest {
         // crypto isakmp policy N
         refused("crypto isakmp policy 0", 1, "crypto isakmp policy: priority must be 1-10000, got 0"),
         refused("crypto isakmp policy 1\n encryption des", 2,
-            "encryption des is insecure (RFC 8247): use encryption aes 256"),
-        refused("crypto isakmp policy 1\n hash md5", 2, "hash md5 is insecure (RFC 8247): use hash sha256"),
-        refused("crypto isakmp policy 1\n group 5", 2, "group 5 is insecure (RFC 8247): use group 14, 19 or 20"),
+            "encryption des is insecure (RFC 8247): use encryption aes 256 (single DES is not implemented, not even with "
+            + "'crypto engine compliance shield disable')"),
+        refused("crypto isakmp policy 1\n hash md5", 2, "hash md5 is insecure (RFC 8247): use hash sha256" + SeedExamplesTest.SHIELD),
+        refused("crypto isakmp policy 1\n group 5", 2, "group 5 is insecure (RFC 8247): use group 14, 19 or 20" + SeedExamplesTest.SHIELD),
         refused("crypto isakmp policy 1\n group 17", 2, "group must be 14, 19 or 20, got 17"),
         // groups IOS knows but ike-service cannot compute: refused, never negotiated without them
         refused("crypto isakmp policy 1\n group 15", 2,
@@ -129,7 +130,8 @@ class MalformedLinesTest {
         refused("crypto isakmp key " + "k".repeat(129) + " address 10.0.0.1", 1,
             "crypto isakmp key must be 1-128 printable characters"),
         refused("crypto isakmp key 6 xyz address 10.0.0.1", 1,
-            "crypto isakmp key: type 6 encrypted keys are not supported: give the key in clear (type 0)"),
+            "crypto isakmp key: type 6 key does not open under this cluster's KEK (altered, or written by another "
+                + "cluster): give the key in clear (type 0)"),
         // crypto map NAME SEQ ipsec-isakmp|ipsec-manual
         refused("crypto map m", 1, "crypto map: missing sequence number (1-65535)"),
         refused("crypto map m 0 ipsec-isakmp", 1, "crypto map: sequence number must be 1-65535, got 0"),
@@ -147,7 +149,7 @@ class MalformedLinesTest {
         refused("crypto map m 10 ipsec-isakmp\n set security-association lifetime seconds 90000", 2,
             "set security-association lifetime seconds must be 120-86400, got 90000"),
         refused("crypto map m 10 ipsec-isakmp\n set pfs group2", 2,
-            "set pfs group2 is insecure (RFC 8247): use group14, group19 or group20"),
+            "set pfs group2 is insecure (RFC 8247): use group14, group19 or group20" + SeedExamplesTest.SHIELD),
         refused("crypto map m 10 ipsec-isakmp\n set pfs group99", 2,
             "set pfs: group must be group14, group19, group20 or group31, got 'group99'"),
         refused("crypto map m 10 ipsec-isakmp\n set pfs group25", 2,
@@ -171,17 +173,19 @@ class MalformedLinesTest {
         refused("crypto map m 10 ipsec-manual\n set session-key inbound esp 255 cipher 00", 2,
             "set session-key inbound esp: SPI must be 256-4294967295, got 255"),
         refused("crypto map m 10 ipsec-manual\n set session-key outbound esp 300 cipher 0g", 2,
-            "set session-key outbound esp: cipher key must be an even number of hex digits, got '0g'"),
+            "set session-key outbound esp: cipher key must be hex digits only: character 2 of 2 is not (the key is"
+                + " not shown)"),
         refused("crypto map m 10 ipsec-manual\n set session-key inbound ah 300 0011", 2,
             "set session-key inbound ah is refused (RFC 8221: AH is not supported): use esp"),
         refused("crypto map m 10 ipsec-manual\n set peer 10.0.0.1\n set peer 10.0.0.2", 3,
             "set peer: an ipsec-manual crypto map takes one peer"),
         refused("crypto map m 10 ipsec-manual\n set transform-set a\n set transform-set b", 3,
             "set transform-set: an ipsec-manual crypto map takes one transform set"),
-        refused("crypto ipsec transform-set g esp-gcm 256\ncrypto map m 10 ipsec-manual\n set transform-set g\n"
-                + " set session-key inbound esp 300 cipher 00112233", 4,
-            "set session-key inbound esp: cipher key is 4 bytes, transform set g (esp-gcm 256) needs 36"
-                + " (key + 4-byte salt)"),
+        refused("crypto ipsec transform-set g esp-aes 256 esp-sha256-hmac\ncrypto map m 10 ipsec-manual\n"
+                + " set transform-set g\n set session-key inbound esp 300 cipher 00112233 authenticator"
+                + " 000102030405060708090a0b0c0d0e0f000102030405060708090a0b0c0d0e0f", 4,
+            "set session-key inbound esp: cipher key is 4 bytes, transform set g (esp-aes 256 esp-sha256-hmac) needs"
+                + " 32"),
         // extended access lists
         refused("access-list 101 permit ip 10.0.0.0 0.0.0.255", 1,
             "access-list 101: missing destination (any, host IP or IP WILDCARD)"),
@@ -214,9 +218,10 @@ class MalformedLinesTest {
         refused("crypto ikev2 profile p\n dpd 10 2", 2, "dpd: missing mode (on-demand|periodic)"),
         refused("crypto ikev2 dpd 10 70 periodic", 1, "crypto ikev2 dpd: retry must be 2-60, got 70"),
         refused("crypto ikev2 proposal p\n encryption 3des", 2,
-            "encryption 3des is insecure (RFC 8247): use aes-gcm-256 or aes-cbc-256"),
-        refused("crypto ikev2 proposal p\n group 2", 2, "group 2 is insecure (RFC 8247): use group 14, 19 or 20"),
-        refused("crypto ikev2 proposal p\n group 19 1", 2, "group 1 is insecure (RFC 8247): use group 14, 19 or 20"),
+            "encryption 3des is insecure (RFC 8247): use aes-gcm-256 or aes-cbc-256 (IKEv2 SAs with 3des are not "
+            + "implemented, not even with 'crypto engine compliance shield disable')"),
+        refused("crypto ikev2 proposal p\n group 2", 2, "group 2 is insecure (RFC 8247): use group 14, 19 or 20" + SeedExamplesTest.SHIELD),
+        refused("crypto ikev2 proposal p\n group 19 1", 2, "group 1 is insecure (RFC 8247): use group 14, 19 or 20" + SeedExamplesTest.SHIELD),
         refused("crypto ikev2 proposal p\n group 30", 2, "group must be 14, 19, 20 or 31, got 30"),
         refused("crypto ikev2 proposal p\n group 19 21", 2,
             "group must be 14, 19, 20 or 31, got 21 (group 21 is not implemented by this gateway)"),

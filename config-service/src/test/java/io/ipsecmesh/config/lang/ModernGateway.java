@@ -107,4 +107,15 @@ final class ModernGateway {
       """;
 
   private ModernGateway() {}
+
+  /** The 1-based line of the first line of {@link #TEXT} that contains {@code text}. */
+  static int lineOf(String text) {
+    String[] lines = TEXT.split("\n", -1);
+    for (int i = 0; i < lines.length; i++) {
+      if (lines[i].contains(text)) {
+        return i + 1;
+      }
+    }
+    throw new IllegalArgumentException("not in ModernGateway.TEXT: " + text);
+  }
 }

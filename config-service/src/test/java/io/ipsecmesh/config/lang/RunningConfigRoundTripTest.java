@@ -43,8 +43,10 @@ class RunningConfigRoundTripTest {
   void everyCommandOfTheLanguageLoadsIntoTheModel() {
     ParseResult r = ConfigParser.parse("gw1.cfg", ModernGateway.TEXT);
     assertEquals(List.of(), r.errors());
-    assertEquals(List.of(new ConfigError("gw1.cfg", 1, "ignored (not part of the IPsec configuration): hostname gw1")),
-        r.warnings());
+    // hostname is part of the model: crypto isakmp identity hostname sends it
+    assertEquals(List.of(new ConfigError("gw1.cfg", ModernGateway.lineOf("mode transport"),
+        TransformSetBlock.TRANSPORT_WARNING)), r.warnings());
+    assertEquals("gw1", r.config().hostname());
     GatewayConfig c = r.config();
     CryptoMapEntry vpn10 = c.cryptoMapEntry("vpn", 10);
     CryptoMapEntry vpn20 = c.cryptoMapEntry("vpn", 20);

@@ -1,5 +1,6 @@
 package io.ipsecmesh.esp.access;
 
+import io.ipsecmesh.esp.iface.InterfaceMap;
 import io.ipsecmesh.proto.config.AccessList;
 import io.ipsecmesh.proto.config.AccessListEntry;
 import io.ipsecmesh.proto.config.AddressMatch;
@@ -35,14 +36,24 @@ public final class ClearTextRuleset {
 
   private ClearTextRuleset() {}
 
+  /** With every interface name taken as the host interface name (tests with Linux names). */
   public static Ruleset of(GatewayConfig config) {
+    return of(config, InterfaceMap.IDENTITY);
+  }
+
+  /**
+   * The ruleset with each IOS interface matched as its host interface ({@code iifname} is the Linux
+   * name); an interface without one is left out (the forwarder refuses such a configuration first).
+   */
+  public static Ruleset of(GatewayConfig config, InterfaceMap interfaces) {
     StringBuilder rules = new StringBuilder();
     List<String> counters = new ArrayList<>();
     for (InterfaceConfig i : config.interfaces()) {
-      if (i.cryptoMap() == null) {
+      String host = interfaces.hostName(i.name());
+      if (i.cryptoMap() == null || host == null) {
         continue;
       }
-      String iif = "iifname \"" + i.name() + "\" ";
+      String iif = "iifname \"" + host + "\" ";
       rules.append("    ").append(iif).append("fib daddr type local meta l4proto { esp, ah } accept\n");
       rules.append("    ").append(iif).append("fib daddr type local udp dport { 500, 4500 } accept\n");
       for (CryptoMapEntry e : config.cryptoMap(i.cryptoMap())) {

@@ -29,8 +29,14 @@ import javax.crypto.spec.IvParameterSpec;
  * constant time before anything is decrypted.
  */
 final class CbcHmacEspCrypto extends EspSaCrypto {
-  private static final int BLOCK = 16;
   private static final SecureRandom RANDOM = new SecureRandom();
+
+  /**
+   * The cipher's block (= IV) size: 16 for AES; 8 for the legacy 3DES-CBC (RFC 2451) and DES-CBC (RFC
+   * 2405), whose nonce block is the sequence number alone, encrypted into the IV the same way.
+   */
+  private final int block;
+  private final String cipherName;
 
   private Cipher encryptor;
   private Cipher decryptor;
@@ -42,16 +48,18 @@ final class CbcHmacEspCrypto extends EspSaCrypto {
   private final byte[] seqHighBytes = new byte[4];
 
   CbcHmacEspCrypto(EspTransform transform, byte[] keyMaterial, int spi, boolean esn) {
-    super(transform, spi, esn, BLOCK);
-    this.encKey = new ZeroizableKey("AES", keyMaterial, 0, transform.encKeyBytes);
+    super(transform, spi, esn, transform.ivBytes);
+    this.block = transform.ivBytes;
+    this.cipherName = transform.cbcCipher();
+    this.encKey = new ZeroizableKey(cipherName, keyMaterial, 0, transform.encKeyBytes);
     String macName = macAlgorithm(transform);
     this.integKey = new ZeroizableKey(macName, keyMaterial, transform.encKeyBytes, transform.integKeyBytes);
     RANDOM.nextBytes(nonceSecret);
     try {
-      IvParameterSpec zeroIv = new IvParameterSpec(new byte[BLOCK]);
-      this.encryptor = Cipher.getInstance("AES/CBC/NoPadding");
+      IvParameterSpec zeroIv = new IvParameterSpec(new byte[block]);
+      this.encryptor = Cipher.getInstance(cipherName + "/CBC/NoPadding");
       this.encryptor.init(Cipher.ENCRYPT_MODE, encKey, zeroIv);
-      this.decryptor = Cipher.getInstance("AES/CBC/NoPadding");
+      this.decryptor = Cipher.getInstance(cipherName + "/CBC/NoPadding");
       this.decryptor.init(Cipher.DECRYPT_MODE, encKey, zeroIv);
       this.mac = Mac.getInstance(macName);
       this.mac.init(integKey);
@@ -63,6 +71,7 @@ final class CbcHmacEspCrypto extends EspSaCrypto {
 
   private static String macAlgorithm(EspTransform transform) {
     return switch (transform.integKeyBytes) {
+      case 16 -> "HmacMD5";
       case 20 -> "HmacSHA1";
       case 32 -> "HmacSHA256";
       case 48 -> "HmacSHA384";
@@ -75,12 +84,19 @@ final class CbcHmacEspCrypto extends EspSaCrypto {
   int encrypt(long seq64, byte[] buf, int espOff, int encLen) {
     int ivOff = espOff + EspHeader.BYTES;
     EspHeader.writeLong(buf, ivOff, seq64);
-    System.arraycopy(nonceSecret, 0, buf, ivOff + 8, 8);
+    if (block == 16) {
+      System.arraycopy(nonceSecret, 0, buf, ivOff + 8, 8);
+    } else {
+      // one 8-byte block: the 64-bit sequence number, unique per key, mixed with the secret
+      for (int i = 0; i < 8; i++) {
+        buf[ivOff + i] ^= nonceSecret[i];
+      }
+    }
     try {
       // A zero-IV CBC pass over nonce|plaintext turns the nonce into the IV E_K(nonce) (class doc).
-      byte[] scratch = ThreadScratch.get(BLOCK + encLen);
-      encryptor.doFinal(buf, ivOff, BLOCK + encLen, scratch, 0);
-      System.arraycopy(scratch, 0, buf, ivOff, BLOCK + encLen);
+      byte[] scratch = ThreadScratch.get(block + encLen);
+      encryptor.doFinal(buf, ivOff, block + encLen, scratch, 0);
+      System.arraycopy(scratch, 0, buf, ivOff, block + encLen);
       int authLen = headroom + encLen;
       computeMac(seq64, buf, espOff, authLen);
       System.arraycopy(macOut, 0, buf, espOff + authLen, icvBytes);
@@ -99,10 +115,10 @@ final class CbcHmacEspCrypto extends EspSaCrypto {
         return ICV_FAIL;
       }
       int ivOff = espOff + EspHeader.BYTES;
-      byte[] scratch = ThreadScratch.get(BLOCK + encLen);
-      decryptor.doFinal(buf, ivOff, BLOCK + encLen, scratch, 0);
+      byte[] scratch = ThreadScratch.get(block + encLen);
+      decryptor.doFinal(buf, ivOff, block + encLen, scratch, 0);
       // The first block decrypted the IV itself (D_K(IV), no plaintext): not copied back.
-      System.arraycopy(scratch, BLOCK, buf, ivOff + BLOCK, encLen);
+      System.arraycopy(scratch, block, buf, ivOff + block, encLen);
       return 0;
     } catch (GeneralSecurityException | RuntimeException e) {
       return CRYPTO_ERROR;
@@ -131,8 +147,8 @@ final class CbcHmacEspCrypto extends EspSaCrypto {
   void wipeKeys() {
     try {
       byte[] zero = new byte[64];
-      IvParameterSpec zeroIv = new IvParameterSpec(new byte[BLOCK]);
-      ZeroizableKey zeroAes = new ZeroizableKey("AES", zero, 0, transform.encKeyBytes);
+      IvParameterSpec zeroIv = new IvParameterSpec(new byte[block]);
+      ZeroizableKey zeroAes = new ZeroizableKey(cipherName, zero, 0, transform.encKeyBytes);
       encryptor.init(Cipher.ENCRYPT_MODE, zeroAes, zeroIv);
       decryptor.init(Cipher.DECRYPT_MODE, zeroAes, zeroIv);
       mac.init(new ZeroizableKey(mac.getAlgorithm(), zero, 0, transform.integKeyBytes));

@@ -22,17 +22,41 @@ public record TunnelMtuPolicy(DfBit dfBit, Fragmentation fragmentation, int mtu)
       new TunnelMtuPolicy(DfBit.COPY, Fragmentation.BEFORE_ENCRYPTION, DEFAULT_MTU);
 
   /**
-   * The policy of the interface carrying a crypto map (the forwarder has one outer socket, so one
-   * egress interface); the global settings when no interface carries one.
+   * The policy of the first interface carrying a crypto map, for packets of an SA whose own interface is
+   * unknown (see {@link #forSa}); the global settings when no interface carries one.
    */
   public static TunnelMtuPolicy of(GatewayConfig config) {
     for (InterfaceConfig i : config.interfaces()) {
       if (i.cryptoMap() != null) {
-        return new TunnelMtuPolicy(config.effectiveDfBit(i.name()), config.effectiveFragmentation(i.name()),
-            i.ipMtu() != null ? i.ipMtu() : DEFAULT_MTU);
+        return of(config, i);
       }
     }
     return new TunnelMtuPolicy(config.dfBit(), config.fragmentation(), DEFAULT_MTU);
+  }
+
+  /** The policy of tunnels leaving interface {@code i}: its own settings, else the global ones. */
+  public static TunnelMtuPolicy of(GatewayConfig config, InterfaceConfig i) {
+    return new TunnelMtuPolicy(config.effectiveDfBit(i.name()), config.effectiveFragmentation(i.name()),
+        i.ipMtu() != null ? i.ipMtu() : DEFAULT_MTU);
+  }
+
+  /**
+   * The policy of one SA: that of the interface it leaves by, which is the interface carrying its crypto
+   * map (IPsec Data Plane guide, DF Bit Override: "crypto ipsec df-bit" in interface configuration mode
+   * applies to that interface's tunnels); where the map is on several interfaces, the one whose address
+   * is the SA's local address. Null when no interface carries the map (manual SAs of tests, or a map not
+   * applied anywhere): the pipeline then uses {@link #of(GatewayConfig)}.
+   */
+  public static TunnelMtuPolicy forSa(GatewayConfig config, String cryptoMap, String localAddress) {
+    InterfaceConfig chosen = null;
+    for (InterfaceConfig i : config.interfaces()) {
+      if (cryptoMap != null && cryptoMap.equals(i.cryptoMap())) {
+        if (chosen == null || localAddress != null && localAddress.equals(i.ipAddress())) {
+          chosen = i;
+        }
+      }
+    }
+    return chosen == null ? null : of(config, chosen);
   }
 
   public boolean beforeEncryption() {

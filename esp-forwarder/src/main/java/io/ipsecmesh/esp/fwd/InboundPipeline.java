@@ -15,7 +15,8 @@ import java.net.InetSocketAddress;
 /**
  * Outer side to inner side (RFC 4301 §5.2): SAD by SPI → anti-replay check → verify and decrypt in
  * place → window update → inner selectors check → inner port. Runs on the outer socket's event-loop
- * thread, allocation-free for ESP; IKE after the non-ESP marker goes to {@link IkePunt}.
+ * thread, allocation-free for ESP; IKE after the non-ESP marker goes to {@link IkePunt} within the
+ * {@link PuntRateLimiter}'s rates.
  */
 public final class InboundPipeline implements OuterReceiver {
 
@@ -46,6 +47,8 @@ public final class InboundPipeline implements OuterReceiver {
   private int invalidSpiInWindow;
   private final int[] sourceHash = new int[SOURCE_SLOTS];
   private final long[] sourceNanos = new long[SOURCE_SLOTS];
+  private PuntRateLimiter puntLimiter =
+      new PuntRateLimiter(PuntRateLimiter.DEFAULT_PER_SOURCE, PuntRateLimiter.DEFAULT_GLOBAL);
   /** The packet thread's clock; tests replace it to check the limits without waiting. */
   java.util.function.LongSupplier nanoClock = System::nanoTime;
 
@@ -165,8 +168,20 @@ public final class InboundPipeline implements OuterReceiver {
 
   @Override
   public void onIke(byte[] message, InetSocketAddress sender, InetSocketAddress local) {
+    if (!puntLimiter.allow(sender.getAddress(), nanoClock.getAsLong())) {
+      return; // counted by the limiter (ipsecmesh_esp_ike_punt_dropped)
+    }
     stats.ikePunted++;
     ike.punt(message, sender, local);
+  }
+
+  /** Replaces the IKE punt rate limits; call before the outer socket delivers (the limiter is not shared). */
+  public void puntRateLimiter(PuntRateLimiter limiter) {
+    this.puntLimiter = limiter;
+  }
+
+  public PuntRateLimiter puntRateLimiter() {
+    return puntLimiter;
   }
 
   /** End of a receive batch: coalesced inner packets leave now, so coalescing adds no latency. */

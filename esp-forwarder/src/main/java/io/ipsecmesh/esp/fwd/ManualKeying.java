@@ -47,6 +47,13 @@ public final class ManualKeying {
         problems.accept(where + ": transform set " + e.transformSets().get(0) + " does not exist");
         continue;
       }
+      if (ts.transform().aead) {
+        // RFC 4106 §2, RFC 8221 §3: counter-mode AEADs MUST NOT be used with manual keys (config-service refuses
+        // the configuration; this guards a model from elsewhere): a restart would repeat nonces under the key
+        problems.accept(where + ": " + ts.transform().iosName + " must not be used with manual keys (RFC 4106 §2,"
+            + " RFC 8221 §3): use esp-aes 256 esp-sha256-hmac");
+        continue;
+      }
       byte[] in = keyMaterial(e.inboundEsp());
       byte[] outKeys = keyMaterial(e.outboundEsp());
       try {
@@ -105,6 +112,11 @@ public final class ManualKeying {
   }
 
   private static String localAddress(GatewayConfig config, String mapName) {
+    // crypto map NAME local-address IF: that interface's address, as for IKE-keyed SAs
+    InterfaceConfig named = config.localInterface(mapName);
+    if (named != null && named.ipAddress() != null) {
+      return named.ipAddress();
+    }
     for (InterfaceConfig i : config.interfacesWithCryptoMap(mapName)) {
       if (i.ipAddress() != null) {
         return i.ipAddress();

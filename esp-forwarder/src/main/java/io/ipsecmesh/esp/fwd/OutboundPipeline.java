@@ -104,7 +104,9 @@ public final class OutboundPipeline implements InnerPacketHandler, InnerFragment
       sa.sendErrors++;
       return;
     }
-    TunnelMtuPolicy p = mtuPolicy;
+    // the SA's own egress interface's policy (several crypto map interfaces), else the default one
+    TunnelMtuPolicy own = sa.mtuPolicy;
+    TunnelMtuPolicy p = own != null ? own : mtuPolicy;
     EspSaCrypto c = sa.crypto;
     int outerHeader = (sender.family() == Libc.AF_INET6 ? 40 : 20) + (sa.udp ? 8 : 0);
     if (outerHeader + c.sealedLength(len) > p.mtu()) {
@@ -208,7 +210,7 @@ public final class OutboundPipeline implements InnerPacketHandler, InnerFragment
     return s == null ? null : s instanceof DfSwitchingSender d ? d : new DfSwitchingSender(s, DfSwitch.NONE);
   }
 
-  /** The egress interface's df-bit, fragmentation and ip mtu, from now on. */
+  /** The default df-bit, fragmentation and ip mtu (SAs without an interface policy of their own), from now on. */
   public void mtuPolicy(TunnelMtuPolicy policy) {
     this.mtuPolicy = policy;
   }

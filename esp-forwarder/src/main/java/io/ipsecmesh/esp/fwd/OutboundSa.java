@@ -1,6 +1,7 @@
 package io.ipsecmesh.esp.fwd;
 
 import io.ipsecmesh.esp.crypto.EspSaCrypto;
+import io.ipsecmesh.esp.frag.TunnelMtuPolicy;
 import io.ipsecmesh.esp.io.PeerEndpoint;
 import io.ipsecmesh.esp.spd.SelectorSet;
 
@@ -26,6 +27,11 @@ public final class OutboundSa {
   final long hardBytes;
   /** UDP-encapsulated (RFC 3948) or raw ESP. */
   final boolean udp;
+  /**
+   * df-bit, fragmentation and ip mtu of the interface this SA leaves by; null: the pipeline's default.
+   * Replaced (never mutated) by the control plane on a configuration change; read once per packet.
+   */
+  volatile TunnelMtuPolicy mtuPolicy;
 
   long nextSequence = 1;
   /** First number of the latest reserved block (blocks of other owners may lie between ours). */
@@ -47,6 +53,15 @@ public final class OutboundSa {
     this.peer = peer;
     this.selectors = selectors;
     this.hardBytes = hardBytes;
+  }
+
+  /** The egress interface's policy for this SA from now on (null: the pipeline's default). */
+  public void mtuPolicy(TunnelMtuPolicy policy) {
+    this.mtuPolicy = policy;
+  }
+
+  public TunnelMtuPolicy mtuPolicy() {
+    return mtuPolicy;
   }
 
   /** The first reserved block, set before the SA is published to the packet threads. */

@@ -11,6 +11,7 @@ import io.ipsecmesh.esp.spd.SpdEntry;
 import io.ipsecmesh.proto.esp.UdpEncapClassifier;
 import io.ipsecmesh.proto.sa.ChildSa;
 import io.ipsecmesh.proto.sa.KeyWrap;
+import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
 
@@ -71,7 +72,27 @@ public final class SaFactory {
   public PeerEndpoint peer(ChildSa sa) {
     // raw ESP has no port: the sockaddr of a raw socket carries 0
     int port = !sa.udpEncapsulation() ? 0 : sa.peerPort() == 0 ? UdpEncapClassifier.PORT : sa.peerPort();
-    return new PeerEndpoint(new InetSocketAddress(Ip128.literal(sa.peerAddress()), port), socketFamily);
+    return new PeerEndpoint(new InetSocketAddress(Ip128.literal(sa.peerAddress()), port), socketFamily,
+        sa.udpEncapsulation() ? localSource(sa.localAddress()) : null);
+  }
+
+  /**
+   * The SA's local address as the ESP source when it is one of this host's IPv4 addresses: with several
+   * crypto map interfaces, or {@code crypto map … local-address}, ESP leaves from the address IKE used.
+   * Null (the route chooses) for the wildcard, IPv6, or an address this host does not have (a forwarder
+   * in another namespace or container than the one IKE ran its SA for).
+   */
+  static Inet4Address localSource(String localAddress) {
+    if (localAddress == null || localAddress.isEmpty() || localAddress.equals("0.0.0.0")) {
+      return null;
+    }
+    try {
+      java.net.InetAddress a = Ip128.literal(localAddress);
+      return a instanceof Inet4Address v4 && !v4.isAnyLocalAddress()
+          && java.net.NetworkInterface.getByInetAddress(v4) != null ? v4 : null;
+    } catch (java.io.IOException | RuntimeException e) {
+      return null;
+    }
   }
 
   private static SelectorSet selectors(ChildSa sa, boolean manual, SecurityPolicyDatabase spd) {

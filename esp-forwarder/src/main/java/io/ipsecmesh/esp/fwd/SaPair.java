@@ -27,6 +27,12 @@ public final class SaPair {
   boolean softKilobytesSent;
   boolean hardSent;
   boolean idleSent;
+  /** The forwarder reported that it cannot reserve sequence numbers for this SA. */
+  boolean starvedSent;
+  /** A rekey was asked for because no sequence numbers could be reserved. */
+  boolean rekeyAsked;
+  /** The soft expiry for the end of the sequence space was sent. */
+  boolean softSequenceSent;
 
   SaPair(ChildSa sa, boolean manual) {
     this.sa = sa;

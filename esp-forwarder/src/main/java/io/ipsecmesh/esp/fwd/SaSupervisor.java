@@ -9,6 +9,8 @@ import io.ipsecmesh.proto.time.Scheduler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The forwarder's once-a-second control work, apart from the packet path: turns the packet
@@ -18,6 +20,8 @@ import java.util.function.Supplier;
  * {@link Scheduler}, so every timer rule is testable in virtual time.
  */
 public final class SaSupervisor {
+
+  private static final Logger LOG = Logger.getLogger(SaSupervisor.class.getName());
 
   /** What the supervisor tells the world; the verticle maps it to the bus, Hazelcast and the log. */
   public interface Sink {
@@ -44,6 +48,19 @@ public final class SaSupervisor {
   }
 
   public static final long TICK_MILLIS = 1000;
+  /**
+   * Without ESN the soft expiry fires this many numbers before 2^32 - 1 (RFC 4303 §3.3.3: the counter must not
+   * cycle; a new SA must be in place first): 2^28 numbers are minutes at 1 Mpps and over ten seconds at 20 Mpps,
+   * time for a CREATE_CHILD_SA exchange.
+   */
+  public static final long SEQUENCE_SOFT_MARGIN_32 = 1L << 28;
+  /** The soft limit of a 32-bit sequence space: once this number is sent, a rekey is requested. */
+  public static final long SEQUENCE_SOFT_32 = 0xFFFF_FFFFL - SEQUENCE_SOFT_MARGIN_32;
+  /**
+   * With ESN (RFC 4303 §2.2.1) the rekey comes at 2^62, far before 2^64 (and before the 2^63 - 1 this forwarder
+   * counts to): no SA lives that long, but the rule holds even for a counter seeded high.
+   */
+  public static final long SEQUENCE_SOFT_64 = 1L << 62;
 
   private final String forwarderId;
   private final SaDatabase sad;
@@ -55,6 +72,7 @@ public final class SaSupervisor {
   /** Clear-text drops of the access check by crypto map entry ("VPN 10"); none without the check. */
   private volatile java.util.function.ToLongFunction<String> cleartextDrops = entry -> 0;
   private long summarySequence;
+  private long tickFailures;
 
   public SaSupervisor(String forwarderId, SaDatabase sad, SignalRing acquires, SignalRing invalidSpis,
       Scheduler clock, Sink sink, Supplier<String> localAddress) {
@@ -80,8 +98,21 @@ public final class SaSupervisor {
   }
 
   private void tickAndReschedule() {
-    tick();
-    clock.schedule(TICK_MILLIS, this::tickAndReschedule);
+    try {
+      tick();
+    } catch (RuntimeException e) {
+      // one failing SA or sink must not stop acquires, lifetimes, idle timers and reservations for good
+      tickFailures++;
+      LOG.log(Level.WARNING, "SA supervisor tick failed (" + tickFailures + " so far), next tick in "
+          + TICK_MILLIS + " ms: " + e.getClass().getSimpleName(), e);
+    } finally {
+      clock.schedule(TICK_MILLIS, this::tickAndReschedule);
+    }
+  }
+
+  /** Ticks that threw; each was followed by the next one on schedule. */
+  public long tickFailures() {
+    return tickFailures;
   }
 
   public void tick() {
@@ -129,6 +160,7 @@ public final class SaSupervisor {
       sink.idle(new FwdMessages.SaIdle(sa.inboundSpi(), sa.outboundSpi(), sa.peerAddress()));
     }
     lifetimes(p, now);
+    sequenceSpace(p);
     OutboundSa out = p.out;
     if (!p.hardExpired && out.sequenceLimit - out.nextSequence < SequenceReservations.BLOCK / 2) {
       sink.reserveSequences(p);
@@ -155,6 +187,23 @@ public final class SaSupervisor {
         p.softKilobytesSent = true;
         sink.expired(expired(p, FwdMessages.Limit.SOFT, FwdMessages.Measure.KILOBYTES));
       }
+    }
+  }
+
+  /** A soft expiry before the sequence numbers run out: the SA must be replaced, never wrap (RFC 4303 §3.3.3). */
+  private void sequenceSpace(SaPair p) {
+    long next = p.out.nextSequence;
+    // the highest number sent (next - 1) reached the soft limit
+    if (p.softSequenceSent || next - 1 < (p.sa.esn() ? SEQUENCE_SOFT_64 : SEQUENCE_SOFT_32)) {
+      return;
+    }
+    p.softSequenceSent = true;
+    if (p.manual) {
+      sink.log("esp-forwarder: manual SA " + SpiText.of(p.sa.outboundSpi()) + " (crypto map " + p.sa.cryptoMap() + " "
+          + p.sa.mapSequence() + ") has sent " + (next - 1) + " packets: it stops at 4294967295, configure new"
+          + " session keys and SPIs before then");
+    } else {
+      sink.expired(expired(p, FwdMessages.Limit.SOFT, FwdMessages.Measure.SEQUENCE_NUMBERS));
     }
   }
 

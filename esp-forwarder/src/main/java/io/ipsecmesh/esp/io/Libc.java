@@ -60,6 +60,9 @@ public final class Libc {
       Linker.Option.critical(true));
   private static final MethodHandle SENDMSG = LINKER.downcallHandle(LIBC.findOrThrow("sendmsg"),
       FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+  private static final MethodHandle SENDMMSG = LINKER.downcallHandle(LIBC.findOrThrow("sendmmsg"),
+      FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT,
+          ValueLayout.JAVA_INT));
   private static final MethodHandle STRERROR = LINKER.downcallHandle(LIBC.findOrThrow("strerror"),
       FunctionDescriptor.of(ValueLayout.ADDRESS.withTargetLayout(java.lang.foreign.MemoryLayout.sequenceLayout(256,
           ValueLayout.JAVA_BYTE)), ValueLayout.JAVA_INT));
@@ -170,6 +173,15 @@ public final class Libc {
   public static long sendmsg(int fd, MemorySegment msghdr) {
     try {
       return (long) SENDMSG.invokeExact(fd, msghdr, 0);
+    } catch (Throwable t) {
+      throw new IllegalStateException(t);
+    }
+  }
+
+  /** {@code sendmmsg(2)} of {@code vlen} native {@code struct mmsghdr}s: how many were sent, or -1. */
+  public static int sendmmsg(int fd, MemorySegment mmsghdrs, int vlen) {
+    try {
+      return (int) SENDMMSG.invokeExact(fd, mmsghdrs, vlen, 0);
     } catch (Throwable t) {
       throw new IllegalStateException(t);
     }

@@ -22,10 +22,37 @@ public final class PeerEndpoint {
   private final int socketFamily;
   private final MemorySegment sockaddr;
   private final int sockaddrLength;
+  /** Our source address for this peer (the SA's local address), or null to let the route choose. */
+  private final Inet4Address source;
+  /** {@code cmsghdr} + {@code struct in_pktinfo} naming {@link #source} (IP_PKTINFO), or null. */
+  private final MemorySegment pktinfo;
+
+  /** CMSG_SPACE(sizeof(struct in_pktinfo)) on LP64. */
+  static final int PKTINFO_SPACE = 32;
 
   public PeerEndpoint(InetSocketAddress address, int socketFamily) {
+    this(address, socketFamily, null);
+  }
+
+  /**
+   * @param source the local address packets to this peer leave from (IPv4 socket only; the address must
+   *     be one of the host's): with several crypto map interfaces, or {@code crypto map … local-address},
+   *     the SA's local address rather than whatever the route to the peer would pick
+   */
+  public PeerEndpoint(InetSocketAddress address, int socketFamily, Inet4Address source) {
     this.address = address;
     this.socketFamily = socketFamily;
+    this.source = socketFamily == Libc.AF_INET ? source : null;
+    if (this.source != null) {
+      pktinfo = Arena.ofAuto().allocate(PKTINFO_SPACE, 8);
+      pktinfo.set(ValueLayout.JAVA_LONG, 0, 28); // CMSG_LEN(12)
+      pktinfo.set(ValueLayout.JAVA_INT, 8, 0); // IPPROTO_IP
+      pktinfo.set(ValueLayout.JAVA_INT, 12, 8); // IP_PKTINFO
+      pktinfo.set(ValueLayout.JAVA_INT, 16, 0); // ipi_ifindex: any
+      MemorySegment.copy(this.source.getAddress(), 0, pktinfo, ValueLayout.JAVA_BYTE, 20, 4); // ipi_spec_dst
+    } else {
+      pktinfo = null;
+    }
     InetAddress ip = address.getAddress();
     if (socketFamily == Libc.AF_INET) {
       if (!(ip instanceof Inet4Address)) {
@@ -55,7 +82,16 @@ public final class PeerEndpoint {
 
   /** The same peer address at another UDP port (its NAT mapping moved), encoded for the same socket. */
   public PeerEndpoint withPort(int port) {
-    return new PeerEndpoint(new InetSocketAddress(address.getAddress(), port), socketFamily);
+    return new PeerEndpoint(new InetSocketAddress(address.getAddress(), port), socketFamily, source);
+  }
+
+  /** The IP_PKTINFO control message choosing our source address, or null. */
+  MemorySegment pktinfo() {
+    return pktinfo;
+  }
+
+  public Inet4Address source() {
+    return source;
   }
 
   public InetSocketAddress address() {

@@ -38,7 +38,7 @@ public final class UdpEncapSocket implements AutoCloseable {
   private final EventLoopGroup group;
   private final InetSocketAddress bindAddress;
   private final boolean gro;
-  private final boolean gso;
+  private final boolean zeroChecksum;
   private volatile OuterReceiver receiver;
   private Channel channel;
   private int family;
@@ -47,16 +47,18 @@ public final class UdpEncapSocket implements AutoCloseable {
    * @param receiver may be replaced with {@link #receiver(OuterReceiver)} once the socket is bound
    * @param gro receive with UDP GRO; only usable where Netty reports the segment size (a
    *     {@code SegmentedDatagramPacket}), which its epoll recvmmsg path does not: see the verticle
-   * @param gso ESP will leave through {@link #gsoSender()}; the kernel refuses UDP GSO on a socket
-   *     with zero checksums, so then the checksum stays on (veth and NICs offload it anyway)
+   * @param zeroChecksum send UDP/IPv4 with checksum zero ({@code SO_NO_CHECK}; RFC 3948 §2.1, and the
+   *     seed: "In the new UDP header, the checksum value is always assigned to zero"); the kernel then
+   *     refuses UDP GSO, so ESP leaves through {@link #mmsgSender()}; false: computed checksums, and
+   *     {@link #gsoSender()} may be used
    */
   public UdpEncapSocket(EventLoopGroup group, InetSocketAddress bindAddress, OuterReceiver receiver, boolean gro,
-      boolean gso) {
+      boolean zeroChecksum) {
     this.group = group;
     this.bindAddress = bindAddress;
     this.receiver = receiver;
     this.gro = gro;
-    this.gso = gso;
+    this.zeroChecksum = zeroChecksum;
   }
 
   /** Binds the socket; blocks until bound (called from a worker, never from an event loop). */
@@ -78,7 +80,7 @@ public final class UdpEncapSocket implements AutoCloseable {
       b.option(EpollChannelOption.UDP_GRO, true);
     }
     channel = b.bind(bindAddress).sync().channel();
-    if (!v6 && !gso) {
+    if (!v6 && zeroChecksum) {
       // RFC 3948 §2.1: the checksum of UDP-encapsulated ESP SHOULD be zero; ESP has its own ICV.
       Libc.setsockoptInt(fd(), Libc.SOL_SOCKET, Libc.SO_NO_CHECK, 1);
     }
@@ -104,6 +106,11 @@ public final class UdpEncapSocket implements AutoCloseable {
   /** One {@code sendto} per ESP packet, from the caller's thread. */
   public EspSender nativeSender() {
     return new NativeUdpSender(fd(), family);
+  }
+
+  /** Batches of ESP packets per {@code sendmmsg}, each its own datagram (works with zero checksums). */
+  public EspSender mmsgSender() {
+    return new MmsgUdpSender(fd(), family);
   }
 
   /** Batches of ESP packets per {@code sendmsg} with UDP GSO, from the caller's thread (one thread per sender). */

@@ -136,6 +136,8 @@ class EspScapyOracleTest {
     return switch (t) {
       case AES_GCM_128, AES_GCM_256 -> "AES-GCM";
       case CHACHA20_POLY1305 -> "CHACHA20-POLY1305";
+      case TDES_CBC_HMAC_SHA1_96, TDES_CBC_HMAC_MD5_96 -> "3DES";
+      case DES_CBC_HMAC_SHA1_96, DES_CBC_HMAC_MD5_96 -> "DES";
       default -> "AES-CBC";
     };
   }
@@ -145,6 +147,7 @@ class EspScapyOracleTest {
       return "NULL";
     }
     return switch (t.integKeyBytes) {
+      case 16 -> "HMAC-MD5-96";
       case 20 -> "HMAC-SHA1-96";
       case 32 -> "SHA2-256-128";
       case 48 -> "SHA2-384-192";

@@ -14,14 +14,14 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Table 2 of seed 003 ("Pre-Fragmentation for IPsec VPNs Dependencies"), every row, in-process: a
- * 1400-byte inner packet towards an egress {@code ip mtu 1200} (AES-GCM-128 in UDP: 1138 bytes of
- * inner packet fit).
+ * 1400-byte inner packet towards an egress {@code ip mtu 1200} (manual keys, so CBC+HMAC: AES-256-CBC with
+ * HMAC-SHA-256-128 in UDP, 1118 bytes of inner packet fit).
  */
 class PreFragmentationTableTest {
 
   static final int MTU = 1200;
-  /** (1200 - 20 IPv4 - 8 UDP - 8 ESP header - 8 IV - 16 ICV) rounded down to 4, minus 2 trailer bytes. */
-  static final int INNER_MTU = 1138;
+  /** (1200 - 20 IPv4 - 8 UDP - 8 ESP header - 16 IV - 16 ICV) rounded down to 16 (the AES block), minus 2 trailer bytes. */
+  static final int INNER_MTU = 1118;
 
   enum Result { BEFORE, AFTER, DROP }
 

@@ -78,12 +78,14 @@ class HotPathAllocationTest {
     }
   }
 
-  private static SaDatabase sad(GatewayConfig config) {
+  /** The SAs of {@code config}: manual (CBC+HMAC), or as IKE would install them with AES-GCM ({@code gcm}). */
+  private static SaDatabase sad(GatewayConfig config, boolean gcm) {
     SaDatabase sad = new SaDatabase(p -> { });
     sad.setSpd(SecurityPolicyDatabase.build(config));
     SaFactory f = new SaFactory(KeyWrap.fromEnvironment(), Libc.AF_INET);
     for (ChildSa sa : ManualKeying.childSas(config, KeyWrap.fromEnvironment(), p -> { })) {
-      SaPair p = f.build(sa, true, sad.spd());
+      SaPair p = gcm ? f.build(ManualKeyConfigs.asNegotiatedGcm(sa, KeyWrap.fromEnvironment()), false, sad.spd())
+          : f.build(sa, true, sad.spd());
       p.out.startAt(1, 1L << 31);
       sad.install(p);
     }
@@ -98,11 +100,11 @@ class HotPathAllocationTest {
     CountingPort innerB = new CountingPort();
     DataPlane a = new DataPlane(sad(gcm
         ? ManualKeyConfigs.gatewayA("172.31.250.1", "172.31.250.2", "10.91.11.0", "10.91.12.0")
-        : ManualKeyConfigs.cbcGateway(true, "172.31.250.1", "172.31.250.2", "10.91.11.0", "10.91.12.0")),
+        : ManualKeyConfigs.cbcGateway(true, "172.31.250.1", "172.31.250.2", "10.91.11.0", "10.91.12.0"), gcm),
         new CountingPort(), wire, (m, s, l) -> { });
     DataPlane b = new DataPlane(sad(gcm
         ? ManualKeyConfigs.gatewayB("172.31.250.2", "172.31.250.1", "10.91.12.0", "10.91.11.0")
-        : ManualKeyConfigs.cbcGateway(false, "172.31.250.2", "172.31.250.1", "10.91.12.0", "10.91.11.0")),
+        : ManualKeyConfigs.cbcGateway(false, "172.31.250.2", "172.31.250.1", "10.91.12.0", "10.91.11.0"), gcm),
         innerB, wire, (m, s, l) -> { });
     byte[] inner = Packets.udp4(new int[] {10, 91, 11, 5}, new int[] {10, 91, 12, 5}, 1, 2, 1372);
     PacketBuffer tx = new PacketBuffer();

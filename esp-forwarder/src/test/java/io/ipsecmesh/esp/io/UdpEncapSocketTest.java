@@ -31,7 +31,7 @@ class UdpEncapSocketTest {
   void bind() throws Exception {
     group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
     socket = new UdpEncapSocket(group, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), new Recorder(),
-        false, true);
+        false, false);
     socket.bind();
     peer = new DatagramSocket(0, InetAddress.getLoopbackAddress());
     peer.setSoTimeout(5000);
@@ -139,6 +139,40 @@ class UdpEncapSocketTest {
       assertEquals(i + 1, got[7]);
     }
     assertArrayEquals(shorter, atPeer());
+  }
+
+  /**
+   * The default sender of a zero-checksum socket: packets of any length in one {@code sendmmsg}, each its
+   * own datagram, in order.
+   */
+  @Test
+  void mmsgSenderSendsABatchAsSeparateDatagramsOnAZeroChecksumSocket() throws Exception {
+    UdpEncapSocket zero = new UdpEncapSocket(group, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+        new Recorder(), false, true);
+    zero.bind();
+    try {
+      EspSender mmsg = zero.mmsgSender();
+      assertTrue(mmsg.batching());
+      PeerEndpoint to = new PeerEndpoint((InetSocketAddress) peer.getLocalSocketAddress(), mmsg.family());
+      PacketBuffer buf = new PacketBuffer();
+      int[] lengths = {12, 300, 9, 1200};
+      for (int i = 0; i < lengths.length; i++) {
+        byte[] esp = new byte[lengths[i]];
+        esp[2] = 0x20;
+        esp[7] = (byte) (i + 1);
+        System.arraycopy(esp, 0, buf.array(), 64, esp.length);
+        assertTrue(mmsg.fits(esp.length, to), "any length joins the batch");
+        assertTrue(mmsg.send(buf, 64, esp.length, to));
+      }
+      assertEquals(0, mmsg.flush());
+      for (int i = 0; i < lengths.length; i++) {
+        byte[] got = atPeer();
+        assertEquals(lengths[i], got.length);
+        assertEquals(i + 1, got[7]);
+      }
+    } finally {
+      zero.close();
+    }
   }
 
   /**

@@ -56,7 +56,7 @@ public final class DfBitForwarderMain {
     }
   }
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws Exception {
     String role = args[0];
     GatewayConfig base = role.equals("a")
         ? ManualKeyConfigs.gatewayA(args[1], args[2], args[3], args[4])
@@ -64,7 +64,8 @@ public final class DfBitForwarderMain {
     Vertx vertx = Vertx.vertx();
     BusCodecs.register(vertx);
     EspForwarderVerticle forwarder = new EspForwarderVerticle();
-    JsonObject cfg = new JsonObject().put("innerPort", "tun").put("tunName", "ipsec0").put("forwarderId", "gw" + role);
+    JsonObject cfg = new JsonObject().put("stateDir", java.nio.file.Files.createTempDirectory("fwd-state").toString())
+        .put("innerPort", "tun").put("tunName", "ipsec0").put("forwarderId", "gw" + role);
     AtomicLong version = new AtomicLong(1);
     vertx.deployVerticle(forwarder, new DeploymentOptions().setConfig(cfg)).onFailure(e -> {
       System.out.println("FAILED " + e);

@@ -36,7 +36,7 @@ public final class NetnsForwarderMain {
     }
   }
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws Exception {
     String role = args[0];
     GatewayConfig config = ManualKeyConfigs.withNatTransparency(role.equals("a")
         ? ManualKeyConfigs.gatewayA(args[1], args[2], args[3], args[4])
@@ -44,7 +44,8 @@ public final class NetnsForwarderMain {
     Vertx vertx = Vertx.vertx();
     BusCodecs.register(vertx);
     EspForwarderVerticle forwarder = new EspForwarderVerticle();
-    JsonObject cfg = new JsonObject().put("innerPort", "tun").put("tunName", "ipsec0").put("forwarderId", "gw" + role)
+    JsonObject cfg = new JsonObject().put("stateDir", java.nio.file.Files.createTempDirectory("fwd-state").toString())
+        .put("innerPort", "tun").put("tunName", "ipsec0").put("forwarderId", "gw" + role)
         .put("udpGro", Boolean.getBoolean("esp.gro")).put("udpGso", !Boolean.getBoolean("esp.noGso"))
         .put("tunOffload", !Boolean.getBoolean("esp.noTso"));
     vertx.deployVerticle(forwarder, new DeploymentOptions().setConfig(cfg)).onFailure(e -> {

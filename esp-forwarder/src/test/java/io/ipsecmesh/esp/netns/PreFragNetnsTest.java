@@ -14,13 +14,13 @@ import org.junit.jupiter.params.provider.CsvSource;
  * 1200} (wan0 link MTU 1200 too), for every row, observed in captures on A's wan0 and on the LAN
  * host: fragmentation before encryption (two ESP packets within the MTU, no outer fragments, the
  * ping answered), after encryption (outer IP fragments, reassembled by B's kernel before its
- * forwarder decrypts, the ping answered), or a drop (no ESP, ICMP fragmentation-needed with MTU 1138
+ * forwarder decrypts, the ping answered), or a drop (no ESP, ICMP fragmentation-needed with MTU 1118
  * at the LAN host). Gateway B answers with df-bit clear + before-encryption so every reply returns.
  */
 class PreFragNetnsTest extends DfBitNetnsTopology {
 
-  /** What 1200 bytes of outer IPv4 + UDP + ESP (AES-GCM-128) carry. */
-  static final int INNER_MTU = 1138;
+  /** What 1200 bytes of outer IPv4 + UDP + ESP (manual keys: AES-256-CBC + HMAC-SHA-256-128) carry. */
+  static final int INNER_MTU = 1118;
 
   @Override
   String kind() {
@@ -104,7 +104,7 @@ class PreFragNetnsTest extends DfBitNetnsTopology {
         assertTrue(wire.isEmpty(), "no ESP from A: " + seen);
         // tshark lists the outer value first, then the quoted packet's (e.g. "3,8" for icmp.type)
         assertTrue(icmp.stream().anyMatch(f -> first(f[0]).equals("10.93.1.1") && first(f[1]).equals("3")
-            && first(f[2]).equals("4") && first(f[3]).equals(Integer.toString(INNER_MTU))), "ICMP fragmentation needed, mtu 1138, from the gateway: "
+            && first(f[2]).equals("4") && first(f[3]).equals(Integer.toString(INNER_MTU))), "ICMP fragmentation needed, mtu " + INNER_MTU + ", from the gateway: "
             + icmp.stream().map(List::of).toList());
         assertEquals(1, DfBitNetnsTopology.stat(after, "dfDrops") - DfBitNetnsTopology.stat(before, "dfDrops"));
       }

@@ -164,7 +164,7 @@ abstract class TwoGatewayNetnsTest {
       double mbps = end.getJsonObject("sum_received").getDouble("bits_per_second") / 1e6;
       long retransmits = end.getJsonObject("sum_sent").getLong("retransmits", 0L);
       System.out.printf("LAN-to-LAN iperf3 -t " + SECONDS + (WARMUP > 0 ? " (after " + WARMUP + " s warm-up)" : "")
-          + " through two esp-forwarders (manual keys, AES-GCM-128, "
+          + " through two esp-forwarders (manual keys, AES-256-CBC + HMAC-SHA-256-128, "
           + (kind().equals("r") ? "raw ESP" : "ESP-in-UDP") + "): "
           + "%.0f Mbit/s received, %d retransmits%n", mbps, retransmits);
       assertTrue(mbps > 1, "throughput " + mbps + " Mbit/s");

@@ -27,4 +27,9 @@ public record ChildKeymat(byte[] initiatorToResponder, byte[] responderToInitiat
     Arrays.fill(initiatorToResponder, (byte) 0);
     Arrays.fill(responderToInitiator, (byte) 0);
   }
+
+  @Override
+  public String toString() {
+    return "ChildKeymat[<redacted>]";
+  }
 }

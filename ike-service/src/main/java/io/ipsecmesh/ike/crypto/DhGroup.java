@@ -28,6 +28,14 @@ import javax.crypto.spec.DHPublicKeySpec;
  */
 public enum DhGroup {
   MODP_2048(IkeConstants.DH_MODP_2048, 256),
+  /*
+   * The legacy MODP groups 1, 2 (RFC 2409 §6.1, §6.2) and 5 (RFC 3526 §2): too weak for RFC 8247, used
+   * only when the configuration says crypto engine compliance shield disable (config-service refuses
+   * them otherwise); offered after every modern group.
+   */
+  MODP_768(1, 96),
+  MODP_1024(2, 128),
+  MODP_1536(5, 192),
   ECP_256(IkeConstants.DH_ECP_256, 64),
   ECP_384(IkeConstants.DH_ECP_384, 96),
   CURVE25519(IkeConstants.DH_CURVE25519, 32);
@@ -40,6 +48,18 @@ public enum DhGroup {
           + "83655D23DCA3AD961C62F356208552BB9ED529077096966D670C354E4ABC9804F1746C08CA18217C32905E462E36CE3B"
           + "E39E772C180E86039B2783A2EC07A28FB5C55DF06F4C52C9DE2BCBF6955817183995497CEA956AE515D2261898FA0510"
           + "15728E5A8AACAA68FFFFFFFFFFFFFFFF"));
+  private static final BigInteger MODP_768_P = new BigInteger(1, HexFormat.of().parseHex(
+      "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DD"
+          + "EF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A63A3620FFFFFFFFFFFFFFFF"));
+  private static final BigInteger MODP_1024_P = new BigInteger(1, HexFormat.of().parseHex(
+      "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DD"
+          + "EF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED"
+          + "EE386BFB5A899FA5AE9F24117C4B1FE649286651ECE65381FFFFFFFFFFFFFFFF"));
+  private static final BigInteger MODP_1536_P = new BigInteger(1, HexFormat.of().parseHex(
+      "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DD"
+          + "EF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED"
+          + "EE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3DC2007CB8A163BF0598DA48361C55D39A69163FA8FD24CF5F"
+          + "83655D23DCA3AD961C62F356208552BB9ED529077096966D670C354E4ABC9804F1746C08CA237327FFFFFFFFFFFFFFFF"));
   /** DER prefix of an X.509 SubjectPublicKeyInfo for an X25519 key (OID 1.3.101.110). */
   private static final byte[] X25519_SPKI_PREFIX = HexFormat.of().parseHex("302a300506032b656e032100");
 
@@ -88,10 +108,10 @@ public enum DhGroup {
       ka.init(pair.getPrivate());
       ka.doPhase(peerKey(peerPublic), true);
       byte[] s = ka.generateSecret();
-      if (DhGroup.this == MODP_2048 && s.length < 256) {
+      if (modp() && s.length < publicValueBytes) {
         // §2.14: g^ir is zero-padded on the left to the modulus length
-        byte[] padded = new byte[256];
-        System.arraycopy(s, 0, padded, 256 - s.length, s.length);
+        byte[] padded = new byte[publicValueBytes];
+        System.arraycopy(s, 0, padded, publicValueBytes - s.length, s.length);
         Arrays.fill(s, (byte) 0);
         s = padded;
       }
@@ -102,11 +122,12 @@ public enum DhGroup {
   public Exchange newExchange() {
     try {
       return switch (this) {
-        case MODP_2048 -> {
+        case MODP_2048, MODP_768, MODP_1024, MODP_1536 -> {
           KeyPairGenerator g = KeyPairGenerator.getInstance("DH");
-          g.initialize(new DHParameterSpec(MODP_2048_P, BigInteger.TWO, 512));
+          // private exponent: 512 bits, or the legacy group's whole size when smaller than that
+          g.initialize(new DHParameterSpec(modulus(), BigInteger.TWO, Math.min(512, modulus().bitLength() - 1)));
           KeyPair kp = g.generateKeyPair();
-          yield new Exchange(kp, unsigned(((DHPublicKey) kp.getPublic()).getY(), 256));
+          yield new Exchange(kp, unsigned(((DHPublicKey) kp.getPublic()).getY(), publicValueBytes));
         }
         case ECP_256, ECP_384 -> {
           KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
@@ -132,9 +153,28 @@ public enum DhGroup {
 
   private String agreementAlgorithm() {
     return switch (this) {
-      case MODP_2048 -> "DH";
+      case MODP_2048, MODP_768, MODP_1024, MODP_1536 -> "DH";
       case ECP_256, ECP_384 -> "ECDH";
       case CURVE25519 -> "X25519";
+    };
+  }
+
+  /** A MODP group (RFC 2409, RFC 3526). */
+  public boolean modp() {
+    return this == MODP_2048 || this == MODP_768 || this == MODP_1024 || this == MODP_1536;
+  }
+
+  /** Group 1, 2 or 5: allowed only with crypto engine compliance shield disable. */
+  public boolean legacy() {
+    return this == MODP_768 || this == MODP_1024 || this == MODP_1536;
+  }
+
+  private BigInteger modulus() {
+    return switch (this) {
+      case MODP_768 -> MODP_768_P;
+      case MODP_1024 -> MODP_1024_P;
+      case MODP_1536 -> MODP_1536_P;
+      default -> MODP_2048_P;
     };
   }
 
@@ -144,13 +184,14 @@ public enum DhGroup {
 
   private PublicKey peerKey(byte[] v) throws GeneralSecurityException {
     switch (this) {
-      case MODP_2048 -> {
+      case MODP_2048, MODP_768, MODP_1024, MODP_1536 -> {
         BigInteger y = new BigInteger(1, v);
+        BigInteger p = modulus();
         // RFC 6989 §2.1: 1 < y < p-1
-        if (y.compareTo(BigInteger.ONE) <= 0 || y.compareTo(MODP_2048_P.subtract(BigInteger.ONE)) >= 0) {
+        if (y.compareTo(BigInteger.ONE) <= 0 || y.compareTo(p.subtract(BigInteger.ONE)) >= 0) {
           throw new GeneralSecurityException("MODP public value out of range");
         }
-        return KeyFactory.getInstance("DH").generatePublic(new DHPublicKeySpec(y, MODP_2048_P, BigInteger.TWO));
+        return KeyFactory.getInstance("DH").generatePublic(new DHPublicKeySpec(y, p, BigInteger.TWO));
       }
       case ECP_256, ECP_384 -> {
         int n = publicValueBytes / 2;

@@ -48,6 +48,9 @@ public record IkeSuite(EncrAlgorithm encr, int keyBits, PrfAlgorithm prf, IntegA
     String i = integ == null ? "" : "-" + integ.iosName;
     String g = switch (dh) {
       case MODP_2048 -> "modp2048";
+      case MODP_768 -> "modp768";
+      case MODP_1024 -> "modp1024";
+      case MODP_1536 -> "modp1536";
       case ECP_256 -> "ecp256";
       case ECP_384 -> "ecp384";
       case CURVE25519 -> "x25519";

@@ -26,8 +26,10 @@ final class ChildSaFactory {
    *                          CREATE_CHILD_SA): KEYMAT and TSi/TSr are oriented by that exchange's
    *                          initiator (RFC 7296 §2.17), not by the IKE SA's original initiator
    * @param tsi the narrowed TSi, {@code tsr} the narrowed TSr
+   * @param esn Extended Sequence Numbers were negotiated (RFC 7296 §3.3.2 transform type 5)
    */
-  ChildSa build(IkeSa sa, boolean exchangeInitiator, EspTransform transform, ChildSa.Mode mode, long inboundSpi,
+  ChildSa build(IkeSa sa, boolean exchangeInitiator, EspTransform transform, boolean esn, ChildSa.Mode mode,
+      long inboundSpi,
       long outboundSpi,
       ChildKeymat keymat, List<Selector> tsi, List<Selector> tsr, long nowEpochMillis) {
     try {
@@ -42,7 +44,7 @@ final class ChildSaFactory {
       ChildSa.Lifetime lifetime = new ChildSa.Lifetime(hard * 9 / 10, hard, hardKb * 9 / 10, hardKb);
       boolean encap = sa.natDetected;
       return new ChildSa(sa.id(), sa.connId, p.cryptoMap(), p.mapSequence(), inboundSpi,
-          outboundSpi, transform, mode, encap, false, p.replayWindow(), sa.localAddress,
+          outboundSpi, transform, mode, encap, esn, p.replayWindow(), sa.localAddress,
           encap ? sa.localPort : 0, sa.peerAddress, encap ? sa.peerPort : 0, Selectors.fromWire(local),
           Selectors.fromWire(remote), lifetime, p.idleTimeSeconds(), p.dfBit(), keyWrap.wrap(in), keyWrap.wrap(out),
           nowEpochMillis, encap && sa.localBehindNat);

@@ -1,44 +1,39 @@
 package io.ipsecmesh.ike.engine;
 
+import io.ipsecmesh.ike.dos.CookieSecret;
 import io.ipsecmesh.ike.exchange.Identities;
+import io.ipsecmesh.ike.policy.PeerPolicy;
 import io.ipsecmesh.proto.ikev2.IkeCodec;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
+import io.ipsecmesh.proto.ikev2.IkeConstants;
 
 /**
- * Stateless cookies (RFC 7296 §2.6): Cookie = SHA-256(secret | Ni | IPi | SPIi). The responder keeps
- * no state for a request until the initiator proves it can receive at its source address.
+ * Stateless cookies (RFC 7296 §2.6) over IKE_SA_INIT's fields: Ni, the initiator's address and SPIi. The
+ * responder keeps no state for a request until the initiator proves it can receive at its source address;
+ * the secret and its periodic change are {@link CookieSecret}'s.
  */
 final class CookieJar {
 
-  private final byte[] secret = new byte[32];
+  private final CookieSecret secret;
 
-  CookieJar(SecureRandom random) {
-    random.nextBytes(secret);
+  CookieJar(CookieSecret secret) {
+    this.secret = secret;
   }
 
   byte[] cookie(byte[] ni, String peerAddress, long spiI) {
-    try {
-      MessageDigest d = MessageDigest.getInstance("SHA-256");
-      d.update(secret);
-      d.update(ni);
-      d.update(addressBytes(peerAddress));
-      byte[] spi = new byte[8];
-      IkeCodec.putLong(spi, 0, spiI);
-      d.update(spi);
-      return d.digest();
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return secret.cookie(ni, addressBytes(peerAddress), spiBytes(spiI));
   }
 
   boolean valid(byte[] received, byte[] ni, String peerAddress, long spiI) {
-    return received != null && MessageDigest.isEqual(cookie(ni, peerAddress, spiI), received);
+    return secret.valid(received, ni, addressBytes(peerAddress), spiBytes(spiI));
+  }
+
+  private static byte[] spiBytes(long spiI) {
+    byte[] spi = new byte[8];
+    IkeCodec.putLong(spi, 0, spiI);
+    return spi;
   }
 
   private static byte[] addressBytes(String address) {
-    return Identities.toPayload(true, new io.ipsecmesh.ike.policy.PeerPolicy.Identity(
-        io.ipsecmesh.proto.ikev2.IkeConstants.ID_IPV4_ADDR, address)).data();
+    return Identities.toPayload(true, new PeerPolicy.Identity(IkeConstants.ID_IPV4_ADDR, address)).data();
   }
 }

@@ -2,6 +2,7 @@ package io.ipsecmesh.ike.engine;
 
 import io.ipsecmesh.ike.crypto.DhGroup;
 import io.ipsecmesh.ike.crypto.IkeSuite;
+import io.ipsecmesh.ike.dos.DosCounters;
 import io.ipsecmesh.ike.exchange.Proposals;
 import io.ipsecmesh.ike.exchange.Selectors;
 import io.ipsecmesh.ike.policy.PeerPolicy;
@@ -10,6 +11,7 @@ import io.ipsecmesh.proto.ikev2.IkeConstants;
 import io.ipsecmesh.proto.ikev2.IkeMessage;
 import io.ipsecmesh.proto.ikev2.Payload;
 import io.ipsecmesh.proto.sa.ChildSa;
+import io.ipsecmesh.proto.sa.EspTransform;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,10 +50,22 @@ final class CreateChildResponder {
             new byte[0]));
       }
     }
+    int max = engine.limits.maxChildSas();
+    if (sa.children.size() >= (rekey.isPresent() ? 2 * max : max)) {
+      // RFC 7296 §1.3, §3.10.1: NO_ADDITIONAL_SAS refuses more Child SAs on this IKE SA. A rekey overlaps its
+      // old SA until the DELETE (§2.8), so rekeys of all of them at once still fit, and no more than that
+      engine.stats().requestDropped(2, DosCounters.CHILD_SA_LIMIT);
+      engine.debugLog(sa, sa.children.size() + " Child SAs (limit " + max + "): NO_ADDITIONAL_SAS");
+      return List.of(Payload.Notify.of(IkeConstants.NO_ADDITIONAL_SAS, new byte[0]));
+    }
     Optional<Payload.KeyExchange> ke = in.first(Payload.KeyExchange.class);
     DhGroup pfs = p.pfsGroup();
     if (pfs == null && ke.isPresent()) {
       pfs = DhGroup.byId(ke.get().dhGroup()); // the peer wants PFS: grant it with its group if we have it
+      if (pfs != null && pfs.legacy() && p.espTransforms().stream().noneMatch(EspTransform::legacy)
+          && p.ikeSuites().stream().noneMatch(s -> s.dh().legacy())) {
+        pfs = null; // a legacy group only where the policy itself is legacy (compliance shield disabled)
+      }
     }
     Optional<Proposals.EspChoice> choice = Proposals.selectEsp(saP.get(), p.espTransforms(), pfs);
     if (choice.isEmpty()) {

@@ -1,7 +1,7 @@
 package io.ipsecmesh.ike.engine;
 
 /** What the engine counts for metrics; the default does nothing (tests, tools). */
-public interface EngineStats {
+public interface EngineStats extends io.ipsecmesh.ike.dos.DosCounters {
 
   EngineStats NONE = new EngineStats() {};
 

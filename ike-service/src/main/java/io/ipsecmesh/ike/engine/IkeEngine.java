@@ -6,6 +6,10 @@ import io.ipsecmesh.ike.crypto.IkeSaKeys;
 import io.ipsecmesh.ike.crypto.IkeSuite;
 import io.ipsecmesh.ike.crypto.SignatureAuthenticator;
 import io.ipsecmesh.ike.crypto.SkIntegrityException;
+import io.ipsecmesh.ike.dos.CookieSecret;
+import io.ipsecmesh.ike.dos.DosCounters;
+import io.ipsecmesh.ike.dos.HalfOpenQuota;
+import io.ipsecmesh.ike.dos.RequestDigestCache;
 import io.ipsecmesh.ike.exchange.Identities;
 import io.ipsecmesh.ike.exchange.NatDetection;
 import io.ipsecmesh.ike.exchange.Proposals;
@@ -45,9 +49,21 @@ public final class IkeEngine {
   static final int NONCE_BYTES = 32;
   private static final int MAX_INIT_RETRIES = 3;
 
-  /** Limits against half-open floods (DESIGN.md: DoS limits on half-open SAs). */
-  public record Limits(int cookieThreshold, int maxHalfOpen, long halfOpenTimeoutMillis) {
+  /**
+   * DoS limits: COOKIE above {@code cookieThreshold} half-open SAs, none kept beyond {@code maxHalfOpen} in
+   * all nor beyond {@code maxHalfOpenPerPeer} for one initiator address (RFC 8019 §4), half-open SAs gone
+   * after {@code halfOpenTimeoutMillis}, at most {@code maxChildSas} Child SAs per IKE SA (more get
+   * NO_ADDITIONAL_SAS, RFC 7296 §1.3 and §3.10.1).
+   */
+  public record Limits(int cookieThreshold, int maxHalfOpen, long halfOpenTimeoutMillis, int maxHalfOpenPerPeer,
+      int maxChildSas) {
+    public static final int DEFAULT_MAX_CHILD_SAS = 64;
     public static final Limits DEFAULT = new Limits(64, 4096, 30_000);
+
+    /** The global limits with the default per-peer quota and Child SA cap. */
+    public Limits(int cookieThreshold, int maxHalfOpen, long halfOpenTimeoutMillis) {
+      this(cookieThreshold, maxHalfOpen, halfOpenTimeoutMillis, HalfOpenQuota.DEFAULT_PER_PEER, DEFAULT_MAX_CHILD_SAS);
+    }
   }
 
   private final Scheduler scheduler;
@@ -60,8 +76,10 @@ public final class IkeEngine {
   private final SecureRandom random;
   final CookieJar cookies;
   private final LongSupplier wallClock;
+  /** Where certificate checks get CRLs ({@code revocation-check crl}); none until the verticle sets its store. */
+  private io.ipsecmesh.ike.crypto.CrlSource crls = io.ipsecmesh.ike.crypto.CrlSource.NONE;
 
-  final IkeSaTable table = new IkeSaTable();
+  final IkeSaTable table;
   private final InitResponder initResponder = new InitResponder(this);
   private final CreateChildResponder createChildResponder = new CreateChildResponder(this);
   private int nextConnId = 1000;
@@ -83,9 +101,10 @@ public final class IkeEngine {
     this.childFactory = new ChildSaFactory(keyWrap);
     this.retransmit = retransmit;
     this.limits = limits;
+    this.table = new IkeSaTable(new HalfOpenQuota(limits.maxHalfOpenPerPeer()));
     this.wallClock = wallClock;
     this.random = new SecureRandom();
-    this.cookies = new CookieJar(random);
+    this.cookies = new CookieJar(new CookieSecret(random, scheduler::nowMillis, CookieSecret.DEFAULT_LIFETIME_MILLIS));
     this.invalidSpiLimiter = new InvalidSpiLimiter(scheduler::nowMillis);
   }
 
@@ -110,6 +129,16 @@ public final class IkeEngine {
    */
   public void setNatTransparency(boolean on) {
     natTransparency = on;
+  }
+
+  /**
+   * Whether NAT traversal runs: off after {@code no crypto ipsec nat-transparency udp-encapsulation}, which
+   * "disables NAT traversal" (IPsec Data Plane guide, IPsec NAT Transparency): no NAT_DETECTION notifies
+   * are sent, the peer's are ignored (RFC 7296 §2.23: without them neither side detects a NAT), so IKE
+   * stays on port 500 and ESP goes raw.
+   */
+  boolean natTraversal() {
+    return natTransparency;
   }
 
   /** Whether we fake NAT detection to encapsulate without a NAT: forced, and not configured off. */
@@ -147,8 +176,26 @@ public final class IkeEngine {
     }
   }
 
-  /** Starts IKE_SA_INIT with the policy's peer; returns the IKE SA id (it changes once SPIr is known). */
+  /** The CRLs certificate checks use; {@code fetch} must report back on this engine's thread. */
+  public void setCrlSource(io.ipsecmesh.ike.crypto.CrlSource crls) {
+    this.crls = crls;
+  }
+
+  io.ipsecmesh.ike.crypto.CrlSource crls() {
+    return crls;
+  }
+
+  /**
+   * Starts IKE_SA_INIT with the policy's peer; returns the IKE SA id (it changes once SPIr is known), or null when
+   * there is no key to authenticate with.
+   */
   public String initiate(PeerPolicy policy) {
+    if (policy.credentials() == null && policy.psk() == null) {
+      // IOS's initiator finds the keyring peer by address (or host name), never by identity: nothing to sign with
+      LOG.log(System.Logger.Level.WARNING, "IKEv2: no pre-shared key for peer " + policy.peerAddress()
+          + " by address (keyring peers found by identity serve only as responder); not initiating");
+      return null;
+    }
     // without a configured local address NAT-D is computed over 0.0.0.0: the peer then sees a "NAT" and
     // both sides float to 4500, which works everywhere (the forwarder UDP-encapsulates anyway)
     String local = policy.localAddress() != null ? policy.localAddress() : "0.0.0.0";
@@ -283,15 +330,23 @@ public final class IkeEngine {
     return true;
   }
 
-  /**
-   * ESP arrived for an SPI we do not know, with {@code crypto isakmp invalid-spi-recovery} on: tell the
-   * peer with an INVALID_SPI notify (RFC 7296 §2.21.4) in an INFORMATIONAL of an IKE SA we share with
-   * it, so it drops the stale SA and renegotiates. Without one (we restarted and lost it: the seed's
-   * "black hole") set one up for the purpose when the peer is one of ours, and notify once it is up;
-   * its INITIAL_CONTACT already makes the peer drop every SA it still had with us. Rate-limited per
-   * peer and overall ({@link InvalidSpiLimiter}). Returns whether a notify or an IKE SA is under way.
-   */
+  /** {@link #invalidSpi(String, long, boolean)} with {@code crypto isakmp invalid-spi-recovery} on. */
   public boolean invalidSpi(String peerAddress, long spi) {
+    return invalidSpi(peerAddress, spi, true);
+  }
+
+  /**
+   * ESP arrived for an SPI we do not know: tell the peer with an INVALID_SPI notify (RFC 7296 §2.21.4)
+   * in an INFORMATIONAL of an IKE SA we share with it, so it drops the stale SA and renegotiates. That
+   * much IOS does by default (IPsec Data Plane guide, Invalid Security Parameter Index Recovery, "How to
+   * Configure": the notify is sent using the IKE SA; without one the packet is dropped). Only with
+   * {@code crypto isakmp invalid-spi-recovery} ({@code recovery}), when there is no IKE SA (we restarted
+   * and lost it: the seed's "black hole"), set one up for the purpose when the peer is one of ours, and
+   * notify once it is up; its INITIAL_CONTACT already makes the peer drop every SA it still had with us.
+   * Rate-limited per peer and overall ({@link InvalidSpiLimiter}). Returns whether a notify or an IKE SA
+   * is under way.
+   */
+  public boolean invalidSpi(String peerAddress, long spi, boolean recovery) {
     for (IkeSa sa : table.withPeer(peerAddress)) {
       if (sa.state == IkeSa.State.ESTABLISHED && sa.rekeyedTo == null) {
         if (!invalidSpiLimiter.allowNotify(peerAddress)) {
@@ -301,6 +356,9 @@ public final class IkeEngine {
         pump(sa);
         return true;
       }
+    }
+    if (!recovery) {
+      return false; // no established IKE SA: without invalid-spi-recovery the packet is only dropped
     }
     if (hasSaWith(peerAddress)) {
       // one is being negotiated (for this or for traffic): it notifies when it is up
@@ -397,10 +455,12 @@ public final class IkeEngine {
     p.add(Proposals.ikeOffer(offer, new byte[0]));
     p.add(new Payload.KeyExchange(group.groupId, sa.dh.publicValue()));
     p.add(new Payload.Nonce(sa.ni.clone()));
-    p.add(Payload.Notify.of(IkeConstants.NAT_DETECTION_SOURCE_IP,
-        natSourceHash(sa.spiI, 0, sa.localAddress, sa.localPort)));
-    p.add(Payload.Notify.of(IkeConstants.NAT_DETECTION_DESTINATION_IP,
-        NatDetection.hash(sa.spiI, 0, sa.peerAddress, sa.peerPort)));
+    if (natTraversal()) {
+      p.add(Payload.Notify.of(IkeConstants.NAT_DETECTION_SOURCE_IP,
+          natSourceHash(sa.spiI, 0, sa.localAddress, sa.localPort)));
+      p.add(Payload.Notify.of(IkeConstants.NAT_DETECTION_DESTINATION_IP,
+          NatDetection.hash(sa.spiI, 0, sa.peerAddress, sa.peerPort)));
+    }
     p.add(Payload.Notify.of(IkeConstants.SIGNATURE_HASH_ALGORITHMS, SignatureAuthenticator.HASH_ALGORITHMS));
     IkeHeader h = IkeHeader.of(sa.spiI, 0, IkeConstants.IKE_SA_INIT, IkeConstants.FLAG_INITIATOR, 0);
     byte[] bytes = IkeCodec.encode(new IkeMessage(h, p));
@@ -478,8 +538,8 @@ public final class IkeEngine {
     installKeys(sa, secret);
     // an unknown local address (0.0.0.0) made our NAT_DETECTION_SOURCE_IP "wrong": the peer will see a NAT
     // and UDP-encapsulate, so we must as well
-    sa.natDetected = natDetected(m, sa.spiI, sa.spiR, d) || "0.0.0.0".equals(sa.localAddress);
-    sa.localBehindNat = localBehindNat(m, sa.spiI, sa.spiR, d);
+    sa.natDetected = natTraversal() && (natDetected(m, sa.spiI, sa.spiR, d) || "0.0.0.0".equals(sa.localAddress));
+    sa.localBehindNat = natTraversal() && localBehindNat(m, sa.spiI, sa.spiR, d);
     if (sa.natDetected) {
       // §2.23: after NAT detection the initiator moves to port 4500
       sa.localPort = NATT_PORT;
@@ -536,16 +596,50 @@ public final class IkeEngine {
   // ============================================================================ IKE_AUTH
 
   private void onAuthRequest(IkeSa sa, IkeMessage m, List<Payload> inner) {
+    if (sa.authPending) {
+      return; // a retransmission while the CRL is fetched: the answer follows the fetch
+    }
     IkeMessage in = new IkeMessage(m.header(), inner);
-    PeerPolicy p = sa.policy;
     Optional<Payload.Identification> idi = in.first(Payload.Identification.class).filter(Payload.Identification::initiator);
     Optional<Payload.Authentication> auth = in.first(Payload.Authentication.class);
-    boolean ok = idi.isPresent() && auth.isPresent() && PeerAuthentication.peerAuthentic(sa, idi.get(), auth.get(),
-        in.all(Payload.Certificate.class), sa.initRequest, sa.nr, sa.keys.skPi);
-    if (!ok) {
+    if (idi.isPresent()) {
+      // IOS selects the profile by the peer's identity: among the crypto map entries for this address, the first
+      // whose profile matches IDi and accepts the IKE SA's suite (RFC 7296 §2.15: the responder learns who the
+      // initiator claims to be only now)
+      Payload.Identification id = idi.get();
+      if (!sa.policy.remote().accepts(id.idType(), id.data())) {
+        policies.forIdentity(sa.peerAddress, sa.suite, id.idType(), id.data()).ifPresent(next -> sa.policy = next);
+      }
+    }
+    PeerPolicy p = sa.policy;
+    PeerAuthentication.Refusal refusal = idi.isEmpty() || auth.isEmpty() ? PeerAuthentication.Refusal.IDENTITY
+        : PeerAuthentication.check(sa, idi.get(), auth.get(), in.all(Payload.Certificate.class), sa.initRequest,
+            sa.nr, sa.keys.skPi, crls, System.currentTimeMillis()); // certificates and CRLs live in real time
+    if (refusal == PeerAuthentication.Refusal.CRL_PENDING) {
+      // RFC 4945 §6: the certificate is not accepted before its revocation status is known; the fetch runs off
+      // the event loop and the IKE_AUTH request is answered when it is done (its retransmissions wait)
+      sa.authPending = true;
+      sa.crlFetched = true;
+      debugLog(sa, "fetching the CRL " + sa.crlToFetch + " before answering IKE_AUTH");
+      crls.fetch(sa.crlToFetch, () -> {
+        sa.authPending = false;
+        if (sa.state == IkeSa.State.INIT_DONE) {
+          onAuthRequest(sa, m, inner);
+        }
+      });
+      return;
+    }
+    List<Payload> ourAuth = refusal == PeerAuthentication.Refusal.NONE ? PeerAuthentication.ours(sa,
+        Identities.toPayload(false, p.localId()), sa.initResponse, sa.ni, sa.keys.skPr, false, idi.get()) : List.of();
+    if (refusal == PeerAuthentication.Refusal.NONE && ourAuth.isEmpty()) {
+      refusal = PeerAuthentication.Refusal.NO_KEY;
+    }
+    if (refusal != PeerAuthentication.Refusal.NONE) {
       stats.authenticationFailed();
       LOG.log(System.Logger.Level.WARNING, "IKEv2: authentication of " + sa.peerAddress + " ("
-          + idi.map(Identities::text).orElse("no IDi") + ") failed");
+          + idi.map(Identities::text).orElse("no IDi") + ") failed: " + refusal.reason
+          + (refusal == PeerAuthentication.Refusal.CERTIFICATE ? ": " + sa.refusalDetail : "") + " (profile of crypto map "
+          + p.cryptoMap() + " " + p.mapSequence() + ")");
       respond(sa, m.header(), List.of(Payload.Notify.of(IkeConstants.AUTHENTICATION_FAILED, new byte[0])));
       teardown(sa, "auth-failed");
       return;
@@ -554,7 +648,7 @@ public final class IkeEngine {
     Payload.Identification idr = Identities.toPayload(false, p.localId());
     List<Payload> resp = new ArrayList<>();
     resp.add(idr);
-    resp.addAll(PeerAuthentication.ours(sa, idr, sa.initResponse, sa.ni, sa.keys.skPr, false));
+    resp.addAll(ourAuth);
 
     Optional<Proposals.EspChoice> choice = in.first(Payload.SecurityAssociation.class)
         .flatMap(s -> Proposals.selectEsp(s, p.espTransforms(), null));
@@ -632,12 +726,13 @@ public final class IkeEngine {
         Arrays.fill(pfsSecret, (byte) 0);
       }
     }
-    ChildSa child = childFactory.build(sa, exchangeInitiator, choice.transform(), mode, inboundSpi, outboundSpi, keymat,
-        tsi, tsr, wallClock.getAsLong());
+    ChildSa child = childFactory.build(sa, exchangeInitiator, choice.transform(), choice.esn(), mode, inboundSpi,
+        outboundSpi, keymat, tsi, tsr, wallClock.getAsLong());
     sa.children.add(new ChildSaState(child));
     table.childAdded(inboundSpi, sa);
-    debugLog(sa, String.format("CHILD_SA established with SPIs %08x_i %08x_o (%s) TS %s === %s", inboundSpi,
-        outboundSpi, choice.transform().iosName, child.localSelectors(), child.remoteSelectors()));
+    debugLog(sa, String.format("CHILD_SA established with SPIs %08x_i %08x_o (%s%s) TS %s === %s", inboundSpi,
+        outboundSpi, choice.transform().iosName, choice.esn() ? ", ESN" : "", child.localSelectors(),
+        child.remoteSelectors()));
     events.childSaInstalled(child);
     return child;
   }
@@ -736,9 +831,8 @@ public final class IkeEngine {
 
   private void onRequest(IkeSa sa, Datagram d, IkeMessage m) {
     long id = m.header().messageId();
-    if (id == sa.expectedPeerRequestId - 1 && sa.lastResponse != null) {
-      debugLog(sa, "received retransmission", id, "resending cached response");
-      transport.send(d.localAddress, d.localPort, d.peerAddress, d.peerPort, sa.lastResponse);
+    byte[] digest = RequestDigestCache.digest(d.msg);
+    if (answeredFromCache(sa, d, id, digest)) {
       return;
     }
     if (id != sa.expectedPeerRequestId) {
@@ -760,6 +854,44 @@ public final class IkeEngine {
       case IkeConstants.INFORMATIONAL -> onInformationalRequest(sa, m, inner);
       case IkeConstants.CREATE_CHILD_SA -> respond(sa, m.header(), createChildResponder.onRequest(sa, inner));
       default -> respond(sa, m.header(), List.of(Payload.Notify.of(IkeConstants.INVALID_SYNTAX, new byte[0])));
+    }
+    if (sa.expectedPeerRequestId == id + 1 && sa.lastResponse != null) {
+      sa.replies.remember(id, digest, sa.lastResponse); // answered: its retransmissions get the same bytes
+    }
+  }
+
+  /**
+   * RFC 7296 §2.1: a retransmission is bitwise identical to the request, and gets our response again with no
+   * state change. Recognised by the digest of the whole datagram ({@link RequestDigestCache}), not by the
+   * message ID alone: the answered ID with other bytes is dropped. Answered only when it comes from the SA's
+   * own peer address and port (§2.11: the response goes where the request came from, so anything else would
+   * reflect our response to an address of a spoofer's choosing); an authenticated new message is what moves
+   * the SA's ports (§2.23), never a replayed old one.
+   *
+   * @return whether the datagram was handled here (answered or dropped)
+   */
+  boolean answeredFromCache(IkeSa sa, Datagram d, long messageId, byte[] digest) {
+    switch (sa.replies.check(messageId, digest)) {
+      case RETRANSMISSION -> {
+        if (!d.peerAddress.equals(sa.peerAddress) || d.peerPort != sa.peerPort || d.localPort != sa.localPort) {
+          stats.requestDropped(2, DosCounters.RETRANSMISSION_FROM_ELSEWHERE);
+          debugLog(sa, "drop retransmission from " + d.peerAddress + ":" + d.peerPort, messageId,
+              "(the SA's peer is " + sa.peerAddress + ":" + sa.peerPort + ")");
+          return true;
+        }
+        stats.retransmissionAnswered(2);
+        debugLog(sa, "received retransmission", messageId, "resending cached response");
+        send(sa, sa.replies.responseTo(digest));
+        return true;
+      }
+      case ALTERED -> {
+        stats.requestDropped(2, DosCounters.ALTERED_RETRANSMISSION);
+        debugLog(sa, "drop request with an answered message ID but other bytes", messageId, "");
+        return true;
+      }
+      default -> {
+        return false;
+      }
     }
   }
 

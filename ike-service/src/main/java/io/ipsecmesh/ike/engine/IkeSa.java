@@ -34,7 +34,16 @@ final class IkeSa {
   final boolean initiator;
   final long spiI;
   long spiR;
-  final PeerPolicy policy;
+  /** The crypto map entry's policy; a responder may move to another entry for the same peer at IKE_AUTH. */
+  PeerPolicy policy;
+  /** A CRL the peer's certificate needs, being fetched; set by the AUTH check (event-loop confined). */
+  String crlToFetch;
+  /** The AUTH check fetched a CRL once already: one that is still missing is unavailable, not fetched again. */
+  boolean crlFetched;
+  /** The IKE_AUTH request waits for a CRL: its retransmissions are dropped meanwhile. */
+  boolean authPending;
+  /** What exactly was wrong with a refused certificate, for the log. */
+  String refusalDetail;
   final int connId;
   final long createdEpochMillis;
   State state;
@@ -75,6 +84,8 @@ final class IkeSa {
   // the peer's requests: exact window of one (§2.3)
   long expectedPeerRequestId;
   byte[] lastResponse;
+  /** Our last response by the digest of its request: retransmissions only (§2.1, window of one). */
+  final io.ipsecmesh.ike.dos.RequestDigestCache replies = new io.ipsecmesh.ike.dos.RequestDigestCache(1);
 
   final List<ChildSaState> children = new ArrayList<>();
   Scheduler.Timer lifetimeTimer;

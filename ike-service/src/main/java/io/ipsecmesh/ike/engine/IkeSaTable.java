@@ -1,5 +1,6 @@
 package io.ipsecmesh.ike.engine;
 
+import io.ipsecmesh.ike.dos.HalfOpenQuota;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -23,6 +24,16 @@ final class IkeSaTable {
   private final Map<String, IkeSa> halfOpen = new HashMap<>();
   private final Map<Long, IkeSa> byChildSpi = new HashMap<>();
   private final Set<Long> reservedChildSpis = new HashSet<>();
+  /** Half-open SAs per peer address, counted where they enter and leave the half-open index. */
+  final HalfOpenQuota halfOpenPerPeer;
+
+  IkeSaTable() {
+    this(new HalfOpenQuota(HalfOpenQuota.DEFAULT_PER_PEER));
+  }
+
+  IkeSaTable(HalfOpenQuota halfOpenPerPeer) {
+    this.halfOpenPerPeer = halfOpenPerPeer;
+  }
 
   void add(IkeSa sa) {
     bySpi.put(sa.localSpi(), sa);
@@ -77,7 +88,9 @@ final class IkeSaTable {
 
   void halfOpen(String key, IkeSa sa) {
     sa.halfOpenKey = key;
-    halfOpen.put(key, sa);
+    if (halfOpen.put(key, sa) == null) {
+      halfOpenPerPeer.opened(sa.peerAddress);
+    }
   }
 
   IkeSa halfOpen(String key) {
@@ -86,7 +99,9 @@ final class IkeSaTable {
 
   void leftHalfOpen(IkeSa sa) {
     if (sa.halfOpenKey != null) {
-      halfOpen.remove(sa.halfOpenKey, sa);
+      if (halfOpen.remove(sa.halfOpenKey, sa)) {
+        halfOpenPerPeer.closed(sa.peerAddress);
+      }
       sa.halfOpenKey = null;
     }
   }

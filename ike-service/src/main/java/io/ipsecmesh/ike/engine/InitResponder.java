@@ -2,6 +2,8 @@ package io.ipsecmesh.ike.engine;
 
 import io.ipsecmesh.ike.crypto.IkeSuite;
 import io.ipsecmesh.ike.crypto.SignatureAuthenticator;
+import io.ipsecmesh.ike.dos.DosCounters;
+import io.ipsecmesh.ike.dos.RequestDigestCache;
 import io.ipsecmesh.ike.exchange.NatDetection;
 import io.ipsecmesh.ike.exchange.Proposals;
 import io.ipsecmesh.ike.policy.PeerPolicy;
@@ -11,6 +13,7 @@ import io.ipsecmesh.proto.ikev2.IkeHeader;
 import io.ipsecmesh.proto.ikev2.IkeMessage;
 import io.ipsecmesh.proto.ikev2.Payload;
 import java.security.GeneralSecurityException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -32,11 +35,11 @@ final class InitResponder {
     IkeHeader h = m.header();
     String key = d.peerAddress() + "/" + Long.toHexString(h.initiatorSpi());
     IkeSa existing = engine.table.halfOpen(key);
+    byte[] digest = RequestDigestCache.digest(d.msg());
     if (existing != null) {
-      if (Arrays.equals(existing.initRequest, d.msg())) {
-        engine.debugLog(existing, "retransmitted IKE_SA_INIT request, resending response");
-        engine.transport.send(d.localAddress(), d.localPort(), d.peerAddress(), d.peerPort(), existing.initResponse);
-      }
+      // §2.1: the whole packet tells a retransmission from a new request with the same SPIi; the half-open
+      // SA holds its IKE_SA_INIT answer under message ID 0, so anything else from this peer + SPIi drops
+      engine.answeredFromCache(existing, d, 0, digest);
       return;
     }
     Optional<PeerPolicy> policy = engine.policies.forPeer(d.peerAddress());
@@ -57,6 +60,13 @@ final class InitResponder {
     if (engine.table.halfOpenCount() >= engine.limits.maxHalfOpen()) {
       engine.stats().halfOpenLimitHit();
       engine.debugLog(null, "half-open limit " + engine.limits.maxHalfOpen() + " reached, dropping request from " + d.peerAddress());
+      return;
+    }
+    if (!engine.table.halfOpenPerPeer.admits(d.peerAddress())) {
+      // RFC 8019 §4: one address must not take the half-open table; its pending SAs finish or time out first
+      engine.stats().requestDropped(2, DosCounters.HALF_OPEN_PEER_QUOTA);
+      engine.debugLog(null, "half-open quota " + engine.table.halfOpenPerPeer.perPeer() + " of " + d.peerAddress()
+          + " reached, dropping its IKE_SA_INIT");
       return;
     }
     if (engine.table.halfOpenCount() >= engine.limits.cookieThreshold()) {
@@ -103,22 +113,36 @@ final class InitResponder {
     }
     byte[] ourPublic = sa.dh.publicValue();
     engine.installKeys(sa, secret);
-    sa.natDetected = engine.natDetected(m, sa.spiI, 0, d);
-    sa.localBehindNat = engine.localBehindNat(m, sa.spiI, 0, d);
-    List<Payload> resp = List.of(
+    // NAT traversal disabled: no NAT_DETECTION notifies either way, the peer's ignored (IkeEngine#natTraversal)
+    sa.natDetected = engine.natTraversal() && engine.natDetected(m, sa.spiI, 0, d);
+    sa.localBehindNat = engine.natTraversal() && engine.localBehindNat(m, sa.spiI, 0, d);
+    List<Payload> resp = new ArrayList<>(List.of(
         new Payload.SecurityAssociation(List.of(suite.toProposal(choice.get().proposalNumber(), new byte[0]))),
         new Payload.KeyExchange(suite.dh().groupId, ourPublic),
-        new Payload.Nonce(sa.nr.clone()),
-        Payload.Notify.of(IkeConstants.NAT_DETECTION_SOURCE_IP,
-            engine.natSourceHash(sa.spiI, sa.spiR, d.localAddress(), d.localPort())),
-        Payload.Notify.of(IkeConstants.NAT_DETECTION_DESTINATION_IP,
-            NatDetection.hash(sa.spiI, sa.spiR, d.peerAddress(), d.peerPort())),
-        Payload.Notify.of(IkeConstants.SIGNATURE_HASH_ALGORITHMS, SignatureAuthenticator.HASH_ALGORITHMS));
+        new Payload.Nonce(sa.nr.clone())));
+    // §1.2: a responder that verifies certificates asks for them here (strongSwan sends its certificate only when
+    // asked); the CAs of every profile this peer's crypto map entries may select by its identity
+    java.util.Set<java.security.cert.TrustAnchor> anchors = new java.util.HashSet<>();
+    String peerAddress = d.peerAddress();
+    engine.policies.all().stream().filter(x -> x.peerAddress().equals(peerAddress) && x.remote().method().signature())
+        .forEach(x -> anchors.addAll(x.remote().anchors()));
+    if (!anchors.isEmpty()) {
+      resp.add(new Payload.CertificateRequest(IkeConstants.CERT_X509_SIGNATURE,
+          io.ipsecmesh.ike.crypto.CertificateValidator.certificateRequest(anchors)));
+    }
+    if (engine.natTraversal()) {
+      resp.add(Payload.Notify.of(IkeConstants.NAT_DETECTION_SOURCE_IP,
+          engine.natSourceHash(sa.spiI, sa.spiR, d.localAddress(), d.localPort())));
+      resp.add(Payload.Notify.of(IkeConstants.NAT_DETECTION_DESTINATION_IP,
+          NatDetection.hash(sa.spiI, sa.spiR, d.peerAddress(), d.peerPort())));
+    }
+    resp.add(Payload.Notify.of(IkeConstants.SIGNATURE_HASH_ALGORITHMS, SignatureAuthenticator.HASH_ALGORITHMS));
     byte[] bytes = IkeCodec.encode(new IkeMessage(new IkeHeader(sa.spiI, sa.spiR, 0, 2, 0,
         IkeConstants.IKE_SA_INIT, IkeConstants.FLAG_RESPONSE, 0, 0), resp));
     sa.initRequest = d.msg();
     sa.initResponse = bytes;
     sa.lastResponse = bytes;
+    sa.replies.remember(0, digest, bytes);
     sa.expectedPeerRequestId = 1;
     sa.state = IkeSa.State.INIT_DONE;
     engine.table.add(sa);

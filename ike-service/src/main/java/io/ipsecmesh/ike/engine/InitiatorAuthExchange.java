@@ -43,10 +43,8 @@ final class InitiatorAuthExchange implements Exchange {
     List<Payload> out = new ArrayList<>();
     out.add(idi);
     out.add(Payload.Notify.of(IkeConstants.INITIAL_CONTACT, new byte[0]));
-    if (p.remoteId() != null) {
-      out.add(Identities.toPayload(false, p.remoteId()));
-    }
-    out.addAll(PeerAuthentication.ours(sa, idi, sa.initRequest, sa.nr, sa.keys.skPi, true));
+    // no IDr: IOS does not say whom it expects; the responder's IDr is checked against the profile instead
+    out.addAll(PeerAuthentication.ours(sa, idi, sa.initRequest, sa.nr, sa.keys.skPi, true, null));
     if (p.mode() == ChildSa.Mode.TRANSPORT) {
       out.add(Payload.Notify.of(IkeConstants.USE_TRANSPORT_MODE, new byte[0]));
     }
@@ -68,11 +66,25 @@ final class InitiatorAuthExchange implements Exchange {
     }
     Optional<Payload.Identification> idr = m.first(Payload.Identification.class).filter(i -> !i.initiator());
     Optional<Payload.Authentication> auth = m.first(Payload.Authentication.class);
-    boolean ok = idr.isPresent() && auth.isPresent() && PeerAuthentication.peerAuthentic(sa, idr.get(), auth.get(),
-        m.all(Payload.Certificate.class), sa.initResponse, sa.ni, sa.keys.skPr);
-    if (!ok) {
+    PeerAuthentication.Refusal r = idr.isEmpty() || auth.isEmpty() ? PeerAuthentication.Refusal.IDENTITY
+        : PeerAuthentication.check(sa, idr.get(), auth.get(), m.all(Payload.Certificate.class), sa.initResponse,
+            sa.ni, sa.keys.skPr, engine.crls(), System.currentTimeMillis());
+    if (r == PeerAuthentication.Refusal.CRL_PENDING) {
+      // RFC 4945 §6: the responder's certificate waits for its CRL; the fetch runs off the event loop
+      sa.crlFetched = true;
+      engine.crls().fetch(sa.crlToFetch, () -> {
+        if (sa.state != IkeSa.State.DELETED) {
+          response(sa, payloads);
+        }
+      });
+      return;
+    }
+    if (r != PeerAuthentication.Refusal.NONE) {
       engine.stats().authenticationFailed();
-      IkeEngine.LOG.log(System.Logger.Level.WARNING, "IKEv2: authentication of " + sa.peerAddress + " failed");
+      IkeEngine.LOG.log(System.Logger.Level.WARNING, "IKEv2: authentication of " + sa.peerAddress + " ("
+          + idr.map(Identities::text).orElse("no IDr") + ") failed: " + r.reason
+          + (r == PeerAuthentication.Refusal.CERTIFICATE ? ": " + sa.refusalDetail : "") + " (profile of crypto map "
+          + sa.policy.cryptoMap() + " " + sa.policy.mapSequence() + ")");
       engine.sendUnsolicited(sa, List.of(Payload.Notify.of(IkeConstants.AUTHENTICATION_FAILED, new byte[0])));
       engine.releaseChildSpi(sa.firstChildSpi);
       engine.teardown(sa, "auth-failed");

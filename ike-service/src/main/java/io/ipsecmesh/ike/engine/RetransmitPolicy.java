@@ -6,7 +6,10 @@ package io.ipsecmesh.ike.engine;
  */
 public record RetransmitPolicy(long initialMillis, double factor, int tries) {
 
-  /** 2 s, doubling, 5 retransmissions: an unanswered request is abandoned after 62 s. */
+  /**
+   * 2 s, doubling, 5 retransmissions: the fifth goes out 62 s after the request and is given 64 s to be
+   * answered, so an unanswered request is abandoned 126 s after it was first sent ({@link #giveUpAfter}).
+   */
   public static final RetransmitPolicy DEFAULT = new RetransmitPolicy(2000, 2.0, 5);
 
   public long delayBefore(int retransmission) {

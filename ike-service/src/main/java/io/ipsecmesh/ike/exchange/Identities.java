@@ -15,6 +15,8 @@ public final class Identities {
   public static Payload.Identification toPayload(boolean initiator, Identity id) {
     byte[] data = switch (id.idType()) {
       case IkeConstants.ID_IPV4_ADDR, IkeConstants.ID_IPV6_ADDR -> literal(id.value());
+      // §3.5: ID_DER_ASN1_DN carries the DER encoding of the Name, not its text
+      case IkeConstants.ID_DER_ASN1_DN -> new javax.security.auth.x500.X500Principal(id.value()).getEncoded();
       default -> id.value().getBytes(StandardCharsets.UTF_8);
     };
     return new Payload.Identification(initiator, id.idType(), data);
@@ -30,17 +32,24 @@ public final class Identities {
           yield "<bad address>";
         }
       }
-      case IkeConstants.ID_FQDN, IkeConstants.ID_RFC822_ADDR -> new String(id.data(), StandardCharsets.UTF_8);
+      case IkeConstants.ID_FQDN, IkeConstants.ID_RFC822_ADDR, IkeConstants.ID_KEY_ID ->
+          printable(new String(id.data(), StandardCharsets.UTF_8));
+      case IkeConstants.ID_DER_ASN1_DN -> {
+        try {
+          yield new javax.security.auth.x500.X500Principal(id.data()).getName();
+        } catch (IllegalArgumentException e) {
+          yield "<bad DN>";
+        }
+      }
       default -> java.util.HexFormat.of().formatHex(id.data());
     };
   }
 
-  public static boolean matches(Identity expected, Payload.Identification received) {
-    if (expected == null) {
-      return true;
-    }
-    return expected.idType() == received.idType()
-        && java.util.Arrays.equals(toPayload(true, expected).data(), received.data());
+  /** The text with control characters replaced, at most 128 characters: it goes into logs and show output. */
+  static String printable(String s) {
+    String clean = s.codePoints().map(c -> c < ' ' || c == 127 ? '?' : c)
+        .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+    return clean.length() <= 128 ? clean : clean.substring(0, 128) + "...";
   }
 
   static byte[] literal(String address) {

@@ -18,16 +18,25 @@ import java.util.Optional;
  * Building offers and selecting from a peer's offer (RFC 7296 §2.7, §3.3.6): a proposal is acceptable
  * when, for every transform type we need, one of its transforms of that type is one we support;
  * the selection is answered with exactly one transform of each type.
+ *
+ * <p>Extended Sequence Numbers (RFC 7296 §3.3.2 transform type 5, RFC 4303 §2.2.1): we offer both, ESN first, and
+ * as responder choose ESN whenever the peer offers it (strongSwan: an ESP proposal with {@code -esn}), because a
+ * 64-bit counter cannot run out under one SA's keys; a peer offering only "no ESN" gets 32-bit numbers.
  */
 public final class Proposals {
 
   private static final int ENCR_CHACHA20_POLY1305 = 28;
+  /** RFC 7296 §3.3.2 legacy transform IDs (IANA IKEv2 registry): ENCR_DES, ENCR_3DES, AUTH_HMAC_MD5_96. */
+  private static final int ENCR_DES = 2;
+  private static final int ENCR_3DES = 3;
+  private static final int AUTH_HMAC_MD5_96 = 1;
 
   private Proposals() {}
 
   public record IkeChoice(IkeSuite suite, int proposalNumber) {}
 
-  public record EspChoice(EspTransform transform, int proposalNumber, byte[] peerSpi) {}
+  /** @param esn whether the Child SA uses 64-bit Extended Sequence Numbers */
+  public record EspChoice(EspTransform transform, int proposalNumber, byte[] peerSpi, boolean esn) {}
 
   public static SecurityAssociation ikeOffer(List<IkeSuite> suites, byte[] spi) {
     List<Proposal> ps = new ArrayList<>();
@@ -78,6 +87,7 @@ public final class Proposals {
       if (pfs != null) {
         t.add(Transform.of(IkeConstants.TRANSFORM_DH, pfs.groupId));
       }
+      t.add(Transform.of(IkeConstants.TRANSFORM_ESN, IkeConstants.ESN_YES));
       t.add(Transform.of(IkeConstants.TRANSFORM_ESN, IkeConstants.ESN_NO));
       ps.add(new Proposal(i + 1, IkeConstants.PROTO_ESP, spi, t));
     }
@@ -90,7 +100,7 @@ public final class Proposals {
     if (pfs != null) {
       t.add(Transform.of(IkeConstants.TRANSFORM_DH, pfs.groupId));
     }
-    t.add(Transform.of(IkeConstants.TRANSFORM_ESN, IkeConstants.ESN_NO));
+    t.add(Transform.of(IkeConstants.TRANSFORM_ESN, choice.esn() ? IkeConstants.ESN_YES : IkeConstants.ESN_NO));
     return new SecurityAssociation(List.of(new Proposal(choice.proposalNumber(), IkeConstants.PROTO_ESP, ourSpi, t)));
   }
 
@@ -100,8 +110,10 @@ public final class Proposals {
       if (p.protocolId() != IkeConstants.PROTO_ESP || p.spi().length != 4) {
         continue;
       }
-      boolean esnOk = !hasType(p, IkeConstants.TRANSFORM_ESN) || offers(p, IkeConstants.TRANSFORM_ESN,
-          IkeConstants.ESN_NO, -1);
+      // no ESN transform at all reads as "no ESN" (lenient: RFC 7296 §3.3.3 says ESP proposals carry one)
+      boolean esn = offers(p, IkeConstants.TRANSFORM_ESN, IkeConstants.ESN_YES, -1);
+      boolean esnOk = esn || !hasType(p, IkeConstants.TRANSFORM_ESN)
+          || offers(p, IkeConstants.TRANSFORM_ESN, IkeConstants.ESN_NO, -1);
       boolean dhOk = pfs == null
           ? !hasType(p, IkeConstants.TRANSFORM_DH) || offers(p, IkeConstants.TRANSFORM_DH, IkeConstants.DH_NONE, -1)
           : offers(p, IkeConstants.TRANSFORM_DH, pfs.groupId, -1);
@@ -115,7 +127,7 @@ public final class Proposals {
         }
         if (all && (t.aead ? !hasType(p, IkeConstants.TRANSFORM_INTEG)
             || offers(p, IkeConstants.TRANSFORM_INTEG, IkeConstants.AUTH_NONE, -1) : true)) {
-          return Optional.of(new EspChoice(t, p.number(), p.spi().clone()));
+          return Optional.of(new EspChoice(t, p.number(), p.spi().clone(), esn));
         }
       }
     }
@@ -133,7 +145,18 @@ public final class Proposals {
       case AES_CBC_256_HMAC_SHA256_128 -> cbc(256, IkeConstants.AUTH_HMAC_SHA2_256_128);
       case AES_CBC_256_HMAC_SHA384_192 -> cbc(256, IkeConstants.AUTH_HMAC_SHA2_384_192);
       case AES_CBC_256_HMAC_SHA512_256 -> cbc(256, IkeConstants.AUTH_HMAC_SHA2_512_256);
+      // legacy suites (crypto engine compliance shield disable); DES and 3DES carry no key length
+      case AES_CBC_128_HMAC_MD5_96 -> cbc(128, AUTH_HMAC_MD5_96);
+      case AES_CBC_256_HMAC_MD5_96 -> cbc(256, AUTH_HMAC_MD5_96);
+      case TDES_CBC_HMAC_SHA1_96 -> fixedKey(ENCR_3DES, IkeConstants.AUTH_HMAC_SHA1_96);
+      case TDES_CBC_HMAC_MD5_96 -> fixedKey(ENCR_3DES, AUTH_HMAC_MD5_96);
+      case DES_CBC_HMAC_SHA1_96 -> fixedKey(ENCR_DES, IkeConstants.AUTH_HMAC_SHA1_96);
+      case DES_CBC_HMAC_MD5_96 -> fixedKey(ENCR_DES, AUTH_HMAC_MD5_96);
     };
+  }
+
+  private static List<Transform> fixedKey(int encr, int integ) {
+    return List.of(Transform.of(IkeConstants.TRANSFORM_ENCR, encr), Transform.of(IkeConstants.TRANSFORM_INTEG, integ));
   }
 
   private static List<Transform> cbc(int bits, int integ) {
@@ -172,6 +195,9 @@ public final class Proposals {
       } else {
         dh = switch (p) {
           case "modp2048" -> DhGroup.MODP_2048;
+          case "modp768" -> DhGroup.MODP_768;
+          case "modp1024" -> DhGroup.MODP_1024;
+          case "modp1536" -> DhGroup.MODP_1536;
           case "ecp256" -> DhGroup.ECP_256;
           case "ecp384" -> DhGroup.ECP_384;
           case "x25519", "curve25519" -> DhGroup.CURVE25519;

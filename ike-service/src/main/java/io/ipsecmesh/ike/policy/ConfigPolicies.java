@@ -8,6 +8,8 @@ import io.ipsecmesh.ike.crypto.PrfAlgorithm;
 import io.ipsecmesh.ike.exchange.Proposals;
 import io.ipsecmesh.proto.config.CryptoMapEntry;
 import io.ipsecmesh.proto.config.GatewayConfig;
+import io.ipsecmesh.proto.config.IdentityMatch;
+import io.ipsecmesh.proto.config.IkeIdentity;
 import io.ipsecmesh.proto.config.Ikev2Keyring;
 import io.ipsecmesh.proto.config.Ikev2KeyringPeer;
 import io.ipsecmesh.proto.config.Ikev2Policy;
@@ -43,42 +45,127 @@ public final class ConfigPolicies {
   /**
    * @param credentials the gateway's certificate, key and CAs, used by IKEv2 profiles with
    *                    {@code authentication local rsa-sig} (entries of such profiles are skipped
-   *                    while none are configured)
+   *                    while none are configured); its CAs verify peers of profiles that name no
+   *                    {@code pki trustpoint}
    */
   public static List<PeerPolicy> from(GatewayConfig cfg, String fallbackLocalAddress, Credentials credentials) {
+    return from(cfg, fallbackLocalAddress, credentials, TrustStore.EMPTY);
+  }
+
+  /**
+   * @param trust the trust anchors of the configuration's {@code crypto pki trustpoint}s
+   */
+  public static List<PeerPolicy> from(GatewayConfig cfg, String fallbackLocalAddress, Credentials credentials,
+      TrustStore trust) {
     List<PeerPolicy> out = new ArrayList<>();
     for (CryptoMapEntry e : cfg.cryptoMaps()) {
       if (e.keying() != CryptoMapEntry.Keying.IPSEC_ISAKMP || e.ikev2Profile() == null) {
         continue;
       }
+      // an entry whose profile is missing cannot authenticate anybody: IOS negotiates nothing for it
       Ikev2Profile profile = cfg.ikev2Profile(e.ikev2Profile());
       CryptoMapTerms terms = CryptoMapTerms.of(cfg, e, CryptoMapTerms.Ports.ALL_OPERATORS);
-      if (terms == null) {
+      if (terms == null || profile == null) {
         continue;
       }
-      String localAddress = profile != null && profile.identityLocalAddress() != null
+      String localAddress = profile.identityLocalAddress() != null
           ? profile.identityLocalAddress()
           : terms.interfaceAddress(fallbackLocalAddress);
       List<IkeSuite> suites = suites(cfg, localAddress);
-      boolean certificates = profile != null && "rsa-sig".equals(profile.authenticationLocal());
+      PeerAuthorization.Method localMethod = PeerAuthorization.Method.of(
+          profile.authenticationLocal() == null ? "pre-share" : profile.authenticationLocal());
+      boolean certificates = localMethod.signature();
       if (certificates && credentials == null) {
         continue;
       }
+      PeerAuthorization remote = authorization(cfg, profile, credentials, trust);
+      if (remote == null) {
+        continue;
+      }
       for (String peer : e.peers()) {
-        byte[][] keys = certificates ? new byte[][] {null, null} : psk(cfg, profile, peer);
-        if (keys == null) {
+        byte[][] keys = psk(cfg, profile, peer);
+        boolean needKey = !certificates || remote.method() == PeerAuthorization.Method.PRE_SHARE;
+        if (needKey && keys == null && remote.identityKeys().isEmpty()) {
           continue;
         }
-        PeerPolicy.Identity localId = certificates ? credentials.identity()
-            : new PeerPolicy.Identity(IkeConstants.ID_IPV4_ADDR, localAddress);
-        out.add(new PeerPolicy(e.name(), e.seq(), peer, localAddress, localId, null, keys[0], keys[1], suites,
+        if (keys == null) {
+          keys = new byte[][] {null, null};
+        }
+        PeerPolicy.Identity localId = localIdentity(profile, localAddress, certificates ? credentials : null);
+        out.add(new PeerPolicy(e.name(), e.seq(), peer, localAddress, localId, remote, keys[0], keys[1], suites,
             terms.espTransforms(), terms.pfsGroup(), terms.localSelectors(), terms.remoteSelectors(), terms.mode(),
             terms.replayWindow(), terms.lifetimeSeconds(), terms.lifetimeKilobytes(), terms.idleTimeSeconds(),
-            terms.dfBit(), profile == null || profile.lifetimeSeconds() == null ? 86400 : profile.lifetimeSeconds(),
+            terms.dfBit(), profile.lifetimeSeconds() == null ? 86400 : profile.lifetimeSeconds(),
             certificates ? credentials : null));
       }
     }
     return out;
+  }
+
+  /**
+   * What a peer of {@code profile} must prove: its {@code match identity remote} statements, its
+   * {@code authentication remote} method (when absent, the local one), the keyring peers found by
+   * {@code identity}, and for signatures the CAs of its {@code pki trustpoint}s (else the gateway's
+   * {@code --ike-ca-file} CAs); null when a signature method has no CA to verify with.
+   */
+  public static PeerAuthorization authorization(GatewayConfig cfg, Ikev2Profile profile, Credentials credentials,
+      TrustStore trust) {
+    List<IdentityMatch> matches = new ArrayList<>();
+    for (String a : profile.matchRemoteAddresses()) {
+      matches.add(new IdentityMatch(IkeIdentity.Type.ADDRESS, a, false));
+    }
+    matches.addAll(profile.matchIdentities());
+    String remote = profile.authenticationRemote() != null ? profile.authenticationRemote()
+        : profile.authenticationLocal() != null ? profile.authenticationLocal() : "pre-share";
+    PeerAuthorization.Method method = PeerAuthorization.Method.of(remote);
+    List<PeerAuthorization.IdentityKey> byIdentity = new ArrayList<>();
+    Ikev2Keyring ring = profile.keyring() == null ? null : cfg.ikev2Keyring(profile.keyring());
+    if (ring != null) {
+      for (Ikev2KeyringPeer p : ring.peers()) {
+        String l = p.localKey() != null ? p.localKey() : p.remoteKey();
+        String r = p.remoteKey() != null ? p.remoteKey() : p.localKey();
+        if (p.identity() != null && l != null) {
+          byIdentity.add(new PeerAuthorization.IdentityKey(p.identity(), l.getBytes(StandardCharsets.UTF_8),
+              r.getBytes(StandardCharsets.UTF_8)));
+        }
+      }
+    }
+    java.util.Set<java.security.cert.TrustAnchor> anchors = java.util.Set.of();
+    io.ipsecmesh.ike.crypto.RevocationPolicy crl = io.ipsecmesh.ike.crypto.RevocationPolicy.NONE;
+    if (method.signature()) {
+      if (!profile.pkiTrustpoints().isEmpty()) {
+        anchors = trust.anchors(profile.pkiTrustpoints());
+        crl = trust.revocation(profile.pkiTrustpoints());
+      } else if (credentials != null) {
+        anchors = credentials.anchors();
+      }
+      if (anchors.isEmpty()) {
+        return null;
+      }
+    }
+    return new PeerAuthorization(matches, method, byIdentity, anchors, crl);
+  }
+
+  /**
+   * {@code identity local}: the configured one; without it the address (IOS's default), or with
+   * certificates the name the certificate carries, so that the peer finds it there (RFC 4945 §3.1).
+   */
+  static PeerPolicy.Identity localIdentity(Ikev2Profile profile, String localAddress, Credentials credentials) {
+    IkeIdentity id = profile.identityLocal();
+    if (id == null) {
+      return credentials != null && profile.identityLocalAddress() == null ? credentials.identity()
+          : new PeerPolicy.Identity(IkeConstants.ID_IPV4_ADDR, localAddress);
+    }
+    return switch (id.type()) {
+      case ADDRESS -> new PeerPolicy.Identity(IkeConstants.ID_IPV4_ADDR, id.value());
+      case FQDN -> new PeerPolicy.Identity(IkeConstants.ID_FQDN, id.value());
+      case EMAIL -> new PeerPolicy.Identity(IkeConstants.ID_RFC822_ADDR, id.value());
+      case KEY_ID -> new PeerPolicy.Identity(IkeConstants.ID_KEY_ID, id.value());
+      case DN -> credentials != null
+          ? new PeerPolicy.Identity(IkeConstants.ID_DER_ASN1_DN,
+              credentials.chain().get(0).getSubjectX500Principal().getName())
+          : new PeerPolicy.Identity(IkeConstants.ID_IPV4_ADDR, localAddress);
+    };
   }
 
   /** Local and remote PSK: the profile's keyring peer for this address, else {@code crypto isakmp key}. */

@@ -88,4 +88,11 @@ public record Credentials(PrivateKey key, List<X509Certificate> chain, Set<Trust
     }
     return out;
   }
+
+  /** Never the private key (a JCE key's own toString may print its parameters). */
+  @Override
+  public String toString() {
+    return "Credentials[" + key.getAlgorithm() + " private key <redacted>, " + chain.size() + " certificate(s), "
+        + anchors.size() + " trust anchor(s)]";
+  }
 }

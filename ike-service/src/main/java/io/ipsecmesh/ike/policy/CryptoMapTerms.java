@@ -62,13 +62,14 @@ public record CryptoMapTerms(
    */
   public static CryptoMapTerms of(GatewayConfig cfg, CryptoMapEntry e, Ports ports) {
     List<EspTransform> esp = new ArrayList<>();
+    // Tunnel mode always: the forwarder runs tunnel-mode SAs only, so negotiating the transform set's
+    // "mode transport" would give an SA it refuses. IOS itself uses tunnel mode for "mode transport"
+    // whenever the protected traffic is not between the two peers' own addresses, which is what a crypto
+    // map's ACL protects here (routes into the TUN); config-service warns about the line.
     ChildSa.Mode mode = ChildSa.Mode.TUNNEL;
     for (String name : e.transformSets()) {
       TransformSet t = cfg.transformSet(name);
       if (t != null) {
-        if (esp.isEmpty() && t.mode() != null) {
-          mode = t.mode();
-        }
         esp.add(t.transform());
       }
     }
@@ -85,14 +86,17 @@ public record CryptoMapTerms(
         remote.add(selector(ace.destination(), ace.destinationPort(), proto, ports));
       }
     }
-    InterfaceConfig itf = cfg.interfacesWithCryptoMap(e.name()).stream().findFirst().orElse(null);
+    // crypto map NAME local-address IF names the interface; else the first one the map is applied to
+    InterfaceConfig itf = cfg.localInterface(e.name());
     SaSettings sa = cfg.effectiveSa(e);
     return new CryptoMapTerms(esp, mode, local, remote, itf, pfsGroup(e),
         sa.replay() == null ? 64 : sa.replay().effectiveWindow(),
         sa.lifetimeSeconds() == null ? SaSettings.DEFAULT_LIFETIME_SECONDS : sa.lifetimeSeconds(),
         sa.lifetimeKilobytes() == null ? SaSettings.DEFAULT_LIFETIME_KILOBYTES : sa.lifetimeKilobytes(),
         sa.idleTimeSeconds() == null ? 0 : sa.idleTimeSeconds(),
-        cfg.effectiveDfBit(itf == null ? "" : itf.name()).keyword());
+        // DF follows the interface the tunnel leaves by: the one the map is applied to
+        cfg.effectiveDfBit(cfg.interfacesWithCryptoMap(e.name()).stream().findFirst().map(InterfaceConfig::name)
+            .orElse("")).keyword());
   }
 
   /**
@@ -116,7 +120,8 @@ public record CryptoMapTerms(
   }
 
   private static String supportedGroups() {
-    return Arrays.stream(DhGroup.values()).map(g -> "group" + g.groupId)
+    // the legacy groups 1, 2, 5 exist only for crypto engine compliance shield disable: not offered here
+    return Arrays.stream(DhGroup.values()).filter(g -> !g.legacy()).map(g -> "group" + g.groupId)
         .collect(Collectors.joining(", "));
   }
 

@@ -12,9 +12,11 @@ import java.util.List;
  * configuration (crypto map, transform sets, ACL, isakmp key / ikev2 keyring and proposals).
  *
  * @param localId        our identity (IDi/IDr), see {@link Identity}
- * @param remoteId       the identity the peer must present, null to accept any authenticated by the PSK
- * @param psk            pre-shared key (local signing key; RFC 7296 allows different keys per direction,
- *                       IOS keyrings too: {@code remotePsk} verifies the peer)
+ * @param remote         what the peer must prove: an identity the profile's {@code match identity remote}
+ *                       accepts, by the profile's {@code authentication remote} method (RFC 7296 §2.15)
+ * @param psk            pre-shared key of the keyring peer found by address (local signing key; RFC 7296 allows
+ *                       different keys per direction, IOS keyrings too: {@code remotePsk} verifies the peer);
+ *                       null when the peer is found by identity only ({@link PeerAuthorization#identityKeys()})
  * @param localSelectors our side of the protected traffic (ACL source), in ACL order
  * @param pfsGroup       {@code set pfs}, null without PFS (used for CREATE_CHILD_SA)
  * @param credentials    certificate, key and CAs for signature authentication (RFC 7427) both ways;
@@ -26,7 +28,7 @@ public record PeerPolicy(
     String peerAddress,
     String localAddress,
     Identity localId,
-    Identity remoteId,
+    PeerAuthorization remote,
     byte[] psk,
     byte[] remotePsk,
     List<IkeSuite> ikeSuites,
@@ -45,11 +47,11 @@ public record PeerPolicy(
 
   /** Pre-shared-key authentication (no {@link Credentials}). */
   public PeerPolicy(String cryptoMap, int mapSequence, String peerAddress, String localAddress, Identity localId,
-      Identity remoteId, byte[] psk, byte[] remotePsk, List<IkeSuite> ikeSuites, List<EspTransform> espTransforms,
+      PeerAuthorization remote, byte[] psk, byte[] remotePsk, List<IkeSuite> ikeSuites, List<EspTransform> espTransforms,
       DhGroup pfsGroup, List<TrafficSelector> localSelectors, List<TrafficSelector> remoteSelectors, ChildSa.Mode mode,
       int replayWindow, long lifetimeSeconds, long lifetimeKilobytes, int idleTimeSeconds, String dfBit,
       long ikeLifetimeSeconds) {
-    this(cryptoMap, mapSequence, peerAddress, localAddress, localId, remoteId, psk, remotePsk, ikeSuites,
+    this(cryptoMap, mapSequence, peerAddress, localAddress, localId, remote, psk, remotePsk, ikeSuites,
         espTransforms, pfsGroup, localSelectors, remoteSelectors, mode, replayWindow, lifetimeSeconds,
         lifetimeKilobytes, idleTimeSeconds, dfBit, ikeLifetimeSeconds, null);
   }
@@ -59,6 +61,9 @@ public record PeerPolicy(
     espTransforms = List.copyOf(espTransforms);
     localSelectors = List.copyOf(localSelectors);
     remoteSelectors = List.copyOf(remoteSelectors);
+    if (remote == null) {
+      throw new IllegalArgumentException("a peer policy needs the peer's authorization (its profile's match identity)");
+    }
     if (ikeSuites.isEmpty() || espTransforms.isEmpty()) {
       throw new IllegalArgumentException("a peer policy needs IKE and ESP proposals");
     }
@@ -66,4 +71,11 @@ public record PeerPolicy(
 
   /** An IKE identity: RFC 7296 §3.5 ID type and its data as text (address, FQDN or e-mail). */
   public record Identity(int idType, String value) {}
+
+  /** Never the pre-shared keys: records print every component, and policies end up in logs and exceptions. */
+  @Override
+  public String toString() {
+    return "PeerPolicy[crypto map " + cryptoMap + " " + mapSequence + ", peer " + peerAddress + ", local " + localAddress
+        + ", psk=<redacted>, " + (credentials == null ? "no certificate" : credentials) + "]";
+  }
 }

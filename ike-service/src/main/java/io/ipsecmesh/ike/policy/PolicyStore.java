@@ -21,6 +21,18 @@ public final class PolicyStore {
     return policies.stream().filter(p -> p.peerAddress().equals(address)).findFirst();
   }
 
+  /**
+   * The first policy for a peer at {@code address} whose profile accepts identity {@code idType}/{@code data} and
+   * offers {@code suite} (the IKE SA's, already agreed in IKE_SA_INIT): IOS's profile selection by identity.
+   */
+  public Optional<PeerPolicy> forIdentity(String address, io.ipsecmesh.ike.crypto.IkeSuite suite, int idType,
+      byte[] data) {
+    return policies.stream()
+        .filter(p -> p.peerAddress().equals(address) && p.ikeSuites().contains(suite)
+            && p.remote().accepts(idType, data))
+        .findFirst();
+  }
+
   /** The first (preferred) peer of crypto map entry {@code map seq} — what an ACQUIRE negotiates with. */
   public Optional<PeerPolicy> forMapEntry(String map, int seq) {
     return policies.stream().filter(p -> p.cryptoMap().equals(map) && p.mapSequence() == seq).findFirst();

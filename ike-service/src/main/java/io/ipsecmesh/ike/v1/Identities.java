@@ -6,11 +6,10 @@ import io.ipsecmesh.proto.config.Ipv4;
 import io.ipsecmesh.proto.ikev1.IsakmpCodec;
 import io.ipsecmesh.proto.ikev1.IsakmpPayload.Identification;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * Phase-1 identities (RFC 2407 §4.6.2): our {@link Ikev1Policy.Identity} as an ID payload, the peer's
- * ID payload as text, and whether it is the one the policy wants. Protocol and port are 0 (RFC 2407
+ * ID payload as text (which identities are accepted is the policy's {@link Ikev1Policy#remote()}). Protocol and port are 0 (RFC 2407
  * §4.6.2 allows 0/0 or UDP/500; strongSwan and IOS send 0/0 and accept either).
  */
 final class Identities {
@@ -23,18 +22,13 @@ final class Identities {
     return new Identification(id.idType(), 0, 0, data);
   }
 
+  /** The ID as text for logs and {@code show}: control characters replaced, at most 128 characters. */
   static String text(Identification id) {
     if (id.idType() == ID_IPV4_ADDR && id.data().length == 4) {
       return Ipv4.toText(IsakmpCodec.getUint32(id.data(), 0));
     }
-    return new String(id.data(), StandardCharsets.UTF_8);
-  }
-
-  /** Null {@code wanted} accepts any identity (the PSK, chosen by address, authenticated the peer). */
-  static boolean matches(Ikev1Policy.Identity wanted, Identification got) {
-    if (wanted == null) {
-      return true;
-    }
-    return wanted.idType() == got.idType() && Arrays.equals(toPayload(wanted).data(), got.data());
+    String s = new String(id.data(), StandardCharsets.UTF_8).codePoints().map(c -> c < ' ' || c == 127 ? '?' : c)
+        .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+    return s.length() <= 128 ? s : s.substring(0, 128) + "...";
   }
 }

@@ -1,5 +1,8 @@
 package io.ipsecmesh.ike.v1;
 
+import io.ipsecmesh.ike.dos.DosCounters;
+import io.ipsecmesh.ike.dos.HalfOpenQuota;
+import io.ipsecmesh.ike.dos.RequestDigestCache;
 import io.ipsecmesh.ike.engine.RetransmitPolicy;
 import io.ipsecmesh.proto.bus.IkeMessages.IkeDatagram;
 import io.ipsecmesh.proto.bus.IkeMessages.LivenessProof;
@@ -13,8 +16,6 @@ import io.ipsecmesh.proto.ikev1.PayloadChain;
 import io.ipsecmesh.proto.sa.ChildSa;
 import io.ipsecmesh.proto.sa.KeyWrap;
 import io.ipsecmesh.proto.time.Scheduler;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -60,6 +61,12 @@ public final class Ikev1Engine {
    * bookkeeping, which is keyed by conn-id.
    */
   private int nextConnId = 500_000;
+  DosCounters stats = DosCounters.NONE;
+  /** Responder Main Modes not yet authenticated, per peer address ({@code ike-half-open-per-peer}). */
+  HalfOpenQuota halfOpenPerPeer = new HalfOpenQuota(HalfOpenQuota.DEFAULT_PER_PEER);
+  /** Child SAs one ISAKMP SA may negotiate ({@code ike-max-child-sas}). */
+  int maxChildSas = io.ipsecmesh.ike.engine.IkeEngine.Limits.DEFAULT_MAX_CHILD_SAS;
+  private volatile boolean natTransparency = true;
 
   public Ikev1Engine(Scheduler scheduler, Ikev1Listener listener, KeyWrap keyWrap, RetransmitPolicy retransmit,
       Consumer<IkeDatagram> transport) {
@@ -72,6 +79,20 @@ public final class Ikev1Engine {
 
   public void setPolicies(List<Ikev1Policy> policies) {
     this.policies = List.copyOf(policies);
+  }
+
+  /**
+   * {@code no crypto ipsec nat-transparency udp-encapsulation} ({@code on} false) "disables NAT traversal"
+   * (IPsec Data Plane guide, IPsec NAT Transparency, Disabling NAT Traversal): we neither announce NAT-T
+   * (the RFC 3947 vendor ID in MM1) nor accept the peer's (no vendor ID back in MM2), so no NAT-D
+   * payloads are exchanged, IKE stays on port 500 and ESP goes raw, NAT or not.
+   */
+  public void setNatTransparency(boolean on) {
+    this.natTransparency = on;
+  }
+
+  boolean natTransparency() {
+    return natTransparency;
   }
 
   public List<Ikev1Policy> policies() {
@@ -99,9 +120,16 @@ public final class Ikev1Engine {
       return;
     }
     byte[] digest = digest(in.message());
-    if (sa != null && sa.lastReply != null && MessageDigest.isEqual(digest, sa.lastInboundDigest)) {
-      // RFC 2408 §5: the peer did not get our answer; send the same bytes again, change no state
-      transmit(sa, sa.lastReply);
+    byte[] cached = sa == null ? null : sa.replies.responseTo(digest);
+    if (cached != null) {
+      // RFC 2408 §5: the peer did not get our answer; send the same bytes again, change no state. Only to
+      // the SA's own peer port: a copy from elsewhere (a replay with a spoofed source) reflects nothing
+      if (in.peerPort() != sa.peerPort || in.localPort() != sa.localPort) {
+        stats.requestDropped(1, DosCounters.RETRANSMISSION_FROM_ELSEWHERE);
+        return;
+      }
+      stats.retransmissionAnswered(1);
+      transmit(sa, cached);
       return;
     }
     try {
@@ -137,6 +165,12 @@ public final class Ikev1Engine {
       if (halfOpen() >= MAX_HALF_OPEN) {
         LOG.warning(() -> "ISAKMP: " + MAX_HALF_OPEN + " half-open Main Modes, MM1 from " + in.peerAddress()
             + " dropped");
+        return;
+      }
+      if (!halfOpenPerPeer.admits(in.peerAddress())) {
+        // RFC 8019 §4 (written for IKEv2, the same flood works on Main Mode): one address, bounded state
+        stats.requestDropped(1, DosCounters.HALF_OPEN_PEER_QUOTA);
+        LOG.fine(() -> "ISAKMP: half-open quota of " + in.peerAddress() + " reached, MM1 dropped");
         return;
       }
       PayloadChain chain = IsakmpCodec.decode(in.message());
@@ -329,6 +363,14 @@ public final class Ikev1Engine {
    * peer is not an IKEv1 peer of ours.
    */
   public boolean invalidSpi(String peerAddress, long spi) {
+    return invalidSpi(peerAddress, spi, true);
+  }
+
+  /**
+   * INVALID-SPI over an established ISAKMP SA always (IOS's default); a new ISAKMP SA for it only with
+   * {@code crypto isakmp invalid-spi-recovery} ({@code recovery}).
+   */
+  public boolean invalidSpi(String peerAddress, long spi, boolean recovery) {
     IsakmpSa sa = findByPeer(peerAddress);
     if (sa != null && sa.established()) {
       InformationalExchange.send(this, sa, List.of(new io.ipsecmesh.proto.ikev1.IsakmpPayload.Notification(
@@ -337,7 +379,7 @@ public final class Ikev1Engine {
       return true;
     }
     Ikev1Policy p = policyForPeer(peerAddress);
-    if (p == null) {
+    if (p == null || !recovery) {
       return false;
     }
     if (sa == null) {
@@ -458,8 +500,7 @@ public final class Ikev1Engine {
 
   /** Send the answer to a request and remember both, for the peer's retransmissions of the request. */
   void reply(IsakmpSa sa, byte[] requestDigest, byte[] message) {
-    sa.lastInboundDigest = requestDigest;
-    sa.lastReply = message;
+    sa.replies.remember(IsakmpCodec.getUint32(message, 20), requestDigest, message);
     transmit(sa, message);
   }
 
@@ -520,7 +561,22 @@ public final class Ikev1Engine {
     listener.livenessProof(new LivenessProof(sa.id(), sa.peerAddress));
   }
 
+  /** A responder's Main Mode kept state for an unauthenticated MM1: it counts against the peer's quota. */
+  void openedHalfOpen(IsakmpSa sa) {
+    sa.halfOpen = true;
+    halfOpenPerPeer.opened(sa.peerAddress);
+  }
+
+  /** Authenticated or gone: no longer half-open (once). */
+  private void leftHalfOpen(IsakmpSa sa) {
+    if (sa.halfOpen) {
+      sa.halfOpen = false;
+      halfOpenPerPeer.closed(sa.peerAddress);
+    }
+  }
+
   void established(IsakmpSa sa) {
+    leftHalfOpen(sa);
     state(sa, IsakmpSa.Phase1State.ESTABLISHED);
     sa.establishedAtMillis = scheduler.nowMillis();
     answered(sa);
@@ -591,6 +647,7 @@ public final class Ikev1Engine {
       orphans.computeIfAbsent(sa.peerAddress, p -> new java.util.ArrayList<>()).addAll(sa.children);
       sa.children.clear();
     }
+    leftHalfOpen(sa);
     sas.remove(sa.cookieI);
     sa.destroy();
     listener.ikeSaDown(sa.summary(), reason);
@@ -620,6 +677,7 @@ public final class Ikev1Engine {
     for (ChildSa c : List.copyOf(sa.children)) {
       removeChild(sa, c, reason);
     }
+    leftHalfOpen(sa);
     sas.remove(sa.cookieI);
     sa.destroy();
     listener.ikeSaDown(sa.summary(), reason);
@@ -652,10 +710,6 @@ public final class Ikev1Engine {
   }
 
   static byte[] digest(byte[] message) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(message);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return RequestDigestCache.digest(message);
   }
 }

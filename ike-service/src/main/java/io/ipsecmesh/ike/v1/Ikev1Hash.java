@@ -12,6 +12,8 @@ import javax.crypto.spec.SecretKeySpec;
  * IKEv2's {@code PrfAlgorithm} has no SHA-1, which IKEv1 peers still negotiate, hence this small enum.
  */
 public enum Ikev1Hash {
+  /** Legacy: only with crypto engine compliance shield disable (config-service refuses it otherwise). */
+  MD5(IsakmpConstants.P1_HASH_MD5, "md5", "MD5", "HmacMD5", 16),
   SHA1(IsakmpConstants.P1_HASH_SHA, "sha", "SHA-1", "HmacSHA1", 20),
   SHA2_256(IsakmpConstants.P1_HASH_SHA2_256, "sha256", "SHA-256", "HmacSHA256", 32),
   SHA2_384(IsakmpConstants.P1_HASH_SHA2_384, "sha384", "SHA-384", "HmacSHA384", 48),

@@ -4,7 +4,11 @@ import io.ipsecmesh.ike.crypto.DhGroup;
 import io.ipsecmesh.ike.policy.CryptoMapTerms;
 import io.ipsecmesh.proto.config.CryptoMapEntry;
 import io.ipsecmesh.proto.config.GatewayConfig;
+import io.ipsecmesh.ike.policy.PeerAuthorization;
+import io.ipsecmesh.proto.config.IdentityMatch;
+import io.ipsecmesh.proto.config.IkeIdentity;
 import io.ipsecmesh.proto.config.IsakmpKey;
+import io.ipsecmesh.proto.config.IsakmpProfile;
 import io.ipsecmesh.proto.config.IsakmpPolicy;
 import io.ipsecmesh.proto.ikev1.IsakmpConstants;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +19,8 @@ import java.util.List;
 /**
  * The IKEv1 policies of a configuration: every {@code crypto map … ipsec-isakmp} entry without an
  * IKEv2 profile (the IOS rule: a map entry with {@code set ikev2-profile} negotiates IKEv2, the others
- * ISAKMP), one policy per {@code set peer} that has a {@code crypto isakmp key}, with the pre-share
+ * ISAKMP), one policy per {@code set peer} that has a {@code crypto isakmp key} (by address, or by the hostname
+ * its {@code set isakmp-profile} matches), with the identities it may present, with the pre-share
  * {@code crypto isakmp policy} suites in priority order.
  */
 public final class Ikev1Policies {
@@ -40,20 +45,78 @@ public final class Ikev1Policies {
       }
       requireQuickModeGroup(e, terms.pfsGroup());
       String localAddress = terms.interfaceAddress(fallbackLocalAddress);
+      IsakmpProfile profile = e.isakmpProfile() == null ? null : cfg.isakmpProfile(e.isakmpProfile());
+      if (e.isakmpProfile() != null && profile == null) {
+        continue; // a missing profile accepts nobody
+      }
+      Ikev1Policy.Identity localId = localIdentity(cfg, profile, localAddress);
       for (String peer : e.peers()) {
-        IsakmpKey key = cfg.isakmpKeyFor(peer);
+        IsakmpKey key = key(cfg, profile, peer);
         if (key == null) {
           continue;
         }
-        // IOS "crypto isakmp identity address" (the default): phase-1 IDs are the addresses
-        out.add(new Ikev1Policy(e.name(), e.seq(), peer, localAddress,
-            new Ikev1Policy.Identity(IsakmpConstants.ID_IPV4_ADDR, localAddress), null,
+        out.add(new Ikev1Policy(e.name(), e.seq(), peer, localAddress, localId, remote(profile, peer),
             key.key().getBytes(StandardCharsets.UTF_8), suites, terms.espTransforms(), terms.pfsGroup(),
             terms.localSelectors(), terms.remoteSelectors(), terms.mode(), terms.replayWindow(),
             terms.lifetimeSeconds(), terms.lifetimeKilobytes(), terms.idleTimeSeconds(), terms.dfBit()));
       }
     }
     return out;
+  }
+
+  /**
+   * The identities a peer may present (RFC 2409 §5: the ID payload of Main Mode, RFC 2407 §4.6.2 types): the
+   * entry's {@code set isakmp-profile}'s {@code match identity} statements; without one, IOS's default
+   * {@code crypto isakmp identity address}: an address ID (ID_IPV4_ADDR), whatever the address — the key chosen
+   * by the peer's address authenticates it, and behind a NAT the ID is the peer's private address — while a
+   * host name, user FQDN or key-id is refused unless a profile names it.
+   */
+  static PeerAuthorization remote(IsakmpProfile profile, String peer) {
+    if (profile != null) {
+      return PeerAuthorization.preShared(profile.matchIdentities());
+    }
+    return PeerAuthorization.preShared(List.of(new IdentityMatch(IkeIdentity.Type.ADDRESS, "0.0.0.0 0.0.0.0",
+        false)));
+  }
+
+  /**
+   * The key for a peer: {@code crypto isakmp key … address} (most specific mask), else the hostname key of a host
+   * the entry's ISAKMP profile matches by name ({@code match identity host NAME}) — Main Mode needs the key before
+   * the encrypted ID arrives (RFC 2409 §5.4), so a hostname key is bound to the peer through its profile.
+   */
+  static IsakmpKey key(GatewayConfig cfg, IsakmpProfile profile, String peer) {
+    IsakmpKey byAddress = cfg.isakmpKeyFor(peer);
+    if (byAddress != null || profile == null) {
+      return byAddress;
+    }
+    for (IdentityMatch m : profile.matchIdentities()) {
+      if (m.type() == IkeIdentity.Type.FQDN && !m.domain()) {
+        for (IsakmpKey k : cfg.isakmpKeys()) {
+          if (m.value().equalsIgnoreCase(k.hostname() == null ? "" : k.hostname())) {
+            return k;
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Our phase-1 ID: the profile's {@code self-identity}, else {@code crypto isakmp identity hostname}
+   * (hostname.domain, ID_FQDN) or the default {@code address} (ID_IPV4_ADDR).
+   */
+  static Ikev1Policy.Identity localIdentity(GatewayConfig cfg, IsakmpProfile profile, String localAddress) {
+    IkeIdentity self = profile == null ? null : profile.selfIdentity();
+    if (self != null && self.type() == IkeIdentity.Type.FQDN) {
+      return new Ikev1Policy.Identity(IsakmpConstants.ID_FQDN, self.value());
+    }
+    if (self != null && self.type() == IkeIdentity.Type.EMAIL) {
+      return new Ikev1Policy.Identity(IsakmpConstants.ID_USER_FQDN, self.value());
+    }
+    if (self == null && "hostname".equals(cfg.isakmpIdentity()) && cfg.fullHostname() != null) {
+      return new Ikev1Policy.Identity(IsakmpConstants.ID_FQDN, cfg.fullHostname());
+    }
+    return new Ikev1Policy.Identity(IsakmpConstants.ID_IPV4_ADDR, localAddress);
   }
 
   /**

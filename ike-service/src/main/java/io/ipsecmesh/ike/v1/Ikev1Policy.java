@@ -12,7 +12,8 @@ import java.util.List;
  * the transform sets, the ACL as selectors and the SA settings.
  *
  * @param localId        our phase-1 identity (ID_ii / ID_ir)
- * @param remoteId       the identity the peer must present, null to accept any the PSK authenticates
+ * @param remote         the identities the peer may present (its {@code set isakmp-profile}'s {@code match identity},
+ *                       else its address or the host of its {@code crypto isakmp key … hostname}); pre-shared keys
  * @param pfsGroup       {@code set pfs}: the Quick Mode DH group (RFC 2409 §5.5 KE), null without PFS
  * @param localSelectors our side of the protected traffic; Quick Mode carries the first one as IDci/IDcr
  */
@@ -22,7 +23,7 @@ public record Ikev1Policy(
     String peerAddress,
     String localAddress,
     Identity localId,
-    Identity remoteId,
+    io.ipsecmesh.ike.policy.PeerAuthorization remote,
     byte[] psk,
     List<Ikev1Suite> suites,
     List<EspTransform> espTransforms,
@@ -37,6 +38,9 @@ public record Ikev1Policy(
     String dfBit) {
 
   public Ikev1Policy {
+    if (remote == null) {
+      throw new IllegalArgumentException("an IKEv1 policy needs the identities its peer may present");
+    }
     suites = List.copyOf(suites);
     espTransforms = List.copyOf(espTransforms);
     localSelectors = List.copyOf(localSelectors);
@@ -48,4 +52,11 @@ public record Ikev1Policy(
 
   /** A phase-1 identity: RFC 2407 §4.6.2.1 ID type (IPV4_ADDR, FQDN, USER_FQDN, KEY_ID) and its text. */
   public record Identity(int idType, String value) {}
+
+  /** Never the pre-shared key: records print every component, and policies end up in logs and exceptions. */
+  @Override
+  public String toString() {
+    return "Ikev1Policy[crypto map " + cryptoMap + " " + mapSequence + ", peer " + peerAddress + ", local "
+        + localAddress + ", psk=<redacted>]";
+  }
 }

@@ -28,14 +28,21 @@ public final class Ikev1Proposals {
     List<Transform> transforms = new ArrayList<>();
     for (int i = 0; i < suites.size(); i++) {
       Ikev1Suite s = suites.get(i);
-      transforms.add(new Transform(i + 1, KEY_IKE, List.of(
-          Attribute.basic(P1_ENCRYPTION_ALGORITHM, P1_ENCR_AES_CBC),
-          Attribute.basic(P1_KEY_LENGTH, s.aesKeyBits()),
+      List<Attribute> attrs = new ArrayList<>();
+      if (s.tripleDes()) {
+        // 3DES has one key length: no Key Length attribute (RFC 2409 Appendix A)
+        attrs.add(Attribute.basic(P1_ENCRYPTION_ALGORITHM, P1_ENCR_3DES_CBC));
+      } else {
+        attrs.add(Attribute.basic(P1_ENCRYPTION_ALGORITHM, P1_ENCR_AES_CBC));
+        attrs.add(Attribute.basic(P1_KEY_LENGTH, s.aesKeyBits()));
+      }
+      attrs.addAll(List.of(
           Attribute.basic(P1_HASH_ALGORITHM, s.hash().attributeValue),
           Attribute.basic(P1_AUTHENTICATION_METHOD, P1_AUTH_PRE_SHARED_KEY),
           Attribute.basic(P1_GROUP_DESCRIPTION, s.group().groupId),
           Attribute.basic(P1_LIFE_TYPE, LIFE_TYPE_SECONDS),
-          Attribute.ofLong(P1_LIFE_DURATION, s.lifetimeSeconds()))));
+          Attribute.ofLong(P1_LIFE_DURATION, s.lifetimeSeconds())));
+      transforms.add(new Transform(i + 1, KEY_IKE, attrs));
     }
     return new SecurityAssociation(DOI_IPSEC, SIT_IDENTITY_ONLY,
         List.of(new Proposal(1, PROTO_ISAKMP, new byte[0], transforms)));
@@ -74,8 +81,13 @@ public final class Ikev1Proposals {
         }
       }
     }
-    if (encr != P1_ENCR_AES_CBC || (bits != 128 && bits != 192 && bits != 256) || hash == null || group == null
-        || !psk) {
+    if (hash == null || group == null || !psk) {
+      return null;
+    }
+    if (encr == P1_ENCR_3DES_CBC && bits < 0) {
+      return new Ikev1Suite(192, hash, group, lifetime, true);
+    }
+    if (encr != P1_ENCR_AES_CBC || (bits != 128 && bits != 192 && bits != 256)) {
       return null;
     }
     return new Ikev1Suite(bits, hash, group, lifetime);
@@ -96,10 +108,11 @@ public final class Ikev1Proposals {
           continue;
         }
         for (Ikev1Suite mine : ours) {
-          if (mine.aesKeyBits() == s.aesKeyBits() && mine.hash() == s.hash() && mine.group() == s.group()) {
+          if (mine.aesKeyBits() == s.aesKeyBits() && mine.tripleDes() == s.tripleDes() && mine.hash() == s.hash()
+              && mine.group() == s.group()) {
             // the shorter lifetime wins (IOS and strongSwan both accept a shorter one)
             Ikev1Suite agreed = new Ikev1Suite(s.aesKeyBits(), s.hash(), s.group(),
-                Math.min(s.lifetimeSeconds(), mine.lifetimeSeconds()));
+                Math.min(s.lifetimeSeconds(), mine.lifetimeSeconds()), s.tripleDes());
             return new Choice<>(agreed, new SecurityAssociation(offer.doi(), offer.situation(),
                 List.of(new Proposal(p.number(), p.protocolId(), p.spi(), List.of(t)))), p.spi());
           }
@@ -132,7 +145,9 @@ public final class Ikev1Proposals {
       if (auth > 0) {
         attrs.add(Attribute.basic(P2_AUTHENTICATION_ALGORITHM, auth));
       }
-      attrs.add(Attribute.basic(P2_KEY_LENGTH, keyBits(e)));
+      if (keyBits(e) > 0) {
+        attrs.add(Attribute.basic(P2_KEY_LENGTH, keyBits(e)));
+      }
       if (pfs != null) {
         attrs.add(Attribute.basic(P2_GROUP_DESCRIPTION, pfs.groupId));
       }
@@ -211,8 +226,12 @@ public final class Ikev1Proposals {
       }
       for (Transform t : p.transforms()) {
         EspChoice c = espChoice(t);
-        if (c != null && ours.contains(c.transform()) && c.mode() == mode
-            && (pfs == null || c.pfsGroup() == pfs)) {
+        // a legacy PFS group we do not require is accepted only where our own transforms are legacy
+        // (crypto engine compliance shield disable), never as a downgrade of a modern policy
+        boolean pfsOk = pfs == null
+            ? c == null || c.pfsGroup() == null || !c.pfsGroup().legacy() || ours.stream().anyMatch(EspTransform::legacy)
+            : c != null && c.pfsGroup() == pfs;
+        if (c != null && ours.contains(c.transform()) && c.mode() == mode && pfsOk) {
           return new Choice<>(c, new SecurityAssociation(offer.doi(), offer.situation(), List.of(new Proposal(
               p.number(), p.protocolId(), io.ipsecmesh.proto.ikev1.IsakmpCodec.uint32(ourSpi), List.of(t)))), p.spi());
         }
@@ -233,13 +252,17 @@ public final class Ikev1Proposals {
     return switch (e) {
       case AES_GCM_128, AES_GCM_256 -> 20;
       case CHACHA20_POLY1305 -> -1;
+      case TDES_CBC_HMAC_SHA1_96, TDES_CBC_HMAC_MD5_96 -> ESP_3DES;
+      case DES_CBC_HMAC_SHA1_96, DES_CBC_HMAC_MD5_96 -> ESP_DES;
       default -> ESP_AES;
     };
   }
 
+  /** The Key Length attribute; -1 for DES and 3DES, which have a fixed key and carry none. */
   static int keyBits(EspTransform e) {
     return switch (e) {
-      case AES_GCM_128, AES_CBC_128_HMAC_SHA1_96, AES_CBC_128_HMAC_SHA256_128 -> 128;
+      case AES_GCM_128, AES_CBC_128_HMAC_SHA1_96, AES_CBC_128_HMAC_SHA256_128, AES_CBC_128_HMAC_MD5_96 -> 128;
+      case TDES_CBC_HMAC_SHA1_96, TDES_CBC_HMAC_MD5_96, DES_CBC_HMAC_SHA1_96, DES_CBC_HMAC_MD5_96 -> -1;
       default -> 256;
     };
   }
@@ -247,7 +270,10 @@ public final class Ikev1Proposals {
   /** RFC 2407 §4.5 / RFC 4868 §2.4 authentication algorithm, 0 for the AEADs. */
   static int authAlgorithm(EspTransform e) {
     return switch (e) {
-      case AES_CBC_128_HMAC_SHA1_96, AES_CBC_256_HMAC_SHA1_96 -> AUTH_HMAC_SHA;
+      case AES_CBC_128_HMAC_SHA1_96, AES_CBC_256_HMAC_SHA1_96, TDES_CBC_HMAC_SHA1_96, DES_CBC_HMAC_SHA1_96 ->
+          AUTH_HMAC_SHA;
+      case AES_CBC_128_HMAC_MD5_96, AES_CBC_256_HMAC_MD5_96, TDES_CBC_HMAC_MD5_96, DES_CBC_HMAC_MD5_96 ->
+          AUTH_HMAC_MD5;
       case AES_CBC_128_HMAC_SHA256_128, AES_CBC_256_HMAC_SHA256_128 -> AUTH_HMAC_SHA2_256;
       case AES_CBC_256_HMAC_SHA384_192 -> AUTH_HMAC_SHA2_384;
       case AES_CBC_256_HMAC_SHA512_256 -> AUTH_HMAC_SHA2_512;

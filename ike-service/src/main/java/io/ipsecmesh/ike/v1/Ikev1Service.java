@@ -34,6 +34,20 @@ public final class Ikev1Service {
     return engine;
   }
 
+  /**
+   * The DoS limits shared with IKEv2 ({@code ike-half-open-per-peer}, {@code ike-max-child-sas}): responder
+   * Main Modes per peer address before authentication, Child SAs (Quick Modes) per ISAKMP SA.
+   */
+  public void setLimits(int halfOpenPerPeer, int maxChildSas) {
+    engine.halfOpenPerPeer = new io.ipsecmesh.ike.dos.HalfOpenQuota(halfOpenPerPeer);
+    engine.maxChildSas = maxChildSas;
+  }
+
+  /** Where the DoS limits count (ike-service's metrics). */
+  public void setStats(io.ipsecmesh.ike.dos.DosCounters stats) {
+    engine.stats = stats;
+  }
+
   /** Whether this datagram (without non-ESP marker) is ISAKMP major version 1, i.e. this service's. */
   public boolean handles(byte[] datagram) {
     return IsakmpCodec.isIsakmp(datagram);
@@ -50,6 +64,7 @@ public final class Ikev1Service {
   /** {@code config.changed}: the IKEv1 crypto map entries of the new configuration. */
   public void configure(GatewayConfig config, String fallbackLocalAddress) {
     engine.setPolicies(Ikev1Policies.from(config, fallbackLocalAddress));
+    engine.setNatTransparency(config.natTransparency());
   }
 
   public void setPolicies(List<Ikev1Policy> policies) {
@@ -153,7 +168,12 @@ public final class Ikev1Service {
 
   /** {@code fwd.invalid-spi} with {@code crypto isakmp invalid-spi-recovery}: INVALID-SPI to the peer. */
   public boolean invalidSpi(String peerAddress, long spi) {
-    return engine.invalidSpi(peerAddress, spi);
+    return engine.invalidSpi(peerAddress, spi, true);
+  }
+
+  /** @param recovery {@code crypto isakmp invalid-spi-recovery}: may set up an ISAKMP SA to notify */
+  public boolean invalidSpi(String peerAddress, long spi, boolean recovery) {
+    return engine.invalidSpi(peerAddress, spi, recovery);
   }
 
   public String ikeSaIdFor(String peerAddress) {

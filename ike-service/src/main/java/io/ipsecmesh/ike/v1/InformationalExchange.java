@@ -34,7 +34,7 @@ final class InformationalExchange {
     }
     long mid = e.newMessageId(sa);
     sa.answered.put(mid, Boolean.TRUE);
-    byte[] iv = Phase1Keys.phase2Iv(sa.suite.hash(), sa.phase1Iv, mid);
+    byte[] iv = Phase1Keys.phase2Iv(sa.suite.hash(), sa.phase1Iv, mid, sa.keys.block());
     e.transmit(sa, Protection.seal(sa, EXCH_INFORMATIONAL, mid, iv, Protection.withHash(sa, mid, new byte[0], payloads)));
   }
 
@@ -81,7 +81,8 @@ final class InformationalExchange {
     if (!sa.established() || mid == 0 || sa.answered.containsKey(mid)) {
       return;
     }
-    Protection.Opened o = Protection.open(sa, in.message(), h, Phase1Keys.phase2Iv(sa.suite.hash(), sa.phase1Iv, mid));
+    Protection.Opened o = Protection.open(sa, in.message(), h,
+        Phase1Keys.phase2Iv(sa.suite.hash(), sa.phase1Iv, mid, sa.keys.block()));
     if (o == null || !Protection.verifyHash1(sa, o)) {
       LOG.fine(() -> "ISAKMP: informational from " + sa.peerAddress + " with a bad HASH(1), dropped");
       return;

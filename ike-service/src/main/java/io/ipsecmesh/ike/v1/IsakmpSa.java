@@ -26,6 +26,8 @@ final class IsakmpSa {
   final long cookieI;
   long cookieR;
   Phase1State state;
+  /** Counted in the engine's per-peer half-open quota (a responder before MM5 verified). */
+  boolean halfOpen;
 
   String localAddress;
   int localPort;
@@ -68,9 +70,14 @@ final class IsakmpSa {
   byte[] outstanding;
   int retransmissions;
   Scheduler.Timer retransmitTimer;
-  /** Digest of the last request we answered, and our answer (a retransmitted request gets it again). */
-  byte[] lastInboundDigest;
-  byte[] lastReply;
+  /**
+   * Our answers by the digest of the request they answered: a retransmitted request gets the same bytes
+   * again. A few, not one: Quick Modes run concurrently, and the answer to one must not make the other's
+   * retransmission go unanswered.
+   */
+  final io.ipsecmesh.ike.dos.RequestDigestCache replies =
+      new io.ipsecmesh.ike.dos.RequestDigestCache(REMEMBERED_REPLIES);
+  static final int REMEMBERED_REPLIES = 8;
 
   Scheduler.Timer lifetimeTimer;
   long establishedAtMillis;

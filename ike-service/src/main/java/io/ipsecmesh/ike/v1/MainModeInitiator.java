@@ -41,7 +41,10 @@ final class MainModeInitiator {
     sa.quickModeWanted = quickModeWanted;
     SecurityAssociation offer = Ikev1Proposals.phase1Offer(policy.suites());
     sa.saiB = IsakmpCodec.encodeBody(offer);
-    List<IsakmpPayload> payloads = List.of(offer, new VendorId(NatT.VID_RFC3947), new VendorId(NatT.VID_DPD));
+    // no NAT-T vendor ID when NAT traversal is disabled: the peer then sends no NAT-D either
+    List<IsakmpPayload> payloads = e.natTransparency()
+        ? List.of(offer, new VendorId(NatT.VID_RFC3947), new VendorId(NatT.VID_DPD))
+        : List.of(offer, new VendorId(NatT.VID_DPD));
     IsakmpHeader h = new IsakmpHeader(sa.cookieI, 0, 0, MAJOR_VERSION, MINOR_VERSION, EXCH_IDENTITY_PROTECTION, 0, 0, 0);
     e.register(sa);
     e.state(sa, IsakmpSa.Phase1State.MM1_SENT);
@@ -84,7 +87,7 @@ final class MainModeInitiator {
     }
     Ikev1Suite chosen = Ikev1Proposals.phase1Suite(reply.proposals().getFirst().transforms().getFirst());
     Ikev1Suite ours = chosen == null ? null : sa.policy.suites().stream()
-        .filter(s -> s.aesKeyBits() == chosen.aesKeyBits() && s.hash() == chosen.hash() && s.group() == chosen.group())
+        .filter(s -> s.aesKeyBits() == chosen.aesKeyBits() && s.tripleDes() == chosen.tripleDes() && s.hash() == chosen.hash() && s.group() == chosen.group())
         .findFirst().orElse(null);
     if (ours == null) {
       // RFC 2409 §5: the responder must pick one of the offered transforms
@@ -92,7 +95,7 @@ final class MainModeInitiator {
       return;
     }
     sa.suite = new Ikev1Suite(ours.aesKeyBits(), ours.hash(), ours.group(),
-        Math.min(ours.lifetimeSeconds(), chosen.lifetimeSeconds()));
+        Math.min(ours.lifetimeSeconds(), chosen.lifetimeSeconds()), ours.tripleDes());
     sa.cookieR = h.responderCookie();
     for (VendorId v : chain.all(VendorId.class)) {
       sa.peerNatT |= MessageDigest.isEqual(v.data(), NatT.VID_RFC3947);
@@ -126,7 +129,8 @@ final class MainModeInitiator {
     }
     sa.gxr = ke.data();
     sa.nr = nr.data();
-    sa.keys = Phase1Keys.derive(sa.suite.hash(), sa.suite.keyBytes(), sa.policy.psk(), sa.ni, sa.nr, gxy, sa.gxi,
+    sa.keys = Phase1Keys.derive(sa.suite.hash(), sa.suite.tripleDes(), sa.suite.keyBytes(), sa.policy.psk(), sa.ni,
+        sa.nr, gxy, sa.gxi,
         sa.gxr, sa.cookieI, sa.cookieR);
     java.util.Arrays.fill(gxy, (byte) 0);
     sa.dh = null;
@@ -151,7 +155,7 @@ final class MainModeInitiator {
       payloads.add(new Notification(DOI_IPSEC, PROTO_ISAKMP, N_INITIAL_CONTACT, cookies(sa), new byte[0]));
     }
     byte[] mm5 = Protection.seal(sa, EXCH_IDENTITY_PROTECTION, 0, sa.phase1Iv, payloads);
-    sa.phase1Iv = CbcCipher.lastBlock(mm5);
+    sa.phase1Iv = CbcCipher.lastBlock(mm5, sa.keys.block());
     e.state(sa, IsakmpSa.Phase1State.MM5_SENT);
     e.request(sa, mm5);
   }
@@ -175,12 +179,15 @@ final class MainModeInitiator {
       return;
     }
     Identification idir = o.chain().first(Identification.class);
-    if (!Identities.matches(sa.policy.remoteId(), idir)) {
+    if (!sa.policy.remote().accepts(idir.idType(), idir.data())) {
+      java.util.logging.Logger.getLogger(Ikev1Engine.class.getName()).warning("IKEv1: " + sa.peerAddress + " identified itself as "
+          + Identities.text(idir) + ", which crypto map " + sa.policy.cryptoMap() + " " + sa.policy.mapSequence()
+          + " does not accept (match identity / crypto isakmp identity)");
       e.fail(sa, "peer-id-mismatch");
       return;
     }
     sa.peerId = Identities.text(idir);
-    sa.phase1Iv = CbcCipher.lastBlock(in.message());
+    sa.phase1Iv = CbcCipher.lastBlock(in.message(), sa.keys.block());
     sa.peerPort = in.peerPort();
     e.established(sa);
     e.liveness(sa);

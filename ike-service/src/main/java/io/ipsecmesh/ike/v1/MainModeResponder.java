@@ -57,7 +57,7 @@ final class MainModeResponder {
     sa.saiB = Arrays.copyOfRange(in.message(), span.bodyOffset(), span.offset() + span.length());
     List<IsakmpPayload> payloads = new ArrayList<>(List.of(choice.reply()));
     for (VendorId v : chain.all(VendorId.class)) {
-      sa.peerNatT |= MessageDigest.isEqual(v.data(), NatT.VID_RFC3947);
+      sa.peerNatT |= MessageDigest.isEqual(v.data(), NatT.VID_RFC3947) && e.natTransparency();
       sa.peerDpd |= MessageDigest.isEqual(v.data(), NatT.VID_DPD);
     }
     if (sa.peerNatT) {
@@ -65,6 +65,7 @@ final class MainModeResponder {
     }
     payloads.add(new VendorId(NatT.VID_DPD));
     e.register(sa);
+    e.openedHalfOpen(sa);
     e.state(sa, IsakmpSa.Phase1State.MM2_SENT);
     e.reply(sa, digest, IsakmpCodec.encode(MainModeInitiator.header(sa, 0), payloads));
     armNegotiationTimeout(e, sa);
@@ -116,7 +117,8 @@ final class MainModeResponder {
     sa.ni = ni.data();
     sa.nr = MainModeInitiator.nonce(e);
     sa.dh = null;
-    sa.keys = Phase1Keys.derive(sa.suite.hash(), sa.suite.keyBytes(), sa.policy.psk(), sa.ni, sa.nr, gxy, sa.gxi,
+    sa.keys = Phase1Keys.derive(sa.suite.hash(), sa.suite.tripleDes(), sa.suite.keyBytes(), sa.policy.psk(), sa.ni,
+        sa.nr, gxy, sa.gxi,
         sa.gxr, sa.cookieI, sa.cookieR);
     Arrays.fill(gxy, (byte) 0);
     sa.phase1Iv = sa.keys.initialIv();
@@ -149,7 +151,10 @@ final class MainModeResponder {
       return;
     }
     Identification idii = o.chain().first(Identification.class);
-    if (!Identities.matches(sa.policy.remoteId(), idii)) {
+    if (!sa.policy.remote().accepts(idii.idType(), idii.data())) {
+      java.util.logging.Logger.getLogger(Ikev1Engine.class.getName()).warning("IKEv1: " + sa.peerAddress + " identified itself as "
+          + Identities.text(idii) + ", which crypto map " + sa.policy.cryptoMap() + " " + sa.policy.mapSequence()
+          + " does not accept (match identity / crypto isakmp identity)");
       e.fail(sa, "peer-id-mismatch");
       return;
     }
@@ -160,12 +165,12 @@ final class MainModeResponder {
     sa.natDetected |= in.localPort() == NatT.NATT_PORT;
     boolean initialContact = o.chain().all(Notification.class).stream()
         .anyMatch(n -> n.notifyType() == N_INITIAL_CONTACT);
-    byte[] lastIn = CbcCipher.lastBlock(in.message());
+    byte[] lastIn = CbcCipher.lastBlock(in.message(), sa.keys.block());
     Identification idir = Identities.toPayload(sa.policy.localId());
     byte[] hashR = Phase1Keys.hashR(sa.suite.hash(), sa.keys.skeyid(), sa.gxi, sa.gxr, sa.cookieI, sa.cookieR,
         sa.saiB, IsakmpCodec.encodeBody(idir));
     byte[] mm6 = Protection.seal(sa, EXCH_IDENTITY_PROTECTION, 0, lastIn, List.of(idir, new Hash(hashR)));
-    sa.phase1Iv = CbcCipher.lastBlock(mm6);
+    sa.phase1Iv = CbcCipher.lastBlock(mm6, sa.keys.block());
     e.reply(sa, digest, mm6);
     if (initialContact) {
       e.initialContact(sa);

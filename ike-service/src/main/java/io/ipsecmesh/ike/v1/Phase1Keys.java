@@ -13,8 +13,11 @@ import java.util.Arrays;
 public final class Phase1Keys {
 
   static final int BLOCK = 16;
+  /** The 3DES-CBC block (RFC 2451), for ISAKMP SAs negotiated under crypto engine compliance shield disable. */
+  static final int TDES_BLOCK = 8;
 
   private final Ikev1Hash hash;
+  private final boolean tripleDes;
   private final byte[] skeyid;
   private final byte[] skeyidD;
   private final byte[] skeyidA;
@@ -22,8 +25,10 @@ public final class Phase1Keys {
   private final byte[] encryptionKey;
   private final byte[] initialIv;
 
-  private Phase1Keys(Ikev1Hash hash, byte[] skeyid, byte[] d, byte[] a, byte[] e, byte[] encKey, byte[] iv) {
+  private Phase1Keys(Ikev1Hash hash, boolean tripleDes, byte[] skeyid, byte[] d, byte[] a, byte[] e, byte[] encKey,
+      byte[] iv) {
     this.hash = hash;
+    this.tripleDes = tripleDes;
     this.skeyid = skeyid;
     this.skeyidD = d;
     this.skeyidA = a;
@@ -39,13 +44,21 @@ public final class Phase1Keys {
 
   public static Phase1Keys derive(Ikev1Hash hash, int keyBytes, byte[] psk, byte[] ni, byte[] nr, byte[] gxy,
       byte[] gxi, byte[] gxr, long cookieI, long cookieR) {
+    return derive(hash, false, keyBytes, psk, ni, nr, gxy, gxi, gxr, cookieI, cookieR);
+  }
+
+  /** @param tripleDes 3DES-CBC (24-byte key, 8-byte blocks and IVs) instead of AES-CBC */
+  public static Phase1Keys derive(Ikev1Hash hash, boolean tripleDes, int keyBytes, byte[] psk, byte[] ni, byte[] nr,
+      byte[] gxy, byte[] gxi, byte[] gxr, long cookieI, long cookieR) {
     byte[] ckyI = IsakmpCodec.cookie(cookieI);
     byte[] ckyR = IsakmpCodec.cookie(cookieR);
     byte[] skeyid = skeyid(hash, psk, ni, nr);
     byte[] d = hash.prf(skeyid, gxy, ckyI, ckyR, new byte[] {0});
     byte[] a = hash.prf(skeyid, d, gxy, ckyI, ckyR, new byte[] {1});
     byte[] e = hash.prf(skeyid, a, gxy, ckyI, ckyR, new byte[] {2});
-    return new Phase1Keys(hash, skeyid, d, a, e, encryptionKey(hash, e, keyBytes), initialIv(hash, gxi, gxr));
+    int block = tripleDes ? TDES_BLOCK : BLOCK;
+    return new Phase1Keys(hash, tripleDes, skeyid, d, a, e, encryptionKey(hash, e, keyBytes),
+        Arrays.copyOf(hash.hash(gxi, gxr), block));
   }
 
   /** RFC 2409 Appendix B: the first {@code keyBytes} of SKEYID_e, extended with Kn = prf(SKEYID_e, Kn-1). */
@@ -78,7 +91,21 @@ public final class Phase1Keys {
 
   /** Phase-2 and informational IV = hash(last phase-1 CBC block | M-ID) (RFC 2409 Appendix B). */
   public static byte[] phase2Iv(Ikev1Hash hash, byte[] lastPhase1Block, long messageId) {
-    return Arrays.copyOf(hash.hash(lastPhase1Block, IsakmpCodec.uint32(messageId)), BLOCK);
+    return phase2Iv(hash, lastPhase1Block, messageId, BLOCK);
+  }
+
+  public static byte[] phase2Iv(Ikev1Hash hash, byte[] lastPhase1Block, long messageId, int block) {
+    return Arrays.copyOf(hash.hash(lastPhase1Block, IsakmpCodec.uint32(messageId)), block);
+  }
+
+  /** The cipher's block size, which is also the IV size. */
+  int block() {
+    return tripleDes ? TDES_BLOCK : BLOCK;
+  }
+
+  /** The JCE name of the cipher. */
+  String cipher() {
+    return tripleDes ? "DESede" : "AES";
   }
 
   /** HASH_I = prf(SKEYID, g^xi | g^xr | CKY-I | CKY-R | SAi_b | IDii_b) (RFC 2409 §5). */

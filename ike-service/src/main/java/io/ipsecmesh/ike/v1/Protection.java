@@ -44,7 +44,7 @@ final class Protection {
         IsakmpConstants.MAJOR_VERSION, IsakmpConstants.MINOR_VERSION, exchangeType, IsakmpConstants.FLAG_ENCRYPTION,
         messageId, 0);
     byte[] plain = IsakmpCodec.encodeChain(payloads);
-    byte[] cipher = CbcCipher.encrypt(sa.keys.encryptionKey(), iv, plain);
+    byte[] cipher = CbcCipher.encrypt(sa.keys.cipher(), sa.keys.block(), sa.keys.encryptionKey(), iv, plain);
     return IsakmpCodec.encodeMessage(h, cipher);
   }
 
@@ -53,7 +53,7 @@ final class Protection {
     if (!h.encrypted() || sa.keys == null) {
       return null;
     }
-    byte[] plain = CbcCipher.decrypt(sa.keys.encryptionKey(), iv, msg, IsakmpHeader.SIZE, msg.length - IsakmpHeader.SIZE);
+    byte[] plain = CbcCipher.decrypt(sa.keys.cipher(), sa.keys.block(), sa.keys.encryptionKey(), iv, msg, IsakmpHeader.SIZE, msg.length - IsakmpHeader.SIZE);
     if (plain == null) {
       return null;
     }

@@ -56,9 +56,9 @@ final class QuickModeExchange {
     }
     rest.add(QuickModeIds.toId(qm.local));
     rest.add(QuickModeIds.toId(qm.remote));
-    byte[] iv = Phase1Keys.phase2Iv(sa.suite.hash(), sa.phase1Iv, mid);
+    byte[] iv = Phase1Keys.phase2Iv(sa.suite.hash(), sa.phase1Iv, mid, sa.keys.block());
     byte[] qm1 = Protection.seal(sa, EXCH_QUICK_MODE, mid, iv, Protection.withHash(sa, mid, new byte[0], rest));
-    qm.iv = CbcCipher.lastBlock(qm1);
+    qm.iv = CbcCipher.lastBlock(qm1, sa.keys.block());
     sa.quickModes.put(mid, qm);
     e.request(sa, qm1);
   }
@@ -82,7 +82,8 @@ final class QuickModeExchange {
 
   private static void onQm1(Ikev1Engine e, IsakmpSa sa, IkeDatagram in, IsakmpHeader h, byte[] digest) {
     long mid = h.messageId();
-    Protection.Opened o = Protection.open(sa, in.message(), h, Phase1Keys.phase2Iv(sa.suite.hash(), sa.phase1Iv, mid));
+    Protection.Opened o = Protection.open(sa, in.message(), h,
+        Phase1Keys.phase2Iv(sa.suite.hash(), sa.phase1Iv, mid, sa.keys.block()));
     if (o == null || !Protection.verifyHash1(sa, o)) {
       LOG.fine(() -> "ISAKMP: Quick Mode from " + sa.peerAddress + " with a bad HASH(1), dropped");
       return;
@@ -109,6 +110,13 @@ final class QuickModeExchange {
     if (qm.local == null || qm.remote == null || !within(qm.local, sa.policy.localSelectors())
         || !within(qm.remote, sa.policy.remoteSelectors())) {
       refuse(e, sa, N_INVALID_ID_INFORMATION);
+      return;
+    }
+    if (overChildSaLimit(e, sa, qm)) {
+      e.stats.requestDropped(1, io.ipsecmesh.ike.dos.DosCounters.CHILD_SA_LIMIT);
+      LOG.info(() -> "ISAKMP: " + sa.children.size() + " Child SAs with " + sa.peerAddress + " (limit "
+          + e.maxChildSas + "), Quick Mode refused");
+      refuse(e, sa, N_NO_PROPOSAL_CHOSEN);
       return;
     }
     qm.ourSpi = newSpi(e, sa);
@@ -144,9 +152,9 @@ final class QuickModeExchange {
       rest.add(new KeyExchange(ourKe));
     }
     rest.addAll(ids);
-    byte[] qm2 = Protection.seal(sa, EXCH_QUICK_MODE, mid, CbcCipher.lastBlock(in.message()),
+    byte[] qm2 = Protection.seal(sa, EXCH_QUICK_MODE, mid, CbcCipher.lastBlock(in.message(), sa.keys.block()),
         Protection.withHash(sa, mid, qm.ni, rest));
-    qm.iv = CbcCipher.lastBlock(qm2);
+    qm.iv = CbcCipher.lastBlock(qm2, sa.keys.block());
     sa.quickModes.put(mid, qm);
     e.reply(sa, digest, qm2);
     e.scheduler.schedule(e.retransmit.giveUpAfter(), () -> sa.quickModes.remove(mid, qm));
@@ -192,7 +200,7 @@ final class QuickModeExchange {
     qm.peerSpi = IsakmpCodec.getUint32(reply.proposals().getFirst().spi(), 0);
     qm.nr = nr.data();
     byte[] hash3 = sa.keys.prfA(new byte[] {0}, IsakmpCodec.uint32(mid), qm.ni, qm.nr);
-    byte[] qm3 = Protection.seal(sa, EXCH_QUICK_MODE, mid, CbcCipher.lastBlock(in.message()),
+    byte[] qm3 = Protection.seal(sa, EXCH_QUICK_MODE, mid, CbcCipher.lastBlock(in.message(), sa.keys.block()),
         List.of(new Hash(hash3)));
     e.answered(sa);
     e.reply(sa, digest, qm3);
@@ -247,6 +255,19 @@ final class QuickModeExchange {
   private static void refuse(Ikev1Engine e, IsakmpSa sa, int notifyType) {
     InformationalExchange.send(e, sa, List.of(new Notification(DOI_IPSEC, PROTO_IPSEC_ESP, notifyType, new byte[0],
         new byte[0])));
+  }
+
+  /**
+   * The IKEv1 counterpart of IKEv2's NO_ADDITIONAL_SAS cap: Child SAs of this ISAKMP SA plus the Quick Modes
+   * we answer. IKEv1 has no REKEY_SA notify and no NO_ADDITIONAL_SAS (the refusal is NO-PROPOSAL-CHOSEN, RFC
+   * 2408 §3.14.1); a Quick Mode for the selectors of a Child SA we hold is its rekey (RFC 2409 §5.5 makes a new
+   * SA, the old one is deleted after), and may overlap it as an IKEv2 rekey may.
+   */
+  private static boolean overChildSaLimit(Ikev1Engine e, IsakmpSa sa, IsakmpSa.QuickMode qm) {
+    long answering = sa.quickModes.values().stream().filter(q -> !q.initiator).count();
+    boolean rekey = sa.children.stream().anyMatch(c -> c.localSelectors().equals(List.of(qm.local))
+        && c.remoteSelectors().equals(List.of(qm.remote)));
+    return sa.children.size() + answering >= (rekey ? 2L : 1L) * e.maxChildSas;
   }
 
   private static boolean within(TrafficSelector ts, List<TrafficSelector> allowed) {

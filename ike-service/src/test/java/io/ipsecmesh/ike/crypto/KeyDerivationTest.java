@@ -79,7 +79,8 @@ class KeyDerivationTest {
     byte[] s1 = a.sharedSecret(b.publicValue());
     byte[] s2 = b.sharedSecret(a.publicValue());
     assertArrayEquals(s1, s2);
-    assertEquals(group == DhGroup.MODP_2048 ? 256 : group == DhGroup.ECP_384 ? 48 : 32, s1.length);
+    // MODP (groups 14 and the legacy 1, 2, 5): g^ir padded to the modulus length (RFC 7296 §2.14)
+    assertEquals(group.modp() ? group.publicValueBytes : group == DhGroup.ECP_384 ? 48 : 32, s1.length);
   }
 
   @ParameterizedTest
@@ -87,7 +88,7 @@ class KeyDerivationTest {
   void rejectsInvalidPeerPublicValues(DhGroup group) {
     DhGroup.Exchange a = group.newExchange();
     byte[] bad = new byte[group.publicValueBytes];
-    if (group == DhGroup.MODP_2048) {
+    if (group.modp()) {
       bad[bad.length - 1] = 1; // y = 1
     } else if (group != DhGroup.CURVE25519) {
       bad[0] = 1; // (x, 0) with this x is not on the curve

@@ -24,7 +24,7 @@ class ChildSaLifetimeTest {
 
   private static PeerPolicy lifetime(PeerPolicy p, long seconds, long kilobytes) {
     return new PeerPolicy(p.cryptoMap(), p.mapSequence(), p.peerAddress(), p.localAddress(), p.localId(),
-        p.remoteId(), p.psk(), p.remotePsk(), p.ikeSuites(), p.espTransforms(), p.pfsGroup(), p.localSelectors(),
+        p.remote(), p.psk(), p.remotePsk(), p.ikeSuites(), p.espTransforms(), p.pfsGroup(), p.localSelectors(),
         p.remoteSelectors(), p.mode(), p.replayWindow(), seconds, kilobytes, p.idleTimeSeconds(), p.dfBit(),
         p.ikeLifetimeSeconds());
   }

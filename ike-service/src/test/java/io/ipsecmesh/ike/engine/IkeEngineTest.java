@@ -47,6 +47,7 @@ class IkeEngineTest {
     ChildSa b = only(n.bEvents.installed);
     assertKeysMirror(a, b);
     assertEquals(EspTransform.AES_GCM_128, a.transform());
+    assertTrue(a.esn() && b.esn(), "both offer ESN (RFC 7296 §3.3.2 type 5): the Child SA uses 64-bit numbers");
     assertEquals(List.of(TestPeers.net("10.91.1.0")), a.localSelectors());
     assertEquals(List.of(TestPeers.net("10.91.2.0")), a.remoteSelectors());
     assertEquals(List.of(TestPeers.net("10.91.2.0")), b.localSelectors());
@@ -250,7 +251,7 @@ class IkeEngineTest {
     var wide = TestPeers.policy(A, B, "10.91.1.0", "10.91.2.0", "interop-test-psk-0123456789", GCM,
         List.of(EspTransform.AES_GCM_128));
     n.aPolicies.replace(List.of(new io.ipsecmesh.ike.policy.PeerPolicy(wide.cryptoMap(), wide.mapSequence(),
-        wide.peerAddress(), wide.localAddress(), wide.localId(), wide.remoteId(), wide.psk(), wide.remotePsk(),
+        wide.peerAddress(), wide.localAddress(), wide.localId(), wide.remote(), wide.psk(), wide.remotePsk(),
         wide.ikeSuites(), wide.espTransforms(), null, List.of(TrafficSelector.anyPorts("10.91.0.0", "10.91.1.255")),
         List.of(TrafficSelector.anyPorts("10.0.0.0", "10.255.255.255")), wide.mode(), 64, 3600, 4_608_000, 0,
         "copy", 86400)));
@@ -347,7 +348,7 @@ class IkeEngineTest {
   private static io.ipsecmesh.ike.policy.PeerPolicy withPfs(io.ipsecmesh.ike.policy.PeerPolicy w,
       io.ipsecmesh.ike.crypto.DhGroup g) {
     return new io.ipsecmesh.ike.policy.PeerPolicy(w.cryptoMap(), w.mapSequence(), w.peerAddress(), w.localAddress(),
-        w.localId(), w.remoteId(), w.psk(), w.remotePsk(), w.ikeSuites(), w.espTransforms(), g, w.localSelectors(),
+        w.localId(), w.remote(), w.psk(), w.remotePsk(), w.ikeSuites(), w.espTransforms(), g, w.localSelectors(),
         w.remoteSelectors(), w.mode(), w.replayWindow(), w.lifetimeSeconds(), w.lifetimeKilobytes(),
         w.idleTimeSeconds(), w.dfBit(), w.ikeLifetimeSeconds());
   }
@@ -395,7 +396,7 @@ class IkeEngineTest {
   private static io.ipsecmesh.ike.policy.PeerPolicy withIkeLifetime(io.ipsecmesh.ike.policy.PeerPolicy w,
       long seconds) {
     return new io.ipsecmesh.ike.policy.PeerPolicy(w.cryptoMap(), w.mapSequence(), w.peerAddress(), w.localAddress(),
-        w.localId(), w.remoteId(), w.psk(), w.remotePsk(), w.ikeSuites(), w.espTransforms(), w.pfsGroup(),
+        w.localId(), w.remote(), w.psk(), w.remotePsk(), w.ikeSuites(), w.espTransforms(), w.pfsGroup(),
         w.localSelectors(), w.remoteSelectors(), w.mode(), w.replayWindow(), w.lifetimeSeconds(),
         w.lifetimeKilobytes(), w.idleTimeSeconds(), w.dfBit(), seconds);
   }
@@ -434,7 +435,7 @@ class IkeEngineTest {
 
   private static io.ipsecmesh.ike.policy.PeerPolicy withMode(io.ipsecmesh.ike.policy.PeerPolicy w, ChildSa.Mode m) {
     return new io.ipsecmesh.ike.policy.PeerPolicy(w.cryptoMap(), w.mapSequence(), w.peerAddress(), w.localAddress(),
-        w.localId(), w.remoteId(), w.psk(), w.remotePsk(), w.ikeSuites(), w.espTransforms(), w.pfsGroup(),
+        w.localId(), w.remote(), w.psk(), w.remotePsk(), w.ikeSuites(), w.espTransforms(), w.pfsGroup(),
         w.localSelectors(), w.remoteSelectors(), m, w.replayWindow(), w.lifetimeSeconds(), w.lifetimeKilobytes(),
         w.idleTimeSeconds(), w.dfBit(), w.ikeLifetimeSeconds());
   }
@@ -529,7 +530,8 @@ class IkeEngineTest {
   private static io.ipsecmesh.ike.policy.PeerPolicy withCredentials(io.ipsecmesh.ike.policy.PeerPolicy w,
       io.ipsecmesh.ike.policy.Credentials credentials) {
     return new io.ipsecmesh.ike.policy.PeerPolicy(w.cryptoMap(), w.mapSequence(), w.peerAddress(), w.localAddress(),
-        w.localId(), w.remoteId(), null, null, w.ikeSuites(), w.espTransforms(), w.pfsGroup(),
+        w.localId(), TestPeers.profileMatching(w.localAddress().equals(A) ? "gwb.interop.test" : "gwa.interop.test",
+            "ecdsa-sig", credentials), null, null, w.ikeSuites(), w.espTransforms(), w.pfsGroup(),
         w.localSelectors(), w.remoteSelectors(), w.mode(), w.replayWindow(), w.lifetimeSeconds(),
         w.lifetimeKilobytes(), w.idleTimeSeconds(), w.dfBit(), w.ikeLifetimeSeconds(), credentials);
   }
@@ -540,7 +542,7 @@ class IkeEngineTest {
     n.symmetric(GCM, List.of(EspTransform.AES_GCM_128));
     var w = n.aPolicies.all().get(0);
     var noLocal = new io.ipsecmesh.ike.policy.PeerPolicy(w.cryptoMap(), w.mapSequence(), w.peerAddress(), null,
-        w.localId(), w.remoteId(), w.psk(), w.remotePsk(), w.ikeSuites(), w.espTransforms(), w.pfsGroup(),
+        w.localId(), w.remote(), w.psk(), w.remotePsk(), w.ikeSuites(), w.espTransforms(), w.pfsGroup(),
         w.localSelectors(), w.remoteSelectors(), w.mode(), w.replayWindow(), w.lifetimeSeconds(),
         w.lifetimeKilobytes(), w.idleTimeSeconds(), w.dfBit(), w.ikeLifetimeSeconds());
     n.a.initiate(noLocal);

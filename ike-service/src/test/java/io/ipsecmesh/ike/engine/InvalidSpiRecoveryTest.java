@@ -38,6 +38,35 @@ class InvalidSpiRecoveryTest {
     return stale;
   }
 
+  /**
+   * The seed (Invalid Security Parameter Index Recovery, "How to Configure"): even without {@code crypto isakmp
+   * invalid-spi-recovery} a receiver sends the INVALID SPI NOTIFY "using the IKE SA"; only without one is the
+   * packet merely dropped.
+   */
+  @Test
+  void withoutRecoveryAnExistingIkeSaStillCarriesTheNotify() {
+    TestPeers n = new TestPeers();
+    n.symmetric(GCM, List.of(EspTransform.AES_GCM_128));
+    n.a.initiate(n.aPolicies.all().get(0));
+    n.run();
+    ChildSa a = n.aEvents.installed.get(0);
+    n.sent.clear();
+    assertTrue(n.b.invalidSpi(A, a.outboundSpi(), false));
+    n.run();
+    assertEquals(2, n.sent.size(), "one INFORMATIONAL(INVALID_SPI) and its response");
+    assertEquals(List.of(a.inboundSpi()), n.aEvents.deleted.stream().map(ChildSaDeleted::inboundSpi).toList());
+  }
+
+  @Test
+  void withoutRecoveryAndWithoutAnIkeSaThePacketIsOnlyDropped() {
+    TestPeers n = new TestPeers();
+    ChildSa stale = bRebooted(n);
+    assertFalse(n.b.invalidSpi(A, stale.outboundSpi(), false));
+    n.run();
+    assertEquals(0, n.sent.size(), "no IKE SA is set up for it");
+    assertEquals(0, n.b.ikeSaCount());
+  }
+
   @Test
   void withoutAnIkeSaTheReceiverSetsOneUpAndTheSenderDropsItsStaleSa() {
     TestPeers n = new TestPeers();

@@ -5,15 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ipsecmesh.proto.ikev2.IkeCodec;
+import io.ipsecmesh.proto.ikev2.IkeConstants;
+import io.ipsecmesh.proto.ikev2.IkeMessage;
 import io.ipsecmesh.proto.sa.ChildSa;
 import io.ipsecmesh.proto.sa.EspTransform;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code no crypto ipsec nat-transparency udp-encapsulation}: ESP goes raw unless UDP encapsulation is the
- * only way through. Both gateways are set to encapsulate without a NAT (forced, as for a host without a raw
- * ESP socket); the setting overrides that choice, but a NAT that NAT-D shows still gets NAT-T.
+ * {@code no crypto ipsec nat-transparency udp-encapsulation} "disables NAT traversal" (IPsec Data Plane
+ * guide, IPsec NAT Transparency): no NAT detection, IKE stays on 500 and ESP goes raw, NAT or not (for
+ * IPsec-aware, SPI-matching NATs). Both gateways are also set to encapsulate without a NAT (forced, as for
+ * a host without a raw ESP socket); the setting overrides that choice too.
  */
 class NatTransparencyTest {
 
@@ -47,15 +51,32 @@ class NatTransparencyTest {
   }
 
   @Test
-  void offBehindANatStillEncapsulates() {
+  void offBehindANatDisablesNatTraversal() throws Exception {
     TestPeers n = forced(false);
     n.natAddress = TestPeers.A; // a's ports appear to b shifted by 10000
     establish(n);
     ChildSa atA = n.aEvents.installed.getFirst();
     ChildSa atB = n.bEvents.installed.getFirst();
-    assertTrue(atA.udpEncapsulation() && atB.udpEncapsulation(), "the only way through a NAT");
-    assertEquals(4500, atA.peerPort());
-    assertEquals(14500, atB.peerPort());
+    assertFalse(atA.udpEncapsulation() || atB.udpEncapsulation(), "NAT traversal is disabled: raw ESP");
+    // neither IKE_SA_INIT carries NAT detection (RFC 7296 §2.23: without it no side detects the NAT)
+    for (int i = 0; i < 2; i++) {
+      IkeMessage init = IkeCodec.decode(n.sent.get(i).bytes());
+      assertEquals(IkeConstants.IKE_SA_INIT, init.header().exchangeType());
+      assertTrue(init.notify(IkeConstants.NAT_DETECTION_SOURCE_IP).isEmpty(), "no NAT_DETECTION_SOURCE_IP");
+      assertTrue(init.notify(IkeConstants.NAT_DETECTION_DESTINATION_IP).isEmpty());
+    }
+    assertEquals(500, n.sent.get(2).fromPort(), "IKE_AUTH does not float to 4500");
+  }
+
+  @Test
+  void offOnOneSideIsEnoughTheOtherSeesNoNatDetection() {
+    TestPeers n = new TestPeers();
+    n.symmetric(GCM, List.of(EspTransform.AES_GCM_128));
+    n.b.setNatTransparency(false);
+    n.natAddress = TestPeers.A;
+    establish(n);
+    assertFalse(n.aEvents.installed.getFirst().udpEncapsulation(), "b sent no NAT-D: a detects no NAT");
+    assertFalse(n.bEvents.installed.getFirst().udpEncapsulation(), "b ignores a's NAT-D");
   }
 
   @Test

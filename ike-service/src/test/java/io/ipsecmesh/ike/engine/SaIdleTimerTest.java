@@ -23,7 +23,7 @@ class SaIdleTimerTest {
 
   /** {@code crypto map test 1} and {@code crypto map test 2}: two Child SAs to the same peer. */
   private static PeerPolicy entry(PeerPolicy p, int seq, String localNet, String remoteNet) {
-    return new PeerPolicy(p.cryptoMap(), seq, p.peerAddress(), p.localAddress(), p.localId(), p.remoteId(), p.psk(),
+    return new PeerPolicy(p.cryptoMap(), seq, p.peerAddress(), p.localAddress(), p.localId(), p.remote(), p.psk(),
         p.remotePsk(), p.ikeSuites(), p.espTransforms(), p.pfsGroup(), List.of(TestPeers.net(localNet)),
         List.of(TestPeers.net(remoteNet)), p.mode(), p.replayWindow(), p.lifetimeSeconds(), p.lifetimeKilobytes(),
         600, p.dfBit(), p.ikeLifetimeSeconds());

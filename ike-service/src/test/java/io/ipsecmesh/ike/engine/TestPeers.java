@@ -3,8 +3,15 @@ package io.ipsecmesh.ike.engine;
 import io.ipsecmesh.ike.crypto.DhGroup;
 import io.ipsecmesh.ike.crypto.IkeSuite;
 import io.ipsecmesh.ike.exchange.Proposals;
+import io.ipsecmesh.ike.policy.PeerAuthorization;
 import io.ipsecmesh.ike.policy.PeerPolicy;
+import io.ipsecmesh.ike.policy.ConfigPolicies;
 import io.ipsecmesh.ike.policy.PolicyStore;
+import io.ipsecmesh.ike.policy.TrustStore;
+import io.ipsecmesh.proto.config.GatewayConfig;
+import io.ipsecmesh.proto.config.IdentityMatch;
+import io.ipsecmesh.proto.config.IkeIdentity;
+import io.ipsecmesh.proto.config.Ikev2Profile;
 import io.ipsecmesh.proto.bus.SaMessages.ChildSaDeleted;
 import io.ipsecmesh.proto.ikev2.IkeConstants;
 import io.ipsecmesh.proto.ikev2.IkeSaSummary;
@@ -86,9 +93,24 @@ final class TestPeers {
       List<IkeSuite> suites, List<EspTransform> esp) {
     return new PeerPolicy("vpn", 10, peer, local,
         new PeerPolicy.Identity(IkeConstants.ID_FQDN, local.equals(A) ? "gwa.interop.test" : "gwb.interop.test"),
-        new PeerPolicy.Identity(IkeConstants.ID_FQDN, local.equals(A) ? "gwb.interop.test" : "gwa.interop.test"),
+        profileMatching(local.equals(A) ? "gwb.interop.test" : "gwa.interop.test"),
         psk.getBytes(StandardCharsets.UTF_8), psk.getBytes(StandardCharsets.UTF_8), suites, esp, null,
         List.of(net(localNet)), List.of(net(remoteNet)), ChildSa.Mode.TUNNEL, 64, 3600, 4_608_000, 0, "copy", 86400);
+  }
+
+  /**
+   * What ConfigPolicies makes of a profile with {@code match identity remote fqdn NAME} and
+   * {@code authentication remote pre-share}: the peer must claim that name (production never accepts any ID).
+   */
+  static PeerAuthorization profileMatching(String fqdn) {
+    return profileMatching(fqdn, "pre-share", null);
+  }
+
+  /** The same with {@code authentication remote METHOD}, certificates verified with {@code credentials}' CAs. */
+  static PeerAuthorization profileMatching(String fqdn, String method, io.ipsecmesh.ike.policy.Credentials credentials) {
+    Ikev2Profile profile = new Ikev2Profile("p", List.of(), null, method, method, null, null, null,
+        List.of(new IdentityMatch(IkeIdentity.Type.FQDN, fqdn, false)), null, List.of());
+    return ConfigPolicies.authorization(GatewayConfig.empty(), profile, credentials, TrustStore.EMPTY);
   }
 
   static TrafficSelector net(String cidr24) {

@@ -70,7 +70,56 @@ class SelectorsAndProposalsTest {
         IkeConstants.PROTO_ESP, new byte[] {1, 2, 3, 4}, List.of(
             Payload.Transform.withKeyLength(IkeConstants.TRANSFORM_ENCR, IkeConstants.ENCR_AES_GCM_16, 256),
             Payload.Transform.of(IkeConstants.TRANSFORM_ESN, IkeConstants.ESN_YES)))));
-    assertTrue(Proposals.selectEsp(esnOnly, List.of(EspTransform.AES_GCM_256), null).isEmpty(),
-        "ESN is not offered by this gateway");
+    Proposals.EspChoice esn = Proposals.selectEsp(esnOnly, List.of(EspTransform.AES_GCM_256), null).orElseThrow();
+    assertTrue(esn.esn(), "a peer offering only ESN gets ESN");
+  }
+
+  private static List<Integer> esnIds(Payload.Proposal p) {
+    return p.transforms().stream().filter(t -> t.transformType() == IkeConstants.TRANSFORM_ESN)
+        .map(Payload.Transform::transformId).toList();
+  }
+
+  private static Payload.SecurityAssociation cbcOffer(int... esnIds) {
+    List<Payload.Transform> t = new java.util.ArrayList<>(List.of(
+        Payload.Transform.withKeyLength(IkeConstants.TRANSFORM_ENCR, IkeConstants.ENCR_AES_CBC, 256),
+        Payload.Transform.of(IkeConstants.TRANSFORM_INTEG, IkeConstants.AUTH_HMAC_SHA2_256_128)));
+    for (int id : esnIds) {
+      t.add(Payload.Transform.of(IkeConstants.TRANSFORM_ESN, id));
+    }
+    return new Payload.SecurityAssociation(List.of(new Payload.Proposal(1, IkeConstants.PROTO_ESP,
+        new byte[] {9, 9, 9, 9}, t)));
+  }
+
+  /** RFC 7296 §3.3.2 transform type 5: chosen when the peer offers it, answered with exactly the chosen value. */
+  @Test
+  void extendedSequenceNumbersAreNegotiatedWhenThePeerOffersThem() {
+    List<EspTransform> ours = List.of(EspTransform.AES_CBC_256_HMAC_SHA256_128);
+    // strongSwan "aes256-sha256-esn" / "-noesn" / "-esn-noesn" (both, ESN first) / "-noesn-esn"
+    assertTrue(Proposals.selectEsp(cbcOffer(IkeConstants.ESN_YES), ours, null).orElseThrow().esn());
+    assertFalse(Proposals.selectEsp(cbcOffer(IkeConstants.ESN_NO), ours, null).orElseThrow().esn());
+    assertTrue(Proposals.selectEsp(cbcOffer(IkeConstants.ESN_YES, IkeConstants.ESN_NO), ours, null).orElseThrow()
+        .esn());
+    assertTrue(Proposals.selectEsp(cbcOffer(IkeConstants.ESN_NO, IkeConstants.ESN_YES), ours, null).orElseThrow()
+        .esn());
+    assertFalse(Proposals.selectEsp(cbcOffer(), ours, null).orElseThrow().esn(), "no ESN transform: 32-bit");
+    assertTrue(Proposals.selectEsp(cbcOffer(7), ours, null).isEmpty(), "an ESN value we do not know");
+
+    for (boolean esn : new boolean[] {true, false}) {
+      Proposals.EspChoice c = Proposals.selectEsp(cbcOffer(esn ? IkeConstants.ESN_YES : IkeConstants.ESN_NO), ours,
+          null).orElseThrow();
+      Payload.SecurityAssociation answer = Proposals.espAnswer(c, new byte[] {1, 2, 3, 4}, null);
+      assertEquals(List.of(esn ? IkeConstants.ESN_YES : IkeConstants.ESN_NO), esnIds(answer.proposals().get(0)));
+      // the initiator reads the answer with the same selection: it learns the responder's choice
+      assertEquals(esn, Proposals.selectEsp(answer, ours, null).orElseThrow().esn());
+    }
+  }
+
+  @Test
+  void ourOfferCarriesBothEsnValuesEsnFirst() {
+    Payload.SecurityAssociation offer = Proposals.espOffer(List.of(EspTransform.AES_GCM_256,
+        EspTransform.AES_CBC_256_HMAC_SHA256_128), new byte[] {1, 2, 3, 4}, DhGroup.ECP_256);
+    for (Payload.Proposal p : offer.proposals()) {
+      assertEquals(List.of(IkeConstants.ESN_YES, IkeConstants.ESN_NO), esnIds(p));
+    }
   }
 }

@@ -45,16 +45,24 @@ public final class InteropPeer {
     String local = a.get("local");
     String peer = a.get("peer");
     byte[] psk = a.get("psk").getBytes(StandardCharsets.UTF_8);
+    io.ipsecmesh.ike.policy.Credentials credentials = a.containsKey("cert")
+        ? io.ipsecmesh.ike.policy.Credentials.fromPem(java.nio.file.Path.of(a.get("cert")),
+            java.nio.file.Path.of(a.get("key")), java.nio.file.Path.of(a.get("ca"))) : null;
+    // what ConfigPolicies makes of a profile with "match identity remote fqdn REMOTE-ID" and
+    // "authentication remote pre-share" (or ecdsa-sig with certificates: the test CA issues P-256 keys)
+    String method = credentials != null ? "ecdsa-sig" : "pre-share";
+    io.ipsecmesh.proto.config.Ikev2Profile profile = new io.ipsecmesh.proto.config.Ikev2Profile("interop", List.of(),
+        null, method, method, null, null, null, List.of(new io.ipsecmesh.proto.config.IdentityMatch(
+            io.ipsecmesh.proto.config.IkeIdentity.Type.FQDN, a.get("remote-id"), false)), null, List.of());
     PeerPolicy policy = new PeerPolicy("interop", 10, peer, local,
         new PeerPolicy.Identity(IkeConstants.ID_FQDN, a.get("local-id")),
-        new PeerPolicy.Identity(IkeConstants.ID_FQDN, a.get("remote-id")), psk, psk,
+        io.ipsecmesh.ike.policy.ConfigPolicies.authorization(io.ipsecmesh.proto.config.GatewayConfig.empty(), profile,
+            credentials, io.ipsecmesh.ike.policy.TrustStore.EMPTY), psk, psk,
         List.of(Proposals.parseSuite(a.getOrDefault("ike", "aes128gcm16-prfsha256-x25519"))),
         List.of(EspTransform.valueOf(a.getOrDefault("esp", "AES_GCM_128"))),
         a.containsKey("pfs") ? io.ipsecmesh.ike.crypto.DhGroup.byId(Integer.parseInt(a.get("pfs"))) : null,
         List.of(cidr(a.get("local-ts"))), List.of(cidr(a.get("remote-ts"))), ChildSa.Mode.TUNNEL, 64, 3600,
-        4_608_000, 0, "copy", Long.parseLong(a.getOrDefault("ike-lifetime", "86400")),
-        a.containsKey("cert") ? io.ipsecmesh.ike.policy.Credentials.fromPem(java.nio.file.Path.of(a.get("cert")),
-            java.nio.file.Path.of(a.get("key")), java.nio.file.Path.of(a.get("ca"))) : null);
+        4_608_000, 0, "copy", Long.parseLong(a.getOrDefault("ike-lifetime", "86400")), credentials);
 
     Vertx vertx = Vertx.vertx();
     BusCodecs.register(vertx);

@@ -3,7 +3,9 @@ package io.ipsecmesh.ike.policy;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ipsecmesh.ike.crypto.DhGroup;
 import io.ipsecmesh.ike.exchange.Proposals;
@@ -84,7 +86,9 @@ class ConfigPoliciesTest {
     assertEquals(10, b.mapSequence());
     assertEquals("192.0.2.1", b.localAddress(), "the address of the interface carrying the crypto map");
     assertEquals(new PeerPolicy.Identity(IkeConstants.ID_IPV4_ADDR, "192.0.2.1"), b.localId());
-    assertNull(b.remoteId());
+    assertTrue(b.remote().accepts(IkeConstants.ID_IPV4_ADDR, new byte[] {(byte) 192, 0, 2, 2}),
+        "match identity remote address 192.0.2.2");
+    assertFalse(b.remote().accepts(IkeConstants.ID_FQDN, "intruder.example".getBytes(StandardCharsets.UTF_8)));
     assertArrayEquals("L".getBytes(StandardCharsets.UTF_8), b.psk());
     assertArrayEquals("R".getBytes(StandardCharsets.UTF_8), b.remotePsk());
     assertArrayEquals("fallback-key".getBytes(StandardCharsets.UTF_8), ps.get(1).psk(), "crypto isakmp key");
@@ -154,5 +158,40 @@ class ConfigPoliciesTest {
         c.invalidSpiRecovery(), c.natTransparency(), c.dfBit(), c.sa(), c.transformSets(), maps, c.accessLists(),
         c.interfaces(), c.ezvpnClients(), c.ikev2Proposals(), c.ikev2Policies(), c.ikev2Keyrings(),
         c.ikev2Profiles(), c.ikev2Dpd(), c.fragmentation());
+  }
+
+  /** {@code crypto map VPN local-address Loopback1}: IKE's local address (and identity) is Loopback1's. */
+  @Test
+  void localAddressInterfaceGivesTheLocalAddress() {
+    GatewayConfig c = config();
+    List<InterfaceConfig> itfs = new java.util.ArrayList<>(c.interfaces());
+    itfs.add(new InterfaceConfig("Loopback1", "203.0.113.1", "255.255.255.255", null, null, null, null));
+    GatewayConfig withLoopback = new GatewayConfig(c.isakmpPolicies(), c.isakmpKeys(), c.isakmpKeepalive(),
+        c.natKeepaliveSeconds(), c.invalidSpiRecovery(), c.natTransparency(), c.dfBit(), c.sa(), c.transformSets(),
+        c.cryptoMaps(), c.accessLists(), itfs, c.ezvpnClients(), c.ikev2Proposals(), c.ikev2Policies(),
+        c.ikev2Keyrings(), c.ikev2Profiles(), c.ikev2Dpd(), c.fragmentation(), false,
+        java.util.Map.of("VPN", "Loopback1"));
+    assertEquals("192.0.2.1", ConfigPolicies.from(c, null).get(0).localAddress(), "the map's interface");
+    PeerPolicy p = ConfigPolicies.from(withLoopback, null).get(0);
+    assertEquals("203.0.113.1", p.localAddress());
+    assertEquals("clear", p.dfBit(), "DF still follows the interface the map is applied to");
+  }
+
+  /**
+   * {@code mode transport} in the transform set: the SAs are negotiated in tunnel mode, which the forwarder
+   * runs (before, transport mode was negotiated and the forwarder refused the SA).
+   */
+  @Test
+  void transportModeInTheTransformSetNegotiatesTunnelMode() {
+    GatewayConfig c = config();
+    List<TransformSet> ts = c.transformSets().stream()
+        .map(t -> new TransformSet(t.name(), t.transform(), ChildSa.Mode.TRANSPORT)).toList();
+    GatewayConfig transport = new GatewayConfig(c.isakmpPolicies(), c.isakmpKeys(), c.isakmpKeepalive(),
+        c.natKeepaliveSeconds(), c.invalidSpiRecovery(), c.natTransparency(), c.dfBit(), c.sa(), ts, c.cryptoMaps(),
+        c.accessLists(), c.interfaces(), c.ezvpnClients(), c.ikev2Proposals(), c.ikev2Policies(), c.ikev2Keyrings(),
+        c.ikev2Profiles(), c.ikev2Dpd(), c.fragmentation());
+    for (PeerPolicy p : ConfigPolicies.from(transport, null)) {
+      assertEquals(ChildSa.Mode.TUNNEL, p.mode(), p.cryptoMap());
+    }
   }
 }

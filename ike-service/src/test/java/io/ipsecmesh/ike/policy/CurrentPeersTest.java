@@ -16,7 +16,8 @@ class CurrentPeersTest {
   private static PeerPolicy policy(String map, int seq, String peer) {
     byte[] psk = "k".getBytes(StandardCharsets.UTF_8);
     return new PeerPolicy(map, seq, peer, "192.0.2.1", new PeerPolicy.Identity(IkeConstants.ID_IPV4_ADDR, "192.0.2.1"),
-        null, psk, psk, List.of(Proposals.parseSuite("aes128gcm16-prfsha256-x25519")),
+        PeerAuthorization.preShared(List.of(new io.ipsecmesh.proto.config.IdentityMatch(
+            io.ipsecmesh.proto.config.IkeIdentity.Type.ADDRESS, peer + " 255.255.255.255", false))), psk, psk, List.of(Proposals.parseSuite("aes128gcm16-prfsha256-x25519")),
         List.of(EspTransform.AES_GCM_128), null, List.of(), List.of(), ChildSa.Mode.TUNNEL, 64, 3600, 4_608_000, 0,
         "copy", 86400);
   }

@@ -71,6 +71,29 @@ class Ikev1EngineTest {
     }
   }
 
+  /**
+   * The seed's 3DES example as IOS XE 17.11.1+ runs it after crypto engine compliance shield disable:
+   * Main Mode with 3DES-CBC (8-byte blocks and IVs), SHA-1 or MD5 and MODP group 2 or 5, Quick Mode
+   * with esp-3des/esp-des and HMAC-SHA1/MD5; both ends derive the same keys.
+   */
+  @ParameterizedTest
+  @CsvSource({"SHA1,2,TDES_CBC_HMAC_SHA1_96", "MD5,5,TDES_CBC_HMAC_MD5_96", "SHA1,1,DES_CBC_HMAC_MD5_96",
+      "SHA2_256,14,DES_CBC_HMAC_SHA1_96"})
+  void legacyTripleDesMainModeAndQuickMode(Ikev1Hash hash, int group, EspTransform esp) {
+    Ikev1Suite s = new Ikev1Suite(192, hash, io.ipsecmesh.ike.crypto.DhGroup.byId(group), 86_400, true);
+    TwoGateways g = establish(s, esp);
+    assertEquals(9, g.sentByA.size() + g.sentByB.size(), "6 Main Mode + 3 Quick Mode messages");
+    ChildSa ca = g.a.children.getFirst();
+    ChildSa cb = g.b.children.getFirst();
+    assertEquals(esp, ca.transform());
+    assertEquals(esp, cb.transform());
+    assertEquals(esp.keyMaterialBytes(), WRAP.unwrap(ca.wrappedInboundKeys()).length);
+    assertArrayEquals(WRAP.unwrap(ca.wrappedInboundKeys()), WRAP.unwrap(cb.wrappedOutboundKeys()));
+    // the 3DES-encrypted messages (MM5 on) are whole 8-byte blocks, not 16-byte ones
+    int body = g.sentByA.get(2).message().length - 28;
+    assertEquals(0, body % 8);
+  }
+
   @ParameterizedTest
   @CsvSource({"14", "19", "20"})
   void quickModeWithPfsCarriesKePayloadsAndAgreesOnKeys(int group) throws Exception {
@@ -114,6 +137,25 @@ class Ikev1EngineTest {
     assertEquals(List.of("no-proposal-chosen"), g.a.quickModeFailures, "B said NO-PROPOSAL-CHOSEN");
     g.advance(130_000);
     assertTrue(g.a.down.isEmpty(), "the refused Quick Mode is not retransmitted and the ISAKMP SA stays");
+  }
+
+  @Test
+  void noNatTransparencyDisablesNatTraversalBehindANat() {
+    TwoGateways g = new TwoGateways();
+    g.natInFrontOfA = true;
+    g.serviceA.engine().setNatTransparency(false);
+    g.serviceB.engine().setNatTransparency(false);
+    Ikev1Suite s = TwoGateways.suite(256, Ikev1Hash.SHA2_256, 19);
+    g.configure(TwoGateways.policy(A, B, PSK, s, EspTransform.AES_CBC_256_HMAC_SHA256_128, "10.1.0", "10.2.0"),
+        TwoGateways.policy(B, TwoGateways.NAT_OUTSIDE, PSK, s, EspTransform.AES_CBC_256_HMAC_SHA256_128, "10.2.0",
+            "10.1.0"));
+    g.serviceA.acquire("vpn", 10, null);
+    g.pump();
+    // the seed: "Disables NAT traversal" - no NAT-T vendor ID, no NAT-D, no float to 4500, raw ESP
+    assertEquals(List.of(500, 500, 500, 500, 500), g.sentByA.stream().map(IkeDatagram::localPort).toList());
+    assertFalse(new String(g.sentByA.getFirst().message(), java.nio.charset.StandardCharsets.ISO_8859_1)
+        .contains(new String(NatT.VID_RFC3947, java.nio.charset.StandardCharsets.ISO_8859_1)), "no RFC 3947 VID");
+    assertFalse(g.a.children.getFirst().udpEncapsulation() || g.b.children.getFirst().udpEncapsulation());
   }
 
   @Test

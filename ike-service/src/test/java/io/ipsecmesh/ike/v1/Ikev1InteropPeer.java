@@ -53,7 +53,10 @@ public final class Ikev1InteropPeer extends AbstractVerticle {
     Map<String, String> a = InteropPeerSupport.options(args);
     Ikev1Policy policy = new Ikev1Policy("interop", 10, a.get("peer"), a.get("local"),
         new Ikev1Policy.Identity(IsakmpConstants.ID_FQDN, a.get("local-id")),
-        new Ikev1Policy.Identity(IsakmpConstants.ID_FQDN, a.get("remote-id")),
+        // what Ikev1Policies makes of set isakmp-profile P with "match identity host REMOTE-ID"
+        Ikev1Policies.remote(new io.ipsecmesh.proto.config.IsakmpProfile("P", List.of(
+            new io.ipsecmesh.proto.config.IdentityMatch(io.ipsecmesh.proto.config.IkeIdentity.Type.FQDN,
+                a.get("remote-id"), false)), null), a.get("peer")),
         a.get("psk").getBytes(StandardCharsets.UTF_8),
         List.of(new Ikev1Suite(256, Ikev1Hash.SHA2_256, DhGroup.MODP_2048, 14_400)),
         List.of(EspTransform.valueOf(a.getOrDefault("esp", "AES_CBC_256_HMAC_SHA256_128"))),

@@ -110,7 +110,7 @@ final class TwoGateways {
   static Ikev1Policy policy(String local, String peer, String psk, Ikev1Suite suite, EspTransform esp,
       String localNet, String remoteNet) {
     return new Ikev1Policy("vpn", 10, peer, local, new Ikev1Policy.Identity(IsakmpConstants.ID_IPV4_ADDR, local),
-        null, psk.getBytes(StandardCharsets.UTF_8), List.of(suite), List.of(esp), null,
+        Ikev1Policies.remote(null, peer) /* no isakmp profile: what production accepts */, psk.getBytes(StandardCharsets.UTF_8), List.of(suite), List.of(esp), null,
         List.of(TrafficSelector.anyPorts(localNet + ".0", localNet + ".255")),
         List.of(TrafficSelector.anyPorts(remoteNet + ".0", remoteNet + ".255")), ChildSa.Mode.TUNNEL, 64, 3600,
         4_608_000, 0, "copy");
@@ -118,7 +118,7 @@ final class TwoGateways {
 
   static Ikev1Policy withPfs(Ikev1Policy p, int group) {
     return new Ikev1Policy(p.cryptoMap(), p.mapSequence(), p.peerAddress(), p.localAddress(), p.localId(),
-        p.remoteId(), p.psk(), p.suites(), p.espTransforms(), DhGroup.byId(group), p.localSelectors(),
+        p.remote(), p.psk(), p.suites(), p.espTransforms(), DhGroup.byId(group), p.localSelectors(),
         p.remoteSelectors(), p.mode(), p.replayWindow(), p.lifetimeSeconds(), p.lifetimeKilobytes(),
         p.idleTimeSeconds(), p.dfBit());
   }

@@ -133,6 +133,8 @@ class ComposeStackTest {
       }
     }
     stack.tryPodman("network", "rm", "-f", ComposeStack.NETWORK);
+    // the forwarder's state directory (manual SAs' high-water marks) must not outlive the run
+    stack.tryPodman("volume", "rm", "-f", ComposeStack.PROJECT + "_esp-state");
   }
 
   @AfterAll
@@ -202,8 +204,11 @@ class ComposeStackTest {
         "-e", "IPSECMESH_METRICS_PORT=9400", "-e", "IPSECMESH_METRICS_HOST=0.0.0.0",
         "-e", "IPSECMESH_KEK_FILE=/run/secrets/kek", "-e", "IPSECMESH_API_TOKEN_FILE=/run/secrets/api-token",
         "-e", "IPSECMESH_WAIT_FOR=config-service:5701",
+        "-e", "IPSECMESH_TLS_CA=/run/secrets/tls-ca", "-e", "IPSECMESH_TLS_KEYSTORE=/run/secrets/tls-member",
         "-v", run.resolve("secrets/kek") + ":/run/secrets/kek:ro", "-v",
         run.resolve("secrets/api-token") + ":/run/secrets/api-token:ro",
+        "-v", run.resolve("secrets/tls/ca.pem") + ":/run/secrets/tls-ca:ro",
+        "-v", run.resolve("secrets/tls/config-service/member.p12") + ":/run/secrets/tls-member:ro",
         "-v", run.resolve("gateway.cfg") + ":/etc/ipsec-mesh/gateway.cfg:ro", "ipsec-mesh/config-service:dev");
     stack.awaitLog(second, STARTED, 1, 180);
     String first = "http://127.0.0.1:8300";

@@ -31,7 +31,13 @@ public final class FwdMessages {
 
   public enum Limit { SOFT, HARD }
 
-  public enum Measure { SECONDS, KILOBYTES }
+  /**
+   * What reached its limit. {@code SEQUENCE_NUMBERS}: the outbound sequence numbers near the end of their space
+   * (2^32 - 1 without ESN, RFC 4303 §3.3.3: never wrap, rekey first). {@code SEQUENCE_RESERVATION}: the forwarder
+   * cannot reserve (durably) the next numbers, so it does not send on the SA (drops counted) and a new SA with
+   * fresh keys is the way out. Both come as {@link Limit#SOFT}: ike-service rekeys.
+   */
+  public enum Measure { SECONDS, KILOBYTES, SEQUENCE_NUMBERS, SEQUENCE_RESERVATION }
 
   public record SaExpired(long inboundSpi, long outboundSpi, String peerAddress, Limit limit, Measure measure) {}
 

@@ -1,5 +1,9 @@
 package io.ipsecmesh.proto.bus;
 
+import io.ipsecmesh.proto.config.Authenticated;
+import io.ipsecmesh.proto.config.Sealed;
+import io.ipsecmesh.proto.kek.ProcessKek;
+import io.ipsecmesh.proto.kek.SecretBox;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.lang.reflect.Array;
@@ -7,58 +11,194 @@ import java.lang.reflect.Constructor;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Maps the event-bus message records (and the SA/config records stored in Hazelcast) to JSON and
  * back, by their record components. One mapping for every record means no hand-built JsonObject
  * anywhere and no Java deserialisation of cluster input. Supported component types: primitives and
  * their boxes, String, enums, byte[] (base64), nested records, List and Map&lt;String, V&gt; of these.
+ *
+ * <p>A String or byte[] component marked {@link Sealed} is a secret: it is written sealed
+ * ({@link SecretBox}, purpose {@value #SEAL_PURPOSE}) with the record type, the component name and
+ * the record's other components as associated data, and a value that does not open (altered, moved to
+ * another record, another KEK, or written in clear) fails the whole record.
  */
 public final class RecordJson {
 
   private static final Map<Class<?>, Constructor<?>> CONSTRUCTORS = new ConcurrentHashMap<>();
+  /** HKDF purpose of the key that seals {@link Sealed} components. */
+  public static final String SEAL_PURPOSE = "record-secrets";
+  /** HKDF purpose of the key of the {@value #MAC_MEMBER} of {@link Authenticated} records. */
+  public static final String MAC_PURPOSE = "record-mac";
+  /** The JSON member that carries an {@link Authenticated} record's MAC. */
+  public static final String MAC_MEMBER = "$mac";
 
   private RecordJson() {}
 
   public static JsonObject toJson(Record record) {
+    return toJson(record, true);
+  }
+
+  /** HMAC-SHA256 under HKDF(process KEK, record-mac) of the record's type and normalized JSON. */
+  private static byte[] mac(Record record) {
+    byte[] k = ProcessKek.current().derive(MAC_PURPOSE);
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(k, "HmacSHA256"));
+      mac.update((record.getClass().getName() + "\n").getBytes(StandardCharsets.UTF_8));
+      return mac.doFinal(normalized(record).encode().getBytes(StandardCharsets.UTF_8));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 unavailable", e);
+    } finally {
+      Arrays.fill(k, (byte) 0);
+    }
+  }
+
+  /**
+   * The record with its {@link Sealed} components in clear: deterministic (sealing draws a random
+   * nonce), for MACs over a message ({@code ControlAuth}) only. Never sent, never stored.
+   */
+  public static JsonObject canonical(Record record) {
+    return toJson(record, false);
+  }
+
+  private static JsonObject toJson(Record record, boolean seal) {
     JsonObject json = new JsonObject();
-    for (RecordComponent c : record.getClass().getRecordComponents()) {
+    RecordComponent[] comps = record.getClass().getRecordComponents();
+    Object[] values = new Object[comps.length];
+    boolean sealed = false;
+    for (int i = 0; i < comps.length; i++) {
+      RecordComponent c = comps[i];
       try {
-        Object v = c.getAccessor().invoke(record);
-        if (v != null) {
-          json.put(c.getName(), encode(v));
-        }
+        values[i] = c.getAccessor().invoke(record);
       } catch (ReflectiveOperationException e) {
         throw new IllegalStateException("cannot read " + c, e);
       }
+      sealed |= c.isAnnotationPresent(Sealed.class);
+    }
+    SecretBox box = sealed && seal ? SecretBox.of(SEAL_PURPOSE) : null;
+    for (int i = 0; i < comps.length; i++) {
+      Object v = values[i];
+      if (v == null) {
+        continue;
+      }
+      RecordComponent c = comps[i];
+      if (c.isAnnotationPresent(Sealed.class) && seal) {
+        String ad = associatedData(record.getClass(), c, comps, values);
+        json.put(c.getName(), v instanceof byte[] b ? box.seal(b, ad) : box.seal((String) v, ad));
+      } else {
+        json.put(c.getName(), encode(v, seal));
+      }
+    }
+    if (seal && record.getClass().isAnnotationPresent(Authenticated.class)) {
+      json.put(MAC_MEMBER, Base64.getEncoder().encodeToString(mac(record)));
     }
     return json;
   }
 
+  /**
+   * What binds a sealed component to its record: the record type, the component and every other
+   * (unsealed) component's value, each as this class writes it.
+   */
+  private static String associatedData(Class<?> type, RecordComponent sealed, RecordComponent[] comps, Object[] values) {
+    StringBuilder b = new StringBuilder("ipsec-mesh sealed v1|").append(type.getName()).append('.')
+        .append(sealed.getName());
+    for (int i = 0; i < comps.length; i++) {
+      if (!comps[i].isAnnotationPresent(Sealed.class)) {
+        Object v = values[i];
+        b.append('|').append(comps[i].getName()).append('=')
+            .append(v == null ? "null" : io.vertx.core.json.Json.encode(encode(v)));
+      }
+    }
+    return b.toString();
+  }
+
   public static <T extends Record> T fromJson(JsonObject json, Class<T> type) {
+    return fromJson(json, type, true);
+  }
+
+  /**
+   * The record as {@link #canonical} wrote it and back to canonical JSON: one form for a record however
+   * it was built (a null list becomes empty, as on the wire), so a sender and a receiver MAC the same
+   * bytes. For {@code ControlAuth} only.
+   */
+  public static JsonObject normalized(Record record) {
+    return canonical(fromJson(canonical(record), record.getClass(), false));
+  }
+
+  private static <T extends Record> T fromJson(JsonObject json, Class<T> type, boolean sealed) {
     RecordComponent[] comps = type.getRecordComponents();
     Object[] args = new Object[comps.length];
+    boolean anySealed = false;
     for (int i = 0; i < comps.length; i++) {
       RecordComponent c = comps[i];
+      if (sealed && c.isAnnotationPresent(Sealed.class)) {
+        anySealed = true;
+        continue;
+      }
       Object raw = json.getValue(c.getName());
-      args[i] = decode(raw, c.getType(), c.getGenericType(), c.getName());
+      args[i] = decode(raw, c.getType(), c.getGenericType(), c.getName(), sealed);
     }
+    if (anySealed) {
+      SecretBox box = SecretBox.of(SEAL_PURPOSE);
+      for (int i = 0; i < comps.length; i++) {
+        RecordComponent c = comps[i];
+        if (!c.isAnnotationPresent(Sealed.class)) {
+          continue;
+        }
+        Object raw = json.getValue(c.getName());
+        if (raw == null) {
+          continue;
+        }
+        if (!(raw instanceof String text)) {
+          throw new IllegalArgumentException(type.getSimpleName() + ": field '" + c.getName() + "' is not a sealed secret");
+        }
+        String ad = associatedData(type, c, comps, args);
+        try {
+          args[i] = c.getType() == byte[].class ? box.open(text, ad) : box.openString(text, ad);
+        } catch (SecretBox.SealedSecretException e) {
+          throw new SecretBox.SealedSecretException(type.getSimpleName() + ": field '" + c.getName() + "': "
+              + e.getMessage());
+        }
+      }
+    }
+    T record;
     try {
       @SuppressWarnings("unchecked")
       Constructor<T> ctor = (Constructor<T>) CONSTRUCTORS.computeIfAbsent(type, RecordJson::canonical);
-      return ctor.newInstance(args);
+      record = ctor.newInstance(args);
     } catch (java.lang.reflect.InvocationTargetException e) {
       throw new IllegalArgumentException(type.getSimpleName() + ": " + e.getCause().getMessage(), e.getCause());
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("cannot build " + type, e);
     }
+    if (sealed && type.isAnnotationPresent(Authenticated.class)) {
+      Object given = json.getValue(MAC_MEMBER);
+      byte[] tag;
+      try {
+        tag = given instanceof String t ? Base64.getDecoder().decode(t) : null;
+      } catch (IllegalArgumentException e) {
+        tag = null;
+      }
+      if (tag == null || !MessageDigest.isEqual(tag, mac(record))) {
+        throw new IllegalArgumentException(type.getSimpleName() + ": " + (given == null ? "no " + MAC_MEMBER
+            : MAC_MEMBER + " does not verify") + " (altered, planted, or written under another KEK)");
+      }
+    }
+    return record;
   }
 
   private static Constructor<?> canonical(Class<?> type) {
@@ -76,8 +216,12 @@ public final class RecordJson {
   }
 
   private static Object encode(Object v) {
+    return encode(v, true);
+  }
+
+  private static Object encode(Object v, boolean seal) {
     if (v instanceof Record r) {
-      return toJson(r);
+      return toJson(r, seal);
     }
     if (v instanceof byte[] b) {
       return Base64.getEncoder().encodeToString(b);
@@ -88,13 +232,13 @@ public final class RecordJson {
     if (v instanceof List<?> list) {
       JsonArray a = new JsonArray();
       for (Object o : list) {
-        a.add(o == null ? null : encode(o));
+        a.add(o == null ? null : encode(o, seal));
       }
       return a;
     }
     if (v instanceof Map<?, ?> map) {
       JsonObject o = new JsonObject();
-      map.forEach((k, val) -> o.put(String.valueOf(k), val == null ? null : encode(val)));
+      map.forEach((k, val) -> o.put(String.valueOf(k), val == null ? null : encode(val, seal)));
       return o;
     }
     if (v instanceof String || v instanceof Number || v instanceof Boolean) {
@@ -107,7 +251,7 @@ public final class RecordJson {
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private static Object decode(Object raw, Class<?> type, Type generic, String name) {
+  private static Object decode(Object raw, Class<?> type, Type generic, String name, boolean sealed) {
     if (raw == null) {
       if (type.isPrimitive()) {
         if (type == boolean.class) {
@@ -158,13 +302,13 @@ public final class RecordJson {
         return Enum.valueOf((Class<Enum>) type, (String) raw);
       }
       if (type.isRecord()) {
-        return fromJson((JsonObject) raw, (Class<Record>) type);
+        return fromJson((JsonObject) raw, (Class<Record>) type, sealed);
       }
       if (type == List.class) {
         Type elem = ((ParameterizedType) generic).getActualTypeArguments()[0];
         List<Object> out = new ArrayList<>();
         for (Object o : (JsonArray) raw) {
-          out.add(decode(o, rawClass(elem), elem, name));
+          out.add(decode(o, rawClass(elem), elem, name, sealed));
         }
         return Collections.unmodifiableList(out);
       }
@@ -172,7 +316,7 @@ public final class RecordJson {
         Type val = ((ParameterizedType) generic).getActualTypeArguments()[1];
         Map<String, Object> out = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : (JsonObject) raw) {
-          out.put(e.getKey(), decode(e.getValue(), rawClass(val), val, name));
+          out.put(e.getKey(), decode(e.getValue(), rawClass(val), val, name, sealed));
         }
         return Collections.unmodifiableMap(out);
       }

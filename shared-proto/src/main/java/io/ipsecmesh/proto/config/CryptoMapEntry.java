@@ -27,7 +27,16 @@ public record CryptoMapEntry(
     String matchAddress,
     String ikev2Profile,
     SessionKey inboundEsp,
-    SessionKey outboundEsp) {
+    SessionKey outboundEsp,
+    String isakmpProfile) {
+
+  /** An entry without {@code set isakmp-profile}. */
+  public CryptoMapEntry(String name, int seq, Keying keying, List<String> peers, List<String> transformSets,
+      SaSettings sa, Integer pfsGroup, String matchAddress, String ikev2Profile, SessionKey inboundEsp,
+      SessionKey outboundEsp) {
+    this(name, seq, keying, peers, transformSets, sa, pfsGroup, matchAddress, ikev2Profile, inboundEsp, outboundEsp,
+        null);
+  }
 
   public enum Keying {
     IPSEC_ISAKMP,

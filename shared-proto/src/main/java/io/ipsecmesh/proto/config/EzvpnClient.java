@@ -8,7 +8,7 @@ import java.util.List;
  * @param peers {@code peer} lines in order; DPD fails over to the next one
  */
 public record EzvpnClient(
-    String name, Connect connect, String group, String groupKey, Mode mode, List<String> peers) {
+    String name, Connect connect, String group, @Sealed String groupKey, Mode mode, List<String> peers) {
 
   public enum Connect {
     /** The default. */
@@ -30,5 +30,12 @@ public record EzvpnClient(
 
   public EzvpnClient {
     peers = List.copyOf(peers);
+  }
+
+  /** Never the group key: records print every component, and configurations end up in logs and exceptions. */
+  @Override
+  public String toString() {
+    return "EzvpnClient[name=" + name + ", connect=" + connect + ", group=" + group + ", groupKey=<redacted>, mode="
+        + mode + ", peers=" + peers + "]";
   }
 }

@@ -17,7 +17,16 @@ import java.util.List;
  * @param sa                  global {@code crypto ipsec security-association …}, every component set
  * @param ikev2Dpd            global {@code crypto ikev2 dpd}, null when unset
  * @param fragmentation       global {@code crypto ipsec fragmentation}, default before-encryption
+ * @param cryptoMapLocalAddress {@code crypto map NAME local-address INTERFACE}: map name to interface name
+ * @param complianceShieldDisabled {@code crypto engine compliance shield disable}: DES, 3DES, MD5 and DH
+ *                            groups 1, 2, 5 are configurable (IOS XE 17.11.1+, Cisco Field Notice FN72510)
+ * @param pkiTrustpoints      {@code crypto pki trustpoint} with the CA certificates of its certificate chain
+ * @param isakmpIdentity      {@code crypto isakmp identity address|hostname}, null for the default (address)
+ * @param hostname            {@code hostname NAME}, null when unset
+ * @param domainName          {@code ip domain name NAME}, null when unset
+ * @param isakmpProfiles      {@code crypto isakmp profile}
  */
+@Authenticated
 public record GatewayConfig(
     List<IsakmpPolicy> isakmpPolicies,
     List<IsakmpKey> isakmpKeys,
@@ -37,7 +46,66 @@ public record GatewayConfig(
     List<Ikev2Keyring> ikev2Keyrings,
     List<Ikev2Profile> ikev2Profiles,
     Ikev2Dpd ikev2Dpd,
-    Fragmentation fragmentation) {
+    Fragmentation fragmentation,
+    boolean complianceShieldDisabled,
+    java.util.Map<String, String> cryptoMapLocalAddress,
+    List<PkiTrustpoint> pkiTrustpoints,
+    String isakmpIdentity,
+    String hostname,
+    String domainName,
+    List<IsakmpProfile> isakmpProfiles) {
+
+  /** A configuration without trustpoints, ISAKMP identity settings or ISAKMP profiles. */
+  public GatewayConfig(List<IsakmpPolicy> isakmpPolicies, List<IsakmpKey> isakmpKeys, IsakmpKeepalive isakmpKeepalive,
+      Integer natKeepaliveSeconds, boolean invalidSpiRecovery, boolean natTransparency, DfBit dfBit, SaSettings sa,
+      List<TransformSet> transformSets, List<CryptoMapEntry> cryptoMaps, List<AccessList> accessLists,
+      List<InterfaceConfig> interfaces, List<EzvpnClient> ezvpnClients, List<Ikev2Proposal> ikev2Proposals,
+      List<Ikev2Policy> ikev2Policies, List<Ikev2Keyring> ikev2Keyrings, List<Ikev2Profile> ikev2Profiles,
+      Ikev2Dpd ikev2Dpd, Fragmentation fragmentation, boolean complianceShieldDisabled,
+      java.util.Map<String, String> cryptoMapLocalAddress) {
+    this(isakmpPolicies, isakmpKeys, isakmpKeepalive, natKeepaliveSeconds, invalidSpiRecovery, natTransparency, dfBit,
+        sa, transformSets, cryptoMaps, accessLists, interfaces, ezvpnClients, ikev2Proposals, ikev2Policies,
+        ikev2Keyrings, ikev2Profiles, ikev2Dpd, fragmentation, complianceShieldDisabled,
+        cryptoMapLocalAddress, List.of(), null, null, null, List.of());
+  }
+
+  /** A configuration with the compliance shield on and without {@code crypto map … local-address}. */
+  public GatewayConfig(List<IsakmpPolicy> isakmpPolicies, List<IsakmpKey> isakmpKeys, IsakmpKeepalive isakmpKeepalive,
+      Integer natKeepaliveSeconds, boolean invalidSpiRecovery, boolean natTransparency, DfBit dfBit, SaSettings sa,
+      List<TransformSet> transformSets, List<CryptoMapEntry> cryptoMaps, List<AccessList> accessLists,
+      List<InterfaceConfig> interfaces, List<EzvpnClient> ezvpnClients, List<Ikev2Proposal> ikev2Proposals,
+      List<Ikev2Policy> ikev2Policies, List<Ikev2Keyring> ikev2Keyrings, List<Ikev2Profile> ikev2Profiles,
+      Ikev2Dpd ikev2Dpd, Fragmentation fragmentation, List<PkiTrustpoint> pkiTrustpoints,
+      String isakmpIdentity, String hostname, String domainName, List<IsakmpProfile> isakmpProfiles) {
+    this(isakmpPolicies, isakmpKeys, isakmpKeepalive, natKeepaliveSeconds, invalidSpiRecovery, natTransparency, dfBit,
+        sa, transformSets, cryptoMaps, accessLists, interfaces, ezvpnClients, ikev2Proposals, ikev2Policies,
+        ikev2Keyrings, ikev2Profiles, ikev2Dpd, fragmentation, false,
+        java.util.Map.of(), pkiTrustpoints, isakmpIdentity, hostname, domainName, isakmpProfiles);
+  }
+
+  /** A configuration without {@code crypto map … local-address}. */
+  public GatewayConfig(List<IsakmpPolicy> isakmpPolicies, List<IsakmpKey> isakmpKeys, IsakmpKeepalive isakmpKeepalive,
+      Integer natKeepaliveSeconds, boolean invalidSpiRecovery, boolean natTransparency, DfBit dfBit, SaSettings sa,
+      List<TransformSet> transformSets, List<CryptoMapEntry> cryptoMaps, List<AccessList> accessLists,
+      List<InterfaceConfig> interfaces, List<EzvpnClient> ezvpnClients, List<Ikev2Proposal> ikev2Proposals,
+      List<Ikev2Policy> ikev2Policies, List<Ikev2Keyring> ikev2Keyrings, List<Ikev2Profile> ikev2Profiles,
+      Ikev2Dpd ikev2Dpd, Fragmentation fragmentation, boolean complianceShieldDisabled) {
+    this(isakmpPolicies, isakmpKeys, isakmpKeepalive, natKeepaliveSeconds, invalidSpiRecovery, natTransparency, dfBit,
+        sa, transformSets, cryptoMaps, accessLists, interfaces, ezvpnClients, ikev2Proposals, ikev2Policies,
+        ikev2Keyrings, ikev2Profiles, ikev2Dpd, fragmentation, complianceShieldDisabled, java.util.Map.of());
+  }
+
+  /** A configuration with the compliance shield on (no legacy algorithms). */
+  public GatewayConfig(List<IsakmpPolicy> isakmpPolicies, List<IsakmpKey> isakmpKeys, IsakmpKeepalive isakmpKeepalive,
+      Integer natKeepaliveSeconds, boolean invalidSpiRecovery, boolean natTransparency, DfBit dfBit, SaSettings sa,
+      List<TransformSet> transformSets, List<CryptoMapEntry> cryptoMaps, List<AccessList> accessLists,
+      List<InterfaceConfig> interfaces, List<EzvpnClient> ezvpnClients, List<Ikev2Proposal> ikev2Proposals,
+      List<Ikev2Policy> ikev2Policies, List<Ikev2Keyring> ikev2Keyrings, List<Ikev2Profile> ikev2Profiles,
+      Ikev2Dpd ikev2Dpd, Fragmentation fragmentation) {
+    this(isakmpPolicies, isakmpKeys, isakmpKeepalive, natKeepaliveSeconds, invalidSpiRecovery, natTransparency, dfBit,
+        sa, transformSets, cryptoMaps, accessLists, interfaces, ezvpnClients, ikev2Proposals, ikev2Policies,
+        ikev2Keyrings, ikev2Profiles, ikev2Dpd, fragmentation, false);
+  }
 
   /** A configuration with the global fragmentation default (before encryption). */
   public GatewayConfig(List<IsakmpPolicy> isakmpPolicies, List<IsakmpKey> isakmpKeys, IsakmpKeepalive isakmpKeepalive,
@@ -66,6 +134,10 @@ public record GatewayConfig(
     ikev2Policies = List.copyOf(ikev2Policies);
     ikev2Keyrings = List.copyOf(ikev2Keyrings);
     ikev2Profiles = List.copyOf(ikev2Profiles);
+    cryptoMapLocalAddress = cryptoMapLocalAddress == null ? java.util.Map.of()
+        : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(cryptoMapLocalAddress));
+    pkiTrustpoints = pkiTrustpoints == null ? List.of() : List.copyOf(pkiTrustpoints);
+    isakmpProfiles = isakmpProfiles == null ? List.of() : List.copyOf(isakmpProfiles);
   }
 
   /** A configuration with nothing configured: every global setting at its IOS default. */
@@ -78,6 +150,15 @@ public record GatewayConfig(
   /** The canonical {@code show running-config} text. */
   public String render() {
     return RunningConfigWriter.write(this);
+  }
+
+  /**
+   * The {@code show running-config} text as it leaves config-service: every secret as IOS type 6,
+   * sealed under the process's KEK ({@link RunningConfigWriter#writeSealed}).
+   */
+  public String renderSealed() {
+    return RunningConfigWriter.writeSealed(this,
+        io.ipsecmesh.proto.kek.SecretBox.of(RunningConfigWriter.TYPE6_PURPOSE));
   }
 
   /** Same as {@link #render()}. */
@@ -122,6 +203,22 @@ public record GatewayConfig(
     return ikev2Keyrings.stream().filter(k -> k.name().equals(name)).findFirst().orElse(null);
   }
 
+  public PkiTrustpoint pkiTrustpoint(String name) {
+    return pkiTrustpoints.stream().filter(t -> t.name().equals(name)).findFirst().orElse(null);
+  }
+
+  public IsakmpProfile isakmpProfile(String name) {
+    return isakmpProfiles.stream().filter(p -> p.name().equals(name)).findFirst().orElse(null);
+  }
+
+  /** The name {@code crypto isakmp identity hostname} sends: {@code hostname}.{@code ip domain name}. */
+  public String fullHostname() {
+    if (hostname == null) {
+      return null;
+    }
+    return domainName == null ? hostname : hostname + "." + domainName;
+  }
+
   public Ikev2Proposal ikev2Proposal(String name) {
     return ikev2Proposals.stream().filter(p -> p.name().equals(name)).findFirst().orElse(null);
   }
@@ -154,6 +251,18 @@ public record GatewayConfig(
   /** The IKEv2 DPD of a profile: its own {@code dpd}, else the global {@code crypto ikev2 dpd}, else null (off). */
   public Ikev2Dpd effectiveDpd(Ikev2Profile profile) {
     return profile != null && profile.dpd() != null ? profile.dpd() : ikev2Dpd;
+  }
+
+  /**
+   * The interface whose address tunnels of crypto map {@code name} use as their local address: the one of
+   * {@code crypto map NAME local-address INTERFACE}, else the first interface with the map applied, else null.
+   */
+  public InterfaceConfig localInterface(String name) {
+    String named = cryptoMapLocalAddress.get(name);
+    if (named != null && interfaceNamed(named) != null) {
+      return interfaceNamed(named);
+    }
+    return interfacesWithCryptoMap(name).stream().findFirst().orElse(null);
   }
 
   /** Interfaces with {@code crypto map name} applied. */

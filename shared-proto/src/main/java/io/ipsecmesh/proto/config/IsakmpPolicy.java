@@ -6,7 +6,8 @@ package io.ipsecmesh.proto.config;
  * defaults to AES-256, SHA-256 and group 14: the old defaults are refused as insecure.
  *
  * @param priority        1–10000, lower is tried first
- * @param encryption      "aes", "aes 192" or "aes 256" ("aes" is AES-128)
+ * @param encryption      "aes", "aes 192" or "aes 256" ("aes" is AES-128); "3des" only with
+ *                        {@code crypto engine compliance shield disable}
  * @param hash            "sha", "sha256", "sha384" or "sha512"
  * @param authentication  "pre-share", "rsa-sig" or "rsa-encr"
  * @param group           Diffie-Hellman group: 14, 15, 16, 19, 20, 21 or 24
@@ -25,8 +26,16 @@ public record IsakmpPolicy(
         priority, DEFAULT_ENCRYPTION, DEFAULT_HASH, DEFAULT_AUTHENTICATION, DEFAULT_GROUP, DEFAULT_LIFETIME_SECONDS);
   }
 
-  /** AES key length in bits. */
+  /** 3DES-CBC (legacy, RFC 2409 Appendix A value 5) rather than AES. */
+  public boolean tripleDes() {
+    return encryption.equals("3des");
+  }
+
+  /** AES key length in bits (192 for 3DES: three 64-bit DES keys with parity). */
   public int aesKeyBits() {
+    if (tripleDes()) {
+      return 192;
+    }
     return encryption.equals("aes") ? 128 : Integer.parseInt(encryption.substring(4));
   }
 }

@@ -1,5 +1,6 @@
 package io.ipsecmesh.proto.config;
 
+import io.ipsecmesh.proto.kek.SecretBox;
 import java.util.List;
 
 /**
@@ -9,18 +10,55 @@ import java.util.List;
  */
 public final class RunningConfigWriter {
 
+  /** HKDF purpose of the key that seals type 6 secrets in the running-config text. */
+  public static final String TYPE6_PURPOSE = "running-config-type6";
+
   private final StringBuilder out = new StringBuilder();
+  private final SecretBox type6;
 
-  private RunningConfigWriter() {}
+  private RunningConfigWriter(SecretBox type6) {
+    this.type6 = type6;
+  }
 
+  /** The text with every secret in clear (type 0): what the operator wrote, for local use only. */
   public static String write(GatewayConfig c) {
-    RunningConfigWriter w = new RunningConfigWriter();
+    return write(c, null);
+  }
+
+  /**
+   * The text with every secret as IOS type 6 ({@code 6 SEALED}), sealed under {@code type6}: what leaves
+   * config-service ({@code show running-config}, {@code GET /config}, the {@code active} entry of
+   * {@code ipsec.config}). Such text parses back only where the same KEK is installed.
+   */
+  public static String writeSealed(GatewayConfig c, SecretBox type6) {
+    return write(c, type6);
+  }
+
+  /** Associated data of a type 6 secret: the kind of secret it is (a secret moved to another kind fails). */
+  public static String type6Binding(String kind) {
+    return "ipsec-mesh running-config type 6|" + kind;
+  }
+
+  private String secret(String kind, String value) {
+    return type6 == null ? value : "6 " + type6.seal(value, type6Binding(kind)).substring(SecretBox.PREFIX.length());
+  }
+
+  private static String write(GatewayConfig c, SecretBox type6) {
+    RunningConfigWriter w = new RunningConfigWriter(type6);
+    if (c.hostname() != null) {
+      w.line("hostname " + c.hostname());
+    }
+    if (c.domainName() != null) {
+      w.line("ip domain name " + c.domainName());
+    }
+    w.pki(c);
     w.isakmp(c);
     w.ikev2(c);
     w.ipsecGlobals(c);
     w.transformSets(c.transformSets());
     w.ezvpnClients(c.ezvpnClients());
     w.cryptoMaps(c.cryptoMaps());
+    c.cryptoMapLocalAddress().forEach((map, itf) -> w.line("crypto map " + map + " local-address " + itf));
     w.interfaces(c.interfaces());
     w.accessLists(c.accessLists());
     w.line("end");
@@ -32,6 +70,10 @@ public final class RunningConfigWriter {
   }
 
   private void isakmp(GatewayConfig c) {
+    if (c.complianceShieldDisabled()) {
+      line("crypto engine compliance shield disable");
+      separator();
+    }
     for (IsakmpPolicy p : c.isakmpPolicies()) {
       line("crypto isakmp policy " + p.priority());
       line(" encryption " + p.encryption());
@@ -42,7 +84,26 @@ public final class RunningConfigWriter {
       line("!");
     }
     for (IsakmpKey k : c.isakmpKeys()) {
-      line("crypto isakmp key " + k.key() + " address " + k.address() + (k.mask() == null ? "" : " " + k.mask()));
+      if (k.hostname() != null) {
+        line("crypto isakmp key " + secret("isakmp-key", k.key()) + " hostname " + k.hostname());
+      } else {
+        line("crypto isakmp key " + secret("isakmp-key", k.key()) + " address " + k.address() + (k.mask() == null ? "" : " " + k.mask()));
+      }
+    }
+    if (c.isakmpIdentity() != null) {
+      line("crypto isakmp identity " + c.isakmpIdentity());
+    }
+    for (IsakmpProfile p : c.isakmpProfiles()) {
+      line("crypto isakmp profile " + p.name());
+      for (IdentityMatch m : p.matchIdentities()) {
+        line(" match identity " + isakmpMatch(m));
+      }
+      if (p.selfIdentity() != null) {
+        line(" self-identity " + (p.selfIdentity().type() == IkeIdentity.Type.ADDRESS ? "address"
+            : p.selfIdentity().type() == IkeIdentity.Type.FQDN ? "fqdn " + p.selfIdentity().value()
+            : "user-fqdn " + p.selfIdentity().value()));
+      }
+      line("!");
     }
     IsakmpKeepalive ka = c.isakmpKeepalive();
     if (ka != null) {
@@ -78,17 +139,23 @@ public final class RunningConfigWriter {
       line("crypto ikev2 keyring " + k.name());
       for (Ikev2KeyringPeer p : k.peers()) {
         line(" peer " + p.name());
+        if (p.hostname() != null) {
+          line("  hostname " + p.hostname());
+        }
         if (p.address() != null) {
           line("  address " + p.address() + (p.mask() == null ? "" : " " + p.mask()));
         }
+        if (p.identity() != null) {
+          line("  identity " + p.identity().render());
+        }
         if (p.localKey() != null && p.localKey().equals(p.remoteKey())) {
-          line("  pre-shared-key " + p.localKey());
+          line("  pre-shared-key " + secret("pre-shared-key", p.localKey()));
         } else {
           if (p.localKey() != null) {
-            line("  pre-shared-key local " + p.localKey());
+            line("  pre-shared-key local " + secret("pre-shared-key", p.localKey()));
           }
           if (p.remoteKey() != null) {
-            line("  pre-shared-key remote " + p.remoteKey());
+            line("  pre-shared-key remote " + secret("pre-shared-key", p.remoteKey()));
           }
         }
         line(" !");
@@ -98,8 +165,12 @@ public final class RunningConfigWriter {
     for (Ikev2Profile p : c.ikev2Profiles()) {
       line("crypto ikev2 profile " + p.name());
       p.matchRemoteAddresses().forEach(a -> line(" match identity remote address " + a));
+      p.matchIdentities().forEach(m -> line(" match identity remote " + m.render()));
       if (p.identityLocalAddress() != null) {
         line(" identity local address " + p.identityLocalAddress());
+      }
+      if (p.identityLocal() != null) {
+        line(" identity local " + p.identityLocal().render());
       }
       if (p.authenticationRemote() != null) {
         line(" authentication remote " + p.authenticationRemote());
@@ -107,6 +178,7 @@ public final class RunningConfigWriter {
       if (p.authenticationLocal() != null) {
         line(" authentication local " + p.authenticationLocal());
       }
+      p.pkiTrustpoints().forEach(t -> line(" pki trustpoint " + t));
       if (p.keyring() != null) {
         line(" keyring local " + p.keyring());
       }
@@ -121,6 +193,61 @@ public final class RunningConfigWriter {
     if (c.ikev2Dpd() != null) {
       line("crypto ikev2 " + dpd(c.ikev2Dpd()));
       line("!");
+    }
+  }
+
+  /** IKEv1's keywords for an identity match: address, host (FQDN), user-fqdn (e-mail). */
+  private static String isakmpMatch(IdentityMatch m) {
+    return switch (m.type()) {
+      case ADDRESS -> "address " + m.value().replace(" 255.255.255.255", "");
+      case FQDN -> "host " + (m.domain() ? "domain " : "") + m.value();
+      default -> "user-fqdn " + (m.domain() ? "domain " : "") + m.value();
+    };
+  }
+
+  private void pki(GatewayConfig c) {
+    for (PkiTrustpoint t : c.pkiTrustpoints()) {
+      line("crypto pki trustpoint " + t.name());
+      line(" enrollment terminal");
+      if (t.revocationCheck() != PkiTrustpoint.Revocation.NONE) {
+        line(" revocation-check " + t.revocationCheck().keyword());
+      }
+      if (t.crlQuery() != null) {
+        line(" crl query " + t.crlQuery());
+      }
+      line("!");
+    }
+    for (PkiTrustpoint t : c.pkiTrustpoints()) {
+      if (t.caCertificates().isEmpty()) {
+        continue;
+      }
+      // as IOS shows a certificate chain: the DER in hex, 32 bytes a line in groups of 4, ended by quit
+      line("crypto pki certificate chain " + t.name());
+      for (String hex : t.caCertificates()) {
+        line(" certificate ca " + serial(hex));
+        for (int i = 0; i < hex.length(); i += 64) {
+          String row = hex.substring(i, Math.min(hex.length(), i + 64)).toUpperCase(java.util.Locale.ROOT);
+          StringBuilder b = new StringBuilder("  ");
+          for (int j = 0; j < row.length(); j += 8) {
+            b.append(j == 0 ? "" : " ").append(row, j, Math.min(row.length(), j + 8));
+          }
+          line(b.toString());
+        }
+        line("  \tquit");
+      }
+      line("!");
+    }
+  }
+
+  /** The serial number of a CA certificate (hex), as {@code certificate ca SERIAL} names it. */
+  private static String serial(String derHex) {
+    try {
+      java.security.cert.X509Certificate x = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory
+          .getInstance("X.509").generateCertificate(new java.io.ByteArrayInputStream(
+              java.util.HexFormat.of().parseHex(derHex)));
+      return x.getSerialNumber().toString(16).toUpperCase(java.util.Locale.ROOT);
+    } catch (java.security.cert.CertificateException | IllegalArgumentException e) {
+      return "00";
     }
   }
 
@@ -171,7 +298,7 @@ public final class RunningConfigWriter {
       line("crypto ipsec client ezvpn " + e.name());
       line(" connect " + e.connect().keyword());
       if (e.group() != null) {
-        line(" group " + e.group() + " key " + e.groupKey());
+        line(" group " + e.group() + " key " + secret("group-key", e.groupKey()));
       }
       if (e.mode() != null) {
         line(" mode " + e.mode().keyword());
@@ -205,6 +332,9 @@ public final class RunningConfigWriter {
       if (m.ikev2Profile() != null) {
         line(" set ikev2-profile " + m.ikev2Profile());
       }
+      if (m.isakmpProfile() != null) {
+        line(" set isakmp-profile " + m.isakmpProfile());
+      }
       if (m.matchAddress() != null) {
         line(" match address " + m.matchAddress());
       }
@@ -216,8 +346,8 @@ public final class RunningConfigWriter {
 
   private void sessionKey(String direction, SessionKey k) {
     if (k != null) {
-      line(" set session-key " + direction + " esp " + k.spi() + " cipher " + k.cipherHex()
-          + (k.authenticatorHex() == null ? "" : " authenticator " + k.authenticatorHex()));
+      line(" set session-key " + direction + " esp " + k.spi() + " cipher " + secret("session-key", k.cipherHex())
+          + (k.authenticatorHex() == null ? "" : " authenticator " + secret("session-key", k.authenticatorHex())));
     }
   }
 

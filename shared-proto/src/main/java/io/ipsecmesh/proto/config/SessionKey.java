@@ -9,7 +9,7 @@ import java.util.HexFormat;
  * @param spi              256–4294967295
  * @param authenticatorHex null for an AEAD transform
  */
-public record SessionKey(long spi, String cipherHex, String authenticatorHex) {
+public record SessionKey(long spi, @Sealed String cipherHex, @Sealed String authenticatorHex) {
 
   public byte[] cipherKey() {
     return HexFormat.of().parseHex(cipherHex);
@@ -18,5 +18,12 @@ public record SessionKey(long spi, String cipherHex, String authenticatorHex) {
   /** The integrity key, empty when there is none. */
   public byte[] authenticatorKey() {
     return authenticatorHex == null ? new byte[0] : HexFormat.of().parseHex(authenticatorHex);
+  }
+
+  /** Never the keys: records print every component, and configurations end up in logs and exceptions. */
+  @Override
+  public String toString() {
+    return "SessionKey[spi=" + spi + ", cipher=<redacted>, authenticator="
+        + (authenticatorHex == null ? "none" : "<redacted>") + "]";
   }
 }

@@ -50,6 +50,9 @@ public final class IsakmpConstants {
   // RFC 2407 §4.4.2 / RFC 2409 App. A
   public static final int KEY_IKE = 1;
   public static final int ESP_AES = 12;
+  /** RFC 2407 §4.4.4 ESP_DES and ESP_3DES: legacy, only with crypto engine compliance shield disable. */
+  public static final int ESP_DES = 2;
+  public static final int ESP_3DES = 3;
 
   // RFC 2409 Appendix A, phase-1 attribute classes
   public static final int P1_ENCRYPTION_ALGORITHM = 1;
@@ -61,6 +64,9 @@ public final class IsakmpConstants {
   public static final int P1_KEY_LENGTH = 14;
 
   public static final int P1_ENCR_AES_CBC = 7;
+  /** 3DES-CBC (RFC 2409 Appendix A): only with crypto engine compliance shield disable. */
+  public static final int P1_ENCR_3DES_CBC = 5;
+  public static final int P1_HASH_MD5 = 1;
   public static final int P1_HASH_SHA = 2;
   public static final int P1_HASH_SHA2_256 = 4;
   public static final int P1_HASH_SHA2_384 = 5;
@@ -86,6 +92,7 @@ public final class IsakmpConstants {
   public static final int ENCAP_UDP_TUNNEL_DRAFT = 61443;
 
   public static final int AUTH_HMAC_SHA = 2;
+  public static final int AUTH_HMAC_MD5 = 1;
   public static final int AUTH_HMAC_SHA2_256 = 5;
   public static final int AUTH_HMAC_SHA2_384 = 6;
   public static final int AUTH_HMAC_SHA2_512 = 7;

@@ -13,5 +13,6 @@ package io.ipsecmesh.proto.ikev2;
  * @param peerId      the authenticated peer identity (IDi/IDr), empty before IKE_AUTH
  * @param version     IKE major version (2)
  */
+@io.ipsecmesh.proto.config.Authenticated
 public record IkeSaSummary(String ikeSaId, String dst, String src, String state, int connId, String status,
     String peerId, int version, int localPort, int peerPort, String role, long createdEpochMillis) {}

@@ -1,6 +1,8 @@
 package io.ipsecmesh.proto.runtime;
 
+import com.hazelcast.config.ClassFilter;
 import com.hazelcast.config.Config;
+import com.hazelcast.config.JavaSerializationFilterConfig;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
@@ -12,6 +14,9 @@ import io.vertx.spi.cluster.hazelcast.ConfigUtil;
  * stranger's cluster on the same LAN.
  */
 public final class HazelcastConfigs {
+
+  /** The only classes (with java.lang's) that Hazelcast deserialises with Java serialization. */
+  public static final String JAVA_SERIALIZATION_ALLOWED_PREFIX = "io.vertx.";
 
   private HazelcastConfigs() {}
 
@@ -31,6 +36,12 @@ public final class HazelcastConfigs {
     if (!options.autoHost()) {
       config.setProperty("hazelcast.local.localAddress", options.clusterHost());
     }
+
+    // nothing of ours uses Java serialization (the maps hold JSON strings, RecordJson); Vert.x's own
+    // cluster records are DataSerializable. Anything else Java-serialized that arrives from the cluster
+    // network (Hazelcast open source has no TLS) is refused before a gadget chain can run.
+    config.getSerializationConfig().setJavaSerializationFilterConfig(new JavaSerializationFilterConfig()
+        .setWhitelist(new ClassFilter().addPrefixes(JAVA_SERIALIZATION_ALLOWED_PREFIX).addPackages("java.lang")));
 
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(options.clusterPort()).setPortAutoIncrement(true).setPortCount(20);

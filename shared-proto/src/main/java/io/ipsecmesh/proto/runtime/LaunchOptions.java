@@ -1,6 +1,7 @@
 package io.ipsecmesh.proto.runtime;
 
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,10 @@ import java.util.Map;
  *   --members A[,B…]      IPSECMESH_MEMBERS        127.0.0.1        TCP/IP join list, host or host:port
  *   --metrics-port N      IPSECMESH_METRICS_PORT   0 (off)          Prometheus HTTP exposition port
  *   --metrics-host ADDR   IPSECMESH_METRICS_HOST   127.0.0.1
+ *   --kek-file FILE       IPSECMESH_KEK_FILE       none             the cluster's KEK (0400/0600); a lone
+ *                                                                    service refuses to start without one
+ *   --tls-keystore FILE   IPSECMESH_TLS_KEYSTORE   none             this member's event-bus key + certificate
+ *   --tls-ca FILE         IPSECMESH_TLS_CA         none             the cluster CA certificate (PEM)
  * </pre>
  *
  * Every other {@code --key value} (or bare {@code --flag}, which is {@code true}) is handed to the
@@ -31,6 +36,9 @@ public record LaunchOptions(
     List<String> members,
     int metricsPort,
     String metricsHost,
+    Path kekFile,
+    Path tlsKeystore,
+    Path tlsCa,
     JsonObject serviceConfig) {
 
   public static final String AUTO_HOST = "auto";
@@ -84,29 +92,46 @@ public record LaunchOptions(
     String members = take(flags, "members", env, "IPSECMESH_MEMBERS", "127.0.0.1");
     int metricsPort = number(take(flags, "metrics-port", env, "IPSECMESH_METRICS_PORT", "0"), "--metrics-port");
     String metricsHost = take(flags, "metrics-host", env, "IPSECMESH_METRICS_HOST", "127.0.0.1");
+    String kekFile = take(flags, "kek-file", env, "IPSECMESH_KEK_FILE", "");
+    String tlsKeystore = take(flags, "tls-keystore", env, "IPSECMESH_TLS_KEYSTORE", "");
+    String tlsCa = take(flags, "tls-ca", env, "IPSECMESH_TLS_CA", "");
     List<String> memberList = new ArrayList<>();
     for (String m : members.split(",")) {
       if (!m.isBlank()) {
         memberList.add(m.strip());
       }
     }
-    return new LaunchOptions(clusterName, clusterHost, clusterPort, memberList, metricsPort, metricsHost, flags);
+    return new LaunchOptions(clusterName, clusterHost, clusterPort, memberList, metricsPort, metricsHost,
+        kekFile.isEmpty() ? null : Path.of(kekFile), tlsKeystore.isEmpty() ? null : Path.of(tlsKeystore),
+        tlsCa.isEmpty() ? null : Path.of(tlsCa), flags);
   }
 
   public LaunchOptions withMetricsPort(int port) {
-    return new LaunchOptions(clusterName, clusterHost, clusterPort, members, port, metricsHost, serviceConfig);
+    return new LaunchOptions(clusterName, clusterHost, clusterPort, members, port, metricsHost, kekFile, tlsKeystore, tlsCa, serviceConfig);
   }
 
   public LaunchOptions withClusterName(String name) {
-    return new LaunchOptions(name, clusterHost, clusterPort, members, metricsPort, metricsHost, serviceConfig);
+    return new LaunchOptions(name, clusterHost, clusterPort, members, metricsPort, metricsHost, kekFile, tlsKeystore, tlsCa, serviceConfig);
   }
 
   public LaunchOptions withCluster(int port, List<String> joinMembers) {
-    return new LaunchOptions(clusterName, clusterHost, port, joinMembers, metricsPort, metricsHost, serviceConfig);
+    return new LaunchOptions(clusterName, clusterHost, port, joinMembers, metricsPort, metricsHost, kekFile, tlsKeystore, tlsCa, serviceConfig);
   }
 
   public LaunchOptions withServiceConfig(JsonObject config) {
-    return new LaunchOptions(clusterName, clusterHost, clusterPort, members, metricsPort, metricsHost, config);
+    return new LaunchOptions(clusterName, clusterHost, clusterPort, members, metricsPort, metricsHost, kekFile, tlsKeystore, tlsCa, config);
+  }
+
+  /** The KEK file to load ({@code --kek-file}), or null for none. */
+  public LaunchOptions withKekFile(Path file) {
+    return new LaunchOptions(clusterName, clusterHost, clusterPort, members, metricsPort, metricsHost, file, tlsKeystore, tlsCa,
+        serviceConfig);
+  }
+
+  /** TLS on the clustered event bus with this member's keystore and the cluster CA ({@code --tls-*}). */
+  public LaunchOptions withTls(Path keystore, Path ca) {
+    return new LaunchOptions(clusterName, clusterHost, clusterPort, members, metricsPort, metricsHost, kekFile, keystore,
+        ca, serviceConfig);
   }
 
   public boolean autoHost() {

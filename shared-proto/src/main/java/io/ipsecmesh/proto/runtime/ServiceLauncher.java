@@ -1,6 +1,13 @@
 package io.ipsecmesh.proto.runtime;
 
+import com.hazelcast.config.Config;
 import io.ipsecmesh.proto.bus.BusCodecs;
+import io.ipsecmesh.proto.bus.ControlAuth;
+import io.ipsecmesh.proto.kek.Kek;
+import io.ipsecmesh.proto.kek.KekFile;
+import io.ipsecmesh.proto.kek.KekProof;
+import io.ipsecmesh.proto.kek.ProcessKek;
+import io.ipsecmesh.proto.tls.ClusterTls;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
@@ -36,6 +43,7 @@ public final class ServiceLauncher {
   public static void run(String[] args, Supplier<? extends Deployable> verticle) {
     try {
       LaunchOptions options = LaunchOptions.fromCommandLine(args);
+      requireConfiguredKek(options);
       Deployable first = verticle.get();
       String service = ServiceNames.of(first.getClass());
       RunningService running = start(options, service, List.of(new Once(first, verticle)))
@@ -47,6 +55,36 @@ public final class ServiceLauncher {
       System.err.println("ipsec-mesh: cannot start: " + rootMessage(e));
       System.exit(1);
     }
+  }
+
+  /**
+   * A service started on its own joins a cluster whose other members must unwrap the keys it wraps: it
+   * never invents a KEK (issue 10: five JVMs each with a random KEK reported the tunnel UP and carried
+   * nothing).
+   */
+  static void requireConfiguredKek(LaunchOptions options) {
+    if (options.kekFile() == null && ProcessKek.fromEnvironment() == null) {
+      throw new IllegalArgumentException("no KEK: a service started on its own needs the cluster's KEK, "
+          + "--kek-file FILE or IPSECMESH_KEK_FILE (create one with: ipsec-mesh kek init FILE; docs/security.md)");
+    }
+    if (options.tlsKeystore() == null || options.tlsCa() == null) {
+      throw new IllegalArgumentException("no TLS material: a service started on its own talks to the others over a "
+          + "mutually authenticated event bus, --tls-keystore FILE --tls-ca FILE or IPSECMESH_TLS_KEYSTORE/_CA "
+          + "(create them with: ipsec-mesh tls init DIR NAME...; docs/security.md)");
+    }
+  }
+
+  /**
+   * The KEK the options name ({@code --kek-file}), else {@code IPSECMESH_KEK}, else the process's own
+   * ({@link ProcessKek#current()}), installed as the process's KEK.
+   */
+  static Kek installKek(LaunchOptions options) {
+    Kek kek = options.kekFile() != null ? KekFile.load(options.kekFile()) : ProcessKek.fromEnvironment();
+    if (kek == null) {
+      kek = ProcessKek.current();
+    }
+    ProcessKek.install(kek);
+    return kek;
   }
 
   /**
@@ -96,16 +134,63 @@ public final class ServiceLauncher {
     }
   }
 
-  /** Clustered Vert.x only, for callers that deploy on their own (the gateway, tests). */
+  /**
+   * Clustered Vert.x only, for callers that deploy on their own (the gateway, tests). Loads and installs
+   * the KEK first and publishes its proof; a member whose KEK differs from the cluster's leaves again
+   * and the future fails with {@link KekProof.KekMismatchException}.
+   */
   public static Future<Vertx> startVertx(LaunchOptions options) {
+    Kek kek;
+    Config member;
+    try {
+      kek = installKek(options);
+      member = HazelcastConfigs.member(options);
+      KekProof.publish(member, kek);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
     EventBusOptions bus = new EventBusOptions();
     if (!options.autoHost()) {
       bus.setHost(options.clusterHost());
     }
-    return Vertx.builder()
+    if (options.tlsKeystore() != null || options.tlsCa() != null) {
+      if (options.tlsKeystore() == null || options.tlsCa() == null) {
+        return Future.failedFuture(new IllegalArgumentException("--tls-keystore and --tls-ca go together"));
+      }
+      try {
+        ClusterTls.apply(bus, new ClusterTls.Member(options.tlsCa(), options.tlsKeystore()), kek);
+      } catch (RuntimeException e) {
+        return Future.failedFuture(e);
+      }
+    }
+    Promise<Vertx> result = Promise.promise();
+    Vertx.builder()
         .with(new VertxOptions().setEventBusOptions(bus))
-        .withClusterManager(new HazelcastClusterManager(HazelcastConfigs.member(options)))
-        .buildClustered();
+        .withClusterManager(new HazelcastClusterManager(member))
+        .buildClustered()
+        .onComplete(built -> {
+          if (built.failed()) {
+            result.fail(built.cause());
+            return;
+          }
+          Vertx vertx = built.result();
+          try {
+            KekProof.verifyJoined(Cluster.hazelcast(vertx), kek);
+            ControlAuth.install(vertx, kek);
+            result.complete(vertx);
+          } catch (RuntimeException e) {
+            // leave at once, from a plain thread (see start): our member must not stay in their cluster
+            Thread.ofPlatform().name("ipsec-mesh-leave").start(() -> {
+              try {
+                vertx.close().await(15, TimeUnit.SECONDS);
+              } catch (Exception closing) {
+                e.addSuppressed(closing);
+              }
+              result.fail(e);
+            });
+          }
+        });
+    return result.future();
   }
 
   private static Future<List<String>> deployInOrder(Vertx vertx, LaunchOptions options,

@@ -21,6 +21,7 @@ import java.util.List;
  *                       NAT SHOULD NOT, it would let one captured packet replayed from elsewhere redirect the
  *                       tunnel); false also when unknown (manual keying), where following is the RFC's default
  */
+@io.ipsecmesh.proto.config.Authenticated
 public record ChildSa(
     String ikeSaId,
     int connectionId,
@@ -42,8 +43,8 @@ public record ChildSa(
     Lifetime lifetime,
     int idleTimeSeconds,
     String dfBit,
-    byte[] wrappedInboundKeys,
-    byte[] wrappedOutboundKeys,
+    @io.ipsecmesh.proto.config.Sealed byte[] wrappedInboundKeys,
+    @io.ipsecmesh.proto.config.Sealed byte[] wrappedOutboundKeys,
     long createdEpochMillis,
     boolean localBehindNat) {
 
@@ -73,5 +74,23 @@ public record ChildSa(
 
   public String key() {
     return SharedMaps.spiKey(inboundSpi);
+  }
+
+  /**
+   * This SA's identity, the same in all its re-announcements (bus then map, NAT moves, a rekey of its IKE SA,
+   * which moves it to the new IKE SA id) and apart from every other SA: both SPIs and the creation time. The
+   * outbound SPI alone is the peer's choice and may repeat (another peer, the same peer after a restart), so it
+   * cannot key state that must never be shared, such as the sequence-number reservations
+   * ({@link SharedMaps#SEQUENCE_RESERVATIONS}); the inbound SPI is ours, unique while the SA lives, and the
+   * creation time tells a later SA that happens to reuse both apart. A manual SA is named by its crypto map entry
+   * and SPIs, the same in every run, so its high-water mark survives restarts.
+   */
+  public String saId() {
+    if (ikeSaId == null || ikeSaId.isEmpty()) {
+      return "manual/" + cryptoMap + "/" + mapSequence + "/" + SharedMaps.spiKey(inboundSpi) + "/"
+          + SharedMaps.spiKey(outboundSpi);
+    }
+    return "child/" + SharedMaps.spiKey(inboundSpi) + "/" + SharedMaps.spiKey(outboundSpi) + "/"
+        + createdEpochMillis;
   }
 }

@@ -1,17 +1,17 @@
 package io.ipsecmesh.proto.sa;
 
+import io.ipsecmesh.proto.kek.ProcessKek;
 import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.util.Arrays;
-import java.util.HexFormat;
 import javax.crypto.Cipher;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Wraps SA keys under the cluster key-encryption key (AES key wrap with padding, RFC 5649) so keys
- * never sit in clear in Hazelcast or on the clustered event bus. The KEK comes from
- * {@code IPSECMESH_KEK} (64 hex digits), the same in every process of a cluster; a single JVM
- * without it uses a random per-process KEK, which is all it needs.
+ * never sit in clear in Hazelcast or on the clustered event bus. The KEK is the process's
+ * ({@link ProcessKek}): the file the launcher loaded ({@code --kek-file}), the same in every process
+ * of a cluster and proven so at join ({@code KekProof}); a unit test without one gets
+ * {@code IPSECMESH_KEK} or a random per-process KEK.
  */
 public final class KeyWrap {
 
@@ -24,23 +24,13 @@ public final class KeyWrap {
     this.kek = new SecretKeySpec(kek.clone(), "AES");
   }
 
+  /** Under the process's KEK ({@link ProcessKek#current()}). */
   public static KeyWrap fromEnvironment() {
-    String hex = System.getenv("IPSECMESH_KEK");
-    if (hex != null && !hex.isBlank()) {
-      return new KeyWrap(HexFormat.of().parseHex(hex.trim()));
-    }
-    return Holder.PROCESS_LOCAL;
-  }
-
-  private static final class Holder {
-    static final KeyWrap PROCESS_LOCAL = random();
-
-    private static KeyWrap random() {
-      byte[] k = new byte[32];
-      new SecureRandom().nextBytes(k);
-      KeyWrap w = new KeyWrap(k);
+    byte[] k = ProcessKek.current().rawKey();
+    try {
+      return new KeyWrap(k);
+    } finally {
       Arrays.fill(k, (byte) 0);
-      return w;
     }
   }
 
@@ -61,7 +51,7 @@ public final class KeyWrap {
       c.init(Cipher.DECRYPT_MODE, kek);
       return c.doFinal(wrapped);
     } catch (GeneralSecurityException e) {
-      throw new IllegalArgumentException("key unwrap failed (different IPSECMESH_KEK?)", e);
+      throw new IllegalArgumentException("key unwrap failed (another KEK?)", e);
     }
   }
 }

@@ -18,6 +18,7 @@ package io.ipsecmesh.proto.sa;
  *     because this SA's crypto map entry says they must arrive protected (counted per map entry, so
  *     every SA of the entry reports the same number)
  */
+@io.ipsecmesh.proto.config.Authenticated
 public record SaCounters(
     String forwarderId,
     int connectionId,

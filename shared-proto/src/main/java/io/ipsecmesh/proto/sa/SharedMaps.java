@@ -15,7 +15,11 @@ public final class SharedMaps {
   public static final String IKE_SAS = "ipsec.ike-sa";
   /** inbound SPI → per-SA counters JSON, refreshed by the owning forwarder about once a second. */
   public static final String SA_COUNTERS = "ipsec.sa-counters";
-  /** outbound SPI → highest reserved ESP sequence number (never reused, DESIGN.md). */
+  /**
+   * {@link ChildSa#saId()} → highest outbound ESP sequence number reserved by any forwarder (decimal). A
+   * forwarder writes a block here before it uses a number of it, so a restarted or replacement forwarder
+   * resumes above every number that may have been sent; never keyed by the peer-chosen SPI alone.
+   */
   public static final String SEQUENCE_RESERVATIONS = "ipsec.seq-reservations";
 
   private SharedMaps() {}

@@ -45,6 +45,19 @@ class RecordCodecTest {
     assertEquals(true, e.getMessage().contains("attempt"));
   }
 
+  /** Fuzzing finding (RecordCodecFuzzTest): a length prefix beyond the buffer threw IndexOutOfBoundsException. */
+  @Test
+  void lengthPrefixBeyondTheReceivedBytesIsAClearErrorNotAnIndexOutOfBounds() {
+    RecordCodec<FwdMessages.InvalidSpi> codec = new RecordCodec<>(FwdMessages.InvalidSpi.class);
+    Buffer longer = Buffer.buffer().appendInt(283).appendString("{\"sequence\":0,\"protocol\":0}");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> codec.decodeFromWire(0, longer));
+    assertEquals(true, e.getMessage().contains("length prefix 283"), e.getMessage());
+    Buffer negative = Buffer.buffer().appendInt(-1).appendString("{}");
+    assertThrows(IllegalArgumentException.class, () -> codec.decodeFromWire(0, negative));
+    assertThrows(IllegalArgumentException.class, () -> codec.decodeFromWire(0, Buffer.buffer(new byte[] {0, 0})));
+    assertThrows(IllegalArgumentException.class, () -> codec.decodeFromWire(3, Buffer.buffer(new byte[] {0, 0})));
+  }
+
   @Test
   void probeOutcomeWithoutTheUnsupportedFlagReadsAsAnOrdinaryOutcome() {
     RecordCodec<DpdMessages.ProbeOutcome> codec = new RecordCodec<>(DpdMessages.ProbeOutcome.class);
@@ -77,11 +90,19 @@ class RecordCodecTest {
     assertEquals(true, back.localBehindNat());
     assertEquals(40123, back.withPeerPort(40123).peerPort());
     assertEquals(true, back.withPeerPort(40123).localBehindNat(), "a moved SA keeps its side of the NAT");
-    // an SA announced by a sender without the flag follows the peer, as before
+    // the sealed keys bind every other field (issue 10): an SA whose flag was stripped on the way is refused
     String old = RecordJson.toJson(new SaMessages.ChildSaInstalled(sa)).encode().replace(",\"localBehindNat\":true", "");
     assertEquals(false, old.contains("localBehindNat"), old);
     Buffer oldWire = Buffer.buffer().appendInt(old.length()).appendString(old);
-    assertEquals(false, sas.decodeFromWire(0, oldWire).sa().localBehindNat());
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> sas.decodeFromWire(0, oldWire));
+    assertEquals(true, e.getMessage().endsWith("ChildSa: field 'wrappedInboundKeys': sealed secret does not open "
+        + "(altered, moved from another record, or sealed under another KEK)"), e.getMessage());
+    // and so is one without keys: the record's MAC covers every field
+    io.vertx.core.json.JsonObject noKeys = new io.vertx.core.json.JsonObject(old).getJsonObject("sa").copy()
+        .putNull("wrappedInboundKeys").putNull("wrappedOutboundKeys");
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> RecordJson.fromJson(noKeys, ChildSa.class));
   }
 
   @Test

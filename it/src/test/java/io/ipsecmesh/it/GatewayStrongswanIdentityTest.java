@@ -1,0 +1,391 @@
+package io.ipsecmesh.it;
+
+import static io.ipsecmesh.it.GatewayStrongswanTunnelTest.assumeRootStrongswanAndTun;
+import static io.ipsecmesh.it.GatewayStrongswanTunnelTest.awaitFile;
+import static io.ipsecmesh.it.GatewayStrongswanTunnelTest.capture;
+import static io.ipsecmesh.it.GatewayStrongswanTunnelTest.exec;
+import static io.ipsecmesh.it.GatewayStrongswanTunnelTest.harness;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Identities and authentication methods against strongSwan 5.9.8 (charon, kernel-libipsec), the whole gateway
+ * ({@code ipsec-mesh run}) in namespace {@code idgwa}, strongSwan in {@code idgwb}; every profile comes from
+ * configuration text applied with {@code ipsec-mesh config apply} (configuration → model → policies, nothing set
+ * by hand). Both directions — strongSwan initiating ({@code swanctl --initiate}) and our gateway initiating (a ping
+ * from {@code idlana} makes the forwarder ACQUIRE):
+ * <ul>
+ *   <li>the right PSK with an identity the profile does not match is refused: AUTHENTICATION_FAILED, no IKE SA in
+ *       {@code show crypto isakmp sa}, no Child SA in {@code show crypto ipsec sa}, none left at strongSwan;</li>
+ *   <li>a PSK peer on an {@code authentication remote rsa-sig} profile is refused;</li>
+ *   <li>FQDN and e-mail identities ({@code match identity remote fqdn}, {@code email domain}) succeed.</li>
+ * </ul>
+ * Needs root, strongSwan and a TUN device (skipped with the reason otherwise); namespaces, daemons and the
+ * gateway are removed in {@link #tearDown()}, also after failures.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 420, unit = TimeUnit.SECONDS)
+class GatewayStrongswanIdentityTest {
+
+  private static final String PREFIX = "id";
+  private static final String US = "172.31.255.1";
+  private static final String THEM = "172.31.255.2";
+  private Path run;
+  private Process gateway;
+  private Path gatewayLog;
+  private boolean up;
+  private String template;
+  private int applied;
+
+  @BeforeAll
+  void setUp() throws Exception {
+    assumeRootStrongswanAndTun();
+    run = Files.createTempDirectory("it-identity-");
+    up = true;
+    harness(run, PREFIX, Map.of(), "netns-up.sh", "--no-plain-routes");
+    try (InputStream in = getClass().getResourceAsStream("identity/gwa-template.cfg")) {
+      template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    Path pki = pki();
+    Path cfg = config("address " + THEM + " 255.255.255.255", "address " + US, "pre-share");
+    gatewayLog = run.resolve("gateway.log");
+    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", PREFIX + "gwa",
+        ProcessHandle.current().info().command().orElse("java")));
+    cmd.addAll(io.ipsecmesh.gateway.JvmFlags.ALL);
+    // the CA is what an rsa-sig profile without pki trustpoint verifies with; our own certificate is unused by the
+    // pre-share profiles of this test
+    cmd.addAll(List.of("-Xmx384m", "-cp", System.getProperty("java.class.path"), "io.ipsecmesh.gateway.Main", "run",
+        "--config", cfg.toString(), "--api-port", "0", "--metrics-port", "0", "--api-file",
+        run.resolve("api.json").toString(), "--ike-cert-file", pki.resolve("gwa.pem").toString(), "--ike-key-file",
+        pki.resolve("gwa.key").toString(), "--ike-ca-file", pki.resolve("ca.pem").toString()));
+    gateway = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(gatewayLog.toFile()).start();
+    awaitFile(gatewayLog, "ipsec-mesh: started", 90);
+  }
+
+  /** A throw-away RSA CA and a certificate for us, made with the openssl command line. */
+  private Path pki() throws Exception {
+    Path pki = Files.createDirectories(run.resolve("pki"));
+    openssl(pki, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "1",
+        "-subj", "/CN=ipsec-mesh identity test CA");
+    openssl(pki, "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "gwa.key", "-out", "gwa.csr", "-subj",
+        "/CN=gwa.example.net");
+    Files.writeString(pki.resolve("ext.cnf"), "subjectAltName=DNS:gwa.example.net\nkeyUsage=digitalSignature\n");
+    openssl(pki, "x509", "-req", "-in", "gwa.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out",
+        "gwa.pem", "-days", "1", "-extfile", "ext.cnf");
+    // strongSwan's certificates from the same CA: the peer the profile names, and another one
+    for (String host : List.of("gwb", "other")) {
+      openssl(pki, "req", "-newkey", "rsa:2048", "-nodes", "-keyout", host + ".key", "-out", host + ".csr", "-subj",
+          "/CN=" + host + ".example.net");
+      Files.writeString(pki.resolve(host + ".cnf"), "subjectAltName=DNS:" + host
+          + ".example.net\nkeyUsage=digitalSignature\n");
+      openssl(pki, "x509", "-req", "-in", host + ".csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+          "-out", host + ".pem", "-days", "1", "-extfile", host + ".cnf");
+    }
+    openssl(pki, "x509", "-in", "ca.pem", "-outform", "der", "-out", "ca.der");
+    return pki;
+  }
+
+  /**
+   * The scenario configuration with certificates both ways: {@code crypto pki trustpoint BRANCH-CA} with the test
+   * CA in its certificate chain (as IOS shows it), the profile's {@code pki trustpoint BRANCH-CA},
+   * {@code authentication local|remote rsa-sig}.
+   */
+  private void applyCertificates(String match) throws Exception {
+    byte[] der = Files.readAllBytes(run.resolve("pki").resolve("ca.der"));
+    StringBuilder chain = new StringBuilder("crypto pki trustpoint BRANCH-CA\n enrollment terminal\n!\n"
+        + "crypto pki certificate chain BRANCH-CA\n certificate ca 01\n");
+    String hex = java.util.HexFormat.of().formatHex(der);
+    for (int i = 0; i < hex.length(); i += 64) {
+      chain.append("  ").append(hex, i, Math.min(hex.length(), i + 64)).append('\n');
+    }
+    chain.append("  \tquit\n!\n");
+    Path f = run.resolve("gwa-" + applied++ + ".cfg");
+    Files.writeString(f, chain + template.replace("@MATCH@", match).replace(" identity local @LOCAL@\n", "")
+        .replace("authentication local pre-share", "authentication local rsa-sig")
+        .replace("@REMOTE_AUTH@", "rsa-sig").replace(" keyring local KR\n", " keyring local KR\n pki trustpoint BRANCH-CA\n"));
+    String out = capture(List.of("ip", "netns", "exec", PREFIX + "gwa",
+        ProcessHandle.current().info().command().orElse("java"), "-cp", System.getProperty("java.class.path"),
+        "io.ipsecmesh.gateway.Main", "config", "apply", "--api-file", run.resolve("api.json").toString(),
+        f.toString()), Map.of());
+    assertTrue(out.contains("is active"), out + "\n" + Files.readString(f));
+  }
+
+  /** strongSwan in idgwb with certificate {@code host}.pem of the test CA, claiming {@code host}.example.net. */
+  private void strongswanWithCertificate(String host) throws Exception {
+    harness(run, PREFIX, Map.of("LOCAL_ID", host + ".example.net", "REMOTE_ID", "gwa.example.net", "AUTH", "pubkey",
+        "LOCAL_CERT", host + ".pem", "LOAD", "no", "IKE_PROPOSALS", "aes128gcm16-prfsha256-ecp256"), "charon-start.sh",
+        PREFIX + "gwb", "ikev2-gcm");
+    Path swanctl = run.resolve(PREFIX + "gwb").resolve("swanctl");
+    Path pki = run.resolve("pki");
+    Files.copy(pki.resolve("ca.pem"), swanctl.resolve("x509ca").resolve("ca.pem"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(pki.resolve(host + ".pem"), swanctl.resolve("x509").resolve(host + ".pem"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(pki.resolve(host + ".key"), swanctl.resolve("private").resolve(host + ".key"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    String loaded = harness(run, PREFIX, Map.of(), "sw.sh", PREFIX + "gwb", "--load-all", "--noprompt");
+    assertTrue(loaded.contains("loaded certificate") && loaded.contains("loaded connection"), loaded);
+  }
+
+  private static void openssl(Path dir, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("openssl"));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "openssl " + cmd + ": " + out);
+  }
+
+  @AfterAll
+  void tearDown() throws Exception {
+    if (gateway != null) {
+      gateway.destroy();
+      if (!gateway.waitFor(15, TimeUnit.SECONDS)) {
+        gateway.destroyForcibly();
+      }
+    }
+    if (up) {
+      harness(run, PREFIX, Map.of(), "netns-down.sh");
+    }
+  }
+
+  private Path config(String match, String local, String remoteAuth) throws Exception {
+    Path f = run.resolve("gwa-" + applied++ + ".cfg");
+    Files.writeString(f, template.replace("@MATCH@", match).replace("@LOCAL@", local)
+        .replace("@REMOTE_AUTH@", remoteAuth));
+    return f;
+  }
+
+  /** {@code ipsec-mesh config apply} with the profile lines of one scenario; fails unless it became active. */
+  private void apply(String match, String local, String remoteAuth) throws Exception {
+    Path f = config(match, local, remoteAuth);
+    String out = capture(List.of("ip", "netns", "exec", PREFIX + "gwa",
+        ProcessHandle.current().info().command().orElse("java"), "-cp", System.getProperty("java.class.path"),
+        "io.ipsecmesh.gateway.Main", "config", "apply", "--api-file", run.resolve("api.json").toString(),
+        f.toString()), Map.of());
+    assertTrue(out.contains("is active") || out.contains("configuration unchanged"), out);
+  }
+
+  /** strongSwan in idgwb (restarted) claiming {@code localId}, expecting us as {@code remoteId}, same PSK. */
+  private void strongswan(String localId, String remoteId) throws Exception {
+    String out = harness(run, PREFIX, Map.of("LOCAL_ID", localId, "REMOTE_ID", remoteId, "SECRET_ID_A", remoteId,
+        "SECRET_ID_B", localId, "IKE_PROPOSALS", "aes128gcm16-prfsha256-ecp256"), "charon-start.sh", PREFIX + "gwb",
+        "ikev2-gcm");
+    assertTrue(out.contains("loaded connection"), out);
+  }
+
+  private static int count(String text, String what) {
+    int n = 0;
+    for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) {
+      n++;
+    }
+    return n;
+  }
+
+  private String charonLog() throws Exception {
+    return Files.readString(run.resolve(PREFIX + "gwb").resolve("charon.log"));
+  }
+
+  private String theirSas() throws Exception {
+    return harness(run, PREFIX, Map.of(), "sw.sh", PREFIX + "gwb", "--list-sas");
+  }
+
+  /** Nothing installed on either side: no IKE SA, no Child SA in our show commands, no SA at strongSwan. */
+  private void assertNothingInstalled() throws Exception {
+    String isakmp = exec(PREFIX + "gwa", run, "show crypto isakmp sa");
+    assertFalse(isakmp.contains(THEM), "show crypto isakmp sa:\n" + isakmp);
+    String ipsec = exec(PREFIX + "gwa", run, "show crypto ipsec sa");
+    assertFalse(ipsec.contains("current_peer: " + THEM), "show crypto ipsec sa:\n" + ipsec);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    String theirs = theirSas();
+    while (theirs.contains("ESTABLISHED") && System.nanoTime() < deadline) {
+      Thread.sleep(300);
+      theirs = theirSas();
+    }
+    assertFalse(theirs.contains("ESTABLISHED") || theirs.contains("INSTALLED"), theirs);
+  }
+
+  /** strongSwan initiates; its swanctl output. */
+  private String theyInitiate() throws Exception {
+    return harness(run, PREFIX, Map.of(), "sw.sh", PREFIX + "gwb", "--initiate", "--child", "net", "--timeout", "20");
+  }
+
+  /** A ping from LAN A: the forwarder ACQUIREs and we initiate; true when a reply came through the tunnel. */
+  private static boolean weInitiate() throws Exception {
+    boolean ok = false;
+    for (int i = 0; i < 4 && !ok; i++) {
+      ok = capture(List.of("ip", "netns", "exec", PREFIX + "lana", "ping", "-c", "1", "-W", "2", "10.91.2.10"),
+          Map.of()).contains(" 0% packet loss");
+    }
+    return ok;
+  }
+
+  private void clearAndSettle() throws Exception {
+    exec(PREFIX + "gwa", run, "clear crypto session");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    while (theirSas().contains("ESTABLISHED") && System.nanoTime() < deadline) {
+      Thread.sleep(300);
+    }
+  }
+
+  @Test
+  void theRightPskWithTheWrongIdentityIsRefusedInBothDirections() throws Exception {
+    // profile: match identity remote address 172.31.255.2; strongSwan knows the PSK but claims intruder.example
+    apply("address " + THEM + " 255.255.255.255", "address " + US, "pre-share");
+    strongswan("intruder.example", US);
+    String out = theyInitiate();
+    assertTrue(out.contains("initiate failed"), out);
+    awaitFile(run.resolve(PREFIX + "gwb").resolve("charon.log"), "received AUTHENTICATION_FAILED notify error", 20);
+    awaitFile(gatewayLog, "authentication of " + THEM + " (intruder.example) failed: its identity matches no match "
+        + "identity remote", 10);
+    assertNothingInstalled();
+
+    // we initiate: strongSwan answers as intruder.example, we refuse its IDr and tell it so
+    String refusal = "authentication of " + THEM + " (intruder.example) failed: its identity matches no match "
+        + "identity remote of the profile (profile of crypto map VPN 10)";
+    int before = count(Files.readString(gatewayLog), refusal);
+    String told = "parsed INFORMATIONAL request 2 [ N(AUTH_FAILED) ]";
+    int theirsBefore = count(charonLog(), told);
+    assertFalse(weInitiate(), "no tunnel for a responder with the wrong identity");
+    assertTrue(count(Files.readString(gatewayLog), refusal) > before, Files.readString(gatewayLog));
+    // RFC 7296 §2.21.2: the initiator that refuses the responder's AUTH tells it in an INFORMATIONAL, and
+    // strongSwan deletes the IKE SA it had established
+    assertTrue(count(charonLog(), told) > theirsBefore, charonLog());
+    assertTrue(charonLog().contains("IKE_SA deleted"), charonLog());
+    assertNothingInstalled();
+  }
+
+  @Test
+  void aPskPeerOnAnRsaSigProfileIsRefused() throws Exception {
+    apply("address " + THEM + " 255.255.255.255", "address " + US, "rsa-sig");
+    strongswan(THEM, US);
+    String out = theyInitiate();
+    assertTrue(out.contains("initiate failed"), out);
+    awaitFile(gatewayLog, "authentication of " + THEM + " (" + THEM + ") failed: its AUTH method is not the "
+        + "profile's authentication remote", 20);
+    assertNothingInstalled();
+  }
+
+  @Test
+  void aCertificateFromTheSameCaIssuedToAnotherPeerIsRefusedAndThePeersOwnSucceeds() throws Exception {
+    applyCertificates("fqdn gwb.example.net");
+    // genuine certificate of our CA, but issued to other.example.net: not the peer the profile names
+    strongswanWithCertificate("other");
+    String out = theyInitiate();
+    assertTrue(out.contains("initiate failed"), out);
+    awaitFile(gatewayLog, "authentication of " + THEM + " (other.example.net) failed: its identity matches no match "
+        + "identity remote of the profile", 20);
+    assertNothingInstalled();
+
+    // the certificate issued to gwb.example.net is accepted, both ways
+    strongswanWithCertificate("gwb");
+    out = theyInitiate();
+    assertTrue(out.contains("initiate completed successfully"), out);
+    assertTrue(charonLog().contains("authentication of 'gwa.example.net' with RSA"), charonLog());
+    assertTrue(exec(PREFIX + "gwa", run, "show crypto isakmp sa").contains(THEM));
+    clearAndSettle();
+    assertTrue(weInitiate(), "ping through the tunnel we initiated with certificates; gateway log:\n"
+        + Files.readString(gatewayLog));
+    clearAndSettle();
+  }
+
+  @Test
+  void fqdnIdentitiesSucceedInBothDirections() throws Exception {
+    apply("fqdn gwb.example.net", "fqdn gwa.example.net", "pre-share");
+    strongswan("gwb.example.net", "gwa.example.net");
+    assertTrue(weInitiate(), "ping through the tunnel we initiated; gateway log:\n" + Files.readString(gatewayLog));
+    assertTrue(charonLog().contains("authentication of 'gwa.example.net' with pre-shared key successful"),
+        charonLog());
+    String isakmp = exec(PREFIX + "gwa", run, "show crypto isakmp sa");
+    assertTrue(isakmp.contains(THEM), isakmp);
+    clearAndSettle();
+
+    String out = theyInitiate();
+    assertTrue(out.contains("initiate completed successfully"), out);
+    assertTrue(exec(PREFIX + "gwa", run, "show crypto isakmp sa").contains(THEM));
+    assertTrue(exec(PREFIX + "gwa", run, "show crypto ipsec sa").contains("current_peer: " + THEM));
+    clearAndSettle();
+  }
+
+  /**
+   * IKEv1: {@code crypto isakmp identity hostname} (gwa.example.net) and {@code set isakmp-profile} with
+   * {@code match identity host gwb.example.net}; strongSwan's IKEv1 Main Mode as gwb.example.net is accepted, the
+   * same key with the ID intruder.example is refused.
+   */
+  @Test
+  void ikev1HostIdentitiesFollowTheIsakmpProfile() throws Exception {
+    Path f = run.resolve("gwa-" + applied++ + ".cfg");
+    Files.writeString(f, """
+        hostname gwa
+        ip domain name example.net
+        crypto isakmp policy 10
+         encryption aes 256
+         hash sha256
+         authentication pre-share
+         group 14
+        crypto isakmp key interop-test-psk-0123456789 address 172.31.255.2
+        crypto isakmp identity hostname
+        crypto isakmp profile BRANCH
+         match identity host gwb.example.net
+        crypto ipsec transform-set TS esp-aes 256 esp-sha256-hmac
+        crypto map VPN 10 ipsec-isakmp
+         set peer 172.31.255.2
+         set transform-set TS
+         set isakmp-profile BRANCH
+         match address 101
+        interface wan0
+         ip address 172.31.255.1 255.255.255.252
+         crypto map VPN
+        interface lan0
+         ip address 10.91.1.1 255.255.255.0
+        access-list 101 permit ip 10.91.1.0 0.0.0.255 10.91.2.0 0.0.0.255
+        end
+        """);
+    String applied = capture(List.of("ip", "netns", "exec", PREFIX + "gwa",
+        ProcessHandle.current().info().command().orElse("java"), "-cp", System.getProperty("java.class.path"),
+        "io.ipsecmesh.gateway.Main", "config", "apply", "--api-file", run.resolve("api.json").toString(),
+        f.toString()), Map.of());
+    assertTrue(applied.contains("is active"), applied);
+    Path ikev1 = Path.of("..", "ike-service", "src", "test", "resources", "v1", "ikev1-psk.env").toAbsolutePath()
+        .normalize();
+    harness(run, PREFIX, Map.of("LOCAL_ID", "gwb.example.net", "REMOTE_ID", "gwa.example.net", "SECRET_ID_A",
+        "gwa.example.net", "SECRET_ID_B", "gwb.example.net", "DPD_DELAY", "0s"), "charon-start.sh", PREFIX + "gwb",
+        ikev1.toString());
+    assertTrue(weInitiate(), "ping through the IKEv1 tunnel; gateway log:\n" + Files.readString(gatewayLog));
+    assertTrue(charonLog().contains("172.31.255.2[gwb.example.net]...172.31.255.1[gwa.example.net]"), charonLog());
+    clearAndSettle();
+
+    harness(run, PREFIX, Map.of("LOCAL_ID", "intruder.example", "REMOTE_ID", "gwa.example.net", "SECRET_ID_A",
+        "gwa.example.net", "SECRET_ID_B", "intruder.example", "DPD_DELAY", "0s"), "charon-start.sh", PREFIX + "gwb",
+        ikev1.toString());
+    assertFalse(weInitiate(), "no IKEv1 tunnel with a peer calling itself intruder.example");
+    awaitFile(gatewayLog, "IKEv1: " + THEM + " identified itself as intruder.example, which crypto map VPN 10 does "
+        + "not accept", 20);
+    assertFalse(exec(PREFIX + "gwa", run, "show crypto ipsec sa").contains("current_peer: " + THEM));
+  }
+
+  @Test
+  void emailIdentitiesSucceed() throws Exception {
+    apply("email domain example.net", "email gwa@example.net", "pre-share");
+    strongswan("vpn@example.net", "gwa@example.net");
+    String out = theyInitiate();
+    assertTrue(out.contains("initiate completed successfully"), out);
+    assertTrue(charonLog().contains("authentication of 'gwa@example.net' with pre-shared key successful"),
+        charonLog());
+    assertTrue(exec(PREFIX + "gwa", run, "show crypto isakmp sa").contains(THEM));
+    clearAndSettle();
+  }
+}
