@@ -217,7 +217,8 @@ class ComposeStackTest {
     HttpResponse<String> a = get(first + "/config");
     HttpResponse<String> b = get(other + "/config");
     assertEquals(200, b.statusCode(), b.body());
-    assertEquals(a.body(), b.body());
+    // type 6 keys are sealed with a fresh nonce at each rendering: equal keys, different text
+    assertEquals(unsealed(a.body()), unsealed(b.body()));
     String version = a.headers().firstValue("X-Config-Version").orElseThrow();
     assertEquals(version, b.headers().firstValue("X-Config-Version").orElseThrow());
 
@@ -261,7 +262,9 @@ class ComposeStackTest {
     stack.awaitLog(ike, STARTED, 2, RESTART_BOUND_SECONDS);
     double back = pingUntilTheTunnelCarries(RESTART_BOUND_SECONDS);
     System.out.printf("compose: ike-service killed, tunnel carried traffic %.1f s later%n", back - killedAt);
-    // the restarted ike-service reads the IKE SA from Hazelcast: it still answers for it
+    // the IKE SA's row survives in Hazelcast (show reads it there) and the forwarder keeps the Child SA; the
+    // restarted ike-service's engine does not hold the IKE SA (it cannot rekey or answer for it: README known
+    // limits), so when DPD declares the peer dead, ike-service deletes what the cluster holds of it (test 5)
     String isakmp = exec("http://127.0.0.1:8300", "show crypto isakmp sa");
     assertTrue(isakmp.contains("10.99.0.2"), isakmp);
     assertTrue(peer("sw.sh", PEER_NS, "--list-sas").contains("ESTABLISHED"));
@@ -441,7 +444,8 @@ class ComposeStackTest {
     int after = 0;
     for (String line : fields.split("\n")) {
       String[] f = line.strip().split("\\s+");
-      if (f.length < 3) {
+      // tshark's own warnings ("Running as user root ...") share the output
+      if (f.length != 3 || !f[0].matches("[0-9]+\\.[0-9]+") || !f[2].matches("[0-9]+")) {
         continue;
       }
       double t = Double.parseDouble(f[0]);
@@ -497,6 +501,11 @@ class ComposeStackTest {
     } catch (java.io.IOException e) {
       return "";
     }
+  }
+
+  /** A running configuration with every type 6 (sealed) secret replaced by a mark. */
+  private static String unsealed(String config) {
+    return config.replaceAll("(?m)( 6 )[A-Za-z0-9_\\-]{16,}$", "$1<sealed>");
   }
 
   private String promQuery(String q) throws Exception {
