@@ -234,7 +234,7 @@ class ComposeStackTest {
     assertTrue(posted.body().contains("version " + want), posted.body());
     awaitTrue(() -> get(first + "/config").headers().firstValue("X-Config-Version").orElse("").equals("" + want),
         20, "first config-service never showed version " + want);
-    assertEquals(get(first + "/config").body(), get(other + "/config").body());
+    assertEquals(unsealed(get(first + "/config").body()), unsealed(get(other + "/config").body()));
   }
 
   @Test
@@ -295,7 +295,13 @@ class ComposeStackTest {
     String survivor = owner[0].equals(dpd1) ? dpd2 : dpd1;
     System.out.println("compose: the peer's DPD owner is " + owner[0] + ", killing it");
     stack.podman("rm", "-f", "-t", "0", owner[0]);
-    awaitTrue(() -> alive(survivor) == 1, 60, survivor + " never took the peer over");
+    try {
+      awaitTrue(() -> alive(survivor) == 1, 60, survivor + " never took the peer over");
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + " (alive " + alive(survivor) + ")\n" + survivor + ":\n"
+          + ComposeStack.tail(stack.logs(survivor)) + "\nike-service:\n"
+          + ComposeStack.tail(stack.logs(ComposeStack.container("ike-service", 1))), e);
+    }
 
     // silence the peer: every packet into csspeer dropped from now on
     sh("ip netns exec " + PEER_NS + " nft add table inet csdead && ip netns exec " + PEER_NS
