@@ -303,9 +303,11 @@ class ComposeStackTest {
           + ComposeStack.tail(stack.logs(ComposeStack.container("ike-service", 1))), e);
     }
 
-    // silence the peer: every packet into csspeer dropped from now on
+    // silence the peer: every packet into and out of csspeer dropped from now on (its NAT-T keepalives
+    // and ESP would otherwise still reach the forwarder: signs of life that postpone the death, RFC 3706 §5.4)
     sh("ip netns exec " + PEER_NS + " nft add table inet csdead && ip netns exec " + PEER_NS
-        + " nft add chain inet csdead in '{ type filter hook input priority -300; policy drop; }'");
+        + " nft add chain inet csdead in '{ type filter hook input priority -300; policy drop; }' && ip netns exec "
+        + PEER_NS + " nft add chain inet csdead out '{ type filter hook output priority -300; policy drop; }'");
     double silencedAt = now();
     String down = "Crypto tunnel is DOWN. Peer 10.99.0.2";
     // only a declaration after the silence counts (an earlier one, e.g. of the IKE SA the restarted
