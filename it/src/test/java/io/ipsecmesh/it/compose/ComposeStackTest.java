@@ -359,6 +359,7 @@ class ComposeStackTest {
     stack.tryPodman("rm", "-f", "-t", "0", ComposeStack.container("config-service", 2));
     stack.down();
     stack.tryPodman("network", "rm", ComposeStack.NETWORK);
+    stack.tryPodman("volume", "rm", ComposeStack.PROJECT + "_esp-state");
     sh("ip netns del " + PEER_NS + "; ip link del cs-host 2>/dev/null; true");
     stackUp = false;
     netnsUp = false;
@@ -366,6 +367,8 @@ class ComposeStackTest {
         "--format", "{{.Names}}");
     assertEquals("", left.strip(), "containers left behind");
     assertTrue(!stack.podman("network", "ls", "--format", "{{.Name}}").contains(ComposeStack.NETWORK), "network left");
+    assertTrue(!stack.podman("volume", "ls", "--format", "{{.Name}}").contains(ComposeStack.PROJECT + "_esp-state"),
+        "volume left");
     assertTrue(!sh("ip netns list").contains(PEER_NS), "namespace left");
     assertTrue(sh("ip link show cs-host 2>&1 || true").contains("does not exist"), "veth left");
   }
