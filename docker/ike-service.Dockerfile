@@ -1,24 +1,23 @@
-# syntax=docker/dockerfile:1
-# ike-service: IKEv2/IKEv1 exchanges on UDP 500 (Docker lets non-root bind ports below 1024 inside a container).
-# Build from the repository root:  docker build -f docker/ike-service.Dockerfile -t ipsec-mesh/ike-service .
-FROM maven:3.9-eclipse-temurin-25 AS build
-WORKDIR /src
-COPY . .
-RUN --mount=type=cache,target=/root/.m2 \
-    mvn -B -q -DskipTests -pl ike-service -am install \
- && mvn -B -q -pl ike-service dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=/out/lib \
- && cp ike-service/target/ike-service-*.jar /out/lib/ \
- && rm -f /out/lib/*-tests.jar
-
-FROM eclipse-temurin:25-jre
-RUN useradd --system --uid 10001 --create-home --home-dir /var/lib/ipsec-mesh ipsec
-COPY --from=build /out/lib /opt/ipsec-mesh/lib
+# ike-service: IKEv2/IKEv1 exchanges on UDP 500 (IKE on 4500 arrives through the forwarder).
+# Built from `./mvnw package` output, no network needed (see docs/containers.md). From the repository root:
+#   ./mvnw -B package -DskipTests && podman build --format docker -f docker/ike-service.Dockerfile -t ipsec-mesh/ike-service .
+# BASE: any image with a Java 25 runtime on PATH, bash and useradd; docker/base/build-local-base.sh
+# makes one where no registry is reachable.
+ARG BASE=eclipse-temurin:25-jre
+FROM ${BASE}
+RUN useradd --uid 10001 --user-group --create-home --home-dir /var/lib/ipsec-mesh \
+    --shell /usr/sbin/nologin ipsec
+COPY docker/entrypoint.sh docker/healthcheck.sh /opt/ipsec-mesh/bin/
+# third-party jars first: they change rarely, so a code change rebuilds only the small layer below
+COPY ike-service/target/container/lib/ /opt/ipsec-mesh/lib/
+COPY ike-service/target/container/app/ ike-service/target/ike-service-*.jar /opt/ipsec-mesh/app/
 # the java launcher reads JDK_JAVA_OPTIONS: native access (FFM, Netty) and what Hazelcast asks for
 ENV JDK_JAVA_OPTIONS="--enable-native-access=ALL-UNNAMED --add-exports java.base/jdk.internal.ref=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.management/sun.management=ALL-UNNAMED --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED" \
-    IPSECMESH_CLUSTER_HOST=auto \
+    IPSECMESH_CLUSTER_HOST=container \
     IPSECMESH_METRICS_PORT=9400 \
     IPSECMESH_METRICS_HOST=0.0.0.0
 WORKDIR /var/lib/ipsec-mesh
 USER ipsec
 EXPOSE 500/udp 5701 9400
-ENTRYPOINT ["java", "-cp", "/opt/ipsec-mesh/lib/*", "io.ipsecmesh.ike.Main"]
+HEALTHCHECK --interval=10s --timeout=5s --start-period=90s --retries=3 CMD ["/opt/ipsec-mesh/bin/healthcheck.sh", "9400"]
+ENTRYPOINT ["/opt/ipsec-mesh/bin/entrypoint.sh", "io.ipsecmesh.ike.Main"]

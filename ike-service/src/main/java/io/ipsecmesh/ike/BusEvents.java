@@ -1,6 +1,7 @@
 package io.ipsecmesh.ike;
 
 import io.ipsecmesh.ike.engine.IkeEvents;
+import io.ipsecmesh.proto.bus.DpdMessages;
 import io.ipsecmesh.proto.bus.IkeMessages;
 import io.ipsecmesh.proto.bus.RecordJson;
 import io.ipsecmesh.proto.bus.SaMessages;
@@ -8,7 +9,10 @@ import io.ipsecmesh.proto.ikev2.IkeSaSummary;
 import io.ipsecmesh.proto.sa.ChildSa;
 import io.ipsecmesh.proto.sa.SharedMaps;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentMap;
 
@@ -111,6 +115,44 @@ final class BusEvents implements IkeEvents {
       }
       return ikeSas.put(s.ikeSaId(), json);
     }, true);
+  }
+
+  /**
+   * dpd-service declared dead an IKE SA this engine does not hold: one negotiated before this ike-service
+   * (re)started, since an engine keeps its IKE SAs in its own process. What the cluster still holds of it
+   * goes as the engine's teardown would have removed it (DpdMessages.PeerDead: "deletes the IKE SA and its
+   * Child SAs"): its Child SAs leave {@code ipsec.child-sa} and the forwarder ({@code sa.child.deleted},
+   * reason dpd), its row leaves {@code ipsec.ike-sa}, and {@code ike.peer.down} is published. Without this
+   * the forwarder kept the dead peer's SAs installed until their lifetime ended. A record that fails its
+   * MAC is left alone (it is acted on nowhere).
+   */
+  void orphanDead(DpdMessages.PeerDead dead) {
+    vertx.executeBlocking(() -> {
+      List<SaMessages.ChildSaDeleted> gone = new ArrayList<>();
+      for (Map.Entry<String, String> e : childSas.entrySet()) {
+        ChildSa sa;
+        try {
+          sa = RecordJson.fromJson(new JsonObject(e.getValue()), ChildSa.class);
+        } catch (RuntimeException bad) {
+          continue;
+        }
+        if (dead.ikeSaId().equals(sa.ikeSaId()) && childSas.remove(e.getKey(), e.getValue())) {
+          gone.add(new SaMessages.ChildSaDeleted(sa.inboundSpi(), sa.outboundSpi(), sa.peerAddress(), "dpd"));
+        }
+      }
+      boolean row = ikeSas.remove(dead.ikeSaId()) != null;
+      return row || !gone.isEmpty() ? gone : null;
+    }, true).onSuccess(gone -> {
+      if (gone == null) {
+        return;
+      }
+      gone.forEach(d -> vertx.eventBus().publish(SaMessages.CHILD_DELETED, d));
+      LOG.log(System.Logger.Level.INFO, "%CRYPTO-5-SESSION_STATUS: Crypto tunnel is DOWN. Peer " + dead.peerAddress()
+          + ":" + dead.peerPort() + " Id: " + dead.peerId() + " (dpd; IKE SA from before this ike-service started, "
+          + gone.size() + " Child SA(s) deleted)");
+      vertx.eventBus().publish(IkeMessages.PEER_DOWN, new IkeMessages.PeerDown(dead.ikeSaId(), dead.peerAddress(),
+          dead.peerPort(), dead.peerId(), "dpd"));
+    });
   }
 
   @Override

@@ -50,6 +50,7 @@ public final class IkeVerticle extends AbstractVerticle {
   private final CurrentPeers currentPeers = new CurrentPeers();
   private IkeServiceSettings settings;
   private IkeEngine engine;
+  private BusEvents events;
   private Ikev1Service ikev1;
   private DatagramSocket ikeSocket;
   private DatagramSocket nattSocket;
@@ -88,7 +89,7 @@ public final class IkeVerticle extends AbstractVerticle {
     }
     BusCodecs.register(vertx);
     IkeMetrics metrics = IkeMetrics.of(io.ipsecmesh.proto.runtime.Metrics.registry());
-    BusEvents events = new BusEvents(vertx, Cluster.map(vertx, SharedMaps.CHILD_SAS),
+    events = new BusEvents(vertx, Cluster.map(vertx, SharedMaps.CHILD_SAS),
         Cluster.map(vertx, SharedMaps.IKE_SAS), metrics);
     IkeEngine.Limits limits = IkeServiceSettings.limits(config());
     engine = new IkeEngine(new VertxScheduler(vertx), this::transmit, events, policies, KeyWrap.fromEnvironment(),
@@ -252,7 +253,10 @@ public final class IkeVerticle extends AbstractVerticle {
         ikev1PeerDead(d);
         return;
       }
-      engine.peerDead(d.ikeSaId());
+      if (!engine.peerDead(d.ikeSaId())) {
+        // negotiated before this ike-service (re)started: its Child SAs are still in the cluster
+        events.orphanDead(d);
+      }
       if (d.nextPeer() != null) {
         // failover to the next `set peer`, which stays the entry's peer for later ACQUIREs
         policies.forPeer(d.nextPeer()).ifPresent(next -> {

@@ -9,7 +9,7 @@ import java.io.UncheckedIOException;
 
 /**
  * Prometheus for every service: JVM metrics, {@code ipsecmesh_build_info{service,version,java}} and
- * an HTTP exposition endpoint. Services register their own counters in {@link #registry()}; in the
+ * an HTTP exposition endpoint ({@code /metrics}, and {@code /health} from {@link Health}). Services register their own counters in {@link #registry()}; in the
  * single-JVM gateway all services share that registry and one endpoint.
  */
 public final class Metrics {
@@ -51,11 +51,19 @@ public final class Metrics {
    * default in tests so parallel JVMs never fight over a port).
    */
   public static HTTPServer serve(String host, int port) {
+    return serve(host, port, new Health());
+  }
+
+  /** As {@link #serve(String, int)}, with {@code /health} answered by {@code health}. */
+  public static HTTPServer serve(String host, int port, Health health) {
     if (port == 0) {
       return null;
     }
     try {
-      return HTTPServer.builder().hostname(host).port(port).registry(REGISTRY).buildAndStart();
+      // the exporter's default handler is its "/" context, which gets every path without a context of
+      // its own: /health lands there (the exporter itself has only /metrics and /-/healthy)
+      return HTTPServer.builder().hostname(host).port(port).registry(REGISTRY).defaultHandler(health)
+          .buildAndStart();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot serve Prometheus metrics on " + host + ":" + port, e);
     }

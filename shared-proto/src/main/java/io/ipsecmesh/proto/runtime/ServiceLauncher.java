@@ -95,9 +95,10 @@ public final class ServiceLauncher {
   public static Future<RunningService> start(LaunchOptions options, String service,
       List<Supplier<? extends Deployable>> verticles) {
     Metrics.describe(service);
+    Health health = new Health();
     HTTPServer metrics;
     try {
-      metrics = Metrics.serve(options.metricsHost(), options.metricsPort());
+      metrics = Metrics.serve(options.metricsHost(), options.metricsPort(), health);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
@@ -116,10 +117,11 @@ public final class ServiceLauncher {
       BusLogShipper shipper = BusLogShipper.install(vertx);
       deployInOrder(vertx, options, verticles, 0, new ArrayList<>()).onComplete(deployed -> {
         if (deployed.succeeded()) {
-          result.complete(new RunningService(vertx, deployed.result(), metrics, shipper));
+          health.up();
+          result.complete(new RunningService(vertx, deployed.result(), metrics, health, shipper));
         } else {
           Thread.ofPlatform().name("ipsec-mesh-abort").start(() -> {
-            new RunningService(vertx, List.of(), metrics, shipper).close();
+            new RunningService(vertx, List.of(), metrics, health, shipper).close();
             result.fail(deployed.cause());
           });
         }
