@@ -45,7 +45,7 @@ import io.ipsecmesh.esp.tun.PacketPort;
 import io.ipsecmesh.esp.tun.TunDevice;
 import io.ipsecmesh.esp.tun.UdpInnerPort;
 import io.ipsecmesh.proto.bus.BusCodecs;
-import io.ipsecmesh.proto.bus.ConfigMessages;
+import io.ipsecmesh.proto.bus.ConfigFollower;
 import io.ipsecmesh.proto.bus.FwdMessages;
 import io.ipsecmesh.proto.bus.IkeMessages;
 import io.ipsecmesh.proto.bus.MgmtMessages;
@@ -137,7 +137,7 @@ public final class EspForwarderVerticle extends VerticleBase {
   private ConcurrentMap<String, String> counterMap;
   private IMap<String, String> childSaMap;
   private UUID childSaListener;
-  private long configVersion = -1;
+  private ConfigFollower configFollower;
   private GatewayConfig config = GatewayConfig.empty();
   private InterfaceMap interfaceMap = InterfaceMap.IDENTITY;
 
@@ -315,7 +315,6 @@ public final class EspForwarderVerticle extends VerticleBase {
 
   private void listen() {
     var bus = vertx.eventBus();
-    bus.<ConfigMessages.ConfigChanged>consumer(ConfigMessages.CONFIG_CHANGED, m -> applyConfig(m.body()));
     bus.<SaMessages.ChildSaInstalled>consumer(SaMessages.CHILD_INSTALLED, m -> install(m.body().sa(), false));
     bus.<SaMessages.ChildSaDeleted>consumer(SaMessages.CHILD_DELETED, m -> remove(m.body().inboundSpi()));
     bus.<MgmtMessages.Debug>consumer(MgmtMessages.DEBUG, m -> {
@@ -338,9 +337,8 @@ public final class EspForwarderVerticle extends VerticleBase {
         }
       }
     });
-    bus.<ConfigMessages.ConfigChanged>request(ConfigMessages.CONFIG_GET, new ConfigMessages.GetConfig("esp-forwarder"))
-        .onSuccess(m -> applyConfig(m.body()))
-        .onFailure(e -> LOG.fine(() -> "no configuration yet: " + e.getMessage()));
+    configFollower = new ConfigFollower(vertx, "esp-forwarder", clock, this::applyConfig);
+    configFollower.start();
   }
 
   /** The peer of a bus request, or null (logged) when it is no address literal or port. */
@@ -397,19 +395,15 @@ public final class EspForwarderVerticle extends VerticleBase {
   }
 
   /** A newer configuration: rebuild the SPD, reconcile manual SAs, route protected networks. */
-  void applyConfig(ConfigMessages.ConfigChanged changed) {
-    if (changed.version() <= configVersion) {
-      return;
-    }
-    configVersion = changed.version();
-    List<String> unmapped = interfaceMap.problems(changed.config());
+  private void applyConfig(long version, GatewayConfig changed) {
+    List<String> unmapped = interfaceMap.problems(changed);
     if (!unmapped.isEmpty()) {
       // its access check and per-interface policy would name interfaces this host does not have:
       // refuse it loudly, the previous configuration stays
-      unmapped.forEach(p -> LOG.severe("esp-forwarder: configuration " + changed.version() + " refused: " + p));
+      unmapped.forEach(p -> LOG.severe("esp-forwarder: configuration " + version + " refused: " + p));
       return;
     }
-    config = changed.config();
+    config = changed;
     SecurityPolicyDatabase spd = SecurityPolicyDatabase.build(config);
     plane.sad().setSpd(spd);
     List<ChildSa> wanted = ManualKeying.childSas(config, keyWrap, problem -> LOG.warning("esp-forwarder: " + problem));
@@ -436,7 +430,7 @@ public final class EspForwarderVerticle extends VerticleBase {
       vertx.executeBlocking(() -> KernelRoutes.install(dev, prefixes))
           .onSuccess(failures -> failures.forEach(f -> LOG.warning("esp-forwarder: " + f)));
     }
-    LOG.info(() -> "esp-forwarder: configuration " + changed.version() + ", " + spd.size() + " crypto map entries, "
+    LOG.info(() -> "esp-forwarder: configuration " + version + ", " + spd.size() + " crypto map entries, "
         + manualSas.size() + " manual SAs");
   }
 
@@ -573,6 +567,9 @@ public final class EspForwarderVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (configFollower != null) {
+      configFollower.stop();
+    }
     if (plane != null) {
       EspMetrics.unregister(plane);
       TunnelFeatureMetrics.unregister(plane);
