@@ -89,21 +89,7 @@ import java.util.logging.Logger;
  * configuration. Packets never touch this verticle's context; it only builds tables and turns the
  * data plane's counters into control-plane events.
  *
- * <p>Deployment config (all optional): {@code innerPort} {@code auto|tun|udp|none} (auto: TUN when
- * permitted, else none; udp: {@link UdpInnerPort} on {@code innerUdpBind} HOST:PORT, decapsulated
- * packets to {@code innerUdpPeer} HOST:PORT), {@code tunName} (ipsec0), {@code tunMtu} (1400), {@code tunTxQueueLen} (2000), {@code bindAddress}
- * (0.0.0.0), {@code port} (4500), {@code udpGro} (false), {@code udpChecksum} (zero|computed: zero as RFC 3948
- * and the seed say, batches by sendmmsg; computed allows {@code udpGso}), {@code udpGso} (true), {@code tunOffload} (true: TSO
- * super-packets from the TUN), {@code routes} (true: route the crypto
- * ACLs' destinations into the TUN), {@code rawEsp} (auto|on|off: IP protocol 50 for SAs without UDP
- * encapsulation), {@code forwarderId}, {@code llqPriorityDscp} (off; e.g. {@code ef} or {@code ef,cs5}: LLQ in
- * front of the encryption stage, {@link LlqCryptoQueue}, with {@code llqPriorityQueue} (256) and
- * {@code llqBulkQueue} (2048) slots), {@code accessCheck} (true with a TUN: the crypto access check on
- * clear-text packets as an nftables table in this namespace, {@link ClearTextRuleset}), {@code interfaceMap}
- * ({@code IOS=HOST,…}: the host interface of each IOS interface, {@link InterfaceMap}; a configuration
- * with a crypto map on an interface without one is refused), {@code stateDir}
- * ({@code ~/.ipsec-mesh/state}: where the sequence high-water marks of manual SAs are kept,
- * {@link ManualSequenceFile}).
+ * <p>Its deployment options, defaults and checks are {@link EspForwarderSettings}.
  */
 public final class EspForwarderVerticle extends VerticleBase {
 
@@ -115,6 +101,7 @@ public final class EspForwarderVerticle extends VerticleBase {
 
   private final PacketPort providedPort;
   private final Map<Long, ChildSa> manualSas = new HashMap<>();
+  private EspForwarderSettings settings;
   private String forwarderId;
   private KeyWrap keyWrap;
   private Scheduler clock;
@@ -153,28 +140,25 @@ public final class EspForwarderVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     BusCodecs.register(vertx);
-    JsonObject cfg = config();
-    forwarderId = text(cfg, "forwarderId", hostName() + "/" + ProcessHandle.current().pid());
     try {
-      interfaceMap = InterfaceMap.parse(text(cfg, "interfaceMap", null));
+      settings = EspForwarderSettings.from(config());
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
+    EspForwarderSettings cfg = settings;
+    forwarderId = cfg.forwarderId();
+    interfaceMap = cfg.interfaceMap();
     keyWrap = KeyWrap.fromEnvironment();
     clock = new VertxScheduler(vertx);
     control = context;
-    Path stateDir = Path.of(text(cfg, "stateDir", System.getProperty("user.home") + "/.ipsec-mesh/state"));
     reservations = new SequenceReservations(Cluster.map(vertx, SharedMaps.SEQUENCE_RESERVATIONS),
-        new ManualSequenceFile(stateDir));
+        new ManualSequenceFile(cfg.stateDir()));
     counterMap = Cluster.map(vertx, SharedMaps.SA_COUNTERS);
-    InetSocketAddress bind = new InetSocketAddress(
-        Ip128.literal(text(cfg, "bindAddress", "0.0.0.0")), cfg.getInteger("port", 4500));
     group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
     return vertx.executeBlocking(() -> {
       inner = providedPort != null ? providedPort : openInner(cfg);
-      // UDP GRO stays off by default: Netty 4.2.16's epoll recvmmsg hands a coalesced datagram over
-      // without its segment size, and ESP packets carry no length to split them by
-      socket = new UdpEncapSocket(group, bind, null, cfg.getBoolean("udpGro", false), zeroChecksum(cfg));
+      // UDP GRO stays off by default (EspForwarderSettings#udpGro says why)
+      socket = new UdpEncapSocket(group, cfg.bind(), null, cfg.udpGro(), cfg.zeroUdpChecksum());
       socket.receiver(NOT_YET);
       socket.bind();
       rawSocket = openRaw(cfg);
@@ -191,21 +175,18 @@ public final class EspForwarderVerticle extends VerticleBase {
       icmp = openIcmp();
       plane.outbound().icmpSender(icmp == null ? IcmpSender.NONE : icmp);
       // RFC 7296 leaves IKE flooding to the implementation: punts to ike-service are rate-limited here
-      plane.inbound().puntRateLimiter(new PuntRateLimiter(
-          Integer.parseInt(text(cfg, "ikePuntPerSource", Integer.toString(PuntRateLimiter.DEFAULT_PER_SOURCE))),
-          Integer.parseInt(text(cfg, "ikePuntGlobal", Integer.toString(PuntRateLimiter.DEFAULT_GLOBAL)))));
+      plane.inbound().puntRateLimiter(new PuntRateLimiter(cfg.ikePuntPerSource(), cfg.ikePuntGlobal()));
       socket.receiver(plane.inbound());
       if (rawSocket != null) {
         rawSocket.receiver(plane.inbound());
       }
-      Object llqDscp = cfg.getValue("llqPriorityDscp");
-      if (llqDscp != null) {
+      if (cfg.llqPriorityDscp() != null) {
         // the inner reader then only classifies and queues; sealing runs on the queue's own thread
-        llq = new LlqCryptoQueue(plane.outbound(), Dscp.parseList(String.valueOf(llqDscp)),
-            cfg.getInteger("llqPriorityQueue", 256), cfg.getInteger("llqBulkQueue", 2048),
-            LlqCryptoQueue.DEFAULT_SLOT_PACKET).start("esp-crypto-llq");
+        llq = new LlqCryptoQueue(plane.outbound(), cfg.llqPriorityDscp(), cfg.llqPriorityQueue(),
+            cfg.llqBulkQueue(), cfg.llqSlotPacket()).start("esp-crypto-llq");
         LlqMetrics.register(Metrics.registry(), forwarderId, llq);
-        LOG.info(() -> "esp-forwarder: LLQ before encryption, priority DSCP " + llqDscp);
+        LOG.info(() -> "esp-forwarder: LLQ before encryption, priority DSCP "
+            + java.util.Arrays.toString(cfg.llqPriorityDscp()));
       }
       inner.start(llq != null ? llq : plane.outbound());
       BusSink sink = new BusSink();
@@ -217,12 +198,12 @@ public final class EspForwarderVerticle extends VerticleBase {
       EspMetrics.register(Metrics.registry(), forwarderId, plane, inner);
       // crypto access check on clear-text packets: an nftables table in this namespace, by default
       // where the forwarder owns a TUN (it then routes between the outside and the LAN)
-      accessCheck = cfg.getBoolean("accessCheck", inner instanceof TunDevice) ? new ClearTextAccessCheck() : null;
+      boolean check = cfg.accessCheck() != null ? cfg.accessCheck() : inner instanceof TunDevice;
+      accessCheck = check ? new ClearTextAccessCheck() : null;
       TunnelFeatureMetrics.register(Metrics.registry(), forwarderId, plane, accessCheck);
       if (accessCheck != null) {
         accessCheckTimer = vertx.setPeriodic(ACCESS_CHECK_POLL_MILLIS, id -> pollAccessCheck());
-        ClearTextAccessCheck check = accessCheck;
-        supervisor.cleartextDrops(check::dropped);
+        supervisor.cleartextDrops(accessCheck::dropped);
       }
       listen();
       LOG.info(() -> "esp-forwarder " + forwarderId + ": UDP " + socket.localAddress() + ", inner " + inner.name());
@@ -230,24 +211,12 @@ public final class EspForwarderVerticle extends VerticleBase {
     }).recover(e -> stop().transform(ignored -> Future.failedFuture(e)));
   }
 
-  /**
-   * {@code udpChecksum} zero (default: the seed's IPsec NAT Transparency, "the checksum value is always
-   * assigned to zero", RFC 3948 §2.1) or computed (lets {@code udpGso} batch with UDP GSO).
-   */
-  private static boolean zeroChecksum(JsonObject cfg) {
-    String mode = text(cfg, "udpChecksum", "zero");
-    if (!mode.equals("zero") && !mode.equals("computed")) {
-      throw new IllegalArgumentException("udpChecksum must be zero or computed, got '" + mode + "'");
-    }
-    return mode.equals("zero");
-  }
-
   /** sendmmsg batches with zero checksums; UDP GSO batches (udpGso) or one sendto each with computed ones. */
-  private EspSender udpSender(JsonObject cfg) {
-    if (zeroChecksum(cfg)) {
+  private EspSender udpSender(EspForwarderSettings cfg) {
+    if (cfg.zeroUdpChecksum()) {
       return socket.mmsgSender();
     }
-    return cfg.getBoolean("udpGso", true) ? socket.gsoSender() : socket.nativeSender();
+    return cfg.udpGso() ? socket.gsoSender() : socket.nativeSender();
   }
 
   /** Drops what arrives before the data plane exists. */
@@ -277,15 +246,14 @@ public final class EspForwarderVerticle extends VerticleBase {
    * Raw ESP for {@code no crypto ipsec nat-transparency udp-encapsulation}: {@code rawEsp} auto (default:
    * open when permitted), on (must open) or off.
    */
-  private RawEspSocket openRaw(JsonObject cfg) throws IOException {
-    String mode = text(cfg, "rawEsp", "auto");
-    if (mode.equals("off")) {
+  private RawEspSocket openRaw(EspForwarderSettings cfg) throws IOException {
+    if (cfg.rawEsp() == EspForwarderSettings.RawEsp.OFF) {
       return null;
     }
     try {
       return RawEspSocket.open(group, NOT_YET);
     } catch (IOException e) {
-      if (mode.equals("on")) {
+      if (cfg.rawEsp() == EspForwarderSettings.RawEsp.ON) {
         throw e;
       }
       LOG.info("esp-forwarder: no raw ESP socket (" + e.getMessage() + "), UDP-encapsulated SAs only");
@@ -293,19 +261,20 @@ public final class EspForwarderVerticle extends VerticleBase {
     }
   }
 
-  private PacketPort openInner(JsonObject cfg) throws IOException {
-    String mode = text(cfg, "innerPort", "auto");
-    if (mode.equals("none")) {
-      return new DiscardPacketPort();
-    }
-    if (mode.equals("udp")) {
-      return UdpInnerPort.open(text(cfg, "innerUdpBind", null), text(cfg, "innerUdpPeer", null));
+  private PacketPort openInner(EspForwarderSettings cfg) throws IOException {
+    switch (cfg.innerPort()) {
+      case NONE -> {
+        return new DiscardPacketPort();
+      }
+      case UDP -> {
+        return UdpInnerPort.open(cfg.innerUdpBind(), cfg.innerUdpPeer());
+      }
+      default -> { }
     }
     try {
-      return TunDevice.open(text(cfg, "tunName", "ipsec0"), cfg.getInteger("tunMtu", 1400),
-          cfg.getInteger("tunTxQueueLen", 2000), cfg.getBoolean("tunOffload", true));
+      return TunDevice.open(cfg.tunName(), cfg.tunMtu(), cfg.tunTxQueueLen(), cfg.tunOffload());
     } catch (IOException | RuntimeException e) {
-      if (mode.equals("tun")) {
+      if (cfg.innerPort() == EspForwarderSettings.InnerPort.TUN) {
         throw e;
       }
       LOG.warning("esp-forwarder: no TUN interface (" + e.getMessage() + "), running without an inner side");
@@ -424,7 +393,7 @@ public final class EspForwarderVerticle extends VerticleBase {
     }
     applyDfBit();
     applyAccessCheck();
-    if (inner instanceof TunDevice && config().getBoolean("routes", true)) {
+    if (inner instanceof TunDevice && settings.routes()) {
       List<String> prefixes = KernelRoutes.protectedDestinations(config);
       String dev = inner.name();
       vertx.executeBlocking(() -> KernelRoutes.install(dev, prefixes))
@@ -540,20 +509,6 @@ public final class EspForwarderVerticle extends VerticleBase {
       }
     }
     return socket.localAddress().getAddress().getHostAddress();
-  }
-
-  /** A text option; command-line flags arrive typed (a numeric id is an Integer), so any value is read as text. */
-  private static String text(JsonObject cfg, String key, String dflt) {
-    Object v = cfg.getValue(key);
-    return v == null ? dflt : String.valueOf(v);
-  }
-
-  private static String hostName() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (IOException e) {
-      return "esp-forwarder";
-    }
   }
 
   /** The data plane of this verticle (tests). */
