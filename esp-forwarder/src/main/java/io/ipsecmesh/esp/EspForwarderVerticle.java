@@ -6,9 +6,9 @@ import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryAddedListener;
 import com.hazelcast.map.listener.EntryRemovedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
+import io.ipsecmesh.esp.fwd.ChildSaFeed;
 import io.ipsecmesh.esp.fwd.DataPlane;
 import io.ipsecmesh.esp.fwd.IpsecDebug;
-import io.ipsecmesh.esp.fwd.ManualKeying;
 import io.ipsecmesh.esp.fwd.PuntRateLimiter;
 import io.ipsecmesh.esp.fwd.SaDatabase;
 import io.ipsecmesh.esp.fwd.ManualSequenceFile;
@@ -31,10 +31,8 @@ import io.ipsecmesh.esp.io.EspSender;
 import io.ipsecmesh.esp.io.Libc;
 import io.ipsecmesh.esp.io.OuterReceiver;
 import io.ipsecmesh.esp.io.PacketBuffer;
-import io.ipsecmesh.esp.io.PeerEndpoint;
 import io.ipsecmesh.esp.io.RawEspSocket;
 import io.ipsecmesh.esp.io.UdpEncapSocket;
-import io.ipsecmesh.esp.qos.Dscp;
 import io.ipsecmesh.esp.qos.LlqCryptoQueue;
 import io.ipsecmesh.esp.qos.LlqMetrics;
 import io.ipsecmesh.esp.spd.Ip128;
@@ -68,15 +66,10 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
@@ -94,13 +87,10 @@ import java.util.logging.Logger;
 public final class EspForwarderVerticle extends VerticleBase {
 
   private static final Logger LOG = Logger.getLogger(EspForwarderVerticle.class.getName());
-  /** A retired SA's keys are wiped once no packet thread can still be inside it. */
-  private static final long RETIRE_DELAY_MILLIS = 2000;
   /** How often the clear-text drop counters of the access check are read from nftables. */
   private static final long ACCESS_CHECK_POLL_MILLIS = 2000;
 
   private final PacketPort providedPort;
-  private final Map<Long, ChildSa> manualSas = new HashMap<>();
   private EspForwarderSettings settings;
   private String forwarderId;
   private KeyWrap keyWrap;
@@ -120,7 +110,7 @@ public final class EspForwarderVerticle extends VerticleBase {
   /** {@code debug crypto ipsec}: SA install, delete and expiry lines. */
   private final IpsecDebug ipsecDebug = new IpsecDebug();
   private SequenceReservations reservations;
-  private SaInstaller installer;
+  private ChildSaFeed childSas;
   private ConcurrentMap<String, String> counterMap;
   private IMap<String, String> childSaMap;
   private UUID childSaListener;
@@ -168,7 +158,7 @@ public final class EspForwarderVerticle extends VerticleBase {
       // the outer DF bit is chosen per packet (crypto ipsec df-bit) by switching the IPv4 socket's
       // IP_MTU_DISCOVER mode between batches; an IPv6 outer header has no DF bit
       DfSwitch udpDf = socket.family() == Libc.AF_INET ? new SockoptDfSwitch(socket.fd()) : DfSwitch.NONE;
-      plane = new DataPlane(new SaDatabase(this::retire), inner,
+      plane = new DataPlane(new SaDatabase(pair -> childSas.retire(pair)), inner,
           new DfSwitchingSender(udpSender(cfg), udpDf),
           rawSocket == null ? null : new DfSwitchingSender(rawSocket.sender(), new SockoptDfSwitch(rawSocket.fd())),
           this::punt);
@@ -190,8 +180,8 @@ public final class EspForwarderVerticle extends VerticleBase {
       }
       inner.start(llq != null ? llq : plane.outbound());
       BusSink sink = new BusSink();
-      installer = new SaInstaller(plane.sad(), factory, this::reserve, sink, clock::nowMillis,
-          System::currentTimeMillis);
+      childSas = new ChildSaFeed(plane.sad(), factory, reservations, keyWrap, ipsecDebug, sink, new FeedHost(),
+          clock::nowMillis, System::currentTimeMillis);
       supervisor = new SaSupervisor(forwarderId, plane.sad(), plane.acquires(), plane.invalidSpis(), clock,
           sink, this::localAddress);
       supervisor.start();
@@ -284,8 +274,8 @@ public final class EspForwarderVerticle extends VerticleBase {
 
   private void listen() {
     var bus = vertx.eventBus();
-    bus.<SaMessages.ChildSaInstalled>consumer(SaMessages.CHILD_INSTALLED, m -> install(m.body().sa(), false));
-    bus.<SaMessages.ChildSaDeleted>consumer(SaMessages.CHILD_DELETED, m -> remove(m.body().inboundSpi()));
+    bus.<SaMessages.ChildSaInstalled>consumer(SaMessages.CHILD_INSTALLED, m -> childSas.installed(m.body().sa()));
+    bus.<SaMessages.ChildSaDeleted>consumer(SaMessages.CHILD_DELETED, m -> childSas.deleted(m.body().inboundSpi()));
     bus.<MgmtMessages.Debug>consumer(MgmtMessages.DEBUG, m -> {
       if (m.body().facility() == MgmtMessages.Facility.IPSEC) {
         ipsecDebug.set(m.body().enabled());
@@ -330,36 +320,24 @@ public final class EspForwarderVerticle extends VerticleBase {
       childSaMap = hz.getMap(SharedMaps.CHILD_SAS);
       childSaListener = childSaMap.addEntryListener(new ChildSaListener(), true);
       return new ArrayList<>(childSaMap.values());
-    }).onSuccess(values -> values.forEach(json -> fromMap(json)));
-  }
-
-  private void fromMap(String json) {
-    ChildSa sa;
-    try {
-      sa = RecordJson.fromJson(new JsonObject(json), ChildSa.class);
-    } catch (RuntimeException e) {
-      LOG.warning("esp-forwarder: unreadable entry in " + SharedMaps.CHILD_SAS + ": " + e.getMessage());
-      return;
-    }
-    control.runOnContext(v -> install(sa, false));
+    }).onSuccess(values -> values.forEach(childSas::mapEntry));
   }
 
   private final class ChildSaListener implements EntryAddedListener<String, String>,
       EntryUpdatedListener<String, String>, EntryRemovedListener<String, String> {
     @Override
     public void entryAdded(EntryEvent<String, String> e) {
-      fromMap(e.getValue());
+      childSas.mapEntry(e.getValue());
     }
 
     @Override
     public void entryUpdated(EntryEvent<String, String> e) {
-      fromMap(e.getValue());
+      childSas.mapEntry(e.getValue());
     }
 
     @Override
     public void entryRemoved(EntryEvent<String, String> e) {
-      long spi = Long.parseLong(e.getKey(), 16);
-      control.runOnContext(v -> remove(spi));
+      childSas.mapEntryRemoved(e.getKey());
     }
   }
 
@@ -375,22 +353,7 @@ public final class EspForwarderVerticle extends VerticleBase {
     config = changed;
     SecurityPolicyDatabase spd = SecurityPolicyDatabase.build(config);
     plane.sad().setSpd(spd);
-    List<ChildSa> wanted = ManualKeying.childSas(config, keyWrap, problem -> LOG.warning("esp-forwarder: " + problem));
-    Map<Long, ChildSa> next = new HashMap<>();
-    wanted.forEach(sa -> next.put(sa.inboundSpi(), sa));
-    for (Map.Entry<Long, ChildSa> old : new ArrayList<>(manualSas.entrySet())) {
-      ChildSa now = next.get(old.getKey());
-      if (now == null || !ManualKeying.sameSpec(old.getValue(), now, keyWrap)) {
-        manualSas.remove(old.getKey());
-        remove(old.getKey());
-      }
-    }
-    for (ChildSa sa : wanted) {
-      if (!manualSas.containsKey(sa.inboundSpi())) {
-        manualSas.put(sa.inboundSpi(), sa);
-        install(sa, true);
-      }
-    }
+    int manual = childSas.configure(config, problem -> LOG.warning("esp-forwarder: " + problem));
     applyDfBit();
     applyAccessCheck();
     if (inner instanceof TunDevice && settings.routes()) {
@@ -400,7 +363,7 @@ public final class EspForwarderVerticle extends VerticleBase {
           .onSuccess(failures -> failures.forEach(f -> LOG.warning("esp-forwarder: " + f)));
     }
     LOG.info(() -> "esp-forwarder: configuration " + version + ", " + spd.size() + " crypto map entries, "
-        + manualSas.size() + " manual SAs");
+        + manual + " manual SAs");
   }
 
   /**
@@ -456,43 +419,27 @@ public final class EspForwarderVerticle extends VerticleBase {
     }
   }
 
-  /** Every delivery of a Child SA (bus, map listener, map read, configuration) goes through the installer. */
-  private void install(ChildSa sa, boolean manual) {
-    installer.install(sa, manual);
-  }
+  /** The Child SA feed's worker, timers and counters map are this verticle's. */
+  private final class FeedHost implements ChildSaFeed.Host {
+    @Override
+    public void onControl(Runnable task) {
+      control.runOnContext(v -> task.run());
+    }
 
-  /** Reserves the next block of a pair's sequence numbers on a worker; the outcome comes back on this context. */
-  private void reserve(SaPair pair, java.util.function.Consumer<SaInstaller.Reservation> done) {
-    ChildSa sa = pair.sa();
-    boolean manual = pair.manual();
-    vertx.executeBlocking(() -> reservations.reserve(sa, manual)).onComplete(r -> done.accept(r.succeeded()
-        ? SaInstaller.Reservation.of(r.result())
-        : SaInstaller.Reservation.failed(String.valueOf(r.cause().getMessage()))));
-  }
+    @Override
+    public <T> void offControl(java.util.concurrent.Callable<T> work, java.util.function.BiConsumer<T, Throwable> done) {
+      vertx.executeBlocking(work).onComplete(r -> done.accept(r.result(), r.cause()));
+    }
 
-  private void remove(long inboundSpi) {
-    SaPair p = installer.remove(inboundSpi);
-    if (p != null) {
-      ipsecDebug.deleted(p.sa(), null);
+    @Override
+    public void after(long delayMillis, Runnable task) {
+      vertx.setTimer(delayMillis, id -> task.run());
+    }
+
+    @Override
+    public void countersGone(long inboundSpi) {
       String key = SharedMaps.spiKey(inboundSpi);
       vertx.executeBlocking(() -> counterMap.remove(key), false);
-    }
-  }
-
-  /**
-   * A pair left the SAD: its keys are wiped once no packet thread can still be inside it, and a negotiated SA's
-   * reservation becomes a tombstone ({@link SequenceReservations#retire}), unless the pair was a copy of an SA
-   * that is still live (the same SA id).
-   */
-  private void retire(SaPair pair) {
-    vertx.setTimer(RETIRE_DELAY_MILLIS, id -> pair.destroyKeys());
-    ChildSa sa = pair.sa();
-    if (!pair.manual() && (installer == null || !installer.holds(sa))) {
-      long now = System.currentTimeMillis(); // the wall clock of sa.createdEpochMillis(), not the monotonic one
-      vertx.executeBlocking(() -> {
-        reservations.retire(sa, now);
-        return null;
-      });
     }
   }
 
@@ -625,7 +572,7 @@ public final class EspForwarderVerticle extends VerticleBase {
 
     @Override
     public void reserveSequences(SaPair pair) {
-      installer.topUp(pair);
+      childSas.topUp(pair);
     }
 
     @Override
@@ -664,7 +611,7 @@ public final class EspForwarderVerticle extends VerticleBase {
 
     @Override
     public void discard(SaPair pair) {
-      vertx.setTimer(RETIRE_DELAY_MILLIS, id -> pair.destroyKeys());
+      childSas.discard(pair);
     }
 
   }
