@@ -20,7 +20,7 @@ import io.ipsecmesh.proto.bus.MgmtMessages;
 import io.ipsecmesh.proto.bus.MgmtMessages.Debug;
 import io.ipsecmesh.proto.bus.RecordJson;
 import io.ipsecmesh.proto.config.GatewayConfig;
-import io.ipsecmesh.proto.ikev2.IkeSaSummary;
+import io.ipsecmesh.proto.sa.IkeSaSummary;
 import io.ipsecmesh.proto.runtime.Cluster;
 import io.ipsecmesh.proto.runtime.Metrics;
 import io.ipsecmesh.proto.sa.SharedMaps;
