@@ -359,18 +359,16 @@ class GatewayStrongswanIdentityTest {
         "io.ipsecmesh.gateway.Main", "config", "apply", "--api-file", run.resolve("api.json").toString(),
         f.toString()), Map.of());
     assertTrue(applied.contains("is active"), applied);
-    Path ikev1 = Path.of("..", "ike-service", "src", "test", "resources", "v1", "ikev1-psk.env").toAbsolutePath()
-        .normalize();
     harness(run, PREFIX, Map.of("LOCAL_ID", "gwb.example.net", "REMOTE_ID", "gwa.example.net", "SECRET_ID_A",
         "gwa.example.net", "SECRET_ID_B", "gwb.example.net", "DPD_DELAY", "0s"), "charon-start.sh", PREFIX + "gwb",
-        ikev1.toString());
+        "ikev1-psk");
     assertTrue(weInitiate(), "ping through the IKEv1 tunnel; gateway log:\n" + Files.readString(gatewayLog));
     assertTrue(charonLog().contains("172.31.255.2[gwb.example.net]...172.31.255.1[gwa.example.net]"), charonLog());
     clearAndSettle();
 
     harness(run, PREFIX, Map.of("LOCAL_ID", "intruder.example", "REMOTE_ID", "gwa.example.net", "SECRET_ID_A",
         "gwa.example.net", "SECRET_ID_B", "intruder.example", "DPD_DELAY", "0s"), "charon-start.sh", PREFIX + "gwb",
-        ikev1.toString());
+        "ikev1-psk");
     assertFalse(weInitiate(), "no IKEv1 tunnel with a peer calling itself intruder.example");
     awaitFile(gatewayLog, "IKEv1: " + THEM + " identified itself as intruder.example, which crypto map VPN 10 does "
         + "not accept", 20);

@@ -4,9 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ipsecmesh.ike.interop.StrongswanHarness.Peer;
 import io.ipsecmesh.proto.sa.ChildSa;
 import io.ipsecmesh.proto.sa.KeyWrap;
+import io.ipsecmesh.testsupport.StrongswanHarness;
+import io.ipsecmesh.testsupport.StrongswanHarness.Peer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * This gateway's IKEv2 against strongSwan 5.9.8 (Debian charon, kernel-libipsec) in network
- * namespaces {@code ikegwa}/{@code ikegwb} built by the harness in {@code src/test/resources/interop}.
+ * namespaces {@code ikegwa}/{@code ikegwb} built by the strongSwan harness of test-support ({@code /interop}).
  * The Java side runs as a child JVM ({@link InteropPeer}) started with {@code ip netns exec}, because
  * a JVM cannot place a socket in another namespace. Proof of agreement on the Child SA keys without a
  * data plane: charon at log level 4 prints the Child SA encryption keys, which must equal the keys

@@ -5,14 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.ipsecmesh.testsupport.LogWatch;
+import io.ipsecmesh.testsupport.Sh;
+import io.ipsecmesh.testsupport.StrongswanHarness;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -39,8 +39,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class InvalidSpiRecoveryNetnsTest {
 
-  private static final Path HARNESS = Path.of("..", "ike-service", "src", "test", "resources", "interop")
-      .toAbsolutePath().normalize();
   private static final String A_WAN = "172.31.255.1";
   private static final String B_WAN = "172.31.255.2";
   private static final String LAN_B_HOST = "10.91.2.10";
@@ -56,9 +54,8 @@ class InvalidSpiRecoveryNetnsTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    assumeTrue("0".equals(capture(List.of("id", "-u"), Map.of()).strip()), "needs root (network namespaces)");
+    assumeTrue(Sh.isRoot(), "needs root (network namespaces)");
     assumeTrue(Files.exists(Path.of("/dev/net/tun")), "no /dev/net/tun for the forwarders' TUN devices");
-    assumeTrue(Files.isDirectory(HARNESS), "namespace harness not found at " + HARNESS);
     run = Files.createTempDirectory("it-invalidspi-");
     namespaces = true;
     String out = script("netns-up.sh", "--no-plain-routes");
@@ -236,49 +233,18 @@ class InvalidSpiRecoveryNetnsTest {
   }
 
   private String script(String name, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("bash", HARNESS.resolve(name).toString()));
-    cmd.addAll(List.of(args));
-    Map<String, String> e = new HashMap<>(Map.of("NS_A", "ispgwa", "NS_B", "ispgwb", "NS_LAN_A", "isplana",
-        "NS_LAN_B", "isplanb", "NS_NAT", "ispnat", "INTEROP_RUN", run.toString()));
-    return capture(cmd, e);
+    return StrongswanHarness.script(run, "isp", Map.of(), name, args);
   }
 
   private static String capture(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.environment().putAll(env);
-    Process p = pb.start();
-    byte[] out;
-    try (InputStream in = p.getInputStream()) {
-      out = in.readAllBytes();
-    }
-    if (!p.waitFor(60, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("timed out: " + cmd);
-    }
-    return new String(out, StandardCharsets.UTF_8);
+    return Sh.capture(cmd, env);
   }
 
-  /** Blocks until {@code file}'s directory reports a change or {@code millis} pass (no fixed sleeps). */
   private static void waitForGrowth(Path file, long millis) throws Exception {
-    Path dir = file.getParent();
-    try (java.nio.file.WatchService watch = dir.getFileSystem().newWatchService()) {
-      dir.register(watch, java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY);
-      watch.poll(millis, TimeUnit.MILLISECONDS);
-    }
+    LogWatch.waitForChange(file, millis);
   }
 
   private static void awaitFile(Path file, String text, int seconds) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    while (true) {
-      String s = Files.exists(file) ? Files.readString(file) : "";
-      if (s.contains(text)) {
-        return;
-      }
-      long left = deadline - System.nanoTime();
-      if (left <= 0) {
-        throw new AssertionError(file + " never showed '" + text + "':\n" + s);
-      }
-      waitForGrowth(file, Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, 500));
-    }
+    LogWatch.await(file, text, seconds);
   }
 }

@@ -1,15 +1,14 @@
 package io.ipsecmesh.it.invalidspi;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.ipsecmesh.testsupport.LogWatch;
+import io.ipsecmesh.testsupport.Sh;
+import io.ipsecmesh.testsupport.StrongswanHarness;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -33,8 +32,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class StrongswanInvalidSpiRecoveryNetnsTest {
 
-  private static final Path HARNESS = Path.of("..", "ike-service", "src", "test", "resources", "interop")
-      .toAbsolutePath().normalize();
   private static final String A_WAN = "172.31.255.1";
   private static final String B_WAN = "172.31.255.2";
   private static final String LAN_A_HOST = "10.91.1.10";
@@ -48,16 +45,7 @@ class StrongswanInvalidSpiRecoveryNetnsTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    assumeTrue("0".equals(capture(List.of("id", "-u"), Map.of()).strip()), "needs root (network namespaces)");
-    assumeTrue(Files.isExecutable(Path.of("/usr/lib/ipsec/charon")) && Files.isExecutable(Path.of("/usr/sbin/swanctl")),
-        "strongSwan not installed (charon-systemd strongswan-swanctl libcharon-extra-plugins "
-            + "libstrongswan-standard-plugins)");
-    for (String p : List.of("kernel-libipsec", "gcm", "openssl")) {
-      assumeTrue(Files.exists(Path.of("/usr/lib/ipsec/plugins/libstrongswan-" + p + ".so")),
-          "strongSwan plugin " + p + " missing");
-    }
-    assumeTrue(Files.exists(Path.of("/dev/net/tun")), "no /dev/net/tun for the forwarder's TUN device");
-    assumeTrue(Files.isDirectory(HARNESS), "namespace harness not found at " + HARNESS);
+    StrongswanHarness.assumeStrongswanAndTun("kernel-libipsec", "gcm", "openssl");
     run = Files.createTempDirectory("it-invalidspi-sw-");
     namespaces = true;
     String out = script(Map.of(), "netns-up.sh", "--no-plain-routes");
@@ -186,50 +174,18 @@ class StrongswanInvalidSpiRecoveryNetnsTest {
   }
 
   private String script(Map<String, String> env, String name, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("bash", HARNESS.resolve(name).toString()));
-    cmd.addAll(List.of(args));
-    Map<String, String> e = new HashMap<>(env);
-    e.putAll(Map.of("NS_A", "ispsgwa", "NS_B", "ispsgwb", "NS_LAN_A", "ispslana",
-        "NS_LAN_B", "ispslanb", "NS_NAT", "ispsnat", "INTEROP_RUN", run.toString()));
-    return capture(cmd, e);
+    return StrongswanHarness.script(run, "isps", env, name, args);
   }
 
   private static String capture(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.environment().putAll(env);
-    Process p = pb.start();
-    byte[] out;
-    try (InputStream in = p.getInputStream()) {
-      out = in.readAllBytes();
-    }
-    if (!p.waitFor(60, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("timed out: " + cmd);
-    }
-    return new String(out, StandardCharsets.UTF_8);
+    return Sh.capture(cmd, env);
   }
 
-  /** Blocks until {@code file}'s directory reports a change or {@code millis} pass (no fixed sleeps). */
   private static void waitForGrowth(Path file, long millis) throws Exception {
-    Path dir = file.getParent();
-    try (java.nio.file.WatchService watch = dir.getFileSystem().newWatchService()) {
-      dir.register(watch, java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY);
-      watch.poll(millis, TimeUnit.MILLISECONDS);
-    }
+    LogWatch.waitForChange(file, millis);
   }
 
   private static void awaitFile(Path file, String text, int seconds) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    while (true) {
-      String s = Files.exists(file) ? Files.readString(file) : "";
-      if (s.contains(text)) {
-        return;
-      }
-      long left = deadline - System.nanoTime();
-      if (left <= 0) {
-        throw new AssertionError(file + " never showed '" + text + "':\n" + s);
-      }
-      waitForGrowth(file, Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, 500));
-    }
+    LogWatch.await(file, text, seconds);
   }
 }
