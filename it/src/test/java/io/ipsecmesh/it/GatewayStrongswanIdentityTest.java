@@ -8,6 +8,7 @@ import static io.ipsecmesh.it.GatewayStrongswanTunnelTest.harness;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ipsecmesh.testsupport.Sh;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -151,12 +152,7 @@ class GatewayStrongswanIdentityTest {
 
   @AfterAll
   void tearDown() throws Exception {
-    if (gateway != null) {
-      gateway.destroy();
-      if (!gateway.waitFor(15, TimeUnit.SECONDS)) {
-        gateway.destroyForcibly();
-      }
-    }
+    Sh.stop(gateway, 15);
     if (up) {
       harness(run, PREFIX, Map.of(), "netns-down.sh");
     }

@@ -79,12 +79,7 @@ class GatewayStrongswanTunnelTest {
 
   @AfterAll
   void tearDown() throws Exception {
-    if (gateway != null) {
-      gateway.destroy();
-      if (!gateway.waitFor(15, TimeUnit.SECONDS)) {
-        gateway.destroyForcibly();
-      }
-    }
+    Sh.stop(gateway, 15);
     if (up) {
       script(Map.of(), "netns-down.sh");
     }
