@@ -277,6 +277,27 @@ public final class StrongswanHarness {
     return script(Map.of(), "sw.sh", all);
   }
 
+  /**
+   * Gives the strongSwan instance (started with {@code AUTH=pubkey LOAD=no}) the CA of {@code pki} and its own
+   * certificate and key as {@code name.pem} / {@code name.key} (its {@code LOCAL_CERT}), then loads them with
+   * {@code swanctl --load-all}; fails unless the certificate and the connection were loaded.
+   */
+  public String loadCredentials(String instance, TestPki pki, TestPki.Issued issued, String name) throws Exception {
+    return loadCredentials(run, instance, pki, issued, name);
+  }
+
+  /** The same for an instance of a run directory of the test's own ({@link #script(Path, Map, String, String...)}). */
+  public static String loadCredentials(Path run, String instance, TestPki pki, TestPki.Issued issued, String name)
+      throws Exception {
+    Path swanctl = run.resolve(instance).resolve("swanctl");
+    pki.writeCa(swanctl.resolve("x509ca").resolve("ca.pem"));
+    TestPki.writePem(issued, swanctl.resolve("x509").resolve(name + ".pem"),
+        swanctl.resolve("private").resolve(name + ".key"));
+    String loaded = script(run, Map.of(), "sw.sh", instance, "--load-all", "--noprompt");
+    assertTrue(loaded.contains("loaded certificate") && loaded.contains("loaded connection"), loaded);
+    return loaded;
+  }
+
   /** Runs {@code cmd} (stderr into stdout, at most 90 s); its output ({@link Sh#capture}). */
   public static String capture(List<String> cmd, Map<String, String> env) throws Exception {
     return Sh.capture(cmd, env);

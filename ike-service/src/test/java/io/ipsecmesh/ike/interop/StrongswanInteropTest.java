@@ -8,7 +8,7 @@ import io.ipsecmesh.proto.sa.ChildSa;
 import io.ipsecmesh.proto.sa.KeyWrap;
 import io.ipsecmesh.testsupport.StrongswanHarness;
 import io.ipsecmesh.testsupport.StrongswanHarness.Peer;
-import java.nio.file.Files;
+import io.ipsecmesh.testsupport.TestPki;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -227,29 +227,14 @@ class StrongswanInteropTest {
 
   @Test
   void certificateAuthenticationWithStrongswanResponder() throws Exception {
-    io.ipsecmesh.ike.engine.TestCertificates ca = new io.ipsecmesh.ike.engine.TestCertificates(
-        "CN=ipsec-mesh interop CA");
-    io.ipsecmesh.ike.policy.Credentials ours = ca.issue("gwa.interop.test", ca);
-    io.ipsecmesh.ike.policy.Credentials theirs = ca.issue("gwb.interop.test", ca);
-    Path pki = Files.createDirectories(harness.run().resolve("pki"));
-    Files.writeString(pki.resolve("ca.pem"), io.ipsecmesh.ike.engine.TestCertificates.pem("CERTIFICATE",
-        ca.ca.getEncoded()));
-    Files.writeString(pki.resolve("gwa.pem"), io.ipsecmesh.ike.engine.TestCertificates.pem("CERTIFICATE",
-        ours.chain().get(0).getEncoded()));
-    Files.writeString(pki.resolve("gwa.key"), io.ipsecmesh.ike.engine.TestCertificates.pem("PRIVATE KEY",
-        ours.key().getEncoded()));
+    TestPki ca = new TestPki("CN=ipsec-mesh interop CA");
+    Path pki = harness.run().resolve("pki");
+    TestPki.writePem(ca.issue("gwa.interop.test"), pki.resolve("gwa.pem"), pki.resolve("gwa.key"));
+    ca.writeCa(pki.resolve("ca.pem"));
     harness.script(Map.of("AUTH", "pubkey", "LOCAL_CERT", "gwb.pem", "LOAD", "no", "LOG_IKE", "4", "LOG_CHD", "4"),
         "charon-start.sh", "ikegwb", "ikev2-gcm");
     try {
-      Path swanctl = harness.run().resolve("ikegwb").resolve("swanctl");
-      Files.writeString(swanctl.resolve("x509ca").resolve("ca.pem"), io.ipsecmesh.ike.engine.TestCertificates.pem(
-          "CERTIFICATE", ca.ca.getEncoded()));
-      Files.writeString(swanctl.resolve("x509").resolve("gwb.pem"), io.ipsecmesh.ike.engine.TestCertificates.pem(
-          "CERTIFICATE", theirs.chain().get(0).getEncoded()));
-      Files.writeString(swanctl.resolve("private").resolve("gwb.key"), io.ipsecmesh.ike.engine.TestCertificates.pem(
-          "PRIVATE KEY", theirs.key().getEncoded()));
-      String loaded = harness.script(Map.of(), "sw.sh", "ikegwb", "--load-all", "--noprompt");
-      assertTrue(loaded.contains("loaded certificate") && loaded.contains("loaded connection"), loaded);
+      harness.loadCredentials("ikegwb", ca, ca.issue("gwb.interop.test"), "gwb");
       Peer peer = startPeer("ikegwa", "172.31.255.1", "172.31.255.2", "unused-psk", "gwa.interop.test",
           "gwb.interop.test", "10.91.1.0/24", "10.91.2.0/24", true, "--cert", pki.resolve("gwa.pem").toString(),
           "--key", pki.resolve("gwa.key").toString(), "--ca", pki.resolve("ca.pem").toString());
