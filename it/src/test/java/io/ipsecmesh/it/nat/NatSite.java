@@ -46,6 +46,7 @@ final class NatSite {
   static final String LAN_B_HOST = "10.91.2.10";
   /** The seed's NAT mapping expiration time ("which is 20 seconds", NAT Transparency chapter). */
   static final int NAT_UDP_TIMEOUT_SECONDS = 20;
+  private static final Pattern CURRENT_PEER = Pattern.compile("current_peer: " + Pattern.quote(NAT_OUTSIDE) + ":(\\d+)");
   private static final int METRICS_PORT = 9400;
 
   final String prefix;
@@ -196,6 +197,28 @@ final class NatSite {
   /** {@code ping -c count} from one namespace; the whole output (its summary says what arrived). */
   String ping(String fromNs, String to, int count) throws Exception {
     return exec(fromNs, "ping", "-c", String.valueOf(count), "-i", "0.2", "-W", "2", to);
+  }
+
+  /**
+   * strongSwan (behind the NAT) initiates its Child SA {@code net}; then LAN A pings LAN B until the tunnel carries
+   * (our forwarder installs the SA a moment after strongSwan reports it: the first echo may find none).
+   */
+  void peerInitiatesAndTheTunnelCarries() throws Exception {
+    String init = script(Map.of(), "sw.sh", peerNs(), "--initiate", "--child", "net", "--timeout", "30");
+    assertTrue(init.contains("initiate completed successfully"), init + "\ngateway log:\n" + gatewayLog());
+    boolean carried = false;
+    for (int i = 0; i < 10 && !carried; i++) {
+      carried = ping(ns("lana"), LAN_B_HOST, 1).contains(" 0% packet loss");
+    }
+    assertTrue(carried, "no ping through the tunnel; gateway log:\n" + gatewayLog());
+  }
+
+  /** The peer port of our gateway's Child SA ({@code current_peer … port P} of {@code show crypto ipsec sa}). */
+  int currentPeerPort() throws Exception {
+    String sa = show("show crypto ipsec sa");
+    Matcher m = CURRENT_PEER.matcher(sa);
+    assertTrue(m.find(), sa);
+    return Integer.parseInt(m.group(1));
   }
 
   /** The port the NAT maps our gateway's 4500 to, as strongSwan sees it ({@code remote … @ 172.31.255.1[P]}). */
