@@ -65,12 +65,7 @@ class InvalidSpiRecoveryNetnsTest {
   @AfterEach
   void tearDown() throws Exception {
     for (Process p : processes) {
-      if (p.isAlive()) {
-        p.destroy();
-        if (!p.waitFor(15, TimeUnit.SECONDS)) {
-          p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-      }
+      Sh.stop(p, 15);
     }
     if (namespaces) {
       script("netns-down.sh");
@@ -176,21 +171,9 @@ class InvalidSpiRecoveryNetnsTest {
   }
 
   private static String config(String wan, String peer, String lan, String remoteLan, boolean recovery) {
-    return "! invalid-SPI recovery test gateway " + wan + "\n"
-        + "hostname isp-" + wan.substring(wan.lastIndexOf('.') + 1) + "\n"
-        + (recovery ? "crypto isakmp invalid-spi-recovery\n" : "")
-        + "crypto ikev2 proposal P\n encryption aes-gcm-128\n prf sha256\n group 19\n"
-        + "crypto ikev2 policy POL\n proposal P\n"
-        + "crypto ikev2 keyring KR\n peer other\n  address " + peer + "\n  pre-shared-key isp-test-psk-0123456789\n"
-        + "crypto ikev2 profile PROF\n match identity remote address " + peer + " 255.255.255.255\n"
-        + " authentication local pre-share\n authentication remote pre-share\n keyring local KR\n"
-        + "crypto ipsec transform-set TS esp-gcm 128\n"
-        + "crypto map VPN 10 ipsec-isakmp\n set peer " + peer + "\n set transform-set TS\n set ikev2-profile PROF\n"
-        + " match address 101\n"
-        + "interface wan0\n ip address " + wan + " 255.255.255.252\n crypto map VPN\n"
-        + "interface lan0\n ip address " + lan + ".1 255.255.255.0\n"
-        + "access-list 101 permit ip " + lan + ".0 0.0.0.255 " + remoteLan + ".0 0.0.0.255\n"
-        + "end\n";
+    return InvalidSpiGateways.config("! invalid-SPI recovery test gateway " + wan + "\n" + "hostname isp-"
+        + wan.substring(wan.lastIndexOf('.') + 1) + "\n", recovery, "other", "isp-test-psk-0123456789", wan, peer,
+        lan, remoteLan);
   }
 
   private Path write(String name, String text) throws IOException {
@@ -200,16 +183,11 @@ class InvalidSpiRecoveryNetnsTest {
   }
 
   private Process gateway(String ns, Path cfg, Path api, Path log) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns,
-        ProcessHandle.current().info().command().orElse("java")));
-    cmd.addAll(io.ipsecmesh.gateway.JvmFlags.ALL);
-    cmd.addAll(List.of("-Xmx320m", "-cp", System.getProperty("java.class.path"), "io.ipsecmesh.gateway.Main", "run",
-        "--config", cfg.toString(), "--api-port", "0", "--metrics-port", "0", "--api-file", api.toString(),
-        // with only the wildcard bind address ike-service hashes 0.0.0.0 into NAT-D, and the two sides then
-        // disagree about UDP encapsulation (one sends ESP-in-UDP, the other expects raw ESP); the real
-        // address makes both see no NAT and use raw ESP
-        "--ike-local-address", ns.equals("ispgwa") ? A_WAN : B_WAN));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    // with only the wildcard bind address ike-service hashes 0.0.0.0 into NAT-D, and the two sides then
+    // disagree about UDP encapsulation (one sends ESP-in-UDP, the other expects raw ESP); the real
+    // address makes both see no NAT and use raw ESP
+    Process p = InvalidSpiGateways.gateway(ns, cfg, api, log, "--ike-local-address",
+        ns.equals("ispgwa") ? A_WAN : B_WAN);
     processes.add(p);
     return p;
   }

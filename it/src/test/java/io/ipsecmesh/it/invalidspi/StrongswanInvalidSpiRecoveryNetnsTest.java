@@ -58,12 +58,7 @@ class StrongswanInvalidSpiRecoveryNetnsTest {
   @AfterEach
   void tearDown() throws Exception {
     for (Process p : processes) {
-      if (p.isAlive()) {
-        p.destroy();
-        if (!p.waitFor(15, TimeUnit.SECONDS)) {
-          p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-      }
+      Sh.stop(p, 15);
     }
     if (namespaces) {
       script(Map.of(), "netns-down.sh"); // stops charon by its recorded PID, deletes the namespaces
@@ -134,20 +129,8 @@ class StrongswanInvalidSpiRecoveryNetnsTest {
   }
 
   private static String config(String wan, String peer, String lan, String remoteLan) {
-    return "! our gateway against strongSwan, invalid-SPI recovery\n"
-        + "crypto isakmp invalid-spi-recovery\n"
-        + "crypto ikev2 proposal P\n encryption aes-gcm-128\n prf sha256\n group 19\n"
-        + "crypto ikev2 policy POL\n proposal P\n"
-        + "crypto ikev2 keyring KR\n peer gwb\n  address " + peer + "\n  pre-shared-key interop-test-psk-0123456789\n"
-        + "crypto ikev2 profile PROF\n match identity remote address " + peer + " 255.255.255.255\n"
-        + " authentication local pre-share\n authentication remote pre-share\n keyring local KR\n"
-        + "crypto ipsec transform-set TS esp-gcm 128\n"
-        + "crypto map VPN 10 ipsec-isakmp\n set peer " + peer + "\n set transform-set TS\n set ikev2-profile PROF\n"
-        + " match address 101\n"
-        + "interface wan0\n ip address " + wan + " 255.255.255.252\n crypto map VPN\n"
-        + "interface lan0\n ip address " + lan + ".1 255.255.255.0\n"
-        + "access-list 101 permit ip " + lan + ".0 0.0.0.255 " + remoteLan + ".0 0.0.0.255\n"
-        + "end\n";
+    return InvalidSpiGateways.config("! our gateway against strongSwan, invalid-SPI recovery\n", true, "gwb",
+        "interop-test-psk-0123456789", wan, peer, lan, remoteLan);
   }
 
   private Path write(String name, String text) throws IOException {
@@ -157,12 +140,7 @@ class StrongswanInvalidSpiRecoveryNetnsTest {
   }
 
   private Process gateway(String ns, Path cfg, Path api, Path log) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns,
-        ProcessHandle.current().info().command().orElse("java")));
-    cmd.addAll(io.ipsecmesh.gateway.JvmFlags.ALL);
-    cmd.addAll(List.of("-Xmx320m", "-cp", System.getProperty("java.class.path"), "io.ipsecmesh.gateway.Main", "run",
-        "--config", cfg.toString(), "--api-port", "0", "--metrics-port", "0", "--api-file", api.toString()));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process p = InvalidSpiGateways.gateway(ns, cfg, api, log);
     processes.add(p);
     return p;
   }
