@@ -130,7 +130,7 @@ class InvalidSpiRecoveryNetnsTest {
         if (System.currentTimeMillis() > deadline) {
           return -1;
         }
-        waitForGrowth(pingLog, Math.min(500, Math.max(1, deadline - System.currentTimeMillis())));
+        LogWatch.waitForChange(pingLog, Math.min(500, Math.max(1, deadline - System.currentTimeMillis())));
       }
     }
   }
@@ -143,8 +143,8 @@ class InvalidSpiRecoveryNetnsTest {
     Path bApi = run.resolve("b-api.json");
     Process a = gateway("ispgwa", aCfg, s.aApi, run.resolve("gwa.log"));
     Process b = gateway("ispgwb", bCfg, bApi, run.resolve("gwb.log"));
-    awaitFile(run.resolve("gwa.log"), "ipsec-mesh: started", 150);
-    awaitFile(run.resolve("gwb.log"), "ipsec-mesh: started", 150);
+    LogWatch.await(run.resolve("gwa.log"), "ipsec-mesh: started", 150);
+    LogWatch.await(run.resolve("gwb.log"), "ipsec-mesh: started", 150);
     boolean ok = false;
     for (int i = 0; i < 15 && !ok; i++) {
       ok = exec("isplana", "ping", "-c", "1", "-W", "2", LAN_B_HOST).contains(" 0% packet loss");
@@ -156,7 +156,7 @@ class InvalidSpiRecoveryNetnsTest {
     Process ping = new ProcessBuilder("ip", "netns", "exec", "isplana", "ping", "-D", "-O", "-i", "0.2", "-W", "1",
         "-w", "120", LAN_B_HOST).redirectErrorStream(true).redirectOutput(s.pingLog.toFile()).start();
     processes.add(ping);
-    awaitFile(s.pingLog, "bytes from", 10);
+    LogWatch.await(s.pingLog, "bytes from", 10);
 
     // B "dies" (the seed: a reboot): SIGKILL, nothing said to A; then it comes back without any SA
     s.killedAt = System.currentTimeMillis();
@@ -164,7 +164,7 @@ class InvalidSpiRecoveryNetnsTest {
     assertTrue(b.waitFor(20, TimeUnit.SECONDS), "gateway B did not die");
     s.bLog2 = run.resolve("gwb-restarted.log");
     gateway("ispgwb", bCfg, bApi, s.bLog2);
-    awaitFile(s.bLog2, "ipsec-mesh: started", 150);
+    LogWatch.await(s.bLog2, "ipsec-mesh: started", 150);
     s.upAt = System.currentTimeMillis();
     assertTrue(a.isAlive());
     return s;
@@ -207,22 +207,10 @@ class InvalidSpiRecoveryNetnsTest {
   private String exec(String netns, String... command) throws Exception {
     List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", netns));
     cmd.addAll(List.of(command));
-    return capture(cmd, Map.of());
+    return Sh.capture(cmd, Map.of());
   }
 
   private String script(String name, String... args) throws Exception {
     return StrongswanHarness.script(run, "isp", Map.of(), name, args);
-  }
-
-  private static String capture(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
-    return Sh.capture(cmd, env);
-  }
-
-  private static void waitForGrowth(Path file, long millis) throws Exception {
-    LogWatch.waitForChange(file, millis);
-  }
-
-  private static void awaitFile(Path file, String text, int seconds) throws Exception {
-    LogWatch.await(file, text, seconds);
   }
 }

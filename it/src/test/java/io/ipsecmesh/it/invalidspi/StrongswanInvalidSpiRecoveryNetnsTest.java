@@ -70,7 +70,7 @@ class StrongswanInvalidSpiRecoveryNetnsTest {
     Path cfg = write("gwa.cfg", config(A_WAN, B_WAN, "10.91.1", "10.91.2"));
     Path api = run.resolve("api.json");
     gateway("ispsgwa", cfg, api, run.resolve("gwa.log"));
-    awaitFile(run.resolve("gwa.log"), "ipsec-mesh: started", 150);
+    LogWatch.await(run.resolve("gwa.log"), "ipsec-mesh: started", 150);
     boolean ok = false;
     for (int i = 0; i < 15 && !ok; i++) {
       ok = exec("ispslana", "ping", "-c", "1", "-W", "2", LAN_B_HOST).contains(" 0% packet loss");
@@ -82,7 +82,7 @@ class StrongswanInvalidSpiRecoveryNetnsTest {
     Process ping = new ProcessBuilder("ip", "netns", "exec", "ispslanb", "ping", "-D", "-O", "-i", "0.2", "-W", "1",
         "-w", "100", LAN_A_HOST).redirectErrorStream(true).redirectOutput(pingLog.toFile()).start();
     processes.add(ping);
-    awaitFile(pingLog, "bytes from", 10);
+    LogWatch.await(pingLog, "bytes from", 10);
 
     long killedAt = System.currentTimeMillis();
     Process first = processes.get(0);
@@ -90,7 +90,7 @@ class StrongswanInvalidSpiRecoveryNetnsTest {
     assertTrue(first.waitFor(20, TimeUnit.SECONDS));
     Path log2 = run.resolve("gwa-restarted.log");
     gateway("ispsgwa", cfg, api, log2);
-    awaitFile(log2, "ipsec-mesh: started", 150);
+    LogWatch.await(log2, "ipsec-mesh: started", 150);
     long upAt = System.currentTimeMillis();
     long firstReply = -1;
     long deadline = upAt + RECOVERY_BOUND_SECONDS * 1000L;
@@ -103,7 +103,7 @@ class StrongswanInvalidSpiRecoveryNetnsTest {
         }
       }
       if (firstReply < 0) {
-        waitForGrowth(pingLog, 500);
+        LogWatch.waitForChange(pingLog, 500);
       }
     }
     String ours = Files.readString(log2);
@@ -148,22 +148,10 @@ class StrongswanInvalidSpiRecoveryNetnsTest {
   private String exec(String netns, String... command) throws Exception {
     List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", netns));
     cmd.addAll(List.of(command));
-    return capture(cmd, Map.of());
+    return Sh.capture(cmd, Map.of());
   }
 
   private String script(Map<String, String> env, String name, String... args) throws Exception {
     return StrongswanHarness.script(run, "isps", env, name, args);
-  }
-
-  private static String capture(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
-    return Sh.capture(cmd, env);
-  }
-
-  private static void waitForGrowth(Path file, long millis) throws Exception {
-    LogWatch.waitForChange(file, millis);
-  }
-
-  private static void awaitFile(Path file, String text, int seconds) throws Exception {
-    LogWatch.await(file, text, seconds);
   }
 }
