@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A packet capture on one interface of one namespace: tcpdump writes it (open once it says "listening on"), tshark
@@ -71,11 +70,14 @@ public final class Capture implements AutoCloseable {
     return file;
   }
 
+  /** Stops tcpdump (SIGTERM: it flushes and closes the file), waiting up to 10 s. */
   @Override
-  public void close() throws Exception {
-    if (tcpdump.isAlive()) {
-      tcpdump.destroy();
-      tcpdump.waitFor(10, TimeUnit.SECONDS);
+  public void close() {
+    try {
+      Sh.stop(tcpdump, 10);
+    } catch (InterruptedException e) {
+      tcpdump.destroyForcibly();
+      Thread.currentThread().interrupt();
     }
   }
 }
