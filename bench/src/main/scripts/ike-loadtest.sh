@@ -11,7 +11,7 @@
 # kernel-libipsec (the strongSwan responder), and a built gateway (gateway/target/ipsec-mesh.jar,
 # built here with ./mvnw -pl gateway -am package when missing).
 #
-# Setup (the repository's namespace harness, ike-service/src/test/resources/interop, in namespaces
+# Setup (the repository's namespace harness, test-support/src/main/resources/interop, in namespaces
 # ltgwa / ltgwb / ltlana / ltlanb, removed at the end, also on failure):
 #   initiator: charon (lt build) in ltgwa, load-tester with its fake kernel backend, IKEv2
 #              aes128gcm16-prfsha256-x25519 / ESP aes128gcm16, PSK, one CHILD_SA per IKE_SA,
@@ -33,7 +33,7 @@
 # run: "cold" (JIT compiling) and "warm" (same JVM, the first batch's SAs still up).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../../../.." && pwd)
-HARNESS=$ROOT/ike-service/src/test/resources/interop
+HARNESS=$ROOT/test-support/src/main/resources/interop
 export NS_A=ltgwa NS_B=ltgwb NS_LAN_A=ltlana NS_LAN_B=ltlanb
 export INTEROP_RUN=${INTEROP_RUN:-/tmp/ike-loadtest-run}
 # shellcheck disable=SC1091

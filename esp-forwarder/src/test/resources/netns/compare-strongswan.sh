@@ -17,7 +17,7 @@ SECS=${1:-10}
 WARMUP=${2:-3}   # unmeasured iperf3 seconds first, for both (the JVMs' JIT needs it, charon does not)
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../../../../.." && pwd)
-INTEROP=${INTEROP:-$REPO/ike-service/src/test/resources/interop}   # the repository's namespace harness
+INTEROP=${INTEROP:-$REPO/test-support/src/main/resources/interop}   # the repository's namespace harness (test-support)
 export INTEROP_RUN=/tmp/esp-ss-$$
 T=$(( $$ % 100000 ))
 LANA=sla$T GWA=sga$T GWB=sgb$T LANB=slb$T

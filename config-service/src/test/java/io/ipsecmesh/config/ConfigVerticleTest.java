@@ -12,7 +12,7 @@ import io.ipsecmesh.proto.bus.ConfigMessages.ConfigChanged;
 import io.ipsecmesh.proto.bus.ConfigMessages.GetConfig;
 import io.ipsecmesh.proto.bus.MgmtMessages;
 import io.ipsecmesh.proto.bus.RecordJson;
-import io.ipsecmesh.proto.ikev2.IkeSaSummary;
+import io.ipsecmesh.proto.sa.IkeSaSummary;
 import io.ipsecmesh.proto.runtime.Cluster;
 import io.ipsecmesh.proto.sa.ChildSa;
 import io.ipsecmesh.proto.sa.EspTransform;

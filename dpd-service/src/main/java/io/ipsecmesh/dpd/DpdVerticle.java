@@ -3,8 +3,7 @@ package io.ipsecmesh.dpd;
 import io.ipsecmesh.dpd.cluster.DpdMembership;
 import io.ipsecmesh.dpd.cluster.OwnedPeers;
 import io.ipsecmesh.proto.bus.BusCodecs;
-import io.ipsecmesh.proto.bus.ConfigMessages;
-import io.ipsecmesh.proto.bus.ConfigMessages.ConfigChanged;
+import io.ipsecmesh.proto.bus.ConfigFollower;
 import io.ipsecmesh.proto.bus.DpdMessages;
 import io.ipsecmesh.proto.bus.DpdMessages.MemberHeartbeat;
 import io.ipsecmesh.proto.bus.DpdMessages.PeerDead;
@@ -21,7 +20,7 @@ import io.ipsecmesh.proto.bus.MgmtMessages;
 import io.ipsecmesh.proto.bus.MgmtMessages.Debug;
 import io.ipsecmesh.proto.bus.RecordJson;
 import io.ipsecmesh.proto.config.GatewayConfig;
-import io.ipsecmesh.proto.ikev2.IkeSaSummary;
+import io.ipsecmesh.proto.sa.IkeSaSummary;
 import io.ipsecmesh.proto.runtime.Cluster;
 import io.ipsecmesh.proto.runtime.Metrics;
 import io.ipsecmesh.proto.sa.SharedMaps;
@@ -61,7 +60,7 @@ public final class DpdVerticle extends VerticleBase {
   private DpdMembership membership;
   private OwnedPeers owned;
   private DpdConfig config = new DpdConfig(GatewayConfig.empty());
-  private long configVersion = Long.MIN_VALUE;
+  private ConfigFollower configFollower;
   private Scheduler.Timer heartbeat;
   /** {@code debug crypto isakmp}: trace every probe, retransmission and answer like the seed's example. */
   /** {@code debug crypto isakmp}: the IKEv1 peers' DPD timer lines. */
@@ -92,7 +91,6 @@ public final class DpdVerticle extends VerticleBase {
     owned = new OwnedPeers(membership, detector);
     detector.start();
 
-    consume(ConfigMessages.CONFIG_CHANGED, (ConfigChanged c) -> applyConfig(c));
     consume(IkeMessages.PEER_UP, (PeerUp up) -> owned.peerUp(new IkePeer(up.ikeSaId(), up.peerAddress(),
         up.peerPort(), up.peerId(), up.ikeVersion(), up.cryptoMap(), up.mapSequence())));
     consume(IkeMessages.PEER_DOWN, (PeerDown down) -> owned.peerDown(down.ikeSaId()));
@@ -116,16 +114,18 @@ public final class DpdVerticle extends VerticleBase {
     });
     beat();
 
+    configFollower = new ConfigFollower(vertx, "dpd", scheduler, this::applyConfig);
     List<Future<Void>> ready = new ArrayList<>();
     consumers.forEach(c -> ready.add(c.completion()));
-    return Future.all(ready).onSuccess(ok -> {
-      fetchActiveConfig();
-      loadEstablishedSas();
-    });
+    ready.add(configFollower.start());
+    return Future.all(ready).onSuccess(ok -> loadEstablishedSas());
   }
 
   @Override
   public Future<?> stop() {
+    if (configFollower != null) {
+      configFollower.stop();
+    }
     if (heartbeat != null) {
       heartbeat.cancel();
     }
@@ -156,13 +156,6 @@ public final class DpdVerticle extends VerticleBase {
     heartbeat = scheduler.schedule(HEARTBEAT_MILLIS, this::beat);
   }
 
-  /** A service started after config-service published asks once; a failure (no config yet) is normal. */
-  private void fetchActiveConfig() {
-    vertx.eventBus().<ConfigChanged>request(ConfigMessages.CONFIG_GET, new ConfigMessages.GetConfig("dpd"))
-        .onSuccess(reply -> guarded("config.get", () -> applyConfig(reply.body())))
-        .onFailure(err -> LOG.log(System.Logger.Level.DEBUG, "no active configuration yet: " + err.getMessage()));
-  }
-
   /**
    * IKE SAs established before this instance started are in the shared IKE SA map; watch them too. Their
    * crypto map is not recorded there, so a death among them carries no failover peer.
@@ -190,12 +183,8 @@ public final class DpdVerticle extends VerticleBase {
     }));
   }
 
-  private void applyConfig(ConfigChanged changed) {
-    if (changed.version() <= configVersion || changed.config() == null) {
-      return; // a late config.get reply must not undo a newer publication
-    }
-    configVersion = changed.version();
-    config = new DpdConfig(changed.config());
+  private void applyConfig(long version, GatewayConfig changed) {
+    config = new DpdConfig(changed);
     detector.reconfigure(config);
   }
 

@@ -3,7 +3,7 @@
  * {@code crypto isakmp keepalive} / IKEv2 {@code dpd} rules). It decides when to probe; ike-service builds
  * and sends the probes and deletes the SAs.
  *
- * <p>Bus contract: consumes {@code config.changed} (and asks {@code config.get} once at start),
+ * <p>Bus contract: follows the configuration with {@code ConfigFollower} ({@code config.changed}, {@code config.get}),
  * {@code ike.peer.up}, {@code ike.peer.down}, {@code ike.liveness-proof}, {@code fwd.activity},
  * {@code mgmt.debug} and {@code dpd.members}; requests {@code dpd.probe} ({@code ProbeRequest}, reply
  * timeout = the retry interval, reply {@code ProbeOutcome}); publishes {@code dpd.peer.dead}

@@ -22,6 +22,7 @@ import io.ipsecmesh.proto.config.CryptoMapEntry;
 import io.ipsecmesh.proto.config.GatewayConfig;
 import io.ipsecmesh.proto.config.IsakmpKeepalive;
 import io.ipsecmesh.proto.time.VirtualScheduler;
+import io.ipsecmesh.testsupport.SeedTrace;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
@@ -146,7 +147,7 @@ class DpdVerticleTest {
    */
   private static List<String> seedTimerLines() throws java.io.IOException {
     List<String> out = new java.util.ArrayList<>();
-    for (SeedTrace.Entry e : SeedTrace.read("/seed-debug-crypto-isakmp-dpd.txt")) {
+    for (SeedTrace.Entry e : SeedTrace.read(SeedTrace.DPD_DEBUG)) {
       String t = SeedTrace.untagged(e.text()).replace("10.2.80.209", GREEN_1);
       if (e.time().compareTo("Mar 25 15:47:35") < 0) {
         continue;

@@ -6,9 +6,9 @@ import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryAddedListener;
 import com.hazelcast.map.listener.EntryRemovedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
+import io.ipsecmesh.esp.fwd.ChildSaFeed;
 import io.ipsecmesh.esp.fwd.DataPlane;
 import io.ipsecmesh.esp.fwd.IpsecDebug;
-import io.ipsecmesh.esp.fwd.ManualKeying;
 import io.ipsecmesh.esp.fwd.PuntRateLimiter;
 import io.ipsecmesh.esp.fwd.SaDatabase;
 import io.ipsecmesh.esp.fwd.ManualSequenceFile;
@@ -31,10 +31,8 @@ import io.ipsecmesh.esp.io.EspSender;
 import io.ipsecmesh.esp.io.Libc;
 import io.ipsecmesh.esp.io.OuterReceiver;
 import io.ipsecmesh.esp.io.PacketBuffer;
-import io.ipsecmesh.esp.io.PeerEndpoint;
 import io.ipsecmesh.esp.io.RawEspSocket;
 import io.ipsecmesh.esp.io.UdpEncapSocket;
-import io.ipsecmesh.esp.qos.Dscp;
 import io.ipsecmesh.esp.qos.LlqCryptoQueue;
 import io.ipsecmesh.esp.qos.LlqMetrics;
 import io.ipsecmesh.esp.spd.Ip128;
@@ -45,7 +43,7 @@ import io.ipsecmesh.esp.tun.PacketPort;
 import io.ipsecmesh.esp.tun.TunDevice;
 import io.ipsecmesh.esp.tun.UdpInnerPort;
 import io.ipsecmesh.proto.bus.BusCodecs;
-import io.ipsecmesh.proto.bus.ConfigMessages;
+import io.ipsecmesh.proto.bus.ConfigFollower;
 import io.ipsecmesh.proto.bus.FwdMessages;
 import io.ipsecmesh.proto.bus.IkeMessages;
 import io.ipsecmesh.proto.bus.MgmtMessages;
@@ -68,15 +66,10 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
@@ -89,32 +82,16 @@ import java.util.logging.Logger;
  * configuration. Packets never touch this verticle's context; it only builds tables and turns the
  * data plane's counters into control-plane events.
  *
- * <p>Deployment config (all optional): {@code innerPort} {@code auto|tun|udp|none} (auto: TUN when
- * permitted, else none; udp: {@link UdpInnerPort} on {@code innerUdpBind} HOST:PORT, decapsulated
- * packets to {@code innerUdpPeer} HOST:PORT), {@code tunName} (ipsec0), {@code tunMtu} (1400), {@code tunTxQueueLen} (2000), {@code bindAddress}
- * (0.0.0.0), {@code port} (4500), {@code udpGro} (false), {@code udpChecksum} (zero|computed: zero as RFC 3948
- * and the seed say, batches by sendmmsg; computed allows {@code udpGso}), {@code udpGso} (true), {@code tunOffload} (true: TSO
- * super-packets from the TUN), {@code routes} (true: route the crypto
- * ACLs' destinations into the TUN), {@code rawEsp} (auto|on|off: IP protocol 50 for SAs without UDP
- * encapsulation), {@code forwarderId}, {@code llqPriorityDscp} (off; e.g. {@code ef} or {@code ef,cs5}: LLQ in
- * front of the encryption stage, {@link LlqCryptoQueue}, with {@code llqPriorityQueue} (256) and
- * {@code llqBulkQueue} (2048) slots), {@code accessCheck} (true with a TUN: the crypto access check on
- * clear-text packets as an nftables table in this namespace, {@link ClearTextRuleset}), {@code interfaceMap}
- * ({@code IOS=HOST,…}: the host interface of each IOS interface, {@link InterfaceMap}; a configuration
- * with a crypto map on an interface without one is refused), {@code stateDir}
- * ({@code ~/.ipsec-mesh/state}: where the sequence high-water marks of manual SAs are kept,
- * {@link ManualSequenceFile}).
+ * <p>Its deployment options, defaults and checks are {@link EspForwarderSettings}.
  */
 public final class EspForwarderVerticle extends VerticleBase {
 
   private static final Logger LOG = Logger.getLogger(EspForwarderVerticle.class.getName());
-  /** A retired SA's keys are wiped once no packet thread can still be inside it. */
-  private static final long RETIRE_DELAY_MILLIS = 2000;
   /** How often the clear-text drop counters of the access check are read from nftables. */
   private static final long ACCESS_CHECK_POLL_MILLIS = 2000;
 
   private final PacketPort providedPort;
-  private final Map<Long, ChildSa> manualSas = new HashMap<>();
+  private EspForwarderSettings settings;
   private String forwarderId;
   private KeyWrap keyWrap;
   private Scheduler clock;
@@ -133,11 +110,11 @@ public final class EspForwarderVerticle extends VerticleBase {
   /** {@code debug crypto ipsec}: SA install, delete and expiry lines. */
   private final IpsecDebug ipsecDebug = new IpsecDebug();
   private SequenceReservations reservations;
-  private SaInstaller installer;
+  private ChildSaFeed childSas;
   private ConcurrentMap<String, String> counterMap;
   private IMap<String, String> childSaMap;
   private UUID childSaListener;
-  private long configVersion = -1;
+  private ConfigFollower configFollower;
   private GatewayConfig config = GatewayConfig.empty();
   private InterfaceMap interfaceMap = InterfaceMap.IDENTITY;
 
@@ -153,28 +130,25 @@ public final class EspForwarderVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     BusCodecs.register(vertx);
-    JsonObject cfg = config();
-    forwarderId = text(cfg, "forwarderId", hostName() + "/" + ProcessHandle.current().pid());
     try {
-      interfaceMap = InterfaceMap.parse(text(cfg, "interfaceMap", null));
+      settings = EspForwarderSettings.from(config());
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
+    EspForwarderSettings cfg = settings;
+    forwarderId = cfg.forwarderId();
+    interfaceMap = cfg.interfaceMap();
     keyWrap = KeyWrap.fromEnvironment();
     clock = new VertxScheduler(vertx);
     control = context;
-    Path stateDir = Path.of(text(cfg, "stateDir", System.getProperty("user.home") + "/.ipsec-mesh/state"));
     reservations = new SequenceReservations(Cluster.map(vertx, SharedMaps.SEQUENCE_RESERVATIONS),
-        new ManualSequenceFile(stateDir));
+        new ManualSequenceFile(cfg.stateDir()));
     counterMap = Cluster.map(vertx, SharedMaps.SA_COUNTERS);
-    InetSocketAddress bind = new InetSocketAddress(
-        Ip128.literal(text(cfg, "bindAddress", "0.0.0.0")), cfg.getInteger("port", 4500));
     group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
     return vertx.executeBlocking(() -> {
       inner = providedPort != null ? providedPort : openInner(cfg);
-      // UDP GRO stays off by default: Netty 4.2.16's epoll recvmmsg hands a coalesced datagram over
-      // without its segment size, and ESP packets carry no length to split them by
-      socket = new UdpEncapSocket(group, bind, null, cfg.getBoolean("udpGro", false), zeroChecksum(cfg));
+      // UDP GRO stays off by default (EspForwarderSettings#udpGro says why)
+      socket = new UdpEncapSocket(group, cfg.bind(), null, cfg.udpGro(), cfg.zeroUdpChecksum());
       socket.receiver(NOT_YET);
       socket.bind();
       rawSocket = openRaw(cfg);
@@ -184,45 +158,42 @@ public final class EspForwarderVerticle extends VerticleBase {
       // the outer DF bit is chosen per packet (crypto ipsec df-bit) by switching the IPv4 socket's
       // IP_MTU_DISCOVER mode between batches; an IPv6 outer header has no DF bit
       DfSwitch udpDf = socket.family() == Libc.AF_INET ? new SockoptDfSwitch(socket.fd()) : DfSwitch.NONE;
-      plane = new DataPlane(new SaDatabase(this::retire), inner,
+      plane = new DataPlane(new SaDatabase(pair -> childSas.retire(pair)), inner,
           new DfSwitchingSender(udpSender(cfg), udpDf),
           rawSocket == null ? null : new DfSwitchingSender(rawSocket.sender(), new SockoptDfSwitch(rawSocket.fd())),
           this::punt);
       icmp = openIcmp();
       plane.outbound().icmpSender(icmp == null ? IcmpSender.NONE : icmp);
       // RFC 7296 leaves IKE flooding to the implementation: punts to ike-service are rate-limited here
-      plane.inbound().puntRateLimiter(new PuntRateLimiter(
-          Integer.parseInt(text(cfg, "ikePuntPerSource", Integer.toString(PuntRateLimiter.DEFAULT_PER_SOURCE))),
-          Integer.parseInt(text(cfg, "ikePuntGlobal", Integer.toString(PuntRateLimiter.DEFAULT_GLOBAL)))));
+      plane.inbound().puntRateLimiter(new PuntRateLimiter(cfg.ikePuntPerSource(), cfg.ikePuntGlobal()));
       socket.receiver(plane.inbound());
       if (rawSocket != null) {
         rawSocket.receiver(plane.inbound());
       }
-      Object llqDscp = cfg.getValue("llqPriorityDscp");
-      if (llqDscp != null) {
+      if (cfg.llqPriorityDscp() != null) {
         // the inner reader then only classifies and queues; sealing runs on the queue's own thread
-        llq = new LlqCryptoQueue(plane.outbound(), Dscp.parseList(String.valueOf(llqDscp)),
-            cfg.getInteger("llqPriorityQueue", 256), cfg.getInteger("llqBulkQueue", 2048),
-            LlqCryptoQueue.DEFAULT_SLOT_PACKET).start("esp-crypto-llq");
+        llq = new LlqCryptoQueue(plane.outbound(), cfg.llqPriorityDscp(), cfg.llqPriorityQueue(),
+            cfg.llqBulkQueue(), cfg.llqSlotPacket()).start("esp-crypto-llq");
         LlqMetrics.register(Metrics.registry(), forwarderId, llq);
-        LOG.info(() -> "esp-forwarder: LLQ before encryption, priority DSCP " + llqDscp);
+        LOG.info(() -> "esp-forwarder: LLQ before encryption, priority DSCP "
+            + java.util.Arrays.toString(cfg.llqPriorityDscp()));
       }
       inner.start(llq != null ? llq : plane.outbound());
       BusSink sink = new BusSink();
-      installer = new SaInstaller(plane.sad(), factory, this::reserve, sink, clock::nowMillis,
-          System::currentTimeMillis);
+      childSas = new ChildSaFeed(plane.sad(), factory, reservations, keyWrap, ipsecDebug, sink, new FeedHost(),
+          clock::nowMillis, System::currentTimeMillis);
       supervisor = new SaSupervisor(forwarderId, plane.sad(), plane.acquires(), plane.invalidSpis(), clock,
           sink, this::localAddress);
       supervisor.start();
       EspMetrics.register(Metrics.registry(), forwarderId, plane, inner);
       // crypto access check on clear-text packets: an nftables table in this namespace, by default
       // where the forwarder owns a TUN (it then routes between the outside and the LAN)
-      accessCheck = cfg.getBoolean("accessCheck", inner instanceof TunDevice) ? new ClearTextAccessCheck() : null;
+      boolean check = cfg.accessCheck() != null ? cfg.accessCheck() : inner instanceof TunDevice;
+      accessCheck = check ? new ClearTextAccessCheck() : null;
       TunnelFeatureMetrics.register(Metrics.registry(), forwarderId, plane, accessCheck);
       if (accessCheck != null) {
         accessCheckTimer = vertx.setPeriodic(ACCESS_CHECK_POLL_MILLIS, id -> pollAccessCheck());
-        ClearTextAccessCheck check = accessCheck;
-        supervisor.cleartextDrops(check::dropped);
+        supervisor.cleartextDrops(accessCheck::dropped);
       }
       listen();
       LOG.info(() -> "esp-forwarder " + forwarderId + ": UDP " + socket.localAddress() + ", inner " + inner.name());
@@ -230,24 +201,12 @@ public final class EspForwarderVerticle extends VerticleBase {
     }).recover(e -> stop().transform(ignored -> Future.failedFuture(e)));
   }
 
-  /**
-   * {@code udpChecksum} zero (default: the seed's IPsec NAT Transparency, "the checksum value is always
-   * assigned to zero", RFC 3948 §2.1) or computed (lets {@code udpGso} batch with UDP GSO).
-   */
-  private static boolean zeroChecksum(JsonObject cfg) {
-    String mode = text(cfg, "udpChecksum", "zero");
-    if (!mode.equals("zero") && !mode.equals("computed")) {
-      throw new IllegalArgumentException("udpChecksum must be zero or computed, got '" + mode + "'");
-    }
-    return mode.equals("zero");
-  }
-
   /** sendmmsg batches with zero checksums; UDP GSO batches (udpGso) or one sendto each with computed ones. */
-  private EspSender udpSender(JsonObject cfg) {
-    if (zeroChecksum(cfg)) {
+  private EspSender udpSender(EspForwarderSettings cfg) {
+    if (cfg.zeroUdpChecksum()) {
       return socket.mmsgSender();
     }
-    return cfg.getBoolean("udpGso", true) ? socket.gsoSender() : socket.nativeSender();
+    return cfg.udpGso() ? socket.gsoSender() : socket.nativeSender();
   }
 
   /** Drops what arrives before the data plane exists. */
@@ -277,15 +236,14 @@ public final class EspForwarderVerticle extends VerticleBase {
    * Raw ESP for {@code no crypto ipsec nat-transparency udp-encapsulation}: {@code rawEsp} auto (default:
    * open when permitted), on (must open) or off.
    */
-  private RawEspSocket openRaw(JsonObject cfg) throws IOException {
-    String mode = text(cfg, "rawEsp", "auto");
-    if (mode.equals("off")) {
+  private RawEspSocket openRaw(EspForwarderSettings cfg) throws IOException {
+    if (cfg.rawEsp() == EspForwarderSettings.RawEsp.OFF) {
       return null;
     }
     try {
       return RawEspSocket.open(group, NOT_YET);
     } catch (IOException e) {
-      if (mode.equals("on")) {
+      if (cfg.rawEsp() == EspForwarderSettings.RawEsp.ON) {
         throw e;
       }
       LOG.info("esp-forwarder: no raw ESP socket (" + e.getMessage() + "), UDP-encapsulated SAs only");
@@ -293,19 +251,20 @@ public final class EspForwarderVerticle extends VerticleBase {
     }
   }
 
-  private PacketPort openInner(JsonObject cfg) throws IOException {
-    String mode = text(cfg, "innerPort", "auto");
-    if (mode.equals("none")) {
-      return new DiscardPacketPort();
-    }
-    if (mode.equals("udp")) {
-      return UdpInnerPort.open(text(cfg, "innerUdpBind", null), text(cfg, "innerUdpPeer", null));
+  private PacketPort openInner(EspForwarderSettings cfg) throws IOException {
+    switch (cfg.innerPort()) {
+      case NONE -> {
+        return new DiscardPacketPort();
+      }
+      case UDP -> {
+        return UdpInnerPort.open(cfg.innerUdpBind(), cfg.innerUdpPeer());
+      }
+      default -> { }
     }
     try {
-      return TunDevice.open(text(cfg, "tunName", "ipsec0"), cfg.getInteger("tunMtu", 1400),
-          cfg.getInteger("tunTxQueueLen", 2000), cfg.getBoolean("tunOffload", true));
+      return TunDevice.open(cfg.tunName(), cfg.tunMtu(), cfg.tunTxQueueLen(), cfg.tunOffload());
     } catch (IOException | RuntimeException e) {
-      if (mode.equals("tun")) {
+      if (cfg.innerPort() == EspForwarderSettings.InnerPort.TUN) {
         throw e;
       }
       LOG.warning("esp-forwarder: no TUN interface (" + e.getMessage() + "), running without an inner side");
@@ -315,9 +274,8 @@ public final class EspForwarderVerticle extends VerticleBase {
 
   private void listen() {
     var bus = vertx.eventBus();
-    bus.<ConfigMessages.ConfigChanged>consumer(ConfigMessages.CONFIG_CHANGED, m -> applyConfig(m.body()));
-    bus.<SaMessages.ChildSaInstalled>consumer(SaMessages.CHILD_INSTALLED, m -> install(m.body().sa(), false));
-    bus.<SaMessages.ChildSaDeleted>consumer(SaMessages.CHILD_DELETED, m -> remove(m.body().inboundSpi()));
+    bus.<SaMessages.ChildSaInstalled>consumer(SaMessages.CHILD_INSTALLED, m -> childSas.installed(m.body().sa()));
+    bus.<SaMessages.ChildSaDeleted>consumer(SaMessages.CHILD_DELETED, m -> childSas.deleted(m.body().inboundSpi()));
     bus.<MgmtMessages.Debug>consumer(MgmtMessages.DEBUG, m -> {
       if (m.body().facility() == MgmtMessages.Facility.IPSEC) {
         ipsecDebug.set(m.body().enabled());
@@ -338,9 +296,8 @@ public final class EspForwarderVerticle extends VerticleBase {
         }
       }
     });
-    bus.<ConfigMessages.ConfigChanged>request(ConfigMessages.CONFIG_GET, new ConfigMessages.GetConfig("esp-forwarder"))
-        .onSuccess(m -> applyConfig(m.body()))
-        .onFailure(e -> LOG.fine(() -> "no configuration yet: " + e.getMessage()));
+    configFollower = new ConfigFollower(vertx, "esp-forwarder", clock, this::applyConfig);
+    configFollower.start();
   }
 
   /** The peer of a bus request, or null (logged) when it is no address literal or port. */
@@ -363,81 +320,50 @@ public final class EspForwarderVerticle extends VerticleBase {
       childSaMap = hz.getMap(SharedMaps.CHILD_SAS);
       childSaListener = childSaMap.addEntryListener(new ChildSaListener(), true);
       return new ArrayList<>(childSaMap.values());
-    }).onSuccess(values -> values.forEach(json -> fromMap(json)));
-  }
-
-  private void fromMap(String json) {
-    ChildSa sa;
-    try {
-      sa = RecordJson.fromJson(new JsonObject(json), ChildSa.class);
-    } catch (RuntimeException e) {
-      LOG.warning("esp-forwarder: unreadable entry in " + SharedMaps.CHILD_SAS + ": " + e.getMessage());
-      return;
-    }
-    control.runOnContext(v -> install(sa, false));
+    }).onSuccess(values -> values.forEach(childSas::mapEntry));
   }
 
   private final class ChildSaListener implements EntryAddedListener<String, String>,
       EntryUpdatedListener<String, String>, EntryRemovedListener<String, String> {
     @Override
     public void entryAdded(EntryEvent<String, String> e) {
-      fromMap(e.getValue());
+      childSas.mapEntry(e.getValue());
     }
 
     @Override
     public void entryUpdated(EntryEvent<String, String> e) {
-      fromMap(e.getValue());
+      childSas.mapEntry(e.getValue());
     }
 
     @Override
     public void entryRemoved(EntryEvent<String, String> e) {
-      long spi = Long.parseLong(e.getKey(), 16);
-      control.runOnContext(v -> remove(spi));
+      childSas.mapEntryRemoved(e.getKey());
     }
   }
 
   /** A newer configuration: rebuild the SPD, reconcile manual SAs, route protected networks. */
-  void applyConfig(ConfigMessages.ConfigChanged changed) {
-    if (changed.version() <= configVersion) {
-      return;
-    }
-    configVersion = changed.version();
-    List<String> unmapped = interfaceMap.problems(changed.config());
+  private void applyConfig(long version, GatewayConfig changed) {
+    List<String> unmapped = interfaceMap.problems(changed);
     if (!unmapped.isEmpty()) {
       // its access check and per-interface policy would name interfaces this host does not have:
       // refuse it loudly, the previous configuration stays
-      unmapped.forEach(p -> LOG.severe("esp-forwarder: configuration " + changed.version() + " refused: " + p));
+      unmapped.forEach(p -> LOG.severe("esp-forwarder: configuration " + version + " refused: " + p));
       return;
     }
-    config = changed.config();
+    config = changed;
     SecurityPolicyDatabase spd = SecurityPolicyDatabase.build(config);
     plane.sad().setSpd(spd);
-    List<ChildSa> wanted = ManualKeying.childSas(config, keyWrap, problem -> LOG.warning("esp-forwarder: " + problem));
-    Map<Long, ChildSa> next = new HashMap<>();
-    wanted.forEach(sa -> next.put(sa.inboundSpi(), sa));
-    for (Map.Entry<Long, ChildSa> old : new ArrayList<>(manualSas.entrySet())) {
-      ChildSa now = next.get(old.getKey());
-      if (now == null || !ManualKeying.sameSpec(old.getValue(), now, keyWrap)) {
-        manualSas.remove(old.getKey());
-        remove(old.getKey());
-      }
-    }
-    for (ChildSa sa : wanted) {
-      if (!manualSas.containsKey(sa.inboundSpi())) {
-        manualSas.put(sa.inboundSpi(), sa);
-        install(sa, true);
-      }
-    }
+    int manual = childSas.configure(config, problem -> LOG.warning("esp-forwarder: " + problem));
     applyDfBit();
     applyAccessCheck();
-    if (inner instanceof TunDevice && config().getBoolean("routes", true)) {
+    if (inner instanceof TunDevice && settings.routes()) {
       List<String> prefixes = KernelRoutes.protectedDestinations(config);
       String dev = inner.name();
       vertx.executeBlocking(() -> KernelRoutes.install(dev, prefixes))
           .onSuccess(failures -> failures.forEach(f -> LOG.warning("esp-forwarder: " + f)));
     }
-    LOG.info(() -> "esp-forwarder: configuration " + changed.version() + ", " + spd.size() + " crypto map entries, "
-        + manualSas.size() + " manual SAs");
+    LOG.info(() -> "esp-forwarder: configuration " + version + ", " + spd.size() + " crypto map entries, "
+        + manual + " manual SAs");
   }
 
   /**
@@ -493,43 +419,27 @@ public final class EspForwarderVerticle extends VerticleBase {
     }
   }
 
-  /** Every delivery of a Child SA (bus, map listener, map read, configuration) goes through the installer. */
-  private void install(ChildSa sa, boolean manual) {
-    installer.install(sa, manual);
-  }
+  /** The Child SA feed's worker, timers and counters map are this verticle's. */
+  private final class FeedHost implements ChildSaFeed.Host {
+    @Override
+    public void onControl(Runnable task) {
+      control.runOnContext(v -> task.run());
+    }
 
-  /** Reserves the next block of a pair's sequence numbers on a worker; the outcome comes back on this context. */
-  private void reserve(SaPair pair, java.util.function.Consumer<SaInstaller.Reservation> done) {
-    ChildSa sa = pair.sa();
-    boolean manual = pair.manual();
-    vertx.executeBlocking(() -> reservations.reserve(sa, manual)).onComplete(r -> done.accept(r.succeeded()
-        ? SaInstaller.Reservation.of(r.result())
-        : SaInstaller.Reservation.failed(String.valueOf(r.cause().getMessage()))));
-  }
+    @Override
+    public <T> void offControl(java.util.concurrent.Callable<T> work, java.util.function.BiConsumer<T, Throwable> done) {
+      vertx.executeBlocking(work).onComplete(r -> done.accept(r.result(), r.cause()));
+    }
 
-  private void remove(long inboundSpi) {
-    SaPair p = installer.remove(inboundSpi);
-    if (p != null) {
-      ipsecDebug.deleted(p.sa(), null);
+    @Override
+    public void after(long delayMillis, Runnable task) {
+      vertx.setTimer(delayMillis, id -> task.run());
+    }
+
+    @Override
+    public void countersGone(long inboundSpi) {
       String key = SharedMaps.spiKey(inboundSpi);
       vertx.executeBlocking(() -> counterMap.remove(key), false);
-    }
-  }
-
-  /**
-   * A pair left the SAD: its keys are wiped once no packet thread can still be inside it, and a negotiated SA's
-   * reservation becomes a tombstone ({@link SequenceReservations#retire}), unless the pair was a copy of an SA
-   * that is still live (the same SA id).
-   */
-  private void retire(SaPair pair) {
-    vertx.setTimer(RETIRE_DELAY_MILLIS, id -> pair.destroyKeys());
-    ChildSa sa = pair.sa();
-    if (!pair.manual() && (installer == null || !installer.holds(sa))) {
-      long now = System.currentTimeMillis(); // the wall clock of sa.createdEpochMillis(), not the monotonic one
-      vertx.executeBlocking(() -> {
-        reservations.retire(sa, now);
-        return null;
-      });
     }
   }
 
@@ -548,20 +458,6 @@ public final class EspForwarderVerticle extends VerticleBase {
     return socket.localAddress().getAddress().getHostAddress();
   }
 
-  /** A text option; command-line flags arrive typed (a numeric id is an Integer), so any value is read as text. */
-  private static String text(JsonObject cfg, String key, String dflt) {
-    Object v = cfg.getValue(key);
-    return v == null ? dflt : String.valueOf(v);
-  }
-
-  private static String hostName() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (IOException e) {
-      return "esp-forwarder";
-    }
-  }
-
   /** The data plane of this verticle (tests). */
   public DataPlane dataPlane() {
     return plane;
@@ -573,6 +469,9 @@ public final class EspForwarderVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (configFollower != null) {
+      configFollower.stop();
+    }
     if (plane != null) {
       EspMetrics.unregister(plane);
       TunnelFeatureMetrics.unregister(plane);
@@ -673,7 +572,7 @@ public final class EspForwarderVerticle extends VerticleBase {
 
     @Override
     public void reserveSequences(SaPair pair) {
-      installer.topUp(pair);
+      childSas.topUp(pair);
     }
 
     @Override
@@ -712,7 +611,7 @@ public final class EspForwarderVerticle extends VerticleBase {
 
     @Override
     public void discard(SaPair pair) {
-      vertx.setTimer(RETIRE_DELAY_MILLIS, id -> pair.destroyKeys());
+      childSas.discard(pair);
     }
 
   }

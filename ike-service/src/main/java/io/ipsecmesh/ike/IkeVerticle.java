@@ -10,13 +10,14 @@ import io.ipsecmesh.ike.v1.Ikev1Listener;
 import io.ipsecmesh.ike.v1.Ikev1Policy;
 import io.ipsecmesh.ike.v1.Ikev1Service;
 import io.ipsecmesh.proto.bus.BusCodecs;
-import io.ipsecmesh.proto.bus.ConfigMessages;
+import io.ipsecmesh.proto.bus.ConfigFollower;
 import io.ipsecmesh.proto.bus.DpdMessages;
 import io.ipsecmesh.proto.bus.FwdMessages;
 import io.ipsecmesh.proto.bus.IkeMessages;
 import io.ipsecmesh.proto.bus.MgmtMessages;
 import io.ipsecmesh.proto.bus.SaMessages;
-import io.ipsecmesh.proto.ikev2.IkeSaSummary;
+import io.ipsecmesh.proto.config.GatewayConfig;
+import io.ipsecmesh.proto.sa.IkeSaSummary;
 import io.ipsecmesh.proto.runtime.Cluster;
 import io.ipsecmesh.proto.sa.ChildSa;
 import io.ipsecmesh.proto.sa.KeyWrap;
@@ -54,7 +55,7 @@ public final class IkeVerticle extends AbstractVerticle {
   private Ikev1Service ikev1;
   private DatagramSocket ikeSocket;
   private DatagramSocket nattSocket;
-  private long configVersion = -1;
+  private ConfigFollower configFollower;
   private io.ipsecmesh.ike.policy.Credentials credentials;
   /** {@code crypto isakmp invalid-spi-recovery}; with fixed policies (no configuration) always on. */
   private boolean invalidSpiRecovery;
@@ -165,15 +166,15 @@ public final class IkeVerticle extends AbstractVerticle {
       nattSocket = settings.ownNattSocket() ? (DatagramSocket) natt.result() : null;
       LOG.log(System.Logger.Level.INFO, "ike-service listening on " + settings.bindAddress() + ":"
           + settings.ikePort() + (nattSocket != null ? " and :" + settings.nattPort() : " (4500 via esp-forwarder)"));
-      if (staticPolicies == null) {
-        requestConfig();
-      }
       started.complete();
     }).onFailure(started::fail);
   }
 
   @Override
   public void stop() {
+    if (configFollower != null) {
+      configFollower.stop();
+    }
     if (engine != null) {
       safe("shutdown", engine::shutdown);
     }
@@ -321,8 +322,8 @@ public final class IkeVerticle extends AbstractVerticle {
           }
         }));
     if (staticPolicies == null) {
-      bus.<ConfigMessages.ConfigChanged>consumer(ConfigMessages.CONFIG_CHANGED,
-          m -> safe("config", () -> applyConfig(m.body())));
+      configFollower = new ConfigFollower(vertx, "ike-service", null, this::applyConfig);
+      configFollower.start();
     }
   }
 
@@ -344,26 +345,14 @@ public final class IkeVerticle extends AbstractVerticle {
     }
   }
 
-  private void requestConfig() {
-    vertx.eventBus().<ConfigMessages.ConfigChanged>request(ConfigMessages.CONFIG_GET,
-        new ConfigMessages.GetConfig("ike-service"))
-        .onSuccess(r -> safe("config", () -> applyConfig(r.body())))
-        .onFailure(e -> LOG.log(System.Logger.Level.INFO, "ike-service: no configuration yet (" + e.getMessage()
-            + "), waiting for config.changed"));
-  }
-
-  private void applyConfig(ConfigMessages.ConfigChanged c) {
-    if (c.version() <= configVersion) {
-      return;
-    }
-    configVersion = c.version();
-    List<PeerPolicy> next = ConfigPolicies.from(c.config(), settings.effectiveLocalAddress(), credentials,
-        io.ipsecmesh.ike.policy.TrustStore.from(c.config().pkiTrustpoints()));
+  private void applyConfig(long version, GatewayConfig config) {
+    List<PeerPolicy> next = ConfigPolicies.from(config, settings.effectiveLocalAddress(), credentials,
+        io.ipsecmesh.ike.policy.TrustStore.from(config.pkiTrustpoints()));
     policies.replace(next);
-    ikev1.configure(c.config(), settings.effectiveLocalAddress());
-    invalidSpiRecovery = c.config().invalidSpiRecovery();
-    engine.setNatTransparency(c.config().natTransparency());
-    LOG.log(System.Logger.Level.INFO, "ike-service: configuration " + c.version() + ", " + next.size()
+    ikev1.configure(config, settings.effectiveLocalAddress());
+    invalidSpiRecovery = config.invalidSpiRecovery();
+    engine.setNatTransparency(config.natTransparency());
+    LOG.log(System.Logger.Level.INFO, "ike-service: configuration " + version + ", " + next.size()
         + " IKEv2 peer(s), " + ikev1.policyCount() + " IKEv1 peer(s)");
   }
 

@@ -19,7 +19,7 @@ import io.ipsecmesh.proto.bus.MgmtMessages;
 import io.ipsecmesh.proto.bus.RecordJson;
 import io.ipsecmesh.proto.bus.SaMessages;
 import io.ipsecmesh.proto.ikev2.IkeConstants;
-import io.ipsecmesh.proto.ikev2.IkeSaSummary;
+import io.ipsecmesh.proto.sa.IkeSaSummary;
 import io.ipsecmesh.proto.runtime.Cluster;
 import io.ipsecmesh.proto.sa.ChildSa;
 import io.ipsecmesh.proto.sa.EspTransform;

@@ -3,6 +3,8 @@ package io.ipsecmesh.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ipsecmesh.gateway.JvmFlags;
+import io.ipsecmesh.testsupport.ChildJvm;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -66,14 +68,14 @@ class ClusteredConfigDistributionTest {
     assertEquals(0, io.ipsecmesh.gateway.Main.run(new String[] {"tls", "init", "--kek-file", kek, tls.toString(), "config",
         "probe"}, System.out, System.err));
 
-    try (ChildJvm config = ChildJvm.start("config-service", io.ipsecmesh.config.Main.class,
+    try (ChildJvm config = ChildJvm.start("config-service", JvmFlags.ALL, io.ipsecmesh.config.Main.class,
         "--config", file.toString(), "--kek-file", kek, "--tls-keystore",
         tls.resolve("config/member.p12").toString(), "--tls-ca", tls.resolve("config/ca.pem").toString(),
         "--api-port", "0", "--api-file", apiFile.toString(),
         "--cluster-name", cluster, "--cluster-port", Integer.toString(configPort), "--members", members)) {
       config.await(l -> l.contains("management API on "), START, "management API");
 
-      try (ChildJvm probe = ChildJvm.start("probe", ProbeMain.class, "--kek-file", kek,
+      try (ChildJvm probe = ChildJvm.start("probe", JvmFlags.ALL, ProbeMain.class, "--kek-file", kek,
           "--tls-keystore", tls.resolve("probe/member.p12").toString(), "--tls-ca", tls.resolve("probe/ca.pem").toString(),
           "--cluster-name", cluster, "--cluster-port", Integer.toString(probePort), "--members", members)) {
         assertEquals("probe: config.get version 1 keepalive 10",

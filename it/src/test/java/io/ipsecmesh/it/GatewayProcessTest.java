@@ -3,6 +3,8 @@ package io.ipsecmesh.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ipsecmesh.gateway.JvmFlags;
+import io.ipsecmesh.testsupport.ChildJvm;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -29,7 +31,7 @@ class GatewayProcessTest {
   void everyServiceStartsInOneJvmAndExecAnswers() throws Exception {
     Path apiFile = dir.resolve("api.json");
     int cluster = freeTcpPort();
-    try (ChildJvm gateway = ChildJvm.start("gateway", io.ipsecmesh.gateway.Main.class, "run",
+    try (ChildJvm gateway = ChildJvm.start("gateway", JvmFlags.ALL, io.ipsecmesh.gateway.Main.class, "run",
         "--api-port", "0", "--api-file", apiFile.toString(), "--metrics-port", "0",
         "--cluster-name", "it-gw-" + UUID.randomUUID(), "--cluster-port", Integer.toString(cluster),
         "--members", "127.0.0.1:" + cluster,

@@ -8,11 +8,15 @@ import static io.ipsecmesh.it.GatewayStrongswanTunnelTest.harness;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ipsecmesh.testsupport.Sh;
+import io.ipsecmesh.testsupport.StrongswanHarness;
+import io.ipsecmesh.testsupport.TestPki;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +54,9 @@ class GatewayStrongswanIdentityTest {
   private boolean up;
   private String template;
   private int applied;
+  /** The test's CA ({@code rsa-sig}) and strongSwan's certificates of it, by host. */
+  private TestPki pki;
+  private final Map<String, TestPki.Issued> peerCertificates = new HashMap<>();
 
   @BeforeAll
   void setUp() throws Exception {
@@ -76,27 +83,19 @@ class GatewayStrongswanIdentityTest {
     awaitFile(gatewayLog, "ipsec-mesh: started", 90);
   }
 
-  /** A throw-away RSA CA and a certificate for us, made with the openssl command line. */
+  /**
+   * A throw-away RSA CA ({@code rsa-sig}), our certificate and key in {@code run/pki}, and strongSwan's certificates
+   * from the same CA: the peer the profile names ({@code gwb}) and another one ({@code other}).
+   */
   private Path pki() throws Exception {
-    Path pki = Files.createDirectories(run.resolve("pki"));
-    openssl(pki, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "1",
-        "-subj", "/CN=ipsec-mesh identity test CA");
-    openssl(pki, "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "gwa.key", "-out", "gwa.csr", "-subj",
-        "/CN=gwa.example.net");
-    Files.writeString(pki.resolve("ext.cnf"), "subjectAltName=DNS:gwa.example.net\nkeyUsage=digitalSignature\n");
-    openssl(pki, "x509", "-req", "-in", "gwa.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out",
-        "gwa.pem", "-days", "1", "-extfile", "ext.cnf");
-    // strongSwan's certificates from the same CA: the peer the profile names, and another one
+    Path dir = run.resolve("pki");
+    pki = new TestPki("CN=ipsec-mesh identity test CA", TestPki.Keys.RSA);
+    pki.writeCa(dir.resolve("ca.pem"));
+    TestPki.writePem(pki.issue("gwa.example.net"), dir.resolve("gwa.pem"), dir.resolve("gwa.key"));
     for (String host : List.of("gwb", "other")) {
-      openssl(pki, "req", "-newkey", "rsa:2048", "-nodes", "-keyout", host + ".key", "-out", host + ".csr", "-subj",
-          "/CN=" + host + ".example.net");
-      Files.writeString(pki.resolve(host + ".cnf"), "subjectAltName=DNS:" + host
-          + ".example.net\nkeyUsage=digitalSignature\n");
-      openssl(pki, "x509", "-req", "-in", host + ".csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-          "-out", host + ".pem", "-days", "1", "-extfile", host + ".cnf");
+      peerCertificates.put(host, pki.issue(host + ".example.net"));
     }
-    openssl(pki, "x509", "-in", "ca.pem", "-outform", "der", "-out", "ca.der");
-    return pki;
+    return dir;
   }
 
   /**
@@ -105,7 +104,7 @@ class GatewayStrongswanIdentityTest {
    * {@code authentication local|remote rsa-sig}.
    */
   private void applyCertificates(String match) throws Exception {
-    byte[] der = Files.readAllBytes(run.resolve("pki").resolve("ca.der"));
+    byte[] der = pki.ca().getEncoded();
     StringBuilder chain = new StringBuilder("crypto pki trustpoint BRANCH-CA\n enrollment terminal\n!\n"
         + "crypto pki certificate chain BRANCH-CA\n certificate ca 01\n");
     String hex = java.util.HexFormat.of().formatHex(der);
@@ -129,34 +128,12 @@ class GatewayStrongswanIdentityTest {
     harness(run, PREFIX, Map.of("LOCAL_ID", host + ".example.net", "REMOTE_ID", "gwa.example.net", "AUTH", "pubkey",
         "LOCAL_CERT", host + ".pem", "LOAD", "no", "IKE_PROPOSALS", "aes128gcm16-prfsha256-ecp256"), "charon-start.sh",
         PREFIX + "gwb", "ikev2-gcm");
-    Path swanctl = run.resolve(PREFIX + "gwb").resolve("swanctl");
-    Path pki = run.resolve("pki");
-    Files.copy(pki.resolve("ca.pem"), swanctl.resolve("x509ca").resolve("ca.pem"),
-        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    Files.copy(pki.resolve(host + ".pem"), swanctl.resolve("x509").resolve(host + ".pem"),
-        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    Files.copy(pki.resolve(host + ".key"), swanctl.resolve("private").resolve(host + ".key"),
-        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    String loaded = harness(run, PREFIX, Map.of(), "sw.sh", PREFIX + "gwb", "--load-all", "--noprompt");
-    assertTrue(loaded.contains("loaded certificate") && loaded.contains("loaded connection"), loaded);
-  }
-
-  private static void openssl(Path dir, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("openssl"));
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "openssl " + cmd + ": " + out);
+    StrongswanHarness.loadCredentials(run, PREFIX + "gwb", pki, peerCertificates.get(host), host);
   }
 
   @AfterAll
   void tearDown() throws Exception {
-    if (gateway != null) {
-      gateway.destroy();
-      if (!gateway.waitFor(15, TimeUnit.SECONDS)) {
-        gateway.destroyForcibly();
-      }
-    }
+    Sh.stop(gateway, 15);
     if (up) {
       harness(run, PREFIX, Map.of(), "netns-down.sh");
     }
@@ -359,18 +336,16 @@ class GatewayStrongswanIdentityTest {
         "io.ipsecmesh.gateway.Main", "config", "apply", "--api-file", run.resolve("api.json").toString(),
         f.toString()), Map.of());
     assertTrue(applied.contains("is active"), applied);
-    Path ikev1 = Path.of("..", "ike-service", "src", "test", "resources", "v1", "ikev1-psk.env").toAbsolutePath()
-        .normalize();
     harness(run, PREFIX, Map.of("LOCAL_ID", "gwb.example.net", "REMOTE_ID", "gwa.example.net", "SECRET_ID_A",
         "gwa.example.net", "SECRET_ID_B", "gwb.example.net", "DPD_DELAY", "0s"), "charon-start.sh", PREFIX + "gwb",
-        ikev1.toString());
+        "ikev1-psk");
     assertTrue(weInitiate(), "ping through the IKEv1 tunnel; gateway log:\n" + Files.readString(gatewayLog));
     assertTrue(charonLog().contains("172.31.255.2[gwb.example.net]...172.31.255.1[gwa.example.net]"), charonLog());
     clearAndSettle();
 
     harness(run, PREFIX, Map.of("LOCAL_ID", "intruder.example", "REMOTE_ID", "gwa.example.net", "SECRET_ID_A",
         "gwa.example.net", "SECRET_ID_B", "intruder.example", "DPD_DELAY", "0s"), "charon-start.sh", PREFIX + "gwb",
-        ikev1.toString());
+        "ikev1-psk");
     assertFalse(weInitiate(), "no IKEv1 tunnel with a peer calling itself intruder.example");
     awaitFile(gatewayLog, "IKEv1: " + THEM + " identified itself as intruder.example, which crypto map VPN 10 does "
         + "not accept", 20);

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.ipsecmesh.testsupport.Sh;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,12 +79,7 @@ class GatewayStrongswanLifecycleTest {
 
   @AfterAll
   void tearDown() throws Exception {
-    if (gateway != null) {
-      gateway.destroy();
-      if (!gateway.waitFor(15, TimeUnit.SECONDS)) {
-        gateway.destroyForcibly();
-      }
-    }
+    Sh.stop(gateway, 15);
     if (up) {
       harness(run, "lc", Map.of(), "netns-down.sh");
     }

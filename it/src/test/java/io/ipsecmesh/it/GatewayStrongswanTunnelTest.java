@@ -1,15 +1,15 @@
 package io.ipsecmesh.it;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.ipsecmesh.testsupport.LogWatch;
+import io.ipsecmesh.testsupport.Sh;
+import io.ipsecmesh.testsupport.StrongswanHarness;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Timeout;
  * gives them), the forwarder install the Child SA and carry the ping over ESP-in-UDP; the replies
  * come back through strongSwan's SA. {@code clear crypto session} then deletes the IKE SA on
  * strongSwan's side; after a new negotiation, dpd-service's periodic probes (sent by ike-service as
- * empty INFORMATIONALs) are answered until strongSwan goes silent and the peer is declared dead. The namespace harness is ike-service's ({@code src/test/resources/interop});
+ * empty INFORMATIONALs) are answered until strongSwan goes silent and the peer is declared dead. The namespace harness is test-support's
+ * ({@link StrongswanHarness});
  * needs root and strongSwan, skipped with the reason otherwise; all namespaces and daemons are
  * removed in {@link #tearDown()}.
  */
@@ -35,8 +36,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class GatewayStrongswanTunnelTest {
 
-  static final Path HARNESS = Path.of("..", "ike-service", "src", "test", "resources", "interop")
-      .toAbsolutePath().normalize();
   private Path run;
   private Process gateway;
   private Path gatewayLog;
@@ -62,16 +61,7 @@ class GatewayStrongswanTunnelTest {
 
   /** Skips (with the reason) unless root, strongSwan with its userspace ESP and a TUN device are available. */
   static void assumeRootStrongswanAndTun() throws Exception {
-    assumeTrue("0".equals(capture(List.of("id", "-u"), Map.of()).strip()), "needs root (network namespaces)");
-    assumeTrue(Files.isExecutable(Path.of("/usr/lib/ipsec/charon")) && Files.isExecutable(Path.of("/usr/sbin/swanctl")),
-        "strongSwan not installed (charon-systemd strongswan-swanctl libcharon-extra-plugins "
-            + "libstrongswan-standard-plugins)");
-    for (String p : List.of("kernel-libipsec", "gcm", "openssl")) {
-      assumeTrue(Files.exists(Path.of("/usr/lib/ipsec/plugins/libstrongswan-" + p + ".so")),
-          "strongSwan plugin " + p + " missing");
-    }
-    assumeTrue(Files.exists(Path.of("/dev/net/tun")), "no /dev/net/tun for the forwarder's TUN device");
-    assumeTrue(Files.isDirectory(HARNESS), "namespace harness not found at " + HARNESS);
+    StrongswanHarness.assumeStrongswanAndTun("kernel-libipsec", "gcm", "openssl");
   }
 
   /** {@code ipsec-mesh run} with {@code cfg} in namespace {@code ns}, returned once it logged that it started. */
@@ -89,12 +79,7 @@ class GatewayStrongswanTunnelTest {
 
   @AfterAll
   void tearDown() throws Exception {
-    if (gateway != null) {
-      gateway.destroy();
-      if (!gateway.waitFor(15, TimeUnit.SECONDS)) {
-        gateway.destroyForcibly();
-      }
-    }
+    Sh.stop(gateway, 15);
     if (up) {
       script(Map.of(), "netns-down.sh");
     }
@@ -146,28 +131,7 @@ class GatewayStrongswanTunnelTest {
   }
 
   static void awaitFile(Path file, String text, int seconds) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    Path dir = file.getParent();
-    try (java.nio.file.WatchService watch = dir.getFileSystem().newWatchService()) {
-      dir.register(watch, java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY,
-          java.nio.file.StandardWatchEventKinds.ENTRY_CREATE);
-      while (true) {
-        String s = Files.exists(file) ? Files.readString(file) : "";
-        if (s.contains(text)) {
-          return;
-        }
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          throw new AssertionError(file + " never showed '" + text + "':\n" + s);
-        }
-        java.nio.file.WatchKey key = watch.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(500)),
-            TimeUnit.NANOSECONDS);
-        if (key != null) {
-          key.pollEvents();
-          key.reset();
-        }
-      }
-    }
+    LogWatch.await(file, text, seconds);
   }
 
   private String script(Map<String, String> env, String name, String... args) throws Exception {
@@ -177,26 +141,10 @@ class GatewayStrongswanTunnelTest {
   /** A script of the namespace harness on the namespaces {@code <prefix>gwa}, {@code <prefix>gwb}, … */
   static String harness(Path run, String prefix, Map<String, String> env, String name, String... args)
       throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("bash", HARNESS.resolve(name).toString()));
-    cmd.addAll(List.of(args));
-    Map<String, String> e = new HashMap<>(env);
-    e.putAll(Map.of("NS_A", prefix + "gwa", "NS_B", prefix + "gwb", "NS_LAN_A", prefix + "lana", "NS_LAN_B",
-        prefix + "lanb", "INTEROP_RUN", run.toString()));
-    return capture(cmd, e);
+    return StrongswanHarness.script(run, prefix, env, name, args);
   }
 
   static String capture(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.environment().putAll(env);
-    Process p = pb.start();
-    byte[] out;
-    try (InputStream in = p.getInputStream()) {
-      out = in.readAllBytes();
-    }
-    if (!p.waitFor(90, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("timed out: " + cmd);
-    }
-    return new String(out, StandardCharsets.UTF_8);
+    return Sh.capture(cmd, env);
   }
 }

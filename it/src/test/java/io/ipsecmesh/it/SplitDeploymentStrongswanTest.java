@@ -4,6 +4,8 @@ import static io.ipsecmesh.it.GatewayStrongswanTunnelTest.capture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ipsecmesh.gateway.JvmFlags;
+import io.ipsecmesh.testsupport.ChildJvm;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -87,7 +89,7 @@ class SplitDeploymentStrongswanTest {
         Integer.toString(port), "--members", MEMBERS, "--tls-keystore", tls.resolve(name).resolve("member.p12").toString(),
         "--tls-ca", tls.resolve(name).resolve("ca.pem").toString()));
     args.addAll(List.of(extra));
-    ChildJvm jvm = ChildJvm.startIn(NS, name, main, args.toArray(String[]::new));
+    ChildJvm jvm = ChildJvm.startIn(NS, name, JvmFlags.ALL, main, args.toArray(String[]::new));
     services.add(jvm);
     return jvm;
   }
@@ -124,7 +126,7 @@ class SplitDeploymentStrongswanTest {
     assertEquals(0, cli("tls", "init", "--kek-file", otherKek.toString(), otherTls.toString(), "dpd"));
     String[] strangerTls = {"--tls-keystore", otherTls.resolve("dpd").resolve("member.p12").toString(), "--tls-ca",
         otherTls.resolve("dpd").resolve("ca.pem").toString()};
-    try (ChildJvm stranger = ChildJvm.startIn(NS, "dpd-other-kek", io.ipsecmesh.dpd.Main.class, concat(strangerTls,
+    try (ChildJvm stranger = ChildJvm.startIn(NS, "dpd-other-kek", JvmFlags.ALL, io.ipsecmesh.dpd.Main.class, concat(strangerTls,
         "--kek-file", otherKek.toString(), "--cluster-port", "5706", "--members", MEMBERS))) {
       assertEquals(1, stranger.awaitExit(START));
       String out = stranger.output();
@@ -136,7 +138,7 @@ class SplitDeploymentStrongswanTest {
 
     // a KEK file the group can read: refused before joining
     Files.setPosixFilePermissions(otherKek, PosixFilePermissions.fromString("rw-r-----"));
-    try (ChildJvm loose = ChildJvm.startIn(NS, "dpd-loose-kek", io.ipsecmesh.dpd.Main.class, concat(strangerTls,
+    try (ChildJvm loose = ChildJvm.startIn(NS, "dpd-loose-kek", JvmFlags.ALL, io.ipsecmesh.dpd.Main.class, concat(strangerTls,
         "--kek-file", otherKek.toString(), "--cluster-port", "5707", "--members", MEMBERS))) {
       assertEquals(1, loose.awaitExit(START));
       String out = loose.output();
@@ -144,7 +146,7 @@ class SplitDeploymentStrongswanTest {
           + "by its owner only (chmod 600 " + otherKek + ")"), out);
     }
     // and a service given no KEK at all never invents one
-    try (ChildJvm none = ChildJvm.startIn(NS, "dpd-no-kek", io.ipsecmesh.dpd.Main.class, "--cluster-port", "5708",
+    try (ChildJvm none = ChildJvm.startIn(NS, "dpd-no-kek", JvmFlags.ALL, io.ipsecmesh.dpd.Main.class, "--cluster-port", "5708",
         "--members", MEMBERS)) {
       assertEquals(1, none.awaitExit(START));
       String out = none.output();
@@ -152,7 +154,7 @@ class SplitDeploymentStrongswanTest {
           out);
     }
     // nor joins the bus without TLS material
-    try (ChildJvm noTls = ChildJvm.startIn(NS, "dpd-no-tls", io.ipsecmesh.dpd.Main.class, "--kek-file",
+    try (ChildJvm noTls = ChildJvm.startIn(NS, "dpd-no-tls", JvmFlags.ALL, io.ipsecmesh.dpd.Main.class, "--kek-file",
         kekFile.toString(), "--cluster-port", "5709", "--members", MEMBERS)) {
       assertEquals(1, noTls.awaitExit(START));
       String out = noTls.output();

@@ -1,8 +1,7 @@
 package io.ipsecmesh.natk;
 
 import io.ipsecmesh.proto.bus.BusCodecs;
-import io.ipsecmesh.proto.bus.ConfigMessages;
-import io.ipsecmesh.proto.bus.ConfigMessages.ConfigChanged;
+import io.ipsecmesh.proto.bus.ConfigFollower;
 import io.ipsecmesh.proto.bus.FwdMessages;
 import io.ipsecmesh.proto.bus.FwdMessages.ActivitySummary;
 import io.ipsecmesh.proto.bus.FwdMessages.SaActivity;
@@ -52,7 +51,7 @@ public final class NatKeepaliveVerticle extends VerticleBase {
   private final RandomGenerator random;
   private Scheduler scheduler;
   private NatKeepaliveTracker tracker;
-  private long configVersion = Long.MIN_VALUE;
+  private ConfigFollower configFollower;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
 
   /** Production: real time, an unseeded jitter source, the process-wide metrics registry. */
@@ -78,7 +77,6 @@ public final class NatKeepaliveVerticle extends VerticleBase {
         NatKeepaliveMetrics.of(registry));
     tracker.start();
 
-    consume(ConfigMessages.CONFIG_CHANGED, (ConfigChanged c) -> applyConfig(c));
     consume(SaMessages.CHILD_INSTALLED, (ChildSaInstalled i) -> installed(i.sa()));
     consume(SaMessages.CHILD_DELETED, (ChildSaDeleted d) -> tracker.childSaDeleted(d.inboundSpi()));
     consume(FwdMessages.ACTIVITY, (ActivitySummary s) -> {
@@ -87,16 +85,19 @@ public final class NatKeepaliveVerticle extends VerticleBase {
       }
     });
 
+    configFollower = new ConfigFollower(vertx, "nat-keepalive", scheduler,
+        (version, config) -> tracker.reconfigure(settingsOf(config)));
     List<Future<Void>> ready = new ArrayList<>();
     consumers.forEach(c -> ready.add(c.completion()));
-    return Future.all(ready).onSuccess(ok -> {
-      fetchActiveConfig();
-      loadInstalledSas();
-    });
+    ready.add(configFollower.start());
+    return Future.all(ready).onSuccess(ok -> loadInstalledSas());
   }
 
   @Override
   public Future<?> stop() {
+    if (configFollower != null) {
+      configFollower.stop();
+    }
     if (tracker != null) {
       tracker.stop();
     }
@@ -137,20 +138,6 @@ public final class NatKeepaliveVerticle extends VerticleBase {
         LOG.log(System.Logger.Level.WARNING, "natk: cannot read the Child SA map: " + result.cause());
       }
     }));
-  }
-
-  private void fetchActiveConfig() {
-    vertx.eventBus().<ConfigChanged>request(ConfigMessages.CONFIG_GET, new ConfigMessages.GetConfig("nat-keepalive"))
-        .onSuccess(reply -> guarded("config.get", () -> applyConfig(reply.body())))
-        .onFailure(err -> LOG.log(System.Logger.Level.DEBUG, "no active configuration yet: " + err.getMessage()));
-  }
-
-  private void applyConfig(ConfigChanged changed) {
-    if (changed.version() <= configVersion || changed.config() == null) {
-      return; // a late config.get reply must not undo a newer publication
-    }
-    configVersion = changed.version();
-    tracker.reconfigure(settingsOf(changed.config()));
   }
 
   static Optional<NatKeepaliveSettings> settingsOf(GatewayConfig config) {

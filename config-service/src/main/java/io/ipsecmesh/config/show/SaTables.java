@@ -1,7 +1,7 @@
 package io.ipsecmesh.config.show;
 
 import io.ipsecmesh.proto.bus.RecordJson;
-import io.ipsecmesh.proto.ikev2.IkeSaSummary;
+import io.ipsecmesh.proto.sa.IkeSaSummary;
 import io.ipsecmesh.proto.runtime.Cluster;
 import io.ipsecmesh.proto.sa.ChildSa;
 import io.ipsecmesh.proto.sa.SaCounters;

@@ -3,7 +3,7 @@ package io.ipsecmesh.config.show;
 import io.ipsecmesh.proto.config.CryptoMapEntry;
 import io.ipsecmesh.proto.config.GatewayConfig;
 import io.ipsecmesh.proto.config.Ikev2Dpd;
-import io.ipsecmesh.proto.ikev2.IkeSaSummary;
+import io.ipsecmesh.proto.sa.IkeSaSummary;
 import java.util.Comparator;
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package io.ipsecmesh.config.show;
 
-import io.ipsecmesh.proto.ikev2.IkeSaSummary;
+import io.ipsecmesh.proto.sa.IkeSaSummary;
 import java.util.Comparator;
 import java.util.List;
 

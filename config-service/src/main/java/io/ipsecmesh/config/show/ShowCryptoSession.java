@@ -1,7 +1,7 @@
 package io.ipsecmesh.config.show;
 
 import io.ipsecmesh.proto.config.GatewayConfig;
-import io.ipsecmesh.proto.ikev2.IkeSaSummary;
+import io.ipsecmesh.proto.sa.IkeSaSummary;
 import io.ipsecmesh.proto.sa.ChildSa;
 import io.ipsecmesh.proto.sa.TrafficSelector;
 import java.util.ArrayList;

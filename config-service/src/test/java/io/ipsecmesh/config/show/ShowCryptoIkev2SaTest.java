@@ -3,7 +3,7 @@ package io.ipsecmesh.config.show;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.ipsecmesh.proto.config.GatewayConfig;
-import io.ipsecmesh.proto.ikev2.IkeSaSummary;
+import io.ipsecmesh.proto.sa.IkeSaSummary;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

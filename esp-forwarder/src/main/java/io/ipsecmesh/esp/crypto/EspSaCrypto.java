@@ -241,6 +241,11 @@ public abstract sealed class EspSaCrypto permits AeadEspCrypto, CbcHmacEspCrypto
    * Zeroes the keys this object holds and overwrites the key schedules inside the JCE objects;
    * every later call returns {@link #DESTROYED}. Idempotent.
    */
+  /** Whether {@link #destroy()} has zeroed the keys. */
+  public final boolean destroyed() {
+    return destroyed;
+  }
+
   public final void destroy() {
     if (!destroyed) {
       destroyed = true;

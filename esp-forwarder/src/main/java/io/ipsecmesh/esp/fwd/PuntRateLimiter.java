@@ -39,13 +39,18 @@ public final class PuntRateLimiter {
    * @param global    datagrams a second all sources together may punt (1–10 000 000)
    */
   public PuntRateLimiter(int perSource, int global) {
+    checkRates(perSource, global);
+    // credit is kept in nanoseconds of refill: one datagram costs a second / rate, a bucket holds a second
+    this.perSourceCost = SECOND / perSource;
+    this.globalCost = SECOND / global;
+  }
+
+  /** The rates a limiter takes: per source 1–1 000 000, global 1–10 000 000 datagrams a second. */
+  public static void checkRates(int perSource, int global) {
     if (perSource < 1 || perSource > 1_000_000 || global < 1 || global > 10_000_000) {
       throw new IllegalArgumentException("IKE punt rates: per source 1-1000000, global 1-10000000 a second, got "
           + perSource + " and " + global);
     }
-    // credit is kept in nanoseconds of refill: one datagram costs a second / rate, a bucket holds a second
-    this.perSourceCost = SECOND / perSource;
-    this.globalCost = SECOND / global;
   }
 
   /** Whether an IKE datagram from {@code source} may be punted at {@code nowNanos}; counts it if not. */

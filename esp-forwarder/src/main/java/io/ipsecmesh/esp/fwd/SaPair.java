@@ -61,6 +61,11 @@ public final class SaPair {
     out.crypto.destroy();
   }
 
+  /** Both halves' keys are zeroed (tests). */
+  boolean keysDestroyed() {
+    return in.crypto.destroyed() && out.crypto.destroyed();
+  }
+
   public boolean hardExpired() {
     return hardExpired;
   }

@@ -95,7 +95,7 @@ class SaInstallerTest {
     });
   }
 
-  /** What the verticle's retire does with the reservation: release it unless a live copy of the SA holds it. */
+  /** What {@link ChildSaFeed#retire} does with the reservation: release it unless a live copy of the SA holds it. */
   private void retire(SaPair p) {
     if (!installer.holds(p.sa())) {
       reservations.retire(p.sa(), now);

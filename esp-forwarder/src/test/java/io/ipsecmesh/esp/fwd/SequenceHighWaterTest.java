@@ -39,30 +39,7 @@ class SequenceHighWaterTest {
       SequenceReservations r = new SequenceReservations(map, file);
       gw.sad.setSpd(spdOf == null ? SaInstallerTest.spd()
           : io.ipsecmesh.esp.spd.SecurityPolicyDatabase.build(spdOf));
-      installer = new SaInstaller(gw.sad, gw.factory, (pair, done) -> {
-        try {
-          done.accept(SaInstaller.Reservation.of(r.reserve(pair.sa(), pair.manual())));
-        } catch (IOException | RuntimeException e) {
-          done.accept(SaInstaller.Reservation.failed(e.getMessage()));
-        }
-      }, new SaInstaller.Events() {
-        @Override
-        public void installed(SaPair pair) {}
-
-        @Override
-        public void noSequenceNumbers(SaPair pair, String why) {
-          starved.add(why);
-        }
-
-        @Override
-        public void discard(SaPair pair) {}
-
-        @Override
-        public void rekey(SaPair pair) {}
-
-        @Override
-        public void log(String line) {}
-      }, () -> 0L, () -> 0L);
+      installer = gw.installer(r, starved::add, () -> 0L);
     }
 
     List<Long> send(int n) {

@@ -14,7 +14,6 @@ import io.ipsecmesh.proto.sa.KeyWrap;
 import io.ipsecmesh.proto.sa.SaCounters;
 import io.ipsecmesh.proto.sa.TrafficSelector;
 import io.ipsecmesh.proto.time.VirtualScheduler;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,30 +43,7 @@ class SequenceSpaceTest {
     Forwarder() {
       gw.sad.setSpd(SaInstallerTest.spd());
       SequenceReservations r = new SequenceReservations(shared, null);
-      installer = new SaInstaller(gw.sad, gw.factory, (pair, done) -> {
-        try {
-          done.accept(SaInstaller.Reservation.of(r.reserve(pair.sa(), pair.manual())));
-        } catch (IOException e) {
-          done.accept(SaInstaller.Reservation.failed(e.getMessage()));
-        }
-      }, new SaInstaller.Events() {
-        @Override
-        public void installed(SaPair pair) {}
-
-        @Override
-        public void noSequenceNumbers(SaPair pair, String why) {
-          logs.add(why);
-        }
-
-        @Override
-        public void discard(SaPair pair) {}
-
-        @Override
-        public void rekey(SaPair pair) {}
-
-        @Override
-        public void log(String line) {}
-      }, clock::nowMillis, clock::nowMillis);
+      installer = gw.installer(r, logs::add, clock::nowMillis);
       supervisor = new SaSupervisor("fwd", gw.sad, gw.plane.acquires(), gw.plane.invalidSpis(), clock,
           new SaSupervisor.Sink() {
             public void acquire(FwdMessages.Acquire a) {}

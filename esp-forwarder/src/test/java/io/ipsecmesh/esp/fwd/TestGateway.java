@@ -44,6 +44,38 @@ final class TestGateway {
     return this;
   }
 
+  /**
+   * An installer on this gateway's SAD that reserves at once through {@code reservations} (as a worker would,
+   * without the hop), passing each SA's "no sequence numbers" reason to {@code starved}.
+   */
+  SaInstaller installer(SequenceReservations reservations, java.util.function.Consumer<String> starved,
+      java.util.function.LongSupplier clock) {
+    return new SaInstaller(sad, factory, (pair, done) -> {
+      try {
+        done.accept(SaInstaller.Reservation.of(reservations.reserve(pair.sa(), pair.manual())));
+      } catch (java.io.IOException | RuntimeException e) {
+        done.accept(SaInstaller.Reservation.failed(e.getMessage()));
+      }
+    }, new SaInstaller.Events() {
+      @Override
+      public void installed(SaPair pair) {}
+
+      @Override
+      public void noSequenceNumbers(SaPair pair, String why) {
+        starved.accept(why);
+      }
+
+      @Override
+      public void discard(SaPair pair) {}
+
+      @Override
+      public void rekey(SaPair pair) {}
+
+      @Override
+      public void log(String line) {}
+    }, clock, clock);
+  }
+
   SaPair install(SaPair p) {
     p.out.startAt(1, 1 << 20);
     sad.install(p);

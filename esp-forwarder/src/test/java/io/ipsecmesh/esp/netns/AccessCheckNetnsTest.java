@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.ipsecmesh.testsupport.Capture;
+import io.ipsecmesh.testsupport.Sh;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -49,7 +51,7 @@ class AccessCheckNetnsTest extends DfBitNetnsTopology {
     try {
       List<String[]> atLan;
       Sh.Result r;
-      try (Capture lan = new Capture(lana, "eth0", "icmp")) {
+      try (Capture lan = capture(lana, "eth0", "icmp")) {
         r = clearPing();
         atLan = lan.rows("ip.src", "ip.dst", "icmp.type");
       }

@@ -4,13 +4,11 @@ import io.ipsecmesh.esp.EspForwarderVerticle;
 import io.ipsecmesh.esp.ManualKeyConfigs;
 import io.ipsecmesh.esp.frag.FragmentStats;
 import io.ipsecmesh.esp.frag.TunnelMtuPolicy;
-import io.ipsecmesh.proto.bus.BusCodecs;
 import io.ipsecmesh.proto.bus.ConfigMessages;
 import io.ipsecmesh.proto.config.DfBit;
 import io.ipsecmesh.proto.config.Fragmentation;
 import io.ipsecmesh.proto.config.GatewayConfig;
 import io.ipsecmesh.proto.config.InterfaceConfig;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
@@ -42,45 +40,14 @@ public final class DfBitForwarderMain {
         c.ikev2Profiles(), c.ikev2Dpd(), c.fragmentation());
   }
 
-  /** Whether the forwarder's route to the remote LAN (installed asynchronously) is in place. */
-  private static boolean routed(String remoteNet) {
-    try {
-      Process p = new ProcessBuilder("ip", "route", "show", remoteNet + "/24").redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      return p.waitFor() == 0 && out.contains("ipsec0");
-    } catch (java.io.IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
-
   public static void main(String[] args) throws Exception {
     String role = args[0];
     GatewayConfig base = role.equals("a")
         ? ManualKeyConfigs.gatewayA(args[1], args[2], args[3], args[4])
         : ManualKeyConfigs.gatewayB(args[1], args[2], args[3], args[4]);
-    Vertx vertx = Vertx.vertx();
-    BusCodecs.register(vertx);
-    EspForwarderVerticle forwarder = new EspForwarderVerticle();
-    JsonObject cfg = new JsonObject().put("stateDir", java.nio.file.Files.createTempDirectory("fwd-state").toString())
-        .put("innerPort", "tun").put("tunName", "ipsec0").put("forwarderId", "gw" + role);
     AtomicLong version = new AtomicLong(1);
-    vertx.deployVerticle(forwarder, new DeploymentOptions().setConfig(cfg)).onFailure(e -> {
-      System.out.println("FAILED " + e);
-      System.exit(2);
-    }).onSuccess(id -> {
-      vertx.eventBus().publish(ConfigMessages.CONFIG_CHANGED, new ConfigMessages.ConfigChanged(1, base));
-      vertx.setPeriodic(50, t -> {
-        if (forwarder.dataPlane().sad().pairs().size() == 1 && routed(args[4])) {
-          vertx.cancelTimer(t);
-          System.out.println("READY");
-          System.out.flush();
-          Thread.ofPlatform().daemon().start(() -> commands(vertx, forwarder, base, version));
-        }
-      });
-    });
+    ForwarderChild.start(role, new JsonObject(), base, 1, List.of(args[4]), (vertx, forwarder) ->
+        Thread.ofPlatform().daemon().start(() -> commands(vertx, forwarder, base, version)));
   }
 
   private static void commands(Vertx vertx, EspForwarderVerticle forwarder, GatewayConfig base, AtomicLong version) {

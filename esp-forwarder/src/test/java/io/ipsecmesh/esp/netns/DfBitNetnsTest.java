@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.ipsecmesh.testsupport.Capture;
+import io.ipsecmesh.testsupport.Sh;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +36,7 @@ class DfBitNetnsTest extends DfBitNetnsTopology {
     policy(true, setting, "BEFORE_ENCRYPTION", WAN_MTU);
     List<String[]> rows;
     Sh.Result r;
-    try (Capture wan = new Capture(gwa, "wan0", "udp port 4500")) {
+    try (Capture wan = capture(gwa, "wan0", "udp port 4500")) {
       Sh.Result ping = ping(3, 200, innerDf);
       assertTrue(ping.ok(), "ping through the tunnel: " + ping.output() + logs());
       rows = wan.rows("ip.src", "ip.flags.df");

@@ -1,21 +1,13 @@
 package io.ipsecmesh.esp.netns;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
+import io.ipsecmesh.testsupport.Capture;
+import io.ipsecmesh.testsupport.ChildJvm;
+import io.ipsecmesh.testsupport.Netns;
+import io.ipsecmesh.testsupport.Sh;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
@@ -41,19 +33,14 @@ abstract class DfBitNetnsTopology {
   static final String HOST_B = "10.93.2.10";
   static final String WAN_A = "172.31.253.1";
   static final String WAN_B = "172.31.253.2";
-  private static final String TAG = Long.toString(ProcessHandle.current().pid() % 100000);
 
-  final String lana = kind() + "la" + TAG;
-  final String gwa = kind() + "ga" + TAG;
-  final String gwb = kind() + "gb" + TAG;
-  final String lanb = kind() + "lb" + TAG;
-  private final List<Process> children = new ArrayList<>();
-  private final List<StringBuilder> logs = new ArrayList<>();
-  private final BlockingQueue<String> answersA = new LinkedBlockingQueue<>();
-  private final BlockingQueue<String> answersB = new LinkedBlockingQueue<>();
-  private OutputStream stdinA;
-  private OutputStream stdinB;
-  private boolean created;
+  final String lana = kind() + "la" + Netns.TAG;
+  final String gwa = kind() + "ga" + Netns.TAG;
+  final String gwb = kind() + "gb" + Netns.TAG;
+  final String lanb = kind() + "lb" + Netns.TAG;
+  private Netns netns;
+  private ChildJvm forwarderA;
+  private ChildJvm forwarderB;
   Path dir;
 
   /** Prefix of the namespace names ("df", "pf", "ac"), unique per test class. */
@@ -64,92 +51,45 @@ abstract class DfBitNetnsTopology {
 
   @BeforeAll
   void topology() throws Exception {
-    assumeTrue(Sh.isRoot(), "needs root to create network namespaces and TUN devices");
-    assumeTrue(new File("/dev/net/tun").exists(), "no /dev/net/tun");
-    assumeTrue(Sh.have("ip") && Sh.have("ping") && Sh.have("tcpdump") && Sh.have("tshark"),
-        "needs iproute2, ping, tcpdump and tshark");
-    created = true;
+    Netns.assumeRoot(true, "ip", "ping", "tcpdump", "tshark");
     dir = Files.createTempDirectory("esp-" + kind());
-    for (String ns : List.of(lana, gwa, gwb, lanb)) {
-      Sh.must("ip", "netns", "add", ns);
-      Sh.must("ip", "-n", ns, "link", "set", "lo", "up");
-    }
-    lan(gwa, lana, "10.93.1.1", HOST_A);
-    lan(gwb, lanb, "10.93.2.1", HOST_B);
-    Sh.must("ip", "link", "add", "wan0", "netns", gwa, "type", "veth", "peer", "name", "wan0", "netns", gwb);
-    Sh.must("ip", "-n", gwa, "addr", "add", WAN_A + "/30", "dev", "wan0");
-    Sh.must("ip", "-n", gwb, "addr", "add", WAN_B + "/30", "dev", "wan0");
+    netns = new Netns(lana, gwa, gwb, lanb);
+    netns.lan(gwa, lana, "10.93.1.1", HOST_A)
+        .lan(gwb, lanb, "10.93.2.1", HOST_B)
+        .veth(gwa, "wan0", gwb, "wan0")
+        .addr(gwa, "wan0", WAN_A + "/30")
+        .addr(gwb, "wan0", WAN_B + "/30");
     for (String gw : List.of(gwa, gwb)) {
       Sh.must("ip", "-n", gw, "link", "set", "wan0", "mtu", Integer.toString(WAN_MTU), "up");
-      Sh.must("ip", "netns", "exec", gw, "sysctl", "-qw", "net.ipv4.ip_forward=1");
-      Sh.must("ip", "netns", "exec", gw, "sysctl", "-qw", "net.ipv4.conf.all.rp_filter=0");
-      Sh.must("ip", "netns", "exec", gw, "sysctl", "-qw", "net.ipv4.conf.default.rp_filter=0");
+      netns.router(gw);
     }
     beforeForwarders();
-    CompletableFuture<Void> a = forwarder(gwa, "a", answersA, WAN_A, WAN_B, "10.93.1.0", "10.93.2.0");
-    CompletableFuture<Void> b = forwarder(gwb, "b", answersB, WAN_B, WAN_A, "10.93.2.0", "10.93.1.0");
-    try {
-      CompletableFuture.allOf(a, b).get(90, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError("forwarders did not become ready: " + logs, e);
+    forwarderA = forwarder(gwa, "a", WAN_A, WAN_B, "10.93.1.0", "10.93.2.0");
+    forwarderB = forwarder(gwb, "b", WAN_B, WAN_A, "10.93.2.0", "10.93.1.0");
+    for (ChildJvm f : List.of(forwarderA, forwarderB)) {
+      f.await("READY"::equals, Duration.ofSeconds(90), "READY");
     }
-    stdinA = children.get(0).getOutputStream();
-    stdinB = children.get(1).getOutputStream();
     // the first packets resolve neighbours and meet cold code in both JVMs: not part of any test row
-    Sh.Result warm = Sh.run(30, Sh.inNs(lana, "ping", "-n", "-c", "3", "-i", "0.3", "-W", "5", HOST_B)
-        .toArray(String[]::new));
+    Sh.Result warm = Netns.ping(lana, HOST_B, 3, 5, "-i", "0.3");
     if (!warm.ok()) {
-      throw new AssertionError("no traffic through the tunnel: " + warm.output() + logs);
+      throw new AssertionError("no traffic through the tunnel: " + warm.output() + logs());
     }
   }
 
-  private static void lan(String gw, String host, String gwAddr, String hostAddr) {
-    Sh.must("ip", "link", "add", "lan0", "netns", gw, "type", "veth", "peer", "name", "eth0", "netns", host);
-    Sh.must("ip", "-n", gw, "addr", "add", gwAddr + "/24", "dev", "lan0");
-    Sh.must("ip", "-n", host, "addr", "add", hostAddr + "/24", "dev", "eth0");
-    Sh.must("ip", "-n", gw, "link", "set", "lan0", "up");
-    Sh.must("ip", "-n", host, "link", "set", "eth0", "up");
-    Sh.must("ip", "-n", host, "route", "add", "default", "via", gwAddr);
-  }
-
-  private CompletableFuture<Void> forwarder(String ns, String role, BlockingQueue<String> answers, String... args)
-      throws Exception {
-    String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
-    List<String> cmd = new ArrayList<>(Sh.inNs(ns, java, "--enable-native-access=ALL-UNNAMED", "-Xmx256m",
-        "-cp", System.getProperty("java.class.path"), DfBitForwarderMain.class.getName(), role));
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    children.add(p);
-    StringBuilder log = new StringBuilder();
-    logs.add(log);
-    CompletableFuture<Void> ready = new CompletableFuture<>();
-    Thread.ofPlatform().daemon().name("gw" + role + "-log").start(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = r.readLine()) != null; ) {
-          synchronized (log) {
-            log.append("gw").append(role).append(": ").append(line).append('\n');
-          }
-          if (line.equals("READY")) {
-            ready.complete(null);
-          } else if (line.startsWith("POLICY-") || line.startsWith("FSTATS") || line.startsWith("ACCESS")) {
-            answers.add(line);
-          }
-        }
-        ready.completeExceptionally(new IllegalStateException("gw" + role + " exited"));
-      } catch (java.io.IOException e) {
-        ready.completeExceptionally(e);
-      }
-    });
-    return ready;
+  private static ChildJvm forwarder(String ns, String role, String... args) throws Exception {
+    String[] all = new String[args.length + 1];
+    all[0] = role;
+    System.arraycopy(args, 0, all, 1, args.length);
+    return ChildJvm.startIn(ns, "gw" + role, ChildJvm.NATIVE_ACCESS, DfBitForwarderMain.class, all);
   }
 
   private String ask(boolean a, String command) throws Exception {
-    OutputStream in = a ? stdinA : stdinB;
-    in.write((command + "\n").getBytes(StandardCharsets.UTF_8));
-    in.flush();
-    String answer = (a ? answersA : answersB).poll(20, TimeUnit.SECONDS);
-    if (answer == null || answer.startsWith("POLICY-FAILED")) {
-      throw new AssertionError(command + " -> " + answer + "\n" + logs);
+    ChildJvm f = a ? forwarderA : forwarderB;
+    f.send(command);
+    String answer = f.await(l -> l.startsWith("POLICY-") || l.startsWith("FSTATS") || l.startsWith("ACCESS"),
+        Duration.ofSeconds(20), "an answer to " + command);
+    if (answer.startsWith("POLICY-FAILED")) {
+      throw new AssertionError(command + " -> " + answer + "\n" + logs());
     }
     return answer;
   }
@@ -182,54 +122,9 @@ abstract class DfBitNetnsTopology {
     throw new AssertionError(name + " not in " + stats);
   }
 
-  /** A running tcpdump on one interface of one namespace, read back with tshark. */
-  final class Capture implements AutoCloseable {
-    private final Process tcpdump;
-    private final Path file;
-
-    Capture(String ns, String iface, String filter) throws Exception {
-      file = Files.createTempFile(dir, ns + "-" + iface, ".pcap");
-      List<String> cmd = new ArrayList<>(Sh.inNs(ns, "tcpdump", "--immediate-mode", "-Z", "root", "-i", iface, "-U", "-n", "-s", "200", "-w",
-          file.toString()));
-      cmd.addAll(Arrays.asList(filter.split(" ")));
-      tcpdump = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      // tcpdump says "listening on IFACE" once its capture is open
-      BufferedReader r = new BufferedReader(new InputStreamReader(tcpdump.getInputStream(), StandardCharsets.UTF_8));
-      String line = r.readLine();
-      if (line == null || !line.contains("listening on")) {
-        throw new AssertionError("tcpdump in " + ns + ": " + line);
-      }
-    }
-
-    /** Stops the capture; the packets as tshark field rows (tab-separated, IP reassembly off). */
-    List<String[]> rows(String... fields) throws Exception {
-      close();
-      List<String> cmd = new ArrayList<>(List.of("tshark", "-r", file.toString(), "-o", "ip.defragment:FALSE",
-          "-T", "fields", "-E", "separator=/t"));
-      for (String f : fields) {
-        cmd.add("-e");
-        cmd.add(f);
-      }
-      Sh.Result r = Sh.run(30, cmd.toArray(String[]::new));
-      if (!r.ok()) {
-        throw new AssertionError("tshark: " + r.output());
-      }
-      List<String[]> rows = new ArrayList<>();
-      for (String line : r.output().split("\n")) {
-        if (!line.isBlank() && !line.startsWith("Running as user")) {
-          rows.add(line.split("\t", -1));
-        }
-      }
-      return rows;
-    }
-
-    @Override
-    public void close() throws Exception {
-      if (tcpdump.isAlive()) {
-        tcpdump.destroy();
-        tcpdump.waitFor(10, TimeUnit.SECONDS);
-      }
-    }
+  /** A tcpdump on one interface of one namespace of this topology, read back with tshark. */
+  Capture capture(String ns, String iface, String filter) throws Exception {
+    return new Capture(dir, ns, iface, filter);
   }
 
   /** One ping from LAN A to LAN B: {@code size} bytes of ICMP data, DF per {@code df}. */
@@ -239,30 +134,22 @@ abstract class DfBitNetnsTopology {
 
   /** {@code count} pings (answered if one reply comes back within 3 s of the last), as {@link #ping(int, boolean)}. */
   Sh.Result ping(int count, int size, boolean df) {
-    return Sh.run(20, Sh.inNs(lana, "ping", "-n", "-c", Integer.toString(count), "-i", "0.2", "-W", "3", "-s",
-        Integer.toString(size), "-M", df ? "do" : "dont", HOST_B).toArray(String[]::new));
+    return Netns.ping(lana, HOST_B, count, 3, "-s", Integer.toString(size), "-M", df ? "do" : "dont");
   }
 
-  String logs() {
-    synchronized (logs) {
-      return logs.toString();
-    }
+  String logs() throws InterruptedException {
+    return (forwarderA == null ? "" : forwarderA.output()) + "\n" + (forwarderB == null ? "" : forwarderB.output());
   }
 
   @AfterAll
-  void teardown() throws Exception {
-    for (Process p : children) {
-      p.destroy();
-    }
-    for (Process p : children) {
-      if (!p.waitFor(10, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
+  void teardown() {
+    for (ChildJvm f : new ChildJvm[] {forwarderA, forwarderB}) {
+      if (f != null) {
+        f.close();
       }
     }
-    if (created) {
-      for (String ns : List.of(lana, gwa, gwb, lanb)) {
-        Sh.run(10, "ip", "netns", "del", ns);
-      }
+    if (netns != null) {
+      netns.close();
     }
   }
 }

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ipsecmesh.testsupport.Capture;
+import io.ipsecmesh.testsupport.Sh;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -69,8 +71,8 @@ class PreFragNetnsTest extends DfBitNetnsTopology {
     List<String[]> wire;
     List<String[]> icmp;
     Sh.Result ping;
-    try (Capture wan = new Capture(gwa, "wan0", "udp port 4500 or (ip[6:2] & 0x1fff != 0)");
-        Capture lan = new Capture(lana, "eth0", "icmp")) {
+    try (Capture wan = capture(gwa, "wan0", "udp port 4500 or (ip[6:2] & 0x1fff != 0)");
+        Capture lan = capture(lana, "eth0", "icmp")) {
       ping = ping(1372, innerDf == 1);
       wire = wan.rows("ip.src", "ip.len", "ip.flags.mf", "ip.frag_offset", "udp.dstport").stream()
           .filter(f -> f[0].equals(WAN_A)).toList();

@@ -3,14 +3,13 @@ package io.ipsecmesh.esp.netns;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.ipsecmesh.testsupport.ChildJvm;
+import io.ipsecmesh.testsupport.Netns;
+import io.ipsecmesh.testsupport.Sh;
 import io.vertx.core.json.JsonObject;
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,105 +36,68 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class TwoGatewayNetnsTest {
 
-  private static final String TAG = Long.toString(ProcessHandle.current().pid() % 100000);
   static final String HOST_B = "10.91.22.10";
   /** iperf3 duration: 3 s in the build, longer for a load run ({@code -Desp.iperfSeconds=10}). */
   private static final int SECONDS = Integer.getInteger("esp.iperfSeconds", 3);
   /** Unmeasured iperf3 seconds before the measured run ({@code -Desp.iperfWarmup=3} in load runs). */
   private static final int WARMUP = Integer.getInteger("esp.iperfWarmup", 0);
 
-  final String lana = "e" + kind() + "la" + TAG;
-  final String gwa = "e" + kind() + "ga" + TAG;
-  final String gwb = "e" + kind() + "gb" + TAG;
-  final String lanb = "e" + kind() + "lb" + TAG;
-  final List<Process> children = new ArrayList<>();
-  final List<StringBuilder> logs = new ArrayList<>();
-  private boolean created;
+  final String lana = "e" + kind() + "la" + Netns.TAG;
+  final String gwa = "e" + kind() + "ga" + Netns.TAG;
+  final String gwb = "e" + kind() + "gb" + Netns.TAG;
+  final String lanb = "e" + kind() + "lb" + Netns.TAG;
+  private final List<ChildJvm> forwarders = new ArrayList<>();
+  private Netns netns;
 
   /** "u" for ESP-in-UDP, "r" for raw ESP: part of the namespace names. */
   abstract String kind();
 
   @BeforeAll
   void topology() throws Exception {
-    assumeTrue(Sh.isRoot(), "needs root to create network namespaces and TUN devices");
-    assumeTrue(new File("/dev/net/tun").exists(), "no /dev/net/tun");
-    assumeTrue(Sh.have("ip") && Sh.have("ping"), "needs iproute2 and ping");
-    created = true;
-    for (String ns : List.of(lana, gwa, gwb, lanb)) {
-      Sh.must("ip", "netns", "add", ns);
-      Sh.must("ip", "-n", ns, "link", "set", "lo", "up");
-    }
-    lan(gwa, lana, "10.91.21.1", "10.91.21.10");
-    lan(gwb, lanb, "10.91.22.1", "10.91.22.10");
-    Sh.must("ip", "link", "add", "wan0", "netns", gwa, "type", "veth", "peer", "name", "wan0", "netns", gwb);
-    Sh.must("ip", "-n", gwa, "addr", "add", "172.31.252.1/30", "dev", "wan0");
-    Sh.must("ip", "-n", gwb, "addr", "add", "172.31.252.2/30", "dev", "wan0");
-    Sh.must("ip", "-n", gwa, "link", "set", "wan0", "up");
-    Sh.must("ip", "-n", gwb, "link", "set", "wan0", "up");
-    for (String gw : List.of(gwa, gwb)) {
-      Sh.must("ip", "netns", "exec", gw, "sysctl", "-qw", "net.ipv4.ip_forward=1");
-      Sh.must("ip", "netns", "exec", gw, "sysctl", "-qw", "net.ipv4.conf.all.rp_filter=0");
-      Sh.must("ip", "netns", "exec", gw, "sysctl", "-qw", "net.ipv4.conf.default.rp_filter=0");
-    }
+    Netns.assumeRoot(true, "ip", "ping");
+    netns = new Netns(lana, gwa, gwb, lanb);
+    netns.lan(gwa, lana, "10.91.21.1", "10.91.21.10")
+        .lan(gwb, lanb, "10.91.22.1", "10.91.22.10")
+        .veth(gwa, "wan0", gwb, "wan0")
+        .addr(gwa, "wan0", "172.31.252.1/30").addr(gwb, "wan0", "172.31.252.2/30")
+        .up(gwa, "wan0").up(gwb, "wan0")
+        .router(gwa).router(gwb);
     String encap = kind().equals("r") ? "raw" : "udp";
-    CompletableFuture<Void> a = forwarder(gwa, "a", "172.31.252.1", "172.31.252.2", "10.91.21.0", "10.91.22.0", encap);
-    CompletableFuture<Void> b = forwarder(gwb, "b", "172.31.252.2", "172.31.252.1", "10.91.22.0", "10.91.21.0", encap);
-    try {
-      CompletableFuture.allOf(a, b).get(90, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError("forwarders did not become ready: " + logs, e);
+    forwarder(gwa, "a", "172.31.252.1", "172.31.252.2", "10.91.21.0", "10.91.22.0", encap);
+    forwarder(gwb, "b", "172.31.252.2", "172.31.252.1", "10.91.22.0", "10.91.21.0", encap);
+    for (ChildJvm f : forwarders) {
+      f.await("READY"::equals, Duration.ofSeconds(90), "READY");
     }
   }
 
-  private static void lan(String gw, String host, String gwAddr, String hostAddr) {
-    Sh.must("ip", "link", "add", "lan0", "netns", gw, "type", "veth", "peer", "name", "eth0", "netns", host);
-    Sh.must("ip", "-n", gw, "addr", "add", gwAddr + "/24", "dev", "lan0");
-    Sh.must("ip", "-n", host, "addr", "add", hostAddr + "/24", "dev", "eth0");
-    Sh.must("ip", "-n", gw, "link", "set", "lan0", "up");
-    Sh.must("ip", "-n", host, "link", "set", "eth0", "up");
-    Sh.must("ip", "-n", host, "route", "add", "default", "via", gwAddr);
-  }
-
-  private CompletableFuture<Void> forwarder(String ns, String role, String... args) throws Exception {
-    String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
-    List<String> cmd = new ArrayList<>(Sh.inNs(ns, java, "--enable-native-access=ALL-UNNAMED", "-Xmx512m",
-        "-Desp.gro=" + Boolean.getBoolean("esp.gro"), "-Desp.noGso=" + Boolean.getBoolean("esp.noGso"),
-        "-Desp.noTso=" + Boolean.getBoolean("esp.noTso"), "-cp", System.getProperty("java.class.path"),
-        NetnsForwarderMain.class.getName(), role));
-    cmd.addAll(List.of(args));
+  private void forwarder(String ns, String role, String... args) throws Exception {
+    List<String> flags = new ArrayList<>(ChildJvm.NATIVE_ACCESS);
+    flags.addAll(List.of("-Xmx512m", "-Desp.gro=" + Boolean.getBoolean("esp.gro"),
+        "-Desp.noGso=" + Boolean.getBoolean("esp.noGso"), "-Desp.noTso=" + Boolean.getBoolean("esp.noTso")));
     // extra options for the gateway JVMs of a load run, e.g. a flight recording: -Desp.gwJvmOption=-XX:...
     String extra = System.getProperty("esp.gwJvmOption");
     if (extra != null && !extra.isBlank()) {
-      cmd.add(cmd.indexOf("-cp"), extra.replace("{gw}", role));
+      flags.add(extra.replace("{gw}", role));
     }
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    children.add(p);
-    StringBuilder log = new StringBuilder();
-    logs.add(log);
-    CompletableFuture<Void> ready = new CompletableFuture<>();
-    Thread.ofPlatform().daemon().name("gw" + role + "-log").start(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = r.readLine()) != null; ) {
-          synchronized (log) {
-            log.append("gw").append(role).append(": ").append(line).append('\n');
-          }
-          if (line.equals("READY")) {
-            ready.complete(null);
-          }
-        }
-        ready.completeExceptionally(new IllegalStateException("gw" + role + " exited"));
-      } catch (java.io.IOException e) {
-        ready.completeExceptionally(e);
-      }
-    });
-    return ready;
+    String[] all = new String[args.length + 1];
+    all[0] = role;
+    System.arraycopy(args, 0, all, 1, args.length);
+    forwarders.add(ChildJvm.startIn(ns, "gw" + role, flags, NetnsForwarderMain.class, all));
+  }
+
+  private String logs() throws InterruptedException {
+    StringBuilder b = new StringBuilder();
+    for (ChildJvm f : forwarders) {
+      b.append(f.output()).append('\n');
+    }
+    return b.toString();
   }
 
   @Test
   @Order(1)
-  void pingCrossesTheTunnel() {
+  void pingCrossesTheTunnel() throws Exception {
     Sh.Result r = Sh.run(20, Sh.inNs(lana, "ping", "-c", "3", "-W", "2", HOST_B).toArray(String[]::new));
-    assertTrue(r.ok(), "ping through the tunnel failed: " + r.output() + "\n" + logs);
+    assertTrue(r.ok(), "ping through the tunnel failed: " + r.output() + "\n" + logs());
     assertTrue(r.output().contains("3 received"), r.output());
   }
 
@@ -158,7 +120,7 @@ abstract class TwoGatewayNetnsTest {
       }
       Sh.Result client = Sh.run(SECONDS + 20,
           Sh.inNs(lana, "iperf3", "-c", HOST_B, "-t", Integer.toString(SECONDS), "-J").toArray(String[]::new));
-      assertTrue(client.ok(), "iperf3 failed: " + client.output() + "\n" + logs);
+      assertTrue(client.ok(), "iperf3 failed: " + client.output() + "\n" + logs());
       JsonObject end = new JsonObject(client.output()).getJsonObject("end");
       assertTrue(end != null && end.getJsonObject("sum_received") != null, "no iperf3 result: " + client.output());
       double mbps = end.getJsonObject("sum_received").getDouble("bits_per_second") / 1e6;
@@ -176,25 +138,11 @@ abstract class TwoGatewayNetnsTest {
 
   @AfterAll
   void teardown() throws Exception {
-    for (Process p : children) {
-      p.destroy();
+    String log = logs();
+    forwarders.forEach(ChildJvm::close);
+    System.out.print(log.length() <= 6000 ? log : log.substring(log.length() - 6000));
+    if (netns != null) {
+      netns.close();
     }
-    for (Process p : children) {
-      if (!p.waitFor(10, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-      }
-    }
-    synchronized (logs) {
-      logs.forEach(l -> System.out.print(tail(l.toString(), 3000)));
-    }
-    if (created) {
-      for (String ns : List.of(lana, gwa, gwb, lanb)) {
-        Sh.run(10, "ip", "netns", "del", ns);
-      }
-    }
-  }
-
-  private static String tail(String s, int n) {
-    return s.length() <= n ? s : s.substring(s.length() - n);
   }
 }

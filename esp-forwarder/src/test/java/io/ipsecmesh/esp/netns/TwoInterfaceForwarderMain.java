@@ -1,8 +1,5 @@
 package io.ipsecmesh.esp.netns;
 
-import io.ipsecmesh.esp.EspForwarderVerticle;
-import io.ipsecmesh.proto.bus.BusCodecs;
-import io.ipsecmesh.proto.bus.ConfigMessages;
 import io.ipsecmesh.proto.config.AccessList;
 import io.ipsecmesh.proto.config.AccessListEntry;
 import io.ipsecmesh.proto.config.AddressMatch;
@@ -16,10 +13,7 @@ import io.ipsecmesh.proto.config.SessionKey;
 import io.ipsecmesh.proto.config.TransformSet;
 import io.ipsecmesh.proto.sa.ChildSa;
 import io.ipsecmesh.proto.sa.EspTransform;
-import io.vertx.core.DeploymentOptions;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -83,39 +77,10 @@ public final class TwoInterfaceForwarderMain {
         false, lo1 == null ? Map.of() : Map.of("basilisk", "Loopback1"));
   }
 
-  private static boolean routed(String net) {
-    try {
-      Process p = new ProcessBuilder("ip", "route", "show", net + "/24").redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      return p.waitFor() == 0 && out.contains("ipsec0");
-    } catch (java.io.IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
-
-  public static void main(String[] args) {
+  public static void main(String[] args) throws Exception {
     boolean a = args[0].equals("a");
     GatewayConfig config = config(a, args[1], args[2], args[3], args[4], args[5], args[6], args[7], args[8],
         args.length > 9 ? args[9] : null);
-    Vertx vertx = Vertx.vertx();
-    BusCodecs.register(vertx);
-    EspForwarderVerticle forwarder = new EspForwarderVerticle();
-    JsonObject cfg = new JsonObject().put("innerPort", "tun").put("tunName", "ipsec0").put("forwarderId", "gw" + args[0]);
-    vertx.deployVerticle(forwarder, new DeploymentOptions().setConfig(cfg)).onFailure(e -> {
-      System.out.println("FAILED " + e);
-      System.exit(2);
-    }).onSuccess(id -> {
-      vertx.eventBus().publish(ConfigMessages.CONFIG_CHANGED, new ConfigMessages.ConfigChanged(1, config));
-      vertx.setPeriodic(50, t -> {
-        if (forwarder.dataPlane().sad().pairs().size() == 2 && routed(args[6]) && routed(args[8])) {
-          vertx.cancelTimer(t);
-          System.out.println("READY");
-          System.out.flush();
-        }
-      });
-    });
+    ForwarderChild.start(args[0], new JsonObject(), config, 2, List.of(args[6], args[8]), (vertx, forwarder) -> { });
   }
 }

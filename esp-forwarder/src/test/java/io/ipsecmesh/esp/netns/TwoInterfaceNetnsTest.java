@@ -3,18 +3,16 @@ package io.ipsecmesh.esp.netns;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import io.ipsecmesh.testsupport.Capture;
+import io.ipsecmesh.testsupport.ChildJvm;
+import io.ipsecmesh.testsupport.Netns;
+import io.ipsecmesh.testsupport.Sh;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,138 +37,73 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TwoInterfaceNetnsTest {
 
-  private static final String TAG = Long.toString(ProcessHandle.current().pid() % 100000);
   private static final String LO1 = "172.31.251.1";
-  private final String lana = "tila" + TAG;
-  private final String gwa = "tiga" + TAG;
-  private final String gwb = "tigb" + TAG;
-  private final String lanb = "tilb" + TAG;
-  private final List<Process> children = new ArrayList<>();
-  private final StringBuilder logs = new StringBuilder();
-  private boolean created;
+  private final String lana = "tila" + Netns.TAG;
+  private final String gwa = "tiga" + Netns.TAG;
+  private final String gwb = "tigb" + Netns.TAG;
+  private final String lanb = "tilb" + Netns.TAG;
+  private final List<ChildJvm> forwarders = new ArrayList<>();
+  private Netns netns;
   private Path dir;
 
   @BeforeAll
   void topology() throws Exception {
-    assumeTrue(Sh.isRoot(), "needs root to create network namespaces and TUN devices");
-    assumeTrue(new File("/dev/net/tun").exists(), "no /dev/net/tun");
-    assumeTrue(Sh.have("ip") && Sh.have("ping") && Sh.have("tcpdump") && Sh.have("tshark"),
-        "needs iproute2, ping, tcpdump and tshark");
-    created = true;
+    Netns.assumeRoot(true, "ip", "ping", "tcpdump", "tshark");
     dir = Files.createTempDirectory("esp-ti");
-    for (String ns : List.of(lana, gwa, gwb, lanb)) {
-      Sh.must("ip", "netns", "add", ns);
-      Sh.must("ip", "-n", ns, "link", "set", "lo", "up");
-    }
-    Sh.must("ip", "link", "add", "lan0", "netns", gwa, "type", "veth", "peer", "name", "eth0", "netns", lana);
-    Sh.must("ip", "-n", gwa, "addr", "add", "10.94.1.1/24", "dev", "lan0");
-    Sh.must("ip", "-n", lana, "addr", "add", "10.94.1.10/24", "dev", "eth0");
-    Sh.must("ip", "link", "add", "lan0", "netns", gwb, "type", "veth", "peer", "name", "eth0", "netns", lanb);
-    Sh.must("ip", "-n", gwb, "addr", "add", "10.94.2.1/24", "dev", "lan0");
-    Sh.must("ip", "-n", gwb, "addr", "add", "10.94.3.1/24", "dev", "lan0");
-    Sh.must("ip", "-n", lanb, "addr", "add", "10.94.2.10/24", "dev", "eth0");
-    Sh.must("ip", "-n", lanb, "addr", "add", "10.94.3.10/24", "dev", "eth0");
-    for (String[] l : List.of(new String[] {gwa, "lan0"}, new String[] {lana, "eth0"}, new String[] {gwb, "lan0"},
-        new String[] {lanb, "eth0"})) {
-      Sh.must("ip", "-n", l[0], "link", "set", l[1], "up");
-    }
-    Sh.must("ip", "-n", lana, "route", "add", "default", "via", "10.94.1.1");
-    Sh.must("ip", "-n", lanb, "route", "add", "default", "via", "10.94.2.1");
-    Sh.must("ip", "link", "add", "wan0", "netns", gwa, "type", "veth", "peer", "name", "wan0", "netns", gwb);
-    Sh.must("ip", "link", "add", "wan1", "netns", gwa, "type", "veth", "peer", "name", "wan1", "netns", gwb);
-    Sh.must("ip", "-n", gwa, "addr", "add", "172.31.252.1/30", "dev", "wan0");
-    Sh.must("ip", "-n", gwb, "addr", "add", "172.31.252.2/30", "dev", "wan0");
-    Sh.must("ip", "-n", gwa, "addr", "add", "172.31.252.5/30", "dev", "wan1");
-    Sh.must("ip", "-n", gwb, "addr", "add", "172.31.252.6/30", "dev", "wan1");
-    // interface Loopback1 of the configuration: an address on the namespace's loopback
-    Sh.must("ip", "-n", gwa, "addr", "add", LO1 + "/32", "dev", "lo");
+    netns = new Netns(lana, gwa, gwb, lanb);
+    netns.lan(gwa, lana, "10.94.1.1", "10.94.1.10")
+        .lan(gwb, lanb, "10.94.2.1", "10.94.2.10")
+        // B's LAN has a second network, reached over crypto map basilisk
+        .addr(gwb, "lan0", "10.94.3.1/24").addr(lanb, "eth0", "10.94.3.10/24")
+        .veth(gwa, "wan0", gwb, "wan0").veth(gwa, "wan1", gwb, "wan1")
+        .addr(gwa, "wan0", "172.31.252.1/30").addr(gwb, "wan0", "172.31.252.2/30")
+        .addr(gwa, "wan1", "172.31.252.5/30").addr(gwb, "wan1", "172.31.252.6/30")
+        // interface Loopback1 of the configuration: an address on the namespace's loopback
+        .addr(gwa, "lo", LO1 + "/32");
     for (String gw : List.of(gwa, gwb)) {
-      for (String w : List.of("wan0", "wan1")) {
-        Sh.must("ip", "-n", gw, "link", "set", w, "up");
-      }
-      Sh.must("ip", "netns", "exec", gw, "sysctl", "-qw", "net.ipv4.ip_forward=1");
-      Sh.must("ip", "netns", "exec", gw, "sysctl", "-qw", "net.ipv4.conf.all.rp_filter=0");
-      Sh.must("ip", "netns", "exec", gw, "sysctl", "-qw", "net.ipv4.conf.default.rp_filter=0");
+      netns.up(gw, "wan0", "wan1").router(gw);
     }
     // B reaches A's local address Loopback1 over wan1, the link of crypto map basilisk
-    Sh.must("ip", "-n", gwb, "route", "add", LO1 + "/32", "via", "172.31.252.5", "dev", "wan1");
-    CompletableFuture<Void> a = forwarder(gwa, "a", "172.31.252.1", "172.31.252.5", "172.31.252.2", "172.31.252.6",
+    netns.route(gwb, LO1 + "/32", "via", "172.31.252.5", "dev", "wan1");
+    forwarder(gwa, "a", "172.31.252.1", "172.31.252.5", "172.31.252.2", "172.31.252.6",
         "10.94.1.0", "10.94.2.0", "10.94.1.0", "10.94.3.0", LO1);
-    CompletableFuture<Void> b = forwarder(gwb, "b", "172.31.252.2", "172.31.252.6", "172.31.252.1", LO1,
+    forwarder(gwb, "b", "172.31.252.2", "172.31.252.6", "172.31.252.1", LO1,
         "10.94.2.0", "10.94.1.0", "10.94.3.0", "10.94.1.0");
-    try {
-      CompletableFuture.allOf(a, b).get(90, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError("forwarders did not become ready: " + logs(), e);
+    for (ChildJvm f : forwarders) {
+      f.await("READY"::equals, Duration.ofSeconds(90), "READY");
     }
   }
 
-  private CompletableFuture<Void> forwarder(String ns, String role, String... args) throws Exception {
-    String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
-    List<String> cmd = new ArrayList<>(Sh.inNs(ns, java, "--enable-native-access=ALL-UNNAMED", "-Xmx256m",
-        "-cp", System.getProperty("java.class.path"), TwoInterfaceForwarderMain.class.getName(), role));
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    children.add(p);
-    CompletableFuture<Void> ready = new CompletableFuture<>();
-    Thread.ofPlatform().daemon().name("ti-gw" + role).start(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = r.readLine()) != null; ) {
-          synchronized (logs) {
-            logs.append("gw").append(role).append(": ").append(line).append('\n');
-          }
-          if (line.equals("READY")) {
-            ready.complete(null);
-          }
-        }
-        ready.completeExceptionally(new IllegalStateException("gw" + role + " exited"));
-      } catch (java.io.IOException e) {
-        ready.completeExceptionally(e);
-      }
-    });
-    return ready;
+  private void forwarder(String ns, String role, String... args) throws Exception {
+    String[] all = new String[args.length + 1];
+    all[0] = role;
+    System.arraycopy(args, 0, all, 1, args.length);
+    forwarders.add(ChildJvm.startIn(ns, "ti-gw" + role, ChildJvm.NATIVE_ACCESS, TwoInterfaceForwarderMain.class,
+        all));
   }
 
-  private String logs() {
-    synchronized (logs) {
-      return logs.toString();
+  private String logs() throws InterruptedException {
+    StringBuilder b = new StringBuilder();
+    for (ChildJvm f : forwarders) {
+      b.append(f.output()).append('\n');
     }
+    return b.toString();
   }
 
   /** tcpdump on {@code iface} of gwa while pinging {@code host} with DF set; the ESP rows ip.src, ip.flags.df. */
   private List<String[]> espDuringPing(String iface, String host) throws Exception {
-    Path file = Files.createTempFile(dir, iface, ".pcap");
-    List<String> cmd = new ArrayList<>(Sh.inNs(gwa, "tcpdump", "--immediate-mode", "-Z", "root", "-i", iface, "-U",
-        "-n", "-s", "200", "-w", file.toString(), "udp", "port", "4500"));
-    Process tcpdump = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    try {
-      String line = new BufferedReader(new InputStreamReader(tcpdump.getInputStream(), StandardCharsets.UTF_8))
-          .readLine();
-      assertTrue(line != null && line.contains("listening on"), "tcpdump: " + line);
-      Sh.Result ping = Sh.run(20, Sh.inNs(lana, "ping", "-n", "-c", "3", "-i", "0.2", "-W", "3", "-s", "200", "-M",
-          "do", host).toArray(String[]::new));
+    try (Capture wan = new Capture(dir, gwa, iface, "udp port 4500")) {
+      Sh.Result ping = Netns.ping(lana, host, 3, 3, "-s", "200", "-M", "do");
       assertTrue(ping.ok(), "ping " + host + " through the tunnel: " + ping.output() + logs());
-    } finally {
-      tcpdump.destroy();
-      tcpdump.waitFor(10, TimeUnit.SECONDS);
+      return wan.rows("ip.src", "ip.flags.df");
     }
-    Sh.Result r = Sh.run(30, "tshark", "-r", file.toString(), "-o", "ip.defragment:FALSE", "-T", "fields",
-        "-E", "separator=/t", "-e", "ip.src", "-e", "ip.flags.df");
-    assertTrue(r.ok(), "tshark: " + r.output());
-    List<String[]> rows = new ArrayList<>();
-    for (String l : r.output().split("\n")) {
-      if (!l.isBlank() && !l.startsWith("Running as user")) {
-        rows.add(l.split("\t", -1));
-      }
-    }
-    return rows;
   }
 
   @Test
   void eachCryptoMapInterfaceSendsWithItsOwnAddressAndDfPolicy() throws Exception {
     // warm-up: neighbours, cold JVMs
-    Sh.run(30, Sh.inNs(lana, "ping", "-n", "-c", "2", "-i", "0.3", "-W", "5", "10.94.2.10").toArray(String[]::new));
-    Sh.run(30, Sh.inNs(lana, "ping", "-n", "-c", "2", "-i", "0.3", "-W", "5", "10.94.3.10").toArray(String[]::new));
+    Netns.ping(lana, "10.94.2.10", 2, 5, "-i", "0.3");
+    Netns.ping(lana, "10.94.3.10", 2, 5, "-i", "0.3");
 
     List<String[]> wan0 = espDuringPing("wan0", "10.94.2.10");
     List<String[]> fromA0 = wan0.stream().filter(f -> !f[0].equals("172.31.252.2")).toList();
@@ -192,19 +125,10 @@ class TwoInterfaceNetnsTest {
   }
 
   @AfterAll
-  void teardown() throws Exception {
-    for (Process p : children) {
-      p.destroy();
-    }
-    for (Process p : children) {
-      if (!p.waitFor(10, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-      }
-    }
-    if (created) {
-      for (String ns : List.of(lana, gwa, gwb, lanb)) {
-        Sh.run(10, "ip", "netns", "del", ns);
-      }
+  void teardown() {
+    forwarders.forEach(ChildJvm::close);
+    if (netns != null) {
+      netns.close();
     }
   }
 }

@@ -1,7 +1,7 @@
 package io.ipsecmesh.ike.engine;
 
 import io.ipsecmesh.proto.bus.SaMessages.ChildSaDeleted;
-import io.ipsecmesh.proto.ikev2.IkeSaSummary;
+import io.ipsecmesh.proto.sa.IkeSaSummary;
 import io.ipsecmesh.proto.sa.ChildSa;
 
 /** What the engine tells the outside world (the verticle maps these to the bus and Hazelcast). */

@@ -5,7 +5,7 @@ import io.ipsecmesh.ike.crypto.IkeSaKeys;
 import io.ipsecmesh.ike.crypto.IkeSuite;
 import io.ipsecmesh.ike.crypto.SkCipher;
 import io.ipsecmesh.ike.policy.PeerPolicy;
-import io.ipsecmesh.proto.ikev2.IkeSaSummary;
+import io.ipsecmesh.proto.sa.IkeSaSummary;
 import io.ipsecmesh.proto.time.Scheduler;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -107,7 +107,7 @@ final class IsakmpSa {
   }
 
   /** The {@code show crypto isakmp sa} row (IOS IKEv1 state names). */
-  io.ipsecmesh.proto.ikev2.IkeSaSummary summary() {
+  io.ipsecmesh.proto.sa.IkeSaSummary summary() {
     String st = switch (state) {
       case MM1_SENT, MM2_SENT -> "MM_NO_STATE";
       case MM3_SENT, MM4_SENT -> "MM_SA_SETUP";
@@ -115,7 +115,7 @@ final class IsakmpSa {
       case ESTABLISHED -> "QM_IDLE";
       case DEAD -> "MM_NO_STATE";
     };
-    return new io.ipsecmesh.proto.ikev2.IkeSaSummary(id(), peerAddress, localAddress, st, connId,
+    return new io.ipsecmesh.proto.sa.IkeSaSummary(id(), peerAddress, localAddress, st, connId,
         state == Phase1State.DEAD ? "DELETED" : "ACTIVE", peerId == null ? "" : peerId, 1, localPort, peerPort,
         initiator ? "Initiator" : "Responder", createdEpochMillis);
   }

@@ -14,7 +14,7 @@ import io.ipsecmesh.proto.config.IkeIdentity;
 import io.ipsecmesh.proto.config.Ikev2Profile;
 import io.ipsecmesh.proto.bus.SaMessages.ChildSaDeleted;
 import io.ipsecmesh.proto.ikev2.IkeConstants;
-import io.ipsecmesh.proto.ikev2.IkeSaSummary;
+import io.ipsecmesh.proto.sa.IkeSaSummary;
 import io.ipsecmesh.proto.sa.ChildSa;
 import io.ipsecmesh.proto.sa.EspTransform;
 import io.ipsecmesh.proto.sa.KeyWrap;

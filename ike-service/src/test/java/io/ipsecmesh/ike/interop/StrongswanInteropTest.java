@@ -4,10 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ipsecmesh.ike.interop.StrongswanHarness.Peer;
 import io.ipsecmesh.proto.sa.ChildSa;
 import io.ipsecmesh.proto.sa.KeyWrap;
-import java.nio.file.Files;
+import io.ipsecmesh.testsupport.StrongswanHarness;
+import io.ipsecmesh.testsupport.StrongswanHarness.Peer;
+import io.ipsecmesh.testsupport.TestPki;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * This gateway's IKEv2 against strongSwan 5.9.8 (Debian charon, kernel-libipsec) in network
- * namespaces {@code ikegwa}/{@code ikegwb} built by the harness in {@code src/test/resources/interop}.
+ * namespaces {@code ikegwa}/{@code ikegwb} built by the strongSwan harness of test-support ({@code /interop}).
  * The Java side runs as a child JVM ({@link InteropPeer}) started with {@code ip netns exec}, because
  * a JVM cannot place a socket in another namespace. Proof of agreement on the Child SA keys without a
  * data plane: charon at log level 4 prints the Child SA encryption keys, which must equal the keys
@@ -226,29 +227,14 @@ class StrongswanInteropTest {
 
   @Test
   void certificateAuthenticationWithStrongswanResponder() throws Exception {
-    io.ipsecmesh.ike.engine.TestCertificates ca = new io.ipsecmesh.ike.engine.TestCertificates(
-        "CN=ipsec-mesh interop CA");
-    io.ipsecmesh.ike.policy.Credentials ours = ca.issue("gwa.interop.test", ca);
-    io.ipsecmesh.ike.policy.Credentials theirs = ca.issue("gwb.interop.test", ca);
-    Path pki = Files.createDirectories(harness.run().resolve("pki"));
-    Files.writeString(pki.resolve("ca.pem"), io.ipsecmesh.ike.engine.TestCertificates.pem("CERTIFICATE",
-        ca.ca.getEncoded()));
-    Files.writeString(pki.resolve("gwa.pem"), io.ipsecmesh.ike.engine.TestCertificates.pem("CERTIFICATE",
-        ours.chain().get(0).getEncoded()));
-    Files.writeString(pki.resolve("gwa.key"), io.ipsecmesh.ike.engine.TestCertificates.pem("PRIVATE KEY",
-        ours.key().getEncoded()));
+    TestPki ca = new TestPki("CN=ipsec-mesh interop CA");
+    Path pki = harness.run().resolve("pki");
+    TestPki.writePem(ca.issue("gwa.interop.test"), pki.resolve("gwa.pem"), pki.resolve("gwa.key"));
+    ca.writeCa(pki.resolve("ca.pem"));
     harness.script(Map.of("AUTH", "pubkey", "LOCAL_CERT", "gwb.pem", "LOAD", "no", "LOG_IKE", "4", "LOG_CHD", "4"),
         "charon-start.sh", "ikegwb", "ikev2-gcm");
     try {
-      Path swanctl = harness.run().resolve("ikegwb").resolve("swanctl");
-      Files.writeString(swanctl.resolve("x509ca").resolve("ca.pem"), io.ipsecmesh.ike.engine.TestCertificates.pem(
-          "CERTIFICATE", ca.ca.getEncoded()));
-      Files.writeString(swanctl.resolve("x509").resolve("gwb.pem"), io.ipsecmesh.ike.engine.TestCertificates.pem(
-          "CERTIFICATE", theirs.chain().get(0).getEncoded()));
-      Files.writeString(swanctl.resolve("private").resolve("gwb.key"), io.ipsecmesh.ike.engine.TestCertificates.pem(
-          "PRIVATE KEY", theirs.key().getEncoded()));
-      String loaded = harness.script(Map.of(), "sw.sh", "ikegwb", "--load-all", "--noprompt");
-      assertTrue(loaded.contains("loaded certificate") && loaded.contains("loaded connection"), loaded);
+      harness.loadCredentials("ikegwb", ca, ca.issue("gwb.interop.test"), "gwb");
       Peer peer = startPeer("ikegwa", "172.31.255.1", "172.31.255.2", "unused-psk", "gwa.interop.test",
           "gwb.interop.test", "10.91.1.0/24", "10.91.2.0/24", true, "--cert", pki.resolve("gwa.pem").toString(),
           "--key", pki.resolve("gwa.key").toString(), "--ca", pki.resolve("ca.pem").toString());

@@ -58,9 +58,9 @@ class Ikev1ServiceTest {
 
     // show crypto isakmp sa: IOS IKEv1 states, one conn-id per ISAKMP SA, the final id once SPIr is known
     assertEquals(List.of("MM_NO_STATE", "MM_SA_SETUP", "MM_KEY_EXCH", "QM_IDLE"),
-        g.a.rows.stream().map(io.ipsecmesh.proto.ikev2.IkeSaSummary::state).toList());
+        g.a.rows.stream().map(io.ipsecmesh.proto.sa.IkeSaSummary::state).toList());
     assertEquals(List.of("MM_NO_STATE", "MM_SA_SETUP", "QM_IDLE"),
-        g.b.rows.stream().map(io.ipsecmesh.proto.ikev2.IkeSaSummary::state).toList());
+        g.b.rows.stream().map(io.ipsecmesh.proto.sa.IkeSaSummary::state).toList());
     var row = g.a.rows.getLast();
     assertEquals(id, row.ikeSaId());
     assertEquals(1, row.version());

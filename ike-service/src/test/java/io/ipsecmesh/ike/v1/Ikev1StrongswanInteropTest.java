@@ -3,9 +3,9 @@ package io.ipsecmesh.ike.v1;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ipsecmesh.ike.interop.StrongswanHarness;
-import io.ipsecmesh.ike.interop.StrongswanHarness.Peer;
 import io.ipsecmesh.proto.sa.ChildSa;
+import io.ipsecmesh.testsupport.StrongswanHarness;
+import io.ipsecmesh.testsupport.StrongswanHarness.Peer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Our IKEv1 against strongSwan 5.9.8 (Debian charon, kernel-libipsec) in network namespaces
  * {@code v1gwa}/{@code v1gwb} (distinct from the IKEv2 test's, so both can run), built by the harness
- * scripts of the IKEv2 interop test ({@code src/test/resources/interop}) with the {@code ikev1-psk}
+ * scripts of test-support's strongSwan harness ({@code /interop}) with the {@code ikev1-psk}
  * profile (aes256-sha256-modp2048, ESP aes256-sha256). Our side is {@link Ikev1InteropPeer} in a child
  * JVM under {@code ip netns exec}. Proof of agreement: charon logs both SAs established, the SPIs are
  * ours mirrored and in {@code swanctl --list-sas}, charon at chd level 4 logs Child SA keys equal to
@@ -56,7 +56,7 @@ class Ikev1StrongswanInteropTest {
     StrongswanHarness.assumeStrongswan("charon-systemd strongswan-swanctl libcharon-extra-plugins",
         "libcharon-extra-plugins", "kernel-libipsec");
     harness = StrongswanHarness.create("ikev1-interop-", NAMESPACES, KEK_HEX);
-    harness.install("/v1/ikev1-psk.env", "profiles/ikev1-psk.env");
+    harness.install("/interop/profiles/ikev1-psk.env", "profiles/ikev1-psk.env");
     harness.netnsUp();
   }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.ipsecmesh.proto.bus.DpdMessages.ProbeOutcome;
 import io.ipsecmesh.proto.bus.DpdMessages.ProbeRequest;
 import io.ipsecmesh.proto.sa.EspTransform;
+import io.ipsecmesh.testsupport.SeedTrace;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -66,7 +67,7 @@ class IsakmpDebugTest {
   }
 
   private static List<String> seed() throws Exception {
-    return SeedTrace.read("/seed-debug-crypto-isakmp-dpd.txt").stream()
+    return SeedTrace.read(SeedTrace.DPD_DEBUG).stream()
         .map(e -> SeedTrace.untagged(e.text()).replace(SEED_PEER, B)).toList();
   }
 

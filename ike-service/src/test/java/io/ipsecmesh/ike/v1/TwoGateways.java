@@ -63,16 +63,16 @@ final class TwoGateways {
     final List<IkeMessages.PeerUp> up = new ArrayList<>();
     final List<IkeMessages.PeerDown> down = new ArrayList<>();
     final List<IkeMessages.LivenessProof> liveness = new ArrayList<>();
-    final List<io.ipsecmesh.proto.ikev2.IkeSaSummary> rows = new ArrayList<>();
-    final List<io.ipsecmesh.proto.ikev2.IkeSaSummary> removedRows = new ArrayList<>();
+    final List<io.ipsecmesh.proto.sa.IkeSaSummary> rows = new ArrayList<>();
+    final List<io.ipsecmesh.proto.sa.IkeSaSummary> removedRows = new ArrayList<>();
 
     @Override
-    public void summaryChanged(io.ipsecmesh.proto.ikev2.IkeSaSummary s) {
+    public void summaryChanged(io.ipsecmesh.proto.sa.IkeSaSummary s) {
       rows.add(s);
     }
 
     @Override
-    public void ikeSaDown(io.ipsecmesh.proto.ikev2.IkeSaSummary s, String reason) {
+    public void ikeSaDown(io.ipsecmesh.proto.sa.IkeSaSummary s, String reason) {
       removedRows.add(s);
     }
 

@@ -49,7 +49,7 @@ import org.junit.jupiter.api.Timeout;
 class ComposeStackTest {
 
   static final Path REPO = Path.of("..").toAbsolutePath().normalize();
-  static final Path HARNESS = REPO.resolve("ike-service/src/test/resources/interop");
+  static final Path HARNESS = io.ipsecmesh.testsupport.StrongswanHarness.scripts();
   static final String PEER_NS = "csspeer";
   static final String LAN_A = "10.92.1.1";
   static final String LAN_B = "10.92.2.1";

@@ -1,5 +1,6 @@
 package io.ipsecmesh.it.dpd;
 
+import io.ipsecmesh.testsupport.Sh;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -112,18 +113,6 @@ final class DpdTopology {
 
   /** Runs {@code cmd} (bounded: 90 s) and returns its output, whatever its exit status. */
   static String capture(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.environment().putAll(env);
-    Process p = pb.start();
-    p.getOutputStream().close();
-    byte[] out;
-    try (InputStream in = p.getInputStream()) {
-      out = in.readAllBytes();
-    }
-    if (!p.waitFor(90, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new IOException("timed out: " + cmd);
-    }
-    return new String(out, StandardCharsets.UTF_8);
+    return Sh.capture(cmd, env);
   }
 }

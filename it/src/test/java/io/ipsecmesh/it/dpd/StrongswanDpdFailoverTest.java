@@ -4,20 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.ipsecmesh.gateway.JvmFlags;
-import java.io.IOException;
+import io.ipsecmesh.testsupport.LogWatch;
+import io.ipsecmesh.testsupport.StrongswanHarness;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,15 +33,13 @@ import org.junit.jupiter.api.Timeout;
  * and 2 with {@code dpd 10 2 periodic}. A ping from LAN A brings the tunnel up with peer 1; peer 1 is then
  * silenced with an nftables drop table; our log must say {@code %CRYPTO-5-SESSION_STATUS: Crypto tunnel is
  * DOWN} within 10 + 5 × 2 + 1 s of the silence, and the next ping must cross a new tunnel to peer 2. The
- * strongSwan harness is ike-service's ({@code src/test/resources/interop}); needs root, skipped with the
+ * strongSwan harness is test-support's ({@link StrongswanHarness}); needs root, skipped with the
  * reason otherwise; daemons, gateway and namespaces are removed in {@link #tearDown()}, also on failure.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class StrongswanDpdFailoverTest {
 
-  private static final Path HARNESS = Path.of("..", "ike-service", "src", "test", "resources", "interop")
-      .toAbsolutePath().normalize();
   private static final int DPD_SECONDS = 10;
   private static final int DPD_RETRY = 2;
   /** Seconds + 5 retransmissions × retry, and one second for the timer wheel and the log. */
@@ -65,17 +60,8 @@ class StrongswanDpdFailoverTest {
 
   @BeforeAll
   void setUp() throws Exception {
-    assumeTrue("0".equals(DpdTopology.capture(List.of("id", "-u"), Map.of()).strip()),
-        "needs root (network namespaces, nftables, TUN)");
-    assumeTrue(Files.isExecutable(Path.of("/usr/lib/ipsec/charon")) && Files.isExecutable(Path.of("/usr/sbin/swanctl")),
-        "strongSwan not installed (charon-systemd strongswan-swanctl libcharon-extra-plugins)");
-    for (String p : List.of("kernel-libipsec", "gcm", "openssl")) {
-      assumeTrue(Files.exists(Path.of("/usr/lib/ipsec/plugins/libstrongswan-" + p + ".so")),
-          "strongSwan plugin " + p + " missing");
-    }
+    StrongswanHarness.assumeStrongswanAndTun("kernel-libipsec", "gcm", "openssl");
     assumeTrue(Files.isExecutable(Path.of("/usr/sbin/nft")), "nftables (nft) not installed");
-    assumeTrue(Files.exists(Path.of("/dev/net/tun")), "no /dev/net/tun for the forwarder's TUN device");
-    assumeTrue(Files.isDirectory(HARNESS), "strongSwan harness not found at " + HARNESS);
     run = Files.createTempDirectory("it-dpd-");
     topology = true;
     DpdTopology.up();
@@ -199,27 +185,7 @@ class StrongswanDpdFailoverTest {
 
   /** The first line of {@code file} containing {@code text}, waiting for the file to grow until {@code within}. */
   private static String awaitLine(Path file, String text, Duration within) throws Exception {
-    long deadline = System.nanoTime() + within.toNanos();
-    Path dir = file.getParent();
-    try (WatchService watch = dir.getFileSystem().newWatchService()) {
-      dir.register(watch, StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_CREATE);
-      while (true) {
-        String s = Files.exists(file) ? Files.readString(file) : "";
-        Optional<String> line = s.lines().filter(l -> l.contains(text)).findFirst();
-        if (line.isPresent()) {
-          return line.get();
-        }
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          throw new AssertionError(file + " never showed '" + text + "' within " + within + ":\n" + s);
-        }
-        WatchKey key = watch.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(200)), TimeUnit.NANOSECONDS);
-        if (key != null) {
-          key.pollEvents();
-          key.reset();
-        }
-      }
-    }
+    return LogWatch.awaitLine(file, text, within);
   }
 
   private static Optional<Instant> stamp(String line) {
@@ -229,10 +195,6 @@ class StrongswanDpdFailoverTest {
   }
 
   private String harness(Map<String, String> env, String script, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("bash", HARNESS.resolve(script).toString()));
-    cmd.addAll(List.of(args));
-    Map<String, String> e = new HashMap<>(env);
-    e.put("INTEROP_RUN", run.toString());
-    return DpdTopology.capture(cmd, e);
+    return StrongswanHarness.script(run, env, script, args);
   }
 }

@@ -5,14 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.ipsecmesh.testsupport.LogWatch;
+import io.ipsecmesh.testsupport.Sh;
+import io.ipsecmesh.testsupport.StrongswanHarness;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -39,8 +39,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class InvalidSpiRecoveryNetnsTest {
 
-  private static final Path HARNESS = Path.of("..", "ike-service", "src", "test", "resources", "interop")
-      .toAbsolutePath().normalize();
   private static final String A_WAN = "172.31.255.1";
   private static final String B_WAN = "172.31.255.2";
   private static final String LAN_B_HOST = "10.91.2.10";
@@ -56,9 +54,8 @@ class InvalidSpiRecoveryNetnsTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    assumeTrue("0".equals(capture(List.of("id", "-u"), Map.of()).strip()), "needs root (network namespaces)");
+    assumeTrue(Sh.isRoot(), "needs root (network namespaces)");
     assumeTrue(Files.exists(Path.of("/dev/net/tun")), "no /dev/net/tun for the forwarders' TUN devices");
-    assumeTrue(Files.isDirectory(HARNESS), "namespace harness not found at " + HARNESS);
     run = Files.createTempDirectory("it-invalidspi-");
     namespaces = true;
     String out = script("netns-up.sh", "--no-plain-routes");
@@ -68,12 +65,7 @@ class InvalidSpiRecoveryNetnsTest {
   @AfterEach
   void tearDown() throws Exception {
     for (Process p : processes) {
-      if (p.isAlive()) {
-        p.destroy();
-        if (!p.waitFor(15, TimeUnit.SECONDS)) {
-          p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-      }
+      Sh.stop(p, 15);
     }
     if (namespaces) {
       script("netns-down.sh");
@@ -138,7 +130,7 @@ class InvalidSpiRecoveryNetnsTest {
         if (System.currentTimeMillis() > deadline) {
           return -1;
         }
-        waitForGrowth(pingLog, Math.min(500, Math.max(1, deadline - System.currentTimeMillis())));
+        LogWatch.waitForChange(pingLog, Math.min(500, Math.max(1, deadline - System.currentTimeMillis())));
       }
     }
   }
@@ -151,8 +143,8 @@ class InvalidSpiRecoveryNetnsTest {
     Path bApi = run.resolve("b-api.json");
     Process a = gateway("ispgwa", aCfg, s.aApi, run.resolve("gwa.log"));
     Process b = gateway("ispgwb", bCfg, bApi, run.resolve("gwb.log"));
-    awaitFile(run.resolve("gwa.log"), "ipsec-mesh: started", 150);
-    awaitFile(run.resolve("gwb.log"), "ipsec-mesh: started", 150);
+    LogWatch.await(run.resolve("gwa.log"), "ipsec-mesh: started", 150);
+    LogWatch.await(run.resolve("gwb.log"), "ipsec-mesh: started", 150);
     boolean ok = false;
     for (int i = 0; i < 15 && !ok; i++) {
       ok = exec("isplana", "ping", "-c", "1", "-W", "2", LAN_B_HOST).contains(" 0% packet loss");
@@ -164,7 +156,7 @@ class InvalidSpiRecoveryNetnsTest {
     Process ping = new ProcessBuilder("ip", "netns", "exec", "isplana", "ping", "-D", "-O", "-i", "0.2", "-W", "1",
         "-w", "120", LAN_B_HOST).redirectErrorStream(true).redirectOutput(s.pingLog.toFile()).start();
     processes.add(ping);
-    awaitFile(s.pingLog, "bytes from", 10);
+    LogWatch.await(s.pingLog, "bytes from", 10);
 
     // B "dies" (the seed: a reboot): SIGKILL, nothing said to A; then it comes back without any SA
     s.killedAt = System.currentTimeMillis();
@@ -172,28 +164,16 @@ class InvalidSpiRecoveryNetnsTest {
     assertTrue(b.waitFor(20, TimeUnit.SECONDS), "gateway B did not die");
     s.bLog2 = run.resolve("gwb-restarted.log");
     gateway("ispgwb", bCfg, bApi, s.bLog2);
-    awaitFile(s.bLog2, "ipsec-mesh: started", 150);
+    LogWatch.await(s.bLog2, "ipsec-mesh: started", 150);
     s.upAt = System.currentTimeMillis();
     assertTrue(a.isAlive());
     return s;
   }
 
   private static String config(String wan, String peer, String lan, String remoteLan, boolean recovery) {
-    return "! invalid-SPI recovery test gateway " + wan + "\n"
-        + "hostname isp-" + wan.substring(wan.lastIndexOf('.') + 1) + "\n"
-        + (recovery ? "crypto isakmp invalid-spi-recovery\n" : "")
-        + "crypto ikev2 proposal P\n encryption aes-gcm-128\n prf sha256\n group 19\n"
-        + "crypto ikev2 policy POL\n proposal P\n"
-        + "crypto ikev2 keyring KR\n peer other\n  address " + peer + "\n  pre-shared-key isp-test-psk-0123456789\n"
-        + "crypto ikev2 profile PROF\n match identity remote address " + peer + " 255.255.255.255\n"
-        + " authentication local pre-share\n authentication remote pre-share\n keyring local KR\n"
-        + "crypto ipsec transform-set TS esp-gcm 128\n"
-        + "crypto map VPN 10 ipsec-isakmp\n set peer " + peer + "\n set transform-set TS\n set ikev2-profile PROF\n"
-        + " match address 101\n"
-        + "interface wan0\n ip address " + wan + " 255.255.255.252\n crypto map VPN\n"
-        + "interface lan0\n ip address " + lan + ".1 255.255.255.0\n"
-        + "access-list 101 permit ip " + lan + ".0 0.0.0.255 " + remoteLan + ".0 0.0.0.255\n"
-        + "end\n";
+    return InvalidSpiGateways.config("! invalid-SPI recovery test gateway " + wan + "\n" + "hostname isp-"
+        + wan.substring(wan.lastIndexOf('.') + 1) + "\n", recovery, "other", "isp-test-psk-0123456789", wan, peer,
+        lan, remoteLan);
   }
 
   private Path write(String name, String text) throws IOException {
@@ -203,16 +183,11 @@ class InvalidSpiRecoveryNetnsTest {
   }
 
   private Process gateway(String ns, Path cfg, Path api, Path log) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns,
-        ProcessHandle.current().info().command().orElse("java")));
-    cmd.addAll(io.ipsecmesh.gateway.JvmFlags.ALL);
-    cmd.addAll(List.of("-Xmx320m", "-cp", System.getProperty("java.class.path"), "io.ipsecmesh.gateway.Main", "run",
-        "--config", cfg.toString(), "--api-port", "0", "--metrics-port", "0", "--api-file", api.toString(),
-        // with only the wildcard bind address ike-service hashes 0.0.0.0 into NAT-D, and the two sides then
-        // disagree about UDP encapsulation (one sends ESP-in-UDP, the other expects raw ESP); the real
-        // address makes both see no NAT and use raw ESP
-        "--ike-local-address", ns.equals("ispgwa") ? A_WAN : B_WAN));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    // with only the wildcard bind address ike-service hashes 0.0.0.0 into NAT-D, and the two sides then
+    // disagree about UDP encapsulation (one sends ESP-in-UDP, the other expects raw ESP); the real
+    // address makes both see no NAT and use raw ESP
+    Process p = InvalidSpiGateways.gateway(ns, cfg, api, log, "--ike-local-address",
+        ns.equals("ispgwa") ? A_WAN : B_WAN);
     processes.add(p);
     return p;
   }
@@ -232,53 +207,10 @@ class InvalidSpiRecoveryNetnsTest {
   private String exec(String netns, String... command) throws Exception {
     List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", netns));
     cmd.addAll(List.of(command));
-    return capture(cmd, Map.of());
+    return Sh.capture(cmd, Map.of());
   }
 
   private String script(String name, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("bash", HARNESS.resolve(name).toString()));
-    cmd.addAll(List.of(args));
-    Map<String, String> e = new HashMap<>(Map.of("NS_A", "ispgwa", "NS_B", "ispgwb", "NS_LAN_A", "isplana",
-        "NS_LAN_B", "isplanb", "NS_NAT", "ispnat", "INTEROP_RUN", run.toString()));
-    return capture(cmd, e);
-  }
-
-  private static String capture(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.environment().putAll(env);
-    Process p = pb.start();
-    byte[] out;
-    try (InputStream in = p.getInputStream()) {
-      out = in.readAllBytes();
-    }
-    if (!p.waitFor(60, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("timed out: " + cmd);
-    }
-    return new String(out, StandardCharsets.UTF_8);
-  }
-
-  /** Blocks until {@code file}'s directory reports a change or {@code millis} pass (no fixed sleeps). */
-  private static void waitForGrowth(Path file, long millis) throws Exception {
-    Path dir = file.getParent();
-    try (java.nio.file.WatchService watch = dir.getFileSystem().newWatchService()) {
-      dir.register(watch, java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY);
-      watch.poll(millis, TimeUnit.MILLISECONDS);
-    }
-  }
-
-  private static void awaitFile(Path file, String text, int seconds) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    while (true) {
-      String s = Files.exists(file) ? Files.readString(file) : "";
-      if (s.contains(text)) {
-        return;
-      }
-      long left = deadline - System.nanoTime();
-      if (left <= 0) {
-        throw new AssertionError(file + " never showed '" + text + "':\n" + s);
-      }
-      waitForGrowth(file, Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, 500));
-    }
+    return StrongswanHarness.script(run, "isp", Map.of(), name, args);
   }
 }

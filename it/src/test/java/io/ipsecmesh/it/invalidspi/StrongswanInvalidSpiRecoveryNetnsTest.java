@@ -1,15 +1,14 @@
 package io.ipsecmesh.it.invalidspi;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.ipsecmesh.testsupport.LogWatch;
+import io.ipsecmesh.testsupport.Sh;
+import io.ipsecmesh.testsupport.StrongswanHarness;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -33,8 +32,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class StrongswanInvalidSpiRecoveryNetnsTest {
 
-  private static final Path HARNESS = Path.of("..", "ike-service", "src", "test", "resources", "interop")
-      .toAbsolutePath().normalize();
   private static final String A_WAN = "172.31.255.1";
   private static final String B_WAN = "172.31.255.2";
   private static final String LAN_A_HOST = "10.91.1.10";
@@ -48,16 +45,7 @@ class StrongswanInvalidSpiRecoveryNetnsTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    assumeTrue("0".equals(capture(List.of("id", "-u"), Map.of()).strip()), "needs root (network namespaces)");
-    assumeTrue(Files.isExecutable(Path.of("/usr/lib/ipsec/charon")) && Files.isExecutable(Path.of("/usr/sbin/swanctl")),
-        "strongSwan not installed (charon-systemd strongswan-swanctl libcharon-extra-plugins "
-            + "libstrongswan-standard-plugins)");
-    for (String p : List.of("kernel-libipsec", "gcm", "openssl")) {
-      assumeTrue(Files.exists(Path.of("/usr/lib/ipsec/plugins/libstrongswan-" + p + ".so")),
-          "strongSwan plugin " + p + " missing");
-    }
-    assumeTrue(Files.exists(Path.of("/dev/net/tun")), "no /dev/net/tun for the forwarder's TUN device");
-    assumeTrue(Files.isDirectory(HARNESS), "namespace harness not found at " + HARNESS);
+    StrongswanHarness.assumeStrongswanAndTun("kernel-libipsec", "gcm", "openssl");
     run = Files.createTempDirectory("it-invalidspi-sw-");
     namespaces = true;
     String out = script(Map.of(), "netns-up.sh", "--no-plain-routes");
@@ -70,12 +58,7 @@ class StrongswanInvalidSpiRecoveryNetnsTest {
   @AfterEach
   void tearDown() throws Exception {
     for (Process p : processes) {
-      if (p.isAlive()) {
-        p.destroy();
-        if (!p.waitFor(15, TimeUnit.SECONDS)) {
-          p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-      }
+      Sh.stop(p, 15);
     }
     if (namespaces) {
       script(Map.of(), "netns-down.sh"); // stops charon by its recorded PID, deletes the namespaces
@@ -87,7 +70,7 @@ class StrongswanInvalidSpiRecoveryNetnsTest {
     Path cfg = write("gwa.cfg", config(A_WAN, B_WAN, "10.91.1", "10.91.2"));
     Path api = run.resolve("api.json");
     gateway("ispsgwa", cfg, api, run.resolve("gwa.log"));
-    awaitFile(run.resolve("gwa.log"), "ipsec-mesh: started", 150);
+    LogWatch.await(run.resolve("gwa.log"), "ipsec-mesh: started", 150);
     boolean ok = false;
     for (int i = 0; i < 15 && !ok; i++) {
       ok = exec("ispslana", "ping", "-c", "1", "-W", "2", LAN_B_HOST).contains(" 0% packet loss");
@@ -99,7 +82,7 @@ class StrongswanInvalidSpiRecoveryNetnsTest {
     Process ping = new ProcessBuilder("ip", "netns", "exec", "ispslanb", "ping", "-D", "-O", "-i", "0.2", "-W", "1",
         "-w", "100", LAN_A_HOST).redirectErrorStream(true).redirectOutput(pingLog.toFile()).start();
     processes.add(ping);
-    awaitFile(pingLog, "bytes from", 10);
+    LogWatch.await(pingLog, "bytes from", 10);
 
     long killedAt = System.currentTimeMillis();
     Process first = processes.get(0);
@@ -107,7 +90,7 @@ class StrongswanInvalidSpiRecoveryNetnsTest {
     assertTrue(first.waitFor(20, TimeUnit.SECONDS));
     Path log2 = run.resolve("gwa-restarted.log");
     gateway("ispsgwa", cfg, api, log2);
-    awaitFile(log2, "ipsec-mesh: started", 150);
+    LogWatch.await(log2, "ipsec-mesh: started", 150);
     long upAt = System.currentTimeMillis();
     long firstReply = -1;
     long deadline = upAt + RECOVERY_BOUND_SECONDS * 1000L;
@@ -120,7 +103,7 @@ class StrongswanInvalidSpiRecoveryNetnsTest {
         }
       }
       if (firstReply < 0) {
-        waitForGrowth(pingLog, 500);
+        LogWatch.waitForChange(pingLog, 500);
       }
     }
     String ours = Files.readString(log2);
@@ -146,20 +129,8 @@ class StrongswanInvalidSpiRecoveryNetnsTest {
   }
 
   private static String config(String wan, String peer, String lan, String remoteLan) {
-    return "! our gateway against strongSwan, invalid-SPI recovery\n"
-        + "crypto isakmp invalid-spi-recovery\n"
-        + "crypto ikev2 proposal P\n encryption aes-gcm-128\n prf sha256\n group 19\n"
-        + "crypto ikev2 policy POL\n proposal P\n"
-        + "crypto ikev2 keyring KR\n peer gwb\n  address " + peer + "\n  pre-shared-key interop-test-psk-0123456789\n"
-        + "crypto ikev2 profile PROF\n match identity remote address " + peer + " 255.255.255.255\n"
-        + " authentication local pre-share\n authentication remote pre-share\n keyring local KR\n"
-        + "crypto ipsec transform-set TS esp-gcm 128\n"
-        + "crypto map VPN 10 ipsec-isakmp\n set peer " + peer + "\n set transform-set TS\n set ikev2-profile PROF\n"
-        + " match address 101\n"
-        + "interface wan0\n ip address " + wan + " 255.255.255.252\n crypto map VPN\n"
-        + "interface lan0\n ip address " + lan + ".1 255.255.255.0\n"
-        + "access-list 101 permit ip " + lan + ".0 0.0.0.255 " + remoteLan + ".0 0.0.0.255\n"
-        + "end\n";
+    return InvalidSpiGateways.config("! our gateway against strongSwan, invalid-SPI recovery\n", true, "gwb",
+        "interop-test-psk-0123456789", wan, peer, lan, remoteLan);
   }
 
   private Path write(String name, String text) throws IOException {
@@ -169,12 +140,7 @@ class StrongswanInvalidSpiRecoveryNetnsTest {
   }
 
   private Process gateway(String ns, Path cfg, Path api, Path log) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns,
-        ProcessHandle.current().info().command().orElse("java")));
-    cmd.addAll(io.ipsecmesh.gateway.JvmFlags.ALL);
-    cmd.addAll(List.of("-Xmx320m", "-cp", System.getProperty("java.class.path"), "io.ipsecmesh.gateway.Main", "run",
-        "--config", cfg.toString(), "--api-port", "0", "--metrics-port", "0", "--api-file", api.toString()));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process p = InvalidSpiGateways.gateway(ns, cfg, api, log);
     processes.add(p);
     return p;
   }
@@ -182,54 +148,10 @@ class StrongswanInvalidSpiRecoveryNetnsTest {
   private String exec(String netns, String... command) throws Exception {
     List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", netns));
     cmd.addAll(List.of(command));
-    return capture(cmd, Map.of());
+    return Sh.capture(cmd, Map.of());
   }
 
   private String script(Map<String, String> env, String name, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("bash", HARNESS.resolve(name).toString()));
-    cmd.addAll(List.of(args));
-    Map<String, String> e = new HashMap<>(env);
-    e.putAll(Map.of("NS_A", "ispsgwa", "NS_B", "ispsgwb", "NS_LAN_A", "ispslana",
-        "NS_LAN_B", "ispslanb", "NS_NAT", "ispsnat", "INTEROP_RUN", run.toString()));
-    return capture(cmd, e);
-  }
-
-  private static String capture(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.environment().putAll(env);
-    Process p = pb.start();
-    byte[] out;
-    try (InputStream in = p.getInputStream()) {
-      out = in.readAllBytes();
-    }
-    if (!p.waitFor(60, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("timed out: " + cmd);
-    }
-    return new String(out, StandardCharsets.UTF_8);
-  }
-
-  /** Blocks until {@code file}'s directory reports a change or {@code millis} pass (no fixed sleeps). */
-  private static void waitForGrowth(Path file, long millis) throws Exception {
-    Path dir = file.getParent();
-    try (java.nio.file.WatchService watch = dir.getFileSystem().newWatchService()) {
-      dir.register(watch, java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY);
-      watch.poll(millis, TimeUnit.MILLISECONDS);
-    }
-  }
-
-  private static void awaitFile(Path file, String text, int seconds) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    while (true) {
-      String s = Files.exists(file) ? Files.readString(file) : "";
-      if (s.contains(text)) {
-        return;
-      }
-      long left = deadline - System.nanoTime();
-      if (left <= 0) {
-        throw new AssertionError(file + " never showed '" + text + "':\n" + s);
-      }
-      waitForGrowth(file, Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, 500));
-    }
+    return StrongswanHarness.script(run, "isps", env, name, args);
   }
 }

@@ -8,10 +8,7 @@ import io.ipsecmesh.it.nat.NatSite.Datagram;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,9 +27,6 @@ import org.junit.jupiter.api.Timeout;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class NatRebindingInEspThroughNatTest {
-
-  private static final Pattern CURRENT_PEER =
-      Pattern.compile("current_peer: " + Pattern.quote(NatSite.NAT_OUTSIDE) + ":(\\d+)");
 
   private NatSite site;
 
@@ -53,14 +47,8 @@ class NatRebindingInEspThroughNatTest {
 
   @Test
   void authenticatedEspFromANewNatPortMovesOurRepliesBeforeAnyIke() throws Exception {
-    String init = site.script(Map.of(), "sw.sh", site.peerNs(), "--initiate", "--child", "net", "--timeout", "30");
-    assertTrue(init.contains("initiate completed successfully"), init + "\ngateway log:\n" + site.gatewayLog());
-    boolean carried = false;
-    for (int i = 0; i < 10 && !carried; i++) {
-      carried = site.ping(site.ns("lana"), NatSite.LAN_B_HOST, 1).contains(" 0% packet loss");
-    }
-    assertTrue(carried, "no ping through the tunnel; gateway log:\n" + site.gatewayLog());
-    assertEquals(4500, currentPeerPort());
+    site.peerInitiatesAndTheTunnelCarries();
+    assertEquals(4500, site.currentPeerPort());
 
     Path charonLog = site.run.resolve(site.peerNs()).resolve("charon.log");
     long ikeSentBefore = ikeMessagesSent(charonLog);
@@ -75,10 +63,10 @@ class NatRebindingInEspThroughNatTest {
 
     // ike-service follows the forwarder's report (once a second) and re-announces the Child SA
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    int port = currentPeerPort();
+    int port = site.currentPeerPort();
     while (port == 4500 && System.nanoTime() < deadline) {
       assertFalse(site.gatewayExited(200), site.gatewayLog());
-      port = currentPeerPort();
+      port = site.currentPeerPort();
     }
     assertTrue(port >= 40000 && port <= 40999, "the Child SA never followed, still " + port);
     assertTrue(site.gatewayLog().contains("follows its peer to " + NatSite.NAT_OUTSIDE + ":" + port),
@@ -100,12 +88,5 @@ class NatRebindingInEspThroughNatTest {
   /** charon logs each IKE message it sends ("sending packet: from … to …"). */
   private static long ikeMessagesSent(Path charonLog) throws Exception {
     return Files.readString(charonLog).lines().filter(l -> l.contains("sending packet:")).count();
-  }
-
-  private int currentPeerPort() throws Exception {
-    String sa = site.show("show crypto ipsec sa");
-    Matcher m = CURRENT_PEER.matcher(sa);
-    assertTrue(m.find(), sa);
-    return Integer.parseInt(m.group(1));
   }
 }

@@ -7,10 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.ipsecmesh.it.nat.NatSite.Datagram;
 import java.nio.file.Files;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,9 +27,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class NatRebindingThroughNatTest {
 
-  private static final Pattern CURRENT_PEER =
-      Pattern.compile("current_peer: " + Pattern.quote(NatSite.NAT_OUTSIDE) + ":(\\d+)");
-
   private NatSite site;
 
   @BeforeAll
@@ -50,14 +44,7 @@ class NatRebindingThroughNatTest {
 
   @Test
   void authenticatedIkeFromANewNatPortMovesIkeEspAndKeepalives() throws Exception {
-    String init = site.script(Map.of(), "sw.sh", site.peerNs(), "--initiate", "--child", "net", "--timeout", "30");
-    assertTrue(init.contains("initiate completed successfully"), init + "\ngateway log:\n" + site.gatewayLog());
-    // our forwarder installs the SA a moment after strongSwan reports it: the first echo may find none
-    boolean carried = false;
-    for (int i = 0; i < 10 && !carried; i++) {
-      carried = site.ping(site.ns("lana"), NatSite.LAN_B_HOST, 1).contains(" 0% packet loss");
-    }
-    assertTrue(carried, "no ping through the tunnel; gateway log:\n" + site.gatewayLog());
+    site.peerInitiatesAndTheTunnelCarries();
     // the masquerade kept strongSwan's source port at first
     assertEquals(4500, currentPeerPort());
 
@@ -98,11 +85,11 @@ class NatRebindingThroughNatTest {
         + "(%d keepalives)%n", newPort, ours.size(), newPort, ours.stream().filter(Datagram::keepalive).count());
   }
 
+  /** The Child SA's peer port, UDP-encapsulated. */
   private int currentPeerPort() throws Exception {
+    int port = site.currentPeerPort();
     String sa = site.show("show crypto ipsec sa");
-    Matcher m = CURRENT_PEER.matcher(sa);
-    assertTrue(m.find(), sa);
     assertTrue(sa.contains("in use settings ={Tunnel UDP-Encaps, }"), sa);
-    return Integer.parseInt(m.group(1));
+    return port;
   }
 }

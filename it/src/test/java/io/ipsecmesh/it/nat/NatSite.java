@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.ipsecmesh.testsupport.LogWatch;
+import io.ipsecmesh.testsupport.Sh;
+import io.ipsecmesh.testsupport.StrongswanHarness;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +21,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One NAT topology of ike-service's namespace harness ({@code netns-up.sh --nat}), named by a prefix so
+ * One NAT topology of test-support's strongSwan harness ({@code netns-up.sh --nat}), named by a prefix so
  * several run side by side: {@code <p>lana} — {@code <p>gwa} (wan0 172.31.254.1) — {@code <p>nat}
  * (nftables masquerade to 172.31.255.1, UDP conntrack timeouts 20 s) — {@code <p>gwb} (172.31.255.2) —
  * {@code <p>lanb}. Our whole gateway ({@code ipsec-mesh run} as a child JVM) and strongSwan 5.9.8
@@ -36,8 +38,6 @@ import java.util.regex.Pattern;
  */
 final class NatSite {
 
-  static final Path HARNESS = Path.of("..", "ike-service", "src", "test", "resources", "interop")
-      .toAbsolutePath().normalize();
   /** Our gateway's address behind the NAT and the NAT's outside address (what strongSwan sees). */
   static final String GATEWAY_WAN = "172.31.254.1";
   static final String NAT_OUTSIDE = "172.31.255.1";
@@ -46,6 +46,7 @@ final class NatSite {
   static final String LAN_B_HOST = "10.91.2.10";
   /** The seed's NAT mapping expiration time ("which is 20 seconds", NAT Transparency chapter). */
   static final int NAT_UDP_TIMEOUT_SECONDS = 20;
+  private static final Pattern CURRENT_PEER = Pattern.compile("current_peer: " + Pattern.quote(NAT_OUTSIDE) + ":(\\d+)");
   private static final int METRICS_PORT = 9400;
 
   final String prefix;
@@ -84,20 +85,11 @@ final class NatSite {
 
   /** Skips the calling test, with the reason, on a machine that cannot run these topologies. */
   static void assumePrerequisites() throws Exception {
-    assumeTrue("0".equals(capture(List.of("id", "-u"), Map.of()).strip()), "needs root (network namespaces)");
-    assumeTrue(Files.isExecutable(Path.of("/usr/lib/ipsec/charon")) && Files.isExecutable(Path.of("/usr/sbin/swanctl")),
-        "strongSwan not installed (charon-systemd strongswan-swanctl libcharon-extra-plugins "
-            + "libstrongswan-standard-plugins)");
-    for (String p : List.of("kernel-libipsec", "gcm", "openssl")) {
-      assumeTrue(Files.exists(Path.of("/usr/lib/ipsec/plugins/libstrongswan-" + p + ".so")),
-          "strongSwan plugin " + p + " missing");
-    }
+    StrongswanHarness.assumeStrongswanAndTun("kernel-libipsec", "gcm", "openssl");
     for (String tool : List.of("/usr/bin/dumpcap", "/usr/bin/tshark", "/usr/sbin/nft", "/usr/bin/curl",
         "/usr/bin/python3")) {
       assumeTrue(Files.isExecutable(Path.of(tool)), tool + " not installed (tshark, nftables, curl, python3)");
     }
-    assumeTrue(Files.exists(Path.of("/dev/net/tun")), "no /dev/net/tun for the forwarder's TUN device");
-    assumeTrue(Files.isDirectory(HARNESS), "namespace harness not found at " + HARNESS);
     assumeTrue(Files.exists(Path.of("/proc/sys/net/netfilter/nf_conntrack_udp_timeout")),
         "no netfilter conntrack in this kernel (the NAT namespace needs it)");
   }
@@ -205,6 +197,28 @@ final class NatSite {
   /** {@code ping -c count} from one namespace; the whole output (its summary says what arrived). */
   String ping(String fromNs, String to, int count) throws Exception {
     return exec(fromNs, "ping", "-c", String.valueOf(count), "-i", "0.2", "-W", "2", to);
+  }
+
+  /**
+   * strongSwan (behind the NAT) initiates its Child SA {@code net}; then LAN A pings LAN B until the tunnel carries
+   * (our forwarder installs the SA a moment after strongSwan reports it: the first echo may find none).
+   */
+  void peerInitiatesAndTheTunnelCarries() throws Exception {
+    String init = script(Map.of(), "sw.sh", peerNs(), "--initiate", "--child", "net", "--timeout", "30");
+    assertTrue(init.contains("initiate completed successfully"), init + "\ngateway log:\n" + gatewayLog());
+    boolean carried = false;
+    for (int i = 0; i < 10 && !carried; i++) {
+      carried = ping(ns("lana"), LAN_B_HOST, 1).contains(" 0% packet loss");
+    }
+    assertTrue(carried, "no ping through the tunnel; gateway log:\n" + gatewayLog());
+  }
+
+  /** The peer port of our gateway's Child SA ({@code current_peer … port P} of {@code show crypto ipsec sa}). */
+  int currentPeerPort() throws Exception {
+    String sa = show("show crypto ipsec sa");
+    Matcher m = CURRENT_PEER.matcher(sa);
+    assertTrue(m.find(), sa);
+    return Integer.parseInt(m.group(1));
   }
 
   /** The port the NAT maps our gateway's 4500 to, as strongSwan sees it ({@code remote … @ 172.31.255.1[P]}). */
@@ -327,51 +341,14 @@ final class NatSite {
   }
 
   String script(Map<String, String> env, String name, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("bash", HARNESS.resolve(name).toString()));
-    cmd.addAll(List.of(args));
-    Map<String, String> e = new HashMap<>(env);
-    e.putAll(Map.of("NS_A", ns("gwa"), "NS_B", ns("gwb"), "NS_LAN_A", ns("lana"), "NS_LAN_B", ns("lanb"),
-        "NS_NAT", ns("nat"), "INTEROP_RUN", run.toString()));
-    return capture(cmd, e);
+    return StrongswanHarness.script(run, prefix, env, name, args);
   }
 
   static String capture(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.environment().putAll(env);
-    Process p = pb.start();
-    byte[] out;
-    try (InputStream in = p.getInputStream()) {
-      out = in.readAllBytes();
-    }
-    if (!p.waitFor(60, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("timed out: " + cmd);
-    }
-    return new String(out, StandardCharsets.UTF_8);
+    return Sh.capture(cmd, env);
   }
 
   static void awaitFile(Path file, String text, int seconds) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    Path dir = file.getParent();
-    try (java.nio.file.WatchService watch = dir.getFileSystem().newWatchService()) {
-      dir.register(watch, java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY,
-          java.nio.file.StandardWatchEventKinds.ENTRY_CREATE);
-      while (true) {
-        String s = Files.exists(file) ? Files.readString(file) : "";
-        if (s.contains(text)) {
-          return;
-        }
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          throw new AssertionError(file + " never showed '" + text + "':\n" + s);
-        }
-        java.nio.file.WatchKey key = watch.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(500)),
-            TimeUnit.NANOSECONDS);
-        if (key != null) {
-          key.pollEvents();
-          key.reset();
-        }
-      }
-    }
+    LogWatch.await(file, text, seconds);
   }
 }

@@ -174,7 +174,7 @@ public final class ControlAuth {
   private static byte[] canonical(Object body) {
     String text = switch (body) {
       case null -> "null";
-      case Record r -> "record:" + r.getClass().getName() + ":" + RecordJson.normalized(r).encode();
+      case Record r -> "record:" + RecordJson.wireName(r.getClass()) + ":" + RecordJson.normalized(r).encode();
       case JsonObject o -> "json:" + o.encode();
       case JsonArray a -> "json:" + a.encode();
       case Buffer b -> "buffer:" + Base64.getEncoder().encodeToString(b.getBytes());

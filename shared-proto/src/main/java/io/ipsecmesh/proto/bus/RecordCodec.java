@@ -49,7 +49,7 @@ public final class RecordCodec<T extends Record> implements MessageCodec<T, T> {
 
   @Override
   public String name() {
-    return "record:" + type.getName();
+    return "record:" + RecordJson.wireName(type);
   }
 
   @Override

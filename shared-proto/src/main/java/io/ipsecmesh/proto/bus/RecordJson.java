@@ -58,7 +58,7 @@ public final class RecordJson {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(k, "HmacSHA256"));
-      mac.update((record.getClass().getName() + "\n").getBytes(StandardCharsets.UTF_8));
+      mac.update((wireName(record.getClass()) + "\n").getBytes(StandardCharsets.UTF_8));
       return mac.doFinal(normalized(record).encode().getBytes(StandardCharsets.UTF_8));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 unavailable", e);
@@ -114,7 +114,7 @@ public final class RecordJson {
    * (unsealed) component's value, each as this class writes it.
    */
   private static String associatedData(Class<?> type, RecordComponent sealed, RecordComponent[] comps, Object[] values) {
-    StringBuilder b = new StringBuilder("ipsec-mesh sealed v1|").append(type.getName()).append('.')
+    StringBuilder b = new StringBuilder("ipsec-mesh sealed v1|").append(wireName(type)).append('.')
         .append(sealed.getName());
     for (int i = 0; i < comps.length; i++) {
       if (!comps[i].isAnnotationPresent(Sealed.class)) {
@@ -124,6 +124,12 @@ public final class RecordJson {
       }
     }
     return b.toString();
+  }
+
+  /** The name a record type is bound to on the wire and in the shared maps: its {@link WireName}, else its class name. */
+  public static String wireName(Class<?> type) {
+    WireName w = type.getAnnotation(WireName.class);
+    return w != null ? w.value() : type.getName();
   }
 
   public static <T extends Record> T fromJson(JsonObject json, Class<T> type) {

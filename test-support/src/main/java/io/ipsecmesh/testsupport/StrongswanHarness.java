@@ -1,4 +1,4 @@
-package io.ipsecmesh.ike.interop;
+package io.ipsecmesh.testsupport;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,9 +16,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,13 +34,14 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The parent side of the strongSwan interop tests (IKEv2 {@link StrongswanInteropTest}, IKEv1
- * {@code Ikev1StrongswanInteropTest}): a temporary copy of the harness scripts in
- * {@code src/test/resources/interop}, run with the test's own namespace names ({@code NS_A}, {@code NS_B},
- * {@code NS_LAN_A}, {@code NS_LAN_B}) so that several tests can run; charon's log polled for milestones;
- * our side as child JVMs ({@link Peer}) under {@code ip netns exec}, because a JVM cannot place a socket
- * in another namespace; and the comparison of our Child SA keys with the ones charon logs at chd level 4.
- * {@link #close()} stops the child JVMs, removes the namespaces and deletes the copy, also after failures.
+ * The parent side of every test against strongSwan (ike-service's {@code StrongswanInteropTest} and
+ * {@code Ikev1StrongswanInteropTest}, the gateway scenarios of {@code it/}): a temporary copy of the harness
+ * scripts (this module's resources under {@code /interop}, README there), run with the test's own namespace
+ * names ({@code NS_A}, {@code NS_B}, {@code NS_LAN_A}, {@code NS_LAN_B}) so that several tests can run; charon's
+ * log polled for milestones; our side as child JVMs ({@link Peer}) under {@code ip netns exec}, because a JVM
+ * cannot place a socket in another namespace; and the comparison of our Child SA keys with the ones charon logs
+ * at chd level 4. {@link #close()} stops the child JVMs, removes the namespaces and deletes the copy, also after
+ * failures.
  */
 public final class StrongswanHarness {
 
@@ -51,6 +49,9 @@ public final class StrongswanHarness {
   private static final String PLUGINS = "/usr/lib/ipsec/plugins/libstrongswan-";
   private static final String[] SCRIPTS = {"common.sh", "netns-up.sh", "netns-down.sh", "charon-start.sh",
       "charon-stop.sh", "sw.sh", "templates/strongswan.conf.in", "templates/swanctl.conf.in"};
+  /** The strongSwan profiles ({@code charon-start.sh NS PROFILE}: proposals and options as environment). */
+  private static final String[] PROFILES = {"profiles/ikev2-gcm.env", "profiles/ikev2-cbc.env",
+      "profiles/ikev1-psk.env"};
 
   private final Path dir;
   private final Path run;
@@ -71,8 +72,7 @@ public final class StrongswanHarness {
    * plugins installed; {@code packages} is the install hint, {@code pluginPackages} the one for a plugin.
    */
   public static void assumeStrongswan(String packages, String pluginPackages, String... plugins) throws Exception {
-    assumeTrue("0".equals(capture(List.of("id", "-u"), Map.of()).strip()),
-        "strongSwan interop needs root (network namespaces); not root here");
+    assumeTrue(Sh.isRoot(), "strongSwan interop needs root (network namespaces); not root here");
     assumeTrue(Files.isExecutable(Path.of(CHARON)) && Files.isExecutable(Path.of("/usr/sbin/swanctl")),
         "strongSwan not installed: apt-get install " + packages);
     for (String p : plugins) {
@@ -89,6 +89,7 @@ public final class StrongswanHarness {
   public static StrongswanHarness create(String tempPrefix, Map<String, String> namespaces, String kekHex,
       String... moreInteropFiles) throws IOException {
     StrongswanHarness h = new StrongswanHarness(Files.createTempDirectory(tempPrefix), namespaces, kekHex);
+    Files.createDirectories(h.run);
     for (String s : SCRIPTS) {
       h.install("/interop/" + s, s);
     }
@@ -98,11 +99,45 @@ public final class StrongswanHarness {
     return h;
   }
 
-  /** Copies a class-path resource to {@code target} below the harness directory ({@code .sh}: executable). */
-  public void install(String resource, String target) throws IOException {
-    Path t = dir.resolve(target);
+  private static Path scripts;
+
+  /**
+   * One copy per JVM of the harness scripts, templates and profiles, for tests that run the scripts themselves with
+   * their own {@code INTEROP_RUN} and namespace names (the {@code it/} scenarios: {@code bash SCRIPTS/netns-up.sh});
+   * deleted when the JVM exits. Nothing reads another module's source tree.
+   */
+  public static synchronized Path scripts() {
+    if (scripts == null) {
+      Path dir;
+      try {
+        dir = Files.createTempDirectory("interop-scripts-");
+        for (String s : SCRIPTS) {
+          copy("/interop/" + s, dir.resolve(s));
+        }
+        for (String s : PROFILES) {
+          copy("/interop/" + s, dir.resolve(s));
+        }
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException("cannot copy the strongSwan harness scripts", e);
+      }
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        try (Stream<Path> all = Files.walk(dir)) {
+          all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+          // a temporary directory left behind
+        }
+      }));
+      scripts = dir;
+    }
+    return scripts;
+  }
+
+  private static void copy(String resource, Path t) throws IOException {
     Files.createDirectories(t.getParent());
     try (InputStream in = StrongswanHarness.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IOException("no harness resource " + resource);
+      }
       Files.copy(in, t);
     }
     if (resource.endsWith(".sh")) {
@@ -110,10 +145,75 @@ public final class StrongswanHarness {
     }
   }
 
-  /** Builds the namespaces ({@code netns-up.sh}); {@link #close()} removes them even if this fails. */
-  public void netnsUp() throws Exception {
+  /** Copies a class-path resource to {@code target} below the harness directory ({@code .sh}: executable). */
+  public void install(String resource, String target) throws IOException {
+    copy(resource, dir.resolve(target));
+  }
+
+  /** The Debian packages the harness needs (its charon with kernel-libipsec, swanctl, the usual plugins). */
+  public static final String PACKAGES =
+      "charon-systemd strongswan-swanctl libcharon-extra-plugins libstrongswan-standard-plugins";
+
+  /**
+   * Skips the test (JUnit assumption, with the reason) unless it runs as root with strongSwan, the {@code plugins}
+   * and, for our gateway's side, a {@code /dev/net/tun}.
+   */
+  public static void assumeStrongswanAndTun(String... plugins) throws Exception {
+    assumeStrongswan(PACKAGES, PACKAGES, plugins);
+    assumeTrue(Files.exists(Path.of("/dev/net/tun")), "no /dev/net/tun for the forwarder's TUN device");
+  }
+
+  /**
+   * The harness's namespace variables for the names {@code <prefix>gwa}, {@code <prefix>gwb}, {@code <prefix>lana},
+   * {@code <prefix>lanb} and {@code <prefix>nat}.
+   */
+  public static Map<String, String> namespaces(String prefix) {
+    return Map.of("NS_A", prefix + "gwa", "NS_B", prefix + "gwb", "NS_LAN_A", prefix + "lana", "NS_LAN_B",
+        prefix + "lanb", "NS_NAT", prefix + "nat");
+  }
+
+  /**
+   * Runs a script of {@link #scripts()} with {@code INTEROP_RUN=run}, the namespace names of {@code prefix}
+   * ({@link #namespaces}) and {@code env}; its output ({@link Sh#capture}, bounded).
+   */
+  public static String script(Path run, String prefix, Map<String, String> env, String name, String... args)
+      throws IOException, InterruptedException {
+    Map<String, String> e = new HashMap<>(env);
+    e.putAll(namespaces(prefix));
+    return script(run, e, name, args);
+  }
+
+  /** The same with only {@code env} (a topology of the test's own: the namespace is an argument of the script). */
+  public static String script(Path run, Map<String, String> env, String name, String... args)
+      throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of("bash", scripts().resolve(name).toString()));
+    cmd.addAll(List.of(args));
+    Map<String, String> e = new HashMap<>(env);
+    e.put("INTEROP_RUN", run.toString());
+    return Sh.capture(cmd, e);
+  }
+
+  /**
+   * A harness on the namespaces {@code <prefix>gwa}, {@code <prefix>gwb}, {@code <prefix>lana}, {@code <prefix>lanb}
+   * (and {@code <prefix>nat} for the NAT topology), without child JVMs of its own: the {@code it/} scenarios start
+   * the whole gateway themselves.
+   */
+  public static StrongswanHarness forPrefix(String prefix, String... moreInteropFiles) throws IOException {
+    return create("it-" + prefix + "-", namespaces(prefix), null, moreInteropFiles);
+  }
+
+  /**
+   * Builds the namespaces ({@code netns-up.sh} with {@code args}, e.g. {@code --no-plain-routes}); {@link #close()}
+   * removes them even if this fails.
+   */
+  public void netnsUp(String... args) throws Exception {
     up = true;
-    script(Map.of(), "netns-up.sh");
+    script(Map.of(), "netns-up.sh", args);
+  }
+
+  /** The namespace the harness calls {@code name} ({@code NS_A}, {@code NS_B}, {@code NS_LAN_A}, …). */
+  public String ns(String name) {
+    return namespaces.get(name);
   }
 
   /** The harness directory (scripts, templates, profiles). */
@@ -126,12 +226,17 @@ public final class StrongswanHarness {
     return run;
   }
 
+  /**
+   * Stops the child JVMs and charon instances, removes the namespaces ({@code netns-down.sh}) and deletes the
+   * copy; the harness's log files are gone afterwards (a failing test quotes what it needs).
+   */
   public void close() throws Exception {
     for (Process p : peers) {
       p.destroyForcibly();
       p.waitFor(10, TimeUnit.SECONDS);
     }
     if (up) {
+      up = false;
       script(Map.of(), "netns-down.sh");
     }
     try (Stream<Path> s = Files.walk(dir)) {
@@ -151,43 +256,51 @@ public final class StrongswanHarness {
 
   /** Waits (bounded, on file-change events) until the instance's charon.log contains {@code text}. */
   public String awaitLog(String instance, String text) throws Exception {
-    Path logDir = run.resolve(instance);
-    Path log = logDir.resolve("charon.log");
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    try (WatchService watch = logDir.getFileSystem().newWatchService()) {
-      logDir.register(watch, StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_CREATE);
-      while (true) {
-        String s = Files.exists(log) ? Files.readString(log) : "";
-        if (s.contains(text)) {
-          return s;
-        }
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          throw new AssertionError("charon log of " + instance + " never showed '" + text + "':\n" + s);
-        }
-        WatchKey key = watch.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(500)), TimeUnit.NANOSECONDS);
-        if (key != null) {
-          key.pollEvents();
-          key.reset();
-        }
-      }
-    }
+    return awaitLog(instance, text, 20);
   }
 
-  /** Runs {@code cmd} (stderr into stdout, at most 90 s); its output. */
+  /** The same with a deadline of {@code seconds}. */
+  public String awaitLog(String instance, String text, int seconds) throws Exception {
+    return LogWatch.await(charonLog(instance), text, seconds);
+  }
+
+  /** The charon.log of a strongSwan instance ({@code charon-start.sh NS …}). */
+  public Path charonLog(String instance) {
+    return run.resolve(instance).resolve("charon.log");
+  }
+
+  /** {@code swanctl} in the instance's namespace ({@code sw.sh NS ARGS…}); its output. */
+  public String swanctl(String instance, String... args) throws Exception {
+    String[] all = new String[args.length + 1];
+    all[0] = instance;
+    System.arraycopy(args, 0, all, 1, args.length);
+    return script(Map.of(), "sw.sh", all);
+  }
+
+  /**
+   * Gives the strongSwan instance (started with {@code AUTH=pubkey LOAD=no}) the CA of {@code pki} and its own
+   * certificate and key as {@code name.pem} / {@code name.key} (its {@code LOCAL_CERT}), then loads them with
+   * {@code swanctl --load-all}; fails unless the certificate and the connection were loaded.
+   */
+  public String loadCredentials(String instance, TestPki pki, TestPki.Issued issued, String name) throws Exception {
+    return loadCredentials(run, instance, pki, issued, name);
+  }
+
+  /** The same for an instance of a run directory of the test's own ({@link #script(Path, Map, String, String...)}). */
+  public static String loadCredentials(Path run, String instance, TestPki pki, TestPki.Issued issued, String name)
+      throws Exception {
+    Path swanctl = run.resolve(instance).resolve("swanctl");
+    pki.writeCa(swanctl.resolve("x509ca").resolve("ca.pem"));
+    TestPki.writePem(issued, swanctl.resolve("x509").resolve(name + ".pem"),
+        swanctl.resolve("private").resolve(name + ".key"));
+    String loaded = script(run, Map.of(), "sw.sh", instance, "--load-all", "--noprompt");
+    assertTrue(loaded.contains("loaded certificate") && loaded.contains("loaded connection"), loaded);
+    return loaded;
+  }
+
+  /** Runs {@code cmd} (stderr into stdout, at most 90 s); its output ({@link Sh#capture}). */
   public static String capture(List<String> cmd, Map<String, String> env) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.environment().putAll(env);
-    Process p = pb.start();
-    byte[] out;
-    try (InputStream in = p.getInputStream()) {
-      out = in.readAllBytes();
-    }
-    if (!p.waitFor(90, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("timed out: " + cmd);
-    }
-    return new String(out, StandardCharsets.UTF_8);
+    return Sh.capture(cmd, env);
   }
 
   // ------------------------------------------------------------------------------ child JVMs
@@ -205,7 +318,9 @@ public final class StrongswanHarness {
     Path err = run.resolve(logPrefix + "-" + ns + "-" + peers.size() + ".log");
     Files.createDirectories(run);
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(err.toFile());
-    pb.environment().put("IPSECMESH_KEK", kekHex);
+    if (kekHex != null) {
+      pb.environment().put("IPSECMESH_KEK", kekHex);
+    }
     Process p = pb.start();
     peers.add(p);
     Peer peer = new Peer(p, err);

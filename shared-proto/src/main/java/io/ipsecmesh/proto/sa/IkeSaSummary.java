@@ -1,8 +1,11 @@
-package io.ipsecmesh.proto.ikev2;
+package io.ipsecmesh.proto.sa;
 
 /**
  * One row of {@code show crypto isakmp sa} / {@code show crypto ikev2 sa}, written by ike-service to the
- * Hazelcast map {@link io.ipsecmesh.proto.sa.SharedMaps#IKE_SAS} (key {@code ikeSaId}, value RecordJson).
+ * Hazelcast map {@link SharedMaps#IKE_SAS} (key {@code ikeSaId}, value RecordJson). It describes IKEv1 and
+ * IKEv2 SAs alike, so it lives with the other SA records; its {@link io.ipsecmesh.proto.bus.WireName} is the
+ * class name it had in {@code proto.ikev2}, the name its {@code $mac} is bound to, so rows written by a member
+ * of the previous release still verify.
  *
  * @param dst         peer address (IOS prints the responder side as dst)
  * @param src         local address
@@ -16,6 +19,7 @@ package io.ipsecmesh.proto.ikev2;
  *                    writer that predates it (the command then prints {@code unknown})
  */
 @io.ipsecmesh.proto.config.Authenticated
+@io.ipsecmesh.proto.bus.WireName("io.ipsecmesh.proto.ikev2.IkeSaSummary")
 public record IkeSaSummary(String ikeSaId, String dst, String src, String state, int connId, String status,
     String peerId, int version, int localPort, int peerPort, String role, long createdEpochMillis,
     Detail detail) {

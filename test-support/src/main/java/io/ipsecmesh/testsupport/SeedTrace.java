@@ -1,4 +1,4 @@
-package io.ipsecmesh.dpd;
+package io.ipsecmesh.testsupport;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,20 +8,25 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * The seed's {@code debug crypto isakmp} sample output (test resource), one entry per timestamped message:
- * the guide's line wrapping undone (a message continues on the next lines; several may share one line)
- * and runs of blanks made one, as a reader of the trace sees it.
+ * A seed's sample trace, one entry per timestamped message: the guide's line wrapping undone (a message
+ * continues on the next lines; several may share one line) and runs of blanks made one, as a reader of the trace
+ * sees it. {@link #DPD_DEBUG} is the {@code debug crypto isakmp} sample of the DPD chapter (this module's
+ * resource; its source is in its '#' header), the trace both dpd-service's timer lines and ike-service's packet
+ * lines are held against.
  */
-final class SeedTrace {
+public final class SeedTrace {
+
+  /** The DPD chapter's {@code debug crypto isakmp} sample (Cisco IOS XE IPsec Data Plane Configuration Guide). */
+  public static final String DPD_DEBUG = "/seed-debug-crypto-isakmp-dpd.txt";
 
   private static final Pattern STAMP = Pattern.compile("\\*Mar \\d+ \\d\\d:\\d\\d:\\d\\d\\.\\d{3}: ");
 
   /** A timestamp and the message after it. */
-  record Entry(String time, String text) {}
+  public record Entry(String time, String text) {}
 
   private SeedTrace() {}
 
-  static List<Entry> read(String resource) throws IOException {
+  public static List<Entry> read(String resource) throws IOException {
     StringBuilder all = new StringBuilder();
     try (InputStream in = SeedTrace.class.getResourceAsStream(resource)) {
       if (in == null) {
@@ -50,12 +55,12 @@ final class SeedTrace {
     return out;
   }
 
-  static String normalize(String s) {
+  public static String normalize(String s) {
     return s.strip().replaceAll("\\s+", " ");
   }
 
   /** The message without its SA tag ({@code ISAKMP:(0:1:HW:2):}): ours names the SA differently. */
-  static String untagged(String text) {
+  public static String untagged(String text) {
     return text.replaceFirst("^(ISAKMP|IKEv2):\\([^)]*\\):", "").strip();
   }
 }

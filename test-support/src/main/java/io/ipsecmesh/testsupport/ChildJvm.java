@@ -1,6 +1,5 @@
-package io.ipsecmesh.it;
+package io.ipsecmesh.testsupport;
 
-import io.ipsecmesh.gateway.JvmFlags;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -14,11 +13,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * A service started as a separate JVM on this test's class path. Its output is read line by line on
- * a daemon thread; tests wait for a line with a deadline. {@link #close()} stops it (SIGTERM, then
- * SIGKILL after 10 s), so a failing test never leaves a member behind.
+ * A service (or a test's own main) started as a separate JVM on this test's class path, optionally inside a
+ * network namespace: a JVM cannot place a socket in another namespace, so the part of a scenario that lives in
+ * one runs as a child. Its output is read line by line on a daemon thread; tests wait for a line with a deadline
+ * and may write command lines to its stdin. {@link #close()} stops it (SIGTERM, then SIGKILL after 10 s), so a
+ * failing test never leaves a member behind.
  */
-final class ChildJvm implements AutoCloseable {
+public final class ChildJvm implements AutoCloseable {
+
+  /** The flags of a child that needs nothing but native access (FFM, Netty's epoll). */
+  public static final List<String> NATIVE_ACCESS = List.of("--enable-native-access=ALL-UNNAMED");
 
   private final String name;
   private final Process process;
@@ -33,19 +37,25 @@ final class ChildJvm implements AutoCloseable {
     reader.start();
   }
 
-  static ChildJvm start(String name, Class<?> main, String... args) throws IOException {
-    return startIn(null, name, main, args);
+  /**
+   * {@code main} with {@code args} in a new JVM with {@code jvmFlags} (the gateway's {@code JvmFlags.ALL} for the
+   * services, {@link #NATIVE_ACCESS} for a plain main, plus any {@code -D…} or {@code -Xmx…}) and, unless the flags
+   * say otherwise, at most 256 MB of heap.
+   */
+  public static ChildJvm start(String name, List<String> jvmFlags, Class<?> main, String... args) throws IOException {
+    return startIn(null, name, jvmFlags, main, args);
   }
 
   /** Like {@link #start}, inside network namespace {@code ns} ({@code ip netns exec}, which execs the JVM). */
-  static ChildJvm startIn(String ns, String name, Class<?> main, String... args) throws IOException {
+  public static ChildJvm startIn(String ns, String name, List<String> jvmFlags, Class<?> main, String... args)
+      throws IOException {
     List<String> cmd = new ArrayList<>();
     if (ns != null) {
       cmd.addAll(List.of("ip", "netns", "exec", ns));
     }
-    cmd.add(ProcessHandle.current().info().command().orElse("java"));
-    cmd.addAll(JvmFlags.ALL);
-    cmd.add("-Xmx256m");
+    cmd.add(ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java"));
+    cmd.add("-Xmx256m"); // before the flags: a flag -Xmx… of the caller wins
+    cmd.addAll(jvmFlags);
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(main.getName());
@@ -64,7 +74,7 @@ final class ChildJvm implements AutoCloseable {
   }
 
   /** The first line (from now on) matching {@code want}; fails with the output so far after {@code timeout}. */
-  String await(Predicate<String> want, Duration timeout, String what) throws InterruptedException {
+  public String await(Predicate<String> want, Duration timeout, String what) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       long left = deadline - System.nanoTime();
@@ -82,7 +92,7 @@ final class ChildJvm implements AutoCloseable {
   }
 
   /** Waits for the process to exit; fails with the output so far when it still runs after {@code timeout}. */
-  int awaitExit(Duration timeout) throws InterruptedException {
+  public int awaitExit(Duration timeout) throws InterruptedException {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new AssertionError(name + " still runs after " + timeout.toSeconds() + " s; output:\n" + output());
     }
@@ -90,11 +100,27 @@ final class ChildJvm implements AutoCloseable {
   }
 
   /** Every line read so far (those already awaited and those still queued). */
-  String output() throws InterruptedException {
+  public String output() throws InterruptedException {
     Thread.sleep(200); // the reader thread drains what the exited process wrote last
     List<String> all = new ArrayList<>(seen);
     all.addAll(lines);
     return String.join("\n", all);
+  }
+
+  /** One command line to the child's stdin. */
+  public void send(String line) throws IOException {
+    process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+    process.getOutputStream().flush();
+  }
+
+  /** Whether the child still runs. */
+  public boolean alive() {
+    return process.isAlive();
+  }
+
+  /** Its name, as given at start (in failure messages). */
+  public String name() {
+    return name;
   }
 
   @Override

@@ -1,0 +1,169 @@
+package io.ipsecmesh.proto.bus;
+
+import io.ipsecmesh.proto.bus.ConfigMessages.ConfigChanged;
+import io.ipsecmesh.proto.bus.ConfigMessages.GetConfig;
+import io.ipsecmesh.proto.config.GatewayConfig;
+import io.ipsecmesh.proto.time.Scheduler;
+import io.ipsecmesh.proto.time.VertxScheduler;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+
+/**
+ * How a service follows the active configuration (the contract of {@link ConfigMessages}): it consumes
+ * {@code config.changed}, asks {@code config.get} once its consumer is registered (a service that starts
+ * after config-service published has missed that publication), and hands each configuration newer than
+ * the one it holds to its {@link Applier}, exactly once per version.
+ *
+ * <p>Versions only grow (config-service compares and sets them in {@code ipsec.config}), so anything at
+ * or below the held version is stale: a {@code config.get} reply that arrives after a newer
+ * publication, or the same publication delivered twice. A {@code config.get} that fails (no
+ * config-service in the cluster yet, or one without a valid configuration: code 404) is asked again every
+ * {@link #RETRY_MILLIS} until a first configuration is held, by either path; a publication lost while the
+ * cluster was still joining is so recovered.
+ *
+ * <p>A bad record (no configuration in it) and an applier that throws are counted and logged, never
+ * thrown onto the event loop; the version of an applier that threw counts as seen (its next attempt is
+ * the next version, as before this class).
+ */
+public final class ConfigFollower {
+
+  private static final System.Logger LOG = System.getLogger(ConfigFollower.class.getName());
+  /** How often a failed {@code config.get} is asked again while no configuration is held. */
+  public static final long RETRY_MILLIS = 5_000;
+
+  /** Applies one configuration; runs on the follower's context. */
+  @FunctionalInterface
+  public interface Applier {
+    void apply(long version, GatewayConfig config);
+  }
+
+  private final Vertx vertx;
+  private final String service;
+  private final Applier applier;
+  private Scheduler scheduler;
+  /** The service's context: replies and retries run there, whatever thread advances the scheduler. */
+  private Context context;
+  private MessageConsumer<ConfigChanged> consumer;
+  private Scheduler.Timer retry;
+  private boolean stopped;
+  private long version = Long.MIN_VALUE;
+  private long stale;
+  private long rejected;
+  private long requests;
+
+  /**
+   * @param service   the service's name, as {@link GetConfig#requester()} and in log lines
+   * @param scheduler the timer of the {@code config.get} retries (virtual in tests); null = real time
+   */
+  public ConfigFollower(Vertx vertx, String service, Scheduler scheduler, Applier applier) {
+    this.vertx = vertx;
+    this.service = service;
+    this.scheduler = scheduler;
+    this.applier = applier;
+  }
+
+  /**
+   * Registers the {@code config.changed} consumer and, once it is registered (cluster-wide), asks
+   * {@code config.get}. Call it on the service's context.
+   *
+   * @return completes when the consumer is registered
+   */
+  public Future<Void> start() {
+    BusCodecs.register(vertx);
+    if (scheduler == null) {
+      scheduler = new VertxScheduler(vertx);
+    }
+    context = vertx.getOrCreateContext();
+    consumer = vertx.eventBus().consumer(ConfigMessages.CONFIG_CHANGED, m -> offer(m.body()));
+    return consumer.completion().onSuccess(ok -> fetch());
+  }
+
+  /** Stops following: no more configurations, no more retries. */
+  public Future<Void> stop() {
+    stopped = true;
+    if (retry != null) {
+      retry.cancel();
+      retry = null;
+    }
+    return consumer == null ? Future.succeededFuture() : consumer.unregister();
+  }
+
+  /**
+   * One configuration, from {@code config.changed} or a {@code config.get} reply: applied when newer than
+   * the held one. Never throws.
+   *
+   * @return true when it was applied
+   */
+  public boolean offer(ConfigChanged changed) {
+    if (stopped) {
+      return false;
+    }
+    if (changed == null || changed.config() == null) {
+      rejected++;
+      LOG.log(System.Logger.Level.WARNING, service + ": configuration message without a configuration ignored");
+      return false;
+    }
+    if (changed.version() <= version) {
+      stale++; // a late config.get reply must not undo a newer publication
+      return false;
+    }
+    version = changed.version();
+    try {
+      applier.apply(changed.version(), changed.config());
+      return true;
+    } catch (RuntimeException e) {
+      rejected++;
+      LOG.log(System.Logger.Level.ERROR, service + ": configuration " + changed.version() + " failed to apply", e);
+      return false;
+    }
+  }
+
+  private void fetch() {
+    retry = null;
+    if (stopped || holds()) {
+      return;
+    }
+    requests++;
+    vertx.eventBus().<ConfigChanged>request(ConfigMessages.CONFIG_GET, new GetConfig(service))
+        .onSuccess(reply -> offer(reply.body()))
+        .onFailure(err -> {
+          LOG.log(System.Logger.Level.DEBUG, service + ": no active configuration yet (" + err.getMessage()
+              + "), asking again in " + RETRY_MILLIS + " ms unless config.changed brings one");
+          if (!stopped && !holds()) {
+            retry = scheduler.schedule(RETRY_MILLIS, () -> context.runOnContext(v -> fetch()));
+          }
+        });
+  }
+
+  /** True once a configuration has been applied (or offered to the applier). */
+  public boolean holds() {
+    return version != Long.MIN_VALUE;
+  }
+
+  /** True while a failed {@code config.get} waits to be asked again. */
+  public boolean retrying() {
+    return retry != null;
+  }
+
+  /** The version of the held configuration, {@link Long#MIN_VALUE} before the first. */
+  public long version() {
+    return version;
+  }
+
+  /** Configurations ignored because they were not newer than the held one. */
+  public long staleIgnored() {
+    return stale;
+  }
+
+  /** Messages without a configuration and configurations the applier threw on. */
+  public long rejected() {
+    return rejected;
+  }
+
+  /** {@code config.get} requests sent (the first and the retries). */
+  public long requests() {
+    return requests;
+  }
+}
