@@ -166,7 +166,7 @@ public final class IkeEngine {
     IkeSa sa = s.newSa(true, s.newIkeSpi(), policy, local, IKE_PORT, policy.peerAddress(), IKE_PORT);
     table.add(sa);
     sa.state = IkeSa.State.INIT_SENT;
-    sa.tasks.queue(IkeInitTask.initiator(s, policy.ikeSuites().get(0).dh()));
+    sa.tasks.queue(IkeInitTask.initiator(s, policy.ikeSuites().get(0).dh()), new NatDetectionTask(s));
     s.events.summaryChanged(sa.summary("ACTIVE"));
     return sa.id();
   }

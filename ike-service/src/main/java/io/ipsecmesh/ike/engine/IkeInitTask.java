@@ -18,7 +18,7 @@ import java.util.Set;
 
 /**
  * IKE_SA_INIT (RFC 7296 §1.2), both roles, after strongSwan's {@code ike_init.c}: the IKE proposal, the
- * Diffie-Hellman exchange, the nonces, NAT detection (§2.23, via {@link NatMobility}) and the keys. The
+ * Diffie-Hellman exchange, the nonces and the keys; {@link NatDetectionTask} rides in the same messages. The
  * initiator retries with the group the responder asks for (INVALID_KE_PAYLOAD) or with its COOKIE (§2.6),
  * then queues IKE_AUTH. The responder's admission of a request (DoS limits, cookies) comes before the SA
  * exists and is {@link InitRequestGate}'s; a request it cannot accept is answered with an error notify and
@@ -81,9 +81,6 @@ final class IkeInitTask implements Task {
     p.add(Proposals.ikeOffer(offer, new byte[0]));
     p.add(new Payload.KeyExchange(group.groupId, sa.dh.publicValue()));
     p.add(new Payload.Nonce(sa.ni.clone()));
-    if (s.nat.traversal()) {
-      p.addAll(s.nat.notifies(sa.spiI, 0, sa.localAddress, sa.localPort, sa.peerAddress, sa.peerPort));
-    }
     p.add(Payload.Notify.of(IkeConstants.SIGNATURE_HASH_ALGORITHMS, SignatureAuthenticator.HASH_ALGORITHMS));
     return p;
   }
@@ -150,17 +147,6 @@ final class IkeInitTask implements Task {
     sa.nr = nonce.get().data().clone();
     sa.initResponse = in.datagram().msg();
     s.installKeys(sa, secret);
-    // an unknown local address (0.0.0.0) made our NAT_DETECTION_SOURCE_IP "wrong": the peer will see a NAT
-    // and UDP-encapsulate, so we must as well
-    sa.natDetected = s.nat.traversal()
-        && (s.nat.detected(m, sa.spiI, sa.spiR, in.datagram()) || "0.0.0.0".equals(sa.localAddress));
-    sa.localBehindNat = s.nat.traversal() && s.nat.localBehindNat(m, sa.spiI, sa.spiR, in.datagram());
-    if (sa.natDetected) {
-      // §2.23: after NAT detection the initiator moves to port 4500
-      sa.localPort = IkeEngine.NATT_PORT;
-      sa.peerPort = IkeEngine.NATT_PORT;
-      s.debugLog(sa, "NAT detected, floating to port 4500");
-    }
     sa.state = IkeSa.State.AUTH_SENT;
     sa.tasks.queueFirst(new IkeAuthTask(s));
     return Status.DONE;
@@ -209,9 +195,6 @@ final class IkeInitTask implements Task {
     sa.nr = s.randomBytes(SaServices.NONCE_BYTES);
     byte[] ourPublic = dh.publicValue();
     s.installKeys(sa, secret);
-    // NAT traversal disabled: no NAT_DETECTION notifies either way, the peer's ignored (NatMobility#traversal)
-    sa.natDetected = s.nat.traversal() && s.nat.detected(m, sa.spiI, 0, d);
-    sa.localBehindNat = s.nat.traversal() && s.nat.localBehindNat(m, sa.spiI, 0, d);
     List<Payload> resp = new ArrayList<>(List.of(
         new Payload.SecurityAssociation(List.of(suite.toProposal(choice.get().proposalNumber(), new byte[0]))),
         new Payload.KeyExchange(suite.dh().groupId, ourPublic),
@@ -225,14 +208,11 @@ final class IkeInitTask implements Task {
       resp.add(new Payload.CertificateRequest(IkeConstants.CERT_X509_SIGNATURE,
           CertificateValidator.certificateRequest(anchors)));
     }
-    if (s.nat.traversal()) {
-      resp.addAll(s.nat.notifies(sa.spiI, sa.spiR, d.localAddress(), d.localPort(), d.peerAddress(), d.peerPort()));
-    }
     resp.add(Payload.Notify.of(IkeConstants.SIGNATURE_HASH_ALGORITHMS, SignatureAuthenticator.HASH_ALGORITHMS));
     sa.initRequest = d.msg();
     sa.state = IkeSa.State.INIT_DONE;
     response = resp;
-    s.debugLog(sa, "selected " + suite.name() + (sa.natDetected ? ", NAT detected" : ""));
+    s.debugLog(sa, "selected " + suite.name());
     return Status.DONE;
   }
 

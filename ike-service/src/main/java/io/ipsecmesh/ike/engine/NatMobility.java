@@ -1,20 +1,12 @@
 package io.ipsecmesh.ike.engine;
 
 import io.ipsecmesh.ike.exchange.NatDetection;
-import io.ipsecmesh.proto.ikev2.IkeConstants;
-import io.ipsecmesh.proto.ikev2.IkeMessage;
-import io.ipsecmesh.proto.ikev2.Payload;
 import io.ipsecmesh.proto.sa.ChildSa;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Optional;
 
 /**
- * NAT traversal and NAT mobility of the IKE SAs (RFC 7296 §2.23): the NAT_DETECTION notifies IKE_SA_INIT
- * carries (built and read by {@link IkeInitTask}), the move to port 4500, and following the peer when a NAT
- * remaps it — seen in an authenticated IKE message ({@link TaskManager}) or in authenticated ESP
- * ({@code fwd.nat-mapping}) — with the UDP-encapsulated Child SAs moving along. Also the two settings that
- * shape it: {@code crypto ipsec nat-transparency udp-encapsulation} and forced encapsulation.
+ * NAT mobility of the IKE SAs (RFC 7296 §2.23): following the peer when a NAT remaps it — seen in an authenticated IKE message ({@link TaskManager}) or in authenticated ESP
+ * ({@code fwd.nat-mapping}) — with the UDP-encapsulated Child SAs moving along; detecting the NAT in the first
+ * place is {@link NatDetectionTask}'s. Also the two settings that shape both: {@code crypto ipsec nat-transparency udp-encapsulation} and forced encapsulation.
  */
 final class NatMobility {
 
@@ -46,53 +38,13 @@ final class NatMobility {
   }
 
   /** Whether we fake NAT detection to encapsulate without a NAT: forced, and not configured off. */
-  private boolean forcing() {
+  boolean forcing() {
     return forceUdpEncapsulation && natTransparency;
   }
 
   /** Our NAT_DETECTION_SOURCE_IP data: the real hash, or random bytes when encapsulation is forced (§2.23). */
   byte[] sourceHash(long spiI, long spiR, String address, int port) {
     return forcing() ? services.randomBytes(20) : NatDetection.hash(spiI, spiR, address, port);
-  }
-
-  /** The two NAT_DETECTION notifies of an IKE_SA_INIT message we send from {@code local} to {@code peer}. */
-  List<Payload> notifies(long spiI, long spiR, String localAddress, int localPort, String peerAddress,
-      int peerPort) {
-    return List.of(Payload.Notify.of(IkeConstants.NAT_DETECTION_SOURCE_IP,
-            sourceHash(spiI, spiR, localAddress, localPort)),
-        Payload.Notify.of(IkeConstants.NAT_DETECTION_DESTINATION_IP,
-            NatDetection.hash(spiI, spiR, peerAddress, peerPort)));
-  }
-
-  /** Mismatch of either NAT_DETECTION hash = a NAT between us (or a peer faking one to force UDP encapsulation). */
-  boolean detected(IkeMessage m, long spiI, long spiR, Datagram d) {
-    if (forcing()) {
-      return true;
-    }
-    List<Payload.Notify> src = m.all(Payload.Notify.class).stream()
-        .filter(n -> n.notifyType() == IkeConstants.NAT_DETECTION_SOURCE_IP).toList();
-    Optional<Payload.Notify> dst = m.notify(IkeConstants.NAT_DETECTION_DESTINATION_IP);
-    if (src.isEmpty() || dst.isEmpty()) {
-      return false;
-    }
-    byte[] expectSrc = NatDetection.hash(spiI, spiR, d.peerAddress(), d.peerPort());
-    byte[] expectDst = NatDetection.hash(spiI, spiR, d.localAddress(), d.localPort());
-    boolean peerBehindNat = src.stream().noneMatch(n -> Arrays.equals(n.data(), expectSrc));
-    boolean weBehindNat = !Arrays.equals(dst.get().data(), expectDst);
-    return peerBehindNat || weBehindNat;
-  }
-
-  /**
-   * The peer's NAT_DETECTION_DESTINATION_IP is not the address and port we received on: a NAT is in front
-   * of us. Not when we fake NAT detection ourselves (forced encapsulation): that says nothing about a NAT.
-   */
-  boolean localBehindNat(IkeMessage m, long spiI, long spiR, Datagram d) {
-    if (forcing()) {
-      return false;
-    }
-    Optional<Payload.Notify> dst = m.notify(IkeConstants.NAT_DETECTION_DESTINATION_IP);
-    return dst.isPresent()
-        && !Arrays.equals(dst.get().data(), NatDetection.hash(spiI, spiR, d.localAddress(), d.localPort()));
   }
 
   /** An authenticated message came in on other ports than the SA's: a NAT remapped the peer (§2.23). */

@@ -21,7 +21,8 @@ final class ResponderTasks {
    */
   static List<Task> forRequest(SaServices s, IkeSa sa, Inbound request) {
     return switch (request.header().exchangeType()) {
-      case IkeConstants.IKE_SA_INIT -> sa.state == null ? List.of(IkeInitTask.responder(s)) : List.of();
+      case IkeConstants.IKE_SA_INIT -> sa.state == null
+          ? List.of(IkeInitTask.responder(s), new NatDetectionTask(s)) : List.of();
       case IkeConstants.IKE_AUTH -> sa.state == IkeSa.State.INIT_DONE ? List.of(new IkeAuthTask(s)) : List.of();
       case IkeConstants.CREATE_CHILD_SA -> List.of(createChildSa(s, sa, request.payloads()));
       case IkeConstants.INFORMATIONAL -> informational(s, sa, request.payloads());

@@ -15,7 +15,7 @@ interface Task {
 
   /** What a task is, for collisions (RFC 7296 §2.8.1, §2.8.2) and for the trace: never found by downcasting. */
   enum Type {
-    IKE_INIT, IKE_AUTH, CHILD_CREATE, CHILD_REKEY, IKE_REKEY, DELETE, LIVENESS, INVALID_SPI
+    IKE_INIT, NAT_DETECTION, IKE_AUTH, CHILD_CREATE, CHILD_REKEY, IKE_REKEY, DELETE, LIVENESS, INVALID_SPI
   }
 
   /** What the task manager does next with the exchange. */

@@ -34,8 +34,10 @@ final class TaskManager {
   private final SaServices s;
 
   // our requests
-  private final Deque<Task> queued = new ArrayDeque<>();
-  private Task active;
+  /** Exchanges waiting to start; each is the tasks that build and read one request together. */
+  private final Deque<List<Task>> queued = new ArrayDeque<>();
+  /** The tasks of the exchange in flight (empty when none): IKE_SA_INIT is IkeInitTask + NatDetectionTask. */
+  private List<Task> active = List.of();
   private long activeId;
   private byte[] activeBytes;
   private int retransmissions;
@@ -62,45 +64,64 @@ final class TaskManager {
 
   // ============================================================================ our requests
 
-  /** Queues a task and starts it when no other exchange is in flight. */
-  void queue(Task task) {
-    queued.add(task);
+  /**
+   * Queues one exchange — a task, or several that share one request (strongSwan's {@code ike_init} and
+   * {@code ike_natd} in IKE_SA_INIT), all of {@code first}'s exchange type — and starts it when no other
+   * exchange is in flight.
+   */
+  void queue(Task first, Task... more) {
+    queued.add(exchange(first, more));
     pump();
   }
 
   /** Queues a task to start once the exchange being processed is done. */
   void enqueue(Task task) {
-    queued.add(task);
+    queued.add(List.of(task));
   }
 
   /** Queues a task ahead of the others (IKE_AUTH right after IKE_SA_INIT). */
   void queueFirst(Task task) {
-    queued.addFirst(task);
+    queued.addFirst(List.of(task));
+  }
+
+  private static List<Task> exchange(Task first, Task... more) {
+    List<Task> tasks = new ArrayList<>(List.of(first));
+    for (Task t : more) {
+      if (t.exchangeType() != first.exchangeType()) {
+        throw new IllegalArgumentException(t.name() + " does not belong in " + first.name() + "'s exchange");
+      }
+      tasks.add(t);
+    }
+    return List.copyOf(tasks);
   }
 
   /** Whether a task matching {@code which} is queued or active. */
   boolean has(Predicate<Task> which) {
-    return (active != null && which.test(active)) || queued.stream().anyMatch(which);
+    return active.stream().anyMatch(which) || queued.stream().flatMap(List::stream).anyMatch(which);
   }
 
-  /** The task whose request is outstanding, or null. */
-  Task active() {
+  /** The tasks whose request is outstanding (empty when none). */
+  List<Task> active() {
     return active;
   }
 
   /** Starts the next queued exchange if none is in flight (the requester's window of one, §2.3). */
   void pump() {
-    if (active != null || queued.isEmpty() || sa.state == IkeSa.State.DELETED) {
+    if (!active.isEmpty() || queued.isEmpty() || sa.state == IkeSa.State.DELETED) {
       return;
     }
-    if (sa.outbound == null && queued.peek().exchangeType() != IkeConstants.IKE_SA_INIT) {
+    if (sa.outbound == null && queued.peek().getFirst().exchangeType() != IkeConstants.IKE_SA_INIT) {
       return; // no keys yet: waits for IKE_SA_INIT
     }
     start(queued.poll(), nextRequestId++);
   }
 
-  private void start(Task t, long id) {
-    List<Payload> payloads = t.buildI(sa);
+  private void start(List<Task> tasks, long id) {
+    Task t = tasks.getFirst();
+    List<Payload> payloads = new ArrayList<>();
+    for (Task x : tasks) {
+      payloads.addAll(x.buildI(sa));
+    }
     byte[] bytes;
     if (t.exchangeType() == IkeConstants.IKE_SA_INIT) {
       // §1.2: IKE_SA_INIT is not protected; SPIr is still zero
@@ -110,17 +131,21 @@ final class TaskManager {
       bytes = sa.outbound.protect(IkeHeader.of(sa.spiI, sa.spiR, t.exchangeType(), sa.requestFlags(), id), payloads);
     }
     cancelRetransmit();
-    active = t;
+    active = tasks;
     activeId = id;
     activeBytes = bytes;
     retransmissions = 0;
-    t.sent(sa, bytes);
+    tasks.forEach(x -> x.sent(sa, bytes));
     s.debugLog(sa, "sending", id, PayloadNames.exchange(t.exchangeType()) + " request " + PayloadNames.list(payloads)
-        + " (" + t.name() + ")");
+        + " (" + names(tasks) + ")");
     s.send(sa, bytes);
     if (t.retransmitted()) {
-      scheduleRetransmit(t);
+      scheduleRetransmit(tasks);
     }
+  }
+
+  private static String names(List<Task> tasks) {
+    return String.join("+", tasks.stream().map(Task::name).toList());
   }
 
   /** Sends a request without waiting for its answer: the SA is about to go away. */
@@ -128,23 +153,23 @@ final class TaskManager {
     if (sa.outbound == null) {
       return;
     }
-    long id = active == null ? nextRequestId : activeId + 1;
+    long id = active.isEmpty() ? nextRequestId : activeId + 1;
     nextRequestId = id + 1;
     IkeHeader h = IkeHeader.of(sa.spiI, sa.spiR, IkeConstants.INFORMATIONAL, sa.requestFlags(), id);
     s.debugLog(sa, "sending", id, "INFORMATIONAL request " + PayloadNames.list(payloads));
     s.send(sa, sa.outbound.protect(h, payloads));
   }
 
-  private void scheduleRetransmit(Task t) {
+  private void scheduleRetransmit(List<Task> t) {
     retransmitTimer = s.schedule(s.retransmit.delayBefore(retransmissions), () -> {
       if (active != t || sa.state == IkeSa.State.DELETED) {
         return;
       }
       if (retransmissions >= s.retransmit.tries()) {
         s.debugLog(sa, "giving up after " + retransmissions + " retransmits", activeId, "");
-        active = null;
+        active = List.of();
         retransmitTimer = null;
-        t.failed(sa);
+        t.forEach(x -> x.failed(sa));
         if (sa.state != IkeSa.State.DELETED) {
           s.teardown(sa, "timeout");
         }
@@ -178,11 +203,11 @@ final class TaskManager {
 
   private void onResponse(Datagram d, IkeMessage m) {
     IkeHeader h = m.header();
-    if (active == null || activeId != h.messageId()) {
+    if (active.isEmpty() || activeId != h.messageId()) {
       s.debugLog(sa, "drop unexpected response", h.messageId(), "");
       return;
     }
-    if (active.exchangeType() != h.exchangeType()) {
+    if (active.getFirst().exchangeType() != h.exchangeType()) {
       return;
     }
     List<Payload> payloads;
@@ -197,22 +222,26 @@ final class TaskManager {
     }
     s.debugLog(sa, "received", h.messageId(), PayloadNames.exchange(h.exchangeType()) + " response "
         + PayloadNames.list(payloads));
-    Task t = active;
-    switch (t.processI(sa, new Inbound(d, h, payloads))) {
-      case WAIT -> { } // not an acceptable answer (it may be forged): the request stays outstanding
-      case RETRY -> {
-        if (sa.state != IkeSa.State.DELETED) {
-          start(t, activeId);
-        }
+    List<Task> tasks = active;
+    Inbound in = new Inbound(d, h, payloads);
+    for (Task t : tasks) {
+      Task.Status status = t.processI(sa, in);
+      if (status == Task.Status.WAIT) {
+        return; // not an acceptable answer (it may be forged): the request stays outstanding
       }
-      default -> {
-        cancelRetransmit();
-        if (active == t) {
-          active = null;
-        }
-        pump();
+      if (status == Task.Status.RETRY && sa.state != IkeSa.State.DELETED) {
+        start(tasks, activeId);
+        return;
+      }
+      if (sa.state == IkeSa.State.DELETED) {
+        return;
       }
     }
+    cancelRetransmit();
+    if (active == tasks) {
+      active = List.of();
+    }
+    pump();
   }
 
   /** The response in hand answers the outstanding probe: that is its acknowledgement, and the only one. */
@@ -277,8 +306,10 @@ final class TaskManager {
     List<Payload> out = new ArrayList<>();
     for (Task t : passive) {
       out.addAll(t.buildR(sa));
-      if (active != null && active.type() == t.type()) {
-        active.collide(t); // §2.8.1, §2.8.2: the active task decides when its own response comes
+      for (Task ours : active) {
+        if (ours.type() == t.type()) {
+          ours.collide(t); // §2.8.1, §2.8.2: the active task decides when its own response comes
+        }
       }
     }
     respond(in.header(), passive, out, digest);
@@ -392,16 +423,16 @@ final class TaskManager {
     if (superseded != null) {
       superseded.accept(false);
     }
-    if (active == null) {
+    if (active.isEmpty()) {
       if (queued.isEmpty()) {
-        queued.add(new LivenessTask());
+        queued.add(List.of(new LivenessTask()));
       }
       pump();
-    } else if (!active.retransmitted()) {
-      s.debugLog(sa, "retransmit", activeId, active.name() + " (attempt " + attempt + ")");
+    } else if (!active.getFirst().retransmitted()) {
+      s.debugLog(sa, "retransmit", activeId, names(active) + " (attempt " + attempt + ")");
       s.send(sa, activeBytes);
     }
-    if (active == null && probe == outcome) {
+    if (active.isEmpty() && probe == outcome) {
       probe = null;
       outcome.accept(false);
     }
@@ -410,7 +441,7 @@ final class TaskManager {
   /** The SA is gone: nothing is sent or retransmitted any more; a waiting probe is answered "no". */
   void destroy() {
     cancelRetransmit();
-    active = null;
+    active = List.of();
     activeBytes = null;
     queued.clear();
     deferred = null;
