@@ -13,9 +13,7 @@ import io.ipsecmesh.proto.ikev2.IkeMessage;
 import io.ipsecmesh.proto.ikev2.Payload;
 import io.ipsecmesh.proto.sa.KeyWrap;
 import io.ipsecmesh.proto.time.Scheduler;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -334,51 +332,18 @@ public final class IkeEngine {
   }
 
   /**
-   * ESP arrived for an SPI we do not know: tell the peer with an INVALID_SPI notify (RFC 7296 §2.21.4)
-   * in an INFORMATIONAL of an IKE SA we share with it, so it drops the stale SA and renegotiates. That
-   * much IOS does by default (IPsec Data Plane guide, Invalid Security Parameter Index Recovery, "How to
-   * Configure": the notify is sent using the IKE SA; without one the packet is dropped). Only with
-   * {@code crypto isakmp invalid-spi-recovery} ({@code recovery}), when there is no IKE SA (we restarted
-   * and lost it: the seed's "black hole"), set one up for the purpose when the peer is one of ours, and
-   * notify once it is up; its INITIAL_CONTACT already makes the peer drop every SA it still had with us.
-   * Rate-limited per peer and overall ({@link InvalidSpiLimiter}). Returns whether a notify or an IKE SA
-   * is under way.
+   * ESP arrived for an SPI we do not know: tell the peer with an INVALID_SPI notify (RFC 7296 §2.21.4) in an
+   * INFORMATIONAL of an IKE SA we share with it; with {@code crypto isakmp invalid-spi-recovery}
+   * ({@code recovery}) and no IKE SA, set one up for the purpose ({@link InvalidSpiRecovery}). Returns whether a
+   * notify or an IKE SA is under way.
    */
   public boolean invalidSpi(String peerAddress, long spi, boolean recovery) {
-    for (IkeSa sa : table.withPeer(peerAddress)) {
-      if (sa.state == IkeSa.State.ESTABLISHED && sa.rekeyedTo == null) {
-        if (!s.invalidSpiLimiter.allowNotify(peerAddress)) {
-          return false;
-        }
-        sa.tasks.queue(InvalidSpiTask.notifying(s, List.of(spi)));
-        return true;
-      }
-    }
-    if (!recovery) {
-      return false; // no established IKE SA: without invalid-spi-recovery the packet is only dropped
-    }
-    if (hasSaWith(peerAddress)) {
-      // one is being negotiated (for this or for traffic): it notifies when it is up
-      List<Long> pending = s.pendingInvalidSpis.get(peerAddress);
-      if (pending != null && !pending.contains(spi) && pending.size() < 16) {
-        pending.add(spi);
-      }
-      return pending != null;
-    }
-    Optional<PeerPolicy> policy = s.policies.forPeer(peerAddress);
-    if (policy.isEmpty() || !s.invalidSpiLimiter.allowInitiate(peerAddress)) {
-      return false;
-    }
-    LOG.log(System.Logger.Level.INFO, "IKEv2: invalid SPI " + String.format("%08x", spi) + " from " + peerAddress
-        + ": no IKE SA with it, setting one up to send INVALID_SPI (invalid-spi-recovery)");
-    s.pendingInvalidSpis.put(peerAddress, new ArrayList<>(List.of(spi)));
-    initiate(policy.get());
-    return true;
+    return s.invalidSpis.report(peerAddress, spi, recovery, this::initiate);
   }
 
   /** Invalid-SPI reports refused by the rate limits. */
   public long invalidSpiRefused() {
-    return s.invalidSpiLimiter.refused();
+    return s.invalidSpis.refused();
   }
 
   /** The forwarder saw the peer's new port in authenticated ESP ({@code fwd.nat-mapping}): see {@link NatMobility}. */

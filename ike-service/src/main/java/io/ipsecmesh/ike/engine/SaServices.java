@@ -18,9 +18,7 @@ import io.ipsecmesh.proto.time.Scheduler;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
@@ -44,9 +42,7 @@ final class SaServices {
   final IkeSaTable table;
   final CookieJar cookies;
   final NatMobility nat;
-  final InvalidSpiLimiter invalidSpiLimiter;
-  /** Peer address → SPIs to report in INVALID_SPI notifies once the IKE SA set up for them is up. */
-  final Map<String, List<Long>> pendingInvalidSpis = new HashMap<>();
+  final InvalidSpiRecovery invalidSpis;
   private final ChildSaFactory childFactory;
   private final SecureRandom random = new SecureRandom();
   private final LongSupplier wallClock;
@@ -68,7 +64,7 @@ final class SaServices {
     this.table = new IkeSaTable(new io.ipsecmesh.ike.dos.HalfOpenQuota(limits.maxHalfOpenPerPeer()));
     this.cookies = new CookieJar(new CookieSecret(random, scheduler::nowMillis, CookieSecret.DEFAULT_LIFETIME_MILLIS));
     this.nat = new NatMobility(this);
-    this.invalidSpiLimiter = new InvalidSpiLimiter(scheduler::nowMillis);
+    this.invalidSpis = new InvalidSpiRecovery(this, scheduler::nowMillis);
   }
 
   // ============================================================================ settings
@@ -131,13 +127,7 @@ final class SaServices {
       });
     }
     events.ikeSaUp(sa.summary("ACTIVE"), sa.policy.cryptoMap(), sa.policy.mapSequence());
-    List<Long> invalid = pendingInvalidSpis.remove(sa.peerAddress);
-    if (invalid != null) {
-      // sent once the exchange that set the SA up is answered; it counts as this second's notify, so a
-      // packet still in flight on the stale SPI does not make a second one
-      invalidSpiLimiter.allowNotify(sa.peerAddress);
-      sa.tasks.enqueue(InvalidSpiTask.notifying(this, invalid));
-    }
+    invalidSpis.established(sa);
     events.summaryChanged(sa.summary("ACTIVE"));
   }
 
