@@ -286,6 +286,10 @@ final class TaskManager {
       respond(h, List.of(), List.of(Payload.Notify.of(IkeConstants.INVALID_SYNTAX, new byte[0])), digest);
       return;
     }
+    if (passive.isEmpty()) {
+      s.debugLog(sa, "drop request nothing answers in state " + sa.state, id, "");
+      return;
+    }
     process(passive, in, digest);
   }
 

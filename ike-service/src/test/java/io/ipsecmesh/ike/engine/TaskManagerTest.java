@@ -98,6 +98,67 @@ class TaskManagerTest {
     assertEquals(0, n.a.table.size());
   }
 
+  /** A request of {@code exchangeType} with no payloads; records the response. */
+  private static final class Probe implements Task {
+    final int exchangeType;
+    java.util.List<io.ipsecmesh.proto.ikev2.Payload> answer;
+
+    Probe(int exchangeType) {
+      this.exchangeType = exchangeType;
+    }
+
+    @Override
+    public Type type() {
+      return Type.LIVENESS;
+    }
+
+    @Override
+    public int exchangeType() {
+      return exchangeType;
+    }
+
+    @Override
+    public java.util.List<io.ipsecmesh.proto.ikev2.Payload> buildI(IkeSa sa) {
+      return List.of();
+    }
+
+    @Override
+    public Status processI(IkeSa sa, Inbound response) {
+      answer = response.payloads();
+      return Status.DONE;
+    }
+
+    @Override
+    public void failed(IkeSa sa) {}
+
+    @Override
+    public Status processR(IkeSa sa, Inbound request) {
+      throw new AssertionError("not a responder");
+    }
+
+    @Override
+    public java.util.List<io.ipsecmesh.proto.ikev2.Payload> buildR(IkeSa sa) {
+      throw new AssertionError("not a responder");
+    }
+  }
+
+  @Test
+  void aRequestNothingAnswersInTheSaStateGetsNoResponseAnUnknownExchangeInvalidSyntax() {
+    TaskPeers n = new TaskPeers().established();
+    Probe lateAuth = new Probe(IkeConstants.IKE_AUTH);
+    n.aSa.tasks.queue(lateAuth);
+    n.run();
+    assertEquals(null, lateAuth.answer, "IKE_AUTH on an established SA is not answered");
+    assertEquals(1, n.sent.stream().filter(p -> p.from().equals(TestPeers.B) && TaskPeers.isResponse(p)
+        && TaskPeers.exchangeOf(p) == IkeConstants.IKE_AUTH).count(), "only the first IKE_AUTH's response");
+    TaskPeers m = new TaskPeers().established();
+    Probe unknown = new Probe(99);
+    m.aSa.tasks.queue(unknown);
+    m.run();
+    assertEquals(IkeConstants.INVALID_SYNTAX,
+        ((io.ipsecmesh.proto.ikev2.Payload.Notify) unknown.answer.getFirst()).notifyType());
+  }
+
   private static io.ipsecmesh.proto.ikev2.IkeMessage decode(byte[] bytes) {
     try {
       return IkeCodec.decode(bytes);
