@@ -113,7 +113,7 @@ final class TaskManager {
     if (sa.outbound == null && queued.peek().getFirst().exchangeType() != IkeConstants.IKE_SA_INIT) {
       return; // no keys yet: waits for IKE_SA_INIT
     }
-    start(queued.poll(), nextRequestId++);
+    start(queued.poll(), nextRequestId);
   }
 
   private void start(List<Task> tasks, long id) {
@@ -129,6 +129,9 @@ final class TaskManager {
           IkeConstants.FLAG_INITIATOR, id), payloads));
     } else {
       bytes = sa.outbound.protect(IkeHeader.of(sa.spiI, sa.spiR, t.exchangeType(), sa.requestFlags(), id), payloads);
+    }
+    if (id == nextRequestId) {
+      nextRequestId++; // a new request (not IKE_SA_INIT's retry): its ID is used only once it could be built
     }
     cancelRetransmit();
     active = tasks;
