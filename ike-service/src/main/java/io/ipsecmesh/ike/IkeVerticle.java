@@ -245,7 +245,7 @@ public final class IkeVerticle extends AbstractVerticle {
         ikev1.probe(r, m::reply);
         return;
       }
-      engine.probe(r.ikeSaId(), r.attempt(), r.timeoutMillis(),
+      engine.probe(r.ikeSaId(), r.attempt(),
           ack -> m.reply(new DpdMessages.ProbeOutcome(r.ikeSaId(), ack)));
     }));
     bus.<DpdMessages.PeerDead>consumer(DpdMessages.PEER_DEAD, m -> safe("dpd.peer.dead", () -> {

@@ -7,16 +7,13 @@ import io.ipsecmesh.ike.crypto.SkCipher;
 import io.ipsecmesh.ike.policy.PeerPolicy;
 import io.ipsecmesh.proto.sa.IkeSaSummary;
 import io.ipsecmesh.proto.time.Scheduler;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Deque;
 import java.util.List;
 
 /**
- * The state of one IKE SA, owned by the engine's thread. Holds the exchange queue, both message-ID
- * windows (ours as requester, the peer's as responder, each of size 1) and the secrets, which
- * {@link #destroy()} zeroes.
+ * The state of one IKE SA, owned by the engine's thread: its SPIs, policy, ports, keys and Child SAs, and
+ * its {@link TaskManager}. {@link #destroy()} zeroes the secrets.
  */
 final class IkeSa {
 
@@ -40,8 +37,6 @@ final class IkeSa {
   String crlToFetch;
   /** The AUTH check fetched a CRL once already: one that is still missing is unavailable, not fetched again. */
   boolean crlFetched;
-  /** The IKE_AUTH request waits for a CRL: its retransmissions are dropped meanwhile. */
-  boolean authPending;
   /** What exactly was wrong with a refused certificate, for the log. */
   String refusalDetail;
   final int connId;
@@ -77,35 +72,13 @@ final class IkeSa {
   /** Our inbound SPI proposed for the first Child SA in IKE_AUTH. */
   long firstChildSpi;
 
-  // our requests
-  long nextRequestId;
-  Outstanding outstanding;
-  final Deque<Exchange> queue = new ArrayDeque<>();
-  // the peer's requests: exact window of one (§2.3)
-  long expectedPeerRequestId;
-  byte[] lastResponse;
-  /** Our last response by the digest of its request: retransmissions only (§2.1, window of one). */
-  final io.ipsecmesh.ike.dos.RequestDigestCache replies = new io.ipsecmesh.ike.dos.RequestDigestCache(1);
+  /** The exchanges of this SA: queued and active tasks, both message-ID windows, the reply cache. */
+  TaskManager tasks;
 
   final List<ChildSaState> children = new ArrayList<>();
   Scheduler.Timer lifetimeTimer;
   /** Set when a rekey replaced this SA: its deletion is then no "peer down" (§2.18). */
   IkeSa rekeyedTo;
-
-  /** A request waiting for its response; {@code bytes} are resent verbatim on retransmission. */
-  static final class Outstanding {
-    final long messageId;
-    final byte[] bytes;
-    final Exchange exchange;
-    int retransmissions;
-    Scheduler.Timer timer;
-
-    Outstanding(long messageId, byte[] bytes, Exchange exchange) {
-      this.messageId = messageId;
-      this.bytes = bytes;
-      this.exchange = exchange;
-    }
-  }
 
   IkeSa(boolean initiator, long spiI, PeerPolicy policy, int connId, String localAddress, int localPort,
       String peerAddress, int peerPort, long createdEpochMillis) {
@@ -159,14 +132,12 @@ final class IkeSa {
 
   void destroy() {
     state = State.DELETED;
-    if (outstanding != null && outstanding.timer != null) {
-      outstanding.timer.cancel();
-    }
     if (lifetimeTimer != null) {
       lifetimeTimer.cancel();
     }
-    outstanding = null;
-    queue.clear();
+    if (tasks != null) {
+      tasks.destroy();
+    }
     if (keys != null) {
       keys.destroy();
     }

@@ -52,7 +52,7 @@ class NatMappingFromEspTest {
 
     // b's next IKE message (a DPD probe) goes to the mapping ESP showed
     List<Boolean> answered = new ArrayList<>();
-    n.b.probe(atB.ikeSaId(), 0, 5000, answered::add);
+    n.b.probe(atB.ikeSaId(), 0, answered::add);
     Packet probe = n.wire.poll();
     assertEquals(REMAPPED, probe.toPort(), "IKE follows the mapping seen in ESP");
     // ... and a's answer through the NAT keeps it there
@@ -73,7 +73,7 @@ class NatMappingFromEspTest {
     assertFalse(n.a.natMappingSeenInEsp(atA.inboundSpi(), B, 31337));
     assertTrue(n.aEvents.rebound.isEmpty());
     List<Boolean> answered = new ArrayList<>();
-    n.a.probe(atA.ikeSaId(), 0, 5000, answered::add);
+    n.a.probe(atA.ikeSaId(), 0, answered::add);
     assertEquals(4500, n.wire.poll().toPort(), "a still talks to b's 4500");
   }
 

@@ -37,7 +37,7 @@ class NatRebindingTest {
 
     // a forged copy of a's DPD request from another port fails the SK checks: nothing moves
     List<Boolean> answered = new ArrayList<>();
-    n.a.probe(n.aEvents.installed.getFirst().ikeSaId(), 0, 5000, answered::add);
+    n.a.probe(n.aEvents.installed.getFirst().ikeSaId(), 0, answered::add);
     Packet probe = n.wire.poll();
     byte[] forged = probe.bytes().clone();
     forged[forged.length - 1] ^= 1;

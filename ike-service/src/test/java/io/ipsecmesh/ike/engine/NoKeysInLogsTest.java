@@ -61,7 +61,7 @@ class NoKeysInLogsTest {
       assertTrue(n.a.rekeyChild(n.aEvents.installed.get(0).inboundSpi()));
       n.run();
       String ikeSa = n.aEvents.up.get(0).ikeSaId();
-      n.a.probe(ikeSa, 0, 2000, ack -> { });
+      n.a.probe(ikeSa, 0, ack -> { });
       n.run();
       assertTrue(n.b.rekeyIke(n.bEvents.up.get(0).ikeSaId()));
       n.run();

@@ -260,11 +260,21 @@ class StrongswanInteropTest {
     assertArrayEquals(before.wrappedInboundKeys(), rebound.wrappedInboundKeys());
   }
 
-  /** strongSwan's view: an established IKE SA with exactly these SPIs (ours "spiI:spiR" in hex). */
+  /**
+   * strongSwan's view: an established IKE SA with exactly these SPIs (ours "spiI:spiR" in hex). Asked for up to
+   * 5 s: when we answer charon's IKE SA rekey, our UP line comes as our answer leaves, and charon lists the new
+   * IKE SA only once it has processed that answer, which on a busy machine may be a moment later (seen once).
+   */
   private void assertIkeSaAt(String instance, String[] spis) throws Exception {
-    String sas = harness.script(Map.of(), "sw.sh", instance, "--list-sas");
-    assertTrue(sas.contains(spis[0] + "_i") && sas.contains(spis[1] + "_r"), "IKE SA " + String.join(":", spis)
-        + " not in:\n" + sas);
+    String sas = "";
+    for (int i = 0; i < 25; i++) {
+      sas = harness.script(Map.of(), "sw.sh", instance, "--list-sas");
+      if (sas.contains(spis[0] + "_i") && sas.contains(spis[1] + "_r")) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("IKE SA " + String.join(":", spis) + " not in:\n" + sas);
   }
 
   private Peer startPeer(String ns, String local, String remote, String psk, String localId, String remoteId,

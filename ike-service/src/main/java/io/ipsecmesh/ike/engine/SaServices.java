@@ -1,0 +1,314 @@
+package io.ipsecmesh.ike.engine;
+
+import io.ipsecmesh.ike.crypto.ChildKeymat;
+import io.ipsecmesh.ike.crypto.CrlSource;
+import io.ipsecmesh.ike.crypto.IkeSaKeys;
+import io.ipsecmesh.ike.crypto.IkeSuite;
+import io.ipsecmesh.ike.dos.CookieSecret;
+import io.ipsecmesh.ike.exchange.Proposals;
+import io.ipsecmesh.ike.policy.PeerPolicy;
+import io.ipsecmesh.ike.policy.PolicyStore;
+import io.ipsecmesh.proto.bus.SaMessages.ChildSaDeleted;
+import io.ipsecmesh.proto.ikev2.IkeCodec;
+import io.ipsecmesh.proto.ikev2.IkeConstants;
+import io.ipsecmesh.proto.ikev2.Payload;
+import io.ipsecmesh.proto.sa.ChildSa;
+import io.ipsecmesh.proto.sa.KeyWrap;
+import io.ipsecmesh.proto.time.Scheduler;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+/**
+ * What tasks and task managers share across the IKE SAs of one engine (strongSwan's daemon-wide services
+ * plus the {@code ike_sa_t} operations its tasks call): the SA table and SPI allocation, the outside world
+ * ({@link Transport}, {@link IkeEvents}, {@link PolicyStore}, CRLs), timers, randomness, and the operations
+ * on an IKE SA that several tasks perform — establishing it, installing and removing Child SAs, handing
+ * them to a rekeyed IKE SA, deleting it. Single-threaded like the engine: the verticle's event loop only.
+ */
+final class SaServices {
+
+  static final System.Logger LOG = System.getLogger("io.ipsecmesh.ike");
+  static final int NONCE_BYTES = 32;
+
+  final Scheduler scheduler;
+  final Transport transport;
+  final IkeEvents events;
+  final PolicyStore policies;
+  final RetransmitPolicy retransmit;
+  final IkeEngine.Limits limits;
+  final IkeSaTable table;
+  final CookieJar cookies;
+  final NatMobility nat;
+  final InvalidSpiRecovery invalidSpis;
+  private final ChildSaFactory childFactory;
+  private final SecureRandom random = new SecureRandom();
+  private final LongSupplier wallClock;
+  private CrlSource crls = CrlSource.NONE;
+  private EngineStats stats = EngineStats.NONE;
+  private int nextConnId = 1000;
+  private volatile boolean debug;
+
+  SaServices(Scheduler scheduler, Transport transport, IkeEvents events, PolicyStore policies, KeyWrap keyWrap,
+      RetransmitPolicy retransmit, IkeEngine.Limits limits, LongSupplier wallClock) {
+    this.scheduler = scheduler;
+    this.transport = transport;
+    this.events = events;
+    this.policies = policies;
+    this.retransmit = retransmit;
+    this.limits = limits;
+    this.wallClock = wallClock;
+    this.childFactory = new ChildSaFactory(keyWrap);
+    this.table = new IkeSaTable(new io.ipsecmesh.ike.dos.HalfOpenQuota(limits.maxHalfOpenPerPeer()));
+    this.cookies = new CookieJar(new CookieSecret(random, scheduler::nowMillis, CookieSecret.DEFAULT_LIFETIME_MILLIS));
+    this.nat = new NatMobility(this);
+    this.invalidSpis = new InvalidSpiRecovery(this, scheduler::nowMillis);
+  }
+
+  // ============================================================================ settings
+
+  void setStats(EngineStats stats) {
+    this.stats = stats;
+  }
+
+  EngineStats stats() {
+    return stats;
+  }
+
+  void setCrlSource(CrlSource crls) {
+    this.crls = crls;
+  }
+
+  CrlSource crls() {
+    return crls;
+  }
+
+  void setDebug(boolean on) {
+    debug = on;
+  }
+
+  // ============================================================================ a new IKE SA
+
+  /** A new IKE SA with its task manager (not yet in the table). */
+  IkeSa newSa(boolean initiator, long spiI, PeerPolicy policy, String localAddress, int localPort,
+      String peerAddress, int peerPort) {
+    IkeSa sa = new IkeSa(initiator, spiI, policy, nextConnId++, localAddress, localPort, peerAddress, peerPort,
+        wallClock.getAsLong());
+    sa.tasks = new TaskManager(sa, this);
+    return sa;
+  }
+
+  /** Keys of an IKE SA from IKE_SA_INIT's shared secret (RFC 7296 §2.14); the secret is zeroed. */
+  void installKeys(IkeSa sa, byte[] secret) {
+    try {
+      sa.keys = IkeSaKeys.derive(sa.suite, secret, sa.ni, sa.nr, sa.spiI, sa.spiR);
+    } finally {
+      Arrays.fill(secret, (byte) 0);
+    }
+    sa.outbound = sa.initiator ? sa.keys.initiatorCipher() : sa.keys.responderCipher();
+    sa.inbound = sa.initiator ? sa.keys.responderCipher() : sa.keys.initiatorCipher();
+    sa.dh = null; // the private value is not needed any more (an initiator's retry makes a new one)
+  }
+
+  /** IKE_AUTH completed (or a rekey created the SA): up, with its lifetime running. */
+  void established(IkeSa sa) {
+    sa.state = IkeSa.State.ESTABLISHED;
+    table.leftHalfOpen(sa);
+    debugLog(sa, "IKE SA established with " + sa.peerId + " (" + sa.suite.name() + ")");
+    long life = sa.policy.ikeLifetimeSeconds();
+    if (life > 0) {
+      // rekey (§2.8) when the lifetime runs out; the Child SAs move to the new IKE SA
+      sa.lifetimeTimer = schedule(life * 1000, () -> {
+        if (sa.state == IkeSa.State.ESTABLISHED && sa.rekeyedTo == null) {
+          sa.tasks.queue(new IkeRekeyTask(this));
+        }
+      });
+    }
+    events.ikeSaUp(sa.summary("ACTIVE"), sa.policy.cryptoMap(), sa.policy.mapSequence());
+    invalidSpis.established(sa);
+    events.summaryChanged(sa.summary("ACTIVE"));
+  }
+
+  /** Keys and state of {@code n}, the IKE SA that rekeying {@code old} created (§2.18); registers it. */
+  void rekeyed(IkeSa old, IkeSa n, IkeSuite suite, byte[] secret) {
+    n.suite = suite;
+    try {
+      n.keys = IkeSaKeys.deriveRekey(old.suite.prf(), old.keys.skD, suite, secret, n.ni, n.nr, n.spiI, n.spiR);
+    } finally {
+      Arrays.fill(secret, (byte) 0);
+    }
+    n.outbound = n.initiator ? n.keys.initiatorCipher() : n.keys.responderCipher();
+    n.inbound = n.initiator ? n.keys.responderCipher() : n.keys.initiatorCipher();
+    n.natDetected = old.natDetected;
+    n.localBehindNat = old.localBehindNat;
+    n.peerId = old.peerId;
+    table.add(n);
+    established(n);
+  }
+
+  /** Keys for the new IKE SA {@code n}, which inherits the old one's Child SAs, peer and ports. */
+  void takeOver(IkeSa old, IkeSa n, IkeSuite suite, byte[] secret) {
+    rekeyed(old, n, suite, secret);
+    moveChildren(old, n);
+    debugLog(n, "IKE SA rekeyed: " + old.id() + " -> " + n.id() + " (" + suite.name() + ")");
+  }
+
+  /** The Child SAs of {@code from} now belong to {@code to}; {@code from} only waits for its deletion. */
+  void moveChildren(IkeSa from, IkeSa to) {
+    from.rekeyedTo = to;
+    for (ChildSaState c : List.copyOf(from.children)) {
+      ChildSaState moved = new ChildSaState(ChildSaFactory.rebind(c.sa(), to.id()));
+      to.children.add(moved);
+      table.childAdded(moved.inboundSpi(), to);
+      events.childSaRebound(moved.sa());
+    }
+    from.children.clear();
+  }
+
+  // ============================================================================ Child SAs
+
+  /**
+   * A Child SA negotiated by IKE_AUTH or CREATE_CHILD_SA: KEYMAT from SK_d (RFC 7296 §2.17), oriented by the
+   * exchange's initiator, PFS secret zeroed, keys wrapped at once.
+   */
+  ChildSa installChild(IkeSa sa, boolean exchangeInitiator, Proposals.EspChoice choice, ChildSa.Mode mode,
+      long inboundSpi, List<Payload.Selector> tsi, List<Payload.Selector> tsr, byte[] pfsSecret, byte[] ni,
+      byte[] nr) {
+    long outboundSpi = IkeCodec.getUint32(choice.peerSpi(), 0);
+    ChildKeymat keymat;
+    try {
+      keymat = ChildKeymat.derive(sa.suite.prf(), sa.keys.skD, choice.transform(), pfsSecret, ni, nr);
+    } finally {
+      if (pfsSecret != null) {
+        Arrays.fill(pfsSecret, (byte) 0);
+      }
+    }
+    ChildSa child = childFactory.build(sa, exchangeInitiator, choice.transform(), choice.esn(), mode, inboundSpi,
+        outboundSpi, keymat, tsi, tsr, wallClock.getAsLong());
+    sa.children.add(new ChildSaState(child));
+    table.childAdded(inboundSpi, sa);
+    debugLog(sa, String.format("CHILD_SA established with SPIs %08x_i %08x_o (%s%s) TS %s === %s", inboundSpi,
+        outboundSpi, choice.transform().iosName, choice.esn() ? ", ESN" : "", child.localSelectors(),
+        child.remoteSelectors()));
+    events.childSaInstalled(child);
+    return child;
+  }
+
+  void removeChild(IkeSa sa, ChildSaState c, String reason) {
+    sa.children.remove(c);
+    table.releaseChildSpi(c.inboundSpi());
+    debugLog(sa, String.format("CHILD_SA %08x_i %08x_o deleted (%s)", c.inboundSpi(), c.outboundSpi(), reason));
+    events.childSaDeleted(new ChildSaDeleted(c.inboundSpi(), c.outboundSpi(), sa.peerAddress, reason));
+  }
+
+  /**
+   * Transport mode only when our policy wants it and the other side's message carries
+   * USE_TRANSPORT_MODE (§1.3.1): the request's for a responder, the answer's for an initiator.
+   */
+  static ChildSa.Mode answeredMode(PeerPolicy p, List<Payload> peerPayloads) {
+    boolean notified = peerPayloads.stream().anyMatch(x -> x instanceof Payload.Notify n
+        && n.notifyType() == IkeConstants.USE_TRANSPORT_MODE);
+    return p.mode() == ChildSa.Mode.TRANSPORT && notified ? ChildSa.Mode.TRANSPORT : ChildSa.Mode.TUNNEL;
+  }
+
+  // ============================================================================ deletion
+
+  /** The IKE SA and its Child SAs are gone (no message: callers send a DELETE first where one is due). */
+  void teardown(IkeSa sa, String reason) {
+    if (sa.state == IkeSa.State.DELETED) {
+      return;
+    }
+    for (ChildSaState c : List.copyOf(sa.children)) {
+      removeChild(sa, c, reason);
+    }
+    table.remove(sa);
+    boolean wasUp = sa.state == IkeSa.State.ESTABLISHED;
+    if (sa.rekeyedTo != null) {
+      reason = "rekeyed";
+    }
+    sa.destroy();
+    debugLog(sa, "IKE SA deleted (" + reason + ")");
+    events.ikeSaDown(sa.summary("DELETED"), wasUp ? reason : "negotiation-failed: " + reason);
+  }
+
+  // ============================================================================ helpers
+
+  long now() {
+    return wallClock.getAsLong();
+  }
+
+  /** Timers run engine code on the event loop: nothing they do may throw there. */
+  Scheduler.Timer schedule(long delayMillis, Runnable task) {
+    return scheduler.schedule(delayMillis, () -> {
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "IKEv2: timer task failed: " + e);
+      }
+    });
+  }
+
+  void send(IkeSa sa, byte[] bytes) {
+    stats.sent(PayloadNames.exchange(bytes[18] & 0xff));
+    transport.send(sa.localAddress, sa.localPort, sa.peerAddress, sa.peerPort, bytes);
+  }
+
+  long newIkeSpi() {
+    long spi;
+    do {
+      spi = random.nextLong();
+    } while (spi == 0 || table.spiInUse(spi));
+    return spi;
+  }
+
+  /** Inbound ESP SPIs: random, unique here, and above the reserved range 1–255 (RFC 4303 §2.1). */
+  long newChildSpi() {
+    long spi;
+    do {
+      spi = random.nextInt() & 0xffffffffL;
+    } while (spi < 256 || !table.reserveChildSpi(spi));
+    return spi;
+  }
+
+  void releaseChildSpi(long spi) {
+    table.releaseChildSpi(spi);
+  }
+
+  static byte[] spiBytes(long spi) {
+    byte[] b = new byte[4];
+    IkeCodec.putUint32(b, 0, spi);
+    return b;
+  }
+
+  byte[] randomBytes(int n) {
+    byte[] b = new byte[n];
+    random.nextBytes(b);
+    return b;
+  }
+
+  /** The Child SAs of {@code sa} named by their outbound SPI (the peer's inbound one, as DELETE and REKEY_SA say). */
+  static List<ChildSaState> byOutboundSpi(IkeSa sa, long spi) {
+    List<ChildSaState> out = new ArrayList<>();
+    for (ChildSaState c : sa.children) {
+      if (c.outboundSpi() == spi) {
+        out.add(c);
+      }
+    }
+    return out;
+  }
+
+  void debugLog(IkeSa sa, String what, long messageId, String detail) {
+    if (debug) {
+      debugLog(sa, what + " message id " + messageId + " " + detail);
+    }
+  }
+
+  void debugLog(IkeSa sa, String text) {
+    if (debug) {
+      String who = sa == null ? "" : "(SA " + sa.connId + " " + sa.peerAddress + ":" + sa.peerPort + ") ";
+      LOG.log(System.Logger.Level.INFO, "IKEv2:" + who + text);
+    }
+  }
+}

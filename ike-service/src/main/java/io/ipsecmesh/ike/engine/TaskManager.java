@@ -1,0 +1,462 @@
+package io.ipsecmesh.ike.engine;
+
+import io.ipsecmesh.ike.crypto.SkIntegrityException;
+import io.ipsecmesh.ike.dos.DosCounters;
+import io.ipsecmesh.ike.dos.RequestDigestCache;
+import io.ipsecmesh.proto.ikev2.IkeCodec;
+import io.ipsecmesh.proto.ikev2.IkeConstants;
+import io.ipsecmesh.proto.ikev2.IkeDecodeException;
+import io.ipsecmesh.proto.ikev2.IkeHeader;
+import io.ipsecmesh.proto.ikev2.IkeMessage;
+import io.ipsecmesh.proto.ikev2.Payload;
+import io.ipsecmesh.proto.time.Scheduler;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * The exchanges of one IKE SA, after strongSwan's {@code task_manager_v2.c}. As requester: the queued
+ * {@link Task}s, one of them active with its request outstanding (RFC 7296 §2.3: a window of one), the
+ * message IDs it uses, and retransmission of that request (§2.1, {@link RetransmitPolicy}). As responder: the
+ * peer's window of one, the reply cache (the response to the last request, found by the digest of the whole
+ * request datagram, {@link RequestDigestCache}), and the passive tasks made from each new request
+ * ({@link ResponderTasks}); a passive task of the same {@link Task.Type} as the active one is a collision,
+ * which the active task resolves. Protection (SK) and authentication of every message but IKE_SA_INIT happen
+ * here, so tasks see only verified payloads. Liveness: a probe of dpd-service rides on the exchange in
+ * flight, or on a new empty INFORMATIONAL, and is acknowledged by that exchange's response.
+ */
+final class TaskManager {
+
+  private final IkeSa sa;
+  private final SaServices s;
+
+  // our requests
+  /** Exchanges waiting to start; each is the tasks that build and read one request together. */
+  private final Deque<List<Task>> queued = new ArrayDeque<>();
+  /** The tasks of the exchange in flight (empty when none): IKE_SA_INIT is IkeInitTask + NatDetectionTask. */
+  private List<Task> active = List.of();
+  private long activeId;
+  private byte[] activeBytes;
+  private int retransmissions;
+  private Scheduler.Timer retransmitTimer;
+  private long nextRequestId;
+
+  // the peer's requests: exact window of one (§2.3)
+  private long expectedRequestId;
+  /** Our last response by the digest of its request: retransmissions only (§2.1, window of one). */
+  private final RequestDigestCache replies = new RequestDigestCache(1);
+  private byte[] lastResponse;
+  /** Passive tasks whose answer waits (a CRL fetch), with their request; retransmissions of it are dropped. */
+  private List<Task> deferred;
+  private Inbound deferredRequest;
+  private byte[] deferredDigest;
+
+  /** dpd-service's probe waiting for the response of the exchange in flight (one outcome at a time). */
+  private Consumer<Boolean> probe;
+
+  TaskManager(IkeSa sa, SaServices services) {
+    this.sa = sa;
+    this.s = services;
+  }
+
+  // ============================================================================ our requests
+
+  /**
+   * Queues one exchange — a task, or several that share one request (strongSwan's {@code ike_init} and
+   * {@code ike_natd} in IKE_SA_INIT), all of {@code first}'s exchange type — and starts it when no other
+   * exchange is in flight.
+   */
+  void queue(Task first, Task... more) {
+    queued.add(exchange(first, more));
+    pump();
+  }
+
+  /** Queues a task to start once the exchange being processed is done. */
+  void enqueue(Task task) {
+    queued.add(List.of(task));
+  }
+
+  /** Queues a task ahead of the others (IKE_AUTH right after IKE_SA_INIT). */
+  void queueFirst(Task task) {
+    queued.addFirst(List.of(task));
+  }
+
+  private static List<Task> exchange(Task first, Task... more) {
+    List<Task> tasks = new ArrayList<>(List.of(first));
+    for (Task t : more) {
+      if (t.exchangeType() != first.exchangeType()) {
+        throw new IllegalArgumentException(t.name() + " does not belong in " + first.name() + "'s exchange");
+      }
+      tasks.add(t);
+    }
+    return List.copyOf(tasks);
+  }
+
+  /** Whether a task matching {@code which} is queued or active. */
+  boolean has(Predicate<Task> which) {
+    return active.stream().anyMatch(which) || queued.stream().flatMap(List::stream).anyMatch(which);
+  }
+
+  /** The tasks whose request is outstanding (empty when none). */
+  List<Task> active() {
+    return active;
+  }
+
+  /** Starts the next queued exchange if none is in flight (the requester's window of one, §2.3). */
+  void pump() {
+    if (!active.isEmpty() || queued.isEmpty() || sa.state == IkeSa.State.DELETED) {
+      return;
+    }
+    if (sa.outbound == null && queued.peek().getFirst().exchangeType() != IkeConstants.IKE_SA_INIT) {
+      return; // no keys yet: waits for IKE_SA_INIT
+    }
+    start(queued.poll(), nextRequestId);
+  }
+
+  private void start(List<Task> tasks, long id) {
+    Task t = tasks.getFirst();
+    List<Payload> payloads = new ArrayList<>();
+    for (Task x : tasks) {
+      payloads.addAll(x.buildI(sa));
+    }
+    byte[] bytes;
+    if (t.exchangeType() == IkeConstants.IKE_SA_INIT) {
+      // §1.2: IKE_SA_INIT is not protected; SPIr is still zero
+      bytes = IkeCodec.encode(new IkeMessage(IkeHeader.of(sa.spiI, 0, IkeConstants.IKE_SA_INIT,
+          IkeConstants.FLAG_INITIATOR, id), payloads));
+    } else {
+      bytes = sa.outbound.protect(IkeHeader.of(sa.spiI, sa.spiR, t.exchangeType(), sa.requestFlags(), id), payloads);
+    }
+    if (id == nextRequestId) {
+      nextRequestId++; // a new request (not IKE_SA_INIT's retry): its ID is used only once it could be built
+    }
+    cancelRetransmit();
+    active = tasks;
+    activeId = id;
+    activeBytes = bytes;
+    retransmissions = 0;
+    tasks.forEach(x -> x.sent(sa, bytes));
+    s.debugLog(sa, "sending", id, PayloadNames.exchange(t.exchangeType()) + " request " + PayloadNames.list(payloads)
+        + " (" + names(tasks) + ")");
+    s.send(sa, bytes);
+    if (t.retransmitted()) {
+      scheduleRetransmit(tasks);
+    }
+  }
+
+  private static String names(List<Task> tasks) {
+    return String.join("+", tasks.stream().map(Task::name).toList());
+  }
+
+  /** Sends a request without waiting for its answer: the SA is about to go away. */
+  void sendUnsolicited(List<Payload> payloads) {
+    if (sa.outbound == null) {
+      return;
+    }
+    long id = active.isEmpty() ? nextRequestId : activeId + 1;
+    nextRequestId = id + 1;
+    IkeHeader h = IkeHeader.of(sa.spiI, sa.spiR, IkeConstants.INFORMATIONAL, sa.requestFlags(), id);
+    s.debugLog(sa, "sending", id, "INFORMATIONAL request " + PayloadNames.list(payloads));
+    s.send(sa, sa.outbound.protect(h, payloads));
+  }
+
+  private void scheduleRetransmit(List<Task> t) {
+    retransmitTimer = s.schedule(s.retransmit.delayBefore(retransmissions), () -> {
+      if (active != t || sa.state == IkeSa.State.DELETED) {
+        return;
+      }
+      if (retransmissions >= s.retransmit.tries()) {
+        s.debugLog(sa, "giving up after " + retransmissions + " retransmits", activeId, "");
+        active = List.of();
+        retransmitTimer = null;
+        t.forEach(x -> x.failed(sa));
+        if (sa.state != IkeSa.State.DELETED) {
+          s.teardown(sa, "timeout");
+        }
+        return;
+      }
+      retransmissions++;
+      s.stats().retransmitted();
+      s.debugLog(sa, "retransmit " + retransmissions + " of request", activeId, "");
+      s.send(sa, activeBytes);
+      scheduleRetransmit(t);
+    });
+  }
+
+  private void cancelRetransmit() {
+    if (retransmitTimer != null) {
+      retransmitTimer.cancel();
+      retransmitTimer = null;
+    }
+  }
+
+  // ============================================================================ inbound
+
+  /** A message for this SA (its SPIs already matched): a response to our request or a request of the peer. */
+  void receive(Datagram d, IkeMessage m) {
+    if (m.header().isResponse()) {
+      onResponse(d, m);
+    } else {
+      onRequest(d, m);
+    }
+  }
+
+  private void onResponse(Datagram d, IkeMessage m) {
+    IkeHeader h = m.header();
+    if (active.isEmpty() || activeId != h.messageId()) {
+      s.debugLog(sa, "drop unexpected response", h.messageId(), "");
+      return;
+    }
+    if (active.getFirst().exchangeType() != h.exchangeType()) {
+      return;
+    }
+    List<Payload> payloads;
+    if (h.exchangeType() == IkeConstants.IKE_SA_INIT) {
+      payloads = m.payloads();
+    } else {
+      payloads = open(d, m);
+      if (payloads == null) {
+        return;
+      }
+      acknowledge();
+    }
+    s.debugLog(sa, "received", h.messageId(), PayloadNames.exchange(h.exchangeType()) + " response "
+        + PayloadNames.list(payloads));
+    List<Task> tasks = active;
+    Inbound in = new Inbound(d, h, payloads);
+    for (Task t : tasks) {
+      Task.Status status = t.processI(sa, in);
+      if (status == Task.Status.WAIT) {
+        return; // not an acceptable answer (it may be forged): the request stays outstanding
+      }
+      if (status == Task.Status.RETRY && sa.state != IkeSa.State.DELETED) {
+        start(tasks, activeId);
+        return;
+      }
+      if (sa.state == IkeSa.State.DELETED) {
+        return;
+      }
+    }
+    cancelRetransmit();
+    if (active == tasks) {
+      active = List.of();
+    }
+    pump();
+  }
+
+  /** The response in hand answers the outstanding probe: that is its acknowledgement, and the only one. */
+  private void acknowledge() {
+    Consumer<Boolean> p = probe;
+    probe = null;
+    if (p != null) {
+      p.accept(true);
+    } else {
+      s.events.livenessProof(sa.id(), sa.peerAddress);
+    }
+  }
+
+  private void onRequest(Datagram d, IkeMessage m) {
+    IkeHeader h = m.header();
+    long id = h.messageId();
+    byte[] digest = RequestDigestCache.digest(d.msg());
+    if (answeredFromCache(d, id, digest)) {
+      return;
+    }
+    if (id != expectedRequestId) {
+      s.debugLog(sa, "drop request outside the window", id, "expected " + expectedRequestId);
+      return;
+    }
+    if (deferred != null) {
+      s.debugLog(sa, "drop request while its answer waits", id, "");
+      return;
+    }
+    List<Payload> payloads = m.payloads();
+    if (h.exchangeType() != IkeConstants.IKE_SA_INIT) {
+      payloads = open(d, m);
+      if (payloads == null) {
+        return;
+      }
+      s.events.livenessProof(sa.id(), sa.peerAddress);
+    }
+    s.debugLog(sa, "received", id, PayloadNames.exchange(h.exchangeType()) + " request "
+        + PayloadNames.list(payloads));
+    Inbound in = new Inbound(d, h, payloads);
+    List<Task> passive = ResponderTasks.forRequest(s, sa, in);
+    if (passive == null) {
+      respond(h, List.of(), List.of(Payload.Notify.of(IkeConstants.INVALID_SYNTAX, new byte[0])), digest);
+      return;
+    }
+    if (passive.isEmpty()) {
+      s.debugLog(sa, "drop request nothing answers in state " + sa.state, id, "");
+      return;
+    }
+    process(passive, in, digest);
+  }
+
+  private void process(List<Task> passive, Inbound in, byte[] digest) {
+    boolean waits = false;
+    for (Task t : passive) {
+      waits |= t.processR(sa, in) == Task.Status.DEFERRED;
+      if (sa.state == IkeSa.State.DELETED) {
+        return;
+      }
+    }
+    if (waits) {
+      deferred = passive;
+      deferredRequest = in;
+      deferredDigest = digest;
+      return;
+    }
+    List<Payload> out = new ArrayList<>();
+    for (Task t : passive) {
+      out.addAll(t.buildR(sa));
+      for (Task ours : active) {
+        if (ours.type() == t.type()) {
+          ours.collide(t); // §2.8.1, §2.8.2: the active task decides when its own response comes
+        }
+      }
+    }
+    respond(in.header(), passive, out, digest);
+  }
+
+  /** The deferred request can be answered now: its passive tasks process it again (the CRL is in). */
+  void resume() {
+    if (deferred == null || sa.state == IkeSa.State.DELETED) {
+      return;
+    }
+    List<Task> passive = deferred;
+    deferred = null;
+    process(passive, deferredRequest, deferredDigest);
+  }
+
+  private void respond(IkeHeader request, List<Task> passive, List<Payload> payloads, byte[] digest) {
+    int flags = IkeConstants.FLAG_RESPONSE | sa.requestFlags();
+    IkeHeader h = IkeHeader.of(sa.spiI, sa.spiR, request.exchangeType(), flags, request.messageId());
+    byte[] bytes = request.exchangeType() == IkeConstants.IKE_SA_INIT
+        ? IkeCodec.encode(new IkeMessage(h, payloads)) : sa.outbound.protect(h, payloads);
+    expectedRequestId = request.messageId() + 1;
+    lastResponse = bytes;
+    replies.remember(request.messageId(), digest, bytes); // answered: its retransmissions get the same bytes
+    s.debugLog(sa, "sending", request.messageId(), PayloadNames.exchange(request.exchangeType()) + " response "
+        + PayloadNames.list(payloads));
+    s.send(sa, bytes);
+    for (Task t : passive) {
+      t.responded(sa);
+    }
+    pump();
+  }
+
+  /** The bytes of our last response (IKE_SA_INIT's: the responder's AUTH signs them, RFC 7296 §2.15). */
+  byte[] lastResponse() {
+    return lastResponse;
+  }
+
+  /**
+   * RFC 7296 §2.1: a retransmission is bitwise identical to the request, and gets our response again with no
+   * state change. Recognised by the digest of the whole datagram ({@link RequestDigestCache}), not by the
+   * message ID alone: the answered ID with other bytes is dropped. Answered only when it comes from the SA's
+   * own peer address and port (§2.11: the response goes where the request came from, so anything else would
+   * reflect our response to an address of a spoofer's choosing); an authenticated new message is what moves
+   * the SA's ports (§2.23), never a replayed old one.
+   *
+   * @return whether the datagram was handled here (answered or dropped)
+   */
+  boolean answeredFromCache(Datagram d, long messageId, byte[] digest) {
+    switch (replies.check(messageId, digest)) {
+      case RETRANSMISSION -> {
+        if (!d.peerAddress().equals(sa.peerAddress) || d.peerPort() != sa.peerPort
+            || d.localPort() != sa.localPort) {
+          s.stats().requestDropped(2, DosCounters.RETRANSMISSION_FROM_ELSEWHERE);
+          s.debugLog(sa, "drop retransmission from " + d.peerAddress() + ":" + d.peerPort(), messageId,
+              "(the SA's peer is " + sa.peerAddress + ":" + sa.peerPort + ")");
+          return true;
+        }
+        s.stats().retransmissionAnswered(2);
+        s.debugLog(sa, "received retransmission", messageId, "resending cached response");
+        s.send(sa, replies.responseTo(digest));
+        return true;
+      }
+      case ALTERED -> {
+        s.stats().requestDropped(2, DosCounters.ALTERED_RETRANSMISSION);
+        s.debugLog(sa, "drop request with an answered message ID but other bytes", messageId, "");
+        return true;
+      }
+      default -> {
+        return false;
+      }
+    }
+  }
+
+  /** Verifies and decrypts; only authenticated messages move ports or count as liveness. */
+  private List<Payload> open(Datagram d, IkeMessage m) {
+    if (sa.inbound == null || m.payloads().isEmpty() || !(m.payloads().getLast() instanceof Payload.Encrypted)) {
+      return null;
+    }
+    try {
+      List<Payload> inner = sa.inbound.open(d.msg(), (Payload.Encrypted) m.payloads().getLast());
+      for (Payload p : inner) {
+        if (p instanceof Payload.Unknown u && u.critical()) {
+          s.debugLog(sa, "unsupported critical payload " + u.payloadType());
+          return null;
+        }
+      }
+      s.nat.authenticatedFrom(sa, d);
+      return inner;
+    } catch (SkIntegrityException | IkeDecodeException e) {
+      s.stats().malformed();
+      s.debugLog(sa, "drop message failing SK checks: " + e.getMessage());
+      return null;
+    }
+  }
+
+  // ============================================================================ liveness
+
+  /**
+   * dpd-service's probe (RFC 7296 §2.4), whose schedule is dpd-service's alone: no timer here. With an exchange
+   * in flight, its response is the answer (as strongSwan does: a busy SA is checked by the exchange it runs);
+   * a liveness check in flight, which only dpd-service's attempts retransmit, is resent. Otherwise an empty
+   * INFORMATIONAL goes out. A newer attempt supersedes an older one, which is then answered "no".
+   */
+  void probe(int attempt, Consumer<Boolean> outcome) {
+    if (sa.state != IkeSa.State.ESTABLISHED) {
+      outcome.accept(false);
+      return;
+    }
+    Consumer<Boolean> superseded = probe;
+    probe = outcome;
+    if (superseded != null) {
+      superseded.accept(false);
+    }
+    if (active.isEmpty()) {
+      if (queued.isEmpty()) {
+        queued.add(List.of(new LivenessTask()));
+      }
+      pump();
+    } else if (!active.getFirst().retransmitted()) {
+      s.debugLog(sa, "retransmit", activeId, names(active) + " (attempt " + attempt + ")");
+      s.send(sa, activeBytes);
+    }
+    if (active.isEmpty() && probe == outcome) {
+      probe = null;
+      outcome.accept(false);
+    }
+  }
+
+  /** The SA is gone: nothing is sent or retransmitted any more; a waiting probe is answered "no". */
+  void destroy() {
+    cancelRetransmit();
+    active = List.of();
+    activeBytes = null;
+    queued.clear();
+    deferred = null;
+    replies.clear();
+    Consumer<Boolean> p = probe;
+    probe = null;
+    if (p != null) {
+      p.accept(false);
+    }
+  }
+}

@@ -1,0 +1,50 @@
+package io.ipsecmesh.ike.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** {@link ChildRekeyTask} (RFC 7296 §1.3.3, §2.8) on two established task managers without an engine. */
+class ChildRekeyTaskTest {
+
+  @Test
+  void aRekeyInstallsTheNewSaAndDeletesTheOldOnBothSides() {
+    TaskPeers n = new TaskPeers().established();
+    ChildSaState old = n.aSa.children.getFirst();
+    n.aSa.tasks.queue(new ChildRekeyTask(n.a, old));
+    n.run();
+    TaskTestSupport.assertOneLiveMirroredPair(n);
+    assertFalse(TaskPeers.live(n.aEvents).contains(old.inboundSpi()));
+    assertEquals(List.of("rekey"), n.aEvents.deleted.stream().map(d -> d.reason()).toList());
+    assertEquals(List.of("delete"), n.bEvents.deleted.stream().map(d -> d.reason()).toList(),
+        "b deleted its end on a's DELETE");
+  }
+
+  @Test
+  void simultaneousRekeysOfTheSameSaAreResolvedByTaskTypeAndLeaveOneNewSa() {
+    for (int round = 0; round < 8; round++) { // nonces are random: both outcomes of §2.8.1 get exercised
+      TaskPeers n = new TaskPeers().established();
+      ChildSaState first = n.aSa.children.getFirst();
+      n.aSa.tasks.queue(new ChildRekeyTask(n.a, first));
+      n.bSa.tasks.queue(new ChildRekeyTask(n.b, n.bSa.children.getFirst()));
+      n.run();
+      TaskTestSupport.assertOneLiveMirroredPair(n);
+      assertFalse(TaskPeers.live(n.aEvents).contains(first.inboundSpi()), "the old SA is gone, round " + round);
+      assertEquals(1, n.aSa.children.size());
+      assertEquals(1, n.bSa.children.size());
+    }
+  }
+
+  @Test
+  void aRekeyOfAnSaThePeerNoLongerHasIsRefusedAndTheOldStays() {
+    TaskPeers n = new TaskPeers().established();
+    ChildSaState old = n.aSa.children.getFirst();
+    n.b.removeChild(n.bSa, n.bSa.children.getFirst(), "lost"); // b forgot it without telling a
+    n.aSa.tasks.queue(new ChildRekeyTask(n.a, old));
+    n.run();
+    assertEquals(List.of(old.inboundSpi()), TaskPeers.live(n.aEvents), "CHILD_SA_NOT_FOUND: nothing new at a");
+    assertEquals(1, n.bEvents.installed.size());
+  }
+}
