@@ -39,7 +39,7 @@ public final class Ikev1Service {
    * Main Modes per peer address before authentication, Child SAs (Quick Modes) per ISAKMP SA.
    */
   public void setLimits(int halfOpenPerPeer, int maxChildSas) {
-    engine.halfOpenPerPeer = new io.ipsecmesh.ike.dos.HalfOpenQuota(halfOpenPerPeer);
+    engine.table.halfOpenPerPeer = new io.ipsecmesh.ike.dos.HalfOpenQuota(halfOpenPerPeer);
     engine.maxChildSas = maxChildSas;
   }
 

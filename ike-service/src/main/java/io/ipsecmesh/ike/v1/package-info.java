@@ -5,7 +5,9 @@
  *
  * <p>Layout: {@link io.ipsecmesh.ike.v1.Ikev1Service} is the seam for {@code IkeVerticle} (dispatch of
  * ISAKMP major version 1, acquire, probe, rekey, delete, clear, config); {@link
- * io.ipsecmesh.ike.v1.Ikev1Engine} owns the ISAKMP SAs, timers and routing; one small class per exchange
+ * io.ipsecmesh.ike.v1.Ikev1Engine} routes datagrams and commands; {@code IsakmpSaTable} holds the ISAKMP SAs,
+ * {@code IsakmpSaLifecycle} their establishment, expiry and deletion, {@code IsakmpRetransmitter} the
+ * retransmission and reply cache; one small class per exchange
  * holds the protocol rules ({@code MainModeInitiator}, {@code MainModeResponder}, {@code
  * QuickModeExchange}, {@code InformationalExchange}); the key schedule ({@code Phase1Keys}, {@code
  * QuickModeKeymat}), message protection ({@code CbcCipher}, {@code Protection}), proposals and
