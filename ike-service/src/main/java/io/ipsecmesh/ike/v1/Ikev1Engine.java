@@ -49,6 +49,8 @@ public final class Ikev1Engine {
   /** Child SAs one ISAKMP SA may negotiate ({@code ike-max-child-sas}). */
   int maxChildSas = io.ipsecmesh.ike.engine.IkeEngine.Limits.DEFAULT_MAX_CHILD_SAS;
   private volatile boolean natTransparency = true;
+  /** False after {@code crypto isakmp aggressive-mode disable}: an AM1 gets no answer and no state. */
+  private volatile boolean aggressiveModeAccepted = true;
 
   public Ikev1Engine(Scheduler scheduler, Ikev1Listener listener, KeyWrap keyWrap, RetransmitPolicy retransmit,
       Consumer<IkeDatagram> transport) {
@@ -74,6 +76,15 @@ public final class Ikev1Engine {
 
   boolean natTransparency() {
     return natTransparency;
+  }
+
+  /**
+   * IOS answers Aggressive Mode by default; {@code crypto isakmp aggressive-mode disable} ({@code accepted}
+   * false) "blocks all aggressive mode requests to and from the device" (Cisco IOS Security Command
+   * Reference, crypto isakmp aggressive-mode disable): AM1s are dropped without answer or state.
+   */
+  public void setAggressiveModeAccepted(boolean accepted) {
+    this.aggressiveModeAccepted = accepted;
   }
 
   public List<Ikev1Policy> policies() {
@@ -116,6 +127,7 @@ public final class Ikev1Engine {
     try {
       switch (h.exchangeType()) {
         case IsakmpConstants.EXCH_IDENTITY_PROTECTION -> mainMode(sa, in, h, digest);
+        case IsakmpConstants.EXCH_AGGRESSIVE -> aggressiveMode(sa, in, h, digest);
         case IsakmpConstants.EXCH_QUICK_MODE -> {
           if (sa != null && sa.established()) {
             QuickModeExchange.receive(this, sa, in, h, digest);
@@ -141,10 +153,37 @@ public final class Ikev1Engine {
       }
       return;
     }
+    if (sa.aggressive) {
+      return;
+    }
     if (sa.initiator) {
       MainModeInitiator.receive(this, sa, in, h);
     } else {
       MainModeResponder.receive(this, sa, in, h, digest);
+    }
+  }
+
+  private void aggressiveMode(IsakmpSa sa, IkeDatagram in, IsakmpHeader h, byte[] digest)
+      throws IsakmpDecodeException {
+    if (sa == null) {
+      if (!aggressiveModeAccepted) {
+        LOG.info(() -> "ISAKMP: Aggressive Mode from " + in.peerAddress() + " refused (crypto isakmp aggressive-mode"
+            + " disable)");
+        return;
+      }
+      Ikev1Policy policy = admitResponder(in, h);
+      if (policy != null) {
+        AggressiveModeResponder.onAm1(this, policy, in, h, IsakmpCodec.decode(in.message()), digest);
+      }
+      return;
+    }
+    if (!sa.aggressive) {
+      return;
+    }
+    if (sa.initiator) {
+      AggressiveModeInitiator.receive(this, sa, in, h);
+    } else {
+      AggressiveModeResponder.receive(this, sa, in, h);
     }
   }
 
@@ -184,9 +223,21 @@ public final class Ikev1Engine {
     return null;
   }
 
-  /** A new phase 1 with the policy's peer. */
+  /**
+   * A new phase 1 with the policy's peer: Aggressive Mode for a peer configured for it ({@code set
+   * aggressive-mode client-endpoint}, an Easy VPN remote), Main Mode otherwise.
+   */
   IsakmpSa startPhase1(Ikev1Policy policy, boolean quickModeWanted) {
-    return MainModeInitiator.start(this, policy, quickModeWanted);
+    return policy.aggressive() ? AggressiveModeInitiator.start(this, policy, quickModeWanted)
+        : MainModeInitiator.start(this, policy, quickModeWanted);
+  }
+
+  /** Phase 1 we initiated is up: the Quick Mode that was waiting for it. */
+  void afterPhase1(IsakmpSa sa) {
+    if (sa.quickModeWanted && sa.state == IsakmpSa.Phase1State.ESTABLISHED) {
+      sa.quickModeWanted = false;
+      QuickModeExchange.start(this, sa, 0);
+    }
   }
 
   // ---------------------------------------------------------------------------------- commands

@@ -16,7 +16,7 @@ import java.util.Map;
  */
 final class IsakmpSa {
 
-  enum Phase1State { MM1_SENT, MM2_SENT, MM3_SENT, MM4_SENT, MM5_SENT, ESTABLISHED, DEAD }
+  enum Phase1State { MM1_SENT, MM2_SENT, MM3_SENT, MM4_SENT, MM5_SENT, AM1_SENT, AM2_SENT, ESTABLISHED, DEAD }
 
   final boolean initiator;
   /** IOS conn-id, also the Child SAs' connection id. */
@@ -33,6 +33,15 @@ final class IsakmpSa {
   int localPort;
   String peerAddress;
   int peerPort;
+
+  /** Phase 1 is Aggressive Mode (RFC 2409 §5.4), not Main Mode. */
+  boolean aggressive;
+  /** Aggressive Mode: IDii_b, the body of the initiator's clear-text ID payload, for HASH_I. */
+  byte[] idiiB;
+  /** Aggressive Mode responder: the initiator's identity from AM1, authenticated by HASH_I in AM3. */
+  String claimedPeerId;
+  /** Aggressive Mode initiator: our AM3, sent again when the responder repeats its AM2. */
+  byte[] am3;
 
   /** SAi_b: the body of the initiator's SA payload, as sent (RFC 2409 §5). */
   byte[] saiB;
@@ -112,6 +121,7 @@ final class IsakmpSa {
       case MM1_SENT, MM2_SENT -> "MM_NO_STATE";
       case MM3_SENT, MM4_SENT -> "MM_SA_SETUP";
       case MM5_SENT -> "MM_KEY_EXCH";
+      case AM1_SENT, AM2_SENT -> "AG_INIT_EXCH";
       case ESTABLISHED -> "QM_IDLE";
       case DEAD -> "MM_NO_STATE";
     };

@@ -72,7 +72,7 @@ final class MainModeResponder {
   }
 
   /** A responder does not retransmit; a half-open SA whose initiator vanished is dropped after this. */
-  private static void armNegotiationTimeout(Ikev1Engine e, IsakmpSa sa) {
+  static void armNegotiationTimeout(Ikev1Engine e, IsakmpSa sa) {
     e.scheduler.schedule(e.wire.policy().giveUpAfter(), () -> {
       if (!sa.established() && sa.state != IsakmpSa.Phase1State.DEAD) {
         e.life.fail(sa, "main-mode-timeout");

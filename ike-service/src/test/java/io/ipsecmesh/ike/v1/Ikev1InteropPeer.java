@@ -63,6 +63,10 @@ public final class Ikev1InteropPeer extends AbstractVerticle {
         a.containsKey("pfs") ? DhGroup.byId(Integer.parseInt(a.get("pfs"))) : null,
         List.of(cidr(a.get("local-ts"))), List.of(cidr(a.get("remote-ts"))), ChildSa.Mode.TUNNEL, 64, 3600,
         4_608_000, 0, "copy");
+    if ("yes".equals(a.get("aggressive"))) {
+      // as a peer with set aggressive-mode client-endpoint: Aggressive Mode as initiator (RFC 2409 §5.4)
+      policy = policy.withAggressive(true);
+    }
     Vertx vertx = Vertx.vertx();
     Ikev1InteropPeer peer = new Ikev1InteropPeer(policy);
     vertx.deployVerticle(peer).await(20, TimeUnit.SECONDS);

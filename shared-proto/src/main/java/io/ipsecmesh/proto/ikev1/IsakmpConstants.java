@@ -14,6 +14,8 @@ public final class IsakmpConstants {
   public static final int EXCH_AGGRESSIVE = 4;
   public static final int EXCH_INFORMATIONAL = 5;
   public static final int EXCH_QUICK_MODE = 32;
+  /** ISAKMP Transaction exchange (draft-dukes-ike-mode-cfg §3.1): XAUTH and Mode Config. */
+  public static final int EXCH_TRANSACTION = 6;
 
   // RFC 2408 §3.1 flags
   public static final int FLAG_ENCRYPTION = 0x01;
@@ -72,6 +74,8 @@ public final class IsakmpConstants {
   public static final int P1_HASH_SHA2_384 = 5;
   public static final int P1_HASH_SHA2_512 = 6;
   public static final int P1_AUTH_PRE_SHARED_KEY = 1;
+  /** draft-ietf-ipsec-isakmp-xauth §5.1: pre-shared key, the initiator then authenticated by XAUTH. */
+  public static final int P1_AUTH_XAUTH_INIT_PSK = 65001;
   public static final int LIFE_TYPE_SECONDS = 1;
   public static final int LIFE_TYPE_KILOBYTES = 2;
 
