@@ -70,6 +70,8 @@ final class ConfigDraft {
   final Map<String, TrustpointDraft> pkiTrustpoints = new LinkedHashMap<>();
   final Map<String, IsakmpProfileDraft> isakmpProfiles = new LinkedHashMap<>();
   String isakmpIdentity;
+  boolean aggressiveModeDisabled;
+  final Map<String, IsakmpPeerDraft> isakmpPeers = new LinkedHashMap<>();
   String hostname;
   String domainName;
 
@@ -79,6 +81,10 @@ final class ConfigDraft {
 
   IsakmpProfileDraft isakmpProfile(String name) {
     return isakmpProfiles.computeIfAbsent(name, IsakmpProfileDraft::new);
+  }
+
+  IsakmpPeerDraft isakmpPeer(String address) {
+    return isakmpPeers.computeIfAbsent(address, IsakmpPeerDraft::new);
   }
 
   PolicyDraft isakmpPolicy(int priority) {
@@ -153,7 +159,25 @@ final class ConfigDraft {
         isakmpIdentity,
         hostname,
         domainName,
-        isakmpProfiles.values().stream().map(IsakmpProfileDraft::build).toList());
+        isakmpProfiles.values().stream().map(IsakmpProfileDraft::build).toList(),
+        isakmpPeers.values().stream().map(IsakmpPeerDraft::build).toList(),
+        aggressiveModeDisabled);
+  }
+
+  /** {@code crypto isakmp peer address IP}. */
+  static final class IsakmpPeerDraft {
+    final String address;
+    String aggressivePassword;
+    IkeIdentity clientEndpoint;
+    int line;
+
+    IsakmpPeerDraft(String address) {
+      this.address = address;
+    }
+
+    io.ipsecmesh.proto.config.IsakmpPeer build() {
+      return new io.ipsecmesh.proto.config.IsakmpPeer(address, aggressivePassword, clientEndpoint);
+    }
   }
 
   static final class TrustpointDraft {

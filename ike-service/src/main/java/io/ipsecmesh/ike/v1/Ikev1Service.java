@@ -65,6 +65,7 @@ public final class Ikev1Service {
   public void configure(GatewayConfig config, String fallbackLocalAddress) {
     engine.setPolicies(Ikev1Policies.from(config, fallbackLocalAddress));
     engine.setNatTransparency(config.natTransparency());
+    engine.setAggressiveModeAccepted(!config.aggressiveModeDisabled());
   }
 
   public void setPolicies(List<Ikev1Policy> policies) {
