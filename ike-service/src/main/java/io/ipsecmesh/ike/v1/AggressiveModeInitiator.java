@@ -182,6 +182,10 @@ final class AggressiveModeInitiator {
     sa.am3 = IsakmpCodec.encode(header(sa), payloads);
     e.wire.answered(sa);
     e.wire.transmit(sa, sa.am3);
+    if (sa.policy.xauth() != null) {
+      // an Easy VPN remote: the server's XAUTH comes next (show crypto isakmp sa: CONF_XAUTH)
+      sa.clientState = IsakmpSa.ClientState.XAUTH_WAIT;
+    }
     e.life.established(sa);
     e.life.liveness(sa);
     e.afterPhase1(sa);

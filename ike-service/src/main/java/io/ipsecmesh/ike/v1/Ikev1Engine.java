@@ -133,6 +133,11 @@ public final class Ikev1Engine {
             QuickModeExchange.receive(this, sa, in, h, digest);
           }
         }
+        case IsakmpConstants.EXCH_TRANSACTION -> {
+          if (sa != null && sa.established()) {
+            TransactionExchange.receive(this, sa, in, h, digest);
+          }
+        }
         case IsakmpConstants.EXCH_INFORMATIONAL -> {
           if (sa != null) {
             InformationalExchange.receive(this, sa, in, h);
@@ -232,8 +237,14 @@ public final class Ikev1Engine {
         : MainModeInitiator.start(this, policy, quickModeWanted);
   }
 
-  /** Phase 1 we initiated is up: the Quick Mode that was waiting for it. */
+  /**
+   * Phase 1 we initiated is up: the Quick Mode that was waiting for it, or for an Easy VPN remote first the
+   * server's XAUTH and then Mode Config ({@link XauthClient}, {@link ModeConfigClient}), which start it.
+   */
   void afterPhase1(IsakmpSa sa) {
+    if (sa.clientState != null) {
+      return;
+    }
     if (sa.quickModeWanted && sa.state == IsakmpSa.Phase1State.ESTABLISHED) {
       sa.quickModeWanted = false;
       QuickModeExchange.start(this, sa, 0);
@@ -248,7 +259,7 @@ public final class Ikev1Engine {
    */
   public boolean initiate(Ikev1Policy policy) {
     IsakmpSa existing = table.findByPeer(policy.peerAddress());
-    if (existing != null && existing.established()) {
+    if (existing != null && existing.readyForQuickMode()) {
       QuickModeExchange.start(this, existing, 0);
       return true;
     }

@@ -35,6 +35,11 @@ final class IsakmpSaLifecycle {
     e.listener.summaryChanged(sa.summary());
   }
 
+  /** The {@code show crypto isakmp sa} row changed without a phase-1 state change (XAUTH, Mode Config). */
+  void summaryChanged(IsakmpSa sa) {
+    e.listener.summaryChanged(sa.summary());
+  }
+
   void liveness(IsakmpSa sa) {
     e.listener.livenessProof(new LivenessProof(sa.id(), sa.peerAddress));
   }

@@ -45,8 +45,11 @@ final class QuickModeExchange {
     e.debug.log(IsakmpDebug.beginningQuickMode(sa, mid));
     qm.ourSpi = newSpi(e, sa);
     qm.ni = MainModeInitiator.nonce(e);
-    qm.local = sa.policy.localSelectors().getFirst();
-    qm.remote = sa.policy.remoteSelectors().getFirst();
+    // an Easy VPN remote protects its assigned address to the split-include network (Mode Config)
+    qm.local = sa.modeConfig != null ? ModeConfigClient.localSelector(sa.modeConfig)
+        : sa.policy.localSelectors().getFirst();
+    qm.remote = sa.modeConfig != null ? ModeConfigClient.remoteSelector(sa.modeConfig)
+        : sa.policy.remoteSelectors().getFirst();
     DhGroup pfs = sa.policy.pfsGroup();
     SecurityAssociation offer = Ikev1Proposals.phase2Offer(sa.policy.espTransforms(), pfs, qm.ourSpi,
         sa.policy.mode(), sa.natDetected, sa.policy.lifetimeSeconds(), sa.policy.lifetimeKilobytes());
