@@ -25,6 +25,7 @@
 #   EXTRA_CHARON_CONF=file   text inserted in charon { } (e.g. dos_protection)
 #   EXTRA_PLUGINS_CONF=file  text inserted in charon.plugins { } (e.g. load-tester)
 #   EXTRA_LOAD="p1 p2"  extra plugin names appended to the load list
+#   SWANCTL_TEMPLATE=file   another swanctl.conf template (same @NAME@ variables)
 #   any profile variable (VERSION, AGGRESSIVE (IKEv1 yes|no), IKE_PROPOSALS, ESP_PROPOSALS, ENCAP, MOBIKE,
 #   DPD_DELAY, DPD_TIMEOUT, DPD_ACTION, START_ACTION, KEEP_ALIVE,
 #   RETRANSMIT_TIMEOUT/BASE/TRIES, PSK, LOG_IKE, LOG_NET, ...)
@@ -150,7 +151,7 @@ render() {  # template output
     fi
 }
 render "$INTEROP_DIR/templates/strongswan.conf.in" "$IDIR/strongswan.conf"
-render "$INTEROP_DIR/templates/swanctl.conf.in" "$IDIR/swanctl/swanctl.conf"
+render "${SWANCTL_TEMPLATE:-$INTEROP_DIR/templates/swanctl.conf.in}" "$IDIR/swanctl/swanctl.conf"
 chmod 600 "$IDIR/swanctl/swanctl.conf"
 
 cat > "$IDIR/instance.env" <<EOF

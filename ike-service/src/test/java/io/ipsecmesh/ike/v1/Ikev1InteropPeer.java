@@ -35,7 +35,8 @@ import java.util.concurrent.TimeUnit;
  * 500 and 4500 (adding/removing the RFC 3948 non-ESP marker on 4500, ignoring ESP and NAT keepalives)
  * and runs {@link Ikev1Service} on its context, the way {@code IkeVerticle} will. Events go to stdout,
  * one a line: {@code READY}, {@code UP <peer id> <ISAKMP SA id>}, {@code CHILD <ChildSa JSON, keys
- * wrapped>}, {@code DELETED <inbound SPI>}, {@code DOWN <reason>}, {@code PROBE <acknowledged>}. Stdin
+ * wrapped>}, {@code DELETED <inbound SPI>}, {@code DOWN <reason>}, {@code PROBE <acknowledged>}, {@code ROW <show
+ * crypto isakmp sa state>}, {@code MODECFG <what an Easy VPN server pushed>}. Stdin
  * commands: {@code initiate}, {@code probe}, {@code rekey <inbound SPI hex>}; closing stdin stops it (with DELETEs to the peer).
  */
 public final class Ikev1InteropPeer extends AbstractVerticle {
@@ -52,7 +53,8 @@ public final class Ikev1InteropPeer extends AbstractVerticle {
   public static void main(String[] args) throws Exception {
     Map<String, String> a = InteropPeerSupport.options(args);
     Ikev1Policy policy = new Ikev1Policy("interop", 10, a.get("peer"), a.get("local"),
-        new Ikev1Policy.Identity(IsakmpConstants.ID_FQDN, a.get("local-id")),
+        new Ikev1Policy.Identity("keyid".equals(a.get("local-id-type")) ? IsakmpConstants.ID_KEY_ID
+            : IsakmpConstants.ID_FQDN, a.get("local-id")),
         // what Ikev1Policies makes of set isakmp-profile P with "match identity host REMOTE-ID"
         Ikev1Policies.remote(new io.ipsecmesh.proto.config.IsakmpProfile("P", List.of(
             new io.ipsecmesh.proto.config.IdentityMatch(io.ipsecmesh.proto.config.IkeIdentity.Type.FQDN,
@@ -63,6 +65,16 @@ public final class Ikev1InteropPeer extends AbstractVerticle {
         a.containsKey("pfs") ? DhGroup.byId(Integer.parseInt(a.get("pfs"))) : null,
         List.of(cidr(a.get("local-ts"))), List.of(cidr(a.get("remote-ts"))), ChildSa.Mode.TUNNEL, 64, 3600,
         4_608_000, 0, "copy");
+    if (a.containsKey("ezvpn")) {
+      // an Easy VPN remote: Aggressive Mode with the group name as ID_KEY_ID and the group key, then XAUTH
+      // with this user and Mode Config (what Ikev1Policies makes of crypto ipsec client ezvpn)
+      policy = new Ikev1Policy(policy.cryptoMap(), policy.mapSequence(), policy.peerAddress(), policy.localAddress(),
+          policy.localId(), policy.remote(), policy.psk(), policy.suites(), policy.espTransforms(), policy.pfsGroup(),
+          policy.localSelectors(), policy.remoteSelectors(), policy.mode(), policy.replayWindow(),
+          policy.lifetimeSeconds(), policy.lifetimeKilobytes(), policy.idleTimeSeconds(), policy.dfBit(), true,
+          new Ikev1Policy.EasyVpnClient(a.get("ezvpn"), a.get("xauth-user"),
+              a.get("xauth-password").getBytes(StandardCharsets.UTF_8)));
+    }
     if ("yes".equals(a.get("aggressive"))) {
       // as a peer with set aggressive-mode client-endpoint: Aggressive Mode as initiator (RFC 2409 §5.4)
       policy = policy.withAggressive(true);
@@ -108,6 +120,19 @@ public final class Ikev1InteropPeer extends AbstractVerticle {
       @Override
       public void peerDown(IkeMessages.PeerDown down) {
         say("DOWN " + down.reason());
+      }
+
+      @Override
+      public void modeConfigReceived(String ikeSaId, String peer, String name,
+          io.ipsecmesh.proto.ikev1.ModeConfigAttributes.ModeConfig mc) {
+        say("MODECFG " + name + " address=" + mc.address() + " dns=" + mc.dns() + " domain=" + mc.defaultDomain()
+            + " split=" + mc.splitIncludes().stream().map(n -> n.address() + "/" + n.mask()).toList()
+            + " banner=" + (mc.banner() == null ? null : mc.banner().replace('\n', '|')));
+      }
+
+      @Override
+      public void summaryChanged(io.ipsecmesh.proto.ikev2.IkeSaSummary summary) {
+        say("ROW " + summary.state());
       }
     }, this::send);
     service.setPolicies(List.of(policy));

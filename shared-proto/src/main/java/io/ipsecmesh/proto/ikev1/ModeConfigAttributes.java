@@ -12,7 +12,7 @@ import java.util.List;
  * The values of a Mode Config REPLY or SET (draft-dukes-ike-mode-cfg §3.3) and of the Cisco Unity attributes
  * an Easy VPN server pushes: INTERNAL_IP4_ADDRESS/NETMASK/DNS/NBNS (four bytes each), UNITY_BANNER and
  * UNITY_DEF_DOMAIN (text), UNITY_SAVE_PASSWD (a 16-bit flag, basic or two bytes), UNITY_SPLIT_INCLUDE (14-byte
- * entries: network, mask, six bytes of protocol/ports, which this gateway ignores). Stateless; a value of the
+ * entries: network, mask, six bytes of protocol/ports, which this gateway ignores; or 8-byte ones). Stateless; a value of the
  * wrong size is a {@link IsakmpDecodeException}, never a runtime exception; attributes it does not know are
  * skipped; text is capped.
  */
@@ -23,6 +23,7 @@ public final class ModeConfigAttributes {
   /** Split-include networks kept, at most. */
   public static final int MAX_SPLIT_INCLUDES = 64;
   private static final int SPLIT_ENTRY = 14;
+  private static final int SPLIT_ENTRY_SHORT = 8;
 
   private ModeConfigAttributes() {}
 
@@ -66,7 +67,8 @@ public final class ModeConfigAttributes {
         case UNITY_BANNER -> banner = text(a, "UNITY_BANNER");
         case UNITY_DEF_DOMAIN -> domain = text(a, "UNITY_DEF_DOMAIN");
         case UNITY_SAVE_PASSWD -> save = flag(a, "UNITY_SAVE_PASSWD");
-        case UNITY_SPLIT_INCLUDE -> split.addAll(networks(a));
+        // strongSwan sends its pool's split_include and the unity plugin's (from the child's local_ts): once each
+        case UNITY_SPLIT_INCLUDE -> networks(a).stream().filter(n -> !split.contains(n)).forEach(split::add);
         default -> {
           // attributes a server may add that the client does not use (application version, expiry …)
         }
@@ -106,13 +108,19 @@ public final class ModeConfigAttributes {
     return a.data()[0] != 0 || a.data()[1] != 0;
   }
 
+  /**
+   * Cisco writes each entry as network, mask and six bytes of protocol/ports (14 bytes); strongSwan's vici pools
+   * send network and mask only (8 bytes). A length that is a multiple of 14 is read as Cisco's, else one of 8.
+   */
   private static List<Network> networks(Attribute a) throws IsakmpDecodeException {
-    if (a.basic() || a.data().length % SPLIT_ENTRY != 0) {
-      throw new IsakmpDecodeException(Kind.BAD_LENGTH, "UNITY_SPLIT_INCLUDE of " + (a.basic() ? 2 : a.data().length)
-          + " bytes, not a multiple of " + SPLIT_ENTRY);
+    int n = a.basic() ? 2 : a.data().length;
+    int entry = n % SPLIT_ENTRY == 0 ? SPLIT_ENTRY : n % SPLIT_ENTRY_SHORT == 0 ? SPLIT_ENTRY_SHORT : -1;
+    if (a.basic() || entry < 0) {
+      throw new IsakmpDecodeException(Kind.BAD_LENGTH, "UNITY_SPLIT_INCLUDE of " + n + " bytes, not a multiple of "
+          + SPLIT_ENTRY + " or " + SPLIT_ENTRY_SHORT);
     }
     List<Network> out = new ArrayList<>();
-    for (int off = 0; off < a.data().length; off += SPLIT_ENTRY) {
+    for (int off = 0; off < a.data().length; off += entry) {
       out.add(new Network(dotted(a.data(), off), dotted(a.data(), off + 4)));
     }
     return out;

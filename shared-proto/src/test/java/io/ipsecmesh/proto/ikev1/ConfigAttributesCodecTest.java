@@ -84,15 +84,35 @@ class ConfigAttributesCodecTest {
     assertThrows(IsakmpDecodeException.class, () -> ModeConfigAttributes.decode(List.of(
         new Attribute(UNITY_SPLIT_INCLUDE, false, 0, new byte[15]))));
     assertThrows(IsakmpDecodeException.class, () -> ModeConfigAttributes.decode(List.of(
+        Attribute.basic(UNITY_SPLIT_INCLUDE, 1))));
+    assertThrows(IsakmpDecodeException.class, () -> ModeConfigAttributes.decode(List.of(
         new Attribute(UNITY_SAVE_PASSWD, false, 0, new byte[3]))));
     assertThrows(IsakmpDecodeException.class, () -> ModeConfigAttributes.decode(List.of(
         Attribute.basic(UNITY_BANNER, 1))));
     List<Attribute> many = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
-      many.add(new Attribute(UNITY_SPLIT_INCLUDE, false, 0, new byte[14 * 14]));
+      byte[] entries = new byte[14 * 14];
+      for (int k = 0; k < 14; k++) {
+        entries[k * 14] = 10;
+        entries[k * 14 + 1] = (byte) i;
+        entries[k * 14 + 2] = (byte) k; // 70 distinct networks 10.i.k.0
+      }
+      many.add(new Attribute(UNITY_SPLIT_INCLUDE, false, 0, entries));
     }
     IsakmpDecodeException e = assertThrows(IsakmpDecodeException.class, () -> ModeConfigAttributes.decode(many));
     assertEquals(IsakmpDecodeException.Kind.LIMIT_EXCEEDED, e.kind());
+  }
+
+  /** strongSwan's pools send network and mask only (8 bytes an entry), IOS 14 bytes with protocol and ports. */
+  @Test
+  void splitIncludesInBothEntryFormats() throws Exception {
+    byte[] cisco = HexFormat.of().parseHex("0a5c0200ffffff00000000000000" + "c0a80000ffff0000000000000000");
+    byte[] strongswan = HexFormat.of().parseHex("0a5b0200ffffff00" + "0a5c0000ffff0000" + "ac100000fff00000");
+    assertEquals(List.of(new Network("10.92.2.0", "255.255.255.0"), new Network("192.168.0.0", "255.255.0.0")),
+        ModeConfigAttributes.decode(List.of(new Attribute(UNITY_SPLIT_INCLUDE, false, 0, cisco))).splitIncludes());
+    assertEquals(List.of(new Network("10.91.2.0", "255.255.255.0"), new Network("10.92.0.0", "255.255.0.0"),
+        new Network("172.16.0.0", "255.240.0.0")),
+        ModeConfigAttributes.decode(List.of(new Attribute(UNITY_SPLIT_INCLUDE, false, 0, strongswan))).splitIncludes());
   }
 
   @Test
