@@ -183,8 +183,15 @@ final class AggressiveModeInitiator {
     e.wire.answered(sa);
     e.wire.transmit(sa, sa.am3);
     if (sa.policy.xauth() != null) {
-      // an Easy VPN remote: the server's XAUTH comes next (show crypto isakmp sa: CONF_XAUTH)
+      // an Easy VPN remote: the server's XAUTH comes next (show crypto isakmp sa: CONF_XAUTH); a server that
+      // never asks, or never configures us, must not leave the SA waiting forever
       sa.clientState = IsakmpSa.ClientState.XAUTH_WAIT;
+      e.scheduler.schedule(e.wire.policy().giveUpAfter(), () -> {
+        if (sa.state != IsakmpSa.Phase1State.DEAD && sa.clientState != IsakmpSa.ClientState.CONFIGURED) {
+          e.life.deleteSa(sa, sa.clientState == IsakmpSa.ClientState.MODE_CONFIG_SENT ? "mode-config-timeout"
+              : "xauth-timeout", true);
+        }
+      });
     }
     e.life.established(sa);
     e.life.liveness(sa);
