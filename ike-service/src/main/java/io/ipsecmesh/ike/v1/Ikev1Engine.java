@@ -1,16 +1,12 @@
 package io.ipsecmesh.ike.v1;
 
 import io.ipsecmesh.ike.dos.DosCounters;
-import io.ipsecmesh.ike.dos.RequestDigestCache;
 import io.ipsecmesh.ike.engine.RetransmitPolicy;
 import io.ipsecmesh.proto.bus.IkeMessages.IkeDatagram;
 import io.ipsecmesh.proto.bus.MgmtMessages.ClearSession;
 import io.ipsecmesh.proto.ikev1.IsakmpCodec;
 import io.ipsecmesh.proto.ikev1.IsakmpConstants;
-import io.ipsecmesh.proto.ikev1.IsakmpDecodeException;
-import io.ipsecmesh.proto.ikev1.IsakmpHeader;
 import io.ipsecmesh.proto.ikev1.IsakmpPayload.Notification;
-import io.ipsecmesh.proto.ikev1.PayloadChain;
 import io.ipsecmesh.proto.sa.ChildSa;
 import io.ipsecmesh.proto.sa.KeyWrap;
 import io.ipsecmesh.proto.time.Scheduler;
@@ -23,8 +19,9 @@ import java.util.logging.Logger;
 /**
  * The IKEv1 SA manager (RFC 2409 Main Mode with pre-shared keys, Quick Mode, informational exchanges
  * with DPD per RFC 3706, NAT-T per RFC 3947), initiator and responder: it routes each datagram by cookie
- * and exchange type to the small exchange classes, which hold the protocol rules, and turns the service's
- * commands (initiate, probe, rekey, delete, clear) into exchanges. The SAs live in {@link IsakmpSaTable},
+ * and exchange type ({@link IsakmpDispatcher}) to the small exchange classes, which hold the protocol rules, and
+ * turns the service's commands (initiate, probe, rekey, delete, clear) into exchanges. The SAs live in {@link
+ * IsakmpSaTable},
  * their life in {@link IsakmpSaLifecycle}, retransmission and the reply cache in {@link
  * IsakmpRetransmitter}; codecs in {@code io.ipsecmesh.proto.ikev1}. Single-threaded: call it on one thread
  * (a Vert.x context), the {@link Scheduler} runs its timers there too.
@@ -44,6 +41,7 @@ public final class Ikev1Engine {
   final IsakmpSaTable table = new IsakmpSaTable(random);
   final IsakmpSaLifecycle life = new IsakmpSaLifecycle(this);
   final IsakmpRetransmitter wire;
+  private final IsakmpDispatcher dispatcher = new IsakmpDispatcher(this);
   private List<Ikev1Policy> policies = List.of();
   DosCounters stats = DosCounters.NONE;
   /** Child SAs one ISAKMP SA may negotiate ({@code ike-max-child-sas}). */
@@ -91,133 +89,15 @@ public final class Ikev1Engine {
     return policies;
   }
 
-  // ----------------------------------------------------------------------------------- inbound
-
   /** One ISAKMP datagram (non-ESP marker already removed); replies go to {@code send}. */
   public void receive(IkeDatagram in, Consumer<IkeDatagram> send) {
-    wire.useTransport(send);
-    IsakmpHeader h;
-    try {
-      h = IsakmpCodec.decodeHeader(in.message());
-    } catch (IsakmpDecodeException e) {
-      LOG.fine(() -> "ISAKMP: dropped datagram from " + in.peerAddress() + ": " + e.getMessage());
-      return;
-    }
-    IsakmpSa sa = table.byCookie(h.initiatorCookie());
-    if (sa != null && !sa.peerAddress.equals(in.peerAddress())) {
-      // a cookie we know, from somebody else: not ours to answer (RFC 2408 §2.5.3 anti-clogging)
-      return;
-    }
-    if (sa != null && sa.cookieR != 0 && h.responderCookie() != 0 && sa.cookieR != h.responderCookie()) {
-      return;
-    }
-    byte[] digest = RequestDigestCache.digest(in.message());
-    byte[] cached = sa == null ? null : sa.replies.responseTo(digest);
-    if (cached != null) {
-      // RFC 2408 §5: the peer did not get our answer; send the same bytes again, change no state. Only to
-      // the SA's own peer port: a copy from elsewhere (a replay with a spoofed source) reflects nothing
-      if (in.peerPort() != sa.peerPort || in.localPort() != sa.localPort) {
-        stats.requestDropped(1, DosCounters.RETRANSMISSION_FROM_ELSEWHERE);
-        return;
-      }
-      stats.retransmissionAnswered(1);
-      wire.transmit(sa, cached);
-      return;
-    }
-    try {
-      switch (h.exchangeType()) {
-        case IsakmpConstants.EXCH_IDENTITY_PROTECTION -> mainMode(sa, in, h, digest);
-        case IsakmpConstants.EXCH_AGGRESSIVE -> aggressiveMode(sa, in, h, digest);
-        case IsakmpConstants.EXCH_QUICK_MODE -> {
-          if (sa != null && sa.established()) {
-            QuickModeExchange.receive(this, sa, in, h, digest);
-          }
-        }
-        case IsakmpConstants.EXCH_TRANSACTION -> {
-          if (sa != null && sa.established()) {
-            TransactionExchange.receive(this, sa, in, h, digest);
-          }
-        }
-        case IsakmpConstants.EXCH_INFORMATIONAL -> {
-          if (sa != null) {
-            InformationalExchange.receive(this, sa, in, h);
-          }
-        }
-        default -> LOG.fine(() -> "ISAKMP: exchange type " + h.exchangeType() + " not supported");
-      }
-    } catch (IsakmpDecodeException e) {
-      LOG.fine(() -> "ISAKMP: malformed message from " + in.peerAddress() + ": " + e.getMessage());
-    }
+    dispatcher.receive(in, send);
   }
 
-  private void mainMode(IsakmpSa sa, IkeDatagram in, IsakmpHeader h, byte[] digest) throws IsakmpDecodeException {
-    if (sa == null) {
-      Ikev1Policy policy = admitResponder(in, h);
-      if (policy != null) {
-        MainModeResponder.onMm1(this, policy, in, h, IsakmpCodec.decode(in.message()), digest);
-      }
-      return;
-    }
-    if (sa.aggressive) {
-      return;
-    }
-    if (sa.initiator) {
-      MainModeInitiator.receive(this, sa, in, h);
-    } else {
-      MainModeResponder.receive(this, sa, in, h, digest);
-    }
+  boolean aggressiveModeAccepted() {
+    return aggressiveModeAccepted;
   }
 
-  private void aggressiveMode(IsakmpSa sa, IkeDatagram in, IsakmpHeader h, byte[] digest)
-      throws IsakmpDecodeException {
-    if (sa == null) {
-      if (!aggressiveModeAccepted) {
-        LOG.info(() -> "ISAKMP: Aggressive Mode from " + in.peerAddress() + " refused (crypto isakmp aggressive-mode"
-            + " disable)");
-        return;
-      }
-      Ikev1Policy policy = admitResponder(in, h);
-      if (policy != null) {
-        AggressiveModeResponder.onAm1(this, policy, in, h, IsakmpCodec.decode(in.message()), digest);
-      }
-      return;
-    }
-    if (!sa.aggressive) {
-      return;
-    }
-    if (sa.initiator) {
-      AggressiveModeInitiator.receive(this, sa, in, h);
-    } else {
-      AggressiveModeResponder.receive(this, sa, in, h);
-    }
-  }
-
-  /**
-   * The first message of a phase-1 exchange we did not start: the policy for its peer, or null when it
-   * gets no answer and no state (no key for the peer, too many half-open exchanges, the peer's quota).
-   */
-  private Ikev1Policy admitResponder(IkeDatagram in, IsakmpHeader h) {
-    if (h.responderCookie() != 0 || h.encrypted()) {
-      return null;
-    }
-    Ikev1Policy policy = policyForPeer(in.peerAddress());
-    if (policy == null) {
-      LOG.info(() -> "ISAKMP: no crypto isakmp key / crypto map for peer " + in.peerAddress());
-      return null;
-    }
-    if (table.halfOpen() >= MAX_HALF_OPEN) {
-      LOG.warning(() -> "ISAKMP: " + MAX_HALF_OPEN + " half-open Main Modes, MM1 from " + in.peerAddress()
-          + " dropped");
-      return null;
-    }
-    if (!table.halfOpenPerPeer.admits(in.peerAddress())) {
-      // RFC 8019 §4 (written for IKEv2, the same flood works on Main Mode): one address, bounded state
-      stats.requestDropped(1, DosCounters.HALF_OPEN_PEER_QUOTA);
-      LOG.fine(() -> "ISAKMP: half-open quota of " + in.peerAddress() + " reached, MM1 dropped");
-      return null;
-    }
-    return policy;
-  }
 
   Ikev1Policy policyForPeer(String peerAddress) {
     for (Ikev1Policy p : policies) {
