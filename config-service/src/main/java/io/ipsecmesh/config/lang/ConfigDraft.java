@@ -317,6 +317,9 @@ final class ConfigDraft {
     String group;
     String groupKey;
     EzvpnClient.Mode mode;
+    String username;
+    String password;
+    String xauthUseridMode;
     final List<String> peers = new ArrayList<>();
 
     EzvpnDraft(String name) {
@@ -324,7 +327,7 @@ final class ConfigDraft {
     }
 
     EzvpnClient build() {
-      return new EzvpnClient(name, connect, group, groupKey, mode, peers);
+      return new EzvpnClient(name, connect, group, groupKey, mode, peers, username, password, xauthUseridMode);
     }
   }
 

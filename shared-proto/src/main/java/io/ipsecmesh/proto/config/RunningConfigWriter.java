@@ -321,6 +321,12 @@ public final class RunningConfigWriter {
         line(" mode " + e.mode().keyword());
       }
       e.peers().forEach(p -> line(" peer " + p));
+      if (e.username() != null) {
+        line(" username " + e.username() + " password " + secret("ezvpn-password", e.password()));
+      }
+      if (e.xauthUseridMode() != null) {
+        line(" xauth userid mode " + e.xauthUseridMode());
+      }
       line("!");
     }
   }
