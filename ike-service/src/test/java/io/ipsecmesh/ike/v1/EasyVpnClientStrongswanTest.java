@@ -113,6 +113,36 @@ class EasyVpnClientStrongswanTest {
     }
   }
 
+  /**
+   * The same remote from its configuration: the seed's {@code crypto ipsec client ezvpn} with {@code connect auto},
+   * the group, the peer, the stored XAUTH user and the outside/inside interfaces, applied as ike-service applies
+   * {@code config.changed} ({@link EasyVpnPolicies}); no initiate command: connect auto brings it up. The server
+   * identifies itself by its address, which a remote without an ISAKMP profile requires.
+   */
+  @Test
+  void theSeedsEasyVpnRemoteConfigurationConnectsByItself() throws Exception {
+    java.util.Map<String, String> env = new java.util.HashMap<>(charonEnv);
+    env.put("LOCAL_ID", "172.31.255.2");
+    harness.script(env, "charon-start.sh", "ezgwb", "ikev1-psk");
+    try {
+      Peer peer = harness.startPeer("ezgwa", Ikev1InteropPeer.class, "ezcfg", List.of("--local", "172.31.255.1",
+          "--peer", "172.31.255.2", "--psk", GROUP_KEY, "--local-id", "unity", "--local-id-type", "keyid",
+          "--remote-id", "172.31.255.2", "--local-ts", "10.91.1.0/24", "--remote-ts", "10.91.2.0/24", "--ezvpn",
+          "ezvpn-config", "--xauth-user", "ezuser", "--xauth-password", "ezpass-0123", "--ezvpn-from-config", "yes"));
+      assertTrue(peer.await("UP ").startsWith("UP 172.31.255.2 "));
+      assertTrue(peer.await("MODECFG ").startsWith("MODECFG ezvpn-config address=10.99.0.1 "));
+      ChildSa ours = peer.child();
+      assertEquals("ezvpn-config", ours.cryptoMap());
+      assertEquals(List.of(TrafficSelector.anyPorts("10.99.0.1", "10.99.0.1")), ours.localSelectors());
+      String log = harness.awaitLog("ezgwb", "CHILD_SA net{1} established");
+      assertTrue(log.contains("XAuth authentication of 'ezuser' successful"), log);
+      harness.assertKeysEqual(ours, log, true);
+    } finally {
+      harness.script(Map.of(), "charon-stop.sh", "ezgwb");
+      harness.stopPeers();
+    }
+  }
+
   private Peer remote(String password) throws Exception {
     return harness.startPeer("ezgwa", Ikev1InteropPeer.class, "ezpeer", List.of("--local", "172.31.255.1",
         "--peer", "172.31.255.2", "--psk", GROUP_KEY, "--local-id", "unity", "--local-id-type", "keyid",

@@ -42,6 +42,8 @@ import java.util.concurrent.TimeUnit;
 public final class Ikev1InteropPeer extends AbstractVerticle {
 
   private final Ikev1Policy policy;
+  /** {@code --ezvpn-from-config}: the seed's Easy VPN remote as a configuration model, applied at start. */
+  private io.ipsecmesh.proto.config.GatewayConfig config;
   private Ikev1Service service;
   private DatagramSocket ike;
   private DatagramSocket natt;
@@ -81,6 +83,9 @@ public final class Ikev1InteropPeer extends AbstractVerticle {
     }
     Vertx vertx = Vertx.vertx();
     Ikev1InteropPeer peer = new Ikev1InteropPeer(policy);
+    if ("yes".equals(a.get("ezvpn-from-config"))) {
+      peer.config = easyVpnRemote(a);
+    }
     vertx.deployVerticle(peer).await(20, TimeUnit.SECONDS);
     say("READY");
     Context ctx = peer.context;
@@ -147,7 +152,12 @@ public final class Ikev1InteropPeer extends AbstractVerticle {
       }
     });
     Future.all(ike.listen(500, policy.localAddress()), natt.listen(4500, policy.localAddress()))
-        .<Void>mapEmpty().onComplete(started);
+        .<Void>mapEmpty().onSuccess(v -> {
+          if (config != null) {
+            // config.changed as ike-service gets it: connect auto brings the Easy VPN remote up at once
+            service.configure(config, policy.localAddress());
+          }
+        }).onComplete(started);
   }
 
   private void deliver(byte[] message, int localPort, String peer, int peerPort) {
@@ -164,6 +174,29 @@ public final class Ikev1InteropPeer extends AbstractVerticle {
     } else {
       ike.send(Buffer.buffer(d.message()), d.peerPort(), d.peerAddress());
     }
+  }
+
+  /**
+   * The DPD chapter's "Easy VPN Remote with DPD Enabled Example" with this test's addresses and the stored XAUTH
+   * credentials: crypto ipsec client ezvpn ezvpn-config / connect auto / group GROUP key KEY / mode client / peer
+   * PEER / username U password P / xauth userid mode local; interface inside (10.91.1.1/24) and outside (LOCAL).
+   */
+  private static io.ipsecmesh.proto.config.GatewayConfig easyVpnRemote(Map<String, String> a) {
+    var e = io.ipsecmesh.proto.config.GatewayConfig.empty();
+    var c = new io.ipsecmesh.proto.config.EzvpnClient(a.get("ezvpn"), io.ipsecmesh.proto.config.EzvpnClient.Connect.AUTO,
+        a.get("local-id"), a.get("psk"), io.ipsecmesh.proto.config.EzvpnClient.Mode.CLIENT, List.of(a.get("peer")),
+        a.get("xauth-user"), a.get("xauth-password"), "local");
+    var itfs = List.of(
+        new io.ipsecmesh.proto.config.InterfaceConfig("Ethernet0", "10.91.1.1", "255.255.255.0", null, null, null,
+            new io.ipsecmesh.proto.config.EzvpnAttachment(a.get("ezvpn"), false), null),
+        new io.ipsecmesh.proto.config.InterfaceConfig("FastEthernet0", a.get("local"), "255.255.255.0", null, null,
+            null, new io.ipsecmesh.proto.config.EzvpnAttachment(a.get("ezvpn"), true), null));
+    return new io.ipsecmesh.proto.config.GatewayConfig(List.of(new io.ipsecmesh.proto.config.IsakmpPolicy(10,
+        "aes 256", "sha256", "pre-share", 14, 86_400)), e.isakmpKeys(), e.isakmpKeepalive(), e.natKeepaliveSeconds(),
+        e.invalidSpiRecovery(), e.natTransparency(), e.dfBit(), e.sa(), List.of(new io.ipsecmesh.proto.config.TransformSet(
+            "ts", EspTransform.AES_CBC_256_HMAC_SHA256_128, ChildSa.Mode.TUNNEL)), e.cryptoMaps(), e.accessLists(),
+        itfs, List.of(c), e.ikev2Proposals(), e.ikev2Policies(), e.ikev2Keyrings(), e.ikev2Profiles(), e.ikev2Dpd(),
+        e.fragmentation(), false, e.cryptoMapLocalAddress());
   }
 
   private void command(String cmd) {
