@@ -25,7 +25,8 @@
 #   EXTRA_CHARON_CONF=file   text inserted in charon { } (e.g. dos_protection)
 #   EXTRA_PLUGINS_CONF=file  text inserted in charon.plugins { } (e.g. load-tester)
 #   EXTRA_LOAD="p1 p2"  extra plugin names appended to the load list
-#   any profile variable (VERSION, IKE_PROPOSALS, ESP_PROPOSALS, ENCAP, MOBIKE,
+#   SWANCTL_TEMPLATE=file   another swanctl.conf template (same @NAME@ variables)
+#   any profile variable (VERSION, AGGRESSIVE (IKEv1 yes|no), IKE_PROPOSALS, ESP_PROPOSALS, ENCAP, MOBIKE,
 #   DPD_DELAY, DPD_TIMEOUT, DPD_ACTION, START_ACTION, KEEP_ALIVE,
 #   RETRANSMIT_TIMEOUT/BASE/TRIES, PSK, LOG_IKE, LOG_NET, ...)
 #
@@ -79,7 +80,7 @@ done
 . "$PROFILE_FILE"
 : "${SS_BUILD:=system}" "${KERNEL:=libipsec}"
 : "${VERSION:=2}" "${IKE_PROPOSALS:=aes128gcm16-prfsha256-x25519}" "${ESP_PROPOSALS:=aes128gcm16}"
-: "${ENCAP:=no}" "${MOBIKE:=no}" "${DPD_DELAY:=0s}" "${DPD_TIMEOUT:=150s}" "${DPD_ACTION:=clear}"
+: "${AGGRESSIVE:=no}" "${ENCAP:=no}" "${MOBIKE:=no}" "${DPD_DELAY:=0s}" "${DPD_TIMEOUT:=150s}" "${DPD_ACTION:=clear}"
 : "${START_ACTION:=none}" "${IKE_REKEY_TIME:=4h}" "${CHILD_REKEY_TIME:=1h}"
 : "${LOCAL_ADDRS:=%any}" "${PSK:=$PSK_DEFAULT}" "${CONN:=gw}" "${CHILD:=net}"
 : "${SECRET_ID_A:=$A_ID}" "${SECRET_ID_B:=$B_ID}"   # owners of the PSK in secrets { }
@@ -128,7 +129,7 @@ VARS="INSTANCE NS SS_BUILD KERNEL PROFILE PLUGINS RUN_DIR KEYS_DIR LOG_FILE
       KEEP_ALIVE RETRANSMIT_TIMEOUT RETRANSMIT_BASE RETRANSMIT_TRIES
       LOG_DEFAULT LOG_IKE LOG_NET LOG_ENC LOG_KNL LOG_CFG LOG_CHD
       CONN CHILD VERSION LOCAL_ADDRS REMOTE_ADDRS IKE_PROPOSALS ESP_PROPOSALS
-      ENCAP MOBIKE DPD_DELAY DPD_TIMEOUT DPD_ACTION START_ACTION
+      AGGRESSIVE ENCAP MOBIKE DPD_DELAY DPD_TIMEOUT DPD_ACTION START_ACTION
       IKE_REKEY_TIME CHILD_REKEY_TIME LOCAL_ID REMOTE_ID LOCAL_TS REMOTE_TS
       SECRET_ID_A SECRET_ID_B PSK AUTH LOCAL_CERTS_LINE"
 render() {  # template output
@@ -150,7 +151,7 @@ render() {  # template output
     fi
 }
 render "$INTEROP_DIR/templates/strongswan.conf.in" "$IDIR/strongswan.conf"
-render "$INTEROP_DIR/templates/swanctl.conf.in" "$IDIR/swanctl/swanctl.conf"
+render "${SWANCTL_TEMPLATE:-$INTEROP_DIR/templates/swanctl.conf.in}" "$IDIR/swanctl/swanctl.conf"
 chmod 600 "$IDIR/swanctl/swanctl.conf"
 
 cat > "$IDIR/instance.env" <<EOF

@@ -70,6 +70,8 @@ final class ConfigDraft {
   final Map<String, TrustpointDraft> pkiTrustpoints = new LinkedHashMap<>();
   final Map<String, IsakmpProfileDraft> isakmpProfiles = new LinkedHashMap<>();
   String isakmpIdentity;
+  boolean aggressiveModeDisabled;
+  final Map<String, IsakmpPeerDraft> isakmpPeers = new LinkedHashMap<>();
   String hostname;
   String domainName;
 
@@ -79,6 +81,10 @@ final class ConfigDraft {
 
   IsakmpProfileDraft isakmpProfile(String name) {
     return isakmpProfiles.computeIfAbsent(name, IsakmpProfileDraft::new);
+  }
+
+  IsakmpPeerDraft isakmpPeer(String address) {
+    return isakmpPeers.computeIfAbsent(address, IsakmpPeerDraft::new);
   }
 
   PolicyDraft isakmpPolicy(int priority) {
@@ -153,7 +159,25 @@ final class ConfigDraft {
         isakmpIdentity,
         hostname,
         domainName,
-        isakmpProfiles.values().stream().map(IsakmpProfileDraft::build).toList());
+        isakmpProfiles.values().stream().map(IsakmpProfileDraft::build).toList(),
+        isakmpPeers.values().stream().map(IsakmpPeerDraft::build).toList(),
+        aggressiveModeDisabled);
+  }
+
+  /** {@code crypto isakmp peer address IP}. */
+  static final class IsakmpPeerDraft {
+    final String address;
+    String aggressivePassword;
+    IkeIdentity clientEndpoint;
+    int line;
+
+    IsakmpPeerDraft(String address) {
+      this.address = address;
+    }
+
+    io.ipsecmesh.proto.config.IsakmpPeer build() {
+      return new io.ipsecmesh.proto.config.IsakmpPeer(address, aggressivePassword, clientEndpoint);
+    }
   }
 
   static final class TrustpointDraft {
@@ -293,6 +317,9 @@ final class ConfigDraft {
     String group;
     String groupKey;
     EzvpnClient.Mode mode;
+    String username;
+    String password;
+    String xauthUseridMode;
     final List<String> peers = new ArrayList<>();
 
     EzvpnDraft(String name) {
@@ -300,7 +327,7 @@ final class ConfigDraft {
     }
 
     EzvpnClient build() {
-      return new EzvpnClient(name, connect, group, groupKey, mode, peers);
+      return new EzvpnClient(name, connect, group, groupKey, mode, peers, username, password, xauthUseridMode);
     }
   }
 

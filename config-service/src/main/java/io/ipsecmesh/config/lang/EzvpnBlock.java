@@ -4,7 +4,12 @@ import io.ipsecmesh.proto.config.EzvpnClient;
 import java.util.Locale;
 import java.util.Set;
 
-/** {@code crypto ipsec client ezvpn NAME}: connect, group … key, mode, peer (repeatable, ordered). */
+/**
+ * {@code crypto ipsec client ezvpn NAME}: connect, group … key, mode, peer (repeatable, ordered), and the XAUTH
+ * credentials the remote answers the server with: {@code username NAME password [0|6] PASSWORD} and {@code xauth
+ * userid mode local} (Cisco Easy VPN Remote, "Saving XAUTH credentials"; interactive and http-intercept need a
+ * person at a console or browser and are refused).
+ */
 final class EzvpnBlock implements Block {
 
   private final ConfigDraft.EzvpnDraft client;
@@ -22,7 +27,7 @@ final class EzvpnBlock implements Block {
 
   @Override
   public boolean owns(Args a) {
-    return Set.of("connect", "group", "mode", "peer").contains(a.word(0).toLowerCase(Locale.ROOT));
+    return Set.of("connect", "group", "mode", "peer", "username", "xauth").contains(a.word(0).toLowerCase(Locale.ROOT));
   }
 
   @Override
@@ -45,6 +50,27 @@ final class EzvpnBlock implements Block {
         case "network-extension" -> EzvpnClient.Mode.NETWORK_EXTENSION;
         default -> EzvpnClient.Mode.NETWORK_PLUS;
       };
+      case "username" -> {
+        String user = a.name("username");
+        if (!a.accept("password")) {
+          throw a.fail("missing 'password PASSWORD' after the user name");
+        }
+        if (a.hasMore() && a.peek().equals("0") && a.size() > a.position() + 1) {
+          a.secret("password");
+        }
+        client.username = user;
+        client.password = Type6Secret.next(a) ? Type6Secret.read(a, "ezvpn-password", "password") : a.secret("password");
+      }
+      case "xauth" -> {
+        a.command("xauth").oneOf("xauth setting", "userid");
+        a.command("xauth userid").oneOf("userid setting", "mode");
+        String m = a.command("xauth userid mode").oneOf("mode", "local", "interactive", "http-intercept");
+        if (!m.equals("local")) {
+          throw a.fail(m + " needs a person to type the password; write username NAME password PASSWORD and"
+              + " xauth userid mode local");
+        }
+        client.xauthUseridMode = m;
+      }
       default -> {
         String peer = a.host("peer");
         a.accept("default");

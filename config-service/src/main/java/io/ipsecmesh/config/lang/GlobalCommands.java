@@ -31,7 +31,7 @@ final class GlobalCommands {
         || a.startsWith("crypto", "ikev2", "keyring") || a.startsWith("crypto", "ikev2", "profile")
         || a.startsWith("ip", "access-list") || a.is(0, "interface")
         || a.startsWith("crypto", "pki", "trustpoint") || a.startsWith("crypto", "pki", "certificate", "chain")
-        || a.startsWith("crypto", "isakmp", "profile");
+        || a.startsWith("crypto", "isakmp", "profile") || a.startsWith("crypto", "isakmp", "peer");
   }
 
   Block apply(Args a) {
@@ -195,6 +195,23 @@ final class GlobalCommands {
       case "invalid-spi-recovery" -> {
         a.end();
         draft.invalidSpiRecovery = true;
+      }
+      case "aggressive-mode" -> {
+        // the IOS default answers Aggressive Mode; "disable" blocks it to and from the device
+        a.oneOf("aggressive-mode setting", "disable");
+        a.end();
+        draft.aggressiveModeDisabled = true;
+      }
+      case "peer" -> {
+        String kind = a.oneOf("peer kind", "address", "hostname", "ipv6-address");
+        if (!kind.equals("address")) {
+          throw a.fail(kind + " is not supported; write crypto isakmp peer address IP");
+        }
+        String ip = a.ipv4("address");
+        a.end();
+        ConfigDraft.IsakmpPeerDraft peer = draft.isakmpPeer(ip);
+        peer.line = a.lineNumber;
+        return new IsakmpPeerBlock(peer, diagnostics);
       }
       default -> ignored(a, "crypto isakmp " + Args.quote(what) + " is not used by this gateway; ignored");
     }

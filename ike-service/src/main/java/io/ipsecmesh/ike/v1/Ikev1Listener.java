@@ -43,6 +43,13 @@ public interface Ikev1Listener {
   /** The row's SA is gone (also reported as {@link #peerDown}): remove it from the IKE SA map. */
   default void ikeSaDown(IkeSaSummary summary, String reason) {}
 
+  /**
+   * An Easy VPN remote got its Mode Config (draft-dukes-ike-mode-cfg REPLY or SET, with the Cisco Unity
+   * attributes): the address and what {@code show crypto ipsec client ezvpn} shows.
+   */
+  default void modeConfigReceived(String ikeSaId, String peerAddress, String ezvpnName,
+      io.ipsecmesh.proto.ikev1.ModeConfigAttributes.ModeConfig config) {}
+
   /** Any authenticated message from the peer, e.g. an R-U-THERE or its ACK: {@code ike.liveness-proof}. */
   default void livenessProof(IkeMessages.LivenessProof proof) {}
 }

@@ -8,6 +8,7 @@ import io.ipsecmesh.ike.policy.PeerAuthorization;
 import io.ipsecmesh.proto.config.IdentityMatch;
 import io.ipsecmesh.proto.config.IkeIdentity;
 import io.ipsecmesh.proto.config.IsakmpKey;
+import io.ipsecmesh.proto.config.IsakmpPeer;
 import io.ipsecmesh.proto.config.IsakmpProfile;
 import io.ipsecmesh.proto.config.IsakmpPolicy;
 import io.ipsecmesh.proto.ikev1.IsakmpConstants;
@@ -51,6 +52,17 @@ public final class Ikev1Policies {
       }
       Ikev1Policy.Identity localId = localIdentity(cfg, profile, localAddress);
       for (String peer : e.peers()) {
+        IsakmpPeer am = cfg.aggressiveModeDisabled() ? null : cfg.isakmpPeer(peer);
+        if (am != null && am.aggressive()) {
+          // crypto isakmp peer address … set aggressive-mode password / client-endpoint: IOS initiates
+          // Aggressive Mode with that key and identity (RFC 2409 §5.4), the peer's ID checked as in Main Mode
+          out.add(new Ikev1Policy(e.name(), e.seq(), peer, localAddress, endpointIdentity(am.clientEndpoint()),
+              remote(profile, peer), am.aggressivePassword().getBytes(StandardCharsets.UTF_8), suites,
+              terms.espTransforms(), terms.pfsGroup(), terms.localSelectors(), terms.remoteSelectors(), terms.mode(),
+              terms.replayWindow(), terms.lifetimeSeconds(), terms.lifetimeKilobytes(), terms.idleTimeSeconds(),
+              terms.dfBit(), true, null));
+          continue;
+        }
         IsakmpKey key = key(cfg, profile, peer);
         if (key == null) {
           continue;
@@ -99,6 +111,15 @@ public final class Ikev1Policies {
       }
     }
     return null;
+  }
+
+  /** {@code set aggressive-mode client-endpoint}: ipv4-address, fqdn or user-fqdn as an RFC 2407 §4.6.2.1 ID. */
+  static Ikev1Policy.Identity endpointIdentity(IkeIdentity endpoint) {
+    return switch (endpoint.type()) {
+      case ADDRESS -> new Ikev1Policy.Identity(IsakmpConstants.ID_IPV4_ADDR, endpoint.value());
+      case FQDN -> new Ikev1Policy.Identity(IsakmpConstants.ID_FQDN, endpoint.value());
+      default -> new Ikev1Policy.Identity(IsakmpConstants.ID_USER_FQDN, endpoint.value());
+    };
   }
 
   /**

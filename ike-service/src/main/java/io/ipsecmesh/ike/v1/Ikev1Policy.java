@@ -16,6 +16,10 @@ import java.util.List;
  *                       else its address or the host of its {@code crypto isakmp key … hostname}); pre-shared keys
  * @param pfsGroup       {@code set pfs}: the Quick Mode DH group (RFC 2409 §5.5 KE), null without PFS
  * @param localSelectors our side of the protected traffic; Quick Mode carries the first one as IDci/IDcr
+ * @param aggressive     initiate with Aggressive Mode (RFC 2409 §5.4) instead of Main Mode: the peer's {@code
+ *                       crypto isakmp peer} has {@code set aggressive-mode client-endpoint}, or an Easy VPN remote
+ * @param xauth          the Easy VPN remote's XAUTH credentials and Mode Config request
+ *                       (draft-ietf-ipsec-isakmp-xauth, draft-dukes-ike-mode-cfg); null for a site-to-site peer
  */
 public record Ikev1Policy(
     String cryptoMap,
@@ -35,7 +39,39 @@ public record Ikev1Policy(
     long lifetimeSeconds,
     long lifetimeKilobytes,
     int idleTimeSeconds,
-    String dfBit) {
+    String dfBit,
+    boolean aggressive,
+    EasyVpnClient xauth) {
+
+  /** A Main Mode site-to-site policy. */
+  public Ikev1Policy(String cryptoMap, int mapSequence, String peerAddress, String localAddress, Identity localId,
+      io.ipsecmesh.ike.policy.PeerAuthorization remote, byte[] psk, List<Ikev1Suite> suites,
+      List<EspTransform> espTransforms, DhGroup pfsGroup, List<TrafficSelector> localSelectors,
+      List<TrafficSelector> remoteSelectors, ChildSa.Mode mode, int replayWindow, long lifetimeSeconds,
+      long lifetimeKilobytes, int idleTimeSeconds, String dfBit) {
+    this(cryptoMap, mapSequence, peerAddress, localAddress, localId, remote, psk, suites, espTransforms, pfsGroup,
+        localSelectors, remoteSelectors, mode, replayWindow, lifetimeSeconds, lifetimeKilobytes, idleTimeSeconds,
+        dfBit, false, null);
+  }
+
+  /** The same policy, initiated with Aggressive Mode ({@code true}) or Main Mode. */
+  public Ikev1Policy withAggressive(boolean on) {
+    return new Ikev1Policy(cryptoMap, mapSequence, peerAddress, localAddress, localId, remote, psk, suites,
+        espTransforms, pfsGroup, localSelectors, remoteSelectors, mode, replayWindow, lifetimeSeconds,
+        lifetimeKilobytes, idleTimeSeconds, dfBit, on, xauth);
+  }
+
+  /**
+   * An Easy VPN remote's side of XAUTH and Mode Config: the user name and password it answers the server's
+   * XAUTH request with ({@code username}/{@code password} of {@code crypto ipsec client ezvpn}, IOS's
+   * {@code xauth userid mode local}), and the name its {@code show crypto ipsec client ezvpn} row carries.
+   */
+  public record EasyVpnClient(String name, String username, byte[] password) {
+    @Override
+    public String toString() {
+      return "EasyVpnClient[" + name + ", username=" + username + ", password=<redacted>]";
+    }
+  }
 
   public Ikev1Policy {
     if (remote == null) {
@@ -57,6 +93,7 @@ public record Ikev1Policy(
   @Override
   public String toString() {
     return "Ikev1Policy[crypto map " + cryptoMap + " " + mapSequence + ", peer " + peerAddress + ", local "
-        + localAddress + ", psk=<redacted>]";
+        + localAddress + (aggressive ? ", aggressive" : "") + (xauth != null ? ", ezvpn " + xauth.name() : "")
+        + ", psk=<redacted>]";
   }
 }

@@ -25,6 +25,14 @@ public final class Ikev1Proposals {
   // ------------------------------------------------------------------------------------- phase 1
 
   public static SecurityAssociation phase1Offer(List<Ikev1Suite> suites) {
+    return phase1Offer(suites, P1_AUTH_PRE_SHARED_KEY);
+  }
+
+  /**
+   * @param authMethod {@code P1_AUTH_PRE_SHARED_KEY}, or {@code P1_AUTH_XAUTH_INIT_PSK} for an XAUTH client
+   *                   (draft-ietf-ipsec-isakmp-xauth §5.1: the pre-shared key, then XAUTH of the initiator)
+   */
+  public static SecurityAssociation phase1Offer(List<Ikev1Suite> suites, int authMethod) {
     List<Transform> transforms = new ArrayList<>();
     for (int i = 0; i < suites.size(); i++) {
       Ikev1Suite s = suites.get(i);
@@ -38,7 +46,7 @@ public final class Ikev1Proposals {
       }
       attrs.addAll(List.of(
           Attribute.basic(P1_HASH_ALGORITHM, s.hash().attributeValue),
-          Attribute.basic(P1_AUTHENTICATION_METHOD, P1_AUTH_PRE_SHARED_KEY),
+          Attribute.basic(P1_AUTHENTICATION_METHOD, authMethod),
           Attribute.basic(P1_GROUP_DESCRIPTION, s.group().groupId),
           Attribute.basic(P1_LIFE_TYPE, LIFE_TYPE_SECONDS),
           Attribute.ofLong(P1_LIFE_DURATION, s.lifetimeSeconds())));
@@ -50,6 +58,11 @@ public final class Ikev1Proposals {
 
   /** A phase-1 transform read back: the suite it describes, or null if it is not one we can do. */
   public static Ikev1Suite phase1Suite(Transform t) {
+    return phase1Suite(t, P1_AUTH_PRE_SHARED_KEY);
+  }
+
+  /** @param authMethod the only authentication method accepted */
+  public static Ikev1Suite phase1Suite(Transform t, int authMethod) {
     if (t.transformId() != KEY_IKE) {
       return null;
     }
@@ -66,7 +79,7 @@ public final class Ikev1Proposals {
         case P1_ENCRYPTION_ALGORITHM -> encr = (int) v;
         case P1_KEY_LENGTH -> bits = (int) v;
         case P1_HASH_ALGORITHM -> hash = Ikev1Hash.byAttribute((int) v);
-        case P1_AUTHENTICATION_METHOD -> psk = v == P1_AUTH_PRE_SHARED_KEY;
+        case P1_AUTHENTICATION_METHOD -> psk = v == authMethod;
         case P1_GROUP_DESCRIPTION -> group = v == 31 ? null : DhGroup.byId((int) v);
         case P1_LIFE_TYPE -> lifeType = (int) v;
         case P1_LIFE_DURATION -> {

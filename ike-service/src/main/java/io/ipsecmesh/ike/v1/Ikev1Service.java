@@ -39,7 +39,7 @@ public final class Ikev1Service {
    * Main Modes per peer address before authentication, Child SAs (Quick Modes) per ISAKMP SA.
    */
   public void setLimits(int halfOpenPerPeer, int maxChildSas) {
-    engine.halfOpenPerPeer = new io.ipsecmesh.ike.dos.HalfOpenQuota(halfOpenPerPeer);
+    engine.table.halfOpenPerPeer = new io.ipsecmesh.ike.dos.HalfOpenQuota(halfOpenPerPeer);
     engine.maxChildSas = maxChildSas;
   }
 
@@ -63,8 +63,20 @@ public final class Ikev1Service {
 
   /** {@code config.changed}: the IKEv1 crypto map entries of the new configuration. */
   public void configure(GatewayConfig config, String fallbackLocalAddress) {
-    engine.setPolicies(Ikev1Policies.from(config, fallbackLocalAddress));
+    List<Ikev1Policy> easyVpn = EasyVpnPolicies.from(config);
+    List<Ikev1Policy> all = new java.util.ArrayList<>(Ikev1Policies.from(config, fallbackLocalAddress));
+    all.addAll(easyVpn);
+    engine.setPolicies(all);
     engine.setNatTransparency(config.natTransparency());
+    engine.setAggressiveModeAccepted(!config.aggressiveModeDisabled());
+    // connect auto (the IOS default): each Easy VPN remote comes up with its first peer once configured; DPD
+    // fails over to the next (dpd-service, by the remote's peer list)
+    for (io.ipsecmesh.proto.config.EzvpnClient c : config.ezvpnClients()) {
+      if (c.connect() == io.ipsecmesh.proto.config.EzvpnClient.Connect.AUTO) {
+        easyVpn.stream().filter(p -> p.cryptoMap().equals(c.name())).findFirst()
+            .filter(p -> engine.ikeSaIdFor(p.peerAddress()) == null).ifPresent(engine::initiate);
+      }
+    }
   }
 
   public void setPolicies(List<Ikev1Policy> policies) {

@@ -32,10 +32,10 @@ final class InformationalExchange {
     if (sa.keys == null || sa.phase1Iv == null) {
       return;
     }
-    long mid = e.newMessageId(sa);
+    long mid = e.table.newMessageId(sa);
     sa.answered.put(mid, Boolean.TRUE);
     byte[] iv = Phase1Keys.phase2Iv(sa.suite.hash(), sa.phase1Iv, mid, sa.keys.block());
-    e.transmit(sa, Protection.seal(sa, EXCH_INFORMATIONAL, mid, iv, Protection.withHash(sa, mid, new byte[0], payloads)));
+    e.wire.transmit(sa, Protection.seal(sa, EXCH_INFORMATIONAL, mid, iv, Protection.withHash(sa, mid, new byte[0], payloads)));
   }
 
   static void sendProbe(Ikev1Engine e, IsakmpSa sa, long timeoutMillis, Consumer<Boolean> outcome) {
@@ -78,7 +78,7 @@ final class InformationalExchange {
       if (sa.initiator && !sa.established()) {
         Notification n = IsakmpCodec.decode(in.message()).first(Notification.class);
         if (n != null && n.notifyType() < 16384) {
-          e.fail(sa, MainModeInitiator.notifyName(n.notifyType()));
+          e.life.fail(sa, MainModeInitiator.notifyName(n.notifyType()));
         }
       }
       return;
@@ -94,8 +94,8 @@ final class InformationalExchange {
       return;
     }
     sa.answered.put(mid, Boolean.TRUE);
-    e.authenticatedFrom(sa, in);
-    e.liveness(sa);
+    e.life.authenticatedFrom(sa, in);
+    e.life.liveness(sa);
     for (IsakmpPayload p : o.chain().payloads()) {
       switch (p) {
         case Notification n -> notification(e, sa, n);
@@ -134,14 +134,14 @@ final class InformationalExchange {
           }
         }
       }
-      case N_INITIAL_CONTACT -> e.initialContact(sa);
+      case N_INITIAL_CONTACT -> e.life.initialContact(sa);
       case N_INVALID_SPI -> {
         // the peer has no SA for this SPI (our outbound): stop using it, the next packet will acquire anew
         if (n.protocolId() == PROTO_IPSEC_ESP && n.spi().length == 4) {
           long spi = IsakmpCodec.getUint32(n.spi(), 0);
           for (ChildSa c : List.copyOf(sa.children)) {
             if (c.outboundSpi() == spi) {
-              e.removeChild(sa, c, "invalid-spi");
+              e.life.removeChild(sa, c, "invalid-spi");
             }
           }
         }
@@ -162,7 +162,7 @@ final class InformationalExchange {
       for (byte[] spi : d.spis()) {
         if (MessageDigest.isEqual(spi, MainModeInitiator.cookies(sa))) {
           // the ISAKMP SA only: its Child SAs stay (a peer that ends them sends their DELETE too)
-          e.detach(sa, "peer-delete");
+          e.life.detach(sa, "peer-delete");
           return;
         }
       }
@@ -171,7 +171,7 @@ final class InformationalExchange {
         long peerInbound = IsakmpCodec.getUint32(spi, 0);
         for (ChildSa c : List.copyOf(sa.children)) {
           if (c.outboundSpi() == peerInbound) {
-            e.removeChild(sa, c, "peer-delete");
+            e.life.removeChild(sa, c, "peer-delete");
           }
         }
       }

@@ -33,7 +33,7 @@ final class IsakmpDebug {
     return "ISAKMP:(0:" + sa.connId + ":SW:1):";
   }
 
-  /** IOS's phase-1 state names for ours (Main Mode, RFC 2409 §5). */
+  /** IOS's phase-1 state names for ours (Main Mode, RFC 2409 §5; Aggressive Mode, §5.4). */
   static String iosState(IsakmpSa sa, IsakmpSa.Phase1State s) {
     if (s == null) {
       return "IKE_READY";
@@ -45,6 +45,8 @@ final class IsakmpDebug {
       case MM3_SENT -> role + "MM3";
       case MM4_SENT -> role + "MM4";
       case MM5_SENT -> role + "MM5";
+      case AM1_SENT -> role + "AM1";
+      case AM2_SENT -> role + "AM2";
       case ESTABLISHED -> "IKE_P1_COMPLETE";
       case DEAD -> "IKE_DEST_SA";
     };
@@ -66,6 +68,10 @@ final class IsakmpDebug {
 
   static String beginningMainMode(IsakmpSa sa) {
     return tag(sa) + "beginning Main Mode exchange";
+  }
+
+  static String beginningAggressiveMode(IsakmpSa sa) {
+    return tag(sa) + "beginning Aggressive Mode exchange";
   }
 
   static String authenticated(IsakmpSa sa) {

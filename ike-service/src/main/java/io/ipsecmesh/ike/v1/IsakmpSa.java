@@ -16,7 +16,7 @@ import java.util.Map;
  */
 final class IsakmpSa {
 
-  enum Phase1State { MM1_SENT, MM2_SENT, MM3_SENT, MM4_SENT, MM5_SENT, ESTABLISHED, DEAD }
+  enum Phase1State { MM1_SENT, MM2_SENT, MM3_SENT, MM4_SENT, MM5_SENT, AM1_SENT, AM2_SENT, ESTABLISHED, DEAD }
 
   final boolean initiator;
   /** IOS conn-id, also the Child SAs' connection id. */
@@ -33,6 +33,30 @@ final class IsakmpSa {
   int localPort;
   String peerAddress;
   int peerPort;
+
+  /** Phase 1 is Aggressive Mode (RFC 2409 §5.4), not Main Mode. */
+  boolean aggressive;
+  /** Aggressive Mode: IDii_b, the body of the initiator's clear-text ID payload, for HASH_I. */
+  byte[] idiiB;
+  /** Aggressive Mode responder: the initiator's identity from AM1, authenticated by HASH_I in AM3. */
+  String claimedPeerId;
+  /** Aggressive Mode initiator: our AM3, sent again when the responder repeats its AM2. */
+  byte[] am3;
+
+  /** An Easy VPN remote's progress after phase 1 (XAUTH, then Mode Config), IOS's CONF_XAUTH / CONF_ADDR. */
+  enum ClientState { XAUTH_WAIT, XAUTH_SENT, MODE_CONFIG_SENT, CONFIGURED }
+
+  /** Null unless the policy is an Easy VPN remote's. */
+  ClientState clientState;
+  /** What the Easy VPN server pushed (Mode Config), null before. */
+  io.ipsecmesh.proto.ikev1.ModeConfigAttributes.ModeConfig modeConfig;
+  /** Transaction exchanges we started: the IV of the answer by message ID (the last block of our request). */
+  final Map<Long, byte[]> transactionIvs = new java.util.LinkedHashMap<>() {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<Long, byte[]> eldest) {
+      return size() > 4;
+    }
+  };
 
   /** SAi_b: the body of the initiator's SA payload, as sent (RFC 2409 §5). */
   byte[] saiB;
@@ -112,7 +136,9 @@ final class IsakmpSa {
       case MM1_SENT, MM2_SENT -> "MM_NO_STATE";
       case MM3_SENT, MM4_SENT -> "MM_SA_SETUP";
       case MM5_SENT -> "MM_KEY_EXCH";
-      case ESTABLISHED -> "QM_IDLE";
+      case AM1_SENT, AM2_SENT -> "AG_INIT_EXCH";
+      case ESTABLISHED -> clientState == null || clientState == ClientState.CONFIGURED ? "QM_IDLE"
+          : clientState == ClientState.MODE_CONFIG_SENT ? "CONF_ADDR" : "CONF_XAUTH";
       case DEAD -> "MM_NO_STATE";
     };
     return new io.ipsecmesh.proto.sa.IkeSaSummary(id(), peerAddress, localAddress, st, connId,
@@ -122,6 +148,11 @@ final class IsakmpSa {
 
   boolean established() {
     return state == Phase1State.ESTABLISHED;
+  }
+
+  /** Phase 1 is up and, for an Easy VPN remote, XAUTH and Mode Config are done: Quick Mode may start. */
+  boolean readyForQuickMode() {
+    return established() && (clientState == null || clientState == ClientState.CONFIGURED);
   }
 
   /** One Quick Mode exchange. */

@@ -37,7 +37,7 @@ final class MainModeInitiator {
   private MainModeInitiator() {}
 
   static IsakmpSa start(Ikev1Engine e, Ikev1Policy policy, boolean quickModeWanted) {
-    IsakmpSa sa = new IsakmpSa(true, policy, e.newCookie(), policy.localAddress(), 500, policy.peerAddress(), 500);
+    IsakmpSa sa = new IsakmpSa(true, policy, e.table.newCookie(), policy.localAddress(), 500, policy.peerAddress(), 500);
     sa.quickModeWanted = quickModeWanted;
     e.debug.log(IsakmpDebug.beginningMainMode(sa));
     SecurityAssociation offer = Ikev1Proposals.phase1Offer(policy.suites());
@@ -47,9 +47,9 @@ final class MainModeInitiator {
         ? List.of(offer, new VendorId(NatT.VID_RFC3947), new VendorId(NatT.VID_DPD))
         : List.of(offer, new VendorId(NatT.VID_DPD));
     IsakmpHeader h = new IsakmpHeader(sa.cookieI, 0, 0, MAJOR_VERSION, MINOR_VERSION, EXCH_IDENTITY_PROTECTION, 0, 0, 0);
-    e.register(sa);
-    e.state(sa, IsakmpSa.Phase1State.MM1_SENT);
-    e.request(sa, IsakmpCodec.encode(h, payloads));
+    e.table.register(sa);
+    e.life.state(sa, IsakmpSa.Phase1State.MM1_SENT);
+    e.wire.request(sa, IsakmpCodec.encode(h, payloads));
     return sa;
   }
 
@@ -77,13 +77,13 @@ final class MainModeInitiator {
     SecurityAssociation reply = chain.first(SecurityAssociation.class);
     if (reply == null) {
       if (error != null) {
-        e.fail(sa, notifyName(error.notifyType()));
+        e.life.fail(sa, notifyName(error.notifyType()));
       }
       return;
     }
     if (h.responderCookie() == 0 || reply.proposals().size() != 1
         || reply.proposals().getFirst().transforms().size() != 1) {
-      e.fail(sa, "malformed-sa-reply");
+      e.life.fail(sa, "malformed-sa-reply");
       return;
     }
     Ikev1Suite chosen = Ikev1Proposals.phase1Suite(reply.proposals().getFirst().transforms().getFirst());
@@ -92,7 +92,7 @@ final class MainModeInitiator {
         .findFirst().orElse(null);
     if (ours == null) {
       // RFC 2409 §5: the responder must pick one of the offered transforms
-      e.fail(sa, "no-proposal-chosen");
+      e.life.fail(sa, "no-proposal-chosen");
       return;
     }
     sa.suite = new Ikev1Suite(ours.aesKeyBits(), ours.hash(), ours.group(),
@@ -110,22 +110,22 @@ final class MainModeInitiator {
       payloads.addAll(NatT.payloads(sa.suite.hash(), sa.cookieI, sa.cookieR, sa.localAddress, sa.localPort,
           sa.peerAddress, sa.peerPort));
     }
-    e.state(sa, IsakmpSa.Phase1State.MM3_SENT);
-    e.request(sa, IsakmpCodec.encode(header(sa, 0), payloads));
+    e.life.state(sa, IsakmpSa.Phase1State.MM3_SENT);
+    e.wire.request(sa, IsakmpCodec.encode(header(sa, 0), payloads));
   }
 
   private static void onMm4(Ikev1Engine e, IsakmpSa sa, PayloadChain chain) {
     KeyExchange ke = chain.first(KeyExchange.class);
     Nonce nr = chain.first(Nonce.class);
     if (ke == null || nr == null || !nonceLengthOk(nr.data())) {
-      e.fail(sa, "malformed-ke-reply");
+      e.life.fail(sa, "malformed-ke-reply");
       return;
     }
     byte[] gxy;
     try {
       gxy = sa.dh.sharedSecret(ke.data());
     } catch (GeneralSecurityException ex) {
-      e.fail(sa, "invalid-ke");
+      e.life.fail(sa, "invalid-ke");
       return;
     }
     sa.gxr = ke.data();
@@ -150,15 +150,15 @@ final class MainModeInitiator {
     byte[] hashI = Phase1Keys.hashI(sa.suite.hash(), sa.keys.skeyid(), sa.gxi, sa.gxr, sa.cookieI, sa.cookieR,
         sa.saiB, IsakmpCodec.encodeBody(idii));
     List<IsakmpPayload> payloads = new ArrayList<>(List.of(idii, new Hash(hashI)));
-    if (e.freshWith(sa)) {
+    if (e.table.freshWith(sa)) {
       // RFC 2407 §4.6.3.3: we hold nothing with this peer, so whatever it holds with us is stale; never
       // when re-authenticating, or the peer would drop the Child SAs the new SA is about to adopt
       payloads.add(new Notification(DOI_IPSEC, PROTO_ISAKMP, N_INITIAL_CONTACT, cookies(sa), new byte[0]));
     }
     byte[] mm5 = Protection.seal(sa, EXCH_IDENTITY_PROTECTION, 0, sa.phase1Iv, payloads);
     sa.phase1Iv = CbcCipher.lastBlock(mm5, sa.keys.block());
-    e.state(sa, IsakmpSa.Phase1State.MM5_SENT);
-    e.request(sa, mm5);
+    e.life.state(sa, IsakmpSa.Phase1State.MM5_SENT);
+    e.wire.request(sa, mm5);
   }
 
   private static void onMm6(Ikev1Engine e, IsakmpSa sa, IkeDatagram in, IsakmpHeader h) {
@@ -176,7 +176,7 @@ final class MainModeInitiator {
         sa.saiB, idirB);
     if (!MessageDigest.isEqual(expected, hash.data())) {
       // RFC 2409 §5: HASH_R authenticates the responder; a mismatch is a wrong PSK or an attacker
-      e.fail(sa, "auth-failed");
+      e.life.fail(sa, "auth-failed");
       return;
     }
     Identification idir = o.chain().first(Identification.class);
@@ -184,14 +184,14 @@ final class MainModeInitiator {
       java.util.logging.Logger.getLogger(Ikev1Engine.class.getName()).warning("IKEv1: " + sa.peerAddress + " identified itself as "
           + Identities.text(idir) + ", which crypto map " + sa.policy.cryptoMap() + " " + sa.policy.mapSequence()
           + " does not accept (match identity / crypto isakmp identity)");
-      e.fail(sa, "peer-id-mismatch");
+      e.life.fail(sa, "peer-id-mismatch");
       return;
     }
     sa.peerId = Identities.text(idir);
     sa.phase1Iv = CbcCipher.lastBlock(in.message(), sa.keys.block());
     sa.peerPort = in.peerPort();
-    e.established(sa);
-    e.liveness(sa);
+    e.life.established(sa);
+    e.life.liveness(sa);
     if (sa.quickModeWanted) {
       sa.quickModeWanted = false;
       QuickModeExchange.start(e, sa, 0);

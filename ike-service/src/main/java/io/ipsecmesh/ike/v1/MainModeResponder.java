@@ -43,12 +43,12 @@ final class MainModeResponder {
     IsakmpSa sa = new IsakmpSa(false, policy, h.initiatorCookie(), local, in.localPort(), in.peerAddress(),
         in.peerPort());
     Ikev1Proposals.Choice<Ikev1Suite> choice = Ikev1Proposals.choosePhase1(offer, policy.suites());
-    sa.cookieR = e.newCookie();
+    sa.cookieR = e.table.newCookie();
     if (choice == null) {
       // RFC 2408 §5.4: an unprotected NO-PROPOSAL-CHOSEN; no state is kept
       IsakmpHeader nh = new IsakmpHeader(sa.cookieI, sa.cookieR, 0, MAJOR_VERSION, MINOR_VERSION, EXCH_INFORMATIONAL,
           0, 0, 0);
-      e.transmit(sa, IsakmpCodec.encode(nh, List.of(new Notification(DOI_IPSEC, PROTO_ISAKMP, N_NO_PROPOSAL_CHOSEN,
+      e.wire.transmit(sa, IsakmpCodec.encode(nh, List.of(new Notification(DOI_IPSEC, PROTO_ISAKMP, N_NO_PROPOSAL_CHOSEN,
           new byte[0], new byte[0]))));
       return;
     }
@@ -64,18 +64,18 @@ final class MainModeResponder {
       payloads.add(new VendorId(NatT.VID_RFC3947));
     }
     payloads.add(new VendorId(NatT.VID_DPD));
-    e.register(sa);
-    e.openedHalfOpen(sa);
-    e.state(sa, IsakmpSa.Phase1State.MM2_SENT);
-    e.reply(sa, digest, IsakmpCodec.encode(MainModeInitiator.header(sa, 0), payloads));
+    e.table.register(sa);
+    e.table.openedHalfOpen(sa);
+    e.life.state(sa, IsakmpSa.Phase1State.MM2_SENT);
+    e.wire.reply(sa, digest, IsakmpCodec.encode(MainModeInitiator.header(sa, 0), payloads));
     armNegotiationTimeout(e, sa);
   }
 
   /** A responder does not retransmit; a half-open SA whose initiator vanished is dropped after this. */
-  private static void armNegotiationTimeout(Ikev1Engine e, IsakmpSa sa) {
-    e.scheduler.schedule(e.retransmit.giveUpAfter(), () -> {
+  static void armNegotiationTimeout(Ikev1Engine e, IsakmpSa sa) {
+    e.scheduler.schedule(e.wire.policy().giveUpAfter(), () -> {
       if (!sa.established() && sa.state != IsakmpSa.Phase1State.DEAD) {
-        e.fail(sa, "main-mode-timeout");
+        e.life.fail(sa, "main-mode-timeout");
       }
     });
   }
@@ -109,7 +109,7 @@ final class MainModeResponder {
     try {
       gxy = sa.dh.sharedSecret(ke.data());
     } catch (GeneralSecurityException ex) {
-      e.fail(sa, "invalid-ke");
+      e.life.fail(sa, "invalid-ke");
       return;
     }
     sa.gxi = ke.data();
@@ -130,8 +130,8 @@ final class MainModeResponder {
       payloads.addAll(NatT.payloads(sa.suite.hash(), sa.cookieI, sa.cookieR, sa.localAddress, sa.localPort,
           sa.peerAddress, sa.peerPort));
     }
-    e.state(sa, IsakmpSa.Phase1State.MM4_SENT);
-    e.reply(sa, digest, IsakmpCodec.encode(MainModeInitiator.header(sa, 0), payloads));
+    e.life.state(sa, IsakmpSa.Phase1State.MM4_SENT);
+    e.wire.reply(sa, digest, IsakmpCodec.encode(MainModeInitiator.header(sa, 0), payloads));
   }
 
   private static void onMm5(Ikev1Engine e, IsakmpSa sa, IkeDatagram in, IsakmpHeader h, byte[] digest) {
@@ -147,7 +147,7 @@ final class MainModeResponder {
     byte[] expected = Phase1Keys.hashI(sa.suite.hash(), sa.keys.skeyid(), sa.gxi, sa.gxr, sa.cookieI, sa.cookieR,
         sa.saiB, o.body(idIndex));
     if (!MessageDigest.isEqual(expected, hash.data())) {
-      e.fail(sa, "auth-failed");
+      e.life.fail(sa, "auth-failed");
       return;
     }
     Identification idii = o.chain().first(Identification.class);
@@ -155,7 +155,7 @@ final class MainModeResponder {
       java.util.logging.Logger.getLogger(Ikev1Engine.class.getName()).warning("IKEv1: " + sa.peerAddress + " identified itself as "
           + Identities.text(idii) + ", which crypto map " + sa.policy.cryptoMap() + " " + sa.policy.mapSequence()
           + " does not accept (match identity / crypto isakmp identity)");
-      e.fail(sa, "peer-id-mismatch");
+      e.life.fail(sa, "peer-id-mismatch");
       return;
     }
     sa.peerId = Identities.text(idii);
@@ -171,11 +171,11 @@ final class MainModeResponder {
         sa.saiB, IsakmpCodec.encodeBody(idir));
     byte[] mm6 = Protection.seal(sa, EXCH_IDENTITY_PROTECTION, 0, lastIn, List.of(idir, new Hash(hashR)));
     sa.phase1Iv = CbcCipher.lastBlock(mm6, sa.keys.block());
-    e.reply(sa, digest, mm6);
+    e.wire.reply(sa, digest, mm6);
     if (initialContact) {
-      e.initialContact(sa);
+      e.life.initialContact(sa);
     }
-    e.established(sa);
-    e.liveness(sa);
+    e.life.established(sa);
+    e.life.liveness(sa);
   }
 }

@@ -39,14 +39,17 @@ final class QuickModeExchange {
   private QuickModeExchange() {}
 
   static void start(Ikev1Engine e, IsakmpSa sa, long replaces) {
-    long mid = e.newMessageId(sa);
+    long mid = e.table.newMessageId(sa);
     IsakmpSa.QuickMode qm = new IsakmpSa.QuickMode(true, mid);
     qm.replaces = replaces;
     e.debug.log(IsakmpDebug.beginningQuickMode(sa, mid));
     qm.ourSpi = newSpi(e, sa);
     qm.ni = MainModeInitiator.nonce(e);
-    qm.local = sa.policy.localSelectors().getFirst();
-    qm.remote = sa.policy.remoteSelectors().getFirst();
+    // an Easy VPN remote protects its assigned address to the split-include network (Mode Config)
+    qm.local = sa.modeConfig != null ? ModeConfigClient.localSelector(sa.modeConfig)
+        : sa.policy.localSelectors().getFirst();
+    qm.remote = sa.modeConfig != null ? ModeConfigClient.remoteSelector(sa.modeConfig)
+        : sa.policy.remoteSelectors().getFirst();
     DhGroup pfs = sa.policy.pfsGroup();
     SecurityAssociation offer = Ikev1Proposals.phase2Offer(sa.policy.espTransforms(), pfs, qm.ourSpi,
         sa.policy.mode(), sa.natDetected, sa.policy.lifetimeSeconds(), sa.policy.lifetimeKilobytes());
@@ -61,7 +64,7 @@ final class QuickModeExchange {
     byte[] qm1 = Protection.seal(sa, EXCH_QUICK_MODE, mid, iv, Protection.withHash(sa, mid, new byte[0], rest));
     qm.iv = CbcCipher.lastBlock(qm1, sa.keys.block());
     sa.quickModes.put(mid, qm);
-    e.request(sa, qm1);
+    e.wire.request(sa, qm1);
   }
 
   static void receive(Ikev1Engine e, IsakmpSa sa, IkeDatagram in, IsakmpHeader h, byte[] digest) {
@@ -89,8 +92,8 @@ final class QuickModeExchange {
       LOG.fine(() -> "ISAKMP: Quick Mode from " + sa.peerAddress + " with a bad HASH(1), dropped");
       return;
     }
-    e.authenticatedFrom(sa, in);
-    e.liveness(sa);
+    e.life.authenticatedFrom(sa, in);
+    e.life.liveness(sa);
     SecurityAssociation offer = o.chain().first(SecurityAssociation.class);
     Nonce ni = o.chain().first(Nonce.class);
     List<Identification> ids = o.chain().all(Identification.class);
@@ -157,8 +160,8 @@ final class QuickModeExchange {
         Protection.withHash(sa, mid, qm.ni, rest));
     qm.iv = CbcCipher.lastBlock(qm2, sa.keys.block());
     sa.quickModes.put(mid, qm);
-    e.reply(sa, digest, qm2);
-    e.scheduler.schedule(e.retransmit.giveUpAfter(), () -> sa.quickModes.remove(mid, qm));
+    e.wire.reply(sa, digest, qm2);
+    e.scheduler.schedule(e.wire.policy().giveUpAfter(), () -> sa.quickModes.remove(mid, qm));
   }
 
   private static void onQm2(Ikev1Engine e, IsakmpSa sa, IsakmpSa.QuickMode qm, IkeDatagram in, IsakmpHeader h,
@@ -169,8 +172,8 @@ final class QuickModeExchange {
       LOG.fine(() -> "ISAKMP: Quick Mode reply from " + sa.peerAddress + " with a bad HASH(2), dropped");
       return;
     }
-    e.authenticatedFrom(sa, in);
-    e.liveness(sa);
+    e.life.authenticatedFrom(sa, in);
+    e.life.liveness(sa);
     SecurityAssociation reply = o.chain().first(SecurityAssociation.class);
     Nonce nr = o.chain().first(Nonce.class);
     if (reply == null || nr == null || !MainModeInitiator.nonceLengthOk(nr.data()) || reply.proposals().size() != 1
@@ -203,8 +206,8 @@ final class QuickModeExchange {
     byte[] hash3 = sa.keys.prfA(new byte[] {0}, IsakmpCodec.uint32(mid), qm.ni, qm.nr);
     byte[] qm3 = Protection.seal(sa, EXCH_QUICK_MODE, mid, CbcCipher.lastBlock(in.message(), sa.keys.block()),
         List.of(new Hash(hash3)));
-    e.answered(sa);
-    e.reply(sa, digest, qm3);
+    e.wire.answered(sa);
+    e.wire.reply(sa, digest, qm3);
     finish(e, sa, qm);
   }
 
@@ -215,8 +218,8 @@ final class QuickModeExchange {
       LOG.fine(() -> "ISAKMP: Quick Mode HASH(3) from " + sa.peerAddress + " does not verify, dropped");
       return;
     }
-    e.authenticatedFrom(sa, in);
-    e.liveness(sa);
+    e.life.authenticatedFrom(sa, in);
+    e.life.liveness(sa);
     finish(e, sa, qm);
   }
 
@@ -227,7 +230,7 @@ final class QuickModeExchange {
     LOG.info(() -> String.format("IPsec: Child SA with %s established, SPIs %08x in / %08x out (%s)", sa.peerAddress,
         child.inboundSpi(), child.outboundSpi(), child.transform().iosName));
     e.debug.log(IsakmpDebug.quickModeComplete(sa, qm.initiator));
-    e.addChild(sa, child);
+    e.life.addChild(sa, child);
     if (qm.replaces != 0) {
       e.deleteChild(qm.replaces, "rekeyed");
     }
@@ -248,7 +251,7 @@ final class QuickModeExchange {
     }
     sa.quickModes.remove(qm.messageId);
     sa.answered.put(qm.messageId, Boolean.TRUE);
-    e.answered(sa);
+    e.wire.answered(sa);
     LOG.info(() -> "IPsec: Quick Mode with " + sa.peerAddress + " failed: " + reason);
     e.listener.quickModeFailed(sa.peerAddress, reason);
   }

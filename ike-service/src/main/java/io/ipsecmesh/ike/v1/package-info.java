@@ -1,13 +1,18 @@
 /**
- * IKEv1: ISAKMP (RFC 2408) with the IPsec DOI (RFC 2407), IKE Main Mode with pre-shared keys and Quick
- * Mode (RFC 2409), dead peer detection (RFC 3706) and NAT traversal (RFC 3947), for the {@code crypto
+ * IKEv1: ISAKMP (RFC 2408) with the IPsec DOI (RFC 2407), IKE Main Mode and Aggressive Mode with pre-shared
+ * keys and Quick Mode (RFC 2409), XAUTH and Mode Config as a client (draft-ietf-ipsec-isakmp-xauth,
+ * draft-dukes-ike-mode-cfg), dead peer detection (RFC 3706) and NAT traversal (RFC 3947), for the {@code crypto
  * isakmp …} / {@code crypto map … ipsec-isakmp} entries of the configuration.
  *
  * <p>Layout: {@link io.ipsecmesh.ike.v1.Ikev1Service} is the seam for {@code IkeVerticle} (dispatch of
  * ISAKMP major version 1, acquire, probe, rekey, delete, clear, config); {@link
- * io.ipsecmesh.ike.v1.Ikev1Engine} owns the ISAKMP SAs, timers and routing; one small class per exchange
- * holds the protocol rules ({@code MainModeInitiator}, {@code MainModeResponder}, {@code
- * QuickModeExchange}, {@code InformationalExchange}); the key schedule ({@code Phase1Keys}, {@code
+ * io.ipsecmesh.ike.v1.Ikev1Engine} turns commands into exchanges, {@code IsakmpDispatcher} routes datagrams;
+ * {@code IsakmpSaTable} holds the ISAKMP SAs,
+ * {@code IsakmpSaLifecycle} their establishment, expiry and deletion, {@code IsakmpRetransmitter} the
+ * retransmission and reply cache; one small class per exchange
+ * holds the protocol rules ({@code MainModeInitiator}, {@code MainModeResponder}, {@code AggressiveModeInitiator},
+ * {@code AggressiveModeResponder}, {@code QuickModeExchange}, {@code InformationalExchange}, and for an Easy VPN
+ * remote {@code TransactionExchange} with {@code XauthClient} and {@code ModeConfigClient}); the key schedule ({@code Phase1Keys}, {@code
  * QuickModeKeymat}), message protection ({@code CbcCipher}, {@code Protection}), proposals and
  * identities are apart from the states; wire formats are in {@code io.ipsecmesh.proto.ikev1}. The DH
  * groups are IKEv2's {@link io.ipsecmesh.ike.crypto.DhGroup}.

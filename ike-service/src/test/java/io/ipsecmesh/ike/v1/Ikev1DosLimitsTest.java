@@ -37,19 +37,19 @@ class Ikev1DosLimitsTest {
     }
     g.pump();
     Ikev1Engine b = g.serviceB.engine();
-    assertEquals(2, b.sas.size(), "two half-open Main Modes kept");
+    assertEquals(2, b.table.sas.size(), "two half-open Main Modes kept");
     assertEquals(List.of(DosCounters.HALF_OPEN_PEER_QUOTA), counted.dropped);
-    assertEquals(2, b.halfOpenPerPeer.count(A));
+    assertEquals(2, b.table.halfOpenPerPeer.count(A));
 
     g.serviceA.clear(null, "test");
-    g.advance(b.retransmit.giveUpAfter() + 1_000);
-    assertEquals(0, b.sas.size());
-    assertEquals(0, b.halfOpenPerPeer.peers(), "nothing counted for gone SAs");
+    g.advance(b.wire.policy().giveUpAfter() + 1_000);
+    assertEquals(0, b.table.sas.size());
+    assertEquals(0, b.table.halfOpenPerPeer.peers(), "nothing counted for gone SAs");
     g.drop = d -> false;
     g.serviceA.acquire("vpn", 10, null);
     g.pump();
     assertEquals(1, g.b.children.size(), "established once the quota was free");
-    assertEquals(0, b.halfOpenPerPeer.count(A), "an authenticated ISAKMP SA no longer counts");
+    assertEquals(0, b.table.halfOpenPerPeer.count(A), "an authenticated ISAKMP SA no longer counts");
   }
 
   @Test

@@ -109,7 +109,7 @@ class Ikev1EngineTest {
     assertArrayEquals(WRAP.unwrap(ca.wrappedInboundKeys()), WRAP.unwrap(cb.wrappedOutboundKeys()));
     assertArrayEquals(WRAP.unwrap(ca.wrappedOutboundKeys()), WRAP.unwrap(cb.wrappedInboundKeys()));
     // QM1 and QM2 (A's 4th and B's 4th message) each carry a KE of the PFS group, inside the encryption
-    IsakmpSa sa = g.serviceA.engine().sas.values().iterator().next();
+    IsakmpSa sa = g.serviceA.engine().table.sas.values().iterator().next();
     byte[] qm1 = g.sentByA.get(3).message();
     var h1 = IsakmpCodec.decodeHeader(qm1);
     assertEquals(IsakmpConstants.EXCH_QUICK_MODE, h1.exchangeType());
@@ -224,7 +224,7 @@ class Ikev1EngineTest {
 
     // a peer without the DPD vendor ID is never sent an R-U-THERE (RFC 3706 §5.1), and dpd-service learns
     // that it must not count this as an unanswered probe
-    g.serviceA.engine().sas.values().iterator().next().peerDpd = false;
+    g.serviceA.engine().table.sas.values().iterator().next().peerDpd = false;
     int sent = g.sentByA.size();
     g.serviceA.probe(new ProbeRequest(id, B, 0, 2000), outcomes::add);
     assertEquals(new ProbeOutcome(id, false, true), outcomes.get(3));
@@ -237,7 +237,7 @@ class Ikev1EngineTest {
 
   /** The sequence number of the R-U-THERE A sent, decrypted with A's ISAKMP SA. */
   private static long dpdSequence(TwoGateways g, IkeDatagram d) throws Exception {
-    IsakmpSa sa = g.serviceAEngine().sas.values().iterator().next();
+    IsakmpSa sa = g.serviceAEngine().table.sas.values().iterator().next();
     var h = IsakmpCodec.decodeHeader(d.message());
     Protection.Opened o = Protection.open(sa, d.message(), h,
         Phase1Keys.phase2Iv(sa.suite.hash(), sa.phase1Iv, h.messageId()));
@@ -395,8 +395,8 @@ class Ikev1EngineTest {
   @Test
   void thePeersDeleteOfTheIsakmpSaKeepsChildSasUntilANewIsakmpSaAdoptsThem() {
     TwoGateways g = establish(TwoGateways.suite(256, Ikev1Hash.SHA2_256, 19), EspTransform.AES_CBC_256_HMAC_SHA256_128);
-    IsakmpSa bSa = g.serviceB.engine().sas.values().iterator().next();
-    g.serviceB.engine().retire(bSa, "test");
+    IsakmpSa bSa = g.serviceB.engine().table.sas.values().iterator().next();
+    g.serviceB.engine().life.retire(bSa, "test");
     g.pump();
     assertEquals("peer-delete", g.a.down.getFirst().reason());
     assertTrue(g.a.deleted.isEmpty() && g.b.deleted.isEmpty(), "IKEv1 Child SAs outlive their ISAKMP SA");

@@ -35,12 +35,15 @@ import java.util.concurrent.TimeUnit;
  * 500 and 4500 (adding/removing the RFC 3948 non-ESP marker on 4500, ignoring ESP and NAT keepalives)
  * and runs {@link Ikev1Service} on its context, the way {@code IkeVerticle} will. Events go to stdout,
  * one a line: {@code READY}, {@code UP <peer id> <ISAKMP SA id>}, {@code CHILD <ChildSa JSON, keys
- * wrapped>}, {@code DELETED <inbound SPI>}, {@code DOWN <reason>}, {@code PROBE <acknowledged>}. Stdin
+ * wrapped>}, {@code DELETED <inbound SPI>}, {@code DOWN <reason>}, {@code PROBE <acknowledged>}, {@code ROW <show
+ * crypto isakmp sa state>}, {@code MODECFG <what an Easy VPN server pushed>}. Stdin
  * commands: {@code initiate}, {@code probe}, {@code rekey <inbound SPI hex>}; closing stdin stops it (with DELETEs to the peer).
  */
 public final class Ikev1InteropPeer extends AbstractVerticle {
 
   private final Ikev1Policy policy;
+  /** {@code --ezvpn-from-config}: the seed's Easy VPN remote as a configuration model, applied at start. */
+  private io.ipsecmesh.proto.config.GatewayConfig config;
   private Ikev1Service service;
   private DatagramSocket ike;
   private DatagramSocket natt;
@@ -52,7 +55,8 @@ public final class Ikev1InteropPeer extends AbstractVerticle {
   public static void main(String[] args) throws Exception {
     Map<String, String> a = InteropPeerSupport.options(args);
     Ikev1Policy policy = new Ikev1Policy("interop", 10, a.get("peer"), a.get("local"),
-        new Ikev1Policy.Identity(IsakmpConstants.ID_FQDN, a.get("local-id")),
+        new Ikev1Policy.Identity("keyid".equals(a.get("local-id-type")) ? IsakmpConstants.ID_KEY_ID
+            : IsakmpConstants.ID_FQDN, a.get("local-id")),
         // what Ikev1Policies makes of set isakmp-profile P with "match identity host REMOTE-ID"
         Ikev1Policies.remote(new io.ipsecmesh.proto.config.IsakmpProfile("P", List.of(
             new io.ipsecmesh.proto.config.IdentityMatch(io.ipsecmesh.proto.config.IkeIdentity.Type.FQDN,
@@ -63,8 +67,25 @@ public final class Ikev1InteropPeer extends AbstractVerticle {
         a.containsKey("pfs") ? DhGroup.byId(Integer.parseInt(a.get("pfs"))) : null,
         List.of(cidr(a.get("local-ts"))), List.of(cidr(a.get("remote-ts"))), ChildSa.Mode.TUNNEL, 64, 3600,
         4_608_000, 0, "copy");
+    if (a.containsKey("ezvpn")) {
+      // an Easy VPN remote: Aggressive Mode with the group name as ID_KEY_ID and the group key, then XAUTH
+      // with this user and Mode Config (what Ikev1Policies makes of crypto ipsec client ezvpn)
+      policy = new Ikev1Policy(policy.cryptoMap(), policy.mapSequence(), policy.peerAddress(), policy.localAddress(),
+          policy.localId(), policy.remote(), policy.psk(), policy.suites(), policy.espTransforms(), policy.pfsGroup(),
+          policy.localSelectors(), policy.remoteSelectors(), policy.mode(), policy.replayWindow(),
+          policy.lifetimeSeconds(), policy.lifetimeKilobytes(), policy.idleTimeSeconds(), policy.dfBit(), true,
+          new Ikev1Policy.EasyVpnClient(a.get("ezvpn"), a.get("xauth-user"),
+              a.get("xauth-password").getBytes(StandardCharsets.UTF_8)));
+    }
+    if ("yes".equals(a.get("aggressive"))) {
+      // as a peer with set aggressive-mode client-endpoint: Aggressive Mode as initiator (RFC 2409 §5.4)
+      policy = policy.withAggressive(true);
+    }
     Vertx vertx = Vertx.vertx();
     Ikev1InteropPeer peer = new Ikev1InteropPeer(policy);
+    if ("yes".equals(a.get("ezvpn-from-config"))) {
+      peer.config = easyVpnRemote(a);
+    }
     vertx.deployVerticle(peer).await(20, TimeUnit.SECONDS);
     say("READY");
     Context ctx = peer.context;
@@ -105,6 +126,19 @@ public final class Ikev1InteropPeer extends AbstractVerticle {
       public void peerDown(IkeMessages.PeerDown down) {
         say("DOWN " + down.reason());
       }
+
+      @Override
+      public void modeConfigReceived(String ikeSaId, String peer, String name,
+          io.ipsecmesh.proto.ikev1.ModeConfigAttributes.ModeConfig mc) {
+        say("MODECFG " + name + " address=" + mc.address() + " dns=" + mc.dns() + " domain=" + mc.defaultDomain()
+            + " split=" + mc.splitIncludes().stream().map(n -> n.address() + "/" + n.mask()).toList()
+            + " banner=" + (mc.banner() == null ? null : mc.banner().replace('\n', '|')));
+      }
+
+      @Override
+      public void summaryChanged(io.ipsecmesh.proto.ikev2.IkeSaSummary summary) {
+        say("ROW " + summary.state());
+      }
     }, this::send);
     service.setPolicies(List.of(policy));
     ike = vertx.createDatagramSocket();
@@ -118,7 +152,12 @@ public final class Ikev1InteropPeer extends AbstractVerticle {
       }
     });
     Future.all(ike.listen(500, policy.localAddress()), natt.listen(4500, policy.localAddress()))
-        .<Void>mapEmpty().onComplete(started);
+        .<Void>mapEmpty().onSuccess(v -> {
+          if (config != null) {
+            // config.changed as ike-service gets it: connect auto brings the Easy VPN remote up at once
+            service.configure(config, policy.localAddress());
+          }
+        }).onComplete(started);
   }
 
   private void deliver(byte[] message, int localPort, String peer, int peerPort) {
@@ -135,6 +174,29 @@ public final class Ikev1InteropPeer extends AbstractVerticle {
     } else {
       ike.send(Buffer.buffer(d.message()), d.peerPort(), d.peerAddress());
     }
+  }
+
+  /**
+   * The DPD chapter's "Easy VPN Remote with DPD Enabled Example" with this test's addresses and the stored XAUTH
+   * credentials: crypto ipsec client ezvpn ezvpn-config / connect auto / group GROUP key KEY / mode client / peer
+   * PEER / username U password P / xauth userid mode local; interface inside (10.91.1.1/24) and outside (LOCAL).
+   */
+  private static io.ipsecmesh.proto.config.GatewayConfig easyVpnRemote(Map<String, String> a) {
+    var e = io.ipsecmesh.proto.config.GatewayConfig.empty();
+    var c = new io.ipsecmesh.proto.config.EzvpnClient(a.get("ezvpn"), io.ipsecmesh.proto.config.EzvpnClient.Connect.AUTO,
+        a.get("local-id"), a.get("psk"), io.ipsecmesh.proto.config.EzvpnClient.Mode.CLIENT, List.of(a.get("peer")),
+        a.get("xauth-user"), a.get("xauth-password"), "local");
+    var itfs = List.of(
+        new io.ipsecmesh.proto.config.InterfaceConfig("Ethernet0", "10.91.1.1", "255.255.255.0", null, null, null,
+            new io.ipsecmesh.proto.config.EzvpnAttachment(a.get("ezvpn"), false), null),
+        new io.ipsecmesh.proto.config.InterfaceConfig("FastEthernet0", a.get("local"), "255.255.255.0", null, null,
+            null, new io.ipsecmesh.proto.config.EzvpnAttachment(a.get("ezvpn"), true), null));
+    return new io.ipsecmesh.proto.config.GatewayConfig(List.of(new io.ipsecmesh.proto.config.IsakmpPolicy(10,
+        "aes 256", "sha256", "pre-share", 14, 86_400)), e.isakmpKeys(), e.isakmpKeepalive(), e.natKeepaliveSeconds(),
+        e.invalidSpiRecovery(), e.natTransparency(), e.dfBit(), e.sa(), List.of(new io.ipsecmesh.proto.config.TransformSet(
+            "ts", EspTransform.AES_CBC_256_HMAC_SHA256_128, ChildSa.Mode.TUNNEL)), e.cryptoMaps(), e.accessLists(),
+        itfs, List.of(c), e.ikev2Proposals(), e.ikev2Policies(), e.ikev2Keyrings(), e.ikev2Profiles(), e.ikev2Dpd(),
+        e.fragmentation(), false, e.cryptoMapLocalAddress());
   }
 
   private void command(String cmd) {

@@ -27,7 +27,7 @@ class Ikev1NoKeysInLogsTest {
 
   private static void keysOf(TwoGateways g, Map<String, byte[]> keys) {
     for (Ikev1Engine e : List.of(g.serviceA.engine(), g.serviceB.engine())) {
-      for (IsakmpSa sa : e.sas.values()) {
+      for (IsakmpSa sa : e.table.sas.values()) {
         if (sa.keys != null) {
           keys.put("SKEYID " + sa.id(), sa.keys.skeyid().clone());
           keys.put("SKEYID_d " + sa.id(), sa.keys.skeyidD().clone());

@@ -146,4 +146,36 @@ class Ikev1PoliciesTest {
         c.interfaces(), c.ezvpnClients(), c.ikev2Proposals(), c.ikev2Policies(), c.ikev2Keyrings(),
         c.ikev2Profiles(), c.ikev2Dpd(), c.fragmentation());
   }
+
+  private static GatewayConfig withAggressive(GatewayConfig c, List<io.ipsecmesh.proto.config.IsakmpPeer> peers,
+      boolean disabled) {
+    return new GatewayConfig(c.isakmpPolicies(), c.isakmpKeys(), c.isakmpKeepalive(), c.natKeepaliveSeconds(),
+        c.invalidSpiRecovery(), c.natTransparency(), c.dfBit(), c.sa(), c.transformSets(), c.cryptoMaps(),
+        c.accessLists(), c.interfaces(), c.ezvpnClients(), c.ikev2Proposals(), c.ikev2Policies(), c.ikev2Keyrings(),
+        c.ikev2Profiles(), c.ikev2Dpd(), c.fragmentation(), c.complianceShieldDisabled(), c.cryptoMapLocalAddress(),
+        c.pkiTrustpoints(), c.isakmpIdentity(), c.hostname(), c.domainName(), c.isakmpProfiles(), peers, disabled);
+  }
+
+  /**
+   * crypto isakmp peer address 192.0.2.3 / set aggressive-mode password am-key / set aggressive-mode client-endpoint
+   * fqdn branch.example: that peer of crypto map VPN 10 is initiated with Aggressive Mode, with that key (it has no
+   * crypto isakmp key) and identity; the other peer stays Main Mode. crypto isakmp aggressive-mode disable blocks it
+   * "to and from the device": no Aggressive Mode policy, and no key for that peer.
+   */
+  @Test
+  void isakmpPeerWithAggressiveModePasswordAndClientEndpointInitiatesAggressiveMode() {
+    var peer = new io.ipsecmesh.proto.config.IsakmpPeer("192.0.2.3", "am-key",
+        new io.ipsecmesh.proto.config.IkeIdentity(io.ipsecmesh.proto.config.IkeIdentity.Type.FQDN, "branch.example"));
+    List<Ikev1Policy> policies = Ikev1Policies.from(withAggressive(config(), List.of(peer), false), "192.0.2.1");
+    Ikev1Policy am = policies.stream().filter(p -> p.peerAddress().equals("192.0.2.3")).findFirst().orElseThrow();
+    assertTrue(am.aggressive());
+    assertArrayEquals("am-key".getBytes(StandardCharsets.UTF_8), am.psk());
+    assertEquals(new Ikev1Policy.Identity(IsakmpConstants.ID_FQDN, "branch.example"), am.localId());
+    Ikev1Policy mm = policies.stream().filter(p -> p.peerAddress().equals("192.0.2.2")).findFirst().orElseThrow();
+    assertEquals(false, mm.aggressive());
+
+    List<Ikev1Policy> disabled = Ikev1Policies.from(withAggressive(config(), List.of(peer), true), "192.0.2.1");
+    assertTrue(disabled.stream().noneMatch(Ikev1Policy::aggressive));
+    assertTrue(disabled.stream().noneMatch(p -> p.peerAddress().equals("192.0.2.3")), "no crypto isakmp key for it");
+  }
 }

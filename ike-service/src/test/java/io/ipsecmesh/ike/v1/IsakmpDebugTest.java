@@ -91,7 +91,7 @@ class IsakmpDebugTest {
     g.serviceA.probe(new ProbeRequest(g.a.up.getFirst().ikeSaId(), B, 0, 2000), outcomes::add);
     g.pump();
     assertTrue(outcomes.getFirst().acknowledged());
-    long seq = g.serviceAEngine().sas.values().iterator().next().dpdSequence;
+    long seq = g.serviceAEngine().table.sas.values().iterator().next().dpdSequence;
     String hex = "0x" + Long.toHexString(seq);
     ours = ours();
     assertEquals(List.of("DPD/R_U_THERE sent to peer " + B + ", sequence " + hex,

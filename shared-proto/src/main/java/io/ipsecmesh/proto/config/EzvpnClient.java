@@ -5,10 +5,19 @@ import java.util.List;
 /**
  * {@code crypto ipsec client ezvpn NAME}: an Easy VPN remote.
  *
- * @param peers {@code peer} lines in order; DPD fails over to the next one
+ * @param peers          {@code peer} lines in order; DPD fails over to the next one
+ * @param username       {@code username NAME password …}: the XAUTH user name, null when unset
+ * @param password       its password (type 6 in {@code show running-config}), null when unset
+ * @param xauthUseridMode {@code xauth userid mode local|interactive|http-intercept}, null for IOS's default
  */
 public record EzvpnClient(
-    String name, Connect connect, String group, @Sealed String groupKey, Mode mode, List<String> peers) {
+    String name, Connect connect, String group, @Sealed String groupKey, Mode mode, List<String> peers,
+    String username, @Sealed String password, String xauthUseridMode) {
+
+  /** A remote without stored XAUTH credentials. */
+  public EzvpnClient(String name, Connect connect, String group, String groupKey, Mode mode, List<String> peers) {
+    this(name, connect, group, groupKey, mode, peers, null, null, null);
+  }
 
   public enum Connect {
     /** The default. */
@@ -36,6 +45,7 @@ public record EzvpnClient(
   @Override
   public String toString() {
     return "EzvpnClient[name=" + name + ", connect=" + connect + ", group=" + group + ", groupKey=<redacted>, mode="
-        + mode + ", peers=" + peers + "]";
+        + mode + ", peers=" + peers + ", username=" + username + ", password=" + (password == null ? null
+        : "<redacted>") + ", xauthUseridMode=" + xauthUseridMode + "]";
   }
 }

@@ -117,6 +117,23 @@ public final class RunningConfigWriter {
     if (c.invalidSpiRecovery()) {
       line("crypto isakmp invalid-spi-recovery");
     }
+    if (c.aggressiveModeDisabled()) {
+      line("crypto isakmp aggressive-mode disable");
+    }
+    for (IsakmpPeer p : c.isakmpPeers()) {
+      line("crypto isakmp peer address " + p.address());
+      if (p.aggressivePassword() != null) {
+        line(" set aggressive-mode password " + secret("aggressive-mode-password", p.aggressivePassword()));
+      }
+      if (p.clientEndpoint() != null) {
+        line(" set aggressive-mode client-endpoint " + switch (p.clientEndpoint().type()) {
+          case ADDRESS -> "ipv4-address";
+          case FQDN -> "fqdn";
+          default -> "user-fqdn";
+        } + " " + p.clientEndpoint().value());
+      }
+      line("!");
+    }
     separator();
   }
 
@@ -304,6 +321,12 @@ public final class RunningConfigWriter {
         line(" mode " + e.mode().keyword());
       }
       e.peers().forEach(p -> line(" peer " + p));
+      if (e.username() != null) {
+        line(" username " + e.username() + " password " + secret("ezvpn-password", e.password()));
+      }
+      if (e.xauthUseridMode() != null) {
+        line(" xauth userid mode " + e.xauthUseridMode());
+      }
       line("!");
     }
   }

@@ -2,6 +2,7 @@ package io.ipsecmesh.proto.ikev1;
 
 import io.ipsecmesh.proto.ikev1.IsakmpDecodeException.Kind;
 import io.ipsecmesh.proto.ikev1.IsakmpPayload.Attribute;
+import io.ipsecmesh.proto.ikev1.IsakmpPayload.ConfigAttributes;
 import io.ipsecmesh.proto.ikev1.IsakmpPayload.Delete;
 import io.ipsecmesh.proto.ikev1.IsakmpPayload.Hash;
 import io.ipsecmesh.proto.ikev1.IsakmpPayload.Identification;
@@ -38,6 +39,11 @@ public final class IsakmpCodec {
   public static final int MAX_PROPOSALS = 16;
   public static final int MAX_TRANSFORMS = 32;
   public static final int MAX_ATTRIBUTES = 16;
+  /**
+   * Attributes of one configuration payload: a Mode Config reply carries an address, a netmask, a few DNS/NBNS
+   * servers and the Unity attributes (split includes are one attribute with 14-byte entries), far below this.
+   */
+  public static final int MAX_CONFIG_ATTRIBUTES = 64;
   public static final int MAX_DELETE_SPIS = 256;
   /** Largest SPI in a proposal, notify or delete: 16 bytes (ISAKMP cookie pair). */
   public static final int MAX_SPI = 16;
@@ -146,6 +152,7 @@ public final class IsakmpCodec {
       case IsakmpConstants.PAYLOAD_D -> decodeDelete(b, off, len);
       case IsakmpConstants.PAYLOAD_VID -> new VendorId(nonEmpty(b, off, len, "VID"));
       case IsakmpConstants.PAYLOAD_NAT_D -> new NatDiscovery(nonEmpty(b, off, len, "NAT-D"));
+      case IsakmpConstants.PAYLOAD_ATTR -> decodeConfigAttributes(b, off, len);
       case IsakmpConstants.PAYLOAD_NAT_OA -> {
         need(len, 4, "NAT-OA");
         yield new NatOriginalAddress(b[off] & 0xff, Arrays.copyOfRange(b, off + 4, off + len));
@@ -226,13 +233,29 @@ public final class IsakmpCodec {
     return new Proposal(number, protocol, spi, List.copyOf(transforms));
   }
 
+  /** draft-dukes-ike-mode-cfg §3.2: type, RESERVED, identifier, then data attributes. */
+  private static ConfigAttributes decodeConfigAttributes(byte[] b, int off, int len) throws IsakmpDecodeException {
+    need(len, 4, "ATTR");
+    int cfgType = b[off] & 0xff;
+    if (cfgType < IsakmpConstants.CFG_REQUEST || cfgType > IsakmpConstants.CFG_ACK) {
+      throw new IsakmpDecodeException(Kind.BAD_VALUE, "configuration message type " + cfgType);
+    }
+    return new ConfigAttributes(cfgType, getUint16(b, off + 2),
+        decodeAttributes(b, off + 4, len - 4, MAX_CONFIG_ATTRIBUTES));
+  }
+
   private static List<Attribute> decodeAttributes(byte[] b, int off, int len) throws IsakmpDecodeException {
+    return decodeAttributes(b, off, len, MAX_ATTRIBUTES);
+  }
+
+  private static List<Attribute> decodeAttributes(byte[] b, int off, int len, int max)
+      throws IsakmpDecodeException {
     List<Attribute> out = new ArrayList<>();
     int pos = off;
     int end = off + len;
     while (pos < end) {
-      if (out.size() >= MAX_ATTRIBUTES) {
-        throw new IsakmpDecodeException(Kind.LIMIT_EXCEEDED, "more than " + MAX_ATTRIBUTES + " attributes");
+      if (out.size() >= max) {
+        throw new IsakmpDecodeException(Kind.LIMIT_EXCEEDED, "more than " + max + " attributes");
       }
       if (end - pos < 4) {
         throw new IsakmpDecodeException(Kind.TRUNCATED, "attribute header");
@@ -346,16 +369,7 @@ public final class IsakmpCodec {
           for (int t = 0; t < pr.transforms().size(); t++) {
             Transform tr = pr.transforms().get(t);
             ByteArrayOutputStream attrs = new ByteArrayOutputStream();
-            for (Attribute a : tr.attributes()) {
-              if (a.basic()) {
-                writeUint16(attrs, 0x8000 | a.attributeType());
-                writeUint16(attrs, a.value());
-              } else {
-                writeUint16(attrs, a.attributeType() & 0x7fff);
-                writeUint16(attrs, a.data().length);
-                attrs.writeBytes(a.data());
-              }
-            }
+            writeAttributes(attrs, tr.attributes());
             boolean last = t == pr.transforms().size() - 1;
             writeGeneric(transforms, last ? 0 : IsakmpConstants.PAYLOAD_TRANSFORM, 8 + attrs.size());
             transforms.write(tr.number());
@@ -402,6 +416,12 @@ public final class IsakmpCodec {
       }
       case VendorId v -> out.writeBytes(v.data());
       case NatDiscovery n -> out.writeBytes(n.hash());
+      case ConfigAttributes c -> {
+        out.write(c.cfgType());
+        out.write(0);
+        writeUint16(out, c.identifier());
+        writeAttributes(out, c.attributes());
+      }
       case NatOriginalAddress oa -> {
         out.write(oa.idType());
         out.write(0);
@@ -411,6 +431,19 @@ public final class IsakmpCodec {
       case Unknown u -> out.writeBytes(u.body());
     }
     return out.toByteArray();
+  }
+
+  private static void writeAttributes(ByteArrayOutputStream out, List<Attribute> attributes) {
+    for (Attribute a : attributes) {
+      if (a.basic()) {
+        writeUint16(out, 0x8000 | a.attributeType());
+        writeUint16(out, a.value());
+      } else {
+        writeUint16(out, a.attributeType() & 0x7fff);
+        writeUint16(out, a.data().length);
+        out.writeBytes(a.data());
+      }
+    }
   }
 
   private static void writeGeneric(ByteArrayOutputStream out, int next, int length) {

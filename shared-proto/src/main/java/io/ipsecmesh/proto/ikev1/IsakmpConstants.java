@@ -14,6 +14,8 @@ public final class IsakmpConstants {
   public static final int EXCH_AGGRESSIVE = 4;
   public static final int EXCH_INFORMATIONAL = 5;
   public static final int EXCH_QUICK_MODE = 32;
+  /** ISAKMP Transaction exchange (draft-dukes-ike-mode-cfg §3.1): XAUTH and Mode Config. */
+  public static final int EXCH_TRANSACTION = 6;
 
   // RFC 2408 §3.1 flags
   public static final int FLAG_ENCRYPTION = 0x01;
@@ -35,6 +37,8 @@ public final class IsakmpConstants {
   public static final int PAYLOAD_N = 11;
   public static final int PAYLOAD_D = 12;
   public static final int PAYLOAD_VID = 13;
+  /** draft-dukes-ike-mode-cfg §3.2: the Attribute (configuration) payload. */
+  public static final int PAYLOAD_ATTR = 14;
   public static final int PAYLOAD_NAT_D = 20;
   public static final int PAYLOAD_NAT_OA = 21;
 
@@ -72,6 +76,8 @@ public final class IsakmpConstants {
   public static final int P1_HASH_SHA2_384 = 5;
   public static final int P1_HASH_SHA2_512 = 6;
   public static final int P1_AUTH_PRE_SHARED_KEY = 1;
+  /** draft-ietf-ipsec-isakmp-xauth §5.1: pre-shared key, the initiator then authenticated by XAUTH. */
+  public static final int P1_AUTH_XAUTH_INIT_PSK = 65001;
   public static final int LIFE_TYPE_SECONDS = 1;
   public static final int LIFE_TYPE_KILOBYTES = 2;
 
@@ -117,6 +123,49 @@ public final class IsakmpConstants {
   public static final int N_INITIAL_CONTACT = 24578;
   public static final int N_R_U_THERE = 36136;
   public static final int N_R_U_THERE_ACK = 36137;
+
+  // draft-dukes-ike-mode-cfg §3.2 configuration message types
+  public static final int CFG_REQUEST = 1;
+  public static final int CFG_REPLY = 2;
+  public static final int CFG_SET = 3;
+  public static final int CFG_ACK = 4;
+
+  // draft-dukes-ike-mode-cfg §3.3 attributes (IPv4)
+  public static final int INTERNAL_IP4_ADDRESS = 1;
+  public static final int INTERNAL_IP4_NETMASK = 2;
+  public static final int INTERNAL_IP4_DNS = 3;
+  public static final int INTERNAL_IP4_NBNS = 4;
+  public static final int INTERNAL_ADDRESS_EXPIRY = 5;
+  public static final int APPLICATION_VERSION = 7;
+
+  // draft-ietf-ipsec-isakmp-xauth-06 §5 attributes
+  public static final int XAUTH_TYPE = 16520;
+  public static final int XAUTH_USER_NAME = 16521;
+  public static final int XAUTH_USER_PASSWORD = 16522;
+  public static final int XAUTH_PASSCODE = 16523;
+  public static final int XAUTH_MESSAGE = 16524;
+  public static final int XAUTH_CHALLENGE = 16525;
+  public static final int XAUTH_DOMAIN = 16526;
+  public static final int XAUTH_STATUS = 16527;
+  public static final int XAUTH_NEXT_PIN = 16528;
+  public static final int XAUTH_ANSWER = 16529;
+  /** XAUTH-TYPE Generic (§5.1): user name and password. */
+  public static final int XAUTH_TYPE_GENERIC = 0;
+  public static final int XAUTH_STATUS_FAIL = 0;
+  public static final int XAUTH_STATUS_OK = 1;
+
+  // Cisco Unity client attributes (the values strongSwan's unity plugin and IOS Easy VPN use)
+  public static final int UNITY_BANNER = 28672;
+  public static final int UNITY_SAVE_PASSWD = 28673;
+  public static final int UNITY_DEF_DOMAIN = 28674;
+  public static final int UNITY_SPLIT_DNS_NAME = 28675;
+  public static final int UNITY_SPLIT_INCLUDE = 28676;
+  public static final int UNITY_NATT_PORT = 28677;
+  public static final int UNITY_LOCAL_LAN = 28678;
+  public static final int UNITY_PFS = 28679;
+  public static final int UNITY_FW_TYPE = 28680;
+  public static final int UNITY_BACKUP_SERVERS = 28681;
+  public static final int UNITY_DDNS_HOSTNAME = 28682;
 
   private IsakmpConstants() {}
 }

@@ -148,6 +148,32 @@ public sealed interface IsakmpPayload {
     }
   }
 
+  /**
+   * The ISAKMP Configuration payload, "Attribute Payload" (draft-dukes-ike-mode-cfg §3.2, payload type 14), of
+   * the Transaction exchange: XAUTH (draft-ietf-ipsec-isakmp-xauth) and Mode Config. {@code cfgType} is
+   * ISAKMP_CFG_REQUEST, REPLY, SET or ACK; {@code identifier} pairs a REQUEST with its REPLY and a SET with its ACK;
+   * the attributes use the data-attribute format of RFC 2408 §3.3 (a REQUEST sends them empty).
+   */
+  record ConfigAttributes(int cfgType, int identifier, List<Attribute> attributes) implements IsakmpPayload {
+    public ConfigAttributes {
+      attributes = List.copyOf(attributes);
+    }
+
+    public int type() {
+      return IsakmpConstants.PAYLOAD_ATTR;
+    }
+
+    /** First attribute of this type, or null. */
+    public Attribute attribute(int attributeType) {
+      for (Attribute a : attributes) {
+        if (a.attributeType() == attributeType) {
+          return a;
+        }
+      }
+      return null;
+    }
+  }
+
   /** Any other payload (CERT, CR, private use …), kept as its body so a chain can still be walked. */
   record Unknown(int type, byte[] body) implements IsakmpPayload {}
 }

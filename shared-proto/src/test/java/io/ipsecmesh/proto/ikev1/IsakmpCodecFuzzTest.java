@@ -72,7 +72,7 @@ class IsakmpCodecFuzzTest {
         b[17] = 0x10;
         b[19] &= (byte) ~IsakmpConstants.FLAG_ENCRYPTION;
         IsakmpCodec.putUint32(b, 24, b.length);
-        int[] types = {1, 4, 5, 8, 10, 11, 12, 13, 20, 21};
+        int[] types = {1, 4, 5, 8, 10, 11, 12, 13, 14, 20, 21};
         b[16] = (byte) types[rnd.nextInt(types.length)];
       }
       inputs.add(b);
