@@ -3,8 +3,8 @@ package io.ipsecmesh.ike.v1;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ipsecmesh.ike.interop.StrongswanHarness;
-import io.ipsecmesh.ike.interop.StrongswanHarness.Peer;
+import io.ipsecmesh.testsupport.StrongswanHarness;
+import io.ipsecmesh.testsupport.StrongswanHarness.Peer;
 import io.ipsecmesh.proto.sa.ChildSa;
 import io.ipsecmesh.proto.sa.TrafficSelector;
 import java.nio.file.Files;

@@ -136,7 +136,7 @@ public final class Ikev1InteropPeer extends AbstractVerticle {
       }
 
       @Override
-      public void summaryChanged(io.ipsecmesh.proto.ikev2.IkeSaSummary summary) {
+      public void summaryChanged(io.ipsecmesh.proto.sa.IkeSaSummary summary) {
         say("ROW " + summary.state());
       }
     }, this::send);
