@@ -100,7 +100,7 @@ class ComposeStackTest {
     Files.writeString(config, ComposeStack.resource("compose-gateway.cfg"));
     Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-r--r--"));
     stack = new ComposeStack(REPO, run, config, secrets);
-    stack.ok(List.of("bash", REPO.resolve("docker/make-secrets.sh").toString(), secrets.toString()), 30);
+    stack.ok(List.of("bash", REPO.resolve("docker/make-secrets.sh").toString(), secrets.toString()), 180);
     token = Files.readString(secrets.resolve("api-token")).strip();
 
     cleanLeftovers();
