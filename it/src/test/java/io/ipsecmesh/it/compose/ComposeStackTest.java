@@ -541,8 +541,9 @@ class ComposeStackTest {
    */
   private void startNatkCapture() throws Exception {
     Path log = run.resolve("tshark-natk.log");
-    natkCapture = new ProcessBuilder("tshark", "-q", "-i", "cs-host", "-i", "cs-host2", "-f",
-        "udp and src host 10.99.0.1 and src port 4500 and udp[4:2] = 9", "-w", run.resolve("natk.pcapng").toString())
+    // -f before the first -i: the filter of every interface (after an -i it would be that interface's only)
+    natkCapture = new ProcessBuilder("tshark", "-q", "-f", "udp and src host 10.99.0.1 and src port 4500 and udp[4:2] = 9",
+        "-i", "cs-host", "-i", "cs-host2", "-w", run.resolve("natk.pcapng").toString())
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while (System.nanoTime() < deadline && !Files.readString(log).contains("Capturing")) {
@@ -556,16 +557,17 @@ class ComposeStackTest {
     natkCapture.destroy();
     natkCapture.waitFor(10, TimeUnit.SECONDS);
     String fields = stack.ok(List.of("tshark", "-r", run.resolve("natk.pcapng").toString(), "-T", "fields", "-e",
-        "frame.time_epoch", "-e", "ip.dst"), 60);
+        "frame.time_epoch", "-e", "ip.src", "-e", "udp.srcport", "-e", "udp.length", "-e", "ip.dst"), 60);
     Map<String, Integer> perPeer = new HashMap<>();
     for (String line : fields.split("\n")) {
       String[] f = line.strip().split("\\s+");
-      if (f.length != 2 || !f[0].matches("[0-9]+\\.[0-9]+")) {
-        continue; // tshark's own warnings share the output
+      if (f.length != 5 || !f[0].matches("[0-9]+\\.[0-9]+") || !f[1].equals("10.99.0.1") || !f[2].equals("4500")
+          || !f[3].equals("9")) {
+        continue; // tshark's own warnings share the output; only one-byte UDP from the stack's 4500 counts
       }
       double t = Double.parseDouble(f[0]);
       if (t >= from && t <= to) {
-        perPeer.merge(f[1], 1, Integer::sum);
+        perPeer.merge(f[4], 1, Integer::sum);
       }
     }
     return perPeer;
