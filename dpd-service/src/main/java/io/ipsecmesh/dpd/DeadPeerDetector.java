@@ -71,11 +71,23 @@ public final class DeadPeerDetector {
 
   /** {@code ike.peer.up}: start watching; an SA already known is restarted as freshly alive. */
   public void peerUp(IkePeer peer) {
+    watch(peer, scheduler.nowMillis());
+  }
+
+  /**
+   * The peer moved to this instance (its owner died or left): watch it from the last sign of life this
+   * instance heard of it. A peer silent for the interval already is probed at the next tick.
+   */
+  public void peerTakenOver(IkePeer peer, long lastSignOfLifeMillis) {
+    watch(peer, Math.min(lastSignOfLifeMillis, scheduler.nowMillis()));
+  }
+
+  private void watch(IkePeer peer, long lastSignOfLifeMillis) {
     peerDown(peer.ikeSaId());
     PeerLiveness p = new PeerLiveness(peer, policy.settingsFor(peer).orElse(null), host);
     byIkeSa.put(peer.ikeSaId(), p);
     p.nextAtAddress = byAddress.put(peer.peerAddress(), p);
-    p.up(scheduler.nowMillis());
+    p.up(lastSignOfLifeMillis);
   }
 
   /** {@code ike.peer.down}, or the peer moved to another instance: forget it and cancel its timers. */

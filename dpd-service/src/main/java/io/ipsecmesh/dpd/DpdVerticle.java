@@ -1,11 +1,9 @@
 package io.ipsecmesh.dpd;
 
-import io.ipsecmesh.dpd.cluster.DpdMembership;
 import io.ipsecmesh.dpd.cluster.OwnedPeers;
 import io.ipsecmesh.proto.bus.BusCodecs;
 import io.ipsecmesh.proto.bus.ConfigFollower;
 import io.ipsecmesh.proto.bus.DpdMessages;
-import io.ipsecmesh.proto.bus.DpdMessages.MemberHeartbeat;
 import io.ipsecmesh.proto.bus.DpdMessages.PeerDead;
 import io.ipsecmesh.proto.bus.DpdMessages.ProbeOutcome;
 import io.ipsecmesh.proto.bus.DpdMessages.ProbeRequest;
@@ -19,6 +17,9 @@ import io.ipsecmesh.proto.bus.IkeMessages.PeerUp;
 import io.ipsecmesh.proto.bus.MgmtMessages;
 import io.ipsecmesh.proto.bus.MgmtMessages.Debug;
 import io.ipsecmesh.proto.bus.RecordJson;
+import io.ipsecmesh.proto.cluster.InstanceMembership;
+import io.ipsecmesh.proto.cluster.MemberHeartbeats;
+import io.ipsecmesh.proto.cluster.Ownership;
 import io.ipsecmesh.proto.config.GatewayConfig;
 import io.ipsecmesh.proto.sa.IkeSaSummary;
 import io.ipsecmesh.proto.runtime.Cluster;
@@ -50,18 +51,14 @@ import java.util.UUID;
 public final class DpdVerticle extends VerticleBase {
 
   private static final System.Logger LOG = System.getLogger(DpdVerticle.class.getName());
-  static final long HEARTBEAT_MILLIS = 1_000;
-  /** Three missed heartbeats: an instance is dead and its peers move. */
-  static final long MEMBER_TIMEOUT_MILLIS = 3 * HEARTBEAT_MILLIS;
 
   private final PrometheusRegistry registry;
   private Scheduler scheduler;
   private DeadPeerDetector detector;
-  private DpdMembership membership;
+  private MemberHeartbeats members;
   private OwnedPeers owned;
   private DpdConfig config = new DpdConfig(GatewayConfig.empty());
   private ConfigFollower configFollower;
-  private Scheduler.Timer heartbeat;
   /** {@code debug crypto isakmp}: trace every probe, retransmission and answer like the seed's example. */
   /** {@code debug crypto isakmp}: the IKEv1 peers' DPD timer lines. */
   private volatile boolean debugIsakmp;
@@ -87,17 +84,20 @@ public final class DpdVerticle extends VerticleBase {
       scheduler = new VertxScheduler(vertx);
     }
     detector = new DeadPeerDetector(scheduler, config, new BusActions(), DpdMetrics.of(registry));
-    membership = new DpdMembership("dpd-" + UUID.randomUUID(), MEMBER_TIMEOUT_MILLIS);
-    owned = new OwnedPeers(membership, detector);
+    InstanceMembership membership = new InstanceMembership("dpd-" + UUID.randomUUID(),
+        MemberHeartbeats.TIMEOUT_MILLIS);
+    owned = new OwnedPeers(new Ownership(membership), detector, scheduler);
+    // joins at once: a peer a new instance claims for a moment starts "alive now" and is not probed for S
+    members = new MemberHeartbeats(vertx, scheduler, DpdMessages.MEMBERS, membership, 0, owned::membersChanged);
     detector.start();
 
     consume(IkeMessages.PEER_UP, (PeerUp up) -> owned.peerUp(new IkePeer(up.ikeSaId(), up.peerAddress(),
         up.peerPort(), up.peerId(), up.ikeVersion(), up.cryptoMap(), up.mapSequence())));
     consume(IkeMessages.PEER_DOWN, (PeerDown down) -> owned.peerDown(down.ikeSaId()));
-    consume(IkeMessages.LIVENESS_PROOF, (LivenessProof p) -> detector.livenessProof(p.ikeSaId()));
+    consume(IkeMessages.LIVENESS_PROOF, (LivenessProof p) -> owned.livenessProof(p.ikeSaId()));
     consume(FwdMessages.ACTIVITY, (ActivitySummary s) -> {
       for (SaActivity a : s.activity()) {
-        detector.activity(a.peerAddress(), a.peerPort(), a.sent(), a.received());
+        owned.activity(a.peerAddress(), a.peerPort(), a.sent(), a.received());
       }
     });
     consume(MgmtMessages.DEBUG, (Debug d) -> {
@@ -107,17 +107,12 @@ public final class DpdVerticle extends VerticleBase {
         case IPSEC -> { }
       }
     });
-    consume(DpdMessages.MEMBERS, (MemberHeartbeat h) -> {
-      if (membership.heard(h.instanceId(), h.leaving(), scheduler.nowMillis())) {
-        owned.membersChanged();
-      }
-    });
-    beat();
 
     configFollower = new ConfigFollower(vertx, "dpd", scheduler, this::applyConfig);
     List<Future<Void>> ready = new ArrayList<>();
     consumers.forEach(c -> ready.add(c.completion()));
     ready.add(configFollower.start());
+    ready.add(members.start());
     return Future.all(ready).onSuccess(ok -> loadEstablishedSas());
   }
 
@@ -126,13 +121,10 @@ public final class DpdVerticle extends VerticleBase {
     if (configFollower != null) {
       configFollower.stop();
     }
-    if (heartbeat != null) {
-      heartbeat.cancel();
-    }
     if (detector != null) {
       detector.stop();
       // Orderly leave: the others take our peers over now rather than after the heartbeat timeout.
-      vertx.eventBus().publish(DpdMessages.MEMBERS, new MemberHeartbeat(membership.self(), true));
+      members.stop();
     }
     return Future.succeededFuture();
   }
@@ -144,16 +136,6 @@ public final class DpdVerticle extends VerticleBase {
 
   DeadPeerDetector detector() {
     return detector;
-  }
-
-  private void beat() {
-    guarded("heartbeat", () -> {
-      vertx.eventBus().publish(DpdMessages.MEMBERS, new MemberHeartbeat(membership.self(), false));
-      if (membership.expire(scheduler.nowMillis())) {
-        owned.membersChanged();
-      }
-    });
-    heartbeat = scheduler.schedule(HEARTBEAT_MILLIS, this::beat);
   }
 
   /**
@@ -244,7 +226,7 @@ public final class DpdVerticle extends VerticleBase {
                 // IKEv1's ACK line, with its sequence number, comes from ike-service
                 debug(peer, "Received DPD/liveness query response from " + peer.peerAddress());
               }
-              detector.probeAcknowledged(peer.ikeSaId());
+              owned.probeAcknowledged(peer.ikeSaId());
             }
           }))
           // No answer in time: the state machine retransmits on its own clock.

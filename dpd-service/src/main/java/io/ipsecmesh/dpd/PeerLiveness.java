@@ -60,9 +60,12 @@ final class PeerLiveness extends TimingWheel.Timeout {
     return settings;
   }
 
-  /** The IKE SA just came up: completing the exchange is the freshest proof of liveness. */
-  void up(long now) {
-    lastReceivedMillis = now;
+  /**
+   * The IKE SA just came up (completing the exchange is the freshest proof of liveness: {@code since} is now),
+   * or this instance took the peer over and {@code since} is the last sign of life it heard.
+   */
+  void up(long since) {
+    lastReceivedMillis = since;
     enter(LivenessState.ALIVE);
     armIdleTimer();
   }

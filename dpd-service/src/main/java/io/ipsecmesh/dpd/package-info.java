@@ -13,7 +13,9 @@
  * <p>{@link io.ipsecmesh.dpd.PeerLiveness} is the state machine of one peer,
  * {@link io.ipsecmesh.dpd.DeadPeerDetector} routes events to all of them over one
  * {@link io.ipsecmesh.proto.time.TimingWheel}, {@link io.ipsecmesh.dpd.PeerFailover} is the stateless
- * failover policy, {@link io.ipsecmesh.dpd.cluster} splits peers among instances, and
+ * failover policy, {@link io.ipsecmesh.dpd.cluster.OwnedPeers} splits peers among instances (the heartbeats
+ * and the rendezvous hashing are shared-proto's {@code io.ipsecmesh.proto.cluster}; a peer taken over is
+ * watched from the last sign of life this instance heard of it), and
  * {@link io.ipsecmesh.dpd.DpdVerticle} is the only class that knows the bus.
  */
 package io.ipsecmesh.dpd;

@@ -14,6 +14,7 @@ public final class NatKeepaliveMetrics {
   private final Counter keepalives;
   private final Counter batches;
   private final Gauge mappings;
+  private final Gauge owned;
 
   private NatKeepaliveMetrics(PrometheusRegistry registry) {
     keepalives = Counter.builder().name("ipsecmesh_natk_keepalives_sent")
@@ -23,6 +24,9 @@ public final class NatKeepaliveMetrics {
         .help("natk.send messages, one per timer tick with keepalives due").withoutExemplars().register(registry);
     mappings = Gauge.builder().name("ipsecmesh_natk_mappings")
         .help("NAT-T paths (local address:port to peer address:port) watched for idleness")
+        .withoutExemplars().register(registry);
+    owned = Gauge.builder().name("ipsecmesh_natk_mappings_owned")
+        .help("NAT-T paths whose keepalives this instance sends (each path has one owner among the instances)")
         .withoutExemplars().register(registry);
   }
 
@@ -43,6 +47,18 @@ public final class NatKeepaliveMetrics {
 
   void mappingRemoved() {
     mappings.dec();
+  }
+
+  void ownedAdded() {
+    owned.inc();
+  }
+
+  void ownedRemoved() {
+    owned.dec();
+  }
+
+  public double ownedMappings() {
+    return owned.get();
   }
 
   public long keepalivesSent() {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 
 /**
@@ -16,7 +17,15 @@ import java.util.random.RandomGenerator;
  * when nothing was sent or received on it for the interval, ±5 % jitter. Keepalives that fall due in one
  * wheel tick leave as one batch. A changed interval applies to every path "when the keepalive for that SA
  * is sent based on the existing timer": a pending keepalive keeps its instant, the next one uses the new
- * interval. Not thread-safe: runs on one event loop.
+ * interval.
+ *
+ * <p>With several nat-keepalive instances each path has one owner ({@code ownedHere}, rendezvous hashing over
+ * the live instances): every instance knows every path and the traffic on it, and only the owner keeps a
+ * timer and sends. When a path moves here ({@link #ownershipChanged()}: its owner died or left, or this
+ * instance joined), its keepalive is due one interval after the last traffic this instance heard on it; the
+ * previous owner's keepalives are not heard here, so a path without traffic gets one at the next tick. The
+ * binding thus never goes without a keepalive for longer than the interval plus the time to notice a dead
+ * instance, at the cost of at most one early keepalive per moved path. Not thread-safe: runs on one event loop.
  */
 public final class NatKeepaliveTracker {
 
@@ -28,6 +37,7 @@ public final class NatKeepaliveTracker {
   private final TimingWheel wheel;
   private final RandomGenerator random;
   private final Consumer<List<Target>> sender;
+  private final Predicate<Target> ownedHere;
   private final NatKeepaliveMetrics metrics;
   private final Map<Long, NatMapping> bySpi = new HashMap<>();
   private final Map<Target, NatMapping> byTarget = new HashMap<>();
@@ -41,12 +51,20 @@ public final class NatKeepaliveTracker {
    */
   public NatKeepaliveTracker(Scheduler scheduler, Optional<NatKeepaliveSettings> settings, RandomGenerator random,
       Consumer<List<Target>> sender, NatKeepaliveMetrics metrics) {
-    this(scheduler, settings, random, sender, metrics, DEFAULT_TICK_MILLIS, DEFAULT_WHEEL_SIZE);
+    this(scheduler, settings, random, sender, metrics, t -> true);
+  }
+
+  /** @param ownedHere whether this instance sends the path's keepalives; re-asked on {@link #ownershipChanged()} */
+  public NatKeepaliveTracker(Scheduler scheduler, Optional<NatKeepaliveSettings> settings, RandomGenerator random,
+      Consumer<List<Target>> sender, NatKeepaliveMetrics metrics, Predicate<Target> ownedHere) {
+    this(scheduler, settings, random, sender, metrics, ownedHere, DEFAULT_TICK_MILLIS, DEFAULT_WHEEL_SIZE);
   }
 
   public NatKeepaliveTracker(Scheduler scheduler, Optional<NatKeepaliveSettings> settings, RandomGenerator random,
-      Consumer<List<Target>> sender, NatKeepaliveMetrics metrics, long tickMillis, int wheelSize) {
+      Consumer<List<Target>> sender, NatKeepaliveMetrics metrics, Predicate<Target> ownedHere, long tickMillis,
+      int wheelSize) {
     this.scheduler = scheduler;
+    this.ownedHere = ownedHere;
     this.settings = settings.orElse(null);
     this.random = random;
     this.sender = sender;
@@ -67,17 +85,55 @@ public final class NatKeepaliveTracker {
    * active now.
    */
   public void childSaInstalled(long inboundSpi, Target target) {
+    add(inboundSpi, target, scheduler.nowMillis());
+  }
+
+  /**
+   * A UDP-encapsulated Child SA installed before this instance started (read from the shared map): when the
+   * path last carried anything, keepalives included, is unknown here, so a keepalive is due at once unless
+   * traffic is heard before this instance claims the path.
+   */
+  public void childSaLoaded(long inboundSpi, Target target) {
+    add(inboundSpi, target, NatMapping.NEVER);
+  }
+
+  private void add(long inboundSpi, Target target, long lastActivityMillis) {
     childSaDeleted(inboundSpi);
     NatMapping m = byTarget.get(target);
     if (m == null) {
       m = new NatMapping(target, this);
       byTarget.put(target, m);
       metrics.mappingAdded();
-      m.lastActivityMillis = scheduler.nowMillis();
-      arm(m);
+      m.lastActivityMillis = lastActivityMillis;
+      if (ownedHere.test(target)) {
+        claim(m);
+      }
     }
     m.childSas++;
     bySpi.put(inboundSpi, m);
+  }
+
+  /**
+   * The instances changed (one joined, died or left): claims the paths that are now this instance's, arming
+   * each from the last traffic heard on it, and drops the timers of the paths that moved away.
+   */
+  public void ownershipChanged() {
+    for (NatMapping m : byTarget.values()) {
+      boolean owned = ownedHere.test(m.target());
+      if (owned && !m.owned) {
+        claim(m);
+      } else if (!owned && m.owned) {
+        m.owned = false;
+        wheel.cancel(m);
+        metrics.ownedRemoved();
+      }
+    }
+  }
+
+  private void claim(NatMapping m) {
+    m.owned = true;
+    metrics.ownedAdded();
+    arm(m);
   }
 
   /** The Child SA is gone; the path stops being kept open when its last SA goes. */
@@ -87,6 +143,10 @@ public final class NatKeepaliveTracker {
       wheel.cancel(m);
       byTarget.remove(m.target());
       metrics.mappingRemoved();
+      if (m.owned) {
+        m.owned = false;
+        metrics.ownedRemoved();
+      }
     }
   }
 
@@ -124,7 +184,30 @@ public final class NatKeepaliveTracker {
     return wheel.size();
   }
 
+  /** Whether a Child SA of this inbound SPI is known (installed or loaded). */
+  public boolean knows(long inboundSpi) {
+    return bySpi.containsKey(inboundSpi);
+  }
+
+  /** Paths whose keepalives this instance sends. */
+  public int ownedMappings() {
+    int n = 0;
+    for (NatMapping m : byTarget.values()) {
+      n += m.owned ? 1 : 0;
+    }
+    return n;
+  }
+
+  /** Whether this instance sends the keepalives of {@code target} (false for a path it does not know). */
+  public boolean sendsFor(Target target) {
+    NatMapping m = byTarget.get(target);
+    return m != null && m.owned;
+  }
+
   void idleTimerExpired(NatMapping m, long now) {
+    if (!m.owned) {
+      return; // moved away while this expiry was in flight
+    }
     long deadline = m.lastActivityMillis + m.intervalMillis;
     if (now < deadline) {
       wheel.schedule(m, deadline); // traffic since the timer was armed
@@ -136,12 +219,13 @@ public final class NatKeepaliveTracker {
   }
 
   private void arm(NatMapping m) {
-    if (settings == null) {
+    if (settings == null || !m.owned) {
       return;
     }
     long jitter = settings.maxJitterMillis();
     m.intervalMillis = settings.intervalMillis() - jitter + random.nextLong(2 * jitter + 1);
-    wheel.schedule(m, m.lastActivityMillis + m.intervalMillis);
+    // a deadline already passed (a path claimed after its interval ran out) expires at the next tick
+    wheel.schedule(m, Math.max(m.lastActivityMillis + m.intervalMillis, scheduler.nowMillis()));
   }
 
   private void flush() {

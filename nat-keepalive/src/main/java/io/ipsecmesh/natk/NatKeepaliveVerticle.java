@@ -12,6 +12,9 @@ import io.ipsecmesh.proto.bus.RecordJson;
 import io.ipsecmesh.proto.bus.SaMessages;
 import io.ipsecmesh.proto.bus.SaMessages.ChildSaDeleted;
 import io.ipsecmesh.proto.bus.SaMessages.ChildSaInstalled;
+import io.ipsecmesh.proto.cluster.InstanceMembership;
+import io.ipsecmesh.proto.cluster.MemberHeartbeats;
+import io.ipsecmesh.proto.cluster.Ownership;
 import io.ipsecmesh.proto.config.GatewayConfig;
 import io.ipsecmesh.proto.runtime.Cluster;
 import io.ipsecmesh.proto.runtime.Metrics;
@@ -31,6 +34,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.UUID;
 import java.util.random.RandomGenerator;
 
 /**
@@ -42,6 +46,12 @@ import java.util.random.RandomGenerator;
  * <p>The Child SA record does not say which side is behind the NAT, so every UDP-encapsulated SA is kept
  * open; a keepalive sent by the side that is not behind a NAT is one harmless byte (RFC 3948 §2.3 lets
  * either side send them, the receiver discards them).
+ *
+ * <p>Instances split the paths among themselves ({@code natk.members} heartbeats, rendezvous hashing of the
+ * path over the live instances, as dpd-service splits the peers): each path's keepalives come from one
+ * instance, and when it dies (three missed heartbeats) or leaves, the survivors claim its paths. A starting
+ * instance listens for a heartbeat period before it announces itself and claims anything, so it never owns
+ * every path for a moment.
  */
 public final class NatKeepaliveVerticle extends VerticleBase {
 
@@ -52,6 +62,7 @@ public final class NatKeepaliveVerticle extends VerticleBase {
   private Scheduler scheduler;
   private NatKeepaliveTracker tracker;
   private ConfigFollower configFollower;
+  private MemberHeartbeats members;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
 
   /** Production: real time, an unseeded jitter source, the process-wide metrics registry. */
@@ -72,10 +83,18 @@ public final class NatKeepaliveVerticle extends VerticleBase {
     if (scheduler == null) {
       scheduler = new VertxScheduler(vertx);
     }
+    InstanceMembership membership = new InstanceMembership("natk-" + UUID.randomUUID(),
+        MemberHeartbeats.TIMEOUT_MILLIS);
+    Ownership ownership = new Ownership(membership);
     tracker = new NatKeepaliveTracker(scheduler, settingsOf(GatewayConfig.empty()), random,
         batch -> vertx.eventBus().send(NatKeepaliveMessages.SEND, new SendKeepalives(batch)),
-        NatKeepaliveMetrics.of(registry));
+        NatKeepaliveMetrics.of(registry), t -> ownership.ownedHere(NatMapping.ownershipKey(t)));
     tracker.start();
+    members = new MemberHeartbeats(vertx, scheduler, NatKeepaliveMessages.MEMBERS, membership,
+        MemberHeartbeats.LISTEN_BEFORE_JOINING_MILLIS, () -> {
+          ownership.refresh();
+          tracker.ownershipChanged();
+        });
 
     consume(SaMessages.CHILD_INSTALLED, (ChildSaInstalled i) -> installed(i.sa()));
     consume(SaMessages.CHILD_DELETED, (ChildSaDeleted d) -> tracker.childSaDeleted(d.inboundSpi()));
@@ -90,6 +109,7 @@ public final class NatKeepaliveVerticle extends VerticleBase {
     List<Future<Void>> ready = new ArrayList<>();
     consumers.forEach(c -> ready.add(c.completion()));
     ready.add(configFollower.start());
+    ready.add(members.start());
     return Future.all(ready).onSuccess(ok -> loadInstalledSas());
   }
 
@@ -100,6 +120,8 @@ public final class NatKeepaliveVerticle extends VerticleBase {
     }
     if (tracker != null) {
       tracker.stop();
+      // orderly leave: the others claim this instance's paths now, not after the heartbeat timeout
+      members.stop();
     }
     return Future.succeededFuture();
   }
@@ -114,9 +136,12 @@ public final class NatKeepaliveVerticle extends VerticleBase {
 
   private void installed(ChildSa sa) {
     if (sa.udpEncapsulation()) {
-      tracker.childSaInstalled(sa.inboundSpi(),
-          new Target(sa.localAddress(), sa.localPort(), sa.peerAddress(), sa.peerPort()));
+      tracker.childSaInstalled(sa.inboundSpi(), target(sa));
     }
+  }
+
+  private static Target target(ChildSa sa) {
+    return new Target(sa.localAddress(), sa.localPort(), sa.peerAddress(), sa.peerPort());
   }
 
   /** SAs installed before this instance started are in the shared Child SA map; read it off the loop. */
@@ -133,7 +158,11 @@ public final class NatKeepaliveVerticle extends VerticleBase {
       return sas;
     }).onComplete(result -> guarded("loading Child SAs", () -> {
       if (result.succeeded()) {
-        result.result().forEach(this::installed);
+        for (ChildSa sa : result.result()) {
+          if (sa.udpEncapsulation() && !tracker.knows(sa.inboundSpi())) {
+            tracker.childSaLoaded(sa.inboundSpi(), target(sa));
+          }
+        }
       } else {
         LOG.log(System.Logger.Level.WARNING, "natk: cannot read the Child SA map: " + result.cause());
       }

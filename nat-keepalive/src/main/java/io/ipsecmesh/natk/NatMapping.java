@@ -11,11 +11,16 @@ import io.ipsecmesh.proto.time.TimingWheel;
  */
 final class NatMapping extends TimingWheel.Timeout {
 
+  /** "No activity known": a path loaded at start; far enough from Long.MIN_VALUE to add an interval to. */
+  static final long NEVER = Long.MIN_VALUE / 4;
+
   private final Target target;
   private final NatKeepaliveTracker tracker;
   /** Child SAs on this path. */
   int childSas;
   long lastActivityMillis;
+  /** This instance sends the path's keepalives (rendezvous owner among the live nat-keepalive instances). */
+  boolean owned;
   /** This round's jittered interval; a reconfigured interval is picked up when the next one is drawn. */
   long intervalMillis;
 
@@ -26,6 +31,14 @@ final class NatMapping extends TimingWheel.Timeout {
 
   Target target() {
     return target;
+  }
+
+  /**
+   * The key the path's owner is chosen by: the peer's mapped address and port and our side of the path, the
+   * same string on every instance.
+   */
+  static String ownershipKey(Target t) {
+    return t.peerAddress() + ":" + t.peerPort() + "<" + t.localAddress() + ":" + t.localPort();
   }
 
   @Override

@@ -4,8 +4,13 @@
  *
  * <p>Bus contract: follows the configuration with {@code ConfigFollower} ({@code config.changed}, {@code config.get}),
  * {@code sa.child.installed}, {@code sa.child.deleted} and {@code fwd.activity}; sends {@code natk.send}
- * ({@code SendKeepalives}, one message per 100 ms tick with everything due in it). At start it also reads
- * the installed Child SAs from the shared map {@code ipsec.child-sa}.
+ * ({@code SendKeepalives}, one message per 100 ms tick with everything due in it); consumes and publishes
+ * {@code natk.members} heartbeats. At start it also reads the installed Child SAs from the shared map
+ * {@code ipsec.child-sa}.
+ *
+ * <p>Several instances split the NAT-T paths by rendezvous hashing over the live instances
+ * ({@code io.ipsecmesh.proto.cluster}, as dpd-service splits the peers): each path's keepalives come from
+ * one instance; a dead (three missed heartbeats) or leaving instance's paths are claimed by the survivors.
  *
  * <p>{@link io.ipsecmesh.natk.NatKeepaliveTracker} holds one idle timer per NAT mapping
  * ({@link io.ipsecmesh.natk.NatMapping}) on a {@link io.ipsecmesh.proto.time.TimingWheel};

@@ -34,13 +34,17 @@ import org.junit.jupiter.api.Timeout;
  * strongSwan 5.9.8 (kernel-libipsec) in network namespace {@code csspeer}, which reaches the stack only
  * through the host's published ports (veth {@code cs-host} 10.99.0.1 / {@code cs-peer} 10.99.0.2): IKE on
  * 500 to ike-service, NAT-T 4500 to esp-forwarder. LAN A is 10.92.1.1 on the forwarder container's
- * loopback, LAN B 10.92.2.1 in {@code csspeer}. In order: the tunnel carries LAN-to-LAN pings through
- * the containerized forwarder and the API shows the counters; Prometheus on the compose network scrapes
- * every service; a second config-service serves the same configuration and versions; esp-forwarder and
- * ike-service killed and restarted by their restart policy bring the tunnel back, with no ESP sequence
- * number sent twice; dpd-service and nat-keepalive scaled to 2, one DPD instance owns the peer, killing
- * it hands the peer to the survivor, which declares the silenced peer dead within S + 5R + 1 s, and the
- * tunnel-down alert fires; the stack comes down leaving no container, network or namespace. Needs root,
+ * loopback, LAN B 10.92.2.1 in {@code csspeer}. A second strongSwan peer in {@code csspeer2} (veth
+ * {@code cs-host2} 10.99.0.5 / {@code cs-peer2} 10.99.0.6, LAN 10.92.3.1) reaches the same published ports.
+ * In order: the tunnel carries LAN-to-LAN pings through the containerized forwarder and the API shows the
+ * counters; Prometheus on the compose network scrapes every service; a second config-service serves the
+ * same configuration and versions; esp-forwarder killed and restarted by its restart policy brings the
+ * tunnel back, with no ESP sequence number sent twice; dpd-service and nat-keepalive scaled to 2 split the
+ * two peers (per-instance metrics), the second peer is silenced and its DPD owner killed, the survivor
+ * declares it dead within S + 5R + 1 s of the silence, each peer's NAT keepalives come from one instance
+ * (per-instance metrics and the keepalives on the wire), and the tunnel-down alert fires; ike-service
+ * killed and restarted keeps the first tunnel; the stack comes down leaving no container, network or
+ * namespace. Needs root,
  * podman, podman-compose, strongSwan and tshark; skipped with the reason otherwise (CI fails on skips).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -53,6 +57,12 @@ class ComposeStackTest {
   static final String PEER_NS = "csspeer";
   static final String LAN_A = "10.92.1.1";
   static final String LAN_B = "10.92.2.1";
+  /** The second peer: two peers for two DPD and two NAT keepalive instances to split. */
+  static final String PEER2_NS = "csspeer2";
+  static final String PEER2 = "10.99.0.6";
+  static final String LAN_B2 = "10.92.3.1";
+  /** crypto isakmp nat keepalive 5, posted in test 2. */
+  static final int NATK_SECONDS = 5;
   /** dpd 10 2 periodic in compose-gateway.cfg: S = 10 s, R = 2 s. */
   static final int DPD_S = 10;
   static final int DPD_R = 2;
@@ -64,12 +74,13 @@ class ComposeStackTest {
 
   private Path run;
   private ComposeStack stack;
-  private final Map<String, String> peerEnv = new HashMap<>();
+  private final Map<String, Map<String, String>> peerEnv = new HashMap<>();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private String token;
   private boolean netnsUp;
   private boolean stackUp;
   private Process capture;
+  private Process natkCapture;
   private Path capturePcap;
 
   @BeforeAll
@@ -89,7 +100,7 @@ class ComposeStackTest {
     Files.writeString(config, ComposeStack.resource("compose-gateway.cfg"));
     Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-r--r--"));
     stack = new ComposeStack(REPO, run, config, secrets);
-    stack.ok(List.of("bash", REPO.resolve("docker/make-secrets.sh").toString(), secrets.toString()), 30);
+    stack.ok(List.of("bash", REPO.resolve("docker/make-secrets.sh").toString(), secrets.toString()), 180);
     token = Files.readString(secrets.resolve("api-token")).strip();
 
     cleanLeftovers();
@@ -103,7 +114,13 @@ class ComposeStackTest {
         + " && ip addr add 10.99.0.1/30 dev cs-host && ip link set cs-host up"
         + " && ip -n " + PEER_NS + " addr add 10.99.0.2/30 dev cs-peer && ip -n " + PEER_NS + " link set cs-peer up"
         + " && ip -n " + PEER_NS + " link set lo up && ip -n " + PEER_NS + " addr add " + LAN_B + "/32 dev lo"
-        + " && ip -n " + PEER_NS + " route add default via 10.99.0.1");
+        + " && ip -n " + PEER_NS + " route add default via 10.99.0.1"
+        + " && ip netns add " + PEER2_NS
+        + " && ip link add cs-host2 type veth peer name cs-peer2 && ip link set cs-peer2 netns " + PEER2_NS
+        + " && ip addr add 10.99.0.5/30 dev cs-host2 && ip link set cs-host2 up"
+        + " && ip -n " + PEER2_NS + " addr add " + PEER2 + "/30 dev cs-peer2 && ip -n " + PEER2_NS
+        + " link set cs-peer2 up && ip -n " + PEER2_NS + " link set lo up && ip -n " + PEER2_NS + " addr add "
+        + LAN_B2 + "/32 dev lo && ip -n " + PEER2_NS + " route add default via 10.99.0.5");
 
     stackUp = true;
     long up0 = System.nanoTime();
@@ -120,8 +137,13 @@ class ComposeStackTest {
 
   /** A previous run killed half-way may have left its stack or namespace behind. */
   private void cleanLeftovers() throws Exception {
-    sh("ip netns del " + PEER_NS + " 2>/dev/null; ip link del cs-host 2>/dev/null; true");
+    deleteNamespaces();
     removeStack();
+  }
+
+  private static void deleteNamespaces() throws Exception {
+    sh("ip netns del " + PEER_NS + " 2>/dev/null; ip link del cs-host 2>/dev/null; ip netns del " + PEER2_NS
+        + " 2>/dev/null; ip link del cs-host2 2>/dev/null; true");
   }
 
   private void removeStack() throws Exception {
@@ -149,7 +171,7 @@ class ComposeStackTest {
       removeStack();
     }
     if (netnsUp) {
-      sh("ip netns del " + PEER_NS + " 2>/dev/null; ip link del cs-host 2>/dev/null; true");
+      deleteNamespaces();
     }
     // the run directory holds the KEK and the API token: nothing of it stays behind
     sh("rm -rf '" + run + "'");
@@ -223,9 +245,10 @@ class ComposeStackTest {
     assertEquals(version, b.headers().firstValue("X-Config-Version").orElseThrow());
 
     // a configuration posted to the second instance becomes the next version everywhere
-    // a real change (a comment alone leaves the configuration unchanged): NAT keepalives every 20 s
+    // a real change (a comment alone leaves the configuration unchanged): NAT keepalives every 5 s (test 4
+    // counts them)
     String next = ComposeStack.resource("compose-gateway.cfg").replace("crypto ipsec transform-set",
-        "crypto isakmp nat keepalive 20\ncrypto ipsec transform-set");
+        "crypto isakmp nat keepalive " + NATK_SECONDS + "\ncrypto ipsec transform-set");
     HttpResponse<String> posted = http.send(HttpRequest.newBuilder(URI.create(other + "/config"))
         .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.ofString(next)).build(),
         HttpResponse.BodyHandlers.ofString());
@@ -255,7 +278,7 @@ class ComposeStackTest {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void killedIkeServiceIsRestartedAndTheTunnelStays() throws Exception {
     String ike = ComposeStack.container("ike-service", 1);
     double killedAt = killJvm(ike);
@@ -272,48 +295,74 @@ class ComposeStackTest {
   }
 
   @Test
-  @Order(5)
-  void scaledDpdHandsItsPeerToTheSurvivorWhichDeclaresTheSilencedPeerDead() throws Exception {
+  @Order(4)
+  void scaledDpdAndNatKeepaliveSplitThePeers_theSurvivorDeclaresTheSilencedPeerOfAKilledInstanceDead()
+      throws Exception {
+    startPeer2();
+    awaitTrue(() -> peer("sw.sh", PEER2_NS, "--list-sas").contains("INSTALLED"), 30, "peer 2's tunnel never came up");
     // deploy.replicas of compose.yaml (podman-compose 1.0.3 parses --scale but ignores it)
     stack.upWith(Map.of("IPSECMESH_DPD_REPLICAS", "2", "IPSECMESH_NATK_REPLICAS", "2"));
     String dpd1 = ComposeStack.container("dpd-service", 1);
     String dpd2 = ComposeStack.container("dpd-service", 2);
+    String natk1 = ComposeStack.container("nat-keepalive", 1);
+    String natk2 = ComposeStack.container("nat-keepalive", 2);
     assertTrue(stack.tryPodman("container", "exists", dpd2).exit() == 0, "no " + dpd2 + " after podman-compose up:\n"
         + stack.lastOutput());
     stack.awaitLog(dpd2, STARTED, 1, 180);
-    stack.awaitLog(ComposeStack.container("nat-keepalive", 2), STARTED, 1, 180);
+    stack.awaitLog(natk2, STARTED, 1, 180);
     awaitHealthy(List.of("dpd-service", "nat-keepalive"), 2);
+    awaitTrue(() -> dpdWatched(dpd1) + dpdWatched(dpd2) == 2, 60, "the two peers are not watched exactly once");
 
-    // the one peer is owned by exactly one DPD instance (rendezvous hashing over the members)
-    String[] owner = new String[1];
-    awaitTrue(() -> {
-      double a = alive(dpd1);
-      double b = alive(dpd2);
-      owner[0] = a == 1 && b == 0 ? dpd1 : b == 1 && a == 0 ? dpd2 : null;
-      return owner[0] != null;
-    }, 60, "the peer is not owned by exactly one DPD instance");
-    String survivor = owner[0].equals(dpd1) ? dpd2 : dpd1;
-    System.out.println("compose: the peer's DPD owner is " + owner[0] + ", killing it");
-    stack.podman("rm", "-f", "-t", "0", owner[0]);
-    try {
-      awaitTrue(() -> alive(survivor) == 1, 60, survivor + " never took the peer over");
-    } catch (AssertionError e) {
-      throw new AssertionError(e.getMessage() + " (alive " + alive(survivor) + ")\n" + survivor + ":\n"
-          + ComposeStack.tail(stack.logs(survivor)) + "\nike-service:\n"
-          + ComposeStack.tail(stack.logs(ComposeStack.container("ike-service", 1))), e);
+    // Which instance watches which peer, from the per-instance metrics: peer 2's IKE SA is deleted (the count
+    // that drops is its owner's, the one left watches peer 1) and negotiated anew (the count that rises is its
+    // new owner's). The owner is the rendezvous hash of the new IKE SA id: until the two peers are on different
+    // instances (half the time each round), again.
+    String ownerOfPeer1 = null;
+    String ownerOfPeer2 = null;
+    for (int round = 1; round <= 10 && ownerOfPeer2 == null; round++) {
+      peer("sw.sh", PEER2_NS, "--terminate", "--ike", "gw", "--force");
+      awaitTrue(() -> dpdWatched(dpd1) + dpdWatched(dpd2) == 1, 30, "peer 2's deleted IKE SA is still watched");
+      String watchesPeer1 = dpdWatched(dpd1) == 1 ? dpd1 : dpd2;
+      peer("sw.sh", PEER2_NS, "--initiate", "--child", "net");
+      awaitTrue(() -> dpdWatched(dpd1) + dpdWatched(dpd2) == 2, 30, "peer 2's new IKE SA is not watched");
+      if (dpdWatched(watchesPeer1) == 1) {
+        ownerOfPeer1 = watchesPeer1;
+        ownerOfPeer2 = watchesPeer1.equals(dpd1) ? dpd2 : dpd1;
+      }
+      System.out.printf("compose: DPD round %d: %s watches %.0f peer(s), %s %.0f%n", round, dpd1, dpdWatched(dpd1),
+          dpd2, dpdWatched(dpd2));
     }
+    assertTrue(ownerOfPeer2 != null, "the two peers never landed on different DPD instances in 10 rounds");
+    String survivor = ownerOfPeer1;
+    System.out.println("compose: DPD split: " + ownerOfPeer1 + " watches 10.99.0.2, " + ownerOfPeer2 + " watches "
+        + PEER2);
 
-    // silence the peer: every packet into and out of csspeer dropped from now on (its NAT-T keepalives
-    // and ESP would otherwise still reach the forwarder: signs of life that postpone the death, RFC 3706 §5.4)
-    sh("ip netns exec " + PEER_NS + " nft add table inet csdead && ip netns exec " + PEER_NS
-        + " nft add chain inet csdead in '{ type filter hook input priority -300; policy drop; }' && ip netns exec "
-        + PEER_NS + " nft add chain inet csdead out '{ type filter hook output priority -300; policy drop; }'");
+    // NAT keepalives: every path (one per peer) has exactly one owner among the two nat-keepalive instances
+    awaitTrue(() -> natkMetric(natk1, "ipsecmesh_natk_mappings") == 2 && natkMetric(natk2, "ipsecmesh_natk_mappings") == 2
+        && natkMetric(natk1, "ipsecmesh_natk_mappings_owned") + natkMetric(natk2, "ipsecmesh_natk_mappings_owned") == 2,
+        30, "the two NAT-T paths are not owned exactly once: " + natk1 + " owns "
+            + natkMetric(natk1, "ipsecmesh_natk_mappings_owned") + ", " + natk2 + " "
+            + natkMetric(natk2, "ipsecmesh_natk_mappings_owned"));
+    startNatkCapture();
+    double windowFrom = now();
+    double[] sentBefore = {natkMetric(natk1, "ipsecmesh_natk_keepalives_sent_total"),
+        natkMetric(natk2, "ipsecmesh_natk_keepalives_sent_total")};
+    double[] ownedInWindow = {natkMetric(natk1, "ipsecmesh_natk_mappings_owned"),
+        natkMetric(natk2, "ipsecmesh_natk_mappings_owned")};
+
+    // silence peer 2 (every packet into and out of csspeer2 dropped from now on: its NAT-T keepalives and ESP
+    // would otherwise still reach the forwarder, signs of life that postpone the death, RFC 3706 §5.4), then
+    // kill its DPD owner at once (SIGKILL, no orderly leave: the survivor notices after 3 missed heartbeats)
+    silence(PEER2_NS);
     double silencedAt = now();
-    String down = "Crypto tunnel is DOWN. Peer 10.99.0.2";
-    // only a declaration after the silence counts (an earlier one, e.g. of the IKE SA the restarted
-    // ike-service of test 4 no longer held, is in the survivor's log too)
+    String down = "Crypto tunnel is DOWN. Peer " + PEER2;
     int downBefore = count(stack.logs(survivor), down);
-    System.out.println("compose: DOWN lines in " + survivor + "'s log before the silence: " + downBefore);
+    stack.podman("rm", "-f", "-t", "0", ownerOfPeer2);
+    double killedAt = now();
+    awaitTrue(() -> dpdWatched(survivor) == 2, 15, survivor + " never took peer 2 over");
+    System.out.printf("compose: %s killed %.1f s after the silence, %s watches both peers %.1f s after the kill%n",
+        ownerOfPeer2, killedAt - silencedAt, survivor, now() - killedAt);
+
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(DPD_S + 5 * DPD_R + 10);
     double deadAt = -1;
     while (System.nanoTime() < deadline && deadAt < 0) {
@@ -323,10 +372,30 @@ class ComposeStackTest {
         Thread.sleep(250);
       }
     }
-    assertTrue(deadAt > 0, survivor + " never declared the peer dead:\n" + ComposeStack.tail(stack.logs(survivor)));
+    assertTrue(deadAt > 0, survivor + " never declared peer 2 dead:\n" + ComposeStack.tail(stack.logs(survivor)));
     System.out.printf("compose: silenced peer declared dead by %s after %.1f s (bound %d s)%n", survivor,
         deadAt - silencedAt, DPD_S + 5 * DPD_R + 1);
     assertTrue(deadAt - silencedAt <= DPD_S + 5 * DPD_R + 1 + 0.5, "declared dead after " + (deadAt - silencedAt) + " s");
+
+    // the keepalives of the window (the silence up to the death, peer 2's path going with it) on the wire, per
+    // peer, against each instance's counter
+    double windowTo = deadAt;
+    double[] sentDuring = {natkMetric(natk1, "ipsecmesh_natk_keepalives_sent_total") - sentBefore[0],
+        natkMetric(natk2, "ipsecmesh_natk_keepalives_sent_total") - sentBefore[1]};
+    Map<String, Integer> onWire = keepalivesOnTheWire(windowFrom, windowTo);
+    double window = windowTo - windowFrom;
+    System.out.printf("compose: NAT keepalives in %.1f s: on the wire %s; sent by %s %.0f (owning %.0f of the 2 paths),"
+        + " by %s %.0f (owning %.0f)%n", window, onWire, natk1, sentDuring[0], ownedInWindow[0], natk2, sentDuring[1],
+        ownedInWindow[1]);
+    for (String peerAddress : List.of("10.99.0.2", PEER2)) {
+      int n = onWire.getOrDefault(peerAddress, 0);
+      // one sender: one keepalive per 5 s ± 5 % of idleness at most; two senders would double it
+      assertTrue(n >= 1 && n <= window / (NATK_SECONDS * 0.95) + 1, peerAddress + ": " + n + " keepalives in "
+          + window + " s");
+    }
+    int total = onWire.getOrDefault("10.99.0.2", 0) + onWire.getOrDefault(PEER2, 0);
+    assertTrue(Math.abs(total - (sentDuring[0] + sentDuring[1])) <= 2, "the instances counted "
+        + (sentDuring[0] + sentDuring[1]) + " keepalives, the wire carried " + total);
 
     // Prometheus scraped the stack all along: the tunnel-down alert fires
     boolean fired = false;
@@ -360,7 +429,7 @@ class ComposeStackTest {
     stack.down();
     stack.tryPodman("network", "rm", ComposeStack.NETWORK);
     stack.tryPodman("volume", "rm", ComposeStack.PROJECT + "_esp-state");
-    sh("ip netns del " + PEER_NS + "; ip link del cs-host 2>/dev/null; true");
+    deleteNamespaces();
     stackUp = false;
     netnsUp = false;
     String left = stack.podman("ps", "-a", "--filter", "label=io.podman.compose.project=" + ComposeStack.PROJECT,
@@ -371,28 +440,46 @@ class ComposeStackTest {
         "volume left");
     assertTrue(!sh("ip netns list").contains(PEER_NS), "namespace left");
     assertTrue(sh("ip link show cs-host 2>&1 || true").contains("does not exist"), "veth left");
+    assertTrue(sh("ip link show cs-host2 2>&1 || true").contains("does not exist"), "veth 2 left");
   }
 
   // ---- helpers ----------------------------------------------------------------------------------
 
   private void startPeer() throws Exception {
-    peerEnv.putAll(Map.of("LOCAL_ID", "10.99.0.2", "REMOTE_ID", "%any", "SECRET_ID_A", "10.99.0.2", "SECRET_ID_B",
-        "%any", "LOCAL_TS", "10.92.2.0/24", "REMOTE_TS", "10.92.1.0/24", "REMOTE_ADDRS", "10.99.0.1",
+    startPeer(PEER_NS, "10.99.0.2", "10.92.2.0/24");
+  }
+
+  private void startPeer2() throws Exception {
+    startPeer(PEER2_NS, PEER2, "10.92.3.0/24");
+  }
+
+  private void startPeer(String ns, String id, String lan) throws Exception {
+    peerEnv.put(ns, Map.of("LOCAL_ID", id, "REMOTE_ID", "%any", "SECRET_ID_A", id, "SECRET_ID_B",
+        "%any", "LOCAL_TS", lan, "REMOTE_TS", "10.92.1.0/24", "REMOTE_ADDRS", "10.99.0.1",
         "IKE_PROPOSALS", "aes128gcm16-prfsha256-ecp256", "PSK", "compose-test-psk-0123456789", "START_ACTION", "start"));
-    peer("charon-start.sh", PEER_NS, "ikev2-gcm");
+    peer("charon-start.sh", ns, "ikev2-gcm");
   }
 
   private void stopPeer() throws Exception {
-    if (Files.exists(run.resolve(PEER_NS).resolve("instance.env"))) {
-      peer("charon-stop.sh", PEER_NS);
+    for (String ns : List.of(PEER_NS, PEER2_NS)) {
+      if (Files.exists(run.resolve(ns).resolve("instance.env"))) {
+        peer("charon-stop.sh", ns);
+      }
     }
+  }
+
+  /** Every packet into and out of the peer's namespace dropped from now on. */
+  private static void silence(String ns) throws Exception {
+    sh("ip netns exec " + ns + " nft add table inet csdead && ip netns exec " + ns
+        + " nft add chain inet csdead in '{ type filter hook input priority -300; policy drop; }' && ip netns exec "
+        + ns + " nft add chain inet csdead out '{ type filter hook output priority -300; policy drop; }'");
   }
 
   private String peer(String script, String... args) throws Exception {
     List<String> c = new ArrayList<>(List.of("bash", HARNESS.resolve(script).toString()));
     c.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(c).redirectErrorStream(true);
-    pb.environment().putAll(peerEnv);
+    pb.environment().putAll(peerEnv.getOrDefault(args[0], Map.of()));
     pb.environment().put("INTEROP_RUN", run.toString());
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes());
@@ -440,10 +527,50 @@ class ComposeStackTest {
   }
 
   private void stopCapture() throws Exception {
-    if (capture != null && capture.isAlive()) {
-      capture.destroy();
-      capture.waitFor(10, TimeUnit.SECONDS);
+    for (Process p : new Process[] {capture, natkCapture}) {
+      if (p != null && p.isAlive()) {
+        p.destroy();
+        p.waitFor(10, TimeUnit.SECONDS);
+      }
     }
+  }
+
+  /**
+   * NAT keepalives from the stack to both peers: UDP from 4500 with one byte of payload (0xFF, RFC 3948 §2.3),
+   * UDP length 9.
+   */
+  private void startNatkCapture() throws Exception {
+    Path log = run.resolve("tshark-natk.log");
+    // -f before the first -i: the filter of every interface (after an -i it would be that interface's only)
+    natkCapture = new ProcessBuilder("tshark", "-q", "-f", "udp and src host 10.99.0.1 and src port 4500 and udp[4:2] = 9",
+        "-i", "cs-host", "-i", "cs-host2", "-w", run.resolve("natk.pcapng").toString())
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (System.nanoTime() < deadline && !Files.readString(log).contains("Capturing")) {
+      Thread.sleep(200);
+    }
+  }
+
+  /** Keepalives per peer address captured between the two instants (epoch seconds). */
+  private Map<String, Integer> keepalivesOnTheWire(double from, double to) throws Exception {
+    Thread.sleep(1500); // let tshark write the last packets
+    natkCapture.destroy();
+    natkCapture.waitFor(10, TimeUnit.SECONDS);
+    String fields = stack.ok(List.of("tshark", "-r", run.resolve("natk.pcapng").toString(), "-T", "fields", "-e",
+        "frame.time_epoch", "-e", "ip.src", "-e", "udp.srcport", "-e", "udp.length", "-e", "ip.dst"), 60);
+    Map<String, Integer> perPeer = new HashMap<>();
+    for (String line : fields.split("\n")) {
+      String[] f = line.strip().split("\\s+");
+      if (f.length != 5 || !f[0].matches("[0-9]+\\.[0-9]+") || !f[1].equals("10.99.0.1") || !f[2].equals("4500")
+          || !f[3].equals("9")) {
+        continue; // tshark's own warnings share the output; only one-byte UDP from the stack's 4500 counts
+      }
+      double t = Double.parseDouble(f[0]);
+      if (t >= from && t <= to) {
+        perPeer.merge(f[4], 1, Integer::sum);
+      }
+    }
+    return perPeer;
   }
 
   /**
@@ -543,11 +670,29 @@ class ComposeStackTest {
     return out.toString();
   }
 
-  private double alive(String dpd) throws Exception {
-    String m = http.send(HttpRequest.newBuilder(URI.create("http://" + stack.ip(dpd) + ":9400/metrics")).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
-    Matcher x = Pattern.compile("(?m)^ipsecmesh_dpd_peers\\{state=\"alive\"} ([0-9.]+)").matcher(m);
+  /** The peers this DPD instance runs the liveness state machine of (alive, probing or dead): its own. */
+  private double dpdWatched(String dpd) throws Exception {
+    String m = metrics(dpd);
+    Matcher x = Pattern.compile("(?m)^ipsecmesh_dpd_peers\\{state=\"[a-z]+\"} ([0-9.]+)").matcher(m);
+    double n = 0;
+    while (x.find()) {
+      n += Double.parseDouble(x.group(1));
+    }
+    return n;
+  }
+
+  private double natkMetric(String natk, String name) throws Exception {
+    Matcher x = Pattern.compile("(?m)^" + Pattern.quote(name) + " ([0-9.eE+]+)").matcher(metrics(natk));
     return x.find() ? Double.parseDouble(x.group(1)) : -1;
+  }
+
+  private String metrics(String container) throws Exception {
+    try {
+      return http.send(HttpRequest.newBuilder(URI.create("http://" + stack.ip(container) + ":9400/metrics")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+    } catch (java.io.IOException e) {
+      return ""; // not (yet) listening
+    }
   }
 
   private String exec(String api, String command) throws Exception {

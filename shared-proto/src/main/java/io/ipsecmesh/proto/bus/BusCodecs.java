@@ -25,6 +25,7 @@ public final class BusCodecs {
     all.addAll(IkeMessages.RECORDS);
     all.addAll(DpdMessages.RECORDS);
     all.addAll(NatKeepaliveMessages.RECORDS);
+    all.addAll(MemberMessages.RECORDS);
     all.addAll(MgmtMessages.RECORDS);
     return List.copyOf(all);
   }

@@ -16,8 +16,8 @@ public final class DpdMessages {
   /** publish: {@link PeerDead} — the liveness state machine declared the peer dead. */
   public static final String PEER_DEAD = "dpd.peer.dead";
   /**
-   * publish: {@link MemberHeartbeat} — dpd-service instances announce themselves about once a second and
-   * split the IKE peers among the live ones (rendezvous hashing over instance ids).
+   * publish: {@link MemberMessages.MemberHeartbeat} — dpd-service instances announce themselves about once a
+   * second and split the IKE peers among the live ones (rendezvous hashing over instance ids).
    */
   public static final String MEMBERS = "dpd.members";
 
@@ -55,11 +55,8 @@ public final class DpdMessages {
     }
   }
 
-  /** {@code leaving}: sent once on orderly shutdown so the others take over at once, not after the timeout. */
-  public record MemberHeartbeat(String instanceId, boolean leaving) {}
-
   static final List<Class<? extends Record>> RECORDS = List.of(ProbeRequest.class, ProbeOutcome.class,
-      PeerDead.class, MemberHeartbeat.class);
+      PeerDead.class);
 
   private DpdMessages() {}
 }

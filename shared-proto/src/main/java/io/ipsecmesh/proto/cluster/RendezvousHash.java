@@ -1,4 +1,4 @@
-package io.ipsecmesh.dpd.cluster;
+package io.ipsecmesh.proto.cluster;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
