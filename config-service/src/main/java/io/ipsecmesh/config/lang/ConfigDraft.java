@@ -226,6 +226,8 @@ final class ConfigDraft {
     final int seq;
     CryptoMapEntry.Keying keying = CryptoMapEntry.Keying.IPSEC_ISAKMP;
     final List<String> peers = new ArrayList<>();
+    /** Host names of {@code peers} given with {@code dynamic}. */
+    final List<String> dynamicPeers = new ArrayList<>();
     final List<String> transformSets = new ArrayList<>();
     SaSettings sa = SaSettings.INHERIT;
     Integer pfsGroup;
@@ -249,7 +251,7 @@ final class ConfigDraft {
 
     CryptoMapEntry build() {
       return new CryptoMapEntry(name, seq, keying, peers, transformSets, sa, pfsGroup, matchAddress, ikev2Profile,
-          inboundEsp, outboundEsp, isakmpProfile);
+          inboundEsp, outboundEsp, isakmpProfile, dynamicPeers);
     }
   }
 

@@ -16,6 +16,7 @@ import io.ipsecmesh.proto.config.Ikev2Policy;
 import io.ipsecmesh.proto.config.Ikev2Profile;
 import io.ipsecmesh.proto.config.Ikev2Proposal;
 import io.ipsecmesh.proto.config.IsakmpKey;
+import io.ipsecmesh.proto.config.Ipv4;
 import io.ipsecmesh.proto.ikev2.IkeConstants;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -28,6 +29,8 @@ import java.util.List;
  * configuration language already rejected what it can.
  */
 public final class ConfigPolicies {
+
+  private static final System.Logger LOG = System.getLogger(ConfigPolicies.class.getName());
 
   /** When no {@code crypto ikev2 policy} applies: AEAD first, then a CBC suite (RFC 8247 MUST/SHOULD). */
   static final List<IkeSuite> DEFAULT_SUITES = List.of(
@@ -57,6 +60,16 @@ public final class ConfigPolicies {
    */
   public static List<PeerPolicy> from(GatewayConfig cfg, String fallbackLocalAddress, Credentials credentials,
       TrustStore trust) {
+    return from(cfg, fallbackLocalAddress, credentials, trust, HostResolver.fromEnvironment());
+  }
+
+  /**
+   * @param resolver resolves the host names of {@code set peer HOST}: now, for a peer without {@code dynamic} (one
+   *                 that does not resolve is left out and logged, IOS keeps such an entry without that peer); a
+   *                 {@code dynamic} one is left unresolved for {@link PolicyStore} to resolve at each attempt
+   */
+  public static List<PeerPolicy> from(GatewayConfig cfg, String fallbackLocalAddress, Credentials credentials,
+      TrustStore trust, HostResolver resolver) {
     List<PeerPolicy> out = new ArrayList<>();
     for (CryptoMapEntry e : cfg.cryptoMaps()) {
       if (e.keying() != CryptoMapEntry.Keying.IPSEC_ISAKMP || e.ikev2Profile() == null) {
@@ -82,8 +95,23 @@ public final class ConfigPolicies {
       if (remote == null) {
         continue;
       }
-      for (String peer : e.peers()) {
-        byte[][] keys = psk(cfg, profile, peer);
+      for (String configured : e.peers()) {
+        String host = Ipv4.isAddress(configured) ? null : configured;
+        boolean dynamic = host != null && e.dynamicPeer(host);
+        String peer = configured;
+        if (host != null && !dynamic) {
+          List<String> resolved = resolver.resolve(host);
+          if (resolved.isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, "crypto map " + e.name() + " " + e.seq() + ": set peer " + host
+                + " does not resolve (" + "no IPv4 address): peer left out until the configuration is applied again"
+                + " (or write set peer " + host + " dynamic to resolve it at each attempt)");
+            continue;
+          }
+          peer = resolved.getFirst();
+        } else if (dynamic) {
+          peer = PeerPolicy.UNRESOLVED;
+        }
+        byte[][] keys = host != null ? hostPsk(cfg, profile, host, dynamic ? null : peer) : psk(cfg, profile, peer);
         boolean needKey = !certificates || remote.method() == PeerAuthorization.Method.PRE_SHARE;
         if (needKey && keys == null && remote.identityKeys().isEmpty()) {
           continue;
@@ -96,7 +124,7 @@ public final class ConfigPolicies {
             terms.espTransforms(), terms.pfsGroup(), terms.localSelectors(), terms.remoteSelectors(), terms.mode(),
             terms.replayWindow(), terms.lifetimeSeconds(), terms.lifetimeKilobytes(), terms.idleTimeSeconds(),
             terms.dfBit(), profile.lifetimeSeconds() == null ? 86400 : profile.lifetimeSeconds(),
-            certificates ? credentials : null));
+            certificates ? credentials : null, host, dynamic));
       }
     }
     return out;
@@ -188,6 +216,33 @@ public final class ConfigPolicies {
     }
     byte[] b = k.key().getBytes(StandardCharsets.UTF_8);
     return new byte[][] {b, b.clone()};
+  }
+
+  /**
+   * The keys of a {@code set peer HOST} peer: the profile's keyring peer with {@code hostname HOST} (IOS finds an
+   * initiator's key by the host name it connects to), else {@code crypto isakmp key … hostname HOST}, else the key
+   * for the address it resolved to, else a key for every address ({@code address 0.0.0.0 0.0.0.0}).
+   */
+  static byte[][] hostPsk(GatewayConfig cfg, Ikev2Profile profile, String host, String resolved) {
+    Ikev2Keyring ring = profile == null || profile.keyring() == null ? null : cfg.ikev2Keyring(profile.keyring());
+    if (ring != null) {
+      for (Ikev2KeyringPeer p : ring.peers()) {
+        if (p.hostname() != null && p.hostname().equalsIgnoreCase(host)) {
+          String l = p.localKey() != null ? p.localKey() : p.remoteKey();
+          String r = p.remoteKey() != null ? p.remoteKey() : p.localKey();
+          if (l != null) {
+            return new byte[][] {l.getBytes(StandardCharsets.UTF_8), r.getBytes(StandardCharsets.UTF_8)};
+          }
+        }
+      }
+    }
+    for (IsakmpKey k : cfg.isakmpKeys()) {
+      if (k.hostname() != null && k.hostname().equalsIgnoreCase(host)) {
+        byte[] b = k.key().getBytes(StandardCharsets.UTF_8);
+        return new byte[][] {b, b.clone()};
+      }
+    }
+    return psk(cfg, profile, resolved != null ? resolved : PeerPolicy.UNRESOLVED);
   }
 
   static List<IkeSuite> suites(GatewayConfig cfg, String localAddress) {

@@ -27,6 +27,10 @@ public final class Ikev1Policies {
 
   private Ikev1Policies() {}
 
+  /** Resolves {@code set peer HOST}: the service's resolver ({@code IPSECMESH_HOSTS_FILE} or the system's). */
+  static final java.util.function.Supplier<io.ipsecmesh.ike.policy.HostResolver> RESOLVER =
+      io.ipsecmesh.ike.policy.HostResolver::fromEnvironment;
+
   public static List<Ikev1Policy> from(GatewayConfig cfg, String fallbackLocalAddress) {
     List<Ikev1Suite> suites = cfg.isakmpPolicies().stream()
         .sorted(Comparator.comparingInt(IsakmpPolicy::priority))
@@ -50,8 +54,23 @@ public final class Ikev1Policies {
         continue; // a missing profile accepts nobody
       }
       Ikev1Policy.Identity localId = localIdentity(cfg, profile, localAddress);
-      for (String peer : e.peers()) {
-        IsakmpKey key = key(cfg, profile, peer);
+      for (String configured : e.peers()) {
+        // set peer HOST [dynamic]: IKEv1 entries resolve the name when the configuration is applied (dynamic
+        // included: a new address is taken at the next config.changed); PolicyStore re-resolves IKEv2's per attempt
+        String peer = configured;
+        IsakmpKey hostKey = null;
+        if (!io.ipsecmesh.proto.config.Ipv4.isAddress(configured)) {
+          List<String> resolved = RESOLVER.get().resolve(configured);
+          if (resolved.isEmpty()) {
+            System.getLogger(Ikev1Policies.class.getName()).log(System.Logger.Level.WARNING, "crypto map " + e.name()
+                + " " + e.seq() + ": set peer " + configured + " does not resolve: peer left out");
+            continue;
+          }
+          peer = resolved.getFirst();
+          hostKey = cfg.isakmpKeys().stream().filter(k -> configured.equalsIgnoreCase(k.hostname())).findFirst()
+              .orElse(null);
+        }
+        IsakmpKey key = hostKey != null ? hostKey : key(cfg, profile, peer);
         if (key == null) {
           continue;
         }

@@ -15,6 +15,8 @@ import java.util.List;
  * @param ikev2Profile   {@code set ikev2-profile}, null for IKEv1
  * @param inboundEsp     {@code set session-key inbound esp …}, ipsec-manual only
  * @param outboundEsp    {@code set session-key outbound esp …}, ipsec-manual only
+ * @param dynamicPeers   the host names of {@code peers} given as {@code set peer HOST dynamic}: resolved again
+ *                       at every connection attempt instead of once when the configuration is applied
  */
 public record CryptoMapEntry(
     String name,
@@ -28,7 +30,16 @@ public record CryptoMapEntry(
     String ikev2Profile,
     SessionKey inboundEsp,
     SessionKey outboundEsp,
-    String isakmpProfile) {
+    String isakmpProfile,
+    List<String> dynamicPeers) {
+
+  /** An entry without {@code set peer HOST dynamic}. */
+  public CryptoMapEntry(String name, int seq, Keying keying, List<String> peers, List<String> transformSets,
+      SaSettings sa, Integer pfsGroup, String matchAddress, String ikev2Profile, SessionKey inboundEsp,
+      SessionKey outboundEsp, String isakmpProfile) {
+    this(name, seq, keying, peers, transformSets, sa, pfsGroup, matchAddress, ikev2Profile, inboundEsp, outboundEsp,
+        isakmpProfile, List.of());
+  }
 
   /** An entry without {@code set isakmp-profile}. */
   public CryptoMapEntry(String name, int seq, Keying keying, List<String> peers, List<String> transformSets,
@@ -50,6 +61,12 @@ public record CryptoMapEntry(
   public CryptoMapEntry {
     peers = List.copyOf(peers);
     transformSets = List.copyOf(transformSets);
+    dynamicPeers = dynamicPeers == null ? List.of() : List.copyOf(dynamicPeers);
     sa = sa == null ? SaSettings.INHERIT : sa;
+  }
+
+  /** Whether {@code peer} was given as {@code set peer HOST dynamic}. */
+  public boolean dynamicPeer(String peer) {
+    return dynamicPeers.contains(peer);
   }
 }

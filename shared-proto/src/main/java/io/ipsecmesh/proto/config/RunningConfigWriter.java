@@ -311,7 +311,7 @@ public final class RunningConfigWriter {
   private void cryptoMaps(List<CryptoMapEntry> maps) {
     for (CryptoMapEntry m : maps) {
       line("crypto map " + m.name() + " " + m.seq() + " " + m.keying().keyword());
-      m.peers().forEach(p -> line(" set peer " + p));
+      m.peers().forEach(p -> line(" set peer " + p + (m.dynamicPeer(p) ? " dynamic" : "")));
       SaSettings sa = m.sa();
       if (sa.replay() != null) {
         line(" set security-association " + replay(sa.replay()));
