@@ -28,7 +28,7 @@ final class CryptoMapBlock implements Block {
 
   @Override
   public String title() {
-    return "crypto map " + map.name + " " + map.seq;
+    return (map.dynamicTemplate ? "crypto dynamic-map " : "crypto map ") + map.name + " " + map.seq;
   }
 
   @Override

@@ -72,6 +72,10 @@ public final class ConfigPolicies {
       TrustStore trust, HostResolver resolver) {
     List<PeerPolicy> out = new ArrayList<>();
     for (CryptoMapEntry e : cfg.cryptoMaps()) {
+      if (e.dynamicMap() != null) {
+        out.addAll(dynamicTemplates(cfg, e, fallbackLocalAddress, credentials, trust));
+        continue;
+      }
       if (e.keying() != CryptoMapEntry.Keying.IPSEC_ISAKMP || e.ikev2Profile() == null) {
         continue;
       }
@@ -126,6 +130,57 @@ public final class ConfigPolicies {
             terms.dfBit(), profile.lifetimeSeconds() == null ? 86400 : profile.lifetimeSeconds(),
             certificates ? credentials : null, host, dynamic));
       }
+    }
+    return out;
+  }
+
+  /**
+   * The templates of {@code crypto map VIA SEQ ipsec-isakmp dynamic DYN}: one per entry of {@code crypto dynamic-map
+   * DYN} that names an IKEv2 profile, in sequence order, each for any peer ({@link PeerPolicy#anyPeer()}) that
+   * authenticates through that profile's keyring — for pre-shared keys a key for every address ({@code address
+   * 0.0.0.0 0.0.0.0} in the keyring, or {@code crypto isakmp key K address 0.0.0.0 0.0.0.0}) — and whose proposed
+   * traffic selectors narrow to the template's {@code match address} (RFC 7296 §2.9), or are taken as proposed
+   * without one. The SAs are the static entry's ({@code VIA SEQ}), as IOS shows them.
+   */
+  static List<PeerPolicy> dynamicTemplates(GatewayConfig cfg, CryptoMapEntry via, String fallbackLocalAddress,
+      Credentials credentials, TrustStore trust) {
+    List<PeerPolicy> out = new ArrayList<>();
+    for (CryptoMapEntry dyn : cfg.dynamicMap(via.dynamicMap())) {
+      Ikev2Profile profile = dyn.ikev2Profile() == null ? null : cfg.ikev2Profile(dyn.ikev2Profile());
+      CryptoMapTerms terms = CryptoMapTerms.ofDynamic(cfg, via, dyn, CryptoMapTerms.Ports.ALL_OPERATORS);
+      if (terms == null || profile == null) {
+        continue;
+      }
+      String localAddress = profile.identityLocalAddress() != null ? profile.identityLocalAddress()
+          : terms.interfaceAddress(fallbackLocalAddress);
+      PeerAuthorization.Method localMethod = PeerAuthorization.Method.of(
+          profile.authenticationLocal() == null ? "pre-share" : profile.authenticationLocal());
+      boolean certificates = localMethod.signature();
+      if (certificates && credentials == null) {
+        continue;
+      }
+      PeerAuthorization remote = authorization(cfg, profile, credentials, trust);
+      if (remote == null) {
+        continue;
+      }
+      byte[][] keys = psk(cfg, profile, PeerPolicy.UNRESOLVED);
+      boolean needKey = !certificates || remote.method() == PeerAuthorization.Method.PRE_SHARE;
+      if (needKey && keys == null && remote.identityKeys().isEmpty()) {
+        LOG.log(System.Logger.Level.WARNING, "crypto map " + via.name() + " " + via.seq() + " dynamic "
+            + via.dynamicMap() + " " + dyn.seq() + ": no key for any address in keyring of profile " + profile.name()
+            + " (address 0.0.0.0 0.0.0.0) nor a keyring peer by identity: no peer can authenticate");
+        continue;
+      }
+      if (keys == null) {
+        keys = new byte[][] {null, null};
+      }
+      out.add(new PeerPolicy(via.name(), via.seq(), PeerPolicy.UNRESOLVED, localAddress,
+          localIdentity(profile, localAddress, certificates ? credentials : null), remote, keys[0], keys[1],
+          suites(cfg, localAddress), terms.espTransforms(), terms.pfsGroup(), terms.localSelectors(),
+          terms.remoteSelectors(), terms.mode(), terms.replayWindow(), terms.lifetimeSeconds(),
+          terms.lifetimeKilobytes(), terms.idleTimeSeconds(), terms.dfBit(),
+          profile.lifetimeSeconds() == null ? 86400 : profile.lifetimeSeconds(), certificates ? credentials : null,
+          null, false, true));
     }
     return out;
   }

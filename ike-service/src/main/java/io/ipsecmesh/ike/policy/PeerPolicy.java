@@ -26,6 +26,9 @@ import java.util.List;
  *                       {@link #UNRESOLVED} until it is bound to an attempt ({@code resolveEachAttempt})
  * @param resolveEachAttempt {@code set peer HOST dynamic}: {@link PolicyStore} resolves the name again for every
  *                       connection attempt and every request from the peer
+ * @param anyPeer        a dynamic crypto map's template ({@code crypto map NAME SEQ ipsec-isakmp dynamic DYN}): any
+ *                       peer that authenticates through the profile, as responder only; {@link PolicyStore} binds it
+ *                       to the requesting address and never offers it for an ACQUIRE
  */
 public record PeerPolicy(
     String cryptoMap,
@@ -50,7 +53,19 @@ public record PeerPolicy(
     long ikeLifetimeSeconds,
     Credentials credentials,
     String peerHost,
-    boolean resolveEachAttempt) {
+    boolean resolveEachAttempt,
+    boolean anyPeer) {
+
+  /** A policy for named peers (not a dynamic crypto map's). */
+  public PeerPolicy(String cryptoMap, int mapSequence, String peerAddress, String localAddress, Identity localId,
+      PeerAuthorization remote, byte[] psk, byte[] remotePsk, List<IkeSuite> ikeSuites, List<EspTransform> espTransforms,
+      DhGroup pfsGroup, List<TrafficSelector> localSelectors, List<TrafficSelector> remoteSelectors, ChildSa.Mode mode,
+      int replayWindow, long lifetimeSeconds, long lifetimeKilobytes, int idleTimeSeconds, String dfBit,
+      long ikeLifetimeSeconds, Credentials credentials, String peerHost, boolean resolveEachAttempt) {
+    this(cryptoMap, mapSequence, peerAddress, localAddress, localId, remote, psk, remotePsk, ikeSuites,
+        espTransforms, pfsGroup, localSelectors, remoteSelectors, mode, replayWindow, lifetimeSeconds,
+        lifetimeKilobytes, idleTimeSeconds, dfBit, ikeLifetimeSeconds, credentials, peerHost, resolveEachAttempt, false);
+  }
 
   /** The address of a {@code dynamic} host peer before it is resolved for an attempt: matches no datagram. */
   public static final String UNRESOLVED = "0.0.0.0";
@@ -94,7 +109,8 @@ public record PeerPolicy(
   public PeerPolicy withPeerAddress(String address) {
     return new PeerPolicy(cryptoMap, mapSequence, address, localAddress, localId, remote, psk, remotePsk, ikeSuites,
         espTransforms, pfsGroup, localSelectors, remoteSelectors, mode, replayWindow, lifetimeSeconds,
-        lifetimeKilobytes, idleTimeSeconds, dfBit, ikeLifetimeSeconds, credentials, peerHost, resolveEachAttempt);
+        lifetimeKilobytes, idleTimeSeconds, dfBit, ikeLifetimeSeconds, credentials, peerHost, resolveEachAttempt,
+        anyPeer);
   }
 
   /** Whether {@code peer} (an address or a host name, as DPD's failover names it) is this policy's peer. */
@@ -108,7 +124,7 @@ public record PeerPolicy(
   /** Never the pre-shared keys: records print every component, and policies end up in logs and exceptions. */
   @Override
   public String toString() {
-    return "PeerPolicy[crypto map " + cryptoMap + " " + mapSequence + ", peer "
+    return "PeerPolicy[crypto map " + cryptoMap + " " + mapSequence + ", peer " + (anyPeer ? "any (dynamic map) " : "")
         + (peerHost == null ? "" : peerHost + (resolveEachAttempt ? " dynamic " : " ") + "= ") + peerAddress
         + ", local " + localAddress
         + ", psk=<redacted>, " + (credentials == null ? "no certificate" : credentials) + "]";

@@ -12,6 +12,10 @@ import java.util.function.Predicate;
  * the address found (Cisco guide, "Creating Static Crypto Maps": "the host name is resolved via DNS just before the
  * router establishes the IPsec tunnel"), so a peer whose address changed is reached, and a datagram from it is
  * recognised, without a configuration change.
+ *
+ * <p>A dynamic crypto map's template ({@link PeerPolicy#anyPeer()}) is found for any address, after every policy that
+ * names the peer, bound to that address; the peer then still has to authenticate through the template's profile
+ * and keyring. It is never the policy of an ACQUIRE: IOS never initiates from a dynamic crypto map.
  */
 public final class PolicyStore {
 
@@ -59,7 +63,7 @@ public final class PolicyStore {
    */
   public Optional<PeerPolicy> forMapEntry(String map, int seq) {
     for (PeerPolicy p : policies) {
-      if (!p.cryptoMap().equals(map) || p.mapSequence() != seq) {
+      if (!p.cryptoMap().equals(map) || p.mapSequence() != seq || p.anyPeer()) {
         continue;
       }
       if (!p.resolveEachAttempt()) {
@@ -75,8 +79,16 @@ public final class PolicyStore {
 
   /** The first policy in order that is {@code peer}'s (by address, by name, or by a name resolved now) and fits. */
   private Optional<PeerPolicy> first(String peer, Predicate<PeerPolicy> fits) {
+    Optional<PeerPolicy> named = named(peer, fits);
+    if (named.isPresent() || !io.ipsecmesh.proto.config.Ipv4.isAddress(peer)) {
+      return named;
+    }
+    return policies.stream().filter(p -> p.anyPeer() && fits.test(p)).findFirst().map(p -> p.withPeerAddress(peer));
+  }
+
+  private Optional<PeerPolicy> named(String peer, Predicate<PeerPolicy> fits) {
     for (PeerPolicy p : policies) {
-      if (!fits.test(p)) {
+      if (p.anyPeer() || !fits.test(p)) {
         continue;
       }
       if (!p.resolveEachAttempt()) {

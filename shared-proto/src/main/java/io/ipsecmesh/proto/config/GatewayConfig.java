@@ -25,6 +25,8 @@ import java.util.List;
  * @param hostname            {@code hostname NAME}, null when unset
  * @param domainName          {@code ip domain name NAME}, null when unset
  * @param isakmpProfiles      {@code crypto isakmp profile}
+ * @param dynamicMaps         the entries of {@code crypto dynamic-map NAME SEQ} (templates a static entry's
+ *                            {@code ipsec-isakmp dynamic NAME} refers to), sorted by name and sequence
  */
 @Authenticated
 public record GatewayConfig(
@@ -53,7 +55,31 @@ public record GatewayConfig(
     String isakmpIdentity,
     String hostname,
     String domainName,
-    List<IsakmpProfile> isakmpProfiles) {
+    List<IsakmpProfile> isakmpProfiles,
+    List<CryptoMapEntry> dynamicMaps) {
+
+  /** A configuration without {@code crypto dynamic-map}. */
+  public GatewayConfig(List<IsakmpPolicy> isakmpPolicies, List<IsakmpKey> isakmpKeys, IsakmpKeepalive isakmpKeepalive,
+      Integer natKeepaliveSeconds, boolean invalidSpiRecovery, boolean natTransparency, DfBit dfBit, SaSettings sa,
+      List<TransformSet> transformSets, List<CryptoMapEntry> cryptoMaps, List<AccessList> accessLists,
+      List<InterfaceConfig> interfaces, List<EzvpnClient> ezvpnClients, List<Ikev2Proposal> ikev2Proposals,
+      List<Ikev2Policy> ikev2Policies, List<Ikev2Keyring> ikev2Keyrings, List<Ikev2Profile> ikev2Profiles,
+      Ikev2Dpd ikev2Dpd, Fragmentation fragmentation, boolean complianceShieldDisabled,
+      java.util.Map<String, String> cryptoMapLocalAddress, List<PkiTrustpoint> pkiTrustpoints, String isakmpIdentity,
+      String hostname, String domainName, List<IsakmpProfile> isakmpProfiles) {
+    this(isakmpPolicies, isakmpKeys, isakmpKeepalive, natKeepaliveSeconds, invalidSpiRecovery, natTransparency, dfBit,
+        sa, transformSets, cryptoMaps, accessLists, interfaces, ezvpnClients, ikev2Proposals, ikev2Policies,
+        ikev2Keyrings, ikev2Profiles, ikev2Dpd, fragmentation, complianceShieldDisabled, cryptoMapLocalAddress,
+        pkiTrustpoints, isakmpIdentity, hostname, domainName, isakmpProfiles, List.of());
+  }
+
+  /** The entries of {@code crypto dynamic-map NAME}, by sequence number. */
+  public List<CryptoMapEntry> dynamicMap(String name) {
+    return dynamicMaps.stream()
+        .filter(e -> e.name().equals(name))
+        .sorted(Comparator.comparingInt(CryptoMapEntry::seq))
+        .toList();
+  }
 
   /** A configuration without trustpoints, ISAKMP identity settings or ISAKMP profiles. */
   public GatewayConfig(List<IsakmpPolicy> isakmpPolicies, List<IsakmpKey> isakmpKeys, IsakmpKeepalive isakmpKeepalive,
@@ -138,6 +164,8 @@ public record GatewayConfig(
         : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(cryptoMapLocalAddress));
     pkiTrustpoints = pkiTrustpoints == null ? List.of() : List.copyOf(pkiTrustpoints);
     isakmpProfiles = isakmpProfiles == null ? List.of() : List.copyOf(isakmpProfiles);
+    dynamicMaps = dynamicMaps == null ? List.of() : dynamicMaps.stream()
+        .sorted(Comparator.comparing(CryptoMapEntry::name).thenComparingInt(CryptoMapEntry::seq)).toList();
   }
 
   /** A configuration with nothing configured: every global setting at its IOS default. */
