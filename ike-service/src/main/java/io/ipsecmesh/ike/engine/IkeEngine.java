@@ -377,7 +377,9 @@ public final class IkeEngine {
       }
       return pending != null;
     }
-    Optional<PeerPolicy> policy = policies.forPeer(peerAddress);
+    // never toward a peer only a dynamic crypto map would accept: IOS does not initiate from one, and a stranger's
+    // ESP must not make us start an exchange with whatever address it claims
+    Optional<PeerPolicy> policy = policies.forPeer(peerAddress).filter(p -> !p.anyPeer());
     if (policy.isEmpty() || !invalidSpiLimiter.allowInitiate(peerAddress)) {
       return false;
     }

@@ -396,7 +396,8 @@ public final class RunningConfigWriter {
     }
   }
 
-  private static String entry(AccessListEntry e) {
+  /** One access-list entry as IOS writes it after {@code access-list NAME} (also for {@code show crypto map}). */
+  public static String entry(AccessListEntry e) {
     if (e.action() == AccessListEntry.Action.REMARK) {
       return "remark " + e.remark();
     }
