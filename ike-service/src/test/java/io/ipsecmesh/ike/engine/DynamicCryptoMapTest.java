@@ -13,6 +13,8 @@ import io.ipsecmesh.proto.config.AddressMatch;
 import io.ipsecmesh.proto.config.CryptoMapEntry;
 import io.ipsecmesh.proto.config.DfBit;
 import io.ipsecmesh.proto.config.GatewayConfig;
+import io.ipsecmesh.proto.config.IdentityMatch;
+import io.ipsecmesh.proto.config.IkeIdentity;
 import io.ipsecmesh.proto.config.Ikev2Keyring;
 import io.ipsecmesh.proto.config.Ikev2KeyringPeer;
 import io.ipsecmesh.proto.config.Ikev2Profile;
@@ -51,13 +53,18 @@ class DynamicCryptoMapTest {
 
   private static GatewayConfig config(String local, List<CryptoMapEntry> maps, List<CryptoMapEntry> dynamicMaps,
       List<AccessList> acls, Ikev2KeyringPeer key, String matchRemote) {
+    return config(local, maps, dynamicMaps, acls, key,
+        new Ikev2Profile("PROF", List.of(matchRemote), null, "pre-share", "pre-share", "KR", null, null));
+  }
+
+  private static GatewayConfig config(String local, List<CryptoMapEntry> maps, List<CryptoMapEntry> dynamicMaps,
+      List<AccessList> acls, Ikev2KeyringPeer key, Ikev2Profile profile) {
     GatewayConfig e = GatewayConfig.empty();
     return new GatewayConfig(List.of(), List.of(), null, null, false, true, DfBit.COPY, e.sa(),
         List.of(new TransformSet("TS", EspTransform.AES_GCM_128, ChildSa.Mode.TUNNEL)), maps, acls,
         List.of(new InterfaceConfig("Gi1", local, "255.255.255.252", null, "VPN", null, null)), List.of(), List.of(),
         List.of(), List.of(new Ikev2Keyring("KR", List.of(key))),
-        List.of(new Ikev2Profile("PROF", List.of(matchRemote), null, "pre-share", "pre-share", "KR", null, null)),
-        null, null, false, Map.of(), List.of(), null, null, null, List.of(), dynamicMaps);
+        List.of(profile), null, null, false, Map.of(), List.of(), null, null, null, List.of(), dynamicMaps);
   }
 
   private static AccessList acl(String name, String src, String srcWildcard, String dst) {
@@ -139,6 +146,34 @@ class DynamicCryptoMapTest {
     TestPeers n = negotiate(spoke(PSK), hub);
     assertEquals(List.of(), n.bEvents.installed);
     assertEquals(0, n.b.ikeSaCount());
+  }
+
+  @Test
+  void eachSpokeCanHaveItsOwnKeyFoundByItsIdentity() {
+    // hub: keyring peer spoke1 / identity fqdn spoke1.example.net / pre-shared-key K1, no key for every address;
+    // profile: match identity remote fqdn domain example.net. Spoke: identity local fqdn spoke1.example.net
+    String k1 = "spoke1-own-key-0123456789";
+    IdentityMatch spoke1 = new IdentityMatch(IkeIdentity.Type.FQDN, "spoke1.example.net", false);
+    GatewayConfig hubBase = hub(null, new Ikev2KeyringPeer("S1", null, null, k1, k1, spoke1, null));
+    GatewayConfig hub = config(B, hubBase.cryptoMaps(), hubBase.dynamicMaps(), hubBase.accessLists(),
+        new Ikev2KeyringPeer("S1", null, null, k1, k1, spoke1, null), new Ikev2Profile("PROF", List.of(), null,
+            "pre-share", "pre-share", "KR", null, null,
+            List.of(new IdentityMatch(IkeIdentity.Type.FQDN, "example.net", true)), null, List.of()));
+    GatewayConfig spokeBase = spoke(k1);
+    GatewayConfig spoke = config(A, spokeBase.cryptoMaps(), List.of(), spokeBase.accessLists(),
+        new Ikev2KeyringPeer("HUB", B, null, k1, k1), new Ikev2Profile("PROF", List.of(B + " 255.255.255.255"), null,
+            "pre-share", "pre-share", "KR", null, null, List.of(),
+            new IkeIdentity(IkeIdentity.Type.FQDN, "spoke1.example.net"), List.of()));
+    TestPeers n = negotiate(spoke, hub);
+    assertEquals(1, n.bEvents.installed.size(), "the hub found spoke1's own key by its IDi");
+    assertEquals(A, n.bEvents.installed.getFirst().peerAddress());
+
+    TestPeers other = negotiate(config(A, spokeBase.cryptoMaps(), List.of(), spokeBase.accessLists(),
+        new Ikev2KeyringPeer("HUB", B, null, k1, k1), new Ikev2Profile("PROF", List.of(B + " 255.255.255.255"), null,
+            "pre-share", "pre-share", "KR", null, null, List.of(),
+            new IkeIdentity(IkeIdentity.Type.FQDN, "spoke2.example.net"), List.of())), hub);
+    assertEquals(List.of(), other.aEvents.installed, "spoke2 has no key at the hub, even with spoke1's");
+    assertEquals(0, other.b.ikeSaCount());
   }
 
   @Test
