@@ -31,6 +31,7 @@ ike-codec       shared-proto    io.ipsecmesh.proto.ikev2.IkeCodecFuzzTest#decode
 isakmp-codec    shared-proto    io.ipsecmesh.proto.ikev1.IsakmpCodecFuzzTest#decode
 bus             shared-proto    io.ipsecmesh.proto.bus.RecordCodecFuzzTest#decodeFromWire
 config          config-service  io.ipsecmesh.config.lang.ConfigFuzzTest#parse
+config-parse    config-service  io.ipsecmesh.config.lang.ConfigFuzzTest#parseOnly 1024
 exec            config-service  io.ipsecmesh.config.api.ExecParserFuzzTest#parse
 exec-request    config-service  io.ipsecmesh.config.api.ExecParserFuzzTest#request
 ike-engine      ike-service     io.ipsecmesh.ike.engine.IkeEngineFuzzTest#receive
@@ -59,6 +60,8 @@ if [[ -z $line ]]; then
 fi
 module=$(awk '{print $2}' <<<"$line")
 test=$(awk '{print $3}' <<<"$line")
+# longest input (libFuzzer -max_len): 8 KiB unless the target's line names less (config-parse: 1 KiB)
+max_len=$(awk '{print ($4 == "" ? 8192 : $4)}' <<<"$line")
 
 if [[ -z ${JAVA_HOME:-} ]]; then
   for j in /usr/lib/jvm/temurin-25*; do
@@ -85,7 +88,7 @@ JAZZER_FUZZ=1 nice -n 19 ./mvnw -B -pl "$module" -am test \
   -Djazzer.internal.arg.2=-runs="$runs" \
   -Djazzer.internal.arg.3=-rss_limit_mb=3072 \
   -Djazzer.internal.arg.4=-timeout=10 \
-  -Djazzer.internal.arg.5=-max_len=8192 \
+  -Djazzer.internal.arg.5=-max_len="$max_len" \
   -Djazzer.internal.arg.6=-print_final_stats=1 \
   >"$log" 2>&1
 status=$?

@@ -85,7 +85,7 @@ class ClusteredChildSaTest {
       await(vertx, () -> f.dataPlane().sad().get(0xA0000002L) != null);
 
       Object reserved = hz.getMap(SharedMaps.SEQUENCE_RESERVATIONS).get(later.saId());
-      assertEquals("1048576", reserved, "the first block [1, 2^20] is reserved (by SA id) before the SA is used");
+      assertEquals(SequenceReservations.encode(later.saId(), 1048576), reserved, "the first block [1, 2^20] is reserved (by SA id) before the SA is used");
       assertEquals(1048576, f.dataPlane().sad().get(0xA0000002L).outbound().sequenceLimit());
 
       // as ike-service does it (make-before-break): the bus announcement, then the map write right after; and
@@ -104,8 +104,8 @@ class ClusteredChildSaTest {
       Thread.sleep(500);
       assertSame(busPair, f.dataPlane().sad().get(0xA0000003L));
       assertSame(mapPair, f.dataPlane().sad().get(0xA0000004L));
-      assertEquals("1048576", hz.getMap(SharedMaps.SEQUENCE_RESERVATIONS).get(busFirst.saId()));
-      assertEquals("1048576", hz.getMap(SharedMaps.SEQUENCE_RESERVATIONS).get(mapFirst.saId()));
+      assertEquals(SequenceReservations.encode(busFirst.saId(), 1048576), hz.getMap(SharedMaps.SEQUENCE_RESERVATIONS).get(busFirst.saId()));
+      assertEquals(SequenceReservations.encode(mapFirst.saId(), 1048576), hz.getMap(SharedMaps.SEQUENCE_RESERVATIONS).get(mapFirst.saId()));
 
       hz.getMap(SharedMaps.CHILD_SAS).remove(later.key());
       await(vertx, () -> f.dataPlane().sad().get(0xA0000002L) == null);
@@ -119,7 +119,7 @@ class ClusteredChildSaTest {
           .put("port", 0))).await(30, TimeUnit.SECONDS);
       await(vertx, () -> g.dataPlane().sad().get(0xA0000003L) != null);
       assertEquals(1048577, g.dataPlane().sad().get(0xA0000003L).outbound().nextSequence());
-      assertEquals("2097152", hz.getMap(SharedMaps.SEQUENCE_RESERVATIONS).get(busFirst.saId()));
+      assertEquals(SequenceReservations.encode(busFirst.saId(), 2097152), hz.getMap(SharedMaps.SEQUENCE_RESERVATIONS).get(busFirst.saId()));
     } finally {
       vertx.close().await(30, TimeUnit.SECONDS);
     }
@@ -162,7 +162,7 @@ class ClusteredChildSaTest {
         return e != null && e.getTtl() > 0 && e.getTtl() <= most;
       });
       EntryView<String, String> tomb = reservations.getEntryView(sa.saId());
-      assertEquals("1048576", tomb.getValue());
+      assertEquals(SequenceReservations.encode(sa.saId(), 1048576), tomb.getValue());
       assertTrue(tomb.getTtl() > 3_500_000L, "TTL " + tomb.getTtl());
 
       // a forwarder that never saw the deletion (this one remembers it) meets the old record in the map

@@ -22,6 +22,9 @@ public sealed interface ExecCommand {
 
   record ShowSession() implements ExecCommand {}
 
+  /** {@code show crypto map [tag NAME]}, {@code show crypto dynamic-map [tag NAME]}; {@code tag} null for all. */
+  record ShowCryptoMap(String tag, boolean dynamic) implements ExecCommand {}
+
   record ShowLogging() implements ExecCommand {}
 
   /**

@@ -2,6 +2,7 @@ package io.ipsecmesh.config.api;
 
 import io.ipsecmesh.config.api.ExecCommand.ClearSession;
 import io.ipsecmesh.config.api.ExecCommand.Debug;
+import io.ipsecmesh.config.api.ExecCommand.ShowCryptoMap;
 import io.ipsecmesh.config.api.ExecCommand.ShowIkev2Sa;
 import io.ipsecmesh.config.api.ExecCommand.ShowLogging;
 import io.ipsecmesh.config.api.ExecCommand.ShowIpsecSa;
@@ -29,6 +30,7 @@ import java.util.regex.Pattern;
  * show crypto ikev2 sa [detailed]
  * show crypto ipsec sa [map NAME | address | identity | interface IF | peer ADDRESS] [detail]
  * show crypto session
+ * show crypto map [tag NAME]            show crypto dynamic-map [tag NAME]
  * clear crypto session [local ADDRESS [port N]] [remote ADDRESS [port N]] [fvrf VRF] [ivrf VRF]
  * debug crypto {isakmp | ikev2 | ipsec}
  * undebug {all | crypto {isakmp | ikev2 | ipsec}}      no debug {all | crypto {isakmp | ikev2 | ipsec}}
@@ -107,7 +109,16 @@ public final class ExecParser {
       }
       default -> { }
     }
-    return switch (keyword("isakmp", "ipsec", "session", "ikev2")) {
+    return switch (keyword("isakmp", "ipsec", "session", "ikev2", "map", "dynamic-map")) {
+      case "map", "dynamic-map" -> {
+        boolean dynamic = words.get(next - 1).text.toLowerCase(Locale.ROOT).startsWith("d");
+        String tag = null;
+        if (more()) {
+          keyword("tag");
+          tag = name();
+        }
+        yield new ShowCryptoMap(tag, dynamic);
+      }
       case "isakmp" -> {
         keyword("sa");
         yield new ShowIsakmpSa();

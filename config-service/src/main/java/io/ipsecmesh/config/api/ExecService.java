@@ -75,6 +75,8 @@ public final class ExecService {
       case ShowIkev2Sa c -> vertx.executeBlocking(() -> ExecResult.ok(ShowCryptoIkev2Sa.render(activeConfig.get(),
           tables.ikeSas(), c.detailed(), wallClock.getAsLong())));
       case ShowLogging c -> Future.succeededFuture(ExecResult.ok(ShowLoggingBuffer.render(log)));
+      case ExecCommand.ShowCryptoMap c -> vertx.executeBlocking(() -> ExecResult.ok(
+          io.ipsecmesh.config.show.ShowCryptoMap.render(activeConfig.get(), tables.childSas(), c.tag(), c.dynamic())));
       case ShowSession c -> vertx.executeBlocking(() -> ExecResult.ok(
           ShowCryptoSession.render(activeConfig.get(), tables.ikeSas(), tables.childSas())));
       case ClearSession c -> clear(new MgmtMessages.ClearSession(c.remoteAddress(), c.remotePort(),

@@ -59,6 +59,8 @@ final class ConfigDraft {
   /** Transform sets whose line was refused: referring to them needs no second message. */
   final Set<String> refusedTransformSets = new HashSet<>();
   final Map<String, CryptoMapDraft> cryptoMaps = new LinkedHashMap<>();
+  /** {@code crypto dynamic-map NAME SEQ} entries ("NAME SEQ" → entry). */
+  final Map<String, CryptoMapDraft> dynamicMaps = new LinkedHashMap<>();
   final Map<String, AccessListDraft> accessLists = new LinkedHashMap<>();
   final Map<String, InterfaceDraft> interfaces = new LinkedHashMap<>();
   final Map<String, EzvpnDraft> ezvpnClients = new LinkedHashMap<>();
@@ -94,6 +96,12 @@ final class ConfigDraft {
   CryptoMapDraft cryptoMap(String name, int seq, CryptoMapEntry.Keying keying) {
     CryptoMapDraft m = cryptoMaps.computeIfAbsent(name + " " + seq, k -> new CryptoMapDraft(name, seq));
     m.keying = keying;
+    return m;
+  }
+
+  CryptoMapDraft dynamicMap(String name, int seq) {
+    CryptoMapDraft m = dynamicMaps.computeIfAbsent(name + " " + seq, k -> new CryptoMapDraft(name, seq));
+    m.dynamicTemplate = true;
     return m;
   }
 
@@ -161,7 +169,8 @@ final class ConfigDraft {
         domainName,
         isakmpProfiles.values().stream().map(IsakmpProfileDraft::build).toList(),
         isakmpPeers.values().stream().map(IsakmpPeerDraft::build).toList(),
-        aggressiveModeDisabled);
+        aggressiveModeDisabled,
+        dynamicMaps.values().stream().map(CryptoMapDraft::build).toList());
   }
 
   /** {@code crypto isakmp peer address IP}. */
@@ -250,6 +259,12 @@ final class ConfigDraft {
     final int seq;
     CryptoMapEntry.Keying keying = CryptoMapEntry.Keying.IPSEC_ISAKMP;
     final List<String> peers = new ArrayList<>();
+    /** Host names of {@code peers} given with {@code dynamic}. */
+    final List<String> dynamicPeers = new ArrayList<>();
+    /** {@code crypto map NAME SEQ ipsec-isakmp dynamic DYN}: DYN. */
+    String dynamicMap;
+    /** An entry of {@code crypto dynamic-map}, not of {@code crypto map}. */
+    boolean dynamicTemplate;
     final List<String> transformSets = new ArrayList<>();
     SaSettings sa = SaSettings.INHERIT;
     Integer pfsGroup;
@@ -273,7 +288,7 @@ final class ConfigDraft {
 
     CryptoMapEntry build() {
       return new CryptoMapEntry(name, seq, keying, peers, transformSets, sa, pfsGroup, matchAddress, ikev2Profile,
-          inboundEsp, outboundEsp, isakmpProfile);
+          inboundEsp, outboundEsp, isakmpProfile, dynamicPeers, dynamicMap);
     }
   }
 

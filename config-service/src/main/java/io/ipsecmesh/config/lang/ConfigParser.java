@@ -2,7 +2,6 @@ package io.ipsecmesh.config.lang;
 
 import io.ipsecmesh.proto.config.GatewayConfig;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.Deque;
 
 /**
@@ -41,7 +40,7 @@ public final class ConfigParser {
   }
 
   private ParseResult run(String text) {
-    String[] lines = text.split("\r\n|\r|\n", -1);
+    String[] lines = Lines.split(text);
     for (int i = 0; i < lines.length; i++) {
       int number = i + 1;
       try {
@@ -77,7 +76,7 @@ public final class ConfigParser {
       closeFrom(indent);
       return;
     }
-    Args a = new Args(number, indent, Arrays.asList(body.split("\\s+")));
+    Args a = new Args(number, indent, Lines.words(body));
     a.legacy = legacy;
     if (a.size() == 1 && a.is(0, "exit")) {
       open.pollFirst();

@@ -23,7 +23,8 @@ final class CrossReferences {
     IKEV2_KEYRING("ikev2 keyring"),
     IKEV2_PROPOSAL("ikev2 proposal"),
     PKI_TRUSTPOINT("pki trustpoint"),
-    ISAKMP_PROFILE("isakmp profile");
+    ISAKMP_PROFILE("isakmp profile"),
+    DYNAMIC_MAP("dynamic crypto map");
 
     final String label;
 
@@ -57,6 +58,9 @@ final class CrossReferences {
       }
       checkIkev1PfsGroup(m, diagnostics);
     }
+    for (ConfigDraft.CryptoMapDraft m : draft.dynamicMaps.values()) {
+      checkIkev1PfsGroup(m, diagnostics);
+    }
   }
 
   /**
@@ -85,6 +89,7 @@ final class CrossReferences {
       case IKEV2_PROPOSAL -> d.ikev2Proposals.containsKey(r.name);
       case PKI_TRUSTPOINT -> d.pkiTrustpoints.containsKey(r.name) && d.pkiTrustpoints.get(r.name).defined;
       case ISAKMP_PROFILE -> d.isakmpProfiles.containsKey(r.name);
+      case DYNAMIC_MAP -> d.dynamicMaps.values().stream().anyMatch(m -> m.name.equals(r.name));
     };
   }
 

@@ -1,6 +1,7 @@
 package io.ipsecmesh.config.lang;
 
 import io.ipsecmesh.proto.config.CryptoMapEntry;
+import io.ipsecmesh.proto.config.Ipv4;
 import io.ipsecmesh.proto.config.SessionKey;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -27,7 +28,7 @@ final class CryptoMapBlock implements Block {
 
   @Override
   public String title() {
-    return "crypto map " + map.name + " " + map.seq;
+    return (map.dynamicTemplate ? "crypto dynamic-map " : "crypto map ") + map.name + " " + map.seq;
   }
 
   @Override
@@ -93,8 +94,13 @@ final class CryptoMapBlock implements Block {
 
   private void peer(Args a) {
     String peer = a.host("address");
-    // "dynamic" re-resolves a host name on every connection; "default" marks the first peer to return to.
-    a.accept("dynamic");
+    // set peer {host-name [dynamic] | ip-address} (Cisco guide, "Creating Static Crypto Maps", step 4): a host
+    // name is resolved when the configuration is applied, or with "dynamic" just before every connection to the
+    // peer; "default" marks the first peer to return to.
+    boolean dynamic = a.accept("dynamic");
+    if (dynamic && Ipv4.isAddress(peer)) {
+      throw a.fail("dynamic applies to a host name only: write set peer " + peer + " (an address is not resolved)");
+    }
     a.accept("default");
     a.end();
     if (map.peers.contains(peer)) {
@@ -105,6 +111,9 @@ final class CryptoMapBlock implements Block {
       throw a.fail("an ipsec-manual crypto map takes one peer");
     }
     map.peers.add(peer);
+    if (dynamic) {
+      map.dynamicPeers.add(peer);
+    }
   }
 
   private void addTransformSet(String name, int line) {

@@ -26,7 +26,7 @@ final class GlobalCommands {
   static boolean opensBlock(Args a) {
     return a.startsWith("crypto", "isakmp", "policy") || a.startsWith("crypto", "ipsec", "transform-set")
         || a.startsWith("crypto", "ipsec", "client", "ezvpn") || a.startsWith("crypto", "ipsec", "profile")
-        || (a.startsWith("crypto", "map") && a.size() > 3)
+        || (a.startsWith("crypto", "map") && a.size() > 3) || a.startsWith("crypto", "dynamic-map")
         || a.startsWith("crypto", "ikev2", "proposal") || a.startsWith("crypto", "ikev2", "policy")
         || a.startsWith("crypto", "ikev2", "keyring") || a.startsWith("crypto", "ikev2", "profile")
         || a.startsWith("ip", "access-list") || a.is(0, "interface")
@@ -111,6 +111,7 @@ final class GlobalCommands {
       case "isakmp" -> isakmp(a);
       case "ipsec" -> ipsec(a);
       case "map" -> cryptoMap(a);
+      case "dynamic-map" -> dynamicMap(a);
       case "ikev2" -> ikev2(a);
       case "engine" -> {
         if (!a.startsWith("crypto", "engine", "compliance")) {
@@ -324,7 +325,24 @@ final class GlobalCommands {
       String k = a.oneOf("keying", "ipsec-isakmp", "ipsec-manual");
       keying = k.equals("ipsec-manual") ? CryptoMapEntry.Keying.IPSEC_MANUAL : CryptoMapEntry.Keying.IPSEC_ISAKMP;
       if (a.accept("dynamic")) {
-        throw a.fail("dynamic crypto maps are not supported: list the peers with set peer");
+        // crypto map NAME SEQ ipsec-isakmp dynamic DYN [discover]: the entry stands for a dynamic crypto map set,
+        // whose peers are whoever authenticates (responder only); it opens no sub-mode
+        if (keying != CryptoMapEntry.Keying.IPSEC_ISAKMP) {
+          throw a.fail("only an ipsec-isakmp entry can refer to a dynamic crypto map");
+        }
+        String dyn = a.name("dynamic map name");
+        if (a.accept("discover")) {
+          diagnostics.warn(a.lineNumber, "discover (Tunnel Endpoint Discovery) is not used by this gateway; ignored");
+        }
+        a.end();
+        ConfigDraft.CryptoMapDraft entry = draft.cryptoMap(name, seq, keying);
+        if (!entry.peers.isEmpty() || !entry.transformSets.isEmpty()) {
+          throw a.fail(name + " " + seq + " already has set commands: a dynamic entry takes them from crypto "
+              + "dynamic-map " + dyn + " (remove the entry first)");
+        }
+        entry.dynamicMap = dyn;
+        references.add(CrossReferences.Kind.DYNAMIC_MAP, dyn, a.lineNumber);
+        return null;
       }
     }
     a.end();
@@ -333,6 +351,21 @@ final class GlobalCommands {
           + " (remove the entry first)");
     }
     return new CryptoMapBlock(draft.cryptoMap(name, seq, keying), diagnostics, references);
+  }
+
+  /**
+   * {@code crypto dynamic-map NAME SEQ}: a template of the SAs a hub accepts from peers it has no {@code set peer}
+   * for (Cisco guide, anti-replay chapter: its {@code set security-association replay} commands apply to "a
+   * particular crypto map, dynamic crypto map, or crypto profile"). The same sub-mode as a crypto map entry;
+   * {@code set transform-set} is required, {@code match address} optional (without it the initiator's traffic
+   * selectors are taken as proposed).
+   */
+  private Block dynamicMap(Args a) {
+    a.skip(2).command("crypto dynamic-map");
+    String name = a.name("name");
+    int seq = a.integer("sequence number", 1, 65_535);
+    a.end();
+    return new CryptoMapBlock(draft.dynamicMap(name, seq), diagnostics, references);
   }
 
   private Block ikev2(Args a) {

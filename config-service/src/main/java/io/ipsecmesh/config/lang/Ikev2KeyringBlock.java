@@ -85,9 +85,7 @@ final class Ikev2KeyringBlock implements Block {
         a.skip(1).command("hostname");
         peer.hostname = IdentityWords.fqdn(a, "hostname");
         a.end();
-        // IOS looks a keyring peer up by hostname only for a set peer given by name, which crypto maps here do not take
-        diagnostics.warn(a.lineNumber, "hostname " + peer.hostname + " is kept but not used to find this peer: set peer "
-            + "takes addresses here, so give the peer's address or identity");
+        // IOS looks a keyring peer up by hostname for a crypto map's set peer HOST (ike-service ConfigPolicies)
       } else {
         diagnostics.warn(a.lineNumber, a.summary() + " is not used by this gateway; ignored");
       }

@@ -1,9 +1,18 @@
 package io.ipsecmesh.esp.fwd;
 
+import io.ipsecmesh.proto.bus.RecordJson;
+import io.ipsecmesh.proto.runtime.Metrics;
 import io.ipsecmesh.proto.sa.ChildSa;
+import io.ipsecmesh.proto.sa.SequenceReservation;
 import io.ipsecmesh.proto.sa.SharedMaps;
 import com.hazelcast.map.IMap;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 
@@ -16,6 +25,15 @@ import java.util.concurrent.TimeUnit;
  * same keys after a restart, also write each block to their {@link ManualSequenceFile} before use: the
  * block starts above both high-water marks. Blocking when the map is Hazelcast's or the file is written:
  * call from a worker.
+ *
+ * <p>Hazelcast has no authentication (docs/security.md): each entry is a {@link SequenceReservation} with a
+ * {@code $mac} under the KEK that covers the SA id it belongs to. An entry that is not such a record, whose MAC
+ * does not verify (lowered, planted, written under another KEK), that names another SA than its key (copied
+ * from another entry), or that is lower than a mark this process saw for the SA (an older genuine record put
+ * back, or the entry deleted) is refused: no block, so the SA sends nothing and asks for a rekey
+ * ({@link SaInstaller}); counted in {@code ipsecmesh_esp_seq_reservation_refused_total{reason}}. An older
+ * genuine record put back before this process saw a newer one cannot be told from the newest: see
+ * docs/security.md, "Sequence-number reservations", for how that is bounded.
  */
 public final class SequenceReservations {
 
@@ -34,7 +52,38 @@ public final class SequenceReservations {
     void expireAfter(String key, long seconds);
   }
 
+  /** Marks remembered per process to detect a rolled-back entry; the oldest are forgotten beyond this. */
+  static final int SEEN_REMEMBERED = 65_536;
+  private static final Counter REFUSED = Counter.builder()
+      .name("ipsecmesh_esp_seq_reservation_refused_total")
+      .help("sequence-number reservation entries refused: unauthenticated = not a record or $mac does not verify, "
+          + "wrong-key = the record of another SA, rollback = lower than (or gone after) a mark this process saw")
+      .labelNames("reason")
+      .register(Metrics.registry());
+
+  /** A reservation entry that must not be believed: the SA gets no numbers from it. */
+  public static final class RefusedReservation extends RuntimeException {
+    private final String reason;
+
+    RefusedReservation(String reason, String message) {
+      super(message, null, false, false);
+      this.reason = reason;
+    }
+
+    /** {@code unauthenticated}, {@code wrong-key} or {@code rollback}: the metric's label. */
+    public String reason() {
+      return reason;
+    }
+  }
+
   private final ConcurrentMap<String, String> map;
+  /** SA id → the highest mark this process read or wrote for it (rollback detection); bounded, oldest go first. */
+  private final Map<String, Long> seen = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+      return size() > SEEN_REMEMBERED;
+    }
+  });
   /** Null when the forwarder has no state directory: manual SAs then cannot prove a high-water mark. */
   private final ManualSequenceFile manualFile;
   /** Null when the map is this process's alone (no cluster): nothing else can put an old SA back into it. */
@@ -78,21 +127,72 @@ public final class SequenceReservations {
     }
     while (true) {
       String current = map.get(key);
-      long top = Math.max(durable, current == null ? 0 : Long.parseLong(current));
+      long top = Math.max(durable, current == null ? absent(key) : verified(key, current));
       if (top >= max) {
         return new Block(max, max - 1); // exhausted: first > last
       }
       long first = top + 1;
       long last = first > max - BLOCK + 1 ? max : first + BLOCK - 1;
-      String next = Long.toString(last);
+      String next = encode(key, last);
       boolean won = current == null ? map.putIfAbsent(key, next) == null : map.replace(key, current, next);
       if (won) {
         if (manual) {
           manualFile.record(key, last); // on disk before any number of the block is sent
         }
+        seen.merge(key, last, Math::max);
         return new Block(first, last);
       }
     }
+  }
+
+  /** The map's value for {@code saId}'s mark {@code highWater}: the record's JSON with its {@code $mac}. */
+  public static String encode(String saId, long highWater) {
+    return RecordJson.toJson(new SequenceReservation(saId, highWater)).encode();
+  }
+
+  /**
+   * The mark of the entry {@code value} read under {@code key}, after checking it is a genuine record of that SA
+   * and not below what this process saw.
+   *
+   * @throws RefusedReservation (counted) otherwise; the message never contains the entry
+   */
+  long verified(String key, String value) {
+    SequenceReservation r;
+    try {
+      r = RecordJson.fromJson(new JsonObject(value), SequenceReservation.class);
+    } catch (DecodeException | IllegalArgumentException | ClassCastException e) {
+      throw refuse("unauthenticated", "the reservation of SA " + key + " is not authentic (not a record, or its "
+          + "$mac does not verify: altered, planted, or written under another KEK)");
+    }
+    if (!r.saId().equals(key)) {
+      throw refuse("wrong-key", "the reservation stored for SA " + key + " is the record of another SA");
+    }
+    Long before = seen.get(key);
+    if (before != null && r.highWater() < before) {
+      throw refuse("rollback", "the reservation of SA " + key + " went back below " + before
+          + " (an older record put back)");
+    }
+    return r.highWater();
+  }
+
+  /** No entry for {@code key}: fine for a new SA, a rollback when this process saw a mark of it. */
+  private long absent(String key) {
+    Long before = seen.get(key);
+    if (before != null) {
+      throw refuse("rollback", "the reservation of SA " + key + " is gone although " + before
+          + " was reserved (deleted from the map)");
+    }
+    return 0;
+  }
+
+  private static RefusedReservation refuse(String reason, String message) {
+    REFUSED.labelValues(reason).inc();
+    return new RefusedReservation(reason, message);
+  }
+
+  /** How many entries reservations of this JVM refused for {@code reason} (tests). */
+  static double refused(String reason) {
+    return REFUSED.labelValues(reason).get();
   }
 
   /**
@@ -107,6 +207,7 @@ public final class SequenceReservations {
   public void retire(ChildSa sa, long nowMillis) {
     if (expiry == null) {
       map.remove(sa.saId());
+      seen.remove(sa.saId());
       return;
     }
     long ttl = tombstoneSeconds(sa, nowMillis);

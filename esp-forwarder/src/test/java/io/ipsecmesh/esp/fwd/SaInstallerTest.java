@@ -154,7 +154,7 @@ class SaInstallerTest {
     drainRetired();
     assertEquals(1, installed.size());
     assertEquals(List.of(), released);
-    assertEquals(Long.toString(SequenceReservations.BLOCK), shared.get(bus.saId()));
+    assertEquals(SequenceReservations.encode(bus.saId(), SequenceReservations.BLOCK), shared.get(bus.saId()));
     assertEquals(1, send(gw));
     assertEquals(2, send(gw));
   }
@@ -186,7 +186,7 @@ class SaInstallerTest {
     drainRetired();
     assertSame(live, gw.sad.get(0xc3));
     assertEquals(List.of(), released);
-    assertEquals(Long.toString(SequenceReservations.BLOCK), shared.get(sa.saId()));
+    assertEquals(SequenceReservations.encode(sa.saId(), SequenceReservations.BLOCK), shared.get(sa.saId()));
     assertEquals(2, send(gw), "the counter went on, it was not reset by a second copy");
   }
 
@@ -218,7 +218,7 @@ class SaInstallerTest {
     drainRetired();
     assertEquals(1, released.size());
     assertNull(shared.get(first.saId()));
-    assertEquals(Long.toString(SequenceReservations.BLOCK), shared.get(second.saId()),
+    assertEquals(SequenceReservations.encode(second.saId(), SequenceReservations.BLOCK), shared.get(second.saId()),
         "deleting one SA leaves the other's reservation, though their outbound SPIs are equal");
   }
 
@@ -265,7 +265,7 @@ class SaInstallerTest {
   @Test
   void anExhaustedSequenceSpaceIsNotSentOn() {
     ChildSa sa = childSa("01:02", 0xc8, 0x58, 1000, 4500, false);
-    shared.put(sa.saId(), Long.toString(SequenceReservations.MAX_32));
+    shared.put(sa.saId(), SequenceReservations.encode(sa.saId(), SequenceReservations.MAX_32));
     installer.install(sa, false);
     completeAll();
     assertEquals(-1, send(gw));
@@ -307,8 +307,8 @@ class SaInstallerTest {
   void nearTheEndOfThe32BitSpaceABlockStopsAt2To32Minus1UnlessEsnWasNegotiated() throws IOException {
     ChildSa plain = childSa("01:02", 0xca, 0x5a, 1000, 4500, false);
     ChildSa esn = childSa("01:02", 0xcb, 0x5b, 1000, 4500, true);
-    shared.put(plain.saId(), Long.toString(SequenceReservations.MAX_32 - 10));
-    shared.put(esn.saId(), Long.toString(SequenceReservations.MAX_32 - 10));
+    shared.put(plain.saId(), SequenceReservations.encode(plain.saId(), SequenceReservations.MAX_32 - 10));
+    shared.put(esn.saId(), SequenceReservations.encode(esn.saId(), SequenceReservations.MAX_32 - 10));
     assertEquals(new SequenceReservations.Block(SequenceReservations.MAX_32 - 9, SequenceReservations.MAX_32),
         reservations.reserve(plain, false));
     assertTrue(reservations.reserve(plain, false).exhausted());

@@ -121,7 +121,7 @@ class SaRollbackTest {
     assertEquals(2, first.send());
     now += 600_000; // ten minutes later it is deleted
     first.delete(sa);
-    assertEquals(Long.toString(SequenceReservations.BLOCK), shared.get(sa.saId()), "the mark stays");
+    assertEquals(SequenceReservations.encode(sa.saId(), SequenceReservations.BLOCK), shared.get(sa.saId()), "the mark stays");
     assertEquals(now + (3000 + SequenceReservations.TOMBSTONE_MARGIN_SECONDS) * 1000, expiresAt.get(sa.saId()),
         "until the rest of its hard lifetime and the margin are over");
 
@@ -204,7 +204,7 @@ class SaRollbackTest {
   void withoutAClusterTheMarkGoesAtOnce() {
     Map<String, String> local = new ConcurrentHashMap<>();
     ChildSa sa = sa(T0, HOUR);
-    local.put(sa.saId(), "5");
+    local.put(sa.saId(), SequenceReservations.encode(sa.saId(), 5));
     new SequenceReservations((ConcurrentHashMap<String, String>) local, null).retire(sa, T0);
     assertTrue(local.isEmpty());
   }

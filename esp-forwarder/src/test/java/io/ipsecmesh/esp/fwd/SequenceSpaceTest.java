@@ -85,7 +85,7 @@ class SequenceSpaceTest {
 
   /** Seeds the reservation map so the SA's first block starts at {@code first}. */
   private void seed(ChildSa sa, long first) {
-    shared.put(sa.saId(), Long.toString(first - 1));
+    shared.put(sa.saId(), SequenceReservations.encode(sa.saId(), first - 1));
   }
 
   private static FwdMessages.SaExpired soft(ChildSa sa) {

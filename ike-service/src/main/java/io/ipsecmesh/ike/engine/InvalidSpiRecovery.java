@@ -54,7 +54,9 @@ final class InvalidSpiRecovery {
       }
       return spis != null;
     }
-    Optional<PeerPolicy> policy = s.policies.forPeer(peerAddress);
+    // never toward a peer only a dynamic crypto map would accept: IOS does not initiate from one, and a stranger's
+    // ESP must not make us start an exchange with whatever address it claims
+    Optional<PeerPolicy> policy = s.policies.forPeer(peerAddress).filter(p -> !p.anyPeer());
     if (policy.isEmpty() || !limiter.allowInitiate(peerAddress)) {
       return false;
     }

@@ -16,6 +16,7 @@ import io.ipsecmesh.proto.config.Ikev2Policy;
 import io.ipsecmesh.proto.config.Ikev2Profile;
 import io.ipsecmesh.proto.config.Ikev2Proposal;
 import io.ipsecmesh.proto.config.IsakmpKey;
+import io.ipsecmesh.proto.config.Ipv4;
 import io.ipsecmesh.proto.ikev2.IkeConstants;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -28,6 +29,8 @@ import java.util.List;
  * configuration language already rejected what it can.
  */
 public final class ConfigPolicies {
+
+  private static final System.Logger LOG = System.getLogger(ConfigPolicies.class.getName());
 
   /** When no {@code crypto ikev2 policy} applies: AEAD first, then a CBC suite (RFC 8247 MUST/SHOULD). */
   static final List<IkeSuite> DEFAULT_SUITES = List.of(
@@ -57,8 +60,22 @@ public final class ConfigPolicies {
    */
   public static List<PeerPolicy> from(GatewayConfig cfg, String fallbackLocalAddress, Credentials credentials,
       TrustStore trust) {
+    return from(cfg, fallbackLocalAddress, credentials, trust, HostResolver.fromEnvironment());
+  }
+
+  /**
+   * @param resolver resolves the host names of {@code set peer HOST}: now, for a peer without {@code dynamic} (one
+   *                 that does not resolve is left out and logged, IOS keeps such an entry without that peer); a
+   *                 {@code dynamic} one is left unresolved for {@link PolicyStore} to resolve at each attempt
+   */
+  public static List<PeerPolicy> from(GatewayConfig cfg, String fallbackLocalAddress, Credentials credentials,
+      TrustStore trust, HostResolver resolver) {
     List<PeerPolicy> out = new ArrayList<>();
     for (CryptoMapEntry e : cfg.cryptoMaps()) {
+      if (e.dynamicMap() != null) {
+        out.addAll(dynamicTemplates(cfg, e, fallbackLocalAddress, credentials, trust));
+        continue;
+      }
       if (e.keying() != CryptoMapEntry.Keying.IPSEC_ISAKMP || e.ikev2Profile() == null) {
         continue;
       }
@@ -82,8 +99,23 @@ public final class ConfigPolicies {
       if (remote == null) {
         continue;
       }
-      for (String peer : e.peers()) {
-        byte[][] keys = psk(cfg, profile, peer);
+      for (String configured : e.peers()) {
+        String host = Ipv4.isAddress(configured) ? null : configured;
+        boolean dynamic = host != null && e.dynamicPeer(host);
+        String peer = configured;
+        if (host != null && !dynamic) {
+          List<String> resolved = resolver.resolve(host);
+          if (resolved.isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, "crypto map " + e.name() + " " + e.seq() + ": set peer " + host
+                + " does not resolve (" + "no IPv4 address): peer left out until the configuration is applied again"
+                + " (or write set peer " + host + " dynamic to resolve it at each attempt)");
+            continue;
+          }
+          peer = resolved.getFirst();
+        } else if (dynamic) {
+          peer = PeerPolicy.UNRESOLVED;
+        }
+        byte[][] keys = host != null ? hostPsk(cfg, profile, host, dynamic ? null : peer) : psk(cfg, profile, peer);
         boolean needKey = !certificates || remote.method() == PeerAuthorization.Method.PRE_SHARE;
         if (needKey && keys == null && remote.identityKeys().isEmpty()) {
           continue;
@@ -96,8 +128,59 @@ public final class ConfigPolicies {
             terms.espTransforms(), terms.pfsGroup(), terms.localSelectors(), terms.remoteSelectors(), terms.mode(),
             terms.replayWindow(), terms.lifetimeSeconds(), terms.lifetimeKilobytes(), terms.idleTimeSeconds(),
             terms.dfBit(), profile.lifetimeSeconds() == null ? 86400 : profile.lifetimeSeconds(),
-            certificates ? credentials : null));
+            certificates ? credentials : null, host, dynamic));
       }
+    }
+    return out;
+  }
+
+  /**
+   * The templates of {@code crypto map VIA SEQ ipsec-isakmp dynamic DYN}: one per entry of {@code crypto dynamic-map
+   * DYN} that names an IKEv2 profile, in sequence order, each for any peer ({@link PeerPolicy#anyPeer()}) that
+   * authenticates through that profile's keyring — for pre-shared keys a key for every address ({@code address
+   * 0.0.0.0 0.0.0.0} in the keyring, or {@code crypto isakmp key K address 0.0.0.0 0.0.0.0}) — and whose proposed
+   * traffic selectors narrow to the template's {@code match address} (RFC 7296 §2.9), or are taken as proposed
+   * without one. The SAs are the static entry's ({@code VIA SEQ}), as IOS shows them.
+   */
+  static List<PeerPolicy> dynamicTemplates(GatewayConfig cfg, CryptoMapEntry via, String fallbackLocalAddress,
+      Credentials credentials, TrustStore trust) {
+    List<PeerPolicy> out = new ArrayList<>();
+    for (CryptoMapEntry dyn : cfg.dynamicMap(via.dynamicMap())) {
+      Ikev2Profile profile = dyn.ikev2Profile() == null ? null : cfg.ikev2Profile(dyn.ikev2Profile());
+      CryptoMapTerms terms = CryptoMapTerms.ofDynamic(cfg, via, dyn, CryptoMapTerms.Ports.ALL_OPERATORS);
+      if (terms == null || profile == null) {
+        continue;
+      }
+      String localAddress = profile.identityLocalAddress() != null ? profile.identityLocalAddress()
+          : terms.interfaceAddress(fallbackLocalAddress);
+      PeerAuthorization.Method localMethod = PeerAuthorization.Method.of(
+          profile.authenticationLocal() == null ? "pre-share" : profile.authenticationLocal());
+      boolean certificates = localMethod.signature();
+      if (certificates && credentials == null) {
+        continue;
+      }
+      PeerAuthorization remote = authorization(cfg, profile, credentials, trust);
+      if (remote == null) {
+        continue;
+      }
+      byte[][] keys = psk(cfg, profile, PeerPolicy.UNRESOLVED);
+      boolean needKey = !certificates || remote.method() == PeerAuthorization.Method.PRE_SHARE;
+      if (needKey && keys == null && remote.identityKeys().isEmpty()) {
+        LOG.log(System.Logger.Level.WARNING, "crypto map " + via.name() + " " + via.seq() + " dynamic "
+            + via.dynamicMap() + " " + dyn.seq() + ": no key for any address in keyring of profile " + profile.name()
+            + " (address 0.0.0.0 0.0.0.0) nor a keyring peer by identity: no peer can authenticate");
+        continue;
+      }
+      if (keys == null) {
+        keys = new byte[][] {null, null};
+      }
+      out.add(new PeerPolicy(via.name(), via.seq(), PeerPolicy.UNRESOLVED, localAddress,
+          localIdentity(profile, localAddress, certificates ? credentials : null), remote, keys[0], keys[1],
+          suites(cfg, localAddress), terms.espTransforms(), terms.pfsGroup(), terms.localSelectors(),
+          terms.remoteSelectors(), terms.mode(), terms.replayWindow(), terms.lifetimeSeconds(),
+          terms.lifetimeKilobytes(), terms.idleTimeSeconds(), terms.dfBit(),
+          profile.lifetimeSeconds() == null ? 86400 : profile.lifetimeSeconds(), certificates ? credentials : null,
+          null, false, true));
     }
     return out;
   }
@@ -188,6 +271,33 @@ public final class ConfigPolicies {
     }
     byte[] b = k.key().getBytes(StandardCharsets.UTF_8);
     return new byte[][] {b, b.clone()};
+  }
+
+  /**
+   * The keys of a {@code set peer HOST} peer: the profile's keyring peer with {@code hostname HOST} (IOS finds an
+   * initiator's key by the host name it connects to), else {@code crypto isakmp key … hostname HOST}, else the key
+   * for the address it resolved to, else a key for every address ({@code address 0.0.0.0 0.0.0.0}).
+   */
+  static byte[][] hostPsk(GatewayConfig cfg, Ikev2Profile profile, String host, String resolved) {
+    Ikev2Keyring ring = profile == null || profile.keyring() == null ? null : cfg.ikev2Keyring(profile.keyring());
+    if (ring != null) {
+      for (Ikev2KeyringPeer p : ring.peers()) {
+        if (p.hostname() != null && p.hostname().equalsIgnoreCase(host)) {
+          String l = p.localKey() != null ? p.localKey() : p.remoteKey();
+          String r = p.remoteKey() != null ? p.remoteKey() : p.localKey();
+          if (l != null) {
+            return new byte[][] {l.getBytes(StandardCharsets.UTF_8), r.getBytes(StandardCharsets.UTF_8)};
+          }
+        }
+      }
+    }
+    for (IsakmpKey k : cfg.isakmpKeys()) {
+      if (k.hostname() != null && k.hostname().equalsIgnoreCase(host)) {
+        byte[] b = k.key().getBytes(StandardCharsets.UTF_8);
+        return new byte[][] {b, b.clone()};
+      }
+    }
+    return psk(cfg, profile, resolved != null ? resolved : PeerPolicy.UNRESOLVED);
   }
 
   static List<IkeSuite> suites(GatewayConfig cfg, String localAddress) {

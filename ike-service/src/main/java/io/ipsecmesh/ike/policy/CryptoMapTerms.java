@@ -61,6 +61,27 @@ public record CryptoMapTerms(
    * names no ACL.
    */
   public static CryptoMapTerms of(GatewayConfig cfg, CryptoMapEntry e, Ports ports) {
+    return of(cfg, e, e.matchAddress() == null ? null : cfg.accessList(e.matchAddress()), ports);
+  }
+
+  /**
+   * The terms of a dynamic crypto map entry {@code dyn} used through the static entry {@code via}
+   * ({@code crypto map VIA SEQ ipsec-isakmp dynamic DYN}): the template's transform sets, PFS, SA settings and
+   * {@code match address}, the interface and DF bit of the static map. Without {@code match address} any traffic
+   * (every address, protocol and port): the initiator's proposed selectors are then accepted as they are.
+   */
+  public static CryptoMapTerms ofDynamic(GatewayConfig cfg, CryptoMapEntry via, CryptoMapEntry dyn, Ports ports) {
+    CryptoMapEntry as = new CryptoMapEntry(via.name(), via.seq(), CryptoMapEntry.Keying.IPSEC_ISAKMP, List.of(),
+        dyn.transformSets(), dyn.sa(), dyn.pfsGroup(), dyn.matchAddress(), dyn.ikev2Profile(), null, null,
+        dyn.isakmpProfile());
+    AccessList acl = dyn.matchAddress() == null
+        ? new AccessList("any", false, List.of(new AccessListEntry(AccessListEntry.Action.PERMIT, "ip",
+            io.ipsecmesh.proto.config.AddressMatch.ANY, null, io.ipsecmesh.proto.config.AddressMatch.ANY, null, null)))
+        : cfg.accessList(dyn.matchAddress());
+    return of(cfg, as, acl, ports);
+  }
+
+  private static CryptoMapTerms of(GatewayConfig cfg, CryptoMapEntry e, AccessList acl, Ports ports) {
     List<EspTransform> esp = new ArrayList<>();
     // Tunnel mode always: the forwarder runs tunnel-mode SAs only, so negotiating the transform set's
     // "mode transport" would give an SA it refuses. IOS itself uses tunnel mode for "mode transport"
@@ -73,7 +94,6 @@ public record CryptoMapTerms(
         esp.add(t.transform());
       }
     }
-    AccessList acl = e.matchAddress() == null ? null : cfg.accessList(e.matchAddress());
     if (esp.isEmpty() || acl == null) {
       return null;
     }

@@ -2,11 +2,34 @@ package io.ipsecmesh.ike.policy;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
-/** The peer policies currently in force; replaced as a whole when the configuration changes. */
+/**
+ * The peer policies currently in force; replaced as a whole when the configuration changes.
+ *
+ * <p>A {@code set peer HOST dynamic} policy holds no address ({@link PeerPolicy#UNRESOLVED}): every lookup that
+ * may lead to a connection resolves its name again through the {@link HostResolver} and returns the policy bound to
+ * the address found (Cisco guide, "Creating Static Crypto Maps": "the host name is resolved via DNS just before the
+ * router establishes the IPsec tunnel"), so a peer whose address changed is reached, and a datagram from it is
+ * recognised, without a configuration change.
+ *
+ * <p>A dynamic crypto map's template ({@link PeerPolicy#anyPeer()}) is found for any address, after every policy that
+ * names the peer, bound to that address; the peer then still has to authenticate through the template's profile
+ * and keyring. It is never the policy of an ACQUIRE: IOS never initiates from a dynamic crypto map.
+ */
 public final class PolicyStore {
 
+  private final HostResolver resolver;
   private volatile List<PeerPolicy> policies = List.of();
+
+  /** Host names through {@link HostResolver#fromEnvironment()}. */
+  public PolicyStore() {
+    this(HostResolver.fromEnvironment());
+  }
+
+  public PolicyStore(HostResolver resolver) {
+    this.resolver = resolver;
+  }
 
   public void replace(List<PeerPolicy> next) {
     policies = List.copyOf(next);
@@ -16,9 +39,12 @@ public final class PolicyStore {
     return policies;
   }
 
-  /** The policy a peer at {@code address} is bound to (first crypto map entry listing it). */
+  /**
+   * The policy a peer at {@code address} is bound to (first crypto map entry listing it); {@code address} may also
+   * be a {@code set peer} host name (DPD's failover names the next peer as configured).
+   */
   public Optional<PeerPolicy> forPeer(String address) {
-    return policies.stream().filter(p -> p.peerAddress().equals(address)).findFirst();
+    return first(address, p -> true);
   }
 
   /**
@@ -27,14 +53,59 @@ public final class PolicyStore {
    */
   public Optional<PeerPolicy> forIdentity(String address, io.ipsecmesh.ike.crypto.IkeSuite suite, int idType,
       byte[] data) {
-    return policies.stream()
-        .filter(p -> p.peerAddress().equals(address) && p.ikeSuites().contains(suite)
-            && p.remote().accepts(idType, data))
-        .findFirst();
+    return first(address, p -> p.ikeSuites().contains(suite) && p.remote().accepts(idType, data));
   }
 
-  /** The first (preferred) peer of crypto map entry {@code map seq} — what an ACQUIRE negotiates with. */
+  /**
+   * The first (preferred) peer of crypto map entry {@code map seq} — what an ACQUIRE negotiates with. A
+   * {@code dynamic} host peer is resolved now; one that does not resolve is passed over for the entry's next
+   * {@code set peer}, as a peer that does not answer would be.
+   */
   public Optional<PeerPolicy> forMapEntry(String map, int seq) {
-    return policies.stream().filter(p -> p.cryptoMap().equals(map) && p.mapSequence() == seq).findFirst();
+    for (PeerPolicy p : policies) {
+      if (!p.cryptoMap().equals(map) || p.mapSequence() != seq || p.anyPeer()) {
+        continue;
+      }
+      if (!p.resolveEachAttempt()) {
+        return Optional.of(p);
+      }
+      List<String> now = resolver.resolve(p.peerHost());
+      if (!now.isEmpty()) {
+        return Optional.of(p.withPeerAddress(now.getFirst()));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The first policy in order that is {@code peer}'s (by address, by name, or by a name resolved now) and fits. */
+  private Optional<PeerPolicy> first(String peer, Predicate<PeerPolicy> fits) {
+    Optional<PeerPolicy> named = named(peer, fits);
+    if (named.isPresent() || !io.ipsecmesh.proto.config.Ipv4.isAddress(peer)) {
+      return named;
+    }
+    return policies.stream().filter(p -> p.anyPeer() && fits.test(p)).findFirst().map(p -> p.withPeerAddress(peer));
+  }
+
+  private Optional<PeerPolicy> named(String peer, Predicate<PeerPolicy> fits) {
+    for (PeerPolicy p : policies) {
+      if (p.anyPeer() || !fits.test(p)) {
+        continue;
+      }
+      if (!p.resolveEachAttempt()) {
+        if (p.names(peer)) {
+          return Optional.of(p);
+        }
+        continue;
+      }
+      if (p.peerHost().equalsIgnoreCase(peer)) {
+        List<String> now = resolver.resolve(p.peerHost());
+        if (!now.isEmpty()) {
+          return Optional.of(p.withPeerAddress(now.getFirst()));
+        }
+      } else if (resolver.resolve(p.peerHost()).contains(peer)) {
+        return Optional.of(p.withPeerAddress(peer));
+      }
+    }
+    return Optional.empty();
   }
 }

@@ -28,6 +28,10 @@ public final class Ikev1Policies {
 
   private Ikev1Policies() {}
 
+  /** Resolves {@code set peer HOST}: the service's resolver ({@code IPSECMESH_HOSTS_FILE} or the system's). */
+  static final java.util.function.Supplier<io.ipsecmesh.ike.policy.HostResolver> RESOLVER =
+      io.ipsecmesh.ike.policy.HostResolver::fromEnvironment;
+
   public static List<Ikev1Policy> from(GatewayConfig cfg, String fallbackLocalAddress) {
     List<Ikev1Suite> suites = cfg.isakmpPolicies().stream()
         .sorted(Comparator.comparingInt(IsakmpPolicy::priority))
@@ -51,7 +55,22 @@ public final class Ikev1Policies {
         continue; // a missing profile accepts nobody
       }
       Ikev1Policy.Identity localId = localIdentity(cfg, profile, localAddress);
-      for (String peer : e.peers()) {
+      for (String configured : e.peers()) {
+        // set peer HOST [dynamic]: IKEv1 entries resolve the name when the configuration is applied (dynamic
+        // included: a new address is taken at the next config.changed); PolicyStore re-resolves IKEv2's per attempt
+        String peer = configured;
+        IsakmpKey hostKey = null;
+        if (!io.ipsecmesh.proto.config.Ipv4.isAddress(configured)) {
+          List<String> resolved = RESOLVER.get().resolve(configured);
+          if (resolved.isEmpty()) {
+            System.getLogger(Ikev1Policies.class.getName()).log(System.Logger.Level.WARNING, "crypto map " + e.name()
+                + " " + e.seq() + ": set peer " + configured + " does not resolve: peer left out");
+            continue;
+          }
+          peer = resolved.getFirst();
+          hostKey = cfg.isakmpKeys().stream().filter(k -> configured.equalsIgnoreCase(k.hostname())).findFirst()
+              .orElse(null);
+        }
         IsakmpPeer am = cfg.aggressiveModeDisabled() ? null : cfg.isakmpPeer(peer);
         if (am != null && am.aggressive()) {
           // crypto isakmp peer address … set aggressive-mode password / client-endpoint: IOS initiates
@@ -63,7 +82,7 @@ public final class Ikev1Policies {
               terms.dfBit(), true, null));
           continue;
         }
-        IsakmpKey key = key(cfg, profile, peer);
+        IsakmpKey key = hostKey != null ? hostKey : key(cfg, profile, peer);
         if (key == null) {
           continue;
         }

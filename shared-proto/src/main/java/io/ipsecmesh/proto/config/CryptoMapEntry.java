@@ -15,6 +15,11 @@ import java.util.List;
  * @param ikev2Profile   {@code set ikev2-profile}, null for IKEv1
  * @param inboundEsp     {@code set session-key inbound esp …}, ipsec-manual only
  * @param outboundEsp    {@code set session-key outbound esp …}, ipsec-manual only
+ * @param dynamicPeers   the host names of {@code peers} given as {@code set peer HOST dynamic}: resolved again
+ *                       at every connection attempt instead of once when the configuration is applied
+ * @param dynamicMap     {@code crypto map NAME SEQ ipsec-isakmp dynamic DYN}: the dynamic crypto map set this entry
+ *                       stands for (its peers are whoever authenticates, responder only), null for a static entry;
+ *                       the entries of {@code crypto dynamic-map DYN SEQ} are {@link GatewayConfig#dynamicMaps()}
  */
 public record CryptoMapEntry(
     String name,
@@ -28,7 +33,25 @@ public record CryptoMapEntry(
     String ikev2Profile,
     SessionKey inboundEsp,
     SessionKey outboundEsp,
-    String isakmpProfile) {
+    String isakmpProfile,
+    List<String> dynamicPeers,
+    String dynamicMap) {
+
+  /** A static entry ({@code set peer} lines, no {@code dynamic DYN}). */
+  public CryptoMapEntry(String name, int seq, Keying keying, List<String> peers, List<String> transformSets,
+      SaSettings sa, Integer pfsGroup, String matchAddress, String ikev2Profile, SessionKey inboundEsp,
+      SessionKey outboundEsp, String isakmpProfile, List<String> dynamicPeers) {
+    this(name, seq, keying, peers, transformSets, sa, pfsGroup, matchAddress, ikev2Profile, inboundEsp, outboundEsp,
+        isakmpProfile, dynamicPeers, null);
+  }
+
+  /** An entry without {@code set peer HOST dynamic}. */
+  public CryptoMapEntry(String name, int seq, Keying keying, List<String> peers, List<String> transformSets,
+      SaSettings sa, Integer pfsGroup, String matchAddress, String ikev2Profile, SessionKey inboundEsp,
+      SessionKey outboundEsp, String isakmpProfile) {
+    this(name, seq, keying, peers, transformSets, sa, pfsGroup, matchAddress, ikev2Profile, inboundEsp, outboundEsp,
+        isakmpProfile, List.of());
+  }
 
   /** An entry without {@code set isakmp-profile}. */
   public CryptoMapEntry(String name, int seq, Keying keying, List<String> peers, List<String> transformSets,
@@ -50,6 +73,12 @@ public record CryptoMapEntry(
   public CryptoMapEntry {
     peers = List.copyOf(peers);
     transformSets = List.copyOf(transformSets);
+    dynamicPeers = dynamicPeers == null ? List.of() : List.copyOf(dynamicPeers);
     sa = sa == null ? SaSettings.INHERIT : sa;
+  }
+
+  /** Whether {@code peer} was given as {@code set peer HOST dynamic}. */
+  public boolean dynamicPeer(String peer) {
+    return dynamicPeers.contains(peer);
   }
 }

@@ -27,6 +27,8 @@ import java.util.List;
  * @param isakmpProfiles      {@code crypto isakmp profile}
  * @param isakmpPeers         {@code crypto isakmp peer address} with their {@code set aggressive-mode …} settings
  * @param aggressiveModeDisabled {@code crypto isakmp aggressive-mode disable}: Aggressive Mode is refused
+ * @param dynamicMaps         the entries of {@code crypto dynamic-map NAME SEQ} (templates a static entry's
+ *                            {@code ipsec-isakmp dynamic NAME} refers to), sorted by name and sequence
  */
 @Authenticated
 public record GatewayConfig(
@@ -57,9 +59,10 @@ public record GatewayConfig(
     String domainName,
     List<IsakmpProfile> isakmpProfiles,
     List<IsakmpPeer> isakmpPeers,
-    boolean aggressiveModeDisabled) {
+    boolean aggressiveModeDisabled,
+    List<CryptoMapEntry> dynamicMaps) {
 
-  /** A configuration without {@code crypto isakmp peer} and with Aggressive Mode accepted (the IOS default). */
+  /** A configuration without {@code crypto isakmp peer}, with Aggressive Mode accepted (the IOS default), without {@code crypto dynamic-map}. */
   public GatewayConfig(List<IsakmpPolicy> isakmpPolicies, List<IsakmpKey> isakmpKeys, IsakmpKeepalive isakmpKeepalive,
       Integer natKeepaliveSeconds, boolean invalidSpiRecovery, boolean natTransparency, DfBit dfBit, SaSettings sa,
       List<TransformSet> transformSets, List<CryptoMapEntry> cryptoMaps, List<AccessList> accessLists,
@@ -71,7 +74,15 @@ public record GatewayConfig(
     this(isakmpPolicies, isakmpKeys, isakmpKeepalive, natKeepaliveSeconds, invalidSpiRecovery, natTransparency, dfBit,
         sa, transformSets, cryptoMaps, accessLists, interfaces, ezvpnClients, ikev2Proposals, ikev2Policies,
         ikev2Keyrings, ikev2Profiles, ikev2Dpd, fragmentation, complianceShieldDisabled, cryptoMapLocalAddress,
-        pkiTrustpoints, isakmpIdentity, hostname, domainName, isakmpProfiles, List.of(), false);
+        pkiTrustpoints, isakmpIdentity, hostname, domainName, isakmpProfiles, List.of(), false, List.of());
+  }
+
+  /** The entries of {@code crypto dynamic-map NAME}, by sequence number. */
+  public List<CryptoMapEntry> dynamicMap(String name) {
+    return dynamicMaps.stream()
+        .filter(e -> e.name().equals(name))
+        .sorted(Comparator.comparingInt(CryptoMapEntry::seq))
+        .toList();
   }
 
   /** A configuration without trustpoints, ISAKMP identity settings or ISAKMP profiles. */
@@ -158,6 +169,8 @@ public record GatewayConfig(
     pkiTrustpoints = pkiTrustpoints == null ? List.of() : List.copyOf(pkiTrustpoints);
     isakmpProfiles = isakmpProfiles == null ? List.of() : List.copyOf(isakmpProfiles);
     isakmpPeers = isakmpPeers == null ? List.of() : List.copyOf(isakmpPeers);
+    dynamicMaps = dynamicMaps == null ? List.of() : dynamicMaps.stream()
+        .sorted(Comparator.comparing(CryptoMapEntry::name).thenComparingInt(CryptoMapEntry::seq)).toList();
   }
 
   /** The {@code crypto isakmp peer address} entry of this peer, or null. */

@@ -57,7 +57,8 @@ public final class RunningConfigWriter {
     w.ipsecGlobals(c);
     w.transformSets(c.transformSets());
     w.ezvpnClients(c.ezvpnClients());
-    w.cryptoMaps(c.cryptoMaps());
+    w.cryptoMaps(c.dynamicMaps(), "crypto dynamic-map ");
+    w.cryptoMaps(c.cryptoMaps(), "crypto map ");
     c.cryptoMapLocalAddress().forEach((map, itf) -> w.line("crypto map " + map + " local-address " + itf));
     w.interfaces(c.interfaces());
     w.accessLists(c.accessLists());
@@ -331,10 +332,17 @@ public final class RunningConfigWriter {
     }
   }
 
-  private void cryptoMaps(List<CryptoMapEntry> maps) {
+  /** {@code crypto map} entries, or with {@code header} "crypto dynamic-map " the templates (no keying word). */
+  private void cryptoMaps(List<CryptoMapEntry> maps, String header) {
+    boolean dynamic = header.contains("dynamic");
     for (CryptoMapEntry m : maps) {
-      line("crypto map " + m.name() + " " + m.seq() + " " + m.keying().keyword());
-      m.peers().forEach(p -> line(" set peer " + p));
+      if (m.dynamicMap() != null) {
+        // Cisco guide, anti-replay chapter: the static entry that stands for a dynamic crypto map set
+        line("crypto map " + m.name() + " " + m.seq() + " ipsec-isakmp dynamic " + m.dynamicMap());
+        continue;
+      }
+      line(header + m.name() + " " + m.seq() + (dynamic ? "" : " " + m.keying().keyword()));
+      m.peers().forEach(p -> line(" set peer " + p + (m.dynamicPeer(p) ? " dynamic" : "")));
       SaSettings sa = m.sa();
       if (sa.replay() != null) {
         line(" set security-association " + replay(sa.replay()));
@@ -411,7 +419,8 @@ public final class RunningConfigWriter {
     }
   }
 
-  private static String entry(AccessListEntry e) {
+  /** One access-list entry as IOS writes it after {@code access-list NAME} (also for {@code show crypto map}). */
+  public static String entry(AccessListEntry e) {
     if (e.action() == AccessListEntry.Action.REMARK) {
       return "remark " + e.remark();
     }

@@ -16,7 +16,8 @@ public final class SharedMaps {
   /** inbound SPI → per-SA counters JSON, refreshed by the owning forwarder about once a second. */
   public static final String SA_COUNTERS = "ipsec.sa-counters";
   /**
-   * {@link ChildSa#saId()} → highest outbound ESP sequence number reserved by any forwarder (decimal). A
+   * {@link ChildSa#saId()} → highest outbound ESP sequence number reserved by any forwarder, a MAC'd
+   * {@link SequenceReservation} JSON bound to its key (a forwarder refuses any other value). A
    * forwarder writes a block here before it uses a number of it, so a restarted or replacement forwarder
    * resumes above every number that may have been sent; never keyed by the peer-chosen SPI alone.
    */
