@@ -64,7 +64,8 @@ class DynamicCryptoMapTest {
         List.of(new TransformSet("TS", EspTransform.AES_GCM_128, ChildSa.Mode.TUNNEL)), maps, acls,
         List.of(new InterfaceConfig("Gi1", local, "255.255.255.252", null, "VPN", null, null)), List.of(), List.of(),
         List.of(), List.of(new Ikev2Keyring("KR", List.of(key))),
-        List.of(profile), null, null, false, Map.of(), List.of(), null, null, null, List.of(), dynamicMaps);
+        List.of(profile), null, null, false, Map.of(), List.of(), null, null, null, List.of(), List.of(), false,
+        dynamicMaps);
   }
 
   private static AccessList acl(String name, String src, String srcWildcard, String dst) {

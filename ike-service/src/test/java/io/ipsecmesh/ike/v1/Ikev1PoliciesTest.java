@@ -153,7 +153,8 @@ class Ikev1PoliciesTest {
         c.invalidSpiRecovery(), c.natTransparency(), c.dfBit(), c.sa(), c.transformSets(), c.cryptoMaps(),
         c.accessLists(), c.interfaces(), c.ezvpnClients(), c.ikev2Proposals(), c.ikev2Policies(), c.ikev2Keyrings(),
         c.ikev2Profiles(), c.ikev2Dpd(), c.fragmentation(), c.complianceShieldDisabled(), c.cryptoMapLocalAddress(),
-        c.pkiTrustpoints(), c.isakmpIdentity(), c.hostname(), c.domainName(), c.isakmpProfiles(), peers, disabled);
+        c.pkiTrustpoints(), c.isakmpIdentity(), c.hostname(), c.domainName(), c.isakmpProfiles(), peers, disabled,
+        c.dynamicMaps());
   }
 
   /**
