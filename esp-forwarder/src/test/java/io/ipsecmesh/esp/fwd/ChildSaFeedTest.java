@@ -121,7 +121,7 @@ class ChildSaFeedTest {
     drainControl();
 
     assertEquals(1, installed.size());
-    assertEquals(SequenceReservations.BLOCK, Long.parseLong(reservationMap.get(sa.saId())),
+    assertEquals(SequenceReservations.BLOCK, reservations.verified(sa.saId(), reservationMap.get(sa.saId())),
         "one block reserved, by SA id");
     assertTrue(feed.holds(sa));
   }
