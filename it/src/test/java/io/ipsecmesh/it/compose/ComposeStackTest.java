@@ -189,6 +189,10 @@ class ComposeStackTest {
     String caps = stack.podman("exec", ComposeStack.container("esp-forwarder", 1), "grep", "CapEff", "/proc/1/status");
     assertTrue(caps.contains("0000000000001000"), "forwarder capabilities, want CAP_NET_ADMIN only: " + caps);
     awaitHealthy(ComposeStack.SERVICES, 1);
+    // Healthy is not configured: until ike-service holds the configuration it answers IKE_SA_INIT with
+    // NO_PROPOSAL_CHOSEN, which strongSwan does not retry. Its ConfigFollower asks config.get again every 5 s
+    // when the first ask finds no configuration or the publication came before its consumer was registered.
+    stack.awaitLog(ComposeStack.container("ike-service", 1), "ike-service: configuration ", 1, 60);
 
     // LAN A's host: an address on the forwarder container's loopback, the decrypted packets' destination
     stack.podman("exec", ComposeStack.container("esp-forwarder", 1), "ip", "addr", "add", LAN_A + "/32", "dev", "lo");
@@ -487,6 +491,20 @@ class ComposeStackTest {
     return out;
   }
 
+  /** A service's log without Hazelcast's membership chatter (and the timestamp line java.util.logging puts before each). */
+  private static String ours(String log) {
+    List<String> kept = new ArrayList<>();
+    String[] lines = log.split("\n");
+    for (int i = 0; i < lines.length; i++) {
+      boolean stamp = i + 1 < lines.length && lines[i].matches("^[A-Z][a-z]{2} \\d{2}, \\d{4} .*");
+      String line = stamp ? lines[i] + " " + lines[++i] : lines[i];
+      if (!line.contains("com.hazelcast") && !line.contains("[ipsec-mesh] [5.")) {
+        kept.add(line);
+      }
+    }
+    return String.join("\n", kept);
+  }
+
   /** Pings LAN A from LAN B once a second until one answer comes back; returns when (epoch seconds). */
   private double pingUntilTheTunnelCarries(int seconds) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
@@ -501,7 +519,9 @@ class ComposeStackTest {
         + sh("conntrack -L -p udp 2>&1 | grep -E 'port=(500|4500) ' || true") + "forwarder "
         + stack.tryPodman("inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}} restarts {{.RestartCount}}", fwd).out()
         + stack.tryPodman("exec", fwd, "ip", "addr").out() + stack.tryPodman("exec", fwd, "ip", "route").out()
-        + "forwarder log:\n" + ComposeStack.tail(stack.logs(fwd)) + "\ncharon:\n"
+        + "forwarder log:\n" + ComposeStack.tail(ours(stack.logs(fwd)))
+        + "\nike-service log:\n" + ComposeStack.tail(ours(stack.logs(ComposeStack.container("ike-service", 1))))
+        + "\ncharon:\n"
         + ComposeStack.tail(Files.exists(run.resolve(PEER_NS + "/charon.log"))
             ? Files.readString(run.resolve(PEER_NS + "/charon.log")) : ""));
   }
