@@ -82,7 +82,8 @@ public final class StrongswanHarness {
   }
 
   /**
-   * A new temporary harness directory with the scripts and templates of {@code src/test/resources/interop}
+   * A new temporary harness directory with the scripts and templates of the classpath
+   * resource {@code /interop} (test-support's {@code src/main/resources/interop})
    * and the given further files of it (profiles); the scripts run with {@code namespaces} (NS_A, NS_B,
    * NS_LAN_A, NS_LAN_B) in their environment and child JVMs get {@code kekHex} as {@code IPSECMESH_KEK}.
    */
