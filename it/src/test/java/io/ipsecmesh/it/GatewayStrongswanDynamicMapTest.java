@@ -8,6 +8,7 @@ import static io.ipsecmesh.it.GatewayStrongswanTunnelTest.harness;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ipsecmesh.testsupport.Sh;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -51,7 +52,7 @@ class GatewayStrongswanDynamicMapTest {
   @BeforeAll
   void setUp() throws Exception {
     assumeRootStrongswanAndTun();
-    run = Files.createTempDirectory("it-dynamic-map-");
+    run = Sh.runDirectory("it-dynamic-map-");
     up = true;
     harness(run, PREFIX, Map.of(), "netns-up.sh", "--no-plain-routes");
     try (InputStream in = getClass().getResourceAsStream("dynamicmap/hub-template.cfg")) {

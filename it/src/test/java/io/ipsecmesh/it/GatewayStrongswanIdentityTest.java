@@ -61,7 +61,7 @@ class GatewayStrongswanIdentityTest {
   @BeforeAll
   void setUp() throws Exception {
     assumeRootStrongswanAndTun();
-    run = Files.createTempDirectory("it-identity-");
+    run = Sh.runDirectory("it-identity-");
     up = true;
     harness(run, PREFIX, Map.of(), "netns-up.sh", "--no-plain-routes");
     try (InputStream in = getClass().getResourceAsStream("identity/gwa-template.cfg")) {
