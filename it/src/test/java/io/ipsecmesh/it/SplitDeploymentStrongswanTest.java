@@ -83,6 +83,20 @@ class SplitDeploymentStrongswanTest {
     for (ChildJvm s : services) {
       s.await(l -> l.contains(" started, cluster 'ipsec-mesh'"), START, "start");
     }
+    // started is not configured: ike-service and the forwarder fetch the configuration over the cluster
+    // (ConfigFollower), which a loaded machine may take long for; a ping before that only meets refusals
+    awaitLogged(services.get(1), "ike-service: configuration ");
+    awaitLogged(services.get(3), "esp-forwarder: configuration ");
+  }
+
+  /** Waits until {@code jvm} has printed {@code text}, before or after the lines already awaited. */
+  private static void awaitLogged(ChildJvm jvm, String text) throws InterruptedException {
+    long deadline = System.nanoTime() + START.toNanos();
+    while (!jvm.output().contains(text)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(jvm.name() + " never logged '" + text + "':\n" + jvm.output());
+      }
+    }
   }
 
   private ChildJvm service(String name, Class<?> main, int port, Path kek, String... extra) throws Exception {
@@ -112,7 +126,8 @@ class SplitDeploymentStrongswanTest {
     for (int i = 0; i < 15 && !ok; i++) {
       ok = ping(1).contains(" 0% packet loss");
     }
-    assertTrue(ok, "no ping through the tunnel of the split deployment");
+    assertTrue(ok, "no ping through the tunnel of the split deployment; ike-service:\n" + services.get(1).output()
+        + "\nesp-forwarder:\n" + services.get(3).output());
     String ping = ping(3);
     assertTrue(ping.contains("3 received"), ping);
     String sas = script("sw.sh", Map.of(), "skgwb", "--list-sas");
