@@ -6,7 +6,6 @@ import io.ipsecmesh.ike.policy.ConfigPolicies;
 import io.ipsecmesh.ike.policy.CurrentPeers;
 import io.ipsecmesh.ike.policy.PeerPolicy;
 import io.ipsecmesh.ike.policy.PolicyStore;
-import io.ipsecmesh.ike.v1.Ikev1Listener;
 import io.ipsecmesh.ike.v1.Ikev1Policy;
 import io.ipsecmesh.ike.v1.Ikev1Service;
 import io.ipsecmesh.proto.bus.BusCodecs;
@@ -110,48 +109,7 @@ public final class IkeVerticle extends AbstractVerticle {
       }
     });
     engine.setForceUdpEncapsulation(settings.forceUdpEncapsulation());
-    ikev1 = new Ikev1Service(new VertxScheduler(vertx), new Ikev1Listener() {
-      @Override
-      public void childSaEstablished(ChildSa sa) {
-        events.childSaInstalled(sa);
-      }
-
-      @Override
-      public void childSaDeleted(SaMessages.ChildSaDeleted d) {
-        events.childSaDeleted(d);
-      }
-
-      @Override
-      public void childSaRebound(ChildSa sa) {
-        events.childSaRebound(sa);
-      }
-
-      @Override
-      public void quickModeFailed(String peerAddress, String reason) {
-        LOG.log(System.Logger.Level.INFO, "ike-service: Quick Mode with " + peerAddress + " failed: " + reason);
-      }
-
-      @Override
-      public void summaryChanged(IkeSaSummary s) {
-        events.summaryChanged(s);
-      }
-
-      // publishes ike.peer.down too, so peerDown (the same event) is not forwarded again
-      @Override
-      public void ikeSaDown(IkeSaSummary s, String reason) {
-        events.ikeSaDown(s, reason);
-      }
-
-      @Override
-      public void peerUp(IkeMessages.PeerUp up) {
-        events.peerUp(up);
-      }
-
-      @Override
-      public void livenessProof(IkeMessages.LivenessProof p) {
-        events.livenessProof(p.ikeSaId(), p.peerAddress());
-      }
-    }, this::transmitV1);
+    ikev1 = new Ikev1Service(new VertxScheduler(vertx), events, this::transmitV1);
     ikev1.setStats(metrics);
     ikev1.setLimits(limits.maxHalfOpenPerPeer(), limits.maxChildSas());
     if (staticPolicies != null) {

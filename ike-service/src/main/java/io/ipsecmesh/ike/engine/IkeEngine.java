@@ -1,5 +1,6 @@
 package io.ipsecmesh.ike.engine;
 
+import io.ipsecmesh.ike.seam.IkeEventSink;
 import io.ipsecmesh.ike.crypto.CrlSource;
 import io.ipsecmesh.ike.dos.HalfOpenQuota;
 import io.ipsecmesh.ike.policy.PeerPolicy;
@@ -53,7 +54,7 @@ public final class IkeEngine {
   final IkeSaTable table;
   private final InitRequestGate gate;
 
-  public IkeEngine(Scheduler scheduler, Transport transport, IkeEvents events, PolicyStore policies,
+  public IkeEngine(Scheduler scheduler, Transport transport, IkeEventSink events, PolicyStore policies,
       KeyWrap keyWrap, RetransmitPolicy retransmit, Limits limits, LongSupplier wallClock) {
     this.s = new SaServices(scheduler, transport, events, policies, keyWrap, retransmit, limits, wallClock);
     this.table = s.table;

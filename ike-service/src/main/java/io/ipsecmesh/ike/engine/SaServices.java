@@ -1,5 +1,6 @@
 package io.ipsecmesh.ike.engine;
 
+import io.ipsecmesh.ike.seam.IkeEventSink;
 import io.ipsecmesh.ike.crypto.ChildKeymat;
 import io.ipsecmesh.ike.crypto.CrlSource;
 import io.ipsecmesh.ike.crypto.IkeSaKeys;
@@ -24,7 +25,7 @@ import java.util.function.LongSupplier;
 /**
  * What tasks and task managers share across the IKE SAs of one engine (strongSwan's daemon-wide services
  * plus the {@code ike_sa_t} operations its tasks call): the SA table and SPI allocation, the outside world
- * ({@link Transport}, {@link IkeEvents}, {@link PolicyStore}, CRLs), timers, randomness, and the operations
+ * ({@link Transport}, {@link IkeEventSink}, {@link PolicyStore}, CRLs), timers, randomness, and the operations
  * on an IKE SA that several tasks perform — establishing it, installing and removing Child SAs, handing
  * them to a rekeyed IKE SA, deleting it. Single-threaded like the engine: the verticle's event loop only.
  */
@@ -35,7 +36,7 @@ final class SaServices {
 
   final Scheduler scheduler;
   final Transport transport;
-  final IkeEvents events;
+  final IkeEventSink events;
   final PolicyStore policies;
   final RetransmitPolicy retransmit;
   final IkeEngine.Limits limits;
@@ -51,7 +52,7 @@ final class SaServices {
   private int nextConnId = 1000;
   private volatile boolean debug;
 
-  SaServices(Scheduler scheduler, Transport transport, IkeEvents events, PolicyStore policies, KeyWrap keyWrap,
+  SaServices(Scheduler scheduler, Transport transport, IkeEventSink events, PolicyStore policies, KeyWrap keyWrap,
       RetransmitPolicy retransmit, IkeEngine.Limits limits, LongSupplier wallClock) {
     this.scheduler = scheduler;
     this.transport = transport;

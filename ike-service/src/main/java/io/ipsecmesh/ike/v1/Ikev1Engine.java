@@ -1,5 +1,6 @@
 package io.ipsecmesh.ike.v1;
 
+import io.ipsecmesh.ike.seam.IkeEventSink;
 import io.ipsecmesh.ike.dos.DosCounters;
 import io.ipsecmesh.ike.engine.RetransmitPolicy;
 import io.ipsecmesh.proto.bus.IkeMessages.IkeDatagram;
@@ -33,7 +34,7 @@ public final class Ikev1Engine {
   static final int MAX_HALF_OPEN = IsakmpSaTable.MAX_HALF_OPEN;
 
   final Scheduler scheduler;
-  final Ikev1Listener listener;
+  final IkeEventSink listener;
   final KeyWrap keyWrap;
   final SecureRandom random = new SecureRandom();
   /** {@code debug crypto isakmp}. */
@@ -50,7 +51,7 @@ public final class Ikev1Engine {
   /** False after {@code crypto isakmp aggressive-mode disable}: an AM1 gets no answer and no state. */
   private volatile boolean aggressiveModeAccepted = true;
 
-  public Ikev1Engine(Scheduler scheduler, Ikev1Listener listener, KeyWrap keyWrap, RetransmitPolicy retransmit,
+  public Ikev1Engine(Scheduler scheduler, IkeEventSink listener, KeyWrap keyWrap, RetransmitPolicy retransmit,
       Consumer<IkeDatagram> transport) {
     this.scheduler = scheduler;
     this.listener = listener;

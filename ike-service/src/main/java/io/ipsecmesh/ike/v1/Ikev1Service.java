@@ -1,5 +1,6 @@
 package io.ipsecmesh.ike.v1;
 
+import io.ipsecmesh.ike.seam.IkeEventSink;
 import io.ipsecmesh.ike.engine.RetransmitPolicy;
 import io.ipsecmesh.proto.bus.DpdMessages.ProbeOutcome;
 import io.ipsecmesh.proto.bus.DpdMessages.ProbeRequest;
@@ -14,18 +15,18 @@ import java.util.function.Consumer;
 /**
  * The seam between {@code IkeVerticle} and IKEv1: the verticle keeps its sockets and bus consumers and
  * hands every datagram whose ISAKMP major version is 1 to {@link #receive}; the events come back through
- * the {@link Ikev1Listener} in the bus records IKEv2 already publishes. Thread rule: call everything on
+ * the {@link io.ipsecmesh.ike.seam.IkeEventSink} both versions report to. Thread rule: call everything on
  * the verticle's context (the engine is single-threaded), with a {@link Scheduler} bound to it.
  */
 public final class Ikev1Service {
 
   private final Ikev1Engine engine;
 
-  public Ikev1Service(Scheduler scheduler, Ikev1Listener listener, Consumer<IkeDatagram> send) {
+  public Ikev1Service(Scheduler scheduler, IkeEventSink listener, Consumer<IkeDatagram> send) {
     this(scheduler, listener, KeyWrap.fromEnvironment(), RetransmitPolicy.DEFAULT, send);
   }
 
-  public Ikev1Service(Scheduler scheduler, Ikev1Listener listener, KeyWrap keyWrap, RetransmitPolicy retransmit,
+  public Ikev1Service(Scheduler scheduler, IkeEventSink listener, KeyWrap keyWrap, RetransmitPolicy retransmit,
       Consumer<IkeDatagram> send) {
     this.engine = new Ikev1Engine(scheduler, listener, keyWrap, retransmit, send);
   }
