@@ -24,7 +24,7 @@ import java.util.logging.Logger;
  * turns the service's commands (initiate, probe, rekey, delete, clear) into exchanges. The SAs live in {@link
  * IsakmpSaTable},
  * their life in {@link IsakmpSaLifecycle}, retransmission and the reply cache in {@link
- * IsakmpRetransmitter}; codecs in {@code io.ipsecmesh.proto.ikev1}. Single-threaded: call it on one thread
+ * IsakmpWire} (with IKEv2's {@code wire.Retransmitter} and {@code wire.ReplyCache}); codecs in {@code io.ipsecmesh.proto.ikev1}. Single-threaded: call it on one thread
  * (a Vert.x context), the {@link Scheduler} runs its timers there too.
  */
 public final class Ikev1Engine {
@@ -41,7 +41,7 @@ public final class Ikev1Engine {
   final IsakmpDebug debug = new IsakmpDebug();
   final IsakmpSaTable table = new IsakmpSaTable(random);
   final IsakmpSaLifecycle life = new IsakmpSaLifecycle(this);
-  final IsakmpRetransmitter wire;
+  final IsakmpWire wire;
   private final IsakmpDispatcher dispatcher = new IsakmpDispatcher(this);
   private List<Ikev1Policy> policies = List.of();
   DosCounters stats = DosCounters.NONE;
@@ -56,7 +56,7 @@ public final class Ikev1Engine {
     this.scheduler = scheduler;
     this.listener = listener;
     this.keyWrap = keyWrap;
-    this.wire = new IsakmpRetransmitter(scheduler, retransmit, transport, life::fail);
+    this.wire = new IsakmpWire(scheduler, retransmit, transport, life::fail);
   }
 
   public void setPolicies(List<Ikev1Policy> policies) {

@@ -8,7 +8,7 @@
  * ISAKMP major version 1, acquire, probe, rekey, delete, clear, config); {@link
  * io.ipsecmesh.ike.v1.Ikev1Engine} turns commands into exchanges, {@code IsakmpDispatcher} routes datagrams;
  * {@code IsakmpSaTable} holds the ISAKMP SAs,
- * {@code IsakmpSaLifecycle} their establishment, expiry and deletion, {@code IsakmpRetransmitter} the
+ * {@code IsakmpSaLifecycle} their establishment, expiry and deletion, {@code IsakmpWire} the
  * retransmission and reply cache; one small class per exchange
  * holds the protocol rules ({@code MainModeInitiator}, {@code MainModeResponder}, {@code AggressiveModeInitiator},
  * {@code AggressiveModeResponder}, {@code QuickModeExchange}, {@code InformationalExchange}, and for an Easy VPN
