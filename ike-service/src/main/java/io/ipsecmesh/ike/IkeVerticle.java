@@ -224,7 +224,7 @@ public final class IkeVerticle extends AbstractVerticle {
     }));
     // IOS: debug crypto isakmp traces IKEv1 (ISAKMP), debug crypto ikev2 traces IKEv2
     bus.<MgmtMessages.Debug>consumer(MgmtMessages.DEBUG, m -> protocols.tracing(m.body().facility())
-        .forEach(p -> p.setDebug(m.body().enabled())));
+        .forEach(p -> p.trace().set(m.body().enabled())));
     bus.<FwdMessages.Acquire>consumer(FwdMessages.ACQUIRE, m -> safe("acquire", () -> {
       FwdMessages.Acquire a = m.body();
       protocols.owningMapEntry(a.cryptoMap(), a.sequence())

@@ -13,7 +13,6 @@ import io.ipsecmesh.ike.policy.PeerAuthorization;
 import io.ipsecmesh.ike.policy.PeerPolicy;
 import io.ipsecmesh.ike.policy.PolicyStore;
 import io.ipsecmesh.ike.v1.Ikev1Hash;
-import io.ipsecmesh.ike.seam.IkeEventSink;
 import io.ipsecmesh.ike.v1.Ikev1Policy;
 import io.ipsecmesh.ike.v1.Ikev1Service;
 import io.ipsecmesh.ike.v1.Ikev1Suite;

@@ -9,6 +9,7 @@ import io.ipsecmesh.ike.policy.Credentials;
 import io.ipsecmesh.ike.policy.CurrentPeers;
 import io.ipsecmesh.ike.policy.PolicyStore;
 import io.ipsecmesh.ike.policy.TrustStore;
+import io.ipsecmesh.ike.seam.DebugTrace;
 import io.ipsecmesh.ike.seam.IkeProtocol;
 import io.ipsecmesh.proto.bus.DpdMessages;
 import io.ipsecmesh.proto.bus.FwdMessages;
@@ -96,7 +97,6 @@ public final class IkeEngine implements IkeProtocol {
   }
 
   /** {@code debug crypto ikev2}: log every exchange (never keys). */
-  @Override
   public void setDebug(boolean on) {
     s.setDebug(on);
   }
@@ -140,6 +140,7 @@ public final class IkeEngine implements IkeProtocol {
     s.stats().received(PayloadNames.exchange(h.exchangeType()));
     if (h.exchangeType() == IkeConstants.IKE_SA_INIT && !h.isResponse()) {
       if (h.responderSpi() == 0 && h.messageId() == 0) {
+        s.traceReceived(null, d, h);
         gate.onInitRequest(d, m);
       }
       return;
@@ -155,6 +156,7 @@ public final class IkeEngine implements IkeProtocol {
     if (!h.isResponse() && (sa.spiR != h.responderSpi() || sa.spiI != h.initiatorSpi())) {
       return;
     }
+    s.traceReceived(sa, d, h);
     sa.tasks.receive(d, m);
   }
 
@@ -379,9 +381,10 @@ public final class IkeEngine implements IkeProtocol {
     return 2; // RFC 7296 §3.1
   }
 
+  /** {@code debug crypto ikev2}. */
   @Override
-  public MgmtMessages.Facility debugFacility() {
-    return MgmtMessages.Facility.IKEV2;
+  public DebugTrace trace() {
+    return s.trace;
   }
 
   /** Ours when either SPI is one of our SPIs (§3.1: the I flag says which, the engine checks it on dispatch). */

@@ -15,7 +15,7 @@ import java.util.function.Consumer;
  * ({@code v1.Ikev1Service}, RFC 2408/2409) both implement it, and {@link IkeProtocols} routes to them by who owns
  * the SA a datagram or command names. Nothing outside an implementation asks which version it is: a datagram's
  * header version only picks the protocol of a brand-new SA ({@link #majorVersion}), a {@code debug crypto}
- * facility the protocol that traces under it ({@link #debugFacility}). Events go to the {@link IkeEventSink} the
+ * facility the protocol that traces under it ({@link #trace}). Events go to the {@link IkeEventSink} the
  * implementation was built with. Single-threaded: every method runs on the verticle's event loop, and nothing a
  * peer or a command brings may throw out of it.
  */
@@ -24,11 +24,11 @@ public interface IkeProtocol {
   /** The IKE header's major version of this protocol's messages (RFC 2408 §3.1: 1; RFC 7296 §3.1: 2). */
   int majorVersion();
 
-  /** {@code debug crypto isakmp} (IKEv1) or {@code debug crypto ikev2}: the IOS facility of this protocol's trace. */
-  MgmtMessages.Facility debugFacility();
-
-  /** Turns this protocol's IOS-style trace on or off ({@code debug crypto …} / {@code undebug}). */
-  void setDebug(boolean on);
+  /**
+   * This protocol's IOS trace: {@code debug crypto isakmp} for IKEv1, {@code debug crypto ikev2} for IKEv2 (its
+   * {@link DebugTrace#facility()}), which the verticle switches; the protocol writes its lines to it.
+   */
+  DebugTrace trace();
 
   // ============================================================================ ownership
 

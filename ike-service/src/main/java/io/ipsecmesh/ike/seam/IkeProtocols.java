@@ -72,7 +72,7 @@ public final class IkeProtocols {
 
   /** The protocols tracing under this {@code debug crypto} facility (none for {@code debug crypto ipsec}). */
   public List<IkeProtocol> tracing(MgmtMessages.Facility facility) {
-    return protocols.stream().filter(p -> p.debugFacility() == facility).toList();
+    return protocols.stream().filter(p -> p.trace().facility() == facility).toList();
   }
 
   private static long uint64(byte[] b, int off) {

@@ -56,7 +56,7 @@ public final class Ikev1Engine {
     this.scheduler = scheduler;
     this.listener = listener;
     this.keyWrap = keyWrap;
-    this.wire = new IsakmpWire(scheduler, retransmit, transport, life::fail);
+    this.wire = new IsakmpWire(scheduler, retransmit, transport, life::fail, debug);
   }
 
   public void setPolicies(List<Ikev1Policy> policies) {

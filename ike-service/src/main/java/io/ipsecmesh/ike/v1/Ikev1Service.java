@@ -2,6 +2,7 @@ package io.ipsecmesh.ike.v1;
 
 import io.ipsecmesh.ike.policy.CurrentPeers;
 import io.ipsecmesh.ike.seam.IkeEventSink;
+import io.ipsecmesh.ike.seam.DebugTrace;
 import io.ipsecmesh.ike.seam.IkeProtocol;
 import io.ipsecmesh.proto.bus.DpdMessages.PeerDead;
 import io.ipsecmesh.proto.bus.FwdMessages;
@@ -186,9 +187,8 @@ public final class Ikev1Service implements IkeProtocol {
   }
 
   /** {@code debug crypto isakmp} / {@code undebug}: the IKEv1 trace ({@link IsakmpDebug}). */
-  @Override
   public void setDebug(boolean on) {
-    engine.debug.set(on);
+    engine.debug.trace().set(on);
   }
 
   /** {@code fwd.invalid-spi} with {@code crypto isakmp invalid-spi-recovery}: INVALID-SPI to the peer. */
@@ -223,9 +223,10 @@ public final class Ikev1Service implements IkeProtocol {
     return io.ipsecmesh.proto.ikev1.IsakmpConstants.MAJOR_VERSION;
   }
 
+  /** {@code debug crypto isakmp}. */
   @Override
-  public MgmtMessages.Facility debugFacility() {
-    return MgmtMessages.Facility.ISAKMP;
+  public DebugTrace trace() {
+    return engine.debug.trace();
   }
 
   /** An ISAKMP SA is found by its initiator cookie (RFC 2408 §2.5.3), ours or the peer's. */

@@ -45,6 +45,9 @@ final class IsakmpDispatcher {
     if (sa != null && sa.cookieR != 0 && h.responderCookie() != 0 && sa.cookieR != h.responderCookie()) {
       return;
     }
+    if (e.debug.on()) {
+      e.debug.log(IsakmpDebug.receivedPacket(sa, in.peerAddress(), in.localPort(), in.peerPort()));
+    }
     byte[] digest = ReplyCache.digest(in.message());
     // RFC 2408 §5: the peer did not get our answer; send the same bytes again, change no state. Only to the
     // SA's own peer port: a copy from elsewhere (a replay with a spoofed source) reflects nothing

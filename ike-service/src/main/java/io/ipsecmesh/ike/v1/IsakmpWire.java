@@ -25,9 +25,12 @@ final class IsakmpWire {
   /** What happens to an SA whose request went unanswered ({@code retransmissions-exceeded}). */
   private final BiConsumer<IsakmpSa, String> giveUp;
   private Consumer<IkeDatagram> transport;
+  /** {@code debug crypto isakmp}: retransmissions are traced as IOS does. */
+  private final IsakmpDebug debug;
 
   IsakmpWire(Scheduler scheduler, RetransmitPolicy policy, Consumer<IkeDatagram> transport,
-      BiConsumer<IsakmpSa, String> giveUp) {
+      BiConsumer<IsakmpSa, String> giveUp, IsakmpDebug debug) {
+    this.debug = debug;
     this.scheduler = scheduler;
     this.policy = policy;
     this.transport = transport;
@@ -59,6 +62,9 @@ final class IsakmpWire {
         if (sa.state == IsakmpSa.Phase1State.DEAD) {
           sa.retransmitter.stop();
           return;
+        }
+        if (debug.on()) {
+          debug.log(IsakmpDebug.retransmitting(sa, n, policy.tries()));
         }
         transmit(sa, request);
       }
