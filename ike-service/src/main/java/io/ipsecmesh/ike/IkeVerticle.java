@@ -112,7 +112,7 @@ public final class IkeVerticle extends AbstractVerticle {
     });
     engine.setForceUdpEncapsulation(settings.forceUdpEncapsulation());
     engine.setCredentials(credentials);
-    ikev1 = new Ikev1Service(new VertxScheduler(vertx), events, this::transmitV1);
+    ikev1 = new Ikev1Service(new VertxScheduler(vertx), events, this::transmitDatagram);
     ikev1.setStats(metrics);
     ikev1.setLimits(limits.maxHalfOpenPerPeer(), limits.maxChildSas());
     // asked in this order where a command names only a peer (fwd.invalid-spi, failover of an SA nobody holds)
@@ -186,7 +186,7 @@ public final class IkeVerticle extends AbstractVerticle {
     }
   }
 
-  private void transmitV1(IkeMessages.IkeDatagram d) {
+  private void transmitDatagram(IkeMessages.IkeDatagram d) {
     transmit(d.localAddress(), d.localPort(), d.peerAddress(), d.peerPort(), d.message());
   }
 
