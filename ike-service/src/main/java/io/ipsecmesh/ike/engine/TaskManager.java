@@ -1,15 +1,14 @@
 package io.ipsecmesh.ike.engine;
 
 import io.ipsecmesh.ike.crypto.SkIntegrityException;
-import io.ipsecmesh.ike.dos.DosCounters;
-import io.ipsecmesh.ike.dos.RequestDigestCache;
+import io.ipsecmesh.ike.wire.ReplyCache;
+import io.ipsecmesh.ike.wire.Retransmitter;
 import io.ipsecmesh.proto.ikev2.IkeCodec;
 import io.ipsecmesh.proto.ikev2.IkeConstants;
 import io.ipsecmesh.proto.ikev2.IkeDecodeException;
 import io.ipsecmesh.proto.ikev2.IkeHeader;
 import io.ipsecmesh.proto.ikev2.IkeMessage;
 import io.ipsecmesh.proto.ikev2.Payload;
-import io.ipsecmesh.proto.time.Scheduler;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -20,9 +19,9 @@ import java.util.function.Predicate;
 /**
  * The exchanges of one IKE SA, after strongSwan's {@code task_manager_v2.c}. As requester: the queued
  * {@link Task}s, one of them active with its request outstanding (RFC 7296 §2.3: a window of one), the
- * message IDs it uses, and retransmission of that request (§2.1, {@link RetransmitPolicy}). As responder: the
- * peer's window of one, the reply cache (the response to the last request, found by the digest of the whole
- * request datagram, {@link RequestDigestCache}), and the passive tasks made from each new request
+ * message IDs it uses, and retransmission of that request (§2.1, the {@link Retransmitter} IKEv1 uses too). As
+ * responder: the peer's window of one, the reply cache (the response to the last request, found by the digest of
+ * the whole request datagram, the {@link ReplyCache} IKEv1 uses too), and the passive tasks made from each new request
  * ({@link ResponderTasks}); a passive task of the same {@link Task.Type} as the active one is a collision,
  * which the active task resolves. Protection (SK) and authentication of every message but IKE_SA_INIT happen
  * here, so tasks see only verified payloads. Liveness: a probe of dpd-service rides on the exchange in
@@ -40,14 +39,13 @@ final class TaskManager {
   private List<Task> active = List.of();
   private long activeId;
   private byte[] activeBytes;
-  private int retransmissions;
-  private Scheduler.Timer retransmitTimer;
+  private final Retransmitter retransmitter;
   private long nextRequestId;
 
   // the peer's requests: exact window of one (§2.3)
   private long expectedRequestId;
   /** Our last response by the digest of its request: retransmissions only (§2.1, window of one). */
-  private final RequestDigestCache replies = new RequestDigestCache(1);
+  private final ReplyCache replies = new ReplyCache(2, ReplyCache.Keying.MESSAGE_ID_AND_DIGEST, 1);
   private byte[] lastResponse;
   /** Passive tasks whose answer waits (a CRL fetch), with their request; retransmissions of it are dropped. */
   private List<Task> deferred;
@@ -60,6 +58,7 @@ final class TaskManager {
   TaskManager(IkeSa sa, SaServices services) {
     this.sa = sa;
     this.s = services;
+    this.retransmitter = new Retransmitter(services.scheduler, services.retransmit);
   }
 
   // ============================================================================ our requests
@@ -133,17 +132,16 @@ final class TaskManager {
     if (id == nextRequestId) {
       nextRequestId++; // a new request (not IKE_SA_INIT's retry): its ID is used only once it could be built
     }
-    cancelRetransmit();
+    retransmitter.stop();
     active = tasks;
     activeId = id;
     activeBytes = bytes;
-    retransmissions = 0;
     tasks.forEach(x -> x.sent(sa, bytes));
     s.debugLog(sa, "sending", id, PayloadNames.exchange(t.exchangeType()) + " request " + PayloadNames.list(payloads)
         + " (" + names(tasks) + ")");
     s.send(sa, bytes);
     if (t.retransmitted()) {
-      scheduleRetransmit(tasks);
+      retransmitter.start(bytes, retransmitting(tasks));
     }
   }
 
@@ -163,34 +161,33 @@ final class TaskManager {
     s.send(sa, sa.outbound.protect(h, payloads));
   }
 
-  private void scheduleRetransmit(List<Task> t) {
-    retransmitTimer = s.schedule(s.retransmit.delayBefore(retransmissions), () -> {
-      if (active != t || sa.state == IkeSa.State.DELETED) {
-        return;
+  /** The schedule's events for the exchange {@code t}: resend its request, or give the SA up (§2.1). */
+  private Retransmitter.Owner retransmitting(List<Task> t) {
+    return new Retransmitter.Owner() {
+      @Override
+      public void retransmit(int n, byte[] request) {
+        if (active != t || sa.state == IkeSa.State.DELETED) {
+          retransmitter.stop();
+          return;
+        }
+        s.stats().retransmitted();
+        s.debugLog(sa, "retransmit " + n + " of request", activeId, "");
+        s.send(sa, request);
       }
-      if (retransmissions >= s.retransmit.tries()) {
+
+      @Override
+      public void gaveUp(int retransmissions) {
+        if (active != t || sa.state == IkeSa.State.DELETED) {
+          return;
+        }
         s.debugLog(sa, "giving up after " + retransmissions + " retransmits", activeId, "");
         active = List.of();
-        retransmitTimer = null;
         t.forEach(x -> x.failed(sa));
         if (sa.state != IkeSa.State.DELETED) {
           s.teardown(sa, "timeout");
         }
-        return;
       }
-      retransmissions++;
-      s.stats().retransmitted();
-      s.debugLog(sa, "retransmit " + retransmissions + " of request", activeId, "");
-      s.send(sa, activeBytes);
-      scheduleRetransmit(t);
-    });
-  }
-
-  private void cancelRetransmit() {
-    if (retransmitTimer != null) {
-      retransmitTimer.cancel();
-      retransmitTimer = null;
-    }
+    };
   }
 
   // ============================================================================ inbound
@@ -240,7 +237,7 @@ final class TaskManager {
         return;
       }
     }
-    cancelRetransmit();
+    retransmitter.stop();
     if (active == tasks) {
       active = List.of();
     }
@@ -261,7 +258,7 @@ final class TaskManager {
   private void onRequest(Datagram d, IkeMessage m) {
     IkeHeader h = m.header();
     long id = h.messageId();
-    byte[] digest = RequestDigestCache.digest(d.msg());
+    byte[] digest = ReplyCache.digest(d.msg());
     if (answeredFromCache(d, id, digest)) {
       return;
     }
@@ -356,7 +353,7 @@ final class TaskManager {
 
   /**
    * RFC 7296 §2.1: a retransmission is bitwise identical to the request, and gets our response again with no
-   * state change. Recognised by the digest of the whole datagram ({@link RequestDigestCache}), not by the
+   * state change. Recognised by the digest of the whole datagram ({@link ReplyCache}), not by the
    * message ID alone: the answered ID with other bytes is dropped. Answered only when it comes from the SA's
    * own peer address and port (§2.11: the response goes where the request came from, so anything else would
    * reflect our response to an address of a spoofer's choosing); an authenticated new message is what moves
@@ -365,29 +362,18 @@ final class TaskManager {
    * @return whether the datagram was handled here (answered or dropped)
    */
   boolean answeredFromCache(Datagram d, long messageId, byte[] digest) {
-    switch (replies.check(messageId, digest)) {
-      case RETRANSMISSION -> {
-        if (!d.peerAddress().equals(sa.peerAddress) || d.peerPort() != sa.peerPort
-            || d.localPort() != sa.localPort) {
-          s.stats().requestDropped(2, DosCounters.RETRANSMISSION_FROM_ELSEWHERE);
-          s.debugLog(sa, "drop retransmission from " + d.peerAddress() + ":" + d.peerPort(), messageId,
-              "(the SA's peer is " + sa.peerAddress + ":" + sa.peerPort + ")");
-          return true;
-        }
-        s.stats().retransmissionAnswered(2);
-        s.debugLog(sa, "received retransmission", messageId, "resending cached response");
-        s.send(sa, replies.responseTo(digest));
-        return true;
-      }
-      case ALTERED -> {
-        s.stats().requestDropped(2, DosCounters.ALTERED_RETRANSMISSION);
-        s.debugLog(sa, "drop request with an answered message ID but other bytes", messageId, "");
-        return true;
-      }
-      default -> {
+    boolean fromPeer = d.peerAddress().equals(sa.peerAddress) && d.peerPort() == sa.peerPort
+        && d.localPort() == sa.localPort;
+    switch (replies.check(messageId, digest, fromPeer, response -> s.send(sa, response), s.stats())) {
+      case RESENT -> s.debugLog(sa, "received retransmission", messageId, "resent cached response");
+      case FROM_ELSEWHERE -> s.debugLog(sa, "drop retransmission from " + d.peerAddress() + ":" + d.peerPort(),
+          messageId, "(the SA's peer is " + sa.peerAddress + ":" + sa.peerPort + ")");
+      case ALTERED -> s.debugLog(sa, "drop request with an answered message ID but other bytes", messageId, "");
+      case NEW -> {
         return false;
       }
     }
+    return true;
   }
 
   /** Verifies and decrypts; only authenticated messages move ports or count as liveness. */
@@ -447,7 +433,7 @@ final class TaskManager {
 
   /** The SA is gone: nothing is sent or retransmitted any more; a waiting probe is answered "no". */
   void destroy() {
-    cancelRetransmit();
+    retransmitter.stop();
     active = List.of();
     activeBytes = null;
     queued.clear();

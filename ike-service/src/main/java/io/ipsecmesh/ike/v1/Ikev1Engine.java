@@ -1,5 +1,6 @@
 package io.ipsecmesh.ike.v1;
 
+import io.ipsecmesh.ike.seam.IkeEventSink;
 import io.ipsecmesh.ike.dos.DosCounters;
 import io.ipsecmesh.ike.engine.RetransmitPolicy;
 import io.ipsecmesh.proto.bus.IkeMessages.IkeDatagram;
@@ -23,7 +24,7 @@ import java.util.logging.Logger;
  * turns the service's commands (initiate, probe, rekey, delete, clear) into exchanges. The SAs live in {@link
  * IsakmpSaTable},
  * their life in {@link IsakmpSaLifecycle}, retransmission and the reply cache in {@link
- * IsakmpRetransmitter}; codecs in {@code io.ipsecmesh.proto.ikev1}. Single-threaded: call it on one thread
+ * IsakmpWire} (with IKEv2's {@code wire.Retransmitter} and {@code wire.ReplyCache}); codecs in {@code io.ipsecmesh.proto.ikev1}. Single-threaded: call it on one thread
  * (a Vert.x context), the {@link Scheduler} runs its timers there too.
  */
 public final class Ikev1Engine {
@@ -33,14 +34,14 @@ public final class Ikev1Engine {
   static final int MAX_HALF_OPEN = IsakmpSaTable.MAX_HALF_OPEN;
 
   final Scheduler scheduler;
-  final Ikev1Listener listener;
+  final IkeEventSink listener;
   final KeyWrap keyWrap;
   final SecureRandom random = new SecureRandom();
   /** {@code debug crypto isakmp}. */
   final IsakmpDebug debug = new IsakmpDebug();
   final IsakmpSaTable table = new IsakmpSaTable(random);
   final IsakmpSaLifecycle life = new IsakmpSaLifecycle(this);
-  final IsakmpRetransmitter wire;
+  final IsakmpWire wire;
   private final IsakmpDispatcher dispatcher = new IsakmpDispatcher(this);
   private List<Ikev1Policy> policies = List.of();
   DosCounters stats = DosCounters.NONE;
@@ -50,12 +51,12 @@ public final class Ikev1Engine {
   /** False after {@code crypto isakmp aggressive-mode disable}: an AM1 gets no answer and no state. */
   private volatile boolean aggressiveModeAccepted = true;
 
-  public Ikev1Engine(Scheduler scheduler, Ikev1Listener listener, KeyWrap keyWrap, RetransmitPolicy retransmit,
+  public Ikev1Engine(Scheduler scheduler, IkeEventSink listener, KeyWrap keyWrap, RetransmitPolicy retransmit,
       Consumer<IkeDatagram> transport) {
     this.scheduler = scheduler;
     this.listener = listener;
     this.keyWrap = keyWrap;
-    this.wire = new IsakmpRetransmitter(scheduler, retransmit, transport, life::fail);
+    this.wire = new IsakmpWire(scheduler, retransmit, transport, life::fail, debug);
   }
 
   public void setPolicies(List<Ikev1Policy> policies) {

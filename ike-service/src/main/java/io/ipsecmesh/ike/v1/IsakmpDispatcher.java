@@ -1,7 +1,7 @@
 package io.ipsecmesh.ike.v1;
 
 import io.ipsecmesh.ike.dos.DosCounters;
-import io.ipsecmesh.ike.dos.RequestDigestCache;
+import io.ipsecmesh.ike.wire.ReplyCache;
 import io.ipsecmesh.proto.bus.IkeMessages.IkeDatagram;
 import io.ipsecmesh.proto.ikev1.IsakmpCodec;
 import io.ipsecmesh.proto.ikev1.IsakmpConstants;
@@ -45,17 +45,14 @@ final class IsakmpDispatcher {
     if (sa != null && sa.cookieR != 0 && h.responderCookie() != 0 && sa.cookieR != h.responderCookie()) {
       return;
     }
-    byte[] digest = RequestDigestCache.digest(in.message());
-    byte[] cached = sa == null ? null : sa.replies.responseTo(digest);
-    if (cached != null) {
-      // RFC 2408 §5: the peer did not get our answer; send the same bytes again, change no state. Only to
-      // the SA's own peer port: a copy from elsewhere (a replay with a spoofed source) reflects nothing
-      if (in.peerPort() != sa.peerPort || in.localPort() != sa.localPort) {
-        e.stats.requestDropped(1, DosCounters.RETRANSMISSION_FROM_ELSEWHERE);
-        return;
-      }
-      e.stats.retransmissionAnswered(1);
-      e.wire.transmit(sa, cached);
+    if (e.debug.on()) {
+      e.debug.log(IsakmpDebug.receivedPacket(sa, in.peerAddress(), in.localPort(), in.peerPort()));
+    }
+    byte[] digest = ReplyCache.digest(in.message());
+    // RFC 2408 §5: the peer did not get our answer; send the same bytes again, change no state. Only to the
+    // SA's own peer port: a copy from elsewhere (a replay with a spoofed source) reflects nothing
+    if (sa != null && sa.replies.check(h.messageId(), digest, in.peerPort() == sa.peerPort
+        && in.localPort() == sa.localPort, cached -> e.wire.transmit(sa, cached), e.stats) != ReplyCache.Outcome.NEW) {
       return;
     }
     try {

@@ -253,7 +253,7 @@ final class QuickModeExchange {
     sa.answered.put(qm.messageId, Boolean.TRUE);
     e.wire.answered(sa);
     LOG.info(() -> "IPsec: Quick Mode with " + sa.peerAddress + " failed: " + reason);
-    e.listener.quickModeFailed(sa.peerAddress, reason);
+    e.listener.childSaFailed(sa.peerAddress, reason);
   }
 
   /** A protected informational with the reason (RFC 2409 §5.7), then forget the exchange. */

@@ -4,12 +4,14 @@
  * draft-dukes-ike-mode-cfg), dead peer detection (RFC 3706) and NAT traversal (RFC 3947), for the {@code crypto
  * isakmp …} / {@code crypto map … ipsec-isakmp} entries of the configuration.
  *
- * <p>Layout: {@link io.ipsecmesh.ike.v1.Ikev1Service} is the seam for {@code IkeVerticle} (dispatch of
- * ISAKMP major version 1, acquire, probe, rekey, delete, clear, config); {@link
+ * <p>Layout: {@link io.ipsecmesh.ike.v1.Ikev1Service} is IKEv1's {@link io.ipsecmesh.ike.seam.IkeProtocol}
+ * (the datagrams of its ISAKMP SAs and new ones of major version 1, acquire, probe, rekey, delete, clear,
+ * config); {@link
  * io.ipsecmesh.ike.v1.Ikev1Engine} turns commands into exchanges, {@code IsakmpDispatcher} routes datagrams;
  * {@code IsakmpSaTable} holds the ISAKMP SAs,
- * {@code IsakmpSaLifecycle} their establishment, expiry and deletion, {@code IsakmpRetransmitter} the
- * retransmission and reply cache; one small class per exchange
+ * {@code IsakmpSaLifecycle} their establishment, expiry and deletion, {@code IsakmpWire} sends,
+ * retransmits and answers retransmissions with the {@code wire} package's {@code Retransmitter} and
+ * {@code ReplyCache} IKEv2 uses too; one small class per exchange
  * holds the protocol rules ({@code MainModeInitiator}, {@code MainModeResponder}, {@code AggressiveModeInitiator},
  * {@code AggressiveModeResponder}, {@code QuickModeExchange}, {@code InformationalExchange}, and for an Easy VPN
  * remote {@code TransactionExchange} with {@code XauthClient} and {@code ModeConfigClient}); the key schedule ({@code Phase1Keys}, {@code
