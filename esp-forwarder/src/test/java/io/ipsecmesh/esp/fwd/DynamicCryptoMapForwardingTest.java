@@ -4,19 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ipsecmesh.esp.ManualKeyConfigs;
+import io.ipsecmesh.esp.DynamicMapHub;
 import io.ipsecmesh.esp.Packets;
 import io.ipsecmesh.esp.spd.NegotiatedPolicies;
 import io.ipsecmesh.esp.spd.SecurityPolicyDatabase;
 import io.ipsecmesh.esp.tun.KernelRoutes;
 import io.ipsecmesh.esp.tun.NegotiatedRoutes;
 import io.ipsecmesh.proto.bus.FwdMessages;
-import io.ipsecmesh.proto.config.AccessList;
-import io.ipsecmesh.proto.config.AccessListEntry;
-import io.ipsecmesh.proto.config.AddressMatch;
-import io.ipsecmesh.proto.config.CryptoMapEntry;
 import io.ipsecmesh.proto.config.GatewayConfig;
-import io.ipsecmesh.proto.config.InterfaceConfig;
 import io.ipsecmesh.proto.esp.EspHeader;
 import io.ipsecmesh.proto.sa.ChildSa;
 import io.ipsecmesh.proto.sa.EspTransform;
@@ -32,21 +27,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * A hub with only a dynamic crypto map, as the IOS text
- *
- * <pre>
- * crypto dynamic-map DYN 10
- *  set transform-set GCM
- *  [match address 102]
- * crypto map VPN 65535 ipsec-isakmp dynamic DYN
- * interface wan0
- *  ip address 172.31.255.1 255.255.255.252
- *  crypto map VPN
- * interface lan0
- *  ip address 10.91.1.1 255.255.255.0
- * access-list 102 permit ip 10.91.1.0 0.0.0.255 10.91.0.0 0.0.255.255
- * </pre>
- *
+ * The hub of {@link DynamicMapHub} (only {@code crypto map VPN 65535 ipsec-isakmp dynamic DYN}, with or without
+ * {@code match address 102}),
  * on the forwarder's side, in virtual time: the hub's LAN reaches a spoke's negotiated network only through that
  * spoke's SA, from the moment the SA is installed (through {@link SaInstaller}, the one way into the SAD) until it is
  * deleted or hard-expires; before and after, the packet is dropped and no ACQUIRE ever leaves (a dynamic map has no
@@ -83,7 +65,7 @@ class DynamicCryptoMapForwardingTest {
         refused.add(pair.sa().peerAddress() + " after " + holder.peer());
       }
     });
-    hub.sad.setSpd(SecurityPolicyDatabase.build(hubConfig(matchAddress)));
+    hub.sad.setSpd(SecurityPolicyDatabase.build(DynamicMapHub.config(matchAddress)));
     supervisor = new SaSupervisor("fwd-1", hub.sad, hub.plane.acquires(), hub.plane.invalidSpis(), clock,
         new SaSupervisor.Sink() {
           public void acquire(FwdMessages.Acquire a) {
@@ -109,23 +91,6 @@ class DynamicCryptoMapForwardingTest {
     supervisor.start();
   }
 
-  static GatewayConfig hubConfig(boolean matchAddress) {
-    CryptoMapEntry via = new CryptoMapEntry("VPN", 65535, CryptoMapEntry.Keying.IPSEC_ISAKMP, List.of(), List.of(),
-        null, null, null, null, null, null, null, List.of(), "DYN");
-    CryptoMapEntry dyn = new CryptoMapEntry("DYN", 10, CryptoMapEntry.Keying.IPSEC_ISAKMP, List.of(), List.of("GCM"),
-        null, null, matchAddress ? "102" : null, null, null, null);
-    AccessList acl = new AccessList("102", true, List.of(new AccessListEntry(AccessListEntry.Action.PERMIT, "ip",
-        new AddressMatch("10.91.1.0", "0.0.0.255"), null, new AddressMatch("10.91.0.0", "0.0.255.255"), null, null)));
-    GatewayConfig c = ManualKeyConfigs.withMaps(List.of(via), List.of(acl), "172.31.255.1");
-    List<InterfaceConfig> interfaces = new ArrayList<>(c.interfaces());
-    interfaces.add(new InterfaceConfig("lan0", "10.91.1.1", "255.255.255.0", null, null, null, null));
-    return new GatewayConfig(c.isakmpPolicies(), c.isakmpKeys(), c.isakmpKeepalive(), c.natKeepaliveSeconds(),
-        c.invalidSpiRecovery(), c.natTransparency(), c.dfBit(), c.sa(), c.transformSets(), c.cryptoMaps(),
-        c.accessLists(), interfaces, c.ezvpnClients(), c.ikev2Proposals(), c.ikev2Policies(), c.ikev2Keyrings(),
-        c.ikev2Profiles(), c.ikev2Dpd(), c.fragmentation(), c.complianceShieldDisabled(), c.cryptoMapLocalAddress(),
-        c.pkiTrustpoints(), c.isakmpIdentity(), c.hostname(), c.domainName(), c.isakmpProfiles(), c.isakmpPeers(),
-        c.aggressiveModeDisabled(), List.of(dyn));
-  }
 
   /** A Child SA as ike-service installs one from the dynamic map's template: the static entry's name, these selectors. */
   private ChildSa spokeSa(long inSpi, String peer, String remoteNet, ChildSa.Lifetime lifetime) {
@@ -227,7 +192,7 @@ class DynamicCryptoMapForwardingTest {
   void aNewConfigurationKeepsTheNegotiatedPolicies() {
     configure(false);
     installer.install(spokeSa(0xA001, SPOKE_A, "10.91.2.0", NO_LIMIT), false);
-    hub.sad.setSpd(SecurityPolicyDatabase.build(hubConfig(true)));
+    hub.sad.setSpd(SecurityPolicyDatabase.build(DynamicMapHub.config(true)));
     assertEquals(new InetSocketAddress(SPOKE_A, 4500), sendAt(1, A_HOST).to());
   }
 
@@ -248,7 +213,7 @@ class DynamicCryptoMapForwardingTest {
         return null;
       }
     });
-    GatewayConfig cfg = hubConfig(false);
+    GatewayConfig cfg = DynamicMapHub.config(false);
     installer.install(spokeSa(0xA001, SPOKE_A, "10.91.2.0", NO_LIMIT), false);
     NegotiatedRoutes.Plan plan = NegotiatedRoutes.wanted(cfg, hub.sad.negotiatedPolicies(),
         KernelRoutes.protectedDestinations(cfg));
@@ -278,7 +243,7 @@ class DynamicCryptoMapForwardingTest {
   @Test
   void withMatchAddressTheDynamicMapsDestinationsAreRoutedBeforeAnySa() {
     configure(true);
-    GatewayConfig cfg = hubConfig(true);
+    GatewayConfig cfg = DynamicMapHub.config(true);
     assertEquals(Set.of("10.91.0.0/16"), NegotiatedRoutes.wanted(cfg, Map.of(), List.of()).prefixes());
   }
 }
