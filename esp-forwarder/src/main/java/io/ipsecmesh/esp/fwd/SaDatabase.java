@@ -68,6 +68,8 @@ public final class SaDatabase {
       return;
     }
     ForwardingTables t = tables;
+    // where the old pair sits, before its negotiated policy (if any) changes below
+    int oldIndex = old == null ? -1 : entryIndex(old);
     // the new outbound SA first, then the old one out: a packet thread always finds one of them
     SpdEntry entry = spd.entry(pair.sa.cryptoMap(), pair.sa.mapSequence());
     NegotiatedPolicies.Policy policy = entry != null && entry.dynamic() ? policyOf(pair) : null;
@@ -78,6 +80,10 @@ public final class SaDatabase {
     }
     inbound.put(pair.in.spi, pair.in);
     if (holder != null) {
+      // a policy an earlier delivery of this SA held (another peer address then) goes: it would select no SA
+      if (entry.negotiated().remove(pair.sa.inboundSpi())) {
+        policyEvents.changed();
+      }
       policyEvents.refused(pair, holder);
     } else if (policy != null) {
       // the policy only once its SA can carry what it selects
@@ -85,7 +91,6 @@ public final class SaDatabase {
       policyEvents.changed();
     }
     if (old != null) {
-      int oldIndex = entryIndex(old);
       if (oldIndex >= 0 && oldIndex != index) {
         t.setOutboundAt(oldIndex, withOut(t.outboundAt(oldIndex), null, old.out));
       }
