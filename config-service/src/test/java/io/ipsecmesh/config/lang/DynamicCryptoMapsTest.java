@@ -129,4 +129,12 @@ class DynamicCryptoMapsTest {
     assertEquals(1800L, dyn.sa().lifetimeSeconds());
     assertEquals("0.0.0.0", r.config().isakmpKeyFor("172.31.255.2").address());
   }
+
+  @Test
+  void reverseRouteInADynamicMapSaysTheNegotiatedNetworksAreAlwaysRouted() {
+    ParseResult r = ConfigParser.parse("hub.cfg", HUB.replace(" match address 102\n", " match address 102\n reverse-route\n"));
+    assertEquals(List.of(), r.errors());
+    assertTrue(r.warnings().stream().anyMatch(w -> w.message().contains("reverse-route: the networks peers negotiate"
+        + " through a dynamic crypto map are always routed")), r.warnings().toString());
+  }
 }
