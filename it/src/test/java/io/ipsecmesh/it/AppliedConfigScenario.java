@@ -25,7 +25,8 @@ import org.junit.jupiter.api.TestInstance;
  * no plain route between the LANs, so LAN-to-LAN traffic only flows through IPsec. Each scenario writes its
  * configuration from the subclass's template and applies it with {@code ipsec-mesh config apply} (text → model →
  * policies, nothing set by hand). Needs root, strongSwan and a TUN device, skipped with the reason otherwise;
- * gateway, daemons and namespaces are removed in {@link #tearDown()}, also after failures.
+ * gateway, daemons and namespaces are removed in {@link #tearDown()}, also after failures, and the run directory
+ * (configurations with their keys, logs) when the test JVM exits ({@link Sh#runDirectory}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class AppliedConfigScenario {
@@ -65,7 +66,7 @@ abstract class AppliedConfigScenario {
   @BeforeAll
   void setUp() throws Exception {
     assumeRootStrongswanAndTun();
-    run = Files.createTempDirectory("it-" + prefix() + "-");
+    run = Sh.runDirectory("it-" + prefix() + "-");
     up = true;
     harness(run, prefix(), Map.of(), "netns-up.sh", "--no-plain-routes");
     try (InputStream in = getClass().getResourceAsStream(templateResource())) {

@@ -44,7 +44,7 @@ class GatewayStrongswanTunnelTest {
   @BeforeAll
   void setUp() throws Exception {
     assumeRootStrongswanAndTun();
-    run = Files.createTempDirectory("it-tunnel-");
+    run = Sh.runDirectory("it-tunnel-");
     up = true;
     // without plain routes LAN-to-LAN traffic only flows through IPsec
     script(Map.of(), "netns-up.sh", "--no-plain-routes");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ipsecmesh.gateway.JvmFlags;
 import io.ipsecmesh.testsupport.ChildJvm;
+import io.ipsecmesh.testsupport.Sh;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -54,7 +55,7 @@ class SplitDeploymentStrongswanTest {
   @BeforeAll
   void setUp() throws Exception {
     GatewayStrongswanTunnelTest.assumeRootStrongswanAndTun();
-    run = Files.createTempDirectory("it-split-");
+    run = Sh.runDirectory("it-split-");
     up = true;
     script("netns-up.sh", Map.of(), "--no-plain-routes");
     script("charon-start.sh", Map.of("LOCAL_ID", "172.31.255.2", "REMOTE_ID", "172.31.255.1", "SECRET_ID_A",

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.ipsecmesh.testsupport.Sh;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -94,7 +95,7 @@ class ComposeStackTest {
     assumeTrue(Files.isDirectory(REPO.resolve("esp-forwarder/target/container/lib")),
         "no esp-forwarder/target/container: run in the reactor (./mvnw verify), which packages the services first");
 
-    run = Files.createTempDirectory("it-compose-");
+    run = Sh.runDirectory("it-compose-");
     Path secrets = Files.createDirectories(run.resolve("secrets"));
     Path config = run.resolve("gateway.cfg");
     Files.writeString(config, ComposeStack.resource("compose-gateway.cfg"));
