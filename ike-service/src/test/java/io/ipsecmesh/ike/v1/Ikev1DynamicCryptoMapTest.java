@@ -169,4 +169,24 @@ class Ikev1DynamicCryptoMapTest {
     assertEquals(List.of(), Ikev1Policies.templates(hub(false, List.of()), TwoGateways.A),
         "no key for any address: no template");
   }
+
+  @Test
+  void aPeerAStaticEntryNamesGetsThatEntryNotTheTemplate() {
+    GatewayConfig h = hub(false, List.of(new IsakmpKey("spokes-key", "0.0.0.0", "0.0.0.0"),
+        new IsakmpKey("b-key", TwoGateways.B, "255.255.255.255")));
+    CryptoMapEntry named = new CryptoMapEntry("VPN", 10, CryptoMapEntry.Keying.IPSEC_ISAKMP, List.of(TwoGateways.B),
+        List.of("TS"), null, null, "102", null, null, null);
+    List<CryptoMapEntry> maps = new java.util.ArrayList<>(h.cryptoMaps());
+    maps.add(named);
+    GatewayConfig both = new GatewayConfig(h.isakmpPolicies(), h.isakmpKeys(), h.isakmpKeepalive(),
+        h.natKeepaliveSeconds(), h.invalidSpiRecovery(), h.natTransparency(), h.dfBit(), h.sa(), h.transformSets(),
+        maps, h.accessLists(), h.interfaces(), h.ezvpnClients(), h.ikev2Proposals(), h.ikev2Policies(),
+        h.ikev2Keyrings(), h.ikev2Profiles(), h.ikev2Dpd(), h.fragmentation(), h.complianceShieldDisabled(),
+        h.cryptoMapLocalAddress(), h.pkiTrustpoints(), h.isakmpIdentity(), h.hostname(), h.domainName(),
+        h.isakmpProfiles(), h.isakmpPeers(), h.aggressiveModeDisabled(), h.dynamicMaps());
+    g.serviceA.configure(both, TwoGateways.A);
+    spokeInitiates(spoke("b-key", null, "10.2.0"));
+    assertEquals(1, g.a.children.size(), g.a.quickModeFailures.toString());
+    assertEquals(10, g.a.children.getFirst().mapSequence(), "crypto map VPN 10 names the peer: its key, its terms");
+  }
 }
