@@ -44,6 +44,8 @@ public final class Ikev1Engine {
   final IsakmpWire wire;
   private final IsakmpDispatcher dispatcher = new IsakmpDispatcher(this);
   private List<Ikev1Policy> policies = List.of();
+  /** The IKEv1 entries of dynamic crypto maps: answered, never initiated. */
+  private List<Ikev1Template> templates = List.of();
   DosCounters stats = DosCounters.NONE;
   /** Child SAs one ISAKMP SA may negotiate ({@code ike-max-child-sas}). */
   int maxChildSas = io.ipsecmesh.ike.engine.IkeEngine.Limits.DEFAULT_MAX_CHILD_SAS;
@@ -61,6 +63,15 @@ public final class Ikev1Engine {
 
   public void setPolicies(List<Ikev1Policy> policies) {
     this.policies = List.copyOf(policies);
+  }
+
+  /** The IKEv1 entries of the configuration's dynamic crypto maps ({@link Ikev1Policies#templates}). */
+  public void setTemplates(List<Ikev1Template> templates) {
+    this.templates = List.copyOf(templates);
+  }
+
+  public List<Ikev1Template> templates() {
+    return templates;
   }
 
   /**
@@ -104,6 +115,26 @@ public final class Ikev1Engine {
     for (Ikev1Policy p : policies) {
       if (p.peerAddress().equals(peerAddress)) {
         return p;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The policy a Main Mode started by {@code peerAddress} is answered with: that of a crypto map entry naming the
+   * peer, else the first dynamic crypto map template with a key for its address, bound to it. Only a responder's:
+   * every initiating path ({@link #initiate}, rekeys of orphaned SAs, invalid-SPI recovery, failover) looks up
+   * {@link #policyForPeer} alone, so nothing is ever initiated from a dynamic map.
+   */
+  Ikev1Policy mainModeResponderPolicy(String peerAddress) {
+    Ikev1Policy p = policyForPeer(peerAddress);
+    if (p != null) {
+      return p;
+    }
+    for (Ikev1Template t : templates) {
+      Ikev1Policy bound = t.bind(peerAddress);
+      if (bound != null) {
+        return bound;
       }
     }
     return null;

@@ -80,6 +80,7 @@ public final class Ikev1Service implements IkeProtocol {
     List<Ikev1Policy> all = new java.util.ArrayList<>(Ikev1Policies.from(config, fallbackLocalAddress));
     all.addAll(easyVpn);
     engine.setPolicies(all);
+    engine.setTemplates(Ikev1Policies.templates(config, fallbackLocalAddress));
     engine.setNatTransparency(config.natTransparency());
     engine.setAggressiveModeAccepted(!config.aggressiveModeDisabled());
     // connect auto (the IOS default): each Easy VPN remote comes up with its first peer once configured; DPD

@@ -83,7 +83,7 @@ final class IsakmpDispatcher {
 
   private void mainMode(IsakmpSa sa, IkeDatagram in, IsakmpHeader h, byte[] digest) throws IsakmpDecodeException {
     if (sa == null) {
-      Ikev1Policy policy = admitResponder(in, h);
+      Ikev1Policy policy = admitResponder(in, h, true);
       if (policy != null) {
         MainModeResponder.onMm1(e, policy, in, h, IsakmpCodec.decode(in.message()), digest);
       }
@@ -107,7 +107,7 @@ final class IsakmpDispatcher {
             + " disable)");
         return;
       }
-      Ikev1Policy policy = admitResponder(in, h);
+      Ikev1Policy policy = admitResponder(in, h, false);
       if (policy != null) {
         AggressiveModeResponder.onAm1(e, policy, in, h, IsakmpCodec.decode(in.message()), digest);
       }
@@ -125,13 +125,16 @@ final class IsakmpDispatcher {
 
   /**
    * The first message of a phase-1 exchange we did not start: the policy for its peer, or null when it
-   * gets no answer and no state (no key for the peer, too many half-open exchanges, the peer's quota).
+   * gets no answer and no state (no key for the peer, too many half-open exchanges, the peer's quota). A dynamic
+   * crypto map answers Main Mode only: the responder's AM2 carries HASH_R, keyed with the pre-shared key, without
+   * encryption (RFC 2409 §5.4), which with a key shared by every spoke would let anyone who sends an AM1 test
+   * guesses of that key offline.
    */
-  private Ikev1Policy admitResponder(IkeDatagram in, IsakmpHeader h) {
+  private Ikev1Policy admitResponder(IkeDatagram in, IsakmpHeader h, boolean mainMode) {
     if (h.responderCookie() != 0 || h.encrypted()) {
       return null;
     }
-    Ikev1Policy policy = e.policyForPeer(in.peerAddress());
+    Ikev1Policy policy = mainMode ? e.mainModeResponderPolicy(in.peerAddress()) : e.policyForPeer(in.peerAddress());
     if (policy == null) {
       LOG.info(() -> "ISAKMP: no crypto isakmp key / crypto map for peer " + in.peerAddress());
       return null;

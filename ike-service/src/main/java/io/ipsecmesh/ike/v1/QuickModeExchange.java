@@ -50,6 +50,15 @@ final class QuickModeExchange {
         : sa.policy.localSelectors().getFirst();
     qm.remote = sa.modeConfig != null ? ModeConfigClient.remoteSelector(sa.modeConfig)
         : sa.policy.remoteSelectors().getFirst();
+    // a rekey proposes what the SA it replaces carries: the peer may have proposed narrower IDs than the policy's
+    // first line, and a dynamic crypto map's policy may be "any" (the spoke's IDs were taken as proposed)
+    for (ChildSa c : sa.children) {
+      if (replaces != 0 && c.inboundSpi() == replaces && c.localSelectors().size() == 1
+          && c.remoteSelectors().size() == 1) {
+        qm.local = c.localSelectors().getFirst();
+        qm.remote = c.remoteSelectors().getFirst();
+      }
+    }
     DhGroup pfs = sa.policy.pfsGroup();
     SecurityAssociation offer = Ikev1Proposals.phase2Offer(sa.policy.espTransforms(), pfs, qm.ourSpi,
         sa.policy.mode(), sa.natDetected, sa.policy.lifetimeSeconds(), sa.policy.lifetimeKilobytes());

@@ -17,7 +17,8 @@
  * remote {@code TransactionExchange} with {@code XauthClient} and {@code ModeConfigClient}); the key schedule ({@code Phase1Keys}, {@code
  * QuickModeKeymat}), message protection ({@code CbcCipher}, {@code Protection}), proposals and
  * identities are apart from the states; wire formats are in {@code io.ipsecmesh.proto.ikev1}. The DH
- * groups are IKEv2's {@link io.ipsecmesh.ike.crypto.DhGroup}.
+ * groups are IKEv2's {@link io.ipsecmesh.ike.crypto.DhGroup}. {@code Ikev1Policies} makes the policies of the
+ * configuration, and {@code Ikev1Template}s of its dynamic crypto maps, which only answer Main Mode.
  *
  * <p>IKEv1 semantics kept on purpose: Child SAs outlive their ISAKMP SA (phase-1 lifetime, the peer's
  * ISAKMP DELETE) and are adopted by the next ISAKMP SA with the peer; a DPD "retransmission" is a new
