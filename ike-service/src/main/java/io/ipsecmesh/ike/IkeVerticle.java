@@ -352,6 +352,7 @@ public final class IkeVerticle extends AbstractVerticle {
     ikev1.configure(config, settings.effectiveLocalAddress());
     invalidSpiRecovery = config.invalidSpiRecovery();
     engine.setNatTransparency(config.natTransparency());
+    engine.setFragmentation(config.ikev2Fragmentation());
     LOG.log(System.Logger.Level.INFO, "ike-service: configuration " + version + ", " + next.size()
         + " IKEv2 peer(s), " + ikev1.policyCount() + " IKEv1 peer(s)");
   }

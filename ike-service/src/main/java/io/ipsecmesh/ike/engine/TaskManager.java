@@ -39,7 +39,8 @@ final class TaskManager {
   /** The tasks of the exchange in flight (empty when none): IKE_SA_INIT is IkeInitTask + NatDetectionTask. */
   private List<Task> active = List.of();
   private long activeId;
-  private byte[] activeBytes;
+  /** The request in flight as sent: one datagram, or its IKE fragments (RFC 7383), retransmitted together. */
+  private List<byte[]> activeDatagrams;
   private int retransmissions;
   private Scheduler.Timer retransmitTimer;
   private long nextRequestId;
@@ -54,12 +55,16 @@ final class TaskManager {
   private Inbound deferredRequest;
   private byte[] deferredDigest;
 
+  /** RFC 7383: fragmenting what we send, reassembling what the peer fragmented. */
+  private final IkeFragments fragments;
+
   /** dpd-service's probe waiting for the response of the exchange in flight (one outcome at a time). */
   private Consumer<Boolean> probe;
 
   TaskManager(IkeSa sa, SaServices services) {
     this.sa = sa;
     this.s = services;
+    this.fragments = new IkeFragments(sa, services);
   }
 
   // ============================================================================ our requests
@@ -122,13 +127,14 @@ final class TaskManager {
     for (Task x : tasks) {
       payloads.addAll(x.buildI(sa));
     }
-    byte[] bytes;
+    List<byte[]> datagrams;
     if (t.exchangeType() == IkeConstants.IKE_SA_INIT) {
       // §1.2: IKE_SA_INIT is not protected; SPIr is still zero
-      bytes = IkeCodec.encode(new IkeMessage(IkeHeader.of(sa.spiI, 0, IkeConstants.IKE_SA_INIT,
-          IkeConstants.FLAG_INITIATOR, id), payloads));
+      datagrams = List.of(IkeCodec.encode(new IkeMessage(IkeHeader.of(sa.spiI, 0, IkeConstants.IKE_SA_INIT,
+          IkeConstants.FLAG_INITIATOR, id), payloads)));
     } else {
-      bytes = sa.outbound.protect(IkeHeader.of(sa.spiI, sa.spiR, t.exchangeType(), sa.requestFlags(), id), payloads);
+      datagrams = fragments.protect(IkeHeader.of(sa.spiI, sa.spiR, t.exchangeType(), sa.requestFlags(), id),
+          payloads);
     }
     if (id == nextRequestId) {
       nextRequestId++; // a new request (not IKE_SA_INIT's retry): its ID is used only once it could be built
@@ -136,14 +142,20 @@ final class TaskManager {
     cancelRetransmit();
     active = tasks;
     activeId = id;
-    activeBytes = bytes;
+    activeDatagrams = datagrams;
     retransmissions = 0;
-    tasks.forEach(x -> x.sent(sa, bytes));
+    tasks.forEach(x -> x.sent(sa, datagrams.getFirst()));
     s.debugLog(sa, "sending", id, PayloadNames.exchange(t.exchangeType()) + " request " + PayloadNames.list(payloads)
         + " (" + names(tasks) + ")");
-    s.send(sa, bytes);
+    sendAll(datagrams);
     if (t.retransmitted()) {
       scheduleRetransmit(tasks);
+    }
+  }
+
+  private void sendAll(List<byte[]> datagrams) {
+    for (byte[] d : datagrams) {
+      s.send(sa, d);
     }
   }
 
@@ -160,7 +172,7 @@ final class TaskManager {
     nextRequestId = id + 1;
     IkeHeader h = IkeHeader.of(sa.spiI, sa.spiR, IkeConstants.INFORMATIONAL, sa.requestFlags(), id);
     s.debugLog(sa, "sending", id, "INFORMATIONAL request " + PayloadNames.list(payloads));
-    s.send(sa, sa.outbound.protect(h, payloads));
+    sendAll(fragments.protect(h, payloads));
   }
 
   private void scheduleRetransmit(List<Task> t) {
@@ -181,7 +193,7 @@ final class TaskManager {
       retransmissions++;
       s.stats().retransmitted();
       s.debugLog(sa, "retransmit " + retransmissions + " of request", activeId, "");
-      s.send(sa, activeBytes);
+      sendAll(activeDatagrams); // every fragment again (RFC 7383 §2.6.1)
       scheduleRetransmit(t);
     });
   }
@@ -262,7 +274,7 @@ final class TaskManager {
     IkeHeader h = m.header();
     long id = h.messageId();
     byte[] digest = RequestDigestCache.digest(d.msg());
-    if (answeredFromCache(d, id, digest)) {
+    if (fragments.laterFragmentOfAnswered(m, expectedRequestId) || answeredFromCache(d, id, digest)) {
       return;
     }
     if (id != expectedRequestId) {
@@ -279,6 +291,7 @@ final class TaskManager {
       if (payloads == null) {
         return;
       }
+      digest = fragments.requestDigest(m, digest);
       s.events.livenessProof(sa.id(), sa.peerAddress);
     }
     s.debugLog(sa, "received", id, PayloadNames.exchange(h.exchangeType()) + " request "
@@ -335,14 +348,14 @@ final class TaskManager {
   private void respond(IkeHeader request, List<Task> passive, List<Payload> payloads, byte[] digest) {
     int flags = IkeConstants.FLAG_RESPONSE | sa.requestFlags();
     IkeHeader h = IkeHeader.of(sa.spiI, sa.spiR, request.exchangeType(), flags, request.messageId());
-    byte[] bytes = request.exchangeType() == IkeConstants.IKE_SA_INIT
-        ? IkeCodec.encode(new IkeMessage(h, payloads)) : sa.outbound.protect(h, payloads);
+    List<byte[]> datagrams = request.exchangeType() == IkeConstants.IKE_SA_INIT
+        ? List.of(IkeCodec.encode(new IkeMessage(h, payloads))) : fragments.protect(h, payloads);
     expectedRequestId = request.messageId() + 1;
-    lastResponse = bytes;
-    replies.remember(request.messageId(), digest, bytes); // answered: its retransmissions get the same bytes
+    lastResponse = datagrams.getFirst();
+    replies.remember(request.messageId(), digest, datagrams); // answered: its retransmissions get the same bytes
     s.debugLog(sa, "sending", request.messageId(), PayloadNames.exchange(request.exchangeType()) + " response "
         + PayloadNames.list(payloads));
-    s.send(sa, bytes);
+    sendAll(datagrams);
     for (Task t : passive) {
       t.responded(sa);
     }
@@ -376,7 +389,7 @@ final class TaskManager {
         }
         s.stats().retransmissionAnswered(2);
         s.debugLog(sa, "received retransmission", messageId, "resending cached response");
-        s.send(sa, replies.responseTo(digest));
+        sendAll(replies.responsesTo(digest)); // all fragments of a fragmented response (RFC 7383 §2.6.1)
         return true;
       }
       case ALTERED -> {
@@ -392,24 +405,37 @@ final class TaskManager {
 
   /** Verifies and decrypts; only authenticated messages move ports or count as liveness. */
   private List<Payload> open(Datagram d, IkeMessage m) {
-    if (sa.inbound == null || m.payloads().isEmpty() || !(m.payloads().getLast() instanceof Payload.Encrypted)) {
+    if (sa.inbound == null || m.payloads().isEmpty()) {
+      return null;
+    }
+    if (m.payloads().getLast() instanceof Payload.EncryptedFragment f) {
+      return checked(d, fragments.reassemble(d, m, f)); // RFC 7383 §2.6: null until the last fragment
+    }
+    if (!(m.payloads().getLast() instanceof Payload.Encrypted sk)) {
       return null;
     }
     try {
-      List<Payload> inner = sa.inbound.open(d.msg(), (Payload.Encrypted) m.payloads().getLast());
-      for (Payload p : inner) {
-        if (p instanceof Payload.Unknown u && u.critical()) {
-          s.debugLog(sa, "unsupported critical payload " + u.payloadType());
-          return null;
-        }
-      }
-      s.nat.authenticatedFrom(sa, d);
-      return inner;
+      return checked(d, sa.inbound.open(d.msg(), sk));
     } catch (SkIntegrityException | IkeDecodeException e) {
       s.stats().malformed();
       s.debugLog(sa, "drop message failing SK checks: " + e.getMessage());
       return null;
     }
+  }
+
+  /** Authenticated inner payloads, refused with an unsupported critical one (§2.5); the peer's port may move. */
+  private List<Payload> checked(Datagram d, List<Payload> inner) {
+    if (inner == null) {
+      return null;
+    }
+    for (Payload p : inner) {
+      if (p instanceof Payload.Unknown u && u.critical()) {
+        s.debugLog(sa, "unsupported critical payload " + u.payloadType());
+        return null;
+      }
+    }
+    s.nat.authenticatedFrom(sa, d);
+    return inner;
   }
 
   // ============================================================================ liveness
@@ -437,7 +463,7 @@ final class TaskManager {
       pump();
     } else if (!active.getFirst().retransmitted()) {
       s.debugLog(sa, "retransmit", activeId, names(active) + " (attempt " + attempt + ")");
-      s.send(sa, activeBytes);
+      sendAll(activeDatagrams);
     }
     if (active.isEmpty() && probe == outcome) {
       probe = null;
@@ -449,8 +475,9 @@ final class TaskManager {
   void destroy() {
     cancelRetransmit();
     active = List.of();
-    activeBytes = null;
+    activeDatagrams = null;
     queued.clear();
+    fragments.clear();
     deferred = null;
     replies.clear();
     Consumer<Boolean> p = probe;
