@@ -47,8 +47,9 @@ final class IkeFragments {
     int max = 0;
     int mtu = 0;
     if (sa.fragmentation && f != null) {
-      mtu = f.mtuFor(sa.peerAddress.indexOf(':') >= 0);
-      max = IkeFragmenter.maxMessageBytes(mtu, sa.peerAddress.indexOf(':') >= 0, sa.localPort == IkeEngine.NATT_PORT);
+      boolean ipv6 = sa.peerAddress.indexOf(':') >= 0;
+      mtu = f.mtuFor(ipv6);
+      max = IkeFragmenter.maxMessageBytes(mtu, ipv6, sa.localPort == IkeEngine.NATT_PORT);
     }
     List<byte[]> out = IkeFragmenter.protect(sa.outbound, h, payloads, max);
     if (out.size() > 1) {

@@ -25,7 +25,9 @@ import java.util.function.Predicate;
  * request datagram, {@link RequestDigestCache}), and the passive tasks made from each new request
  * ({@link ResponderTasks}); a passive task of the same {@link Task.Type} as the active one is a collision,
  * which the active task resolves. Protection (SK) and authentication of every message but IKE_SA_INIT happen
- * here, so tasks see only verified payloads. Liveness: a probe of dpd-service rides on the exchange in
+ * here, so tasks see only verified payloads; so does RFC 7383 fragmentation ({@link IkeFragments}: what goes out
+ * may be several datagrams, sent, retransmitted and replayed from the reply cache together, and fragments coming in
+ * are reassembled before any task sees the message). Liveness: a probe of dpd-service rides on the exchange in
  * flight, or on a new empty INFORMATIONAL, and is acknowledged by that exchange's response.
  */
 final class TaskManager {

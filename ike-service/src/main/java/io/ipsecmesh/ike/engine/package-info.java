@@ -9,7 +9,9 @@
  * flight, §2.3; an exchange may be several tasks, as IKE_SA_INIT is {@code IkeInitTask} with
  * {@code NatDetectionTask}), both message-ID windows, SK protection, retransmission, the reply cache, the passive
  * tasks a request makes ({@code ResponderTasks}), collisions handed to the active task of the same
- * {@code Task.Type}, and dpd-service's probes. A {@code Task} is one IKE concern with both roles ({@code buildI},
+ * {@code Task.Type}, and dpd-service's probes; RFC 7383 fragmentation sits between it and the wire
+ * ({@code IkeFragments}, with the stateless {@code io.ipsecmesh.ike.fragment.IkeFragmenter} and the bounded
+ * {@code io.ipsecmesh.ike.fragment.FragmentReassembler}). A {@code Task} is one IKE concern with both roles ({@code buildI},
  * {@code processI}, {@code processR}, {@code buildR}) and knows nothing of message IDs, keys of the SK payload or
  * the wire. What tasks share is {@code SaServices}.
  *
