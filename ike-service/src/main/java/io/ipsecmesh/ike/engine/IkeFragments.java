@@ -53,7 +53,7 @@ final class IkeFragments {
     }
     List<byte[]> out = IkeFragmenter.protect(sa.outbound, h, payloads, max);
     if (out.size() > 1) {
-      // in the words of IOS's debug crypto ikev2
+      // in the words of IOS's debug crypto ikev2 (the receiving side's lines below are in its style)
       s.debugLog(sa, "Fragmenting packet, Fragment MTU: " + mtu + ", Number of fragments: " + out.size()
           + ", Fragment ID: " + h.messageId());
     }
