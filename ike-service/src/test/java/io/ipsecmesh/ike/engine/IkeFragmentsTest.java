@@ -205,6 +205,19 @@ class IkeFragmentsTest {
         b.fragmentDrops.toString());
   }
 
+  @Test
+  void aPeerSendingMoreThanTheReassemblyLimitLosesItsIkeSa() throws Exception {
+    TaskPeers n = peers(new Ikev2Fragmentation(1500), new Ikev2Fragmentation(1500)).established();
+    Counted b = new Counted();
+    n.b.setStats(b);
+    // 80 KB of authentic fragments (the peer has the keys): §5 says drop the connection past the limit
+    n.aSa.tasks.sendUnsolicited(List.of(new Payload.VendorId(new byte[40_000]), new Payload.VendorId(new byte[40_000])));
+    n.run();
+    assertEquals(List.of(FragmentReassembler.LIMIT), b.fragmentDrops);
+    assertEquals(IkeSa.State.DELETED, n.bSa.state);
+    assertEquals(1, n.bEvents.down.size());
+  }
+
   private static int skfNumber(TestPeers.Packet p) {
     try {
       return decode(p).payloads().getLast() instanceof Payload.EncryptedFragment f ? f.fragmentNumber() : 0;
