@@ -1,7 +1,6 @@
 package io.ipsecmesh.it;
 
 import static io.ipsecmesh.it.GatewayStrongswanTunnelTest.assumeRootStrongswanAndTun;
-import static io.ipsecmesh.it.GatewayStrongswanTunnelTest.awaitFile;
 import static io.ipsecmesh.it.GatewayStrongswanTunnelTest.capture;
 import static io.ipsecmesh.it.GatewayStrongswanTunnelTest.exec;
 import static io.ipsecmesh.it.GatewayStrongswanTunnelTest.harness;
@@ -217,6 +216,7 @@ class GatewayStrongswanFragmentationTest {
     assertTrue(applyOut.contains("is active"), applyOut);
     strongswan();
     long before = droppedFragments(US);
+    int logBefore = Files.readString(gatewayLog).length();
     String out = harness(run, PREFIX, Map.of(), "sw.sh", THEM, "--initiate", "--child", "net", "--timeout", "12");
     assertFalse(out.contains("initiate completed successfully"), out);
     String log = charonLog();
@@ -224,6 +224,16 @@ class GatewayStrongswanFragmentationTest {
     assertFalse(log.contains("IKE_SA gw[1] established"), log);
     assertTrue(droppedFragments(US) > before, "strongSwan's IKE_AUTH was dropped in IP fragments");
     assertFalse(exec(US, run, "show crypto ikev2 sa").contains("READY"));
-    awaitFile(gatewayLog, "sending message id 0 IKE_SA_INIT response", 5);
+    // strongSwan offered fragmentation, our answer did not (RFC 7383 §2.3), and its IKE_AUTH never reached us
+    String ours = Files.readString(gatewayLog).substring(logBefore);
+    assertTrue(line(ours, "received message id 0 IKE_SA_INIT request").contains("N(FRAG_SUP)"), ours);
+    assertFalse(line(ours, "sending message id 0 IKE_SA_INIT response").contains("FRAG_SUP"), ours);
+    assertFalse(ours.contains("IKE_AUTH request"), ours);
+  }
+
+  /** The first line of {@code log} containing {@code what} (fails when there is none). */
+  private static String line(String log, String what) {
+    return log.lines().filter(l -> l.contains(what)).findFirst()
+        .orElseThrow(() -> new AssertionError("no '" + what + "' in:\n" + log));
   }
 }
