@@ -96,6 +96,14 @@ public final class IkeEngine implements IkeProtocol {
     s.nat.setNatTransparency(on);
   }
 
+  /**
+   * {@code crypto ikev2 fragmentation [mtu N]} (RFC 7383), null for off: offered in every IKE_SA_INIT from now on;
+   * IKE SAs keep what they negotiated.
+   */
+  public void setFragmentation(io.ipsecmesh.proto.config.Ikev2Fragmentation f) {
+    s.setFragmentation(f);
+  }
+
   /** {@code debug crypto ikev2}: log every exchange (never keys). */
   public void setDebug(boolean on) {
     s.setDebug(on);
@@ -421,6 +429,7 @@ public final class IkeEngine implements IkeProtocol {
     s.policies.replace(ConfigPolicies.from(config, localAddress, credentials,
         TrustStore.from(config.pkiTrustpoints())));
     setNatTransparency(config.natTransparency());
+    setFragmentation(config.ikev2Fragmentation());
   }
 
   @Override

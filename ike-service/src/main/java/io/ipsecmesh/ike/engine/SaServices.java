@@ -52,6 +52,8 @@ final class SaServices {
   private final SecureRandom random = new SecureRandom();
   private final LongSupplier wallClock;
   private CrlSource crls = CrlSource.NONE;
+  /** {@code crypto ikev2 fragmentation}: null when off (RFC 7383 not offered). */
+  private io.ipsecmesh.proto.config.Ikev2Fragmentation fragmentation;
   private EngineStats stats = EngineStats.NONE;
   private int nextConnId = 1000;
   /** {@code debug crypto ikev2}: this engine's IOS-style trace ({@link Ikev2Debug}). */
@@ -89,6 +91,14 @@ final class SaServices {
 
   CrlSource crls() {
     return crls;
+  }
+
+  void setFragmentation(io.ipsecmesh.proto.config.Ikev2Fragmentation f) {
+    fragmentation = f;
+  }
+
+  io.ipsecmesh.proto.config.Ikev2Fragmentation fragmentation() {
+    return fragmentation;
   }
 
   void setDebug(boolean on) {
@@ -148,6 +158,7 @@ final class SaServices {
     n.outbound = n.initiator ? n.keys.initiatorCipher() : n.keys.responderCipher();
     n.inbound = n.initiator ? n.keys.responderCipher() : n.keys.initiatorCipher();
     n.natDetected = old.natDetected;
+    n.fragmentation = old.fragmentation; // negotiated in IKE_SA_INIT (RFC 7383 §2.3), kept by the rekeyed SA
     n.localBehindNat = old.localBehindNat;
     n.peerId = old.peerId;
     table.add(n);

@@ -24,7 +24,9 @@ import java.util.function.Predicate;
  * the whole request datagram, the {@link ReplyCache} IKEv1 uses too), and the passive tasks made from each new request
  * ({@link ResponderTasks}); a passive task of the same {@link Task.Type} as the active one is a collision,
  * which the active task resolves. Protection (SK) and authentication of every message but IKE_SA_INIT happen
- * here, so tasks see only verified payloads. Liveness: a probe of dpd-service rides on the exchange in
+ * here, so tasks see only verified payloads; so does RFC 7383 fragmentation ({@link IkeFragments}: what goes out
+ * may be several datagrams, sent, retransmitted and replayed from the reply cache together, and fragments coming in
+ * are reassembled before any task sees the message). Liveness: a probe of dpd-service rides on the exchange in
  * flight, or on a new empty INFORMATIONAL, and is acknowledged by that exchange's response.
  */
 final class TaskManager {
@@ -38,7 +40,8 @@ final class TaskManager {
   /** The tasks of the exchange in flight (empty when none): IKE_SA_INIT is IkeInitTask + NatDetectionTask. */
   private List<Task> active = List.of();
   private long activeId;
-  private byte[] activeBytes;
+  /** The request in flight as sent: one datagram, or its IKE fragments (RFC 7383), retransmitted together. */
+  private List<byte[]> activeDatagrams;
   private final Retransmitter retransmitter;
   private long nextRequestId;
 
@@ -52,6 +55,9 @@ final class TaskManager {
   private Inbound deferredRequest;
   private byte[] deferredDigest;
 
+  /** RFC 7383: fragmenting what we send, reassembling what the peer fragmented. */
+  private final IkeFragments fragments;
+
   /** dpd-service's probe waiting for the response of the exchange in flight (one outcome at a time). */
   private Consumer<Boolean> probe;
 
@@ -59,6 +65,7 @@ final class TaskManager {
     this.sa = sa;
     this.s = services;
     this.retransmitter = new Retransmitter(services.scheduler, services.retransmit);
+    this.fragments = new IkeFragments(sa, services);
   }
 
   // ============================================================================ our requests
@@ -121,13 +128,14 @@ final class TaskManager {
     for (Task x : tasks) {
       payloads.addAll(x.buildI(sa));
     }
-    byte[] bytes;
+    List<byte[]> datagrams;
     if (t.exchangeType() == IkeConstants.IKE_SA_INIT) {
       // §1.2: IKE_SA_INIT is not protected; SPIr is still zero
-      bytes = IkeCodec.encode(new IkeMessage(IkeHeader.of(sa.spiI, 0, IkeConstants.IKE_SA_INIT,
-          IkeConstants.FLAG_INITIATOR, id), payloads));
+      datagrams = List.of(IkeCodec.encode(new IkeMessage(IkeHeader.of(sa.spiI, 0, IkeConstants.IKE_SA_INIT,
+          IkeConstants.FLAG_INITIATOR, id), payloads)));
     } else {
-      bytes = sa.outbound.protect(IkeHeader.of(sa.spiI, sa.spiR, t.exchangeType(), sa.requestFlags(), id), payloads);
+      datagrams = fragments.protect(IkeHeader.of(sa.spiI, sa.spiR, t.exchangeType(), sa.requestFlags(), id),
+          payloads);
     }
     if (id == nextRequestId) {
       nextRequestId++; // a new request (not IKE_SA_INIT's retry): its ID is used only once it could be built
@@ -135,13 +143,19 @@ final class TaskManager {
     retransmitter.stop();
     active = tasks;
     activeId = id;
-    activeBytes = bytes;
-    tasks.forEach(x -> x.sent(sa, bytes));
+    activeDatagrams = datagrams;
+    tasks.forEach(x -> x.sent(sa, datagrams.getFirst()));
     s.debugLog(sa, "sending", id, PayloadNames.exchange(t.exchangeType()) + " request " + PayloadNames.list(payloads)
         + " (" + names(tasks) + ")");
-    s.send(sa, bytes);
+    sendAll(datagrams);
     if (t.retransmitted()) {
-      retransmitter.start(bytes, retransmitting(tasks));
+      retransmitter.start(datagrams, retransmitting(tasks));
+    }
+  }
+
+  private void sendAll(List<byte[]> datagrams) {
+    for (byte[] d : datagrams) {
+      s.send(sa, d);
     }
   }
 
@@ -158,21 +172,21 @@ final class TaskManager {
     nextRequestId = id + 1;
     IkeHeader h = IkeHeader.of(sa.spiI, sa.spiR, IkeConstants.INFORMATIONAL, sa.requestFlags(), id);
     s.debugLog(sa, "sending", id, "INFORMATIONAL request " + PayloadNames.list(payloads));
-    s.send(sa, sa.outbound.protect(h, payloads));
+    sendAll(fragments.protect(h, payloads));
   }
 
   /** The schedule's events for the exchange {@code t}: resend its request, or give the SA up (§2.1). */
   private Retransmitter.Owner retransmitting(List<Task> t) {
     return new Retransmitter.Owner() {
       @Override
-      public void retransmit(int n, byte[] request) {
+      public void retransmit(int n, List<byte[]> request) {
         if (active != t || sa.state == IkeSa.State.DELETED) {
           retransmitter.stop();
           return;
         }
         s.stats().retransmitted();
         s.debugLog(sa, "retransmit " + n + " of request", activeId, "");
-        s.send(sa, request);
+        sendAll(request); // every fragment again (RFC 7383 §2.6.1)
       }
 
       @Override
@@ -259,7 +273,7 @@ final class TaskManager {
     IkeHeader h = m.header();
     long id = h.messageId();
     byte[] digest = ReplyCache.digest(d.msg());
-    if (answeredFromCache(d, id, digest)) {
+    if (fragments.laterFragmentOfAnswered(m, expectedRequestId) || answeredFromCache(d, id, digest)) {
       return;
     }
     if (id != expectedRequestId) {
@@ -276,6 +290,7 @@ final class TaskManager {
       if (payloads == null) {
         return;
       }
+      digest = fragments.requestDigest(m, digest);
       s.events.livenessProof(sa.id(), sa.peerAddress);
     }
     s.debugLog(sa, "received", id, PayloadNames.exchange(h.exchangeType()) + " request "
@@ -332,14 +347,14 @@ final class TaskManager {
   private void respond(IkeHeader request, List<Task> passive, List<Payload> payloads, byte[] digest) {
     int flags = IkeConstants.FLAG_RESPONSE | sa.requestFlags();
     IkeHeader h = IkeHeader.of(sa.spiI, sa.spiR, request.exchangeType(), flags, request.messageId());
-    byte[] bytes = request.exchangeType() == IkeConstants.IKE_SA_INIT
-        ? IkeCodec.encode(new IkeMessage(h, payloads)) : sa.outbound.protect(h, payloads);
+    List<byte[]> datagrams = request.exchangeType() == IkeConstants.IKE_SA_INIT
+        ? List.of(IkeCodec.encode(new IkeMessage(h, payloads))) : fragments.protect(h, payloads);
     expectedRequestId = request.messageId() + 1;
-    lastResponse = bytes;
-    replies.remember(request.messageId(), digest, bytes); // answered: its retransmissions get the same bytes
+    lastResponse = datagrams.getFirst();
+    replies.remember(request.messageId(), digest, datagrams); // answered: its retransmissions get the same bytes
     s.debugLog(sa, "sending", request.messageId(), PayloadNames.exchange(request.exchangeType()) + " response "
         + PayloadNames.list(payloads));
-    s.send(sa, bytes);
+    sendAll(datagrams);
     for (Task t : passive) {
       t.responded(sa);
     }
@@ -364,6 +379,7 @@ final class TaskManager {
   boolean answeredFromCache(Datagram d, long messageId, byte[] digest) {
     boolean fromPeer = d.peerAddress().equals(sa.peerAddress) && d.peerPort() == sa.peerPort
         && d.localPort() == sa.localPort;
+    // a fragmented response (RFC 7383 §2.6.1) is resent as all its fragments, in order
     switch (replies.check(messageId, digest, fromPeer, response -> s.send(sa, response), s.stats())) {
       case RESENT -> s.debugLog(sa, "received retransmission", messageId, "resent cached response");
       case FROM_ELSEWHERE -> s.debugLog(sa, "drop retransmission from " + d.peerAddress() + ":" + d.peerPort(),
@@ -378,24 +394,37 @@ final class TaskManager {
 
   /** Verifies and decrypts; only authenticated messages move ports or count as liveness. */
   private List<Payload> open(Datagram d, IkeMessage m) {
-    if (sa.inbound == null || m.payloads().isEmpty() || !(m.payloads().getLast() instanceof Payload.Encrypted)) {
+    if (sa.inbound == null || m.payloads().isEmpty()) {
+      return null;
+    }
+    if (m.payloads().getLast() instanceof Payload.EncryptedFragment f) {
+      return checked(d, fragments.reassemble(d, m, f)); // RFC 7383 §2.6: null until the last fragment
+    }
+    if (!(m.payloads().getLast() instanceof Payload.Encrypted sk)) {
       return null;
     }
     try {
-      List<Payload> inner = sa.inbound.open(d.msg(), (Payload.Encrypted) m.payloads().getLast());
-      for (Payload p : inner) {
-        if (p instanceof Payload.Unknown u && u.critical()) {
-          s.debugLog(sa, "unsupported critical payload " + u.payloadType());
-          return null;
-        }
-      }
-      s.nat.authenticatedFrom(sa, d);
-      return inner;
+      return checked(d, sa.inbound.open(d.msg(), sk));
     } catch (SkIntegrityException | IkeDecodeException e) {
       s.stats().malformed();
       s.debugLog(sa, "drop message failing SK checks: " + e.getMessage());
       return null;
     }
+  }
+
+  /** Authenticated inner payloads, refused with an unsupported critical one (§2.5); the peer's port may move. */
+  private List<Payload> checked(Datagram d, List<Payload> inner) {
+    if (inner == null) {
+      return null;
+    }
+    for (Payload p : inner) {
+      if (p instanceof Payload.Unknown u && u.critical()) {
+        s.debugLog(sa, "unsupported critical payload " + u.payloadType());
+        return null;
+      }
+    }
+    s.nat.authenticatedFrom(sa, d);
+    return inner;
   }
 
   // ============================================================================ liveness
@@ -423,7 +452,7 @@ final class TaskManager {
       pump();
     } else if (!active.getFirst().retransmitted()) {
       s.debugLog(sa, "retransmit", activeId, names(active) + " (attempt " + attempt + ")");
-      s.send(sa, activeBytes);
+      sendAll(activeDatagrams);
     }
     if (active.isEmpty() && probe == outcome) {
       probe = null;
@@ -435,8 +464,9 @@ final class TaskManager {
   void destroy() {
     retransmitter.stop();
     active = List.of();
-    activeBytes = null;
+    activeDatagrams = null;
     queued.clear();
+    fragments.clear();
     deferred = null;
     replies.clear();
     Consumer<Boolean> p = probe;

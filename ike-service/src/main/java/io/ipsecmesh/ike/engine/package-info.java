@@ -11,7 +11,9 @@
  * {@code NatDetectionTask}), both message-ID windows, SK protection, retransmission and the reply cache (the
  * {@code wire} package's, which IKEv1 uses too), the passive
  * tasks a request makes ({@code ResponderTasks}), collisions handed to the active task of the same
- * {@code Task.Type}, and dpd-service's probes. A {@code Task} is one IKE concern with both roles ({@code buildI},
+ * {@code Task.Type}, and dpd-service's probes; RFC 7383 fragmentation sits between it and the wire
+ * ({@code IkeFragments}, with the stateless {@code io.ipsecmesh.ike.fragment.IkeFragmenter} and the bounded
+ * {@code io.ipsecmesh.ike.fragment.FragmentReassembler}). A {@code Task} is one IKE concern with both roles ({@code buildI},
  * {@code processI}, {@code processR}, {@code buildR}) and knows nothing of message IDs, keys of the SK payload or
  * the wire. What tasks share is {@code SaServices}.
  *

@@ -58,7 +58,7 @@ final class IsakmpWire {
     transmit(sa, message);
     sa.retransmitter.start(message, new Retransmitter.Owner() {
       @Override
-      public void retransmit(int n, byte[] request) {
+      public void retransmit(int n, java.util.List<byte[]> request) {
         if (sa.state == IsakmpSa.Phase1State.DEAD) {
           sa.retransmitter.stop();
           return;
@@ -66,7 +66,7 @@ final class IsakmpWire {
         if (debug.on()) {
           debug.log(IsakmpDebug.retransmitting(sa, n, policy.tries()));
         }
-        transmit(sa, request);
+        request.forEach(datagram -> transmit(sa, datagram)); // ISAKMP has no fragments here: one datagram
       }
 
       @Override

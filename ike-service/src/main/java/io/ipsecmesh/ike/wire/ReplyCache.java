@@ -2,6 +2,7 @@ package io.ipsecmesh.ike.wire;
 
 import io.ipsecmesh.ike.dos.DosCounters;
 import io.ipsecmesh.ike.dos.RequestDigestCache;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -63,27 +64,33 @@ public final class ReplyCache {
     answers.remember(messageId, requestDigest, response);
   }
 
+  /** Our response of several datagrams (RFC 7383 IKE fragments, always resent together, §2.6.1). */
+  public void remember(long messageId, byte[] requestDigest, List<byte[]> response) {
+    answers.remember(messageId, requestDigest, response);
+  }
+
   /**
-   * Answers a request from the cache when it is a retransmission: {@code resend} gets our cached response when it
+   * Answers a request from the cache when it is a retransmission: {@code resend} gets our cached response (each of
+   * its datagrams, in order, when it was fragmented) when it
    * came {@code fromSaPeer} (the SA's peer address and port, on the SA's local port), and every outcome but
    * {@link Outcome#NEW} is counted in {@code counters}. Only {@link Outcome#NEW} asks the caller to process it.
    */
   public Outcome check(long messageId, byte[] requestDigest, boolean fromSaPeer, Consumer<byte[]> resend,
       DosCounters counters) {
-    byte[] cached = null;
+    List<byte[]> cached = List.of();
     if (keying == Keying.MESSAGE_ID_AND_DIGEST) {
       switch (answers.check(messageId, requestDigest)) {
         case ALTERED -> {
           counters.requestDropped(ikeVersion, DosCounters.ALTERED_RETRANSMISSION);
           return Outcome.ALTERED;
         }
-        case RETRANSMISSION -> cached = answers.responseTo(requestDigest);
+        case RETRANSMISSION -> cached = answers.responsesTo(requestDigest);
         case NEW -> { }
       }
     } else {
-      cached = answers.responseTo(requestDigest);
+      cached = answers.responsesTo(requestDigest);
     }
-    if (cached == null) {
+    if (cached.isEmpty()) {
       return Outcome.NEW;
     }
     if (!fromSaPeer) {
@@ -91,7 +98,7 @@ public final class ReplyCache {
       return Outcome.FROM_ELSEWHERE;
     }
     counters.retransmissionAnswered(ikeVersion);
-    resend.accept(cached);
+    cached.forEach(resend);
     return Outcome.RESENT;
   }
 

@@ -2,6 +2,7 @@ package io.ipsecmesh.ike.wire;
 
 import io.ipsecmesh.ike.engine.RetransmitPolicy;
 import io.ipsecmesh.proto.time.Scheduler;
+import java.util.List;
 
 /**
  * Retransmission of the one request an IKE SA has outstanding, for both versions: RFC 7296 §2.1 ("the initiator
@@ -9,7 +10,8 @@ import io.ipsecmesh.proto.time.Scheduler;
  * RFC 2408 §5 / RFC 2409, which leave ISAKMP's reliability to the same timer-driven resend. The n-th
  * retransmission goes {@link RetransmitPolicy#delayBefore(int) delayBefore(n)} after the previous send; after
  * {@link RetransmitPolicy#tries() tries} retransmissions without an answer the owner is told to give up. The
- * bytes resent are the ones first sent (a retransmission is bitwise identical, §2.1): the owner resends them in
+ * bytes resent are the ones first sent (a retransmission is bitwise identical, §2.1; a request sent as RFC 7383 IKE
+ * fragments is resent as all of them, §2.6.1): the owner resends them in
  * {@link Owner#retransmit}, on its own send path. Timers run on the owner's {@link Scheduler} (virtual in tests);
  * a newer {@link #start} or {@link #stop} makes every earlier timer a no-op. One per IKE SA, on its thread.
  */
@@ -19,8 +21,8 @@ public final class Retransmitter {
 
   /** What the SA does on the schedule's events. */
   public interface Owner {
-    /** Send {@code request} again: the {@code n}-th retransmission (1-based). */
-    void retransmit(int n, byte[] request);
+    /** Send {@code request} (its datagrams: one, or its IKE fragments) again: the {@code n}-th retransmission (1-based). */
+    void retransmit(int n, List<byte[]> request);
 
     /** {@code retransmissions} resends went unanswered: the request (and usually the SA) has failed. */
     void gaveUp(int retransmissions);
@@ -28,7 +30,7 @@ public final class Retransmitter {
 
   private final Scheduler scheduler;
   private final RetransmitPolicy policy;
-  private byte[] request;
+  private List<byte[]> request;
   private Owner owner;
   private int retransmissions;
   private Scheduler.Timer timer;
@@ -44,8 +46,13 @@ public final class Retransmitter {
     return policy;
   }
 
-  /** {@code request} has just been sent: retransmit it on the policy's schedule until {@link #stop}. */
+  /** {@code request} has just been sent as one datagram: retransmit it on the policy's schedule until {@link #stop}. */
   public void start(byte[] request, Owner owner) {
+    start(List.of(request), owner);
+  }
+
+  /** The same for a request sent as several datagrams (RFC 7383 fragments), always resent together. */
+  public void start(List<byte[]> request, Owner owner) {
     stop();
     this.request = request;
     this.owner = owner;

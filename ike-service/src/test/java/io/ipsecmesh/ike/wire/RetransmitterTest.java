@@ -26,8 +26,9 @@ class RetransmitterTest {
   private Retransmitter.Owner recording(byte[] expected) {
     return new Retransmitter.Owner() {
       @Override
-      public void retransmit(int n, byte[] request) {
-        assertSame(expected, request, "the bytes first sent, not a copy re-encoded");
+      public void retransmit(int n, List<byte[]> request) {
+        assertEquals(1, request.size());
+        assertSame(expected, request.getFirst(), "the bytes first sent, not a copy re-encoded");
         events.add(n + "@" + clock.nowMillis());
       }
 
@@ -76,7 +77,7 @@ class RetransmitterTest {
   void anOwnerThatThrowsDoesNotEscapeOntoTheEventLoop() {
     retransmitter.start(new byte[] {1}, new Retransmitter.Owner() {
       @Override
-      public void retransmit(int n, byte[] request) {
+      public void retransmit(int n, List<byte[]> request) {
         throw new IllegalStateException("send failed");
       }
 
