@@ -77,6 +77,10 @@ final class IkeSa {
 
   final List<ChildSaState> children = new ArrayList<>();
   Scheduler.Timer lifetimeTimer;
+  /** Wall-clock time of the lifetime rekey (0 = none): absolute, so an adopter re-arms the same moment. */
+  long rekeyAtEpochMillis;
+  /** Checkpoints written of this SA (by this and earlier owners); 0 = none, nothing to remove at deletion. */
+  long checkpointGeneration;
   /** Set when a rekey replaced this SA: its deletion is then no "peer down" (§2.18). */
   IkeSa rekeyedTo;
 
