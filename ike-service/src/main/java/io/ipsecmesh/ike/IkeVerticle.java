@@ -56,6 +56,8 @@ public final class IkeVerticle extends AbstractVerticle {
   private DatagramSocket ikeSocket;
   private DatagramSocket nattSocket;
   private ConfigFollower configFollower;
+  /** Several ike-service instances (issue 13): routing, checkpoints, takeover. Passes through when off. */
+  private io.ipsecmesh.ike.ha.IkeScaleOut scaleOut;
   private io.ipsecmesh.ike.policy.Credentials credentials;
   /** {@code crypto isakmp invalid-spi-recovery}; with fixed policies (no configuration) always on. */
   private boolean invalidSpiRecovery;
@@ -158,10 +160,13 @@ public final class IkeVerticle extends AbstractVerticle {
       policies.replace(staticPolicies);
       invalidSpiRecovery = true;
     }
+    scaleOut = io.ipsecmesh.ike.ha.IkeScaleOut.create(vertx, config(), engine, ikev1, this::dispatch);
     registerConsumers();
-    Future<DatagramSocket> ike = listen(settings.ikePort(), false);
+    Future<DatagramSocket> ike = scaleOut.enabled()
+        ? scaleOut.listenIke(settings.bindAddress(), settings.ikePort(), settings.effectiveLocalAddress()).map(x -> null)
+        : listen(settings.ikePort(), false);
     Future<?> natt = settings.ownNattSocket() ? listen(settings.nattPort(), true) : Future.succeededFuture();
-    Future.all(ike, natt).onSuccess(x -> {
+    Future.all(ike, natt, scaleOut.start()).onSuccess(x -> {
       ikeSocket = ike.result();
       nattSocket = settings.ownNattSocket() ? (DatagramSocket) natt.result() : null;
       LOG.log(System.Logger.Level.INFO, "ike-service listening on " + settings.bindAddress() + ":"
@@ -175,7 +180,7 @@ public final class IkeVerticle extends AbstractVerticle {
     if (configFollower != null) {
       configFollower.stop();
     }
-    if (engine != null) {
+    if (engine != null && (scaleOut == null || !scaleOut.leave())) {
       safe("shutdown", engine::shutdown);
     }
     if (ikev1 != null) {
@@ -200,13 +205,11 @@ public final class IkeVerticle extends AbstractVerticle {
         }
         data = java.util.Arrays.copyOfRange(data, 4, data.length);
       }
-      if (ikev1.handles(data)) {
-        IkeMessages.IkeDatagram d = new IkeMessages.IkeDatagram(settings.effectiveLocalAddress(), port,
-            p.sender().hostAddress(), p.sender().port(), data);
-        safe("isakmp", () -> ikev1.receive(d, this::transmitV1));
-        return;
+      IkeMessages.IkeDatagram d = new IkeMessages.IkeDatagram(settings.effectiveLocalAddress(), port,
+          p.sender().hostAddress(), p.sender().port(), data);
+      if (!scaleOut.handOff(d, false)) {
+        dispatch(d);
       }
-      engine.receive(settings.effectiveLocalAddress(), port, p.sender().hostAddress(), p.sender().port(), data);
     });
     return s.listen(port, settings.bindAddress());
   }
@@ -219,6 +222,8 @@ public final class IkeVerticle extends AbstractVerticle {
         vertx.eventBus().send(IkeMessages.IKE_TX, new IkeMessages.IkeDatagram(localAddress, localPort, peerAddress,
             peerPort, message));
       }
+    } else if (scaleOut.sendsIke()) {
+      scaleOut.sendIke(message, peerAddress, peerPort == IkeEngine.IKE_PORT ? settings.peerIkePort() : peerPort);
     } else if (ikeSocket != null) {
       int port = peerPort == IkeEngine.IKE_PORT ? settings.peerIkePort() : peerPort;
       ikeSocket.send(Buffer.buffer(message), port, peerAddress);
@@ -232,14 +237,12 @@ public final class IkeVerticle extends AbstractVerticle {
   private void registerConsumers() {
     EventBus bus = vertx.eventBus();
     bus.<IkeMessages.IkeDatagram>consumer(FwdMessages.IKE_PUNT, m -> {
-      IkeMessages.IkeDatagram d = m.body();
-      if (ikev1.handles(d.message())) {
-        safe("isakmp", () -> ikev1.receive(d, this::transmitV1));
-        return;
+      if (!scaleOut.handOff(m.body(), true)) {
+        dispatch(m.body());
       }
-      engine.receive(d.localAddress(), d.localPort(), d.peerAddress(), d.peerPort(), d.message());
     });
-    bus.<DpdMessages.ProbeRequest>consumer(DpdMessages.PROBE, m -> safe("dpd.probe", () -> {
+    bus.<DpdMessages.ProbeRequest>consumer(DpdMessages.PROBE, scaleOut.bySa(DpdMessages.PROBE,
+        DpdMessages.ProbeRequest::ikeSaId, m -> safe("dpd.probe", () -> {
       DpdMessages.ProbeRequest r = m.body();
       if (ikev1.knowsSa(r.ikeSaId())) {
         ikev1.probe(r, m::reply);
@@ -247,8 +250,9 @@ public final class IkeVerticle extends AbstractVerticle {
       }
       engine.probe(r.ikeSaId(), r.attempt(),
           ack -> m.reply(new DpdMessages.ProbeOutcome(r.ikeSaId(), ack)));
-    }));
-    bus.<DpdMessages.PeerDead>consumer(DpdMessages.PEER_DEAD, m -> safe("dpd.peer.dead", () -> {
+    })));
+    bus.<DpdMessages.PeerDead>consumer(DpdMessages.PEER_DEAD, scaleOut.heldOrOwned(DpdMessages.PeerDead::ikeSaId,
+        id -> ikev1.knowsSa(id) || engine.establishedIkeSaIds().contains(id), m -> safe("dpd.peer.dead", () -> {
       DpdMessages.PeerDead d = m.body();
       if (ikev1.knowsSa(d.ikeSaId())) {
         ikev1PeerDead(d);
@@ -267,7 +271,7 @@ public final class IkeVerticle extends AbstractVerticle {
           }
         });
       }
-    }));
+    })));
     bus.<MgmtMessages.ClearSession>consumer(MgmtMessages.CLEAR_SESSION, m -> safe("clear", () -> {
       int[] n = engine.clearBetween(m.body());
       int[] v1 = ikev1.clearBetween(m.body(), "clear crypto session");
@@ -281,7 +285,8 @@ public final class IkeVerticle extends AbstractVerticle {
         case IPSEC -> { }
       }
     });
-    bus.<FwdMessages.Acquire>consumer(FwdMessages.ACQUIRE, m -> safe("acquire", () -> {
+    bus.<FwdMessages.Acquire>consumer(FwdMessages.ACQUIRE, scaleOut.byKey(FwdMessages.ACQUIRE,
+        a -> "acquire|" + a.cryptoMap() + "|" + a.sequence(), m -> safe("acquire", () -> {
       FwdMessages.Acquire a = m.body();
       if (ikev1.owns(a.cryptoMap(), a.sequence())) {
         // after a DPD failover the entry stays with the peer it reached, as for IKEv2
@@ -292,8 +297,9 @@ public final class IkeVerticle extends AbstractVerticle {
         return;
       }
       currentPeers.forAcquire(policies, a.cryptoMap(), a.sequence()).ifPresent(engine::acquire);
-    }));
-    bus.<FwdMessages.SaExpired>consumer(FwdMessages.SA_EXPIRED, m -> safe("sa-expired", () -> {
+    })));
+    bus.<FwdMessages.SaExpired>consumer(FwdMessages.SA_EXPIRED, scaleOut.everywhere(FwdMessages.SA_EXPIRED,
+        m -> safe("sa-expired", () -> {
       // an SPI belongs to one engine; the other ignores it
       if (m.body().limit() == FwdMessages.Limit.HARD) {
         engine.deleteChild(m.body().inboundSpi(), "lifetime");
@@ -302,29 +308,40 @@ public final class IkeVerticle extends AbstractVerticle {
         engine.rekeyChild(m.body().inboundSpi());
         ikev1.rekeyChild(m.body().inboundSpi());
       }
-    }));
-    bus.<FwdMessages.InvalidSpi>consumer(FwdMessages.INVALID_SPI, m -> safe("invalid-spi", () -> {
+    })));
+    bus.<FwdMessages.InvalidSpi>consumer(FwdMessages.INVALID_SPI, scaleOut.byKey(FwdMessages.INVALID_SPI,
+        i -> "peer|" + i.peerAddress(), m -> safe("invalid-spi", () -> {
       // over an existing IKE SA always (IOS's default); a new IKE SA for it only with invalid-spi-recovery
       if (!ikev1.invalidSpi(m.body().peerAddress(), m.body().spi(), invalidSpiRecovery)) {
         engine.invalidSpi(m.body().peerAddress(), m.body().spi(), invalidSpiRecovery);
       }
-    }));
-    bus.<FwdMessages.NatMapping>consumer(FwdMessages.NAT_MAPPING, m -> safe("nat-mapping", () -> {
+    })));
+    bus.<FwdMessages.NatMapping>consumer(FwdMessages.NAT_MAPPING, scaleOut.everywhere(FwdMessages.NAT_MAPPING,
+        m -> safe("nat-mapping", () -> {
       FwdMessages.NatMapping n = m.body();
       if (!ikev1.natMappingSeenInEsp(n.inboundSpi(), n.peerAddress(), n.peerPort())) {
         engine.natMappingSeenInEsp(n.inboundSpi(), n.peerAddress(), n.peerPort());
       }
-    }));
-    bus.<FwdMessages.SaIdle>consumer(FwdMessages.SA_IDLE,
+    })));
+    bus.<FwdMessages.SaIdle>consumer(FwdMessages.SA_IDLE, scaleOut.everywhere(FwdMessages.SA_IDLE,
         m -> safe("sa-idle", () -> {
           if (!ikev1.idleChild(m.body().inboundSpi())) {
             engine.idleChild(m.body().inboundSpi());
           }
-        }));
+        })));
     if (staticPolicies == null) {
       configFollower = new ConfigFollower(vertx, "ike-service", null, this::applyConfig);
       configFollower.start();
     }
+  }
+
+  /** One IKE datagram for this instance: by the ISAKMP major version of its header, IKEv1 or IKEv2. */
+  private void dispatch(IkeMessages.IkeDatagram d) {
+    if (ikev1.handles(d.message())) {
+      safe("isakmp", () -> ikev1.receive(d, this::transmitV1));
+      return;
+    }
+    engine.receive(d.localAddress(), d.localPort(), d.peerAddress(), d.peerPort(), d.message());
   }
 
   /**
