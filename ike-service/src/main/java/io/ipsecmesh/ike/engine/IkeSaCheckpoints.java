@@ -31,7 +31,7 @@ final class IkeSaCheckpoints {
     TaskManager.Windows w = sa.tasks.windows();
     List<String> children = new ArrayList<>(sa.children.size());
     for (ChildSaState c : sa.children) {
-      children.add(RecordJson.toJson(c.sa()).encode()); // MAC'd, its keys sealed: as in ipsec.child-sa
+      children.add(c.json()); // MAC'd, its keys sealed: as in ipsec.child-sa (made once per Child SA)
     }
     return new IkeCheckpoint(sa.initiator, sa.spiI, sa.spiR, sa.connId, sa.createdEpochMillis, sa.rekeyAtEpochMillis,
         sa.policy.cryptoMap(), sa.policy.mapSequence(), sa.localAddress, sa.localPort, sa.peerAddress, sa.peerPort,
@@ -62,13 +62,13 @@ final class IkeSaCheckpoints {
       throw new IllegalArgumentException("IV counter exhausted");
     }
     IkeSuite suite = new IkeSuite(encr, c.keyBits(), prf, integ, dh);
-    List<ChildSa> children = new ArrayList<>();
+    List<ChildSaState> children = new ArrayList<>();
     for (String json : c.childSas()) {
       ChildSa child = RecordJson.fromJson(new JsonObject(json), ChildSa.class); // refuses a record failing its MAC
       if (!c.ikeSaId().equals(child.ikeSaId())) {
         throw new IllegalArgumentException("checkpoint lists a Child SA of another IKE SA");
       }
-      children.add(child);
+      children.add(new ChildSaState(child, json));
     }
     IkeSa sa = s.newSa(c.initiator(), c.spiI(), policy, c.connId(), c.localAddress(), c.localPort(), c.peerAddress(),
         c.peerPort(), c.createdEpochMillis());
@@ -86,7 +86,7 @@ final class IkeSaCheckpoints {
     sa.state = IkeSa.State.ESTABLISHED;
     sa.tasks.restore(new TaskManager.Windows(c.nextRequestId(), c.expectedRequestId(), c.lastResponseId(),
         c.lastRequestDigest(), c.lastResponse()));
-    children.forEach(child -> sa.children.add(new ChildSaState(child)));
+    sa.children.addAll(children);
     Arrays.fill(c.keymat(), (byte) 0);
     return sa;
   }
