@@ -19,7 +19,6 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Consumer;
@@ -325,20 +324,29 @@ public final class IkeScaleOut {
     }, false).onSuccess(this::adoptFromMap);
   }
 
+  /**
+   * Claims each checkpoint by compare-and-set (the entry replaced by this instance's claim only if it is still
+   * the one read: of two instances that both think they own it, one adopts), then adopts the claimed ones.
+   */
   private void adoptFromMap(List<String> ids) {
     vertx.executeBlocking(() -> {
-      List<Map.Entry<String, String>> found = new ArrayList<>();
+      List<IkeCheckpoint> claimed = new ArrayList<>();
       for (String id : ids) {
         String v = map.get(id);
-        if (v != null) {
-          found.add(Map.entry(id, v));
+        SealedCheckpoints.Claim claim = v == null ? null : checkpoints.claim(id, v, settings.instanceId());
+        if (claim == null) {
+          continue;
+        }
+        if (map.replace(id, v, claim.sealed())) {
+          claimed.add(claim.checkpoint());
+        } else {
+          claim.checkpoint().destroy(); // written or claimed meanwhile by another instance
         }
       }
-      return found;
-    }, false).onSuccess(found -> guarded("adopt", () -> {
-      for (Map.Entry<String, String> e : found) {
-        IkeCheckpoint c = checkpoints.open(e.getKey(), e.getValue());
-        if (c != null && engine.adopt(c)) {
+      return claimed;
+    }, false).onSuccess(claimed -> guarded("adopt", () -> {
+      for (IkeCheckpoint c : claimed) {
+        if (engine.adopt(c)) {
           adopted++;
         }
       }

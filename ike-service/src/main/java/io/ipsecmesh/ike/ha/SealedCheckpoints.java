@@ -26,7 +26,7 @@ public final class SealedCheckpoints implements CheckpointSink {
   private final Store store;
   private long written;
   private long sealNanos;
-  private long refused;
+  private final java.util.concurrent.atomic.AtomicLong refused = new java.util.concurrent.atomic.AtomicLong();
 
   public SealedCheckpoints(SecretBox box, Store store) {
     this.box = box;
@@ -63,7 +63,7 @@ public final class SealedCheckpoints implements CheckpointSink {
     try {
       return IkeCheckpointCodec.open(box, ikeSaId, sealed);
     } catch (MalformedCheckpointException e) {
-      refused++;
+      refused.incrementAndGet();
       System.getLogger("io.ipsecmesh.ike").log(System.Logger.Level.WARNING,
           "ike-service: refused checkpoint: " + e.getMessage());
       return null;
@@ -76,7 +76,30 @@ public final class SealedCheckpoints implements CheckpointSink {
 
   /** Checkpoints that did not open or decode. */
   public long refused() {
-    return refused;
+    return refused.get();
+  }
+
+  /** A checkpoint read for adoption, and the claim to write in its place ({@link IkeCheckpoint#claimedBy}). */
+  public record Claim(IkeCheckpoint checkpoint, String sealed) {}
+
+  /**
+   * The claim of {@code adopter} on the checkpoint stored as {@code sealed} under {@code ikeSaId}: the caller
+   * replaces the entry with {@link Claim#sealed()} only if it still holds {@code sealed} (compare-and-set), and
+   * adopts {@link Claim#checkpoint()} only then. Null when the checkpoint is refused. Thread-safe (the claim is
+   * made off the event loop).
+   */
+  public Claim claim(String ikeSaId, String sealed, String adopter) {
+    IkeCheckpoint c = open(ikeSaId, sealed);
+    if (c == null) {
+      return null;
+    }
+    try {
+      return new Claim(c, IkeCheckpointCodec.seal(box, c.claimedBy(adopter)));
+    } catch (IllegalArgumentException e) {
+      c.destroy();
+      refused.incrementAndGet();
+      return null;
+    }
   }
 
   /** Time spent encoding and sealing (not capturing), summed over {@link #written()}. */

@@ -204,4 +204,22 @@ class IkeSaTakeoverTest {
     assertFalse(n.b.adopt(c));
     assertTrue(n.b.establishedIkeSaIds().isEmpty());
   }
+
+  @Test
+  void ofTwoInstancesClaimingOneCheckpointOnlyOneAdoptsAndALaterAdopterStartsPastItsIvs() {
+    TestPeers n = established();
+    String bId = n.bEvents.up.getFirst().ikeSaId();
+    String read = checkpointMap.get(bId);
+    long ivs = store.open(bId, read).outboundIvCounter();
+    java.util.concurrent.ConcurrentMap<String, String> map = new java.util.concurrent.ConcurrentHashMap<>(checkpointMap);
+    SealedCheckpoints.Claim first = store.claim(bId, read, "ike-x");
+    SealedCheckpoints.Claim second = store.claim(bId, read, "ike-y");
+    assertTrue(map.replace(bId, read, first.sealed()), "the first claim replaces what both read");
+    assertFalse(map.replace(bId, read, second.sealed()), "the second finds another record: it does not adopt");
+    IkeCheckpoint claimed = store.open(bId, map.get(bId));
+    assertEquals("ike-x", claimed.owner());
+    assertEquals(2, claimed.generation());
+    assertEquals(ivs + IkeCheckpoint.IV_COUNTER_JUMP, claimed.outboundIvCounter(),
+        "where ike-x's IVs start: whoever adopts this claim later starts another jump further");
+  }
 }

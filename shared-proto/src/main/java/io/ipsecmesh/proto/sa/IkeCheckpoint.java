@@ -82,6 +82,22 @@ public record IkeCheckpoint(
     return String.format("%016x:%016x", spiI, spiR);
   }
 
+  /**
+   * The record an adopter writes back before it continues the SA (a compare-and-set on the map entry it read,
+   * so only one instance adopts a given checkpoint): owned by {@code adopter}, one generation on, and with the IV
+   * counter at the value the adopter starts from, so a later adopter of this record jumps past it again. Shares
+   * this record's arrays.
+   */
+  public IkeCheckpoint claimedBy(String adopter) {
+    if (outboundIvCounter > Long.MAX_VALUE - IV_COUNTER_JUMP) {
+      throw new IllegalArgumentException("IV counter exhausted");
+    }
+    return new IkeCheckpoint(initiator, spiI, spiR, connId, createdEpochMillis, rekeyAtEpochMillis, cryptoMap,
+        mapSequence, localAddress, localPort, peerAddress, peerPort, natDetected, localBehindNat, peerId, encr,
+        keyBits, prf, integ, dhGroup, keymat, outboundIvCounter + IV_COUNTER_JUMP, nextRequestId, expectedRequestId,
+        lastResponseId, lastRequestDigest, lastResponse, childSas, adopter, generation + 1);
+  }
+
   /** Zeroes the keys (and the cached response, which is ciphertext but need not linger). */
   public void destroy() {
     Arrays.fill(keymat, (byte) 0);
