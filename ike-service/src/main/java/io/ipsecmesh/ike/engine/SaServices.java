@@ -115,6 +115,7 @@ final class SaServices {
     IkeSa sa = new IkeSa(initiator, spiI, policy, connId, localAddress, localPort, peerAddress, peerPort,
         createdEpochMillis);
     sa.tasks = new TaskManager(sa, this);
+    sa.owner = instanceId.isEmpty() ? null : instanceId;
     nextConnId = Math.max(nextConnId, connId + 1);
     return sa;
   }
