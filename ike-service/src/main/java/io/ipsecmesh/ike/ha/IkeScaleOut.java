@@ -306,9 +306,20 @@ public final class IkeScaleOut {
       }
     }
     if (membership.joined()) {
-      adoptOrphans();
+      // one map scan per burst of changes (instances starting together), not one per heartbeat heard
+      if (adoptTimer != 0) {
+        vertx.cancelTimer(adoptTimer);
+      }
+      adoptTimer = vertx.setTimer(ADOPT_SETTLE_MILLIS, t -> {
+        adoptTimer = 0;
+        guarded("adopt", this::adoptOrphans);
+      });
     }
   }
+
+  /** Membership changes closer together than this are one change for the scan of {@code ike.checkpoints}. */
+  static final long ADOPT_SETTLE_MILLIS = 200;
+  private long adoptTimer;
 
   /** The checkpoints this instance owns now and does not hold: a dead or leaving owner's, or a joiner's share. */
   private void adoptOrphans() {
