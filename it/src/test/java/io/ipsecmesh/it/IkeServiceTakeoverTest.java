@@ -89,8 +89,22 @@ class IkeServiceTakeoverTest {
     }
     for (ChildJvm s : ikes) {
       assertTrue(s.output().contains("scale-out on, instance " + s.name()), s.name() + " runs without scale-out");
+      // started is not configured: each fetches the configuration over the cluster (ConfigFollower)
+      awaitLogged(s, "ike-service: configuration ");
     }
+    awaitLogged(services.get(3), "esp-forwarder: configuration ");
     Thread.sleep(3000); // the ike instances heard each other and joined (they listen 1.5 s first)
+  }
+
+  /** Waits until {@code jvm} has printed {@code text}, before or after the lines already awaited. */
+  private static void awaitLogged(ChildJvm jvm, String text) throws InterruptedException {
+    long deadline = System.nanoTime() + START.toNanos();
+    while (!jvm.output().contains(text)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(jvm.name() + " never logged '" + text + "':\n" + jvm.output());
+      }
+      Thread.sleep(100);
+    }
   }
 
   private ChildJvm ike(int n, int port) throws Exception {
@@ -125,7 +139,8 @@ class IkeServiceTakeoverTest {
     for (int i = 0; i < 15 && !ok; i++) {
       ok = ping(1).contains(" 0% packet loss");
     }
-    assertTrue(ok, "no ping through the tunnel");
+    assertTrue(ok, "no ping through the tunnel; ike-1:\n" + ikes.get(0).output() + "\nesp-forwarder:\n"
+        + services.get(3).output());
     ChildJvm owner = null;
     for (int i = 0; i < 50 && owner == null; i++) {
       for (ChildJvm s : ikes) {
