@@ -126,6 +126,9 @@ class IkeScaleOutTest {
       assertNotEquals(owner, c.owner(), "checkpointed by the survivor now");
       assertTrue(onlyChildIsNot(c, peerChildren.getFirst().outboundSpi()), "the rekeyed Child SA replaced the old one");
       assertEquals(1, initRequests.get(), "no second IKE_SA_INIT");
+      String survivor = owner.equals("ike-a") ? "ike-b" : "ike-a";
+      assertEquals(1.0, scaleOutEvents(survivor, "adopted"), "ipsecmesh_ike_scale_out_events{instance=survivor}");
+      assertTrue(scaleOutEvents(owner, "checkpoint-stored") >= 1);
       assertEquals(1, peerUp.size());
       ctx.completeNow();
     })));
@@ -133,6 +136,15 @@ class IkeScaleOutTest {
     if (ctx.failed()) {
       throw ctx.causeOfFailure();
     }
+  }
+
+  private static double scaleOutEvents(String instance, String event) {
+    return io.ipsecmesh.proto.runtime.Metrics.registry().scrape().stream()
+        .filter(m -> m.getMetadata().getName().equals("ipsecmesh_ike_scale_out_events"))
+        .flatMap(m -> ((io.prometheus.metrics.model.snapshots.CounterSnapshot) m).getDataPoints().stream())
+        .filter(d -> instance.equals(d.getLabels().get("instance")) && event.equals(d.getLabels().get("event")))
+        .mapToDouble(io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot::getValue)
+        .sum();
   }
 
   /** The checkpoint lists one Child SA, and not the one whose inbound SPI is {@code oldInbound}. */

@@ -82,6 +82,7 @@ public final class IkeScaleOut {
   private long released;
   private long storeNanos;
   private long stored;
+  private final ScaleOutMetrics metrics = ScaleOutMetrics.of(io.ipsecmesh.proto.runtime.Metrics.registry());
 
   private IkeScaleOut(Vertx vertx, Settings settings, IkeEngine engine, Consumer<IkeDatagram> local) {
     this.vertx = vertx;
@@ -195,10 +196,12 @@ public final class IkeScaleOut {
     }
     if (!admit()) {
       handOffDropped++;
+      count(ScaleOutMetrics.HANDOFF_DROPPED);
       return true;
     }
     vertx.eventBus().send(IkeMessages.HANDOFF_PREFIX + owner, d);
     handedOff++;
+    count(ScaleOutMetrics.HANDED_OFF);
     return true;
   }
 
@@ -298,9 +301,11 @@ public final class IkeScaleOut {
 
   private void membersChanged() {
     routing.members(membership.members());
+    metrics.members.labelValues(settings.instanceId()).set(routing.members().size());
     for (String id : engine.establishedIkeSaIds()) {
       if (routing.remoteOwner(IkeRouting.keyOfSaId(id)) != null && engine.release(id)) {
         released++;
+        count(ScaleOutMetrics.RELEASED);
         LOG.log(System.Logger.Level.INFO, "ike-service: IKE SA " + id + " now belongs to "
             + routing.remoteOwner(IkeRouting.keyOfSaId(id)) + "; released");
       }
@@ -359,6 +364,7 @@ public final class IkeScaleOut {
       for (IkeCheckpoint c : claimed) {
         if (engine.adopt(c)) {
           adopted++;
+          count(ScaleOutMetrics.ADOPTED);
         }
       }
     }));
@@ -372,6 +378,7 @@ public final class IkeScaleOut {
       vertx.executeBlocking(() -> map.put(ikeSaId, sealed), true).onComplete(r -> {
         storeNanos += System.nanoTime() - t0;
         stored++;
+        count(ScaleOutMetrics.CHECKPOINT_STORED);
         if (r.failed()) {
           LOG.log(System.Logger.Level.WARNING, "ike-service: checkpoint of " + ikeSaId + " not stored: " + r.cause());
           return;
@@ -380,6 +387,7 @@ public final class IkeScaleOut {
         String owner = routing.remoteOwner(IkeRouting.keyOfSaId(ikeSaId));
         if (owner != null && engine.release(ikeSaId)) {
           released++;
+          count(ScaleOutMetrics.RELEASED);
           vertx.eventBus().send(IkeMessages.ADOPT_PREFIX + owner, ikeSaId);
         }
       });
@@ -404,6 +412,10 @@ public final class IkeScaleOut {
         + "checkpoints %d (seal %.0f µs, store %.0f µs each), UDP drops %d", settings.instanceId(), routing.members(),
         handedOff, handOffDropped, adopted, released, checkpoints.written(), sealUs, storeUs,
         udp == null ? 0 : udp.dropped());
+  }
+
+  private void count(String event) {
+    metrics.events.labelValues(settings.instanceId(), event).inc();
   }
 
   public Set<String> members() {
