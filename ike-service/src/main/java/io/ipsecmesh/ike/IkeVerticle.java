@@ -54,6 +54,8 @@ public final class IkeVerticle extends AbstractVerticle {
   private BusEvents events;
   private Ikev1Service ikev1;
   private IkeProtocols protocols;
+  /** Several ike-service instances (issue 13): routing, checkpoints, takeover. Passes through when off. */
+  private io.ipsecmesh.ike.ha.IkeScaleOut scaleOut;
   private DatagramSocket ikeSocket;
   private DatagramSocket nattSocket;
   private ConfigFollower configFollower;
@@ -121,10 +123,13 @@ public final class IkeVerticle extends AbstractVerticle {
       policies.replace(staticPolicies);
       invalidSpiRecovery = true;
     }
+    scaleOut = io.ipsecmesh.ike.ha.IkeScaleOut.create(vertx, config(), engine, ikev1, this::receive);
     registerConsumers();
-    Future<DatagramSocket> ike = listen(settings.ikePort(), false);
+    Future<DatagramSocket> ike = scaleOut.enabled()
+        ? scaleOut.listenIke(settings.bindAddress(), settings.ikePort(), settings.effectiveLocalAddress()).map(x -> null)
+        : listen(settings.ikePort(), false);
     Future<?> natt = settings.ownNattSocket() ? listen(settings.nattPort(), true) : Future.succeededFuture();
-    Future.all(ike, natt).onSuccess(x -> {
+    Future.all(ike, natt, scaleOut.start()).onSuccess(x -> {
       ikeSocket = ike.result();
       nattSocket = settings.ownNattSocket() ? (DatagramSocket) natt.result() : null;
       LOG.log(System.Logger.Level.INFO, "ike-service listening on " + settings.bindAddress() + ":"
@@ -138,8 +143,11 @@ public final class IkeVerticle extends AbstractVerticle {
     if (configFollower != null) {
       configFollower.stop();
     }
-    if (protocols != null) {
+    // an orderly leave of a scale-out instance hands its IKE SAs over instead of deleting them
+    if (protocols != null && (scaleOut == null || !scaleOut.leave())) {
       protocols.all().forEach(p -> safe("shutdown", p::shutdown));
+    } else if (protocols != null) {
+      safe("shutdown", ikev1::shutdown); // IKEv1 SAs are not checkpointed: they go with this instance
     }
     if (ikeSocket != null) {
       ikeSocket.close();
@@ -160,8 +168,11 @@ public final class IkeVerticle extends AbstractVerticle {
         }
         data = java.util.Arrays.copyOfRange(data, 4, data.length);
       }
-      receive(new IkeMessages.IkeDatagram(settings.effectiveLocalAddress(), port, p.sender().hostAddress(),
-          p.sender().port(), data));
+      IkeMessages.IkeDatagram d = new IkeMessages.IkeDatagram(settings.effectiveLocalAddress(), port,
+          p.sender().hostAddress(), p.sender().port(), data);
+      if (!scaleOut.handOff(d, false)) {
+        receive(d);
+      }
     });
     return s.listen(port, settings.bindAddress());
   }
@@ -180,6 +191,8 @@ public final class IkeVerticle extends AbstractVerticle {
         vertx.eventBus().send(IkeMessages.IKE_TX, new IkeMessages.IkeDatagram(localAddress, localPort, peerAddress,
             peerPort, message));
       }
+    } else if (scaleOut.sendsIke()) {
+      scaleOut.sendIke(message, peerAddress, peerPort == IkeEngine.IKE_PORT ? settings.peerIkePort() : peerPort);
     } else if (ikeSocket != null) {
       int port = peerPort == IkeEngine.IKE_PORT ? settings.peerIkePort() : peerPort;
       ikeSocket.send(Buffer.buffer(message), port, peerAddress);
@@ -192,13 +205,20 @@ public final class IkeVerticle extends AbstractVerticle {
 
   private void registerConsumers() {
     EventBus bus = vertx.eventBus();
-    bus.<IkeMessages.IkeDatagram>consumer(FwdMessages.IKE_PUNT, m -> receive(m.body()));
-    bus.<DpdMessages.ProbeRequest>consumer(DpdMessages.PROBE, m -> safe("dpd.probe", () -> {
+    // with scale-out each command is wrapped to reach the instance that holds or owns what it names
+    bus.<IkeMessages.IkeDatagram>consumer(FwdMessages.IKE_PUNT, m -> {
+      if (!scaleOut.handOff(m.body(), true)) {
+        receive(m.body());
+      }
+    });
+    bus.<DpdMessages.ProbeRequest>consumer(DpdMessages.PROBE, scaleOut.bySa(DpdMessages.PROBE,
+        DpdMessages.ProbeRequest::ikeSaId, m -> safe("dpd.probe", () -> {
       DpdMessages.ProbeRequest r = m.body();
       protocols.owningIkeSa(r.ikeSaId()).ifPresentOrElse(p -> p.probe(r, m::reply),
           () -> m.reply(new DpdMessages.ProbeOutcome(r.ikeSaId(), false)));
-    }));
-    bus.<DpdMessages.PeerDead>consumer(DpdMessages.PEER_DEAD, m -> safe("dpd.peer.dead", () -> {
+    })));
+    bus.<DpdMessages.PeerDead>consumer(DpdMessages.PEER_DEAD, scaleOut.heldOrOwned(DpdMessages.PeerDead::ikeSaId,
+        id -> protocols.owningIkeSa(id).isPresent(), m -> safe("dpd.peer.dead", () -> {
       DpdMessages.PeerDead d = m.body();
       java.util.Optional<IkeProtocol> owner = protocols.owningIkeSa(d.ikeSaId());
       if (owner.isPresent()) {
@@ -211,7 +231,7 @@ public final class IkeVerticle extends AbstractVerticle {
         // failover to the next `set peer`, which stays the entry's peer for later ACQUIREs
         protocols.all().stream().anyMatch(p -> p.failOver(d.nextPeer(), currentPeers));
       }
-    }));
+    })));
     bus.<MgmtMessages.ClearSession>consumer(MgmtMessages.CLEAR_SESSION, m -> safe("clear", () -> {
       int ike = 0;
       int child = 0;
@@ -225,26 +245,31 @@ public final class IkeVerticle extends AbstractVerticle {
     // IOS: debug crypto isakmp traces IKEv1 (ISAKMP), debug crypto ikev2 traces IKEv2
     bus.<MgmtMessages.Debug>consumer(MgmtMessages.DEBUG, m -> protocols.tracing(m.body().facility())
         .forEach(p -> p.trace().set(m.body().enabled())));
-    bus.<FwdMessages.Acquire>consumer(FwdMessages.ACQUIRE, m -> safe("acquire", () -> {
+    bus.<FwdMessages.Acquire>consumer(FwdMessages.ACQUIRE, scaleOut.byKey(FwdMessages.ACQUIRE,
+        a -> "acquire|" + a.cryptoMap() + "|" + a.sequence(), m -> safe("acquire", () -> {
       FwdMessages.Acquire a = m.body();
       protocols.owningMapEntry(a.cryptoMap(), a.sequence())
           .ifPresent(p -> p.acquire(a, currentPeers));
-    }));
-    bus.<FwdMessages.SaExpired>consumer(FwdMessages.SA_EXPIRED, m -> safe("sa-expired", () -> protocols
-        .owningChildSa(m.body().inboundSpi()).ifPresent(p -> p.childSaExpired(m.body().inboundSpi(),
-            m.body().limit()))));
-    bus.<FwdMessages.InvalidSpi>consumer(FwdMessages.INVALID_SPI, m -> safe("invalid-spi", () -> {
+    })));
+    // per-SPI reports reach every instance; only the one holding the Child SA acts
+    bus.<FwdMessages.SaExpired>consumer(FwdMessages.SA_EXPIRED, scaleOut.everywhere(FwdMessages.SA_EXPIRED,
+        m -> safe("sa-expired", () -> protocols.owningChildSa(m.body().inboundSpi())
+            .ifPresent(p -> p.childSaExpired(m.body().inboundSpi(), m.body().limit())))));
+    bus.<FwdMessages.InvalidSpi>consumer(FwdMessages.INVALID_SPI, scaleOut.byKey(FwdMessages.INVALID_SPI,
+        i -> "peer|" + i.peerAddress(), m -> safe("invalid-spi", () -> {
       // over an existing IKE SA always (IOS's default); a new IKE SA for it only with invalid-spi-recovery
       protocols.all().stream().anyMatch(p -> p.invalidSpi(m.body().peerAddress(), m.body().spi(),
           invalidSpiRecovery));
-    }));
-    bus.<FwdMessages.NatMapping>consumer(FwdMessages.NAT_MAPPING, m -> safe("nat-mapping", () -> {
+    })));
+    bus.<FwdMessages.NatMapping>consumer(FwdMessages.NAT_MAPPING, scaleOut.everywhere(FwdMessages.NAT_MAPPING,
+        m -> safe("nat-mapping", () -> {
       FwdMessages.NatMapping n = m.body();
       protocols.owningChildSa(n.inboundSpi())
           .ifPresent(p -> p.natMappingSeenInEsp(n.inboundSpi(), n.peerAddress(), n.peerPort()));
-    }));
-    bus.<FwdMessages.SaIdle>consumer(FwdMessages.SA_IDLE, m -> safe("sa-idle", () -> protocols
-        .owningChildSa(m.body().inboundSpi()).ifPresent(p -> p.childSaIdle(m.body().inboundSpi()))));
+    })));
+    bus.<FwdMessages.SaIdle>consumer(FwdMessages.SA_IDLE, scaleOut.everywhere(FwdMessages.SA_IDLE,
+        m -> safe("sa-idle", () -> protocols.owningChildSa(m.body().inboundSpi())
+            .ifPresent(p -> p.childSaIdle(m.body().inboundSpi())))));
     if (staticPolicies == null) {
       configFollower = new ConfigFollower(vertx, "ike-service", null, this::applyConfig);
       configFollower.start();

@@ -50,7 +50,7 @@ class IkeVerticleTest {
   private static final String GW = "192.0.2.1";
   private static final String PEER = "192.0.2.2";
 
-  private static PeerPolicy policy(String local, String peer, String localNet, String remoteNet) {
+  static PeerPolicy policy(String local, String peer, String localNet, String remoteNet) {
     return new PeerPolicy("vpn", 10, peer, local, new PeerPolicy.Identity(IkeConstants.ID_IPV4_ADDR, local),
         PeerAuthorization.preShared(List.of(new io.ipsecmesh.proto.config.IdentityMatch(
             io.ipsecmesh.proto.config.IkeIdentity.Type.ADDRESS, peer + " 255.255.255.255", false))),

@@ -118,6 +118,11 @@ public final class ChildJvm implements AutoCloseable {
     return process.isAlive();
   }
 
+  /** kill -9: SIGKILL, no shutdown hook, no orderly leave (what a crash or an OOM kill does); waits for the exit. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+  }
+
   /** Its name, as given at start (in failure messages). */
   public String name() {
     return name;

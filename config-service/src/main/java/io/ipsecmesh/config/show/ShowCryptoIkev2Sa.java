@@ -90,6 +90,10 @@ public final class ShowCryptoIkev2Sa {
       out.append("      NAT-T is detected ").append(d.localBehindNat() ? "inside" : "outside").append('\n');
     }
     out.append("      Initiator of SA : ").append("initiator".equals(sa.role()) ? "Yes" : "No").append('\n');
+    if (d != null && d.owner() != null && !d.owner().isEmpty()) {
+      // not IOS: with several ike-service instances, the one that holds the SA (README, "scale-out")
+      out.append("      Owner instance: ").append(d.owner()).append('\n');
+    }
   }
 
   private static String status(IkeSaSummary sa) {

@@ -1,6 +1,7 @@
 package io.ipsecmesh.config.show;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ipsecmesh.proto.config.GatewayConfig;
 import io.ipsecmesh.proto.sa.IkeSaSummary;
@@ -64,5 +65,20 @@ class ShowCryptoIkev2SaTest {
         "2         2001:db8::1/500       2001:db8::2/500       none/none            IN-NEG ",
         "      Encr: unknown, PRF: unknown, Hash: unknown, DH Grp:0, Auth sign: unknown, Auth verify: unknown",
         "      Life/Active Time: 0/0 sec", ""), out.lines().toList());
+  }
+
+  @Test
+  void detailedNamesTheOwnerInstanceOfAScaledOutIkeService() {
+    IkeSaSummary plain = sa();
+    IkeSaSummary.Detail d = plain.detail();
+    IkeSaSummary owned = new IkeSaSummary(plain.ikeSaId(), plain.dst(), plain.src(), plain.state(), plain.connId(),
+        plain.status(), plain.peerId(), 2, 500, 500, plain.role(), CREATED, new IkeSaSummary.Detail(d.encr(),
+            d.keySize(), d.prf(), d.hash(), d.dhGroup(), d.authSign(), d.authVerify(), d.lifetimeSeconds(),
+            d.localSpi(), d.remoteSpi(), d.localId(), false, false, "ike-2"));
+    String out = ShowCryptoIkev2Sa.render(GatewayConfig.empty(), List.of(owned), true, CREATED + 120_000);
+    assertEquals(List.of("      Initiator of SA : Yes", "      Owner instance: ike-2"),
+        out.lines().skip(13).limit(2).toList());
+    assertTrue(ShowCryptoIkev2Sa.render(GatewayConfig.empty(), List.of(plain), true, CREATED).lines()
+        .noneMatch(l -> l.contains("Owner instance")), "a single ike-service shows none");
   }
 }

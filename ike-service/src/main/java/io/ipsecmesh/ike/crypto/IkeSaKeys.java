@@ -69,6 +69,24 @@ public final class IkeSaKeys {
     }
   }
 
+  /**
+   * The keys as {@link #keymat()} wrote them, for an IKE SA adopted from its checkpoint; the length must be the
+   * suite's. The caller zeroes {@code keymat}.
+   */
+  public static IkeSaKeys fromKeymat(IkeSuite suite, byte[] keymat) {
+    int total = 3 * suite.prf().outputBytes + 2 * suite.integKeyBytes() + 2 * suite.encKeyBytes();
+    if (keymat.length != total) {
+      throw new IllegalArgumentException("key material of " + keymat.length + " bytes, " + suite.name() + " has "
+          + total);
+    }
+    return new IkeSaKeys(suite, keymat);
+  }
+
+  /** {@code SK_d | SK_ai | SK_ar | SK_ei | SK_er | SK_pi | SK_pr} (RFC 7296 §2.14): the caller zeroes it. */
+  public byte[] keymat() {
+    return concat(skD, skAi, skAr, skEi, skEr, skPi, skPr);
+  }
+
   /** The SK cipher for messages the original initiator sends (SK_ei/SK_ai) or receives. */
   public SkCipher initiatorCipher() {
     return new SkCipher(suite, skEi, skAi);

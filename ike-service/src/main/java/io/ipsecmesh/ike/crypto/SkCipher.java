@@ -219,6 +219,22 @@ public final class SkCipher {
     }
   }
 
+  /** The next GCM IV counter value (what an IKE SA checkpoint records; RFC 5282 §3: never reused under a key). */
+  public long ivCounter() {
+    return ivCounter;
+  }
+
+  /**
+   * Continues another process's use of this key: the IV counter moves to {@code next}, never back (the adopter of
+   * an IKE SA passes the checkpointed counter plus a jump past every IV the dead owner may have used since).
+   */
+  public void continueIvsAt(long next) {
+    if (next < ivCounter) {
+      throw new IllegalArgumentException("IV counter may only move forward");
+    }
+    ivCounter = next;
+  }
+
   /** Zeroes the keys; the cipher is unusable afterwards. */
   public void destroy() {
     Arrays.fill(encKey, (byte) 0);

@@ -79,6 +79,12 @@ final class IkeSa {
 
   final List<ChildSaState> children = new ArrayList<>();
   Scheduler.Timer lifetimeTimer;
+  /** Wall-clock time of the lifetime rekey (0 = none): absolute, so an adopter re-arms the same moment. */
+  long rekeyAtEpochMillis;
+  /** The ike-service instance holding the SA (scale-out), for {@code show crypto ikev2 sa detailed}; null alone. */
+  String owner;
+  /** Checkpoints written of this SA (by this and earlier owners); 0 = none, nothing to remove at deletion. */
+  long checkpointGeneration;
   /** Set when a rekey replaced this SA: its deletion is then no "peer down" (§2.18). */
   IkeSa rekeyedTo;
 
@@ -129,7 +135,7 @@ final class IkeSa {
     long remoteSpi = initiator ? spiR : spiI;
     return new IkeSaSummary.Detail(encr, suite.keyBits(), suite.prf().iosName.toUpperCase(java.util.Locale.ROOT),
         hash, suite.dh().groupId, auth, auth, policy.ikeLifetimeSeconds(), String.format("%016X", localSpi),
-        String.format("%016X", remoteSpi), localId, natDetected, localBehindNat);
+        String.format("%016X", remoteSpi), localId, natDetected, localBehindNat, owner);
   }
 
   void destroy() {

@@ -54,6 +54,11 @@ final class SaServices {
   private CrlSource crls = CrlSource.NONE;
   /** {@code crypto ikev2 fragmentation}: null when off (RFC 7383 not offered). */
   private io.ipsecmesh.proto.config.Ikev2Fragmentation fragmentation;
+  private CheckpointSink checkpoints = CheckpointSink.NONE;
+  /** This ike-service instance, named in checkpoints it writes. */
+  private String instanceId = "";
+  /** Which IKE SPIs this instance may choose as initiator (it owns them, {@code IkeOwnership}); all by default. */
+  private java.util.function.LongPredicate ownSpi = spi -> true;
   private EngineStats stats = EngineStats.NONE;
   private int nextConnId = 1000;
   /** {@code debug crypto ikev2}: this engine's IOS-style trace ({@link Ikev2Debug}). */
@@ -101,6 +106,12 @@ final class SaServices {
     return fragmentation;
   }
 
+  void setCheckpoints(CheckpointSink sink, String instanceId, java.util.function.LongPredicate ownSpi) {
+    this.checkpoints = sink;
+    this.instanceId = instanceId;
+    this.ownSpi = ownSpi;
+  }
+
   void setDebug(boolean on) {
     trace.set(on);
   }
@@ -110,9 +121,18 @@ final class SaServices {
   /** A new IKE SA with its task manager (not yet in the table). */
   IkeSa newSa(boolean initiator, long spiI, PeerPolicy policy, String localAddress, int localPort,
       String peerAddress, int peerPort) {
-    IkeSa sa = new IkeSa(initiator, spiI, policy, nextConnId++, localAddress, localPort, peerAddress, peerPort,
+    return newSa(initiator, spiI, policy, nextConnId++, localAddress, localPort, peerAddress, peerPort,
         wallClock.getAsLong());
+  }
+
+  /** An IKE SA another instance created (adopted from its checkpoint): its conn-id and creation time stay. */
+  IkeSa newSa(boolean initiator, long spiI, PeerPolicy policy, int connId, String localAddress, int localPort,
+      String peerAddress, int peerPort, long createdEpochMillis) {
+    IkeSa sa = new IkeSa(initiator, spiI, policy, connId, localAddress, localPort, peerAddress, peerPort,
+        createdEpochMillis);
     sa.tasks = new TaskManager(sa, this);
+    sa.owner = instanceId.isEmpty() ? null : instanceId;
+    nextConnId = Math.max(nextConnId, connId + 1);
     return sa;
   }
 
@@ -135,17 +155,49 @@ final class SaServices {
     debugLog(sa, "IKE SA established with " + sa.peerId + " (" + sa.suite.name() + ")");
     long life = sa.policy.ikeLifetimeSeconds();
     if (life > 0) {
-      // rekey (§2.8) when the lifetime runs out; the Child SAs move to the new IKE SA
-      sa.lifetimeTimer = schedule(life * 1000, () -> {
-        if (sa.state == IkeSa.State.ESTABLISHED && sa.rekeyedTo == null) {
-          sa.tasks.queue(new IkeRekeyTask(this));
-        }
-      });
+      sa.rekeyAtEpochMillis = now() + life * 1000;
+      armRekey(sa);
     }
     events.ikeSaUp(sa.summary("ACTIVE"), sa.policy.cryptoMap(), sa.policy.mapSequence());
     invalidSpis.established(sa);
     events.summaryChanged(sa.summary("ACTIVE"));
   }
+
+  /**
+   * Rekey (§2.8) when the lifetime runs out, at the SA's absolute rekey time (an adopted SA keeps its
+   * schedule); the Child SAs move to the new IKE SA.
+   */
+  void armRekey(IkeSa sa) {
+    if (sa.rekeyAtEpochMillis <= 0) {
+      return;
+    }
+    sa.lifetimeTimer = schedule(Math.max(0, sa.rekeyAtEpochMillis - now()), () -> {
+      if (sa.state == IkeSa.State.ESTABLISHED && sa.rekeyedTo == null) {
+        sa.tasks.queue(new IkeRekeyTask(this));
+      }
+    });
+  }
+
+  // ============================================================================ checkpoints
+
+  /**
+   * An exchange of {@code sa} completed (its task manager's one hook): the state it leaves is checkpointed —
+   * that of the IKE SA a rekey just created when this one was replaced, none while not established.
+   */
+  void exchangeDone(IkeSa sa) {
+    IkeSa current = sa.rekeyedTo != null ? sa.rekeyedTo : sa;
+    if (checkpoints == CheckpointSink.NONE || current.state != IkeSa.State.ESTABLISHED || current.rekeyedTo != null) {
+      return;
+    }
+    try {
+      current.checkpointGeneration++;
+      checkpoints.write(IkeSaCheckpoints.capture(current, instanceId));
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "IKEv2: checkpoint of " + current.id() + " failed: " + e);
+    }
+  }
+
+  // ============================================================================ a new IKE SA
 
   /** Keys and state of {@code n}, the IKE SA that rekeying {@code old} created (§2.18); registers it. */
   void rekeyed(IkeSa old, IkeSa n, IkeSuite suite, byte[] secret) {
@@ -241,6 +293,9 @@ final class SaServices {
       removeChild(sa, c, reason);
     }
     table.remove(sa);
+    if (sa.checkpointGeneration > 0) {
+      checkpoints.remove(sa.id());
+    }
     boolean wasUp = sa.state == IkeSa.State.ESTABLISHED;
     if (sa.rekeyedTo != null) {
       reason = "rekeyed";
@@ -281,9 +336,12 @@ final class SaServices {
 
   long newIkeSpi() {
     long spi;
+    // as initiator we choose SPIi, and so which instance owns the SA: one that hashes to us (a few tries with N
+    // instances; bounded, a foreign one then is handed over after its first checkpoint)
+    int tries = 0;
     do {
       spi = random.nextLong();
-    } while (spi == 0 || table.spiInUse(spi));
+    } while (spi == 0 || table.spiInUse(spi) || (!ownSpi.test(spi) && ++tries < 1000));
     return spi;
   }
 

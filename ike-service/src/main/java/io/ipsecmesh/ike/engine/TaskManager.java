@@ -50,6 +50,9 @@ final class TaskManager {
   /** Our last response by the digest of its request: retransmissions only (§2.1, window of one). */
   private final ReplyCache replies = new ReplyCache(2, ReplyCache.Keying.MESSAGE_ID_AND_DIGEST, 1);
   private byte[] lastResponse;
+  /** The request {@link #lastResponse} answered: its message ID (-1: none) and digest, for checkpoints. */
+  private long lastResponseId = -1;
+  private byte[] lastRequestDigest;
   /** Passive tasks whose answer waits (a CRL fetch), with their request; retransmissions of it are dropped. */
   private List<Task> deferred;
   private Inbound deferredRequest;
@@ -256,6 +259,7 @@ final class TaskManager {
       active = List.of();
     }
     pump();
+    s.exchangeDone(sa);
   }
 
   /** The response in hand answers the outstanding probe: that is its acknowledgement, and the only one. */
@@ -351,6 +355,10 @@ final class TaskManager {
         ? List.of(IkeCodec.encode(new IkeMessage(h, payloads))) : fragments.protect(h, payloads);
     expectedRequestId = request.messageId() + 1;
     lastResponse = datagrams.getFirst();
+    // a checkpoint keeps a one-datagram answer only: an adopter that lacks a fragmented one (RFC 7383) lets the
+    // peer's retransmission go unanswered rather than resend part of it
+    lastResponseId = datagrams.size() == 1 ? request.messageId() : -1;
+    lastRequestDigest = digest;
     replies.remember(request.messageId(), digest, datagrams); // answered: its retransmissions get the same bytes
     s.debugLog(sa, "sending", request.messageId(), PayloadNames.exchange(request.exchangeType()) + " response "
         + PayloadNames.list(payloads));
@@ -359,6 +367,36 @@ final class TaskManager {
       t.responded(sa);
     }
     pump();
+    if (sa.state != IkeSa.State.DELETED) {
+      s.exchangeDone(sa);
+    }
+  }
+
+  // ============================================================================ checkpoints
+
+  /**
+   * Both message-ID windows (RFC 7296 §2.3) and the reply cache, as a checkpoint records them. An exchange of
+   * ours in flight counts as sent: its ID is used (the peer has most likely seen it), so an adopter starts after it.
+   */
+  record Windows(long nextRequestId, long expectedRequestId, long lastResponseId, byte[] lastRequestDigest,
+      byte[] lastResponse) {}
+
+  Windows windows() {
+    boolean answered = lastResponseId >= 0 && lastRequestDigest != null;
+    return new Windows(nextRequestId, expectedRequestId, answered ? lastResponseId : -1,
+        answered ? lastRequestDigest : new byte[0], answered ? lastResponse : new byte[0]);
+  }
+
+  /** An adopted SA continues where its checkpoint left: the next IDs, and the last response for retransmissions. */
+  void restore(Windows w) {
+    nextRequestId = w.nextRequestId();
+    expectedRequestId = w.expectedRequestId();
+    if (w.lastResponseId() >= 0 && w.lastRequestDigest().length > 0 && w.lastResponse().length > 0) {
+      lastResponseId = w.lastResponseId();
+      lastRequestDigest = w.lastRequestDigest();
+      lastResponse = w.lastResponse();
+      replies.remember(lastResponseId, lastRequestDigest, lastResponse);
+    }
   }
 
   /** The bytes of our last response (IKE_SA_INIT's: the responder's AUTH signs them, RFC 7296 §2.15). */

@@ -188,6 +188,14 @@ public final class Ikev1Service implements IkeProtocol {
   }
 
   /** {@code debug crypto isakmp} / {@code undebug}: the IKEv1 trace ({@link IsakmpDebug}). */
+  /**
+   * IKE scale-out: datagrams go to the instance that owns their initiator cookie, so as initiator only cookies
+   * this instance owns are chosen. IKEv1 SAs are not checkpointed: they stay with that instance while it lives.
+   */
+  public void setOwnCookies(java.util.function.LongPredicate own) {
+    engine.table.ownCookie = own;
+  }
+
   public void setDebug(boolean on) {
     engine.debug.trace().set(on);
   }

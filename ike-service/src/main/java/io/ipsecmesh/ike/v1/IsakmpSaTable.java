@@ -99,11 +99,15 @@ final class IsakmpSaTable {
         && !orphans.containsKey(sa.peerAddress);
   }
 
+  /** Which initiator cookies this instance may choose (it owns them: IKE scale-out routes by CKY-I); all by default. */
+  java.util.function.LongPredicate ownCookie = c -> true;
+
   long newCookie() {
     long c;
+    int tries = 0;
     do {
       c = random.nextLong();
-    } while (c == 0 || sas.containsKey(c));
+    } while (c == 0 || sas.containsKey(c) || (!ownCookie.test(c) && ++tries < 1000));
     return c;
   }
 

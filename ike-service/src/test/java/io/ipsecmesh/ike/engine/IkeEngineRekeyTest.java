@@ -111,7 +111,7 @@ class IkeEngineRekeyTest {
     }
   }
 
-  private static io.ipsecmesh.ike.policy.PeerPolicy withIkeLifetime(io.ipsecmesh.ike.policy.PeerPolicy w,
+  static io.ipsecmesh.ike.policy.PeerPolicy withIkeLifetime(io.ipsecmesh.ike.policy.PeerPolicy w,
       long seconds) {
     return new io.ipsecmesh.ike.policy.PeerPolicy(w.cryptoMap(), w.mapSequence(), w.peerAddress(), w.localAddress(),
         w.localId(), w.remote(), w.psk(), w.remotePsk(), w.ikeSuites(), w.espTransforms(), w.pfsGroup(),

@@ -48,7 +48,8 @@ final class TestPeers {
   final PolicyStore aPolicies = new PolicyStore();
   final PolicyStore bPolicies = new PolicyStore();
   final IkeEngine a;
-  final IkeEngine b;
+  /** b, or the engine that replaced it (a takeover). */
+  IkeEngine b;
   Predicate<Packet> drop = p -> false;
   /** When set, a's packets appear to b as coming from this address/port offset (a NAT). */
   String natAddress;

@@ -14,6 +14,27 @@ public final class IkeMessages {
   /** publish: {@link LivenessProof} — any authenticated IKE message from the peer. */
   public static final String LIVENESS_PROOF = "ike.liveness-proof";
 
+  /**
+   * publish: {@link MemberMessages.MemberHeartbeat} — ike-service instances of one cluster announce themselves about
+   * once a second; each IKE SA belongs to the instance its initiator SPI rendezvous-hashes to.
+   */
+  public static final String MEMBERS = "ike.members";
+  /**
+   * send, prefix of {@code ike.handoff.<instance>}: {@link IkeDatagram} — an IKE datagram that reached an
+   * instance on UDP 500 (SO_REUSEPORT) that does not own its IKE SA, for the owner.
+   */
+  public static final String HANDOFF_PREFIX = "ike.handoff.";
+  /**
+   * send, prefix of {@code ike.adopt.<instance>}: the IKE SA id (String) whose checkpoint in
+   * {@code ike.checkpoints} the instance must adopt now (a peer's IKE SA rekey chose an SPI owned elsewhere).
+   */
+  public static final String ADOPT_PREFIX = "ike.adopt.";
+  /**
+   * send or request–reply, prefix of {@code ike.relay.<instance>.<address>}: a message for {@code <address>}
+   * (dpd.probe, fwd.sa-expired, …) relayed to the instance that holds the SA it names; the body is unchanged.
+   */
+  public static final String RELAY_PREFIX = "ike.relay.";
+
   /** One IKE message with the UDP 4-tuple it came on or must go on (without the non-ESP marker). */
   public record IkeDatagram(String localAddress, int localPort, String peerAddress, int peerPort, byte[] message) {}
 

@@ -46,8 +46,18 @@ public record IkeSaSummary(String ikeSaId, String dst, String src, String state,
    * @param localId           our identity as sent (IDi/IDr)
    * @param natDetected       NAT-T detected (RFC 7296 §2.23)
    * @param localBehindNat    the NAT is on our side
+   * @param owner             the ike-service instance that holds the SA (several instances, issue 13), null alone
    */
   public record Detail(String encr, int keySize, String prf, String hash, int dhGroup, String authSign,
       String authVerify, long lifetimeSeconds, String localSpi, String remoteSpi, String localId,
-      boolean natDetected, boolean localBehindNat) {}
+      boolean natDetected, boolean localBehindNat, String owner) {
+
+    /** A single ike-service: no owner line. */
+    public Detail(String encr, int keySize, String prf, String hash, int dhGroup, String authSign, String authVerify,
+        long lifetimeSeconds, String localSpi, String remoteSpi, String localId, boolean natDetected,
+        boolean localBehindNat) {
+      this(encr, keySize, prf, hash, dhGroup, authSign, authVerify, lifetimeSeconds, localSpi, remoteSpi, localId,
+          natDetected, localBehindNat, null);
+    }
+  }
 }

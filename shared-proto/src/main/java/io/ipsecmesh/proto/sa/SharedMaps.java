@@ -23,6 +23,13 @@ public final class SharedMaps {
    */
   public static final String SEQUENCE_RESERVATIONS = "ipsec.seq-reservations";
 
+  /**
+   * IKE SA id (hex SPIi:SPIr) → {@link IkeCheckpoint}, sealed ({@link IkeCheckpointCodec#seal}) under
+   * HKDF(KEK, {@value IkeCheckpointCodec#SEAL_PURPOSE}) with the key as associated data: written by the IKE SA's
+   * owner after every completed exchange, removed with the SA, adopted by the next owner when the owner dies.
+   */
+  public static final String IKE_CHECKPOINTS = "ike.checkpoints";
+
   private SharedMaps() {}
 
   public static String spiKey(long spi) {

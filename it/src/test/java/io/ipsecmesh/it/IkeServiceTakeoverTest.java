@@ -1,0 +1,237 @@
+package io.ipsecmesh.it;
+
+import static io.ipsecmesh.it.GatewayStrongswanTunnelTest.capture;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ipsecmesh.gateway.JvmFlags;
+import io.ipsecmesh.testsupport.ChildJvm;
+import io.ipsecmesh.testsupport.Sh;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Issue 13 item 1 against strongSwan: the split deployment of {@link SplitDeploymentStrongswanTest} (config, dpd,
+ * esp, natk JVMs in namespace {@code kogwa}) with three ike-service JVMs in scale-out mode sharing UDP 500
+ * (SO_REUSEPORT) and {@code ike.checkpoints}. A ping makes the gateway negotiate with strongSwan in {@code kogwb};
+ * the instance that logs the tunnel UP owns the IKE SA. Under a {@code ping -i 0.2} stream it is killed with
+ * SIGKILL; a survivor adopts the IKE SA from its checkpoint, and afterwards strongSwan's own DPD and a Child SA
+ * rekey it initiates ({@code swanctl --rekey --child}) are answered, a ping crosses the rekeyed Child SA, and
+ * charon's log shows no IKE_SA_INIT after the kill. Prints the measured takeover time and the ping loss.
+ * Needs root and strongSwan (skipped with the reason otherwise; CI runs it as root); run under the heavy-test lock.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class IkeServiceTakeoverTest {
+
+  private static final String PREFIX = "ko";
+  private static final String NS = PREFIX + "gwa";
+  private static final Duration START = Duration.ofSeconds(120);
+  /** config, ike-1, dpd, esp, natk, ike-2, ike-3. */
+  private static final List<Integer> PORTS = List.of(5701, 5702, 5703, 5704, 5705, 5706, 5707);
+  private static final String MEMBERS = String.join(",", PORTS.stream().map(p -> "127.0.0.1:" + p).toList());
+
+  private Path run;
+  private Path tls;
+  private Path kekFile;
+  private boolean up;
+  private final List<ChildJvm> services = new ArrayList<>();
+  private final List<ChildJvm> ikes = new ArrayList<>();
+
+  @BeforeAll
+  void setUp() throws Exception {
+    GatewayStrongswanTunnelTest.assumeRootStrongswanAndTun();
+    run = Sh.runDirectory("it-takeover-");
+    up = true;
+    script("netns-up.sh", Map.of(), "--no-plain-routes");
+    // strongSwan checks liveness after 4 s without inbound traffic (RFC 7296 §2.4)
+    script("charon-start.sh", Map.of("LOCAL_ID", "172.31.255.2", "REMOTE_ID", "172.31.255.1", "SECRET_ID_A",
+        "172.31.255.1", "SECRET_ID_B", "172.31.255.2", "IKE_PROPOSALS", "aes128gcm16-prfsha256-ecp256",
+        "DPD_DELAY", "4s"), PREFIX + "gwb", "ikev2-gcm");
+    Path cfg = run.resolve("gwa.cfg");
+    try (InputStream in = getClass().getResourceAsStream("strongswan-tunnel-gwa.cfg")) {
+      Files.copy(in, cfg);
+    }
+    kekFile = run.resolve("secrets").resolve("kek");
+    assertEquals(0, cli("kek", "init", kekFile.toString()));
+    tls = run.resolve("secrets").resolve("tls");
+    assertEquals(0, cli("tls", "init", "--kek-file", kekFile.toString(), tls.toString(), "config", "ike", "dpd", "esp",
+        "natk"));
+    ChildJvm config = service("config", "config", io.ipsecmesh.config.Main.class, PORTS.get(0), "--config",
+        cfg.toString(), "--api-port", "0", "--api-file", run.resolve("api.json").toString());
+    config.await(l -> l.contains("management API on "), START, "management API");
+    ikes.add(ike(1, PORTS.get(1)));
+    service("dpd", "dpd", io.ipsecmesh.dpd.Main.class, PORTS.get(2));
+    service("esp", "esp", io.ipsecmesh.esp.Main.class, PORTS.get(3));
+    service("natk", "natk", io.ipsecmesh.natk.Main.class, PORTS.get(4));
+    ikes.add(ike(2, PORTS.get(5)));
+    ikes.add(ike(3, PORTS.get(6)));
+    for (ChildJvm s : services) {
+      s.await(l -> l.contains(" started, cluster 'ipsec-mesh'"), START, "start");
+    }
+    for (ChildJvm s : ikes) {
+      assertTrue(s.output().contains("scale-out on, instance " + s.name()), s.name() + " runs without scale-out");
+      // started is not configured: each fetches the configuration over the cluster (ConfigFollower)
+      awaitLogged(s, "ike-service: configuration ");
+    }
+    awaitLogged(services.get(3), "esp-forwarder: configuration ");
+    Thread.sleep(3000); // the ike instances heard each other and joined (they listen 1.5 s first)
+  }
+
+  /** Waits until {@code jvm} has printed {@code text}, before or after the lines already awaited. */
+  private static void awaitLogged(ChildJvm jvm, String text) throws InterruptedException {
+    long deadline = System.nanoTime() + START.toNanos();
+    while (!jvm.output().contains(text)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(jvm.name() + " never logged '" + text + "':\n" + jvm.output());
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  private ChildJvm ike(int n, int port) throws Exception {
+    ChildJvm jvm = service("ike-" + n, "ike", io.ipsecmesh.ike.Main.class, port, "--ike-scale-out", "true",
+        "--ike-instance-id", "ike-" + n);
+    return jvm;
+  }
+
+  private ChildJvm service(String name, String tlsName, Class<?> main, int port, String... extra) throws Exception {
+    List<String> args = new ArrayList<>(List.of("--kek-file", kekFile.toString(), "--cluster-port",
+        Integer.toString(port), "--members", MEMBERS, "--tls-keystore",
+        tls.resolve(tlsName).resolve("member.p12").toString(), "--tls-ca", tls.resolve(tlsName).resolve("ca.pem").toString()));
+    args.addAll(List.of(extra));
+    ChildJvm jvm = ChildJvm.startIn(NS, name, JvmFlags.ALL, main, args.toArray(String[]::new));
+    services.add(jvm);
+    return jvm;
+  }
+
+  @AfterAll
+  void tearDown() throws Exception {
+    for (ChildJvm s : services.reversed()) {
+      s.close();
+    }
+    if (up) {
+      script("netns-down.sh", Map.of());
+    }
+  }
+
+  @Test
+  void killingTheOwnerOfTheIkeSaMovesItToASurvivorWithoutANewIkeSaInit() throws Exception {
+    boolean ok = false;
+    for (int i = 0; i < 15 && !ok; i++) {
+      ok = ping(1).contains(" 0% packet loss");
+    }
+    assertTrue(ok, "no ping through the tunnel; ike-1:\n" + ikes.get(0).output() + "\nesp-forwarder:\n"
+        + services.get(3).output());
+    ChildJvm owner = null;
+    for (int i = 0; i < 50 && owner == null; i++) {
+      for (ChildJvm s : ikes) {
+        if (s.output().contains("Crypto tunnel is UP")) {
+          owner = s;
+        }
+      }
+      Thread.sleep(100);
+    }
+    assertNotNull(owner, "no ike-service instance logged the tunnel UP");
+    Path charonLog = run.resolve(PREFIX + "gwb").resolve("charon.log");
+    long initsBefore = count(Files.readString(charonLog), "IKE_SA_INIT");
+
+    // a 0.2 s ping stream of 20 s; the owner dies by SIGKILL 4 s into it
+    Process stream = new ProcessBuilder(Sh.inNs(PREFIX + "lana", "ping", "-i", "0.2", "-c", "100", "-W", "1",
+        "10.91.2.10")).redirectErrorStream(true).start();
+    stream.getOutputStream().close();
+    Thread.sleep(4000);
+    int logMark = Files.readString(charonLog).length();
+    long killedAt = System.nanoTime();
+    owner.kill();
+    String ownerName = owner.name();
+    ChildJvm adopter = null;
+    long adoptedAt = 0;
+    for (int i = 0; i < 150 && adopter == null; i++) {
+      for (ChildJvm s : ikes) {
+        if (s != owner && s.output().contains("IKEv2: adopted IKE SA ")) {
+          adopter = s;
+          adoptedAt = System.nanoTime();
+        }
+      }
+      Thread.sleep(100);
+    }
+    assertNotNull(adopter, "no survivor adopted the IKE SA of " + ownerName);
+    String streamOut = new String(stream.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(stream.waitFor(60, TimeUnit.SECONDS));
+    Matcher m = Pattern.compile("(\\d+) packets transmitted, (\\d+) received").matcher(streamOut);
+    assertTrue(m.find(), streamOut);
+    int sent = Integer.parseInt(m.group(1));
+    int received = Integer.parseInt(m.group(2));
+
+    // strongSwan's DPD (no inbound traffic for 4 s now) and its Child SA rekey, both answered by the adopter
+    String dpd = awaitLog(charonLog, logMark, "parsed INFORMATIONAL response", Duration.ofSeconds(30));
+    assertTrue(dpd.contains("sending DPD request"), "strongSwan's liveness check: " + tail(dpd));
+    script("sw.sh", Map.of(), PREFIX + "gwb", "--rekey", "--child", "net");
+    String rekey = awaitLog(charonLog, logMark, "parsed CREATE_CHILD_SA response", Duration.ofSeconds(30));
+    assertTrue(ping(3).contains("3 received"), "traffic over the rekeyed Child SA");
+    String after = Files.readString(charonLog).substring(logMark);
+    assertEquals(0, count(after, "IKE_SA_INIT"), "strongSwan saw no new IKE_SA_INIT after the kill:\n" + tail(after));
+    assertFalse(after.contains("deleting IKE_SA"), "strongSwan kept the IKE SA:\n" + tail(after));
+    assertTrue(initsBefore >= 1, "charon logged the first negotiation's IKE_SA_INIT (so its absence means something)");
+    assertTrue(adopter.output().contains("IKEv2: adopted IKE SA "), rekey);
+    System.out.printf("IkeServiceTakeoverTest: %s killed, %s adopted its IKE SA %.2f s later; ping -i 0.2: %d sent, "
+        + "%d received, %d lost%n", ownerName, adopter.name(), (adoptedAt - killedAt) / 1e9, sent, received,
+        sent - received);
+  }
+
+  private static long count(String text, String what) {
+    return Pattern.compile(Pattern.quote(what)).matcher(text).results().count();
+  }
+
+  /** charon's log from {@code mark} on once it contains {@code want}; fails with its tail after {@code timeout}. */
+  private static String awaitLog(Path log, int mark, String want, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String text = "";
+    while (System.nanoTime() < deadline) {
+      text = Files.readString(log).substring(mark);
+      if (text.contains(want)) {
+        return text;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("charon.log never showed '" + want + "':\n" + tail(text));
+  }
+
+  private static String tail(String s) {
+    return s.length() > 4000 ? s.substring(s.length() - 4000) : s;
+  }
+
+  private static String ping(int count) throws Exception {
+    return capture(List.of("ip", "netns", "exec", PREFIX + "lana", "ping", "-c", Integer.toString(count), "-i", "0.2",
+        "-W", "2", "10.91.2.10"), Map.of());
+  }
+
+  private static int cli(String... args) {
+    ByteArrayOutputStream sink = new ByteArrayOutputStream();
+    PrintStream p = new PrintStream(sink, true, StandardCharsets.UTF_8);
+    return io.ipsecmesh.gateway.Main.run(args, p, p);
+  }
+
+  private String script(String name, Map<String, String> env, String... args) throws Exception {
+    return GatewayStrongswanTunnelTest.harness(run, PREFIX, env, name, args);
+  }
+}
