@@ -62,6 +62,7 @@ public final class IkeEngine implements IkeProtocol {
 
   private final SaServices s;
   final IkeSaTable table;
+  private final IkeTakeover takeover;
   private final InitRequestGate gate;
   /** Our certificate and key for {@code authentication rsa-sig} profiles; null without them. */
   private Credentials credentials;
@@ -70,6 +71,7 @@ public final class IkeEngine implements IkeProtocol {
       KeyWrap keyWrap, RetransmitPolicy retransmit, Limits limits, LongSupplier wallClock) {
     this.s = new SaServices(scheduler, transport, events, policies, keyWrap, retransmit, limits, wallClock);
     this.table = s.table;
+    this.takeover = new IkeTakeover(s);
     this.gate = new InitRequestGate(s);
   }
 
@@ -104,14 +106,6 @@ public final class IkeEngine implements IkeProtocol {
     s.setFragmentation(f);
   }
 
-  /**
-   * Scale-out (several ike-service instances): after every completed exchange the state of each established IKE
-   * SA goes to {@code sink}, named as written by {@code instanceId}; as initiator only SPIs {@code ownSpi}
-   * accepts are chosen (the SA then belongs to this instance by its SPIi).
-   */
-  public void setCheckpoints(CheckpointSink sink, String instanceId, java.util.function.LongPredicate ownSpi) {
-    s.setCheckpoints(sink, instanceId, ownSpi);
-  }
 
   /** {@code debug crypto ikev2}: log every exchange (never keys). */
   public void setDebug(boolean on) {
@@ -131,69 +125,9 @@ public final class IkeEngine implements IkeProtocol {
     return table.halfOpenCount();
   }
 
-  // ============================================================================ takeover
-
-  /**
-   * Continues an IKE SA another instance negotiated, from its last checkpoint, with no message to the peer: the
-   * peer's next request is answered with the next message ID and the same keys, our own rekey runs at the time
-   * the checkpoint says, and the Child SAs stay as the forwarder has them. The policy is the crypto map entry
-   * the checkpoint names (else the entry for its peer). The checkpoint's keys are zeroed.
-   *
-   * @return false when the SA could not be adopted (unknown policy or algorithm, a Child SA record failing its
-   *     MAC), which is logged; true when it is held here now (also when it already was)
-   */
-  public boolean adopt(io.ipsecmesh.proto.sa.IkeCheckpoint c) {
-    try {
-      if (table.byId(c.ikeSaId()) != null) {
-        return true;
-      }
-      PeerPolicy policy = s.policies.forMapEntry(c.cryptoMap(), c.mapSequence())
-          .or(() -> s.policies.forPeer(c.peerAddress())).orElse(null);
-      if (policy == null) {
-        LOG.log(System.Logger.Level.WARNING, "IKEv2: cannot adopt IKE SA " + c.ikeSaId() + ": no crypto map entry "
-            + c.cryptoMap() + " " + c.mapSequence() + " nor one for peer " + c.peerAddress());
-        return false;
-      }
-      IkeSa sa = IkeSaCheckpoints.restore(s, c, policy);
-      table.add(sa);
-      for (ChildSaState child : sa.children) {
-        table.childAdded(child.inboundSpi(), sa);
-      }
-      s.armRekey(sa);
-      s.events.summaryChanged(sa.summary("ACTIVE"));
-      LOG.log(System.Logger.Level.INFO, "IKEv2: adopted IKE SA " + sa.id() + " with " + sa.peerAddress + ":"
-          + sa.peerPort + " (" + sa.children.size() + " Child SA(s), written by " + c.owner() + ")");
-      return true;
-    } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "IKEv2: cannot adopt IKE SA " + c.ikeSaId() + ": " + e.getMessage());
-      return false;
-    } finally {
-      c.destroy();
-    }
-  }
-
-  /**
-   * Another instance owns this IKE SA now (membership changed, or a peer's rekey chose an SPI that hashes
-   * elsewhere): it is forgotten here without a message, an event or touching its checkpoint, which the new
-   * owner adopts. Keys zeroed, timers cancelled.
-   */
-  public boolean release(String ikeSaId) {
-    IkeSa sa = table.byId(ikeSaId);
-    if (sa == null) {
-      return false;
-    }
-    for (ChildSaState c : sa.children) {
-      table.releaseChildSpi(c.inboundSpi());
-    }
-    table.remove(sa);
-    sa.destroy();
-    return true;
-  }
-
-  /** The established IKE SAs held here, by id (hex SPIi:SPIr). */
-  public List<String> establishedIkeSaIds() {
-    return table.all().stream().filter(x -> x.state == IkeSa.State.ESTABLISHED && x.rekeyedTo == null)
-        .map(IkeSa::id).toList();
+  /** Scale-out (several ike-service instances): checkpoints, adoption and release of IKE SAs. */
+  public IkeTakeover takeover() {
+    return takeover;
   }
 
   // ============================================================================ inbound

@@ -28,7 +28,7 @@ final class IkeSaCheckpoints {
   /** The state of an established IKE SA now. The record holds a copy of the keys: the sink zeroes it. */
   static IkeCheckpoint capture(IkeSa sa, String owner) {
     IkeSuite suite = sa.suite;
-    TaskManager.Windows w = sa.tasks.windows();
+    Windows w = sa.tasks.windows();
     List<String> children = new ArrayList<>(sa.children.size());
     for (ChildSaState c : sa.children) {
       children.add(c.json()); // MAC'd, its keys sealed: as in ipsec.child-sa (made once per Child SA)
@@ -84,7 +84,7 @@ final class IkeSaCheckpoints {
     sa.rekeyAtEpochMillis = c.rekeyAtEpochMillis();
     sa.checkpointGeneration = c.generation();
     sa.state = IkeSa.State.ESTABLISHED;
-    sa.tasks.restore(new TaskManager.Windows(c.nextRequestId(), c.expectedRequestId(), c.lastResponseId(),
+    sa.tasks.restore(new Windows(c.nextRequestId(), c.expectedRequestId(), c.lastResponseId(),
         c.lastRequestDigest(), c.lastResponse()));
     sa.children.addAll(children);
     Arrays.fill(c.keymat(), (byte) 0);

@@ -17,25 +17,20 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
- * The exchanges of one IKE SA, after strongSwan's {@code task_manager_v2.c}. As requester: the queued
- * {@link Task}s, one of them active with its request outstanding (RFC 7296 §2.3: a window of one), the
- * message IDs it uses, and retransmission of that request (§2.1, the {@link Retransmitter} IKEv1 uses too). As
- * responder: the peer's window of one, the reply cache (the response to the last request, found by the digest of
- * the whole request datagram, the {@link ReplyCache} IKEv1 uses too), and the passive tasks made from each new request
- * ({@link ResponderTasks}); a passive task of the same {@link Task.Type} as the active one is a collision,
- * which the active task resolves. Protection (SK) and authentication of every message but IKE_SA_INIT happen
- * here, so tasks see only verified payloads; so does RFC 7383 fragmentation ({@link IkeFragments}: what goes out
- * may be several datagrams, sent, retransmitted and replayed from the reply cache together, and fragments coming in
- * are reassembled before any task sees the message). Liveness: a probe of dpd-service rides on the exchange in
- * flight, or on a new empty INFORMATIONAL, and is acknowledged by that exchange's response.
+ * The exchanges of one IKE SA, after strongSwan's {@code task_manager_v2.c}. As requester: queued {@link Task}s,
+ * one active with its request outstanding (RFC 7296 §2.3: a window of one), its message IDs and retransmission
+ * (§2.1, {@link Retransmitter}). As responder: the peer's window of one, the {@link ReplyCache} (by the digest of
+ * the whole request) and passive tasks made from each new request ({@link ResponderTasks}); a passive task of the
+ * active one's {@link Task.Type} is a collision the active task resolves. SK protection, authentication and RFC
+ * 7383 fragmentation ({@link IkeFragments}) happen here, so tasks see only whole, verified messages. A probe of
+ * dpd-service rides on the exchange in flight, or on a new empty INFORMATIONAL.
  */
 final class TaskManager {
 
   private final IkeSa sa;
   private final SaServices s;
 
-  // our requests
-  /** Exchanges waiting to start; each is the tasks that build and read one request together. */
+  /** Our requests: exchanges waiting to start; each is the tasks that build and read one request together. */
   private final Deque<List<Task>> queued = new ArrayDeque<>();
   /** The tasks of the exchange in flight (empty when none): IKE_SA_INIT is IkeInitTask + NatDetectionTask. */
   private List<Task> active = List.of();
@@ -47,7 +42,6 @@ final class TaskManager {
 
   // the peer's requests: exact window of one (§2.3)
   private long expectedRequestId;
-  /** Our last response by the digest of its request: retransmissions only (§2.1, window of one). */
   private final ReplyCache replies = new ReplyCache(2, ReplyCache.Keying.MESSAGE_ID_AND_DIGEST, 1);
   private byte[] lastResponse;
   /** The request {@link #lastResponse} answered: its message ID (-1: none) and digest, for checkpoints. */
@@ -58,8 +52,7 @@ final class TaskManager {
   private Inbound deferredRequest;
   private byte[] deferredDigest;
 
-  /** RFC 7383: fragmenting what we send, reassembling what the peer fragmented. */
-  private final IkeFragments fragments;
+  private final IkeFragments fragments; // RFC 7383
 
   /** dpd-service's probe waiting for the response of the exchange in flight (one outcome at a time). */
   private Consumer<Boolean> probe;
@@ -355,8 +348,7 @@ final class TaskManager {
         ? List.of(IkeCodec.encode(new IkeMessage(h, payloads))) : fragments.protect(h, payloads);
     expectedRequestId = request.messageId() + 1;
     lastResponse = datagrams.getFirst();
-    // a checkpoint keeps a one-datagram answer only: an adopter that lacks a fragmented one (RFC 7383) lets the
-    // peer's retransmission go unanswered rather than resend part of it
+    // a checkpoint keeps a one-datagram answer only, never part of a fragmented one (RFC 7383)
     lastResponseId = datagrams.size() == 1 ? request.messageId() : -1;
     lastRequestDigest = digest;
     replies.remember(request.messageId(), digest, datagrams); // answered: its retransmissions get the same bytes
@@ -374,13 +366,7 @@ final class TaskManager {
 
   // ============================================================================ checkpoints
 
-  /**
-   * Both message-ID windows (RFC 7296 §2.3) and the reply cache, as a checkpoint records them. An exchange of
-   * ours in flight counts as sent: its ID is used (the peer has most likely seen it), so an adopter starts after it.
-   */
-  record Windows(long nextRequestId, long expectedRequestId, long lastResponseId, byte[] lastRequestDigest,
-      byte[] lastResponse) {}
-
+  /** Both windows for a checkpoint: an exchange of ours in flight counts as sent (an adopter starts after it). */
   Windows windows() {
     boolean answered = lastResponseId >= 0 && lastRequestDigest != null;
     return new Windows(nextRequestId, expectedRequestId, answered ? lastResponseId : -1,
@@ -405,12 +391,10 @@ final class TaskManager {
   }
 
   /**
-   * RFC 7296 §2.1: a retransmission is bitwise identical to the request, and gets our response again with no
-   * state change. Recognised by the digest of the whole datagram ({@link ReplyCache}), not by the
-   * message ID alone: the answered ID with other bytes is dropped. Answered only when it comes from the SA's
-   * own peer address and port (§2.11: the response goes where the request came from, so anything else would
-   * reflect our response to an address of a spoofer's choosing); an authenticated new message is what moves
-   * the SA's ports (§2.23), never a replayed old one.
+   * RFC 7296 §2.1: a retransmission is bitwise identical to the request and gets our response again, no state
+   * change; the answered ID with other bytes is dropped. Answered only to the SA's own peer address and port
+   * (§2.11: anything else would reflect our response to a spoofer's choice); only an authenticated new message
+   * moves the SA's ports (§2.23).
    *
    * @return whether the datagram was handled here (answered or dropped)
    */

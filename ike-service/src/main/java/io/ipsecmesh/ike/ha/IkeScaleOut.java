@@ -102,7 +102,7 @@ public final class IkeScaleOut {
     if (s.settings.enabled()) {
       s.map = Cluster.map(vertx, SharedMaps.IKE_CHECKPOINTS);
       s.checkpoints = SealedCheckpoints.withProcessKek(s.new HazelcastStore());
-      engine.setCheckpoints(s.checkpoints, s.settings.instanceId(), s.routing::ownsSpi);
+      engine.takeover().setCheckpoints(s.checkpoints, s.settings.instanceId(), s.routing::ownsSpi);
       ikev1.setOwnCookies(s.routing::ownsSpi);
     }
     return s;
@@ -140,7 +140,7 @@ public final class IkeScaleOut {
     if (!enabled()) {
       return false;
     }
-    engine.establishedIkeSaIds().forEach(engine::release);
+    engine.takeover().establishedIkeSaIds().forEach(engine.takeover()::release);
     if (heartbeats != null) {
       heartbeats.stop();
     }
@@ -302,8 +302,8 @@ public final class IkeScaleOut {
   private void membersChanged() {
     routing.members(membership.members());
     metrics.members.labelValues(settings.instanceId()).set(routing.members().size());
-    for (String id : engine.establishedIkeSaIds()) {
-      if (routing.remoteOwner(IkeRouting.keyOfSaId(id)) != null && engine.release(id)) {
+    for (String id : engine.takeover().establishedIkeSaIds()) {
+      if (routing.remoteOwner(IkeRouting.keyOfSaId(id)) != null && engine.takeover().release(id)) {
         released++;
         count(ScaleOutMetrics.RELEASED);
         LOG.log(System.Logger.Level.INFO, "ike-service: IKE SA " + id + " now belongs to "
@@ -328,7 +328,7 @@ public final class IkeScaleOut {
 
   /** The checkpoints this instance owns now and does not hold: a dead or leaving owner's, or a joiner's share. */
   private void adoptOrphans() {
-    Set<String> held = new HashSet<>(engine.establishedIkeSaIds());
+    Set<String> held = new HashSet<>(engine.takeover().establishedIkeSaIds());
     vertx.executeBlocking(() -> {
       List<String> mine = new ArrayList<>();
       for (String key : map.keySet()) {
@@ -362,7 +362,7 @@ public final class IkeScaleOut {
       return claimed;
     }, false).onSuccess(claimed -> guarded("adopt", () -> {
       for (IkeCheckpoint c : claimed) {
-        if (engine.adopt(c)) {
+        if (engine.takeover().adopt(c)) {
           adopted++;
           count(ScaleOutMetrics.ADOPTED);
         }
@@ -385,7 +385,7 @@ public final class IkeScaleOut {
         }
         // a peer's IKE SA rekey chose an SPIi that hashes elsewhere: the owner continues it from this checkpoint
         String owner = routing.remoteOwner(IkeRouting.keyOfSaId(ikeSaId));
-        if (owner != null && engine.release(ikeSaId)) {
+        if (owner != null && engine.takeover().release(ikeSaId)) {
           released++;
           count(ScaleOutMetrics.RELEASED);
           vertx.eventBus().send(IkeMessages.ADOPT_PREFIX + owner, ikeSaId);

@@ -58,7 +58,7 @@ class IkeSaTakeoverTest {
         List.of(EspTransform.AES_GCM_128)), A_LIFETIME_S)));
     n.bPolicies.replace(List.of(IkeEngineRekeyTest.withIkeLifetime(TestPeers.policy(B, A, "10.91.2.0", "10.91.1.0", "k", GCM,
         List.of(EspTransform.AES_GCM_128)), B_LIFETIME_S)));
-    n.b.setCheckpoints(store, "ike-b", spi -> true);
+    n.b.takeover().setCheckpoints(store, "ike-b", spi -> true);
     n.a.initiate(n.aPolicies.all().get(0));
     n.run();
     assertEquals(1, n.aEvents.up.size());
@@ -72,15 +72,15 @@ class IkeSaTakeoverTest {
     IkeEngine b2 = new IkeEngine(n.clock, (la, lp, pa, pp, m) -> n.wire.add(new TestPeers.Packet(B, lp, pa, pp, m)),
         events, n.bPolicies, WRAP, RetransmitPolicy.DEFAULT, IkeEngine.Limits.DEFAULT, n.clock::nowMillis);
     b2.setDebug(true);
-    b2.setCheckpoints(store, "ike-b2", spi -> true);
+    b2.takeover().setCheckpoints(store, "ike-b2", spi -> true);
     // kill -9: nothing of b runs again. Its SAs are forgotten without a message, so its timers (the IKE
     // lifetime rekey) never fire on the shared virtual clock; the checkpoints stay.
-    n.b.establishedIkeSaIds().forEach(n.b::release);
+    n.b.takeover().establishedIkeSaIds().forEach(n.b.takeover()::release);
     n.b = b2;
     for (Map.Entry<String, String> e : List.copyOf(checkpointMap.entrySet())) {
       IkeCheckpoint c = store.open(e.getKey(), e.getValue());
       assertNotNull(c, "the checkpoint opens");
-      assertTrue(b2.adopt(c));
+      assertTrue(b2.takeover().adopt(c));
     }
     return events;
   }
@@ -185,13 +185,13 @@ class IkeSaTakeoverTest {
     TestPeers n = established();
     String bId = n.bEvents.up.getFirst().ikeSaId();
     int before = n.sent.size();
-    assertTrue(n.b.release(bId));
+    assertTrue(n.b.takeover().release(bId));
     n.run();
     assertEquals(before, n.sent.size(), "nothing sent");
     assertTrue(n.bEvents.down.isEmpty() && n.bEvents.deleted.isEmpty(), "no events: another instance continues it");
     assertTrue(checkpointMap.containsKey(bId));
-    assertTrue(n.b.establishedIkeSaIds().isEmpty());
-    assertTrue(n.b.adopt(store.open(bId, checkpointMap.get(bId))), "and can be adopted back");
+    assertTrue(n.b.takeover().establishedIkeSaIds().isEmpty());
+    assertTrue(n.b.takeover().adopt(store.open(bId, checkpointMap.get(bId))), "and can be adopted back");
   }
 
   @Test
@@ -199,10 +199,10 @@ class IkeSaTakeoverTest {
     TestPeers n = established();
     String bId = n.bEvents.up.getFirst().ikeSaId();
     IkeCheckpoint c = store.open(bId, checkpointMap.get(bId));
-    n.b.release(bId);
+    n.b.takeover().release(bId);
     n.bPolicies.replace(List.of());
-    assertFalse(n.b.adopt(c));
-    assertTrue(n.b.establishedIkeSaIds().isEmpty());
+    assertFalse(n.b.takeover().adopt(c));
+    assertTrue(n.b.takeover().establishedIkeSaIds().isEmpty());
   }
 
   @Test
