@@ -12,6 +12,7 @@ import io.ipsecmesh.ike.v1.Ikev1Service;
 import io.ipsecmesh.proto.bus.BusCodecs;
 import io.ipsecmesh.proto.bus.ConfigFollower;
 import io.ipsecmesh.proto.bus.DpdMessages;
+import io.ipsecmesh.proto.bus.EzvpnMessages;
 import io.ipsecmesh.proto.bus.FwdMessages;
 import io.ipsecmesh.proto.bus.IkeMessages;
 import io.ipsecmesh.proto.bus.MgmtMessages;
@@ -153,6 +154,7 @@ public final class IkeVerticle extends AbstractVerticle {
       }
     }, this::transmitV1);
     ikev1.setStats(metrics);
+    ikev1.setEasyVpnSink(events.easyVpnSink());
     ikev1.setLimits(limits.maxHalfOpenPerPeer(), limits.maxChildSas());
     if (staticPolicies != null) {
       policies.replace(staticPolicies);
@@ -273,6 +275,7 @@ public final class IkeVerticle extends AbstractVerticle {
       int[] v1 = ikev1.clearBetween(m.body(), "clear crypto session");
       m.reply(new MgmtMessages.ClearSessionResult(n[0] + v1[0], n[1] + v1[1]));
     }));
+    bus.<EzvpnMessages.Connect>consumer(EzvpnMessages.CONNECT, m -> safe("ezvpn", () -> m.reply(easyVpnExec(m.body()))));
     bus.<MgmtMessages.Debug>consumer(MgmtMessages.DEBUG, m -> {
       // IOS: debug crypto isakmp traces IKEv1 (ISAKMP), debug crypto ikev2 traces IKEv2
       switch (m.body().facility()) {
@@ -284,6 +287,9 @@ public final class IkeVerticle extends AbstractVerticle {
     bus.<FwdMessages.Acquire>consumer(FwdMessages.ACQUIRE, m -> safe("acquire", () -> {
       FwdMessages.Acquire a = m.body();
       if (ikev1.owns(a.cryptoMap(), a.sequence())) {
+        if (ikev1.waitsForConnect(a.cryptoMap())) {
+          return;
+        }
         // after a DPD failover the entry stays with the peer it reached, as for IKEv2
         String current = currentPeers.current(a.cryptoMap(), a.sequence()).orElse(null);
         if (current == null || !ikev1.acquire(a.cryptoMap(), a.sequence(), current)) {
@@ -343,6 +349,18 @@ public final class IkeVerticle extends AbstractVerticle {
       LOG.log(System.Logger.Level.WARNING, "ike-service: cannot fail over to " + d.nextPeer() + ": not an IKEv1 "
           + "peer of crypto map " + dead.cryptoMap() + " " + dead.mapSequence() + " (no crypto isakmp key?)");
     }
+  }
+
+  /** {@code crypto ipsec client ezvpn connect NAME}, {@code clear crypto ipsec client ezvpn [NAME]}. */
+  private EzvpnMessages.ConnectResult easyVpnExec(EzvpnMessages.Connect c) {
+    if (!c.connect()) {
+      int n = ikev1.clearEasyVpn(c.name());
+      LOG.log(System.Logger.Level.INFO, "ike-service: clear crypto ipsec client ezvpn" + (c.name() == null ? ""
+          : " " + c.name()) + ": " + n + " ISAKMP SA(s) deleted");
+      return new EzvpnMessages.ConnectResult(true, "");
+    }
+    String error = ikev1.connect(c.name());
+    return new EzvpnMessages.ConnectResult(error == null, error == null ? "" : error);
   }
 
   private void applyConfig(long version, GatewayConfig config) {
