@@ -188,6 +188,12 @@ public final class Ikev1Service {
     for (Ikev1Policy p : engine.policies()) {
       if (p.cryptoMap().equals(cryptoMap) && p.mapSequence() == mapSequence
           && (peer == null || p.peerAddress().equals(peer))) {
+        IsakmpSa up = p.xauth() == null ? null : engine.table.findByPeer(p.peerAddress());
+        if (up != null && !up.children.isEmpty()) {
+          // an Easy VPN remote has its one Child SA (Mode Config's selectors): traffic its selectors do not cover
+          // is not the tunnel's, and another Quick Mode would only negotiate the same SA again
+          return true;
+        }
         start(p);
         return true;
       }
