@@ -26,6 +26,8 @@ import io.ipsecmesh.esp.df.SockoptDfSwitch;
 import io.ipsecmesh.esp.frag.IcmpSender;
 import io.ipsecmesh.esp.frag.RawIcmpSender;
 import io.ipsecmesh.esp.frag.TunnelMtuPolicy;
+import io.ipsecmesh.esp.ezvpn.EasyVpnDataPath;
+import io.ipsecmesh.esp.ezvpn.TunRoutes;
 import io.ipsecmesh.esp.iface.InterfaceMap;
 import io.ipsecmesh.esp.io.EspSender;
 import io.ipsecmesh.esp.io.Libc;
@@ -52,7 +54,9 @@ import io.ipsecmesh.proto.bus.MgmtMessages;
 import io.ipsecmesh.proto.bus.NatKeepaliveMessages;
 import io.ipsecmesh.proto.bus.RecordJson;
 import io.ipsecmesh.proto.bus.SaMessages;
+import io.ipsecmesh.proto.bus.EzvpnMessages;
 import io.ipsecmesh.proto.config.GatewayConfig;
+import io.ipsecmesh.proto.sa.EzvpnStatus;
 import io.ipsecmesh.proto.config.InterfaceConfig;
 import io.ipsecmesh.proto.runtime.Cluster;
 import io.ipsecmesh.proto.runtime.Metrics;
@@ -118,6 +122,8 @@ public final class EspForwarderVerticle extends VerticleBase {
   private UUID childSaListener;
   private ConfigFollower configFollower;
   private GatewayConfig config = GatewayConfig.empty();
+  private EasyVpnDataPath easyVpn;
+  private boolean easyVpnConfigured;
   private InterfaceMap interfaceMap = InterfaceMap.IDENTITY;
   /** Dynamic crypto maps' routes into the TUN (null without a TUN or with {@code routes} off). */
   private NegotiatedRoutes negotiatedRoutes;
@@ -204,6 +210,7 @@ public final class EspForwarderVerticle extends VerticleBase {
         accessCheckTimer = vertx.setPeriodic(ACCESS_CHECK_POLL_MILLIS, id -> pollAccessCheck());
         supervisor.cleartextDrops(accessCheck::dropped);
       }
+      easyVpn = new EasyVpnDataPath(plane.outbound(), plane.inbound(), LOG::info);
       listen();
       LOG.info(() -> "esp-forwarder " + forwarderId + ": UDP " + socket.localAddress() + ", inner " + inner.name());
       return watchChildSaMap();
@@ -305,8 +312,35 @@ public final class EspForwarderVerticle extends VerticleBase {
         }
       }
     });
+    bus.<EzvpnStatus>consumer(EzvpnMessages.STATUS, m -> routeEasyVpn(easyVpn.status(m.body())));
     configFollower = new ConfigFollower(vertx, "esp-forwarder", clock, this::applyConfig);
     configFollower.start();
+  }
+
+  /** The Easy VPN remotes' split-include routes into the TUN device, in order, off the event loop. */
+  private void routeEasyVpn(EasyVpnDataPath.RouteChange change) {
+    if (change.empty() || !(inner instanceof TunDevice) || !settings.routes()) {
+      return;
+    }
+    TunRoutes routes = new TunRoutes(inner.name(), f -> LOG.warning("esp-forwarder: " + f));
+    vertx.executeBlocking(() -> {
+      routes.remove(change.remove());
+      routes.add(change.add());
+      return null;
+    }, true);
+  }
+
+  /** The Easy VPN remotes' state already in the cluster map (a forwarder that starts after the tunnel came up). */
+  private void readEasyVpnMap() {
+    java.util.concurrent.ConcurrentMap<String, String> map = Cluster.map(vertx, SharedMaps.EZVPN);
+    vertx.executeBlocking(() -> new ArrayList<>(map.values())).onSuccess(values -> values.forEach(json -> {
+      try {
+        routeEasyVpn(easyVpn.status(io.ipsecmesh.proto.bus.RecordJson.fromJson(
+            new io.vertx.core.json.JsonObject(json), EzvpnStatus.class)));
+      } catch (RuntimeException bad) {
+        LOG.warning("esp-forwarder: an " + SharedMaps.EZVPN + " entry does not decode: " + bad.getMessage());
+      }
+    }));
   }
 
   /** The peer of a bus request, or null (logged) when it is no address literal or port. */
@@ -360,8 +394,14 @@ public final class EspForwarderVerticle extends VerticleBase {
       return;
     }
     config = changed;
-    SecurityPolicyDatabase spd = SecurityPolicyDatabase.build(config);
+    SecurityPolicyDatabase spd = EasyVpnDataPath.spd(SecurityPolicyDatabase.build(config), config);
     plane.sad().setSpd(spd);
+    boolean readMap = !easyVpnConfigured;
+    easyVpnConfigured = true;
+    routeEasyVpn(easyVpn.configure(config));
+    if (readMap) {
+      readEasyVpnMap();
+    }
     int manual = childSas.configure(config, problem -> LOG.warning("esp-forwarder: " + problem));
     applyDfBit();
     applyAccessCheck();

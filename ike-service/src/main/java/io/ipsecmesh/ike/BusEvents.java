@@ -40,6 +40,28 @@ final class BusEvents implements IkeEventSink {
     this.ikeSas = ikeSas;
   }
 
+  /**
+   * The Easy VPN remotes' state: {@code sa.ezvpn.status} at once (the forwarder's routes and translation), the map
+   * {@code ipsec.ezvpn} for {@code show crypto ipsec client ezvpn} and late joiners. A removed remote's entry goes;
+   * the forwarder learns that from the configuration, which no longer has it.
+   */
+  io.ipsecmesh.ike.v1.Ikev1Service.EasyVpnSink easyVpnSink() {
+    ConcurrentMap<String, String> map = io.ipsecmesh.proto.runtime.Cluster.map(vertx, SharedMaps.EZVPN);
+    return new io.ipsecmesh.ike.v1.Ikev1Service.EasyVpnSink() {
+      @Override
+      public void changed(io.ipsecmesh.proto.sa.EzvpnStatus status) {
+        vertx.eventBus().publish(io.ipsecmesh.proto.bus.EzvpnMessages.STATUS, status);
+        String json = RecordJson.toJson(status).encode();
+        vertx.executeBlocking(() -> map.put(status.name(), json), true);
+      }
+
+      @Override
+      public void removed(String name) {
+        vertx.executeBlocking(() -> map.remove(name), true);
+      }
+    };
+  }
+
   @Override
   public void childSaInstalled(ChildSa sa) {
     metrics.childSas.inc();

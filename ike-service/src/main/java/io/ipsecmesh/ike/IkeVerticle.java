@@ -11,6 +11,7 @@ import io.ipsecmesh.ike.seam.IkeProtocols;
 import io.ipsecmesh.proto.bus.BusCodecs;
 import io.ipsecmesh.proto.bus.ConfigFollower;
 import io.ipsecmesh.proto.bus.DpdMessages;
+import io.ipsecmesh.proto.bus.EzvpnMessages;
 import io.ipsecmesh.proto.bus.FwdMessages;
 import io.ipsecmesh.proto.bus.IkeMessages;
 import io.ipsecmesh.proto.bus.MgmtMessages;
@@ -117,6 +118,7 @@ public final class IkeVerticle extends AbstractVerticle {
     ikev1 = new Ikev1Service(new VertxScheduler(vertx), events, this::transmitDatagram);
     ikev1.setStats(metrics);
     ikev1.setLimits(limits.maxHalfOpenPerPeer(), limits.maxChildSas());
+    ikev1.setEasyVpnSink(events.easyVpnSink());
     // asked in this order where a command names only a peer (fwd.invalid-spi, failover of an SA nobody holds)
     protocols = new IkeProtocols(List.of(ikev1, engine));
     if (staticPolicies != null) {
@@ -242,6 +244,7 @@ public final class IkeVerticle extends AbstractVerticle {
       }
       m.reply(new MgmtMessages.ClearSessionResult(ike, child));
     }));
+    bus.<EzvpnMessages.Connect>consumer(EzvpnMessages.CONNECT, m -> safe("ezvpn", () -> m.reply(easyVpnExec(m.body()))));
     // IOS: debug crypto isakmp traces IKEv1 (ISAKMP), debug crypto ikev2 traces IKEv2
     bus.<MgmtMessages.Debug>consumer(MgmtMessages.DEBUG, m -> protocols.tracing(m.body().facility())
         .forEach(p -> p.trace().set(m.body().enabled())));
@@ -285,6 +288,18 @@ public final class IkeVerticle extends AbstractVerticle {
     }
     invalidSpiRecovery = config.invalidSpiRecovery();
     LOG.log(System.Logger.Level.INFO, "ike-service: configuration " + version + peers);
+  }
+
+  /** {@code crypto ipsec client ezvpn connect NAME}, {@code clear crypto ipsec client ezvpn [NAME]}. */
+  private EzvpnMessages.ConnectResult easyVpnExec(EzvpnMessages.Connect c) {
+    if (!c.connect()) {
+      int n = ikev1.clearEasyVpn(c.name());
+      LOG.log(System.Logger.Level.INFO, "ike-service: clear crypto ipsec client ezvpn" + (c.name() == null ? ""
+          : " " + c.name()) + ": " + n + " ISAKMP SA(s) deleted");
+      return new EzvpnMessages.ConnectResult(true, "");
+    }
+    String error = ikev1.connect(c.name());
+    return new EzvpnMessages.ConnectResult(error == null, error == null ? "" : error);
   }
 
   private static void safe(String what, Runnable r) {

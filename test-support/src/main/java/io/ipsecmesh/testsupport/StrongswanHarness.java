@@ -48,7 +48,8 @@ public final class StrongswanHarness {
   private static final String CHARON = "/usr/lib/ipsec/charon";
   private static final String PLUGINS = "/usr/lib/ipsec/plugins/libstrongswan-";
   private static final String[] SCRIPTS = {"common.sh", "netns-up.sh", "netns-down.sh", "charon-start.sh",
-      "charon-stop.sh", "sw.sh", "templates/strongswan.conf.in", "templates/swanctl.conf.in"};
+      "charon-stop.sh", "sw.sh", "templates/strongswan.conf.in", "templates/swanctl.conf.in",
+      "templates/ezvpn-server.swanctl.conf.in"};
   /** The strongSwan profiles ({@code charon-start.sh NS PROFILE}: proposals and options as environment). */
   private static final String[] PROFILES = {"profiles/ikev2-gcm.env", "profiles/ikev2-cbc.env",
       "profiles/ikev1-psk.env"};

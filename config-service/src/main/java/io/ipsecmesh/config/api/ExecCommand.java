@@ -44,4 +44,13 @@ public sealed interface ExecCommand {
 
   /** {@code undebug all} / {@code no debug all} */
   record UndebugAll() implements ExecCommand {}
+
+  /** {@code show crypto ipsec client ezvpn} */
+  record ShowEzvpn() implements ExecCommand {}
+
+  /**
+   * {@code crypto ipsec client ezvpn connect [NAME]} ({@code connect} true) and {@code clear crypto ipsec client
+   * ezvpn [NAME]}; {@code name} null: every remote.
+   */
+  record Ezvpn(String name, boolean connect) implements ExecCommand {}
 }

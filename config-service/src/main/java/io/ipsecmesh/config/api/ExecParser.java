@@ -29,6 +29,9 @@ import java.util.regex.Pattern;
  * show crypto isakmp sa
  * show crypto ikev2 sa [detailed]
  * show crypto ipsec sa [map NAME | address | identity | interface IF | peer ADDRESS] [detail]
+ * show crypto ipsec client ezvpn
+ * crypto ipsec client ezvpn connect [NAME]
+ * clear crypto ipsec client ezvpn [NAME]
  * show crypto session
  * show crypto map [tag NAME]            show crypto dynamic-map [tag NAME]
  * clear crypto session [local ADDRESS [port N]] [remote ADDRESS [port N]] [fvrf VRF] [ivrf VRF]
@@ -84,8 +87,13 @@ public final class ExecParser {
   }
 
   private ExecCommand command() throws ExecSyntaxException {
-    return switch (keyword("show", "clear", "debug", "undebug", "no")) {
+    return switch (keyword("show", "clear", "crypto", "debug", "undebug", "no")) {
       case "show" -> show();
+      case "crypto" -> {
+        ezvpnKeywords();
+        keyword("connect");
+        yield new ExecCommand.Ezvpn(more() ? name() : null, true);
+      }
       case "clear" -> clear();
       case "debug" -> {
         keyword("crypto");
@@ -129,7 +137,10 @@ public final class ExecParser {
         yield new ShowIkev2Sa(detailed);
       }
       case "ipsec" -> {
-        keyword("sa");
+        if (keyword("sa", "client").equals("client")) {
+          keyword("ezvpn");
+          yield new ExecCommand.ShowEzvpn();
+        }
         yield new ShowIpsecSa(ipsecSaQuery());
       }
       default -> new ShowSession();
@@ -178,9 +189,20 @@ public final class ExecParser {
     return words.get(next++).text;
   }
 
+  /** {@code ipsec client ezvpn}, after {@code crypto}. */
+  private void ezvpnKeywords() throws ExecSyntaxException {
+    keyword("ipsec");
+    keyword("client");
+    keyword("ezvpn");
+  }
+
   private ExecCommand clear() throws ExecSyntaxException {
     keyword("crypto");
-    keyword("session");
+    if (keyword("session", "ipsec").equals("ipsec")) {
+      next--;
+      ezvpnKeywords();
+      return new ExecCommand.Ezvpn(more() ? name() : null, false);
+    }
     String local = null;
     int localPort = 0;
     String remote = null;

@@ -16,6 +16,7 @@ import io.ipsecmesh.config.show.ShowLoggingBuffer;
 import io.ipsecmesh.config.show.ShowCryptoIpsecSa;
 import io.ipsecmesh.config.show.ShowCryptoIsakmpSa;
 import io.ipsecmesh.config.show.ShowCryptoSession;
+import io.ipsecmesh.proto.bus.EzvpnMessages;
 import io.ipsecmesh.proto.bus.MgmtMessages;
 import io.ipsecmesh.proto.bus.MgmtMessages.ClearSessionResult;
 import io.ipsecmesh.proto.bus.MgmtMessages.Facility;
@@ -82,6 +83,9 @@ public final class ExecService {
       case ClearSession c -> clear(new MgmtMessages.ClearSession(c.remoteAddress(), c.remotePort(),
           c.localAddress(), c.localPort()));
       case Debug c -> Future.succeededFuture(ExecResult.ok(debug(c.facility(), c.enabled())));
+      case ExecCommand.ShowEzvpn c -> vertx.executeBlocking(() -> ExecResult.ok(
+          io.ipsecmesh.config.show.ShowCryptoIpsecClientEzvpn.render(activeConfig.get(), tables.ezvpn())));
+      case ExecCommand.Ezvpn c -> ezvpn(c);
       case UndebugAll c -> {
         for (Facility f : Facility.values()) {
           debug(f, false);
@@ -104,6 +108,37 @@ public final class ExecService {
       case IPSEC -> "Crypto IPSEC debugging is ";
       case IKEV2 -> "IKEv2 default debugging is ";
     } + (on ? "on" : "off") + "\n";
+  }
+
+  /**
+   * {@code crypto ipsec client ezvpn connect [NAME]} / {@code clear crypto ipsec client ezvpn [NAME]}: ike-service
+   * starts or tears down the remote's negotiation ({@link EzvpnMessages#CONNECT}); a name the configuration does not
+   * have is refused here, with the names it has.
+   */
+  private Future<ExecResult> ezvpn(ExecCommand.Ezvpn c) {
+    GatewayConfig cfg = activeConfig.get();
+    if (c.name() != null && cfg.ezvpnClient(c.name()) == null) {
+      return Future.succeededFuture(new ExecResult(400, "% Easy VPN remote " + c.name() + " is not configured"
+          + (cfg.ezvpnClients().isEmpty() ? "" : " (configured: " + String.join(", ", cfg.ezvpnClients().stream()
+              .map(io.ipsecmesh.proto.config.EzvpnClient::name).toList()) + ")") + "\n"));
+    }
+    if (c.connect() && c.name() == null && cfg.ezvpnClients().size() != 1) {
+      return Future.succeededFuture(new ExecResult(400, cfg.ezvpnClients().isEmpty()
+          ? "% No Easy VPN remote is configured (crypto ipsec client ezvpn NAME)\n"
+          : "% Several Easy VPN remotes are configured: crypto ipsec client ezvpn connect NAME\n"));
+    }
+    String name = c.name() != null || !c.connect() ? c.name() : cfg.ezvpnClients().getFirst().name();
+    return vertx.eventBus()
+        .<EzvpnMessages.ConnectResult>request(EzvpnMessages.CONNECT, new EzvpnMessages.Connect(name, c.connect()),
+            new DeliveryOptions().setSendTimeout(requestTimeoutMillis))
+        .map(reply -> reply.body().ok() ? ExecResult.ok(reply.body().message())
+            : new ExecResult(409, reply.body().message() + "\n"))
+        .otherwise(err -> {
+          if (err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
+            return new ExecResult(503, "% ike-service is not running: the Easy VPN remote cannot connect\n");
+          }
+          return new ExecResult(504, "% ike-service did not answer within " + requestTimeoutMillis + " ms\n");
+        });
   }
 
   /** IOS prints nothing after {@code clear crypto session}; the counts go to the log line of ike-service. */

@@ -27,17 +27,29 @@ public final class SaTables {
   private final ConcurrentMap<String, String> childSas;
   private final ConcurrentMap<String, String> counters;
   private final ConcurrentMap<String, String> ikeSas;
+  private final ConcurrentMap<String, String> ezvpn;
 
   public SaTables(ConcurrentMap<String, String> childSas, ConcurrentMap<String, String> counters,
       ConcurrentMap<String, String> ikeSas) {
+    this(childSas, counters, ikeSas, new java.util.concurrent.ConcurrentHashMap<>());
+  }
+
+  public SaTables(ConcurrentMap<String, String> childSas, ConcurrentMap<String, String> counters,
+      ConcurrentMap<String, String> ikeSas, ConcurrentMap<String, String> ezvpn) {
     this.childSas = childSas;
     this.counters = counters;
     this.ikeSas = ikeSas;
+    this.ezvpn = ezvpn;
   }
 
   public static SaTables of(Vertx vertx) {
     return new SaTables(Cluster.map(vertx, SharedMaps.CHILD_SAS), Cluster.map(vertx, SharedMaps.SA_COUNTERS),
-        Cluster.map(vertx, SharedMaps.IKE_SAS));
+        Cluster.map(vertx, SharedMaps.IKE_SAS), Cluster.map(vertx, SharedMaps.EZVPN));
+  }
+
+  /** The Easy VPN remotes' state ({@code show crypto ipsec client ezvpn}). */
+  public List<io.ipsecmesh.proto.sa.EzvpnStatus> ezvpn() {
+    return decodeAll(ezvpn, io.ipsecmesh.proto.sa.EzvpnStatus.class);
   }
 
   public List<ChildSa> childSas() {

@@ -43,6 +43,8 @@ public final class InboundPipeline implements OuterReceiver {
   private final SignalRing invalidSpis;
   private final IkePunt ike;
   private final FlowKey flow = new FlowKey();
+  /** The Easy VPN remote's client-mode translation back to the inside host, or null. */
+  private volatile InnerTranslation translation;
   private long invalidSpiWindowNanos;
   private int invalidSpiInWindow;
   private final int[] sourceHash = new int[SOURCE_SLOTS];
@@ -119,6 +121,10 @@ public final class InboundPipeline implements OuterReceiver {
       sa.policyFailures++;
       return;
     }
+    InnerTranslation x = translation;
+    if (x != null && !x.inbound(a, pt, n, flow)) {
+      return; // counted by the translation
+    }
     if (!inner.write(buf, pt, n)) {
       sa.recvErrors++;
       return;
@@ -173,6 +179,11 @@ public final class InboundPipeline implements OuterReceiver {
     }
     stats.ikePunted++;
     ike.punt(message, sender, local);
+  }
+
+  /** Translates decrypted packets after their selector check from now on (null: none). */
+  public void translation(InnerTranslation t) {
+    this.translation = t;
   }
 
   /** Replaces the IKE punt rate limits; call before the outer socket delivers (the limiter is not shared). */

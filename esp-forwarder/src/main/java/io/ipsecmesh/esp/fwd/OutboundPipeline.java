@@ -60,6 +60,8 @@ public final class OutboundPipeline implements InnerPacketHandler, InnerFragment
   private OutboundSa fragSa;
   private DfSwitchingSender fragSender;
   private boolean fragDf;
+  /** The Easy VPN remote's client-mode translation, or null (no translation). */
+  private volatile InnerTranslation translation;
 
   /** @param rawSender for SAs without UDP encapsulation; null when no raw ESP socket could be opened */
   public OutboundPipeline(SaDatabase sad, EspSender udpSender, EspSender rawSender, ForwarderStats stats,
@@ -78,6 +80,10 @@ public final class OutboundPipeline implements InnerPacketHandler, InnerFragment
     if (!InnerPacketParser.parse(a, off, len, flow)) {
       stats.innerMalformed++;
       return;
+    }
+    InnerTranslation x = translation;
+    if (x != null && !x.outbound(a, off, len, flow)) {
+      return; // counted by the translation
     }
     ForwardingTables t = sad.tables();
     SpdEntry entry = t.spd.lookup(flow);
@@ -208,6 +214,11 @@ public final class OutboundPipeline implements InnerPacketHandler, InnerFragment
 
   private static DfSwitchingSender dfSwitching(EspSender s) {
     return s == null ? null : s instanceof DfSwitchingSender d ? d : new DfSwitchingSender(s, DfSwitch.NONE);
+  }
+
+  /** Translates inner packets before the SPD from now on (null: none); see {@link InnerTranslation}. */
+  public void translation(InnerTranslation t) {
+    this.translation = t;
   }
 
   /** The default df-bit, fragmentation and ip mtu (SAs without an interface policy of their own), from now on. */

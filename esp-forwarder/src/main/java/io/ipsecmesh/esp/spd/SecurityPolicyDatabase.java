@@ -83,6 +83,18 @@ public final class SecurityPolicyDatabase {
   }
 
   /**
+   * This SPD with one more entry after its own (e.g. an Easy VPN remote's, whose Child SAs carry the remote's name
+   * as their crypto map and sequence 0): the same entries and indexes, then the new one.
+   */
+  public SecurityPolicyDatabase withEntry(String mapName, int sequence, AclRule[] rules) {
+    List<SpdEntry> e = new ArrayList<>(List.of(entries));
+    List<AclRule[]> r = new ArrayList<>(List.of(rulesPerEntry));
+    e.add(new SpdEntry(mapName, sequence, entries.length, rules, false));
+    r.add(rules.clone());
+    return new SecurityPolicyDatabase(e, r);
+  }
+
+  /**
    * The entry that protects this outbound flow, or {@link #CLEAR}. Allocation-free. A dynamic crypto map's entry
    * first matches the policies its SAs negotiated ({@link NegotiatedPolicies}), then its dynamic map's own lines.
    */

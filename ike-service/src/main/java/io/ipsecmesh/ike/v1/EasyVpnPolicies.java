@@ -72,7 +72,8 @@ final class EasyVpnPolicies {
             sa.lifetimeSeconds() == null ? SaSettings.DEFAULT_LIFETIME_SECONDS : sa.lifetimeSeconds(),
             sa.lifetimeKilobytes() == null ? SaSettings.DEFAULT_LIFETIME_KILOBYTES : sa.lifetimeKilobytes(), 0,
             cfg.effectiveDfBit(outside.name()).keyword(), true,
-            new Ikev1Policy.EasyVpnClient(c.name(), c.username(), c.password().getBytes(StandardCharsets.UTF_8))));
+            new Ikev1Policy.EasyVpnClient(c.name(), c.username(), c.password().getBytes(StandardCharsets.UTF_8),
+                c.mode() == EzvpnClient.Mode.NETWORK_EXTENSION)));
       }
     }
     return out;

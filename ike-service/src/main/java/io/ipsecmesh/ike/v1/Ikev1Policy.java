@@ -75,11 +75,22 @@ public record Ikev1Policy(
    * An Easy VPN remote's side of XAUTH and Mode Config: the user name and password it answers the server's
    * XAUTH request with ({@code username}/{@code password} of {@code crypto ipsec client ezvpn}, IOS's
    * {@code xauth userid mode local}), and the name its {@code show crypto ipsec client ezvpn} row carries.
+   *
+   * @param networkExtension {@code mode network-extension}: Quick Mode protects the inside network (the policy's
+   *                         local selector) instead of the assigned address, and nothing is translated (Cisco
+   *                         Easy VPN Remote, "Network Extension Mode")
    */
-  public record EasyVpnClient(String name, String username, byte[] password) {
+  public record EasyVpnClient(String name, String username, byte[] password, boolean networkExtension) {
+
+    /** A client-mode remote. */
+    public EasyVpnClient(String name, String username, byte[] password) {
+      this(name, username, password, false);
+    }
+
     @Override
     public String toString() {
-      return "EasyVpnClient[" + name + ", username=" + username + ", password=<redacted>]";
+      return "EasyVpnClient[" + name + (networkExtension ? ", network-extension" : ", client") + ", username="
+          + username + ", password=<redacted>]";
     }
   }
 

@@ -13,7 +13,9 @@ import io.ipsecmesh.proto.bus.DpdMessages.ProbeRequest;
 import io.ipsecmesh.proto.bus.IkeMessages.IkeDatagram;
 import io.ipsecmesh.proto.config.GatewayConfig;
 import io.ipsecmesh.proto.ikev1.IsakmpCodec;
+import io.ipsecmesh.proto.sa.EzvpnStatus;
 import io.ipsecmesh.proto.sa.KeyWrap;
+import io.ipsecmesh.proto.config.EzvpnClient;
 import io.ipsecmesh.proto.time.Scheduler;
 import java.util.List;
 import java.util.function.Consumer;
@@ -31,6 +33,22 @@ public final class Ikev1Service implements IkeProtocol {
   private final Ikev1Engine engine;
   /** Where replies and timer-driven messages go: the transport given at construction. */
   private final Consumer<IkeDatagram> send;
+  private final EasyVpnRemotes easyVpn;
+
+  /** Where the Easy VPN remotes' state goes ({@code show crypto ipsec client ezvpn}, the forwarder). */
+  public interface EasyVpnSink {
+    EasyVpnSink NONE = new EasyVpnSink() {
+      @Override
+      public void changed(EzvpnStatus status) {}
+
+      @Override
+      public void removed(String name) {}
+    };
+
+    void changed(EzvpnStatus status);
+
+    void removed(String name);
+  }
 
   public Ikev1Service(Scheduler scheduler, IkeEventSink listener, Consumer<IkeDatagram> send) {
     this(scheduler, listener, KeyWrap.fromEnvironment(), RetransmitPolicy.DEFAULT, send);
@@ -38,7 +56,8 @@ public final class Ikev1Service implements IkeProtocol {
 
   public Ikev1Service(Scheduler scheduler, IkeEventSink listener, KeyWrap keyWrap, RetransmitPolicy retransmit,
       Consumer<IkeDatagram> send) {
-    this.engine = new Ikev1Engine(scheduler, listener, keyWrap, retransmit, send);
+    this.easyVpn = new EasyVpnRemotes(listener, System::currentTimeMillis);
+    this.engine = new Ikev1Engine(scheduler, easyVpn, keyWrap, retransmit, send);
     this.send = send;
   }
 
@@ -83,14 +102,87 @@ public final class Ikev1Service implements IkeProtocol {
     engine.setTemplates(Ikev1Policies.templates(config, fallbackLocalAddress));
     engine.setNatTransparency(config.natTransparency());
     engine.setAggressiveModeAccepted(!config.aggressiveModeDisabled());
+    this.easyVpn.configure(config.ezvpnClients());
     // connect auto (the IOS default): each Easy VPN remote comes up with its first peer once configured; DPD
-    // fails over to the next (dpd-service, by the remote's peer list)
-    for (io.ipsecmesh.proto.config.EzvpnClient c : config.ezvpnClients()) {
-      if (c.connect() == io.ipsecmesh.proto.config.EzvpnClient.Connect.AUTO) {
-        easyVpn.stream().filter(p -> p.cryptoMap().equals(c.name())).findFirst()
-            .filter(p -> engine.ikeSaIdFor(p.peerAddress()) == null).ifPresent(engine::initiate);
+    // fails over to the next (dpd-service, by the remote's peer list). connect manual waits for the exec command.
+    for (EzvpnClient c : config.ezvpnClients()) {
+      if (c.connect() == EzvpnClient.Connect.AUTO) {
+        connect(c.name());
       }
     }
+  }
+
+  /** Where the Easy VPN remotes' state goes; call before {@link #configure}. */
+  public void setEasyVpnSink(EasyVpnSink sink) {
+    easyVpn.sink(sink);
+  }
+
+  /** The state of an Easy VPN remote, or null when there is no such remote. */
+  public EzvpnStatus easyVpnStatus(String name) {
+    return easyVpn.status(name);
+  }
+
+  /**
+   * {@code crypto ipsec client ezvpn connect NAME} (and {@code connect auto}): Aggressive Mode + XAUTH + Mode Config
+   * + Quick Mode with the remote's current peer (its first, or the one DPD failed over to). Null when it started
+   * or is already up, else what IOS would print.
+   */
+  public String connect(String name) {
+    if (!easyVpn.known(name)) {
+      return "% No such Easy VPN remote: " + name;
+    }
+    List<Ikev1Policy> peers = engine.policies().stream().filter(p -> p.xauth() != null
+        && p.cryptoMap().equals(name)).toList();
+    if (peers.isEmpty()) {
+      return "% Easy VPN remote " + name + " cannot connect: it needs a group, a peer, username/password and an"
+          + " interface with crypto ipsec client ezvpn " + name + " outside";
+    }
+    for (Ikev1Policy p : peers) {
+      if (engine.ikeSaIdFor(p.peerAddress()) != null) {
+        return null; // up or negotiating with one of its peers already
+      }
+    }
+    String current = easyVpn.currentPeer(name);
+    start(peers.stream().filter(p -> p.peerAddress().equals(current)).findFirst().orElse(peers.getFirst()));
+    return null;
+  }
+
+  /**
+   * {@code clear crypto ipsec client ezvpn [NAME]}: DELETEs the remote's ISAKMP and IPsec SAs (IOS: "resets the
+   * Cisco Easy VPN remote state machine"); a {@code connect auto} remote then connects again, as on IOS.
+   * Returns the ISAKMP SAs deleted.
+   */
+  public int clearEasyVpn(String name) {
+    int n = 0;
+    for (Ikev1Policy p : List.copyOf(engine.policies())) {
+      if (p.xauth() != null && (name == null || p.cryptoMap().equals(name))
+          && engine.ikeSaIdFor(p.peerAddress()) != null) {
+        n += engine.clear(p.peerAddress(), "clear crypto ipsec client ezvpn")[0];
+      }
+    }
+    for (EzvpnClient c : easyVpn.clients()) {
+      if ((name == null || c.name().equals(name)) && c.connect() == EzvpnClient.Connect.AUTO) {
+        connect(c.name());
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Whether an ACQUIRE for this crypto map entry must not start a negotiation: an Easy VPN remote with {@code
+   * connect manual} is brought up by the exec command only (Cisco IOS XE DPD chapter, "Configuring DPD for an
+   * Easy VPN Remote": "Manually establishes and terminates an IPsec VPN tunnel on demand").
+   */
+  public boolean waitsForConnect(String cryptoMap) {
+    return easyVpn.manual(cryptoMap);
+  }
+
+  /** Every initiation goes through here, so an Easy VPN remote's state follows the peer it tries. */
+  private void start(Ikev1Policy p) {
+    if (p.xauth() != null) {
+      easyVpn.connecting(p.xauth().name(), p.peerAddress());
+    }
+    engine.initiate(p);
   }
 
   public void setPolicies(List<Ikev1Policy> policies) {
@@ -111,7 +203,13 @@ public final class Ikev1Service implements IkeProtocol {
     for (Ikev1Policy p : engine.policies()) {
       if (p.cryptoMap().equals(cryptoMap) && p.mapSequence() == mapSequence
           && (peer == null || p.peerAddress().equals(peer))) {
-        engine.initiate(p);
+        IsakmpSa up = p.xauth() == null ? null : engine.table.findByPeer(p.peerAddress());
+        if (up != null && !up.children.isEmpty()) {
+          // an Easy VPN remote has its one Child SA (Mode Config's selectors): traffic its selectors do not cover
+          // is not the tunnel's, and another Quick Mode would only negotiate the same SA again
+          return true;
+        }
+        start(p);
         return true;
       }
     }
@@ -119,7 +217,7 @@ public final class Ikev1Service implements IkeProtocol {
   }
 
   public void initiate(Ikev1Policy policy) {
-    engine.initiate(policy);
+    start(policy);
   }
 
   /**
@@ -264,6 +362,9 @@ public final class Ikev1Service implements IkeProtocol {
   /** After a DPD failover the entry stays with the peer it reached ({@link CurrentPeers}), as for IKEv2. */
   @Override
   public void acquire(FwdMessages.Acquire a, CurrentPeers current) {
+    if (waitsForConnect(a.cryptoMap())) {
+      return; // connect manual: only the exec command brings an Easy VPN remote up
+    }
     String peer = current.current(a.cryptoMap(), a.sequence()).orElse(null);
     if (peer == null || !acquire(a.cryptoMap(), a.sequence(), peer)) {
       acquire(a.cryptoMap(), a.sequence(), null);
@@ -300,7 +401,7 @@ public final class Ikev1Service implements IkeProtocol {
     }
     current.failedOver(p.cryptoMap(), p.mapSequence(), nextPeer);
     if (ikeSaIdFor(nextPeer) == null) {
-      engine.initiate(p);
+      start(p);
     }
     return true;
   }

@@ -52,7 +52,9 @@ final class ModeConfigClient {
       e.life.fail(sa, "mode-config-malformed");
       return;
     }
-    if (mc.address() == null || Ipv4.toLong(mc.address()) <= 0) {
+    // client mode translates to the assigned address and cannot run without one; network-extension mode uses the
+    // inside network's own addresses and only shows an address it was given
+    if (!sa.policy.xauth().networkExtension() && (mc.address() == null || Ipv4.toLong(mc.address()) <= 0)) {
       LOG.warning(() -> "ISAKMP: Mode Config from " + sa.peerAddress + " assigned no address");
       e.life.fail(sa, "mode-config-no-address");
       return;
@@ -60,7 +62,7 @@ final class ModeConfigClient {
     sa.modeConfig = mc;
     sa.clientState = IsakmpSa.ClientState.CONFIGURED;
     LOG.info(() -> "ISAKMP: Easy VPN " + sa.policy.xauth().name() + ": " + sa.peerAddress + " assigned "
-        + mc.address() + (mc.splitIncludes().isEmpty() ? "" : ", split include " + mc.splitIncludes()));
+        + (mc.address() == null ? "no address" : mc.address()) + (mc.splitIncludes().isEmpty() ? "" : ", split include " + mc.splitIncludes()));
     e.life.summaryChanged(sa);
     e.listener.modeConfigReceived(sa.id(), sa.peerAddress, sa.policy.xauth().name(), mc);
     if (sa.quickModeWanted) {

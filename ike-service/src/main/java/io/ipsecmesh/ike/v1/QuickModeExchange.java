@@ -45,9 +45,10 @@ final class QuickModeExchange {
     e.debug.log(IsakmpDebug.beginningQuickMode(sa, mid));
     qm.ourSpi = newSpi(e, sa);
     qm.ni = MainModeInitiator.nonce(e);
-    // an Easy VPN remote protects its assigned address to the split-include network (Mode Config)
-    qm.local = sa.modeConfig != null ? ModeConfigClient.localSelector(sa.modeConfig)
-        : sa.policy.localSelectors().getFirst();
+    // an Easy VPN remote protects its assigned address (client mode) or its inside network (network-extension
+    // mode) to the split-include network (Mode Config)
+    qm.local = sa.modeConfig != null && !sa.policy.xauth().networkExtension()
+        ? ModeConfigClient.localSelector(sa.modeConfig) : sa.policy.localSelectors().getFirst();
     qm.remote = sa.modeConfig != null ? ModeConfigClient.remoteSelector(sa.modeConfig)
         : sa.policy.remoteSelectors().getFirst();
     // a rekey proposes what the SA it replaces carries: the peer may have proposed narrower IDs than the policy's

@@ -50,7 +50,6 @@ class EasyVpnClientStrongswanTest {
         "xauth-generic", "unity");
     harness = StrongswanHarness.create("ezvpn-", NAMESPACES, KEK_HEX);
     harness.install("/interop/profiles/ikev1-psk.env", "profiles/ikev1-psk.env");
-    harness.install("/interop/templates/ezvpn-server.swanctl.conf.in", "templates/ezvpn-server.swanctl.conf.in");
     harness.netnsUp();
     Path extra = harness.dir().resolve("aggressive-psk.conf");
     Files.writeString(extra, "i_dont_care_about_security_and_use_aggressive_mode_psk = yes\n");

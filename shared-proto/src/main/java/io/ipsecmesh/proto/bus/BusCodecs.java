@@ -27,6 +27,7 @@ public final class BusCodecs {
     all.addAll(NatKeepaliveMessages.RECORDS);
     all.addAll(MemberMessages.RECORDS);
     all.addAll(MgmtMessages.RECORDS);
+    all.addAll(EzvpnMessages.RECORDS);
     return List.copyOf(all);
   }
 

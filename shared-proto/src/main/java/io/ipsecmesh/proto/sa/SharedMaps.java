@@ -22,6 +22,8 @@ public final class SharedMaps {
    * resumes above every number that may have been sent; never keyed by the peer-chosen SPI alone.
    */
   public static final String SEQUENCE_RESERVATIONS = "ipsec.seq-reservations";
+  /** Easy VPN remote name → {@link EzvpnStatus} JSON (MAC'd), for {@code show crypto ipsec client ezvpn}. */
+  public static final String EZVPN = "ipsec.ezvpn";
 
   /**
    * IKE SA id (hex SPIi:SPIr) → {@link IkeCheckpoint}, sealed ({@link IkeCheckpointCodec#seal}) under
