@@ -6,6 +6,8 @@ import io.ipsecmesh.ike.policy.ConfigPolicies;
 import io.ipsecmesh.ike.policy.CurrentPeers;
 import io.ipsecmesh.ike.policy.PeerPolicy;
 import io.ipsecmesh.ike.policy.PolicyStore;
+import io.ipsecmesh.ike.policy.TunnelInterfacePolicies;
+import io.ipsecmesh.ike.policy.TunnelKeeper;
 import io.ipsecmesh.ike.v1.Ikev1Listener;
 import io.ipsecmesh.ike.v1.Ikev1Policy;
 import io.ipsecmesh.ike.v1.Ikev1Service;
@@ -51,6 +53,8 @@ public final class IkeVerticle extends AbstractVerticle {
   private final CurrentPeers currentPeers = new CurrentPeers();
   private IkeServiceSettings settings;
   private IkeEngine engine;
+  /** Brings tunnel interfaces' SAs up with the configuration and keeps them up; set in {@link #start}. */
+  private TunnelKeeper tunnelKeeper;
   private BusEvents events;
   private Ikev1Service ikev1;
   private DatagramSocket ikeSocket;
@@ -96,6 +100,7 @@ public final class IkeVerticle extends AbstractVerticle {
     engine = new IkeEngine(new VertxScheduler(vertx), this::transmit, events, policies, KeyWrap.fromEnvironment(),
         RetransmitPolicy.DEFAULT, limits, System::currentTimeMillis);
     engine.setStats(metrics);
+    tunnelKeeper = new TunnelKeeper(new VertxScheduler(vertx), p -> engine.acquire(p));
     // revocation-check crl: CRLs are read off the event loop (file or HTTP) and the engine continues on it
     io.ipsecmesh.ike.crypto.CrlStore crlStore = new io.ipsecmesh.ike.crypto.CrlStore(System::currentTimeMillis);
     engine.setCrlSource(new io.ipsecmesh.ike.crypto.CrlSource() {
@@ -174,6 +179,9 @@ public final class IkeVerticle extends AbstractVerticle {
   public void stop() {
     if (configFollower != null) {
       configFollower.stop();
+    }
+    if (tunnelKeeper != null) {
+      tunnelKeeper.stop();
     }
     if (engine != null) {
       safe("shutdown", engine::shutdown);
@@ -349,6 +357,8 @@ public final class IkeVerticle extends AbstractVerticle {
     List<PeerPolicy> next = ConfigPolicies.from(config, settings.effectiveLocalAddress(), credentials,
         io.ipsecmesh.ike.policy.TrustStore.from(config.pkiTrustpoints()));
     policies.replace(next);
+    // tunnel interfaces come up with the configuration, not on the first packet (IOS's VTIs)
+    tunnelKeeper.configure(next.stream().filter(TunnelInterfacePolicies::isTunnel).toList());
     ikev1.configure(config, settings.effectiveLocalAddress());
     invalidSpiRecovery = config.invalidSpiRecovery();
     engine.setNatTransparency(config.natTransparency());
