@@ -64,14 +64,18 @@ class GatewayStrongswanTunnelTest {
     StrongswanHarness.assumeStrongswanAndTun("kernel-libipsec", "gcm", "openssl");
   }
 
-  /** {@code ipsec-mesh run} with {@code cfg} in namespace {@code ns}, returned once it logged that it started. */
-  static Process startGateway(String ns, Path cfg, Path run, Path gatewayLog) throws Exception {
+  /**
+   * {@code ipsec-mesh run} with {@code cfg} in namespace {@code ns}, returned once it logged that it started;
+   * {@code options} are more {@code run} options (deployment options of the services, such as {@code --tunMtu N}).
+   */
+  static Process startGateway(String ns, Path cfg, Path run, Path gatewayLog, String... options) throws Exception {
     List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns,
         ProcessHandle.current().info().command().orElse("java")));
     cmd.addAll(io.ipsecmesh.gateway.JvmFlags.ALL);
     cmd.addAll(List.of("-Xmx384m", "-cp", System.getProperty("java.class.path"), "io.ipsecmesh.gateway.Main", "run",
         "--config", cfg.toString(), "--api-port", "0", "--metrics-port", "0", "--api-file",
         run.resolve("api.json").toString()));
+    cmd.addAll(List.of(options));
     Process gateway = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(gatewayLog.toFile()).start();
     awaitFile(gatewayLog, "ipsec-mesh: started", 90);
     return gateway;
