@@ -87,9 +87,13 @@ class GatewayStrongswanVtiTest {
         "any-to-any selectors:\n" + sas);
 
     // the forwarder learns the SA a moment after strongSwan logs it: wait until a ping crosses, then count
-    GatewayStrongswanTunnelTest.pingUntilTheTunnelCarries(PREFIX + "lana", gatewayLog);
+    boolean crossed = false;
+    for (int i = 0; i < 10 && !crossed; i++) {
+      crossed = ping(List.of("-c", "1", "-W", "2")).contains(" 0% packet loss");
+    }
+    assertTrue(crossed, "no ping through the tunnel\n" + diagnostics());
     String ping = ping(List.of("-c", "3", "-i", "0.2", "-W", "2"));
-    assertTrue(ping.contains("3 received"), ping + "\n" + Files.readString(gatewayLog));
+    assertTrue(ping.contains("3 received"), ping + "\n" + diagnostics());
     String after = harness(run, PREFIX, Map.of(), "sw.sh", PREFIX + "gwb", "--list-sas");
     assertTrue(after.matches("(?s).*\\n +in  [0-9a-f]{8}, +[1-9][0-9]* bytes, +[1-9][0-9]* packets.*"), after);
 
@@ -114,10 +118,30 @@ class GatewayStrongswanVtiTest {
   void withoutDfTheSamePacketIsFragmentedBeforeEncryptionAndAnswered() throws Exception {
     long before = inboundPackets();
     String ping = ping(List.of("-c", "3", "-i", "0.2", "-W", "2", "-M", "dont", "-s", "1450"));
-    assertTrue(ping.contains("3 received"), ping + "\n" + Files.readString(gatewayLog));
+    assertTrue(ping.contains("3 received"), ping + "\n" + diagnostics());
     // each request crossed as two ESP packets, one per inner fragment: strongSwan's inbound SA counted them
     long after = inboundPackets();
     assertTrue(after - before >= 6, "ESP packets in at strongSwan: " + before + " -> " + after);
+  }
+
+  /** What both sides see, for a failure message: SAs and counters, routes, the inner devices, the gateway's log. */
+  private String diagnostics() throws Exception {
+    StringBuilder b = new StringBuilder();
+    b.append("== strongSwan SAs\n").append(harness(run, PREFIX, Map.of(), "sw.sh", PREFIX + "gwb", "--list-sas"));
+    b.append("== our SAs\n").append(exec(PREFIX + "gwa", run, "show crypto ipsec sa"));
+    for (String ns : List.of(PREFIX + "gwa", PREFIX + "gwb")) {
+      b.append("== ").append(ns).append(" routes\n")
+          .append(capture(List.of("ip", "netns", "exec", ns, "ip", "route", "show", "table", "all"), Map.of()));
+      b.append("== ").append(ns).append(" rules\n")
+          .append(capture(List.of("ip", "netns", "exec", ns, "ip", "rule"), Map.of()));
+      b.append("== ").append(ns).append(" links\n")
+          .append(capture(List.of("ip", "netns", "exec", ns, "ip", "-s", "link"), Map.of()));
+    }
+    String log = Files.readString(gatewayLog);
+    b.append("== gateway log (ours)\n");
+    log.lines().filter(l -> l.contains("esp-forwarder") || l.contains("ike-service") || l.contains("CRYPTO")
+        || l.contains("SEVERE") || l.contains("Exception")).forEach(l -> b.append(l).append('\n'));
+    return b.toString();
   }
 
   /** The packets strongSwan's inbound Child SA has counted. */
