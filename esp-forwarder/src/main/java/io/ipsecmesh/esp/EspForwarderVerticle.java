@@ -39,6 +39,8 @@ import io.ipsecmesh.esp.spd.Ip128;
 import io.ipsecmesh.esp.spd.SecurityPolicyDatabase;
 import io.ipsecmesh.esp.tun.DiscardPacketPort;
 import io.ipsecmesh.esp.tun.KernelRoutes;
+import io.ipsecmesh.esp.tun.NegotiatedRoutes;
+import io.ipsecmesh.esp.spd.NegotiatedPolicies;
 import io.ipsecmesh.esp.tun.PacketPort;
 import io.ipsecmesh.esp.tun.TunDevice;
 import io.ipsecmesh.esp.tun.UdpInnerPort;
@@ -117,6 +119,9 @@ public final class EspForwarderVerticle extends VerticleBase {
   private ConfigFollower configFollower;
   private GatewayConfig config = GatewayConfig.empty();
   private InterfaceMap interfaceMap = InterfaceMap.IDENTITY;
+  /** Dynamic crypto maps' routes into the TUN (null without a TUN or with {@code routes} off). */
+  private NegotiatedRoutes negotiatedRoutes;
+  private final java.util.concurrent.atomic.AtomicBoolean routesDue = new java.util.concurrent.atomic.AtomicBoolean();
 
   public EspForwarderVerticle() {
     this(null);
@@ -166,6 +171,10 @@ public final class EspForwarderVerticle extends VerticleBase {
       plane.outbound().icmpSender(icmp == null ? IcmpSender.NONE : icmp);
       // RFC 7296 leaves IKE flooding to the implementation: punts to ike-service are rate-limited here
       plane.inbound().puntRateLimiter(new PuntRateLimiter(cfg.ikePuntPerSource(), cfg.ikePuntGlobal()));
+      plane.sad().policyEvents(new DynamicPolicyEvents());
+      if (inner instanceof TunDevice && cfg.routes()) {
+        negotiatedRoutes = new NegotiatedRoutes(NegotiatedRoutes.ipRoute(inner.name()));
+      }
       socket.receiver(plane.inbound());
       if (rawSocket != null) {
         rawSocket.receiver(plane.inbound());
@@ -364,6 +373,38 @@ public final class EspForwarderVerticle extends VerticleBase {
     }
     LOG.info(() -> "esp-forwarder: configuration " + version + ", " + spd.size() + " crypto map entries, "
         + manual + " manual SAs");
+  }
+
+  /**
+   * The negotiated policies of dynamic crypto maps, as the SAD reports them (under its lock, so only a flag here):
+   * a refused one is logged, a change brings the routes up to date on the control context, once per burst.
+   */
+  private final class DynamicPolicyEvents implements SaDatabase.PolicyEvents {
+    @Override
+    public void changed() {
+      if (negotiatedRoutes != null && routesDue.compareAndSet(false, true)) {
+        control.runOnContext(v -> reconcileRoutes());
+      }
+    }
+
+    @Override
+    public void refused(SaPair pair, NegotiatedPolicies.Policy holder) {
+      LOG.warning("esp-forwarder: crypto map " + pair.sa().cryptoMap() + " " + pair.sa().mapSequence()
+          + " (dynamic): the SA " + String.format("%08X", pair.sa().inboundSpi()) + " of peer " + pair.sa().peerAddress()
+          + " negotiated selectors that overlap those of peer " + holder.peer()
+          + ": no outbound policy, the SA only receives (narrow the dynamic map with match address)");
+    }
+  }
+
+  /** Routes for what dynamic crypto maps protect now; {@code ip route} runs on a worker, in order. */
+  private void reconcileRoutes() {
+    routesDue.set(false);
+    NegotiatedRoutes routes = negotiatedRoutes;
+    NegotiatedRoutes.Plan plan = NegotiatedRoutes.wanted(config, plane.sad().negotiatedPolicies(),
+        KernelRoutes.protectedDestinations(config));
+    plan.refused().forEach(r -> LOG.warning("esp-forwarder: " + r));
+    vertx.executeBlocking(() -> routes.reconcile(plan.prefixes()))
+        .onSuccess(failures -> failures.forEach(f -> LOG.warning("esp-forwarder: " + f)));
   }
 
   /**

@@ -65,7 +65,7 @@ final class EspMetrics {
     global(registry, "ipsecmesh_esp_inner_malformed", "malformed inner packets", ForwarderStats::innerMalformed);
     global(registry, "ipsecmesh_esp_inner_clear", "inner packets no crypto map entry protects",
         ForwarderStats::innerClear);
-    global(registry, "ipsecmesh_esp_inner_no_sa", "inner packets of a crypto map entry without an SA (acquire)",
+    global(registry, "ipsecmesh_esp_inner_no_sa", "inner packets of a crypto map entry without an SA (acquire, except for a dynamic or manual entry)",
         ForwarderStats::innerNoSa);
     CounterWithCallback.builder().name("ipsecmesh_esp_inner_write_failures")
         .help("decapsulated packets lost when the inner interface refused a coalesced super-packet")

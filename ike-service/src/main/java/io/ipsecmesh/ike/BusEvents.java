@@ -1,6 +1,6 @@
 package io.ipsecmesh.ike;
 
-import io.ipsecmesh.ike.engine.IkeEvents;
+import io.ipsecmesh.ike.seam.IkeEventSink;
 import io.ipsecmesh.proto.bus.DpdMessages;
 import io.ipsecmesh.proto.bus.IkeMessages;
 import io.ipsecmesh.proto.bus.RecordJson;
@@ -17,11 +17,11 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * Engine events → event bus and the shared maps: Child SAs into {@code ipsec.child-sa} (wrapped keys
+ * Events of both IKE versions ({@link IkeEventSink}) → event bus and the shared maps: Child SAs into {@code ipsec.child-sa} (wrapped keys
  * only) plus {@code sa.child.installed/deleted}; IKE SA rows into {@code ipsec.ike-sa}; peer up/down
  * and liveness proofs. Map writes leave the event loop (a Hazelcast put may block).
  */
-final class BusEvents implements IkeEvents {
+final class BusEvents implements IkeEventSink {
 
   private static final System.Logger LOG = System.getLogger("io.ipsecmesh.ike");
 
@@ -73,11 +73,8 @@ final class BusEvents implements IkeEvents {
 
   @Override
   public void ikeSaUp(IkeSaSummary s, String cryptoMap, int mapSequence) {
-    peerUp(new IkeMessages.PeerUp(s.ikeSaId(), s.dst(), s.peerPort(), s.peerId(), 2, cryptoMap, mapSequence));
-  }
-
-  /** An IKE SA of either version is established: {@code ike.peer.up} and the IOS session line. */
-  void peerUp(IkeMessages.PeerUp up) {
+    IkeMessages.PeerUp up = new IkeMessages.PeerUp(s.ikeSaId(), s.dst(), s.peerPort(), s.peerId(), s.version(),
+        cryptoMap, mapSequence);
     metrics.ikeSas.inc();
     LOG.log(System.Logger.Level.INFO, "%CRYPTO-5-SESSION_STATUS: Crypto tunnel is UP. Peer " + up.peerAddress() + ":"
         + up.peerPort() + " Id: " + up.peerId());
@@ -153,6 +150,11 @@ final class BusEvents implements IkeEvents {
       vertx.eventBus().publish(IkeMessages.PEER_DOWN, new IkeMessages.PeerDown(dead.ikeSaId(), dead.peerAddress(),
           dead.peerPort(), dead.peerId(), "dpd"));
     });
+  }
+
+  @Override
+  public void childSaFailed(String peerAddress, String reason) {
+    LOG.log(System.Logger.Level.INFO, "ike-service: Child SA negotiation with " + peerAddress + " failed: " + reason);
   }
 
   @Override

@@ -24,6 +24,7 @@ final class IkeMetrics implements EngineStats {
   private final Counter halfOpenDrops;
   private final Counter retransmissionsAnswered;
   private final Counter dosDrops;
+  private final Counter fragmentDrops;
   final Gauge ikeSas;
   final Gauge childSas;
 
@@ -49,6 +50,10 @@ final class IkeMetrics implements EngineStats {
         .help("IKE requests dropped or refused by a DoS limit: altered-retransmission, retransmission-from-elsewhere, "
             + "half-open-peer-quota, child-sa-limit")
         .labelNames("version", "reason").withoutExemplars().register(r);
+    fragmentDrops = Counter.builder().name("ipsecmesh_ike_fragments_dropped")
+        .help("IKEv2 fragments dropped (RFC 7383 §2.6): too-many-fragments, older-set, replay, integrity, "
+            + "reassembly-limit, malformed, timeout, answered, not-negotiated")
+        .labelNames("reason").withoutExemplars().register(r);
     ikeSas = Gauge.builder().name("ipsecmesh_ike_sas").help("established IKEv2 SAs").withoutExemplars().register(r);
     childSas = Gauge.builder().name("ipsecmesh_ike_child_sas").help("installed Child SAs negotiated by IKEv2")
         .withoutExemplars().register(r);
@@ -93,6 +98,11 @@ final class IkeMetrics implements EngineStats {
   @Override
   public void halfOpenLimitHit() {
     halfOpenDrops.inc();
+  }
+
+  @Override
+  public void fragmentDropped(String reason) {
+    fragmentDrops.labelValues(reason).inc();
   }
 
   @Override

@@ -2,15 +2,14 @@ package io.ipsecmesh.ike;
 
 import io.ipsecmesh.ike.engine.IkeEngine;
 import io.ipsecmesh.ike.engine.RetransmitPolicy;
-import io.ipsecmesh.ike.policy.ConfigPolicies;
 import io.ipsecmesh.ike.policy.CurrentPeers;
 import io.ipsecmesh.ike.policy.PeerPolicy;
 import io.ipsecmesh.ike.policy.PolicyStore;
 import io.ipsecmesh.ike.policy.TunnelInterfacePolicies;
 import io.ipsecmesh.ike.policy.TunnelKeeper;
-import io.ipsecmesh.ike.v1.Ikev1Listener;
-import io.ipsecmesh.ike.v1.Ikev1Policy;
 import io.ipsecmesh.ike.v1.Ikev1Service;
+import io.ipsecmesh.ike.seam.IkeProtocol;
+import io.ipsecmesh.ike.seam.IkeProtocols;
 import io.ipsecmesh.proto.bus.BusCodecs;
 import io.ipsecmesh.proto.bus.ConfigFollower;
 import io.ipsecmesh.proto.bus.DpdMessages;
@@ -36,12 +35,13 @@ import java.util.List;
 
 /**
  * ike-service: owns UDP 500, receives IKE that arrived on 4500 from the forwarder ({@code ike.punt})
- * and sends IKE for 4500 through it ({@code ike.tx}); runs the IKEv2 {@link IkeEngine} and the IKEv1
- * {@link Ikev1Service} on this verticle's event loop and wires them to config, DPD, management and
- * forwarder messages. Datagrams go by the ISAKMP major version of their header; requests that name an
- * IKE SA or Child SA go to the engine that knows it; an ACQUIRE goes by the crypto map entry (IOS: an
- * entry with {@code set ikev2-profile} is IKEv2, one without it whose peer has a {@code crypto isakmp
- * key} is IKEv1).
+ * and sends IKE for 4500 through it ({@code ike.tx}); runs the IKE protocols — the IKEv2 {@link IkeEngine}
+ * and the IKEv1 {@link Ikev1Service}, each an {@link IkeProtocol} reporting to the one {@link BusEvents} sink —
+ * on this verticle's event loop and wires them to config, DPD, management and forwarder messages. Routing is
+ * {@link IkeProtocols}': a datagram to the owner of the SA its SPIs name (the header's version only for a new
+ * SA), a command to the owner of the IKE SA, Child SA or crypto map entry it names (IOS: an entry with
+ * {@code set ikev2-profile} is IKEv2, one without it whose peer has a {@code crypto isakmp key} is IKEv1), a
+ * {@code debug crypto} facility to the protocol tracing under it. Nothing here depends on a version.
  */
 public final class IkeVerticle extends AbstractVerticle {
 
@@ -57,6 +57,7 @@ public final class IkeVerticle extends AbstractVerticle {
   private TunnelKeeper tunnelKeeper;
   private BusEvents events;
   private Ikev1Service ikev1;
+  private IkeProtocols protocols;
   private DatagramSocket ikeSocket;
   private DatagramSocket nattSocket;
   private ConfigFollower configFollower;
@@ -115,50 +116,12 @@ public final class IkeVerticle extends AbstractVerticle {
       }
     });
     engine.setForceUdpEncapsulation(settings.forceUdpEncapsulation());
-    ikev1 = new Ikev1Service(new VertxScheduler(vertx), new Ikev1Listener() {
-      @Override
-      public void childSaEstablished(ChildSa sa) {
-        events.childSaInstalled(sa);
-      }
-
-      @Override
-      public void childSaDeleted(SaMessages.ChildSaDeleted d) {
-        events.childSaDeleted(d);
-      }
-
-      @Override
-      public void childSaRebound(ChildSa sa) {
-        events.childSaRebound(sa);
-      }
-
-      @Override
-      public void quickModeFailed(String peerAddress, String reason) {
-        LOG.log(System.Logger.Level.INFO, "ike-service: Quick Mode with " + peerAddress + " failed: " + reason);
-      }
-
-      @Override
-      public void summaryChanged(IkeSaSummary s) {
-        events.summaryChanged(s);
-      }
-
-      // publishes ike.peer.down too, so peerDown (the same event) is not forwarded again
-      @Override
-      public void ikeSaDown(IkeSaSummary s, String reason) {
-        events.ikeSaDown(s, reason);
-      }
-
-      @Override
-      public void peerUp(IkeMessages.PeerUp up) {
-        events.peerUp(up);
-      }
-
-      @Override
-      public void livenessProof(IkeMessages.LivenessProof p) {
-        events.livenessProof(p.ikeSaId(), p.peerAddress());
-      }
-    }, this::transmitV1);
+    engine.setCredentials(credentials);
+    ikev1 = new Ikev1Service(new VertxScheduler(vertx), events, this::transmitDatagram);
     ikev1.setStats(metrics);
     ikev1.setLimits(limits.maxHalfOpenPerPeer(), limits.maxChildSas());
+    // asked in this order where a command names only a peer (fwd.invalid-spi, failover of an SA nobody holds)
+    protocols = new IkeProtocols(List.of(ikev1, engine));
     if (staticPolicies != null) {
       policies.replace(staticPolicies);
       invalidSpiRecovery = true;
@@ -183,11 +146,8 @@ public final class IkeVerticle extends AbstractVerticle {
     if (tunnelKeeper != null) {
       tunnelKeeper.stop();
     }
-    if (engine != null) {
-      safe("shutdown", engine::shutdown);
-    }
-    if (ikev1 != null) {
-      safe("shutdown", () -> ikev1.clear(null, "shutdown"));
+    if (protocols != null) {
+      protocols.all().forEach(p -> safe("shutdown", p::shutdown));
     }
     if (ikeSocket != null) {
       ikeSocket.close();
@@ -208,15 +168,16 @@ public final class IkeVerticle extends AbstractVerticle {
         }
         data = java.util.Arrays.copyOfRange(data, 4, data.length);
       }
-      if (ikev1.handles(data)) {
-        IkeMessages.IkeDatagram d = new IkeMessages.IkeDatagram(settings.effectiveLocalAddress(), port,
-            p.sender().hostAddress(), p.sender().port(), data);
-        safe("isakmp", () -> ikev1.receive(d, this::transmitV1));
-        return;
-      }
-      engine.receive(settings.effectiveLocalAddress(), port, p.sender().hostAddress(), p.sender().port(), data);
+      receive(new IkeMessages.IkeDatagram(settings.effectiveLocalAddress(), port, p.sender().hostAddress(),
+          p.sender().port(), data));
     });
     return s.listen(port, settings.bindAddress());
+  }
+
+  /** To the protocol owning the SA the datagram names, or by its header's version for a new SA. */
+  private void receive(IkeMessages.IkeDatagram d) {
+    IkeProtocol p = protocols.forDatagram(d.message());
+    safe("receive", () -> p.receive(d));
   }
 
   private void transmit(String localAddress, int localPort, String peerAddress, int peerPort, byte[] message) {
@@ -233,137 +194,82 @@ public final class IkeVerticle extends AbstractVerticle {
     }
   }
 
-  private void transmitV1(IkeMessages.IkeDatagram d) {
+  private void transmitDatagram(IkeMessages.IkeDatagram d) {
     transmit(d.localAddress(), d.localPort(), d.peerAddress(), d.peerPort(), d.message());
   }
 
   private void registerConsumers() {
     EventBus bus = vertx.eventBus();
-    bus.<IkeMessages.IkeDatagram>consumer(FwdMessages.IKE_PUNT, m -> {
-      IkeMessages.IkeDatagram d = m.body();
-      if (ikev1.handles(d.message())) {
-        safe("isakmp", () -> ikev1.receive(d, this::transmitV1));
-        return;
-      }
-      engine.receive(d.localAddress(), d.localPort(), d.peerAddress(), d.peerPort(), d.message());
-    });
+    bus.<IkeMessages.IkeDatagram>consumer(FwdMessages.IKE_PUNT, m -> receive(m.body()));
     bus.<DpdMessages.ProbeRequest>consumer(DpdMessages.PROBE, m -> safe("dpd.probe", () -> {
       DpdMessages.ProbeRequest r = m.body();
-      if (ikev1.knowsSa(r.ikeSaId())) {
-        ikev1.probe(r, m::reply);
-        return;
-      }
-      engine.probe(r.ikeSaId(), r.attempt(),
-          ack -> m.reply(new DpdMessages.ProbeOutcome(r.ikeSaId(), ack)));
+      protocols.owningIkeSa(r.ikeSaId()).ifPresentOrElse(p -> p.probe(r, m::reply),
+          () -> m.reply(new DpdMessages.ProbeOutcome(r.ikeSaId(), false)));
     }));
     bus.<DpdMessages.PeerDead>consumer(DpdMessages.PEER_DEAD, m -> safe("dpd.peer.dead", () -> {
       DpdMessages.PeerDead d = m.body();
-      if (ikev1.knowsSa(d.ikeSaId())) {
-        ikev1PeerDead(d);
+      java.util.Optional<IkeProtocol> owner = protocols.owningIkeSa(d.ikeSaId());
+      if (owner.isPresent()) {
+        owner.get().peerDead(d, currentPeers);
         return;
       }
-      if (!engine.peerDead(d.ikeSaId())) {
-        // negotiated before this ike-service (re)started: its Child SAs are still in the cluster
-        events.orphanDead(d);
-      }
+      // negotiated before this ike-service (re)started: its Child SAs are still in the cluster
+      events.orphanDead(d);
       if (d.nextPeer() != null) {
         // failover to the next `set peer`, which stays the entry's peer for later ACQUIREs
-        policies.forPeer(d.nextPeer()).ifPresent(next -> {
-          currentPeers.failedOver(next);
-          if (!engine.hasSaWith(next.peerAddress())) {
-            engine.initiate(next);
-          }
-        });
+        protocols.all().stream().anyMatch(p -> p.failOver(d.nextPeer(), currentPeers));
       }
     }));
     bus.<MgmtMessages.ClearSession>consumer(MgmtMessages.CLEAR_SESSION, m -> safe("clear", () -> {
-      int[] n = engine.clearBetween(m.body());
-      int[] v1 = ikev1.clearBetween(m.body(), "clear crypto session");
-      m.reply(new MgmtMessages.ClearSessionResult(n[0] + v1[0], n[1] + v1[1]));
-    }));
-    bus.<MgmtMessages.Debug>consumer(MgmtMessages.DEBUG, m -> {
-      // IOS: debug crypto isakmp traces IKEv1 (ISAKMP), debug crypto ikev2 traces IKEv2
-      switch (m.body().facility()) {
-        case ISAKMP -> ikev1.setDebug(m.body().enabled());
-        case IKEV2 -> engine.setDebug(m.body().enabled());
-        case IPSEC -> { }
+      int ike = 0;
+      int child = 0;
+      for (IkeProtocol p : protocols.all()) {
+        int[] n = p.clearSession(m.body());
+        ike += n[0];
+        child += n[1];
       }
-    });
+      m.reply(new MgmtMessages.ClearSessionResult(ike, child));
+    }));
+    // IOS: debug crypto isakmp traces IKEv1 (ISAKMP), debug crypto ikev2 traces IKEv2
+    bus.<MgmtMessages.Debug>consumer(MgmtMessages.DEBUG, m -> protocols.tracing(m.body().facility())
+        .forEach(p -> p.trace().set(m.body().enabled())));
     bus.<FwdMessages.Acquire>consumer(FwdMessages.ACQUIRE, m -> safe("acquire", () -> {
       FwdMessages.Acquire a = m.body();
-      if (ikev1.owns(a.cryptoMap(), a.sequence())) {
-        // after a DPD failover the entry stays with the peer it reached, as for IKEv2
-        String current = currentPeers.current(a.cryptoMap(), a.sequence()).orElse(null);
-        if (current == null || !ikev1.acquire(a.cryptoMap(), a.sequence(), current)) {
-          ikev1.acquire(a.cryptoMap(), a.sequence(), null);
-        }
-        return;
-      }
-      currentPeers.forAcquire(policies, a.cryptoMap(), a.sequence()).ifPresent(engine::acquire);
+      protocols.owningMapEntry(a.cryptoMap(), a.sequence())
+          .ifPresent(p -> p.acquire(a, currentPeers));
     }));
-    bus.<FwdMessages.SaExpired>consumer(FwdMessages.SA_EXPIRED, m -> safe("sa-expired", () -> {
-      // an SPI belongs to one engine; the other ignores it
-      if (m.body().limit() == FwdMessages.Limit.HARD) {
-        engine.deleteChild(m.body().inboundSpi(), "lifetime");
-        ikev1.deleteChild(m.body().inboundSpi(), "lifetime");
-      } else {
-        engine.rekeyChild(m.body().inboundSpi());
-        ikev1.rekeyChild(m.body().inboundSpi());
-      }
-    }));
+    bus.<FwdMessages.SaExpired>consumer(FwdMessages.SA_EXPIRED, m -> safe("sa-expired", () -> protocols
+        .owningChildSa(m.body().inboundSpi()).ifPresent(p -> p.childSaExpired(m.body().inboundSpi(),
+            m.body().limit()))));
     bus.<FwdMessages.InvalidSpi>consumer(FwdMessages.INVALID_SPI, m -> safe("invalid-spi", () -> {
       // over an existing IKE SA always (IOS's default); a new IKE SA for it only with invalid-spi-recovery
-      if (!ikev1.invalidSpi(m.body().peerAddress(), m.body().spi(), invalidSpiRecovery)) {
-        engine.invalidSpi(m.body().peerAddress(), m.body().spi(), invalidSpiRecovery);
-      }
+      protocols.all().stream().anyMatch(p -> p.invalidSpi(m.body().peerAddress(), m.body().spi(),
+          invalidSpiRecovery));
     }));
     bus.<FwdMessages.NatMapping>consumer(FwdMessages.NAT_MAPPING, m -> safe("nat-mapping", () -> {
       FwdMessages.NatMapping n = m.body();
-      if (!ikev1.natMappingSeenInEsp(n.inboundSpi(), n.peerAddress(), n.peerPort())) {
-        engine.natMappingSeenInEsp(n.inboundSpi(), n.peerAddress(), n.peerPort());
-      }
+      protocols.owningChildSa(n.inboundSpi())
+          .ifPresent(p -> p.natMappingSeenInEsp(n.inboundSpi(), n.peerAddress(), n.peerPort()));
     }));
-    bus.<FwdMessages.SaIdle>consumer(FwdMessages.SA_IDLE,
-        m -> safe("sa-idle", () -> {
-          if (!ikev1.idleChild(m.body().inboundSpi())) {
-            engine.idleChild(m.body().inboundSpi());
-          }
-        }));
+    bus.<FwdMessages.SaIdle>consumer(FwdMessages.SA_IDLE, m -> safe("sa-idle", () -> protocols
+        .owningChildSa(m.body().inboundSpi()).ifPresent(p -> p.childSaIdle(m.body().inboundSpi()))));
     if (staticPolicies == null) {
       configFollower = new ConfigFollower(vertx, "ike-service", null, this::applyConfig);
       configFollower.start();
     }
   }
 
-  /**
-   * DPD declared an IKEv1 peer dead: its ISAKMP and IPsec SAs go, and with a next {@code set peer} the
-   * crypto map entry fails over to it (and stays there for later ACQUIREs, see {@link CurrentPeers}).
-   */
-  private void ikev1PeerDead(DpdMessages.PeerDead d) {
-    Ikev1Policy dead = ikev1.policyOf(d.ikeSaId());
-    ikev1.clear(d.peerAddress(), "dpd");
-    if (d.nextPeer() == null) {
-      return;
-    }
-    currentPeers.failedOver(dead.cryptoMap(), dead.mapSequence(), d.nextPeer());
-    if (ikev1.ikeSaIdFor(d.nextPeer()) == null
-        && !ikev1.acquire(dead.cryptoMap(), dead.mapSequence(), d.nextPeer())) {
-      LOG.log(System.Logger.Level.WARNING, "ike-service: cannot fail over to " + d.nextPeer() + ": not an IKEv1 "
-          + "peer of crypto map " + dead.cryptoMap() + " " + dead.mapSequence() + " (no crypto isakmp key?)");
-    }
-  }
-
   private void applyConfig(long version, GatewayConfig config) {
-    List<PeerPolicy> next = ConfigPolicies.from(config, settings.effectiveLocalAddress(), credentials,
-        io.ipsecmesh.ike.policy.TrustStore.from(config.pkiTrustpoints()));
-    policies.replace(next);
+    StringBuilder peers = new StringBuilder();
+    for (IkeProtocol p : protocols.all()) {
+      p.configure(config, settings.effectiveLocalAddress());
+      peers.append(", ").append(p.policyCount()).append(" IKEv").append(p.majorVersion())
+          .append(" peer(s)");
+    }
     // tunnel interfaces come up with the configuration, not on the first packet (IOS's VTIs)
-    tunnelKeeper.configure(next.stream().filter(TunnelInterfacePolicies::isTunnel).toList());
-    ikev1.configure(config, settings.effectiveLocalAddress());
+    tunnelKeeper.configure(policies.all().stream().filter(TunnelInterfacePolicies::isTunnel).toList());
     invalidSpiRecovery = config.invalidSpiRecovery();
-    engine.setNatTransparency(config.natTransparency());
-    LOG.log(System.Logger.Level.INFO, "ike-service: configuration " + version + ", " + next.size()
-        + " IKEv2 peer(s), " + ikev1.policyCount() + " IKEv1 peer(s)");
+    LOG.log(System.Logger.Level.INFO, "ike-service: configuration " + version + peers);
   }
 
   private static void safe(String what, Runnable r) {

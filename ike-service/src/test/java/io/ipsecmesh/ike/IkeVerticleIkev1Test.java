@@ -6,14 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ipsecmesh.ike.crypto.DhGroup;
 import io.ipsecmesh.ike.engine.IkeEngine;
-import io.ipsecmesh.ike.engine.IkeEvents;
+import io.ipsecmesh.ike.seam.IkeEventSink;
 import io.ipsecmesh.ike.engine.RetransmitPolicy;
 import io.ipsecmesh.ike.exchange.Proposals;
 import io.ipsecmesh.ike.policy.PeerAuthorization;
 import io.ipsecmesh.ike.policy.PeerPolicy;
 import io.ipsecmesh.ike.policy.PolicyStore;
 import io.ipsecmesh.ike.v1.Ikev1Hash;
-import io.ipsecmesh.ike.v1.Ikev1Listener;
 import io.ipsecmesh.ike.v1.Ikev1Policy;
 import io.ipsecmesh.ike.v1.Ikev1Service;
 import io.ipsecmesh.ike.v1.Ikev1Suite;
@@ -149,9 +148,9 @@ class IkeVerticleIkev1Test {
     @Override
     public void start(Promise<Void> started) {
       for (String address : v1Addresses) {
-        Ikev1Service s = new Ikev1Service(new VertxScheduler(vertx), new Ikev1Listener() {
+        Ikev1Service s = new Ikev1Service(new VertxScheduler(vertx), new IkeEventSink() {
           @Override
-          public void peerUp(IkeMessages.PeerUp up) {
+          public void ikeSaUp(io.ipsecmesh.proto.sa.IkeSaSummary up, String cryptoMap, int mapSequence) {
             v1Up.put(up.ikeSaId(), address);
           }
 
@@ -228,8 +227,8 @@ class IkeVerticleIkev1Test {
       context.runOnContext(v -> r.run());
     }
 
-    private static IkeEvents quiet() {
-      return new IkeEvents() {
+    private static IkeEventSink quiet() {
+      return new IkeEventSink() {
         public void childSaInstalled(ChildSa sa) {}
         public void childSaDeleted(SaMessages.ChildSaDeleted d) {}
         public void childSaRebound(ChildSa sa) {}

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ipsecmesh.ike.engine.IkeEngine;
-import io.ipsecmesh.ike.engine.IkeEvents;
+import io.ipsecmesh.ike.seam.IkeEventSink;
 import io.ipsecmesh.ike.engine.RetransmitPolicy;
 import io.ipsecmesh.ike.exchange.Proposals;
 import io.ipsecmesh.ike.policy.PeerAuthorization;
@@ -68,7 +68,7 @@ class IkeVerticleTest {
     IkeVerticle gw = new IkeVerticle(List.of(policy(GW, PEER, "10.1.1", "10.2.2")));
     PolicyStore peerPolicies = new PolicyStore();
     peerPolicies.replace(List.of(policy(PEER, GW, "10.2.2", "10.1.1")));
-    IkeEvents quiet = new IkeEvents() {
+    IkeEventSink quiet = new IkeEventSink() {
       public void childSaInstalled(ChildSa sa) {}
       public void childSaDeleted(SaMessages.ChildSaDeleted d) {}
       public void childSaRebound(ChildSa sa) {}

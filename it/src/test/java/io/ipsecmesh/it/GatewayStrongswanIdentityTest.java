@@ -1,29 +1,19 @@
 package io.ipsecmesh.it;
 
-import static io.ipsecmesh.it.GatewayStrongswanTunnelTest.assumeRootStrongswanAndTun;
 import static io.ipsecmesh.it.GatewayStrongswanTunnelTest.awaitFile;
-import static io.ipsecmesh.it.GatewayStrongswanTunnelTest.capture;
-import static io.ipsecmesh.it.GatewayStrongswanTunnelTest.exec;
 import static io.ipsecmesh.it.GatewayStrongswanTunnelTest.harness;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ipsecmesh.testsupport.Sh;
 import io.ipsecmesh.testsupport.StrongswanHarness;
 import io.ipsecmesh.testsupport.TestPki;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -38,56 +28,37 @@ import org.junit.jupiter.api.Timeout;
  *   <li>a PSK peer on an {@code authentication remote rsa-sig} profile is refused;</li>
  *   <li>FQDN and e-mail identities ({@code match identity remote fqdn}, {@code email domain}) succeed.</li>
  * </ul>
- * Needs root, strongSwan and a TUN device (skipped with the reason otherwise); namespaces, daemons and the
- * gateway are removed in {@link #tearDown()}, also after failures.
+ * The topology, start-up and clean-up are {@link AppliedConfigScenario}'s.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 420, unit = TimeUnit.SECONDS)
-class GatewayStrongswanIdentityTest {
+class GatewayStrongswanIdentityTest extends AppliedConfigScenario {
 
   private static final String PREFIX = "id";
-  private static final String US = "172.31.255.1";
-  private static final String THEM = "172.31.255.2";
-  private Path run;
-  private Process gateway;
-  private Path gatewayLog;
-  private boolean up;
-  private String template;
-  private int applied;
   /** The test's CA ({@code rsa-sig}) and strongSwan's certificates of it, by host. */
   private TestPki pki;
   private final Map<String, TestPki.Issued> peerCertificates = new HashMap<>();
 
-  @BeforeAll
-  void setUp() throws Exception {
-    assumeRootStrongswanAndTun();
-    run = Files.createTempDirectory("it-identity-");
-    up = true;
-    harness(run, PREFIX, Map.of(), "netns-up.sh", "--no-plain-routes");
-    try (InputStream in = getClass().getResourceAsStream("identity/gwa-template.cfg")) {
-      template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-    Path pki = pki();
-    Path cfg = config("address " + THEM + " 255.255.255.255", "address " + US, "pre-share");
-    gatewayLog = run.resolve("gateway.log");
-    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", PREFIX + "gwa",
-        ProcessHandle.current().info().command().orElse("java")));
-    cmd.addAll(io.ipsecmesh.gateway.JvmFlags.ALL);
-    // the CA is what an rsa-sig profile without pki trustpoint verifies with; our own certificate is unused by the
-    // pre-share profiles of this test
-    cmd.addAll(List.of("-Xmx384m", "-cp", System.getProperty("java.class.path"), "io.ipsecmesh.gateway.Main", "run",
-        "--config", cfg.toString(), "--api-port", "0", "--metrics-port", "0", "--api-file",
-        run.resolve("api.json").toString(), "--ike-cert-file", pki.resolve("gwa.pem").toString(), "--ike-key-file",
-        pki.resolve("gwa.key").toString(), "--ike-ca-file", pki.resolve("ca.pem").toString()));
-    gateway = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(gatewayLog.toFile()).start();
-    awaitFile(gatewayLog, "ipsec-mesh: started", 90);
+  @Override
+  String prefix() {
+    return PREFIX;
+  }
+
+  @Override
+  String templateResource() {
+    return "identity/gwa-template.cfg";
+  }
+
+  @Override
+  String initialConfiguration() {
+    return configuration("address " + THEM + " 255.255.255.255", "address " + US, "pre-share");
   }
 
   /**
    * A throw-away RSA CA ({@code rsa-sig}), our certificate and key in {@code run/pki}, and strongSwan's certificates
    * from the same CA: the peer the profile names ({@code gwb}) and another one ({@code other}).
    */
-  private Path pki() throws Exception {
+  @Override
+  void beforeGateway() throws Exception {
     Path dir = run.resolve("pki");
     pki = new TestPki("CN=ipsec-mesh identity test CA", TestPki.Keys.RSA);
     pki.writeCa(dir.resolve("ca.pem"));
@@ -95,7 +66,17 @@ class GatewayStrongswanIdentityTest {
     for (String host : List.of("gwb", "other")) {
       peerCertificates.put(host, pki.issue(host + ".example.net"));
     }
-    return dir;
+  }
+
+  /**
+   * The CA is what an rsa-sig profile without pki trustpoint verifies with; our own certificate is unused by the
+   * pre-share profiles of this test.
+   */
+  @Override
+  List<String> gatewayOptions() {
+    Path dir = run.resolve("pki");
+    return List.of("--ike-cert-file", dir.resolve("gwa.pem").toString(), "--ike-key-file",
+        dir.resolve("gwa.key").toString(), "--ike-ca-file", dir.resolve("ca.pem").toString());
   }
 
   /**
@@ -112,56 +93,37 @@ class GatewayStrongswanIdentityTest {
       chain.append("  ").append(hex, i, Math.min(hex.length(), i + 64)).append('\n');
     }
     chain.append("  \tquit\n!\n");
-    Path f = run.resolve("gwa-" + applied++ + ".cfg");
-    Files.writeString(f, chain + template.replace("@MATCH@", match).replace(" identity local @LOCAL@\n", "")
+    apply(chain + template.replace("@MATCH@", match).replace(" identity local @LOCAL@\n", "")
         .replace("authentication local pre-share", "authentication local rsa-sig")
         .replace("@REMOTE_AUTH@", "rsa-sig").replace(" keyring local KR\n", " keyring local KR\n pki trustpoint BRANCH-CA\n"));
-    String out = capture(List.of("ip", "netns", "exec", PREFIX + "gwa",
-        ProcessHandle.current().info().command().orElse("java"), "-cp", System.getProperty("java.class.path"),
-        "io.ipsecmesh.gateway.Main", "config", "apply", "--api-file", run.resolve("api.json").toString(),
-        f.toString()), Map.of());
-    assertTrue(out.contains("is active"), out + "\n" + Files.readString(f));
   }
 
   /** strongSwan in idgwb with certificate {@code host}.pem of the test CA, claiming {@code host}.example.net. */
   private void strongswanWithCertificate(String host) throws Exception {
     harness(run, PREFIX, Map.of("LOCAL_ID", host + ".example.net", "REMOTE_ID", "gwa.example.net", "AUTH", "pubkey",
         "LOCAL_CERT", host + ".pem", "LOAD", "no", "IKE_PROPOSALS", "aes128gcm16-prfsha256-ecp256"), "charon-start.sh",
-        PREFIX + "gwb", "ikev2-gcm");
-    StrongswanHarness.loadCredentials(run, PREFIX + "gwb", pki, peerCertificates.get(host), host);
+        peer, "ikev2-gcm");
+    StrongswanHarness.loadCredentials(run, peer, pki, peerCertificates.get(host), host);
   }
 
-  @AfterAll
-  void tearDown() throws Exception {
-    Sh.stop(gateway, 15);
-    if (up) {
-      harness(run, PREFIX, Map.of(), "netns-down.sh");
-    }
-  }
-
-  private Path config(String match, String local, String remoteAuth) throws Exception {
-    Path f = run.resolve("gwa-" + applied++ + ".cfg");
-    Files.writeString(f, template.replace("@MATCH@", match).replace("@LOCAL@", local)
-        .replace("@REMOTE_AUTH@", remoteAuth));
-    return f;
+  private String configuration(String match, String local, String remoteAuth) {
+    return template.replace("@MATCH@", match).replace("@LOCAL@", local).replace("@REMOTE_AUTH@", remoteAuth);
   }
 
   /** {@code ipsec-mesh config apply} with the profile lines of one scenario; fails unless it became active. */
   private void apply(String match, String local, String remoteAuth) throws Exception {
-    Path f = config(match, local, remoteAuth);
-    String out = capture(List.of("ip", "netns", "exec", PREFIX + "gwa",
-        ProcessHandle.current().info().command().orElse("java"), "-cp", System.getProperty("java.class.path"),
-        "io.ipsecmesh.gateway.Main", "config", "apply", "--api-file", run.resolve("api.json").toString(),
-        f.toString()), Map.of());
-    assertTrue(out.contains("is active") || out.contains("configuration unchanged"), out);
+    apply(configuration(match, local, remoteAuth));
   }
 
   /** strongSwan in idgwb (restarted) claiming {@code localId}, expecting us as {@code remoteId}, same PSK. */
   private void strongswan(String localId, String remoteId) throws Exception {
-    String out = harness(run, PREFIX, Map.of("LOCAL_ID", localId, "REMOTE_ID", remoteId, "SECRET_ID_A", remoteId,
-        "SECRET_ID_B", localId, "IKE_PROPOSALS", "aes128gcm16-prfsha256-ecp256"), "charon-start.sh", PREFIX + "gwb",
-        "ikev2-gcm");
-    assertTrue(out.contains("loaded connection"), out);
+    strongswan(Map.of("LOCAL_ID", localId, "REMOTE_ID", remoteId, "SECRET_ID_A", remoteId, "SECRET_ID_B", localId,
+        "IKE_PROPOSALS", "aes128gcm16-prfsha256-ecp256"), "ikev2-gcm");
+  }
+
+  /** A ping from LAN A: the forwarder ACQUIREs and we initiate; true when a reply came through the tunnel. */
+  private boolean weInitiate() throws Exception {
+    return pingLanB(4);
   }
 
   private static int count(String text, String what) {
@@ -172,19 +134,11 @@ class GatewayStrongswanIdentityTest {
     return n;
   }
 
-  private String charonLog() throws Exception {
-    return Files.readString(run.resolve(PREFIX + "gwb").resolve("charon.log"));
-  }
-
-  private String theirSas() throws Exception {
-    return harness(run, PREFIX, Map.of(), "sw.sh", PREFIX + "gwb", "--list-sas");
-  }
-
   /** Nothing installed on either side: no IKE SA, no Child SA in our show commands, no SA at strongSwan. */
   private void assertNothingInstalled() throws Exception {
-    String isakmp = exec(PREFIX + "gwa", run, "show crypto isakmp sa");
+    String isakmp = exec("show crypto isakmp sa");
     assertFalse(isakmp.contains(THEM), "show crypto isakmp sa:\n" + isakmp);
-    String ipsec = exec(PREFIX + "gwa", run, "show crypto ipsec sa");
+    String ipsec = exec("show crypto ipsec sa");
     assertFalse(ipsec.contains("current_peer: " + THEM), "show crypto ipsec sa:\n" + ipsec);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
     String theirs = theirSas();
@@ -195,29 +149,6 @@ class GatewayStrongswanIdentityTest {
     assertFalse(theirs.contains("ESTABLISHED") || theirs.contains("INSTALLED"), theirs);
   }
 
-  /** strongSwan initiates; its swanctl output. */
-  private String theyInitiate() throws Exception {
-    return harness(run, PREFIX, Map.of(), "sw.sh", PREFIX + "gwb", "--initiate", "--child", "net", "--timeout", "20");
-  }
-
-  /** A ping from LAN A: the forwarder ACQUIREs and we initiate; true when a reply came through the tunnel. */
-  private static boolean weInitiate() throws Exception {
-    boolean ok = false;
-    for (int i = 0; i < 4 && !ok; i++) {
-      ok = capture(List.of("ip", "netns", "exec", PREFIX + "lana", "ping", "-c", "1", "-W", "2", "10.91.2.10"),
-          Map.of()).contains(" 0% packet loss");
-    }
-    return ok;
-  }
-
-  private void clearAndSettle() throws Exception {
-    exec(PREFIX + "gwa", run, "clear crypto session");
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    while (theirSas().contains("ESTABLISHED") && System.nanoTime() < deadline) {
-      Thread.sleep(300);
-    }
-  }
-
   @Test
   void theRightPskWithTheWrongIdentityIsRefusedInBothDirections() throws Exception {
     // profile: match identity remote address 172.31.255.2; strongSwan knows the PSK but claims intruder.example
@@ -225,7 +156,7 @@ class GatewayStrongswanIdentityTest {
     strongswan("intruder.example", US);
     String out = theyInitiate();
     assertTrue(out.contains("initiate failed"), out);
-    awaitFile(run.resolve(PREFIX + "gwb").resolve("charon.log"), "received AUTHENTICATION_FAILED notify error", 20);
+    awaitFile(run.resolve(peer).resolve("charon.log"), "received AUTHENTICATION_FAILED notify error", 20);
     awaitFile(gatewayLog, "authentication of " + THEM + " (intruder.example) failed: its identity matches no match "
         + "identity remote", 10);
     assertNothingInstalled();
@@ -272,7 +203,7 @@ class GatewayStrongswanIdentityTest {
     out = theyInitiate();
     assertTrue(out.contains("initiate completed successfully"), out);
     assertTrue(charonLog().contains("authentication of 'gwa.example.net' with RSA"), charonLog());
-    assertTrue(exec(PREFIX + "gwa", run, "show crypto isakmp sa").contains(THEM));
+    assertTrue(exec("show crypto isakmp sa").contains(THEM));
     clearAndSettle();
     assertTrue(weInitiate(), "ping through the tunnel we initiated with certificates; gateway log:\n"
         + Files.readString(gatewayLog));
@@ -286,14 +217,14 @@ class GatewayStrongswanIdentityTest {
     assertTrue(weInitiate(), "ping through the tunnel we initiated; gateway log:\n" + Files.readString(gatewayLog));
     assertTrue(charonLog().contains("authentication of 'gwa.example.net' with pre-shared key successful"),
         charonLog());
-    String isakmp = exec(PREFIX + "gwa", run, "show crypto isakmp sa");
+    String isakmp = exec("show crypto isakmp sa");
     assertTrue(isakmp.contains(THEM), isakmp);
     clearAndSettle();
 
     String out = theyInitiate();
     assertTrue(out.contains("initiate completed successfully"), out);
-    assertTrue(exec(PREFIX + "gwa", run, "show crypto isakmp sa").contains(THEM));
-    assertTrue(exec(PREFIX + "gwa", run, "show crypto ipsec sa").contains("current_peer: " + THEM));
+    assertTrue(exec("show crypto isakmp sa").contains(THEM));
+    assertTrue(exec("show crypto ipsec sa").contains("current_peer: " + THEM));
     clearAndSettle();
   }
 
@@ -304,8 +235,7 @@ class GatewayStrongswanIdentityTest {
    */
   @Test
   void ikev1HostIdentitiesFollowTheIsakmpProfile() throws Exception {
-    Path f = run.resolve("gwa-" + applied++ + ".cfg");
-    Files.writeString(f, """
+    apply("""
         hostname gwa
         ip domain name example.net
         crypto isakmp policy 10
@@ -331,25 +261,20 @@ class GatewayStrongswanIdentityTest {
         access-list 101 permit ip 10.91.1.0 0.0.0.255 10.91.2.0 0.0.0.255
         end
         """);
-    String applied = capture(List.of("ip", "netns", "exec", PREFIX + "gwa",
-        ProcessHandle.current().info().command().orElse("java"), "-cp", System.getProperty("java.class.path"),
-        "io.ipsecmesh.gateway.Main", "config", "apply", "--api-file", run.resolve("api.json").toString(),
-        f.toString()), Map.of());
-    assertTrue(applied.contains("is active"), applied);
     harness(run, PREFIX, Map.of("LOCAL_ID", "gwb.example.net", "REMOTE_ID", "gwa.example.net", "SECRET_ID_A",
-        "gwa.example.net", "SECRET_ID_B", "gwb.example.net", "DPD_DELAY", "0s"), "charon-start.sh", PREFIX + "gwb",
+        "gwa.example.net", "SECRET_ID_B", "gwb.example.net", "DPD_DELAY", "0s"), "charon-start.sh", peer,
         "ikev1-psk");
     assertTrue(weInitiate(), "ping through the IKEv1 tunnel; gateway log:\n" + Files.readString(gatewayLog));
     assertTrue(charonLog().contains("172.31.255.2[gwb.example.net]...172.31.255.1[gwa.example.net]"), charonLog());
     clearAndSettle();
 
     harness(run, PREFIX, Map.of("LOCAL_ID", "intruder.example", "REMOTE_ID", "gwa.example.net", "SECRET_ID_A",
-        "gwa.example.net", "SECRET_ID_B", "intruder.example", "DPD_DELAY", "0s"), "charon-start.sh", PREFIX + "gwb",
+        "gwa.example.net", "SECRET_ID_B", "intruder.example", "DPD_DELAY", "0s"), "charon-start.sh", peer,
         "ikev1-psk");
     assertFalse(weInitiate(), "no IKEv1 tunnel with a peer calling itself intruder.example");
     awaitFile(gatewayLog, "IKEv1: " + THEM + " identified itself as intruder.example, which crypto map VPN 10 does "
         + "not accept", 20);
-    assertFalse(exec(PREFIX + "gwa", run, "show crypto ipsec sa").contains("current_peer: " + THEM));
+    assertFalse(exec("show crypto ipsec sa").contains("current_peer: " + THEM));
   }
 
   @Test
@@ -360,7 +285,7 @@ class GatewayStrongswanIdentityTest {
     assertTrue(out.contains("initiate completed successfully"), out);
     assertTrue(charonLog().contains("authentication of 'gwa@example.net' with pre-shared key successful"),
         charonLog());
-    assertTrue(exec(PREFIX + "gwa", run, "show crypto isakmp sa").contains(THEM));
+    assertTrue(exec("show crypto isakmp sa").contains(THEM));
     clearAndSettle();
   }
 }

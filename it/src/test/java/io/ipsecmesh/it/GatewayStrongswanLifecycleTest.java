@@ -62,7 +62,7 @@ class GatewayStrongswanLifecycleTest {
   void setUp() throws Exception {
     assumeRootStrongswanAndTun();
     assumeTrue(Files.isExecutable(Path.of("/usr/bin/iperf3")), "iperf3 not installed");
-    run = Files.createTempDirectory("it-lifecycle-");
+    run = Sh.runDirectory("it-lifecycle-");
     up = true;
     harness(run, "lc", Map.of(), "netns-up.sh", "--no-plain-routes");
     harness(run, "lc", Map.of("LOCAL_ID", "172.31.255.2", "REMOTE_ID", "172.31.255.1", "SECRET_ID_A", "172.31.255.1",

@@ -44,7 +44,7 @@ class GatewayStrongswanTunnelTest {
   @BeforeAll
   void setUp() throws Exception {
     assumeRootStrongswanAndTun();
-    run = Files.createTempDirectory("it-tunnel-");
+    run = Sh.runDirectory("it-tunnel-");
     up = true;
     // without plain routes LAN-to-LAN traffic only flows through IPsec
     script(Map.of(), "netns-up.sh", "--no-plain-routes");
@@ -65,17 +65,17 @@ class GatewayStrongswanTunnelTest {
   }
 
   /**
-   * {@code ipsec-mesh run} with {@code cfg} in namespace {@code ns}, returned once it logged that it started;
-   * {@code options} are more {@code run} options (deployment options of the services, such as {@code --tunMtu N}).
+   * {@code ipsec-mesh run} with {@code cfg} (and {@code more} options, e.g. {@code --ike-cert-file}) in namespace
+   * {@code ns}, returned once it logged that it started.
    */
-  static Process startGateway(String ns, Path cfg, Path run, Path gatewayLog, String... options) throws Exception {
+  static Process startGateway(String ns, Path cfg, Path run, Path gatewayLog, String... more) throws Exception {
     List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns,
         ProcessHandle.current().info().command().orElse("java")));
     cmd.addAll(io.ipsecmesh.gateway.JvmFlags.ALL);
     cmd.addAll(List.of("-Xmx384m", "-cp", System.getProperty("java.class.path"), "io.ipsecmesh.gateway.Main", "run",
         "--config", cfg.toString(), "--api-port", "0", "--metrics-port", "0", "--api-file",
         run.resolve("api.json").toString()));
-    cmd.addAll(List.of(options));
+    cmd.addAll(List.of(more));
     Process gateway = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(gatewayLog.toFile()).start();
     awaitFile(gatewayLog, "ipsec-mesh: started", 90);
     return gateway;

@@ -59,7 +59,7 @@ abstract class Ikev1GatewayScenario {
   @BeforeAll
   void setUp() throws Exception {
     assumeRootStrongswanAndTun();
-    run = Files.createTempDirectory("it-" + prefix() + "-ikev1-");
+    run = Sh.runDirectory("it-" + prefix() + "-ikev1-");
     up = true;
     harness(run, prefix(), Map.of(), "netns-up.sh", "--no-plain-routes");
     Map<String, String> env = new HashMap<>(Map.of("LOCAL_ID", "172.31.255.2", "REMOTE_ID", "172.31.255.1",

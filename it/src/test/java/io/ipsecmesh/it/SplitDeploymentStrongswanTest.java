@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ipsecmesh.gateway.JvmFlags;
 import io.ipsecmesh.testsupport.ChildJvm;
+import io.ipsecmesh.testsupport.Sh;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -54,7 +55,7 @@ class SplitDeploymentStrongswanTest {
   @BeforeAll
   void setUp() throws Exception {
     GatewayStrongswanTunnelTest.assumeRootStrongswanAndTun();
-    run = Files.createTempDirectory("it-split-");
+    run = Sh.runDirectory("it-split-");
     up = true;
     script("netns-up.sh", Map.of(), "--no-plain-routes");
     script("charon-start.sh", Map.of("LOCAL_ID", "172.31.255.2", "REMOTE_ID", "172.31.255.1", "SECRET_ID_A",
@@ -81,6 +82,20 @@ class SplitDeploymentStrongswanTest {
     }
     for (ChildJvm s : services) {
       s.await(l -> l.contains(" started, cluster 'ipsec-mesh'"), START, "start");
+    }
+    // started is not configured: ike-service and the forwarder fetch the configuration over the cluster
+    // (ConfigFollower), which a loaded machine may take long for; a ping before that only meets refusals
+    awaitLogged(services.get(1), "ike-service: configuration ");
+    awaitLogged(services.get(3), "esp-forwarder: configuration ");
+  }
+
+  /** Waits until {@code jvm} has printed {@code text}, before or after the lines already awaited. */
+  private static void awaitLogged(ChildJvm jvm, String text) throws InterruptedException {
+    long deadline = System.nanoTime() + START.toNanos();
+    while (!jvm.output().contains(text)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(jvm.name() + " never logged '" + text + "':\n" + jvm.output());
+      }
     }
   }
 
@@ -111,7 +126,8 @@ class SplitDeploymentStrongswanTest {
     for (int i = 0; i < 15 && !ok; i++) {
       ok = ping(1).contains(" 0% packet loss");
     }
-    assertTrue(ok, "no ping through the tunnel of the split deployment");
+    assertTrue(ok, "no ping through the tunnel of the split deployment; ike-service:\n" + services.get(1).output()
+        + "\nesp-forwarder:\n" + services.get(3).output());
     String ping = ping(3);
     assertTrue(ping.contains("3 received"), ping);
     String sas = script("sw.sh", Map.of(), "skgwb", "--list-sas");

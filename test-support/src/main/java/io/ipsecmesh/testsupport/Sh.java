@@ -3,9 +3,13 @@ package io.ipsecmesh.testsupport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Runs a short command with a deadline and returns its exit status and output (stderr merged): every
@@ -24,6 +28,29 @@ public final class Sh {
   }
 
   private Sh() {}
+
+  /**
+   * A new temporary directory for one scenario's files (configurations with their PSKs, KEKs, API tokens,
+   * charon instances, captures, logs), deleted with everything in it when the test JVM exits, whether the
+   * scenario passed or failed: no key material outlives the run. Failure messages quote the logs they need.
+   */
+  public static Path runDirectory(String prefix) throws IOException {
+    Path dir = Files.createTempDirectory(prefix);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
+    return dir;
+  }
+
+  /** Deletes {@code dir} and everything below it, quietly (a file that is already gone is fine). */
+  public static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> all = Files.walk(dir)) {
+      all.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    } catch (IOException | java.io.UncheckedIOException e) {
+      System.err.println("cannot delete " + dir + ": " + e.getMessage());
+    }
+  }
 
   public static Result run(long timeoutSeconds, String... command) {
     try {

@@ -37,8 +37,11 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  */
 public final class TestPki {
 
-  /** Key algorithm of the CA and of what it issues. */
-  public enum Keys { EC, RSA }
+  /**
+   * Key algorithm of the CA and of what it issues: ECDSA P-256, RSA 2048, or RSA 4096 (certificates of ~1.4 KB and
+   * 512-byte signatures: an IKE_AUTH larger than a 1500-byte MTU, RFC 7383's use case).
+   */
+  public enum Keys { EC, RSA, RSA_4096 }
 
   /** A key and the certificate of its public half. */
   public record Issued(PrivateKey key, X509Certificate certificate) {}
@@ -125,9 +128,9 @@ public final class TestPki {
   }
 
   private static KeyPair newKeys(Keys keys) throws Exception {
-    if (keys == Keys.RSA) {
+    if (keys != Keys.EC) {
       KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-      g.initialize(2048);
+      g.initialize(keys == Keys.RSA_4096 ? 4096 : 2048);
       return g.generateKeyPair();
     }
     KeyPairGenerator g = KeyPairGenerator.getInstance("EC");

@@ -30,7 +30,10 @@ class TestPkiTest {
       assertEquals(List.of(2, "gw.example.net"), List.copyOf(c.getSubjectAlternativeNames().iterator().next()));
       assertTrue(c.getKeyUsage()[0], "digitalSignature (RFC 4945 §5.1.3.2)");
       assertEquals(-1, c.getBasicConstraints(), "not a CA");
-      assertEquals(keys == TestPki.Keys.RSA ? "RSA" : "EC", gw.key().getAlgorithm());
+      assertEquals(keys == TestPki.Keys.EC ? "EC" : "RSA", gw.key().getAlgorithm());
+      if (keys == TestPki.Keys.RSA_4096) {
+        assertEquals(4096, ((java.security.interfaces.RSAPublicKey) c.getPublicKey()).getModulus().bitLength());
+      }
     }
   }
 

@@ -69,6 +69,8 @@ final class ConfigDraft {
   final Map<String, KeyringDraft> ikev2Keyrings = new LinkedHashMap<>();
   final Map<String, ProfileDraft> ikev2Profiles = new LinkedHashMap<>();
   Ikev2Dpd ikev2Dpd;
+  /** {@code crypto ikev2 fragmentation [mtu N]}; null when not configured. */
+  io.ipsecmesh.proto.config.Ikev2Fragmentation ikev2Fragmentation;
   final Map<String, TrustpointDraft> pkiTrustpoints = new LinkedHashMap<>();
   final Map<String, IsakmpProfileDraft> isakmpProfiles = new LinkedHashMap<>();
   String isakmpIdentity;
@@ -179,6 +181,7 @@ final class ConfigDraft {
         isakmpPeers.values().stream().map(IsakmpPeerDraft::build).toList(),
         aggressiveModeDisabled,
         dynamicMaps.values().stream().map(CryptoMapDraft::build).toList(),
+        ikev2Fragmentation,
         ipsecProfiles.values().stream().map(IpsecProfileDraft::build).toList(),
         staticRoutes);
   }

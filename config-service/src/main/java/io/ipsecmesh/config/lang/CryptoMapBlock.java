@@ -48,6 +48,12 @@ final class CryptoMapBlock implements Block {
       references.add(CrossReferences.Kind.ACCESS_LIST, acl, a.lineNumber);
       return null;
     }
+    if (a.is(0, "reverse-route") && map.dynamicTemplate) {
+      // the forwarder routes a dynamic map's negotiated networks into its TUN whenever their SAs are up
+      diagnostics.warn(a.lineNumber, "reverse-route: the networks peers negotiate through a dynamic crypto map are"
+          + " always routed into the tunnel, and the routes removed with their SAs; nothing to add, ignored");
+      return null;
+    }
     if (!a.is(0, "set")) {
       diagnostics.warn(a.lineNumber, a.word(0) + " is not used by this gateway; ignored");
       return null;

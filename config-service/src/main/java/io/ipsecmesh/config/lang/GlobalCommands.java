@@ -374,6 +374,20 @@ final class GlobalCommands {
     return new CryptoMapBlock(draft.dynamicMap(name, seq), diagnostics, references);
   }
 
+  /**
+   * {@code crypto ikev2 fragmentation [mtu 68-1500]} (Cisco's IKEv2 configuration guide, "Configuring Advanced
+   * Properties for IKEv2"): RFC 7383 fragmentation; without {@code mtu}, 576 bytes for IPv4 and 1280 for IPv6.
+   */
+  private static io.ipsecmesh.proto.config.Ikev2Fragmentation fragmentation(Args a) {
+    Integer mtu = null;
+    if (a.accept("mtu")) {
+      mtu = a.integer("mtu", io.ipsecmesh.proto.config.Ikev2Fragmentation.MIN_MTU,
+          io.ipsecmesh.proto.config.Ikev2Fragmentation.MAX_MTU);
+    }
+    a.end();
+    return new io.ipsecmesh.proto.config.Ikev2Fragmentation(mtu);
+  }
+
   private Block ikev2(Args a) {
     String what = a.word(2).toLowerCase(Locale.ROOT);
     a.skip(3).command("crypto ikev2 " + what);
@@ -399,6 +413,7 @@ final class GlobalCommands {
         return new Ikev2ProfileBlock(draft.ikev2Profile(name), diagnostics, references);
       }
       case "dpd" -> draft.ikev2Dpd = Ikev2ProfileBlock.dpd(a);
+      case "fragmentation" -> draft.ikev2Fragmentation = fragmentation(a);
       default -> ignored(a, "crypto ikev2 " + Args.quote(what) + " is not used by this gateway; ignored");
     }
     return null;

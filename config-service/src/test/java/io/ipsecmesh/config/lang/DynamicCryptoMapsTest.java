@@ -112,4 +112,29 @@ class DynamicCryptoMapsTest {
     assertEquals(List.of(), r.errors());
     assertEquals("102", r.config().dynamicMap("DYN").getFirst().matchAddress());
   }
+
+  @Test
+  void theItTestsIkev1HubConfigurationIsValid() throws Exception {
+    // the IKEv1 hub of it/GatewayStrongswanDynamicMapTest: a dynamic map without set ikev2-profile, a wildcard key
+    String hub;
+    try (var in = getClass().getResourceAsStream("/io/ipsecmesh/config/lang/dynamic-map-hub-ikev1.cfg")) {
+      hub = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    ParseResult r = ConfigParser.parse("hub-ikev1.cfg", hub);
+    assertEquals(List.of(), r.errors());
+    assertEquals(List.of(), r.warnings());
+    CryptoMapEntry dyn = r.config().dynamicMap("DYN1").getFirst();
+    assertNull(dyn.ikev2Profile());
+    assertEquals(14, dyn.pfsGroup());
+    assertEquals(1800L, dyn.sa().lifetimeSeconds());
+    assertEquals("0.0.0.0", r.config().isakmpKeyFor("172.31.255.2").address());
+  }
+
+  @Test
+  void reverseRouteInADynamicMapSaysTheNegotiatedNetworksAreAlwaysRouted() {
+    ParseResult r = ConfigParser.parse("hub.cfg", HUB.replace(" match address 102\n", " match address 102\n reverse-route\n"));
+    assertEquals(List.of(), r.errors());
+    assertTrue(r.warnings().stream().anyMatch(w -> w.message().contains("reverse-route: the networks peers negotiate"
+        + " through a dynamic crypto map are always routed")), r.warnings().toString());
+  }
 }

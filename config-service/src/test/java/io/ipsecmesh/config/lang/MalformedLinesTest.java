@@ -217,6 +217,9 @@ class MalformedLinesTest {
         refused("crypto ikev2 profile p\n dpd 5 2 on-demand", 2, "dpd: interval must be 10-3600, got 5"),
         refused("crypto ikev2 profile p\n dpd 10 2", 2, "dpd: missing mode (on-demand|periodic)"),
         refused("crypto ikev2 dpd 10 70 periodic", 1, "crypto ikev2 dpd: retry must be 2-60, got 70"),
+        refused("crypto ikev2 fragmentation mtu 67", 1, "crypto ikev2 fragmentation: mtu must be 68-1500, got 67"),
+        refused("crypto ikev2 fragmentation mtu 9000", 1,
+            "crypto ikev2 fragmentation: mtu must be 68-1500, got 9000"),
         refused("crypto ikev2 proposal p\n encryption 3des", 2,
             "encryption 3des is insecure (RFC 8247): use aes-gcm-256 or aes-cbc-256 (IKEv2 SAs with 3des are not "
             + "implemented, not even with 'crypto engine compliance shield disable')"),

@@ -1,6 +1,7 @@
 package io.ipsecmesh.esp.access;
 
 import io.ipsecmesh.esp.iface.InterfaceMap;
+import io.ipsecmesh.esp.spd.DynamicMapRules;
 import io.ipsecmesh.proto.config.AccessList;
 import io.ipsecmesh.proto.config.AccessListEntry;
 import io.ipsecmesh.proto.config.AddressMatch;
@@ -20,8 +21,9 @@ import java.util.List;
  * the outside interface and the LAN, so the check lives where that packet passes: a prerouting hook
  * in the forwarder's namespace. Entries are checked in crypto map sequence and ACL order, first
  * match wins: a {@code deny} entry (not protected) lets the packet pass, a {@code permit} drops it
- * into the counter of its crypto map entry. IKE and ESP addressed to the gateway itself are never
- * checked. A pure function of the configuration.
+ * into the counter of its crypto map entry. An entry that stands for a dynamic crypto map checks the
+ * {@code match address} lines of its dynamic map's entries ({@link DynamicMapRules}). IKE and ESP
+ * addressed to the gateway itself are never checked. A pure function of the configuration.
  */
 public final class ClearTextRuleset {
 
@@ -58,12 +60,15 @@ public final class ClearTextRuleset {
       rules.append("    ").append(iif).append("fib daddr type local udp dport { 500, 4500 } accept\n");
       for (CryptoMapEntry e : config.cryptoMap(i.cryptoMap())) {
         AccessList acl = e.matchAddress() == null ? null : config.accessList(e.matchAddress());
-        if (acl == null) {
+        // an entry standing for a dynamic crypto map checks its dynamic map's match address lines
+        List<AccessListEntry> lines = e.dynamicMap() != null ? DynamicMapRules.lines(config, e)
+            : acl == null ? List.of() : acl.entries();
+        if (lines.isEmpty()) {
           continue;
         }
         int counter = counters.size();
         counters.add(e.name() + " " + e.seq());
-        for (AccessListEntry a : acl.entries()) {
+        for (AccessListEntry a : lines) {
           if (a.action() == AccessListEntry.Action.REMARK) {
             continue;
           }

@@ -270,8 +270,10 @@ public final class OutboundPipeline implements InnerPacketHandler, InnerFragment
   }
 
   private void acquire(ForwardingTables t, SpdEntry entry) {
-    if (entry.manual()) {
-      return; // manual keying: nothing to negotiate
+    if (entry.manual() || entry.dynamic()) {
+      // manual keying: nothing to negotiate; a dynamic crypto map: no peer to negotiate with, IOS never
+      // initiates from one (its traffic waits, dropped, until a peer brings an SA)
+      return;
     }
     long now = System.nanoTime();
     int i = entry.index();

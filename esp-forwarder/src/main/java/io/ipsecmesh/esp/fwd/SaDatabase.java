@@ -1,5 +1,6 @@
 package io.ipsecmesh.esp.fwd;
 
+import io.ipsecmesh.esp.spd.NegotiatedPolicies;
 import io.ipsecmesh.esp.spd.SecurityPolicyDatabase;
 import io.ipsecmesh.esp.spd.SpdEntry;
 import io.ipsecmesh.esp.spd.SpiTable;
@@ -15,8 +16,29 @@ import java.util.function.Consumer;
  * publishes new {@link ForwardingTables}; an SA install or delete edits the current ones in place in
  * O(1) amortised (plus the few SAs of its SPD entry), so n tunnels cost O(n), not O(n²). Replaced or
  * removed pairs go to {@code retire}, which destroys their keys once no packet thread can still hold them.
+ *
+ * <p>An SA of a dynamic crypto map's entry also brings that entry's SPD policy for its negotiated selectors
+ * ({@link NegotiatedPolicies}): added after its outbound SA is in place, removed before it leaves, refused (the SA
+ * then only receives) when another peer's policy already claims those selectors; {@link PolicyEvents} reports both.
  */
 public final class SaDatabase {
+
+  /** What the SAD reports about the negotiated policies of dynamic crypto map entries (called under its lock). */
+  public interface PolicyEvents {
+    PolicyEvents NONE = new PolicyEvents() {
+      @Override
+      public void changed() {}
+
+      @Override
+      public void refused(SaPair pair, NegotiatedPolicies.Policy holder) {}
+    };
+
+    /** A negotiated policy came or went, or a new SPD took them over: what follows them (routes) may change. */
+    void changed();
+
+    /** {@code pair}'s selectors overlap those another peer negotiated first ({@code holder}): no outbound policy. */
+    void refused(SaPair pair, NegotiatedPolicies.Policy holder);
+  }
 
   private final Map<Long, SaPair> pairs = new LinkedHashMap<>();
   private final Consumer<SaPair> retire;
@@ -24,6 +46,7 @@ public final class SaDatabase {
   /** Shared by every generation of {@link #tables}: the inbound SAs do not depend on the SPD. */
   private final SpiTable<InboundSa> inbound = SpiTable.empty();
   private volatile ForwardingTables tables = new ForwardingTables(spd, inbound, new OutboundSa[0][]);
+  private PolicyEvents policyEvents = PolicyEvents.NONE;
 
   public SaDatabase(Consumer<SaPair> retire) {
     this.retire = retire;
@@ -34,20 +57,40 @@ public final class SaDatabase {
     return tables;
   }
 
+  /** Where the negotiated policies' events go (the forwarder's routes); set once at start. */
+  public synchronized void policyEvents(PolicyEvents events) {
+    this.policyEvents = events == null ? PolicyEvents.NONE : events;
+  }
+
   public synchronized void install(SaPair pair) {
     SaPair old = pairs.put(pair.sa.inboundSpi(), pair);
     if (old == pair) {
       return;
     }
     ForwardingTables t = tables;
+    // where the old pair sits, before its negotiated policy (if any) changes below
+    int oldIndex = old == null ? -1 : entryIndex(old);
     // the new outbound SA first, then the old one out: a packet thread always finds one of them
-    int index = entryIndex(pair);
+    SpdEntry entry = spd.entry(pair.sa.cryptoMap(), pair.sa.mapSequence());
+    NegotiatedPolicies.Policy policy = entry != null && entry.dynamic() ? policyOf(pair) : null;
+    NegotiatedPolicies.Policy holder = policy == null ? null : entry.negotiated().conflict(policy);
+    int index = entry == null || holder != null ? -1 : entry.index();
     if (index >= 0) {
       t.setOutboundAt(index, withOut(t.outboundAt(index), pair.out, old == null ? null : old.out));
     }
     inbound.put(pair.in.spi, pair.in);
+    if (holder != null) {
+      // a policy an earlier delivery of this SA held (another peer address then) goes: it would select no SA
+      if (entry.negotiated().remove(pair.sa.inboundSpi())) {
+        policyEvents.changed();
+      }
+      policyEvents.refused(pair, holder);
+    } else if (policy != null) {
+      // the policy only once its SA can carry what it selects
+      entry.negotiated().add(policy);
+      policyEvents.changed();
+    }
     if (old != null) {
-      int oldIndex = entryIndex(old);
       if (oldIndex >= 0 && oldIndex != index) {
         t.setOutboundAt(oldIndex, withOut(t.outboundAt(oldIndex), null, old.out));
       }
@@ -80,8 +123,13 @@ public final class SaDatabase {
     SaPair old = pairs.remove(inboundSpi);
     if (old != null) {
       ForwardingTables t = tables;
-      inbound.remove(old.in.spi);
       int index = entryIndex(old);
+      SpdEntry entry = spd.entry(old.sa.cryptoMap(), old.sa.mapSequence());
+      // the negotiated policy before its SA: no packet is then selected for an SA that is leaving
+      if (entry != null && entry.dynamic() && entry.negotiated().remove(old.sa.inboundSpi())) {
+        policyEvents.changed();
+      }
+      inbound.remove(old.in.spi);
       if (index >= 0) {
         t.setOutboundAt(index, withOut(t.outboundAt(index), null, old.out));
       }
@@ -107,10 +155,34 @@ public final class SaDatabase {
     return spd;
   }
 
-  /** The SPD entry index of the pair's crypto map entry, or -1 when the SPD has none. */
+  /**
+   * The SPD entry index of the pair's crypto map entry, or -1 when the SPD has none or, for a dynamic map's entry,
+   * the pair holds no negotiated policy there.
+   */
   private int entryIndex(SaPair p) {
     SpdEntry e = spd.entry(p.sa.cryptoMap(), p.sa.mapSequence());
-    return e == null ? -1 : e.index();
+    if (e == null || e.dynamic() && !e.negotiated().holds(p.sa.inboundSpi())) {
+      return -1;
+    }
+    return e.index();
+  }
+
+  /** The negotiated policy an SA of a dynamic crypto map's entry brings: its selectors, towards its peer. */
+  private static NegotiatedPolicies.Policy policyOf(SaPair p) {
+    return new NegotiatedPolicies.Policy(p.sa.inboundSpi(), p.sa.peerAddress(), p.sa.localSelectors(),
+        p.sa.remoteSelectors());
+  }
+
+  /** The negotiated policies of every dynamic crypto map entry of the current SPD, by entry. */
+  public synchronized Map<SpdEntry, List<NegotiatedPolicies.Policy>> negotiatedPolicies() {
+    Map<SpdEntry, List<NegotiatedPolicies.Policy>> out = new LinkedHashMap<>();
+    for (int i = 0; i < spd.size(); i++) {
+      SpdEntry e = spd.entryAt(i);
+      if (e.dynamic()) {
+        out.put(e, e.negotiated().policies());
+      }
+    }
+    return out;
   }
 
   /**
@@ -141,12 +213,23 @@ public final class SaDatabase {
     for (int i = 0; i < spd.size(); i++) {
       out.add(new ArrayList<>());
     }
-    List<SaPair> newestFirst = new ArrayList<>(pairs.values());
-    newestFirst.sort(Comparator.comparingLong((SaPair p) -> p.sa.createdEpochMillis()).reversed());
-    for (SaPair p : newestFirst) {
+    // a dynamic entry's negotiated policies are admitted oldest first, as they first came
+    List<SaPair> oldestFirst = new ArrayList<>(pairs.values());
+    oldestFirst.sort(Comparator.comparingLong((SaPair p) -> p.sa.createdEpochMillis()));
+    for (SaPair p : oldestFirst) {
       SpdEntry e = spd.entry(p.sa.cryptoMap(), p.sa.mapSequence());
-      if (e != null) {
-        out.get(e.index()).add(p.out);
+      if (e != null && e.dynamic()) {
+        NegotiatedPolicies.Policy holder = e.negotiated().add(policyOf(p));
+        if (holder != null) {
+          policyEvents.refused(p, holder);
+        }
+      }
+    }
+    List<SaPair> newestFirst = oldestFirst.reversed();
+    for (SaPair p : newestFirst) {
+      int index = entryIndex(p);
+      if (index >= 0) {
+        out.get(index).add(p.out);
       }
     }
     OutboundSa[][] byEntry = new OutboundSa[out.size()][];
@@ -154,5 +237,6 @@ public final class SaDatabase {
       byEntry[i] = out.get(i).toArray(OutboundSa[]::new);
     }
     tables = new ForwardingTables(spd, inbound, byEntry);
+    policyEvents.changed();
   }
 }

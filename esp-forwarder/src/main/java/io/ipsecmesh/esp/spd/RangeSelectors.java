@@ -25,6 +25,25 @@ public final class RangeSelectors implements SelectorSet {
     return any(remote, f.srcHi, f.srcLo, f.protocol, f.srcPort) && any(local, f.dstHi, f.dstLo, f.protocol, f.dstPort);
   }
 
+  /**
+   * Whether some packet could be covered by both: a local range of each intersects and a remote range of each
+   * intersects. Addresses only (protocols and ports are ignored), so the answer errs towards "yes".
+   */
+  public boolean overlaps(RangeSelectors other) {
+    return intersect(local, other.local) && intersect(remote, other.remote);
+  }
+
+  private static boolean intersect(Range[] a, Range[] b) {
+    for (Range x : a) {
+      for (Range y : b) {
+        if (Ip128.le(x.startHi, x.startLo, y.endHi, y.endLo) && Ip128.le(y.startHi, y.startLo, x.endHi, x.endLo)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   private static boolean any(Range[] ranges, long hi, long lo, int protocol, int port) {
     for (Range r : ranges) {
       if (r.covers(hi, lo, protocol, port)) {

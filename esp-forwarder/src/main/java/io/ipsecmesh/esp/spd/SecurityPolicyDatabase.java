@@ -15,7 +15,8 @@ import java.util.Set;
  * sequence order, each entry's access list in line order, first match wins. A {@code permit} line
  * means PROTECT with that entry; a {@code deny} line means BYPASS (the packet is not protected);
  * no match at all means the packet travels in clear. Immutable: a configuration change builds a new
- * one, which the forwarder swaps in atomically.
+ * one, which the forwarder swaps in atomically — except for the policies a dynamic crypto map's entry gains and
+ * loses with its SAs ({@link NegotiatedPolicies}, edited by the SAD).
  *
  * <p>Tunnel interfaces add one entry each (named after the interface, sequence
  * {@link GatewayConfig#TUNNEL_SEQUENCE}, no access list), chosen by the routes into them ({@link TunnelRoutes})
@@ -61,6 +62,12 @@ public final class SecurityPolicyDatabase {
     List<AclRule[]> rules = new ArrayList<>();
     for (String map : applied) {
       for (CryptoMapEntry e : config.cryptoMap(map)) {
+        if (e.dynamicMap() != null) {
+          AclRule[] arr = DynamicMapRules.compile(config, e);
+          entries.add(new SpdEntry(e.name(), e.seq(), entries.size(), arr, false, new NegotiatedPolicies()));
+          rules.add(arr);
+          continue;
+        }
         AccessList acl = e.matchAddress() == null ? null : config.accessList(e.matchAddress());
         if (acl == null) {
           continue;
@@ -97,7 +104,8 @@ public final class SecurityPolicyDatabase {
 
   /**
    * The entry that protects this outbound flow, or {@link #CLEAR}: the tunnel interface its destination is routed
-   * into, else the first crypto map ACL line that matches. Allocation-free.
+   * into, else the first crypto map ACL line that matches. Allocation-free. A dynamic crypto map's entry first
+   * matches the policies its SAs negotiated ({@link NegotiatedPolicies}), then its dynamic map's own lines.
    */
   public SpdEntry lookup(FlowKey f) {
     if (!tunnels.isEmpty()) {
@@ -107,6 +115,10 @@ public final class SecurityPolicyDatabase {
       }
     }
     for (int i = 0; i < entries.length; i++) {
+      NegotiatedPolicies negotiated = entries[i].negotiated();
+      if (negotiated != null && negotiated.covers(f)) {
+        return entries[i];
+      }
       for (AclRule r : rulesPerEntry[i]) {
         if (r.matches(f)) {
           return r.permit() ? entries[i] : CLEAR;

@@ -11,13 +11,25 @@ public final class SpdEntry implements SelectorSet {
   private final int index;
   private final AclRule[] rules;
   private final boolean manual;
+  /** The negotiated policies of a dynamic crypto map entry, null for a static entry. */
+  private final NegotiatedPolicies negotiated;
 
   public SpdEntry(String mapName, int sequence, int index, AclRule[] rules, boolean manual) {
+    this(mapName, sequence, index, rules, manual, null);
+  }
+
+  /**
+   * @param negotiated for {@code crypto map NAME SEQ ipsec-isakmp dynamic DYN}: the policies its SAs bring (then
+   *                   {@code rules} are the dynamic map's {@code match address} lines, for traffic before an SA)
+   */
+  public SpdEntry(String mapName, int sequence, int index, AclRule[] rules, boolean manual,
+      NegotiatedPolicies negotiated) {
     this.mapName = mapName;
     this.sequence = sequence;
     this.index = index;
     this.rules = rules.clone();
     this.manual = manual;
+    this.negotiated = negotiated;
   }
 
   public String mapName() {
@@ -35,6 +47,19 @@ public final class SpdEntry implements SelectorSet {
 
   public boolean manual() {
     return manual;
+  }
+
+  /**
+   * A dynamic crypto map's entry: protected only by the SAs peers negotiate through it, never the reason for an
+   * ACQUIRE (IOS never initiates from a dynamic map: it has no peer to ask).
+   */
+  public boolean dynamic() {
+    return negotiated != null;
+  }
+
+  /** The negotiated policies of a dynamic entry, null for a static one. */
+  public NegotiatedPolicies negotiated() {
+    return negotiated;
   }
 
   /** The first ACL line that matches the flow, or null. */

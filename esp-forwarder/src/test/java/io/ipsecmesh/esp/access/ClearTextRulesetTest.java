@@ -52,6 +52,16 @@ class ClearTextRulesetTest {
   }
 
   @Test
+  void aDynamicCryptoMapChecksItsDynamicMapsMatchAddress() {
+    ClearTextRuleset.Ruleset r = ClearTextRuleset.of(io.ipsecmesh.esp.DynamicMapHub.config(true));
+    assertEquals(List.of("VPN 65535"), r.counters());
+    assertTrue(r.text().contains("iifname \"wan0\" ip saddr & 255.255.0.0 == 10.91.0.0 "
+        + "ip daddr & 255.255.255.0 == 10.91.1.0 counter name \"cleartext_0\" drop\n"), r.text());
+    assertTrue(ClearTextRuleset.of(io.ipsecmesh.esp.DynamicMapHub.config(false)).empty(),
+        "without match address nothing is known to be protected before a peer negotiates it");
+  }
+
+  @Test
   void nothingProtectedNoTable() {
     assertTrue(ClearTextRuleset.of(GatewayConfig.empty()).empty());
   }

@@ -52,7 +52,7 @@ abstract class DfBitNetnsTopology {
   @BeforeAll
   void topology() throws Exception {
     Netns.assumeRoot(true, "ip", "ping", "tcpdump", "tshark");
-    dir = Files.createTempDirectory("esp-" + kind());
+    dir = io.ipsecmesh.testsupport.Sh.runDirectory("esp-" + kind());
     netns = new Netns(lana, gwa, gwb, lanb);
     netns.lan(gwa, lana, "10.93.1.1", HOST_A)
         .lan(gwb, lanb, "10.93.2.1", HOST_B)

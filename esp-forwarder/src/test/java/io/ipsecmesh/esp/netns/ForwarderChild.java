@@ -32,7 +32,7 @@ final class ForwarderChild {
     BusCodecs.register(vertx);
     EspForwarderVerticle forwarder = new EspForwarderVerticle();
     JsonObject cfg = options.copy().put("innerPort", "tun").put("tunName", "ipsec0").put("forwarderId", "gw" + role)
-        .put("stateDir", java.nio.file.Files.createTempDirectory("fwd-state").toString());
+        .put("stateDir", io.ipsecmesh.testsupport.Sh.runDirectory("fwd-state").toString());
     vertx.deployVerticle(forwarder, new DeploymentOptions().setConfig(cfg)).onFailure(e -> {
       System.out.println("FAILED " + e);
       e.printStackTrace();

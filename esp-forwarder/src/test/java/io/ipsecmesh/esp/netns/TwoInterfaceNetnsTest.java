@@ -49,7 +49,7 @@ class TwoInterfaceNetnsTest {
   @BeforeAll
   void topology() throws Exception {
     Netns.assumeRoot(true, "ip", "ping", "tcpdump", "tshark");
-    dir = Files.createTempDirectory("esp-ti");
+    dir = io.ipsecmesh.testsupport.Sh.runDirectory("esp-ti");
     netns = new Netns(lana, gwa, gwb, lanb);
     netns.lan(gwa, lana, "10.94.1.1", "10.94.1.10")
         .lan(gwb, lanb, "10.94.2.1", "10.94.2.10")

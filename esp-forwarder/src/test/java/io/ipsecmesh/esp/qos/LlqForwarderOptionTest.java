@@ -46,7 +46,7 @@ class LlqForwarderOptionTest {
   private static EspForwarderVerticle deploy(Vertx v, InProcessPacketPort port, JsonObject cfg) throws Exception {
     BusCodecs.register(v);
     EspForwarderVerticle f = new EspForwarderVerticle(port);
-    cfg.put("stateDir", java.nio.file.Files.createTempDirectory("llq-state").toString());
+    cfg.put("stateDir", io.ipsecmesh.testsupport.Sh.runDirectory("llq-state").toString());
     v.deployVerticle(f, new DeploymentOptions().setConfig(cfg)).await(20, TimeUnit.SECONDS);
     return f;
   }

@@ -5,6 +5,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
+import java.util.List;
 
 /**
  * The responder's reply cache of one IKE SA, keyed by a SHA-256 digest of the whole request datagram
@@ -31,7 +32,8 @@ public final class RequestDigestCache {
     ALTERED
   }
 
-  private record Entry(long messageId, byte[] digest, byte[] response) {}
+  /** A response is one datagram, or several: the IKE Fragment messages of a fragmented one (RFC 7383 §2.6.1). */
+  private record Entry(long messageId, byte[] digest, List<byte[]> response) {}
 
   private final int capacity;
   private final Deque<Entry> entries = new ArrayDeque<>();
@@ -45,8 +47,13 @@ public final class RequestDigestCache {
 
   /** Remembers our {@code response} to the request whose digest is {@code requestDigest}. */
   public void remember(long messageId, byte[] requestDigest, byte[] response) {
+    remember(messageId, requestDigest, List.of(response));
+  }
+
+  /** Remembers our response of several datagrams (IKE fragments, all resent together) to the request. */
+  public void remember(long messageId, byte[] requestDigest, List<byte[]> response) {
     entries.removeIf(e -> e.messageId == messageId && MessageDigest.isEqual(e.digest, requestDigest));
-    entries.addLast(new Entry(messageId, requestDigest.clone(), response));
+    entries.addLast(new Entry(messageId, requestDigest.clone(), List.copyOf(response)));
     while (entries.size() > capacity) {
       entries.removeFirst();
     }
@@ -75,12 +82,18 @@ public final class RequestDigestCache {
    * before says nothing about a retransmission there.
    */
   public byte[] responseTo(byte[] requestDigest) {
+    List<byte[]> r = responsesTo(requestDigest);
+    return r.isEmpty() ? null : r.getFirst();
+  }
+
+  /** Every datagram of our response to the request with this digest (one, or its fragments); empty when none. */
+  public List<byte[]> responsesTo(byte[] requestDigest) {
     for (Entry e : entries) {
       if (MessageDigest.isEqual(e.digest, requestDigest)) {
         return e.response;
       }
     }
-    return null;
+    return List.of();
   }
 
   public boolean isEmpty() {

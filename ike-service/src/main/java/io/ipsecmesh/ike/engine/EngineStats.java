@@ -19,6 +19,9 @@ public interface EngineStats extends io.ipsecmesh.ike.dos.DosCounters {
 
   default void cookieDemanded() {}
 
+  /** An IKE Fragment message dropped (RFC 7383 §2.6), by reason ({@code FragmentReassembler}'s constants). */
+  default void fragmentDropped(String reason) {}
+
   /** IKE_SA_INIT dropped because the half-open limit was reached. */
   default void halfOpenLimitHit() {}
 }

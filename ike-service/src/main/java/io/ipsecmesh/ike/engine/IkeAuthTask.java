@@ -65,7 +65,11 @@ final class IkeAuthTask implements Task {
     offeredTsr = Selectors.toWire(p.remoteSelectors());
     List<Payload> out = new ArrayList<>();
     out.add(idi);
-    out.add(Payload.Notify.of(IkeConstants.INITIAL_CONTACT, new byte[0]));
+    // RFC 7296 §2.4: INITIAL_CONTACT asserts this is the only IKE SA with the peer, and strongSwan deletes every
+    // other one on receipt; so only when no other IKE SA with this peer is established (charon's ike_auth does the same)
+    if (!s.table.hasOtherWithPeer(sa)) {
+      out.add(Payload.Notify.of(IkeConstants.INITIAL_CONTACT, new byte[0]));
+    }
     // no IDr: IOS does not say whom it expects; the responder's IDr is checked against the profile instead
     out.addAll(PeerAuthentication.ours(sa, idi, sa.initRequest, sa.nr, sa.keys.skPi, true, null));
     if (p.mode() == ChildSa.Mode.TRANSPORT) {

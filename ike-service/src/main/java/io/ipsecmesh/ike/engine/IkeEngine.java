@@ -1,9 +1,20 @@
 package io.ipsecmesh.ike.engine;
 
+import io.ipsecmesh.ike.seam.IkeEventSink;
 import io.ipsecmesh.ike.crypto.CrlSource;
 import io.ipsecmesh.ike.dos.HalfOpenQuota;
 import io.ipsecmesh.ike.policy.PeerPolicy;
+import io.ipsecmesh.ike.policy.ConfigPolicies;
+import io.ipsecmesh.ike.policy.Credentials;
+import io.ipsecmesh.ike.policy.CurrentPeers;
 import io.ipsecmesh.ike.policy.PolicyStore;
+import io.ipsecmesh.ike.policy.TrustStore;
+import io.ipsecmesh.ike.seam.DebugTrace;
+import io.ipsecmesh.ike.seam.IkeProtocol;
+import io.ipsecmesh.proto.bus.DpdMessages;
+import io.ipsecmesh.proto.bus.FwdMessages;
+import io.ipsecmesh.proto.bus.IkeMessages.IkeDatagram;
+import io.ipsecmesh.proto.config.GatewayConfig;
 import io.ipsecmesh.proto.bus.MgmtMessages;
 import io.ipsecmesh.proto.ikev2.IkeCodec;
 import io.ipsecmesh.proto.ikev2.IkeConstants;
@@ -26,7 +37,7 @@ import java.util.function.LongSupplier;
  * (injectable {@link Scheduler}, so tests drive it in virtual time). Every entry point catches what it does
  * not expect: nothing a peer sends can throw onto the event loop.
  */
-public final class IkeEngine {
+public final class IkeEngine implements IkeProtocol {
 
   static final System.Logger LOG = SaServices.LOG;
   public static final int IKE_PORT = 500;
@@ -52,8 +63,10 @@ public final class IkeEngine {
   private final SaServices s;
   final IkeSaTable table;
   private final InitRequestGate gate;
+  /** Our certificate and key for {@code authentication rsa-sig} profiles; null without them. */
+  private Credentials credentials;
 
-  public IkeEngine(Scheduler scheduler, Transport transport, IkeEvents events, PolicyStore policies,
+  public IkeEngine(Scheduler scheduler, Transport transport, IkeEventSink events, PolicyStore policies,
       KeyWrap keyWrap, RetransmitPolicy retransmit, Limits limits, LongSupplier wallClock) {
     this.s = new SaServices(scheduler, transport, events, policies, keyWrap, retransmit, limits, wallClock);
     this.table = s.table;
@@ -81,6 +94,14 @@ public final class IkeEngine {
    */
   public void setNatTransparency(boolean on) {
     s.nat.setNatTransparency(on);
+  }
+
+  /**
+   * {@code crypto ikev2 fragmentation [mtu N]} (RFC 7383), null for off: offered in every IKE_SA_INIT from now on;
+   * IKE SAs keep what they negotiated.
+   */
+  public void setFragmentation(io.ipsecmesh.proto.config.Ikev2Fragmentation f) {
+    s.setFragmentation(f);
   }
 
   /** {@code debug crypto ikev2}: log every exchange (never keys). */
@@ -127,6 +148,7 @@ public final class IkeEngine {
     s.stats().received(PayloadNames.exchange(h.exchangeType()));
     if (h.exchangeType() == IkeConstants.IKE_SA_INIT && !h.isResponse()) {
       if (h.responderSpi() == 0 && h.messageId() == 0) {
+        s.traceReceived(null, d, h);
         gate.onInitRequest(d, m);
       }
       return;
@@ -142,6 +164,7 @@ public final class IkeEngine {
     if (!h.isResponse() && (sa.spiR != h.responderSpi() || sa.spiI != h.initiatorSpi())) {
       return;
     }
+    s.traceReceived(sa, d, h);
     sa.tasks.receive(d, m);
   }
 
@@ -277,6 +300,7 @@ public final class IkeEngine {
   }
 
   /** Deletes every IKE SA (shutdown): DELETE to each established peer. */
+  @Override
   public void shutdown() {
     clear(null);
   }
@@ -337,6 +361,7 @@ public final class IkeEngine {
    * ({@code recovery}) and no IKE SA, set one up for the purpose ({@link InvalidSpiRecovery}). Returns whether a
    * notify or an IKE SA is under way.
    */
+  @Override
   public boolean invalidSpi(String peerAddress, long spi, boolean recovery) {
     return s.invalidSpis.report(peerAddress, spi, recovery, this::initiate);
   }
@@ -347,7 +372,117 @@ public final class IkeEngine {
   }
 
   /** The forwarder saw the peer's new port in authenticated ESP ({@code fwd.nat-mapping}): see {@link NatMobility}. */
+  @Override
   public boolean natMappingSeenInEsp(long inboundSpi, String peerAddress, int peerPort) {
     return s.nat.seenInEsp(table.childOwner(inboundSpi), inboundSpi, peerAddress, peerPort);
+  }
+
+  // ============================================================================ the seam (IkeProtocol)
+
+  /** Our certificate and key ({@code --ike-cert-file} …), which {@link #configure} gives rsa-sig profiles. */
+  public void setCredentials(Credentials credentials) {
+    this.credentials = credentials;
+  }
+
+  @Override
+  public int majorVersion() {
+    return 2; // RFC 7296 §3.1
+  }
+
+  /** {@code debug crypto ikev2}. */
+  @Override
+  public DebugTrace trace() {
+    return s.trace;
+  }
+
+  /** Ours when either SPI is one of our SPIs (§3.1: the I flag says which, the engine checks it on dispatch). */
+  @Override
+  public boolean ownsIkeSa(long initiatorSpi, long responderSpi) {
+    return initiatorSpi != 0 && table.bySpi(initiatorSpi) != null
+        || responderSpi != 0 && table.bySpi(responderSpi) != null;
+  }
+
+  @Override
+  public boolean ownsIkeSa(String ikeSaId) {
+    return table.byId(ikeSaId) != null;
+  }
+
+  @Override
+  public boolean ownsChildSa(long inboundSpi) {
+    return table.childOwner(inboundSpi) != null;
+  }
+
+  /** An entry with a {@code set ikev2-profile} has IKEv2 policies (a dynamic map's template is never ACQUIRE's). */
+  @Override
+  public boolean ownsMapEntry(String cryptoMap, int mapSequence) {
+    return s.policies.all().stream()
+        .anyMatch(p -> !p.anyPeer() && p.cryptoMap().equals(cryptoMap) && p.mapSequence() == mapSequence);
+  }
+
+  @Override
+  public void receive(IkeDatagram d) {
+    receive(d.localAddress(), d.localPort(), d.peerAddress(), d.peerPort(), d.message());
+  }
+
+  @Override
+  public void configure(GatewayConfig config, String localAddress) {
+    s.policies.replace(ConfigPolicies.from(config, localAddress, credentials,
+        TrustStore.from(config.pkiTrustpoints())));
+    setNatTransparency(config.natTransparency());
+    setFragmentation(config.ikev2Fragmentation());
+  }
+
+  @Override
+  public int policyCount() {
+    return s.policies.all().size();
+  }
+
+  @Override
+  public void acquire(FwdMessages.Acquire a, CurrentPeers current) {
+    current.forAcquire(s.policies, a.cryptoMap(), a.sequence()).ifPresent(this::acquire);
+  }
+
+  @Override
+  public void probe(DpdMessages.ProbeRequest r, Consumer<DpdMessages.ProbeOutcome> reply) {
+    probe(r.ikeSaId(), r.attempt(), ack -> reply.accept(new DpdMessages.ProbeOutcome(r.ikeSaId(), ack)));
+  }
+
+  @Override
+  public void peerDead(DpdMessages.PeerDead dead, CurrentPeers current) {
+    peerDead(dead.ikeSaId());
+    if (dead.nextPeer() != null) {
+      failOver(dead.nextPeer(), current);
+    }
+  }
+
+  /** The next {@code set peer} stays the entry's peer for later ACQUIREs ({@link CurrentPeers}). */
+  @Override
+  public boolean failOver(String nextPeer, CurrentPeers current) {
+    return s.policies.forPeer(nextPeer).map(next -> {
+      current.failedOver(next);
+      if (!hasSaWith(next.peerAddress())) {
+        initiate(next);
+      }
+      return next;
+    }).isPresent();
+  }
+
+  @Override
+  public int[] clearSession(MgmtMessages.ClearSession which) {
+    return clearBetween(which);
+  }
+
+  @Override
+  public void childSaExpired(long inboundSpi, FwdMessages.Limit limit) {
+    if (limit == FwdMessages.Limit.HARD) {
+      deleteChild(inboundSpi, "lifetime");
+    } else {
+      rekeyChild(inboundSpi);
+    }
+  }
+
+  @Override
+  public void childSaIdle(long inboundSpi) {
+    idleChild(inboundSpi);
   }
 }

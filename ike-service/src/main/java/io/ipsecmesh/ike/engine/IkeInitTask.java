@@ -82,6 +82,9 @@ final class IkeInitTask implements Task {
     p.add(new Payload.KeyExchange(group.groupId, sa.dh.publicValue()));
     p.add(new Payload.Nonce(sa.ni.clone()));
     p.add(Payload.Notify.of(IkeConstants.SIGNATURE_HASH_ALGORITHMS, SignatureAuthenticator.HASH_ALGORITHMS));
+    if (s.fragmentation() != null) {
+      p.add(Payload.Notify.of(IkeConstants.IKEV2_FRAGMENTATION_SUPPORTED, new byte[0])); // RFC 7383 §2.3
+    }
     return p;
   }
 
@@ -146,6 +149,8 @@ final class IkeInitTask implements Task {
     sa.suite = suite.get();
     sa.nr = nonce.get().data().clone();
     sa.initResponse = in.datagram().msg();
+    // RFC 7383 §2.3: used only when both offered it (and we still do)
+    sa.fragmentation = s.fragmentation() != null && m.notify(IkeConstants.IKEV2_FRAGMENTATION_SUPPORTED).isPresent();
     s.installKeys(sa, secret);
     sa.state = IkeSa.State.AUTH_SENT;
     sa.tasks.queueFirst(new IkeAuthTask(s));
@@ -209,6 +214,11 @@ final class IkeInitTask implements Task {
           CertificateValidator.certificateRequest(anchors)));
     }
     resp.add(Payload.Notify.of(IkeConstants.SIGNATURE_HASH_ALGORITHMS, SignatureAuthenticator.HASH_ALGORITHMS));
+    if (s.fragmentation() != null && m.notify(IkeConstants.IKEV2_FRAGMENTATION_SUPPORTED).isPresent()) {
+      // RFC 7383 §2.3: a responder that supports it answers the initiator's notify with its own
+      resp.add(Payload.Notify.of(IkeConstants.IKEV2_FRAGMENTATION_SUPPORTED, new byte[0]));
+      sa.fragmentation = true;
+    }
     sa.initRequest = d.msg();
     sa.state = IkeSa.State.INIT_DONE;
     response = resp;

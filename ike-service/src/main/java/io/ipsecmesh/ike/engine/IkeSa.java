@@ -67,6 +67,8 @@ final class IkeSa {
   SkCipher outbound;
   SkCipher inbound;
   String peerId = "";
+  /** Both sides sent IKEV2_FRAGMENTATION_SUPPORTED in IKE_SA_INIT: large protected messages go in fragments. */
+  boolean fragmentation;
   /** Key in the half-open index while the responder waits for IKE_AUTH. */
   String halfOpenKey;
   /** Our inbound SPI proposed for the first Child SA in IKE_AUTH. */

@@ -74,6 +74,12 @@ final class IkeSaTable {
     return s == null ? List.of() : List.copyOf(s);
   }
 
+  /** Whether an IKE SA other than {@code sa} is established with its peer (the RFC 7296 §2.4 INITIAL_CONTACT test). */
+  boolean hasOtherWithPeer(IkeSa sa) {
+    Set<IkeSa> s = byPeer.get(sa.peerAddress);
+    return s != null && s.stream().anyMatch(x -> x != sa && x.state == IkeSa.State.ESTABLISHED);
+  }
+
   List<IkeSa> all() {
     return List.copyOf(bySpi.values());
   }

@@ -35,6 +35,7 @@ final class PayloadNames {
         case Payload.VendorId v -> "V";
         case Payload.TrafficSelectors t -> t.initiator() ? "TSi" : "TSr";
         case Payload.Encrypted e -> "SK";
+        case Payload.EncryptedFragment f -> "SKF(" + f.fragmentNumber() + "/" + f.totalFragments() + ")";
         case Payload.Unknown u -> "UNKNOWN(" + u.payloadType() + ")";
       });
     }
@@ -57,6 +58,7 @@ final class PayloadNames {
       case IkeConstants.REKEY_SA -> "REKEY_SA";
       case IkeConstants.CHILD_SA_NOT_FOUND -> "CHILD_SA_NOT_FOUND";
       case IkeConstants.TEMPORARY_FAILURE -> "TEMPORARY_FAILURE";
+      case IkeConstants.IKEV2_FRAGMENTATION_SUPPORTED -> "FRAG_SUP";
       default -> String.valueOf(type);
     };
   }

@@ -1,5 +1,6 @@
 package io.ipsecmesh.ike.engine;
 
+import io.ipsecmesh.ike.seam.IkeEventSink;
 import io.ipsecmesh.ike.crypto.ChildKeymat;
 import io.ipsecmesh.ike.crypto.CrlSource;
 import io.ipsecmesh.ike.crypto.IkeSaKeys;
@@ -8,6 +9,10 @@ import io.ipsecmesh.ike.dos.CookieSecret;
 import io.ipsecmesh.ike.exchange.Proposals;
 import io.ipsecmesh.ike.policy.PeerPolicy;
 import io.ipsecmesh.ike.policy.PolicyStore;
+import io.ipsecmesh.ike.seam.DebugTrace;
+import io.ipsecmesh.proto.bus.MgmtMessages;
+import io.ipsecmesh.proto.ikev2.IkeDecodeException;
+import io.ipsecmesh.proto.ikev2.IkeHeader;
 import io.ipsecmesh.proto.bus.SaMessages.ChildSaDeleted;
 import io.ipsecmesh.proto.ikev2.IkeCodec;
 import io.ipsecmesh.proto.ikev2.IkeConstants;
@@ -24,7 +29,7 @@ import java.util.function.LongSupplier;
 /**
  * What tasks and task managers share across the IKE SAs of one engine (strongSwan's daemon-wide services
  * plus the {@code ike_sa_t} operations its tasks call): the SA table and SPI allocation, the outside world
- * ({@link Transport}, {@link IkeEvents}, {@link PolicyStore}, CRLs), timers, randomness, and the operations
+ * ({@link Transport}, {@link IkeEventSink}, {@link PolicyStore}, CRLs), timers, randomness, and the operations
  * on an IKE SA that several tasks perform — establishing it, installing and removing Child SAs, handing
  * them to a rekeyed IKE SA, deleting it. Single-threaded like the engine: the verticle's event loop only.
  */
@@ -35,7 +40,7 @@ final class SaServices {
 
   final Scheduler scheduler;
   final Transport transport;
-  final IkeEvents events;
+  final IkeEventSink events;
   final PolicyStore policies;
   final RetransmitPolicy retransmit;
   final IkeEngine.Limits limits;
@@ -47,11 +52,14 @@ final class SaServices {
   private final SecureRandom random = new SecureRandom();
   private final LongSupplier wallClock;
   private CrlSource crls = CrlSource.NONE;
+  /** {@code crypto ikev2 fragmentation}: null when off (RFC 7383 not offered). */
+  private io.ipsecmesh.proto.config.Ikev2Fragmentation fragmentation;
   private EngineStats stats = EngineStats.NONE;
   private int nextConnId = 1000;
-  private volatile boolean debug;
+  /** {@code debug crypto ikev2}: this engine's IOS-style trace ({@link Ikev2Debug}). */
+  final DebugTrace trace = new DebugTrace(MgmtMessages.Facility.IKEV2, "io.ipsecmesh.ike");
 
-  SaServices(Scheduler scheduler, Transport transport, IkeEvents events, PolicyStore policies, KeyWrap keyWrap,
+  SaServices(Scheduler scheduler, Transport transport, IkeEventSink events, PolicyStore policies, KeyWrap keyWrap,
       RetransmitPolicy retransmit, IkeEngine.Limits limits, LongSupplier wallClock) {
     this.scheduler = scheduler;
     this.transport = transport;
@@ -85,8 +93,16 @@ final class SaServices {
     return crls;
   }
 
+  void setFragmentation(io.ipsecmesh.proto.config.Ikev2Fragmentation f) {
+    fragmentation = f;
+  }
+
+  io.ipsecmesh.proto.config.Ikev2Fragmentation fragmentation() {
+    return fragmentation;
+  }
+
   void setDebug(boolean on) {
-    debug = on;
+    trace.set(on);
   }
 
   // ============================================================================ a new IKE SA
@@ -142,6 +158,7 @@ final class SaServices {
     n.outbound = n.initiator ? n.keys.initiatorCipher() : n.keys.responderCipher();
     n.inbound = n.initiator ? n.keys.responderCipher() : n.keys.initiatorCipher();
     n.natDetected = old.natDetected;
+    n.fragmentation = old.fragmentation; // negotiated in IKE_SA_INIT (RFC 7383 §2.3), kept by the rekeyed SA
     n.localBehindNat = old.localBehindNat;
     n.peerId = old.peerId;
     table.add(n);
@@ -252,6 +269,13 @@ final class SaServices {
 
   void send(IkeSa sa, byte[] bytes) {
     stats.sent(PayloadNames.exchange(bytes[18] & 0xff));
+    if (trace.on()) {
+      try {
+        trace.line(Ikev2Debug.sendingPacket(sa, IkeCodec.decodeHeader(bytes)));
+      } catch (IkeDecodeException e) {
+        trace.line(Ikev2Debug.tag(sa) + "Sending malformed packet: " + e.getMessage());
+      }
+    }
     transport.send(sa.localAddress, sa.localPort, sa.peerAddress, sa.peerPort, bytes);
   }
 
@@ -299,16 +323,22 @@ final class SaServices {
     return out;
   }
 
+  /** A datagram that decoded, as IOS traces it before processing it ({@code sa} null for a new SA). */
+  void traceReceived(IkeSa sa, Datagram d, IkeHeader h) {
+    if (trace.on()) {
+      trace.line(Ikev2Debug.receivedPacket(sa, d, h));
+    }
+  }
+
   void debugLog(IkeSa sa, String what, long messageId, String detail) {
-    if (debug) {
+    if (trace.on()) {
       debugLog(sa, what + " message id " + messageId + " " + detail);
     }
   }
 
   void debugLog(IkeSa sa, String text) {
-    if (debug) {
-      String who = sa == null ? "" : "(SA " + sa.connId + " " + sa.peerAddress + ":" + sa.peerPort + ") ";
-      LOG.log(System.Logger.Level.INFO, "IKEv2:" + who + text);
+    if (trace.on()) {
+      trace.line(Ikev2Debug.tag(sa) + text);
     }
   }
 }

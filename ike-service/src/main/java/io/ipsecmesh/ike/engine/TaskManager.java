@@ -1,15 +1,14 @@
 package io.ipsecmesh.ike.engine;
 
 import io.ipsecmesh.ike.crypto.SkIntegrityException;
-import io.ipsecmesh.ike.dos.DosCounters;
-import io.ipsecmesh.ike.dos.RequestDigestCache;
+import io.ipsecmesh.ike.wire.ReplyCache;
+import io.ipsecmesh.ike.wire.Retransmitter;
 import io.ipsecmesh.proto.ikev2.IkeCodec;
 import io.ipsecmesh.proto.ikev2.IkeConstants;
 import io.ipsecmesh.proto.ikev2.IkeDecodeException;
 import io.ipsecmesh.proto.ikev2.IkeHeader;
 import io.ipsecmesh.proto.ikev2.IkeMessage;
 import io.ipsecmesh.proto.ikev2.Payload;
-import io.ipsecmesh.proto.time.Scheduler;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -20,12 +19,14 @@ import java.util.function.Predicate;
 /**
  * The exchanges of one IKE SA, after strongSwan's {@code task_manager_v2.c}. As requester: the queued
  * {@link Task}s, one of them active with its request outstanding (RFC 7296 §2.3: a window of one), the
- * message IDs it uses, and retransmission of that request (§2.1, {@link RetransmitPolicy}). As responder: the
- * peer's window of one, the reply cache (the response to the last request, found by the digest of the whole
- * request datagram, {@link RequestDigestCache}), and the passive tasks made from each new request
+ * message IDs it uses, and retransmission of that request (§2.1, the {@link Retransmitter} IKEv1 uses too). As
+ * responder: the peer's window of one, the reply cache (the response to the last request, found by the digest of
+ * the whole request datagram, the {@link ReplyCache} IKEv1 uses too), and the passive tasks made from each new request
  * ({@link ResponderTasks}); a passive task of the same {@link Task.Type} as the active one is a collision,
  * which the active task resolves. Protection (SK) and authentication of every message but IKE_SA_INIT happen
- * here, so tasks see only verified payloads. Liveness: a probe of dpd-service rides on the exchange in
+ * here, so tasks see only verified payloads; so does RFC 7383 fragmentation ({@link IkeFragments}: what goes out
+ * may be several datagrams, sent, retransmitted and replayed from the reply cache together, and fragments coming in
+ * are reassembled before any task sees the message). Liveness: a probe of dpd-service rides on the exchange in
  * flight, or on a new empty INFORMATIONAL, and is acknowledged by that exchange's response.
  */
 final class TaskManager {
@@ -39,20 +40,23 @@ final class TaskManager {
   /** The tasks of the exchange in flight (empty when none): IKE_SA_INIT is IkeInitTask + NatDetectionTask. */
   private List<Task> active = List.of();
   private long activeId;
-  private byte[] activeBytes;
-  private int retransmissions;
-  private Scheduler.Timer retransmitTimer;
+  /** The request in flight as sent: one datagram, or its IKE fragments (RFC 7383), retransmitted together. */
+  private List<byte[]> activeDatagrams;
+  private final Retransmitter retransmitter;
   private long nextRequestId;
 
   // the peer's requests: exact window of one (§2.3)
   private long expectedRequestId;
   /** Our last response by the digest of its request: retransmissions only (§2.1, window of one). */
-  private final RequestDigestCache replies = new RequestDigestCache(1);
+  private final ReplyCache replies = new ReplyCache(2, ReplyCache.Keying.MESSAGE_ID_AND_DIGEST, 1);
   private byte[] lastResponse;
   /** Passive tasks whose answer waits (a CRL fetch), with their request; retransmissions of it are dropped. */
   private List<Task> deferred;
   private Inbound deferredRequest;
   private byte[] deferredDigest;
+
+  /** RFC 7383: fragmenting what we send, reassembling what the peer fragmented. */
+  private final IkeFragments fragments;
 
   /** dpd-service's probe waiting for the response of the exchange in flight (one outcome at a time). */
   private Consumer<Boolean> probe;
@@ -60,6 +64,8 @@ final class TaskManager {
   TaskManager(IkeSa sa, SaServices services) {
     this.sa = sa;
     this.s = services;
+    this.retransmitter = new Retransmitter(services.scheduler, services.retransmit);
+    this.fragments = new IkeFragments(sa, services);
   }
 
   // ============================================================================ our requests
@@ -122,28 +128,34 @@ final class TaskManager {
     for (Task x : tasks) {
       payloads.addAll(x.buildI(sa));
     }
-    byte[] bytes;
+    List<byte[]> datagrams;
     if (t.exchangeType() == IkeConstants.IKE_SA_INIT) {
       // §1.2: IKE_SA_INIT is not protected; SPIr is still zero
-      bytes = IkeCodec.encode(new IkeMessage(IkeHeader.of(sa.spiI, 0, IkeConstants.IKE_SA_INIT,
-          IkeConstants.FLAG_INITIATOR, id), payloads));
+      datagrams = List.of(IkeCodec.encode(new IkeMessage(IkeHeader.of(sa.spiI, 0, IkeConstants.IKE_SA_INIT,
+          IkeConstants.FLAG_INITIATOR, id), payloads)));
     } else {
-      bytes = sa.outbound.protect(IkeHeader.of(sa.spiI, sa.spiR, t.exchangeType(), sa.requestFlags(), id), payloads);
+      datagrams = fragments.protect(IkeHeader.of(sa.spiI, sa.spiR, t.exchangeType(), sa.requestFlags(), id),
+          payloads);
     }
     if (id == nextRequestId) {
       nextRequestId++; // a new request (not IKE_SA_INIT's retry): its ID is used only once it could be built
     }
-    cancelRetransmit();
+    retransmitter.stop();
     active = tasks;
     activeId = id;
-    activeBytes = bytes;
-    retransmissions = 0;
-    tasks.forEach(x -> x.sent(sa, bytes));
+    activeDatagrams = datagrams;
+    tasks.forEach(x -> x.sent(sa, datagrams.getFirst()));
     s.debugLog(sa, "sending", id, PayloadNames.exchange(t.exchangeType()) + " request " + PayloadNames.list(payloads)
         + " (" + names(tasks) + ")");
-    s.send(sa, bytes);
+    sendAll(datagrams);
     if (t.retransmitted()) {
-      scheduleRetransmit(tasks);
+      retransmitter.start(datagrams, retransmitting(tasks));
+    }
+  }
+
+  private void sendAll(List<byte[]> datagrams) {
+    for (byte[] d : datagrams) {
+      s.send(sa, d);
     }
   }
 
@@ -160,37 +172,36 @@ final class TaskManager {
     nextRequestId = id + 1;
     IkeHeader h = IkeHeader.of(sa.spiI, sa.spiR, IkeConstants.INFORMATIONAL, sa.requestFlags(), id);
     s.debugLog(sa, "sending", id, "INFORMATIONAL request " + PayloadNames.list(payloads));
-    s.send(sa, sa.outbound.protect(h, payloads));
+    sendAll(fragments.protect(h, payloads));
   }
 
-  private void scheduleRetransmit(List<Task> t) {
-    retransmitTimer = s.schedule(s.retransmit.delayBefore(retransmissions), () -> {
-      if (active != t || sa.state == IkeSa.State.DELETED) {
-        return;
+  /** The schedule's events for the exchange {@code t}: resend its request, or give the SA up (§2.1). */
+  private Retransmitter.Owner retransmitting(List<Task> t) {
+    return new Retransmitter.Owner() {
+      @Override
+      public void retransmit(int n, List<byte[]> request) {
+        if (active != t || sa.state == IkeSa.State.DELETED) {
+          retransmitter.stop();
+          return;
+        }
+        s.stats().retransmitted();
+        s.debugLog(sa, "retransmit " + n + " of request", activeId, "");
+        sendAll(request); // every fragment again (RFC 7383 §2.6.1)
       }
-      if (retransmissions >= s.retransmit.tries()) {
+
+      @Override
+      public void gaveUp(int retransmissions) {
+        if (active != t || sa.state == IkeSa.State.DELETED) {
+          return;
+        }
         s.debugLog(sa, "giving up after " + retransmissions + " retransmits", activeId, "");
         active = List.of();
-        retransmitTimer = null;
         t.forEach(x -> x.failed(sa));
         if (sa.state != IkeSa.State.DELETED) {
           s.teardown(sa, "timeout");
         }
-        return;
       }
-      retransmissions++;
-      s.stats().retransmitted();
-      s.debugLog(sa, "retransmit " + retransmissions + " of request", activeId, "");
-      s.send(sa, activeBytes);
-      scheduleRetransmit(t);
-    });
-  }
-
-  private void cancelRetransmit() {
-    if (retransmitTimer != null) {
-      retransmitTimer.cancel();
-      retransmitTimer = null;
-    }
+    };
   }
 
   // ============================================================================ inbound
@@ -240,7 +251,7 @@ final class TaskManager {
         return;
       }
     }
-    cancelRetransmit();
+    retransmitter.stop();
     if (active == tasks) {
       active = List.of();
     }
@@ -261,8 +272,8 @@ final class TaskManager {
   private void onRequest(Datagram d, IkeMessage m) {
     IkeHeader h = m.header();
     long id = h.messageId();
-    byte[] digest = RequestDigestCache.digest(d.msg());
-    if (answeredFromCache(d, id, digest)) {
+    byte[] digest = ReplyCache.digest(d.msg());
+    if (fragments.laterFragmentOfAnswered(m, expectedRequestId) || answeredFromCache(d, id, digest)) {
       return;
     }
     if (id != expectedRequestId) {
@@ -279,6 +290,7 @@ final class TaskManager {
       if (payloads == null) {
         return;
       }
+      digest = fragments.requestDigest(m, digest);
       s.events.livenessProof(sa.id(), sa.peerAddress);
     }
     s.debugLog(sa, "received", id, PayloadNames.exchange(h.exchangeType()) + " request "
@@ -335,14 +347,14 @@ final class TaskManager {
   private void respond(IkeHeader request, List<Task> passive, List<Payload> payloads, byte[] digest) {
     int flags = IkeConstants.FLAG_RESPONSE | sa.requestFlags();
     IkeHeader h = IkeHeader.of(sa.spiI, sa.spiR, request.exchangeType(), flags, request.messageId());
-    byte[] bytes = request.exchangeType() == IkeConstants.IKE_SA_INIT
-        ? IkeCodec.encode(new IkeMessage(h, payloads)) : sa.outbound.protect(h, payloads);
+    List<byte[]> datagrams = request.exchangeType() == IkeConstants.IKE_SA_INIT
+        ? List.of(IkeCodec.encode(new IkeMessage(h, payloads))) : fragments.protect(h, payloads);
     expectedRequestId = request.messageId() + 1;
-    lastResponse = bytes;
-    replies.remember(request.messageId(), digest, bytes); // answered: its retransmissions get the same bytes
+    lastResponse = datagrams.getFirst();
+    replies.remember(request.messageId(), digest, datagrams); // answered: its retransmissions get the same bytes
     s.debugLog(sa, "sending", request.messageId(), PayloadNames.exchange(request.exchangeType()) + " response "
         + PayloadNames.list(payloads));
-    s.send(sa, bytes);
+    sendAll(datagrams);
     for (Task t : passive) {
       t.responded(sa);
     }
@@ -356,7 +368,7 @@ final class TaskManager {
 
   /**
    * RFC 7296 §2.1: a retransmission is bitwise identical to the request, and gets our response again with no
-   * state change. Recognised by the digest of the whole datagram ({@link RequestDigestCache}), not by the
+   * state change. Recognised by the digest of the whole datagram ({@link ReplyCache}), not by the
    * message ID alone: the answered ID with other bytes is dropped. Answered only when it comes from the SA's
    * own peer address and port (§2.11: the response goes where the request came from, so anything else would
    * reflect our response to an address of a spoofer's choosing); an authenticated new message is what moves
@@ -365,51 +377,54 @@ final class TaskManager {
    * @return whether the datagram was handled here (answered or dropped)
    */
   boolean answeredFromCache(Datagram d, long messageId, byte[] digest) {
-    switch (replies.check(messageId, digest)) {
-      case RETRANSMISSION -> {
-        if (!d.peerAddress().equals(sa.peerAddress) || d.peerPort() != sa.peerPort
-            || d.localPort() != sa.localPort) {
-          s.stats().requestDropped(2, DosCounters.RETRANSMISSION_FROM_ELSEWHERE);
-          s.debugLog(sa, "drop retransmission from " + d.peerAddress() + ":" + d.peerPort(), messageId,
-              "(the SA's peer is " + sa.peerAddress + ":" + sa.peerPort + ")");
-          return true;
-        }
-        s.stats().retransmissionAnswered(2);
-        s.debugLog(sa, "received retransmission", messageId, "resending cached response");
-        s.send(sa, replies.responseTo(digest));
-        return true;
-      }
-      case ALTERED -> {
-        s.stats().requestDropped(2, DosCounters.ALTERED_RETRANSMISSION);
-        s.debugLog(sa, "drop request with an answered message ID but other bytes", messageId, "");
-        return true;
-      }
-      default -> {
+    boolean fromPeer = d.peerAddress().equals(sa.peerAddress) && d.peerPort() == sa.peerPort
+        && d.localPort() == sa.localPort;
+    // a fragmented response (RFC 7383 §2.6.1) is resent as all its fragments, in order
+    switch (replies.check(messageId, digest, fromPeer, response -> s.send(sa, response), s.stats())) {
+      case RESENT -> s.debugLog(sa, "received retransmission", messageId, "resent cached response");
+      case FROM_ELSEWHERE -> s.debugLog(sa, "drop retransmission from " + d.peerAddress() + ":" + d.peerPort(),
+          messageId, "(the SA's peer is " + sa.peerAddress + ":" + sa.peerPort + ")");
+      case ALTERED -> s.debugLog(sa, "drop request with an answered message ID but other bytes", messageId, "");
+      case NEW -> {
         return false;
       }
     }
+    return true;
   }
 
   /** Verifies and decrypts; only authenticated messages move ports or count as liveness. */
   private List<Payload> open(Datagram d, IkeMessage m) {
-    if (sa.inbound == null || m.payloads().isEmpty() || !(m.payloads().getLast() instanceof Payload.Encrypted)) {
+    if (sa.inbound == null || m.payloads().isEmpty()) {
+      return null;
+    }
+    if (m.payloads().getLast() instanceof Payload.EncryptedFragment f) {
+      return checked(d, fragments.reassemble(d, m, f)); // RFC 7383 §2.6: null until the last fragment
+    }
+    if (!(m.payloads().getLast() instanceof Payload.Encrypted sk)) {
       return null;
     }
     try {
-      List<Payload> inner = sa.inbound.open(d.msg(), (Payload.Encrypted) m.payloads().getLast());
-      for (Payload p : inner) {
-        if (p instanceof Payload.Unknown u && u.critical()) {
-          s.debugLog(sa, "unsupported critical payload " + u.payloadType());
-          return null;
-        }
-      }
-      s.nat.authenticatedFrom(sa, d);
-      return inner;
+      return checked(d, sa.inbound.open(d.msg(), sk));
     } catch (SkIntegrityException | IkeDecodeException e) {
       s.stats().malformed();
       s.debugLog(sa, "drop message failing SK checks: " + e.getMessage());
       return null;
     }
+  }
+
+  /** Authenticated inner payloads, refused with an unsupported critical one (§2.5); the peer's port may move. */
+  private List<Payload> checked(Datagram d, List<Payload> inner) {
+    if (inner == null) {
+      return null;
+    }
+    for (Payload p : inner) {
+      if (p instanceof Payload.Unknown u && u.critical()) {
+        s.debugLog(sa, "unsupported critical payload " + u.payloadType());
+        return null;
+      }
+    }
+    s.nat.authenticatedFrom(sa, d);
+    return inner;
   }
 
   // ============================================================================ liveness
@@ -437,7 +452,7 @@ final class TaskManager {
       pump();
     } else if (!active.getFirst().retransmitted()) {
       s.debugLog(sa, "retransmit", activeId, names(active) + " (attempt " + attempt + ")");
-      s.send(sa, activeBytes);
+      sendAll(activeDatagrams);
     }
     if (active.isEmpty() && probe == outcome) {
       probe = null;
@@ -447,10 +462,11 @@ final class TaskManager {
 
   /** The SA is gone: nothing is sent or retransmitted any more; a waiting probe is answered "no". */
   void destroy() {
-    cancelRetransmit();
+    retransmitter.stop();
     active = List.of();
-    activeBytes = null;
+    activeDatagrams = null;
     queued.clear();
+    fragments.clear();
     deferred = null;
     replies.clear();
     Consumer<Boolean> p = probe;

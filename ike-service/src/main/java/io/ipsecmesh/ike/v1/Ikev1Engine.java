@@ -1,5 +1,6 @@
 package io.ipsecmesh.ike.v1;
 
+import io.ipsecmesh.ike.seam.IkeEventSink;
 import io.ipsecmesh.ike.dos.DosCounters;
 import io.ipsecmesh.ike.engine.RetransmitPolicy;
 import io.ipsecmesh.proto.bus.IkeMessages.IkeDatagram;
@@ -23,7 +24,7 @@ import java.util.logging.Logger;
  * turns the service's commands (initiate, probe, rekey, delete, clear) into exchanges. The SAs live in {@link
  * IsakmpSaTable},
  * their life in {@link IsakmpSaLifecycle}, retransmission and the reply cache in {@link
- * IsakmpRetransmitter}; codecs in {@code io.ipsecmesh.proto.ikev1}. Single-threaded: call it on one thread
+ * IsakmpWire} (with IKEv2's {@code wire.Retransmitter} and {@code wire.ReplyCache}); codecs in {@code io.ipsecmesh.proto.ikev1}. Single-threaded: call it on one thread
  * (a Vert.x context), the {@link Scheduler} runs its timers there too.
  */
 public final class Ikev1Engine {
@@ -33,16 +34,18 @@ public final class Ikev1Engine {
   static final int MAX_HALF_OPEN = IsakmpSaTable.MAX_HALF_OPEN;
 
   final Scheduler scheduler;
-  final Ikev1Listener listener;
+  final IkeEventSink listener;
   final KeyWrap keyWrap;
   final SecureRandom random = new SecureRandom();
   /** {@code debug crypto isakmp}. */
   final IsakmpDebug debug = new IsakmpDebug();
   final IsakmpSaTable table = new IsakmpSaTable(random);
   final IsakmpSaLifecycle life = new IsakmpSaLifecycle(this);
-  final IsakmpRetransmitter wire;
+  final IsakmpWire wire;
   private final IsakmpDispatcher dispatcher = new IsakmpDispatcher(this);
   private List<Ikev1Policy> policies = List.of();
+  /** The IKEv1 entries of dynamic crypto maps: answered, never initiated. */
+  private List<Ikev1Template> templates = List.of();
   DosCounters stats = DosCounters.NONE;
   /** Child SAs one ISAKMP SA may negotiate ({@code ike-max-child-sas}). */
   int maxChildSas = io.ipsecmesh.ike.engine.IkeEngine.Limits.DEFAULT_MAX_CHILD_SAS;
@@ -50,16 +53,25 @@ public final class Ikev1Engine {
   /** False after {@code crypto isakmp aggressive-mode disable}: an AM1 gets no answer and no state. */
   private volatile boolean aggressiveModeAccepted = true;
 
-  public Ikev1Engine(Scheduler scheduler, Ikev1Listener listener, KeyWrap keyWrap, RetransmitPolicy retransmit,
+  public Ikev1Engine(Scheduler scheduler, IkeEventSink listener, KeyWrap keyWrap, RetransmitPolicy retransmit,
       Consumer<IkeDatagram> transport) {
     this.scheduler = scheduler;
     this.listener = listener;
     this.keyWrap = keyWrap;
-    this.wire = new IsakmpRetransmitter(scheduler, retransmit, transport, life::fail);
+    this.wire = new IsakmpWire(scheduler, retransmit, transport, life::fail, debug);
   }
 
   public void setPolicies(List<Ikev1Policy> policies) {
     this.policies = List.copyOf(policies);
+  }
+
+  /** The IKEv1 entries of the configuration's dynamic crypto maps ({@link Ikev1Policies#templates}). */
+  public void setTemplates(List<Ikev1Template> templates) {
+    this.templates = List.copyOf(templates);
+  }
+
+  public List<Ikev1Template> templates() {
+    return templates;
   }
 
   /**
@@ -103,6 +115,26 @@ public final class Ikev1Engine {
     for (Ikev1Policy p : policies) {
       if (p.peerAddress().equals(peerAddress)) {
         return p;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The policy a Main Mode started by {@code peerAddress} is answered with: that of a crypto map entry naming the
+   * peer, else the first dynamic crypto map template with a key for its address, bound to it. Only a responder's:
+   * every initiating path ({@link #initiate}, rekeys of orphaned SAs, invalid-SPI recovery, failover) looks up
+   * {@link #policyForPeer} alone, so nothing is ever initiated from a dynamic map.
+   */
+  Ikev1Policy mainModeResponderPolicy(String peerAddress) {
+    Ikev1Policy p = policyForPeer(peerAddress);
+    if (p != null) {
+      return p;
+    }
+    for (Ikev1Template t : templates) {
+      Ikev1Policy bound = t.bind(peerAddress);
+      if (bound != null) {
+        return bound;
       }
     }
     return null;

@@ -96,6 +96,60 @@ public final class Ikev1Policies {
   }
 
   /**
+   * The IKEv1 entries of dynamic crypto maps: for every {@code crypto map NAME SEQ ipsec-isakmp dynamic DYN}, one
+   * template per entry of {@code crypto dynamic-map DYN} without {@code set ikev2-profile}, in sequence order, with
+   * that entry's transform sets, {@code set pfs}, SA settings, {@code match address} (none: whatever the peer
+   * proposes) and {@code set isakmp-profile}, under the static entry's name (IOS shows the SAs there). An entry no
+   * key could ever authenticate (no {@code crypto isakmp key … address}, and no hostname key its profile names) is
+   * left out, logged.
+   */
+  public static List<Ikev1Template> templates(GatewayConfig cfg, String fallbackLocalAddress) {
+    List<Ikev1Suite> suites = cfg.isakmpPolicies().stream()
+        .sorted(Comparator.comparingInt(IsakmpPolicy::priority))
+        .map(Ikev1Suite::of).filter(s -> s != null).toList();
+    List<Ikev1Template> out = new ArrayList<>();
+    if (suites.isEmpty()) {
+      return out;
+    }
+    for (CryptoMapEntry via : cfg.cryptoMaps()) {
+      if (via.dynamicMap() == null) {
+        continue;
+      }
+      for (CryptoMapEntry dyn : cfg.dynamicMap(via.dynamicMap())) {
+        if (dyn.ikev2Profile() != null) {
+          continue; // an IKEv2 template (ConfigPolicies.dynamicTemplates)
+        }
+        CryptoMapTerms terms = CryptoMapTerms.ofDynamic(cfg, via, dyn, CryptoMapTerms.Ports.EQ_AND_RANGE);
+        if (terms == null || terms.localSelectors().isEmpty()) {
+          continue;
+        }
+        requireQuickModeGroup(via, terms.pfsGroup());
+        IsakmpProfile profile = dyn.isakmpProfile() == null ? null : cfg.isakmpProfile(dyn.isakmpProfile());
+        if (dyn.isakmpProfile() != null && profile == null) {
+          continue; // a missing profile accepts nobody
+        }
+        boolean anyKey = cfg.isakmpKeys().stream().anyMatch(k -> k.hostname() == null)
+            || profile != null && profile.matchIdentities().stream().anyMatch(m -> m.type() == IkeIdentity.Type.FQDN
+                && !m.domain() && cfg.isakmpKeys().stream().anyMatch(k -> m.value().equalsIgnoreCase(k.hostname())));
+        if (!anyKey) {
+          System.getLogger(Ikev1Policies.class.getName()).log(System.Logger.Level.WARNING, "crypto map " + via.name()
+              + " " + via.seq() + " dynamic " + via.dynamicMap() + " " + dyn.seq() + ": no crypto isakmp key for any"
+              + " address (crypto isakmp key KEY address 0.0.0.0 0.0.0.0): no IKEv1 peer can authenticate");
+          continue;
+        }
+        String localAddress = terms.interfaceAddress(fallbackLocalAddress);
+        Ikev1Policy policy = new Ikev1Policy(via.name(), via.seq(), io.ipsecmesh.ike.policy.PeerPolicy.UNRESOLVED,
+            localAddress, localIdentity(cfg, profile, localAddress), remote(profile, null), null, suites,
+            terms.espTransforms(), terms.pfsGroup(), terms.localSelectors(), terms.remoteSelectors(), terms.mode(),
+            terms.replayWindow(), terms.lifetimeSeconds(), terms.lifetimeKilobytes(), terms.idleTimeSeconds(),
+            terms.dfBit());
+        out.add(new Ikev1Template(policy, peer -> key(cfg, profile, peer)));
+      }
+    }
+    return out;
+  }
+
+  /**
    * The identities a peer may present (RFC 2409 §5: the ID payload of Main Mode, RFC 2407 §4.6.2 types): the
    * entry's {@code set isakmp-profile}'s {@code match identity} statements; without one, IOS's default
    * {@code crypto isakmp identity address}: an address ID (ID_IPV4_ADDR), whatever the address — the key chosen

@@ -62,6 +62,16 @@ public record Ikev1Policy(
   }
 
   /**
+   * A dynamic crypto map's template ({@link Ikev1Template}) bound to the peer that started Main Mode with us and the
+   * key found for its address: a Main Mode responder's policy like any other from here on.
+   */
+  public Ikev1Policy boundTo(String peer, byte[] key) {
+    return new Ikev1Policy(cryptoMap, mapSequence, peer, localAddress, localId, remote, key, suites, espTransforms,
+        pfsGroup, localSelectors, remoteSelectors, mode, replayWindow, lifetimeSeconds, lifetimeKilobytes,
+        idleTimeSeconds, dfBit, false, null);
+  }
+
+  /**
    * An Easy VPN remote's side of XAUTH and Mode Config: the user name and password it answers the server's
    * XAUTH request with ({@code username}/{@code password} of {@code crypto ipsec client ezvpn}, IOS's
    * {@code xauth userid mode local}), and the name its {@code show crypto ipsec client ezvpn} row carries.

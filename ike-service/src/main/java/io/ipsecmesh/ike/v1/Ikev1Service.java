@@ -1,5 +1,12 @@
 package io.ipsecmesh.ike.v1;
 
+import io.ipsecmesh.ike.policy.CurrentPeers;
+import io.ipsecmesh.ike.seam.IkeEventSink;
+import io.ipsecmesh.ike.seam.DebugTrace;
+import io.ipsecmesh.ike.seam.IkeProtocol;
+import io.ipsecmesh.proto.bus.DpdMessages.PeerDead;
+import io.ipsecmesh.proto.bus.FwdMessages;
+import io.ipsecmesh.proto.bus.MgmtMessages;
 import io.ipsecmesh.ike.engine.RetransmitPolicy;
 import io.ipsecmesh.proto.bus.DpdMessages.ProbeOutcome;
 import io.ipsecmesh.proto.bus.DpdMessages.ProbeRequest;
@@ -14,20 +21,25 @@ import java.util.function.Consumer;
 /**
  * The seam between {@code IkeVerticle} and IKEv1: the verticle keeps its sockets and bus consumers and
  * hands every datagram whose ISAKMP major version is 1 to {@link #receive}; the events come back through
- * the {@link Ikev1Listener} in the bus records IKEv2 already publishes. Thread rule: call everything on
+ * the {@link io.ipsecmesh.ike.seam.IkeEventSink} both versions report to. Thread rule: call everything on
  * the verticle's context (the engine is single-threaded), with a {@link Scheduler} bound to it.
  */
-public final class Ikev1Service {
+public final class Ikev1Service implements IkeProtocol {
+
+  private static final System.Logger LOG = System.getLogger("io.ipsecmesh.ike");
 
   private final Ikev1Engine engine;
+  /** Where replies and timer-driven messages go: the transport given at construction. */
+  private final Consumer<IkeDatagram> send;
 
-  public Ikev1Service(Scheduler scheduler, Ikev1Listener listener, Consumer<IkeDatagram> send) {
+  public Ikev1Service(Scheduler scheduler, IkeEventSink listener, Consumer<IkeDatagram> send) {
     this(scheduler, listener, KeyWrap.fromEnvironment(), RetransmitPolicy.DEFAULT, send);
   }
 
-  public Ikev1Service(Scheduler scheduler, Ikev1Listener listener, KeyWrap keyWrap, RetransmitPolicy retransmit,
+  public Ikev1Service(Scheduler scheduler, IkeEventSink listener, KeyWrap keyWrap, RetransmitPolicy retransmit,
       Consumer<IkeDatagram> send) {
     this.engine = new Ikev1Engine(scheduler, listener, keyWrap, retransmit, send);
+    this.send = send;
   }
 
   Ikev1Engine engine() {
@@ -62,11 +74,13 @@ public final class Ikev1Service {
   }
 
   /** {@code config.changed}: the IKEv1 crypto map entries of the new configuration. */
+  @Override
   public void configure(GatewayConfig config, String fallbackLocalAddress) {
     List<Ikev1Policy> easyVpn = EasyVpnPolicies.from(config);
     List<Ikev1Policy> all = new java.util.ArrayList<>(Ikev1Policies.from(config, fallbackLocalAddress));
     all.addAll(easyVpn);
     engine.setPolicies(all);
+    engine.setTemplates(Ikev1Policies.templates(config, fallbackLocalAddress));
     engine.setNatTransparency(config.natTransparency());
     engine.setAggressiveModeAccepted(!config.aggressiveModeDisabled());
     // connect auto (the IOS default): each Easy VPN remote comes up with its first peer once configured; DPD
@@ -84,7 +98,8 @@ public final class Ikev1Service {
   }
 
   /** Whether a crypto map entry is negotiated with IKEv1 here (for the verticle's acquire dispatch). */
-  public boolean owns(String cryptoMap, int mapSequence) {
+  @Override
+  public boolean ownsMapEntry(String cryptoMap, int mapSequence) {
     return engine.policies().stream().anyMatch(p -> p.cryptoMap().equals(cryptoMap) && p.mapSequence() == mapSequence);
   }
 
@@ -112,6 +127,7 @@ public final class Ikev1Service {
    * also dpd-service's retransmissions, is a new probe); the reply comes when the ACK arrives or after
    * {@code timeoutMillis}.
    */
+  @Override
   public void probe(ProbeRequest request, Consumer<ProbeOutcome> reply) {
     IsakmpSa sa = engine.findById(request.ikeSaId());
     if (sa != null && sa.established() && !sa.peerDpd) {
@@ -147,6 +163,7 @@ public final class Ikev1Service {
   }
 
   /** {@code fwd.nat-mapping}: see {@link Ikev1Engine#natMappingSeenInEsp}. False when the SPI is not an IKEv1 Child SA. */
+  @Override
   public boolean natMappingSeenInEsp(long inboundSpi, String peerAddress, int peerPort) {
     return engine.natMappingSeenInEsp(inboundSpi, peerAddress, peerPort);
   }
@@ -172,20 +189,7 @@ public final class Ikev1Service {
 
   /** {@code debug crypto isakmp} / {@code undebug}: the IKEv1 trace ({@link IsakmpDebug}). */
   public void setDebug(boolean on) {
-    engine.debug.set(on);
-  }
-
-  /**
-   * Stateless failover ({@code dpd.peer.dead} with {@code nextPeer}): Main Mode + Quick Mode with that
-   * {@code set peer} of the same crypto map entry. False when it is not an IKEv1 peer of ours.
-   */
-  public boolean failover(String nextPeer) {
-    Ikev1Policy p = engine.policyForPeer(nextPeer);
-    if (p == null) {
-      return false;
-    }
-    engine.initiate(p);
-    return true;
+    engine.debug.trace().set(on);
   }
 
   /** {@code fwd.invalid-spi} with {@code crypto isakmp invalid-spi-recovery}: INVALID-SPI to the peer. */
@@ -194,6 +198,7 @@ public final class Ikev1Service {
   }
 
   /** @param recovery {@code crypto isakmp invalid-spi-recovery}: may set up an ISAKMP SA to notify */
+  @Override
   public boolean invalidSpi(String peerAddress, long spi, boolean recovery) {
     return engine.invalidSpi(peerAddress, spi, recovery);
   }
@@ -203,11 +208,116 @@ public final class Ikev1Service {
   }
 
   /** IKEv1 policies (one per keyed {@code set peer} of an IKEv1 crypto map entry) of the configuration. */
+  @Override
   public int policyCount() {
     return engine.policies().size();
   }
 
   public int activeSaCount() {
     return engine.activeSaCount();
+  }
+
+  // ============================================================================ the seam (IkeProtocol)
+
+  @Override
+  public int majorVersion() {
+    return io.ipsecmesh.proto.ikev1.IsakmpConstants.MAJOR_VERSION;
+  }
+
+  /** {@code debug crypto isakmp}. */
+  @Override
+  public DebugTrace trace() {
+    return engine.debug.trace();
+  }
+
+  /** An ISAKMP SA is found by its initiator cookie (RFC 2408 §2.5.3), ours or the peer's. */
+  @Override
+  public boolean ownsIkeSa(long initiatorSpi, long responderSpi) {
+    return engine.table.byCookie(initiatorSpi) != null;
+  }
+
+  @Override
+  public boolean ownsIkeSa(String ikeSaId) {
+    return knowsSa(ikeSaId);
+  }
+
+  /** Also a Child SA whose ISAKMP SA ended: IKEv1 keeps those to their own lifetime (RFC 2409 §5.5). */
+  @Override
+  public boolean ownsChildSa(long inboundSpi) {
+    return engine.table.holding(inboundSpi) != null || engine.table.orphans.values().stream()
+        .anyMatch(l -> l.stream().anyMatch(c -> c.inboundSpi() == inboundSpi));
+  }
+
+  @Override
+  public void receive(IkeDatagram datagram) {
+    receive(datagram, send);
+  }
+
+  /** After a DPD failover the entry stays with the peer it reached ({@link CurrentPeers}), as for IKEv2. */
+  @Override
+  public void acquire(FwdMessages.Acquire a, CurrentPeers current) {
+    String peer = current.current(a.cryptoMap(), a.sequence()).orElse(null);
+    if (peer == null || !acquire(a.cryptoMap(), a.sequence(), peer)) {
+      acquire(a.cryptoMap(), a.sequence(), null);
+    }
+  }
+
+  /**
+   * DPD declared an IKEv1 peer dead: its ISAKMP and IPsec SAs go, and with a next {@code set peer} the crypto map
+   * entry fails over to it (and stays there for later ACQUIREs, see {@link CurrentPeers}).
+   */
+  @Override
+  public void peerDead(PeerDead d, CurrentPeers current) {
+    Ikev1Policy dead = policyOf(d.ikeSaId());
+    clear(d.peerAddress(), "dpd");
+    if (d.nextPeer() == null || dead == null) {
+      return;
+    }
+    current.failedOver(dead.cryptoMap(), dead.mapSequence(), d.nextPeer());
+    if (ikeSaIdFor(d.nextPeer()) == null && !acquire(dead.cryptoMap(), dead.mapSequence(), d.nextPeer())) {
+      LOG.log(System.Logger.Level.WARNING, "ike-service: cannot fail over to " + d.nextPeer() + ": not an IKEv1 "
+          + "peer of crypto map " + dead.cryptoMap() + " " + dead.mapSequence() + " (no crypto isakmp key?)");
+    }
+  }
+
+  /**
+   * Stateless failover ({@code dpd.peer.dead} with {@code nextPeer}) of an ISAKMP SA nobody here holds: Main Mode
+   * + Quick Mode with that {@code set peer} of its crypto map entry. False when it is not an IKEv1 peer of ours.
+   */
+  @Override
+  public boolean failOver(String nextPeer, CurrentPeers current) {
+    Ikev1Policy p = engine.policyForPeer(nextPeer);
+    if (p == null) {
+      return false;
+    }
+    current.failedOver(p.cryptoMap(), p.mapSequence(), nextPeer);
+    if (ikeSaIdFor(nextPeer) == null) {
+      engine.initiate(p);
+    }
+    return true;
+  }
+
+  @Override
+  public int[] clearSession(MgmtMessages.ClearSession which) {
+    return clearBetween(which, "clear crypto session");
+  }
+
+  @Override
+  public void childSaExpired(long inboundSpi, FwdMessages.Limit limit) {
+    if (limit == FwdMessages.Limit.HARD) {
+      deleteChild(inboundSpi, "lifetime");
+    } else {
+      rekeyChild(inboundSpi);
+    }
+  }
+
+  @Override
+  public void childSaIdle(long inboundSpi) {
+    idleChild(inboundSpi);
+  }
+
+  @Override
+  public void shutdown() {
+    clear(null, "shutdown");
   }
 }

@@ -1,6 +1,7 @@
 package io.ipsecmesh.ike.v1;
 
-import java.util.logging.Logger;
+import io.ipsecmesh.ike.seam.DebugTrace;
+import io.ipsecmesh.proto.bus.MgmtMessages;
 
 /**
  * {@code debug crypto isakmp} for the IKEv1 engine: the trace lines IOS prints for Main Mode, Quick Mode
@@ -17,16 +18,15 @@ import java.util.logging.Logger;
  */
 final class IsakmpDebug {
 
-  private static final Logger LOG = Logger.getLogger(IsakmpDebug.class.getName());
+  /** The switch and sink both versions share; the lines are this class's. */
+  private final DebugTrace trace = new DebugTrace(MgmtMessages.Facility.ISAKMP, IsakmpDebug.class.getName());
 
-  private volatile boolean on;
-
-  void set(boolean enabled) {
-    on = enabled;
+  DebugTrace trace() {
+    return trace;
   }
 
   boolean on() {
-    return on;
+    return trace.on();
   }
 
   static String tag(IsakmpSa sa) {
@@ -96,6 +96,23 @@ final class IsakmpDebug {
         + " " + role(sa) + " " + saState(sa);
   }
 
+  /**
+   * A datagram arrived, as IOS traces it before anything else (the seed's {@code ISAKMP (0:268435457): received
+   * packet from 10.2.80.209 dport 500 sport 500 Global (I) QM_IDLE}; a datagram of no SA is {@code (N) NEW SA}).
+   */
+  static String receivedPacket(IsakmpSa sa, String peerAddress, int localPort, int peerPort) {
+    String where = "received packet from " + peerAddress + " dport " + localPort + " sport " + peerPort + " Global ";
+    return sa == null ? "ISAKMP (0:0): " + where + "(N) NEW SA"
+        : "ISAKMP (0:" + sa.connId + "): " + where + role(sa) + " " + sa.summary().state();
+  }
+
+  /** Our request went unanswered and goes again (IOS counts it on the SA: {@code incrementing error counter}). */
+  static String retransmitting(IsakmpSa sa, int attempt, int tries) {
+    int phase = sa.established() ? 2 : 1;
+    return tag(sa) + "incrementing error counter on sa, attempt " + attempt + " of " + tries + ": retransmit phase "
+        + phase + "\n" + tag(sa) + " retransmitting phase " + phase + " " + sa.summary().state() + "...";
+  }
+
   static String dpdSent(IsakmpSa sa, long sequence) {
     return tag(sa) + "DPD/R_U_THERE sent to peer " + sa.peerAddress + ", sequence 0x" + Long.toHexString(sequence);
   }
@@ -116,8 +133,6 @@ final class IsakmpDebug {
 
   /** Logs the line when {@code debug crypto isakmp} is on. */
   void log(String line) {
-    if (on) {
-      LOG.info(line);
-    }
+    trace.line(line);
   }
 }

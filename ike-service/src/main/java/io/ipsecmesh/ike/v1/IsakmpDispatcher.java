@@ -1,7 +1,7 @@
 package io.ipsecmesh.ike.v1;
 
 import io.ipsecmesh.ike.dos.DosCounters;
-import io.ipsecmesh.ike.dos.RequestDigestCache;
+import io.ipsecmesh.ike.wire.ReplyCache;
 import io.ipsecmesh.proto.bus.IkeMessages.IkeDatagram;
 import io.ipsecmesh.proto.ikev1.IsakmpCodec;
 import io.ipsecmesh.proto.ikev1.IsakmpConstants;
@@ -45,17 +45,14 @@ final class IsakmpDispatcher {
     if (sa != null && sa.cookieR != 0 && h.responderCookie() != 0 && sa.cookieR != h.responderCookie()) {
       return;
     }
-    byte[] digest = RequestDigestCache.digest(in.message());
-    byte[] cached = sa == null ? null : sa.replies.responseTo(digest);
-    if (cached != null) {
-      // RFC 2408 §5: the peer did not get our answer; send the same bytes again, change no state. Only to
-      // the SA's own peer port: a copy from elsewhere (a replay with a spoofed source) reflects nothing
-      if (in.peerPort() != sa.peerPort || in.localPort() != sa.localPort) {
-        e.stats.requestDropped(1, DosCounters.RETRANSMISSION_FROM_ELSEWHERE);
-        return;
-      }
-      e.stats.retransmissionAnswered(1);
-      e.wire.transmit(sa, cached);
+    if (e.debug.on()) {
+      e.debug.log(IsakmpDebug.receivedPacket(sa, in.peerAddress(), in.localPort(), in.peerPort()));
+    }
+    byte[] digest = ReplyCache.digest(in.message());
+    // RFC 2408 §5: the peer did not get our answer; send the same bytes again, change no state. Only to the
+    // SA's own peer port: a copy from elsewhere (a replay with a spoofed source) reflects nothing
+    if (sa != null && sa.replies.check(h.messageId(), digest, in.peerPort() == sa.peerPort
+        && in.localPort() == sa.localPort, cached -> e.wire.transmit(sa, cached), e.stats) != ReplyCache.Outcome.NEW) {
       return;
     }
     try {
@@ -86,7 +83,7 @@ final class IsakmpDispatcher {
 
   private void mainMode(IsakmpSa sa, IkeDatagram in, IsakmpHeader h, byte[] digest) throws IsakmpDecodeException {
     if (sa == null) {
-      Ikev1Policy policy = admitResponder(in, h);
+      Ikev1Policy policy = admitResponder(in, h, true);
       if (policy != null) {
         MainModeResponder.onMm1(e, policy, in, h, IsakmpCodec.decode(in.message()), digest);
       }
@@ -110,7 +107,7 @@ final class IsakmpDispatcher {
             + " disable)");
         return;
       }
-      Ikev1Policy policy = admitResponder(in, h);
+      Ikev1Policy policy = admitResponder(in, h, false);
       if (policy != null) {
         AggressiveModeResponder.onAm1(e, policy, in, h, IsakmpCodec.decode(in.message()), digest);
       }
@@ -128,13 +125,16 @@ final class IsakmpDispatcher {
 
   /**
    * The first message of a phase-1 exchange we did not start: the policy for its peer, or null when it
-   * gets no answer and no state (no key for the peer, too many half-open exchanges, the peer's quota).
+   * gets no answer and no state (no key for the peer, too many half-open exchanges, the peer's quota). A dynamic
+   * crypto map answers Main Mode only: the responder's AM2 carries HASH_R, keyed with the pre-shared key, without
+   * encryption (RFC 2409 §5.4), which with a key shared by every spoke would let anyone who sends an AM1 test
+   * guesses of that key offline.
    */
-  private Ikev1Policy admitResponder(IkeDatagram in, IsakmpHeader h) {
+  private Ikev1Policy admitResponder(IkeDatagram in, IsakmpHeader h, boolean mainMode) {
     if (h.responderCookie() != 0 || h.encrypted()) {
       return null;
     }
-    Ikev1Policy policy = e.policyForPeer(in.peerAddress());
+    Ikev1Policy policy = mainMode ? e.mainModeResponderPolicy(in.peerAddress()) : e.policyForPeer(in.peerAddress());
     if (policy == null) {
       LOG.info(() -> "ISAKMP: no crypto isakmp key / crypto map for peer " + in.peerAddress());
       return null;

@@ -90,17 +90,15 @@ final class IsakmpSa {
   static final int MAX_REMEMBERED_MESSAGE_IDS = 512;
   final List<ChildSa> children = new ArrayList<>();
 
-  /** The last message we sent that awaits an answer, with its retransmission timer. */
-  byte[] outstanding;
-  int retransmissions;
-  Scheduler.Timer retransmitTimer;
+  /** Retransmits the last request we sent until it is answered (created with the first request). */
+  io.ipsecmesh.ike.wire.Retransmitter retransmitter;
   /**
    * Our answers by the digest of the request they answered: a retransmitted request gets the same bytes
    * again. A few, not one: Quick Modes run concurrently, and the answer to one must not make the other's
    * retransmission go unanswered.
    */
-  final io.ipsecmesh.ike.dos.RequestDigestCache replies =
-      new io.ipsecmesh.ike.dos.RequestDigestCache(REMEMBERED_REPLIES);
+  final io.ipsecmesh.ike.wire.ReplyCache replies = new io.ipsecmesh.ike.wire.ReplyCache(1,
+      io.ipsecmesh.ike.wire.ReplyCache.Keying.DIGEST, REMEMBERED_REPLIES);
   static final int REMEMBERED_REPLIES = 8;
 
   Scheduler.Timer lifetimeTimer;
@@ -191,8 +189,8 @@ final class IsakmpSa {
         Arrays.fill(b, (byte) 0);
       }
     }
-    if (retransmitTimer != null) {
-      retransmitTimer.cancel();
+    if (retransmitter != null) {
+      retransmitter.stop();
     }
     if (lifetimeTimer != null) {
       lifetimeTimer.cancel();

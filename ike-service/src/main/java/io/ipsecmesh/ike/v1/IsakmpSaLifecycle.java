@@ -1,9 +1,6 @@
 package io.ipsecmesh.ike.v1;
 
 import io.ipsecmesh.proto.bus.IkeMessages.IkeDatagram;
-import io.ipsecmesh.proto.bus.IkeMessages.LivenessProof;
-import io.ipsecmesh.proto.bus.IkeMessages.PeerDown;
-import io.ipsecmesh.proto.bus.IkeMessages.PeerUp;
 import io.ipsecmesh.proto.bus.SaMessages.ChildSaDeleted;
 import io.ipsecmesh.proto.sa.ChildSa;
 import java.util.ArrayList;
@@ -14,7 +11,7 @@ import java.util.logging.Logger;
  * What happens to an ISAKMP SA between its first message and its end, and to its Child SAs: state changes
  * (the {@code show crypto isakmp sa} row follows), establishment (phase-1 lifetime, make-before-break
  * re-authentication, adoption of orphaned Child SAs), expiry, the peer's DELETE and INITIAL-CONTACT, our
- * DELETEs, failed negotiations, NAT port moves. Every event goes to the {@link Ikev1Listener}.
+ * DELETEs, failed negotiations, NAT port moves. Every event goes to the {@link io.ipsecmesh.ike.seam.IkeEventSink}.
  */
 final class IsakmpSaLifecycle {
 
@@ -41,7 +38,7 @@ final class IsakmpSaLifecycle {
   }
 
   void liveness(IsakmpSa sa) {
-    e.listener.livenessProof(new LivenessProof(sa.id(), sa.peerAddress));
+    e.listener.livenessProof(sa.id(), sa.peerAddress);
   }
 
   void established(IsakmpSa sa) {
@@ -51,8 +48,7 @@ final class IsakmpSaLifecycle {
     e.wire.answered(sa);
     // phase-1 lifetime (crypto isakmp policy … lifetime): the ISAKMP SA ends, Child SAs keep their own
     sa.lifetimeTimer = e.scheduler.schedule(sa.suite.lifetimeSeconds() * 1000, () -> expire(sa));
-    e.listener.peerUp(new PeerUp(sa.id(), sa.peerAddress, sa.peerPort, sa.peerId, 1, sa.policy.cryptoMap(),
-        sa.policy.mapSequence()));
+    e.listener.ikeSaUp(sa.summary(), sa.policy.cryptoMap(), sa.policy.mapSequence());
     LOG.info(() -> "ISAKMP: SA " + sa.id() + " with " + sa.peerAddress + " established (" + sa.suite
         + (sa.natDetected ? ", NAT-T" : "") + ")");
     if (e.debug.on()) {
@@ -159,12 +155,11 @@ final class IsakmpSaLifecycle {
     e.table.remove(sa);
     sa.destroy();
     e.listener.ikeSaDown(sa.summary(), reason);
-    e.listener.peerDown(new PeerDown(sa.id(), sa.peerAddress, sa.peerPort, sa.peerId, reason));
   }
 
   void addChild(IsakmpSa sa, ChildSa child) {
     sa.children.add(child);
-    e.listener.childSaEstablished(child);
+    e.listener.childSaInstalled(child);
   }
 
   void removeChild(IsakmpSa sa, ChildSa c, String reason) {

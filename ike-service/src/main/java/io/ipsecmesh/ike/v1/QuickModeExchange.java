@@ -50,6 +50,15 @@ final class QuickModeExchange {
         : sa.policy.localSelectors().getFirst();
     qm.remote = sa.modeConfig != null ? ModeConfigClient.remoteSelector(sa.modeConfig)
         : sa.policy.remoteSelectors().getFirst();
+    // a rekey proposes what the SA it replaces carries: the peer may have proposed narrower IDs than the policy's
+    // first line, and a dynamic crypto map's policy may be "any" (the spoke's IDs were taken as proposed)
+    for (ChildSa c : sa.children) {
+      if (replaces != 0 && c.inboundSpi() == replaces && c.localSelectors().size() == 1
+          && c.remoteSelectors().size() == 1) {
+        qm.local = c.localSelectors().getFirst();
+        qm.remote = c.remoteSelectors().getFirst();
+      }
+    }
     DhGroup pfs = sa.policy.pfsGroup();
     SecurityAssociation offer = Ikev1Proposals.phase2Offer(sa.policy.espTransforms(), pfs, qm.ourSpi,
         sa.policy.mode(), sa.natDetected, sa.policy.lifetimeSeconds(), sa.policy.lifetimeKilobytes());
@@ -253,7 +262,7 @@ final class QuickModeExchange {
     sa.answered.put(qm.messageId, Boolean.TRUE);
     e.wire.answered(sa);
     LOG.info(() -> "IPsec: Quick Mode with " + sa.peerAddress + " failed: " + reason);
-    e.listener.quickModeFailed(sa.peerAddress, reason);
+    e.listener.childSaFailed(sa.peerAddress, reason);
   }
 
   /** A protected informational with the reason (RFC 2409 §5.7), then forget the exchange. */

@@ -22,7 +22,7 @@ class DosLimitsTest {
   void oneInitiatorAddressHoldsAtMostItsQuotaOfHalfOpenSasUntilTheyTimeOut() {
     // cookies and the global limit far away: only the per-peer quota of 2 acts
     TestPeers n = new TestPeers(new IkeEngine.Limits(1000, 4096, 30_000, 2, 64));
-    RetransmissionByDigestTest.Counted counted = new RetransmissionByDigestTest.Counted();
+    io.ipsecmesh.ike.wire.Counted counted = new io.ipsecmesh.ike.wire.Counted();
     n.b.setStats(counted);
     n.symmetric(GCM, List.of(EspTransform.AES_GCM_128));
     n.drop = p -> p.from().equals(B); // b's answers are lost: every SA b keeps stays half-open
@@ -49,7 +49,7 @@ class DosLimitsTest {
   @Test
   void aCreateChildSaBeyondTheCapIsRefusedWithNoAdditionalSasWhileRekeysStillWork() throws Exception {
     TestPeers n = new TestPeers(new IkeEngine.Limits(64, 4096, 30_000, 10, 1));
-    RetransmissionByDigestTest.Counted counted = new RetransmissionByDigestTest.Counted();
+    io.ipsecmesh.ike.wire.Counted counted = new io.ipsecmesh.ike.wire.Counted();
     n.b.setStats(counted);
     n.symmetric(GCM, List.of(EspTransform.AES_GCM_128));
     PeerPolicy first = n.aPolicies.all().get(0);

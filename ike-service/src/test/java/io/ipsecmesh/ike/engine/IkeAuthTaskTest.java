@@ -47,4 +47,16 @@ class IkeAuthTaskTest {
     assertEquals(1, n.bEvents.up.size(), "b processed IKE_AUTH once");
     TaskTestSupport.assertOneLiveMirroredPair(n);
   }
+
+  @Test
+  void initialContactOnlyWhenNoOtherIkeSaWithThePeerIsUpSoTheResponderKeepsTheFirst() {
+    TaskPeers n = new TaskPeers().established();
+    IkeSa first = n.bSa;
+    // a second IKE SA to the same peer (RFC 7296 §2.4): without INITIAL_CONTACT b must not drop the first
+    n.initiate();
+    n.run();
+    assertEquals(2, n.bEvents.up.size());
+    assertEquals(IkeSa.State.ESTABLISHED, first.state, "b tore down its first IKE SA: " + n.bEvents.down);
+    assertEquals(2, n.b.table.withPeer(TestPeers.A).size());
+  }
 }

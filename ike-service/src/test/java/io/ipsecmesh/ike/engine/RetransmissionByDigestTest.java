@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.ipsecmesh.ike.dos.DosCounters;
+import io.ipsecmesh.ike.wire.ReplyCacheContract;
 import io.ipsecmesh.proto.ikev2.IkeCodec;
 import io.ipsecmesh.proto.ikev2.IkeConstants;
 import io.ipsecmesh.proto.ikev2.IkeHeader;
@@ -16,114 +17,105 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * RFC 7296 §2.1: a retransmission is a bitwise identical request; the responder answers it with the same
- * response and changes nothing. Recognised by the digest of the whole datagram, answered only to the SA's
- * peer address and port (§2.11), so a replayed or altered copy reflects nothing.
+ * IKEv2's reply cache (RFC 7296 §2.1): the {@link ReplyCacheContract} both versions meet, on an IKE_AUTH request
+ * of two engines on the virtual wire, and what only IKEv2 has: a request under an answered message ID with other
+ * bytes is dropped, and a retransmitted IKE_SA_INIT is answered from the half-open SA.
  */
-class RetransmissionByDigestTest {
+class RetransmissionByDigestTest extends ReplyCacheContract {
 
-  private static final String VICTIM = "198.51.100.7";
+  private TestPeers n;
 
-  /** What b's engine counted. */
-  static final class Counted implements EngineStats {
-    final List<String> dropped = new ArrayList<>();
-    int answered;
+  private EngineStats counting() {
+    return new EngineStats() {
+      @Override
+      public void retransmissionAnswered(int ikeVersion) {
+        counters.retransmissionAnswered(ikeVersion);
+      }
 
-    @Override
-    public void retransmissionAnswered(int ikeVersion) {
-      answered++;
-    }
-
-    @Override
-    public void requestDropped(int ikeVersion, String reason) {
-      dropped.add(reason);
-    }
+      @Override
+      public void requestDropped(int ikeVersion, String reason) {
+        counters.requestDropped(ikeVersion, reason);
+      }
+    };
   }
 
-  private static TestPeers.Packet request(TestPeers n, String from, int exchangeType) throws Exception {
+  private static TestPeers.Packet sent(TestPeers n, String from, int exchangeType, boolean response)
+      throws Exception {
     for (TestPeers.Packet p : n.sent) {
       IkeHeader h = IkeCodec.decodeHeader(p.bytes());
-      if (p.from().equals(from) && !h.isResponse() && h.exchangeType() == exchangeType) {
+      if (p.from().equals(from) && h.isResponse() == response && h.exchangeType() == exchangeType) {
         return p;
       }
     }
-    throw new AssertionError("no request of type " + exchangeType + " from " + from);
+    throw new AssertionError("nothing of type " + exchangeType + " from " + from);
   }
 
-  private static TestPeers.Packet response(TestPeers n, String from, int exchangeType) throws Exception {
-    for (TestPeers.Packet p : n.sent) {
-      IkeHeader h = IkeCodec.decodeHeader(p.bytes());
-      if (p.from().equals(from) && h.isResponse() && h.exchangeType() == exchangeType) {
-        return p;
-      }
-    }
-    throw new AssertionError("no response of type " + exchangeType + " from " + from);
+  @Override
+  protected int ikeVersion() {
+    return 2;
   }
 
-  @Test
-  void anIdenticalIkeAuthRequestFromThePeerGetsTheSameBytesAndNothingElseGetsAnAnswer() throws Exception {
-    TestPeers n = new TestPeers();
-    Counted counted = new Counted();
-    n.b.setStats(counted);
+  @Override
+  protected Answered establish() throws Exception {
+    n = new TestPeers();
+    n.b.setStats(counting());
     n.symmetric(GCM, List.of(EspTransform.AES_GCM_128));
     n.a.initiate(n.aPolicies.all().get(0));
     n.run();
     assertEquals(1, n.bEvents.up.size());
-    TestPeers.Packet auth = request(n, A, IkeConstants.IKE_AUTH);
-    byte[] answered = response(n, B, IkeConstants.IKE_AUTH).bytes();
+    TestPeers.Packet auth = sent(n, A, IkeConstants.IKE_AUTH, false);
+    return new Answered(auth.bytes(), A, auth.fromPort(), auth.toPort(),
+        sent(n, B, IkeConstants.IKE_AUTH, true).bytes());
+  }
 
-    // a copy with a spoofed source (a reflection attempt) and a copy from another port of the peer
-    n.b.receive(B, auth.toPort(), VICTIM, auth.fromPort(), auth.bytes());
-    n.b.receive(B, auth.toPort(), A, 40_000, auth.bytes());
-    assertEquals(List.of(), List.copyOf(n.wire), "nothing answered to another address or port");
+  @Override
+  protected List<Sent> deliver(byte[] bytes, String from, int fromPort, int localPort) {
+    n.b.receive(B, localPort, from, fromPort, bytes);
+    List<Sent> out = new ArrayList<>();
+    while (!n.wire.isEmpty()) {
+      TestPeers.Packet p = n.wire.poll();
+      out.add(new Sent(p.to(), p.toPort(), p.bytes()));
+    }
+    return out;
+  }
 
-    // the answered message ID with other bytes: not a retransmission (§2.1), not answered from the cache
-    byte[] altered = auth.bytes().clone();
+  @Override
+  protected String responderState() {
+    return "up " + n.bEvents.up.size() + ", Child SAs " + n.bEvents.installed.size();
+  }
+
+  @Test
+  void anAnsweredMessageIdWithOtherBytesIsNotARetransmissionAndGetsNothing() throws Exception {
+    Answered a = establish();
+    byte[] altered = a.request().clone();
     altered[altered.length - 1] ^= 1;
-    n.b.receive(B, auth.toPort(), A, auth.fromPort(), altered);
-    assertEquals(List.of(), List.copyOf(n.wire), "an altered request gets nothing");
-
-    // the real retransmission: the same bytes again, to the peer
-    n.b.receive(B, auth.toPort(), A, auth.fromPort(), auth.bytes());
-    assertEquals(1, n.wire.size());
-    TestPeers.Packet again = n.wire.poll();
-    assertEquals(A, again.to());
-    assertEquals(auth.fromPort(), again.toPort());
-    assertArrayEquals(answered, again.bytes());
-    assertEquals(1, n.bEvents.up.size(), "no state change");
-    assertEquals(List.of(DosCounters.RETRANSMISSION_FROM_ELSEWHERE, DosCounters.RETRANSMISSION_FROM_ELSEWHERE,
-        DosCounters.ALTERED_RETRANSMISSION), counted.dropped);
-    assertEquals(1, counted.answered);
+    assertEquals(List.of(), deliver(altered, a.peer(), a.peerPort(), a.localPort()));
+    assertEquals(List.of(DosCounters.ALTERED_RETRANSMISSION + " v2"), counted);
   }
 
   @Test
   void aRetransmittedIkeSaInitIsAnsweredFromTheHalfOpenSaOnlyToItsPeerPort() throws Exception {
-    TestPeers n = new TestPeers();
-    Counted counted = new Counted();
-    n.b.setStats(counted);
+    n = new TestPeers();
+    n.b.setStats(counting());
     n.symmetric(GCM, List.of(EspTransform.AES_GCM_128));
     n.drop = p -> p.from().equals(B); // b's IKE_SA_INIT response is lost: b stays half-open
     n.a.initiate(n.aPolicies.all().get(0));
     n.run();
     assertEquals(1, n.b.halfOpenCount());
-    TestPeers.Packet init = request(n, A, IkeConstants.IKE_SA_INIT);
-    byte[] answered = response(n, B, IkeConstants.IKE_SA_INIT).bytes();
+    TestPeers.Packet init = sent(n, A, IkeConstants.IKE_SA_INIT, false);
+    byte[] answered = sent(n, B, IkeConstants.IKE_SA_INIT, true).bytes();
 
-    n.b.receive(B, init.toPort(), A, 40_000, init.bytes());
-    assertEquals(List.of(), List.copyOf(n.wire), "a copy from another port is not answered");
+    assertEquals(List.of(), deliver(init.bytes(), A, 40_000, init.toPort()), "a copy from another port");
     byte[] altered = init.bytes().clone();
     altered[altered.length - 1] ^= 1;
-    n.b.receive(B, init.toPort(), A, init.fromPort(), altered);
-    assertEquals(List.of(), List.copyOf(n.wire), "same SPIi and message ID, other bytes: dropped");
+    assertEquals(List.of(), deliver(altered, A, init.fromPort(), init.toPort()), "same SPIi and ID, other bytes");
     assertEquals(1, n.b.halfOpenCount());
 
-    n.b.receive(B, init.toPort(), A, init.fromPort(), init.bytes());
-    TestPeers.Packet again = n.wire.poll();
-    assertEquals(A, again.to());
-    assertEquals(init.fromPort(), again.toPort());
-    assertArrayEquals(answered, again.bytes());
-    assertEquals(List.of(DosCounters.RETRANSMISSION_FROM_ELSEWHERE, DosCounters.ALTERED_RETRANSMISSION),
-        counted.dropped);
-    assertEquals(1, counted.answered);
+    List<Sent> again = deliver(init.bytes(), A, init.fromPort(), init.toPort());
+    assertEquals(A, again.getFirst().to());
+    assertEquals(init.fromPort(), again.getFirst().toPort());
+    assertArrayEquals(answered, again.getFirst().bytes());
+    assertEquals(List.of(DosCounters.RETRANSMISSION_FROM_ELSEWHERE + " v2", DosCounters.ALTERED_RETRANSMISSION + " v2",
+        "answered v2"), counted);
   }
 }

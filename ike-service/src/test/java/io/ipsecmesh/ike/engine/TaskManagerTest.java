@@ -64,7 +64,7 @@ class TaskManagerTest {
   @Test
   void aReplayFromAnotherAddressOrAnAlteredCopyGetsNothing() {
     TaskPeers n = new TaskPeers().established();
-    RetransmissionByDigestTest.Counted counted = new RetransmissionByDigestTest.Counted();
+    io.ipsecmesh.ike.wire.Counted counted = new io.ipsecmesh.ike.wire.Counted();
     n.b.setStats(counted);
     n.aSa.tasks.queue(InvalidSpiTask.notifying(n.a, List.of(0x4242L)));
     n.run();

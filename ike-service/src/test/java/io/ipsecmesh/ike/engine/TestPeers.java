@@ -1,5 +1,6 @@
 package io.ipsecmesh.ike.engine;
 
+import io.ipsecmesh.ike.seam.IkeEventSink;
 import io.ipsecmesh.ike.crypto.DhGroup;
 import io.ipsecmesh.ike.crypto.IkeSuite;
 import io.ipsecmesh.ike.exchange.Proposals;
@@ -130,7 +131,7 @@ final class TestPeers {
   }
 
   /** Records what an engine reported. */
-  static final class Recorder implements IkeEvents {
+  static final class Recorder implements IkeEventSink {
     final List<ChildSa> installed = new ArrayList<>();
     final List<ChildSaDeleted> deleted = new ArrayList<>();
     final List<IkeSaSummary> up = new ArrayList<>();

@@ -64,7 +64,7 @@ class EasyVpnPoliciesTest {
   @Test
   void connectAutoStartsAggressiveModeToTheFirstPeerWhenConfiguredAndConnectManualWaits() throws Exception {
     List<IkeDatagram> sent = new ArrayList<>();
-    Ikev1Service s = new Ikev1Service(new VirtualScheduler(), new Ikev1Listener() {}, TwoGateways.WRAP,
+    Ikev1Service s = new Ikev1Service(new VirtualScheduler(), new TwoGateways.Events(), TwoGateways.WRAP,
         RetransmitPolicy.DEFAULT, sent::add);
     s.configure(seedRemote("ezuser", EzvpnClient.Connect.MANUAL), "10.1.32.14");
     assertEquals(List.of(), sent, "connect manual: nothing until the operator connects");

@@ -15,7 +15,7 @@ class Ikev1DosLimitsTest {
 
   private static final String PSK = "ikev1-loopback-psk";
 
-  private static TwoGateways gateways(Ikev1RetransmissionByDigestTest.Counted counted) {
+  private static TwoGateways gateways(io.ipsecmesh.ike.wire.Counted counted) {
     TwoGateways g = new TwoGateways();
     Ikev1Suite s = TwoGateways.suite(256, Ikev1Hash.SHA2_256, 19);
     EspTransform esp = EspTransform.AES_CBC_256_HMAC_SHA256_128;
@@ -27,7 +27,7 @@ class Ikev1DosLimitsTest {
 
   @Test
   void mainModesFromOneAddressBeyondItsQuotaAreDroppedAndTheQuotaFreesOnTimeout() {
-    Ikev1RetransmissionByDigestTest.Counted counted = new Ikev1RetransmissionByDigestTest.Counted();
+    io.ipsecmesh.ike.wire.Counted counted = new io.ipsecmesh.ike.wire.Counted();
     TwoGateways g = gateways(counted);
     g.serviceB.setLimits(2, 64);
     g.drop = d -> d.localAddress().equals(B); // B's MM2s are lost: B keeps half-open state
@@ -54,7 +54,7 @@ class Ikev1DosLimitsTest {
 
   @Test
   void quickModesBeyondTheChildSaCapAreRefusedWithNoProposalChosen() {
-    Ikev1RetransmissionByDigestTest.Counted counted = new Ikev1RetransmissionByDigestTest.Counted();
+    io.ipsecmesh.ike.wire.Counted counted = new io.ipsecmesh.ike.wire.Counted();
     TwoGateways g = gateways(counted);
     g.serviceB.setLimits(10, 1);
     g.serviceA.acquire("vpn", 10, null);

@@ -1,5 +1,6 @@
 package io.ipsecmesh.ike.v1;
 
+import io.ipsecmesh.ike.seam.IkeEventSink;
 import static io.ipsecmesh.ike.interop.InteropPeerSupport.cidr;
 import static io.ipsecmesh.ike.interop.InteropPeerSupport.say;
 
@@ -106,9 +107,9 @@ public final class Ikev1InteropPeer extends AbstractVerticle {
 
   @Override
   public void start(Promise<Void> started) {
-    service = new Ikev1Service(new VertxScheduler(vertx), new Ikev1Listener() {
+    service = new Ikev1Service(new VertxScheduler(vertx), new IkeEventSink() {
       @Override
-      public void childSaEstablished(ChildSa sa) {
+      public void childSaInstalled(ChildSa sa) {
         say("CHILD " + RecordJson.toJson(sa).encode());
       }
 
@@ -118,14 +119,20 @@ public final class Ikev1InteropPeer extends AbstractVerticle {
       }
 
       @Override
-      public void peerUp(IkeMessages.PeerUp up) {
+      public void childSaRebound(ChildSa sa) {}
+
+      @Override
+      public void ikeSaUp(io.ipsecmesh.proto.sa.IkeSaSummary up, String cryptoMap, int mapSequence) {
         say("UP " + up.peerId() + " " + up.ikeSaId());
       }
 
       @Override
-      public void peerDown(IkeMessages.PeerDown down) {
-        say("DOWN " + down.reason());
+      public void ikeSaDown(io.ipsecmesh.proto.sa.IkeSaSummary s, String reason) {
+        say("DOWN " + reason);
       }
+
+      @Override
+      public void livenessProof(String ikeSaId, String peerAddress) {}
 
       @Override
       public void modeConfigReceived(String ikeSaId, String peer, String name,

@@ -34,8 +34,8 @@ class Ikev1ServiceTest {
     Ikev1Suite s = TwoGateways.suite(256, Ikev1Hash.SHA2_256, 19);
     g.configure(TwoGateways.policy(A, B, "k", s, EspTransform.AES_GCM_128, "10.1.0", "10.2.0"),
         TwoGateways.policy(B, A, "k", s, EspTransform.AES_GCM_128, "10.2.0", "10.1.0"));
-    assertTrue(g.serviceA.owns("vpn", 10));
-    assertFalse(g.serviceA.owns("vpn", 20));
+    assertTrue(g.serviceA.ownsMapEntry("vpn", 10));
+    assertFalse(g.serviceA.ownsMapEntry("vpn", 20));
     assertFalse(g.serviceA.acquire("vpn", 20, null));
     assertFalse(g.serviceA.acquire("vpn", 10, "198.51.100.7"), "not a peer of the entry");
     assertTrue(g.serviceA.acquire("vpn", 10, B));
@@ -80,8 +80,10 @@ class Ikev1ServiceTest {
     assertFalse(g.serviceA.knowsSa(id));
 
     // dpd.peer.dead with the next set peer: IKEv1 failover only to peers of ours
-    assertFalse(g.serviceA.failover("198.51.100.7"));
-    assertTrue(g.serviceA.failover(B));
+    io.ipsecmesh.ike.policy.CurrentPeers current = new io.ipsecmesh.ike.policy.CurrentPeers();
+    assertFalse(g.serviceA.failOver("198.51.100.7", current));
+    assertTrue(g.serviceA.failOver(B, current));
+    assertEquals(B, current.current("vpn", 10).orElseThrow(), "later ACQUIREs go to the peer failover reached");
     g.pump();
     assertEquals(2, g.a.up.size());
   }

@@ -68,11 +68,17 @@ class IsakmpDebugTest {
 
   private static List<String> seed() throws Exception {
     return SeedTrace.read(SeedTrace.DPD_DEBUG).stream()
-        .map(e -> SeedTrace.untagged(e.text()).replace(SEED_PEER, B)).toList();
+        .map(e -> SeedTrace.normalize(withoutConnTag(SeedTrace.untagged(e.text())).replace(SEED_PEER, B))).toList();
+  }
+
+  /** IOS's received-packet line carries the older tag {@code ISAKMP (0:conn-id):}; compared without it too. */
+  private static String withoutConnTag(String line) {
+    return line.replaceFirst("^ISAKMP \\(0:\\d+\\): ", "");
   }
 
   private List<String> ours() {
-    return log.stream().map(l -> SeedTrace.normalize(SeedTrace.untagged(l))).toList();
+    return log.stream().flatMap(l -> l.lines()).map(l -> SeedTrace.normalize(withoutConnTag(SeedTrace.untagged(l))))
+        .toList();
   }
 
   @Test
@@ -96,6 +102,7 @@ class IsakmpDebugTest {
     ours = ours();
     assertEquals(List.of("DPD/R_U_THERE sent to peer " + B + ", sequence " + hex,
         seed.get(1), // sending packet to … my_port 500 peer_port 500 (I) QM_IDLE
+        seed.stream().filter(l -> l.startsWith("received packet from")).findFirst().orElseThrow(),
         seed.stream().filter(l -> l.startsWith("DPD/R_U_THERE_ACK")).findFirst().orElseThrow()
             .replace("sequence 0x9", "sequence " + hex)), ours);
   }
@@ -110,6 +117,25 @@ class IsakmpDebugTest {
         .orElseThrow();
     assertEquals("deleting SA reason \"peers alive\" state (I) QM_IDLE (peer " + B + ") input queue 0", seedLine);
     assertEquals(List.of(seedLine), ours().stream().filter(l -> l.startsWith("deleting SA")).toList());
+  }
+
+  @Test
+  void anUnansweredMainModeMessageIsRetransmittedWithIossErrorCounterLines() {
+    TwoGateways g = new TwoGateways();
+    Ikev1Suite s = TwoGateways.suite(256, Ikev1Hash.SHA2_256, 19);
+    EspTransform esp = EspTransform.AES_CBC_256_HMAC_SHA256_128;
+    g.configure(TwoGateways.policy(A, B, "debug-psk", s, esp, "10.1.0", "10.2.0"),
+        TwoGateways.policy(B, A, "debug-psk", s, esp, "10.2.0", "10.1.0"));
+    g.drop = d -> d.localAddress().equals(B); // B's MM2 never arrives
+    g.serviceA.setDebug(true);
+    assertTrue(g.serviceA.acquire("vpn", 10, null));
+    g.pump();
+    log.clear();
+    g.advance(2_000);
+    assertEquals(List.of("incrementing error counter on sa, attempt 1 of 5: retransmit phase 1",
+        "retransmitting phase 1 MM_NO_STATE..."), ours());
+    g.advance(4_000);
+    assertEquals("incrementing error counter on sa, attempt 2 of 5: retransmit phase 1", ours().get(2));
   }
 
   @Test

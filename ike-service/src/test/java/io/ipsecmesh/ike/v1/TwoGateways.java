@@ -1,5 +1,6 @@
 package io.ipsecmesh.ike.v1;
 
+import io.ipsecmesh.ike.seam.IkeEventSink;
 import io.ipsecmesh.ike.crypto.DhGroup;
 import io.ipsecmesh.ike.engine.RetransmitPolicy;
 import io.ipsecmesh.proto.bus.IkeMessages;
@@ -45,13 +46,13 @@ final class TwoGateways {
   int natPortFor4500 = 34500;
 
   /** What one side's listener heard. */
-  static final class Events implements Ikev1Listener {
+  static final class Events implements IkeEventSink {
     final List<ChildSa> children = new ArrayList<>();
     final List<ChildSa> rebound = new ArrayList<>();
     final List<String> quickModeFailures = new ArrayList<>();
 
     @Override
-    public void quickModeFailed(String peer, String reason) {
+    public void childSaFailed(String peer, String reason) {
       quickModeFailures.add(reason);
     }
 
@@ -74,10 +75,11 @@ final class TwoGateways {
     @Override
     public void ikeSaDown(io.ipsecmesh.proto.sa.IkeSaSummary s, String reason) {
       removedRows.add(s);
+      down.add(new IkeMessages.PeerDown(s.ikeSaId(), s.dst(), s.peerPort(), s.peerId(), reason));
     }
 
     @Override
-    public void childSaEstablished(ChildSa sa) {
+    public void childSaInstalled(ChildSa sa) {
       children.add(sa);
     }
 
@@ -87,18 +89,14 @@ final class TwoGateways {
     }
 
     @Override
-    public void peerUp(IkeMessages.PeerUp u) {
-      up.add(u);
+    public void ikeSaUp(io.ipsecmesh.proto.sa.IkeSaSummary s, String cryptoMap, int mapSequence) {
+      up.add(new IkeMessages.PeerUp(s.ikeSaId(), s.dst(), s.peerPort(), s.peerId(), s.version(), cryptoMap,
+          mapSequence));
     }
 
     @Override
-    public void peerDown(IkeMessages.PeerDown d) {
-      down.add(d);
-    }
-
-    @Override
-    public void livenessProof(IkeMessages.LivenessProof p) {
-      liveness.add(p);
+    public void livenessProof(String ikeSaId, String peerAddress) {
+      liveness.add(new IkeMessages.LivenessProof(ikeSaId, peerAddress));
     }
   }
 

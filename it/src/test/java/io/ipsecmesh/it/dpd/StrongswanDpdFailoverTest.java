@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.ipsecmesh.gateway.JvmFlags;
 import io.ipsecmesh.testsupport.LogWatch;
+import io.ipsecmesh.testsupport.Sh;
 import io.ipsecmesh.testsupport.StrongswanHarness;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -62,7 +63,7 @@ class StrongswanDpdFailoverTest {
   void setUp() throws Exception {
     StrongswanHarness.assumeStrongswanAndTun("kernel-libipsec", "gcm", "openssl");
     assumeTrue(Files.isExecutable(Path.of("/usr/sbin/nft")), "nftables (nft) not installed");
-    run = Files.createTempDirectory("it-dpd-");
+    run = Sh.runDirectory("it-dpd-");
     topology = true;
     DpdTopology.up();
     charon(DpdTopology.PEER_1, DpdTopology.PEER_1_WAN);

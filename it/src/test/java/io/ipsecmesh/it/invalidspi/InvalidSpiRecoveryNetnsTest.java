@@ -56,7 +56,7 @@ class InvalidSpiRecoveryNetnsTest {
   void setUp() throws Exception {
     assumeTrue(Sh.isRoot(), "needs root (network namespaces)");
     assumeTrue(Files.exists(Path.of("/dev/net/tun")), "no /dev/net/tun for the forwarders' TUN devices");
-    run = Files.createTempDirectory("it-invalidspi-");
+    run = Sh.runDirectory("it-invalidspi-");
     namespaces = true;
     String out = script("netns-up.sh", "--no-plain-routes");
     assertTrue(out.contains("topology: plain"), out);

@@ -46,7 +46,7 @@ class StrongswanInvalidSpiRecoveryNetnsTest {
   @BeforeEach
   void setUp() throws Exception {
     StrongswanHarness.assumeStrongswanAndTun("kernel-libipsec", "gcm", "openssl");
-    run = Files.createTempDirectory("it-invalidspi-sw-");
+    run = Sh.runDirectory("it-invalidspi-sw-");
     namespaces = true;
     String out = script(Map.of(), "netns-up.sh", "--no-plain-routes");
     assertTrue(out.contains("topology: plain"), out);

@@ -70,7 +70,7 @@ final class NatSite {
     this.prefix = prefix;
     this.keepaliveSeconds = keepaliveSeconds;
     this.peerBehindNat = peerBehindNat;
-    this.run = Files.createTempDirectory("it-nat-" + prefix + "-");
+    this.run = Sh.runDirectory("it-nat-" + prefix + "-");
     this.gatewayLog = run.resolve("gateway.log");
     this.pcap = run.resolve(captureInterface() + ".pcapng");
   }
@@ -187,7 +187,18 @@ final class NatSite {
     while (System.nanoTime() < deadline && !establishedBehindNat(sas)) {
       sas = script(Map.of(), "sw.sh", peerNs(), "--list-sas");
     }
-    assertTrue(establishedBehindNat(sas), prefix + ": strongSwan's SAs after the first ping:\n" + sas);
+    assertTrue(establishedBehindNat(sas), prefix + ": strongSwan's SAs after the first ping:\n" + sas
+        + "\ncharon.log (tail):\n" + tail(run.resolve(peerNs()).resolve("charon.log"), 60)
+        + "\ngateway log (tail):\n" + tail(gatewayLog, 80));
+  }
+
+  /** The last {@code lines} lines of a log, for a failure message (empty if there is no such file). */
+  private static String tail(Path log, int lines) throws IOException {
+    if (!Files.exists(log)) {
+      return "";
+    }
+    List<String> all = Files.readAllLines(log, StandardCharsets.ISO_8859_1);
+    return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
   }
 
   private static boolean establishedBehindNat(String sas) {

@@ -29,6 +29,7 @@ import java.util.List;
  * @param aggressiveModeDisabled {@code crypto isakmp aggressive-mode disable}: Aggressive Mode is refused
  * @param dynamicMaps         the entries of {@code crypto dynamic-map NAME SEQ} (templates a static entry's
  *                            {@code ipsec-isakmp dynamic NAME} refers to), sorted by name and sequence
+ * @param ikev2Fragmentation  {@code crypto ikev2 fragmentation [mtu N]} (RFC 7383), null when off (the IOS default)
  * @param ipsecProfiles       {@code crypto ipsec profile NAME}, the IPsec parameters of tunnel interfaces
  * @param staticRoutes        {@code ip route …} in configuration order; those into a tunnel interface steer traffic
  *                            into its SAs
@@ -64,6 +65,7 @@ public record GatewayConfig(
     List<IsakmpPeer> isakmpPeers,
     boolean aggressiveModeDisabled,
     List<CryptoMapEntry> dynamicMaps,
+    Ikev2Fragmentation ikev2Fragmentation,
     List<IpsecProfile> ipsecProfiles,
     List<StaticRoute> staticRoutes) {
 
@@ -82,12 +84,47 @@ public record GatewayConfig(
       Ikev2Dpd ikev2Dpd, Fragmentation fragmentation, boolean complianceShieldDisabled,
       java.util.Map<String, String> cryptoMapLocalAddress, List<PkiTrustpoint> pkiTrustpoints, String isakmpIdentity,
       String hostname, String domainName, List<IsakmpProfile> isakmpProfiles, List<IsakmpPeer> isakmpPeers,
+      boolean aggressiveModeDisabled, List<CryptoMapEntry> dynamicMaps, Ikev2Fragmentation ikev2Fragmentation) {
+    this(isakmpPolicies, isakmpKeys, isakmpKeepalive, natKeepaliveSeconds, invalidSpiRecovery, natTransparency, dfBit,
+        sa, transformSets, cryptoMaps, accessLists, interfaces, ezvpnClients, ikev2Proposals, ikev2Policies,
+        ikev2Keyrings, ikev2Profiles, ikev2Dpd, fragmentation, complianceShieldDisabled, cryptoMapLocalAddress,
+        pkiTrustpoints, isakmpIdentity, hostname, domainName, isakmpProfiles, isakmpPeers, aggressiveModeDisabled,
+        dynamicMaps, ikev2Fragmentation, List.of(), List.of());
+  }
+
+  /** A configuration without {@code crypto ikev2 fragmentation}, with tunnel interfaces and static routes. */
+  public GatewayConfig(List<IsakmpPolicy> isakmpPolicies, List<IsakmpKey> isakmpKeys, IsakmpKeepalive isakmpKeepalive,
+      Integer natKeepaliveSeconds, boolean invalidSpiRecovery, boolean natTransparency, DfBit dfBit, SaSettings sa,
+      List<TransformSet> transformSets, List<CryptoMapEntry> cryptoMaps, List<AccessList> accessLists,
+      List<InterfaceConfig> interfaces, List<EzvpnClient> ezvpnClients, List<Ikev2Proposal> ikev2Proposals,
+      List<Ikev2Policy> ikev2Policies, List<Ikev2Keyring> ikev2Keyrings, List<Ikev2Profile> ikev2Profiles,
+      Ikev2Dpd ikev2Dpd, Fragmentation fragmentation, boolean complianceShieldDisabled,
+      java.util.Map<String, String> cryptoMapLocalAddress, List<PkiTrustpoint> pkiTrustpoints, String isakmpIdentity,
+      String hostname, String domainName, List<IsakmpProfile> isakmpProfiles, List<IsakmpPeer> isakmpPeers,
+      boolean aggressiveModeDisabled, List<CryptoMapEntry> dynamicMaps, List<IpsecProfile> ipsecProfiles,
+      List<StaticRoute> staticRoutes) {
+    this(isakmpPolicies, isakmpKeys, isakmpKeepalive, natKeepaliveSeconds, invalidSpiRecovery, natTransparency, dfBit,
+        sa, transformSets, cryptoMaps, accessLists, interfaces, ezvpnClients, ikev2Proposals, ikev2Policies,
+        ikev2Keyrings, ikev2Profiles, ikev2Dpd, fragmentation, complianceShieldDisabled, cryptoMapLocalAddress,
+        pkiTrustpoints, isakmpIdentity, hostname, domainName, isakmpProfiles, isakmpPeers, aggressiveModeDisabled,
+        dynamicMaps, null, ipsecProfiles, staticRoutes);
+  }
+
+  /** A configuration without {@code crypto ikev2 fragmentation}. */
+  public GatewayConfig(List<IsakmpPolicy> isakmpPolicies, List<IsakmpKey> isakmpKeys, IsakmpKeepalive isakmpKeepalive,
+      Integer natKeepaliveSeconds, boolean invalidSpiRecovery, boolean natTransparency, DfBit dfBit, SaSettings sa,
+      List<TransformSet> transformSets, List<CryptoMapEntry> cryptoMaps, List<AccessList> accessLists,
+      List<InterfaceConfig> interfaces, List<EzvpnClient> ezvpnClients, List<Ikev2Proposal> ikev2Proposals,
+      List<Ikev2Policy> ikev2Policies, List<Ikev2Keyring> ikev2Keyrings, List<Ikev2Profile> ikev2Profiles,
+      Ikev2Dpd ikev2Dpd, Fragmentation fragmentation, boolean complianceShieldDisabled,
+      java.util.Map<String, String> cryptoMapLocalAddress, List<PkiTrustpoint> pkiTrustpoints, String isakmpIdentity,
+      String hostname, String domainName, List<IsakmpProfile> isakmpProfiles, List<IsakmpPeer> isakmpPeers,
       boolean aggressiveModeDisabled, List<CryptoMapEntry> dynamicMaps) {
     this(isakmpPolicies, isakmpKeys, isakmpKeepalive, natKeepaliveSeconds, invalidSpiRecovery, natTransparency, dfBit,
         sa, transformSets, cryptoMaps, accessLists, interfaces, ezvpnClients, ikev2Proposals, ikev2Policies,
         ikev2Keyrings, ikev2Profiles, ikev2Dpd, fragmentation, complianceShieldDisabled, cryptoMapLocalAddress,
         pkiTrustpoints, isakmpIdentity, hostname, domainName, isakmpProfiles, isakmpPeers, aggressiveModeDisabled,
-        dynamicMaps, List.of(), List.of());
+        dynamicMaps, null, List.of(), List.of());
   }
 
   /** A configuration without {@code crypto isakmp peer}, with Aggressive Mode accepted (the IOS default), without {@code crypto dynamic-map}. */

@@ -214,6 +214,10 @@ public final class RunningConfigWriter {
       line("crypto ikev2 " + dpd(c.ikev2Dpd()));
       line("!");
     }
+    if (c.ikev2Fragmentation() != null) {
+      line(c.ikev2Fragmentation().render());
+      line("!");
+    }
   }
 
   /** IKEv1's keywords for an identity match: address, host (FQDN), user-fqdn (e-mail). */

@@ -26,6 +26,8 @@ public final class IkeCodec {
   public static final int MAX_ATTRIBUTES = 8;
   public static final int MAX_SELECTORS = 32;
   public static final int MAX_DELETE_SPIS = 512;
+  /** RFC 7383 §2.5: Fragment Number and Total Fragments, the 4 bytes between the SKF header and its IV. */
+  public static final int SKF_NUMBERS = 4;
 
   private IkeCodec() {}
 
@@ -93,6 +95,13 @@ public final class IkeCodec {
         next = IkeConstants.NO_NEXT_PAYLOAD;
         break;
       }
+      if (next == IkeConstants.PT_SKF) {
+        // RFC 7383 §2.5: like SK, the last payload of its message
+        out.add(decodeFragment(following, buf, body, blen));
+        pos += plen;
+        next = IkeConstants.NO_NEXT_PAYLOAD;
+        break;
+      }
       out.add(decodePayload(next, critical, buf, body, blen));
       pos += plen;
       next = following;
@@ -153,6 +162,21 @@ public final class IkeCodec {
       default:
         return new Payload.Unknown(type, critical, copy(b, off, len));
     }
+  }
+
+  /**
+   * RFC 7383 §2.5 and §2.6: Fragment Number and Total Fragments are both non-zero and the number is at most the
+   * total; a fragment failing that is discarded before any cryptography.
+   */
+  private static Payload.EncryptedFragment decodeFragment(int firstInner, byte[] b, int off, int len)
+      throws IkeDecodeException {
+    need(len, SKF_NUMBERS, "SKF");
+    int number = getUint16(b, off);
+    int total = getUint16(b, off + 2);
+    if (number == 0 || total == 0 || number > total) {
+      throw new IkeDecodeException(Kind.BAD_VALUE, "SKF fragment " + number + " of " + total);
+    }
+    return new Payload.EncryptedFragment(firstInner, number, total, copy(b, off + SKF_NUMBERS, len - SKF_NUMBERS));
   }
 
   private static List<Proposal> decodeProposals(byte[] b, int off, int len) throws IkeDecodeException {
@@ -347,6 +371,11 @@ public final class IkeCodec {
           throw new IllegalArgumentException("SK must be the last payload");
         }
         next = e.firstInner();
+      } else if (p instanceof Payload.EncryptedFragment f) {
+        if (i != payloads.size() - 1) {
+          throw new IllegalArgumentException("SKF must be the last payload");
+        }
+        next = f.firstInner();
       } else {
         next = i + 1 < payloads.size() ? payloads.get(i + 1).type() : IkeConstants.NO_NEXT_PAYLOAD;
       }
@@ -428,6 +457,11 @@ public final class IkeCodec {
         }
       }
       case Payload.Encrypted e -> o.writeBytes(e.body());
+      case Payload.EncryptedFragment f -> {
+        u16(o, f.fragmentNumber());
+        u16(o, f.totalFragments());
+        o.writeBytes(f.body());
+      }
       case Payload.Unknown u -> o.writeBytes(u.body());
     }
     return o.toByteArray();

@@ -32,6 +32,8 @@ public final class IkeConstants {
   public static final int PT_TSI = 44;
   public static final int PT_TSR = 45;
   public static final int PT_SK = 46;
+  /** RFC 7383 §2.5: Encrypted and Authenticated Fragment (SKF). */
+  public static final int PT_SKF = 53;
 
   // §3.3.2 transform types
   public static final int TRANSFORM_ENCR = 1;
@@ -120,4 +122,6 @@ public final class IkeConstants {
   public static final int NON_FIRST_FRAGMENTS_ALSO = 16395;
   /** RFC 7427 §4: hash algorithms for Digital Signature authentication (2 = SHA2-256 …). */
   public static final int SIGNATURE_HASH_ALGORITHMS = 16431;
+  /** RFC 7383 §2.3: IKE fragmentation supported (IKE_SA_INIT, no data). */
+  public static final int IKEV2_FRAGMENTATION_SUPPORTED = 16430;
 }

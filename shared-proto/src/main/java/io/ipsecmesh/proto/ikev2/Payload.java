@@ -140,6 +140,18 @@ public sealed interface Payload {
     }
   }
 
+  /**
+   * RFC 7383 §2.5 SKF: one fragment of an SK payload's content. {@code firstInner} is the first inner payload's
+   * type in fragment 1 and zero in the others; {@code fragmentNumber} runs from 1 to {@code totalFragments};
+   * {@code body} is IV | ciphertext | ICV as in SK (RFC 7296 §3.14), and the ICV also covers the two numbers.
+   * The decoder guarantees 1 ≤ fragmentNumber ≤ totalFragments (§2.6: anything else is discarded).
+   */
+  record EncryptedFragment(int firstInner, int fragmentNumber, int totalFragments, byte[] body) implements Payload {
+    public int type() {
+      return IkeConstants.PT_SKF;
+    }
+  }
+
   /** Any payload type this gateway does not understand, kept so the critical bit can be honoured (§2.5). */
   record Unknown(int payloadType, boolean critical, byte[] body) implements Payload {
     public int type() {

@@ -70,7 +70,7 @@ class IkeCodecFuzzTest {
         // make many of them pass the header checks so the payload parsers get exercised too
         b[17] = 0x20;
         IkeCodec.putUint32(b, 24, b.length);
-        b[16] = (byte) (33 + rnd.nextInt(14));
+        b[16] = (byte) (rnd.nextInt(8) == 0 ? IkeConstants.PT_SKF : 33 + rnd.nextInt(14));
       }
       feed(b);
     }
