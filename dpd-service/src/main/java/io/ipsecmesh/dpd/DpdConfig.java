@@ -53,6 +53,14 @@ public final class DpdConfig implements DpdPolicy {
   }
 
   private Ikev2Profile profileOf(IkePeer peer) {
+    // a tunnel interface's SA: the IKEv2 profile of its tunnel protection ipsec profile
+    io.ipsecmesh.proto.config.InterfaceConfig tunnel = config.tunnelOf(peer.cryptoMap(), peer.mapSequence());
+    if (tunnel != null) {
+      io.ipsecmesh.proto.config.IpsecProfile ipsec = config.ipsecProfile(tunnel.tunnel().protection());
+      if (ipsec != null && ipsec.ikev2Profile() != null) {
+        return config.ikev2Profile(ipsec.ikev2Profile());
+      }
+    }
     if (peer.cryptoMap() != null) {
       CryptoMapEntry entry = config.cryptoMapEntry(peer.cryptoMap(), peer.mapSequence());
       if (entry != null && entry.ikev2Profile() != null) {

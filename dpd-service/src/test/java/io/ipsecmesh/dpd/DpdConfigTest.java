@@ -91,4 +91,24 @@ class DpdConfigTest {
     assertEquals("%CRYPTO-5-SESSION_STATUS: Crypto tunnel is DOWN. Peer 10.2.80.209:500 Id: 10.2.80.209",
         SessionStatus.down(v1("10.2.80.209", null, 0)));
   }
+
+  @Test
+  void ikev2_aTunnelInterfacesSaTakesTheDpdOfItsIpsecProfilesIkev2Profile() {
+    // crypto ipsec profile VTI / set ikev2-profile vti; the profile matches no address, so only the tunnel finds it
+    Ikev2Profile vti = new Ikev2Profile("vti", List.of(), null, "pre-share", "pre-share", "kr",
+        new Ikev2Dpd(10, 2, PERIODIC), null);
+    GatewayConfig e = GatewayConfig.empty();
+    io.ipsecmesh.proto.config.InterfaceConfig tunnel = new io.ipsecmesh.proto.config.InterfaceConfig("Tunnel1", null,
+        null, null, null, null, null, null, new io.ipsecmesh.proto.config.TunnelSettings("198.51.100.1", "192.0.2.7",
+            io.ipsecmesh.proto.config.TunnelMode.IPSEC_IPV4, "VTI"));
+    GatewayConfig cfg = new GatewayConfig(e.isakmpPolicies(), e.isakmpKeys(), null, null, false, true, e.dfBit(),
+        e.sa(), e.transformSets(), List.of(), e.accessLists(), List.of(tunnel), List.of(), List.of(), List.of(),
+        List.of(), List.of(vti), null, null, false, java.util.Map.of(), List.of(), null, null, null, List.of(),
+        List.of(), false, List.of(), List.of(new io.ipsecmesh.proto.config.IpsecProfile("VTI", List.of("txfm"), null,
+            null, "vti")), List.of());
+    DpdConfig c = new DpdConfig(cfg);
+    assertEquals(Optional.of(new DpdSettings(10, 2, DpdMode.PERIODIC)),
+        c.settingsFor(v2("192.0.2.7", "Tunnel1", GatewayConfig.TUNNEL_SEQUENCE)));
+    assertEquals(Optional.empty(), c.settingsFor(v2("192.0.2.7", "Tunnel1", 1)), "a crypto map sequence is no tunnel's");
+  }
 }

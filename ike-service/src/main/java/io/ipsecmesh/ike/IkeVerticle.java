@@ -5,6 +5,8 @@ import io.ipsecmesh.ike.engine.RetransmitPolicy;
 import io.ipsecmesh.ike.policy.CurrentPeers;
 import io.ipsecmesh.ike.policy.PeerPolicy;
 import io.ipsecmesh.ike.policy.PolicyStore;
+import io.ipsecmesh.ike.policy.TunnelInterfacePolicies;
+import io.ipsecmesh.ike.policy.TunnelKeeper;
 import io.ipsecmesh.ike.v1.Ikev1Service;
 import io.ipsecmesh.ike.seam.IkeProtocol;
 import io.ipsecmesh.ike.seam.IkeProtocols;
@@ -52,6 +54,8 @@ public final class IkeVerticle extends AbstractVerticle {
   private final CurrentPeers currentPeers = new CurrentPeers();
   private IkeServiceSettings settings;
   private IkeEngine engine;
+  /** Brings tunnel interfaces' SAs up with the configuration and keeps them up; set in {@link #start}. */
+  private TunnelKeeper tunnelKeeper;
   private BusEvents events;
   private Ikev1Service ikev1;
   private IkeProtocols protocols;
@@ -100,6 +104,7 @@ public final class IkeVerticle extends AbstractVerticle {
     engine = new IkeEngine(new VertxScheduler(vertx), this::transmit, events, policies, KeyWrap.fromEnvironment(),
         RetransmitPolicy.DEFAULT, limits, System::currentTimeMillis);
     engine.setStats(metrics);
+    tunnelKeeper = new TunnelKeeper(new VertxScheduler(vertx), p -> engine.acquire(p));
     // revocation-check crl: CRLs are read off the event loop (file or HTTP) and the engine continues on it
     io.ipsecmesh.ike.crypto.CrlStore crlStore = new io.ipsecmesh.ike.crypto.CrlStore(System::currentTimeMillis);
     engine.setCrlSource(new io.ipsecmesh.ike.crypto.CrlSource() {
@@ -144,6 +149,9 @@ public final class IkeVerticle extends AbstractVerticle {
   public void stop() {
     if (configFollower != null) {
       configFollower.stop();
+    }
+    if (tunnelKeeper != null) {
+      tunnelKeeper.stop();
     }
     // an orderly leave of a scale-out instance hands its IKE SAs over instead of deleting them
     if (protocols != null && (scaleOut == null || !scaleOut.leave())) {
@@ -286,6 +294,8 @@ public final class IkeVerticle extends AbstractVerticle {
       peers.append(", ").append(p.policyCount()).append(" IKEv").append(p.majorVersion())
           .append(" peer(s)");
     }
+    // tunnel interfaces come up with the configuration, not on the first packet (IOS's VTIs)
+    tunnelKeeper.configure(policies.all().stream().filter(TunnelInterfacePolicies::isTunnel).toList());
     invalidSpiRecovery = config.invalidSpiRecovery();
     LOG.log(System.Logger.Level.INFO, "ike-service: configuration " + version + peers);
   }

@@ -78,6 +78,14 @@ final class ConfigDraft {
   final Map<String, IsakmpPeerDraft> isakmpPeers = new LinkedHashMap<>();
   String hostname;
   String domainName;
+  final Map<String, IpsecProfileDraft> ipsecProfiles = new LinkedHashMap<>();
+  final List<io.ipsecmesh.proto.config.StaticRoute> staticRoutes = new ArrayList<>();
+  /** Where each {@code ip route} was given, in the order of {@link #staticRoutes}. */
+  final List<Integer> staticRouteLines = new ArrayList<>();
+
+  IpsecProfileDraft ipsecProfile(String name) {
+    return ipsecProfiles.computeIfAbsent(name, IpsecProfileDraft::new);
+  }
 
   TrustpointDraft pkiTrustpoint(String name) {
     return pkiTrustpoints.computeIfAbsent(name, TrustpointDraft::new);
@@ -173,7 +181,26 @@ final class ConfigDraft {
         isakmpPeers.values().stream().map(IsakmpPeerDraft::build).toList(),
         aggressiveModeDisabled,
         dynamicMaps.values().stream().map(CryptoMapDraft::build).toList(),
-        ikev2Fragmentation);
+        ikev2Fragmentation,
+        ipsecProfiles.values().stream().map(IpsecProfileDraft::build).toList(),
+        staticRoutes);
+  }
+
+  /** {@code crypto ipsec profile NAME}. */
+  static final class IpsecProfileDraft {
+    final String name;
+    final List<String> transformSets = new ArrayList<>();
+    SaSettings sa = SaSettings.INHERIT;
+    Integer pfsGroup;
+    String ikev2Profile;
+
+    IpsecProfileDraft(String name) {
+      this.name = name;
+    }
+
+    io.ipsecmesh.proto.config.IpsecProfile build() {
+      return new io.ipsecmesh.proto.config.IpsecProfile(name, transformSets, sa, pfsGroup, ikev2Profile);
+    }
   }
 
   /** {@code crypto isakmp peer address IP}. */
@@ -319,13 +346,22 @@ final class ConfigDraft {
     DfBit dfBit;
     Fragmentation fragmentation;
     EzvpnAttachment ezvpn;
+    /** The {@code tunnel …} lines; {@code tunnelLine} is the first of them (0: none). */
+    String tunnelSource;
+    String tunnelDestination;
+    io.ipsecmesh.proto.config.TunnelMode tunnelMode;
+    String tunnelProtection;
+    int tunnelLine;
+    int protectionLine;
 
     InterfaceDraft(String name) {
       this.name = name;
     }
 
     InterfaceConfig build() {
-      return new InterfaceConfig(name, ipAddress, mask, ipMtu, cryptoMap, dfBit, ezvpn, fragmentation);
+      io.ipsecmesh.proto.config.TunnelSettings tunnel = tunnelLine == 0 ? null
+          : new io.ipsecmesh.proto.config.TunnelSettings(tunnelSource, tunnelDestination, tunnelMode, tunnelProtection);
+      return new InterfaceConfig(name, ipAddress, mask, ipMtu, cryptoMap, dfBit, ezvpn, fragmentation, tunnel);
     }
   }
 

@@ -24,7 +24,9 @@ final class CrossReferences {
     IKEV2_PROPOSAL("ikev2 proposal"),
     PKI_TRUSTPOINT("pki trustpoint"),
     ISAKMP_PROFILE("isakmp profile"),
-    DYNAMIC_MAP("dynamic crypto map");
+    DYNAMIC_MAP("dynamic crypto map"),
+    IPSEC_PROFILE("ipsec profile"),
+    INTERFACE("interface");
 
     final String label;
 
@@ -90,6 +92,8 @@ final class CrossReferences {
       case PKI_TRUSTPOINT -> d.pkiTrustpoints.containsKey(r.name) && d.pkiTrustpoints.get(r.name).defined;
       case ISAKMP_PROFILE -> d.isakmpProfiles.containsKey(r.name);
       case DYNAMIC_MAP -> d.dynamicMaps.values().stream().anyMatch(m -> m.name.equals(r.name));
+      case IPSEC_PROFILE -> d.ipsecProfiles.containsKey(r.name);
+      case INTERFACE -> d.interfaces.containsKey(r.name);
     };
   }
 

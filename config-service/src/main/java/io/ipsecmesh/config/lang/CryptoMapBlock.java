@@ -129,7 +129,7 @@ final class CryptoMapBlock implements Block {
     }
   }
 
-  private static int pfsGroup(Args a) {
+  static int pfsGroup(Args a) {
     String g = a.next("group (group14, group19, group20 or group31)").toLowerCase(Locale.ROOT);
     if (!g.startsWith("group") || g.length() > 7 || g.length() < 6
         || !g.substring(5).chars().allMatch(Character::isDigit)) {

@@ -66,6 +66,10 @@ final class GlobalCommands {
       a.end();
       return null;
     }
+    if (a.startsWith("ip", "route")) {
+      StaticRoutes.parse(a, draft, references, diagnostics);
+      return null;
+    }
     if (a.startsWith("ip", "access-list")) {
       a.skip(2).command("ip access-list");
       if (!a.accept("extended")) {
@@ -92,7 +96,8 @@ final class GlobalCommands {
       if (full.length() > 64) {
         throw a.fail("name must be 1-64 characters, got '" + Args.quote(full.toString()) + "'");
       }
-      return new InterfaceBlock(draft.iface(full.toString()), references);
+      // "interface tunnel 1" is the Tunnel1 that routes name
+      return new InterfaceBlock(draft.iface(InterfaceNames.canonical(full.toString())), references, diagnostics);
     }
     if (Syntax.isSubModeCommand(a)) {
       throw new LineError("'" + Args.quote(a.word(0)) + "' is a sub-mode command but no block that takes it is open");
@@ -291,8 +296,9 @@ final class GlobalCommands {
         return new EzvpnBlock(draft.ezvpn(name), diagnostics);
       }
       case "profile" -> {
-        ignored(a, "crypto ipsec profile is not supported (use a crypto map); its block is ignored");
-        return new RefusedBlock("crypto ipsec profile");
+        String name = a.name("name");
+        a.end();
+        return new IpsecProfileBlock(draft.ipsecProfile(name), diagnostics, references);
       }
       default -> ignored(a, "crypto ipsec " + Args.quote(what) + " is not used by this gateway; ignored");
     }

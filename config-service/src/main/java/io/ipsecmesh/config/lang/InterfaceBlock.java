@@ -3,21 +3,27 @@ package io.ipsecmesh.config.lang;
 import io.ipsecmesh.proto.config.DfBit;
 import io.ipsecmesh.proto.config.Fragmentation;
 import io.ipsecmesh.proto.config.EzvpnAttachment;
+import io.ipsecmesh.proto.config.Ipv4;
+import io.ipsecmesh.proto.config.TunnelMode;
 import java.util.Locale;
 
 /**
  * {@code interface NAME}: {@code ip address}, {@code ip mtu}, {@code crypto map}, {@code crypto ipsec df-bit}
- * (overrides the global one) and {@code crypto ipsec client ezvpn NAME inside|outside}. Everything else an
- * interface has (speed, duplex, …) is no concern of the gateway.
+ * (overrides the global one) and {@code crypto ipsec client ezvpn NAME inside|outside}; on a {@code TunnelN}
+ * interface also {@code tunnel source|destination|mode|protection} (a static virtual tunnel interface, the Cisco
+ * IPsec Virtual Tunnel Interface document). Everything else an interface has (speed, duplex, …) is no concern of
+ * the gateway.
  */
 final class InterfaceBlock implements Block {
 
   private final ConfigDraft.InterfaceDraft iface;
   private final CrossReferences references;
+  private final Diagnostics diagnostics;
 
-  InterfaceBlock(ConfigDraft.InterfaceDraft iface, CrossReferences references) {
+  InterfaceBlock(ConfigDraft.InterfaceDraft iface, CrossReferences references, Diagnostics diagnostics) {
     this.iface = iface;
     this.references = references;
+    this.diagnostics = diagnostics;
   }
 
   @Override
@@ -31,11 +37,16 @@ final class InterfaceBlock implements Block {
     return a.startsWith("ip", "address") || a.startsWith("ip", "mtu")
         || (a.startsWith("crypto", "map") && a.size() <= 3)
         || a.startsWith("crypto", "ipsec", "df-bit")
-        || a.startsWith("crypto", "ipsec", "fragmentation") || a.startsWith("crypto", "ipsec", "client", "ezvpn");
+        || a.startsWith("crypto", "ipsec", "fragmentation") || a.startsWith("crypto", "ipsec", "client", "ezvpn")
+        || a.is(0, "tunnel");
   }
 
   @Override
   public Block apply(Args a) {
+    if (a.is(0, "tunnel")) {
+      tunnel(a);
+      return null;
+    }
     if (a.startsWith("ip", "address")) {
       a.skip(2).command("ip address");
       String ip = a.ipv4("address");
@@ -70,5 +81,85 @@ final class InterfaceBlock implements Block {
       references.add(CrossReferences.Kind.EZVPN, name, a.lineNumber);
     }
     return null;
+  }
+
+  /**
+   * {@code tunnel source IFACE|ADDR}, {@code tunnel destination ADDR}, {@code tunnel mode ipsec ipv4|ipv6|gre ip},
+   * {@code tunnel protection ipsec profile NAME [shared]}; other tunnel settings (keys, keepalives of GRE) are
+   * warned about and ignored.
+   */
+  private void tunnel(Args a) {
+    String what = a.word(1).toLowerCase(Locale.ROOT);
+    a.skip(2).command("tunnel " + what);
+    if (!InterfaceNames.isTunnel(iface.name)) {
+      throw a.fail("tunnel commands belong to a tunnel interface (interface Tunnel1), not to interface " + iface.name);
+    }
+    switch (what) {
+      case "source" -> {
+        String first = a.name("interface or address");
+        String source;
+        if (Ipv4.isAddress(first)) {
+          source = first;
+        } else {
+          StringBuilder name = new StringBuilder(first);
+          while (a.hasMore()) {
+            name.append(a.name("interface")); // "GigabitEthernet 0/0" is GigabitEthernet0/0, as for interface
+          }
+          source = InterfaceNames.canonical(name.toString());
+          references.add(CrossReferences.Kind.INTERFACE, source, a.lineNumber);
+        }
+        a.end();
+        iface.tunnelSource = source;
+      }
+      case "destination" -> {
+        if (a.hasMore() && !Ipv4.isAddress(a.peek()) && !a.peek().contains(":")) {
+          throw a.fail("a host name is not supported here: write the peer's IPv4 address, tunnel destination "
+              + "ADDRESS");
+        }
+        if (a.hasMore() && a.peek().contains(":")) {
+          throw a.fail("IPv6 tunnel destinations are not supported yet: write an IPv4 address");
+        }
+        iface.tunnelDestination = a.ipv4("address");
+        a.end();
+      }
+      case "mode" -> {
+        String kind = a.oneOf("mode", "ipsec", "gre", "ipip", "mpls", "udp", "vxlan");
+        TunnelMode mode;
+        if (kind.equals("ipsec")) {
+          a.command("tunnel mode ipsec");
+          mode = a.oneOf("address family", "ipv4", "ipv6").equals("ipv4") ? TunnelMode.IPSEC_IPV4
+              : TunnelMode.IPSEC_IPV6;
+        } else if (kind.equals("gre") && a.accept("ip")) {
+          mode = TunnelMode.GRE_IP;
+        } else {
+          throw a.fail("tunnel mode " + kind + (a.hasMore() ? " " + Args.quote(a.peek()) : "")
+              + " is not supported: write tunnel mode ipsec ipv4 (a static virtual tunnel interface)");
+        }
+        a.end();
+        iface.tunnelMode = mode;
+      }
+      case "protection" -> {
+        a.oneOf("protection", "ipsec");
+        a.command("tunnel protection ipsec");
+        a.oneOf("keyword", "profile");
+        a.command("tunnel protection ipsec profile");
+        String profile = a.name("profile name");
+        if (a.accept("shared")) {
+          diagnostics.warn(a.lineNumber, "tunnel protection … shared: each tunnel interface has its own SAs here;"
+              + " shared is ignored");
+        }
+        a.end();
+        iface.tunnelProtection = profile;
+        iface.protectionLine = a.lineNumber;
+        references.add(CrossReferences.Kind.IPSEC_PROFILE, profile, a.lineNumber);
+      }
+      default -> {
+        diagnostics.warn(a.lineNumber, "tunnel " + Args.quote(what) + " is not used by this gateway; ignored");
+        return;
+      }
+    }
+    if (iface.tunnelLine == 0) {
+      iface.tunnelLine = a.lineNumber;
+    }
   }
 }

@@ -81,12 +81,12 @@ public final class ShowCryptoIpsecSa {
    */
   private static String byAddress(Map<FlowKey, List<ChildSa>> flows, Map<String, SaCounters> counters, long now) {
     Map<String, List<OneSa>> byDest = new java.util.TreeMap<>();
-    for (List<ChildSa> sas : flows.values()) {
-      for (ChildSa sa : sas) {
+    for (Map.Entry<FlowKey, List<ChildSa>> flow : flows.entrySet()) {
+      for (ChildSa sa : flow.getValue()) {
         byDest.computeIfAbsent(String.valueOf(sa.localAddress()), k -> new ArrayList<>())
-            .add(new OneSa(sa, sa.inboundSpi()));
+            .add(new OneSa(sa, sa.inboundSpi(), flow.getKey().cryptoMap));
         byDest.computeIfAbsent(String.valueOf(sa.peerAddress()), k -> new ArrayList<>())
-            .add(new OneSa(sa, sa.outboundSpi()));
+            .add(new OneSa(sa, sa.outboundSpi(), flow.getKey().cryptoMap));
       }
     }
     StringBuilder out = new StringBuilder();
@@ -95,7 +95,7 @@ public final class ShowCryptoIpsecSa {
       out.append("   protocol: ESP\n");
       for (OneSa one : dest.getValue()) {
         StringBuilder lines = new StringBuilder();
-        sa(lines, one.sa(), one.spi(), counters.get(one.sa().key()), now);
+        sa(lines, one.mapTag(), one.sa(), one.spi(), counters.get(one.sa().key()), now);
         // the SA lines one level deeper than under "inbound esp sas:"
         lines.toString().lines().forEach(l -> out.append(l.isEmpty() ? "" : "   " + l).append('\n'));
       }
@@ -104,7 +104,7 @@ public final class ShowCryptoIpsecSa {
   }
 
   /** One direction of a Child SA: the SA and the SPI of that direction. */
-  private record OneSa(ChildSa sa, long spi) {}
+  private record OneSa(ChildSa sa, long spi, String mapTag) {}
 
   private static void flow(StringBuilder out, GatewayConfig config, FlowKey key, List<ChildSa> sas,
       Map<String, SaCounters> counters, boolean detail, boolean withSas, long now) {
@@ -156,27 +156,27 @@ public final class ShowCryptoIpsecSa {
     }
     out.append("  inbound esp sas:\n");
     for (ChildSa sa : sas) {
-      sa(out, sa, sa.inboundSpi(), counters.get(sa.key()), now);
+      sa(out, key.cryptoMap, sa, sa.inboundSpi(), counters.get(sa.key()), now);
     }
     out.append("  inbound ah sas:\n");
     out.append("  inbound pcp sas:\n");
     out.append("  outbound esp sas:\n");
     for (ChildSa sa : sas) {
-      sa(out, sa, sa.outboundSpi(), counters.get(sa.key()), now);
+      sa(out, key.cryptoMap, sa, sa.outboundSpi(), counters.get(sa.key()), now);
     }
     out.append("  outbound ah sas:\n");
     out.append("  outbound pcp sas:\n");
     out.append('\n');
   }
 
-  private static void sa(StringBuilder out, ChildSa sa, long spi, SaCounters counters, long now) {
+  private static void sa(StringBuilder out, String mapTag, ChildSa sa, long spi, SaCounters counters, long now) {
     long s = spi & 0xFFFF_FFFFL;
     out.append("    spi: 0x").append(hex(s)).append('(').append(s).append(")\n");
     out.append("      transform: ").append(sa.transform() == null ? "unknown" : sa.transform().iosName).append(" ,\n");
     out.append("      in use settings ={").append(sa.mode() == ChildSa.Mode.TRANSPORT ? "Transport" : "Tunnel")
         .append(sa.udpEncapsulation() ? " UDP-Encaps" : "").append(", }\n");
     out.append("      slot: 0, conn id: ").append(sa.connectionId()).append(", flow_id: ").append(sa.connectionId())
-        .append(", crypto map: ").append(sa.cryptoMap()).append('\n');
+        .append(", crypto map: ").append(mapTag).append('\n');
     out.append("      crypto engine type: Software\n");
     out.append("      sa timing: remaining key lifetime (k/sec): (").append(remainingKilobytes(sa, counters)).append('/')
         .append(remainingSeconds(sa, counters, now)).append(")\n");
@@ -214,6 +214,9 @@ public final class ShowCryptoIpsecSa {
 
   /** The interface the SA's crypto map is applied to, as IOS groups the output. */
   static String interfaceOf(GatewayConfig config, ChildSa sa) {
+    if (config != null && config.tunnelOf(sa.cryptoMap(), sa.mapSequence()) != null) {
+      return sa.cryptoMap(); // a tunnel interface's SA is shown under the tunnel interface, as IOS does
+    }
     if (config != null && sa.cryptoMap() != null) {
       List<InterfaceConfig> ifs = config.interfacesWithCryptoMap(sa.cryptoMap());
       for (InterfaceConfig i : ifs) {
@@ -226,6 +229,17 @@ public final class ShowCryptoIpsecSa {
       }
     }
     return "(none)";
+  }
+
+  /**
+   * The crypto map tag IOS prints: the map's name, or for a tunnel interface the map IOS builds for it,
+   * {@code Tunnel1-head-0}.
+   */
+  static String mapTag(GatewayConfig config, ChildSa sa) {
+    if (config != null && config.tunnelOf(sa.cryptoMap(), sa.mapSequence()) != null) {
+      return sa.cryptoMap() + "-head-0";
+    }
+    return String.valueOf(sa.cryptoMap());
   }
 
   private static int mtuOf(GatewayConfig config, String interfaceName) {
@@ -259,7 +273,7 @@ public final class ShowCryptoIpsecSa {
       String remoteIdent, String peerAddress, int peerPort) {
 
     static FlowKey of(GatewayConfig config, ChildSa sa) {
-      return new FlowKey(interfaceOf(config, sa), String.valueOf(sa.cryptoMap()), String.valueOf(sa.localAddress()),
+      return new FlowKey(interfaceOf(config, sa), mapTag(config, sa), String.valueOf(sa.localAddress()),
           idents(sa.localSelectors()), idents(sa.remoteSelectors()), String.valueOf(sa.peerAddress()),
           sa.peerPort() == 0 ? 500 : sa.peerPort());
     }

@@ -83,8 +83,9 @@ class TaskStepExamplesTest {
         interface tunnel0
         ip mtu 1500
         """);
-    assertEquals(DfBit.SET, c.effectiveDfBit("tunnel0"));
-    assertEquals(1500, c.interfaceNamed("tunnel0").ipMtu());
+    // IOS writes the interface back as Tunnel0, the name routes into it use
+    assertEquals(DfBit.SET, c.effectiveDfBit("Tunnel0"));
+    assertEquals(1500, c.interfaceNamed("Tunnel0").ipMtu());
   }
 
   @Test

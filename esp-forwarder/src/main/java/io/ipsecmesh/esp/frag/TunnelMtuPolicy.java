@@ -12,8 +12,16 @@ import io.ipsecmesh.proto.config.InterfaceConfig;
  * Immutable; the pipeline reads one reference per packet.
  *
  * @param mtu largest outer IP packet (header included) the interface sends unfragmented
+ * @param tunnelIpMtu for the SAs of a tunnel interface with {@code ip mtu}, that value: the largest inner packet the
+ *     tunnel carries whole (a bigger one is fragmented before encryption, or dropped with fragmentation-needed when
+ *     its DF bit forbids it); 0 otherwise (the inner limit then follows from {@code mtu} and the SA's overhead)
  */
-public record TunnelMtuPolicy(DfBit dfBit, Fragmentation fragmentation, int mtu) {
+public record TunnelMtuPolicy(DfBit dfBit, Fragmentation fragmentation, int mtu, int tunnelIpMtu) {
+
+  /** The policy of a crypto map interface (no tunnel interface {@code ip mtu}). */
+  public TunnelMtuPolicy(DfBit dfBit, Fragmentation fragmentation, int mtu) {
+    this(dfBit, fragmentation, mtu, 0);
+  }
 
   /** IOS's default {@code ip mtu} of an Ethernet interface. */
   public static final int DEFAULT_MTU = 1500;
@@ -48,6 +56,10 @@ public record TunnelMtuPolicy(DfBit dfBit, Fragmentation fragmentation, int mtu)
    * applied anywhere): the pipeline then uses {@link #of(GatewayConfig)}.
    */
   public static TunnelMtuPolicy forSa(GatewayConfig config, String cryptoMap, String localAddress) {
+    InterfaceConfig vti = cryptoMap == null ? null : config.tunnelOf(cryptoMap, GatewayConfig.TUNNEL_SEQUENCE);
+    if (vti != null && config.cryptoMap(cryptoMap).isEmpty()) {
+      return forTunnel(config, vti);
+    }
     InterfaceConfig chosen = null;
     for (InterfaceConfig i : config.interfaces()) {
       if (cryptoMap != null && cryptoMap.equals(i.cryptoMap())) {
@@ -57,6 +69,25 @@ public record TunnelMtuPolicy(DfBit dfBit, Fragmentation fragmentation, int mtu)
       }
     }
     return chosen == null ? null : of(config, chosen);
+  }
+
+  /**
+   * The policy of a tunnel interface's SAs (the seed's "Pre-Fragmentation for IPsec VPNs": "VTI fragmentation
+   * behavior is determined by the IP MTU settings that are configured on the VTI"): the tunnel's {@code ip mtu} is
+   * the inner limit, above it packets are fragmented before encryption (or dropped with fragmentation-needed when
+   * DF is set and the df-bit setting is not clear); below it a packet whose ESP packet exceeds the egress MTU is
+   * fragmented after encryption ("If fragmentation after-encryption behavior is desired, then set the VTI IP MTU to
+   * a value that is greater than the egress router interface IP MTU"). DF bit and egress MTU are those of the
+   * {@code tunnel source} interface; without {@code ip mtu} the inner limit follows from the egress MTU as for a
+   * crypto map interface.
+   */
+  public static TunnelMtuPolicy forTunnel(GatewayConfig config, InterfaceConfig tunnel) {
+    InterfaceConfig source = config.tunnelSourceInterface(tunnel);
+    String sourceName = source == null ? "" : source.name();
+    int egress = source != null && source.ipMtu() != null ? source.ipMtu() : DEFAULT_MTU;
+    return new TunnelMtuPolicy(config.effectiveDfBit(sourceName),
+        tunnel.ipMtu() != null ? Fragmentation.BEFORE_ENCRYPTION : config.effectiveFragmentation(sourceName), egress,
+        tunnel.ipMtu() != null ? tunnel.ipMtu() : 0);
   }
 
   public boolean beforeEncryption() {

@@ -62,6 +62,8 @@ public final class OutboundPipeline implements InnerPacketHandler, InnerFragment
   private boolean fragDf;
   /** The Easy VPN remote's client-mode translation, or null (no translation). */
   private volatile InnerTranslation translation;
+  /** The largest ESP packet of the SA being fragmented that leaves unfragmented (egress MTU minus outer headers). */
+  private int fragOuterLimit;
 
   /** @param rawSender for SAs without UDP encapsulation; null when no raw ESP socket could be opened */
   public OutboundPipeline(SaDatabase sad, EspSender udpSender, EspSender rawSender, ForwarderStats stats,
@@ -115,7 +117,8 @@ public final class OutboundPipeline implements InnerPacketHandler, InnerFragment
     TunnelMtuPolicy p = own != null ? own : mtuPolicy;
     EspSaCrypto c = sa.crypto;
     int outerHeader = (sender.family() == Libc.AF_INET6 ? 40 : 20) + (sa.udp ? 8 : 0);
-    if (outerHeader + c.sealedLength(len) > p.mtu()) {
+    int tunnelMtu = p.tunnelIpMtu();
+    if (outerHeader + c.sealedLength(len) > p.mtu() || (tunnelMtu > 0 && len > tunnelMtu)) {
       oversized(sa, sender, seq, buf, off, len, p, outerHeader);
       return;
     }
@@ -131,6 +134,15 @@ public final class OutboundPipeline implements InnerPacketHandler, InnerFragment
   private void oversized(OutboundSa sa, DfSwitchingSender sender, long seq, PacketBuffer buf, int off, int len,
       TunnelMtuPolicy p, int outerHeader) {
     int innerMtu = sa.crypto.maxPayload(p.mtu() - outerHeader);
+    if (p.tunnelIpMtu() > 0) {
+      // a tunnel interface: its ip mtu is the inner limit; within it the ESP packet is fragmented after encryption
+      if (len <= p.tunnelIpMtu()) {
+        fragStats.fragmentedAfterEncryption++;
+        sealAndSend(sa, sender, seq, buf, off, len, false, true);
+        return;
+      }
+      innerMtu = p.tunnelIpMtu();
+    }
     if (flow.dontFragment && p.dfBit() != DfBit.CLEAR) {
       fragStats.dfDrops++;
       fragmentationNeeded(buf.array(), off, len, innerMtu);
@@ -140,6 +152,7 @@ public final class OutboundPipeline implements InnerPacketHandler, InnerFragment
       fragSa = sa;
       fragSender = sender;
       fragDf = OuterDf.outerDf(p.dfBit(), false);
+      fragOuterLimit = p.mtu() - outerHeader;
       int n = fragmenter.fragment(buf.array(), off, len, innerMtu, this);
       fragSa = null;
       fragSender = null;
@@ -163,7 +176,9 @@ public final class OutboundPipeline implements InnerPacketHandler, InnerFragment
       sa.sendErrors++;
       return;
     }
-    sealAndSend(sa, fragSender, seq, buf, off, len, fragDf, false);
+    // a tunnel's ip mtu may be above what the egress interface carries: such a piece is fragmented after encryption
+    boolean alone = sa.crypto.sealedLength(len) > fragOuterLimit;
+    sealAndSend(sa, fragSender, seq, buf, off, len, alone ? false : fragDf, alone);
   }
 
   private void fragmentationNeeded(byte[] a, int off, int len, int innerMtu) {

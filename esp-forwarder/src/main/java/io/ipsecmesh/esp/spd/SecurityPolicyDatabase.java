@@ -17,6 +17,10 @@ import java.util.Set;
  * no match at all means the packet travels in clear. Immutable: a configuration change builds a new
  * one, which the forwarder swaps in atomically — except for the policies a dynamic crypto map's entry gains and
  * loses with its SAs ({@link NegotiatedPolicies}, edited by the SAD).
+ *
+ * <p>Tunnel interfaces add one entry each (named after the interface, sequence
+ * {@link GatewayConfig#TUNNEL_SEQUENCE}, no access list), chosen by the routes into them ({@link TunnelRoutes})
+ * before any crypto map is looked at: the routing table picks the egress interface first, as on the router.
  */
 public final class SecurityPolicyDatabase {
 
@@ -25,14 +29,16 @@ public final class SecurityPolicyDatabase {
 
   private final SpdEntry[] entries;
   private final AclRule[][] rulesPerEntry;
+  private final TunnelRoutes tunnels;
 
-  private SecurityPolicyDatabase(List<SpdEntry> entries, List<AclRule[]> rules) {
+  private SecurityPolicyDatabase(List<SpdEntry> entries, List<AclRule[]> rules, TunnelRoutes tunnels) {
     this.entries = entries.toArray(SpdEntry[]::new);
     this.rulesPerEntry = rules.toArray(AclRule[][]::new);
+    this.tunnels = tunnels;
   }
 
   public static SecurityPolicyDatabase empty() {
-    return new SecurityPolicyDatabase(List.of(), List.of());
+    return new SecurityPolicyDatabase(List.of(), List.of(), TunnelRoutes.empty());
   }
 
   /**
@@ -79,7 +85,21 @@ public final class SecurityPolicyDatabase {
         rules.add(arr);
       }
     }
-    return new SecurityPolicyDatabase(entries, rules);
+    for (InterfaceConfig t : config.ipsecTunnels()) {
+      entries.add(new SpdEntry(t.name(), GatewayConfig.TUNNEL_SEQUENCE, entries.size(), new AclRule[0], false));
+      rules.add(new AclRule[0]);
+    }
+    TunnelRoutes tunnels = TunnelRoutes.build(config, name -> entryIn(entries, name, GatewayConfig.TUNNEL_SEQUENCE));
+    return new SecurityPolicyDatabase(entries, rules, tunnels);
+  }
+
+  private static SpdEntry entryIn(List<SpdEntry> entries, String name, int sequence) {
+    for (SpdEntry e : entries) {
+      if (e.mapName().equals(name) && e.sequence() == sequence) {
+        return e;
+      }
+    }
+    return null;
   }
 
   /**
@@ -91,14 +111,21 @@ public final class SecurityPolicyDatabase {
     List<AclRule[]> r = new ArrayList<>(List.of(rulesPerEntry));
     e.add(new SpdEntry(mapName, sequence, entries.length, rules, false));
     r.add(rules.clone());
-    return new SecurityPolicyDatabase(e, r);
+    return new SecurityPolicyDatabase(e, r, tunnels); // indexes unchanged: the tunnels' routes still hold
   }
 
   /**
-   * The entry that protects this outbound flow, or {@link #CLEAR}. Allocation-free. A dynamic crypto map's entry
-   * first matches the policies its SAs negotiated ({@link NegotiatedPolicies}), then its dynamic map's own lines.
+   * The entry that protects this outbound flow, or {@link #CLEAR}: the tunnel interface its destination is routed
+   * into, else the first crypto map ACL line that matches. Allocation-free. A dynamic crypto map's entry first
+   * matches the policies its SAs negotiated ({@link NegotiatedPolicies}), then its dynamic map's own lines.
    */
   public SpdEntry lookup(FlowKey f) {
+    if (!tunnels.isEmpty()) {
+      SpdEntry routed = tunnels.lookup(f);
+      if (routed != null) {
+        return routed;
+      }
+    }
     for (int i = 0; i < entries.length; i++) {
       NegotiatedPolicies negotiated = entries[i].negotiated();
       if (negotiated != null && negotiated.covers(f)) {

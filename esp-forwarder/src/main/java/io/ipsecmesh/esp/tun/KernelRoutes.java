@@ -21,7 +21,10 @@ public final class KernelRoutes {
 
   private KernelRoutes() {}
 
-  /** The destination prefixes (CIDR text) of every permit line of every crypto map's access list. */
+  /**
+   * The destination prefixes (CIDR text) of every permit line of every crypto map's access list, then the prefixes
+   * routed into tunnel interfaces ({@link io.ipsecmesh.esp.spd.TunnelRoutes#kernelPrefixes}).
+   */
   public static List<String> protectedDestinations(GatewayConfig config) {
     Set<String> out = new LinkedHashSet<>();
     for (CryptoMapEntry e : config.cryptoMaps()) {
@@ -43,6 +46,7 @@ public final class KernelRoutes {
         out.add((net >>> 24) + "." + (net >>> 16 & 0xFF) + "." + (net >>> 8 & 0xFF) + "." + (net & 0xFF) + "/" + prefix);
       }
     }
+    out.addAll(io.ipsecmesh.esp.spd.TunnelRoutes.kernelPrefixes(config));
     return new ArrayList<>(out);
   }
 

@@ -88,48 +88,61 @@ public final class ConfigPolicies {
       String localAddress = profile.identityLocalAddress() != null
           ? profile.identityLocalAddress()
           : terms.interfaceAddress(fallbackLocalAddress);
-      List<IkeSuite> suites = suites(cfg, localAddress);
-      PeerAuthorization.Method localMethod = PeerAuthorization.Method.of(
-          profile.authenticationLocal() == null ? "pre-share" : profile.authenticationLocal());
-      boolean certificates = localMethod.signature();
-      if (certificates && credentials == null) {
-        continue;
-      }
-      PeerAuthorization remote = authorization(cfg, profile, credentials, trust);
-      if (remote == null) {
-        continue;
-      }
-      for (String configured : e.peers()) {
-        String host = Ipv4.isAddress(configured) ? null : configured;
-        boolean dynamic = host != null && e.dynamicPeer(host);
-        String peer = configured;
-        if (host != null && !dynamic) {
-          List<String> resolved = resolver.resolve(host);
-          if (resolved.isEmpty()) {
-            LOG.log(System.Logger.Level.WARNING, "crypto map " + e.name() + " " + e.seq() + ": set peer " + host
-                + " does not resolve (" + "no IPv4 address): peer left out until the configuration is applied again"
-                + " (or write set peer " + host + " dynamic to resolve it at each attempt)");
-            continue;
-          }
-          peer = resolved.getFirst();
-        } else if (dynamic) {
-          peer = PeerPolicy.UNRESOLVED;
-        }
-        byte[][] keys = host != null ? hostPsk(cfg, profile, host, dynamic ? null : peer) : psk(cfg, profile, peer);
-        boolean needKey = !certificates || remote.method() == PeerAuthorization.Method.PRE_SHARE;
-        if (needKey && keys == null && remote.identityKeys().isEmpty()) {
+      out.addAll(peerPolicies(cfg, e, terms, profile, localAddress, credentials, trust, resolver));
+    }
+    out.addAll(TunnelInterfacePolicies.from(cfg, fallbackLocalAddress, credentials, trust, resolver));
+    return out;
+  }
+
+  /**
+   * The policies of one {@code crypto map … ipsec-isakmp} entry with an IKEv2 profile — or of the entry a tunnel
+   * interface stands for ({@link TunnelInterfacePolicies}) — one per {@code set peer}, in peer order; empty when the
+   * profile cannot authenticate anybody.
+   */
+  static List<PeerPolicy> peerPolicies(GatewayConfig cfg, CryptoMapEntry e, CryptoMapTerms terms, Ikev2Profile profile,
+      String localAddress, Credentials credentials, TrustStore trust, HostResolver resolver) {
+    List<PeerPolicy> out = new ArrayList<>();
+    List<IkeSuite> suites = suites(cfg, localAddress);
+    PeerAuthorization.Method localMethod = PeerAuthorization.Method.of(
+        profile.authenticationLocal() == null ? "pre-share" : profile.authenticationLocal());
+    boolean certificates = localMethod.signature();
+    if (certificates && credentials == null) {
+      return out;
+    }
+    PeerAuthorization remote = authorization(cfg, profile, credentials, trust);
+    if (remote == null) {
+      return out;
+    }
+    for (String configured : e.peers()) {
+      String host = Ipv4.isAddress(configured) ? null : configured;
+      boolean dynamic = host != null && e.dynamicPeer(host);
+      String peer = configured;
+      if (host != null && !dynamic) {
+        List<String> resolved = resolver.resolve(host);
+        if (resolved.isEmpty()) {
+          LOG.log(System.Logger.Level.WARNING, "crypto map " + e.name() + " " + e.seq() + ": set peer " + host
+              + " does not resolve (" + "no IPv4 address): peer left out until the configuration is applied again"
+              + " (or write set peer " + host + " dynamic to resolve it at each attempt)");
           continue;
         }
-        if (keys == null) {
-          keys = new byte[][] {null, null};
-        }
-        PeerPolicy.Identity localId = localIdentity(profile, localAddress, certificates ? credentials : null);
-        out.add(new PeerPolicy(e.name(), e.seq(), peer, localAddress, localId, remote, keys[0], keys[1], suites,
-            terms.espTransforms(), terms.pfsGroup(), terms.localSelectors(), terms.remoteSelectors(), terms.mode(),
-            terms.replayWindow(), terms.lifetimeSeconds(), terms.lifetimeKilobytes(), terms.idleTimeSeconds(),
-            terms.dfBit(), profile.lifetimeSeconds() == null ? 86400 : profile.lifetimeSeconds(),
-            certificates ? credentials : null, host, dynamic));
+        peer = resolved.getFirst();
+      } else if (dynamic) {
+        peer = PeerPolicy.UNRESOLVED;
       }
+      byte[][] keys = host != null ? hostPsk(cfg, profile, host, dynamic ? null : peer) : psk(cfg, profile, peer);
+      boolean needKey = !certificates || remote.method() == PeerAuthorization.Method.PRE_SHARE;
+      if (needKey && keys == null && remote.identityKeys().isEmpty()) {
+        continue;
+      }
+      if (keys == null) {
+        keys = new byte[][] {null, null};
+      }
+      PeerPolicy.Identity localId = localIdentity(profile, localAddress, certificates ? credentials : null);
+      out.add(new PeerPolicy(e.name(), e.seq(), peer, localAddress, localId, remote, keys[0], keys[1], suites,
+          terms.espTransforms(), terms.pfsGroup(), terms.localSelectors(), terms.remoteSelectors(), terms.mode(),
+          terms.replayWindow(), terms.lifetimeSeconds(), terms.lifetimeKilobytes(), terms.idleTimeSeconds(),
+          terms.dfBit(), profile.lifetimeSeconds() == null ? 86400 : profile.lifetimeSeconds(),
+          certificates ? credentials : null, host, dynamic));
     }
     return out;
   }

@@ -81,6 +81,27 @@ public record CryptoMapTerms(
     return of(cfg, as, acl, ports);
   }
 
+  /**
+   * The terms of tunnel interface {@code tunnel}, given as the entry it stands for ({@code asEntry}, see
+   * {@code TunnelInterfacePolicies}): its profile's transform sets, PFS and SA settings, selectors any to any
+   * (a route-based tunnel: what enters it is decided by the routes, RFC 4301 §4.4.1's "ANY" selectors), and the
+   * interface and DF bit of its {@code tunnel source}.
+   */
+  public static CryptoMapTerms ofTunnel(GatewayConfig cfg, CryptoMapEntry asEntry, InterfaceConfig tunnel) {
+    CryptoMapTerms t = of(cfg, asEntry, ANY, Ports.ALL_OPERATORS);
+    if (t == null) {
+      return null;
+    }
+    InterfaceConfig source = cfg.tunnelSourceInterface(tunnel);
+    return new CryptoMapTerms(t.espTransforms, t.mode, t.localSelectors, t.remoteSelectors, source, t.pfsGroup,
+        t.replayWindow, t.lifetimeSeconds, t.lifetimeKilobytes, t.idleTimeSeconds,
+        cfg.effectiveDfBit(source == null ? "" : source.name()).keyword());
+  }
+
+  /** {@code permit ip any any}: every address, protocol and port. */
+  private static final AccessList ANY = new AccessList("any", false, List.of(new AccessListEntry(
+      AccessListEntry.Action.PERMIT, "ip", AddressMatch.ANY, null, AddressMatch.ANY, null, null)));
+
   private static CryptoMapTerms of(GatewayConfig cfg, CryptoMapEntry e, AccessList acl, Ports ports) {
     List<EspTransform> esp = new ArrayList<>();
     // Tunnel mode always: the forwarder runs tunnel-mode SAs only, so negotiating the transform set's

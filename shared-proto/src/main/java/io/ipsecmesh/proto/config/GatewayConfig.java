@@ -30,6 +30,9 @@ import java.util.List;
  * @param dynamicMaps         the entries of {@code crypto dynamic-map NAME SEQ} (templates a static entry's
  *                            {@code ipsec-isakmp dynamic NAME} refers to), sorted by name and sequence
  * @param ikev2Fragmentation  {@code crypto ikev2 fragmentation [mtu N]} (RFC 7383), null when off (the IOS default)
+ * @param ipsecProfiles       {@code crypto ipsec profile NAME}, the IPsec parameters of tunnel interfaces
+ * @param staticRoutes        {@code ip route …} in configuration order; those into a tunnel interface steer traffic
+ *                            into its SAs
  */
 @Authenticated
 public record GatewayConfig(
@@ -62,7 +65,50 @@ public record GatewayConfig(
     List<IsakmpPeer> isakmpPeers,
     boolean aggressiveModeDisabled,
     List<CryptoMapEntry> dynamicMaps,
-    Ikev2Fragmentation ikev2Fragmentation) {
+    Ikev2Fragmentation ikev2Fragmentation,
+    List<IpsecProfile> ipsecProfiles,
+    List<StaticRoute> staticRoutes) {
+
+  /**
+   * The Child SAs of a tunnel interface carry its name as {@code cryptoMap} and this as their map sequence: no
+   * crypto map entry has it (their numbers are 1–65535), so a tunnel's SAs never mix with a map's.
+   */
+  public static final int TUNNEL_SEQUENCE = 0;
+
+  /** A configuration without {@code crypto ipsec profile} or {@code ip route}. */
+  public GatewayConfig(List<IsakmpPolicy> isakmpPolicies, List<IsakmpKey> isakmpKeys, IsakmpKeepalive isakmpKeepalive,
+      Integer natKeepaliveSeconds, boolean invalidSpiRecovery, boolean natTransparency, DfBit dfBit, SaSettings sa,
+      List<TransformSet> transformSets, List<CryptoMapEntry> cryptoMaps, List<AccessList> accessLists,
+      List<InterfaceConfig> interfaces, List<EzvpnClient> ezvpnClients, List<Ikev2Proposal> ikev2Proposals,
+      List<Ikev2Policy> ikev2Policies, List<Ikev2Keyring> ikev2Keyrings, List<Ikev2Profile> ikev2Profiles,
+      Ikev2Dpd ikev2Dpd, Fragmentation fragmentation, boolean complianceShieldDisabled,
+      java.util.Map<String, String> cryptoMapLocalAddress, List<PkiTrustpoint> pkiTrustpoints, String isakmpIdentity,
+      String hostname, String domainName, List<IsakmpProfile> isakmpProfiles, List<IsakmpPeer> isakmpPeers,
+      boolean aggressiveModeDisabled, List<CryptoMapEntry> dynamicMaps, Ikev2Fragmentation ikev2Fragmentation) {
+    this(isakmpPolicies, isakmpKeys, isakmpKeepalive, natKeepaliveSeconds, invalidSpiRecovery, natTransparency, dfBit,
+        sa, transformSets, cryptoMaps, accessLists, interfaces, ezvpnClients, ikev2Proposals, ikev2Policies,
+        ikev2Keyrings, ikev2Profiles, ikev2Dpd, fragmentation, complianceShieldDisabled, cryptoMapLocalAddress,
+        pkiTrustpoints, isakmpIdentity, hostname, domainName, isakmpProfiles, isakmpPeers, aggressiveModeDisabled,
+        dynamicMaps, ikev2Fragmentation, List.of(), List.of());
+  }
+
+  /** A configuration without {@code crypto ikev2 fragmentation}, with tunnel interfaces and static routes. */
+  public GatewayConfig(List<IsakmpPolicy> isakmpPolicies, List<IsakmpKey> isakmpKeys, IsakmpKeepalive isakmpKeepalive,
+      Integer natKeepaliveSeconds, boolean invalidSpiRecovery, boolean natTransparency, DfBit dfBit, SaSettings sa,
+      List<TransformSet> transformSets, List<CryptoMapEntry> cryptoMaps, List<AccessList> accessLists,
+      List<InterfaceConfig> interfaces, List<EzvpnClient> ezvpnClients, List<Ikev2Proposal> ikev2Proposals,
+      List<Ikev2Policy> ikev2Policies, List<Ikev2Keyring> ikev2Keyrings, List<Ikev2Profile> ikev2Profiles,
+      Ikev2Dpd ikev2Dpd, Fragmentation fragmentation, boolean complianceShieldDisabled,
+      java.util.Map<String, String> cryptoMapLocalAddress, List<PkiTrustpoint> pkiTrustpoints, String isakmpIdentity,
+      String hostname, String domainName, List<IsakmpProfile> isakmpProfiles, List<IsakmpPeer> isakmpPeers,
+      boolean aggressiveModeDisabled, List<CryptoMapEntry> dynamicMaps, List<IpsecProfile> ipsecProfiles,
+      List<StaticRoute> staticRoutes) {
+    this(isakmpPolicies, isakmpKeys, isakmpKeepalive, natKeepaliveSeconds, invalidSpiRecovery, natTransparency, dfBit,
+        sa, transformSets, cryptoMaps, accessLists, interfaces, ezvpnClients, ikev2Proposals, ikev2Policies,
+        ikev2Keyrings, ikev2Profiles, ikev2Dpd, fragmentation, complianceShieldDisabled, cryptoMapLocalAddress,
+        pkiTrustpoints, isakmpIdentity, hostname, domainName, isakmpProfiles, isakmpPeers, aggressiveModeDisabled,
+        dynamicMaps, null, ipsecProfiles, staticRoutes);
+  }
 
   /** A configuration without {@code crypto ikev2 fragmentation}. */
   public GatewayConfig(List<IsakmpPolicy> isakmpPolicies, List<IsakmpKey> isakmpKeys, IsakmpKeepalive isakmpKeepalive,
@@ -78,7 +124,7 @@ public record GatewayConfig(
         sa, transformSets, cryptoMaps, accessLists, interfaces, ezvpnClients, ikev2Proposals, ikev2Policies,
         ikev2Keyrings, ikev2Profiles, ikev2Dpd, fragmentation, complianceShieldDisabled, cryptoMapLocalAddress,
         pkiTrustpoints, isakmpIdentity, hostname, domainName, isakmpProfiles, isakmpPeers, aggressiveModeDisabled,
-        dynamicMaps, null);
+        dynamicMaps, null, List.of(), List.of());
   }
 
   /** A configuration without {@code crypto isakmp peer}, with Aggressive Mode accepted (the IOS default), without {@code crypto dynamic-map}. */
@@ -190,6 +236,58 @@ public record GatewayConfig(
     isakmpPeers = isakmpPeers == null ? List.of() : List.copyOf(isakmpPeers);
     dynamicMaps = dynamicMaps == null ? List.of() : dynamicMaps.stream()
         .sorted(Comparator.comparing(CryptoMapEntry::name).thenComparingInt(CryptoMapEntry::seq)).toList();
+    ipsecProfiles = ipsecProfiles == null ? List.of() : List.copyOf(ipsecProfiles);
+    staticRoutes = staticRoutes == null ? List.of() : List.copyOf(staticRoutes);
+  }
+
+  public IpsecProfile ipsecProfile(String name) {
+    return ipsecProfiles.stream().filter(p -> p.name().equals(name)).findFirst().orElse(null);
+  }
+
+  /** The static IPsec virtual tunnel interfaces ({@code tunnel mode ipsec ipv4} with {@code tunnel protection}). */
+  public List<InterfaceConfig> ipsecTunnels() {
+    return interfaces.stream().filter(InterfaceConfig::ipsecVti).toList();
+  }
+
+  /** Whether this Child SA key ({@code cryptoMap}, {@code seq}) belongs to a tunnel interface rather than a crypto map. */
+  public InterfaceConfig tunnelOf(String cryptoMap, int seq) {
+    if (seq != TUNNEL_SEQUENCE || cryptoMap == null) {
+      return null;
+    }
+    InterfaceConfig i = interfaceNamed(cryptoMap);
+    return i != null && i.ipsecVti() ? i : null;
+  }
+
+  /**
+   * The local address of a tunnel interface's SAs: {@code tunnel source ADDRESS}, or the address of the
+   * {@code tunnel source INTERFACE}; null when neither gives one.
+   */
+  public String tunnelSourceAddress(InterfaceConfig tunnel) {
+    String source = tunnel.tunnel() == null ? null : tunnel.tunnel().source();
+    if (source == null) {
+      return null;
+    }
+    if (Ipv4.isAddress(source)) {
+      return source;
+    }
+    InterfaceConfig i = interfaceNamed(source);
+    return i == null ? null : i.ipAddress();
+  }
+
+  /**
+   * The physical interface a tunnel interface's ESP leaves by: its {@code tunnel source INTERFACE}, else the
+   * interface carrying the {@code tunnel source ADDRESS}; null when none is configured.
+   */
+  public InterfaceConfig tunnelSourceInterface(InterfaceConfig tunnel) {
+    String source = tunnel.tunnel() == null ? null : tunnel.tunnel().source();
+    if (source == null) {
+      return null;
+    }
+    if (!Ipv4.isAddress(source)) {
+      return interfaceNamed(source);
+    }
+    return interfaces.stream().filter(i -> source.equals(i.ipAddress()) && i.tunnel() == null).findFirst()
+        .orElse(null);
   }
 
   /** The {@code crypto isakmp peer address} entry of this peer, or null. */

@@ -9,15 +9,28 @@ package io.ipsecmesh.proto.config;
  * @param dfBit      {@code crypto ipsec df-bit}, null to use the global setting
  * @param ezvpn      {@code crypto ipsec client ezvpn NAME inside|outside}, or null
  * @param fragmentation {@code crypto ipsec fragmentation}, null to use the global setting
+ * @param tunnel     the {@code tunnel …} lines of a {@code TunnelN} interface, null for any other interface
  */
 public record InterfaceConfig(
     String name, String ipAddress, String mask, Integer ipMtu, String cryptoMap, DfBit dfBit, EzvpnAttachment ezvpn,
-    Fragmentation fragmentation) {
+    Fragmentation fragmentation, TunnelSettings tunnel) {
+
+  /** An interface without {@code tunnel …} lines. */
+  public InterfaceConfig(
+      String name, String ipAddress, String mask, Integer ipMtu, String cryptoMap, DfBit dfBit, EzvpnAttachment ezvpn,
+      Fragmentation fragmentation) {
+    this(name, ipAddress, mask, ipMtu, cryptoMap, dfBit, ezvpn, fragmentation, null);
+  }
 
   /** An interface without its own {@code crypto ipsec fragmentation} line. */
   public InterfaceConfig(
       String name, String ipAddress, String mask, Integer ipMtu, String cryptoMap, DfBit dfBit, EzvpnAttachment ezvpn) {
     this(name, ipAddress, mask, ipMtu, cryptoMap, dfBit, ezvpn, null);
+  }
+
+  /** Whether this is a static IPsec virtual tunnel interface ({@link TunnelSettings#ipsecVti()}). */
+  public boolean ipsecVti() {
+    return tunnel != null && tunnel.ipsecVti();
   }
 
   public static InterfaceConfig named(String name) {

@@ -56,11 +56,13 @@ public final class RunningConfigWriter {
     w.ikev2(c);
     w.ipsecGlobals(c);
     w.transformSets(c.transformSets());
+    w.ipsecProfiles(c.ipsecProfiles());
     w.ezvpnClients(c.ezvpnClients());
     w.cryptoMaps(c.dynamicMaps(), "crypto dynamic-map ");
     w.cryptoMaps(c.cryptoMaps(), "crypto map ");
     c.cryptoMapLocalAddress().forEach((map, itf) -> w.line("crypto map " + map + " local-address " + itf));
     w.interfaces(c.interfaces());
+    c.staticRoutes().forEach(r -> w.line("ip route " + r.text()));
     w.accessLists(c.accessLists());
     w.line("end");
     return w.out.toString();
@@ -315,6 +317,36 @@ public final class RunningConfigWriter {
     }
   }
 
+  /** {@code crypto ipsec profile}: the IPsec parameters of tunnel interfaces, as IOS writes them. */
+  private void ipsecProfiles(List<IpsecProfile> profiles) {
+    for (IpsecProfile p : profiles) {
+      line("crypto ipsec profile " + p.name());
+      SaSettings sa = p.sa();
+      if (sa.replay() != null) {
+        line(" set security-association " + replay(sa.replay()));
+      }
+      if (sa.idleTimeSeconds() != null) {
+        line(" set security-association idle-time " + sa.idleTimeSeconds());
+      }
+      if (sa.lifetimeSeconds() != null) {
+        line(" set security-association lifetime seconds " + sa.lifetimeSeconds());
+      }
+      if (sa.lifetimeKilobytes() != null) {
+        line(" set security-association lifetime kilobytes " + sa.lifetimeKilobytes());
+      }
+      if (!p.transformSets().isEmpty()) {
+        line(" set transform-set " + String.join(" ", p.transformSets()));
+      }
+      if (p.pfsGroup() != null) {
+        line(" set pfs group" + p.pfsGroup());
+      }
+      if (p.ikev2Profile() != null) {
+        line(" set ikev2-profile " + p.ikev2Profile());
+      }
+      line("!");
+    }
+  }
+
   private void ezvpnClients(List<EzvpnClient> clients) {
     for (EzvpnClient e : clients) {
       line("crypto ipsec client ezvpn " + e.name());
@@ -406,6 +438,21 @@ public final class RunningConfigWriter {
       }
       if (i.ezvpn() != null) {
         line(" crypto ipsec client ezvpn " + i.ezvpn().name() + (i.ezvpn().outside() ? " outside" : " inside"));
+      }
+      TunnelSettings t = i.tunnel();
+      if (t != null) {
+        if (t.source() != null) {
+          line(" tunnel source " + t.source());
+        }
+        if (t.mode() != null) {
+          line(" tunnel mode " + t.mode().keyword());
+        }
+        if (t.destination() != null) {
+          line(" tunnel destination " + t.destination());
+        }
+        if (t.protection() != null) {
+          line(" tunnel protection ipsec profile " + t.protection());
+        }
       }
       line("!");
     }

@@ -1,0 +1,91 @@
+package io.ipsecmesh.config.lang;
+
+import io.ipsecmesh.proto.config.Ipv4;
+import io.ipsecmesh.proto.config.StaticRoute;
+import io.ipsecmesh.proto.config.TunnelMode;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Checks, once the whole file is read, that every protected tunnel interface can run: a static VTI needs
+ * {@code tunnel mode ipsec ipv4}, a {@code tunnel source} with an address, a {@code tunnel destination}, and an
+ * existing {@code crypto ipsec profile} with a transform set and an IKEv2 profile (the Cisco IPsec Virtual Tunnel
+ * Interface document, "Configuring Static IPsec Virtual Tunnel Interfaces"). Each missing piece is an error that
+ * names the line to write: a VTI that silently stayed down would be worse than a refused file. Routes into a
+ * tunnel that carries no IPsec get a warning.
+ */
+final class TunnelInterfaceCheck {
+
+  private TunnelInterfaceCheck() {}
+
+  static void check(ConfigDraft d, Diagnostics diagnostics) {
+    Map<String, String> destinations = new HashMap<>();
+    for (ConfigDraft.InterfaceDraft t : d.interfaces.values()) {
+      if (t.tunnelProtection == null) {
+        continue;
+      }
+      int line = t.protectionLine;
+      String where = "interface " + t.name + ": tunnel protection ipsec profile " + t.tunnelProtection + ": ";
+      if (t.tunnelMode == TunnelMode.IPSEC_IPV6) {
+        diagnostics.error(line, where + "IPv6 virtual tunnel interfaces (tunnel mode ipsec ipv6) are not supported"
+            + " yet: use tunnel mode ipsec ipv4");
+      } else if (t.tunnelMode != TunnelMode.IPSEC_IPV4) {
+        diagnostics.error(line, where + "needs tunnel mode ipsec ipv4 (the default tunnel mode gre ip would be GRE"
+            + " over IPsec, which this gateway does not run)");
+      }
+      if (t.tunnelDestination == null) {
+        diagnostics.error(line, where + "needs the peer's address: tunnel destination ADDRESS");
+      } else {
+        String other = destinations.putIfAbsent(t.tunnelDestination, t.name);
+        if (other != null) {
+          diagnostics.error(line, where + "interface " + other + " already has tunnel destination "
+              + t.tunnelDestination + ": one tunnel interface per peer");
+        }
+      }
+      sourceAddress(d, t, line, where, diagnostics);
+      ConfigDraft.IpsecProfileDraft p = d.ipsecProfiles.get(t.tunnelProtection);
+      if (p == null) {
+        diagnostics.error(line, where + "crypto ipsec profile " + t.tunnelProtection + " is not defined");
+        continue;
+      }
+      if (p.transformSets.isEmpty()) {
+        diagnostics.error(line, where + "the profile has no set transform-set: add set transform-set NAME to crypto"
+            + " ipsec profile " + p.name + " (IOS's built-in default transform sets are not used here)");
+      }
+      if (p.ikev2Profile == null) {
+        diagnostics.error(line, where + "the profile has no set ikev2-profile: tunnel interfaces negotiate IKEv2"
+            + " here; add set ikev2-profile NAME to crypto ipsec profile " + p.name);
+      }
+    }
+    for (int i = 0; i < d.staticRoutes.size(); i++) {
+      StaticRoute r = d.staticRoutes.get(i);
+      if (r.interfaceName() == null || !InterfaceNames.isTunnel(r.interfaceName())) {
+        continue;
+      }
+      ConfigDraft.InterfaceDraft t = d.interfaces.get(r.interfaceName());
+      if (t != null && t.tunnelProtection == null) {
+        diagnostics.warn(d.staticRouteLines.get(i), "ip route " + r.text() + ": interface " + t.name
+            + " has no tunnel protection ipsec profile: this gateway forwards nothing into it");
+      }
+    }
+  }
+
+  private static void sourceAddress(ConfigDraft d, ConfigDraft.InterfaceDraft t, int line, String where,
+      Diagnostics diagnostics) {
+    if (t.tunnelSource == null) {
+      diagnostics.error(line, where + "needs tunnel source INTERFACE|ADDRESS (the local address of its IKE and ESP)");
+      return;
+    }
+    if (Ipv4.isAddress(t.tunnelSource)) {
+      return;
+    }
+    ConfigDraft.InterfaceDraft src = d.interfaces.get(t.tunnelSource);
+    if (src == null || src.ipAddress == null) {
+      diagnostics.error(line, where + "tunnel source " + t.tunnelSource + " has no ip address"
+          + (src == null ? " (the interface is not defined)" : "") + ": give it one or write tunnel source ADDRESS");
+    } else if (src.tunnelLine != 0) {
+      diagnostics.error(line, where + "tunnel source " + t.tunnelSource + " is itself a tunnel interface: name the"
+          + " physical interface the ESP leaves by");
+    }
+  }
+}

@@ -1,0 +1,32 @@
+package io.ipsecmesh.proto.config;
+
+/**
+ * {@code ip route PREFIX MASK {INTERFACE [NEXT-HOP] | NEXT-HOP} [DISTANCE]}: a static route. Routes into a tunnel
+ * interface make the forwarder send matching inner packets to that tunnel's SA (route-based VPN).
+ *
+ * @param interfaceName the outgoing interface, null for a route by next hop only
+ * @param nextHop       the next-hop address, null when unset
+ * @param distance      administrative distance 1–255, null for the default (1)
+ */
+public record StaticRoute(String prefix, String mask, String interfaceName, String nextHop, Integer distance) {
+
+  /** The prefix length of the mask (a valid, contiguous netmask). */
+  public int prefixLength() {
+    return Long.bitCount(Ipv4.toLong(mask));
+  }
+
+  /** The route as {@code show running-config} writes it, without the leading {@code ip route}. */
+  public String text() {
+    StringBuilder b = new StringBuilder(prefix).append(' ').append(mask);
+    if (interfaceName != null) {
+      b.append(' ').append(interfaceName);
+    }
+    if (nextHop != null) {
+      b.append(' ').append(nextHop);
+    }
+    if (distance != null) {
+      b.append(' ').append(distance);
+    }
+    return b.toString();
+  }
+}

@@ -1,0 +1,22 @@
+package io.ipsecmesh.proto.config;
+
+/**
+ * The {@code tunnel …} lines of an {@code interface TunnelN}.
+ *
+ * @param source      {@code tunnel source}: an interface name or an IPv4 address, null when unset
+ * @param destination {@code tunnel destination} IPv4 address, null when unset
+ * @param mode        {@code tunnel mode}, null for the IOS default ({@code gre ip})
+ * @param protection  {@code tunnel protection ipsec profile NAME}, null when the tunnel is not protected
+ */
+public record TunnelSettings(String source, String destination, TunnelMode mode, String protection) {
+
+  /** The mode in effect: the configured one, else GRE (IOS's default {@code tunnel mode gre ip}). */
+  public TunnelMode effectiveMode() {
+    return mode == null ? TunnelMode.GRE_IP : mode;
+  }
+
+  /** Whether this is a static IPsec VTI: {@code tunnel mode ipsec ipv4} with {@code tunnel protection}. */
+  public boolean ipsecVti() {
+    return mode == TunnelMode.IPSEC_IPV4 && protection != null;
+  }
+}
