@@ -316,6 +316,13 @@ final class ConfigDraft {
       this.seq = seq;
     }
 
+    /** Whether any sub-mode command gave this entry something of its own (a dynamic entry may have nothing). */
+    boolean hasSettings() {
+      return !peers.isEmpty() || !transformSets.isEmpty() || sa != SaSettings.INHERIT || pfsGroup != null
+          || matchAddress != null || ikev2Profile != null || isakmpProfile != null || inboundEsp != null
+          || outboundEsp != null;
+    }
+
     CryptoMapEntry build() {
       return new CryptoMapEntry(name, seq, keying, peers, transformSets, sa, pfsGroup, matchAddress, ikev2Profile,
           inboundEsp, outboundEsp, isakmpProfile, dynamicPeers, dynamicMap);

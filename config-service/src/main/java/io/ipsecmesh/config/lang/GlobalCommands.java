@@ -312,8 +312,12 @@ final class GlobalCommands {
       // the interface whose address is the tunnels' local address (IKE and ESP source), e.g. a loopback
       a.skip(1).command("crypto map " + name + " local-address");
       StringBuilder itf = new StringBuilder(a.name("interface"));
-      while (a.hasMore()) {
+      if (a.hasMore()) {
         itf.append(a.name("interface")); // "FastEthernet 0" is FastEthernet0, as for interface
+      }
+      a.end();
+      if (itf.length() > 64) {
+        throw a.fail("interface must be 1-64 printable characters, got '" + Args.quote(itf.toString()) + "'");
       }
       draft.cryptoMapLocalAddress.put(name, itf.toString());
       return null;
@@ -342,7 +346,7 @@ final class GlobalCommands {
         }
         a.end();
         ConfigDraft.CryptoMapDraft entry = draft.cryptoMap(name, seq, keying);
-        if (!entry.peers.isEmpty() || !entry.transformSets.isEmpty()) {
+        if (entry.hasSettings()) {
           throw a.fail(name + " " + seq + " already has set commands: a dynamic entry takes them from crypto "
               + "dynamic-map " + dyn + " (remove the entry first)");
         }
@@ -352,6 +356,10 @@ final class GlobalCommands {
       }
     }
     a.end();
+    if (existing != null && existing.dynamicMap != null) {
+      throw a.fail(name + " " + seq + " stands for crypto dynamic-map " + existing.dynamicMap + ": its set and match "
+          + "commands go there (crypto dynamic-map " + existing.dynamicMap + " SEQ)");
+    }
     if (existing != null && existing.keying != keying) {
       throw a.fail(name + " " + seq + " is " + existing.keying.keyword() + ": it cannot become " + keying.keyword()
           + " (remove the entry first)");
