@@ -59,6 +59,9 @@ public final class IkeVerticle extends AbstractVerticle {
   private BusEvents events;
   private Ikev1Service ikev1;
   private IkeProtocols protocols;
+  /** Whether policies are in place (the first configuration applied, or fixed policies): until then IKE is dropped. */
+  private boolean configured;
+  private IkeMetrics metrics;
   /** Several ike-service instances (issue 13): routing, checkpoints, takeover. Passes through when off. */
   private io.ipsecmesh.ike.ha.IkeScaleOut scaleOut;
   private DatagramSocket ikeSocket;
@@ -97,7 +100,7 @@ public final class IkeVerticle extends AbstractVerticle {
       }
     }
     BusCodecs.register(vertx);
-    IkeMetrics metrics = IkeMetrics.of(io.ipsecmesh.proto.runtime.Metrics.registry());
+    metrics = IkeMetrics.of(io.ipsecmesh.proto.runtime.Metrics.registry());
     events = new BusEvents(vertx, Cluster.map(vertx, SharedMaps.CHILD_SAS),
         Cluster.map(vertx, SharedMaps.IKE_SAS), metrics);
     IkeEngine.Limits limits = IkeServiceSettings.limits(config());
@@ -127,6 +130,7 @@ public final class IkeVerticle extends AbstractVerticle {
     // asked in this order where a command names only a peer (fwd.invalid-spi, failover of an SA nobody holds)
     protocols = new IkeProtocols(List.of(ikev1, engine));
     if (staticPolicies != null) {
+      configured = true;
       policies.replace(staticPolicies);
       invalidSpiRecovery = true;
     }
@@ -189,6 +193,13 @@ public final class IkeVerticle extends AbstractVerticle {
 
   /** To the protocol owning the SA the datagram names, or by its header's version for a new SA. */
   private void receive(IkeMessages.IkeDatagram d) {
+    if (!configured) {
+      // no policies yet (a start or restart before config.get answered): an answer now could only refuse the
+      // peer (NO_PROPOSAL_CHOSEN), which strongSwan does not retry; silence makes it retransmit instead
+      metrics.requestDropped(d.message().length > 17 ? (d.message()[17] & 0xf0) >> 4 : 0,
+          io.ipsecmesh.ike.dos.DosCounters.NOT_CONFIGURED);
+      return;
+    }
     IkeProtocol p = protocols.forDatagram(d.message());
     safe("receive", () -> p.receive(d));
   }
@@ -288,6 +299,7 @@ public final class IkeVerticle extends AbstractVerticle {
   }
 
   private void applyConfig(long version, GatewayConfig config) {
+    configured = true;
     StringBuilder peers = new StringBuilder();
     for (IkeProtocol p : protocols.all()) {
       p.configure(config, settings.effectiveLocalAddress());

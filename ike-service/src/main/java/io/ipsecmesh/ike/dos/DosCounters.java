@@ -9,6 +9,8 @@ public interface DosCounters {
   DosCounters NONE = new DosCounters() {};
 
   /** Same message ID as an answered request, other bytes (RFC 7296 §2.1: a retransmission is identical). */
+  /** A request before ike-service has its first configuration: dropped unanswered, so the peer retransmits. */
+  String NOT_CONFIGURED = "not-configured";
   String ALTERED_RETRANSMISSION = "altered-retransmission";
   /** An identical request from another address or port than the SA's peer: not answered (no reflection). */
   String RETRANSMISSION_FROM_ELSEWHERE = "retransmission-from-elsewhere";
