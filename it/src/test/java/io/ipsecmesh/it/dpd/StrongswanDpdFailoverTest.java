@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.ipsecmesh.gateway.JvmFlags;
+import io.ipsecmesh.it.TwoHubTopology;
 import io.ipsecmesh.testsupport.LogWatch;
 import io.ipsecmesh.testsupport.Sh;
 import io.ipsecmesh.testsupport.StrongswanHarness;
@@ -41,12 +42,14 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class StrongswanDpdFailoverTest {
 
+  private static final TwoHubTopology TOPOLOGY = new TwoHubTopology("dpd");
+
   private static final int DPD_SECONDS = 10;
   private static final int DPD_RETRY = 2;
   /** Seconds + 5 retransmissions × retry, and one second for the timer wheel and the log. */
   private static final Duration DEAD_BOUND = Duration.ofSeconds(DPD_SECONDS + 5 * DPD_RETRY + 1);
   private static final String DOWN_1 = "%CRYPTO-5-SESSION_STATUS: Crypto tunnel is DOWN. Peer "
-      + DpdTopology.PEER_1_WAN;
+      + TwoHubTopology.PEER_1_WAN;
   /** Our child JVM's log lines begin with the wall-clock time to the millisecond. */
   private static final String LOG_FORMAT = "%1$tY-%1$tm-%1$tdT%1$tH:%1$tM:%1$tS.%1$tL %4$s %5$s%6$s%n";
   private static final Pattern STAMP = Pattern.compile("^(\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}) ");
@@ -65,16 +68,16 @@ class StrongswanDpdFailoverTest {
     assumeTrue(Files.isExecutable(Path.of("/usr/sbin/nft")), "nftables (nft) not installed");
     run = Sh.runDirectory("it-dpd-");
     topology = true;
-    DpdTopology.up();
-    charon(DpdTopology.PEER_1, DpdTopology.PEER_1_WAN);
-    charon(DpdTopology.PEER_2, DpdTopology.PEER_2_WAN);
+    TOPOLOGY.up();
+    charon(TOPOLOGY.peer1, TwoHubTopology.PEER_1_WAN);
+    charon(TOPOLOGY.peer2, TwoHubTopology.PEER_2_WAN);
 
     Path cfg = run.resolve("gwa.cfg");
     try (InputStream in = getClass().getResourceAsStream("dpd-failover-gwa.cfg")) {
       Files.copy(in, cfg);
     }
     gatewayLog = run.resolve("gateway.log");
-    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", DpdTopology.GW,
+    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", TOPOLOGY.gw,
         ProcessHandle.current().info().command().orElse("java")));
     cmd.addAll(JvmFlags.ALL);
     cmd.addAll(List.of("-Xmx384m", "-Djava.util.logging.SimpleFormatter.format=" + LOG_FORMAT,
@@ -88,8 +91,8 @@ class StrongswanDpdFailoverTest {
   /** A strongSwan responder in {@code ns}: the same LAN 10.91.2.0/24 behind either hub. */
   private void charon(String ns, String wanAddress) throws Exception {
     charons.add(ns);
-    String out = harness(Map.of("LOCAL_ID", wanAddress, "REMOTE_ID", DpdTopology.GW_WAN, "LOCAL_TS", "10.91.2.0/24",
-        "REMOTE_TS", "10.91.1.0/24", "REMOTE_ADDRS", DpdTopology.GW_WAN, "SECRET_ID_A", DpdTopology.GW_WAN,
+    String out = harness(Map.of("LOCAL_ID", wanAddress, "REMOTE_ID", TwoHubTopology.GW_WAN, "LOCAL_TS", "10.91.2.0/24",
+        "REMOTE_TS", "10.91.1.0/24", "REMOTE_ADDRS", TwoHubTopology.GW_WAN, "SECRET_ID_A", TwoHubTopology.GW_WAN,
         "SECRET_ID_B", wanAddress, "IKE_PROPOSALS", "aes128gcm16-prfsha256-ecp256"), "charon-start.sh", ns,
         "ikev2-gcm");
     assumeTrue(Files.exists(run.resolve(ns).resolve("run").resolve("charon.vici")), "charon did not start: " + out);
@@ -109,7 +112,7 @@ class StrongswanDpdFailoverTest {
       }
     } finally {
       if (topology) {
-        DpdTopology.down();
+        TOPOLOGY.down();
       }
       if (passed) {
         try (var files = Files.walk(run)) {
@@ -122,8 +125,8 @@ class StrongswanDpdFailoverTest {
   @Test
   void silentPeerIsDeclaredDeadOnScheduleAndTrafficFailsOverToTheNextSetPeer() throws Exception {
     pingUntilTheTunnelCarries(Duration.ofSeconds(30));
-    Path log1 = run.resolve(DpdTopology.PEER_1).resolve("charon.log");
-    Path log2 = run.resolve(DpdTopology.PEER_2).resolve("charon.log");
+    Path log1 = run.resolve(TOPOLOGY.peer1).resolve("charon.log");
+    Path log2 = run.resolve(TOPOLOGY.peer2).resolve("charon.log");
     assertTrue(Files.readString(log1).contains("CHILD_SA net{1} established"), Files.readString(log1));
     assertTrue(!Files.readString(log2).contains("established"), "peer 2 must be idle before the failover");
 
@@ -131,10 +134,10 @@ class StrongswanDpdFailoverTest {
     // answer is the worst case (the full interval, then five retransmissions), with no ESP still in flight
     // whose once-a-second activity summary would move the start of the silence
     String debug = exec("debug crypto ikev2");
-    awaitLine(gatewayLog, "Received DPD/liveness query response from " + DpdTopology.PEER_1_WAN,
+    awaitLine(gatewayLog, "Received DPD/liveness query response from " + TwoHubTopology.PEER_1_WAN,
         Duration.ofSeconds(3L * DPD_SECONDS));
     assertTrue(!debug.contains("%"), debug);
-    DpdTopology.silence(DpdTopology.PEER_1);
+    TOPOLOGY.silence(TOPOLOGY.peer1);
     Instant silent = Instant.now();
     String down = awaitLine(gatewayLog, DOWN_1, DEAD_BOUND.plusSeconds(20));
     Instant dead = stamp(down).orElseThrow(() -> new AssertionError("no timestamp in: " + down));
@@ -147,24 +150,24 @@ class StrongswanDpdFailoverTest {
     assertTrue(detection.compareTo(Duration.ofSeconds(5L * DPD_RETRY)) >= 0, "declared dead after " + detection);
 
     pingUntilTheTunnelCarries(Duration.ofSeconds(30));
-    String sas = harness(Map.of(), "sw.sh", DpdTopology.PEER_2, "--list-sas");
+    String sas = harness(Map.of(), "sw.sh", TOPOLOGY.peer2, "--list-sas");
     assertTrue(sas.contains("ESTABLISHED") && sas.contains("INSTALLED"), sas);
     // peer 2's SAs counted the ping both ways: our forwarder encrypted to it and decrypted its answers
     assertTrue(sas.matches("(?s).*\\n +in  [0-9a-f]{8}, +[1-9][0-9]* bytes, +[1-9][0-9]* packets.*"), sas);
     assertTrue(sas.matches("(?s).*\\n +out [0-9a-f]{8}, +[1-9][0-9]* bytes, +[1-9][0-9]* packets.*"), sas);
-    assertTrue(Files.readString(gatewayLog).contains("Crypto tunnel is UP. Peer " + DpdTopology.PEER_2_WAN),
+    assertTrue(Files.readString(gatewayLog).contains("Crypto tunnel is UP. Peer " + TwoHubTopology.PEER_2_WAN),
         Files.readString(gatewayLog));
     // peer 2 is now the crypto map's peer: nothing negotiates with dead peer 1 any more
     String isakmp = exec("show crypto isakmp sa");
-    assertTrue(isakmp.matches("(?s).*" + Pattern.quote(DpdTopology.PEER_2_WAN) + "\\s+" + Pattern.quote(DpdTopology.GW_WAN)
+    assertTrue(isakmp.matches("(?s).*" + Pattern.quote(TwoHubTopology.PEER_2_WAN) + "\\s+" + Pattern.quote(TwoHubTopology.GW_WAN)
         + "\\s+READY.*"), isakmp);
-    assertTrue(!isakmp.contains(DpdTopology.PEER_1_WAN), isakmp);
+    assertTrue(!isakmp.contains(TwoHubTopology.PEER_1_WAN), isakmp);
     passed = true;
   }
 
   /** One exec command through our gateway's API (which listens on 127.0.0.1 inside its namespace). */
   private String exec(String command) throws Exception {
-    return DpdTopology.capture(List.of("ip", "netns", "exec", DpdTopology.GW,
+    return TwoHubTopology.capture(List.of("ip", "netns", "exec", TOPOLOGY.gw,
         ProcessHandle.current().info().command().orElse("java"), "-cp", System.getProperty("java.class.path"),
         "io.ipsecmesh.gateway.Main", "exec", command, "--api-file", run.resolve("api.json").toString()), Map.of());
   }
@@ -174,8 +177,8 @@ class StrongswanDpdFailoverTest {
     long deadline = System.nanoTime() + within.toNanos();
     String last = "";
     while (System.nanoTime() < deadline) {
-      last = DpdTopology.capture(List.of("ip", "netns", "exec", DpdTopology.LAN_A, "ping", "-c", "1", "-W", "1",
-          DpdTopology.LAN_B_HOST), Map.of());
+      last = TwoHubTopology.capture(List.of("ip", "netns", "exec", TOPOLOGY.lanA, "ping", "-c", "1", "-W", "1",
+          TwoHubTopology.LAN_B_HOST), Map.of());
       if (last.contains(" 0% packet loss")) {
         return;
       }

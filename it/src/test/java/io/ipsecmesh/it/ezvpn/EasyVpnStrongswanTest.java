@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.ipsecmesh.gateway.JvmFlags;
+import io.ipsecmesh.it.TwoHubTopology;
 import io.ipsecmesh.testsupport.LogWatch;
 import io.ipsecmesh.testsupport.StrongswanHarness;
 import java.io.InputStream;
@@ -51,6 +52,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 420, unit = TimeUnit.SECONDS)
 class EasyVpnStrongswanTest {
 
+  private static final TwoHubTopology TOPOLOGY = new TwoHubTopology("ezv");
+
   private static final String PEER_1 = "172.31.255.2";
   private static final String PEER_2 = "172.31.255.3";
   private static final String GROUP_KEY = "preshared-group-key-0123";
@@ -71,11 +74,11 @@ class EasyVpnStrongswanTest {
     assumeTrue(Files.isExecutable(Path.of("/usr/sbin/nft")), "nftables (nft) not installed");
     run = Files.createTempDirectory("it-ezvpn-");
     topology = true;
-    EzvpnTopology.up();
+    TOPOLOGY.up();
     Path aggressive = run.resolve("aggressive-psk.conf");
     Files.writeString(aggressive, "i_dont_care_about_security_and_use_aggressive_mode_psk = yes\n");
-    server(EzvpnTopology.PEER_1, PEER_1, aggressive);
-    server(EzvpnTopology.PEER_2, PEER_2, aggressive);
+    server(TOPOLOGY.peer1, PEER_1, aggressive);
+    server(TOPOLOGY.peer2, PEER_2, aggressive);
   }
 
   /** strongSwan as an Easy VPN server in {@code ns}: the same LAN 10.91.2.0/24 and pool behind either. */
@@ -83,7 +86,7 @@ class EasyVpnStrongswanTest {
     charons.add(ns);
     String out = harness(Map.ofEntries(Map.entry("LOCAL_ID", wanAddress), Map.entry("REMOTE_ID", "keyid:unity"),
         Map.entry("LOCAL_TS", "10.91.2.0/24"), Map.entry("REMOTE_TS", "10.91.1.0/24"),
-        Map.entry("REMOTE_ADDRS", EzvpnTopology.GW_WAN), Map.entry("PSK", GROUP_KEY), Map.entry("DPD_DELAY", "0s"),
+        Map.entry("REMOTE_ADDRS", TwoHubTopology.GW_WAN), Map.entry("PSK", GROUP_KEY), Map.entry("DPD_DELAY", "0s"),
         Map.entry("EXTRA_CHARON_CONF", aggressive.toString()), Map.entry("EXTRA_LOAD", "xauth-generic unity"),
         Map.entry("LOG_IKE", "2"), Map.entry("LOG_CFG", "2"),
         Map.entry("SWANCTL_TEMPLATE", StrongswanHarness.scripts().resolve("templates/ezvpn-server.swanctl.conf.in")
@@ -100,7 +103,7 @@ class EasyVpnStrongswanTest {
       }
     } finally {
       if (topology) {
-        EzvpnTopology.down();
+        TOPOLOGY.down();
       }
       if (passed == 2) {
         try (var files = Files.walk(run)) {
@@ -125,12 +128,12 @@ class EasyVpnStrongswanTest {
     assertTrue(show.contains("Current EzVPN Peer: " + PEER_1 + "\n"), show);
     assertTrue(show.contains("Split Tunnel List: 1\n       Address    : 10.91.2.0\n"), show);
     assertTrue(!show.contains("Address: 10.99"), "network-extension mode uses no assigned address:\n" + show);
-    String sas = harness(Map.of(), "sw.sh", EzvpnTopology.PEER_1, "--list-sas");
+    String sas = harness(Map.of(), "sw.sh", TOPOLOGY.peer1, "--list-sas");
     assertTrue(sas.contains("10.91.1.0/24"), "the inside network is strongSwan's remote side:\n" + sas);
     assertCounted(sas);
 
     assertEquals("", exec("clear crypto ipsec client ezvpn"));
-    LogWatch.awaitLine(run.resolve(EzvpnTopology.PEER_1).resolve("charon.log"), "received DELETE for IKE_SA",
+    LogWatch.awaitLine(run.resolve(TOPOLOGY.peer1).resolve("charon.log"), "received DELETE for IKE_SA",
         Duration.ofSeconds(20));
     awaitShow("Current State: CONNECT_REQUIRED\nLast Event: DISCONNECT\n", Duration.ofSeconds(10));
     stopGateway();
@@ -147,19 +150,19 @@ class EasyVpnStrongswanTest {
     assertTrue(show.contains("Address: 10.99.0.1\nMask: "), show);
     assertTrue(show.contains("DNS Primary: 10.91.2.53\nDefault Domain: corp.interop.test\n"), show);
     assertTrue(show.contains("Current EzVPN Peer: " + PEER_1 + "\n"), show);
-    String sas = harness(Map.of(), "sw.sh", EzvpnTopology.PEER_1, "--list-sas");
+    String sas = harness(Map.of(), "sw.sh", TOPOLOGY.peer1, "--list-sas");
     // strongSwan's SA covers only the pushed address: the LAN host's ping and its answer crossed it translated
     assertTrue(sas.contains("10.99.0.1/32") && !sas.contains("10.91.1.0/24"), sas);
     assertCounted(sas);
 
     // the seed's multiple-peer example: DPD declares the silent server dead, the remote tries the next peer
-    EzvpnTopology.silence(EzvpnTopology.PEER_1);
+    TOPOLOGY.silence(TOPOLOGY.peer1);
     LogWatch.awaitLine(gatewayLog, "Crypto tunnel is DOWN. Peer " + PEER_1, Duration.ofSeconds(45));
     pingUntilTheTunnelCarries(Duration.ofSeconds(60));
     show = show();
     assertTrue(show.contains("Current EzVPN Peer: " + PEER_2 + "\n"), show);
     assertTrue(show.contains("Current State: IPSEC_ACTIVE\n") && show.contains("Address: 10.99.0.1\n"), show);
-    String sas2 = harness(Map.of(), "sw.sh", EzvpnTopology.PEER_2, "--list-sas");
+    String sas2 = harness(Map.of(), "sw.sh", TOPOLOGY.peer2, "--list-sas");
     assertTrue(sas2.contains("10.99.0.1/32"), sas2);
     assertCounted(sas2);
     stopGateway();
@@ -180,7 +183,7 @@ class EasyVpnStrongswanTest {
     }
     gatewayLog = run.resolve("gateway-" + mode + ".log");
     apiFile = run.resolve("api-" + mode + ".json");
-    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", EzvpnTopology.GW,
+    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", TOPOLOGY.gw,
         ProcessHandle.current().info().command().orElse("java")));
     cmd.addAll(JvmFlags.ALL);
     cmd.addAll(List.of("-Xmx384m", "-cp", System.getProperty("java.class.path"), "io.ipsecmesh.gateway.Main", "run",
@@ -215,14 +218,14 @@ class EasyVpnStrongswanTest {
 
   /** One exec command through our gateway's API (which listens on 127.0.0.1 inside its namespace). */
   private String exec(String command) throws Exception {
-    return EzvpnTopology.capture(List.of("ip", "netns", "exec", EzvpnTopology.GW,
+    return TwoHubTopology.capture(List.of("ip", "netns", "exec", TOPOLOGY.gw,
         ProcessHandle.current().info().command().orElse("java"), "-cp", System.getProperty("java.class.path"),
         "io.ipsecmesh.gateway.Main", "exec", command, "--api-file", apiFile.toString()), Map.of());
   }
 
   private String ping() throws Exception {
-    return EzvpnTopology.capture(List.of("ip", "netns", "exec", EzvpnTopology.LAN_A, "ping", "-c", "1", "-W", "1",
-        EzvpnTopology.LAN_B_HOST), Map.of());
+    return TwoHubTopology.capture(List.of("ip", "netns", "exec", TOPOLOGY.lanA, "ping", "-c", "1", "-W", "1",
+        TwoHubTopology.LAN_B_HOST), Map.of());
   }
 
   private void pingUntilTheTunnelCarries(Duration within) throws Exception {

@@ -1,4 +1,4 @@
-package io.ipsecmesh.it.dpd;
+package io.ipsecmesh.it;
 
 import io.ipsecmesh.testsupport.Sh;
 import java.io.IOException;
@@ -9,42 +9,53 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The namespaces of the DPD failover test, all named {@code dpd*}: our gateway {@code dpda} with LAN host
- * {@code dpdla} (10.91.1.10), and two strongSwan hubs {@code dpdb} and {@code dpdc} on one WAN segment
- * (a bridge in {@code dpdw}, 172.31.255.0/24), each with its own LAN host holding the same service address
- * 10.91.2.10 ({@code dpdlb}, {@code dpdlc}): whichever hub carries the tunnel, LAN A reaches 10.91.2.10.
- * No route joins the LANs outside IPsec. Nothing leaves these namespaces.
+ * One gateway and two hubs, the topology of the DPD failover test and of the Easy VPN scenario, its namespaces
+ * named by a prefix {@code P} so scenarios never share one: our gateway {@code Pa} with LAN host {@code Pla}
+ * (10.91.1.10), and two strongSwan hubs {@code Pb} and {@code Pc} on one WAN segment (a bridge in {@code Pw},
+ * 172.31.255.0/24), each with its own LAN host holding the same service address 10.91.2.10 ({@code Plb},
+ * {@code Plc}): whichever hub carries the tunnel, LAN A reaches 10.91.2.10. No route joins the LANs outside
+ * IPsec. Nothing leaves these namespaces.
  */
-final class DpdTopology {
+public final class TwoHubTopology {
 
-  static final String GW = "dpda";
-  static final String LAN_A = "dpdla";
-  static final String PEER_1 = "dpdb";
-  static final String PEER_2 = "dpdc";
-  static final String WAN = "dpdw";
-  static final String GW_WAN = "172.31.255.1";
-  static final String PEER_1_WAN = "172.31.255.2";
-  static final String PEER_2_WAN = "172.31.255.3";
-  static final String LAN_B_HOST = "10.91.2.10";
-  private static final List<String> NAMESPACES = List.of(GW, LAN_A, PEER_1, "dpdlb", PEER_2, "dpdlc", WAN);
+  public static final String GW_WAN = "172.31.255.1";
+  public static final String PEER_1_WAN = "172.31.255.2";
+  public static final String PEER_2_WAN = "172.31.255.3";
+  public static final String LAN_B_HOST = "10.91.2.10";
 
-  private DpdTopology() {}
+  public final String gw;
+  public final String lanA;
+  public final String peer1;
+  public final String peer2;
+  public final String wan;
+  private final String prefix;
+  private final List<String> namespaces;
 
-  static void up() throws IOException, InterruptedException {
+  public TwoHubTopology(String prefix) {
+    this.prefix = prefix;
+    gw = prefix + "a";
+    lanA = prefix + "la";
+    peer1 = prefix + "b";
+    peer2 = prefix + "c";
+    wan = prefix + "w";
+    namespaces = List.of(gw, lanA, peer1, prefix + "lb", peer2, prefix + "lc", wan);
+  }
+
+  public void up() throws IOException, InterruptedException {
     down();
-    for (String ns : NAMESPACES) {
+    for (String ns : namespaces) {
       run("ip", "netns", "add", ns);
       run("ip", "-n", ns, "link", "set", "lo", "up");
     }
-    run("ip", "-n", WAN, "link", "add", "br0", "type", "bridge");
-    run("ip", "-n", WAN, "link", "set", "br0", "up");
-    wan(GW, GW_WAN, "pa");
-    wan(PEER_1, PEER_1_WAN, "pb");
-    wan(PEER_2, PEER_2_WAN, "pc");
-    lan(GW, LAN_A, "10.91.1.1", "10.91.1.10");
-    lan(PEER_1, "dpdlb", "10.91.2.1", LAN_B_HOST);
-    lan(PEER_2, "dpdlc", "10.91.2.1", LAN_B_HOST);
-    for (String ns : List.of(GW, PEER_1, PEER_2)) {
+    run("ip", "-n", wan, "link", "add", "br0", "type", "bridge");
+    run("ip", "-n", wan, "link", "set", "br0", "up");
+    wan(gw, GW_WAN, "pa");
+    wan(peer1, PEER_1_WAN, "pb");
+    wan(peer2, PEER_2_WAN, "pc");
+    lan(gw, lanA, "10.91.1.1", "10.91.1.10");
+    lan(peer1, prefix + "lb", "10.91.2.1", LAN_B_HOST);
+    lan(peer2, prefix + "lc", "10.91.2.1", LAN_B_HOST);
+    for (String ns : List.of(gw, peer1, peer2)) {
       // gateways forward; decrypted packets re-enter through a TUN with LAN source addresses
       run("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv4.ip_forward=1");
       run("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv4.conf.all.rp_filter=0");
@@ -52,12 +63,12 @@ final class DpdTopology {
     }
   }
 
-  private static void wan(String ns, String address, String bridgePort) throws IOException, InterruptedException {
-    run("ip", "link", "add", "wan0", "netns", ns, "type", "veth", "peer", "name", bridgePort, "netns", WAN);
+  private void wan(String ns, String address, String bridgePort) throws IOException, InterruptedException {
+    run("ip", "link", "add", "wan0", "netns", ns, "type", "veth", "peer", "name", bridgePort, "netns", wan);
     run("ip", "-n", ns, "addr", "add", address + "/24", "dev", "wan0");
     run("ip", "-n", ns, "link", "set", "wan0", "up");
-    run("ip", "-n", WAN, "link", "set", bridgePort, "master", "br0");
-    run("ip", "-n", WAN, "link", "set", bridgePort, "up");
+    run("ip", "-n", wan, "link", "set", bridgePort, "master", "br0");
+    run("ip", "-n", wan, "link", "set", bridgePort, "up");
   }
 
   private static void lan(String gw, String host, String gwAddress, String hostAddress)
@@ -71,9 +82,9 @@ final class DpdTopology {
   }
 
   /** Peer {@code ns} goes silent: an nftables table that drops everything in and out (WAN and LAN). */
-  static void silence(String ns) throws IOException, InterruptedException {
+  public void silence(String ns) throws IOException, InterruptedException {
     run(List.of("ip", "netns", "exec", ns, "nft", "-f", "-"), """
-        table inet dpdsilent {
+        table inet silent {
           chain in { type filter hook input priority -300; policy drop; }
           chain out { type filter hook output priority -300; policy drop; }
         }
@@ -81,9 +92,9 @@ final class DpdTopology {
   }
 
   /** Deletes every namespace of the topology (what runs inside must be stopped first). */
-  static void down() throws IOException, InterruptedException {
+  public void down() throws IOException, InterruptedException {
     String list = capture(List.of("ip", "netns", "list"), Map.of());
-    for (String ns : NAMESPACES) {
+    for (String ns : namespaces) {
       if (list.lines().anyMatch(l -> l.split(" ")[0].equals(ns))) {
         capture(List.of("ip", "netns", "del", ns), Map.of());
       }
@@ -112,7 +123,7 @@ final class DpdTopology {
   }
 
   /** Runs {@code cmd} (bounded: 90 s) and returns its output, whatever its exit status. */
-  static String capture(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
+  public static String capture(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
     return Sh.capture(cmd, env);
   }
 }
