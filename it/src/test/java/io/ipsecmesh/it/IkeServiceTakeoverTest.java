@@ -93,7 +93,14 @@ class IkeServiceTakeoverTest {
       awaitLogged(s, "ike-service: configuration ");
     }
     awaitLogged(services.get(3), "esp-forwarder: configuration ");
-    Thread.sleep(3000); // the ike instances heard each other and joined (they listen 1.5 s first)
+    // the ike instances heard each other and joined (they listen 1.5 s first): each logs the full member set
+    for (ChildJvm s : ikes) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!s.output().lines().anyMatch(l -> l.contains(" members now [")
+          && ikes.stream().allMatch(o -> l.contains(o.name())))) {
+        assertTrue(System.nanoTime() < deadline, s.name() + " never saw all three members:\n" + s.output());
+      }
+    }
   }
 
   /** Waits until {@code jvm} has printed {@code text}, before or after the lines already awaited. */

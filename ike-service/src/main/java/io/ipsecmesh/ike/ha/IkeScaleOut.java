@@ -301,6 +301,8 @@ public final class IkeScaleOut {
 
   private void membersChanged() {
     routing.members(membership.members());
+    LOG.log(System.Logger.Level.INFO, "ike-service: " + settings.instanceId() + " members now "
+        + new java.util.TreeSet<>(routing.members()));
     metrics.members.labelValues(settings.instanceId()).set(routing.members().size());
     for (String id : engine.takeover().establishedIkeSaIds()) {
       if (routing.remoteOwner(IkeRouting.keyOfSaId(id)) != null && engine.takeover().release(id)) {
