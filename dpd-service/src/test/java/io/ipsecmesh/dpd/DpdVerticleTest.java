@@ -31,9 +31,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
+import io.ipsecmesh.testsupport.LogMessages;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -67,28 +65,16 @@ class DpdVerticleTest {
   }
 
   /** What the verticle logs, in order. */
-  private final List<String> log = new CopyOnWriteArrayList<>();
-  private final Handler logCapture = new Handler() {
-    @Override
-    public void publish(LogRecord record) {
-      log.add(record.getMessage());
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
-  };
+  private final LogMessages logCapture = new LogMessages(DpdVerticle.class.getName());
+  private final List<String> log = logCapture.messages();
 
   @AfterEach
   void stopCapture() {
-    Logger.getLogger(DpdVerticle.class.getName()).removeHandler(logCapture);
+    logCapture.close();
   }
 
   @BeforeEach
   void deploy(Vertx vertx, VertxTestContext ctx) {
-    Logger.getLogger(DpdVerticle.class.getName()).addHandler(logCapture);
     BusCodecs.register(vertx);
     dpd = new DpdVerticle(clock, new PrometheusRegistry());
     vertx.deployVerticle(dpd).onComplete(ctx.succeedingThenComplete());

@@ -10,12 +10,9 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import io.ipsecmesh.testsupport.LogMessages;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -84,22 +81,8 @@ class IpsecDebugTest {
 
   @Test
   void onlyWithDebugOnAndNeverKeyMaterial() {
-    Logger logger = Logger.getLogger(IpsecDebug.class.getName());
-    List<String> log = new CopyOnWriteArrayList<>();
-    Handler h = new Handler() {
-      @Override
-      public void publish(LogRecord r) {
-        log.add(r.getMessage());
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    logger.addHandler(h);
-    try {
+    try (LogMessages capture = new LogMessages(IpsecDebug.class.getName())) {
+      List<String> log = capture.messages();
       IpsecDebug debug = new IpsecDebug();
       debug.installed(routerB());
       debug.deleted(routerB(), "rekeyed");
@@ -113,8 +96,6 @@ class IpsecDebugTest {
       assertEquals("IPSEC(delete_sa): deleting SA,\n  (sa) sa_dest= 10.1.1.1, sa_prot= 50,\n"
           + "  sa_spi= 0xE7AB4256(3886760534),\n  sa_trans= esp-aes 256 esp-sha256-hmac , sa_conn_id= 5123", log.get(5));
       assertTrue(log.stream().noneMatch(l -> l.contains("key=")), "no keys in any line");
-    } finally {
-      logger.removeHandler(h);
     }
   }
 

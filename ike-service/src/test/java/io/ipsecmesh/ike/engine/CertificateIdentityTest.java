@@ -3,7 +3,6 @@ package io.ipsecmesh.ike.engine;
 import static io.ipsecmesh.ike.engine.TestPeers.A;
 import static io.ipsecmesh.ike.engine.TestPeers.B;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ipsecmesh.ike.policy.ConfigPolicies;
 import io.ipsecmesh.ike.policy.Credentials;
@@ -14,8 +13,6 @@ import io.ipsecmesh.proto.config.IdentityMatch;
 import io.ipsecmesh.proto.config.IkeIdentity;
 import io.ipsecmesh.proto.config.Ikev2Profile;
 import io.ipsecmesh.proto.config.PkiTrustpoint;
-import io.ipsecmesh.proto.sa.ChildSa;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import org.bouncycastle.asn1.x509.KeyUsage;
@@ -74,22 +71,9 @@ class CertificateIdentityTest {
         TrustStore.from(b.pkiTrustpoints()));
     assertEquals(1, pa.size());
     assertEquals(1, pb.size());
-    n.aPolicies.replace(pa);
-    n.bPolicies.replace(pb);
-    n.a.initiate(pa.get(0));
-    n.run();
-    return n;
+    return n.connect(pa, pb);
   }
 
-  private static void assertRefused(TestPeers n) {
-    assertEquals(List.of(), n.aEvents.installed, "no Child SA at A");
-    List<Long> bLive = new ArrayList<>(n.bEvents.installed.stream().map(ChildSa::inboundSpi).toList());
-    n.bEvents.deleted.forEach(d -> bLive.remove(d.inboundSpi()));
-    assertEquals(List.of(), bLive, "no Child SA at B");
-    assertEquals(0, n.a.ikeSaCount());
-    assertEquals(0, n.b.ikeSaCount());
-    assertTrue(n.aEvents.down.stream().anyMatch(d -> d.endsWith("auth-failed")), n.aEvents.down.toString());
-  }
 
   @Test
   void aCertificateOfTheProfilesTrustpointNamingThePeersIdSucceeds() throws Exception {
@@ -102,21 +86,21 @@ class CertificateIdentityTest {
   @Test
   void aCertificateFromTheSameCaIssuedToAnotherPeerIsRefused() throws Exception {
     // A's certificate is genuine (branch CA) but names other.example.net: its ID is not the profile's
-    assertRefused(run(branchCa.issue("other.example.net", branchCa), null, "gwa.example.net", branchCa));
+    run(branchCa.issue("other.example.net", branchCa), null, "gwa.example.net", branchCa).assertAuthenticationRefused();
     // claiming gwa.example.net with that certificate fails too: the ID is not in the certificate (RFC 4945 §3.1)
-    assertRefused(run(branchCa.issue("other.example.net", branchCa),
-        new IkeIdentity(IkeIdentity.Type.FQDN, "gwa.example.net"), "gwa.example.net", branchCa));
+    run(branchCa.issue("other.example.net", branchCa), new IkeIdentity(IkeIdentity.Type.FQDN, "gwa.example.net"),
+        "gwa.example.net", branchCa).assertAuthenticationRefused();
   }
 
   @Test
   void aCertificateFromAnotherTrustpointIsRefusedEvenIfTheGatewayTrustsThatCa() throws Exception {
     // the partner CA is a trustpoint of the configuration and the gateway-wide CA of B, but the profile names BRANCH
-    assertRefused(run(partnerCa.issue("gwa.example.net", branchCa), null, "gwa.example.net", partnerCa));
+    run(partnerCa.issue("gwa.example.net", branchCa), null, "gwa.example.net", partnerCa).assertAuthenticationRefused();
   }
 
   @Test
   void aCertificateWhoseKeyUsageDoesNotAllowSigningIsRefused() throws Exception {
-    assertRefused(run(branchCa.issue("gwa.example.net", branchCa, KeyUsage.keyEncipherment), null, "gwa.example.net",
-        branchCa));
+    run(branchCa.issue("gwa.example.net", branchCa, KeyUsage.keyEncipherment), null, "gwa.example.net", branchCa)
+        .assertAuthenticationRefused();
   }
 }

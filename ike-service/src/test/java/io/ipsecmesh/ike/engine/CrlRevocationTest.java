@@ -3,7 +3,6 @@ package io.ipsecmesh.ike.engine;
 import static io.ipsecmesh.ike.engine.TestPeers.A;
 import static io.ipsecmesh.ike.engine.TestPeers.B;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import io.ipsecmesh.ike.crypto.CrlSource;
@@ -17,12 +16,10 @@ import io.ipsecmesh.proto.config.IdentityMatch;
 import io.ipsecmesh.proto.config.IkeIdentity;
 import io.ipsecmesh.proto.config.Ikev2Profile;
 import io.ipsecmesh.proto.config.PkiTrustpoint;
-import io.ipsecmesh.proto.sa.ChildSa;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509CRL;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -87,21 +84,9 @@ class CrlRevocationTest {
     List<PeerPolicy> pa = ConfigPolicies.from(a, A, aCredentials, TrustStore.from(a.pkiTrustpoints()));
     List<PeerPolicy> pb = ConfigPolicies.from(b, B, branchCa.issue("gwb.example.net", branchCa),
         TrustStore.from(b.pkiTrustpoints()));
-    n.aPolicies.replace(pa);
-    n.bPolicies.replace(pb);
-    n.a.initiate(pa.get(0));
-    n.run();
-    return n;
+    return n.connect(pa, pb);
   }
 
-  private static void assertRefused(TestPeers n) {
-    assertEquals(List.of(), n.aEvents.installed, "no Child SA at A");
-    List<Long> bLive = new ArrayList<>(n.bEvents.installed.stream().map(ChildSa::inboundSpi).toList());
-    n.bEvents.deleted.forEach(d -> bLive.remove(d.inboundSpi()));
-    assertEquals(List.of(), bLive, "no Child SA at B");
-    assertEquals(0, n.b.ikeSaCount());
-    assertTrue(n.aEvents.down.stream().anyMatch(d -> d.endsWith("auth-failed")), n.aEvents.down.toString());
-  }
 
   private static void assertUp(TestPeers n) {
     assertEquals(1, n.bEvents.installed.size(), n.aEvents.down.toString());
@@ -114,7 +99,7 @@ class CrlRevocationTest {
     Credentials good = branchCa.issue("gwa.example.net", branchCa);
     Path crl = Files.write(dir.resolve("branch.crl"), branchCa.crl(List.of(revoked.chain().get(0)), false));
     PkiTrustpoint tp = trustpoint(PkiTrustpoint.Revocation.CRL, crl.toUri().toString());
-    assertRefused(run(revoked, tp, new CrlStore(System::currentTimeMillis)));
+    run(revoked, tp, new CrlStore(System::currentTimeMillis)).assertAuthenticationRefused();
     assertUp(run(good, tp, new CrlStore(System::currentTimeMillis)));
   }
 
@@ -122,18 +107,19 @@ class CrlRevocationTest {
   void withoutACurrentCrlRevocationCheckCrlRefusesAndCrlNoneAccepts() throws Exception {
     Credentials good = branchCa.issue("gwa.example.net", branchCa);
     String missing = dir.resolve("missing.crl").toUri().toString();
-    assertRefused(run(good, trustpoint(PkiTrustpoint.Revocation.CRL, missing), new CrlStore(System::currentTimeMillis)));
+    run(good, trustpoint(PkiTrustpoint.Revocation.CRL, missing), new CrlStore(System::currentTimeMillis))
+        .assertAuthenticationRefused();
     assertUp(run(good, trustpoint(PkiTrustpoint.Revocation.CRL_NONE, missing),
         new CrlStore(System::currentTimeMillis)));
     // an expired CRL is no current CRL
     Path expired = Files.write(dir.resolve("expired.crl"), branchCa.crl(List.of(), true));
-    assertRefused(run(good, trustpoint(PkiTrustpoint.Revocation.CRL, expired.toUri().toString()),
-        new CrlStore(System::currentTimeMillis)));
+    run(good, trustpoint(PkiTrustpoint.Revocation.CRL, expired.toUri().toString()),
+        new CrlStore(System::currentTimeMillis)).assertAuthenticationRefused();
     // a CRL signed by another CA does not count
     TestCertificates other = new TestCertificates("CN=branch CA");
     Path forged = Files.write(dir.resolve("forged.crl"), other.crl(List.of(), false));
-    assertRefused(run(good, trustpoint(PkiTrustpoint.Revocation.CRL, forged.toUri().toString()),
-        new CrlStore(System::currentTimeMillis)));
+    run(good, trustpoint(PkiTrustpoint.Revocation.CRL, forged.toUri().toString()),
+        new CrlStore(System::currentTimeMillis)).assertAuthenticationRefused();
   }
 
   @Test
@@ -155,7 +141,7 @@ class CrlRevocationTest {
       body[0] = branchCa.crl(List.of(revoked.chain().get(0)), false);
       PkiTrustpoint tp = trustpoint(PkiTrustpoint.Revocation.CRL, null);
       CrlStore store = new CrlStore(System::currentTimeMillis);
-      assertRefused(run(revoked, tp, store));
+      run(revoked, tp, store).assertAuthenticationRefused();
       assertEquals(1, hits.get(), "fetched from the distribution point");
       assertUp(run(good, tp, store));
       assertEquals(1, hits.get(), "kept until its nextUpdate");

@@ -10,12 +10,8 @@ import io.ipsecmesh.proto.bus.MgmtMessages;
 import io.ipsecmesh.proto.sa.EspTransform;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
+import io.ipsecmesh.testsupport.LogMessages;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,29 +22,12 @@ import org.junit.jupiter.api.Test;
  */
 class Ikev2DebugTest {
 
-  private final Logger logger = Logger.getLogger("io.ipsecmesh.ike");
-  private final List<String> log = new CopyOnWriteArrayList<>();
-  private final Handler capture = new Handler() {
-    @Override
-    public void publish(LogRecord r) {
-      log.add(r.getMessage());
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
-  };
-
-  @BeforeEach
-  void listen() {
-    logger.addHandler(capture);
-  }
+  private final LogMessages capture = new LogMessages("io.ipsecmesh.ike");
+  private final List<String> log = capture.messages();
 
   @AfterEach
   void stopListening() {
-    logger.removeHandler(capture);
+    capture.close();
   }
 
   private TestPeers established() {

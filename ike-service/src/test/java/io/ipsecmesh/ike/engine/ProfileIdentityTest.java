@@ -3,7 +3,6 @@ package io.ipsecmesh.ike.engine;
 import static io.ipsecmesh.ike.engine.TestPeers.A;
 import static io.ipsecmesh.ike.engine.TestPeers.B;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ipsecmesh.ike.policy.ConfigPolicies;
 import io.ipsecmesh.ike.policy.Credentials;
@@ -92,22 +91,9 @@ class ProfileIdentityTest {
     List<PeerPolicy> pa = ConfigPolicies.from(a, A, null);
     List<PeerPolicy> pb = ConfigPolicies.from(b, B, bCredentials);
     assertEquals(1, pa.size(), "A's configuration resolves to one policy");
-    n.aPolicies.replace(pa);
-    n.bPolicies.replace(pb);
-    n.a.initiate(pa.get(0));
-    n.run();
-    return n;
+    return n.connect(pa, pb);
   }
 
-  private static void assertRefused(TestPeers n) {
-    assertEquals(List.of(), n.aEvents.installed, "no Child SA at A");
-    List<Long> bLive = new ArrayList<>(n.bEvents.installed.stream().map(ChildSa::inboundSpi).toList());
-    n.bEvents.deleted.forEach(d -> bLive.remove(d.inboundSpi()));
-    assertEquals(List.of(), bLive, "no Child SA left at B");
-    assertEquals(0, n.a.ikeSaCount(), "no IKE SA at A");
-    assertEquals(0, n.b.ikeSaCount(), "no IKE SA at B");
-    assertTrue(n.aEvents.down.stream().anyMatch(d -> d.endsWith("auth-failed")), n.aEvents.down.toString());
-  }
 
   @Test
   void theRightPskWithAnIdentityTheProfileDoesNotMatchIsRefusedByTheResponder() {
@@ -117,7 +103,7 @@ class ProfileIdentityTest {
     GatewayConfig b = config(B, A, "10.91.2.0", "10.91.1.0", List.of(profile("PROF", List.of(address(A)), null,
         "pre-share")), List.of(byAddress(A)), List.of(10));
     TestPeers n = pair(a, b, null);
-    assertRefused(n);
+    n.assertAuthenticationRefused();
     assertEquals(List.of(), n.bEvents.installed, "the responder installs nothing for a refused IDi");
   }
 
@@ -127,7 +113,7 @@ class ProfileIdentityTest {
         "pre-share")), List.of(byAddress(B)), List.of(10));
     GatewayConfig b = config(B, A, "10.91.2.0", "10.91.1.0", List.of(profile("PROF", List.of(address(A)),
         new IkeIdentity(IkeIdentity.Type.FQDN, "intruder.example"), "pre-share")), List.of(byAddress(A)), List.of(10));
-    assertRefused(pair(a, b, null));
+    pair(a, b, null).assertAuthenticationRefused();
   }
 
   @Test
@@ -152,7 +138,7 @@ class ProfileIdentityTest {
     GatewayConfig b = config(B, A, "10.91.2.0", "10.91.1.0", List.of(profile("PROF", List.of(address(A)), null,
         "rsa-sig")), List.of(byAddress(A)), List.of(10));
     TestPeers n = pair(a, b, ca.issue("gwb.interop.test", ca));
-    assertRefused(n);
+    n.assertAuthenticationRefused();
     assertEquals(List.of(), n.bEvents.installed);
   }
 
@@ -189,7 +175,7 @@ class ProfileIdentityTest {
     GatewayConfig b = config(B, A, "10.91.2.0", "10.91.1.0", List.of(profile("PROF", List.of(
         new IdentityMatch(IkeIdentity.Type.EMAIL, "example.net", true)), null, "pre-share")), List.of(byAddress(A)),
         List.of(10));
-    assertRefused(pair(a, b, null));
+    pair(a, b, null).assertAuthenticationRefused();
   }
 
   @Test
@@ -205,7 +191,7 @@ class ProfileIdentityTest {
     // key-id site-18 is another identity
     GatewayConfig other = config(A, B, "10.91.1.0", "10.91.2.0", List.of(profile("PROF", List.of(address(B)),
         new IkeIdentity(IkeIdentity.Type.KEY_ID, "site-18"), "pre-share")), List.of(byAddress(B)), List.of(10));
-    assertRefused(pair(other, b, null));
+    pair(other, b, null).assertAuthenticationRefused();
   }
 
   @Test

@@ -28,6 +28,9 @@ import java.util.Deque;
 import java.util.List;
 import java.util.function.Predicate;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /**
  * Two engines ("a" at 172.31.255.1, "b" at 172.31.255.2) on one virtual clock and an in-memory
  * network that delivers datagrams in order, can drop them, and can rewrite a's address as a NAT would.
@@ -89,6 +92,26 @@ final class TestPeers {
   void advance(long millis) {
     clock.advance(millis);
     run();
+  }
+
+  /** Gives each side its policies, lets A initiate its first one and delivers until the wire is quiet. */
+  TestPeers connect(List<PeerPolicy> aPolicyList, List<PeerPolicy> bPolicyList) {
+    aPolicies.replace(aPolicyList);
+    bPolicies.replace(bPolicyList);
+    a.initiate(aPolicyList.get(0));
+    run();
+    return this;
+  }
+
+  /** B refused A's authentication: no Child SA left at either side, no IKE SA, A saw auth-failed. */
+  void assertAuthenticationRefused() {
+    assertEquals(List.of(), aEvents.installed, "no Child SA at A");
+    List<Long> bLive = new ArrayList<>(bEvents.installed.stream().map(ChildSa::inboundSpi).toList());
+    bEvents.deleted.forEach(d -> bLive.remove(d.inboundSpi()));
+    assertEquals(List.of(), bLive, "no Child SA left at B");
+    assertEquals(0, a.ikeSaCount(), "no IKE SA at A");
+    assertEquals(0, b.ikeSaCount(), "no IKE SA at B");
+    assertTrue(aEvents.down.stream().anyMatch(d -> d.endsWith("auth-failed")), aEvents.down.toString());
   }
 
   static PeerPolicy policy(String local, String peer, String localNet, String remoteNet, String psk,

@@ -11,12 +11,8 @@ import io.ipsecmesh.proto.sa.EspTransform;
 import io.ipsecmesh.testsupport.SeedTrace;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
+import io.ipsecmesh.testsupport.LogMessages;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,29 +25,12 @@ class IsakmpDebugTest {
 
   private static final String SEED_PEER = "10.2.80.209";
 
-  private final Logger logger = Logger.getLogger(IsakmpDebug.class.getName());
-  private final List<String> log = new CopyOnWriteArrayList<>();
-  private final Handler capture = new Handler() {
-    @Override
-    public void publish(LogRecord r) {
-      log.add(r.getMessage());
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
-  };
-
-  @BeforeEach
-  void listen() {
-    logger.addHandler(capture);
-  }
+  private final LogMessages capture = new LogMessages(IsakmpDebug.class.getName());
+  private final List<String> log = capture.messages();
 
   @AfterEach
   void stopListening() {
-    logger.removeHandler(capture);
+    capture.close();
   }
 
   private static TwoGateways establishedWithDebugOnA() {
