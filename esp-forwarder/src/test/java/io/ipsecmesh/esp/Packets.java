@@ -34,6 +34,31 @@ public final class Packets {
     return p;
   }
 
+  /** An IPv4 ICMP packet (type 8 echo request, 0 echo reply) with identifier and sequence, checksums valid. */
+  public static byte[] icmp4(int[] src, int[] dst, int type, int id, int seq) {
+    byte[] p = udp4(src, dst, 0, 0, 24);
+    p[9] = 1;
+    fixIpv4Checksum(p);
+    java.util.Arrays.fill(p, 20, 28, (byte) 0);
+    p[20] = (byte) type;
+    p[24] = (byte) (id >>> 8);
+    p[25] = (byte) id;
+    p[27] = (byte) seq;
+    int c = checksum(p, 20, p.length - 20);
+    p[22] = (byte) (c >>> 8);
+    p[23] = (byte) c;
+    return p;
+  }
+
+  /** Recomputes the IPv4 header checksum after a test changed a header field. */
+  public static void fixIpv4Checksum(byte[] p) {
+    p[10] = 0;
+    p[11] = 0;
+    int c = checksum(p, 0, 20);
+    p[10] = (byte) (c >>> 8);
+    p[11] = (byte) c;
+  }
+
   /** A minimal IPv6 UDP packet (checksum not computed: the data plane does not look at it). */
   public static byte[] udp6(byte[] src16, byte[] dst16, int payload) {
     int len = 40 + 8 + payload;

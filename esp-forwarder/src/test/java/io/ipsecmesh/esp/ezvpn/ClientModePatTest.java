@@ -39,7 +39,7 @@ class ClientModePatTest {
 
   @Test
   void anIcmpEchoLeavesAsTheAssignedAddressAndItsReplyReturnsToTheHost() {
-    byte[] echo = icmp(HOST, SERVER, 8, 0x1234, 7);
+    byte[] echo = Packets.icmp4(HOST, SERVER, 8, 0x1234, 7);
     assertTrue(out(echo));
     assertArrayEquals(new byte[] {10, 99, 0, 1}, slice(echo, 12, 4));
     int id = u16(echo, 24);
@@ -47,7 +47,7 @@ class ClientModePatTest {
     assertValid(echo);
     assertEquals(0x0A630001L, flow.srcLo & 0xFFFF_FFFFL, "the flow now selects the Child SA's address");
 
-    byte[] reply = icmp(SERVER, ASSIGNED, 0, id, 7);
+    byte[] reply = Packets.icmp4(SERVER, ASSIGNED, 0, id, 7);
     assertTrue(in(reply));
     assertArrayEquals(new byte[] {10, 91, 1, 10}, slice(reply, 16, 4));
     assertEquals(0x1234, u16(reply, 24), "the host's own identifier");
@@ -99,11 +99,11 @@ class ClientModePatTest {
     assertEquals(2, pat.noMapping);
     byte[] gre = Packets.udp4(HOST, SERVER, 1, 2, 8);
     gre[9] = 47;
-    fixIpChecksum(gre);
+    Packets.fixIpv4Checksum(gre);
     assertFalse(out(gre));
     byte[] fragment = Packets.udp4(HOST, SERVER, 1, 2, 8);
     fragment[6] = 0x20; // more fragments
-    fixIpChecksum(fragment);
+    Packets.fixIpv4Checksum(fragment);
     assertFalse(out(fragment));
     assertEquals(2, pat.unmappable);
     byte[] passThrough = Packets.udp4(SERVER, HOST, 53, 40000, 8);
@@ -125,7 +125,7 @@ class ClientModePatTest {
 
   @Test
   void translatingAllocatesNothing() {
-    byte[] echo = icmp(HOST, SERVER, 8, 0x1234, 56);
+    byte[] echo = Packets.icmp4(HOST, SERVER, 8, 0x1234, 56);
     byte[] copy = echo.clone();
     com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     for (int i = 0; i < 10_000; i++) { // warm up
@@ -150,25 +150,10 @@ class ClientModePatTest {
 
   // ---------------------------------------------------------------------------------------------- packets
 
-  static byte[] icmp(int[] src, int[] dst, int type, int id, int seq) {
-    byte[] p = Packets.udp4(src, dst, 0, 0, 24);
-    p[9] = 1;
-    fixIpChecksum(p);
-    java.util.Arrays.fill(p, 20, 28, (byte) 0);
-    p[20] = (byte) type;
-    p[24] = (byte) (id >>> 8);
-    p[25] = (byte) id;
-    p[27] = (byte) seq;
-    int c = Packets.checksum(p, 20, p.length - 20);
-    p[22] = (byte) (c >>> 8);
-    p[23] = (byte) c;
-    return p;
-  }
-
   static byte[] tcp(int[] src, int[] dst, int sport, int dport) {
     byte[] p = Packets.udp4(src, dst, sport, dport, 12);
     p[9] = 6;
-    fixIpChecksum(p);
+    Packets.fixIpv4Checksum(p);
     java.util.Arrays.fill(p, 24, 40, (byte) 0);
     p[32] = 0x50; // data offset 5
     p[33] = 0x02; // SYN
@@ -200,14 +185,6 @@ class ClientModePatTest {
     b[11] = (byte) l4;
     System.arraycopy(p, 20, b, 12, l4);
     return Packets.checksum(b, 0, b.length);
-  }
-
-  static void fixIpChecksum(byte[] p) {
-    p[10] = 0;
-    p[11] = 0;
-    int c = Packets.checksum(p, 0, 20);
-    p[10] = (byte) (c >>> 8);
-    p[11] = (byte) c;
   }
 
   static void assertValid(byte[] p) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ipsecmesh.esp.Packets;
 import io.ipsecmesh.esp.ezvpn.EasyVpnDataPath;
 import io.ipsecmesh.esp.ezvpn.EasyVpnDataPathTest;
 import io.ipsecmesh.esp.spd.SecurityPolicyDatabase;
@@ -57,7 +58,7 @@ class EasyVpnPipelineTest {
   @Test
   void clientModeTranslatesTheLanToTheAssignedAddressAndBack() throws Exception {
     tunnel(EzvpnClient.Mode.CLIENT, "10.99.0.1", "10.99.0.1");
-    byte[] echo = ClientModePatTestPackets.icmp(LAN_HOST, SERVER_HOST, 8, 0x4242, 1);
+    byte[] echo = Packets.icmp4(LAN_HOST, SERVER_HOST, 8, 0x4242, 1);
     a.port.inject(echo);
     TestGateway.CapturingSender.Sent esp = a.sent.packets.poll();
     assertNotNull(esp, "A protected the ping: " + a.plane.stats().innerNoSa() + " without SA");
@@ -68,7 +69,7 @@ class EasyVpnPipelineTest {
         "the server sees the assigned address");
     int id = (atServer[24] & 0xFF) << 8 | atServer[25] & 0xFF;
 
-    byte[] reply = ClientModePatTestPackets.icmp(SERVER_HOST, new int[] {10, 99, 0, 1}, 0, id, 1);
+    byte[] reply = Packets.icmp4(SERVER_HOST, new int[] {10, 99, 0, 1}, 0, id, 1);
     b.port.inject(reply);
     a.receive(b.sent.packets.poll().packet(), B_WAN);
     byte[] atHost = a.port.poll(0);
@@ -79,7 +80,7 @@ class EasyVpnPipelineTest {
 
     // the tunnel goes (DPD, clear): no translation, the LAN's packet is no longer the SA's
     remote.status(EzvpnStatus.idle("ezvpn-config", "IDLE", "PEER_DEAD", "172.31.250.2", "client", 1));
-    a.port.inject(ClientModePatTestPackets.icmp(LAN_HOST, SERVER_HOST, 8, 0x4242, 2));
+    a.port.inject(Packets.icmp4(LAN_HOST, SERVER_HOST, 8, 0x4242, 2));
     assertTrue(a.sent.packets.isEmpty());
     assertEquals(1, a.plane.stats().innerNoSa());
   }
@@ -87,7 +88,7 @@ class EasyVpnPipelineTest {
   @Test
   void networkExtensionModeCarriesTheLanUnchanged() throws Exception {
     tunnel(EzvpnClient.Mode.NETWORK_EXTENSION, "10.91.11.0", "10.91.11.255");
-    byte[] echo = ClientModePatTestPackets.icmp(LAN_HOST, SERVER_HOST, 8, 0x4242, 1);
+    byte[] echo = Packets.icmp4(LAN_HOST, SERVER_HOST, 8, 0x4242, 1);
     a.port.inject(echo.clone());
     b.receive(a.sent.packets.poll().packet(), A_WAN);
     assertArrayEquals(echo, b.port.poll(0), "no translation in network-extension mode");
