@@ -138,10 +138,7 @@ final class AggressiveModeInitiator {
     sa.gxr = ke.data();
     sa.nr = nr.data();
     sa.dh = null;
-    sa.keys = Phase1Keys.derive(sa.suite.hash(), sa.suite.tripleDes(), sa.suite.keyBytes(), sa.policy.psk(), sa.ni,
-        sa.nr, gxy, sa.gxi, sa.gxr, sa.cookieI, sa.cookieR);
-    Arrays.fill(gxy, (byte) 0);
-    sa.phase1Iv = sa.keys.initialIv();
+    sa.deriveKeys(gxy);
     PayloadChain.Span span = chain.spans().get(idIndex);
     byte[] idirB = Arrays.copyOfRange(in.message(), span.bodyOffset(), span.offset() + span.length());
     byte[] expected = Phase1Keys.hashR(sa.suite.hash(), sa.keys.skeyid(), sa.gxi, sa.gxr, sa.cookieI, sa.cookieR,
@@ -152,10 +149,7 @@ final class AggressiveModeInitiator {
       return;
     }
     Identification idir = chain.first(Identification.class);
-    if (!sa.policy.remote().accepts(idir.idType(), idir.data())) {
-      LOG.warning("IKEv1: " + sa.peerAddress + " identified itself as " + Identities.text(idir)
-          + ", which crypto map " + sa.policy.cryptoMap() + " " + sa.policy.mapSequence()
-          + " does not accept (match identity / crypto isakmp identity)");
+    if (!PeerIdCheck.accepted(sa.policy, sa.peerAddress, idir, "")) {
       e.life.fail(sa, "peer-id-mismatch");
       return;
     }

@@ -47,10 +47,7 @@ final class AggressiveModeResponder {
       return;
     }
     Identification idii = chain.first(Identification.class);
-    if (!policy.remote().accepts(idii.idType(), idii.data())) {
-      LOG.warning("IKEv1: " + in.peerAddress() + " identified itself as " + Identities.text(idii)
-          + " in Aggressive Mode, which crypto map " + policy.cryptoMap() + " " + policy.mapSequence()
-          + " does not accept (match identity / crypto isakmp identity)");
+    if (!PeerIdCheck.accepted(policy, in.peerAddress(), idii, " in Aggressive Mode")) {
       return;
     }
     String local = "0.0.0.0".equals(in.localAddress()) && policy.localAddress() != null ? policy.localAddress()
@@ -87,10 +84,7 @@ final class AggressiveModeResponder {
     sa.gxr = dh.publicValue();
     sa.ni = ni.data();
     sa.nr = MainModeInitiator.nonce(e);
-    sa.keys = Phase1Keys.derive(sa.suite.hash(), sa.suite.tripleDes(), sa.suite.keyBytes(), policy.psk(), sa.ni,
-        sa.nr, gxy, sa.gxi, sa.gxr, sa.cookieI, sa.cookieR);
-    Arrays.fill(gxy, (byte) 0);
-    sa.phase1Iv = sa.keys.initialIv();
+    sa.deriveKeys(gxy);
     for (VendorId v : chain.all(VendorId.class)) {
       sa.peerNatT |= MessageDigest.isEqual(v.data(), NatT.VID_RFC3947) && e.natTransparency();
       sa.peerDpd |= MessageDigest.isEqual(v.data(), NatT.VID_DPD);

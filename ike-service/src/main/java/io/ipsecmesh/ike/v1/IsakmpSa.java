@@ -128,6 +128,17 @@ final class IsakmpSa {
     return String.format("%016x:%016x", cookieI, cookieR);
   }
 
+  /**
+   * SKEYID and its three children from the Diffie-Hellman secret and both halves' nonces, KE values and cookies
+   * (RFC 2409 §5), the first phase-1 IV after them (RFC 2409 Appendix B); the secret is zeroed here, its last use.
+   */
+  void deriveKeys(byte[] gxy) {
+    keys = Phase1Keys.derive(suite.hash(), suite.tripleDes(), suite.keyBytes(), policy.psk(), ni, nr, gxy, gxi, gxr,
+        cookieI, cookieR);
+    java.util.Arrays.fill(gxy, (byte) 0);
+    phase1Iv = keys.initialIv();
+  }
+
   /** The {@code show crypto isakmp sa} row (IOS IKEv1 state names). */
   io.ipsecmesh.proto.sa.IkeSaSummary summary() {
     String st = switch (state) {

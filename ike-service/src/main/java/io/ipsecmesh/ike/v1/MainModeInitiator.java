@@ -130,12 +130,8 @@ final class MainModeInitiator {
     }
     sa.gxr = ke.data();
     sa.nr = nr.data();
-    sa.keys = Phase1Keys.derive(sa.suite.hash(), sa.suite.tripleDes(), sa.suite.keyBytes(), sa.policy.psk(), sa.ni,
-        sa.nr, gxy, sa.gxi,
-        sa.gxr, sa.cookieI, sa.cookieR);
-    java.util.Arrays.fill(gxy, (byte) 0);
     sa.dh = null;
-    sa.phase1Iv = sa.keys.initialIv();
+    sa.deriveKeys(gxy);
     List<NatDiscovery> natD = chain.all(NatDiscovery.class);
     if (sa.peerNatT && !natD.isEmpty()) {
       sa.natDetected = NatT.natDetected(sa.suite.hash(), sa.cookieI, sa.cookieR, natD, sa.localAddress,
@@ -180,10 +176,7 @@ final class MainModeInitiator {
       return;
     }
     Identification idir = o.chain().first(Identification.class);
-    if (!sa.policy.remote().accepts(idir.idType(), idir.data())) {
-      java.util.logging.Logger.getLogger(Ikev1Engine.class.getName()).warning("IKEv1: " + sa.peerAddress + " identified itself as "
-          + Identities.text(idir) + ", which crypto map " + sa.policy.cryptoMap() + " " + sa.policy.mapSequence()
-          + " does not accept (match identity / crypto isakmp identity)");
+    if (!PeerIdCheck.accepted(sa.policy, sa.peerAddress, idir, "")) {
       e.life.fail(sa, "peer-id-mismatch");
       return;
     }

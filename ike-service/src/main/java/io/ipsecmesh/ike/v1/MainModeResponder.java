@@ -117,11 +117,7 @@ final class MainModeResponder {
     sa.ni = ni.data();
     sa.nr = MainModeInitiator.nonce(e);
     sa.dh = null;
-    sa.keys = Phase1Keys.derive(sa.suite.hash(), sa.suite.tripleDes(), sa.suite.keyBytes(), sa.policy.psk(), sa.ni,
-        sa.nr, gxy, sa.gxi,
-        sa.gxr, sa.cookieI, sa.cookieR);
-    Arrays.fill(gxy, (byte) 0);
-    sa.phase1Iv = sa.keys.initialIv();
+    sa.deriveKeys(gxy);
     List<IsakmpPayload> payloads = new ArrayList<>(List.of(new KeyExchange(sa.gxr), new Nonce(sa.nr)));
     List<NatDiscovery> natD = chain.all(NatDiscovery.class);
     if (sa.peerNatT && !natD.isEmpty()) {
@@ -151,10 +147,7 @@ final class MainModeResponder {
       return;
     }
     Identification idii = o.chain().first(Identification.class);
-    if (!sa.policy.remote().accepts(idii.idType(), idii.data())) {
-      java.util.logging.Logger.getLogger(Ikev1Engine.class.getName()).warning("IKEv1: " + sa.peerAddress + " identified itself as "
-          + Identities.text(idii) + ", which crypto map " + sa.policy.cryptoMap() + " " + sa.policy.mapSequence()
-          + " does not accept (match identity / crypto isakmp identity)");
+    if (!PeerIdCheck.accepted(sa.policy, sa.peerAddress, idii, "")) {
       e.life.fail(sa, "peer-id-mismatch");
       return;
     }
