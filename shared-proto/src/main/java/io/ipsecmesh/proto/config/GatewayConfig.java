@@ -420,8 +420,8 @@ public record GatewayConfig(
     return interfacesWithCryptoMap(name).stream().findFirst().orElse(null);
   }
 
-  /** Interfaces with {@code crypto map name} applied. */
+  /** Interfaces with {@code crypto map name} or {@code ipv6 crypto map name} applied. */
   public List<InterfaceConfig> interfacesWithCryptoMap(String name) {
-    return interfaces.stream().filter(i -> name.equals(i.cryptoMap())).toList();
+    return interfaces.stream().filter(i -> i.carriesCryptoMap(name)).toList();
   }
 }
