@@ -48,7 +48,17 @@ public final class Ip128 {
     return v4Lo((b[0] & 0xFF) << 24 | (b[1] & 0xFF) << 16 | (b[2] & 0xFF) << 8 | b[3] & 0xFF);
   }
 
-  static long readLong(byte[] b, int off) {
+  /** The high half of the mask of a prefix of {@code length} bits (0–128). */
+  public static long maskHi(int length) {
+    return length <= 0 ? 0 : length >= 64 ? -1L : -1L << (64 - length);
+  }
+
+  /** The low half of the mask of a prefix of {@code length} bits (0–128). */
+  public static long maskLo(int length) {
+    return length <= 64 ? 0 : length >= 128 ? -1L : -1L << (128 - length);
+  }
+
+  public static long readLong(byte[] b, int off) {
     long v = 0;
     for (int i = 0; i < 8; i++) {
       v = v << 8 | (b[off + i] & 0xFF);
