@@ -587,8 +587,8 @@ public final class EspForwarderVerticle extends VerticleBase {
 
   private void punt(byte[] message, InetSocketAddress sender, InetSocketAddress local) {
     InetSocketAddress l = local != null ? local : outerSocket(sender).localAddress();
-    vertx.eventBus().publish(FwdMessages.IKE_PUNT, new IkeMessages.IkeDatagram(l.getAddress().getHostAddress(),
-        l.getPort(), sender.getAddress().getHostAddress(), sender.getPort(), message));
+    vertx.eventBus().publish(FwdMessages.IKE_PUNT, new IkeMessages.IkeDatagram(Ip128.text(l.getAddress()),
+        l.getPort(), Ip128.text(sender.getAddress()), sender.getPort(), message));
   }
 
   /** Our address towards {@code peer}: the first crypto map interface's address of the peer's family. */
@@ -603,7 +603,7 @@ public final class EspForwarderVerticle extends VerticleBase {
       }
     }
     UdpEncapSocket s = v6 && socket6 != null ? socket6 : socket;
-    return s.localAddress().getAddress().getHostAddress();
+    return Ip128.text(s.localAddress().getAddress());
   }
 
   /** The data plane of this verticle (tests). */

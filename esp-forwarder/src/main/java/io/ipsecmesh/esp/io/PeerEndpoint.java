@@ -134,6 +134,7 @@ public final class PeerEndpoint {
 
   @Override
   public String toString() {
-    return address.getAddress().getHostAddress() + ":" + address.getPort();
+    String a = io.ipsecmesh.esp.spd.Ip128.text(address.getAddress());
+    return (a.indexOf(':') >= 0 ? "[" + a + "]" : a) + ":" + address.getPort();
   }
 }

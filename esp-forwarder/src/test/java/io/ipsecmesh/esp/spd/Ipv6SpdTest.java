@@ -136,6 +136,19 @@ class Ipv6SpdTest {
     assertFalse(e.coversOutbound(parse(ipv6(B, A, 17, "14519c400008ffff"))));
   }
 
+  /** Addresses in logs and bus records are written as configurations write them (RFC 5952 §4). */
+  @Test
+  void addressesAreFormattedTheRfc5952Way() throws Exception {
+    for (String[] c : new String[][] {{"2001:db8:0:0:0:0:0:1", "2001:db8::1"}, {"0:0:0:0:0:0:0:0", "::"},
+        {"0:0:0:0:0:0:0:1", "::1"}, {"2001:db8:0:1:1:1:1:1", "2001:db8:0:1:1:1:1:1"},
+        {"2001:0:0:1:0:0:0:1", "2001:0:0:1::1"}, {"2001:db8:0:0:1:0:0:1", "2001:db8::1:0:0:1"},
+        {"FE80:0:0:0:0:0:0:0", "fe80::"}, {"2001:DB8:AAAA:bbbb:cccc:dddd:eeee:0001", "2001:db8:aaaa:bbbb:cccc:dddd:eeee:1"},
+        {"10.1.2.3", "10.1.2.3"}}) {
+      InetAddress a = InetAddress.getByName(c[0]);
+      assertEquals(c[1], Ip128.text(a), c[0]);
+    }
+  }
+
   // --- the parser: RFC 8200 §4 extension headers before the upper layer
 
   @Test
