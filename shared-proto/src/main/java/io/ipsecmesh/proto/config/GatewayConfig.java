@@ -286,8 +286,8 @@ public record GatewayConfig(
     if (!Ipv4.isAddress(source)) {
       return interfaceNamed(source);
     }
-    return interfaces.stream().filter(i -> source.equals(i.ipAddress()) && i.tunnel() == null).findFirst()
-        .orElse(null);
+    return interfaces.stream().filter(i -> (source.equals(i.ipAddress()) || source.equals(i.ipv6AddressOnly()))
+        && i.tunnel() == null).findFirst().orElse(null);
   }
 
   /** The {@code crypto isakmp peer address} entry of this peer, or null. */

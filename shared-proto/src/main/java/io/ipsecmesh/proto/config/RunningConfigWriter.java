@@ -62,7 +62,7 @@ public final class RunningConfigWriter {
     w.cryptoMaps(c.cryptoMaps(), "crypto map ");
     c.cryptoMapLocalAddress().forEach((map, itf) -> w.line("crypto map " + map + " local-address " + itf));
     w.interfaces(c.interfaces());
-    c.staticRoutes().forEach(r -> w.line("ip route " + r.text()));
+    c.staticRoutes().forEach(r -> w.line((r.ipv6() ? "ipv6 route " : "ip route ") + r.text()));
     w.accessLists(c.accessLists());
     w.line("end");
     return w.out.toString();
