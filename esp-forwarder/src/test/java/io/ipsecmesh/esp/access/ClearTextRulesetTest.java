@@ -22,6 +22,17 @@ class ClearTextRulesetTest {
     return ManualKeyConfigs.withMaps(c.cryptoMaps(), List.of(new AccessList("101", true, entries)), "172.31.253.1");
   }
 
+  /** ipv6 crypto map VPN6 with ipv6 access-list LAN6: ip6 matches on prefixes, each line kept to its family. */
+  @Test
+  void anIpv6CryptoMapsLinesMatchIpv6Only() {
+    ClearTextRuleset.Ruleset r = ClearTextRuleset.of(ManualKeyConfigs.dualStack(true, "fd31:252::1", "fd31:252::2",
+        "10.93.1.0", "10.93.2.0", "fd93:1::", "fd93:2::", true));
+    assertEquals(List.of("VPN 10", "VPN6 10"), r.counters());
+    assertTrue(r.text().contains("iifname \"wan0\" meta nfproto ipv6 ip6 saddr fd93:2::/64 ip6 daddr fd93:1::/64 "
+        + "counter name \"cleartext_1\" drop\n"), r.text());
+    assertTrue(r.text().contains("iifname \"wan0\" meta nfproto ipv4 ip saddr & 255.255.255.0 == 10.93.2.0 "), r.text());
+  }
+
   @Test
   void permitBecomesACountedDropOfTheMirroredFlow() {
     ClearTextRuleset.Ruleset r = ClearTextRuleset.of(
