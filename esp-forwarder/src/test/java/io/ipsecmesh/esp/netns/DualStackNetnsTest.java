@@ -33,6 +33,18 @@ abstract class DualStackNetnsTest extends TwoGatewayNetnsTest {
   }
 
   /**
+   * The crypto access check on clear-text packets holds the IPv6 crypto map's line, in nftables' own words: clear
+   * IPv6 from LAN B's prefix to LAN A's arriving on the WAN is dropped and counted.
+   */
+  @Test
+  @Order(4)
+  void theAccessCheckHasTheIpv6MapsLine() throws Exception {
+    Sh.Result nft = Sh.run(10, Sh.inNs(gwa, "nft", "list", "table", "inet", "ipsecmesh_access").toArray(String[]::new));
+    assertTrue(nft.ok() && nft.output().contains("ip6 saddr fd91:22::/64 ip6 daddr fd91:21::/64"),
+        nft.output());
+  }
+
+  /**
    * The seed's pre-fragmentation chapter for IPv6: a 1500-byte IPv6 packet (ping6 -s 1452) does not fit in one ESP
    * packet of a 1500-byte WAN, and IPv6 is never fragmented on the path (RFC 8200 §5), so the gateway drops it and
    * answers ICMPv6 Packet Too Big (RFC 4443 §3.2) with the largest inner packet that fits; the source then fragments
