@@ -43,6 +43,7 @@ class Ipv6ForwarderVerticleTest {
 
   private Vertx va;
   private Vertx vb;
+  private io.ipsecmesh.esp.EspForwarderVerticle fb;
   private final InProcessPacketPort portA = new InProcessPacketPort("a");
   private final InProcessPacketPort portB = new InProcessPacketPort("b");
 
@@ -72,7 +73,7 @@ class Ipv6ForwarderVerticleTest {
     va = Vertx.vertx();
     vb = Vertx.vertx();
     io.ipsecmesh.esp.EspForwarderVerticle fa = deploy(va, portA, "127.0.0.93", PORT_A, "fwd-a6");
-    io.ipsecmesh.esp.EspForwarderVerticle fb = deploy(vb, portB, "127.0.0.94", PORT_B, "fwd-b6");
+    fb = deploy(vb, portB, "127.0.0.94", PORT_B, "fwd-b6");
     GatewayConfig a = ManualKeyConfigs.dualStack(true, "::1", "::1", "10.91.41.0", "10.91.42.0", "fd91:41::",
         "fd91:42::", true);
     GatewayConfig b = ManualKeyConfigs.dualStack(false, "::1", "::1", "10.91.42.0", "10.91.41.0", "fd91:42::",
@@ -163,5 +164,14 @@ class Ipv6ForwarderVerticleTest {
     assertArrayEquals(ike, d.message());
     assertEquals("::1", d.peerAddress());
     assertEquals(PORT_A, d.peerPort(), "from A's IPv6 socket, on A's port");
+  }
+
+  /** RFC 3948 §2.3 keepalives ({@code natk.send}) to an IPv6 peer leave by the IPv6 socket. */
+  @Test
+  void natKeepalivesReachAnIpv6Peer() throws Exception {
+    va.eventBus().send(io.ipsecmesh.proto.bus.NatKeepaliveMessages.SEND,
+        new io.ipsecmesh.proto.bus.NatKeepaliveMessages.SendKeepalives(List.of(
+            new io.ipsecmesh.proto.bus.NatKeepaliveMessages.Target("::1", PORT_A, "::1", PORT_B))));
+    await(vb, () -> fb.dataPlane().stats().natKeepalivesReceived() == 1);
   }
 }
