@@ -4,6 +4,7 @@ import io.ipsecmesh.proto.config.AddressMatch;
 import io.ipsecmesh.proto.config.GatewayConfig;
 import io.ipsecmesh.proto.config.InterfaceConfig;
 import io.ipsecmesh.proto.config.Ipv4;
+import io.ipsecmesh.proto.config.Ipv6;
 import io.ipsecmesh.proto.config.StaticRoute;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -272,8 +273,9 @@ public final class TunnelRoutes {
     }
     List<StaticRoute> nextHopOnly = new ArrayList<>();
     for (StaticRoute r : config.staticRoutes()) {
-      byte[] b = r.ipv6() ? AddressMatch.host(r.prefix()).ipv6Bytes() : null;
-      if (b == null || r.prefixLength() < 0 || r.prefixLength() > 128) {
+      byte[] b = r.ipv6() ? Ipv6.parse(r.prefix()) : null;
+      int length = b == null ? -1 : length6(r);
+      if (length < 0) {
         continue;
       }
       if (r.interfaceName() == null) {
@@ -281,13 +283,13 @@ public final class TunnelRoutes {
         continue;
       }
       SpdEntry t = tunnelEntry.apply(r.interfaceName());
-      interfaceRoutes.add(new Route6(Ip128.readLong(b, 0), Ip128.readLong(b, 8), r.prefixLength(), distance(r),
+      interfaceRoutes.add(new Route6(Ip128.readLong(b, 0), Ip128.readLong(b, 8), length, distance(r),
           t == null ? NOT_A_TUNNEL : t));
     }
     List<Route6> all = new ArrayList<>(interfaceRoutes);
     for (StaticRoute r : nextHopOnly) {
-      byte[] b = AddressMatch.host(r.prefix()).ipv6Bytes();
-      byte[] hop = r.nextHop() == null ? null : AddressMatch.host(r.nextHop()).ipv6Bytes();
+      byte[] b = Ipv6.parse(r.prefix());
+      byte[] hop = r.nextHop() == null ? null : Ipv6.parse(r.nextHop());
       Route6 via = null;
       for (Route6 ir : interfaceRoutes) {
         if (hop != null && ir.covers(Ip128.readLong(hop, 0), Ip128.readLong(hop, 8))
@@ -295,10 +297,20 @@ public final class TunnelRoutes {
           via = ir;
         }
       }
-      all.add(new Route6(Ip128.readLong(b, 0), Ip128.readLong(b, 8), r.prefixLength(), distance(r),
+      all.add(new Route6(Ip128.readLong(b, 0), Ip128.readLong(b, 8), length6(r), distance(r),
           via == null ? NOT_A_TUNNEL : via.target()));
     }
     return all;
+  }
+
+  /** An {@code ipv6 route}'s prefix length (its {@code mask} holds it in decimal), -1 when it is none. */
+  private static int length6(StaticRoute r) {
+    try {
+      int n = r.prefixLength();
+      return n >= 0 && n <= 128 ? n : -1;
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   private static SpdEntry resolve(List<Route> routes, long address) {

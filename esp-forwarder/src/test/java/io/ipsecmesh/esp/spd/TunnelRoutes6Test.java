@@ -26,12 +26,12 @@ class TunnelRoutes6Test {
   }
 
   private static final List<StaticRoute> ROUTES = List.of(
-      StaticRoute.ipv6("fd91:22::/48", "Tunnel6", null, null),
-      StaticRoute.ipv6("fd91:22:0:5::/64", "Gi1", null, null), // a longer route elsewhere
-      StaticRoute.ipv6("fd91:33::/64", null, "fd00:16::2", null), // by next hop, in Tunnel6's subnet
-      StaticRoute.ipv6("fd91:44::/64", "Tunnel7", null, 10),
-      StaticRoute.ipv6("fd91:44::/64", "Tunnel6", null, 5), // the lower distance wins
-      StaticRoute.ipv6("::/0", "Tunnel7", null, null),
+      new StaticRoute("fd91:22::", "48", "Tunnel6", null, null),
+      new StaticRoute("fd91:22:0:5::", "64", "Gi1", null, null), // a longer route elsewhere
+      new StaticRoute("fd91:33::", "64", null, "fd00:16::2", null), // by next hop, in Tunnel6's subnet
+      new StaticRoute("fd91:44::", "64", "Tunnel7", null, 10),
+      new StaticRoute("fd91:44::", "64", "Tunnel6", null, 5), // the lower distance wins
+      new StaticRoute("::", "0", "Tunnel7", null, null),
       new StaticRoute("10.2.0.0", "255.255.0.0", "Tunnel1", null, null));
 
   private final SecurityPolicyDatabase spd = SecurityPolicyDatabase.build(config());

@@ -283,7 +283,7 @@ public record GatewayConfig(
     if (source == null) {
       return null;
     }
-    if (!Ipv4.isAddress(source)) {
+    if (!Ipv4.isAddress(source) && !Ipv6.looksLike(source)) {
       return interfaceNamed(source);
     }
     return interfaces.stream().filter(i -> (source.equals(i.ipAddress()) || source.equals(i.ipv6AddressOnly()))
