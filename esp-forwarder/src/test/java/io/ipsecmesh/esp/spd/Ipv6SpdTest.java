@@ -190,4 +190,31 @@ class Ipv6SpdTest {
     lying[5] = 9; // payload length beyond the data
     assertFalse(InnerPacketParser.parse(lying, 0, lying.length, k));
   }
+
+  /**
+   * Mutated IPv6 packets (random bytes in the header, the extension-header lengths and next headers, random
+   * lengths): the parser answers true or false, never throws, never reads past the length it was given.
+   */
+  @Test
+  void mutatedIpv6PacketsNeverThrow() {
+    java.util.Random r = new java.util.Random(6);
+    byte[] base = ipv6(A, B, 0, "3c00010400000000" + "2c00000000000000" + "0600000100000001" + TCP_443);
+    FlowKey k = new FlowKey();
+    int accepted = 0;
+    for (int i = 0; i < 200_000; i++) {
+      byte[] p = base.clone();
+      for (int m = r.nextInt(4); m >= 0; m--) {
+        p[r.nextInt(p.length)] = (byte) r.nextInt(256);
+      }
+      int len = r.nextInt(p.length + 1);
+      // the packet ends where the array ends: a read past len would throw, and fail the test
+      byte[] buf = new byte[16 + len];
+      System.arraycopy(p, 0, buf, 16, len);
+      if (InnerPacketParser.parse(buf, 16, len, k)) {
+        accepted++;
+        assertTrue(k.version == 4 || k.version == 6);
+      }
+    }
+    assertTrue(accepted > 0, "some mutations stay well-formed");
+  }
 }
