@@ -51,8 +51,9 @@ public final class OutboundPipeline implements InnerPacketHandler, InnerFragment
   private final ForwarderStats stats;
   private final SignalRing acquires;
   private final FlowKey flow = new FlowKey();
-  /** The SA whose packets the sender holds in its batch, with their number and inner bytes. */
+  /** The SA whose packets the sender holds in its batch, that sender, and their number and inner bytes. */
   private OutboundSa pendingSa;
+  private DfSwitchingSender pendingSender;
   private int pendingPackets;
   private long pendingBytes;
   private volatile TunnelMtuPolicy mtuPolicy = TunnelMtuPolicy.DEFAULT;
@@ -126,7 +127,10 @@ public final class OutboundPipeline implements InnerPacketHandler, InnerFragment
       sa.sendErrors++;
       return;
     }
-    DfSwitchingSender sender = senderOf(sa);
+    // the peer's family, read once per packet: an IPv6 peer is a 40-byte IPv6 outer header (RFC 8200 §3), no DF
+    // bit, and the IPv6 sockets
+    boolean outer6 = sa.peer.ipv6();
+    DfSwitchingSender sender = senderOf(sa.udp, outer6);
     if (sender == null) {
       sa.sendErrors++;
       return;
@@ -136,7 +140,7 @@ public final class OutboundPipeline implements InnerPacketHandler, InnerFragment
     TunnelMtuPolicy p = own != null ? own : mtuPolicy;
     EspSaCrypto c = sa.crypto;
     // RFC 8200 §3: a 40-byte IPv6 header for an IPv6 peer, 20 bytes (RFC 791) for IPv4; UDP 8 (RFC 3948 §2.1)
-    int outerHeader = (sa.outer6 ? 40 : 20) + (sa.udp ? 8 : 0);
+    int outerHeader = (outer6 ? 40 : 20) + (sa.udp ? 8 : 0);
     int tunnelMtu = p.tunnelIpMtu();
     if (outerHeader + c.sealedLength(len) > p.mtu() || (tunnelMtu > 0 && len > tunnelMtu)) {
       oversized(sa, sender, seq, buf, off, len, p, outerHeader);
@@ -265,7 +269,7 @@ public final class OutboundPipeline implements InnerPacketHandler, InnerFragment
     sa.nextSequence = seq + 1;
     PeerEndpoint peer = sa.peer;
     sender.next(df, alone);
-    if (pendingPackets > 0 && (pendingSa != sa || !sender.fits(espLen, peer))) {
+    if (pendingPackets > 0 && (pendingSa != sa || pendingSender != sender || !sender.fits(espLen, peer))) {
       flushPending();
     }
     if (!sender.send(buf, off - c.headroom(), espLen, peer)) {
@@ -274,6 +278,7 @@ public final class OutboundPipeline implements InnerPacketHandler, InnerFragment
     }
     if (sender.batching()) {
       pendingSa = sa;
+      pendingSender = sender;
       pendingPackets++;
       pendingBytes += len;
     } else {
@@ -286,11 +291,11 @@ public final class OutboundPipeline implements InnerPacketHandler, InnerFragment
    * The socket an SA's packets leave by: UDP 4500 or raw ESP, IPv4 or IPv6 by the peer's family. With a dual-stack
    * socket (no IPv6 sender of its own) the IPv4 sender serves IPv6 peers too; with none for raw IPv6, null.
    */
-  private DfSwitchingSender senderOf(OutboundSa sa) {
-    if (!sa.outer6) {
-      return sa.udp ? udpSender : rawSender;
+  private DfSwitchingSender senderOf(boolean udp, boolean outer6) {
+    if (!outer6) {
+      return udp ? udpSender : rawSender;
     }
-    if (sa.udp) {
+    if (udp) {
       return udp6Sender != null ? udp6Sender : udpSender != null && udpSender.family() == Libc.AF_INET6
           ? udpSender : null;
     }
@@ -344,13 +349,14 @@ public final class OutboundPipeline implements InnerPacketHandler, InnerFragment
 
   private void flushPending() {
     OutboundSa sa = pendingSa;
-    int lost = senderOf(sa).flush();
+    int lost = pendingSender.flush();
     sa.encaps += pendingPackets - lost;
     sa.sendErrors += lost;
     if (lost < pendingPackets) {
       sa.encapBytes += pendingBytes;
     }
     pendingSa = null;
+    pendingSender = null;
     pendingPackets = 0;
     pendingBytes = 0;
   }

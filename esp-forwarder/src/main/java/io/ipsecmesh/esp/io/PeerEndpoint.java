@@ -20,6 +20,7 @@ public final class PeerEndpoint {
 
   private final InetSocketAddress address;
   private final int socketFamily;
+  private final boolean ipv6;
   private final MemorySegment sockaddr;
   private final int sockaddrLength;
   /** Our source address for this peer (the SA's local address), or null to let the route choose. */
@@ -47,6 +48,7 @@ public final class PeerEndpoint {
   public PeerEndpoint(InetSocketAddress address, int socketFamily, InetAddress source) {
     this.address = address;
     this.socketFamily = socketFamily;
+    this.ipv6 = address.getAddress() instanceof Inet6Address;
     // the source must be of the peer's family and the socket's (an IPv4 source on a dual-stack socket: left to the route)
     boolean src4 = socketFamily == Libc.AF_INET && source instanceof Inet4Address;
     boolean src6 = socketFamily == Libc.AF_INET6 && source instanceof Inet6Address
@@ -113,7 +115,7 @@ public final class PeerEndpoint {
 
   /** Whether the peer is an IPv6 address (not IPv4-mapped): the outer header is IPv6 (RFC 8200), 40 bytes. */
   public boolean ipv6() {
-    return address.getAddress() instanceof Inet6Address;
+    return ipv6;
   }
 
   public InetAddress source() {
