@@ -1,9 +1,15 @@
 package io.ipsecmesh.esp.netns;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.ipsecmesh.esp.ManualKeyConfigs;
+import io.ipsecmesh.testsupport.Capture;
 import io.ipsecmesh.testsupport.Netns;
 import io.ipsecmesh.testsupport.Sh;
+import java.util.List;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +36,42 @@ abstract class DualStackNetnsTest extends TwoGatewayNetnsTest {
     Sh.Result r = Netns.ping(lana, HOST_B6, 3, 2, "-6");
     assertTrue(r.ok() && r.output().contains("3 received"), "ping6 through the tunnel failed: " + r.output() + "\n"
         + logs());
+  }
+
+  /**
+   * A ping6 on gateway A's WAN, as tcpdump sees it: ESP with the IPv6 crypto map's SPI (0x3003), from A's WAN address
+   * (the SA's local address, by IPV6_PKTINFO or IP_PKTINFO) to B's; over an IPv6 WAN in UDP 4500 with a computed
+   * checksum (RFC 8200 §8.1; zero is IPv4's, RFC 3948 §2.1) or as next header 50; over an IPv4 WAN in UDP 4500.
+   */
+  @Test
+  @Order(5)
+  void theOuterPacketsAreOfTheWansFamily() throws Exception {
+    assumeTrue(Sh.have("tcpdump") && Sh.have("tshark"), "needs tcpdump and tshark");
+    boolean v6 = wanA().indexOf(':') >= 0;
+    List<String[]> rows;
+    try (Capture wan = new Capture(Sh.runDirectory("dualstack-capture"), gwa, "wan0", v6 ? "ip6" : "ip")) {
+      Sh.Result r = Netns.ping(lana, HOST_B6, 2, 2, "-6");
+      assertTrue(r.ok(), r.output());
+      rows = wan.rows(v6 ? "ipv6.src" : "ip.src", v6 ? "ipv6.dst" : "ip.dst", v6 ? "ipv6.nxt" : "ip.proto",
+          "udp.dstport", "udp.checksum", "esp.spi");
+    }
+    List<String[]> esp = rows.stream().filter(f -> f.length == 6 && !f[5].isEmpty()
+        && Long.decode(f[5]) == ManualKeyConfigs.SPI6_A_TO_B).toList();
+    assertTrue(esp.size() >= 2, "ESP of the IPv6 map's SA from A: " + rows.stream().map(f -> String.join(" ", f))
+        .toList());
+    for (String[] f : esp) {
+      assertEquals(wanA(), f[0], "from the SA's local address");
+      assertEquals(wanB(), f[1]);
+      if (raw()) {
+        assertEquals("50", f[2], "ESP as the next header");
+      } else {
+        assertEquals("17", f[2]);
+        assertEquals("4500", f[3]);
+        if (v6) {
+          assertFalse(Long.decode(f[4]) == 0, "UDP over IPv6 has a checksum");
+        }
+      }
+    }
   }
 
   /**
