@@ -1,8 +1,5 @@
 package io.ipsecmesh.proto.config;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
-
 /**
  * The source or destination of an access-list entry. IPv4 ({@code access-list}, {@code ip access-list
  * extended}): {@code any}, {@code host IP} or {@code IP WILDCARD}, all held as address + wildcard (any =
@@ -61,15 +58,7 @@ public record AddressMatch(String address, String wildcard) {
 
   /** The 16 bytes of an IPv6 match's address, or null when it is not an IPv6 literal. Never resolves a name. */
   public byte[] ipv6Bytes() {
-    if (!ipv6() || address.indexOf(':') < 0) {
-      return null;
-    }
-    try {
-      byte[] b = InetAddress.getByName(address).getAddress();
-      return b.length == 16 ? b : null;
-    } catch (UnknownHostException e) {
-      return null;
-    }
+    return ipv6() ? Ipv6.parse(address) : null;
   }
 
   public boolean isAny() {
