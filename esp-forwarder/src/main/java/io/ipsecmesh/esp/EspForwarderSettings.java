@@ -44,9 +44,10 @@ import java.util.Locale;
  * @param accessCheck      the crypto access check on clear-text packets; null = on where the forwarder owns a TUN
  * @param interfaceMap     {@code IOS=HOST,…}: the host interface of each IOS interface
  * @param stateDir         where the sequence high-water marks of manual SAs are kept ({@link ManualSequenceFile})
- * @param bind6            the IPv6 UDP socket of IPv6 peers ({@code bindAddress6}, default {@code ::} on the same
- *                         port, IPv6 only); null ({@code bindAddress6 none}, or {@code bindAddress} itself IPv6, which
- *                         then serves both families) for none
+ * @param bind6            the IPv6 UDP socket of IPv6 peers ({@code bindAddress6}, IPv6 only, on the same port;
+ *                         default {@code ::} when {@code bindAddress} is {@code 0.0.0.0}, else none); null
+ *                         ({@code bindAddress6 none}, or {@code bindAddress} itself IPv6, which then serves both
+ *                         families) for none
  */
 public record EspForwarderSettings(String forwarderId, InetSocketAddress bind, InnerPort innerPort,
     String innerUdpBind, String innerUdpPeer, String tunName, int tunMtu, int tunTxQueueLen, boolean tunOffload,
@@ -107,7 +108,9 @@ public record EspForwarderSettings(String forwarderId, InetSocketAddress bind, I
    */
   private static InetSocketAddress bind6(JsonObject c) {
     String v4 = text(c, "bindAddress", "0.0.0.0");
-    String v6 = text(c, "bindAddress6", "::");
+    // beside the IPv4 wildcard the IPv6 wildcard; beside one IPv4 address none unless asked for (several forwarders
+    // on one host each bind their own address, and must not share one IPv6 wildcard socket)
+    String v6 = text(c, "bindAddress6", Ip128.literal(v4).isAnyLocalAddress() ? "::" : "none");
     if (v4.indexOf(':') >= 0 || "none".equalsIgnoreCase(v6)) {
       return null;
     }

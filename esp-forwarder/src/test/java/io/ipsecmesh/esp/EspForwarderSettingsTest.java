@@ -95,6 +95,10 @@ class EspForwarderSettingsTest {
         "an IPv6 bindAddress is one dual-stack socket");
     assertEquals(new java.net.InetSocketAddress("2001:db8::1", 4500),
         EspForwarderSettings.from(new JsonObject().put("bindAddress6", "2001:db8::1")).bind6());
+    assertEquals(null, EspForwarderSettings.from(new JsonObject().put("bindAddress", "192.0.2.1")).bind6(),
+        "beside one IPv4 address, IPv6 only when asked for");
+    assertEquals(new java.net.InetSocketAddress("2001:db8::1", 4500), EspForwarderSettings.from(new JsonObject()
+        .put("bindAddress", "192.0.2.1").put("bindAddress6", "2001:db8::1")).bind6());
     org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
         () -> EspForwarderSettings.from(new JsonObject().put("bindAddress6", "10.0.0.1")));
   }
