@@ -136,4 +136,26 @@ class Ipv6TunnelTest {
     assertTrue(h.send(p).isEmpty());
     assertEquals(1, h.aStats().innerMalformed());
   }
+
+  /**
+   * The seed's table still holds for IPv4 inside an IPv6 outer header, with the 40-byte header in the sums: a
+   * 1500-byte IPv4 packet without DF is cut before encryption into pieces whose ESP packets fit 1500 - 48, each
+   * delivered; with DF it is dropped with fragmentation-needed naming 1406 (the IPv4 inner MTU over IPv6).
+   */
+  @Test
+  void ipv4InsideIpv6IsPreFragmentedWithTheIpv6HeaderCounted() throws Exception {
+    TunnelHarness h = new TunnelHarness(WAN_A6, WAN_B6);
+    List<TunnelHarness.Outer> out = h.send(TunnelHarness.inner(1500, false));
+    assertEquals(2, out.size());
+    for (TunnelHarness.Outer o : out) {
+      assertTrue(o.esp().length <= 1500 - 48, "ESP " + o.esp().length + " + IPv6 40 + UDP 8 fits 1500");
+    }
+    assertEquals(2, h.receivedAtB().size());
+    assertEquals(1, h.stats().fragmentedBeforeEncryption);
+
+    assertTrue(h.send(TunnelHarness.inner(1500, true)).isEmpty());
+    assertEquals(1, h.icmp.size());
+    assertEquals(innerMtu(40), ((h.icmp.get(0).message()[6] & 0xFF) << 8) | (h.icmp.get(0).message()[7] & 0xFF),
+        "RFC 1191 next-hop MTU");
+  }
 }
