@@ -101,11 +101,16 @@ class Ipv6ForwarderVerticleTest {
     v.eventBus().publish(SaMessages.CHILD_INSTALLED, new SaMessages.ChildSaInstalled(sa));
   }
 
-  private static io.ipsecmesh.esp.EspForwarderVerticle deploy(Vertx v, InProcessPacketPort port, String bind,
+  /** More forwarder options (a subclass's). */
+  JsonObject options() {
+    return new JsonObject();
+  }
+
+  private io.ipsecmesh.esp.EspForwarderVerticle deploy(Vertx v, InProcessPacketPort port, String bind,
       int udpPort, String id) throws Exception {
     BusCodecs.register(v);
     io.ipsecmesh.esp.EspForwarderVerticle f = new io.ipsecmesh.esp.EspForwarderVerticle(port);
-    JsonObject cfg = new JsonObject().put("stateDir", STATE.resolve(id).toString()).put("bindAddress", bind)
+    JsonObject cfg = options().put("stateDir", STATE.resolve(id).toString()).put("bindAddress", bind)
         .put("bindAddress6", "::1").put("port", udpPort).put("udpGro", false).put("forwarderId", id);
     v.deployVerticle(f, new DeploymentOptions().setConfig(cfg)).await(20, TimeUnit.SECONDS);
     return f;
