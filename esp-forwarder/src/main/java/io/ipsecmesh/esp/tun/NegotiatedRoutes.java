@@ -167,7 +167,8 @@ public final class NegotiatedRoutes {
 
   /**
    * A negotiated IPv6 range (TS_IPV6_ADDR_RANGE), refused on the same grounds as an IPv4 one: the default route
-   * {@code ::/0}, a range holding the peer's own address or an interface's {@code ipv6 address}, or too many prefixes.
+   * {@code ::/0}, a range holding the peer's own address or overlapping an interface's connected network (its
+   * {@code ipv6 address} prefix), or too many prefixes.
    */
   private static void ipv6(SpdEntry entry, NegotiatedPolicies.Policy policy, TrafficSelector ts, GatewayConfig config,
       Set<String> out, List<String> refused) {
@@ -182,9 +183,18 @@ public final class NegotiatedRoutes {
         : peer != null && peer.compareTo(start) >= 0 && peer.compareTo(end) <= 0
             ? "it holds the peer's own address " + policy.peer() : null;
     for (InterfaceConfig i : config.interfaces()) {
+      // the interface's connected network (its ipv6 address's prefix), as for IPv4
       BigInteger own = Ipv6Prefixes.value(i.ipv6AddressOnly());
-      if (why == null && own != null && own.compareTo(start) >= 0 && own.compareTo(end) <= 0) {
-        why = "it holds the address " + i.ipv6AddressOnly() + " of interface " + i.name() + " of this gateway";
+      int slash = i.ipv6Address() == null ? -1 : i.ipv6Address().indexOf('/');
+      int len = slash < 0 ? 128 : Integer.parseInt(i.ipv6Address().substring(slash + 1));
+      if (why == null && own != null && len >= 0 && len <= 128) {
+        BigInteger host = BigInteger.ONE.shiftLeft(128 - len).subtract(BigInteger.ONE);
+        BigInteger net = own.andNot(host);
+        BigInteger last = net.or(host);
+        if (start.compareTo(last) <= 0 && net.compareTo(end) <= 0) {
+          why = "it overlaps the connected network " + Ipv6Prefixes.text(net) + "/" + len + " of interface "
+              + i.name() + " of this gateway";
+        }
       }
     }
     List<String> prefixes = why != null ? List.of() : Ipv6Prefixes.prefixes(start, end, MAX_PREFIXES_PER_SELECTOR);

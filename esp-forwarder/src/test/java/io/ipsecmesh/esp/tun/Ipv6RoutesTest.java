@@ -58,13 +58,17 @@ class Ipv6RoutesTest {
         policy("2001:db8:ff::2", "fd91:33::", "fd91:33::ffff"),
         policy("2001:db8:ff::3", "::", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"),
         policy("2001:db8:ff::4", "2001:db8:ff::", "2001:db8:ff::ff"),
-        policy("2001:db8:ff::5", "fd31:252::", "fd31:252::ff"));
+        policy("2001:db8:ff::5", "fd31:252::", "fd31:252::ff"),
+        policy("2001:db8:ff::6", "fd31:252::1000", "fd31:252::10ff"));
     NegotiatedRoutes.Plan plan = NegotiatedRoutes.wanted(c, Map.of(hub, policies), List.of());
     assertEquals(java.util.Set.of("fd91:33::/112"), plan.prefixes());
-    assertEquals(3, plan.refused().size(), plan.refused().toString());
+    assertEquals(4, plan.refused().size(), plan.refused().toString());
     assertTrue(plan.refused().get(0).endsWith("it is the default route"), plan.refused().get(0));
     assertTrue(plan.refused().get(1).contains("it holds the peer's own address 2001:db8:ff::4"));
-    assertTrue(plan.refused().get(2).contains("it holds the address fd31:252::1 of interface wan0"));
+    assertTrue(plan.refused().get(2).contains("it overlaps the connected network fd31:252::/64 of interface wan0"),
+        plan.refused().get(2));
+    assertTrue(plan.refused().get(3).contains("it overlaps the connected network fd31:252::/64"),
+        "in the WAN's /64 without holding its address: " + plan.refused().get(3));
   }
 
   private static NegotiatedPolicies.Policy policy(String peer, String start, String end) {
