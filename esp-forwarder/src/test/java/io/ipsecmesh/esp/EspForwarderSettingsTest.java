@@ -85,4 +85,21 @@ class EspForwarderSettingsTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EspForwarderSettings.from(config));
     assertTrue(e.getMessage().contains(mention), e.getMessage() + " should mention " + mention);
   }
+
+  @Test
+  void ipv6PeersGetTheirOwnSocketOnTheSamePortUnlessTurnedOffOrTheBindAddressIsIpv6() {
+    EspForwarderSettings d = EspForwarderSettings.from(new JsonObject().put("port", 4600));
+    assertEquals(new java.net.InetSocketAddress("::", 4600), d.bind6());
+    assertEquals(null, EspForwarderSettings.from(new JsonObject().put("bindAddress6", "none")).bind6());
+    assertEquals(null, EspForwarderSettings.from(new JsonObject().put("bindAddress", "::")).bind6(),
+        "an IPv6 bindAddress is one dual-stack socket");
+    assertEquals(new java.net.InetSocketAddress("2001:db8::1", 4500),
+        EspForwarderSettings.from(new JsonObject().put("bindAddress6", "2001:db8::1")).bind6());
+    assertEquals(null, EspForwarderSettings.from(new JsonObject().put("bindAddress", "192.0.2.1")).bind6(),
+        "beside one IPv4 address, IPv6 only when asked for");
+    assertEquals(new java.net.InetSocketAddress("2001:db8::1", 4500), EspForwarderSettings.from(new JsonObject()
+        .put("bindAddress", "192.0.2.1").put("bindAddress6", "2001:db8::1")).bind6());
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> EspForwarderSettings.from(new JsonObject().put("bindAddress6", "10.0.0.1")));
+  }
 }

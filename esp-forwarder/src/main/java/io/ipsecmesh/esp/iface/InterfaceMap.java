@@ -92,8 +92,10 @@ public final class InterfaceMap {
   public List<String> problems(GatewayConfig config) {
     List<String> out = new ArrayList<>();
     for (InterfaceConfig i : config.interfaces()) {
-      if (i.cryptoMap() != null && hostName(i.name()) == null) {
-        out.add("interface " + i.name() + " (crypto map " + i.cryptoMap()
+      String map = i.cryptoMap() != null ? "crypto map " + i.cryptoMap()
+          : i.ipv6CryptoMap() != null ? "ipv6 crypto map " + i.ipv6CryptoMap() : null;
+      if (map != null && hostName(i.name()) == null) {
+        out.add("interface " + i.name() + " (" + map
             + ") is no host interface: IOS interface names are not Linux names; map it with the forwarder option "
             + "--interfaceMap " + i.name() + "=HOST-INTERFACE (e.g. eth0)");
       }

@@ -1,8 +1,10 @@
 package io.ipsecmesh.esp.spd;
 
+import io.ipsecmesh.proto.config.AddressMatch;
 import io.ipsecmesh.proto.config.GatewayConfig;
 import io.ipsecmesh.proto.config.InterfaceConfig;
 import io.ipsecmesh.proto.config.Ipv4;
+import io.ipsecmesh.proto.config.Ipv6;
 import io.ipsecmesh.proto.config.StaticRoute;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,13 +22,15 @@ import java.util.function.Function;
  *
  * <p>One open-addressing table per prefix length, probed from /32 down to /0 over the lengths that exist:
  * allocation-free and O(distinct lengths) per packet. Immutable; built with the SPD on a configuration change.
- * IPv4 only: IPv6 routes would be a second set of tables on the 128-bit address, the same shape.
+ * IPv6 routes ({@code ipv6 route PREFIX/LEN TunnelN}, the {@code ipv6 address} of a {@code tunnel mode ipsec ipv6}
+ * tunnel) are a second, small table on the 128-bit address, searched longest prefix first; also allocation-free.
  */
 public final class TunnelRoutes {
 
   /** The winner of a match that is no tunnel's: the crypto-map SPD decides. */
   private static final SpdEntry NOT_A_TUNNEL = new SpdEntry("(route)", -1, -1, new AclRule[0], false);
-  private static final TunnelRoutes EMPTY = new TunnelRoutes(new int[0], new long[33][], new SpdEntry[33][]);
+  private static final TunnelRoutes EMPTY = new TunnelRoutes(new int[0], new long[33][], new SpdEntry[33][],
+      Routes6.NONE);
 
   /** Prefix lengths present, longest first. */
   private final int[] lengths;
@@ -36,10 +40,71 @@ public final class TunnelRoutes {
 
   private static final long USED = 1L << 32;
 
-  private TunnelRoutes(int[] lengths, long[][] keys, SpdEntry[][] targets) {
+  /** The IPv6 routes, longest prefix first. */
+  private final Routes6 routes6;
+
+  private TunnelRoutes(int[] lengths, long[][] keys, SpdEntry[][] targets, Routes6 routes6) {
     this.lengths = lengths;
     this.keys = keys;
     this.targets = targets;
+    this.routes6 = routes6;
+  }
+
+  /**
+   * IPv6 routes as parallel arrays (network, mask, target), longest prefix first, one per prefix (the lowest
+   * distance, then the first configured): the first match is the longest.
+   */
+  private record Routes6(long[] hi, long[] lo, long[] maskHi, long[] maskLo, SpdEntry[] target) {
+    static final Routes6 NONE = new Routes6(new long[0], new long[0], new long[0], new long[0], new SpdEntry[0]);
+
+    static Routes6 of(List<Route6> routes) {
+      List<Route6> best = new ArrayList<>();
+      for (Route6 r : routes.stream().sorted(java.util.Comparator.comparingInt(Route6::length).reversed()).toList()) {
+        Route6 same = best.stream().filter(b -> b.same(r)).findFirst().orElse(null);
+        if (same == null) {
+          best.add(r);
+        } else if (r.distance() < same.distance()) {
+          best.set(best.indexOf(same), r);
+        }
+      }
+      int n = best.size();
+      Routes6 t = new Routes6(new long[n], new long[n], new long[n], new long[n], new SpdEntry[n]);
+      for (int i = 0; i < n; i++) {
+        Route6 r = best.get(i);
+        t.maskHi[i] = Ip128.maskHi(r.length());
+        t.maskLo[i] = Ip128.maskLo(r.length());
+        t.hi[i] = r.hi() & t.maskHi[i];
+        t.lo[i] = r.lo() & t.maskLo[i];
+        t.target[i] = r.target();
+      }
+      return t;
+    }
+
+    SpdEntry lookup(long dstHi, long dstLo) {
+      for (int i = 0; i < hi.length; i++) {
+        if ((dstHi & maskHi[i]) == hi[i] && (dstLo & maskLo[i]) == lo[i]) {
+          return target[i] == NOT_A_TUNNEL ? null : target[i];
+        }
+      }
+      return null;
+    }
+  }
+
+  /** An IPv6 route as the builder sees it. */
+  private record Route6(long hi, long lo, int length, int distance, SpdEntry target) {
+    boolean same(Route6 o) {
+      return length == o.length && (hi & Ip128.maskHi(length)) == (o.hi & Ip128.maskHi(length))
+          && (lo & Ip128.maskLo(length)) == (o.lo & Ip128.maskLo(length));
+    }
+
+    boolean covers(long h, long l) {
+      return (h & Ip128.maskHi(length)) == (hi & Ip128.maskHi(length))
+          && (l & Ip128.maskLo(length)) == (lo & Ip128.maskLo(length));
+    }
+
+    String cidr() {
+      return Ip128.format(hi & Ip128.maskHi(length), lo & Ip128.maskLo(length)) + "/" + length;
+    }
   }
 
   public static TunnelRoutes empty() {
@@ -54,8 +119,11 @@ public final class TunnelRoutes {
    */
   public static TunnelRoutes build(GatewayConfig config, Function<String, SpdEntry> tunnelEntry) {
     List<Route> routes = routes(config, tunnelEntry);
+    List<Route6> v6 = routes6(config, tunnelEntry);
+    Routes6 routes6 = v6.stream().anyMatch(r -> r.target() != NOT_A_TUNNEL) ? Routes6.of(v6) : Routes6.NONE;
     if (routes.stream().noneMatch(r -> r.target() != NOT_A_TUNNEL)) {
-      return EMPTY;
+      return routes6 == Routes6.NONE ? EMPTY : new TunnelRoutes(new int[0], new long[33][], new SpdEntry[33][],
+          routes6);
     }
     // the best route per prefix: the lowest administrative distance, then the first configured
     long[][] keys = new long[33][];
@@ -85,11 +153,14 @@ public final class TunnelRoutes {
         }
       }
     }
-    return new TunnelRoutes(present.stream().mapToInt(Integer::intValue).toArray(), keys, targets);
+    return new TunnelRoutes(present.stream().mapToInt(Integer::intValue).toArray(), keys, targets, routes6);
   }
 
   /** The SPD entry of the tunnel interface the flow's destination is routed into, or null. Allocation-free. */
   public SpdEntry lookup(FlowKey f) {
+    if (f.version == 6) {
+      return routes6.hi().length == 0 ? null : routes6.lookup(f.dstHi, f.dstLo);
+    }
     if (lengths.length == 0 || f.version != 4) {
       return null;
     }
@@ -113,7 +184,7 @@ public final class TunnelRoutes {
 
   /** Whether any route goes into a tunnel (else the lookup is skipped). */
   public boolean isEmpty() {
-    return lengths.length == 0;
+    return lengths.length == 0 && routes6.hi().length == 0;
   }
 
   private static int slot(long network, int capacity) {
@@ -128,14 +199,21 @@ public final class TunnelRoutes {
    */
   public static List<String> kernelPrefixes(GatewayConfig config) {
     SpdEntry tunnel = new SpdEntry("(tunnel)", -1, -1, new AclRule[0], false);
-    List<String> out = new ArrayList<>();
-    for (Route r : routes(config, name -> {
+    Function<String, SpdEntry> isTunnel = name -> {
       InterfaceConfig i = config.interfaceNamed(name);
       return i != null && i.ipsecVti() ? tunnel : null;
-    })) {
+    };
+    List<String> out = new ArrayList<>();
+    for (Route r : routes(config, isTunnel)) {
       String cidr = Ipv4.toText(r.network()) + "/" + r.length();
       if (r.target() == tunnel && r.length() > 0 && !out.contains(cidr)) {
         out.add(cidr);
+      }
+    }
+    // IPv6: ::/0 is left out as 0.0.0.0/0 is
+    for (Route6 r : routes6(config, isTunnel)) {
+      if (r.target() == tunnel && r.length() > 0 && !out.contains(r.cidr())) {
+        out.add(r.cidr());
       }
     }
     return out;
@@ -157,6 +235,9 @@ public final class TunnelRoutes {
     }
     List<StaticRoute> nextHopOnly = new ArrayList<>();
     for (StaticRoute r : config.staticRoutes()) {
+      if (r.ipv6()) {
+        continue; // routes6
+      }
       if (r.interfaceName() == null) {
         nextHopOnly.add(r);
         continue;
@@ -172,6 +253,64 @@ public final class TunnelRoutes {
           via == null ? r.nextHop() : null));
     }
     return all;
+  }
+
+  /**
+   * The IPv6 routes with their targets, as {@link #routes} for IPv4: the {@code ipv6 address} subnets of protected
+   * tunnel interfaces, {@code ipv6 route … TunnelN|IFACE}, and routes by next hop resolved once through those.
+   */
+  private static List<Route6> routes6(GatewayConfig config, Function<String, SpdEntry> tunnelEntry) {
+    List<Route6> interfaceRoutes = new ArrayList<>();
+    for (InterfaceConfig i : config.interfaces()) {
+      SpdEntry t = tunnelEntry.apply(i.name());
+      if (t != null && i.ipv6Address() != null) {
+        AddressMatch m = AddressMatch.ipv6Prefix(i.ipv6Address());
+        byte[] b = m.ipv6Bytes();
+        if (b != null && m.prefixLength() >= 0) {
+          interfaceRoutes.add(new Route6(Ip128.readLong(b, 0), Ip128.readLong(b, 8), m.prefixLength(), 0, t));
+        }
+      }
+    }
+    List<StaticRoute> nextHopOnly = new ArrayList<>();
+    for (StaticRoute r : config.staticRoutes()) {
+      byte[] b = r.ipv6() ? Ipv6.parse(r.prefix()) : null;
+      int length = b == null ? -1 : length6(r);
+      if (length < 0) {
+        continue;
+      }
+      if (r.interfaceName() == null) {
+        nextHopOnly.add(r);
+        continue;
+      }
+      SpdEntry t = tunnelEntry.apply(r.interfaceName());
+      interfaceRoutes.add(new Route6(Ip128.readLong(b, 0), Ip128.readLong(b, 8), length, distance(r),
+          t == null ? NOT_A_TUNNEL : t));
+    }
+    List<Route6> all = new ArrayList<>(interfaceRoutes);
+    for (StaticRoute r : nextHopOnly) {
+      byte[] b = Ipv6.parse(r.prefix());
+      byte[] hop = r.nextHop() == null ? null : Ipv6.parse(r.nextHop());
+      Route6 via = null;
+      for (Route6 ir : interfaceRoutes) {
+        if (hop != null && ir.covers(Ip128.readLong(hop, 0), Ip128.readLong(hop, 8))
+            && (via == null || ir.length() > via.length())) {
+          via = ir;
+        }
+      }
+      all.add(new Route6(Ip128.readLong(b, 0), Ip128.readLong(b, 8), length6(r), distance(r),
+          via == null ? NOT_A_TUNNEL : via.target()));
+    }
+    return all;
+  }
+
+  /** An {@code ipv6 route}'s prefix length (its {@code mask} holds it in decimal), -1 when it is none. */
+  private static int length6(StaticRoute r) {
+    try {
+      int n = r.prefixLength();
+      return n >= 0 && n <= 128 ? n : -1;
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   private static SpdEntry resolve(List<Route> routes, long address) {
@@ -194,6 +333,7 @@ public final class TunnelRoutes {
 
   @Override
   public String toString() {
-    return "TunnelRoutes" + Arrays.toString(lengths);
+    return "TunnelRoutes" + Arrays.toString(lengths) + (routes6.hi().length > 0 ? " + " + routes6.hi().length
+        + " IPv6" : "");
   }
 }

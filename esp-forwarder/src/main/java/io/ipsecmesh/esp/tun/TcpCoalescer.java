@@ -3,14 +3,15 @@ package io.ipsecmesh.esp.tun;
 import io.ipsecmesh.esp.io.PacketBuffer;
 
 /**
- * Receive-side coalescing (GRO) for a TUN with offloads: consecutive in-order IPv4 TCP segments of
- * one flow, as they come out of one batch of decapsulated ESP packets, are joined into one
+ * Receive-side coalescing (GRO) for a TUN with offloads: consecutive in-order IPv4 or IPv6 TCP segments
+ * of one flow, as they come out of one batch of decapsulated ESP packets, are joined into one
  * super-packet that is written with a virtio-net header asking the kernel for TCP segmentation
- * ({@code GSO_TCPV4}), so the kernel forwards one packet instead of dozens. The rules follow
- * Linux's {@code tcp_gro_receive}: same addresses, ports, TOS, TTL and TCP header apart from the
- * sequence number, checksum and a final PSH; pure ACK/PSH segments of equal size, the last may be
- * shorter; DF set (IP IDs then carry no meaning). Anything else is written as it is, after the
- * pending super-packet, so order within a flow is kept. Used from one thread.
+ * ({@code GSO_TCPV4} / {@code GSO_TCPV6}), so the kernel forwards one packet instead of dozens. The rules
+ * follow Linux's {@code tcp_gro_receive}: same addresses, ports, TOS, TTL (IPv6: traffic class, flow label,
+ * hop limit) and TCP header apart from the sequence number, checksum and a final PSH; pure ACK/PSH segments of
+ * equal size, the last may be shorter; IPv4 with DF set (IP IDs then carry no meaning), IPv6 without extension
+ * headers. Anything else is written as it is, after the pending super-packet, so order within a flow is kept.
+ * Used from one thread.
  */
 public final class TcpCoalescer {
 
@@ -31,6 +32,8 @@ public final class TcpCoalescer {
   private int segments;
   private int mss;
   private int headerLen;
+  /** The IP header length of the pending super-packet: 20 (IPv4) or 40 (IPv6); its TCP header follows. */
+  private int ipLen;
   private long nextSeq;
   private boolean closed;
   private long coalesced;
@@ -58,6 +61,7 @@ public final class TcpCoalescer {
       boolean ok = flush();
       return writer.write(buf, off, len, 0, 0) && ok;
     }
+    int t = ipHeaderLen(b, off);
     if (segments > 0 && joins(b, off, len, hdr)) {
       int payload = len - hdr;
       System.arraycopy(b, off + hdr, superPacket.array(), PacketBuffer.HEADROOM + this.len, payload);
@@ -65,9 +69,9 @@ public final class TcpCoalescer {
       segments++;
       coalesced++;
       nextSeq = (nextSeq + payload) & 0xFFFF_FFFFL;
-      int flags = b[off + 33] & 0xFF;
+      int flags = b[off + t + 13] & 0xFF;
       if ((flags & PSH) != 0) {
-        superPacket.array()[PacketBuffer.HEADROOM + 33] |= PSH;
+        superPacket.array()[PacketBuffer.HEADROOM + t + 13] |= PSH;
         closed = true;
       }
       if (payload < mss) {
@@ -80,9 +84,10 @@ public final class TcpCoalescer {
     this.len = len;
     segments = 1;
     headerLen = hdr;
+    ipLen = t;
     mss = len - hdr;
-    nextSeq = (u32(b, off + 24) + mss) & 0xFFFF_FFFFL;
-    closed = (b[off + 33] & PSH) != 0;
+    nextSeq = (u32(b, off + t + 4) + mss) & 0xFFFF_FFFFL;
+    closed = (b[off + t + 13] & PSH) != 0;
     return ok;
   }
 
@@ -96,6 +101,12 @@ public final class TcpCoalescer {
     boolean ok;
     if (segments == 1) {
       ok = writer.write(superPacket, p, len, 0, 0);
+    } else if (ipLen == 40) {
+      // IPv6: payload length, no header checksum; the TCP checksum field holds the RFC 8200 §8.1 pseudo-header sum
+      put16(s, p + 4, len - 40);
+      long pseudo = Offload.sum(s, p + 8, 32, 0) + 6 + (len - 40);
+      put16(s, p + 56, Offload.fold(pseudo));
+      ok = writer.write(superPacket, p, len, mss, headerLen);
     } else {
       put16(s, p + 2, len);
       put16(s, p + 10, 0);
@@ -113,8 +124,23 @@ public final class TcpCoalescer {
     return ok;
   }
 
+  /** 40 for an IPv6 packet, else 20 (only called on eligible segments and the pending super-packet). */
+  private static int ipHeaderLen(byte[] b, int off) {
+    return (b[off] & 0xF0) == 0x60 ? 40 : 20;
+  }
+
   /** The IP + TCP header length of a coalescable segment, or -1. */
   private static int eligibleHeaderLen(byte[] b, int off, int len) {
+    if (len >= 60 && (b[off] & 0xF0) == 0x60) {
+      // IPv6, TCP right after the fixed header (no extension headers), the payload length telling the truth
+      if (b[off + 6] != 6 || u16(b, off + 4) != len - 40) {
+        return -1;
+      }
+      int tcpLen = ((b[off + 52] & 0xFF) >>> 4) * 4;
+      int hdr = 40 + tcpLen;
+      int flags = b[off + 53] & 0xFF;
+      return tcpLen < 20 || hdr >= len || (flags & ~PSH) != ACK ? -1 : hdr;
+    }
     if (len < 40 || b[off] != 0x45 || b[off + 9] != 6) {
       return -1;
     }
@@ -135,20 +161,26 @@ public final class TcpCoalescer {
     byte[] s = superPacket.array();
     int p = PacketBuffer.HEADROOM;
     int payload = len - hdr;
-    if (closed || hdr != headerLen || payload > mss || segments >= MAX_SEGMENTS || this.len + payload > MAX_LEN) {
+    int t = ipHeaderLen(b, off);
+    if (closed || t != ipLen || hdr != headerLen || payload > mss || segments >= MAX_SEGMENTS
+        || this.len + payload > MAX_LEN) {
       return false;
     }
-    if (u32(b, off + 24) != nextSeq) {
+    if (u32(b, off + t + 4) != nextSeq) {
       return false;
     }
-    // TOS, TTL, protocol, addresses
-    if (b[off + 1] != s[p + 1] || b[off + 8] != s[p + 8] || !same(b, off + 12, s, p + 12, 8)) {
-      return false;
+    if (t == 40) {
+      // version, traffic class, flow label; next header, hop limit; addresses (payload length differs)
+      if (!same(b, off, s, p, 4) || !same(b, off + 6, s, p + 6, 34)) {
+        return false;
+      }
+    } else if (b[off + 1] != s[p + 1] || b[off + 8] != s[p + 8] || !same(b, off + 12, s, p + 12, 8)) {
+      return false; // TOS, TTL, protocol, addresses
     }
-    // ports, then ack .. urgent and options, skipping seq (24..27), flags' PSH and checksum (36..37)
-    return same(b, off + 20, s, p + 20, 4) && same(b, off + 28, s, p + 28, 5)
-        && ((b[off + 33] ^ s[p + 33]) & ~PSH) == 0 && same(b, off + 34, s, p + 34, 2)
-        && same(b, off + 38, s, p + 38, hdr - 38);
+    // ports, then ack .. urgent and options, skipping seq (t+4..t+7), flags' PSH and checksum (t+16..t+17)
+    return same(b, off + t, s, p + t, 4) && same(b, off + t + 8, s, p + t + 8, 5)
+        && ((b[off + t + 13] ^ s[p + t + 13]) & ~PSH) == 0 && same(b, off + t + 14, s, p + t + 14, 2)
+        && same(b, off + t + 18, s, p + t + 18, hdr - t - 18);
   }
 
   private static boolean same(byte[] a, int ao, byte[] b, int bo, int n) {

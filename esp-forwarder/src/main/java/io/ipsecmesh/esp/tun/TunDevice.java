@@ -238,7 +238,7 @@ public final class TunDevice implements PacketPort {
 
   /**
    * Writes a packet behind its virtio-net header: all zero for a complete packet with valid
-   * checksums; for a TCP super-packet, TCPV4 segmentation at {@code gsoSize} with the checksum
+   * checksums; for a TCP super-packet, TCPV4 or TCPV6 segmentation at {@code gsoSize} with the checksum
    * left to the kernel (the field holds the pseudo-header sum).
    */
   private boolean writeWithHeader(PacketBuffer buf, int off, int len, int gsoSize, int headerLen) {
@@ -246,11 +246,13 @@ public final class TunDevice implements PacketPort {
     byte[] a = buf.array();
     java.util.Arrays.fill(a, h, off, (byte) 0);
     if (gsoSize > 0) {
+      // the checksum starts at the TCP header, after 20 (IPv4) or 40 (IPv6) bytes; it is 16 bytes into it
+      boolean v6 = (a[off] & 0xF0) == 0x60;
       a[h] = Offload.F_NEEDS_CSUM;
-      a[h + 1] = Offload.GSO_TCPV4;
+      a[h + 1] = (byte) (v6 ? Offload.GSO_TCPV6 : Offload.GSO_TCPV4);
       le16(a, h + 2, headerLen);
       le16(a, h + 4, gsoSize);
-      le16(a, h + 6, 20);
+      le16(a, h + 6, v6 ? 40 : 20);
       le16(a, h + 8, 16);
     }
     return Libc.write(fd, buf.at(h), len + Offload.VNET_HDR_LEN) == len + Offload.VNET_HDR_LEN;

@@ -53,6 +53,20 @@ class InterfaceMapTest {
   }
 
   @Test
+  void anInterfaceWithOnlyAnIpv6CryptoMapIsCheckedToo() {
+    GatewayConfig c = onInterface("GigabitEthernet0/0");
+    InterfaceConfig v6only = new InterfaceConfig("GigabitEthernet0/0", null, null, null, null, null, null)
+        .withIpv6("2001:db8::1/64", "VPN6");
+    GatewayConfig only6 = new GatewayConfig(c.isakmpPolicies(), c.isakmpKeys(), c.isakmpKeepalive(),
+        c.natKeepaliveSeconds(), c.invalidSpiRecovery(), c.natTransparency(), c.dfBit(), c.sa(), c.transformSets(),
+        c.cryptoMaps(), c.accessLists(), List.of(v6only), c.ezvpnClients(), c.ikev2Proposals(), c.ikev2Policies(),
+        c.ikev2Keyrings(), c.ikev2Profiles(), c.ikev2Dpd(), c.fragmentation());
+    List<String> p = InterfaceMap.IDENTITY.problems(only6);
+    assertEquals(1, p.size());
+    assertTrue(p.get(0).startsWith("interface GigabitEthernet0/0 (ipv6 crypto map VPN6) is no host interface"), p.get(0));
+  }
+
+  @Test
   void badMappingsAreRefused() {
     assertEquals("interfaceMap: 'eth0' is not IOS-NAME=HOST-INTERFACE",
         assertThrows(IllegalArgumentException.class, () -> InterfaceMap.parse("eth0")).getMessage());

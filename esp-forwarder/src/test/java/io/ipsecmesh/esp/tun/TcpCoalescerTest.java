@@ -80,4 +80,72 @@ class TcpCoalescerTest {
     assertArrayEquals(segs.get(3), written.get(1).packet());
     assertArrayEquals(udp, written.get(2).packet());
   }
+
+  /** {@link OffloadTest#superPacket}'s TCP segment behind an IPv6 header (fd91:21::10 -> fd91:22::10, hop limit 64). */
+  static byte[] superPacket6(int payload, int flags) {
+    byte[] v4 = OffloadTest.superPacket(payload, flags);
+    byte[] p = new byte[40 + v4.length - 20];
+    p[0] = 0x60;
+    p[4] = (byte) ((p.length - 40) >>> 8);
+    p[5] = (byte) (p.length - 40);
+    p[6] = 6;
+    p[7] = 64;
+    p[8] = (byte) 0xfd;
+    p[9] = (byte) 0x91;
+    p[11] = 0x21;
+    p[23] = 0x10;
+    p[24] = (byte) 0xfd;
+    p[25] = (byte) 0x91;
+    p[27] = 0x22;
+    p[39] = 0x10;
+    System.arraycopy(v4, 20, p, 40, v4.length - 20);
+    return p;
+  }
+
+  /**
+   * IPv6 segments join as IPv4 ones do (GSO_TCPV6 for the kernel): one super-packet whose payload length covers
+   * the whole, whose TCP checksum field holds the RFC 8200 §8.1 pseudo-header sum, and which cuts back into exactly
+   * the segments that came in.
+   */
+  @Test
+  void ipv6SegmentsOfOneFlowBecomeOneSuperPacketAgain() {
+    byte[] original = superPacket6(5 * 1328 + 100, 0x18);
+    List<byte[]> segs = segments(original, 1328);
+    assertEquals(6, segs.size());
+    segs.forEach(this::feed);
+    coalescer.flush();
+    assertEquals(1, written.size());
+    Written w = written.get(0);
+    assertEquals(1328, w.gso());
+    assertEquals(72, w.headerLen(), "IPv6 40 + TCP 32");
+    byte[] p = w.packet();
+    assertEquals(original.length, p.length);
+    assertEquals(p.length - 40, (p[4] & 0xFF) << 8 | p[5] & 0xFF, "payload length");
+    long pseudo = Offload.sum(p, 8, 32, 0) + 6 + (p.length - 40);
+    assertEquals(Offload.fold(pseudo), (p[56] & 0xFF) << 8 | p[57] & 0xFF, "NEEDS_CSUM: the pseudo-header sum");
+    assertEquals(0x18, p[53] & 0xFF, "PSH of the last segment is kept");
+    List<byte[]> again = segments(p, 1328);
+    assertEquals(segs.size(), again.size());
+    for (int i = 0; i < segs.size(); i++) {
+      assertArrayEquals(segs.get(i), again.get(i), "segment " + i);
+    }
+  }
+
+  @Test
+  void ipv6AndIpv4SegmentsNeverJoinAndAnotherHopLimitEndsTheSuperPacket() {
+    List<byte[]> six = segments(superPacket6(3 * 1000, 0x10), 1000);
+    List<byte[]> four = segments(OffloadTest.superPacket(2 * 1000, 0x10), 1000);
+    feed(six.get(0));
+    feed(six.get(1));
+    byte[] otherHop = six.get(2).clone();
+    otherHop[7] = 63;
+    feed(otherHop);
+    feed(four.get(0));
+    feed(four.get(1));
+    coalescer.flush();
+    assertEquals(3, written.size());
+    assertEquals(40 + 32 + 2000, written.get(0).packet().length);
+    assertArrayEquals(otherHop, written.get(1).packet(), "a lone segment is written as it came");
+    assertEquals(20 + 32 + 2000, written.get(2).packet().length);
+  }
 }

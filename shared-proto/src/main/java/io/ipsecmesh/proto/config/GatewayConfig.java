@@ -283,11 +283,11 @@ public record GatewayConfig(
     if (source == null) {
       return null;
     }
-    if (!Ipv4.isAddress(source)) {
+    if (!Ipv4.isAddress(source) && !Ipv6.looksLike(source)) {
       return interfaceNamed(source);
     }
-    return interfaces.stream().filter(i -> source.equals(i.ipAddress()) && i.tunnel() == null).findFirst()
-        .orElse(null);
+    return interfaces.stream().filter(i -> (source.equals(i.ipAddress()) || source.equals(i.ipv6AddressOnly()))
+        && i.tunnel() == null).findFirst().orElse(null);
   }
 
   /** The {@code crypto isakmp peer address} entry of this peer, or null. */
@@ -420,8 +420,8 @@ public record GatewayConfig(
     return interfacesWithCryptoMap(name).stream().findFirst().orElse(null);
   }
 
-  /** Interfaces with {@code crypto map name} applied. */
+  /** Interfaces with {@code crypto map name} or {@code ipv6 crypto map name} applied. */
   public List<InterfaceConfig> interfacesWithCryptoMap(String name) {
-    return interfaces.stream().filter(i -> name.equals(i.cryptoMap())).toList();
+    return interfaces.stream().filter(i -> i.carriesCryptoMap(name)).toList();
   }
 }

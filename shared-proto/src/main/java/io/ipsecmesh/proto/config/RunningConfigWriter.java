@@ -62,7 +62,7 @@ public final class RunningConfigWriter {
     w.cryptoMaps(c.cryptoMaps(), "crypto map ");
     c.cryptoMapLocalAddress().forEach((map, itf) -> w.line("crypto map " + map + " local-address " + itf));
     w.interfaces(c.interfaces());
-    c.staticRoutes().forEach(r -> w.line("ip route " + r.text()));
+    c.staticRoutes().forEach(r -> w.line((r.ipv6() ? "ipv6 route " : "ip route ") + r.text()));
     w.accessLists(c.accessLists());
     w.line("end");
     return w.out.toString();
@@ -424,6 +424,9 @@ public final class RunningConfigWriter {
       if (i.ipAddress() != null) {
         line(" ip address " + i.ipAddress() + " " + i.mask());
       }
+      if (i.ipv6Address() != null) {
+        line(" ipv6 address " + i.ipv6Address());
+      }
       if (i.ipMtu() != null) {
         line(" ip mtu " + i.ipMtu());
       }
@@ -435,6 +438,9 @@ public final class RunningConfigWriter {
       }
       if (i.cryptoMap() != null) {
         line(" crypto map " + i.cryptoMap());
+      }
+      if (i.ipv6CryptoMap() != null) {
+        line(" ipv6 crypto map " + i.ipv6CryptoMap());
       }
       if (i.ezvpn() != null) {
         line(" crypto ipsec client ezvpn " + i.ezvpn().name() + (i.ezvpn().outside() ? " outside" : " inside"));
@@ -460,7 +466,10 @@ public final class RunningConfigWriter {
 
   private void accessLists(List<AccessList> lists) {
     for (AccessList a : lists) {
-      if (a.numbered()) {
+      if (a.ipv6()) {
+        line("ipv6 access-list " + a.name());
+        a.entries().forEach(e -> line(" " + entry(e)));
+      } else if (a.numbered()) {
         a.entries().forEach(e -> line("access-list " + a.name() + " " + entry(e)));
       } else {
         line("ip access-list extended " + a.name());

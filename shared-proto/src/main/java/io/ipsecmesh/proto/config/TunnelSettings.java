@@ -15,8 +15,13 @@ public record TunnelSettings(String source, String destination, TunnelMode mode,
     return mode == null ? TunnelMode.GRE_IP : mode;
   }
 
-  /** Whether this is a static IPsec VTI: {@code tunnel mode ipsec ipv4} with {@code tunnel protection}. */
+  /** Whether this is a static IPsec VTI: {@code tunnel mode ipsec ipv4|ipv6} with {@code tunnel protection}. */
   public boolean ipsecVti() {
-    return mode == TunnelMode.IPSEC_IPV4 && protection != null;
+    return (mode == TunnelMode.IPSEC_IPV4 || mode == TunnelMode.IPSEC_IPV6) && protection != null;
+  }
+
+  /** Whether the tunnel carries IPv6 ({@code tunnel mode ipsec ipv6}: IPv6 inside, RFC 4303 next header 41). */
+  public boolean carriesIpv6() {
+    return mode == TunnelMode.IPSEC_IPV6;
   }
 }
