@@ -758,7 +758,8 @@ public final class EspForwarderVerticle extends VerticleBase {
       LOG.info(() -> "esp-forwarder: SA installed, crypto map " + sa.cryptoMap() + " " + sa.mapSequence()
           + ", inbound spi " + SharedMaps.spiKey(sa.inboundSpi()) + ", outbound spi "
           + SharedMaps.spiKey(sa.outboundSpi()) + ", peer " + sa.peerAddress() + (pair.manual() ? " (manual)" : "")
-          + (sa.esn() ? ", ESN" : ""));
+          + (sa.esn() ? ", ESN" : "") + (ownership == null ? "" : ", owner "
+          + (pair.remoteOwner() == null ? ownership.self() : pair.remoteOwner())));
     }
 
     @Override
