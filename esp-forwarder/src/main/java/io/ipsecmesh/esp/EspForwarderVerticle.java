@@ -14,6 +14,13 @@ import io.ipsecmesh.esp.fwd.SaDatabase;
 import io.ipsecmesh.esp.fwd.ManualSequenceFile;
 import io.ipsecmesh.esp.fwd.SaFactory;
 import io.ipsecmesh.esp.fwd.SaInstaller;
+import io.ipsecmesh.esp.fwd.SaOwnership;
+import io.ipsecmesh.esp.ha.EspHandoff;
+import io.ipsecmesh.esp.ha.EspScaleOut;
+import io.ipsecmesh.esp.ha.EspScaleOutSettings;
+import io.ipsecmesh.esp.ha.HandoffDelivery;
+import io.ipsecmesh.esp.ha.SerialOutbound;
+import io.ipsecmesh.esp.tun.InnerPacketHandler;
 import io.ipsecmesh.esp.fwd.SaPair;
 import io.ipsecmesh.esp.fwd.SaSupervisor;
 import io.ipsecmesh.esp.fwd.SequenceReservations;
@@ -100,6 +107,12 @@ public final class EspForwarderVerticle extends VerticleBase {
 
   private final PacketPort providedPort;
   private EspForwarderSettings settings;
+  /** Scale-out (several forwarder processes per gateway address): off unless {@code esp-scale-out true}. */
+  private EspScaleOutSettings scaleOutSettings;
+  /** Null without scale-out. */
+  private SaOwnership ownership;
+  private EspScaleOut scaleOut;
+  private HandoffDelivery handoffDelivery;
   private String forwarderId;
   private KeyWrap keyWrap;
   private Scheduler clock;
@@ -150,11 +163,13 @@ public final class EspForwarderVerticle extends VerticleBase {
     BusCodecs.register(vertx);
     try {
       settings = EspForwarderSettings.from(config());
+      scaleOutSettings = EspScaleOutSettings.from(config(), settings.forwarderId());
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
     EspForwarderSettings cfg = settings;
-    forwarderId = cfg.forwarderId();
+    // in scale-out the instance's name is its forwarder id: metrics' forwarder label, the owner in show output
+    forwarderId = scaleOutSettings.enabled() ? scaleOutSettings.instanceId() : cfg.forwarderId();
     interfaceMap = cfg.interfaceMap();
     keyWrap = KeyWrap.fromEnvironment();
     clock = new VertxScheduler(vertx);
@@ -168,6 +183,7 @@ public final class EspForwarderVerticle extends VerticleBase {
       // UDP GRO stays off by default (EspForwarderSettings#udpGro says why)
       socket = new UdpEncapSocket(group, cfg.bind(), null, cfg.udpGro(), cfg.zeroUdpChecksum());
       socket.receiver(NOT_YET);
+      socket.reusePort(scaleOutSettings.enabled());
       socket.bind();
       socket6 = openUdp6(cfg);
       rawSocket = openRaw(cfg, Libc.AF_INET);
@@ -207,18 +223,35 @@ public final class EspForwarderVerticle extends VerticleBase {
       if (rawSocket6 != null) {
         rawSocket6.receiver(plane.inbound());
       }
+      InnerPacketHandler outboundStage = plane.outbound();
+      if (scaleOutSettings.enabled()) {
+        // packets of SAs another instance owns go to it; those handed to us enter our pipelines on their threads
+        SerialOutbound serial = new SerialOutbound(plane.outbound());
+        outboundStage = serial;
+        EspHandoff handoff = new EspHandoff(EspScaleOut.bus(vertx), System::nanoTime);
+        plane.inbound().handoff(handoff);
+        plane.outbound().handoff(handoff);
+        handoffDelivery = new HandoffDelivery(group.next(), plane.inbound(), serial);
+      }
       if (cfg.llqPriorityDscp() != null) {
         // the inner reader then only classifies and queues; sealing runs on the queue's own thread
-        llq = new LlqCryptoQueue(plane.outbound(), cfg.llqPriorityDscp(), cfg.llqPriorityQueue(),
+        llq = new LlqCryptoQueue(outboundStage, cfg.llqPriorityDscp(), cfg.llqPriorityQueue(),
             cfg.llqBulkQueue(), cfg.llqSlotPacket()).start("esp-crypto-llq");
         LlqMetrics.register(Metrics.registry(), forwarderId, llq);
         LOG.info(() -> "esp-forwarder: LLQ before encryption, priority DSCP "
             + java.util.Arrays.toString(cfg.llqPriorityDscp()));
       }
-      inner.start(llq != null ? llq : plane.outbound());
+      inner.start(llq != null ? llq : outboundStage);
       BusSink sink = new BusSink();
       childSas = new ChildSaFeed(plane.sad(), factory, reservations, keyWrap, ipsecDebug, sink, new FeedHost(),
           clock::nowMillis, System::currentTimeMillis);
+      if (scaleOutSettings.enabled()) {
+        ownership = new SaOwnership(scaleOutSettings.instanceId(), plane.sad(), childSas.reserver(),
+            new OwnershipEvents());
+        HazelcastInstance hz = Cluster.hazelcast(vertx);
+        scaleOut = new EspScaleOut(vertx, clock, scaleOutSettings, ownership, handoffDelivery,
+            hz == null ? null : () -> hz.getCluster().getMembers().size());
+      }
       supervisor = new SaSupervisor(forwarderId, plane.sad(), plane.acquires(), plane.invalidSpis(), clock,
           sink, this::localAddress);
       supervisor.start();
@@ -235,8 +268,10 @@ public final class EspForwarderVerticle extends VerticleBase {
       easyVpn = new EasyVpnDataPath(plane.outbound(), plane.inbound(), LOG::info);
       listen();
       LOG.info(() -> "esp-forwarder " + forwarderId + ": UDP " + socket.localAddress()
-          + (socket6 != null ? " and " + socket6.localAddress() : "") + ", inner " + inner.name());
-      return watchChildSaMap();
+          + (socket6 != null ? " and " + socket6.localAddress() : "") + ", inner " + inner.name()
+          + (scaleOut != null ? ", scale-out as " + scaleOutSettings.instanceId() : ""));
+      Future<Void> members = scaleOut != null ? scaleOut.start() : Future.succeededFuture();
+      return members.compose(x -> watchChildSaMap().mapEmpty());
     }).recover(e -> stop().transform(ignored -> Future.failedFuture(e)));
   }
 
@@ -261,6 +296,7 @@ public final class EspForwarderVerticle extends VerticleBase {
     InetSocketAddress at = new InetSocketAddress(cfg.bind6().getAddress(),
         cfg.bind6().getPort() == 0 ? socket.localAddress().getPort() : cfg.bind6().getPort());
     UdpEncapSocket s = new UdpEncapSocket(group, at, NOT_YET, cfg.udpGro(), cfg.zeroUdpChecksum()).v6Only();
+    s.reusePort(scaleOutSettings.enabled());
     try {
       s.bind();
       return s;
@@ -324,7 +360,8 @@ public final class EspForwarderVerticle extends VerticleBase {
       default -> { }
     }
     try {
-      return TunDevice.open(cfg.tunName(), cfg.tunMtu(), cfg.tunTxQueueLen(), cfg.tunOffload());
+      return TunDevice.open(cfg.tunName(), cfg.tunMtu(), cfg.tunTxQueueLen(), cfg.tunOffload(),
+          scaleOutSettings.enabled());
     } catch (IOException | RuntimeException e) {
       if (cfg.innerPort() == EspForwarderSettings.InnerPort.TUN) {
         throw e;
@@ -617,6 +654,9 @@ public final class EspForwarderVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (scaleOut != null) {
+      scaleOut.leave();
+    }
     if (configFollower != null) {
       configFollower.stop();
     }
@@ -627,8 +667,13 @@ public final class EspForwarderVerticle extends VerticleBase {
     if (accessCheckTimer >= 0) {
       vertx.cancelTimer(accessCheckTimer);
     }
-    ClearTextAccessCheck check = accessCheck;
+    // in scale-out the other instances still need the host's access-check table
+    ClearTextAccessCheck check = scaleOut == null ? accessCheck : null;
+    HandoffDelivery delivery = handoffDelivery;
     return vertx.executeBlocking(() -> {
+      if (delivery != null) {
+        delivery.close();
+      }
       if (childSaMap != null && childSaListener != null) {
         childSaMap.removeEntryListener(childSaListener);
       }
@@ -670,6 +715,36 @@ public final class EspForwarderVerticle extends VerticleBase {
     });
   }
 
+  /** Whether this instance owns the SA on {@code inboundSpi} (always without scale-out). */
+  private boolean ownedHere(long inboundSpi) {
+    if (ownership == null) {
+      return true;
+    }
+    SaPair p = plane.sad().get(inboundSpi);
+    return p == null || p.remoteOwner() == null;
+  }
+
+  /** Ownership changes of scale-out, logged. */
+  private final class OwnershipEvents implements SaOwnership.Events {
+    @Override
+    public void tookOver(SaPair pair, long firstSequence) {
+      LOG.info(() -> "esp-forwarder " + scaleOutSettings.instanceId() + ": took over SA "
+          + SharedMaps.spiKey(pair.sa().inboundSpi()) + " (outbound spi " + SharedMaps.spiKey(pair.sa().outboundSpi())
+          + "), sending from sequence number " + firstSequence);
+    }
+
+    @Override
+    public void released(SaPair pair, String owner) {
+      LOG.fine(() -> "esp-forwarder: SA " + SharedMaps.spiKey(pair.sa().inboundSpi()) + " now owned by " + owner);
+    }
+
+    @Override
+    public void noSequenceNumbers(SaPair pair, String why) {
+      LOG.warning("esp-forwarder: took over SA " + SharedMaps.spiKey(pair.sa().inboundSpi())
+          + " but has no sequence numbers for it (" + why + "): not sending on it until a block is reserved");
+    }
+  }
+
   /** Control-plane output of the supervisor: bus, Hazelcast, log. Runs on this verticle's context. */
   private final class BusSink implements SaSupervisor.Sink, SaInstaller.Events {
     @Override
@@ -684,6 +759,9 @@ public final class EspForwarderVerticle extends VerticleBase {
 
     @Override
     public void expired(FwdMessages.SaExpired expired) {
+      if (!ownedHere(expired.inboundSpi())) {
+        return; // the owner reports (scale-out)
+      }
       SaPair p = ipsecDebug.on() ? plane.sad().get(expired.inboundSpi()) : null;
       if (p != null) {
         ipsecDebug.expired(p.sa(), expired.limit().name().toLowerCase(java.util.Locale.ROOT),
@@ -694,6 +772,9 @@ public final class EspForwarderVerticle extends VerticleBase {
 
     @Override
     public void idle(FwdMessages.SaIdle idle) {
+      if (!ownedHere(idle.inboundSpi())) {
+        return; // the packets go to the owner: idle here says nothing
+      }
       vertx.eventBus().send(FwdMessages.SA_IDLE, idle);
     }
 
@@ -710,7 +791,9 @@ public final class EspForwarderVerticle extends VerticleBase {
     }
 
     @Override
-    public void counters(List<SaCounters> counters) {
+    public void counters(List<SaCounters> all) {
+      // scale-out: one row per SA, written by its owner only; its forwarder id names the owner in show crypto ipsec sa
+      List<SaCounters> counters = ownership == null ? all : all.stream().filter(c -> ownedHere(c.inboundSpi())).toList();
       if (counters.isEmpty()) {
         return;
       }
@@ -734,6 +817,9 @@ public final class EspForwarderVerticle extends VerticleBase {
 
     @Override
     public void built(SaPair pair) {
+      if (ownership != null) {
+        ownership.built(pair); // whose it is, before its first inbound packet
+      }
       // the DF bit, fragmentation and ip mtu of the SA's own crypto map interface, before its first packet
       pair.outbound().mtuPolicy(TunnelMtuPolicy.forSa(config, pair.sa().cryptoMap(), pair.sa().localAddress()));
     }
@@ -741,12 +827,16 @@ public final class EspForwarderVerticle extends VerticleBase {
     @Override
     public void installed(SaPair pair) {
       ChildSa sa = pair.sa();
+      if (ownership != null) {
+        ownership.installed(pair);
+      }
       supervisor.started(pair);
       ipsecDebug.installed(sa);
       LOG.info(() -> "esp-forwarder: SA installed, crypto map " + sa.cryptoMap() + " " + sa.mapSequence()
           + ", inbound spi " + SharedMaps.spiKey(sa.inboundSpi()) + ", outbound spi "
           + SharedMaps.spiKey(sa.outboundSpi()) + ", peer " + sa.peerAddress() + (pair.manual() ? " (manual)" : "")
-          + (sa.esn() ? ", ESN" : ""));
+          + (sa.esn() ? ", ESN" : "") + (ownership == null ? "" : ", owner "
+          + (pair.remoteOwner() == null ? ownership.self() : pair.remoteOwner())));
     }
 
     @Override

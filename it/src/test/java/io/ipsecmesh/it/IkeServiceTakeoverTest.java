@@ -6,12 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ipsecmesh.gateway.JvmFlags;
 import io.ipsecmesh.testsupport.ChildJvm;
 import io.ipsecmesh.testsupport.Sh;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,16 +41,14 @@ class IkeServiceTakeoverTest {
 
   private static final String PREFIX = "ko";
   private static final String NS = PREFIX + "gwa";
-  private static final Duration START = Duration.ofSeconds(120);
+  private static final Duration START = SplitServices.START;
   /** config, ike-1, dpd, esp, natk, ike-2, ike-3. */
   private static final List<Integer> PORTS = List.of(5701, 5702, 5703, 5704, 5705, 5706, 5707);
-  private static final String MEMBERS = String.join(",", PORTS.stream().map(p -> "127.0.0.1:" + p).toList());
 
   private Path run;
-  private Path tls;
-  private Path kekFile;
   private boolean up;
-  private final List<ChildJvm> services = new ArrayList<>();
+  private SplitServices services;
+  private ChildJvm esp;
   private final List<ChildJvm> ikes = new ArrayList<>();
 
   @BeforeAll
@@ -70,21 +65,17 @@ class IkeServiceTakeoverTest {
     try (InputStream in = getClass().getResourceAsStream("strongswan-tunnel-gwa.cfg")) {
       Files.copy(in, cfg);
     }
-    kekFile = run.resolve("secrets").resolve("kek");
-    assertEquals(0, cli("kek", "init", kekFile.toString()));
-    tls = run.resolve("secrets").resolve("tls");
-    assertEquals(0, cli("tls", "init", "--kek-file", kekFile.toString(), tls.toString(), "config", "ike", "dpd", "esp",
-        "natk"));
+    services = new SplitServices(run, NS, PORTS, "config", "ike", "dpd", "esp", "natk");
     ChildJvm config = service("config", "config", io.ipsecmesh.config.Main.class, PORTS.get(0), "--config",
         cfg.toString(), "--api-port", "0", "--api-file", run.resolve("api.json").toString());
     config.await(l -> l.contains("management API on "), START, "management API");
     ikes.add(ike(1, PORTS.get(1)));
     service("dpd", "dpd", io.ipsecmesh.dpd.Main.class, PORTS.get(2));
-    service("esp", "esp", io.ipsecmesh.esp.Main.class, PORTS.get(3));
+    esp = service("esp", "esp", io.ipsecmesh.esp.Main.class, PORTS.get(3));
     service("natk", "natk", io.ipsecmesh.natk.Main.class, PORTS.get(4));
     ikes.add(ike(2, PORTS.get(5)));
     ikes.add(ike(3, PORTS.get(6)));
-    for (ChildJvm s : services) {
+    for (ChildJvm s : services.started()) {
       s.await(l -> l.contains(" started, cluster 'ipsec-mesh'"), START, "start");
     }
     for (ChildJvm s : ikes) {
@@ -92,7 +83,7 @@ class IkeServiceTakeoverTest {
       // started is not configured: each fetches the configuration over the cluster (ConfigFollower)
       awaitLogged(s, "ike-service: configuration ");
     }
-    awaitLogged(services.get(3), "esp-forwarder: configuration ");
+    awaitLogged(esp, "esp-forwarder: configuration ");
     // the ike instances heard each other and joined (they listen 1.5 s first): each logs the full member set
     for (ChildJvm s : ikes) {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -103,15 +94,8 @@ class IkeServiceTakeoverTest {
     }
   }
 
-  /** Waits until {@code jvm} has printed {@code text}, before or after the lines already awaited. */
   private static void awaitLogged(ChildJvm jvm, String text) throws InterruptedException {
-    long deadline = System.nanoTime() + START.toNanos();
-    while (!jvm.output().contains(text)) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(jvm.name() + " never logged '" + text + "':\n" + jvm.output());
-      }
-      Thread.sleep(100);
-    }
+    SplitServices.awaitLogged(jvm, text);
   }
 
   private ChildJvm ike(int n, int port) throws Exception {
@@ -121,19 +105,13 @@ class IkeServiceTakeoverTest {
   }
 
   private ChildJvm service(String name, String tlsName, Class<?> main, int port, String... extra) throws Exception {
-    List<String> args = new ArrayList<>(List.of("--kek-file", kekFile.toString(), "--cluster-port",
-        Integer.toString(port), "--members", MEMBERS, "--tls-keystore",
-        tls.resolve(tlsName).resolve("member.p12").toString(), "--tls-ca", tls.resolve(tlsName).resolve("ca.pem").toString()));
-    args.addAll(List.of(extra));
-    ChildJvm jvm = ChildJvm.startIn(NS, name, JvmFlags.ALL, main, args.toArray(String[]::new));
-    services.add(jvm);
-    return jvm;
+    return services.start(name, tlsName, main, port, extra);
   }
 
   @AfterAll
   void tearDown() throws Exception {
-    for (ChildJvm s : services.reversed()) {
-      s.close();
+    if (services != null) {
+      services.close();
     }
     if (up) {
       script("netns-down.sh", Map.of());
@@ -147,7 +125,7 @@ class IkeServiceTakeoverTest {
       ok = ping(1).contains(" 0% packet loss");
     }
     assertTrue(ok, "no ping through the tunnel; ike-1:\n" + ikes.get(0).output() + "\nesp-forwarder:\n"
-        + services.get(3).output());
+        + esp.output());
     ChildJvm owner = null;
     for (int i = 0; i < 50 && owner == null; i++) {
       for (ChildJvm s : ikes) {
@@ -230,12 +208,6 @@ class IkeServiceTakeoverTest {
   private static String ping(int count) throws Exception {
     return capture(List.of("ip", "netns", "exec", PREFIX + "lana", "ping", "-c", Integer.toString(count), "-i", "0.2",
         "-W", "2", "10.91.2.10"), Map.of());
-  }
-
-  private static int cli(String... args) {
-    ByteArrayOutputStream sink = new ByteArrayOutputStream();
-    PrintStream p = new PrintStream(sink, true, StandardCharsets.UTF_8);
-    return io.ipsecmesh.gateway.Main.run(args, p, p);
   }
 
   private String script(String name, Map<String, String> env, String... args) throws Exception {

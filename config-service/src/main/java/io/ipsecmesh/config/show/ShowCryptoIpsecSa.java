@@ -95,7 +95,7 @@ public final class ShowCryptoIpsecSa {
       out.append("   protocol: ESP\n");
       for (OneSa one : dest.getValue()) {
         StringBuilder lines = new StringBuilder();
-        sa(lines, one.mapTag(), one.sa(), one.spi(), counters.get(one.sa().key()), now);
+        sa(lines, one.mapTag(), one.sa(), one.spi(), counters.get(one.sa().key()), false, now);
         // the SA lines one level deeper than under "inbound esp sas:"
         lines.toString().lines().forEach(l -> out.append(l.isEmpty() ? "" : "   " + l).append('\n'));
       }
@@ -156,20 +156,21 @@ public final class ShowCryptoIpsecSa {
     }
     out.append("  inbound esp sas:\n");
     for (ChildSa sa : sas) {
-      sa(out, key.cryptoMap, sa, sa.inboundSpi(), counters.get(sa.key()), now);
+      sa(out, key.cryptoMap, sa, sa.inboundSpi(), counters.get(sa.key()), detail, now);
     }
     out.append("  inbound ah sas:\n");
     out.append("  inbound pcp sas:\n");
     out.append("  outbound esp sas:\n");
     for (ChildSa sa : sas) {
-      sa(out, key.cryptoMap, sa, sa.outboundSpi(), counters.get(sa.key()), now);
+      sa(out, key.cryptoMap, sa, sa.outboundSpi(), counters.get(sa.key()), detail, now);
     }
     out.append("  outbound ah sas:\n");
     out.append("  outbound pcp sas:\n");
     out.append('\n');
   }
 
-  private static void sa(StringBuilder out, String mapTag, ChildSa sa, long spi, SaCounters counters, long now) {
+  private static void sa(StringBuilder out, String mapTag, ChildSa sa, long spi, SaCounters counters, boolean detail,
+      long now) {
     long s = spi & 0xFFFF_FFFFL;
     out.append("    spi: 0x").append(hex(s)).append('(').append(s).append(")\n");
     out.append("      transform: ").append(sa.transform() == null ? "unknown" : sa.transform().iosName).append(" ,\n");
@@ -178,6 +179,11 @@ public final class ShowCryptoIpsecSa {
     out.append("      slot: 0, conn id: ").append(sa.connectionId()).append(", flow_id: ").append(sa.connectionId())
         .append(", crypto map: ").append(mapTag).append('\n');
     out.append("      crypto engine type: Software\n");
+    if (detail && counters != null && counters.forwarderId() != null && !counters.forwarderId().isEmpty()) {
+      // not IOS: the esp-forwarder instance that owns the SA pair and wrote these counters (with several
+      // forwarders per gateway only the owner writes them; README, "Several esp-forwarder instances")
+      out.append("      Owner instance: ").append(counters.forwarderId()).append('\n');
+    }
     out.append("      sa timing: remaining key lifetime (k/sec): (").append(remainingKilobytes(sa, counters)).append('/')
         .append(remainingSeconds(sa, counters, now)).append(")\n");
     if (sa.transform() != null) {

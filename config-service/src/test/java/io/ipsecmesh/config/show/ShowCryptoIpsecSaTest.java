@@ -104,6 +104,38 @@ class ShowCryptoIpsecSaTest {
     assertTrue(out.contains("    #pkts clear-text dropped (recv) 7\n"), "the entry's count, not a sum: " + out);
   }
 
+  @Test
+  void detailNamesTheForwarderInstanceThatOwnsEachSa() {
+    ChildSa sa = ShowFixtures.childSa(0x249C5062L, 0x7AA69CB7L, 5123, CREATED);
+    SaCounters c = ShowFixtures.counters(sa, 10, 4537831, 3597, CREATED + 3_000);
+    SaCounters ownedByB = new SaCounters("esp-b", c.connectionId(), c.cryptoMap(), c.mapSequence(), c.localAddress(),
+        c.peerAddress(), c.peerPort(), c.transform(), c.inboundSpi(), c.currentOutboundSpi(), c.encaps(), c.encrypt(),
+        c.digest(), c.decaps(), c.decrypt(), c.verify(), c.encapBytes(), c.decapBytes(), c.sendErrors(),
+        c.recvErrors(), c.replayFailures(), c.authFailures(), c.policyFailures(), c.remainingKilobytes(),
+        c.remainingSeconds(), c.updatedEpochMillis(), 0);
+    String out = ShowCryptoIpsecSa.render(withInterface(), List.of(sa), Map.of(sa.key(), ownedByB), null, true,
+        CREATED + 5_000);
+    String inbound = out.substring(out.indexOf("  inbound esp sas:\n"), out.indexOf("  inbound ah sas:\n"));
+    assertEquals("""
+          inbound esp sas:
+            spi: 0x249C5062(614223970)
+              transform: esp-gcm 256 ,
+              in use settings ={Tunnel, }
+              slot: 0, conn id: 5123, flow_id: 5123, crypto map: testtag1
+              crypto engine type: Software
+              Owner instance: esp-b
+              sa timing: remaining key lifetime (k/sec): (4537831/3595)
+              IV size: 8 bytes
+              replay detection support: Y
+
+        """, inbound);
+    assertEquals(2, out.lines().filter(l -> l.equals("      Owner instance: esp-b")).count(), "inbound and outbound");
+    assertTrue(ShowCryptoIpsecSa.render(withInterface(), List.of(sa), Map.of(sa.key(), ownedByB), null, false,
+        CREATED + 5_000).lines().noneMatch(l -> l.contains("Owner instance")), "detail only");
+    assertTrue(ShowCryptoIpsecSa.render(withInterface(), List.of(sa), Map.of(), null, true, CREATED + 5_000)
+        .lines().noneMatch(l -> l.contains("Owner instance")), "no counters row: no owner known");
+  }
+
   private static SaCounters withCleartextDrops(SaCounters c, long drops) {
     return new SaCounters(c.forwarderId(), c.connectionId(), c.cryptoMap(), c.mapSequence(), c.localAddress(),
         c.peerAddress(), c.peerPort(), c.transform(), c.inboundSpi(), c.currentOutboundSpi(), c.encaps(), c.encrypt(),

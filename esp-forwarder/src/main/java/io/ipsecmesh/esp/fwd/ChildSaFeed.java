@@ -190,6 +190,11 @@ public final class ChildSaFeed {
         : SaInstaller.Reservation.failed(String.valueOf(failure.getMessage()))));
   }
 
+  /** Reserves blocks the way installs do (scale-out: the block an adopter starts with). */
+  public SaInstaller.Reserver reserver() {
+    return this::reserve;
+  }
+
   /** Map entries and keys that did not decode. */
   public long unreadable() {
     return unreadable.get();

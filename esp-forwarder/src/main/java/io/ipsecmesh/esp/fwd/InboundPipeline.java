@@ -51,6 +51,7 @@ public final class InboundPipeline implements OuterReceiver {
   private final long[] sourceNanos = new long[SOURCE_SLOTS];
   private PuntRateLimiter puntLimiter =
       new PuntRateLimiter(PuntRateLimiter.DEFAULT_PER_SOURCE, PuntRateLimiter.DEFAULT_GLOBAL);
+  private volatile Handoff handoff = Handoff.DROP;
   /** The packet thread's clock; tests replace it to check the limits without waiting. */
   java.util.function.LongSupplier nanoClock = System::nanoTime;
 
@@ -60,6 +61,11 @@ public final class InboundPipeline implements OuterReceiver {
     this.stats = stats;
     this.invalidSpis = invalidSpis;
     this.ike = ike;
+  }
+
+  /** Scale-out: where packets of SAs another instance owns go. */
+  public void handoff(Handoff h) {
+    this.handoff = h;
   }
 
   @Override
@@ -84,6 +90,11 @@ public final class InboundPipeline implements OuterReceiver {
     }
     if (sa.udp != udp) {
       sa.recvErrors++; // the SA was negotiated for the other encapsulation
+      return;
+    }
+    String owner = sa.pair.remoteOwner;
+    if (owner != null) {
+      handoff.inbound(owner, a, off, len, sender, udp); // its replay window is the owner's (scale-out)
       return;
     }
     long seq = sa.replay.checkAndInferSeq(EspHeader.readInt(a, off + EspHeader.SEQ_OFFSET));

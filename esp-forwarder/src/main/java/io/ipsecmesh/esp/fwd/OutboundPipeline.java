@@ -73,6 +73,13 @@ public final class OutboundPipeline implements InnerPacketHandler, InnerFragment
   /** The largest ESP packet of the SA being fragmented that leaves unfragmented (egress MTU minus outer headers). */
   private int fragOuterLimit;
 
+  private volatile Handoff handoff = Handoff.DROP;
+
+  /** Scale-out: where packets of SAs another instance owns go. */
+  public void handoff(Handoff h) {
+    this.handoff = h;
+  }
+
   /** @param rawSender for SAs without UDP encapsulation; null when no raw ESP socket could be opened */
   public OutboundPipeline(SaDatabase sad, EspSender udpSender, EspSender rawSender, ForwarderStats stats,
       SignalRing acquires) {
@@ -117,6 +124,11 @@ public final class OutboundPipeline implements InnerPacketHandler, InnerFragment
     if (sa == null) {
       stats.innerNoSa++;
       acquire(t, entry);
+      return;
+    }
+    String owner = sa.pair.remoteOwner;
+    if (owner != null) {
+      handoff.outbound(owner, a, off, len); // its sequence numbers are the owner's (scale-out)
       return;
     }
     // limit before floor: a block's floor is written before its limit (see OutboundSa#grant)

@@ -16,6 +16,13 @@ public final class SaPair {
 
   /** Set when the hard lifetime is reached: both halves then drop every packet. */
   volatile boolean hardExpired;
+  /**
+   * Scale-out: the forwarder instance that owns this pair when it is not this one (its packets are handed to it,
+   * {@link Handoff}); null when this instance owns it or scale-out is off. Written by {@link SaOwnership}.
+   */
+  volatile String remoteOwner;
+  /** Scale-out: bumped on every ownership change, so a takeover's late reservation knows it is stale. */
+  int ownershipGeneration;
 
   long installedAtMillis;
   long lastActivityMillis;
@@ -64,6 +71,11 @@ public final class SaPair {
   /** Both halves' keys are zeroed (tests). */
   boolean keysDestroyed() {
     return in.crypto.destroyed() && out.crypto.destroyed();
+  }
+
+  /** The instance that owns this pair when another one does; null when this one does. */
+  public String remoteOwner() {
+    return remoteOwner;
   }
 
   public boolean hardExpired() {

@@ -40,6 +40,7 @@ public final class UdpEncapSocket implements AutoCloseable {
   private final boolean gro;
   private final boolean zeroChecksum;
   private volatile OuterReceiver receiver;
+  private boolean reusePort;
   private Channel channel;
   private int family;
   private boolean v6Only;
@@ -62,6 +63,15 @@ public final class UdpEncapSocket implements AutoCloseable {
     this.zeroChecksum = zeroChecksum;
   }
 
+  /**
+   * Scale-out: bind with {@code SO_REUSEPORT}, so every forwarder process of the host shares the port (the kernel
+   * spreads datagrams over the sockets by 4-tuple hash; a packet of an SA another instance owns is handed to it).
+   * Before {@link #bind()}.
+   */
+  public void reusePort(boolean on) {
+    this.reusePort = on;
+  }
+
   /** Binds the socket; blocks until bound (called from a worker, never from an event loop). */
   public void bind() throws InterruptedException {
     boolean v6 = bindAddress.getAddress() instanceof Inet6Address;
@@ -79,6 +89,9 @@ public final class UdpEncapSocket implements AutoCloseable {
         .handler(new Handler());
     if (gro) {
       b.option(EpollChannelOption.UDP_GRO, true);
+    }
+    if (reusePort) {
+      b.option(EpollChannelOption.SO_REUSEPORT, true);
     }
     channel = b.bind(bindAddress).sync().channel();
     if (!v6 && zeroChecksum) {

@@ -24,6 +24,8 @@ public final class TunDevice implements PacketPort {
   private static final short IFF_TUN = 0x0001;
   private static final short IFF_NO_PI = 0x1000;
   private static final short IFF_VNET_HDR = 0x4000;
+  /** One queue of a multi-queue device per opener (scale-out: one per forwarder process). */
+  private static final short IFF_MULTI_QUEUE = 0x0100;
   private static final long TUNSETOFFLOAD = 0x400454d0L;
   private static final long TUN_F_CSUM = 0x01;
   private static final long TUN_F_TSO4 = 0x02;
@@ -66,6 +68,16 @@ public final class TunDevice implements PacketPort {
    *     segments itself ({@link Offload})
    */
   public static TunDevice open(String requestedName, int mtu, int txQueueLen, boolean offload) throws IOException {
+    return open(requestedName, mtu, txQueueLen, offload, false);
+  }
+
+  /**
+   * @param multiQueue {@code IFF_MULTI_QUEUE}: every forwarder process of the host opens one queue of the same
+   *     device; the kernel spreads outgoing flows over the queues by flow hash, and a queue whose process died
+   *     is detached with its descriptor (Documentation/networking/tuntap.rst, "Multiqueue tuntap interface")
+   */
+  public static TunDevice open(String requestedName, int mtu, int txQueueLen, boolean offload, boolean multiQueue)
+      throws IOException {
     Libc.Result open = Libc.open("/dev/net/tun", Libc.O_RDWR | Libc.O_NONBLOCK | Libc.O_CLOEXEC);
     if (open.failed()) {
       throw new IOException("open /dev/net/tun: " + open.describe());
@@ -73,7 +85,8 @@ public final class TunDevice implements PacketPort {
     int fd = (int) open.value();
     try (Arena a = Arena.ofConfined()) {
       MemorySegment ifr = ifreq(a, requestedName);
-      ifr.set(ValueLayout.JAVA_SHORT, IFNAMSIZ, (short) (IFF_TUN | IFF_NO_PI | (offload ? IFF_VNET_HDR : 0)));
+      ifr.set(ValueLayout.JAVA_SHORT, IFNAMSIZ, (short) (IFF_TUN | IFF_NO_PI | (offload ? IFF_VNET_HDR : 0)
+          | (multiQueue ? IFF_MULTI_QUEUE : 0)));
       Libc.Result set = Libc.ioctl(fd, TUNSETIFF, ifr);
       if (set.failed()) {
         throw new IOException("TUNSETIFF " + requestedName + ": " + set.describe());

@@ -2,7 +2,10 @@ package io.ipsecmesh.proto.bus;
 
 import java.util.List;
 
-/** What the esp-forwarder tells the control plane. Packets themselves never ride the bus. */
+/**
+ * What the esp-forwarder tells the control plane. Packets ride the bus only between forwarder instances of one
+ * gateway in scale-out ({@link #HANDOFF_PREFIX}), to the instance that owns their SA.
+ */
 public final class FwdMessages {
 
   /** send: {@link Acquire} — outbound packet matched a crypto map entry with no SA (rate-limited). */
@@ -21,6 +24,13 @@ public final class FwdMessages {
    * re-announces the Child SAs so other forwarders and nat-keepalive follow. At most one a second per SA.
    */
   public static final String NAT_MAPPING = "fwd.nat-mapping";
+  /** publish: {@link MemberMessages.MemberHeartbeat} — forwarder instances in scale-out ({@code esp-scale-out}). */
+  public static final String MEMBERS = "fwd.members";
+  /**
+   * send, + instance id: a Vert.x {@code Buffer} holding one packet (esp-forwarder {@code ha.HandoffFrame}) that
+   * reached a forwarder instance which does not own its SA: inbound ESP or an outbound inner packet.
+   */
+  public static final String HANDOFF_PREFIX = "fwd.handoff.";
   /** publish: {@link IkeMessages.IkeDatagram} — IKE that arrived on port 4500 after the non-ESP marker. */
   public static final String IKE_PUNT = "ike.punt";
 

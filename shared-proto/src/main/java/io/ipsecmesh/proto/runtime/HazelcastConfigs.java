@@ -4,7 +4,10 @@ import com.hazelcast.config.ClassFilter;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JavaSerializationFilterConfig;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.SplitBrainProtectionConfig;
+import io.ipsecmesh.proto.sa.SharedMaps;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 
 /**
@@ -49,6 +52,40 @@ public final class HazelcastConfigs {
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
     join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(2).setMembers(options.members());
+    protectSequenceReservations(config, quorum(options));
     return config;
+  }
+
+  /** The split-brain protection of {@link SharedMaps#SEQUENCE_RESERVATIONS} ({@code --cluster-quorum}). */
+  public static final String SEQUENCE_QUORUM = "ipsecmesh-sequence-quorum";
+
+  /**
+   * {@code --cluster-quorum N} (or {@code IPSECMESH_CLUSTER_QUORUM}; 0 or absent = off): the sequence-number
+   * reservations are read and written only while this member's cluster has at least N members. In a network
+   * partition the minority side then reserves no block, so it can never hand out numbers the majority side hands
+   * out too (esp-forwarder scale-out, README "Several esp-forwarder instances"). Every member needs the same N.
+   */
+  static int quorum(LaunchOptions options) {
+    Object v = options.serviceConfig().getValue("cluster-quorum");
+    if (v == null) {
+      v = System.getenv("IPSECMESH_CLUSTER_QUORUM");
+    }
+    if (v == null || String.valueOf(v).isBlank()) {
+      return 0;
+    }
+    try {
+      return v instanceof Number n ? n.intValue() : Integer.parseInt(String.valueOf(v).strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--cluster-quorum must be a whole number, got '" + v + "'");
+    }
+  }
+
+  static void protectSequenceReservations(Config config, int quorum) {
+    if (quorum <= 0) {
+      return;
+    }
+    config.addSplitBrainProtectionConfig(new SplitBrainProtectionConfig(SEQUENCE_QUORUM, true, quorum));
+    config.addMapConfig(new MapConfig(SharedMaps.SEQUENCE_RESERVATIONS).setBackupCount(1)
+        .setSplitBrainProtectionName(SEQUENCE_QUORUM));
   }
 }

@@ -21,6 +21,36 @@ class HazelcastConfigsTest {
   record Planted(String command) implements Serializable {}
 
   @Test
+  void belowTheClusterQuorumTheSequenceReservationsRefuseReadsAndWrites() throws Exception {
+    int port = freePort();
+    LaunchOptions o = LaunchOptions.parse(new String[] {"--cluster-quorum", "2"}, java.util.Map.of())
+        .withClusterName("hz-quorum-" + UUID.randomUUID()).withCluster(port, List.of("127.0.0.1:" + port));
+    assertEquals(2, HazelcastConfigs.quorum(o));
+    HazelcastInstance hz = Hazelcast.newHazelcastInstance(HazelcastConfigs.member(o));
+    try {
+      // a lone member is a minority of a two-member quorum: no block can be reserved on this side
+      IMap<String, String> seq = hz.getMap(io.ipsecmesh.proto.sa.SharedMaps.SEQUENCE_RESERVATIONS);
+      assertThrows(com.hazelcast.splitbrainprotection.SplitBrainProtectionException.class,
+          () -> seq.putIfAbsent("child/1/2/3", "{}"));
+      assertThrows(com.hazelcast.splitbrainprotection.SplitBrainProtectionException.class,
+          () -> seq.get("child/1/2/3"));
+      IMap<String, String> other = hz.getMap(io.ipsecmesh.proto.sa.SharedMaps.CHILD_SAS);
+      other.put("k", "v"); // the other maps are not fenced
+      assertEquals("v", other.get("k"));
+    } finally {
+      hz.shutdown();
+    }
+  }
+
+  @Test
+  void withoutAQuorumNothingIsProtected() {
+    assertEquals(0, HazelcastConfigs.quorum(LaunchOptions.defaults()));
+    assertTrue(HazelcastConfigs.member(LaunchOptions.defaults()).getSplitBrainProtectionConfigs().isEmpty());
+    assertThrows(IllegalArgumentException.class, () -> HazelcastConfigs.quorum(
+        LaunchOptions.parse(new String[] {"--cluster-quorum", "two"}, java.util.Map.of())));
+  }
+
+  @Test
   void javaDeserializationOutsideTheAllowListIsRefused() throws Exception {
     int port = freePort();
     LaunchOptions o = LaunchOptions.defaults().withClusterName("hz-filter-" + UUID.randomUUID())

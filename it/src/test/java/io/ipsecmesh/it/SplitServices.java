@@ -1,0 +1,89 @@
+package io.ipsecmesh.it;
+
+import io.ipsecmesh.gateway.JvmFlags;
+import io.ipsecmesh.testsupport.ChildJvm;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The services of one gateway as separate JVMs in one namespace, as in production (one Hazelcast cluster on the
+ * namespace's loopback, one KEK file from {@code ipsec-mesh kek init}, one certificate per member from
+ * {@code ipsec-mesh tls init}): what the takeover tests share. {@link #close()} stops every JVM it started.
+ */
+final class SplitServices implements AutoCloseable {
+
+  static final Duration START = Duration.ofSeconds(120);
+
+  private final String ns;
+  private final String members;
+  private final Path kekFile;
+  private final Path tls;
+  private final List<ChildJvm> started = new ArrayList<>();
+
+  /**
+   * Makes the KEK and the TLS material of {@code tlsNames} under {@code run}/secrets.
+   *
+   * @param ports the Hazelcast ports of every member to be started (their join list)
+   */
+  SplitServices(Path run, String ns, List<Integer> ports, String... tlsNames) {
+    this.ns = ns;
+    this.members = String.join(",", ports.stream().map(p -> "127.0.0.1:" + p).toList());
+    this.kekFile = run.resolve("secrets").resolve("kek");
+    this.tls = run.resolve("secrets").resolve("tls");
+    check(cli("kek", "init", kekFile.toString()), "kek init");
+    List<String> args = new ArrayList<>(List.of("tls", "init", "--kek-file", kekFile.toString(), tls.toString()));
+    args.addAll(List.of(tlsNames));
+    check(cli(args.toArray(String[]::new)), "tls init");
+  }
+
+  private static void check(int status, String what) {
+    if (status != 0) {
+      throw new AssertionError("ipsec-mesh " + what + " exited " + status);
+    }
+  }
+
+  /** Starts {@code main} as JVM {@code name} in the namespace, with the certificate of {@code tlsName}. */
+  ChildJvm start(String name, String tlsName, Class<?> main, int port, String... extra) throws Exception {
+    List<String> args = new ArrayList<>(List.of("--kek-file", kekFile.toString(), "--cluster-port",
+        Integer.toString(port), "--members", members, "--tls-keystore",
+        tls.resolve(tlsName).resolve("member.p12").toString(), "--tls-ca", tls.resolve(tlsName).resolve("ca.pem").toString()));
+    args.addAll(List.of(extra));
+    ChildJvm jvm = ChildJvm.startIn(ns, name, JvmFlags.ALL, main, args.toArray(String[]::new));
+    started.add(jvm);
+    return jvm;
+  }
+
+  List<ChildJvm> started() {
+    return started;
+  }
+
+  /** Waits until {@code jvm} has printed {@code text}, before or after the lines already awaited. */
+  static void awaitLogged(ChildJvm jvm, String text) throws InterruptedException {
+    long deadline = System.nanoTime() + START.toNanos();
+    while (!jvm.output().contains(text)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(jvm.name() + " never logged '" + text + "':\n" + jvm.output());
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  /** {@code ipsec-mesh ARGS} in this JVM; its exit status. */
+  static int cli(String... args) {
+    ByteArrayOutputStream sink = new ByteArrayOutputStream();
+    PrintStream p = new PrintStream(sink, true, StandardCharsets.UTF_8);
+    return io.ipsecmesh.gateway.Main.run(args, p, p);
+  }
+
+  @Override
+  public void close() {
+    for (ChildJvm s : started.reversed()) {
+      s.close();
+    }
+  }
+}
