@@ -97,6 +97,7 @@ public final class Ikev1Service implements IkeProtocol {
   public void configure(GatewayConfig config, String fallbackLocalAddress) {
     List<Ikev1Policy> easyVpn = EasyVpnPolicies.from(config);
     List<Ikev1Policy> all = new java.util.ArrayList<>(Ikev1Policies.from(config, fallbackLocalAddress));
+    all.addAll(Ikev1TunnelPolicies.from(config, fallbackLocalAddress));
     all.addAll(easyVpn);
     engine.setPolicies(all);
     engine.setTemplates(Ikev1Policies.templates(config, fallbackLocalAddress));
@@ -185,6 +186,16 @@ public final class Ikev1Service implements IkeProtocol {
     engine.initiate(p);
   }
 
+  /** The IKEv1 tunnel interfaces of the configuration ({@link Ikev1TunnelPolicies}), for the {@code TunnelKeeper}. */
+  public List<Ikev1Policy> tunnels() {
+    return engine.policies().stream().filter(Ikev1TunnelPolicies::isTunnel).toList();
+  }
+
+  /** The {@code TunnelKeeper}'s bring-up of an IKEv1 tunnel interface ({@link Ikev1Engine#keepUp}). */
+  public void keepUp(Ikev1Policy tunnel) {
+    engine.keepUp(tunnel);
+  }
+
   public void setPolicies(List<Ikev1Policy> policies) {
     engine.setPolicies(policies);
   }
@@ -203,6 +214,10 @@ public final class Ikev1Service implements IkeProtocol {
     for (Ikev1Policy p : engine.policies()) {
       if (p.cryptoMap().equals(cryptoMap) && p.mapSequence() == mapSequence
           && (peer == null || p.peerAddress().equals(peer))) {
+        if (Ikev1TunnelPolicies.isTunnel(p)) {
+          engine.keepUp(p); // a tunnel interface: at most one negotiation, none while its SA is up
+          return true;
+        }
         IsakmpSa up = p.xauth() == null ? null : engine.table.findByPeer(p.peerAddress());
         if (up != null && !up.children.isEmpty()) {
           // an Easy VPN remote has its one Child SA (Mode Config's selectors): traffic its selectors do not cover
