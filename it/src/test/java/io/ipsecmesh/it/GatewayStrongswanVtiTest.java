@@ -127,6 +127,22 @@ class GatewayStrongswanVtiTest {
     assertTrue(show.contains("  Crypto map tag: Tunnel1-head-0, local addr. 172.31.255.1\n"), show);
     assertTrue(show.contains("  local ident (addr/mask/prot/port): (0.0.0.0/0.0.0.0/0/0)\n"), show);
     assertTrue(show.contains("    path mtu 1400, media mtu 1400\n"), show);
+
+    // the interface commands: line protocol up with the SA, the forwarder's counters (written about once a second)
+    String itf = exec(prefix() + "gwa", run, "show interfaces tunnel 1");
+    for (int i = 0; i < 10 && itf.contains("\n     0 packets output"); i++) {
+      Thread.sleep(500);
+      itf = exec(prefix() + "gwa", run, "show interfaces tunnel 1");
+    }
+    assertTrue(itf.startsWith("Tunnel1 is up, line protocol is up\n  Hardware is Tunnel\n"), itf);
+    assertTrue(itf.contains("  Tunnel source 172.31.255.1 (wan0), destination 172.31.255.2\n"
+        + "  Tunnel protocol/transport IPSEC/IP\n  Tunnel protection via IPSec (profile \"VTI\")\n"), itf);
+    assertTrue(itf.matches("(?s).*\\n     [1-9][0-9]* packets input, [1-9][0-9]* bytes, 0 no buffer\\n"
+        + "     [1-9][0-9]* packets output, [1-9][0-9]* bytes, 0 underruns\\n"), itf);
+    String brief = exec(prefix() + "gwa", run, "show ip interface brief");
+    assertTrue(brief.contains("\nTunnel1                172.16.91.1     YES NVRAM  up                    up\n"), brief);
+    String ip = exec(prefix() + "gwa", run, "show ip interface tunnel 1");
+    assertTrue(ip.startsWith("Tunnel1 is up, line protocol is up\n") && ip.contains("  MTU is 1400 bytes\n"), ip);
   }
 
   @Test
