@@ -73,6 +73,8 @@ class EasyVpnStrongswanTest {
   private int passed;
   /** {@code /etc/netns/GW/hosts}: the gateway's resolver sees the servers' names (removed in {@link #tearDown()}). */
   private final Path hostsFile = Path.of("/etc/netns", TOPOLOGY.gw, "hosts");
+  /** Whether this test created {@code /etc/netns} (then it removes it again). */
+  private boolean createdNetnsDir;
 
   @BeforeAll
   void setUp() throws Exception {
@@ -112,6 +114,9 @@ class EasyVpnStrongswanTest {
     } finally {
       Files.deleteIfExists(hostsFile);
       Files.deleteIfExists(hostsFile.getParent());
+      if (createdNetnsDir) {
+        Files.deleteIfExists(hostsFile.getParent().getParent());
+      }
       if (topology) {
         TOPOLOGY.down();
       }
@@ -154,6 +159,7 @@ class EasyVpnStrongswanTest {
   @Order(2)
   void clientModeTranslatesToTheAssignedAddressAndFailsOverToTheNextPeer() throws Exception {
     // the peers by name, as the seed's remote could name them; resolved by the system resolver in the namespace
+    createdNetnsDir = !Files.exists(hostsFile.getParent().getParent());
     Files.createDirectories(hostsFile.getParent());
     Files.writeString(hostsFile, "127.0.0.1 localhost\n" + PEER_1 + " hub1.ezvpn.test\n" + PEER_2
         + " hub2.ezvpn.test\n");
