@@ -165,6 +165,32 @@ class GatewayStrongswanVtiTest {
     assertTrue(after - before >= 6, "ESP packets in at strongSwan: " + before + " -> " + after);
   }
 
+  @Test
+  @Order(5)
+  void withoutTheRouteIntoTheTunnelLanTrafficDoesNotLeaveInClear() throws Exception {
+    String gw = prefix() + "gwa";
+    String route = capture(List.of("ip", "netns", "exec", gw, "ip", "-o", "route", "show", "10.91.2.0/24"), Map.of());
+    java.util.regex.Matcher dev = java.util.regex.Pattern.compile(" dev (\\S+)").matcher(route);
+    assertTrue(dev.find(), "the forwarder routes LAN B into its TUN: " + route);
+    // a route that sends LAN B to the peer in clear, as a missing TUN route and a default route would
+    capture(List.of("ip", "netns", "exec", gw, "ip", "route", "replace", "10.91.2.0/24", "via", "172.31.255.2",
+        "dev", "wan0"), Map.of());
+    try {
+      String ping = ping(List.of("-c", "2", "-i", "0.2", "-W", "1"));
+      assertTrue(ping.contains(" 0 received"), ping);
+      String counter = capture(List.of("ip", "netns", "exec", gw, "nft", "list", "counter", "inet", "ipsecmesh_access",
+          "cleartext_0"), Map.of());
+      java.util.regex.Matcher packets = java.util.regex.Pattern.compile("packets (\\d+)").matcher(counter);
+      assertTrue(packets.find() && Long.parseLong(packets.group(1)) >= 2,
+          "the access check dropped the clear-text pings on wan0:\n" + counter);
+    } finally {
+      capture(List.of("ip", "netns", "exec", gw, "ip", "route", "replace", "10.91.2.0/24", "dev", dev.group(1)),
+          Map.of());
+    }
+    String ping = ping(List.of("-c", "2", "-i", "0.2", "-W", "2"));
+    assertTrue(ping.contains("2 received"), "through the tunnel again: " + ping);
+  }
+
   /** What both sides see, for a failure message: SAs and counters, routes, the inner devices, the gateway's log. */
   private String diagnostics() throws Exception {
     StringBuilder b = new StringBuilder();
