@@ -408,6 +408,8 @@ public final class EspForwarderVerticle extends VerticleBase {
     TunRoutes routes = new TunRoutes(inner.name(), f -> LOG.warning("esp-forwarder: " + f));
     vertx.executeBlocking(() -> {
       routes.remove(change.remove());
+      routes.removeAddresses(change.removeAddresses());
+      routes.addAddresses(change.addAddresses());
       routes.add(change.add());
       return null;
     }, true);

@@ -55,7 +55,9 @@ public final class IkeVerticle extends AbstractVerticle {
   private IkeServiceSettings settings;
   private IkeEngine engine;
   /** Brings tunnel interfaces' SAs up with the configuration and keeps them up; set in {@link #start}. */
-  private TunnelKeeper tunnelKeeper;
+  private TunnelKeeper<PeerPolicy> tunnelKeeper;
+  /** The same for tunnel interfaces protected with IKEv1 (an ipsec profile without set ikev2-profile). */
+  private TunnelKeeper<io.ipsecmesh.ike.v1.Ikev1Policy> ikev1TunnelKeeper;
   private BusEvents events;
   private Ikev1Service ikev1;
   private IkeProtocols protocols;
@@ -107,7 +109,7 @@ public final class IkeVerticle extends AbstractVerticle {
     engine = new IkeEngine(new VertxScheduler(vertx), this::transmit, events, policies, KeyWrap.fromEnvironment(),
         RetransmitPolicy.DEFAULT, limits, System::currentTimeMillis);
     engine.setStats(metrics);
-    tunnelKeeper = new TunnelKeeper(new VertxScheduler(vertx), p -> engine.acquire(p));
+    tunnelKeeper = new TunnelKeeper<>(new VertxScheduler(vertx), p -> engine.acquire(p));
     // revocation-check crl: CRLs are read off the event loop (file or HTTP) and the engine continues on it
     io.ipsecmesh.ike.crypto.CrlStore crlStore = new io.ipsecmesh.ike.crypto.CrlStore(System::currentTimeMillis);
     engine.setCrlSource(new io.ipsecmesh.ike.crypto.CrlSource() {
@@ -127,6 +129,7 @@ public final class IkeVerticle extends AbstractVerticle {
     ikev1.setStats(metrics);
     ikev1.setLimits(limits.maxHalfOpenPerPeer(), limits.maxChildSas());
     ikev1.setEasyVpnSink(events.easyVpnSink());
+    ikev1TunnelKeeper = new TunnelKeeper<>(new VertxScheduler(vertx), ikev1::keepUp);
     // asked in this order where a command names only a peer (fwd.invalid-spi, failover of an SA nobody holds)
     protocols = new IkeProtocols(List.of(ikev1, engine));
     if (staticPolicies != null) {
@@ -156,6 +159,9 @@ public final class IkeVerticle extends AbstractVerticle {
     }
     if (tunnelKeeper != null) {
       tunnelKeeper.stop();
+    }
+    if (ikev1TunnelKeeper != null) {
+      ikev1TunnelKeeper.stop();
     }
     // an orderly leave of a scale-out instance hands its IKE SAs over instead of deleting them
     if (protocols != null && (scaleOut == null || !scaleOut.leave())) {
@@ -308,6 +314,7 @@ public final class IkeVerticle extends AbstractVerticle {
     }
     // tunnel interfaces come up with the configuration, not on the first packet (IOS's VTIs)
     tunnelKeeper.configure(policies.all().stream().filter(TunnelInterfacePolicies::isTunnel).toList());
+    ikev1TunnelKeeper.configure(ikev1.tunnels());
     invalidSpiRecovery = config.invalidSpiRecovery();
     LOG.log(System.Logger.Level.INFO, "ike-service: configuration " + version + peers);
   }

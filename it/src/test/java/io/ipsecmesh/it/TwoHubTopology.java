@@ -28,6 +28,9 @@ public final class TwoHubTopology {
   public final String peer1;
   public final String peer2;
   public final String wan;
+  /** The LAN host namespaces behind peer 1 and peer 2 (both {@link #LAN_B_HOST}). */
+  public final String lanB;
+  public final String lanC;
   private final String prefix;
   private final List<String> namespaces;
 
@@ -38,6 +41,8 @@ public final class TwoHubTopology {
     peer1 = prefix + "b";
     peer2 = prefix + "c";
     wan = prefix + "w";
+    lanB = prefix + "lb";
+    lanC = prefix + "lc";
     namespaces = List.of(gw, lanA, peer1, prefix + "lb", peer2, prefix + "lc", wan);
   }
 

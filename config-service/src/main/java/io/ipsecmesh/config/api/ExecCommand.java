@@ -45,6 +45,12 @@ public sealed interface ExecCommand {
   /** {@code undebug all} / {@code no debug all} */
   record UndebugAll() implements ExecCommand {}
 
+  /** {@code show interfaces [IF]}; {@code name} null for every tunnel interface. */
+  record ShowInterfaces(String name) implements ExecCommand {}
+
+  /** {@code show ip interface brief} ({@code brief}) and {@code show ip interface [IF]} ({@code name} null: all). */
+  record ShowIpInterface(boolean brief, String name) implements ExecCommand {}
+
   /** {@code show crypto ipsec client ezvpn} */
   record ShowEzvpn() implements ExecCommand {}
 

@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
  * <pre>
  * show running-config
  * show logging
+ * show interfaces [IF]                  show ip interface brief              show ip interface [IF]
  * show crypto isakmp sa
  * show crypto ikev2 sa [detailed]
  * show crypto ipsec sa [map NAME | address | identity | interface IF | peer ADDRESS] [detail]
@@ -108,12 +109,27 @@ public final class ExecParser {
   }
 
   private ExecCommand show() throws ExecSyntaxException {
-    switch (keyword("running-config", "crypto", "logging")) {
+    switch (keyword("running-config", "crypto", "logging", "interfaces", "ip")) {
       case "running-config" -> {
         return new ShowRunningConfig();
       }
       case "logging" -> {
         return new ShowLogging();
+      }
+      case "interfaces" -> {
+        return new ExecCommand.ShowInterfaces(more() ? interfaceName() : null);
+      }
+      case "ip" -> {
+        keyword("interface");
+        if (!more()) {
+          return new ExecCommand.ShowIpInterface(false, null);
+        }
+        String w = words.get(next).text.toLowerCase(Locale.ROOT);
+        if ("brief".startsWith(w)) {
+          next++;
+          return new ExecCommand.ShowIpInterface(true, null);
+        }
+        return new ExecCommand.ShowIpInterface(false, interfaceName());
       }
       default -> { }
     }

@@ -83,6 +83,13 @@ public final class ExecService {
       case ClearSession c -> clear(new MgmtMessages.ClearSession(c.remoteAddress(), c.remotePort(),
           c.localAddress(), c.localPort()));
       case Debug c -> Future.succeededFuture(ExecResult.ok(debug(c.facility(), c.enabled())));
+      case ExecCommand.ShowInterfaces c -> vertx.executeBlocking(() -> interfaces(c.name(), () ->
+          io.ipsecmesh.config.show.ShowInterfaces.interfaces(activeConfig.get(), tables.childSas(), tables.counters(),
+              c.name())));
+      case ExecCommand.ShowIpInterface c -> vertx.executeBlocking(() -> c.brief()
+          ? ExecResult.ok(io.ipsecmesh.config.show.ShowInterfaces.brief(activeConfig.get(), tables.childSas()))
+          : interfaces(c.name(), () -> io.ipsecmesh.config.show.ShowInterfaces.ipInterface(activeConfig.get(),
+              tables.childSas(), c.name())));
       case ExecCommand.ShowEzvpn c -> vertx.executeBlocking(() -> ExecResult.ok(
           io.ipsecmesh.config.show.ShowCryptoIpsecClientEzvpn.render(activeConfig.get(), tables.ezvpn())));
       case ExecCommand.Ezvpn c -> ezvpn(c);
@@ -93,6 +100,14 @@ public final class ExecService {
         yield Future.succeededFuture(ExecResult.ok("All possible debugging has been turned off\n"));
       }
     };
+  }
+
+  /** A named interface the configuration does not have is refused, as IOS refuses an interface that does not exist. */
+  private ExecResult interfaces(String name, Supplier<String> render) {
+    if (name != null && io.ipsecmesh.config.show.ShowInterfaces.find(activeConfig.get(), name) == null) {
+      return new ExecResult(400, "% Interface " + name + " is not configured\n");
+    }
+    return ExecResult.ok(render.get());
   }
 
   private String runningConfig() {

@@ -193,13 +193,15 @@ final class ConfigDraft {
     SaSettings sa = SaSettings.INHERIT;
     Integer pfsGroup;
     String ikev2Profile;
+    String isakmpProfile;
 
     IpsecProfileDraft(String name) {
       this.name = name;
     }
 
     io.ipsecmesh.proto.config.IpsecProfile build() {
-      return new io.ipsecmesh.proto.config.IpsecProfile(name, transformSets, sa, pfsGroup, ikev2Profile);
+      return new io.ipsecmesh.proto.config.IpsecProfile(name, transformSets, sa, pfsGroup, ikev2Profile,
+          isakmpProfile);
     }
   }
 

@@ -3,8 +3,8 @@ package io.ipsecmesh.config.lang;
 import java.util.Locale;
 
 /**
- * {@code crypto ipsec profile NAME}: {@code set transform-set}, {@code set pfs}, {@code set security-association …}
- * and {@code set ikev2-profile} — a crypto map entry without peer or access list, which a tunnel interface takes by
+ * {@code crypto ipsec profile NAME}: {@code set transform-set}, {@code set pfs}, {@code set security-association …},
+ * {@code set ikev2-profile} (IKEv2; without it IKEv1) and {@code set isakmp-profile} — a crypto map entry without peer or access list, which a tunnel interface takes by
  * {@code tunnel protection ipsec profile NAME} (the Cisco IPsec Virtual Tunnel Interface document).
  */
 final class IpsecProfileBlock implements Block {
@@ -55,6 +55,11 @@ final class IpsecProfileBlock implements Block {
         profile.ikev2Profile = a.name("profile name");
         a.end();
         references.add(CrossReferences.Kind.IKEV2_PROFILE, profile.ikev2Profile, a.lineNumber);
+      }
+      case "isakmp-profile" -> {
+        profile.isakmpProfile = a.name("profile name");
+        a.end();
+        references.add(CrossReferences.Kind.ISAKMP_PROFILE, profile.isakmpProfile, a.lineNumber);
       }
       case "peer" -> throw a.fail("a crypto ipsec profile has no peer: the peer is the tunnel destination of the "
           + "interface that uses the profile (tunnel destination ADDRESS)");

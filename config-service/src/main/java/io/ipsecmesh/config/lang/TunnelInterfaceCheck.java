@@ -9,8 +9,9 @@ import java.util.Map;
 /**
  * Checks, once the whole file is read, that every protected tunnel interface can run: a static VTI needs
  * {@code tunnel mode ipsec ipv4}, a {@code tunnel source} with an address, a {@code tunnel destination}, and an
- * existing {@code crypto ipsec profile} with a transform set and an IKEv2 profile (the Cisco IPsec Virtual Tunnel
- * Interface document, "Configuring Static IPsec Virtual Tunnel Interfaces"). Each missing piece is an error that
+ * existing {@code crypto ipsec profile} with a transform set, and either an IKEv2 profile or, for IKEv1 (a profile
+ * without {@code set ikev2-profile}, as on IOS), a {@code crypto isakmp policy} and a key for the destination (the
+ * Cisco IPsec Virtual Tunnel Interface document, "Configuring Static IPsec Virtual Tunnel Interfaces"). Each missing piece is an error that
  * names the line to write: a VTI that silently stayed down would be worse than a refused file. Routes into a
  * tunnel that carries no IPsec get a warning.
  */
@@ -53,8 +54,10 @@ final class TunnelInterfaceCheck {
             + " ipsec profile " + p.name + " (IOS's built-in default transform sets are not used here)");
       }
       if (p.ikev2Profile == null) {
-        diagnostics.error(line, where + "the profile has no set ikev2-profile: tunnel interfaces negotiate IKEv2"
-            + " here; add set ikev2-profile NAME to crypto ipsec profile " + p.name);
+        ikev1(d, t, p, line, where, diagnostics);
+      } else if (p.isakmpProfile != null) {
+        diagnostics.warn(line, where + "crypto ipsec profile " + p.name + " has set ikev2-profile: the tunnel"
+            + " negotiates IKEv2 and its set isakmp-profile " + p.isakmpProfile + " is not used");
       }
     }
     for (int i = 0; i < d.staticRoutes.size(); i++) {
@@ -67,6 +70,27 @@ final class TunnelInterfaceCheck {
         diagnostics.warn(d.staticRouteLines.get(i), "ip route " + r.text() + ": interface " + t.name
             + " has no tunnel protection ipsec profile: this gateway forwards nothing into it");
       }
+    }
+  }
+
+  /**
+   * A profile without {@code set ikev2-profile} protects the tunnel with IKEv1: Main Mode needs a {@code crypto isakmp
+   * policy} with pre-shared keys and the key of the destination before the peer's ID arrives (RFC 2409 §5.4) — a
+   * {@code crypto isakmp key … address} covering it, or with {@code set isakmp-profile} a hostname key the profile
+   * matches (checked by ike-service, which logs a tunnel it cannot key).
+   */
+  private static void ikev1(ConfigDraft d, ConfigDraft.InterfaceDraft t, ConfigDraft.IpsecProfileDraft p, int line,
+      String where, Diagnostics diagnostics) {
+    if (d.isakmpPolicies.isEmpty()) {
+      diagnostics.error(line, where + "the profile has no set ikev2-profile, so the tunnel negotiates IKEv1, and"
+          + " there is no crypto isakmp policy: add crypto isakmp policy 10 (authentication pre-share) or set"
+          + " ikev2-profile NAME to crypto ipsec profile " + p.name);
+    }
+    if (p.isakmpProfile == null && t.tunnelDestination != null && Ipv4.isAddress(t.tunnelDestination)
+        && d.isakmpKeys.values().stream().noneMatch(k -> k.matches(t.tunnelDestination))) {
+      diagnostics.error(line, where + "the tunnel negotiates IKEv1 (no set ikev2-profile) and no crypto isakmp key"
+          + " covers tunnel destination " + t.tunnelDestination + ": add crypto isakmp key KEY address "
+          + t.tunnelDestination);
     }
   }
 

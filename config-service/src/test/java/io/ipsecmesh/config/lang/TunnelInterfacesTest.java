@@ -136,9 +136,62 @@ class TunnelInterfacesTest {
     assertTrue(errors.contains("needs the peer's address: tunnel destination ADDRESS"), errors);
     assertTrue(errors.contains("needs tunnel source INTERFACE|ADDRESS"), errors);
     assertTrue(errors.contains("the profile has no set transform-set: add set transform-set NAME"), errors);
-    assertTrue(errors.contains("the profile has no set ikev2-profile"), errors);
+    assertTrue(errors.contains("the profile has no set ikev2-profile, so the tunnel negotiates IKEv1, and there is no"
+        + " crypto isakmp policy: add crypto isakmp policy 10"), errors);
     assertTrue(errors.contains("tunnel source Loopback9 has no ip address (the interface is not defined)"), errors);
     assertTrue(errors.contains("crypto ipsec profile Missing is not defined"), errors);
+  }
+
+  static final String IKEV1_VTI = """
+      crypto isakmp policy 10
+       encryption aes 256
+       hash sha256
+       authentication pre-share
+       group 14
+      crypto isakmp key vti-secret address 192.0.2.2
+      crypto ipsec transform-set ts esp-aes 256 esp-sha256-hmac
+      crypto ipsec profile V1
+       set transform-set ts
+       set pfs group14
+      interface GigabitEthernet0/0
+       ip address 192.0.2.1 255.255.255.0
+      interface Tunnel1
+       ip address 172.16.0.1 255.255.255.252
+       tunnel source GigabitEthernet0/0
+       tunnel mode ipsec ipv4
+       tunnel destination 192.0.2.2
+       tunnel protection ipsec profile V1
+      ip route 10.2.0.0 255.255.0.0 Tunnel1
+      """;
+
+  @Test
+  void aProfileWithoutIkev2ProfileProtectsTheTunnelWithIkev1() {
+    ParseResult r = ConfigParser.parse("v1.cfg", IKEV1_VTI);
+    assertEquals(List.of(), r.errors());
+    assertEquals(List.of(), r.warnings());
+    assertEquals(new IpsecProfile("V1", List.of("ts"), r.config().ipsecProfile("V1").sa(), 14, null, null),
+        r.config().ipsecProfile("V1"));
+    assertEquals(r.config(), ConfigParser.parse("r.cfg", r.config().render()).config(), "round trip");
+  }
+
+  @Test
+  void anIsakmpProfileOnAnIpsecProfileIsKeptAndWrittenBack() {
+    GatewayConfig c = ConfigParser.parse("v1.cfg", IKEV1_VTI.replace(" set pfs group14\n",
+        " set pfs group14\n set isakmp-profile IP1\n") + """
+        crypto isakmp profile IP1
+         match identity address 192.0.2.2 255.255.255.255
+        """).config();
+    assertEquals("IP1", c.ipsecProfile("V1").isakmpProfile());
+    assertTrue(c.render().contains(" set pfs group14\n set isakmp-profile IP1\n!\n"), c.render());
+    assertEquals(c, ConfigParser.parse("r.cfg", c.render()).config(), "round trip");
+  }
+
+  @Test
+  void anIkev1TunnelWithoutAKeyForItsDestinationIsRefused() {
+    ParseResult r = ConfigParser.parse("v1.cfg", IKEV1_VTI.replace("address 192.0.2.2", "address 192.0.2.99"));
+    assertTrue(r.errors().toString().contains("v1.cfg:18") && r.errors().toString().contains("the tunnel negotiates"
+        + " IKEv1 (no set ikev2-profile) and no crypto isakmp key covers tunnel destination 192.0.2.2: add crypto"
+        + " isakmp key KEY address 192.0.2.2"), r.errors().toString());
   }
 
   @Test

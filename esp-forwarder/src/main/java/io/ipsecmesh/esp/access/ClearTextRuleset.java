@@ -2,6 +2,7 @@ package io.ipsecmesh.esp.access;
 
 import io.ipsecmesh.esp.iface.InterfaceMap;
 import io.ipsecmesh.esp.spd.DynamicMapRules;
+import io.ipsecmesh.esp.spd.TunnelRoutes;
 import io.ipsecmesh.proto.config.AccessList;
 import io.ipsecmesh.proto.config.AccessListEntry;
 import io.ipsecmesh.proto.config.AddressMatch;
@@ -23,7 +24,14 @@ import java.util.List;
  * match wins: a {@code deny} entry (not protected) lets the packet pass, a {@code permit} drops it
  * into the counter of its crypto map entry. An entry that stands for a dynamic crypto map checks the
  * {@code match address} lines of its dynamic map's entries ({@link DynamicMapRules}). IKE and ESP
- * addressed to the gateway itself are never checked. A pure function of the configuration.
+ * addressed to the gateway itself are never checked.
+ *
+ * <p>Tunnel interfaces: routes, not an ACL, say what must go protected, and the forwarder's TUN carries it; a
+ * packet for a prefix routed into a protected tunnel interface that is about to leave in clear by the tunnel's
+ * source interface (a kernel route missing, the forwarder stopped) is dropped in a postrouting hook and counted
+ * under the tunnel ("Tunnel1 0"). The routes are checked longest prefix first, so a longer route elsewhere lets its
+ * traffic go as forwarding does ({@link TunnelRoutes#routedPrefixes}); IKE and ESP (also in UDP) always pass. A pure
+ * function of the configuration.
  */
 public final class ClearTextRuleset {
 
@@ -86,6 +94,7 @@ public final class ClearTextRuleset {
         }
       }
     }
+    String postrouting = tunnelRules(config, interfaces, counters);
     if (counters.isEmpty()) {
       return new Ruleset("", List.of());
     }
@@ -97,11 +106,59 @@ public final class ClearTextRuleset {
     for (int c = 0; c < counters.size(); c++) {
       t.append("  counter cleartext_").append(c).append(" {\n  }\n");
     }
-    t.append("  chain prerouting {\n");
-    t.append("    type filter hook prerouting priority -150; policy accept;\n");
-    t.append(rules);
-    t.append("  }\n}\n");
+    if (!rules.isEmpty()) {
+      t.append("  chain prerouting {\n");
+      t.append("    type filter hook prerouting priority -150; policy accept;\n");
+      t.append(rules);
+      t.append("  }\n");
+    }
+    if (!postrouting.isEmpty()) {
+      t.append("  chain postrouting {\n");
+      t.append("    type filter hook postrouting priority 150; policy accept;\n");
+      t.append(postrouting);
+      t.append("  }\n");
+    }
+    t.append("}\n");
     return new Ruleset(t.toString(), List.copyOf(counters));
+  }
+
+  /**
+   * The postrouting rules of the protected tunnel interfaces on their source interfaces: IKE and ESP pass, then the
+   * routed prefixes longest first, a tunnel's dropped into its counter, any other accepted.
+   */
+  private static String tunnelRules(GatewayConfig config, InterfaceMap interfaces, List<String> counters) {
+    List<String> sources = new ArrayList<>();
+    for (InterfaceConfig t : config.ipsecTunnels()) {
+      InterfaceConfig source = config.tunnelSourceInterface(t);
+      String host = source == null ? null : interfaces.hostName(source.name());
+      if (host != null && !sources.contains(host)) {
+        sources.add(host);
+      }
+    }
+    List<TunnelRoutes.RoutedPrefix> routes = TunnelRoutes.routedPrefixes(config);
+    if (sources.isEmpty() || routes.stream().allMatch(r -> r.tunnel() == null)) {
+      return "";
+    }
+    StringBuilder rules = new StringBuilder();
+    for (String host : sources) {
+      String oif = "    oifname \"" + host + "\" ";
+      rules.append(oif).append("meta l4proto { esp, ah } accept\n");
+      rules.append(oif).append("udp sport { 500, 4500 } accept\n");
+      rules.append(oif).append("udp dport { 500, 4500 } accept\n");
+      for (TunnelRoutes.RoutedPrefix r : routes) {
+        if (r.tunnel() == null) {
+          rules.append(oif).append("ip daddr ").append(r.cidr()).append(" accept\n");
+          continue;
+        }
+        String name = r.tunnel() + " " + GatewayConfig.TUNNEL_SEQUENCE;
+        if (!counters.contains(name)) {
+          counters.add(name);
+        }
+        rules.append(oif).append("ip daddr ").append(r.cidr()).append(" counter name \"cleartext_")
+            .append(counters.indexOf(name)).append("\" drop\n");
+      }
+    }
+    return rules.toString();
   }
 
   private static String match(AccessListEntry a) {

@@ -28,6 +28,10 @@ import java.util.function.Consumer;
  *   <li>Client mode: once the remote is {@code IPSEC_ACTIVE} with an assigned address, the pipelines translate the
  *       inside network to it ({@link ClientModePat}); network-extension mode translates nothing, the inside network
  *       being the Child SA's local selector.</li>
+ *   <li>Network-plus mode (Cisco Easy VPN Remote, "Network Extension Plus Mode") translates nothing either; the
+ *       address Mode Config assigned, which IOS puts on a loopback and protects with an IPsec SA of its own, is
+ *       added to the TUN device while the remote is active ({@link Routes#addAddresses}), so the gateway answers
+ *       and originates from it through the tunnel (the kernel takes it as the source towards the split include).</li>
  *   <li>The split-include networks become routes into the tunnel ({@link Routes}), taken away when the tunnel goes.
  *       Without a split include IOS sends everything through the tunnel; no default route is installed here (it
  *       would capture the IKE and ESP packets to the server): the operator routes what the tunnel should carry.</li>
@@ -40,12 +44,27 @@ public final class EasyVpnDataPath {
     void add(List<String> prefixes);
 
     void remove(List<String> prefixes);
+
+    /** {@code ADDRESS/32} on the TUN device (network-plus's assigned address). */
+    void addAddresses(List<String> addresses);
+
+    void removeAddresses(List<String> addresses);
   }
 
-  /** What a change asks of the routes, in order: remove, then add. */
-  public record RouteChange(List<String> remove, List<String> add) {
+  /**
+   * What a change asks of the routes, in order: remove, then add; and of the TUN device's addresses (network-plus's
+   * assigned address, {@code A/32}).
+   */
+  public record RouteChange(List<String> remove, List<String> add, List<String> removeAddresses,
+      List<String> addAddresses) {
+
+    /** Routes only. */
+    public RouteChange(List<String> remove, List<String> add) {
+      this(remove, add, List.of(), List.of());
+    }
+
     public boolean empty() {
-      return remove.isEmpty() && add.isEmpty();
+      return remove.isEmpty() && add.isEmpty() && removeAddresses.isEmpty() && addAddresses.isEmpty();
     }
   }
 
@@ -55,6 +74,8 @@ public final class EasyVpnDataPath {
   private final Map<String, EzvpnClient.Mode> modes = new HashMap<>();
   private final Map<String, EzvpnStatus> states = new HashMap<>();
   private final Map<String, List<String>> routed = new HashMap<>();
+  /** Network-plus remotes' assigned addresses on the TUN device ({@code A/32}), by remote. */
+  private final Map<String, List<String>> addressed = new HashMap<>();
   private ClientModePat pat;
 
   public EasyVpnDataPath(OutboundPipeline outbound, InboundPipeline inbound, Consumer<String> log) {
@@ -84,21 +105,30 @@ public final class EasyVpnDataPath {
     modes.clear();
     config.ezvpnClients().forEach(c -> modes.put(c.name(), c.mode()));
     List<String> remove = new ArrayList<>();
+    List<String> removeAddresses = new ArrayList<>();
     for (String name : List.copyOf(routed.keySet())) {
       if (!modes.containsKey(name)) {
         remove.addAll(routed.remove(name));
         states.remove(name);
       }
     }
+    for (String name : List.copyOf(addressed.keySet())) {
+      if (!modes.containsKey(name)) {
+        removeAddresses.addAll(addressed.remove(name));
+      }
+    }
     states.keySet().retainAll(modes.keySet());
     List<String> add = new ArrayList<>();
+    List<String> addAddresses = new ArrayList<>();
     for (EzvpnStatus s : List.copyOf(states.values())) {
       RouteChange c = status(s);
       remove.addAll(c.remove());
       add.addAll(c.add());
+      removeAddresses.addAll(c.removeAddresses());
+      addAddresses.addAll(c.addAddresses());
     }
     applyTranslation();
-    return new RouteChange(remove, add);
+    return new RouteChange(remove, add, removeAddresses, addAddresses);
   }
 
   /** ike-service's state of a remote: the routes to change; the translation is switched here. */
@@ -122,8 +152,17 @@ public final class EasyVpnDataPath {
     } else {
       routed.put(s.name(), want);
     }
+    List<String> wantAddress = mode == EzvpnClient.Mode.NETWORK_PLUS && s.active() && s.address() != null
+        && Ipv4.isAddress(s.address()) ? List.of(s.address() + "/32") : List.of();
+    List<String> hadAddress = addressed.getOrDefault(s.name(), List.of());
+    if (wantAddress.isEmpty()) {
+      addressed.remove(s.name());
+    } else {
+      addressed.put(s.name(), wantAddress);
+    }
     applyTranslation();
-    return new RouteChange(remove, add);
+    return new RouteChange(remove, add, hadAddress.stream().filter(a -> !wantAddress.contains(a)).toList(),
+        wantAddress.stream().filter(a -> !hadAddress.contains(a)).toList());
   }
 
   /** The translation of the first active client-mode remote with an address, or none. */

@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
-/** The split-include routes through the forwarder's TUN device ({@code ip route replace|del PREFIX dev DEV}). */
+/**
+ * The split-include routes through the forwarder's TUN device ({@code ip route replace|del PREFIX dev DEV}), and a
+ * network-plus remote's assigned address on it ({@code ip addr replace|del A/32 dev DEV}).
+ */
 public final class TunRoutes implements EasyVpnDataPath.Routes {
 
   private final String device;
@@ -26,21 +29,50 @@ public final class TunRoutes implements EasyVpnDataPath.Routes {
   @Override
   public void remove(List<String> prefixes) {
     for (String p : prefixes) {
-      try {
-        Process proc = new ProcessBuilder("ip", "route", "del", p, "dev", device).redirectErrorStream(true).start();
-        String out = new String(proc.getInputStream().readAllBytes()).trim();
-        if (!proc.waitFor(5, TimeUnit.SECONDS)) {
-          proc.destroyForcibly();
-          log.accept("ip route del " + p + " dev " + device + ": timed out");
-        } else if (proc.exitValue() != 0 && !out.contains("No such process")) {
-          log.accept("ip route del " + p + " dev " + device + ": " + out);
-        }
-      } catch (IOException e) {
-        log.accept("ip route del " + p + " dev " + device + ": " + e.getMessage());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+      if (!ip("route", "del", p, "No such process")) {
         return;
       }
+    }
+  }
+
+  @Override
+  public void addAddresses(List<String> addresses) {
+    for (String a : addresses) {
+      if (!ip("addr", "replace", a, null)) {
+        return;
+      }
+    }
+  }
+
+  /** An address that is already gone (the device went down) is no failure. */
+  @Override
+  public void removeAddresses(List<String> addresses) {
+    for (String a : addresses) {
+      if (!ip("addr", "del", a, "Cannot assign requested address")) {
+        return;
+      }
+    }
+  }
+
+  /** {@code ip OBJECT VERB ARG dev DEVICE}, failures logged; false when interrupted. Blocking. */
+  private boolean ip(String object, String verb, String arg, String harmless) {
+    String what = "ip " + object + " " + verb + " " + arg + " dev " + device;
+    try {
+      Process proc = new ProcessBuilder("ip", object, verb, arg, "dev", device).redirectErrorStream(true).start();
+      String out = new String(proc.getInputStream().readAllBytes()).trim();
+      if (!proc.waitFor(5, TimeUnit.SECONDS)) {
+        proc.destroyForcibly();
+        log.accept(what + ": timed out");
+      } else if (proc.exitValue() != 0 && (harmless == null || !out.contains(harmless))) {
+        log.accept(what + ": " + out);
+      }
+      return true;
+    } catch (IOException e) {
+      log.accept(what + ": " + e.getMessage());
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 }

@@ -197,6 +197,36 @@ public final class TunnelRoutes {
    * forwarder's inner device; a default route ({@code 0.0.0.0 0.0.0.0 TunnelN}) is left out, as for crypto ACLs with
    * destination {@code any}: it would capture the host's own default route.
    */
+  /**
+   * A route as the clear-text access check needs it: its prefix (CIDR), and the protected tunnel interface it goes
+   * into, null for a route elsewhere.
+   */
+  public record RoutedPrefix(String cidr, String tunnel) {}
+
+  /**
+   * Every routed prefix but the default route, longest first, the best route per prefix (lowest distance, then the
+   * first configured), so that first match over the list is the forwarding decision ({@code ClearTextRuleset}).
+   */
+  public static List<RoutedPrefix> routedPrefixes(GatewayConfig config) {
+    java.util.Map<String, SpdEntry> markers = new java.util.HashMap<>();
+    List<Route> routes = new ArrayList<>(routes(config, name -> {
+      InterfaceConfig i = config.interfaceNamed(name);
+      return i == null || !i.ipsecVti() ? null
+          : markers.computeIfAbsent(name, n -> new SpdEntry(n, -1, -1, new AclRule[0], false));
+    }));
+    // stable: equal lengths keep configuration order, so the lowest distance then the first configured wins
+    routes.sort(java.util.Comparator.comparingInt(Route::length).reversed().thenComparingInt(Route::distance));
+    List<RoutedPrefix> out = new ArrayList<>();
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (Route r : routes) {
+      String cidr = Ipv4.toText(r.network()) + "/" + r.length();
+      if (r.length() > 0 && seen.add(cidr)) {
+        out.add(new RoutedPrefix(cidr, r.target() == NOT_A_TUNNEL ? null : r.target().mapName()));
+      }
+    }
+    return out;
+  }
+
   public static List<String> kernelPrefixes(GatewayConfig config) {
     SpdEntry tunnel = new SpdEntry("(tunnel)", -1, -1, new AclRule[0], false);
     Function<String, SpdEntry> isTunnel = name -> {

@@ -8,10 +8,16 @@ import io.ipsecmesh.esp.ManualKeyConfigs;
 import io.ipsecmesh.proto.config.AccessList;
 import io.ipsecmesh.proto.config.AccessListEntry;
 import io.ipsecmesh.proto.config.AddressMatch;
+import io.ipsecmesh.proto.config.DfBit;
 import io.ipsecmesh.proto.config.GatewayConfig;
+import io.ipsecmesh.proto.config.InterfaceConfig;
 import io.ipsecmesh.proto.config.PortMatch;
+import io.ipsecmesh.proto.config.StaticRoute;
+import io.ipsecmesh.proto.config.TunnelMode;
+import io.ipsecmesh.proto.config.TunnelSettings;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The crypto ACL mirrored into nftables rules on the crypto map's interface, in order, first match wins. */
@@ -73,6 +79,41 @@ class ClearTextRulesetTest {
         "without match address nothing is known to be protected before a peer negotiates it");
   }
 
+  /**
+   * {@code interface Tunnel1 / tunnel source Gi1 / … / tunnel protection ipsec profile P}, {@code ip route 10.2.0.0
+   * 255.255.0.0 Tunnel1}, {@code ip route 10.2.3.0 255.255.255.0 Gi1}, a default route by next hop.
+   */
+  static GatewayConfig tunnelConfig() {
+    GatewayConfig e = GatewayConfig.empty();
+    InterfaceConfig gi1 = new InterfaceConfig("Gi1", "192.0.2.1", "255.255.255.0", null, null, null, null);
+    InterfaceConfig t1 = new InterfaceConfig("Tunnel1", "172.16.0.1", "255.255.255.252", null, null, null, null, null,
+        new TunnelSettings("Gi1", "192.0.2.2", TunnelMode.IPSEC_IPV4, "P"));
+    return new GatewayConfig(List.of(), List.of(), null, null, false, true, DfBit.COPY, e.sa(), List.of(), List.of(),
+        List.of(), List.of(gi1, t1), List.of(), List.of(), List.of(), List.of(), List.of(), null, null, false,
+        Map.of(), List.of(), null, null, null, List.of(), List.of(), false, List.of(), List.of(), List.of(
+            new StaticRoute("10.2.0.0", "255.255.0.0", "Tunnel1", null, null),
+            new StaticRoute("10.2.3.0", "255.255.255.0", "Gi1", null, null),
+            new StaticRoute("0.0.0.0", "0.0.0.0", null, "192.0.2.254", null)));
+  }
+
+  @Test
+  void whatATunnelRouteProtectsMayNotLeaveInClearByTheTunnelSource() {
+    ClearTextRuleset.Ruleset r = ClearTextRuleset.of(tunnelConfig());
+    assertEquals(List.of("Tunnel1 0"), r.counters(), "counted under the tunnel, as its SAs are");
+    assertTrue(r.text().contains("""
+          chain postrouting {
+            type filter hook postrouting priority 150; policy accept;
+            oifname "Gi1" meta l4proto { esp, ah } accept
+            oifname "Gi1" udp sport { 500, 4500 } accept
+            oifname "Gi1" udp dport { 500, 4500 } accept
+            oifname "Gi1" ip daddr 172.16.0.0/30 counter name "cleartext_0" drop
+            oifname "Gi1" ip daddr 10.2.3.0/24 accept
+            oifname "Gi1" ip daddr 10.2.0.0/16 counter name "cleartext_0" drop
+          }
+        """), "IKE and ESP first, then the longest prefix first; the default route is no tunnel's:\n" + r.text());
+    assertTrue(!r.text().contains("0.0.0.0/0") && !r.text().contains("chain prerouting"), r.text());
+  }
+
   @Test
   void nothingProtectedNoTable() {
     assertTrue(ClearTextRuleset.of(GatewayConfig.empty()).empty());
@@ -87,6 +128,11 @@ class ClearTextRulesetTest {
         new AccessListEntry(AccessListEntry.Action.PERMIT, "udp", AddressMatch.host("10.93.1.10"),
             new PortMatch(PortMatch.Operator.GT, 1023, 1023), new AddressMatch("10.93.0.0", "0.0.255.0"),
             new PortMatch(PortMatch.Operator.NEQ, 53, 53), null))));
+    nftChecks(r);
+    nftChecks(ClearTextRuleset.of(tunnelConfig()));
+  }
+
+  private static void nftChecks(ClearTextRuleset.Ruleset r) throws Exception {
     // -c: parse and check against the kernel without committing
     Process p = new ProcessBuilder("nft", "-c", "-f", "-").redirectErrorStream(true).start();
     p.getOutputStream().write(r.text().getBytes(StandardCharsets.UTF_8));

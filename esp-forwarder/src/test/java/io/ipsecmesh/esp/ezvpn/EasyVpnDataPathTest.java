@@ -88,6 +88,32 @@ public class EasyVpnDataPathTest {
   }
 
   @Test
+  void networkPlusPutsTheAssignedAddressOnTheTunWhileActiveAndTranslatesNothing() {
+    path.configure(remoteConfig(EzvpnClient.Mode.NETWORK_PLUS));
+    EasyVpnDataPath.RouteChange up = path.status(active("network-plus", List.of("10.91.2.0/255.255.255.0")));
+    assertEquals(new EasyVpnDataPath.RouteChange(List.of(), List.of("10.91.2.0/24"), List.of(),
+        List.of("10.99.0.1/32")), up);
+    assertNull(path.translation(), "the inside network keeps its addresses");
+    assertTrue(path.status(active("network-plus", List.of("10.91.2.0/255.255.255.0"))).empty());
+
+    EasyVpnDataPath.RouteChange down = path.status(EzvpnStatus.idle("ezvpn-config", "IDLE", "PEER_DEAD",
+        "172.31.250.2", "network-plus", 1));
+    assertEquals(new EasyVpnDataPath.RouteChange(List.of("10.91.2.0/24"), List.of(), List.of("10.99.0.1/32"),
+        List.of()), down);
+
+    path.status(active("network-plus", List.of("10.91.2.0/255.255.255.0")));
+    EasyVpnDataPath.RouteChange gone = path.configure(GatewayConfig.empty());
+    assertEquals(List.of("10.99.0.1/32"), gone.removeAddresses(), "a removed remote's address goes");
+  }
+
+  @Test
+  void networkExtensionModePutsNoAddressOnTheTun() {
+    path.configure(remoteConfig(EzvpnClient.Mode.NETWORK_EXTENSION));
+    assertEquals(List.of(), path.status(active("network-extension", List.of("10.91.2.0/255.255.255.0")))
+        .addAddresses());
+  }
+
+  @Test
   void withoutASplitIncludeNoDefaultRouteIsInstalledAndTheOperatorIsTold() {
     path.configure(remoteConfig(EzvpnClient.Mode.CLIENT));
     assertTrue(path.status(active("client", List.of())).empty());

@@ -44,7 +44,7 @@ public final class TunnelInterfacePolicies {
   }
 
   /** The crypto map entry IOS builds for a tunnel interface ({@code Tunnel1-head-0} in its show commands). */
-  static CryptoMapEntry asEntry(InterfaceConfig tunnel, IpsecProfile ipsec) {
+  public static CryptoMapEntry asEntry(InterfaceConfig tunnel, IpsecProfile ipsec) {
     return new CryptoMapEntry(tunnel.name(), GatewayConfig.TUNNEL_SEQUENCE, CryptoMapEntry.Keying.IPSEC_ISAKMP,
         List.of(tunnel.tunnel().destination()), ipsec.transformSets(), ipsec.sa(), ipsec.pfsGroup(), null,
         ipsec.ikev2Profile(), null, null);

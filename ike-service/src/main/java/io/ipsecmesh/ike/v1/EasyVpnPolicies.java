@@ -59,9 +59,20 @@ final class EasyVpnPolicies {
       TrafficSelector local = inside == null ? TrafficSelector.anyPorts(outside.ipAddress(), outside.ipAddress())
           : network(inside.ipAddress(), inside.mask());
       SaSettings sa = cfg.sa();
-      for (String peer : c.peers()) {
-        if (Ipv4.toLong(peer) < 0) {
-          continue; // a host name peer needs the resolver (not here yet)
+      for (String configured : c.peers()) {
+        // peer HOST: resolved now for the policy's address, and again before every attempt (Ikev1Service), so that
+        // a server that moved is reached where its name points then; one that does not resolve now stays in the
+        // list (unresolved) and is passed over until it does
+        String peer = configured;
+        String host = null;
+        if (!Ipv4.isAddress(configured)) {
+          host = configured;
+          List<String> resolved = Ikev1Policies.RESOLVER.get().resolve(configured);
+          peer = resolved.isEmpty() ? io.ipsecmesh.ike.policy.PeerPolicy.UNRESOLVED : resolved.getFirst();
+          if (resolved.isEmpty()) {
+            LOG.warning(() -> "crypto ipsec client ezvpn " + c.name() + ": peer " + configured + " does not resolve"
+                + " now; it is resolved again when the remote tries it");
+          }
         }
         out.add(new Ikev1Policy(c.name(), 0, peer, outside.ipAddress(),
             new Ikev1Policy.Identity(IsakmpConstants.ID_KEY_ID, c.group()), Ikev1Policies.remote(null, peer),
@@ -73,7 +84,8 @@ final class EasyVpnPolicies {
             sa.lifetimeKilobytes() == null ? SaSettings.DEFAULT_LIFETIME_KILOBYTES : sa.lifetimeKilobytes(), 0,
             cfg.effectiveDfBit(outside.name()).keyword(), true,
             new Ikev1Policy.EasyVpnClient(c.name(), c.username(), c.password().getBytes(StandardCharsets.UTF_8),
-                c.mode() == EzvpnClient.Mode.NETWORK_EXTENSION)));
+                c.mode() == EzvpnClient.Mode.NETWORK_EXTENSION || c.mode() == EzvpnClient.Mode.NETWORK_PLUS,
+                c.mode() == EzvpnClient.Mode.NETWORK_PLUS, host)));
       }
     }
     return out;

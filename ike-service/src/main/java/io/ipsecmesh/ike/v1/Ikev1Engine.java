@@ -184,6 +184,30 @@ public final class Ikev1Engine {
   }
 
   /**
+   * A tunnel interface's keeper ({@code TunnelKeeper}): negotiates the tunnel's IPsec SA only when it has none — no
+   * Child SA of the tunnel's entry on the ISAKMP SA with the peer nor one kept past its ISAKMP SA (RFC 2409 §5.5),
+   * and nothing in flight (a phase 1 in negotiation, a Quick Mode running). Main Mode without an ISAKMP SA, Quick
+   * Mode over an established one. Returns whether a negotiation was started.
+   */
+  public boolean keepUp(Ikev1Policy policy) {
+    java.util.function.Predicate<ChildSa> tunnels = c -> c.cryptoMap().equals(policy.cryptoMap())
+        && c.mapSequence() == policy.mapSequence();
+    if (table.orphans.getOrDefault(policy.peerAddress(), List.of()).stream().anyMatch(tunnels)) {
+      return false;
+    }
+    IsakmpSa sa = table.findByPeer(policy.peerAddress());
+    if (sa == null) {
+      startPhase1(policy, true);
+      return true;
+    }
+    if (!sa.readyForQuickMode() || !sa.quickModes.isEmpty() || sa.children.stream().anyMatch(tunnels)) {
+      return false;
+    }
+    QuickModeExchange.start(this, sa, 0);
+    return true;
+  }
+
+  /**
    * RFC 3706 R-U-THERE with the next sequence number; {@code outcome} gets true on the matching ACK.
    * Never to a peer that did not send the DPD vendor ID (§5.1: both peers MUST have sent it before DPD
    * exchanges begin): that probe fails at once, without a message.

@@ -76,22 +76,42 @@ public record Ikev1Policy(
    * XAUTH request with ({@code username}/{@code password} of {@code crypto ipsec client ezvpn}, IOS's
    * {@code xauth userid mode local}), and the name its {@code show crypto ipsec client ezvpn} row carries.
    *
-   * @param networkExtension {@code mode network-extension}: Quick Mode protects the inside network (the policy's
-   *                         local selector) instead of the assigned address, and nothing is translated (Cisco
-   *                         Easy VPN Remote, "Network Extension Mode")
+   * @param networkExtension {@code mode network-extension} or {@code network-plus}: Quick Mode protects the inside
+   *                         network (the policy's local selector) instead of the assigned address, and nothing is
+   *                         translated (Cisco Easy VPN Remote, "Network Extension Mode")
+   * @param networkPlus      {@code mode network-plus} ("Network Extension Plus Mode"): as network-extension, and the
+   *                         remote also requires an address from Mode Config and protects it in a second Quick Mode
+   *                         (the address IOS puts on a loopback, so the remote itself can be reached through the
+   *                         tunnel)
+   * @param peerHost         the {@code peer} line's host name when it was one (resolved again before every attempt,
+   *                         {@code Ikev1Service}), null for an address
    */
-  public record EasyVpnClient(String name, String username, byte[] password, boolean networkExtension) {
+  public record EasyVpnClient(String name, String username, byte[] password, boolean networkExtension,
+      boolean networkPlus, String peerHost) {
 
     /** A client-mode remote. */
     public EasyVpnClient(String name, String username, byte[] password) {
       this(name, username, password, false);
     }
 
+    /** A client or network-extension remote, its peer given by address. */
+    public EasyVpnClient(String name, String username, byte[] password, boolean networkExtension) {
+      this(name, username, password, networkExtension, false, null);
+    }
+
     @Override
     public String toString() {
-      return "EasyVpnClient[" + name + (networkExtension ? ", network-extension" : ", client") + ", username="
-          + username + ", password=<redacted>]";
+      return "EasyVpnClient[" + name + (networkPlus ? ", network-plus" : networkExtension ? ", network-extension"
+          : ", client") + (peerHost == null ? "" : ", peer " + peerHost) + ", username=" + username
+          + ", password=<redacted>]";
     }
+  }
+
+  /** The same Easy VPN policy bound to {@code address}, what its {@code peer} host name resolves to now. */
+  public Ikev1Policy withPeerAddress(String address) {
+    return new Ikev1Policy(cryptoMap, mapSequence, address, localAddress, localId, remote, psk, suites, espTransforms,
+        pfsGroup, localSelectors, remoteSelectors, mode, replayWindow, lifetimeSeconds, lifetimeKilobytes,
+        idleTimeSeconds, dfBit, aggressive, xauth);
   }
 
   public Ikev1Policy {

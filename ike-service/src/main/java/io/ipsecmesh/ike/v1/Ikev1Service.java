@@ -97,6 +97,7 @@ public final class Ikev1Service implements IkeProtocol {
   public void configure(GatewayConfig config, String fallbackLocalAddress) {
     List<Ikev1Policy> easyVpn = EasyVpnPolicies.from(config);
     List<Ikev1Policy> all = new java.util.ArrayList<>(Ikev1Policies.from(config, fallbackLocalAddress));
+    all.addAll(Ikev1TunnelPolicies.from(config, fallbackLocalAddress));
     all.addAll(easyVpn);
     engine.setPolicies(all);
     engine.setTemplates(Ikev1Policies.templates(config, fallbackLocalAddress));
@@ -177,12 +178,74 @@ public final class Ikev1Service implements IkeProtocol {
     return easyVpn.manual(cryptoMap);
   }
 
-  /** Every initiation goes through here, so an Easy VPN remote's state follows the peer it tries. */
-  private void start(Ikev1Policy p) {
+  /**
+   * Every initiation goes through here, so an Easy VPN remote's state follows the peer it tries. A {@code peer} given
+   * by host name is resolved again first ({@link #resolveEasyVpnPeer}). Returns the policy started, null when none
+   * could be (no peer of the remote resolves).
+   */
+  private Ikev1Policy start(Ikev1Policy p) {
     if (p.xauth() != null) {
+      p = resolveEasyVpnPeer(p);
+      if (p == null) {
+        return null;
+      }
       easyVpn.connecting(p.xauth().name(), p.peerAddress());
     }
     engine.initiate(p);
+    return p;
+  }
+
+  /**
+   * An Easy VPN remote's {@code peer HOST}, resolved through the system resolver (or {@code IPSECMESH_HOSTS_FILE})
+   * before every attempt, as {@code set peer HOST dynamic} is: the policy bound to what the name resolves to now
+   * (replacing the remote's policy for that {@code peer} line when the address changed). A name that does not
+   * resolve is passed over for the remote's next {@code peer}, in list order, wrapping; null when none resolves.
+   * A {@code peer} given by address is taken as it is.
+   */
+  private Ikev1Policy resolveEasyVpnPeer(Ikev1Policy p) {
+    List<Ikev1Policy> peers = easyVpnPeers(p.xauth().name());
+    int at = Math.max(0, peers.indexOf(p));
+    for (int i = 0; i < Math.max(1, peers.size()); i++) {
+      Ikev1Policy candidate = peers.isEmpty() ? p : peers.get((at + i) % peers.size());
+      String host = candidate.xauth().peerHost();
+      if (host == null) {
+        return candidate;
+      }
+      List<String> now = Ikev1Policies.RESOLVER.get().resolve(host);
+      if (now.isEmpty()) {
+        LOG.log(System.Logger.Level.WARNING, "ike-service: crypto ipsec client ezvpn " + p.xauth().name() + ": peer "
+            + host + " does not resolve; trying the next peer");
+        continue;
+      }
+      if (now.getFirst().equals(candidate.peerAddress())) {
+        return candidate;
+      }
+      Ikev1Policy bound = candidate.withPeerAddress(now.getFirst());
+      List<Ikev1Policy> all = new java.util.ArrayList<>(engine.policies());
+      all.replaceAll(x -> x == candidate ? bound : x);
+      engine.setPolicies(all);
+      LOG.log(System.Logger.Level.INFO, "ike-service: crypto ipsec client ezvpn " + p.xauth().name() + ": peer "
+          + host + " resolves to " + bound.peerAddress());
+      return bound;
+    }
+    LOG.log(System.Logger.Level.WARNING, "ike-service: crypto ipsec client ezvpn " + p.xauth().name()
+        + ": no peer resolves; the remote stays down");
+    return null;
+  }
+
+  /** An Easy VPN remote's policies, one per {@code peer} line in list order. */
+  private List<Ikev1Policy> easyVpnPeers(String name) {
+    return engine.policies().stream().filter(x -> x.xauth() != null && x.cryptoMap().equals(name)).toList();
+  }
+
+  /** The IKEv1 tunnel interfaces of the configuration ({@link Ikev1TunnelPolicies}), for the {@code TunnelKeeper}. */
+  public List<Ikev1Policy> tunnels() {
+    return engine.policies().stream().filter(Ikev1TunnelPolicies::isTunnel).toList();
+  }
+
+  /** The {@code TunnelKeeper}'s bring-up of an IKEv1 tunnel interface ({@link Ikev1Engine#keepUp}). */
+  public void keepUp(Ikev1Policy tunnel) {
+    engine.keepUp(tunnel);
   }
 
   public void setPolicies(List<Ikev1Policy> policies) {
@@ -203,6 +266,10 @@ public final class Ikev1Service implements IkeProtocol {
     for (Ikev1Policy p : engine.policies()) {
       if (p.cryptoMap().equals(cryptoMap) && p.mapSequence() == mapSequence
           && (peer == null || p.peerAddress().equals(peer))) {
+        if (Ikev1TunnelPolicies.isTunnel(p)) {
+          engine.keepUp(p); // a tunnel interface: at most one negotiation, none while its SA is up
+          return true;
+        }
         IsakmpSa up = p.xauth() == null ? null : engine.table.findByPeer(p.peerAddress());
         if (up != null && !up.children.isEmpty()) {
           // an Easy VPN remote has its one Child SA (Mode Config's selectors): traffic its selectors do not cover
@@ -379,6 +446,21 @@ public final class Ikev1Service implements IkeProtocol {
   public void peerDead(PeerDead d, CurrentPeers current) {
     Ikev1Policy dead = policyOf(d.ikeSaId());
     clear(d.peerAddress(), "dpd");
+    if (dead != null && dead.xauth() != null) {
+      // an Easy VPN remote fails over along its own peer list, by position: its peer lines may be host names,
+      // which dpd-service cannot place the dead address in (DPD chapter, "DPD Used in Conjunction with Multiple
+      // Peers for an Easy VPN Remote": the next peer, after the last the first)
+      List<Ikev1Policy> peers = easyVpnPeers(dead.xauth().name());
+      int at = peers.indexOf(peers.stream().filter(x -> x.peerAddress().equals(dead.peerAddress())).findFirst()
+          .orElse(dead));
+      if (!peers.isEmpty()) {
+        Ikev1Policy started = start(peers.get((at + 1) % peers.size()));
+        if (started != null) {
+          current.failedOver(dead.cryptoMap(), dead.mapSequence(), started.peerAddress());
+        }
+      }
+      return;
+    }
     if (d.nextPeer() == null || dead == null) {
       return;
     }

@@ -160,6 +160,9 @@ final class IsakmpSaLifecycle {
   void addChild(IsakmpSa sa, ChildSa child) {
     sa.children.add(child);
     e.listener.childSaInstalled(child);
+    if (sa.policy.xauth() != null && sa.policy.xauth().networkPlus()) {
+      QuickModeExchange.startNetworkPlusAddress(e, sa);
+    }
   }
 
   void removeChild(IsakmpSa sa, ChildSa c, String reason) {

@@ -52,9 +52,11 @@ final class ModeConfigClient {
       e.life.fail(sa, "mode-config-malformed");
       return;
     }
-    // client mode translates to the assigned address and cannot run without one; network-extension mode uses the
-    // inside network's own addresses and only shows an address it was given
-    if (!sa.policy.xauth().networkExtension() && (mc.address() == null || Ipv4.toLong(mc.address()) <= 0)) {
+    // client mode translates to the assigned address and cannot run without one, nor can network-plus, which
+    // protects it besides the inside network; network-extension mode uses the inside network's own addresses and
+    // only shows an address it was given
+    if ((!sa.policy.xauth().networkExtension() || sa.policy.xauth().networkPlus())
+        && (mc.address() == null || Ipv4.toLong(mc.address()) <= 0)) {
       LOG.warning(() -> "ISAKMP: Mode Config from " + sa.peerAddress + " assigned no address");
       e.life.fail(sa, "mode-config-no-address");
       return;

@@ -39,6 +39,27 @@ final class QuickModeExchange {
   private QuickModeExchange() {}
 
   static void start(Ikev1Engine e, IsakmpSa sa, long replaces) {
+    start(e, sa, replaces, null);
+  }
+
+  /**
+   * An Easy VPN network-plus remote's second Quick Mode, once its inside network's IPsec SA is up: the assigned
+   * address to the split include (Cisco Easy VPN Remote, "Network Extension Plus Mode": "an IPsec SA is created
+   * for the loopback address"). Nothing when it is already protected or being negotiated.
+   */
+  static void startNetworkPlusAddress(Ikev1Engine e, IsakmpSa sa) {
+    if (sa.modeConfig == null || sa.modeConfig.address() == null || !sa.initiator) {
+      return;
+    }
+    TrafficSelector address = ModeConfigClient.localSelector(sa.modeConfig);
+    boolean covered = sa.children.stream().anyMatch(c -> c.localSelectors().equals(List.of(address)))
+        || sa.quickModes.values().stream().anyMatch(q -> address.equals(q.local));
+    if (!covered) {
+      start(e, sa, 0, address);
+    }
+  }
+
+  private static void start(Ikev1Engine e, IsakmpSa sa, long replaces, TrafficSelector localOverride) {
     long mid = e.table.newMessageId(sa);
     IsakmpSa.QuickMode qm = new IsakmpSa.QuickMode(true, mid);
     qm.replaces = replaces;
@@ -47,7 +68,7 @@ final class QuickModeExchange {
     qm.ni = MainModeInitiator.nonce(e);
     // an Easy VPN remote protects its assigned address (client mode) or its inside network (network-extension
     // mode) to the split-include network (Mode Config)
-    qm.local = sa.modeConfig != null && !sa.policy.xauth().networkExtension()
+    qm.local = localOverride != null ? localOverride : sa.modeConfig != null && !sa.policy.xauth().networkExtension()
         ? ModeConfigClient.localSelector(sa.modeConfig) : sa.policy.localSelectors().getFirst();
     qm.remote = sa.modeConfig != null ? ModeConfigClient.remoteSelector(sa.modeConfig)
         : sa.policy.remoteSelectors().getFirst();

@@ -106,7 +106,7 @@ class TunnelInterfaceNegotiationTest {
     List<PeerPolicy> pa = ConfigPolicies.from(vti(A, B), "0.0.0.0", null);
     n.aPolicies.replace(pa);
     n.bPolicies.replace(ConfigPolicies.from(vti(B, A), "0.0.0.0", null));
-    TunnelKeeper keeper = new TunnelKeeper(n.clock, n.a::acquire);
+    TunnelKeeper<PeerPolicy> keeper = new TunnelKeeper<>(n.clock, n.a::acquire);
     keeper.configure(pa.stream().filter(TunnelInterfacePolicies::isTunnel).toList());
     n.run();
     assertEquals(1, n.aEvents.installed.size(), "up without a packet: IOS brings VTIs up proactively");
@@ -128,7 +128,7 @@ class TunnelInterfaceNegotiationTest {
     List<PeerPolicy> pa = ConfigPolicies.from(vti(A, B), "0.0.0.0", null);
     n.aPolicies.replace(pa);
     n.bPolicies.replace(ConfigPolicies.from(vti(B, A), "0.0.0.0", null));
-    TunnelKeeper keeper = new TunnelKeeper(n.clock, n.a::acquire);
+    TunnelKeeper<PeerPolicy> keeper = new TunnelKeeper<>(n.clock, n.a::acquire);
     keeper.configure(pa);
     n.run();
     n.a.deleteChild(n.aEvents.installed.getFirst().inboundSpi(), "test");

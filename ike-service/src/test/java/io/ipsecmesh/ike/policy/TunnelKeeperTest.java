@@ -24,7 +24,7 @@ class TunnelKeeperTest {
   void bringsEveryTunnelUpAtOnceThenChecksEveryTenSeconds() {
     VirtualScheduler clock = new VirtualScheduler();
     List<String> calls = new ArrayList<>();
-    TunnelKeeper keeper = new TunnelKeeper(clock, p -> calls.add(clock.nowMillis() + " " + p.cryptoMap()));
+    TunnelKeeper<PeerPolicy> keeper = new TunnelKeeper<>(clock, p -> calls.add(clock.nowMillis() + " " + p.cryptoMap()));
     keeper.configure(List.of(tunnel("Tunnel1", "192.0.2.2"), tunnel("Tunnel2", "192.0.2.3")));
     assertEquals(List.of("0 Tunnel1", "0 Tunnel2"), calls);
     clock.advance(TunnelKeeper.CHECK_MILLIS - 1);
@@ -37,7 +37,7 @@ class TunnelKeeperTest {
   void aNewConfigurationReplacesTheTunnelsAndStopEndsTheChecks() {
     VirtualScheduler clock = new VirtualScheduler();
     List<String> calls = new ArrayList<>();
-    TunnelKeeper keeper = new TunnelKeeper(clock, p -> calls.add(clock.nowMillis() + " " + p.cryptoMap()));
+    TunnelKeeper<PeerPolicy> keeper = new TunnelKeeper<>(clock, p -> calls.add(clock.nowMillis() + " " + p.cryptoMap()));
     keeper.configure(List.of(tunnel("Tunnel1", "192.0.2.2")));
     clock.advance(4_000);
     keeper.configure(List.of(tunnel("Tunnel9", "192.0.2.9")));
@@ -53,7 +53,7 @@ class TunnelKeeperTest {
   void aFailingBringUpNeitherStopsTheOthersNorTheSchedule() {
     VirtualScheduler clock = new VirtualScheduler();
     List<String> calls = new ArrayList<>();
-    TunnelKeeper keeper = new TunnelKeeper(clock, p -> {
+    TunnelKeeper<PeerPolicy> keeper = new TunnelKeeper<>(clock, p -> {
       if (p.cryptoMap().equals("Tunnel1")) {
         throw new IllegalStateException("boom");
       }

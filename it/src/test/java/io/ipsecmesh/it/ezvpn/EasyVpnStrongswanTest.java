@@ -40,7 +40,13 @@ import org.junit.jupiter.api.Timeout;
  *       crypto ipsec client ezvpn} takes it down again;</li>
  *   <li>client mode with {@code connect auto}: the LAN leaves as the pushed address 10.99.0.1 (strongSwan's SA is
  *       10.91.2.0/24 ↔ 10.99.0.1/32 and still carries the ping both ways); then the first server falls silent, DPD
- *       declares it dead and the remote connects to the next {@code peer}, where the ping goes on.</li>
+ *       declares it dead and the remote connects to the next {@code peer}, where the ping goes on. Here the peers
+ *       are host names ({@code hub1.ezvpn.test}, {@code hub2.ezvpn.test}) that the gateway resolves through the
+ *       system resolver: the namespace's {@code /etc/netns/NS/hosts}, which {@code ip netns exec} puts in place of
+ *       {@code /etc/hosts}.</li>
+ *   <li>network-plus mode with the second server: the inside network and the assigned address each get an IPsec
+ *       SA; LAN A's ping crosses unchanged, and the server's LAN host reaches the gateway at the assigned address
+ *       (which the forwarder put on its TUN device, IOS's loopback).</li>
  * </ol>
  *
  * {@code show crypto ipsec client ezvpn} shows the state, the pushed address and the current peer each time. Needs
@@ -65,6 +71,10 @@ class EasyVpnStrongswanTest {
   private final List<String> charons = new ArrayList<>();
   private boolean topology;
   private int passed;
+  /** {@code /etc/netns/GW/hosts}: the gateway's resolver sees the servers' names (removed in {@link #tearDown()}). */
+  private final Path hostsFile = Path.of("/etc/netns", TOPOLOGY.gw, "hosts");
+  /** Whether this test created {@code /etc/netns} (then it removes it again). */
+  private boolean createdNetnsDir;
 
   @BeforeAll
   void setUp() throws Exception {
@@ -102,10 +112,15 @@ class EasyVpnStrongswanTest {
         harness(Map.of(), "charon-stop.sh", ns);
       }
     } finally {
+      Files.deleteIfExists(hostsFile);
+      Files.deleteIfExists(hostsFile.getParent());
+      if (createdNetnsDir) {
+        Files.deleteIfExists(hostsFile.getParent().getParent());
+      }
       if (topology) {
         TOPOLOGY.down();
       }
-      if (passed == 2) {
+      if (passed == 3) {
         try (var files = Files.walk(run)) {
           files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         }
@@ -116,7 +131,7 @@ class EasyVpnStrongswanTest {
   @Test
   @Order(1)
   void networkExtensionModeConnectsManuallyAndCarriesTheInsideNetworkUnchanged() throws Exception {
-    startGateway("manual", "network-extension");
+    startGateway("manual", "network-extension", PEER_1, PEER_2);
     // ike-service has applied the configuration once its state of the remote is in the cluster map
     awaitShow("Current State: CONNECT_REQUIRED\nLast Event: CONFIGURED\n", Duration.ofSeconds(30));
     assertTrue(!ping().contains(" 0% packet loss"), "connect manual: no tunnel before the exec command");
@@ -143,7 +158,12 @@ class EasyVpnStrongswanTest {
   @Test
   @Order(2)
   void clientModeTranslatesToTheAssignedAddressAndFailsOverToTheNextPeer() throws Exception {
-    startGateway("auto", "client");
+    // the peers by name, as the seed's remote could name them; resolved by the system resolver in the namespace
+    createdNetnsDir = !Files.exists(hostsFile.getParent().getParent());
+    Files.createDirectories(hostsFile.getParent());
+    Files.writeString(hostsFile, "127.0.0.1 localhost\n" + PEER_1 + " hub1.ezvpn.test\n" + PEER_2
+        + " hub2.ezvpn.test\n");
+    startGateway("auto", "client", "hub1.ezvpn.test", "hub2.ezvpn.test");
     pingUntilTheTunnelCarries(Duration.ofSeconds(40));
     String show = show();
     assertTrue(show.contains("Current State: IPSEC_ACTIVE\n"), show);
@@ -169,17 +189,40 @@ class EasyVpnStrongswanTest {
     passed++;
   }
 
+  @Test
+  @Order(3)
+  void networkPlusProtectsTheInsideNetworkAndTheAssignedAddressEachWithItsOwnSa() throws Exception {
+    // the first server was silenced by the failover test: the second one alone
+    startGateway("auto", "network-plus", PEER_2, PEER_2);
+    pingUntilTheTunnelCarries(Duration.ofSeconds(40));
+    String show = show();
+    assertTrue(show.contains("Current State: IPSEC_ACTIVE\n") && show.contains("Address: 10.99.0.1\n"), show);
+    // the second Quick Mode follows the first; the server's LAN host then reaches the gateway at 10.99.0.1
+    String answer = "";
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!answer.contains(" 0% packet loss") && System.nanoTime() < deadline) {
+      answer = TwoHubTopology.capture(List.of("ip", "netns", "exec", TOPOLOGY.lanC, "ping", "-c", "1", "-W", "1",
+          "10.99.0.1"), Map.of());
+    }
+    String sas = harness(Map.of(), "sw.sh", TOPOLOGY.peer2, "--list-sas");
+    assertTrue(answer.contains(" 0% packet loss"), answer + "\n" + sas + "\ngateway log:\n"
+        + Files.readString(gatewayLog));
+    assertTrue(sas.contains("10.91.1.0/24") && sas.contains("10.99.0.1/32"), "two Child SAs:\n" + sas);
+    stopGateway();
+    passed++;
+  }
+
   /** strongSwan's SA counted packets both ways: it decrypted what our forwarder sent, we decrypted its answers. */
   private static void assertCounted(String sas) {
     assertTrue(sas.matches("(?s).*\\n +in  [0-9a-f]{8}, +[1-9][0-9]* bytes, +[1-9][0-9]* packets.*"), sas);
     assertTrue(sas.matches("(?s).*\\n +out [0-9a-f]{8}, +[1-9][0-9]* bytes, +[1-9][0-9]* packets.*"), sas);
   }
 
-  private void startGateway(String connect, String mode) throws Exception {
+  private void startGateway(String connect, String mode, String peer1, String peer2) throws Exception {
     Path cfg = run.resolve("gwa-" + mode + ".cfg");
     try (InputStream in = getClass().getResourceAsStream("ezvpn-gwa.cfg.in")) {
       Files.writeString(cfg, new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("@CONNECT@", connect)
-          .replace("@MODE@", mode));
+          .replace("@MODE@", mode).replace("@PEER1@", peer1).replace("@PEER2@", peer2));
     }
     gatewayLog = run.resolve("gateway-" + mode + ".log");
     apiFile = run.resolve("api-" + mode + ".json");

@@ -343,6 +343,9 @@ public final class RunningConfigWriter {
       if (p.ikev2Profile() != null) {
         line(" set ikev2-profile " + p.ikev2Profile());
       }
+      if (p.isakmpProfile() != null) {
+        line(" set isakmp-profile " + p.isakmpProfile());
+      }
       line("!");
     }
   }
