@@ -457,9 +457,13 @@ public final class IkeEngine implements IkeProtocol {
 
   @Override
   public void peerDead(DpdMessages.PeerDead dead, CurrentPeers current) {
+    IkeSa sa = table.byId(dead.ikeSaId());
+    // dpd-service names the next peer by the dead one's address, which a host-name peer list does not contain
+    String next = sa != null && sa.policy.peerHost() != null
+        ? s.policies.nextSetPeer(sa.policy).orElse(dead.nextPeer()) : dead.nextPeer();
     peerDead(dead.ikeSaId());
-    if (dead.nextPeer() != null) {
-      failOver(dead.nextPeer(), current);
+    if (next != null) {
+      failOver(next, current);
     }
   }
 

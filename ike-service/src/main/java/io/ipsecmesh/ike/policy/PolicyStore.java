@@ -40,6 +40,23 @@ public final class PolicyStore {
   }
 
   /**
+   * The {@code set peer} after {@code dead}'s in its crypto map entry, as configured (a host name stays a name, so
+   * a {@code dynamic} one is resolved again by the attempt), the first after the last; empty when the entry has no
+   * other peer. dpd-service cannot name it for host-name peers: it knows the dead peer by address only.
+   */
+  public Optional<String> nextSetPeer(PeerPolicy dead) {
+    List<String> peers = policies.stream()
+        .filter(p -> p.cryptoMap().equals(dead.cryptoMap()) && p.mapSequence() == dead.mapSequence())
+        .map(PolicyStore::asConfigured).distinct().toList();
+    int i = peers.indexOf(asConfigured(dead));
+    return i < 0 || peers.size() < 2 ? Optional.empty() : Optional.of(peers.get((i + 1) % peers.size()));
+  }
+
+  private static String asConfigured(PeerPolicy p) {
+    return p.peerHost() != null ? p.peerHost() : p.peerAddress();
+  }
+
+  /**
    * The policy a peer at {@code address} is bound to (first crypto map entry listing it); {@code address} may also
    * be a {@code set peer} host name (DPD's failover names the next peer as configured).
    */

@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ipsecmesh.ike.policy.ConfigPolicies;
+import io.ipsecmesh.ike.policy.CurrentPeers;
 import io.ipsecmesh.ike.policy.HostResolver;
 import io.ipsecmesh.ike.policy.PeerPolicy;
 import io.ipsecmesh.ike.policy.TrustStore;
+import io.ipsecmesh.proto.bus.DpdMessages;
 import io.ipsecmesh.proto.config.AccessList;
 import io.ipsecmesh.proto.config.AccessListEntry;
 import io.ipsecmesh.proto.config.AddressMatch;
@@ -73,6 +75,11 @@ class HostNamePeerTest {
    */
   static GatewayConfig config(String local, String remote, List<String> peers, List<String> dynamic,
       Ikev2KeyringPeer key, String localNet, String remoteNet) {
+    return config(local, remote, peers, dynamic, List.of(key), localNet, remoteNet);
+  }
+
+  static GatewayConfig config(String local, String remote, List<String> peers, List<String> dynamic,
+      List<Ikev2KeyringPeer> keys, String localNet, String remoteNet) {
     CryptoMapEntry entry = new CryptoMapEntry("VPN", 10, CryptoMapEntry.Keying.IPSEC_ISAKMP, peers, List.of("TS"),
         null, null, "101", "PROF", null, null, null, dynamic);
     AccessList acl = new AccessList("101", true, List.of(new AccessListEntry(AccessListEntry.Action.PERMIT, "ip",
@@ -83,7 +90,7 @@ class HostNamePeerTest {
     return new GatewayConfig(List.of(), List.of(), null, null, false, true, DfBit.COPY, e.sa(),
         List.of(new TransformSet("TS", EspTransform.AES_GCM_128, ChildSa.Mode.TUNNEL)), List.of(entry), List.of(acl),
         List.of(new InterfaceConfig("Gi1", local, "255.255.255.252", null, "VPN", null, null)), List.of(), List.of(),
-        List.of(), List.of(new Ikev2Keyring("KR", List.of(key))), List.of(profile), null);
+        List.of(), List.of(new Ikev2Keyring("KR", keys)), List.of(profile), null);
   }
 
   private static Ikev2KeyringPeer byHostname(String host) {
@@ -115,6 +122,28 @@ class HostNamePeerTest {
     assertEquals(1, n.aEvents.installed.size(), "Child SA at A");
     assertEquals(B, n.aEvents.installed.get(0).peerAddress());
     assertEquals(1, n.bEvents.installed.size(), "Child SA at B");
+  }
+
+  @Test
+  void dpdFailoverFromAHostNamePeerGoesToTheNextSetPeerByName() throws IOException {
+    // the seed's "set peer" list with names: gwb.example is up, gwc.example is the next one
+    Files.writeString(hosts, B + " gwb.example\n172.31.255.9 gwc.example\n");
+    GatewayConfig a = config(A, B, List.of("gwb.example", "gwc.example"), List.of("gwc.example"),
+        List.of(byHostname("gwb.example"), byHostname("gwc.example")), "10.91.1.0", "10.91.2.0");
+    GatewayConfig b = config(B, A, List.of(A), List.of(), byAddress(A), "10.91.2.0", "10.91.1.0");
+    TestPeers n = new TestPeers();
+    n.aPolicies.replace(policies(a, A));
+    n.bPolicies.replace(policies(b, B));
+    n.a.initiate(n.aPolicies.forMapEntry("VPN", 10).orElseThrow());
+    n.run();
+    String ikeSaId = n.aEvents.up.get(0).ikeSaId();
+    CurrentPeers current = new CurrentPeers();
+    // dpd-service knows the dead peer by address only, so its stateless choice is the list's first name again
+    n.a.peerDead(new DpdMessages.PeerDead(ikeSaId, B, 500, 0, "172.31.255.2", "gwb.example"), current);
+    assertEquals(1, n.a.ikeSaCount(), "the dead SA is gone, one new IKE SA is being set up");
+    assertEquals(List.of("172.31.255.9"), n.wire.stream().map(TestPeers.Packet::to).distinct().toList(),
+        "IKE_SA_INIT goes to gwc.example, not back to the dead gwb.example");
+    assertEquals("172.31.255.9", current.current("VPN", 10).orElseThrow());
   }
 
   @Test
