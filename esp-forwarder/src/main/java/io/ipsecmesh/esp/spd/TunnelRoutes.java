@@ -157,6 +157,9 @@ public final class TunnelRoutes {
     }
     List<StaticRoute> nextHopOnly = new ArrayList<>();
     for (StaticRoute r : config.staticRoutes()) {
+      if (r.ipv6()) {
+        continue; // ipv6 route: not an IPv4 route (the IPv4 tables below hold 32-bit prefixes only)
+      }
       if (r.interfaceName() == null) {
         nextHopOnly.add(r);
         continue;

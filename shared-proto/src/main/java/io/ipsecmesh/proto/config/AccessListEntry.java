@@ -4,7 +4,8 @@ package io.ipsecmesh.proto.config;
  * One line of an extended access list: {@code permit|deny PROTOCOL SRC [PORT] DST [PORT]}, or a
  * {@code remark} (then only {@code remark} is set).
  *
- * @param protocol   "ip", "tcp", "udp", "icmp", "esp", "ahp", "gre" or a protocol number 0–255
+ * @param protocol   "ip", "tcp", "udp", "icmp", "esp", "ahp", "gre" or a protocol number 0–255; in an
+ *                   {@code ipv6 access-list} "ipv6" (every protocol), "sctp", and "icmp" means ICMPv6
  * @param sourcePort null when the entry has no source port condition
  */
 public record AccessListEntry(
@@ -28,11 +29,13 @@ public record AccessListEntry(
     return new AccessListEntry(Action.REMARK, null, null, null, null, null, text);
   }
 
-  /** The IP protocol number this entry selects, 0 for "ip" (every protocol). */
+  /** The IP protocol number this entry selects, 0 for "ip" and "ipv6" (every protocol). */
   public int protocolNumber() {
     return switch (protocol) {
-      case "ip" -> 0;
-      case "icmp" -> 1;
+      case "ip", "ipv6" -> 0;
+      // IOS's "icmp" in an ipv6 access-list is ICMPv6, next header 58 (RFC 4443 §1)
+      case "icmp" -> source != null && source.ipv6() ? 58 : 1;
+      case "sctp" -> 132;
       case "tcp" -> 6;
       case "udp" -> 17;
       case "gre" -> 47;

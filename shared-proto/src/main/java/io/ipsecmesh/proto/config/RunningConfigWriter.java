@@ -62,7 +62,7 @@ public final class RunningConfigWriter {
     w.cryptoMaps(c.cryptoMaps(), "crypto map ");
     c.cryptoMapLocalAddress().forEach((map, itf) -> w.line("crypto map " + map + " local-address " + itf));
     w.interfaces(c.interfaces());
-    c.staticRoutes().forEach(r -> w.line("ip route " + r.text()));
+    c.staticRoutes().forEach(r -> w.line((r.ipv6() ? "ipv6 route " : "ip route ") + r.text()));
     w.accessLists(c.accessLists());
     w.line("end");
     return w.out.toString();
@@ -89,6 +89,9 @@ public final class RunningConfigWriter {
     for (IsakmpKey k : c.isakmpKeys()) {
       if (k.hostname() != null) {
         line("crypto isakmp key " + secret("isakmp-key", k.key()) + " hostname " + k.hostname());
+      } else if (k.ipv6()) {
+        line("crypto isakmp key " + secret("isakmp-key", k.key()) + " address ipv6 " + Ipv6.ios(k.address()) + "/"
+            + (k.mask() == null ? "128" : k.mask()));
       } else {
         line("crypto isakmp key " + secret("isakmp-key", k.key()) + " address " + k.address() + (k.mask() == null ? "" : " " + k.mask()));
       }
@@ -162,7 +165,9 @@ public final class RunningConfigWriter {
         if (p.hostname() != null) {
           line("  hostname " + p.hostname());
         }
-        if (p.address() != null) {
+        if (p.address() != null && Ipv6.looksLike(p.address())) {
+          line("  address " + Ipv6.ios(p.address()) + "/" + (p.mask() == null ? "128" : p.mask()));
+        } else if (p.address() != null) {
           line("  address " + p.address() + (p.mask() == null ? "" : " " + p.mask()));
         }
         if (p.identity() != null) {
@@ -184,10 +189,11 @@ public final class RunningConfigWriter {
     }
     for (Ikev2Profile p : c.ikev2Profiles()) {
       line("crypto ikev2 profile " + p.name());
-      p.matchRemoteAddresses().forEach(a -> line(" match identity remote address " + a));
+      p.matchRemoteAddresses().forEach(a -> line(" match identity remote address " + (Ipv6.looksLike(a) ? Ipv6.ios(a) : a)));
       p.matchIdentities().forEach(m -> line(" match identity remote " + m.render()));
       if (p.identityLocalAddress() != null) {
-        line(" identity local address " + p.identityLocalAddress());
+        line(" identity local address " + (Ipv6.looksLike(p.identityLocalAddress())
+            ? Ipv6.ios(p.identityLocalAddress()) : p.identityLocalAddress()));
       }
       if (p.identityLocal() != null) {
         line(" identity local " + p.identityLocal().render());
@@ -378,7 +384,8 @@ public final class RunningConfigWriter {
         continue;
       }
       line(header + m.name() + " " + m.seq() + (dynamic ? "" : " " + m.keying().keyword()));
-      m.peers().forEach(p -> line(" set peer " + p + (m.dynamicPeer(p) ? " dynamic" : "")));
+      m.peers().forEach(p -> line(" set peer " + (Ipv6.looksLike(p) ? Ipv6.ios(p) : p)
+          + (m.dynamicPeer(p) ? " dynamic" : "")));
       SaSettings sa = m.sa();
       if (sa.replay() != null) {
         line(" set security-association " + replay(sa.replay()));
@@ -436,6 +443,12 @@ public final class RunningConfigWriter {
       if (i.cryptoMap() != null) {
         line(" crypto map " + i.cryptoMap());
       }
+      if (i.ipv6Address() != null) {
+        line(" ipv6 address " + Ipv6.ios(i.ipv6Address()) + "/" + i.ipv6PrefixLength());
+      }
+      if (i.ipv6CryptoMap() != null) {
+        line(" ipv6 crypto map " + i.ipv6CryptoMap());
+      }
       if (i.ezvpn() != null) {
         line(" crypto ipsec client ezvpn " + i.ezvpn().name() + (i.ezvpn().outside() ? " outside" : " inside"));
       }
@@ -462,6 +475,9 @@ public final class RunningConfigWriter {
     for (AccessList a : lists) {
       if (a.numbered()) {
         a.entries().forEach(e -> line("access-list " + a.name() + " " + entry(e)));
+      } else if (a.ipv6()) {
+        line("ipv6 access-list " + a.name());
+        a.entries().forEach(e -> line(" " + entry(e)));
       } else {
         line("ip access-list extended " + a.name());
         a.entries().forEach(e -> line(" " + entry(e)));
