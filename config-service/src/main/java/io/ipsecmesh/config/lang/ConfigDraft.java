@@ -381,7 +381,7 @@ final class ConfigDraft {
       io.ipsecmesh.proto.config.TunnelSettings tunnel = tunnelLine == 0 ? null
           : new io.ipsecmesh.proto.config.TunnelSettings(tunnelSource, tunnelDestination, tunnelMode, tunnelProtection);
       return new InterfaceConfig(name, ipAddress, mask, ipMtu, cryptoMap, dfBit, ezvpn, fragmentation, tunnel,
-          ipv6Address, ipv6PrefixLength, ipv6CryptoMap);
+          ipv6Address == null ? null : ipv6Address + "/" + ipv6PrefixLength, ipv6CryptoMap);
     }
   }
 

@@ -50,8 +50,8 @@ class Ipv6CommandsTest {
       ipv6 route 2001:DB8:2::/64 2001:DB8:FFFF::2
       ipv6 route ::/0 GigabitEthernet0/0 FE80::1 200
       ipv6 access-list LAN6
-       sequence 10 permit ipv6 2001:DB8:1::/64 2001:DB8:2::/64
-       sequence 20 permit tcp host 2001:DB8:1::10 eq 22 2001:DB8:2::/64 range 1024 2048
+       sequence 10 permit ipv6 2001:db8:1::/64 2001:db8:2::/64
+       sequence 20 permit tcp host 2001:db8:1::10 eq 22 2001:db8:2::/64 range 1024 2048
        permit icmp any any log
        deny udp any any eq 53 sequence 40
        remark the rest goes in clear
@@ -69,7 +69,7 @@ class Ipv6CommandsTest {
     AccessListEntry first = acl.entries().get(0);
     assertEquals(AddressMatch.ipv6Prefix("2001:db8:1::", 64), first.source());
     assertEquals("2001:db8:1::", first.source().address());
-    assertEquals("::ffff:ffff:ffff:ffff", first.source().wildcard());
+    assertEquals("/64", first.source().wildcard());
     assertEquals(0, first.protocolNumber());
     AccessListEntry ssh = acl.entries().get(1);
     assertEquals(AddressMatch.host("2001:db8:1::10"), ssh.source());
@@ -81,8 +81,8 @@ class Ipv6CommandsTest {
     assertEquals(AccessListEntry.Action.DENY, acl.entries().get(3).action());
     assertEquals(List.of("2001:db8:ffff::2"), c.cryptoMapEntry("VPN6", 10).peers(), "canonical (RFC 5952) text");
     InterfaceConfig wan = c.interfaceNamed("GigabitEthernet0/0");
-    assertEquals("2001:db8:ffff::1", wan.ipv6Address());
-    assertEquals(64, wan.ipv6PrefixLength());
+    assertEquals("2001:db8:ffff::1/64", wan.ipv6Address());
+    assertEquals("2001:db8:ffff::1", wan.ipv6AddressOnly());
     assertEquals("VPN6", wan.ipv6CryptoMap());
     assertNull(wan.cryptoMap());
     assertEquals(wan, c.localInterface("VPN6"));
@@ -103,8 +103,8 @@ class Ipv6CommandsTest {
     String text = c.render();
     assertTrue(text.contains("""
         ipv6 access-list LAN6
-         permit ipv6 2001:DB8:1::/64 2001:DB8:2::/64
-         permit tcp host 2001:DB8:1::10 eq 22 2001:DB8:2::/64 range 1024 2048
+         permit ipv6 2001:db8:1::/64 2001:db8:2::/64
+         permit tcp host 2001:db8:1::10 eq 22 2001:db8:2::/64 range 1024 2048
          permit icmp any any
          deny udp any any eq 53
          remark the rest goes in clear
@@ -112,15 +112,15 @@ class Ipv6CommandsTest {
         """), text);
     assertTrue(text.contains("""
         interface GigabitEthernet0/0
-         ipv6 address 2001:DB8:FFFF::1/64
+         ipv6 address 2001:db8:ffff::1/64
          ipv6 crypto map VPN6
         !
         """), text);
-    assertTrue(text.contains(" set peer 2001:DB8:FFFF::2\n"), text);
-    assertTrue(text.contains("crypto isakmp key v1-secret address ipv6 2001:DB8:EEEE::/48\n"), text);
-    assertTrue(text.contains("  address 2001:DB8:FFFF::2/128\n"), text);
-    assertTrue(text.contains("ipv6 route 2001:DB8:2::/64 2001:DB8:FFFF::2\n"), text);
-    assertTrue(text.contains("ipv6 route ::/0 GigabitEthernet0/0 FE80::1 200\n"), text);
+    assertTrue(text.contains(" set peer 2001:db8:ffff::2\n"), text);
+    assertTrue(text.contains("crypto isakmp key v1-secret address ipv6 2001:db8:eeee::/48\n"), text);
+    assertTrue(text.contains("  address 2001:db8:ffff::2/128\n"), text);
+    assertTrue(text.contains("ipv6 route 2001:db8:2::/64 2001:db8:ffff::2\n"), text);
+    assertTrue(text.contains("ipv6 route ::/0 GigabitEthernet0/0 fe80::1 200\n"), text);
     ParseResult again = ConfigParser.parse("running", text);
     assertEquals(List.of(), again.errors());
     assertEquals(c, again.config());

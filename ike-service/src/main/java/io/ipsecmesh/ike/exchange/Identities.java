@@ -26,6 +26,9 @@ public final class Identities {
   public static String text(Payload.Identification id) {
     return switch (id.idType()) {
       case IkeConstants.ID_IPV4_ADDR, IkeConstants.ID_IPV6_ADDR -> {
+        if (id.data().length == 16) {
+          yield io.ipsecmesh.proto.config.Ipv6.text(id.data());
+        }
         try {
           yield InetAddress.getByAddress(id.data()).getHostAddress();
         } catch (UnknownHostException e) {

@@ -3,12 +3,11 @@ package io.ipsecmesh.proto.config;
 import java.util.List;
 
 /**
- * An extended access list: numbered ({@code access-list 101 …}, 100–199 or 2000–2699), named
- * ({@code ip access-list extended NAME}) or IPv6 ({@code ipv6 access-list NAME}, always named; its entries' addresses
- * are IPv6, {@link AddressMatch#ipv6()}). Crypto maps use one as {@code match address} to select the traffic to
+ * An extended access list: numbered ({@code access-list 101 …}, 100–199 or 2000–2699) or named
+ * ({@code ip access-list extended NAME}), or an {@code ipv6 access-list NAME} ({@code ipv6} true: its
+ * lines' addresses are IPv6 prefixes, {@link AddressMatch#ipv6()}, and its protocol {@code ipv6} means every
+ * protocol, {@code icmp} ICMPv6). Crypto maps use one as {@code match address} to select the traffic to
  * protect: permit = protect.
- *
- * @param ipv6 whether this is an {@code ipv6 access-list}: an IPv4 list never selects IPv6 traffic and the reverse
  */
 public record AccessList(String name, boolean numbered, List<AccessListEntry> entries, boolean ipv6) {
   public AccessList {

@@ -5,7 +5,7 @@ package io.ipsecmesh.proto.config;
  * {@code remark} (then only {@code remark} is set).
  *
  * @param protocol   "ip", "tcp", "udp", "icmp", "esp", "ahp", "gre" or a protocol number 0–255; in an
- *                   {@code ipv6 access-list} "ipv6" (every protocol), "sctp", and "icmp" means ICMPv6
+ *                   {@code ipv6 access-list} also "ipv6" (every protocol) and "sctp", and "icmp" is ICMPv6
  * @param sourcePort null when the entry has no source port condition
  */
 public record AccessListEntry(
@@ -29,12 +29,19 @@ public record AccessListEntry(
     return new AccessListEntry(Action.REMARK, null, null, null, null, null, text);
   }
 
-  /** The IP protocol number this entry selects, 0 for "ip" and "ipv6" (every protocol). */
+  /** The IP protocol number this entry selects, 0 for "ip" (every protocol). */
   public int protocolNumber() {
+    return protocolNumber(source != null && source.ipv6());
+  }
+
+  /**
+   * The protocol number in an IPv4 or an IPv6 access list: {@code icmp} of an {@code ipv6 access-list} is ICMPv6
+   * (58, RFC 4443), {@code ipv6} is every protocol.
+   */
+  public int protocolNumber(boolean ipv6) {
     return switch (protocol) {
       case "ip", "ipv6" -> 0;
-      // IOS's "icmp" in an ipv6 access-list is ICMPv6, next header 58 (RFC 4443 §1)
-      case "icmp" -> source != null && source.ipv6() ? 58 : 1;
+      case "icmp" -> ipv6 ? 58 : 1;
       case "sctp" -> 132;
       case "tcp" -> 6;
       case "udp" -> 17;

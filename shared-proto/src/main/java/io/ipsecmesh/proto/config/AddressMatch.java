@@ -1,77 +1,117 @@
 package io.ipsecmesh.proto.config;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
 /**
- * The source or destination of an access-list entry. IPv4 ({@code ip access-list extended}, numbered lists):
- * {@code any}, {@code host IP} or {@code IP WILDCARD}. IPv6 ({@code ipv6 access-list}): {@code any}, {@code host
- * IPV6} or {@code IPV6/LENGTH}. All are held as address + wildcard of their own family (any = 0.0.0.0
- * 255.255.255.255 or :: ffff:…:ffff, host = wildcard 0.0.0.0 or ::, an IPv6 prefix = its inverse mask, e.g. /64 =
- * ::ffff:ffff:ffff:ffff) so consumers match one way; an IPv6 address is in RFC 5952 canonical text.
+ * The source or destination of an access-list entry. IPv4 ({@code access-list}, {@code ip access-list
+ * extended}): {@code any}, {@code host IP} or {@code IP WILDCARD}, all held as address + wildcard (any =
+ * 0.0.0.0 255.255.255.255, host = wildcard 0.0.0.0) so consumers match one way. IPv6 ({@code ipv6
+ * access-list}, which has prefixes and no wildcards): {@code any}, {@code host IPV6} or {@code IPV6/LEN},
+ * held as the prefix address + {@code "/LEN"} in {@code wildcard} (any = {@code :: /0}, host = {@code /128});
+ * {@link #ipv6()} tells the two apart.
  */
 public record AddressMatch(String address, String wildcard) {
   public static final AddressMatch ANY = new AddressMatch("0.0.0.0", "255.255.255.255");
-
-  /** {@code any} of an IPv6 access list. */
-  public static final AddressMatch ANY6 = ipv6Prefix("::", 0);
+  /** {@code any} in an {@code ipv6 access-list}. */
+  public static final AddressMatch ANY6 = new AddressMatch("::", "/0");
 
   public static AddressMatch host(String ip) {
-    if (Ipv6.looksLike(ip)) {
-      return ipv6Prefix(ip, 128);
-    }
-    return new AddressMatch(ip, "0.0.0.0");
+    return ip.indexOf(':') >= 0 ? new AddressMatch(ip, "/128") : new AddressMatch(ip, "0.0.0.0");
   }
 
-  /** {@code IPV6/LENGTH}: the network of {@code address} (host bits cleared) with the inverse mask as wildcard. */
+  /** An IPv6 prefix, {@code 2001:db8:1::/64} (an {@code ipv6 access-list} line's source or destination). */
   public static AddressMatch ipv6Prefix(String address, int length) {
-    byte[] a = Ipv6.parse(address);
-    if (a == null || length < 0 || length > 128) {
+    if (length < 0 || length > 128 || address.indexOf(':') < 0) {
       throw new IllegalArgumentException("not an IPv6 prefix: " + address + "/" + length);
     }
-    byte[] inverse = Ipv6.last(new byte[16], length);
-    return new AddressMatch(Ipv6.text(Ipv6.network(a, length)), Ipv6.text(inverse));
+    return new AddressMatch(address, "/" + length);
   }
 
-  /** Whether this is an entry of an IPv6 access list. */
-  public boolean ipv6() {
-    return Ipv6.looksLike(address);
-  }
-
-  /** The prefix length of a contiguous wildcard (IPv6 always; IPv4 when contiguous), else -1. */
-  public int prefixLength() {
-    if (ipv6()) {
-      byte[] w = Ipv6.parse(wildcard);
-      int ones = 0;
-      for (byte b : w) {
-        ones += Integer.bitCount(b & 0xFF);
-      }
-      return 128 - ones;
+  /** An IPv6 prefix in CIDR text, {@code 2001:db8:1::/64}, or a bare address as a host. */
+  public static AddressMatch ipv6Prefix(String cidr) {
+    int slash = cidr.indexOf('/');
+    if (slash < 0) {
+      return ipv6Prefix(cidr, 128);
     }
-    long w = Ipv4.toLong(wildcard);
-    return w < 0 || ((w + 1) & w) != 0 ? -1 : 32 - Long.bitCount(w);
+    try {
+      return ipv6Prefix(cidr.substring(0, slash), Integer.parseInt(cidr.substring(slash + 1)));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("not an IPv6 prefix: " + cidr, e);
+    }
+  }
+
+  /** Whether this is an {@code ipv6 access-list} address (a prefix), not an IPv4 address + wildcard. */
+  public boolean ipv6() {
+    return wildcard != null && wildcard.startsWith("/");
+  }
+
+  /** The prefix length of an IPv6 match (0–128); -1 for IPv4. */
+  public int prefixLength() {
+    if (!ipv6()) {
+      return -1;
+    }
+    try {
+      int n = Integer.parseInt(wildcard.substring(1));
+      return n >= 0 && n <= 128 ? n : -1;
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /** The 16 bytes of an IPv6 match's address, or null when it is not an IPv6 literal. Never resolves a name. */
+  public byte[] ipv6Bytes() {
+    if (!ipv6() || address.indexOf(':') < 0) {
+      return null;
+    }
+    try {
+      byte[] b = InetAddress.getByName(address).getAddress();
+      return b.length == 16 ? b : null;
+    } catch (UnknownHostException e) {
+      return null;
+    }
   }
 
   public boolean isAny() {
-    return ipv6() ? prefixLength() == 0 : "255.255.255.255".equals(wildcard);
+    return "255.255.255.255".equals(wildcard) || "/0".equals(wildcard);
   }
 
   public boolean isHost() {
-    return ipv6() ? "::".equals(wildcard) : "0.0.0.0".equals(wildcard);
+    return "0.0.0.0".equals(wildcard) || "/128".equals(wildcard);
   }
 
-  /** Whether {@code ip} (of this entry's family; an address of the other family never matches) is selected. */
   public boolean matches(String ip) {
     if (ipv6()) {
-      return Ipv6.inPrefix(address, prefixLength(), ip);
+      if (ip.indexOf(':') < 0) {
+        return false;
+      }
+      byte[] p = ipv6Bytes();
+      byte[] q = new AddressMatch(ip, "/128").ipv6Bytes();
+      int len = prefixLength();
+      if (p == null || q == null || len < 0) {
+        return false;
+      }
+      for (int i = 0; i < len; i++) {
+        int bit = 0x80 >>> (i & 7);
+        if ((p[i >>> 3] & bit) != (q[i >>> 3] & bit)) {
+          return false;
+        }
+      }
+      return true;
     }
     long w = Ipv4.toLong(wildcard);
     long p = Ipv4.toLong(ip);
     return p >= 0 && ((Ipv4.toLong(address) & ~w) == (p & ~w));
   }
 
-  /** The IOS form: {@code any}, {@code host IP}, {@code IP WILDCARD} or (IPv6) {@code IPV6/LENGTH}. */
+  /** The IOS form: {@code any}, {@code host IP}, {@code IP WILDCARD} or (IPv6) {@code IPV6/LEN}. */
   public String text() {
-    if (ipv6()) {
-      return isAny() ? "any" : isHost() ? "host " + Ipv6.ios(address) : Ipv6.ios(address) + "/" + prefixLength();
+    if (isAny()) {
+      return "any";
     }
-    return isAny() ? "any" : isHost() ? "host " + address : address + " " + wildcard;
+    if (isHost()) {
+      return "host " + address;
+    }
+    return ipv6() ? address + wildcard : address + " " + wildcard;
   }
 }

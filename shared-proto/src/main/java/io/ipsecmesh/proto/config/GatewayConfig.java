@@ -423,7 +423,7 @@ public record GatewayConfig(
 
   /** Interfaces with {@code crypto map name} or {@code ipv6 crypto map name} applied. */
   public List<InterfaceConfig> interfacesWithCryptoMap(String name) {
-    return interfaces.stream().filter(i -> i.carries(name)).toList();
+    return interfaces.stream().filter(i -> i.carriesCryptoMap(name)).toList();
   }
 
   /**
@@ -436,11 +436,12 @@ public record GatewayConfig(
       return null;
     }
     if (peer != null && Ipv6.looksLike(peer)) {
-      return i.ipv6Address();
+      return i.ipv6AddressOnly();
     }
     if (peer != null && Ipv4.isAddress(peer)) {
       return i.ipAddress();
     }
-    return i.addressFor(name);
+    // no peer to go by: the map's own family (applied with ipv6 crypto map only: IPv6)
+    return name.equals(i.ipv6CryptoMap()) && !name.equals(i.cryptoMap()) ? i.ipv6AddressOnly() : i.ipAddress();
   }
 }

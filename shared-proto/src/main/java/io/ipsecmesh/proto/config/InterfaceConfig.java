@@ -10,34 +10,39 @@ package io.ipsecmesh.proto.config;
  * @param ezvpn      {@code crypto ipsec client ezvpn NAME inside|outside}, or null
  * @param fragmentation {@code crypto ipsec fragmentation}, null to use the global setting
  * @param tunnel     the {@code tunnel …} lines of a {@code TunnelN} interface, null for any other interface
- * @param ipv6Address {@code ipv6 address X/LEN}: the address in RFC 5952 canonical text, null when unset
- * @param ipv6PrefixLength the LEN of {@code ipv6 address}, null when unset
- * @param ipv6CryptoMap {@code ipv6 crypto map NAME}: the map protecting the interface's IPv6 traffic, null when none
- *                   (IOS applies IPv4 and IPv6 crypto maps separately; an interface may carry one of each)
+ * @param ipv6Address {@code ipv6 address IPV6/LEN} (the first one; CIDR text, e.g. {@code 2001:db8::1/64}), null
+ *                   when unset: the local address of the IPv6 crypto maps and tunnels on this interface
+ * @param ipv6CryptoMap {@code ipv6 crypto map NAME}, null when no IPv6 crypto map is applied
  */
 public record InterfaceConfig(
     String name, String ipAddress, String mask, Integer ipMtu, String cryptoMap, DfBit dfBit, EzvpnAttachment ezvpn,
-    Fragmentation fragmentation, TunnelSettings tunnel, String ipv6Address, Integer ipv6PrefixLength,
-    String ipv6CryptoMap) {
+    Fragmentation fragmentation, TunnelSettings tunnel, String ipv6Address, String ipv6CryptoMap) {
 
-  /** An interface without IPv6 lines. */
+  /** An interface without {@code ipv6 address} and {@code ipv6 crypto map}. */
   public InterfaceConfig(
       String name, String ipAddress, String mask, Integer ipMtu, String cryptoMap, DfBit dfBit, EzvpnAttachment ezvpn,
       Fragmentation fragmentation, TunnelSettings tunnel) {
-    this(name, ipAddress, mask, ipMtu, cryptoMap, dfBit, ezvpn, fragmentation, tunnel, null, null, null);
+    this(name, ipAddress, mask, ipMtu, cryptoMap, dfBit, ezvpn, fragmentation, tunnel, null, null);
+  }
+
+  /** This interface with {@code ipv6 address ipv6Address} and {@code ipv6 crypto map ipv6CryptoMap}. */
+  public InterfaceConfig withIpv6(String ipv6Address, String ipv6CryptoMap) {
+    return new InterfaceConfig(name, ipAddress, mask, ipMtu, cryptoMap, dfBit, ezvpn, fragmentation, tunnel,
+        ipv6Address, ipv6CryptoMap);
+  }
+
+  /** The address of {@link #ipv6Address} without its prefix length, or null. */
+  public String ipv6AddressOnly() {
+    if (ipv6Address == null) {
+      return null;
+    }
+    int slash = ipv6Address.indexOf('/');
+    return slash < 0 ? ipv6Address : ipv6Address.substring(0, slash);
   }
 
   /** Whether crypto map {@code map} is applied here, by {@code crypto map} or {@code ipv6 crypto map}. */
-  public boolean carries(String map) {
-    return map != null && (map.equals(cryptoMap) || map.equals(ipv6CryptoMap));
-  }
-
-  /**
-   * The local address tunnels of crypto map {@code map} use on this interface: the IPv6 address when the map is
-   * applied by {@code ipv6 crypto map} only, else the IPv4 address (either may be null).
-   */
-  public String addressFor(String map) {
-    return map != null && map.equals(ipv6CryptoMap) && !map.equals(cryptoMap) ? ipv6Address : ipAddress;
+  public boolean carriesCryptoMap(String map) {
+    return map.equals(cryptoMap) || map.equals(ipv6CryptoMap);
   }
 
   /** An interface without {@code tunnel …} lines. */

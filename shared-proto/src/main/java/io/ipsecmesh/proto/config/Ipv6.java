@@ -4,9 +4,9 @@ import java.util.Locale;
 
 /**
  * IPv6 text as the configuration writes it: addresses in RFC 4291 §2.2 form (any of its three forms, no zone),
- * prefixes {@code ADDRESS/LENGTH} (§2.3). The model keeps the RFC 5952 canonical text (lower case, the longest run
- * of zero groups compressed); {@code show running-config} writes it in capitals, as IOS does. Parsing never looks
- * a name up: text that is not a literal is refused.
+ * prefixes {@code ADDRESS/LENGTH} (§2.3). The model and {@code show running-config} keep the RFC 5952 canonical
+ * text (lower case, the longest run of zero groups compressed); the {@code show} commands print it in capitals, as
+ * IOS does ({@link #ios}). Parsing never looks a name up: text that is not a literal is refused.
  */
 public final class Ipv6 {
 

@@ -90,7 +90,7 @@ public final class RunningConfigWriter {
       if (k.hostname() != null) {
         line("crypto isakmp key " + secret("isakmp-key", k.key()) + " hostname " + k.hostname());
       } else if (k.ipv6()) {
-        line("crypto isakmp key " + secret("isakmp-key", k.key()) + " address ipv6 " + Ipv6.ios(k.address()) + "/"
+        line("crypto isakmp key " + secret("isakmp-key", k.key()) + " address ipv6 " + k.address() + "/"
             + (k.mask() == null ? "128" : k.mask()));
       } else {
         line("crypto isakmp key " + secret("isakmp-key", k.key()) + " address " + k.address() + (k.mask() == null ? "" : " " + k.mask()));
@@ -166,7 +166,7 @@ public final class RunningConfigWriter {
           line("  hostname " + p.hostname());
         }
         if (p.address() != null && Ipv6.looksLike(p.address())) {
-          line("  address " + Ipv6.ios(p.address()) + "/" + (p.mask() == null ? "128" : p.mask()));
+          line("  address " + p.address() + "/" + (p.mask() == null ? "128" : p.mask()));
         } else if (p.address() != null) {
           line("  address " + p.address() + (p.mask() == null ? "" : " " + p.mask()));
         }
@@ -189,11 +189,10 @@ public final class RunningConfigWriter {
     }
     for (Ikev2Profile p : c.ikev2Profiles()) {
       line("crypto ikev2 profile " + p.name());
-      p.matchRemoteAddresses().forEach(a -> line(" match identity remote address " + (Ipv6.looksLike(a) ? Ipv6.ios(a) : a)));
+      p.matchRemoteAddresses().forEach(a -> line(" match identity remote address " + a));
       p.matchIdentities().forEach(m -> line(" match identity remote " + m.render()));
       if (p.identityLocalAddress() != null) {
-        line(" identity local address " + (Ipv6.looksLike(p.identityLocalAddress())
-            ? Ipv6.ios(p.identityLocalAddress()) : p.identityLocalAddress()));
+        line(" identity local address " + p.identityLocalAddress());
       }
       if (p.identityLocal() != null) {
         line(" identity local " + p.identityLocal().render());
@@ -384,7 +383,7 @@ public final class RunningConfigWriter {
         continue;
       }
       line(header + m.name() + " " + m.seq() + (dynamic ? "" : " " + m.keying().keyword()));
-      m.peers().forEach(p -> line(" set peer " + (Ipv6.looksLike(p) ? Ipv6.ios(p) : p)
+      m.peers().forEach(p -> line(" set peer " + p
           + (m.dynamicPeer(p) ? " dynamic" : "")));
       SaSettings sa = m.sa();
       if (sa.replay() != null) {
@@ -431,6 +430,9 @@ public final class RunningConfigWriter {
       if (i.ipAddress() != null) {
         line(" ip address " + i.ipAddress() + " " + i.mask());
       }
+      if (i.ipv6Address() != null) {
+        line(" ipv6 address " + i.ipv6Address());
+      }
       if (i.ipMtu() != null) {
         line(" ip mtu " + i.ipMtu());
       }
@@ -442,9 +444,6 @@ public final class RunningConfigWriter {
       }
       if (i.cryptoMap() != null) {
         line(" crypto map " + i.cryptoMap());
-      }
-      if (i.ipv6Address() != null) {
-        line(" ipv6 address " + Ipv6.ios(i.ipv6Address()) + "/" + i.ipv6PrefixLength());
       }
       if (i.ipv6CryptoMap() != null) {
         line(" ipv6 crypto map " + i.ipv6CryptoMap());
@@ -473,11 +472,11 @@ public final class RunningConfigWriter {
 
   private void accessLists(List<AccessList> lists) {
     for (AccessList a : lists) {
-      if (a.numbered()) {
-        a.entries().forEach(e -> line("access-list " + a.name() + " " + entry(e)));
-      } else if (a.ipv6()) {
+      if (a.ipv6()) {
         line("ipv6 access-list " + a.name());
         a.entries().forEach(e -> line(" " + entry(e)));
+      } else if (a.numbered()) {
+        a.entries().forEach(e -> line("access-list " + a.name() + " " + entry(e)));
       } else {
         line("ip access-list extended " + a.name());
         a.entries().forEach(e -> line(" " + entry(e)));

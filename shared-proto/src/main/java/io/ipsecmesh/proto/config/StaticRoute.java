@@ -25,13 +25,13 @@ public record StaticRoute(String prefix, String mask, String interfaceName, Stri
 
   /** The route as {@code show running-config} writes it, without the leading {@code ip route} / {@code ipv6 route}. */
   public String text() {
-    StringBuilder b = ipv6() ? new StringBuilder(Ipv6.ios(prefix)).append('/').append(mask)
+    StringBuilder b = ipv6() ? new StringBuilder(prefix).append('/').append(mask)
         : new StringBuilder(prefix).append(' ').append(mask);
     if (interfaceName != null) {
       b.append(' ').append(interfaceName);
     }
     if (nextHop != null) {
-      b.append(' ').append(Ipv6.looksLike(nextHop) ? Ipv6.ios(nextHop) : nextHop);
+      b.append(' ').append(nextHop);
     }
     if (distance != null) {
       b.append(' ').append(distance);
