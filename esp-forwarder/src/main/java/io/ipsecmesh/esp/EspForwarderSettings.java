@@ -44,12 +44,15 @@ import java.util.Locale;
  * @param accessCheck      the crypto access check on clear-text packets; null = on where the forwarder owns a TUN
  * @param interfaceMap     {@code IOS=HOST,…}: the host interface of each IOS interface
  * @param stateDir         where the sequence high-water marks of manual SAs are kept ({@link ManualSequenceFile})
+ * @param bind6            the IPv6 UDP socket of IPv6 peers ({@code bindAddress6}, default {@code ::} on the same
+ *                         port, IPv6 only); null ({@code bindAddress6 none}, or {@code bindAddress} itself IPv6, which
+ *                         then serves both families) for none
  */
 public record EspForwarderSettings(String forwarderId, InetSocketAddress bind, InnerPort innerPort,
     String innerUdpBind, String innerUdpPeer, String tunName, int tunMtu, int tunTxQueueLen, boolean tunOffload,
     boolean routes, boolean udpGro, boolean zeroUdpChecksum, boolean udpGso, RawEsp rawEsp, int ikePuntPerSource,
     int ikePuntGlobal, int[] llqPriorityDscp, int llqPriorityQueue, int llqBulkQueue, Boolean accessCheck,
-    InterfaceMap interfaceMap, Path stateDir) {
+    InterfaceMap interfaceMap, Path stateDir, InetSocketAddress bind6) {
 
   /** The forwarder's inner side. */
   public enum InnerPort { AUTO, TUN, UDP, NONE }
@@ -95,7 +98,24 @@ public record EspForwarderSettings(String forwarderId, InetSocketAddress bind, I
         integer(c, "llqPriorityQueue", 256), integer(c, "llqBulkQueue", 2048),
         c.getValue("accessCheck") == null ? null : bool(c, "accessCheck", false),
         InterfaceMap.parse(text(c, "interfaceMap", null)),
-        Path.of(text(c, "stateDir", System.getProperty("user.home") + "/.ipsec-mesh/state")));
+        Path.of(text(c, "stateDir", System.getProperty("user.home") + "/.ipsec-mesh/state")), bind6(c));
+  }
+
+  /**
+   * The IPv6 socket beside an IPv4 {@code bindAddress}: IPv6 peers (RFC 8200 outer headers) get their own socket,
+   * bound IPv6-only so IPv4 packets keep arriving at the IPv4 one.
+   */
+  private static InetSocketAddress bind6(JsonObject c) {
+    String v4 = text(c, "bindAddress", "0.0.0.0");
+    String v6 = text(c, "bindAddress6", "::");
+    if (v4.indexOf(':') >= 0 || "none".equalsIgnoreCase(v6)) {
+      return null;
+    }
+    java.net.InetAddress a = Ip128.literal(v6);
+    if (!(a instanceof java.net.Inet6Address)) {
+      throw new IllegalArgumentException("bindAddress6 must be an IPv6 address or none, got '" + v6 + "'");
+    }
+    return new InetSocketAddress(a, port(c));
   }
 
   /** The default forwarder settings (no deployment config). */

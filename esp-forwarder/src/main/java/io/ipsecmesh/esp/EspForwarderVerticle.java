@@ -23,7 +23,9 @@ import io.ipsecmesh.esp.access.TunnelFeatureMetrics;
 import io.ipsecmesh.esp.df.DfSwitch;
 import io.ipsecmesh.esp.df.DfSwitchingSender;
 import io.ipsecmesh.esp.df.SockoptDfSwitch;
+import io.ipsecmesh.esp.frag.Icmp6Sender;
 import io.ipsecmesh.esp.frag.IcmpSender;
+import io.ipsecmesh.esp.frag.RawIcmp6Sender;
 import io.ipsecmesh.esp.frag.RawIcmpSender;
 import io.ipsecmesh.esp.frag.TunnelMtuPolicy;
 import io.ipsecmesh.esp.ezvpn.EasyVpnDataPath;
@@ -106,6 +108,11 @@ public final class EspForwarderVerticle extends VerticleBase {
   private UdpEncapSocket socket;
   private RawEspSocket rawSocket;
   private RawIcmpSender icmp;
+  /** IPv6 peers: the UDP socket beside an IPv4 {@link #socket} (null when that one is dual-stack, or none). */
+  private UdpEncapSocket socket6;
+  /** IPv6 peers without UDP encapsulation: raw ESP over IPv6, or null. */
+  private RawEspSocket rawSocket6;
+  private RawIcmp6Sender icmp6;
   private ClearTextAccessCheck accessCheck;
   private long accessCheckTimer = -1;
   private PacketPort inner;
@@ -162,19 +169,27 @@ public final class EspForwarderVerticle extends VerticleBase {
       socket = new UdpEncapSocket(group, cfg.bind(), null, cfg.udpGro(), cfg.zeroUdpChecksum());
       socket.receiver(NOT_YET);
       socket.bind();
-      rawSocket = openRaw(cfg);
+      socket6 = openUdp6(cfg);
+      rawSocket = openRaw(cfg, Libc.AF_INET);
+      rawSocket6 = openRaw(cfg, Libc.AF_INET6);
       return null;
     }).compose(v -> {
       factory = new SaFactory(keyWrap, socket.family());
       // the outer DF bit is chosen per packet (crypto ipsec df-bit) by switching the IPv4 socket's
       // IP_MTU_DISCOVER mode between batches; an IPv6 outer header has no DF bit
       DfSwitch udpDf = socket.family() == Libc.AF_INET ? new SockoptDfSwitch(socket.fd()) : DfSwitch.NONE;
+      // IPv6 peers leave by IPv6 sockets: their outer header has no DF bit (RFC 8200 §4.5: only the source
+      // fragments), so df-bit does not apply to them and their senders switch nothing
       plane = new DataPlane(new SaDatabase(pair -> childSas.retire(pair)), inner,
-          new DfSwitchingSender(udpSender(cfg), udpDf),
+          new DfSwitchingSender(udpSender(cfg, socket), udpDf),
           rawSocket == null ? null : new DfSwitchingSender(rawSocket.sender(), new SockoptDfSwitch(rawSocket.fd())),
+          socket6 == null ? null : udpSender(cfg, socket6),
+          rawSocket6 == null ? null : rawSocket6.sender(),
           this::punt);
       icmp = openIcmp();
       plane.outbound().icmpSender(icmp == null ? IcmpSender.NONE : icmp);
+      icmp6 = openIcmp6();
+      plane.outbound().icmp6Sender(icmp6 == null ? Icmp6Sender.NONE : icmp6);
       // RFC 7296 leaves IKE flooding to the implementation: punts to ike-service are rate-limited here
       plane.inbound().puntRateLimiter(new PuntRateLimiter(cfg.ikePuntPerSource(), cfg.ikePuntGlobal()));
       plane.sad().policyEvents(new DynamicPolicyEvents());
@@ -184,6 +199,13 @@ public final class EspForwarderVerticle extends VerticleBase {
       socket.receiver(plane.inbound());
       if (rawSocket != null) {
         rawSocket.receiver(plane.inbound());
+      }
+      // one event loop serves every outer socket, so each InboundSa is still touched by one thread
+      if (socket6 != null) {
+        socket6.receiver(plane.inbound());
+      }
+      if (rawSocket6 != null) {
+        rawSocket6.receiver(plane.inbound());
       }
       if (cfg.llqPriorityDscp() != null) {
         // the inner reader then only classifies and queues; sealing runs on the queue's own thread
@@ -212,17 +234,41 @@ public final class EspForwarderVerticle extends VerticleBase {
       }
       easyVpn = new EasyVpnDataPath(plane.outbound(), plane.inbound(), LOG::info);
       listen();
-      LOG.info(() -> "esp-forwarder " + forwarderId + ": UDP " + socket.localAddress() + ", inner " + inner.name());
+      LOG.info(() -> "esp-forwarder " + forwarderId + ": UDP " + socket.localAddress()
+          + (socket6 != null ? " and " + socket6.localAddress() : "") + ", inner " + inner.name());
       return watchChildSaMap();
     }).recover(e -> stop().transform(ignored -> Future.failedFuture(e)));
   }
 
   /** sendmmsg batches with zero checksums; UDP GSO batches (udpGso) or one sendto each with computed ones. */
-  private EspSender udpSender(EspForwarderSettings cfg) {
+  private static EspSender udpSender(EspForwarderSettings cfg, UdpEncapSocket socket) {
     if (cfg.zeroUdpChecksum()) {
+      // over IPv6 the kernel computes the checksum anyway (SO_NO_CHECK is IPv4's; RFC 8200 §8.1 wants one)
       return socket.mmsgSender();
     }
     return cfg.udpGso() ? socket.gsoSender() : socket.nativeSender();
+  }
+
+  /**
+   * The IPv6 UDP socket beside an IPv4 one ({@code bindAddress6}); none when IPv6 is off on this host (logged: IPv6
+   * peers then have no socket, their packets count as send errors).
+   */
+  private UdpEncapSocket openUdp6(EspForwarderSettings cfg) throws InterruptedException {
+    if (cfg.bind6() == null || socket.family() == Libc.AF_INET6) {
+      return null;
+    }
+    // the same port as the IPv4 socket (which may have been 0 = any)
+    InetSocketAddress at = new InetSocketAddress(cfg.bind6().getAddress(),
+        cfg.bind6().getPort() == 0 ? socket.localAddress().getPort() : cfg.bind6().getPort());
+    UdpEncapSocket s = new UdpEncapSocket(group, at, NOT_YET, cfg.udpGro(), cfg.zeroUdpChecksum()).v6Only();
+    try {
+      s.bind();
+      return s;
+    } catch (RuntimeException e) {
+      s.close();
+      LOG.warning("esp-forwarder: no IPv6 UDP socket on " + at + " (" + e.getMessage() + "): IPv4 peers only");
+      return null;
+    }
   }
 
   /** Drops what arrives before the data plane exists. */
@@ -252,14 +298,14 @@ public final class EspForwarderVerticle extends VerticleBase {
    * Raw ESP for {@code no crypto ipsec nat-transparency udp-encapsulation}: {@code rawEsp} auto (default:
    * open when permitted), on (must open) or off.
    */
-  private RawEspSocket openRaw(EspForwarderSettings cfg) throws IOException {
+  private RawEspSocket openRaw(EspForwarderSettings cfg, int family) throws IOException {
     if (cfg.rawEsp() == EspForwarderSettings.RawEsp.OFF) {
       return null;
     }
     try {
-      return RawEspSocket.open(group, NOT_YET);
+      return RawEspSocket.open(group, NOT_YET, family);
     } catch (IOException e) {
-      if (cfg.rawEsp() == EspForwarderSettings.RawEsp.ON) {
+      if (cfg.rawEsp() == EspForwarderSettings.RawEsp.ON && family == Libc.AF_INET) {
         throw e;
       }
       LOG.info("esp-forwarder: no raw ESP socket (" + e.getMessage() + "), UDP-encapsulated SAs only");
@@ -301,14 +347,14 @@ public final class EspForwarderVerticle extends VerticleBase {
       IkeMessages.IkeDatagram d = m.body();
       InetSocketAddress to = endpoint(d.peerAddress(), d.peerPort());
       if (to != null) {
-        socket.sendIke(d.message(), to);
+        outerSocket(to).sendIke(d.message(), to);
       }
     });
     bus.<NatKeepaliveMessages.SendKeepalives>consumer(NatKeepaliveMessages.SEND, m -> {
       for (NatKeepaliveMessages.Target t : m.body().targets()) {
         InetSocketAddress to = endpoint(t.peerAddress(), t.peerPort());
         if (to != null) {
-          socket.sendKeepalive(to);
+          outerSocket(to).sendKeepalive(to);
         }
       }
     });
@@ -341,6 +387,11 @@ public final class EspForwarderVerticle extends VerticleBase {
         LOG.warning("esp-forwarder: an " + SharedMaps.EZVPN + " entry does not decode: " + bad.getMessage());
       }
     }));
+  }
+
+  /** The UDP socket towards {@code peer}: the IPv6 one for an IPv6 peer when there is one, else the main one. */
+  private UdpEncapSocket outerSocket(InetSocketAddress peer) {
+    return socket6 != null && peer.getAddress() instanceof java.net.Inet6Address ? socket6 : socket;
   }
 
   /** The peer of a bus request, or null (logged) when it is no address literal or port. */
@@ -500,6 +551,16 @@ public final class EspForwarderVerticle extends VerticleBase {
     }
   }
 
+  /** The raw ICMPv6 socket for Packet Too Big messages; null without CAP_NET_RAW or IPv6 (drops are still counted). */
+  private static RawIcmp6Sender openIcmp6() {
+    try {
+      return RawIcmp6Sender.open();
+    } catch (java.io.IOException e) {
+      LOG.info(() -> "esp-forwarder: no ICMPv6 Packet Too Big messages: " + e.getMessage());
+      return null;
+    }
+  }
+
   /** The Child SA feed's worker, timers and counters map are this verticle's. */
   private final class FeedHost implements ChildSaFeed.Host {
     @Override
@@ -525,18 +586,24 @@ public final class EspForwarderVerticle extends VerticleBase {
   }
 
   private void punt(byte[] message, InetSocketAddress sender, InetSocketAddress local) {
-    InetSocketAddress l = local != null ? local : socket.localAddress();
-    vertx.eventBus().publish(FwdMessages.IKE_PUNT, new IkeMessages.IkeDatagram(l.getAddress().getHostAddress(),
-        l.getPort(), sender.getAddress().getHostAddress(), sender.getPort(), message));
+    InetSocketAddress l = local != null ? local : outerSocket(sender).localAddress();
+    vertx.eventBus().publish(FwdMessages.IKE_PUNT, new IkeMessages.IkeDatagram(Ip128.text(l.getAddress()),
+        l.getPort(), Ip128.text(sender.getAddress()), sender.getPort(), message));
   }
 
-  private String localAddress() {
+  /** Our address towards {@code peer}: the first crypto map interface's address of the peer's family. */
+  private String localAddress(String peer) {
+    boolean v6 = peer != null && peer.indexOf(':') >= 0;
     for (InterfaceConfig i : config.interfaces()) {
-      if (i.cryptoMap() != null && i.ipAddress() != null) {
+      if (v6 && i.ipv6CryptoMap() != null && i.ipv6AddressOnly() != null) {
+        return i.ipv6AddressOnly();
+      }
+      if (!v6 && i.cryptoMap() != null && i.ipAddress() != null) {
         return i.ipAddress();
       }
     }
-    return socket.localAddress().getAddress().getHostAddress();
+    UdpEncapSocket s = v6 && socket6 != null ? socket6 : socket;
+    return Ip128.text(s.localAddress().getAddress());
   }
 
   /** The data plane of this verticle (tests). */
@@ -578,8 +645,17 @@ public final class EspForwarderVerticle extends VerticleBase {
       if (rawSocket != null) {
         rawSocket.close();
       }
+      if (socket6 != null) {
+        socket6.close();
+      }
+      if (rawSocket6 != null) {
+        rawSocket6.close();
+      }
       if (icmp != null) {
         icmp.close();
+      }
+      if (icmp6 != null) {
+        icmp6.close();
       }
       if (check != null) {
         check.remove();

@@ -124,6 +124,58 @@ public final class ManualKeyConfigs {
         c.ikev2Keyrings(), c.ikev2Profiles(), c.ikev2Dpd());
   }
 
+  /** SPIs of the IPv6 crypto map's manual SA pair ({@link #dualStack}). */
+  public static final long SPI6_A_TO_B = 0x3003;
+  public static final long SPI6_B_TO_A = 0x4004;
+
+  /**
+   * Gateway A ({@code a}) or B of a dual-stack pair, as the IOS text
+   *
+   * <pre>
+   * access-list 101 permit ip LOCAL4 0.0.0.255 REMOTE4 0.0.0.255
+   * ipv6 access-list LAN6
+   *  permit ipv6 LOCAL6/64 REMOTE6/64
+   * crypto map VPN 10 ipsec-manual          ! IPv4 inner traffic
+   *  set peer PEER                          ! an IPv4 or an IPv6 address: the outer family
+   *  match address 101 …
+   * crypto map VPN6 10 ipsec-manual         ! IPv6 inner traffic
+   *  set peer PEER
+   *  match address LAN6 …
+   * interface wan0
+   *  ip address WAN 255.255.255.252 | ipv6 address WAN/64
+   *  crypto map VPN
+   *  ipv6 crypto map VPN6
+   * </pre>
+   *
+   * so one WAN of either family carries both inner families (IPv4 in IPv6, IPv6 in IPv4, and the same-family cases).
+   * Without UDP encapsulation when {@code udp} is false.
+   */
+  public static GatewayConfig dualStack(boolean a, String wan, String peer, String local4, String remote4,
+      String local6, String remote6, boolean udp) {
+    AccessList acl4 = new AccessList("101", true, List.of(
+        new AccessListEntry(AccessListEntry.Action.PERMIT, "ip", new AddressMatch(local4, "0.0.0.255"), null,
+            new AddressMatch(remote4, "0.0.0.255"), null, null)));
+    AccessList acl6 = new AccessList("LAN6", false, List.of(
+        new AccessListEntry(AccessListEntry.Action.PERMIT, "ipv6", AddressMatch.ipv6Prefix(local6, 64), null,
+            AddressMatch.ipv6Prefix(remote6, 64), null, null)), true);
+    Keys in = a ? KEY_B_TO_A : KEY_A_TO_B;
+    Keys out = a ? KEY_A_TO_B : KEY_B_TO_A;
+    CryptoMapEntry map4 = new CryptoMapEntry("VPN", 10, CryptoMapEntry.Keying.IPSEC_MANUAL, List.of(peer),
+        List.of("CBC"), SaSettings.INHERIT, null, "101", null, in.sessionKey(a ? SPI_B_TO_A : SPI_A_TO_B),
+        out.sessionKey(a ? SPI_A_TO_B : SPI_B_TO_A));
+    CryptoMapEntry map6 = new CryptoMapEntry("VPN6", 10, CryptoMapEntry.Keying.IPSEC_MANUAL, List.of(peer),
+        List.of("CBC"), SaSettings.INHERIT, null, "LAN6", null, in.sessionKey(a ? SPI6_B_TO_A : SPI6_A_TO_B),
+        out.sessionKey(a ? SPI6_A_TO_B : SPI6_B_TO_A));
+    GatewayConfig c = withNatTransparency(withMaps(List.of(map4, map6), List.of(acl4, acl6), wan), udp);
+    InterfaceConfig wan0 = wan.indexOf(':') >= 0
+        ? new InterfaceConfig("wan0", null, null, null, "VPN", null, null).withIpv6(wan + "/64", "VPN6")
+        : new InterfaceConfig("wan0", wan, "255.255.255.252", null, "VPN", null, null).withIpv6(null, "VPN6");
+    return new GatewayConfig(c.isakmpPolicies(), c.isakmpKeys(), c.isakmpKeepalive(), c.natKeepaliveSeconds(),
+        c.invalidSpiRecovery(), c.natTransparency(), c.dfBit(), c.sa(), c.transformSets(), c.cryptoMaps(),
+        c.accessLists(), List.of(wan0), c.ezvpnClients(), c.ikev2Proposals(), c.ikev2Policies(), c.ikev2Keyrings(),
+        c.ikev2Profiles(), c.ikev2Dpd());
+  }
+
   /** A configuration with the given crypto map entries and ACLs, applied to interface wan0. */
   public static GatewayConfig withMaps(List<CryptoMapEntry> maps, List<AccessList> acls, String wan) {
     GatewayConfig empty = GatewayConfig.empty();

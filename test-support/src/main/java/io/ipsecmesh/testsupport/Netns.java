@@ -53,9 +53,13 @@ public final class Netns implements AutoCloseable {
     return this;
   }
 
-  /** {@code ip addr add CIDR dev IFACE} in {@code ns}. */
+  /** {@code ip addr add CIDR dev IFACE} in {@code ns} (an IPv6 one without duplicate address detection). */
   public Netns addr(String ns, String iface, String cidr) {
-    Sh.must("ip", "-n", ns, "addr", "add", cidr, "dev", iface);
+    if (cidr.indexOf(':') >= 0) {
+      Sh.must("ip", "-n", ns, "-6", "addr", "add", cidr, "dev", iface, "nodad");
+    } else {
+      Sh.must("ip", "-n", ns, "addr", "add", cidr, "dev", iface);
+    }
     return this;
   }
 
@@ -92,6 +96,24 @@ public final class Netns implements AutoCloseable {
     addr(gw, "lan0", gwAddr + "/24").addr(host, "eth0", hostAddr + "/24");
     up(gw, "lan0").up(host, "eth0");
     return route(host, "default", "via", gwAddr);
+  }
+
+  /** A gateway that also forwards IPv6 (RFC 8200: a router; its interfaces then ignore router advertisements). */
+  public Netns router6(String ns) {
+    Sh.must("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.all.forwarding=1");
+    return this;
+  }
+
+  /**
+   * IPv6 on a LAN made by {@link #lan}: {@code gwAddr/64} on the gateway's {@code lan0}, {@code hostAddr/64} on the
+   * host's {@code eth0} (without duplicate address detection, so they are usable at once), the host's IPv6
+   * default route via the gateway.
+   */
+  public Netns lan6(String gw, String host, String gwAddr, String hostAddr) {
+    Sh.must("ip", "-n", gw, "-6", "addr", "add", gwAddr + "/64", "dev", "lan0", "nodad");
+    Sh.must("ip", "-n", host, "-6", "addr", "add", hostAddr + "/64", "dev", "eth0", "nodad");
+    Sh.must("ip", "-n", host, "-6", "route", "add", "default", "via", gwAddr);
+    return this;
   }
 
   /** {@code ping} from {@code ns}: {@code count} echo requests 0.2 s apart, each answered within {@code wait} s. */

@@ -52,13 +52,21 @@ public final class ClearTextRuleset {
     List<String> counters = new ArrayList<>();
     for (InterfaceConfig i : config.interfaces()) {
       String host = interfaces.hostName(i.name());
-      if (i.cryptoMap() == null || host == null) {
+      if (i.cryptoMap() == null && i.ipv6CryptoMap() == null || host == null) {
         continue;
       }
       String iif = "iifname \"" + host + "\" ";
       rules.append("    ").append(iif).append("fib daddr type local meta l4proto { esp, ah } accept\n");
       rules.append("    ").append(iif).append("fib daddr type local udp dport { 500, 4500 } accept\n");
-      for (CryptoMapEntry e : config.cryptoMap(i.cryptoMap())) {
+      // crypto map and ipv6 crypto map: the entries of both, each line matching only its own family
+      List<CryptoMapEntry> entries = new ArrayList<>();
+      if (i.cryptoMap() != null) {
+        entries.addAll(config.cryptoMap(i.cryptoMap()));
+      }
+      if (i.ipv6CryptoMap() != null && !i.ipv6CryptoMap().equals(i.cryptoMap())) {
+        entries.addAll(config.cryptoMap(i.ipv6CryptoMap()));
+      }
+      for (CryptoMapEntry e : entries) {
         AccessList acl = e.matchAddress() == null ? null : config.accessList(e.matchAddress());
         // an entry standing for a dynamic crypto map checks its dynamic map's match address lines
         List<AccessListEntry> lines = e.dynamicMap() != null ? DynamicMapRules.lines(config, e)
@@ -98,6 +106,9 @@ public final class ClearTextRuleset {
 
   private static String match(AccessListEntry a) {
     StringBuilder m = new StringBuilder();
+    // the table is inet: an IPv4 line (even "any any") must not match IPv6 packets, nor an IPv6 line IPv4 ones
+    boolean v6 = a.source().ipv6() || a.destination().ipv6();
+    m.append("meta nfproto ").append(v6 ? "ipv6 " : "ipv4 ");
     address(m, "saddr", a.destination());
     address(m, "daddr", a.source());
     int proto = a.protocolNumber();
@@ -111,6 +122,16 @@ public final class ClearTextRuleset {
 
   private static void address(StringBuilder m, String field, AddressMatch a) {
     if (a == null || a.isAny()) {
+      return;
+    }
+    if (a.ipv6()) {
+      // ipv6 access-list: a prefix, written with its host bits cleared
+      byte[] b = a.ipv6Bytes();
+      int len = Math.max(0, a.prefixLength());
+      String net = b == null ? a.address() : io.ipsecmesh.esp.spd.Ip128.format(
+          io.ipsecmesh.esp.spd.Ip128.readLong(b, 0) & io.ipsecmesh.esp.spd.Ip128.maskHi(len),
+          io.ipsecmesh.esp.spd.Ip128.readLong(b, 8) & io.ipsecmesh.esp.spd.Ip128.maskLo(len));
+      m.append("ip6 ").append(field).append(' ').append(net).append(len == 128 ? "" : "/" + len).append(' ');
       return;
     }
     long mask = ~Ipv4.toLong(a.wildcard()) & 0xFFFF_FFFFL;

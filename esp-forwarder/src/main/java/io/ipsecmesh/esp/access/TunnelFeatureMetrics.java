@@ -52,6 +52,10 @@ public final class TunnelFeatureMetrics {
     frag(registry, "ipsecmesh_esp_df_drops", "packets above the MTU dropped because of their DF bit",
         s -> s.dfDrops);
     frag(registry, "ipsecmesh_esp_icmp_frag_needed", "ICMP fragmentation-needed messages sent", s -> s.icmpSent);
+    frag(registry, "ipsecmesh_esp_ipv6_too_big_drops", "IPv6 inner packets too big for the tunnel, dropped",
+        s -> s.packetTooBigDrops);
+    frag(registry, "ipsecmesh_esp_icmpv6_packet_too_big", "ICMPv6 Packet Too Big messages sent",
+        s -> s.packetTooBigSent);
   }
 
   public static void unregister(DataPlane plane) {

@@ -15,4 +15,8 @@ public final class FragmentStats {
   public long dfDrops;
   /** ICMP fragmentation-needed messages sent for those drops. */
   public long icmpSent;
+  /** IPv6 inner packets dropped as too big for the tunnel (RFC 8200 §5: never fragmented on the path). */
+  public long packetTooBigDrops;
+  /** ICMPv6 Packet Too Big messages sent for those drops (RFC 4443 §3.2). */
+  public long packetTooBigSent;
 }

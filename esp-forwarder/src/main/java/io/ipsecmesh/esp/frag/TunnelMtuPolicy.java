@@ -35,7 +35,7 @@ public record TunnelMtuPolicy(DfBit dfBit, Fragmentation fragmentation, int mtu,
    */
   public static TunnelMtuPolicy of(GatewayConfig config) {
     for (InterfaceConfig i : config.interfaces()) {
-      if (i.cryptoMap() != null) {
+      if (i.cryptoMap() != null || i.ipv6CryptoMap() != null) {
         return of(config, i);
       }
     }
@@ -62,8 +62,9 @@ public record TunnelMtuPolicy(DfBit dfBit, Fragmentation fragmentation, int mtu,
     }
     InterfaceConfig chosen = null;
     for (InterfaceConfig i : config.interfaces()) {
-      if (cryptoMap != null && cryptoMap.equals(i.cryptoMap())) {
-        if (chosen == null || localAddress != null && localAddress.equals(i.ipAddress())) {
+      if (cryptoMap != null && i.carriesCryptoMap(cryptoMap)) {
+        if (chosen == null || localAddress != null
+            && (localAddress.equals(i.ipAddress()) || localAddress.equals(i.ipv6AddressOnly()))) {
           chosen = i;
         }
       }

@@ -24,8 +24,18 @@ public final class DataPlane {
   /** @param rawSender raw ESP (IP protocol 50) for SAs without UDP encapsulation, or null */
   public DataPlane(SaDatabase sad, PacketPort inner, EspSender sender, EspSender rawSender,
       InboundPipeline.IkePunt ike) {
+    this(sad, inner, sender, rawSender, null, null, ike);
+  }
+
+  /**
+   * @param sender6    ESP-in-UDP to IPv6 peers by an IPv6 socket beside the IPv4 one, or null (a dual-stack
+   *                   {@code sender} serves them)
+   * @param rawSender6 raw ESP over IPv6, or null
+   */
+  public DataPlane(SaDatabase sad, PacketPort inner, EspSender sender, EspSender rawSender, EspSender sender6,
+      EspSender rawSender6, InboundPipeline.IkePunt ike) {
     this.sad = sad;
-    this.outbound = new OutboundPipeline(sad, sender, rawSender, stats, acquires);
+    this.outbound = new OutboundPipeline(sad, sender, rawSender, sender6, rawSender6, stats, acquires);
     this.inbound = new InboundPipeline(sad, inner, stats, invalidSpis, ike);
   }
 

@@ -64,7 +64,7 @@ public final class ManualKeying {
           continue;
         }
         SaSettings s = config.effectiveSa(e);
-        String local = localAddress(config, e.name());
+        String local = localAddress(config, e.name(), e.peers().get(0).indexOf(':') >= 0);
         out.add(new ChildSa("", CONNECTION_ID_BASE + out.size() + 1, e.name(), e.seq(), e.inboundEsp().spi(),
             e.outboundEsp().spi(), ts.transform(), ts.mode() == null ? ChildSa.Mode.TUNNEL : ts.mode(),
             config.natTransparency(), false, s.replay() == null ? 64 : s.replay().effectiveWindow(), local,
@@ -111,15 +111,18 @@ public final class ManualKeying {
     return all;
   }
 
-  private static String localAddress(GatewayConfig config, String mapName) {
+  /** The interface's address of the peer's family: {@code ipv6 address} for an IPv6 peer, {@code ip address} else. */
+  private static String localAddress(GatewayConfig config, String mapName, boolean ipv6Peer) {
     // crypto map NAME local-address IF: that interface's address, as for IKE-keyed SAs
     InterfaceConfig named = config.localInterface(mapName);
-    if (named != null && named.ipAddress() != null) {
-      return named.ipAddress();
+    String a = named == null ? null : ipv6Peer ? named.ipv6AddressOnly() : named.ipAddress();
+    if (a != null) {
+      return a;
     }
     for (InterfaceConfig i : config.interfacesWithCryptoMap(mapName)) {
-      if (i.ipAddress() != null) {
-        return i.ipAddress();
+      a = ipv6Peer ? i.ipv6AddressOnly() : i.ipAddress();
+      if (a != null) {
+        return a;
       }
     }
     return "";

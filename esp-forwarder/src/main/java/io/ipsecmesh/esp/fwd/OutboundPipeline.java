@@ -6,7 +6,9 @@ import io.ipsecmesh.esp.df.DfSwitchingSender;
 import io.ipsecmesh.esp.df.OuterDf;
 import io.ipsecmesh.esp.frag.FragmentStats;
 import io.ipsecmesh.esp.frag.FragmentationNeeded;
+import io.ipsecmesh.esp.frag.Icmp6Sender;
 import io.ipsecmesh.esp.frag.IcmpSender;
+import io.ipsecmesh.esp.frag.PacketTooBig;
 import io.ipsecmesh.esp.frag.InnerFragmenter;
 import io.ipsecmesh.esp.frag.TunnelMtuPolicy;
 import io.ipsecmesh.esp.io.EspSender;
@@ -43,6 +45,9 @@ public final class OutboundPipeline implements InnerPacketHandler, InnerFragment
   private final SaDatabase sad;
   private final DfSwitchingSender udpSender;
   private final DfSwitchingSender rawSender;
+  /** IPv6 peers' senders (the IPv6 sockets beside IPv4 ones); null: the IPv4 ones serve (dual-stack) or none. */
+  private final DfSwitchingSender udp6Sender;
+  private final DfSwitchingSender raw6Sender;
   private final ForwarderStats stats;
   private final SignalRing acquires;
   private final FlowKey flow = new FlowKey();
@@ -52,9 +57,11 @@ public final class OutboundPipeline implements InnerPacketHandler, InnerFragment
   private long pendingBytes;
   private volatile TunnelMtuPolicy mtuPolicy = TunnelMtuPolicy.DEFAULT;
   private volatile IcmpSender icmp = IcmpSender.NONE;
+  private volatile Icmp6Sender icmp6 = Icmp6Sender.NONE;
   private final FragmentStats fragStats = new FragmentStats();
   private final InnerFragmenter fragmenter = new InnerFragmenter();
   private final byte[] icmpMessage = new byte[FragmentationNeeded.MAX_LENGTH];
+  private final byte[] icmp6Message = new byte[PacketTooBig.MAX_LENGTH];
   private long lastIcmpNanos;
   /** The SA, sender and outer DF of the packet being fragmented, for {@link #fragment}. */
   private OutboundSa fragSa;
@@ -68,9 +75,21 @@ public final class OutboundPipeline implements InnerPacketHandler, InnerFragment
   /** @param rawSender for SAs without UDP encapsulation; null when no raw ESP socket could be opened */
   public OutboundPipeline(SaDatabase sad, EspSender udpSender, EspSender rawSender, ForwarderStats stats,
       SignalRing acquires) {
+    this(sad, udpSender, rawSender, null, null, stats, acquires);
+  }
+
+  /**
+   * @param udp6Sender ESP-in-UDP to IPv6 peers (an IPv6 socket beside an IPv4 {@code udpSender}); null when the
+   *     {@code udpSender} is a dual-stack socket's, which then serves them
+   * @param raw6Sender raw ESP to IPv6 peers (an IPv6 raw socket), or null
+   */
+  public OutboundPipeline(SaDatabase sad, EspSender udpSender, EspSender rawSender, EspSender udp6Sender,
+      EspSender raw6Sender, ForwarderStats stats, SignalRing acquires) {
     this.sad = sad;
     this.udpSender = dfSwitching(udpSender);
     this.rawSender = dfSwitching(rawSender);
+    this.udp6Sender = dfSwitching(udp6Sender);
+    this.raw6Sender = dfSwitching(raw6Sender);
     this.stats = stats;
     this.acquires = acquires;
   }
@@ -107,7 +126,7 @@ public final class OutboundPipeline implements InnerPacketHandler, InnerFragment
       sa.sendErrors++;
       return;
     }
-    DfSwitchingSender sender = sa.udp ? udpSender : rawSender;
+    DfSwitchingSender sender = senderOf(sa);
     if (sender == null) {
       sa.sendErrors++;
       return;
@@ -116,7 +135,8 @@ public final class OutboundPipeline implements InnerPacketHandler, InnerFragment
     TunnelMtuPolicy own = sa.mtuPolicy;
     TunnelMtuPolicy p = own != null ? own : mtuPolicy;
     EspSaCrypto c = sa.crypto;
-    int outerHeader = (sender.family() == Libc.AF_INET6 ? 40 : 20) + (sa.udp ? 8 : 0);
+    // RFC 8200 §3: a 40-byte IPv6 header for an IPv6 peer, 20 bytes (RFC 791) for IPv4; UDP 8 (RFC 3948 §2.1)
+    int outerHeader = (sa.outer6 ? 40 : 20) + (sa.udp ? 8 : 0);
     int tunnelMtu = p.tunnelIpMtu();
     if (outerHeader + c.sealedLength(len) > p.mtu() || (tunnelMtu > 0 && len > tunnelMtu)) {
       oversized(sa, sender, seq, buf, off, len, p, outerHeader);
@@ -128,8 +148,10 @@ public final class OutboundPipeline implements InnerPacketHandler, InnerFragment
   /**
    * The seed's table for a packet whose ESP packet exceeds the MTU: DF inside and df-bit set or copy
    * → drop + ICMP; otherwise pre-fragment (IPv4, before-encryption) or let the IP layer fragment the
-   * outer packet. IPv6 inner packets have no DF bit and are never cut by a router, so they take the
-   * after-encryption path.
+   * outer packet. IPv6 inner packets are never fragmented on the path (RFC 8200 §5, no DF bit to clear): they are
+   * dropped and answered with ICMPv6 Packet Too Big (RFC 4443 §3.2) naming the inner MTU that fits, whatever
+   * df-bit and fragmentation say — unless that MTU is below the IPv6 minimum of 1280, when packets up to 1280 are
+   * carried anyway, fragmented after encryption (the tunnel is a link, and every link carries 1280, RFC 8200 §5).
    */
   private void oversized(OutboundSa sa, DfSwitchingSender sender, long seq, PacketBuffer buf, int off, int len,
       TunnelMtuPolicy p, int outerHeader) {
@@ -142,6 +164,20 @@ public final class OutboundPipeline implements InnerPacketHandler, InnerFragment
         return;
       }
       innerMtu = p.tunnelIpMtu();
+    }
+    if (flow.version == 6) {
+      int fits = innerMtu;
+      if (fits < PacketTooBig.IPV6_MIN_MTU) {
+        if (len <= PacketTooBig.IPV6_MIN_MTU) {
+          fragStats.fragmentedAfterEncryption++;
+          sealAndSend(sa, sender, seq, buf, off, len, false, true);
+          return;
+        }
+        fits = PacketTooBig.IPV6_MIN_MTU;
+      }
+      fragStats.packetTooBigDrops++;
+      packetTooBig(buf.array(), off, len, fits);
+      return;
     }
     if (flow.dontFragment && p.dfBit() != DfBit.CLEAR) {
       fragStats.dfDrops++;
@@ -179,6 +215,25 @@ public final class OutboundPipeline implements InnerPacketHandler, InnerFragment
     // a tunnel's ip mtu may be above what the egress interface carries: such a piece is fragmented after encryption
     boolean alone = sa.crypto.sealedLength(len) > fragOuterLimit;
     sealAndSend(sa, fragSender, seq, buf, off, len, alone ? false : fragDf, alone);
+  }
+
+  /**
+   * ICMPv6 Packet Too Big to the inner source, rate-limited together with fragmentation-needed (RFC 4443 §2.4 (f)),
+   * never about an ICMPv6 error message (RFC 4443 §2.4 (e.1); types below 128 are errors, §2.1).
+   */
+  private void packetTooBig(byte[] a, int off, int len, int mtu) {
+    if (flow.protocol == 58 && flow.srcPort < 128) {
+      return;
+    }
+    long now = System.nanoTime();
+    if (lastIcmpNanos != 0 && now - lastIcmpNanos < ICMP_INTERVAL_NANOS) {
+      return;
+    }
+    lastIcmpNanos = now;
+    int n = PacketTooBig.write(icmp6Message, a, off, len, mtu, 0, 0);
+    if (n > 0 && icmp6.send(icmp6Message, n, flow.srcHi, flow.srcLo)) {
+      fragStats.packetTooBigSent++;
+    }
   }
 
   private void fragmentationNeeded(byte[] a, int off, int len, int innerMtu) {
@@ -227,6 +282,21 @@ public final class OutboundPipeline implements InnerPacketHandler, InnerFragment
     }
   }
 
+  /**
+   * The socket an SA's packets leave by: UDP 4500 or raw ESP, IPv4 or IPv6 by the peer's family. With a dual-stack
+   * socket (no IPv6 sender of its own) the IPv4 sender serves IPv6 peers too; with none for raw IPv6, null.
+   */
+  private DfSwitchingSender senderOf(OutboundSa sa) {
+    if (!sa.outer6) {
+      return sa.udp ? udpSender : rawSender;
+    }
+    if (sa.udp) {
+      return udp6Sender != null ? udp6Sender : udpSender != null && udpSender.family() == Libc.AF_INET6
+          ? udpSender : null;
+    }
+    return raw6Sender;
+  }
+
   private static DfSwitchingSender dfSwitching(EspSender s) {
     return s == null ? null : s instanceof DfSwitchingSender d ? d : new DfSwitchingSender(s, DfSwitch.NONE);
   }
@@ -250,6 +320,11 @@ public final class OutboundPipeline implements InnerPacketHandler, InnerFragment
     this.icmp = sender;
   }
 
+  /** Where ICMPv6 Packet Too Big messages go (a raw ICMPv6 socket in production). */
+  public void icmp6Sender(Icmp6Sender sender) {
+    this.icmp6 = sender;
+  }
+
   public FragmentStats fragmentStats() {
     return fragStats;
   }
@@ -269,7 +344,7 @@ public final class OutboundPipeline implements InnerPacketHandler, InnerFragment
 
   private void flushPending() {
     OutboundSa sa = pendingSa;
-    int lost = (sa.udp ? udpSender : rawSender).flush();
+    int lost = senderOf(sa).flush();
     sa.encaps += pendingPackets - lost;
     sa.sendErrors += lost;
     if (lost < pendingPackets) {

@@ -28,6 +28,8 @@ public final class OutboundSa {
   final long hardBytes;
   /** UDP-encapsulated (RFC 3948) or raw ESP. */
   final boolean udp;
+  /** The peer is an IPv6 address: a 40-byte IPv6 outer header (RFC 8200 §3), no DF bit, the IPv6 sockets. */
+  final boolean outer6;
   /**
    * df-bit, fragmentation and ip mtu of the interface this SA leaves by; null: the pipeline's default.
    * Replaced (never mutated) by the control plane on a configuration change; read once per packet.
@@ -49,6 +51,7 @@ public final class OutboundSa {
       boolean udp) {
     this.pair = pair;
     this.udp = udp;
+    this.outer6 = peer != null && peer.ipv6();
     this.spi = spi;
     this.crypto = crypto;
     this.peer = peer;

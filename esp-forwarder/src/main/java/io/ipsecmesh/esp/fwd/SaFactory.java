@@ -1,6 +1,7 @@
 package io.ipsecmesh.esp.fwd;
 
 import io.ipsecmesh.esp.crypto.EspSaCrypto;
+import io.ipsecmesh.esp.io.Libc;
 import io.ipsecmesh.esp.io.PeerEndpoint;
 import io.ipsecmesh.esp.replay.ReplayWindow;
 import io.ipsecmesh.esp.spd.Ip128;
@@ -11,7 +12,6 @@ import io.ipsecmesh.esp.spd.SpdEntry;
 import io.ipsecmesh.proto.esp.UdpEncapClassifier;
 import io.ipsecmesh.proto.sa.ChildSa;
 import io.ipsecmesh.proto.sa.KeyWrap;
-import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
 
@@ -72,24 +72,29 @@ public final class SaFactory {
   public PeerEndpoint peer(ChildSa sa) {
     // raw ESP has no port: the sockaddr of a raw socket carries 0
     int port = !sa.udpEncapsulation() ? 0 : sa.peerPort() == 0 ? UdpEncapClassifier.PORT : sa.peerPort();
-    return new PeerEndpoint(new InetSocketAddress(Ip128.literal(sa.peerAddress()), port), socketFamily,
+    java.net.InetAddress peer = Ip128.literal(sa.peerAddress());
+    // an IPv6 peer leaves by an IPv6 socket (the IPv6 one beside an IPv4 socket, or a dual-stack one), RFC 8200
+    int family = peer instanceof java.net.Inet6Address ? Libc.AF_INET6 : socketFamily;
+    return new PeerEndpoint(new InetSocketAddress(peer, port), family,
         sa.udpEncapsulation() ? localSource(sa.localAddress()) : null);
   }
 
   /**
-   * The SA's local address as the ESP source when it is one of this host's IPv4 addresses: with several
+   * The SA's local address as the ESP source when it is one of this host's addresses (IPv4 by IP_PKTINFO, IPv6 by
+   * IPV6_PKTINFO): with several
    * crypto map interfaces, or {@code crypto map … local-address}, ESP leaves from the address IKE used.
-   * Null (the route chooses) for the wildcard, IPv6, or an address this host does not have (a forwarder
+   * Null (the route chooses) for the wildcard, a link-local address, or an address this host does not have (a forwarder
    * in another namespace or container than the one IKE ran its SA for).
    */
-  static Inet4Address localSource(String localAddress) {
+  static java.net.InetAddress localSource(String localAddress) {
     if (localAddress == null || localAddress.isEmpty() || localAddress.equals("0.0.0.0")) {
       return null;
     }
     try {
       java.net.InetAddress a = Ip128.literal(localAddress);
-      return a instanceof Inet4Address v4 && !v4.isAnyLocalAddress()
-          && java.net.NetworkInterface.getByInetAddress(v4) != null ? v4 : null;
+      // IPv6 link-local sources would need a scope: left to the route
+      return !a.isAnyLocalAddress() && !a.isLinkLocalAddress()
+          && java.net.NetworkInterface.getByInetAddress(a) != null ? a : null;
     } catch (java.io.IOException | RuntimeException e) {
       return null;
     }

@@ -68,7 +68,8 @@ public final class SaSupervisor {
   private final SignalRing invalidSpis;
   private final Scheduler clock;
   private final Sink sink;
-  private final Supplier<String> localAddress;
+  /** Our address towards a peer (the INVALID_SPI report's destination address), by the peer's address. */
+  private final java.util.function.UnaryOperator<String> localAddress;
   /** Clear-text drops of the access check by crypto map entry ("VPN 10"); none without the check. */
   private volatile java.util.function.ToLongFunction<String> cleartextDrops = entry -> 0;
   private long summarySequence;
@@ -76,6 +77,12 @@ public final class SaSupervisor {
 
   public SaSupervisor(String forwarderId, SaDatabase sad, SignalRing acquires, SignalRing invalidSpis,
       Scheduler clock, Sink sink, Supplier<String> localAddress) {
+    this(forwarderId, sad, acquires, invalidSpis, clock, sink, peer -> localAddress.get());
+  }
+
+  /** @param localAddress our address towards a peer address: the one of its family (IPv4 or IPv6 peers) */
+  public SaSupervisor(String forwarderId, SaDatabase sad, SignalRing acquires, SignalRing invalidSpis,
+      Scheduler clock, Sink sink, java.util.function.UnaryOperator<String> localAddress) {
     this.forwarderId = forwarderId;
     this.sad = sad;
     this.acquires = acquires;
@@ -263,7 +270,7 @@ public final class SaSupervisor {
       long spi = r[0];
       String src = Ip128.format(r[1], r[2]);
       int port = (int) r[3];
-      String dst = localAddress.get();
+      String dst = localAddress.apply(src);
       sink.invalidSpi(new FwdMessages.InvalidSpi(dst, src, port, spi, 50));
       sink.log("%CRYPTO-4-RECV_PKT_INV_SPI: decaps: rec'd IPSEC packet has invalid spi for destaddr=" + dst
           + ", prot=50, spi=" + SpiText.of(spi) + ", srcaddr=" + src);

@@ -28,6 +28,11 @@ public final class Libc {
   public static final int SOL_SOCKET = 1;
   /** Linux {@code SO_NO_CHECK}: send UDP/IPv4 with checksum zero (RFC 3948 §2.1 allows it for ESP). */
   public static final int SO_NO_CHECK = 11;
+  public static final int IPPROTO_IPV6 = 41;
+  /** {@code IPV6_V6ONLY}: an IPv6 socket that does not also receive IPv4 (as IPv4-mapped addresses). */
+  public static final int IPV6_V6ONLY = 26;
+  /** {@code IPV6_PKTINFO} (RFC 3542 §6): the source address of a datagram, as a control message. */
+  public static final int IPV6_PKTINFO = 50;
 
   private static final Linker LINKER = Linker.nativeLinker();
   private static final SymbolLookup LIBC = LINKER.defaultLookup();

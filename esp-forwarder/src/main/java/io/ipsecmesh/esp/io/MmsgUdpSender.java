@@ -71,7 +71,7 @@ public final class MmsgUdpSender implements EspSender {
     // the SA's local address as source (IP_PKTINFO): the interface of its crypto map, or local-address
     MemorySegment pktinfo = to.pktinfo();
     h.set(ValueLayout.ADDRESS, 32, pktinfo == null ? MemorySegment.NULL : pktinfo); // msg_control
-    h.set(ValueLayout.JAVA_LONG, 40, pktinfo == null ? 0 : PeerEndpoint.PKTINFO_SPACE); // msg_controllen
+    h.set(ValueLayout.JAVA_LONG, 40, to.pktinfoSpace()); // msg_controllen
     peers[count] = to;
     total += len;
     count++;

@@ -23,12 +23,17 @@ public final class PeerEndpoint {
   private final MemorySegment sockaddr;
   private final int sockaddrLength;
   /** Our source address for this peer (the SA's local address), or null to let the route choose. */
-  private final Inet4Address source;
-  /** {@code cmsghdr} + {@code struct in_pktinfo} naming {@link #source} (IP_PKTINFO), or null. */
+  private final InetAddress source;
+  /**
+   * {@code cmsghdr} + {@code struct in_pktinfo} (IP_PKTINFO, IPv4 socket) or {@code struct in6_pktinfo}
+   * (IPV6_PKTINFO, RFC 3542 §6.1, IPv6 peer on an IPv6 socket) naming {@link #source}, or null.
+   */
   private final MemorySegment pktinfo;
 
   /** CMSG_SPACE(sizeof(struct in_pktinfo)) on LP64. */
   static final int PKTINFO_SPACE = 32;
+  /** CMSG_SPACE(sizeof(struct in6_pktinfo)) on LP64: 16 + 20 rounded up to 8. */
+  static final int PKTINFO6_SPACE = 40;
 
   public PeerEndpoint(InetSocketAddress address, int socketFamily) {
     this(address, socketFamily, null);
@@ -39,17 +44,28 @@ public final class PeerEndpoint {
    *     be one of the host's): with several crypto map interfaces, or {@code crypto map … local-address},
    *     the SA's local address rather than whatever the route to the peer would pick
    */
-  public PeerEndpoint(InetSocketAddress address, int socketFamily, Inet4Address source) {
+  public PeerEndpoint(InetSocketAddress address, int socketFamily, InetAddress source) {
     this.address = address;
     this.socketFamily = socketFamily;
-    this.source = socketFamily == Libc.AF_INET ? source : null;
-    if (this.source != null) {
+    // the source must be of the peer's family and the socket's (an IPv4 source on a dual-stack socket: left to the route)
+    boolean src4 = socketFamily == Libc.AF_INET && source instanceof Inet4Address;
+    boolean src6 = socketFamily == Libc.AF_INET6 && source instanceof Inet6Address
+        && address.getAddress() instanceof Inet6Address;
+    this.source = src4 || src6 ? source : null;
+    if (src4) {
       pktinfo = Arena.ofAuto().allocate(PKTINFO_SPACE, 8);
       pktinfo.set(ValueLayout.JAVA_LONG, 0, 28); // CMSG_LEN(12)
       pktinfo.set(ValueLayout.JAVA_INT, 8, 0); // IPPROTO_IP
       pktinfo.set(ValueLayout.JAVA_INT, 12, 8); // IP_PKTINFO
       pktinfo.set(ValueLayout.JAVA_INT, 16, 0); // ipi_ifindex: any
       MemorySegment.copy(this.source.getAddress(), 0, pktinfo, ValueLayout.JAVA_BYTE, 20, 4); // ipi_spec_dst
+    } else if (src6) {
+      pktinfo = Arena.ofAuto().allocate(PKTINFO6_SPACE, 8);
+      pktinfo.set(ValueLayout.JAVA_LONG, 0, 36); // CMSG_LEN(20)
+      pktinfo.set(ValueLayout.JAVA_INT, 8, Libc.IPPROTO_IPV6);
+      pktinfo.set(ValueLayout.JAVA_INT, 12, Libc.IPV6_PKTINFO);
+      MemorySegment.copy(this.source.getAddress(), 0, pktinfo, ValueLayout.JAVA_BYTE, 16, 16); // ipi6_addr
+      pktinfo.set(ValueLayout.JAVA_INT, 32, 0); // ipi6_ifindex: any
     } else {
       pktinfo = null;
     }
@@ -85,12 +101,22 @@ public final class PeerEndpoint {
     return new PeerEndpoint(new InetSocketAddress(address.getAddress(), port), socketFamily, source);
   }
 
-  /** The IP_PKTINFO control message choosing our source address, or null. */
+  /** The IP_PKTINFO / IPV6_PKTINFO control message choosing our source address, or null. */
   MemorySegment pktinfo() {
     return pktinfo;
   }
 
-  public Inet4Address source() {
+  /** The length of {@link #pktinfo()} ({@code msg_controllen}). */
+  int pktinfoSpace() {
+    return pktinfo == null ? 0 : pktinfo.byteSize() == PKTINFO6_SPACE ? PKTINFO6_SPACE : PKTINFO_SPACE;
+  }
+
+  /** Whether the peer is an IPv6 address (not IPv4-mapped): the outer header is IPv6 (RFC 8200), 40 bytes. */
+  public boolean ipv6() {
+    return address.getAddress() instanceof Inet6Address;
+  }
+
+  public InetAddress source() {
     return source;
   }
 
@@ -108,6 +134,7 @@ public final class PeerEndpoint {
 
   @Override
   public String toString() {
-    return address.getAddress().getHostAddress() + ":" + address.getPort();
+    String a = io.ipsecmesh.esp.spd.Ip128.text(address.getAddress());
+    return (a.indexOf(':') >= 0 ? "[" + a + "]" : a) + ":" + address.getPort();
   }
 }

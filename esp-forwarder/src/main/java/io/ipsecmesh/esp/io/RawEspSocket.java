@@ -26,11 +26,13 @@ public final class RawEspSocket implements AutoCloseable {
   private static final int IPPROTO_ESP = 50;
 
   private final int fd;
+  private final int family;
   private final EpollDatagramChannel channel;
   private final Handler handler;
 
-  private RawEspSocket(int fd, EpollDatagramChannel channel, Handler handler) {
+  private RawEspSocket(int fd, int family, EpollDatagramChannel channel, Handler handler) {
     this.fd = fd;
+    this.family = family;
     this.channel = channel;
     this.handler = handler;
   }
@@ -42,14 +44,23 @@ public final class RawEspSocket implements AutoCloseable {
 
   /** Opens the socket and registers it with {@code group}; blocking, call from a worker. */
   public static RawEspSocket open(EventLoopGroup group, OuterReceiver receiver) throws IOException {
-    Libc.Result s = Libc.socket(Libc.AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_ESP);
+    return open(group, receiver, Libc.AF_INET);
+  }
+
+  /**
+   * The same for {@code family} {@link Libc#AF_INET6}: ESP over IPv6 (RFC 4303 §3.1.2, next header 50 in the IPv6
+   * header, RFC 8200 §4). An IPv6 raw socket delivers the packet without its IPv6 header (RFC 3542 §3), an IPv4 one
+   * with its IPv4 header, which the handler skips.
+   */
+  public static RawEspSocket open(EventLoopGroup group, OuterReceiver receiver, int family) throws IOException {
+    Libc.Result s = Libc.socket(family, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_ESP);
     if (s.failed()) {
-      throw new IOException("raw ESP socket: " + s.describe());
+      throw new IOException("raw ESP socket" + (family == Libc.AF_INET6 ? " (IPv6)" : "") + ": " + s.describe());
     }
     int fd = (int) s.value();
     EpollDatagramChannel ch = new EpollDatagramChannel(fd);
     ch.config().setOption(ChannelOption.SO_RCVBUF, 8 << 20);
-    Handler handler = new Handler(receiver);
+    Handler handler = new Handler(receiver, family == Libc.AF_INET6);
     ch.pipeline().addLast(handler);
     try {
       group.register(ch).sync();
@@ -58,16 +69,20 @@ public final class RawEspSocket implements AutoCloseable {
       ch.close();
       throw new IOException("interrupted while registering the raw ESP socket", e);
     }
-    return new RawEspSocket(fd, ch, handler);
+    return new RawEspSocket(fd, family, ch, handler);
   }
 
   public int fd() {
     return fd;
   }
 
-  /** Sends ESP packets (the kernel adds the IPv4 header) from the caller's thread. */
+  /** Sends ESP packets (the kernel adds the IPv4 or IPv6 header) from the caller's thread. */
   public EspSender sender() {
-    return new NativeUdpSender(fd, Libc.AF_INET);
+    return new NativeUdpSender(fd, family);
+  }
+
+  public int family() {
+    return family;
   }
 
   @Override
@@ -78,9 +93,12 @@ public final class RawEspSocket implements AutoCloseable {
   private static final class Handler extends SimpleChannelInboundHandler<DatagramPacket> {
     private volatile OuterReceiver receiver;
     private final PacketBuffer rx = new PacketBuffer();
+    /** IPv6: the kernel strips the IP header (RFC 3542 §3); IPv4: it is delivered and skipped here. */
+    private final boolean v6;
 
-    Handler(OuterReceiver receiver) {
+    Handler(OuterReceiver receiver, boolean v6) {
       this.receiver = receiver;
+      this.v6 = v6;
     }
 
     @Override
@@ -89,9 +107,9 @@ public final class RawEspSocket implements AutoCloseable {
       ByteBuf c = packet.content();
       int len = c.readableBytes();
       InetSocketAddress sender = packet.sender();
-      int ihl = len > 0 ? (c.getByte(c.readerIndex()) & 0x0F) * 4 : 0;
+      int ihl = v6 ? 0 : len > 0 ? (c.getByte(c.readerIndex()) & 0x0F) * 4 : 0;
       int esp = len - ihl;
-      if (ihl < 20 || esp < EspHeader.BYTES || esp > rx.capacity() - PacketBuffer.HEADROOM - PacketBuffer.TAILROOM) {
+      if (!v6 && ihl < 20 || esp < EspHeader.BYTES || esp > rx.capacity() - PacketBuffer.HEADROOM - PacketBuffer.TAILROOM) {
         receiver.onMalformed(sender);
         return;
       }

@@ -42,6 +42,7 @@ public final class UdpEncapSocket implements AutoCloseable {
   private volatile OuterReceiver receiver;
   private Channel channel;
   private int family;
+  private boolean v6Only;
 
   /**
    * @param receiver may be replaced with {@link #receiver(OuterReceiver)} once the socket is bound
@@ -69,7 +70,7 @@ public final class UdpEncapSocket implements AutoCloseable {
     int batch = gro ? 4 : BATCH;
     Bootstrap b = new Bootstrap()
         .group(group)
-        .channelFactory(() -> new EpollDatagramChannel(v6 ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET))
+        .channelFactory(() -> channel(v6))
         .option(ChannelOption.SO_RCVBUF, 8 << 20)
         .option(ChannelOption.SO_SNDBUF, 8 << 20)
         .option(ChannelOption.SO_REUSEADDR, true)
@@ -84,6 +85,27 @@ public final class UdpEncapSocket implements AutoCloseable {
       // RFC 3948 §2.1: the checksum of UDP-encapsulated ESP SHOULD be zero; ESP has its own ICV.
       Libc.setsockoptInt(fd(), Libc.SOL_SOCKET, Libc.SO_NO_CHECK, 1);
     }
+  }
+
+  /**
+   * An IPv6 socket beside an IPv4 one on the same port is IPv6-only ({@code IPV6_V6ONLY}, before bind): IPv4 peers
+   * stay on the IPv4 socket, whose DF switch and zero checksums apply to them.
+   */
+  private EpollDatagramChannel channel(boolean v6) {
+    EpollDatagramChannel ch = new EpollDatagramChannel(v6 ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET);
+    if (v6 && v6Only) {
+      Libc.Result r = Libc.setsockoptInt(ch.fd().intValue(), Libc.IPPROTO_IPV6, Libc.IPV6_V6ONLY, 1);
+      if (r.failed()) {
+        throw new IllegalStateException("IPV6_V6ONLY: " + r.describe());
+      }
+    }
+    return ch;
+  }
+
+  /** This socket serves IPv6 only (call before {@link #bind()}): an IPv4 socket on the same port serves IPv4. */
+  public UdpEncapSocket v6Only() {
+    this.v6Only = true;
+    return this;
   }
 
   /** Where datagrams go from now on (the data plane is built after the socket, as it needs its descriptor). */

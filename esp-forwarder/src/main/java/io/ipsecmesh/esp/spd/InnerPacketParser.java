@@ -11,6 +11,10 @@ public final class InnerPacketParser {
   private static final int SCTP = 132;
   private static final int ICMP = 1;
   private static final int ICMPV6 = 58;
+  private static final int FRAGMENT = 44;
+  private static final int AH = 51;
+  /** More extension headers than any real packet carries (RFC 8200 §4.1 recommends one of each, in order). */
+  static final int MAX_EXTENSION_HEADERS = 8;
 
   private InnerPacketParser() {}
 
@@ -57,15 +61,45 @@ public final class InnerPacketParser {
     if (40 + u16(b, off + 4) > len) {
       return false;
     }
+    int end = off + 40 + u16(b, off + 4);
     k.version = 6;
     k.srcHi = Ip128.readLong(b, off + 8);
     k.srcLo = Ip128.readLong(b, off + 16);
     k.dstHi = Ip128.readLong(b, off + 24);
     k.dstLo = Ip128.readLong(b, off + 32);
-    k.protocol = b[off + 6] & 0xFF;
     k.dontFragment = false;
-    ports(b, off + 40, off + len, true, k, ICMPV6);
+    // RFC 4301 §4.4.1.1 "Next Layer Protocol": the protocol after the extension headers (RFC 8200 §4), which are
+    // skipped, at most MAX_EXTENSION_HEADERS of them; a chain that runs past the packet is malformed
+    int next = b[off + 6] & 0xFF;
+    int at = off + 40;
+    boolean firstFragment = true;
+    for (int n = 0; isExtension(next); n++) {
+      if (n == MAX_EXTENSION_HEADERS || at + 8 > end) {
+        return false;
+      }
+      int header = next;
+      next = b[at] & 0xFF;
+      if (header == FRAGMENT) {
+        // RFC 8200 §4.5: the offset is the top 13 bits of the third and fourth octets
+        firstFragment = (u16(b, at + 2) & 0xFFF8) == 0;
+        at += 8;
+      } else if (header == AH) {
+        at += ((b[at + 1] & 0xFF) + 2) * 4; // RFC 4302 §2.2: in 32-bit words, minus 2
+      } else {
+        at += ((b[at + 1] & 0xFF) + 1) * 8; // RFC 8200 §4.3-4.6: in 8-octet units, not counting the first
+      }
+      if (at > end) {
+        return false;
+      }
+    }
+    k.protocol = next;
+    ports(b, at, end, firstFragment, k, ICMPV6);
     return true;
+  }
+
+  /** Hop-by-Hop Options, Routing, Fragment, Destination Options (RFC 8200 §4.1) and AH (RFC 4302). */
+  private static boolean isExtension(int nh) {
+    return nh == 0 || nh == 43 || nh == FRAGMENT || nh == 60 || nh == AH;
   }
 
   /** Ports are OPAQUE (0) for non-first fragments and truncated headers (RFC 4301 §4.4.1.1). */

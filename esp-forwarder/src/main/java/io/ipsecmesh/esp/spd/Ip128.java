@@ -48,7 +48,17 @@ public final class Ip128 {
     return v4Lo((b[0] & 0xFF) << 24 | (b[1] & 0xFF) << 16 | (b[2] & 0xFF) << 8 | b[3] & 0xFF);
   }
 
-  static long readLong(byte[] b, int off) {
+  /** The high half of the mask of a prefix of {@code length} bits (0–128). */
+  public static long maskHi(int length) {
+    return length <= 0 ? 0 : length >= 64 ? -1L : -1L << (64 - length);
+  }
+
+  /** The low half of the mask of a prefix of {@code length} bits (0–128). */
+  public static long maskLo(int length) {
+    return length <= 64 ? 0 : length >= 128 ? -1L : -1L << (128 - length);
+  }
+
+  public static long readLong(byte[] b, int off) {
     long v = 0;
     for (int i = 0; i < 8; i++) {
       v = v << 8 | (b[off + i] & 0xFF);
@@ -62,21 +72,55 @@ public final class Ip128 {
     return c < 0 || c == 0 && Long.compareUnsigned(aLo, bLo) <= 0;
   }
 
-  /** Text form for logs: dotted quad for mapped IPv4, hex groups otherwise. */
+  /**
+   * Text form for logs and bus records: dotted quad for mapped IPv4, else the RFC 5952 §4 canonical IPv6 text
+   * (lower case, no leading zeros, the longest run of two or more zero groups as {@code ::}, the first of equals),
+   * which is how configurations write them — so {@code fd31::2} from a packet equals {@code set peer fd31::2}.
+   */
   public static String format(long hi, long lo) {
     if (hi == 0 && (lo & 0xFFFF_FFFF_0000_0000L) == V4_MAPPED) {
       int v = (int) lo;
       return (v >>> 24) + "." + (v >>> 16 & 0xFF) + "." + (v >>> 8 & 0xFF) + "." + (v & 0xFF);
     }
-    byte[] b = new byte[16];
+    int[] g = new int[8];
+    for (int i = 0; i < 4; i++) {
+      g[i] = (int) (hi >>> (48 - 16 * i)) & 0xFFFF;
+      g[4 + i] = (int) (lo >>> (48 - 16 * i)) & 0xFFFF;
+    }
+    int bestAt = -1;
+    int bestLen = 1;
+    for (int i = 0; i < 8; ) {
+      if (g[i] != 0) {
+        i++;
+        continue;
+      }
+      int j = i;
+      while (j < 8 && g[j] == 0) {
+        j++;
+      }
+      if (j - i > bestLen) {
+        bestAt = i;
+        bestLen = j - i;
+      }
+      i = j;
+    }
+    StringBuilder b = new StringBuilder(39);
     for (int i = 0; i < 8; i++) {
-      b[i] = (byte) (hi >>> (56 - 8 * i));
-      b[8 + i] = (byte) (lo >>> (56 - 8 * i));
+      if (i == bestAt) {
+        b.append("::");
+        i += bestLen - 1;
+        continue;
+      }
+      if (b.length() > 0 && b.charAt(b.length() - 1) != ':') {
+        b.append(':');
+      }
+      b.append(Integer.toHexString(g[i]));
     }
-    try {
-      return InetAddress.getByAddress(b).getHostAddress();
-    } catch (UnknownHostException e) {
-      throw new IllegalStateException(e);
-    }
+    return b.toString();
+  }
+
+  /** {@link #format} of an address (IPv4 as a dotted quad, IPv6 in RFC 5952 form). */
+  public static String text(InetAddress a) {
+    return format(hi(a), lo(a));
   }
 }

@@ -52,6 +52,9 @@ public final class SecurityPolicyDatabase {
       if (i.cryptoMap() != null) {
         applied.add(i.cryptoMap());
       }
+      if (i.ipv6CryptoMap() != null) {
+        applied.add(i.ipv6CryptoMap()); // ipv6 crypto map: its entries match an ipv6 access-list
+      }
     }
     if (applied.isEmpty()) {
       for (CryptoMapEntry e : config.cryptoMaps()) {

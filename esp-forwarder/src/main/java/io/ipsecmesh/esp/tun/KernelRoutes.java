@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Steers protected traffic into the TUN interface: one kernel route per destination network of a
  * crypto ACL {@code permit} line, the route-based equivalent of applying a crypto map to an
- * interface. {@code any} destinations get no route (that would capture the default route).
+ * interface; IPv6 ({@code ipv6 access-list}) lines give IPv6 routes. {@code any} destinations get no route (that
+ * would capture the default route).
  */
 public final class KernelRoutes {
 
@@ -34,6 +35,14 @@ public final class KernelRoutes {
       }
       for (AccessListEntry line : acl.entries()) {
         if (line.action() != AccessListEntry.Action.PERMIT || line.destination().isAny()) {
+          continue;
+        }
+        if (line.destination().ipv6()) {
+          // ipv6 access-list: the prefix itself (ip picks the family from the text: an IPv6 route into the TUN)
+          String p6 = Ipv6Prefixes.prefix(line.destination());
+          if (p6 != null) {
+            out.add(p6);
+          }
           continue;
         }
         long wildcard = Ipv4.toLong(line.destination().wildcard());

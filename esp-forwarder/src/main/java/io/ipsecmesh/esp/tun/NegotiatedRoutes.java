@@ -11,6 +11,7 @@ import io.ipsecmesh.proto.config.InterfaceConfig;
 import io.ipsecmesh.proto.config.Ipv4;
 import io.ipsecmesh.proto.sa.TrafficSelector;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -89,7 +90,8 @@ public final class NegotiatedRoutes {
           long start = Ipv4.toLong(ts.startAddress());
           long end = Ipv4.toLong(ts.endAddress());
           if (start < 0 || end < 0 || end < start) {
-            continue; // not IPv4: the TUN routes only IPv4 here
+            ipv6(entry.getKey(), policy, ts, config, out, refused);
+            continue;
           }
           String why = start == 0 && end == 0xFFFF_FFFFL ? "it is the default route"
               : peer >= start && peer <= end ? "it holds the peer's own address " + policy.peer()
@@ -163,8 +165,44 @@ public final class NegotiatedRoutes {
     return out;
   }
 
-  /** An ACL address with a contiguous wildcard as a prefix, else null. */
+  /**
+   * A negotiated IPv6 range (TS_IPV6_ADDR_RANGE), refused on the same grounds as an IPv4 one: the default route
+   * {@code ::/0}, a range holding the peer's own address or an interface's {@code ipv6 address}, or too many prefixes.
+   */
+  private static void ipv6(SpdEntry entry, NegotiatedPolicies.Policy policy, TrafficSelector ts, GatewayConfig config,
+      Set<String> out, List<String> refused) {
+    BigInteger start = Ipv6Prefixes.value(ts.startAddress());
+    BigInteger end = Ipv6Prefixes.value(ts.endAddress());
+    if (start == null || end == null || end.compareTo(start) < 0) {
+      return; // neither family's valid range: nothing to route
+    }
+    String range = ts.startAddress() + "-" + ts.endAddress();
+    BigInteger peer = Ipv6Prefixes.value(policy.peer());
+    String why = start.signum() == 0 && end.bitLength() == 128 && end.bitCount() == 128 ? "it is the default route"
+        : peer != null && peer.compareTo(start) >= 0 && peer.compareTo(end) <= 0
+            ? "it holds the peer's own address " + policy.peer() : null;
+    for (InterfaceConfig i : config.interfaces()) {
+      BigInteger own = Ipv6Prefixes.value(i.ipv6AddressOnly());
+      if (why == null && own != null && own.compareTo(start) >= 0 && own.compareTo(end) <= 0) {
+        why = "it holds the address " + i.ipv6AddressOnly() + " of interface " + i.name() + " of this gateway";
+      }
+    }
+    List<String> prefixes = why != null ? List.of() : Ipv6Prefixes.prefixes(start, end, MAX_PREFIXES_PER_SELECTOR);
+    if (why == null && prefixes.size() > MAX_PREFIXES_PER_SELECTOR) {
+      why = "more than " + MAX_PREFIXES_PER_SELECTOR + " prefixes";
+    }
+    if (why != null) {
+      refused.add("crypto map " + entry + ": no route for " + range + " negotiated by " + policy.peer() + ": " + why);
+      return;
+    }
+    out.addAll(prefixes);
+  }
+
+  /** An ACL address with a contiguous wildcard (IPv4) or an IPv6 prefix as a prefix, else null. */
   static String prefix(AddressMatch m) {
+    if (m.ipv6()) {
+      return m.isAny() ? null : Ipv6Prefixes.prefix(m);
+    }
     long wildcard = Ipv4.toLong(m.wildcard());
     long address = Ipv4.toLong(m.address());
     if (wildcard < 0 || address < 0 || ((wildcard + 1) & wildcard) != 0) {

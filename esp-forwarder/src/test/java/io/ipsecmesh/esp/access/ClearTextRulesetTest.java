@@ -27,7 +27,7 @@ class ClearTextRulesetTest {
     ClearTextRuleset.Ruleset r = ClearTextRuleset.of(
         ManualKeyConfigs.gatewayA("172.31.253.1", "172.31.253.2", "10.93.1.0", "10.93.2.0"));
     assertEquals(List.of("VPN 10"), r.counters());
-    assertTrue(r.text().contains("iifname \"wan0\" ip saddr & 255.255.255.0 == 10.93.2.0 "
+    assertTrue(r.text().contains("iifname \"wan0\" meta nfproto ipv4 ip saddr & 255.255.255.0 == 10.93.2.0 "
         + "ip daddr & 255.255.255.0 == 10.93.1.0 counter name \"cleartext_0\" drop\n"), r.text());
     assertTrue(r.text().contains("iifname \"wan0\" fib daddr type local udp dport { 500, 4500 } accept\n"),
         "IKE and ESP-in-UDP to the gateway itself pass");
@@ -45,8 +45,9 @@ class ClearTextRulesetTest {
             new PortMatch(PortMatch.Operator.RANGE, 5000, 5010), new AddressMatch("10.93.0.0", "0.0.255.0"), null,
             null))));
     String t = r.text();
-    int deny = t.indexOf("iifname \"wan0\" ip daddr & 255.255.255.0 == 10.93.1.0 meta l4proto 6 th sport 80 accept");
-    int permit = t.indexOf("iifname \"wan0\" ip saddr & 255.255.0.255 == 10.93.0.0 ip daddr 10.93.1.10 "
+    int deny = t.indexOf("iifname \"wan0\" meta nfproto ipv4 ip daddr & 255.255.255.0 == 10.93.1.0 "
+        + "meta l4proto 6 th sport 80 accept");
+    int permit = t.indexOf("iifname \"wan0\" meta nfproto ipv4 ip saddr & 255.255.0.255 == 10.93.0.0 ip daddr 10.93.1.10 "
         + "meta l4proto 17 th dport 5000-5010 counter name \"cleartext_0\" drop");
     assertTrue(deny > 0 && permit > deny, t);
   }
@@ -55,7 +56,7 @@ class ClearTextRulesetTest {
   void aDynamicCryptoMapChecksItsDynamicMapsMatchAddress() {
     ClearTextRuleset.Ruleset r = ClearTextRuleset.of(io.ipsecmesh.esp.DynamicMapHub.config(true));
     assertEquals(List.of("VPN 65535"), r.counters());
-    assertTrue(r.text().contains("iifname \"wan0\" ip saddr & 255.255.0.0 == 10.91.0.0 "
+    assertTrue(r.text().contains("iifname \"wan0\" meta nfproto ipv4 ip saddr & 255.255.0.0 == 10.91.0.0 "
         + "ip daddr & 255.255.255.0 == 10.91.1.0 counter name \"cleartext_0\" drop\n"), r.text());
     assertTrue(ClearTextRuleset.of(io.ipsecmesh.esp.DynamicMapHub.config(false)).empty(),
         "without match address nothing is known to be protected before a peer negotiates it");

@@ -38,14 +38,59 @@ public final class TunnelHarness {
 
   public record Icmp(byte[] message, int dstV4) {}
 
+  /** An ICMPv6 message A sent towards an inner IPv6 source. */
+  public record Icmp6(byte[] message, long dstHi, long dstLo) {}
+
+  /** LAN A's and LAN B's IPv6 prefixes in the dual-stack harness. */
+  static final String LAN_A6 = "fd91:31::";
+  static final String LAN_B6 = "fd91:32::";
+
   final GatewayPlane a;
   final GatewayPlane b;
+  private final InetSocketAddress aWan;
   public final List<Icmp> icmp = new ArrayList<>();
+  public final List<Icmp6> icmp6 = new ArrayList<>();
 
   public TunnelHarness() {
     a = new GatewayPlane(ManualKeyConfigs.gatewayA("172.31.249.1", "172.31.249.2", "10.91.31.0", "10.91.32.0"));
     b = new GatewayPlane(ManualKeyConfigs.gatewayB("172.31.249.2", "172.31.249.1", "10.91.32.0", "10.91.31.0"));
+    aWan = A_WAN;
     a.plane.outbound().icmpSender((m, len, dst) -> icmp.add(new Icmp(Arrays.copyOf(m, len), dst)));
+  }
+
+  /**
+   * Dual-stack LANs (also {@link #LAN_A6}/64 and {@link #LAN_B6}/64, an IPv6 crypto map beside the IPv4 one) over a
+   * WAN of the family of {@code wanA}/{@code wanB}, ESP-in-UDP: A's outer senders are its IPv4 and IPv6 sockets.
+   */
+  public TunnelHarness(String wanA, String wanB) {
+    a = new GatewayPlane(ManualKeyConfigs.dualStack(true, wanA, wanB, "10.91.31.0", "10.91.32.0", LAN_A6, LAN_B6,
+        true));
+    b = new GatewayPlane(ManualKeyConfigs.dualStack(false, wanB, wanA, "10.91.32.0", "10.91.31.0", LAN_B6, LAN_A6,
+        true));
+    aWan = new InetSocketAddress(wanA, 4500);
+    a.plane.outbound().icmpSender((m, len, dst) -> icmp.add(new Icmp(Arrays.copyOf(m, len), dst)));
+    a.plane.outbound().icmp6Sender((m, len, hi, lo) -> icmp6.add(new Icmp6(Arrays.copyOf(m, len), hi, lo)));
+  }
+
+  /** An IPv6 UDP packet from {@code fd91:31::10} to {@code fd91:32::10} of {@code len} bytes in all. */
+  public static byte[] inner6(int len) {
+    byte[] src = new byte[16];
+    byte[] dst = new byte[16];
+    src[0] = dst[0] = (byte) 0xfd;
+    src[1] = dst[1] = (byte) 0x91;
+    src[3] = 0x31;
+    dst[3] = 0x32;
+    src[15] = dst[15] = 0x10;
+    return io.ipsecmesh.esp.Packets.udp6(src, dst, len - 48);
+  }
+
+  /** A's pair of crypto map {@code map} (the dual-stack harness has VPN and VPN6). */
+  public io.ipsecmesh.esp.fwd.SaPair aPair(String map) {
+    return a.plane.sad().pairs().stream().filter(p -> p.sa().cryptoMap().equals(map)).findFirst().orElseThrow();
+  }
+
+  public io.ipsecmesh.esp.fwd.ForwarderStats aStats() {
+    return a.plane.stats();
   }
 
   /** An IPv4 UDP packet A → B of {@code len} bytes in all, DF as given. */
@@ -105,7 +150,7 @@ public final class TunnelHarness {
     a.sent.clear();
     for (Outer o : out) {
       System.arraycopy(o.esp(), 0, b.rx.array(), PacketBuffer.HEADROOM, o.esp().length);
-      b.plane.inbound().onEsp(b.rx, PacketBuffer.HEADROOM, o.esp().length, A_WAN);
+      b.plane.inbound().onEsp(b.rx, PacketBuffer.HEADROOM, o.esp().length, aWan);
     }
     return out;
   }
@@ -122,7 +167,9 @@ public final class TunnelHarness {
 
     GatewayPlane(GatewayConfig config) {
       SaDatabase sad = new SaDatabase(p -> {});
-      plane = new DataPlane(sad, port, new DfSwitchingSender(this, this), (m, s, l) -> {});
+      // the same capture serves as the IPv6 socket (no DF switch: an IPv6 outer header has no DF bit)
+      plane = new DataPlane(sad, port, new DfSwitchingSender(this, this), null, new DfSwitchingSender(this,
+          io.ipsecmesh.esp.df.DfSwitch.NONE), null, (m, s, l) -> {});
       KeyWrap wrap = KeyWrap.fromEnvironment();
       SaFactory factory = new SaFactory(wrap, Libc.AF_INET);
       sad.setSpd(SecurityPolicyDatabase.build(config));

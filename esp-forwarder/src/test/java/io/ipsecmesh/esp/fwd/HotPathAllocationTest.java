@@ -17,6 +17,7 @@ import io.ipsecmesh.proto.sa.ChildSa;
 import io.ipsecmesh.proto.sa.KeyWrap;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
+import org.junit.jupiter.api.Test;
 
 /**
  * The packet path allocates nothing per packet (docs/architecture.md, "Data plane"). Measured with the JVM's per-thread
@@ -174,6 +175,89 @@ class HotPathAllocationTest {
       assertEquals(seal, outPerPacket, "outbound pipeline allocates beyond the transform");
       assertEquals(open, inPerPacket, "inbound pipeline allocates beyond the transform");
     }
+  }
+
+  /**
+   * IPv6 inner packets to an IPv6 peer (the IPv6 sender, the 128-bit SPD, the extension-header walk) and IPv6 packets
+   * too big for the tunnel (ICMPv6 Packet Too Big written and handed to the sender) allocate nothing either.
+   */
+  @Test
+  void theIpv6PathsAllocateNothingPerPacket() {
+    LastPacket wire = new LastPacket();
+    CountingPort innerB = new CountingPort();
+    String la = "fd91:11::";
+    String lb = "fd91:12::";
+    DataPlane a = new DataPlane(sad(ManualKeyConfigs.dualStack(true, "fd31:250::1", "fd31:250::2", "10.91.11.0",
+        "10.91.12.0", la, lb, true), false), new CountingPort(), wire, null, wire, null, (m, s, l) -> { });
+    DataPlane b = new DataPlane(sad(ManualKeyConfigs.dualStack(false, "fd31:250::2", "fd31:250::1", "10.91.12.0",
+        "10.91.11.0", lb, la, true), false), innerB, wire, null, wire, null, (m, s, l) -> { });
+    byte[] src = new byte[16];
+    byte[] dst = new byte[16];
+    src[0] = dst[0] = (byte) 0xfd;
+    src[1] = dst[1] = (byte) 0x91;
+    src[3] = 0x11;
+    dst[3] = 0x12;
+    src[15] = dst[15] = 5;
+    byte[] inner = Packets.udp6(src, dst, 1352);
+    byte[] tooBig = Packets.udp6(src, dst, 1452);
+    byte[] icmpSink = new byte[2048];
+    long[] icmpSent = new long[1];
+    a.outbound().icmp6Sender((m, len, hi, lo) -> {
+      System.arraycopy(m, 0, icmpSink, 0, len);
+      icmpSent[0]++;
+      return true;
+    });
+    PacketBuffer tx = new PacketBuffer();
+    PacketBuffer rx = new PacketBuffer();
+    InetSocketAddress from = new InetSocketAddress("fd31:250::1", 4500);
+    for (int i = 0; i < WARMUP; i++) {
+      roundTrip(a, b, inner, tx, rx, wire, from);
+      System.arraycopy(tooBig, 0, tx.array(), PacketBuffer.HEADROOM, tooBig.length);
+      a.outbound().onInnerPacket(tx, PacketBuffer.HEADROOM, tooBig.length);
+    }
+    long outbound = 0;
+    long inbound = 0;
+    long ptb = 0;
+    for (int i = 0; i < MEASURED; i++) {
+      System.arraycopy(inner, 0, tx.array(), PacketBuffer.HEADROOM, inner.length);
+      long t0 = allocated();
+      a.outbound().onInnerPacket(tx, PacketBuffer.HEADROOM, inner.length);
+      long t1 = allocated();
+      System.arraycopy(wire.data, 0, rx.array(), PacketBuffer.HEADROOM, wire.len);
+      long t2 = allocated();
+      b.inbound().onEsp(rx, PacketBuffer.HEADROOM, wire.len, from);
+      long t3 = allocated();
+      System.arraycopy(tooBig, 0, tx.array(), PacketBuffer.HEADROOM, tooBig.length);
+      long t4 = allocated();
+      a.outbound().onInnerPacket(tx, PacketBuffer.HEADROOM, tooBig.length);
+      ptb += allocated() - t4;
+      outbound += t1 - t0;
+      inbound += t3 - t2;
+    }
+    OutboundSa out = a.sad().pairs().stream().filter(p -> p.sa().cryptoMap().equals("VPN6")).findFirst().orElseThrow()
+        .out;
+    InboundSa in = b.sad().pairs().stream().filter(p -> p.sa().cryptoMap().equals("VPN6")).findFirst().orElseThrow()
+        .in;
+    long sealOnly = 0;
+    long openOnly = 0;
+    for (int i = 0; i < MEASURED; i++) {
+      System.arraycopy(inner, 0, tx.array(), PacketBuffer.HEADROOM, inner.length);
+      long t0 = allocated();
+      int n = out.crypto.seal(out.nextSequence, tx.array(), PacketBuffer.HEADROOM, inner.length, 41);
+      sealOnly += allocated() - t0;
+      System.arraycopy(tx.array(), PacketBuffer.HEADROOM - out.crypto.headroom(), rx.array(), PacketBuffer.HEADROOM, n);
+      long t1 = allocated();
+      in.crypto.open(rx.array(), PacketBuffer.HEADROOM, n, out.nextSequence++);
+      openOnly += allocated() - t1;
+    }
+    assertEquals(WARMUP + MEASURED, innerB.written, "every IPv6 packet arrived");
+    assertTrue(icmpSent[0] > 0, "Packet Too Big messages were sent");
+    System.out.printf("IPv6 in IPv6, esp-aes 256 esp-sha256-hmac, bytes allocated per packet: outbound %d (seal %d),"
+        + " inbound %d (open %d), too big + ICMPv6 %d%n", outbound / MEASURED, sealOnly / MEASURED, inbound / MEASURED,
+        openOnly / MEASURED, ptb / MEASURED);
+    assertEquals(sealOnly / MEASURED, outbound / MEASURED, "outbound IPv6 allocates beyond the transform");
+    assertEquals(openOnly / MEASURED, inbound / MEASURED, "inbound IPv6 allocates beyond the transform");
+    assertEquals(0, ptb / MEASURED, "the too-big path allocates");
   }
 
   private static void roundTrip(DataPlane a, DataPlane b, byte[] inner, PacketBuffer tx, PacketBuffer rx,

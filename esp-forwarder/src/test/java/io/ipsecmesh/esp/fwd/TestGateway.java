@@ -29,7 +29,8 @@ final class TestGateway {
   final PacketBuffer rx = new PacketBuffer();
 
   TestGateway() {
-    plane = new DataPlane(sad, port, sent, (m, s, l) -> punted.add(m));
+    // the capture is both the IPv4 and the IPv6 socket: IPv6 peers' packets land in it too
+    plane = new DataPlane(sad, port, sent, null, sent, null, (m, s, l) -> punted.add(m));
     port.start(plane.outbound());
   }
 

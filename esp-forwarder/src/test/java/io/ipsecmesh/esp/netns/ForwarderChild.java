@@ -24,7 +24,7 @@ final class ForwarderChild {
   /**
    * Deploys the forwarder with {@code options} (plus the TUN and a fresh state directory), publishes {@code config}
    * as version 1 and, once {@code pairs} SA pairs and the routes to {@code remoteNets} (/24 each) are in place,
-   * prints {@code READY} and hands the forwarder to {@code ready}.
+   * prints {@code READY} and hands the forwarder to {@code ready} (an IPv6 remote net: its /64).
    */
   static void start(String role, JsonObject options, GatewayConfig config, int pairs, List<String> remoteNets,
       BiConsumer<Vertx, EspForwarderVerticle> ready) throws Exception {
@@ -50,9 +50,10 @@ final class ForwarderChild {
     });
   }
 
-  /** Whether the forwarder's route to the remote LAN (installed asynchronously) is in place. */
+  /** Whether the forwarder's route to the remote LAN (installed asynchronously; IPv4 /24, IPv6 /64) is in place. */
   private static boolean routed(String remoteNet) {
-    Sh.Result r = Sh.run(5, "ip", "route", "show", remoteNet + "/24");
+    boolean v6 = remoteNet.indexOf(':') >= 0;
+    Sh.Result r = Sh.run(5, "ip", v6 ? "-6" : "-4", "route", "show", remoteNet + (v6 ? "/64" : "/24"));
     return r.ok() && r.output().contains("ipsec0");
   }
 }
