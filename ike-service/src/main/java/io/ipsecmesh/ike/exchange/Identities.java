@@ -55,6 +55,14 @@ public final class Identities {
     return clean.length() <= 128 ? clean : clean.substring(0, 128) + "...";
   }
 
+  /**
+   * Whether {@code address} is a wildcard ({@code 0.0.0.0}, {@code ::}): a socket bound to every address, so the
+   * address a datagram came to is not known and the policy's local address stands for it.
+   */
+  public static boolean unspecified(String address) {
+    return "0.0.0.0".equals(address) || "::".equals(address);
+  }
+
   static byte[] literal(String address) {
     try {
       // only numeric literals reach here (validated configuration), so no name lookup happens

@@ -53,7 +53,7 @@ final class AggressiveModeResponder {
           + " does not accept (match identity / crypto isakmp identity)");
       return;
     }
-    String local = "0.0.0.0".equals(in.localAddress()) && policy.localAddress() != null ? policy.localAddress()
+    String local = io.ipsecmesh.ike.exchange.Identities.unspecified(in.localAddress()) && policy.localAddress() != null ? policy.localAddress()
         : in.localAddress();
     IsakmpSa sa = new IsakmpSa(false, policy, h.initiatorCookie(), local, in.localPort(), in.peerAddress(),
         in.peerPort());
