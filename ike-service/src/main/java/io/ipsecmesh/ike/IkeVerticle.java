@@ -137,8 +137,12 @@ public final class IkeVerticle extends AbstractVerticle {
       invalidSpiRecovery = true;
     }
     scaleOut = io.ipsecmesh.ike.ha.IkeScaleOut.create(vertx, config(), engine, ikev1, this::receive);
-    ipv6Sockets = new Ipv6Sockets(vertx, settings.ikePort(), settings.nattPort(), settings.ownNattSocket(),
-        this::receive);
+    // as on the IPv4 socket: with scale-out, a datagram goes to the instance that owns its SA
+    ipv6Sockets = new Ipv6Sockets(vertx, settings.ikePort(), settings.nattPort(), settings.ownNattSocket(), d -> {
+      if (!scaleOut.handOff(d, false)) {
+        receive(d);
+      }
+    });
     registerConsumers();
     Future<DatagramSocket> ike = scaleOut.enabled()
         ? scaleOut.listenIke(settings.bindAddress(), settings.ikePort(), settings.effectiveLocalAddress()).map(x -> null)
