@@ -8,6 +8,7 @@ import static io.ipsecmesh.it.GatewayStrongswanTunnelTest.harness;
 import static io.ipsecmesh.it.GatewayStrongswanTunnelTest.startGateway;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ipsecmesh.testsupport.LogWatch;
 import io.ipsecmesh.testsupport.Netns;
 import io.ipsecmesh.testsupport.Sh;
 import java.io.InputStream;
@@ -38,7 +39,8 @@ import org.junit.jupiter.api.Timeout;
  *       IOS's IPv6 layout, IPv6 inner traffic (ping from LAN A to LAN B through the tunnel), then the IKEv2 DPD of
  *       the profile against the IPv6 peer until strongSwan falls silent and the peer is declared dead;</li>
  *   <li>IKEv1 over IPv6: Main Mode and Quick Mode with {@code crypto isakmp key … address ipv6}, ID_IPV6_ADDR and
- *       ID_IPV6_ADDR_SUBNET, {@code show crypto isakmp sa}'s {@code IPv6 Crypto ISAKMP SA} section.</li>
+ *       ID_IPV6_ADDR_SUBNET, {@code show crypto isakmp sa}'s {@code IPv6 Crypto ISAKMP SA} section, ping6, and the
+ *       RFC 3706 R-U-THERE of {@code crypto isakmp keepalive} acknowledged by the IPv6 peer.</li>
  * </ol>
  *
  * Needs root and strongSwan (skipped with the reason otherwise); gateways, daemons and namespaces are removed in
@@ -134,6 +136,7 @@ class GatewayStrongswanIpv6Test {
   void ikev1OverIpv6() throws Exception {
     Path dir = start("ikev1-gwa.cfg", "ikev1-psk", Map.of());
     Path gatewayLog = dir.resolve("gateway.log");
+    exec(GW, dir, "debug crypto isakmp");
     String initiate = harness(run, PREFIX, Map.of(), "sw.sh", PEER, "--initiate", "--child", "net");
     assertTrue(initiate.contains("initiate completed successfully"), initiate + "\ngateway log:\n"
         + Files.readString(gatewayLog));
@@ -147,6 +150,11 @@ class GatewayStrongswanIpv6Test {
     assertTrue(ipsec.contains("  remote ident (addr/mask/prot/port): (2001:DB8:2::/64/0/0)\n"), ipsec);
     Sh.Result ping = pingUntilTheTunnelCarries(gatewayLog);
     assertTrue(ping.output().contains("3 received"), ping.output());
+    // crypto isakmp keepalive 10 2 periodic: R-U-THERE to the IPv6 peer (RFC 3706), acknowledged
+    String dpd = LogWatch.await(run.resolve(PEER).resolve("charon.log"), "[ HASH N(DPD_ACK) ]", 40);
+    assertTrue(dpd.matches("(?s).*parsed INFORMATIONAL_V1 request \\d+ \\[ HASH N\\(DPD\\) \\].*"), dpd);
+    LogWatch.await(gatewayLog, "DPD/R_U_THERE_ACK received from peer 2001:db8:ffff::2", 10);
+    assertTrue(!Files.readString(gatewayLog).contains("Crypto tunnel is DOWN"), "the answering peer stays up");
   }
 
   /**
