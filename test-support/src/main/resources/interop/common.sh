@@ -38,6 +38,11 @@ NAT_OUT=172.31.255.1        # nat out0 (what gwb sees as gwa with --nat)
 A_LAN_NET=10.91.1.0/24  A_LAN_GW=10.91.1.1  A_LAN_HOST=10.91.1.10
 B_LAN_NET=10.91.2.0/24  B_LAN_GW=10.91.2.1  B_LAN_HOST=10.91.2.10
 
+# IPv6 (netns-up.sh --ipv6, plain topology only; documentation prefix, RFC 3849)
+A_WAN6=2001:db8:ffff::1     B_WAN6=2001:db8:ffff::2
+A_LAN6_NET=2001:db8:1::/64  A_LAN6_GW=2001:db8:1::1  A_LAN6_HOST=2001:db8:1::10
+B_LAN6_NET=2001:db8:2::/64  B_LAN6_GW=2001:db8:2::1  B_LAN6_HOST=2001:db8:2::10
+
 # IKE identities and PSK used by all profiles (test-only secret!)
 A_ID=gwa.interop.test
 B_ID=gwb.interop.test

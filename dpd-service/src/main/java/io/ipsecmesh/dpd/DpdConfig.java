@@ -77,8 +77,13 @@ public final class DpdConfig implements DpdPolicy {
     return null;
   }
 
-  /** {@code "IP MASK"} or {@code "IP"} against a dotted-quad address. */
-  private static boolean covers(String match, String address) {
+  /** {@code "IP MASK"} or {@code "IP"} against a dotted-quad address; {@code "IPV6/LEN"} against an IPv6 one. */
+  static boolean covers(String match, String address) {
+    if (io.ipsecmesh.proto.config.Ipv6.looksLike(match)) {
+      int slash = match.indexOf('/');
+      return slash > 0 && io.ipsecmesh.proto.config.Ipv6.inPrefix(match.substring(0, slash),
+          Integer.parseInt(match.substring(slash + 1)), address);
+    }
     try {
       String[] parts = match.trim().split("\\s+");
       long mask = parts.length > 1 ? Ipv4.toLong(parts[1]) : 0xFFFF_FFFFL;

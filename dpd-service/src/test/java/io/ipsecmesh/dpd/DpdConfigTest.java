@@ -111,4 +111,19 @@ class DpdConfigTest {
         c.settingsFor(v2("192.0.2.7", "Tunnel1", GatewayConfig.TUNNEL_SEQUENCE)));
     assertEquals(Optional.empty(), c.settingsFor(v2("192.0.2.7", "Tunnel1", 1)), "a crypto map sequence is no tunnel's");
   }
+
+  @Test
+  void ipv6Peers_profileByRemoteIpv6PrefixAndFailoverByIpv6SetPeer() {
+    // crypto ikev2 profile v6 / match identity remote address 2001:DB8:FFFF::/64 / dpd 10 2 periodic (the seed's
+    // IKEv2 DPD, over IPv6 peers); crypto map VPN6 10 / set peer 2001:db8:ffff::2 / set peer 2001:db8:ffff::3
+    Ikev2Profile v6 = new Ikev2Profile("v6", List.of("2001:db8:ffff::/64"), null, "pre-share", "pre-share", "kr",
+        new Ikev2Dpd(10, 2, PERIODIC), null);
+    DpdConfig c = new DpdConfig(config(null, List.of(map("VPN6", 10, null, "2001:db8:ffff::2", "2001:db8:ffff::3")),
+        List.of(), List.of(v6), null));
+    assertEquals(Optional.of(new DpdSettings(10, 2, DpdMode.PERIODIC)), c.settingsFor(v2("2001:db8:ffff::2", null, 0)));
+    assertEquals(Optional.empty(), c.settingsFor(v2("2001:db8:fffe::2", null, 0)), "outside the /64");
+    assertEquals(Optional.empty(), c.settingsFor(v2("10.0.0.1", null, 0)), "an IPv4 peer is never in an IPv6 prefix");
+    assertEquals(Optional.of("2001:db8:ffff::3"),
+        c.failoverFor(v2("2001:db8:ffff::2", "VPN6", 10)).after("2001:db8:ffff::2"));
+  }
 }

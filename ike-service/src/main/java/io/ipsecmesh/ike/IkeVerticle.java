@@ -68,6 +68,8 @@ public final class IkeVerticle extends AbstractVerticle {
   private io.ipsecmesh.ike.ha.IkeScaleOut scaleOut;
   private DatagramSocket ikeSocket;
   private DatagramSocket nattSocket;
+  /** The sockets on the gateway's IPv6 addresses (interfaces with an ipv6 crypto map). */
+  private Ipv6Sockets ipv6Sockets;
   private ConfigFollower configFollower;
   private io.ipsecmesh.ike.policy.Credentials credentials;
   /** {@code crypto isakmp invalid-spi-recovery}; with fixed policies (no configuration) always on. */
@@ -138,6 +140,12 @@ public final class IkeVerticle extends AbstractVerticle {
       invalidSpiRecovery = true;
     }
     scaleOut = io.ipsecmesh.ike.ha.IkeScaleOut.create(vertx, config(), engine, ikev1, this::receive);
+    // as on the IPv4 socket: with scale-out, a datagram goes to the instance that owns its SA
+    ipv6Sockets = new Ipv6Sockets(vertx, settings.ikePort(), settings.nattPort(), settings.ownNattSocket(), d -> {
+      if (!scaleOut.handOff(d, false)) {
+        receive(d);
+      }
+    });
     registerConsumers();
     Future<DatagramSocket> ike = scaleOut.enabled()
         ? scaleOut.listenIke(settings.bindAddress(), settings.ikePort(), settings.effectiveLocalAddress()).map(x -> null)
@@ -175,6 +183,9 @@ public final class IkeVerticle extends AbstractVerticle {
     if (nattSocket != null) {
       nattSocket.close();
     }
+    if (ipv6Sockets != null) {
+      ipv6Sockets.close();
+    }
   }
 
   private Future<DatagramSocket> listen(int port, boolean natt) {
@@ -198,7 +209,11 @@ public final class IkeVerticle extends AbstractVerticle {
   }
 
   /** To the protocol owning the SA the datagram names, or by its header's version for a new SA. */
-  private void receive(IkeMessages.IkeDatagram d) {
+  private void receive(IkeMessages.IkeDatagram received) {
+    IkeMessages.IkeDatagram d = canonical(received);
+    if (d == null) {
+      return;
+    }
     if (!configured) {
       // no policies yet (a start or restart before config.get answered): an answer now could only refuse the
       // peer (NO_PROPOSAL_CHOSEN), which strongSwan does not retry; silence makes it retransmit instead
@@ -210,7 +225,26 @@ public final class IkeVerticle extends AbstractVerticle {
     safe("receive", () -> p.receive(d));
   }
 
+  /** One text per IPv6 address (RFC 5952), whichever socket or forwarder it came through; null when unusable. */
+  private static IkeMessages.IkeDatagram canonical(IkeMessages.IkeDatagram d) {
+    if (!io.ipsecmesh.proto.config.Ipv6.looksLike(d.peerAddress())) {
+      return d;
+    }
+    // SAs and policies are found by this text
+    String peer = io.ipsecmesh.proto.config.Ipv6.canonical(Ipv6Sockets.stripZone(d.peerAddress()));
+    String local = io.ipsecmesh.proto.config.Ipv6.canonical(Ipv6Sockets.stripZone(d.localAddress()));
+    if (peer == null) {
+      return null;
+    }
+    return new IkeMessages.IkeDatagram(local == null ? d.localAddress() : local, d.localPort(), peer, d.peerPort(),
+        d.message());
+  }
+
   private void transmit(String localAddress, int localPort, String peerAddress, int peerPort, byte[] message) {
+    if (io.ipsecmesh.proto.config.Ipv6.looksLike(peerAddress) && ipv6Sockets.send(localAddress, localPort, peerAddress,
+        peerPort == IkeEngine.IKE_PORT ? settings.peerIkePort() : peerPort, message)) {
+      return;
+    }
     if (localPort == settings.nattPort()) {
       if (nattSocket != null) {
         nattSocket.send(Buffer.buffer(NON_ESP_MARKER).appendBytes(message), peerPort, peerAddress);
@@ -315,6 +349,7 @@ public final class IkeVerticle extends AbstractVerticle {
     // tunnel interfaces come up with the configuration, not on the first packet (IOS's VTIs)
     tunnelKeeper.configure(policies.all().stream().filter(TunnelInterfacePolicies::isTunnel).toList());
     ikev1TunnelKeeper.configure(ikev1.tunnels());
+    ipv6Sockets.update(Ipv6Sockets.addresses(config));
     invalidSpiRecovery = config.invalidSpiRecovery();
     LOG.log(System.Logger.Level.INFO, "ike-service: configuration " + version + peers);
   }

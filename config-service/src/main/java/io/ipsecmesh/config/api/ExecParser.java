@@ -323,7 +323,8 @@ public final class ExecParser {
       throw invalidAt(w);
     }
     next++;
-    return w.text;
+    // IPv6 in RFC 5952 text, as the SAs hold their addresses, whatever case or zeros the operator typed
+    return isIpv6(w.text) ? io.ipsecmesh.proto.config.Ipv6.canonical(w.text) : w.text;
   }
 
   private static boolean isIpv6(String s) {
@@ -332,7 +333,8 @@ public final class ExecParser {
     }
     try {
       // a literal with ':' never triggers a DNS lookup
-      return java.net.InetAddress.getByName(s) instanceof java.net.Inet6Address;
+      return java.net.InetAddress.getByName(s) instanceof java.net.Inet6Address
+          && io.ipsecmesh.proto.config.Ipv6.isAddress(s);
     } catch (java.net.UnknownHostException e) {
       return false;
     }

@@ -1,6 +1,10 @@
 package io.ipsecmesh.config.lang;
 
-/** {@code ip access-list extended NAME}: {@code [SEQ] permit|deny …} and {@code remark} lines. */
+/**
+ * {@code ip access-list extended NAME}: {@code [SEQ] permit|deny …} and {@code remark} lines; and {@code ipv6
+ * access-list NAME}: {@code [sequence N] permit|deny PROTOCOL {X/LEN|any|host X} [PORTS] {…} [PORTS]} and {@code
+ * remark} (IOS XE's IPv6 access-list syntax, {@link AccessListEntryParser#parseIpv6}).
+ */
 final class AccessListBlock implements Block {
 
   private final ConfigDraft.AccessListDraft list;
@@ -11,12 +15,12 @@ final class AccessListBlock implements Block {
 
   @Override
   public String title() {
-    return "ip access-list extended " + list.name;
+    return (list.ipv6 ? "ipv6 access-list " : "ip access-list extended ") + list.name;
   }
 
   @Override
   public boolean owns(Args a) {
-    int first = isSequence(a.word(0)) ? 1 : 0;
+    int first = isSequence(a.word(0)) ? 1 : list.ipv6 && a.is(0, "sequence") ? 2 : 0;
     return a.is(first, "permit") || a.is(first, "deny") || a.is(first, "remark");
   }
 
@@ -25,9 +29,12 @@ final class AccessListBlock implements Block {
     // The sequence number only orders entries inserted later; the list keeps configuration order.
     if (isSequence(a.word(0))) {
       a.skip(1);
+    } else if (list.ipv6 && a.is(0, "sequence")) {
+      a.skip(1).command("sequence");
+      a.number("sequence number", 1, 4_294_967_295L);
     }
     a.command(a.peek());
-    list.entries.add(AccessListEntryParser.parse(a));
+    list.entries.add(list.ipv6 ? AccessListEntryParser.parseIpv6(a) : AccessListEntryParser.parse(a));
     return null;
   }
 

@@ -158,6 +158,28 @@ final class Args {
     return w;
   }
 
+  /** An IPv6 address (RFC 4291 §2.2 text), returned in RFC 5952 canonical form. */
+  String ipv6(String what) {
+    String w = next(what);
+    String c = io.ipsecmesh.proto.config.Ipv6.canonical(w);
+    if (c == null) {
+      pos--;
+      throw fail(what + " must be an IPv6 address such as 2001:DB8::1, got '" + quote(w) + "'");
+    }
+    return c;
+  }
+
+  /** An IPv6 prefix {@code X/LEN} (RFC 4291 §2.3): {@code [network, length]}, the host bits cleared. */
+  String[] ipv6Prefix(String what) {
+    String w = next(what);
+    String[] p = io.ipsecmesh.proto.config.Ipv6.prefix(w);
+    if (p == null) {
+      pos--;
+      throw fail(what + " must be an IPv6 prefix such as 2001:DB8:1::/64, got '" + quote(w) + "'");
+    }
+    return p;
+  }
+
   String netmask(String what) {
     String w = next(what);
     if (!Ipv4.isNetmask(w)) {
@@ -177,14 +199,18 @@ final class Args {
     return w;
   }
 
-  /** A peer: an IPv4 address or a host name. */
+  /** A peer: an IPv4 address, an IPv6 address (returned canonical) or a host name. */
   String host(String what) {
     String w = next(what);
+    if (io.ipsecmesh.proto.config.Ipv6.looksLike(w)) {
+      pos--;
+      return ipv6(what);
+    }
     boolean hostName = w.length() <= 253 && !w.isEmpty() && Character.isLetter(w.charAt(0))
         && w.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '-' || c == '.');
     if (!Ipv4.isAddress(w) && !hostName) {
       pos--;
-      throw fail(what + " must be an IPv4 address or a host name, got '" + quote(w) + "'");
+      throw fail(what + " must be an IPv4 address, an IPv6 address or a host name, got '" + quote(w) + "'");
     }
     return w;
   }

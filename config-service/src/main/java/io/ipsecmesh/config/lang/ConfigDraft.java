@@ -334,6 +334,11 @@ final class ConfigDraft {
   static final class AccessListDraft {
     final String name;
     final boolean numbered;
+    /** {@code ipv6 access-list NAME}; {@code ipv6Line} where it was first opened (0: an IPv4 list). */
+    boolean ipv6;
+    int ipv6Line;
+    /** Where it was first defined as an IPv4 list (0: never). */
+    int ipv4Line;
     final List<AccessListEntry> entries = new ArrayList<>();
 
     AccessListDraft(String name, boolean numbered) {
@@ -342,7 +347,7 @@ final class ConfigDraft {
     }
 
     AccessList build() {
-      return new AccessList(name, numbered, entries);
+      return new AccessList(name, numbered, entries, ipv6);
     }
   }
 
@@ -352,6 +357,13 @@ final class ConfigDraft {
     String mask;
     Integer ipMtu;
     String cryptoMap;
+    /** {@code ipv6 address X/LEN} and {@code ipv6 crypto map NAME}. */
+    String ipv6Address;
+    Integer ipv6PrefixLength;
+    String ipv6CryptoMap;
+    /** Where {@code ipv6 crypto map} and {@code crypto map} were given (0: not). */
+    int ipv6CryptoMapLine;
+    int cryptoMapLine;
     DfBit dfBit;
     Fragmentation fragmentation;
     EzvpnAttachment ezvpn;
@@ -370,7 +382,8 @@ final class ConfigDraft {
     InterfaceConfig build() {
       io.ipsecmesh.proto.config.TunnelSettings tunnel = tunnelLine == 0 ? null
           : new io.ipsecmesh.proto.config.TunnelSettings(tunnelSource, tunnelDestination, tunnelMode, tunnelProtection);
-      return new InterfaceConfig(name, ipAddress, mask, ipMtu, cryptoMap, dfBit, ezvpn, fragmentation, tunnel);
+      return new InterfaceConfig(name, ipAddress, mask, ipMtu, cryptoMap, dfBit, ezvpn, fragmentation, tunnel,
+          ipv6Address == null ? null : ipv6Address + "/" + ipv6PrefixLength, ipv6CryptoMap);
     }
   }
 

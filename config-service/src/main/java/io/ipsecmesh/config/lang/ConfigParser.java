@@ -54,6 +54,7 @@ public final class ConfigParser {
     }
     references.check(draft, diagnostics);
     TunnelInterfaceCheck.check(draft, diagnostics);
+    AddressFamilyCheck.check(draft, diagnostics);
     draft.isakmpPeers.values().forEach(p -> IsakmpPeerBlock.warnIncomplete(p, diagnostics, p.line));
     legacy.report(diagnostics);
     GatewayConfig config = diagnostics.hasErrors() ? null : draft.build();

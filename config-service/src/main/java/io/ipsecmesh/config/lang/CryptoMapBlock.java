@@ -104,7 +104,7 @@ final class CryptoMapBlock implements Block {
     // name is resolved when the configuration is applied, or with "dynamic" just before every connection to the
     // peer; "default" marks the first peer to return to.
     boolean dynamic = a.accept("dynamic");
-    if (dynamic && Ipv4.isAddress(peer)) {
+    if (dynamic && (Ipv4.isAddress(peer) || io.ipsecmesh.proto.config.Ipv6.isAddress(peer))) {
       throw a.fail("dynamic applies to a host name only: write set peer " + peer + " (an address is not resolved)");
     }
     a.accept("default");

@@ -73,6 +73,10 @@ final class EzvpnBlock implements Block {
       }
       default -> {
         String peer = a.host("peer");
+        if (io.ipsecmesh.proto.config.Ipv6.isAddress(peer)) {
+          throw a.fail("an Easy VPN remote reaches its server over IPv4 here: write the server's IPv4 address or "
+              + "host name");
+        }
         a.accept("default");
         a.end();
         if (client.peers.contains(peer)) {

@@ -29,7 +29,7 @@ final class GlobalCommands {
         || (a.startsWith("crypto", "map") && a.size() > 3) || a.startsWith("crypto", "dynamic-map")
         || a.startsWith("crypto", "ikev2", "proposal") || a.startsWith("crypto", "ikev2", "policy")
         || a.startsWith("crypto", "ikev2", "keyring") || a.startsWith("crypto", "ikev2", "profile")
-        || a.startsWith("ip", "access-list") || a.is(0, "interface")
+        || a.startsWith("ip", "access-list") || a.startsWith("ipv6", "access-list") || a.is(0, "interface")
         || a.startsWith("crypto", "pki", "trustpoint") || a.startsWith("crypto", "pki", "certificate", "chain")
         || a.startsWith("crypto", "isakmp", "profile") || a.startsWith("crypto", "isakmp", "peer");
   }
@@ -70,6 +70,26 @@ final class GlobalCommands {
       StaticRoutes.parse(a, draft, references, diagnostics);
       return null;
     }
+    if (a.startsWith("ipv6", "route")) {
+      StaticRoutes.parseIpv6(a, draft, references, diagnostics);
+      return null;
+    }
+    if (a.startsWith("ipv6", "access-list")) {
+      // ipv6 access-list NAME (IOS XE): always named and extended; its entries take IPv6 prefixes
+      a.skip(2).command("ipv6 access-list");
+      String name = a.name("name");
+      a.end();
+      ConfigDraft.AccessListDraft list = draft.accessList(name, false);
+      if (list.ipv4Line != 0 || list.numbered) {
+        throw a.fail("access list " + name + " is already an IPv4 access list (line " + list.ipv4Line + "): give the"
+            + " IPv6 list another name, match address can name only one of them");
+      }
+      list.ipv6 = true;
+      if (list.ipv6Line == 0) {
+        list.ipv6Line = a.lineNumber;
+      }
+      return new AccessListBlock(list);
+    }
     if (a.startsWith("ip", "access-list")) {
       a.skip(2).command("ip access-list");
       if (!a.accept("extended")) {
@@ -79,7 +99,15 @@ final class GlobalCommands {
       a.command("ip access-list extended");
       String name = a.name("name");
       a.end();
-      return new AccessListBlock(draft.accessList(name, false));
+      ConfigDraft.AccessListDraft list = draft.accessList(name, false);
+      if (list.ipv6) {
+        throw a.fail("access list " + name + " is already an IPv6 access list (line " + list.ipv6Line + "): give the"
+            + " IPv4 list another name, match address can name only one of them");
+      }
+      if (list.ipv4Line == 0) {
+        list.ipv4Line = a.lineNumber;
+      }
+      return new AccessListBlock(list);
     }
     if (a.is(0, "interface")) {
       a.skip(1).command("interface");
@@ -237,6 +265,15 @@ final class GlobalCommands {
       }
     }
     String kind = a.oneOf("peer kind", "address", "hostname");
+    if (kind.equals("address") && a.accept("ipv6")) {
+      // crypto isakmp key KEY address ipv6 X/LEN: the key of the IPv6 peers in the prefix (a host is a /128)
+      a.command("crypto isakmp key address ipv6");
+      String[] p = a.ipv6Prefix("IPv6 prefix");
+      a.accept("no-xauth");
+      a.end();
+      draft.isakmpKeys.put(p[0] + "/" + p[1], new IsakmpKey(key, p[0], p[1]));
+      return;
+    }
     if (kind.equals("hostname")) {
       // the key of the peer whose ID is this FQDN (its crypto isakmp identity hostname)
       String host = IdentityWords.fqdn(a, "hostname");

@@ -18,6 +18,14 @@ final class IdentityWords {
     IkeIdentity.Type type = IkeIdentity.Type.of(kind);
     return switch (type) {
       case ADDRESS -> {
+        if (a.hasMore() && io.ipsecmesh.proto.config.Ipv6.looksLike(a.peek())) {
+          // address IPV6[/LEN]: an ID_IPV6_ADDR in the prefix (RFC 7296 §3.5); held as "network/length"
+          if (!a.peek().contains("/")) {
+            yield new IdentityMatch(type, a.ipv6("address") + "/128", false);
+          }
+          String[] p = a.ipv6Prefix("address");
+          yield new IdentityMatch(type, p[0] + "/" + p[1], false);
+        }
         String ip = a.ipv4("address");
         String mask = a.hasMore() ? a.netmask("mask") : "255.255.255.255";
         yield new IdentityMatch(type, ip + " " + mask, false);
@@ -39,7 +47,8 @@ final class IdentityWords {
   static IkeIdentity local(Args a, String kind) {
     IkeIdentity.Type type = IkeIdentity.Type.of(kind);
     return switch (type) {
-      case ADDRESS -> new IkeIdentity(type, a.ipv4("address"));
+      case ADDRESS -> new IkeIdentity(type, a.hasMore() && io.ipsecmesh.proto.config.Ipv6.looksLike(a.peek())
+          ? a.ipv6("address") : a.ipv4("address"));
       case FQDN -> new IkeIdentity(type, fqdn(a, "fqdn"));
       case EMAIL -> new IkeIdentity(type, email(a));
       case KEY_ID -> new IkeIdentity(type, keyId(a));

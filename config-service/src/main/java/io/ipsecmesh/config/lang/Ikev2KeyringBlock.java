@@ -30,7 +30,7 @@ final class Ikev2KeyringBlock implements Block {
   }
 
   /**
-   * {@code peer NAME} inside a keyring: {@code address IP [MASK]}, {@code identity address|fqdn|email [domain]|key-id …},
+   * {@code peer NAME} inside a keyring: {@code address IP [MASK]} or {@code address IPV6/LEN}, {@code identity address|fqdn|email [domain]|key-id …},
    * {@code hostname NAME}, {@code pre-shared-key [local|remote] KEY}.
    */
   final class PeerBlock implements Block {
@@ -55,6 +55,20 @@ final class Ikev2KeyringBlock implements Block {
     public Block apply(Args a) {
       if (a.is(0, "address")) {
         a.skip(1).command("address");
+        if (a.hasMore() && io.ipsecmesh.proto.config.Ipv6.looksLike(a.peek())) {
+          // address {ipv4-address [mask] | ipv6-address prefix}: an IPv6 peer or prefix; the model keeps the
+          // network and its length (IsakmpKey's convention), a bare address is a /128
+          if (a.peek().contains("/")) {
+            String[] p = a.ipv6Prefix("address");
+            peer.address = p[0];
+            peer.mask = p[1];
+          } else {
+            peer.address = a.ipv6("address");
+            peer.mask = "128";
+          }
+          a.end();
+          return null;
+        }
         peer.address = a.ipv4("address");
         peer.mask = a.hasMore() ? a.netmask("mask") : null;
         a.end();

@@ -38,13 +38,22 @@ final class InterfaceBlock implements Block {
         || (a.startsWith("crypto", "map") && a.size() <= 3)
         || a.startsWith("crypto", "ipsec", "df-bit")
         || a.startsWith("crypto", "ipsec", "fragmentation") || a.startsWith("crypto", "ipsec", "client", "ezvpn")
-        || a.is(0, "tunnel");
+        || a.is(0, "tunnel") || (a.is(0, "ipv6") && INTERFACE_IPV6.contains(a.word(1).toLowerCase(Locale.ROOT)));
   }
+
+  /** The {@code ipv6 …} commands of interface mode, so a flat (unindented) configuration keeps them here. */
+  private static final java.util.Set<String> INTERFACE_IPV6 = java.util.Set.of("address", "crypto", "enable", "mtu",
+      "nd", "traffic-filter", "redirects", "unreachables", "ospf", "eigrp", "rip", "mld", "verify", "pim", "policy",
+      "flow", "virtual-reassembly", "dhcp", "tcp");
 
   @Override
   public Block apply(Args a) {
     if (a.is(0, "tunnel")) {
       tunnel(a);
+      return null;
+    }
+    if (a.is(0, "ipv6")) {
+      ipv6(a);
       return null;
     }
     if (a.startsWith("ip", "address")) {
@@ -62,6 +71,7 @@ final class InterfaceBlock implements Block {
       a.skip(2).command("crypto map");
       iface.cryptoMap = a.name("map name");
       a.end();
+      iface.cryptoMapLine = a.lineNumber;
       references.add(CrossReferences.Kind.CRYPTO_MAP, iface.cryptoMap, a.lineNumber);
     } else if (a.startsWith("crypto", "ipsec", "df-bit")) {
       a.skip(3).command("crypto ipsec df-bit");
@@ -81,6 +91,74 @@ final class InterfaceBlock implements Block {
       references.add(CrossReferences.Kind.EZVPN, name, a.lineNumber);
     }
     return null;
+  }
+
+  /**
+   * {@code ipv6 address X/LEN} (one global address: the tunnels' local address for IPv6 peers) and {@code ipv6
+   * crypto map NAME} (the map that protects the interface's IPv6 traffic; IOS applies IPv4 and IPv6 maps apart).
+   * Link-local, EUI-64 and autoconfigured addresses cannot be a tunnel's fixed address; they and the other IPv6
+   * interface settings are warned about and ignored.
+   */
+  private void ipv6(Args a) {
+    String what = a.word(1).toLowerCase(Locale.ROOT);
+    if (what.equals("address")) {
+      a.skip(2).command("ipv6 address");
+      if (a.hasMore() && (a.is(a.position(), "autoconfig") || a.is(a.position(), "dhcp"))) {
+        diagnostics.warn(a.lineNumber, "ipv6 address " + a.peek() + ": an IPsec gateway needs a fixed address here;"
+            + " ignored (write ipv6 address X/LEN)");
+        return;
+      }
+      String text = a.peek();
+      if (text != null && !text.contains("/") && io.ipsecmesh.proto.config.Ipv6.isAddress(text)) {
+        a.skip(1);
+        if (a.accept("link-local")) {
+          a.end();
+          diagnostics.warn(a.lineNumber, "ipv6 address … link-local is not used by this gateway; ignored");
+          return;
+        }
+        throw a.fail("ipv6 address needs a prefix length: write ipv6 address " + text + "/64 (or the link's length)");
+      }
+      String full = a.next("address");
+      String[] p = io.ipsecmesh.proto.config.Ipv6.prefix(full);
+      if (p == null) {
+        throw a.fail("address must be an IPv6 address with its prefix length such as 2001:DB8:1::1/64, got '"
+            + Args.quote(full) + "'");
+      }
+      if (a.accept("eui-64")) {
+        a.end();
+        throw a.fail("ipv6 address … eui-64 derives the address from the MAC: write the full address, ipv6 address "
+            + "X/LEN, so peers can name it in set peer");
+      }
+      if (a.accept("anycast")) {
+        diagnostics.warn(a.lineNumber, "anycast is ignored: the address is used as the interface's address");
+      }
+      a.end();
+      String address = io.ipsecmesh.proto.config.Ipv6.canonical(full.substring(0, full.indexOf('/')));
+      if (address.startsWith("fe8") || address.startsWith("fe9") || address.startsWith("fea")
+          || address.startsWith("feb") || address.equals("::") || address.equals("::1")) {
+        throw a.fail("ipv6 address " + full + " is not a global unicast address: a tunnel's local address must be "
+            + "one the peer can reach");
+      }
+      if (iface.ipv6Address != null && !iface.ipv6Address.equals(address)) {
+        diagnostics.warn(a.lineNumber, "interface " + iface.name + " already has ipv6 address " + iface.ipv6Address
+            + ": the gateway uses one IPv6 address per interface, the last one given (" + address + ")");
+      }
+      iface.ipv6Address = address;
+      iface.ipv6PrefixLength = Integer.parseInt(p[1]);
+      return;
+    }
+    if (what.equals("crypto") && a.is(2, "map")) {
+      a.skip(3).command("ipv6 crypto map");
+      iface.ipv6CryptoMap = a.name("map name");
+      a.end();
+      iface.ipv6CryptoMapLine = a.lineNumber;
+      references.add(CrossReferences.Kind.CRYPTO_MAP, iface.ipv6CryptoMap, a.lineNumber);
+      return;
+    }
+    if (what.equals("enable")) {
+      return; // the link-local address IOS makes; nothing for the gateway to do
+    }
+    diagnostics.warn(a.lineNumber, "ipv6 " + Args.quote(what) + " is not used by this gateway; ignored");
   }
 
   /**

@@ -72,4 +72,67 @@ final class StaticRoutes {
     draft.staticRoutes.add(new StaticRoute(prefix, mask, itf, nextHop, distance));
     draft.staticRouteLines.add(a.lineNumber);
   }
+
+  /**
+   * {@code ipv6 route PREFIX/LEN {INTERFACE [NEXT-HOP] | NEXT-HOP} [DISTANCE] [name NAME] [tag N] …}: the same record
+   * with the IPv6 prefix and its length ({@link StaticRoute#ipv6()}); the host bits of the prefix are cleared.
+   */
+  static void parseIpv6(Args a, ConfigDraft draft, CrossReferences references, Diagnostics diagnostics) {
+    a.skip(2).command("ipv6 route");
+    if (a.is(a.position(), "vrf")) {
+      diagnostics.warn(a.lineNumber, "ipv6 route vrf: VRFs are not used by this gateway; ignored");
+      return;
+    }
+    if (a.hasMore() && Ipv4.isAddress(a.peek())) {
+      throw a.fail("ipv6 route takes an IPv6 prefix (2001:DB8:2::/64); an IPv4 route is ip route PREFIX MASK …");
+    }
+    String[] prefix = a.ipv6Prefix("prefix");
+    String itf = null;
+    String nextHop = null;
+    String first = a.next("interface or next-hop address");
+    if (io.ipsecmesh.proto.config.Ipv6.looksLike(first)) {
+      nextHop = nextHop6(a, first);
+    } else {
+      StringBuilder name = new StringBuilder(first);
+      if (a.hasMore() && Character.isDigit(a.peek().charAt(0)) && !io.ipsecmesh.proto.config.Ipv6.looksLike(a.peek())
+          && !first.chars().anyMatch(Character::isDigit)) {
+        name.append(a.next("interface number"));
+      }
+      if (name.length() > 64 || !name.chars().allMatch(c -> c > ' ' && c < 127)) {
+        throw a.fail("interface must be 1-64 printable characters, got '" + Args.quote(name.toString()) + "'");
+      }
+      itf = InterfaceNames.canonical(name.toString());
+      if (a.hasMore() && io.ipsecmesh.proto.config.Ipv6.looksLike(a.peek())) {
+        nextHop = nextHop6(a, a.next("next hop"));
+      }
+    }
+    Integer distance = null;
+    if (a.hasMore() && a.peek().chars().allMatch(Character::isDigit)) {
+      distance = a.integer("distance", 1, 254);
+    }
+    while (a.hasMore()) {
+      String option = a.oneOf("option", "name", "tag", "track", "multicast", "unicast", "nexthop-vrf");
+      if (option.equals("name") || option.equals("nexthop-vrf")) {
+        a.name(option);
+      } else if (option.equals("tag") || option.equals("track")) {
+        a.number(option, 1, 4_294_967_295L);
+      }
+      if (!option.equals("name")) {
+        diagnostics.warn(a.lineNumber, "ipv6 route … " + option + " is not used by this gateway; ignored");
+      }
+    }
+    if (itf != null) {
+      references.add(CrossReferences.Kind.INTERFACE, itf, a.lineNumber);
+    }
+    draft.staticRoutes.add(new StaticRoute(prefix[0], prefix[1], itf, nextHop, distance));
+    draft.staticRouteLines.add(a.lineNumber);
+  }
+
+  private static String nextHop6(Args a, String text) {
+    String c = io.ipsecmesh.proto.config.Ipv6.canonical(text);
+    if (c == null) {
+      throw a.fail("next hop must be an IPv6 address, got '" + Args.quote(text) + "'");
+    }
+    return c;
+  }
 }

@@ -43,11 +43,11 @@ final class Ident {
       BigInteger span = BigInteger.ONE.shiftLeft(hostBits).subtract(BigInteger.ONE);
       boolean prefix = a.length == b.length && lo.and(span).signum() == 0 && hi.equals(lo.or(span));
       if (!prefix) {
-        return start + "-" + end;
+        return Columns.ip(start) + "-" + Columns.ip(end);
       }
       int prefixLen = bits - hostBits;
       if (a.length == 16) {
-        return start + "/" + prefixLen;
+        return Columns.ip(start) + "/" + prefixLen; // IOS prints IPv6 in capitals
       }
       long mask = prefixLen == 0 ? 0 : (0xFFFF_FFFFL << (32 - prefixLen)) & 0xFFFF_FFFFL;
       return start + "/" + ((mask >>> 24) & 255) + "." + ((mask >>> 16) & 255) + "." + ((mask >>> 8) & 255) + "."

@@ -74,9 +74,10 @@ public final class ShowCryptoIkev2Sa {
     out.append("      Status Description: ").append(description(sa)).append('\n');
     out.append("      Local spi: ").append(Columns.pad(d == null ? "unknown" : d.localSpi(), 23))
         .append("Remote spi: ").append(d == null ? "unknown" : d.remoteSpi()).append('\n');
-    out.append("      Local id: ").append(d == null || d.localId() == null ? sa.src() : d.localId()).append('\n');
-    out.append("      Remote id: ").append(sa.peerId() == null || sa.peerId().isEmpty() ? sa.dst() : sa.peerId())
+    out.append("      Local id: ").append(Columns.ip(d == null || d.localId() == null ? sa.src() : d.localId()))
         .append('\n');
+    out.append("      Remote id: ").append(Columns.ip(sa.peerId() == null || sa.peerId().isEmpty() ? sa.dst()
+        : sa.peerId())).append('\n');
     Ikev2Dpd dpd = dpdFor(config, sa.dst());
     if (dpd == null) {
       out.append("      DPD is not configured\n");
@@ -125,7 +126,7 @@ public final class ShowCryptoIkev2Sa {
   }
 
   private static String endpoint(String address, int port) {
-    return (address == null ? "" : address) + "/" + port;
+    return Columns.ip(address) + "/" + port;
   }
 
   private static boolean isIpv6(String address) {

@@ -66,10 +66,18 @@ public final class ShowCryptoIpsecSa {
     return out.toString();
   }
 
+  /** Two spellings of one IPv6 address ({@code 2001:DB8:0::2} and {@code 2001:db8::2}). */
+  private static boolean sameIpv6(String a, String b) {
+    String x = io.ipsecmesh.proto.config.Ipv6.canonical(a);
+    return x != null && x.equals(io.ipsecmesh.proto.config.Ipv6.canonical(b));
+  }
+
   private static boolean selected(GatewayConfig config, ChildSa sa, IpsecSaQuery q) {
     return switch (q.kind()) {
       case ALL, ADDRESS, IDENTITY -> true;
-      case PEER -> q.value().equals(sa.peerAddress());
+      case PEER -> q.value().equals(sa.peerAddress()) || Columns.ipv6(q.value())
+          && q.value().equalsIgnoreCase(sa.peerAddress() == null ? "" : sa.peerAddress())
+          || sameIpv6(q.value(), sa.peerAddress());
       case MAP -> q.value().equals(sa.cryptoMap());
       case INTERFACE -> IpsecSaQuery.namesInterface(q.value(), interfaceOf(config, sa));
     };
@@ -91,7 +99,7 @@ public final class ShowCryptoIpsecSa {
     }
     StringBuilder out = new StringBuilder();
     for (Map.Entry<String, List<OneSa>> dest : byDest.entrySet()) {
-      out.append("dest address: ").append(dest.getKey()).append('\n');
+      out.append("dest address: ").append(Columns.ip(dest.getKey())).append('\n');
       out.append("   protocol: ESP\n");
       for (OneSa one : dest.getValue()) {
         StringBuilder lines = new StringBuilder();
@@ -116,11 +124,18 @@ public final class ShowCryptoIpsecSa {
       }
     }
     ChildSa newest = sas.getLast();
-    out.append("  Crypto map tag: ").append(key.cryptoMap).append(", local addr. ").append(key.localAddress).append('\n');
+    out.append("  Crypto map tag: ").append(key.cryptoMap).append(", local addr. ").append(Columns.ip(key.localAddress))
+        .append('\n');
     out.append("  protected vrf:\n");
     out.append("  local ident (addr/mask/prot/port): ").append(key.localIdent).append('\n');
     out.append("  remote ident (addr/mask/prot/port): ").append(key.remoteIdent).append('\n');
-    out.append("  current_peer: ").append(key.peerAddress).append(':').append(key.peerPort).append('\n');
+    if (Columns.ipv6(key.peerAddress)) {
+      // ADDR:PORT would be ambiguous for IPv6: IOS writes "current_peer ADDR port N" there
+      out.append("  current_peer ").append(Columns.ip(key.peerAddress)).append(" port ").append(key.peerPort)
+          .append('\n');
+    } else {
+      out.append("  current_peer: ").append(key.peerAddress).append(':').append(key.peerPort).append('\n');
+    }
     out.append("    PERMIT, flags={origin_is_acl,}\n");
     out.append("    #pkts encaps: ").append(total.encaps).append(", #pkts encrypt: ").append(total.encrypt)
         .append(", #pkts digest: ").append(total.digest).append('\n');
@@ -145,8 +160,8 @@ public final class ShowCryptoIpsecSa {
     out.append("    #send errors ").append(total.sendErrors).append(", #recv errors ").append(total.recvErrors)
         .append('\n');
     out.append('\n');
-    out.append("    local crypto endpt.: ").append(key.localAddress).append(", remote crypto endpt.: ")
-        .append(key.peerAddress).append('\n');
+    out.append("    local crypto endpt.: ").append(Columns.ip(key.localAddress)).append(", remote crypto endpt.: ")
+        .append(Columns.ip(key.peerAddress)).append('\n');
     int mtu = mtuOf(config, key.interfaceName);
     out.append("    path mtu ").append(mtu).append(", media mtu ").append(mtu).append('\n');
     out.append("    current outbound spi: ").append(hex(newest.outboundSpi())).append('\n');
@@ -226,7 +241,8 @@ public final class ShowCryptoIpsecSa {
     if (config != null && sa.cryptoMap() != null) {
       List<InterfaceConfig> ifs = config.interfacesWithCryptoMap(sa.cryptoMap());
       for (InterfaceConfig i : ifs) {
-        if (sa.localAddress() != null && sa.localAddress().equals(i.ipAddress())) {
+        if (sa.localAddress() != null && (sa.localAddress().equals(i.ipAddress())
+            || sa.localAddress().equals(i.ipv6AddressOnly()))) {
           return i.name();
         }
       }

@@ -33,10 +33,11 @@ public final class ShowCryptoSession {
       String iface = p.child.isEmpty() ? "(none)" : ShowCryptoIpsecSa.interfaceOf(config, p.child.getFirst());
       out.append("Interface: ").append(iface).append('\n');
       out.append("Session status: ").append(p.status()).append('\n');
-      out.append("Peer: ").append(p.address).append(" port ").append(p.port()).append('\n');
+      out.append("Peer: ").append(Columns.ip(p.address)).append(" port ").append(p.port()).append('\n');
       for (IkeSaSummary ike : p.ike) {
-        out.append("  IKEv").append(ike.version() == 0 ? 2 : ike.version()).append(" SA: local ").append(ike.src())
-            .append('/').append(ike.localPort()).append(" remote ").append(ike.dst()).append('/')
+        out.append("  IKEv").append(ike.version() == 0 ? 2 : ike.version()).append(" SA: local ")
+            .append(Columns.ip(ike.src())).append('/').append(ike.localPort()).append(" remote ")
+            .append(Columns.ip(ike.dst())).append('/')
             .append(ike.peerPort()).append(' ').append(ready(ike) ? "Active" : "Inactive").append('\n');
       }
       for (ChildSa sa : p.child) {
@@ -57,8 +58,10 @@ public final class ShowCryptoSession {
   private static String protocol(ChildSa sa) {
     List<TrafficSelector> l = sa.localSelectors();
     int proto = l == null || l.isEmpty() ? 0 : l.getFirst().protocol();
+    boolean ipv6 = l != null && !l.isEmpty() && Columns.ipv6(l.getFirst().startAddress());
     return switch (proto) {
-      case 0 -> "ip";
+      case 0 -> ipv6 ? "ipv6" : "ip"; // as the ipv6 access-list line that selected it
+      case 58 -> "icmp";
       case 1 -> "icmp";
       case 6 -> "tcp";
       case 17 -> "udp";
@@ -73,7 +76,7 @@ public final class ShowCryptoSession {
     TrafficSelector ts = selectors.getFirst();
     String addrMask = Ident.address(ts);
     // IOS prints a single address as "host A" in IPSEC FLOW, like an access list
-    return ts.startAddress().equals(ts.endAddress()) ? "host " + ts.startAddress() : addrMask;
+    return ts.startAddress().equals(ts.endAddress()) ? "host " + Columns.ip(ts.startAddress()) : Columns.ip(addrMask);
   }
 
   private static final class Peer {

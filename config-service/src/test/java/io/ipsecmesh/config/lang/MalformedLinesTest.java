@@ -140,7 +140,7 @@ class MalformedLinesTest {
         refused("crypto map m 10 ipsec-manual dynamic dmap", 1,
             "crypto map: only an ipsec-isakmp entry can refer to a dynamic crypto map"),
         refused("crypto map m 10 ipsec-isakmp\n set peer 10.0.0.1\n set peer 10.0.0.300", 3,
-            "set peer: address must be an IPv4 address or a host name, got '10.0.0.300'"),
+            "set peer: address must be an IPv4 address, an IPv6 address or a host name, got '10.0.0.300'"),
         refused("crypto map m 10 ipsec-isakmp\n set security-association replay window-size 1000", 2,
             "set security-association replay window-size: window size must be a power of two from 64 to 65536"
                 + " (64, 128, 256, 512, 1024, … 65536), got 1000"),

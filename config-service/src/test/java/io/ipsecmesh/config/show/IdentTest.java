@@ -12,7 +12,7 @@ class IdentTest {
     assertEquals("(10.0.0.1/255.255.255.255/0/0)", Ident.of(TrafficSelector.anyPorts("10.0.0.1", "10.0.0.1")));
     assertEquals("(10.1.0.0/255.255.0.0/0/0)", Ident.of(TrafficSelector.anyPorts("10.1.0.0", "10.1.255.255")));
     assertEquals("(0.0.0.0/0.0.0.0/0/0)", Ident.of(TrafficSelector.anyPorts("0.0.0.0", "255.255.255.255")));
-    assertEquals("(2001:db8::/32/0/0)", Ident.of(TrafficSelector.anyPorts("2001:db8::", "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff")));
+    assertEquals("(2001:DB8::/32/0/0)", Ident.of(TrafficSelector.anyPorts("2001:db8::", "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff")));
   }
 
   @Test

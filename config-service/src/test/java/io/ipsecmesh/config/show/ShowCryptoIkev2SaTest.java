@@ -62,7 +62,7 @@ class ShowCryptoIkev2SaTest {
     String out = ShowCryptoIkev2Sa.render(GatewayConfig.empty(), List.of(v1, old), false, CREATED);
     assertEquals(List.of(" IPv4 Crypto IKEv2  SA ", "", " IPv6 Crypto IKEv2  SA ", "",
         "Tunnel-id Local                 Remote                fvrf/ivrf            Status ",
-        "2         2001:db8::1/500       2001:db8::2/500       none/none            IN-NEG ",
+        "2         2001:DB8::1/500       2001:DB8::2/500       none/none            IN-NEG ",
         "      Encr: unknown, PRF: unknown, Hash: unknown, DH Grp:0, Auth sign: unknown, Auth verify: unknown",
         "      Life/Active Time: 0/0 sec", ""), out.lines().toList());
   }

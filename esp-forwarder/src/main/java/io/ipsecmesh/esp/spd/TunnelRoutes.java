@@ -266,7 +266,7 @@ public final class TunnelRoutes {
     List<StaticRoute> nextHopOnly = new ArrayList<>();
     for (StaticRoute r : config.staticRoutes()) {
       if (r.ipv6()) {
-        continue; // routes6
+        continue; // an ipv6 route: routes6 holds it
       }
       if (r.interfaceName() == null) {
         nextHopOnly.add(r);

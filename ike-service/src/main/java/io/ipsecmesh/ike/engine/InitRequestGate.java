@@ -74,7 +74,7 @@ final class InitRequestGate {
       }
     }
     PeerPolicy p = policy.get();
-    if ("0.0.0.0".equals(d.localAddress()) && p.localAddress() != null) {
+    if (io.ipsecmesh.ike.exchange.Identities.unspecified(d.localAddress()) && p.localAddress() != null) {
       // socket bound to the wildcard: our address for NAT detection is the crypto map's local address
       d = new Datagram(p.localAddress(), d.localPort(), d.peerAddress(), d.peerPort(), d.msg());
     }

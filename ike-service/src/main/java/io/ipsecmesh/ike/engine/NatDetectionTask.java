@@ -57,7 +57,7 @@ final class NatDetectionTask implements Task {
     // an unknown local address (0.0.0.0) made our NAT_DETECTION_SOURCE_IP "wrong": the peer will see a NAT
     // and UDP-encapsulate, so we must as well
     sa.natDetected = s.nat.traversal()
-        && (detected(m, sa.spiI, sa.spiR, response.datagram()) || "0.0.0.0".equals(sa.localAddress));
+        && (detected(m, sa.spiI, sa.spiR, response.datagram()) || io.ipsecmesh.ike.exchange.Identities.unspecified(sa.localAddress));
     sa.localBehindNat = s.nat.traversal() && localBehindNat(m, sa.spiI, sa.spiR, response.datagram());
     if (sa.natDetected) {
       // §2.23: after NAT detection the initiator moves to port 4500

@@ -26,6 +26,9 @@ public final class Identities {
   public static String text(Payload.Identification id) {
     return switch (id.idType()) {
       case IkeConstants.ID_IPV4_ADDR, IkeConstants.ID_IPV6_ADDR -> {
+        if (id.data().length == 16) {
+          yield io.ipsecmesh.proto.config.Ipv6.text(id.data());
+        }
         try {
           yield InetAddress.getByAddress(id.data()).getHostAddress();
         } catch (UnknownHostException e) {
@@ -50,6 +53,14 @@ public final class Identities {
     String clean = s.codePoints().map(c -> c < ' ' || c == 127 ? '?' : c)
         .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
     return clean.length() <= 128 ? clean : clean.substring(0, 128) + "...";
+  }
+
+  /**
+   * Whether {@code address} is a wildcard ({@code 0.0.0.0}, {@code ::}): a socket bound to every address, so the
+   * address a datagram came to is not known and the policy's local address stands for it.
+   */
+  public static boolean unspecified(String address) {
+    return "0.0.0.0".equals(address) || "::".equals(address);
   }
 
   static byte[] literal(String address) {

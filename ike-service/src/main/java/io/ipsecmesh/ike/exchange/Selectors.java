@@ -114,6 +114,9 @@ public final class Selectors {
   }
 
   static String text(byte[] address) {
+    if (address.length == 16) {
+      return io.ipsecmesh.proto.config.Ipv6.text(address); // RFC 5952 text, as the configuration holds IPv6
+    }
     try {
       return InetAddress.getByAddress(address).getHostAddress();
     } catch (java.net.UnknownHostException e) {

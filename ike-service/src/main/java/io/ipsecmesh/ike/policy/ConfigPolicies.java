@@ -17,6 +17,7 @@ import io.ipsecmesh.proto.config.Ikev2Profile;
 import io.ipsecmesh.proto.config.Ikev2Proposal;
 import io.ipsecmesh.proto.config.IsakmpKey;
 import io.ipsecmesh.proto.config.Ipv4;
+import io.ipsecmesh.proto.config.Ipv6;
 import io.ipsecmesh.proto.ikev2.IkeConstants;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -114,7 +115,7 @@ public final class ConfigPolicies {
       return out;
     }
     for (String configured : e.peers()) {
-      String host = Ipv4.isAddress(configured) ? null : configured;
+      String host = Ipv4.isAddress(configured) || Ipv6.isAddress(configured) ? null : configured;
       boolean dynamic = host != null && e.dynamicPeer(host);
       String peer = configured;
       if (host != null && !dynamic) {
@@ -250,18 +251,24 @@ public final class ConfigPolicies {
     IkeIdentity id = profile.identityLocal();
     if (id == null) {
       return credentials != null && profile.identityLocalAddress() == null ? credentials.identity()
-          : new PeerPolicy.Identity(IkeConstants.ID_IPV4_ADDR, localAddress);
+          : addressIdentity(localAddress);
     }
     return switch (id.type()) {
-      case ADDRESS -> new PeerPolicy.Identity(IkeConstants.ID_IPV4_ADDR, id.value());
+      case ADDRESS -> addressIdentity(id.value());
       case FQDN -> new PeerPolicy.Identity(IkeConstants.ID_FQDN, id.value());
       case EMAIL -> new PeerPolicy.Identity(IkeConstants.ID_RFC822_ADDR, id.value());
       case KEY_ID -> new PeerPolicy.Identity(IkeConstants.ID_KEY_ID, id.value());
       case DN -> credentials != null
           ? new PeerPolicy.Identity(IkeConstants.ID_DER_ASN1_DN,
               credentials.chain().get(0).getSubjectX500Principal().getName())
-          : new PeerPolicy.Identity(IkeConstants.ID_IPV4_ADDR, localAddress);
+          : addressIdentity(localAddress);
     };
+  }
+
+  /** An address as its ID: ID_IPV6_ADDR for an IPv6 address, else ID_IPV4_ADDR (RFC 7296 §3.5). */
+  static PeerPolicy.Identity addressIdentity(String address) {
+    return new PeerPolicy.Identity(Ipv6.looksLike(address) ? IkeConstants.ID_IPV6_ADDR : IkeConstants.ID_IPV4_ADDR,
+        address);
   }
 
   /** Local and remote PSK: the profile's keyring peer for this address, else {@code crypto isakmp key}. */

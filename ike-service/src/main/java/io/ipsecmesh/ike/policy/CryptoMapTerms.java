@@ -8,6 +8,7 @@ import io.ipsecmesh.proto.config.CryptoMapEntry;
 import io.ipsecmesh.proto.config.GatewayConfig;
 import io.ipsecmesh.proto.config.InterfaceConfig;
 import io.ipsecmesh.proto.config.Ipv4;
+import io.ipsecmesh.proto.config.Ipv6;
 import io.ipsecmesh.proto.config.PortMatch;
 import io.ipsecmesh.proto.config.SaSettings;
 import io.ipsecmesh.proto.config.TransformSet;
@@ -74,9 +75,14 @@ public record CryptoMapTerms(
     CryptoMapEntry as = new CryptoMapEntry(via.name(), via.seq(), CryptoMapEntry.Keying.IPSEC_ISAKMP, List.of(),
         dyn.transformSets(), dyn.sa(), dyn.pfsGroup(), dyn.matchAddress(), dyn.ikev2Profile(), null, null,
         dyn.isakmpProfile());
+    // without match address: any of the family the static map is applied for (ipv6 crypto map: IPv6 any)
+    boolean ipv6 = cfg.interfacesWithCryptoMap(via.name()).stream()
+        .anyMatch(i -> via.name().equals(i.ipv6CryptoMap()) && !via.name().equals(i.cryptoMap()));
+    io.ipsecmesh.proto.config.AddressMatch any = ipv6 ? io.ipsecmesh.proto.config.AddressMatch.ANY6
+        : io.ipsecmesh.proto.config.AddressMatch.ANY;
     AccessList acl = dyn.matchAddress() == null
-        ? new AccessList("any", false, List.of(new AccessListEntry(AccessListEntry.Action.PERMIT, "ip",
-            io.ipsecmesh.proto.config.AddressMatch.ANY, null, io.ipsecmesh.proto.config.AddressMatch.ANY, null, null)))
+        ? new AccessList("any", false, List.of(new AccessListEntry(AccessListEntry.Action.PERMIT, ipv6 ? "ipv6" : "ip",
+            any, null, any, null, null)), ipv6)
         : cfg.accessList(dyn.matchAddress());
     return of(cfg, as, acl, ports);
   }
@@ -166,17 +172,38 @@ public record CryptoMapTerms(
         .collect(Collectors.joining(", "));
   }
 
-  /** The address of the interface with this crypto map, else {@code fallback}. */
+  /**
+   * The address of the interface with this crypto map, else {@code fallback}: its {@code ipv6 address} when the map
+   * protects IPv6 traffic (its selectors are IPv6: config-service keeps a map of one family), else its {@code ip
+   * address}.
+   */
   public String interfaceAddress(String fallback) {
+    if (ipv6()) {
+      return itf != null && itf.ipv6Address() != null ? itf.ipv6AddressOnly() : fallback;
+    }
     return itf != null && itf.ipAddress() != null ? itf.ipAddress() : fallback;
+  }
+
+  /** Whether the map protects IPv6 traffic (an {@code ipv6 access-list}: its selectors are IPv6). */
+  public boolean ipv6() {
+    return !localSelectors.isEmpty() && Ipv6.looksLike(localSelectors.getFirst().startAddress());
   }
 
   /** An ACL address + wildcard and port condition as a traffic selector range. */
   static TrafficSelector selector(AddressMatch m, PortMatch port, int protocol, Ports ports) {
-    long a = Ipv4.toLong(m.address());
-    long w = Ipv4.toLong(m.wildcard());
-    long start = a & ~w & 0xffffffffL;
-    long end = (a | w) & 0xffffffffL;
+    String startText;
+    String endText;
+    if (m.ipv6()) {
+      // an ipv6 access-list entry: its prefix as a TS_IPV6_ADDR_RANGE (RFC 7296 §3.13.1)
+      byte[] a = Ipv6.parse(m.address());
+      startText = Ipv6.text(Ipv6.network(a, m.prefixLength()));
+      endText = Ipv6.text(Ipv6.last(a, m.prefixLength()));
+    } else {
+      long a = Ipv4.toLong(m.address());
+      long w = Ipv4.toLong(m.wildcard());
+      startText = Ipv4.toText(a & ~w & 0xffffffffL);
+      endText = Ipv4.toText((a | w) & 0xffffffffL);
+    }
     int lo = 0;
     int hi = 65535;
     if (port != null) {
@@ -196,6 +223,6 @@ public record CryptoMapTerms(
         case NEQ -> { }
       }
     }
-    return new TrafficSelector(Ipv4.toText(start), Ipv4.toText(end), protocol, lo, hi);
+    return new TrafficSelector(startText, endText, protocol, lo, hi);
   }
 }

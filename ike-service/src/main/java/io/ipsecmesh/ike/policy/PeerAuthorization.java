@@ -87,6 +87,15 @@ public record PeerAuthorization(List<IdentityMatch> matches, Method method, List
   public static boolean matches(IdentityMatch m, int idType, byte[] data) {
     switch (m.type()) {
       case ADDRESS -> {
+        if (io.ipsecmesh.proto.config.Ipv6.looksLike(m.value())) {
+          // "network/length" of match identity remote address IPV6/LEN: an ID_IPV6_ADDR (type 5) in the prefix
+          if (idType != 5 || data.length != 16) {
+            return false;
+          }
+          int slash = m.value().indexOf('/');
+          return io.ipsecmesh.proto.config.Ipv6.inPrefix(m.value().substring(0, slash),
+              Integer.parseInt(m.value().substring(slash + 1)), io.ipsecmesh.proto.config.Ipv6.text(data));
+        }
         if (idType != 1 || data.length != 4) {
           return false;
         }

@@ -97,7 +97,8 @@ public final class PolicyStore {
   /** The first policy in order that is {@code peer}'s (by address, by name, or by a name resolved now) and fits. */
   private Optional<PeerPolicy> first(String peer, Predicate<PeerPolicy> fits) {
     Optional<PeerPolicy> named = named(peer, fits);
-    if (named.isPresent() || !io.ipsecmesh.proto.config.Ipv4.isAddress(peer)) {
+    if (named.isPresent() || !io.ipsecmesh.proto.config.Ipv4.isAddress(peer)
+        && !io.ipsecmesh.proto.config.Ipv6.isAddress(peer)) {
       return named;
     }
     return policies.stream().filter(p -> p.anyPeer() && fits.test(p)).findFirst().map(p -> p.withPeerAddress(peer));

@@ -50,7 +50,7 @@ final class AggressiveModeResponder {
     if (!PeerIdCheck.accepted(policy, in.peerAddress(), idii, " in Aggressive Mode")) {
       return;
     }
-    String local = "0.0.0.0".equals(in.localAddress()) && policy.localAddress() != null ? policy.localAddress()
+    String local = io.ipsecmesh.ike.exchange.Identities.unspecified(in.localAddress()) && policy.localAddress() != null ? policy.localAddress()
         : in.localAddress();
     IsakmpSa sa = new IsakmpSa(false, policy, h.initiatorCookie(), local, in.localPort(), in.peerAddress(),
         in.peerPort());

@@ -18,6 +18,7 @@ final class Identities {
 
   static Identification toPayload(Ikev1Policy.Identity id) {
     byte[] data = id.idType() == ID_IPV4_ADDR ? IsakmpCodec.uint32(Ipv4.toLong(id.value()))
+        : id.idType() == ID_IPV6_ADDR ? io.ipsecmesh.proto.config.Ipv6.parse(id.value())
         : id.value().getBytes(StandardCharsets.UTF_8);
     return new Identification(id.idType(), 0, 0, data);
   }
@@ -26,6 +27,9 @@ final class Identities {
   static String text(Identification id) {
     if (id.idType() == ID_IPV4_ADDR && id.data().length == 4) {
       return Ipv4.toText(IsakmpCodec.getUint32(id.data(), 0));
+    }
+    if (id.idType() == ID_IPV6_ADDR && id.data().length == 16) {
+      return io.ipsecmesh.proto.config.Ipv6.text(id.data());
     }
     String s = new String(id.data(), StandardCharsets.UTF_8).codePoints().map(c -> c < ' ' || c == 127 ? '?' : c)
         .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();

@@ -60,7 +60,8 @@ public final class Ikev1Policies {
         // included: a new address is taken at the next config.changed); PolicyStore re-resolves IKEv2's per attempt
         String peer = configured;
         IsakmpKey hostKey = null;
-        if (!io.ipsecmesh.proto.config.Ipv4.isAddress(configured)) {
+        if (!io.ipsecmesh.proto.config.Ipv4.isAddress(configured)
+            && !io.ipsecmesh.proto.config.Ipv6.isAddress(configured)) {
           List<String> resolved = RESOLVER.get().resolve(configured);
           if (resolved.isEmpty()) {
             System.getLogger(Ikev1Policies.class.getName()).log(System.Logger.Level.WARNING, "crypto map " + e.name()
@@ -160,8 +161,9 @@ public final class Ikev1Policies {
     if (profile != null) {
       return PeerAuthorization.preShared(profile.matchIdentities());
     }
-    return PeerAuthorization.preShared(List.of(new IdentityMatch(IkeIdentity.Type.ADDRESS, "0.0.0.0 0.0.0.0",
-        false)));
+    // an IPv6 peer's address ID is an ID_IPV6_ADDR: any of them, as any IPv4 address for an IPv4 peer
+    return PeerAuthorization.preShared(List.of(new IdentityMatch(IkeIdentity.Type.ADDRESS,
+        peer != null && io.ipsecmesh.proto.config.Ipv6.looksLike(peer) ? "::/0" : "0.0.0.0 0.0.0.0", false)));
   }
 
   /**
@@ -210,7 +212,9 @@ public final class Ikev1Policies {
     if (self == null && "hostname".equals(cfg.isakmpIdentity()) && cfg.fullHostname() != null) {
       return new Ikev1Policy.Identity(IsakmpConstants.ID_FQDN, cfg.fullHostname());
     }
-    return new Ikev1Policy.Identity(IsakmpConstants.ID_IPV4_ADDR, localAddress);
+    // RFC 2407 §4.6.2.1: an IPv6 gateway's address is an ID_IPV6_ADDR
+    return new Ikev1Policy.Identity(io.ipsecmesh.proto.config.Ipv6.looksLike(localAddress)
+        ? IsakmpConstants.ID_IPV6_ADDR : IsakmpConstants.ID_IPV4_ADDR, localAddress);
   }
 
   /**

@@ -38,7 +38,7 @@ final class MainModeResponder {
     }
     // a socket bound to the wildcard: our address (NAT-D, the Child SAs' endpoint) is the crypto map's, as
     // for IKEv2; over 0.0.0.0 both sides would see a NAT that is not there
-    String local = "0.0.0.0".equals(in.localAddress()) && policy.localAddress() != null ? policy.localAddress()
+    String local = io.ipsecmesh.ike.exchange.Identities.unspecified(in.localAddress()) && policy.localAddress() != null ? policy.localAddress()
         : in.localAddress();
     IsakmpSa sa = new IsakmpSa(false, policy, h.initiatorCookie(), local, in.localPort(), in.peerAddress(),
         in.peerPort());

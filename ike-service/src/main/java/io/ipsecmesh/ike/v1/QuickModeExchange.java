@@ -14,7 +14,6 @@ import io.ipsecmesh.proto.ikev1.IsakmpPayload.Notification;
 import io.ipsecmesh.proto.ikev1.IsakmpPayload.SecurityAssociation;
 import io.ipsecmesh.proto.sa.ChildSa;
 import io.ipsecmesh.proto.sa.TrafficSelector;
-import io.ipsecmesh.proto.config.Ipv4;
 import io.ipsecmesh.ike.crypto.DhGroup;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
@@ -307,10 +306,17 @@ final class QuickModeExchange {
   }
 
   private static boolean within(TrafficSelector ts, List<TrafficSelector> allowed) {
-    long s = Ipv4.toLong(ts.startAddress());
-    long end = Ipv4.toLong(ts.endAddress());
+    java.math.BigInteger s = QuickModeIds.number(ts.startAddress());
+    java.math.BigInteger end = QuickModeIds.number(ts.endAddress());
+    if (s == null || end == null) {
+      return false;
+    }
     for (TrafficSelector a : allowed) {
-      if (Ipv4.toLong(a.startAddress()) <= s && end <= Ipv4.toLong(a.endAddress())
+      java.math.BigInteger as = QuickModeIds.number(a.startAddress());
+      java.math.BigInteger ae = QuickModeIds.number(a.endAddress());
+      // one family only: an IPv4 number never falls in an IPv6 range (their texts differ in kind)
+      if (as != null && ae != null && a.startAddress().contains(":") == ts.startAddress().contains(":")
+          && as.compareTo(s) <= 0 && end.compareTo(ae) <= 0
           && (a.protocol() == 0 || a.protocol() == ts.protocol())
           && a.startPort() <= ts.startPort() && ts.endPort() <= a.endPort()) {
         return true;

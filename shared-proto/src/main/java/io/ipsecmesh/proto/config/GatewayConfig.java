@@ -382,7 +382,8 @@ public record GatewayConfig(
   public IsakmpKey isakmpKeyFor(String peerAddress) {
     return isakmpKeys.stream()
         .filter(k -> k.matches(peerAddress))
-        .max(Comparator.comparingLong(k -> Long.bitCount(k.mask() == null ? 0xFFFF_FFFFL : Ipv4.toLong(k.mask()))))
+        .max(Comparator.comparingLong(k -> k.ipv6() ? (k.mask() == null ? 128 : Integer.parseInt(k.mask()))
+            : Long.bitCount(k.mask() == null ? 0xFFFF_FFFFL : Ipv4.toLong(k.mask()))))
         .orElse(null);
   }
 
@@ -423,5 +424,24 @@ public record GatewayConfig(
   /** Interfaces with {@code crypto map name} or {@code ipv6 crypto map name} applied. */
   public List<InterfaceConfig> interfacesWithCryptoMap(String name) {
     return interfaces.stream().filter(i -> i.carriesCryptoMap(name)).toList();
+  }
+
+  /**
+   * The local address of crypto map {@code name}'s tunnels to {@code peer}: the address of {@link #localInterface}
+   * of the peer's family (an IPv6 peer is reached from the interface's {@code ipv6 address}), else null.
+   */
+  public String localAddress(String name, String peer) {
+    InterfaceConfig i = localInterface(name);
+    if (i == null) {
+      return null;
+    }
+    if (peer != null && Ipv6.looksLike(peer)) {
+      return i.ipv6AddressOnly();
+    }
+    if (peer != null && Ipv4.isAddress(peer)) {
+      return i.ipAddress();
+    }
+    // no peer to go by: the map's own family (applied with ipv6 crypto map only: IPv6)
+    return name.equals(i.ipv6CryptoMap()) && !name.equals(i.cryptoMap()) ? i.ipv6AddressOnly() : i.ipAddress();
   }
 }

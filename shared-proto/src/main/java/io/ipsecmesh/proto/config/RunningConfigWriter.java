@@ -89,6 +89,9 @@ public final class RunningConfigWriter {
     for (IsakmpKey k : c.isakmpKeys()) {
       if (k.hostname() != null) {
         line("crypto isakmp key " + secret("isakmp-key", k.key()) + " hostname " + k.hostname());
+      } else if (k.ipv6()) {
+        line("crypto isakmp key " + secret("isakmp-key", k.key()) + " address ipv6 " + k.address() + "/"
+            + (k.mask() == null ? "128" : k.mask()));
       } else {
         line("crypto isakmp key " + secret("isakmp-key", k.key()) + " address " + k.address() + (k.mask() == null ? "" : " " + k.mask()));
       }
@@ -162,7 +165,9 @@ public final class RunningConfigWriter {
         if (p.hostname() != null) {
           line("  hostname " + p.hostname());
         }
-        if (p.address() != null) {
+        if (p.address() != null && Ipv6.looksLike(p.address())) {
+          line("  address " + p.address() + "/" + (p.mask() == null ? "128" : p.mask()));
+        } else if (p.address() != null) {
           line("  address " + p.address() + (p.mask() == null ? "" : " " + p.mask()));
         }
         if (p.identity() != null) {
@@ -381,7 +386,8 @@ public final class RunningConfigWriter {
         continue;
       }
       line(header + m.name() + " " + m.seq() + (dynamic ? "" : " " + m.keying().keyword()));
-      m.peers().forEach(p -> line(" set peer " + p + (m.dynamicPeer(p) ? " dynamic" : "")));
+      m.peers().forEach(p -> line(" set peer " + p
+          + (m.dynamicPeer(p) ? " dynamic" : "")));
       SaSettings sa = m.sa();
       if (sa.replay() != null) {
         line(" set security-association " + replay(sa.replay()));

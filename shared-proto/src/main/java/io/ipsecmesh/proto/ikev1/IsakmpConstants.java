@@ -109,6 +109,10 @@ public final class IsakmpConstants {
   public static final int ID_USER_FQDN = 3;
   public static final int ID_IPV4_ADDR_SUBNET = 4;
   public static final int ID_IPV4_ADDR_RANGE = 7;
+  /** RFC 2407 §4.6.2.1: an IPv6 address, an IPv6 address + mask, an IPv6 range (16 octets each part). */
+  public static final int ID_IPV6_ADDR = 5;
+  public static final int ID_IPV6_ADDR_SUBNET = 6;
+  public static final int ID_IPV6_ADDR_RANGE = 8;
   public static final int ID_KEY_ID = 11;
 
   // RFC 2408 §3.14.1 notify messages (errors), RFC 2407 §4.6.3 status, RFC 3706 §4

@@ -1,0 +1,135 @@
+package io.ipsecmesh.ike.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ipsecmesh.ike.policy.ConfigPolicies;
+import io.ipsecmesh.ike.policy.PeerPolicy;
+import io.ipsecmesh.ike.policy.PolicyStore;
+import io.ipsecmesh.proto.config.AccessList;
+import io.ipsecmesh.proto.config.AccessListEntry;
+import io.ipsecmesh.proto.config.AddressMatch;
+import io.ipsecmesh.proto.config.CryptoMapEntry;
+import io.ipsecmesh.proto.config.DfBit;
+import io.ipsecmesh.proto.config.GatewayConfig;
+import io.ipsecmesh.proto.config.Ikev2Keyring;
+import io.ipsecmesh.proto.config.Ikev2KeyringPeer;
+import io.ipsecmesh.proto.config.Ikev2Profile;
+import io.ipsecmesh.proto.config.InterfaceConfig;
+import io.ipsecmesh.proto.config.TransformSet;
+import io.ipsecmesh.proto.ikev2.IkeConstants;
+import io.ipsecmesh.proto.sa.ChildSa;
+import io.ipsecmesh.proto.sa.EspTransform;
+import io.ipsecmesh.proto.sa.TrafficSelector;
+import io.ipsecmesh.proto.time.VirtualScheduler;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * IKEv2 over IPv6 through the production path (configuration model → {@link ConfigPolicies} → {@link PolicyStore} →
+ * two engines on a virtual wire between two IPv6 addresses). Each side is what config-service makes of
+ *
+ * <pre>
+ * crypto ikev2 keyring KR / peer P / address PEER/128 / pre-shared-key KEY
+ * crypto ikev2 profile PROF / match identity remote address PEER/128 / authentication … pre-share / keyring local KR
+ * crypto map VPN6 10 ipsec-isakmp / set peer PEER / set transform-set TS / set ikev2-profile PROF / match address LAN6
+ * interface Gi1 / ipv6 address OWN/64 / ipv6 crypto map VPN6
+ * ipv6 access-list LAN6 / permit ipv6 OWN-LAN/64 PEER-LAN/64
+ * </pre>
+ *
+ * The SA runs between the IPv6 addresses, identities are ID_IPV6_ADDR (RFC 7296 §3.5), the NAT_DETECTION hashes
+ * over the IPv6 addresses match (no NAT: no UDP encapsulation, §2.23) and the Child SA carries TS_IPV6_ADDR_RANGE
+ * selectors (§3.13.1) to the forwarder.
+ */
+class Ipv6NegotiationTest {
+
+  private static final String A = "2001:db8:ffff::1";
+  private static final String B = "2001:db8:ffff::2";
+  private static final String PSK = "ipv6-psk-0123456789";
+
+  record Packet(String from, int fromPort, String to, int toPort, byte[] bytes) {}
+
+  private final VirtualScheduler clock = new VirtualScheduler();
+  private final Deque<Packet> wire = new ArrayDeque<>();
+  private final List<Packet> sent = new ArrayList<>();
+  private final TestPeers.Recorder aEvents = new TestPeers.Recorder();
+  private final TestPeers.Recorder bEvents = new TestPeers.Recorder();
+  private final PolicyStore aPolicies = new PolicyStore();
+  private final PolicyStore bPolicies = new PolicyStore();
+  private final IkeEngine a = new IkeEngine(clock, (la, lp, pa, pp, m) -> wire.add(new Packet(la, lp, pa, pp, m)),
+      aEvents, aPolicies, TestPeers.WRAP, RetransmitPolicy.DEFAULT, IkeEngine.Limits.DEFAULT, clock::nowMillis);
+  private final IkeEngine b = new IkeEngine(clock, (la, lp, pa, pp, m) -> wire.add(new Packet(la, lp, pa, pp, m)),
+      bEvents, bPolicies, TestPeers.WRAP, RetransmitPolicy.DEFAULT, IkeEngine.Limits.DEFAULT, clock::nowMillis);
+
+  static GatewayConfig site(String own, String peer, String ownLan, String peerLan) {
+    GatewayConfig e = GatewayConfig.empty();
+    AccessList acl = new AccessList("LAN6", false, List.of(new AccessListEntry(AccessListEntry.Action.PERMIT, "ipv6",
+        AddressMatch.ipv6Prefix(ownLan, 64), null, AddressMatch.ipv6Prefix(peerLan, 64), null, null)), true);
+    CryptoMapEntry map = new CryptoMapEntry("VPN6", 10, CryptoMapEntry.Keying.IPSEC_ISAKMP, List.of(peer),
+        List.of("TS"), null, null, "LAN6", "PROF", null, null);
+    InterfaceConfig wan = InterfaceConfig.named("Gi1").withIpv6(own + "/64", "VPN6");
+    return new GatewayConfig(List.of(), List.of(), null, null, false, true, DfBit.COPY, e.sa(),
+        List.of(new TransformSet("TS", EspTransform.AES_GCM_128, ChildSa.Mode.TUNNEL)), List.of(map), List.of(acl),
+        List.of(wan), List.of(), List.of(), List.of(),
+        List.of(new Ikev2Keyring("KR", List.of(new Ikev2KeyringPeer("P", peer, "128", PSK, PSK)))),
+        List.of(new Ikev2Profile("PROF", List.of(peer + "/128"), null, "pre-share", "pre-share", "KR", null, null)),
+        null, null, false, Map.of(), List.of(), null, null, null, List.of(), List.of(), false, List.of());
+  }
+
+  private void run() {
+    for (int i = 0; i < 1000 && !wire.isEmpty(); i++) {
+      Packet p = wire.poll();
+      sent.add(p);
+      (p.to().equals(B) ? b : a).receive(p.to(), p.toPort(), p.from(), p.fromPort(), p.bytes());
+    }
+  }
+
+  @Test
+  void anIpv6CryptoMapNegotiatesBetweenIpv6Addresses() {
+    List<PeerPolicy> pa = ConfigPolicies.from(site(A, B, "2001:db8:1::", "2001:db8:2::"), "0.0.0.0", null);
+    aPolicies.replace(pa);
+    bPolicies.replace(ConfigPolicies.from(site(B, A, "2001:db8:2::", "2001:db8:1::"), "0.0.0.0", null));
+    PeerPolicy policy = pa.getFirst();
+    assertEquals(B, policy.peerAddress());
+    assertEquals(A, policy.localAddress(), "the ipv6 address of the interface with ipv6 crypto map VPN6");
+    assertEquals(IkeConstants.ID_IPV6_ADDR, policy.localId().idType(), "RFC 7296 §3.5: the address as ID_IPV6_ADDR");
+
+    a.initiate(policy);
+    run();
+
+    assertEquals(1, aEvents.installed.size(), "Child SA at the initiator");
+    assertEquals(1, bEvents.installed.size(), "Child SA at the responder");
+    ChildSa sa = aEvents.installed.getFirst();
+    assertEquals(A, sa.localAddress());
+    assertEquals(B, sa.peerAddress());
+    assertFalse(sa.udpEncapsulation(), "NAT_DETECTION over the IPv6 addresses matched: no NAT, no encapsulation");
+    assertEquals(List.of(TrafficSelector.anyPorts("2001:db8:1::", "2001:db8:1:0:ffff:ffff:ffff:ffff")),
+        sa.localSelectors());
+    assertEquals(List.of(TrafficSelector.anyPorts("2001:db8:2::", "2001:db8:2:0:ffff:ffff:ffff:ffff")),
+        sa.remoteSelectors());
+    assertEquals(sa.localSelectors(), bEvents.installed.getFirst().remoteSelectors());
+    assertEquals(B, aEvents.up.getFirst().dst());
+    assertEquals(A, aEvents.up.getFirst().src());
+    assertEquals(B, aEvents.up.getFirst().peerId(), "the responder's ID_IPV6_ADDR as text");
+    assertEquals(A, bEvents.up.getFirst().peerId());
+    assertTrue(sent.stream().allMatch(p -> p.from().contains(":") && p.to().contains(":")), "IPv6 end to end");
+  }
+
+  @Test
+  void aPeerClaimingAnotherIpv6AddressIsRefused() {
+    // B's profile expects 2001:db8:ffff::1/128; A presents itself from ::1 but its keyring names ::9 as B
+    List<PeerPolicy> pa = ConfigPolicies.from(site(A, B, "2001:db8:1::", "2001:db8:2::"), "0.0.0.0", null);
+    aPolicies.replace(pa);
+    bPolicies.replace(ConfigPolicies.from(site(B, "2001:db8:ffff::9", "2001:db8:2::", "2001:db8:1::"), "0.0.0.0",
+        null));
+    a.initiate(pa.getFirst());
+    run();
+    assertEquals(List.of(), aEvents.installed);
+    assertEquals(0, b.ikeSaCount());
+  }
+}
