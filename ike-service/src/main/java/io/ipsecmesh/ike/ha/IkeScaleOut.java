@@ -52,15 +52,58 @@ public final class IkeScaleOut {
   static final int HANDOFF_PER_SECOND = 20_000;
   private static final long RELAY_TIMEOUT_MILLIS = 5_000;
 
-  /** {@code ike-scale-out} (default false) and {@code ike-instance-id} (default ike-PID-random). */
-  public record Settings(boolean enabled, String instanceId) {
+  /**
+   * {@code ike-scale-out} (default false), {@code ike-instance-id} (default ike-PID-random) and the membership's
+   * timing, ike-service's own rather than the 1 s / 3 s that dpd-service and nat-keepalive share: issue 13 wants an
+   * IKE SA at a survivor within 3 s of {@code kill -9}, and a dead member is noticed between {@code
+   * memberTimeoutMillis} and {@code memberTimeoutMillis + heartbeatMillis} after its last heartbeat, then adopted
+   * {@link #ADOPT_SETTLE_MILLIS} later plus one scan of {@code ike.checkpoints}. {@code ike-member-heartbeat-millis}
+   * (default 500) and {@code ike-member-timeout-millis} (default 1500: three missed heartbeats, so one lost or late
+   * heartbeat never moves an SA).
+   */
+  public record Settings(boolean enabled, String instanceId, long heartbeatMillis, long memberTimeoutMillis) {
+    public static final long DEFAULT_HEARTBEAT_MILLIS = 500;
+    public static final long DEFAULT_MEMBER_TIMEOUT_MILLIS = 3 * DEFAULT_HEARTBEAT_MILLIS;
+
+    public Settings {
+      if (heartbeatMillis < 50 || memberTimeoutMillis < 2 * heartbeatMillis) {
+        throw new IllegalArgumentException("ike-service: ike-member-heartbeat-millis " + heartbeatMillis
+            + " / ike-member-timeout-millis " + memberTimeoutMillis + ": the heartbeat must be at least 50 ms and the"
+            + " timeout at least two heartbeats (one late heartbeat must not move IKE SAs)");
+      }
+    }
+
     public static Settings from(JsonObject c) {
       JsonObject j = c == null ? new JsonObject() : c;
       boolean on = Boolean.parseBoolean(String.valueOf(j.getValue("ike-scale-out", "false")));
       Object id = j.getValue("ike-instance-id");
       String instance = id != null ? id.toString()
           : "ike-" + ProcessHandle.current().pid() + "-" + Long.toHexString(System.nanoTime() & 0xffffff);
-      return new Settings(on, instance);
+      return new Settings(on, instance, millis(j, "ike-member-heartbeat-millis", DEFAULT_HEARTBEAT_MILLIS),
+          millis(j, "ike-member-timeout-millis", DEFAULT_MEMBER_TIMEOUT_MILLIS));
+    }
+
+    /** Listen this long before joining: every live member has beaten at least once (as nat-keepalive does). */
+    public long listenBeforeJoiningMillis() {
+      return heartbeatMillis + heartbeatMillis / 2;
+    }
+
+    /** The latest a survivor starts adopting a killed member's IKE SAs after its last heartbeat (then one scan). */
+    public long adoptionBoundMillis() {
+      return memberTimeoutMillis + heartbeatMillis + ADOPT_SETTLE_MILLIS;
+    }
+
+    private static long millis(JsonObject j, String key, long dflt) {
+      Object v = j.getValue(key);
+      if (v == null) {
+        return dflt;
+      }
+      try {
+        return Long.parseLong(v.toString().trim());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("ike-service: " + key + " must be a number of milliseconds, not '" + v
+            + "'");
+      }
     }
   }
 
@@ -116,14 +159,20 @@ public final class IkeScaleOut {
     return settings.instanceId();
   }
 
-  /** Joins the members (after listening one heartbeat period, so it claims nothing it does not own). */
+  /** ike-service's heartbeats on {@value IkeMessages#MEMBERS} with its own timing (see {@link Settings}). */
+  static MemberHeartbeats heartbeats(Vertx vertx, io.ipsecmesh.proto.time.Scheduler scheduler, Settings settings,
+      InstanceMembership membership, Runnable onChange) {
+    return new MemberHeartbeats(vertx, scheduler, IkeMessages.MEMBERS, membership, settings.heartbeatMillis(),
+        settings.listenBeforeJoiningMillis(), onChange);
+  }
+
+  /** Joins the members (after listening one and a half heartbeat periods, so it claims nothing it does not own). */
   public Future<Void> start() {
     if (!enabled()) {
       return Future.succeededFuture();
     }
-    membership = new InstanceMembership(settings.instanceId(), MemberHeartbeats.TIMEOUT_MILLIS);
-    heartbeats = new MemberHeartbeats(vertx, new VertxScheduler(vertx), IkeMessages.MEMBERS, membership,
-        MemberHeartbeats.LISTEN_BEFORE_JOINING_MILLIS, this::membersChanged);
+    membership = new InstanceMembership(settings.instanceId(), settings.memberTimeoutMillis());
+    heartbeats = heartbeats(vertx, new VertxScheduler(vertx), settings, membership, this::membersChanged);
     var handoff = vertx.eventBus().<IkeDatagram>consumer(IkeMessages.HANDOFF_PREFIX + settings.instanceId(),
         m -> guarded("hand-off", () -> local.accept(m.body())));
     var adopt = vertx.eventBus().<String>consumer(IkeMessages.ADOPT_PREFIX + settings.instanceId(),
