@@ -161,7 +161,8 @@ public final class IkeVerticle extends AbstractVerticle {
     if (protocols != null && (scaleOut == null || !scaleOut.leave())) {
       protocols.all().forEach(p -> safe("shutdown", p::shutdown));
     } else if (protocols != null) {
-      safe("shutdown", ikev1::shutdown); // IKEv1 SAs are not checkpointed: they go with this instance
+      // the checkpointed ISAKMP SAs were released; what is left (Easy VPN remotes, orphaned Child SAs) goes
+      safe("shutdown", ikev1::shutdown);
     }
     if (ikeSocket != null) {
       ikeSocket.close();

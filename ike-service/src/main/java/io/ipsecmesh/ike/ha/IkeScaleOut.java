@@ -7,7 +7,6 @@ import io.ipsecmesh.proto.bus.IkeMessages.IkeDatagram;
 import io.ipsecmesh.proto.cluster.InstanceMembership;
 import io.ipsecmesh.proto.cluster.MemberHeartbeats;
 import io.ipsecmesh.proto.runtime.Cluster;
-import io.ipsecmesh.proto.sa.IkeCheckpoint;
 import io.ipsecmesh.proto.sa.SharedMaps;
 import io.ipsecmesh.proto.time.VertxScheduler;
 import io.vertx.core.Future;
@@ -37,9 +36,8 @@ import java.util.function.Predicate;
  *   <li>the engine checkpoints every established IKE SA after each exchange into {@code ike.checkpoints}
  *       ({@link SealedCheckpoints}); as initiator it picks SPIs (IKEv1: cookies) this instance owns.</li>
  *   <li>when the member set changes, SAs owned elsewhere now are released and orphaned checkpoints owned here
- *       now are adopted ({@link IkeEngine#adopt}): a killed owner's SAs continue at the survivors, a joining
- *       instance takes its share. IKEv1 SAs are routed the same way but not checkpointed: they live and die
- *       with their instance.</li>
+ *       now are adopted ({@code IkeTakeover.adopt}, {@code Ikev1Takeover.adopt}): a killed owner's SAs continue at the
+ *       survivors, a joining instance takes its share. IKEv1 SAs the same way (by initiator cookie).</li>
  *   <li>bus commands naming an SA reach the instance that holds it ({@link #bySa}, {@link #everywhere},
  *       {@link #byKey}, {@link #heldOrOwned}) through {@code ike.relay.<instance>.<address>}.</li>
  * </ul>
@@ -110,6 +108,7 @@ public final class IkeScaleOut {
   private final Vertx vertx;
   private final Settings settings;
   private final IkeEngine engine;
+  private final Ikev1Service ikev1;
   private final Consumer<IkeDatagram> local;
   private final IkeRouting routing;
   private InstanceMembership membership;
@@ -127,10 +126,12 @@ public final class IkeScaleOut {
   private long stored;
   private final ScaleOutMetrics metrics = ScaleOutMetrics.of(io.ipsecmesh.proto.runtime.Metrics.registry());
 
-  private IkeScaleOut(Vertx vertx, Settings settings, IkeEngine engine, Consumer<IkeDatagram> local) {
+  private IkeScaleOut(Vertx vertx, Settings settings, IkeEngine engine, Ikev1Service ikev1,
+      Consumer<IkeDatagram> local) {
     this.vertx = vertx;
     this.settings = settings;
     this.engine = engine;
+    this.ikev1 = ikev1;
     this.local = local;
     this.routing = new IkeRouting(settings.instanceId());
   }
@@ -141,12 +142,13 @@ public final class IkeScaleOut {
    */
   public static IkeScaleOut create(Vertx vertx, JsonObject config, IkeEngine engine, Ikev1Service ikev1,
       Consumer<IkeDatagram> local) {
-    IkeScaleOut s = new IkeScaleOut(vertx, Settings.from(config), engine, local);
+    IkeScaleOut s = new IkeScaleOut(vertx, Settings.from(config), engine, ikev1, local);
     if (s.settings.enabled()) {
       s.map = Cluster.map(vertx, SharedMaps.IKE_CHECKPOINTS);
       s.checkpoints = SealedCheckpoints.withProcessKek(s.new HazelcastStore());
       engine.takeover().setCheckpoints(s.checkpoints, s.settings.instanceId(), s.routing::ownsSpi);
       ikev1.setOwnCookies(s.routing::ownsSpi);
+      ikev1.takeover().setCheckpoints(s.checkpoints, s.settings.instanceId(), System::currentTimeMillis);
     }
     return s;
   }
@@ -190,6 +192,7 @@ public final class IkeScaleOut {
       return false;
     }
     engine.takeover().establishedIkeSaIds().forEach(engine.takeover()::release);
+    ikev1.takeover().establishedIsakmpSaIds().forEach(ikev1.takeover()::release);
     if (heartbeats != null) {
       heartbeats.stop();
     }
@@ -353,8 +356,8 @@ public final class IkeScaleOut {
     LOG.log(System.Logger.Level.INFO, "ike-service: " + settings.instanceId() + " members now "
         + new java.util.TreeSet<>(routing.members()));
     metrics.members.labelValues(settings.instanceId()).set(routing.members().size());
-    for (String id : engine.takeover().establishedIkeSaIds()) {
-      if (routing.remoteOwner(IkeRouting.keyOfSaId(id)) != null && engine.takeover().release(id)) {
+    for (String id : held()) {
+      if (routing.remoteOwner(IkeRouting.keyOfSaId(id)) != null && release(id)) {
         released++;
         count(ScaleOutMetrics.RELEASED);
         LOG.log(System.Logger.Level.INFO, "ike-service: IKE SA " + id + " now belongs to "
@@ -379,7 +382,7 @@ public final class IkeScaleOut {
 
   /** The checkpoints this instance owns now and does not hold: a dead or leaving owner's, or a joiner's share. */
   private void adoptOrphans() {
-    Set<String> held = new HashSet<>(engine.takeover().establishedIkeSaIds());
+    Set<String> held = new HashSet<>(held());
     vertx.executeBlocking(() -> {
       List<String> mine = new ArrayList<>();
       for (String key : map.keySet()) {
@@ -391,13 +394,25 @@ public final class IkeScaleOut {
     }, false).onSuccess(this::adoptFromMap);
   }
 
+  /** The established IKE SAs (IKEv2) and ISAKMP SAs (IKEv1) held here, by id. */
+  private List<String> held() {
+    List<String> ids = new ArrayList<>(engine.takeover().establishedIkeSaIds());
+    ids.addAll(ikev1.takeover().establishedIsakmpSaIds());
+    return ids;
+  }
+
+  /** Forgets an SA another instance owns now, whichever version it is. */
+  private boolean release(String id) {
+    return engine.takeover().release(id) || ikev1.takeover().release(id);
+  }
+
   /**
    * Claims each checkpoint by compare-and-set (the entry replaced by this instance's claim only if it is still
    * the one read: of two instances that both think they own it, one adopts), then adopts the claimed ones.
    */
   private void adoptFromMap(List<String> ids) {
     vertx.executeBlocking(() -> {
-      List<IkeCheckpoint> claimed = new ArrayList<>();
+      List<SealedCheckpoints.Claim> claimed = new ArrayList<>();
       for (String id : ids) {
         String v = map.get(id);
         SealedCheckpoints.Claim claim = v == null ? null : checkpoints.claim(id, v, settings.instanceId());
@@ -405,15 +420,17 @@ public final class IkeScaleOut {
           continue;
         }
         if (map.replace(id, v, claim.sealed())) {
-          claimed.add(claim.checkpoint());
+          claimed.add(claim);
         } else {
-          claim.checkpoint().destroy(); // written or claimed meanwhile by another instance
+          claim.destroy(); // written or claimed meanwhile by another instance
         }
       }
       return claimed;
     }, false).onSuccess(claimed -> guarded("adopt", () -> {
-      for (IkeCheckpoint c : claimed) {
-        if (engine.takeover().adopt(c)) {
+      for (SealedCheckpoints.Claim c : claimed) {
+        boolean ok = c.checkpoint() != null ? engine.takeover().adopt(c.checkpoint())
+            : ikev1.takeover().adopt(c.isakmp());
+        if (ok) {
           adopted++;
           count(ScaleOutMetrics.ADOPTED);
         }
@@ -436,7 +453,7 @@ public final class IkeScaleOut {
         }
         // a peer's IKE SA rekey chose an SPIi that hashes elsewhere: the owner continues it from this checkpoint
         String owner = routing.remoteOwner(IkeRouting.keyOfSaId(ikeSaId));
-        if (owner != null && engine.takeover().release(ikeSaId)) {
+        if (owner != null && release(ikeSaId)) {
           released++;
           count(ScaleOutMetrics.RELEASED);
           vertx.eventBus().send(IkeMessages.ADOPT_PREFIX + owner, ikeSaId);

@@ -21,7 +21,10 @@ final class IsakmpSa {
   final boolean initiator;
   /** IOS conn-id, also the Child SAs' connection id. */
   int connId;
-  final long createdEpochMillis = System.currentTimeMillis();
+  /** Not final: an adopted SA keeps the time its first owner created it. */
+  long createdEpochMillis = System.currentTimeMillis();
+  /** Scale-out: checkpoints of this SA written before (continued by an adopter). */
+  long checkpointGeneration;
   final Ikev1Policy policy;
   final long cookieI;
   long cookieR;
@@ -89,6 +92,8 @@ final class IsakmpSa {
   };
   static final int MAX_REMEMBERED_MESSAGE_IDS = 512;
   final List<ChildSa> children = new ArrayList<>();
+  /** Scale-out: each Child SA record's sealed JSON, made once for the checkpoints. */
+  final Map<ChildSa, String> childJson = new java.util.IdentityHashMap<>();
 
   /** Retransmits the last request we sent until it is answered (created with the first request). */
   io.ipsecmesh.ike.wire.Retransmitter retransmitter;

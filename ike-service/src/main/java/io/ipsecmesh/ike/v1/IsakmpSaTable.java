@@ -48,6 +48,11 @@ final class IsakmpSaTable {
     sas.put(sa.cookieI, sa);
   }
 
+  /** An SA adopted from another instance's checkpoint joins with the conn-id it had there. */
+  void adopt(IsakmpSa sa) {
+    sas.put(sa.cookieI, sa);
+  }
+
   void remove(IsakmpSa sa) {
     sas.remove(sa.cookieI);
   }
