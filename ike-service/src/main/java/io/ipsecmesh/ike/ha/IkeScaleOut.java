@@ -179,6 +179,8 @@ public final class IkeScaleOut {
         m -> guarded("hand-off", () -> local.accept(m.body())));
     var adopt = vertx.eventBus().<String>consumer(IkeMessages.ADOPT_PREFIX + settings.instanceId(),
         m -> guarded("adopt", () -> adoptFromMap(List.of(m.body()))));
+    // the instance label of this process's metrics is the instance show crypto … sa detail names
+    io.ipsecmesh.proto.runtime.Metrics.instance(settings.instanceId());
     LOG.log(System.Logger.Level.INFO, "ike-service: scale-out on, instance " + settings.instanceId());
     return Future.all(handoff.completion(), adopt.completion(), heartbeats.start()).mapEmpty();
   }

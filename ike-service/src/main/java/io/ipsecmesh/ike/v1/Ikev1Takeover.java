@@ -34,11 +34,7 @@ public final class Ikev1Takeover {
     this.sink = sink;
     this.instanceId = instanceId;
     this.epochMillis = epochMillis;
-  }
-
-  /** The instance holding the SAs of this engine ({@code show crypto isakmp sa detail}), null without scale-out. */
-  String instanceId() {
-    return instanceId.isEmpty() ? null : instanceId;
+    e.table.owner = instanceId.isEmpty() ? null : instanceId; // show crypto isakmp sa detail names it
   }
 
   /** An exchange of {@code sa} completed: its state now is checkpointed (established SAs only). */

@@ -23,6 +23,8 @@ final class IsakmpSa {
   int connId;
   /** Not final: an adopted SA keeps the time its first owner created it. */
   long createdEpochMillis = System.currentTimeMillis();
+  /** The ike-service instance holding the SA (scale-out), for {@code show crypto isakmp sa detail}; null alone. */
+  String owner;
   /** Scale-out: checkpoints of this SA written before (continued by an adopter). */
   long checkpointGeneration;
   final Ikev1Policy policy;
@@ -146,7 +148,20 @@ final class IsakmpSa {
     };
     return new io.ipsecmesh.proto.sa.IkeSaSummary(id(), peerAddress, localAddress, st, connId,
         state == Phase1State.DEAD ? "DELETED" : "ACTIVE", peerId == null ? "" : peerId, 1, localPort, peerPort,
-        initiator ? "Initiator" : "Responder", createdEpochMillis);
+        initiator ? "Initiator" : "Responder", createdEpochMillis, detail());
+  }
+
+  /** {@code show crypto isakmp sa detail}: the phase-1 suite (null until Main Mode chose one) and the owner. */
+  private io.ipsecmesh.proto.sa.IkeSaSummary.Detail detail() {
+    if (suite == null) {
+      return null;
+    }
+    String hash = suite.hash().iosName.toUpperCase(java.util.Locale.ROOT);
+    String localId = policy.localId() == null ? localAddress : policy.localId().value();
+    return new io.ipsecmesh.proto.sa.IkeSaSummary.Detail(suite.tripleDes() ? "3DES" : "AES-CBC",
+        suite.tripleDes() ? 0 : suite.aesKeyBits(), hash, hash, suite.group().groupId, "PSK", "PSK",
+        suite.lifetimeSeconds(), String.format("%016X", initiator ? cookieI : cookieR),
+        String.format("%016X", initiator ? cookieR : cookieI), localId, natDetected, false, owner);
   }
 
   boolean established() {

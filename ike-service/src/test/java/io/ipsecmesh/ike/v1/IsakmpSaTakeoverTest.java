@@ -107,6 +107,8 @@ class IsakmpSaTakeoverTest {
     assertEquals(List.of(), b2.up, "adoption announces nothing");
     assertEquals(List.of(), b2.children);
     assertEquals(id, b2.rows.getLast().ikeSaId());
+    assertEquals("ike-b2", b2.rows.getLast().detail().owner(), "show crypto isakmp sa detail names the adopter");
+    assertEquals("ike-b", g.b.rows.getLast().detail().owner());
     int aSentBefore = g.sentByA.size();
 
     // A's R-U-THERE is answered by B' with the keys and IVs of phase 1
