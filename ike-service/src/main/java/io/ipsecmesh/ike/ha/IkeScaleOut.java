@@ -20,6 +20,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.BinaryOperator;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -318,6 +319,38 @@ public final class IkeScaleOut {
           vertx.eventBus().send(relayAddress(other, address), m.body());
         }
       }
+    });
+  }
+
+  /**
+   * A request every instance must act on, each on what it holds, with one answer ({@code clear crypto session}:
+   * the management API sends it to one instance): handled here, relayed as a request to every other live member,
+   * and answered with the results combined; a member that does not answer within the relay timeout (it died) adds
+   * nothing — what it held is adopted by a survivor, and a second clear reaches it there.
+   */
+  public <T, R> Handler<Message<T>> gathered(String address, Function<T, R> local, BinaryOperator<R> combine) {
+    if (!enabled()) {
+      return m -> guarded(address, () -> m.reply(local.apply(m.body())));
+    }
+    this.<T>relayConsumer(address, (Message<T> m) -> m.reply(local.apply(m.body())));
+    return m -> guarded(address, () -> {
+      R own = local.apply(m.body());
+      List<Future<R>> others = new ArrayList<>();
+      for (String other : routing.members()) {
+        if (!other.equals(settings.instanceId())) {
+          others.add(vertx.eventBus().<R>request(relayAddress(other, address), m.body(),
+              new DeliveryOptions().setSendTimeout(RELAY_TIMEOUT_MILLIS)).map(Message::body).otherwise((R) null));
+        }
+      }
+      Future.all(others).onComplete(done -> {
+        R all = own;
+        for (Future<R> f : others) {
+          if (f.result() != null) {
+            all = combine.apply(all, f.result());
+          }
+        }
+        m.reply(all);
+      });
     });
   }
 
