@@ -426,7 +426,8 @@ public final class IkeScaleOut {
         }
       }
       return mine;
-    }, false).onSuccess(this::adoptFromMap);
+    }, false).onSuccess(this::adoptFromMap).onFailure(e -> LOG.log(System.Logger.Level.WARNING,
+        "ike-service: " + settings.instanceId() + " cannot scan ike.checkpoints (" + e + "); adopts nothing"));
   }
 
   /** The established IKE SAs (IKEv2) and ISAKMP SAs (IKEv1) held here, by id. */
@@ -461,7 +462,9 @@ public final class IkeScaleOut {
         }
       }
       return claimed;
-    }, false).onSuccess(claimed -> guarded("adopt", () -> {
+    }, false).onFailure(e -> LOG.log(System.Logger.Level.WARNING, "ike-service: " + settings.instanceId()
+        // below the cluster quorum (split-brain protection, HazelcastConfigs) claims fail: the other side keeps the SAs
+        + " claims nothing: " + e)).onSuccess(claimed -> guarded("adopt", () -> {
       for (SealedCheckpoints.Claim c : claimed) {
         boolean ok = c.checkpoint() != null ? engine.takeover().adopt(c.checkpoint())
             : ikev1.takeover().adopt(c.isakmp());

@@ -5,6 +5,8 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.JavaSerializationFilterConfig;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.SplitBrainProtectionConfig;
+import io.ipsecmesh.proto.sa.SharedMaps;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 
 /**
@@ -49,6 +51,40 @@ public final class HazelcastConfigs {
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
     join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(2).setMembers(options.members());
+
+    int quorum = checkpointQuorum(options);
+    if (quorum > 1) {
+      // issue 13: the side of a network partition with fewer members than this cannot write or claim IKE SA
+      // checkpoints (IMap operations fail with SplitBrainProtectionException), so it never adopts an IKE SA
+      // the other side still runs (README, "Several ike-service instances")
+      config.addSplitBrainProtectionConfig(new SplitBrainProtectionConfig(CHECKPOINT_QUORUM, true, quorum));
+      config.getMapConfig(SharedMaps.IKE_CHECKPOINTS).setSplitBrainProtectionName(CHECKPOINT_QUORUM);
+    }
     return config;
+  }
+
+  /** The split-brain protection of {@link SharedMaps#IKE_CHECKPOINTS}. */
+  public static final String CHECKPOINT_QUORUM = "ike-checkpoints-quorum";
+
+  /**
+   * The members a side of the cluster must see to use {@code ike.checkpoints}: {@code --cluster-quorum N}, else a
+   * majority of the {@code --members} list when it names at least three (the deployment's member count, as in
+   * every split deployment that lists each member); 0 or 1 = none (a lone gateway).
+   */
+  static int checkpointQuorum(LaunchOptions options) {
+    Object v = options.serviceConfig().getValue("cluster-quorum");
+    if (v != null) {
+      try {
+        int n = Integer.parseInt(v.toString().trim());
+        if (n < 0) {
+          throw new NumberFormatException();
+        }
+        return n;
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("--cluster-quorum must be a member count (0 = none), not '" + v + "'");
+      }
+    }
+    int listed = options.members().size();
+    return listed >= 3 ? listed / 2 + 1 : 0;
   }
 }
