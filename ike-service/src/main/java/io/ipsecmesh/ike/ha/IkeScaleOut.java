@@ -503,6 +503,16 @@ public final class IkeScaleOut {
     public void remove(String ikeSaId) {
       vertx.executeBlocking(() -> map.remove(ikeSaId), true);
     }
+
+    /**
+     * Write-ahead: ordered blocking tasks of this context run one after another, so this one completes after every
+     * put queued before it; {@code r} (sending the answer) runs then, on the event loop. Should the put fail (no
+     * quorum, the cluster gone), the answer still goes: the peer must not wait for our storage.
+     */
+    @Override
+    public void afterStored(Runnable r) {
+      vertx.executeBlocking(() -> null, true).onComplete(x -> guarded("send after checkpoint", r));
+    }
   }
 
   // ============================================================================ figures

@@ -23,6 +23,11 @@ public final class SealedCheckpoints implements CheckpointSink, IsakmpCheckpoint
     void put(String ikeSaId, String sealed);
 
     void remove(String ikeSaId);
+
+    /** Runs {@code r} once every put so far is stored (write-ahead); at once for a synchronous store. */
+    default void afterStored(Runnable r) {
+      r.run();
+    }
   }
 
   private final SecretBox box;
@@ -68,6 +73,11 @@ public final class SealedCheckpoints implements CheckpointSink, IsakmpCheckpoint
   @Override
   public void remove(String ikeSaId) {
     store.remove(ikeSaId);
+  }
+
+  @Override
+  public void afterStored(Runnable send) {
+    store.afterStored(send);
   }
 
   /**
