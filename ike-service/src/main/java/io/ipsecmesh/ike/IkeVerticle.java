@@ -175,7 +175,8 @@ public final class IkeVerticle extends AbstractVerticle {
     if (protocols != null && (scaleOut == null || !scaleOut.leave())) {
       protocols.all().forEach(p -> safe("shutdown", p::shutdown));
     } else if (protocols != null) {
-      safe("shutdown", ikev1::shutdown); // IKEv1 SAs are not checkpointed: they go with this instance
+      // the checkpointed ISAKMP SAs were released; what is left (Easy VPN remotes, orphaned Child SAs) goes
+      safe("shutdown", ikev1::shutdown);
     }
     if (ikeSocket != null) {
       ikeSocket.close();
@@ -264,6 +265,22 @@ public final class IkeVerticle extends AbstractVerticle {
     transmit(d.localAddress(), d.localPort(), d.peerAddress(), d.peerPort(), d.message());
   }
 
+  /** {@code clear crypto session} on the SAs this instance holds, both IKE versions. */
+  private MgmtMessages.ClearSessionResult clearHere(MgmtMessages.ClearSession which) {
+    int ike = 0;
+    int child = 0;
+    for (IkeProtocol p : protocols.all()) {
+      try {
+        int[] n = p.clearSession(which);
+        ike += n[0];
+        child += n[1];
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "ike-service: clear failed: " + e);
+      }
+    }
+    return new MgmtMessages.ClearSessionResult(ike, child);
+  }
+
   private void registerConsumers() {
     EventBus bus = vertx.eventBus();
     // with scale-out each command is wrapped to reach the instance that holds or owns what it names
@@ -293,17 +310,21 @@ public final class IkeVerticle extends AbstractVerticle {
         protocols.all().stream().anyMatch(p -> p.failOver(d.nextPeer(), currentPeers));
       }
     })));
-    bus.<MgmtMessages.ClearSession>consumer(MgmtMessages.CLEAR_SESSION, m -> safe("clear", () -> {
-      int ike = 0;
-      int child = 0;
-      for (IkeProtocol p : protocols.all()) {
-        int[] n = p.clearSession(m.body());
-        ike += n[0];
-        child += n[1];
+    // clear crypto session: every instance clears what it holds (scale-out), one answer with the sums
+    bus.<MgmtMessages.ClearSession>consumer(MgmtMessages.CLEAR_SESSION, scaleOut.gathered(MgmtMessages.CLEAR_SESSION,
+        this::clearHere, (a, b) -> new MgmtMessages.ClearSessionResult(a.ikeSasDeleted() + b.ikeSasDeleted(),
+            a.childSasDeleted() + b.childSasDeleted())));
+    // connect runs where it is asked (that instance then holds the remote's SA); clear reaches every instance
+    io.vertx.core.Handler<io.vertx.core.eventbus.Message<EzvpnMessages.Connect>> ezvpnClear = scaleOut.gathered(
+        EzvpnMessages.CONNECT, this::easyVpnExec, (a, b) -> new EzvpnMessages.ConnectResult(a.ok() && b.ok(),
+            (a.message() + " " + b.message()).trim()));
+    bus.<EzvpnMessages.Connect>consumer(EzvpnMessages.CONNECT, m -> safe("ezvpn", () -> {
+      if (m.body().connect()) {
+        m.reply(easyVpnExec(m.body()));
+      } else {
+        ezvpnClear.handle(m);
       }
-      m.reply(new MgmtMessages.ClearSessionResult(ike, child));
     }));
-    bus.<EzvpnMessages.Connect>consumer(EzvpnMessages.CONNECT, m -> safe("ezvpn", () -> m.reply(easyVpnExec(m.body()))));
     // IOS: debug crypto isakmp traces IKEv1 (ISAKMP), debug crypto ikev2 traces IKEv2
     bus.<MgmtMessages.Debug>consumer(MgmtMessages.DEBUG, m -> protocols.tracing(m.body().facility())
         .forEach(p -> p.trace().set(m.body().enabled())));

@@ -42,7 +42,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * 4500 ({@code ike.punt} is published to both): the IKE SA is held by exactly one of them and checkpointed; when
  * that instance leaves, the other adopts the SA from {@code ike.checkpoints} and answers the peer's DPD and Child
  * SA rekey and runs our own DPD probe, all without a second IKE_SA_INIT. (kill -9 differs only in how the leave
- * is noticed — three missed heartbeats — which IkeServiceTakeoverTest covers with separate JVMs.)
+ * is noticed — three missed 0.5 s heartbeats — which IkeServiceTakeoverTest covers with separate JVMs.)
  */
 @ExtendWith(VertxExtension.class)
 class IkeScaleOutTest {
@@ -87,7 +87,7 @@ class IkeScaleOutTest {
       return deploy(vertx, "ike-b");
     }).compose(b -> {
       deployment[1] = b;
-      return delay(vertx, 3000); // both heard each other and joined (listen 1.5 s, heartbeats 1 s)
+      return delay(vertx, 3000); // both heard each other and joined (listen 0.75 s, heartbeats 0.5 s)
     }).compose(x -> {
       vertx.runOnContext(v -> peer.initiate(peerPolicies.all().getFirst()));
       return until(vertx, () -> peerChildren.size() == 1 && checkpoints.size() == 1, "IKE SA up and checkpointed");

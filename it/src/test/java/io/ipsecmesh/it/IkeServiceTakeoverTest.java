@@ -84,7 +84,7 @@ class IkeServiceTakeoverTest {
       awaitLogged(s, "ike-service: configuration ");
     }
     awaitLogged(esp, "esp-forwarder: configuration ");
-    // the ike instances heard each other and joined (they listen 1.5 s first): each logs the full member set
+    // the ike instances heard each other and joined (they listen 0.75 s first): each logs the full member set
     for (ChildJvm s : ikes) {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (!s.output().lines().anyMatch(l -> l.contains(" members now [")

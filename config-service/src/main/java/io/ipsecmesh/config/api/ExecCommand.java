@@ -8,7 +8,12 @@ public sealed interface ExecCommand {
 
   record ShowRunningConfig() implements ExecCommand {}
 
-  record ShowIsakmpSa() implements ExecCommand {}
+  /** {@code show crypto isakmp sa [detail]}. */
+  record ShowIsakmpSa(boolean detail) implements ExecCommand {
+    public ShowIsakmpSa() {
+      this(false);
+    }
+  }
 
   record ShowIpsecSa(IpsecSaQuery query) implements ExecCommand {
 

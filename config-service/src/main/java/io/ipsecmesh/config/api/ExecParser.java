@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  * show running-config
  * show logging
  * show interfaces [IF]                  show ip interface brief              show ip interface [IF]
- * show crypto isakmp sa
+ * show crypto isakmp sa [detail]
  * show crypto ikev2 sa [detailed]
  * show crypto ipsec sa [map NAME | address | identity | interface IF | peer ADDRESS] [detail]
  * show crypto ipsec client ezvpn
@@ -145,7 +145,7 @@ public final class ExecParser {
       }
       case "isakmp" -> {
         keyword("sa");
-        yield new ShowIsakmpSa();
+        yield new ShowIsakmpSa(more() && keyword("detail").equals("detail"));
       }
       case "ikev2" -> {
         keyword("sa");

@@ -70,7 +70,9 @@ public final class ExecService {
     }
     return switch (command) {
       case ShowRunningConfig c -> Future.succeededFuture(ExecResult.ok(runningConfig()));
-      case ShowIsakmpSa c -> vertx.executeBlocking(() -> ExecResult.ok(ShowCryptoIsakmpSa.render(tables.ikeSas())));
+      case ShowIsakmpSa c -> vertx.executeBlocking(() -> ExecResult.ok(c.detail()
+          ? ShowCryptoIsakmpSa.renderDetail(tables.ikeSas(), wallClock.getAsLong())
+          : ShowCryptoIsakmpSa.render(tables.ikeSas())));
       case ShowIpsecSa c -> vertx.executeBlocking(() -> ExecResult.ok(ShowCryptoIpsecSa.render(activeConfig.get(),
           tables.childSas(), tables.counters(), c.query(), wallClock.getAsLong())));
       case ShowIkev2Sa c -> vertx.executeBlocking(() -> ExecResult.ok(ShowCryptoIkev2Sa.render(activeConfig.get(),

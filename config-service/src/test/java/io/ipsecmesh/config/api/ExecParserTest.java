@@ -25,6 +25,8 @@ class ExecParserTest {
     assertEquals(new ShowRunningConfig(), ExecParser.parse("sh run"));
     assertEquals(new ShowIsakmpSa(), ExecParser.parse("show crypto isakmp sa"));
     assertEquals(new ShowIsakmpSa(), ExecParser.parse("  SH CRY ISA SA "));
+    assertEquals(new ShowIsakmpSa(true), ExecParser.parse("show crypto isakmp sa detail"));
+    assertEquals(new ShowIsakmpSa(true), ExecParser.parse("sh cry isa sa det"));
     assertEquals(new ShowIpsecSa(null, false), ExecParser.parse("show crypto ipsec sa"));
     assertEquals(new ShowIpsecSa("10.2.2.2", false), ExecParser.parse("sh cry ips sa peer 10.2.2.2"));
     assertEquals(new ShowIpsecSa("10.2.2.2", true), ExecParser.parse("show crypto ipsec sa peer 10.2.2.2 detail"));

@@ -15,6 +15,15 @@ public interface CheckpointSink {
   /** The IKE SA is deleted: its checkpoint goes (never adopted afterwards). */
   void remove(String ikeSaId);
 
+  /**
+   * Runs {@code send} once every checkpoint written so far is stored — write-ahead: a response leaves only after
+   * the state it moves the SA to is in the cluster, so an owner killed right after answering never leaves an
+   * adopter one exchange behind the peer. Now, for a sink that stores synchronously (tests, none).
+   */
+  default void afterStored(Runnable send) {
+    send.run();
+  }
+
   /** No checkpoints (a single ike-service). */
   CheckpointSink NONE = new CheckpointSink() {
     @Override

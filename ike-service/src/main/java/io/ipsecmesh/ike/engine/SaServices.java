@@ -182,19 +182,27 @@ final class SaServices {
 
   /**
    * An exchange of {@code sa} completed (its task manager's one hook): the state it leaves is checkpointed —
-   * that of the IKE SA a rekey just created when this one was replaced, none while not established.
+   * that of the IKE SA a rekey just created when this one was replaced, none while not established. @return
+   * whether a checkpoint was written
    */
-  void exchangeDone(IkeSa sa) {
+  boolean exchangeDone(IkeSa sa) {
     IkeSa current = sa.rekeyedTo != null ? sa.rekeyedTo : sa;
     if (checkpoints == CheckpointSink.NONE || current.state != IkeSa.State.ESTABLISHED || current.rekeyedTo != null) {
-      return;
+      return false;
     }
     try {
       current.checkpointGeneration++;
       checkpoints.write(IkeSaCheckpoints.capture(current, instanceId));
+      return true;
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "IKEv2: checkpoint of " + current.id() + " failed: " + e);
+      return false;
     }
+  }
+
+  /** Runs {@code send} once the checkpoints written so far are stored ({@link CheckpointSink#afterStored}). */
+  void afterCheckpoint(Runnable send) {
+    checkpoints.afterStored(send);
   }
 
   // ============================================================================ a new IKE SA

@@ -347,21 +347,61 @@ final class TaskManager {
     List<byte[]> datagrams = request.exchangeType() == IkeConstants.IKE_SA_INIT
         ? List.of(IkeCodec.encode(new IkeMessage(h, payloads))) : fragments.protect(h, payloads);
     expectedRequestId = request.messageId() + 1;
-    lastResponse = datagrams.getFirst();
-    // a checkpoint keeps a one-datagram answer only, never part of a fragmented one (RFC 7383)
-    lastResponseId = datagrams.size() == 1 ? request.messageId() : -1;
+    // a fragmented answer (RFC 7383) is kept whole: its fragments one after the other, each IKE header carrying
+    // its length, so a checkpoint holds all of it and an adopter resends every fragment (§2.6.1)
+    lastResponse = datagrams.size() == 1 ? datagrams.getFirst() : concat(datagrams);
+    lastResponseId = request.messageId();
     lastRequestDigest = digest;
     replies.remember(request.messageId(), digest, datagrams); // answered: its retransmissions get the same bytes
     s.debugLog(sa, "sending", request.messageId(), PayloadNames.exchange(request.exchangeType()) + " response "
         + PayloadNames.list(payloads));
-    sendAll(datagrams);
     for (Task t : passive) {
       t.responded(sa);
     }
-    pump();
-    if (sa.state != IkeSa.State.DELETED) {
-      s.exchangeDone(sa);
+    // write-ahead: the state this answer moves the SA to is checkpointed (and, with scale-out, stored in the
+    // cluster) before the answer leaves; an owner killed between the two leaves the peer no further than the
+    // adopter (README, "Several ike-service instances")
+    boolean checkpointed = sa.state != IkeSa.State.DELETED && s.exchangeDone(sa);
+    Runnable answer = () -> {
+      sendAll(datagrams);
+      pump();
+    };
+    if (checkpointed) {
+      s.afterCheckpoint(answer);
+    } else {
+      answer.run();
     }
+  }
+
+  /** The fixed IKE header (RFC 7296 §3.1). */
+  private static final int IKE_HEADER = 28;
+
+  private static byte[] concat(List<byte[]> datagrams) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    datagrams.forEach(d -> out.write(d, 0, d.length));
+    return out.toByteArray();
+  }
+
+  /**
+   * The datagrams of a kept answer again: one IKE message, or fragments one after the other, split at the length
+   * in each IKE header (RFC 7296 §3.1, octets 24–27). Null when the bytes do not split cleanly (a corrupt record).
+   */
+  static List<byte[]> split(byte[] kept) {
+    List<byte[]> out = new ArrayList<>();
+    int p = 0;
+    while (p < kept.length) {
+      if (kept.length - p < IKE_HEADER) {
+        return null;
+      }
+      long len = ((kept[p + 24] & 0xffL) << 24) | ((kept[p + 25] & 0xff) << 16) | ((kept[p + 26] & 0xff) << 8)
+          | (kept[p + 27] & 0xff);
+      if (len < IKE_HEADER || len > kept.length - p) {
+        return null;
+      }
+      out.add(java.util.Arrays.copyOfRange(kept, p, p + (int) len));
+      p += (int) len;
+    }
+    return out.isEmpty() ? null : out;
   }
 
   // ============================================================================ checkpoints
@@ -377,11 +417,12 @@ final class TaskManager {
   void restore(Windows w) {
     nextRequestId = w.nextRequestId();
     expectedRequestId = w.expectedRequestId();
-    if (w.lastResponseId() >= 0 && w.lastRequestDigest().length > 0 && w.lastResponse().length > 0) {
+    List<byte[]> datagrams = w.lastResponse().length == 0 ? null : split(w.lastResponse());
+    if (w.lastResponseId() >= 0 && w.lastRequestDigest().length > 0 && datagrams != null) {
       lastResponseId = w.lastResponseId();
       lastRequestDigest = w.lastRequestDigest();
       lastResponse = w.lastResponse();
-      replies.remember(lastResponseId, lastRequestDigest, lastResponse);
+      replies.remember(lastResponseId, lastRequestDigest, datagrams);
     }
   }
 

@@ -7,7 +7,6 @@ import io.ipsecmesh.proto.bus.IkeMessages.IkeDatagram;
 import io.ipsecmesh.proto.cluster.InstanceMembership;
 import io.ipsecmesh.proto.cluster.MemberHeartbeats;
 import io.ipsecmesh.proto.runtime.Cluster;
-import io.ipsecmesh.proto.sa.IkeCheckpoint;
 import io.ipsecmesh.proto.sa.SharedMaps;
 import io.ipsecmesh.proto.time.VertxScheduler;
 import io.vertx.core.Future;
@@ -21,6 +20,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.BinaryOperator;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -37,9 +37,8 @@ import java.util.function.Predicate;
  *   <li>the engine checkpoints every established IKE SA after each exchange into {@code ike.checkpoints}
  *       ({@link SealedCheckpoints}); as initiator it picks SPIs (IKEv1: cookies) this instance owns.</li>
  *   <li>when the member set changes, SAs owned elsewhere now are released and orphaned checkpoints owned here
- *       now are adopted ({@link IkeEngine#adopt}): a killed owner's SAs continue at the survivors, a joining
- *       instance takes its share. IKEv1 SAs are routed the same way but not checkpointed: they live and die
- *       with their instance.</li>
+ *       now are adopted ({@code IkeTakeover.adopt}, {@code Ikev1Takeover.adopt}): a killed owner's SAs continue at the
+ *       survivors, a joining instance takes its share. IKEv1 SAs the same way (by initiator cookie).</li>
  *   <li>bus commands naming an SA reach the instance that holds it ({@link #bySa}, {@link #everywhere},
  *       {@link #byKey}, {@link #heldOrOwned}) through {@code ike.relay.<instance>.<address>}.</li>
  * </ul>
@@ -52,21 +51,65 @@ public final class IkeScaleOut {
   static final int HANDOFF_PER_SECOND = 20_000;
   private static final long RELAY_TIMEOUT_MILLIS = 5_000;
 
-  /** {@code ike-scale-out} (default false) and {@code ike-instance-id} (default ike-PID-random). */
-  public record Settings(boolean enabled, String instanceId) {
+  /**
+   * {@code ike-scale-out} (default false), {@code ike-instance-id} (default ike-PID-random) and the membership's
+   * timing, ike-service's own rather than the 1 s / 3 s that dpd-service and nat-keepalive share: issue 13 wants an
+   * IKE SA at a survivor within 3 s of {@code kill -9}, and a dead member is noticed between {@code
+   * memberTimeoutMillis} and {@code memberTimeoutMillis + heartbeatMillis} after its last heartbeat, then adopted
+   * {@link #ADOPT_SETTLE_MILLIS} later plus one scan of {@code ike.checkpoints}. {@code ike-member-heartbeat-millis}
+   * (default 500) and {@code ike-member-timeout-millis} (default 1500: three missed heartbeats, so one lost or late
+   * heartbeat never moves an SA).
+   */
+  public record Settings(boolean enabled, String instanceId, long heartbeatMillis, long memberTimeoutMillis) {
+    public static final long DEFAULT_HEARTBEAT_MILLIS = 500;
+    public static final long DEFAULT_MEMBER_TIMEOUT_MILLIS = 3 * DEFAULT_HEARTBEAT_MILLIS;
+
+    public Settings {
+      if (heartbeatMillis < 50 || memberTimeoutMillis < 2 * heartbeatMillis) {
+        throw new IllegalArgumentException("ike-service: ike-member-heartbeat-millis " + heartbeatMillis
+            + " / ike-member-timeout-millis " + memberTimeoutMillis + ": the heartbeat must be at least 50 ms and the"
+            + " timeout at least two heartbeats (one late heartbeat must not move IKE SAs)");
+      }
+    }
+
     public static Settings from(JsonObject c) {
       JsonObject j = c == null ? new JsonObject() : c;
       boolean on = Boolean.parseBoolean(String.valueOf(j.getValue("ike-scale-out", "false")));
       Object id = j.getValue("ike-instance-id");
       String instance = id != null ? id.toString()
           : "ike-" + ProcessHandle.current().pid() + "-" + Long.toHexString(System.nanoTime() & 0xffffff);
-      return new Settings(on, instance);
+      return new Settings(on, instance, millis(j, "ike-member-heartbeat-millis", DEFAULT_HEARTBEAT_MILLIS),
+          millis(j, "ike-member-timeout-millis", DEFAULT_MEMBER_TIMEOUT_MILLIS));
+    }
+
+    /** Listen this long before joining: every live member has beaten at least once (as nat-keepalive does). */
+    public long listenBeforeJoiningMillis() {
+      return heartbeatMillis + heartbeatMillis / 2;
+    }
+
+    /** The latest a survivor starts adopting a killed member's IKE SAs after its last heartbeat (then one scan). */
+    public long adoptionBoundMillis() {
+      return memberTimeoutMillis + heartbeatMillis + ADOPT_SETTLE_MILLIS;
+    }
+
+    private static long millis(JsonObject j, String key, long dflt) {
+      Object v = j.getValue(key);
+      if (v == null) {
+        return dflt;
+      }
+      try {
+        return Long.parseLong(v.toString().trim());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("ike-service: " + key + " must be a number of milliseconds, not '" + v
+            + "'");
+      }
     }
   }
 
   private final Vertx vertx;
   private final Settings settings;
   private final IkeEngine engine;
+  private final Ikev1Service ikev1;
   private final Consumer<IkeDatagram> local;
   private final IkeRouting routing;
   private InstanceMembership membership;
@@ -84,10 +127,12 @@ public final class IkeScaleOut {
   private long stored;
   private final ScaleOutMetrics metrics = ScaleOutMetrics.of(io.ipsecmesh.proto.runtime.Metrics.registry());
 
-  private IkeScaleOut(Vertx vertx, Settings settings, IkeEngine engine, Consumer<IkeDatagram> local) {
+  private IkeScaleOut(Vertx vertx, Settings settings, IkeEngine engine, Ikev1Service ikev1,
+      Consumer<IkeDatagram> local) {
     this.vertx = vertx;
     this.settings = settings;
     this.engine = engine;
+    this.ikev1 = ikev1;
     this.local = local;
     this.routing = new IkeRouting(settings.instanceId());
   }
@@ -98,12 +143,13 @@ public final class IkeScaleOut {
    */
   public static IkeScaleOut create(Vertx vertx, JsonObject config, IkeEngine engine, Ikev1Service ikev1,
       Consumer<IkeDatagram> local) {
-    IkeScaleOut s = new IkeScaleOut(vertx, Settings.from(config), engine, local);
+    IkeScaleOut s = new IkeScaleOut(vertx, Settings.from(config), engine, ikev1, local);
     if (s.settings.enabled()) {
       s.map = Cluster.map(vertx, SharedMaps.IKE_CHECKPOINTS);
       s.checkpoints = SealedCheckpoints.withProcessKek(s.new HazelcastStore());
       engine.takeover().setCheckpoints(s.checkpoints, s.settings.instanceId(), s.routing::ownsSpi);
       ikev1.setOwnCookies(s.routing::ownsSpi);
+      ikev1.takeover().setCheckpoints(s.checkpoints, s.settings.instanceId(), System::currentTimeMillis);
     }
     return s;
   }
@@ -116,18 +162,26 @@ public final class IkeScaleOut {
     return settings.instanceId();
   }
 
-  /** Joins the members (after listening one heartbeat period, so it claims nothing it does not own). */
+  /** ike-service's heartbeats on {@value IkeMessages#MEMBERS} with its own timing (see {@link Settings}). */
+  static MemberHeartbeats heartbeats(Vertx vertx, io.ipsecmesh.proto.time.Scheduler scheduler, Settings settings,
+      InstanceMembership membership, Runnable onChange) {
+    return new MemberHeartbeats(vertx, scheduler, IkeMessages.MEMBERS, membership, settings.heartbeatMillis(),
+        settings.listenBeforeJoiningMillis(), onChange);
+  }
+
+  /** Joins the members (after listening one and a half heartbeat periods, so it claims nothing it does not own). */
   public Future<Void> start() {
     if (!enabled()) {
       return Future.succeededFuture();
     }
-    membership = new InstanceMembership(settings.instanceId(), MemberHeartbeats.TIMEOUT_MILLIS);
-    heartbeats = new MemberHeartbeats(vertx, new VertxScheduler(vertx), IkeMessages.MEMBERS, membership,
-        MemberHeartbeats.LISTEN_BEFORE_JOINING_MILLIS, this::membersChanged);
+    membership = new InstanceMembership(settings.instanceId(), settings.memberTimeoutMillis());
+    heartbeats = heartbeats(vertx, new VertxScheduler(vertx), settings, membership, this::membersChanged);
     var handoff = vertx.eventBus().<IkeDatagram>consumer(IkeMessages.HANDOFF_PREFIX + settings.instanceId(),
         m -> guarded("hand-off", () -> local.accept(m.body())));
     var adopt = vertx.eventBus().<String>consumer(IkeMessages.ADOPT_PREFIX + settings.instanceId(),
         m -> guarded("adopt", () -> adoptFromMap(List.of(m.body()))));
+    // the instance label of this process's metrics is the instance show crypto … sa detail names
+    io.ipsecmesh.proto.runtime.Metrics.instance(settings.instanceId());
     LOG.log(System.Logger.Level.INFO, "ike-service: scale-out on, instance " + settings.instanceId());
     return Future.all(handoff.completion(), adopt.completion(), heartbeats.start()).mapEmpty();
   }
@@ -141,6 +195,7 @@ public final class IkeScaleOut {
       return false;
     }
     engine.takeover().establishedIkeSaIds().forEach(engine.takeover()::release);
+    ikev1.takeover().establishedIsakmpSaIds().forEach(ikev1.takeover()::release);
     if (heartbeats != null) {
       heartbeats.stop();
     }
@@ -268,6 +323,38 @@ public final class IkeScaleOut {
   }
 
   /**
+   * A request every instance must act on, each on what it holds, with one answer ({@code clear crypto session}:
+   * the management API sends it to one instance): handled here, relayed as a request to every other live member,
+   * and answered with the results combined; a member that does not answer within the relay timeout (it died) adds
+   * nothing — what it held is adopted by a survivor, and a second clear reaches it there.
+   */
+  public <T, R> Handler<Message<T>> gathered(String address, Function<T, R> local, BinaryOperator<R> combine) {
+    if (!enabled()) {
+      return m -> guarded(address, () -> m.reply(local.apply(m.body())));
+    }
+    this.<T>relayConsumer(address, (Message<T> m) -> m.reply(local.apply(m.body())));
+    return m -> guarded(address, () -> {
+      R own = local.apply(m.body());
+      List<Future<R>> others = new ArrayList<>();
+      for (String other : routing.members()) {
+        if (!other.equals(settings.instanceId())) {
+          others.add(vertx.eventBus().<R>request(relayAddress(other, address), m.body(),
+              new DeliveryOptions().setSendTimeout(RELAY_TIMEOUT_MILLIS)).map(Message::body).otherwise((R) null));
+        }
+      }
+      Future.all(others).onComplete(done -> {
+        R all = own;
+        for (Future<R> f : others) {
+          if (f.result() != null) {
+            all = combine.apply(all, f.result());
+          }
+        }
+        m.reply(all);
+      });
+    });
+  }
+
+  /**
    * A command published to every instance ({@code dpd.peer.dead}): acted on where the SA is held, or by its owner
    * when nobody holds it (what is left of it in the cluster is then cleaned once, not by every instance).
    */
@@ -304,8 +391,8 @@ public final class IkeScaleOut {
     LOG.log(System.Logger.Level.INFO, "ike-service: " + settings.instanceId() + " members now "
         + new java.util.TreeSet<>(routing.members()));
     metrics.members.labelValues(settings.instanceId()).set(routing.members().size());
-    for (String id : engine.takeover().establishedIkeSaIds()) {
-      if (routing.remoteOwner(IkeRouting.keyOfSaId(id)) != null && engine.takeover().release(id)) {
+    for (String id : held()) {
+      if (routing.remoteOwner(IkeRouting.keyOfSaId(id)) != null && release(id)) {
         released++;
         count(ScaleOutMetrics.RELEASED);
         LOG.log(System.Logger.Level.INFO, "ike-service: IKE SA " + id + " now belongs to "
@@ -330,7 +417,7 @@ public final class IkeScaleOut {
 
   /** The checkpoints this instance owns now and does not hold: a dead or leaving owner's, or a joiner's share. */
   private void adoptOrphans() {
-    Set<String> held = new HashSet<>(engine.takeover().establishedIkeSaIds());
+    Set<String> held = new HashSet<>(held());
     vertx.executeBlocking(() -> {
       List<String> mine = new ArrayList<>();
       for (String key : map.keySet()) {
@@ -339,7 +426,20 @@ public final class IkeScaleOut {
         }
       }
       return mine;
-    }, false).onSuccess(this::adoptFromMap);
+    }, false).onSuccess(this::adoptFromMap).onFailure(e -> LOG.log(System.Logger.Level.WARNING,
+        "ike-service: " + settings.instanceId() + " cannot scan ike.checkpoints (" + e + "); adopts nothing"));
+  }
+
+  /** The established IKE SAs (IKEv2) and ISAKMP SAs (IKEv1) held here, by id. */
+  private List<String> held() {
+    List<String> ids = new ArrayList<>(engine.takeover().establishedIkeSaIds());
+    ids.addAll(ikev1.takeover().establishedIsakmpSaIds());
+    return ids;
+  }
+
+  /** Forgets an SA another instance owns now, whichever version it is. */
+  private boolean release(String id) {
+    return engine.takeover().release(id) || ikev1.takeover().release(id);
   }
 
   /**
@@ -348,7 +448,7 @@ public final class IkeScaleOut {
    */
   private void adoptFromMap(List<String> ids) {
     vertx.executeBlocking(() -> {
-      List<IkeCheckpoint> claimed = new ArrayList<>();
+      List<SealedCheckpoints.Claim> claimed = new ArrayList<>();
       for (String id : ids) {
         String v = map.get(id);
         SealedCheckpoints.Claim claim = v == null ? null : checkpoints.claim(id, v, settings.instanceId());
@@ -356,15 +456,19 @@ public final class IkeScaleOut {
           continue;
         }
         if (map.replace(id, v, claim.sealed())) {
-          claimed.add(claim.checkpoint());
+          claimed.add(claim);
         } else {
-          claim.checkpoint().destroy(); // written or claimed meanwhile by another instance
+          claim.destroy(); // written or claimed meanwhile by another instance
         }
       }
       return claimed;
-    }, false).onSuccess(claimed -> guarded("adopt", () -> {
-      for (IkeCheckpoint c : claimed) {
-        if (engine.takeover().adopt(c)) {
+    }, false).onFailure(e -> LOG.log(System.Logger.Level.WARNING, "ike-service: " + settings.instanceId()
+        // below the cluster quorum (split-brain protection, HazelcastConfigs) claims fail: the other side keeps the SAs
+        + " claims nothing: " + e)).onSuccess(claimed -> guarded("adopt", () -> {
+      for (SealedCheckpoints.Claim c : claimed) {
+        boolean ok = c.checkpoint() != null ? engine.takeover().adopt(c.checkpoint())
+            : ikev1.takeover().adopt(c.isakmp());
+        if (ok) {
           adopted++;
           count(ScaleOutMetrics.ADOPTED);
         }
@@ -387,7 +491,7 @@ public final class IkeScaleOut {
         }
         // a peer's IKE SA rekey chose an SPIi that hashes elsewhere: the owner continues it from this checkpoint
         String owner = routing.remoteOwner(IkeRouting.keyOfSaId(ikeSaId));
-        if (owner != null && engine.takeover().release(ikeSaId)) {
+        if (owner != null && release(ikeSaId)) {
           released++;
           count(ScaleOutMetrics.RELEASED);
           vertx.eventBus().send(IkeMessages.ADOPT_PREFIX + owner, ikeSaId);
@@ -398,6 +502,16 @@ public final class IkeScaleOut {
     @Override
     public void remove(String ikeSaId) {
       vertx.executeBlocking(() -> map.remove(ikeSaId), true);
+    }
+
+    /**
+     * Write-ahead: ordered blocking tasks of this context run one after another, so this one completes after every
+     * put queued before it; {@code r} (sending the answer) runs then, on the event loop. Should the put fail (no
+     * quorum, the cluster gone), the answer still goes: the peer must not wait for our storage.
+     */
+    @Override
+    public void afterStored(Runnable r) {
+      vertx.executeBlocking(() -> null, true).onComplete(x -> guarded("send after checkpoint", r));
     }
   }
 

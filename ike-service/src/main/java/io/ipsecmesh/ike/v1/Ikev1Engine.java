@@ -42,6 +42,8 @@ public final class Ikev1Engine {
   final IsakmpSaTable table = new IsakmpSaTable(random);
   final IsakmpSaLifecycle life = new IsakmpSaLifecycle(this);
   final IsakmpWire wire;
+  /** Scale-out: checkpoints after each exchange, adoption and release (inert until given a sink). */
+  final Ikev1Takeover takeover = new Ikev1Takeover(this);
   private final IsakmpDispatcher dispatcher = new IsakmpDispatcher(this);
   private List<Ikev1Policy> policies = List.of();
   /** The IKEv1 entries of dynamic crypto maps: answered, never initiated. */
@@ -259,6 +261,7 @@ public final class Ikev1Engine {
             InformationalExchange.sendDeleteEsp(this, sa, List.of(c));
           }
           life.removeChild(sa, c, reason);
+          takeover.checkpoint(sa);
         }
       }
     }

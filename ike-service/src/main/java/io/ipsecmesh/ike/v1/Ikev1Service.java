@@ -357,6 +357,11 @@ public final class Ikev1Service implements IkeProtocol {
    * IKE scale-out: datagrams go to the instance that owns their initiator cookie, so as initiator only cookies
    * this instance owns are chosen. IKEv1 SAs are not checkpointed: they stay with that instance while it lives.
    */
+  /** Scale-out: checkpoints, adoption and release of ISAKMP SAs. */
+  public Ikev1Takeover takeover() {
+    return engine.takeover;
+  }
+
   public void setOwnCookies(java.util.function.LongPredicate own) {
     engine.table.ownCookie = own;
   }

@@ -108,6 +108,8 @@ final class InformationalExchange {
         return;
       }
     }
+    // its message ID is used now, and a DELETE may have removed Child SAs
+    e.takeover.checkpoint(sa);
   }
 
   private static void notification(Ikev1Engine e, IsakmpSa sa, Notification n) {

@@ -21,7 +21,12 @@ final class IsakmpSa {
   final boolean initiator;
   /** IOS conn-id, also the Child SAs' connection id. */
   int connId;
-  final long createdEpochMillis = System.currentTimeMillis();
+  /** Not final: an adopted SA keeps the time its first owner created it. */
+  long createdEpochMillis = System.currentTimeMillis();
+  /** The ike-service instance holding the SA (scale-out), for {@code show crypto isakmp sa detail}; null alone. */
+  String owner;
+  /** Scale-out: checkpoints of this SA written before (continued by an adopter). */
+  long checkpointGeneration;
   final Ikev1Policy policy;
   final long cookieI;
   long cookieR;
@@ -89,6 +94,8 @@ final class IsakmpSa {
   };
   static final int MAX_REMEMBERED_MESSAGE_IDS = 512;
   final List<ChildSa> children = new ArrayList<>();
+  /** Scale-out: each Child SA record's sealed JSON, made once for the checkpoints. */
+  final Map<ChildSa, String> childJson = new java.util.IdentityHashMap<>();
 
   /** Retransmits the last request we sent until it is answered (created with the first request). */
   io.ipsecmesh.ike.wire.Retransmitter retransmitter;
@@ -152,7 +159,20 @@ final class IsakmpSa {
     };
     return new io.ipsecmesh.proto.sa.IkeSaSummary(id(), peerAddress, localAddress, st, connId,
         state == Phase1State.DEAD ? "DELETED" : "ACTIVE", peerId == null ? "" : peerId, 1, localPort, peerPort,
-        initiator ? "Initiator" : "Responder", createdEpochMillis);
+        initiator ? "Initiator" : "Responder", createdEpochMillis, detail());
+  }
+
+  /** {@code show crypto isakmp sa detail}: the phase-1 suite (null until Main Mode chose one) and the owner. */
+  private io.ipsecmesh.proto.sa.IkeSaSummary.Detail detail() {
+    if (suite == null) {
+      return null;
+    }
+    String hash = suite.hash().iosName.toUpperCase(java.util.Locale.ROOT);
+    String localId = policy.localId() == null ? localAddress : policy.localId().value();
+    return new io.ipsecmesh.proto.sa.IkeSaSummary.Detail(suite.tripleDes() ? "3DES" : "AES-CBC",
+        suite.tripleDes() ? 0 : suite.aesKeyBits(), hash, hash, suite.group().groupId, "PSK", "PSK",
+        suite.lifetimeSeconds(), String.format("%016X", initiator ? cookieI : cookieR),
+        String.format("%016X", initiator ? cookieR : cookieI), localId, natDetected, false, owner);
   }
 
   boolean established() {

@@ -74,6 +74,7 @@ final class IsakmpSaLifecycle {
       sa.pendingInvalidSpi = 0;
       e.invalidSpi(sa.peerAddress, spi);
     }
+    e.takeover.checkpoint(sa);
   }
 
   private void adopt(IsakmpSa sa, List<ChildSa> children) {
@@ -89,7 +90,7 @@ final class IsakmpSaLifecycle {
    * first builds a new ISAKMP SA that adopts them (IOS and strongSwan re-authenticate the same way);
    * otherwise the SA goes with a DELETE and its Child SAs live on as orphans.
    */
-  private void expire(IsakmpSa sa) {
+  void expire(IsakmpSa sa) {
     if (sa.state == IsakmpSa.Phase1State.DEAD) {
       return;
     }
@@ -151,6 +152,7 @@ final class IsakmpSaLifecycle {
   }
 
   private void gone(IsakmpSa sa, String reason) {
+    e.takeover.removed(sa);
     e.table.leftHalfOpen(sa);
     e.table.remove(sa);
     sa.destroy();
@@ -224,5 +226,6 @@ final class IsakmpSaLifecycle {
       }
     }
     e.listener.summaryChanged(sa.summary());
+    e.takeover.checkpoint(sa);
   }
 }

@@ -42,9 +42,19 @@ final class IsakmpSaTable {
     this.random = random;
   }
 
+  /** The ike-service instance holding this table's SAs (scale-out), null alone. */
+  String owner;
+
   /** A new SA joins the table with its conn-id. */
   void register(IsakmpSa sa) {
     sa.connId = nextConnId++;
+    sa.owner = owner;
+    sas.put(sa.cookieI, sa);
+  }
+
+  /** An SA adopted from another instance's checkpoint joins with the conn-id it had there. */
+  void adopt(IsakmpSa sa) {
+    sa.owner = owner;
     sas.put(sa.cookieI, sa);
   }
 

@@ -124,6 +124,40 @@ public final class Phase1Keys {
     return hash;
   }
 
+  /**
+   * {@code SKEYID | SKEYID_d | SKEYID_a | SKEYID_e | the encryption key}, a copy, for a scale-out checkpoint
+   * ({@code IsakmpCheckpoint}); the caller zeroes it.
+   */
+  byte[] keymat() {
+    byte[] out = new byte[4 * skeyid.length + encryptionKey.length];
+    int p = 0;
+    for (byte[] b : new byte[][] {skeyid, skeyidD, skeyidA, skeyidE, encryptionKey}) {
+      System.arraycopy(b, 0, out, p, b.length);
+      p += b.length;
+    }
+    return out;
+  }
+
+  /**
+   * The keys of {@link #keymat()} again, at the instance that adopts the ISAKMP SA. Phase 1 is over, so there is
+   * no initial IV (the phase-2 IVs come from the last phase-1 block, which the checkpoint carries).
+   *
+   * @throws IllegalArgumentException when the length does not fit the hash and cipher
+   */
+  static Phase1Keys fromKeymat(Ikev1Hash hash, boolean tripleDes, int keyBytes, byte[] keymat) {
+    int prfBytes = hash.outputBytes;
+    if (keymat.length != 4 * prfBytes + keyBytes) {
+      throw new IllegalArgumentException("phase-1 keys of the wrong length for " + hash.iosName);
+    }
+    byte[][] parts = new byte[5][];
+    for (int i = 0; i < 4; i++) {
+      parts[i] = Arrays.copyOfRange(keymat, i * prfBytes, (i + 1) * prfBytes);
+    }
+    parts[4] = Arrays.copyOfRange(keymat, 4 * prfBytes, keymat.length);
+    return new Phase1Keys(hash, tripleDes, parts[0], parts[1], parts[2], parts[3], parts[4],
+        new byte[tripleDes ? TDES_BLOCK : BLOCK]);
+  }
+
   byte[] skeyid() {
     return skeyid;
   }

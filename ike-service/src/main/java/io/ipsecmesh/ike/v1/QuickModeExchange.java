@@ -264,6 +264,7 @@ final class QuickModeExchange {
     if (qm.replaces != 0) {
       e.deleteChild(qm.replaces, "rekeyed");
     }
+    e.takeover.checkpoint(sa);
   }
 
   /** The peer refused in an informational (NO-PROPOSAL-CHOSEN …): our Quick Modes in flight are over. */

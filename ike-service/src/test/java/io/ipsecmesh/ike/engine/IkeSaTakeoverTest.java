@@ -39,6 +39,12 @@ class IkeSaTakeoverTest {
 
   /** The cluster's Hazelcast map as the store sees it: key → sealed text. */
   private final Map<String, String> checkpointMap = new LinkedHashMap<>();
+  /**
+   * While true the store has not yet acknowledged its puts (Hazelcast's round trip): what waits for them
+   * ({@link CheckpointSink#afterStored}, the write-ahead answers) queues here instead of running.
+   */
+  private boolean storing;
+  private final List<Runnable> waitingForStore = new ArrayList<>();
   private final SealedCheckpoints store = new SealedCheckpoints(
       new SecretBox(new Kek(new byte[32], "test"), IkeCheckpointCodec.SEAL_PURPOSE), new SealedCheckpoints.Store() {
         @Override
@@ -49,6 +55,15 @@ class IkeSaTakeoverTest {
         @Override
         public void remove(String ikeSaId) {
           checkpointMap.remove(ikeSaId);
+        }
+
+        @Override
+        public void afterStored(Runnable r) {
+          if (storing) {
+            waitingForStore.add(r);
+          } else {
+            r.run();
+          }
         }
       });
 
@@ -221,5 +236,84 @@ class IkeSaTakeoverTest {
     assertEquals(2, claimed.generation());
     assertEquals(ivs + IkeCheckpoint.IV_COUNTER_JUMP, claimed.outboundIvCounter(),
         "where ike-x's IVs start: whoever adopts this claim later starts another jump further");
+  }
+
+  /**
+   * Write-ahead (issue 13): b's answer to a's DPD leaves only once the checkpoint of the state it moves the SA to is
+   * stored. b is killed after the put and before the answer: the adopter b' holds the new window and the answer,
+   * so a's retransmission gets exactly the answer b would have sent and a's next request is in b''s window — no
+   * desynchronisation, no new IKE_SA_INIT.
+   */
+  @Test
+  void anAnswerLeavesOnlyAfterItsCheckpointSoAKillBetweenTheTwoLeavesTheAdopterInStep() {
+    TestPeers n = established();
+    String aId = n.aEvents.up.getFirst().ikeSaId();
+    String bId = n.bEvents.up.getFirst().ikeSaId();
+    storing = true;
+    List<Boolean> outcomes = new ArrayList<>();
+    n.a.probe(aId, 0, outcomes::add);
+    int before = n.sent.size();
+    n.run();
+    assertEquals(before + 1, n.sent.size(), "a's request went; b's answer waits for the store");
+    assertEquals(A, n.sent.getLast().from());
+    assertEquals(1, waitingForStore.size());
+    IkeCheckpoint written = store.open(bId, checkpointMap.get(bId));
+    assertEquals(3, written.expectedRequestId(), "the stored state already counts the DPD exchange");
+    assertEquals(2, written.lastResponseId());
+
+    // kill -9 of b now: the answer never leaves
+    waitingForStore.clear();
+    storing = false;
+    takeOver(n);
+    // dpd-service's next attempt: a sends the same request again (RFC 7296 §2.4), b' answers from the checkpoint
+    n.a.probe(aId, 1, outcomes::add);
+    n.run();
+    assertEquals(List.of(false, true), outcomes, "the first attempt superseded; the retransmission answered by b'");
+    TestPeers.Packet retransmitted = n.sent.get(n.sent.size() - 2);
+    assertArrayEquals(n.sent.get(before).bytes(), retransmitted.bytes(), "a's request, bit for bit");
+    n.a.probe(aId, 0, outcomes::add);
+    n.run();
+    assertEquals(List.of(false, true, true), outcomes, "a's next request (ID 3) is in b''s window");
+    for (TestPeers.Packet p : n.sent.subList(before, n.sent.size())) {
+      assertFalse(TaskPeers.exchangeOf(p) == IkeConstants.IKE_SA_INIT);
+    }
+  }
+
+  /**
+   * A fragmented answer (RFC 7383) is checkpointed whole: after the takeover a's retransmitted first fragment of
+   * IKE_AUTH gets every fragment b sent, byte for byte, from b' (§2.6.1).
+   */
+  @Test
+  void aFragmentedAnswerIsInTheCheckpointAndResentWholeByTheAdopter() {
+    TestPeers n = new TestPeers();
+    n.aPolicies.replace(List.of(TestPeers.policy(A, B, "10.91.1.0", "10.91.2.0", "k", GCM,
+        List.of(EspTransform.AES_GCM_128))));
+    n.bPolicies.replace(List.of(TestPeers.policy(B, A, "10.91.2.0", "10.91.1.0", "k", GCM,
+        List.of(EspTransform.AES_GCM_128))));
+    n.a.setFragmentation(new io.ipsecmesh.proto.config.Ikev2Fragmentation(200));
+    n.b.setFragmentation(new io.ipsecmesh.proto.config.Ikev2Fragmentation(200));
+    n.b.takeover().setCheckpoints(store, "ike-b", spi -> true);
+    n.a.initiate(n.aPolicies.all().get(0));
+    n.run();
+    assertEquals(1, n.bEvents.up.size());
+    List<TestPeers.Packet> request = n.sent.stream().filter(p -> p.from().equals(A)
+        && TaskPeers.exchangeOf(p) == IkeConstants.IKE_AUTH).toList();
+    List<TestPeers.Packet> answer = n.sent.stream().filter(p -> p.from().equals(B)
+        && TaskPeers.exchangeOf(p) == IkeConstants.IKE_AUTH).toList();
+    assertTrue(request.size() > 1 && answer.size() > 1, "IKE_AUTH went in fragments both ways");
+    String bId = n.bEvents.up.getFirst().ikeSaId();
+    IkeCheckpoint c = store.open(bId, checkpointMap.get(bId));
+    assertEquals(1, c.lastResponseId(), "the fragmented IKE_AUTH answer is the checkpoint's last response");
+    assertEquals(answer.stream().mapToInt(p -> p.bytes().length).sum(), c.lastResponse().length, "all fragments");
+
+    takeOver(n);
+    int before = n.sent.size();
+    n.wire.add(request.getFirst()); // §2.6.1: the first fragment again
+    n.run();
+    List<TestPeers.Packet> resent = n.sent.subList(before + 1, n.sent.size());
+    assertEquals(answer.size(), resent.size(), "every fragment of the answer again");
+    for (int i = 0; i < answer.size(); i++) {
+      assertArrayEquals(answer.get(i).bytes(), resent.get(i).bytes(), "fragment " + (i + 1) + ", byte for byte");
+    }
   }
 }

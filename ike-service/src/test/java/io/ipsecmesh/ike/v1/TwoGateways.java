@@ -36,7 +36,8 @@ final class TwoGateways {
   final Events a = new Events();
   final Events b = new Events();
   final Ikev1Service serviceA;
-  final Ikev1Service serviceB;
+  /** Not final: a takeover test replaces it with the engine that adopts B's ISAKMP SA. */
+  Ikev1Service serviceB;
   final Deque<IkeDatagram> wire = new ArrayDeque<>();
   final List<IkeDatagram> sentByA = new ArrayList<>();
   final List<IkeDatagram> sentByB = new ArrayList<>();
@@ -139,7 +140,7 @@ final class TwoGateways {
     wire.add(d);
   }
 
-  private void sendFromB(IkeDatagram d) {
+  void sendFromB(IkeDatagram d) {
     sentByB.add(d);
     wire.add(d);
   }

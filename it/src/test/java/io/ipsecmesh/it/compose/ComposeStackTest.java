@@ -689,14 +689,14 @@ class ComposeStackTest {
     String m = http.send(HttpRequest.newBuilder(URI.create("http://" + stack.ip(ComposeStack.container("esp-forwarder", 1))
         + ":9400/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
     StringBuilder out = new StringBuilder();
-    m.lines().filter(l -> l.startsWith(name)).forEach(l -> out.append(l).append('\n'));
+    m.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{")).forEach(l -> out.append(l).append('\n'));
     return out.toString();
   }
 
   /** The peers this DPD instance runs the liveness state machine of (alive, probing or dead): its own. */
   private double dpdWatched(String dpd) throws Exception {
     String m = metrics(dpd);
-    Matcher x = Pattern.compile("(?m)^ipsecmesh_dpd_peers\\{state=\"[a-z]+\"} ([0-9.]+)").matcher(m);
+    Matcher x = Pattern.compile("(?m)^ipsecmesh_dpd_peers\\{(?:[^}]*,)?state=\"[a-z]+\"(?:,[^}]*)?} ([0-9.]+)").matcher(m);
     double n = 0;
     while (x.find()) {
       n += Double.parseDouble(x.group(1));
@@ -705,7 +705,7 @@ class ComposeStackTest {
   }
 
   private double natkMetric(String natk, String name) throws Exception {
-    Matcher x = Pattern.compile("(?m)^" + Pattern.quote(name) + " ([0-9.eE+]+)").matcher(metrics(natk));
+    Matcher x = Pattern.compile("(?m)^" + Pattern.quote(name) + "(?:\\{[^}]*})? ([0-9.eE+]+)").matcher(metrics(natk));
     return x.find() ? Double.parseDouble(x.group(1)) : -1;
   }
 

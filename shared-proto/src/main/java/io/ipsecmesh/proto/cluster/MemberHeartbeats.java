@@ -8,9 +8,10 @@ import io.vertx.core.eventbus.MessageConsumer;
 
 /**
  * The heartbeat protocol of a scalable service on the bus: every instance publishes a
- * {@link MemberHeartbeat} on the service's members address every {@link #HEARTBEAT_MILLIS}, drops an
- * instance silent for {@link #TIMEOUT_MILLIS} (three missed heartbeats: it died, its work moves) and one
- * that says it is leaving at once, and calls {@code onChange} on its context whenever the member set
+ * {@link MemberHeartbeat} on the service's members address every heartbeat period (by default
+ * {@link #HEARTBEAT_MILLIS}; a service whose takeover must be faster passes its own, ike-service does), drops
+ * an instance silent for the membership's timeout (by default {@link #TIMEOUT_MILLIS}, three missed
+ * heartbeats: it died, its work moves) and one that says it is leaving at once, and calls {@code onChange} on its context whenever the member set
  * changed. An instance may listen for {@code listenFirstMillis} before it announces itself and joins, so
  * that it has heard every live member before it claims work (a claim before that would own every key for a
  * moment). Runs on the caller's context; its clock is the caller's {@link Scheduler}.
@@ -29,6 +30,7 @@ public final class MemberHeartbeats {
   private final String address;
   private final InstanceMembership membership;
   private final long listenFirstMillis;
+  private final long heartbeatMillis;
   private final Runnable onChange;
   private MessageConsumer<MemberHeartbeat> consumer;
   private Scheduler.Timer timer;
@@ -37,6 +39,19 @@ public final class MemberHeartbeats {
 
   public MemberHeartbeats(Vertx vertx, Scheduler scheduler, String address, InstanceMembership membership,
       long listenFirstMillis, Runnable onChange) {
+    this(vertx, scheduler, address, membership, HEARTBEAT_MILLIS, listenFirstMillis, onChange);
+  }
+
+  /**
+   * With a heartbeat period of its own: a member is then noticed dead between {@code timeout} and
+   * {@code timeout + heartbeatMillis} after its last heartbeat (expiry is checked at each own heartbeat).
+   */
+  public MemberHeartbeats(Vertx vertx, Scheduler scheduler, String address, InstanceMembership membership,
+      long heartbeatMillis, long listenFirstMillis, Runnable onChange) {
+    if (heartbeatMillis <= 0) {
+      throw new IllegalArgumentException("heartbeat period must be positive: " + heartbeatMillis);
+    }
+    this.heartbeatMillis = heartbeatMillis;
     this.vertx = vertx;
     this.scheduler = scheduler;
     this.address = address;
@@ -92,7 +107,7 @@ public final class MemberHeartbeats {
         onChange.run();
       }
     });
-    timer = scheduler.schedule(HEARTBEAT_MILLIS, this::beat);
+    timer = scheduler.schedule(heartbeatMillis, this::beat);
   }
 
   private static void guarded(String what, Runnable action) {

@@ -53,30 +53,65 @@ public final class HazelcastConfigs {
     join.getAutoDetectionConfig().setEnabled(false);
     join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(2).setMembers(options.members());
     protectSequenceReservations(config, quorum(options));
+    int checkpoints = checkpointQuorum(options);
+    if (checkpoints > 1) {
+      // issue 13: the side of a network partition with fewer members than this cannot write or claim IKE SA
+      // checkpoints (IMap operations fail with SplitBrainProtectionException), so it never adopts an IKE SA
+      // the other side still runs (README, "Several ike-service instances")
+      config.addSplitBrainProtectionConfig(new SplitBrainProtectionConfig(CHECKPOINT_QUORUM, true, checkpoints));
+      config.getMapConfig(SharedMaps.IKE_CHECKPOINTS).setSplitBrainProtectionName(CHECKPOINT_QUORUM);
+    }
     return config;
   }
 
   /** The split-brain protection of {@link SharedMaps#SEQUENCE_RESERVATIONS} ({@code --cluster-quorum}). */
   public static final String SEQUENCE_QUORUM = "ipsecmesh-sequence-quorum";
 
+  /** The split-brain protection of {@link SharedMaps#IKE_CHECKPOINTS}. */
+  public static final String CHECKPOINT_QUORUM = "ike-checkpoints-quorum";
+
   /**
    * {@code --cluster-quorum N} (or {@code IPSECMESH_CLUSTER_QUORUM}; 0 or absent = off): the sequence-number
    * reservations are read and written only while this member's cluster has at least N members. In a network
    * partition the minority side then reserves no block, so it can never hand out numbers the majority side hands
    * out too (esp-forwarder scale-out, README "Several esp-forwarder instances"). Every member needs the same N.
+   * Off unless given: without a block a forwarder stops sending, which a deployment must choose.
    */
   static int quorum(LaunchOptions options) {
+    return Math.max(explicitQuorum(options), 0);
+  }
+
+  /**
+   * The members a side of the cluster must see to use {@code ike.checkpoints}: {@code --cluster-quorum N}, else a
+   * majority of the {@code --members} list when it names at least three (the deployment's member count, as in
+   * every split deployment that lists each member); 0 or 1 = none (a lone gateway).
+   */
+  static int checkpointQuorum(LaunchOptions options) {
+    int explicit = explicitQuorum(options);
+    if (explicit >= 0) {
+      return explicit;
+    }
+    int listed = options.members().size();
+    return listed >= 3 ? listed / 2 + 1 : 0;
+  }
+
+  /** {@code --cluster-quorum N} or {@code IPSECMESH_CLUSTER_QUORUM}; -1 when neither is given. */
+  private static int explicitQuorum(LaunchOptions options) {
     Object v = options.serviceConfig().getValue("cluster-quorum");
     if (v == null) {
       v = System.getenv("IPSECMESH_CLUSTER_QUORUM");
     }
     if (v == null || String.valueOf(v).isBlank()) {
-      return 0;
+      return -1;
     }
     try {
-      return v instanceof Number n ? n.intValue() : Integer.parseInt(String.valueOf(v).strip());
+      int n = v instanceof Number num ? num.intValue() : Integer.parseInt(String.valueOf(v).strip());
+      if (n < 0) {
+        throw new NumberFormatException();
+      }
+      return n;
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--cluster-quorum must be a whole number, got '" + v + "'");
+      throw new IllegalArgumentException("--cluster-quorum must be a member count (0 = none), not '" + v + "'");
     }
   }
 

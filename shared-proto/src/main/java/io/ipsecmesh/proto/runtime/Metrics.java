@@ -16,12 +16,44 @@ public final class Metrics {
 
   private static final PrometheusRegistry REGISTRY = PrometheusRegistry.defaultRegistry;
   private static Info buildInfo;
+  /** This process's instance of its service, the {@code instance} label of every metric ({@link InstanceLabel}). */
+  private static volatile String instance = defaultInstance();
   private static boolean jvmRegistered;
 
   private Metrics() {}
 
   public static PrometheusRegistry registry() {
     return REGISTRY;
+  }
+
+  /**
+   * Names this process's instance (the launcher's {@code --instance-id}; an ike-service in scale-out mode its
+   * {@code ike-instance-id}): the {@code instance} label of every metric served from here on.
+   */
+  public static void instance(String id) {
+    if (id != null && !id.isBlank()) {
+      instance = id;
+    }
+  }
+
+  public static String instance() {
+    return instance;
+  }
+
+  /** host-pid: unique per process, readable next to the container or host it runs on. */
+  static String defaultInstance() {
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException | RuntimeException e) {
+      host = "localhost";
+    }
+    return host + "-" + ProcessHandle.current().pid();
+  }
+
+  /** What the endpoint serves: the registry, each data point labelled with {@link #instance()}. */
+  static io.prometheus.metrics.model.registry.PrometheusRegistry served() {
+    return InstanceLabel.over(REGISTRY, Metrics::instance);
   }
 
   /** Idempotent: the gateway calls it once per deployed service. */
@@ -62,7 +94,7 @@ public final class Metrics {
     try {
       // the exporter's default handler is its "/" context, which gets every path without a context of
       // its own: /health lands there (the exporter itself has only /metrics and /-/healthy)
-      return HTTPServer.builder().hostname(host).port(port).registry(REGISTRY).defaultHandler(health)
+      return HTTPServer.builder().hostname(host).port(port).registry(served()).defaultHandler(health)
           .buildAndStart();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot serve Prometheus metrics on " + host + ":" + port, e);

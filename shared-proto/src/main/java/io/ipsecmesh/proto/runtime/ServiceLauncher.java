@@ -95,6 +95,10 @@ public final class ServiceLauncher {
   public static Future<RunningService> start(LaunchOptions options, String service,
       List<Supplier<? extends Deployable>> verticles) {
     Metrics.describe(service);
+    // the instance label of this process's metrics: --instance-id, else host-pid (ike-service in scale-out mode
+    // names it after its ike-instance-id when it starts)
+    Object instanceId = options.serviceConfig().getValue("instance-id");
+    Metrics.instance(instanceId == null ? null : instanceId.toString());
     Health health = new Health();
     HTTPServer metrics;
     try {

@@ -203,7 +203,7 @@ public final class IkeCheckpointCodec {
     return SharedMaps.IKE_CHECKPOINTS + "|" + key;
   }
 
-  private static String utf8(byte[] b, String field) throws MalformedCheckpointException {
+  static String utf8(byte[] b, String field) throws MalformedCheckpointException {
     try {
       return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(b)).toString();
@@ -214,7 +214,7 @@ public final class IkeCheckpointCodec {
 
   // ============================================================================ primitives
 
-  private static final class Out extends ByteArrayOutputStream {
+  static final class Out extends ByteArrayOutputStream {
     Out() {
       super(512);
     }
@@ -270,7 +270,7 @@ public final class IkeCheckpointCodec {
     }
   }
 
-  private static final class In {
+  static final class In {
     private final byte[] b;
     private int p;
 

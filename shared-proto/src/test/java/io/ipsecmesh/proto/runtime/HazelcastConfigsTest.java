@@ -69,6 +69,72 @@ class HazelcastConfigsTest {
     }
   }
 
+  /**
+   * Issue 13's split-brain fence: with a quorum of two for {@code ike.checkpoints}, a member that sees only itself
+   * (the minority side of a partition, here: alone after the other left) can neither write nor claim a checkpoint,
+   * while the other maps keep working; with the second member in its view it can.
+   */
+  @Test
+  void aSideBelowTheQuorumCannotWriteOrClaimIkeCheckpoints() throws Exception {
+    int p1 = freePort();
+    int p2 = freePort();
+    List<String> members = List.of("127.0.0.1:" + p1, "127.0.0.1:" + p2);
+    String cluster = "hz-quorum-" + UUID.randomUUID();
+    LaunchOptions o1 = LaunchOptions.defaults().withClusterName(cluster).withCluster(p1, members)
+        .withServiceConfig(new io.vertx.core.json.JsonObject().put("cluster-quorum", 2));
+    LaunchOptions o2 = o1.withCluster(p2, members);
+    HazelcastInstance a = Hazelcast.newHazelcastInstance(HazelcastConfigs.member(o1));
+    HazelcastInstance b = null;
+    try {
+      IMap<String, String> checkpoints = a.getMap(io.ipsecmesh.proto.sa.SharedMaps.IKE_CHECKPOINTS);
+      awaitMembers(a, 1);
+      Exception alone = assertThrows(Exception.class, () -> checkpoints.put("k", "v1"));
+      assertTrue(alone instanceof com.hazelcast.splitbrainprotection.SplitBrainProtectionException, alone.toString());
+      a.getMap("ike.sas").put("row", "still written"); // only the checkpoints are fenced
+
+      b = Hazelcast.newHazelcastInstance(HazelcastConfigs.member(o2));
+      awaitMembers(a, 2);
+      checkpoints.put("k", "v1");
+      assertTrue(checkpoints.replace("k", "v1", "claimed by a"), "with the quorum a claim succeeds");
+
+      b.shutdown();
+      b = null;
+      awaitMembers(a, 1);
+      assertThrows(com.hazelcast.splitbrainprotection.SplitBrainProtectionException.class,
+          () -> checkpoints.replace("k", "claimed by a", "claimed again"), "alone again: no claim");
+    } finally {
+      if (b != null) {
+        b.shutdown();
+      }
+      a.shutdown();
+    }
+  }
+
+  @Test
+  void theQuorumIsAMajorityOfTheListedMembersOrWhatIsAskedFor() {
+    LaunchOptions seven = LaunchOptions.defaults().withCluster(5701, List.of("a:1", "b:1", "c:1", "d:1", "e:1",
+        "f:1", "g:1"));
+    assertEquals(4, HazelcastConfigs.checkpointQuorum(seven));
+    assertEquals(0, HazelcastConfigs.checkpointQuorum(LaunchOptions.defaults().withCluster(5701, List.of("a:1",
+        "b:1"))), "two listed: no majority survives a split, no fence");
+    assertEquals(3, HazelcastConfigs.checkpointQuorum(seven.withServiceConfig(
+        new io.vertx.core.json.JsonObject().put("cluster-quorum", "3"))));
+    assertEquals(HazelcastConfigs.CHECKPOINT_QUORUM, HazelcastConfigs.member(seven).getMapConfig(
+        io.ipsecmesh.proto.sa.SharedMaps.IKE_CHECKPOINTS).getSplitBrainProtectionName());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HazelcastConfigs.checkpointQuorum(
+        seven.withServiceConfig(new io.vertx.core.json.JsonObject().put("cluster-quorum", "most"))));
+    assertTrue(e.getMessage().contains("--cluster-quorum"), e.getMessage());
+  }
+
+  /** Until {@code hz} sees {@code n} members (a deadline for a hung test, not a timing assertion). */
+  private static void awaitMembers(HazelcastInstance hz, int n) throws InterruptedException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+    while (hz.getCluster().getMembers().size() != n) {
+      assertTrue(System.nanoTime() < deadline, "never " + n + " members");
+      Thread.sleep(50);
+    }
+  }
+
   private static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
