@@ -92,6 +92,7 @@ while [ "$done_n" -lt "$TOTAL" ]; do
     kill -0 "$GW" 2>/dev/null || { tail -30 "$TMP/gateway.log" >&2; bench_die "the gateway exited"; }
 done
 UP=$(metric ipsecmesh_ike_sas); CHILD=$(metric ipsecmesh_ike_child_sas)
+[ "$UP" -gt 0 ] || bench_die "no IKE SA came up (gateway log kept; first load-tester output: $LT_OUT_HEAD)"
 echo "all batches sent: $UP IKE SAs, $CHILD Child SAs up; set-up time $(printf %.1f "$setup") s"
 
 # DPD on schedule and the idle gateway's CPU over one window (nothing but DPD and timers to do)

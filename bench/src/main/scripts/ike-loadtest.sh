@@ -25,9 +25,9 @@
 #                 with an IOS configuration for the same proposals, --ike-cookie-threshold and
 #                 --ike-half-open-per-peer raised above <count> for the same reason (the cookie
 #                 mechanism stays on).
-#   Identities: our configuration language only has address identities (identity local address), so
-#   the load-tester's responder_id is set to 172.31.255.2 for both responders (its default IDr is
-#   srv.strongswan.org); the initiators keep their FQDNs c<N>-r1.strongswan.org.
+#   Identities: the load-tester's responder_id is set to 172.31.255.2 for both responders (its default
+#   IDr is srv.strongswan.org); the initiators keep their FQDNs c<N>-r1.strongswan.org, accepted by our
+#   profile's `match identity remote fqdn domain strongswan.org` (lib/load-tester.sh).
 #
 # JAVA_OPTS: extra JVM options for the gateway (e.g. a JFR recording of the responder); MAX_SECS bounds
 # each batch (default 120 s).
@@ -53,7 +53,12 @@ TMP=$INTEROP_RUN/bench
 bench_need_load_tester
 bench_build_gateway
 cleanup() {
+    local rc=$?
     bench_stop_all
+    if [ "$rc" != 0 ] && [ -d "$TMP" ]; then   # keep the logs of a failed run
+        mkdir -p "/tmp/ike-loadtest-failed-$$"; cp "$TMP"/*.log "/tmp/ike-loadtest-failed-$$/" 2>/dev/null || true
+        echo "logs kept in /tmp/ike-loadtest-failed-$$" >&2
+    fi
     "$HARNESS/netns-down.sh" >/dev/null 2>&1 || true   # charon instances by recorded PID, then the namespaces
     rm -rf "$INTEROP_RUN"
 }
@@ -97,7 +102,7 @@ for i in $(seq 1 "$RUNS"); do
     lt_start_initiator
     batch "run $i ipsec-mesh warm" "$gw"
     lt_stop_initiator
-    grep -c "Crypto tunnel is UP" "$TMP/gateway-$i.log" | sed 's/^/    gateway log: tunnels UP: /'
+    echo "    gateway log: tunnels UP: $(grep -c "Crypto tunnel is UP" "$TMP/gateway-$i.log" || true)"
     bench_stop_all
 done
 # the table: per run strongSwan beside ipsec-mesh, ratios against this run's strongSwan

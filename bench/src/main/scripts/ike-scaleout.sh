@@ -76,6 +76,7 @@ for r in $(seq 1 "$RUNS"); do
             ups=""
             for i in $(seq 1 "$n"); do ups="$ups ike-$i:$(grep -c "Crypto tunnel is UP" "$TMP/r$r-n$n-ike-$i.log" || true)"; done
             row "$r" "ipsec-mesh $phase" "$n" "${ups# }"
+            [ "$LT_OK" -gt 0 ] || { FAILED=yes; echo "  no IKE SA established: $LT_OUT_HEAD" >&2; }
             lt_stop_initiator
         done
         bench_stop_all
@@ -105,3 +106,4 @@ for r in rows:
     print(f"| {run} | {label} | {n} | {rate} | {ratio} | {cpu} | {per} | {oth} | {ok}/{fail}/{retr} | {ups} | {load} |")
 PY
 echo "# $(date -u +%FT%TZ) done, loadavg $(bench_loadavg)"
+[ -z "${FAILED:-}" ] || bench_die "a batch against ipsec-mesh established no IKE SA (logs kept)"

@@ -7,9 +7,10 @@
 #              kernel backend (Child SAs negotiated, never installed), IKEv2 aes128gcm16-prfsha256-x25519 /
 #              ESP aes128gcm16, PSK, one CHILD_SA per IKE_SA, TSi 10.91.1.0/24 TSr 10.91.2.0/24;
 #              `load-tester initiate <count> <delay_ms>`.
-#   Identities: our configuration language has address identities only (identity local address), so the
-#   load-tester's responder_id is 172.31.255.2 for every responder (its default IDr is srv.strongswan.org);
-#   the initiators keep their FQDNs c<N>-r1.strongswan.org.
+#   Identities: the load-tester's responder_id is 172.31.255.2 for every responder (its default IDr is
+#   srv.strongswan.org; our gateway's local identity is its address); the initiators keep their FQDNs
+#   c<N>-r1.strongswan.org, which our profile accepts with `match identity remote fqdn domain strongswan.org`
+#   (a profile accepts only the identities its match lines name; an address match would refuse them).
 LT_PSK=load-tester-psk-0123456789
 
 # Writes TMP/init-charon.conf, TMP/init-plugins.conf (initiator) and TMP/resp-charon.conf (strongSwan as
@@ -69,7 +70,7 @@ crypto ikev2 keyring KR
   address $A_WAN_PLAIN
   pre-shared-key $LT_PSK
 crypto ikev2 profile PROF
- match identity remote address $A_WAN_PLAIN 255.255.255.255
+ match identity remote fqdn domain strongswan.org
  authentication local pre-share
  authentication remote pre-share
  keyring local KR
