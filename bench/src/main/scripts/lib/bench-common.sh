@@ -18,6 +18,8 @@ ROOT=$(cd "$BENCH_SCRIPTS/../../../.." && pwd)
 HARNESS=$ROOT/test-support/src/main/resources/interop
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 JAVA=$JAVA_HOME/bin/java
+# Maven's own jars use JNI and Unsafe: quiet on JDK 25 (as bin/ipsec-mesh does)
+export MAVEN_OPTS="${MAVEN_OPTS:-} --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
 JAR=$ROOT/gateway/target/ipsec-mesh.jar
 HEAP=${HEAP:-512m}
 # io.ipsecmesh.gateway.JvmFlags.ALL: FFM (TUN) and Netty native access, Hazelcast's module openings
@@ -46,8 +48,7 @@ bench_need() {  # command... : each must be on PATH
 bench_build_gateway() {
     if [ "${SKIP_BUILD:-no}" = yes ] && [ -f "$JAR" ]; then return 0; fi
     echo "# building gateway/target/ipsec-mesh.jar (./mvnw -q -B -pl gateway -am package -Dmaven.test.skip=true)" >&2
-    (cd "$ROOT" && MAVEN_OPTS="${MAVEN_OPTS:-} --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow" \
-        ./mvnw -q -B -pl gateway -am package -Dmaven.test.skip=true >&2) || bench_die "could not build $JAR"
+    (cd "$ROOT" && ./mvnw -q -B -pl gateway -am package -Dmaven.test.skip=true >&2) || bench_die "could not build $JAR"
     [ -f "$JAR" ] || bench_die "$JAR missing after the build"
 }
 
