@@ -10,8 +10,9 @@
 #   DEPLOY=split    one JVM per service per gateway, as in production (config, ike, dpd, esp×N, natk);
 #   FORWARDERS=N    esp-forwarder instances per gateway (split only; default 1). N > 1 needs the forwarder
 #                   scale-out of branch esp-ha: every instance is then started with ESP_SCALE_OUT_FLAGS
-#                   (default "--esp-scale-out true"; see lib/bench-common.sh) — on a build without it the
-#                   second instance cannot bind UDP 4500 / the TUN and the script stops with its log.
+#                   (default "--esp-scale-out true"; see lib/bench-common.sh). On a build without it a
+#                   second forwarder starts but has no inner side ("inner none") and takes part of the
+#                   inbound UDP 4500: the script stops there with that reason (smoke-tested 2026-12-06).
 #   IMPLS="strongswan ipsec-mesh"  which to measure (both by default: the ratio needs both).
 #   GW_FLAGS="…"    extra flags for ipsec-mesh (run: all services; split: the forwarders), e.g.
 #                   "--udpChecksum computed" (UDP GSO instead of sendmmsg, docs/performance.md).

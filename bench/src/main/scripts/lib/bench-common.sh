@@ -112,8 +112,11 @@ bench_start_run() {  # ns dir name cfg [run flags...]
 #
 # ESP_N > 1 is esp-forwarder scale-out (issue 13 item 2), being built on branch esp-ha: every forwarder
 # instance is then started with $ESP_SCALE_OUT_FLAGS, by default "--esp-scale-out true" after
-# --ike-scale-out; check the flag name there when it is merged.  A build without it cannot bind UDP 4500
-# and the TUN a second time: the second instance then fails to start and the script stops with its log.
+# --ike-scale-out; check the flag name there when it is merged.  On a build without it (main of
+# 2026-12-06) a second forwarder still starts — it binds UDP 4500 as well, but gets no inner side
+# ("inner none": the TUN is the first one's) — and would silently distort the measurement, so every
+# instance must log an inner side ("inner ipsec0", one queue each of a multi-queue TUN on esp-ha) or the
+# script stops.
 #
 # Sets SPLIT_IKE_PIDS, SPLIT_ESP_PIDS, SPLIT_OTHER_PIDS (config dpd natk); logs in DIR/NAME-<service>.log.
 bench_start_split() {  # ns dir name cfg ike_n esp_n [ike flags...]
@@ -170,6 +173,14 @@ bench_start_split() {  # ns dir name cfg ike_n esp_n [ike flags...]
     for svc in $(seq 1 "$esp_n"); do
         bench_await_log "$dir/$name-esp-$svc.log" "esp-forwarder: configuration " 180 "${SPLIT_ESP_PIDS[$((svc - 1))]}"
     done
+    if [ "$esp_n" -gt 1 ]; then
+        for svc in $(seq 1 "$esp_n"); do
+            if grep -q "esp-forwarder .*, inner none" "$dir/$name-esp-$svc.log"; then
+                bench_die "esp-$svc of $name has no inner side (inner none): this build has no esp-forwarder scale-out
+  (branch esp-ha, flags '${ESP_SCALE_OUT_FLAGS:---esp-scale-out true}'); with it the figures would be wrong"
+            fi
+        done
+    fi
     bench_await_log "$dir/$name-dpd.log" " started, cluster " 180 "${SPLIT_OTHER_PIDS[1]}"
     bench_await_log "$dir/$name-natk.log" " started, cluster " 180 "${SPLIT_OTHER_PIDS[2]}"
     if [ "$ike_n" -gt 1 ]; then
