@@ -64,7 +64,7 @@ LT_PROFILE_EXTRA=" dpd 10 2 periodic" lt_gateway_cfg "$TMP/gwb.cfg" "crypto isak
 METRICS_PORT=9400 bench_start_run "$NS_B" "$TMP" gateway "$TMP/gwb.cfg" --ike-cookie-threshold 4096 \
     --ike-half-open-per-peer 4096
 GW=$BENCH_LAST_PID
-metrics() { ip netns exec "$NS_B" curl -sS --max-time 30 http://127.0.0.1:9400/metrics; }
+metrics() { ip netns exec "$NS_B" curl -sS --max-time 120 http://127.0.0.1:9400/metrics; }
 metric() {  # name: the sum over every label set of NAME or NAME_total
     metrics | awk -v n="$1" '$1 ~ "^"n"(_total)?(\\{.*\\})?$" { s += $2 } END { printf "%.0f\n", s }'
 }
@@ -109,12 +109,15 @@ PEERS=$(metric ipsecmesh_dpd_peers)
 IDLE=$(echo "($c1 - $c0) / $BENCH_HZ / $WIN" | bc -l)
 
 lat() {  # label command...: three wall times
-    local out="" i
-    for i in 1 2 3; do out="$out${out:+; }$("$@")"; done
+    local out="" i r
+    for i in 1 2 3; do
+        r=$("$@" 2>&1) || r="FAILED: ${r:0:200}"   # e.g. curl's 120 s --max-time: reported, not fatal
+        out="$out${out:+; }$r"
+    done
     printf '| %s | %s |\n' "$LABEL" "$out"
 }
 LABEL='`show crypto session` (POST /exec)' lat bench_exec_time "$NS_B" "$TMP/gateway-api.json" "show crypto session" >"$TMP/lat.md"
-LABEL='GET /metrics' lat ip netns exec "$NS_B" curl -sS --max-time 30 -o /dev/null \
+LABEL='GET /metrics' lat ip netns exec "$NS_B" curl -sS --max-time 120 -o /dev/null \
     -w '%{time_total} s, %{size_download} bytes, HTTP %{http_code}' http://127.0.0.1:9400/metrics >>"$TMP/lat.md"
 
 AFTER=$(histo "$TMP/histo-after.txt")

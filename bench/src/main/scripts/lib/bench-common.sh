@@ -215,6 +215,6 @@ bench_exec_time() {  # ns api-file command
     local url token
     url=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["url"])' "$2")
     token=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["token"])' "$2")
-    ip netns exec "$1" curl -sS --max-time 30 -o /dev/null -w '%{time_total} s, %{size_download} bytes, HTTP %{http_code}' \
+    ip netns exec "$1" curl -sS --max-time 120 -o /dev/null -w '%{time_total} s, %{size_download} bytes, HTTP %{http_code}' \
         -H "Authorization: Bearer $token" -H 'Content-Type: text/plain' --data-binary "$3" "$url/exec"
 }
