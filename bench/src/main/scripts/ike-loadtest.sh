@@ -7,9 +7,11 @@
 # usage: ike-loadtest.sh [count=1000] [runs=3] [delay_ms=1]
 #
 # Needs root, the private strongSwan build with load-tester
-# (bench/src/main/scripts/build-strongswan-lt.sh -> /opt/strongswan-lt, run by this script when missing), Debian's charon with
-# kernel-libipsec (the strongSwan responder), and a built gateway (gateway/target/ipsec-mesh.jar,
-# built here with ./mvnw -pl gateway -am package when missing).
+# (bench/src/main/scripts/build-strongswan-lt.sh -> /opt/strongswan-lt, run by this script when missing),
+# Debian's charon with kernel-libipsec (the strongSwan responder). Builds the gateway itself in this
+# checkout's reactor (lib/bench-common.sh: ./mvnw -pl gateway -am package, no install, no ~/.m2 snapshot
+# of this project; SKIP_BUILD=yes reuses gateway/target/ipsec-mesh.jar). Run time: about
+# RUNS × (3 × COUNT × DELAY ms + 30 s): 1000 2 1 → 2 min on a quiet machine.
 #
 # Setup (the repository's namespace harness, test-support/src/main/resources/interop, in namespaces
 # ltgwa / ltgwb / ltlana / ltlanb, removed at the end, also on failure):
@@ -18,176 +20,108 @@
 #              TSi 10.91.1.0/24 TSr 10.91.2.0/24; "load-tester initiate <count> <delay_ms>".
 #   responder: in ltgwb at 172.31.255.2, fresh for every run:
 #     strongswan  Debian's charon (kernel-libipsec), dos_protection/cookie/block thresholds off
-#                 (all load comes from one address), as tools/interop/loadtest.sh does;
+#                 (all load comes from one address), as strongSwan's own load tests do;
 #     ipsec-mesh  the whole gateway (ipsec-mesh run: config, ike, esp-forwarder, dpd, nat-keepalive)
 #                 with an IOS configuration for the same proposals, --ike-cookie-threshold and
 #                 --ike-half-open-per-peer raised above <count> for the same reason (the cookie
 #                 mechanism stays on).
-#   Identities: our configuration language only has address identities (identity local address), so
-#   the load-tester's responder_id is set to 172.31.255.2 for both responders (its default IDr is
-#   srv.strongswan.org); the initiators keep their FQDNs c<N>-r1.strongswan.org.
+#   Identities: the load-tester's responder_id is set to 172.31.255.2 for both responders (its default
+#   IDr is srv.strongswan.org); the initiators keep their FQDNs c<N>-r1.strongswan.org, accepted by our
+#   profile's `match identity remote fqdn domain strongswan.org` (lib/load-tester.sh).
 #
-# JAVA_OPTS: extra JVM options for the gateway (e.g. a JFR recording of the responder).
+# JAVA_OPTS: extra JVM options for the gateway (e.g. a JFR recording of the responder); MAX_SECS bounds
+# each batch (default 120 s).
 # Measured per batch: established IKE_SAs / wall time of the CLI, and the responder process's
 # utime+stime (/proc/<pid>/stat) during the batch / established IKE_SAs.  The JVM runs two batches per
 # run: "cold" (JIT compiling) and "warm" (same JVM, the first batch's SAs still up).
 set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/../../../.." && pwd)
-HARNESS=$ROOT/test-support/src/main/resources/interop
+# shellcheck source=lib/bench-common.sh
+. "$(dirname "$0")/lib/bench-common.sh"
+COUNT=${1:-1000} RUNS=${2:-3} DELAY=${3:-1}
+MAX_SECS=${MAX_SECS:-120}   # bound of each load-tester batch
+HEAP=${HEAP:-768m}
+bench_need_root
+bench_need bc /usr/lib/ipsec/charon
 export NS_A=ltgwa NS_B=ltgwb NS_LAN_A=ltlana NS_LAN_B=ltlanb
-export INTEROP_RUN=${INTEROP_RUN:-/tmp/ike-loadtest-run}
+export INTEROP_RUN=/tmp/ike-loadtest-$$
+TMP=$INTEROP_RUN/bench
 # shellcheck disable=SC1091
 . "$HARNESS/common.sh"
-need_root
-COUNT=${1:-1000} RUNS=${2:-3} DELAY=${3:-1}
-PSK=load-tester-psk-0123456789
-JAVA=${JAVA:-${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java}
-JAR=$ROOT/gateway/target/ipsec-mesh.jar
-MAX_SECS=${MAX_SECS:-120}
-# build what is missing, so the script works from a fresh clone
-[ -x /opt/strongswan-lt/lib/ipsec/load-tester ] || "$ROOT/bench/src/main/scripts/build-strongswan-lt.sh" \
-    || die "could not build /opt/strongswan-lt (build-strongswan-lt.sh)"
-if [ ! -f "$JAR" ]; then
-    (cd "$ROOT" && JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64} ./mvnw -B -q -pl gateway -am package -Dmaven.test.skip=true) \
-        || die "could not build $JAR"
-fi
-TMP=$(mktemp -d /tmp/ike-loadtest.XXXXXX)
-GW_PID=""
+# shellcheck source=lib/load-tester.sh
+. "$BENCH_SCRIPTS/lib/load-tester.sh"
+# build what is missing or stale, so the script works from a fresh clone
+bench_need_load_tester
+bench_build_gateway
 cleanup() {
-    [ -n "$GW_PID" ] && kill "$GW_PID" 2>/dev/null && wait "$GW_PID" 2>/dev/null || true
-    for i in ldt-init ldt-resp; do
-        [ -f "$INTEROP_RUN/$i/instance.env" ] && "$HARNESS/charon-stop.sh" "$i" >/dev/null 2>&1 || true
-    done
-    "$HARNESS/netns-down.sh" >/dev/null 2>&1 || true
-    rm -rf "$TMP"
+    local rc=$?
+    bench_stop_all
+    if [ "$rc" != 0 ] && [ -d "$TMP" ]; then   # keep the logs of a failed run
+        mkdir -p "/tmp/ike-loadtest-failed-$$"; cp "$TMP"/*.log "/tmp/ike-loadtest-failed-$$/" 2>/dev/null || true
+        echo "logs kept in /tmp/ike-loadtest-failed-$$" >&2
+    fi
+    "$HARNESS/netns-down.sh" >/dev/null 2>&1 || true   # charon instances by recorded PID, then the namespaces
+    rm -rf "$INTEROP_RUN"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
+mkdir -p "$TMP"
 "$HARNESS/netns-up.sh" >/dev/null
+lt_write_confs
+lt_gateway_cfg "$TMP/gwb.cfg"
+LIMIT=$((COUNT + 100 < 4096 ? COUNT + 100 : 4096))
 
-cat > "$TMP/init-charon.conf" <<'EOF'
-    reuse_ikesa = no
-    ikesa_table_size = 1024
-    ikesa_table_segments = 16
-EOF
-cat > "$TMP/init-plugins.conf" <<EOF
-        load-tester {
-            enable = yes
-            initiators = 0
-            fake_kernel = yes
-            version = 2
-            initiator = $A_WAN_PLAIN
-            responder = $B_WAN
-            responder_id = $B_WAN
-            proposal = aes128gcm16-prfsha256-x25519
-            esp = aes128gcm16
-            initiator_auth = psk
-            responder_auth = psk
-            preshared_key = $PSK
-            initiator_tsi = $A_LAN_NET
-            initiator_tsr = $B_LAN_NET
-            delete_after_established = no
-        }
-EOF
-cat > "$TMP/resp-charon.conf" <<'EOF'
-    dos_protection = no
-    cookie_threshold = 0
-    cookie_threshold_ip = 0
-    block_threshold = 0
-    ikesa_table_size = 1024
-    ikesa_table_segments = 16
-EOF
-cat > "$TMP/gwb.cfg" <<EOF
-! responder for strongSwan's load-tester: same proposals, PSK for the initiator's address
-crypto ikev2 proposal LT
- encryption aes-gcm-128
- prf sha256
- group 31
-crypto ikev2 policy POL
- proposal LT
-crypto ikev2 keyring KR
- peer ldt
-  address $A_WAN_PLAIN
-  pre-shared-key $PSK
-crypto ikev2 profile PROF
- match identity remote address $A_WAN_PLAIN 255.255.255.255
- authentication local pre-share
- authentication remote pre-share
- keyring local KR
-crypto ipsec transform-set TS esp-gcm 128
-crypto map VPN 10 ipsec-isakmp
- set peer $A_WAN_PLAIN
- set transform-set TS
- set ikev2-profile PROF
- match address 101
-interface wan0
- ip address $B_WAN 255.255.255.252
- crypto map VPN
-interface lan0
- ip address $B_LAN_GW 255.255.255.0
-access-list 101 permit ip 10.91.2.0 0.0.0.255 10.91.1.0 0.0.0.255
-end
-EOF
-
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-HZ=$(getconf CLK_TCK)
-start_initiator() {
-    SS_BUILD=lt KERNEL=fake LOAD=no LOG_DEFAULT=0 LOG_IKE=0 LOG_NET=0 LOG_ENC=0 LOG_CFG=0 LOG_KNL=0 LOG_CHD=0 \
-    EXTRA_CHARON_CONF=$TMP/init-charon.conf EXTRA_PLUGINS_CONF=$TMP/init-plugins.conf \
-        "$HARNESS/charon-start.sh" "$NS_A" ikev2-gcm ldt-init >/dev/null
-}
 # one batch against the responder with pid $2, labelled $1: prints one result line
 batch() {
-    local label=$1 rpid=$2 out t0 t1 r0 r1 ok fail retr secs
-    r0=$(cpu_ticks "$rpid"); t0=$(now)
-    out=$(unshare --mount --propagation private sh -c \
-        'mount --bind "$1" /opt/strongswan-lt/run && exec timeout "$2" /opt/strongswan-lt/lib/ipsec/load-tester initiate "$3" "$4"' \
-        ldt "$INTEROP_RUN/ldt-init/run" "$MAX_SECS" "$COUNT" "$DELAY" 2>&1 || true)
-    t1=$(now); r1=$(cpu_ticks "$rpid")
-    ok=$(tr -cd '+' <<<"$out" | wc -c); fail=$(tr -cd -- '-' <<<"$out" | wc -c); retr=$(tr -cd '*' <<<"$out" | wc -c)
-    secs=$(echo "$t1 - $t0" | bc -l)
-    if [ "$ok" -gt 0 ]; then
+    lt_batch "$COUNT" "$DELAY" "$2"
+    if [ "$LT_OK" -gt 0 ]; then
         printf '%-22s %5d ok %3d failed %4d retransmits %6.2f s %6.0f IKE_SA/s  responder cpu %.3f ms/IKE_SA  loadavg %s\n' \
-            "$label" "$ok" "$fail" "$retr" "$secs" "$(echo "$ok / $secs" | bc -l)" \
-            "$(echo "($r1 - $r0) * 1000 / $HZ / $ok" | bc -l)" "$(cut -d' ' -f1-3 /proc/loadavg)"
+            "$1" "$LT_OK" "$LT_FAIL" "$LT_RETR" "$LT_SECS" "$(echo "$LT_OK / $LT_SECS" | bc -l)" "$LT_CPU_MS" "$(bench_loadavg)" \
+            | tee -a "$TMP/results"
     else
-        printf '%-22s 0 ok %d failed: %s\n' "$label" "$fail" "$(head -c 300 <<<"$out")"
+        echo "$1 failed" >>"$TMP/results"
+        printf '%-22s 0 ok %d failed: %s\n' "$1" "$LT_FAIL" "$LT_OUT_HEAD"
     fi
 }
 
 echo "# $(date -u +%FT%TZ) $COUNT IKE_SAs per batch, $RUNS runs, ${DELAY} ms between initiations; $(nproc) cpus, loadavg before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for i in $(seq 1 "$RUNS"); do
     # strongSwan's responder, fresh daemon
-    LOCAL_ID=$B_WAN REMOTE_ID=%any REMOTE_ADDRS=%any SECRET_ID_A=$B_WAN SECRET_ID_B=%any PSK=$PSK \
-    LOCAL_TS=$B_LAN_NET REMOTE_TS=$A_LAN_NET EXTRA_CHARON_CONF=$TMP/resp-charon.conf \
-    LOG_DEFAULT=0 LOG_IKE=0 LOG_NET=0 LOG_ENC=0 LOG_CFG=0 LOG_KNL=0 LOG_CHD=0 \
-        "$HARNESS/charon-start.sh" "$NS_B" ikev2-gcm ldt-resp >/dev/null
-    start_initiator
-    batch "run $i strongswan" "$(cat "$INTEROP_RUN/ldt-resp/run/charon.pid")"
-    "$HARNESS/charon-stop.sh" ldt-init >/dev/null
+    rpid=$(lt_start_strongswan_responder)
+    lt_start_initiator
+    batch "run $i strongswan" "$rpid"
+    lt_stop_initiator
     "$HARNESS/charon-stop.sh" ldt-resp >/dev/null
 
-    # our gateway, fresh JVM: ip netns exec execs java, so $! is the JVM
-    ip netns exec "$NS_B" "$JAVA" --enable-native-access=ALL-UNNAMED \
-        --add-exports java.base/jdk.internal.ref=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED \
-        --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.management/sun.management=ALL-UNNAMED \
-        --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED -Xmx768m ${JAVA_OPTS:-} \
-        -cp "$JAR" io.ipsecmesh.gateway.Main run --config "$TMP/gwb.cfg" --api-port 0 --metrics-port 0 \
-        --api-file "$TMP/api.json" --ike-cookie-threshold "$((COUNT + 100 < 4096 ? COUNT + 100 : 4096))" \
-        --ike-half-open-per-peer "$((COUNT + 100 < 4096 ? COUNT + 100 : 4096))" \
-        > "$TMP/gateway-$i.log" 2>&1 &
-    GW_PID=$!
-    for _ in $(seq 1 1200); do
-        grep -q "ipsec-mesh: started" "$TMP/gateway-$i.log" && break
-        kill -0 "$GW_PID" 2>/dev/null || { tail -30 "$TMP/gateway-$i.log" >&2; die "gateway exited"; }
-        sleep 0.1
-    done
-    grep -q "ipsec-mesh: started" "$TMP/gateway-$i.log" || die "gateway did not start"
-    start_initiator
-    batch "run $i ipsec-mesh cold" "$GW_PID"
-    "$HARNESS/charon-stop.sh" ldt-init >/dev/null
-    start_initiator
-    batch "run $i ipsec-mesh warm" "$GW_PID"
-    "$HARNESS/charon-stop.sh" ldt-init >/dev/null
-    grep -c "Crypto tunnel is UP" "$TMP/gateway-$i.log" | sed 's/^/    gateway log: tunnels UP: /'
-    kill "$GW_PID"; wait "$GW_PID" 2>/dev/null || true; GW_PID=""
+    # our gateway, fresh JVM (ipsec-mesh run; ip netns exec execs java, so the PID is the JVM's)
+    bench_start_run "$NS_B" "$TMP" "gateway-$i" "$TMP/gwb.cfg" --ike-cookie-threshold "$LIMIT" \
+        --ike-half-open-per-peer "$LIMIT"
+    gw=$BENCH_LAST_PID
+    lt_start_initiator
+    batch "run $i ipsec-mesh cold" "$gw"
+    lt_stop_initiator
+    lt_start_initiator
+    batch "run $i ipsec-mesh warm" "$gw"
+    lt_stop_initiator
+    echo "    gateway log: tunnels UP: $(grep -c "Crypto tunnel is UP" "$TMP/gateway-$i.log" || true)"
+    bench_stop_all
 done
+# the table: per run strongSwan beside ipsec-mesh, ratios against this run's strongSwan
+python3 - "$TMP/results" <<'PY'
+import re, sys
+rows = {}
+for line in open(sys.argv[1]):
+    m = re.match(r"run (\d+) (strongswan|ipsec-mesh cold|ipsec-mesh warm)\s+(\d+) ok\s+(\d+) failed\s+(\d+) retransmits"
+                 r"\s+[\d.]+ s\s+(\d+) IKE_SA/s\s+responder cpu ([\d.]+) ms/IKE_SA\s+loadavg (.*)", line)
+    if m:
+        rows.setdefault(m.group(1), {})[m.group(2)] = m.groups()[2:]
+print("\n| run | strongSwan IKE_SA/s | CPU/IKE SA | ipsec-mesh cold IKE_SA/s | CPU | retr. | ipsec-mesh warm IKE_SA/s | CPU | retr. "
+      "| warm CPU ratio | warm rate ratio | loadavg (after warm) |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+for run, r in sorted(rows.items()):
+    s, c, w = r.get("strongswan"), r.get("ipsec-mesh cold"), r.get("ipsec-mesh warm")
+    f = lambda x, i, u="": x[i] + u if x else "–"
+    ratio = lambda a, b, i: f"{float(a[i]) / float(b[i]):.2f}×" if a and b and float(b[i]) else "–"
+    print(f"| {run} | {f(s,3)} | {f(s,4,' ms')} | {f(c,3)} | {f(c,4,' ms')} | {f(c,2)} | {f(w,3)} | {f(w,4,' ms')} | {f(w,2)} "
+          f"| {ratio(w, s, 4)} | {ratio(w, s, 3)} | {f(w,5)} |")
+PY
+echo "# $(date -u +%FT%TZ) done, loadavg $(bench_loadavg)"

@@ -1,0 +1,220 @@
+# shellcheck shell=bash
+# bench-common.sh - what every benchmark script in bench/src/main/scripts shares.  Sourced, never run.
+#
+#   * the repository's own pieces only: the namespace/strongSwan harness in
+#     test-support/src/main/resources/interop, and the gateway jar built here into the reactor
+#     (gateway/target/ipsec-mesh.jar + gateway/target/lib/, which carries every service module's jar from
+#     its target/), never a snapshot from ~/.m2 and never `mvn install`;
+#   * a root check with the reason, a trap that stops what the script started (by PID) and deletes its
+#     namespaces on every exit, also on failure or Ctrl-C;
+#   * helpers to start ipsec-mesh as one JVM (`ipsec-mesh run`) or split into one JVM per service in one
+#     namespace (as in production and it/…/IkeServiceTakeoverTest), CPU of a process, the load average.
+#
+# Variables a caller may set: JAVA_HOME (default temurin 25), SKIP_BUILD=yes (reuse an existing jar),
+# JAVA_OPTS (extra JVM options for every gateway JVM, e.g. a JFR recording), HEAP (-Xmx of gateway JVMs).
+
+BENCH_SCRIPTS=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+ROOT=$(cd "$BENCH_SCRIPTS/../../../.." && pwd)
+HARNESS=$ROOT/test-support/src/main/resources/interop
+export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+JAVA=$JAVA_HOME/bin/java
+# Maven's own jars use JNI and Unsafe: quiet on JDK 25 (as bin/ipsec-mesh does)
+export MAVEN_OPTS="${MAVEN_OPTS:-} --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
+JAR=$ROOT/gateway/target/ipsec-mesh.jar
+HEAP=${HEAP:-512m}
+# io.ipsecmesh.gateway.JvmFlags.ALL: FFM (TUN) and Netty native access, Hazelcast's module openings
+JVM_FLAGS=(--enable-native-access=ALL-UNNAMED --add-exports java.base/jdk.internal.ref=ALL-UNNAMED
+    --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED
+    --add-opens java.management/sun.management=ALL-UNNAMED
+    --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED)
+LT_PREFIX=/opt/strongswan-lt   # build-strongswan-lt.sh's install prefix (load-tester)
+
+bench_die() { echo "$(basename "$0"): ERROR: $*" >&2; exit 1; }
+
+bench_need_root() {
+    [ "$(id -u)" = 0 ] || bench_die "must run as root: it creates network namespaces, veth pairs and TUN devices,
+  binds UDP 500/4500 inside them and runs charon (try: sudo $0)"
+    command -v ip >/dev/null || bench_die "iproute2 (ip) is missing"
+    [ -x "$JAVA" ] || bench_die "no JDK 25 at $JAVA_HOME (set JAVA_HOME)"
+}
+
+bench_need() {  # command... : each must be on PATH
+    local c
+    for c in "$@"; do command -v "$c" >/dev/null || bench_die "$c is missing (see .ci/run for the Debian packages)"; done
+}
+
+# The gateway jar, built in this checkout's reactor (a fresh clone needs nothing else).  Always rebuilt so
+# the figures belong to the checked-out sources; SKIP_BUILD=yes reuses an existing jar.
+bench_build_gateway() {
+    if [ "${SKIP_BUILD:-no}" = yes ] && [ -f "$JAR" ]; then return 0; fi
+    echo "# building gateway/target/ipsec-mesh.jar (./mvnw -q -B -pl gateway -am package -Dmaven.test.skip=true)" >&2
+    (cd "$ROOT" && ./mvnw -q -B -pl gateway -am package -Dmaven.test.skip=true >&2) || bench_die "could not build $JAR"
+    [ -f "$JAR" ] || bench_die "$JAR missing after the build"
+}
+
+# strongSwan's load-tester (private build, ~5 min the first time)
+bench_need_load_tester() {
+    [ -x "$LT_PREFIX/lib/ipsec/load-tester" ] || "$BENCH_SCRIPTS/build-strongswan-lt.sh" \
+        || bench_die "could not build $LT_PREFIX (bench/src/main/scripts/build-strongswan-lt.sh)"
+}
+
+bench_loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
+bench_cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }   # utime+stime
+BENCH_HZ=$(getconf CLK_TCK)
+bench_now() { date +%s.%N; }
+
+# --- processes this script started: stopped by PID on exit ------------------------------------------
+BENCH_PIDS=()
+bench_stop_pid() {  # pid: TERM, KILL after 15 s
+    local p=$1 i
+    kill -0 "$p" 2>/dev/null || return 0
+    kill -TERM "$p" 2>/dev/null
+    for i in $(seq 1 150); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$p" 2>/dev/null && kill -KILL "$p" 2>/dev/null
+    wait "$p" 2>/dev/null || true
+}
+bench_stop_all() {
+    local i
+    for ((i = ${#BENCH_PIDS[@]} - 1; i >= 0; i--)); do bench_stop_pid "${BENCH_PIDS[$i]}"; done
+    BENCH_PIDS=()
+}
+
+# Waits until FILE contains TEXT; dies after SECS or when PID exits.
+bench_await_log() {  # file text secs pid
+    local i
+    for i in $(seq 1 $(($3 * 10))); do
+        grep -qF -- "$2" "$1" 2>/dev/null && return 0
+        kill -0 "$4" 2>/dev/null || { tail -40 "$1" >&2; bench_die "$(basename "$1" .log) exited before '$2'"; }
+        sleep 0.1
+    done
+    tail -40 "$1" >&2
+    bench_die "$(basename "$1" .log) did not log '$2' within $3 s"
+}
+
+# `ipsec-mesh run` in namespace NS with configuration CFG; its state (KEK, event-bus TLS), API file and log
+# in DIR/NAME*. Extra arguments go to `run`. Sets BENCH_LAST_PID (ip netns exec execs java: the JVM).
+bench_start_run() {  # ns dir name cfg [run flags...]
+    local ns=$1 dir=$2 name=$3 cfg=$4; shift 4
+    mkdir -p "$dir/$name-state"
+    # shellcheck disable=SC2086
+    IPSECMESH_STATE_DIR=$dir/$name-state ip netns exec "$ns" "$JAVA" "${JVM_FLAGS[@]}" -Xmx"$HEAP" ${JAVA_OPTS:-} \
+        -cp "$JAR" io.ipsecmesh.gateway.Main run --config "$cfg" --api-port 0 --api-file "$dir/$name-api.json" \
+        --metrics-port "${METRICS_PORT:-0}" "$@" >"$dir/$name.log" 2>&1 &
+    BENCH_LAST_PID=$!
+    BENCH_PIDS+=("$BENCH_LAST_PID")
+    bench_await_log "$dir/$name.log" "ipsec-mesh: started" 180 "$BENCH_LAST_PID"
+}
+
+# ipsec-mesh split into one JVM per service in namespace NS, joined in one Hazelcast cluster on that
+# namespace's loopback, as in production (docker/compose.yaml) and it/…/IkeServiceTakeoverTest:
+# config-service, IKE_N ike-service instances (with IKE_N > 1: --ike-scale-out true, README "Several
+# ike-service instances"), dpd-service, ESP_N esp-forwarder instances, nat-keepalive.
+#
+# ESP_N > 1 is esp-forwarder scale-out (issue 13 item 2), being built on branch esp-ha: every forwarder
+# instance is then started with $ESP_SCALE_OUT_FLAGS, by default "--esp-scale-out true" after
+# --ike-scale-out; check the flag name there when it is merged.  On a build without it (main of
+# 2026-12-06) a second forwarder still starts — it binds UDP 4500 as well, but gets no inner side
+# ("inner none": the TUN is the first one's) — and would silently distort the measurement, so every
+# instance must log an inner side ("inner ipsec0", one queue each of a multi-queue TUN on esp-ha) or the
+# script stops.
+#
+# Sets SPLIT_IKE_PIDS, SPLIT_ESP_PIDS, SPLIT_OTHER_PIDS (config dpd natk); logs in DIR/NAME-<service>.log.
+bench_start_split() {  # ns dir name cfg ike_n esp_n [ike flags...]
+    local ns=$1 dir=$2 name=$3 cfg=$4 ike_n=$5 esp_n=$6; shift 6
+    local ikeflags=("$@") d=$dir/$name-split port members="" i svc
+    mkdir -p "$d"
+    "$JAVA" -cp "$JAR" io.ipsecmesh.gateway.Main kek init "$d/kek" >/dev/null || bench_die "kek init failed"
+    "$JAVA" -cp "$JAR" io.ipsecmesh.gateway.Main tls init --kek-file "$d/kek" "$d/tls" config ike dpd esp natk \
+        >/dev/null || bench_die "tls init failed"
+    # cluster ports on the namespace's own loopback: config 5701, dpd 5702, natk 5703, ike 5710+, esp 5730+
+    for port in 5701 5702 5703 $(seq 5711 $((5710 + ike_n))) $(seq 5731 $((5730 + esp_n))); do
+        members="$members${members:+,}127.0.0.1:$port"
+    done
+    SPLIT_IKE_PIDS=() SPLIT_ESP_PIDS=() SPLIT_OTHER_PIDS=()
+    split_jvm() {  # log-name tls-name main-class port [flags...]
+        local log=$1 tlsn=$2 main=$3 p=$4; shift 4
+        # shellcheck disable=SC2086
+        ip netns exec "$ns" "$JAVA" "${JVM_FLAGS[@]}" -Xmx"$HEAP" ${JAVA_OPTS:-} -cp "$JAR" "$main" \
+            --kek-file "$d/kek" --cluster-port "$p" --members "$members" \
+            --tls-keystore "$d/tls/$tlsn/member.p12" --tls-ca "$d/tls/$tlsn/ca.pem" "$@" \
+            >"$dir/$name-$log.log" 2>&1 &
+        BENCH_LAST_PID=$!
+        BENCH_PIDS+=("$BENCH_LAST_PID")
+    }
+    split_jvm config config io.ipsecmesh.config.Main 5701 --config "$cfg" --api-port 0 \
+        --api-file "$dir/$name-api.json" --metrics-port "${METRICS_PORT:-0}"
+    SPLIT_OTHER_PIDS+=("$BENCH_LAST_PID")
+    bench_await_log "$dir/$name-config.log" "management API on " 180 "$BENCH_LAST_PID"
+    for i in $(seq 1 "$ike_n"); do
+        if [ "$ike_n" -gt 1 ]; then
+            split_jvm "ike-$i" ike io.ipsecmesh.ike.Main $((5710 + i)) --ike-scale-out true --ike-instance-id "ike-$i" \
+                "${ikeflags[@]}"
+        else
+            split_jvm "ike-$i" ike io.ipsecmesh.ike.Main $((5710 + i)) "${ikeflags[@]}"
+        fi
+        SPLIT_IKE_PIDS+=("$BENCH_LAST_PID")
+    done
+    split_jvm dpd dpd io.ipsecmesh.dpd.Main 5702; SPLIT_OTHER_PIDS+=("$BENCH_LAST_PID")
+    for i in $(seq 1 "$esp_n"); do
+        if [ "$esp_n" -gt 1 ]; then
+            # shellcheck disable=SC2086
+            split_jvm "esp-$i" esp io.ipsecmesh.esp.Main $((5730 + i)) ${ESP_SCALE_OUT_FLAGS:---esp-scale-out true} \
+                ${ESP_FLAGS:-}
+        else
+            # shellcheck disable=SC2086
+            split_jvm "esp-$i" esp io.ipsecmesh.esp.Main $((5730 + i)) ${ESP_FLAGS:-}
+        fi
+        SPLIT_ESP_PIDS+=("$BENCH_LAST_PID")
+    done
+    split_jvm natk natk io.ipsecmesh.natk.Main 5703; SPLIT_OTHER_PIDS+=("$BENCH_LAST_PID")
+    for svc in $(seq 1 "$ike_n"); do
+        bench_await_log "$dir/$name-ike-$svc.log" "ike-service: configuration " 180 "${SPLIT_IKE_PIDS[$((svc - 1))]}"
+    done
+    for svc in $(seq 1 "$esp_n"); do
+        bench_await_log "$dir/$name-esp-$svc.log" "esp-forwarder: configuration " 180 "${SPLIT_ESP_PIDS[$((svc - 1))]}"
+    done
+    if [ "$esp_n" -gt 1 ]; then
+        for svc in $(seq 1 "$esp_n"); do
+            if grep -q "esp-forwarder .*, inner none" "$dir/$name-esp-$svc.log"; then
+                bench_die "esp-$svc of $name has no inner side (inner none): this build has no esp-forwarder scale-out
+  (branch esp-ha, flags '${ESP_SCALE_OUT_FLAGS:---esp-scale-out true}'); with it the figures would be wrong"
+            fi
+        done
+    fi
+    bench_await_log "$dir/$name-dpd.log" " started, cluster " 180 "${SPLIT_OTHER_PIDS[1]}"
+    bench_await_log "$dir/$name-natk.log" " started, cluster " 180 "${SPLIT_OTHER_PIDS[2]}"
+    if [ "$ike_n" -gt 1 ]; then
+        # the instances heard each other (they listen 1.5 s first): each logs the full member set
+        local deadline=$((SECONDS + 60)) all
+        for svc in $(seq 1 "$ike_n"); do
+            while :; do
+                all=yes
+                for i in $(seq 1 "$ike_n"); do
+                    grep " members now \[" "$dir/$name-ike-$svc.log" | tail -1 | grep -q "ike-$i" || all=no
+                done
+                [ "$all" = yes ] && break
+                [ "$SECONDS" -lt "$deadline" ] || bench_die "ike-$svc never saw all $ike_n members ($dir/$name-ike-$svc.log)"
+                sleep 0.2
+            done
+        done
+    fi
+}
+
+# One IOS exec command through the management API (POST /exec) of the gateway whose API file is FILE, in
+# namespace NS (the API listens on that namespace's loopback). Prints "<seconds> <http status>" to fd 3
+# when BENCH_TIME_FD=3 is open, the body on stdout.
+bench_exec() {  # ns api-file command
+    local url token
+    url=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["url"])' "$2")
+    token=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["token"])' "$2")
+    ip netns exec "$1" curl -sS --max-time 30 -H "Authorization: Bearer $token" -H 'Content-Type: text/plain' \
+        --data-binary "$3" "$url/exec"
+}
+# Wall time in seconds of one POST /exec (curl's time_total, no JVM start-up in it) and its body size.
+bench_exec_time() {  # ns api-file command
+    local url token
+    url=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["url"])' "$2")
+    token=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["token"])' "$2")
+    ip netns exec "$1" curl -sS --max-time 120 -o /dev/null -w '%{time_total} s, %{size_download} bytes, HTTP %{http_code}' \
+        -H "Authorization: Bearer $token" -H 'Content-Type: text/plain' --data-binary "$3" "$url/exec"
+}
