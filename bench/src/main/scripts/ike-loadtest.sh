@@ -28,6 +28,7 @@
 #   srv.strongswan.org); the initiators keep their FQDNs c<N>-r1.strongswan.org.
 #
 # JAVA_OPTS: extra JVM options for the gateway (e.g. a JFR recording of the responder).
+# JAR: the gateway jar to run (default gateway/target/ipsec-mesh.jar), e.g. a copy of an older build.
 # Measured per batch: established IKE_SAs / wall time of the CLI, and the responder process's
 # utime+stime (/proc/<pid>/stat) during the batch / established IKE_SAs.  The JVM runs two batches per
 # run: "cold" (JIT compiling) and "warm" (same JVM, the first batch's SAs still up).
@@ -42,7 +43,7 @@ need_root
 COUNT=${1:-1000} RUNS=${2:-3} DELAY=${3:-1}
 PSK=load-tester-psk-0123456789
 JAVA=${JAVA:-${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java}
-JAR=$ROOT/gateway/target/ipsec-mesh.jar
+JAR=${JAR:-$ROOT/gateway/target/ipsec-mesh.jar}
 MAX_SECS=${MAX_SECS:-120}
 # build what is missing, so the script works from a fresh clone
 [ -x /opt/strongswan-lt/lib/ipsec/load-tester ] || "$ROOT/bench/src/main/scripts/build-strongswan-lt.sh" \
