@@ -394,6 +394,16 @@ final class SaServices {
     }
   }
 
+  /**
+   * The same with its detail made only when {@code debug crypto ikev2} is on: the payload lists of every exchange
+   * (four per IKE SA set up) are not built while nobody traces.
+   */
+  void debugLog(IkeSa sa, String what, long messageId, java.util.function.Supplier<String> detail) {
+    if (trace.on()) {
+      debugLog(sa, what, messageId, detail.get());
+    }
+  }
+
   void debugLog(IkeSa sa, String text) {
     if (trace.on()) {
       trace.line(Ikev2Debug.tag(sa) + text);
