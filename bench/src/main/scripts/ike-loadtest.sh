@@ -30,6 +30,8 @@
 #   found by address.
 #
 # JAVA_OPTS: extra JVM options for the gateway (e.g. a JFR recording of the responder).
+# THREADS=1: after each batch, the responder's CPU split by thread group (event loops, workers, Hazelcast,
+# JIT compiler, GC, ...), from /proc/<pid>/task/*/stat.
 # JAR: the gateway jar to run (default gateway/target/ipsec-mesh.jar), e.g. a copy of an older build.
 # Measured per batch: established IKE_SAs / wall time of the CLI, and the responder process's
 # utime+stime (/proc/<pid>/stat) during the batch / established IKE_SAs.  The JVM runs two batches per
@@ -132,6 +134,31 @@ end
 EOF
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# utime+stime of each thread of $1, "ticks<TAB>name" per line (THREADS=1: the split per thread group is printed)
+thread_ticks() {
+    local t
+    for t in /proc/"$1"/task/*; do
+        printf '%s\t%s\n' "$(sed 's/.*) //' "$t/stat" 2>/dev/null | awk '{print $12 + $13}')" "$(cat "$t/comm" 2>/dev/null)"
+    done
+}
+# the CPU of a batch by thread group (digits in thread names folded), the largest first: JIT and GC included,
+# which JFR's execution samples leave out
+thread_split() {
+    python3 - "$1" "$2" "$3" <<'PY'
+import collections, re, sys
+def load(path):
+    d = collections.Counter()
+    for line in open(path):
+        ticks, _, name = line.rstrip('\n').partition('\t')
+        if ticks.strip():
+            d[re.sub(r'[0-9]+', '#', name)] += int(ticks)
+    return d
+before, after, total = load(sys.argv[1]), load(sys.argv[2]), max(1, int(sys.argv[3]))
+delta = {k: after[k] - before.get(k, 0) for k in after}
+parts = ['%s %d%%' % (k, round(100.0 * v / total)) for k, v in sorted(delta.items(), key=lambda x: -x[1]) if v > 0]
+print('    responder threads: ' + ', '.join(parts[:10]))
+PY
+}
 HZ=$(getconf CLK_TCK)
 start_initiator() {
     SS_BUILD=lt KERNEL=fake LOAD=no LOG_DEFAULT=0 LOG_IKE=0 LOG_NET=0 LOG_ENC=0 LOG_CFG=0 LOG_KNL=0 LOG_CHD=0 \
@@ -141,17 +168,20 @@ start_initiator() {
 # one batch against the responder with pid $2, labelled $1: prints one result line
 batch() {
     local label=$1 rpid=$2 out t0 t1 r0 r1 ok fail retr secs
+    [ "${THREADS:-0}" = 1 ] && thread_ticks "$rpid" > "$TMP/threads0"
     r0=$(cpu_ticks "$rpid"); t0=$(now)
     out=$(unshare --mount --propagation private sh -c \
         'mount --bind "$1" /opt/strongswan-lt/run && exec timeout "$2" /opt/strongswan-lt/lib/ipsec/load-tester initiate "$3" "$4"' \
         ldt "$INTEROP_RUN/ldt-init/run" "$MAX_SECS" "$COUNT" "$DELAY" 2>&1 || true)
     t1=$(now); r1=$(cpu_ticks "$rpid")
+    [ "${THREADS:-0}" = 1 ] && thread_ticks "$rpid" > "$TMP/threads1"
     ok=$(tr -cd '+' <<<"$out" | wc -c); fail=$(tr -cd -- '-' <<<"$out" | wc -c); retr=$(tr -cd '*' <<<"$out" | wc -c)
     secs=$(echo "$t1 - $t0" | bc -l)
     if [ "$ok" -gt 0 ]; then
         printf '%-22s %5d ok %3d failed %4d retransmits %6.2f s %6.0f IKE_SA/s  responder cpu %.3f ms/IKE_SA  loadavg %s\n' \
             "$label" "$ok" "$fail" "$retr" "$secs" "$(echo "$ok / $secs" | bc -l)" \
             "$(echo "($r1 - $r0) * 1000 / $HZ / $ok" | bc -l)" "$(cut -d' ' -f1-3 /proc/loadavg)"
+        if [ "${THREADS:-0}" = 1 ]; then thread_split "$TMP/threads0" "$TMP/threads1" "$((r1 - r0))"; fi
     else
         printf '%-22s 0 ok %d failed: %s\n' "$label" "$fail" "$(head -c 300 <<<"$out")"
     fi
