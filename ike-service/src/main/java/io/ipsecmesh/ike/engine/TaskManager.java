@@ -262,7 +262,7 @@ final class TaskManager {
     if (p != null) {
       p.accept(true);
     } else {
-      s.events.livenessProof(sa.id(), sa.peerAddress);
+      s.livenessProof(sa);
     }
   }
 
@@ -288,7 +288,7 @@ final class TaskManager {
         return;
       }
       digest = fragments.requestDigest(m, digest);
-      s.events.livenessProof(sa.id(), sa.peerAddress);
+      s.livenessProof(sa);
     }
     Inbound in = new Inbound(d, h, payloads);
     s.debugLog(sa, "received", id, () -> PayloadNames.exchange(h.exchangeType()) + " request "
