@@ -25,6 +25,11 @@ import java.util.concurrent.ConcurrentMap;
 final class BusEvents implements IkeEventSink {
 
   private static final System.Logger LOG = System.getLogger("io.ipsecmesh.ike");
+  /**
+   * The same logger, through JUL itself for the lines written per IKE SA: a record that names its source needs no
+   * stack walk ({@code LogRecord.inferCaller}), which the default format otherwise does for every tunnel up or down.
+   */
+  private static final java.util.logging.Logger SESSION_LOG = java.util.logging.Logger.getLogger("io.ipsecmesh.ike");
 
   private final Vertx vertx;
   private final ConcurrentMap<String, String> childSas;
@@ -100,7 +105,7 @@ final class BusEvents implements IkeEventSink {
     IkeMessages.PeerUp up = new IkeMessages.PeerUp(s.ikeSaId(), s.dst(), s.peerPort(), s.peerId(), s.version(),
         cryptoMap, mapSequence);
     metrics.ikeSas.inc();
-    LOG.log(System.Logger.Level.INFO, "%CRYPTO-5-SESSION_STATUS: Crypto tunnel is UP. Peer " + up.peerAddress() + ":"
+    sessionStatus("ikeSaUp", "%CRYPTO-5-SESSION_STATUS: Crypto tunnel is UP. Peer " + up.peerAddress() + ":"
         + up.peerPort() + " Id: " + up.peerId());
     vertx.eventBus().publish(IkeMessages.PEER_UP, up);
   }
@@ -111,7 +116,7 @@ final class BusEvents implements IkeEventSink {
       metrics.ikeSas.dec();
     }
     if (!reason.startsWith("negotiation-failed") && !reason.equals("rekeyed")) {
-      LOG.log(System.Logger.Level.INFO, "%CRYPTO-5-SESSION_STATUS: Crypto tunnel is DOWN. Peer " + s.dst() + ":"
+      sessionStatus("ikeSaDown", "%CRYPTO-5-SESSION_STATUS: Crypto tunnel is DOWN. Peer " + s.dst() + ":"
           + s.peerPort() + " Id: " + s.peerId() + " (" + reason + ")");
     }
     vertx.eventBus().publish(IkeMessages.PEER_DOWN, new IkeMessages.PeerDown(s.ikeSaId(), s.dst(), s.peerPort(),
@@ -121,6 +126,10 @@ final class BusEvents implements IkeEventSink {
     if (key != null) {
       ikeSaWrites.remove(key);
     }
+  }
+
+  private static void sessionStatus(String method, String text) {
+    SESSION_LOG.logp(java.util.logging.Level.INFO, BusEvents.class.getName(), method, text);
   }
 
   @Override
