@@ -30,6 +30,7 @@
 #   found by address.
 #
 # JAVA_OPTS: extra JVM options for the gateway (e.g. a JFR recording of the responder).
+# WARM=N: N warm batches per JVM instead of one (each with the SAs of the ones before still up).
 # THREADS=1: after each batch, the responder's CPU split by thread group (event loops, workers, Hazelcast,
 # JIT compiler, GC, ...), from /proc/<pid>/task/*/stat.
 # JAR: the gateway jar to run (default gateway/target/ipsec-mesh.jar), e.g. a copy of an older build.
@@ -49,6 +50,8 @@ PSK=load-tester-psk-0123456789
 JAVA=${JAVA:-${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java}
 JAR=${JAR:-$ROOT/gateway/target/ipsec-mesh.jar}
 MAX_SECS=${MAX_SECS:-120}
+# warm batches per JVM after the cold one (WARM=3: the JIT compiler is still busy in the first warm batch)
+WARM=${WARM:-1}
 # build what is missing, so the script works from a fresh clone
 [ -x /opt/strongswan-lt/lib/ipsec/load-tester ] || "$ROOT/bench/src/main/scripts/build-strongswan-lt.sh" \
     || die "could not build /opt/strongswan-lt (build-strongswan-lt.sh)"
@@ -218,9 +221,11 @@ for i in $(seq 1 "$RUNS"); do
     start_initiator
     batch "run $i ipsec-mesh cold" "$GW_PID"
     "$HARNESS/charon-stop.sh" ldt-init >/dev/null
-    start_initiator
-    batch "run $i ipsec-mesh warm" "$GW_PID"
-    "$HARNESS/charon-stop.sh" ldt-init >/dev/null
+    for w in $(seq 1 "$WARM"); do
+        start_initiator
+        batch "run $i ipsec-mesh warm$([ "$WARM" -gt 1 ] && echo " $w")" "$GW_PID"
+        "$HARNESS/charon-stop.sh" ldt-init >/dev/null
+    done
     { grep -c "Crypto tunnel is UP" "$TMP/gateway-$i.log" || true; } | sed 's/^/    gateway log: tunnels UP: /'
     kill "$GW_PID"; wait "$GW_PID" 2>/dev/null || true; GW_PID=""
 done
