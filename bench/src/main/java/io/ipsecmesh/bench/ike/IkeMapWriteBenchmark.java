@@ -20,6 +20,7 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -33,7 +34,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * ipsec.ike-sa} put of a row, {@code listener=true} with the forwarder's entry listener (value included) on
  * the Child SA map as in the gateway. The time is the caller's (the worker thread {@code executeBlocking} runs it
  * on); Hazelcast's partition and event threads work on beside it, and the per-SA CPU of the whole process is
- * what {@code ike-loadtest.sh} measures. Run under the heavy-test lock: it binds a cluster port on loopback.
+ * what {@code ike-loadtest.sh} measures. It binds 127.0.0.1:25701 (or the next free port), outside the range the
+ * tests' clusters use; run it under the heavy-test lock all the same.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -52,7 +54,9 @@ public class IkeMapWriteBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    Config config = HazelcastConfigs.member(LaunchOptions.defaults().withClusterName("bench-" + ProcessHandle.current().pid()));
+    // a port range no test joins (5701+ is theirs), no join: a lone member
+    Config config = HazelcastConfigs.member(LaunchOptions.defaults().withCluster(25701, List.of())
+        .withClusterName("bench-" + ProcessHandle.current().pid()));
     config.getNetworkConfig().getJoin().getTcpIpConfig().setEnabled(false);
     config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
     hz = Hazelcast.newHazelcastInstance(config);
@@ -76,7 +80,7 @@ public class IkeMapWriteBenchmark {
     hz.shutdown();
   }
 
-  /** One {@code ipsec.child-sa} put (a new key each time, as every Child SA has its own SPI). */
+  /** One {@code ipsec.child-sa} put (a new key each time, as every Child SA has its own SPI): ike-service before. */
   @Benchmark
   public String putChildSa() {
     return childSas.put(SharedMaps.spiKey(spi.incrementAndGet() & 0xffffffffL), childJson);
@@ -86,6 +90,20 @@ public class IkeMapWriteBenchmark {
   @Benchmark
   public void setChildSa() {
     childSas.set(SharedMaps.spiKey(spi.incrementAndGet() & 0xffffffffL), childJson);
+  }
+
+  /**
+   * Sixteen Child SA records in one {@code putAll}, per record: what {@code SharedMapWriter} does with the writes
+   * that arrive while a batch is being written (under load; a lone write is a put).
+   */
+  @Benchmark
+  @OperationsPerInvocation(16)
+  public void putAllChildSas16() {
+    java.util.Map<String, String> batch = new java.util.HashMap<>();
+    for (int i = 0; i < 16; i++) {
+      batch.put(SharedMaps.spiKey(spi.incrementAndGet() & 0xffffffffL), childJson);
+    }
+    childSas.putAll(batch);
   }
 
   /** One {@code ipsec.ike-sa} row put. */
