@@ -22,9 +22,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The shared-map writes of one ike-service go in order and grouped: what arrives while a batch is being written
- * goes in the next one, a later write of a key replaces an earlier one, a batch's puts precede its removals (a
- * rekey's new Child SA is in the map before the old one leaves), and a write's future completes once its batch is
- * in the map.
+ * goes in the next one, which the same worker writes right after, a later write of a key replaces an earlier one, a
+ * batch's puts precede its removals (a rekey's new Child SA is in the map before the old one leaves), and a write's
+ * future completes once its batch is in the map.
  */
 @ExtendWith(VertxExtension.class)
 class SharedMapWriterTest {
@@ -68,22 +68,28 @@ class SharedMapWriterTest {
     vertx.runOnContext(x -> {
       SharedMapWriter w = new SharedMapWriter(vertx, map);
       Future<Void> first = w.put("old", row("old-1"));
-      // these arrive while "old" is being written: one batch, the last write of each key kept
-      w.put("new", row("new-1"));
-      w.put("other", row("other-1"));
-      w.put("new", row("new-2"));
-      w.remove("old");
-      Future<Void> last = w.remove("gone");
-      ctx.verify(() -> assertFalse(first.isComplete(), "the first write is still held by the map"));
-      map.release.countDown();
-      last.onComplete(ctx.succeeding(ok -> ctx.verify(() -> {
-        assertEquals(List.of("put old", "putAll [new, other]", "remove old", "remove gone"), map.ops);
-        assertEquals("new-2", RecordJson.fromJson(new JsonObject(map.get("new")), IkeMessages.LivenessProof.class)
-            .ikeSaId());
-        assertFalse(map.containsKey("old"));
-        assertEquals(true, first.succeeded());
-        ctx.completeNow();
-      })));
+      // once the worker is inside the map's put of "old", these arrive: one batch, the last write of each key kept
+      vertx.setPeriodic(1, id -> {
+        if (map.ops.isEmpty()) {
+          return;
+        }
+        vertx.cancelTimer(id);
+        w.put("new", row("new-1"));
+        w.put("other", row("other-1"));
+        w.put("new", row("new-2"));
+        w.remove("old");
+        Future<Void> last = w.remove("gone");
+        ctx.verify(() -> assertFalse(first.isComplete(), "the first write is still held by the map"));
+        map.release.countDown();
+        last.onComplete(ctx.succeeding(ok -> ctx.verify(() -> {
+          assertEquals(List.of("put old", "putAll [new, other]", "remove old", "remove gone"), map.ops);
+          assertEquals("new-2", RecordJson.fromJson(new JsonObject(map.get("new")),
+              IkeMessages.LivenessProof.class).ikeSaId());
+          assertFalse(map.containsKey("old"));
+          assertEquals(true, first.succeeded());
+          ctx.completeNow();
+        })));
+      });
     });
   }
 
