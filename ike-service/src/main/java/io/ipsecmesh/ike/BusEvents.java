@@ -19,15 +19,23 @@ import java.util.concurrent.ConcurrentMap;
 /**
  * Events of both IKE versions ({@link IkeEventSink}) → event bus and the shared maps: Child SAs into {@code ipsec.child-sa} (wrapped keys
  * only) plus {@code sa.child.installed/deleted}; IKE SA rows into {@code ipsec.ike-sa}; peer up/down
- * and liveness proofs. Map writes leave the event loop (a Hazelcast put may block).
+ * and liveness proofs. Map writes leave the event loop (a Hazelcast put may block), grouped per map by
+ * {@link SharedMapWriter}.
  */
 final class BusEvents implements IkeEventSink {
 
   private static final System.Logger LOG = System.getLogger("io.ipsecmesh.ike");
+  /**
+   * The same logger, through JUL itself for the lines written per IKE SA: a record that names its source needs no
+   * stack walk ({@code LogRecord.inferCaller}), which the default format otherwise does for every tunnel up or down.
+   */
+  private static final java.util.logging.Logger SESSION_LOG = java.util.logging.Logger.getLogger("io.ipsecmesh.ike");
 
   private final Vertx vertx;
   private final ConcurrentMap<String, String> childSas;
   private final ConcurrentMap<String, String> ikeSas;
+  private final SharedMapWriter childSaWrites;
+  private final SharedMapWriter ikeSaWrites;
   /** conn-id → the map key last written: an initiator's IKE SA id changes once SPIr is known. */
   private final Map<Integer, String> ikeKeys = new HashMap<>();
   private final IkeMetrics metrics;
@@ -38,6 +46,8 @@ final class BusEvents implements IkeEventSink {
     this.metrics = metrics;
     this.childSas = childSas;
     this.ikeSas = ikeSas;
+    this.childSaWrites = new SharedMapWriter(vertx, childSas);
+    this.ikeSaWrites = new SharedMapWriter(vertx, ikeSas);
   }
 
   /**
@@ -68,16 +78,14 @@ final class BusEvents implements IkeEventSink {
     // the bus first: the forwarder must hold the SA before our CREATE_CHILD_SA response (sent right after
     // this) lets the peer use it; the shared map is for late joiners and show, and may follow
     vertx.eventBus().publish(SaMessages.CHILD_INSTALLED, new SaMessages.ChildSaInstalled(sa));
-    String json = RecordJson.toJson(sa).encode();
-    vertx.executeBlocking(() -> childSas.put(sa.key(), json), true);
+    childSaWrites.put(sa.key(), sa);
   }
 
   @Override
   public void childSaDeleted(SaMessages.ChildSaDeleted deleted) {
     metrics.childSas.dec();
     String key = SharedMaps.spiKey(deleted.inboundSpi());
-    vertx.executeBlocking(() -> childSas.remove(key), true)
-        .onComplete(r -> vertx.eventBus().publish(SaMessages.CHILD_DELETED, deleted));
+    childSaWrites.remove(key).onComplete(r -> vertx.eventBus().publish(SaMessages.CHILD_DELETED, deleted));
   }
 
   /**
@@ -88,8 +96,7 @@ final class BusEvents implements IkeEventSink {
    */
   @Override
   public void childSaRebound(ChildSa sa) {
-    String json = RecordJson.toJson(sa).encode();
-    vertx.executeBlocking(() -> childSas.put(sa.key(), json), true)
+    childSaWrites.put(sa.key(), sa)
         .onComplete(r -> vertx.eventBus().publish(SaMessages.CHILD_INSTALLED, new SaMessages.ChildSaInstalled(sa)));
   }
 
@@ -98,7 +105,7 @@ final class BusEvents implements IkeEventSink {
     IkeMessages.PeerUp up = new IkeMessages.PeerUp(s.ikeSaId(), s.dst(), s.peerPort(), s.peerId(), s.version(),
         cryptoMap, mapSequence);
     metrics.ikeSas.inc();
-    LOG.log(System.Logger.Level.INFO, "%CRYPTO-5-SESSION_STATUS: Crypto tunnel is UP. Peer " + up.peerAddress() + ":"
+    sessionStatus("ikeSaUp", "%CRYPTO-5-SESSION_STATUS: Crypto tunnel is UP. Peer " + up.peerAddress() + ":"
         + up.peerPort() + " Id: " + up.peerId());
     vertx.eventBus().publish(IkeMessages.PEER_UP, up);
   }
@@ -109,31 +116,29 @@ final class BusEvents implements IkeEventSink {
       metrics.ikeSas.dec();
     }
     if (!reason.startsWith("negotiation-failed") && !reason.equals("rekeyed")) {
-      LOG.log(System.Logger.Level.INFO, "%CRYPTO-5-SESSION_STATUS: Crypto tunnel is DOWN. Peer " + s.dst() + ":"
+      sessionStatus("ikeSaDown", "%CRYPTO-5-SESSION_STATUS: Crypto tunnel is DOWN. Peer " + s.dst() + ":"
           + s.peerPort() + " Id: " + s.peerId() + " (" + reason + ")");
     }
     vertx.eventBus().publish(IkeMessages.PEER_DOWN, new IkeMessages.PeerDown(s.ikeSaId(), s.dst(), s.peerPort(),
         s.peerId(), reason));
     String key = ikeKeys.remove(s.connId());
-    vertx.executeBlocking(() -> {
-      ikeSas.remove(s.ikeSaId());
-      if (key != null) {
-        ikeSas.remove(key);
-      }
-      return null;
-    }, true);
+    ikeSaWrites.remove(s.ikeSaId());
+    if (key != null) {
+      ikeSaWrites.remove(key);
+    }
+  }
+
+  private static void sessionStatus(String method, String text) {
+    SESSION_LOG.logp(java.util.logging.Level.INFO, BusEvents.class.getName(), method, text);
   }
 
   @Override
   public void summaryChanged(IkeSaSummary s) {
     String previous = ikeKeys.put(s.connId(), s.ikeSaId());
-    String json = RecordJson.toJson(s).encode();
-    vertx.executeBlocking(() -> {
-      if (previous != null && !previous.equals(s.ikeSaId())) {
-        ikeSas.remove(previous);
-      }
-      return ikeSas.put(s.ikeSaId(), json);
-    }, true);
+    if (previous != null && !previous.equals(s.ikeSaId())) {
+      ikeSaWrites.remove(previous);
+    }
+    ikeSaWrites.put(s.ikeSaId(), s);
   }
 
   /**

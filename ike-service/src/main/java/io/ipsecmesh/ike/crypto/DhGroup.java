@@ -4,6 +4,7 @@ import io.ipsecmesh.proto.ikev2.IkeConstants;
 import java.math.BigInteger;
 import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -13,18 +14,25 @@ import java.security.spec.ECGenParameterSpec;
 import java.security.spec.ECParameterSpec;
 import java.security.spec.ECPoint;
 import java.security.spec.ECPublicKeySpec;
-import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
 import java.util.HexFormat;
 import javax.crypto.KeyAgreement;
 import javax.crypto.interfaces.DHPublicKey;
 import javax.crypto.spec.DHParameterSpec;
 import javax.crypto.spec.DHPublicKeySpec;
+import org.bouncycastle.math.ec.rfc7748.X25519;
 
 /**
- * The Diffie-Hellman groups of IKEv2 that the gateway offers, all on the JDK's JCE: MODP-2048 (RFC 3526
- * group 14), ECP-256/384 (RFC 5903, public value x|y, shared secret x), Curve25519 (RFC 8031, 32-byte
- * little-endian u). Peer public values are validated before use (§2.12 of RFC 7296 via RFC 6989).
+ * The Diffie-Hellman groups of IKEv2 that the gateway offers: MODP-2048 (RFC 3526 group 14) and ECP-256/384
+ * (RFC 5903, public value x|y, shared secret x) on the JDK's JCE, Curve25519 (RFC 8031, 32-byte little-endian u)
+ * on Bouncy Castle's {@code rfc7748.X25519}. Peer public values are validated before use (§2.12 of RFC 7296 via
+ * RFC 6989).
+ *
+ * <p>Each group runs on the fastest constant-time implementation measured (bench {@code IkeResponderStepsBenchmark},
+ * docs/performance.md): for X25519 Bouncy Castle's Montgomery ladder with constant-time field arithmetic and a
+ * fixed-base comb for the key pair, less than half the JDK's cost per IKE_SA_INIT; for the ECP groups the JDK
+ * (constant-time field arithmetic; Bouncy Castle's variable-base multiplication is not constant time, so it is not
+ * used whatever it measures); for MODP the JDK.
  */
 public enum DhGroup {
   MODP_2048(IkeConstants.DH_MODP_2048, 256),
@@ -60,8 +68,7 @@ public enum DhGroup {
           + "EF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED"
           + "EE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3DC2007CB8A163BF0598DA48361C55D39A69163FA8FD24CF5F"
           + "83655D23DCA3AD961C62F356208552BB9ED529077096966D670C354E4ABC9804F1746C08CA237327FFFFFFFFFFFFFFFF"));
-  /** DER prefix of an X.509 SubjectPublicKeyInfo for an X25519 key (OID 1.3.101.110). */
-  private static final byte[] X25519_SPKI_PREFIX = HexFormat.of().parseHex("302a300506032b656e032100");
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   public final int groupId;
   /** Length of the KE payload's key exchange data. */
@@ -84,10 +91,19 @@ public enum DhGroup {
   /** One side's ephemeral key pair; {@link #publicValue()} is the KE payload data. */
   public final class Exchange {
     private final KeyPair pair;
+    /** The X25519 private scalar (RFC 7748 §5), with {@link #CURVE25519} instead of a JCE key pair. */
+    private final byte[] scalar;
     private final byte[] publicValue;
 
     private Exchange(KeyPair pair, byte[] publicValue) {
       this.pair = pair;
+      this.scalar = null;
+      this.publicValue = publicValue;
+    }
+
+    private Exchange(byte[] scalar, byte[] publicValue) {
+      this.pair = null;
+      this.scalar = scalar;
       this.publicValue = publicValue;
     }
 
@@ -103,6 +119,14 @@ public enum DhGroup {
     public byte[] sharedSecret(byte[] peerPublic) throws GeneralSecurityException {
       if (peerPublic.length != publicValueBytes) {
         throw new GeneralSecurityException("KE data of " + peerPublic.length + " bytes for group " + groupId);
+      }
+      if (scalar != null) {
+        byte[] s = new byte[X25519.POINT_SIZE];
+        // RFC 8031 §2.1 / RFC 7748 §6.1: an all-zero result (a small-order peer value) is refused
+        if (!X25519.calculateAgreement(scalar, 0, peerPublic, 0, s, 0)) {
+          throw new GeneralSecurityException("X25519 shared secret is all zero (small-order public value)");
+        }
+        return s;
       }
       KeyAgreement ka = KeyAgreement.getInstance(agreementAlgorithm());
       ka.init(pair.getPrivate());
@@ -141,9 +165,11 @@ public enum DhGroup {
           yield new Exchange(kp, xy);
         }
         case CURVE25519 -> {
-          KeyPair kp = KeyPairGenerator.getInstance("X25519").generateKeyPair();
-          byte[] spki = kp.getPublic().getEncoded();
-          yield new Exchange(kp, Arrays.copyOfRange(spki, spki.length - 32, spki.length));
+          byte[] k = new byte[X25519.SCALAR_SIZE];
+          X25519.generatePrivateKey(RANDOM, k);
+          byte[] u = new byte[X25519.POINT_SIZE];
+          X25519.generatePublicKey(k, 0, u, 0);
+          yield new Exchange(k, u);
         }
       };
     } catch (GeneralSecurityException e) {
@@ -202,12 +228,6 @@ public enum DhGroup {
         ECParameterSpec spec = params.getParameterSpec(ECParameterSpec.class);
         // the JDK's KeyFactory/ECDH check the point is on the curve (RFC 6989 §2.3)
         return KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(w, spec));
-      }
-      case CURVE25519 -> {
-        byte[] spki = Arrays.copyOf(X25519_SPKI_PREFIX, X25519_SPKI_PREFIX.length + 32);
-        System.arraycopy(v, 0, spki, X25519_SPKI_PREFIX.length, 32);
-        // the JDK's XDH rejects an all-zero shared secret (small-order point, RFC 8031 §2.1)
-        return KeyFactory.getInstance("X25519").generatePublic(new X509EncodedKeySpec(spki));
       }
     }
     throw new GeneralSecurityException("unsupported group " + groupId);

@@ -240,10 +240,8 @@ final class IkeAuthTask implements Task {
     s.established(sa);
     if (initialContact) {
       // §2.4: the peer has no other SA with us any more; drop our stale ones silently
-      for (IkeSa other : s.table.withPeer(sa.peerAddress)) {
-        if (other != sa && other.state == IkeSa.State.ESTABLISHED && other.peerId.equals(sa.peerId)) {
-          s.teardown(other, "initial-contact");
-        }
+      for (IkeSa other : s.table.othersWithPeerIdentity(sa)) {
+        s.teardown(other, "initial-contact");
       }
     }
     if (child != null) {

@@ -1,6 +1,7 @@
 package io.ipsecmesh.ike.engine;
 
 import io.ipsecmesh.ike.dos.HalfOpenQuota;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -72,6 +73,27 @@ final class IkeSaTable {
   List<IkeSa> withPeer(String peerAddress) {
     Set<IkeSa> s = byPeer.get(peerAddress);
     return s == null ? List.of() : List.copyOf(s);
+  }
+
+  /**
+   * The established IKE SAs other than {@code sa} with its peer address and identity: what an INITIAL_CONTACT
+   * removes (RFC 7296 §2.4). Picked from the peer's set without copying it first, since behind one address (a
+   * NAT, a load generator) there may be thousands of SAs, and this runs for every IKE SA set up.
+   */
+  List<IkeSa> othersWithPeerIdentity(IkeSa sa) {
+    Set<IkeSa> s = byPeer.get(sa.peerAddress);
+    List<IkeSa> out = List.of();
+    if (s != null) {
+      for (IkeSa x : s) {
+        if (x != sa && x.state == IkeSa.State.ESTABLISHED && x.peerId.equals(sa.peerId)) {
+          if (out.isEmpty()) {
+            out = new ArrayList<>();
+          }
+          out.add(x);
+        }
+      }
+    }
+    return out;
   }
 
   /** Whether an IKE SA other than {@code sa} is established with its peer (the RFC 7296 §2.4 INITIAL_CONTACT test). */

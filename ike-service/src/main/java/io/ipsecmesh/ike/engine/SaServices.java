@@ -402,6 +402,27 @@ final class SaServices {
     }
   }
 
+  /**
+   * An authenticated message from the SA's peer, for dpd-service ({@code ike.liveness-proof}): only once the SA is
+   * up, since dpd-service learns it from {@code ike.peer.up} and drops a proof of an SA it does not know (the
+   * IKE_AUTH exchange published one per IKE SA that nothing used).
+   */
+  void livenessProof(IkeSa sa) {
+    if (sa.state == IkeSa.State.ESTABLISHED) {
+      events.livenessProof(sa.id(), sa.peerAddress);
+    }
+  }
+
+  /**
+   * The same with its detail made only when {@code debug crypto ikev2} is on: the payload lists of every exchange
+   * (four per IKE SA set up) are not built while nobody traces.
+   */
+  void debugLog(IkeSa sa, String what, long messageId, java.util.function.Supplier<String> detail) {
+    if (trace.on()) {
+      debugLog(sa, what, messageId, detail.get());
+    }
+  }
+
   void debugLog(IkeSa sa, String text) {
     if (trace.on()) {
       trace.line(Ikev2Debug.tag(sa) + text);

@@ -141,8 +141,8 @@ final class TaskManager {
     activeId = id;
     activeDatagrams = datagrams;
     tasks.forEach(x -> x.sent(sa, datagrams.getFirst()));
-    s.debugLog(sa, "sending", id, PayloadNames.exchange(t.exchangeType()) + " request " + PayloadNames.list(payloads)
-        + " (" + names(tasks) + ")");
+    s.debugLog(sa, "sending", id, () -> PayloadNames.exchange(t.exchangeType()) + " request "
+        + PayloadNames.list(payloads) + " (" + names(tasks) + ")");
     sendAll(datagrams);
     if (t.retransmitted()) {
       retransmitter.start(datagrams, retransmitting(tasks));
@@ -167,7 +167,7 @@ final class TaskManager {
     long id = active.isEmpty() ? nextRequestId : activeId + 1;
     nextRequestId = id + 1;
     IkeHeader h = IkeHeader.of(sa.spiI, sa.spiR, IkeConstants.INFORMATIONAL, sa.requestFlags(), id);
-    s.debugLog(sa, "sending", id, "INFORMATIONAL request " + PayloadNames.list(payloads));
+    s.debugLog(sa, "sending", id, () -> "INFORMATIONAL request " + PayloadNames.list(payloads));
     sendAll(fragments.protect(h, payloads));
   }
 
@@ -230,10 +230,10 @@ final class TaskManager {
       }
       acknowledge();
     }
-    s.debugLog(sa, "received", h.messageId(), PayloadNames.exchange(h.exchangeType()) + " response "
-        + PayloadNames.list(payloads));
     List<Task> tasks = active;
     Inbound in = new Inbound(d, h, payloads);
+    s.debugLog(sa, "received", h.messageId(), () -> PayloadNames.exchange(h.exchangeType()) + " response "
+        + PayloadNames.list(in.payloads()));
     for (Task t : tasks) {
       Task.Status status = t.processI(sa, in);
       if (status == Task.Status.WAIT) {
@@ -262,7 +262,7 @@ final class TaskManager {
     if (p != null) {
       p.accept(true);
     } else {
-      s.events.livenessProof(sa.id(), sa.peerAddress);
+      s.livenessProof(sa);
     }
   }
 
@@ -288,11 +288,11 @@ final class TaskManager {
         return;
       }
       digest = fragments.requestDigest(m, digest);
-      s.events.livenessProof(sa.id(), sa.peerAddress);
+      s.livenessProof(sa);
     }
-    s.debugLog(sa, "received", id, PayloadNames.exchange(h.exchangeType()) + " request "
-        + PayloadNames.list(payloads));
     Inbound in = new Inbound(d, h, payloads);
+    s.debugLog(sa, "received", id, () -> PayloadNames.exchange(h.exchangeType()) + " request "
+        + PayloadNames.list(in.payloads()));
     List<Task> passive = ResponderTasks.forRequest(s, sa, in);
     if (passive == null) {
       respond(h, List.of(), List.of(Payload.Notify.of(IkeConstants.INVALID_SYNTAX, new byte[0])), digest);
@@ -353,7 +353,7 @@ final class TaskManager {
     lastResponseId = request.messageId();
     lastRequestDigest = digest;
     replies.remember(request.messageId(), digest, datagrams); // answered: its retransmissions get the same bytes
-    s.debugLog(sa, "sending", request.messageId(), PayloadNames.exchange(request.exchangeType()) + " response "
+    s.debugLog(sa, "sending", request.messageId(), () -> PayloadNames.exchange(request.exchangeType()) + " response "
         + PayloadNames.list(payloads));
     for (Task t : passive) {
       t.responded(sa);

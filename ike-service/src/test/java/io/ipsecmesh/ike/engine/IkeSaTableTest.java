@@ -48,4 +48,26 @@ class IkeSaTableTest {
     assertEquals(0, t.size());
     assertEquals(List.of(), t.withPeer("192.0.2.2"));
   }
+
+  /** INITIAL_CONTACT (RFC 7296 §2.4) removes the peer's other established SAs of the same identity, no others. */
+  @Test
+  void initialContactFindsOnlyTheOtherEstablishedSasOfThatIdentityAtThatAddress() {
+    IkeSaTable t = new IkeSaTable();
+    IkeSa fresh = established(t, 0x10, "192.0.2.2", "c1.example.net");
+    IkeSa stale = established(t, 0x20, "192.0.2.2", "c1.example.net");
+    established(t, 0x30, "192.0.2.2", "c2.example.net"); // another client behind the same NAT
+    established(t, 0x40, "192.0.2.9", "c1.example.net"); // the same name elsewhere
+    IkeSa negotiating = established(t, 0x50, "192.0.2.2", "c1.example.net");
+    negotiating.state = IkeSa.State.INIT_DONE;
+    assertEquals(List.of(stale), t.othersWithPeerIdentity(fresh));
+  }
+
+  private static IkeSa established(IkeSaTable t, long spi, String peer, String id) {
+    IkeSa x = sa(false, spi, peer);
+    x.spiR = spi + 1;
+    x.peerId = id;
+    x.state = IkeSa.State.ESTABLISHED;
+    t.add(x);
+    return x;
+  }
 }

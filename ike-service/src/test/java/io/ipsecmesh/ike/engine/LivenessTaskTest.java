@@ -34,6 +34,22 @@ class LivenessTaskTest {
     assertEquals(bLiveness + 1, n.bEvents.liveness, "the request is a sign of life for b");
   }
 
+  /**
+   * dpd-service learns an IKE SA from {@code ike.peer.up}, after IKE_AUTH: a proof before it would reach no one,
+   * so setting an SA up publishes none (one bus publish per IKE SA saved); the first one is the first message
+   * after.
+   */
+  @Test
+  void settingAnIkeSaUpIsNoLivenessProofTheFirstMessageAfterIs() {
+    TaskPeers n = new TaskPeers().established();
+    assertEquals(0, n.aEvents.liveness, "IKE_AUTH response: the SA was not up yet");
+    assertEquals(0, n.bEvents.liveness, "IKE_AUTH request: the SA was not up yet");
+    n.aSa.tasks.queue(new ChildCreateTask(n.a));
+    n.run();
+    assertEquals(1, n.aEvents.liveness);
+    assertEquals(1, n.bEvents.liveness);
+  }
+
   @Test
   void aProbeThatFindsAnExchangeOutstandingIsAnsweredByThatExchange() {
     TaskPeers n = new TaskPeers().established();

@@ -52,6 +52,19 @@ public final class ControlAuth {
   private final SecretKeySpec key;
   private final LongSupplier clock;
   private final ReplayCache seen;
+  /**
+   * The canonical bytes of the last {@value #RECENT} {@code sa.*} bodies this process tagged, by identity. A local
+   * publish hands its body object to every local consumer ({@code RecordCodec.transform} returns it), so the
+   * inbound checks of one Child SA install — the forwarder's and nat-keepalive's — reuse the bytes the outbound
+   * tag was computed over instead of normalizing the record again each (three passes of {@code RecordJson} per
+   * delivery). The tag is still computed and compared for every delivery; a body that arrived from the cluster
+   * is a new object and is canonicalized afresh. Only {@code sa.*}: their canonical form holds wrapped SA keys,
+   * never a clear secret (a configuration's would hold its pre-shared keys in clear).
+   */
+  private final Object[] recentBodies = new Object[RECENT];
+  private final byte[][] recentCanonical = new byte[RECENT][];
+  private int recentNext;
+  private static final int RECENT = 16;
 
   public ControlAuth(Kek kek, LongSupplier clock) {
     this(kek, clock, REPLAY_CAPACITY);
@@ -164,11 +177,28 @@ public final class ControlAuth {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(key);
       mac.update((address + "\n" + ts + "\n" + nonce + "\n").getBytes(StandardCharsets.UTF_8));
-      mac.update(canonical(body));
+      mac.update(address.startsWith("sa.") ? recentCanonical(body) : canonical(body));
       return mac.doFinal();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 unavailable", e);
     }
+  }
+
+  private byte[] recentCanonical(Object body) {
+    synchronized (recentBodies) {
+      for (int i = 0; i < RECENT; i++) {
+        if (recentBodies[i] == body && body != null) {
+          return recentCanonical[i];
+        }
+      }
+    }
+    byte[] c = canonical(body);
+    synchronized (recentBodies) {
+      recentBodies[recentNext] = body;
+      recentCanonical[recentNext] = c;
+      recentNext = (recentNext + 1) % RECENT;
+    }
+    return c;
   }
 
   private static byte[] canonical(Object body) {

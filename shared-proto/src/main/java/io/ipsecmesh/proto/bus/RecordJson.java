@@ -2,12 +2,14 @@ package io.ipsecmesh.proto.bus;
 
 import io.ipsecmesh.proto.config.Authenticated;
 import io.ipsecmesh.proto.config.Sealed;
+import io.ipsecmesh.proto.kek.Kek;
 import io.ipsecmesh.proto.kek.ProcessKek;
 import io.ipsecmesh.proto.kek.SecretBox;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.lang.reflect.Array;
 import java.lang.reflect.Constructor;
+import java.lang.reflect.Method;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
@@ -21,7 +23,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -38,7 +39,19 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class RecordJson {
 
-  private static final Map<Class<?>, Constructor<?>> CONSTRUCTORS = new ConcurrentHashMap<>();
+  /**
+   * What this class reads of a record type, once per type: {@code Class.getRecordComponents()} builds new
+   * component objects on every call, and each of them parses its annotations again, which made reflection the
+   * largest cost of writing a Child SA record (docs/performance.md, "IKEv2 responder under load").
+   */
+  private static final ClassValue<Shape> SHAPES = new ClassValue<>() {
+    @Override
+    protected Shape computeValue(Class<?> type) {
+      return new Shape(type);
+    }
+  };
+  /** The keys derived from the process KEK for sealing and MACs, for the KEK they were derived from. */
+  private static volatile DerivedKeys derived;
   /** HKDF purpose of the key that seals {@link Sealed} components. */
   public static final String SEAL_PURPOSE = "record-secrets";
   /** HKDF purpose of the key of the {@value #MAC_MEMBER} of {@link Authenticated} records. */
@@ -54,16 +67,72 @@ public final class RecordJson {
 
   /** HMAC-SHA256 under HKDF(process KEK, record-mac) of the record's type and normalized JSON. */
   private static byte[] mac(Record record) {
-    byte[] k = ProcessKek.current().derive(MAC_PURPOSE);
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(k, "HmacSHA256"));
-      mac.update((wireName(record.getClass()) + "\n").getBytes(StandardCharsets.UTF_8));
+      mac.init(keys().mac);
+      mac.update((SHAPES.get(record.getClass()).wireName + "\n").getBytes(StandardCharsets.UTF_8));
       return mac.doFinal(normalized(record).encode().getBytes(StandardCharsets.UTF_8));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 unavailable", e);
-    } finally {
-      Arrays.fill(k, (byte) 0);
+    }
+  }
+
+  /**
+   * The sealing box and MAC key of the process KEK, derived once per KEK rather than for every record (an HKDF
+   * each time): they live as long as the KEK they come from, which this process holds anyway.
+   */
+  private static DerivedKeys keys() {
+    Kek kek = ProcessKek.current();
+    DerivedKeys d = derived;
+    if (d == null || d.kek != kek) {
+      d = new DerivedKeys(kek);
+      derived = d;
+    }
+    return d;
+  }
+
+  private static final class DerivedKeys {
+    final Kek kek;
+    final SecretBox box;
+    final SecretKeySpec mac;
+
+    DerivedKeys(Kek kek) {
+      this.kek = kek;
+      this.box = new SecretBox(kek, SEAL_PURPOSE);
+      byte[] k = kek.derive(MAC_PURPOSE);
+      try {
+        this.mac = new SecretKeySpec(k, "HmacSHA256");
+      } finally {
+        Arrays.fill(k, (byte) 0);
+      }
+    }
+  }
+
+  /** A record type's components, accessors, annotations and canonical constructor, read once. */
+  private static final class Shape {
+    final RecordComponent[] comps;
+    final Method[] accessors;
+    final boolean[] sealed;
+    final boolean anySealed;
+    final boolean authenticated;
+    final String wireName;
+    final Constructor<?> constructor;
+
+    Shape(Class<?> type) {
+      comps = type.getRecordComponents();
+      accessors = new Method[comps.length];
+      sealed = new boolean[comps.length];
+      boolean any = false;
+      for (int i = 0; i < comps.length; i++) {
+        accessors[i] = comps[i].getAccessor();
+        sealed[i] = comps[i].isAnnotationPresent(Sealed.class);
+        any |= sealed[i];
+      }
+      anySealed = any;
+      authenticated = type.isAnnotationPresent(Authenticated.class);
+      WireName w = type.getAnnotation(WireName.class);
+      wireName = w != null ? w.value() : type.getName();
+      constructor = canonical(type, comps);
     }
   }
 
@@ -77,33 +146,31 @@ public final class RecordJson {
 
   private static JsonObject toJson(Record record, boolean seal) {
     JsonObject json = new JsonObject();
-    RecordComponent[] comps = record.getClass().getRecordComponents();
+    Shape shape = SHAPES.get(record.getClass());
+    RecordComponent[] comps = shape.comps;
     Object[] values = new Object[comps.length];
-    boolean sealed = false;
     for (int i = 0; i < comps.length; i++) {
-      RecordComponent c = comps[i];
       try {
-        values[i] = c.getAccessor().invoke(record);
+        values[i] = shape.accessors[i].invoke(record);
       } catch (ReflectiveOperationException e) {
-        throw new IllegalStateException("cannot read " + c, e);
+        throw new IllegalStateException("cannot read " + comps[i], e);
       }
-      sealed |= c.isAnnotationPresent(Sealed.class);
     }
-    SecretBox box = sealed && seal ? SecretBox.of(SEAL_PURPOSE) : null;
+    SecretBox box = shape.anySealed && seal ? keys().box : null;
     for (int i = 0; i < comps.length; i++) {
       Object v = values[i];
       if (v == null) {
         continue;
       }
       RecordComponent c = comps[i];
-      if (c.isAnnotationPresent(Sealed.class) && seal) {
-        String ad = associatedData(record.getClass(), c, comps, values);
+      if (shape.sealed[i] && seal) {
+        String ad = associatedData(shape, i, values);
         json.put(c.getName(), v instanceof byte[] b ? box.seal(b, ad) : box.seal((String) v, ad));
       } else {
         json.put(c.getName(), encode(v, seal));
       }
     }
-    if (seal && record.getClass().isAnnotationPresent(Authenticated.class)) {
+    if (seal && shape.authenticated) {
       json.put(MAC_MEMBER, Base64.getEncoder().encodeToString(mac(record)));
     }
     return json;
@@ -113,11 +180,12 @@ public final class RecordJson {
    * What binds a sealed component to its record: the record type, the component and every other
    * (unsealed) component's value, each as this class writes it.
    */
-  private static String associatedData(Class<?> type, RecordComponent sealed, RecordComponent[] comps, Object[] values) {
-    StringBuilder b = new StringBuilder("ipsec-mesh sealed v1|").append(wireName(type)).append('.')
-        .append(sealed.getName());
+  private static String associatedData(Shape shape, int sealed, Object[] values) {
+    RecordComponent[] comps = shape.comps;
+    StringBuilder b = new StringBuilder("ipsec-mesh sealed v1|").append(shape.wireName).append('.')
+        .append(comps[sealed].getName());
     for (int i = 0; i < comps.length; i++) {
-      if (!comps[i].isAnnotationPresent(Sealed.class)) {
+      if (!shape.sealed[i]) {
         Object v = values[i];
         b.append('|').append(comps[i].getName()).append('=')
             .append(v == null ? "null" : io.vertx.core.json.Json.encode(encode(v)));
@@ -128,6 +196,9 @@ public final class RecordJson {
 
   /** The name a record type is bound to on the wire and in the shared maps: its {@link WireName}, else its class name. */
   public static String wireName(Class<?> type) {
+    if (type.isRecord()) {
+      return SHAPES.get(type).wireName;
+    }
     WireName w = type.getAnnotation(WireName.class);
     return w != null ? w.value() : type.getName();
   }
@@ -146,12 +217,13 @@ public final class RecordJson {
   }
 
   private static <T extends Record> T fromJson(JsonObject json, Class<T> type, boolean sealed) {
-    RecordComponent[] comps = type.getRecordComponents();
+    Shape shape = SHAPES.get(type);
+    RecordComponent[] comps = shape.comps;
     Object[] args = new Object[comps.length];
     boolean anySealed = false;
     for (int i = 0; i < comps.length; i++) {
       RecordComponent c = comps[i];
-      if (sealed && c.isAnnotationPresent(Sealed.class)) {
+      if (sealed && shape.sealed[i]) {
         anySealed = true;
         continue;
       }
@@ -159,10 +231,10 @@ public final class RecordJson {
       args[i] = decode(raw, c.getType(), c.getGenericType(), c.getName(), sealed);
     }
     if (anySealed) {
-      SecretBox box = SecretBox.of(SEAL_PURPOSE);
+      SecretBox box = keys().box;
       for (int i = 0; i < comps.length; i++) {
         RecordComponent c = comps[i];
-        if (!c.isAnnotationPresent(Sealed.class)) {
+        if (!shape.sealed[i]) {
           continue;
         }
         Object raw = json.getValue(c.getName());
@@ -172,7 +244,7 @@ public final class RecordJson {
         if (!(raw instanceof String text)) {
           throw new IllegalArgumentException(type.getSimpleName() + ": field '" + c.getName() + "' is not a sealed secret");
         }
-        String ad = associatedData(type, c, comps, args);
+        String ad = associatedData(shape, i, args);
         try {
           args[i] = c.getType() == byte[].class ? box.open(text, ad) : box.openString(text, ad);
         } catch (SecretBox.SealedSecretException e) {
@@ -184,14 +256,14 @@ public final class RecordJson {
     T record;
     try {
       @SuppressWarnings("unchecked")
-      Constructor<T> ctor = (Constructor<T>) CONSTRUCTORS.computeIfAbsent(type, RecordJson::canonical);
+      Constructor<T> ctor = (Constructor<T>) shape.constructor;
       record = ctor.newInstance(args);
     } catch (java.lang.reflect.InvocationTargetException e) {
       throw new IllegalArgumentException(type.getSimpleName() + ": " + e.getCause().getMessage(), e.getCause());
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("cannot build " + type, e);
     }
-    if (sealed && type.isAnnotationPresent(Authenticated.class)) {
+    if (sealed && shape.authenticated) {
       Object given = json.getValue(MAC_MEMBER);
       byte[] tag;
       try {
@@ -207,10 +279,10 @@ public final class RecordJson {
     return record;
   }
 
-  private static Constructor<?> canonical(Class<?> type) {
-    Class<?>[] types = new Class<?>[type.getRecordComponents().length];
+  private static Constructor<?> canonical(Class<?> type, RecordComponent[] comps) {
+    Class<?>[] types = new Class<?>[comps.length];
     for (int i = 0; i < types.length; i++) {
-      types[i] = type.getRecordComponents()[i].getType();
+      types[i] = comps[i].getType();
     }
     try {
       Constructor<?> c = type.getDeclaredConstructor(types);
