@@ -100,6 +100,9 @@ class HazelcastConfigsTest {
       b.shutdown();
       b = null;
       awaitMembers(a, 1);
+      // the split-brain protection hears of the departure by its own membership listener, a moment after the
+      // member list: wait (bounded) until a read is refused, then check the claim
+      awaitFenced(checkpoints);
       assertThrows(com.hazelcast.splitbrainprotection.SplitBrainProtectionException.class,
           () -> checkpoints.replace("k", "claimed by a", "claimed again"), "alone again: no claim");
     } finally {
@@ -139,5 +142,18 @@ class HazelcastConfigsTest {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }
+  }
+
+  private static void awaitFenced(IMap<String, String> map) throws InterruptedException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      try {
+        map.get("k");
+      } catch (com.hazelcast.splitbrainprotection.SplitBrainProtectionException fenced) {
+        return;
+      }
+      Thread.sleep(20); // polling a condition with a deadline, not a fixed wait
+    }
+    throw new AssertionError("still no split-brain protection 10 s after the member count fell below the quorum");
   }
 }
