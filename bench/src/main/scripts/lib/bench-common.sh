@@ -130,7 +130,9 @@ bench_thread_ticks() {  # pid
 # The CPU between two bench_thread_ticks snapshots of one process by thread group, the largest first: share of
 # the process's CPU and ms per unit (per established IKE SA).  Thread names are the kernel's (15 characters:
 # "vert.x-eventloo", "C2 CompilerThre"); JIT and GC are in it, which JFR's execution samples leave out.
-# Threads that ended between the snapshots are "ended threads" (the process's CPU minus the living threads').
+# "unattributed" is the process's CPU minus its living threads': threads that ended during the batch, and the
+# kernel rounding each thread's time down to a tick (/proc/PID/stat sums the exact times first) — large for a
+# process of many threads with little CPU each, such as charon's thread pool.
 bench_thread_split() {  # before after units
     python3 - "$1" "$2" "$3" "$BENCH_HZ" <<'PY'
 import collections, re, sys
@@ -157,9 +159,9 @@ units, total, hz = max(1, int(sys.argv[3])), p1 - p0, int(sys.argv[4])
 by = collections.Counter()
 for tid, (ticks, name) in t1.items():
     by[group(name)] += ticks - t0.get(tid, (0, name))[0]
-ended = total - sum(by.values())
-if ended > 0:
-    by["ended threads"] += ended
+rest = total - sum(by.values())
+if rest > 0:
+    by["unattributed"] += rest
 parts = [f"{g} {100.0 * v / total:.0f} % ({v * 1000.0 / hz / units:.2f} ms)"
          for g, v in by.most_common() if v > 0] if total > 0 else ["no CPU"]
 print("    responder threads (share, ms per IKE SA): " + ", ".join(parts[:10]))
