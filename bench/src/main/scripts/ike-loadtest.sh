@@ -10,8 +10,8 @@
 # (bench/src/main/scripts/build-strongswan-lt.sh -> /opt/strongswan-lt, run by this script when missing),
 # Debian's charon with kernel-libipsec (the strongSwan responder). Builds the gateway itself in this
 # checkout's reactor (lib/bench-common.sh: ./mvnw -pl gateway -am package, no install, no ~/.m2 snapshot
-# of this project; SKIP_BUILD=yes reuses gateway/target/ipsec-mesh.jar). Run time: about
-# RUNS × (3 × COUNT × DELAY ms + 30 s): 1000 2 1 → 2 min on a quiet machine.
+# of this project; SKIP_BUILD=yes reuses gateway/target/ipsec-mesh.jar; with JAR= nothing is built). Run time:
+# about RUNS × ((2 + WARM) × COUNT × DELAY ms + 30 s): 1000 2 1 → 2 min on a quiet machine.
 #
 # Setup (the repository's namespace harness, test-support/src/main/resources/interop, in namespaces
 # ltgwa / ltgwb / ltlana / ltlanb, removed at the end, also on failure):
@@ -29,17 +29,29 @@
 #   IDr is srv.strongswan.org); the initiators keep their FQDNs c<N>-r1.strongswan.org, accepted by our
 #   profile's `match identity remote fqdn domain strongswan.org` (lib/load-tester.sh).
 #
-# JAVA_OPTS: extra JVM options for the gateway (e.g. a JFR recording of the responder); MAX_SECS bounds
-# each batch (default 120 s).
+# Environment:
+#   WARM=N     warm batches per JVM after the cold one (default 1), each with the SAs of the batches before
+#              still up; with N > 1 they are labelled "warm 1".."warm N" and the final table takes the last
+#              (WARM=3: the JIT compiler is still busy in the first warm batch).
+#   THREADS=1  after each batch, the responder's CPU during it split by thread group (event loops, workers,
+#              Hazelcast, JIT compiler, GC, ...: lib/bench-common.sh bench_thread_split), from
+#              /proc/<pid>/task/*/stat taken at the batch's edges; strongSwan's charon shows as one group.
+#   JAR=path   the gateway jar to run instead of gateway/target/ipsec-mesh.jar, e.g. an older build: its
+#              ipsec-mesh.jar with that build's lib/ beside it (checked); nothing is built then.
+#   JAVA_OPTS  extra JVM options for the gateway (e.g. a JFR recording of the responder); HEAP its -Xmx
+#              (default 768m); MAX_SECS bounds each batch (default 120 s); SKIP_BUILD=yes.
 # Measured per batch: established IKE_SAs / wall time of the CLI, and the responder process's
-# utime+stime (/proc/<pid>/stat) during the batch / established IKE_SAs.  The JVM runs two batches per
-# run: "cold" (JIT compiling) and "warm" (same JVM, the first batch's SAs still up).
+# utime+stime (/proc/<pid>/stat) during the batch / established IKE_SAs.  The JVM runs 1 + WARM batches per
+# run: "cold" (JIT compiling) and "warm" (same JVM, the earlier batches' SAs still up).
 set -euo pipefail
 # shellcheck source=lib/bench-common.sh
 . "$(dirname "$0")/lib/bench-common.sh"
 COUNT=${1:-1000} RUNS=${2:-3} DELAY=${3:-1}
 MAX_SECS=${MAX_SECS:-120}   # bound of each load-tester batch
 HEAP=${HEAP:-768m}
+WARM=${WARM:-1} THREADS=${THREADS:-0}
+[[ $WARM =~ ^[1-9][0-9]*$ ]] || bench_die "WARM=$WARM: the number of warm batches per JVM, 1 or more"
+[[ $THREADS =~ ^[01]$ ]] || bench_die "THREADS=$THREADS: 1 (split the responder's CPU by thread group) or 0"
 bench_need_root
 bench_need bc /usr/lib/ipsec/charon
 export NS_A=ltgwa NS_B=ltgwb NS_LAN_A=ltlana NS_LAN_B=ltlanb
@@ -65,6 +77,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 mkdir -p "$TMP"
+if [ "$THREADS" = 1 ]; then export LT_THREAD_SNAPSHOTS=$TMP/threads; mkdir -p "$LT_THREAD_SNAPSHOTS"; fi
 "$HARNESS/netns-up.sh" >/dev/null
 lt_write_confs
 lt_gateway_cfg "$TMP/gwb.cfg"
@@ -77,13 +90,18 @@ batch() {
         printf '%-22s %5d ok %3d failed %4d retransmits %6.2f s %6.0f IKE_SA/s  responder cpu %.3f ms/IKE_SA  loadavg %s\n' \
             "$1" "$LT_OK" "$LT_FAIL" "$LT_RETR" "$LT_SECS" "$(echo "$LT_OK / $LT_SECS" | bc -l)" "$LT_CPU_MS" "$(bench_loadavg)" \
             | tee -a "$TMP/results"
+        if [ "$THREADS" = 1 ]; then
+            bench_thread_split "$LT_THREAD_SNAPSHOTS/$2.before" "$LT_THREAD_SNAPSHOTS/$2.after" "$LT_OK"
+        fi
     else
         echo "$1 failed" >>"$TMP/results"
         printf '%-22s 0 ok %d failed: %s\n' "$1" "$LT_FAIL" "$LT_OUT_HEAD"
     fi
 }
 
-echo "# $(date -u +%FT%TZ) $COUNT IKE_SAs per batch, $RUNS runs, ${DELAY} ms between initiations; $(nproc) cpus, loadavg before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# $(date -u +%FT%TZ) $COUNT IKE_SAs per batch, $RUNS runs, 1 cold + $WARM warm batches per JVM," \
+    "${DELAY} ms between initiations; $(nproc) cpus, loadavg before: $(bench_loadavg)"
+echo "# gateway: $(bench_jar_label), -Xmx$HEAP${JAVA_OPTS:+, JAVA_OPTS=$JAVA_OPTS}"
 for i in $(seq 1 "$RUNS"); do
     # strongSwan's responder, fresh daemon
     rpid=$(lt_start_strongswan_responder)
@@ -99,26 +117,35 @@ for i in $(seq 1 "$RUNS"); do
     lt_start_initiator
     batch "run $i ipsec-mesh cold" "$gw"
     lt_stop_initiator
-    lt_start_initiator
-    batch "run $i ipsec-mesh warm" "$gw"
-    lt_stop_initiator
+    for w in $(seq 1 "$WARM"); do
+        lt_start_initiator
+        batch "run $i ipsec-mesh warm$([ "$WARM" -gt 1 ] && echo " $w")" "$gw"
+        lt_stop_initiator
+    done
     echo "    gateway log: tunnels UP: $(grep -c "Crypto tunnel is UP" "$TMP/gateway-$i.log" || true)"
     bench_stop_all
 done
-# the table: per run strongSwan beside ipsec-mesh, ratios against this run's strongSwan
-python3 - "$TMP/results" <<'PY'
+# the table: per run strongSwan beside ipsec-mesh, ratios against this run's strongSwan; with WARM > 1 the
+# warm columns are the last warm batch's (the JIT compiler settles over the first ones)
+python3 - "$TMP/results" "$WARM" <<'PY'
 import re, sys
+warm = int(sys.argv[2])
+last = "ipsec-mesh warm" + (f" {warm}" if warm > 1 else "")
 rows = {}
 for line in open(sys.argv[1]):
-    m = re.match(r"run (\d+) (strongswan|ipsec-mesh cold|ipsec-mesh warm)\s+(\d+) ok\s+(\d+) failed\s+(\d+) retransmits"
+    m = re.match(r"run (\d+) (strongswan|ipsec-mesh cold|ipsec-mesh warm(?: \d+)?)\s+(\d+) ok\s+(\d+) failed\s+(\d+) retransmits"
                  r"\s+[\d.]+ s\s+(\d+) IKE_SA/s\s+responder cpu ([\d.]+) ms/IKE_SA\s+loadavg (.*)", line)
     if m:
-        rows.setdefault(m.group(1), {})[m.group(2)] = m.groups()[2:]
-print("\n| run | strongSwan IKE_SA/s | CPU/IKE SA | ipsec-mesh cold IKE_SA/s | CPU | retr. | ipsec-mesh warm IKE_SA/s | CPU | retr. "
+        rows.setdefault(int(m.group(1)), {})[m.group(2)] = m.groups()[2:]
+if warm > 1:
+    print(f"\nwarm columns: the last of {warm} warm batches per JVM (warm {warm}, with the SAs of the cold batch and of"
+          f" the {warm - 1} warm batch{'es' if warm > 2 else ''} before it still up); the other warm batches are in the lines above")
+w_head = f"ipsec-mesh warm {warm} (last)" if warm > 1 else "ipsec-mesh warm"
+print(f"\n| run | strongSwan IKE_SA/s | CPU/IKE SA | ipsec-mesh cold IKE_SA/s | CPU | retr. | {w_head} IKE_SA/s | CPU | retr. "
       "| warm CPU ratio | warm rate ratio | loadavg (after warm) |")
 print("|---|---|---|---|---|---|---|---|---|---|---|---|")
 for run, r in sorted(rows.items()):
-    s, c, w = r.get("strongswan"), r.get("ipsec-mesh cold"), r.get("ipsec-mesh warm")
+    s, c, w = r.get("strongswan"), r.get("ipsec-mesh cold"), r.get(last)
     f = lambda x, i, u="": x[i] + u if x else "–"
     ratio = lambda a, b, i: f"{float(a[i]) / float(b[i]):.2f}×" if a and b and float(b[i]) else "–"
     print(f"| {run} | {f(s,3)} | {f(s,4,' ms')} | {f(c,3)} | {f(c,4,' ms')} | {f(c,2)} | {f(w,3)} | {f(w,4,' ms')} | {f(w,2)} "

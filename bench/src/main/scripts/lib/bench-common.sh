@@ -11,7 +11,9 @@
 #     namespace (as in production and it/…/IkeServiceTakeoverTest), CPU of a process, the load average.
 #
 # Variables a caller may set: JAVA_HOME (default temurin 25), SKIP_BUILD=yes (reuse an existing jar),
-# JAVA_OPTS (extra JVM options for every gateway JVM, e.g. a JFR recording), HEAP (-Xmx of gateway JVMs).
+# JAR (run another gateway build, e.g. an older one: its ipsec-mesh.jar with that build's lib/ beside it;
+# nothing is built then), JAVA_OPTS (extra JVM options for every gateway JVM, e.g. a JFR recording),
+# HEAP (-Xmx of gateway JVMs, default 512m; a script may set its own default after sourcing this file).
 
 BENCH_SCRIPTS=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ROOT=$(cd "$BENCH_SCRIPTS/../../../.." && pwd)
@@ -20,8 +22,11 @@ export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 JAVA=$JAVA_HOME/bin/java
 # Maven's own jars use JNI and Unsafe: quiet on JDK 25 (as bin/ipsec-mesh does)
 export MAVEN_OPTS="${MAVEN_OPTS:-} --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
-JAR=$ROOT/gateway/target/ipsec-mesh.jar
-HEAP=${HEAP:-512m}
+# JAR from the environment: another build, run as it is (bench_build_gateway builds nothing then)
+BENCH_JAR_GIVEN=${JAR:+yes}
+JAR=${JAR:-$ROOT/gateway/target/ipsec-mesh.jar}
+# HEAP's default (512m) is applied where a JVM starts, so that a script's own HEAP=${HEAP:-…} after sourcing
+# this file still counts
 # io.ipsecmesh.gateway.JvmFlags.ALL: FFM (TUN) and Netty native access, Hazelcast's module openings
 JVM_FLAGS=(--enable-native-access=ALL-UNNAMED --add-exports java.base/jdk.internal.ref=ALL-UNNAMED
     --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED
@@ -44,13 +49,58 @@ bench_need() {  # command... : each must be on PATH
 }
 
 # The gateway jar, built in this checkout's reactor (a fresh clone needs nothing else).  Always rebuilt so
-# the figures belong to the checked-out sources; SKIP_BUILD=yes reuses an existing jar.
+# the figures belong to the checked-out sources; SKIP_BUILD=yes reuses an existing jar.  With JAR given
+# (another build, e.g. an older one) nothing is built: that jar runs as it is, with the lib/ beside it.
 bench_build_gateway() {
+    if [ "${BENCH_JAR_GIVEN:-}" = yes ]; then bench_check_jar; return 0; fi
     if [ "${SKIP_BUILD:-no}" = yes ] && [ -f "$JAR" ]; then return 0; fi
     echo "# building gateway/target/ipsec-mesh.jar (./mvnw -q -B -pl gateway -am package -Dmaven.test.skip=true)" >&2
     (cd "$ROOT" && ./mvnw -q -B -pl gateway -am package -Dmaven.test.skip=true >&2) || bench_die "could not build $JAR"
     [ -f "$JAR" ] || bench_die "$JAR missing after the build"
 }
+
+# A given JAR must bring its own build's lib/: the manifest's Class-Path names lib/<module>.jar relative to the
+# jar, and the JVM silently skips entries that are missing (the gateway would then die on a missing class).
+# A copy next to this checkout's gateway/target/lib would run this checkout's service modules under the old
+# gateway's Main: refused, the figures would belong to neither build.
+bench_check_jar() {
+    [ -f "$JAR" ] || bench_die "JAR=$JAR: no such file"
+    JAR=$(realpath "$JAR")
+    local missing
+    missing=$(python3 - "$JAR" <<'PY'
+import os, sys, zipfile
+jar = sys.argv[1]
+try:
+    mf = zipfile.ZipFile(jar).read("META-INF/MANIFEST.MF").decode()
+except (OSError, KeyError, zipfile.BadZipFile) as e:
+    print(f"not a gateway jar ({e})"); sys.exit()
+attrs, key = {}, None
+for line in mf.splitlines():          # manifest lines continue on lines that start with one space
+    if line.startswith(" ") and key:
+        attrs[key] += line[1:]
+    elif ":" in line:
+        key, _, value = line.partition(":"); attrs[key] = value.strip()
+cp = attrs.get("Class-Path", "").split()
+if attrs.get("Main-Class") != "io.ipsecmesh.gateway.Main" or not cp:
+    print("no Main-Class io.ipsecmesh.gateway.Main with a Class-Path: not gateway/target/ipsec-mesh.jar")
+else:
+    gone = [e for e in cp if not os.path.isfile(os.path.join(os.path.dirname(jar), e))]
+    if gone:
+        print(f"{len(gone)} of {len(cp)} Class-Path entries missing beside it, e.g. {gone[0]}")
+PY
+)
+    [ -z "$missing" ] || bench_die "JAR=$JAR: $missing
+  (copy gateway/target/ipsec-mesh.jar together with gateway/target/lib/ of the same build, e.g.
+   mkdir -p /tmp/old && cp -r gateway/target/ipsec-mesh.jar gateway/target/lib /tmp/old/)"
+    local own
+    own=$(realpath -m "$ROOT/gateway/target")
+    if [ "$JAR" != "$own/ipsec-mesh.jar" ] && [ "$(dirname "$JAR")" = "$own" ]; then
+        bench_die "JAR=$JAR sits beside this checkout's gateway/target/lib: it would run this checkout's service
+  modules; copy it with its own build's lib/ into a directory of its own"
+    fi
+}
+# "<path> (<mtime UTC>)" of the jar that runs, for a script's header line
+bench_jar_label() { echo "$JAR ($(date -u -r "$JAR" +%FT%TZ 2>/dev/null || echo missing))"; }
 
 # strongSwan's load-tester (private build, ~5 min the first time)
 bench_need_load_tester() {
@@ -61,6 +111,62 @@ bench_need_load_tester() {
 bench_loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 bench_cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }   # utime+stime
 BENCH_HZ=$(getconf CLK_TCK)
+
+# utime+stime of PID and of each of its threads (/proc/PID/task/*/stat), for bench_thread_split: a line
+# "process <ticks>", then "<tid> <ticks> <name>" per thread.  Only shell built-ins in the loop (no process per
+# thread), so a snapshot can be taken right at the edges of a batch.
+bench_thread_ticks() {  # pid
+    local s t name f
+    { read -r s <"/proc/$1/stat"; } 2>/dev/null || return 0
+    read -ra f <<<"${s##*) }"   # fields from 3 on: utime is field 14, stime 15 (proc(5))
+    echo "process $((f[11] + f[12]))"
+    for t in /proc/"$1"/task/*; do
+        { read -r s <"$t/stat"; } 2>/dev/null || continue   # the thread ended meanwhile
+        name=${s#*\(}; name=${name%\)*}
+        read -ra f <<<"${s##*) }"
+        echo "${t##*/} $((f[11] + f[12])) $name"
+    done
+}
+# The CPU between two bench_thread_ticks snapshots of one process by thread group, the largest first: share of
+# the process's CPU and ms per unit (per established IKE SA).  Thread names are the kernel's (15 characters:
+# "vert.x-eventloo", "C2 CompilerThre"); JIT and GC are in it, which JFR's execution samples leave out.
+# "unattributed" is the process's CPU minus its living threads': threads that ended during the batch, and the
+# kernel rounding each thread's time down to a tick (/proc/PID/stat sums the exact times first) — large for a
+# process of many threads with little CPU each, such as charon's thread pool.
+bench_thread_split() {  # before after units
+    python3 - "$1" "$2" "$3" "$BENCH_HZ" <<'PY'
+import collections, re, sys
+GROUPS = [(r"vert\.x-eventloo", "event loops"), (r"vert\.x-(worker|internal)", "workers"),
+          (r"hz\.", "Hazelcast"), (r"C[12] CompilerThre", "JIT compiler"),
+          (r"GC Thread|G1 |GC |ZGC|Shenandoah", "GC"), (r"VM Thread", "VM thread (safepoints)"),
+          (r"JFR |JFR$", "JFR"), (r"esp-|udp-inner", "ESP data plane")]
+def group(name):
+    for pattern, g in GROUPS:
+        if re.match(pattern, name):
+            return g
+    return re.sub(r"[0-9]+", "#", name)
+def load(path):
+    proc, threads = 0, {}
+    for line in open(path):
+        parts = line.rstrip("\n").split(" ", 2)
+        if parts[0] == "process":
+            proc = int(parts[1])
+        elif len(parts) == 3:
+            threads[parts[0]] = (int(parts[1]), parts[2])
+    return proc, threads
+(p0, t0), (p1, t1) = load(sys.argv[1]), load(sys.argv[2])
+units, total, hz = max(1, int(sys.argv[3])), p1 - p0, int(sys.argv[4])
+by = collections.Counter()
+for tid, (ticks, name) in t1.items():
+    by[group(name)] += ticks - t0.get(tid, (0, name))[0]
+rest = total - sum(by.values())
+if rest > 0:
+    by["unattributed"] += rest
+parts = [f"{g} {100.0 * v / total:.0f} % ({v * 1000.0 / hz / units:.2f} ms)"
+         for g, v in by.most_common() if v > 0] if total > 0 else ["no CPU"]
+print("    responder threads (share, ms per IKE SA): " + ", ".join(parts[:10]))
+PY
+}
 bench_now() { date +%s.%N; }
 
 # --- processes this script started: stopped by PID on exit ------------------------------------------
@@ -97,7 +203,7 @@ bench_start_run() {  # ns dir name cfg [run flags...]
     local ns=$1 dir=$2 name=$3 cfg=$4; shift 4
     mkdir -p "$dir/$name-state"
     # shellcheck disable=SC2086
-    IPSECMESH_STATE_DIR=$dir/$name-state ip netns exec "$ns" "$JAVA" "${JVM_FLAGS[@]}" -Xmx"$HEAP" ${JAVA_OPTS:-} \
+    IPSECMESH_STATE_DIR=$dir/$name-state ip netns exec "$ns" "$JAVA" "${JVM_FLAGS[@]}" -Xmx"${HEAP:-512m}" ${JAVA_OPTS:-} \
         -cp "$JAR" io.ipsecmesh.gateway.Main run --config "$cfg" --api-port 0 --api-file "$dir/$name-api.json" \
         --metrics-port "${METRICS_PORT:-0}" "$@" >"$dir/$name.log" 2>&1 &
     BENCH_LAST_PID=$!
@@ -134,7 +240,7 @@ bench_start_split() {  # ns dir name cfg ike_n esp_n [ike flags...]
     split_jvm() {  # log-name tls-name main-class port [flags...]
         local log=$1 tlsn=$2 main=$3 p=$4; shift 4
         # shellcheck disable=SC2086
-        ip netns exec "$ns" "$JAVA" "${JVM_FLAGS[@]}" -Xmx"$HEAP" ${JAVA_OPTS:-} -cp "$JAR" "$main" \
+        ip netns exec "$ns" "$JAVA" "${JVM_FLAGS[@]}" -Xmx"${HEAP:-512m}" ${JAVA_OPTS:-} -cp "$JAR" "$main" \
             --kek-file "$d/kek" --cluster-port "$p" --members "$members" \
             --tls-keystore "$d/tls/$tlsn/member.p12" --tls-ca "$d/tls/$tlsn/ca.pem" "$@" \
             >"$dir/$name-$log.log" 2>&1 &

@@ -113,10 +113,15 @@ lt_start_strongswan_responder() {
 
 # One `load-tester initiate COUNT DELAY` against the running initiator, bounded by MAX_SECS.
 # Sets LT_OK LT_FAIL LT_RETR LT_SECS and LT_CPU_MS (responder CPU per established IKE SA, ms, summed over
-# PIDS) and LT_CPU_EACH ("pid:ms/IKE_SA:cores" per PID).
+# PIDS) and LT_CPU_EACH ("pid:ms/IKE_SA:cores" per PID).  With LT_THREAD_SNAPSHOTS=DIR, also each PID's
+# threads at both edges of the batch, in DIR/PID.before and DIR/PID.after (bench_thread_ticks; print the split
+# with bench_thread_split DIR/PID.before DIR/PID.after "$LT_OK").
 lt_batch() {  # count delay_ms pid...
     local count=$1 delay=$2 out t0 t1 p i; shift 2
     local pids=("$@") r0=() r1=()
+    if [ -n "${LT_THREAD_SNAPSHOTS:-}" ]; then
+        for p in "${pids[@]}"; do bench_thread_ticks "$p" >"$LT_THREAD_SNAPSHOTS/$p.before"; done
+    fi
     for p in "${pids[@]}"; do r0+=("$(bench_cpu_ticks "$p")"); done
     t0=$(bench_now)
     out=$(unshare --mount --propagation private sh -c \
@@ -124,6 +129,9 @@ lt_batch() {  # count delay_ms pid...
         ldt "$INTEROP_RUN/ldt-init/run" "$LT_PREFIX" "${MAX_SECS:-120}" "$count" "$delay" 2>&1 || true)
     t1=$(bench_now)
     for p in "${pids[@]}"; do r1+=("$(bench_cpu_ticks "$p")"); done
+    if [ -n "${LT_THREAD_SNAPSHOTS:-}" ]; then
+        for p in "${pids[@]}"; do bench_thread_ticks "$p" >"$LT_THREAD_SNAPSHOTS/$p.after"; done
+    fi
     LT_OK=$(tr -cd '+' <<<"$out" | wc -c); LT_FAIL=$(tr -cd -- '-' <<<"$out" | wc -c)
     LT_RETR=$(tr -cd '*' <<<"$out" | wc -c)
     LT_SECS=$(echo "$t1 - $t0" | bc -l)
