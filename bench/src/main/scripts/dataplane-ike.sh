@@ -16,11 +16,12 @@
 #   IMPLS="strongswan ipsec-mesh"  which to measure (both by default: the ratio needs both).
 #   GW_FLAGS="…"    extra flags for ipsec-mesh (run: all services; split: the forwarders), e.g.
 #                   "--udpChecksum computed" (UDP GSO instead of sendmmsg, docs/performance.md).
-#   ENCAP_FLAGS     default "--ike-force-encap true": ESP in UDP 4500 as strongSwan's kernel-libipsec does.
-#                   (Between two ipsec-mesh gateways with NAT-T on and no NAT, the initiator moved to 4500 and
-#                   sent ESP-in-UDP that the responder did not decrypt — found by this script, reported in
-#                   docs/performance.md; "ENCAP_FLAGS=" with raw ESP needs `no crypto ipsec nat-transparency
-#                   udp-encapsulation`, NATT=off.)
+#   ENCAP_FLAGS     default "--ike-force-encap true": ipsec-mesh's ESP in UDP 4500 too, so that both
+#                   implementations pay the same per-packet costs as strongSwan's kernel-libipsec, which always
+#                   encapsulates (it fakes a NAT). No longer a workaround: "ENCAP_FLAGS=" measures ipsec-mesh
+#                   with raw ESP (IP protocol 50; NAT-T on, no NAT between the gateways, both ends agree). Before
+#                   branch natt-fix that carried nothing: the initiator checked NAT-D against its wildcard
+#                   socket's 0.0.0.0, alone saw a NAT and encapsulated, while the responder expected raw ESP.
 #   NATT=off        configure `no crypto ipsec nat-transparency udp-encapsulation` (raw ESP, IP protocol 50).
 #   SKIP_BUILD=yes, JAVA_OPTS, HEAP: see lib/bench-common.sh.
 #
@@ -182,6 +183,12 @@ for tf in $TRANSFORMS; do
         # the first packets only trigger the negotiation (ACQUIRE), as on IOS
         ping_until_up || bench_die "no ping through the ipsec-mesh tunnel ($tf)"
         grep -q "Crypto tunnel is UP" "$TMP"/gw[ab]-"$tf"*.log || bench_die "no IKE-negotiated tunnel logged UP ($tf)"
+        # what is measured: raw ESP or ESP-in-UDP, as each end's inbound SA says (both must agree, RFC 7296 §2.23)
+        for g in a b; do
+            ns=NS_${g^^}
+            echo "# gw$g $tf: $(bench_exec "${!ns}" "$TMP/gw$g-$tf-api.json" "show crypto ipsec sa" \
+                | grep -m1 'in use settings' | sed 's/^ *//')"
+        done
         measure ipsec-mesh "$tf" "$apids" "$bpids"
         bench_stop_all
     fi

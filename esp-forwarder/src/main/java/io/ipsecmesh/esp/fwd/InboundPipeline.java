@@ -88,10 +88,9 @@ public final class InboundPipeline implements OuterReceiver {
       invalidSpi(spi, sender);
       return;
     }
-    if (sa.udp != udp) {
-      sa.recvErrors++; // the SA was negotiated for the other encapsulation
-      return;
-    }
+    // no check of the encapsulation against the SA's: "all devices MUST be able to receive and process both
+    // UDP-encapsulated ESP and non-UDP-encapsulated ESP packets at any time", each side choosing for itself
+    // what it sends (RFC 7296 §2.23). The SA's own choice decides what we send and whether we follow the peer.
     String owner = sa.pair.remoteOwner;
     if (owner != null) {
       handoff.inbound(owner, a, off, len, sender, udp); // its replay window is the owner's (scale-out)
@@ -114,7 +113,8 @@ public final class InboundPipeline implements OuterReceiver {
     sa.replay.update(seq);
     // only now is the source worth believing: the ICV proved the packet is the peer's and the window
     // that it is not a replay of an older one (RFC 7296 §2.23, RFC 3948)
-    if (sa.followsPeer && sender.getPort() != sa.pair.out.peer.address().getPort()) {
+    // (raw ESP has no port to follow)
+    if (udp && sa.followsPeer && sender.getPort() != sa.pair.out.peer.address().getPort()) {
       followPeer(sa, sender);
     }
     int nh = c.lastNextHeader();

@@ -16,7 +16,10 @@ public final class InboundSa {
   final EspSaCrypto crypto;
   final ReplayWindow replay;
   final SelectorSet selectors;
-  /** Whether this SA's packets come UDP-encapsulated (else as raw ESP); the other path is refused. */
+  /**
+   * Whether this SA was negotiated with UDP encapsulation (a NAT detected or encapsulation forced); ESP for it is
+   * accepted either way (RFC 7296 §2.23), only UDP-encapsulated ESP can move the peer's port.
+   */
   final boolean udp;
   /**
    * Whether authenticated ESP from another port of the peer moves where the outbound half sends:

@@ -11,7 +11,8 @@ import java.util.Optional;
 /**
  * NAT detection (RFC 7296 §2.23), both roles, after strongSwan's {@code ike_natd.c}: it rides in IKE_SA_INIT
  * with {@link IkeInitTask}, adding NAT_DETECTION_SOURCE_IP and NAT_DETECTION_DESTINATION_IP and comparing the
- * peer's with the addresses the message really came from and went to. A mismatch means a NAT: IKE moves to
+ * peer's with the address the message really came from and the one our own notify named (our socket, bound to
+ * the wildcard, does not know which address a datagram reached). A mismatch means a NAT: IKE moves to
  * port 4500 (the initiator floats before IKE_AUTH) and ESP is UDP-encapsulated. Following the NAT's later
  * remappings is {@link NatMobility}'s. With {@code no crypto ipsec nat-transparency udp-encapsulation} this
  * task adds nothing and detects nothing.
@@ -54,11 +55,9 @@ final class NatDetectionTask implements Task {
       return Status.DONE;
     }
     IkeMessage m = response.message();
-    // an unknown local address (0.0.0.0) made our NAT_DETECTION_SOURCE_IP "wrong": the peer will see a NAT
-    // and UDP-encapsulate, so we must as well
-    sa.natDetected = s.nat.traversal()
-        && (detected(m, sa.spiI, sa.spiR, response.datagram()) || io.ipsecmesh.ike.exchange.Identities.unspecified(sa.localAddress));
-    sa.localBehindNat = s.nat.traversal() && localBehindNat(m, sa.spiI, sa.spiR, response.datagram());
+    Datagram d = asRequestedFrom(sa, response.datagram());
+    sa.natDetected = s.nat.traversal() && detected(m, sa.spiI, sa.spiR, d);
+    sa.localBehindNat = s.nat.traversal() && localBehindNat(m, sa.spiI, sa.spiR, d);
     if (sa.natDetected) {
       // §2.23: after NAT detection the initiator moves to port 4500
       sa.localPort = IkeEngine.NATT_PORT;
@@ -93,6 +92,20 @@ final class NatDetectionTask implements Task {
     }
     return notifies(sa.spiI, sa.spiR, request.localAddress(), request.localPort(), request.peerAddress(),
         request.peerPort());
+  }
+
+  /**
+   * The response, as received on the address and port our request's NAT_DETECTION_SOURCE_IP named. The peer's
+   * NAT_DETECTION_DESTINATION_IP hashes where our request came from, and the peer compares our
+   * NAT_DETECTION_SOURCE_IP with that same source: only when we compare with what we hashed ourselves do both
+   * ends reach the same answer, as they must ("if a NAT is detected, both devices MUST use UDP encapsulation
+   * for ESP", RFC 7296 §2.23). The socket's view is no substitute: bound to the wildcard, it names 0.0.0.0 (or
+   * {@code --ike-local-address}), not the crypto map address we hashed, so the initiator alone saw a NAT,
+   * floated to 4500 and UDP-encapsulated while the responder had set up raw ESP. An unknown local address
+   * (0.0.0.0 hashed in our notify) still reads as a NAT, at both ends.
+   */
+  private static Datagram asRequestedFrom(IkeSa sa, Datagram d) {
+    return new Datagram(sa.localAddress, sa.localPort, d.peerAddress(), d.peerPort(), d.msg());
   }
 
   /** Our two notifies for a message from {@code local} to {@code peer}. */

@@ -56,6 +56,11 @@ final class TestPeers {
   Predicate<Packet> drop = p -> false;
   /** When set, a's packets appear to b as coming from this address/port offset (a NAT). */
   String natAddress;
+  /**
+   * Both engines receive as from sockets bound to the wildcard, as IkeVerticle's and the forwarder's are: the
+   * datagram names 0.0.0.0 as its local address ({@code IkeServiceSettings.effectiveLocalAddress()}).
+   */
+  boolean wildcardSockets;
 
   TestPeers() {
     this(IkeEngine.Limits.DEFAULT);
@@ -81,10 +86,10 @@ final class TestPeers {
       if (p.from().equals(A)) {
         String src = natAddress == null ? A : natAddress;
         int port = natAddress == null ? p.fromPort() : p.fromPort() + 10000;
-        b.receive(B, p.toPort(), src, port, p.bytes());
+        b.receive(wildcardSockets ? "0.0.0.0" : B, p.toPort(), src, port, p.bytes());
       } else {
         int port = natAddress == null ? p.toPort() : p.toPort() - 10000;
-        a.receive(A, port, B, p.fromPort(), p.bytes());
+        a.receive(wildcardSockets ? "0.0.0.0" : A, port, B, p.fromPort(), p.bytes());
       }
     }
   }

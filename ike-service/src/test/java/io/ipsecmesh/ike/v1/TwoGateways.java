@@ -45,6 +45,8 @@ final class TwoGateways {
   boolean natInFrontOfA;
   /** The NAT's outside port for A's 4500 (a NAT may remap it at any time). */
   int natPortFor4500 = 34500;
+  /** Both services receive as from sockets bound to the wildcard, as in production: datagrams name 0.0.0.0. */
+  boolean wildcardSockets;
 
   /** What one side's listener heard. */
   static final class Events implements IkeEventSink {
@@ -160,12 +162,14 @@ final class TwoGateways {
       if (fromA) {
         String src = natInFrontOfA ? NAT_OUTSIDE : A;
         int port = !natInFrontOfA ? d.localPort() : d.localPort() == 4500 ? natPortFor4500 : 30000 + d.localPort();
-        IkeDatagram in = new IkeDatagram(d.peerAddress(), d.peerPort(), src, port, d.message());
+        IkeDatagram in = new IkeDatagram(wildcardSockets ? "0.0.0.0" : d.peerAddress(), d.peerPort(), src, port,
+            d.message());
         serviceB.receive(in, this::sendFromB);
       } else {
         boolean toNat = d.peerAddress().equals(NAT_OUTSIDE);
         int port = !toNat ? d.peerPort() : d.peerPort() == natPortFor4500 ? 4500 : d.peerPort() - 30000;
-        IkeDatagram in = new IkeDatagram(A, port, d.localAddress(), d.localPort(), d.message());
+        IkeDatagram in = new IkeDatagram(wildcardSockets ? "0.0.0.0" : A, port, d.localAddress(), d.localPort(),
+            d.message());
         serviceA.receive(in, this::sendFromA);
       }
     }
