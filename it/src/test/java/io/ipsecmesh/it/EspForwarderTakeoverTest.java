@@ -138,7 +138,7 @@ class EspForwarderTakeoverTest {
     Process stream = new ProcessBuilder(Sh.inNs(PREFIX + "lana", "ping", "-i", "0.2", "-c", "100", "-W", "1",
         "10.91.2.10")).redirectErrorStream(true).start();
     stream.getOutputStream().close();
-    Thread.sleep(4000);
+    Thread.sleep(4000); // the scenario: 20 pings through the owner before the kill, so the loss is measured across it
     int mark = survivor.output().length();
     long killedAt = System.nanoTime();
     owner.kill();
