@@ -265,7 +265,7 @@ public final class EspForwarderVerticle extends VerticleBase {
         accessCheckTimer = vertx.setPeriodic(ACCESS_CHECK_POLL_MILLIS, id -> pollAccessCheck());
         supervisor.cleartextDrops(accessCheck::dropped);
       }
-      easyVpn = new EasyVpnDataPath(plane.outbound(), plane.inbound(), LOG::info);
+      easyVpn = new EasyVpnDataPath(plane.outbound(), plane.inbound(), LOG::info, scaleOut != null);
       listen();
       LOG.info(() -> "esp-forwarder " + forwarderId + ": UDP " + socket.localAddress()
           + (socket6 != null ? " and " + socket6.localAddress() : "") + ", inner " + inner.name()

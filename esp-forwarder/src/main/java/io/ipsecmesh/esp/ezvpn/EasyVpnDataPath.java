@@ -77,11 +77,23 @@ public final class EasyVpnDataPath {
   /** Network-plus remotes' assigned addresses on the TUN device ({@code A/32}), by remote. */
   private final Map<String, List<String>> addressed = new HashMap<>();
   private ClientModePat pat;
+  /**
+   * Whether this forwarder is one of several for the gateway ({@code --esp-scale-out true}). Client mode is then
+   * refused: its port translations live in one process, while the instance that translates a packet going out need
+   * not be the one that opens the answer (the SA's owner), which would find no translation for it.
+   */
+  private final boolean scaledOut;
 
   public EasyVpnDataPath(OutboundPipeline outbound, InboundPipeline inbound, Consumer<String> log) {
+    this(outbound, inbound, log, false);
+  }
+
+  public EasyVpnDataPath(OutboundPipeline outbound, InboundPipeline inbound, Consumer<String> log,
+      boolean scaledOut) {
     this.outbound = outbound;
     this.inbound = inbound;
     this.log = log;
+    this.scaledOut = scaledOut;
   }
 
   /**
@@ -104,6 +116,16 @@ public final class EasyVpnDataPath {
   public RouteChange configure(GatewayConfig config) {
     modes.clear();
     config.ezvpnClients().forEach(c -> modes.put(c.name(), c.mode()));
+    if (scaledOut) {
+      modes.forEach((name, mode) -> {
+        if (mode == EzvpnClient.Mode.CLIENT) {
+          log.accept("esp-forwarder: Easy VPN " + name + ": mode client is refused with --esp-scale-out true (the"
+              + " port translation of the inside network lives in one forwarder instance, the answers reach the"
+              + " SA's owner): its inside network is not translated; use mode network-extension or network-plus,"
+              + " or run one esp-forwarder for this gateway");
+        }
+      });
+    }
     List<String> remove = new ArrayList<>();
     List<String> removeAddresses = new ArrayList<>();
     for (String name : List.copyOf(routed.keySet())) {
@@ -170,7 +192,8 @@ public final class EasyVpnDataPath {
     String address = null;
     for (Map.Entry<String, EzvpnClient.Mode> m : modes.entrySet()) {
       EzvpnStatus s = states.get(m.getKey());
-      if (m.getValue() == EzvpnClient.Mode.CLIENT && s != null && s.active() && s.address() != null) {
+      if (!scaledOut && m.getValue() == EzvpnClient.Mode.CLIENT && s != null && s.active()
+          && s.address() != null) {
         address = s.address();
         break;
       }

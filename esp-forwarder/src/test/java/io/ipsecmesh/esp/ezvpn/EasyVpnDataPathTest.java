@@ -76,6 +76,17 @@ public class EasyVpnDataPathTest {
   }
 
   @Test
+  void aScaledOutForwarderRefusesClientModeAndSaysWhatToDoInstead() {
+    EasyVpnDataPath scaledOut = new EasyVpnDataPath(plane.outbound(), plane.inbound(), log::add, true);
+    scaledOut.configure(remoteConfig(EzvpnClient.Mode.CLIENT));
+    assertEquals(List.of("10.91.2.0/24"), scaledOut.status(active("client", List.of("10.91.2.0/255.255.255.0")))
+        .add(), "the split include is still routed into the tunnel");
+    assertNull(scaledOut.translation(), "no instance translates: the answers would reach the SA's owner");
+    assertTrue(log.stream().anyMatch(l -> l.contains("ezvpn-config: mode client is refused with --esp-scale-out true")
+        && l.contains("use mode network-extension or network-plus")), log.toString());
+  }
+
+  @Test
   void networkExtensionModeRoutesButDoesNotTranslateAndARemovedRemoteLosesItsRoutes() {
     path.configure(remoteConfig(EzvpnClient.Mode.NETWORK_EXTENSION));
     assertEquals(List.of("10.91.2.0/24"), path.status(active("network-extension",
