@@ -8,7 +8,7 @@ import io.ipsecmesh.ike.crypto.IntegAlgorithm;
 import io.ipsecmesh.ike.crypto.PrfAlgorithm;
 import io.ipsecmesh.proto.ikev2.IkeCodec;
 import io.ipsecmesh.proto.ikev2.IkeConstants;
-import io.ipsecmesh.proto.ikev2.IkeDecodeException;
+import io.ipsecmesh.proto.ike.IkeDecodeException;
 import io.ipsecmesh.proto.ikev2.IkeHeader;
 import io.ipsecmesh.proto.ikev2.Payload;
 import java.util.ArrayList;
