@@ -17,7 +17,6 @@ import io.ipsecmesh.proto.ikev1.IsakmpPayload.Notification;
 import io.ipsecmesh.proto.ikev1.IsakmpPayload.SecurityAssociation;
 import io.ipsecmesh.proto.ikev1.IsakmpPayload.VendorId;
 import io.ipsecmesh.proto.ikev1.PayloadChain;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -123,11 +122,8 @@ final class AggressiveModeInitiator {
     }
     sa.suite = new Ikev1Suite(ours.aesKeyBits(), ours.hash(), ours.group(),
         Math.min(ours.lifetimeSeconds(), chosen.lifetimeSeconds()), ours.tripleDes());
-    byte[] gxy;
-    try {
-      gxy = sa.dh.sharedSecret(ke.data());
-    } catch (GeneralSecurityException ex) {
-      e.life.fail(sa, "invalid-ke");
+    byte[] gxy = Phase1Checks.sharedSecret(e, sa, ke);
+    if (gxy == null) {
       return;
     }
     sa.cookieR = h.responderCookie();
@@ -143,17 +139,10 @@ final class AggressiveModeInitiator {
     byte[] idirB = Arrays.copyOfRange(in.message(), span.bodyOffset(), span.offset() + span.length());
     byte[] expected = Phase1Keys.hashR(sa.suite.hash(), sa.keys.skeyid(), sa.gxi, sa.gxr, sa.cookieI, sa.cookieR,
         sa.saiB, idirB);
-    if (!MessageDigest.isEqual(expected, hashR.data())) {
-      // RFC 2409 §5: HASH_R authenticates the responder; a mismatch is a wrong PSK or an attacker
-      e.life.fail(sa, "auth-failed");
+    // RFC 2409 §5: HASH_R authenticates the responder
+    if (!Phase1Checks.peerAuthenticated(e, sa, expected, hashR, chain.first(Identification.class))) {
       return;
     }
-    Identification idir = chain.first(Identification.class);
-    if (!PeerIdCheck.accepted(sa.policy, sa.peerAddress, idir, "")) {
-      e.life.fail(sa, "peer-id-mismatch");
-      return;
-    }
-    sa.peerId = Identities.text(idir);
     List<IsakmpPayload> payloads = new ArrayList<>();
     byte[] hashI = Phase1Keys.hashI(sa.suite.hash(), sa.keys.skeyid(), sa.gxi, sa.gxr, sa.cookieI, sa.cookieR,
         sa.saiB, sa.idiiB);

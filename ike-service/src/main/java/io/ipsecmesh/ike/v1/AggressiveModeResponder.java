@@ -130,8 +130,8 @@ final class AggressiveModeResponder {
     }
     byte[] expected = Phase1Keys.hashI(sa.suite.hash(), sa.keys.skeyid(), sa.gxi, sa.gxr, sa.cookieI, sa.cookieR,
         sa.saiB, sa.idiiB);
-    if (!MessageDigest.isEqual(expected, hash.data())) {
-      e.life.fail(sa, "auth-failed");
+    // RFC 2409 §5: HASH_I authenticates the initiator (its identity was checked on AM1)
+    if (!Phase1Checks.hashMatches(e, sa, expected, hash)) {
       return;
     }
     sa.peerId = sa.claimedPeerId;

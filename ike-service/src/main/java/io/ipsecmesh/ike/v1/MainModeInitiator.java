@@ -16,7 +16,6 @@ import io.ipsecmesh.proto.ikev1.IsakmpPayload.Notification;
 import io.ipsecmesh.proto.ikev1.IsakmpPayload.SecurityAssociation;
 import io.ipsecmesh.proto.ikev1.IsakmpPayload.VendorId;
 import io.ipsecmesh.proto.ikev1.PayloadChain;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
@@ -121,11 +120,8 @@ final class MainModeInitiator {
       e.life.fail(sa, "malformed-ke-reply");
       return;
     }
-    byte[] gxy;
-    try {
-      gxy = sa.dh.sharedSecret(ke.data());
-    } catch (GeneralSecurityException ex) {
-      e.life.fail(sa, "invalid-ke");
+    byte[] gxy = Phase1Checks.sharedSecret(e, sa, ke);
+    if (gxy == null) {
       return;
     }
     sa.gxr = ke.data();
@@ -170,17 +166,10 @@ final class MainModeInitiator {
     byte[] idirB = o.body(idIndex);
     byte[] expected = Phase1Keys.hashR(sa.suite.hash(), sa.keys.skeyid(), sa.gxi, sa.gxr, sa.cookieI, sa.cookieR,
         sa.saiB, idirB);
-    if (!MessageDigest.isEqual(expected, hash.data())) {
-      // RFC 2409 §5: HASH_R authenticates the responder; a mismatch is a wrong PSK or an attacker
-      e.life.fail(sa, "auth-failed");
+    // RFC 2409 §5: HASH_R authenticates the responder
+    if (!Phase1Checks.peerAuthenticated(e, sa, expected, hash, o.chain().first(Identification.class))) {
       return;
     }
-    Identification idir = o.chain().first(Identification.class);
-    if (!PeerIdCheck.accepted(sa.policy, sa.peerAddress, idir, "")) {
-      e.life.fail(sa, "peer-id-mismatch");
-      return;
-    }
-    sa.peerId = Identities.text(idir);
     sa.phase1Iv = CbcCipher.lastBlock(in.message(), sa.keys.block());
     sa.peerPort = in.peerPort();
     e.life.established(sa);
