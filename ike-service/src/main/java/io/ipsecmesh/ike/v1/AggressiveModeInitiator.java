@@ -111,17 +111,15 @@ final class AggressiveModeInitiator {
     }
     Ikev1Suite chosen = Ikev1Proposals.phase1Suite(reply.proposals().getFirst().transforms().getFirst(),
         authMethod(sa.policy));
+    // AM1 carried the KE of one group: only the suites of that group were offered
     DhGroup group = sa.policy.suites().getFirst().group();
-    Ikev1Suite ours = chosen == null ? null : sa.policy.suites().stream()
-        .filter(s -> s.group() == group && s.aesKeyBits() == chosen.aesKeyBits() && s.tripleDes() == chosen.tripleDes()
-            && s.hash() == chosen.hash() && s.group() == chosen.group())
-        .findFirst().orElse(null);
-    if (ours == null) {
+    Ikev1Suite agreed = chosen == null ? null : Ikev1Proposals.agreedWithChoice(
+        sa.policy.suites().stream().filter(s -> s.group() == group).toList(), chosen);
+    if (agreed == null) {
       e.life.fail(sa, "no-proposal-chosen");
       return;
     }
-    sa.suite = new Ikev1Suite(ours.aesKeyBits(), ours.hash(), ours.group(),
-        Math.min(ours.lifetimeSeconds(), chosen.lifetimeSeconds()), ours.tripleDes());
+    sa.suite = agreed;
     byte[] gxy = Phase1Checks.sharedSecret(e, sa, ke);
     if (gxy == null) {
       return;

@@ -86,16 +86,13 @@ final class MainModeInitiator {
       return;
     }
     Ikev1Suite chosen = Ikev1Proposals.phase1Suite(reply.proposals().getFirst().transforms().getFirst());
-    Ikev1Suite ours = chosen == null ? null : sa.policy.suites().stream()
-        .filter(s -> s.aesKeyBits() == chosen.aesKeyBits() && s.tripleDes() == chosen.tripleDes() && s.hash() == chosen.hash() && s.group() == chosen.group())
-        .findFirst().orElse(null);
-    if (ours == null) {
+    Ikev1Suite agreed = chosen == null ? null : Ikev1Proposals.agreedWithChoice(sa.policy.suites(), chosen);
+    if (agreed == null) {
       // RFC 2409 §5: the responder must pick one of the offered transforms
       e.life.fail(sa, "no-proposal-chosen");
       return;
     }
-    sa.suite = new Ikev1Suite(ours.aesKeyBits(), ours.hash(), ours.group(),
-        Math.min(ours.lifetimeSeconds(), chosen.lifetimeSeconds()), ours.tripleDes());
+    sa.suite = agreed;
     sa.cookieR = h.responderCookie();
     for (VendorId v : chain.all(VendorId.class)) {
       sa.peerNatT |= MessageDigest.isEqual(v.data(), NatT.VID_RFC3947);
