@@ -4,8 +4,8 @@ import static io.ipsecmesh.proto.ikev1.IsakmpConstants.*;
 
 import io.ipsecmesh.ike.crypto.DhGroup;
 import io.ipsecmesh.proto.bus.IkeMessages.IkeDatagram;
-import io.ipsecmesh.proto.ikev1.IsakmpCodec;
 import io.ipsecmesh.proto.ike.IkeDecodeException;
+import io.ipsecmesh.proto.ikev1.IsakmpCodec;
 import io.ipsecmesh.proto.ikev1.IsakmpHeader;
 import io.ipsecmesh.proto.ikev1.IsakmpPayload;
 import io.ipsecmesh.proto.ikev1.IsakmpPayload.Hash;

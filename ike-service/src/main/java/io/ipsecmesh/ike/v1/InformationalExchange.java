@@ -3,8 +3,8 @@ package io.ipsecmesh.ike.v1;
 import static io.ipsecmesh.proto.ikev1.IsakmpConstants.*;
 
 import io.ipsecmesh.proto.bus.IkeMessages.IkeDatagram;
-import io.ipsecmesh.proto.ikev1.IsakmpCodec;
 import io.ipsecmesh.proto.ike.IkeDecodeException;
+import io.ipsecmesh.proto.ikev1.IsakmpCodec;
 import io.ipsecmesh.proto.ikev1.IsakmpHeader;
 import io.ipsecmesh.proto.ikev1.IsakmpPayload;
 import io.ipsecmesh.proto.ikev1.IsakmpPayload.Delete;
