@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ipsecmesh.esp.tun.InProcessPacketPort;
-import io.ipsecmesh.proto.bus.BusCodecs;
 import io.ipsecmesh.proto.bus.ConfigMessages;
 import io.ipsecmesh.proto.bus.FwdMessages;
 import io.ipsecmesh.proto.bus.IkeMessages;
@@ -20,14 +19,11 @@ import io.ipsecmesh.proto.sa.KeyWrap;
 import io.ipsecmesh.proto.sa.SaCounters;
 import io.ipsecmesh.proto.sa.SharedMaps;
 import io.ipsecmesh.proto.sa.TrafficSelector;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -37,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * the bus contract (ike.tx / ike.punt, natk.send, fwd.activity, sa.child.installed/deleted, the
  * counters map). No root needed.
  */
-class EspForwarderVerticleTest {
+class EspForwarderVerticleTest extends ForwarderPairTestBase {
 
   /** Where the forwarders keep the high-water marks of their manual SAs. */
   @org.junit.jupiter.api.io.TempDir
@@ -45,57 +41,17 @@ class EspForwarderVerticleTest {
   private static final String A = "127.0.0.91";
   private static final String B = "127.0.0.92";
 
-  private Vertx va;
-  private Vertx vb;
-  private InProcessPacketPort portA;
-  private InProcessPacketPort portB;
-  private EspForwarderVerticle fa;
-  private EspForwarderVerticle fb;
-
   @BeforeEach
   void start() throws Exception {
-    va = Vertx.vertx();
-    vb = Vertx.vertx();
-    portA = new InProcessPacketPort("a");
-    portB = new InProcessPacketPort("b");
     fa = deploy(va, portA, A, "fwd-a");
     fb = deploy(vb, portB, B, "fwd-b");
-    va.eventBus().publish(ConfigMessages.CONFIG_CHANGED,
-        new ConfigMessages.ConfigChanged(1, ManualKeyConfigs.gatewayA(A, B, "10.91.11.0", "10.91.12.0")));
-    vb.eventBus().publish(ConfigMessages.CONFIG_CHANGED,
-        new ConfigMessages.ConfigChanged(1, ManualKeyConfigs.gatewayB(B, A, "10.91.12.0", "10.91.11.0")));
-    await(va, () -> fa.dataPlane().sad().pairs().size() == 1 && fb.dataPlane().sad().pairs().size() == 1);
+    manuallyKeyed(A, B, "10.91.11.0", "10.91.12.0");
   }
 
   private static EspForwarderVerticle deploy(Vertx v, InProcessPacketPort port, String bind, String id)
       throws Exception {
-    BusCodecs.register(v);
-    EspForwarderVerticle f = new EspForwarderVerticle(port);
-    JsonObject cfg = new JsonObject().put("stateDir", STATE.toString()).put("bindAddress", bind).put("port", 4500)
-        .put("udpGro", false).put("forwarderId", id).put("ikePuntPerSource", 5);
-    v.deployVerticle(f, new DeploymentOptions().setConfig(cfg)).await(20, TimeUnit.SECONDS);
-    return f;
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    va.close().await(20, TimeUnit.SECONDS);
-    vb.close().await(20, TimeUnit.SECONDS);
-  }
-
-  /** Waits (bounded) until {@code condition} holds, checking on a Vert.x timer. */
-  private static void await(Vertx v, BooleanSupplier condition) throws Exception {
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    long timer = v.setPeriodic(10, t -> {
-      if (condition.getAsBoolean()) {
-        done.complete(null);
-      }
-    });
-    try {
-      done.get(20, TimeUnit.SECONDS);
-    } finally {
-      v.cancelTimer(timer);
-    }
+    return deploy(v, port, new JsonObject().put("stateDir", STATE.toString()).put("bindAddress", bind)
+        .put("port", 4500).put("udpGro", false).put("forwarderId", id).put("ikePuntPerSource", 5));
   }
 
   @Test

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.ipsecmesh.esp.tun.InProcessPacketPort;
-import io.ipsecmesh.proto.bus.BusCodecs;
-import io.ipsecmesh.proto.bus.ConfigMessages;
 import io.ipsecmesh.proto.bus.FwdMessages;
 import io.ipsecmesh.proto.bus.IkeMessages;
 import io.ipsecmesh.proto.bus.SaMessages;
@@ -14,7 +12,6 @@ import io.ipsecmesh.proto.config.CryptoMapEntry;
 import io.ipsecmesh.proto.config.GatewayConfig;
 import io.ipsecmesh.proto.sa.ChildSa;
 import io.ipsecmesh.proto.sa.KeyWrap;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.DatagramSocket;
@@ -22,8 +19,6 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,18 +29,12 @@ import org.junit.jupiter.api.Test;
  * IPv6 and an IPv4 crypto map, IPv6 and IPv4 inner packets through real ESP-in-UDP over IPv6, and IKE on 4500 over
  * IPv6 ({@code ike.tx} → {@code ike.punt}). No root needed.
  */
-class Ipv6ForwarderVerticleTest {
+class Ipv6ForwarderVerticleTest extends ForwarderPairTestBase {
 
   @org.junit.jupiter.api.io.TempDir
   static java.nio.file.Path STATE;
   private static final int PORT_A = 4500;
   private static final int PORT_B = 4501;
-
-  private Vertx va;
-  private Vertx vb;
-  private io.ipsecmesh.esp.EspForwarderVerticle fb;
-  private final InProcessPacketPort portA = new InProcessPacketPort("a");
-  private final InProcessPacketPort portB = new InProcessPacketPort("b");
 
   private static boolean ipv6Loopback() {
     try (DatagramSocket s = new DatagramSocket(new InetSocketAddress("::1", 0))) {
@@ -70,16 +59,13 @@ class Ipv6ForwarderVerticleTest {
   @BeforeEach
   void start() throws Exception {
     assumeTrue(ipv6Loopback(), "no IPv6 loopback address (::1) on this host");
-    va = Vertx.vertx();
-    vb = Vertx.vertx();
-    io.ipsecmesh.esp.EspForwarderVerticle fa = deploy(va, portA, "127.0.0.93", PORT_A, "fwd-a6");
+    fa = deploy(va, portA, "127.0.0.93", PORT_A, "fwd-a6");
     fb = deploy(vb, portB, "127.0.0.94", PORT_B, "fwd-b6");
     GatewayConfig a = ManualKeyConfigs.dualStack(true, "::1", "::1", "10.91.41.0", "10.91.42.0", "fd91:41::",
         "fd91:42::", true);
     GatewayConfig b = ManualKeyConfigs.dualStack(false, "::1", "::1", "10.91.42.0", "10.91.41.0", "fd91:42::",
         "fd91:41::", true);
-    va.eventBus().publish(ConfigMessages.CONFIG_CHANGED, new ConfigMessages.ConfigChanged(1, isakmp(a)));
-    vb.eventBus().publish(ConfigMessages.CONFIG_CHANGED, new ConfigMessages.ConfigChanged(1, isakmp(b)));
+    configure(isakmp(a), isakmp(b));
     KeyWrap wrap = KeyWrap.fromEnvironment();
     // the SAs ike-service would install: AES-GCM, the crypto maps' ACLs as selectors, the peer at its own port
     for (ChildSa sa : io.ipsecmesh.esp.fwd.ManualKeying.childSas(a, wrap, p -> { })) {
@@ -92,7 +78,7 @@ class Ipv6ForwarderVerticleTest {
   }
 
   /** SA pairs whose outbound half has its sequence numbers (installed only once its reservation completed). */
-  private static long sending(io.ipsecmesh.esp.EspForwarderVerticle f) {
+  private static long sending(EspForwarderVerticle f) {
     return f.dataPlane().sad().pairs().stream().filter(p -> p.outbound().sequenceLimit() > 0).count();
   }
 
@@ -106,36 +92,10 @@ class Ipv6ForwarderVerticleTest {
     return new JsonObject();
   }
 
-  private io.ipsecmesh.esp.EspForwarderVerticle deploy(Vertx v, InProcessPacketPort port, String bind,
-      int udpPort, String id) throws Exception {
-    BusCodecs.register(v);
-    io.ipsecmesh.esp.EspForwarderVerticle f = new io.ipsecmesh.esp.EspForwarderVerticle(port);
-    JsonObject cfg = options().put("stateDir", STATE.resolve(id).toString()).put("bindAddress", bind)
-        .put("bindAddress6", "::1").put("port", udpPort).put("udpGro", false).put("forwarderId", id);
-    v.deployVerticle(f, new DeploymentOptions().setConfig(cfg)).await(20, TimeUnit.SECONDS);
-    return f;
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    if (va != null) {
-      va.close().await(20, TimeUnit.SECONDS);
-      vb.close().await(20, TimeUnit.SECONDS);
-    }
-  }
-
-  private static void await(Vertx v, BooleanSupplier condition) throws Exception {
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    long timer = v.setPeriodic(10, t -> {
-      if (condition.getAsBoolean()) {
-        done.complete(null);
-      }
-    });
-    try {
-      done.get(20, TimeUnit.SECONDS);
-    } finally {
-      v.cancelTimer(timer);
-    }
+  private EspForwarderVerticle deploy(Vertx v, InProcessPacketPort port, String bind, int udpPort, String id)
+      throws Exception {
+    return deploy(v, port, options().put("stateDir", STATE.resolve(id).toString()).put("bindAddress", bind)
+        .put("bindAddress6", "::1").put("port", udpPort).put("udpGro", false).put("forwarderId", id));
   }
 
   private static byte[] v6(String last) throws Exception {

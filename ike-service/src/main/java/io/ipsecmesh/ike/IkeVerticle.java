@@ -19,6 +19,7 @@ import io.ipsecmesh.proto.bus.IkeMessages;
 import io.ipsecmesh.proto.bus.MgmtMessages;
 import io.ipsecmesh.proto.bus.SaMessages;
 import io.ipsecmesh.proto.config.GatewayConfig;
+import io.ipsecmesh.proto.esp.UdpEncapClassifier;
 import io.ipsecmesh.proto.sa.IkeSaSummary;
 import io.ipsecmesh.proto.runtime.Cluster;
 import io.ipsecmesh.proto.sa.ChildSa;
@@ -194,11 +195,11 @@ public final class IkeVerticle extends AbstractVerticle {
     s.handler(p -> {
       byte[] data = p.data().getBytes();
       if (natt) {
-        // RFC 3948 §2.2: IKE on 4500 follows four zero octets; ESP and keepalives are not ours
-        if (data.length < 4 + 28 || data[0] != 0 || data[1] != 0 || data[2] != 0 || data[3] != 0) {
+        // RFC 3948 §2.2: IKE on 4500 follows the non-ESP marker; ESP and keepalives are not ours
+        data = UdpEncapClassifier.ikeMessage(data);
+        if (data == null) {
           return;
         }
-        data = java.util.Arrays.copyOfRange(data, 4, data.length);
       }
       IkeMessages.IkeDatagram d = new IkeMessages.IkeDatagram(settings.effectiveLocalAddress(), port,
           p.sender().hostAddress(), p.sender().port(), data);

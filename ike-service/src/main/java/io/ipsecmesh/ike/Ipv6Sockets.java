@@ -4,6 +4,7 @@ import io.ipsecmesh.proto.bus.IkeMessages;
 import io.ipsecmesh.proto.config.GatewayConfig;
 import io.ipsecmesh.proto.config.InterfaceConfig;
 import io.ipsecmesh.proto.config.Ipv6;
+import io.ipsecmesh.proto.esp.UdpEncapClassifier;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.datagram.DatagramSocket;
@@ -89,11 +90,11 @@ final class Ipv6Sockets {
     s.handler(p -> {
       byte[] data = p.data().getBytes();
       if (natt) {
-        // RFC 3948 §2.2: IKE on 4500 follows four zero octets; ESP and keepalives are not ours
-        if (data.length < 4 + 28 || data[0] != 0 || data[1] != 0 || data[2] != 0 || data[3] != 0) {
+        // RFC 3948 §2.2: IKE on 4500 follows the non-ESP marker; ESP and keepalives are not ours
+        data = UdpEncapClassifier.ikeMessage(data);
+        if (data == null) {
           return;
         }
-        data = java.util.Arrays.copyOfRange(data, 4, data.length);
       }
       String peer = Ipv6.canonical(stripZone(p.sender().hostAddress()));
       if (peer != null) {

@@ -13,7 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -26,19 +25,6 @@ class NatKeepaliveOwnershipTest {
 
   private static final int PATHS = 40;
   private static final long TICK = NatKeepaliveTracker.DEFAULT_TICK_MILLIS;
-
-  /** Draws the middle of every range: no jitter. */
-  private static final RandomGenerator NO_JITTER = new RandomGenerator() {
-    @Override
-    public long nextLong() {
-      return 0;
-    }
-
-    @Override
-    public long nextLong(long bound) {
-      return bound / 2;
-    }
-  };
 
   private final VirtualScheduler clock = new VirtualScheduler();
   /** Per path: the instants (ms) of its keepalives and the instance that sent each. */
@@ -53,7 +39,7 @@ class NatKeepaliveOwnershipTest {
   private final List<Target> paths = new ArrayList<>();
 
   private NatKeepaliveTracker instance(String name, Ownership ownership, NatKeepaliveMetrics metrics) {
-    NatKeepaliveTracker t = new NatKeepaliveTracker(clock, Optional.of(new NatKeepaliveSettings(20)), NO_JITTER,
+    NatKeepaliveTracker t = new NatKeepaliveTracker(clock, Optional.of(new NatKeepaliveSettings(20)), NoJitter.INSTANCE,
         batch -> batch.forEach(p -> sent.computeIfAbsent(p, x -> new ArrayList<>())
             .add(name + "@" + clock.nowMillis())), metrics, p -> ownership.ownedHere(NatMapping.ownershipKey(p)));
     t.start();
@@ -163,8 +149,8 @@ class NatKeepaliveOwnershipTest {
 
   @Test
   void pathLoadedAtStart_isDueAtOnceUnlessTrafficWasHeard() {
-    NatKeepaliveTracker late = new NatKeepaliveTracker(clock, Optional.of(new NatKeepaliveSettings(20)), NO_JITTER,
-        batch -> batch.forEach(p -> sent.computeIfAbsent(p, x -> new ArrayList<>())
+    NatKeepaliveTracker late = new NatKeepaliveTracker(clock, Optional.of(new NatKeepaliveSettings(20)),
+        NoJitter.INSTANCE, batch -> batch.forEach(p -> sent.computeIfAbsent(p, x -> new ArrayList<>())
             .add("late@" + clock.nowMillis())), NatKeepaliveMetrics.of(new PrometheusRegistry()));
     late.start();
     clock.advanceTo(30_000);

@@ -26,19 +26,6 @@ class NatKeepaliveTrackerTest {
   private static final long SPI = 0xc0ffee01L;
   private static final long TICK = NatKeepaliveTracker.DEFAULT_TICK_MILLIS;
 
-  /** Draws the middle of every range: no jitter, so instants are exact. */
-  private static final RandomGenerator NO_JITTER = new RandomGenerator() {
-    @Override
-    public long nextLong() {
-      return 0;
-    }
-
-    @Override
-    public long nextLong(long bound) {
-      return bound / 2;
-    }
-  };
-
   private record Sent(long atMillis, List<Target> targets) {}
 
   private VirtualScheduler clock;
@@ -68,7 +55,7 @@ class NatKeepaliveTrackerTest {
 
   @Test
   void natKeepalive20_idlePath_keepaliveEvery20Seconds() {
-    configure(20, NO_JITTER);
+    configure(20, NoJitter.INSTANCE);
     natk.childSaInstalled(SPI, PATH);
     at(65);
     assertEquals(List.of(20.0, 40.0, 60.0), instantsFor(PATH));
@@ -112,7 +99,7 @@ class NatKeepaliveTrackerTest {
 
   @Test
   void outboundTraffic_suppressesKeepalives() {
-    configure(20, NO_JITTER);
+    configure(20, NoJitter.INSTANCE);
     natk.childSaInstalled(SPI, PATH);
     for (int s = 1; s <= 300; s++) {
       at(s);
@@ -125,7 +112,7 @@ class NatKeepaliveTrackerTest {
 
   @Test
   void inboundTraffic_suppressesKeepalives() {
-    configure(20, NO_JITTER);
+    configure(20, NoJitter.INSTANCE);
     natk.childSaInstalled(SPI, PATH);
     for (int s = 10; s <= 300; s += 10) {
       at(s);
@@ -139,7 +126,7 @@ class NatKeepaliveTrackerTest {
 
   @Test
   void changedInterval_appliesAtEachPathsNextKeepalive() {
-    configure(20, NO_JITTER);
+    configure(20, NoJitter.INSTANCE);
     natk.childSaInstalled(SPI, PATH);
     at(5);
     natk.reconfigure(Optional.of(new NatKeepaliveSettings(60)));
@@ -153,7 +140,7 @@ class NatKeepaliveTrackerTest {
 
   @Test
   void keepaliveRemovedFromConfig_stopsAndResumesFromLastActivity() {
-    configure(20, NO_JITTER);
+    configure(20, NoJitter.INSTANCE);
     natk.childSaInstalled(SPI, PATH);
     at(10);
     natk.reconfigure(Optional.empty());
@@ -168,7 +155,7 @@ class NatKeepaliveTrackerTest {
 
   @Test
   void notConfigured_noKeepalives() {
-    configure(null, NO_JITTER);
+    configure(null, NoJitter.INSTANCE);
     natk.childSaInstalled(SPI, PATH);
     at(3600);
     assertTrue(sent.isEmpty());
@@ -177,7 +164,7 @@ class NatKeepaliveTrackerTest {
 
   @Test
   void childSaDeleted_stopsItsKeepalives() {
-    configure(20, NO_JITTER);
+    configure(20, NoJitter.INSTANCE);
     natk.childSaInstalled(SPI, PATH);
     at(25);
     natk.childSaDeleted(SPI);
@@ -190,7 +177,7 @@ class NatKeepaliveTrackerTest {
 
   @Test
   void childSasSharingOnePath_oneKeepaliveAndEitherSasTrafficCounts() {
-    configure(20, NO_JITTER);
+    configure(20, NoJitter.INSTANCE);
     natk.childSaInstalled(SPI, PATH);
     natk.childSaInstalled(SPI + 1, PATH); // rekeyed or second Child SA to the same peer
     at(20);
@@ -206,7 +193,7 @@ class NatKeepaliveTrackerTest {
 
   @Test
   void keepalivesDueInTheSameTick_leaveAsOneBatch() {
-    configure(20, NO_JITTER);
+    configure(20, NoJitter.INSTANCE);
     natk.childSaInstalled(SPI, PATH);
     natk.childSaInstalled(SPI + 7, OTHER);
     at(20);
@@ -218,7 +205,7 @@ class NatKeepaliveTrackerTest {
 
   @Test
   void activityOfUnknownSa_isIgnored() {
-    configure(20, NO_JITTER);
+    configure(20, NoJitter.INSTANCE);
     natk.childSaInstalled(SPI, PATH);
     at(10);
     natk.activity(0xdeadL, true, true);

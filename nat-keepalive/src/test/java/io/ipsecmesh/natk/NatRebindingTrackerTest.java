@@ -8,7 +8,6 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,27 +21,14 @@ class NatRebindingTrackerTest {
   private static final Target OLD = new Target("172.31.255.2", 4500, "172.31.255.1", 4500);
   private static final Target REMAPPED = new Target("172.31.255.2", 4500, "172.31.255.1", 40007);
 
-  /** No jitter (the middle of every range), so instants are exact. */
-  private static final RandomGenerator NO_JITTER = new RandomGenerator() {
-    @Override
-    public long nextLong() {
-      return 0;
-    }
-
-    @Override
-    public long nextLong(long bound) {
-      return bound / 2;
-    }
-  };
-
   @Test
   void reannouncedChildSaOnANewPeerPort_keepalivesFollowTheNewMappingOnly() {
     VirtualScheduler clock = new VirtualScheduler();
     NatKeepaliveMetrics metrics = NatKeepaliveMetrics.of(new PrometheusRegistry());
     List<Target> sentTo = new ArrayList<>();
     List<Long> sentAt = new ArrayList<>();
-    NatKeepaliveTracker natk = new NatKeepaliveTracker(clock, Optional.of(new NatKeepaliveSettings(20)), NO_JITTER,
-        batch -> batch.forEach(t -> {
+    NatKeepaliveTracker natk = new NatKeepaliveTracker(clock, Optional.of(new NatKeepaliveSettings(20)),
+        NoJitter.INSTANCE, batch -> batch.forEach(t -> {
           sentTo.add(t);
           sentAt.add(clock.nowMillis());
         }), metrics);

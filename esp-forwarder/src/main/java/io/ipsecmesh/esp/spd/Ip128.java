@@ -1,5 +1,6 @@
 package io.ipsecmesh.esp.spd;
 
+import io.ipsecmesh.proto.config.Ipv6;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -73,50 +74,16 @@ public final class Ip128 {
   }
 
   /**
-   * Text form for logs and bus records: dotted quad for mapped IPv4, else the RFC 5952 §4 canonical IPv6 text
-   * (lower case, no leading zeros, the longest run of two or more zero groups as {@code ::}, the first of equals),
-   * which is how configurations write them — so {@code fd31::2} from a packet equals {@code set peer fd31::2}.
+   * Text form for logs and bus records: dotted quad for mapped IPv4, else the RFC 5952 §4 canonical IPv6 text of
+   * {@link Ipv6#text(long, long)}, which is how configurations write them — so {@code fd31::2} from a packet equals
+   * {@code set peer fd31::2}.
    */
   public static String format(long hi, long lo) {
     if (hi == 0 && (lo & 0xFFFF_FFFF_0000_0000L) == V4_MAPPED) {
       int v = (int) lo;
       return (v >>> 24) + "." + (v >>> 16 & 0xFF) + "." + (v >>> 8 & 0xFF) + "." + (v & 0xFF);
     }
-    int[] g = new int[8];
-    for (int i = 0; i < 4; i++) {
-      g[i] = (int) (hi >>> (48 - 16 * i)) & 0xFFFF;
-      g[4 + i] = (int) (lo >>> (48 - 16 * i)) & 0xFFFF;
-    }
-    int bestAt = -1;
-    int bestLen = 1;
-    for (int i = 0; i < 8; ) {
-      if (g[i] != 0) {
-        i++;
-        continue;
-      }
-      int j = i;
-      while (j < 8 && g[j] == 0) {
-        j++;
-      }
-      if (j - i > bestLen) {
-        bestAt = i;
-        bestLen = j - i;
-      }
-      i = j;
-    }
-    StringBuilder b = new StringBuilder(39);
-    for (int i = 0; i < 8; i++) {
-      if (i == bestAt) {
-        b.append("::");
-        i += bestLen - 1;
-        continue;
-      }
-      if (b.length() > 0 && b.charAt(b.length() - 1) != ':') {
-        b.append(':');
-      }
-      b.append(Integer.toHexString(g[i]));
-    }
-    return b.toString();
+    return Ipv6.text(hi, lo);
   }
 
   /** {@link #format} of an address (IPv4 as a dotted quad, IPv6 in RFC 5952 form). */

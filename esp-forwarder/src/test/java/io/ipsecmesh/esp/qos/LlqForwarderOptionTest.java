@@ -3,23 +3,13 @@ package io.ipsecmesh.esp.qos;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.ipsecmesh.esp.EspForwarderVerticle;
-import io.ipsecmesh.esp.ManualKeyConfigs;
+import io.ipsecmesh.esp.ForwarderPairTestBase;
 import io.ipsecmesh.esp.Packets;
-import io.ipsecmesh.esp.tun.InProcessPacketPort;
-import io.ipsecmesh.proto.bus.BusCodecs;
-import io.ipsecmesh.proto.bus.ConfigMessages;
 import io.ipsecmesh.proto.runtime.Metrics;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
-import io.vertx.core.DeploymentOptions;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,42 +17,14 @@ import org.junit.jupiter.api.Test;
  * B without; an EF and a best-effort packet from A's inner side both arrive at B's (real UDP sockets on
  * loopback, manual keys), and A's LLQ metrics counted one of each class. No root needed.
  */
-class LlqForwarderOptionTest {
+class LlqForwarderOptionTest extends ForwarderPairTestBase {
 
   private static final String A = "127.0.0.93";
   private static final String B = "127.0.0.94";
-  private Vertx va;
-  private Vertx vb;
 
-  @AfterEach
-  void stop() throws Exception {
-    for (Vertx v : new Vertx[] {va, vb}) {
-      if (v != null) {
-        v.close().await(20, TimeUnit.SECONDS);
-      }
-    }
-  }
-
-  private static EspForwarderVerticle deploy(Vertx v, InProcessPacketPort port, JsonObject cfg) throws Exception {
-    BusCodecs.register(v);
-    EspForwarderVerticle f = new EspForwarderVerticle(port);
-    cfg.put("stateDir", io.ipsecmesh.testsupport.Sh.runDirectory("llq-state").toString());
-    v.deployVerticle(f, new DeploymentOptions().setConfig(cfg)).await(20, TimeUnit.SECONDS);
-    return f;
-  }
-
-  private static void await(Vertx v, BooleanSupplier condition) throws Exception {
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    long timer = v.setPeriodic(10, t -> {
-      if (condition.getAsBoolean()) {
-        done.complete(null);
-      }
-    });
-    try {
-      done.get(20, TimeUnit.SECONDS);
-    } finally {
-      v.cancelTimer(timer);
-    }
+  private static JsonObject options(String bind, String id) throws java.io.IOException {
+    return new JsonObject().put("bindAddress", bind).put("port", 4500).put("forwarderId", id)
+        .put("stateDir", io.ipsecmesh.testsupport.Sh.runDirectory("llq-state").toString());
   }
 
   private static double queued(String forwarder, String cls) {
@@ -80,19 +42,9 @@ class LlqForwarderOptionTest {
 
   @Test
   void bothClassesCrossTheTunnelThroughTheLlqStage() throws Exception {
-    va = Vertx.vertx();
-    vb = Vertx.vertx();
-    InProcessPacketPort portA = new InProcessPacketPort("a");
-    InProcessPacketPort portB = new InProcessPacketPort("b");
-    EspForwarderVerticle fa = deploy(va, portA, new JsonObject().put("bindAddress", A).put("port", 4500)
-        .put("forwarderId", "fwd-llq-a").put("llqPriorityDscp", "ef"));
-    EspForwarderVerticle fb = deploy(vb, portB, new JsonObject().put("bindAddress", B).put("port", 4500)
-        .put("forwarderId", "fwd-llq-b"));
-    va.eventBus().publish(ConfigMessages.CONFIG_CHANGED,
-        new ConfigMessages.ConfigChanged(1, ManualKeyConfigs.gatewayA(A, B, "10.91.11.0", "10.91.12.0")));
-    vb.eventBus().publish(ConfigMessages.CONFIG_CHANGED,
-        new ConfigMessages.ConfigChanged(1, ManualKeyConfigs.gatewayB(B, A, "10.91.12.0", "10.91.11.0")));
-    await(va, () -> fa.dataPlane().sad().pairs().size() == 1 && fb.dataPlane().sad().pairs().size() == 1);
+    fa = deploy(va, portA, options(A, "fwd-llq-a").put("llqPriorityDscp", "ef"));
+    fb = deploy(vb, portB, options(B, "fwd-llq-b"));
+    manuallyKeyed(A, B, "10.91.11.0", "10.91.12.0");
 
     byte[] ef = Packets.udp4(new int[] {10, 91, 11, 5}, new int[] {10, 91, 12, 5}, 1, 5004, 160);
     ef[1] = (byte) (46 << 2);

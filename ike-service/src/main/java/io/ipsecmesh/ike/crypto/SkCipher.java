@@ -1,8 +1,8 @@
 package io.ipsecmesh.ike.crypto;
 
+import io.ipsecmesh.proto.ike.IkeDecodeException;
 import io.ipsecmesh.proto.ikev2.IkeCodec;
 import io.ipsecmesh.proto.ikev2.IkeConstants;
-import io.ipsecmesh.proto.ikev2.IkeDecodeException;
 import io.ipsecmesh.proto.ikev2.IkeHeader;
 import io.ipsecmesh.proto.ikev2.Payload;
 import java.security.GeneralSecurityException;

@@ -11,7 +11,7 @@ import io.ipsecmesh.ike.policy.PeerPolicy;
 import io.ipsecmesh.ike.policy.PolicyStore;
 import io.ipsecmesh.ike.seam.DebugTrace;
 import io.ipsecmesh.proto.bus.MgmtMessages;
-import io.ipsecmesh.proto.ikev2.IkeDecodeException;
+import io.ipsecmesh.proto.ike.IkeDecodeException;
 import io.ipsecmesh.proto.ikev2.IkeHeader;
 import io.ipsecmesh.proto.bus.SaMessages.ChildSaDeleted;
 import io.ipsecmesh.proto.ikev2.IkeCodec;

@@ -2,8 +2,8 @@ package io.ipsecmesh.ike.fragment;
 
 import io.ipsecmesh.ike.crypto.SkCipher;
 import io.ipsecmesh.ike.crypto.SkIntegrityException;
+import io.ipsecmesh.proto.ike.IkeDecodeException;
 import io.ipsecmesh.proto.ikev2.IkeCodec;
-import io.ipsecmesh.proto.ikev2.IkeDecodeException;
 import io.ipsecmesh.proto.ikev2.Payload;
 import io.ipsecmesh.proto.time.Scheduler;
 import java.util.Arrays;

@@ -4,9 +4,9 @@ import io.ipsecmesh.ike.engine.CheckpointSink;
 import io.ipsecmesh.proto.kek.SecretBox;
 import io.ipsecmesh.proto.sa.IkeCheckpoint;
 import io.ipsecmesh.proto.sa.IkeCheckpointCodec;
-import io.ipsecmesh.proto.sa.IkeCheckpointCodec.MalformedCheckpointException;
 import io.ipsecmesh.proto.sa.IsakmpCheckpoint;
 import io.ipsecmesh.proto.sa.IsakmpCheckpointCodec;
+import io.ipsecmesh.proto.sa.MalformedCheckpointException;
 import io.ipsecmesh.ike.v1.IsakmpCheckpointSink;
 
 /**

@@ -4,8 +4,8 @@ import static io.ipsecmesh.proto.ikev1.IsakmpConstants.*;
 
 import io.ipsecmesh.ike.crypto.DhGroup;
 import io.ipsecmesh.proto.bus.IkeMessages.IkeDatagram;
+import io.ipsecmesh.proto.ike.IkeDecodeException;
 import io.ipsecmesh.proto.ikev1.IsakmpCodec;
-import io.ipsecmesh.proto.ikev1.IsakmpDecodeException;
 import io.ipsecmesh.proto.ikev1.IsakmpHeader;
 import io.ipsecmesh.proto.ikev1.IsakmpPayload;
 import io.ipsecmesh.proto.ikev1.IsakmpPayload.Hash;
@@ -17,7 +17,6 @@ import io.ipsecmesh.proto.ikev1.IsakmpPayload.Notification;
 import io.ipsecmesh.proto.ikev1.IsakmpPayload.SecurityAssociation;
 import io.ipsecmesh.proto.ikev1.IsakmpPayload.VendorId;
 import io.ipsecmesh.proto.ikev1.PayloadChain;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -79,7 +78,7 @@ final class AggressiveModeInitiator {
     return policy.xauth() != null ? P1_AUTH_XAUTH_INIT_PSK : P1_AUTH_PRE_SHARED_KEY;
   }
 
-  static void receive(Ikev1Engine e, IsakmpSa sa, IkeDatagram in, IsakmpHeader h) throws IsakmpDecodeException {
+  static void receive(Ikev1Engine e, IsakmpSa sa, IkeDatagram in, IsakmpHeader h) throws IkeDecodeException {
     if (h.messageId() != 0) {
       return;
     }
@@ -112,22 +111,17 @@ final class AggressiveModeInitiator {
     }
     Ikev1Suite chosen = Ikev1Proposals.phase1Suite(reply.proposals().getFirst().transforms().getFirst(),
         authMethod(sa.policy));
+    // AM1 carried the KE of one group: only the suites of that group were offered
     DhGroup group = sa.policy.suites().getFirst().group();
-    Ikev1Suite ours = chosen == null ? null : sa.policy.suites().stream()
-        .filter(s -> s.group() == group && s.aesKeyBits() == chosen.aesKeyBits() && s.tripleDes() == chosen.tripleDes()
-            && s.hash() == chosen.hash() && s.group() == chosen.group())
-        .findFirst().orElse(null);
-    if (ours == null) {
+    Ikev1Suite agreed = chosen == null ? null : Ikev1Proposals.agreedWithChoice(
+        sa.policy.suites().stream().filter(s -> s.group() == group).toList(), chosen);
+    if (agreed == null) {
       e.life.fail(sa, "no-proposal-chosen");
       return;
     }
-    sa.suite = new Ikev1Suite(ours.aesKeyBits(), ours.hash(), ours.group(),
-        Math.min(ours.lifetimeSeconds(), chosen.lifetimeSeconds()), ours.tripleDes());
-    byte[] gxy;
-    try {
-      gxy = sa.dh.sharedSecret(ke.data());
-    } catch (GeneralSecurityException ex) {
-      e.life.fail(sa, "invalid-ke");
+    sa.suite = agreed;
+    byte[] gxy = Phase1Checks.sharedSecret(e, sa, ke);
+    if (gxy == null) {
       return;
     }
     sa.cookieR = h.responderCookie();
@@ -143,17 +137,10 @@ final class AggressiveModeInitiator {
     byte[] idirB = Arrays.copyOfRange(in.message(), span.bodyOffset(), span.offset() + span.length());
     byte[] expected = Phase1Keys.hashR(sa.suite.hash(), sa.keys.skeyid(), sa.gxi, sa.gxr, sa.cookieI, sa.cookieR,
         sa.saiB, idirB);
-    if (!MessageDigest.isEqual(expected, hashR.data())) {
-      // RFC 2409 §5: HASH_R authenticates the responder; a mismatch is a wrong PSK or an attacker
-      e.life.fail(sa, "auth-failed");
+    // RFC 2409 §5: HASH_R authenticates the responder
+    if (!Phase1Checks.peerAuthenticated(e, sa, expected, hashR, chain.first(Identification.class))) {
       return;
     }
-    Identification idir = chain.first(Identification.class);
-    if (!PeerIdCheck.accepted(sa.policy, sa.peerAddress, idir, "")) {
-      e.life.fail(sa, "peer-id-mismatch");
-      return;
-    }
-    sa.peerId = Identities.text(idir);
     List<IsakmpPayload> payloads = new ArrayList<>();
     byte[] hashI = Phase1Keys.hashI(sa.suite.hash(), sa.keys.skeyid(), sa.gxi, sa.gxr, sa.cookieI, sa.cookieR,
         sa.saiB, sa.idiiB);

@@ -3,8 +3,8 @@ package io.ipsecmesh.ike.v1;
 import static io.ipsecmesh.proto.ikev1.IsakmpConstants.*;
 
 import io.ipsecmesh.proto.bus.IkeMessages.IkeDatagram;
+import io.ipsecmesh.proto.ike.IkeDecodeException;
 import io.ipsecmesh.proto.ikev1.IsakmpCodec;
-import io.ipsecmesh.proto.ikev1.IsakmpDecodeException;
 import io.ipsecmesh.proto.ikev1.IsakmpHeader;
 import io.ipsecmesh.proto.ikev1.IsakmpPayload;
 import io.ipsecmesh.proto.ikev1.IsakmpPayload.Hash;
@@ -108,7 +108,7 @@ final class AggressiveModeResponder {
     MainModeResponder.armNegotiationTimeout(e, sa);
   }
 
-  static void receive(Ikev1Engine e, IsakmpSa sa, IkeDatagram in, IsakmpHeader h) throws IsakmpDecodeException {
+  static void receive(Ikev1Engine e, IsakmpSa sa, IkeDatagram in, IsakmpHeader h) throws IkeDecodeException {
     if (h.messageId() != 0 || h.responderCookie() != sa.cookieR || sa.state != IsakmpSa.Phase1State.AM2_SENT) {
       return;
     }
@@ -130,8 +130,8 @@ final class AggressiveModeResponder {
     }
     byte[] expected = Phase1Keys.hashI(sa.suite.hash(), sa.keys.skeyid(), sa.gxi, sa.gxr, sa.cookieI, sa.cookieR,
         sa.saiB, sa.idiiB);
-    if (!MessageDigest.isEqual(expected, hash.data())) {
-      e.life.fail(sa, "auth-failed");
+    // RFC 2409 §5: HASH_I authenticates the initiator (its identity was checked on AM1)
+    if (!Phase1Checks.hashMatches(e, sa, expected, hash)) {
       return;
     }
     sa.peerId = sa.claimedPeerId;

@@ -121,11 +121,8 @@ public final class Ikev1Proposals {
           continue;
         }
         for (Ikev1Suite mine : ours) {
-          if (mine.aesKeyBits() == s.aesKeyBits() && mine.tripleDes() == s.tripleDes() && mine.hash() == s.hash()
-              && mine.group() == s.group()) {
-            // the shorter lifetime wins (IOS and strongSwan both accept a shorter one)
-            Ikev1Suite agreed = new Ikev1Suite(s.aesKeyBits(), s.hash(), s.group(),
-                Math.min(s.lifetimeSeconds(), mine.lifetimeSeconds()), s.tripleDes());
+          Ikev1Suite agreed = agreed(mine, s);
+          if (agreed != null) {
             return new Choice<>(agreed, new SecurityAssociation(offer.doi(), offer.situation(),
                 List.of(new Proposal(p.number(), p.protocolId(), p.spi(), List.of(t)))), p.spi());
           }
@@ -133,6 +130,34 @@ public final class Ikev1Proposals {
       }
     }
     return null;
+  }
+
+  /**
+   * The initiator's check of the responder's choice (RFC 2409 §5: the responder picks one of the offered transforms):
+   * the suite agreed with the first of {@code ours} that {@code chosen} is; null when it is none of them.
+   */
+  public static Ikev1Suite agreedWithChoice(List<Ikev1Suite> ours, Ikev1Suite chosen) {
+    for (Ikev1Suite mine : ours) {
+      Ikev1Suite agreed = agreed(mine, chosen);
+      if (agreed != null) {
+        return agreed;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The suite of an ISAKMP SA when {@code theirs} (a transform the peer offered, or chose of ours) is {@code mine}:
+   * the same cipher, key size, hash and group, and the shorter lifetime (IOS and strongSwan both accept a shorter
+   * one); null when they differ in anything but the lifetime.
+   */
+  static Ikev1Suite agreed(Ikev1Suite mine, Ikev1Suite theirs) {
+    if (mine.aesKeyBits() != theirs.aesKeyBits() || mine.tripleDes() != theirs.tripleDes()
+        || mine.hash() != theirs.hash() || mine.group() != theirs.group()) {
+      return null;
+    }
+    return new Ikev1Suite(theirs.aesKeyBits(), theirs.hash(), theirs.group(),
+        Math.min(theirs.lifetimeSeconds(), mine.lifetimeSeconds()), theirs.tripleDes());
   }
 
   /** What a responder selected, the SA payload that says so, and the SPI the peer offered with it. */

@@ -3,8 +3,8 @@ package io.ipsecmesh.ike.v1;
 import static io.ipsecmesh.proto.ikev1.IsakmpConstants.*;
 
 import io.ipsecmesh.proto.bus.IkeMessages.IkeDatagram;
+import io.ipsecmesh.proto.ike.IkeDecodeException;
 import io.ipsecmesh.proto.ikev1.IsakmpCodec;
-import io.ipsecmesh.proto.ikev1.IsakmpDecodeException;
 import io.ipsecmesh.proto.ikev1.IsakmpHeader;
 import io.ipsecmesh.proto.ikev1.IsakmpPayload;
 import io.ipsecmesh.proto.ikev1.IsakmpPayload.Delete;
@@ -72,7 +72,7 @@ final class InformationalExchange {
         children.stream().map(c -> IsakmpCodec.uint32(c.inboundSpi())).toList())));
   }
 
-  static void receive(Ikev1Engine e, IsakmpSa sa, IkeDatagram in, IsakmpHeader h) throws IsakmpDecodeException {
+  static void receive(Ikev1Engine e, IsakmpSa sa, IkeDatagram in, IsakmpHeader h) throws IkeDecodeException {
     if (!h.encrypted()) {
       // only before keys exist may a peer tell us, in clear, why it refused (RFC 2408 §5.4)
       if (sa.initiator && !sa.established()) {

@@ -3,9 +3,9 @@ package io.ipsecmesh.ike.v1;
 import io.ipsecmesh.ike.dos.DosCounters;
 import io.ipsecmesh.ike.wire.ReplyCache;
 import io.ipsecmesh.proto.bus.IkeMessages.IkeDatagram;
+import io.ipsecmesh.proto.ike.IkeDecodeException;
 import io.ipsecmesh.proto.ikev1.IsakmpCodec;
 import io.ipsecmesh.proto.ikev1.IsakmpConstants;
-import io.ipsecmesh.proto.ikev1.IsakmpDecodeException;
 import io.ipsecmesh.proto.ikev1.IsakmpHeader;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
@@ -33,7 +33,7 @@ final class IsakmpDispatcher {
     IsakmpHeader h;
     try {
       h = IsakmpCodec.decodeHeader(in.message());
-    } catch (IsakmpDecodeException ex) {
+    } catch (IkeDecodeException ex) {
       LOG.fine(() -> "ISAKMP: dropped datagram from " + in.peerAddress() + ": " + ex.getMessage());
       return;
     }
@@ -76,12 +76,12 @@ final class IsakmpDispatcher {
         }
         default -> LOG.fine(() -> "ISAKMP: exchange type " + h.exchangeType() + " not supported");
       }
-    } catch (IsakmpDecodeException ex) {
+    } catch (IkeDecodeException ex) {
       LOG.fine(() -> "ISAKMP: malformed message from " + in.peerAddress() + ": " + ex.getMessage());
     }
   }
 
-  private void mainMode(IsakmpSa sa, IkeDatagram in, IsakmpHeader h, byte[] digest) throws IsakmpDecodeException {
+  private void mainMode(IsakmpSa sa, IkeDatagram in, IsakmpHeader h, byte[] digest) throws IkeDecodeException {
     if (sa == null) {
       Ikev1Policy policy = admitResponder(in, h, true);
       if (policy != null) {
@@ -100,7 +100,7 @@ final class IsakmpDispatcher {
   }
 
   private void aggressiveMode(IsakmpSa sa, IkeDatagram in, IsakmpHeader h, byte[] digest)
-      throws IsakmpDecodeException {
+      throws IkeDecodeException {
     if (sa == null) {
       if (!e.aggressiveModeAccepted()) {
         LOG.info(() -> "ISAKMP: Aggressive Mode from " + in.peerAddress() + " refused (crypto isakmp aggressive-mode"

@@ -3,8 +3,8 @@ package io.ipsecmesh.ike.v1;
 import static io.ipsecmesh.proto.ikev1.IsakmpConstants.*;
 
 import io.ipsecmesh.proto.bus.IkeMessages.IkeDatagram;
+import io.ipsecmesh.proto.ike.IkeDecodeException;
 import io.ipsecmesh.proto.ikev1.IsakmpCodec;
-import io.ipsecmesh.proto.ikev1.IsakmpDecodeException;
 import io.ipsecmesh.proto.ikev1.IsakmpHeader;
 import io.ipsecmesh.proto.ikev1.IsakmpPayload;
 import io.ipsecmesh.proto.ikev1.IsakmpPayload.Hash;
@@ -16,7 +16,6 @@ import io.ipsecmesh.proto.ikev1.IsakmpPayload.Notification;
 import io.ipsecmesh.proto.ikev1.IsakmpPayload.SecurityAssociation;
 import io.ipsecmesh.proto.ikev1.IsakmpPayload.VendorId;
 import io.ipsecmesh.proto.ikev1.PayloadChain;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,7 +52,7 @@ final class MainModeInitiator {
     return sa;
   }
 
-  static void receive(Ikev1Engine e, IsakmpSa sa, IkeDatagram in, IsakmpHeader h) throws IsakmpDecodeException {
+  static void receive(Ikev1Engine e, IsakmpSa sa, IkeDatagram in, IsakmpHeader h) throws IkeDecodeException {
     if (h.messageId() != 0) {
       return;
     }
@@ -87,16 +86,13 @@ final class MainModeInitiator {
       return;
     }
     Ikev1Suite chosen = Ikev1Proposals.phase1Suite(reply.proposals().getFirst().transforms().getFirst());
-    Ikev1Suite ours = chosen == null ? null : sa.policy.suites().stream()
-        .filter(s -> s.aesKeyBits() == chosen.aesKeyBits() && s.tripleDes() == chosen.tripleDes() && s.hash() == chosen.hash() && s.group() == chosen.group())
-        .findFirst().orElse(null);
-    if (ours == null) {
+    Ikev1Suite agreed = chosen == null ? null : Ikev1Proposals.agreedWithChoice(sa.policy.suites(), chosen);
+    if (agreed == null) {
       // RFC 2409 §5: the responder must pick one of the offered transforms
       e.life.fail(sa, "no-proposal-chosen");
       return;
     }
-    sa.suite = new Ikev1Suite(ours.aesKeyBits(), ours.hash(), ours.group(),
-        Math.min(ours.lifetimeSeconds(), chosen.lifetimeSeconds()), ours.tripleDes());
+    sa.suite = agreed;
     sa.cookieR = h.responderCookie();
     for (VendorId v : chain.all(VendorId.class)) {
       sa.peerNatT |= MessageDigest.isEqual(v.data(), NatT.VID_RFC3947);
@@ -121,11 +117,8 @@ final class MainModeInitiator {
       e.life.fail(sa, "malformed-ke-reply");
       return;
     }
-    byte[] gxy;
-    try {
-      gxy = sa.dh.sharedSecret(ke.data());
-    } catch (GeneralSecurityException ex) {
-      e.life.fail(sa, "invalid-ke");
+    byte[] gxy = Phase1Checks.sharedSecret(e, sa, ke);
+    if (gxy == null) {
       return;
     }
     sa.gxr = ke.data();
@@ -170,17 +163,10 @@ final class MainModeInitiator {
     byte[] idirB = o.body(idIndex);
     byte[] expected = Phase1Keys.hashR(sa.suite.hash(), sa.keys.skeyid(), sa.gxi, sa.gxr, sa.cookieI, sa.cookieR,
         sa.saiB, idirB);
-    if (!MessageDigest.isEqual(expected, hash.data())) {
-      // RFC 2409 §5: HASH_R authenticates the responder; a mismatch is a wrong PSK or an attacker
-      e.life.fail(sa, "auth-failed");
+    // RFC 2409 §5: HASH_R authenticates the responder
+    if (!Phase1Checks.peerAuthenticated(e, sa, expected, hash, o.chain().first(Identification.class))) {
       return;
     }
-    Identification idir = o.chain().first(Identification.class);
-    if (!PeerIdCheck.accepted(sa.policy, sa.peerAddress, idir, "")) {
-      e.life.fail(sa, "peer-id-mismatch");
-      return;
-    }
-    sa.peerId = Identities.text(idir);
     sa.phase1Iv = CbcCipher.lastBlock(in.message(), sa.keys.block());
     sa.peerPort = in.peerPort();
     e.life.established(sa);

@@ -3,8 +3,8 @@ package io.ipsecmesh.ike.v1;
 import static io.ipsecmesh.proto.ikev1.IsakmpConstants.*;
 
 import io.ipsecmesh.proto.bus.IkeMessages.IkeDatagram;
+import io.ipsecmesh.proto.ike.IkeDecodeException;
 import io.ipsecmesh.proto.ikev1.IsakmpCodec;
-import io.ipsecmesh.proto.ikev1.IsakmpDecodeException;
 import io.ipsecmesh.proto.ikev1.IsakmpHeader;
 import io.ipsecmesh.proto.ikev1.IsakmpPayload;
 import io.ipsecmesh.proto.ikev1.IsakmpPayload.Hash;
@@ -16,7 +16,6 @@ import io.ipsecmesh.proto.ikev1.IsakmpPayload.Notification;
 import io.ipsecmesh.proto.ikev1.IsakmpPayload.SecurityAssociation;
 import io.ipsecmesh.proto.ikev1.IsakmpPayload.VendorId;
 import io.ipsecmesh.proto.ikev1.PayloadChain;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -81,7 +80,7 @@ final class MainModeResponder {
   }
 
   static void receive(Ikev1Engine e, IsakmpSa sa, IkeDatagram in, IsakmpHeader h, byte[] digest)
-      throws IsakmpDecodeException {
+      throws IkeDecodeException {
     if (h.messageId() != 0 || h.responderCookie() != sa.cookieR) {
       return;
     }
@@ -105,11 +104,8 @@ final class MainModeResponder {
       return;
     }
     sa.dh = sa.suite.group().newExchange();
-    byte[] gxy;
-    try {
-      gxy = sa.dh.sharedSecret(ke.data());
-    } catch (GeneralSecurityException ex) {
-      e.life.fail(sa, "invalid-ke");
+    byte[] gxy = Phase1Checks.sharedSecret(e, sa, ke);
+    if (gxy == null) {
       return;
     }
     sa.gxi = ke.data();
@@ -142,16 +138,10 @@ final class MainModeResponder {
     }
     byte[] expected = Phase1Keys.hashI(sa.suite.hash(), sa.keys.skeyid(), sa.gxi, sa.gxr, sa.cookieI, sa.cookieR,
         sa.saiB, o.body(idIndex));
-    if (!MessageDigest.isEqual(expected, hash.data())) {
-      e.life.fail(sa, "auth-failed");
+    // RFC 2409 §5: HASH_I authenticates the initiator
+    if (!Phase1Checks.peerAuthenticated(e, sa, expected, hash, o.chain().first(Identification.class))) {
       return;
     }
-    Identification idii = o.chain().first(Identification.class);
-    if (!PeerIdCheck.accepted(sa.policy, sa.peerAddress, idii, "")) {
-      e.life.fail(sa, "peer-id-mismatch");
-      return;
-    }
-    sa.peerId = Identities.text(idii);
     // the initiator may have floated to 4500 (RFC 3947 §4) or a NAT may have remapped it: answer where it is
     sa.localPort = in.localPort();
     sa.peerPort = in.peerPort();

@@ -2,7 +2,7 @@ package io.ipsecmesh.ike.v1;
 
 import static io.ipsecmesh.proto.ikev1.IsakmpConstants.*;
 
-import io.ipsecmesh.proto.ikev1.IsakmpDecodeException;
+import io.ipsecmesh.proto.ike.IkeDecodeException;
 import io.ipsecmesh.proto.ikev1.IsakmpPayload.Attribute;
 import io.ipsecmesh.proto.ikev1.IsakmpPayload.ConfigAttributes;
 import io.ipsecmesh.proto.ikev1.ModeConfigAttributes;
@@ -47,7 +47,7 @@ final class ModeConfigClient {
     ModeConfig mc;
     try {
       mc = ModeConfigAttributes.decode(attrs.attributes());
-    } catch (IsakmpDecodeException ex) {
+    } catch (IkeDecodeException ex) {
       LOG.warning(() -> "ISAKMP: Mode Config from " + sa.peerAddress + " is malformed: " + ex.getMessage());
       e.life.fail(sa, "mode-config-malformed");
       return;

@@ -1,8 +1,8 @@
 package io.ipsecmesh.ike.v1;
 
+import io.ipsecmesh.proto.ike.IkeDecodeException;
 import io.ipsecmesh.proto.ikev1.IsakmpCodec;
 import io.ipsecmesh.proto.ikev1.IsakmpConstants;
-import io.ipsecmesh.proto.ikev1.IsakmpDecodeException;
 import io.ipsecmesh.proto.ikev1.IsakmpHeader;
 import io.ipsecmesh.proto.ikev1.IsakmpPayload;
 import io.ipsecmesh.proto.ikev1.IsakmpPayload.Hash;
@@ -59,7 +59,7 @@ final class Protection {
     }
     try {
       return new Opened(h, plain, IsakmpCodec.decodeChain(h.nextPayload(), plain, 0, plain.length, true));
-    } catch (IsakmpDecodeException e) {
+    } catch (IkeDecodeException e) {
       return null;
     }
   }

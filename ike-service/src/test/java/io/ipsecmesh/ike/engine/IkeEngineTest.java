@@ -319,7 +319,7 @@ class IkeEngineTest {
     static IkeHeader of(byte[] m) {
       try {
         return IkeCodec.decodeHeader(m);
-      } catch (io.ipsecmesh.proto.ikev2.IkeDecodeException e) {
+      } catch (io.ipsecmesh.proto.ike.IkeDecodeException e) {
         throw new AssertionError(e);
       }
     }

@@ -162,7 +162,7 @@ class TaskManagerTest {
   private static io.ipsecmesh.proto.ikev2.IkeMessage decode(byte[] bytes) {
     try {
       return IkeCodec.decode(bytes);
-    } catch (io.ipsecmesh.proto.ikev2.IkeDecodeException e) {
+    } catch (io.ipsecmesh.proto.ike.IkeDecodeException e) {
       throw new AssertionError(e);
     }
   }

@@ -4,9 +4,9 @@ import static io.ipsecmesh.ike.engine.TestPeers.A;
 import static io.ipsecmesh.ike.engine.TestPeers.B;
 
 import io.ipsecmesh.ike.policy.PolicyStore;
+import io.ipsecmesh.proto.ike.IkeDecodeException;
 import io.ipsecmesh.proto.ikev2.IkeCodec;
 import io.ipsecmesh.proto.ikev2.IkeConstants;
-import io.ipsecmesh.proto.ikev2.IkeDecodeException;
 import io.ipsecmesh.proto.ikev2.IkeHeader;
 import io.ipsecmesh.proto.ikev2.IkeMessage;
 import io.ipsecmesh.proto.sa.EspTransform;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.ipsecmesh.ike.crypto.IkeSaKeys;
 import io.ipsecmesh.ike.crypto.SkCipher;
+import io.ipsecmesh.proto.ike.IkeDecodeException;
 import io.ipsecmesh.proto.ikev2.IkeCodec;
-import io.ipsecmesh.proto.ikev2.IkeDecodeException;
 import io.ipsecmesh.proto.ikev2.IkeMessage;
 import io.ipsecmesh.proto.ikev2.Payload;
 import io.ipsecmesh.proto.time.VirtualScheduler;

@@ -146,5 +146,7 @@ class Ikev1IdentityTest {
     TwoGateways g = run(a, config(B, A, "10.2.0.0", "10.1.0.0", "gwb", null, List.of(addressKey(A)), null));
     assertEquals(List.of(), g.a.up, "A accepted no IKE SA");
     assertEquals(List.of(), g.a.children);
+    assertEquals("negotiation-failed: peer-id-mismatch", g.a.down.getFirst().reason(),
+        "HASH_R verified, the identity it authenticated did not match");
   }
 }

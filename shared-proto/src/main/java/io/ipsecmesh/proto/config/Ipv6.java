@@ -93,11 +93,29 @@ public final class Ipv6 {
     return parse(text) != null;
   }
 
-  /** RFC 5952 §4 text of 16 bytes: lower case, no leading zeros, the first longest run (≥ 2) of zero groups as ::. */
+  /** {@link #text(long, long)} of 16 bytes in network order. */
   public static String text(byte[] a) {
-    int[] g = new int[8];
+    long hi = 0;
+    long lo = 0;
     for (int i = 0; i < 8; i++) {
-      g[i] = ((a[2 * i] & 0xFF) << 8) | (a[2 * i + 1] & 0xFF);
+      hi = hi << 8 | (a[i] & 0xFF);
+      lo = lo << 8 | (a[8 + i] & 0xFF);
+    }
+    return text(hi, lo);
+  }
+
+  /**
+   * The RFC 5952 §4 text of the address whose high and low 64 bits are {@code hi} and {@code lo}: lower case (§4.3),
+   * no leading zeros (§4.1), the longest run of two or more zero groups as {@code ::} (§4.2.1, §4.2.2), the first of
+   * equally long runs (§4.2.3). This is how configurations write addresses, so text from a packet equals the text of
+   * the command that names it. An IPv4-mapped address comes out in hex ({@code ::ffff:c000:201}), not in §5's mixed
+   * form; the data plane prints mapped addresses as IPv4 before it gets here ({@code Ip128.format}).
+   */
+  public static String text(long hi, long lo) {
+    int[] g = new int[8];
+    for (int i = 0; i < 4; i++) {
+      g[i] = (int) (hi >>> (48 - 16 * i)) & 0xFFFF;
+      g[4 + i] = (int) (lo >>> (48 - 16 * i)) & 0xFFFF;
     }
     int bestStart = -1;
     int bestLen = 1;
@@ -116,7 +134,7 @@ public final class Ipv6 {
       }
       i = j;
     }
-    StringBuilder b = new StringBuilder();
+    StringBuilder b = new StringBuilder(39);
     for (int i = 0; i < 8; i++) {
       if (i == bestStart) {
         b.append("::");

@@ -1,5 +1,7 @@
 package io.ipsecmesh.proto.esp;
 
+import java.util.Arrays;
+
 /**
  * Classifies a UDP/4500 payload per RFC 3948: a single 0xFF byte is a NAT-keepalive, four zero bytes
  * (the non-ESP marker, where ESP's SPI would be 0, a value ESP never uses on the wire) introduce an
@@ -30,5 +32,17 @@ public final class UdpEncapClassifier {
       return len >= NON_ESP_MARKER_BYTES + IKE_HEADER_BYTES ? UdpEncapKind.IKE : UdpEncapKind.INVALID;
     }
     return Integer.compareUnsigned(first, EspHeader.MIN_WIRE_SPI) >= 0 ? UdpEncapKind.ESP : UdpEncapKind.INVALID;
+  }
+
+  /**
+   * The IKE message a UDP/4500 payload carries behind its non-ESP marker (RFC 3948 §2.2), a new array without the
+   * marker; null when the payload is {@link #classify classified} as anything but {@link UdpEncapKind#IKE} (ESP, a
+   * NAT-keepalive, too short for a marker and an IKE header), which is not for IKE.
+   */
+  public static byte[] ikeMessage(byte[] payload) {
+    if (classify(payload, 0, payload.length) != UdpEncapKind.IKE) {
+      return null;
+    }
+    return Arrays.copyOfRange(payload, NON_ESP_MARKER_BYTES, payload.length);
   }
 }

@@ -1,6 +1,7 @@
 package io.ipsecmesh.proto.ikev1;
 
-import io.ipsecmesh.proto.ikev1.IsakmpDecodeException.Kind;
+import io.ipsecmesh.proto.ike.IkeDecodeException.Kind;
+import io.ipsecmesh.proto.ike.IkeDecodeException;
 import io.ipsecmesh.proto.ikev1.IsakmpPayload.Attribute;
 import io.ipsecmesh.proto.ikev1.IsakmpPayload.ConfigAttributes;
 import io.ipsecmesh.proto.ikev1.IsakmpPayload.Delete;
@@ -28,7 +29,7 @@ import java.util.List;
  * against its container before anything is read or allocated, every array is a copy of input bytes of
  * an already-checked length, and element counts are capped, so a hostile datagram can neither read out
  * of bounds nor make the gateway build a large object graph. All failures are
- * {@link IsakmpDecodeException}. Encryption is not the codec's business: an encrypted body is handed to
+ * {@link IkeDecodeException}. Encryption is not the codec's business: an encrypted body is handed to
  * the exchange layer as bytes and decoded with {@link #decodeChain} once decrypted.
  */
 public final class IsakmpCodec {
@@ -57,36 +58,36 @@ public final class IsakmpCodec {
     return datagram != null && datagram.length >= IsakmpHeader.SIZE && (datagram[17] & 0xf0) >>> 4 == 1;
   }
 
-  public static IsakmpHeader decodeHeader(byte[] msg) throws IsakmpDecodeException {
+  public static IsakmpHeader decodeHeader(byte[] msg) throws IkeDecodeException {
     if (msg == null || msg.length < IsakmpHeader.SIZE) {
-      throw new IsakmpDecodeException(Kind.TRUNCATED, "shorter than the ISAKMP header");
+      throw new IkeDecodeException(Kind.TRUNCATED, "shorter than the ISAKMP header");
     }
     int version = msg[17] & 0xff;
     IsakmpHeader h = new IsakmpHeader(getLong(msg, 0), getLong(msg, 8), msg[16] & 0xff, version >>> 4,
         version & 0x0f, msg[18] & 0xff, msg[19] & 0xff, getUint32(msg, 20), getUint32(msg, 24));
     if (h.majorVersion() != IsakmpConstants.MAJOR_VERSION) {
-      throw new IsakmpDecodeException(Kind.BAD_VERSION, "major version " + h.majorVersion());
+      throw new IkeDecodeException(Kind.BAD_VERSION, "major version " + h.majorVersion());
     }
     if (msg.length > MAX_MESSAGE) {
-      throw new IsakmpDecodeException(Kind.LIMIT_EXCEEDED, "message of " + msg.length + " bytes");
+      throw new IkeDecodeException(Kind.LIMIT_EXCEEDED, "message of " + msg.length + " bytes");
     }
     if (h.length() > msg.length) {
-      throw new IsakmpDecodeException(Kind.TRUNCATED, "header length " + h.length() + " > datagram " + msg.length);
+      throw new IkeDecodeException(Kind.TRUNCATED, "header length " + h.length() + " > datagram " + msg.length);
     }
     if (h.length() != msg.length) {
-      throw new IsakmpDecodeException(Kind.BAD_LENGTH, "header length " + h.length() + " != datagram " + msg.length);
+      throw new IkeDecodeException(Kind.BAD_LENGTH, "header length " + h.length() + " != datagram " + msg.length);
     }
     if (h.initiatorCookie() == 0) {
-      throw new IsakmpDecodeException(Kind.BAD_VALUE, "zero initiator cookie");
+      throw new IkeDecodeException(Kind.BAD_VALUE, "zero initiator cookie");
     }
     return h;
   }
 
   /** A plaintext message: header and its payload chain (which must fill the message exactly). */
-  public static PayloadChain decode(byte[] msg) throws IsakmpDecodeException {
+  public static PayloadChain decode(byte[] msg) throws IkeDecodeException {
     IsakmpHeader h = decodeHeader(msg);
     if (h.encrypted()) {
-      throw new IsakmpDecodeException(Kind.BAD_VALUE, "encrypted message decoded as plaintext");
+      throw new IkeDecodeException(Kind.BAD_VALUE, "encrypted message decoded as plaintext");
     }
     return decodeChain(h.nextPayload(), msg, IsakmpHeader.SIZE, msg.length - IsakmpHeader.SIZE, false);
   }
@@ -97,9 +98,9 @@ public final class IsakmpCodec {
    * ignored; otherwise the chain must end exactly at the end of the range.
    */
   public static PayloadChain decodeChain(int first, byte[] buf, int off, int len, boolean allowTrailing)
-      throws IsakmpDecodeException {
+      throws IkeDecodeException {
     if (buf == null || off < 0 || len < 0 || off > buf.length || len > buf.length - off) {
-      throw new IsakmpDecodeException(Kind.TRUNCATED, "range outside the buffer");
+      throw new IkeDecodeException(Kind.TRUNCATED, "range outside the buffer");
     }
     List<IsakmpPayload> out = new ArrayList<>();
     List<Span> spans = new ArrayList<>();
@@ -108,22 +109,22 @@ public final class IsakmpCodec {
     int end = off + len;
     while (next != IsakmpConstants.NO_NEXT_PAYLOAD) {
       if (out.size() >= MAX_PAYLOADS) {
-        throw new IsakmpDecodeException(Kind.LIMIT_EXCEEDED, "more than " + MAX_PAYLOADS + " payloads");
+        throw new IkeDecodeException(Kind.LIMIT_EXCEEDED, "more than " + MAX_PAYLOADS + " payloads");
       }
       if (next == IsakmpConstants.PAYLOAD_PROPOSAL || next == IsakmpConstants.PAYLOAD_TRANSFORM) {
         // RFC 2408 §3.4: proposals and transforms only ever appear inside an SA payload
-        throw new IsakmpDecodeException(Kind.BAD_VALUE, "payload type " + next + " outside an SA payload");
+        throw new IkeDecodeException(Kind.BAD_VALUE, "payload type " + next + " outside an SA payload");
       }
       if (end - pos < 4) {
-        throw new IsakmpDecodeException(Kind.TRUNCATED, "generic header of payload type " + next);
+        throw new IkeDecodeException(Kind.TRUNCATED, "generic header of payload type " + next);
       }
       int following = buf[pos] & 0xff;
       int plen = getUint16(buf, pos + 2);
       if (plen < 4) {
-        throw new IsakmpDecodeException(Kind.BAD_LENGTH, "payload length " + plen);
+        throw new IkeDecodeException(Kind.BAD_LENGTH, "payload length " + plen);
       }
       if (plen > end - pos) {
-        throw new IsakmpDecodeException(Kind.TRUNCATED, "payload type " + next + " of " + plen + " bytes");
+        throw new IkeDecodeException(Kind.TRUNCATED, "payload type " + next + " of " + plen + " bytes");
       }
       out.add(decodeBody(next, buf, pos + 4, plen - 4));
       spans.add(new Span(pos, plen));
@@ -131,12 +132,12 @@ public final class IsakmpCodec {
       next = following;
     }
     if (!allowTrailing && pos != end) {
-      throw new IsakmpDecodeException(Kind.BAD_LENGTH, (end - pos) + " bytes after the last payload");
+      throw new IkeDecodeException(Kind.BAD_LENGTH, (end - pos) + " bytes after the last payload");
     }
     return new PayloadChain(List.copyOf(out), List.copyOf(spans), pos);
   }
 
-  private static IsakmpPayload decodeBody(int type, byte[] b, int off, int len) throws IsakmpDecodeException {
+  private static IsakmpPayload decodeBody(int type, byte[] b, int off, int len) throws IkeDecodeException {
     return switch (type) {
       case IsakmpConstants.PAYLOAD_SA -> decodeSa(b, off, len);
       case IsakmpConstants.PAYLOAD_KE -> new KeyExchange(nonEmpty(b, off, len, "KE"));
@@ -161,7 +162,7 @@ public final class IsakmpCodec {
     };
   }
 
-  private static SecurityAssociation decodeSa(byte[] b, int off, int len) throws IsakmpDecodeException {
+  private static SecurityAssociation decodeSa(byte[] b, int off, int len) throws IkeDecodeException {
     need(len, 8, "SA");
     long doi = getUint32(b, off);
     long situation = getUint32(b, off + 4);
@@ -171,41 +172,41 @@ public final class IsakmpCodec {
     int next = pos < end ? IsakmpConstants.PAYLOAD_PROPOSAL : IsakmpConstants.NO_NEXT_PAYLOAD;
     while (next != IsakmpConstants.NO_NEXT_PAYLOAD) {
       if (next != IsakmpConstants.PAYLOAD_PROPOSAL) {
-        throw new IsakmpDecodeException(Kind.BAD_VALUE, "payload type " + next + " inside an SA payload");
+        throw new IkeDecodeException(Kind.BAD_VALUE, "payload type " + next + " inside an SA payload");
       }
       if (proposals.size() >= MAX_PROPOSALS) {
-        throw new IsakmpDecodeException(Kind.LIMIT_EXCEEDED, "more than " + MAX_PROPOSALS + " proposals");
+        throw new IkeDecodeException(Kind.LIMIT_EXCEEDED, "more than " + MAX_PROPOSALS + " proposals");
       }
       if (end - pos < 8) {
-        throw new IsakmpDecodeException(Kind.TRUNCATED, "proposal header");
+        throw new IkeDecodeException(Kind.TRUNCATED, "proposal header");
       }
       next = b[pos] & 0xff;
       int plen = getUint16(b, pos + 2);
       if (plen < 8 || plen > end - pos) {
-        throw new IsakmpDecodeException(Kind.BAD_LENGTH, "proposal length " + plen);
+        throw new IkeDecodeException(Kind.BAD_LENGTH, "proposal length " + plen);
       }
       proposals.add(decodeProposal(b, pos, plen));
       pos += plen;
     }
     if (pos != end) {
-      throw new IsakmpDecodeException(Kind.BAD_LENGTH, (end - pos) + " bytes after the last proposal");
+      throw new IkeDecodeException(Kind.BAD_LENGTH, (end - pos) + " bytes after the last proposal");
     }
     if (proposals.isEmpty()) {
-      throw new IsakmpDecodeException(Kind.BAD_VALUE, "SA payload without a proposal");
+      throw new IkeDecodeException(Kind.BAD_VALUE, "SA payload without a proposal");
     }
     return new SecurityAssociation(doi, situation, List.copyOf(proposals));
   }
 
-  private static Proposal decodeProposal(byte[] b, int off, int len) throws IsakmpDecodeException {
+  private static Proposal decodeProposal(byte[] b, int off, int len) throws IkeDecodeException {
     int number = b[off + 4] & 0xff;
     int protocol = b[off + 5] & 0xff;
     int spiSize = b[off + 6] & 0xff;
     int count = b[off + 7] & 0xff;
     if (spiSize > MAX_SPI || spiSize > len - 8) {
-      throw new IsakmpDecodeException(Kind.BAD_LENGTH, "proposal SPI of " + spiSize + " bytes");
+      throw new IkeDecodeException(Kind.BAD_LENGTH, "proposal SPI of " + spiSize + " bytes");
     }
     if (count == 0 || count > MAX_TRANSFORMS) {
-      throw new IsakmpDecodeException(count == 0 ? Kind.BAD_VALUE : Kind.LIMIT_EXCEEDED, count + " transforms");
+      throw new IkeDecodeException(count == 0 ? Kind.BAD_VALUE : Kind.LIMIT_EXCEEDED, count + " transforms");
     }
     byte[] spi = Arrays.copyOfRange(b, off + 8, off + 8 + spiSize);
     List<Transform> transforms = new ArrayList<>(count);
@@ -213,52 +214,52 @@ public final class IsakmpCodec {
     int end = off + len;
     for (int i = 0; i < count; i++) {
       if (end - pos < 8) {
-        throw new IsakmpDecodeException(Kind.TRUNCATED, "transform header");
+        throw new IkeDecodeException(Kind.TRUNCATED, "transform header");
       }
       int next = b[pos] & 0xff;
       int tlen = getUint16(b, pos + 2);
       if (tlen < 8 || tlen > end - pos) {
-        throw new IsakmpDecodeException(Kind.BAD_LENGTH, "transform length " + tlen);
+        throw new IkeDecodeException(Kind.BAD_LENGTH, "transform length " + tlen);
       }
       boolean last = i == count - 1;
       if (next != (last ? IsakmpConstants.NO_NEXT_PAYLOAD : IsakmpConstants.PAYLOAD_TRANSFORM)) {
-        throw new IsakmpDecodeException(Kind.BAD_VALUE, "transform " + i + " of " + count + " has next " + next);
+        throw new IkeDecodeException(Kind.BAD_VALUE, "transform " + i + " of " + count + " has next " + next);
       }
       transforms.add(new Transform(b[pos + 4] & 0xff, b[pos + 5] & 0xff, decodeAttributes(b, pos + 8, tlen - 8)));
       pos += tlen;
     }
     if (pos != end) {
-      throw new IsakmpDecodeException(Kind.BAD_LENGTH, (end - pos) + " bytes after the last transform");
+      throw new IkeDecodeException(Kind.BAD_LENGTH, (end - pos) + " bytes after the last transform");
     }
     return new Proposal(number, protocol, spi, List.copyOf(transforms));
   }
 
   /** draft-dukes-ike-mode-cfg §3.2: type, RESERVED, identifier, then data attributes. */
-  private static ConfigAttributes decodeConfigAttributes(byte[] b, int off, int len) throws IsakmpDecodeException {
+  private static ConfigAttributes decodeConfigAttributes(byte[] b, int off, int len) throws IkeDecodeException {
     need(len, 4, "ATTR");
     int cfgType = b[off] & 0xff;
     if (cfgType < IsakmpConstants.CFG_REQUEST || cfgType > IsakmpConstants.CFG_ACK) {
-      throw new IsakmpDecodeException(Kind.BAD_VALUE, "configuration message type " + cfgType);
+      throw new IkeDecodeException(Kind.BAD_VALUE, "configuration message type " + cfgType);
     }
     return new ConfigAttributes(cfgType, getUint16(b, off + 2),
         decodeAttributes(b, off + 4, len - 4, MAX_CONFIG_ATTRIBUTES));
   }
 
-  private static List<Attribute> decodeAttributes(byte[] b, int off, int len) throws IsakmpDecodeException {
+  private static List<Attribute> decodeAttributes(byte[] b, int off, int len) throws IkeDecodeException {
     return decodeAttributes(b, off, len, MAX_ATTRIBUTES);
   }
 
   private static List<Attribute> decodeAttributes(byte[] b, int off, int len, int max)
-      throws IsakmpDecodeException {
+      throws IkeDecodeException {
     List<Attribute> out = new ArrayList<>();
     int pos = off;
     int end = off + len;
     while (pos < end) {
       if (out.size() >= max) {
-        throw new IsakmpDecodeException(Kind.LIMIT_EXCEEDED, "more than " + max + " attributes");
+        throw new IkeDecodeException(Kind.LIMIT_EXCEEDED, "more than " + max + " attributes");
       }
       if (end - pos < 4) {
-        throw new IsakmpDecodeException(Kind.TRUNCATED, "attribute header");
+        throw new IkeDecodeException(Kind.TRUNCATED, "attribute header");
       }
       int af = getUint16(b, pos);
       int type = af & 0x7fff;
@@ -268,7 +269,7 @@ public final class IsakmpCodec {
         pos += 4;
       } else {
         if (v > end - pos - 4) {
-          throw new IsakmpDecodeException(Kind.TRUNCATED, "attribute " + type + " of " + v + " bytes");
+          throw new IkeDecodeException(Kind.TRUNCATED, "attribute " + type + " of " + v + " bytes");
         }
         out.add(new Attribute(type, false, 0, Arrays.copyOfRange(b, pos + 4, pos + 4 + v)));
         pos += 4 + v;
@@ -277,28 +278,28 @@ public final class IsakmpCodec {
     return List.copyOf(out);
   }
 
-  private static Notification decodeNotification(byte[] b, int off, int len) throws IsakmpDecodeException {
+  private static Notification decodeNotification(byte[] b, int off, int len) throws IkeDecodeException {
     need(len, 8, "N");
     int spiSize = b[off + 5] & 0xff;
     if (spiSize > MAX_SPI || spiSize > len - 8) {
-      throw new IsakmpDecodeException(Kind.BAD_LENGTH, "notify SPI of " + spiSize + " bytes");
+      throw new IkeDecodeException(Kind.BAD_LENGTH, "notify SPI of " + spiSize + " bytes");
     }
     return new Notification(getUint32(b, off), b[off + 4] & 0xff, getUint16(b, off + 6),
         Arrays.copyOfRange(b, off + 8, off + 8 + spiSize), Arrays.copyOfRange(b, off + 8 + spiSize, off + len));
   }
 
-  private static Delete decodeDelete(byte[] b, int off, int len) throws IsakmpDecodeException {
+  private static Delete decodeDelete(byte[] b, int off, int len) throws IkeDecodeException {
     need(len, 8, "D");
     int spiSize = b[off + 5] & 0xff;
     int count = getUint16(b, off + 6);
     if (spiSize == 0 || spiSize > MAX_SPI) {
-      throw new IsakmpDecodeException(Kind.BAD_VALUE, "delete SPI size " + spiSize);
+      throw new IkeDecodeException(Kind.BAD_VALUE, "delete SPI size " + spiSize);
     }
     if (count > MAX_DELETE_SPIS) {
-      throw new IsakmpDecodeException(Kind.LIMIT_EXCEEDED, count + " SPIs in a delete");
+      throw new IkeDecodeException(Kind.LIMIT_EXCEEDED, count + " SPIs in a delete");
     }
     if (count * spiSize != len - 8) {
-      throw new IsakmpDecodeException(Kind.BAD_LENGTH, count + " SPIs of " + spiSize + " bytes in " + (len - 8));
+      throw new IkeDecodeException(Kind.BAD_LENGTH, count + " SPIs of " + spiSize + " bytes in " + (len - 8));
     }
     List<byte[]> spis = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
@@ -307,14 +308,14 @@ public final class IsakmpCodec {
     return new Delete(getUint32(b, off), b[off + 4] & 0xff, spiSize, List.copyOf(spis));
   }
 
-  private static byte[] nonEmpty(byte[] b, int off, int len, String what) throws IsakmpDecodeException {
+  private static byte[] nonEmpty(byte[] b, int off, int len, String what) throws IkeDecodeException {
     need(len, 1, what);
     return Arrays.copyOfRange(b, off, off + len);
   }
 
-  private static void need(int len, int min, String what) throws IsakmpDecodeException {
+  private static void need(int len, int min, String what) throws IkeDecodeException {
     if (len < min) {
-      throw new IsakmpDecodeException(Kind.BAD_LENGTH, what + " body of " + len + " bytes, at least " + min);
+      throw new IkeDecodeException(Kind.BAD_LENGTH, what + " body of " + len + " bytes, at least " + min);
     }
   }
 

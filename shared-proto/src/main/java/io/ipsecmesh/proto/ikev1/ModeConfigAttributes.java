@@ -2,7 +2,8 @@ package io.ipsecmesh.proto.ikev1;
 
 import static io.ipsecmesh.proto.ikev1.IsakmpConstants.*;
 
-import io.ipsecmesh.proto.ikev1.IsakmpDecodeException.Kind;
+import io.ipsecmesh.proto.ike.IkeDecodeException.Kind;
+import io.ipsecmesh.proto.ike.IkeDecodeException;
 import io.ipsecmesh.proto.ikev1.IsakmpPayload.Attribute;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -13,7 +14,7 @@ import java.util.List;
  * an Easy VPN server pushes: INTERNAL_IP4_ADDRESS/NETMASK/DNS/NBNS (four bytes each), UNITY_BANNER and
  * UNITY_DEF_DOMAIN (text), UNITY_SAVE_PASSWD (a 16-bit flag, basic or two bytes), UNITY_SPLIT_INCLUDE (14-byte
  * entries: network, mask, six bytes of protocol/ports, which this gateway ignores; or 8-byte ones). Stateless; a value of the
- * wrong size is a {@link IsakmpDecodeException}, never a runtime exception; attributes it does not know are
+ * wrong size is a {@link IkeDecodeException}, never a runtime exception; attributes it does not know are
  * skipped; text is capped.
  */
 public final class ModeConfigAttributes {
@@ -49,7 +50,7 @@ public final class ModeConfigAttributes {
     return out;
   }
 
-  public static ModeConfig decode(List<Attribute> attributes) throws IsakmpDecodeException {
+  public static ModeConfig decode(List<Attribute> attributes) throws IkeDecodeException {
     String address = null;
     String netmask = null;
     List<String> dns = new ArrayList<>();
@@ -74,23 +75,23 @@ public final class ModeConfigAttributes {
         }
       }
       if (split.size() > MAX_SPLIT_INCLUDES) {
-        throw new IsakmpDecodeException(Kind.LIMIT_EXCEEDED, "more than " + MAX_SPLIT_INCLUDES + " split includes");
+        throw new IkeDecodeException(Kind.LIMIT_EXCEEDED, "more than " + MAX_SPLIT_INCLUDES + " split includes");
       }
     }
     return new ModeConfig(address, netmask, dns, nbns, banner, domain, save, split);
   }
 
-  private static String ipv4(Attribute a, String name) throws IsakmpDecodeException {
+  private static String ipv4(Attribute a, String name) throws IkeDecodeException {
     if (a.basic() || a.data().length != 4) {
-      throw new IsakmpDecodeException(Kind.BAD_LENGTH, name + " of " + (a.basic() ? 2 : a.data().length)
+      throw new IkeDecodeException(Kind.BAD_LENGTH, name + " of " + (a.basic() ? 2 : a.data().length)
           + " bytes, must be 4");
     }
     return dotted(a.data(), 0);
   }
 
-  private static String text(Attribute a, String name) throws IsakmpDecodeException {
+  private static String text(Attribute a, String name) throws IkeDecodeException {
     if (a.basic()) {
-      throw new IsakmpDecodeException(Kind.BAD_VALUE, name + " sent as a basic attribute");
+      throw new IkeDecodeException(Kind.BAD_VALUE, name + " sent as a basic attribute");
     }
     String s = new String(a.data(), 0, Math.min(a.data().length, MAX_TEXT), StandardCharsets.UTF_8);
     // no terminal control sequences into show output and logs
@@ -98,12 +99,12 @@ public final class ModeConfigAttributes {
         .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
   }
 
-  private static Boolean flag(Attribute a, String name) throws IsakmpDecodeException {
+  private static Boolean flag(Attribute a, String name) throws IkeDecodeException {
     if (a.basic()) {
       return a.value() != 0;
     }
     if (a.data().length != 2) {
-      throw new IsakmpDecodeException(Kind.BAD_LENGTH, name + " of " + a.data().length + " bytes, must be 2");
+      throw new IkeDecodeException(Kind.BAD_LENGTH, name + " of " + a.data().length + " bytes, must be 2");
     }
     return a.data()[0] != 0 || a.data()[1] != 0;
   }
@@ -112,11 +113,11 @@ public final class ModeConfigAttributes {
    * Cisco writes each entry as network, mask and six bytes of protocol/ports (14 bytes); strongSwan's vici pools
    * send network and mask only (8 bytes). A length that is a multiple of 14 is read as Cisco's, else one of 8.
    */
-  private static List<Network> networks(Attribute a) throws IsakmpDecodeException {
+  private static List<Network> networks(Attribute a) throws IkeDecodeException {
     int n = a.basic() ? 2 : a.data().length;
     int entry = n % SPLIT_ENTRY == 0 ? SPLIT_ENTRY : n % SPLIT_ENTRY_SHORT == 0 ? SPLIT_ENTRY_SHORT : -1;
     if (a.basic() || entry < 0) {
-      throw new IsakmpDecodeException(Kind.BAD_LENGTH, "UNITY_SPLIT_INCLUDE of " + n + " bytes, not a multiple of "
+      throw new IkeDecodeException(Kind.BAD_LENGTH, "UNITY_SPLIT_INCLUDE of " + n + " bytes, not a multiple of "
           + SPLIT_ENTRY + " or " + SPLIT_ENTRY_SHORT);
     }
     List<Network> out = new ArrayList<>();

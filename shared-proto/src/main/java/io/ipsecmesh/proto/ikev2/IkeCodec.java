@@ -1,6 +1,7 @@
 package io.ipsecmesh.proto.ikev2;
 
-import io.ipsecmesh.proto.ikev2.IkeDecodeException.Kind;
+import io.ipsecmesh.proto.ike.IkeDecodeException.Kind;
+import io.ipsecmesh.proto.ike.IkeDecodeException;
 import io.ipsecmesh.proto.ikev2.Payload.Attribute;
 import io.ipsecmesh.proto.ikev2.Payload.Proposal;
 import io.ipsecmesh.proto.ikev2.Payload.Selector;

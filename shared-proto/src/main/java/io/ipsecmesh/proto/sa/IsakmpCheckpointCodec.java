@@ -1,20 +1,16 @@
 package io.ipsecmesh.proto.sa;
 
 import io.ipsecmesh.proto.kek.SecretBox;
-import io.ipsecmesh.proto.sa.IkeCheckpointCodec.In;
-import io.ipsecmesh.proto.sa.IkeCheckpointCodec.MalformedCheckpointException;
-import io.ipsecmesh.proto.sa.IkeCheckpointCodec.Out;
-import java.nio.charset.StandardCharsets;
+import io.ipsecmesh.proto.sa.CheckpointWire.Reader;
+import io.ipsecmesh.proto.sa.CheckpointWire.Writer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
- * The binary and sealed form of an {@link IsakmpCheckpoint}, beside {@link IkeCheckpointCodec} and built from its
- * primitives: {@code "ISCP"}, version 1, the components in declaration order (booleans one byte, ints 4, longs 8,
- * ports 2, strings 2-byte length + UTF-8, byte arrays 4-byte length + bytes, the message-ID list a 2-byte count of
- * 4-byte IDs, the Child SA list as in {@link IkeCheckpointCodec}) and nothing after. Capped and refusing with a
- * {@link MalformedCheckpointException} naming the field. Sealed exactly like an IKEv2 checkpoint (same key, the map
+ * The binary and sealed form of an {@link IsakmpCheckpoint}, beside {@link IkeCheckpointCodec} and like it only a
+ * field layout in {@link CheckpointWire}'s primitives: {@code "ISCP"}, version 1, the components in declaration order
+ * (the message-ID list a 2-byte count of 4-byte IDs, the Child SA list as in {@link IkeCheckpointCodec}) and nothing
+ * after. Capped and refusing with a {@link MalformedCheckpointException} naming the field. Sealed exactly like an IKEv2 checkpoint (same key, the map
  * key as associated data), so both kinds share {@link SharedMaps#IKE_CHECKPOINTS}; {@link #openAny} tells them
  * apart by the magic.
  */
@@ -30,9 +26,8 @@ public final class IsakmpCheckpointCodec {
   private IsakmpCheckpointCodec() {}
 
   public static byte[] encode(IsakmpCheckpoint c) {
-    Out o = new Out();
-    o.raw(MAGIC);
-    o.u8(VERSION);
+    Writer o = new Writer();
+    o.header(MAGIC, VERSION);
     o.bool(c.initiator());
     o.i64(c.cookieI());
     o.i64(c.cookieR());
@@ -58,20 +53,11 @@ public final class IsakmpCheckpointCodec {
     o.bytes(c.keymat(), MAX_KEYMAT, "keymat");
     o.bytes(c.phase1Iv(), MAX_IV, "phase1Iv");
     o.i64(c.dpdSequence());
-    if (c.usedMessageIds().size() > MAX_MESSAGE_IDS) {
-      throw new IllegalArgumentException("more than " + MAX_MESSAGE_IDS + " message IDs");
-    }
-    o.u16(c.usedMessageIds().size());
+    o.count(c.usedMessageIds().size(), MAX_MESSAGE_IDS, "message IDs");
     for (long id : c.usedMessageIds()) {
       o.i32((int) id);
     }
-    if (c.childSas().size() > IkeCheckpointCodec.MAX_CHILD_SAS) {
-      throw new IllegalArgumentException("more than " + IkeCheckpointCodec.MAX_CHILD_SAS + " Child SAs");
-    }
-    o.u16(c.childSas().size());
-    for (String child : c.childSas()) {
-      o.bytes(child.getBytes(StandardCharsets.UTF_8), IkeCheckpointCodec.MAX_CHILD_JSON, "childSas");
-    }
+    o.childSas(c.childSas());
     o.str(c.owner());
     o.i64(c.generation());
     return o.toByteArray();
@@ -79,19 +65,12 @@ public final class IsakmpCheckpointCodec {
 
   /** Whether {@code plain} (an opened checkpoint) is an ISAKMP one. */
   static boolean isIsakmp(byte[] plain) {
-    return plain.length >= MAGIC.length && Arrays.equals(Arrays.copyOf(plain, MAGIC.length), MAGIC);
+    return CheckpointWire.hasMagic(plain, MAGIC);
   }
 
   public static IsakmpCheckpoint decode(byte[] b) throws MalformedCheckpointException {
-    In in = new In(b);
-    if (!Arrays.equals(in.raw(MAGIC.length, "magic"), MAGIC)) {
-      throw new MalformedCheckpointException("not an ISAKMP SA checkpoint (bad magic)");
-    }
-    int version = in.u8("version");
-    if (version != VERSION) {
-      throw new MalformedCheckpointException("ISAKMP checkpoint version " + version + " (this build reads " + VERSION
-          + ")");
-    }
+    Reader in = new Reader(b);
+    in.header(MAGIC, VERSION, "ISAKMP SA");
     boolean initiator = in.bool("initiator");
     long cookieI = in.i64("cookieI");
     long cookieR = in.i64("cookieR");
@@ -123,28 +102,15 @@ public final class IsakmpCheckpointCodec {
     if (dpdSequence < 0 || dpdSequence > 0xffffffffL) {
       throw new MalformedCheckpointException("DPD sequence outside 0..2^32-1 (RFC 3706 §7)");
     }
-    int ids = in.u16("usedMessageIds count");
-    if (ids > MAX_MESSAGE_IDS) {
-      throw new MalformedCheckpointException("usedMessageIds count " + ids + " above " + MAX_MESSAGE_IDS);
-    }
+    int ids = in.count("usedMessageIds", MAX_MESSAGE_IDS);
     List<Long> used = new ArrayList<>(ids);
     for (int i = 0; i < ids; i++) {
       used.add(in.i32("usedMessageIds") & 0xffffffffL);
     }
-    int children = in.u16("childSas count");
-    if (children > IkeCheckpointCodec.MAX_CHILD_SAS) {
-      throw new MalformedCheckpointException("childSas count " + children + " above "
-          + IkeCheckpointCodec.MAX_CHILD_SAS);
-    }
-    List<String> childSas = new ArrayList<>(children);
-    for (int i = 0; i < children; i++) {
-      childSas.add(IkeCheckpointCodec.utf8(in.bytes(IkeCheckpointCodec.MAX_CHILD_JSON, "childSas"), "childSas"));
-    }
+    List<String> childSas = in.childSas();
     String owner = in.str("owner");
     long generation = in.i64("generation");
-    if (in.remaining() != 0) {
-      throw new MalformedCheckpointException(in.remaining() + " bytes after the last field");
-    }
+    in.end();
     return new IsakmpCheckpoint(initiator, cookieI, cookieR, connId, created, expiresAt, cryptoMap, mapSequence,
         localAddress, localPort, peerAddress, peerPort, natDetected, peerNatT, peerDpd, aggressive, peerId, aesKeyBits,
         tripleDes, hash, dhGroup, lifetimeSeconds, keymat, phase1Iv, dpdSequence, used, childSas, owner, generation);
@@ -152,12 +118,7 @@ public final class IsakmpCheckpointCodec {
 
   /** The value stored under {@code c.isakmpSaId()}: sealed like an IKEv2 checkpoint. The encoding is zeroed. */
   public static String seal(SecretBox box, IsakmpCheckpoint c) {
-    byte[] plain = encode(c);
-    try {
-      return box.seal(plain, IkeCheckpointCodec.associatedData(c.isakmpSaId()));
-    } finally {
-      Arrays.fill(plain, (byte) 0);
-    }
+    return CheckpointWire.seal(box, c.isakmpSaId(), encode(c));
   }
 
   /**
@@ -165,29 +126,13 @@ public final class IsakmpCheckpointCodec {
    * refused when it does not open, does not decode, or names another SA than its key.
    */
   public static Record openAny(SecretBox box, String key, String sealed) throws MalformedCheckpointException {
-    byte[] plain;
-    try {
-      plain = box.open(sealed, IkeCheckpointCodec.associatedData(key));
-    } catch (SecretBox.SealedSecretException e) {
-      throw new MalformedCheckpointException("checkpoint " + key + ": " + e.getMessage());
-    }
-    try {
-      if (isIsakmp(plain)) {
-        IsakmpCheckpoint c = decode(plain);
-        if (!c.isakmpSaId().equals(key)) {
-          c.destroy();
-          throw new MalformedCheckpointException("checkpoint stored under " + key + " is of " + c.isakmpSaId());
-        }
-        return c;
+    return CheckpointWire.open(box, key, sealed, plain -> {
+      if (!isIsakmp(plain)) {
+        return IkeCheckpointCodec.decodeStoredUnder(key, plain);
       }
-      IkeCheckpoint c = IkeCheckpointCodec.decode(plain);
-      if (!c.ikeSaId().equals(key)) {
-        c.destroy();
-        throw new MalformedCheckpointException("checkpoint stored under " + key + " is of " + c.ikeSaId());
-      }
+      IsakmpCheckpoint c = decode(plain);
+      CheckpointWire.requireStoredUnder(key, c.isakmpSaId(), c::destroy);
       return c;
-    } finally {
-      Arrays.fill(plain, (byte) 0);
-    }
+    });
   }
 }

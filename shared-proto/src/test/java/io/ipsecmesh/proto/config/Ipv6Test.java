@@ -25,6 +25,37 @@ class Ipv6Test {
     assertEquals("2001:db8::c000:201", Ipv6.canonical("2001:db8::192.0.2.1"));
   }
 
+  /** The examples of RFC 5952 §4, as the 128-bit halves the data plane reads from a packet. */
+  @Test
+  void theHalvesOfAnAddressAreWrittenAsRfc5952Section4Says() {
+    // §4.1: leading zeros suppressed (2001:0db8::0001), a 0000 field is 0
+    assertEquals("2001:db8::1", Ipv6.text(0x2001_0db8_0000_0000L, 0x0000_0000_0000_0001L));
+    assertEquals("2001:db8:0:1:1:1:1:1", Ipv6.text(0x2001_0db8_0000_0001L, 0x0001_0001_0001_0001L), "§4.1, §4.2.2");
+    // §4.2.1: :: used to its maximum capability (2001:db8:0:0:0:0:2:1; 2001:db8::0:1 is not acceptable)
+    assertEquals("2001:db8::2:1", Ipv6.text(0x2001_0db8_0000_0000L, 0x0000_0000_0002_0001L));
+    // §4.2.3: the longest run, and of equal runs the first
+    assertEquals("2001:0:0:1::1", Ipv6.text(0x2001_0000_0000_0001L, 0x0000_0000_0000_0001L));
+    assertEquals("2001:db8::1:0:0:1", Ipv6.text(0x2001_0db8_0000_0000L, 0x0001_0000_0000_0001L));
+    // §4.3: lower case
+    assertEquals("2001:db8::aaaa", Ipv6.text(0x2001_0db8_0000_0000L, 0x0000_0000_0000_aaaaL));
+    // the edges: all zero, a run at either end, no zero at all
+    assertEquals("::", Ipv6.text(0, 0));
+    assertEquals("::1", Ipv6.text(0, 1));
+    assertEquals("fe80::", Ipv6.text(0xfe80_0000_0000_0000L, 0));
+    assertEquals("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", Ipv6.text(-1L, -1L));
+  }
+
+  @Test
+  void theTextOfBytesIsTheTextOfTheirHalves() {
+    Random r = new Random(5952);
+    for (int i = 0; i < 10_000; i++) {
+      long hi = r.nextLong() & (r.nextBoolean() ? 0xffff_0000_ffff_0000L : -1L);
+      long lo = r.nextLong() & (r.nextBoolean() ? 0x0000_0000_0000_ffffL : -1L);
+      byte[] a = java.nio.ByteBuffer.allocate(16).putLong(hi).putLong(lo).array();
+      assertEquals(Ipv6.text(hi, lo), Ipv6.text(a));
+    }
+  }
+
   @Test
   void malformedTextIsNoAddressAndNeverAName() {
     for (String bad : new String[] {null, "", ":", ":::", "1::2::3", "2001:db8::g", "12345::", "1:2:3:4:5:6:7:8:9",

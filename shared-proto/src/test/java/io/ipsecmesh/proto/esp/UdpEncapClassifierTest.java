@@ -1,7 +1,9 @@
 package io.ipsecmesh.proto.esp;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.util.HexFormat;
 import java.util.Random;
@@ -27,6 +29,18 @@ class UdpEncapClassifierTest {
     assertEquals(UdpEncapKind.IKE, classify("00000000" + ikeHeader));
     assertEquals(UdpEncapKind.INVALID, classify("00000000" + ikeHeader.substring(2)), "marker + truncated IKE header");
     assertEquals(UdpEncapKind.INVALID, classify("0000000000000001"));
+  }
+
+  /** What ike-service's port-4500 sockets hand to IKE: the message without the marker, or nothing. */
+  @Test
+  void theIkeMessageIsWhatFollowsTheMarkerAndNothingElseIsOne() {
+    String ikeHeader = "0011223344556677" + "0000000000000000" + "2e202308" + "00000001" + "0000001c";
+    byte[] withMarker = HexFormat.of().parseHex("00000000" + ikeHeader + "abcd");
+    assertArrayEquals(HexFormat.of().parseHex(ikeHeader + "abcd"), UdpEncapClassifier.ikeMessage(withMarker));
+    for (String notIke : new String[] {"ff", "", "00000000" + ikeHeader.substring(2), "2b79cc32" + "00000001",
+        "01000000" + ikeHeader}) {
+      assertNull(UdpEncapClassifier.ikeMessage(HexFormat.of().parseHex(notIke)), notIke);
+    }
   }
 
   @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ipsecmesh.proto.ike.IkeDecodeException;
 import io.ipsecmesh.proto.ikev1.IsakmpPayload.Attribute;
 import io.ipsecmesh.proto.ikev1.IsakmpPayload.ConfigAttributes;
 import io.ipsecmesh.proto.ikev1.IsakmpPayload.Hash;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The Attribute payload of the Transaction exchange (draft-dukes-ike-mode-cfg §3.2) and the Mode Config / Cisco
  * Unity values in it: round trip, the bytes on the wire, and every malformed shape answered with an {@link
- * IsakmpDecodeException}.
+ * IkeDecodeException}.
  */
 class ConfigAttributesCodecTest {
 
@@ -63,31 +64,31 @@ class ConfigAttributesCodecTest {
   @Test
   void malformedAttributePayloadsAreDecodeErrors() {
     // shorter than its 4-byte fixed part
-    assertKind(IsakmpDecodeException.Kind.BAD_LENGTH, attrMessage("0100"));
+    assertKind(IkeDecodeException.Kind.BAD_LENGTH, attrMessage("0100"));
     // configuration type 0 and 5 do not exist
-    assertKind(IsakmpDecodeException.Kind.BAD_VALUE, attrMessage("00000001"));
-    assertKind(IsakmpDecodeException.Kind.BAD_VALUE, attrMessage("05000001"));
+    assertKind(IkeDecodeException.Kind.BAD_VALUE, attrMessage("00000001"));
+    assertKind(IkeDecodeException.Kind.BAD_VALUE, attrMessage("05000001"));
     // an attribute whose length runs past the payload
-    assertKind(IsakmpDecodeException.Kind.TRUNCATED, attrMessage("02000001" + "00010010" + "0a630001"));
+    assertKind(IkeDecodeException.Kind.TRUNCATED, attrMessage("02000001" + "00010010" + "0a630001"));
     // a half attribute header
-    assertKind(IsakmpDecodeException.Kind.TRUNCATED, attrMessage("02000001" + "0001"));
+    assertKind(IkeDecodeException.Kind.TRUNCATED, attrMessage("02000001" + "0001"));
     // more attributes than a Mode Config reply ever has
-    assertKind(IsakmpDecodeException.Kind.LIMIT_EXCEEDED, attrMessage("02000001" + "80030000".repeat(65)));
+    assertKind(IkeDecodeException.Kind.LIMIT_EXCEEDED, attrMessage("02000001" + "80030000".repeat(65)));
   }
 
   @Test
   void malformedModeConfigValuesAreDecodeErrors() {
-    assertThrows(IsakmpDecodeException.class, () -> ModeConfigAttributes.decode(List.of(
+    assertThrows(IkeDecodeException.class, () -> ModeConfigAttributes.decode(List.of(
         new Attribute(INTERNAL_IP4_ADDRESS, false, 0, new byte[3]))));
-    assertThrows(IsakmpDecodeException.class, () -> ModeConfigAttributes.decode(List.of(
+    assertThrows(IkeDecodeException.class, () -> ModeConfigAttributes.decode(List.of(
         Attribute.basic(INTERNAL_IP4_NETMASK, 0xffff))));
-    assertThrows(IsakmpDecodeException.class, () -> ModeConfigAttributes.decode(List.of(
+    assertThrows(IkeDecodeException.class, () -> ModeConfigAttributes.decode(List.of(
         new Attribute(UNITY_SPLIT_INCLUDE, false, 0, new byte[15]))));
-    assertThrows(IsakmpDecodeException.class, () -> ModeConfigAttributes.decode(List.of(
+    assertThrows(IkeDecodeException.class, () -> ModeConfigAttributes.decode(List.of(
         Attribute.basic(UNITY_SPLIT_INCLUDE, 1))));
-    assertThrows(IsakmpDecodeException.class, () -> ModeConfigAttributes.decode(List.of(
+    assertThrows(IkeDecodeException.class, () -> ModeConfigAttributes.decode(List.of(
         new Attribute(UNITY_SAVE_PASSWD, false, 0, new byte[3]))));
-    assertThrows(IsakmpDecodeException.class, () -> ModeConfigAttributes.decode(List.of(
+    assertThrows(IkeDecodeException.class, () -> ModeConfigAttributes.decode(List.of(
         Attribute.basic(UNITY_BANNER, 1))));
     List<Attribute> many = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
@@ -99,8 +100,8 @@ class ConfigAttributesCodecTest {
       }
       many.add(new Attribute(UNITY_SPLIT_INCLUDE, false, 0, entries));
     }
-    IsakmpDecodeException e = assertThrows(IsakmpDecodeException.class, () -> ModeConfigAttributes.decode(many));
-    assertEquals(IsakmpDecodeException.Kind.LIMIT_EXCEEDED, e.kind());
+    IkeDecodeException e = assertThrows(IkeDecodeException.class, () -> ModeConfigAttributes.decode(many));
+    assertEquals(IkeDecodeException.Kind.LIMIT_EXCEEDED, e.kind());
   }
 
   /** strongSwan's pools send network and mask only (8 bytes an entry), IOS 14 bytes with protocol and ports. */
@@ -145,8 +146,8 @@ class ConfigAttributesCodecTest {
     return msg;
   }
 
-  private static void assertKind(IsakmpDecodeException.Kind kind, byte[] msg) {
-    IsakmpDecodeException e = assertThrows(IsakmpDecodeException.class, () -> IsakmpCodec.decode(msg));
+  private static void assertKind(IkeDecodeException.Kind kind, byte[] msg) {
+    IkeDecodeException e = assertThrows(IkeDecodeException.class, () -> IsakmpCodec.decode(msg));
     assertEquals(kind, e.kind(), e.getMessage());
   }
 }

@@ -3,6 +3,7 @@ package io.ipsecmesh.proto.ikev1;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.ipsecmesh.proto.ike.IkeDecodeException;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +12,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import org.junit.jupiter.api.Test;
 
 /**
- * Random and mutated input must only ever produce {@link IsakmpDecodeException}: no runtime exception,
+ * Random and mutated input must only ever produce {@link IkeDecodeException}: no runtime exception,
  * no error, and allocation bounded by a small multiple of the input (the decoder copies checked slices
  * of its input; nothing grows with attacker-chosen length or count fields).
  */
@@ -19,7 +20,7 @@ class IsakmpCodecFuzzTest {
 
   /**
    * Any datagram (the coverage-guided target; corpus in {@code IsakmpCodecFuzzTestInputs/decode/}, seeded
-   * with the strongSwan IKEv1 captures): the decoder either refuses it with {@link IsakmpDecodeException}
+   * with the strongSwan IKEv1 captures): the decoder either refuses it with {@link IkeDecodeException}
    * or returns a chain that re-encodes to a message it decodes again. The body of an encrypted message is
    * also parsed as a decrypted chain with trailing padding (RFC 2408 §3.1), the way the engine parses it
    * after CBC decryption, so the fuzzer reaches the payload parsers through both doors.
@@ -29,7 +30,7 @@ class IsakmpCodecFuzzTest {
     IsakmpHeader h;
     try {
       h = IsakmpCodec.decodeHeader(datagram);
-    } catch (IsakmpDecodeException expected) {
+    } catch (IkeDecodeException expected) {
       return;
     }
     try {
@@ -42,10 +43,10 @@ class IsakmpCodecFuzzTest {
       try {
         PayloadChain back = IsakmpCodec.decode(again);
         assertTrue(back.payloads().size() == chain.payloads().size(), "re-encoded chain lost payloads");
-      } catch (IsakmpDecodeException e) {
+      } catch (IkeDecodeException e) {
         fail("a decoded chain re-encodes to bytes the decoder refuses: " + e.getMessage(), e);
       }
-    } catch (IsakmpDecodeException expected) {
+    } catch (IkeDecodeException expected) {
       // refused: the engine counts and drops it
     }
   }
@@ -144,7 +145,7 @@ class IsakmpCodecFuzzTest {
     try {
       IsakmpCodec.decode(b);
       decoded++;
-    } catch (IsakmpDecodeException e) {
+    } catch (IkeDecodeException e) {
       rejected++;
     } catch (RuntimeException | Error e) {
       fail("decoder threw " + e + " for " + java.util.HexFormat.of().formatHex(b), e);

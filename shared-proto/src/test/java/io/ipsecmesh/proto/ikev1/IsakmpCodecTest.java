@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ipsecmesh.proto.ikev1.IsakmpDecodeException.Kind;
+import io.ipsecmesh.proto.ike.IkeDecodeException.Kind;
+import io.ipsecmesh.proto.ike.IkeDecodeException;
 import io.ipsecmesh.proto.ikev1.IsakmpPayload.Attribute;
 import io.ipsecmesh.proto.ikev1.IsakmpPayload.Delete;
 import io.ipsecmesh.proto.ikev1.IsakmpPayload.Hash;
@@ -115,7 +116,7 @@ class IsakmpCodecTest {
     byte[] padded = java.util.Arrays.copyOf(chain, chain.length + 8);
     PayloadChain c = IsakmpCodec.decodeChain(IsakmpConstants.PAYLOAD_HASH, padded, 0, padded.length, true);
     assertEquals(chain.length, c.end());
-    IsakmpDecodeException e = assertThrows(IsakmpDecodeException.class,
+    IkeDecodeException e = assertThrows(IkeDecodeException.class,
         () -> IsakmpCodec.decodeChain(IsakmpConstants.PAYLOAD_HASH, padded, 0, padded.length, false));
     assertEquals(Kind.BAD_LENGTH, e.kind());
   }
@@ -126,29 +127,29 @@ class IsakmpCodecTest {
     v2[0] = 1;
     v2[17] = 0x20;
     IsakmpCodec.putUint32(v2, 24, 28);
-    assertEquals(Kind.BAD_VERSION, assertThrows(IsakmpDecodeException.class, () -> IsakmpCodec.decodeHeader(v2)).kind());
+    assertEquals(Kind.BAD_VERSION, assertThrows(IkeDecodeException.class, () -> IsakmpCodec.decodeHeader(v2)).kind());
     assertFalse(IsakmpCodec.isIsakmp(v2));
     byte[] v1 = v2.clone();
     v1[17] = 0x10;
     assertTrue(IsakmpCodec.isIsakmp(v1));
     IsakmpCodec.putUint32(v1, 24, 29);
-    assertEquals(Kind.TRUNCATED, assertThrows(IsakmpDecodeException.class, () -> IsakmpCodec.decodeHeader(v1)).kind());
+    assertEquals(Kind.TRUNCATED, assertThrows(IkeDecodeException.class, () -> IsakmpCodec.decodeHeader(v1)).kind());
     assertEquals(Kind.TRUNCATED,
-        assertThrows(IsakmpDecodeException.class, () -> IsakmpCodec.decodeHeader(new byte[5])).kind());
+        assertThrows(IkeDecodeException.class, () -> IsakmpCodec.decodeHeader(new byte[5])).kind());
 
     // a delete whose SPI count does not fill its body
     byte[] del = IsakmpCodec.encodeChain(List.of(new Delete(1, 3, 4, List.of(new byte[4]))));
     del[4 + 7] = 2;
-    assertEquals(Kind.BAD_LENGTH, assertThrows(IsakmpDecodeException.class,
+    assertEquals(Kind.BAD_LENGTH, assertThrows(IkeDecodeException.class,
         () -> IsakmpCodec.decodeChain(IsakmpConstants.PAYLOAD_D, del, 0, del.length, false)).kind());
     // a proposal payload at top level
-    assertEquals(Kind.BAD_VALUE, assertThrows(IsakmpDecodeException.class,
+    assertEquals(Kind.BAD_VALUE, assertThrows(IkeDecodeException.class,
         () -> IsakmpCodec.decodeChain(IsakmpConstants.PAYLOAD_PROPOSAL, del, 0, del.length, false)).kind());
     // a variable attribute longer than its transform
     byte[] sa = IsakmpCodec.encodeChain(List.of(new SecurityAssociation(1, 1, List.of(new Proposal(1, 1, new byte[0],
         List.of(new Transform(1, 1, List.of(new Attribute(12, false, 0, new byte[4])))))))));
     sa[sa.length - 5] = 9;
-    assertEquals(Kind.TRUNCATED, assertThrows(IsakmpDecodeException.class,
+    assertEquals(Kind.TRUNCATED, assertThrows(IkeDecodeException.class,
         () -> IsakmpCodec.decodeChain(IsakmpConstants.PAYLOAD_SA, sa, 0, sa.length, false)).kind());
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ipsecmesh.proto.ike.IkeDecodeException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

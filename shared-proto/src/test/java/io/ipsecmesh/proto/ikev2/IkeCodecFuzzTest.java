@@ -3,6 +3,7 @@ package io.ipsecmesh.proto.ikev2;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.ipsecmesh.proto.ike.IkeDecodeException;
 import io.ipsecmesh.proto.ikev2.StrongswanVectors.IkeFrame;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;

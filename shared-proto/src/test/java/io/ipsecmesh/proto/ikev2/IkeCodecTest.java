@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ipsecmesh.proto.ike.IkeDecodeException;
 import io.ipsecmesh.proto.ikev2.Payload.Notify;
 import io.ipsecmesh.proto.ikev2.Payload.Proposal;
 import io.ipsecmesh.proto.ikev2.Payload.SecurityAssociation;
