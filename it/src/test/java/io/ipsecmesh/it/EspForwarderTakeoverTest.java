@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Timeout;
  * Under a {@code ping -i 0.2} stream the owner is killed with SIGKILL; the survivor takes the SA over with a fresh
  * block of sequence numbers. Checked: the ping loses at most {@link #MAX_LOST} of 100; on the wire (tshark in
  * {@code efgwb}) no ESP sequence number from the gateway repeats under one SPI, and they only go up; strongSwan
- * logs no "ESP sequence number verification failed" (its replay check) after the kill. Prints the measured
+ * logs no "ESP sequence number verification failed" (its replay check) after the kill; the survivor's inbound
+ * anti-replay window starts at the owner's last checkpoint (above 0: not empty, and not closed). Prints the measured
  * takeover time and loss. Needs root, strongSwan and tshark (skipped with the reason otherwise; CI runs it as
  * root); run under the heavy-test lock.
  */
@@ -150,6 +151,14 @@ class EspForwarderTakeoverTest {
       Thread.sleep(50);
     }
     assertTrue(tookOverAt > 0, survivor.name() + " never took the SA over:\n" + survivor.output());
+    // the survivor's inbound window starts at the owner's last checkpoint (ipsec.sa-counters), not empty: the
+    // replies the owner accepted before it was killed cannot be replayed to the survivor
+    Matcher floor = Pattern.compile(": took over SA .*accepting inbound above (\\d+)").matcher(
+        survivor.output().substring(mark));
+    assertTrue(floor.find(), survivor.output().substring(mark));
+    long checkpoint = Long.parseLong(floor.group(1));
+    assertTrue(checkpoint > 0 && checkpoint < 0xFFFF_FFFFL, "a checkpoint of the owner's window, not empty nor closed: "
+        + checkpoint);
     String streamOut = new String(stream.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(stream.waitFor(60, TimeUnit.SECONDS));
     Matcher m = Pattern.compile("(\\d+) packets transmitted, (\\d+) received").matcher(streamOut);
@@ -179,9 +188,10 @@ class EspForwarderTakeoverTest {
     assertTrue(lost <= MAX_LOST, "lost " + lost + " of " + sent + " (bound " + MAX_LOST + ")");
     System.out.printf("EspForwarderTakeoverTest: %s killed, %s took its Child SA over %.2f s later; ping -i 0.2: %d "
         + "sent, %d received, %d lost; on the wire %d ESP packets of SPI %s, sequence numbers %d..%d, largest jump "
-        + "%d, none repeated; strongSwan replay failures %d before and after%n", ownerName, survivor.name(),
+        + "%d, none repeated; strongSwan replay failures %d before and after; the survivor's inbound window started "
+        + "at the owner's checkpoint %d%n", ownerName, survivor.name(),
         (tookOverAt - killedAt) / 1e9, sent, received, lost, seqs.size(), bySpi.keySet().iterator().next(),
-        seqs.getFirst(), seqs.getLast(), jump, replayFailedBefore);
+        seqs.getFirst(), seqs.getLast(), jump, replayFailedBefore, checkpoint);
   }
 
   private static long count(String text, String what) {
