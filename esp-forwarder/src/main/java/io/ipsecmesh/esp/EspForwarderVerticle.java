@@ -14,6 +14,8 @@ import io.ipsecmesh.esp.fwd.SaDatabase;
 import io.ipsecmesh.esp.fwd.ManualSequenceFile;
 import io.ipsecmesh.esp.fwd.SaFactory;
 import io.ipsecmesh.esp.fwd.SaInstaller;
+import io.ipsecmesh.esp.fwd.ReplayCheckpointer;
+import io.ipsecmesh.esp.fwd.ReplayCheckpoints;
 import io.ipsecmesh.esp.fwd.SaOwnership;
 import io.ipsecmesh.esp.ha.EspHandoff;
 import io.ipsecmesh.esp.ha.EspScaleOut;
@@ -133,6 +135,7 @@ public final class EspForwarderVerticle extends VerticleBase {
   private DataPlane plane;
   private SaFactory factory;
   private SaSupervisor supervisor;
+  private ReplayCheckpointer replayCheckpointer;
   /** {@code debug crypto ipsec}: SA install, delete and expiry lines. */
   private final IpsecDebug ipsecDebug = new IpsecDebug();
   private SequenceReservations reservations;
@@ -246,8 +249,11 @@ public final class EspForwarderVerticle extends VerticleBase {
       childSas = new ChildSaFeed(plane.sad(), factory, reservations, keyWrap, ipsecDebug, sink, new FeedHost(),
           clock::nowMillis, System::currentTimeMillis);
       if (scaleOutSettings.enabled()) {
-        ownership = new SaOwnership(scaleOutSettings.instanceId(), plane.sad(), childSas.reserver(),
-            new OwnershipEvents());
+        // a takeover reserves a fresh block, then reads the inbound window's checkpoint from ipsec.sa-counters
+        SaInstaller.Reserver takeover = ReplayCheckpoints.onTakeover(childSas.reserver(),
+            sa -> ReplayCheckpoints.read(counterMap, sa),
+            (work, done) -> vertx.executeBlocking(work).onComplete(r -> done.accept(r.result(), r.cause())));
+        ownership = new SaOwnership(scaleOutSettings.instanceId(), plane.sad(), takeover, new OwnershipEvents());
         HazelcastInstance hz = Cluster.hazelcast(vertx);
         scaleOut = new EspScaleOut(vertx, clock, scaleOutSettings, ownership, handoffDelivery,
             hz == null ? null : () -> hz.getCluster().getMembers().size());
@@ -255,6 +261,11 @@ public final class EspForwarderVerticle extends VerticleBase {
       supervisor = new SaSupervisor(forwarderId, plane.sad(), plane.acquires(), plane.invalidSpis(), clock,
           sink, this::localAddress);
       supervisor.start();
+      if (ownership != null) {
+        // the inbound windows' edges for an adopter, between the supervisor's once-a-second rows
+        replayCheckpointer = new ReplayCheckpointer(plane.sad(), clock, supervisor::publishCounters);
+        replayCheckpointer.start();
+      }
       EspMetrics.register(Metrics.registry(), forwarderId, plane, inner);
       // crypto access check on clear-text packets: an nftables table in this namespace, by default
       // where the forwarder owns a TUN (it then routes between the outside and the LAN)
@@ -659,6 +670,9 @@ public final class EspForwarderVerticle extends VerticleBase {
     if (scaleOut != null) {
       scaleOut.leave();
     }
+    if (replayCheckpointer != null) {
+      replayCheckpointer.stop();
+    }
     if (configFollower != null) {
       configFollower.stop();
     }
@@ -732,7 +746,26 @@ public final class EspForwarderVerticle extends VerticleBase {
     public void tookOver(SaPair pair, long firstSequence) {
       LOG.info(() -> "esp-forwarder " + scaleOutSettings.instanceId() + ": took over SA "
           + SharedMaps.spiKey(pair.sa().inboundSpi()) + " (outbound spi " + SharedMaps.spiKey(pair.sa().outboundSpi())
-          + "), sending from sequence number " + firstSequence);
+          + "), sending from sequence number " + firstSequence + ", accepting inbound above "
+          + pair.inbound().replayTop());
+      replayWindowClosed(pair);
+    }
+
+    /**
+     * Taken over without a checkpoint of the inbound window (the SA is younger than its first row, or the row does
+     * not verify): its inbound packets are refused as replays, and ike-service is asked for a new SA.
+     */
+    private void replayWindowClosed(SaPair pair) {
+      if (!pair.inbound().replayClosed()) {
+        return;
+      }
+      ChildSa sa = pair.sa();
+      LOG.warning("esp-forwarder " + scaleOutSettings.instanceId() + ": took over SA "
+          + SharedMaps.spiKey(sa.inboundSpi()) + " without a checkpoint of its anti-replay window in "
+          + SharedMaps.SA_COUNTERS + ": refusing its inbound packets (the old owner may have accepted any of them)"
+          + " and asking for a rekey");
+      vertx.eventBus().send(FwdMessages.SA_EXPIRED, new FwdMessages.SaExpired(sa.inboundSpi(), sa.outboundSpi(),
+          sa.peerAddress(), FwdMessages.Limit.SOFT, FwdMessages.Measure.REPLAY_CHECKPOINT));
     }
 
     @Override
@@ -744,6 +777,7 @@ public final class EspForwarderVerticle extends VerticleBase {
     public void noSequenceNumbers(SaPair pair, String why) {
       LOG.warning("esp-forwarder: took over SA " + SharedMaps.spiKey(pair.sa().inboundSpi())
           + " but has no sequence numbers for it (" + why + "): not sending on it until a block is reserved");
+      replayWindowClosed(pair);
     }
   }
 
@@ -799,12 +833,13 @@ public final class EspForwarderVerticle extends VerticleBase {
       if (counters.isEmpty()) {
         return;
       }
+      // ordered: a row never overwrites a newer one of the same SA, so a stored replay checkpoint only goes up
       vertx.executeBlocking(() -> {
         for (SaCounters c : counters) {
           counterMap.put(SharedMaps.spiKey(c.inboundSpi()), RecordJson.toJson(c).encode());
         }
         return null;
-      }, false);
+      }, true);
     }
 
     @Override

@@ -33,7 +33,10 @@ import org.junit.jupiter.api.Timeout;
  * Under a {@code ping -i 0.2} stream the owner is killed with SIGKILL; the survivor takes the SA over with a fresh
  * block of sequence numbers. Checked: the ping loses at most {@link #MAX_LOST} of 100; on the wire (tshark in
  * {@code efgwb}) no ESP sequence number from the gateway repeats under one SPI, and they only go up; strongSwan
- * logs no "ESP sequence number verification failed" (its replay check) after the kill. Prints the measured
+ * logs no "ESP sequence number verification failed" (its replay check) after the kill; the survivor's inbound
+ * anti-replay window starts at the owner's last checkpoint (above 0: not empty, and not closed), and three ESP
+ * packets strongSwan sent before the kill, recorded on the wire and sent again to the survivor (scapy, from
+ * strongSwan's address and port), are refused as replays. Prints the measured
  * takeover time and loss. Needs root, strongSwan and tshark (skipped with the reason otherwise; CI runs it as
  * root); run under the heavy-test lock.
  */
@@ -54,6 +57,8 @@ class EspForwarderTakeoverTest {
    */
   static final int MAX_LOST = 20;
   private static final String REPLAY_FAILED = "ESP sequence number verification failed";
+  /** The forwarder's line, once per supervisor tick in which an SA's replay failures went up. */
+  private static final String REPLAY_ERR = "%CRYPTO-4-PKT_REPLAY_ERR";
 
   private Path run;
   private boolean up;
@@ -135,10 +140,20 @@ class EspForwarderTakeoverTest {
     for (int i = 0; i < 100 && !Files.readString(run.resolve("tshark.out")).contains("Capturing on"); i++) {
       Thread.sleep(100);
     }
+    // the attacker's recording: strongSwan's first ESP packets to the gateway under the stream, which the owner
+    // accepts seconds before the kill (so its once-a-second checkpoint row covers them)
+    Path recorded = run.resolve("recorded.pcapng");
+    Process recorder = new ProcessBuilder(Sh.inNs(PREFIX + "gwb", "tshark", "-n", "-i", "wan0", "-c", "3", "-a",
+        "duration:10", "-f", "udp port 4500 and src host 172.31.255.2 and greater 100", "-w", recorded.toString()))
+        .redirectErrorStream(true).redirectOutput(run.resolve("recorder.out").toFile()).start();
+    for (int i = 0; i < 100 && !Files.readString(run.resolve("recorder.out")).contains("Capturing on"); i++) {
+      Thread.sleep(100);
+    }
     Process stream = new ProcessBuilder(Sh.inNs(PREFIX + "lana", "ping", "-i", "0.2", "-c", "100", "-W", "1",
         "10.91.2.10")).redirectErrorStream(true).start();
     stream.getOutputStream().close();
     Thread.sleep(4000); // the scenario: 20 pings through the owner before the kill, so the loss is measured across it
+    assertTrue(recorder.waitFor(10, TimeUnit.SECONDS), "the recording stops after 3 packets");
     int mark = survivor.output().length();
     long killedAt = System.nanoTime();
     owner.kill();
@@ -150,6 +165,42 @@ class EspForwarderTakeoverTest {
       Thread.sleep(50);
     }
     assertTrue(tookOverAt > 0, survivor.name() + " never took the SA over:\n" + survivor.output());
+    // the survivor's inbound window starts at the owner's last checkpoint (ipsec.sa-counters), not empty: the
+    // replies the owner accepted before it was killed cannot be replayed to the survivor
+    Matcher floor = Pattern.compile(": took over SA .*accepting inbound above (\\d+)").matcher(
+        survivor.output().substring(mark));
+    assertTrue(floor.find(), survivor.output().substring(mark));
+    long checkpoint = Long.parseLong(floor.group(1));
+    assertTrue(checkpoint > 0 && checkpoint < 0xFFFF_FFFFL, "a checkpoint of the owner's window, not empty nor closed: "
+        + checkpoint);
+
+    // the attack (RFC 4303 §3.4.3): the recorded packets, which the owner accepted, sent again from strongSwan's
+    // address and port to the survivor; its window refuses them (with an empty one it would accept each once)
+    Thread.sleep(1500); // past the takeover's first supervisor tick: replay errors logged so far are the takeover's
+    long replayErrorsAtTakeover = count(survivor.output().substring(mark), REPLAY_ERR);
+    String recordedEsp = Sh.capture(List.of("tshark", "-n", "-r", recorded.toString(), "-Y", "esp", "-T", "fields",
+        "-E", "separator=,", "-e", "esp.sequence", "-e", "udp.payload"), Map.of());
+    List<String> replays = new ArrayList<>();
+    for (String line : recordedEsp.lines().filter(l -> l.contains(",")).toList()) {
+      String[] f = line.split(",");
+      long seq = Long.parseLong(f[0].strip());
+      assertTrue(seq <= checkpoint, "a recorded packet the checkpoint covers: " + seq + " > " + checkpoint);
+      replays.add(f[1].strip().replace(":", ""));
+    }
+    assertTrue(!replays.isEmpty(), "recorded ESP from strongSwan:\n" + recordedEsp);
+    StringBuilder py = new StringBuilder("from scapy.all import IP, UDP, Raw, send\n");
+    for (String hex : replays) {
+      py.append("send(IP(src='172.31.255.2', dst='172.31.255.1')/UDP(sport=4500, dport=4500)/Raw(bytes.fromhex('")
+          .append(hex).append("')), iface='wan0', verbose=0)\n");
+    }
+    String scapy = Sh.capture(Sh.inNs(PREFIX + "gwb", "/usr/bin/python3", "-c", py.toString()), Map.of());
+    long replayErrors = replayErrorsAtTakeover;
+    for (int i = 0; i < 40 && replayErrors == replayErrorsAtTakeover; i++) {
+      Thread.sleep(100);
+      replayErrors = count(survivor.output().substring(mark), REPLAY_ERR);
+    }
+    assertTrue(replayErrors > replayErrorsAtTakeover, "the survivor refused the " + replays.size()
+        + " replayed packets as replays (scapy: " + scapy + "):\n" + survivor.output().substring(mark));
     String streamOut = new String(stream.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(stream.waitFor(60, TimeUnit.SECONDS));
     Matcher m = Pattern.compile("(\\d+) packets transmitted, (\\d+) received").matcher(streamOut);
@@ -179,9 +230,12 @@ class EspForwarderTakeoverTest {
     assertTrue(lost <= MAX_LOST, "lost " + lost + " of " + sent + " (bound " + MAX_LOST + ")");
     System.out.printf("EspForwarderTakeoverTest: %s killed, %s took its Child SA over %.2f s later; ping -i 0.2: %d "
         + "sent, %d received, %d lost; on the wire %d ESP packets of SPI %s, sequence numbers %d..%d, largest jump "
-        + "%d, none repeated; strongSwan replay failures %d before and after%n", ownerName, survivor.name(),
+        + "%d, none repeated; strongSwan replay failures %d before and after; the survivor's inbound window started "
+        + "at the owner's checkpoint %d; %d recorded packets replayed to it, refused (replay-error ticks at the "
+        + "takeover %d, after the replay %d)%n", ownerName, survivor.name(),
         (tookOverAt - killedAt) / 1e9, sent, received, lost, seqs.size(), bySpi.keySet().iterator().next(),
-        seqs.getFirst(), seqs.getLast(), jump, replayFailedBefore);
+        seqs.getFirst(), seqs.getLast(), jump, replayFailedBefore, checkpoint, replays.size(), replayErrorsAtTakeover,
+        replayErrors);
   }
 
   private static long count(String text, String what) {

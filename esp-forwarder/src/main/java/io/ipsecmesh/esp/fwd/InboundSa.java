@@ -47,6 +47,31 @@ public final class InboundSa {
     this.selectors = selectors;
   }
 
+  /**
+   * Scale-out takeover, on the control context while the pair is still handed off (no packet thread in this
+   * window): the window starts at the old owner's checkpoint, every number at or below it seen
+   * ({@link ReplayWindow#adopt}); without one ({@link ReplayCheckpoints#UNKNOWN}) it refuses every packet
+   * ({@link ReplayWindow#close}) until the SA is replaced. With anti-replay disabled ({@code replay disable}) only
+   * the ESN anchor is taken: such an SA accepts replays by configuration.
+   */
+  void adoptReplayCheckpoint(long checkpoint) {
+    if (checkpoint != ReplayCheckpoints.UNKNOWN) {
+      replay.adopt(checkpoint);
+    } else if (replay.enabled()) {
+      replay.close();
+    }
+  }
+
+  /** Whether a takeover without a checkpoint closed this SA's window (it refuses every packet). */
+  public boolean replayClosed() {
+    return replay.enabled() && replay.closed();
+  }
+
+  /** The highest authenticated sequence number, as the control context samples it. */
+  public long replayTop() {
+    return replay.checkpointTop();
+  }
+
   public long decaps() {
     return decaps;
   }

@@ -35,14 +35,23 @@ import java.util.function.Consumer;
  */
 public final class SaInstaller {
 
-  /** The outcome of a reservation: a block, or why there is none. */
-  public record Reservation(SequenceReservations.Block block, String failure) {
+  /**
+   * The outcome of a reservation: a block, or why there is none; for a scale-out takeover also the checkpoint of
+   * the inbound SA's anti-replay window the adopter starts from ({@link ReplayCheckpoints}), else
+   * {@link ReplayCheckpoints#UNKNOWN} (an adopter then refuses the SA's inbound packets: never an empty window).
+   */
+  public record Reservation(SequenceReservations.Block block, String failure, long replayCheckpoint) {
     public static Reservation of(SequenceReservations.Block b) {
-      return new Reservation(b, null);
+      return new Reservation(b, null, ReplayCheckpoints.UNKNOWN);
     }
 
     public static Reservation failed(String why) {
-      return new Reservation(null, why);
+      return new Reservation(null, why, ReplayCheckpoints.UNKNOWN);
+    }
+
+    /** This reservation with the replay checkpoint read for a takeover. */
+    public Reservation withReplayCheckpoint(long checkpoint) {
+      return new Reservation(block, failure, checkpoint);
     }
 
     boolean usable() {

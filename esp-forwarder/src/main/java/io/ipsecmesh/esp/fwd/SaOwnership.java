@@ -18,7 +18,9 @@ import java.util.Set;
  * ever reserved for the SA, {@link SequenceReservations}), then jumps its counter there, and only then stops
  * handing the pair's packets off — the pfsync-style jump; the peer's window accepts a jump forward (RFC 4303
  * §3.4.3: the window slides to any higher authenticated number). A block this instance held from an earlier
- * turn as owner is never resumed: another owner may have sent above it since.
+ * turn as owner is never resumed: another owner may have sent above it since. Inbound, the adopter's replay window
+ * starts at the old owner's last checkpoint, every number at or below it treated as received
+ * ({@link ReplayCheckpoints}, carried in the reservation), so a packet the old owner accepted is not accepted again.
  *
  * <p>A forwarder that lost its quorum ({@link #fence}) owns nothing and drops instead of handing off: in a
  * partition only the side with the quorum sends (README, "Several esp-forwarder instances").
@@ -170,7 +172,10 @@ public final class SaOwnership {
       if (r.usable()) {
         out.grant(r.block().first(), r.block().last());
       }
-      pair.remoteOwner = null;
+      // the inbound window starts at the old owner's checkpoint (all at or below it seen) before this instance
+      // opens the pair's first packet, or refuses all without one: never empty (ReplayCheckpoints)
+      pair.in.adoptReplayCheckpoint(r.replayCheckpoint());
+      pair.remoteOwner = null; // volatile: publishes the counter and the window to the packet threads
       if (r.usable()) {
         events.tookOver(pair, r.block().first());
       } else {

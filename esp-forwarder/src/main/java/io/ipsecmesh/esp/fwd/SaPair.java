@@ -24,6 +24,9 @@ public final class SaPair {
   /** Scale-out: bumped on every ownership change, so a takeover's late reservation knows it is stale. */
   int ownershipGeneration;
 
+  /** Scale-out: the replay window's edge in the last counters row written for this pair (ReplayCheckpointer). */
+  long checkpointedEdge;
+
   long installedAtMillis;
   long lastActivityMillis;
   long lastEncaps;

@@ -224,6 +224,19 @@ public final class SaSupervisor {
     return new FwdMessages.SaExpired(p.sa.inboundSpi(), p.sa.outboundSpi(), p.sa.peerAddress(), limit, measure);
   }
 
+  /**
+   * Writes the counters rows of {@code pairs} now, outside the tick: the replay checkpoints that
+   * {@link ReplayCheckpointer} finds due (their edges have moved far since the last row).
+   */
+  public void publishCounters(List<SaPair> pairs) {
+    long now = clock.nowMillis();
+    List<SaCounters> counters = new ArrayList<>(pairs.size());
+    for (SaPair p : pairs) {
+      counters.add(counters(p, now));
+    }
+    sink.counters(counters);
+  }
+
   /** Where the published counters get the access check's clear-text drops of each crypto map entry. */
   public void cleartextDrops(java.util.function.ToLongFunction<String> byMapEntry) {
     this.cleartextDrops = byMapEntry;
@@ -246,11 +259,14 @@ public final class SaSupervisor {
     }
     long encaps = out.encaps;
     long decaps = in.decaps;
+    // the replay window's right edge: where a forwarder taking the SA over starts its window (ReplayCheckpointer)
+    long edge = in.replayTop();
+    p.checkpointedEdge = edge;
     return new SaCounters(forwarderId, sa.connectionId(), sa.cryptoMap(), sa.mapSequence(), sa.localAddress(),
         sa.peerAddress(), sa.peerPort(), sa.transform().iosName, sa.inboundSpi(), sa.outboundSpi(), encaps, encaps,
         encaps, decaps, decaps, decaps, out.encapBytes, in.decapBytes, out.sendErrors, in.recvErrors,
         in.replayFailures, in.authFailures, in.policyFailures, remainingKb, remainingSec, System.currentTimeMillis(),
-        cleartextDrops.applyAsLong(sa.cryptoMap() + " " + sa.mapSequence()));
+        cleartextDrops.applyAsLong(sa.cryptoMap() + " " + sa.mapSequence()), edge);
   }
 
   private void drainAcquires() {

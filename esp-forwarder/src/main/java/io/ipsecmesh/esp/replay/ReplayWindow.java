@@ -33,8 +33,21 @@ public final class ReplayWindow {
   private final boolean esn;
   private final long[] ring;
   private final int ringMask;
-  /** The highest authenticated sequence number (0: none yet). */
+  /**
+   * The highest authenticated sequence number (0: none yet). Written by the packet thread only; published with a
+   * release store so the control context can sample it ({@link #checkpointTop()}) without a lock, a fence on the
+   * packet path or a torn 64-bit read (scale-out checkpoints, {@code fwd.ReplayCheckpointer}).
+   */
   private long top;
+  private static final java.lang.invoke.VarHandle TOP;
+
+  static {
+    try {
+      TOP = java.lang.invoke.MethodHandles.lookup().findVarHandle(ReplayWindow.class, "top", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   /**
    * @param size window size in packets: 0 disables anti-replay ({@code crypto ipsec
@@ -63,9 +76,60 @@ public final class ReplayWindow {
     return size != 0;
   }
 
-  /** The highest sequence number authenticated so far (0 before the first packet). */
+  /** The highest sequence number authenticated so far (0 before the first packet). Packet thread. */
   public long top() {
     return top;
+  }
+
+  /**
+   * {@link #top()} as another thread sees it: the control context samples it for the checkpoint an adopting
+   * forwarder starts from. Never torn, at most slightly stale.
+   */
+  public long checkpointTop() {
+    return (long) TOP.getAcquire(this);
+  }
+
+  /**
+   * Starts this window as a forwarder that takes the SA over must (scale-out, after the owner died): the right edge
+   * moves to {@code checkpoint} (or stays where it is, if higher), and every number at or below it counts as
+   * already received, so only numbers above it are accepted (RFC 4303 §3.4.3: a duplicate must be refused; the
+   * old owner may have accepted any of them, and this window never saw which). A legitimate packet below the
+   * checkpoint that was still in flight is dropped as a replay: the safe side. With ESN the edge also anchors the
+   * inference of the high 32 bits (RFC 4303 Appendix A), which an empty window would guess as 0 or 1.
+   *
+   * <p>Call only while no packet thread uses this window (the pair is handed off); the volatile write that hands
+   * the pair back to this instance publishes it.
+   *
+   * @param checkpoint the highest authenticated number the previous owner recorded (0: none)
+   */
+  public void adopt(long checkpoint) {
+    long edge = Math.max(top, checkpoint);
+    if (edge <= 0) {
+      return;
+    }
+    if (size != 0) {
+      java.util.Arrays.fill(ring, -1L);
+      // the edge's own word holds live bits only up to the edge: numbers above it in that word have not been seen
+      int bit = (int) (edge & 63);
+      ring[(int) (edge >>> WORD_SHIFT) & ringMask] = bit == 63 ? -1L : (1L << (bit + 1)) - 1;
+    }
+    TOP.setRelease(this, edge);
+  }
+
+  /**
+   * Refuses every packet from now on, as replays: for an SA taken over without any checkpoint, whose old owner may
+   * have accepted any number (the forwarder asks for the SA to be replaced). Same threading rule as
+   * {@link #adopt}.
+   */
+  public void close() {
+    // the edge at the end of the space: every 32-bit number is at or below it, and with ESN every inferred number
+    // either is too or overflows to a negative one, which is refused
+    adopt(esn ? Long.MAX_VALUE : LOW32);
+  }
+
+  /** Whether {@link #close()} closed this window. */
+  public boolean closed() {
+    return checkpointTop() == (esn ? Long.MAX_VALUE : LOW32);
   }
 
   /**
@@ -103,7 +167,9 @@ public final class ReplayWindow {
       return;
     }
     if (size == 0) {
-      top = Math.max(top, seq64);
+      if (seq64 > top) {
+        TOP.setRelease(this, seq64);
+      }
       return;
     }
     if (seq64 > top) {
@@ -114,7 +180,7 @@ public final class ReplayWindow {
       for (long w = newWord - clear + 1; w <= newWord; w++) {
         ring[(int) w & ringMask] = 0L;
       }
-      top = seq64;
+      TOP.setRelease(this, seq64); // a plain store on x86 and ARMv8 (stlr): no fence on the packet path
     } else if (top - seq64 >= size) {
       return;
     }

@@ -46,6 +46,8 @@ class SaOwnershipTest {
 
   /** {@code ipsec.seq-reservations}, shared by both instances. */
   private final ConcurrentHashMap<String, String> shared = new ConcurrentHashMap<>();
+  /** {@code ipsec.sa-counters}, shared by both instances: each writes the rows of the pairs it owns. */
+  private final ConcurrentHashMap<String, String> counters = new ConcurrentHashMap<>();
   private final List<Instance> instances = new ArrayList<>();
   private final TestGateway peer = new TestGateway();
   private long now;
@@ -58,6 +60,8 @@ class SaOwnershipTest {
     final InstanceMembership membership;
     final SaOwnership ownership;
     final SaInstaller installer;
+    /** Writes this instance's counters rows, with the replay checkpoints, as once a second in production. */
+    final SaSupervisor supervisor;
     final List<String> events = new ArrayList<>();
     /** Owners named by packets this instance could not hand to an instance (fenced, not joined). */
     final List<String> dropped = new ArrayList<>();
@@ -84,7 +88,16 @@ class SaOwnershipTest {
           r.run();
         }
       };
-      ownership = new SaOwnership(id, gw.sad, reserver, new SaOwnership.Events() {
+      // a takeover reads the old owner's replay checkpoint after the block, as the verticle wires it
+      SaInstaller.Reserver takeover = ReplayCheckpoints.onTakeover(reserver, sa -> ReplayCheckpoints.read(counters, sa),
+          (work, done) -> {
+            try {
+              done.accept(work.call(), null);
+            } catch (Exception e) {
+              done.accept(null, e);
+            }
+          });
+      ownership = new SaOwnership(id, gw.sad, takeover, new SaOwnership.Events() {
         @Override
         public void tookOver(SaPair pair, long first) {
           events.add(now + " took " + SaOwnership.key(pair.sa()) + " at " + first);
@@ -144,6 +157,32 @@ class SaOwnershipTest {
           }
         }
       };
+      supervisor = new SaSupervisor(id, gw.sad, gw.plane.acquires(), gw.plane.invalidSpis(),
+          new io.ipsecmesh.proto.time.VirtualScheduler(), new SaSupervisor.Sink() {
+            public void acquire(io.ipsecmesh.proto.bus.FwdMessages.Acquire a) {}
+
+            public void invalidSpi(io.ipsecmesh.proto.bus.FwdMessages.InvalidSpi i) {}
+
+            public void expired(io.ipsecmesh.proto.bus.FwdMessages.SaExpired e) {}
+
+            public void idle(io.ipsecmesh.proto.bus.FwdMessages.SaIdle i) {}
+
+            public void activity(io.ipsecmesh.proto.bus.FwdMessages.ActivitySummary s) {}
+
+            public void counters(List<io.ipsecmesh.proto.sa.SaCounters> all) {
+              for (io.ipsecmesh.proto.sa.SaCounters c : all) { // the owner's rows only, as the verticle writes them
+                SaPair p = gw.sad.get(c.inboundSpi());
+                if (p != null && p.remoteOwner() == null) {
+                  counters.put(io.ipsecmesh.proto.sa.SharedMaps.spiKey(c.inboundSpi()),
+                      io.ipsecmesh.proto.bus.RecordJson.toJson(c).encode());
+                }
+              }
+            }
+
+            public void log(String line) {}
+
+            public void reserveSequences(SaPair pair) {}
+          }, () -> "172.31.250.1");
       gw.plane.inbound().handoff(toOwner);
       gw.plane.outbound().handoff(toOwner);
       instances.add(this);
@@ -416,5 +455,107 @@ class SaOwnershipTest {
     shared.compute(sa.saId(), (k, v) -> SequenceReservations.encode(sa.saId(), 5 * SequenceReservations.BLOCK));
     a.ownership.fence(false); // meanwhile the other side of the partition reserved up to 5 * 2^20
     assertEquals(5 * SequenceReservations.BLOCK + 1, a.sendFromLan());
+  }
+
+  /**
+   * RFC 4303 §3.4.3 across a takeover: an attacker recorded the peer's ESP packets 1..5 that owner A accepted;
+   * A checkpointed its window (its once-a-second counters row) and was killed; B takes the pair over and refuses
+   * every recorded packet, then accepts the peer's next one. The two packets A accepted after its last row are the
+   * exposure docs/architecture.md states: B accepts each of them once, never twice.
+   */
+  @Test
+  void theAdopterRefusesAReplayOfWhatTheKilledOwnerAcceptedUpToItsCheckpoint() {
+    Instance a = new Instance(A);
+    Instance b = new Instance(B);
+    heartbeatRound(); // t = 0
+    ChildSa sa = ownedBy(A);
+    a.install(sa);
+    b.install(sa);
+    peerHas(sa);
+    List<byte[]> recorded = new ArrayList<>();
+    for (int i = 1; i <= 5; i++) {
+      byte[] esp = fromPeer(); // sequence number i
+      recorded.add(esp);
+      (i % 2 == 0 ? b : a).gw.receive(esp, PEER); // SO_REUSEPORT spreads them; B hands its share to A
+    }
+    assertEquals(5, a.pair(sa).inbound().decaps());
+    a.supervisor.tick(); // A's row: checkpoint 5
+    b.supervisor.tick(); // B owns nothing here: no row of it
+    byte[] sixth = fromPeer();
+    byte[] seventh = fromPeer();
+    a.gw.receive(sixth, PEER);
+    a.gw.receive(seventh, PEER); // accepted after A's last row, before the kill
+    assertEquals(7, a.pair(sa).inbound().decaps());
+
+    a.alive = false; // kill -9
+    advanceTo(3_000);
+    assertNull(b.pair(sa).remoteOwner(), "B took the pair over");
+    InboundSa in = b.pair(sa).inbound();
+    assertEquals(5, in.replayTop(), "B's window starts at A's checkpoint");
+    assertTrue(!in.replayClosed());
+    for (byte[] replay : recorded) {
+      b.gw.receive(replay, PEER);
+    }
+    assertEquals(0, in.decaps(), "no recorded packet up to the checkpoint is accepted again");
+    assertEquals(5, in.replayFailures());
+    assertEquals(0, b.gw.port.pending(), "nothing reached B's inner side");
+
+    // the exposure: what A accepted after its last row is accepted once by B, and only once
+    b.gw.receive(sixth, PEER);
+    b.gw.receive(seventh, PEER);
+    b.gw.receive(sixth, PEER);
+    assertEquals(2, in.decaps());
+    assertEquals(6, in.replayFailures());
+
+    b.gw.receive(fromPeer(), PEER); // the peer's next packet, 8
+    assertEquals(3, in.decaps());
+    assertEquals(8, in.replayTop());
+    b.supervisor.tick(); // B's rows carry the window on for the next takeover
+    assertEquals(8, ReplayCheckpoints.read(counters, sa));
+  }
+
+  @Test
+  void aTakeoverWithoutACheckpointRefusesEveryInboundPacketRatherThanStartingEmpty() {
+    Instance a = new Instance(A);
+    Instance b = new Instance(B);
+    heartbeatRound();
+    ChildSa sa = ownedBy(A);
+    a.install(sa);
+    b.install(sa);
+    peerHas(sa);
+    byte[] first = fromPeer();
+    a.gw.receive(first, PEER); // A dies before its first row
+    a.alive = false;
+    advanceTo(3_000);
+    InboundSa in = b.pair(sa).inbound();
+    assertNull(b.pair(sa).remoteOwner());
+    assertTrue(in.replayClosed(), "closed until the SA is replaced");
+    b.gw.receive(first, PEER);
+    b.gw.receive(fromPeer(), PEER);
+    assertEquals(0, in.decaps());
+    assertEquals(2, in.replayFailures());
+    assertEquals(2 * SequenceReservations.BLOCK + 1, b.sendFromLan(), "outbound is not affected");
+  }
+
+  @Test
+  void aCheckpointRowThatWasAlteredCountsAsNone() {
+    Instance a = new Instance(A);
+    Instance b = new Instance(B);
+    heartbeatRound();
+    ChildSa sa = ownedBy(A);
+    a.install(sa);
+    b.install(sa);
+    peerHas(sa);
+    byte[] first = fromPeer();
+    a.gw.receive(first, PEER);
+    a.supervisor.tick();
+    String key = SaOwnership.key(sa);
+    io.vertx.core.json.JsonObject row = new io.vertx.core.json.JsonObject(counters.get(key));
+    counters.put(key, row.put("inboundCheckpoint", 0).encode()); // lowered without the KEK: the MAC fails
+    a.alive = false;
+    advanceTo(3_000);
+    assertTrue(b.pair(sa).inbound().replayClosed());
+    b.gw.receive(first, PEER);
+    assertEquals(0, b.pair(sa).inbound().decaps());
   }
 }

@@ -47,7 +47,11 @@ public final class FwdMessages {
    * cannot reserve (durably) the next numbers, so it does not send on the SA (drops counted) and a new SA with
    * fresh keys is the way out. Both come as {@link Limit#SOFT}: ike-service rekeys.
    */
-  public enum Measure { SECONDS, KILOBYTES, SEQUENCE_NUMBERS, SEQUENCE_RESERVATION }
+  /**
+   * What ran out. {@code REPLAY_CHECKPOINT}: a forwarder took the SA over (scale-out) without a checkpoint of its
+   * anti-replay window, so it refuses the SA's inbound packets and wants it replaced.
+   */
+  public enum Measure { SECONDS, KILOBYTES, SEQUENCE_NUMBERS, SEQUENCE_RESERVATION, REPLAY_CHECKPOINT }
 
   public record SaExpired(long inboundSpi, long outboundSpi, String peerAddress, Limit limit, Measure measure) {}
 

@@ -17,6 +17,10 @@ package io.ipsecmesh.proto.sa;
  * @param cleartextDrops    clear-text packets the crypto access check dropped on the outside interface
  *     because this SA's crypto map entry says they must arrive protected (counted per map entry, so
  *     every SA of the entry reports the same number)
+ * @param inboundCheckpoint the highest sequence number the owner's anti-replay window has authenticated on the
+ *     inbound SA (the right edge, RFC 4303 §3.4.3; 64-bit with ESN), sampled when the row was written: a forwarder
+ *     that takes the SA over starts its window there, so a replay of a packet the old owner accepted is refused
+ *     (esp-forwarder {@code fwd.ReplayCheckpointer}); 0 before the first packet
  */
 @io.ipsecmesh.proto.config.Authenticated
 public record SaCounters(
@@ -46,7 +50,20 @@ public record SaCounters(
     long remainingKilobytes,
     long remainingSeconds,
     long updatedEpochMillis,
-    long cleartextDrops) {
+    long cleartextDrops,
+    long inboundCheckpoint) {
+
+  /** Counters without an inbound checkpoint (0). */
+  public SaCounters(String forwarderId, int connectionId, String cryptoMap, int mapSequence, String localAddress,
+      String peerAddress, int peerPort, String transform, long inboundSpi, long currentOutboundSpi, long encaps,
+      long encrypt, long digest, long decaps, long decrypt, long verify, long encapBytes, long decapBytes,
+      long sendErrors, long recvErrors, long replayFailures, long authFailures, long policyFailures,
+      long remainingKilobytes, long remainingSeconds, long updatedEpochMillis, long cleartextDrops) {
+    this(forwarderId, connectionId, cryptoMap, mapSequence, localAddress, peerAddress, peerPort, transform,
+        inboundSpi, currentOutboundSpi, encaps, encrypt, digest, decaps, decrypt, verify, encapBytes, decapBytes,
+        sendErrors, recvErrors, replayFailures, authFailures, policyFailures, remainingKilobytes, remainingSeconds,
+        updatedEpochMillis, cleartextDrops, 0);
+  }
 
   /** Counters without a clear-text drop count (0). */
   public SaCounters(String forwarderId, int connectionId, String cryptoMap, int mapSequence, String localAddress,
