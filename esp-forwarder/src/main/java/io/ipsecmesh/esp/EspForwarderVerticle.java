@@ -641,7 +641,10 @@ public final class EspForwarderVerticle extends VerticleBase {
         l.getPort(), Ip128.text(sender.getAddress()), sender.getPort(), message));
   }
 
-  /** Our address towards {@code peer}: the first crypto map interface's address of the peer's family. */
+  /**
+   * Our address towards {@code peer}: the first crypto map interface's address of the peer's family, else the first
+   * tunnel interface's source address of that family.
+   */
   private String localAddress(String peer) {
     boolean v6 = peer != null && peer.indexOf(':') >= 0;
     for (InterfaceConfig i : config.interfaces()) {
@@ -650,6 +653,13 @@ public final class EspForwarderVerticle extends VerticleBase {
       }
       if (!v6 && i.cryptoMap() != null && i.ipAddress() != null) {
         return i.ipAddress();
+      }
+    }
+    // else a tunnel interface's source of the peer's family (an IPv6 VTI's IPv6 tunnel source)
+    for (InterfaceConfig t : config.ipsecTunnels()) {
+      String source = config.tunnelSourceAddress(t);
+      if (source != null && (source.indexOf(':') >= 0) == v6) {
+        return source;
       }
     }
     UdpEncapSocket s = v6 && socket6 != null ? socket6 : socket;

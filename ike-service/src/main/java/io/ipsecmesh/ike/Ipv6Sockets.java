@@ -45,12 +45,22 @@ final class Ipv6Sockets {
     this.receiver = receiver;
   }
 
-  /** The IPv6 addresses IKE must listen on: those of interfaces with an {@code ipv6 crypto map}. */
+  /**
+   * The IPv6 addresses IKE must listen on: those of interfaces with an {@code ipv6 crypto map}, and the tunnel
+   * sources of {@code tunnel mode ipsec ipv6} interfaces.
+   */
   static Set<String> addresses(GatewayConfig config) {
     Set<String> out = new LinkedHashSet<>();
     for (InterfaceConfig i : config.interfaces()) {
       String a = i.ipv6AddressOnly();
       if (i.ipv6CryptoMap() != null && a != null && Ipv6.isAddress(a)) {
+        out.add(Ipv6.canonical(a));
+      }
+    }
+    // the tunnel source of each tunnel mode ipsec ipv6 interface: its IKE runs over IPv6 from there
+    for (InterfaceConfig t : config.ipsecTunnels()) {
+      String a = t.tunnel().carriesIpv6() ? config.tunnelSourceAddress(t) : null;
+      if (a != null && Ipv6.isAddress(a)) {
         out.add(Ipv6.canonical(a));
       }
     }

@@ -361,6 +361,10 @@ final class ConfigDraft {
     String ipv6Address;
     Integer ipv6PrefixLength;
     String ipv6CryptoMap;
+    /** {@code ipv6 mtu}, null for the default; {@code ipv6MtuLine} and {@code ipMtuLine} where given (0: not). */
+    Integer ipv6Mtu;
+    int ipv6MtuLine;
+    int ipMtuLine;
     /** Where {@code ipv6 crypto map} and {@code crypto map} were given (0: not). */
     int ipv6CryptoMapLine;
     int cryptoMapLine;
@@ -383,7 +387,7 @@ final class ConfigDraft {
       io.ipsecmesh.proto.config.TunnelSettings tunnel = tunnelLine == 0 ? null
           : new io.ipsecmesh.proto.config.TunnelSettings(tunnelSource, tunnelDestination, tunnelMode, tunnelProtection);
       return new InterfaceConfig(name, ipAddress, mask, ipMtu, cryptoMap, dfBit, ezvpn, fragmentation, tunnel,
-          ipv6Address == null ? null : ipv6Address + "/" + ipv6PrefixLength, ipv6CryptoMap);
+          ipv6Address == null ? null : ipv6Address + "/" + ipv6PrefixLength, ipv6CryptoMap, ipv6Mtu);
     }
   }
 

@@ -67,6 +67,7 @@ final class InterfaceBlock implements Block {
       a.skip(2).command("ip mtu");
       iface.ipMtu = a.integer("bytes", 68, 9216);
       a.end();
+      iface.ipMtuLine = a.lineNumber;
     } else if (a.startsWith("crypto", "map")) {
       a.skip(2).command("crypto map");
       iface.cryptoMap = a.name("map name");
@@ -158,11 +159,21 @@ final class InterfaceBlock implements Block {
     if (what.equals("enable")) {
       return; // the link-local address IOS makes; nothing for the gateway to do
     }
+    if (what.equals("mtu")) {
+      // RFC 8200 §5: every IPv6 link carries 1280 bytes; on a tunnel mode ipsec ipv6 interface this is the inner
+      // limit of pre-fragmentation (ICMPv6 Packet Too Big above it), as ip mtu is for an IPv4 tunnel
+      a.skip(2).command("ipv6 mtu");
+      iface.ipv6Mtu = a.integer("bytes", 1280, 9216);
+      a.end();
+      iface.ipv6MtuLine = a.lineNumber;
+      return;
+    }
     diagnostics.warn(a.lineNumber, "ipv6 " + Args.quote(what) + " is not used by this gateway; ignored");
   }
 
   /**
-   * {@code tunnel source IFACE|ADDR}, {@code tunnel destination ADDR}, {@code tunnel mode ipsec ipv4|ipv6|gre ip},
+   * {@code tunnel source IFACE|ADDR}, {@code tunnel destination ADDR} (IPv4, or IPv6 for {@code tunnel mode ipsec
+   * ipv6}), {@code tunnel mode ipsec ipv4|ipv6|gre ip},
    * {@code tunnel protection ipsec profile NAME [shared]}; other tunnel settings (keys, keepalives of GRE) are
    * warned about and ignored.
    */
@@ -178,6 +189,12 @@ final class InterfaceBlock implements Block {
         String source;
         if (Ipv4.isAddress(first)) {
           source = first;
+        } else if (io.ipsecmesh.proto.config.Ipv6.looksLike(first)) {
+          source = io.ipsecmesh.proto.config.Ipv6.canonical(first);
+          if (source == null || first.contains("/")) {
+            throw a.fail("tunnel source must be an interface, an IPv4 address or an IPv6 address without prefix length,"
+                + " got '" + Args.quote(first) + "'");
+          }
         } else {
           StringBuilder name = new StringBuilder(first);
           while (a.hasMore()) {
@@ -191,13 +208,21 @@ final class InterfaceBlock implements Block {
       }
       case "destination" -> {
         if (a.hasMore() && !Ipv4.isAddress(a.peek()) && !a.peek().contains(":")) {
-          throw a.fail("a host name is not supported here: write the peer's IPv4 address, tunnel destination "
+          throw a.fail("a host name is not supported here: write the peer's IPv4 or IPv6 address, tunnel destination "
               + "ADDRESS");
         }
         if (a.hasMore() && a.peek().contains(":")) {
-          throw a.fail("IPv6 tunnel destinations are not supported yet: write an IPv4 address");
+          // an IPv6 peer: tunnel mode ipsec ipv6 (TunnelInterfaceCheck matches the two once the block is read)
+          String text = a.next("address");
+          String v6 = io.ipsecmesh.proto.config.Ipv6.canonical(text);
+          if (v6 == null || text.contains("/")) {
+            throw a.fail("tunnel destination must be an IPv6 address without prefix length such as 2001:DB8::2, got '"
+                + Args.quote(text) + "'");
+          }
+          iface.tunnelDestination = v6;
+        } else {
+          iface.tunnelDestination = a.ipv4("address");
         }
-        iface.tunnelDestination = a.ipv4("address");
         a.end();
       }
       case "mode" -> {
@@ -207,11 +232,17 @@ final class InterfaceBlock implements Block {
           a.command("tunnel mode ipsec");
           mode = a.oneOf("address family", "ipv4", "ipv6").equals("ipv4") ? TunnelMode.IPSEC_IPV4
               : TunnelMode.IPSEC_IPV6;
+          if (mode == TunnelMode.IPSEC_IPV4 && a.is(a.position(), "v6-overlay")) {
+            throw a.fail("tunnel mode ipsec ipv4 v6-overlay (IPv4 inside over IPv6 outside) is not supported: write"
+                + " tunnel mode ipsec ipv6 for IPv6 over IPv6 (ipv6 address, ipv6 route … TunnelN), or tunnel mode"
+                + " ipsec ipv4 with an IPv4 tunnel source and destination");
+          }
         } else if (kind.equals("gre") && a.accept("ip")) {
           mode = TunnelMode.GRE_IP;
         } else {
           throw a.fail("tunnel mode " + kind + (a.hasMore() ? " " + Args.quote(a.peek()) : "")
-              + " is not supported: write tunnel mode ipsec ipv4 (a static virtual tunnel interface)");
+              + " is not supported: write tunnel mode ipsec ipv4 or tunnel mode ipsec ipv6 (a static virtual tunnel"
+              + " interface)");
         }
         a.end();
         iface.tunnelMode = mode;

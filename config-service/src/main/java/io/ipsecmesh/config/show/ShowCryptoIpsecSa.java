@@ -266,7 +266,7 @@ public final class ShowCryptoIpsecSa {
 
   private static int mtuOf(GatewayConfig config, String interfaceName) {
     InterfaceConfig i = config == null ? null : config.interfaceNamed(interfaceName);
-    return i != null && i.ipMtu() != null ? i.ipMtu() : DEFAULT_MTU;
+    return i != null && i.tunnelInnerMtu() != null ? i.tunnelInnerMtu() : DEFAULT_MTU;
   }
 
   /** The counters of every SA of one flow (old and new SA while a rekey overlaps) added up. */

@@ -4,6 +4,7 @@ import io.ipsecmesh.proto.config.GatewayConfig;
 import io.ipsecmesh.proto.config.InterfaceConfig;
 import io.ipsecmesh.proto.config.IpsecProfile;
 import io.ipsecmesh.proto.config.Ipv4;
+import io.ipsecmesh.proto.config.Ipv6;
 import io.ipsecmesh.proto.config.TunnelMode;
 import io.ipsecmesh.proto.sa.ChildSa;
 import io.ipsecmesh.proto.sa.SaCounters;
@@ -49,7 +50,7 @@ public final class ShowInterfaces {
       out.append("  Keepalive not set\n");
       out.append("  Tunnel linestate evaluation ").append(up ? "up" : "down").append('\n');
       out.append("  Tunnel source ").append(source(config, i)).append(", destination ")
-          .append(i.tunnel().destination() == null ? "UNKNOWN" : i.tunnel().destination()).append('\n');
+          .append(i.tunnel().destination() == null ? "UNKNOWN" : ios(i.tunnel().destination())).append('\n');
       out.append("  Tunnel protocol/transport ").append(transport(i.tunnel().mode())).append('\n');
       IpsecProfile profile = i.tunnel().protection() == null ? null : config.ipsecProfile(i.tunnel().protection());
       if (profile != null) {
@@ -160,7 +161,7 @@ public final class ShowInterfaces {
 
   /** The IP MTU: {@code ip mtu}, else 1500 (what {@code show crypto ipsec sa} prints as the path MTU too). */
   private static int mtu(GatewayConfig config, InterfaceConfig i) {
-    return i.ipMtu() != null ? i.ipMtu() : 1500;
+    return i.tunnelInnerMtu() != null ? i.tunnelInnerMtu() : 1500;
   }
 
   /** {@code Tunnel source 10.0.149.203 (GigabitEthernet0/0)}: the address, and the interface it is taken from. */
@@ -170,10 +171,15 @@ public final class ShowInterfaces {
       return "UNKNOWN";
     }
     String address = config.tunnelSourceAddress(tunnel);
-    if (Ipv4.isAddress(s)) {
-      return s;
+    if (Ipv4.isAddress(s) || Ipv6.looksLike(s)) {
+      return ios(s);
     }
-    return (address == null ? "UNKNOWN" : address) + " (" + s + ")";
+    return (address == null ? "UNKNOWN" : ios(address)) + " (" + s + ")";
+  }
+
+  /** An address as IOS prints it: IPv6 in upper case ({@code 2001:DB8:FFFF::1}), IPv4 as it is. */
+  private static String ios(String address) {
+    return Ipv6.looksLike(address) ? Ipv6.ios(address) : address;
   }
 
   private static String transport(TunnelMode mode) {

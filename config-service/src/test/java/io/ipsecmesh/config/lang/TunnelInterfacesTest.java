@@ -131,8 +131,8 @@ class TunnelInterfacesTest {
         """);
     String errors = r.errors().toString();
     assertTrue(errors.contains("bad.cfg:3"), errors);
-    assertTrue(errors.contains("needs tunnel mode ipsec ipv4 (the default tunnel mode gre ip would be GRE over IPsec"),
-        errors);
+    assertTrue(errors.contains("needs tunnel mode ipsec ipv4 or tunnel mode ipsec ipv6 (the default tunnel mode gre ip"
+        + " would be GRE over IPsec"), errors);
     assertTrue(errors.contains("needs the peer's address: tunnel destination ADDRESS"), errors);
     assertTrue(errors.contains("needs tunnel source INTERFACE|ADDRESS"), errors);
     assertTrue(errors.contains("the profile has no set transform-set: add set transform-set NAME"), errors);
@@ -212,9 +212,9 @@ class TunnelInterfacesTest {
         """);
     String errors = r.errors().toString();
     assertTrue(errors.contains("tunnel destination: tunnel commands belong to a tunnel interface"), errors);
-    assertTrue(errors.contains("is not supported: write tunnel mode ipsec ipv4"), errors);
+    assertTrue(errors.contains("is not supported: write tunnel mode ipsec ipv4 or tunnel mode ipsec ipv6"), errors);
     assertTrue(errors.contains("a host name is not supported here"), errors);
-    assertTrue(errors.contains("IPv6 virtual tunnel interfaces (tunnel mode ipsec ipv6) are not supported yet"),
+    assertTrue(errors.contains("tunnel destination 192.0.2.3 is IPv4 but tunnel mode ipsec ipv6 runs IPv6 over IPv6"),
         errors);
     assertTrue(errors.contains("a crypto ipsec profile has no peer: the peer is the tunnel destination"), errors);
   }

@@ -146,15 +146,16 @@ public final class ClearTextRuleset {
       rules.append(oif).append("udp sport { 500, 4500 } accept\n");
       rules.append(oif).append("udp dport { 500, 4500 } accept\n");
       for (TunnelRoutes.RoutedPrefix r : routes) {
+        String daddr = r.cidr().indexOf(':') >= 0 ? "ip6 daddr " : "ip daddr ";
         if (r.tunnel() == null) {
-          rules.append(oif).append("ip daddr ").append(r.cidr()).append(" accept\n");
+          rules.append(oif).append(daddr).append(r.cidr()).append(" accept\n");
           continue;
         }
         String name = r.tunnel() + " " + GatewayConfig.TUNNEL_SEQUENCE;
         if (!counters.contains(name)) {
           counters.add(name);
         }
-        rules.append(oif).append("ip daddr ").append(r.cidr()).append(" counter name \"cleartext_")
+        rules.append(oif).append(daddr).append(r.cidr()).append(" counter name \"cleartext_")
             .append(counters.indexOf(name)).append("\" drop\n");
       }
     }

@@ -76,8 +76,9 @@ public record TunnelMtuPolicy(DfBit dfBit, Fragmentation fragmentation, int mtu,
    * The policy of a tunnel interface's SAs (the seed's "Pre-Fragmentation for IPsec VPNs": "VTI fragmentation
    * behavior is determined by the IP MTU settings that are configured on the VTI"): the tunnel's {@code ip mtu} is
    * the inner limit, above it packets are fragmented before encryption (or dropped with fragmentation-needed when
-   * DF is set and the df-bit setting is not clear); below it a packet whose ESP packet exceeds the egress MTU is
-   * fragmented after encryption ("If fragmentation after-encryption behavior is desired, then set the VTI IP MTU to
+   * DF is set and the df-bit setting is not clear; for a {@code tunnel mode ipsec ipv6} tunnel its {@code ipv6
+   * mtu}, above which an IPv6 packet is answered with ICMPv6 Packet Too Big, RFC 8200 §5); below it a packet whose
+   * ESP packet exceeds the egress MTU is fragmented after encryption ("If fragmentation after-encryption behavior is desired, then set the VTI IP MTU to
    * a value that is greater than the egress router interface IP MTU"). DF bit and egress MTU are those of the
    * {@code tunnel source} interface; without {@code ip mtu} the inner limit follows from the egress MTU as for a
    * crypto map interface.
@@ -85,10 +86,16 @@ public record TunnelMtuPolicy(DfBit dfBit, Fragmentation fragmentation, int mtu,
   public static TunnelMtuPolicy forTunnel(GatewayConfig config, InterfaceConfig tunnel) {
     InterfaceConfig source = config.tunnelSourceInterface(tunnel);
     String sourceName = source == null ? "" : source.name();
-    int egress = source != null && source.ipMtu() != null ? source.ipMtu() : DEFAULT_MTU;
+    // an IPv6 tunnel's ESP leaves as IPv6: the source's ipv6 mtu limits it where one is configured
+    Integer sourceMtu = source == null ? null
+        : tunnel.tunnel() != null && tunnel.tunnel().carriesIpv6() && source.ipv6Mtu() != null ? source.ipv6Mtu()
+        : source.ipMtu();
+    int egress = sourceMtu != null ? sourceMtu : DEFAULT_MTU;
+    // ip mtu of an IPv4 tunnel, ipv6 mtu of a tunnel mode ipsec ipv6 one (IOS applies each to its own family)
+    Integer inner = tunnel.tunnelInnerMtu();
     return new TunnelMtuPolicy(config.effectiveDfBit(sourceName),
-        tunnel.ipMtu() != null ? Fragmentation.BEFORE_ENCRYPTION : config.effectiveFragmentation(sourceName), egress,
-        tunnel.ipMtu() != null ? tunnel.ipMtu() : 0);
+        inner != null ? Fragmentation.BEFORE_ENCRYPTION : config.effectiveFragmentation(sourceName), egress,
+        inner != null ? inner : 0);
   }
 
   public boolean beforeEncryption() {

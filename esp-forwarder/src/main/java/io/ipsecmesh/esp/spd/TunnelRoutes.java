@@ -204,7 +204,8 @@ public final class TunnelRoutes {
   public record RoutedPrefix(String cidr, String tunnel) {}
 
   /**
-   * Every routed prefix but the default route, longest first, the best route per prefix (lowest distance, then the
+   * Every routed prefix but the default routes, IPv4 then IPv6 ({@code ipv6 route}, a {@code tunnel mode ipsec ipv6}
+   * tunnel's {@code ipv6 address} subnet), each longest first, the best route per prefix (lowest distance, then the
    * first configured), so that first match over the list is the forwarding decision ({@code ClearTextRuleset}).
    */
   public static List<RoutedPrefix> routedPrefixes(GatewayConfig config) {
@@ -222,6 +223,18 @@ public final class TunnelRoutes {
       String cidr = Ipv4.toText(r.network()) + "/" + r.length();
       if (r.length() > 0 && seen.add(cidr)) {
         out.add(new RoutedPrefix(cidr, r.target() == NOT_A_TUNNEL ? null : r.target().mapName()));
+      }
+    }
+    // the IPv6 routes after them, longest first among themselves (an IPv6 packet never matches an IPv4 prefix)
+    List<Route6> routes6 = new ArrayList<>(routes6(config, name -> {
+      InterfaceConfig i = config.interfaceNamed(name);
+      return i == null || !i.ipsecVti() ? null
+          : markers.computeIfAbsent(name, n -> new SpdEntry(n, -1, -1, new AclRule[0], false));
+    }));
+    routes6.sort(java.util.Comparator.comparingInt(Route6::length).reversed().thenComparingInt(Route6::distance));
+    for (Route6 r : routes6) {
+      if (r.length() > 0 && seen.add(r.cidr())) {
+        out.add(new RoutedPrefix(r.cidr(), r.target() == NOT_A_TUNNEL ? null : r.target().mapName()));
       }
     }
     return out;

@@ -114,6 +114,36 @@ class ClearTextRulesetTest {
     assertTrue(!r.text().contains("0.0.0.0/0") && !r.text().contains("chain prerouting"), r.text());
   }
 
+  /**
+   * {@code interface Tunnel6 / ipv6 address fd00:16::1/64 / tunnel source Gi1 / tunnel mode ipsec ipv6 / tunnel
+   * destination 2001:db8:ff::2 / …}, {@code ipv6 route 2001:db8:2::/48 Tunnel6}, {@code ipv6 route 2001:db8:2:5::/64
+   * Gi1}, on {@code Gi1 / ipv6 address 2001:db8:ff::1/64}.
+   */
+  static GatewayConfig ipv6TunnelConfig() {
+    GatewayConfig e = GatewayConfig.empty();
+    InterfaceConfig gi1 = InterfaceConfig.named("Gi1").withIpv6("2001:db8:ff::1/64", null);
+    InterfaceConfig t6 = new InterfaceConfig("Tunnel6", null, null, null, null, null, null, null,
+        new TunnelSettings("Gi1", "2001:db8:ff::2", TunnelMode.IPSEC_IPV6, "P")).withIpv6("fd00:16::1/64", null);
+    return new GatewayConfig(List.of(), List.of(), null, null, false, true, DfBit.COPY, e.sa(), List.of(), List.of(),
+        List.of(), List.of(gi1, t6), List.of(), List.of(), List.of(), List.of(), List.of(), null, null, false,
+        Map.of(), List.of(), null, null, null, List.of(), List.of(), false, List.of(), List.of(), List.of(
+            new StaticRoute("2001:db8:2::", "48", "Tunnel6", null, null),
+            new StaticRoute("2001:db8:2:5::", "64", "Gi1", null, null)));
+  }
+
+  @Test
+  void whatAnIpv6TunnelRouteProtectsMayNotLeaveInClearEither() {
+    ClearTextRuleset.Ruleset r = ClearTextRuleset.of(ipv6TunnelConfig());
+    assertEquals(List.of("Tunnel6 0"), r.counters());
+    assertTrue(r.text().contains("""
+            oifname "Gi1" udp dport { 500, 4500 } accept
+            oifname "Gi1" ip6 daddr fd00:16::/64 counter name "cleartext_0" drop
+            oifname "Gi1" ip6 daddr 2001:db8:2:5::/64 accept
+            oifname "Gi1" ip6 daddr 2001:db8:2::/48 counter name "cleartext_0" drop
+          }
+        """), "IPv6 prefixes as ip6 daddr, longest first:\n" + r.text());
+  }
+
   @Test
   void nothingProtectedNoTable() {
     assertTrue(ClearTextRuleset.of(GatewayConfig.empty()).empty());
@@ -130,6 +160,7 @@ class ClearTextRulesetTest {
             new PortMatch(PortMatch.Operator.NEQ, 53, 53), null))));
     nftChecks(r);
     nftChecks(ClearTextRuleset.of(tunnelConfig()));
+    nftChecks(ClearTextRuleset.of(ipv6TunnelConfig()));
   }
 
   private static void nftChecks(ClearTextRuleset.Ruleset r) throws Exception {

@@ -110,4 +110,41 @@ class TunnelInterfaceMtuTest {
     assertFalse(pieces.getFirst().df(), "a 1400-byte piece exceeds the egress MTU: fragmented after encryption");
     assertArrayEquals(Arrays.copyOfRange(big, 20, big.length), PreFragmentationTableTest.reassemble(h.receivedAtB()));
   }
+
+  /**
+   * {@code interface Gi1 / ipv6 address 2001:db8:249::1/64} and {@code interface Tunnel6 / ipv6 mtu TUNNEL / tunnel
+   * source Gi1 / tunnel mode ipsec ipv6 …}, with an {@code ip mtu} on the tunnel that must not count (IPv4's).
+   */
+  static TunnelMtuPolicy policy6(Integer tunnelIpv6Mtu) {
+    InterfaceConfig gi1 = InterfaceConfig.named("Gi1").withIpv6("2001:db8:249::1/64", null);
+    InterfaceConfig tunnel = new InterfaceConfig("Tunnel6", null, null, 1300, null, null, null, null,
+        new TunnelSettings("Gi1", "2001:db8:249::2", TunnelMode.IPSEC_IPV6, "P")).withIpv6("fd00:16::1/64", null)
+        .withIpv6Mtu(tunnelIpv6Mtu);
+    GatewayConfig e = GatewayConfig.empty();
+    GatewayConfig c = new GatewayConfig(List.of(), List.of(), null, null, false, true, DfBit.COPY, e.sa(), List.of(),
+        List.of(), List.of(), List.of(gi1, tunnel), List.of(), List.of(), List.of(), List.of(), List.of(), null,
+        Fragmentation.BEFORE_ENCRYPTION, false, Map.of(), List.of(), null, null, null, List.of(), List.of(), false,
+        List.of(), List.of(), List.of());
+    TunnelMtuPolicy p = TunnelMtuPolicy.forSa(c, "Tunnel6", "2001:db8:249::1");
+    assertEquals(TunnelMtuPolicy.forTunnel(c, tunnel), p, "an IPv6 tunnel's SA takes the tunnel's policy");
+    return p;
+  }
+
+  @Test
+  void anIpv6TunnelsIpv6MtuIsItsInnerLimitNotItsIpMtu() {
+    assertEquals(new TunnelMtuPolicy(DfBit.COPY, Fragmentation.BEFORE_ENCRYPTION, 1500, 1400), policy6(1400));
+    assertEquals(0, policy6(null).tunnelIpMtu(), "ip mtu applies to IPv4 packets, which this tunnel does not carry");
+  }
+
+  @Test
+  void anIpv6PacketAboveTheTunnelsIpv6MtuGetsPacketTooBigNamingIt() throws Exception {
+    TunnelHarness h = new TunnelHarness("2001:db8:249::1", "2001:db8:249::2");
+    h.policy(policy6(1400));
+    assertEquals(1, h.send(TunnelHarness.inner6(1400)).size(), "at the ipv6 mtu: whole");
+    assertTrue(h.icmp6.isEmpty());
+    assertTrue(h.send(TunnelHarness.inner6(1401)).isEmpty(), "above it: dropped (RFC 8200 §5, no fragmenting)");
+    assertEquals(1, h.icmp6.size());
+    assertEquals(2, h.icmp6.getFirst().message()[0], "ICMPv6 Packet Too Big (RFC 4443 §3.2)");
+    assertEquals(1400, java.nio.ByteBuffer.wrap(h.icmp6.getFirst().message(), 4, 4).getInt(), "MTU = ipv6 mtu");
+  }
 }

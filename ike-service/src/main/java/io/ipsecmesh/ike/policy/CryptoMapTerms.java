@@ -94,7 +94,10 @@ public record CryptoMapTerms(
    * interface and DF bit of its {@code tunnel source}.
    */
   public static CryptoMapTerms ofTunnel(GatewayConfig cfg, CryptoMapEntry asEntry, InterfaceConfig tunnel) {
-    CryptoMapTerms t = of(cfg, asEntry, ANY, Ports.ALL_OPERATORS);
+    // tunnel mode ipsec ipv6: ::/0 both ways, one TS_IPV6_ADDR_RANGE each (RFC 7296 §3.13.1), as IOS proposes for an
+    // IPv6 VTI; an IPv4 VTI 0.0.0.0/0 (TS_IPV4_ADDR_RANGE). IKEv1 takes the same as ID_IPV6_ADDR_SUBNET (RFC 2407 §4.6.2)
+    boolean ipv6 = tunnel.tunnel() != null && tunnel.tunnel().carriesIpv6();
+    CryptoMapTerms t = of(cfg, asEntry, ipv6 ? ANY6 : ANY, Ports.ALL_OPERATORS);
     if (t == null) {
       return null;
     }
@@ -107,6 +110,10 @@ public record CryptoMapTerms(
   /** {@code permit ip any any}: every address, protocol and port. */
   private static final AccessList ANY = new AccessList("any", false, List.of(new AccessListEntry(
       AccessListEntry.Action.PERMIT, "ip", AddressMatch.ANY, null, AddressMatch.ANY, null, null)));
+
+  /** {@code permit ipv6 any any} of an {@code ipv6 access-list}: every IPv6 address, protocol and port. */
+  private static final AccessList ANY6 = new AccessList("any6", false, List.of(new AccessListEntry(
+      AccessListEntry.Action.PERMIT, "ipv6", AddressMatch.ANY6, null, AddressMatch.ANY6, null, null)), true);
 
   private static CryptoMapTerms of(GatewayConfig cfg, CryptoMapEntry e, AccessList acl, Ports ports) {
     List<EspTransform> esp = new ArrayList<>();

@@ -61,16 +61,30 @@ final class TestPeers {
    * datagram names 0.0.0.0 as its local address ({@code IkeServiceSettings.effectiveLocalAddress()}).
    */
   boolean wildcardSockets;
+  /** The engines' own addresses on the wire ({@link #A} and {@link #B} unless given). */
+  final String addressA;
+  final String addressB;
 
   TestPeers() {
     this(IkeEngine.Limits.DEFAULT);
   }
 
   TestPeers(IkeEngine.Limits bLimits) {
-    a = new IkeEngine(clock, (la, lp, pa, pp, m) -> wire.add(new Packet(A, lp, pa, pp, m)), aEvents, aPolicies, WRAP,
-        RetransmitPolicy.DEFAULT, IkeEngine.Limits.DEFAULT, clock::nowMillis);
-    b = new IkeEngine(clock, (la, lp, pa, pp, m) -> wire.add(new Packet(B, lp, pa, pp, m)), bEvents, bPolicies, WRAP,
-        RetransmitPolicy.DEFAULT, bLimits, clock::nowMillis);
+    this(A, B, bLimits);
+  }
+
+  /** Two engines at these addresses (IPv6 ones make an IPv6 wire: IKE over IPv6, RFC 7296 §2.1 unchanged). */
+  TestPeers(String addressA, String addressB) {
+    this(addressA, addressB, IkeEngine.Limits.DEFAULT);
+  }
+
+  private TestPeers(String addressA, String addressB, IkeEngine.Limits bLimits) {
+    this.addressA = addressA;
+    this.addressB = addressB;
+    a = new IkeEngine(clock, (la, lp, pa, pp, m) -> wire.add(new Packet(addressA, lp, pa, pp, m)), aEvents, aPolicies,
+        WRAP, RetransmitPolicy.DEFAULT, IkeEngine.Limits.DEFAULT, clock::nowMillis);
+    b = new IkeEngine(clock, (la, lp, pa, pp, m) -> wire.add(new Packet(addressB, lp, pa, pp, m)), bEvents, bPolicies,
+        WRAP, RetransmitPolicy.DEFAULT, bLimits, clock::nowMillis);
     a.setDebug(true);
     b.setDebug(true);
   }
@@ -83,13 +97,13 @@ final class TestPeers {
       if (drop.test(p)) {
         continue;
       }
-      if (p.from().equals(A)) {
-        String src = natAddress == null ? A : natAddress;
+      if (p.from().equals(addressA)) {
+        String src = natAddress == null ? addressA : natAddress;
         int port = natAddress == null ? p.fromPort() : p.fromPort() + 10000;
-        b.receive(wildcardSockets ? "0.0.0.0" : B, p.toPort(), src, port, p.bytes());
+        b.receive(wildcardSockets ? "0.0.0.0" : addressB, p.toPort(), src, port, p.bytes());
       } else {
         int port = natAddress == null ? p.toPort() : p.toPort() - 10000;
-        a.receive(wildcardSockets ? "0.0.0.0" : A, port, B, p.fromPort(), p.bytes());
+        a.receive(wildcardSockets ? "0.0.0.0" : addressA, port, addressB, p.fromPort(), p.bytes());
       }
     }
   }

@@ -166,4 +166,35 @@ class Ikev1TunnelInterfaceTest {
     assertEquals(List.of(), g.b.children);
     keeper.stop();
   }
+
+  /**
+   * {@code interface Gi1 / ipv6 address 2001:db8:ffff::1/64}, {@code interface Tunnel6 / ipv6 address fd00:16::1/64 /
+   * tunnel source Gi1 / tunnel mode ipsec ipv6 / tunnel destination 2001:db8:ffff::2 / tunnel protection ipsec
+   * profile V1}, {@code crypto isakmp key KEY address ipv6 2001:db8:ffff::2/128}.
+   */
+  static GatewayConfig vti6(String local, String peer, String psk) {
+    GatewayConfig v4 = vti("10.0.0.1", "10.0.0.2", psk);
+    InterfaceConfig gi1 = InterfaceConfig.named("Gi1").withIpv6(local + "/64", null);
+    InterfaceConfig tunnel = new InterfaceConfig("Tunnel6", null, null, null, null, null, null, null,
+        new TunnelSettings("Gi1", peer, TunnelMode.IPSEC_IPV6, "V1")).withIpv6("fd00:16::1/64", null);
+    return new GatewayConfig(v4.isakmpPolicies(), List.of(new IsakmpKey(psk, peer, "128")), null, null, false, true,
+        DfBit.COPY, v4.sa(), v4.transformSets(), List.of(), List.of(), List.of(gi1, tunnel), List.of(), List.of(),
+        List.of(), List.of(), List.of(), null, null, false, Map.of(), List.of(), null, null, null, List.of(),
+        List.of(), false, List.of(), v4.ipsecProfiles(),
+        List.of(new StaticRoute("2001:db8:2::", "64", "Tunnel6", null, null)));
+  }
+
+  @Test
+  void anIpv6TunnelIsOneIkev1PolicyBetweenIpv6AddressesWithQuickModeIdsAnyToAnyIpv6() {
+    List<Ikev1Policy> ps = Ikev1TunnelPolicies.from(vti6("2001:db8:ffff::1", "2001:db8:ffff::2", PSK), "0.0.0.0");
+    assertEquals(1, ps.size(), "the ipv6 key covers the destination");
+    Ikev1Policy p = ps.getFirst();
+    assertEquals("Tunnel6", p.cryptoMap());
+    assertTrue(Ikev1TunnelPolicies.isTunnel(p));
+    assertEquals("2001:db8:ffff::2", p.peerAddress());
+    assertEquals("2001:db8:ffff::1", p.localAddress(), "the tunnel source's ipv6 address");
+    TrafficSelector any6 = TrafficSelector.anyPorts("::", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff");
+    assertEquals(List.of(any6), p.localSelectors(), "IDci ::/0, ID_IPV6_ADDR_SUBNET (RFC 2407 §4.6.2.1)");
+    assertEquals(List.of(any6), p.remoteSelectors());
+  }
 }

@@ -260,7 +260,8 @@ public record GatewayConfig(
 
   /**
    * The local address of a tunnel interface's SAs: {@code tunnel source ADDRESS}, or the address of the
-   * {@code tunnel source INTERFACE}; null when neither gives one.
+   * {@code tunnel source INTERFACE} — its {@code ipv6 address} for a {@code tunnel mode ipsec ipv6} tunnel (IPv6
+   * outside, as on IOS), else its {@code ip address}; null when neither gives one.
    */
   public String tunnelSourceAddress(InterfaceConfig tunnel) {
     String source = tunnel.tunnel() == null ? null : tunnel.tunnel().source();
@@ -270,8 +271,14 @@ public record GatewayConfig(
     if (Ipv4.isAddress(source)) {
       return source;
     }
+    if (Ipv6.looksLike(source)) {
+      return Ipv6.canonical(source);
+    }
     InterfaceConfig i = interfaceNamed(source);
-    return i == null ? null : i.ipAddress();
+    if (i == null) {
+      return null;
+    }
+    return tunnel.tunnel().carriesIpv6() ? i.ipv6AddressOnly() : i.ipAddress();
   }
 
   /**

@@ -13,10 +13,20 @@ package io.ipsecmesh.proto.config;
  * @param ipv6Address {@code ipv6 address IPV6/LEN} (the first one; CIDR text, e.g. {@code 2001:db8::1/64}), null
  *                   when unset: the local address of the IPv6 crypto maps and tunnels on this interface
  * @param ipv6CryptoMap {@code ipv6 crypto map NAME}, null when no IPv6 crypto map is applied
+ * @param ipv6Mtu    {@code ipv6 mtu} 1280–9216 (RFC 8200 §5: never below 1280), null for the default; on a {@code
+ *                   tunnel mode ipsec ipv6} interface the largest inner IPv6 packet the tunnel carries whole
  */
 public record InterfaceConfig(
     String name, String ipAddress, String mask, Integer ipMtu, String cryptoMap, DfBit dfBit, EzvpnAttachment ezvpn,
-    Fragmentation fragmentation, TunnelSettings tunnel, String ipv6Address, String ipv6CryptoMap) {
+    Fragmentation fragmentation, TunnelSettings tunnel, String ipv6Address, String ipv6CryptoMap, Integer ipv6Mtu) {
+
+  /** An interface without {@code ipv6 mtu}. */
+  public InterfaceConfig(
+      String name, String ipAddress, String mask, Integer ipMtu, String cryptoMap, DfBit dfBit, EzvpnAttachment ezvpn,
+      Fragmentation fragmentation, TunnelSettings tunnel, String ipv6Address, String ipv6CryptoMap) {
+    this(name, ipAddress, mask, ipMtu, cryptoMap, dfBit, ezvpn, fragmentation, tunnel, ipv6Address, ipv6CryptoMap,
+        null);
+  }
 
   /** An interface without {@code ipv6 address} and {@code ipv6 crypto map}. */
   public InterfaceConfig(
@@ -28,7 +38,22 @@ public record InterfaceConfig(
   /** This interface with {@code ipv6 address ipv6Address} and {@code ipv6 crypto map ipv6CryptoMap}. */
   public InterfaceConfig withIpv6(String ipv6Address, String ipv6CryptoMap) {
     return new InterfaceConfig(name, ipAddress, mask, ipMtu, cryptoMap, dfBit, ezvpn, fragmentation, tunnel,
-        ipv6Address, ipv6CryptoMap);
+        ipv6Address, ipv6CryptoMap, ipv6Mtu);
+  }
+
+  /** This interface with {@code ipv6 mtu ipv6Mtu} (null: the default). */
+  public InterfaceConfig withIpv6Mtu(Integer ipv6Mtu) {
+    return new InterfaceConfig(name, ipAddress, mask, ipMtu, cryptoMap, dfBit, ezvpn, fragmentation, tunnel,
+        ipv6Address, ipv6CryptoMap, ipv6Mtu);
+  }
+
+  /**
+   * The configured MTU of the packets this interface carries: {@code ipv6 mtu} for a {@code tunnel mode ipsec ipv6}
+   * tunnel (IOS applies {@code ipv6 mtu} to IPv6 packets and {@code ip mtu} to IPv4 ones, and such a tunnel carries
+   * IPv6 only), else {@code ip mtu}; null when not configured.
+   */
+  public Integer tunnelInnerMtu() {
+    return tunnel != null && tunnel.carriesIpv6() ? ipv6Mtu : ipMtu;
   }
 
   /** The address of {@link #ipv6Address} without its prefix length, or null. */

@@ -439,6 +439,9 @@ public final class RunningConfigWriter {
       if (i.ipMtu() != null) {
         line(" ip mtu " + i.ipMtu());
       }
+      if (i.ipv6Mtu() != null) {
+        line(" ipv6 mtu " + i.ipv6Mtu());
+      }
       if (i.dfBit() != null) {
         line(" crypto ipsec df-bit " + i.dfBit().keyword());
       }
@@ -457,13 +460,14 @@ public final class RunningConfigWriter {
       TunnelSettings t = i.tunnel();
       if (t != null) {
         if (t.source() != null) {
-          line(" tunnel source " + t.source());
+          line(" tunnel source " + (Ipv6.looksLike(t.source()) ? Ipv6.ios(t.source()) : t.source()));
         }
         if (t.mode() != null) {
           line(" tunnel mode " + t.mode().keyword());
         }
         if (t.destination() != null) {
-          line(" tunnel destination " + t.destination());
+          line(" tunnel destination " + (Ipv6.looksLike(t.destination()) ? Ipv6.ios(t.destination())
+              : t.destination()));
         }
         if (t.protection() != null) {
           line(" tunnel protection ipsec profile " + t.protection());

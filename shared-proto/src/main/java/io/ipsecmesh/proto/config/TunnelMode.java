@@ -9,7 +9,7 @@ public enum TunnelMode {
   GRE_IP("gre ip"),
   /** {@code ipsec ipv4}: a static VTI carrying IPv4. */
   IPSEC_IPV4("ipsec ipv4"),
-  /** {@code ipsec ipv6}: a static VTI carrying IPv6 (not run yet). */
+  /** {@code ipsec ipv6}: a static VTI carrying IPv6 between IPv6 tunnel endpoints (IPv6 over IPv6). */
   IPSEC_IPV6("ipsec ipv6");
 
   private final String keyword;
