@@ -142,6 +142,11 @@ public final class SaDatabase {
     return pairs.get(inboundSpi);
   }
 
+  /** How many pairs are installed (without copying them, as {@link #pairs()} does). */
+  public synchronized int size() {
+    return pairs.size();
+  }
+
   public synchronized List<SaPair> pairs() {
     return new ArrayList<>(pairs.values());
   }
