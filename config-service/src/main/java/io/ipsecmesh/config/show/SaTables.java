@@ -28,6 +28,10 @@ public final class SaTables {
   private final ConcurrentMap<String, String> counters;
   private final ConcurrentMap<String, String> ikeSas;
   private final ConcurrentMap<String, String> ezvpn;
+  /** Decoded between commands: only rows whose text changed are decoded again ({@link DecodedRows}). */
+  private final DecodedRows<ChildSa> childRows = new DecodedRows<>(json -> decode(json, ChildSa.class));
+  private final DecodedRows<IkeSaSummary> ikeRows = new DecodedRows<>(json -> decode(json, IkeSaSummary.class));
+  private final DecodedRows<SaCounters> counterRows = new DecodedRows<>(json -> decode(json, SaCounters.class));
 
   public SaTables(ConcurrentMap<String, String> childSas, ConcurrentMap<String, String> counters,
       ConcurrentMap<String, String> ikeSas) {
@@ -53,24 +57,29 @@ public final class SaTables {
   }
 
   public List<ChildSa> childSas() {
-    return decodeAll(childSas, ChildSa.class);
+    return childRows.all(childSas, (key, bad) -> undecodable(ChildSa.class.getSimpleName(), key, bad));
   }
 
   public List<IkeSaSummary> ikeSas() {
-    return decodeAll(ikeSas, IkeSaSummary.class);
+    return ikeRows.all(ikeSas, (key, bad) -> undecodable(IkeSaSummary.class.getSimpleName(), key, bad));
   }
 
   /** Counters by the map key, the inbound SPI in 8 hex digits ({@link SharedMaps#spiKey}). */
   public Map<String, SaCounters> counters() {
-    Map<String, SaCounters> out = new HashMap<>();
-    for (Map.Entry<String, String> e : counters.entrySet()) {
-      try {
-        out.put(e.getKey(), RecordJson.fromJson(new JsonObject(e.getValue()), SaCounters.class));
-      } catch (RuntimeException bad) {
-        LOG.warning(() -> SharedMaps.SA_COUNTERS + " entry " + e.getKey() + " does not decode: " + bad.getMessage());
-      }
-    }
-    return out;
+    return counterRows.byKey(counters, (key, bad) -> undecodable(SharedMaps.SA_COUNTERS, key, bad));
+  }
+
+  /** Rows decoded so far (not taken from the previous command's): what a command cost, for tests. */
+  long decodes() {
+    return childRows.decodes() + ikeRows.decodes() + counterRows.decodes();
+  }
+
+  private static <T extends Record> T decode(String json, Class<T> type) {
+    return RecordJson.fromJson(new JsonObject(json), type);
+  }
+
+  private static void undecodable(String what, String key, RuntimeException bad) {
+    LOG.warning(() -> what + " entry " + key + " does not decode: " + bad.getMessage());
   }
 
   private static <T extends Record> List<T> decodeAll(ConcurrentMap<String, String> map, Class<T> type) {
