@@ -17,10 +17,12 @@ LT_PSK=load-tester-psk-0123456789
 # responder: dos_protection/cookie/block thresholds off, all load comes from one address).
 # LT_CHILD_REKEY: the initiator's Child SA rekey time in s (load-tester default 600; 0 = never, and no
 # expiry either: life = 2 × rekey in load_tester_config.c). LT_DPD: the initiator's own DPD delay (0 = off).
+# LT_IKESA_TABLE_SIZE: the initiator's IKE SA hash table (a power of 2, default 4096; charon chains SAs in its
+# buckets, so 100 000 SAs want more, e.g. 65536).
 lt_write_confs() {
-    cat >"$TMP/init-charon.conf" <<'EOF'
+    cat >"$TMP/init-charon.conf" <<EOF
     reuse_ikesa = no
-    ikesa_table_size = 4096
+    ikesa_table_size = ${LT_IKESA_TABLE_SIZE:-4096}
     ikesa_table_segments = 16
 EOF
     cat >"$TMP/init-plugins.conf" <<EOF
