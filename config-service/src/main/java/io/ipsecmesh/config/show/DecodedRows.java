@@ -68,6 +68,37 @@ final class DecodedRows<T> {
     return out;
   }
 
+  /**
+   * A row was written (a shared-map listener's event): decode it now, so the next command finds it decoded. Only a
+   * head start — the command still compares every row's digest with the map's current text — so a lost, late or
+   * reordered event costs a decode at the command, never a wrong row. A row that does not decode is left for the
+   * command to report.
+   */
+  void written(String key, String text) {
+    byte[] digest = sha256().digest(text.getBytes(StandardCharsets.UTF_8));
+    synchronized (this) {
+      Row<T> row = rows.get(key);
+      if (row != null && MessageDigest.isEqual(row.digest(), digest)) {
+        return;
+      }
+    }
+    T value;
+    try {
+      value = decode.apply(text); // outside the lock: a command is not held up by it
+    } catch (RuntimeException bad) {
+      return;
+    }
+    synchronized (this) {
+      decodes++;
+      rows.put(key, new Row<>(digest, value));
+    }
+  }
+
+  /** A row was deleted from the map. */
+  synchronized void removed(String key) {
+    rows.remove(key);
+  }
+
   synchronized long decodes() {
     return decodes;
   }
