@@ -112,6 +112,23 @@ final class IkeSaTable {
     return byId.get(id);
   }
 
+  /**
+   * Whether one of the peer's SAs matches, without the snapshot {@link #withPeer} copies: behind one address there may
+   * be 100 000, and this runs per DPD death and per ACQUIRE or INVALID_SPI from that address. {@code test} must not
+   * add or remove SAs.
+   */
+  boolean anyWithPeer(String peerAddress, java.util.function.Predicate<IkeSa> test) {
+    Set<IkeSa> s = byPeer.get(peerAddress);
+    if (s != null) {
+      for (IkeSa x : s) {
+        if (test.test(x)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   /** A snapshot: callers may delete SAs while iterating. */
   List<IkeSa> withPeer(String peerAddress) {
     Set<IkeSa> s = byPeer.get(peerAddress);

@@ -100,4 +100,17 @@ class IkeSaTableTest {
     assertEquals(1, c7.size(), "only the other SA of c7, of the 10 000 behind that address");
     assertEquals("c7.example.net", c7.getFirst().peerId);
   }
+
+  /** anyWithPeer answers as a scan of the peer's snapshot would, for the peer's SAs only. */
+  @Test
+  void anyWithPeerLooksAtThatPeersSasOnly() {
+    IkeSaTable t = new IkeSaTable();
+    IkeSa a = established(t, 0x10, "192.0.2.2", "c1.example.net");
+    established(t, 0x20, "192.0.2.9", "c2.example.net");
+    assertTrue(t.anyWithPeer("192.0.2.2", x -> x == a));
+    assertFalse(t.anyWithPeer("192.0.2.2", x -> x.peerId.equals("c2.example.net")), "another address's SA");
+    assertFalse(t.anyWithPeer("192.0.2.7", x -> true), "no SA with that peer");
+    a.state = IkeSa.State.DELETED;
+    assertFalse(t.anyWithPeer("192.0.2.2", x -> x.state != IkeSa.State.DELETED));
+  }
 }
