@@ -32,7 +32,7 @@ DPD_WINDOW=${DPD_WINDOW:-30}
 if [ "$TOTAL" -ge 50000 ]; then HEAP=${HEAP:-6g}; else HEAP=${HEAP:-1g}; fi
 MAX_SECS=${MAX_SECS:-$(( BATCH / 10 > 300 ? BATCH / 10 : 300 ))}   # a batch may take as long as at 10 IKE_SA/s
 bench_need_root
-bench_need bc python3 curl jcmd /usr/lib/ipsec/charon
+bench_need bc python3 curl jcmd gcc /usr/lib/ipsec/charon
 export NS_A=hkgwa NS_B=hkgwb NS_LAN_A=hklana NS_LAN_B=hklanb
 export INTEROP_RUN=/tmp/ike-100k-$$
 TMP=$INTEROP_RUN/bench
@@ -82,7 +82,15 @@ BASE=$(histo "$TMP/histo-before.txt")
 "$JCMD" "$GW" GC.heap_info >"$TMP/heap-before.txt" 2>&1 || true
 echo "baseline live heap after full GC: $BASE bytes"
 
-lt_start_initiator
+# charon sets no SO_RCVBUF on its IKE sockets and the default (net.core.rmem_default, 208 KB, ~270 small datagrams)
+# overflowed at ~35 000 SAs on a busy machine (RcvbufErrors in its namespace, none in the gateway's): our DPD
+# requests never reached it and its SAs were rightly declared dead. An LD_PRELOAD shim gives its UDP sockets 8 MB
+# (SO_RCVBUFFORCE), without changing the shared machine's sysctls.
+gcc -shared -fPIC -O2 -o "$TMP/rcvbuf-preload.so" "$BENCH_SCRIPTS/lib/rcvbuf-preload.c" -ldl \
+    || bench_die "cannot build lib/rcvbuf-preload.c"
+LT_PRELOAD=$TMP/rcvbuf-preload.so lt_start_initiator
+echo "initiator's IKE socket: $(ip netns exec "$NS_A" ss -uanm 'sport = :500' | grep -o 'rb[0-9]*' | head -1)" \
+    "(gateway's: $(ip netns exec "$NS_B" ss -uanm 'sport = :500' | grep -o 'rb[0-9]*' | head -1))"
 done_n=0 setup=0 b=0 retr=0 fail=0
 printf '| batch | IKE SAs requested | established | failed | retransmits | s | IKE_SA/s | gateway CPU ms/IKE SA | up in total (ipsecmesh_ike_sas) | loadavg |\n|---|---|---|---|---|---|---|---|---|---|\n' \
     >"$TMP/batches.md"
@@ -126,6 +134,8 @@ LABEL='`show crypto session` (POST /exec)' lat bench_exec_time "$NS_B" "$TMP/gat
 LABEL='GET /metrics' lat ip netns exec "$NS_B" curl -sS --max-time 120 -o /dev/null \
     -w '%{time_total} s, %{size_download} bytes, HTTP %{http_code}' http://127.0.0.1:9400/metrics >>"$TMP/lat.md"
 
+udp_drops() { ip netns exec "$1" awk '/^Udp:/ { n++ } /^Udp:/ && n == 2 { print $6 }' /proc/net/snmp; }
+DROPS_A=$(udp_drops "$NS_A"); DROPS_B=$(udp_drops "$NS_B")
 AFTER=$(histo "$TMP/histo-after.txt")
 "$JCMD" "$GW" GC.heap_info >"$TMP/heap-after.txt" 2>&1 || true
 
@@ -146,6 +156,7 @@ printf '| DPD probes sent (dpd.probe round trips) over %.0f s / expected (SAs ×
     "$((p1 - p0))" "$(echo "$UP * $WIN / 10" | bc -l)" "$(echo "($p1 - $p0) / $WIN" | bc -l)"
 printf '| DPD acks / retransmissions / peers declared dead in the window | %d / %d / %d |\n' "$((a1 - a0))" "$((r1 - r0))" "$((d1 - d0))"
 printf '| gateway CPU holding them (DPD on, no traffic) | %.3f cores |\n' "$IDLE"
+printf '| UDP receive-buffer drops (RcvbufErrors, whole run): initiator / gateway namespace | %s / %s |\n' "$DROPS_A" "$DROPS_B"
 echo
 echo "| request (3 times) | wall time, size, status |"
 echo "|---|---|"
