@@ -13,11 +13,11 @@
 #
 # usage (root): ike-100k.sh [total=100000] [batch=5000] [delay_ms=1]
 #   validation at a small count: ike-100k.sh 2000 1000 1   (≈ 2 min)
-#   the real run (for a quiet machine): HEAP=6g ike-100k.sh 100000 5000 1   (10–30 min, see below)
+#   the real run (for a quiet machine): HEAP=6g ike-100k.sh 100000 5000 1   (≈ 6 min: 285 s set-up at load 3–10)
 # environment: HEAP (gateway -Xmx; default 1g, 6g for 100 000), DPD_WINDOW (s, default 30), MAX_SECS (bound of
 # one batch in s, default max(300, batch / 10)), SKIP_BUILD, JAVA_OPTS (lib/bench-common.sh).
 # Run time: set-up ≈ total / (the gateway's IKE_SA/s at that size, 100–300 on a quiet 2-core machine), plus
-# two full-GC class histograms, 12 s + DPD_WINDOW and the latency probes: 100 000 → roughly 10–30 min.
+# two full-GC class histograms, 12 s + DPD_WINDOW and the latency probes: 100 000 → ≈ 6 min (docs/performance.md).
 #
 # Initiator as in ike-loadtest.sh (lib/load-tester.sh), one daemon for the whole run — it answers our DPD —
 # with its own Child SA rekeying off (child_rekey = 0: the figures are for standing SAs, no rekey churn).
