@@ -32,7 +32,7 @@ DPD_WINDOW=${DPD_WINDOW:-30}
 if [ "$TOTAL" -ge 50000 ]; then HEAP=${HEAP:-6g}; else HEAP=${HEAP:-1g}; fi
 MAX_SECS=${MAX_SECS:-$(( BATCH / 10 > 300 ? BATCH / 10 : 300 ))}   # a batch may take as long as at 10 IKE_SA/s
 bench_need_root
-bench_need bc python3 curl jcmd gcc /usr/lib/ipsec/charon
+bench_need bc python3 curl jcmd /usr/lib/ipsec/charon
 export NS_A=hkgwa NS_B=hkgwb NS_LAN_A=hklana NS_LAN_B=hklanb
 export INTEROP_RUN=/tmp/ike-100k-$$
 TMP=$INTEROP_RUN/bench
@@ -86,8 +86,9 @@ echo "baseline live heap after full GC: $BASE bytes"
 # overflowed at ~35 000 SAs on a busy machine (RcvbufErrors in its namespace, none in the gateway's): our DPD
 # requests never reached it and its SAs were rightly declared dead. An LD_PRELOAD shim gives its UDP sockets 8 MB
 # (SO_RCVBUFFORCE), without changing the shared machine's sysctls.
+# (gcc: build-essential, which build-strongswan-lt.sh installs with the load-tester)
 gcc -shared -fPIC -O2 -o "$TMP/rcvbuf-preload.so" "$BENCH_SCRIPTS/lib/rcvbuf-preload.c" -ldl \
-    || bench_die "cannot build lib/rcvbuf-preload.c"
+    || bench_die "cannot build lib/rcvbuf-preload.c (gcc from build-essential)"
 LT_PRELOAD=$TMP/rcvbuf-preload.so lt_start_initiator
 echo "initiator's IKE socket: $(ip netns exec "$NS_A" ss -uanm 'sport = :500' | grep -o 'rb[0-9]*' | head -1)" \
     "(gateway's: $(ip netns exec "$NS_B" ss -uanm 'sport = :500' | grep -o 'rb[0-9]*' | head -1))"
