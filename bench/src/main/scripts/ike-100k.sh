@@ -13,11 +13,11 @@
 #
 # usage (root): ike-100k.sh [total=100000] [batch=5000] [delay_ms=1]
 #   validation at a small count: ike-100k.sh 2000 1000 1   (≈ 2 min)
-#   the real run (for a quiet machine): HEAP=6g ike-100k.sh 100000 5000 1   (10–30 min, see below)
+#   the real run (for a quiet machine): HEAP=6g ike-100k.sh 100000 5000 1   (≈ 6 min: 285 s set-up at load 3–10)
 # environment: HEAP (gateway -Xmx; default 1g, 6g for 100 000), DPD_WINDOW (s, default 30), MAX_SECS (bound of
 # one batch in s, default max(300, batch / 10)), SKIP_BUILD, JAVA_OPTS (lib/bench-common.sh).
 # Run time: set-up ≈ total / (the gateway's IKE_SA/s at that size, 100–300 on a quiet 2-core machine), plus
-# two full-GC class histograms, 12 s + DPD_WINDOW and the latency probes: 100 000 → roughly 10–30 min.
+# two full-GC class histograms, 12 s + DPD_WINDOW and the latency probes: 100 000 → ≈ 6 min (docs/performance.md).
 #
 # Initiator as in ike-loadtest.sh (lib/load-tester.sh), one daemon for the whole run — it answers our DPD —
 # with its own Child SA rekeying off (child_rekey = 0: the figures are for standing SAs, no rekey churn).
@@ -57,7 +57,8 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 mkdir -p "$TMP"
 "$HARNESS/netns-up.sh" >/dev/null
-LT_CHILD_REKEY=0 lt_write_confs
+# charon keeps its IKE SAs in chained hash buckets: 100 000 in the default 4096 would be 25 deep
+LT_IKESA_TABLE_SIZE=$(( TOTAL > 16384 ? 65536 : 4096 )) LT_CHILD_REKEY=0 lt_write_confs
 LT_PROFILE_EXTRA=" dpd 10 2 periodic" lt_gateway_cfg "$TMP/gwb.cfg" "crypto isakmp keepalive 10 periodic"
 "$JAVA" -cp "$JAR" io.ipsecmesh.gateway.Main config check "$TMP/gwb.cfg" >/dev/null || bench_die "configuration rejected"
 
@@ -65,8 +66,9 @@ METRICS_PORT=9400 bench_start_run "$NS_B" "$TMP" gateway "$TMP/gwb.cfg" --ike-co
     --ike-half-open-per-peer 4096
 GW=$BENCH_LAST_PID
 metrics() { ip netns exec "$NS_B" curl -sS --max-time 120 http://127.0.0.1:9400/metrics; }
-metric() {  # name: the sum over every label set of NAME or NAME_total
-    metrics | awk -v n="$1" '$1 ~ "^"n"(_total)?(\\{.*\\})?$" { s += $2 } END { printf "%.0f\n", s }'
+metric() {  # name [file]: the sum over every label set of NAME or NAME_total, from FILE (a scrape) or a new scrape
+    { if [ -n "${2:-}" ]; then cat "$2"; else metrics; fi; } |
+        awk -v n="$1" '$1 ~ "^"n"(_total)?(\\{.*\\})?$" { s += $2 } END { printf "%.0f\n", s }'
 }
 histo() {  # file: class histogram after a full GC (GC.class_histogram collects first)
     "$JCMD" "$GW" GC.class_histogram >"$1" 2>&1 || bench_die "jcmd $GW GC.class_histogram failed: $(head -3 "$1")"
@@ -80,7 +82,16 @@ BASE=$(histo "$TMP/histo-before.txt")
 "$JCMD" "$GW" GC.heap_info >"$TMP/heap-before.txt" 2>&1 || true
 echo "baseline live heap after full GC: $BASE bytes"
 
-lt_start_initiator
+# charon sets no SO_RCVBUF on its IKE sockets and the default (net.core.rmem_default, 208 KB, ~270 small datagrams)
+# overflowed at ~35 000 SAs on a busy machine (RcvbufErrors in its namespace, none in the gateway's): our DPD
+# requests never reached it and its SAs were rightly declared dead. An LD_PRELOAD shim gives its UDP sockets 8 MB
+# (SO_RCVBUFFORCE), without changing the shared machine's sysctls.
+# (gcc: build-essential, which build-strongswan-lt.sh installs with the load-tester)
+gcc -shared -fPIC -O2 -o "$TMP/rcvbuf-preload.so" "$BENCH_SCRIPTS/lib/rcvbuf-preload.c" -ldl \
+    || bench_die "cannot build lib/rcvbuf-preload.c (gcc from build-essential)"
+LT_PRELOAD=$TMP/rcvbuf-preload.so lt_start_initiator
+echo "initiator's IKE socket: $(ip netns exec "$NS_A" ss -uanm 'sport = :500' | grep -o 'rb[0-9]*' | head -1)" \
+    "(gateway's: $(ip netns exec "$NS_B" ss -uanm 'sport = :500' | grep -o 'rb[0-9]*' | head -1))"
 done_n=0 setup=0 b=0 retr=0 fail=0
 printf '| batch | IKE SAs requested | established | failed | retransmits | s | IKE_SA/s | gateway CPU ms/IKE SA | up in total (ipsecmesh_ike_sas) | loadavg |\n|---|---|---|---|---|---|---|---|---|---|\n' \
     >"$TMP/batches.md"
@@ -99,13 +110,17 @@ echo "all batches sent: $UP IKE SAs, $CHILD Child SAs up; set-up time $(printf %
 
 # DPD on schedule and the idle gateway's CPU over one window (nothing but DPD and timers to do)
 sleep 12   # every SA has passed its first 10 s DPD interval
-p0=$(metric ipsecmesh_dpd_probes_sent); a0=$(metric ipsecmesh_dpd_acks); r0=$(metric ipsecmesh_dpd_retransmissions)
-d0=$(metric ipsecmesh_dpd_peers_declared_dead); c0=$(bench_cpu_ticks "$GW"); t0=$(bench_now)
+# One scrape at each edge, outside the CPU window: the gateway's CPU is its own (DPD, timers), not the
+# scrapes' (a scrape per figure cost 0.5 s of CPU each at 10 000 SAs before per-SA series were capped).
+metrics >"$TMP/metrics-0.txt"; t0=$(bench_now); c0=$(bench_cpu_ticks "$GW")
 sleep "$DPD_WINDOW"
-p1=$(metric ipsecmesh_dpd_probes_sent); a1=$(metric ipsecmesh_dpd_acks); r1=$(metric ipsecmesh_dpd_retransmissions)
-d1=$(metric ipsecmesh_dpd_peers_declared_dead); c1=$(bench_cpu_ticks "$GW"); t1=$(bench_now)
+c1=$(bench_cpu_ticks "$GW"); t1=$(bench_now); metrics >"$TMP/metrics-1.txt"
+p0=$(metric ipsecmesh_dpd_probes_sent "$TMP/metrics-0.txt"); a0=$(metric ipsecmesh_dpd_acks "$TMP/metrics-0.txt")
+r0=$(metric ipsecmesh_dpd_retransmissions "$TMP/metrics-0.txt"); d0=$(metric ipsecmesh_dpd_peers_declared_dead "$TMP/metrics-0.txt")
+p1=$(metric ipsecmesh_dpd_probes_sent "$TMP/metrics-1.txt"); a1=$(metric ipsecmesh_dpd_acks "$TMP/metrics-1.txt")
+r1=$(metric ipsecmesh_dpd_retransmissions "$TMP/metrics-1.txt"); d1=$(metric ipsecmesh_dpd_peers_declared_dead "$TMP/metrics-1.txt")
 WIN=$(echo "$t1 - $t0" | bc -l)
-PEERS=$(metric ipsecmesh_dpd_peers)
+PEERS=$(metric ipsecmesh_dpd_peers "$TMP/metrics-1.txt")
 IDLE=$(echo "($c1 - $c0) / $BENCH_HZ / $WIN" | bc -l)
 
 lat() {  # label command...: three wall times
@@ -120,6 +135,8 @@ LABEL='`show crypto session` (POST /exec)' lat bench_exec_time "$NS_B" "$TMP/gat
 LABEL='GET /metrics' lat ip netns exec "$NS_B" curl -sS --max-time 120 -o /dev/null \
     -w '%{time_total} s, %{size_download} bytes, HTTP %{http_code}' http://127.0.0.1:9400/metrics >>"$TMP/lat.md"
 
+udp_drops() { ip netns exec "$1" awk '/^Udp:/ { n++ } /^Udp:/ && n == 2 { print $6 }' /proc/net/snmp; }
+DROPS_A=$(udp_drops "$NS_A"); DROPS_B=$(udp_drops "$NS_B")
 AFTER=$(histo "$TMP/histo-after.txt")
 "$JCMD" "$GW" GC.heap_info >"$TMP/heap-after.txt" 2>&1 || true
 
@@ -136,10 +153,11 @@ printf '| set-up time, all batches | %.1f s (%.0f IKE_SA/s) |\n' "$setup" "$(ech
 printf '| live heap after full GC: before / after / per IKE SA | %d / %d bytes / **%.0f B** |\n' "$BASE" "$AFTER" \
     "$(echo "($AFTER - $BASE) / ($UP + ($UP == 0))" | bc -l)"
 printf '| DPD peers (ipsecmesh_dpd_peers) | %s |\n' "$PEERS"
-printf '| DPD probes sent over %.0f s / expected (SAs × window / 10 s) | %d / %.0f (%.0f probes/s) |\n' "$WIN" \
+printf '| DPD probes sent (dpd.probe round trips) over %.0f s / expected (SAs × window / 10 s) | %d / %.0f (%.0f probes/s) |\n' "$WIN" \
     "$((p1 - p0))" "$(echo "$UP * $WIN / 10" | bc -l)" "$(echo "($p1 - $p0) / $WIN" | bc -l)"
 printf '| DPD acks / retransmissions / peers declared dead in the window | %d / %d / %d |\n' "$((a1 - a0))" "$((r1 - r0))" "$((d1 - d0))"
 printf '| gateway CPU holding them (DPD on, no traffic) | %.3f cores |\n' "$IDLE"
+printf '| UDP receive-buffer drops (RcvbufErrors, whole run): initiator / gateway namespace | %s / %s |\n' "$DROPS_A" "$DROPS_B"
 echo
 echo "| request (3 times) | wall time, size, status |"
 echo "|---|---|"

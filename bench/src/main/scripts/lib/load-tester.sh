@@ -17,10 +17,12 @@ LT_PSK=load-tester-psk-0123456789
 # responder: dos_protection/cookie/block thresholds off, all load comes from one address).
 # LT_CHILD_REKEY: the initiator's Child SA rekey time in s (load-tester default 600; 0 = never, and no
 # expiry either: life = 2 × rekey in load_tester_config.c). LT_DPD: the initiator's own DPD delay (0 = off).
+# LT_IKESA_TABLE_SIZE: the initiator's IKE SA hash table (a power of 2, default 4096; charon chains SAs in its
+# buckets, so 100 000 SAs want more, e.g. 65536).
 lt_write_confs() {
-    cat >"$TMP/init-charon.conf" <<'EOF'
+    cat >"$TMP/init-charon.conf" <<EOF
     reuse_ikesa = no
-    ikesa_table_size = 4096
+    ikesa_table_size = ${LT_IKESA_TABLE_SIZE:-4096}
     ikesa_table_segments = 16
 EOF
     cat >"$TMP/init-plugins.conf" <<EOF
@@ -94,9 +96,10 @@ EOF
 
 lt_quiet_logs() { echo LOG_DEFAULT=0 LOG_IKE=0 LOG_NET=0 LOG_ENC=0 LOG_CFG=0 LOG_KNL=0 LOG_CHD=0; }
 
+# LT_PRELOAD: a library for charon's LD_PRELOAD (ike-100k.sh: lib/rcvbuf-preload.c, bigger UDP receive buffers).
 lt_start_initiator() {
     # shellcheck disable=SC2046
-    env SS_BUILD=lt KERNEL=fake LOAD=no $(lt_quiet_logs) \
+    env ${LT_PRELOAD:+LD_PRELOAD=$LT_PRELOAD} SS_BUILD=lt KERNEL=fake LOAD=no $(lt_quiet_logs) \
         EXTRA_CHARON_CONF="$TMP/init-charon.conf" EXTRA_PLUGINS_CONF="$TMP/init-plugins.conf" \
         "$HARNESS/charon-start.sh" "$NS_A" ikev2-gcm ldt-init >/dev/null
 }

@@ -40,6 +40,8 @@ public final class ConfigVerticle extends VerticleBase {
   private ConfigServiceSettings settings;
   private volatile ActiveConfig active;
   private ConfigFileWatcher watcher;
+  /** The show commands' view of the SA maps, following them while the API runs. */
+  private SaTables tables;
   private HttpServer server;
   private String apiUrl;
 
@@ -99,6 +101,9 @@ public final class ConfigVerticle extends VerticleBase {
     if (watcher != null) {
       watcher.stop();
     }
+    if (tables != null) {
+      tables.unfollow();
+    }
     Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
     return closed.compose(ignored -> apiUrl == null ? Future.succeededFuture()
         : vertx.executeBlocking(() -> Files.deleteIfExists(settings.apiFile())));
@@ -131,7 +136,9 @@ public final class ConfigVerticle extends VerticleBase {
     LogBuffer logBuffer = new LogBuffer(LogBuffer.DEFAULT_BYTES);
     vertx.eventBus().<MgmtMessages.LogLine>consumer(MgmtMessages.LOG,
         m -> logBuffer.add(m.body().epochMillis(), m.body().text()));
-    ExecService exec = new ExecService(vertx, this::activeModel, SaTables.of(vertx), settings.requestTimeoutMillis(),
+    tables = SaTables.of(vertx);
+    tables.follow();
+    ExecService exec = new ExecService(vertx, this::activeModel, tables, settings.requestTimeoutMillis(),
         System::currentTimeMillis, logBuffer);
     String token = settings.apiToken() != null ? settings.apiToken() : ApiCredentials.generateToken();
     ManagementApi api = new ManagementApi(vertx, exec, applier, this::active, token,

@@ -16,11 +16,21 @@ import java.util.function.ToLongFunction;
  * counters the packet threads keep, so counting costs the hot path nothing beyond an increment.
  * Registered once per JVM; every live forwarder of the JVM (one in production, several in the
  * single-JVM gateway or in tests) is reported with its own {@code forwarder} label.
+ *
+ * <p>The per-SA series (labels {@code inbound_spi}, {@code outbound_spi}, {@code peer}, {@code crypto_map}) are
+ * written only while a forwarder holds at most {@link #PER_SA_SERIES_LIMIT} SA pairs: each SA costs nine series,
+ * about 1.3 KB of every scrape, so 100 000 SAs made a 130 MB answer that took seconds to build — and as many
+ * series in Prometheus. Above the limit a forwarder's per-SA series are all left out (not an arbitrary subset that
+ * would change from scrape to scrape), {@code ipsecmesh_esp_sa_series_omitted{forwarder}} says for how many SAs, and
+ * the per-SA figures stay available where IOS keeps them, {@code show crypto ipsec sa}.
  */
 final class EspMetrics {
 
+  /** The most SA pairs a forwarder reports per-SA series for (README, "Metrics"). */
+  static final int PER_SA_SERIES_LIMIT = 1000;
   private static final List<Entry> LIVE = new CopyOnWriteArrayList<>();
   private static boolean registered;
+  private static volatile int perSaSeriesLimit = PER_SA_SERIES_LIMIT;
 
   private record Entry(String id, DataPlane plane, PacketPort inner) {}
 
@@ -73,8 +83,22 @@ final class EspMetrics {
         .callback(cb -> LIVE.forEach(e -> cb.call(e.inner().deferredWriteFailures(), e.id())))
         .register(registry);
     GaugeWithCallback.builder().name("ipsecmesh_esp_sas").help("installed SA pairs").labelNames("forwarder")
-        .callback(cb -> LIVE.forEach(e -> cb.call(e.plane().sad().pairs().size(), e.id())))
+        .callback(cb -> LIVE.forEach(e -> cb.call(e.plane().sad().size(), e.id())))
         .register(registry);
+    GaugeWithCallback.builder().name("ipsecmesh_esp_sa_series_omitted")
+        .help("SA pairs whose per-SA series are left out: the forwarder holds more than " + PER_SA_SERIES_LIMIT
+            + " (show crypto ipsec sa has them)")
+        .labelNames("forwarder")
+        .callback(cb -> LIVE.forEach(e -> {
+          int n = e.plane().sad().size();
+          cb.call(n > perSaSeriesLimit ? n : 0, e.id());
+        }))
+        .register(registry);
+  }
+
+  /** Tests: another limit than {@link #PER_SA_SERIES_LIMIT}. */
+  static void perSaSeriesLimit(int limit) {
+    perSaSeriesLimit = limit;
   }
 
   static void unregister(DataPlane plane) {
@@ -86,6 +110,9 @@ final class EspMetrics {
         .labelNames("forwarder", "inbound_spi", "outbound_spi", "peer", "crypto_map")
         .callback(cb -> {
           for (Entry e : LIVE) {
+            if (e.plane().sad().size() > perSaSeriesLimit) {
+              continue; // ipsecmesh_esp_sa_series_omitted
+            }
             for (SaPair p : e.plane().sad().pairs()) {
               cb.call(value.applyAsLong(p), e.id(), String.format("%08x", p.sa().inboundSpi()),
                   String.format("%08x", p.sa().outboundSpi()), p.sa().peerAddress(),

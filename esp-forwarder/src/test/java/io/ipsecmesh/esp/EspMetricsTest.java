@@ -103,4 +103,61 @@ class EspMetricsTest {
       EspMetrics.unregister(plane);
     }
   }
+
+  private static boolean hasSeries(String name, String forwarder) {
+    for (MetricSnapshot m : Metrics.registry().scrape()) {
+      if (m.getMetadata().getName().equals(name)) {
+        for (DataPointSnapshot p : m.getDataPoints()) {
+          if (forwarder.equals(p.getLabels().get("forwarder"))) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Above the per-SA series limit a forwarder's per-SA series are all left out and the omitted gauge counts its
+   * SAs; the per-forwarder series stay. At the limit they are all there.
+   */
+  @Test
+  void perSaSeriesAreLeftOutAboveTheLimit() {
+    GatewayConfig config = ManualKeyConfigs.gatewayA("172.31.250.1", "172.31.250.2", "10.91.11.0", "10.91.12.0");
+    SaDatabase sad = new SaDatabase(p -> { });
+    sad.setSpd(SecurityPolicyDatabase.build(config));
+    SaFactory factory = new SaFactory(KeyWrap.fromEnvironment(), Libc.AF_INET);
+    for (ChildSa sa : ManualKeying.childSas(config, KeyWrap.fromEnvironment(), p -> { })) {
+      sad.install(factory.build(sa, true, sad.spd()));
+    }
+    int installed = sad.size();
+    EspSender wire = new EspSender() {
+      @Override
+      public boolean send(PacketBuffer buf, int off, int len, PeerEndpoint peer) {
+        return true;
+      }
+
+      @Override
+      public int family() {
+        return Libc.AF_INET;
+      }
+    };
+    InProcessPacketPort port = new InProcessPacketPort("m2");
+    DataPlane plane = new DataPlane(sad, port, wire, (m, s, l) -> { });
+    EspMetrics.register(Metrics.registry(), "limit-test", plane, port);
+    try {
+      EspMetrics.perSaSeriesLimit(installed);
+      assertEquals(true, hasSeries("ipsecmesh_esp_encaps", "limit-test"), "at the limit: per-SA series");
+      assertEquals(0, value("ipsecmesh_esp_sa_series_omitted", "limit-test", null));
+      EspMetrics.perSaSeriesLimit(installed - 1);
+      assertEquals(false, hasSeries("ipsecmesh_esp_encaps", "limit-test"), "above it: none");
+      assertEquals(false, hasSeries("ipsecmesh_esp_replay_failures", "limit-test"));
+      assertEquals(installed, value("ipsecmesh_esp_sa_series_omitted", "limit-test", null));
+      assertEquals(installed, value("ipsecmesh_esp_sas", "limit-test", null), "the per-forwarder series stay");
+      assertEquals(0, value("ipsecmesh_esp_inner_malformed", "limit-test", null));
+    } finally {
+      EspMetrics.perSaSeriesLimit(EspMetrics.PER_SA_SERIES_LIMIT);
+      EspMetrics.unregister(plane);
+    }
+  }
 }

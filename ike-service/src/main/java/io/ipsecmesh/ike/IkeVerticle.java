@@ -190,8 +190,18 @@ public final class IkeVerticle extends AbstractVerticle {
     }
   }
 
+  /**
+   * SO_RCVBUF of the IKE sockets (the kernel grants twice this, capped by {@code net.core.rmem_max}). The DPD answers
+   * of 100 000 peers at a 10 s interval arrive at 10 000 a second; a socket that holds about a second of them rides
+   * out the once-a-second work that shares the event loop (the forwarder's SA tick in {@code ipsec-mesh run}) — with
+   * 1 MB it overflowed at 70 000 SAs, DPD answers were lost and peers declared dead (docs/performance.md, "100 000 IKE
+   * SAs on one gateway").
+   */
+  public static final int RECEIVE_BUFFER_BYTES = 4 << 20;
+
   private Future<DatagramSocket> listen(int port, boolean natt) {
-    DatagramSocket s = vertx.createDatagramSocket(new DatagramSocketOptions().setReceiveBufferSize(1 << 20));
+    DatagramSocket s = vertx.createDatagramSocket(new DatagramSocketOptions()
+        .setReceiveBufferSize(RECEIVE_BUFFER_BYTES));
     s.handler(p -> {
       byte[] data = p.data().getBytes();
       if (natt) {

@@ -95,7 +95,7 @@ final class Ipv6Sockets {
 
   private void open(String key, String address, int port) {
     DatagramSocket s = vertx.createDatagramSocket(new DatagramSocketOptions().setIpV6(true)
-        .setReceiveBufferSize(1 << 20));
+        .setReceiveBufferSize(IkeVerticle.RECEIVE_BUFFER_BYTES));
     boolean natt = port == nattPort && port != ikePort;
     s.handler(p -> {
       byte[] data = p.data().getBytes();

@@ -43,6 +43,13 @@ public final class SaPair {
   boolean rekeyAsked;
   /** The soft expiry for the end of the sequence space was sent. */
   boolean softSequenceSent;
+  /**
+   * What the counters row last published for this pair summed up ({@link SaSupervisor}): every counter in it only
+   * grows, so the sum changes exactly when one of them did. {@code -1}: never published.
+   */
+  long publishedCounterSum = -1;
+  /** {@link #ownershipGeneration} when the row was last published: a new owner writes its own row. */
+  int publishedGeneration;
 
   SaPair(ChildSa sa, boolean manual) {
     this.sa = sa;

@@ -130,7 +130,10 @@ public final class SaSupervisor {
     List<SaCounters> counters = new ArrayList<>();
     for (SaPair p : sad.pairs()) {
       observe(p, now, activity);
-      counters.add(counters(p, now));
+      SaCounters row = countersIfChanged(p, now);
+      if (row != null) {
+        counters.add(row);
+      }
     }
     sink.activity(new FwdMessages.ActivitySummary(forwarderId, ++summarySequence, List.copyOf(activity)));
     sink.counters(counters);
@@ -232,7 +235,7 @@ public final class SaSupervisor {
     long now = clock.nowMillis();
     List<SaCounters> counters = new ArrayList<>(pairs.size());
     for (SaPair p : pairs) {
-      counters.add(counters(p, now));
+      counters.add(counters(p, now, cleartextDrops.applyAsLong(p.sa.cryptoMap() + " " + p.sa.mapSequence())));
     }
     sink.counters(counters);
   }
@@ -242,7 +245,28 @@ public final class SaSupervisor {
     this.cleartextDrops = byMapEntry;
   }
 
-  private SaCounters counters(SaPair p, long now) {
+  /**
+   * The pair's counters row when it differs from the one last published (or none was, or the pair changed owner),
+   * else null. Rows of idle SAs are not rewritten every second: at 100 000 SAs that was 100 000 shared-map writes a
+   * second for nothing. The only field that moves without traffic, the remaining time lifetime, is read from the
+   * row's {@code remainingSeconds} and {@code updatedEpochMillis} together ({@code show crypto ipsec sa} subtracts
+   * the time since the row was written), so an old row still tells it right.
+   */
+  private SaCounters countersIfChanged(SaPair p, long now) {
+    InboundSa in = p.in;
+    OutboundSa out = p.out;
+    long drops = cleartextDrops.applyAsLong(p.sa.cryptoMap() + " " + p.sa.mapSequence());
+    long sum = out.encaps + in.decaps + out.encapBytes + in.decapBytes + out.sendErrors + in.recvErrors
+        + in.replayFailures + in.authFailures + in.policyFailures + drops;
+    if (sum == p.publishedCounterSum && p.publishedGeneration == p.ownershipGeneration) {
+      return null;
+    }
+    p.publishedCounterSum = sum;
+    p.publishedGeneration = p.ownershipGeneration;
+    return counters(p, now, drops);
+  }
+
+  private SaCounters counters(SaPair p, long now, long cleartextDrops) {
     ChildSa sa = p.sa;
     InboundSa in = p.in;
     OutboundSa out = p.out;
@@ -266,7 +290,7 @@ public final class SaSupervisor {
         sa.peerAddress(), sa.peerPort(), sa.transform().iosName, sa.inboundSpi(), sa.outboundSpi(), encaps, encaps,
         encaps, decaps, decaps, decaps, out.encapBytes, in.decapBytes, out.sendErrors, in.recvErrors,
         in.replayFailures, in.authFailures, in.policyFailures, remainingKb, remainingSec, System.currentTimeMillis(),
-        cleartextDrops.applyAsLong(sa.cryptoMap() + " " + sa.mapSequence()), edge);
+        cleartextDrops, edge);
   }
 
   private void drainAcquires() {

@@ -31,7 +31,10 @@ class SaSupervisorTest {
   private final List<Object> events = new ArrayList<>();
   private final List<String> logs = new ArrayList<>();
   private final List<SaPair> reserveAsked = new ArrayList<>();
-  private List<SaCounters> lastCounters = List.of();
+  /** Every counters row published, in order, with the virtual time it was published at. */
+  private final List<Published> published = new ArrayList<>();
+
+  private record Published(SaCounters row, long atMillis) {}
   private TestGateway gw;
   private SaSupervisor supervisor;
 
@@ -73,7 +76,7 @@ class SaSupervisorTest {
           }
 
           public void counters(List<SaCounters> c) {
-            lastCounters = c;
+            c.forEach(row -> published.add(new Published(row, clock.nowMillis())));
           }
 
           public void log(String line) {
@@ -85,6 +88,17 @@ class SaSupervisorTest {
           }
         }, () -> "172.31.250.1");
     supervisor.start();
+  }
+
+  /** The row last published for the SA. */
+  private Published row(long inboundSpi) {
+    return published.reversed().stream().filter(r -> r.row().inboundSpi() == inboundSpi).findFirst().orElseThrow();
+  }
+
+  /** What {@code show crypto ipsec sa} prints as the remaining time lifetime now: the row's, less its age. */
+  private long remainingSecondsNow(long inboundSpi) {
+    Published r = row(inboundSpi);
+    return r.row().remainingSeconds() - (clock.nowMillis() - r.atMillis()) / 1000;
   }
 
   private SaPair install(ChildSa sa) {
@@ -119,8 +133,8 @@ class SaSupervisorTest {
     assertFalse(a.received());
     clock.advance(1000);
     assertEquals(1, events.size(), "no new traffic, no new activity entry");
-    assertEquals(1, lastCounters.get(0).encaps());
-    assertEquals(0x4001, lastCounters.get(0).currentOutboundSpi());
+    assertEquals(1, row(0x3001).row().encaps());
+    assertEquals(0x4001, row(0x3001).row().currentOutboundSpi());
   }
 
   @Test
@@ -144,7 +158,7 @@ class SaSupervisorTest {
     clock.advance(1_000);
     assertEquals(new FwdMessages.SaExpired(0x3003, 0x4003, "172.31.250.2", FwdMessages.Limit.SOFT,
         FwdMessages.Measure.SECONDS), events.get(0));
-    assertEquals(360, lastCounters.get(0).remainingSeconds());
+    assertEquals(360, remainingSecondsNow(0x3003), "show crypto ipsec sa, from the row written at the first tick");
     clock.advance(360_000);
     assertEquals(new FwdMessages.SaExpired(0x3003, 0x4003, "172.31.250.2", FwdMessages.Limit.HARD,
         FwdMessages.Measure.SECONDS), events.get(1));
@@ -211,5 +225,33 @@ class SaSupervisorTest {
     p.out.nextSequence = (1 << 20) - 10;
     clock.advance(1000);
     assertEquals(List.of(p), reserveAsked);
+  }
+
+  /**
+   * An SA without traffic has its counters row written once, at the first tick; a packet brings one new row at the
+   * next tick, then nothing again. At 100 000 idle SAs a row a second each was 100 000 shared-map writes a second.
+   */
+  @Test
+  void countersRowIsWrittenOnlyWhenACounterChanged() {
+    SaPair idle = install(ikeSa(0x3008, 0x4008, new ChildSa.Lifetime(3240, 3600, 0, 0), 0));
+    SaPair busy = install(ikeSa(0x3009, 0x4009, new ChildSa.Lifetime(3240, 3600, 0, 0), 0));
+    clock.advance(1000);
+    assertEquals(List.of(0x3008L, 0x3009L), published.stream().map(r -> r.row().inboundSpi()).sorted().toList(),
+        "the first tick writes every SA's row");
+    clock.advance(59_000);
+    assertEquals(2, published.size(), "59 s without traffic: no row rewritten");
+    traffic(busy);
+    clock.advance(1000);
+    assertEquals(3, published.size());
+    assertEquals(1, row(0x3009).row().encaps());
+    assertEquals(0x3009, published.getLast().row().inboundSpi());
+    clock.advance(10_000);
+    assertEquals(3, published.size(), "no new packet, no new row");
+    assertEquals(3600 - 71, remainingSecondsNow(0x3008), "the idle SA's row still tells its remaining lifetime");
+    assertEquals(3600 - 71, remainingSecondsNow(0x3009));
+    busy.ownershipGeneration++;
+    clock.advance(1000);
+    assertEquals(4, published.size(), "an ownership change (scale-out) rewrites the row under its new owner");
+    assertEquals(0, idle.outbound().encaps());
   }
 }

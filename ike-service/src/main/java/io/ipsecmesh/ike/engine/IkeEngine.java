@@ -227,7 +227,8 @@ public final class IkeEngine implements IkeProtocol {
 
   /** Whether an IKE SA (in negotiation or up) exists with this peer: ACQUIREs must not pile up. */
   public boolean hasSaWith(String peerAddress) {
-    return table.withPeer(peerAddress).stream().anyMatch(x -> x.state != IkeSa.State.DELETED);
+    // no snapshot of the peer's SAs: a failover after each of 100 000 DPD deaths behind one address copied them all
+    return table.anyWithPeer(peerAddress, x -> x.state != IkeSa.State.DELETED);
   }
 
   /**
@@ -341,8 +342,8 @@ public final class IkeEngine implements IkeProtocol {
     if (sa == null) {
       return false;
     }
-    boolean last = table.withPeer(sa.peerAddress).stream()
-        .allMatch(x -> x.children.stream().allMatch(c -> c.inboundSpi() == inboundSpi));
+    boolean last = !table.anyWithPeer(sa.peerAddress,
+        x -> x.children.stream().anyMatch(c -> c.inboundSpi() != inboundSpi));
     if (!last) {
       return deleteChild(inboundSpi, "idle");
     }

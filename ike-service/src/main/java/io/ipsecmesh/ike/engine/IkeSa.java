@@ -67,6 +67,8 @@ final class IkeSa {
   SkCipher outbound;
   SkCipher inbound;
   String peerId = "";
+  /** Key of this SA in {@link IkeSaTable}'s index by peer address and identity; null while not in it. */
+  String identityKey;
   /** Both sides sent IKEV2_FRAGMENTATION_SUPPORTED in IKE_SA_INIT: large protected messages go in fragments. */
   boolean fragmentation;
   /** Key in the half-open index while the responder waits for IKE_AUTH. */

@@ -22,6 +22,12 @@ final class IkeSaTable {
   private final Map<Long, IkeSa> bySpi = new HashMap<>();
   private final Map<String, IkeSa> byId = new HashMap<>();
   private final Map<String, Set<IkeSa>> byPeer = new HashMap<>();
+  /**
+   * Established SAs by peer address and authenticated identity ({@link #identityKey}), for INITIAL_CONTACT: behind one
+   * address (a NAT, a load generator) there may be 100 000 SAs of as many identities, and a scan of the address's set
+   * for every IKE SA set up made the set-up of N SAs cost O(N²) (docs/performance.md, "100 000 IKE SAs").
+   */
+  private final Map<String, Set<IkeSa>> byIdentity = new HashMap<>();
   private final Map<String, IkeSa> halfOpen = new HashMap<>();
   private final Map<Long, IkeSa> byChildSpi = new HashMap<>();
   private final Set<Long> reservedChildSpis = new HashSet<>();
@@ -40,6 +46,42 @@ final class IkeSaTable {
     bySpi.put(sa.localSpi(), sa);
     byId.put(sa.id(), sa);
     byPeer.computeIfAbsent(sa.peerAddress, k -> new LinkedHashSet<>()).add(sa);
+    if (sa.state == IkeSa.State.ESTABLISHED) {
+      identified(sa); // adopted (scale-out takeover) or restored established
+    }
+  }
+
+  /** The SA is established and its peer authenticated: index it by address and identity. Idempotent. */
+  void identified(IkeSa sa) {
+    if (sa.peerId == null || sa.peerId.isEmpty()) {
+      return;
+    }
+    String key = identityKey(sa.peerAddress, sa.peerId);
+    if (key.equals(sa.identityKey)) {
+      return;
+    }
+    unindexIdentity(sa);
+    byIdentity.computeIfAbsent(key, k -> new LinkedHashSet<>()).add(sa);
+    sa.identityKey = key;
+  }
+
+  /** An address holds no '|', so the key splits one way only whatever the identity's text. */
+  private static String identityKey(String peerAddress, String peerId) {
+    return peerAddress + "|" + peerId;
+  }
+
+  private void unindexIdentity(IkeSa sa) {
+    if (sa.identityKey == null) {
+      return;
+    }
+    Set<IkeSa> same = byIdentity.get(sa.identityKey);
+    if (same != null) {
+      same.remove(sa);
+      if (same.isEmpty()) {
+        byIdentity.remove(sa.identityKey);
+      }
+    }
+    sa.identityKey = null;
   }
 
   /** The initiator learned SPIr: the SA's id changed. */
@@ -58,6 +100,7 @@ final class IkeSaTable {
         byPeer.remove(sa.peerAddress);
       }
     }
+    unindexIdentity(sa);
     leftHalfOpen(sa);
   }
 
@@ -69,6 +112,23 @@ final class IkeSaTable {
     return byId.get(id);
   }
 
+  /**
+   * Whether one of the peer's SAs matches, without the snapshot {@link #withPeer} copies: behind one address there may
+   * be 100 000, and this runs per DPD death and per ACQUIRE or INVALID_SPI from that address. {@code test} must not
+   * add or remove SAs.
+   */
+  boolean anyWithPeer(String peerAddress, java.util.function.Predicate<IkeSa> test) {
+    Set<IkeSa> s = byPeer.get(peerAddress);
+    if (s != null) {
+      for (IkeSa x : s) {
+        if (test.test(x)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   /** A snapshot: callers may delete SAs while iterating. */
   List<IkeSa> withPeer(String peerAddress) {
     Set<IkeSa> s = byPeer.get(peerAddress);
@@ -77,11 +137,12 @@ final class IkeSaTable {
 
   /**
    * The established IKE SAs other than {@code sa} with its peer address and identity: what an INITIAL_CONTACT
-   * removes (RFC 7296 §2.4). Picked from the peer's set without copying it first, since behind one address (a
-   * NAT, a load generator) there may be thousands of SAs, and this runs for every IKE SA set up.
+   * removes (RFC 7296 §2.4). Looked up by address and identity ({@link #byIdentity}), not by scanning the
+   * address's SAs: behind one address (a NAT, a load generator) there may be 100 000, and this runs for every IKE SA
+   * set up.
    */
   List<IkeSa> othersWithPeerIdentity(IkeSa sa) {
-    Set<IkeSa> s = byPeer.get(sa.peerAddress);
+    Set<IkeSa> s = byIdentity.get(identityKey(sa.peerAddress, sa.peerId));
     List<IkeSa> out = List.of();
     if (s != null) {
       for (IkeSa x : s) {

@@ -46,7 +46,7 @@ final class InvalidSpiRecovery {
     if (!recovery) {
       return false; // no established IKE SA: without invalid-spi-recovery the packet is only dropped
     }
-    if (s.table.withPeer(peerAddress).stream().anyMatch(x -> x.state != IkeSa.State.DELETED)) {
+    if (s.table.anyWithPeer(peerAddress, x -> x.state != IkeSa.State.DELETED)) {
       // one is being negotiated (for this or for traffic): it notifies when it is up
       List<Long> spis = pending.get(peerAddress);
       if (spis != null && !spis.contains(spi) && spis.size() < 16) {

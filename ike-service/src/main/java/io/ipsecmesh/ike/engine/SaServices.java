@@ -152,6 +152,7 @@ final class SaServices {
   void established(IkeSa sa) {
     sa.state = IkeSa.State.ESTABLISHED;
     table.leftHalfOpen(sa);
+    table.identified(sa); // INITIAL_CONTACT finds it by address and identity
     debugLog(sa, "IKE SA established with " + sa.peerId + " (" + sa.suite.name() + ")");
     long life = sa.policy.ikeLifetimeSeconds();
     if (life > 0) {

@@ -41,7 +41,7 @@ public final class ReusePortSocket implements AutoCloseable {
     try {
       ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
       ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-      ch.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20);
+      ch.setOption(StandardSocketOptions.SO_RCVBUF, io.ipsecmesh.ike.IkeVerticle.RECEIVE_BUFFER_BYTES);
       ch.bind(new InetSocketAddress(address, port));
     } catch (IOException | RuntimeException e) {
       ch.close();

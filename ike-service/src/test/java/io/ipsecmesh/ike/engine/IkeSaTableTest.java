@@ -70,4 +70,47 @@ class IkeSaTableTest {
     t.add(x);
     return x;
   }
+
+  /**
+   * The identity index follows the SA: one that is established and authenticated after it entered the table is
+   * found once the engine says so, a removed one no more; 10 000 other identities behind the same address (a NAT)
+   * are not what INITIAL_CONTACT removes.
+   */
+  @Test
+  void initialContactIndexFollowsEstablishmentAndRemoval() {
+    IkeSaTable t = new IkeSaTable();
+    for (int i = 0; i < 10_000; i++) {
+      established(t, 0x1000 + 2L * i, "192.0.2.2", "c" + i + ".example.net");
+    }
+    IkeSa old = established(t, 0x10, "192.0.2.2", "me.example.net");
+    IkeSa later = sa(false, 0x20, "192.0.2.2");
+    later.spiR = 0x21;
+    t.add(later); // half-open: no identity yet
+    later.peerId = "me.example.net";
+    later.state = IkeSa.State.ESTABLISHED;
+    t.identified(later);
+    t.identified(later); // idempotent
+    IkeSa fresh = established(t, 0x30, "192.0.2.2", "me.example.net");
+    assertEquals(List.of(old, later), t.othersWithPeerIdentity(fresh));
+    t.remove(old);
+    assertEquals(List.of(later), t.othersWithPeerIdentity(fresh));
+    t.remove(later);
+    assertEquals(List.of(), t.othersWithPeerIdentity(fresh));
+    List<IkeSa> c7 = t.othersWithPeerIdentity(established(t, 0x40, "192.0.2.2", "c7.example.net"));
+    assertEquals(1, c7.size(), "only the other SA of c7, of the 10 000 behind that address");
+    assertEquals("c7.example.net", c7.getFirst().peerId);
+  }
+
+  /** anyWithPeer answers as a scan of the peer's snapshot would, for the peer's SAs only. */
+  @Test
+  void anyWithPeerLooksAtThatPeersSasOnly() {
+    IkeSaTable t = new IkeSaTable();
+    IkeSa a = established(t, 0x10, "192.0.2.2", "c1.example.net");
+    established(t, 0x20, "192.0.2.9", "c2.example.net");
+    assertTrue(t.anyWithPeer("192.0.2.2", x -> x == a));
+    assertFalse(t.anyWithPeer("192.0.2.2", x -> x.peerId.equals("c2.example.net")), "another address's SA");
+    assertFalse(t.anyWithPeer("192.0.2.7", x -> true), "no SA with that peer");
+    a.state = IkeSa.State.DELETED;
+    assertFalse(t.anyWithPeer("192.0.2.2", x -> x.state != IkeSa.State.DELETED));
+  }
 }

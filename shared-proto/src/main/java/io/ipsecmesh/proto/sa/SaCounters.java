@@ -2,8 +2,10 @@ package io.ipsecmesh.proto.sa;
 
 /**
  * The data-plane counters of one Child SA pair, as {@code show crypto ipsec sa} prints them. The
- * owning esp-forwarder writes them about once a second to {@link SharedMaps#SA_COUNTERS}, keyed by
- * the inbound SPI, as RecordJson.
+ * owning esp-forwarder writes them to {@link SharedMaps#SA_COUNTERS}, keyed by the inbound SPI, as RecordJson,
+ * at its once-a-second tick when a counter changed since the last write (and once when the SA is new or changes
+ * owner): the remaining time lifetime of an idle SA's old row is {@code remainingSeconds} less the time since
+ * {@code updatedEpochMillis}.
  *
  * @param encaps            {@code #pkts encaps} (= encrypt = digest: every ESP packet is sealed and authenticated)
  * @param decaps            {@code #pkts decaps} (= decrypt = verify: packets whose ICV verified)
