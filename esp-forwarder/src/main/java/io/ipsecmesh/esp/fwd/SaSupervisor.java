@@ -258,7 +258,9 @@ public final class SaSupervisor {
     long drops = cleartextDrops.applyAsLong(p.sa.cryptoMap() + " " + p.sa.mapSequence());
     long sum = out.encaps + in.decaps + out.encapBytes + in.decapBytes + out.sendErrors + in.recvErrors
         + in.replayFailures + in.authFailures + in.policyFailures + drops;
-    if (sum == p.publishedCounterSum && p.publishedGeneration == p.ownershipGeneration) {
+    // the replay edge is compared on its own: it is the takeover's checkpoint, not a counter (ReplayCheckpointer)
+    if (sum == p.publishedCounterSum && in.replayTop() == p.checkpointedEdge
+        && p.publishedGeneration == p.ownershipGeneration) {
       return null;
     }
     p.publishedCounterSum = sum;
