@@ -1,0 +1,239 @@
+package io.ipsecmesh.esp.fwd;
+
+import io.ipsecmesh.esp.io.EspSender;
+import io.ipsecmesh.esp.io.PacketBuffer;
+import io.ipsecmesh.esp.io.UdpEncapSocket;
+import io.ipsecmesh.esp.spd.AclRule;
+import io.ipsecmesh.esp.spd.SecurityPolicyDatabase;
+import io.ipsecmesh.esp.tun.InnerPacketHandler;
+import io.ipsecmesh.esp.tun.PacketPort;
+import io.ipsecmesh.esp.tun.TcpCoalescer;
+import io.ipsecmesh.proto.config.AccessListEntry;
+import io.ipsecmesh.proto.config.AddressMatch;
+import io.ipsecmesh.proto.sa.ChildSa;
+import io.ipsecmesh.proto.sa.EspTransform;
+import io.ipsecmesh.proto.sa.KeyWrap;
+import io.ipsecmesh.proto.sa.TrafficSelector;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
+
+/**
+ * Sends throwaway ESP through the forwarder's own packet path once, at start, so that the JIT has compiled it
+ * before the first real packet arrives.
+ *
+ * <p>Why: a fresh JVM interprets the packet path. Traced on the namespace topology (docs/performance.md, "Data
+ * plane with IKE-negotiated SAs"), the first pings through two fresh gateways took 3–4 ms, each gateway spending
+ * 0.2–0.6 ms from its TUN to the wire and 0.8–1.6 ms from the wire to its TUN (JCE AES-GCM, the Netty receive
+ * path, the pipelines, all interpreted); after a few thousand packets the same lone pings took under 0.3 ms per
+ * hop. No batch waited for a flush: the batching senders flush as soon as the inner side runs dry
+ * ({@link OutboundPipeline#onBatchEnd}), the TUN writer when a receive batch ends ({@link InboundPipeline#onBatchEnd}).
+ *
+ * <p>How: a second {@link DataPlane} of the same classes (its own SAD, counters and inner port, nothing shared with
+ * the real one) holds one SA per transform whose outbound and inbound halves are the same throwaway key and SPI,
+ * with the peer being a UDP socket on the loopback address that the caller opened like the 4500 socket (same event
+ * loop, same options) and whose sender is the same kind as the real one. Each packet takes the whole path — SPD,
+ * seal, sendmmsg/sendto, epoll and recvmmsg, classification, anti-replay, open, selector check, the inner port —
+ * most of them alone in their batch, as a lone ping does. The loopback traffic never leaves the host; the keys are
+ * random, used for nothing else and destroyed at the end. Bounded by a packet count per transform and a deadline.
+ */
+public final class DataPathWarmup {
+
+  /** Packets per transform: enough for the JIT's optimising tier (about 10 000 invocations) on every hot method. */
+  public static final int DEFAULT_PACKETS = 20_000;
+  /** The transforms warmed by default: AES-GCM (RFC 8221's MUST) and AES-CBC with HMAC-SHA-256. */
+  public static final List<EspTransform> DEFAULT_TRANSFORMS =
+      List.of(EspTransform.AES_GCM_128, EspTransform.AES_CBC_256_HMAC_SHA256_128);
+  /** Packets in flight at most: the loopback socket's receive buffer never overflows. */
+  static final int WINDOW = 256;
+  /** One inner packet: an IPv4 ICMP echo request of ping's default size (84 bytes). */
+  static final int PACKET = 84;
+  private static final String MAP = "esp-warm-up";
+  /** Documentation addresses (RFC 5737): the inner packets name no real host, and they never leave the process. */
+  private static final byte[] SOURCE = {(byte) 192, 0, 2, 1};
+  private static final byte[] DESTINATION = {(byte) 198, 51, 100, 1};
+
+  /** What one warm-up did per transform: packets sealed and sent, and received, opened and written inside. */
+  public record Result(EspTransform transform, long sent, long received, long nanos) {}
+
+  private final UdpEncapSocket loopback;
+  private final EspSender sender;
+  private final LongSupplier nanoClock;
+
+  /**
+   * @param loopback a bound UDP socket on the loopback address, opened like the 4500 socket; this warm-up
+   *     becomes its receiver and leaves it open (the caller closes it)
+   * @param sender   that socket's sender, of the same kind as the real 4500 socket's
+   */
+  public DataPathWarmup(UdpEncapSocket loopback, EspSender sender, LongSupplier nanoClock) {
+    this.loopback = loopback;
+    this.sender = sender;
+    this.nanoClock = nanoClock;
+  }
+
+  /**
+   * Runs {@code packets} packets of each transform through the path, in windows of {@link #WINDOW}; a window that
+   * does not come back by {@code deadlineNanos} (on {@code nanoClock}) ends the run, and so does an interrupt.
+   * Blocking: call it from a thread of its own, never from an event loop.
+   */
+  public List<Result> run(List<EspTransform> transforms, int packets, long deadlineNanos) {
+    List<Result> results = new ArrayList<>();
+    for (EspTransform t : transforms) {
+      if (over(deadlineNanos)) {
+        break;
+      }
+      results.add(warm(t, packets, deadlineNanos));
+    }
+    return results;
+  }
+
+  private Result warm(EspTransform transform, int packets, long deadlineNanos) {
+    long start = nanoClock.getAsLong();
+    CountingPort inside = new CountingPort();
+    SaDatabase sad = new SaDatabase(p -> {});
+    sad.setSpd(SecurityPolicyDatabase.empty().withEntry(MAP, 1, new AclRule[] {AclRule.compile(
+        new AccessListEntry(AccessListEntry.Action.PERMIT, "ip", AddressMatch.ANY, null, AddressMatch.ANY, null,
+            null))}));
+    DataPlane plane = new DataPlane(sad, inside, sender, (m, s, l) -> {});
+    SaPair pair = pair(transform, sad);
+    loopback.receiver(plane.inbound());
+    PacketBuffer buf = new PacketBuffer();
+    long sent = 0;
+    try {
+      while (sent < packets && !over(deadlineNanos)) {
+        int window = (int) Math.min(WINDOW, packets - sent);
+        for (int i = 0; i < window; i++) {
+          innerPacket(buf.array(), PacketBuffer.HEADROOM, (int) (sent + i));
+          plane.outbound().onInnerPacket(buf, PacketBuffer.HEADROOM, PACKET);
+          // most packets alone in their batch, as a lone ping is; every eighth batch of eight, as under load
+          if ((sent + i) % 64 < 56 || i % 8 == 7) {
+            plane.outbound().onBatchEnd();
+          }
+        }
+        plane.outbound().onBatchEnd();
+        sent += window;
+        // the window back (or lost: UDP on loopback may drop under memory pressure) before the next
+        long target = sent - window / 8;
+        while (inside.written < target && !over(deadlineNanos)) {
+          LockSupport.parkNanos(100_000L);
+        }
+      }
+      return new Result(transform, pair.out.encaps(), inside.written, nanoClock.getAsLong() - start);
+    } finally {
+      loopback.receiver(NONE);
+      sad.remove(pair.sa.inboundSpi());
+      pair.destroyKeys();
+    }
+  }
+
+  /** Past the deadline, or the thread was interrupted (the forwarder stops). */
+  private boolean over(long deadlineNanos) {
+    return nanoClock.getAsLong() - deadlineNanos >= 0 || Thread.currentThread().isInterrupted();
+  }
+
+  /** One SA looped back to itself: the same SPI and key both ways, selectors covering every address. */
+  private SaPair pair(EspTransform transform, SaDatabase sad) {
+    SecureRandom random = new SecureRandom();
+    byte[] kek = new byte[32];
+    random.nextBytes(kek);
+    KeyWrap wrap = new KeyWrap(kek);
+    Arrays.fill(kek, (byte) 0);
+    byte[] keys = new byte[transform.encKeyBytes + transform.integKeyBytes];
+    random.nextBytes(keys);
+    byte[] wrapped = wrap.wrap(keys);
+    Arrays.fill(keys, (byte) 0);
+    // an SPI from the range the IKE SPI allocator never hands out would be nicer; any is fine, as the SAD is ours
+    long spi = 0x0000_0100L + random.nextInt(0x7fff_0000);
+    List<TrafficSelector> all = List.of(TrafficSelector.anyPorts("0.0.0.0", "255.255.255.255"));
+    ChildSa sa = new ChildSa(MAP, 0, MAP, 1, spi, spi, transform, ChildSa.Mode.TUNNEL, true, false, 64, null, 0,
+        loopback.localAddress().getAddress().getHostAddress(), loopback.localAddress().getPort(), all, all, null, 0,
+        null, wrapped, wrapped.clone(), 0);
+    SaPair pair = new SaFactory(wrap, loopback.family()).build(sa, false, sad.spd());
+    pair.out.startAt(1, 0xFFFF_FFFFL);
+    sad.install(pair);
+    return pair;
+  }
+
+  /** An IPv4 ICMP echo request from {@link #SOURCE} to {@link #DESTINATION}, sequence {@code n}. */
+  static void innerPacket(byte[] a, int off, int n) {
+    Arrays.fill(a, off, off + PACKET, (byte) 0);
+    a[off] = 0x45;
+    a[off + 2] = 0;
+    a[off + 3] = PACKET;
+    a[off + 6] = 0x40; // DF, as ping sets it
+    a[off + 8] = 64;
+    a[off + 9] = 1; // ICMP
+    System.arraycopy(SOURCE, 0, a, off + 12, 4);
+    System.arraycopy(DESTINATION, 0, a, off + 16, 4);
+    int sum = 0;
+    for (int i = 0; i < 20; i += 2) {
+      sum += (a[off + i] & 0xff) << 8 | a[off + i + 1] & 0xff;
+    }
+    sum = (sum & 0xffff) + (sum >>> 16);
+    sum = ~((sum & 0xffff) + (sum >>> 16)) & 0xffff;
+    a[off + 10] = (byte) (sum >>> 8);
+    a[off + 11] = (byte) sum;
+    a[off + 20] = 8; // echo request
+    a[off + 26] = (byte) (n >>> 8);
+    a[off + 27] = (byte) n;
+  }
+
+  /**
+   * The warm-up's inner side: a TUN with offloads minus the device — the same receive-side coalescing
+   * ({@link TcpCoalescer}, flushed when a receive batch ends) in front of a counter where the TUN would write.
+   */
+  private static final class CountingPort implements PacketPort {
+    /** Written by the socket's event loop only, read by the warm-up thread. */
+    volatile long written;
+    private final TcpCoalescer coalescer = new TcpCoalescer(this::count);
+
+    @SuppressWarnings("NonAtomicOperationOnVolatileField") // one writer
+    private boolean count(PacketBuffer buf, int off, int len, int gsoSize, int headerLen) {
+      written++;
+      return true;
+    }
+
+    @Override
+    public String name() {
+      return "warm-up";
+    }
+
+    @Override
+    public void start(InnerPacketHandler handler) {
+      // nothing to read: the warm-up feeds the outbound pipeline itself
+    }
+
+    @Override
+    public boolean write(PacketBuffer buf, int off, int len) {
+      return coalescer.write(buf, off, len);
+    }
+
+    @Override
+    public void flush() {
+      coalescer.flush();
+    }
+
+    @Override
+    public void close() {
+      // nothing was opened
+    }
+  }
+
+  /** Where late datagrams of a finished warm-up go: nowhere. */
+  private static final io.ipsecmesh.esp.io.OuterReceiver NONE = new io.ipsecmesh.esp.io.OuterReceiver() {
+    @Override
+    public void onEsp(PacketBuffer buf, int off, int len, java.net.InetSocketAddress sender) {}
+
+    @Override
+    public void onIke(byte[] message, java.net.InetSocketAddress sender, java.net.InetSocketAddress local) {}
+
+    @Override
+    public void onKeepalive(java.net.InetSocketAddress sender) {}
+
+    @Override
+    public void onMalformed(java.net.InetSocketAddress sender) {}
+  };
+}
