@@ -49,6 +49,10 @@ public final class DataPathWarmup {
       List.of(EspTransform.AES_GCM_128, EspTransform.AES_CBC_256_HMAC_SHA256_128);
   /** Packets in flight at most: the loopback socket's receive buffer never overflows. */
   static final int WINDOW = 256;
+  /** How long the warm-up sleeps between looks at what came back. */
+  private static final long POLL_NANOS = 100_000L;
+  /** Looks without progress after which a window's missing packets count as lost (about 0.1 s). */
+  static final int STALL_POLLS = 1_000;
   /** One inner packet: an IPv4 ICMP echo request of ping's default size (84 bytes). */
   static final int PACKET = 84;
   private static final String MAP = "esp-warm-up";
@@ -115,10 +119,14 @@ public final class DataPathWarmup {
         }
         plane.outbound().onBatchEnd();
         sent += window;
-        // the window back (or lost: UDP on loopback may drop under memory pressure) before the next
-        long target = sent - window / 8;
-        while (inside.written < target && !over(deadlineNanos)) {
-          LockSupport.parkNanos(100_000L);
+        // the window back before the next; UDP on loopback may drop under memory pressure, so a window that stops
+        // coming back for STALL_POLLS polls is given up on
+        long seen = inside.written;
+        for (int idle = 0; seen < sent && idle < STALL_POLLS && !over(deadlineNanos); ) {
+          LockSupport.parkNanos(POLL_NANOS);
+          long now = inside.written;
+          idle = now == seen ? idle + 1 : 0;
+          seen = now;
         }
       }
       return new Result(transform, pair.out.encaps(), inside.written, nanoClock.getAsLong() - start);
