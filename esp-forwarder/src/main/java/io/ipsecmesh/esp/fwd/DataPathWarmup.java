@@ -156,9 +156,11 @@ public final class DataPathWarmup {
     // an SPI from the range the IKE SPI allocator never hands out would be nicer; any is fine, as the SAD is ours
     long spi = 0x0000_0100L + random.nextInt(0x7fff_0000);
     List<TrafficSelector> all = List.of(TrafficSelector.anyPorts("0.0.0.0", "255.255.255.255"));
-    ChildSa sa = new ChildSa(MAP, 0, MAP, 1, spi, spi, transform, ChildSa.Mode.TUNNEL, true, false, 64, null, 0,
-        loopback.localAddress().getAddress().getHostAddress(), loopback.localAddress().getPort(), all, all, null, 0,
-        null, wrapped, wrapped.clone(), 0);
+    // the local address too, as IKE names it: the SA's packets then carry their source (IP_PKTINFO) as real ones do
+    String address = loopback.localAddress().getAddress().getHostAddress();
+    ChildSa sa = new ChildSa(MAP, 0, MAP, 1, spi, spi, transform, ChildSa.Mode.TUNNEL, true, false, 64, address,
+        loopback.localAddress().getPort(), address, loopback.localAddress().getPort(), all, all, null, 0, null,
+        wrapped, wrapped.clone(), 0);
     SaPair pair = new SaFactory(wrap, loopback.family()).build(sa, false, sad.spd());
     pair.out.startAt(1, 0xFFFF_FFFFL);
     sad.install(pair);
