@@ -49,6 +49,8 @@ public final class DataPathWarmup {
       List.of(EspTransform.AES_GCM_128, EspTransform.AES_CBC_256_HMAC_SHA256_128);
   /** Packets in flight at most: the loopback socket's receive buffer never overflows. */
   static final int WINDOW = 256;
+  /** How long a finished transform's SA stays readable after the socket stopped delivering to it. */
+  private static final long RETIRE_GRACE_NANOS = 20_000_000L;
   /** How long the warm-up sleeps between looks at what came back. */
   private static final long POLL_NANOS = 100_000L;
   /** Looks without progress after which a window's missing packets count as lost (about 0.1 s). */
@@ -132,6 +134,9 @@ public final class DataPathWarmup {
       return new Result(transform, pair.out.encaps(), inside.written, nanoClock.getAsLong() - start);
     } finally {
       loopback.receiver(NONE);
+      // a datagram the event loop took before the switch (a run cut short) is opened within microseconds: its key
+      // is wiped after that, as ChildSaFeed#retire waits before wiping a retired SA's
+      LockSupport.parkNanos(RETIRE_GRACE_NANOS);
       sad.remove(pair.sa.inboundSpi());
       pair.destroyKeys();
     }
