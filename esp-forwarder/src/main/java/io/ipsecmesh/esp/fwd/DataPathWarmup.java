@@ -7,7 +7,6 @@ import io.ipsecmesh.esp.spd.AclRule;
 import io.ipsecmesh.esp.spd.SecurityPolicyDatabase;
 import io.ipsecmesh.esp.tun.InnerPacketHandler;
 import io.ipsecmesh.esp.tun.PacketPort;
-import io.ipsecmesh.esp.tun.TcpCoalescer;
 import io.ipsecmesh.proto.config.AccessListEntry;
 import io.ipsecmesh.proto.config.AddressMatch;
 import io.ipsecmesh.proto.sa.ChildSa;
@@ -33,12 +32,15 @@ import java.util.function.LongSupplier;
  * ({@link OutboundPipeline#onBatchEnd}), the TUN writer when a receive batch ends ({@link InboundPipeline#onBatchEnd}).
  *
  * <p>How: a second {@link DataPlane} of the same classes (its own SAD, counters and inner port, nothing shared with
- * the real one) holds one SA per transform whose outbound and inbound halves are the same throwaway key and SPI,
- * with the peer being a UDP socket on the loopback address that the caller opened like the 4500 socket (same event
- * loop, same options) and whose sender is the same kind as the real one. Each packet takes the whole path — SPD,
- * seal, sendmmsg/sendto, epoll and recvmmsg, classification, anti-replay, open, selector check, the inner port —
- * most of them alone in their batch, as a lone ping does. The loopback traffic never leaves the host; the keys are
- * random, used for nothing else and destroyed at the end. Bounded by a packet count per transform and a deadline.
+ * the real one) holds, per transform, two SAs whose outbound and inbound halves are the same throwaway key and SPI —
+ * one with 32-bit sequence numbers, one with ESN (RFC 4303 §2.2.1), which IKEv2 SAs usually negotiate — with the peer
+ * being a UDP socket on the loopback address that the caller opened like the 4500 socket (same event loop, same
+ * options) and whose sender is the same kind as the real one. Each packet takes the whole path — SPD, seal,
+ * sendmmsg/sendto, epoll and recvmmsg, classification, anti-replay, open, selector check, the inner port — most of
+ * them alone in their batch, as a lone ping does; ICMP, UDP and TCP in turn, and both SAs in turn, so that every
+ * branch a real packet takes has been taken (a branch the JIT saw never taken is compiled as a trap, and the first
+ * real packet to take it would throw the compiled method away). The loopback traffic never leaves the host; the keys
+ * are random, used for nothing else and destroyed at the end. Bounded by a packet count per transform and a deadline.
  */
 public final class DataPathWarmup {
 
@@ -55,11 +57,12 @@ public final class DataPathWarmup {
   private static final long POLL_NANOS = 100_000L;
   /** Looks without progress after which a window's missing packets count as lost (about 0.1 s). */
   static final int STALL_POLLS = 1_000;
-  /** One inner packet: an IPv4 ICMP echo request of ping's default size (84 bytes). */
+  /** One inner packet: an IPv4 packet of ping's default size (84 bytes). */
   static final int PACKET = 84;
   private static final String MAP = "esp-warm-up";
   /** Documentation addresses (RFC 5737): the inner packets name no real host, and they never leave the process. */
   private static final byte[] SOURCE = {(byte) 192, 0, 2, 1};
+  /** The destination of the packets of the SA without ESN; that of the ESN one ends in 2. */
   private static final byte[] DESTINATION = {(byte) 198, 51, 100, 1};
 
   /** What one warm-up did per transform: packets sealed and sent, and received, opened and written inside. */
@@ -100,19 +103,17 @@ public final class DataPathWarmup {
     long start = nanoClock.getAsLong();
     CountingPort inside = new CountingPort();
     SaDatabase sad = new SaDatabase(p -> {});
-    sad.setSpd(SecurityPolicyDatabase.empty().withEntry(MAP, 1, new AclRule[] {AclRule.compile(
-        new AccessListEntry(AccessListEntry.Action.PERMIT, "ip", AddressMatch.ANY, null, AddressMatch.ANY, null,
-            null))}));
+    sad.setSpd(SecurityPolicyDatabase.empty().withEntry(MAP, 1, toHost(1)).withEntry(MAP, 2, toHost(2)));
     DataPlane plane = new DataPlane(sad, inside, sender, (m, s, l) -> {});
-    SaPair pair = pair(transform, sad);
+    SaPair[] pairs = {pair(transform, false, 1, sad), pair(transform, true, 2, sad)};
     loopback.receiver(plane.inbound());
     PacketBuffer buf = new PacketBuffer();
     long sent = 0;
     try {
-      while (sent < packets && !over(deadlineNanos)) {
+      for (int w = 0; sent < packets && !over(deadlineNanos); w++) {
         int window = (int) Math.min(WINDOW, packets - sent);
         for (int i = 0; i < window; i++) {
-          innerPacket(buf.array(), PacketBuffer.HEADROOM, (int) (sent + i));
+          innerPacket(buf.array(), PacketBuffer.HEADROOM, (int) (sent + i), 1 + (w & 1));
           plane.outbound().onInnerPacket(buf, PacketBuffer.HEADROOM, PACKET);
           // most packets alone in their batch, as a lone ping is; every eighth batch of eight, as under load
           if ((sent + i) % 64 < 56 || i % 8 == 7) {
@@ -131,15 +132,24 @@ public final class DataPathWarmup {
           seen = now;
         }
       }
-      return new Result(transform, pair.out.encaps(), inside.written, nanoClock.getAsLong() - start);
+      return new Result(transform, pairs[0].out.encaps() + pairs[1].out.encaps(), inside.written,
+          nanoClock.getAsLong() - start);
     } finally {
       loopback.receiver(NONE);
       // a datagram the event loop took before the switch (a run cut short) is opened within microseconds: its key
       // is wiped after that, as ChildSaFeed#retire waits before wiping a retired SA's
       LockSupport.parkNanos(RETIRE_GRACE_NANOS);
-      sad.remove(pair.sa.inboundSpi());
-      pair.destroyKeys();
+      for (SaPair p : pairs) {
+        sad.remove(p.sa.inboundSpi());
+        p.destroyKeys();
+      }
     }
+  }
+
+  /** {@code permit ip any host 198.51.100.N}: the crypto map entry of SA {@code n}. */
+  private static AclRule[] toHost(int n) {
+    return new AclRule[] {AclRule.compile(new AccessListEntry(AccessListEntry.Action.PERMIT, "ip", AddressMatch.ANY,
+        null, AddressMatch.host("198.51.100." + n), null, null))};
   }
 
   /** Past the deadline, or the thread was interrupted (the forwarder stops). */
@@ -148,7 +158,7 @@ public final class DataPathWarmup {
   }
 
   /** One SA looped back to itself: the same SPI and key both ways, selectors covering every address. */
-  private SaPair pair(EspTransform transform, SaDatabase sad) {
+  private SaPair pair(EspTransform transform, boolean esn, int mapSequence, SaDatabase sad) {
     SecureRandom random = new SecureRandom();
     byte[] kek = new byte[32];
     random.nextBytes(kek);
@@ -163,7 +173,7 @@ public final class DataPathWarmup {
     List<TrafficSelector> all = List.of(TrafficSelector.anyPorts("0.0.0.0", "255.255.255.255"));
     // the local address too, as IKE names it: the SA's packets then carry their source (IP_PKTINFO) as real ones do
     String address = loopback.localAddress().getAddress().getHostAddress();
-    ChildSa sa = new ChildSa(MAP, 0, MAP, 1, spi, spi, transform, ChildSa.Mode.TUNNEL, true, false, 64, address,
+    ChildSa sa = new ChildSa(MAP, 0, MAP, mapSequence, spi, spi, transform, ChildSa.Mode.TUNNEL, true, esn, 64, address,
         loopback.localAddress().getPort(), address, loopback.localAddress().getPort(), all, all, null, 0, null,
         wrapped, wrapped.clone(), 0);
     SaPair pair = new SaFactory(wrap, loopback.family()).build(sa, false, sad.spd());
@@ -172,17 +182,27 @@ public final class DataPathWarmup {
     return pair;
   }
 
-  /** An IPv4 ICMP echo request from {@link #SOURCE} to {@link #DESTINATION}, sequence {@code n}. */
-  static void innerPacket(byte[] a, int off, int n) {
+  /**
+   * Inner packet {@code n} to {@code 198.51.100.host}: in turn an ICMP echo request (as ping sends), a UDP datagram and
+   * a TCP segment with ACK and PSH, IPv4 with DF, the header checksum valid.
+   */
+  static void innerPacket(byte[] a, int off, int n, int host) {
     Arrays.fill(a, off, off + PACKET, (byte) 0);
+    int protocol = switch (n % 3) {
+      case 0 -> 1;
+      case 1 -> 17;
+      default -> 6;
+    };
     a[off] = 0x45;
-    a[off + 2] = 0;
     a[off + 3] = PACKET;
-    a[off + 6] = 0x40; // DF, as ping sets it
+    a[off + 4] = (byte) (n >>> 8); // identification
+    a[off + 5] = (byte) n;
+    a[off + 6] = 0x40; // DF, as ping and TCP set it
     a[off + 8] = 64;
-    a[off + 9] = 1; // ICMP
+    a[off + 9] = (byte) protocol;
     System.arraycopy(SOURCE, 0, a, off + 12, 4);
     System.arraycopy(DESTINATION, 0, a, off + 16, 4);
+    a[off + 19] = (byte) host;
     int sum = 0;
     for (int i = 0; i < 20; i += 2) {
       sum += (a[off + i] & 0xff) << 8 | a[off + i + 1] & 0xff;
@@ -191,25 +211,35 @@ public final class DataPathWarmup {
     sum = ~((sum & 0xffff) + (sum >>> 16)) & 0xffff;
     a[off + 10] = (byte) (sum >>> 8);
     a[off + 11] = (byte) sum;
-    a[off + 20] = 8; // echo request
-    a[off + 26] = (byte) (n >>> 8);
-    a[off + 27] = (byte) n;
+    int t = off + 20;
+    if (protocol == 1) {
+      a[t] = 8; // echo request
+      a[t + 6] = (byte) (n >>> 8);
+      a[t + 7] = (byte) n;
+      return;
+    }
+    a[t] = (byte) 0x9c; // source port 40000
+    a[t + 1] = 0x40;
+    a[t + 2] = 0x14; // destination port 5201 (iperf3's)
+    a[t + 3] = 0x51;
+    if (protocol == 17) {
+      a[t + 5] = PACKET - 20; // UDP length; checksum 0 (none, RFC 768)
+    } else {
+      a[t + 7] = (byte) n; // sequence number
+      a[t + 12] = 0x50; // data offset: 5 words
+      a[t + 13] = 0x18; // ACK, PSH
+      a[t + 14] = (byte) 0xff; // window
+    }
   }
 
   /**
-   * The warm-up's inner side: a TUN with offloads minus the device — the same receive-side coalescing
-   * ({@link TcpCoalescer}, flushed when a receive batch ends) in front of a counter where the TUN would write.
+   * The warm-up's inner side: counts what the inbound pipeline hands it. No receive-side coalescing in front (a TUN
+   * with offloads has it): its writer would be another class than the TUN's, and the first real packet would throw
+   * away code compiled for this one.
    */
   private static final class CountingPort implements PacketPort {
     /** Written by the socket's event loop only, read by the warm-up thread. */
     volatile long written;
-    private final TcpCoalescer coalescer = new TcpCoalescer(this::count);
-
-    @SuppressWarnings("NonAtomicOperationOnVolatileField") // one writer
-    private boolean count(PacketBuffer buf, int off, int len, int gsoSize, int headerLen) {
-      written++;
-      return true;
-    }
 
     @Override
     public String name() {
@@ -222,13 +252,10 @@ public final class DataPathWarmup {
     }
 
     @Override
+    @SuppressWarnings("NonAtomicOperationOnVolatileField") // one writer
     public boolean write(PacketBuffer buf, int off, int len) {
-      return coalescer.write(buf, off, len);
-    }
-
-    @Override
-    public void flush() {
-      coalescer.flush();
+      written++;
+      return true;
     }
 
     @Override

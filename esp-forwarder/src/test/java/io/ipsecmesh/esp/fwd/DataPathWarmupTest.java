@@ -92,17 +92,22 @@ class DataPathWarmupTest {
   }
 
   @Test
-  void theInnerPacketIsAnIpv4EchoRequestBetweenDocumentationAddresses() {
+  void theInnerPacketsAreIcmpUdpAndTcpInTurnBetweenDocumentationAddresses() {
     byte[] a = new byte[200];
-    DataPathWarmup.innerPacket(a, 16, 513);
     FlowKey f = new FlowKey();
-    assertTrue(InnerPacketParser.parse(a, 16, DataPathWarmup.PACKET, f));
-    assertEquals(4, f.version);
-    assertEquals(1, f.protocol);
-    assertEquals(0xC0000201L, f.srcLo & 0xFFFF_FFFFL); // 192.0.2.1 (RFC 5737)
-    assertEquals(0xC6336401L, f.dstLo & 0xFFFF_FFFFL); // 198.51.100.1
-    assertEquals(0, io.ipsecmesh.esp.Packets.checksum(a, 16, 20), "a valid IPv4 header checksum");
-    assertEquals(2, a[16 + 26]); // echo sequence 513
-    assertEquals(1, a[16 + 27]);
+    int[] protocols = {1, 17, 6};
+    for (int n = 513; n < 516; n++) {
+      DataPathWarmup.innerPacket(a, 16, n, 2);
+      assertTrue(InnerPacketParser.parse(a, 16, DataPathWarmup.PACKET, f));
+      assertEquals(4, f.version);
+      assertEquals(protocols[n % 3], f.protocol);
+      assertEquals(0xC0000201L, f.srcLo & 0xFFFF_FFFFL); // 192.0.2.1 (RFC 5737)
+      assertEquals(0xC6336402L, f.dstLo & 0xFFFF_FFFFL); // 198.51.100.2
+      assertEquals(0, io.ipsecmesh.esp.Packets.checksum(a, 16, 20), "a valid IPv4 header checksum");
+      if (f.protocol != 1) {
+        assertEquals(40000, f.srcPort);
+        assertEquals(5201, f.dstPort);
+      }
+    }
   }
 }
