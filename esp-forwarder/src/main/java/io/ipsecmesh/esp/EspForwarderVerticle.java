@@ -303,8 +303,8 @@ public final class EspForwarderVerticle extends VerticleBase {
           .map(r -> r.transform().iosName + " " + r.received() + "/" + r.sent()).toList());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (RuntimeException e) {
-      // only the first packets are slower without it
+    } catch (Exception e) {
+      // only the first packets are slower without it (Netty's bind may rethrow a checked BindException unchecked)
       LOG.warning(() -> "esp-forwarder: no packet path warm-up: " + e);
     } finally {
       loopback.close();
