@@ -35,8 +35,8 @@
 # --ike-force-encap true to match). strongSwan 5.9.8 is Debian's charon with
 # kernel-libipsec (userspace ESP), the ipsec-mesh gateways are fresh JVMs per transform.
 #
-# Per implementation and transform: tunnel up (ping until it carries), WARMUP s of iperf3 -P <max streams>
-# (unmeasured: the JVMs' JIT), then for each stream count an iperf3 -t SECONDS -P n run (lana -> lanb, TCP,
+# Per implementation and transform: tunnel up (ping until it carries), 5 idle pings, WARMUP s of iperf3 -P <max
+# streams> (unmeasured: the JVMs' JIT), 5 idle pings again, then for each stream count an iperf3 -t SECONDS -P n run (lana -> lanb, TCP,
 # receiver rate) with `ping -i 0.2` through the tunnel at the same time, and the CPU (utime+stime) of each
 # side's gateway processes during that run.  Every load is bounded by `timeout`.
 # Run time ≈ 2 × transforms × (20 s start + WARMUP + streams × (SECONDS + 2)): 10 3 → ≈ 4–5 min.
@@ -136,6 +136,8 @@ measure() {
     ip netns exec "$NS_LAN_A" ping -c 5 -i 0.2 -W 1 "$B_LAN_HOST" >"$f-idle.ping" 2>&1 || true
     if [ "$WARMUP" -gt 0 ]; then
         ip netns exec "$NS_LAN_A" timeout $((WARMUP + 20)) iperf3 -c "$B_LAN_HOST" -t "$WARMUP" -P "$maxn" >/dev/null 2>&1 || true
+        # idle again, now that the first packets are behind both gateways (a fresh JVM runs them interpreted)
+        ip netns exec "$NS_LAN_A" ping -c 5 -i 0.2 -W 1 "$B_LAN_HOST" >"$f-idlewarm.ping" 2>&1 || true
     fi
     for n in $STREAMS; do
         ip netns exec "$NS_LAN_A" timeout $((SECS + 5)) ping -i 0.2 -c $((SECS * 5)) -W 1 "$B_LAN_HOST" \
@@ -234,5 +236,9 @@ for tf in tfs:
 idle = [f"{impl} {tf}: {ping(impl, tf, 'idle')}" for tf in tfs for impl in ("strongswan", "ipsec-mesh")
         if os.path.exists(f"{res}/{impl}-{tf}-idle.ping")]
 print("\nping idle (5 × 0.2 s before the warm-up): " + "; ".join(idle))
+idle = [f"{impl} {tf}: {ping(impl, tf, 'idlewarm')}" for tf in tfs for impl in ("strongswan", "ipsec-mesh")
+        if os.path.exists(f"{res}/{impl}-{tf}-idlewarm.ping")]
+if idle:
+    print("ping idle after the warm-up (5 × 0.2 s): " + "; ".join(idle))
 PY
 echo "# $(date -u +%FT%TZ) done, loadavg $(bench_loadavg)"

@@ -1,5 +1,6 @@
 package io.ipsecmesh.esp;
 
+import io.ipsecmesh.esp.fwd.DataPathWarmup;
 import io.ipsecmesh.esp.fwd.ManualSequenceFile;
 import io.ipsecmesh.esp.fwd.PuntRateLimiter;
 import io.ipsecmesh.esp.iface.InterfaceMap;
@@ -48,12 +49,15 @@ import java.util.Locale;
  *                         default {@code ::} when {@code bindAddress} is {@code 0.0.0.0}, else none); null
  *                         ({@code bindAddress6 none}, or {@code bindAddress} itself IPv6, which then serves both
  *                         families) for none
+ * @param warmupPackets    throwaway packets per transform sent through the packet path over loopback at start
+ *                         ({@link DataPathWarmup}, where the forwarder owns a TUN), so that the JIT has compiled it
+ *                         before the first real packet; 0 = none
  */
 public record EspForwarderSettings(String forwarderId, InetSocketAddress bind, InnerPort innerPort,
     String innerUdpBind, String innerUdpPeer, String tunName, int tunMtu, int tunTxQueueLen, boolean tunOffload,
     boolean routes, boolean udpGro, boolean zeroUdpChecksum, boolean udpGso, RawEsp rawEsp, int ikePuntPerSource,
     int ikePuntGlobal, int[] llqPriorityDscp, int llqPriorityQueue, int llqBulkQueue, Boolean accessCheck,
-    InterfaceMap interfaceMap, Path stateDir, InetSocketAddress bind6) {
+    InterfaceMap interfaceMap, Path stateDir, InetSocketAddress bind6, int warmupPackets) {
 
   /** The forwarder's inner side. */
   public enum InnerPort { AUTO, TUN, UDP, NONE }
@@ -78,6 +82,9 @@ public record EspForwarderSettings(String forwarderId, InetSocketAddress bind, I
       }
     }
     llqPriorityDscp = llqPriorityDscp == null ? null : llqPriorityDscp.clone();
+    if (warmupPackets < 0) {
+      throw new IllegalArgumentException("warmupPackets must be 0 (none) or more, got " + warmupPackets);
+    }
   }
 
   /** Reads the deployment config; numbers and booleans may come typed (JSON) or as text (flags). */
@@ -99,7 +106,8 @@ public record EspForwarderSettings(String forwarderId, InetSocketAddress bind, I
         integer(c, "llqPriorityQueue", 256), integer(c, "llqBulkQueue", 2048),
         c.getValue("accessCheck") == null ? null : bool(c, "accessCheck", false),
         InterfaceMap.parse(text(c, "interfaceMap", null)),
-        Path.of(text(c, "stateDir", System.getProperty("user.home") + "/.ipsec-mesh/state")), bind6(c));
+        Path.of(text(c, "stateDir", System.getProperty("user.home") + "/.ipsec-mesh/state")), bind6(c),
+        integer(c, "warmupPackets", DataPathWarmup.DEFAULT_PACKETS));
   }
 
   /**

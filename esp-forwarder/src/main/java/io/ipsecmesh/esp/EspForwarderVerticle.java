@@ -7,6 +7,7 @@ import com.hazelcast.map.listener.EntryAddedListener;
 import com.hazelcast.map.listener.EntryRemovedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
 import io.ipsecmesh.esp.fwd.ChildSaFeed;
+import io.ipsecmesh.esp.fwd.DataPathWarmup;
 import io.ipsecmesh.esp.fwd.DataPlane;
 import io.ipsecmesh.esp.fwd.IpsecDebug;
 import io.ipsecmesh.esp.fwd.PuntRateLimiter;
@@ -84,6 +85,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -132,6 +134,10 @@ public final class EspForwarderVerticle extends VerticleBase {
   private long accessCheckTimer = -1;
   private PacketPort inner;
   private LlqCryptoQueue llq;
+  /** The start-up warm-up of the packet path, while it runs ({@link #warmUp}). */
+  private Thread warmup;
+  /** A warm-up that has not finished by then stops (a very busy host). */
+  private static final long WARMUP_LIMIT_NANOS = 30_000_000_000L;
   private DataPlane plane;
   private SaFactory factory;
   private SaSupervisor supervisor;
@@ -245,6 +251,9 @@ public final class EspForwarderVerticle extends VerticleBase {
             + java.util.Arrays.toString(cfg.llqPriorityDscp()));
       }
       inner.start(llq != null ? llq : outboundStage);
+      if (inner instanceof TunDevice && cfg.warmupPackets() > 0) {
+        warmup = Thread.ofPlatform().name("esp-warmup").daemon().start(() -> warmUp(cfg));
+      }
       BusSink sink = new BusSink();
       childSas = new ChildSaFeed(plane.sad(), factory, reservations, keyWrap, ipsecDebug, sink, new FeedHost(),
           clock::nowMillis, System::currentTimeMillis);
@@ -284,6 +293,33 @@ public final class EspForwarderVerticle extends VerticleBase {
       Future<Void> members = scaleOut != null ? scaleOut.start() : Future.succeededFuture();
       return members.compose(x -> watchChildSaMap().mapEmpty());
     }).recover(e -> stop().transform(ignored -> Future.failedFuture(e)));
+  }
+
+  /**
+   * Sends throwaway packets through the packet path over loopback ({@link DataPathWarmup}), on its own thread, so
+   * that the first real packets do not run interpreted (a lone ping through two fresh gateways took 3–4 ms).
+   */
+  private void warmUp(EspForwarderSettings cfg) {
+    UdpEncapSocket loopback = new UdpEncapSocket(group, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+        NOT_YET, cfg.udpGro(), cfg.zeroUdpChecksum());
+    try {
+      loopback.bind();
+      DfSwitch df = loopback.family() == Libc.AF_INET ? new SockoptDfSwitch(loopback.fd()) : DfSwitch.NONE;
+      long start = System.nanoTime();
+      List<DataPathWarmup.Result> results = new DataPathWarmup(loopback,
+          new DfSwitchingSender(udpSender(cfg, loopback), df), System::nanoTime)
+          .run(DataPathWarmup.DEFAULT_TRANSFORMS, cfg.warmupPackets(), start + WARMUP_LIMIT_NANOS);
+      LOG.info(() -> "esp-forwarder: packet path warmed up over loopback in "
+          + (System.nanoTime() - start) / 1_000_000 + " ms: " + results.stream()
+          .map(r -> r.transform().iosName + " " + r.received() + "/" + r.sent()).toList());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      // only the first packets are slower without it (Netty's bind may rethrow a checked BindException unchecked)
+      LOG.warning(() -> "esp-forwarder: no packet path warm-up: " + e);
+    } finally {
+      loopback.close();
+    }
   }
 
   /** sendmmsg batches with zero checksums; UDP GSO batches (udpGso) or one sendto each with computed ones. */
@@ -696,7 +732,12 @@ public final class EspForwarderVerticle extends VerticleBase {
     // in scale-out the other instances still need the host's access-check table
     ClearTextAccessCheck check = scaleOut == null ? accessCheck : null;
     HandoffDelivery delivery = handoffDelivery;
+    Thread warming = warmup;
     return vertx.executeBlocking(() -> {
+      if (warming != null) {
+        warming.interrupt();
+        warming.join(5_000);
+      }
       if (delivery != null) {
         delivery.close();
       }

@@ -102,4 +102,14 @@ class EspForwarderSettingsTest {
     org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
         () -> EspForwarderSettings.from(new JsonObject().put("bindAddress6", "10.0.0.1")));
   }
+
+  @Test
+  void thePacketPathWarmUpSends20000PacketsPerTransformUnlessTurnedOff() {
+    assertEquals(20_000, EspForwarderSettings.defaults().warmupPackets());
+    assertEquals(0, EspForwarderSettings.from(new JsonObject().put("warmupPackets", "0")).warmupPackets());
+    assertEquals(500, EspForwarderSettings.from(new JsonObject().put("warmupPackets", 500)).warmupPackets());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> EspForwarderSettings.from(new JsonObject().put("warmupPackets", "-1")));
+    assertTrue(e.getMessage().contains("warmupPackets"), e.getMessage());
+  }
 }
