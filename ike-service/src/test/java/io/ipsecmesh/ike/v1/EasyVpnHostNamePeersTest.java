@@ -118,7 +118,8 @@ class EasyVpnHostNamePeersTest {
     service.peerDead(new PeerDead(first, "10.2.80.209", 500, 30_000, "", "hub1.example.net"), current);
     assertEquals(List.of("10.2.80.209", "10.2.2.2"), am1To(), "the next peer by position, resolved");
     assertEquals("10.2.2.2", published.getLast().peer());
-    assertEquals("10.2.2.2", current.current("ezvpn-config", 0).orElseThrow());
+    assertEquals("hub2.example.net", current.current("ezvpn-config", 0).orElseThrow(),
+        "kept by name: the next attempt resolves it again");
 
     service.peerDead(new PeerDead(service.ikeSaIdFor("10.2.2.2"), "10.2.2.2", 500, 30_000, "", "hub1.example.net"),
         current);
