@@ -58,8 +58,8 @@ public final class SetPeers {
     Optional<String> found = all.stream().filter(a -> Ipv6.looksLike(a) == v6).findFirst();
     if (found.isEmpty()) {
       String why = all.isEmpty() ? "does not resolve"
-          : "resolves to " + String.join(", ", all) + " only: no " + (v6 ? "IPv6" : "IPv4") + " address, and this "
-              + (v6 ? "IPv6" : "IPv4") + " peer's local address is " + localAddress;
+          : "resolves to " + String.join(", ", all) + " only: no " + (v6 ? "IPv6" : "IPv4") + " address, the"
+              + " family of our local address " + localAddress + " for this peer";
       LOG.log(System.Logger.Level.WARNING, context + " " + host + " " + why + ": " + consequence);
     }
     return found;
@@ -83,7 +83,7 @@ public final class SetPeers {
         return Optional.of(candidate);
       }
       Optional<String> now = addressFor(resolver, candidate.peerHost(), candidate.localAddress(), context,
-          i + 1 < n ? "trying the next peer" : "no peer to try");
+          i + 1 < n ? "trying the next peer" : "this attempt fails");
       if (now.isPresent()) {
         return Optional.of(now.get().equals(candidate.peerAddress()) ? candidate : bind.apply(candidate, now.get()));
       }

@@ -214,7 +214,8 @@ public final class Ikev1Service implements IkeProtocol {
         .orElse(null);
     if (bound == null) {
       LOG.log(System.Logger.Level.WARNING, "ike-service: " + context.substring(0, context.lastIndexOf(':'))
-          + ": no peer resolves; " + (p.xauth() != null ? "the remote stays down" : "no negotiation"));
+          + ": no peer resolves to an address of its family; " + (p.xauth() != null
+          ? "the remote stays down (legacy Easy VPN is IPv4 only)" : "no negotiation"));
     }
     return bound;
   }
