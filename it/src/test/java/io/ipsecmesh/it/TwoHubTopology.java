@@ -33,6 +33,10 @@ public final class TwoHubTopology {
   public final String lanC;
   private final String prefix;
   private final List<String> namespaces;
+  /** {@code /etc/netns/GW/hosts}, written by {@link #hosts}; {@link #down()} removes it. */
+  private final java.nio.file.Path gwHosts;
+  /** Whether {@link #hosts} created {@code /etc/netns} (then {@link #down()} removes it again, once empty). */
+  private boolean createdNetnsDir;
 
   public TwoHubTopology(String prefix) {
     this.prefix = prefix;
@@ -44,6 +48,18 @@ public final class TwoHubTopology {
     lanB = prefix + "lb";
     lanC = prefix + "lc";
     namespaces = List.of(gw, lanA, peer1, prefix + "lb", peer2, prefix + "lc", wan);
+    gwHosts = java.nio.file.Path.of("/etc/netns", gw, "hosts");
+  }
+
+  /**
+   * The gateway namespace's {@code /etc/hosts}: {@code ip netns exec GW} bind-mounts {@code /etc/netns/GW/hosts} over
+   * it, so the gateway's system resolver sees these names and nothing else on the machine does. Removed by
+   * {@link #down()}.
+   */
+  public void hosts(String lines) throws IOException {
+    createdNetnsDir |= !java.nio.file.Files.exists(gwHosts.getParent().getParent());
+    java.nio.file.Files.createDirectories(gwHosts.getParent());
+    java.nio.file.Files.writeString(gwHosts, lines);
   }
 
   public void up() throws IOException, InterruptedException {
@@ -96,8 +112,21 @@ public final class TwoHubTopology {
         """);
   }
 
-  /** Deletes every namespace of the topology (what runs inside must be stopped first). */
+  /**
+   * Deletes every namespace of the topology and the gateway's hosts file (what runs inside must be stopped first).
+   */
   public void down() throws IOException, InterruptedException {
+    java.nio.file.Files.deleteIfExists(gwHosts);
+    java.nio.file.Files.deleteIfExists(gwHosts.getParent());
+    if (createdNetnsDir) {
+      try (var left = java.nio.file.Files.list(gwHosts.getParent().getParent())) {
+        if (left.findAny().isEmpty()) {
+          java.nio.file.Files.deleteIfExists(gwHosts.getParent().getParent());
+        }
+      } catch (java.nio.file.NoSuchFileException gone) {
+        // removed already
+      }
+    }
     String list = capture(List.of("ip", "netns", "list"), Map.of());
     for (String ns : namespaces) {
       if (list.lines().anyMatch(l -> l.split(" ")[0].equals(ns))) {

@@ -11,7 +11,8 @@ import java.util.Map;
  * access-list}, its {@code set peer} addresses are IPv6, and the interface has an {@code ipv6 address} to be the
  * tunnels' local address); one applied with {@code crypto map} is IPv4 throughout. A mixed map would negotiate
  * selectors of one family over an IKE SA of the other that the other end's policy never matches; each mismatch is
- * an error naming the line to change.
+ * an error naming the line to change. Legacy Easy VPN (Cisco Easy VPN Remote) is IPv4 only: its outside interface
+ * needs an IPv4 address.
  */
 final class AddressFamilyCheck {
 
@@ -30,6 +31,11 @@ final class AddressFamilyCheck {
       }
       if (i.cryptoMap != null) {
         apply(family, lines, i.cryptoMap, false, i.cryptoMapLine, diagnostics);
+      }
+      if (i.ezvpn != null && i.ezvpn.outside() && i.ipAddress == null && i.ipv6Address != null) {
+        diagnostics.error(i.ezvpnLine, "interface " + i.name + ": crypto ipsec client ezvpn " + i.ezvpn.name()
+            + " outside needs an IPv4 address (ip address A M): legacy Easy VPN is IPv4 only; for IPv6 use an ipv6"
+            + " crypto map on this interface or a tunnel interface with tunnel mode ipsec ipv6");
       }
     }
     for (ConfigDraft.CryptoMapDraft e : d.cryptoMaps.values()) {

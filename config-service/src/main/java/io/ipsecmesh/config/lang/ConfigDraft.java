@@ -371,6 +371,8 @@ final class ConfigDraft {
     DfBit dfBit;
     Fragmentation fragmentation;
     EzvpnAttachment ezvpn;
+    /** Where {@code crypto ipsec client ezvpn NAME [inside|outside]} was given (0: not). */
+    int ezvpnLine;
     /** The {@code tunnel …} lines; {@code tunnelLine} is the first of them (0: none). */
     String tunnelSource;
     String tunnelDestination;

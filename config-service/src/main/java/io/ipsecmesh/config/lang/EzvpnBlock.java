@@ -74,8 +74,12 @@ final class EzvpnBlock implements Block {
       default -> {
         String peer = a.host("peer");
         if (io.ipsecmesh.proto.config.Ipv6.isAddress(peer)) {
-          throw a.fail("an Easy VPN remote reaches its server over IPv4 here: write the server's IPv4 address or "
-              + "host name");
+          // Cisco Easy VPN Remote is IPv4 only: its Mode Config, split tunnel and PAT are IPv4 (RFC-less legacy
+          // Unity/XAUTH); IOS takes IPv6 over IPsec through crypto maps and tunnel interfaces
+          throw a.fail("peer " + io.ipsecmesh.proto.config.Ipv6.ios(peer) + " is IPv6, and legacy Easy VPN is IPv4"
+              + " only: write the server's IPv4 address or a host name with an IPv4 address; for an IPv6 peer use an"
+              + " ipv6 crypto map (set peer " + io.ipsecmesh.proto.config.Ipv6.ios(peer) + ") or a tunnel interface"
+              + " (tunnel mode ipsec ipv6, tunnel destination " + io.ipsecmesh.proto.config.Ipv6.ios(peer) + ")");
         }
         a.accept("default");
         a.end();

@@ -89,6 +89,7 @@ final class InterfaceBlock implements Block {
       boolean outside = !a.hasMore() || a.oneOf("side", "inside", "outside").equals("outside");
       a.end();
       iface.ezvpn = new EzvpnAttachment(name, outside);
+      iface.ezvpnLine = a.lineNumber;
       references.add(CrossReferences.Kind.EZVPN, name, a.lineNumber);
     }
     return null;

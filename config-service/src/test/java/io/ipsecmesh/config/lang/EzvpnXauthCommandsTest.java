@@ -62,4 +62,34 @@ class EzvpnXauthCommandsTest {
     assertTrue(noPassword.errors().getFirst().message().contains("missing 'password PASSWORD' after the user name"),
         noPassword.errors().toString());
   }
+
+  /**
+   * Legacy Easy VPN is IPv4 only (Cisco Easy VPN Remote; IOS carries IPv6 over IPsec with crypto maps and tunnel
+   * interfaces): an IPv6 {@code peer} and an outside interface with an IPv6 address only are refused, each error at
+   * its line and naming what to write instead.
+   */
+  @Test
+  void anIpv6PeerOrOutsideInterfaceIsRefusedWithWhatToUseInstead() {
+    ParseResult peer = ConfigParser.parse("v6.cfg", REMOTE.replace(" peer 10.2.80.209\n", " peer 2001:db8::209\n"));
+    assertEquals(1, peer.errors().size(), peer.errors().toString());
+    assertEquals(5, peer.errors().getFirst().line());
+    String m = peer.errors().getFirst().message();
+    assertTrue(m.contains("peer 2001:DB8::209 is IPv6, and legacy Easy VPN is IPv4 only")
+        && m.contains("ipv6 crypto map") && m.contains("tunnel mode ipsec ipv6"), m);
+
+    ParseResult outside = ConfigParser.parse("v6-outside.cfg", REMOTE + """
+        interface GigabitEthernet0/0
+         ipv6 address 2001:db8:1::1/64
+         crypto ipsec client ezvpn ezvpn-config outside
+        """);
+    assertEquals(1, outside.errors().size(), outside.errors().toString());
+    assertEquals(10, outside.errors().getFirst().line());
+    m = outside.errors().getFirst().message();
+    assertTrue(m.contains("crypto ipsec client ezvpn ezvpn-config outside needs an IPv4 address")
+        && m.contains("legacy Easy VPN is IPv4 only") && m.contains("ipv6 crypto map"), m);
+
+    // a host name stays accepted: it is resolved at each attempt, to its IPv4 address (EasyVpnHostNamePeersTest)
+    assertEquals(List.of(), ConfigParser.parse("name.cfg", REMOTE.replace(" peer 10.2.80.209\n",
+        " peer hub6.example.net\n")).errors());
+  }
 }

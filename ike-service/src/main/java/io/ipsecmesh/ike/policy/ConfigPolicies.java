@@ -119,14 +119,14 @@ public final class ConfigPolicies {
       boolean dynamic = host != null && e.dynamicPeer(host);
       String peer = configured;
       if (host != null && !dynamic) {
-        List<String> resolved = resolver.resolve(host);
+        // an address of the entry's family: IPv6 for an ipv6 crypto map (its local address is IPv6), else IPv4
+        java.util.Optional<String> resolved = SetPeers.addressFor(resolver, host, localAddress, "crypto map "
+            + e.name() + " " + e.seq() + ": set peer", "peer left out until the configuration is applied again (or"
+            + " write set peer " + host + " dynamic to resolve it at each attempt)");
         if (resolved.isEmpty()) {
-          LOG.log(System.Logger.Level.WARNING, "crypto map " + e.name() + " " + e.seq() + ": set peer " + host
-              + " does not resolve (" + "no IPv4 address): peer left out until the configuration is applied again"
-              + " (or write set peer " + host + " dynamic to resolve it at each attempt)");
           continue;
         }
-        peer = resolved.getFirst();
+        peer = resolved.get();
       } else if (dynamic) {
         peer = PeerPolicy.UNRESOLVED;
       }

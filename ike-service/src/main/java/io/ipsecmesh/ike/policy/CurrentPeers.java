@@ -15,17 +15,23 @@ public final class CurrentPeers {
 
   private final Map<String, String> byEntry = new HashMap<>();
 
-  /** DPD declared the entry's current peer dead and failover moves to {@code next}. */
-  public void failedOver(PeerPolicy next) {
-    failedOver(next.cryptoMap(), next.mapSequence(), next.peerAddress());
+  /**
+   * DPD declared the entry's current peer dead and failover moves to {@code next}: kept as configured, so that a
+   * {@code set peer HOST dynamic} is resolved again by the entry's next ACQUIRE.
+   */
+  public void failedOver(SetPeer next) {
+    failedOver(next.cryptoMap(), next.mapSequence(), next.asConfigured());
   }
 
-  /** The same for an entry negotiated with IKEv1, whose policies are not {@link PeerPolicy}s. */
+  /** The same by the peer's address or {@code set peer} host name. */
   public void failedOver(String map, int seq, String nextPeer) {
     byEntry.put(key(map, seq), nextPeer);
   }
 
-  /** The peer a failover moved crypto map entry {@code map seq} to; empty while its first peer is current. */
+  /**
+   * The peer (address or {@code set peer} host name) a failover moved crypto map entry {@code map seq} to; empty
+   * while its first peer is current.
+   */
   public Optional<String> current(String map, int seq) {
     return Optional.ofNullable(byEntry.get(key(map, seq)));
   }
@@ -37,9 +43,7 @@ public final class CurrentPeers {
   public Optional<PeerPolicy> forAcquire(PolicyStore policies, String map, int seq) {
     String current = byEntry.get(key(map, seq));
     if (current != null) {
-      Optional<PeerPolicy> p = policies.all().stream()
-          .filter(x -> x.cryptoMap().equals(map) && x.mapSequence() == seq && x.peerAddress().equals(current))
-          .findFirst();
+      Optional<PeerPolicy> p = policies.forMapEntry(map, seq, current);
       if (p.isPresent()) {
         return p;
       }

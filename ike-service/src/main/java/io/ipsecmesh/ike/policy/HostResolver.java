@@ -1,7 +1,10 @@
 package io.ipsecmesh.ike.policy;
 
+import io.ipsecmesh.proto.config.Ipv4;
+import io.ipsecmesh.proto.config.Ipv6;
 import java.io.IOException;
 import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -15,27 +18,30 @@ import java.util.Locale;
 /**
  * Resolves the host names of {@code set peer HOST [dynamic]} (Cisco guide, "Creating Static Crypto Maps", step 4:
  * a host name is resolved when the entry is applied, with {@code dynamic} just before each connection to the
- * peer) to IPv4 addresses. A port: the gateway uses the system resolver ({@link #system()}, /etc/hosts and DNS as
- * the host is configured), or an /etc/hosts-style file of its own ({@link #hostsFile}, {@code IPSECMESH_HOSTS_FILE})
- * for a gateway whose peers' names are not in its DNS, and for tests, which must not touch the machine's resolver
- * configuration nor send DNS queries anywhere.
+ * peer) to IPv4 and IPv6 addresses; which family an attempt takes is the crypto map's ({@link SetPeers#addressFor}).
+ * A port: the gateway uses the system resolver ({@link #system()}, /etc/hosts and DNS as the host is configured),
+ * or an /etc/hosts-style file of its own ({@link #hostsFile}, {@code IPSECMESH_HOSTS_FILE}) for a gateway whose
+ * peers' names are not in its DNS, and for tests, which must not touch the machine's resolver configuration nor
+ * send DNS queries anywhere.
  */
 public interface HostResolver {
 
   /**
-   * The IPv4 addresses of {@code host} in the resolver's order (the first is the one connected to), empty when it
-   * does not resolve. Blocking: the system resolver may wait for DNS up to its own timeout.
+   * The addresses of {@code host}, IPv4 dotted quads and IPv6 in RFC 5952 text, in the resolver's order; empty when
+   * it does not resolve. Blocking: the system resolver may wait for DNS (A and AAAA) up to its own timeout.
    */
   List<String> resolve(String host);
 
-  /** {@code InetAddress.getAllByName}: the host's /etc/hosts and DNS (nsswitch), IPv4 answers only. */
+  /** {@code InetAddress.getAllByName}: the host's /etc/hosts and DNS (nsswitch), A and AAAA answers. */
   static HostResolver system() {
     return host -> {
       try {
         List<String> out = new ArrayList<>();
         for (InetAddress a : InetAddress.getAllByName(host)) {
-          if (a instanceof Inet4Address) {
-            out.add(a.getHostAddress());
+          String text = a instanceof Inet4Address ? a.getHostAddress()
+              : a instanceof Inet6Address ? Ipv6.text(a.getAddress()) : null; // RFC 5952, no zone
+          if (text != null && !out.contains(text)) {
+            out.add(text);
           }
         }
         return out;
@@ -48,7 +54,7 @@ public interface HostResolver {
   /**
    * An /etc/hosts-style file ({@code ADDRESS NAME [ALIAS…]}, {@code #} comments), read again at every resolution
    * so that a changed file is seen by the next {@code dynamic} attempt. Names compare case-insensitively (RFC 4343);
-   * IPv6 lines are skipped; a file that cannot be read resolves nothing.
+   * IPv4 and IPv6 lines (the latter in RFC 5952 text); a file that cannot be read resolves nothing.
    */
   static HostResolver hostsFile(Path file) {
     return host -> {
@@ -66,12 +72,13 @@ public interface HostResolver {
       for (String line : lines) {
         int hash = line.indexOf('#');
         String[] f = (hash >= 0 ? line.substring(0, hash) : line).trim().split("[ \t]+");
-        if (f.length < 2 || !io.ipsecmesh.proto.config.Ipv4.isAddress(f[0])) {
+        if (f.length < 2) {
           continue;
         }
-        if (Arrays.stream(f, 1, f.length).anyMatch(n -> n.toLowerCase(Locale.ROOT).equals(wanted))
-            && !out.contains(f[0])) {
-          out.add(f[0]);
+        String address = Ipv4.isAddress(f[0]) ? f[0] : Ipv6.canonical(f[0]);
+        if (address != null && Arrays.stream(f, 1, f.length).anyMatch(n -> n.toLowerCase(Locale.ROOT).equals(wanted))
+            && !out.contains(address)) {
+          out.add(address);
         }
       }
       return out;

@@ -54,7 +54,7 @@ public record PeerPolicy(
     Credentials credentials,
     String peerHost,
     boolean resolveEachAttempt,
-    boolean anyPeer) {
+    boolean anyPeer) implements SetPeer {
 
   /** A policy for named peers (not a dynamic crypto map's). */
   public PeerPolicy(String cryptoMap, int mapSequence, String peerAddress, String localAddress, Identity localId,
@@ -111,11 +111,6 @@ public record PeerPolicy(
         espTransforms, pfsGroup, localSelectors, remoteSelectors, mode, replayWindow, lifetimeSeconds,
         lifetimeKilobytes, idleTimeSeconds, dfBit, ikeLifetimeSeconds, credentials, peerHost, resolveEachAttempt,
         anyPeer);
-  }
-
-  /** Whether {@code peer} (an address or a host name, as DPD's failover names it) is this policy's peer. */
-  public boolean names(String peer) {
-    return peerAddress.equals(peer) || peerHost != null && peerHost.equalsIgnoreCase(peer);
   }
 
   /** An IKE identity: RFC 7296 §3.5 ID type and its data as text (address, FQDN or e-mail). */

@@ -45,15 +45,7 @@ public final class PolicyStore {
    * other peer. dpd-service cannot name it for host-name peers: it knows the dead peer by address only.
    */
   public Optional<String> nextSetPeer(PeerPolicy dead) {
-    List<String> peers = policies.stream()
-        .filter(p -> p.cryptoMap().equals(dead.cryptoMap()) && p.mapSequence() == dead.mapSequence())
-        .map(PolicyStore::asConfigured).distinct().toList();
-    int i = peers.indexOf(asConfigured(dead));
-    return i < 0 || peers.size() < 2 ? Optional.empty() : Optional.of(peers.get((i + 1) % peers.size()));
-  }
-
-  private static String asConfigured(PeerPolicy p) {
-    return p.peerHost() != null ? p.peerHost() : p.peerAddress();
+    return SetPeers.next(policies, dead);
   }
 
   /**
@@ -79,16 +71,23 @@ public final class PolicyStore {
    * {@code set peer}, as a peer that does not answer would be.
    */
   public Optional<PeerPolicy> forMapEntry(String map, int seq) {
+    List<PeerPolicy> entry = policies.stream()
+        .filter(p -> p.cryptoMap().equals(map) && p.mapSequence() == seq && !p.anyPeer()).toList();
+    return entry.isEmpty() ? Optional.empty() : SetPeers.forAttempt(entry, entry.getFirst(), resolver,
+        PeerPolicy::withPeerAddress, "crypto map " + map + " " + seq + ": set peer");
+  }
+
+  /**
+   * The policy of crypto map entry {@code map seq} for {@code peer} (an address, or a {@code set peer} host name as
+   * {@link CurrentPeers} keeps the peer a failover reached), a {@code dynamic} name resolved now; empty when the entry
+   * does not list it or it does not resolve.
+   */
+  public Optional<PeerPolicy> forMapEntry(String map, int seq, String peer) {
     for (PeerPolicy p : policies) {
-      if (!p.cryptoMap().equals(map) || p.mapSequence() != seq || p.anyPeer()) {
-        continue;
-      }
-      if (!p.resolveEachAttempt()) {
-        return Optional.of(p);
-      }
-      List<String> now = resolver.resolve(p.peerHost());
-      if (!now.isEmpty()) {
-        return Optional.of(p.withPeerAddress(now.getFirst()));
+      if (p.cryptoMap().equals(map) && p.mapSequence() == seq && !p.anyPeer() && p.names(peer)) {
+        return !p.resolveEachAttempt() ? Optional.of(p)
+            : SetPeers.addressFor(resolver, p.peerHost(), p.localAddress(), "crypto map " + map + " " + seq
+                + ": set peer", "this attempt fails").map(p::withPeerAddress);
       }
     }
     return Optional.empty();
@@ -116,11 +115,12 @@ public final class PolicyStore {
         continue;
       }
       if (p.peerHost().equalsIgnoreCase(peer)) {
-        List<String> now = resolver.resolve(p.peerHost());
-        if (!now.isEmpty()) {
-          return Optional.of(p.withPeerAddress(now.getFirst()));
+        Optional<String> now = SetPeers.addressFor(resolver, p.peerHost(), p.localAddress(), "crypto map "
+            + p.cryptoMap() + " " + p.mapSequence() + ": set peer", "this attempt fails");
+        if (now.isPresent()) {
+          return now.map(p::withPeerAddress);
         }
-      } else if (resolver.resolve(p.peerHost()).contains(peer)) {
+      } else if (SetPeers.addresses(resolver, p.peerHost(), p.localAddress()).contains(peer)) {
         return Optional.of(p.withPeerAddress(peer));
       }
     }

@@ -63,16 +63,20 @@ final class EasyVpnPolicies {
         // peer HOST: resolved now for the policy's address, and again before every attempt (Ikev1Service), so that
         // a server that moved is reached where its name points then; one that does not resolve now stays in the
         // list (unresolved) and is passed over until it does
+        if (io.ipsecmesh.proto.config.Ipv6.isAddress(configured)) {
+          LOG.warning(() -> "crypto ipsec client ezvpn " + c.name() + ": peer " + configured + " is IPv6, and legacy"
+              + " Easy VPN is IPv4 only: peer left out (for IPv6 use a crypto map or a tunnel interface)");
+          continue;
+        }
         String peer = configured;
         String host = null;
         if (!Ipv4.isAddress(configured)) {
+          // legacy Easy VPN is IPv4 only (config-service refuses an IPv6 peer address): a name is taken by its IPv4
+          // address, and one with IPv6 addresses only fails, logged (SetPeers.addressFor)
           host = configured;
-          List<String> resolved = Ikev1Policies.RESOLVER.get().resolve(configured);
-          peer = resolved.isEmpty() ? io.ipsecmesh.ike.policy.PeerPolicy.UNRESOLVED : resolved.getFirst();
-          if (resolved.isEmpty()) {
-            LOG.warning(() -> "crypto ipsec client ezvpn " + c.name() + ": peer " + configured + " does not resolve"
-                + " now; it is resolved again when the remote tries it");
-          }
+          peer = io.ipsecmesh.ike.policy.SetPeers.addressFor(Ikev1Policies.RESOLVER.get(), configured,
+              outside.ipAddress(), "crypto ipsec client ezvpn " + c.name() + ": peer",
+              "it is resolved again when the remote tries it").orElse(io.ipsecmesh.ike.policy.PeerPolicy.UNRESOLVED);
         }
         out.add(new Ikev1Policy(c.name(), 0, peer, outside.ipAddress(),
             new Ikev1Policy.Identity(IsakmpConstants.ID_KEY_ID, c.group()), Ikev1Policies.remote(null, peer),
@@ -85,7 +89,7 @@ final class EasyVpnPolicies {
             cfg.effectiveDfBit(outside.name()).keyword(), true,
             new Ikev1Policy.EasyVpnClient(c.name(), c.username(), c.password().getBytes(StandardCharsets.UTF_8),
                 c.mode() == EzvpnClient.Mode.NETWORK_EXTENSION || c.mode() == EzvpnClient.Mode.NETWORK_PLUS,
-                c.mode() == EzvpnClient.Mode.NETWORK_PLUS, host)));
+                c.mode() == EzvpnClient.Mode.NETWORK_PLUS)).withPeerHost(host, host != null));
       }
     }
     return out;

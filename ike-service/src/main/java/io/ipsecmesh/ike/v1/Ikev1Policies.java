@@ -56,19 +56,25 @@ public final class Ikev1Policies {
       }
       Ikev1Policy.Identity localId = localIdentity(cfg, profile, localAddress);
       for (String configured : e.peers()) {
-        // set peer HOST [dynamic]: IKEv1 entries resolve the name when the configuration is applied (dynamic
-        // included: a new address is taken at the next config.changed); PolicyStore re-resolves IKEv2's per attempt
+        // set peer HOST [dynamic]: resolved now to an address of the entry's family (IPv6 for an ipv6 crypto map);
+        // one without dynamic that does not is left out until the configuration is applied again, a dynamic one
+        // stays (unresolved) and Ikev1Service resolves it again before every attempt (SetPeers.forAttempt)
         String peer = configured;
+        String host = null;
+        boolean dynamic = false;
         IsakmpKey hostKey = null;
         if (!io.ipsecmesh.proto.config.Ipv4.isAddress(configured)
             && !io.ipsecmesh.proto.config.Ipv6.isAddress(configured)) {
-          List<String> resolved = RESOLVER.get().resolve(configured);
-          if (resolved.isEmpty()) {
-            System.getLogger(Ikev1Policies.class.getName()).log(System.Logger.Level.WARNING, "crypto map " + e.name()
-                + " " + e.seq() + ": set peer " + configured + " does not resolve: peer left out");
+          host = configured;
+          dynamic = e.dynamicPeer(host);
+          java.util.Optional<String> resolved = io.ipsecmesh.ike.policy.SetPeers.addressFor(RESOLVER.get(), host,
+              localAddress, "crypto map " + e.name() + " " + e.seq() + ": set peer", dynamic
+                  ? "resolved again at each attempt" : "peer left out until the configuration is applied again (or"
+                  + " write set peer " + host + " dynamic to resolve it at each attempt)");
+          if (resolved.isEmpty() && !dynamic) {
             continue;
           }
-          peer = resolved.getFirst();
+          peer = resolved.orElse(io.ipsecmesh.ike.policy.PeerPolicy.UNRESOLVED);
           hostKey = cfg.isakmpKeys().stream().filter(k -> configured.equalsIgnoreCase(k.hostname())).findFirst()
               .orElse(null);
         }
@@ -77,20 +83,21 @@ public final class Ikev1Policies {
           // crypto isakmp peer address … set aggressive-mode password / client-endpoint: IOS initiates
           // Aggressive Mode with that key and identity (RFC 2409 §5.4), the peer's ID checked as in Main Mode
           out.add(new Ikev1Policy(e.name(), e.seq(), peer, localAddress, endpointIdentity(am.clientEndpoint()),
-              remote(profile, peer), am.aggressivePassword().getBytes(StandardCharsets.UTF_8), suites,
+              remote(profile, localAddress), am.aggressivePassword().getBytes(StandardCharsets.UTF_8), suites,
               terms.espTransforms(), terms.pfsGroup(), terms.localSelectors(), terms.remoteSelectors(), terms.mode(),
               terms.replayWindow(), terms.lifetimeSeconds(), terms.lifetimeKilobytes(), terms.idleTimeSeconds(),
-              terms.dfBit(), true, null));
+              terms.dfBit(), true, null, host, dynamic));
           continue;
         }
         IsakmpKey key = hostKey != null ? hostKey : key(cfg, profile, peer);
         if (key == null) {
           continue;
         }
-        out.add(new Ikev1Policy(e.name(), e.seq(), peer, localAddress, localId, remote(profile, peer),
-            key.key().getBytes(StandardCharsets.UTF_8), suites, terms.espTransforms(), terms.pfsGroup(),
-            terms.localSelectors(), terms.remoteSelectors(), terms.mode(), terms.replayWindow(),
-            terms.lifetimeSeconds(), terms.lifetimeKilobytes(), terms.idleTimeSeconds(), terms.dfBit()));
+        Ikev1Policy policy = new Ikev1Policy(e.name(), e.seq(), peer, localAddress, localId,
+            remote(profile, localAddress), key.key().getBytes(StandardCharsets.UTF_8), suites, terms.espTransforms(),
+            terms.pfsGroup(), terms.localSelectors(), terms.remoteSelectors(), terms.mode(), terms.replayWindow(),
+            terms.lifetimeSeconds(), terms.lifetimeKilobytes(), terms.idleTimeSeconds(), terms.dfBit());
+        out.add(host == null ? policy : policy.withPeerHost(host, dynamic));
       }
     }
     return out;
@@ -156,6 +163,8 @@ public final class Ikev1Policies {
    * {@code crypto isakmp identity address}: an address ID (ID_IPV4_ADDR), whatever the address — the key chosen
    * by the peer's address authenticates it, and behind a NAT the ID is the peer's private address — while a
    * host name, user FQDN or key-id is refused unless a profile names it.
+   *
+   * @param peer the peer's address, or any address of its family (the entry's local address)
    */
   static PeerAuthorization remote(IsakmpProfile profile, String peer) {
     if (profile != null) {

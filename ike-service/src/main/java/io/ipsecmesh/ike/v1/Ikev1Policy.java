@@ -20,6 +20,11 @@ import java.util.List;
  *                       crypto isakmp peer} has {@code set aggressive-mode client-endpoint}, or an Easy VPN remote
  * @param xauth          the Easy VPN remote's XAUTH credentials and Mode Config request
  *                       (draft-ietf-ipsec-isakmp-xauth, draft-dukes-ike-mode-cfg); null for a site-to-site peer
+ * @param peerHost       the host name of {@code set peer HOST [dynamic]} (or of an Easy VPN {@code peer HOST}), null
+ *                       for an address peer; then {@code peerAddress} is what it resolved to last, or
+ *                       {@link io.ipsecmesh.ike.policy.PeerPolicy#UNRESOLVED}
+ * @param resolveEachAttempt {@code set peer HOST dynamic}, and every Easy VPN {@code peer HOST}: {@code Ikev1Service}
+ *                       resolves the name again before every attempt ({@link io.ipsecmesh.ike.policy.SetPeers})
  */
 public record Ikev1Policy(
     String cryptoMap,
@@ -41,7 +46,27 @@ public record Ikev1Policy(
     int idleTimeSeconds,
     String dfBit,
     boolean aggressive,
-    EasyVpnClient xauth) {
+    EasyVpnClient xauth,
+    String peerHost,
+    boolean resolveEachAttempt) implements io.ipsecmesh.ike.policy.SetPeer {
+
+  /** A policy for a peer given by address. */
+  public Ikev1Policy(String cryptoMap, int mapSequence, String peerAddress, String localAddress, Identity localId,
+      io.ipsecmesh.ike.policy.PeerAuthorization remote, byte[] psk, List<Ikev1Suite> suites,
+      List<EspTransform> espTransforms, DhGroup pfsGroup, List<TrafficSelector> localSelectors,
+      List<TrafficSelector> remoteSelectors, ChildSa.Mode mode, int replayWindow, long lifetimeSeconds,
+      long lifetimeKilobytes, int idleTimeSeconds, String dfBit, boolean aggressive, EasyVpnClient xauth) {
+    this(cryptoMap, mapSequence, peerAddress, localAddress, localId, remote, psk, suites, espTransforms, pfsGroup,
+        localSelectors, remoteSelectors, mode, replayWindow, lifetimeSeconds, lifetimeKilobytes, idleTimeSeconds,
+        dfBit, aggressive, xauth, null, false);
+  }
+
+  /** This policy for the peer given by host name {@code host}, resolved again before every attempt or not. */
+  public Ikev1Policy withPeerHost(String host, boolean eachAttempt) {
+    return new Ikev1Policy(cryptoMap, mapSequence, peerAddress, localAddress, localId, remote, psk, suites,
+        espTransforms, pfsGroup, localSelectors, remoteSelectors, mode, replayWindow, lifetimeSeconds,
+        lifetimeKilobytes, idleTimeSeconds, dfBit, aggressive, xauth, host, eachAttempt);
+  }
 
   /** A Main Mode site-to-site policy. */
   public Ikev1Policy(String cryptoMap, int mapSequence, String peerAddress, String localAddress, Identity localId,
@@ -58,7 +83,7 @@ public record Ikev1Policy(
   public Ikev1Policy withAggressive(boolean on) {
     return new Ikev1Policy(cryptoMap, mapSequence, peerAddress, localAddress, localId, remote, psk, suites,
         espTransforms, pfsGroup, localSelectors, remoteSelectors, mode, replayWindow, lifetimeSeconds,
-        lifetimeKilobytes, idleTimeSeconds, dfBit, on, xauth);
+        lifetimeKilobytes, idleTimeSeconds, dfBit, on, xauth, peerHost, resolveEachAttempt);
   }
 
   /**
@@ -83,11 +108,9 @@ public record Ikev1Policy(
    *                         remote also requires an address from Mode Config and protects it in a second Quick Mode
    *                         (the address IOS puts on a loopback, so the remote itself can be reached through the
    *                         tunnel)
-   * @param peerHost         the {@code peer} line's host name when it was one (resolved again before every attempt,
-   *                         {@code Ikev1Service}), null for an address
    */
   public record EasyVpnClient(String name, String username, byte[] password, boolean networkExtension,
-      boolean networkPlus, String peerHost) {
+      boolean networkPlus) {
 
     /** A client-mode remote. */
     public EasyVpnClient(String name, String username, byte[] password) {
@@ -96,22 +119,22 @@ public record Ikev1Policy(
 
     /** A client or network-extension remote, its peer given by address. */
     public EasyVpnClient(String name, String username, byte[] password, boolean networkExtension) {
-      this(name, username, password, networkExtension, false, null);
+      this(name, username, password, networkExtension, false);
     }
 
     @Override
     public String toString() {
       return "EasyVpnClient[" + name + (networkPlus ? ", network-plus" : networkExtension ? ", network-extension"
-          : ", client") + (peerHost == null ? "" : ", peer " + peerHost) + ", username=" + username
+          : ", client") + ", username=" + username
           + ", password=<redacted>]";
     }
   }
 
-  /** The same Easy VPN policy bound to {@code address}, what its {@code peer} host name resolves to now. */
+  /** The same policy bound to {@code address}, what its host name resolves to now. */
   public Ikev1Policy withPeerAddress(String address) {
     return new Ikev1Policy(cryptoMap, mapSequence, address, localAddress, localId, remote, psk, suites, espTransforms,
         pfsGroup, localSelectors, remoteSelectors, mode, replayWindow, lifetimeSeconds, lifetimeKilobytes,
-        idleTimeSeconds, dfBit, aggressive, xauth);
+        idleTimeSeconds, dfBit, aggressive, xauth, peerHost, resolveEachAttempt);
   }
 
   public Ikev1Policy {
@@ -133,7 +156,8 @@ public record Ikev1Policy(
   /** Never the pre-shared key: records print every component, and policies end up in logs and exceptions. */
   @Override
   public String toString() {
-    return "Ikev1Policy[crypto map " + cryptoMap + " " + mapSequence + ", peer " + peerAddress + ", local "
+    return "Ikev1Policy[crypto map " + cryptoMap + " " + mapSequence + ", peer "
+        + (peerHost == null ? "" : peerHost + (resolveEachAttempt ? " dynamic " : " ") + "= ") + peerAddress + ", local "
         + localAddress + (aggressive ? ", aggressive" : "") + (xauth != null ? ", ezvpn " + xauth.name() : "")
         + ", psk=<redacted>]";
   }

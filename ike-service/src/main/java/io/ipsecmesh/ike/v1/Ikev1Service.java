@@ -1,6 +1,7 @@
 package io.ipsecmesh.ike.v1;
 
 import io.ipsecmesh.ike.policy.CurrentPeers;
+import io.ipsecmesh.ike.policy.SetPeers;
 import io.ipsecmesh.ike.seam.IkeEventSink;
 import io.ipsecmesh.ike.seam.DebugTrace;
 import io.ipsecmesh.ike.seam.IkeProtocol;
@@ -144,7 +145,7 @@ public final class Ikev1Service implements IkeProtocol {
       }
     }
     String current = easyVpn.currentPeer(name);
-    start(peers.stream().filter(p -> p.peerAddress().equals(current)).findFirst().orElse(peers.getFirst()));
+    start(peers.stream().filter(p -> current != null && p.names(current)).findFirst().orElse(peers.getFirst()));
     return null;
   }
 
@@ -179,16 +180,17 @@ public final class Ikev1Service implements IkeProtocol {
   }
 
   /**
-   * Every initiation goes through here, so an Easy VPN remote's state follows the peer it tries. A {@code peer} given
-   * by host name is resolved again first ({@link #resolveEasyVpnPeer}). Returns the policy started, null when none
-   * could be (no peer of the remote resolves).
+   * Every initiation goes through here, so an Easy VPN remote's state follows the peer it tries. A peer given by a
+   * host name that is resolved at each attempt ({@code set peer HOST dynamic}, an Easy VPN {@code peer HOST}) is
+   * resolved again first ({@link #resolveForAttempt}). Returns the policy started, null when none could be (no peer
+   * of the entry resolves).
    */
   private Ikev1Policy start(Ikev1Policy p) {
+    p = resolveForAttempt(p);
+    if (p == null) {
+      return null;
+    }
     if (p.xauth() != null) {
-      p = resolveEasyVpnPeer(p);
-      if (p == null) {
-        return null;
-      }
       easyVpn.connecting(p.xauth().name(), p.peerAddress());
     }
     engine.initiate(p);
@@ -196,46 +198,44 @@ public final class Ikev1Service implements IkeProtocol {
   }
 
   /**
-   * An Easy VPN remote's {@code peer HOST}, resolved through the system resolver (or {@code IPSECMESH_HOSTS_FILE})
-   * before every attempt, as {@code set peer HOST dynamic} is: the policy bound to what the name resolves to now
-   * (replacing the remote's policy for that {@code peer} line when the address changed). A name that does not
-   * resolve is passed over for the remote's next {@code peer}, in list order, wrapping; null when none resolves.
-   * A {@code peer} given by address is taken as it is.
+   * The policy an attempt with {@code p} goes to ({@link SetPeers#forAttempt}, as IKEv2's {@code PolicyStore} does):
+   * {@code p} when its peer is an address or resolved once; else bound to what the name resolves to now, in the
+   * entry's family, replacing the entry's policy for that peer (so the peer's requests are recognised at its new
+   * address too); a name that does not resolve is passed over for the entry's next peer, in list order, wrapping.
+   * Null when none resolves.
    */
-  private Ikev1Policy resolveEasyVpnPeer(Ikev1Policy p) {
-    List<Ikev1Policy> peers = easyVpnPeers(p.xauth().name());
-    int at = Math.max(0, peers.indexOf(p));
-    for (int i = 0; i < Math.max(1, peers.size()); i++) {
-      Ikev1Policy candidate = peers.isEmpty() ? p : peers.get((at + i) % peers.size());
-      String host = candidate.xauth().peerHost();
-      if (host == null) {
-        return candidate;
-      }
-      List<String> now = Ikev1Policies.RESOLVER.get().resolve(host);
-      if (now.isEmpty()) {
-        LOG.log(System.Logger.Level.WARNING, "ike-service: crypto ipsec client ezvpn " + p.xauth().name() + ": peer "
-            + host + " does not resolve; trying the next peer");
-        continue;
-      }
-      if (now.getFirst().equals(candidate.peerAddress())) {
-        return candidate;
-      }
-      Ikev1Policy bound = candidate.withPeerAddress(now.getFirst());
-      List<Ikev1Policy> all = new java.util.ArrayList<>(engine.policies());
-      all.replaceAll(x -> x == candidate ? bound : x);
-      engine.setPolicies(all);
-      LOG.log(System.Logger.Level.INFO, "ike-service: crypto ipsec client ezvpn " + p.xauth().name() + ": peer "
-          + host + " resolves to " + bound.peerAddress());
-      return bound;
+  private Ikev1Policy resolveForAttempt(Ikev1Policy p) {
+    if (!p.resolveEachAttempt()) {
+      return p;
     }
-    LOG.log(System.Logger.Level.WARNING, "ike-service: crypto ipsec client ezvpn " + p.xauth().name()
-        + ": no peer resolves; the remote stays down");
-    return null;
+    String context = p.xauth() != null ? "crypto ipsec client ezvpn " + p.xauth().name() + ": peer"
+        : "crypto map " + p.cryptoMap() + " " + p.mapSequence() + ": set peer";
+    Ikev1Policy bound = SetPeers.forAttempt(entryPeers(p), p, Ikev1Policies.RESOLVER.get(), this::rebind, context)
+        .orElse(null);
+    if (bound == null) {
+      LOG.log(System.Logger.Level.WARNING, "ike-service: " + context.substring(0, context.lastIndexOf(':'))
+          + ": no peer resolves to an address of its family; " + (p.xauth() != null
+          ? "the remote stays down (legacy Easy VPN is IPv4 only)" : "no negotiation"));
+    }
+    return bound;
   }
 
-  /** An Easy VPN remote's policies, one per {@code peer} line in list order. */
-  private List<Ikev1Policy> easyVpnPeers(String name) {
-    return engine.policies().stream().filter(x -> x.xauth() != null && x.cryptoMap().equals(name)).toList();
+  /** {@code p} bound to {@code address}, in place of {@code p} among the engine's policies. */
+  private Ikev1Policy rebind(Ikev1Policy p, String address) {
+    Ikev1Policy bound = p.withPeerAddress(address);
+    List<Ikev1Policy> all = new java.util.ArrayList<>(engine.policies());
+    all.replaceAll(x -> x == p ? bound : x);
+    engine.setPolicies(all);
+    LOG.log(System.Logger.Level.INFO, "ike-service: " + (p.xauth() != null ? "crypto ipsec client ezvpn "
+        + p.xauth().name() + ": peer " : "crypto map " + p.cryptoMap() + " " + p.mapSequence() + ": set peer ")
+        + p.peerHost() + " resolves to " + address);
+    return bound;
+  }
+
+  /** The policies of {@code p}'s crypto map entry (or Easy VPN remote), one per peer in list order. */
+  private List<Ikev1Policy> entryPeers(Ikev1Policy p) {
+    return engine.policies().stream().filter(x -> x.sameEntry(p) && (x.xauth() == null) == (p.xauth() == null))
+        .toList();
   }
 
   /** The IKEv1 tunnel interfaces of the configuration ({@link Ikev1TunnelPolicies}), for the {@code TunnelKeeper}. */
@@ -260,12 +260,12 @@ public final class Ikev1Service implements IkeProtocol {
 
   /**
    * {@code fwd.acquire} for an IKEv1 crypto map entry: Main Mode + Quick Mode with its first peer (or
-   * {@code peer} when given, e.g. the failover's next peer). False when no IKEv1 policy matches.
+   * {@code peer} when given, by address or {@code set peer} host name, e.g. the failover's next peer). False when no
+   * IKEv1 policy matches.
    */
   public boolean acquire(String cryptoMap, int mapSequence, String peer) {
     for (Ikev1Policy p : engine.policies()) {
-      if (p.cryptoMap().equals(cryptoMap) && p.mapSequence() == mapSequence
-          && (peer == null || p.peerAddress().equals(peer))) {
+      if (p.cryptoMap().equals(cryptoMap) && p.mapSequence() == mapSequence && (peer == null || p.names(peer))) {
         if (Ikev1TunnelPolicies.isTunnel(p)) {
           engine.keepUp(p); // a tunnel interface: at most one negotiation, none while its SA is up
           return true;
@@ -444,50 +444,57 @@ public final class Ikev1Service implements IkeProtocol {
   }
 
   /**
-   * DPD declared an IKEv1 peer dead: its ISAKMP and IPsec SAs go, and with a next {@code set peer} the crypto map
-   * entry fails over to it (and stays there for later ACQUIREs, see {@link CurrentPeers}).
+   * DPD declared an IKEv1 peer dead: its ISAKMP and IPsec SAs go, and with a next peer the crypto map entry (or Easy
+   * VPN remote) fails over to it and stays there for later ACQUIREs ({@link CurrentPeers}). The next peer is found
+   * as IKEv2 finds it ({@link SetPeers#next}) when the dead peer was given by host name or is an Easy VPN remote's:
+   * dpd-service knows the dead peer by address only and cannot place it in a list of names (the DPD chapter: "the
+   * router switches over to the next listed peer"; "DPD Used in Conjunction with Multiple Peers for an Easy VPN
+   * Remote"); otherwise dpd-service's choice, which may itself be a host name.
    */
   @Override
   public void peerDead(PeerDead d, CurrentPeers current) {
     Ikev1Policy dead = policyOf(d.ikeSaId());
     clear(d.peerAddress(), "dpd");
-    if (dead != null && dead.xauth() != null) {
-      // an Easy VPN remote fails over along its own peer list, by position: its peer lines may be host names,
-      // which dpd-service cannot place the dead address in (DPD chapter, "DPD Used in Conjunction with Multiple
-      // Peers for an Easy VPN Remote": the next peer, after the last the first)
-      List<Ikev1Policy> peers = easyVpnPeers(dead.xauth().name());
-      int at = peers.indexOf(peers.stream().filter(x -> x.peerAddress().equals(dead.peerAddress())).findFirst()
-          .orElse(dead));
-      if (!peers.isEmpty()) {
-        Ikev1Policy started = start(peers.get((at + 1) % peers.size()));
-        if (started != null) {
-          current.failedOver(dead.cryptoMap(), dead.mapSequence(), started.peerAddress());
-        }
+    if (dead == null) {
+      return;
+    }
+    String next = dead.peerHost() != null || dead.xauth() != null
+        ? SetPeers.next(entryPeers(dead), dead).orElse(d.nextPeer()) : d.nextPeer();
+    if (next == null) {
+      return;
+    }
+    Ikev1Policy to = entryPeers(dead).stream().filter(p -> p.names(next)).findFirst().orElse(null);
+    if (to == null) {
+      LOG.log(System.Logger.Level.WARNING, "ike-service: cannot fail over to " + next + ": not an IKEv1 "
+          + "peer of crypto map " + dead.cryptoMap() + " " + dead.mapSequence() + " (no crypto isakmp key?)");
+      return;
+    }
+    if (Ikev1TunnelPolicies.isTunnel(to) || ikeSaIdFor(to.peerAddress()) != null && !to.resolveEachAttempt()) {
+      current.failedOver(to);
+      if (Ikev1TunnelPolicies.isTunnel(to)) {
+        engine.keepUp(to); // a tunnel interface: at most one negotiation
       }
       return;
     }
-    if (d.nextPeer() == null || dead == null) {
-      return;
-    }
-    current.failedOver(dead.cryptoMap(), dead.mapSequence(), d.nextPeer());
-    if (ikeSaIdFor(d.nextPeer()) == null && !acquire(dead.cryptoMap(), dead.mapSequence(), d.nextPeer())) {
-      LOG.log(System.Logger.Level.WARNING, "ike-service: cannot fail over to " + d.nextPeer() + ": not an IKEv1 "
-          + "peer of crypto map " + dead.cryptoMap() + " " + dead.mapSequence() + " (no crypto isakmp key?)");
+    Ikev1Policy started = start(to);
+    if (started != null) {
+      current.failedOver(started);
     }
   }
 
   /**
    * Stateless failover ({@code dpd.peer.dead} with {@code nextPeer}) of an ISAKMP SA nobody here holds: Main Mode
-   * + Quick Mode with that {@code set peer} of its crypto map entry. False when it is not an IKEv1 peer of ours.
+   * + Quick Mode with that {@code set peer} (address or host name) of its crypto map entry. False when it is not an
+   * IKEv1 peer of ours.
    */
   @Override
   public boolean failOver(String nextPeer, CurrentPeers current) {
-    Ikev1Policy p = engine.policyForPeer(nextPeer);
+    Ikev1Policy p = engine.policies().stream().filter(x -> x.names(nextPeer)).findFirst().orElse(null);
     if (p == null) {
       return false;
     }
-    current.failedOver(p.cryptoMap(), p.mapSequence(), nextPeer);
-    if (ikeSaIdFor(nextPeer) == null) {
+    current.failedOver(p);
+    if (ikeSaIdFor(p.peerAddress()) == null) {
       start(p);
     }
     return true;

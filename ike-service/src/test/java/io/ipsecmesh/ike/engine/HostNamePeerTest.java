@@ -143,7 +143,9 @@ class HostNamePeerTest {
     assertEquals(1, n.a.ikeSaCount(), "the dead SA is gone, one new IKE SA is being set up");
     assertEquals(List.of("172.31.255.9"), n.wire.stream().map(TestPeers.Packet::to).distinct().toList(),
         "IKE_SA_INIT goes to gwc.example, not back to the dead gwb.example");
-    assertEquals("172.31.255.9", current.current("VPN", 10).orElseThrow());
+    assertEquals("gwc.example", current.current("VPN", 10).orElseThrow(),
+        "kept by name: the entry's next ACQUIRE resolves gwc.example again");
+    assertEquals("172.31.255.9", current.forAcquire(n.aPolicies, "VPN", 10).orElseThrow().peerAddress());
   }
 
   @Test
@@ -211,9 +213,11 @@ class HostNamePeerTest {
   }
 
   @Test
-  void theHostsFileMatchesNamesCaseInsensitivelyAndSkipsWhatIsNotAnIpv4Line() throws IOException {
-    Files.writeString(hosts, "::1 gwb.example\nbad line\n10.0.0.1 GWB.Example alias # comment\n10.0.0.2 gwb.example\n");
-    assertEquals(List.of("10.0.0.1", "10.0.0.2"), HostResolver.hostsFile(hosts).resolve("gwb.EXAMPLE"));
+  void theHostsFileMatchesNamesCaseInsensitivelyAndSkipsWhatIsNotAnAddressLine() throws IOException {
+    Files.writeString(hosts, "2001:DB8:0::0001 gwb.example\nfe80::1%eth0 gwb.example\nbad line\n"
+        + "10.0.0.1 GWB.Example alias # comment\n10.0.0.2 gwb.example\n");
+    assertEquals(List.of("2001:db8::1", "10.0.0.1", "10.0.0.2"), HostResolver.hostsFile(hosts).resolve("gwb.EXAMPLE"),
+        "IPv6 lines too, in RFC 5952 text; a zoned link-local address is no peer address");
     assertEquals(List.of("10.0.0.1"), HostResolver.hostsFile(hosts).resolve("alias"));
     assertEquals(List.of(), HostResolver.hostsFile(dir.resolve("missing")).resolve("gwb.example"));
   }

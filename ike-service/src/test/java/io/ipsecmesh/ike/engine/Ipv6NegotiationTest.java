@@ -67,17 +67,27 @@ class Ipv6NegotiationTest {
       bEvents, bPolicies, TestPeers.WRAP, RetransmitPolicy.DEFAULT, IkeEngine.Limits.DEFAULT, clock::nowMillis);
 
   static GatewayConfig site(String own, String peer, String ownLan, String peerLan) {
+    return site(own, List.of(peer), List.of(), ownLan, peerLan, peer,
+        List.of(new Ikev2KeyringPeer("P", peer, "128", PSK, PSK)), List.of());
+  }
+
+  /**
+   * The same site with a {@code set peer} list ({@code dynamic} names among them), the profile matching {@code
+   * remoteId}/128, and the keyring's peers and {@code crypto isakmp key}s given.
+   */
+  static GatewayConfig site(String own, List<String> peers, List<String> dynamic, String ownLan, String peerLan,
+      String remoteId, List<Ikev2KeyringPeer> ring, List<io.ipsecmesh.proto.config.IsakmpKey> isakmpKeys) {
     GatewayConfig e = GatewayConfig.empty();
     AccessList acl = new AccessList("LAN6", false, List.of(new AccessListEntry(AccessListEntry.Action.PERMIT, "ipv6",
         AddressMatch.ipv6Prefix(ownLan, 64), null, AddressMatch.ipv6Prefix(peerLan, 64), null, null)), true);
-    CryptoMapEntry map = new CryptoMapEntry("VPN6", 10, CryptoMapEntry.Keying.IPSEC_ISAKMP, List.of(peer),
-        List.of("TS"), null, null, "LAN6", "PROF", null, null);
+    CryptoMapEntry map = new CryptoMapEntry("VPN6", 10, CryptoMapEntry.Keying.IPSEC_ISAKMP, peers,
+        List.of("TS"), null, null, "LAN6", "PROF", null, null, null, dynamic);
     InterfaceConfig wan = InterfaceConfig.named("Gi1").withIpv6(own + "/64", "VPN6");
-    return new GatewayConfig(List.of(), List.of(), null, null, false, true, DfBit.COPY, e.sa(),
+    return new GatewayConfig(List.of(), isakmpKeys, null, null, false, true, DfBit.COPY, e.sa(),
         List.of(new TransformSet("TS", EspTransform.AES_GCM_128, ChildSa.Mode.TUNNEL)), List.of(map), List.of(acl),
-        List.of(wan), List.of(), List.of(), List.of(),
-        List.of(new Ikev2Keyring("KR", List.of(new Ikev2KeyringPeer("P", peer, "128", PSK, PSK)))),
-        List.of(new Ikev2Profile("PROF", List.of(peer + "/128"), null, "pre-share", "pre-share", "KR", null, null)),
+        List.of(wan), List.of(), List.of(), List.of(), List.of(new Ikev2Keyring("KR", ring)),
+        List.of(new Ikev2Profile("PROF", List.of(remoteId + "/128"), null, "pre-share", "pre-share", "KR", null,
+            null)),
         null, null, false, Map.of(), List.of(), null, null, null, List.of(), List.of(), false, List.of());
   }
 
@@ -131,5 +141,62 @@ class Ipv6NegotiationTest {
     run();
     assertEquals(List.of(), aEvents.installed);
     assertEquals(0, b.ikeSaCount());
+  }
+
+  /**
+   * {@code set peer HOST dynamic} on an {@code ipv6 crypto map}: the name's IPv6 address (an IPv6 line of the hosts
+   * file; its IPv4 line is not this map's family), resolved at the attempt, keyed by {@code crypto isakmp key KEY
+   * hostname HOST}; the SA runs between the IPv6 addresses. Once the name has only an IPv4 address, the attempt
+   * fails (logged) rather than negotiating across families.
+   */
+  @Test
+  void aHostNamePeerOnAnIpv6CryptoMapNegotiatesWithItsIpv6Address(@org.junit.jupiter.api.io.TempDir
+      java.nio.file.Path dir) throws java.io.IOException {
+    java.nio.file.Path hosts = dir.resolve("hosts");
+    java.nio.file.Files.writeString(hosts, "192.0.2.2 gwb6.example\n" + B + " gwb6.example\n");
+    io.ipsecmesh.ike.policy.HostResolver resolver = io.ipsecmesh.ike.policy.HostResolver.hostsFile(hosts);
+    PolicyStore aStore = new PolicyStore(resolver);
+    IkeEngine a6 = new IkeEngine(clock, (la, lp, pa, pp, m) -> wire.add(new Packet(la, lp, pa, pp, m)), aEvents,
+        aStore, TestPeers.WRAP, RetransmitPolicy.DEFAULT, IkeEngine.Limits.DEFAULT, clock::nowMillis);
+    aStore.replace(ConfigPolicies.from(site(A, List.of("gwb6.example"), List.of("gwb6.example"), "2001:db8:1::",
+        "2001:db8:2::", B, List.of(), List.of(new io.ipsecmesh.proto.config.IsakmpKey(PSK, null, null,
+            "gwb6.example"))), "0.0.0.0", null, io.ipsecmesh.ike.policy.TrustStore.EMPTY, resolver));
+    bPolicies.replace(ConfigPolicies.from(site(B, A, "2001:db8:2::", "2001:db8:1::"), "0.0.0.0", null));
+    PeerPolicy policy = aStore.forMapEntry("VPN6", 10).orElseThrow();
+    assertEquals(B, policy.peerAddress(), "the IPv6 address of gwb6.example, not its IPv4 one");
+    for (int i = 0; i < 1000 && !wire.isEmpty(); i++) {
+      wire.poll();
+    }
+    a6.initiate(policy);
+    for (int i = 0; i < 1000 && !wire.isEmpty(); i++) {
+      Packet p = wire.poll();
+      (p.to().equals(B) ? b : a6).receive(p.to(), p.toPort(), p.from(), p.fromPort(), p.bytes());
+    }
+    assertEquals(1, aEvents.installed.size(), "Child SA at the initiator");
+    assertEquals(B, aEvents.installed.getFirst().peerAddress());
+    assertEquals(1, bEvents.installed.size(), "Child SA at the responder: the hostname key is the peer's key");
+
+    java.nio.file.Files.writeString(hosts, "192.0.2.2 gwb6.example\n");
+    assertTrue(aStore.forMapEntry("VPN6", 10).isEmpty(), "no IPv6 address now: this attempt fails");
+  }
+
+  /** On an IPv4 crypto map a name with IPv6 addresses only is left out (without dynamic) or fails each attempt. */
+  @Test
+  void aHostNameWithOnlyIpv6AddressesIsNoPeerOfAnIpv4CryptoMap(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws java.io.IOException {
+    java.nio.file.Path hosts = dir.resolve("hosts");
+    java.nio.file.Files.writeString(hosts, B + " v6only.example\n");
+    io.ipsecmesh.ike.policy.HostResolver resolver = io.ipsecmesh.ike.policy.HostResolver.hostsFile(hosts);
+    Ikev2KeyringPeer key = new Ikev2KeyringPeer("P", null, null, PSK, PSK, null, "v6only.example");
+    assertEquals(List.of(), ConfigPolicies.from(HostNamePeerTest.config(TestPeers.A, TestPeers.B,
+        List.of("v6only.example"), List.of(), key, "10.91.1.0", "10.91.2.0"), TestPeers.A, null,
+        io.ipsecmesh.ike.policy.TrustStore.EMPTY, resolver), "left out, logged");
+    PolicyStore store = new PolicyStore(resolver);
+    store.replace(ConfigPolicies.from(HostNamePeerTest.config(TestPeers.A, TestPeers.B, List.of("v6only.example"),
+        List.of("v6only.example"), key, "10.91.1.0", "10.91.2.0"), TestPeers.A, null,
+        io.ipsecmesh.ike.policy.TrustStore.EMPTY, resolver));
+    assertEquals(1, store.all().size(), "a dynamic name stays configured");
+    assertTrue(store.forMapEntry("VPN", 10).isEmpty(), "but has no IPv4 address for an attempt");
+    assertTrue(store.forPeer(B).isEmpty(), "nor is a request from its IPv6 address this IPv4 entry's");
   }
 }

@@ -118,7 +118,8 @@ class EasyVpnHostNamePeersTest {
     service.peerDead(new PeerDead(first, "10.2.80.209", 500, 30_000, "", "hub1.example.net"), current);
     assertEquals(List.of("10.2.80.209", "10.2.2.2"), am1To(), "the next peer by position, resolved");
     assertEquals("10.2.2.2", published.getLast().peer());
-    assertEquals("10.2.2.2", current.current("ezvpn-config", 0).orElseThrow());
+    assertEquals("hub2.example.net", current.current("ezvpn-config", 0).orElseThrow(),
+        "kept by name: the next attempt resolves it again");
 
     service.peerDead(new PeerDead(service.ikeSaIdFor("10.2.2.2"), "10.2.2.2", 500, 30_000, "", "hub1.example.net"),
         current);
@@ -133,5 +134,25 @@ class EasyVpnHostNamePeersTest {
     assertTrue(p.xauth().networkExtension() && p.xauth().networkPlus(), p.xauth().toString());
     assertEquals("10.2.3.0", p.localSelectors().getFirst().startAddress(), "the inside interface's network");
     assertEquals("network-plus", published.getLast().mode());
+  }
+
+  /**
+   * Legacy Easy VPN is IPv4 only: a {@code peer} name with IPv6 addresses only fails its attempt (logged: "resolves
+   * to … only: no IPv4 address") and is passed over for the next peer; none with an IPv4 address, nothing is sent.
+   */
+  @Test
+  void aNameWithOnlyIpv6AddressesFailsItsAttemptAndIsPassedOver() throws Exception {
+    Path hosts = hosts("2001:db8::209 hub1.example.net\n10.2.2.2 hub2.example.net\n");
+    service.configure(EasyVpnRemotesTest.seedRemote(EzvpnClient.Connect.AUTO, EzvpnClient.Mode.CLIENT,
+        "hub1.example.net", "hub2.example.net"), "10.1.32.14");
+    assertEquals(List.of("10.2.2.2"), am1To(), "hub1 has no IPv4 address: hub2");
+
+    service.clearEasyVpn(null);
+    sent.clear();
+    Files.writeString(hosts, "2001:db8::209 hub1.example.net\n2001:db8::2 hub2.example.net\n");
+    service.configure(EasyVpnRemotesTest.seedRemote(EzvpnClient.Connect.MANUAL, EzvpnClient.Mode.CLIENT,
+        "hub1.example.net", "hub2.example.net"), "10.1.32.14");
+    assertNull(service.connect("ezvpn-config"));
+    assertEquals(List.of(), sent, "no peer has an IPv4 address: nothing is sent, over IPv6 neither");
   }
 }

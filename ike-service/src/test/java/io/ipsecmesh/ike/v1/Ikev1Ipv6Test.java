@@ -57,13 +57,19 @@ class Ikev1Ipv6Test {
       wire::add);
 
   static GatewayConfig site(String own, String peer, String ownLan, String peerLan, String key) {
+    return site(own, List.of(peer), List.of(), ownLan, peerLan, List.of(new IsakmpKey(key, peer, "128")));
+  }
+
+  /** The same site with a {@code set peer} list (names among them, some {@code dynamic}) and its own keys. */
+  static GatewayConfig site(String own, List<String> peers, List<String> dynamicPeers, String ownLan, String peerLan,
+      List<IsakmpKey> keys) {
     GatewayConfig e = GatewayConfig.empty();
     AccessList acl = new AccessList("LAN6", false, List.of(new AccessListEntry(AccessListEntry.Action.PERMIT, "ipv6",
         AddressMatch.ipv6Prefix(ownLan, 64), null, AddressMatch.ipv6Prefix(peerLan, 64), null, null)), true);
-    CryptoMapEntry map = new CryptoMapEntry("VPN6", 10, CryptoMapEntry.Keying.IPSEC_ISAKMP, List.of(peer),
-        List.of("TS"), null, null, "LAN6", null, null, null);
+    CryptoMapEntry map = new CryptoMapEntry("VPN6", 10, CryptoMapEntry.Keying.IPSEC_ISAKMP, peers,
+        List.of("TS"), null, null, "LAN6", null, null, null, null, dynamicPeers);
     return new GatewayConfig(List.of(new IsakmpPolicy(10, "aes 256", "sha256", "pre-share", 14, 86_400)),
-        List.of(new IsakmpKey(key, peer, "128")), null, null, false, true, DfBit.COPY, e.sa(),
+        keys, null, null, false, true, DfBit.COPY, e.sa(),
         List.of(new TransformSet("TS", EspTransform.AES_CBC_256_HMAC_SHA256_128, ChildSa.Mode.TUNNEL)), List.of(map),
         List.of(acl), List.of(InterfaceConfig.named("Gi1").withIpv6(own + "/64", "VPN6")), List.of(), List.of(),
         List.of(), List.of(), List.of(), null, null, false, Map.of(), List.of(), null, null, null, List.of(),

@@ -71,10 +71,6 @@ class EasyVpnStrongswanTest {
   private final List<String> charons = new ArrayList<>();
   private boolean topology;
   private int passed;
-  /** {@code /etc/netns/GW/hosts}: the gateway's resolver sees the servers' names (removed in {@link #tearDown()}). */
-  private final Path hostsFile = Path.of("/etc/netns", TOPOLOGY.gw, "hosts");
-  /** Whether this test created {@code /etc/netns} (then it removes it again). */
-  private boolean createdNetnsDir;
 
   @BeforeAll
   void setUp() throws Exception {
@@ -112,11 +108,6 @@ class EasyVpnStrongswanTest {
         harness(Map.of(), "charon-stop.sh", ns);
       }
     } finally {
-      Files.deleteIfExists(hostsFile);
-      Files.deleteIfExists(hostsFile.getParent());
-      if (createdNetnsDir) {
-        Files.deleteIfExists(hostsFile.getParent().getParent());
-      }
       if (topology) {
         TOPOLOGY.down();
       }
@@ -159,10 +150,7 @@ class EasyVpnStrongswanTest {
   @Order(2)
   void clientModeTranslatesToTheAssignedAddressAndFailsOverToTheNextPeer() throws Exception {
     // the peers by name, as the seed's remote could name them; resolved by the system resolver in the namespace
-    createdNetnsDir = !Files.exists(hostsFile.getParent().getParent());
-    Files.createDirectories(hostsFile.getParent());
-    Files.writeString(hostsFile, "127.0.0.1 localhost\n" + PEER_1 + " hub1.ezvpn.test\n" + PEER_2
-        + " hub2.ezvpn.test\n");
+    TOPOLOGY.hosts("127.0.0.1 localhost\n" + PEER_1 + " hub1.ezvpn.test\n" + PEER_2 + " hub2.ezvpn.test\n");
     startGateway("auto", "client", "hub1.ezvpn.test", "hub2.ezvpn.test");
     pingUntilTheTunnelCarries(Duration.ofSeconds(40));
     String show = show();
