@@ -122,6 +122,21 @@ ping_until_up() {
     done
     return 1
 }
+# with FORWARDERS > 1: every instance's hand-off counters (ipsecmesh_esp_handoff_total), one line each:
+# "gw<a|b> esp-<i> <direction> <outcome> <count>" (cumulative; the report subtracts a snapshot before each run)
+handoff_counters() {  # file
+    local g ns i
+    : >"$1"
+    [ "$FORWARDERS" -gt 1 ] || return 0
+    for g in a b; do
+        ns=NS_${g^^}
+        for i in $(seq 1 "$FORWARDERS"); do
+            { ip netns exec "${!ns}" curl -s --max-time 3 "http://127.0.0.1:$((9430 + i))/metrics" 2>/dev/null || true; } \
+                | sed -n 's/^ipsecmesh_esp_handoff_total{direction="\([^"]*\)",outcome="\([^"]*\)"} \([0-9.eE+]*\)$/'"gw$g esp-$i"' \1 \2 \3/p' \
+                >>"$1"
+        done
+    done
+}
 cpu_of() { local t=0 p; for p in "$@"; do t=$((t + $(bench_cpu_ticks "$p"))); done; echo "$t"; }
 
 # measure IMPL TRANSFORM "gwa pids" "gwb pids": warm-up, then one iperf3 + ping run per stream count
@@ -142,11 +157,13 @@ measure() {
             >"$f-$n.ping" 2>&1 &
         pingpid=$!
         # shellcheck disable=SC2086
+        [ "$impl" = ipsec-mesh ] && handoff_counters "$f-$n.handoff0"
         a0=$(cpu_of $apids); b0=$(cpu_of $bpids); t0=$(bench_now)
         ip netns exec "$NS_LAN_A" timeout $((SECS + 20)) iperf3 -c "$B_LAN_HOST" -t "$SECS" -P "$n" -J \
             >"$f-$n.json" 2>/dev/null || true
         # shellcheck disable=SC2086
         a1=$(cpu_of $apids); b1=$(cpu_of $bpids); t1=$(bench_now)
+        [ "$impl" = ipsec-mesh ] && handoff_counters "$f-$n.handoff1"
         wait "$pingpid" 2>/dev/null || true
         echo "$(echo "($a1 - $a0) / $BENCH_HZ / ($t1 - $t0)" | bc -l) $(echo "($b1 - $b0) / $BENCH_HZ / ($t1 - $t0)" | bc -l) $(bench_loadavg)" \
             >"$f-$n.cpu"
@@ -234,5 +251,30 @@ for tf in tfs:
 idle = [f"{impl} {tf}: {ping(impl, tf, 'idle')}" for tf in tfs for impl in ("strongswan", "ipsec-mesh")
         if os.path.exists(f"{res}/{impl}-{tf}-idle.ping")]
 print("\nping idle (5 × 0.2 s before the warm-up): " + "; ".join(idle))
+def counters(path):
+    c = {}
+    try:
+        for line in open(path):
+            gw, inst, d, o, v = line.split()
+            c[(gw, inst, d, o)] = float(v)
+    except OSError:
+        pass
+    return c
+if int(fwd) > 1:
+    print("\nHand-off during each measured run (ipsecmesh_esp_handoff_total, difference over the run; sent = packets "
+          "that reached a non-owner and crossed the bus, received = delivered to the owner, others are drops):")
+    for tf in tfs:
+        for n in streams:
+            a, b = counters(f"{res}/ipsec-mesh-{tf}-{n}.handoff0"), counters(f"{res}/ipsec-mesh-{tf}-{n}.handoff1")
+            if not b:
+                print(f"- {names[tf]}, {n} stream(s): no counters read")
+                continue
+            rows = {}
+            for k, v in b.items():
+                d = v - a.get(k, 0.0)
+                if d:
+                    rows.setdefault(k[0], []).append(f"{k[1]} {k[2]}/{k[3]} {d:.0f}")
+            print(f"- {names[tf]}, {n} stream(s): " + ("; ".join(f"{gw}: " + ", ".join(r) for gw, r in sorted(rows.items()))
+                                                      or "none (every packet reached its owner in the kernel)"))
 PY
 echo "# $(date -u +%FT%TZ) done, loadavg $(bench_loadavg)"

@@ -255,7 +255,9 @@ public final class EspForwarderVerticle extends VerticleBase {
         HazelcastInstance hz = Cluster.hazelcast(vertx);
         scaleOut = new EspScaleOut(vertx, clock, scaleOutSettings, ownership, handoffDelivery,
             hz == null ? null : () -> hz.getCluster().getMembers().size());
-        startSteering();
+        if (scaleOutSettings.steering()) {
+          startSteering();
+        }
       }
       supervisor = new SaSupervisor(forwarderId, plane.sad(), plane.acquires(), plane.invalidSpis(), clock,
           sink, this::localAddress);

@@ -14,8 +14,10 @@ import java.util.function.LongSupplier;
  *
  * <p>Why the smallest: a probe for an index at or above the group's socket count falls back to the kernel's hash,
  * which for our probes (one 4-tuple) is one socket — possibly this one. Those indices all lie above the socket's
- * true index, which its own probe always reaches. No probe back (no program in the group yet, or the round lost)
- * means "unknown", and the socket's buckets go by the kernel's hash.
+ * true index, which its own probe always reaches. A round with no probe back (its probes lost or late on a
+ * loaded host — every program carries the probe section, so a moved socket still answers at its new index) keeps
+ * the index learned before; before the first answer the index is unknown and the socket's buckets go by the
+ * kernel's hash.
  *
  * <p>Probes of other instances land here too (a round's probes go to every socket): they are counted, dropped, and
  * never touch the ESP path or the log. Thread-safe: {@link #received} runs on the socket's event loop, the rest on
@@ -82,11 +84,13 @@ public final class ReuseportIndexProbe {
     PROBES.labelValues(outcome).inc();
   }
 
-  /** Ends the round: the index learned, or {@link ReuseportProgram#UNKNOWN}. */
+  /** Ends the round: the index learned (kept from before when nothing came back), or {@link ReuseportProgram#UNKNOWN}. */
   public synchronized int finishRound() {
     if (inRound) {
       inRound = false;
-      index = lowest == Integer.MAX_VALUE ? ReuseportProgram.UNKNOWN : lowest;
+      if (lowest != Integer.MAX_VALUE) {
+        index = lowest;
+      }
     }
     return index;
   }

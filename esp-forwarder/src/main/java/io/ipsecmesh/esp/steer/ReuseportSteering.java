@@ -32,7 +32,7 @@ public final class ReuseportSteering {
 
   public static final long PROBE_EVERY_MILLIS = 1_000;
   /** How long a round's probes may take to come back over loopback before the round is read. */
-  public static final long PROBE_WAIT_MILLIS = 100;
+  public static final long PROBE_WAIT_MILLIS = 300;
 
   /** One shared socket. */
   public interface Group {

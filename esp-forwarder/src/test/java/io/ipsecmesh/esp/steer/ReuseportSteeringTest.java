@@ -144,7 +144,7 @@ class ReuseportSteeringTest {
     open("fwd-a").start();
     open("fwd-b").start();
     members("fwd-a", "fwd-b", "fwd-c");
-    clock.advance(1_100);
+    clock.advance(ReuseportSteering.PROBE_EVERY_MILLIS + ReuseportSteering.PROBE_WAIT_MILLIS);
     // fwd-c dies: the kernel moves fwd-b (index 2) into its hole, index 0
     kernel.close("fwd-c");
     instances.get("fwd-c").stop();
@@ -160,7 +160,7 @@ class ReuseportSteeringTest {
     open("fwd-a").start();
     open("fwd-b").start();
     members("fwd-a", "fwd-b");
-    clock.advance(1_100);
+    clock.advance(ReuseportSteering.PROBE_EVERY_MILLIS + ReuseportSteering.PROBE_WAIT_MILLIS);
     int before = kernel.attaches;
     kernel.close("fwd-a");
     instances.get("fwd-a").stop();
@@ -179,7 +179,7 @@ class ReuseportSteeringTest {
     open("fwd-b").start();
     instances.get("stray").stop();
     members("fwd-a", "fwd-b");
-    clock.advance(1_100);
+    clock.advance(ReuseportSteering.PROBE_EVERY_MILLIS + ReuseportSteering.PROBE_WAIT_MILLIS);
     assertEquals(2, told.get("fwd-b").get(GROUP));
     kernel.close("stray"); // fwd-b moves to 0; nobody's membership changes
     clock.advance(ReuseportSteering.PROBE_EVERY_MILLIS);
