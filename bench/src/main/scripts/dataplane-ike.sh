@@ -125,15 +125,17 @@ ping_until_up() {
 # with FORWARDERS > 1: every instance's hand-off counters (ipsecmesh_esp_handoff_total), one line each:
 # "gw<a|b> esp-<i> <direction> <outcome> <count>" (cumulative; the report subtracts a snapshot before each run)
 handoff_counters() {  # file
-    local g ns i
+    local g ns i m
     : >"$1"
     [ "$FORWARDERS" -gt 1 ] || return 0
     for g in a b; do
         ns=NS_${g^^}
         for i in $(seq 1 "$FORWARDERS"); do
-            { ip netns exec "${!ns}" curl -s --max-time 3 "http://127.0.0.1:$((9430 + i))/metrics" 2>/dev/null || true; } \
-                | sed -n 's/^ipsecmesh_esp_handoff_total{direction="\([^"]*\)",outcome="\([^"]*\)"} \([0-9.eE+]*\)$/'"gw$g esp-$i"' \1 \2 \3/p' \
-                >>"$1"
+            m=$(ip netns exec "${!ns}" curl -s --max-time 3 "http://127.0.0.1:$((9430 + i))/metrics" 2>/dev/null || true)
+            [ -n "$m" ] && echo "gw$g esp-$i scrape ok 1" >>"$1"
+            sed -n -e 's/^ipsecmesh_esp_handoff_total{direction="\([^"]*\)",outcome="\([^"]*\)"} \([0-9.eE+]*\)$/'"gw$g esp-$i"' \1 \2 \3/p' \
+                -e 's/^ipsecmesh_esp_steering_probes_total{outcome="\([^"]*\)"} \([0-9.eE+]*\)$/'"gw$g esp-$i"' probes \1 \2/p' \
+                <<<"$m" >>"$1"
         done
     done
 }
@@ -262,7 +264,8 @@ def counters(path):
     return c
 if int(fwd) > 1:
     print("\nHand-off during each measured run (ipsecmesh_esp_handoff_total, difference over the run; sent = packets "
-          "that reached a non-owner and crossed the bus, received = delivered to the owner, others are drops):")
+          "that reached a non-owner and crossed the bus, received = delivered to the owner, others are drops; "
+          "probes = ipsecmesh_esp_steering_probes_total):")
     for tf in tfs:
         for n in streams:
             a, b = counters(f"{res}/ipsec-mesh-{tf}-{n}.handoff0"), counters(f"{res}/ipsec-mesh-{tf}-{n}.handoff1")
@@ -272,9 +275,13 @@ if int(fwd) > 1:
             rows = {}
             for k, v in b.items():
                 d = v - a.get(k, 0.0)
-                if d:
+                if d and k[2] != "scrape":
                     rows.setdefault(k[0], []).append(f"{k[1]} {k[2]}/{k[3]} {d:.0f}")
             print(f"- {names[tf]}, {n} stream(s): " + ("; ".join(f"{gw}: " + ", ".join(r) for gw, r in sorted(rows.items()))
                                                       or "none (every packet reached its owner in the kernel)"))
+            missing = [f"{gw} {i}" for gw in ("gwa", "gwb") for i in (f"esp-{j}" for j in range(1, int(fwd) + 1))
+                       if (gw, i, "scrape", "ok") not in b]
+            if missing:
+                print("  (no metrics from " + ", ".join(missing) + ")")
 PY
 echo "# $(date -u +%FT%TZ) done, loadavg $(bench_loadavg)"
