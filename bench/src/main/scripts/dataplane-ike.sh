@@ -13,6 +13,10 @@
 #                   (default "--esp-scale-out true"; see lib/bench-common.sh). On a build without it a
 #                   second forwarder starts but has no inner side ("inner none") and takes part of the
 #                   inbound UDP 4500: the script stops there with that reason (smoke-tested 2026-12-06).
+#                   With N > 1 the instances are named esp-<i>, serve metrics on the namespace's 127.0.0.1:9430+i,
+#                   and the report ends with each run's hand-off counters (ipsecmesh_esp_handoff_total: packets
+#                   that reached a non-owner) and steering probes; GW_FLAGS="--esp-steering false" measures
+#                   without the reuseport program (the kernel's hash and the hand-off, the reference).
 #   IMPLS="strongswan ipsec-mesh"  which to measure (both by default: the ratio needs both).
 #   GW_FLAGS="…"    extra flags for ipsec-mesh (run: all services; split: the forwarders), e.g.
 #                   "--udpChecksum computed" (UDP GSO instead of sendmmsg, docs/performance.md).
