@@ -127,7 +127,7 @@ ping_until_up() {
     return 1
 }
 # with FORWARDERS > 1: every instance's hand-off counters (ipsecmesh_esp_handoff_total), one line each:
-# "gw<a|b> esp-<i> <direction> <outcome> <count>" (cumulative; the report subtracts a snapshot before each run)
+# "gw<a|b> esp-<i> <exposition line>" (cumulative; the report subtracts a snapshot before each run)
 handoff_counters() {  # file
     local g ns i m
     : >"$1"
@@ -137,9 +137,8 @@ handoff_counters() {  # file
         for i in $(seq 1 "$FORWARDERS"); do
             m=$(ip netns exec "${!ns}" curl -s --max-time 3 "http://127.0.0.1:$((9430 + i))/metrics" 2>/dev/null || true)
             [ -n "$m" ] && echo "gw$g esp-$i scrape ok 1" >>"$1"
-            sed -n -e 's/^ipsecmesh_esp_handoff_total{direction="\([^"]*\)",outcome="\([^"]*\)"} \([0-9.eE+]*\)$/'"gw$g esp-$i"' \1 \2 \3/p' \
-                -e 's/^ipsecmesh_esp_steering_probes_total{outcome="\([^"]*\)"} \([0-9.eE+]*\)$/'"gw$g esp-$i"' probes \1 \2/p' \
-                <<<"$m" >>"$1"
+            # labels in any order (every metric also carries instance=…): the report parses them
+            grep -E '^ipsecmesh_esp_(handoff|steering_probes)_total\{' <<<"$m" | sed "s/^/gw$g esp-$i /" >>"$1" || true
         done
     done
 }
@@ -261,8 +260,18 @@ def counters(path):
     c = {}
     try:
         for line in open(path):
-            gw, inst, d, o, v = line.split()
-            c[(gw, inst, d, o)] = float(v)
+            gw, inst, rest = line.split(None, 2)
+            if rest.startswith("scrape"):
+                c[(gw, inst, "scrape", "ok")] = 1.0
+                continue
+            m = re.match(r'(\w+)\{([^}]*)\}\s+(\S+)', rest)
+            if not m:
+                continue
+            labels = dict(re.findall(r'(\w+)="([^"]*)"', m.group(2)))
+            if m.group(1) == "ipsecmesh_esp_handoff_total":
+                c[(gw, inst, labels.get("direction", "?"), labels.get("outcome", "?"))] = float(m.group(3))
+            else:
+                c[(gw, inst, "probes", labels.get("outcome", "?"))] = float(m.group(3))
     except OSError:
         pass
     return c
