@@ -122,8 +122,14 @@ public final class ReuseportSteering {
     });
   }
 
-  /** The live forwarder instances changed: new owners per bucket, and every socket probes again now. */
+  /**
+   * The live forwarder instances changed: new owners per bucket, and every socket probes again now. The same set
+   * again (the heartbeats tell it every second) changes nothing: the secondly round already runs.
+   */
   public void members(Set<String> live) {
+    if (live.equals(members)) {
+      return;
+    }
     members = Set.copyOf(live);
     owners = SpiBuckets.owners(members);
     table.members(members);

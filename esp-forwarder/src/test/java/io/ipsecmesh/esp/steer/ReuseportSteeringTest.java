@@ -207,6 +207,17 @@ class ReuseportSteeringTest {
   }
 
   @Test
+  void theSameMemberSetAgainStartsNoExtraRound() {
+    open("fwd-a").start();
+    open("fwd-b").start();
+    members("fwd-a", "fwd-b");
+    clock.advance(ReuseportSteering.PROBE_WAIT_MILLIS);
+    double own = ReuseportIndexProbe.counted("own");
+    members("fwd-a", "fwd-b"); // a heartbeat round that changed nothing
+    assertEquals(own, ReuseportIndexProbe.counted("own"));
+  }
+
+  @Test
   void conflictingClaimsSteerNeitherBucketSet() {
     SteeringTable t = new SteeringTable();
     t.index("fwd-a", GROUP, 0);
