@@ -13,6 +13,10 @@
 #                   (default "--esp-scale-out true"; see lib/bench-common.sh). On a build without it a
 #                   second forwarder starts but has no inner side ("inner none") and takes part of the
 #                   inbound UDP 4500: the script stops there with that reason (smoke-tested 2026-12-06).
+#                   With N > 1 the instances are named esp-<i>, serve metrics on the namespace's 127.0.0.1:9430+i,
+#                   and the report ends with each run's hand-off counters (ipsecmesh_esp_handoff_total: packets
+#                   that reached a non-owner) and steering probes; GW_FLAGS="--esp-steering false" measures
+#                   without the reuseport program (the kernel's hash and the hand-off, the reference).
 #   IMPLS="strongswan ipsec-mesh"  which to measure (both by default: the ratio needs both).
 #   GW_FLAGS="…"    extra flags for ipsec-mesh (run: all services; split: the forwarders), e.g.
 #                   "--udpChecksum computed" (UDP GSO instead of sendmmsg, docs/performance.md).
@@ -122,6 +126,22 @@ ping_until_up() {
     done
     return 1
 }
+# with FORWARDERS > 1: every instance's hand-off counters (ipsecmesh_esp_handoff_total), one line each:
+# "gw<a|b> esp-<i> <exposition line>" (cumulative; the report subtracts a snapshot before each run)
+handoff_counters() {  # file
+    local g ns i m
+    : >"$1"
+    [ "$FORWARDERS" -gt 1 ] || return 0
+    for g in a b; do
+        ns=NS_${g^^}
+        for i in $(seq 1 "$FORWARDERS"); do
+            m=$(ip netns exec "${!ns}" curl -s --max-time 3 "http://127.0.0.1:$((9430 + i))/metrics" 2>/dev/null || true)
+            [ -n "$m" ] && echo "gw$g esp-$i scrape ok 1" >>"$1"
+            # labels in any order (every metric also carries instance=…): the report parses them
+            grep -E '^ipsecmesh_esp_(handoff|steering_probes)_total\{' <<<"$m" | sed "s/^/gw$g esp-$i /" >>"$1" || true
+        done
+    done
+}
 cpu_of() { local t=0 p; for p in "$@"; do t=$((t + $(bench_cpu_ticks "$p"))); done; echo "$t"; }
 
 # measure IMPL TRANSFORM "gwa pids" "gwb pids": warm-up, then one iperf3 + ping run per stream count
@@ -144,11 +164,13 @@ measure() {
             >"$f-$n.ping" 2>&1 &
         pingpid=$!
         # shellcheck disable=SC2086
+        [ "$impl" = ipsec-mesh ] && handoff_counters "$f-$n.handoff0"
         a0=$(cpu_of $apids); b0=$(cpu_of $bpids); t0=$(bench_now)
         ip netns exec "$NS_LAN_A" timeout $((SECS + 20)) iperf3 -c "$B_LAN_HOST" -t "$SECS" -P "$n" -J \
             >"$f-$n.json" 2>/dev/null || true
         # shellcheck disable=SC2086
         a1=$(cpu_of $apids); b1=$(cpu_of $bpids); t1=$(bench_now)
+        [ "$impl" = ipsec-mesh ] && handoff_counters "$f-$n.handoff1"
         wait "$pingpid" 2>/dev/null || true
         echo "$(echo "($a1 - $a0) / $BENCH_HZ / ($t1 - $t0)" | bc -l) $(echo "($b1 - $b0) / $BENCH_HZ / ($t1 - $t0)" | bc -l) $(bench_loadavg)" \
             >"$f-$n.cpu"
@@ -240,5 +262,45 @@ idle = [f"{impl} {tf}: {ping(impl, tf, 'idlewarm')}" for tf in tfs for impl in (
         if os.path.exists(f"{res}/{impl}-{tf}-idlewarm.ping")]
 if idle:
     print("ping idle after the warm-up (5 × 0.2 s): " + "; ".join(idle))
+def counters(path):
+    c = {}
+    try:
+        for line in open(path):
+            gw, inst, rest = line.split(None, 2)
+            if rest.startswith("scrape"):
+                c[(gw, inst, "scrape", "ok")] = 1.0
+                continue
+            m = re.match(r'(\w+)\{([^}]*)\}\s+(\S+)', rest)
+            if not m:
+                continue
+            labels = dict(re.findall(r'(\w+)="([^"]*)"', m.group(2)))
+            if m.group(1) == "ipsecmesh_esp_handoff_total":
+                c[(gw, inst, labels.get("direction", "?"), labels.get("outcome", "?"))] = float(m.group(3))
+            else:
+                c[(gw, inst, "probes", labels.get("outcome", "?"))] = float(m.group(3))
+    except OSError:
+        pass
+    return c
+if int(fwd) > 1:
+    print("\nHand-off during each measured run (ipsecmesh_esp_handoff_total, difference over the run; sent = packets "
+          "that reached a non-owner and crossed the bus, received = delivered to the owner, others are drops; "
+          "probes = ipsecmesh_esp_steering_probes_total):")
+    for tf in tfs:
+        for n in streams:
+            a, b = counters(f"{res}/ipsec-mesh-{tf}-{n}.handoff0"), counters(f"{res}/ipsec-mesh-{tf}-{n}.handoff1")
+            if not b:
+                print(f"- {names[tf]}, {n} stream(s): no counters read")
+                continue
+            rows = {}
+            for k, v in b.items():
+                d = v - a.get(k, 0.0)
+                if d and k[2] != "scrape":
+                    rows.setdefault(k[0], []).append(f"{k[1]} {k[2]}/{k[3]} {d:.0f}")
+            print(f"- {names[tf]}, {n} stream(s): " + ("; ".join(f"{gw}: " + ", ".join(r) for gw, r in sorted(rows.items()))
+                                                      or "none (every packet reached its owner in the kernel)"))
+            missing = [f"{gw} {i}" for gw in ("gwa", "gwb") for i in (f"esp-{j}" for j in range(1, int(fwd) + 1))
+                       if (gw, i, "scrape", "ok") not in b]
+            if missing:
+                print("  (no metrics from " + ", ".join(missing) + ")")
 PY
 echo "# $(date -u +%FT%TZ) done, loadavg $(bench_loadavg)"

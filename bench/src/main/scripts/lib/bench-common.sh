@@ -264,8 +264,9 @@ bench_start_split() {  # ns dir name cfg ike_n esp_n [ike flags...]
     for i in $(seq 1 "$esp_n"); do
         if [ "$esp_n" -gt 1 ]; then
             # shellcheck disable=SC2086
+            # metrics on the namespace's loopback, port 9430 + i: the hand-off and steering counters per instance
             split_jvm "esp-$i" esp io.ipsecmesh.esp.Main $((5730 + i)) ${ESP_SCALE_OUT_FLAGS:---esp-scale-out true} \
-                ${ESP_FLAGS:-}
+                --esp-instance-id "esp-$i" --metrics-port $((9430 + i)) ${ESP_FLAGS:-}
         else
             # shellcheck disable=SC2086
             split_jvm "esp-$i" esp io.ipsecmesh.esp.Main $((5730 + i)) ${ESP_FLAGS:-}

@@ -48,6 +48,7 @@ import io.ipsecmesh.esp.io.PacketBuffer;
 import io.ipsecmesh.esp.io.RawEspSocket;
 import io.ipsecmesh.esp.io.UdpEncapSocket;
 import io.ipsecmesh.esp.qos.LlqCryptoQueue;
+import io.ipsecmesh.esp.steer.ReuseportSteering;
 import io.ipsecmesh.esp.qos.LlqMetrics;
 import io.ipsecmesh.esp.spd.Ip128;
 import io.ipsecmesh.esp.spd.SecurityPolicyDatabase;
@@ -117,6 +118,9 @@ public final class EspForwarderVerticle extends VerticleBase {
   private SaOwnership ownership;
   private EspScaleOut scaleOut;
   private HandoffDelivery handoffDelivery;
+  /** Scale-out: steers inbound ESP to its owner's socket in the kernel (null without scale-out). */
+  private ReuseportSteering steering;
+  private io.vertx.core.eventbus.MessageConsumer<FwdMessages.SteeringIndex> steeringConsumer;
   private String forwarderId;
   private KeyWrap keyWrap;
   private Scheduler clock;
@@ -266,6 +270,9 @@ public final class EspForwarderVerticle extends VerticleBase {
         HazelcastInstance hz = Cluster.hazelcast(vertx);
         scaleOut = new EspScaleOut(vertx, clock, scaleOutSettings, ownership, handoffDelivery,
             hz == null ? null : () -> hz.getCluster().getMembers().size());
+        if (scaleOutSettings.steering()) {
+          startSteering();
+        }
       }
       supervisor = new SaSupervisor(forwarderId, plane.sad(), plane.acquires(), plane.invalidSpis(), clock,
           sink, this::localAddress);
@@ -319,6 +326,62 @@ public final class EspForwarderVerticle extends VerticleBase {
       LOG.warning(() -> "esp-forwarder: no packet path warm-up: " + e);
     } finally {
       loopback.close();
+    }
+  }
+
+  /**
+   * Scale-out's inbound steering: each shared UDP socket (IPv4, IPv6: separate reuseport groups) probes its index,
+   * publishes it on {@code fwd.steering}, and the lowest live instance attaches the groups' programs.
+   */
+  private void startSteering() {
+    List<UdpEncapSocket> shared = socket6 == null ? List.of(socket) : List.of(socket, socket6);
+    String self = scaleOutSettings.instanceId();
+    java.security.SecureRandom random = new java.security.SecureRandom();
+    steering = new ReuseportSteering(self, clock, shared.stream().map(UdpEncapSocket::steeringGroup).toList(),
+        random::nextLong, new SteeringEvents(self));
+    for (UdpEncapSocket s : shared) {
+      s.probes(steering.probe(s.steeringGroup().name()));
+    }
+    steeringConsumer = vertx.eventBus().<FwdMessages.SteeringIndex>consumer(FwdMessages.STEERING,
+        m -> steering.heard(m.body().instanceId(), m.body().group(), m.body().index()));
+    scaleOut.onMembers(steering::members);
+    steering.start();
+  }
+
+  /** What the steering does, on the bus and in the log (a change once, never per packet or per second). */
+  private final class SteeringEvents implements ReuseportSteering.Events {
+    private final String self;
+    private final java.util.Map<String, Integer> told = new java.util.HashMap<>();
+    private final java.util.Map<String, String> failed = new java.util.HashMap<>();
+
+    SteeringEvents(String self) {
+      this.self = self;
+    }
+
+    @Override
+    public void index(String group, int index) {
+      vertx.eventBus().publish(FwdMessages.STEERING, new FwdMessages.SteeringIndex(self, group, index));
+      Integer before = told.put(group, index);
+      if (before == null || before != index) {
+        LOG.info(() -> "esp-forwarder " + self + ": socket " + group + " holds reuseport index "
+            + (index < 0 ? "unknown" : index));
+      }
+    }
+
+    @Override
+    public void attached(String group, int[] indexOfBucket, int instructions) {
+      failed.remove(group);
+      long steered = java.util.Arrays.stream(indexOfBucket).filter(i -> i >= 0).count();
+      LOG.info(() -> "esp-forwarder " + self + ": reuseport program on " + group + ": " + steered
+          + " of 256 SPI buckets steered, " + instructions + " instructions");
+    }
+
+    @Override
+    public void attachFailed(String group, String why) {
+      if (!why.equals(failed.put(group, why))) {
+        LOG.warning("esp-forwarder " + self + ": no reuseport program on " + group + " (" + why
+            + "): ESP reaches its owner through the hand-off");
+      }
     }
   }
 
@@ -713,6 +776,12 @@ public final class EspForwarderVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (steering != null) {
+      steering.stop();
+    }
+    if (steeringConsumer != null) {
+      steeringConsumer.unregister();
+    }
     if (scaleOut != null) {
       scaleOut.leave();
     }

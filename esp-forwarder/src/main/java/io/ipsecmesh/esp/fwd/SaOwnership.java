@@ -1,15 +1,16 @@
 package io.ipsecmesh.esp.fwd;
 
-import io.ipsecmesh.proto.cluster.RendezvousHash;
+import io.ipsecmesh.esp.steer.SpiBuckets;
 import io.ipsecmesh.proto.sa.ChildSa;
-import io.ipsecmesh.proto.sa.SharedMaps;
 import java.util.Set;
 
 /**
  * Scale-out of the esp-forwarder: which instance owns each Child SA pair, and what changes hands when the
- * member set does. The owner is the rendezvous hash of the pair's inbound SPI (the SPI the peer's ESP packets
- * carry, RFC 4303 §2.1, so an arriving packet is routed before it is opened) over the live forwarder instances
- * ({@code esp.members}). Only the owner opens the pair's packets (one anti-replay window, RFC 4303 §3.4.3) and
+ * member set does. The owner is that of the pair's bucket, the low 8 bits of its inbound SPI (the SPI the peer's
+ * ESP packets carry, RFC 4303 §2.1, so an arriving packet is routed before it is opened): the rendezvous hash of
+ * the bucket over the live forwarder instances ({@code fwd.members}, {@link SpiBuckets}). 256 buckets make
+ * ownership a table the kernel's reuseport program can hold ({@code steer.ReuseportProgram}), so ESP reaches its
+ * owner's socket directly; rendezvous hashing still moves only a dead instance's buckets. Only the owner opens the pair's packets (one anti-replay window, RFC 4303 §3.4.3) and
  * seals them (one sequence counter); every other instance keeps the pair installed and hands its packets over
  * ({@link Handoff}).
  *
@@ -62,6 +63,8 @@ public final class SaOwnership {
   private final SaInstaller.Reserver reserver;
   private final Events events;
   private Set<String> members = Set.of();
+  /** The owner of each bucket for {@link #members}. */
+  private String[] bucketOwners = new String[SpiBuckets.COUNT];
   private boolean fenced;
 
   public SaOwnership(String self, SaDatabase sad, SaInstaller.Reserver reserver, Events events) {
@@ -80,9 +83,9 @@ public final class SaOwnership {
     return self;
   }
 
-  /** The routing key of a pair: its inbound SPI as eight hex digits. */
+  /** The routing key of a pair: its inbound SPI's bucket ({@link SpiBuckets#key}). */
   public static String key(ChildSa sa) {
-    return SharedMaps.spiKey(sa.inboundSpi());
+    return SpiBuckets.key(SpiBuckets.bucket(sa.inboundSpi()));
   }
 
   /**
@@ -97,7 +100,7 @@ public final class SaOwnership {
     if (members.isEmpty()) {
       return NOT_JOINED;
     }
-    String owner = RendezvousHash.owner(key(sa), members);
+    String owner = bucketOwners[SpiBuckets.bucket(sa.inboundSpi())];
     return owner == null || owner.equals(self) ? null : owner;
   }
 
@@ -117,6 +120,7 @@ public final class SaOwnership {
   /** The live forwarder instances changed (this one among them once it joined). */
   public void members(Set<String> live) {
     members = Set.copyOf(live);
+    bucketOwners = SpiBuckets.owners(members);
     sad.pairs().forEach(this::reconcile);
   }
 

@@ -9,6 +9,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
+import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 import java.util.logging.Logger;
 
@@ -32,6 +34,7 @@ public final class EspScaleOut {
   private final EspHandoff.Target delivery;
   /** The Hazelcast cluster's member count now; null without a cluster (no fence). */
   private final IntSupplier clusterSize;
+  private Consumer<Set<String>> membersListener = live -> { };
   private MemberHeartbeats heartbeats;
   private MessageConsumer<Buffer> handoff;
   private Scheduler.Timer quorumTimer;
@@ -52,6 +55,11 @@ public final class EspScaleOut {
     return (owner, frame) -> vertx.eventBus().send(FwdMessages.HANDOFF_PREFIX + owner, Buffer.buffer(frame));
   }
 
+  /** Who else follows the member set (the reuseport steering); before {@link #start()}. */
+  public void onMembers(Consumer<Set<String>> listener) {
+    this.membersListener = listener;
+  }
+
   public Future<Void> start() {
     handoff = vertx.eventBus().consumer(FwdMessages.HANDOFF_PREFIX + settings.instanceId(),
         m -> EspHandoff.received(m.body() == null ? null : m.body().getBytes(), delivery));
@@ -59,6 +67,7 @@ public final class EspScaleOut {
     heartbeats = new MemberHeartbeats(vertx, scheduler, FwdMessages.MEMBERS, membership,
         MemberHeartbeats.LISTEN_BEFORE_JOINING_MILLIS, () -> {
           ownership.members(membership.members());
+          membersListener.accept(membership.members());
           LOG.info(() -> "esp-forwarder " + settings.instanceId() + ": forwarder instances now "
               + membership.members());
         });

@@ -13,8 +13,15 @@ import io.vertx.core.json.JsonObject;
  * @param quorum     {@code --cluster-quorum N}: this forwarder sends only while the Hazelcast cluster has at
  *                   least N members (and the sequence-number map refuses writes below N, {@code HazelcastConfigs});
  *                   give every member the same N, a majority of the members the deployment runs; 0 = off
+ * @param steering   {@code --esp-steering false}: no reuseport program, the kernel spreads inbound ESP by its hash
+ *                   and the hand-off carries what lands on a non-owner (a measurement's reference, or a kernel
+ *                   refusing {@code SO_ATTACH_REUSEPORT_CBPF}); default true ({@code steer.ReuseportSteering})
  */
-public record EspScaleOutSettings(boolean enabled, String instanceId, int quorum) {
+public record EspScaleOutSettings(boolean enabled, String instanceId, int quorum, boolean steering) {
+
+  public EspScaleOutSettings(boolean enabled, String instanceId, int quorum) {
+    this(enabled, instanceId, quorum, true);
+  }
 
   public EspScaleOutSettings {
     if (instanceId == null || instanceId.isBlank() || instanceId.startsWith("(") || instanceId.length() > 200) {
@@ -37,6 +44,7 @@ public record EspScaleOutSettings(boolean enabled, String instanceId, int quorum
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("cluster-quorum must be a whole number, got '" + q + "'");
     }
-    return new EspScaleOutSettings(on, id, quorum);
+    boolean steering = Boolean.parseBoolean(String.valueOf(c.getValue("esp-steering", "true")));
+    return new EspScaleOutSettings(on, id, quorum, steering);
   }
 }

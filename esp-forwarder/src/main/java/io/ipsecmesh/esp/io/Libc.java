@@ -28,6 +28,11 @@ public final class Libc {
   public static final int SOL_SOCKET = 1;
   /** Linux {@code SO_NO_CHECK}: send UDP/IPv4 with checksum zero (RFC 3948 §2.1 allows it for ESP). */
   public static final int SO_NO_CHECK = 11;
+  /**
+   * Linux {@code SO_ATTACH_REUSEPORT_CBPF}: a classic BPF program (a {@code struct sock_fprog}) that picks the socket
+   * of an SO_REUSEPORT group for each datagram; attached on any socket of the group, it replaces the group's program.
+   */
+  public static final int SO_ATTACH_REUSEPORT_CBPF = 51;
   public static final int IPPROTO_IPV6 = 41;
   /** {@code IPV6_V6ONLY}: an IPv6 socket that does not also receive IPv4 (as IPv4-mapped addresses). */
   public static final int IPV6_V6ONLY = 26;
@@ -124,6 +129,33 @@ public final class Libc {
       MemorySegment state = a.allocate(Linker.Option.captureStateLayout());
       MemorySegment v = a.allocateFrom(ValueLayout.JAVA_INT, value);
       int rc = (int) SETSOCKOPT.invokeExact(state, fd, level, option, v, 4);
+      return new Result(rc, errno(state));
+    } catch (Throwable t) {
+      throw new IllegalStateException(t);
+    }
+  }
+
+  /**
+   * Attaches a classic BPF program to {@code fd}'s reuseport group. {@code insns} holds four ints per
+   * {@code struct sock_filter} (code, jt, jf, k).
+   */
+  public static Result attachReuseportCbpf(int fd, int[] insns) {
+    int n = insns.length / 4;
+    try (Arena a = Arena.ofConfined()) {
+      MemorySegment state = a.allocate(Linker.Option.captureStateLayout());
+      MemorySegment filter = a.allocate(8L * n, 8);
+      for (int i = 0; i < n; i++) {
+        long at = 8L * i;
+        filter.set(ValueLayout.JAVA_SHORT, at, (short) insns[4 * i]);
+        filter.set(ValueLayout.JAVA_BYTE, at + 2, (byte) insns[4 * i + 1]);
+        filter.set(ValueLayout.JAVA_BYTE, at + 3, (byte) insns[4 * i + 2]);
+        filter.set(ValueLayout.JAVA_INT, at + 4, insns[4 * i + 3]);
+      }
+      // struct sock_fprog { unsigned short len; struct sock_filter *filter; } on LP64: 16 bytes
+      MemorySegment fprog = a.allocate(16, 8);
+      fprog.set(ValueLayout.JAVA_SHORT, 0, (short) n);
+      fprog.set(ValueLayout.ADDRESS, 8, filter);
+      int rc = (int) SETSOCKOPT.invokeExact(state, fd, SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF, fprog, 16);
       return new Result(rc, errno(state));
     } catch (Throwable t) {
       throw new IllegalStateException(t);

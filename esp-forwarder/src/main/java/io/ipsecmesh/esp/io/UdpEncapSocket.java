@@ -1,5 +1,9 @@
 package io.ipsecmesh.esp.io;
 
+import io.ipsecmesh.esp.steer.ReuseportIndexProbe;
+import io.ipsecmesh.esp.steer.ReuseportProgram;
+import io.ipsecmesh.esp.steer.ReuseportSteering;
+import io.ipsecmesh.esp.steer.SteeringProbe;
 import io.ipsecmesh.proto.esp.UdpEncapClassifier;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -15,8 +19,10 @@ import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.SocketProtocolFamily;
 import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The outer UDP socket of NAT traversal (RFC 3948), normally port 4500, as a Netty epoll datagram
@@ -40,6 +46,10 @@ public final class UdpEncapSocket implements AutoCloseable {
   private final boolean gro;
   private final boolean zeroChecksum;
   private volatile OuterReceiver receiver;
+  /** Scale-out: where probes of this socket's reuseport group go (null: probes are dropped unread). */
+  private volatile ReuseportIndexProbe probes;
+  /** Where this socket's probes are sent and come from: its bound address (loopback for a wildcard) and port. */
+  private volatile InetSocketAddress probeAddress;
   private boolean reusePort;
   private Channel channel;
   private int family;
@@ -65,8 +75,8 @@ public final class UdpEncapSocket implements AutoCloseable {
 
   /**
    * Scale-out: bind with {@code SO_REUSEPORT}, so every forwarder process of the host shares the port (the kernel
-   * spreads datagrams over the sockets by 4-tuple hash; a packet of an SA another instance owns is handed to it).
-   * Before {@link #bind()}.
+   * picks a socket by the group's steering program, {@link #steeringGroup()}, else by 4-tuple hash; a packet of an
+   * SA another instance owns is handed to it). Before {@link #bind()}.
    */
   public void reusePort(boolean on) {
     this.reusePort = on;
@@ -94,10 +104,55 @@ public final class UdpEncapSocket implements AutoCloseable {
       b.option(EpollChannelOption.SO_REUSEPORT, true);
     }
     channel = b.bind(bindAddress).sync().channel();
+    InetSocketAddress local = (InetSocketAddress) channel.localAddress();
+    InetAddress at = local.getAddress().isAnyLocalAddress() ? loopback(v6) : local.getAddress();
+    probeAddress = new InetSocketAddress(at, local.getPort());
     if (!v6 && zeroChecksum) {
       // RFC 3948 §2.1: the checksum of UDP-encapsulated ESP SHOULD be zero; ESP has its own ICV.
       Libc.setsockoptInt(fd(), Libc.SOL_SOCKET, Libc.SO_NO_CHECK, 1);
     }
+  }
+
+  private static InetAddress loopback(boolean v6) {
+    try {
+      return InetAddress.getByAddress(v6 ? new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}
+          : new byte[] {127, 0, 0, 1});
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalStateException(e); // not reached: the length is right
+    }
+  }
+
+  /**
+   * This socket as a member of its SO_REUSEPORT group, for {@link ReuseportSteering}: named by its bound address
+   * and port, probing itself over loopback (a wildcard socket) or its own address, attaching programs on its
+   * descriptor. After {@link #bind()}.
+   */
+  public ReuseportSteering.Group steeringGroup() {
+    InetSocketAddress local = localAddress();
+    String name = (local.getAddress() instanceof Inet6Address ? "[" + local.getAddress().getHostAddress() + "]"
+        : local.getAddress().getHostAddress()) + ":" + local.getPort();
+    return new ReuseportSteering.Group() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public void sendProbe(byte[] probe) {
+        channel.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(probe), probeAddress));
+      }
+
+      @Override
+      public String attach(List<ReuseportProgram.Insn> program) {
+        Libc.Result r = Libc.attachReuseportCbpf(fd(), ReuseportProgram.quads(program));
+        return r.failed() ? "SO_ATTACH_REUSEPORT_CBPF: " + r.describe() : null;
+      }
+    };
+  }
+
+  /** Scale-out: probes arriving on this socket go to {@code p} (never to the ESP path). */
+  public void probes(ReuseportIndexProbe p) {
+    this.probes = p;
   }
 
   /**
@@ -201,6 +256,14 @@ public final class UdpEncapSocket implements AutoCloseable {
       byte[] a = rx.array();
       int off = PacketBuffer.HEADROOM;
       content.getBytes(at, a, off, len);
+      if (len == SteeringProbe.BYTES && SteeringProbe.isProbe(a, off, len) && sender.equals(probeAddress)) {
+        // a reuseport steering probe of this host's forwarders (ours or another instance's): never ESP
+        ReuseportIndexProbe p = probes;
+        if (p != null) {
+          p.received(a, off, len);
+        }
+        return;
+      }
       switch (UdpEncapClassifier.classify(a, off, len)) {
         case ESP -> receiver.onEsp(rx, off, len, sender);
         case IKE -> receiver.onIke(

@@ -1,5 +1,7 @@
 package io.ipsecmesh.ike.engine;
 
+import io.ipsecmesh.proto.esp.EspHeader;
+
 import io.ipsecmesh.ike.seam.IkeEventSink;
 import io.ipsecmesh.ike.crypto.ChildKeymat;
 import io.ipsecmesh.ike.crypto.CrlSource;
@@ -354,12 +356,15 @@ final class SaServices {
     return spi;
   }
 
-  /** Inbound ESP SPIs: random, unique here, and above the reserved range 1–255 (RFC 4303 §2.1). */
+  /**
+   * Inbound ESP SPIs: random, unique here, above the reserved range 1–255 (RFC 4303 §2.1) and below the forwarder's
+   * steering probes ({@link EspHeader#FIRST_PROBE_SPI}).
+   */
   long newChildSpi() {
     long spi;
     do {
       spi = random.nextInt() & 0xffffffffL;
-    } while (spi < 256 || !table.reserveChildSpi(spi));
+    } while (!EspHeader.allocatable(spi) || !table.reserveChildSpi(spi));
     return spi;
   }
 

@@ -1,5 +1,7 @@
 package io.ipsecmesh.ike.v1;
 
+import io.ipsecmesh.proto.esp.EspHeader;
+
 import static io.ipsecmesh.proto.ikev1.IsakmpConstants.*;
 
 import io.ipsecmesh.proto.bus.IkeMessages.IkeDatagram;
@@ -326,11 +328,14 @@ final class QuickModeExchange {
     return false;
   }
 
-  /** A random SPI above the reserved range 1–255 (RFC 4303 §2.1) that this SA does not use yet. */
+  /**
+   * A random SPI above the reserved range 1–255 (RFC 4303 §2.1), below the forwarder's steering probes
+   * ({@link EspHeader#FIRST_PROBE_SPI}), that this SA does not use yet.
+   */
   static long newSpi(Ikev1Engine e, IsakmpSa sa) {
     while (true) {
       long spi = e.random.nextInt() & 0xffffffffL;
-      if (spi >= 256 && sa.children.stream().noneMatch(c -> c.inboundSpi() == spi)) {
+      if (EspHeader.allocatable(spi) && sa.children.stream().noneMatch(c -> c.inboundSpi() == spi)) {
         return spi;
       }
     }

@@ -31,6 +31,12 @@ public final class FwdMessages {
    * reached a forwarder instance which does not own its SA: inbound ESP or an outbound inner packet.
    */
   public static final String HANDOFF_PREFIX = "fwd.handoff.";
+  /**
+   * publish: {@link SteeringIndex} — forwarder scale-out, about once a second per shared socket: which index of the
+   * socket's SO_REUSEPORT group the instance holds (learned by probing itself), so that one instance can compile
+   * the group's steering program (esp-forwarder {@code steer}).
+   */
+  public static final String STEERING = "fwd.steering";
   /** publish: {@link IkeMessages.IkeDatagram} — IKE that arrived on port 4500 after the non-ESP marker. */
   public static final String IKE_PUNT = "ike.punt";
 
@@ -70,8 +76,15 @@ public final class FwdMessages {
 
   public record ActivitySummary(String forwarderId, long sequence, List<SaActivity> activity) {}
 
+  /**
+   * @param instanceId the forwarder instance ({@code --esp-instance-id})
+   * @param group      the socket's reuseport group: its bound address and port, e.g. {@code 0.0.0.0:4500}
+   * @param index      the socket's index in the group, or -1 when the last probe round did not tell
+   */
+  public record SteeringIndex(String instanceId, String group, int index) {}
+
   static final List<Class<? extends Record>> RECORDS = List.of(Acquire.class, InvalidSpi.class, SaExpired.class,
-      SaIdle.class, SaActivity.class, ActivitySummary.class, NatMapping.class);
+      SaIdle.class, SaActivity.class, ActivitySummary.class, NatMapping.class, SteeringIndex.class);
 
   private FwdMessages() {}
 }

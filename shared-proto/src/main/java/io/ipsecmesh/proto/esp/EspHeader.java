@@ -16,6 +16,18 @@ public final class EspHeader {
   public static final int TRAILER_BYTES = 2;
   /** SPI values 1..255 are reserved by IANA and 0 is local-only (§2.1): never on the wire. */
   public static final int MIN_WIRE_SPI = 256;
+  /**
+   * The first of the 256 SPIs 0xFFFFFF00–0xFFFFFFFF this implementation never allocates for an inbound SA: the
+   * esp-forwarder's reuseport steering program reads a UDP payload starting with one of them as a probe for socket
+   * index {@code spi & 0xFF} (esp-forwarder {@code steer.SteeringProbe}). A manually keyed SA in this range still
+   * works, only without kernel steering.
+   */
+  public static final long FIRST_PROBE_SPI = 0xFFFF_FF00L;
+
+  /** Whether ike-service may choose {@code spi} (unsigned) as an inbound SPI: on the wire and not a probe SPI. */
+  public static boolean allocatable(long spi) {
+    return spi >= MIN_WIRE_SPI && spi < FIRST_PROBE_SPI;
+  }
 
   private EspHeader() {}
 
