@@ -158,17 +158,8 @@ class SaOwnershipTest {
         }
       };
       supervisor = new SaSupervisor(id, gw.sad, gw.plane.acquires(), gw.plane.invalidSpis(),
-          new io.ipsecmesh.proto.time.VirtualScheduler(), new SaSupervisor.Sink() {
-            public void acquire(io.ipsecmesh.proto.bus.FwdMessages.Acquire a) {}
-
-            public void invalidSpi(io.ipsecmesh.proto.bus.FwdMessages.InvalidSpi i) {}
-
-            public void expired(io.ipsecmesh.proto.bus.FwdMessages.SaExpired e) {}
-
-            public void idle(io.ipsecmesh.proto.bus.FwdMessages.SaIdle i) {}
-
-            public void activity(io.ipsecmesh.proto.bus.FwdMessages.ActivitySummary s) {}
-
+          new io.ipsecmesh.proto.time.VirtualScheduler(), new RecordingSink(() -> now) {
+            @Override
             public void counters(List<io.ipsecmesh.proto.sa.SaCounters> all) {
               for (io.ipsecmesh.proto.sa.SaCounters c : all) { // the owner's rows only, as the verticle writes them
                 SaPair p = gw.sad.get(c.inboundSpi());
@@ -178,10 +169,6 @@ class SaOwnershipTest {
                 }
               }
             }
-
-            public void log(String line) {}
-
-            public void reserveSequences(SaPair pair) {}
           }, () -> "172.31.250.1");
       gw.plane.inbound().handoff(toOwner);
       gw.plane.outbound().handoff(toOwner);
@@ -459,6 +446,32 @@ class SaOwnershipTest {
   }
 
   /**
+   * Where the replay cases start: A and B joined at t = 0, a pair owned by A installed at both, its peer's half at
+   * the peer.
+   */
+  private final class ReplayCase {
+    final Instance a = new Instance(A);
+    final Instance b = new Instance(B);
+    final ChildSa sa;
+
+    ReplayCase() {
+      heartbeatRound(); // t = 0
+      sa = ownedBy(A);
+      a.install(sa);
+      b.install(sa);
+      peerHas(sa);
+    }
+
+    /** A killed (kill -9); B takes the pair over after two missed heartbeats. B's inbound half of the pair. */
+    InboundSa killAAndLetBTakeOver() {
+      a.alive = false;
+      advanceTo(3_000);
+      assertNull(b.pair(sa).remoteOwner(), "B took the pair over");
+      return b.pair(sa).inbound();
+    }
+  }
+
+  /**
    * RFC 4303 §3.4.3 across a takeover: an attacker recorded the peer's ESP packets 1..5 that owner A accepted;
    * A checkpointed its window (its once-a-second counters row) and was killed; B takes the pair over and refuses
    * every recorded packet, then accepts the peer's next one. The two packets A accepted after its last row are the
@@ -466,13 +479,10 @@ class SaOwnershipTest {
    */
   @Test
   void theAdopterRefusesAReplayOfWhatTheKilledOwnerAcceptedUpToItsCheckpoint() {
-    Instance a = new Instance(A);
-    Instance b = new Instance(B);
-    heartbeatRound(); // t = 0
-    ChildSa sa = ownedBy(A);
-    a.install(sa);
-    b.install(sa);
-    peerHas(sa);
+    ReplayCase c = new ReplayCase();
+    Instance a = c.a;
+    Instance b = c.b;
+    ChildSa sa = c.sa;
     List<byte[]> recorded = new ArrayList<>();
     for (int i = 1; i <= 5; i++) {
       byte[] esp = fromPeer(); // sequence number i
@@ -488,10 +498,7 @@ class SaOwnershipTest {
     a.gw.receive(seventh, PEER); // accepted after A's last row, before the kill
     assertEquals(7, a.pair(sa).inbound().decaps());
 
-    a.alive = false; // kill -9
-    advanceTo(3_000);
-    assertNull(b.pair(sa).remoteOwner(), "B took the pair over");
-    InboundSa in = b.pair(sa).inbound();
+    InboundSa in = c.killAAndLetBTakeOver();
     assertEquals(5, in.replayTop(), "B's window starts at A's checkpoint");
     assertTrue(!in.replayClosed());
     for (byte[] replay : recorded) {
@@ -517,19 +524,13 @@ class SaOwnershipTest {
 
   @Test
   void aTakeoverWithoutACheckpointRefusesEveryInboundPacketRatherThanStartingEmpty() {
-    Instance a = new Instance(A);
-    Instance b = new Instance(B);
-    heartbeatRound();
-    ChildSa sa = ownedBy(A);
-    a.install(sa);
-    b.install(sa);
-    peerHas(sa);
+    ReplayCase c = new ReplayCase();
+    Instance a = c.a;
+    Instance b = c.b;
+    ChildSa sa = c.sa;
     byte[] first = fromPeer();
     a.gw.receive(first, PEER); // A dies before its first row
-    a.alive = false;
-    advanceTo(3_000);
-    InboundSa in = b.pair(sa).inbound();
-    assertNull(b.pair(sa).remoteOwner());
+    InboundSa in = c.killAAndLetBTakeOver();
     assertTrue(in.replayClosed(), "closed until the SA is replaced");
     b.gw.receive(first, PEER);
     b.gw.receive(fromPeer(), PEER);
@@ -540,23 +541,19 @@ class SaOwnershipTest {
 
   @Test
   void aCheckpointRowThatWasAlteredCountsAsNone() {
-    Instance a = new Instance(A);
-    Instance b = new Instance(B);
-    heartbeatRound();
-    ChildSa sa = ownedBy(A);
-    a.install(sa);
-    b.install(sa);
-    peerHas(sa);
+    ReplayCase c = new ReplayCase();
+    Instance a = c.a;
+    Instance b = c.b;
+    ChildSa sa = c.sa;
     byte[] first = fromPeer();
     a.gw.receive(first, PEER);
     a.supervisor.tick();
     String key = io.ipsecmesh.proto.sa.SharedMaps.spiKey(sa.inboundSpi()); // the counters row's key
     io.vertx.core.json.JsonObject row = new io.vertx.core.json.JsonObject(counters.get(key));
     counters.put(key, row.put("inboundCheckpoint", 0).encode()); // lowered without the KEK: the MAC fails
-    a.alive = false;
-    advanceTo(3_000);
-    assertTrue(b.pair(sa).inbound().replayClosed());
+    InboundSa in = c.killAAndLetBTakeOver();
+    assertTrue(in.replayClosed());
     b.gw.receive(first, PEER);
-    assertEquals(0, b.pair(sa).inbound().decaps());
+    assertEquals(0, in.decaps());
   }
 }
