@@ -21,9 +21,26 @@ class DpdConfigTest {
   private static GatewayConfig config(IsakmpKeepalive keepalive, List<CryptoMapEntry> maps, List<EzvpnClient> ezvpn,
       List<Ikev2Profile> profiles, Ikev2Dpd globalIkev2) {
     GatewayConfig e = GatewayConfig.empty();
-    return new GatewayConfig(e.isakmpPolicies(), e.isakmpKeys(), keepalive, e.natKeepaliveSeconds(),
-        e.invalidSpiRecovery(), e.natTransparency(), e.dfBit(), e.sa(), e.transformSets(), maps, e.accessLists(),
-        e.interfaces(), ezvpn, e.ikev2Proposals(), e.ikev2Policies(), e.ikev2Keyrings(), profiles, globalIkev2);
+    return GatewayConfig.builder()
+        .isakmpPolicies(e.isakmpPolicies())
+        .isakmpKeys(e.isakmpKeys())
+        .isakmpKeepalive(keepalive)
+        .natKeepaliveSeconds(e.natKeepaliveSeconds())
+        .invalidSpiRecovery(e.invalidSpiRecovery())
+        .natTransparency(e.natTransparency())
+        .dfBit(e.dfBit())
+        .sa(e.sa())
+        .transformSets(e.transformSets())
+        .cryptoMaps(maps)
+        .accessLists(e.accessLists())
+        .interfaces(e.interfaces())
+        .ezvpnClients(ezvpn)
+        .ikev2Proposals(e.ikev2Proposals())
+        .ikev2Policies(e.ikev2Policies())
+        .ikev2Keyrings(e.ikev2Keyrings())
+        .ikev2Profiles(profiles)
+        .ikev2Dpd(globalIkev2)
+        .build();
   }
 
   private static CryptoMapEntry map(String name, int seq, String profile, String... peers) {
@@ -101,11 +118,18 @@ class DpdConfigTest {
     io.ipsecmesh.proto.config.InterfaceConfig tunnel = new io.ipsecmesh.proto.config.InterfaceConfig("Tunnel1", null,
         null, null, null, null, null, null, new io.ipsecmesh.proto.config.TunnelSettings("198.51.100.1", "192.0.2.7",
             io.ipsecmesh.proto.config.TunnelMode.IPSEC_IPV4, "VTI"));
-    GatewayConfig cfg = new GatewayConfig(e.isakmpPolicies(), e.isakmpKeys(), null, null, false, true, e.dfBit(),
-        e.sa(), e.transformSets(), List.of(), e.accessLists(), List.of(tunnel), List.of(), List.of(), List.of(),
-        List.of(), List.of(vti), null, null, false, java.util.Map.of(), List.of(), null, null, null, List.of(),
-        List.of(), false, List.of(), List.of(new io.ipsecmesh.proto.config.IpsecProfile("VTI", List.of("txfm"), null,
-            null, "vti")), List.of());
+    GatewayConfig cfg = GatewayConfig.builder()
+        .isakmpPolicies(e.isakmpPolicies())
+        .isakmpKeys(e.isakmpKeys())
+        .dfBit(e.dfBit())
+        .sa(e.sa())
+        .transformSets(e.transformSets())
+        .accessLists(e.accessLists())
+        .interfaces(List.of(tunnel))
+        .ikev2Profiles(List.of(vti))
+        .ipsecProfiles(List.of(new io.ipsecmesh.proto.config.IpsecProfile("VTI", List.of("txfm"), null,
+            null, "vti")))
+        .build();
     DpdConfig c = new DpdConfig(cfg);
     assertEquals(Optional.of(new DpdSettings(10, 2, DpdMode.PERIODIC)),
         c.settingsFor(v2("192.0.2.7", "Tunnel1", GatewayConfig.TUNNEL_SEQUENCE)));

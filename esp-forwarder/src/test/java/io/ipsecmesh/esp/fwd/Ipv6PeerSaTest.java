@@ -47,11 +47,10 @@ class Ipv6PeerSaTest {
         CryptoMapEntry.Keying.IPSEC_ISAKMP, List.of(PEER), List.of("GCM"), null, null, "LAN6", null, null, null)),
         List.of(lan6), "172.31.250.1");
     // interface wan0 / ipv6 address fd31:250::1/64 / ipv6 crypto map VPN6
-    c = new GatewayConfig(c.isakmpPolicies(), c.isakmpKeys(), c.isakmpKeepalive(), c.natKeepaliveSeconds(),
-        c.invalidSpiRecovery(), c.natTransparency(), c.dfBit(), c.sa(), c.transformSets(), c.cryptoMaps(),
-        c.accessLists(), List.of(io.ipsecmesh.proto.config.InterfaceConfig.named("wan0").withIpv6(LOCAL + "/64",
-        "VPN6")), c.ezvpnClients(), c.ikev2Proposals(), c.ikev2Policies(), c.ikev2Keyrings(), c.ikev2Profiles(),
-        c.ikev2Dpd());
+    c = c.toBuilder()
+        .interfaces(List.of(io.ipsecmesh.proto.config.InterfaceConfig.named("wan0").withIpv6(LOCAL + "/64",
+            "VPN6")))
+        .build();
     gw.sad.setSpd(SecurityPolicyDatabase.build(c));
     supervisor = new SaSupervisor("fwd-1", gw.sad, gw.plane.acquires(), gw.plane.invalidSpis(), clock, sink,
         peer -> peer.indexOf(':') >= 0 ? LOCAL : "172.31.250.1");

@@ -47,10 +47,28 @@ class CertificateIdentityTest {
   }
 
   private static GatewayConfig withTrustpoints(GatewayConfig c, List<PkiTrustpoint> tps) {
-    return new GatewayConfig(c.isakmpPolicies(), c.isakmpKeys(), c.isakmpKeepalive(), c.natKeepaliveSeconds(),
-        c.invalidSpiRecovery(), c.natTransparency(), c.dfBit(), c.sa(), c.transformSets(), c.cryptoMaps(),
-        c.accessLists(), c.interfaces(), c.ezvpnClients(), c.ikev2Proposals(), c.ikev2Policies(), c.ikev2Keyrings(),
-        c.ikev2Profiles(), c.ikev2Dpd(), c.fragmentation(), tps, null, null, null, List.of());
+    return GatewayConfig.builder()
+        .isakmpPolicies(c.isakmpPolicies())
+        .isakmpKeys(c.isakmpKeys())
+        .isakmpKeepalive(c.isakmpKeepalive())
+        .natKeepaliveSeconds(c.natKeepaliveSeconds())
+        .invalidSpiRecovery(c.invalidSpiRecovery())
+        .natTransparency(c.natTransparency())
+        .dfBit(c.dfBit())
+        .sa(c.sa())
+        .transformSets(c.transformSets())
+        .cryptoMaps(c.cryptoMaps())
+        .accessLists(c.accessLists())
+        .interfaces(c.interfaces())
+        .ezvpnClients(c.ezvpnClients())
+        .ikev2Proposals(c.ikev2Proposals())
+        .ikev2Policies(c.ikev2Policies())
+        .ikev2Keyrings(c.ikev2Keyrings())
+        .ikev2Profiles(c.ikev2Profiles())
+        .ikev2Dpd(c.ikev2Dpd())
+        .fragmentation(c.fragmentation())
+        .pkiTrustpoints(tps)
+        .build();
   }
 
   /**
