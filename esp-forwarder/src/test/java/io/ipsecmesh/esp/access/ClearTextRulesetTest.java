@@ -82,12 +82,10 @@ class ClearTextRulesetTest {
    * 255.255.0.0 Tunnel1}, {@code ip route 10.2.3.0 255.255.255.0 Gi1}, a default route by next hop.
    */
   static GatewayConfig tunnelConfig() {
-    GatewayConfig e = GatewayConfig.empty();
     InterfaceConfig gi1 = new InterfaceConfig("Gi1", "192.0.2.1", "255.255.255.0", null, null, null, null);
     InterfaceConfig t1 = new InterfaceConfig("Tunnel1", "172.16.0.1", "255.255.255.252", null, null, null, null, null,
         new TunnelSettings("Gi1", "192.0.2.2", TunnelMode.IPSEC_IPV4, "P"));
     return GatewayConfig.builder()
-        .sa(e.sa())
         .interfaces(List.of(gi1, t1))
         .staticRoutes(List.of(
             new StaticRoute("10.2.0.0", "255.255.0.0", "Tunnel1", null, null),
@@ -120,12 +118,10 @@ class ClearTextRulesetTest {
    * Gi1}, on {@code Gi1 / ipv6 address 2001:db8:ff::1/64}.
    */
   static GatewayConfig ipv6TunnelConfig() {
-    GatewayConfig e = GatewayConfig.empty();
     InterfaceConfig gi1 = InterfaceConfig.named("Gi1").withIpv6("2001:db8:ff::1/64", null);
     InterfaceConfig t6 = new InterfaceConfig("Tunnel6", null, null, null, null, null, null, null,
         new TunnelSettings("Gi1", "2001:db8:ff::2", TunnelMode.IPSEC_IPV6, "P")).withIpv6("fd00:16::1/64", null);
     return GatewayConfig.builder()
-        .sa(e.sa())
         .interfaces(List.of(gi1, t6))
         .staticRoutes(List.of(
             new StaticRoute("2001:db8:2::", "48", "Tunnel6", null, null),

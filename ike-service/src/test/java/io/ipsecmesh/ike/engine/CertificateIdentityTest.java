@@ -47,28 +47,7 @@ class CertificateIdentityTest {
   }
 
   private static GatewayConfig withTrustpoints(GatewayConfig c, List<PkiTrustpoint> tps) {
-    return GatewayConfig.builder()
-        .isakmpPolicies(c.isakmpPolicies())
-        .isakmpKeys(c.isakmpKeys())
-        .isakmpKeepalive(c.isakmpKeepalive())
-        .natKeepaliveSeconds(c.natKeepaliveSeconds())
-        .invalidSpiRecovery(c.invalidSpiRecovery())
-        .natTransparency(c.natTransparency())
-        .dfBit(c.dfBit())
-        .sa(c.sa())
-        .transformSets(c.transformSets())
-        .cryptoMaps(c.cryptoMaps())
-        .accessLists(c.accessLists())
-        .interfaces(c.interfaces())
-        .ezvpnClients(c.ezvpnClients())
-        .ikev2Proposals(c.ikev2Proposals())
-        .ikev2Policies(c.ikev2Policies())
-        .ikev2Keyrings(c.ikev2Keyrings())
-        .ikev2Profiles(c.ikev2Profiles())
-        .ikev2Dpd(c.ikev2Dpd())
-        .fragmentation(c.fragmentation())
-        .pkiTrustpoints(tps)
-        .build();
+    return c.toBuilder().pkiTrustpoints(tps).build();
   }
 
   /**

@@ -46,28 +46,7 @@ class CrlRevocationTest {
   }
 
   private static GatewayConfig config(GatewayConfig c, PkiTrustpoint tp) {
-    return GatewayConfig.builder()
-        .isakmpPolicies(c.isakmpPolicies())
-        .isakmpKeys(c.isakmpKeys())
-        .isakmpKeepalive(c.isakmpKeepalive())
-        .natKeepaliveSeconds(c.natKeepaliveSeconds())
-        .invalidSpiRecovery(c.invalidSpiRecovery())
-        .natTransparency(c.natTransparency())
-        .dfBit(c.dfBit())
-        .sa(c.sa())
-        .transformSets(c.transformSets())
-        .cryptoMaps(c.cryptoMaps())
-        .accessLists(c.accessLists())
-        .interfaces(c.interfaces())
-        .ezvpnClients(c.ezvpnClients())
-        .ikev2Proposals(c.ikev2Proposals())
-        .ikev2Policies(c.ikev2Policies())
-        .ikev2Keyrings(c.ikev2Keyrings())
-        .ikev2Profiles(c.ikev2Profiles())
-        .ikev2Dpd(c.ikev2Dpd())
-        .fragmentation(c.fragmentation())
-        .pkiTrustpoints(List.of(tp))
-        .build();
+    return c.toBuilder().pkiTrustpoints(List.of(tp)).build();
   }
 
   private PkiTrustpoint trustpoint(PkiTrustpoint.Revocation revocation, String query) throws Exception {

@@ -114,15 +114,7 @@ class ConfigPoliciesTest {
   @Test
   void peersWithoutAKeyAreSkippedAndDefaultsApply() {
     GatewayConfig c = config();
-    GatewayConfig noKeys = GatewayConfig.builder()
-        .isakmpPolicies(c.isakmpPolicies())
-        .sa(c.sa())
-        .transformSets(c.transformSets())
-        .cryptoMaps(c.cryptoMaps())
-        .accessLists(c.accessLists())
-        .interfaces(c.interfaces())
-        .ikev2Keyrings(c.ikev2Keyrings())
-        .ikev2Profiles(c.ikev2Profiles())
+    GatewayConfig noKeys = c.toBuilder().isakmpKeys(List.of()).ikev2Proposals(List.of()).ikev2Policies(List.of())
         .build();
     List<PeerPolicy> ps = ConfigPolicies.from(noKeys, null);
     assertEquals(1, ps.size(), "192.0.2.3 has neither a keyring entry nor an isakmp key");
@@ -135,19 +127,7 @@ class ConfigPoliciesTest {
     Ikev2Profile p = c.ikev2Profiles().get(0);
     Ikev2Profile sig = new Ikev2Profile(p.name(), p.matchRemoteAddresses(), null, "rsa-sig", "rsa-sig", null, null,
         null);
-    GatewayConfig withSig = GatewayConfig.builder()
-        .isakmpPolicies(c.isakmpPolicies())
-        .isakmpKeys(c.isakmpKeys())
-        .sa(c.sa())
-        .transformSets(c.transformSets())
-        .cryptoMaps(c.cryptoMaps())
-        .accessLists(c.accessLists())
-        .interfaces(c.interfaces())
-        .ikev2Proposals(c.ikev2Proposals())
-        .ikev2Policies(c.ikev2Policies())
-        .ikev2Keyrings(c.ikev2Keyrings())
-        .ikev2Profiles(List.of(sig))
-        .build();
+    GatewayConfig withSig = c.toBuilder().ikev2Profiles(List.of(sig)).build();
     assertEquals(List.of(), ConfigPolicies.from(withSig, null, null), "no certificate configured: not negotiable");
     io.ipsecmesh.ike.engine.TestCertificates ca = new io.ipsecmesh.ike.engine.TestCertificates("CN=test CA");
     Credentials creds = ca.issue("gwa.example.net", ca);
@@ -183,11 +163,8 @@ class ConfigPoliciesTest {
     GatewayConfig c = config();
     List<InterfaceConfig> itfs = new java.util.ArrayList<>(c.interfaces());
     itfs.add(new InterfaceConfig("Loopback1", "203.0.113.1", "255.255.255.255", null, null, null, null));
-    GatewayConfig withLoopback = c.toBuilder()
-        .interfaces(itfs)
-        .complianceShieldDisabled(false)
-        .cryptoMapLocalAddress(java.util.Map.of("VPN", "Loopback1"))
-        .build();
+    GatewayConfig withLoopback = c.toBuilder().interfaces(itfs)
+        .cryptoMapLocalAddress(java.util.Map.of("VPN", "Loopback1")).build();
     assertEquals("192.0.2.1", ConfigPolicies.from(c, null).get(0).localAddress(), "the map's interface");
     PeerPolicy p = ConfigPolicies.from(withLoopback, null).get(0);
     assertEquals("203.0.113.1", p.localAddress());

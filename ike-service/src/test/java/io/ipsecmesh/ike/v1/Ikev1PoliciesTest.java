@@ -89,15 +89,7 @@ class Ikev1PoliciesTest {
   @Test
   void withoutPreSharePoliciesThereIsNoIkev1Policy() {
     GatewayConfig c = config();
-    GatewayConfig rsaOnly = GatewayConfig.builder()
-        .isakmpPolicies(List.of(IsakmpPolicy.defaults(1)))
-        .isakmpKeys(c.isakmpKeys())
-        .sa(c.sa())
-        .transformSets(c.transformSets())
-        .cryptoMaps(c.cryptoMaps())
-        .accessLists(c.accessLists())
-        .interfaces(c.interfaces())
-        .build();
+    GatewayConfig rsaOnly = c.toBuilder().isakmpPolicies(List.of(IsakmpPolicy.defaults(1))).build();
     assertTrue(Ikev1Policies.from(rsaOnly, null).isEmpty(), "IOS's default authentication is rsa-sig");
   }
 
