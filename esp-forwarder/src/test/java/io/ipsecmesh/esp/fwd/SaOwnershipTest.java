@@ -301,6 +301,31 @@ class SaOwnershipTest {
     }
   }
 
+  /**
+   * Where the two-instance cases start: A and B joined at t = 0 and a pair owned by A installed at both (A reserves
+   * [1, 2^20], B [2^20 + 1, 2^21] and keeps it unused).
+   */
+  private final class PairOwnedByA {
+    final Instance a = new Instance(A);
+    final Instance b = new Instance(B);
+    final ChildSa sa;
+
+    PairOwnedByA() {
+      heartbeatRound(); // t = 0
+      sa = ownedBy(A);
+      a.install(sa);
+      b.install(sa);
+    }
+
+    /** A killed (kill -9); B takes the pair over after two missed heartbeats. B's inbound half of the pair. */
+    InboundSa killAAndLetBTakeOver() {
+      a.alive = false;
+      advanceTo(3_000);
+      assertNull(b.pair(sa).remoteOwner(), "B took the pair over");
+      return b.pair(sa).inbound();
+    }
+  }
+
   @Test
   void everyPairHasExactlyOneOwnerAndTheyAgree() {
     Instance a = new Instance(A);
@@ -322,12 +347,10 @@ class SaOwnershipTest {
 
   @Test
   void aNonOwnerHandsBothDirectionsToTheOwnerWhichAloneCountsAndSeals() {
-    Instance a = new Instance(A);
-    Instance b = new Instance(B);
-    heartbeatRound();
-    ChildSa sa = ownedBy(A);
-    a.install(sa);
-    b.install(sa);
+    PairOwnedByA c = new PairOwnedByA();
+    Instance a = c.a;
+    Instance b = c.b;
+    ChildSa sa = c.sa;
     peerHas(sa);
     assertNull(a.pair(sa).remoteOwner());
     assertEquals(A, b.pair(sa).remoteOwner());
@@ -352,12 +375,10 @@ class SaOwnershipTest {
 
   @Test
   void killedOwnerIsReplacedAfterTwoMissedHeartbeatsAboveEveryReservedNumber() {
-    Instance a = new Instance(A);
-    Instance b = new Instance(B);
-    heartbeatRound(); // t = 0
-    ChildSa sa = ownedBy(A);
-    a.install(sa); // A reserves [1, 2^20]
-    b.install(sa); // B reserves [2^20 + 1, 2^21] and keeps it unused
+    PairOwnedByA c = new PairOwnedByA(); // A reserves [1, 2^20], B [2^20 + 1, 2^21] and keeps it unused
+    Instance a = c.a;
+    Instance b = c.b;
+    ChildSa sa = c.sa;
     assertEquals(1, a.sendFromLan());
     assertEquals(2, b.sendFromLan());
 
@@ -376,12 +397,10 @@ class SaOwnershipTest {
 
   @Test
   void ownershipMovingBackAndForthNeverSendsANumberTwiceOrGoesBack() {
-    Instance a = new Instance(A);
-    Instance b = new Instance(B);
-    heartbeatRound();
-    ChildSa sa = ownedBy(A);
-    a.install(sa);
-    b.install(sa);
+    PairOwnedByA c = new PairOwnedByA();
+    Instance a = c.a;
+    Instance b = c.b;
+    ChildSa sa = c.sa;
     List<Long> wire = new ArrayList<>();
     wire.add(a.sendFromLan());
     wire.add(b.sendFromLan());
@@ -412,12 +431,10 @@ class SaOwnershipTest {
 
   @Test
   void aTakeoverWhoseOwnershipMovesOnWhileReservingLeavesTheBlockUnused() {
-    Instance a = new Instance(A);
-    Instance b = new Instance(B);
-    heartbeatRound();
-    ChildSa sa = ownedBy(A);
-    a.install(sa);
-    b.install(sa);
+    PairOwnedByA c = new PairOwnedByA();
+    Instance a = c.a;
+    Instance b = c.b;
+    ChildSa sa = c.sa;
     b.deferred = true;
     b.ownership.members(Set.of(B)); // B alone for a moment (A's heartbeats late)
     assertEquals(1, b.inFlight.size());
@@ -446,32 +463,6 @@ class SaOwnershipTest {
   }
 
   /**
-   * Where the replay cases start: A and B joined at t = 0, a pair owned by A installed at both, its peer's half at
-   * the peer.
-   */
-  private final class ReplayCase {
-    final Instance a = new Instance(A);
-    final Instance b = new Instance(B);
-    final ChildSa sa;
-
-    ReplayCase() {
-      heartbeatRound(); // t = 0
-      sa = ownedBy(A);
-      a.install(sa);
-      b.install(sa);
-      peerHas(sa);
-    }
-
-    /** A killed (kill -9); B takes the pair over after two missed heartbeats. B's inbound half of the pair. */
-    InboundSa killAAndLetBTakeOver() {
-      a.alive = false;
-      advanceTo(3_000);
-      assertNull(b.pair(sa).remoteOwner(), "B took the pair over");
-      return b.pair(sa).inbound();
-    }
-  }
-
-  /**
    * RFC 4303 §3.4.3 across a takeover: an attacker recorded the peer's ESP packets 1..5 that owner A accepted;
    * A checkpointed its window (its once-a-second counters row) and was killed; B takes the pair over and refuses
    * every recorded packet, then accepts the peer's next one. The two packets A accepted after its last row are the
@@ -479,10 +470,11 @@ class SaOwnershipTest {
    */
   @Test
   void theAdopterRefusesAReplayOfWhatTheKilledOwnerAcceptedUpToItsCheckpoint() {
-    ReplayCase c = new ReplayCase();
+    PairOwnedByA c = new PairOwnedByA();
     Instance a = c.a;
     Instance b = c.b;
     ChildSa sa = c.sa;
+    peerHas(sa);
     List<byte[]> recorded = new ArrayList<>();
     for (int i = 1; i <= 5; i++) {
       byte[] esp = fromPeer(); // sequence number i
@@ -524,10 +516,11 @@ class SaOwnershipTest {
 
   @Test
   void aTakeoverWithoutACheckpointRefusesEveryInboundPacketRatherThanStartingEmpty() {
-    ReplayCase c = new ReplayCase();
+    PairOwnedByA c = new PairOwnedByA();
     Instance a = c.a;
     Instance b = c.b;
     ChildSa sa = c.sa;
+    peerHas(sa);
     byte[] first = fromPeer();
     a.gw.receive(first, PEER); // A dies before its first row
     InboundSa in = c.killAAndLetBTakeOver();
@@ -541,10 +534,11 @@ class SaOwnershipTest {
 
   @Test
   void aCheckpointRowThatWasAlteredCountsAsNone() {
-    ReplayCase c = new ReplayCase();
+    PairOwnedByA c = new PairOwnedByA();
     Instance a = c.a;
     Instance b = c.b;
     ChildSa sa = c.sa;
+    peerHas(sa);
     byte[] first = fromPeer();
     a.gw.receive(first, PEER);
     a.supervisor.tick();
