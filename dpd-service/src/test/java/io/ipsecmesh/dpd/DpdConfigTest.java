@@ -20,10 +20,13 @@ class DpdConfigTest {
 
   private static GatewayConfig config(IsakmpKeepalive keepalive, List<CryptoMapEntry> maps, List<EzvpnClient> ezvpn,
       List<Ikev2Profile> profiles, Ikev2Dpd globalIkev2) {
-    GatewayConfig e = GatewayConfig.empty();
-    return new GatewayConfig(e.isakmpPolicies(), e.isakmpKeys(), keepalive, e.natKeepaliveSeconds(),
-        e.invalidSpiRecovery(), e.natTransparency(), e.dfBit(), e.sa(), e.transformSets(), maps, e.accessLists(),
-        e.interfaces(), ezvpn, e.ikev2Proposals(), e.ikev2Policies(), e.ikev2Keyrings(), profiles, globalIkev2);
+    return GatewayConfig.builder()
+        .isakmpKeepalive(keepalive)
+        .cryptoMaps(maps)
+        .ezvpnClients(ezvpn)
+        .ikev2Profiles(profiles)
+        .ikev2Dpd(globalIkev2)
+        .build();
   }
 
   private static CryptoMapEntry map(String name, int seq, String profile, String... peers) {
@@ -97,15 +100,15 @@ class DpdConfigTest {
     // crypto ipsec profile VTI / set ikev2-profile vti; the profile matches no address, so only the tunnel finds it
     Ikev2Profile vti = new Ikev2Profile("vti", List.of(), null, "pre-share", "pre-share", "kr",
         new Ikev2Dpd(10, 2, PERIODIC), null);
-    GatewayConfig e = GatewayConfig.empty();
     io.ipsecmesh.proto.config.InterfaceConfig tunnel = new io.ipsecmesh.proto.config.InterfaceConfig("Tunnel1", null,
         null, null, null, null, null, null, new io.ipsecmesh.proto.config.TunnelSettings("198.51.100.1", "192.0.2.7",
             io.ipsecmesh.proto.config.TunnelMode.IPSEC_IPV4, "VTI"));
-    GatewayConfig cfg = new GatewayConfig(e.isakmpPolicies(), e.isakmpKeys(), null, null, false, true, e.dfBit(),
-        e.sa(), e.transformSets(), List.of(), e.accessLists(), List.of(tunnel), List.of(), List.of(), List.of(),
-        List.of(), List.of(vti), null, null, false, java.util.Map.of(), List.of(), null, null, null, List.of(),
-        List.of(), false, List.of(), List.of(new io.ipsecmesh.proto.config.IpsecProfile("VTI", List.of("txfm"), null,
-            null, "vti")), List.of());
+    GatewayConfig cfg = GatewayConfig.builder()
+        .interfaces(List.of(tunnel))
+        .ikev2Profiles(List.of(vti))
+        .ipsecProfiles(List.of(new io.ipsecmesh.proto.config.IpsecProfile("VTI", List.of("txfm"), null,
+            null, "vti")))
+        .build();
     DpdConfig c = new DpdConfig(cfg);
     assertEquals(Optional.of(new DpdSettings(10, 2, DpdMode.PERIODIC)),
         c.settingsFor(v2("192.0.2.7", "Tunnel1", GatewayConfig.TUNNEL_SEQUENCE)));

@@ -42,11 +42,6 @@ public final class DynamicMapHub {
     GatewayConfig c = ManualKeyConfigs.withMaps(List.of(via), List.of(acl), "172.31.255.1");
     List<InterfaceConfig> interfaces = new ArrayList<>(c.interfaces());
     interfaces.add(new InterfaceConfig("lan0", "10.91.1.1", "255.255.255.0", null, null, null, null));
-    return new GatewayConfig(c.isakmpPolicies(), c.isakmpKeys(), c.isakmpKeepalive(), c.natKeepaliveSeconds(),
-        c.invalidSpiRecovery(), c.natTransparency(), c.dfBit(), c.sa(), c.transformSets(), c.cryptoMaps(),
-        c.accessLists(), interfaces, c.ezvpnClients(), c.ikev2Proposals(), c.ikev2Policies(), c.ikev2Keyrings(),
-        c.ikev2Profiles(), c.ikev2Dpd(), c.fragmentation(), c.complianceShieldDisabled(), c.cryptoMapLocalAddress(),
-        c.pkiTrustpoints(), c.isakmpIdentity(), c.hostname(), c.domainName(), c.isakmpProfiles(), c.isakmpPeers(),
-        c.aggressiveModeDisabled(), List.of(dyn));
+    return c.toBuilder().interfaces(interfaces).dynamicMaps(List.of(dyn)).build();
   }
 }

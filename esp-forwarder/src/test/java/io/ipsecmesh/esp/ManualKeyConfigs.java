@@ -4,7 +4,6 @@ import io.ipsecmesh.proto.config.AccessList;
 import io.ipsecmesh.proto.config.AccessListEntry;
 import io.ipsecmesh.proto.config.AddressMatch;
 import io.ipsecmesh.proto.config.CryptoMapEntry;
-import io.ipsecmesh.proto.config.DfBit;
 import io.ipsecmesh.proto.config.GatewayConfig;
 import io.ipsecmesh.proto.config.InterfaceConfig;
 import io.ipsecmesh.proto.config.SaSettings;
@@ -64,10 +63,7 @@ public final class ManualKeyConfigs {
   /** Gateway A: protects localNet/24 → remoteNet/24 towards peer. */
   /** The same with {@code no crypto ipsec nat-transparency udp-encapsulation} (raw ESP) when {@code udp} is false. */
   public static GatewayConfig withNatTransparency(GatewayConfig c, boolean udp) {
-    return new GatewayConfig(c.isakmpPolicies(), c.isakmpKeys(), c.isakmpKeepalive(), c.natKeepaliveSeconds(),
-        c.invalidSpiRecovery(), udp, c.dfBit(), c.sa(), c.transformSets(), c.cryptoMaps(), c.accessLists(),
-        c.interfaces(), c.ezvpnClients(), c.ikev2Proposals(), c.ikev2Policies(), c.ikev2Keyrings(), c.ikev2Profiles(),
-        c.ikev2Dpd());
+    return c.toBuilder().natTransparency(udp).build();
   }
 
   public static GatewayConfig gatewayA(String wan, String peer, String localNet, String remoteNet) {
@@ -117,11 +113,9 @@ public final class ManualKeyConfigs {
     CryptoMapEntry map = new CryptoMapEntry("VPN", 10, CryptoMapEntry.Keying.IPSEC_MANUAL, List.of(peer),
         List.of("CBC"), SaSettings.INHERIT, null, "101", null, in, out);
     GatewayConfig c = withMaps(List.of(map), List.of(acl), wan);
-    return new GatewayConfig(c.isakmpPolicies(), c.isakmpKeys(), c.isakmpKeepalive(), c.natKeepaliveSeconds(),
-        c.invalidSpiRecovery(), c.natTransparency(), c.dfBit(), c.sa(),
-        List.of(new TransformSet("CBC", EspTransform.AES_CBC_128_HMAC_SHA256_128, ChildSa.Mode.TUNNEL)),
-        c.cryptoMaps(), c.accessLists(), c.interfaces(), c.ezvpnClients(), c.ikev2Proposals(), c.ikev2Policies(),
-        c.ikev2Keyrings(), c.ikev2Profiles(), c.ikev2Dpd());
+    return c.toBuilder()
+        .transformSets(List.of(new TransformSet("CBC", EspTransform.AES_CBC_128_HMAC_SHA256_128, ChildSa.Mode.TUNNEL)))
+        .build();
   }
 
   /** SPIs of the IPv6 crypto map's manual SA pair ({@link #dualStack}). */
@@ -170,18 +164,16 @@ public final class ManualKeyConfigs {
     InterfaceConfig wan0 = wan.indexOf(':') >= 0
         ? new InterfaceConfig("wan0", null, null, null, "VPN", null, null).withIpv6(wan + "/64", "VPN6")
         : new InterfaceConfig("wan0", wan, "255.255.255.252", null, "VPN", null, null).withIpv6(null, "VPN6");
-    return new GatewayConfig(c.isakmpPolicies(), c.isakmpKeys(), c.isakmpKeepalive(), c.natKeepaliveSeconds(),
-        c.invalidSpiRecovery(), c.natTransparency(), c.dfBit(), c.sa(), c.transformSets(), c.cryptoMaps(),
-        c.accessLists(), List.of(wan0), c.ezvpnClients(), c.ikev2Proposals(), c.ikev2Policies(), c.ikev2Keyrings(),
-        c.ikev2Profiles(), c.ikev2Dpd());
+    return c.toBuilder().interfaces(List.of(wan0)).build();
   }
 
   /** A configuration with the given crypto map entries and ACLs, applied to interface wan0. */
   public static GatewayConfig withMaps(List<CryptoMapEntry> maps, List<AccessList> acls, String wan) {
-    GatewayConfig empty = GatewayConfig.empty();
-    return new GatewayConfig(List.of(), List.of(), null, null, false, true, DfBit.COPY, SaSettings.DEFAULTS,
-        List.of(new TransformSet("CBC", EspTransform.AES_CBC_256_HMAC_SHA256_128, ChildSa.Mode.TUNNEL)), maps, acls,
-        List.of(new InterfaceConfig("wan0", wan, "255.255.255.252", null, "VPN", null, null)), List.of(),
-        empty.ikev2Proposals(), empty.ikev2Policies(), empty.ikev2Keyrings(), empty.ikev2Profiles(), null);
+    return GatewayConfig.builder()
+        .transformSets(List.of(new TransformSet("CBC", EspTransform.AES_CBC_256_HMAC_SHA256_128, ChildSa.Mode.TUNNEL)))
+        .cryptoMaps(maps)
+        .accessLists(acls)
+        .interfaces(List.of(new InterfaceConfig("wan0", wan, "255.255.255.252", null, "VPN", null, null)))
+        .build();
   }
 }

@@ -28,7 +28,6 @@ import io.ipsecmesh.proto.config.AccessList;
 import io.ipsecmesh.proto.config.AccessListEntry;
 import io.ipsecmesh.proto.config.AddressMatch;
 import io.ipsecmesh.proto.config.CryptoMapEntry;
-import io.ipsecmesh.proto.config.DfBit;
 import io.ipsecmesh.proto.config.GatewayConfig;
 import io.ipsecmesh.proto.config.Ikev2Keyring;
 import io.ipsecmesh.proto.config.Ikev2KeyringPeer;
@@ -95,27 +94,29 @@ class IkeVerticleIkev1Test {
    * 10.3.0.0/24); interface lo with 127.0.0.1 and crypto map VPN.
    */
   private static GatewayConfig config(String... v1Peers) {
-    GatewayConfig e = GatewayConfig.empty();
-    return new GatewayConfig(List.of(new IsakmpPolicy(10, "aes 256", "sha256", "pre-share", 14, 86_400)),
-        java.util.Arrays.stream(v1Peers).map(a -> new IsakmpKey(new String(V1_KEY, StandardCharsets.UTF_8), a, null))
-            .toList(), null, null, false, true,
-        DfBit.COPY, e.sa(),
-        List.of(new TransformSet("TS", EspTransform.AES_CBC_256_HMAC_SHA256_128, ChildSa.Mode.TUNNEL),
-            new TransformSet("TS2", EspTransform.AES_GCM_256, ChildSa.Mode.TUNNEL)),
-        List.of(new CryptoMapEntry("VPN", 10, CryptoMapEntry.Keying.IPSEC_ISAKMP, List.of(v1Peers), List.of("TS"),
+    return GatewayConfig.builder()
+        .isakmpPolicies(List.of(new IsakmpPolicy(10, "aes 256", "sha256", "pre-share", 14, 86_400)))
+        .isakmpKeys(java.util.Arrays.stream(v1Peers).map(a -> new IsakmpKey(new String(V1_KEY,
+            StandardCharsets.UTF_8), a, null))
+            .toList())
+        .transformSets(List.of(new TransformSet("TS", EspTransform.AES_CBC_256_HMAC_SHA256_128, ChildSa.Mode.TUNNEL),
+            new TransformSet("TS2", EspTransform.AES_GCM_256, ChildSa.Mode.TUNNEL)))
+        .cryptoMaps(List.of(new CryptoMapEntry("VPN", 10, CryptoMapEntry.Keying.IPSEC_ISAKMP, List.of(v1Peers),
+            List.of("TS"),
                 null, null, "101", null, null, null),
             new CryptoMapEntry("VPN", 20, CryptoMapEntry.Keying.IPSEC_ISAKMP, List.of(V2_PEER), List.of("TS2"),
-                null, null, "102", "PROF", null, null)),
-        List.of(acl("101", "10.2.0.0"), acl("102", "10.3.0.0")),
-        List.of(new InterfaceConfig("lo", GW, "255.0.0.0", null, "VPN", null, null)),
-        List.of(),
-        List.of(new Ikev2Proposal("P", List.of("aes-gcm-256"), List.of("sha384"), List.of("sha256"), List.of(19))),
-        List.of(new Ikev2Policy("POL", List.of("P"), List.of())),
-        List.of(new Ikev2Keyring("KR", List.of(new Ikev2KeyringPeer("B", V2_PEER, null,
-            new String(V2_KEY, StandardCharsets.UTF_8), new String(V2_KEY, StandardCharsets.UTF_8))))),
-        List.of(new Ikev2Profile("PROF", List.of(V2_PEER + " 255.255.255.255"), null, "pre-share", "pre-share", "KR",
-            null, 3600)),
-        null);
+                null, null, "102", "PROF", null, null)))
+        .accessLists(List.of(acl("101", "10.2.0.0"), acl("102", "10.3.0.0")))
+        .interfaces(List.of(new InterfaceConfig("lo", GW, "255.0.0.0", null, "VPN", null, null)))
+        .ikev2Proposals(List.of(new Ikev2Proposal("P", List.of("aes-gcm-256"), List.of("sha384"), List.of("sha256"),
+            List.of(19))))
+        .ikev2Policies(List.of(new Ikev2Policy("POL", List.of("P"), List.of())))
+        .ikev2Keyrings(List.of(new Ikev2Keyring("KR", List.of(new Ikev2KeyringPeer("B", V2_PEER, null,
+            new String(V2_KEY, StandardCharsets.UTF_8), new String(V2_KEY, StandardCharsets.UTF_8))))))
+        .ikev2Profiles(List.of(new Ikev2Profile("PROF", List.of(V2_PEER + " 255.255.255.255"), null, "pre-share",
+            "pre-share", "KR",
+            null, 3600)))
+        .build();
   }
 
   private static AccessList acl(String name, String remoteNet) {

@@ -29,23 +29,21 @@ class Ipv6SocketsTest {
 
   @Test
   void theAddressesAreThoseOfInterfacesWithAnIpv6CryptoMap() {
-    GatewayConfig e = GatewayConfig.empty();
-    GatewayConfig c = new GatewayConfig(List.of(), List.of(), null, null, false, true, e.dfBit(), e.sa(), List.of(),
-        List.of(), List.of(), List.of(InterfaceConfig.named("wan0").withIpv6("2001:DB8:FFFF:0::1/64", "VPN6"),
-            InterfaceConfig.named("lan0").withIpv6("2001:db8:1::1/64", null)), List.of(), e.ikev2Proposals(),
-        e.ikev2Policies(), e.ikev2Keyrings(), e.ikev2Profiles(), null);
+    GatewayConfig c = GatewayConfig.builder()
+        .interfaces(List.of(InterfaceConfig.named("wan0").withIpv6("2001:DB8:FFFF:0::1/64", "VPN6"),
+            InterfaceConfig.named("lan0").withIpv6("2001:db8:1::1/64", null)))
+        .build();
     assertEquals(Set.of("2001:db8:ffff::1"), Ipv6Sockets.addresses(c), "canonical; the LAN carries no map");
   }
 
   @Test
   void anIpv6TunnelsSourceIsListenedOnToo() {
-    GatewayConfig e = GatewayConfig.empty();
     InterfaceConfig tunnel = new InterfaceConfig("Tunnel6", null, null, null, null, null, null, null,
         new io.ipsecmesh.proto.config.TunnelSettings("wan1", "2001:db8:eeee::2",
             io.ipsecmesh.proto.config.TunnelMode.IPSEC_IPV6, "P")).withIpv6("fd00:16::1/64", null);
-    GatewayConfig c = new GatewayConfig(List.of(), List.of(), null, null, false, true, e.dfBit(), e.sa(), List.of(),
-        List.of(), List.of(), List.of(InterfaceConfig.named("wan1").withIpv6("2001:db8:eeee::1/64", null), tunnel),
-        List.of(), e.ikev2Proposals(), e.ikev2Policies(), e.ikev2Keyrings(), e.ikev2Profiles(), null);
+    GatewayConfig c = GatewayConfig.builder()
+        .interfaces(List.of(InterfaceConfig.named("wan1").withIpv6("2001:db8:eeee::1/64", null), tunnel))
+        .build();
     assertEquals(Set.of("2001:db8:eeee::1"), Ipv6Sockets.addresses(c),
         "the tunnel mode ipsec ipv6 interface's tunnel source, not its inside address");
   }

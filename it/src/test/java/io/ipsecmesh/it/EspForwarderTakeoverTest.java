@@ -1,14 +1,11 @@
 package io.ipsecmesh.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.ipsecmesh.testsupport.ChildJvm;
 import io.ipsecmesh.testsupport.Sh;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,7 +42,6 @@ import org.junit.jupiter.api.Timeout;
 class EspForwarderTakeoverTest {
 
   private static final String PREFIX = "ef";
-  private static final String NS = PREFIX + "gwa";
   /** config, ike, dpd, natk, esp-1, esp-2. */
   private static final List<Integer> PORTS = List.of(5701, 5702, 5703, 5704, 5705, 5706);
   private static final String QUORUM = "4";
@@ -60,8 +56,8 @@ class EspForwarderTakeoverTest {
   /** The forwarder's line, once per supervisor tick in which an SA's replay failures went up. */
   private static final String REPLAY_ERR = "%CRYPTO-4-PKT_REPLAY_ERR";
 
+  private TakeoverScenario scenario;
   private Path run;
-  private boolean up;
   private SplitServices services;
   private final List<ChildJvm> forwarders = new ArrayList<>();
 
@@ -69,20 +65,12 @@ class EspForwarderTakeoverTest {
   void setUp() throws Exception {
     GatewayStrongswanTunnelTest.assumeRootStrongswanAndTun();
     assumeTrue(Files.isExecutable(Path.of("/usr/bin/tshark")), "tshark not installed (wireshark's tshark)");
-    run = Sh.runDirectory("it-esp-takeover-");
-    up = true;
-    script("netns-up.sh", Map.of(), "--no-plain-routes");
-    script("charon-start.sh", Map.of("LOCAL_ID", "172.31.255.2", "REMOTE_ID", "172.31.255.1", "SECRET_ID_A",
-        "172.31.255.1", "SECRET_ID_B", "172.31.255.2", "IKE_PROPOSALS", "aes128gcm16-prfsha256-ecp256"),
-        PREFIX + "gwb", "ikev2-gcm");
-    Path cfg = run.resolve("gwa.cfg");
-    try (InputStream in = getClass().getResourceAsStream("strongswan-tunnel-gwa.cfg")) {
-      Files.copy(in, cfg);
-    }
-    services = new SplitServices(run, NS, PORTS, "config", "ike", "dpd", "natk", "esp-1", "esp-2");
+    scenario = new TakeoverScenario(PREFIX, "it-esp-takeover-", Map.of());
+    run = scenario.run;
+    services = scenario.services(PORTS, "config", "ike", "dpd", "natk", "esp-1", "esp-2");
     ChildJvm config = services.start("config", "config", io.ipsecmesh.config.Main.class, PORTS.get(0), "--config",
-        cfg.toString(), "--api-port", "0", "--api-file", run.resolve("api.json").toString(), "--cluster-quorum",
-        QUORUM);
+        scenario.configuration.toString(), "--api-port", "0", "--api-file", run.resolve("api.json").toString(),
+        "--cluster-quorum", QUORUM);
     config.await(l -> l.contains("management API on "), SplitServices.START, "management API");
     services.start("ike", "ike", io.ipsecmesh.ike.Main.class, PORTS.get(1), "--cluster-quorum", QUORUM);
     services.start("dpd", "dpd", io.ipsecmesh.dpd.Main.class, PORTS.get(2), "--cluster-quorum", QUORUM);
@@ -103,21 +91,14 @@ class EspForwarderTakeoverTest {
 
   @AfterAll
   void tearDown() throws Exception {
-    if (services != null) {
-      services.close();
-    }
-    if (up) {
-      script("netns-down.sh", Map.of());
+    if (scenario != null) {
+      scenario.close();
     }
   }
 
   @Test
   void killingTheOwningForwarderMovesTheChildSaWithoutReusingASequenceNumber() throws Exception {
-    boolean ok = false;
-    for (int i = 0; i < 15 && !ok; i++) {
-      ok = ping(1).contains(" 0% packet loss");
-    }
-    assertTrue(ok, "no ping through the tunnel; esp-1:\n" + forwarders.get(0).output() + "\nesp-2:\n"
+    scenario.pingUntilTheTunnelCarries(15, () -> "esp-1:\n" + forwarders.get(0).output() + "\nesp-2:\n"
         + forwarders.get(1).output());
     Pattern installed = Pattern.compile("SA installed, .*, owner (esp-\\d)");
     String ownerName = null;
@@ -129,7 +110,7 @@ class EspForwarderTakeoverTest {
     }
     ChildJvm owner = forwarders.get(ownerName.equals("esp-1") ? 0 : 1);
     ChildJvm survivor = forwarders.get(ownerName.equals("esp-1") ? 1 : 0);
-    Path charonLog = run.resolve(PREFIX + "gwb").resolve("charon.log");
+    Path charonLog = scenario.charonLog();
     long replayFailedBefore = count(Files.readString(charonLog), REPLAY_FAILED);
 
     // every ESP packet the gateway sends to strongSwan, on strongSwan's side of the wire
@@ -149,9 +130,7 @@ class EspForwarderTakeoverTest {
     for (int i = 0; i < 100 && !Files.readString(run.resolve("recorder.out")).contains("Capturing on"); i++) {
       Thread.sleep(100);
     }
-    Process stream = new ProcessBuilder(Sh.inNs(PREFIX + "lana", "ping", "-i", "0.2", "-c", "100", "-W", "1",
-        "10.91.2.10")).redirectErrorStream(true).start();
-    stream.getOutputStream().close();
+    TakeoverScenario.PingStream stream = scenario.pingStream();
     Thread.sleep(4000); // the scenario: 20 pings through the owner before the kill, so the loss is measured across it
     assertTrue(recorder.waitFor(10, TimeUnit.SECONDS), "the recording stops after 3 packets");
     int mark = survivor.output().length();
@@ -201,12 +180,7 @@ class EspForwarderTakeoverTest {
     }
     assertTrue(replayErrors > replayErrorsAtTakeover, "the survivor refused the " + replays.size()
         + " replayed packets as replays (scapy: " + scapy + "):\n" + survivor.output().substring(mark));
-    String streamOut = new String(stream.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(stream.waitFor(60, TimeUnit.SECONDS));
-    Matcher m = Pattern.compile("(\\d+) packets transmitted, (\\d+) received").matcher(streamOut);
-    assertTrue(m.find(), streamOut);
-    int sent = Integer.parseInt(m.group(1));
-    int received = Integer.parseInt(m.group(2));
+    TakeoverScenario.PingCount pings = stream.await();
     assertTrue(tshark.waitFor(60, TimeUnit.SECONDS), "tshark stops after its 40 s");
 
     String fields = Sh.capture(List.of("tshark", "-n", "-r", pcap.toString(), "-Y", "esp", "-T", "fields", "-E",
@@ -226,28 +200,18 @@ class EspForwarderTakeoverTest {
     assertTrue(jump > 1, "the survivor jumped to a fresh block: " + seqs);
     String after = Files.readString(charonLog);
     assertEquals(replayFailedBefore, count(after, REPLAY_FAILED), "strongSwan's replay check refused nothing");
-    int lost = sent - received;
-    assertTrue(lost <= MAX_LOST, "lost " + lost + " of " + sent + " (bound " + MAX_LOST + ")");
+    assertTrue(pings.lost() <= MAX_LOST, "lost " + pings.lost() + " of " + pings.sent() + " (bound " + MAX_LOST
+        + ")");
     System.out.printf("EspForwarderTakeoverTest: %s killed, %s took its Child SA over %.2f s later; ping -i 0.2: %d "
         + "sent, %d received, %d lost; on the wire %d ESP packets of SPI %s, sequence numbers %d..%d, largest jump "
         + "%d, none repeated; strongSwan replay failures %d before and after; the survivor's inbound window started "
         + "at the owner's checkpoint %d; %d recorded packets replayed to it, refused (replay-error ticks at the "
-        + "takeover %d, after the replay %d)%n", ownerName, survivor.name(),
-        (tookOverAt - killedAt) / 1e9, sent, received, lost, seqs.size(), bySpi.keySet().iterator().next(),
-        seqs.getFirst(), seqs.getLast(), jump, replayFailedBefore, checkpoint, replays.size(), replayErrorsAtTakeover,
-        replayErrors);
+        + "takeover %d, after the replay %d)%n", ownerName, survivor.name(), (tookOverAt - killedAt) / 1e9,
+        pings.sent(), pings.received(), pings.lost(), seqs.size(), bySpi.keySet().iterator().next(), seqs.getFirst(),
+        seqs.getLast(), jump, replayFailedBefore, checkpoint, replays.size(), replayErrorsAtTakeover, replayErrors);
   }
 
   private static long count(String text, String what) {
-    return Pattern.compile(Pattern.quote(what)).matcher(text).results().count();
-  }
-
-  private static String ping(int count) throws Exception {
-    return Sh.capture(List.of("ip", "netns", "exec", PREFIX + "lana", "ping", "-c", Integer.toString(count), "-i",
-        "0.2", "-W", "2", "10.91.2.10"), Map.of());
-  }
-
-  private String script(String name, Map<String, String> env, String... args) throws Exception {
-    return GatewayStrongswanTunnelTest.harness(run, PREFIX, env, name, args);
+    return TakeoverScenario.count(text, what);
   }
 }

@@ -3,7 +3,6 @@ package io.ipsecmesh.it;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
-import java.util.Map;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
@@ -18,23 +17,8 @@ import org.junit.jupiter.api.Test;
 class GatewayStrongswanIkev1Ipv6VtiTest extends GatewayStrongswanIpv6VtiTest {
 
   @Override
-  String prefix() {
-    return "w6";
-  }
-
-  @Override
-  String configuration() {
-    return "vti/gwa-ipv6-ikev1.cfg";
-  }
-
-  @Override
-  String charonProfile() {
-    return "ikev1-psk";
-  }
-
-  @Override
-  Map<String, String> charonSettings() {
-    return Map.of("DPD_DELAY", "0s");
+  Tunnel tunnel() {
+    return new Tunnel("w6", "vti/gwa-ipv6-ikev1.cfg", Family.IPV6, Charon.IKEV1_PSK);
   }
 
   @Test

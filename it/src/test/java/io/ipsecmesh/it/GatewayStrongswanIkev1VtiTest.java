@@ -3,7 +3,6 @@ package io.ipsecmesh.it;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
-import java.util.Map;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
@@ -19,23 +18,8 @@ import org.junit.jupiter.api.Test;
 class GatewayStrongswanIkev1VtiTest extends GatewayStrongswanVtiTest {
 
   @Override
-  String prefix() {
-    return "vw";
-  }
-
-  @Override
-  String configuration() {
-    return "vti/gwa-ikev1.cfg";
-  }
-
-  @Override
-  String charonProfile() {
-    return "ikev1-psk";
-  }
-
-  @Override
-  Map<String, String> charonSettings() {
-    return Map.of("DPD_DELAY", "0s");
+  Tunnel tunnel() {
+    return new Tunnel("vw", "vti/gwa-ikev1.cfg", Family.IPV4, Charon.IKEV1_PSK);
   }
 
   @Test

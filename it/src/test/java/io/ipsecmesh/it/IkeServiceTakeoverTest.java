@@ -1,15 +1,11 @@
 package io.ipsecmesh.it;
 
-import static io.ipsecmesh.it.GatewayStrongswanTunnelTest.capture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ipsecmesh.testsupport.ChildJvm;
-import io.ipsecmesh.testsupport.Sh;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,8 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,13 +34,11 @@ import org.junit.jupiter.api.Timeout;
 class IkeServiceTakeoverTest {
 
   private static final String PREFIX = "ko";
-  private static final String NS = PREFIX + "gwa";
   private static final Duration START = SplitServices.START;
   /** config, ike-1, dpd, esp, natk, ike-2, ike-3. */
   private static final List<Integer> PORTS = List.of(5701, 5702, 5703, 5704, 5705, 5706, 5707);
 
-  private Path run;
-  private boolean up;
+  private TakeoverScenario scenario;
   private SplitServices services;
   private ChildJvm esp;
   private final List<ChildJvm> ikes = new ArrayList<>();
@@ -54,20 +46,12 @@ class IkeServiceTakeoverTest {
   @BeforeAll
   void setUp() throws Exception {
     GatewayStrongswanTunnelTest.assumeRootStrongswanAndTun();
-    run = Sh.runDirectory("it-takeover-");
-    up = true;
-    script("netns-up.sh", Map.of(), "--no-plain-routes");
     // strongSwan checks liveness after 4 s without inbound traffic (RFC 7296 §2.4)
-    script("charon-start.sh", Map.of("LOCAL_ID", "172.31.255.2", "REMOTE_ID", "172.31.255.1", "SECRET_ID_A",
-        "172.31.255.1", "SECRET_ID_B", "172.31.255.2", "IKE_PROPOSALS", "aes128gcm16-prfsha256-ecp256",
-        "DPD_DELAY", "4s"), PREFIX + "gwb", "ikev2-gcm");
-    Path cfg = run.resolve("gwa.cfg");
-    try (InputStream in = getClass().getResourceAsStream("strongswan-tunnel-gwa.cfg")) {
-      Files.copy(in, cfg);
-    }
-    services = new SplitServices(run, NS, PORTS, "config", "ike", "dpd", "esp", "natk");
+    scenario = new TakeoverScenario(PREFIX, "it-takeover-", Map.of("DPD_DELAY", "4s"));
+    services = scenario.services(PORTS, "config", "ike", "dpd", "esp", "natk");
     ChildJvm config = service("config", "config", io.ipsecmesh.config.Main.class, PORTS.get(0), "--config",
-        cfg.toString(), "--api-port", "0", "--api-file", run.resolve("api.json").toString());
+        scenario.configuration.toString(), "--api-port", "0", "--api-file",
+        scenario.run.resolve("api.json").toString());
     config.await(l -> l.contains("management API on "), START, "management API");
     ikes.add(ike(1, PORTS.get(1)));
     service("dpd", "dpd", io.ipsecmesh.dpd.Main.class, PORTS.get(2));
@@ -110,21 +94,14 @@ class IkeServiceTakeoverTest {
 
   @AfterAll
   void tearDown() throws Exception {
-    if (services != null) {
-      services.close();
-    }
-    if (up) {
-      script("netns-down.sh", Map.of());
+    if (scenario != null) {
+      scenario.close();
     }
   }
 
   @Test
   void killingTheOwnerOfTheIkeSaMovesItToASurvivorWithoutANewIkeSaInit() throws Exception {
-    boolean ok = false;
-    for (int i = 0; i < 15 && !ok; i++) {
-      ok = ping(1).contains(" 0% packet loss");
-    }
-    assertTrue(ok, "no ping through the tunnel; ike-1:\n" + ikes.get(0).output() + "\nesp-forwarder:\n"
+    scenario.pingUntilTheTunnelCarries(15, () -> "ike-1:\n" + ikes.get(0).output() + "\nesp-forwarder:\n"
         + esp.output());
     ChildJvm owner = null;
     for (int i = 0; i < 50 && owner == null; i++) {
@@ -136,13 +113,11 @@ class IkeServiceTakeoverTest {
       Thread.sleep(100);
     }
     assertNotNull(owner, "no ike-service instance logged the tunnel UP");
-    Path charonLog = run.resolve(PREFIX + "gwb").resolve("charon.log");
+    Path charonLog = scenario.charonLog();
     long initsBefore = count(Files.readString(charonLog), "IKE_SA_INIT");
 
     // a 0.2 s ping stream of 20 s; the owner dies by SIGKILL 4 s into it
-    Process stream = new ProcessBuilder(Sh.inNs(PREFIX + "lana", "ping", "-i", "0.2", "-c", "100", "-W", "1",
-        "10.91.2.10")).redirectErrorStream(true).start();
-    stream.getOutputStream().close();
+    TakeoverScenario.PingStream stream = scenario.pingStream();
     Thread.sleep(4000);
     int logMark = Files.readString(charonLog).length();
     long killedAt = System.nanoTime();
@@ -160,31 +135,26 @@ class IkeServiceTakeoverTest {
       Thread.sleep(100);
     }
     assertNotNull(adopter, "no survivor adopted the IKE SA of " + ownerName);
-    String streamOut = new String(stream.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(stream.waitFor(60, TimeUnit.SECONDS));
-    Matcher m = Pattern.compile("(\\d+) packets transmitted, (\\d+) received").matcher(streamOut);
-    assertTrue(m.find(), streamOut);
-    int sent = Integer.parseInt(m.group(1));
-    int received = Integer.parseInt(m.group(2));
+    TakeoverScenario.PingCount pings = stream.await();
 
     // strongSwan's DPD (no inbound traffic for 4 s now) and its Child SA rekey, both answered by the adopter
     String dpd = awaitLog(charonLog, logMark, "parsed INFORMATIONAL response", Duration.ofSeconds(30));
     assertTrue(dpd.contains("sending DPD request"), "strongSwan's liveness check: " + tail(dpd));
-    script("sw.sh", Map.of(), PREFIX + "gwb", "--rekey", "--child", "net");
+    scenario.script("sw.sh", Map.of(), PREFIX + "gwb", "--rekey", "--child", "net");
     String rekey = awaitLog(charonLog, logMark, "parsed CREATE_CHILD_SA response", Duration.ofSeconds(30));
-    assertTrue(ping(3).contains("3 received"), "traffic over the rekeyed Child SA");
+    assertTrue(scenario.ping(3).contains("3 received"), "traffic over the rekeyed Child SA");
     String after = Files.readString(charonLog).substring(logMark);
     assertEquals(0, count(after, "IKE_SA_INIT"), "strongSwan saw no new IKE_SA_INIT after the kill:\n" + tail(after));
     assertFalse(after.contains("deleting IKE_SA"), "strongSwan kept the IKE SA:\n" + tail(after));
     assertTrue(initsBefore >= 1, "charon logged the first negotiation's IKE_SA_INIT (so its absence means something)");
     assertTrue(adopter.output().contains("IKEv2: adopted IKE SA "), rekey);
     System.out.printf("IkeServiceTakeoverTest: %s killed, %s adopted its IKE SA %.2f s later; ping -i 0.2: %d sent, "
-        + "%d received, %d lost%n", ownerName, adopter.name(), (adoptedAt - killedAt) / 1e9, sent, received,
-        sent - received);
+        + "%d received, %d lost%n", ownerName, adopter.name(), (adoptedAt - killedAt) / 1e9, pings.sent(),
+        pings.received(), pings.lost());
   }
 
   private static long count(String text, String what) {
-    return Pattern.compile(Pattern.quote(what)).matcher(text).results().count();
+    return TakeoverScenario.count(text, what);
   }
 
   /** charon's log from {@code mark} on once it contains {@code want}; fails with its tail after {@code timeout}. */
@@ -205,12 +175,4 @@ class IkeServiceTakeoverTest {
     return s.length() > 4000 ? s.substring(s.length() - 4000) : s;
   }
 
-  private static String ping(int count) throws Exception {
-    return capture(List.of("ip", "netns", "exec", PREFIX + "lana", "ping", "-c", Integer.toString(count), "-i", "0.2",
-        "-W", "2", "10.91.2.10"), Map.of());
-  }
-
-  private String script(String name, Map<String, String> env, String... args) throws Exception {
-    return GatewayStrongswanTunnelTest.harness(run, PREFIX, env, name, args);
-  }
 }

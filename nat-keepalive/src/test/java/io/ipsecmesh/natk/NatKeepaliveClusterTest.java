@@ -60,10 +60,7 @@ class NatKeepaliveClusterTest {
   /** crypto isakmp nat keepalive 5 */
   private static ConfigChanged natKeepalive5() {
     GatewayConfig e = GatewayConfig.empty();
-    return new ConfigChanged(1, new GatewayConfig(e.isakmpPolicies(), e.isakmpKeys(), e.isakmpKeepalive(), 5,
-        e.invalidSpiRecovery(), e.natTransparency(), e.dfBit(), e.sa(), e.transformSets(), e.cryptoMaps(),
-        e.accessLists(), e.interfaces(), e.ezvpnClients(), e.ikev2Proposals(), e.ikev2Policies(),
-        e.ikev2Keyrings(), e.ikev2Profiles(), e.ikev2Dpd()));
+    return new ConfigChanged(1, e.toBuilder().natKeepaliveSeconds(5).build());
   }
 
   private static <T> T onContext(NatKeepaliveVerticle v, Supplier<T> what) throws Exception {

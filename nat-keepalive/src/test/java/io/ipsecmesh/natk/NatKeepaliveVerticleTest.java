@@ -53,10 +53,7 @@ class NatKeepaliveVerticleTest {
   /** crypto isakmp nat keepalive 20 */
   private static ConfigChanged natKeepalive20() {
     GatewayConfig e = GatewayConfig.empty();
-    return new ConfigChanged(1, new GatewayConfig(e.isakmpPolicies(), e.isakmpKeys(), e.isakmpKeepalive(), 20,
-        e.invalidSpiRecovery(), e.natTransparency(), e.dfBit(), e.sa(), e.transformSets(), e.cryptoMaps(),
-        e.accessLists(), e.interfaces(), e.ezvpnClients(), e.ikev2Proposals(), e.ikev2Policies(),
-        e.ikev2Keyrings(), e.ikev2Profiles(), e.ikev2Dpd()));
+    return new ConfigChanged(1, e.toBuilder().natKeepaliveSeconds(20).build());
   }
 
   @BeforeEach

@@ -145,45 +145,47 @@ final class ConfigDraft {
 
   GatewayConfig build() {
     List<String> mapOrder = cryptoMaps.values().stream().map(m -> m.name).distinct().toList();
-    return new GatewayConfig(
-        isakmpPolicies.values().stream()
+    return GatewayConfig.builder()
+        .isakmpPolicies(isakmpPolicies.values().stream()
             .sorted(Comparator.comparingInt(p -> p.priority))
             .map(PolicyDraft::build)
-            .toList(),
-        List.copyOf(isakmpKeys.values()),
-        isakmpKeepalive,
-        natKeepaliveSeconds,
-        invalidSpiRecovery,
-        natTransparency,
-        dfBit,
-        sa,
-        transformSets.values().stream().filter(t -> t.transform != null).map(TransformSetDraft::build).toList(),
-        cryptoMaps.values().stream()
+            .toList())
+        .isakmpKeys(List.copyOf(isakmpKeys.values()))
+        .isakmpKeepalive(isakmpKeepalive)
+        .natKeepaliveSeconds(natKeepaliveSeconds)
+        .invalidSpiRecovery(invalidSpiRecovery)
+        .natTransparency(natTransparency)
+        .dfBit(dfBit)
+        .sa(sa)
+        .transformSets(
+            transformSets.values().stream().filter(t -> t.transform != null).map(TransformSetDraft::build).toList())
+        .cryptoMaps(cryptoMaps.values().stream()
             .sorted(Comparator.<CryptoMapDraft>comparingInt(m -> mapOrder.indexOf(m.name)).thenComparingInt(m -> m.seq))
             .map(CryptoMapDraft::build)
-            .toList(),
-        accessLists.values().stream().map(AccessListDraft::build).toList(),
-        interfaces.values().stream().map(InterfaceDraft::build).toList(),
-        ezvpnClients.values().stream().map(EzvpnDraft::build).toList(),
-        ikev2Proposals.values().stream().map(ProposalDraft::build).toList(),
-        ikev2Policies.values().stream().map(Ikev2PolicyDraft::build).toList(),
-        ikev2Keyrings.values().stream().map(KeyringDraft::build).toList(),
-        ikev2Profiles.values().stream().map(ProfileDraft::build).toList(),
-        ikev2Dpd,
-        fragmentation,
-        legacy.shieldDisabled,
-        cryptoMapLocalAddress,
-        pkiTrustpoints.values().stream().map(TrustpointDraft::build).toList(),
-        isakmpIdentity,
-        hostname,
-        domainName,
-        isakmpProfiles.values().stream().map(IsakmpProfileDraft::build).toList(),
-        isakmpPeers.values().stream().map(IsakmpPeerDraft::build).toList(),
-        aggressiveModeDisabled,
-        dynamicMaps.values().stream().map(CryptoMapDraft::build).toList(),
-        ikev2Fragmentation,
-        ipsecProfiles.values().stream().map(IpsecProfileDraft::build).toList(),
-        staticRoutes);
+            .toList())
+        .accessLists(accessLists.values().stream().map(AccessListDraft::build).toList())
+        .interfaces(interfaces.values().stream().map(InterfaceDraft::build).toList())
+        .ezvpnClients(ezvpnClients.values().stream().map(EzvpnDraft::build).toList())
+        .ikev2Proposals(ikev2Proposals.values().stream().map(ProposalDraft::build).toList())
+        .ikev2Policies(ikev2Policies.values().stream().map(Ikev2PolicyDraft::build).toList())
+        .ikev2Keyrings(ikev2Keyrings.values().stream().map(KeyringDraft::build).toList())
+        .ikev2Profiles(ikev2Profiles.values().stream().map(ProfileDraft::build).toList())
+        .ikev2Dpd(ikev2Dpd)
+        .fragmentation(fragmentation)
+        .complianceShieldDisabled(legacy.shieldDisabled)
+        .cryptoMapLocalAddress(cryptoMapLocalAddress)
+        .pkiTrustpoints(pkiTrustpoints.values().stream().map(TrustpointDraft::build).toList())
+        .isakmpIdentity(isakmpIdentity)
+        .hostname(hostname)
+        .domainName(domainName)
+        .isakmpProfiles(isakmpProfiles.values().stream().map(IsakmpProfileDraft::build).toList())
+        .isakmpPeers(isakmpPeers.values().stream().map(IsakmpPeerDraft::build).toList())
+        .aggressiveModeDisabled(aggressiveModeDisabled)
+        .dynamicMaps(dynamicMaps.values().stream().map(CryptoMapDraft::build).toList())
+        .ikev2Fragmentation(ikev2Fragmentation)
+        .ipsecProfiles(ipsecProfiles.values().stream().map(IpsecProfileDraft::build).toList())
+        .staticRoutes(staticRoutes)
+        .build();
   }
 
   /** {@code crypto ipsec profile NAME}. */

@@ -16,11 +16,10 @@ import org.junit.jupiter.api.Test;
 class ShowCryptoIpsecSaTest {
 
   private static GatewayConfig withInterface() {
-    GatewayConfig empty = GatewayConfig.empty();
-    return new GatewayConfig(empty.isakmpPolicies(), empty.isakmpKeys(), null, null, false, true, empty.dfBit(),
-        empty.sa(), List.of(), List.of(), List.of(),
-        List.of(new InterfaceConfig("FastEthernet0/0", "10.1.1.1", "255.255.255.0", 1400, "testtag1", null, null)),
-        List.of(), List.of(), List.of(), List.of(), List.of(), null);
+    return GatewayConfig.builder()
+        .interfaces(List.of(new InterfaceConfig("FastEthernet0/0", "10.1.1.1", "255.255.255.0", 1400, "testtag1",
+            null, null)))
+        .build();
   }
 
   @Test
@@ -164,10 +163,14 @@ class ShowCryptoIpsecSaTest {
         10, 10, 10, 10, 10, 10, 14000, 14000, 0, 0, 0, 0, 0, 4537831, 3595, CREATED, 0);
     GatewayConfig config = withInterface();
     InterfaceConfig fa = config.interfaces().getFirst();
-    GatewayConfig mtu1500 = new GatewayConfig(config.isakmpPolicies(), config.isakmpKeys(), null, null, false, true,
-        config.dfBit(), config.sa(), List.of(), List.of(), List.of(),
-        List.of(new InterfaceConfig(fa.name(), fa.ipAddress(), fa.mask(), null, fa.cryptoMap(), null, null)),
-        List.of(), List.of(), List.of(), List.of(), List.of(), null);
+    GatewayConfig mtu1500 = GatewayConfig.builder()
+        .isakmpPolicies(config.isakmpPolicies())
+        .isakmpKeys(config.isakmpKeys())
+        .dfBit(config.dfBit())
+        .sa(config.sa())
+        .interfaces(List.of(new InterfaceConfig(fa.name(), fa.ipAddress(), fa.mask(), null, fa.cryptoMap(), null,
+            null)))
+        .build();
     return ShowCryptoIpsecSa.render(mtu1500, List.of(sa), Map.of(sa.key(), clean), query, CREATED);
   }
 

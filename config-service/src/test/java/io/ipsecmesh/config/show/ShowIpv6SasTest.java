@@ -34,10 +34,9 @@ class ShowIpv6SasTest {
   }
 
   private static GatewayConfig config() {
-    GatewayConfig e = GatewayConfig.empty();
-    return new GatewayConfig(List.of(), List.of(), null, null, false, true, e.dfBit(), e.sa(), List.of(), List.of(),
-        List.of(), List.of(InterfaceConfig.named("wan0").withIpv6(LOCAL + "/64", "VPN6")), List.of(),
-        e.ikev2Proposals(), e.ikev2Policies(), e.ikev2Keyrings(), e.ikev2Profiles(), null);
+    return GatewayConfig.builder()
+        .interfaces(List.of(InterfaceConfig.named("wan0").withIpv6(LOCAL + "/64", "VPN6")))
+        .build();
   }
 
   @Test

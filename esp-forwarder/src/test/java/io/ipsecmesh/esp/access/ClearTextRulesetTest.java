@@ -8,7 +8,6 @@ import io.ipsecmesh.esp.ManualKeyConfigs;
 import io.ipsecmesh.proto.config.AccessList;
 import io.ipsecmesh.proto.config.AccessListEntry;
 import io.ipsecmesh.proto.config.AddressMatch;
-import io.ipsecmesh.proto.config.DfBit;
 import io.ipsecmesh.proto.config.GatewayConfig;
 import io.ipsecmesh.proto.config.InterfaceConfig;
 import io.ipsecmesh.proto.config.PortMatch;
@@ -17,7 +16,6 @@ import io.ipsecmesh.proto.config.TunnelMode;
 import io.ipsecmesh.proto.config.TunnelSettings;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The crypto ACL mirrored into nftables rules on the crypto map's interface, in order, first match wins. */
@@ -84,16 +82,16 @@ class ClearTextRulesetTest {
    * 255.255.0.0 Tunnel1}, {@code ip route 10.2.3.0 255.255.255.0 Gi1}, a default route by next hop.
    */
   static GatewayConfig tunnelConfig() {
-    GatewayConfig e = GatewayConfig.empty();
     InterfaceConfig gi1 = new InterfaceConfig("Gi1", "192.0.2.1", "255.255.255.0", null, null, null, null);
     InterfaceConfig t1 = new InterfaceConfig("Tunnel1", "172.16.0.1", "255.255.255.252", null, null, null, null, null,
         new TunnelSettings("Gi1", "192.0.2.2", TunnelMode.IPSEC_IPV4, "P"));
-    return new GatewayConfig(List.of(), List.of(), null, null, false, true, DfBit.COPY, e.sa(), List.of(), List.of(),
-        List.of(), List.of(gi1, t1), List.of(), List.of(), List.of(), List.of(), List.of(), null, null, false,
-        Map.of(), List.of(), null, null, null, List.of(), List.of(), false, List.of(), List.of(), List.of(
+    return GatewayConfig.builder()
+        .interfaces(List.of(gi1, t1))
+        .staticRoutes(List.of(
             new StaticRoute("10.2.0.0", "255.255.0.0", "Tunnel1", null, null),
             new StaticRoute("10.2.3.0", "255.255.255.0", "Gi1", null, null),
-            new StaticRoute("0.0.0.0", "0.0.0.0", null, "192.0.2.254", null)));
+            new StaticRoute("0.0.0.0", "0.0.0.0", null, "192.0.2.254", null)))
+        .build();
   }
 
   @Test
@@ -120,15 +118,15 @@ class ClearTextRulesetTest {
    * Gi1}, on {@code Gi1 / ipv6 address 2001:db8:ff::1/64}.
    */
   static GatewayConfig ipv6TunnelConfig() {
-    GatewayConfig e = GatewayConfig.empty();
     InterfaceConfig gi1 = InterfaceConfig.named("Gi1").withIpv6("2001:db8:ff::1/64", null);
     InterfaceConfig t6 = new InterfaceConfig("Tunnel6", null, null, null, null, null, null, null,
         new TunnelSettings("Gi1", "2001:db8:ff::2", TunnelMode.IPSEC_IPV6, "P")).withIpv6("fd00:16::1/64", null);
-    return new GatewayConfig(List.of(), List.of(), null, null, false, true, DfBit.COPY, e.sa(), List.of(), List.of(),
-        List.of(), List.of(gi1, t6), List.of(), List.of(), List.of(), List.of(), List.of(), null, null, false,
-        Map.of(), List.of(), null, null, null, List.of(), List.of(), false, List.of(), List.of(), List.of(
+    return GatewayConfig.builder()
+        .interfaces(List.of(gi1, t6))
+        .staticRoutes(List.of(
             new StaticRoute("2001:db8:2::", "48", "Tunnel6", null, null),
-            new StaticRoute("2001:db8:2:5::", "64", "Gi1", null, null)));
+            new StaticRoute("2001:db8:2:5::", "64", "Gi1", null, null)))
+        .build();
   }
 
   @Test

@@ -13,7 +13,6 @@ import io.ipsecmesh.proto.config.TunnelMode;
 import io.ipsecmesh.proto.config.TunnelSettings;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,10 +31,7 @@ class TunnelInterfaceMtuTest {
     InterfaceConfig tunnel = new InterfaceConfig("Tunnel1", null, null, tunnelMtu, null, null, null, null,
         new TunnelSettings("Gi1", "172.31.249.2", TunnelMode.IPSEC_IPV4, "P"));
     GatewayConfig e = GatewayConfig.empty();
-    GatewayConfig c = new GatewayConfig(List.of(), List.of(), null, null, false, true, dfBit, e.sa(), List.of(),
-        List.of(), List.of(), List.of(gi1, tunnel), List.of(), List.of(), List.of(), List.of(), List.of(), null,
-        Fragmentation.BEFORE_ENCRYPTION, false, Map.of(), List.of(), null, null, null, List.of(), List.of(), false,
-        List.of(), List.of(), List.of());
+    GatewayConfig c = GatewayConfig.builder().dfBit(dfBit).sa(e.sa()).interfaces(List.of(gi1, tunnel)).build();
     TunnelMtuPolicy p = TunnelMtuPolicy.forSa(c, "Tunnel1", "172.31.249.1");
     assertEquals(TunnelMtuPolicy.forTunnel(c, tunnel), p, "a tunnel's SA takes the tunnel's policy");
     return p;
@@ -121,10 +117,7 @@ class TunnelInterfaceMtuTest {
         new TunnelSettings("Gi1", "2001:db8:249::2", TunnelMode.IPSEC_IPV6, "P")).withIpv6("fd00:16::1/64", null)
         .withIpv6Mtu(tunnelIpv6Mtu);
     GatewayConfig e = GatewayConfig.empty();
-    GatewayConfig c = new GatewayConfig(List.of(), List.of(), null, null, false, true, DfBit.COPY, e.sa(), List.of(),
-        List.of(), List.of(), List.of(gi1, tunnel), List.of(), List.of(), List.of(), List.of(), List.of(), null,
-        Fragmentation.BEFORE_ENCRYPTION, false, Map.of(), List.of(), null, null, null, List.of(), List.of(), false,
-        List.of(), List.of(), List.of());
+    GatewayConfig c = GatewayConfig.builder().sa(e.sa()).interfaces(List.of(gi1, tunnel)).build();
     TunnelMtuPolicy p = TunnelMtuPolicy.forSa(c, "Tunnel6", "2001:db8:249::1");
     assertEquals(TunnelMtuPolicy.forTunnel(c, tunnel), p, "an IPv6 tunnel's SA takes the tunnel's policy");
     return p;

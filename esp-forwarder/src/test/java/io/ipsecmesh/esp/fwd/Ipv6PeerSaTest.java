@@ -14,11 +14,9 @@ import io.ipsecmesh.proto.config.CryptoMapEntry;
 import io.ipsecmesh.proto.config.GatewayConfig;
 import io.ipsecmesh.proto.sa.ChildSa;
 import io.ipsecmesh.proto.sa.EspTransform;
-import io.ipsecmesh.proto.sa.SaCounters;
 import io.ipsecmesh.proto.sa.TrafficSelector;
 import io.ipsecmesh.proto.time.VirtualScheduler;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,8 +31,9 @@ class Ipv6PeerSaTest {
   private static final String LOCAL = "fd31:250::1";
   private static final String PEER = "fd31:250::2";
   private final VirtualScheduler clock = new VirtualScheduler();
-  private final List<Object> events = new ArrayList<>();
-  private final List<String> logs = new ArrayList<>();
+  private final RecordingSink sink = new RecordingSink(clock::nowMillis);
+  private final List<Object> events = sink.events;
+  private final List<String> logs = sink.logs;
   private TestGateway gw;
   private SaSupervisor supervisor;
 
@@ -48,40 +47,13 @@ class Ipv6PeerSaTest {
         CryptoMapEntry.Keying.IPSEC_ISAKMP, List.of(PEER), List.of("GCM"), null, null, "LAN6", null, null, null)),
         List.of(lan6), "172.31.250.1");
     // interface wan0 / ipv6 address fd31:250::1/64 / ipv6 crypto map VPN6
-    c = new GatewayConfig(c.isakmpPolicies(), c.isakmpKeys(), c.isakmpKeepalive(), c.natKeepaliveSeconds(),
-        c.invalidSpiRecovery(), c.natTransparency(), c.dfBit(), c.sa(), c.transformSets(), c.cryptoMaps(),
-        c.accessLists(), List.of(io.ipsecmesh.proto.config.InterfaceConfig.named("wan0").withIpv6(LOCAL + "/64",
-        "VPN6")), c.ezvpnClients(), c.ikev2Proposals(), c.ikev2Policies(), c.ikev2Keyrings(), c.ikev2Profiles(),
-        c.ikev2Dpd());
+    c = c.toBuilder()
+        .interfaces(List.of(io.ipsecmesh.proto.config.InterfaceConfig.named("wan0").withIpv6(LOCAL + "/64",
+            "VPN6")))
+        .build();
     gw.sad.setSpd(SecurityPolicyDatabase.build(c));
-    supervisor = new SaSupervisor("fwd-1", gw.sad, gw.plane.acquires(), gw.plane.invalidSpis(), clock,
-        new SaSupervisor.Sink() {
-          public void acquire(FwdMessages.Acquire a) {
-            events.add(a);
-          }
-
-          public void invalidSpi(FwdMessages.InvalidSpi i) {
-            events.add(i);
-          }
-
-          public void expired(FwdMessages.SaExpired e) {
-            events.add(e);
-          }
-
-          public void idle(FwdMessages.SaIdle i) {
-            events.add(i);
-          }
-
-          public void activity(FwdMessages.ActivitySummary s) {}
-
-          public void counters(List<SaCounters> c) {}
-
-          public void log(String line) {
-            logs.add(line);
-          }
-
-          public void reserveSequences(SaPair pair) {}
-        }, peer -> peer.indexOf(':') >= 0 ? LOCAL : "172.31.250.1");
+    supervisor = new SaSupervisor("fwd-1", gw.sad, gw.plane.acquires(), gw.plane.invalidSpis(), clock, sink,
+        peer -> peer.indexOf(':') >= 0 ? LOCAL : "172.31.250.1");
     supervisor.start();
   }
 

@@ -158,17 +158,8 @@ class SaOwnershipTest {
         }
       };
       supervisor = new SaSupervisor(id, gw.sad, gw.plane.acquires(), gw.plane.invalidSpis(),
-          new io.ipsecmesh.proto.time.VirtualScheduler(), new SaSupervisor.Sink() {
-            public void acquire(io.ipsecmesh.proto.bus.FwdMessages.Acquire a) {}
-
-            public void invalidSpi(io.ipsecmesh.proto.bus.FwdMessages.InvalidSpi i) {}
-
-            public void expired(io.ipsecmesh.proto.bus.FwdMessages.SaExpired e) {}
-
-            public void idle(io.ipsecmesh.proto.bus.FwdMessages.SaIdle i) {}
-
-            public void activity(io.ipsecmesh.proto.bus.FwdMessages.ActivitySummary s) {}
-
+          new io.ipsecmesh.proto.time.VirtualScheduler(), new RecordingSink(() -> now) {
+            @Override
             public void counters(List<io.ipsecmesh.proto.sa.SaCounters> all) {
               for (io.ipsecmesh.proto.sa.SaCounters c : all) { // the owner's rows only, as the verticle writes them
                 SaPair p = gw.sad.get(c.inboundSpi());
@@ -178,10 +169,6 @@ class SaOwnershipTest {
                 }
               }
             }
-
-            public void log(String line) {}
-
-            public void reserveSequences(SaPair pair) {}
           }, () -> "172.31.250.1");
       gw.plane.inbound().handoff(toOwner);
       gw.plane.outbound().handoff(toOwner);
@@ -314,6 +301,31 @@ class SaOwnershipTest {
     }
   }
 
+  /**
+   * Where the two-instance cases start: A and B joined at t = 0 and a pair owned by A installed at both (A reserves
+   * [1, 2^20], B [2^20 + 1, 2^21] and keeps it unused).
+   */
+  private final class PairOwnedByA {
+    final Instance a = new Instance(A);
+    final Instance b = new Instance(B);
+    final ChildSa sa;
+
+    PairOwnedByA() {
+      heartbeatRound(); // t = 0
+      sa = ownedBy(A);
+      a.install(sa);
+      b.install(sa);
+    }
+
+    /** A killed (kill -9); B takes the pair over after two missed heartbeats. B's inbound half of the pair. */
+    InboundSa killAAndLetBTakeOver() {
+      a.alive = false;
+      advanceTo(3_000);
+      assertNull(b.pair(sa).remoteOwner(), "B took the pair over");
+      return b.pair(sa).inbound();
+    }
+  }
+
   @Test
   void everyPairHasExactlyOneOwnerAndTheyAgree() {
     Instance a = new Instance(A);
@@ -335,12 +347,10 @@ class SaOwnershipTest {
 
   @Test
   void aNonOwnerHandsBothDirectionsToTheOwnerWhichAloneCountsAndSeals() {
-    Instance a = new Instance(A);
-    Instance b = new Instance(B);
-    heartbeatRound();
-    ChildSa sa = ownedBy(A);
-    a.install(sa);
-    b.install(sa);
+    PairOwnedByA c = new PairOwnedByA();
+    Instance a = c.a;
+    Instance b = c.b;
+    ChildSa sa = c.sa;
     peerHas(sa);
     assertNull(a.pair(sa).remoteOwner());
     assertEquals(A, b.pair(sa).remoteOwner());
@@ -365,12 +375,10 @@ class SaOwnershipTest {
 
   @Test
   void killedOwnerIsReplacedAfterTwoMissedHeartbeatsAboveEveryReservedNumber() {
-    Instance a = new Instance(A);
-    Instance b = new Instance(B);
-    heartbeatRound(); // t = 0
-    ChildSa sa = ownedBy(A);
-    a.install(sa); // A reserves [1, 2^20]
-    b.install(sa); // B reserves [2^20 + 1, 2^21] and keeps it unused
+    PairOwnedByA c = new PairOwnedByA(); // A reserves [1, 2^20], B [2^20 + 1, 2^21] and keeps it unused
+    Instance a = c.a;
+    Instance b = c.b;
+    ChildSa sa = c.sa;
     assertEquals(1, a.sendFromLan());
     assertEquals(2, b.sendFromLan());
 
@@ -389,12 +397,10 @@ class SaOwnershipTest {
 
   @Test
   void ownershipMovingBackAndForthNeverSendsANumberTwiceOrGoesBack() {
-    Instance a = new Instance(A);
-    Instance b = new Instance(B);
-    heartbeatRound();
-    ChildSa sa = ownedBy(A);
-    a.install(sa);
-    b.install(sa);
+    PairOwnedByA c = new PairOwnedByA();
+    Instance a = c.a;
+    Instance b = c.b;
+    ChildSa sa = c.sa;
     List<Long> wire = new ArrayList<>();
     wire.add(a.sendFromLan());
     wire.add(b.sendFromLan());
@@ -425,12 +431,10 @@ class SaOwnershipTest {
 
   @Test
   void aTakeoverWhoseOwnershipMovesOnWhileReservingLeavesTheBlockUnused() {
-    Instance a = new Instance(A);
-    Instance b = new Instance(B);
-    heartbeatRound();
-    ChildSa sa = ownedBy(A);
-    a.install(sa);
-    b.install(sa);
+    PairOwnedByA c = new PairOwnedByA();
+    Instance a = c.a;
+    Instance b = c.b;
+    ChildSa sa = c.sa;
     b.deferred = true;
     b.ownership.members(Set.of(B)); // B alone for a moment (A's heartbeats late)
     assertEquals(1, b.inFlight.size());
@@ -466,12 +470,10 @@ class SaOwnershipTest {
    */
   @Test
   void theAdopterRefusesAReplayOfWhatTheKilledOwnerAcceptedUpToItsCheckpoint() {
-    Instance a = new Instance(A);
-    Instance b = new Instance(B);
-    heartbeatRound(); // t = 0
-    ChildSa sa = ownedBy(A);
-    a.install(sa);
-    b.install(sa);
+    PairOwnedByA c = new PairOwnedByA();
+    Instance a = c.a;
+    Instance b = c.b;
+    ChildSa sa = c.sa;
     peerHas(sa);
     List<byte[]> recorded = new ArrayList<>();
     for (int i = 1; i <= 5; i++) {
@@ -488,10 +490,7 @@ class SaOwnershipTest {
     a.gw.receive(seventh, PEER); // accepted after A's last row, before the kill
     assertEquals(7, a.pair(sa).inbound().decaps());
 
-    a.alive = false; // kill -9
-    advanceTo(3_000);
-    assertNull(b.pair(sa).remoteOwner(), "B took the pair over");
-    InboundSa in = b.pair(sa).inbound();
+    InboundSa in = c.killAAndLetBTakeOver();
     assertEquals(5, in.replayTop(), "B's window starts at A's checkpoint");
     assertTrue(!in.replayClosed());
     for (byte[] replay : recorded) {
@@ -517,19 +516,14 @@ class SaOwnershipTest {
 
   @Test
   void aTakeoverWithoutACheckpointRefusesEveryInboundPacketRatherThanStartingEmpty() {
-    Instance a = new Instance(A);
-    Instance b = new Instance(B);
-    heartbeatRound();
-    ChildSa sa = ownedBy(A);
-    a.install(sa);
-    b.install(sa);
+    PairOwnedByA c = new PairOwnedByA();
+    Instance a = c.a;
+    Instance b = c.b;
+    ChildSa sa = c.sa;
     peerHas(sa);
     byte[] first = fromPeer();
     a.gw.receive(first, PEER); // A dies before its first row
-    a.alive = false;
-    advanceTo(3_000);
-    InboundSa in = b.pair(sa).inbound();
-    assertNull(b.pair(sa).remoteOwner());
+    InboundSa in = c.killAAndLetBTakeOver();
     assertTrue(in.replayClosed(), "closed until the SA is replaced");
     b.gw.receive(first, PEER);
     b.gw.receive(fromPeer(), PEER);
@@ -540,12 +534,10 @@ class SaOwnershipTest {
 
   @Test
   void aCheckpointRowThatWasAlteredCountsAsNone() {
-    Instance a = new Instance(A);
-    Instance b = new Instance(B);
-    heartbeatRound();
-    ChildSa sa = ownedBy(A);
-    a.install(sa);
-    b.install(sa);
+    PairOwnedByA c = new PairOwnedByA();
+    Instance a = c.a;
+    Instance b = c.b;
+    ChildSa sa = c.sa;
     peerHas(sa);
     byte[] first = fromPeer();
     a.gw.receive(first, PEER);
@@ -553,10 +545,9 @@ class SaOwnershipTest {
     String key = io.ipsecmesh.proto.sa.SharedMaps.spiKey(sa.inboundSpi()); // the counters row's key
     io.vertx.core.json.JsonObject row = new io.vertx.core.json.JsonObject(counters.get(key));
     counters.put(key, row.put("inboundCheckpoint", 0).encode()); // lowered without the KEK: the MAC fails
-    a.alive = false;
-    advanceTo(3_000);
-    assertTrue(b.pair(sa).inbound().replayClosed());
+    InboundSa in = c.killAAndLetBTakeOver();
+    assertTrue(in.replayClosed());
     b.gw.receive(first, PEER);
-    assertEquals(0, b.pair(sa).inbound().decaps());
+    assertEquals(0, in.decaps());
   }
 }

@@ -16,10 +16,8 @@ import io.ipsecmesh.proto.bus.FwdMessages;
 import io.ipsecmesh.proto.sa.ChildSa;
 import io.ipsecmesh.proto.sa.EspTransform;
 import io.ipsecmesh.proto.sa.KeyWrap;
-import io.ipsecmesh.proto.sa.SaCounters;
 import io.ipsecmesh.proto.sa.TrafficSelector;
 import io.ipsecmesh.proto.time.VirtualScheduler;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,13 +26,12 @@ import org.junit.jupiter.api.Test;
 class SaSupervisorTest {
 
   private final VirtualScheduler clock = new VirtualScheduler();
-  private final List<Object> events = new ArrayList<>();
-  private final List<String> logs = new ArrayList<>();
-  private final List<SaPair> reserveAsked = new ArrayList<>();
+  private final RecordingSink sink = new RecordingSink(clock::nowMillis);
+  private final List<Object> events = sink.events;
+  private final List<String> logs = sink.logs;
+  private final List<SaPair> reserveAsked = sink.reserveAsked;
   /** Every counters row published, in order, with the virtual time it was published at. */
-  private final List<Published> published = new ArrayList<>();
-
-  private record Published(SaCounters row, long atMillis) {}
+  private final List<RecordingSink.Published> published = sink.published;
   private TestGateway gw;
   private SaSupervisor supervisor;
 
@@ -51,53 +48,19 @@ class SaSupervisorTest {
   @BeforeEach
   void setUp() {
     gw = new TestGateway();
-    supervisor = new SaSupervisor("fwd-1", gw.sad, gw.plane.acquires(), gw.plane.invalidSpis(), clock,
-        new SaSupervisor.Sink() {
-          public void acquire(FwdMessages.Acquire a) {
-            events.add(a);
-          }
-
-          public void invalidSpi(FwdMessages.InvalidSpi i) {
-            events.add(i);
-          }
-
-          public void expired(FwdMessages.SaExpired e) {
-            events.add(e);
-          }
-
-          public void idle(FwdMessages.SaIdle i) {
-            events.add(i);
-          }
-
-          public void activity(FwdMessages.ActivitySummary s) {
-            if (!s.activity().isEmpty()) {
-              events.add(s);
-            }
-          }
-
-          public void counters(List<SaCounters> c) {
-            c.forEach(row -> published.add(new Published(row, clock.nowMillis())));
-          }
-
-          public void log(String line) {
-            logs.add(line);
-          }
-
-          public void reserveSequences(SaPair pair) {
-            reserveAsked.add(pair);
-          }
-        }, () -> "172.31.250.1");
+    supervisor = new SaSupervisor("fwd-1", gw.sad, gw.plane.acquires(), gw.plane.invalidSpis(), clock, sink,
+        () -> "172.31.250.1");
     supervisor.start();
   }
 
   /** The row last published for the SA. */
-  private Published row(long inboundSpi) {
+  private RecordingSink.Published row(long inboundSpi) {
     return published.reversed().stream().filter(r -> r.row().inboundSpi() == inboundSpi).findFirst().orElseThrow();
   }
 
   /** What {@code show crypto ipsec sa} prints as the remaining time lifetime now: the row's, less its age. */
   private long remainingSecondsNow(long inboundSpi) {
-    Published r = row(inboundSpi);
+    RecordingSink.Published r = row(inboundSpi);
     return r.row().remainingSeconds() - (clock.nowMillis() - r.atMillis()) / 1000;
   }
 

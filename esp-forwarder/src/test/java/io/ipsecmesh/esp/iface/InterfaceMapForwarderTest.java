@@ -41,11 +41,10 @@ class InterfaceMapForwarderTest {
   private static GatewayConfig onGigabitEthernet() {
     GatewayConfig c = ManualKeyConfigs.gatewayA(A, "127.0.0.92", "10.91.21.0", "10.91.22.0");
     InterfaceConfig w = c.interfaces().get(0);
-    return new GatewayConfig(c.isakmpPolicies(), c.isakmpKeys(), c.isakmpKeepalive(), c.natKeepaliveSeconds(),
-        c.invalidSpiRecovery(), c.natTransparency(), c.dfBit(), c.sa(), c.transformSets(), c.cryptoMaps(),
-        c.accessLists(), List.of(new InterfaceConfig("GigabitEthernet0/0", w.ipAddress(), w.mask(), null,
-            w.cryptoMap(), null, null)), c.ezvpnClients(), c.ikev2Proposals(), c.ikev2Policies(), c.ikev2Keyrings(),
-        c.ikev2Profiles(), c.ikev2Dpd(), c.fragmentation());
+    return c.toBuilder()
+        .interfaces(List.of(new InterfaceConfig("GigabitEthernet0/0", w.ipAddress(), w.mask(), null,
+            w.cryptoMap(), null, null)))
+        .build();
   }
 
   private EspForwarderVerticle deploy(JsonObject cfg) throws Exception {

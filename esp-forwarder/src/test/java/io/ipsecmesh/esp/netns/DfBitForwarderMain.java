@@ -34,10 +34,7 @@ public final class DfBitForwarderMain {
   static GatewayConfig withWan(GatewayConfig c, DfBit df, Fragmentation frag, int mtu) {
     InterfaceConfig w = c.interfaces().get(0);
     InterfaceConfig wan = new InterfaceConfig(w.name(), w.ipAddress(), w.mask(), mtu, w.cryptoMap(), df, null, frag);
-    return new GatewayConfig(c.isakmpPolicies(), c.isakmpKeys(), c.isakmpKeepalive(), c.natKeepaliveSeconds(),
-        c.invalidSpiRecovery(), c.natTransparency(), c.dfBit(), c.sa(), c.transformSets(), c.cryptoMaps(),
-        c.accessLists(), List.of(wan), c.ezvpnClients(), c.ikev2Proposals(), c.ikev2Policies(), c.ikev2Keyrings(),
-        c.ikev2Profiles(), c.ikev2Dpd(), c.fragmentation());
+    return c.toBuilder().interfaces(List.of(wan)).build();
   }
 
   public static void main(String[] args) throws Exception {

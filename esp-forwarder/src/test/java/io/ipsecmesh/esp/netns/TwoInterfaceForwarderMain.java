@@ -5,7 +5,6 @@ import io.ipsecmesh.proto.config.AccessListEntry;
 import io.ipsecmesh.proto.config.AddressMatch;
 import io.ipsecmesh.proto.config.CryptoMapEntry;
 import io.ipsecmesh.proto.config.DfBit;
-import io.ipsecmesh.proto.config.Fragmentation;
 import io.ipsecmesh.proto.config.GatewayConfig;
 import io.ipsecmesh.proto.config.InterfaceConfig;
 import io.ipsecmesh.proto.config.SaSettings;
@@ -67,14 +66,15 @@ public final class TwoInterfaceForwarderMain {
     if (lo1 != null) {
       itfs.add(new InterfaceConfig("Loopback1", lo1, "255.255.255.255", null, null, null, null, null));
     }
-    GatewayConfig empty = GatewayConfig.empty();
-    return new GatewayConfig(List.of(), List.of(), null, null, false, true, DfBit.CLEAR, SaSettings.DEFAULTS,
-        List.of(new TransformSet("CBC", EspTransform.AES_CBC_128_HMAC_SHA256_128, ChildSa.Mode.TUNNEL)),
-        List.of(map("armadillo", peer1, "101", a, 0x3001, K1, 0x3002, K2),
-            map("basilisk", peer2, "102", a, 0x4001, K3, 0x4002, K4)),
-        List.of(acl("101", local1, remote1), acl("102", local2, remote2)), itfs, List.of(), empty.ikev2Proposals(),
-        empty.ikev2Policies(), empty.ikev2Keyrings(), empty.ikev2Profiles(), null, Fragmentation.BEFORE_ENCRYPTION,
-        false, lo1 == null ? Map.of() : Map.of("basilisk", "Loopback1"));
+    return GatewayConfig.builder()
+        .dfBit(DfBit.CLEAR)
+        .transformSets(List.of(new TransformSet("CBC", EspTransform.AES_CBC_128_HMAC_SHA256_128, ChildSa.Mode.TUNNEL)))
+        .cryptoMaps(List.of(map("armadillo", peer1, "101", a, 0x3001, K1, 0x3002, K2),
+            map("basilisk", peer2, "102", a, 0x4001, K3, 0x4002, K4)))
+        .accessLists(List.of(acl("101", local1, remote1), acl("102", local2, remote2)))
+        .interfaces(itfs)
+        .cryptoMapLocalAddress(lo1 == null ? Map.of() : Map.of("basilisk", "Loopback1"))
+        .build();
   }
 
   public static void main(String[] args) throws Exception {

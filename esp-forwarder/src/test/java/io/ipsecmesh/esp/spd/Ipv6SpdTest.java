@@ -85,10 +85,7 @@ class Ipv6SpdTest {
         List.of("CBC"), SaSettings.INHERIT, null, "LAN6", null, null, null);
     GatewayConfig c = ManualKeyConfigs.withMaps(List.of(e4, e6), List.of(v4, v6), "192.0.2.1");
     var wan = c.interfaces().get(0).withIpv6("2001:db8:ff::1/64", "VPN6");
-    return new GatewayConfig(c.isakmpPolicies(), c.isakmpKeys(), c.isakmpKeepalive(), c.natKeepaliveSeconds(),
-        c.invalidSpiRecovery(), c.natTransparency(), c.dfBit(), c.sa(), c.transformSets(), c.cryptoMaps(),
-        c.accessLists(), List.of(wan), c.ezvpnClients(), c.ikev2Proposals(), c.ikev2Policies(), c.ikev2Keyrings(),
-        c.ikev2Profiles(), c.ikev2Dpd());
+    return c.toBuilder().interfaces(List.of(wan)).build();
   }
 
   @Test

@@ -42,12 +42,7 @@ class TunnelRoutes6Test {
     List<InterfaceConfig> itfs = new java.util.ArrayList<>(c.interfaces());
     itfs.add(tunnel6("Tunnel6", "fd00:16::1/64", "2001:db8:ff::2"));
     itfs.add(tunnel6("Tunnel7", "fd00:17::1/64", "2001:db8:ff::3"));
-    return new GatewayConfig(c.isakmpPolicies(), c.isakmpKeys(), c.isakmpKeepalive(), c.natKeepaliveSeconds(),
-        c.invalidSpiRecovery(), c.natTransparency(), c.dfBit(), c.sa(), c.transformSets(), c.cryptoMaps(),
-        c.accessLists(), itfs, c.ezvpnClients(), c.ikev2Proposals(), c.ikev2Policies(), c.ikev2Keyrings(),
-        c.ikev2Profiles(), c.ikev2Dpd(), c.fragmentation(), c.complianceShieldDisabled(), c.cryptoMapLocalAddress(),
-        c.pkiTrustpoints(), c.isakmpIdentity(), c.hostname(), c.domainName(), c.isakmpProfiles(), c.isakmpPeers(),
-        c.aggressiveModeDisabled(), c.dynamicMaps(), c.ipsecProfiles(), c.staticRoutes());
+    return c.toBuilder().interfaces(itfs).build();
   }
 
   private static FlowKey to6(String dst) throws Exception {

@@ -7,15 +7,12 @@ import io.ipsecmesh.proto.config.AccessList;
 import io.ipsecmesh.proto.config.AccessListEntry;
 import io.ipsecmesh.proto.config.AddressMatch;
 import io.ipsecmesh.proto.config.CryptoMapEntry;
-import io.ipsecmesh.proto.config.DfBit;
-import io.ipsecmesh.proto.config.Fragmentation;
 import io.ipsecmesh.proto.config.GatewayConfig;
 import io.ipsecmesh.proto.config.InterfaceConfig;
 import io.ipsecmesh.proto.config.StaticRoute;
 import io.ipsecmesh.proto.config.TunnelMode;
 import io.ipsecmesh.proto.config.TunnelSettings;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,10 +32,13 @@ class TunnelRoutesTest {
         : "VPN", null, null);
     InterfaceConfig plain = new InterfaceConfig("Tunnel9", "172.16.9.1", "255.255.255.252", null, null, null, null,
         null, new TunnelSettings("Gi1", "192.0.2.9", null, null));
-    return new GatewayConfig(List.of(), List.of(), null, null, false, true, DfBit.COPY, e.sa(), List.of(), maps, acls,
-        List.of(gi1, tunnel("Tunnel1", "172.16.0.1", "192.0.2.2"), tunnel("Tunnel2", "172.16.0.5", "192.0.2.3"), plain),
-        List.of(), List.of(), List.of(), List.of(), List.of(), null, Fragmentation.BEFORE_ENCRYPTION, false, Map.of(),
-        List.of(), null, null, null, List.of(), List.of(), false, List.of(), List.of(), routes);
+    return GatewayConfig.builder()
+        .cryptoMaps(maps)
+        .accessLists(acls)
+        .interfaces(List.of(gi1, tunnel("Tunnel1", "172.16.0.1", "192.0.2.2"), tunnel("Tunnel2", "172.16.0.5",
+            "192.0.2.3"), plain))
+        .staticRoutes(routes)
+        .build();
   }
 
   static StaticRoute route(String prefix, String mask, String itf) {

@@ -47,10 +47,7 @@ class CertificateIdentityTest {
   }
 
   private static GatewayConfig withTrustpoints(GatewayConfig c, List<PkiTrustpoint> tps) {
-    return new GatewayConfig(c.isakmpPolicies(), c.isakmpKeys(), c.isakmpKeepalive(), c.natKeepaliveSeconds(),
-        c.invalidSpiRecovery(), c.natTransparency(), c.dfBit(), c.sa(), c.transformSets(), c.cryptoMaps(),
-        c.accessLists(), c.interfaces(), c.ezvpnClients(), c.ikev2Proposals(), c.ikev2Policies(), c.ikev2Keyrings(),
-        c.ikev2Profiles(), c.ikev2Dpd(), c.fragmentation(), tps, null, null, null, List.of());
+    return c.toBuilder().pkiTrustpoints(tps).build();
   }
 
   /**

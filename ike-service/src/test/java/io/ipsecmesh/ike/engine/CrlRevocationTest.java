@@ -46,10 +46,7 @@ class CrlRevocationTest {
   }
 
   private static GatewayConfig config(GatewayConfig c, PkiTrustpoint tp) {
-    return new GatewayConfig(c.isakmpPolicies(), c.isakmpKeys(), c.isakmpKeepalive(), c.natKeepaliveSeconds(),
-        c.invalidSpiRecovery(), c.natTransparency(), c.dfBit(), c.sa(), c.transformSets(), c.cryptoMaps(),
-        c.accessLists(), c.interfaces(), c.ezvpnClients(), c.ikev2Proposals(), c.ikev2Policies(), c.ikev2Keyrings(),
-        c.ikev2Profiles(), c.ikev2Dpd(), c.fragmentation(), List.of(tp), null, null, null, List.of());
+    return c.toBuilder().pkiTrustpoints(List.of(tp)).build();
   }
 
   private PkiTrustpoint trustpoint(PkiTrustpoint.Revocation revocation, String query) throws Exception {

@@ -11,7 +11,6 @@ import io.ipsecmesh.proto.config.AccessList;
 import io.ipsecmesh.proto.config.AccessListEntry;
 import io.ipsecmesh.proto.config.AddressMatch;
 import io.ipsecmesh.proto.config.CryptoMapEntry;
-import io.ipsecmesh.proto.config.DfBit;
 import io.ipsecmesh.proto.config.GatewayConfig;
 import io.ipsecmesh.proto.config.IdentityMatch;
 import io.ipsecmesh.proto.config.IkeIdentity;
@@ -27,7 +26,6 @@ import io.ipsecmesh.proto.sa.EspTransform;
 import io.ipsecmesh.proto.sa.TrafficSelector;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -59,13 +57,15 @@ class DynamicCryptoMapTest {
 
   private static GatewayConfig config(String local, List<CryptoMapEntry> maps, List<CryptoMapEntry> dynamicMaps,
       List<AccessList> acls, Ikev2KeyringPeer key, Ikev2Profile profile) {
-    GatewayConfig e = GatewayConfig.empty();
-    return new GatewayConfig(List.of(), List.of(), null, null, false, true, DfBit.COPY, e.sa(),
-        List.of(new TransformSet("TS", EspTransform.AES_GCM_128, ChildSa.Mode.TUNNEL)), maps, acls,
-        List.of(new InterfaceConfig("Gi1", local, "255.255.255.252", null, "VPN", null, null)), List.of(), List.of(),
-        List.of(), List.of(new Ikev2Keyring("KR", List.of(key))),
-        List.of(profile), null, null, false, Map.of(), List.of(), null, null, null, List.of(), List.of(), false,
-        dynamicMaps);
+    return GatewayConfig.builder()
+        .transformSets(List.of(new TransformSet("TS", EspTransform.AES_GCM_128, ChildSa.Mode.TUNNEL)))
+        .cryptoMaps(maps)
+        .accessLists(acls)
+        .interfaces(List.of(new InterfaceConfig("Gi1", local, "255.255.255.252", null, "VPN", null, null)))
+        .ikev2Keyrings(List.of(new Ikev2Keyring("KR", List.of(key))))
+        .ikev2Profiles(List.of(profile))
+        .dynamicMaps(dynamicMaps)
+        .build();
   }
 
   private static AccessList acl(String name, String src, String srcWildcard, String dst) {

@@ -16,7 +16,6 @@ import io.ipsecmesh.proto.config.AccessList;
 import io.ipsecmesh.proto.config.AccessListEntry;
 import io.ipsecmesh.proto.config.AddressMatch;
 import io.ipsecmesh.proto.config.CryptoMapEntry;
-import io.ipsecmesh.proto.config.DfBit;
 import io.ipsecmesh.proto.config.GatewayConfig;
 import io.ipsecmesh.proto.config.Ikev2Keyring;
 import io.ipsecmesh.proto.config.Ikev2KeyringPeer;
@@ -86,11 +85,14 @@ class HostNamePeerTest {
         new AddressMatch(localNet, "0.0.0.255"), null, new AddressMatch(remoteNet, "0.0.0.255"), null, null)));
     Ikev2Profile profile = new Ikev2Profile("PROF", List.of(remote + " 255.255.255.255"), null, "pre-share",
         "pre-share", "KR", null, null);
-    GatewayConfig e = GatewayConfig.empty();
-    return new GatewayConfig(List.of(), List.of(), null, null, false, true, DfBit.COPY, e.sa(),
-        List.of(new TransformSet("TS", EspTransform.AES_GCM_128, ChildSa.Mode.TUNNEL)), List.of(entry), List.of(acl),
-        List.of(new InterfaceConfig("Gi1", local, "255.255.255.252", null, "VPN", null, null)), List.of(), List.of(),
-        List.of(), List.of(new Ikev2Keyring("KR", keys)), List.of(profile), null);
+    return GatewayConfig.builder()
+        .transformSets(List.of(new TransformSet("TS", EspTransform.AES_GCM_128, ChildSa.Mode.TUNNEL)))
+        .cryptoMaps(List.of(entry))
+        .accessLists(List.of(acl))
+        .interfaces(List.of(new InterfaceConfig("Gi1", local, "255.255.255.252", null, "VPN", null, null)))
+        .ikev2Keyrings(List.of(new Ikev2Keyring("KR", keys)))
+        .ikev2Profiles(List.of(profile))
+        .build();
   }
 
   private static Ikev2KeyringPeer byHostname(String host) {

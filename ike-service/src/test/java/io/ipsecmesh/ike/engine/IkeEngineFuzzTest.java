@@ -11,7 +11,6 @@ import io.ipsecmesh.proto.config.AccessList;
 import io.ipsecmesh.proto.config.AccessListEntry;
 import io.ipsecmesh.proto.config.AddressMatch;
 import io.ipsecmesh.proto.config.CryptoMapEntry;
-import io.ipsecmesh.proto.config.DfBit;
 import io.ipsecmesh.proto.config.GatewayConfig;
 import io.ipsecmesh.proto.config.Ikev2Keyring;
 import io.ipsecmesh.proto.config.Ikev2KeyringPeer;
@@ -94,19 +93,21 @@ class IkeEngineFuzzTest {
             new AddressMatch("10.91.1.0", "0.0.0.255"), null, null)));
     CryptoMapEntry map = new CryptoMapEntry("VPN", 10, CryptoMapEntry.Keying.IPSEC_ISAKMP, List.of(GWA),
         List.of("GCM", "CBC"), null, null, "101", "PROF", null, null);
-    GatewayConfig e = GatewayConfig.empty();
-    return new GatewayConfig(List.of(), List.of(), null, null, false, true, DfBit.COPY, e.sa(),
-        List.of(new TransformSet("GCM", EspTransform.AES_GCM_128, ChildSa.Mode.TUNNEL),
-            new TransformSet("CBC", EspTransform.AES_CBC_256_HMAC_SHA256_128, ChildSa.Mode.TUNNEL)),
-        List.of(map), List.of(acl),
-        List.of(new InterfaceConfig("wan0", GWB, "255.255.255.0", null, "VPN", null, null)), List.of(),
-        List.of(new Ikev2Proposal("P1", List.of("aes-gcm-128", "aes-cbc-256"), List.of("sha256"), List.of("sha256"),
-            List.of(31, 14))),
-        List.of(new Ikev2Policy("POL", List.of("P1"), List.of())),
-        List.of(new Ikev2Keyring("KR", List.of(new Ikev2KeyringPeer("gwa", GWA, null, psk, psk)))),
-        List.of(new Ikev2Profile("PROF", List.of(GWA + " 255.255.255.255"), null, "pre-share", "pre-share", "KR",
-            null, null)),
-        null);
+    return GatewayConfig.builder()
+        .transformSets(List.of(new TransformSet("GCM", EspTransform.AES_GCM_128, ChildSa.Mode.TUNNEL),
+            new TransformSet("CBC", EspTransform.AES_CBC_256_HMAC_SHA256_128, ChildSa.Mode.TUNNEL)))
+        .cryptoMaps(List.of(map))
+        .accessLists(List.of(acl))
+        .interfaces(List.of(new InterfaceConfig("wan0", GWB, "255.255.255.0", null, "VPN", null, null)))
+        .ikev2Proposals(List.of(new Ikev2Proposal("P1", List.of("aes-gcm-128", "aes-cbc-256"), List.of("sha256"),
+            List.of("sha256"),
+            List.of(31, 14))))
+        .ikev2Policies(List.of(new Ikev2Policy("POL", List.of("P1"), List.of())))
+        .ikev2Keyrings(List.of(new Ikev2Keyring("KR", List.of(new Ikev2KeyringPeer("gwa", GWA, null, psk, psk)))))
+        .ikev2Profiles(List.of(new Ikev2Profile("PROF", List.of(GWA + " 255.255.255.255"), null, "pre-share",
+            "pre-share", "KR",
+            null, null)))
+        .build();
   }
 
   @FuzzTest

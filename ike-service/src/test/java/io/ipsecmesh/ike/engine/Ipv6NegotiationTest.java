@@ -11,7 +11,6 @@ import io.ipsecmesh.proto.config.AccessList;
 import io.ipsecmesh.proto.config.AccessListEntry;
 import io.ipsecmesh.proto.config.AddressMatch;
 import io.ipsecmesh.proto.config.CryptoMapEntry;
-import io.ipsecmesh.proto.config.DfBit;
 import io.ipsecmesh.proto.config.GatewayConfig;
 import io.ipsecmesh.proto.config.Ikev2Keyring;
 import io.ipsecmesh.proto.config.Ikev2KeyringPeer;
@@ -27,7 +26,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -77,18 +75,22 @@ class Ipv6NegotiationTest {
    */
   static GatewayConfig site(String own, List<String> peers, List<String> dynamic, String ownLan, String peerLan,
       String remoteId, List<Ikev2KeyringPeer> ring, List<io.ipsecmesh.proto.config.IsakmpKey> isakmpKeys) {
-    GatewayConfig e = GatewayConfig.empty();
     AccessList acl = new AccessList("LAN6", false, List.of(new AccessListEntry(AccessListEntry.Action.PERMIT, "ipv6",
         AddressMatch.ipv6Prefix(ownLan, 64), null, AddressMatch.ipv6Prefix(peerLan, 64), null, null)), true);
     CryptoMapEntry map = new CryptoMapEntry("VPN6", 10, CryptoMapEntry.Keying.IPSEC_ISAKMP, peers,
         List.of("TS"), null, null, "LAN6", "PROF", null, null, null, dynamic);
     InterfaceConfig wan = InterfaceConfig.named("Gi1").withIpv6(own + "/64", "VPN6");
-    return new GatewayConfig(List.of(), isakmpKeys, null, null, false, true, DfBit.COPY, e.sa(),
-        List.of(new TransformSet("TS", EspTransform.AES_GCM_128, ChildSa.Mode.TUNNEL)), List.of(map), List.of(acl),
-        List.of(wan), List.of(), List.of(), List.of(), List.of(new Ikev2Keyring("KR", ring)),
-        List.of(new Ikev2Profile("PROF", List.of(remoteId + "/128"), null, "pre-share", "pre-share", "KR", null,
-            null)),
-        null, null, false, Map.of(), List.of(), null, null, null, List.of(), List.of(), false, List.of());
+    return GatewayConfig.builder()
+        .isakmpKeys(isakmpKeys)
+        .transformSets(List.of(new TransformSet("TS", EspTransform.AES_GCM_128, ChildSa.Mode.TUNNEL)))
+        .cryptoMaps(List.of(map))
+        .accessLists(List.of(acl))
+        .interfaces(List.of(wan))
+        .ikev2Keyrings(List.of(new Ikev2Keyring("KR", ring)))
+        .ikev2Profiles(List.of(new Ikev2Profile("PROF", List.of(remoteId + "/128"), null, "pre-share", "pre-share",
+            "KR", null,
+            null)))
+        .build();
   }
 
   private void run() {

@@ -7,7 +7,6 @@ import io.ipsecmesh.ike.policy.ConfigPolicies;
 import io.ipsecmesh.ike.policy.PeerPolicy;
 import io.ipsecmesh.ike.policy.TunnelInterfacePolicies;
 import io.ipsecmesh.ike.policy.TunnelKeeper;
-import io.ipsecmesh.proto.config.DfBit;
 import io.ipsecmesh.proto.config.GatewayConfig;
 import io.ipsecmesh.proto.config.Ikev2Keyring;
 import io.ipsecmesh.proto.config.Ikev2KeyringPeer;
@@ -24,7 +23,6 @@ import io.ipsecmesh.proto.sa.ChildSa;
 import io.ipsecmesh.proto.sa.EspTransform;
 import io.ipsecmesh.proto.sa.TrafficSelector;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -55,18 +53,19 @@ class Ipv6TunnelInterfaceNegotiationTest {
   private static final TrafficSelector ANY6 = TrafficSelector.anyPorts("::", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff");
 
   static GatewayConfig vti6(String local, String peer, String inner) {
-    GatewayConfig e = GatewayConfig.empty();
     InterfaceConfig gi1 = InterfaceConfig.named("Gi1").withIpv6(local + "/64", null);
     InterfaceConfig tunnel = new InterfaceConfig("Tunnel6", null, null, null, null, null, null, null,
         new TunnelSettings("Gi1", peer, TunnelMode.IPSEC_IPV6, "VTI6")).withIpv6(inner, null).withIpv6Mtu(1400);
-    return new GatewayConfig(List.of(), List.of(), null, null, false, true, DfBit.COPY, e.sa(),
-        List.of(new TransformSet("TS", EspTransform.AES_GCM_128, ChildSa.Mode.TUNNEL)), List.of(), List.of(),
-        List.of(gi1, tunnel), List.of(), List.of(), List.of(),
-        List.of(new Ikev2Keyring("KR", List.of(new Ikev2KeyringPeer("P", peer, "128", PSK, PSK)))),
-        List.of(new Ikev2Profile("PROF", List.of(peer + "/128"), null, "pre-share", "pre-share", "KR", null, null)),
-        null, null, false, Map.of(), List.of(), null, null, null, List.of(), List.of(), false, List.of(),
-        List.of(new IpsecProfile("VTI6", List.of("TS"), new SaSettings(null, null, 1800L, null), 19, "PROF")),
-        List.of(new StaticRoute("2001:db8:2::", "64", "Tunnel6", null, null)));
+    return GatewayConfig.builder()
+        .transformSets(List.of(new TransformSet("TS", EspTransform.AES_GCM_128, ChildSa.Mode.TUNNEL)))
+        .interfaces(List.of(gi1, tunnel))
+        .ikev2Keyrings(List.of(new Ikev2Keyring("KR", List.of(new Ikev2KeyringPeer("P", peer, "128", PSK, PSK)))))
+        .ikev2Profiles(List.of(new Ikev2Profile("PROF", List.of(peer + "/128"), null, "pre-share", "pre-share", "KR",
+            null, null)))
+        .ipsecProfiles(List.of(new IpsecProfile("VTI6", List.of("TS"), new SaSettings(null, null, 1800L, null), 19,
+            "PROF")))
+        .staticRoutes(List.of(new StaticRoute("2001:db8:2::", "64", "Tunnel6", null, null)))
+        .build();
   }
 
   @Test

@@ -11,7 +11,6 @@ import io.ipsecmesh.proto.config.AccessList;
 import io.ipsecmesh.proto.config.AccessListEntry;
 import io.ipsecmesh.proto.config.AddressMatch;
 import io.ipsecmesh.proto.config.CryptoMapEntry;
-import io.ipsecmesh.proto.config.DfBit;
 import io.ipsecmesh.proto.config.GatewayConfig;
 import io.ipsecmesh.proto.config.IdentityMatch;
 import io.ipsecmesh.proto.config.IkeIdentity;
@@ -68,11 +67,14 @@ class ProfileIdentityTest {
       acls.add(new AccessList(acl, true, List.of(new AccessListEntry(AccessListEntry.Action.PERMIT, "ip",
           new AddressMatch(localNet, "0.0.0.255"), null, new AddressMatch(remote, "0.0.0.255"), null, null))));
     }
-    GatewayConfig e = GatewayConfig.empty();
-    return new GatewayConfig(List.of(), List.of(), null, null, false, true, DfBit.COPY, e.sa(),
-        List.of(new TransformSet("TS", EspTransform.AES_GCM_128, ChildSa.Mode.TUNNEL)), entries, acls,
-        List.of(new InterfaceConfig("Gi1", local, "255.255.255.252", null, "VPN", null, null)), List.of(), List.of(),
-        List.of(), List.of(new Ikev2Keyring("KR", keyringPeers)), profiles, null);
+    return GatewayConfig.builder()
+        .transformSets(List.of(new TransformSet("TS", EspTransform.AES_GCM_128, ChildSa.Mode.TUNNEL)))
+        .cryptoMaps(entries)
+        .accessLists(acls)
+        .interfaces(List.of(new InterfaceConfig("Gi1", local, "255.255.255.252", null, "VPN", null, null)))
+        .ikev2Keyrings(List.of(new Ikev2Keyring("KR", keyringPeers)))
+        .ikev2Profiles(profiles)
+        .build();
   }
 
   private static Ikev2Profile profile(String name, List<IdentityMatch> match, IkeIdentity local, String remoteAuth) {

@@ -12,7 +12,6 @@ import io.ipsecmesh.proto.config.AccessList;
 import io.ipsecmesh.proto.config.AccessListEntry;
 import io.ipsecmesh.proto.config.AddressMatch;
 import io.ipsecmesh.proto.config.CryptoMapEntry;
-import io.ipsecmesh.proto.config.DfBit;
 import io.ipsecmesh.proto.config.GatewayConfig;
 import io.ipsecmesh.proto.config.Ikev2Keyring;
 import io.ipsecmesh.proto.config.Ikev2KeyringPeer;
@@ -28,7 +27,6 @@ import io.ipsecmesh.proto.sa.ChildSa;
 import io.ipsecmesh.proto.sa.EspTransform;
 import io.ipsecmesh.proto.sa.TrafficSelector;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -55,19 +53,20 @@ class TunnelInterfaceNegotiationTest {
   private static final TrafficSelector ANY = TrafficSelector.anyPorts("0.0.0.0", "255.255.255.255");
 
   static GatewayConfig vti(String local, String peer) {
-    GatewayConfig e = GatewayConfig.empty();
     InterfaceConfig gi1 = new InterfaceConfig("Gi1", local, "255.255.255.252", null, null, null, null);
     InterfaceConfig tunnel = new InterfaceConfig("Tunnel1", "172.16.0.1", "255.255.255.252", 1400, null, null, null,
         null, new TunnelSettings("Gi1", peer, TunnelMode.IPSEC_IPV4, "VTI"));
-    return new GatewayConfig(List.of(), List.of(), null, null, false, true, DfBit.COPY, e.sa(),
-        List.of(new TransformSet("TS", EspTransform.AES_GCM_128, ChildSa.Mode.TUNNEL)), List.of(), List.of(),
-        List.of(gi1, tunnel), List.of(), List.of(), List.of(),
-        List.of(new Ikev2Keyring("KR", List.of(new Ikev2KeyringPeer("P", peer, null, PSK, PSK)))),
-        List.of(new Ikev2Profile("PROF", List.of(peer + " 255.255.255.255"), null, "pre-share", "pre-share", "KR",
-            null, null)),
-        null, null, false, Map.of(), List.of(), null, null, null, List.of(), List.of(), false, List.of(),
-        List.of(new IpsecProfile("VTI", List.of("TS"), new SaSettings(null, null, 1800L, null), 19, "PROF")),
-        List.of(new StaticRoute("10.2.0.0", "255.255.0.0", "Tunnel1", null, null)));
+    return GatewayConfig.builder()
+        .transformSets(List.of(new TransformSet("TS", EspTransform.AES_GCM_128, ChildSa.Mode.TUNNEL)))
+        .interfaces(List.of(gi1, tunnel))
+        .ikev2Keyrings(List.of(new Ikev2Keyring("KR", List.of(new Ikev2KeyringPeer("P", peer, null, PSK, PSK)))))
+        .ikev2Profiles(List.of(new Ikev2Profile("PROF", List.of(peer + " 255.255.255.255"), null, "pre-share",
+            "pre-share", "KR",
+            null, null)))
+        .ipsecProfiles(List.of(new IpsecProfile("VTI", List.of("TS"), new SaSettings(null, null, 1800L, null), 19,
+            "PROF")))
+        .staticRoutes(List.of(new StaticRoute("10.2.0.0", "255.255.0.0", "Tunnel1", null, null)))
+        .build();
   }
 
   /** B as a crypto map: {@code crypto map VPN 10 / set peer A / match address 101} (10.2.0.0/16 → 10.1.0.0/16). */
@@ -75,12 +74,18 @@ class TunnelInterfaceNegotiationTest {
     GatewayConfig v = vti(B, A);
     AccessList acl = new AccessList("101", true, List.of(new AccessListEntry(AccessListEntry.Action.PERMIT, "ip",
         new AddressMatch("10.2.0.0", "0.0.255.255"), null, new AddressMatch("10.1.0.0", "0.0.255.255"), null, null)));
-    return new GatewayConfig(v.isakmpPolicies(), v.isakmpKeys(), null, null, false, true, DfBit.COPY, v.sa(),
-        v.transformSets(), List.of(new CryptoMapEntry("VPN", 10, CryptoMapEntry.Keying.IPSEC_ISAKMP, List.of(A),
-            List.of("TS"), null, 19, "101", "PROF", null, null)), List.of(acl),
-        List.of(new InterfaceConfig("Gi1", B, "255.255.255.252", null, "VPN", null, null)), List.of(), List.of(),
-        List.of(), v.ikev2Keyrings(), v.ikev2Profiles(), null, null, false, Map.of(), List.of(), null, null, null,
-        List.of(), List.of(), false, List.of());
+    return GatewayConfig.builder()
+        .isakmpPolicies(v.isakmpPolicies())
+        .isakmpKeys(v.isakmpKeys())
+        .sa(v.sa())
+        .transformSets(v.transformSets())
+        .cryptoMaps(List.of(new CryptoMapEntry("VPN", 10, CryptoMapEntry.Keying.IPSEC_ISAKMP, List.of(A),
+            List.of("TS"), null, 19, "101", "PROF", null, null)))
+        .accessLists(List.of(acl))
+        .interfaces(List.of(new InterfaceConfig("Gi1", B, "255.255.255.252", null, "VPN", null, null)))
+        .ikev2Keyrings(v.ikev2Keyrings())
+        .ikev2Profiles(v.ikev2Profiles())
+        .build();
   }
 
   @Test

@@ -62,18 +62,21 @@ class ConfigPoliciesTest {
         AccessListEntry.remark("web"),
         new AccessListEntry(AccessListEntry.Action.PERMIT, "tcp", AddressMatch.host("10.1.1.1"), null,
             new AddressMatch("10.3.0.0", "0.0.0.255"), new PortMatch(PortMatch.Operator.EQ, 443, 443), null)));
-    return new GatewayConfig(List.of(), List.of(new IsakmpKey("fallback-key", "192.0.2.3", null)), null, null,
-        false, true, DfBit.COPY, e.sa(), List.of(new TransformSet("TS", EspTransform.AES_GCM_256, ChildSa.Mode.TUNNEL)),
-        List.of(map, v1), List.of(acl),
-        List.of(new InterfaceConfig("Gi1", "192.0.2.1", "255.255.255.0", null, "VPN", DfBit.CLEAR, null)),
-        List.of(),
-        List.of(new Ikev2Proposal("P1", List.of("aes-gcm-256", "aes-cbc-128"), List.of("sha384"), List.of("sha256"),
-            List.of(19, 31))),
-        List.of(new Ikev2Policy("POL", List.of("P1"), List.of())),
-        List.of(new Ikev2Keyring("KR", List.of(new Ikev2KeyringPeer("B", "192.0.2.2", null, "L", "R")))),
-        List.of(new Ikev2Profile("PROF", List.of("192.0.2.2 255.255.255.255"), null, "pre-share", "pre-share", "KR",
-            null, 3600)),
-        null);
+    return GatewayConfig.builder()
+        .isakmpKeys(List.of(new IsakmpKey("fallback-key", "192.0.2.3", null)))
+        .transformSets(List.of(new TransformSet("TS", EspTransform.AES_GCM_256, ChildSa.Mode.TUNNEL)))
+        .cryptoMaps(List.of(map, v1))
+        .accessLists(List.of(acl))
+        .interfaces(List.of(new InterfaceConfig("Gi1", "192.0.2.1", "255.255.255.0", null, "VPN", DfBit.CLEAR, null)))
+        .ikev2Proposals(List.of(new Ikev2Proposal("P1", List.of("aes-gcm-256", "aes-cbc-128"), List.of("sha384"),
+            List.of("sha256"),
+            List.of(19, 31))))
+        .ikev2Policies(List.of(new Ikev2Policy("POL", List.of("P1"), List.of())))
+        .ikev2Keyrings(List.of(new Ikev2Keyring("KR", List.of(new Ikev2KeyringPeer("B", "192.0.2.2", null, "L", "R")))))
+        .ikev2Profiles(List.of(new Ikev2Profile("PROF", List.of("192.0.2.2 255.255.255.255"), null, "pre-share",
+            "pre-share", "KR",
+            null, 3600)))
+        .build();
   }
 
   @Test
@@ -111,9 +114,8 @@ class ConfigPoliciesTest {
   @Test
   void peersWithoutAKeyAreSkippedAndDefaultsApply() {
     GatewayConfig c = config();
-    GatewayConfig noKeys = new GatewayConfig(c.isakmpPolicies(), List.of(), null, null, false, true, DfBit.COPY,
-        c.sa(), c.transformSets(), c.cryptoMaps(), c.accessLists(), c.interfaces(), List.of(), List.of(), List.of(),
-        c.ikev2Keyrings(), c.ikev2Profiles(), null);
+    GatewayConfig noKeys = c.toBuilder().isakmpKeys(List.of()).ikev2Proposals(List.of()).ikev2Policies(List.of())
+        .build();
     List<PeerPolicy> ps = ConfigPolicies.from(noKeys, null);
     assertEquals(1, ps.size(), "192.0.2.3 has neither a keyring entry nor an isakmp key");
     assertEquals(ConfigPolicies.DEFAULT_SUITES, ps.get(0).ikeSuites(), "no ikev2 policy: default proposals");
@@ -125,9 +127,7 @@ class ConfigPoliciesTest {
     Ikev2Profile p = c.ikev2Profiles().get(0);
     Ikev2Profile sig = new Ikev2Profile(p.name(), p.matchRemoteAddresses(), null, "rsa-sig", "rsa-sig", null, null,
         null);
-    GatewayConfig withSig = new GatewayConfig(c.isakmpPolicies(), c.isakmpKeys(), null, null, false, true, DfBit.COPY,
-        c.sa(), c.transformSets(), c.cryptoMaps(), c.accessLists(), c.interfaces(), List.of(), c.ikev2Proposals(),
-        c.ikev2Policies(), c.ikev2Keyrings(), List.of(sig), null);
+    GatewayConfig withSig = c.toBuilder().ikev2Profiles(List.of(sig)).build();
     assertEquals(List.of(), ConfigPolicies.from(withSig, null, null), "no certificate configured: not negotiable");
     io.ipsecmesh.ike.engine.TestCertificates ca = new io.ipsecmesh.ike.engine.TestCertificates("CN=test CA");
     Credentials creds = ca.issue("gwa.example.net", ca);
@@ -154,10 +154,7 @@ class ConfigPoliciesTest {
     List<CryptoMapEntry> maps = c.cryptoMaps().stream().map(m -> new CryptoMapEntry(m.name(), m.seq(), m.keying(),
         m.peers(), m.transformSets(), m.sa(), group, m.matchAddress(), m.ikev2Profile(), m.inboundEsp(),
         m.outboundEsp())).toList();
-    return new GatewayConfig(c.isakmpPolicies(), c.isakmpKeys(), c.isakmpKeepalive(), c.natKeepaliveSeconds(),
-        c.invalidSpiRecovery(), c.natTransparency(), c.dfBit(), c.sa(), c.transformSets(), maps, c.accessLists(),
-        c.interfaces(), c.ezvpnClients(), c.ikev2Proposals(), c.ikev2Policies(), c.ikev2Keyrings(),
-        c.ikev2Profiles(), c.ikev2Dpd(), c.fragmentation());
+    return c.toBuilder().cryptoMaps(maps).build();
   }
 
   /** {@code crypto map VPN local-address Loopback1}: IKE's local address (and identity) is Loopback1's. */
@@ -166,11 +163,8 @@ class ConfigPoliciesTest {
     GatewayConfig c = config();
     List<InterfaceConfig> itfs = new java.util.ArrayList<>(c.interfaces());
     itfs.add(new InterfaceConfig("Loopback1", "203.0.113.1", "255.255.255.255", null, null, null, null));
-    GatewayConfig withLoopback = new GatewayConfig(c.isakmpPolicies(), c.isakmpKeys(), c.isakmpKeepalive(),
-        c.natKeepaliveSeconds(), c.invalidSpiRecovery(), c.natTransparency(), c.dfBit(), c.sa(), c.transformSets(),
-        c.cryptoMaps(), c.accessLists(), itfs, c.ezvpnClients(), c.ikev2Proposals(), c.ikev2Policies(),
-        c.ikev2Keyrings(), c.ikev2Profiles(), c.ikev2Dpd(), c.fragmentation(), false,
-        java.util.Map.of("VPN", "Loopback1"));
+    GatewayConfig withLoopback = c.toBuilder().interfaces(itfs)
+        .cryptoMapLocalAddress(java.util.Map.of("VPN", "Loopback1")).build();
     assertEquals("192.0.2.1", ConfigPolicies.from(c, null).get(0).localAddress(), "the map's interface");
     PeerPolicy p = ConfigPolicies.from(withLoopback, null).get(0);
     assertEquals("203.0.113.1", p.localAddress());
@@ -186,10 +180,7 @@ class ConfigPoliciesTest {
     GatewayConfig c = config();
     List<TransformSet> ts = c.transformSets().stream()
         .map(t -> new TransformSet(t.name(), t.transform(), ChildSa.Mode.TRANSPORT)).toList();
-    GatewayConfig transport = new GatewayConfig(c.isakmpPolicies(), c.isakmpKeys(), c.isakmpKeepalive(),
-        c.natKeepaliveSeconds(), c.invalidSpiRecovery(), c.natTransparency(), c.dfBit(), c.sa(), ts, c.cryptoMaps(),
-        c.accessLists(), c.interfaces(), c.ezvpnClients(), c.ikev2Proposals(), c.ikev2Policies(), c.ikev2Keyrings(),
-        c.ikev2Profiles(), c.ikev2Dpd(), c.fragmentation());
+    GatewayConfig transport = c.toBuilder().transformSets(ts).build();
     for (PeerPolicy p : ConfigPolicies.from(transport, null)) {
       assertEquals(ChildSa.Mode.TUNNEL, p.mode(), p.cryptoMap());
     }

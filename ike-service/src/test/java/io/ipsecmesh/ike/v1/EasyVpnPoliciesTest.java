@@ -35,10 +35,7 @@ class EasyVpnPoliciesTest {
             new EzvpnAttachment("ezvpn-config", false), null),
         new InterfaceConfig("FastEthernet0", "10.1.32.14", "255.255.255.0", null, null, null,
             new EzvpnAttachment("ezvpn-config", true), null));
-    return new GatewayConfig(e.isakmpPolicies(), e.isakmpKeys(), e.isakmpKeepalive(), e.natKeepaliveSeconds(),
-        e.invalidSpiRecovery(), e.natTransparency(), e.dfBit(), e.sa(), e.transformSets(), e.cryptoMaps(),
-        e.accessLists(), itfs, List.of(c), e.ikev2Proposals(), e.ikev2Policies(), e.ikev2Keyrings(),
-        e.ikev2Profiles(), e.ikev2Dpd(), e.fragmentation(), false, e.cryptoMapLocalAddress());
+    return e.toBuilder().interfaces(itfs).ezvpnClients(List.of(c)).complianceShieldDisabled(false).build();
   }
 
   @Test

@@ -8,7 +8,6 @@ import io.ipsecmesh.proto.config.AccessList;
 import io.ipsecmesh.proto.config.AccessListEntry;
 import io.ipsecmesh.proto.config.AddressMatch;
 import io.ipsecmesh.proto.config.CryptoMapEntry;
-import io.ipsecmesh.proto.config.DfBit;
 import io.ipsecmesh.proto.config.GatewayConfig;
 import io.ipsecmesh.proto.config.InterfaceConfig;
 import io.ipsecmesh.proto.config.IsakmpKey;
@@ -52,19 +51,21 @@ class Ikev1DynamicCryptoMapTest {
   private final TwoGateways g = new TwoGateways();
 
   private static GatewayConfig hub(boolean matchAddress, List<IsakmpKey> keys) {
-    GatewayConfig e = GatewayConfig.empty();
     AccessList acl = new AccessList("102", true, List.of(new AccessListEntry(AccessListEntry.Action.PERMIT, "ip",
         new AddressMatch("10.1.0.0", "0.0.0.255"), null, new AddressMatch("10.2.0.0", "0.0.255.255"), null, null)));
     CryptoMapEntry via = new CryptoMapEntry("VPN", 65535, CryptoMapEntry.Keying.IPSEC_ISAKMP, List.of(), List.of(),
         null, null, null, null, null, null, null, List.of(), "DYN");
     CryptoMapEntry dyn = new CryptoMapEntry("DYN", 10, CryptoMapEntry.Keying.IPSEC_ISAKMP, List.of(), List.of("TS"),
         SaSettings.INHERIT.withLifetimeSeconds(1800L), 14, matchAddress ? "102" : null, null, null, null);
-    return new GatewayConfig(List.of(new IsakmpPolicy(10, "aes 256", "sha256", "pre-share", 14, 86_400)), keys, null,
-        null, false, true, DfBit.COPY, e.sa(),
-        List.of(new TransformSet("TS", EspTransform.AES_CBC_256_HMAC_SHA256_128, ChildSa.Mode.TUNNEL)), List.of(via),
-        List.of(acl), List.of(new InterfaceConfig("Gi1", TwoGateways.A, "255.255.255.0", null, "VPN", null, null)),
-        List.of(), List.of(), List.of(), List.of(), List.of(), null, null, false, java.util.Map.of(), List.of(), null,
-        null, null, List.of(), List.of(), false, List.of(dyn));
+    return GatewayConfig.builder()
+        .isakmpPolicies(List.of(new IsakmpPolicy(10, "aes 256", "sha256", "pre-share", 14, 86_400)))
+        .isakmpKeys(keys)
+        .transformSets(List.of(new TransformSet("TS", EspTransform.AES_CBC_256_HMAC_SHA256_128, ChildSa.Mode.TUNNEL)))
+        .cryptoMaps(List.of(via))
+        .accessLists(List.of(acl))
+        .interfaces(List.of(new InterfaceConfig("Gi1", TwoGateways.A, "255.255.255.0", null, "VPN", null, null)))
+        .dynamicMaps(List.of(dyn))
+        .build();
   }
 
   private static final List<IsakmpKey> WILDCARD = List.of(new IsakmpKey("spokes-key", "0.0.0.0", "0.0.0.0"));
@@ -178,12 +179,9 @@ class Ikev1DynamicCryptoMapTest {
         List.of("TS"), null, null, "102", null, null, null);
     List<CryptoMapEntry> maps = new java.util.ArrayList<>(h.cryptoMaps());
     maps.add(named);
-    GatewayConfig both = new GatewayConfig(h.isakmpPolicies(), h.isakmpKeys(), h.isakmpKeepalive(),
-        h.natKeepaliveSeconds(), h.invalidSpiRecovery(), h.natTransparency(), h.dfBit(), h.sa(), h.transformSets(),
-        maps, h.accessLists(), h.interfaces(), h.ezvpnClients(), h.ikev2Proposals(), h.ikev2Policies(),
-        h.ikev2Keyrings(), h.ikev2Profiles(), h.ikev2Dpd(), h.fragmentation(), h.complianceShieldDisabled(),
-        h.cryptoMapLocalAddress(), h.pkiTrustpoints(), h.isakmpIdentity(), h.hostname(), h.domainName(),
-        h.isakmpProfiles(), h.isakmpPeers(), h.aggressiveModeDisabled(), h.dynamicMaps());
+    GatewayConfig both = h.toBuilder()
+        .cryptoMaps(maps)
+        .build();
     g.serviceA.configure(both, TwoGateways.A);
     spokeInitiates(spoke("b-key", null, "10.2.0"));
     assertEquals(1, g.a.children.size(), g.a.quickModeFailures.toString());

@@ -10,7 +10,6 @@ import io.ipsecmesh.proto.config.AccessList;
 import io.ipsecmesh.proto.config.AccessListEntry;
 import io.ipsecmesh.proto.config.AddressMatch;
 import io.ipsecmesh.proto.config.CryptoMapEntry;
-import io.ipsecmesh.proto.config.DfBit;
 import io.ipsecmesh.proto.config.GatewayConfig;
 import io.ipsecmesh.proto.config.InterfaceConfig;
 import io.ipsecmesh.proto.config.IsakmpKey;
@@ -68,13 +67,14 @@ class Ikev1EngineJazzerFuzzTest {
             new AddressMatch("10.91.1.0", "0.0.0.255"), null, null)));
     CryptoMapEntry map = new CryptoMapEntry("VPN", 10, CryptoMapEntry.Keying.IPSEC_ISAKMP, List.of(GWA),
         List.of("CBC"), null, null, "101", null, null, null);
-    GatewayConfig e = GatewayConfig.empty();
-    return new GatewayConfig(List.of(new IsakmpPolicy(10, "aes 256", "sha256", "pre-share", 14, 86_400)),
-        List.of(new IsakmpKey("interop-test-psk-0123456789", GWA, null)), null, null, false, true, DfBit.COPY,
-        e.sa(), List.of(new TransformSet("CBC", EspTransform.AES_CBC_256_HMAC_SHA256_128, ChildSa.Mode.TUNNEL)),
-        List.of(map), List.of(acl),
-        List.of(new InterfaceConfig("wan0", GWB, "255.255.255.0", null, "VPN", null, null)), List.of(),
-        e.ikev2Proposals(), e.ikev2Policies(), e.ikev2Keyrings(), e.ikev2Profiles(), null);
+    return GatewayConfig.builder()
+        .isakmpPolicies(List.of(new IsakmpPolicy(10, "aes 256", "sha256", "pre-share", 14, 86_400)))
+        .isakmpKeys(List.of(new IsakmpKey("interop-test-psk-0123456789", GWA, null)))
+        .transformSets(List.of(new TransformSet("CBC", EspTransform.AES_CBC_256_HMAC_SHA256_128, ChildSa.Mode.TUNNEL)))
+        .cryptoMaps(List.of(map))
+        .accessLists(List.of(acl))
+        .interfaces(List.of(new InterfaceConfig("wan0", GWB, "255.255.255.0", null, "VPN", null, null)))
+        .build();
   }
 
   private static final GatewayConfig CONFIG = gwb();

@@ -11,7 +11,6 @@ import io.ipsecmesh.proto.config.AccessList;
 import io.ipsecmesh.proto.config.AccessListEntry;
 import io.ipsecmesh.proto.config.AddressMatch;
 import io.ipsecmesh.proto.config.CryptoMapEntry;
-import io.ipsecmesh.proto.config.DfBit;
 import io.ipsecmesh.proto.config.GatewayConfig;
 import io.ipsecmesh.proto.config.InterfaceConfig;
 import io.ipsecmesh.proto.config.IsakmpKey;
@@ -51,16 +50,18 @@ class Ikev1HostNamePeerTest {
   /** Ours at {@code own} (Gi1), protecting 10.1.0.0/24 → 10.2.0.0/24, {@code set peer} as listed. */
   private static GatewayConfig config(List<String> peers, List<String> dynamicPeers, List<IsakmpKey> keys,
       String own) {
-    GatewayConfig e = GatewayConfig.empty();
     AccessList acl = new AccessList("101", true, List.of(new AccessListEntry(AccessListEntry.Action.PERMIT, "ip",
         new AddressMatch("10.1.0.0", "0.0.0.255"), null, new AddressMatch("10.2.0.0", "0.0.0.255"), null, null)));
-    return new GatewayConfig(List.of(new IsakmpPolicy(10, "aes 256", "sha256", "pre-share", 14, 86_400)), keys, null,
-        null, false, true, DfBit.COPY, e.sa(),
-        List.of(new TransformSet("TS", EspTransform.AES_CBC_256_HMAC_SHA256_128, ChildSa.Mode.TUNNEL)),
-        List.of(new CryptoMapEntry("VPN", 10, CryptoMapEntry.Keying.IPSEC_ISAKMP, peers, List.of("TS"), null, null,
-            "101", null, null, null, null, dynamicPeers)),
-        List.of(acl), List.of(new InterfaceConfig("Gi1", own, "255.255.255.0", null, "VPN", null, null)),
-        List.of(), List.of(), List.of(), List.of(), List.of(), null);
+    return GatewayConfig.builder()
+        .isakmpPolicies(List.of(new IsakmpPolicy(10, "aes 256", "sha256", "pre-share", 14, 86_400)))
+        .isakmpKeys(keys)
+        .transformSets(List.of(new TransformSet("TS", EspTransform.AES_CBC_256_HMAC_SHA256_128, ChildSa.Mode.TUNNEL)))
+        .cryptoMaps(List.of(new CryptoMapEntry("VPN", 10, CryptoMapEntry.Keying.IPSEC_ISAKMP, peers, List.of("TS"),
+            null, null,
+            "101", null, null, null, null, dynamicPeers)))
+        .accessLists(List.of(acl))
+        .interfaces(List.of(new InterfaceConfig("Gi1", own, "255.255.255.0", null, "VPN", null, null)))
+        .build();
   }
 
   @Test

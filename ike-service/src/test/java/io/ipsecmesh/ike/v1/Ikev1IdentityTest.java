@@ -9,7 +9,6 @@ import io.ipsecmesh.proto.config.AccessList;
 import io.ipsecmesh.proto.config.AccessListEntry;
 import io.ipsecmesh.proto.config.AddressMatch;
 import io.ipsecmesh.proto.config.CryptoMapEntry;
-import io.ipsecmesh.proto.config.DfBit;
 import io.ipsecmesh.proto.config.GatewayConfig;
 import io.ipsecmesh.proto.config.IdentityMatch;
 import io.ipsecmesh.proto.config.IkeIdentity;
@@ -45,17 +44,22 @@ class Ikev1IdentityTest {
    */
   private static GatewayConfig config(String local, String peer, String localNet, String remoteNet, String host,
       String identity, List<IsakmpKey> keys, IsakmpProfile profile) {
-    GatewayConfig e = GatewayConfig.empty();
     AccessList acl = new AccessList("101", true, List.of(new AccessListEntry(AccessListEntry.Action.PERMIT, "ip",
         new AddressMatch(localNet, "0.0.0.255"), null, new AddressMatch(remoteNet, "0.0.0.255"), null, null)));
     CryptoMapEntry map = new CryptoMapEntry("vpn", 10, CryptoMapEntry.Keying.IPSEC_ISAKMP, List.of(peer),
         List.of("TS"), null, null, "101", null, null, null, profile == null ? null : profile.name());
-    return new GatewayConfig(List.of(new IsakmpPolicy(10, "aes 256", "sha256", "pre-share", 14, 86_400)), keys, null,
-        null, false, true, DfBit.COPY, e.sa(),
-        List.of(new TransformSet("TS", EspTransform.AES_CBC_256_HMAC_SHA256_128, ChildSa.Mode.TUNNEL)), List.of(map),
-        List.of(acl), List.of(new InterfaceConfig("Gi1", local, "255.255.255.0", null, "vpn", null, null)), List.of(),
-        List.of(), List.of(), List.of(), List.of(), null, null, List.of(), identity, host, "example.net",
-        profile == null ? List.of() : List.of(profile));
+    return GatewayConfig.builder()
+        .isakmpPolicies(List.of(new IsakmpPolicy(10, "aes 256", "sha256", "pre-share", 14, 86_400)))
+        .isakmpKeys(keys)
+        .transformSets(List.of(new TransformSet("TS", EspTransform.AES_CBC_256_HMAC_SHA256_128, ChildSa.Mode.TUNNEL)))
+        .cryptoMaps(List.of(map))
+        .accessLists(List.of(acl))
+        .interfaces(List.of(new InterfaceConfig("Gi1", local, "255.255.255.0", null, "vpn", null, null)))
+        .isakmpIdentity(identity)
+        .hostname(host)
+        .domainName("example.net")
+        .isakmpProfiles(profile == null ? List.of() : List.of(profile))
+        .build();
   }
 
   private static IsakmpKey addressKey(String peer) {

@@ -189,7 +189,6 @@ public final class Ikev1InteropPeer extends AbstractVerticle {
    * PEER / username U password P / xauth userid mode local; interface inside (10.91.1.1/24) and outside (LOCAL).
    */
   private static io.ipsecmesh.proto.config.GatewayConfig easyVpnRemote(Map<String, String> a) {
-    var e = io.ipsecmesh.proto.config.GatewayConfig.empty();
     var c = new io.ipsecmesh.proto.config.EzvpnClient(a.get("ezvpn"), io.ipsecmesh.proto.config.EzvpnClient.Connect.AUTO,
         a.get("local-id"), a.get("psk"), io.ipsecmesh.proto.config.EzvpnClient.Mode.CLIENT, List.of(a.get("peer")),
         a.get("xauth-user"), a.get("xauth-password"), "local");
@@ -198,12 +197,14 @@ public final class Ikev1InteropPeer extends AbstractVerticle {
             new io.ipsecmesh.proto.config.EzvpnAttachment(a.get("ezvpn"), false), null),
         new io.ipsecmesh.proto.config.InterfaceConfig("FastEthernet0", a.get("local"), "255.255.255.0", null, null,
             null, new io.ipsecmesh.proto.config.EzvpnAttachment(a.get("ezvpn"), true), null));
-    return new io.ipsecmesh.proto.config.GatewayConfig(List.of(new io.ipsecmesh.proto.config.IsakmpPolicy(10,
-        "aes 256", "sha256", "pre-share", 14, 86_400)), e.isakmpKeys(), e.isakmpKeepalive(), e.natKeepaliveSeconds(),
-        e.invalidSpiRecovery(), e.natTransparency(), e.dfBit(), e.sa(), List.of(new io.ipsecmesh.proto.config.TransformSet(
-            "ts", EspTransform.AES_CBC_256_HMAC_SHA256_128, ChildSa.Mode.TUNNEL)), e.cryptoMaps(), e.accessLists(),
-        itfs, List.of(c), e.ikev2Proposals(), e.ikev2Policies(), e.ikev2Keyrings(), e.ikev2Profiles(), e.ikev2Dpd(),
-        e.fragmentation(), false, e.cryptoMapLocalAddress());
+    return io.ipsecmesh.proto.config.GatewayConfig.builder()
+        .isakmpPolicies(List.of(new io.ipsecmesh.proto.config.IsakmpPolicy(10, "aes 256", "sha256", "pre-share", 14,
+            86_400)))
+        .transformSets(List.of(new io.ipsecmesh.proto.config.TransformSet("ts",
+            EspTransform.AES_CBC_256_HMAC_SHA256_128, ChildSa.Mode.TUNNEL)))
+        .interfaces(itfs)
+        .ezvpnClients(List.of(c))
+        .build();
   }
 
   private void command(String cmd) {

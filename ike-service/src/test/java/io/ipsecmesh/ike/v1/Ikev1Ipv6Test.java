@@ -11,7 +11,6 @@ import io.ipsecmesh.proto.config.AccessList;
 import io.ipsecmesh.proto.config.AccessListEntry;
 import io.ipsecmesh.proto.config.AddressMatch;
 import io.ipsecmesh.proto.config.CryptoMapEntry;
-import io.ipsecmesh.proto.config.DfBit;
 import io.ipsecmesh.proto.config.GatewayConfig;
 import io.ipsecmesh.proto.config.InterfaceConfig;
 import io.ipsecmesh.proto.config.IsakmpKey;
@@ -25,7 +24,6 @@ import io.ipsecmesh.proto.sa.TrafficSelector;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -63,17 +61,18 @@ class Ikev1Ipv6Test {
   /** The same site with a {@code set peer} list (names among them, some {@code dynamic}) and its own keys. */
   static GatewayConfig site(String own, List<String> peers, List<String> dynamicPeers, String ownLan, String peerLan,
       List<IsakmpKey> keys) {
-    GatewayConfig e = GatewayConfig.empty();
     AccessList acl = new AccessList("LAN6", false, List.of(new AccessListEntry(AccessListEntry.Action.PERMIT, "ipv6",
         AddressMatch.ipv6Prefix(ownLan, 64), null, AddressMatch.ipv6Prefix(peerLan, 64), null, null)), true);
     CryptoMapEntry map = new CryptoMapEntry("VPN6", 10, CryptoMapEntry.Keying.IPSEC_ISAKMP, peers,
         List.of("TS"), null, null, "LAN6", null, null, null, null, dynamicPeers);
-    return new GatewayConfig(List.of(new IsakmpPolicy(10, "aes 256", "sha256", "pre-share", 14, 86_400)),
-        keys, null, null, false, true, DfBit.COPY, e.sa(),
-        List.of(new TransformSet("TS", EspTransform.AES_CBC_256_HMAC_SHA256_128, ChildSa.Mode.TUNNEL)), List.of(map),
-        List.of(acl), List.of(InterfaceConfig.named("Gi1").withIpv6(own + "/64", "VPN6")), List.of(), List.of(),
-        List.of(), List.of(), List.of(), null, null, false, Map.of(), List.of(), null, null, null, List.of(),
-        List.of(), false, List.of());
+    return GatewayConfig.builder()
+        .isakmpPolicies(List.of(new IsakmpPolicy(10, "aes 256", "sha256", "pre-share", 14, 86_400)))
+        .isakmpKeys(keys)
+        .transformSets(List.of(new TransformSet("TS", EspTransform.AES_CBC_256_HMAC_SHA256_128, ChildSa.Mode.TUNNEL)))
+        .cryptoMaps(List.of(map))
+        .accessLists(List.of(acl))
+        .interfaces(List.of(InterfaceConfig.named("Gi1").withIpv6(own + "/64", "VPN6")))
+        .build();
   }
 
   private void pump() {

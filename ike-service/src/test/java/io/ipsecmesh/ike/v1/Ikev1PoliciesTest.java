@@ -10,7 +10,6 @@ import io.ipsecmesh.proto.config.AccessList;
 import io.ipsecmesh.proto.config.AccessListEntry;
 import io.ipsecmesh.proto.config.AddressMatch;
 import io.ipsecmesh.proto.config.CryptoMapEntry;
-import io.ipsecmesh.proto.config.DfBit;
 import io.ipsecmesh.proto.config.GatewayConfig;
 import io.ipsecmesh.proto.config.InterfaceConfig;
 import io.ipsecmesh.proto.config.IsakmpKey;
@@ -49,19 +48,20 @@ class Ikev1PoliciesTest {
             new AddressMatch("10.2.0.0", "0.0.255.255"), null, null),
         new AccessListEntry(AccessListEntry.Action.PERMIT, "tcp", AddressMatch.host("10.1.1.1"), null,
             new AddressMatch("10.3.0.0", "0.0.0.255"), new PortMatch(PortMatch.Operator.EQ, 443, 443), null)));
-    return new GatewayConfig(
-        List.of(new IsakmpPolicy(20, "aes", "sha", "pre-share", 19, 3600),
+    return GatewayConfig.builder()
+        .isakmpPolicies(List.of(new IsakmpPolicy(20, "aes", "sha", "pre-share", 19, 3600),
             new IsakmpPolicy(10, "aes 256", "sha256", "pre-share", 14, 86_400),
-            new IsakmpPolicy(30, "aes 256", "sha256", "rsa-sig", 14, 86_400)),
-        List.of(new IsakmpKey("cisco123", "192.0.2.2", null)), null, null, false, true, DfBit.COPY, e.sa(),
-        List.of(new TransformSet("TS", EspTransform.AES_CBC_256_HMAC_SHA256_128, ChildSa.Mode.TUNNEL)),
-        List.of(new CryptoMapEntry("VPN", 10, CryptoMapEntry.Keying.IPSEC_ISAKMP, List.of("192.0.2.2", "192.0.2.3"),
+            new IsakmpPolicy(30, "aes 256", "sha256", "rsa-sig", 14, 86_400)))
+        .isakmpKeys(List.of(new IsakmpKey("cisco123", "192.0.2.2", null)))
+        .transformSets(List.of(new TransformSet("TS", EspTransform.AES_CBC_256_HMAC_SHA256_128, ChildSa.Mode.TUNNEL)))
+        .cryptoMaps(List.of(new CryptoMapEntry("VPN", 10, CryptoMapEntry.Keying.IPSEC_ISAKMP, List.of("192.0.2.2",
+            "192.0.2.3"),
                 List.of("TS"), new SaSettings(null, null, 1800L, null), 14, "101", null, null, null),
             new CryptoMapEntry("VPN", 20, CryptoMapEntry.Keying.IPSEC_ISAKMP, List.of("192.0.2.2"), List.of("TS"),
-                null, null, "101", "PROF", null, null)),
-        List.of(acl),
-        List.of(new InterfaceConfig("Gi1", "192.0.2.1", "255.255.255.0", null, "VPN", null, null)),
-        List.of(), List.of(), List.of(), List.of(), List.of(), null);
+                null, null, "101", "PROF", null, null)))
+        .accessLists(List.of(acl))
+        .interfaces(List.of(new InterfaceConfig("Gi1", "192.0.2.1", "255.255.255.0", null, "VPN", null, null)))
+        .build();
   }
 
   @Test
@@ -89,9 +89,7 @@ class Ikev1PoliciesTest {
   @Test
   void withoutPreSharePoliciesThereIsNoIkev1Policy() {
     GatewayConfig c = config();
-    GatewayConfig rsaOnly = new GatewayConfig(List.of(IsakmpPolicy.defaults(1)), c.isakmpKeys(), null, null, false,
-        true, DfBit.COPY, c.sa(), c.transformSets(), c.cryptoMaps(), c.accessLists(), c.interfaces(), List.of(),
-        List.of(), List.of(), List.of(), List.of(), null);
+    GatewayConfig rsaOnly = c.toBuilder().isakmpPolicies(List.of(IsakmpPolicy.defaults(1))).build();
     assertTrue(Ikev1Policies.from(rsaOnly, null).isEmpty(), "IOS's default authentication is rsa-sig");
   }
 
@@ -141,20 +139,12 @@ class Ikev1PoliciesTest {
     List<CryptoMapEntry> maps = c.cryptoMaps().stream().map(m -> new CryptoMapEntry(m.name(), m.seq(), m.keying(),
         m.peers(), m.transformSets(), m.sa(), group, m.matchAddress(), m.ikev2Profile(), m.inboundEsp(),
         m.outboundEsp())).toList();
-    return new GatewayConfig(c.isakmpPolicies(), c.isakmpKeys(), c.isakmpKeepalive(), c.natKeepaliveSeconds(),
-        c.invalidSpiRecovery(), c.natTransparency(), c.dfBit(), c.sa(), c.transformSets(), maps, c.accessLists(),
-        c.interfaces(), c.ezvpnClients(), c.ikev2Proposals(), c.ikev2Policies(), c.ikev2Keyrings(),
-        c.ikev2Profiles(), c.ikev2Dpd(), c.fragmentation());
+    return c.toBuilder().cryptoMaps(maps).build();
   }
 
   private static GatewayConfig withAggressive(GatewayConfig c, List<io.ipsecmesh.proto.config.IsakmpPeer> peers,
       boolean disabled) {
-    return new GatewayConfig(c.isakmpPolicies(), c.isakmpKeys(), c.isakmpKeepalive(), c.natKeepaliveSeconds(),
-        c.invalidSpiRecovery(), c.natTransparency(), c.dfBit(), c.sa(), c.transformSets(), c.cryptoMaps(),
-        c.accessLists(), c.interfaces(), c.ezvpnClients(), c.ikev2Proposals(), c.ikev2Policies(), c.ikev2Keyrings(),
-        c.ikev2Profiles(), c.ikev2Dpd(), c.fragmentation(), c.complianceShieldDisabled(), c.cryptoMapLocalAddress(),
-        c.pkiTrustpoints(), c.isakmpIdentity(), c.hostname(), c.domainName(), c.isakmpProfiles(), peers, disabled,
-        c.dynamicMaps());
+    return c.toBuilder().isakmpPeers(peers).aggressiveModeDisabled(disabled).build();
   }
 
   /**

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ipsecmesh.ike.policy.TunnelKeeper;
-import io.ipsecmesh.proto.config.DfBit;
 import io.ipsecmesh.proto.config.GatewayConfig;
 import io.ipsecmesh.proto.config.InterfaceConfig;
 import io.ipsecmesh.proto.config.IpsecProfile;
@@ -21,7 +20,6 @@ import io.ipsecmesh.proto.sa.ChildSa;
 import io.ipsecmesh.proto.sa.EspTransform;
 import io.ipsecmesh.proto.sa.TrafficSelector;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -49,17 +47,18 @@ class Ikev1TunnelInterfaceTest {
   private final TwoGateways g = new TwoGateways();
 
   static GatewayConfig vti(String local, String peer, String psk) {
-    GatewayConfig e = GatewayConfig.empty();
     InterfaceConfig gi1 = new InterfaceConfig("Gi1", local, "255.255.255.0", null, null, null, null);
     InterfaceConfig tunnel = new InterfaceConfig("Tunnel1", "172.16.0.1", "255.255.255.252", 1400, null, null, null,
         null, new TunnelSettings("Gi1", peer, TunnelMode.IPSEC_IPV4, "V1"));
-    return new GatewayConfig(List.of(new IsakmpPolicy(10, "aes 256", "sha256", "pre-share", 14, 86_400)),
-        List.of(new IsakmpKey(psk, peer, null)), null, null, false, true, DfBit.COPY, e.sa(),
-        List.of(new TransformSet("TS", EspTransform.AES_CBC_256_HMAC_SHA256_128, ChildSa.Mode.TUNNEL)), List.of(),
-        List.of(), List.of(gi1, tunnel), List.of(), List.of(), List.of(), List.of(), List.of(), null, null, false,
-        Map.of(), List.of(), null, null, null, List.of(), List.of(), false, List.of(),
-        List.of(new IpsecProfile("V1", List.of("TS"), new SaSettings(null, null, 1800L, null), 14, null)),
-        List.of(new StaticRoute("10.2.0.0", "255.255.0.0", "Tunnel1", null, null)));
+    return GatewayConfig.builder()
+        .isakmpPolicies(List.of(new IsakmpPolicy(10, "aes 256", "sha256", "pre-share", 14, 86_400)))
+        .isakmpKeys(List.of(new IsakmpKey(psk, peer, null)))
+        .transformSets(List.of(new TransformSet("TS", EspTransform.AES_CBC_256_HMAC_SHA256_128, ChildSa.Mode.TUNNEL)))
+        .interfaces(List.of(gi1, tunnel))
+        .ipsecProfiles(List.of(new IpsecProfile("V1", List.of("TS"), new SaSettings(null, null, 1800L, null), 14,
+            null)))
+        .staticRoutes(List.of(new StaticRoute("10.2.0.0", "255.255.0.0", "Tunnel1", null, null)))
+        .build();
   }
 
   private TunnelKeeper<Ikev1Policy> keeperOfA() {
@@ -177,11 +176,15 @@ class Ikev1TunnelInterfaceTest {
     InterfaceConfig gi1 = InterfaceConfig.named("Gi1").withIpv6(local + "/64", null);
     InterfaceConfig tunnel = new InterfaceConfig("Tunnel6", null, null, null, null, null, null, null,
         new TunnelSettings("Gi1", peer, TunnelMode.IPSEC_IPV6, "V1")).withIpv6("fd00:16::1/64", null);
-    return new GatewayConfig(v4.isakmpPolicies(), List.of(new IsakmpKey(psk, peer, "128")), null, null, false, true,
-        DfBit.COPY, v4.sa(), v4.transformSets(), List.of(), List.of(), List.of(gi1, tunnel), List.of(), List.of(),
-        List.of(), List.of(), List.of(), null, null, false, Map.of(), List.of(), null, null, null, List.of(),
-        List.of(), false, List.of(), v4.ipsecProfiles(),
-        List.of(new StaticRoute("2001:db8:2::", "64", "Tunnel6", null, null)));
+    return GatewayConfig.builder()
+        .isakmpPolicies(v4.isakmpPolicies())
+        .isakmpKeys(List.of(new IsakmpKey(psk, peer, "128")))
+        .sa(v4.sa())
+        .transformSets(v4.transformSets())
+        .interfaces(List.of(gi1, tunnel))
+        .ipsecProfiles(v4.ipsecProfiles())
+        .staticRoutes(List.of(new StaticRoute("2001:db8:2::", "64", "Tunnel6", null, null)))
+        .build();
   }
 
   @Test

@@ -75,145 +75,6 @@ public record GatewayConfig(
    */
   public static final int TUNNEL_SEQUENCE = 0;
 
-  /** A configuration without {@code crypto ipsec profile} or {@code ip route}. */
-  public GatewayConfig(List<IsakmpPolicy> isakmpPolicies, List<IsakmpKey> isakmpKeys, IsakmpKeepalive isakmpKeepalive,
-      Integer natKeepaliveSeconds, boolean invalidSpiRecovery, boolean natTransparency, DfBit dfBit, SaSettings sa,
-      List<TransformSet> transformSets, List<CryptoMapEntry> cryptoMaps, List<AccessList> accessLists,
-      List<InterfaceConfig> interfaces, List<EzvpnClient> ezvpnClients, List<Ikev2Proposal> ikev2Proposals,
-      List<Ikev2Policy> ikev2Policies, List<Ikev2Keyring> ikev2Keyrings, List<Ikev2Profile> ikev2Profiles,
-      Ikev2Dpd ikev2Dpd, Fragmentation fragmentation, boolean complianceShieldDisabled,
-      java.util.Map<String, String> cryptoMapLocalAddress, List<PkiTrustpoint> pkiTrustpoints, String isakmpIdentity,
-      String hostname, String domainName, List<IsakmpProfile> isakmpProfiles, List<IsakmpPeer> isakmpPeers,
-      boolean aggressiveModeDisabled, List<CryptoMapEntry> dynamicMaps, Ikev2Fragmentation ikev2Fragmentation) {
-    this(isakmpPolicies, isakmpKeys, isakmpKeepalive, natKeepaliveSeconds, invalidSpiRecovery, natTransparency, dfBit,
-        sa, transformSets, cryptoMaps, accessLists, interfaces, ezvpnClients, ikev2Proposals, ikev2Policies,
-        ikev2Keyrings, ikev2Profiles, ikev2Dpd, fragmentation, complianceShieldDisabled, cryptoMapLocalAddress,
-        pkiTrustpoints, isakmpIdentity, hostname, domainName, isakmpProfiles, isakmpPeers, aggressiveModeDisabled,
-        dynamicMaps, ikev2Fragmentation, List.of(), List.of());
-  }
-
-  /** A configuration without {@code crypto ikev2 fragmentation}, with tunnel interfaces and static routes. */
-  public GatewayConfig(List<IsakmpPolicy> isakmpPolicies, List<IsakmpKey> isakmpKeys, IsakmpKeepalive isakmpKeepalive,
-      Integer natKeepaliveSeconds, boolean invalidSpiRecovery, boolean natTransparency, DfBit dfBit, SaSettings sa,
-      List<TransformSet> transformSets, List<CryptoMapEntry> cryptoMaps, List<AccessList> accessLists,
-      List<InterfaceConfig> interfaces, List<EzvpnClient> ezvpnClients, List<Ikev2Proposal> ikev2Proposals,
-      List<Ikev2Policy> ikev2Policies, List<Ikev2Keyring> ikev2Keyrings, List<Ikev2Profile> ikev2Profiles,
-      Ikev2Dpd ikev2Dpd, Fragmentation fragmentation, boolean complianceShieldDisabled,
-      java.util.Map<String, String> cryptoMapLocalAddress, List<PkiTrustpoint> pkiTrustpoints, String isakmpIdentity,
-      String hostname, String domainName, List<IsakmpProfile> isakmpProfiles, List<IsakmpPeer> isakmpPeers,
-      boolean aggressiveModeDisabled, List<CryptoMapEntry> dynamicMaps, List<IpsecProfile> ipsecProfiles,
-      List<StaticRoute> staticRoutes) {
-    this(isakmpPolicies, isakmpKeys, isakmpKeepalive, natKeepaliveSeconds, invalidSpiRecovery, natTransparency, dfBit,
-        sa, transformSets, cryptoMaps, accessLists, interfaces, ezvpnClients, ikev2Proposals, ikev2Policies,
-        ikev2Keyrings, ikev2Profiles, ikev2Dpd, fragmentation, complianceShieldDisabled, cryptoMapLocalAddress,
-        pkiTrustpoints, isakmpIdentity, hostname, domainName, isakmpProfiles, isakmpPeers, aggressiveModeDisabled,
-        dynamicMaps, null, ipsecProfiles, staticRoutes);
-  }
-
-  /** A configuration without {@code crypto ikev2 fragmentation}. */
-  public GatewayConfig(List<IsakmpPolicy> isakmpPolicies, List<IsakmpKey> isakmpKeys, IsakmpKeepalive isakmpKeepalive,
-      Integer natKeepaliveSeconds, boolean invalidSpiRecovery, boolean natTransparency, DfBit dfBit, SaSettings sa,
-      List<TransformSet> transformSets, List<CryptoMapEntry> cryptoMaps, List<AccessList> accessLists,
-      List<InterfaceConfig> interfaces, List<EzvpnClient> ezvpnClients, List<Ikev2Proposal> ikev2Proposals,
-      List<Ikev2Policy> ikev2Policies, List<Ikev2Keyring> ikev2Keyrings, List<Ikev2Profile> ikev2Profiles,
-      Ikev2Dpd ikev2Dpd, Fragmentation fragmentation, boolean complianceShieldDisabled,
-      java.util.Map<String, String> cryptoMapLocalAddress, List<PkiTrustpoint> pkiTrustpoints, String isakmpIdentity,
-      String hostname, String domainName, List<IsakmpProfile> isakmpProfiles, List<IsakmpPeer> isakmpPeers,
-      boolean aggressiveModeDisabled, List<CryptoMapEntry> dynamicMaps) {
-    this(isakmpPolicies, isakmpKeys, isakmpKeepalive, natKeepaliveSeconds, invalidSpiRecovery, natTransparency, dfBit,
-        sa, transformSets, cryptoMaps, accessLists, interfaces, ezvpnClients, ikev2Proposals, ikev2Policies,
-        ikev2Keyrings, ikev2Profiles, ikev2Dpd, fragmentation, complianceShieldDisabled, cryptoMapLocalAddress,
-        pkiTrustpoints, isakmpIdentity, hostname, domainName, isakmpProfiles, isakmpPeers, aggressiveModeDisabled,
-        dynamicMaps, null, List.of(), List.of());
-  }
-
-  /** A configuration without {@code crypto isakmp peer}, with Aggressive Mode accepted (the IOS default), without {@code crypto dynamic-map}. */
-  public GatewayConfig(List<IsakmpPolicy> isakmpPolicies, List<IsakmpKey> isakmpKeys, IsakmpKeepalive isakmpKeepalive,
-      Integer natKeepaliveSeconds, boolean invalidSpiRecovery, boolean natTransparency, DfBit dfBit, SaSettings sa,
-      List<TransformSet> transformSets, List<CryptoMapEntry> cryptoMaps, List<AccessList> accessLists,
-      List<InterfaceConfig> interfaces, List<EzvpnClient> ezvpnClients, List<Ikev2Proposal> ikev2Proposals,
-      List<Ikev2Policy> ikev2Policies, List<Ikev2Keyring> ikev2Keyrings, List<Ikev2Profile> ikev2Profiles,
-      Ikev2Dpd ikev2Dpd, Fragmentation fragmentation, boolean complianceShieldDisabled,
-      java.util.Map<String, String> cryptoMapLocalAddress, List<PkiTrustpoint> pkiTrustpoints, String isakmpIdentity,
-      String hostname, String domainName, List<IsakmpProfile> isakmpProfiles) {
-    this(isakmpPolicies, isakmpKeys, isakmpKeepalive, natKeepaliveSeconds, invalidSpiRecovery, natTransparency, dfBit,
-        sa, transformSets, cryptoMaps, accessLists, interfaces, ezvpnClients, ikev2Proposals, ikev2Policies,
-        ikev2Keyrings, ikev2Profiles, ikev2Dpd, fragmentation, complianceShieldDisabled, cryptoMapLocalAddress,
-        pkiTrustpoints, isakmpIdentity, hostname, domainName, isakmpProfiles, List.of(), false, List.of());
-  }
-
-  /** The entries of {@code crypto dynamic-map NAME}, by sequence number. */
-  public List<CryptoMapEntry> dynamicMap(String name) {
-    return dynamicMaps.stream()
-        .filter(e -> e.name().equals(name))
-        .sorted(Comparator.comparingInt(CryptoMapEntry::seq))
-        .toList();
-  }
-
-  /** A configuration without trustpoints, ISAKMP identity settings or ISAKMP profiles. */
-  public GatewayConfig(List<IsakmpPolicy> isakmpPolicies, List<IsakmpKey> isakmpKeys, IsakmpKeepalive isakmpKeepalive,
-      Integer natKeepaliveSeconds, boolean invalidSpiRecovery, boolean natTransparency, DfBit dfBit, SaSettings sa,
-      List<TransformSet> transformSets, List<CryptoMapEntry> cryptoMaps, List<AccessList> accessLists,
-      List<InterfaceConfig> interfaces, List<EzvpnClient> ezvpnClients, List<Ikev2Proposal> ikev2Proposals,
-      List<Ikev2Policy> ikev2Policies, List<Ikev2Keyring> ikev2Keyrings, List<Ikev2Profile> ikev2Profiles,
-      Ikev2Dpd ikev2Dpd, Fragmentation fragmentation, boolean complianceShieldDisabled,
-      java.util.Map<String, String> cryptoMapLocalAddress) {
-    this(isakmpPolicies, isakmpKeys, isakmpKeepalive, natKeepaliveSeconds, invalidSpiRecovery, natTransparency, dfBit,
-        sa, transformSets, cryptoMaps, accessLists, interfaces, ezvpnClients, ikev2Proposals, ikev2Policies,
-        ikev2Keyrings, ikev2Profiles, ikev2Dpd, fragmentation, complianceShieldDisabled,
-        cryptoMapLocalAddress, List.of(), null, null, null, List.of());
-  }
-
-  /** A configuration with the compliance shield on and without {@code crypto map … local-address}. */
-  public GatewayConfig(List<IsakmpPolicy> isakmpPolicies, List<IsakmpKey> isakmpKeys, IsakmpKeepalive isakmpKeepalive,
-      Integer natKeepaliveSeconds, boolean invalidSpiRecovery, boolean natTransparency, DfBit dfBit, SaSettings sa,
-      List<TransformSet> transformSets, List<CryptoMapEntry> cryptoMaps, List<AccessList> accessLists,
-      List<InterfaceConfig> interfaces, List<EzvpnClient> ezvpnClients, List<Ikev2Proposal> ikev2Proposals,
-      List<Ikev2Policy> ikev2Policies, List<Ikev2Keyring> ikev2Keyrings, List<Ikev2Profile> ikev2Profiles,
-      Ikev2Dpd ikev2Dpd, Fragmentation fragmentation, List<PkiTrustpoint> pkiTrustpoints,
-      String isakmpIdentity, String hostname, String domainName, List<IsakmpProfile> isakmpProfiles) {
-    this(isakmpPolicies, isakmpKeys, isakmpKeepalive, natKeepaliveSeconds, invalidSpiRecovery, natTransparency, dfBit,
-        sa, transformSets, cryptoMaps, accessLists, interfaces, ezvpnClients, ikev2Proposals, ikev2Policies,
-        ikev2Keyrings, ikev2Profiles, ikev2Dpd, fragmentation, false,
-        java.util.Map.of(), pkiTrustpoints, isakmpIdentity, hostname, domainName, isakmpProfiles);
-  }
-
-  /** A configuration without {@code crypto map … local-address}. */
-  public GatewayConfig(List<IsakmpPolicy> isakmpPolicies, List<IsakmpKey> isakmpKeys, IsakmpKeepalive isakmpKeepalive,
-      Integer natKeepaliveSeconds, boolean invalidSpiRecovery, boolean natTransparency, DfBit dfBit, SaSettings sa,
-      List<TransformSet> transformSets, List<CryptoMapEntry> cryptoMaps, List<AccessList> accessLists,
-      List<InterfaceConfig> interfaces, List<EzvpnClient> ezvpnClients, List<Ikev2Proposal> ikev2Proposals,
-      List<Ikev2Policy> ikev2Policies, List<Ikev2Keyring> ikev2Keyrings, List<Ikev2Profile> ikev2Profiles,
-      Ikev2Dpd ikev2Dpd, Fragmentation fragmentation, boolean complianceShieldDisabled) {
-    this(isakmpPolicies, isakmpKeys, isakmpKeepalive, natKeepaliveSeconds, invalidSpiRecovery, natTransparency, dfBit,
-        sa, transformSets, cryptoMaps, accessLists, interfaces, ezvpnClients, ikev2Proposals, ikev2Policies,
-        ikev2Keyrings, ikev2Profiles, ikev2Dpd, fragmentation, complianceShieldDisabled, java.util.Map.of());
-  }
-
-  /** A configuration with the compliance shield on (no legacy algorithms). */
-  public GatewayConfig(List<IsakmpPolicy> isakmpPolicies, List<IsakmpKey> isakmpKeys, IsakmpKeepalive isakmpKeepalive,
-      Integer natKeepaliveSeconds, boolean invalidSpiRecovery, boolean natTransparency, DfBit dfBit, SaSettings sa,
-      List<TransformSet> transformSets, List<CryptoMapEntry> cryptoMaps, List<AccessList> accessLists,
-      List<InterfaceConfig> interfaces, List<EzvpnClient> ezvpnClients, List<Ikev2Proposal> ikev2Proposals,
-      List<Ikev2Policy> ikev2Policies, List<Ikev2Keyring> ikev2Keyrings, List<Ikev2Profile> ikev2Profiles,
-      Ikev2Dpd ikev2Dpd, Fragmentation fragmentation) {
-    this(isakmpPolicies, isakmpKeys, isakmpKeepalive, natKeepaliveSeconds, invalidSpiRecovery, natTransparency, dfBit,
-        sa, transformSets, cryptoMaps, accessLists, interfaces, ezvpnClients, ikev2Proposals, ikev2Policies,
-        ikev2Keyrings, ikev2Profiles, ikev2Dpd, fragmentation, false);
-  }
-
-  /** A configuration with the global fragmentation default (before encryption). */
-  public GatewayConfig(List<IsakmpPolicy> isakmpPolicies, List<IsakmpKey> isakmpKeys, IsakmpKeepalive isakmpKeepalive,
-      Integer natKeepaliveSeconds, boolean invalidSpiRecovery, boolean natTransparency, DfBit dfBit, SaSettings sa,
-      List<TransformSet> transformSets, List<CryptoMapEntry> cryptoMaps, List<AccessList> accessLists,
-      List<InterfaceConfig> interfaces, List<EzvpnClient> ezvpnClients, List<Ikev2Proposal> ikev2Proposals,
-      List<Ikev2Policy> ikev2Policies, List<Ikev2Keyring> ikev2Keyrings, List<Ikev2Profile> ikev2Profiles,
-      Ikev2Dpd ikev2Dpd) {
-    this(isakmpPolicies, isakmpKeys, isakmpKeepalive, natKeepaliveSeconds, invalidSpiRecovery, natTransparency, dfBit,
-        sa, transformSets, cryptoMaps, accessLists, interfaces, ezvpnClients, ikev2Proposals, ikev2Policies,
-        ikev2Keyrings, ikev2Profiles, ikev2Dpd, Fragmentation.BEFORE_ENCRYPTION);
-  }
-
   public GatewayConfig {
     fragmentation = fragmentation == null ? Fragmentation.BEFORE_ENCRYPTION : fragmentation;
     isakmpPolicies = List.copyOf(isakmpPolicies);
@@ -238,6 +99,14 @@ public record GatewayConfig(
         .sorted(Comparator.comparing(CryptoMapEntry::name).thenComparingInt(CryptoMapEntry::seq)).toList();
     ipsecProfiles = ipsecProfiles == null ? List.of() : List.copyOf(ipsecProfiles);
     staticRoutes = staticRoutes == null ? List.of() : List.copyOf(staticRoutes);
+  }
+
+  /** The entries of {@code crypto dynamic-map NAME}, by sequence number. */
+  public List<CryptoMapEntry> dynamicMap(String name) {
+    return dynamicMaps.stream()
+        .filter(e -> e.name().equals(name))
+        .sorted(Comparator.comparingInt(CryptoMapEntry::seq))
+        .toList();
   }
 
   public IpsecProfile ipsecProfile(String name) {
@@ -304,9 +173,17 @@ public record GatewayConfig(
 
   /** A configuration with nothing configured: every global setting at its IOS default. */
   public static GatewayConfig empty() {
-    return new GatewayConfig(
-        List.of(), List.of(), null, null, false, true, DfBit.COPY, SaSettings.DEFAULTS, List.of(), List.of(),
-        List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), null);
+    return builder().build();
+  }
+
+  /** A configuration built setting by setting, from {@link #empty()}'s defaults. */
+  public static GatewayConfigBuilder builder() {
+    return new GatewayConfigBuilder();
+  }
+
+  /** A builder holding every setting of this configuration, to derive another configuration from it. */
+  public GatewayConfigBuilder toBuilder() {
+    return new GatewayConfigBuilder(this);
   }
 
   /** The canonical {@code show running-config} text. */

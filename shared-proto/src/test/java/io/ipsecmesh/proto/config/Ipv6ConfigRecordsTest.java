@@ -49,10 +49,10 @@ class Ipv6ConfigRecordsTest {
   void renderedAsIosWritesIt() {
     InterfaceConfig wan = new InterfaceConfig("GigabitEthernet0/0", null, null, null, null, null, null)
         .withIpv6("2001:db8:ff::1/64", "VPN6");
-    GatewayConfig empty = GatewayConfig.empty();
-    GatewayConfig c = new GatewayConfig(List.of(), List.of(), null, null, false, true, DfBit.COPY, SaSettings.DEFAULTS,
-        List.of(), List.of(), List.of(ACL6), List.of(wan), List.of(), empty.ikev2Proposals(), empty.ikev2Policies(),
-        empty.ikev2Keyrings(), empty.ikev2Profiles(), null);
+    GatewayConfig c = GatewayConfig.builder()
+        .accessLists(List.of(ACL6))
+        .interfaces(List.of(wan))
+        .build();
     String text = c.render();
     assertTrue(text.contains("ipv6 access-list VPN6\n permit ipv6 2001:db8:1::/64 2001:db8:2::/64\n"
         + " deny icmp any host 2001:db8:2::9\n"), text);
