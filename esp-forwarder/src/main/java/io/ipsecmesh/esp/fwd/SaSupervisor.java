@@ -18,6 +18,12 @@ import java.util.logging.Logger;
  * and lifetime expiry, acquires, invalid SPIs, replay-error log lines, counter snapshots — and keeps
  * sequence-number reservations ahead of use. Runs on one control context; time comes from a
  * {@link Scheduler}, so every timer rule is testable in virtual time.
+ *
+ * <p>Once a second a <em>round</em> visits every SA pair, in slices of at most {@link #SLICE_PAIRS} pairs spread
+ * evenly over the second rather than all at once: in {@code ipsec-mesh run} the control context may share its event
+ * loop with ike-service, and one pass over 100 000 pairs held that loop long enough for DPD answers to overflow the
+ * IKE socket (docs/performance.md, "100 000 IKE SAs on one gateway"). Each pair is still seen once a round, at the
+ * same point of every round; a slice publishes the activity and counters rows of its own pairs.
  */
 public final class SaSupervisor {
 
@@ -49,6 +55,11 @@ public final class SaSupervisor {
 
   public static final long TICK_MILLIS = 1000;
   /**
+   * The most SA pairs one slice of a round visits: about 0.1 ms of the control context (observing a pair and
+   * comparing its counters is about 100 ns), so at 100 000 SAs a round is 100 slices 10 ms apart.
+   */
+  public static final int SLICE_PAIRS = 1000;
+  /**
    * Without ESN the soft expiry fires this many numbers before 2^32 - 1 (RFC 4303 §3.3.3: the counter must not
    * cycle; a new SA must be in place first): 2^28 numbers are minutes at 1 Mpps and over ten seconds at 20 Mpps,
    * time for a CREATE_CHILD_SA exchange.
@@ -72,8 +83,17 @@ public final class SaSupervisor {
   private final java.util.function.UnaryOperator<String> localAddress;
   /** Clear-text drops of the access check by crypto map entry ("VPN 10"); none without the check. */
   private volatile java.util.function.ToLongFunction<String> cleartextDrops = entry -> 0;
+  private final int slicePairs;
   private long summarySequence;
   private long tickFailures;
+  /** The pairs of the current round (a snapshot taken at its start) and the next one to visit. */
+  private List<SaPair> round = List.of();
+  private int roundNext;
+  private long roundStartMillis;
+  private long sliceSpacingMillis = TICK_MILLIS;
+  /** Slices run so far and the most pairs one of them visited (tests, and what a metric may show). */
+  private long slices;
+  private int largestSlice;
 
   public SaSupervisor(String forwarderId, SaDatabase sad, SignalRing acquires, SignalRing invalidSpis,
       Scheduler clock, Sink sink, Supplier<String> localAddress) {
@@ -83,6 +103,16 @@ public final class SaSupervisor {
   /** @param localAddress our address towards a peer address: the one of its family (IPv4 or IPv6 peers) */
   public SaSupervisor(String forwarderId, SaDatabase sad, SignalRing acquires, SignalRing invalidSpis,
       Scheduler clock, Sink sink, java.util.function.UnaryOperator<String> localAddress) {
+    this(forwarderId, sad, acquires, invalidSpis, clock, sink, localAddress, SLICE_PAIRS);
+  }
+
+  /** @param slicePairs the most pairs a slice of a round visits ({@link #SLICE_PAIRS}; tests use fewer) */
+  SaSupervisor(String forwarderId, SaDatabase sad, SignalRing acquires, SignalRing invalidSpis,
+      Scheduler clock, Sink sink, java.util.function.UnaryOperator<String> localAddress, int slicePairs) {
+    if (slicePairs < 1) {
+      throw new IllegalArgumentException("slicePairs must be at least 1: " + slicePairs);
+    }
+    this.slicePairs = slicePairs;
     this.forwarderId = forwarderId;
     this.sad = sad;
     this.acquires = acquires;
@@ -99,44 +129,110 @@ public final class SaSupervisor {
     p.lastActivityMillis = now;
   }
 
-  /** Starts the periodic tick. */
+  /** Starts the rounds: the first one a tick from now. */
   public void start() {
-    clock.schedule(TICK_MILLIS, this::tickAndReschedule);
+    clock.schedule(TICK_MILLIS, this::roundAndReschedule);
   }
 
-  private void tickAndReschedule() {
+  /**
+   * Starts a round (acquires and invalid SPIs drained, the pairs' snapshot taken) and runs its first slice; the others
+   * follow {@code TICK_MILLIS / slices} apart, and the next round starts a tick after this one started.
+   */
+  private void roundAndReschedule() {
     try {
-      tick();
+      startRound();
     } catch (RuntimeException e) {
-      // one failing SA or sink must not stop acquires, lifetimes, idle timers and reservations for good
-      tickFailures++;
-      LOG.log(Level.WARNING, "SA supervisor tick failed (" + tickFailures + " so far), next tick in "
-          + TICK_MILLIS + " ms: " + e.getClass().getSimpleName(), e);
+      failed(e);
+    }
+    sliceAndReschedule();
+  }
+
+  private void sliceAndReschedule() {
+    try {
+      slice();
+    } catch (RuntimeException e) {
+      // one failing SA or sink must not stop acquires, lifetimes, idle timers and reservations for good: the round
+      // goes on after the pair that threw (slice() moves roundNext past each pair before it looks at it)
+      failed(e);
     } finally {
-      clock.schedule(TICK_MILLIS, this::tickAndReschedule);
+      if (roundNext < round.size()) {
+        clock.schedule(sliceSpacingMillis, this::sliceAndReschedule);
+      } else {
+        // late rounds (a busy machine, or over TICK_MILLIS slices) start the next one at once, never twice at once
+        clock.schedule(Math.max(1, roundStartMillis + TICK_MILLIS - clock.nowMillis()), this::roundAndReschedule);
+      }
     }
   }
 
-  /** Ticks that threw; each was followed by the next one on schedule. */
+  private void failed(RuntimeException e) {
+    tickFailures++;
+    LOG.log(Level.WARNING, "SA supervisor tick failed (" + tickFailures + " so far), the round goes on: "
+        + e.getClass().getSimpleName(), e);
+  }
+
+  /** Ticks (slices of a round) that threw; each was followed by the next one on schedule. */
   public long tickFailures() {
     return tickFailures;
   }
 
+  /** Slices run so far. */
+  public long slices() {
+    return slices;
+  }
+
+  /** The most SA pairs a single slice has visited: never more than {@link #SLICE_PAIRS}. */
+  public int largestSlice() {
+    return largestSlice;
+  }
+
+  /** A whole round at once (tests, and an instance asked for its rows now): every pair visited in this call. */
   public void tick() {
+    startRound();
+    while (roundNext < round.size()) {
+      slice();
+    }
+  }
+
+  private void startRound() {
+    roundStartMillis = clock.nowMillis();
+    round = List.of();
+    roundNext = 0;
     drainAcquires();
     drainInvalidSpis();
+    round = sad.pairs(); // one array copy; the slices then touch at most slicePairs pairs each
+    long sliceCount = Math.max(1, (round.size() + slicePairs - 1) / slicePairs);
+    sliceSpacingMillis = Math.max(1, TICK_MILLIS / sliceCount);
+  }
+
+  /** The next at most {@code slicePairs} pairs of the round: their activity, timers and changed counters. */
+  private void slice() {
     long now = clock.nowMillis();
+    int end = Math.min(round.size(), roundNext + slicePairs);
     List<FwdMessages.SaActivity> activity = new ArrayList<>();
     List<SaCounters> counters = new ArrayList<>();
-    for (SaPair p : sad.pairs()) {
+    int visited = 0;
+    for (int i = roundNext; i < end; i++) {
+      SaPair p = round.get(i);
+      roundNext = i + 1;
+      if (sad.get(p.sa.inboundSpi()) != p) {
+        continue; // deleted (or replaced) since the round's snapshot: its row is gone and must stay gone
+      }
+      visited++;
       observe(p, now, activity);
       SaCounters row = countersIfChanged(p, now);
       if (row != null) {
         counters.add(row);
       }
     }
-    sink.activity(new FwdMessages.ActivitySummary(forwarderId, ++summarySequence, List.copyOf(activity)));
-    sink.counters(counters);
+    slices++;
+    largestSlice = Math.max(largestSlice, visited);
+    if (!activity.isEmpty() || round.size() <= slicePairs) {
+      // one summary a second as before when a round is one slice; sliced, only the slices that saw traffic publish
+      sink.activity(new FwdMessages.ActivitySummary(forwarderId, ++summarySequence, List.copyOf(activity)));
+    }
+    if (!counters.isEmpty() || round.size() <= slicePairs) {
+      sink.counters(counters);
+    }
   }
 
   private void observe(SaPair p, long now, List<FwdMessages.SaActivity> activity) {
