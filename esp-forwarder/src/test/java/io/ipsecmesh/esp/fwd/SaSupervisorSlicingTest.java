@@ -129,4 +129,44 @@ class SaSupervisorSlicingTest {
         "one batch a second (the first with the three new rows, then empty ones)");
     assertEquals(3, summaries.size(), "one activity summary a second");
   }
+
+  @Test
+  void aPairInstalledDuringARoundGetsItsFirstRowAtTheNextOne() {
+    install(25);
+    supervisor.start();
+    clock.advance(1_500); // the second slice of the first round has run
+    SaPair late = gw.factory.build(SaSupervisorTest.ikeSa(0x7000, 0x8000, new ChildSa.Lifetime(0, 0, 0, 0), 0),
+        false, gw.sad.spd());
+    supervisor.started(late);
+    gw.install(late);
+    clock.advance(499);
+    assertTrue(batches.stream().noneMatch(b -> b.inboundSpis().contains(0x7000L)), "not in the round under way");
+    clock.advance(1_000);
+    assertEquals(1, batches.stream().filter(b -> b.inboundSpis().contains(0x7000L)).count(),
+        "the next round has 26 pairs and visits it");
+    assertEquals(3 + 3, supervisor.slices());
+  }
+
+  @Test
+  void theRosterHoldsExactlyTheInstalledPairsAfterDeletionsAndReplacements() {
+    List<SaPair> pairs = install(40);
+    for (int i = 0; i < 40; i += 3) {
+      gw.sad.remove(pairs.get(i).sa().inboundSpi());
+    }
+    // a rekeyed delivery of the same inbound SPI replaces the pair in place
+    SaPair successor = gw.factory.build(SaSupervisorTest.ikeSa(0x5001, 0x6fff, new ChildSa.Lifetime(0, 0, 0, 0), 0),
+        false, gw.sad.spd());
+    gw.install(successor);
+    List<SaPair> roster = new ArrayList<>();
+    for (int from = 0; ; from += 7) {
+      List<SaPair> slice = gw.sad.pairsAt(from, 7);
+      if (slice.isEmpty()) {
+        break;
+      }
+      roster.addAll(slice);
+    }
+    assertEquals(new HashSet<>(gw.sad.pairs()), new HashSet<>(roster));
+    assertEquals(gw.sad.size(), roster.size(), "each installed pair once");
+    assertTrue(roster.contains(successor));
+  }
 }
