@@ -39,8 +39,11 @@ final class DecodedRows<T> {
 
   private final Function<String, T> decode;
   private Map<String, Row<T>> rows = new HashMap<>();
-  /** Between {@link #startFollowing} and the end of {@link #seed}: rows removed by an event, which the seed must skip. */
-  private Set<String> removedWhileSeeding;
+  /**
+   * During {@link #seed} (from {@link #startFollowing}) and a followed {@link #reconcile}: the rows an event removed,
+   * which the pass must not bring back from its older read of the map; null otherwise.
+   */
+  private Set<String> removedDuringPass;
   /** The events keep the rows current: a command reads them, not the map. */
   private boolean followed;
   /** Rows decoded since this table was made (for tests: what a pass had to decode). */
@@ -70,15 +73,7 @@ final class DecodedRows<T> {
   }
 
   /** As {@link #all}, by the map's keys; always read from the map (the counters map is not followed). */
-  Map<String, T> byKey(Map<String, String> map, BiConsumer<String, RuntimeException> bad) {
-    return reconcile(map, bad);
-  }
-
-  /**
-   * Compares every row of the map with the one kept (SHA-256 of the text), decodes those that changed, drops those
-   * gone, and returns the map's current records by key. Holds the lock for the pass: events wait, then apply on top.
-   */
-  synchronized Map<String, T> reconcile(Map<String, String> map, BiConsumer<String, RuntimeException> bad) {
+  synchronized Map<String, T> byKey(Map<String, String> map, BiConsumer<String, RuntimeException> bad) {
     Map<String, Row<T>> next = new HashMap<>(Math.max(16, rows.size() * 4 / 3 + 1));
     Map<String, T> out = new LinkedHashMap<>(Math.max(16, rows.size() * 4 / 3 + 1));
     MessageDigest sha = sha256();
@@ -102,11 +97,70 @@ final class DecodedRows<T> {
   }
 
   /**
+   * Compares the kept rows with the map once (SHA-256 of each row's text) and brings those that differ up to date: a
+   * row whose event was lost. Followed, the pass reads, hashes and decodes without holding the lock (the events are
+   * not held up for the second it takes at 100 000 rows) and changes a row only if no event changed it meanwhile —
+   * an event is never older than this pass's read of its key. Not followed, it is a command's compare.
+   */
+  void reconcile(Map<String, String> map, BiConsumer<String, RuntimeException> bad) {
+    if (!followed()) {
+      byKey(map, bad);
+      return;
+    }
+    Map<String, Row<T>> before;
+    synchronized (this) {
+      before = new HashMap<>(rows);
+      removedDuringPass = new HashSet<>();
+    }
+    try {
+      MessageDigest sha = sha256();
+      java.util.Set<String> inMap = new HashSet<>(Math.max(16, before.size() * 4 / 3 + 1));
+      for (Map.Entry<String, String> e : map.entrySet()) {
+        String key = e.getKey();
+        inMap.add(key);
+        byte[] digest = sha.digest(e.getValue().getBytes(StandardCharsets.UTF_8));
+        Row<T> old = before.get(key);
+        if (old != null && MessageDigest.isEqual(old.digest(), digest)) {
+          continue;
+        }
+        Row<T> row;
+        try {
+          row = new Row<>(digest, decode.apply(e.getValue()));
+        } catch (RuntimeException failed) {
+          bad.accept(key, failed);
+          row = null;
+        }
+        synchronized (this) {
+          decodes++;
+          if (rows.get(key) == old && !removedDuringPass.contains(key)) { // no event changed it since the copy above
+            if (row == null) {
+              rows.remove(key);
+            } else {
+              rows.put(key, row);
+            }
+          }
+        }
+      }
+      synchronized (this) {
+        for (Map.Entry<String, Row<T>> kept : before.entrySet()) {
+          if (!inMap.contains(kept.getKey())) {
+            rows.remove(kept.getKey(), kept.getValue()); // gone from the map, unless an event wrote it again since
+          }
+        }
+      }
+    } finally {
+      synchronized (this) {
+        removedDuringPass = null;
+      }
+    }
+  }
+
+  /**
    * From now on the map's entry events arrive ({@link #written}, {@link #removed}): call before the listener is added,
    * then {@link #seed} with the map's rows. Until the seed is done, commands still compare at each call.
    */
   synchronized void startFollowing() {
-    removedWhileSeeding = new HashSet<>();
+    removedDuringPass = new HashSet<>();
   }
 
   /**
@@ -115,32 +169,37 @@ final class DecodedRows<T> {
    * seed may have read an older text). Decodes outside the lock, so the events are not held up by it.
    */
   void seed(Map<String, String> map, BiConsumer<String, RuntimeException> bad) {
-    MessageDigest sha = sha256();
-    for (Map.Entry<String, String> e : map.entrySet()) {
-      String key = e.getKey();
-      synchronized (this) {
-        if (rows.containsKey(key) || removedWhileSeeding.contains(key)) {
+    boolean done = false;
+    try {
+      MessageDigest sha = sha256();
+      for (Map.Entry<String, String> e : map.entrySet()) {
+        String key = e.getKey();
+        synchronized (this) {
+          if (rows.containsKey(key) || removedDuringPass.contains(key)) {
+            continue;
+          }
+        }
+        byte[] digest = sha.digest(e.getValue().getBytes(StandardCharsets.UTF_8));
+        T value;
+        try {
+          value = decode.apply(e.getValue());
+        } catch (RuntimeException failed) {
+          bad.accept(key, failed);
           continue;
         }
-      }
-      byte[] digest = sha.digest(e.getValue().getBytes(StandardCharsets.UTF_8));
-      T value;
-      try {
-        value = decode.apply(e.getValue());
-      } catch (RuntimeException failed) {
-        bad.accept(key, failed);
-        continue;
-      }
-      synchronized (this) {
-        decodes++;
-        if (!rows.containsKey(key) && !removedWhileSeeding.contains(key)) {
-          rows.put(key, new Row<>(digest, value));
+        synchronized (this) {
+          decodes++;
+          if (!rows.containsKey(key) && !removedDuringPass.contains(key)) {
+            rows.put(key, new Row<>(digest, value));
+          }
         }
       }
-    }
-    synchronized (this) {
-      removedWhileSeeding = null;
-      followed = true;
+      done = true;
+    } finally {
+      synchronized (this) {
+        removedDuringPass = null;
+        followed = done; // a seed that failed leaves the commands comparing with the map, as before
+      }
     }
   }
 
@@ -181,15 +240,15 @@ final class DecodedRows<T> {
   /** A row was deleted from the map. */
   synchronized void removed(String key) {
     rows.remove(key);
-    if (removedWhileSeeding != null) {
-      removedWhileSeeding.add(key);
+    if (removedDuringPass != null) {
+      removedDuringPass.add(key);
     }
   }
 
   /** The map was cleared (or evicted as a whole). */
   synchronized void cleared() {
-    if (removedWhileSeeding != null) {
-      removedWhileSeeding.addAll(rows.keySet());
+    if (removedDuringPass != null) {
+      removedDuringPass.addAll(rows.keySet());
     }
     rows.clear();
   }

@@ -127,4 +127,27 @@ class DecodedRowsTest {
     assertEquals(List.of("A2", "B1"), command().stream().sorted().toList());
     assertTrue(rows.followed(), "and it goes on following");
   }
+
+  @Test
+  void aReconcileNeverUndoesWhatAnEventSaidDuringItsPass() {
+    map.put("a", "a1");
+    map.put("b", "b1");
+    rows.startFollowing();
+    rows.seed(map, NOT_BAD);
+    map.put("c", "c1"); // its event lost: the reconcile brings it
+    // the reconcile's read of the map is older than two events that arrive while it runs
+    Map<String, String> readBeforeTheEvents = new java.util.AbstractMap<>() {
+      @Override
+      public java.util.Set<Entry<String, String>> entrySet() {
+        java.util.Set<Entry<String, String>> old = new java.util.LinkedHashSet<>(
+            List.of(Map.entry("a", "a1"), Map.entry("b", "b1"), Map.entry("c", "c1")));
+        rows.written("a", "a2", NOT_BAD);
+        rows.removed("b");
+        return old;
+      }
+    };
+    rows.reconcile(readBeforeTheEvents, NOT_BAD);
+    assertEquals(List.of("A2", "C1"), command().stream().sorted().toList(),
+        "a: the event's newer text; b: removed by its event, not brought back; c: repaired");
+  }
 }
