@@ -21,12 +21,12 @@ import java.util.function.Function;
  *       previous command, so a command costs a read of the whole map and a SHA-256 per row, not a decode.</li>
  *   <li><b>Followed</b> ({@link #startFollowing}, {@link #seed}, then the map's entry events through {@link #written}
  *       and {@link #removed}): the rows are those the events told, and a command only copies them — no map read, no
- *       digest. At 100 000 SAs reading the two maps and hashing every row took most of the second {@code show crypto
- *       session} had (docs/performance.md, "100 000 IKE SAs on one gateway"). Every event's text is decoded and
+ *       digest. At 100 000 SAs reading the two maps and hashing every row was about half of what {@code show crypto
+ *       session} took (docs/performance.md, "100 000 IKE SAs on one gateway"). Every event's text is decoded and
  *       verified as at a command, so a planted or altered row is never shown; an event that does not decode takes the
  *       row out. Hazelcast delivers a key's events in order and drops events only when its event queue overflows
- *       (which it logs): {@link #reconcile} — the compare-at-a-command pass, run now and then off the command path —
- *       bounds how long a row missed that way stays wrong.</li>
+ *       (which it logs): {@link #reconcile} — the compare pass, run now and then off the command path — bounds how
+ *       long a row missed that way stays wrong.</li>
  * </ul>
  * What is kept per row is the SHA-256 of its text and the record, not the text itself (a few hundred bytes per SA
  * less). Thread-safe (commands run on workers, events on Hazelcast's threads): decodes run outside the lock.

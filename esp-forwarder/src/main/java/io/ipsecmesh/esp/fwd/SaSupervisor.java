@@ -23,7 +23,8 @@ import java.util.logging.Logger;
  * evenly over the second rather than all at once: in {@code ipsec-mesh run} the control context may share its event
  * loop with ike-service, and one pass over 100 000 pairs held that loop long enough for DPD answers to overflow the
  * IKE socket (docs/performance.md, "100 000 IKE SAs on one gateway"). Each pair is still seen once a round, at the
- * same point of every round (unless a deletion moved it: {@link SaDatabase#pairsAt}); a slice publishes the activity and counters rows of its own pairs.
+ * same point of every round (unless a deletion moved it: {@link SaDatabase#pairsAt}); a slice publishes the activity
+ * and counters rows of its own pairs.
  */
 public final class SaSupervisor {
 
@@ -135,8 +136,8 @@ public final class SaSupervisor {
   }
 
   /**
-   * Starts a round (acquires and invalid SPIs drained, the installed pairs counted) and runs its first slice; the others
-   * follow {@code TICK_MILLIS / slices} apart, and the next round starts a tick after this one started.
+   * Starts a round (acquires and invalid SPIs drained, the installed pairs counted) and runs its first slice; the
+   * others follow {@code TICK_MILLIS / slices} apart, and the next round starts a tick after this one started.
    */
   private void roundAndReschedule() {
     try {
