@@ -4,9 +4,7 @@ import io.ipsecmesh.dpd.DeadPeerDetector;
 import io.ipsecmesh.dpd.IkePeer;
 import io.ipsecmesh.proto.cluster.Ownership;
 import io.ipsecmesh.proto.time.Scheduler;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
