@@ -112,9 +112,14 @@ echo "all batches sent: $UP IKE SAs, $CHILD Child SAs up; set-up time $(printf %
 sleep 12   # every SA has passed its first 10 s DPD interval
 # One scrape at each edge, outside the CPU window: the gateway's CPU is its own (DPD, timers), not the
 # scrapes' (a scrape per figure cost 0.5 s of CPU each at 10 000 SAs before per-SA series were capped).
-metrics >"$TMP/metrics-0.txt"; t0=$(bench_now); c0=$(bench_cpu_ticks "$GW")
+udp_drops() { ip netns exec "$1" awk '/^Udp:/ { n++ } /^Udp:/ && n == 2 { print $6 }' /proc/net/snmp; }
+# the drops of the gateway's own IKE sockets (port 500: the load-tester does not float to 4500), from each
+# socket's skmem d counter: which socket of the namespace lost datagrams, and when (inside the DPD window or not)
+ike_sock_drops() { ip netns exec "$NS_B" ss -uanm 'sport = :500' | grep -o ',d[0-9]*)' | tr -dc '0-9\n' |
+    awk '{ s += $1 } END { print s + 0 }'; }
+metrics >"$TMP/metrics-0.txt"; wd0=$(udp_drops "$NS_B"); ws0=$(ike_sock_drops); t0=$(bench_now); c0=$(bench_cpu_ticks "$GW")
 sleep "$DPD_WINDOW"
-c1=$(bench_cpu_ticks "$GW"); t1=$(bench_now); metrics >"$TMP/metrics-1.txt"
+c1=$(bench_cpu_ticks "$GW"); t1=$(bench_now); wd1=$(udp_drops "$NS_B"); ws1=$(ike_sock_drops); metrics >"$TMP/metrics-1.txt"
 p0=$(metric ipsecmesh_dpd_probes_sent "$TMP/metrics-0.txt"); a0=$(metric ipsecmesh_dpd_acks "$TMP/metrics-0.txt")
 r0=$(metric ipsecmesh_dpd_retransmissions "$TMP/metrics-0.txt"); d0=$(metric ipsecmesh_dpd_peers_declared_dead "$TMP/metrics-0.txt")
 p1=$(metric ipsecmesh_dpd_probes_sent "$TMP/metrics-1.txt"); a1=$(metric ipsecmesh_dpd_acks "$TMP/metrics-1.txt")
@@ -135,7 +140,6 @@ LABEL='`show crypto session` (POST /exec)' lat bench_exec_time "$NS_B" "$TMP/gat
 LABEL='GET /metrics' lat ip netns exec "$NS_B" curl -sS --max-time 120 -o /dev/null \
     -w '%{time_total} s, %{size_download} bytes, HTTP %{http_code}' http://127.0.0.1:9400/metrics >>"$TMP/lat.md"
 
-udp_drops() { ip netns exec "$1" awk '/^Udp:/ { n++ } /^Udp:/ && n == 2 { print $6 }' /proc/net/snmp; }
 DROPS_A=$(udp_drops "$NS_A"); DROPS_B=$(udp_drops "$NS_B")
 AFTER=$(histo "$TMP/histo-after.txt")
 "$JCMD" "$GW" GC.heap_info >"$TMP/heap-after.txt" 2>&1 || true
@@ -158,6 +162,8 @@ printf '| DPD probes sent (dpd.probe round trips) over %.0f s / expected (SAs ×
 printf '| DPD acks / retransmissions / peers declared dead in the window | %d / %d / %d |\n' "$((a1 - a0))" "$((r1 - r0))" "$((d1 - d0))"
 printf '| gateway CPU holding them (DPD on, no traffic) | %.3f cores |\n' "$IDLE"
 printf '| UDP receive-buffer drops (RcvbufErrors, whole run): initiator / gateway namespace | %s / %s |\n' "$DROPS_A" "$DROPS_B"
+printf '| in the DPD window: gateway namespace RcvbufErrors / drops of its IKE socket (port 500) | %d / %d |\n' \
+    "$((wd1 - wd0))" "$((ws1 - ws0))"
 echo
 echo "| request (3 times) | wall time, size, status |"
 echo "|---|---|"

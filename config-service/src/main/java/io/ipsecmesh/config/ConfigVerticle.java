@@ -42,6 +42,8 @@ public final class ConfigVerticle extends VerticleBase {
   private ConfigFileWatcher watcher;
   /** The show commands' view of the SA maps, following them while the API runs. */
   private SaTables tables;
+  /** The periodic {@link SaTables#reconcile} of the followed rows, or -1. */
+  private long reconcileTimer = -1;
   private HttpServer server;
   private String apiUrl;
 
@@ -101,6 +103,9 @@ public final class ConfigVerticle extends VerticleBase {
     if (watcher != null) {
       watcher.stop();
     }
+    if (reconcileTimer >= 0) {
+      vertx.cancelTimer(reconcileTimer);
+    }
     if (tables != null) {
       tables.unfollow();
     }
@@ -137,7 +142,17 @@ public final class ConfigVerticle extends VerticleBase {
     vertx.eventBus().<MgmtMessages.LogLine>consumer(MgmtMessages.LOG,
         m -> logBuffer.add(m.body().epochMillis(), m.body().text()));
     tables = SaTables.of(vertx);
-    tables.follow();
+    SaTables followed = tables;
+    // reads both SA maps once (blocking); until it is done the commands read the maps themselves
+    vertx.executeBlocking(() -> {
+      followed.follow();
+      return null;
+    }).onFailure(err -> LOG.warning(() -> "show commands will read the SA maps at each command: " + err.getMessage()));
+    // a row whose event Hazelcast dropped is right again within this period (SaTables#reconcile)
+    reconcileTimer = vertx.setPeriodic(SaTables.RECONCILE_MILLIS, id -> vertx.executeBlocking(() -> {
+      followed.reconcile();
+      return null;
+    }, true));
     ExecService exec = new ExecService(vertx, this::activeModel, tables, settings.requestTimeoutMillis(),
         System::currentTimeMillis, logBuffer);
     String token = settings.apiToken() != null ? settings.apiToken() : ApiCredentials.generateToken();

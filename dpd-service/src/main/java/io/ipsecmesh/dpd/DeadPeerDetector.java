@@ -93,7 +93,11 @@ public final class DeadPeerDetector {
     peerDown(peer.ikeSaId());
     PeerLiveness p = new PeerLiveness(peer, policy.settingsFor(peer).orElse(null), host);
     byIkeSa.put(peer.ikeSaId(), p);
-    p.nextAtAddress = byAddress.put(peer.peerAddress(), p);
+    PeerLiveness next = byAddress.put(peer.peerAddress(), p);
+    p.nextAtAddress = next;
+    if (next != null) {
+      next.previousAtAddress = p;
+    }
     p.up(lastSignOfLifeMillis);
   }
 
@@ -200,23 +204,21 @@ public final class DeadPeerDetector {
     return wheel.size();
   }
 
+  /** O(1): the list is doubly linked ({@link PeerLiveness#previousAtAddress}). */
   private void unlinkAddress(PeerLiveness p) {
-    String address = p.peer().peerAddress();
-    PeerLiveness head = byAddress.get(address);
-    if (head == p) {
-      if (p.nextAtAddress == null) {
-        byAddress.remove(address);
-      } else {
-        byAddress.put(address, p.nextAtAddress);
-      }
-    } else {
-      for (PeerLiveness q = head; q != null; q = q.nextAtAddress) {
-        if (q.nextAtAddress == p) {
-          q.nextAtAddress = p.nextAtAddress;
-          break;
-        }
-      }
+    PeerLiveness previous = p.previousAtAddress;
+    PeerLiveness next = p.nextAtAddress;
+    if (next != null) {
+      next.previousAtAddress = previous;
     }
+    if (previous != null) {
+      previous.nextAtAddress = next;
+    } else if (next == null) {
+      byAddress.remove(p.peer().peerAddress(), p);
+    } else {
+      byAddress.put(p.peer().peerAddress(), next);
+    }
+    p.previousAtAddress = null;
     p.nextAtAddress = null;
   }
 }

@@ -285,6 +285,33 @@ class DeadPeerDetectorTest {
   }
 
   @Test
+  void peersLeaveTheirAddressFromHeadMiddleOrTail_activityStillReachesExactlyThoseLeft() {
+    // Many IKE SAs behind one address (a NAT, a load generator): each leaves its address's list without a walk
+    configure(DpdSettings.keepalive(10, DpdMode.PERIODIC));
+    for (String id : List.of("a", "b", "c", "d", "e")) {
+      dpd.peerUp(new IkePeer(id, "198.51.100.9", 500, id, 2, "m", 1));
+    }
+    dpd.peerDown("c"); // the middle of the list
+    dpd.peerDown("e"); // its head (the last one up)
+    dpd.peerDown("a"); // its tail
+    dpd.peerUp(new IkePeer("f", "198.51.100.9", 500, "f", 2, "m", 1));
+    assertEquals(3, dpd.peers());
+    at(5);
+    dpd.activity("198.51.100.9", 500, false, true); // received from the address: b, d and f are alive
+    at(14.999);
+    assertEquals(List.of(), actions.probes, "none of those left is probed 10 s after coming up; the removed never");
+    at(15);
+    assertEquals(List.of("b", "d", "f"),
+        actions.probes.stream().map(RecordingActions.Probe::ikeSaId).sorted().toList());
+    dpd.peerDown("b");
+    dpd.peerDown("d");
+    dpd.peerDown("f");
+    assertEquals(0, dpd.peers());
+    dpd.activity("198.51.100.9", 500, false, true); // no peer left at the address: nothing to reach
+    assertEquals(0, dpd.armedTimers());
+  }
+
+  @Test
   void peerStates_areCountedInTheGauge() {
     configure(DpdSettings.keepalive(10, 2, DpdMode.PERIODIC));
     dpd.peerUp(PEER);

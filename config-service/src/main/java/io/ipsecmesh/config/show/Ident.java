@@ -19,6 +19,33 @@ final class Ident {
 
   private Ident() {}
 
+  /** A dotted-quad IPv4 literal as an unsigned 32-bit number, or -1 when {@code text} is not one. */
+  static long ipv4(String text) {
+    int n = text.length();
+    if (n < 7 || n > 15) {
+      return -1;
+    }
+    long value = 0;
+    int octet = -1;
+    int dots = 0;
+    for (int i = 0; i < n; i++) {
+      char c = text.charAt(i);
+      if (c >= '0' && c <= '9') {
+        octet = octet < 0 ? c - '0' : octet * 10 + (c - '0');
+        if (octet > 255) {
+          return -1;
+        }
+      } else if (c == '.' && octet >= 0 && dots < 3) {
+        value = value << 8 | octet;
+        octet = -1;
+        dots++;
+      } else {
+        return -1;
+      }
+    }
+    return dots == 3 && octet >= 0 ? value << 8 | octet : -1;
+  }
+
   static String of(TrafficSelector ts) {
     int port = ts.startPort() == ts.endPort() ? ts.startPort() : 0;
     return "(" + address(ts) + "/" + ts.protocol() + "/" + port + ")";
@@ -30,6 +57,19 @@ final class Ident {
   }
 
   private static String addressAndMask(String start, String end) {
+    long a4 = ipv4(start);
+    long b4 = ipv4(end);
+    if (a4 >= 0 && b4 >= 0) {
+      // the common case without InetAddress, BigInteger or a regex: show crypto session prints one per SA
+      int hostBits = 64 - Long.numberOfLeadingZeros(a4 ^ b4);
+      long span = (1L << hostBits) - 1;
+      if ((a4 & span) != 0 || b4 != (a4 | span)) {
+        return start + "-" + end;
+      }
+      long mask = ~span & 0xFFFF_FFFFL;
+      return start + "/" + ((mask >>> 24) & 255) + "." + ((mask >>> 16) & 255) + "." + ((mask >>> 8) & 255) + "."
+          + (mask & 255);
+    }
     if (!LITERAL.matcher(start).matches() || !LITERAL.matcher(end).matches()) {
       return start + "/?";
     }

@@ -24,6 +24,12 @@ public final class SaTables {
 
   private static final Logger LOG = Logger.getLogger(SaTables.class.getName());
 
+  /**
+   * How often the followed rows are compared with the maps ({@link #reconcile}): a SHA-256 per row, about a second of
+   * a worker at 100 000 SAs — a fraction of a percent of a core at this period.
+   */
+  public static final long RECONCILE_MILLIS = 300_000;
+
   private final ConcurrentMap<String, String> childSas;
   private final ConcurrentMap<String, String> counters;
   private final ConcurrentMap<String, String> ikeSas;
@@ -31,7 +37,9 @@ public final class SaTables {
   /** Decoded between commands: only rows whose text changed are decoded again ({@link DecodedRows}). */
   private final DecodedRows<ChildSa> childRows = new DecodedRows<>(json -> decode(json, ChildSa.class));
   private final DecodedRows<IkeSaSummary> ikeRows = new DecodedRows<>(json -> decode(json, IkeSaSummary.class));
+  /** How to remove each listener {@link #follow} added; guarded by itself. */
   private final List<Runnable> followed = new ArrayList<>();
+  private boolean unfollowed;
   private final DecodedRows<SaCounters> counterRows = new DecodedRows<>(json -> decode(json, SaCounters.class));
 
   public SaTables(ConcurrentMap<String, String> childSas, ConcurrentMap<String, String> counters,
@@ -53,56 +61,108 @@ public final class SaTables {
   }
 
   /**
-   * Decodes IKE SA and Child SA rows as they are written (Hazelcast entry listeners, clustered only), so the first
-   * {@code show} after a burst of set-ups does not decode them all at once: at 100 000 SAs that was 200 000 decodes in
-   * one command. The counters map is not followed: its rows change every second on every busy SA. Call
-   * {@link #unfollow} when done.
+   * Keeps the IKE SA and Child SA rows current from the maps' entry events (Hazelcast entry listeners, clustered
+   * only): the maps are read once here, and from then on a command copies the decoded rows instead of reading both
+   * maps and hashing every row — at 100 000 SAs that pass alone took about half a second of the one
+   * {@code show crypto session} has. The counters map is not followed: its rows change every second on every busy SA,
+   * and only {@code show crypto ipsec sa} and {@code show interfaces} read it. Blocking (reads the maps): call from a
+   * worker; {@link #unfollow} when done, {@link #reconcile} now and then.
    */
   public void follow() {
-    followed.add(follow(ikeSas, ikeRows));
-    followed.add(follow(childSas, childRows));
-    followed.removeIf(java.util.Objects::isNull);
+    keep(follow(ikeSas, ikeRows, IkeSaSummary.class.getSimpleName()));
+    keep(follow(childSas, childRows, ChildSa.class.getSimpleName()));
   }
 
-  /** Removes the listeners {@link #follow} added. */
+  /** Removes the listeners {@link #follow} added (and any it adds later: it may still be reading the maps). */
   public void unfollow() {
-    for (Runnable r : followed) {
-      r.run();
+    List<Runnable> remove;
+    synchronized (followed) {
+      unfollowed = true;
+      remove = new ArrayList<>(followed);
+      followed.clear();
     }
-    followed.clear();
+    remove.forEach(Runnable::run);
   }
 
-  private static Runnable follow(ConcurrentMap<String, String> map, DecodedRows<?> rows) {
+  private void keep(Runnable removeListener) {
+    if (removeListener == null) {
+      return;
+    }
+    synchronized (followed) {
+      if (!unfollowed) {
+        followed.add(removeListener);
+        return;
+      }
+    }
+    removeListener.run();
+  }
+
+  /**
+   * Compares the followed rows with the maps once (a SHA-256 per row, a decode per row that differs): a row whose
+   * event Hazelcast dropped (its event queue full) is right again after this. Blocking: call from a worker.
+   */
+  public void reconcile() {
+    ikeRows.reconcile(ikeSas, (key, bad) -> undecodable(IkeSaSummary.class.getSimpleName(), key, bad));
+    childRows.reconcile(childSas, (key, bad) -> undecodable(ChildSa.class.getSimpleName(), key, bad));
+  }
+
+  private static Runnable follow(ConcurrentMap<String, String> map, DecodedRows<?> rows, String what) {
     if (!(map instanceof com.hazelcast.map.IMap<String, String> imap)) {
       return null; // a local map (unit tests, a lone process): the commands decode what changed
     }
-    java.util.UUID id = imap.addEntryListener(new RowListener(rows), true);
+    java.util.function.BiConsumer<String, RuntimeException> bad = (key, failed) -> undecodable(what, key, failed);
+    rows.startFollowing();
+    java.util.UUID id = imap.addEntryListener(new RowListener(rows, bad), true);
+    rows.seed(imap, bad);
     return () -> imap.removeEntryListener(id);
   }
 
-  private record RowListener(DecodedRows<?> rows) implements
-      com.hazelcast.map.listener.EntryAddedListener<String, String>,
+  private record RowListener(DecodedRows<?> rows, java.util.function.BiConsumer<String, RuntimeException> bad)
+      implements com.hazelcast.map.listener.EntryAddedListener<String, String>,
       com.hazelcast.map.listener.EntryUpdatedListener<String, String>,
-      com.hazelcast.map.listener.EntryRemovedListener<String, String> {
+      com.hazelcast.map.listener.EntryRemovedListener<String, String>,
+      com.hazelcast.map.listener.EntryEvictedListener<String, String>,
+      com.hazelcast.map.listener.EntryExpiredListener<String, String>,
+      com.hazelcast.map.listener.MapClearedListener {
     @Override
     public void entryAdded(com.hazelcast.core.EntryEvent<String, String> e) {
-      rows.written(e.getKey(), e.getValue());
+      rows.written(e.getKey(), e.getValue(), bad);
     }
 
     @Override
     public void entryUpdated(com.hazelcast.core.EntryEvent<String, String> e) {
-      rows.written(e.getKey(), e.getValue());
+      rows.written(e.getKey(), e.getValue(), bad);
     }
 
     @Override
     public void entryRemoved(com.hazelcast.core.EntryEvent<String, String> e) {
       rows.removed(e.getKey());
     }
+
+    @Override
+    public void entryEvicted(com.hazelcast.core.EntryEvent<String, String> e) {
+      rows.removed(e.getKey());
+    }
+
+    @Override
+    public void entryExpired(com.hazelcast.core.EntryEvent<String, String> e) {
+      rows.removed(e.getKey());
+    }
+
+    @Override
+    public void mapCleared(com.hazelcast.map.MapEvent e) {
+      rows.cleared();
+    }
   }
 
   /** The Easy VPN remotes' state ({@code show crypto ipsec client ezvpn}). */
   public List<io.ipsecmesh.proto.sa.EzvpnStatus> ezvpn() {
     return decodeAll(ezvpn, io.ipsecmesh.proto.sa.EzvpnStatus.class);
+  }
+
+  /** Whether the IKE SA and Child SA rows come from the maps' events ({@link #follow}), not a read of the maps. */
+  public boolean followed() {
+    return ikeRows.followed() && childRows.followed();
   }
 
   public List<ChildSa> childSas() {

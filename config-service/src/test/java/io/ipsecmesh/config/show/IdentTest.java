@@ -26,4 +26,14 @@ class IdentTest {
     assertEquals("(10.0.0.1-10.0.0.9/0/0)", Ident.of(TrafficSelector.anyPorts("10.0.0.1", "10.0.0.9")));
     assertEquals("(gateway.example/?/0/0)", Ident.of(TrafficSelector.anyPorts("gateway.example", "gateway.example")));
   }
+
+  @Test
+  void onlyADottedQuadTakesTheIpv4ShortCut() {
+    assertEquals(0x0A000001L, Ident.ipv4("10.0.0.1"));
+    assertEquals(0xFFFFFFFFL, Ident.ipv4("255.255.255.255"));
+    for (String notOne : new String[] {"256.1.1.1", "1.2.3", "1.2.3.4.5", "1..2.3", ".1.2.3", "1.2.3.", "a.b.c.d",
+        "2001:db8::1", "1.2.3.4 "}) {
+      assertEquals(-1, Ident.ipv4(notOne), notOne);
+    }
+  }
 }

@@ -4,9 +4,7 @@ import io.ipsecmesh.dpd.DeadPeerDetector;
 import io.ipsecmesh.dpd.IkePeer;
 import io.ipsecmesh.proto.cluster.Ownership;
 import io.ipsecmesh.proto.time.Scheduler;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -27,7 +25,8 @@ public final class OwnedPeers {
   private final Scheduler clock;
   private final Map<String, Known> known = new HashMap<>();
   /** The known IKE SAs per peer address: the forwarder reports activity by address and port. */
-  private final Map<String, List<Known>> byAddress = new HashMap<>();
+  /** A set, not a list: a peer leaves in O(1) (100 000 IKE SAs behind one address made a burst of deaths quadratic). */
+  private final Map<String, java.util.Set<Known>> byAddress = new HashMap<>();
 
   /** A peer and the latest sign of life this instance heard from it, owned here or not. */
   private static final class Known {
@@ -51,7 +50,7 @@ public final class OwnedPeers {
     forget(peer.ikeSaId());
     Known k = new Known(peer, clock.nowMillis());
     known.put(peer.ikeSaId(), k);
-    byAddress.computeIfAbsent(peer.peerAddress(), a -> new ArrayList<>(1)).add(k);
+    byAddress.computeIfAbsent(peer.peerAddress(), a -> new java.util.LinkedHashSet<>()).add(k);
     if (ownership.ownedHere(peer.ikeSaId())) {
       detector.peerUp(peer);
     }
@@ -83,7 +82,7 @@ public final class OwnedPeers {
   /** One SA line of a {@code fwd.activity} summary; inbound traffic is a sign of life of the address's peers. */
   public void activity(String peerAddress, int peerPort, boolean sent, boolean received) {
     if (received) {
-      List<Known> atAddress = byAddress.get(peerAddress);
+      java.util.Set<Known> atAddress = byAddress.get(peerAddress);
       if (atAddress != null) {
         long now = clock.nowMillis();
         atAddress.forEach(k -> k.lastSignOfLifeMillis = now);
@@ -122,7 +121,7 @@ public final class OwnedPeers {
   private void forget(String ikeSaId) {
     Known k = known.remove(ikeSaId);
     if (k != null) {
-      List<Known> atAddress = byAddress.get(k.peer.peerAddress());
+      java.util.Set<Known> atAddress = byAddress.get(k.peer.peerAddress());
       atAddress.remove(k);
       if (atAddress.isEmpty()) {
         byAddress.remove(k.peer.peerAddress());

@@ -41,6 +41,12 @@ public final class SaDatabase {
   }
 
   private final Map<Long, SaPair> pairs = new LinkedHashMap<>();
+  /**
+   * The installed pairs in an array ({@link SaPair#rosterIndex}), so the supervisor's round can copy a slice of them
+   * at a time ({@link #pairsAt}) instead of all of them at once; a removal moves the last pair into the hole.
+   */
+  private SaPair[] roster = new SaPair[16];
+  private int rosterSize;
   private final Consumer<SaPair> retire;
   private SecurityPolicyDatabase spd = SecurityPolicyDatabase.empty();
   /** Shared by every generation of {@link #tables}: the inbound SAs do not depend on the SPD. */
@@ -66,6 +72,17 @@ public final class SaDatabase {
     SaPair old = pairs.put(pair.sa.inboundSpi(), pair);
     if (old == pair) {
       return;
+    }
+    if (old != null) {
+      pair.rosterIndex = old.rosterIndex; // the successor takes its place in the round
+      roster[pair.rosterIndex] = pair;
+      old.rosterIndex = -1;
+    } else {
+      if (rosterSize == roster.length) {
+        roster = java.util.Arrays.copyOf(roster, roster.length * 2);
+      }
+      pair.rosterIndex = rosterSize;
+      roster[rosterSize++] = pair;
     }
     ForwardingTables t = tables;
     // where the old pair sits, before its negotiated policy (if any) changes below
@@ -122,6 +139,11 @@ public final class SaDatabase {
   public synchronized SaPair remove(long inboundSpi) {
     SaPair old = pairs.remove(inboundSpi);
     if (old != null) {
+      SaPair last = roster[--rosterSize];
+      roster[old.rosterIndex] = last;
+      last.rosterIndex = old.rosterIndex;
+      roster[rosterSize] = null;
+      old.rosterIndex = -1;
       ForwardingTables t = tables;
       int index = entryIndex(old);
       SpdEntry entry = spd.entry(old.sa.cryptoMap(), old.sa.mapSequence());
@@ -140,6 +162,16 @@ public final class SaDatabase {
 
   public synchronized SaPair get(long inboundSpi) {
     return pairs.get(inboundSpi);
+  }
+
+  /**
+   * At most {@code max} installed pairs from position {@code from} of the roster on (an empty list past its end):
+   * what one slice of the supervisor's round visits. Positions are stable except that a removal moves the last
+   * pair into the removed one's place, and a new pair goes to the end.
+   */
+  public synchronized List<SaPair> pairsAt(int from, int max) {
+    int end = Math.min(rosterSize, from + max);
+    return from >= end ? List.of() : List.of(java.util.Arrays.copyOfRange(roster, from, end));
   }
 
   /** How many pairs are installed (without copying them, as {@link #pairs()} does). */

@@ -27,6 +27,9 @@ public final class SaPair {
   /** Scale-out: the replay window's edge in the last counters row written for this pair (ReplayCheckpointer). */
   long checkpointedEdge;
 
+  /** Where the pair sits in {@link SaDatabase}'s roster (the supervisor's round order); -1 when not installed. */
+  int rosterIndex = -1;
+
   long installedAtMillis;
   long lastActivityMillis;
   long lastEncaps;

@@ -18,6 +18,13 @@ import java.util.logging.Logger;
  * and lifetime expiry, acquires, invalid SPIs, replay-error log lines, counter snapshots — and keeps
  * sequence-number reservations ahead of use. Runs on one control context; time comes from a
  * {@link Scheduler}, so every timer rule is testable in virtual time.
+ *
+ * <p>Once a second a <em>round</em> visits every SA pair, in slices of at most {@link #SLICE_PAIRS} pairs spread
+ * evenly over the second rather than all at once: in {@code ipsec-mesh run} the control context may share its event
+ * loop with ike-service, and one pass over 100 000 pairs held that loop long enough for DPD answers to overflow the
+ * IKE socket (docs/performance.md, "100 000 IKE SAs on one gateway"). Each pair is still seen once a round, at the
+ * same point of every round (unless a deletion moved it: {@link SaDatabase#pairsAt}); a slice publishes the activity
+ * and counters rows of its own pairs.
  */
 public final class SaSupervisor {
 
@@ -49,6 +56,11 @@ public final class SaSupervisor {
 
   public static final long TICK_MILLIS = 1000;
   /**
+   * The most SA pairs one slice of a round visits: a fraction of a millisecond of the control context (about 0.3 ms
+   * measured on a busy 2-core machine), so at 100 000 SAs a round is 100 slices 10 ms apart.
+   */
+  public static final int SLICE_PAIRS = 1000;
+  /**
    * Without ESN the soft expiry fires this many numbers before 2^32 - 1 (RFC 4303 §3.3.3: the counter must not
    * cycle; a new SA must be in place first): 2^28 numbers are minutes at 1 Mpps and over ten seconds at 20 Mpps,
    * time for a CREATE_CHILD_SA exchange.
@@ -72,8 +84,17 @@ public final class SaSupervisor {
   private final java.util.function.UnaryOperator<String> localAddress;
   /** Clear-text drops of the access check by crypto map entry ("VPN 10"); none without the check. */
   private volatile java.util.function.ToLongFunction<String> cleartextDrops = entry -> 0;
+  private final int slicePairs;
   private long summarySequence;
   private long tickFailures;
+  /** The current round: how many pairs were installed at its start, and the roster position to visit next. */
+  private int roundSize;
+  private int roundNext;
+  private long roundStartMillis;
+  private long sliceSpacingMillis = TICK_MILLIS;
+  /** Slices run so far and the most pairs one of them visited (tests, and what a metric may show). */
+  private long slices;
+  private int largestSlice;
 
   public SaSupervisor(String forwarderId, SaDatabase sad, SignalRing acquires, SignalRing invalidSpis,
       Scheduler clock, Sink sink, Supplier<String> localAddress) {
@@ -83,6 +104,16 @@ public final class SaSupervisor {
   /** @param localAddress our address towards a peer address: the one of its family (IPv4 or IPv6 peers) */
   public SaSupervisor(String forwarderId, SaDatabase sad, SignalRing acquires, SignalRing invalidSpis,
       Scheduler clock, Sink sink, java.util.function.UnaryOperator<String> localAddress) {
+    this(forwarderId, sad, acquires, invalidSpis, clock, sink, localAddress, SLICE_PAIRS);
+  }
+
+  /** @param slicePairs the most pairs a slice of a round visits ({@link #SLICE_PAIRS}; tests use fewer) */
+  SaSupervisor(String forwarderId, SaDatabase sad, SignalRing acquires, SignalRing invalidSpis,
+      Scheduler clock, Sink sink, java.util.function.UnaryOperator<String> localAddress, int slicePairs) {
+    if (slicePairs < 1) {
+      throw new IllegalArgumentException("slicePairs must be at least 1: " + slicePairs);
+    }
+    this.slicePairs = slicePairs;
     this.forwarderId = forwarderId;
     this.sad = sad;
     this.acquires = acquires;
@@ -99,44 +130,110 @@ public final class SaSupervisor {
     p.lastActivityMillis = now;
   }
 
-  /** Starts the periodic tick. */
+  /** Starts the rounds: the first one a tick from now. */
   public void start() {
-    clock.schedule(TICK_MILLIS, this::tickAndReschedule);
+    clock.schedule(TICK_MILLIS, this::roundAndReschedule);
   }
 
-  private void tickAndReschedule() {
+  /**
+   * Starts a round (acquires and invalid SPIs drained, the installed pairs counted) and runs its first slice; the
+   * others follow {@code TICK_MILLIS / slices} apart, and the next round starts a tick after this one started.
+   */
+  private void roundAndReschedule() {
     try {
-      tick();
+      startRound();
     } catch (RuntimeException e) {
-      // one failing SA or sink must not stop acquires, lifetimes, idle timers and reservations for good
-      tickFailures++;
-      LOG.log(Level.WARNING, "SA supervisor tick failed (" + tickFailures + " so far), next tick in "
-          + TICK_MILLIS + " ms: " + e.getClass().getSimpleName(), e);
+      failed(e);
+    }
+    sliceAndReschedule();
+  }
+
+  private void sliceAndReschedule() {
+    try {
+      slice();
+    } catch (RuntimeException e) {
+      // one failing SA or sink must not stop acquires, lifetimes, idle timers and reservations for good: the round
+      // goes on with the next slice (slice() moved roundNext past its pairs before it looked at them)
+      failed(e);
     } finally {
-      clock.schedule(TICK_MILLIS, this::tickAndReschedule);
+      if (roundNext < roundSize) {
+        clock.schedule(sliceSpacingMillis, this::sliceAndReschedule);
+      } else {
+        // late rounds (a busy machine, or over TICK_MILLIS slices) start the next one at once, never twice at once
+        clock.schedule(Math.max(1, roundStartMillis + TICK_MILLIS - clock.nowMillis()), this::roundAndReschedule);
+      }
     }
   }
 
-  /** Ticks that threw; each was followed by the next one on schedule. */
+  private void failed(RuntimeException e) {
+    tickFailures++;
+    LOG.log(Level.WARNING, "SA supervisor tick failed (" + tickFailures + " so far), the round goes on: "
+        + e.getClass().getSimpleName(), e);
+  }
+
+  /** Ticks (slices of a round) that threw; each was followed by the next one on schedule. */
   public long tickFailures() {
     return tickFailures;
   }
 
+  /** Slices run so far. */
+  public long slices() {
+    return slices;
+  }
+
+  /** The most SA pairs a single slice has visited: never more than {@link #SLICE_PAIRS}. */
+  public int largestSlice() {
+    return largestSlice;
+  }
+
+  /** A whole round at once (tests, and an instance asked for its rows now): every pair visited in this call. */
   public void tick() {
+    startRound();
+    while (roundNext < roundSize) {
+      slice();
+    }
+  }
+
+  private void startRound() {
+    roundStartMillis = clock.nowMillis();
+    roundSize = 0;
+    roundNext = 0;
     drainAcquires();
     drainInvalidSpis();
+    roundSize = sad.size();
+    long sliceCount = Math.max(1, (roundSize + slicePairs - 1) / slicePairs);
+    sliceSpacingMillis = Math.max(1, TICK_MILLIS / sliceCount);
+  }
+
+  /**
+   * The next at most {@code slicePairs} pairs of the round, in the SAD's roster order: their activity, timers and
+   * changed counters. Only this slice's pairs are copied, at the slice's own time, so a pair deleted since the round
+   * started is not visited (its counters row must not come back); one installed since waits for the next round, and
+   * one a deletion moved into a place already visited is seen at the next round too (a second late at most).
+   */
+  private void slice() {
     long now = clock.nowMillis();
+    List<SaPair> pairs = sad.pairsAt(roundNext, Math.min(slicePairs, roundSize - roundNext));
+    // past the end (deletions shrank the roster): the round is over
+    roundNext = pairs.isEmpty() ? roundSize : roundNext + pairs.size();
     List<FwdMessages.SaActivity> activity = new ArrayList<>();
     List<SaCounters> counters = new ArrayList<>();
-    for (SaPair p : sad.pairs()) {
+    for (SaPair p : pairs) {
       observe(p, now, activity);
       SaCounters row = countersIfChanged(p, now);
       if (row != null) {
         counters.add(row);
       }
     }
-    sink.activity(new FwdMessages.ActivitySummary(forwarderId, ++summarySequence, List.copyOf(activity)));
-    sink.counters(counters);
+    slices++;
+    largestSlice = Math.max(largestSlice, pairs.size());
+    if (!activity.isEmpty() || roundSize <= slicePairs) {
+      // one summary a second as before when a round is one slice; sliced, only the slices that saw traffic publish
+      sink.activity(new FwdMessages.ActivitySummary(forwarderId, ++summarySequence, List.copyOf(activity)));
+    }
+    if (!counters.isEmpty() || roundSize <= slicePairs) {
+      sink.counters(counters);
+    }
   }
 
   private void observe(SaPair p, long now, List<FwdMessages.SaActivity> activity) {
