@@ -193,7 +193,7 @@ public final class EspForwarderVerticle extends VerticleBase {
     group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
     return vertx.executeBlocking(() -> {
       inner = providedPort != null ? providedPort : openInner(cfg);
-      // UDP GRO stays off by default (EspForwarderSettings#udpGro says why)
+      // UDP GRO goes with computed checksums by default (EspForwarderSettings#udpGro says why)
       socket = new UdpEncapSocket(group, cfg.bind(), null, cfg.udpGro(), cfg.zeroUdpChecksum());
       socket.receiver(NOT_YET);
       socket.reusePort(scaleOutSettings.enabled());

@@ -28,7 +28,7 @@ class EspForwarderSettingsTest {
     assertEquals(2000, s.tunTxQueueLen());
     assertTrue(s.tunOffload());
     assertTrue(s.routes());
-    assertFalse(s.udpGro());
+    assertFalse(s.udpGro(), "zero-checksum datagrams are never coalesced: recvmmsg batches serve them better");
     assertTrue(s.zeroUdpChecksum(), "RFC 3948 §2.1 and the seed: UDP checksum zero");
     assertTrue(s.udpGso());
     assertEquals(RawEsp.AUTO, s.rawEsp());
@@ -54,6 +54,7 @@ class EspForwarderSettingsTest {
       assertEquals(0, s.bind().getPort());
       assertEquals(InnerPort.UDP, s.innerPort());
       assertFalse(s.zeroUdpChecksum());
+      assertTrue(s.udpGro(), "computed checksums: a peer's GSO batch arrives whole");
       assertFalse(s.udpGso());
       assertEquals(RawEsp.OFF, s.rawEsp());
       assertEquals(5, s.ikePuntPerSource());

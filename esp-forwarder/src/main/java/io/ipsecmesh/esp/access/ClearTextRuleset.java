@@ -64,8 +64,10 @@ public final class ClearTextRuleset {
         continue;
       }
       String iif = "iifname \"" + host + "\" ";
-      rules.append("    ").append(iif).append("fib daddr type local meta l4proto { esp, ah } accept\n");
-      rules.append("    ").append(iif).append("fib daddr type local udp dport { 500, 4500 } accept\n");
+      // the protocol before the route lookup: nftables stops a rule at its first mismatch, so ESP-in-UDP pays one
+      // fib lookup (in the second rule) instead of one per rule, on every packet of the tunnel
+      rules.append("    ").append(iif).append("meta l4proto { esp, ah } fib daddr type local accept\n");
+      rules.append("    ").append(iif).append("udp dport { 500, 4500 } fib daddr type local accept\n");
       // crypto map and ipv6 crypto map: the entries of both, each line matching only its own family
       List<CryptoMapEntry> entries = new ArrayList<>();
       if (i.cryptoMap() != null) {

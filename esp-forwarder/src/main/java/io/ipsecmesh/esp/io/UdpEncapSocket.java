@@ -87,7 +87,10 @@ public final class UdpEncapSocket implements AutoCloseable {
     boolean v6 = bindAddress.getAddress() instanceof Inet6Address;
     family = v6 ? Libc.AF_INET6 : Libc.AF_INET;
     int maxPayload = gro ? GRO_DATAGRAM : MAX_DATAGRAM;
-    int batch = gro ? 4 : BATCH;
+    // GRO: a buffer of exactly one coalesced datagram, so that Netty reads with recvmsg, which reports the segment
+    // size (UDP_GRO control message); its recvmmsg path (several datagrams per buffer) drops it, and ESP has no
+    // length field to split a coalesced datagram by. One recvmsg then returns up to 64 KiB, ~45 ESP packets.
+    int batch = gro ? 1 : BATCH;
     Bootstrap b = new Bootstrap()
         .group(group)
         .channelFactory(() -> channel(v6))

@@ -44,7 +44,7 @@ class ClearTextRulesetTest {
     assertEquals(List.of("VPN 10"), r.counters());
     assertTrue(r.text().contains("iifname \"wan0\" meta nfproto ipv4 ip saddr & 255.255.255.0 == 10.93.2.0 "
         + "ip daddr & 255.255.255.0 == 10.93.1.0 counter name \"cleartext_0\" drop\n"), r.text());
-    assertTrue(r.text().contains("iifname \"wan0\" fib daddr type local udp dport { 500, 4500 } accept\n"),
+    assertTrue(r.text().contains("iifname \"wan0\" udp dport { 500, 4500 } fib daddr type local accept\n"),
         "IKE and ESP-in-UDP to the gateway itself pass");
     assertTrue(r.text().startsWith("table inet ipsecmesh_access\ndelete table inet ipsecmesh_access\n"),
         "one transaction replaces the old table");

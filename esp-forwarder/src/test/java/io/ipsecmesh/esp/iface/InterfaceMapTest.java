@@ -29,7 +29,7 @@ class InterfaceMapTest {
     GatewayConfig c = onInterface("GigabitEthernet0/0");
     assertEquals(List.of(), map.problems(c));
     String rules = ClearTextRuleset.of(c, map).text();
-    assertTrue(rules.contains("iifname \"eth0\" fib daddr type local udp dport { 500, 4500 } accept"), rules);
+    assertTrue(rules.contains("iifname \"eth0\" udp dport { 500, 4500 } fib daddr type local accept"), rules);
     assertTrue(!rules.contains("GigabitEthernet"), rules);
   }
 

@@ -209,6 +209,41 @@ class UdpEncapSocketTest {
     }
   }
 
+  /**
+   * With UDP GRO on (computed checksums): the kernel hands a GSO batch over as one coalesced datagram, and the
+   * socket reads it with {@code recvmsg}, which reports the segment size (Netty's {@code recvmmsg} path does not):
+   * each ESP packet of the batch arrives on its own with its own length, the shorter last one too.
+   */
+  @Test
+  void groReceiverSplitsACoalescedBatchBySegmentSize() throws Exception {
+    UdpEncapSocket groSocket = new UdpEncapSocket(group, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+        new Recorder(), true, false);
+    groSocket.bind();
+    try {
+      EspSender gso = socket.gsoSender();
+      PeerEndpoint to = new PeerEndpoint(groSocket.localAddress(), gso.family());
+      PacketBuffer buf = new PacketBuffer();
+      int[] lengths = {1200, 1200, 1200, 1200, 1200, 900};
+      for (int i = 0; i < lengths.length; i++) {
+        byte[] esp = new byte[lengths[i]];
+        esp[2] = 0x20;
+        esp[3] = 0x02;
+        esp[7] = (byte) (i + 1);
+        System.arraycopy(esp, 0, buf.array(), 64, esp.length);
+        gso.send(buf, 64, esp.length, to);
+      }
+      assertEquals(0, gso.flush());
+      for (int i = 0; i < lengths.length; i++) {
+        assertEquals("esp", events.poll(5, TimeUnit.SECONDS));
+        byte[] got = payloads.poll();
+        assertEquals(lengths[i], got.length, "datagram " + i);
+        assertEquals(i + 1, got[7]);
+      }
+    } finally {
+      groSocket.close();
+    }
+  }
+
   private final class Recorder implements OuterReceiver {
     @Override
     public void onEsp(PacketBuffer buf, int off, int len, InetSocketAddress sender) {

@@ -30,7 +30,8 @@ public final class NetnsForwarderMain {
             ? ManualKeyConfigs.gatewayA(args[1], args[2], args[3], args[4])
             : ManualKeyConfigs.gatewayB(args[1], args[2], args[3], args[4]), !"raw".equals(args[5]));
     JsonObject options = new JsonObject().put("udpGro", Boolean.getBoolean("esp.gro"))
-        .put("udpGso", !Boolean.getBoolean("esp.noGso")).put("tunOffload", !Boolean.getBoolean("esp.noTso"));
+        .put("udpGso", !Boolean.getBoolean("esp.noGso")).put("tunOffload", !Boolean.getBoolean("esp.noTso"))
+        .put("udpChecksum", System.getProperty("esp.udpChecksum", "zero"));
     if (dual) {
       // a TUN as large as the LAN, so a packet too big for the tunnel reaches the forwarder's pre-fragmentation
       // decision rather than the kernel's own MTU check in front of the TUN

@@ -115,6 +115,7 @@ abstract class TwoGatewayNetnsTest {
     List<String> flags = new ArrayList<>(ChildJvm.NATIVE_ACCESS);
     flags.addAll(List.of("-Xmx512m", "-Desp.gro=" + Boolean.getBoolean("esp.gro"),
         "-Desp.noGso=" + Boolean.getBoolean("esp.noGso"), "-Desp.noTso=" + Boolean.getBoolean("esp.noTso")));
+    flags.addAll(forwarderProperties());
     // extra options for the gateway JVMs of a load run, e.g. a flight recording: -Desp.gwJvmOption=-XX:...
     String extra = System.getProperty("esp.gwJvmOption");
     if (extra != null && !extra.isBlank()) {
@@ -124,6 +125,16 @@ abstract class TwoGatewayNetnsTest {
     all[0] = role;
     System.arraycopy(args, 0, all, 1, args.length);
     forwarders.add(ChildJvm.startIn(ns, "gw" + role, flags, NetnsForwarderMain.class, all));
+  }
+
+  /** System properties for both forwarder JVMs ({@link NetnsForwarderMain} reads them), after the defaults. */
+  List<String> forwarderProperties() {
+    return List.of();
+  }
+
+  /** What gateway A ({@code a}) or B ({@code b}) printed so far. */
+  String output(String role) throws InterruptedException {
+    return forwarders.get(role.equals("a") ? 0 : 1).output();
   }
 
   String logs() throws InterruptedException {
