@@ -1,6 +1,6 @@
 package io.ipsecmesh.ike;
 
-import io.ipsecmesh.proto.bus.RecordJson;
+import io.ipsecmesh.proto.bus.RecordText;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -19,7 +19,8 @@ import java.util.concurrent.ConcurrentMap;
  * takes the next one at once, as one {@code putAll} plus its removals. One write alone goes at once, as before;
  * under load (hundreds of IKE SAs per second, each with its IKE SA row written twice and its Child SA once) a
  * worker hand-off and a Hazelcast operation per write become one per batch. Values are the same sealed, MAC'd
- * {@code RecordJson} text as before, made by the caller.
+ * {@code RecordJson} text as before, made by the caller ({@link io.ipsecmesh.proto.bus.RecordText}, which remembers
+ * it for this process's own entry listeners).
  *
  * <p>Order: batches are written one after the other by one worker at a time, so a key's writes land in the order
  * they were made. Within a batch the puts go before the removals: a rekey's new Child SA is in the map before its
@@ -46,7 +47,7 @@ final class SharedMapWriter {
   }
 
   Future<Void> put(String key, Record value) {
-    return write(key, RecordJson.toJson(value).encode());
+    return write(key, RecordText.write(value));
   }
 
   Future<Void> remove(String key) {
