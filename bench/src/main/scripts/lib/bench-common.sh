@@ -113,18 +113,21 @@ bench_cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 
 BENCH_HZ=$(getconf CLK_TCK)
 
 # utime+stime of PID and of each of its threads (/proc/PID/task/*/stat), for bench_thread_split: a line
-# "process <ticks>", then "<tid> <ticks> <name>" per thread.  Only shell built-ins in the loop (no process per
-# thread), so a snapshot can be taken right at the edges of a batch.
+# "process <ticks>", then "<tid> <ticks> <slices> <name>" per thread, <slices> the times the thread was scheduled
+# in (/proc/PID/task/TID/schedstat, third field; 0 where the kernel keeps no schedstats): for an event loop mostly
+# its wake-ups from epoll, each hand-off from another thread that found it asleep (and a preemption now and then).
+# Only shell built-ins in the loop (no process per thread), so a snapshot can be taken right at the edges of a batch.
 bench_thread_ticks() {  # pid
-    local s t name f
+    local s t name f q
     { read -r s <"/proc/$1/stat"; } 2>/dev/null || return 0
     read -ra f <<<"${s##*) }"   # fields from 3 on: utime is field 14, stime 15 (proc(5))
     echo "process $((f[11] + f[12]))"
     for t in /proc/"$1"/task/*; do
         { read -r s <"$t/stat"; } 2>/dev/null || continue   # the thread ended meanwhile
+        { read -ra q <"$t/schedstat"; } 2>/dev/null || q=(0 0 0)
         name=${s#*\(}; name=${name%\)*}
         read -ra f <<<"${s##*) }"
-        echo "${t##*/} $((f[11] + f[12])) $name"
+        echo "${t##*/} $((f[11] + f[12])) ${q[2]:-0} $name"
     done
 }
 # The CPU between two bench_thread_ticks snapshots of one process by thread group, the largest first: share of
@@ -148,23 +151,29 @@ def group(name):
 def load(path):
     proc, threads = 0, {}
     for line in open(path):
-        parts = line.rstrip("\n").split(" ", 2)
+        parts = line.rstrip("\n").split(" ", 3)
         if parts[0] == "process":
             proc = int(parts[1])
-        elif len(parts) == 3:
-            threads[parts[0]] = (int(parts[1]), parts[2])
+        elif len(parts) == 4:
+            threads[parts[0]] = (int(parts[1]), int(parts[2]), parts[3])
     return proc, threads
 (p0, t0), (p1, t1) = load(sys.argv[1]), load(sys.argv[2])
 units, total, hz = max(1, int(sys.argv[3])), p1 - p0, int(sys.argv[4])
 by = collections.Counter()
-for tid, (ticks, name) in t1.items():
-    by[group(name)] += ticks - t0.get(tid, (0, name))[0]
+slices = collections.Counter()
+for tid, (ticks, scheduled, name) in t1.items():
+    ticks0, scheduled0, _ = t0.get(tid, (0, 0, name))
+    by[group(name)] += ticks - ticks0
+    slices[group(name)] += scheduled - scheduled0
 rest = total - sum(by.values())
 if rest > 0:
     by["unattributed"] += rest
 parts = [f"{g} {100.0 * v / total:.0f} % ({v * 1000.0 / hz / units:.2f} ms)"
          for g, v in by.most_common() if v > 0] if total > 0 else ["no CPU"]
 print("    responder threads (share, ms per IKE SA): " + ", ".join(parts[:10]))
+if total > 0 and sum(slices.values()) > 0:
+    print("    times scheduled in per IKE SA (schedstat): " + ", ".join(
+        f"{g} {v / units:.1f}" for g, v in slices.most_common(6) if v > 0))
 PY
 }
 bench_now() { date +%s.%N; }

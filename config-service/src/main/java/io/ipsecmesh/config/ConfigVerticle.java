@@ -139,8 +139,13 @@ public final class ConfigVerticle extends VerticleBase {
   private Future<?> startApi(ConfigApplier applier) {
     // show logging: every process ships its %… and debug lines here (runtime.BusLogShipper)
     LogBuffer logBuffer = new LogBuffer(LogBuffer.DEFAULT_BYTES);
-    vertx.eventBus().<MgmtMessages.LogLine>consumer(MgmtMessages.LOG,
-        m -> logBuffer.add(m.body().epochMillis(), m.body().text()));
+    vertx.eventBus().<Record>consumer(MgmtMessages.LOG, m -> {
+      switch (m.body()) {
+        case MgmtMessages.LogLines batch -> batch.lines().forEach(l -> logBuffer.add(l.epochMillis(), l.text()));
+        case MgmtMessages.LogLine line -> logBuffer.add(line.epochMillis(), line.text());
+        default -> { } // nothing else is published there
+      }
+    });
     tables = SaTables.of(vertx);
     SaTables followed = tables;
     // reads both SA maps once (blocking); until it is done the commands read the maps themselves

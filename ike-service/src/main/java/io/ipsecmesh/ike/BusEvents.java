@@ -78,7 +78,7 @@ final class BusEvents implements IkeEventSink {
     // the bus first: the forwarder must hold the SA before our CREATE_CHILD_SA response (sent right after
     // this) lets the peer use it; the shared map is for late joiners and show, and may follow
     vertx.eventBus().publish(SaMessages.CHILD_INSTALLED, new SaMessages.ChildSaInstalled(sa));
-    childSaWrites.put(sa.key(), sa);
+    childSaWrites.putQuietly(sa.key(), sa);
   }
 
   @Override
@@ -122,9 +122,9 @@ final class BusEvents implements IkeEventSink {
     vertx.eventBus().publish(IkeMessages.PEER_DOWN, new IkeMessages.PeerDown(s.ikeSaId(), s.dst(), s.peerPort(),
         s.peerId(), reason));
     String key = ikeKeys.remove(s.connId());
-    ikeSaWrites.remove(s.ikeSaId());
+    ikeSaWrites.removeQuietly(s.ikeSaId());
     if (key != null) {
-      ikeSaWrites.remove(key);
+      ikeSaWrites.removeQuietly(key);
     }
   }
 
@@ -136,9 +136,9 @@ final class BusEvents implements IkeEventSink {
   public void summaryChanged(IkeSaSummary s) {
     String previous = ikeKeys.put(s.connId(), s.ikeSaId());
     if (previous != null && !previous.equals(s.ikeSaId())) {
-      ikeSaWrites.remove(previous);
+      ikeSaWrites.removeQuietly(previous);
     }
-    ikeSaWrites.put(s.ikeSaId(), s);
+    ikeSaWrites.putQuietly(s.ikeSaId(), s);
   }
 
   /**

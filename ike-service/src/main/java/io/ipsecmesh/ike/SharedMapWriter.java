@@ -1,6 +1,6 @@
 package io.ipsecmesh.ike;
 
-import io.ipsecmesh.proto.bus.RecordJson;
+import io.ipsecmesh.proto.bus.RecordText;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -19,7 +19,8 @@ import java.util.concurrent.ConcurrentMap;
  * takes the next one at once, as one {@code putAll} plus its removals. One write alone goes at once, as before;
  * under load (hundreds of IKE SAs per second, each with its IKE SA row written twice and its Child SA once) a
  * worker hand-off and a Hazelcast operation per write become one per batch. Values are the same sealed, MAC'd
- * {@code RecordJson} text as before, made by the caller.
+ * {@code RecordJson} text as before, made by the caller ({@link io.ipsecmesh.proto.bus.RecordText}, which remembers
+ * it for this process's own entry listeners).
  *
  * <p>Order: batches are written one after the other by one worker at a time, so a key's writes land in the order
  * they were made. Within a batch the puts go before the removals: a rekey's new Child SA is in the map before its
@@ -45,27 +46,45 @@ final class SharedMapWriter {
     this.map = map;
   }
 
+  /** Writes {@code value} under {@code key}; the future completes on the caller's context once the map holds it. */
   Future<Void> put(String key, Record value) {
-    return write(key, RecordJson.toJson(value).encode());
+    return write(key, RecordText.write(value), true);
   }
 
+  /** Removes {@code key}; the future completes on the caller's context once the map no longer holds it. */
   Future<Void> remove(String key) {
-    return write(key, null);
+    return write(key, null, true);
   }
 
-  private Future<Void> write(String key, String value) {
-    Promise<Void> promise = Promise.promise();
+  /**
+   * {@link #put} for a caller that does not wait for the write (the Child SA's entry, announced on the bus before it;
+   * the IKE SA rows): the same batch and order, but no completion handed back to the caller's event loop — under
+   * load that hand-off, once per write, was a wake-up of ike-service's event loop three times per IKE SA.
+   */
+  void putQuietly(String key, Record value) {
+    write(key, RecordText.write(value), false);
+  }
+
+  /** {@link #remove} for a caller that does not wait for it (see {@link #putQuietly}). */
+  void removeQuietly(String key) {
+    write(key, null, false);
+  }
+
+  private Future<Void> write(String key, String value, boolean awaited) {
+    Promise<Void> promise = awaited ? Promise.promise() : null;
     boolean start;
     synchronized (lock) {
       pending.put(key, value);
-      pendingDone.add(new Done(vertx.getOrCreateContext(), promise));
+      if (awaited) {
+        pendingDone.add(new Done(vertx.getOrCreateContext(), promise));
+      }
       start = !writing;
       writing = true;
     }
     if (start) {
       vertx.executeBlocking(this::drain, false);
     }
-    return promise.future();
+    return awaited ? promise.future() : null;
   }
 
   /** On a worker: the batches one after the other until none waits. */
@@ -89,17 +108,28 @@ final class SharedMapWriter {
       } catch (RuntimeException e) {
         failure = e;
       }
-      RuntimeException f = failure;
-      for (Done d : done) {
-        d.context().runOnContext(v -> {
-          if (f == null) {
-            d.promise().complete();
-          } else {
-            d.promise().fail(f);
-          }
-        });
-      }
+      complete(done, failure);
     }
+  }
+
+  /**
+   * The futures of one batch, in the order their writes were made: one hand-off per caller context and batch rather
+   * than one per write.
+   */
+  private static void complete(List<Done> done, RuntimeException failure) {
+    Map<Context, List<Promise<Void>>> byContext = new LinkedHashMap<>();
+    for (Done d : done) {
+      byContext.computeIfAbsent(d.context(), c -> new ArrayList<>()).add(d.promise());
+    }
+    byContext.forEach((context, promises) -> context.runOnContext(v -> {
+      for (Promise<Void> p : promises) {
+        if (failure == null) {
+          p.complete();
+        } else {
+          p.fail(failure);
+        }
+      }
+    }));
   }
 
   /** Puts first (one {@code putAll} when several), then removals. */

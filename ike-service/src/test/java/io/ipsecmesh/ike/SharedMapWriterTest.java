@@ -103,4 +103,32 @@ class SharedMapWriterTest {
           ctx.completeNow();
         }))));
   }
+
+  @Test
+  void writesNobodyWaitsForKeepTheirPlaceInTheBatchesAndTheOrder(Vertx vertx, VertxTestContext ctx) {
+    RecordingMap map = new RecordingMap();
+    vertx.runOnContext(x -> {
+      SharedMapWriter w = new SharedMapWriter(vertx, map);
+      w.putQuietly("old", row("old-1"));
+      vertx.setPeriodic(1, id -> {
+        if (map.ops.isEmpty()) {
+          return;
+        }
+        vertx.cancelTimer(id);
+        // a rekey as BusEvents makes it: the new Child SA quietly, the old one's removal awaited (it is announced)
+        w.putQuietly("new", row("new-1"));
+        w.putQuietly("other", row("other-1"));
+        Future<Void> removed = w.remove("old");
+        w.putQuietly("new", row("new-2"));
+        map.release.countDown();
+        removed.onComplete(ctx.succeeding(ok -> ctx.verify(() -> {
+          assertEquals(List.of("put old", "putAll [new, other]", "remove old"), map.ops);
+          assertEquals("new-2", RecordJson.fromJson(new JsonObject(map.get("new")),
+              IkeMessages.LivenessProof.class).ikeSaId());
+          assertFalse(map.containsKey("old"));
+          ctx.completeNow();
+        })));
+      });
+    });
+  }
 }

@@ -1,6 +1,7 @@
 package io.ipsecmesh.config.show;
 
 import io.ipsecmesh.proto.bus.RecordJson;
+import io.ipsecmesh.proto.bus.RecordText;
 import io.ipsecmesh.proto.sa.IkeSaSummary;
 import io.ipsecmesh.proto.runtime.Cluster;
 import io.ipsecmesh.proto.sa.ChildSa;
@@ -184,7 +185,7 @@ public final class SaTables {
   }
 
   private static <T extends Record> T decode(String json, Class<T> type) {
-    return RecordJson.fromJson(new JsonObject(json), type);
+    return RecordText.read(json, type); // the rows this process wrote come back without a decode
   }
 
   private static void undecodable(String what, String key, RuntimeException bad) {

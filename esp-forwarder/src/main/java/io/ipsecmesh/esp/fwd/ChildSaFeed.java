@@ -1,11 +1,10 @@
 package io.ipsecmesh.esp.fwd;
 
-import io.ipsecmesh.proto.bus.RecordJson;
+import io.ipsecmesh.proto.bus.RecordText;
 import io.ipsecmesh.proto.config.GatewayConfig;
 import io.ipsecmesh.proto.sa.ChildSa;
 import io.ipsecmesh.proto.sa.KeyWrap;
 import io.ipsecmesh.proto.sa.SharedMaps;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -66,6 +65,17 @@ public final class ChildSaFeed {
   /** The manual SAs of the active configuration, by inbound SPI. */
   private final Map<Long, ChildSa> manualSas = new HashMap<>();
   private final AtomicLong unreadable = new AtomicLong();
+  /**
+   * The last {@value #FROM_BUS} records {@code sa.child.installed} delivered, by identity. In {@code ipsec-mesh run}
+   * the bus hands the forwarder ike-service's own record object, and the map entry ike-service writes right after
+   * comes back to the listener as that same object ({@link RecordText}): its delivery to the control context would
+   * be a second hop per Child SA for an install that is already there or queued before it. A record from anywhere
+   * else — another process, the initial read, an entry rewritten with a new endpoint — is another object and goes
+   * the normal way. Guarded by itself.
+   */
+  private final ChildSa[] fromBus = new ChildSa[FROM_BUS];
+  private int fromBusNext;
+  private static final int FROM_BUS = 64;
 
   /**
    * @param nowMillis   the control plane's monotonic clock
@@ -84,7 +94,23 @@ public final class ChildSaFeed {
 
   /** {@code sa.child.installed}: a negotiated SA from ike-service (control context). */
   public void installed(ChildSa sa) {
+    synchronized (fromBus) {
+      fromBus[fromBusNext] = sa;
+      fromBusNext = (fromBusNext + 1) % FROM_BUS;
+    }
     installer.install(sa, false);
+  }
+
+  /** Whether {@code sa} is, as an object, one of the last records the bus delivered (see {@link #fromBus}). */
+  private boolean deliveredByBus(ChildSa sa) {
+    synchronized (fromBus) {
+      for (ChildSa b : fromBus) {
+        if (b == sa) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** {@code sa.child.deleted}, a map removal or a manual SA gone from the configuration (control context). */
@@ -100,11 +126,14 @@ public final class ChildSaFeed {
   public void mapEntry(String json) {
     ChildSa sa;
     try {
-      sa = RecordJson.fromJson(new JsonObject(json), ChildSa.class);
+      sa = RecordText.read(json, ChildSa.class); // this process's own writes come back without a decode
     } catch (RuntimeException e) {
       unreadable.incrementAndGet();
       events.log("esp-forwarder: unreadable entry in " + SharedMaps.CHILD_SAS + ": " + e.getMessage());
       return;
+    }
+    if (deliveredByBus(sa)) {
+      return; // this very record came on the bus: installed, or queued on the control context before this event
     }
     host.onControl(() -> installer.install(sa, false));
   }

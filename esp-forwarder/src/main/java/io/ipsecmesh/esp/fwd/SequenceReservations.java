@@ -125,6 +125,16 @@ public final class SequenceReservations {
       }
       durable = manualFile.highWater(key);
     }
+    if (!manual && !seen.containsKey(key)) {
+      // a new negotiated SA, the common case (one per Child SA set up): claim the first block in one operation
+      // instead of a get and then a putIfAbsent; an entry already there is returned and goes the checked way below
+      long last = Math.min(BLOCK, max);
+      String existing = map.putIfAbsent(key, encode(key, last));
+      if (existing == null) {
+        seen.merge(key, last, Math::max);
+        return new Block(1, last);
+      }
+    }
     while (true) {
       String current = map.get(key);
       long top = Math.max(durable, current == null ? absent(key) : verified(key, current));

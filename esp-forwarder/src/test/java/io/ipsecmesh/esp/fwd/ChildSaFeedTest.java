@@ -191,4 +191,20 @@ class ChildSaFeedTest {
     assertEquals(before, reservationMap.get(sa.saId()), "the live SA's reservation is untouched");
     assertEquals(1, timers.size());
   }
+
+  @Test
+  void theMapEntryOfTheRecordTheBusDeliveredNeedsNoSecondHop() {
+    ChildSa sa = SaInstallerTest.childSa("ike-1", 0x1011, 0x2011, now, 4500, false);
+    // as ike-service writes it in the same process: the text that comes back to the listener reads as this object
+    String written = io.ipsecmesh.proto.bus.RecordText.write(sa);
+    feed.installed(sa);
+    feed.mapEntry(written);
+    assertTrue(control.isEmpty(), "the bus already delivered this record");
+    // the same SA from elsewhere (another process's text, the initial read of another member's entry) still goes
+    feed.mapEntry(json(sa));
+    assertEquals(1, control.size());
+    drainControl();
+    assertEquals(1, installed.size());
+    assertEquals(1, reservationMap.size(), "one reservation");
+  }
 }

@@ -10,9 +10,9 @@ public final class MgmtMessages {
   /** request–reply: {@link ClearSession} → {@link ClearSessionResult} (ike-service deletes with DELETE payloads). */
   public static final String CLEAR_SESSION = "mgmt.clear-session";
   /**
-   * publish: {@link LogLine} — every {@code %FACILITY-SEV-MNEMONIC} message and debug trace line a
-   * process logs ({@code runtime.BusLogShipper}); config-service keeps the last ones for
-   * {@code show logging}, as IOS does with {@code logging buffered}.
+   * publish: {@link LogLines} (or one {@link LogLine}) — every {@code %FACILITY-SEV-MNEMONIC} message and debug trace
+   * line a process logs ({@code runtime.BusLogShipper}, which sends the lines of a few milliseconds as one message);
+   * config-service keeps the last ones for {@code show logging}, as IOS does with {@code logging buffered}.
    */
   public static final String LOG = "mgmt.log";
 
@@ -53,8 +53,11 @@ public final class MgmtMessages {
    */
   public record LogLine(String service, long epochMillis, String text) {}
 
+  /** Several {@link LogLine}s of one process, in the order they were logged. */
+  public record LogLines(List<LogLine> lines) {}
+
   static final List<Class<? extends Record>> RECORDS = List.of(Debug.class, ClearSession.class,
-      ClearSessionResult.class, LogLine.class);
+      ClearSessionResult.class, LogLine.class, LogLines.class);
 
   private MgmtMessages() {}
 }

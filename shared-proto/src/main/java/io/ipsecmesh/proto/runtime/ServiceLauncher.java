@@ -94,6 +94,12 @@ public final class ServiceLauncher {
    */
   public static Future<RunningService> start(LaunchOptions options, String service,
       List<Supplier<? extends Deployable>> verticles) {
+    int loops;
+    try {
+      loops = eventLoops(verticles.size());
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
     Metrics.describe(service);
     // the instance label of this process's metrics: --instance-id, else host-pid (ike-service in scale-out mode
     // names it after its ike-instance-id when it starts)
@@ -109,7 +115,7 @@ public final class ServiceLauncher {
     // completed from plain threads: a listener on a Vert.x future would run on an event loop that
     // vertx.close() has just shut down, and the caller would wait for ever
     Promise<RunningService> result = Promise.promise();
-    startVertx(options).onComplete(started -> {
+    startVertx(options, loops).onComplete(started -> {
       if (started.failed()) {
         closeMetrics(metrics);
         result.fail(started.cause());
@@ -146,6 +152,41 @@ public final class ServiceLauncher {
    * and the future fails with {@link KekProof.KekMismatchException}.
    */
   public static Future<Vertx> startVertx(LaunchOptions options) {
+    try {
+      return startVertx(options, eventLoops(1));
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  /** The system property that sets the number of event loops (measurements: docs/performance.md). */
+  public static final String EVENT_LOOPS_PROPERTY = "ipsecmesh.event-loops";
+
+  /**
+   * Event loops of a process running {@code services} verticles: Vert.x's default (two per core) for a service on its
+   * own, one per core for {@code ipsec-mesh run}, where every service's verticle shares the process. There each IKE SA
+   * is announced on the bus to consumers on other loops (the forwarder, nat-keepalive, dpd-service, config-service's
+   * log buffer), and a delivery to another loop is a task hand-off and often a wake-up of a sleeping thread; with one
+   * loop per core more of those consumers share the publisher's loop, and no more loops run than cores can serve
+   * (docs/performance.md, "Issue 14, item 1: second round"). {@value #EVENT_LOOPS_PROPERTY} overrides both.
+   */
+  static int eventLoops(int services) {
+    String forced = System.getProperty(EVENT_LOOPS_PROPERTY);
+    if (forced != null) {
+      try {
+        int n = Integer.parseInt(forced.trim());
+        if (n > 0) {
+          return n;
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      throw new IllegalArgumentException("-D" + EVENT_LOOPS_PROPERTY + "=" + forced + ": a number of event loops, 1 or more");
+    }
+    return services > 1 ? Runtime.getRuntime().availableProcessors() : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
+  }
+
+  private static Future<Vertx> startVertx(LaunchOptions options, int eventLoops) {
     Kek kek;
     Config member;
     try {
@@ -171,7 +212,7 @@ public final class ServiceLauncher {
     }
     Promise<Vertx> result = Promise.promise();
     Vertx.builder()
-        .with(new VertxOptions().setEventBusOptions(bus))
+        .with(new VertxOptions().setEventBusOptions(bus).setEventLoopPoolSize(eventLoops))
         .withClusterManager(new HazelcastClusterManager(member))
         .buildClustered()
         .onComplete(built -> {

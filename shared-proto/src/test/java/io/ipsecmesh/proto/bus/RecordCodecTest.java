@@ -35,6 +35,17 @@ class RecordCodecTest {
   }
 
   @Test
+  void theLogLinesOfOneIntervalSurviveTheClusterWireInOrder() {
+    MgmtMessages.LogLines lines = new MgmtMessages.LogLines(List.of(
+        new MgmtMessages.LogLine("ike", 1000L, "%CRYPTO-5-SESSION_STATUS: Crypto tunnel is UP. Peer 192.0.2.1:500"),
+        new MgmtMessages.LogLine("dpd", 1001L, "%CRYPTO-5-SESSION_STATUS: Crypto tunnel is DOWN. Peer 192.0.2.2:500")));
+    RecordCodec<MgmtMessages.LogLines> codec = new RecordCodec<>(MgmtMessages.LogLines.class);
+    Buffer wire = Buffer.buffer();
+    codec.encodeToWire(wire, lines);
+    assertEquals(lines, codec.decodeFromWire(0, wire));
+  }
+
+  @Test
   void malformedWireIsAClearError() {
     RecordCodec<DpdMessages.ProbeRequest> codec = new RecordCodec<>(DpdMessages.ProbeRequest.class);
     Buffer wire = Buffer.buffer().appendInt(5).appendString("{oops");

@@ -34,7 +34,7 @@ class BusLogShipperTest {
     BusLogShipper shipper = BusLogShipper.install(vertx);
     try {
       List<MgmtMessages.LogLine> heard = new CopyOnWriteArrayList<>();
-      vertx.eventBus().<MgmtMessages.LogLine>consumer(MgmtMessages.LOG, m -> heard.add(m.body()))
+      vertx.eventBus().<MgmtMessages.LogLines>consumer(MgmtMessages.LOG, m -> heard.addAll(m.body().lines()))
           .completion().await(5, TimeUnit.SECONDS);
       long before = System.currentTimeMillis();
       Logger.getLogger("io.ipsecmesh.dpd.DpdVerticle").info("%CRYPTO-5-SESSION_STATUS: Crypto tunnel is DOWN.");
@@ -47,6 +47,34 @@ class BusLogShipperTest {
       assertEquals("dpd", heard.getFirst().service());
       assertEquals("%CRYPTO-5-SESSION_STATUS: Crypto tunnel is DOWN.", heard.getFirst().text());
       assertTrue(heard.getFirst().epochMillis() >= before);
+    } finally {
+      shipper.uninstall();
+      vertx.close().await(5, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void linesLoggedTogetherGoInOrderInFewMessages() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    BusCodecs.register(vertx);
+    BusLogShipper shipper = BusLogShipper.install(vertx);
+    try {
+      List<MgmtMessages.LogLines> heard = new CopyOnWriteArrayList<>();
+      vertx.eventBus().<MgmtMessages.LogLines>consumer(MgmtMessages.LOG, m -> heard.add(m.body()))
+          .completion().await(5, TimeUnit.SECONDS);
+      Logger ike = Logger.getLogger("io.ipsecmesh.ike.BusEvents");
+      for (int i = 1; i <= 3; i++) {
+        ike.info("%CRYPTO-5-SESSION_STATUS: Crypto tunnel is UP. Peer 192.0.2." + i + ":500");
+      }
+      for (int i = 0; i < 100 && heard.stream().mapToInt(b -> b.lines().size()).sum() < 3; i++) {
+        Thread.sleep(20);
+      }
+      List<String> texts = heard.stream().flatMap(b -> b.lines().stream()).map(MgmtMessages.LogLine::text).toList();
+      assertEquals(List.of("%CRYPTO-5-SESSION_STATUS: Crypto tunnel is UP. Peer 192.0.2.1:500",
+          "%CRYPTO-5-SESSION_STATUS: Crypto tunnel is UP. Peer 192.0.2.2:500",
+          "%CRYPTO-5-SESSION_STATUS: Crypto tunnel is UP. Peer 192.0.2.3:500"), texts);
+      assertTrue(heard.size() <= 3, heard.toString());
+      assertEquals(0, shipper.dropped());
     } finally {
       shipper.uninstall();
       vertx.close().await(5, TimeUnit.SECONDS);
