@@ -63,6 +63,7 @@ class LauncherAotCacheTest {
       }
       assertTrue(train.waitFor(120, TimeUnit.SECONDS), "aot train did not end");
       assertEquals(0, train.exitValue(), rest.toString());
+      assertTrue(rest.toString().contains("the training JVM ended with status 143"), rest.toString());
       assertTrue(rest.toString().contains("AOT cache " + cache + " written"), rest.toString());
     } finally {
       train.descendants().forEach(ProcessHandle::destroyForcibly);
