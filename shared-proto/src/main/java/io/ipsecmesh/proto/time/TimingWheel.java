@@ -13,6 +13,13 @@ import java.util.List;
  * multiples of the tick (every rule of the seed documents in virtual time) expire exactly on time.
  * Single-threaded: every method must run on the scheduler's thread (the verticle's event loop).
  *
+ * <p>A tick that runs {@value #STALL_MILLIS} ms or more late means this process did not run (a stop-the-world
+ * pause, a starved event loop): the wheel then resumes where it stopped instead of catching up, so every pending
+ * timeout expires that much later. The time a process did not observe is not time its timers may count: DPD must
+ * not declare a peer dead for answers that sat unread in our socket while we were stopped (a 10 s pause at 65 000
+ * peers declared 63 000 of them dead at once, docs/performance.md, "100 000 IKE SAs"). Shorter lateness is caught
+ * up tick by tick as before, and virtual time is never late.
+ *
  * <p>Here, in shared-proto, because every timer-driven service uses it (dpd-service's peer liveness,
  * nat-keepalive's mappings) and services share nothing else.
  */
@@ -24,6 +31,9 @@ public final class TimingWheel {
   private static final int EXPIRING = -2;
 
   private static final System.Logger LOG = System.getLogger(TimingWheel.class.getName());
+
+  /** Lateness of a tick taken as a stall of this process: above scheduling jitter and young-GC pauses. */
+  public static final long STALL_MILLIS = 1_000;
 
   /** The list node of one timer; the owner extends it and reacts in {@link #expire(long)}. */
   public abstract static class Timeout {
@@ -45,11 +55,13 @@ public final class TimingWheel {
   private final Timeout[] buckets;
   private final int mask;
   private final Runnable afterTick;
-  private final long originMillis;
+  /** When tick 0 was; moves forward by the length of each stall. */
+  private long originMillis;
   private final List<Timeout> expiring = new ArrayList<>();
   /** Index of the next tick to run; while tick k runs this is already k + 1. */
   private long nextTick = 1;
   private int size;
+  private long stalledMillis;
   private Scheduler.Timer pending;
   private boolean running;
 
@@ -115,6 +127,11 @@ public final class TimingWheel {
     return false;
   }
 
+  /** Milliseconds the wheel has skipped as stalls of this process ({@link #STALL_MILLIS}). */
+  public long stalledMillis() {
+    return stalledMillis;
+  }
+
   /** Timeouts scheduled and not yet expired. */
   public int size() {
     return size;
@@ -131,6 +148,14 @@ public final class TimingWheel {
     }
     try {
       long now = scheduler.nowMillis();
+      long late = now - (originMillis + nextTick * tickMillis);
+      if (late >= STALL_MILLIS) {
+        long skipped = late / tickMillis * tickMillis;
+        originMillis += skipped;
+        stalledMillis += skipped;
+        LOG.log(System.Logger.Level.WARNING, "this process did not run for {0} ms: every timer of this wheel postponed"
+            + " by that much", late);
+      }
       // Real timers may fire late: run every tick that fell due, so no timeout is skipped.
       while (originMillis + nextTick * tickMillis <= now) {
         runTick(nextTick++, now);

@@ -139,4 +139,49 @@ class TimingWheelTest {
     assertTrue(fired.isEmpty());
     assertEquals(1, wheel.size());
   }
+
+  /** The wheel's own timer, fired {@code stall} ms late once, as after a stop-the-world pause. */
+  private static final class StallingScheduler implements Scheduler {
+    final VirtualScheduler clock = new VirtualScheduler();
+    long stallNext;
+
+    @Override
+    public long nowMillis() {
+      return clock.nowMillis();
+    }
+
+    @Override
+    public Timer schedule(long delayMillis, Runnable task) {
+      long stall = stallNext;
+      stallNext = 0;
+      return clock.schedule(delayMillis + stall, task);
+    }
+  }
+
+  @Test
+  void aStallOfTheProcess_postponesEveryTimeoutByItsLength() {
+    StallingScheduler stalling = new StallingScheduler();
+    TimingWheel w = new TimingWheel(stalling, 100, 64, null);
+    w.start();
+    w.schedule(new Named("a"), 300);
+    w.schedule(new Named("b"), 5_000);
+    stalling.stallNext = 2_000; // tick 1 runs at 100 and arms tick 2, whose timer fires 2 000 ms late, at 2 200
+    stalling.clock.advanceTo(2_299);
+    assertTrue(fired.isEmpty(), "nothing expires for the time the process did not run: " + fired);
+    assertEquals(2_000, w.stalledMillis());
+    stalling.clock.advanceTo(7_000);
+    assertEquals(List.of("a@2300", "b@7000"), fired);
+  }
+
+  @Test
+  void lateButNotStalled_catchesUpEveryTickAsBefore() {
+    StallingScheduler stalling = new StallingScheduler();
+    TimingWheel w = new TimingWheel(stalling, 100, 64, null);
+    w.start();
+    w.schedule(new Named("a"), 300);
+    stalling.stallNext = TimingWheel.STALL_MILLIS - 200; // tick 2's timer fires 800 ms late, at 1 000
+    stalling.clock.advanceTo(1_000);
+    assertEquals(0, w.stalledMillis());
+    assertEquals(List.of("a@1000"), fired);
+  }
 }
