@@ -96,7 +96,7 @@ public final class ServiceLauncher {
       List<Supplier<? extends Deployable>> verticles) {
     int loops;
     try {
-      loops = eventLoops(verticles.size());
+      loops = eventLoops();
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
@@ -153,7 +153,7 @@ public final class ServiceLauncher {
    */
   public static Future<Vertx> startVertx(LaunchOptions options) {
     try {
-      return startVertx(options, eventLoops(1));
+      return startVertx(options, eventLoops());
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
@@ -163,14 +163,14 @@ public final class ServiceLauncher {
   public static final String EVENT_LOOPS_PROPERTY = "ipsecmesh.event-loops";
 
   /**
-   * Event loops of a process running {@code services} verticles: Vert.x's default (two per core) for a service on its
-   * own, one per core for {@code ipsec-mesh run}, where every service's verticle shares the process. There each IKE SA
-   * is announced on the bus to consumers on other loops (the forwarder, nat-keepalive, dpd-service, config-service's
-   * log buffer), and a delivery to another loop is a task hand-off and often a wake-up of a sleeping thread; with one
-   * loop per core more of those consumers share the publisher's loop, and no more loops run than cores can serve
-   * (docs/performance.md, "Issue 14, item 1: second round"). {@value #EVENT_LOOPS_PROPERTY} overrides both.
+   * Event loops of a process: Vert.x's default (two per core), for {@code ipsec-mesh run} as for a service on its own,
+   * unless {@value #EVENT_LOOPS_PROPERTY} says otherwise. One loop per core halved the cross-loop wake-ups per IKE SA
+   * in {@code ipsec-mesh run} but gained no CPU measurably at 1 000 IKE SAs, and at 65 000–70 000 IKE SAs with DPD on
+   * it lost the gateway twice: ike-service's socket waited behind its loop-mates' tasks (DPD probes, the forwarder's
+   * slices, bus deliveries), the receive buffer overflowed, and DPD declared tens of thousands of peers dead; with
+   * two loops per core the same run held 100 000 (docs/performance.md, "100 000 IKE SAs on one gateway").
    */
-  static int eventLoops(int services) {
+  static int eventLoops() {
     String forced = System.getProperty(EVENT_LOOPS_PROPERTY);
     if (forced != null) {
       try {
@@ -183,7 +183,7 @@ public final class ServiceLauncher {
       }
       throw new IllegalArgumentException("-D" + EVENT_LOOPS_PROPERTY + "=" + forced + ": a number of event loops, 1 or more");
     }
-    return services > 1 ? Runtime.getRuntime().availableProcessors() : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
+    return VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
   }
 
   private static Future<Vertx> startVertx(LaunchOptions options, int eventLoops) {
