@@ -35,8 +35,11 @@ class GsoGroNetnsTest extends TwoGatewayNetnsTest {
   @Test
   @Order(3)
   void everyEspPacketOfACoalescedBatchIsOpened() throws Exception {
-    // the STATS lines come once a second: wait for one printed after the iperf3 run
-    Thread.sleep(2500);
+    // the STATS lines come once a second: wait (at most 5 s) until two more are printed, the last after the iperf3 run
+    int seen = statsLines();
+    for (int i = 0; i < 50 && statsLines() < seen + 2; i++) {
+      Thread.sleep(100);
+    }
     Matcher last = null;
     Matcher m = STATS.matcher(output("b"));
     while (m.find()) {
@@ -47,5 +50,13 @@ class GsoGroNetnsTest extends TwoGatewayNetnsTest {
     long decaps = Long.parseLong(last.group(2));
     assertTrue(decaps > 1000, "gateway B opened only " + decaps + " ESP packets: " + last.group());
     assertEquals(0, Long.parseLong(last.group(4)), "ESP packets gateway B could not open: " + last.group());
+  }
+
+  private int statsLines() throws Exception {
+    int n = 0;
+    for (Matcher m = STATS.matcher(output("b")); m.find(); ) {
+      n++;
+    }
+    return n;
   }
 }
