@@ -34,7 +34,20 @@ public final class SharedMaps {
 
   private SharedMaps() {}
 
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+  /**
+   * The low 32 bits of {@code spi} as 8 lower-case hex digits, zero-padded: the key of {@link #CHILD_SAS}. Built
+   * by hand rather than with {@code String.format("%08x", ...)}: it runs several times per SA on the event loop,
+   * and the formatter parses its pattern on every call.
+   */
   public static String spiKey(long spi) {
-    return String.format("%08x", spi & 0xffffffffL);
+    char[] out = new char[8];
+    int v = (int) spi;
+    for (int i = 7; i >= 0; i--) {
+      out[i] = HEX[v & 0xf];
+      v >>>= 4;
+    }
+    return new String(out);
   }
 }
