@@ -9,6 +9,7 @@ import io.ipsecmesh.proto.sa.IkeSaSummary;
 import io.ipsecmesh.proto.time.Scheduler;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -108,9 +109,16 @@ final class IkeSa {
     return initiator ? spiI : spiR;
   }
 
+  /**
+   * {@code SPIi:SPIr}, 16 lower-case hex digits each: the IKE SA's key in the shared maps. {@link HexFormat} rather
+   * than {@code String.format}: it is made several times per IKE SA on the event loop.
+   */
   String id() {
-    return String.format("%016x:%016x", spiI, spiR);
+    return HEX.toHexDigits(spiI) + ":" + HEX.toHexDigits(spiR);
   }
+
+  private static final HexFormat HEX = HexFormat.of();
+  private static final HexFormat HEX_UPPER = HexFormat.of().withUpperCase();
 
   /** Header flags of every message we send: I when we are the original initiator (§3.1). */
   int requestFlags() {
@@ -136,8 +144,8 @@ final class IkeSa {
     long localSpi = initiator ? spiI : spiR;
     long remoteSpi = initiator ? spiR : spiI;
     return new IkeSaSummary.Detail(encr, suite.keyBits(), suite.prf().iosName.toUpperCase(java.util.Locale.ROOT),
-        hash, suite.dh().groupId, auth, auth, policy.ikeLifetimeSeconds(), String.format("%016X", localSpi),
-        String.format("%016X", remoteSpi), localId, natDetected, localBehindNat, owner);
+        hash, suite.dh().groupId, auth, auth, policy.ikeLifetimeSeconds(), HEX_UPPER.toHexDigits(localSpi),
+        HEX_UPPER.toHexDigits(remoteSpi), localId, natDetected, localBehindNat, owner);
   }
 
   void destroy() {

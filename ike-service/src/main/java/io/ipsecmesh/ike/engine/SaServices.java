@@ -269,9 +269,11 @@ final class SaServices {
         outboundSpi, keymat, tsi, tsr, wallClock.getAsLong());
     sa.children.add(new ChildSaState(child));
     table.childAdded(inboundSpi, sa);
-    debugLog(sa, String.format("CHILD_SA established with SPIs %08x_i %08x_o (%s%s) TS %s === %s", inboundSpi,
-        outboundSpi, choice.transform().iosName, choice.esn() ? ", ESN" : "", child.localSelectors(),
-        child.remoteSelectors()));
+    if (trace.on()) { // the text is made only for the trace: otherwise a String.format per Child SA
+      debugLog(sa, String.format("CHILD_SA established with SPIs %08x_i %08x_o (%s%s) TS %s === %s", inboundSpi,
+          outboundSpi, choice.transform().iosName, choice.esn() ? ", ESN" : "", child.localSelectors(),
+          child.remoteSelectors()));
+    }
     events.childSaInstalled(child);
     return child;
   }
@@ -279,7 +281,9 @@ final class SaServices {
   void removeChild(IkeSa sa, ChildSaState c, String reason) {
     sa.children.remove(c);
     table.releaseChildSpi(c.inboundSpi());
-    debugLog(sa, String.format("CHILD_SA %08x_i %08x_o deleted (%s)", c.inboundSpi(), c.outboundSpi(), reason));
+    if (trace.on()) {
+      debugLog(sa, String.format("CHILD_SA %08x_i %08x_o deleted (%s)", c.inboundSpi(), c.outboundSpi(), reason));
+    }
     events.childSaDeleted(new ChildSaDeleted(c.inboundSpi(), c.outboundSpi(), sa.peerAddress, reason));
   }
 
