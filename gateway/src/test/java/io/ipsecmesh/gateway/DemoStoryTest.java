@@ -41,7 +41,7 @@ class DemoStoryTest {
     assertTrue(m.encapsViaB() >= 5 && m.decapsViaB() >= 5, "A's counters with B: " + m);
     assertTrue(text.contains("%CRYPTO-5-SESSION_STATUS: Crypto tunnel is UP. Peer 127.0.0.2:4500"), text);
 
-    // five unanswered R-U-THEREs 2 s apart come before the verdict, and it comes within 10 + 5 x 2 (+1) s
+    // five unanswered R-U-THEREs 2 s apart come before the verdict, and it comes within 10 + 5 x 2 (+3 for the machine) s
     assertTrue(m.deadAfterSeconds() >= 5 * DemoStory.DPD_RETRY, "dead too early: " + m);
     assertTrue(m.deadAfterSeconds() <= DemoStory.DEAD_BOUND_SECONDS, "dead too late: " + m);
     assertTrue(text.contains("%CRYPTO-5-SESSION_STATUS: Crypto tunnel is DOWN. Peer 127.0.0.2:4500"), text);
