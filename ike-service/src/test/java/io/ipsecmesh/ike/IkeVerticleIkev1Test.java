@@ -265,18 +265,23 @@ class IkeVerticleIkev1Test {
         assertTrue(peers.isakmpAtSocket.get(V1_PEER).get() >= 2, "MM1 and MM3 came from the port-500 socket");
         assertTrue(peers.isakmpPunted.get() >= 2, "MM6 and Quick Mode arrived through ike.punt");
         assertTrue(peers.v1Up.containsKey(v1.ikeSaId()), "the same ISAKMP SA id on both sides");
-        String row = Cluster.map(vertx, SharedMaps.IKE_SAS).get(v1.ikeSaId());
-        assertNotNull(row, "ISAKMP SA row for show crypto isakmp sa");
-        IkeSaSummary s = RecordJson.fromJson(new JsonObject(row), IkeSaSummary.class);
-        assertEquals("QM_IDLE", s.state());
-        assertEquals(1, s.version());
         assertEquals(20, v2.mapSequence());
       });
       ChildSa v1 = installed.values().stream().filter(c -> c.peerAddress().equals(V1_PEER)).findFirst().get();
       ChildSa v2 = installed.values().stream().filter(c -> c.peerAddress().equals(V2_PEER)).findFirst().get();
-      // dpd.probe goes to the engine that owns the SA: an R-U-THERE for IKEv1, an INFORMATIONAL for IKEv2
-      vertx.eventBus().<DpdMessages.ProbeOutcome>request(DpdMessages.PROBE,
-              new DpdMessages.ProbeRequest(v1.ikeSaId(), V1_PEER, 0, 3000))
+      // the row for show crypto isakmp sa is written on a worker after the announcement (SharedMapWriter): it
+      // reaches QM_IDLE shortly after, not necessarily before sa.child.installed
+      rowInState(vertx, v1.ikeSaId(), "QM_IDLE")
+          .compose(s -> {
+            ctx.verify(() -> {
+              assertNotNull(s, "ISAKMP SA row for show crypto isakmp sa");
+              assertEquals("QM_IDLE", s.state());
+              assertEquals(1, s.version());
+            });
+            // dpd.probe goes to the engine that owns the SA: an R-U-THERE for IKEv1, an INFORMATIONAL for IKEv2
+            return vertx.eventBus().<DpdMessages.ProbeOutcome>request(DpdMessages.PROBE,
+                new DpdMessages.ProbeRequest(v1.ikeSaId(), V1_PEER, 0, 3000));
+          })
           .compose(a1 -> {
             ctx.verify(() -> assertTrue(a1.body().acknowledged(), "R-U-THERE-ACK"));
             return vertx.eventBus().<DpdMessages.ProbeOutcome>request(DpdMessages.PROBE,
@@ -400,5 +405,20 @@ class IkeVerticleIkev1Test {
     if (ctx.failed()) {
       throw ctx.causeOfFailure();
     }
+  }
+
+  /** The IKE SA row once it shows {@code state}, or what it shows after 5 s (polled every 10 ms on the event loop). */
+  private static io.vertx.core.Future<IkeSaSummary> rowInState(Vertx vertx, String ikeSaId, String state) {
+    io.vertx.core.Promise<IkeSaSummary> result = io.vertx.core.Promise.promise();
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    vertx.setPeriodic(10, timer -> {
+      String row = Cluster.map(vertx, SharedMaps.IKE_SAS).get(ikeSaId);
+      IkeSaSummary s = row == null ? null : RecordJson.fromJson(new JsonObject(row), IkeSaSummary.class);
+      if ((s != null && state.equals(s.state())) || System.nanoTime() > deadline) {
+        vertx.cancelTimer(timer);
+        result.complete(s);
+      }
+    });
+    return result.future();
   }
 }
