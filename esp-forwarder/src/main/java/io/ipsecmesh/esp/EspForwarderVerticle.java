@@ -84,6 +84,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -161,6 +162,9 @@ public final class EspForwarderVerticle extends VerticleBase {
   /** Dynamic crypto maps' routes into the TUN (null without a TUN or with {@code routes} off). */
   private NegotiatedRoutes negotiatedRoutes;
   private final java.util.concurrent.atomic.AtomicBoolean routesDue = new java.util.concurrent.atomic.AtomicBoolean();
+  /** Completes when the access check and routes of the first configuration applied are in the kernel. */
+  private final Promise<Void> firstKernelState = Promise.promise();
+  private static final long FIRST_CONFIG_WAIT_MILLIS = 10_000;
 
   public EspForwarderVerticle() {
     this(null);
@@ -298,7 +302,7 @@ public final class EspForwarderVerticle extends VerticleBase {
           + (socket6 != null ? " and " + socket6.localAddress() : "") + ", inner " + inner.name()
           + (scaleOut != null ? ", scale-out as " + scaleOutSettings.instanceId() : ""));
       Future<Void> members = scaleOut != null ? scaleOut.start() : Future.succeededFuture();
-      return members.compose(x -> watchChildSaMap().mapEmpty());
+      return members.compose(x -> watchChildSaMap().mapEmpty()).compose(x -> firstConfigInForce());
     }).recover(e -> stop().transform(ignored -> Future.failedFuture(e)));
   }
 
@@ -591,6 +595,7 @@ public final class EspForwarderVerticle extends VerticleBase {
       // its access check and per-interface policy would name interfaces this host does not have:
       // refuse it loudly, the previous configuration stays
       unmapped.forEach(p -> LOG.severe("esp-forwarder: configuration " + version + " refused: " + p));
+      firstKernelState.tryComplete();
       return;
     }
     config = changed;
@@ -604,13 +609,16 @@ public final class EspForwarderVerticle extends VerticleBase {
     }
     int manual = childSas.configure(config, problem -> LOG.warning("esp-forwarder: " + problem));
     applyDfBit();
-    applyAccessCheck();
+    // the access check's table before the routes into the TUN: protected traffic is dropped, never forwarded in
+    // clear, while the routes are not there yet
+    Future<Void> kernel = applyAccessCheck();
     if (inner instanceof TunDevice && settings.routes()) {
       List<String> prefixes = KernelRoutes.protectedDestinations(config);
       String dev = inner.name();
-      vertx.executeBlocking(() -> KernelRoutes.install(dev, prefixes))
-          .onSuccess(failures -> failures.forEach(f -> LOG.warning("esp-forwarder: " + f)));
+      kernel = kernel.compose(x -> vertx.executeBlocking(() -> KernelRoutes.install(dev, prefixes)))
+          .onSuccess(failures -> failures.forEach(f -> LOG.warning("esp-forwarder: " + f))).mapEmpty();
     }
+    kernel.onComplete(x -> firstKernelState.tryComplete());
     LOG.info(() -> "esp-forwarder: configuration " + version + ", " + spd.size() + " crypto map entries, "
         + manual + " manual SAs");
   }
@@ -637,6 +645,27 @@ public final class EspForwarderVerticle extends VerticleBase {
   }
 
   /** Routes for what dynamic crypto maps protect now; {@code ip route} runs on a worker, in order. */
+  /**
+   * Start completes once the first configuration's access check and routes are in the kernel, when config-service
+   * had one to give: "started" then means protected LAN traffic goes into the tunnel or is dropped, never out in
+   * clear. Bounded, so that a hanging nft or ip delays the start and does not stop it.
+   */
+  private Future<Void> firstConfigInForce() {
+    Promise<Void> inForce = Promise.promise();
+    long bound = vertx.setTimer(FIRST_CONFIG_WAIT_MILLIS, id -> {
+      LOG.warning("esp-forwarder: the first configuration was not in force after " + FIRST_CONFIG_WAIT_MILLIS
+          + " ms; starting anyway");
+      inForce.tryComplete();
+    });
+    configFollower.firstAnswer()
+        .compose(x -> configFollower.holds() ? firstKernelState.future() : Future.succeededFuture())
+        .onComplete(x -> {
+          vertx.cancelTimer(bound);
+          inForce.tryComplete();
+        });
+    return inForce.future();
+  }
+
   private void reconcileRoutes() {
     routesDue.set(false);
     NegotiatedRoutes routes = negotiatedRoutes;
@@ -659,17 +688,18 @@ public final class EspForwarderVerticle extends VerticleBase {
     }
   }
 
-  private void applyAccessCheck() {
+  /** Installs the access check's table on a worker; the future completes when nft has run (well or not). */
+  private Future<Void> applyAccessCheck() {
     if (accessCheck == null) {
-      return;
+      return Future.succeededFuture();
     }
     ClearTextRuleset.Ruleset rules = ClearTextRuleset.of(config, interfaceMap);
     ClearTextAccessCheck check = accessCheck;
-    vertx.executeBlocking(() -> check.apply(rules)).onSuccess(error -> {
+    return vertx.executeBlocking(() -> check.apply(rules)).onSuccess(error -> {
       if (error != null) {
         LOG.warning("esp-forwarder: crypto access check on clear-text packets not installed: " + error);
       }
-    });
+    }).mapEmpty();
   }
 
   /** Reads the clear-text drop counters; a rise is logged with the IOS message name. */

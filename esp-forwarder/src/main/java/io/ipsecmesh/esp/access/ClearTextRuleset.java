@@ -26,6 +26,13 @@ import java.util.List;
  * {@code match address} lines of its dynamic map's entries ({@link DynamicMapRules}). IKE and ESP
  * addressed to the gateway itself are never checked.
  *
+ * <p>The other direction: a LAN packet that a static entry's ACL says must be protected reaches the TUN by a kernel
+ * route ({@code KernelRoutes}); while that route is missing (the forwarder starting, stopped, or its route removed)
+ * the kernel would forward the packet in clear by the crypto map's interface. A forward hook drops it into the same
+ * counter, with the ACL's lines unmirrored in the same order, so protected traffic fails closed as on IOS, where
+ * it never leaves unencrypted. A permit line towards {@code any} gets no route and no such rule (it would take the
+ * LAN's whole traffic off the outside interface), nor does a dynamic map (its routes follow negotiated SAs).
+ *
  * <p>Tunnel interfaces: routes, not an ACL, say what must go protected, and the forwarder's TUN carries it; a
  * packet for a prefix routed into a protected tunnel interface that is about to leave in clear by the tunnel's
  * source interface (a kernel route missing, the forwarder stopped) is dropped in a postrouting hook and counted
@@ -57,6 +64,7 @@ public final class ClearTextRuleset {
    */
   public static Ruleset of(GatewayConfig config, InterfaceMap interfaces) {
     StringBuilder rules = new StringBuilder();
+    StringBuilder forward = new StringBuilder();
     List<String> counters = new ArrayList<>();
     for (InterfaceConfig i : config.interfaces()) {
       String host = interfaces.hostName(i.name());
@@ -64,6 +72,7 @@ public final class ClearTextRuleset {
         continue;
       }
       String iif = "iifname \"" + host + "\" ";
+      String oif = "    oifname \"" + host + "\" ";
       // the protocol before the route lookup: nftables stops a rule at its first mismatch, so ESP-in-UDP pays one
       // fib lookup (in the second rule) instead of one per rule, on every packet of the tunnel
       rules.append("    ").append(iif).append("meta l4proto { esp, ah } fib daddr type local accept\n");
@@ -91,8 +100,15 @@ public final class ClearTextRuleset {
             continue;
           }
           // the inbound mirror of an outbound selector: its destination sends to its source
-          rules.append("    ").append(iif).append(match(a)).append(a.action() == AccessListEntry.Action.PERMIT
-              ? "counter name \"cleartext_" + counter + "\" drop\n" : "accept\n");
+          String verdict = a.action() == AccessListEntry.Action.PERMIT
+              ? "counter name \"cleartext_" + counter + "\" drop\n" : "accept\n";
+          rules.append("    ").append(iif).append(match(a, true)).append(verdict);
+          // the same selector on its way out: protected traffic a kernel route steers into the TUN (KernelRoutes:
+          // static entries, destinations other than any) that is about to leave in clear because that route is not
+          // there yet or any more (the forwarder starting or stopped)
+          if (e.dynamicMap() == null && (a.action() != AccessListEntry.Action.PERMIT || !a.destination().isAny())) {
+            forward.append(oif).append(match(a, false)).append(verdict);
+          }
         }
       }
     }
@@ -112,6 +128,13 @@ public final class ClearTextRuleset {
       t.append("  chain prerouting {\n");
       t.append("    type filter hook prerouting priority -150; policy accept;\n");
       t.append(rules);
+      t.append("  }\n");
+    }
+    if (!forward.isEmpty()) {
+      // forward, not postrouting: the gateway's own IKE and ESP never pass it, a LAN host's packets always do
+      t.append("  chain forward {\n");
+      t.append("    type filter hook forward priority 0; policy accept;\n");
+      t.append(forward);
       t.append("  }\n");
     }
     if (!postrouting.isEmpty()) {
@@ -164,19 +187,20 @@ public final class ClearTextRuleset {
     return rules.toString();
   }
 
-  private static String match(AccessListEntry a) {
+  /** The line's selector as nftables matches, {@code mirrored} for the inbound flow (from its destination). */
+  private static String match(AccessListEntry a, boolean mirrored) {
     StringBuilder m = new StringBuilder();
     // the table is inet: an IPv4 line (even "any any") must not match IPv6 packets, nor an IPv6 line IPv4 ones
     boolean v6 = a.source().ipv6() || a.destination().ipv6();
     m.append("meta nfproto ").append(v6 ? "ipv6 " : "ipv4 ");
-    address(m, "saddr", a.destination());
-    address(m, "daddr", a.source());
+    address(m, "saddr", mirrored ? a.destination() : a.source());
+    address(m, "daddr", mirrored ? a.source() : a.destination());
     int proto = a.protocolNumber();
     if (proto != 0) {
       m.append("meta l4proto ").append(proto).append(' ');
     }
-    port(m, "sport", a.destinationPort());
-    port(m, "dport", a.sourcePort());
+    port(m, "sport", mirrored ? a.destinationPort() : a.sourcePort());
+    port(m, "dport", mirrored ? a.sourcePort() : a.destinationPort());
     return m.toString();
   }
 

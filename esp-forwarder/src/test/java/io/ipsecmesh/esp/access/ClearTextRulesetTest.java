@@ -67,12 +67,36 @@ class ClearTextRulesetTest {
     assertTrue(deny > 0 && permit > deny, t);
   }
 
+  /**
+   * The other direction: LAN A's traffic to LAN B goes into the TUN by a kernel route; without that route (the
+   * forwarder starting or stopped) it must not leave wan0 in clear. A permit towards any gets no route, so no rule.
+   */
+  @Test
+  void whatTheCryptoMapProtectsMayNotLeaveTheOutsideInterfaceInClear() {
+    ClearTextRuleset.Ruleset r = ClearTextRuleset.of(withAcl(List.of(
+        new AccessListEntry(AccessListEntry.Action.DENY, "tcp", new AddressMatch("10.93.1.0", "0.0.0.255"), null,
+            AddressMatch.ANY, new PortMatch(PortMatch.Operator.EQ, 80, 80), null),
+        new AccessListEntry(AccessListEntry.Action.PERMIT, "ip", new AddressMatch("10.93.1.0", "0.0.0.255"), null,
+            new AddressMatch("10.93.2.0", "0.0.0.255"), null, null),
+        new AccessListEntry(AccessListEntry.Action.PERMIT, "ip", new AddressMatch("10.93.1.0", "0.0.0.255"), null,
+            AddressMatch.ANY, null, null))));
+    assertTrue(r.text().contains("""
+          chain forward {
+            type filter hook forward priority 0; policy accept;
+            oifname "wan0" meta nfproto ipv4 ip saddr & 255.255.255.0 == 10.93.1.0 meta l4proto 6 th dport 80 accept
+            oifname "wan0" meta nfproto ipv4 ip saddr & 255.255.255.0 == 10.93.1.0 ip daddr & 255.255.255.0 == 10.93.2.0 \
+        counter name "cleartext_0" drop
+          }
+        """), "the ACL's lines as written, in order, into the entry's counter:\n" + r.text());
+  }
+
   @Test
   void aDynamicCryptoMapChecksItsDynamicMapsMatchAddress() {
     ClearTextRuleset.Ruleset r = ClearTextRuleset.of(io.ipsecmesh.esp.DynamicMapHub.config(true));
     assertEquals(List.of("VPN 65535"), r.counters());
     assertTrue(r.text().contains("iifname \"wan0\" meta nfproto ipv4 ip saddr & 255.255.0.0 == 10.91.0.0 "
         + "ip daddr & 255.255.255.0 == 10.91.1.0 counter name \"cleartext_0\" drop\n"), r.text());
+    assertTrue(!r.text().contains("chain forward"), "a dynamic map's routes follow its SAs: " + r.text());
     assertTrue(ClearTextRuleset.of(io.ipsecmesh.esp.DynamicMapHub.config(false)).empty(),
         "without match address nothing is known to be protected before a peer negotiates it");
   }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.ipsecmesh.testsupport.Capture;
+import io.ipsecmesh.testsupport.Netns;
 import io.ipsecmesh.testsupport.Sh;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -84,6 +85,47 @@ class AccessCheckNetnsTest extends DfBitNetnsTopology {
     Sh.Result tunnel = Sh.run(15, Sh.inNs(lana, "ping", "-n", "-c", "1", "-W", "2", "10.93.2.1")
         .toArray(String[]::new));
     assertTrue(tunnel.ok(), "10.93.1.10 -> 10.93.2.1 through the tunnel: " + tunnel.output());
+  }
+
+  /**
+   * The other direction (the NAT test's boot race of CI12): while gateway A has no route of LAN B into its TUN, the
+   * kernel would send LAN A's ping out of wan0 in clear by whatever route is left. The forward hook drops it into
+   * VPN 10's counter; without the table the same ping leaves in clear (the control case).
+   */
+  @Test
+  @Order(3)
+  void protectedTrafficWithoutItsTunRouteIsDroppedNotSentInClear() throws Exception {
+    String tunRoute = Sh.must(Sh.inNs(gwa, "ip", "route", "show", "10.93.2.0/24").toArray(String[]::new)).strip();
+    assertTrue(tunRoute.contains("dev ipsec0"), "the forwarder routes LAN B into its TUN: " + tunRoute);
+    Sh.must("ip", "-n", gwa, "route", "replace", "10.93.2.0/24", "via", WAN_B, "dev", "wan0");
+    try {
+      long before = accessDropsA();
+      List<String[]> atB;
+      Sh.Result r;
+      try (Capture wan = capture(gwb, "wan0", "icmp")) {
+        r = Netns.ping(lana, HOST_B, 2, 2);
+        atB = wan.rows("ip.src", "ip.dst");
+      }
+      assertFalse(r.ok(), "no answer without the tunnel: " + r.output());
+      assertTrue(atB.stream().noneMatch(f -> f[0].equals(HOST_A)), "nothing of LAN A on the wire in clear: "
+          + atB.stream().map(List::of).toList());
+      assertEquals(2, accessDropsA() - before, "both echo requests counted under VPN 10");
+
+      // control: without the forwarder's table the kernel sends the protected ping out in clear
+      Sh.must(Sh.inNs(gwa, "nft", "delete", "table", "inet", "ipsecmesh_access").toArray(String[]::new));
+      try (Capture wan = capture(gwb, "wan0", "icmp")) {
+        Netns.ping(lana, HOST_B, 1, 2);
+        atB = wan.rows("ip.src", "ip.dst");
+      }
+      assertTrue(atB.stream().anyMatch(f -> f[0].equals(HOST_A)), "without the check it leaves in clear: "
+          + atB.stream().map(List::of).toList());
+    } finally {
+      Sh.run(10, "ip", "-n", gwa, "route", "replace", "10.93.2.0/24", "dev", "ipsec0");
+      // a new configuration version installs the table again
+      policy(true, "COPY", "BEFORE_ENCRYPTION", WAN_MTU);
+    }
+    Sh.Result tunnel = Netns.ping(lana, HOST_B, 1, 3);
+    assertTrue(tunnel.ok(), "through the tunnel again: " + tunnel.output());
   }
 
   private Sh.Result clearPing() {

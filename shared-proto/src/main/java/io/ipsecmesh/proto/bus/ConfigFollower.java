@@ -46,6 +46,8 @@ public final class ConfigFollower {
   /** The service's context: replies and retries run there, whatever thread advances the scheduler. */
   private Context context;
   private MessageConsumer<ConfigChanged> consumer;
+  /** Completes once the first {@code config.get} was answered, with a configuration or without. */
+  private final io.vertx.core.Promise<Void> firstAnswer = io.vertx.core.Promise.promise();
   private Scheduler.Timer retry;
   private boolean stopped;
   private long version = Long.MIN_VALUE;
@@ -112,6 +114,7 @@ public final class ConfigFollower {
     version = changed.version();
     try {
       applier.apply(changed.version(), changed.config());
+      firstAnswer.tryComplete();
       return true;
     } catch (RuntimeException e) {
       rejected++;
@@ -123,11 +126,13 @@ public final class ConfigFollower {
   private void fetch() {
     retry = null;
     if (stopped || holds()) {
+      firstAnswer.tryComplete();
       return;
     }
     requests++;
     vertx.eventBus().<ConfigChanged>request(ConfigMessages.CONFIG_GET, new GetConfig(service))
         .onSuccess(reply -> offer(reply.body()))
+        .onComplete(done -> firstAnswer.tryComplete())
         .onFailure(err -> {
           LOG.log(System.Logger.Level.DEBUG, service + ": no active configuration yet (" + err.getMessage()
               + "), asking again in " + RETRY_MILLIS + " ms unless config.changed brings one");
@@ -135,6 +140,15 @@ public final class ConfigFollower {
             retry = scheduler.schedule(RETRY_MILLIS, () -> context.runOnContext(v -> fetch()));
           }
         });
+  }
+
+  /**
+   * Completes once the first {@code config.get} was answered: after the applier ran on the configuration it
+   * brought, or when there was none to bring (no config-service yet: the retries go on). A service whose start
+   * must not complete before its first configuration is in force waits for this.
+   */
+  public Future<Void> firstAnswer() {
+    return firstAnswer.future();
   }
 
   /** True once a configuration has been applied (or offered to the applier). */

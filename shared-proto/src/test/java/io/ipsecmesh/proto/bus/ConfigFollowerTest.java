@@ -58,6 +58,28 @@ class ConfigFollowerTest {
   }
 
   @Test
+  void theFirstAnswerCompletesAfterTheApplierRanOnTheConfigurationItBrought() throws Exception {
+    answerConfigGet(3);
+    java.util.List<String> order = new java.util.concurrent.CopyOnWriteArrayList<>();
+    start((version, config) -> order.add("applied " + version));
+    CompletableFuture<Void> answered = new CompletableFuture<>();
+    run(() -> follower.firstAnswer().onComplete(r -> {
+      order.add("answered");
+      answered.complete(null);
+    }));
+    answered.get(10, TimeUnit.SECONDS);
+    assertEquals(java.util.List.of("applied 3", "answered"), order);
+  }
+
+  @Test
+  void theFirstAnswerAlsoCompletesWhenNoConfigServiceAnswers() throws Exception {
+    start((version, config) -> applied.add(version));
+    call(follower::firstAnswer).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertFalse(call(follower::holds), "no configuration, and the retries go on");
+    awaitRequests(1);
+  }
+
+  @Test
   void aStaleVersionIsIgnoredAndTheSamePublicationAppliesOnce() throws Exception {
     start((version, config) -> applied.add(version));
     publish(5);
