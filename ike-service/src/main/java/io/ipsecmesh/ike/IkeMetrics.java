@@ -48,7 +48,7 @@ final class IkeMetrics implements EngineStats {
         .labelNames("version").withoutExemplars().register(r);
     dosDrops = Counter.builder().name("ipsecmesh_ike_requests_dropped")
         .help("IKE requests dropped or refused by a DoS limit: altered-retransmission, retransmission-from-elsewhere, "
-            + "half-open-peer-quota, child-sa-limit")
+            + "half-open-peer-quota, child-sa-limit, not-configured, load (a new SA while the IKE socket is backlogged)")
         .labelNames("version", "reason").withoutExemplars().register(r);
     fragmentDrops = Counter.builder().name("ipsecmesh_ike_fragments_dropped")
         .help("IKEv2 fragments dropped (RFC 7383 §2.6): too-many-fragments, older-set, replay, integrity, "

@@ -66,6 +66,25 @@ public record IkeServiceSettings(String bindAddress, String localAddress, int ik
     return new IkeEngine.Limits(threshold, d.maxHalfOpen(), d.halfOpenTimeoutMillis(), perPeer, children);
   }
 
+  /**
+   * {@code ike-shed-backlog-kb} (default {@value #DEFAULT_SHED_BACKLOG_KB}, 0 = off): how many KiB may wait in the IKE
+   * socket before the first messages of new IKE SAs are dropped ({@link io.ipsecmesh.ike.dos.NewSaLoadShedder}) —
+   * half the socket's 8 MB: a burst of a thousand new SAs at once fits below it, 100 000 peers' DPD answers at 10 000 a
+   * second take 0.4 s to fill the other half.
+   *
+   * @return the threshold in bytes
+   */
+  public static long shedBacklogBytes(JsonObject c) {
+    JsonObject j = c == null ? new JsonObject() : c;
+    long kb = Long.parseLong(text(j, "ike-shed-backlog-kb", Long.toString(DEFAULT_SHED_BACKLOG_KB)));
+    if (kb < 0 || kb > 1 << 20) {
+      throw new IllegalArgumentException("--ike-shed-backlog-kb must be 0-1048576, got " + kb);
+    }
+    return kb * 1024;
+  }
+
+  public static final long DEFAULT_SHED_BACKLOG_KB = 4096;
+
   private static String text(JsonObject j, String key, String dflt) {
     Object v = j.getValue(key);
     return v == null ? dflt : String.valueOf(v);

@@ -65,6 +65,10 @@ public final class IkeVerticle extends AbstractVerticle {
   /** Whether policies are in place (the first configuration applied, or fixed policies): until then IKE is dropped. */
   private boolean configured;
   private IkeMetrics metrics;
+  /** Drops the first messages of new IKE SAs while the IKE socket is backlogged. */
+  private io.ipsecmesh.ike.dos.NewSaLoadShedder loadShedder;
+  /** The port the IKE socket is bound to (the configured one, or the kernel's choice for port 0). */
+  private int boundIkePort;
   /** Several ike-service instances (issue 13): routing, checkpoints, takeover. Passes through when off. */
   private io.ipsecmesh.ike.ha.IkeScaleOut scaleOut;
   private DatagramSocket ikeSocket;
@@ -109,6 +113,11 @@ public final class IkeVerticle extends AbstractVerticle {
     events = new BusEvents(vertx, Cluster.map(vertx, SharedMaps.CHILD_SAS),
         Cluster.map(vertx, SharedMaps.IKE_SAS), metrics);
     IkeEngine.Limits limits = IkeServiceSettings.limits(config());
+    loadShedder = new io.ipsecmesh.ike.dos.NewSaLoadShedder(IkeServiceSettings.shedBacklogBytes(config()));
+    if (IkeServiceSettings.shedBacklogBytes(config()) > 0) {
+      vertx.setPeriodic(io.ipsecmesh.ike.dos.NewSaLoadShedder.TICK_MILLIS,
+          id -> loadShedder.observe(io.ipsecmesh.ike.dos.NewSaLoadShedder.queued(boundIkePort)));
+    }
     engine = new IkeEngine(new VertxScheduler(vertx), this::transmit, events, policies, KeyWrap.fromEnvironment(),
         RetransmitPolicy.DEFAULT, limits, System::currentTimeMillis);
     engine.setStats(metrics);
@@ -154,6 +163,7 @@ public final class IkeVerticle extends AbstractVerticle {
     Future<?> natt = settings.ownNattSocket() ? listen(settings.nattPort(), true) : Future.succeededFuture();
     Future.all(ike, natt, scaleOut.start()).onSuccess(x -> {
       ikeSocket = ike.result();
+      boundIkePort = ikeSocket != null ? ikeSocket.localAddress().port() : settings.ikePort();
       nattSocket = settings.ownNattSocket() ? (DatagramSocket) natt.result() : null;
       LOG.log(System.Logger.Level.INFO, "ike-service listening on " + settings.bindAddress() + ":"
           + settings.ikePort() + (nattSocket != null ? " and :" + settings.nattPort() : " (4500 via esp-forwarder)"));
@@ -231,6 +241,10 @@ public final class IkeVerticle extends AbstractVerticle {
       // peer (NO_PROPOSAL_CHOSEN), which strongSwan does not retry; silence makes it retransmit instead
       metrics.requestDropped(d.message().length > 17 ? (d.message()[17] & 0xf0) >> 4 : 0,
           io.ipsecmesh.ike.dos.DosCounters.NOT_CONFIGURED);
+      return;
+    }
+    if (loadShedder.sheds(d.message())) {
+      metrics.requestDropped((d.message()[17] & 0xf0) >> 4, io.ipsecmesh.ike.dos.DosCounters.LOAD);
       return;
     }
     IkeProtocol p = protocols.forDatagram(d.message());

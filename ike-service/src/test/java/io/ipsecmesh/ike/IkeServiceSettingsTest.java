@@ -40,4 +40,13 @@ class IkeServiceSettingsTest {
     assertThrows(IllegalArgumentException.class,
         () -> IkeServiceSettings.limits(new JsonObject().put("ike-max-child-sas", 0)));
   }
+
+  @Test
+  void newSasAreShedFromFourMebibytesWaitingByDefaultAndTheFlagMovesOrDisablesIt() {
+    assertEquals(4 << 20, IkeServiceSettings.shedBacklogBytes(new JsonObject()));
+    assertEquals(0, IkeServiceSettings.shedBacklogBytes(new JsonObject().put("ike-shed-backlog-kb", "0")));
+    assertEquals(4096, IkeServiceSettings.shedBacklogBytes(new JsonObject().put("ike-shed-backlog-kb", 4)));
+    assertThrows(IllegalArgumentException.class,
+        () -> IkeServiceSettings.shedBacklogBytes(new JsonObject().put("ike-shed-backlog-kb", -1)));
+  }
 }

@@ -18,7 +18,10 @@ import io.ipsecmesh.proto.bus.IkeMessages;
 import io.ipsecmesh.proto.bus.MgmtMessages;
 import io.ipsecmesh.proto.bus.RecordJson;
 import io.ipsecmesh.proto.bus.SaMessages;
+import io.ipsecmesh.proto.ikev2.IkeCodec;
 import io.ipsecmesh.proto.ikev2.IkeConstants;
+import io.ipsecmesh.proto.ikev2.IkeHeader;
+import io.ipsecmesh.proto.ikev2.IkeMessage;
 import io.ipsecmesh.proto.sa.IkeSaSummary;
 import io.ipsecmesh.proto.runtime.Cluster;
 import io.ipsecmesh.proto.sa.ChildSa;
@@ -153,6 +156,91 @@ class IkeVerticleTest {
         .filter(m -> m.getMetadata().getName().equals(name))
         .flatMap(m -> ((io.prometheus.metrics.model.snapshots.CounterSnapshot) m).getDataPoints().stream())
         .filter(d -> exchange.equals(d.getLabels().get("exchange")))
+        .mapToDouble(io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot::getValue)
+        .sum();
+  }
+
+  /**
+   * Call admission by load through the production path: ike-service's event loop (the only one of this Vert.x) is
+   * held while 200 IKE_SA_INIT requests from as many new initiators queue in its real UDP socket, far above a 4 KiB
+   * threshold. Once the loop runs again every request is either answered (here NO_PROPOSAL_CHOSEN: no crypto map
+   * peer) or shed and counted, some are shed, and a request after the backlog is read is answered.
+   */
+  @Test
+  void newSasWaitingInABackloggedSocketAreShedAndCounted() throws Throwable {
+    int port;
+    try (java.net.DatagramSocket free = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+      port = free.getLocalPort();
+    }
+    Vertx oneLoop = Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(1));
+    try (java.net.DatagramSocket initiators = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+      double shedBefore = dropped("load");
+      JsonObject cfg = new JsonObject().put("ike-bind-address", "127.0.0.1").put("ike-port", String.valueOf(port))
+          .put("ike-peer-port", String.valueOf(initiators.getLocalPort())).put("ike-shed-backlog-kb", "4");
+      oneLoop.deployVerticle(new IkeVerticle(List.of()), new DeploymentOptions().setConfig(cfg))
+          .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+      java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+      oneLoop.runOnContext(v -> {
+        held.countDown();
+        holdTheLoop(500);
+      });
+      held.await(5, TimeUnit.SECONDS);
+      java.net.InetSocketAddress gw = new java.net.InetSocketAddress("127.0.0.1", port);
+      for (int i = 1; i <= 200; i++) {
+        byte[] init = IkeCodec.encode(new IkeMessage(new IkeHeader(i, 0, 0, 2, 0, IkeConstants.IKE_SA_INIT,
+            IkeConstants.FLAG_INITIATOR, 0, 0), List.of()));
+        initiators.send(new java.net.DatagramPacket(init, init.length, gw));
+      }
+      initiators.setSoTimeout(100);
+      int answered = 0;
+      byte[] buf = new byte[2048];
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (answered + dropped("load") - shedBefore < 200 && System.nanoTime() < deadline) {
+        try {
+          initiators.receive(new java.net.DatagramPacket(buf, buf.length));
+          answered++;
+        } catch (java.net.SocketTimeoutException notYet) {
+          // the rest may be shed: counted, not answered
+        }
+      }
+      double shed = dropped("load") - shedBefore;
+      System.out.printf("200 IKE_SA_INIT behind a held loop: %d answered, %.0f shed%n", answered, shed);
+      assertTrue(shed > 0, "a backlog of 200 requests is far above 4 KiB");
+      assertEquals(200, answered + shed, "each one answered or shed, none lost unaccounted");
+
+      // the backlog read, a new initiator gets its answer (the next reading of the socket may take 100 ms)
+      boolean admitted = false;
+      initiators.setSoTimeout(300);
+      for (int attempt = 0; attempt < 10 && !admitted; attempt++) {
+        byte[] init = IkeCodec.encode(new IkeMessage(new IkeHeader(1000 + attempt, 0, 0, 2, 0,
+            IkeConstants.IKE_SA_INIT, IkeConstants.FLAG_INITIATOR, 0, 0), List.of()));
+        initiators.send(new java.net.DatagramPacket(init, init.length, gw));
+        try {
+          initiators.receive(new java.net.DatagramPacket(buf, buf.length));
+          admitted = true;
+        } catch (java.net.SocketTimeoutException shedAgain) {
+          // its retransmission comes with the next attempt
+        }
+      }
+      assertTrue(admitted, "answered once the socket was read");
+    } finally {
+      oneLoop.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Holds the calling event loop, as a burst of work would. */
+  private static void holdTheLoop(long millis) {
+    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    while (System.nanoTime() < until) {
+      Thread.onSpinWait();
+    }
+  }
+
+  private static double dropped(String reason) {
+    return io.ipsecmesh.proto.runtime.Metrics.registry().scrape().stream()
+        .filter(m -> m.getMetadata().getName().equals("ipsecmesh_ike_requests_dropped"))
+        .flatMap(m -> ((io.prometheus.metrics.model.snapshots.CounterSnapshot) m).getDataPoints().stream())
+        .filter(d -> reason.equals(d.getLabels().get("reason")))
         .mapToDouble(io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot::getValue)
         .sum();
   }

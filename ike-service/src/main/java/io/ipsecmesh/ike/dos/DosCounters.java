@@ -16,6 +16,8 @@ public interface DosCounters {
   String RETRANSMISSION_FROM_ELSEWHERE = "retransmission-from-elsewhere";
   /** IKE_SA_INIT / Main Mode MM1 beyond the per-peer half-open quota (RFC 8019 §4). */
   String HALF_OPEN_PEER_QUOTA = "half-open-peer-quota";
+  /** The first message of a new IKE SA while the IKE socket is backlogged ({@link NewSaLoadShedder}). */
+  String LOAD = "load";
   /** CREATE_CHILD_SA / Quick Mode beyond the Child SAs allowed per IKE SA (NO_ADDITIONAL_SAS). */
   String CHILD_SA_LIMIT = "child-sa-limit";
 
