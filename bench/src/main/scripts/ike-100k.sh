@@ -153,6 +153,9 @@ echo "| figure | value |"
 echo "|---|---|"
 echo "| IKE SAs requested / established (ipsecmesh_ike_sas) / Child SAs | $TOTAL / $UP / $CHILD |"
 echo "| failed / retransmits (initiator) | $fail / $retr |"
+# call admission by load (NewSaLoadShedder): new SAs dropped while the IKE socket was backlogged
+SHED=$(metrics | awk '/^ipsecmesh_ike_requests_dropped(_total)?\{.*reason="load"/ { s += $2 } END { printf "%.0f\n", s }')
+echo "| new IKE SAs shed while the IKE socket was backlogged (ipsecmesh_ike_requests_dropped{reason=\"load\"}) | $SHED |"
 printf '| set-up time, all batches | %.1f s (%.0f IKE_SA/s) |\n' "$setup" "$(echo "$UP / $setup" | bc -l)"
 printf '| live heap after full GC: before / after / per IKE SA | %d / %d bytes / **%.0f B** |\n' "$BASE" "$AFTER" \
     "$(echo "($AFTER - $BASE) / ($UP + ($UP == 0))" | bc -l)"

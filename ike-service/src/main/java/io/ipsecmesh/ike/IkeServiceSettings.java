@@ -69,8 +69,10 @@ public record IkeServiceSettings(String bindAddress, String localAddress, int ik
   /**
    * {@code ike-shed-backlog-kb} (default {@value #DEFAULT_SHED_BACKLOG_KB}, 0 = off): how many KiB may wait in the IKE
    * socket before the first messages of new IKE SAs are dropped ({@link io.ipsecmesh.ike.dos.NewSaLoadShedder}) —
-   * half the socket's 8 MB: a burst of a thousand new SAs at once fits below it, 100 000 peers' DPD answers at 10 000 a
-   * second take 0.4 s to fill the other half.
+   * an eighth of the socket's 8 MB, about 800 IKE datagrams. Measured (docs/performance.md, "100 000 IKE SAs"): with
+   * 1 MiB the 100 000-SA run held every peer, with 4 MiB the socket went from below the threshold to full between two
+   * readings and the run collapsed at 80 000 as without shedding; the price of 1 MiB is that a cold JVM sheds part of
+   * a burst of 1 000 new SAs a second (the load test's first batch: 125 of 1 000 retransmitted once).
    *
    * @return the threshold in bytes
    */
@@ -83,7 +85,7 @@ public record IkeServiceSettings(String bindAddress, String localAddress, int ik
     return kb * 1024;
   }
 
-  public static final long DEFAULT_SHED_BACKLOG_KB = 4096;
+  public static final long DEFAULT_SHED_BACKLOG_KB = 1024;
 
   private static String text(JsonObject j, String key, String dflt) {
     Object v = j.getValue(key);

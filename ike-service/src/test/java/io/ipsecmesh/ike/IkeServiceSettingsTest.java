@@ -42,8 +42,8 @@ class IkeServiceSettingsTest {
   }
 
   @Test
-  void newSasAreShedFromFourMebibytesWaitingByDefaultAndTheFlagMovesOrDisablesIt() {
-    assertEquals(4 << 20, IkeServiceSettings.shedBacklogBytes(new JsonObject()));
+  void newSasAreShedFromAMebibyteWaitingByDefaultAndTheFlagMovesOrDisablesIt() {
+    assertEquals(1 << 20, IkeServiceSettings.shedBacklogBytes(new JsonObject()));
     assertEquals(0, IkeServiceSettings.shedBacklogBytes(new JsonObject().put("ike-shed-backlog-kb", "0")));
     assertEquals(4096, IkeServiceSettings.shedBacklogBytes(new JsonObject().put("ike-shed-backlog-kb", 4)));
     assertThrows(IllegalArgumentException.class,
