@@ -88,7 +88,7 @@ class AccessCheckNetnsTest extends DfBitNetnsTopology {
   }
 
   /**
-   * The other direction (the NAT test's boot race of CI12): while gateway A has no route of LAN B into its TUN, the
+   * The other direction (NatKeepaliveThroughNatTest's boot race, seen in CI on 2026-12-06): while gateway A has no route of LAN B into its TUN, the
    * kernel would send LAN A's ping out of wan0 in clear by whatever route is left. The forward hook drops it into
    * VPN 10's counter; without the table the same ping leaves in clear (the control case).
    */
