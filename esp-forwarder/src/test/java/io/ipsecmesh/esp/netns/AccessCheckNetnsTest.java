@@ -88,9 +88,10 @@ class AccessCheckNetnsTest extends DfBitNetnsTopology {
   }
 
   /**
-   * The other direction (NatKeepaliveThroughNatTest's boot race, seen in CI on 2026-12-06): while gateway A has no route of LAN B into its TUN, the
-   * kernel would send LAN A's ping out of wan0 in clear by whatever route is left. The forward hook drops it into
-   * VPN 10's counter; without the table the same ping leaves in clear (the control case).
+   * The other direction (NatKeepaliveThroughNatTest's boot race, seen in CI on 2026-12-06): while gateway A has no
+   * route of LAN B into its TUN, the kernel would send LAN A's ping out of wan0 in clear by whatever route is left.
+   * The forward hook drops it into VPN 10's counter; without the table the same ping leaves in clear (the control
+   * case).
    */
   @Test
   @Order(3)
