@@ -644,7 +644,6 @@ public final class EspForwarderVerticle extends VerticleBase {
     }
   }
 
-  /** Routes for what dynamic crypto maps protect now; {@code ip route} runs on a worker, in order. */
   /**
    * Start completes once the first configuration's access check and routes are in the kernel, when config-service
    * had one to give: "started" then means protected LAN traffic goes into the tunnel or is dropped, never out in
@@ -666,6 +665,7 @@ public final class EspForwarderVerticle extends VerticleBase {
     return inForce.future();
   }
 
+  /** Routes for what dynamic crypto maps protect now; {@code ip route} runs on a worker, in order. */
   private void reconcileRoutes() {
     routesDue.set(false);
     NegotiatedRoutes routes = negotiatedRoutes;

@@ -113,8 +113,9 @@ public final class IkeVerticle extends AbstractVerticle {
     events = new BusEvents(vertx, Cluster.map(vertx, SharedMaps.CHILD_SAS),
         Cluster.map(vertx, SharedMaps.IKE_SAS), metrics);
     IkeEngine.Limits limits = IkeServiceSettings.limits(config());
-    loadShedder = new io.ipsecmesh.ike.dos.NewSaLoadShedder(IkeServiceSettings.shedBacklogBytes(config()));
-    if (IkeServiceSettings.shedBacklogBytes(config()) > 0) {
+    long shedBacklog = IkeServiceSettings.shedBacklogBytes(config());
+    loadShedder = new io.ipsecmesh.ike.dos.NewSaLoadShedder(shedBacklog);
+    if (shedBacklog > 0) {
       vertx.setPeriodic(io.ipsecmesh.ike.dos.NewSaLoadShedder.TICK_MILLIS,
           id -> loadShedder.observe(io.ipsecmesh.ike.dos.NewSaLoadShedder.queued(boundIkePort)));
     }
