@@ -152,10 +152,15 @@ class IkeVerticleTest {
 
   /** A labelled counter of the default registry (the one the service exposes). */
   private static double counter(String name, String exchange) {
+    return counter(name, "exchange", exchange);
+  }
+
+  /** The sum of counter {@code name} over its data points whose {@code label} is {@code value}. */
+  private static double counter(String name, String label, String value) {
     return io.ipsecmesh.proto.runtime.Metrics.registry().scrape().stream()
         .filter(m -> m.getMetadata().getName().equals(name))
         .flatMap(m -> ((io.prometheus.metrics.model.snapshots.CounterSnapshot) m).getDataPoints().stream())
-        .filter(d -> exchange.equals(d.getLabels().get("exchange")))
+        .filter(d -> value.equals(d.getLabels().get(label)))
         .mapToDouble(io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot::getValue)
         .sum();
   }
@@ -237,12 +242,7 @@ class IkeVerticleTest {
   }
 
   private static double dropped(String reason) {
-    return io.ipsecmesh.proto.runtime.Metrics.registry().scrape().stream()
-        .filter(m -> m.getMetadata().getName().equals("ipsecmesh_ike_requests_dropped"))
-        .flatMap(m -> ((io.prometheus.metrics.model.snapshots.CounterSnapshot) m).getDataPoints().stream())
-        .filter(d -> reason.equals(d.getLabels().get("reason")))
-        .mapToDouble(io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot::getValue)
-        .sum();
+    return counter("ipsecmesh_ike_requests_dropped", "reason", reason);
   }
 
   @Test
