@@ -33,6 +33,8 @@ public final class DeadPeerDetector {
   /** Head of the chain of IKE SAs per peer address (usually one; two while an IKE SA is rekeyed). */
   private final Map<String, PeerLiveness> byAddress = new HashMap<>();
   private DpdPolicy policy;
+  /** When an ike-service last reported datagrams lost at its IKE socket (scheduler time); MIN_VALUE: never. */
+  private long lastReceiveLossMillis = Long.MIN_VALUE;
   private final LivenessHost host = new LivenessHost() {
     @Override
     public TimingWheel wheel() {
@@ -47,6 +49,11 @@ public final class DeadPeerDetector {
     @Override
     public DpdMetrics metrics() {
       return metrics;
+    }
+
+    @Override
+    public boolean receiveLossSince(long millis) {
+      return lastReceiveLossMillis >= millis;
     }
 
     @Override
@@ -117,6 +124,14 @@ public final class DeadPeerDetector {
     if (p != null) {
       p.received(scheduler.nowMillis());
     }
+  }
+
+  /**
+   * {@code ike.receive-loss}: an ike-service's IKE socket dropped datagrams. The probes outstanding now are not
+   * counted against their peers when their retry timer expires: each is sent again after the DPD interval.
+   */
+  public void receiveLoss() {
+    lastReceiveLossMillis = scheduler.nowMillis();
   }
 
   /** The peer answered a probe. */

@@ -20,6 +20,7 @@ public final class DpdMetrics {
   private final Counter probes;
   private final Counter retransmissions;
   private final Counter acknowledgements;
+  private final Counter inconclusive;
   private final Counter deaths;
   private final Histogram detectionLatency;
   private final GaugeDataPoint alive;
@@ -38,6 +39,9 @@ public final class DpdMetrics {
     acknowledgements = Counter.builder().name("ipsecmesh_dpd_acks")
         .help("DPD probes the peer acknowledged (R-U-THERE-ACK / INFORMATIONAL response)")
         .withoutExemplars().register(registry);
+    inconclusive = Counter.builder().name("ipsecmesh_dpd_probes_inconclusive")
+        .help("unanswered DPD probes not counted against the peer because ike-service's IKE socket dropped datagrams "
+            + "meanwhile; each is sent again after the DPD interval").withoutExemplars().register(registry);
     deaths = Counter.builder().name("ipsecmesh_dpd_peers_declared_dead")
         .help("peers declared dead after the first probe and four retransmissions went unanswered")
         .withoutExemplars().register(registry);
@@ -72,6 +76,10 @@ public final class DpdMetrics {
     acknowledgements.inc();
   }
 
+  void inconclusive() {
+    inconclusive.inc();
+  }
+
   void declaredDead(long silentForMillis) {
     deaths.inc();
     detectionLatency.observe(silentForMillis / 1000.0);
@@ -99,6 +107,10 @@ public final class DpdMetrics {
 
   public long acknowledgements() {
     return acknowledgements.getLongValue();
+  }
+
+  public long inconclusiveProbes() {
+    return inconclusive.getLongValue();
   }
 
   public long deaths() {

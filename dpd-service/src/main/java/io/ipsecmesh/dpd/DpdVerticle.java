@@ -14,6 +14,7 @@ import io.ipsecmesh.proto.bus.IkeMessages;
 import io.ipsecmesh.proto.bus.IkeMessages.LivenessProof;
 import io.ipsecmesh.proto.bus.IkeMessages.PeerDown;
 import io.ipsecmesh.proto.bus.IkeMessages.PeerUp;
+import io.ipsecmesh.proto.bus.IkeMessages.ReceiveLoss;
 import io.ipsecmesh.proto.bus.MgmtMessages;
 import io.ipsecmesh.proto.bus.MgmtMessages.Debug;
 import io.ipsecmesh.proto.bus.RecordJson;
@@ -65,6 +66,9 @@ public final class DpdVerticle extends VerticleBase {
   /** {@code debug crypto ikev2}: the IKEv2 peers' liveness-check timer lines. */
   private volatile boolean debugIkev2;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  /** {@code ike.receive-loss} is logged at most once per this long (it comes every 100 ms while the socket drops). */
+  private static final long LOSS_LOG_MILLIS = 10_000;
+  private long lastLossLogMillis = Long.MIN_VALUE / 2;
 
   /** Production: real time on the event loop, the process-wide metrics registry. */
   public DpdVerticle() {
@@ -95,6 +99,16 @@ public final class DpdVerticle extends VerticleBase {
         up.peerPort(), up.peerId(), up.ikeVersion(), up.cryptoMap(), up.mapSequence())));
     consume(IkeMessages.PEER_DOWN, (PeerDown down) -> owned.peerDown(down.ikeSaId()));
     consume(IkeMessages.LIVENESS_PROOF, (LivenessProof p) -> owned.livenessProof(p.ikeSaId()));
+    consume(IkeMessages.RECEIVE_LOSS, (ReceiveLoss loss) -> {
+      detector.receiveLoss();
+      long now = scheduler.nowMillis();
+      if (now - lastLossLogMillis >= LOSS_LOG_MILLIS) {
+        lastLossLogMillis = now;
+        LOG.log(System.Logger.Level.WARNING, "dpd: " + loss.instance() + " dropped " + loss.dropped()
+            + " IKE datagrams at " + loss.socket() + " (receive buffer full): unanswered probes are sent again after"
+            + " the DPD interval, not counted against their peers, while this lasts");
+      }
+    });
     consume(FwdMessages.ACTIVITY, (ActivitySummary s) -> {
       for (SaActivity a : s.activity()) {
         owned.activity(a.peerAddress(), a.peerPort(), a.sent(), a.received());

@@ -14,6 +14,9 @@ interface LivenessHost {
 
   DpdMetrics metrics();
 
+  /** Whether an ike-service reported datagrams lost at its IKE socket at or after {@code millis} (scheduler time). */
+  boolean receiveLossSince(long millis);
+
   /** The peer was declared dead long ago and no {@code ike.peer.down} came: drop it. */
   void forget(PeerLiveness peer);
 }

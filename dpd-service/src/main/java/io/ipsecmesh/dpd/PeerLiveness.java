@@ -7,7 +7,10 @@ import io.ipsecmesh.proto.time.TimingWheel;
  * rules). Any message from the peer — IKE, ESP, an answer to a probe — proves it alive. When the peer
  * has been silent for the interval (periodic), or when there is traffic to send and it has been silent
  * for the interval (on-demand), a probe goes out at t0; unanswered it is retransmitted at t0+R … t0+4R
- * and the peer is declared dead at t0+5R.
+ * and the peer is declared dead at t0+5R. An attempt during which this gateway's own IKE socket dropped datagrams
+ * proves nothing (the answer may be among them): it is repeated after the interval instead of counted, so local
+ * overload neither kills live peers nor multiplies the probe rate by five (docs/architecture.md, "DPD under local
+ * overload").
  *
  * <p>Kept small because there is one per peer (100 000 per instance): it is its own wheel timer, and
  * inbound traffic only stamps {@link #lastReceivedMillis} — the timer notices on expiry and re-arms, so
@@ -38,6 +41,8 @@ final class PeerLiveness extends TimingWheel.Timeout {
   /** When the latest probe or retransmission went out. */
   private long lastProbeMillis;
   private int attempt;
+  /** The last attempt was inconclusive: the timer now armed sends it again instead of counting it. */
+  private boolean deferred;
   /** Next IKE SA to the same peer address, for matching address-only activity reports. */
   PeerLiveness nextAtAddress;
   /**
@@ -82,6 +87,7 @@ final class PeerLiveness extends TimingWheel.Timeout {
     }
     lastReceivedMillis = Math.max(lastReceivedMillis, now);
     if (state == LivenessState.PROBING) {
+      deferred = false;
       enter(LivenessState.ALIVE);
       armIdleTimer();
     }
@@ -159,7 +165,15 @@ final class PeerLiveness extends TimingWheel.Timeout {
   }
 
   private void retryTimerExpired(long now) {
-    if (attempt + 1 < PROBES_BEFORE_DEAD) {
+    if (deferred) {
+      deferred = false;
+      probe(now); // the same attempt again
+    } else if (host.receiveLossSince(lastProbeMillis)) {
+      // at the interval, not the retry: retransmitting into a socket that drops is what overloads it further
+      deferred = true;
+      host.metrics().inconclusive();
+      wheel.schedule(this, now + settings.intervalMillis());
+    } else if (attempt + 1 < PROBES_BEFORE_DEAD) {
       attempt++;
       probe(now);
     } else {
@@ -170,6 +184,7 @@ final class PeerLiveness extends TimingWheel.Timeout {
   private void startProbing(long now) {
     enter(LivenessState.PROBING);
     attempt = 0;
+    deferred = false;
     probe(now);
   }
 

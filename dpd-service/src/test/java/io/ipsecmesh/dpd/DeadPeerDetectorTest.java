@@ -84,6 +84,77 @@ class DeadPeerDetectorTest {
     assertEquals(List.of(10.0, 12.0, 14.0, 16.0, 18.0), actions.probeSeconds(), "a dead peer is not probed");
   }
 
+  /**
+   * DPD under local overload: at 11 s this gateway's own IKE socket drops datagrams while the probe of 10 s is
+   * outstanding — its answer may have been among them. At 12 s that attempt is not counted: it is sent again after
+   * the interval, at 22 s; with no loss after, the retransmissions follow every 2 s and the peer is declared dead at
+   * 32 s instead of 20 s.
+   */
+  @Test
+  void keepalive10_2_aProbeOutstandingWhenThisGatewaysIkeSocketDropped_isSentAgainAfterTheIntervalNotCounted() {
+    configure(DpdSettings.keepalive(10, 2, DpdMode.PERIODIC));
+    dpd.peerUp(PEER);
+    at(11);
+    dpd.receiveLoss();
+    at(31.999);
+    assertEquals(List.of(10.0, 22.0, 24.0, 26.0, 28.0, 30.0), actions.probeSeconds());
+    assertEquals(List.of(0, 0, 1, 2, 3, 4), actions.attempts());
+    assertEquals(Optional.of(LivenessState.PROBING), dpd.state(id()));
+    assertTrue(actions.deaths.isEmpty());
+    at(32);
+    assertEquals(List.of(new RecordingActions.Death(32_000, id(), 32_000)), actions.deaths);
+    assertEquals(1, metrics.inconclusiveProbes());
+    assertEquals(2, metrics.probesSent(), "the first probe, and the same attempt again");
+    assertEquals(4, metrics.retransmissions());
+  }
+
+  /**
+   * While the socket keeps dropping (a report every second for a minute), no peer is declared dead and each is probed
+   * at most once per interval plus retry — not five times as often, which is what fed the overload. Once the reports
+   * stop, the rules of the seed apply again from the next probe.
+   */
+  @Test
+  void keepalive10_2_whileTheIkeSocketKeepsDropping_noDeathAndOneProbePerInterval() {
+    configure(DpdSettings.keepalive(10, 2, DpdMode.PERIODIC));
+    dpd.peerUp(PEER);
+    for (int s = 1; s <= 59; s++) {
+      at(s);
+      dpd.receiveLoss();
+    }
+    at(100);
+    assertEquals(List.of(10.0, 22.0, 34.0, 46.0, 58.0, 70.0, 72.0, 74.0, 76.0, 78.0), actions.probeSeconds());
+    assertEquals(List.of(0, 0, 0, 0, 0, 0, 1, 2, 3, 4), actions.attempts());
+    assertEquals(5, metrics.inconclusiveProbes());
+    assertEquals(80_000, actions.deaths.getFirst().atMillis(), "dead 10 s after the first probe that counted");
+  }
+
+  @Test
+  void keepalive10_2_aLossBeforeTheProbeWentOut_excusesNothing() {
+    configure(DpdSettings.keepalive(10, 2, DpdMode.PERIODIC));
+    dpd.peerUp(PEER);
+    at(9.5);
+    dpd.receiveLoss();
+    at(20);
+    assertEquals(List.of(10.0, 12.0, 14.0, 16.0, 18.0), actions.probeSeconds());
+    assertEquals(20_000, actions.deaths.getFirst().atMillis());
+    assertEquals(0, metrics.inconclusiveProbes());
+  }
+
+  @Test
+  void keepalive10_2_theRepeatedProbeAnswered_thePeerIsAliveAndProbedFromItsAnswer() {
+    configure(DpdSettings.keepalive(10, 2, DpdMode.PERIODIC));
+    dpd.peerUp(PEER);
+    at(11);
+    dpd.receiveLoss();
+    at(15);
+    actions.answerWith = dpd; // the socket drains: answers get through again
+    at(40);
+    assertEquals(List.of(10.0, 22.0, 32.0), actions.probeSeconds());
+    assertEquals(List.of(0, 0, 0), actions.attempts());
+    assertEquals(Optional.of(LivenessState.ALIVE), dpd.state(id()));
+    assertTrue(actions.deaths.isEmpty());
+  }
+
   @Test
   void deadPeerWithoutPeerDown_isForgottenAfterAMinute() {
     configure(DpdSettings.keepalive(10, 2, DpdMode.PERIODIC));

@@ -190,6 +190,36 @@ class DpdVerticleTest {
     assertTrue(ctx.awaitCompletion(20, TimeUnit.SECONDS));
   }
 
+  /**
+   * {@code ike.receive-loss} on the bus: while ike-service reports its IKE socket dropping, a silent peer's
+   * unanswered probes are repeated after the interval and it is not declared dead; the verticle says so in its log,
+   * once per 10 s. (The instants are {@link DeadPeerDetectorTest}'s.)
+   */
+  @Test
+  void ikeSocketLossReported_unansweredProbesAreNotCountedAgainstThePeer(Vertx vertx, VertxTestContext ctx)
+      throws Exception {
+    vertx.eventBus().<ProbeRequest>consumer(DpdMessages.PROBE, m -> probes.add(m.body())); // never answered
+    vertx.eventBus().<PeerDead>consumer(DpdMessages.PEER_DEAD, m -> ctx.failNow("declared dead while our socket dropped"));
+    vertx.eventBus().publish(ConfigMessages.CONFIG_CHANGED,
+        config(1, new IsakmpKeepalive(10, 2, io.ipsecmesh.proto.config.DpdMode.PERIODIC)));
+    vertx.eventBus().publish(IkeMessages.PEER_UP, UP);
+    drive(vertx, now -> {
+      if (now < 60_000) {
+        vertx.eventBus().publish(IkeMessages.RECEIVE_LOSS, new IkeMessages.ReceiveLoss("ike-1", "udp/500", 3));
+      } else if (now == 60_000) {
+        ctx.verify(() -> {
+          assertEquals(List.of(0, 0, 0, 0, 0), probes.stream().map(ProbeRequest::attempt).toList(),
+              "one probe per interval and retry, none counted: " + probes);
+          assertEquals(java.util.Optional.of(LivenessState.PROBING), dpd.detector().state(UP.ikeSaId()));
+          assertEquals(6, log.stream().filter(l -> l.contains("ike-1 dropped 3 IKE datagrams at udp/500")).count(),
+              "120 reports in a minute, logged once per 10 s: " + log);
+        });
+        ctx.completeNow();
+      }
+    });
+    assertTrue(ctx.awaitCompletion(20, TimeUnit.SECONDS));
+  }
+
   @Test
   void ikeLivenessProofs_postponeProbes(Vertx vertx, VertxTestContext ctx) throws Exception {
     long proofsUntil = 30_000;

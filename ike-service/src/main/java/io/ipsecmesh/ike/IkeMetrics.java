@@ -24,6 +24,7 @@ final class IkeMetrics implements EngineStats {
   private final Counter halfOpenDrops;
   private final Counter retransmissionsAnswered;
   private final Counter dosDrops;
+  private final Counter socketDrops;
   private final Counter fragmentDrops;
   final Gauge ikeSas;
   final Gauge childSas;
@@ -50,6 +51,9 @@ final class IkeMetrics implements EngineStats {
         .help("IKE requests dropped or refused by a DoS limit: altered-retransmission, retransmission-from-elsewhere, "
             + "half-open-peer-quota, child-sa-limit, not-configured, load (a new SA while the IKE socket is backlogged)")
         .labelNames("version", "reason").withoutExemplars().register(r);
+    socketDrops = Counter.builder().name("ipsecmesh_ike_socket_drops")
+        .help("IKE datagrams the kernel dropped unread at ike-service's IKE socket (receive buffer full); DPD does not "
+            + "count the probes outstanding then against their peers").withoutExemplars().register(r);
     fragmentDrops = Counter.builder().name("ipsecmesh_ike_fragments_dropped")
         .help("IKEv2 fragments dropped (RFC 7383 §2.6): too-many-fragments, older-set, replay, integrity, "
             + "reassembly-limit, malformed, timeout, answered, not-negotiated")
@@ -108,6 +112,11 @@ final class IkeMetrics implements EngineStats {
   @Override
   public void retransmissionAnswered(int ikeVersion) {
     retransmissionsAnswered.labelValues(Integer.toString(ikeVersion)).inc();
+  }
+
+  /** {@code n} datagrams lost at the IKE socket since the last reading. */
+  public void socketDrops(long n) {
+    socketDrops.inc(n);
   }
 
   @Override

@@ -67,6 +67,8 @@ public final class IkeVerticle extends AbstractVerticle {
   private IkeMetrics metrics;
   /** Drops the first messages of new IKE SAs while the IKE socket is backlogged. */
   private io.ipsecmesh.ike.dos.NewSaLoadShedder loadShedder;
+  /** The IKE socket's drop counter between readings: what is lost there is reported to dpd-service. */
+  private final io.ipsecmesh.ike.dos.ReceiveLossWatch receiveLoss = new io.ipsecmesh.ike.dos.ReceiveLossWatch();
   /** The port the IKE socket is bound to (the configured one, or the kernel's choice for port 0). */
   private int boundIkePort;
   /** Several ike-service instances (issue 13): routing, checkpoints, takeover. Passes through when off. */
@@ -115,10 +117,7 @@ public final class IkeVerticle extends AbstractVerticle {
     IkeEngine.Limits limits = IkeServiceSettings.limits(config());
     long shedBacklog = IkeServiceSettings.shedBacklogBytes(config());
     loadShedder = new io.ipsecmesh.ike.dos.NewSaLoadShedder(shedBacklog);
-    if (shedBacklog > 0) {
-      vertx.setPeriodic(io.ipsecmesh.ike.dos.NewSaLoadShedder.TICK_MILLIS,
-          id -> loadShedder.observe(io.ipsecmesh.ike.dos.NewSaLoadShedder.queued(boundIkePort)));
-    }
+    vertx.setPeriodic(io.ipsecmesh.ike.dos.NewSaLoadShedder.TICK_MILLIS, id -> safe("IKE socket", this::watchIkeSocket));
     engine = new IkeEngine(new VertxScheduler(vertx), this::transmit, events, policies, KeyWrap.fromEnvironment(),
         RetransmitPolicy.DEFAULT, limits, System::currentTimeMillis);
     engine.setStats(metrics);
@@ -250,6 +249,26 @@ public final class IkeVerticle extends AbstractVerticle {
     }
     IkeProtocol p = protocols.forDatagram(d.message());
     safe("receive", () -> p.receive(d));
+  }
+
+  /**
+   * Every 100 ms: the IKE socket's backlog drives call admission; datagrams it dropped are counted and announced on
+   * {@code ike.receive-loss}, because a DPD answer among them would otherwise count against a live peer — and the
+   * retransmissions that follow, five times the probe rate, are what turned a full socket into mass death of healthy
+   * peers (docs/performance.md, "DPD under local overload").
+   */
+  private void watchIkeSocket() {
+    if (boundIkePort == 0 || scaleOut == null) {
+      return; // not bound yet
+    }
+    io.ipsecmesh.ike.dos.IkeSocketQueue q = io.ipsecmesh.ike.dos.IkeSocketQueue.of(boundIkePort);
+    loadShedder.observe(q.queuedBytes());
+    long lost = receiveLoss.observe(q.drops());
+    if (lost > 0) {
+      metrics.socketDrops(lost);
+      vertx.eventBus().publish(IkeMessages.RECEIVE_LOSS, new IkeMessages.ReceiveLoss(scaleOut.instanceId(),
+          "udp/" + boundIkePort, lost));
+    }
   }
 
   /** One text per IPv6 address (RFC 5952), whichever socket or forwarder it came through; null when unusable. */

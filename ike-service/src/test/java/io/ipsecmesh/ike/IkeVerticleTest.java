@@ -157,10 +157,15 @@ class IkeVerticleTest {
 
   /** The sum of counter {@code name} over its data points whose {@code label} is {@code value}. */
   private static double counter(String name, String label, String value) {
+    return sum(name, d -> value.equals(d.getLabels().get(label)));
+  }
+
+  private static double sum(String name,
+      java.util.function.Predicate<io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot> which) {
     return io.ipsecmesh.proto.runtime.Metrics.registry().scrape().stream()
         .filter(m -> m.getMetadata().getName().equals(name))
         .flatMap(m -> ((io.prometheus.metrics.model.snapshots.CounterSnapshot) m).getDataPoints().stream())
-        .filter(d -> value.equals(d.getLabels().get(label)))
+        .filter(which)
         .mapToDouble(io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot::getValue)
         .sum();
   }
@@ -231,6 +236,52 @@ class IkeVerticleTest {
     } finally {
       oneLoop.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
+  }
+
+  /**
+   * The IKE socket overflows behind a held loop: ike-service counts the datagrams the kernel dropped and announces
+   * them on {@code ike.receive-loss}, from which dpd-service learns that a probe unanswered meanwhile proves nothing.
+   */
+  @Test
+  void datagramsTheIkeSocketDroppedAreCountedAndAnnouncedToDpd() throws Throwable {
+    int port;
+    try (java.net.DatagramSocket free = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+      port = free.getLocalPort();
+    }
+    Vertx oneLoop = Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(1));
+    try (java.net.DatagramSocket peer = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+      double before = total("ipsecmesh_ike_socket_drops");
+      JsonObject cfg = new JsonObject().put("ike-bind-address", "127.0.0.1").put("ike-port", String.valueOf(port))
+          .put("ike-peer-port", String.valueOf(peer.getLocalPort()));
+      oneLoop.deployVerticle(new IkeVerticle(List.of()), new DeploymentOptions().setConfig(cfg))
+          .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+      java.util.concurrent.CompletableFuture<IkeMessages.ReceiveLoss> announced =
+          new java.util.concurrent.CompletableFuture<>();
+      oneLoop.eventBus().<IkeMessages.ReceiveLoss>consumer(IkeMessages.RECEIVE_LOSS, m -> announced.complete(m.body()))
+          .completion().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+      java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+      oneLoop.runOnContext(v -> {
+        held.countDown();
+        holdTheLoop(1000);
+      });
+      held.await(5, TimeUnit.SECONDS);
+      // 17 MB of datagrams against a receive buffer of at most 8 MB (4 MB asked, doubled by the kernel)
+      byte[] junk = new byte[1400];
+      java.net.InetSocketAddress gw = new java.net.InetSocketAddress("127.0.0.1", port);
+      for (int i = 0; i < 12_000; i++) {
+        peer.send(new java.net.DatagramPacket(junk, junk.length, gw));
+      }
+      IkeMessages.ReceiveLoss loss = announced.get(10, TimeUnit.SECONDS);
+      assertEquals("udp/" + port, loss.socket());
+      assertTrue(loss.dropped() > 0, "the first report names what was lost: " + loss);
+      assertTrue(total("ipsecmesh_ike_socket_drops") - before >= loss.dropped(), "and the counter has it");
+    } finally {
+      oneLoop.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private static double total(String name) {
+    return sum(name, d -> true);
   }
 
   /** Holds the calling event loop, as a burst of work would. */

@@ -1,9 +1,5 @@
 package io.ipsecmesh.ike.dos;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 /**
  * Call admission by load: while more than a threshold of datagrams waits in ike-service's IKE socket, the first
  * message of a new IKE SA (an IKEv2 IKE_SA_INIT request, an IKEv1 Main or Aggressive Mode first message: responder
@@ -15,8 +11,7 @@ import java.nio.file.Path;
  * (docs/performance.md, "100 000 IKE SAs on one gateway") filled the 8 MB socket at 65 000–80 000 SAs while a timer on
  * the same loop stayed on time (Netty gives its tasks their turn between reads), the socket dropped the DPD answers of
  * established peers with the new SAs' requests, and dpd-service declared 77 000 healthy peers dead. The kernel's count
- * of the bytes queued ({@code rx_queue} of {@code /proc/net/udp} and {@code udp6}, every 100 ms: a read of a small
- * in-memory file) is what the loop has not read yet. One loop's: not thread-safe.
+ * of the bytes queued ({@link IkeSocketQueue}, every 100 ms) is what the loop has not read yet. One loop's: not thread-safe.
  */
 public final class NewSaLoadShedder {
 
@@ -61,43 +56,5 @@ public final class NewSaLoadShedder {
     }
     boolean ikev2 = (m[17] & 0xf0) == 0x20;
     return !(ikev2 && (m[19] & 0x20) != 0);
-  }
-
-  /** Bytes queued in this network namespace's UDP sockets bound to {@code port}, IPv4 and IPv6; 0 where unknown. */
-  public static long queued(int port) {
-    return queued(read("/proc/net/udp"), port) + queued(read("/proc/net/udp6"), port);
-  }
-
-  /**
-   * The sum of {@code rx_queue} over the sockets of a {@code /proc/net/udp} text whose local port is {@code port}
-   * (lines {@code sl local_address rem_address st tx_queue:rx_queue …}, addresses and queues in hex). Lines that do
-   * not parse count nothing.
-   */
-  static long queued(String procNetUdp, int port) {
-    long sum = 0;
-    for (String line : procNetUdp.split("\n")) {
-      String[] f = line.trim().split("\\s+");
-      if (f.length < 5 || !f[0].endsWith(":")) {
-        continue; // the header, or no socket line
-      }
-      try {
-        int colon = f[1].lastIndexOf(':');
-        int queue = f[4].indexOf(':');
-        if (colon > 0 && queue > 0 && Integer.parseInt(f[1].substring(colon + 1), 16) == port) {
-          sum += Long.parseLong(f[4].substring(queue + 1), 16);
-        }
-      } catch (NumberFormatException e) {
-        // not a socket line: skipped
-      }
-    }
-    return sum;
-  }
-
-  private static String read(String file) {
-    try {
-      return Files.readString(Path.of(file));
-    } catch (IOException | RuntimeException e) {
-      return ""; // not Linux, or no IPv6: nothing known to wait
-    }
   }
 }

@@ -54,37 +54,4 @@ class NewSaLoadShedderTest {
     off.observe(8 << 20);
     assertFalse(off.sheds(INIT_REQUEST));
   }
-
-  /** {@code /proc/net/udp} of a gateway: IKE on 500 with 12 KB waiting, UDP 4500 and a resolver socket beside it. */
-  @Test
-  void theBacklogIsTheRxQueueOfTheSocketsOnThePort() {
-    String udp = """
-           sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops
-          123: 00000000:01F4 00000000:0000 07 00000000:00003000 00:00000000 00000000     0        0 4242 2 0000000000000000 0
-          124: 00000000:1194 00000000:0000 07 00000000:00FF0000 00:00000000 00000000     0        0 4243 2 0000000000000000 0
-          125: 0100007F:A1F4 0100007F:01F4 01 00000000:00000400 00:00000000 00000000     0        0 4244 2 0000000000000000 0
-        """;
-    assertEquals(0x3000, NewSaLoadShedder.queued(udp, 500), "port 500 only, not 4500 nor a socket whose peer is 500");
-    String udp6 = """
-          sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when
-           7: 00000000000000000000000000000000:01F4 00000000000000000000000000000000:0000 07 00000000:00000800 00:00000000
-        """;
-    assertEquals(0x800, NewSaLoadShedder.queued(udp6, 500));
-    assertEquals(0, NewSaLoadShedder.queued("garbage\n1: x:y z 07 q:r\n", 500), "what does not parse counts nothing");
-  }
-
-  @Test
-  void onThisHostTheKernelsCountIsRead() throws Exception {
-    try (java.net.DatagramSocket s = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress());
-        java.net.DatagramSocket c = new java.net.DatagramSocket()) {
-      org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.exists(java.nio.file.Path.of("/proc/net/udp")),
-          "Linux only");
-      assertEquals(0, NewSaLoadShedder.queued(s.getLocalPort()));
-      byte[] d = new byte[200];
-      for (int i = 0; i < 10; i++) {
-        c.send(new java.net.DatagramPacket(d, d.length, s.getLocalSocketAddress()));
-      }
-      assertTrue(NewSaLoadShedder.queued(s.getLocalPort()) >= 10 * 200, "ten unread datagrams wait");
-    }
-  }
 }

@@ -13,6 +13,12 @@ public final class IkeMessages {
   public static final String PEER_DOWN = "ike.peer.down";
   /** publish: {@link LivenessProof} — any authenticated IKE message from the peer. */
   public static final String LIVENESS_PROOF = "ike.liveness-proof";
+  /**
+   * publish: {@link ReceiveLoss} — an ike-service's IKE socket dropped datagrams unread (its receive buffer was full).
+   * An answer to a DPD probe may have been among them: dpd-service does not count the probes then outstanding
+   * against their peers.
+   */
+  public static final String RECEIVE_LOSS = "ike.receive-loss";
 
   /**
    * publish: {@link MemberMessages.MemberHeartbeat} — ike-service instances of one cluster announce themselves about
@@ -45,8 +51,11 @@ public final class IkeMessages {
 
   public record LivenessProof(String ikeSaId, String peerAddress) {}
 
+  /** {@code dropped} datagrams lost at {@code socket} (e.g. "udp/500") of ike-service {@code instance} since its last report. */
+  public record ReceiveLoss(String instance, String socket, long dropped) {}
+
   static final List<Class<? extends Record>> RECORDS = List.of(IkeDatagram.class, PeerUp.class, PeerDown.class,
-      LivenessProof.class);
+      LivenessProof.class, ReceiveLoss.class);
 
   private IkeMessages() {}
 }
