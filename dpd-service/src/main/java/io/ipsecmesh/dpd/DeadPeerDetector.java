@@ -27,6 +27,7 @@ public final class DeadPeerDetector {
 
   private final Scheduler scheduler;
   private final TimingWheel wheel;
+  private final ProbePacer pacer;
   private final DpdActions actions;
   private final DpdMetrics metrics;
   private final Map<String, PeerLiveness> byIkeSa = new HashMap<>();
@@ -52,6 +53,11 @@ public final class DeadPeerDetector {
     }
 
     @Override
+    public boolean admitProbe(PeerLiveness peer) {
+      return pacer.admit(peer);
+    }
+
+    @Override
     public boolean receiveLossSince(long millis) {
       return lastReceiveLossMillis >= millis;
     }
@@ -72,7 +78,9 @@ public final class DeadPeerDetector {
     this.policy = policy;
     this.actions = actions;
     this.metrics = metrics;
-    this.wheel = new TimingWheel(scheduler, tickMillis, wheelSize, null);
+    this.pacer = new ProbePacer(tickMillis);
+    this.wheel = new TimingWheel(scheduler, tickMillis, wheelSize,
+        () -> pacer.afterTick(byIkeSa.size(), scheduler.nowMillis()));
   }
 
   public void start() {
@@ -212,6 +220,11 @@ public final class DeadPeerDetector {
 
   public int peers() {
     return byIkeSa.size();
+  }
+
+  /** Probes waiting in the pacer for their turn (a clump larger than one tick's budget). */
+  public int probesWaiting() {
+    return pacer.waiting();
   }
 
   /** Timers currently armed (periodic idle timers and outstanding probes). */

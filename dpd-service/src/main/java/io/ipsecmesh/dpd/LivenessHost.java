@@ -14,6 +14,12 @@ interface LivenessHost {
 
   DpdMetrics metrics();
 
+  /**
+   * Whether {@code peer}'s probe may go out now; false: it waits in the {@link ProbePacer} and goes out with
+   * {@link PeerLiveness#sendQueuedProbe} at a later tick.
+   */
+  boolean admitProbe(PeerLiveness peer);
+
   /** Whether an ike-service reported datagrams lost at its IKE socket at or after {@code millis} (scheduler time). */
   boolean receiveLossSince(long millis);
 

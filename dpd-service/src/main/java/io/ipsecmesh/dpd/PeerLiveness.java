@@ -43,6 +43,8 @@ final class PeerLiveness extends TimingWheel.Timeout {
   private int attempt;
   /** The last attempt was inconclusive: the timer now armed sends it again instead of counting it. */
   private boolean deferred;
+  /** The current attempt waits in the {@link ProbePacer} for its turn; no timer is armed meanwhile. */
+  private boolean paced;
   /** Next IKE SA to the same peer address, for matching address-only activity reports. */
   PeerLiveness nextAtAddress;
   /**
@@ -116,7 +118,7 @@ final class PeerLiveness extends TimingWheel.Timeout {
     } else if (state == LivenessState.PROBING && newSettings == null) {
       enter(LivenessState.ALIVE); // DPD switched off: stop asking
       wheel.cancel(this);
-    } else if (state == LivenessState.PROBING) {
+    } else if (state == LivenessState.PROBING && !paced) {
       wheel.schedule(this, lastProbeMillis + newSettings.retryMillis());
     }
   }
@@ -189,6 +191,30 @@ final class PeerLiveness extends TimingWheel.Timeout {
   }
 
   private void probe(long now) {
+    if (paced) {
+      return; // its turn sends the current attempt
+    }
+    if (host.admitProbe(this)) {
+      send(now);
+    } else {
+      paced = true;
+    }
+  }
+
+  /** The {@link ProbePacer}'s turn for this peer: sends the attempt still wanted, if any; false when none. */
+  boolean sendQueuedProbe(long now) {
+    if (!paced) {
+      return false;
+    }
+    paced = false;
+    if (state != LivenessState.PROBING) {
+      return false; // answered, removed or switched off while it waited
+    }
+    send(now);
+    return true;
+  }
+
+  private void send(long now) {
     lastProbeMillis = now;
     long retry = settings.retryMillis();
     wheel.schedule(this, now + retry);

@@ -155,6 +155,62 @@ class DeadPeerDetectorTest {
     assertTrue(actions.deaths.isEmpty());
   }
 
+  /**
+   * A clump: 10 000 peers come up in the same millisecond (a burst of set-ups admitted at once). At 10 s their probes
+   * leave paced, at most 100 per 10 ms tick, the last one tick short of 11 s; each retry timer runs from
+   * its own probe, so the answered ones are never retransmitted. Their answers came back spread, and so one interval
+   * later the probes are: nobody waits any more.
+   */
+  @Test
+  void aClumpOfProbesLeavesPacedAndTheNextCycleIsSpread() {
+    configure(DpdSettings.keepalive(10, 2, DpdMode.PERIODIC));
+    actions.answerWith = dpd;
+    for (int i = 0; i < 10_000; i++) {
+      dpd.peerUp(new IkePeer("sa-" + i, "10.9." + (i >> 8) + "." + (i & 255), 500, "p" + i, 2, "hub", 10));
+    }
+    at(10);
+    assertEquals(100, actions.probes.size(), "one tick's budget at 10 s");
+    assertEquals(9_900, dpd.probesWaiting());
+    at(10.990);
+    assertEquals(10_000, actions.probes.size());
+    assertEquals(0, dpd.probesWaiting());
+    java.util.Map<Long, Long> perInstant = actions.probes.stream().collect(java.util.stream.Collectors.groupingBy(
+        RecordingActions.Probe::atMillis, java.util.stream.Collectors.counting()));
+    assertEquals(100L, perInstant.values().stream().mapToLong(Long::longValue).max().orElseThrow());
+    assertEquals(10_000, actions.probes.stream().map(RecordingActions.Probe::ikeSaId).distinct().count(),
+        "each peer once");
+    at(29.999);
+    assertEquals(20_000, actions.probes.size(), "every peer probed once per interval, 20.00–20.99 s the second time");
+    assertTrue(actions.attempts().stream().allMatch(a -> a == 0), "no answered probe retransmitted");
+    java.util.Map<Long, Long> second = actions.probes.stream().skip(10_000).collect(java.util.stream.Collectors
+        .groupingBy(RecordingActions.Probe::atMillis, java.util.stream.Collectors.counting()));
+    assertEquals(100L, second.values().stream().mapToLong(Long::longValue).max().orElseThrow(),
+        "the second cycle is as spread as the paced first");
+    assertEquals(0, metrics.retransmissions());
+  }
+
+  /** A peer answered (or removed) while its probe waited for its turn: nothing is sent for it. */
+  @Test
+  void aProbeWaitingForItsTurn_isDroppedWhenThePeerSpokeMeanwhile() {
+    configure(DpdSettings.keepalive(10, 2, DpdMode.PERIODIC));
+    for (int i = 0; i < 150; i++) {
+      dpd.peerUp(new IkePeer("sa-" + i, "10.9.0." + i, 500, "p" + i, 2, "hub", 10));
+    }
+    at(10);
+    assertEquals(100, actions.probes.size());
+    java.util.Set<String> sent = actions.probes.stream().map(RecordingActions.Probe::ikeSaId)
+        .collect(java.util.stream.Collectors.toSet());
+    List<String> waiting = java.util.stream.IntStream.range(0, 150).mapToObj(i -> "sa-" + i)
+        .filter(id -> !sent.contains(id)).toList();
+    assertEquals(50, waiting.size());
+    dpd.livenessProof(waiting.get(0)); // an IKE message from one of the 50 still waiting
+    dpd.peerDown(waiting.get(1));
+    at(10.010);
+    assertEquals(148, actions.probes.size(), "the 48 still wanted, at the next tick");
+    assertTrue(actions.probes.stream().noneMatch(p -> p.ikeSaId().equals(waiting.get(0))
+        || p.ikeSaId().equals(waiting.get(1))));
+  }
+
   @Test
   void deadPeerWithoutPeerDown_isForgottenAfterAMinute() {
     configure(DpdSettings.keepalive(10, 2, DpdMode.PERIODIC));
