@@ -178,23 +178,14 @@ class IkeVerticleTest {
    */
   @Test
   void newSasWaitingInABackloggedSocketAreShedAndCounted() throws Throwable {
-    int port;
-    try (java.net.DatagramSocket free = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
-      port = free.getLocalPort();
-    }
+    int port = freeUdpPort();
     Vertx oneLoop = Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(1));
     try (java.net.DatagramSocket initiators = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
       double shedBefore = dropped("load");
-      JsonObject cfg = new JsonObject().put("ike-bind-address", "127.0.0.1").put("ike-port", String.valueOf(port))
-          .put("ike-peer-port", String.valueOf(initiators.getLocalPort())).put("ike-shed-backlog-kb", "4");
+      JsonObject cfg = onLoopback(port, initiators.getLocalPort()).put("ike-shed-backlog-kb", "4");
       oneLoop.deployVerticle(new IkeVerticle(List.of()), new DeploymentOptions().setConfig(cfg))
           .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-      java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
-      oneLoop.runOnContext(v -> {
-        held.countDown();
-        holdTheLoop(500);
-      });
-      held.await(5, TimeUnit.SECONDS);
+      holdTheLoop(oneLoop, 500);
       java.net.InetSocketAddress gw = new java.net.InetSocketAddress("127.0.0.1", port);
       for (int i = 1; i <= 200; i++) {
         byte[] init = IkeCodec.encode(new IkeMessage(new IkeHeader(i, 0, 0, 2, 0, IkeConstants.IKE_SA_INIT,
@@ -244,27 +235,18 @@ class IkeVerticleTest {
    */
   @Test
   void datagramsTheIkeSocketDroppedAreCountedAndAnnouncedToDpd() throws Throwable {
-    int port;
-    try (java.net.DatagramSocket free = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
-      port = free.getLocalPort();
-    }
+    int port = freeUdpPort();
     Vertx oneLoop = Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(1));
     try (java.net.DatagramSocket peer = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
       double before = total("ipsecmesh_ike_socket_drops");
-      JsonObject cfg = new JsonObject().put("ike-bind-address", "127.0.0.1").put("ike-port", String.valueOf(port))
-          .put("ike-peer-port", String.valueOf(peer.getLocalPort()));
+      JsonObject cfg = onLoopback(port, peer.getLocalPort());
       oneLoop.deployVerticle(new IkeVerticle(List.of()), new DeploymentOptions().setConfig(cfg))
           .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
       java.util.concurrent.CompletableFuture<IkeMessages.ReceiveLoss> announced =
           new java.util.concurrent.CompletableFuture<>();
       oneLoop.eventBus().<IkeMessages.ReceiveLoss>consumer(IkeMessages.RECEIVE_LOSS, m -> announced.complete(m.body()))
           .completion().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
-      java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
-      oneLoop.runOnContext(v -> {
-        held.countDown();
-        holdTheLoop(1000);
-      });
-      held.await(5, TimeUnit.SECONDS);
+      holdTheLoop(oneLoop, 1000);
       // 17 MB of datagrams against a receive buffer of at most 8 MB (4 MB asked, doubled by the kernel)
       byte[] junk = new byte[1400];
       java.net.InetSocketAddress gw = new java.net.InetSocketAddress("127.0.0.1", port);
@@ -282,6 +264,28 @@ class IkeVerticleTest {
 
   private static double total(String name) {
     return sum(name, d -> true);
+  }
+
+  private static int freeUdpPort() throws java.net.SocketException {
+    try (java.net.DatagramSocket free = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+      return free.getLocalPort();
+    }
+  }
+
+  /** ike-service on 127.0.0.1:{@code port}, its peers' IKE port {@code peerPort}. */
+  private static JsonObject onLoopback(int port, int peerPort) {
+    return new JsonObject().put("ike-bind-address", "127.0.0.1").put("ike-port", String.valueOf(port))
+        .put("ike-peer-port", String.valueOf(peerPort));
+  }
+
+  /** Holds the only event loop of {@code oneLoop} for {@code millis}, from the moment this returns. */
+  private static void holdTheLoop(Vertx oneLoop, long millis) throws InterruptedException {
+    java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+    oneLoop.runOnContext(v -> {
+      held.countDown();
+      holdTheLoop(millis);
+    });
+    held.await(5, TimeUnit.SECONDS);
   }
 
   /** Holds the calling event loop, as a burst of work would. */

@@ -28,7 +28,10 @@ public final class ShowCryptoSession {
     for (ChildSa sa : childSas) {
       peers.computeIfAbsent(sa.peerAddress(), Peer::new).child.add(sa);
     }
-    StringBuilder out = new StringBuilder("Crypto session current status\n\n");
+    // sized for the whole answer at once: grown by doubling, 100 000 sessions (18 MB) cost five more copies of it
+    StringBuilder out = new StringBuilder((int) Math.min(Integer.MAX_VALUE - 16,
+        64L + 128L * peers.size() + 80L * ikeSas.size() + 128L * childSas.size()));
+    out.append("Crypto session current status\n\n");
     for (Peer p : peers.values()) {
       String iface = p.child.isEmpty() ? "(none)" : ShowCryptoIpsecSa.interfaceOf(config, p.child.getFirst());
       out.append("Interface: ").append(iface).append('\n');
