@@ -5,6 +5,7 @@ import io.ipsecmesh.config.api.ExecService;
 import io.ipsecmesh.config.api.ManagementApi;
 import io.ipsecmesh.config.show.LogBuffer;
 import io.ipsecmesh.config.show.SaTables;
+import io.ipsecmesh.config.show.ShowCryptoSession;
 import io.ipsecmesh.config.store.ActiveConfig;
 import io.ipsecmesh.config.store.ApplyOutcome;
 import io.ipsecmesh.config.store.ConfigApplier;
@@ -44,6 +45,15 @@ public final class ConfigVerticle extends VerticleBase {
   private SaTables tables;
   /** The periodic {@link SaTables#reconcile} of the followed rows, or -1. */
   private long reconcileTimer = -1;
+  /** Checks when the SA tables first reach {@link #WARM_SHOW_AT} rows, or -1 once they did. */
+  private long warmTimer = -1;
+  /**
+   * At 100 000 sessions the first {@code show crypto session} took 1.3–1.6 s and the next ones 0.3–0.6 s: the first
+   * ran its 200 000 rows mostly interpreted while the JIT, on two cores busy with 10 000 DPD round trips a second,
+   * compiled it (docs/performance.md, "DPD under local overload"). Rendered once in the background when the tables
+   * first hold this many IKE SAs, the operator's first call finds it compiled; smaller gateways never pay for it.
+   */
+  static final int WARM_SHOW_AT = 10_000;
   private HttpServer server;
   private String apiUrl;
 
@@ -106,6 +116,9 @@ public final class ConfigVerticle extends VerticleBase {
     if (reconcileTimer >= 0) {
       vertx.cancelTimer(reconcileTimer);
     }
+    if (warmTimer >= 0) {
+      vertx.cancelTimer(warmTimer);
+    }
     if (tables != null) {
       tables.unfollow();
     }
@@ -158,6 +171,14 @@ public final class ConfigVerticle extends VerticleBase {
       followed.reconcile();
       return null;
     }, true));
+    warmTimer = vertx.setPeriodic(10_000, id -> {
+      if (followed.ikeSaRows() >= WARM_SHOW_AT) {
+        vertx.cancelTimer(warmTimer);
+        warmTimer = -1;
+        vertx.executeBlocking(() -> ShowCryptoSession.render(activeModel(), followed.ikeSas(), followed.childSas())
+            .length(), false);
+      }
+    });
     ExecService exec = new ExecService(vertx, this::activeModel, tables, settings.requestTimeoutMillis(),
         System::currentTimeMillis, logBuffer);
     String token = settings.apiToken() != null ? settings.apiToken() : ApiCredentials.generateToken();

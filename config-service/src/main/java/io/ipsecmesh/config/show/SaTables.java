@@ -166,6 +166,11 @@ public final class SaTables {
     return ikeRows.followed() && childRows.followed();
   }
 
+  /** How many IKE SA rows the tables hold, without copying them. */
+  public int ikeSaRows() {
+    return ikeRows.size();
+  }
+
   public List<ChildSa> childSas() {
     return childRows.all(childSas, (key, bad) -> undecodable(ChildSa.class.getSimpleName(), key, bad));
   }
