@@ -203,12 +203,12 @@ final class DecodedRows<T> {
     }
   }
 
-  /** Whether commands read the rows the events keep ({@link #seed} done) rather than the map. */
   /** Rows held (followed or from the last read). */
   synchronized int size() {
     return rows.size();
   }
 
+  /** Whether commands read the rows the events keep ({@link #seed} done) rather than the map. */
   synchronized boolean followed() {
     return followed;
   }
