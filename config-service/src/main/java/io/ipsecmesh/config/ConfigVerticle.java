@@ -175,8 +175,8 @@ public final class ConfigVerticle extends VerticleBase {
       if (followed.ikeSaRows() >= WARM_SHOW_AT) {
         vertx.cancelTimer(warmTimer);
         warmTimer = -1;
-        vertx.executeBlocking(() -> ShowCryptoSession.render(activeModel(), followed.ikeSas(), followed.childSas())
-            .length(), false);
+        vertx.executeBlocking(() -> ShowCryptoSession.renderParts(activeModel(), followed.ikeSas(),
+            followed.childSas()).size(), false);
       }
     });
     ExecService exec = new ExecService(vertx, this::activeModel, tables, settings.requestTimeoutMillis(),

@@ -160,6 +160,32 @@ class ConfigVerticleTest {
     assertTrue(exec("show crypto session").body().contains("Session status: UP-IDLE\nPeer: 10.2.2.2 port 500\n"));
   }
 
+  /**
+   * A long listing leaves in parts (one HTTP chunk each, {@code TextParts}), never as one array of its whole size: 2 000
+   * peers make about 250 KB of {@code show crypto session}, which arrives whole, in order, without a Content-Length.
+   */
+  @Test
+  void showCryptoSessionOfThousandsOfPeersArrivesWholeInParts() throws Exception {
+    var ikeSas = Cluster.map(vertx, SharedMaps.IKE_SAS);
+    for (int i = 0; i < 2_000; i++) {
+      IkeSaSummary ike = new IkeSaSummary("ike-" + i, "10.7." + (i >> 8) + "." + (i & 255), "10.1.1.1", "READY", i,
+          "ACTIVE", "peer-" + i, 2, 500, 500, "responder", 0);
+      ikeSas.put(ike.ikeSaId(), RecordJson.toJson(ike).encode());
+    }
+    HttpResponse<String> r = exec("show crypto session");
+    for (int attempt = 0; attempt < 200 && r.body().split("Session status: UP-IDLE", -1).length <= 2_000; attempt++) {
+      r = exec("show crypto session"); // the followed rows catch up with the map's events
+    }
+    assertEquals(200, r.statusCode());
+    // one answer in one buffer carries its Content-Length; parts go out as they come (HTTP/1.1 chunks)
+    assertEquals(java.util.Optional.empty(), r.headers().firstValue("content-length"), "sent in parts: " + r.headers());
+    assertTrue(r.body().length() > 128 * 1024, "more than one part: " + r.body().length());
+    assertTrue(r.body().startsWith("Crypto session current status\n\nInterface: (none)\n"), r.body().substring(0, 80));
+    assertEquals(2_000, r.body().split("Session status: UP-IDLE\n", -1).length - 1);
+    assertTrue(r.body().contains("Peer: 10.7.7.207 port 500\n  IKEv2 SA: local 10.1.1.1/500 remote 10.7.7.207/500 Active\n"));
+    assertTrue(r.body().endsWith("Active\n\n"), "ends with the last peer's block");
+  }
+
   @Test
   void clearSessionAsksIkeServiceAndSaysSoWhenItIsNotRunning() throws Exception {
     HttpResponse<String> r = exec("clear crypto session");

@@ -80,8 +80,8 @@ public final class ExecService {
       case ShowLogging c -> Future.succeededFuture(ExecResult.ok(ShowLoggingBuffer.render(log)));
       case ExecCommand.ShowCryptoMap c -> show(() -> ExecResult.ok(
           io.ipsecmesh.config.show.ShowCryptoMap.render(activeConfig.get(), tables.childSas(), c.tag(), c.dynamic())));
-      case ShowSession c -> show(() -> ExecResult.ok(
-          ShowCryptoSession.render(activeConfig.get(), tables.ikeSas(), tables.childSas())));
+      case ShowSession c -> show(() -> new ExecResult(200,
+          ShowCryptoSession.renderParts(activeConfig.get(), tables.ikeSas(), tables.childSas())));
       case ClearSession c -> clear(new MgmtMessages.ClearSession(c.remoteAddress(), c.remotePort(),
           c.localAddress(), c.localPort()));
       case Debug c -> Future.succeededFuture(ExecResult.ok(debug(c.facility(), c.enabled())));

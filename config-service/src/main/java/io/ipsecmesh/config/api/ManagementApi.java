@@ -84,7 +84,7 @@ public final class ManagementApi {
     exec.execute(command).onComplete(ar -> {
       if (ar.succeeded()) {
         execObserver.accept(ar.result().status());
-        text(ctx, ar.result().status(), ar.result().text());
+        text(ctx, ar.result().status(), ar.result().parts());
       } else {
         ctx.fail(ar.cause());
       }
@@ -172,6 +172,17 @@ public final class ManagementApi {
   private static void text(RoutingContext ctx, int status, String body) {
     if (!ctx.response().ended()) {
       ctx.response().setStatusCode(status).putHeader("Content-Type", TEXT).end(body);
+    }
+  }
+
+  /** An answer in parts: one HTTP chunk each, so that no buffer holds the whole of a long listing. */
+  private static void text(RoutingContext ctx, int status, List<String> parts) {
+    if (parts.size() == 1) {
+      text(ctx, status, parts.getFirst());
+    } else if (!ctx.response().ended()) {
+      ctx.response().setStatusCode(status).putHeader("Content-Type", TEXT).setChunked(true);
+      parts.forEach(ctx.response()::write);
+      ctx.response().end();
     }
   }
 }

@@ -19,6 +19,11 @@ public final class ShowCryptoSession {
   private ShowCryptoSession() {}
 
   public static String render(GatewayConfig config, List<IkeSaSummary> ikeSas, List<ChildSa> childSas) {
+    return String.join("", renderParts(config, ikeSas, childSas));
+  }
+
+  /** The same listing in parts of whole lines ({@link TextParts}): what the management API sends. */
+  public static List<String> renderParts(GatewayConfig config, List<IkeSaSummary> ikeSas, List<ChildSa> childSas) {
     Map<String, Peer> peers = new TreeMap<>();
     for (IkeSaSummary ike : ikeSas) {
       if (!"DELETED".equalsIgnoreCase(ike.status())) {
@@ -28,10 +33,7 @@ public final class ShowCryptoSession {
     for (ChildSa sa : childSas) {
       peers.computeIfAbsent(sa.peerAddress(), Peer::new).child.add(sa);
     }
-    // sized for the whole answer at once: grown by doubling, 100 000 sessions (18 MB) cost five more copies of it
-    StringBuilder out = new StringBuilder((int) Math.min(Integer.MAX_VALUE - 16,
-        64L + 128L * peers.size() + 80L * ikeSas.size() + 128L * childSas.size()));
-    out.append("Crypto session current status\n\n");
+    TextParts out = new TextParts().append("Crypto session current status\n\n");
     for (Peer p : peers.values()) {
       String iface = p.child.isEmpty() ? "(none)" : ShowCryptoIpsecSa.interfaceOf(config, p.child.getFirst());
       out.append("Interface: ").append(iface).append('\n');
@@ -51,7 +53,7 @@ public final class ShowCryptoSession {
       }
       out.append('\n');
     }
-    return out.toString();
+    return out.parts();
   }
 
   private static boolean ready(IkeSaSummary ike) {
