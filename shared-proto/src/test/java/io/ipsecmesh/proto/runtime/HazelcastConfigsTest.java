@@ -94,6 +94,8 @@ class HazelcastConfigsTest {
 
       b = Hazelcast.newHazelcastInstance(HazelcastConfigs.member(o2));
       awaitMembers(a, 2);
+      // the same the other way: the protection hears of the join a moment after the member list (CI16 failed here)
+      awaitQuorum(checkpoints);
       checkpoints.put("k", "v1");
       assertTrue(checkpoints.replace("k", "v1", "claimed by a"), "with the quorum a claim succeeds");
 
@@ -142,6 +144,19 @@ class HazelcastConfigsTest {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }
+  }
+
+  private static void awaitQuorum(IMap<String, String> map) throws InterruptedException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      try {
+        map.get("k");
+        return;
+      } catch (com.hazelcast.splitbrainprotection.SplitBrainProtectionException stillFenced) {
+        Thread.sleep(20); // polling a condition with a deadline, not a fixed wait
+      }
+    }
+    throw new AssertionError("still fenced 10 s after the member count reached the quorum");
   }
 
   private static void awaitFenced(IMap<String, String> map) throws InterruptedException {
