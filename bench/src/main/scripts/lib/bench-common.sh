@@ -54,8 +54,8 @@ bench_need() {  # command... : each must be on PATH
 bench_build_gateway() {
     if [ "${BENCH_JAR_GIVEN:-}" = yes ]; then bench_check_jar; return 0; fi
     if [ "${SKIP_BUILD:-no}" = yes ] && [ -f "$JAR" ]; then return 0; fi
-    echo "# building gateway/target/ipsec-mesh.jar (./mvnw -q -B -pl gateway -am package -Dmaven.test.skip=true)" >&2
-    (cd "$ROOT" && ./mvnw -q -B -pl gateway -am package -Dmaven.test.skip=true >&2) || bench_die "could not build $JAR"
+    echo "# building gateway/target/ipsec-mesh.jar (./mvnw -q -B -pl gateway -am package -DskipTests)" >&2
+    (cd "$ROOT" && ./mvnw -q -B -pl gateway -am package -DskipTests >&2) || bench_die "could not build $JAR"
     [ -f "$JAR" ] || bench_die "$JAR missing after the build"
 }
 
