@@ -56,19 +56,30 @@ final class Ident {
     return addressAndMask(ts.startAddress(), ts.endAddress());
   }
 
-  private static String addressAndMask(String start, String end) {
+  /**
+   * The netmask of the IPv4 range {@code start}–{@code end} when it is a prefix ({@code 255.255.255.0} as
+   * {@code 0xFFFFFF00}), else -1 (not a prefix, or not IPv4). The common case, without InetAddress, BigInteger or a
+   * regex: {@code show crypto session} prints one per SA.
+   */
+  static long ipv4Netmask(String start, String end) {
     long a4 = ipv4(start);
     long b4 = ipv4(end);
-    if (a4 >= 0 && b4 >= 0) {
-      // the common case without InetAddress, BigInteger or a regex: show crypto session prints one per SA
-      int hostBits = 64 - Long.numberOfLeadingZeros(a4 ^ b4);
-      long span = (1L << hostBits) - 1;
-      if ((a4 & span) != 0 || b4 != (a4 | span)) {
-        return start + "-" + end;
-      }
-      long mask = ~span & 0xFFFF_FFFFL;
+    if (a4 < 0 || b4 < 0) {
+      return -1;
+    }
+    int hostBits = 64 - Long.numberOfLeadingZeros(a4 ^ b4);
+    long span = (1L << hostBits) - 1;
+    return (a4 & span) != 0 || b4 != (a4 | span) ? -1 : ~span & 0xFFFF_FFFFL;
+  }
+
+  private static String addressAndMask(String start, String end) {
+    long mask = ipv4Netmask(start, end);
+    if (mask >= 0) {
       return start + "/" + ((mask >>> 24) & 255) + "." + ((mask >>> 16) & 255) + "." + ((mask >>> 8) & 255) + "."
           + (mask & 255);
+    }
+    if (ipv4(start) >= 0 && ipv4(end) >= 0) {
+      return start + "-" + end;
     }
     if (!LITERAL.matcher(start).matches() || !LITERAL.matcher(end).matches()) {
       return start + "/?";
@@ -89,9 +100,9 @@ final class Ident {
       if (a.length == 16) {
         return Columns.ip(start) + "/" + prefixLen; // IOS prints IPv6 in capitals
       }
-      long mask = prefixLen == 0 ? 0 : (0xFFFF_FFFFL << (32 - prefixLen)) & 0xFFFF_FFFFL;
-      return start + "/" + ((mask >>> 24) & 255) + "." + ((mask >>> 16) & 255) + "." + ((mask >>> 8) & 255) + "."
-          + (mask & 255);
+      long netmask = prefixLen == 0 ? 0 : (0xFFFF_FFFFL << (32 - prefixLen)) & 0xFFFF_FFFFL;
+      return start + "/" + ((netmask >>> 24) & 255) + "." + ((netmask >>> 16) & 255) + "." + ((netmask >>> 8) & 255)
+          + "." + (netmask & 255);
     } catch (UnknownHostException e) {
       // selectors come from ike-service as literals; print what we got rather than fail the whole show
       return start + "/?";
