@@ -5,11 +5,13 @@ import io.ipsecmesh.ike.crypto.IkeSaKeys;
 import io.ipsecmesh.ike.crypto.IkeSuite;
 import io.ipsecmesh.ike.crypto.PrfAlgorithm;
 import io.ipsecmesh.ike.crypto.PskAuthenticator;
+import io.ipsecmesh.ike.crypto.SkCipher;
 import io.ipsecmesh.ike.exchange.Proposals;
 import io.ipsecmesh.proto.bus.RecordJson;
 import io.ipsecmesh.proto.bus.SaMessages;
 import io.ipsecmesh.proto.ikev2.IkeCodec;
 import io.ipsecmesh.proto.ikev2.IkeConstants;
+import io.ipsecmesh.proto.ikev2.IkeHeader;
 import io.ipsecmesh.proto.ikev2.IkeMessage;
 import io.ipsecmesh.proto.ikev2.Payload;
 import io.ipsecmesh.proto.sa.ChildSa;
@@ -80,6 +82,9 @@ public class IkeResponderStepsBenchmark {
   private ChildSa childSa;
   private IkeSaSummary summary;
   private String childSaJson;
+  private SkCipher skInitiator;
+  private byte[] dpdProbe;
+  private Payload.Encrypted dpdProbeSk;
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
@@ -115,6 +120,22 @@ public class IkeResponderStepsBenchmark {
         new IkeSaSummary.Detail("AES-GCM", 128, "SHA256", "None", 31, "PSK", "PSK", 86400, "1122334455667788",
             "99aabbccddeeff01", "172.31.255.2", false, false));
     childSaJson = RecordJson.toJson(childSa).encode();
+    skInitiator = keys.initiatorCipher();
+    dpdProbe = skProtectDpd();
+    dpdProbeSk = (Payload.Encrypted) IkeCodec.decode(dpdProbe).payloads().getLast();
+  }
+
+  // ---- SK payload (§3.14): a DPD probe, an empty INFORMATIONAL, sealed by one side and opened by the other ----
+
+  @Benchmark
+  public byte[] skProtectDpd() {
+    return skInitiator.protect(IkeHeader.of(0x1122334455667788L, 0x99aabbccddeeff01L, IkeConstants.INFORMATIONAL,
+        IkeConstants.FLAG_INITIATOR, 7), List.of());
+  }
+
+  @Benchmark
+  public List<Payload> skOpenDpd() throws Exception {
+    return skInitiator.open(dpdProbe, dpdProbeSk);
   }
 
   private static byte[] random(int n) {

@@ -1,6 +1,7 @@
 package io.ipsecmesh.ike.crypto;
 
 import io.ipsecmesh.proto.ikev2.IkeConstants;
+import io.ipsecmesh.proto.runtime.ThreadJce;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import javax.crypto.Mac;
@@ -45,7 +46,7 @@ public enum PrfAlgorithm {
 
   public byte[] prf(byte[] key, byte[]... data) {
     try {
-      Mac mac = Mac.getInstance(jceName);
+      Mac mac = ThreadJce.mac(jceName);
       mac.init(new SecretKeySpec(key.length == 0 ? new byte[1] : key, jceName));
       for (byte[] d : data) {
         mac.update(d);
@@ -66,7 +67,7 @@ public enum PrfAlgorithm {
       throw new IllegalArgumentException("prf+ limited to 255 blocks");
     }
     try {
-      Mac mac = Mac.getInstance(jceName);
+      Mac mac = ThreadJce.mac(jceName);
       mac.init(new SecretKeySpec(key, jceName));
       byte[] out = new byte[blocks * outputBytes];
       byte[] t = new byte[0];

@@ -5,6 +5,7 @@ import io.ipsecmesh.proto.ikev2.IkeCodec;
 import io.ipsecmesh.proto.ikev2.IkeConstants;
 import io.ipsecmesh.proto.ikev2.IkeHeader;
 import io.ipsecmesh.proto.ikev2.Payload;
+import io.ipsecmesh.proto.runtime.ThreadJce;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -123,7 +124,7 @@ public final class SkCipher {
     try {
       if (e.aead) {
         IkeCodec.putLong(msg, ivOff, ivCounter++);
-        Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+        Cipher c = ThreadJce.cipher("AES/GCM/NoPadding");
         c.init(Cipher.ENCRYPT_MODE, aesKey(), new GCMParameterSpec(e.aeadIcvBytes * 8, nonce(msg, ivOff)));
         c.updateAAD(msg, 0, ivOff);
         c.doFinal(pt, 0, pt.length, msg, ctOff);
@@ -131,7 +132,7 @@ public final class SkCipher {
         byte[] iv = new byte[e.ivBytes];
         RANDOM.nextBytes(iv);
         System.arraycopy(iv, 0, msg, ivOff, iv.length);
-        Cipher c = Cipher.getInstance("AES/CBC/NoPadding");
+        Cipher c = ThreadJce.cipher("AES/CBC/NoPadding");
         c.init(Cipher.ENCRYPT_MODE, aesKey(), new IvParameterSpec(iv));
         c.doFinal(pt, 0, pt.length, msg, ctOff);
         byte[] mac = hmac(msg, 0, total - icv);
@@ -193,7 +194,7 @@ public final class SkCipher {
     }
     try {
       if (e.aead) {
-        Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+        Cipher c = ThreadJce.cipher("AES/GCM/NoPadding");
         c.init(Cipher.DECRYPT_MODE, aesKey(), new GCMParameterSpec(icv * 8, nonce(message, bodyOff)));
         c.updateAAD(message, 0, bodyOff);
         try {
@@ -211,7 +212,7 @@ public final class SkCipher {
       if (!MessageDigest.isEqual(Arrays.copyOf(mac, icv), received)) {
         throw new SkIntegrityException("HMAC mismatch");
       }
-      Cipher c = Cipher.getInstance("AES/CBC/NoPadding");
+      Cipher c = ThreadJce.cipher("AES/CBC/NoPadding");
       c.init(Cipher.DECRYPT_MODE, aesKey(), new IvParameterSpec(message, bodyOff, e.ivBytes));
       return c.doFinal(message, bodyOff + e.ivBytes, ctLen);
     } catch (GeneralSecurityException ex) {
@@ -253,7 +254,7 @@ public final class SkCipher {
   }
 
   private byte[] hmac(byte[] data, int off, int len) throws GeneralSecurityException {
-    Mac mac = Mac.getInstance(suite.integ().jceName);
+    Mac mac = ThreadJce.mac(suite.integ().jceName);
     mac.init(new SecretKeySpec(integKey, suite.integ().jceName));
     mac.update(data, off, len);
     return mac.doFinal();

@@ -27,9 +27,10 @@ final class Fragments {
     return Stream.of(GCM, CBC);
   }
 
+  /** Fresh nonces, as every IKE SA has: two calls never give the same key, so never the same SK nonce under one. */
   static IkeSaKeys keys(IkeSuite suite) throws Exception {
     byte[] nonce = new byte[32];
-    nonce[0] = 7;
+    new java.security.SecureRandom().nextBytes(nonce);
     return IkeSaKeys.derive(suite, new byte[32], nonce, nonce, 0x1111L, 0x2222L);
   }
 

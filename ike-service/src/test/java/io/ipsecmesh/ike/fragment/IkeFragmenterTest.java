@@ -63,13 +63,13 @@ class IkeFragmenterTest {
 
   @Test
   void aMessageThatFitsOrAnSaWithoutFragmentationGoesWhole() throws Exception {
-    IkeSaKeys keys = Fragments.keys(Fragments.GCM);
+    SkCipher tx = Fragments.keys(Fragments.GCM).initiatorCipher(); // one per key: a second would reuse its IVs
     List<Payload> small = List.of(Payload.Notify.of(IkeConstants.INITIAL_CONTACT, new byte[0]));
     IkeHeader h = Fragments.header(2);
-    List<byte[]> one = IkeFragmenter.protect(keys.initiatorCipher(), h, small, 548);
+    List<byte[]> one = IkeFragmenter.protect(tx, h, small, 548);
     assertEquals(1, one.size());
     assertEquals(IkeConstants.PT_SK, one.getFirst()[16] & 0xff);
-    List<byte[]> unfragmented = IkeFragmenter.protect(keys.initiatorCipher(), h, Fragments.ikeAuth(3000), 0);
+    List<byte[]> unfragmented = IkeFragmenter.protect(tx, h, Fragments.ikeAuth(3000), 0);
     assertEquals(1, unfragmented.size(), "max 0: fragmentation not negotiated (§2.4: MUST NOT)");
     assertEquals(IkeConstants.PT_SK, unfragmented.getFirst()[16] & 0xff);
   }

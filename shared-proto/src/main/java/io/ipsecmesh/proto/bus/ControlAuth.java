@@ -2,6 +2,7 @@ package io.ipsecmesh.proto.bus;
 
 import io.ipsecmesh.proto.kek.Kek;
 import io.ipsecmesh.proto.runtime.Metrics;
+import io.ipsecmesh.proto.runtime.ThreadJce;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -174,11 +175,11 @@ public final class ControlAuth {
 
   byte[] tag(String address, long ts, String nonce, Object body) {
     try {
-      Mac mac = Mac.getInstance("HmacSHA256");
+      byte[] canonical = address.startsWith("sa.") ? recentCanonical(body) : canonical(body); // before the Mac is taken
+      Mac mac = ThreadJce.mac("HmacSHA256");
       mac.init(key);
       mac.update((address + "\n" + ts + "\n" + nonce + "\n").getBytes(StandardCharsets.UTF_8));
-      mac.update(address.startsWith("sa.") ? recentCanonical(body) : canonical(body));
-      return mac.doFinal();
+      return mac.doFinal(canonical);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 unavailable", e);
     }

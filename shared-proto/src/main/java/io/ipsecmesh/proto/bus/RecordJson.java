@@ -5,6 +5,7 @@ import io.ipsecmesh.proto.config.Sealed;
 import io.ipsecmesh.proto.kek.Kek;
 import io.ipsecmesh.proto.kek.ProcessKek;
 import io.ipsecmesh.proto.kek.SecretBox;
+import io.ipsecmesh.proto.runtime.ThreadJce;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.lang.reflect.Array;
@@ -68,10 +69,12 @@ public final class RecordJson {
   /** HMAC-SHA256 under HKDF(process KEK, record-mac) of the record's type and normalized JSON. */
   private static byte[] mac(Record record) {
     try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(keys().mac);
+      byte[] json = normalized(record).encode().getBytes(StandardCharsets.UTF_8); // before the Mac is taken
+      SecretKeySpec key = keys().mac;
+      Mac mac = ThreadJce.mac("HmacSHA256");
+      mac.init(key);
       mac.update((SHAPES.get(record.getClass()).wireName + "\n").getBytes(StandardCharsets.UTF_8));
-      return mac.doFinal(normalized(record).encode().getBytes(StandardCharsets.UTF_8));
+      return mac.doFinal(json);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 unavailable", e);
     }

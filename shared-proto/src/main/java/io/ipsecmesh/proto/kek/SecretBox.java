@@ -1,5 +1,6 @@
 package io.ipsecmesh.proto.kek;
 
+import io.ipsecmesh.proto.runtime.ThreadJce;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -46,7 +47,7 @@ public final class SecretBox {
     byte[] nonce = new byte[NONCE];
     RANDOM.nextBytes(nonce);
     try {
-      Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+      Cipher c = ThreadJce.cipher("AES/GCM/NoPadding");
       c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
       c.updateAAD(associatedData.getBytes(StandardCharsets.UTF_8));
       byte[] ct = c.doFinal(plaintext);
@@ -91,7 +92,7 @@ public final class SecretBox {
       throw new SealedSecretException("sealed secret has a bad length or version");
     }
     try {
-      Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+      Cipher c = ThreadJce.cipher("AES/GCM/NoPadding");
       c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, in, 1, NONCE));
       c.updateAAD(associatedData.getBytes(StandardCharsets.UTF_8));
       return c.doFinal(in, 1 + NONCE, in.length - 1 - NONCE);
