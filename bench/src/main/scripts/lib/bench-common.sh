@@ -326,11 +326,12 @@ bench_exec() {  # ns api-file command
     ip netns exec "$1" curl -sS --max-time 30 -H "Authorization: Bearer $token" -H 'Content-Type: text/plain' \
         --data-binary "$3" "$url/exec"
 }
-# Wall time in seconds of one POST /exec (curl's time_total, no JVM start-up in it) and its body size.
+# Wall time in seconds of one POST /exec (curl's time_total, no JVM start-up in it), when its first byte came
+# (time_starttransfer: the command's own time, before the answer's transfer) and its body size.
 bench_exec_time() {  # ns api-file command
     local url token
     url=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["url"])' "$2")
     token=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["token"])' "$2")
-    ip netns exec "$1" curl -sS --max-time 120 -o /dev/null -w '%{time_total} s, %{size_download} bytes, HTTP %{http_code}' \
+    ip netns exec "$1" curl -sS --max-time 120 -o /dev/null -w '%{time_total} s (first byte %{time_starttransfer} s), %{size_download} bytes, HTTP %{http_code}' \
         -H "Authorization: Bearer $token" -H 'Content-Type: text/plain' --data-binary "$3" "$url/exec"
 }
