@@ -140,14 +140,26 @@ public final class RecordJson {
   }
 
   /**
+   * How a record is written. {@code SEALED}: for the wire and the maps. {@code CLEAR}: the {@link Sealed} components
+   * in clear, for MACs only. {@code NORMALIZED}: in clear, and a null list or map written as an empty one — what
+   * {@link #fromJson} makes of a null (the form a record has once it has crossed the wire), so that a sender and a
+   * receiver MAC the same bytes however the record was built.
+   */
+  private enum Form { SEALED, CLEAR, NORMALIZED }
+
+  /**
    * The record with its {@link Sealed} components in clear: deterministic (sealing draws a random
    * nonce), for MACs over a message ({@code ControlAuth}) only. Never sent, never stored.
    */
   public static JsonObject canonical(Record record) {
-    return toJson(record, false);
+    return toJson(record, Form.CLEAR);
   }
 
   private static JsonObject toJson(Record record, boolean seal) {
+    return toJson(record, seal ? Form.SEALED : Form.CLEAR);
+  }
+
+  private static JsonObject toJson(Record record, Form form) {
     JsonObject json = new JsonObject();
     Shape shape = SHAPES.get(record.getClass());
     RecordComponent[] comps = shape.comps;
@@ -159,18 +171,26 @@ public final class RecordJson {
         throw new IllegalStateException("cannot read " + comps[i], e);
       }
     }
-    SecretBox box = shape.anySealed && seal ? keys().box : null;
+    boolean seal = form == Form.SEALED;
+    // the unsealed components first: the sealed ones' associated data is made of them, encoded once for both
+    Object[] encoded = new Object[comps.length];
+    for (int i = 0; i < comps.length; i++) {
+      if (!(shape.sealed[i] && seal)) {
+        encoded[i] = values[i] == null ? (form == Form.NORMALIZED ? emptyOf(comps[i].getType()) : null)
+            : encode(values[i], form, comps[i].getGenericType());
+      }
+    }
+    String otherComponents = shape.anySealed && seal ? otherComponents(shape, encoded) : null;
+    SecretBox box = otherComponents != null ? keys().box : null;
     for (int i = 0; i < comps.length; i++) {
       Object v = values[i];
-      if (v == null) {
-        continue;
-      }
-      RecordComponent c = comps[i];
       if (shape.sealed[i] && seal) {
-        String ad = associatedData(shape, i, values);
-        json.put(c.getName(), v instanceof byte[] b ? box.seal(b, ad) : box.seal((String) v, ad));
-      } else {
-        json.put(c.getName(), encode(v, seal));
+        if (v != null) {
+          String ad = associatedData(shape, i, otherComponents);
+          json.put(comps[i].getName(), v instanceof byte[] b ? box.seal(b, ad) : box.seal((String) v, ad));
+        }
+      } else if (encoded[i] != null) {
+        json.put(comps[i].getName(), encoded[i]);
       }
     }
     if (seal && shape.authenticated) {
@@ -181,17 +201,21 @@ public final class RecordJson {
 
   /**
    * What binds a sealed component to its record: the record type, the component and every other
-   * (unsealed) component's value, each as this class writes it.
+   * (unsealed) component's value, each as this class writes it ({@link #otherComponents}).
    */
-  private static String associatedData(Shape shape, int sealed, Object[] values) {
+  private static String associatedData(Shape shape, int sealed, String otherComponents) {
+    return "ipsec-mesh sealed v1|" + shape.wireName + '.' + shape.comps[sealed].getName() + otherComponents;
+  }
+
+  /** The unsealed components' part of the associated data, from their values as {@link #encode} wrote them. */
+  private static String otherComponents(Shape shape, Object[] encoded) {
     RecordComponent[] comps = shape.comps;
-    StringBuilder b = new StringBuilder("ipsec-mesh sealed v1|").append(shape.wireName).append('.')
-        .append(comps[sealed].getName());
+    StringBuilder b = new StringBuilder();
     for (int i = 0; i < comps.length; i++) {
       if (!shape.sealed[i]) {
-        Object v = values[i];
+        Object v = encoded[i];
         b.append('|').append(comps[i].getName()).append('=')
-            .append(v == null ? "null" : io.vertx.core.json.Json.encode(encode(v)));
+            .append(v == null ? "null" : io.vertx.core.json.Json.encode(v));
       }
     }
     return b.toString();
@@ -211,12 +235,13 @@ public final class RecordJson {
   }
 
   /**
-   * The record as {@link #canonical} wrote it and back to canonical JSON: one form for a record however
-   * it was built (a null list becomes empty, as on the wire), so a sender and a receiver MAC the same
-   * bytes. For {@code ControlAuth} only.
+   * The record in clear with every null list or map written as an empty one: the {@link #canonical} form of the
+   * record as it comes off the wire ({@link #fromJson} makes a null list empty), written without the round trip,
+   * which was the largest cost of a Child SA record's MAC. One form for a record however it was built, so a
+   * sender and a receiver MAC the same bytes.
    */
   public static JsonObject normalized(Record record) {
-    return canonical(fromJson(canonical(record), record.getClass(), false));
+    return toJson(record, Form.NORMALIZED);
   }
 
   private static <T extends Record> T fromJson(JsonObject json, Class<T> type, boolean sealed) {
@@ -235,6 +260,13 @@ public final class RecordJson {
     }
     if (anySealed) {
       SecretBox box = keys().box;
+      Object[] encoded = new Object[comps.length];
+      for (int i = 0; i < comps.length; i++) {
+        if (!shape.sealed[i] && args[i] != null) {
+          encoded[i] = encode(args[i], Form.SEALED, comps[i].getGenericType());
+        }
+      }
+      String otherComponents = otherComponents(shape, encoded);
       for (int i = 0; i < comps.length; i++) {
         RecordComponent c = comps[i];
         if (!shape.sealed[i]) {
@@ -247,7 +279,7 @@ public final class RecordJson {
         if (!(raw instanceof String text)) {
           throw new IllegalArgumentException(type.getSimpleName() + ": field '" + c.getName() + "' is not a sealed secret");
         }
-        String ad = associatedData(shape, i, args);
+        String ad = associatedData(shape, i, otherComponents);
         try {
           args[i] = c.getType() == byte[].class ? box.open(text, ad) : box.openString(text, ad);
         } catch (SecretBox.SealedSecretException e) {
@@ -296,13 +328,13 @@ public final class RecordJson {
     }
   }
 
-  private static Object encode(Object v) {
-    return encode(v, true);
-  }
-
-  private static Object encode(Object v, boolean seal) {
+  /**
+   * A component's value as JSON. {@code type} is its declared type, for {@code NORMALIZED}: a null element or value
+   * of a list or map type is written empty there, as {@link #decode} reads a null.
+   */
+  private static Object encode(Object v, Form form, Type type) {
     if (v instanceof Record r) {
-      return toJson(r, seal);
+      return toJson(r, form);
     }
     if (v instanceof byte[] b) {
       return Base64.getEncoder().encodeToString(b);
@@ -311,15 +343,17 @@ public final class RecordJson {
       return e.name();
     }
     if (v instanceof List<?> list) {
+      Type elem = typeArgument(type, 0);
       JsonArray a = new JsonArray();
       for (Object o : list) {
-        a.add(o == null ? null : encode(o, seal));
+        a.add(o == null ? nullOf(form, elem) : encode(o, form, elem));
       }
       return a;
     }
     if (v instanceof Map<?, ?> map) {
+      Type val = typeArgument(type, 1);
       JsonObject o = new JsonObject();
-      map.forEach((k, val) -> o.put(String.valueOf(k), val == null ? null : encode(val, seal)));
+      map.forEach((k, x) -> o.put(String.valueOf(k), x == null ? nullOf(form, val) : encode(x, form, val)));
       return o;
     }
     if (v instanceof String || v instanceof Number || v instanceof Boolean) {
@@ -329,6 +363,28 @@ public final class RecordJson {
       return String.valueOf(ch);
     }
     throw new IllegalArgumentException("unsupported component type " + v.getClass());
+  }
+
+  private static Object nullOf(Form form, Type type) {
+    if (form != Form.NORMALIZED) {
+      return null;
+    }
+    return type instanceof Class<?> c ? emptyOf(c) : type instanceof ParameterizedType p ? emptyOf(rawClass(p)) : null;
+  }
+
+  /** What {@link #decode} makes of a null of this type, if that is not null: an empty list or map. */
+  private static Object emptyOf(Class<?> type) {
+    if (type == List.class) {
+      return new JsonArray();
+    }
+    if (type == Map.class) {
+      return new JsonObject();
+    }
+    return null;
+  }
+
+  private static Type typeArgument(Type type, int i) {
+    return type instanceof ParameterizedType p ? p.getActualTypeArguments()[i] : null;
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

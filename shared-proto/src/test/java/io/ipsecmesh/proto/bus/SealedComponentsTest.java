@@ -93,6 +93,36 @@ class SealedComponentsTest {
         RecordJson.normalized(RecordJson.fromJson(RecordJson.toJson(k), IsakmpKey.class)).encode());
   }
 
+  record Inner(List<String> items) {}
+
+  record Outer(String name, List<String> tags, java.util.Map<String, List<String>> byName, Inner inner,
+      List<List<String>> rows, List<Inner> inners) {}
+
+  @Test
+  void theMacFormWritesANullListOrMapAsTheWireReadsIt() {
+    java.util.Map<String, List<String>> byName = new java.util.LinkedHashMap<>();
+    byName.put("none", null);
+    byName.put("one", List.of("x"));
+    List<List<String>> rows = new java.util.ArrayList<>();
+    rows.add(null);
+    rows.add(List.of("y"));
+    List<Inner> inners = new java.util.ArrayList<>();
+    inners.add(new Inner(null));
+    inners.add(null);
+    Outer built = new Outer("a", null, byName, new Inner(null), rows, inners);
+    Outer offTheWire = RecordJson.fromJson(RecordJson.toJson(built), Outer.class);
+    String expected = "{\"name\":\"a\",\"tags\":[],\"byName\":{\"none\":[],\"one\":[\"x\"]},"
+        + "\"inner\":{\"items\":[]},\"rows\":[[],[\"y\"]],\"inners\":[{\"items\":[]},null]}";
+    assertEquals(expected, RecordJson.normalized(built).encode());
+    assertEquals(expected, RecordJson.normalized(offTheWire).encode());
+    // the wire's own form of what was built: what the MAC form was made of by a round trip before
+    assertEquals(expected, RecordJson.canonical(offTheWire).encode());
+    Outer empty = new Outer(null, null, null, null, null, null);
+    assertEquals("{\"tags\":[],\"byName\":{},\"rows\":[],\"inners\":[]}", RecordJson.normalized(empty).encode());
+    assertEquals(RecordJson.normalized(empty).encode(),
+        RecordJson.canonical(RecordJson.fromJson(RecordJson.toJson(empty), Outer.class)).encode());
+  }
+
   @Test
   void stateRecordsCarryAMacAndAPlantedOrAlteredOneIsRefused() {
     io.ipsecmesh.proto.config.GatewayConfig c = io.ipsecmesh.proto.config.GatewayConfig.empty();
