@@ -5,7 +5,6 @@ import io.ipsecmesh.config.api.ExecService;
 import io.ipsecmesh.config.api.ManagementApi;
 import io.ipsecmesh.config.show.LogBuffer;
 import io.ipsecmesh.config.show.SaTables;
-import io.ipsecmesh.config.show.ShowCryptoSession;
 import io.ipsecmesh.config.store.ActiveConfig;
 import io.ipsecmesh.config.store.ApplyOutcome;
 import io.ipsecmesh.config.store.ConfigApplier;
@@ -179,8 +178,7 @@ public final class ConfigVerticle extends VerticleBase {
       int rows = followed.ikeSaRows();
       if (rows >= warmShowAt) {
         warmShowAt = rows * 2;
-        vertx.executeBlocking(() -> ShowCryptoSession.renderParts(activeModel(), followed.ikeSas(),
-            followed.childSas()).size(), false);
+        vertx.executeBlocking(() -> followed.cryptoSession(activeModel()).size(), false);
       }
     });
     ExecService exec = new ExecService(vertx, this::activeModel, tables, settings.requestTimeoutMillis(),

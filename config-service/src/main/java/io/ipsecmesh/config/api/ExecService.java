@@ -15,7 +15,6 @@ import io.ipsecmesh.config.show.ShowCryptoIkev2Sa;
 import io.ipsecmesh.config.show.ShowLoggingBuffer;
 import io.ipsecmesh.config.show.ShowCryptoIpsecSa;
 import io.ipsecmesh.config.show.ShowCryptoIsakmpSa;
-import io.ipsecmesh.config.show.ShowCryptoSession;
 import io.ipsecmesh.proto.bus.EzvpnMessages;
 import io.ipsecmesh.proto.bus.MgmtMessages;
 import io.ipsecmesh.proto.bus.MgmtMessages.ClearSessionResult;
@@ -81,7 +80,7 @@ public final class ExecService {
       case ExecCommand.ShowCryptoMap c -> show(() -> ExecResult.ok(
           io.ipsecmesh.config.show.ShowCryptoMap.render(activeConfig.get(), tables.childSas(), c.tag(), c.dynamic())));
       case ShowSession c -> show(() -> new ExecResult(200,
-          ShowCryptoSession.renderParts(activeConfig.get(), tables.ikeSas(), tables.childSas())));
+          tables.cryptoSession(activeConfig.get())));
       case ClearSession c -> clear(new MgmtMessages.ClearSession(c.remoteAddress(), c.remotePort(),
           c.localAddress(), c.localPort()));
       case Debug c -> Future.succeededFuture(ExecResult.ok(debug(c.facility(), c.enabled())));

@@ -35,9 +35,15 @@ import java.util.function.Function;
  */
 final class DecodedRows<T> {
 
-  private record Row<T>(byte[] digest, T value) {}
+  /** A kept row: the digest of its text, its record and the record's line of a listing ({@link #line}). */
+  private record Row<T>(byte[] digest, T value, String line) implements ShowCryptoSession.Printed<T> {}
 
   private final Function<String, T> decode;
+  /**
+   * The lines a listing prints for a row, printed when the row is decoded (an event, off the command path) rather
+   * than at each command; null for a table no listing prints row by row.
+   */
+  private final Function<? super T, String> line;
   private Map<String, Row<T>> rows = new HashMap<>();
   /**
    * During {@link #seed} (from {@link #startFollowing}) and a followed {@link #reconcile}: the rows an event removed,
@@ -51,7 +57,17 @@ final class DecodedRows<T> {
 
   /** @param decode text → record; throws a RuntimeException for a row that does not decode (left out, reported) */
   DecodedRows(Function<String, T> decode) {
+    this(decode, null);
+  }
+
+  /** @param line record → the lines a listing prints for it ({@link ShowCryptoSession#ikeSaLine}, …) */
+  DecodedRows(Function<String, T> decode, Function<? super T, String> line) {
     this.decode = decode;
+    this.line = line;
+  }
+
+  private Row<T> row(byte[] digest, T value) {
+    return new Row<>(digest, value, line == null ? null : line.apply(value));
   }
 
   /**
@@ -60,22 +76,36 @@ final class DecodedRows<T> {
    * read, as it stays bad).
    */
   List<T> all(Map<String, String> map, BiConsumer<String, RuntimeException> bad) {
+    List<? extends ShowCryptoSession.Printed<T>> printed = printed(map, bad);
+    List<T> out = new ArrayList<>(printed.size());
+    for (ShowCryptoSession.Printed<T> row : printed) {
+      out.add(row.value());
+    }
+    return out;
+  }
+
+  /** As {@link #all}, each record with its lines as it was decoded. */
+  List<? extends ShowCryptoSession.Printed<T>> printed(Map<String, String> map,
+      BiConsumer<String, RuntimeException> bad) {
     synchronized (this) {
       if (followed) {
-        List<T> out = new ArrayList<>(rows.size());
-        for (Row<T> row : rows.values()) {
-          out.add(row.value());
-        }
-        return out;
+        return new ArrayList<>(rows.values());
       }
     }
-    return new ArrayList<>(byKey(map, bad).values());
+    return new ArrayList<>(compare(map, bad).values());
   }
 
   /** As {@link #all}, by the map's keys; always read from the map (the counters map is not followed). */
-  synchronized Map<String, T> byKey(Map<String, String> map, BiConsumer<String, RuntimeException> bad) {
-    Map<String, Row<T>> next = new HashMap<>(Math.max(16, rows.size() * 4 / 3 + 1));
-    Map<String, T> out = new LinkedHashMap<>(Math.max(16, rows.size() * 4 / 3 + 1));
+  Map<String, T> byKey(Map<String, String> map, BiConsumer<String, RuntimeException> bad) {
+    Map<String, Row<T>> read = compare(map, bad);
+    Map<String, T> out = new LinkedHashMap<>(Math.max(16, read.size() * 4 / 3 + 1));
+    read.forEach((key, row) -> out.put(key, row.value()));
+    return out;
+  }
+
+  /** Reads the map and decodes the rows whose text changed since the last read: the rows by key, in the map's order. */
+  private synchronized Map<String, Row<T>> compare(Map<String, String> map, BiConsumer<String, RuntimeException> bad) {
+    Map<String, Row<T>> next = new LinkedHashMap<>(Math.max(16, rows.size() * 4 / 3 + 1));
     MessageDigest sha = sha256();
     for (Map.Entry<String, String> e : map.entrySet()) {
       byte[] digest = sha.digest(e.getValue().getBytes(StandardCharsets.UTF_8));
@@ -83,17 +113,16 @@ final class DecodedRows<T> {
       if (row == null || !MessageDigest.isEqual(row.digest(), digest)) {
         try {
           decodes++;
-          row = new Row<>(digest, decode.apply(e.getValue()));
+          row = row(digest, decode.apply(e.getValue()));
         } catch (RuntimeException failed) {
           bad.accept(e.getKey(), failed);
           continue;
         }
       }
       next.put(e.getKey(), row);
-      out.put(e.getKey(), row.value());
     }
     rows = next;
-    return out;
+    return next;
   }
 
   /**
@@ -104,7 +133,7 @@ final class DecodedRows<T> {
    */
   void reconcile(Map<String, String> map, BiConsumer<String, RuntimeException> bad) {
     if (!followed()) {
-      byKey(map, bad);
+      compare(map, bad);
       return;
     }
     Map<String, Row<T>> before;
@@ -125,7 +154,7 @@ final class DecodedRows<T> {
         }
         Row<T> row;
         try {
-          row = new Row<>(digest, decode.apply(e.getValue()));
+          row = row(digest, decode.apply(e.getValue()));
         } catch (RuntimeException failed) {
           bad.accept(key, failed);
           row = null;
@@ -180,9 +209,9 @@ final class DecodedRows<T> {
           }
         }
         byte[] digest = sha.digest(e.getValue().getBytes(StandardCharsets.UTF_8));
-        T value;
+        Row<T> row;
         try {
-          value = decode.apply(e.getValue());
+          row = row(digest, decode.apply(e.getValue()));
         } catch (RuntimeException failed) {
           bad.accept(key, failed);
           continue;
@@ -190,7 +219,7 @@ final class DecodedRows<T> {
         synchronized (this) {
           decodes++;
           if (!rows.containsKey(key) && !removedDuringPass.contains(key)) {
-            rows.put(key, new Row<>(digest, value));
+            rows.put(key, row);
           }
         }
       }
@@ -226,9 +255,9 @@ final class DecodedRows<T> {
         return;
       }
     }
-    T value;
+    Row<T> row;
     try {
-      value = decode.apply(text); // outside the lock: a command is not held up by it
+      row = row(digest, decode.apply(text)); // outside the lock: a command is not held up by it
     } catch (RuntimeException failed) {
       synchronized (this) {
         rows.remove(key);
@@ -238,7 +267,7 @@ final class DecodedRows<T> {
     }
     synchronized (this) {
       decodes++;
-      rows.put(key, new Row<>(digest, value));
+      rows.put(key, row);
     }
   }
 

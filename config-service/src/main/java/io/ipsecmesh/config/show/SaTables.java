@@ -36,8 +36,10 @@ public final class SaTables {
   private final ConcurrentMap<String, String> ikeSas;
   private final ConcurrentMap<String, String> ezvpn;
   /** Decoded between commands: only rows whose text changed are decoded again ({@link DecodedRows}). */
-  private final DecodedRows<ChildSa> childRows = new DecodedRows<>(json -> decode(json, ChildSa.class));
-  private final DecodedRows<IkeSaSummary> ikeRows = new DecodedRows<>(json -> decode(json, IkeSaSummary.class));
+  private final DecodedRows<ChildSa> childRows = new DecodedRows<>(json -> decode(json, ChildSa.class),
+      ShowCryptoSession::flowLines);
+  private final DecodedRows<IkeSaSummary> ikeRows = new DecodedRows<>(json -> decode(json, IkeSaSummary.class),
+      ShowCryptoSession::ikeSaLine);
   /** How to remove each listener {@link #follow} added; guarded by itself. */
   private final List<Runnable> followed = new ArrayList<>();
   private boolean unfollowed;
@@ -177,6 +179,16 @@ public final class SaTables {
 
   public List<IkeSaSummary> ikeSas() {
     return ikeRows.all(ikeSas, (key, bad) -> undecodable(IkeSaSummary.class.getSimpleName(), key, bad));
+  }
+
+  /**
+   * {@code show crypto session} from the rows as they are kept, each with its lines printed when it was decoded:
+   * the command sorts and copies them ({@link ShowCryptoSession#renderPrinted}).
+   */
+  public List<String> cryptoSession(io.ipsecmesh.proto.config.GatewayConfig config) {
+    return ShowCryptoSession.renderPrinted(config,
+        ikeRows.printed(ikeSas, (key, bad) -> undecodable(IkeSaSummary.class.getSimpleName(), key, bad)),
+        childRows.printed(childSas, (key, bad) -> undecodable(ChildSa.class.getSimpleName(), key, bad)));
   }
 
   /** Counters by the map key, the inbound SPI in 8 hex digits ({@link SharedMaps#spiKey}). */

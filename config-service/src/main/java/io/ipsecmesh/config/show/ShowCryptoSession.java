@@ -5,6 +5,7 @@ import io.ipsecmesh.proto.sa.IkeSaSummary;
 import io.ipsecmesh.proto.sa.ChildSa;
 import io.ipsecmesh.proto.sa.TrafficSelector;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 
@@ -21,6 +22,23 @@ public final class ShowCryptoSession {
     return String.join("", renderParts(config, ikeSas, childSas));
   }
 
+  /** An SA with the lines this listing prints for it. */
+  public interface Printed<T> {
+    T value();
+
+    String line();
+  }
+
+  private record Lines<T>(T value, String line) implements Printed<T> {}
+
+  public static Printed<IkeSaSummary> printed(IkeSaSummary sa) {
+    return new Lines<>(sa, ikeSaLine(sa));
+  }
+
+  public static Printed<ChildSa> printed(ChildSa sa) {
+    return new Lines<>(sa, flowLines(sa));
+  }
+
   /**
    * The same listing in parts of whole lines ({@link TextParts}): what the management API sends. At 100 000 sessions
    * this is 18 MB of text, so the rows are sorted by peer in two arrays and walked side by side rather than grouped
@@ -28,24 +46,37 @@ public final class ShowCryptoSession {
    * for the young generation to copy while the call runs (docs/performance.md, "100 000 IKE SAs on one gateway").
    */
   public static List<String> renderParts(GatewayConfig config, List<IkeSaSummary> ikeSas, List<ChildSa> childSas) {
-    IkeSaSummary[] ike = ikeSas.stream().filter(s -> !"DELETED".equalsIgnoreCase(s.status()))
-        .toArray(IkeSaSummary[]::new);
-    ChildSa[] child = childSas.toArray(new ChildSa[0]);
-    Arrays.sort(ike, (a, b) -> byAddress(a.dst(), b.dst())); // stable: a peer's SAs keep their order
-    Arrays.sort(child, (a, b) -> byAddress(a.peerAddress(), b.peerAddress()));
+    return renderPrinted(config, ikeSas.stream().map(ShowCryptoSession::printed).toList(),
+        childSas.stream().map(ShowCryptoSession::printed).toList());
+  }
+
+  /**
+   * The listing from rows whose lines were printed before the command: the gateway's tables print each row's lines
+   * when they decode it ({@link SaTables#cryptoSession}), so a command only sorts and copies them — at 100 000 SAs
+   * printing them was most of a call, which on a machine busy with DPD took over a second.
+   */
+  public static List<String> renderPrinted(GatewayConfig config, Collection<? extends Printed<IkeSaSummary>> ikeSas,
+      Collection<? extends Printed<ChildSa>> childSas) {
+    @SuppressWarnings("unchecked")
+    Printed<IkeSaSummary>[] ike = ikeSas.stream().filter(s -> !"DELETED".equalsIgnoreCase(s.value().status()))
+        .toArray(Printed[]::new);
+    @SuppressWarnings("unchecked")
+    Printed<ChildSa>[] child = childSas.toArray(new Printed[0]);
+    Arrays.sort(ike, (a, b) -> byAddress(a.value().dst(), b.value().dst())); // stable: a peer's SAs keep their order
+    Arrays.sort(child, (a, b) -> byAddress(a.value().peerAddress(), b.value().peerAddress()));
     TextParts out = new TextParts().append("Crypto session current status\n\n");
     InterfaceOf interfaces = new InterfaceOf(config);
     int i = 0;
     int c = 0;
     while (i < ike.length || c < child.length) {
-      String peer = c == child.length || i < ike.length && byAddress(ike[i].dst(), child[c].peerAddress()) <= 0
-          ? ike[i].dst() : child[c].peerAddress();
+      String peer = c == child.length || i < ike.length && byAddress(ike[i].value().dst(), child[c].value().peerAddress()) <= 0
+          ? ike[i].value().dst() : child[c].value().peerAddress();
       int ikeEnd = i;
-      while (ikeEnd < ike.length && Objects.equals(ike[ikeEnd].dst(), peer)) {
+      while (ikeEnd < ike.length && Objects.equals(ike[ikeEnd].value().dst(), peer)) {
         ikeEnd++;
       }
       int childEnd = c;
-      while (childEnd < child.length && Objects.equals(child[childEnd].peerAddress(), peer)) {
+      while (childEnd < child.length && Objects.equals(child[childEnd].value().peerAddress(), peer)) {
         childEnd++;
       }
       session(out, interfaces, peer, ike, i, ikeEnd, child, c, childEnd);
@@ -56,46 +87,43 @@ public final class ShowCryptoSession {
   }
 
   /** The block of one peer: its IKE SAs {@code ike[i, ikeEnd)} and Child SAs {@code child[c, childEnd)}. */
-  private static void session(TextParts out, InterfaceOf interfaces, String peer, IkeSaSummary[] ike, int i,
-      int ikeEnd, ChildSa[] child, int c, int childEnd) {
+  private static void session(TextParts out, InterfaceOf interfaces, String peer, Printed<IkeSaSummary>[] ike, int i,
+      int ikeEnd, Printed<ChildSa>[] child, int c, int childEnd) {
     boolean ikeUp = false;
     for (int k = i; k < ikeEnd && !ikeUp; k++) {
-      ikeUp = ready(ike[k]);
+      ikeUp = ready(ike[k].value());
     }
     String status = ikeUp ? (c == childEnd ? "UP-IDLE" : "UP-ACTIVE") : i < ikeEnd ? "DOWN-NEGOTIATING" : "UP-NO-IKE";
-    int port = i < ikeEnd && ike[i].peerPort() > 0 ? ike[i].peerPort()
-        : c < childEnd && child[c].peerPort() > 0 ? child[c].peerPort() : 500;
-    out.append("Interface: ").append(c == childEnd ? "(none)" : interfaces.of(child[c])).append('\n');
+    int port = i < ikeEnd && ike[i].value().peerPort() > 0 ? ike[i].value().peerPort()
+        : c < childEnd && child[c].value().peerPort() > 0 ? child[c].value().peerPort() : 500;
+    out.append("Interface: ").append(c == childEnd ? "(none)" : interfaces.of(child[c].value())).append('\n');
     out.append("Session status: ").append(status).append('\n');
     out.append("Peer: ").append(Columns.ip(peer)).append(" port ").append(port).append('\n');
     for (int k = i; k < ikeEnd; k++) {
-      ikeSaLine(out, ike[k]);
+      out.appendLines(ike[k].line());
     }
     for (int k = c; k < childEnd; k++) {
-      flowLines(out, child[k]);
+      out.appendLines(child[k].line());
     }
     out.append('\n');
   }
 
-  // One method per row, not a loop body: the JIT compiles a method after some thousand calls, but a loop inside one
-  // long call only after tens of thousands of iterations (OSR), so with all 100 000 SAs under the load-tester's one
-  // peer the first listing ran its per-row code interpreted although the 10 000-row warm-up had run it.
-
-  private static void ikeSaLine(TextParts out, IkeSaSummary sa) {
-    out.append("  IKEv").append(sa.version() == 0 ? 2 : sa.version()).append(" SA: local ")
+  /** The IKE SA's line of its session, as its own string (kept with the row). */
+  public static String ikeSaLine(IkeSaSummary sa) {
+    return new StringBuilder(64).append("  IKEv").append(sa.version() == 0 ? 2 : sa.version()).append(" SA: local ")
         .append(Columns.ip(sa.src())).append('/').append(sa.localPort()).append(" remote ")
         .append(Columns.ip(sa.dst())).append('/')
-        .append(sa.peerPort()).append(' ').append(ready(sa) ? "Active" : "Inactive").append('\n');
+        .append(sa.peerPort()).append(' ').append(ready(sa) ? "Active" : "Inactive").append('\n').toString();
   }
 
-  private static void flowLines(TextParts out, ChildSa sa) {
-    out.append("  IPSEC FLOW: permit ").append(protocol(sa)).append(' ');
+  /** The Child SA's lines of its session, as one string (kept with the row). */
+  public static String flowLines(ChildSa sa) {
+    StringBuilder out = new StringBuilder(96).append("  IPSEC FLOW: permit ").append(protocol(sa)).append(' ');
     range(out, sa.localSelectors());
     out.append(' ');
     range(out, sa.remoteSelectors());
-    out.append('\n');
     // one Child SA is an inbound/outbound pair: IOS counts both
-    out.append("        Active SAs: 2, origin: crypto map\n");
+    return out.append("\n        Active SAs: 2, origin: crypto map\n").toString();
   }
 
   /**
@@ -151,8 +179,8 @@ public final class ShowCryptoSession {
     };
   }
 
-  /** The first selector as the flow line's access-list notation, written into {@code out} (one per SA: no strings). */
-  private static void range(TextParts out, List<TrafficSelector> selectors) {
+  /** The first selector as the flow line's access-list notation. */
+  private static void range(StringBuilder out, List<TrafficSelector> selectors) {
     if (selectors == null || selectors.isEmpty()) {
       out.append("any");
       return;

@@ -38,6 +38,16 @@ public final class TextParts {
     return this;
   }
 
+  /** Whole lines, the last ending in a newline: a part may end after them. */
+  public TextParts appendLines(String lines) {
+    current.append(lines);
+    if (current.length() >= PART_CHARS) {
+      parts.add(current.toString());
+      current.setLength(0);
+    }
+    return this;
+  }
+
   /** The parts in order; the last may be shorter (or the only one). */
   public List<String> parts() {
     List<String> all = new ArrayList<>(parts);

@@ -150,4 +150,26 @@ class DecodedRowsTest {
     assertEquals(List.of("A2", "C1"), command().stream().sorted().toList(),
         "a: the event's newer text; b: removed by its event, not brought back; c: repaired");
   }
+
+  @Test
+  void aRowsLineIsPrintedWhenItIsDecodedNotAtEachCommand() {
+    java.util.concurrent.atomic.AtomicInteger printed = new java.util.concurrent.atomic.AtomicInteger();
+    DecodedRows<String> lined = new DecodedRows<>(String::toUpperCase, value -> {
+      printed.incrementAndGet();
+      return "  " + value + "\n";
+    });
+    map.put("a", "a1");
+    lined.startFollowing();
+    lined.seed(map, NOT_BAD);
+    lined.written("b", "b1", NOT_BAD);
+    assertEquals(2, printed.get(), "one line per decode: the seed's row and the event's");
+    for (int i = 0; i < 3; i++) {
+      assertEquals(java.util.Set.of("A1=  A1\n", "B1=  B1\n"), lined.printed(map, NOT_BAD).stream()
+          .map(r -> r.value() + "=" + r.line()).collect(java.util.stream.Collectors.toSet()));
+    }
+    assertEquals(2, printed.get(), "commands copy the lines");
+    lined.written("a", "a2", NOT_BAD);
+    assertEquals(3, printed.get(), "a changed row is printed again with its decode");
+    assertTrue(lined.printed(map, NOT_BAD).stream().anyMatch(r -> r.line().equals("  A2\n")));
+  }
 }

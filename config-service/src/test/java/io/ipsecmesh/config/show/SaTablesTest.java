@@ -43,6 +43,26 @@ class SaTablesTest {
   }
 
   @Test
+  void showCryptoSessionFromTheKeptRowsIsTheListingOfTheirRecords() {
+    for (int i = 0; i < 3; i++) {
+      ChildSa sa = ShowFixtures.childSa(0x1000L + i, 0x2000L + i, i, ShowFixtures.CREATED);
+      child.put(SharedMaps.spiKey(sa.inboundSpi()), RecordJson.toJson(sa).encode());
+      ike.put("ike-" + i, RecordJson.toJson(ikeSa("ike-" + i, i == 1 ? "IN-NEG" : "READY")).encode());
+    }
+    io.ipsecmesh.proto.config.GatewayConfig config = io.ipsecmesh.proto.config.GatewayConfig.empty();
+    String listing = String.join("", tables.cryptoSession(config));
+    assertEquals(ShowCryptoSession.render(config, tables.ikeSas(), tables.childSas()), listing);
+    assertEquals(2, listing.split("IKEv2 SA: local 10.1.1.1/500 remote 10.2.2.2/500 Active\n", -1).length - 1,
+        listing);
+    assertEquals(1, listing.split("/500 Inactive\n", -1).length - 1, listing);
+    // the IKE SA that was negotiating is up now: its line is printed again with its new row
+    ike.put("ike-1", RecordJson.toJson(ikeSa("ike-1", "READY")).encode());
+    String now = String.join("", tables.cryptoSession(config));
+    assertEquals(3, now.split("/500 Active\n", -1).length - 1, now);
+    assertEquals(ShowCryptoSession.render(config, tables.ikeSas(), tables.childSas()), now);
+  }
+
+  @Test
   void aChangedRowIsDecodedAgainAnAlteredOneLeftOutADeletedOneGone() {
     ike.put("a", RecordJson.toJson(ikeSa("a", "IN-NEG")).encode());
     ike.put("b", RecordJson.toJson(ikeSa("b", "READY")).encode());
