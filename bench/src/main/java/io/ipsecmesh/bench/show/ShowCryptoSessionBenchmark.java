@@ -102,9 +102,16 @@ public class ShowCryptoSessionBenchmark {
       }
       Collections.shuffle(ike, new Random(1));
       Collections.shuffle(child, new Random(2));
-      ikePrinted = ike.stream().map(ShowCryptoSession::printed).toList();
-      childPrinted = child.stream().map(ShowCryptoSession::printed).toList();
+      ikePrinted = ike.stream().map(sa -> kept(ShowCryptoSession.IKE_SAS, sa)).toList();
+      childPrinted = child.stream().map(sa -> kept(ShowCryptoSession.CHILD_SAS, sa)).toList();
     }
+  }
+
+  /** A row as the gateway's tables keep it (SaTables): printed when decoded, one string per peer address. */
+  record Kept<T>(T value, String peer, String line) implements ShowCryptoSession.Printed<T> {}
+
+  static <T> ShowCryptoSession.Printed<T> kept(ShowCryptoSession.Listing<T> listing, T sa) {
+    return new Kept<>(sa, listing.peer(sa).intern(), listing.line(sa));
   }
 
   /** The listing from the records alone: every row printed in the call. */

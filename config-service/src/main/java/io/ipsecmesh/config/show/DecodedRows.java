@@ -35,15 +35,15 @@ import java.util.function.Function;
  */
 final class DecodedRows<T> {
 
-  /** A kept row: the digest of its text, its record and the record's line of a listing ({@link #line}). */
-  private record Row<T>(byte[] digest, T value, String line) implements ShowCryptoSession.Printed<T> {}
+  /** A kept row: the digest of its text, its record, and the record as a listing prints it ({@link #listing}). */
+  private record Row<T>(byte[] digest, T value, String peer, String line) implements ShowCryptoSession.Printed<T> {}
 
   private final Function<String, T> decode;
   /**
-   * The lines a listing prints for a row, printed when the row is decoded (an event, off the command path) rather
-   * than at each command; null for a table no listing prints row by row.
+   * How a listing prints a row: done when the row is decoded (an event, off the command path) rather than at each
+   * command; null for a table no listing prints row by row.
    */
-  private final Function<? super T, String> line;
+  private final ShowCryptoSession.Listing<T> listing;
   private Map<String, Row<T>> rows = new HashMap<>();
   /**
    * During {@link #seed} (from {@link #startFollowing}) and a followed {@link #reconcile}: the rows an event removed,
@@ -60,14 +60,19 @@ final class DecodedRows<T> {
     this(decode, null);
   }
 
-  /** @param line record → the lines a listing prints for it ({@link ShowCryptoSession#ikeSaLine}, …) */
-  DecodedRows(Function<String, T> decode, Function<? super T, String> line) {
+  /** @param listing how {@code show crypto session} prints a row ({@link ShowCryptoSession#IKE_SAS}, …) */
+  DecodedRows(Function<String, T> decode, ShowCryptoSession.Listing<T> listing) {
     this.decode = decode;
-    this.line = line;
+    this.listing = listing;
   }
 
   private Row<T> row(byte[] digest, T value) {
-    return new Row<>(digest, value, line == null ? null : line.apply(value));
+    if (listing == null) {
+      return new Row<>(digest, value, null, null);
+    }
+    String peer = listing.peer(value);
+    // one string per address however many rows name it (the JVM's table lets it go with the last row)
+    return new Row<>(digest, value, peer == null ? null : peer.intern(), listing.line(value));
   }
 
   /**

@@ -37,9 +37,9 @@ public final class SaTables {
   private final ConcurrentMap<String, String> ezvpn;
   /** Decoded between commands: only rows whose text changed are decoded again ({@link DecodedRows}). */
   private final DecodedRows<ChildSa> childRows = new DecodedRows<>(json -> decode(json, ChildSa.class),
-      ShowCryptoSession::flowLines);
+      ShowCryptoSession.CHILD_SAS);
   private final DecodedRows<IkeSaSummary> ikeRows = new DecodedRows<>(json -> decode(json, IkeSaSummary.class),
-      ShowCryptoSession::ikeSaLine);
+      ShowCryptoSession.IKE_SAS);
   /** How to remove each listener {@link #follow} added; guarded by itself. */
   private final List<Runnable> followed = new ArrayList<>();
   private boolean unfollowed;

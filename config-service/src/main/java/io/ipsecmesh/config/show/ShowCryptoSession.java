@@ -22,21 +22,54 @@ public final class ShowCryptoSession {
     return String.join("", renderParts(config, ikeSas, childSas));
   }
 
-  /** An SA with the lines this listing prints for it. */
+  /**
+   * An SA as this listing prints it: its record, the peer it is listed under and its lines, or no lines when the
+   * listing leaves it out (a deleted IKE SA).
+   */
   public interface Printed<T> {
     T value();
+
+    String peer();
 
     String line();
   }
 
-  private record Lines<T>(T value, String line) implements Printed<T> {}
+  /** How this listing prints a row of one SA table: made once per row, when the row is decoded. */
+  public interface Listing<T> {
+    String peer(T sa);
 
-  public static Printed<IkeSaSummary> printed(IkeSaSummary sa) {
-    return new Lines<>(sa, ikeSaLine(sa));
+    /** Null for a row the listing leaves out. */
+    String line(T sa);
   }
 
-  public static Printed<ChildSa> printed(ChildSa sa) {
-    return new Lines<>(sa, flowLines(sa));
+  public static final Listing<IkeSaSummary> IKE_SAS = new Listing<>() {
+    @Override
+    public String peer(IkeSaSummary sa) {
+      return sa.dst();
+    }
+
+    @Override
+    public String line(IkeSaSummary sa) {
+      return "DELETED".equalsIgnoreCase(sa.status()) ? null : ikeSaLine(sa);
+    }
+  };
+
+  public static final Listing<ChildSa> CHILD_SAS = new Listing<>() {
+    @Override
+    public String peer(ChildSa sa) {
+      return sa.peerAddress();
+    }
+
+    @Override
+    public String line(ChildSa sa) {
+      return flowLines(sa);
+    }
+  };
+
+  private record Lines<T>(T value, String peer, String line) implements Printed<T> {}
+
+  public static <T> Printed<T> printed(Listing<T> listing, T sa) {
+    return new Lines<>(sa, listing.peer(sa), listing.line(sa));
   }
 
   /**
@@ -46,37 +79,39 @@ public final class ShowCryptoSession {
    * for the young generation to copy while the call runs (docs/performance.md, "100 000 IKE SAs on one gateway").
    */
   public static List<String> renderParts(GatewayConfig config, List<IkeSaSummary> ikeSas, List<ChildSa> childSas) {
-    return renderPrinted(config, ikeSas.stream().map(ShowCryptoSession::printed).toList(),
-        childSas.stream().map(ShowCryptoSession::printed).toList());
+    return renderPrinted(config, ikeSas.stream().map(sa -> printed(IKE_SAS, sa)).toList(),
+        childSas.stream().map(sa -> printed(CHILD_SAS, sa)).toList());
   }
 
   /**
-   * The listing from rows whose lines were printed before the command: the gateway's tables print each row's lines
-   * when they decode it ({@link SaTables#cryptoSession}), so a command only sorts and copies them — at 100 000 SAs
-   * printing them was most of a call, which on a machine busy with DPD took over a second.
+   * The listing from rows whose lines were printed before the command: the gateway's tables print each row when they
+   * decode it ({@link SaTables#cryptoSession}), so a command sorts and copies them and reads no record but a session's
+   * first. At 100 000 SAs a command that read each row's record (its peer, its status) spent most of its time waiting
+   * for memory — 200 000 records scattered over a heap of a gigabyte, on two cores busy with DPD — and took over a
+   * second. The tables keep the peer of each row as one shared string per address ({@link String#intern}), so that
+   * grouping and sorting compare references, not text, whenever the peers are the same.
    */
   public static List<String> renderPrinted(GatewayConfig config, Collection<? extends Printed<IkeSaSummary>> ikeSas,
       Collection<? extends Printed<ChildSa>> childSas) {
     @SuppressWarnings("unchecked")
-    Printed<IkeSaSummary>[] ike = ikeSas.stream().filter(s -> !"DELETED".equalsIgnoreCase(s.value().status()))
-        .toArray(Printed[]::new);
+    Printed<IkeSaSummary>[] ike = ikeSas.stream().filter(s -> s.line() != null).toArray(Printed[]::new);
     @SuppressWarnings("unchecked")
     Printed<ChildSa>[] child = childSas.toArray(new Printed[0]);
-    Arrays.sort(ike, (a, b) -> byAddress(a.value().dst(), b.value().dst())); // stable: a peer's SAs keep their order
-    Arrays.sort(child, (a, b) -> byAddress(a.value().peerAddress(), b.value().peerAddress()));
+    Arrays.sort(ike, (a, b) -> byAddress(a.peer(), b.peer())); // stable: a peer's SAs keep their order
+    Arrays.sort(child, (a, b) -> byAddress(a.peer(), b.peer()));
     TextParts out = new TextParts().append("Crypto session current status\n\n");
     InterfaceOf interfaces = new InterfaceOf(config);
     int i = 0;
     int c = 0;
     while (i < ike.length || c < child.length) {
-      String peer = c == child.length || i < ike.length && byAddress(ike[i].value().dst(), child[c].value().peerAddress()) <= 0
-          ? ike[i].value().dst() : child[c].value().peerAddress();
+      String peer = c == child.length || i < ike.length && byAddress(ike[i].peer(), child[c].peer()) <= 0
+          ? ike[i].peer() : child[c].peer();
       int ikeEnd = i;
-      while (ikeEnd < ike.length && Objects.equals(ike[ikeEnd].value().dst(), peer)) {
+      while (ikeEnd < ike.length && samePeer(ike[ikeEnd].peer(), peer)) {
         ikeEnd++;
       }
       int childEnd = c;
-      while (childEnd < child.length && Objects.equals(child[childEnd].value().peerAddress(), peer)) {
+      while (childEnd < child.length && samePeer(child[childEnd].peer(), peer)) {
         childEnd++;
       }
       session(out, interfaces, peer, ike, i, ikeEnd, child, c, childEnd);
@@ -84,6 +119,10 @@ public final class ShowCryptoSession {
       c = childEnd;
     }
     return out.parts();
+  }
+
+  private static boolean samePeer(String a, String b) {
+    return a == b || a != null && a.equals(b);
   }
 
   /** The block of one peer: its IKE SAs {@code ike[i, ikeEnd)} and Child SAs {@code child[c, childEnd)}. */
@@ -132,6 +171,9 @@ public final class ShowCryptoSession {
    * whole JVM passes it, too many kinds for the JIT to inline ours.
    */
   private static int byAddress(String a, String b) {
+    if (a == b) {
+      return 0;
+    }
     if (a == null || b == null) {
       return a == null ? (b == null ? 0 : -1) : 1;
     }

@@ -154,9 +154,17 @@ class DecodedRowsTest {
   @Test
   void aRowsLineIsPrintedWhenItIsDecodedNotAtEachCommand() {
     java.util.concurrent.atomic.AtomicInteger printed = new java.util.concurrent.atomic.AtomicInteger();
-    DecodedRows<String> lined = new DecodedRows<>(String::toUpperCase, value -> {
-      printed.incrementAndGet();
-      return "  " + value + "\n";
+    DecodedRows<String> lined = new DecodedRows<>(String::toUpperCase, new ShowCryptoSession.Listing<>() {
+      @Override
+      public String peer(String value) {
+        return new String(value.substring(0, 1)); // a new string per row, as a decoded record has
+      }
+
+      @Override
+      public String line(String value) {
+        printed.incrementAndGet();
+        return "  " + value + "\n";
+      }
     });
     map.put("a", "a1");
     lined.startFollowing();
@@ -171,5 +179,10 @@ class DecodedRowsTest {
     lined.written("a", "a2", NOT_BAD);
     assertEquals(3, printed.get(), "a changed row is printed again with its decode");
     assertTrue(lined.printed(map, NOT_BAD).stream().anyMatch(r -> r.line().equals("  A2\n")));
+    lined.written("c", "a3", NOT_BAD);
+    List<? extends ShowCryptoSession.Printed<String>> two = lined.printed(map, NOT_BAD).stream()
+        .filter(r -> r.peer().equals("A")).toList();
+    assertEquals(2, two.size());
+    assertTrue(two.get(0).peer() == two.get(1).peer(), "one string per peer, shared by its rows");
   }
 }
