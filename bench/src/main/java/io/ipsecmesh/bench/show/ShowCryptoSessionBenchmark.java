@@ -29,8 +29,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code show crypto session} over the 100 000 IKE SAs of {@code ike-100k.sh} (issue 14 item 2): each with one Child
  * SA, the load-tester's configuration. {@code peers = 1} is that run (every IKE SA from the load-tester's one address
  * and port), {@code peers = 100000} one IKE SA per peer address. The rows arrive in no order, as the followed tables
- * hand them out. One operation renders the whole listing into its parts (what the management API then sends); use
- * {@code -prof gc} for the garbage one call leaves, the figure the first call at 100 000 paid in young pauses.
+ * hand them out. One operation renders the whole listing into its parts (what the management API then sends):
+ * {@code renderPrinted} from rows as the gateway's tables keep them (each printed when decoded, its peer one string
+ * per address), {@code renderParts} from the records alone. Use {@code -prof gc} for the garbage one call leaves.
  *
  * <pre>java -jar bench/target/benchmarks.jar ShowCryptoSessionBenchmark -prof gc</pre>
  */
