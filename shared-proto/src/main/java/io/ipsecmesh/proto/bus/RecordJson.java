@@ -63,7 +63,7 @@ public final class RecordJson {
   private RecordJson() {}
 
   public static JsonObject toJson(Record record) {
-    return toJson(record, true);
+    return toJson(record, Form.SEALED);
   }
 
   /** HMAC-SHA256 under HKDF(process KEK, record-mac) of the record's type and normalized JSON. */
@@ -153,10 +153,6 @@ public final class RecordJson {
    */
   public static JsonObject canonical(Record record) {
     return toJson(record, Form.CLEAR);
-  }
-
-  private static JsonObject toJson(Record record, boolean seal) {
-    return toJson(record, seal ? Form.SEALED : Form.CLEAR);
   }
 
   private static JsonObject toJson(Record record, Form form) {
