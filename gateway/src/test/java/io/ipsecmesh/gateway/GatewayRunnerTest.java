@@ -73,10 +73,7 @@ class GatewayRunnerTest {
       hz.getMap(SharedMaps.SA_COUNTERS).put(sa.key(), RecordJson.toJson(new SaCounters("fwd-1", 5123, "vpnmap", 10,
           "192.0.2.1", "192.0.2.2", 500, "esp-gcm 256", sa.inboundSpi(), sa.outboundSpi(), 10, 10, 10, 9, 9, 9,
           14_000, 12_600, 0, 1, 1, 0, 0, 4_537_831, 3_595, System.currentTimeMillis())).encode());
-      out.reset();
-      assertEquals(0, Main.call(apiFile, "/exec", "show crypto ipsec sa peer 192.0.2.2",
-          new PrintStream(out, true, StandardCharsets.UTF_8), System.err));
-      String show = out.toString(StandardCharsets.UTF_8);
+      String show = showOnceWritten(apiFile, "show crypto ipsec sa peer 192.0.2.2");
       assertTrue(show.startsWith("interface: GigabitEthernet0/0\n  Crypto map tag: vpnmap, local addr. 192.0.2.1\n"),
           show);
       assertTrue(show.contains("  local ident (addr/mask/prot/port): (10.1.0.0/255.255.0.0/0/0)\n"), show);
@@ -84,6 +81,24 @@ class GatewayRunnerTest {
       assertTrue(show.contains("    #pkts decaps: 9, #pkts decrypt: 9, #pkts verify: 9\n"), show);
       assertTrue(show.contains("    spi: 0x249C5062(614223970)\n"), show);
       assertTrue(show.contains("      sa timing: remaining key lifetime (k/sec): (4537831/359"), show);
+    }
+  }
+
+  /**
+   * The command's output once it lists what was just written: the show tables follow the SA maps' entry events, which
+   * Hazelcast delivers asynchronously (milliseconds after the put), so the first command may still answer empty.
+   */
+  private static String showOnceWritten(Path apiFile, String command) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (true) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      assertEquals(0, Main.call(apiFile, "/exec", command, new PrintStream(out, true, StandardCharsets.UTF_8),
+          System.err));
+      String show = out.toString(StandardCharsets.UTF_8);
+      if (!show.isEmpty() || System.nanoTime() > deadline) {
+        return show;
+      }
+      Thread.sleep(50);
     }
   }
 }
