@@ -97,9 +97,10 @@ EOF
 lt_quiet_logs() { echo LOG_DEFAULT=0 LOG_IKE=0 LOG_NET=0 LOG_ENC=0 LOG_CFG=0 LOG_KNL=0 LOG_CHD=0; }
 
 # LT_PRELOAD: a library for charon's LD_PRELOAD (ike-100k.sh: lib/rcvbuf-preload.c, bigger UDP receive buffers).
+# LT_NICE: the initiator's niceness (e.g. -10; every charon thread inherits it), unset = the shell's.
 lt_start_initiator() {
     # shellcheck disable=SC2046
-    env ${LT_PRELOAD:+LD_PRELOAD=$LT_PRELOAD} SS_BUILD=lt KERNEL=fake LOAD=no $(lt_quiet_logs) \
+    nice -n "${LT_NICE:-0}" env ${LT_PRELOAD:+LD_PRELOAD=$LT_PRELOAD} SS_BUILD=lt KERNEL=fake LOAD=no $(lt_quiet_logs) \
         EXTRA_CHARON_CONF="$TMP/init-charon.conf" EXTRA_PLUGINS_CONF="$TMP/init-plugins.conf" \
         "$HARNESS/charon-start.sh" "$NS_A" ikev2-gcm ldt-init >/dev/null
 }
