@@ -13,7 +13,7 @@
 #
 # usage (root): ike-100k.sh [total=100000] [batch=5000] [delay_ms=1]
 #   validation at a small count: ike-100k.sh 2000 1000 1   (≈ 2 min)
-#   the real run (for a quiet machine): HEAP=6g ike-100k.sh 100000 5000 1   (≈ 6 min: 285 s set-up at load 3–10)
+#   the real run (for a quiet machine): HEAP=6g ike-100k.sh 100000 5000 1   (≈ 7–9 min on 2 vCPUs)
 # environment: HEAP (gateway -Xmx; default 1g, 6g for 100 000), DPD_WINDOW (s, default 30), MAX_SECS (bound of
 # one batch in s, default max(300, batch / 10)), LT_NICE (the initiator's niceness, default -10), SKIP_BUILD,
 # JAVA_OPTS (lib/bench-common.sh).
