@@ -18,7 +18,7 @@
 # one batch in s, default max(300, batch / 10)), LT_NICE (the initiator's niceness, default -10), SKIP_BUILD,
 # JAVA_OPTS (lib/bench-common.sh).
 # Run time: set-up ≈ total / (the gateway's IKE_SA/s at that size, 100–300 on a quiet 2-core machine), plus
-# two full-GC class histograms, 12 s + DPD_WINDOW and the latency probes: 100 000 → ≈ 6 min (docs/performance.md).
+# two full-GC class histograms, 12 s + DPD_WINDOW and the latency probes: 100 000 → ≈ 7–9 min (docs/performance.md).
 #
 # Initiator as in ike-loadtest.sh (lib/load-tester.sh), one daemon for the whole run — it answers our DPD —
 # with its own Child SA rekeying off (child_rekey = 0: the figures are for standing SAs, no rekey churn).
