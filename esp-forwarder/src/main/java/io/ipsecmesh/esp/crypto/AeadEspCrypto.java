@@ -3,8 +3,11 @@ package io.ipsecmesh.esp.crypto;
 import io.ipsecmesh.proto.esp.EspHeader;
 import io.ipsecmesh.proto.sa.EspTransform;
 import java.security.GeneralSecurityException;
+import java.security.Provider;
 import java.security.spec.AlgorithmParameterSpec;
 import java.util.Arrays;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
@@ -32,6 +35,7 @@ import javax.crypto.spec.IvParameterSpec;
 final class AeadEspCrypto extends EspSaCrypto {
   private static final int SALT_BYTES = 4;
   private static final int TAG_BITS = 128;
+  private static final ConcurrentMap<String, Provider> PROVIDERS = new ConcurrentHashMap<>();
 
   private final boolean gcm;
   private Cipher cipher;
@@ -50,10 +54,25 @@ final class AeadEspCrypto extends EspSaCrypto {
     // SPI never changes: written into the AAD once.
     EspHeader.writeInt(aad, 0, spi);
     try {
-      this.cipher = Cipher.getInstance(gcm ? "AES/GCM/NoPadding" : "ChaCha20-Poly1305");
+      this.cipher = newCipher(gcm ? "AES/GCM/NoPadding" : "ChaCha20-Poly1305");
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("JCE lacks " + transform, e);
     }
+  }
+
+  /**
+   * A Cipher of the provider the JCA picks for {@code transformation}, asked once per transformation. A Cipher from
+   * {@code getInstance(transformation)} keeps the JCA's candidates (four transforms with their service ids) until its
+   * first {@code init}, which for an SA that carries no traffic never comes: 100 000 idle SAs held 800 000 of them,
+   * with their lists about 640 bytes per SA (docs/performance.md, "The third AMD session"). Named, the provider makes it directly.
+   */
+  private static Cipher newCipher(String transformation) throws GeneralSecurityException {
+    Provider provider = PROVIDERS.get(transformation);
+    if (provider == null) {
+      provider = Cipher.getInstance(transformation).getProvider();
+      PROVIDERS.putIfAbsent(transformation, provider);
+    }
+    return Cipher.getInstance(transformation, provider);
   }
 
   @Override
