@@ -64,7 +64,8 @@ final class AeadEspCrypto extends EspSaCrypto {
    * A Cipher of the provider the JCA picks for {@code transformation}, asked once per transformation. A Cipher from
    * {@code getInstance(transformation)} keeps the JCA's candidates (four transforms with their service ids) until its
    * first {@code init}, which for an SA that carries no traffic never comes: 100 000 idle SAs held 800 000 of them,
-   * with their lists about 640 bytes per SA (docs/performance.md, "The third AMD session"). Named, the provider makes it directly.
+   * with their lists and the strings parsed for them about 1.7 KB per SA (docs/performance.md, "The third AMD
+   * session"). Named, the provider makes it directly.
    */
   private static Cipher newCipher(String transformation) throws GeneralSecurityException {
     Provider provider = PROVIDERS.get(transformation);
