@@ -108,7 +108,7 @@ while [ "$done_n" -lt "$TOTAL" ]; do
     da0=$(udp_drops "$NS_A"); db0=$(udp_drops "$NS_B")
     lt_batch "$n" "$DELAY" "$GW"
     da=$(( $(udp_drops "$NS_A") - da0 )); db=$(( $(udp_drops "$NS_B") - db0 ))
-    [ "$da" -eq 0 ] || rig_lost=$((rig_lost + da))
+    rig_lost=$((rig_lost + da))
     done_n=$((done_n + n)); setup=$(echo "$setup + $LT_SECS" | bc -l)
     retr=$((retr + LT_RETR)); fail=$((fail + LT_FAIL))
     printf '| %d | %d | %d | %d | %d | %.1f | %.0f | %s | %s | %d / %d | %s |\n' "$b" "$n" "$LT_OK" "$LT_FAIL" "$LT_RETR" "$LT_SECS" \
