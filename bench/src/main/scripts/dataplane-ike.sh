@@ -27,6 +27,12 @@
 #                   branch natt-fix that carried nothing: the initiator checked NAT-D against its wildcard
 #                   socket's 0.0.0.0, alone saw a NAT and encapsulated, while the responder expected raw ESP.
 #   NATT=off        configure `no crypto ipsec nat-transparency udp-encapsulation` (raw ESP, IP protocol 50).
+#   LIFETIME_KB=K   configure `crypto ipsec security-association lifetime kilobytes K` on both gateways (the
+#                   default 4608000 KB is ~10 s of one stream at 3.5 Gbit/s; a smaller K rekeys the Child SA
+#                   every few hundred ms under load: the rekey's make-before-break under traffic).
+#   IKE_DEBUG=yes   `debug crypto ikev2` on both gateways (with KEEP_LOGS, to read the exchanges).
+#   KEEP_LOGS=DIR   copy the gateways' and charons' logs there at the end (a failed run's always go to
+#                   /tmp/bench-dataplane-failed-<pid>).
 #   SKIP_BUILD=yes, JAVA_OPTS, HEAP: see lib/bench-common.sh.
 #
 # Topology: the repository's harness (test-support/src/main/resources/interop, netns-up.sh
@@ -65,10 +71,12 @@ mkdir -p "$TMP/res"
 cleanup() {
     local rc=$?
     bench_stop_all
-    if [ "$rc" != 0 ] && [ -d "$TMP" ]; then   # keep the logs of a failed run
-        mkdir -p "/tmp/bench-dataplane-failed-$$"
-        cp "$TMP"/*.log "$INTEROP_RUN"/*/charon.log "/tmp/bench-dataplane-failed-$$/" 2>/dev/null || true
-        echo "logs kept in /tmp/bench-dataplane-failed-$$" >&2
+    local keep=${KEEP_LOGS:-}
+    [ "$rc" != 0 ] && keep=${keep:-/tmp/bench-dataplane-failed-$$}   # the logs of a failed run are always kept
+    if [ -n "$keep" ] && [ -d "$TMP" ]; then
+        mkdir -p "$keep"
+        cp "$TMP"/*.log "$INTEROP_RUN"/*/charon.log "$keep/" 2>/dev/null || true
+        echo "logs kept in $keep" >&2
     fi
     "$HARNESS/netns-down.sh" >/dev/null 2>&1 || true   # charon instances by recorded PID, then the namespaces
     rm -rf "$INTEROP_RUN"
@@ -103,6 +111,7 @@ crypto ikev2 profile PROF
  authentication remote pre-share
  keyring local KR
 $([ "${NATT:-on}" = off ] && echo "no crypto ipsec nat-transparency udp-encapsulation")
+$([ -n "${LIFETIME_KB:-}" ] && echo "crypto ipsec security-association lifetime kilobytes $LIFETIME_KB")
 crypto ipsec transform-set TS $(ios_ts "$2")
 crypto map VPN 10 ipsec-isakmp
  set peer $4
@@ -142,6 +151,29 @@ handoff_counters() {  # file
         done
     done
 }
+# where a lost packet shows, one "gw<a|b> <what> <counter> <value>" per line (cumulative; the report prints what
+# changed over each run): each gateway namespace's UDP errors (/proc/net/snmp), every link's rx/tx drops, and for
+# ipsec-mesh its forwarders' drop and failure counters (/metrics on the namespace's loopback: `run` serves them
+# on $DP_METRICS_PORT, split forwarders on 9430 + i when there are several; a lone split forwarder serves none)
+DP_METRICS_PORT=9400
+drop_counters() {  # file impl
+    local g ns port ports
+    case "$DEPLOY" in run) ports=$DP_METRICS_PORT;; *) [ "$FORWARDERS" -gt 1 ] && ports=$(seq 9431 $((9430 + FORWARDERS)));; esac
+    : >"$1"
+    for g in a b; do
+        ns=NS_${g^^}
+        ip netns exec "${!ns}" awk -v g="gw$g" '/^Udp:/ { if (!h) { split($0, k); h = 1 } else for (i = 2; i <= NF; i++) print g, "udp", k[i], $i }' \
+            /proc/net/snmp >>"$1"
+        # shellcheck disable=SC2016
+        ip netns exec "${!ns}" sh -c 'for d in /sys/class/net/*; do for c in rx_dropped tx_dropped; do
+            echo "${d##*/} $c $(cat "$d/statistics/$c")"; done; done' | sed "s/^/gw$g link-/" >>"$1"
+        [ "$2" = ipsec-mesh ] || continue
+        for port in ${ports:-}; do
+            ip netns exec "${!ns}" curl -s --max-time 3 "http://127.0.0.1:$port/metrics" 2>/dev/null || true
+        done | awk -v g="gw$g" '/^ipsecmesh_esp_[a-z_]*(fail|error|drop|invalid|malformed|refused)[a-z_]*(\{| )/ {
+                  n = $1; sub(/\{.*/, "", n); t[n] += $NF } END { for (n in t) print g, "esp", n, t[n] }' >>"$1"
+    done
+}
 cpu_of() { local t=0 p; for p in "$@"; do t=$((t + $(bench_cpu_ticks "$p"))); done; echo "$t"; }
 
 # measure IMPL TRANSFORM "gwa pids" "gwb pids": warm-up, then one iperf3 + ping run per stream count
@@ -165,12 +197,14 @@ measure() {
         pingpid=$!
         # shellcheck disable=SC2086
         [ "$impl" = ipsec-mesh ] && handoff_counters "$f-$n.handoff0"
+        drop_counters "$f-$n.drops0" "$impl"
         a0=$(cpu_of $apids); b0=$(cpu_of $bpids); t0=$(bench_now)
         ip netns exec "$NS_LAN_A" timeout $((SECS + 20)) iperf3 -c "$B_LAN_HOST" -t "$SECS" -P "$n" -J \
             >"$f-$n.json" 2>/dev/null || true
         # shellcheck disable=SC2086
         a1=$(cpu_of $apids); b1=$(cpu_of $bpids); t1=$(bench_now)
         [ "$impl" = ipsec-mesh ] && handoff_counters "$f-$n.handoff1"
+        drop_counters "$f-$n.drops1" "$impl"
         wait "$pingpid" 2>/dev/null || true
         echo "$(echo "($a1 - $a0) / $BENCH_HZ / ($t1 - $t0)" | bc -l) $(echo "($b1 - $b0) / $BENCH_HZ / ($t1 - $t0)" | bc -l) $(bench_loadavg)" \
             >"$f-$n.cpu"
@@ -196,8 +230,10 @@ for tf in $TRANSFORMS; do
         gw_cfg "$TMP/gwa-$tf.cfg" "$tf" "$A_WAN_PLAIN" "$B_WAN" "$A_LAN_GW" "$A_LAN_NET" "$B_LAN_NET"
         gw_cfg "$TMP/gwb-$tf.cfg" "$tf" "$B_WAN" "$A_WAN_PLAIN" "$B_LAN_GW" "$B_LAN_NET" "$A_LAN_NET"
         if [ "$DEPLOY" = run ]; then
-            bench_start_run "$NS_A" "$TMP" "gwa-$tf" "$TMP/gwa-$tf.cfg" "${ENCF[@]}" "${GWF[@]}"; apids=$BENCH_LAST_PID
-            bench_start_run "$NS_B" "$TMP" "gwb-$tf" "$TMP/gwb-$tf.cfg" "${ENCF[@]}" "${GWF[@]}"; bpids=$BENCH_LAST_PID
+            METRICS_PORT=$DP_METRICS_PORT bench_start_run "$NS_A" "$TMP" "gwa-$tf" "$TMP/gwa-$tf.cfg" "${ENCF[@]}" "${GWF[@]}"
+            apids=$BENCH_LAST_PID
+            METRICS_PORT=$DP_METRICS_PORT bench_start_run "$NS_B" "$TMP" "gwb-$tf" "$TMP/gwb-$tf.cfg" "${ENCF[@]}" "${GWF[@]}"
+            bpids=$BENCH_LAST_PID
         else
             ESP_FLAGS="${GW_FLAGS:-}" bench_start_split "$NS_A" "$TMP" "gwa-$tf" "$TMP/gwa-$tf.cfg" 1 "$FORWARDERS" "${ENCF[@]}"
             apids="${SPLIT_IKE_PIDS[*]} ${SPLIT_ESP_PIDS[*]} ${SPLIT_OTHER_PIDS[*]}"
@@ -210,6 +246,7 @@ for tf in $TRANSFORMS; do
         # what is measured: raw ESP or ESP-in-UDP, as each end's inbound SA says (both must agree, RFC 7296 §2.23)
         for g in a b; do
             ns=NS_${g^^}
+            [ "${IKE_DEBUG:-}" = yes ] && bench_exec "${!ns}" "$TMP/gw$g-$tf-api.json" "debug crypto ikev2" >/dev/null
             echo "# gw$g $tf: $(bench_exec "${!ns}" "$TMP/gw$g-$tf-api.json" "show crypto ipsec sa" \
                 | grep -m1 'in use settings' | sed 's/^ *//')"
         done
@@ -262,6 +299,27 @@ idle = [f"{impl} {tf}: {ping(impl, tf, 'idlewarm')}" for tf in tfs for impl in (
         if os.path.exists(f"{res}/{impl}-{tf}-idlewarm.ping")]
 if idle:
     print("ping idle after the warm-up (5 × 0.2 s): " + "; ".join(idle))
+def drops(impl, tf, n):
+    def read(p):
+        c = {}
+        try:
+            for line in open(p):
+                *k, v = line.split()
+                c[tuple(k)] = float(v)
+        except (OSError, ValueError):
+            pass
+        return c
+    a, b = read(f"{res}/{impl}-{tf}-{n}.drops0"), read(f"{res}/{impl}-{tf}-{n}.drops1")
+    # InDatagrams, OutDatagrams and the like are traffic, not loss; the rest is shown when it moved
+    return ", ".join(f"{k[0]} {k[2] if k[1] != 'esp' else k[2].removeprefix('ipsecmesh_esp_')} {v - a.get(k, 0.0):.0f}"
+                     for k, v in sorted(b.items()) if v != a.get(k, 0.0) and "Datagrams" not in k[2]) or "none"
+print("\nWhere packets were lost during each measured run (each gateway namespace's UDP errors and link drops, and "
+      "ipsec-mesh's forwarder counters of drops and failures; what moved):")
+for tf in tfs:
+    for n in streams:
+        for impl in ("strongswan", "ipsec-mesh"):
+            if os.path.exists(f"{res}/{impl}-{tf}-{n}.drops1"):
+                print(f"- {names[tf]}, {n} stream(s), {impl}: {drops(impl, tf, n)}")
 def counters(path):
     c = {}
     try:

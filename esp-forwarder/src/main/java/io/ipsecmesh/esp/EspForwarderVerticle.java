@@ -280,6 +280,7 @@ public final class EspForwarderVerticle extends VerticleBase {
       }
       supervisor = new SaSupervisor(forwarderId, plane.sad(), plane.acquires(), plane.invalidSpis(), clock,
           sink, this::localAddress);
+      supervisor.jitter(() -> java.util.concurrent.ThreadLocalRandom.current().nextDouble());
       supervisor.start();
       if (ownership != null) {
         // the inbound windows' edges for an adopter, between the supervisor's once-a-second rows

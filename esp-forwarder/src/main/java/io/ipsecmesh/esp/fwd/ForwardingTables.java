@@ -41,16 +41,25 @@ public final class ForwardingTables {
     return inbound.get(spi);
   }
 
-  /** The newest live outbound SA of {@code entry} whose selectors cover the flow, or null. */
+  /**
+   * The newest live outbound SA of {@code entry} whose selectors cover the flow and that is not {@link OutboundSa#held
+   * held} back, else the newest held one, or null.
+   */
   public OutboundSa outbound(SpdEntry entry, FlowKey f) {
     OutboundSa[] candidates = entry.index() < outboundByEntry.length
         ? (OutboundSa[]) ENTRY.getAcquire(outboundByEntry, entry.index()) : NONE;
+    OutboundSa held = null;
     for (OutboundSa o : candidates) {
       if (!o.pair.hardExpired && o.selectors.coversOutbound(f)) {
-        return o;
+        if (!o.held) {
+          return o;
+        }
+        if (held == null) {
+          held = o;
+        }
       }
     }
-    return null;
+    return held;
   }
 
   /** The outbound SAs of SPD entry {@code index} (control thread). */

@@ -111,6 +111,10 @@ public final class InboundPipeline implements OuterReceiver {
       return;
     }
     sa.replay.update(seq);
+    OutboundSa out = sa.pair.out;
+    if (out.held) {
+      out.held = false; // the peer sends on this pair, so it receives on it too (RFC 7296 §2.8)
+    }
     // only now is the source worth believing: the ICV proved the packet is the peer's and the window
     // that it is not a replay of an older one (RFC 7296 §2.23, RFC 3948)
     // (raw ESP has no port to follow)

@@ -33,6 +33,13 @@ public final class OutboundSa {
    * Replaced (never mutated) by the control plane on a configuration change; read once per packet.
    */
   volatile TunnelMtuPolicy mtuPolicy;
+  /**
+   * A replacement of a live SA of the same tunnel (a rekey, or both ends' SAs of a rekey collision): not sent on
+   * while that predecessor still carries the traffic, until the peer proves it receives on this pair (its first
+   * authenticated packet on our inbound half) — RFC 7296 §2.8: the peer may not have installed its inbound half
+   * yet. Once the predecessor is gone it is the tunnel's only SA and carries the traffic held or not.
+   */
+  volatile boolean held;
 
   long nextSequence = 1;
   /** First number of the latest reserved block (blocks of other owners may lie between ours). */

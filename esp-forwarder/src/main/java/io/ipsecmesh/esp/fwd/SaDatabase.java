@@ -17,6 +17,13 @@ import java.util.function.Consumer;
  * O(1) amortised (plus the few SAs of its SPD entry), so n tunnels cost O(n), not O(n²). Replaced or
  * removed pairs go to {@code retire}, which destroys their keys once no packet thread can still hold them.
  *
+ * <p>Rekeys are make before break on both halves (RFC 7296 §2.8). A pair that replaces a live one of the same
+ * tunnel (same crypto map entry, peer and selectors) is installed with its outbound half {@link OutboundSa#held held}
+ * back until the peer proves it can receive on it, and a pair deleted while another of its tunnel remains keeps its
+ * inbound half for {@link #REPLACED_INBOUND_ROUNDS} supervisor rounds: the peer learns of the deletion by an IKE
+ * message that can overtake its own last packets on the old SA, and it may still send on it until that message
+ * arrives. A tunnel's last SA (clear, idle, lifetime, peer gone) leaves at once.
+ *
  * <p>An SA of a dynamic crypto map's entry also brings that entry's SPD policy for its negotiated selectors
  * ({@link NegotiatedPolicies}): added after its outbound SA is in place, removed before it leaves, refused (the SA
  * then only receives) when another peer's policy already claims those selectors; {@link PolicyEvents} reports both.
@@ -40,7 +47,28 @@ public final class SaDatabase {
     void refused(SaPair pair, NegotiatedPolicies.Policy holder);
   }
 
+  /**
+   * Supervisor rounds (about a second each) a replaced SA's inbound half still decrypts after its deletion; as
+   * strongSwan's {@code delete_rekeyed_delay} (5 s), long enough for a peer's queues and its DELETE to drain.
+   */
+  public static final int REPLACED_INBOUND_ROUNDS = 5;
+
+  /** What makes two SAs the same tunnel: one replaces the other on a rekey. */
+  private record Tunnel(String cryptoMap, int mapSequence, String peer, Object local, Object remote) {
+    static Tunnel of(SaPair p) {
+      return new Tunnel(p.sa.cryptoMap(), p.sa.mapSequence(), p.sa.peerAddress(), p.sa.localSelectors(),
+          p.sa.remoteSelectors());
+    }
+  }
+
   private final Map<Long, SaPair> pairs = new LinkedHashMap<>();
+  /**
+   * Negotiated pairs per tunnel ({@link SaPair#inTunnel}): installed, or accepting inbound packets while their
+   * install completes.
+   */
+  private final Map<Tunnel, Integer> tunnels = new java.util.HashMap<>();
+  /** Deleted pairs whose inbound half still decrypts, with the rounds it has left. */
+  private final Map<SaPair, Integer> replaced = new LinkedHashMap<>();
   /**
    * The installed pairs in an array ({@link SaPair#rosterIndex}), so the supervisor's round can copy a slice of them
    * at a time ({@link #pairsAt}) instead of all of them at once; a removal moves the last pair into the hole.
@@ -72,6 +100,13 @@ public final class SaDatabase {
     SaPair old = pairs.put(pair.sa.inboundSpi(), pair);
     if (old == pair) {
       return;
+    }
+    if (old != null) {
+      leave(old);
+    }
+    if (!pair.manual) {
+      enter(pair);
+      pair.out.held = tunnels.get(Tunnel.of(pair)) > 1;
     }
     if (old != null) {
       pair.rosterIndex = old.rosterIndex; // the successor takes its place in the round
@@ -126,6 +161,7 @@ public final class SaDatabase {
   public synchronized void acceptInbound(SaPair pair) {
     if (!pairs.containsKey(pair.sa.inboundSpi())) {
       inbound.put(pair.in.spi, pair.in);
+      enter(pair); // a successor already: the SA it replaces may be deleted before this install completes
     }
   }
 
@@ -133,6 +169,9 @@ public final class SaDatabase {
   public synchronized void withdrawInbound(SaPair pair) {
     if (!pairs.containsKey(pair.sa.inboundSpi())) {
       inbound.remove(pair.in.spi);
+    }
+    if (pairs.get(pair.sa.inboundSpi()) != pair) {
+      leave(pair);
     }
   }
 
@@ -151,13 +190,63 @@ public final class SaDatabase {
       if (entry != null && entry.dynamic() && entry.negotiated().remove(old.sa.inboundSpi())) {
         policyEvents.changed();
       }
-      inbound.remove(old.in.spi);
       if (index >= 0) {
         t.setOutboundAt(index, withOut(t.outboundAt(index), null, old.out));
       }
-      retire.accept(old);
+      if (leave(old) > 0 && !old.hardExpired) {
+        replaced.put(old, REPLACED_INBOUND_ROUNDS); // its successor carries the traffic; late packets still decrypt
+      } else {
+        inbound.remove(old.in.spi);
+        retire.accept(old);
+      }
     }
     return old;
+  }
+
+  /** One supervisor round passed: replaced SAs whose rounds are up stop decrypting and are retired. */
+  public synchronized void ageReplaced() {
+    for (var it = replaced.entrySet().iterator(); it.hasNext(); ) {
+      var e = it.next();
+      if (e.getValue() > 1 && !e.getKey().hardExpired) {
+        e.setValue(e.getValue() - 1);
+        continue;
+      }
+      it.remove();
+      SaPair p = e.getKey();
+      if (inbound.get(p.in.spi) == p.in) {
+        inbound.remove(p.in.spi); // unless the SPI was taken by a new SA meanwhile
+      }
+      retire.accept(p);
+    }
+  }
+
+  /** Deleted pairs whose inbound half still decrypts (tests, metrics). */
+  public synchronized int replacedCount() {
+    return replaced.size();
+  }
+
+  /** Counts a negotiated pair in its tunnel (once). */
+  private void enter(SaPair p) {
+    if (!p.manual && !p.inTunnel) {
+      p.inTunnel = true;
+      tunnels.merge(Tunnel.of(p), 1, Integer::sum);
+    }
+  }
+
+  /** Takes a pair out of its tunnel's count; returns how many other pairs the tunnel has (0 for a manual pair). */
+  private int leave(SaPair p) {
+    if (!p.inTunnel) {
+      return 0;
+    }
+    p.inTunnel = false;
+    Tunnel tunnel = Tunnel.of(p);
+    int left = tunnels.get(tunnel) - 1;
+    if (left > 0) {
+      tunnels.put(tunnel, left);
+    } else {
+      tunnels.remove(tunnel);
+    }
+    return left;
   }
 
   public synchronized SaPair get(long inboundSpi) {

@@ -27,6 +27,9 @@ public final class SaPair {
   /** Scale-out: the replay window's edge in the last counters row written for this pair (ReplayCheckpointer). */
   long checkpointedEdge;
 
+  /** Counted in its tunnel by {@link SaDatabase} (a rekey's pairs are one tunnel); control thread only. */
+  boolean inTunnel;
+
   /** Where the pair sits in {@link SaDatabase}'s roster (the supervisor's round order); -1 when not installed. */
   int rosterIndex = -1;
 
@@ -38,6 +41,10 @@ public final class SaPair {
   long lastPeerMoves;
   boolean softSecondsSent;
   boolean softKilobytesSent;
+  /** This pair's draw for its soft lifetimes' jitter, in [0, 1) ({@link SaSupervisor#jitter}). */
+  double softJitter;
+  /** The kilobytes its lifetime had counted at the supervisor's last round (the volume rate per round). */
+  long kilobytesLastRound;
   boolean hardSent;
   boolean idleSent;
   /** The forwarder reported that it cannot reserve sequence numbers for this SA. */

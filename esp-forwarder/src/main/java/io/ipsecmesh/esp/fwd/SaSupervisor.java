@@ -56,6 +56,12 @@ public final class SaSupervisor {
 
   public static final long TICK_MILLIS = 1000;
   /**
+   * A volume lifetime's soft expiry comes at its soft limit, or earlier when the traffic of the last round, kept up
+   * this many rounds more (up to twice as many, by the pair's jitter), would reach the hard limit: a round to notice,
+   * the exchange, the peer's install.
+   */
+  static final int VOLUME_LEAD_ROUNDS = 3;
+  /**
    * The most SA pairs one slice of a round visits: a fraction of a millisecond of the control context (about 0.3 ms
    * measured on a busy 2-core machine), so at 100 000 SAs a round is 100 slices 10 ms apart.
    */
@@ -85,6 +91,8 @@ public final class SaSupervisor {
   /** Clear-text drops of the access check by crypto map entry ("VPN 10"); none without the check. */
   private volatile java.util.function.ToLongFunction<String> cleartextDrops = entry -> 0;
   private final int slicePairs;
+  /** Where each pair's soft-limit jitter comes from (uniform in [0, 1)); none until {@link #jitter} sets it. */
+  private java.util.function.DoubleSupplier jitter = () -> 0;
   private long summarySequence;
   private long tickFailures;
   /** The current round: how many pairs were installed at its start, and the roster position to visit next. */
@@ -128,6 +136,21 @@ public final class SaSupervisor {
     long now = clock.nowMillis();
     p.installedAtMillis = now;
     p.lastActivityMillis = now;
+    p.softJitter = jitter.getAsDouble();
+  }
+
+  /**
+   * Soft lifetimes come earlier by up to half their margin to the hard limit, by a draw per pair from {@code
+   * uniform} (RFC 7296 §2.8.1: jittered, so that both ends, whose lifetimes and volume counts are alike, seldom
+   * rekey the same SA at once). The gateway draws at random; without a call there is no jitter.
+   */
+  public void jitter(java.util.function.DoubleSupplier uniform) {
+    this.jitter = uniform;
+  }
+
+  /** A soft limit less {@code jitter} × half of what lies between it and the hard one. */
+  private static long jittered(long soft, long hard, double jitter) {
+    return hard > soft ? soft - (long) (jitter * ((hard - soft) / 2)) : soft;
   }
 
   /** Starts the rounds: the first one a tick from now. */
@@ -200,6 +223,7 @@ public final class SaSupervisor {
     roundNext = 0;
     drainAcquires();
     drainInvalidSpis();
+    sad.ageReplaced();
     roundSize = sad.size();
     long sliceCount = Math.max(1, (roundSize + slicePairs - 1) / slicePairs);
     sliceSpacingMillis = Math.max(1, TICK_MILLIS / sliceCount);
@@ -281,16 +305,24 @@ public final class SaSupervisor {
     }
     long seconds = (now - p.installedAtMillis) / 1000;
     long kilobytes = Math.max(p.out.encapBytes, p.in.decapBytes) / 1024;
+    long lastRound = kilobytes - p.kilobytesLastRound;
+    p.kilobytesLastRound = kilobytes;
     if (l.hardSeconds() > 0 && seconds >= l.hardSeconds()) {
       hard(p, FwdMessages.Measure.SECONDS);
     } else if (l.hardKilobytes() > 0 && kilobytes >= l.hardKilobytes()) {
       hard(p, FwdMessages.Measure.KILOBYTES);
     } else {
-      if (!p.softSecondsSent && l.softSeconds() > 0 && seconds >= l.softSeconds()) {
+      if (!p.softSecondsSent && l.softSeconds() > 0
+          && seconds >= jittered(l.softSeconds(), l.hardSeconds(), p.softJitter)) {
         p.softSecondsSent = true;
         sink.expired(expired(p, FwdMessages.Limit.SOFT, FwdMessages.Measure.SECONDS));
       }
-      if (!p.softKilobytesSent && l.softKilobytes() > 0 && kilobytes >= l.softKilobytes()) {
+      // at a few Gbit/s the default 4608000 KB lasts ~10 s and its last 10 % about one round: rekey early enough
+      // that the new SA is up before the hard limit, at the rate the last round saw
+      if (!p.softKilobytesSent && l.softKilobytes() > 0
+          && (kilobytes >= jittered(l.softKilobytes(), l.hardKilobytes(), p.softJitter)
+          || l.hardKilobytes() > 0
+          && kilobytes + (long) ((1 + p.softJitter) * VOLUME_LEAD_ROUNDS * lastRound) >= l.hardKilobytes())) {
         p.softKilobytesSent = true;
         sink.expired(expired(p, FwdMessages.Limit.SOFT, FwdMessages.Measure.KILOBYTES));
       }

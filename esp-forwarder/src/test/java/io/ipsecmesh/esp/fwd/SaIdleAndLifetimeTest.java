@@ -204,26 +204,74 @@ class SaIdleAndLifetimeTest {
   }
 
   /**
-   * The same limits with heavy traffic: volume comes first. 2304 KB (2296 packets of 1028 bytes) is the
-   * soft limit, 2560 KB (2551 packets) the hard one; the packet that crosses the hard volume is the last
-   * one the SA carries, before the supervisor even ticks, and the timed lifetime never fires afterwards.
+   * The same limits with steady traffic: volume comes first. 80 packets of 1028 bytes a second (80.3 KB); the
+   * soft limit is 2304 KB (2296 packets: second 29), the hard one 2560 KB (2551 packets: second 32). At this rate
+   * the hard limit is never within three rounds before the soft one, so the soft limit itself fires; the packet
+   * that crosses the hard volume is the last one the SA carries, before the supervisor even ticks, and the timed
+   * lifetime never fires afterwards.
    */
   @Test
-  void heavyTrafficExpiresByVolumeFirst() {
+  void steadyTrafficExpiresByVolumeFirst() {
     SaPair p = install(0x5005, SHORT, 0);
-    assertEquals(2295, packetsAt(1, 2295, p));
-    at(1);
-    assertEquals(List.of(), events, "2295 × 1028 bytes = 2303.96 KB < 2304 KB");
-    assertEquals(1, packetsAt(2, 1, p));
-    at(2);
+    for (long t = 1; t <= 28; t++) {
+      assertEquals(80, packetsAt(t, 80, p));
+      at(t);
+    }
+    assertEquals(List.of(), events, "2240 × 1028 bytes = 2248.75 KB < 2304 KB");
+    packetsAt(29, 80, p);
+    at(29);
     assertEquals(List.of(expired(0x5005, FwdMessages.Limit.SOFT, FwdMessages.Measure.KILOBYTES)), events);
-    assertEquals(255, packetsAt(3, 300, p), "2551 packets reach 2560 KB; the 45 after them are refused");
-    assertEquals(45, p.outbound().sendErrors());
-    at(3);
+    packetsAt(30, 80, p);
+    packetsAt(31, 80, p);
+    assertEquals(71, packetsAt(32, 80, p), "2551 packets reach 2560 KB; the 9 after them are refused");
+    assertEquals(9, p.outbound().sendErrors());
+    at(32);
     assertEquals(expired(0x5005, FwdMessages.Limit.HARD, FwdMessages.Measure.KILOBYTES), events.get(1));
     assertTrue(p.hardExpired());
     at(200);
     assertEquals(2, events.size(), "the timed lifetime of a dead SA stays silent");
+  }
+
+  /**
+   * Heavy traffic rekeys before the soft limit: at a few Gbit/s the default 4608000 KB lasts about ten seconds and
+   * its last 10 % about one round. Here 598 packets a second (600 KB): the soft limit (2304 KB) would be reached at
+   * second 4 and the hard one (2560 KB) during second 5, too close for a rekey; after second 2 (1200 KB) the
+   * traffic of one more round kept up three rounds (1800 KB) reaches the hard limit, so SOFT comes then.
+   */
+  @Test
+  void heavyTrafficRekeysThreeRoundsAheadOfTheHardVolume() {
+    SaPair p = install(0x5008, SHORT, 0);
+    packetsAt(1, 598, p);
+    at(1);
+    assertEquals(List.of(), events, "600 KB + 3 × 600 KB = 2400 KB < 2560 KB");
+    packetsAt(2, 598, p);
+    at(2);
+    assertEquals(List.of(new FwdMessages.SaExpired(0x5008, 0x6008, "172.31.250.2", FwdMessages.Limit.SOFT,
+        FwdMessages.Measure.KILOBYTES)), events);
+    packetsAt(3, 598, p);
+    packetsAt(4, 598, p);
+    at(4);
+    assertEquals(1, events.size(), "one soft expiry: the soft limit itself, passed at second 4, adds none");
+  }
+
+  /**
+   * Both ends of an SA count alike (the same creation instant, the same bytes), so without jitter both would ask for
+   * its rekey in the same second (RFC 7296 §2.8.1). Each pair draws its own jitter: 0.5 brings the default soft
+   * lifetime forward by a quarter of the 360 s margin, to 3150 s; the hard limit stays at 3600 s.
+   */
+  @Test
+  void jitterBringsTheSoftLifetimeForwardByUpToHalfItsMargin() {
+    supervisor.jitter(() -> 0.5);
+    SaPair p = install(0x5009, DEFAULT, 0);
+    packetsAt(1, 1, p);
+    at(3149);
+    assertEquals(List.of(), events);
+    at(3150);
+    assertEquals(List.of(expired(0x5009, FwdMessages.Limit.SOFT, FwdMessages.Measure.SECONDS)), events);
+    at(3599);
+    assertFalse(p.hardExpired());
+    at(3600);
+    assertTrue(p.hardExpired());
   }
 
   /**

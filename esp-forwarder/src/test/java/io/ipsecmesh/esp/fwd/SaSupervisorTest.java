@@ -196,8 +196,9 @@ class SaSupervisorTest {
    */
   @Test
   void countersRowIsWrittenOnlyWhenACounterChanged() {
-    SaPair idle = install(ikeSa(0x3008, 0x4008, new ChildSa.Lifetime(3240, 3600, 0, 0), 0));
+    // one tunnel: the SA installed second replaces the first and waits (held) while the first carries the traffic
     SaPair busy = install(ikeSa(0x3009, 0x4009, new ChildSa.Lifetime(3240, 3600, 0, 0), 0));
+    SaPair idle = install(ikeSa(0x3008, 0x4008, new ChildSa.Lifetime(3240, 3600, 0, 0), 0));
     clock.advance(1000);
     assertEquals(List.of(0x3008L, 0x3009L), published.stream().map(r -> r.row().inboundSpi()).sorted().toList(),
         "the first tick writes every SA's row");
