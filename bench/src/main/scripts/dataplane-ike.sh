@@ -31,7 +31,7 @@
 #                   default 4608000 KB is ~10 s of one stream at 3.5 Gbit/s; a smaller K rekeys the Child SA
 #                   every few hundred ms under load: the rekey's make-before-break under traffic).
 #   IKE_DEBUG=yes   `debug crypto ikev2` on both gateways (with KEEP_LOGS, to read the exchanges).
-#   KEEP_LOGS=DIR   copy the gateways' and charons' logs there at the end (a failed run's always go to
+#   KEEP_LOGS=DIR   copy the gateways' and charons' logs and iperf3's JSON reports there at the end (a failed run's always go to
 #                   /tmp/bench-dataplane-failed-<pid>).
 #   SKIP_BUILD=yes, JAVA_OPTS, HEAP: see lib/bench-common.sh.
 #
@@ -75,7 +75,7 @@ cleanup() {
     [ "$rc" != 0 ] && keep=${keep:-/tmp/bench-dataplane-failed-$$}   # the logs of a failed run are always kept
     if [ -n "$keep" ] && [ -d "$TMP" ]; then
         mkdir -p "$keep"
-        cp "$TMP"/*.log "$INTEROP_RUN"/*/charon.log "$keep/" 2>/dev/null || true
+        cp "$TMP"/*.log "$INTEROP_RUN"/*/charon.log "$TMP"/res/*.json "$keep/" 2>/dev/null || true
         echo "logs kept in $keep" >&2
     fi
     "$HARNESS/netns-down.sh" >/dev/null 2>&1 || true   # charon instances by recorded PID, then the namespaces
@@ -162,15 +162,33 @@ drop_counters() {  # file impl
     : >"$1"
     for g in a b; do
         ns=NS_${g^^}
-        ip netns exec "${!ns}" awk -v g="gw$g" '/^Udp:/ { if (!h) { split($0, k); h = 1 } else for (i = 2; i <= NF; i++) print g, "udp", k[i], $i }' \
-            /proc/net/snmp >>"$1"
+        ip netns exec "${!ns}" awk -v g="gw$g" '/^Udp:/ { if (!u) { split($0, k); u = 1 } else for (i = 2; i <= NF; i++) print g, "udp", k[i], $i }
+            /^Ip:/ { if (!p) { split($0, q); p = 1 } else for (i = 2; i <= NF; i++)
+                if (q[i] ~ /(Discards|NoRoutes|Fails|Errors)$/) print g, "ip", q[i], $i }' /proc/net/snmp >>"$1"
         # shellcheck disable=SC2016
         ip netns exec "${!ns}" sh -c 'for d in /sys/class/net/*; do for c in rx_dropped tx_dropped; do
             echo "${d##*/} $c $(cat "$d/statistics/$c")"; done; done' | sed "s/^/gw$g link-/" >>"$1"
+        # queueing disciplines drop without a link counter (the TUN's pfifo_fast when the forwarder reads too slowly)
+        ip netns exec "${!ns}" tc -s qdisc show 2>/dev/null | awk -v g="gw$g" '/^qdisc/ { d = $5 }
+            /dropped/ { sub(/,/, "", $7); print g, "qdisc-" d, "dropped", $7 }' >>"$1"
+        # the LAN hosts: their links, and what the iperf3 sender's TCP says about its retransmissions (DSACKs and
+        # reordering: spurious, not lost) and the receiver's about segments out of order
+        ns=NS_LAN_${g^^}
+        # shellcheck disable=SC2016
+        ip netns exec "${!ns}" sh -c 'for d in /sys/class/net/*; do for c in rx_dropped tx_dropped; do
+            echo "${d##*/} $c $(cat "$d/statistics/$c")"; done; done' | sed "s/^/lan$g link-/" >>"$1"
+        ip netns exec "${!ns}" tc -s qdisc show 2>/dev/null | awk -v g="lan$g" '/^qdisc/ { d = $5 }
+            /dropped/ { sub(/,/, "", $7); print g, "qdisc-" d, "dropped", $7 }' >>"$1"
+        ip netns exec "${!ns}" awk -v g="lan$g" '/^(Ip|Tcp):/ { t = $1; if (!(t in h)) { h[t] = $0; next }
+                n = split(h[t], k); for (i = 2; i <= n; i++) if (k[i] ~ /(Errs|Errors|Discards)$/) print g, t, k[i], $i }' \
+            /proc/net/snmp >>"$1"
+        ip netns exec "${!ns}" awk -v g="lan$g" '/^TcpExt:/ { if (!h) { split($0, k); h = 1 } else for (i = 2; i <= NF; i++)
+            if (k[i] ~ /^(TCPLostRetransmit|TCPDSACKRecv|TCPSACKReorder|TCPTSReorder|TCPTimeouts|TCPLossProbes|TCPSpuriousRTOs|TCPOFOQueue|TCPOFODrop|TCPRcvQDrop|TCPFastRetrans|TCPSlowStartRetrans)$/)
+            print g, "tcp", k[i], $i }' /proc/net/netstat >>"$1"
         [ "$2" = ipsec-mesh ] || continue
         for port in ${ports:-}; do
             ip netns exec "${!ns}" curl -s --max-time 3 "http://127.0.0.1:$port/metrics" 2>/dev/null || true
-        done | awk -v g="gw$g" '/^ipsecmesh_esp_[a-z_]*(fail|error|drop|invalid|malformed|refused)[a-z_]*(\{| )/ {
+        done | awk -v g="gw$g" '/^ipsecmesh_esp_[a-z_]*(fail|error|drop|invalid|malformed|refused|no_sa)[a-z_]*(\{| )/ {
                   n = $1; sub(/\{.*/, "", n); t[n] += $NF } END { for (n in t) print g, "esp", n, t[n] }' >>"$1"
     done
 }
@@ -313,8 +331,9 @@ def drops(impl, tf, n):
     # InDatagrams, OutDatagrams and the like are traffic, not loss; the rest is shown when it moved
     return ", ".join(f"{k[0]} {k[2] if k[1] != 'esp' else k[2].removeprefix('ipsecmesh_esp_')} {v - a.get(k, 0.0):.0f}"
                      for k, v in sorted(b.items()) if v != a.get(k, 0.0) and "Datagrams" not in k[2]) or "none"
-print("\nWhere packets were lost during each measured run (each gateway namespace's UDP errors and link drops, and "
-      "ipsec-mesh's forwarder counters of drops and failures; what moved):")
+print("\nWhere packets were lost during each measured run (each gateway namespace's UDP errors and link drops, "
+      "ipsec-mesh's forwarder counters of drops and failures — per-SA ones only of SAs alive at both ends of the run —, "
+      "the LAN hosts' link drops and TCP counters; what moved):")
 for tf in tfs:
     for n in streams:
         for impl in ("strongswan", "ipsec-mesh"):

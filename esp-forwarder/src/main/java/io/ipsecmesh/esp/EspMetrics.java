@@ -82,6 +82,12 @@ final class EspMetrics {
         .labelNames("forwarder")
         .callback(cb -> LIVE.forEach(e -> cb.call(e.inner().deferredWriteFailures(), e.id())))
         .register(registry);
+    CounterWithCallback.builder().name("ipsecmesh_esp_inner_read_drops")
+        .help("inner packets dropped as read: an offload super-packet that could not be segmented or checksummed,"
+            + " or one whose processing failed")
+        .labelNames("forwarder")
+        .callback(cb -> LIVE.forEach(e -> cb.call(e.inner().readDrops(), e.id())))
+        .register(registry);
     GaugeWithCallback.builder().name("ipsecmesh_esp_sas").help("installed SA pairs").labelNames("forwarder")
         .callback(cb -> LIVE.forEach(e -> cb.call(e.plane().sad().size(), e.id())))
         .register(registry);

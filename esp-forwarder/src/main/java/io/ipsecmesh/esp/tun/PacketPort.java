@@ -31,6 +31,14 @@ public interface PacketPort extends AutoCloseable {
     return 0;
   }
 
+  /**
+   * Reads the inner side dropped before the pipeline saw them: an offload super-packet it could not cut into
+   * segments or whose checksum it could not finish, or a packet whose processing failed.
+   */
+  default long readDrops() {
+    return 0;
+  }
+
   @Override
   void close();
 }

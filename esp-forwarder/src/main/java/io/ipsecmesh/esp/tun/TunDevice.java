@@ -220,7 +220,8 @@ public final class TunDevice implements PacketPort {
     handler.onInnerPacket(buf, pkt, n);
   }
 
-  public long dropped() {
+  @Override
+  public long readDrops() {
     return dropped;
   }
 
