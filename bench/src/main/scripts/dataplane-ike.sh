@@ -157,7 +157,7 @@ handoff_counters() {  # file
 # on $DP_METRICS_PORT, split forwarders on 9430 + i when there are several; a lone split forwarder serves none)
 DP_METRICS_PORT=9400
 drop_counters() {  # file impl
-    local g ns port ports
+    local g ns lan port ports
     case "$DEPLOY" in run) ports=$DP_METRICS_PORT;; *) [ "$FORWARDERS" -gt 1 ] && ports=$(seq 9431 $((9430 + FORWARDERS)));; esac
     : >"$1"
     for g in a b; do
@@ -173,23 +173,26 @@ drop_counters() {  # file impl
             /dropped/ { sub(/,/, "", $7); print g, "qdisc-" d, "dropped", $7 }' >>"$1"
         # the LAN hosts: their links, and what the iperf3 sender's TCP says about its retransmissions (DSACKs and
         # reordering: spurious, not lost) and the receiver's about segments out of order
-        ns=NS_LAN_${g^^}
+        lan=NS_LAN_${g^^}
         # shellcheck disable=SC2016
-        ip netns exec "${!ns}" sh -c 'for d in /sys/class/net/*; do for c in rx_dropped tx_dropped; do
+        ip netns exec "${!lan}" sh -c 'for d in /sys/class/net/*; do for c in rx_dropped tx_dropped; do
             echo "${d##*/} $c $(cat "$d/statistics/$c")"; done; done' | sed "s/^/lan$g link-/" >>"$1"
-        ip netns exec "${!ns}" tc -s qdisc show 2>/dev/null | awk -v g="lan$g" '/^qdisc/ { d = $5 }
+        ip netns exec "${!lan}" tc -s qdisc show 2>/dev/null | awk -v g="lan$g" '/^qdisc/ { d = $5 }
             /dropped/ { sub(/,/, "", $7); print g, "qdisc-" d, "dropped", $7 }' >>"$1"
-        ip netns exec "${!ns}" awk -v g="lan$g" '/^(Ip|Tcp):/ { t = $1; if (!(t in h)) { h[t] = $0; next }
-                n = split(h[t], k); for (i = 2; i <= n; i++) if (k[i] ~ /(Errs|Errors|Discards)$/) print g, t, k[i], $i }' \
+        ip netns exec "${!lan}" awk -v g="lan$g" '/^(Ip|Tcp):/ { t = $1; if (!(t in h)) { h[t] = $0; next }
+                n = split(h[t], k); for (i = 2; i <= n; i++) { if (k[i] ~ /(Errs|Errors|Discards)$/) print g, t, k[i], $i
+                    if (t == "Tcp:" && k[i] ~ /^(OutSegs|RetransSegs|InSegs)$/) print g, "flow", k[i], $i } }' \
             /proc/net/snmp >>"$1"
-        ip netns exec "${!ns}" awk -v g="lan$g" '/^TcpExt:/ { if (!h) { split($0, k); h = 1 } else for (i = 2; i <= NF; i++)
+        ip netns exec "${!lan}" awk -v g="lan$g" '/^TcpExt:/ { if (!h) { split($0, k); h = 1 } else for (i = 2; i <= NF; i++)
             if (k[i] ~ /^(TCPLostRetransmit|TCPDSACKRecv|TCPSACKReorder|TCPTSReorder|TCPTimeouts|TCPLossProbes|TCPSpuriousRTOs|TCPOFOQueue|TCPOFODrop|TCPRcvQDrop|TCPFastRetrans|TCPSlowStartRetrans)$/)
             print g, "tcp", k[i], $i }' /proc/net/netstat >>"$1"
         [ "$2" = ipsec-mesh ] || continue
         for port in ${ports:-}; do
             ip netns exec "${!ns}" curl -s --max-time 3 "http://127.0.0.1:$port/metrics" 2>/dev/null || true
         done | awk -v g="gw$g" '/^ipsecmesh_esp_[a-z_]*(fail|error|drop|invalid|malformed|refused|no_sa)[a-z_]*(\{| )/ {
-                  n = $1; sub(/\{.*/, "", n); t[n] += $NF } END { for (n in t) print g, "esp", n, t[n] }' >>"$1"
+                  n = $1; sub(/\{.*/, "", n); t[n] += $NF }
+                  /^ipsecmesh_esp_inner_packets_total/ { f += $NF }
+                  END { for (n in t) print g, "esp", n, t[n]; print g, "flow", "inner_packets", f + 0 }' >>"$1"
     done
 }
 cpu_of() { local t=0 p; for p in "$@"; do t=$((t + $(bench_cpu_ticks "$p"))); done; echo "$t"; }
@@ -329,8 +332,18 @@ def drops(impl, tf, n):
         return c
     a, b = read(f"{res}/{impl}-{tf}-{n}.drops0"), read(f"{res}/{impl}-{tf}-{n}.drops1")
     # InDatagrams, OutDatagrams and the like are traffic, not loss; the rest is shown when it moved
-    return ", ".join(f"{k[0]} {k[2] if k[1] != 'esp' else k[2].removeprefix('ipsecmesh_esp_')} {v - a.get(k, 0.0):.0f}"
-                     for k, v in sorted(b.items()) if v != a.get(k, 0.0) and "Datagrams" not in k[2]) or "none"
+    lost = ", ".join(f"{k[0]} {k[2] if k[1] != 'esp' else k[2].removeprefix('ipsecmesh_esp_')} {v - a.get(k, 0.0):.0f}"
+                     for k, v in sorted(b.items())
+                     if v != a.get(k, 0.0) and "Datagrams" not in k[2] and k[1] != "flow") or "none"
+    flow = {(k[0], k[2]): v - a.get(k, 0.0) for k, v in b.items() if k[1] == "flow"}
+    if ("lana", "OutSegs") in flow:
+        # hop by hop: what the sender's TCP sent, what gwa's forwarder read from its TUN (segments; the other
+        # direction's ACKs are not among them), what the receiver's TCP took in (duplicates included)
+        lost += (f"; segments: lana sent {flow[('lana', 'OutSegs')]:.0f} ({flow.get(('lana', 'RetransSegs'), 0):.0f}"
+                 f" resent)" + (f", gwa's forwarder read {flow[('gwa', 'inner_packets')]:.0f}"
+                                if ("gwa", "inner_packets") in flow else "")
+                 + f", lanb received {flow.get(('lanb', 'InSegs'), 0):.0f}")
+    return lost
 print("\nWhere packets were lost during each measured run (each gateway namespace's UDP errors and link drops, "
       "ipsec-mesh's forwarder counters of drops and failures — per-SA ones only of SAs alive at both ends of the run —, "
       "the LAN hosts' link drops and TCP counters; what moved):")

@@ -67,8 +67,16 @@ public final class SaDatabase {
    * install completes.
    */
   private final Map<Tunnel, Integer> tunnels = new java.util.HashMap<>();
+  /** Installed negotiated pairs per tunnel (of {@link #tunnels}, those no longer reserving). */
+  private final Map<Tunnel, Integer> installedTunnels = new java.util.HashMap<>();
   /** Deleted pairs whose inbound half still decrypts, with the rounds it has left. */
   private final Map<SaPair, Integer> replaced = new LinkedHashMap<>();
+  /**
+   * Deleted pairs whose outbound half still carries their tunnel's traffic: their successor is still reserving its
+   * sequence numbers (a responder gets the initiator's DELETE of the old SA about a round trip after its answer, which
+   * can be before that reservation completes). Until the successor is installed, or the pair is retired.
+   */
+  private final Map<Tunnel, List<SaPair>> lingering = new java.util.HashMap<>();
   /**
    * The installed pairs in an array ({@link SaPair#rosterIndex}), so the supervisor's round can copy a slice of them
    * at a time ({@link #pairsAt}) instead of all of them at once; a removal moves the last pair into the hole.
@@ -103,10 +111,17 @@ public final class SaDatabase {
     }
     if (old != null) {
       leave(old);
+      if (!old.manual) {
+        count(installedTunnels, Tunnel.of(old), -1);
+      }
     }
+    List<SaPair> predecessors = null;
     if (!pair.manual) {
       enter(pair);
-      pair.out.held = tunnels.get(Tunnel.of(pair)) > 1;
+      Tunnel tunnel = Tunnel.of(pair);
+      pair.out.held = tunnels.get(tunnel) > 1;
+      count(installedTunnels, tunnel, 1);
+      predecessors = lingering.remove(tunnel);
     }
     if (old != null) {
       pair.rosterIndex = old.rosterIndex; // the successor takes its place in the round
@@ -151,6 +166,11 @@ public final class SaDatabase {
       }
       retire.accept(old);
     }
+    if (predecessors != null) {
+      for (SaPair p : predecessors) {
+        stopSending(p); // its successor carries the tunnel now; its inbound half still drains
+      }
+    }
   }
 
   /**
@@ -190,10 +210,19 @@ public final class SaDatabase {
       if (entry != null && entry.dynamic() && entry.negotiated().remove(old.sa.inboundSpi())) {
         policyEvents.changed();
       }
-      if (index >= 0) {
+      Tunnel tunnel = old.manual ? null : Tunnel.of(old);
+      if (tunnel != null) {
+        count(installedTunnels, tunnel, -1);
+      }
+      int others = leave(old);
+      boolean keepSending = others > 0 && !old.hardExpired && index >= 0 && !entry.dynamic()
+          && !installedTunnels.containsKey(tunnel);
+      if (keepSending) {
+        lingering.computeIfAbsent(tunnel, k -> new ArrayList<>()).add(old);
+      } else if (index >= 0) {
         t.setOutboundAt(index, withOut(t.outboundAt(index), null, old.out));
       }
-      if (leave(old) > 0 && !old.hardExpired) {
+      if (others > 0 && !old.hardExpired) {
         replaced.put(old, REPLACED_INBOUND_ROUNDS); // its successor carries the traffic; late packets still decrypt
       } else {
         inbound.remove(old.in.spi);
@@ -213,6 +242,13 @@ public final class SaDatabase {
       }
       it.remove();
       SaPair p = e.getKey();
+      List<SaPair> still = lingering.get(Tunnel.of(p));
+      if (still != null && still.remove(p)) {
+        stopSending(p);
+        if (still.isEmpty()) {
+          lingering.remove(Tunnel.of(p));
+        }
+      }
       if (inbound.get(p.in.spi) == p.in) {
         inbound.remove(p.in.spi); // unless the SPI was taken by a new SA meanwhile
       }
@@ -223,6 +259,24 @@ public final class SaDatabase {
   /** Deleted pairs whose inbound half still decrypts (tests, metrics). */
   public synchronized int replacedCount() {
     return replaced.size();
+  }
+
+  /** Takes a deleted pair's outbound half out of its (static) crypto map entry. */
+  private void stopSending(SaPair p) {
+    SpdEntry e = spd.entry(p.sa.cryptoMap(), p.sa.mapSequence());
+    if (e != null && !e.dynamic()) {
+      ForwardingTables t = tables;
+      t.setOutboundAt(e.index(), withOut(t.outboundAt(e.index()), null, p.out));
+    }
+  }
+
+  private static void count(Map<Tunnel, Integer> counts, Tunnel tunnel, int delta) {
+    int n = counts.getOrDefault(tunnel, 0) + delta;
+    if (n > 0) {
+      counts.put(tunnel, n);
+    } else {
+      counts.remove(tunnel);
+    }
   }
 
   /** Counts a negotiated pair in its tunnel (once). */

@@ -174,6 +174,45 @@ class RekeyMakeBeforeBreakTest {
     assertEquals(1, a.sad.replacedCount());
   }
 
+  /**
+   * The initiator's DELETE of the old SA can reach the responder before the responder's new pair has its sequence
+   * numbers (a Hazelcast round trip): the old SA keeps carrying the tunnel's traffic until the new one is installed,
+   * instead of the tunnel having no SA (dropped, and an ACQUIRE for a needless new SA).
+   */
+  @Test
+  void aDeletedSaKeepsSendingUntilItsSuccessorHasItsSequenceNumbers() throws Exception {
+    a.install(build(a, 0x1001, 0x2001, 1000));
+    b.install(build(b, 0x2001, 0x1001, 1000));
+    SaPair b2 = build(b, 0x2002, 0x1002, 2000);
+    b.sad.acceptInbound(b2); // answered; its reservation is on its way
+    b.sad.remove(0x2001); // A's DELETE
+    byte[] fromB = send(b, HOST_B, HOST_A);
+    assertEquals(0x1001, spiOf(fromB), "the old SA still carries");
+    assertEquals(0, b.plane.stats().innerNoSa());
+    a.install(build(a, 0x1002, 0x2002, 2000));
+    a.sad.remove(0x1001);
+    assertTrue(delivered(a, fromB, B_WAN), "A's replaced SA still decrypts it");
+    b.install(b2);
+    assertEquals(0x1002, spiOf(send(b, HOST_B, HOST_A)), "installed: the new SA carries at once");
+    for (int round = 0; round < SaDatabase.REPLACED_INBOUND_ROUNDS; round++) {
+      b.sad.ageReplaced();
+    }
+    assertEquals(0x1002, spiOf(send(b, HOST_B, HOST_A)));
+    assertEquals(1, b.retired.size());
+  }
+
+  @Test
+  void aDeletedSaWhoseSuccessorNeverCompletesStopsSendingWhenItIsRetired() {
+    b.install(build(b, 0x2001, 0x1001, 1000));
+    b.sad.acceptInbound(build(b, 0x2002, 0x1002, 2000));
+    b.sad.remove(0x2001);
+    assertEquals(0x1001, spiOf(send(b, HOST_B, HOST_A)));
+    for (int round = 0; round < SaDatabase.REPLACED_INBOUND_ROUNDS; round++) {
+      b.sad.ageReplaced();
+    }
+    assertNull(send(b, HOST_B, HOST_A), "retired: no SA until the successor comes");
+  }
+
   @Test
   void aTunnelsLastSaLeavesAtOnce() throws Exception {
     SaPair a1 = a.install(build(a, 0x1001, 0x2001, 1000));
