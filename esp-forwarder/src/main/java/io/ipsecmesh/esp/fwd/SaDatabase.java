@@ -242,13 +242,12 @@ public final class SaDatabase {
       }
       it.remove();
       SaPair p = e.getKey();
-      List<SaPair> still = lingering.get(Tunnel.of(p));
-      if (still != null && still.remove(p)) {
-        stopSending(p);
-        if (still.isEmpty()) {
-          lingering.remove(Tunnel.of(p));
+      lingering.computeIfPresent(Tunnel.of(p), (tunnel, still) -> {
+        if (still.remove(p)) {
+          stopSending(p);
         }
-      }
+        return still.isEmpty() ? null : still;
+      });
       if (inbound.get(p.in.spi) == p.in) {
         inbound.remove(p.in.spi); // unless the SPI was taken by a new SA meanwhile
       }
@@ -256,7 +255,7 @@ public final class SaDatabase {
     }
   }
 
-  /** Deleted pairs whose inbound half still decrypts (tests, metrics). */
+  /** Deleted pairs whose inbound half still decrypts (tests). */
   public synchronized int replacedCount() {
     return replaced.size();
   }
