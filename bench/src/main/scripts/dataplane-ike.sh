@@ -189,7 +189,8 @@ drop_counters() {  # file impl
         [ "$2" = ipsec-mesh ] || continue
         for port in ${ports:-}; do
             ip netns exec "${!ns}" curl -s --max-time 3 "http://127.0.0.1:$port/metrics" 2>/dev/null || true
-        done | awk -v g="gw$g" '/^ipsecmesh_esp_[a-z_]*(fail|error|drop|invalid|malformed|refused|no_sa)[a-z_]*(\{| )/ {
+        done | awk -v g="gw$g" '/inbound_spi=/ { next }  # per SA: the forwarder totals have them, deleted SAs too
+                  /^ipsecmesh_esp_[a-z_]*(fail|error|drop|invalid|malformed|refused|no_sa)[a-z_]*(\{| )/ {
                   n = $1; sub(/\{.*/, "", n); t[n] += $NF }
                   /^ipsecmesh_esp_inner_packets_total/ { f += $NF }
                   END { for (n in t) print g, "esp", n, t[n]; print g, "flow", "inner_packets", f + 0 }' >>"$1"
@@ -345,7 +346,7 @@ def drops(impl, tf, n):
                  + f", lanb received {flow.get(('lanb', 'InSegs'), 0):.0f}")
     return lost
 print("\nWhere packets were lost during each measured run (each gateway namespace's UDP errors and link drops, "
-      "ipsec-mesh's forwarder counters of drops and failures — per-SA ones only of SAs alive at both ends of the run —, "
+      "ipsec-mesh's forwarder counters of drops and failures — the SAs' own summed per forwarder, deleted SAs included —, "
       "the LAN hosts' link drops and TCP counters; what moved):")
 for tf in tfs:
     for n in streams:

@@ -2,6 +2,7 @@ package io.ipsecmesh.esp;
 
 import io.ipsecmesh.esp.fwd.DataPlane;
 import io.ipsecmesh.esp.fwd.ForwarderStats;
+import io.ipsecmesh.esp.fwd.SaCounter;
 import io.ipsecmesh.esp.fwd.SaPair;
 import io.ipsecmesh.esp.tun.PacketPort;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
@@ -22,7 +23,9 @@ import java.util.function.ToLongFunction;
  * about 1.3 KB of every scrape, so 100 000 SAs made a 130 MB answer that took seconds to build — and as many
  * series in Prometheus. Above the limit a forwarder's per-SA series are all left out (not an arbitrary subset that
  * would change from scrape to scrape), {@code ipsecmesh_esp_sa_series_omitted{forwarder}} says for how many SAs, and
- * the per-SA figures stay available where IOS keeps them, {@code show crypto ipsec sa}.
+ * the per-SA figures stay available where IOS keeps them, {@code show crypto ipsec sa}. The same nine counters summed
+ * per forwarder ({@code ipsecmesh_esp_forwarder_*}) are always there, and keep what deleted SAs counted: a per-SA
+ * series leaves with its SA, so the packets a rekey lost would otherwise vanish between two scrapes.
  */
 final class EspMetrics {
 
@@ -42,17 +45,14 @@ final class EspMetrics {
       return;
     }
     registered = true;
-    perSa(registry, "ipsecmesh_esp_encaps", "#pkts encaps (= encrypt = digest)", p -> p.outbound().encaps());
-    perSa(registry, "ipsecmesh_esp_decaps", "#pkts decaps (= decrypt = verify)", p -> p.inbound().decaps());
-    perSa(registry, "ipsecmesh_esp_encap_bytes", "inner bytes sealed", p -> p.outbound().encapBytes());
-    perSa(registry, "ipsecmesh_esp_decap_bytes", "inner bytes delivered", p -> p.inbound().decapBytes());
-    perSa(registry, "ipsecmesh_esp_send_errors", "#send errors", p -> p.outbound().sendErrors());
-    perSa(registry, "ipsecmesh_esp_recv_errors", "#recv errors", p -> p.inbound().recvErrors());
-    perSa(registry, "ipsecmesh_esp_replay_failures", "packets refused by the anti-replay window",
-        p -> p.inbound().replayFailures());
-    perSa(registry, "ipsecmesh_esp_auth_failures", "ICV verification failures", p -> p.inbound().authFailures());
-    perSa(registry, "ipsecmesh_esp_policy_failures", "decrypted packets outside the SA's selectors",
-        p -> p.inbound().policyFailures());
+    for (SaCounter c : SaCounter.values()) {
+      perSa(registry, c);
+      CounterWithCallback.builder().name("ipsecmesh_esp_forwarder_" + c.metric)
+          .help(c.help + ", summed over every SA the forwarder ran, the deleted ones included")
+          .labelNames("forwarder")
+          .callback(cb -> LIVE.forEach(e -> cb.call(e.plane().sad().total(c), e.id())))
+          .register(registry);
+    }
     global(registry, "ipsecmesh_esp_invalid_spi", "ESP packets with an unknown SPI", ForwarderStats::invalidSpi);
     global(registry, "ipsecmesh_esp_nat_keepalives_received", "NAT-keepalives received and dropped",
         ForwarderStats::natKeepalivesReceived);
@@ -111,8 +111,8 @@ final class EspMetrics {
     LIVE.removeIf(e -> e.plane() == plane);
   }
 
-  private static void perSa(PrometheusRegistry registry, String name, String help, ToLongFunction<SaPair> value) {
-    CounterWithCallback.builder().name(name).help(help)
+  private static void perSa(PrometheusRegistry registry, SaCounter counter) {
+    CounterWithCallback.builder().name("ipsecmesh_esp_" + counter.metric).help(counter.help)
         .labelNames("forwarder", "inbound_spi", "outbound_spi", "peer", "crypto_map")
         .callback(cb -> {
           for (Entry e : LIVE) {
@@ -120,7 +120,7 @@ final class EspMetrics {
               continue; // ipsecmesh_esp_sa_series_omitted
             }
             for (SaPair p : e.plane().sad().pairs()) {
-              cb.call(value.applyAsLong(p), e.id(), String.format("%08x", p.sa().inboundSpi()),
+              cb.call(counter.of(p), e.id(), String.format("%08x", p.sa().inboundSpi()),
                   String.format("%08x", p.sa().outboundSpi()), p.sa().peerAddress(),
                   p.sa().cryptoMap() + " " + p.sa().mapSequence());
             }

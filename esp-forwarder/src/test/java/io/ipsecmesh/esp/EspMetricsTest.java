@@ -99,6 +99,13 @@ class EspMetricsTest {
       assertEquals(1, value("ipsecmesh_esp_ike_punted", "metrics-test", null));
       assertEquals(2, puntDropped("metrics-test", "source"));
       assertEquals(0, puntDropped("metrics-test", "global"));
+
+      assertEquals(2, value("ipsecmesh_esp_forwarder_encaps", "metrics-test", null));
+      sad.remove(ManualKeyConfigs.SPI_B_TO_A); // clear crypto sa: its per-SA series go, the forwarder's total stays
+      assertEquals(false, hasSeries("ipsecmesh_esp_encaps", "metrics-test"));
+      assertEquals(2, value("ipsecmesh_esp_forwarder_encaps", "metrics-test", null));
+      assertEquals(2 * 128, value("ipsecmesh_esp_forwarder_encap_bytes", "metrics-test", null));
+      assertEquals(0, value("ipsecmesh_esp_forwarder_auth_failures", "metrics-test", null));
     } finally {
       EspMetrics.unregister(plane);
     }
@@ -154,6 +161,7 @@ class EspMetricsTest {
       assertEquals(false, hasSeries("ipsecmesh_esp_replay_failures", "limit-test"));
       assertEquals(installed, value("ipsecmesh_esp_sa_series_omitted", "limit-test", null));
       assertEquals(installed, value("ipsecmesh_esp_sas", "limit-test", null), "the per-forwarder series stay");
+      assertEquals(0, value("ipsecmesh_esp_forwarder_encaps", "limit-test", null));
       assertEquals(0, value("ipsecmesh_esp_inner_malformed", "limit-test", null));
     } finally {
       EspMetrics.perSaSeriesLimit(EspMetrics.PER_SA_SERIES_LIMIT);

@@ -84,6 +84,11 @@ public final class SaDatabase {
   private SaPair[] roster = new SaPair[16];
   private int rosterSize;
   private final Consumer<SaPair> retire;
+  /**
+   * What the retired pairs had counted when they left, per {@link SaCounter}: a forwarder's totals must not fall when
+   * an SA is deleted (a rekey's lost packets were counted on the SA that went).
+   */
+  private final long[] retiredCounts = new long[SaCounter.values().length];
   private SecurityPolicyDatabase spd = SecurityPolicyDatabase.empty();
   /** Shared by every generation of {@link #tables}: the inbound SAs do not depend on the SPD. */
   private final SpiTable<InboundSa> inbound = SpiTable.empty();
@@ -164,7 +169,7 @@ public final class SaDatabase {
       if (old.in.spi != pair.in.spi) {
         inbound.remove(old.in.spi);
       }
-      retire.accept(old);
+      retire(old);
     }
     if (predecessors != null) {
       for (SaPair p : predecessors) {
@@ -226,7 +231,7 @@ public final class SaDatabase {
         replaced.put(old, REPLACED_INBOUND_ROUNDS); // its successor carries the traffic; late packets still decrypt
       } else {
         inbound.remove(old.in.spi);
-        retire.accept(old);
+        retire(old);
       }
     }
     return old;
@@ -251,8 +256,34 @@ public final class SaDatabase {
       if (inbound.get(p.in.spi) == p.in) {
         inbound.remove(p.in.spi); // unless the SPI was taken by a new SA meanwhile
       }
-      retire.accept(p);
+      retire(p);
     }
+  }
+
+  /** Hands a pair that left every table to {@code retire}, its counters kept in {@link #retiredCounts}. */
+  private void retire(SaPair p) {
+    // Taken now, not when its keys are wiped: a packet thread finishing a packet it took before the pair left the
+    // tables may still count one, which the totals then miss, but they never go down.
+    for (SaCounter c : SaCounter.values()) {
+      retiredCounts[c.ordinal()] += c.of(p);
+    }
+    retire.accept(p);
+  }
+
+  /**
+   * {@code counter} summed over every pair this SAD installed: the installed ones, the deleted ones whose inbound half
+   * still decrypts, and the retired ones as they left. Only grows (a pair accepted inbound whose install never
+   * completed is not counted).
+   */
+  public synchronized long total(SaCounter counter) {
+    long sum = retiredCounts[counter.ordinal()];
+    for (SaPair p : pairs.values()) {
+      sum += counter.of(p);
+    }
+    for (SaPair p : replaced.keySet()) {
+      sum += counter.of(p);
+    }
+    return sum;
   }
 
   /** Deleted pairs whose inbound half still decrypts (tests). */

@@ -224,4 +224,40 @@ class RekeyMakeBeforeBreakTest {
     assertEquals(0, a.sad.replacedCount());
     assertNull(send(a, HOST_A, HOST_B), "no SA: the packet only raises an acquire");
   }
+
+  /**
+   * A forwarder's totals keep what a deleted SA counted, through its rounds as a replaced SA and after its
+   * retirement, and never go down: the per-SA series leave with the SA.
+   */
+  @Test
+  void theForwardersTotalsKeepWhatADeletedSaCounted() throws Exception {
+    a.install(build(a, 0x1001, 0x2001, 1000));
+    b.install(build(b, 0x2001, 0x1001, 1000));
+    assertTrue(delivered(a, send(b, HOST_B, HOST_A), B_WAN));
+    assertTrue(delivered(a, send(b, HOST_B, HOST_A), B_WAN));
+    byte[] forged = send(b, HOST_B, HOST_A);
+    forged[forged.length - 1] ^= 1;
+    assertFalse(delivered(a, forged, B_WAN));
+    send(a, HOST_A, HOST_B);
+    assertEquals(2, a.sad.total(SaCounter.DECAPS));
+    assertEquals(1, a.sad.total(SaCounter.AUTH_FAILURES));
+    assertEquals(1, a.sad.total(SaCounter.ENCAPS));
+
+    a.install(build(a, 0x1002, 0x2002, 2000));
+    a.sad.remove(0x1001);
+    assertEquals(2, a.sad.total(SaCounter.DECAPS), "deleted, still decrypting");
+    assertTrue(delivered(a, send(b, HOST_B, HOST_A), B_WAN), "a late packet on SA 1");
+    for (int round = 0; round < SaDatabase.REPLACED_INBOUND_ROUNDS; round++) {
+      a.sad.ageReplaced();
+    }
+    assertEquals(1, a.retired.size());
+    assertEquals(3, a.sad.total(SaCounter.DECAPS), "retired: its three packets stay counted");
+    assertEquals(1, a.sad.total(SaCounter.AUTH_FAILURES));
+    assertEquals(3 * 128, a.sad.total(SaCounter.DECAP_BYTES), "the bytes too");
+    assertEquals(1, a.sad.total(SaCounter.ENCAPS));
+    send(a, HOST_A, HOST_B); // on SA 2
+    assertEquals(2, a.sad.total(SaCounter.ENCAPS));
+    a.sad.remove(0x1002);
+    assertEquals(2, a.sad.total(SaCounter.ENCAPS), "the tunnel's last SA left at once, its counts with it");
+  }
 }
