@@ -83,36 +83,29 @@ BASE=$(histo "$TMP/histo-before.txt")
 "$JCMD" "$GW" GC.heap_info >"$TMP/heap-before.txt" 2>&1 || true
 echo "baseline live heap after full GC: $BASE bytes"
 
-# charon sets no SO_RCVBUF on its IKE sockets and the default (net.core.rmem_default, 208 KB, ~270 small datagrams)
-# overflowed at ~35 000 SAs on a busy machine (RcvbufErrors in its namespace, none in the gateway's): our DPD
-# requests never reached it and its SAs were rightly declared dead. An LD_PRELOAD shim gives its UDP sockets 8 MB
-# (SO_RCVBUFFORCE), without changing the shared machine's sysctls.
-# (gcc: build-essential, which build-strongswan-lt.sh installs with the load-tester)
-gcc -shared -fPIC -O2 -o "$TMP/rcvbuf-preload.so" "$BENCH_SCRIPTS/lib/rcvbuf-preload.c" -ldl \
-    || bench_die "cannot build lib/rcvbuf-preload.c (gcc from build-essential)"
+# the initiator's IKE sockets get 8 MB (lib/load-tester.sh, lt_build_rcvbuf_preload): at ~35 000 SAs on a busy
+# machine the kernel's default overflowed (RcvbufErrors in its namespace, none in the gateway's), our DPD requests
+# never reached it and its SAs were rightly declared dead.
+PRELOAD=$(lt_build_rcvbuf_preload "$TMP")
 # With 100 000 SAs the initiator answers ~10 000 DPD requests a second while it initiates the next batch; on two
 # cores shared with the gateway its socket overflowed (2 000-10 000 drops/s from 30 s before the first DPD death,
 # the gateway's socket none: docs/performance.md, "The second AMD session") and the peers it stopped answering
 # were rightly declared dead. The load generator must not be what falls behind: it runs at a higher priority than
 # the gateway (LT_NICE, default -10), and each batch reports both namespaces' drops, so a run the rig lost says so.
-LT_NICE=${LT_NICE:--10} LT_PRELOAD=$TMP/rcvbuf-preload.so lt_start_initiator
+LT_NICE=${LT_NICE:--10} LT_PRELOAD=$PRELOAD lt_start_initiator
 echo "initiator's IKE socket: $(ip netns exec "$NS_A" ss -uanm 'sport = :500' | grep -o 'rb[0-9]*' | head -1)" \
     "(gateway's: $(ip netns exec "$NS_B" ss -uanm 'sport = :500' | grep -o 'rb[0-9]*' | head -1))"
-# UDP receive-buffer drops of a namespace (Udp: RcvbufErrors of /proc/net/snmp)
-udp_drops() { ip netns exec "$1" awk '/^Udp:/ { n++ } /^Udp:/ && n == 2 { print $6 }' /proc/net/snmp; }
 done_n=0 setup=0 b=0 retr=0 fail=0 rig_lost=0
 printf '| batch | IKE SAs requested | established | failed | retransmits | s | IKE_SA/s | gateway CPU ms/IKE SA | up in total (ipsecmesh_ike_sas) | RcvbufErrors initiator / gateway | loadavg |\n|---|---|---|---|---|---|---|---|---|---|---|\n' \
     >"$TMP/batches.md"
 while [ "$done_n" -lt "$TOTAL" ]; do
     b=$((b + 1)); n=$(( TOTAL - done_n < BATCH ? TOTAL - done_n : BATCH ))
-    da0=$(udp_drops "$NS_A"); db0=$(udp_drops "$NS_B")
     lt_batch "$n" "$DELAY" "$GW"
-    da=$(( $(udp_drops "$NS_A") - da0 )); db=$(( $(udp_drops "$NS_B") - db0 ))
-    rig_lost=$((rig_lost + da))
+    rig_lost=$((rig_lost + LT_DROPS_A))
     done_n=$((done_n + n)); setup=$(echo "$setup + $LT_SECS" | bc -l)
     retr=$((retr + LT_RETR)); fail=$((fail + LT_FAIL))
     printf '| %d | %d | %d | %d | %d | %.1f | %.0f | %s | %s | %d / %d | %s |\n' "$b" "$n" "$LT_OK" "$LT_FAIL" "$LT_RETR" "$LT_SECS" \
-        "$(echo "$LT_OK / $LT_SECS" | bc -l)" "$LT_CPU_MS" "$(metric ipsecmesh_ike_sas)" "$da" "$db" "$(bench_loadavg)" | tee -a "$TMP/batches.md"
+        "$(echo "$LT_OK / $LT_SECS" | bc -l)" "$LT_CPU_MS" "$(metric ipsecmesh_ike_sas)" "$LT_DROPS_A" "$LT_DROPS_B" "$(bench_loadavg)" | tee -a "$TMP/batches.md"
     kill -0 "$GW" 2>/dev/null || { tail -30 "$TMP/gateway.log" >&2; bench_die "the gateway exited"; }
 done
 UP=$(metric ipsecmesh_ike_sas); CHILD=$(metric ipsecmesh_ike_child_sas)
@@ -129,9 +122,9 @@ sleep 12   # every SA has passed its first 10 s DPD interval
 # socket's skmem d counter: which socket of the namespace lost datagrams, and when (inside the DPD window or not)
 ike_sock_drops() { ip netns exec "$NS_B" ss -uanm 'sport = :500' | grep -o ',d[0-9]*)' | tr -dc '0-9\n' |
     awk '{ s += $1 } END { print s + 0 }'; }
-metrics >"$TMP/metrics-0.txt"; wd0=$(udp_drops "$NS_B"); ws0=$(ike_sock_drops); t0=$(bench_now); c0=$(bench_cpu_ticks "$GW")
+metrics >"$TMP/metrics-0.txt"; wd0=$(lt_udp_drops "$NS_B"); ws0=$(ike_sock_drops); t0=$(bench_now); c0=$(bench_cpu_ticks "$GW")
 sleep "$DPD_WINDOW"
-c1=$(bench_cpu_ticks "$GW"); t1=$(bench_now); wd1=$(udp_drops "$NS_B"); ws1=$(ike_sock_drops); metrics >"$TMP/metrics-1.txt"
+c1=$(bench_cpu_ticks "$GW"); t1=$(bench_now); wd1=$(lt_udp_drops "$NS_B"); ws1=$(ike_sock_drops); metrics >"$TMP/metrics-1.txt"
 p0=$(metric ipsecmesh_dpd_probes_sent "$TMP/metrics-0.txt"); a0=$(metric ipsecmesh_dpd_acks "$TMP/metrics-0.txt")
 r0=$(metric ipsecmesh_dpd_retransmissions "$TMP/metrics-0.txt"); d0=$(metric ipsecmesh_dpd_peers_declared_dead "$TMP/metrics-0.txt")
 p1=$(metric ipsecmesh_dpd_probes_sent "$TMP/metrics-1.txt"); a1=$(metric ipsecmesh_dpd_acks "$TMP/metrics-1.txt")
@@ -152,7 +145,7 @@ LABEL='`show crypto session` (POST /exec)' lat bench_exec_time "$NS_B" "$TMP/gat
 LABEL='GET /metrics' lat ip netns exec "$NS_B" curl -sS --max-time 120 -o /dev/null \
     -w '%{time_total} s, %{size_download} bytes, HTTP %{http_code}' http://127.0.0.1:9400/metrics >>"$TMP/lat.md"
 
-DROPS_A=$(udp_drops "$NS_A"); DROPS_B=$(udp_drops "$NS_B")
+DROPS_A=$(lt_udp_drops "$NS_A"); DROPS_B=$(lt_udp_drops "$NS_B")
 AFTER=$(histo "$TMP/histo-after.txt")
 "$JCMD" "$GW" GC.heap_info >"$TMP/heap-after.txt" 2>&1 || true
 

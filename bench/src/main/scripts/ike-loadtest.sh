@@ -43,7 +43,11 @@
 #   JAVA_OPTS  extra JVM options for the gateway (e.g. a JFR recording of the responder); HEAP its -Xmx
 #              (default 768m); MAX_SECS bounds each batch (default 120 s); SKIP_BUILD=yes.
 # Measured per batch: established IKE_SAs / wall time of the CLI, and the responder process's
-# utime+stime (/proc/<pid>/stat) during the batch / established IKE_SAs.  The JVM runs 1 + WARM batches per
+# utime+stime (/proc/<pid>/stat) during the batch / established IKE_SAs; "rcvbuf drops A/B": UDP datagrams the
+# initiator's / the responder's namespace dropped for a full receive buffer during the batch. The initiator's IKE
+# sockets get 8 MB (lib/load-tester.sh, lt_build_rcvbuf_preload): with the kernel's 208 KB its socket dropped a warm
+# batch's answers while the gateway, on the same two cores, answered a burst, and each dropped answer came back as
+# one of the initiator's retransmits 4 s later (2026-12-07: 29 drops, 29 retransmits, one batch in three).  The JVM runs 1 + WARM batches per
 # run: "cold" (JIT compiling) and "warm" (same JVM, the earlier batches' SAs still up).
 set -euo pipefail
 # shellcheck source=lib/bench-common.sh
@@ -83,14 +87,17 @@ if [ "$THREADS" = 1 ]; then export LT_THREAD_SNAPSHOTS=$TMP/threads; mkdir -p "$
 "$HARNESS/netns-up.sh" >/dev/null
 lt_write_confs
 lt_gateway_cfg "$TMP/gwb.cfg"
+# the initiator's IKE socket gets 8 MB, so that its drops never count as the responder's retransmits (lib/load-tester.sh)
+PRELOAD=$(lt_build_rcvbuf_preload "$TMP")
 LIMIT=$((COUNT + 100 < 4096 ? COUNT + 100 : 4096))
 
 # one batch against the responder with pid $2, labelled $1: prints one result line
 batch() {
     lt_batch "$COUNT" "$DELAY" "$2"
     if [ "$LT_OK" -gt 0 ]; then
-        printf '%-22s %5d ok %3d failed %4d retransmits %6.2f s %6.0f IKE_SA/s  responder cpu %.3f ms/IKE_SA  loadavg %s\n' \
+        printf '%-22s %5d ok %3d failed %4d retransmits %6.2f s %6.0f IKE_SA/s  responder cpu %.3f ms/IKE_SA  loadavg %s  rcvbuf drops %d/%d\n' \
             "$1" "$LT_OK" "$LT_FAIL" "$LT_RETR" "$LT_SECS" "$(echo "$LT_OK / $LT_SECS" | bc -l)" "$LT_CPU_MS" "$(bench_loadavg)" \
+            "$LT_DROPS_A" "$LT_DROPS_B" \
             | tee -a "$TMP/results"
         if [ "$THREADS" = 1 ]; then
             bench_thread_split "$LT_THREAD_SNAPSHOTS/$2.before" "$LT_THREAD_SNAPSHOTS/$2.after" "$LT_OK"
@@ -107,7 +114,7 @@ echo "# gateway: $(bench_jar_label), -Xmx$HEAP${JAVA_OPTS:+, JAVA_OPTS=$JAVA_OPT
 for i in $(seq 1 "$RUNS"); do
     # strongSwan's responder, fresh daemon
     rpid=$(lt_start_strongswan_responder)
-    lt_start_initiator
+    LT_PRELOAD=$PRELOAD lt_start_initiator
     batch "run $i strongswan" "$rpid"
     lt_stop_initiator
     "$HARNESS/charon-stop.sh" ldt-resp >/dev/null
@@ -116,11 +123,11 @@ for i in $(seq 1 "$RUNS"); do
     bench_start_run "$NS_B" "$TMP" "gateway-$i" "$TMP/gwb.cfg" --ike-cookie-threshold "$LIMIT" \
         --ike-half-open-per-peer "$LIMIT"
     gw=$BENCH_LAST_PID
-    lt_start_initiator
+    LT_PRELOAD=$PRELOAD lt_start_initiator
     batch "run $i ipsec-mesh cold" "$gw"
     lt_stop_initiator
     for w in $(seq 1 "$WARM"); do
-        lt_start_initiator
+        LT_PRELOAD=$PRELOAD lt_start_initiator
         batch "run $i ipsec-mesh warm$([ "$WARM" -gt 1 ] && echo " $w")" "$gw"
         lt_stop_initiator
     done
@@ -136,7 +143,7 @@ last = "ipsec-mesh warm" + (f" {warm}" if warm > 1 else "")
 rows = {}
 for line in open(sys.argv[1]):
     m = re.match(r"run (\d+) (strongswan|ipsec-mesh cold|ipsec-mesh warm(?: \d+)?)\s+(\d+) ok\s+(\d+) failed\s+(\d+) retransmits"
-                 r"\s+[\d.]+ s\s+(\d+) IKE_SA/s\s+responder cpu ([\d.]+) ms/IKE_SA\s+loadavg (.*)", line)
+                 r"\s+[\d.]+ s\s+(\d+) IKE_SA/s\s+responder cpu ([\d.]+) ms/IKE_SA\s+loadavg (.*?)\s+rcvbuf drops", line)
     if m:
         rows.setdefault(int(m.group(1)), {})[m.group(2)] = m.groups()[2:]
 if warm > 1:

@@ -96,7 +96,23 @@ EOF
 
 lt_quiet_logs() { echo LOG_DEFAULT=0 LOG_IKE=0 LOG_NET=0 LOG_ENC=0 LOG_CFG=0 LOG_KNL=0 LOG_CHD=0; }
 
-# LT_PRELOAD: a library for charon's LD_PRELOAD (ike-100k.sh: lib/rcvbuf-preload.c, bigger UDP receive buffers).
+# The load generator must not be what drops the exchanges it measures: charon sets no SO_RCVBUF on its IKE sockets,
+# and the kernel's default (net.core.rmem_default, 208 KB, ~270 small datagrams) overflows when the responder answers
+# a burst while the initiator, on the same two cores, is busy (ike-100k.sh: our DPD requests at 100 000 SAs;
+# ike-loadtest.sh: a warm batch's answers after a pause of the responder, each lost answer one of the initiator's
+# retransmits after 4 s). lib/rcvbuf-preload.c, an LD_PRELOAD shim, gives its UDP sockets 8 MB (SO_RCVBUFFORCE)
+# without changing the shared machine's sysctls. Builds it into DIR and prints its path.
+# (gcc: build-essential, which build-strongswan-lt.sh installs with the load-tester)
+lt_build_rcvbuf_preload() {  # dir
+    gcc -shared -fPIC -O2 -o "$1/rcvbuf-preload.so" "$BENCH_SCRIPTS/lib/rcvbuf-preload.c" -ldl \
+        || bench_die "cannot build lib/rcvbuf-preload.c (gcc from build-essential)"
+    echo "$1/rcvbuf-preload.so"
+}
+
+# UDP receive-buffer drops of a namespace so far (Udp: RcvbufErrors of /proc/net/snmp)
+lt_udp_drops() { ip netns exec "$1" awk '/^Udp:/ { n++ } /^Udp:/ && n == 2 { print $6 }' /proc/net/snmp; }
+
+# LT_PRELOAD: a library for charon's LD_PRELOAD (lt_build_rcvbuf_preload: bigger UDP receive buffers).
 # LT_NICE: the initiator's niceness (e.g. -10; every charon thread inherits it), unset = the shell's.
 lt_start_initiator() {
     # shellcheck disable=SC2046
@@ -116,7 +132,8 @@ lt_start_strongswan_responder() {
 }
 
 # One `load-tester initiate COUNT DELAY` against the running initiator, bounded by MAX_SECS.
-# Sets LT_OK LT_FAIL LT_RETR LT_SECS and LT_CPU_MS (responder CPU per established IKE SA, ms, summed over
+# Sets LT_OK LT_FAIL LT_RETR LT_SECS, LT_DROPS_A / LT_DROPS_B (UDP receive-buffer drops in the initiator's and the
+# responder's namespace during the batch), and LT_CPU_MS (responder CPU per established IKE SA, ms, summed over
 # PIDS) and LT_CPU_EACH ("pid:ms/IKE_SA:cores" per PID).  With LT_THREAD_SNAPSHOTS=DIR, also each PID's
 # threads at both edges of the batch, in DIR/PID.before and DIR/PID.after (bench_thread_ticks; print the split
 # with bench_thread_split DIR/PID.before DIR/PID.after "$LT_OK").
@@ -126,6 +143,8 @@ lt_batch() {  # count delay_ms pid...
     if [ -n "${LT_THREAD_SNAPSHOTS:-}" ]; then
         for p in "${pids[@]}"; do bench_thread_ticks "$p" >"$LT_THREAD_SNAPSHOTS/$p.before"; done
     fi
+    local da0 db0
+    da0=$(lt_udp_drops "$NS_A"); db0=$(lt_udp_drops "$NS_B")
     for p in "${pids[@]}"; do r0+=("$(bench_cpu_ticks "$p")"); done
     t0=$(bench_now)
     out=$(unshare --mount --propagation private sh -c \
@@ -140,6 +159,7 @@ lt_batch() {  # count delay_ms pid...
     LT_RETR=$(tr -cd '*' <<<"$out" | wc -c)
     LT_SECS=$(echo "$t1 - $t0" | bc -l)
     LT_OUT_HEAD=$(head -c 300 <<<"$out")
+    LT_DROPS_A=$(( $(lt_udp_drops "$NS_A") - da0 )); LT_DROPS_B=$(( $(lt_udp_drops "$NS_B") - db0 ))
     local total=0 each=""
     for i in "${!pids[@]}"; do
         total=$((total + r1[i] - r0[i]))

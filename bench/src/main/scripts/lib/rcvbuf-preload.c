@@ -1,9 +1,11 @@
 /*
- * rcvbuf-preload.c - LD_PRELOAD shim for the load generator's charon (ike-100k.sh): every UDP socket it binds gets
- * a receive buffer of RCVBUF_BYTES (default 8 MB) with SO_RCVBUFFORCE (root), as strongSwan sets none and the
+ * rcvbuf-preload.c - LD_PRELOAD shim for the load generator's charon (ike-100k.sh, ike-loadtest.sh): every UDP socket
+ * it binds gets a receive buffer of RCVBUF_BYTES (default 8 MB) with SO_RCVBUFFORCE (root), as strongSwan sets none and the
  * kernel's default (net.core.rmem_default, 208 KB) holds ~270 small datagrams: at 100 000 IKE SAs the gateway's DPD
  * requests (10 000/s) overflowed it on a busy machine, charon never saw them and the gateway rightly declared its
- * SAs dead. The global sysctl is not changed: the machine is shared. Built by ike-100k.sh into its run directory.
+ * SAs dead; in the 1 000-SA load test a warm batch's answers to it after a pause of the gateway came back as
+ * retransmits. The global sysctl is not changed: the machine is shared. Built by lib/load-tester.sh
+ * (lt_build_rcvbuf_preload) into the run directory.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
