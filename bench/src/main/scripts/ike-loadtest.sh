@@ -36,9 +36,10 @@
 #   THREADS=1  after each batch, the responder's CPU during it split by thread group (event loops, workers,
 #              Hazelcast, JIT compiler, GC, ...: lib/bench-common.sh bench_thread_split), from
 #              /proc/<pid>/task/*/stat taken at the batch's edges; strongSwan's charon shows as one group; and
-#              the process's CPU without the compiler threads (the work itself, once compiled: docs/performance.md,
-#              "the JIT to 10 000 SAs"), and how often each group was scheduled in per IKE SA (.../schedstat: an event loop's
-#              wake-ups, each hand-off from another thread that found it asleep).
+#              the process's CPU without the compiler threads (the work apart from compiling it, which still falls
+#              batch by batch as C2 replaces C1's code: docs/performance.md, "the JIT to 10 000 SAs"), and how often
+#              each group was scheduled in per IKE SA (.../schedstat: an event loop's wake-ups, each hand-off from
+#              another thread that found it asleep).
 #   JAR=path   the gateway jar to run instead of gateway/target/ipsec-mesh.jar, e.g. an older build: its
 #              ipsec-mesh.jar with that build's lib/ beside it (checked); nothing is built then.
 #   JAVA_OPTS  extra JVM options for the gateway (e.g. a JFR recording of the responder); HEAP its -Xmx

@@ -172,7 +172,7 @@ parts = [f"{g} {100.0 * v / total:.0f} % ({v * 1000.0 / hz / units:.2f} ms)"
          for g, v in by.most_common() if v > 0] if total > 0 else ["no CPU"]
 print("    responder threads (share, ms per IKE SA): " + ", ".join(parts[:10]))
 if total > 0 and by["JIT compiler"] > 0:
-    # the work itself, without the compiler's warm-up: what the batch settles to once the per-SA path is compiled
+    # the work apart from compiling it (it still falls batch by batch as C2 replaces C1's code)
     print(f"    without the JIT compiler: {(total - by['JIT compiler']) * 1000.0 / hz / units:.2f} ms per IKE SA")
 if total > 0 and sum(slices.values()) > 0:
     print("    times scheduled in per IKE SA (schedstat): " + ", ".join(
