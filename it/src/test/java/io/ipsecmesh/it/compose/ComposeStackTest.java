@@ -318,7 +318,14 @@ class ComposeStackTest {
     stack.awaitLog(dpd2, STARTED, 1, 180);
     stack.awaitLog(natk2, STARTED, 1, 180);
     awaitHealthy(List.of("dpd-service", "nat-keepalive"), 2);
-    awaitTrue(() -> dpdWatched(dpd1) + dpdWatched(dpd2) == 2, 60, "the two peers are not watched exactly once");
+    try {
+      awaitTrue(() -> dpdWatched(dpd1) + dpdWatched(dpd2) == 2, 60, "the two peers are not watched exactly once");
+    } catch (AssertionError e) {
+      // failed once in four full CI runs on 2026-12-07 and never alone: say which instance watches what, and why
+      throw new AssertionError(e.getMessage() + ": " + dpd1 + " watches " + dpdWatched(dpd1) + ", " + dpd2 + " "
+          + dpdWatched(dpd2) + "\n" + dpd1 + " log:\n" + ComposeStack.tail(ours(stack.logs(dpd1))) + "\n" + dpd2
+          + " log:\n" + ComposeStack.tail(ours(stack.logs(dpd2))), e);
+    }
 
     // Which instance watches which peer, from the per-instance metrics: peer 2's IKE SA is deleted (the count
     // that drops is its owner's, the one left watches peer 1) and negotiated anew (the count that rises is its
