@@ -49,8 +49,9 @@
 # initiator's / the responder's namespace dropped for a full receive buffer during the batch. The initiator's IKE
 # sockets get 8 MB (lib/load-tester.sh, lt_build_rcvbuf_preload): with the kernel's 208 KB its socket dropped a warm
 # batch's answers while the gateway, on the same two cores, answered a burst, and each dropped answer came back as
-# one of the initiator's retransmits 4 s later (2026-12-07: 29 drops, 29 retransmits, one batch in three).  The JVM runs 1 + WARM batches per
-# run: "cold" (JIT compiling) and "warm" (same JVM, the earlier batches' SAs still up).
+# one of the initiator's retransmits 4 s later (2026-12-07: 29 drops, 29 retransmits, one batch in three).
+# The JVM runs 1 + WARM batches per run: "cold" (JIT compiling) and "warm" (same JVM, the earlier batches' SAs
+# still up).
 set -euo pipefail
 # shellcheck source=lib/bench-common.sh
 . "$(dirname "$0")/lib/bench-common.sh"

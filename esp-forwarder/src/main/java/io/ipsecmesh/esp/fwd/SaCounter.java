@@ -8,15 +8,15 @@ import java.util.function.ToLongFunction;
  * every pair a forwarder ran, the deleted ones included.
  */
 public enum SaCounter {
-  ENCAPS("encaps", "#pkts encaps (= encrypt = digest)", p -> p.out.encaps),
-  DECAPS("decaps", "#pkts decaps (= decrypt = verify)", p -> p.in.decaps),
-  ENCAP_BYTES("encap_bytes", "inner bytes sealed", p -> p.out.encapBytes),
-  DECAP_BYTES("decap_bytes", "inner bytes delivered", p -> p.in.decapBytes),
-  SEND_ERRORS("send_errors", "#send errors", p -> p.out.sendErrors),
-  RECV_ERRORS("recv_errors", "#recv errors", p -> p.in.recvErrors),
-  REPLAY_FAILURES("replay_failures", "packets refused by the anti-replay window", p -> p.in.replayFailures),
-  AUTH_FAILURES("auth_failures", "ICV verification failures", p -> p.in.authFailures),
-  POLICY_FAILURES("policy_failures", "decrypted packets outside the SA's selectors", p -> p.in.policyFailures);
+  ENCAPS("encaps", "#pkts encaps (= encrypt = digest)", p -> p.outbound().encaps()),
+  DECAPS("decaps", "#pkts decaps (= decrypt = verify)", p -> p.inbound().decaps()),
+  ENCAP_BYTES("encap_bytes", "inner bytes sealed", p -> p.outbound().encapBytes()),
+  DECAP_BYTES("decap_bytes", "inner bytes delivered", p -> p.inbound().decapBytes()),
+  SEND_ERRORS("send_errors", "#send errors", p -> p.outbound().sendErrors()),
+  RECV_ERRORS("recv_errors", "#recv errors", p -> p.inbound().recvErrors()),
+  REPLAY_FAILURES("replay_failures", "packets refused by the anti-replay window", p -> p.inbound().replayFailures()),
+  AUTH_FAILURES("auth_failures", "ICV verification failures", p -> p.inbound().authFailures()),
+  POLICY_FAILURES("policy_failures", "decrypted packets outside the SA's selectors", p -> p.inbound().policyFailures());
 
   /** The metric's name after {@code ipsecmesh_esp_}. */
   public final String metric;
