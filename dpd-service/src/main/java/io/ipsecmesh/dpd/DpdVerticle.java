@@ -39,7 +39,9 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -66,6 +68,12 @@ public final class DpdVerticle extends VerticleBase {
   /** {@code debug crypto ikev2}: the IKEv2 peers' liveness-check timer lines. */
   private volatile boolean debugIkev2;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  /**
+   * The IKE SAs that went down while {@link #loadEstablishedSas} read the shared map: the read may still hold
+   * their rows, and watching them would keep a peer that is gone (probed, then declared dead) on this instance.
+   * Null once the load is done.
+   */
+  private Set<String> downWhileLoading = new HashSet<>();
   /** {@code ike.receive-loss} is logged at most once per this long (it comes every 100 ms while the socket drops). */
   private static final long LOSS_LOG_MILLIS = 10_000;
   private long lastLossLogMillis = Long.MIN_VALUE / 2;
@@ -97,7 +105,12 @@ public final class DpdVerticle extends VerticleBase {
 
     consume(IkeMessages.PEER_UP, (PeerUp up) -> owned.peerUp(new IkePeer(up.ikeSaId(), up.peerAddress(),
         up.peerPort(), up.peerId(), up.ikeVersion(), up.cryptoMap(), up.mapSequence())));
-    consume(IkeMessages.PEER_DOWN, (PeerDown down) -> owned.peerDown(down.ikeSaId()));
+    consume(IkeMessages.PEER_DOWN, (PeerDown down) -> {
+      if (downWhileLoading != null) {
+        downWhileLoading.add(down.ikeSaId());
+      }
+      owned.peerDown(down.ikeSaId());
+    });
     consume(IkeMessages.LIVENESS_PROOF, (LivenessProof p) -> owned.livenessProof(p.ikeSaId()));
     consume(IkeMessages.RECEIVE_LOSS, (ReceiveLoss loss) -> {
       detector.receiveLoss();
@@ -153,8 +166,9 @@ public final class DpdVerticle extends VerticleBase {
   }
 
   /**
-   * IKE SAs established before this instance started are in the shared IKE SA map; watch them too. Their
-   * crypto map is not recorded there, so a death among them carries no failover peer.
+   * IKE SAs established before this instance started are in the shared IKE SA map; watch them too (not the
+   * half-open ones ike-service writes at IKE_SA_INIT: their {@code ike.peer.up} will come). Their crypto map is
+   * not recorded there, so a death among them carries no failover peer.
    */
   private void loadEstablishedSas() {
     vertx.<List<IkePeer>>executeBlocking(() -> {
@@ -162,7 +176,7 @@ public final class DpdVerticle extends VerticleBase {
       for (String json : Cluster.map(vertx, SharedMaps.IKE_SAS).values()) {
         try {
           IkeSaSummary sa = RecordJson.fromJson(new JsonObject(json), IkeSaSummary.class);
-          if ("ACTIVE".equals(sa.status())) {
+          if (sa.established()) {
             peers.add(new IkePeer(sa.ikeSaId(), sa.dst(), sa.peerPort(), sa.peerId(), sa.version(), null, 0));
           }
         } catch (RuntimeException e) {
@@ -171,8 +185,11 @@ public final class DpdVerticle extends VerticleBase {
       }
       return peers;
     }).onComplete(result -> guarded("loading IKE SAs", () -> {
+      Set<String> gone = downWhileLoading;
+      downWhileLoading = null;
       if (result.succeeded()) {
-        result.result().stream().filter(p -> !owned.knows(p.ikeSaId())).forEach(owned::peerUp);
+        result.result().stream().filter(p -> !owned.knows(p.ikeSaId()) && !gone.contains(p.ikeSaId()))
+            .forEach(owned::peerUp);
       } else {
         LOG.log(System.Logger.Level.WARNING, "dpd: cannot read the IKE SA map: " + result.cause());
       }

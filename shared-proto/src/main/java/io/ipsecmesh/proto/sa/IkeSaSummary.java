@@ -31,6 +31,16 @@ public record IkeSaSummary(String ikeSaId, String dst, String src, String state,
   }
 
   /**
+   * The SA finished its exchange and is not deleted: IKEv2 {@code READY}, IKEv1 {@code QM_IDLE} or a phase 1
+   * still in XAUTH / Mode Config ({@code CONF_XAUTH}, {@code CONF_ADDR}), which ike-service announces as up. A
+   * row written at IKE_SA_INIT ({@code IN-NEG}, {@code MM_*}, {@code AG_*}) is {@code ACTIVE} too, but not this.
+   */
+  public boolean established() {
+    return "ACTIVE".equals(status) && ("READY".equals(state) || "QM_IDLE".equals(state)
+        || state != null && state.startsWith("CONF_"));
+  }
+
+  /**
    * The negotiated suite and the SA's settings, in IOS's words.
    *
    * @param encr              {@code AES-CBC}, {@code AES-GCM}, {@code 3DES} …
