@@ -59,7 +59,8 @@ public final class RawEspSocket implements AutoCloseable {
     }
     int fd = (int) s.value();
     EpollDatagramChannel ch = new EpollDatagramChannel(fd);
-    ch.config().setOption(ChannelOption.SO_RCVBUF, 8 << 20);
+    ch.config().setOption(ChannelOption.SO_RCVBUF, SocketBuffers.BYTES);
+    SocketBuffers.force(fd);
     Handler handler = new Handler(receiver, family == Libc.AF_INET6);
     ch.pipeline().addLast(handler);
     try {

@@ -94,8 +94,8 @@ public final class UdpEncapSocket implements AutoCloseable {
     Bootstrap b = new Bootstrap()
         .group(group)
         .channelFactory(() -> channel(v6))
-        .option(ChannelOption.SO_RCVBUF, 8 << 20)
-        .option(ChannelOption.SO_SNDBUF, 8 << 20)
+        .option(ChannelOption.SO_RCVBUF, SocketBuffers.BYTES)
+        .option(ChannelOption.SO_SNDBUF, SocketBuffers.BYTES)
         .option(ChannelOption.SO_REUSEADDR, true)
         .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, maxPayload)
         .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(maxPayload * batch))
@@ -107,6 +107,7 @@ public final class UdpEncapSocket implements AutoCloseable {
       b.option(EpollChannelOption.SO_REUSEPORT, true);
     }
     channel = b.bind(bindAddress).sync().channel();
+    SocketBuffers.force(fd());
     InetSocketAddress local = (InetSocketAddress) channel.localAddress();
     InetAddress at = local.getAddress().isAnyLocalAddress() ? loopback(v6) : local.getAddress();
     probeAddress = new InetSocketAddress(at, local.getPort());
@@ -186,6 +187,11 @@ public final class UdpEncapSocket implements AutoCloseable {
 
   public int fd() {
     return ((EpollDatagramChannel) channel).fd().intValue();
+  }
+
+  /** The receive buffer the kernel gave the socket, in bytes ({@code SO_RCVBUF}: twice what was asked for). */
+  public int receiveBufferBytes() {
+    return ((EpollDatagramChannel) channel).config().getReceiveBufferSize();
   }
 
   public int family() {

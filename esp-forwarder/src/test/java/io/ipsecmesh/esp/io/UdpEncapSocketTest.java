@@ -3,6 +3,7 @@ package io.ipsecmesh.esp.io;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -53,6 +54,23 @@ class UdpEncapSocketTest {
     DatagramPacket p = new DatagramPacket(b, b.length);
     peer.receive(p);
     return Arrays.copyOf(b, p.getLength());
+  }
+
+  @Test
+  void withCapNetAdminTheReceiveBufferIsWhatTheSocketAsksForWhateverRmemMaxSays() throws Exception {
+    assumeTrue(capNetAdmin(), "SO_RCVBUFFORCE needs CAP_NET_ADMIN (run as root)");
+    // the kernel doubles the request for its bookkeeping; net.core.rmem_max (4 MiB on this machine kind) is no cap
+    assertEquals(2 * SocketBuffers.BYTES, socket.receiveBufferBytes());
+  }
+
+  /** CAP_NET_ADMIN (bit 12) in this process's effective capabilities. */
+  private static boolean capNetAdmin() throws Exception {
+    for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+      if (line.startsWith("CapEff:")) {
+        return (Long.parseUnsignedLong(line.substring(7).strip(), 16) & (1L << 12)) != 0;
+      }
+    }
+    return false;
   }
 
   @Test
