@@ -23,7 +23,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class DpdLateStartTest {
 
   @Test
-  void establishedIkeSasInTheSharedMap_areWatched_halfOpenAndDeletedOnesAreNot(Vertx vertx, VertxTestContext ctx) throws Exception {
+  void establishedIkeSasInTheSharedMap_areWatched_halfOpenAndDeletedOnesAreNot(Vertx vertx, VertxTestContext ctx)
+      throws Exception {
     BusCodecs.register(vertx);
     IkeSaSummary established = new IkeSaSummary("aa00000000000001:bb00000000000002", "10.2.80.209", "10.1.32.14",
         "READY", 2001, "ACTIVE", "10.2.80.209", 2, 500, 500, "Initiator", 0);

@@ -44,6 +44,7 @@ import io.ipsecmesh.esp.iface.InterfaceMap;
 import io.ipsecmesh.esp.io.EspSender;
 import io.ipsecmesh.esp.io.Libc;
 import io.ipsecmesh.esp.io.OuterReceiver;
+import io.ipsecmesh.esp.io.SocketBuffers;
 import io.ipsecmesh.esp.io.PacketBuffer;
 import io.ipsecmesh.esp.io.RawEspSocket;
 import io.ipsecmesh.esp.io.UdpEncapSocket;
@@ -303,9 +304,9 @@ public final class EspForwarderVerticle extends VerticleBase {
           + (socket6 != null ? " and " + socket6.localAddress() : "") + ", receive buffer "
           + socket.receiveBufferBytes() / 1024 + " KiB, inner " + inner.name()
           + (scaleOut != null ? ", scale-out as " + scaleOutSettings.instanceId() : ""));
-      if (socket.receiveBufferBytes() < 2 * io.ipsecmesh.esp.io.SocketBuffers.BYTES) {
+      if (socket.receiveBufferBytes() < 2 * SocketBuffers.BYTES) {
         LOG.warning("esp-forwarder: the ESP socket's receive buffer is " + socket.receiveBufferBytes() / 1024
-            + " KiB, not " + 2 * io.ipsecmesh.esp.io.SocketBuffers.BYTES / 1024 + " (no CAP_NET_ADMIN to pass"
+            + " KiB, not " + 2 * SocketBuffers.BYTES / 1024 + " (no CAP_NET_ADMIN to pass"
             + " net.core.rmem_max): a multi-Gbit/s stream may lose UDP-GRO datagrams there (RcvbufErrors)");
       }
       Future<Void> members = scaleOut != null ? scaleOut.start() : Future.succeededFuture();

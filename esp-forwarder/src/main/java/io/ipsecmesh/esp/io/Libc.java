@@ -33,7 +33,7 @@ public final class Libc {
    * of an SO_REUSEPORT group for each datagram; attached on any socket of the group, it replaces the group's program.
    */
   public static final int SO_ATTACH_REUSEPORT_CBPF = 51;
-  /** Linux {@code SO_SNDBUFFORCE} / {@code SO_RCVBUFFORCE}: the buffer sizes past {@code net.core.[wr]mem_max}, with CAP_NET_ADMIN. */
+  /** Linux {@code SO_SNDBUFFORCE} / {@code SO_RCVBUFFORCE}: sizes past {@code net.core.[wr]mem_max} (CAP_NET_ADMIN). */
   public static final int SO_SNDBUFFORCE = 32;
   public static final int SO_RCVBUFFORCE = 33;
   public static final int IPPROTO_IPV6 = 41;

@@ -18,12 +18,12 @@ public final class SocketBuffers {
   private SocketBuffers() {}
 
   /**
-   * Sets both buffers of {@code fd} to {@link #BYTES} past the host's limits; false when the kernel refused (no
-   * CAP_NET_ADMIN): the sizes the socket already asked for with {@code SO_RCVBUF}/{@code SO_SNDBUF} stay.
+   * Sets both buffers of {@code fd} to {@link #BYTES} past the host's limits. Where the kernel refuses (no
+   * CAP_NET_ADMIN) the sizes the socket asked for with {@code SO_RCVBUF}/{@code SO_SNDBUF} stay; the forwarder reads
+   * the size it got and warns.
    */
-  public static boolean force(int fd) {
-    boolean rcv = !Libc.setsockoptInt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUFFORCE, BYTES).failed();
-    boolean snd = !Libc.setsockoptInt(fd, Libc.SOL_SOCKET, Libc.SO_SNDBUFFORCE, BYTES).failed();
-    return rcv && snd;
+  public static void force(int fd) {
+    Libc.setsockoptInt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUFFORCE, BYTES);
+    Libc.setsockoptInt(fd, Libc.SOL_SOCKET, Libc.SO_SNDBUFFORCE, BYTES);
   }
 }
