@@ -300,12 +300,13 @@ public final class EspForwarderVerticle extends VerticleBase {
       }
       easyVpn = new EasyVpnDataPath(plane.outbound(), plane.inbound(), LOG::info, scaleOut != null);
       listen();
+      int receiveBuffer = socket.receiveBufferBytes();
       LOG.info(() -> "esp-forwarder " + forwarderId + ": UDP " + socket.localAddress()
           + (socket6 != null ? " and " + socket6.localAddress() : "") + ", receive buffer "
-          + socket.receiveBufferBytes() / 1024 + " KiB, inner " + inner.name()
+          + receiveBuffer / 1024 + " KiB, inner " + inner.name()
           + (scaleOut != null ? ", scale-out as " + scaleOutSettings.instanceId() : ""));
-      if (socket.receiveBufferBytes() < 2 * SocketBuffers.BYTES) {
-        LOG.warning("esp-forwarder: the ESP socket's receive buffer is " + socket.receiveBufferBytes() / 1024
+      if (receiveBuffer < 2 * SocketBuffers.BYTES) {
+        LOG.warning("esp-forwarder: the ESP socket's receive buffer is " + receiveBuffer / 1024
             + " KiB, not " + 2 * SocketBuffers.BYTES / 1024 + " (no CAP_NET_ADMIN to pass"
             + " net.core.rmem_max): a multi-Gbit/s stream may lose UDP-GRO datagrams there (RcvbufErrors)");
       }

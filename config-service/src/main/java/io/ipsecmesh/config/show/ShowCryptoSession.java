@@ -130,7 +130,7 @@ public final class ShowCryptoSession {
       int ikeEnd, Printed<ChildSa>[] child, int c, int childEnd) {
     boolean ikeUp = false;
     for (int k = i; k < ikeEnd && !ikeUp; k++) {
-      ikeUp = ready(ike[k].value());
+      ikeUp = ike[k].value().ready();
     }
     String status = ikeUp ? (c == childEnd ? "UP-IDLE" : "UP-ACTIVE") : i < ikeEnd ? "DOWN-NEGOTIATING" : "UP-NO-IKE";
     int port = i < ikeEnd && ike[i].value().peerPort() > 0 ? ike[i].value().peerPort()
@@ -152,7 +152,7 @@ public final class ShowCryptoSession {
     return new StringBuilder(64).append("  IKEv").append(sa.version() == 0 ? 2 : sa.version()).append(" SA: local ")
         .append(Columns.ip(sa.src())).append('/').append(sa.localPort()).append(" remote ")
         .append(Columns.ip(sa.dst())).append('/')
-        .append(sa.peerPort()).append(' ').append(ready(sa) ? "Active" : "Inactive").append('\n').toString();
+        .append(sa.peerPort()).append(' ').append(sa.ready() ? "Active" : "Inactive").append('\n').toString();
   }
 
   /** The Child SA's lines of its session, as one string (kept with the row). */
@@ -201,10 +201,6 @@ public final class ShowCryptoSession {
       }
       return lastName;
     }
-  }
-
-  private static boolean ready(IkeSaSummary ike) {
-    return "READY".equalsIgnoreCase(ike.state()) || "QM_IDLE".equalsIgnoreCase(ike.state());
   }
 
   private static String protocol(ChildSa sa) {

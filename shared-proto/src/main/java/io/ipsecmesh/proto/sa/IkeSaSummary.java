@@ -36,8 +36,12 @@ public record IkeSaSummary(String ikeSaId, String dst, String src, String state,
    * row written at IKE_SA_INIT ({@code IN-NEG}, {@code MM_*}, {@code AG_*}) is {@code ACTIVE} too, but not this.
    */
   public boolean established() {
-    return "ACTIVE".equals(status) && ("READY".equals(state) || "QM_IDLE".equals(state)
-        || state != null && state.startsWith("CONF_"));
+    return "ACTIVE".equals(status) && (ready() || state != null && state.startsWith("CONF_"));
+  }
+
+  /** The exchange is done and nothing is pending on it: IKEv2 {@code READY}, IKEv1 {@code QM_IDLE}. */
+  public boolean ready() {
+    return "READY".equalsIgnoreCase(state) || "QM_IDLE".equalsIgnoreCase(state);
   }
 
   /**
