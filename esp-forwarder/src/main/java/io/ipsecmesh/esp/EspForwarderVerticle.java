@@ -496,7 +496,10 @@ public final class EspForwarderVerticle extends VerticleBase {
 
   private void listen() {
     var bus = vertx.eventBus();
-    bus.<SaMessages.ChildSaInstalled>consumer(SaMessages.CHILD_INSTALLED, m -> childSas.installed(m.body().sa()));
+    bus.<SaMessages.ChildSaInstalled>consumer(SaMessages.CHILD_INSTALLED, m -> {
+      childSas.installed(m.body().sa());
+      confirm(m.body());
+    });
     bus.<SaMessages.ChildSaDeleted>consumer(SaMessages.CHILD_DELETED, m -> childSas.deleted(m.body().inboundSpi()));
     bus.<MgmtMessages.Debug>consumer(MgmtMessages.DEBUG, m -> {
       if (m.body().facility() == MgmtMessages.Facility.IPSEC) {
@@ -891,6 +894,18 @@ public final class EspForwarderVerticle extends VerticleBase {
   }
 
   /** Whether this instance owns the SA on {@code inboundSpi} (always without scale-out). */
+  /**
+   * The ike-service that installed {@code i} as responder holds its answer until the SA's inbound half decrypts here
+   * (RFC 7296 §2.8): that is now confirmed, by the owner only (scale-out: the one inbound ESP is steered to).
+   */
+  private void confirm(SaMessages.ChildSaInstalled i) {
+    long spi = i.sa().inboundSpi();
+    if (i.acceptedTo() != null && (ownership == null || ownership.remoteOwnerOf(i.sa()) == null)
+        && plane.sad().acceptsInbound(spi)) {
+      vertx.eventBus().send(i.acceptedTo(), new SaMessages.ChildSaAccepted(spi));
+    }
+  }
+
   private boolean ownedHere(long inboundSpi) {
     if (ownership == null) {
       return true;

@@ -161,13 +161,7 @@ class EspForwarderVerticleTest extends ForwarderPairTestBase {
 
   @Test
   void childSaFromIkeServiceIsInstalledFollowsTheNatMappingAndIsDeleted() throws Exception {
-    KeyWrap w = KeyWrap.fromEnvironment();
-    byte[] k = new byte[EspTransform.AES_GCM_256.keyMaterialBytes()];
-    ChildSa sa = new ChildSa("01:02", 12, "VPN", 10, 0xC0FFEE01L, 0xC0FFEE02L, EspTransform.AES_GCM_256,
-        ChildSa.Mode.TUNNEL, true, true, 128, A, 4500, B, 4500,
-        List.of(TrafficSelector.anyPorts("10.91.11.0", "10.91.11.255")),
-        List.of(TrafficSelector.anyPorts("10.91.12.0", "10.91.12.255")), new ChildSa.Lifetime(3240, 3600, 0, 0), 0,
-        "copy", w.wrap(k), w.wrap(k), System.currentTimeMillis());
+    ChildSa sa = negotiated("01:02", 12, 0xC0FFEE01L, 0xC0FFEE02L, EspTransform.AES_GCM_256);
     va.eventBus().publish(SaMessages.CHILD_INSTALLED, new SaMessages.ChildSaInstalled(sa));
     await(va, () -> fa.dataPlane().sad().get(0xC0FFEE01L) != null);
     assertNotNull(fa.dataPlane().sad().tables().inbound(0xC0FFEE01));
@@ -187,6 +181,27 @@ class EspForwarderVerticleTest extends ForwarderPairTestBase {
     va.eventBus().publish(SaMessages.CHILD_DELETED, new SaMessages.ChildSaDeleted(0xC0FFEE01L, 0xC0FFEE02L, B,
         "delete"));
     await(va, () -> fa.dataPlane().sad().get(0xC0FFEE01L) == null);
+  }
+
+  /** A Child SA as ike-service announces it: A's LAN to B's, UDP-encapsulated, zero keys wrapped. */
+  private static ChildSa negotiated(String ikeSaId, int connId, long inSpi, long outSpi, EspTransform t) {
+    KeyWrap w = KeyWrap.fromEnvironment();
+    byte[] k = new byte[t.keyMaterialBytes()];
+    return new ChildSa(ikeSaId, connId, "VPN", 10, inSpi, outSpi, t, ChildSa.Mode.TUNNEL, true, true, 128, A, 4500, B,
+        4500, List.of(TrafficSelector.anyPorts("10.91.11.0", "10.91.11.255")),
+        List.of(TrafficSelector.anyPorts("10.91.12.0", "10.91.12.255")), new ChildSa.Lifetime(3240, 3600, 0, 0), 0,
+        "copy", w.wrap(k), w.wrap(k), System.currentTimeMillis());
+  }
+
+  @Test
+  void anInstallTheResponderWaitsForIsConfirmedOnceItsInboundHalfDecrypts() throws Exception {
+    ChildSa sa = negotiated("01:03", 13, 0xC0FFEE11L, 0xC0FFEE12L, EspTransform.AES_GCM_128);
+    String ikeService = SaMessages.CHILD_ACCEPTED_PREFIX + "test";
+    CompletableFuture<Boolean> decryptsWhenConfirmed = new CompletableFuture<>();
+    va.eventBus().<SaMessages.ChildSaAccepted>consumer(ikeService, m -> decryptsWhenConfirmed.complete(
+        m.body().inboundSpi() == 0xC0FFEE11L && fa.dataPlane().sad().tables().inbound(0xC0FFEE11) != null));
+    va.eventBus().publish(SaMessages.CHILD_INSTALLED, new SaMessages.ChildSaInstalled(sa, ikeService));
+    assertTrue(decryptsWhenConfirmed.get(10, TimeUnit.SECONDS), "confirmed, and ESP on the SPI decrypts by then");
   }
 
   @Test

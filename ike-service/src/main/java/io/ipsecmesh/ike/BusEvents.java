@@ -39,6 +39,8 @@ final class BusEvents implements IkeEventSink {
   /** conn-id → the map key last written: an initiator's IKE SA id changes once SPIr is known. */
   private final Map<Integer, String> ikeKeys = new HashMap<>();
   private final IkeMetrics metrics;
+  /** {@code sa.child.accepted.<random>}: unique per instance, so a confirmation never reaches another one. */
+  private final String acceptedAddress = SaMessages.CHILD_ACCEPTED_PREFIX + java.util.UUID.randomUUID();
 
   BusEvents(Vertx vertx, ConcurrentMap<String, String> childSas, ConcurrentMap<String, String> ikeSas,
       IkeMetrics metrics) {
@@ -72,12 +74,25 @@ final class BusEvents implements IkeEventSink {
     };
   }
 
+  /** Where the forwarders confirm what {@link #childSaInstalledBeforeAnswer} installed: this instance's own. */
+  String acceptedAddress() {
+    return acceptedAddress;
+  }
+
   @Override
   public void childSaInstalled(ChildSa sa) {
+    installed(sa, null);
+  }
+
+  @Override
+  public void childSaInstalledBeforeAnswer(ChildSa sa) {
+    installed(sa, acceptedAddress);
+  }
+
+  private void installed(ChildSa sa, String acceptedTo) {
     metrics.childSas.inc();
-    // the bus first: the forwarder must hold the SA before our CREATE_CHILD_SA response (sent right after
-    // this) lets the peer use it; the shared map is for late joiners and show, and may follow
-    vertx.eventBus().publish(SaMessages.CHILD_INSTALLED, new SaMessages.ChildSaInstalled(sa));
+    // the bus first: the forwarder learns the SA from it, the shared map is for late joiners and show and may follow
+    vertx.eventBus().publish(SaMessages.CHILD_INSTALLED, new SaMessages.ChildSaInstalled(sa, acceptedTo));
     childSaWrites.putQuietly(sa.key(), sa);
   }
 

@@ -26,6 +26,7 @@ final class IkeMetrics implements EngineStats {
   private final Counter dosDrops;
   private final Counter socketDrops;
   private final Counter fragmentDrops;
+  private final Counter childSasUnconfirmed;
   final Gauge ikeSas;
   final Gauge childSas;
 
@@ -58,6 +59,9 @@ final class IkeMetrics implements EngineStats {
         .help("IKEv2 fragments dropped (RFC 7383 §2.6): too-many-fragments, older-set, replay, integrity, "
             + "reassembly-limit, malformed, timeout, answered, not-negotiated")
         .labelNames("reason").withoutExemplars().register(r);
+    childSasUnconfirmed = Counter.builder().name("ipsecmesh_ike_child_sas_unconfirmed")
+        .help("Child SAs installed as responder whose answer left after 100 ms without an esp-forwarder's"
+            + " confirmation that it accepts ESP on them (RFC 7296 2.8)").withoutExemplars().register(r);
     ikeSas = Gauge.builder().name("ipsecmesh_ike_sas").help("established IKEv2 SAs").withoutExemplars().register(r);
     childSas = Gauge.builder().name("ipsecmesh_ike_child_sas").help("installed Child SAs negotiated by IKEv2")
         .withoutExemplars().register(r);
@@ -97,6 +101,11 @@ final class IkeMetrics implements EngineStats {
   @Override
   public void cookieDemanded() {
     cookies.inc();
+  }
+
+  @Override
+  public void childSaUnconfirmed() {
+    childSasUnconfirmed.inc();
   }
 
   @Override

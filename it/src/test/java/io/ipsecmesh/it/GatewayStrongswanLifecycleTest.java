@@ -164,6 +164,10 @@ class GatewayStrongswanLifecycleTest {
     assertTrue(settled, "old SPIs " + first[1] + "/" + first[2] + ", newest " + newest[1] + "/" + newest[2]
         + "\nours:\n" + ours + "\nstrongSwan:\n" + theirs);
     assertTrue(ours.contains("current outbound spi: " + newest[1]), ours);
+    // each answer to strongSwan's CREATE_CHILD_SA waited for our forwarder to confirm the new inbound SA (RFC 7296
+    // 2.8), and got the confirmation rather than the 100 ms bound
+    String log = Files.readString(gatewayLog);
+    assertFalse(log.contains("no esp-forwarder confirmed"), log);
   }
 
   @Test

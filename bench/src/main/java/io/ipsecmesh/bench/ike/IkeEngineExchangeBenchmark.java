@@ -124,6 +124,9 @@ public class IkeEngineExchangeBenchmark {
       if (p.from().equals(A)) {
         long t0 = System.nanoTime();
         b.receive(B, p.toPort(), A, p.fromPort(), p.bytes());
+        for (Long spi; (spi = bEvents.installed.poll()) != null; ) {
+          b.childSaAccepted(spi); // the forwarder's sa.child.accepted: the IKE_AUTH answer leaves on it
+        }
         responderNanos += System.nanoTime() - t0;
       } else {
         a.receive(A, p.toPort(), B, p.fromPort(), p.bytes());
@@ -161,9 +164,18 @@ public class IkeEngineExchangeBenchmark {
     return TrafficSelector.anyPorts(base + ".0", base + ".255");
   }
 
-  /** Counts the responder's IKE SAs up; everything else is dropped as a sink with no bus would. */
+  /**
+   * Counts the responder's IKE SAs up and keeps the Child SAs it installed for the forwarder's confirmation; everything
+   * else is dropped as a sink with no bus would.
+   */
   private static final class Counting implements IkeEventSink {
     int up;
+    final Deque<Long> installed = new ArrayDeque<>();
+
+    @Override
+    public void childSaInstalledBeforeAnswer(ChildSa sa) {
+      installed.add(sa.inboundSpi());
+    }
 
     @Override
     public void ikeSaUp(IkeSaSummary summary, String cryptoMap, int mapSequence) {

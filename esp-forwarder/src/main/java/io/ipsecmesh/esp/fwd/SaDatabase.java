@@ -190,6 +190,11 @@ public final class SaDatabase {
     }
   }
 
+  /** Whether ESP on {@code inboundSpi} decrypts now: accepted ({@link #acceptInbound}) or installed. */
+  public boolean acceptsInbound(long inboundSpi) {
+    return inbound.get((int) inboundSpi) != null;
+  }
+
   /** Takes back {@link #acceptInbound} for a pair that was never installed. */
   public synchronized void withdrawInbound(SaPair pair) {
     if (!pairs.containsKey(pair.sa.inboundSpi())) {

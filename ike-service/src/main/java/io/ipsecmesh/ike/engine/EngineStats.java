@@ -22,6 +22,9 @@ public interface EngineStats extends io.ipsecmesh.ike.dos.DosCounters {
   /** An IKE Fragment message dropped (RFC 7383 §2.6), by reason ({@code FragmentReassembler}'s constants). */
   default void fragmentDropped(String reason) {}
 
+  /** A Child SA installed as responder whose answer left without the forwarder's confirmation. */
+  default void childSaUnconfirmed() {}
+
   /** IKE_SA_INIT dropped because the half-open limit was reached. */
   default void halfOpenLimitHit() {}
 }

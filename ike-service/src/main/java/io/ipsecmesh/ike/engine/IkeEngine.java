@@ -75,6 +75,19 @@ public final class IkeEngine implements IkeProtocol {
     this.gate = new InitRequestGate(s);
   }
 
+  /**
+   * The forwarder that owns the Child SA on {@code inboundSpi} accepts ESP on it ({@code sa.child.accepted}): the
+   * answer that installed it may leave ({@link InstallConfirmations}).
+   */
+  public void childSaAccepted(long inboundSpi) {
+    s.confirmations.accepted(inboundSpi);
+  }
+
+  /** Child SAs whose answer left after the bound, without the forwarder's confirmation. */
+  public long childSasUnconfirmed() {
+    return s.confirmations.unconfirmed();
+  }
+
   public void setStats(EngineStats stats) {
     s.setStats(stats);
   }

@@ -50,6 +50,7 @@ final class SaServices {
   final CookieJar cookies;
   final NatMobility nat;
   final InvalidSpiRecovery invalidSpis;
+  final InstallConfirmations confirmations;
   private final ChildSaFactory childFactory;
   private final SecureRandom random = new SecureRandom();
   private final LongSupplier wallClock;
@@ -80,6 +81,7 @@ final class SaServices {
     this.cookies = new CookieJar(new CookieSecret(random, scheduler::nowMillis, CookieSecret.DEFAULT_LIFETIME_MILLIS));
     this.nat = new NatMobility(this);
     this.invalidSpis = new InvalidSpiRecovery(this, scheduler::nowMillis);
+    this.confirmations = new InstallConfirmations(scheduler, () -> stats.childSaUnconfirmed());
   }
 
   // ============================================================================ settings
@@ -274,7 +276,12 @@ final class SaServices {
           outboundSpi, choice.transform().iosName, choice.esn() ? ", ESN" : "", child.localSelectors(),
           child.remoteSelectors()));
     }
-    events.childSaInstalled(child);
+    if (exchangeInitiator) {
+      events.childSaInstalled(child);
+    } else {
+      sa.tasks.installedAsResponder(inboundSpi); // RFC 7296 §2.8: the answer waits until the forwarder has it
+      events.childSaInstalledBeforeAnswer(child);
+    }
     return child;
   }
 

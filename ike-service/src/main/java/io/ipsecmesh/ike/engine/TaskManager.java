@@ -51,6 +51,8 @@ final class TaskManager {
   private List<Task> deferred;
   private Inbound deferredRequest;
   private byte[] deferredDigest;
+  /** The Child SAs the request being answered installed: the answer waits for them ({@link InstallConfirmations}). */
+  private InstallConfirmations.Gate installs;
 
   private final IkeFragments fragments; // RFC 7383
 
@@ -310,6 +312,8 @@ final class TaskManager {
     for (Task t : passive) {
       waits |= t.processR(sa, in) == Task.Status.DEFERRED;
       if (sa.state == IkeSa.State.DELETED) {
+        s.confirmations.drop(installs);
+        installs = null;
         return;
       }
     }
@@ -329,6 +333,11 @@ final class TaskManager {
       }
     }
     respond(in.header(), passive, out, digest);
+  }
+
+  /** {@code inboundSpi}, installed by the request being answered, must be accepted before the answer leaves. */
+  void installedAsResponder(long inboundSpi) {
+    installs = s.confirmations.expect(installs, inboundSpi);
   }
 
   /** The deferred request can be answered now: its passive tasks process it again (the CRL is in). */
@@ -366,11 +375,10 @@ final class TaskManager {
       sendAll(datagrams);
       pump();
     };
-    if (checkpointed) {
-      s.afterCheckpoint(answer);
-    } else {
-      answer.run();
-    }
+    InstallConfirmations.Gate installed = installs;
+    installs = null;
+    // the checkpoint is stored and the forwarder confirms the new SAs at the same time; the answer waits for both
+    s.confirmations.release(installed, checkpointed ? () -> s.afterCheckpoint(answer) : answer);
   }
 
   /** The fixed IKE header (RFC 7296 §3.1). */

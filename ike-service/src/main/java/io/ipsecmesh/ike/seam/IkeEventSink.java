@@ -16,6 +16,15 @@ public interface IkeEventSink {
   /** A Child SA is negotiated (IKE_AUTH / CREATE_CHILD_SA, Quick Mode): install it. */
   default void childSaInstalled(ChildSa sa) {}
 
+  /**
+   * A Child SA this side installs as the exchange's responder: as {@link #childSaInstalled}, and the data plane is
+   * asked to confirm the inbound SPI, because the response waits for that (RFC 7296 §2.8). The confirmation comes
+   * back through the engine ({@code IkeEngine.childSaAccepted}); without it the response leaves after a bound.
+   */
+  default void childSaInstalledBeforeAnswer(ChildSa sa) {
+    childSaInstalled(sa);
+  }
+
   /** A Child SA is gone (a DELETE, ours or the peer's, a lifetime, its IKE SA's end). */
   default void childSaDeleted(ChildSaDeleted deleted) {}
 

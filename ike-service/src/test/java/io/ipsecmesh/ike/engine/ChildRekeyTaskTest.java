@@ -47,4 +47,32 @@ class ChildRekeyTaskTest {
     assertEquals(List.of(old.inboundSpi()), TaskPeers.live(n.aEvents), "CHILD_SA_NOT_FOUND: nothing new at a");
     assertEquals(1, n.bEvents.installed.size());
   }
+
+  @Test
+  void theRespondersAnswerLeavesOnlyOnceItsForwarderAcceptsTheNewInboundSa() {
+    TaskPeers n = new TaskPeers().established();
+    n.bEvents.confirms = false; // b's forwarder has not taken the install yet
+    n.aSa.tasks.queue(new ChildRekeyTask(n.a, n.aSa.children.getFirst()));
+    n.run();
+    ChildSaState fresh = n.bSa.children.getLast();
+    assertEquals(2, n.bSa.children.size(), "b installed the new SA");
+    assertEquals(1, n.aSa.children.size(), "RFC 7296 2.8: a has no answer yet, so it cannot send on the new SA");
+    n.b.confirmations.accepted(fresh.inboundSpi()); // b's forwarder: sa.child.accepted
+    n.run();
+    TaskTestSupport.assertOneLiveMirroredPair(n);
+    assertEquals(0, n.b.confirmations.unconfirmed());
+  }
+
+  @Test
+  void withNoForwarderConfirmingTheAnswerLeavesAfterTheBound() {
+    TaskPeers n = new TaskPeers().established();
+    n.bEvents.confirms = false;
+    n.aSa.tasks.queue(new ChildRekeyTask(n.a, n.aSa.children.getFirst()));
+    n.run();
+    n.advance(InstallConfirmations.TIMEOUT_MILLIS - 1);
+    assertEquals(1, n.aSa.children.size(), "still held");
+    n.advance(1);
+    TaskTestSupport.assertOneLiveMirroredPair(n);
+    assertEquals(1, n.b.confirmations.unconfirmed());
+  }
 }

@@ -91,7 +91,7 @@ class IkeSaTakeoverTest {
     // kill -9: nothing of b runs again. Its SAs are forgotten without a message, so its timers (the IKE
     // lifetime rekey) never fire on the shared virtual clock; the checkpoints stay.
     n.b.takeover().establishedIkeSaIds().forEach(n.b.takeover()::release);
-    n.b = b2;
+    n.replaceB(b2, events);
     for (Map.Entry<String, String> e : List.copyOf(checkpointMap.entrySet())) {
       IkeCheckpoint c = store.open(e.getKey(), e.getValue());
       assertNotNull(c, "the checkpoint opens");

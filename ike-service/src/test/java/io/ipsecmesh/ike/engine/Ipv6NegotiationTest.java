@@ -94,11 +94,18 @@ class Ipv6NegotiationTest {
   }
 
   private void run() {
-    for (int i = 0; i < 1000 && !wire.isEmpty(); i++) {
+    for (int i = 0; i < 1000 && !confirmInstalls(a).isEmpty(); i++) {
       Packet p = wire.poll();
       sent.add(p);
       (p.to().equals(B) ? b : a).receive(p.to(), p.toPort(), p.from(), p.fromPort(), p.bytes());
     }
+  }
+
+  /** Each side's forwarder confirms the Child SAs installed as responder (their answers leave); the wire. */
+  private Deque<Packet> confirmInstalls(IkeEngine aSide) {
+    aEvents.confirmTo(aSide::childSaAccepted);
+    bEvents.confirmTo(b::childSaAccepted);
+    return wire;
   }
 
   @Test
@@ -170,7 +177,7 @@ class Ipv6NegotiationTest {
       wire.poll();
     }
     a6.initiate(policy);
-    for (int i = 0; i < 1000 && !wire.isEmpty(); i++) {
+    for (int i = 0; i < 1000 && !confirmInstalls(a6).isEmpty(); i++) {
       Packet p = wire.poll();
       (p.to().equals(B) ? b : a6).receive(p.to(), p.toPort(), p.from(), p.fromPort(), p.bytes());
     }

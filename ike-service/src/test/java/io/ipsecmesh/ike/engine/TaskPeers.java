@@ -84,7 +84,7 @@ final class TaskPeers {
 
   /** Delivers until the wire is quiet (bounded, so a message loop fails the test instead of hanging). */
   void run() {
-    for (int i = 0; i < 1000 && !wire.isEmpty(); i++) {
+    for (int i = 0; i < 1000 && !confirmInstalls().wire.isEmpty(); i++) {
       TestPeers.Packet p = wire.poll();
       sent.add(p);
       if (drop.test(p)) {
@@ -99,6 +99,13 @@ final class TaskPeers {
         deliver(a, new Datagram(A, port, B, p.fromPort(), p.bytes()));
       }
     }
+  }
+
+  /** Each side's forwarder confirms the Child SAs installed as responder: their answers leave. */
+  TaskPeers confirmInstalls() {
+    aEvents.confirmTo(a.confirmations::accepted);
+    bEvents.confirmTo(b.confirmations::accepted);
+    return this;
   }
 
   void advance(long millis) {

@@ -51,8 +51,10 @@ final class TestPeers {
   final PolicyStore aPolicies = new PolicyStore();
   final PolicyStore bPolicies = new PolicyStore();
   final IkeEngine a;
-  /** b, or the engine that replaced it (a takeover). */
+  /** b, or the engine that replaced it (a takeover, {@link #replaceB}). */
   IkeEngine b;
+  /** The recorder of b's current engine: its forwarder confirms what that engine installs. */
+  private Recorder bNow = bEvents;
   Predicate<Packet> drop = p -> false;
   /** When set, a's packets appear to b as coming from this address/port offset (a NAT). */
   String natAddress;
@@ -91,7 +93,7 @@ final class TestPeers {
 
   /** Delivers until the wire is quiet (bounded, so a message loop fails the test instead of hanging). */
   void run() {
-    for (int i = 0; i < 1000 && !wire.isEmpty(); i++) {
+    for (int i = 0; i < 1000 && !confirmInstalls().wire.isEmpty(); i++) {
       Packet p = wire.poll();
       sent.add(p);
       if (drop.test(p)) {
@@ -106,6 +108,19 @@ final class TestPeers {
         a.receive(wildcardSockets ? "0.0.0.0" : addressA, port, addressB, p.fromPort(), p.bytes());
       }
     }
+  }
+
+  /** Each side's forwarder confirms the Child SAs its engine installed as responder: their answers leave. */
+  TestPeers confirmInstalls() {
+    aEvents.confirmTo(a::childSaAccepted);
+    bNow.confirmTo(b::childSaAccepted);
+    return this;
+  }
+
+  /** b is now {@code engine}, reporting to {@code events} (kill -9 of b and an adopter in its place). */
+  void replaceB(IkeEngine engine, Recorder events) {
+    b = engine;
+    bNow = events;
   }
 
   void advance(long millis) {
@@ -181,9 +196,29 @@ final class TestPeers {
     final List<String> down = new ArrayList<>();
     int liveness;
 
+    /** The inbound SPIs installed as responder that the forwarder this recorder stands for has not confirmed yet. */
+    final Deque<Long> unconfirmed = new ArrayDeque<>();
+    /** Whether that forwarder confirms at all (false: one that is down, the answer waits out the bound). */
+    boolean confirms = true;
+
     @Override
     public void childSaInstalled(ChildSa sa) {
       installed.add(sa);
+    }
+
+    @Override
+    public void childSaInstalledBeforeAnswer(ChildSa sa) {
+      childSaInstalled(sa);
+      if (confirms) {
+        unconfirmed.add(sa.inboundSpi());
+      }
+    }
+
+    /** What a forwarder does once the install arrives on its control context: confirms it ({@code sa.child.accepted}). */
+    void confirmTo(java.util.function.LongConsumer accepted) {
+      for (Long spi; (spi = unconfirmed.poll()) != null; ) {
+        accepted.accept(spi);
+      }
     }
 
     @Override

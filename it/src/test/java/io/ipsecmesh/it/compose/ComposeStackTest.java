@@ -217,6 +217,10 @@ class ComposeStackTest {
     }, 30, "counters never reached 5");
     String show0 = show[0];
     assertTrue(show0.contains("current_peer: 10.99.0.2:4500"), show0);
+    // ike-service answered IKE_AUTH only once the forwarder, in its own container, confirmed the Child SA's inbound
+    // half (sa.child.accepted across the cluster, RFC 7296 2.8), not after the 100 ms bound
+    String ike = ComposeStack.container("ike-service", 1);
+    assertEquals(0.0, metric(ike, "ipsecmesh_ike_child_sas_unconfirmed_total"), "unconfirmed Child SA installs");
 
     startPrometheus();
   }
@@ -352,17 +356,17 @@ class ComposeStackTest {
         + PEER2);
 
     // NAT keepalives: every path (one per peer) has exactly one owner among the two nat-keepalive instances
-    awaitTrue(() -> natkMetric(natk1, "ipsecmesh_natk_mappings") == 2 && natkMetric(natk2, "ipsecmesh_natk_mappings") == 2
-        && natkMetric(natk1, "ipsecmesh_natk_mappings_owned") + natkMetric(natk2, "ipsecmesh_natk_mappings_owned") == 2,
+    awaitTrue(() -> metric(natk1, "ipsecmesh_natk_mappings") == 2 && metric(natk2, "ipsecmesh_natk_mappings") == 2
+        && metric(natk1, "ipsecmesh_natk_mappings_owned") + metric(natk2, "ipsecmesh_natk_mappings_owned") == 2,
         30, "the two NAT-T paths are not owned exactly once: " + natk1 + " owns "
-            + natkMetric(natk1, "ipsecmesh_natk_mappings_owned") + ", " + natk2 + " "
-            + natkMetric(natk2, "ipsecmesh_natk_mappings_owned"));
+            + metric(natk1, "ipsecmesh_natk_mappings_owned") + ", " + natk2 + " "
+            + metric(natk2, "ipsecmesh_natk_mappings_owned"));
     startNatkCapture();
     double windowFrom = now();
-    double[] sentBefore = {natkMetric(natk1, "ipsecmesh_natk_keepalives_sent_total"),
-        natkMetric(natk2, "ipsecmesh_natk_keepalives_sent_total")};
-    double[] ownedInWindow = {natkMetric(natk1, "ipsecmesh_natk_mappings_owned"),
-        natkMetric(natk2, "ipsecmesh_natk_mappings_owned")};
+    double[] sentBefore = {metric(natk1, "ipsecmesh_natk_keepalives_sent_total"),
+        metric(natk2, "ipsecmesh_natk_keepalives_sent_total")};
+    double[] ownedInWindow = {metric(natk1, "ipsecmesh_natk_mappings_owned"),
+        metric(natk2, "ipsecmesh_natk_mappings_owned")};
 
     // silence peer 2 (every packet into and out of csspeer2 dropped from now on: its NAT-T keepalives and ESP
     // would otherwise still reach the forwarder, signs of life that postpone the death, RFC 3706 §5.4), then
@@ -394,8 +398,8 @@ class ComposeStackTest {
     // the keepalives of the window (the silence up to the death, peer 2's path going with it) on the wire, per
     // peer, against each instance's counter
     double windowTo = deadAt;
-    double[] sentDuring = {natkMetric(natk1, "ipsecmesh_natk_keepalives_sent_total") - sentBefore[0],
-        natkMetric(natk2, "ipsecmesh_natk_keepalives_sent_total") - sentBefore[1]};
+    double[] sentDuring = {metric(natk1, "ipsecmesh_natk_keepalives_sent_total") - sentBefore[0],
+        metric(natk2, "ipsecmesh_natk_keepalives_sent_total") - sentBefore[1]};
     Map<String, Integer> onWire = keepalivesOnTheWire(windowFrom, windowTo);
     double window = windowTo - windowFrom;
     System.out.printf("compose: NAT keepalives in %.1f s: on the wire %s; sent by %s %.0f (owning %.0f of the 2 paths),"
@@ -711,8 +715,9 @@ class ComposeStackTest {
     return n;
   }
 
-  private double natkMetric(String natk, String name) throws Exception {
-    Matcher x = Pattern.compile("(?m)^" + Pattern.quote(name) + "(?:\\{[^}]*})? ([0-9.eE+]+)").matcher(metrics(natk));
+  /** The first sample of {@code name} on {@code container}'s /metrics; -1 when it has none. */
+  private double metric(String container, String name) throws Exception {
+    Matcher x = Pattern.compile("(?m)^" + Pattern.quote(name) + "(?:\\{[^}]*})? ([0-9.eE+]+)").matcher(metrics(container));
     return x.find() ? Double.parseDouble(x.group(1)) : -1;
   }
 

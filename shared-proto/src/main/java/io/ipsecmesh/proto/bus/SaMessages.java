@@ -14,12 +14,32 @@ public final class SaMessages {
   /** publish: {@link ChildSaDeleted} */
   public static final String CHILD_DELETED = "sa.child.deleted";
 
-  public record ChildSaInstalled(ChildSa sa) {}
+  /**
+   * send, to the {@code acceptedTo} of a {@link ChildSaInstalled}: {@link ChildSaAccepted}. The address is the
+   * answering ike-service's own ({@code sa.child.accepted.<random>}), so in scale-out it reaches the instance whose
+   * response waits.
+   */
+  public static final String CHILD_ACCEPTED_PREFIX = "sa.child.accepted.";
+
+  /**
+   * {@code acceptedTo}: null, or the address where the responder of the exchange waits for {@link ChildSaAccepted}
+   * before it answers (RFC 7296 §2.8: "The responder to a CREATE_CHILD_SA MUST be prepared to accept messages on an
+   * SA before sending its response"). The forwarder that owns the SA sends it once the inbound half decrypts.
+   */
+  public record ChildSaInstalled(ChildSa sa, String acceptedTo) {
+    public ChildSaInstalled(ChildSa sa) {
+      this(sa, null);
+    }
+  }
+
+  /** The owning forwarder accepts ESP on {@code inboundSpi}: the answer that installed it may leave. */
+  public record ChildSaAccepted(long inboundSpi) {}
 
   /** {@code reason}: "delete", "rekey", "idle", "lifetime", "dpd", "clear". */
   public record ChildSaDeleted(long inboundSpi, long outboundSpi, String peerAddress, String reason) {}
 
-  static final List<Class<? extends Record>> RECORDS = List.of(ChildSaInstalled.class, ChildSaDeleted.class);
+  static final List<Class<? extends Record>> RECORDS = List.of(ChildSaInstalled.class, ChildSaDeleted.class,
+      ChildSaAccepted.class);
 
   private SaMessages() {}
 }

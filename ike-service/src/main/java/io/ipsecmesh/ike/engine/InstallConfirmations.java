@@ -1,0 +1,122 @@
+package io.ipsecmesh.ike.engine;
+
+import io.ipsecmesh.proto.time.Scheduler;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The responder's answer waits for the data plane: RFC 7296 §2.8, "The responder to a CREATE_CHILD_SA MUST be prepared
+ * to accept messages on an SA before sending its response". Installing means publishing {@code sa.child.installed};
+ * the forwarder accepts the inbound half when its control context takes the message, which on saturated cores came
+ * milliseconds after the initiator already sent on the new SA (packets lost to {@code invalid SPI} during a rekey
+ * under load). So the Child SAs an exchange installs as responder are {@link #expect expected}, the answer is
+ * {@link #release released} only once the owning forwarder confirmed every inbound SPI ({@link #accepted}), and at
+ * the latest {@link #TIMEOUT_MILLIS} after it was ready: a forwarder that is down or slow must not hold IKE up (the
+ * peer retransmits after seconds). Answers that left unconfirmed are counted ({@link #unconfirmed}).
+ *
+ * <p>The same holds for IKE_AUTH's first Child SA: the initiator may send on it as soon as it has the response.
+ * Single-threaded like the engine.
+ */
+final class InstallConfirmations {
+
+  /** How long an answer waits for the forwarder: far below the peer's first retransmission (strongSwan: 4 s). */
+  static final long TIMEOUT_MILLIS = 100;
+
+  /** The inbound SPIs one answer waits for, and what sends it. */
+  static final class Gate {
+    private final List<Long> waiting = new ArrayList<>(1);
+    private Runnable answer;
+    private Scheduler.Timer timer;
+  }
+
+  /** At most one log line per this many milliseconds: a forwarder that is down would otherwise log every SA. */
+  static final long LOG_INTERVAL_MILLIS = 10_000;
+  private static final System.Logger LOG = System.getLogger("io.ipsecmesh.ike");
+
+  private final Scheduler scheduler;
+  private final Runnable countUnconfirmed;
+  private final Map<Long, Gate> bySpi = new HashMap<>();
+  private long unconfirmed;
+  private long loggedAt = Long.MIN_VALUE;
+
+  /** @param countUnconfirmed called once per Child SA answered without confirmation (the metric) */
+  InstallConfirmations(Scheduler scheduler, Runnable countUnconfirmed) {
+    this.scheduler = scheduler;
+    this.countUnconfirmed = countUnconfirmed;
+  }
+
+  /** A Child SA on {@code inboundSpi} was installed as responder: {@code gate} (null: a new one) waits for it. */
+  Gate expect(Gate gate, long inboundSpi) {
+    Gate g = gate != null ? gate : new Gate();
+    g.waiting.add(inboundSpi);
+    bySpi.put(inboundSpi, g);
+    return g;
+  }
+
+  /** Runs {@code answer} once every SPI of {@code gate} is confirmed, or after the bound; at once for no gate. */
+  void release(Gate gate, Runnable answer) {
+    if (gate == null || gate.waiting.isEmpty()) {
+      answer.run();
+      return;
+    }
+    gate.answer = answer;
+    gate.timer = scheduler.schedule(TIMEOUT_MILLIS, () -> {
+      for (long spi : gate.waiting) {
+        bySpi.remove(spi);
+        unconfirmed++;
+        countUnconfirmed.run();
+        logUnconfirmed(spi);
+      }
+      gate.waiting.clear();
+      open(gate);
+    });
+  }
+
+  /** The answer {@code gate} waited for will not be sent (its IKE SA went): nothing of it is kept. */
+  void drop(Gate gate) {
+    if (gate != null) {
+      gate.waiting.forEach(bySpi::remove);
+      gate.waiting.clear();
+    }
+  }
+
+  /** The forwarder that owns the SA accepts ESP on {@code inboundSpi}; a confirmation nobody waits for is ignored. */
+  void accepted(long inboundSpi) {
+    Gate g = bySpi.remove(inboundSpi);
+    if (g == null) {
+      return;
+    }
+    g.waiting.remove(Long.valueOf(inboundSpi));
+    if (g.waiting.isEmpty() && g.answer != null) {
+      g.timer.cancel();
+      open(g);
+    }
+  }
+
+  private static void open(Gate g) {
+    Runnable answer = g.answer;
+    g.answer = null;
+    answer.run();
+  }
+
+  private void logUnconfirmed(long spi) {
+    long now = scheduler.nowMillis();
+    if (loggedAt == Long.MIN_VALUE || now - loggedAt >= LOG_INTERVAL_MILLIS) {
+      loggedAt = now;
+      LOG.log(System.Logger.Level.WARNING, String.format("IKEv2: no esp-forwarder confirmed Child SA %08x within %d ms;"
+          + " answered without it (%d so far; is esp-forwarder running?)", spi, TIMEOUT_MILLIS, unconfirmed));
+    }
+  }
+
+  /** Child SAs whose answer left after {@link #TIMEOUT_MILLIS} without the forwarder's confirmation. */
+  long unconfirmed() {
+    return unconfirmed;
+  }
+
+  /** SPIs still expected (tests: nothing is kept once answers left). */
+  int expected() {
+    return bySpi.size();
+  }
+}

@@ -1,0 +1,73 @@
+package io.ipsecmesh.ike.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.ipsecmesh.proto.time.VirtualScheduler;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** {@link InstallConfirmations}: an answer leaves on the last confirmation, or {@value InstallConfirmations#TIMEOUT_MILLIS} ms after it was ready. */
+class InstallConfirmationsTest {
+
+  private final VirtualScheduler clock = new VirtualScheduler();
+  private final List<String> counted = new ArrayList<>();
+  private final InstallConfirmations confirmations = new InstallConfirmations(clock, () -> counted.add("unconfirmed"));
+  private final List<Long> sentAt = new ArrayList<>();
+
+  @Test
+  void theAnswerLeavesWhenTheLastSpiItInstalledIsConfirmed() {
+    InstallConfirmations.Gate g = confirmations.expect(null, 0xc1000001L);
+    g = confirmations.expect(g, 0xc1000002L);
+    confirmations.release(g, () -> sentAt.add(clock.nowMillis()));
+    clock.advance(3);
+    confirmations.accepted(0xc1000001L);
+    assertEquals(List.of(), sentAt, "one of two confirmed: still held");
+    clock.advance(4);
+    confirmations.accepted(0xc1000002L);
+    assertEquals(List.of(7L), sentAt);
+    clock.advance(InstallConfirmations.TIMEOUT_MILLIS);
+    assertEquals(List.of(7L), sentAt, "the bound's timer is cancelled: answered once");
+    assertEquals(0, confirmations.unconfirmed());
+    assertEquals(0, confirmations.expected());
+  }
+
+  @Test
+  void aConfirmationThatCameBeforeTheAnswerWasReadyLetsItLeaveAtOnce() {
+    InstallConfirmations.Gate g = confirmations.expect(null, 0xc1000003L);
+    confirmations.accepted(0xc1000003L);
+    confirmations.release(g, () -> sentAt.add(clock.nowMillis()));
+    assertEquals(List.of(0L), sentAt);
+  }
+
+  @Test
+  void withoutAForwarderTheAnswerLeavesAfterTheBoundAndIsCounted() {
+    InstallConfirmations.Gate g = confirmations.expect(null, 0xc1000004L);
+    confirmations.release(g, () -> sentAt.add(clock.nowMillis()));
+    clock.advance(InstallConfirmations.TIMEOUT_MILLIS - 1);
+    assertEquals(List.of(), sentAt);
+    clock.advance(1);
+    assertEquals(List.of(InstallConfirmations.TIMEOUT_MILLIS), sentAt);
+    assertEquals(1, confirmations.unconfirmed());
+    assertEquals(List.of("unconfirmed"), counted);
+    confirmations.accepted(0xc1000004L); // late: nothing waits for it any more
+    assertEquals(1, sentAt.size());
+    assertEquals(0, confirmations.expected());
+  }
+
+  @Test
+  void noInstallsNoWait() {
+    confirmations.release(null, () -> sentAt.add(clock.nowMillis()));
+    assertEquals(List.of(0L), sentAt);
+  }
+
+  @Test
+  void aDroppedGateKeepsNothingAndAStrayConfirmationIsIgnored() {
+    InstallConfirmations.Gate g = confirmations.expect(null, 0xc1000005L);
+    confirmations.drop(g);
+    confirmations.accepted(0xc1000005L);
+    confirmations.accepted(0xdeadbeefL);
+    assertEquals(0, confirmations.expected());
+    assertEquals(0, clock.pending());
+  }
+}
