@@ -27,6 +27,7 @@ final class IkeMetrics implements EngineStats {
   private final Counter socketDrops;
   private final Counter fragmentDrops;
   private final Counter childSasUnconfirmed;
+  private final io.prometheus.metrics.core.metrics.Histogram answerWaits;
   final Gauge ikeSas;
   final Gauge childSas;
 
@@ -60,8 +61,12 @@ final class IkeMetrics implements EngineStats {
             + "reassembly-limit, malformed, timeout, answered, not-negotiated")
         .labelNames("reason").withoutExemplars().register(r);
     childSasUnconfirmed = Counter.builder().name("ipsecmesh_ike_child_sas_unconfirmed")
-        .help("Child SAs installed as responder whose answer left after 100 ms without an esp-forwarder's"
+        .help("Child SAs installed as responder whose answer left after 1 s without an esp-forwarder's"
             + " confirmation that it accepts ESP on them (RFC 7296 2.8)").withoutExemplars().register(r);
+    answerWaits = io.prometheus.metrics.core.metrics.Histogram.builder()
+        .name("ipsecmesh_ike_child_sa_answer_wait_seconds")
+        .help("How long an answer that installed Child SAs waited for the esp-forwarder's confirmation (ms resolution)")
+        .classicUpperBounds(0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1).withoutExemplars().register(r);
     ikeSas = Gauge.builder().name("ipsecmesh_ike_sas").help("established IKEv2 SAs").withoutExemplars().register(r);
     childSas = Gauge.builder().name("ipsecmesh_ike_child_sas").help("installed Child SAs negotiated by IKEv2")
         .withoutExemplars().register(r);
@@ -101,6 +106,11 @@ final class IkeMetrics implements EngineStats {
   @Override
   public void cookieDemanded() {
     cookies.inc();
+  }
+
+  @Override
+  public void childSaAnswerWaited(long millis) {
+    answerWaits.observe(millis / 1000.0);
   }
 
   @Override

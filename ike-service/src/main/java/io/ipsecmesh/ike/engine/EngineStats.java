@@ -25,6 +25,9 @@ public interface EngineStats extends io.ipsecmesh.ike.dos.DosCounters {
   /** A Child SA installed as responder whose answer left without the forwarder's confirmation. */
   default void childSaUnconfirmed() {}
 
+  /** An answer that installed Child SAs left on the forwarder's confirmation, {@code millis} after it was ready. */
+  default void childSaAnswerWaited(long millis) {}
+
   /** IKE_SA_INIT dropped because the half-open limit was reached. */
   default void halfOpenLimitHit() {}
 }

@@ -13,22 +13,28 @@ import java.util.Map;
  * milliseconds after the initiator already sent on the new SA (packets lost to {@code invalid SPI} during a rekey
  * under load). So the Child SAs an exchange installs as responder are {@link #expect expected}, the answer is
  * {@link #release released} only once the owning forwarder confirmed every inbound SPI ({@link #accepted}), and at
- * the latest {@link #TIMEOUT_MILLIS} after it was ready: a forwarder that is down or slow must not hold IKE up (the
- * peer retransmits after seconds). Answers that left unconfirmed are counted ({@link #unconfirmed}).
+ * the latest {@link #TIMEOUT_MILLIS} after it was ready: a forwarder that is down must not hold IKE up. Answers that
+ * left unconfirmed are counted ({@link #unconfirmed}), and a confirmation that still comes says how late it was.
  *
  * <p>The same holds for IKE_AUTH's first Child SA: the initiator may send on it as soon as it has the response.
  * Single-threaded like the engine.
  */
 final class InstallConfirmations {
 
-  /** How long an answer waits for the forwarder: far below the peer's first retransmission (strongSwan: 4 s). */
-  static final long TIMEOUT_MILLIS = 100;
+  /**
+   * How long an answer waits for the forwarder. Warm, a confirmation takes well under a millisecond in one JVM; the
+   * first Child SA of a freshly started split deployment took 728 ms (containers on two vCPUs: the forwarder's first
+   * install and first message to this address). Below strongSwan's first retransmission (4 s); a peer that
+   * retransmits sooner gets the answer at once, from the reply cache, so a long bound never costs a retransmission.
+   */
+  static final long TIMEOUT_MILLIS = 1000;
 
   /** The inbound SPIs one answer waits for, and what sends it. */
   static final class Gate {
     private final List<Long> waiting = new ArrayList<>(1);
     private Runnable answer;
     private Scheduler.Timer timer;
+    private long readyAt;
   }
 
   /** At most one log line per this many milliseconds: a forwarder that is down would otherwise log every SA. */
@@ -36,15 +42,27 @@ final class InstallConfirmations {
   private static final System.Logger LOG = System.getLogger("io.ipsecmesh.ike");
 
   private final Scheduler scheduler;
-  private final Runnable countUnconfirmed;
+  private final java.util.function.Supplier<EngineStats> stats;
   private final Map<Long, Gate> bySpi = new HashMap<>();
+  /**
+   * The SPIs answered without confirmation, with when their answer left (the newest {@value #LATE_REMEMBERED}): a
+   * confirmation that still comes says by how much the bound was short, rather than the forwarder being down.
+   */
+  private final Map<Long, Long> late = new java.util.LinkedHashMap<>(16, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<Long, Long> eldest) {
+      return size() > LATE_REMEMBERED;
+    }
+  };
+  static final int LATE_REMEMBERED = 256;
   private long unconfirmed;
   private long loggedAt = Long.MIN_VALUE;
+  private long lateLoggedAt = Long.MIN_VALUE;
 
-  /** @param countUnconfirmed called once per Child SA answered without confirmation (the metric) */
-  InstallConfirmations(Scheduler scheduler, Runnable countUnconfirmed) {
+  /** @param stats where the waits and the unconfirmed SAs are counted (the engine's current metrics) */
+  InstallConfirmations(Scheduler scheduler, java.util.function.Supplier<EngineStats> stats) {
     this.scheduler = scheduler;
-    this.countUnconfirmed = countUnconfirmed;
+    this.stats = stats;
   }
 
   /** A Child SA on {@code inboundSpi} was installed as responder: {@code gate} (null: a new one) waits for it. */
@@ -58,15 +76,20 @@ final class InstallConfirmations {
   /** Runs {@code answer} once every SPI of {@code gate} is confirmed, or after the bound; at once for no gate. */
   void release(Gate gate, Runnable answer) {
     if (gate == null || gate.waiting.isEmpty()) {
+      if (gate != null) {
+        stats.get().childSaAnswerWaited(0); // every SA it installed was confirmed before it was ready
+      }
       answer.run();
       return;
     }
     gate.answer = answer;
+    gate.readyAt = scheduler.nowMillis();
     gate.timer = scheduler.schedule(TIMEOUT_MILLIS, () -> {
       for (long spi : gate.waiting) {
         bySpi.remove(spi);
+        late.put(spi, scheduler.nowMillis());
         unconfirmed++;
-        countUnconfirmed.run();
+        stats.get().childSaUnconfirmed();
         logUnconfirmed(spi);
       }
       gate.waiting.clear();
@@ -86,11 +109,16 @@ final class InstallConfirmations {
   void accepted(long inboundSpi) {
     Gate g = bySpi.remove(inboundSpi);
     if (g == null) {
+      Long answeredAt = late.remove(inboundSpi);
+      if (answeredAt != null) {
+        logLate(inboundSpi, scheduler.nowMillis() - answeredAt);
+      }
       return;
     }
     g.waiting.remove(Long.valueOf(inboundSpi));
     if (g.waiting.isEmpty() && g.answer != null) {
       g.timer.cancel();
+      stats.get().childSaAnswerWaited(scheduler.nowMillis() - g.readyAt);
       open(g);
     }
   }
@@ -107,6 +135,15 @@ final class InstallConfirmations {
       loggedAt = now;
       LOG.log(System.Logger.Level.WARNING, String.format("IKEv2: no esp-forwarder confirmed Child SA %08x within %d ms;"
           + " answered without it (%d so far; is esp-forwarder running?)", spi, TIMEOUT_MILLIS, unconfirmed));
+    }
+  }
+
+  private void logLate(long spi, long millis) {
+    long now = scheduler.nowMillis();
+    if (lateLoggedAt == Long.MIN_VALUE || now - lateLoggedAt >= LOG_INTERVAL_MILLIS) {
+      lateLoggedAt = now;
+      LOG.log(System.Logger.Level.WARNING, String.format("IKEv2: esp-forwarder confirmed Child SA %08x %d ms after"
+          + " its answer left (%d ms after the install)", spi, millis, millis + TIMEOUT_MILLIS));
     }
   }
 

@@ -81,7 +81,7 @@ final class SaServices {
     this.cookies = new CookieJar(new CookieSecret(random, scheduler::nowMillis, CookieSecret.DEFAULT_LIFETIME_MILLIS));
     this.nat = new NatMobility(this);
     this.invalidSpis = new InvalidSpiRecovery(this, scheduler::nowMillis);
-    this.confirmations = new InstallConfirmations(scheduler, () -> stats.childSaUnconfirmed());
+    this.confirmations = new InstallConfirmations(scheduler, () -> stats);
   }
 
   // ============================================================================ settings

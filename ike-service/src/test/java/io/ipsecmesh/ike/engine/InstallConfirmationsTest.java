@@ -12,7 +12,17 @@ class InstallConfirmationsTest {
 
   private final VirtualScheduler clock = new VirtualScheduler();
   private final List<String> counted = new ArrayList<>();
-  private final InstallConfirmations confirmations = new InstallConfirmations(clock, () -> counted.add("unconfirmed"));
+  private final InstallConfirmations confirmations = new InstallConfirmations(clock, () -> new EngineStats() {
+    @Override
+    public void childSaUnconfirmed() {
+      counted.add("unconfirmed");
+    }
+
+    @Override
+    public void childSaAnswerWaited(long millis) {
+      counted.add("waited " + millis);
+    }
+  });
   private final List<Long> sentAt = new ArrayList<>();
 
   @Test
@@ -26,6 +36,7 @@ class InstallConfirmationsTest {
     clock.advance(4);
     confirmations.accepted(0xc1000002L);
     assertEquals(List.of(7L), sentAt);
+    assertEquals(List.of("waited 7"), counted, "ready at 0, the last confirmation at 7");
     clock.advance(InstallConfirmations.TIMEOUT_MILLIS);
     assertEquals(List.of(7L), sentAt, "the bound's timer is cancelled: answered once");
     assertEquals(0, confirmations.unconfirmed());
@@ -38,6 +49,7 @@ class InstallConfirmationsTest {
     confirmations.accepted(0xc1000003L);
     confirmations.release(g, () -> sentAt.add(clock.nowMillis()));
     assertEquals(List.of(0L), sentAt);
+    assertEquals(List.of("waited 0"), counted);
   }
 
   @Test
@@ -50,7 +62,8 @@ class InstallConfirmationsTest {
     assertEquals(List.of(InstallConfirmations.TIMEOUT_MILLIS), sentAt);
     assertEquals(1, confirmations.unconfirmed());
     assertEquals(List.of("unconfirmed"), counted);
-    confirmations.accepted(0xc1000004L); // late: nothing waits for it any more
+    clock.advance(40);
+    confirmations.accepted(0xc1000004L); // late: nothing waits for it any more (logged: 40 ms after the answer)
     assertEquals(1, sentAt.size());
     assertEquals(0, confirmations.expected());
   }

