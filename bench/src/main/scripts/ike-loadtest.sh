@@ -58,6 +58,7 @@ set -euo pipefail
 COUNT=${1:-1000} RUNS=${2:-3} DELAY=${3:-1}
 MAX_SECS=${MAX_SECS:-120}   # bound of each load-tester batch
 HEAP=${HEAP:-768m}
+export METRICS_PORT=${METRICS_PORT:-9400}   # the gateway's /metrics, inside its own namespace
 WARM=${WARM:-1} THREADS=${THREADS:-0}
 [[ $WARM =~ ^[1-9][0-9]*$ ]] || bench_die "WARM=$WARM: the number of warm batches per JVM, 1 or more"
 [[ $THREADS =~ ^[01]$ ]] || bench_die "THREADS=$THREADS: 1 (split the responder's CPU by thread group) or 0"
@@ -111,6 +112,28 @@ batch() {
     fi
 }
 
+# How long the gateway's IKE_AUTH answers waited for its forwarder to confirm the Child SA (RFC 7296 2.8), from
+# ipsecmesh_ike_child_sa_answer_wait_seconds and ipsecmesh_ike_child_sas_unconfirmed_total on the gateway's /metrics
+confirmation_waits() {
+    ip netns exec "$NS_B" curl -s --max-time 10 "http://127.0.0.1:$METRICS_PORT/metrics" >"$TMP/metrics-$1.txt" || true
+    python3 - "$1" "$TMP/metrics-$1.txt" <<'PY'
+import re, sys
+m = open(sys.argv[2]).read()
+def v(name):
+    return sum(float(x) for x in re.findall(r"(?m)^" + name + r"(?:\{[^}]*\})? ([0-9.eE+]+)$", m))
+n = v("ipsecmesh_ike_child_sa_answer_wait_seconds_count")
+total = v("ipsecmesh_ike_child_sa_answer_wait_seconds_sum")
+le = dict(re.findall(r'(?m)^ipsecmesh_ike_child_sa_answer_wait_seconds_bucket\{(?:[^}]*,)?le="([0-9.]+)"[^}]*\} ([0-9.eE+]+)$',
+                    m))
+def pct(bound):
+    return f"{100 * float(le.get(bound, 0)) / n:.1f} %" if n else "-"
+mean = 1000 * total / n if n else 0
+print(f"    run {sys.argv[1]}: answers that waited for the forwarder's confirmation {n:.0f}, mean {mean:.2f} ms,"
+      f" <= 1 ms {pct('0.001')}, <= 5 ms {pct('0.005')}; Child SAs unconfirmed after the bound"
+      f" {v('ipsecmesh_ike_child_sas_unconfirmed_total'):.0f}")
+PY
+}
+
 echo "# $(date -u +%FT%TZ) $COUNT IKE_SAs per batch, $RUNS runs, 1 cold + $WARM warm batches per JVM," \
     "${DELAY} ms between initiations; $(nproc) cpus, loadavg before: $(bench_loadavg)"
 echo "# gateway: $(bench_jar_label), -Xmx$HEAP${JAVA_OPTS:+, JAVA_OPTS=$JAVA_OPTS}"
@@ -135,6 +158,7 @@ for i in $(seq 1 "$RUNS"); do
         lt_stop_initiator
     done
     echo "    gateway log: tunnels UP: $(grep -c "Crypto tunnel is UP" "$TMP/gateway-$i.log" || true)"
+    confirmation_waits "$i"
     bench_stop_all
 done
 # the table: per run strongSwan beside ipsec-mesh, ratios against this run's strongSwan; with WARM > 1 the

@@ -38,7 +38,8 @@ class InstallConfirmationsTest {
     assertEquals(List.of(7L), sentAt);
     assertEquals(List.of("waited 7"), counted, "ready at 0, the last confirmation at 7");
     clock.advance(InstallConfirmations.TIMEOUT_MILLIS);
-    assertEquals(List.of(7L), sentAt, "the bound's timer is cancelled: answered once");
+    assertEquals(List.of(7L), sentAt, "answered once");
+    assertEquals(0, confirmations.queued());
     assertEquals(0, confirmations.unconfirmed());
     assertEquals(0, confirmations.expected());
   }
@@ -66,6 +67,31 @@ class InstallConfirmationsTest {
     confirmations.accepted(0xc1000004L); // late: nothing waits for it any more (logged: 40 ms after the answer)
     assertEquals(1, sentAt.size());
     assertEquals(0, confirmations.expected());
+  }
+
+  @Test
+  void eachUnconfirmedAnswerLeavesExactlyAtItsOwnBoundWhateverCameBefore() {
+    long bound = InstallConfirmations.TIMEOUT_MILLIS;
+    InstallConfirmations.Gate first = confirmations.expect(null, 0xc1000011L);
+    confirmations.release(first, () -> sentAt.add(clock.nowMillis()));
+    clock.advance(400);
+    InstallConfirmations.Gate second = confirmations.expect(null, 0xc1000012L);
+    confirmations.release(second, () -> sentAt.add(clock.nowMillis()));
+    clock.advance(100);
+    InstallConfirmations.Gate third = confirmations.expect(null, 0xc1000013L);
+    confirmations.release(third, () -> sentAt.add(clock.nowMillis()));
+    confirmations.accepted(0xc1000011L); // the oldest is confirmed at 500: the others keep their own deadlines
+    clock.advance(bound - 100 - 1); // 1399
+    assertEquals(List.of(500L), sentAt);
+    clock.advance(1);
+    assertEquals(List.of(500L, 400 + bound), sentAt, "the second at 400 + the bound");
+    clock.advance(99);
+    assertEquals(2, sentAt.size(), "the third not before 500 + the bound");
+    clock.advance(1);
+    assertEquals(List.of(500L, 400 + bound, 500 + bound), sentAt, "the third at 500 + the bound");
+    assertEquals(2, confirmations.unconfirmed());
+    assertEquals(0, confirmations.queued());
+    assertEquals(0, clock.pending(), "no timer left once nothing waits");
   }
 
   @Test
