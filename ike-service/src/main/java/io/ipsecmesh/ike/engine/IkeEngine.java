@@ -83,11 +83,6 @@ public final class IkeEngine implements IkeProtocol {
     s.confirmations.accepted(inboundSpi);
   }
 
-  /** Child SAs whose answer left after the bound, without the forwarder's confirmation. */
-  public long childSasUnconfirmed() {
-    return s.confirmations.unconfirmed();
-  }
-
   public void setStats(EngineStats stats) {
     s.setStats(stats);
   }
