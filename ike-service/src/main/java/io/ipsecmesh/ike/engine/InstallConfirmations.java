@@ -62,8 +62,8 @@ final class InstallConfirmations {
   };
   static final int LATE_REMEMBERED = 256;
   private long unconfirmed;
-  private long loggedAt = Long.MIN_VALUE;
-  private long lateLoggedAt = Long.MIN_VALUE;
+  private final Throttled unconfirmedWarning = new Throttled();
+  private final Throttled lateWarning = new Throttled();
 
   /** @param stats where the waits and the unconfirmed SAs are counted (the engine's current metrics) */
   InstallConfirmations(Scheduler scheduler, java.util.function.Supplier<EngineStats> stats) {
@@ -123,7 +123,8 @@ final class InstallConfirmations {
       late.put(spi, scheduler.nowMillis());
       unconfirmed++;
       stats.get().childSaUnconfirmed();
-      logUnconfirmed(spi);
+      unconfirmedWarning.warn(() -> String.format("IKEv2: no esp-forwarder confirmed Child SA %08x within %d ms;"
+          + " answered without it (%d so far; is esp-forwarder running?)", spi, TIMEOUT_MILLIS, unconfirmed));
     }
     gate.waiting.clear();
     open(gate);
@@ -143,7 +144,9 @@ final class InstallConfirmations {
     if (g == null) {
       Long answeredAt = late.remove(inboundSpi);
       if (answeredAt != null) {
-        logLate(inboundSpi, scheduler.nowMillis() - answeredAt);
+        long millis = scheduler.nowMillis() - answeredAt;
+        lateWarning.warn(() -> String.format("IKEv2: esp-forwarder confirmed Child SA %08x %d ms after its answer left"
+            + " (%d ms after the install)", inboundSpi, millis, millis + TIMEOUT_MILLIS));
       }
       return;
     }
@@ -160,21 +163,16 @@ final class InstallConfirmations {
     answer.run();
   }
 
-  private void logUnconfirmed(long spi) {
-    long now = scheduler.nowMillis();
-    if (loggedAt == Long.MIN_VALUE || now - loggedAt >= LOG_INTERVAL_MILLIS) {
-      loggedAt = now;
-      LOG.log(System.Logger.Level.WARNING, String.format("IKEv2: no esp-forwarder confirmed Child SA %08x within %d ms;"
-          + " answered without it (%d so far; is esp-forwarder running?)", spi, TIMEOUT_MILLIS, unconfirmed));
-    }
-  }
+  /** A warning at most every {@link #LOG_INTERVAL_MILLIS}: a forwarder that is down would otherwise log every SA. */
+  private final class Throttled {
+    private long loggedAt = Long.MIN_VALUE;
 
-  private void logLate(long spi, long millis) {
-    long now = scheduler.nowMillis();
-    if (lateLoggedAt == Long.MIN_VALUE || now - lateLoggedAt >= LOG_INTERVAL_MILLIS) {
-      lateLoggedAt = now;
-      LOG.log(System.Logger.Level.WARNING, String.format("IKEv2: esp-forwarder confirmed Child SA %08x %d ms after"
-          + " its answer left (%d ms after the install)", spi, millis, millis + TIMEOUT_MILLIS));
+    void warn(java.util.function.Supplier<String> text) {
+      long now = scheduler.nowMillis();
+      if (loggedAt == Long.MIN_VALUE || now - loggedAt >= LOG_INTERVAL_MILLIS) {
+        loggedAt = now;
+        LOG.log(System.Logger.Level.WARNING, text.get());
+      }
     }
   }
 
