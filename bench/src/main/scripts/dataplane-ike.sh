@@ -193,7 +193,10 @@ drop_counters() {  # file impl
                   /^ipsecmesh_esp_[a-z_]*(fail|error|drop|invalid|malformed|refused|no_sa)[a-z_]*(\{| )/ {
                   n = $1; sub(/\{.*/, "", n); t[n] += $NF }
                   /^ipsecmesh_esp_inner_packets_total/ { f += $NF }
-                  END { for (n in t) print g, "esp", n, t[n]; print g, "flow", "inner_packets", f + 0 }' >>"$1"
+                  /^ipsecmesh_esp_forwarder_encaps_total/ { se += $NF }
+                  /^ipsecmesh_esp_forwarder_decaps_total/ { sd += $NF }
+                  END { for (n in t) print g, "esp", n, t[n]; print g, "flow", "inner_packets", f + 0
+                        print g, "flow", "sealed", se + 0; print g, "flow", "opened", sd + 0 }' >>"$1"
     done
 }
 cpu_of() { local t=0 p; for p in "$@"; do t=$((t + $(bench_cpu_ticks "$p"))); done; echo "$t"; }
@@ -343,6 +346,8 @@ def drops(impl, tf, n):
         lost += (f"; segments: lana sent {flow[('lana', 'OutSegs')]:.0f} ({flow.get(('lana', 'RetransSegs'), 0):.0f}"
                  f" resent)" + (f", gwa's forwarder read {flow[('gwa', 'inner_packets')]:.0f}"
                                 if ("gwa", "inner_packets") in flow else "")
+                 + (f", sealed by gwa {flow[('gwa', 'sealed')]:.0f}, opened by gwb {flow[('gwb', 'opened')]:.0f}"
+                    if ("gwa", "sealed") in flow and ("gwb", "opened") in flow else "")
                  + f", lanb received {flow.get(('lanb', 'InSegs'), 0):.0f}")
     return lost
 print("\nWhere packets were lost during each measured run (each gateway namespace's UDP errors and link drops, "
