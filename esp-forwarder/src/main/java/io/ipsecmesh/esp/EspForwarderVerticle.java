@@ -895,8 +895,9 @@ public final class EspForwarderVerticle extends VerticleBase {
 
   /** Whether this instance owns the SA on {@code inboundSpi} (always without scale-out). */
   /**
-   * The ike-service that installed {@code i} as responder holds its answer until the SA's inbound half decrypts here
-   * (RFC 7296 §2.8): that is now confirmed, by the owner only (scale-out: the one inbound ESP is steered to).
+   * The ike-service that installed {@code i} may hold a message until the SA's inbound half decrypts here (its answer
+   * as responder, RFC 7296 §2.8; the DELETE of the SA a rekey replaces): that is now confirmed, by the owner only
+   * (scale-out: the one inbound ESP is steered to).
    */
   private void confirm(SaMessages.ChildSaInstalled i) {
     long spi = i.sa().inboundSpi();

@@ -74,25 +74,16 @@ final class BusEvents implements IkeEventSink {
     };
   }
 
-  /** Where the forwarders confirm what {@link #childSaInstalledBeforeAnswer} installed: this instance's own. */
+  /** Where the forwarders confirm what {@link #childSaInstalled} installed: this instance's own. */
   String acceptedAddress() {
     return acceptedAddress;
   }
 
   @Override
   public void childSaInstalled(ChildSa sa) {
-    installed(sa, null);
-  }
-
-  @Override
-  public void childSaInstalledBeforeAnswer(ChildSa sa) {
-    installed(sa, acceptedAddress);
-  }
-
-  private void installed(ChildSa sa, String acceptedTo) {
     metrics.childSas.inc();
     // the bus first: the forwarder learns the SA from it, the shared map is for late joiners and show and may follow
-    vertx.eventBus().publish(SaMessages.CHILD_INSTALLED, new SaMessages.ChildSaInstalled(sa, acceptedTo));
+    vertx.eventBus().publish(SaMessages.CHILD_INSTALLED, new SaMessages.ChildSaInstalled(sa, acceptedAddress));
     childSaWrites.putQuietly(sa.key(), sa);
   }
 

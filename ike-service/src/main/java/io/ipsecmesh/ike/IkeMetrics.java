@@ -61,11 +61,12 @@ final class IkeMetrics implements EngineStats {
             + "reassembly-limit, malformed, timeout, answered, not-negotiated")
         .labelNames("reason").withoutExemplars().register(r);
     childSasUnconfirmed = Counter.builder().name("ipsecmesh_ike_child_sas_unconfirmed")
-        .help("Child SAs installed as responder whose answer left after 1 s without an esp-forwarder's"
-            + " confirmation that it accepts ESP on them (RFC 7296 2.8)").withoutExemplars().register(r);
+        .help("Child SAs whose responder answer (RFC 7296 2.8) or rekey initiator DELETE of the old SA left after 1 s"
+            + " without an esp-forwarder's confirmation that it accepts ESP on them").withoutExemplars().register(r);
     answerWaits = io.prometheus.metrics.core.metrics.Histogram.builder()
         .name("ipsecmesh_ike_child_sa_answer_wait_seconds")
-        .help("How long an answer that installed Child SAs waited for the esp-forwarder's confirmation (ms resolution)")
+        .help("How long an answer that installed Child SAs, or a rekey initiator's DELETE of the old SA, waited for the"
+            + " esp-forwarder's confirmation (ms resolution)")
         .classicUpperBounds(0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1).withoutExemplars().register(r);
     ikeSas = Gauge.builder().name("ipsecmesh_ike_sas").help("established IKEv2 SAs").withoutExemplars().register(r);
     childSas = Gauge.builder().name("ipsecmesh_ike_child_sas").help("installed Child SAs negotiated by IKEv2")

@@ -373,7 +373,7 @@ public final class IkeVerticle extends AbstractVerticle {
     // IOS: debug crypto isakmp traces IKEv1 (ISAKMP), debug crypto ikev2 traces IKEv2
     bus.<MgmtMessages.Debug>consumer(MgmtMessages.DEBUG, m -> protocols.tracing(m.body().facility())
         .forEach(p -> p.trace().set(m.body().enabled())));
-    // the forwarder that owns a Child SA this instance installed as responder accepts ESP on it: the answer may leave
+    // the forwarder that owns a Child SA this instance installed accepts ESP on it: what waited for that may leave
     bus.<SaMessages.ChildSaAccepted>consumer(events.acceptedAddress(),
         m -> safe("sa.child.accepted", () -> engine.childSaAccepted(m.body().inboundSpi())));
     bus.<FwdMessages.Acquire>consumer(FwdMessages.ACQUIRE, scaleOut.byKey(FwdMessages.ACQUIRE,

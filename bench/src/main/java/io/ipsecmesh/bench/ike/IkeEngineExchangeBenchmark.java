@@ -173,7 +173,7 @@ public class IkeEngineExchangeBenchmark {
     final Deque<Long> installed = new ArrayDeque<>();
 
     @Override
-    public void childSaInstalledBeforeAnswer(ChildSa sa) {
+    public void childSaInstalled(ChildSa sa) {
       installed.add(sa.inboundSpi());
     }
 

@@ -10,7 +10,7 @@ import java.util.Optional;
 /**
  * Rekeying a Child SA (RFC 7296 §1.3.3, §2.8), both roles, after strongSwan's {@code child_rekey.c}: a
  * {@link ChildCreateTask} for the new SA with N(REKEY_SA) naming the old one, then — initiator — a DELETE of
- * the old SA. When the peer rekeys the same SA at the same time, the task manager hands its passive task to
+ * the old SA, once the forwarder holds the new one ({@link InstallConfirmations}). When the peer rekeys the same SA at the same time, the task manager hands its passive task to
  * ours ({@link #collide}) and the nonces decide which new SA is redundant (§2.8.1, {@link RekeyCollision}).
  */
 final class ChildRekeyTask implements Task {
@@ -76,7 +76,14 @@ final class ChildRekeyTask implements Task {
     }
     if (sa.children.contains(old)) {
       s.removeChild(sa, old, "rekey");
-      sa.tasks.enqueue(DeleteTask.child(s, "DELETE-OLD-CHILD", old.inboundSpi()));
+      // the peer sends on the new SA as soon as the old one is gone for it: our forwarder must hold the new one by
+      // then, or those packets are dropped as invalid SPI here (seen under load: the install was still on the bus)
+      long oldSpi = old.inboundSpi();
+      s.confirmations.release(s.confirmations.expect(null, newSpi), () -> {
+        if (sa.state != IkeSa.State.DELETED) {
+          sa.tasks.queue(DeleteTask.child(s, "DELETE-OLD-CHILD", oldSpi));
+        }
+      });
     }
     return Status.DONE;
   }

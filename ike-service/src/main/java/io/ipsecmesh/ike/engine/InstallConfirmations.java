@@ -16,7 +16,9 @@ import java.util.Map;
  * the latest {@link #TIMEOUT_MILLIS} after it was ready: a forwarder that is down must not hold IKE up. Answers that
  * left unconfirmed are counted ({@link #unconfirmed}), and a confirmation that still comes says how late it was.
  *
- * <p>The same holds for IKE_AUTH's first Child SA: the initiator may send on it as soon as it has the response.
+ * <p>The same holds for IKE_AUTH's first Child SA: the initiator may send on it as soon as it has the response. And
+ * for the initiator of a Child SA rekey, whose DELETE of the old SA ({@link ChildRekeyTask}) lets the peer move its
+ * traffic to the new SA at once: that DELETE waits the same way (an "answer" below is whatever a gate holds).
  * Single-threaded like the engine.
  */
 final class InstallConfirmations {
@@ -124,7 +126,7 @@ final class InstallConfirmations {
       unconfirmed++;
       stats.get().childSaUnconfirmed();
       unconfirmedWarning.warn(() -> String.format("IKEv2: no esp-forwarder confirmed Child SA %08x within %d ms;"
-          + " answered without it (%d so far; is esp-forwarder running?)", spi, TIMEOUT_MILLIS, unconfirmed));
+          + " went on without it (%d so far; is esp-forwarder running?)", spi, TIMEOUT_MILLIS, unconfirmed));
     }
     gate.waiting.clear();
     open(gate);
@@ -145,7 +147,7 @@ final class InstallConfirmations {
       Long answeredAt = late.remove(inboundSpi);
       if (answeredAt != null) {
         long millis = scheduler.nowMillis() - answeredAt;
-        lateWarning.warn(() -> String.format("IKEv2: esp-forwarder confirmed Child SA %08x %d ms after its answer left"
+        lateWarning.warn(() -> String.format("IKEv2: esp-forwarder confirmed Child SA %08x late, %d ms after the bound"
             + " (%d ms after the install)", inboundSpi, millis, millis + TIMEOUT_MILLIS));
       }
       return;

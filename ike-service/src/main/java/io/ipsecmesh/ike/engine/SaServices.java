@@ -276,12 +276,10 @@ final class SaServices {
           outboundSpi, choice.transform().iosName, choice.esn() ? ", ESN" : "", child.localSelectors(),
           child.remoteSelectors()));
     }
-    if (exchangeInitiator) {
-      events.childSaInstalled(child);
-    } else {
+    if (!exchangeInitiator) {
       sa.tasks.installedAsResponder(inboundSpi); // RFC 7296 §2.8: the answer waits until the forwarder has it
-      events.childSaInstalledBeforeAnswer(child);
     }
+    events.childSaInstalled(child);
     return child;
   }
 

@@ -13,17 +13,12 @@ import io.ipsecmesh.proto.sa.IkeSaSummary;
  */
 public interface IkeEventSink {
 
-  /** A Child SA is negotiated (IKE_AUTH / CREATE_CHILD_SA, Quick Mode): install it. */
-  default void childSaInstalled(ChildSa sa) {}
-
   /**
-   * A Child SA this side installs as the exchange's responder: as {@link #childSaInstalled}, and the data plane is
-   * asked to confirm the inbound SPI, because the response waits for that (RFC 7296 §2.8). The confirmation comes
-   * back through the engine ({@code IkeEngine.childSaAccepted}); without it the response leaves after a bound.
+   * A Child SA is negotiated (IKE_AUTH / CREATE_CHILD_SA, Quick Mode): install it. The data plane confirms the inbound
+   * SPI back through the engine ({@code IkeEngine.childSaAccepted}), which holds what the peer would act on until then
+   * (the responder's answer, RFC 7296 §2.8; a rekey initiator's DELETE of the replaced SA) and at most a bound.
    */
-  default void childSaInstalledBeforeAnswer(ChildSa sa) {
-    childSaInstalled(sa);
-  }
+  default void childSaInstalled(ChildSa sa) {}
 
   /** A Child SA is gone (a DELETE, ours or the peer's, a lifetime, its IKE SA's end). */
   default void childSaDeleted(ChildSaDeleted deleted) {}

@@ -75,4 +75,35 @@ class ChildRekeyTaskTest {
     TaskTestSupport.assertOneLiveMirroredPair(n);
     assertEquals(1, n.b.confirmations.unconfirmed());
   }
+
+  @Test
+  void theInitiatorDeletesTheOldSaOnlyOnceItsForwarderAcceptsTheNewOne() {
+    TaskPeers n = new TaskPeers().established();
+    ChildSaState old = n.aSa.children.getFirst();
+    n.aEvents.confirms = false; // a's forwarder has not taken the install yet
+    n.aSa.tasks.queue(new ChildRekeyTask(n.a, old));
+    n.run();
+    ChildSaState fresh = n.aSa.children.getLast();
+    assertEquals(1, n.aSa.children.size(), "a installed the new SA and let go of the old one");
+    assertEquals(2, n.bSa.children.size(), "no DELETE yet: b would move its traffic to an SA a's forwarder lacks");
+    assertEquals(List.of(), n.bEvents.deleted);
+    n.a.confirmations.accepted(fresh.inboundSpi()); // a's forwarder: sa.child.accepted
+    n.run();
+    TaskTestSupport.assertOneLiveMirroredPair(n);
+    assertEquals(List.of("delete"), n.bEvents.deleted.stream().map(d -> d.reason()).toList());
+    assertEquals(0, n.a.confirmations.unconfirmed());
+  }
+
+  @Test
+  void withNoForwarderConfirmingTheInitiatorDeletesTheOldSaAfterTheBound() {
+    TaskPeers n = new TaskPeers().established();
+    n.aEvents.confirms = false;
+    n.aSa.tasks.queue(new ChildRekeyTask(n.a, n.aSa.children.getFirst()));
+    n.run();
+    n.advance(InstallConfirmations.TIMEOUT_MILLIS - 1);
+    assertEquals(2, n.bSa.children.size(), "the DELETE is still held");
+    n.advance(1);
+    TaskTestSupport.assertOneLiveMirroredPair(n);
+    assertEquals(1, n.a.confirmations.unconfirmed());
+  }
 }

@@ -110,7 +110,7 @@ final class TestPeers {
     }
   }
 
-  /** Each side's forwarder confirms the Child SAs its engine installed as responder: their answers leave. */
+  /** Each side's forwarder confirms the Child SAs its engine installed: what waited for them leaves. */
   TestPeers confirmInstalls() {
     aEvents.confirmTo(a::childSaAccepted);
     bNow.confirmTo(b::childSaAccepted);
@@ -196,19 +196,14 @@ final class TestPeers {
     final List<String> down = new ArrayList<>();
     int liveness;
 
-    /** The inbound SPIs installed as responder that the forwarder this recorder stands for has not confirmed yet. */
+    /** The inbound SPIs installed that the forwarder this recorder stands for has not confirmed yet. */
     final Deque<Long> unconfirmed = new ArrayDeque<>();
-    /** Whether that forwarder confirms at all (false: one that is down, the answer waits out the bound). */
+    /** Whether that forwarder confirms at all (false: one that is down, what waits for it waits out the bound). */
     boolean confirms = true;
 
     @Override
     public void childSaInstalled(ChildSa sa) {
       installed.add(sa);
-    }
-
-    @Override
-    public void childSaInstalledBeforeAnswer(ChildSa sa) {
-      childSaInstalled(sa);
       if (confirms) {
         unconfirmed.add(sa.inboundSpi());
       }

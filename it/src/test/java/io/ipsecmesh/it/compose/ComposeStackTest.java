@@ -224,7 +224,7 @@ class ComposeStackTest {
     double unconfirmed = metric(ike, "ipsecmesh_ike_child_sas_unconfirmed_total");
     double confirmedInTime = metric(ike, "ipsecmesh_ike_child_sa_answer_wait_seconds_count");
     String confirmations = confirmationLines(ike);
-    long late = confirmations.lines().filter(l -> l.contains("after its answer left")).count();
+    long late = confirmations.lines().filter(l -> l.contains("confirmed Child SA") && l.contains(" late, ")).count();
     System.out.println("compose: answers confirmed by the forwarder in time " + confirmedInTime + " (waited "
         + metric(ike, "ipsecmesh_ike_child_sa_answer_wait_seconds_sum") + " s in all), Child SAs confirmed late "
         + unconfirmed + (confirmations.isEmpty() ? "" : "\n" + confirmations));

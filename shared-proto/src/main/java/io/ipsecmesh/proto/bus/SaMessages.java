@@ -16,15 +16,17 @@ public final class SaMessages {
 
   /**
    * send, to the {@code acceptedTo} of a {@link ChildSaInstalled}: {@link ChildSaAccepted}. The address is the
-   * answering ike-service's own ({@code sa.child.accepted.<random>}), so in scale-out it reaches the instance whose
-   * response waits.
+   * installing ike-service's own ({@code sa.child.accepted.<random>}), so in scale-out it reaches the instance whose
+   * message waits.
    */
   public static final String CHILD_ACCEPTED_PREFIX = "sa.child.accepted.";
 
   /**
-   * {@code acceptedTo}: null, or the address where the responder of the exchange waits for {@link ChildSaAccepted}
-   * before it answers (RFC 7296 §2.8: "The responder to a CREATE_CHILD_SA MUST be prepared to accept messages on an
-   * SA before sending its response"). The forwarder that owns the SA sends it once the inbound half decrypts.
+   * {@code acceptedTo}: null (an installed SA that moved to another peer port), or the installing ike-service's
+   * address for {@link ChildSaAccepted}, which the forwarder that owns the SA sends once the inbound half decrypts.
+   * Until then the engine holds back what would let the peer send on the SA: the responder's answer (RFC 7296 §2.8:
+   * "The responder to a CREATE_CHILD_SA MUST be prepared to accept messages on an SA before sending its response"),
+   * a rekey initiator's DELETE of the SA it replaces.
    */
   public record ChildSaInstalled(ChildSa sa, String acceptedTo) {
     public ChildSaInstalled(ChildSa sa) {
@@ -32,7 +34,7 @@ public final class SaMessages {
     }
   }
 
-  /** The owning forwarder accepts ESP on {@code inboundSpi}: the answer that installed it may leave. */
+  /** The owning forwarder accepts ESP on {@code inboundSpi}: what waited for it may leave. */
   public record ChildSaAccepted(long inboundSpi) {}
 
   /** {@code reason}: "delete", "rekey", "idle", "lifetime", "dpd", "clear". */
