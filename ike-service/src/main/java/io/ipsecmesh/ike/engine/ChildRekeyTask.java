@@ -10,8 +10,9 @@ import java.util.Optional;
 /**
  * Rekeying a Child SA (RFC 7296 §1.3.3, §2.8), both roles, after strongSwan's {@code child_rekey.c}: a
  * {@link ChildCreateTask} for the new SA with N(REKEY_SA) naming the old one, then — initiator — a DELETE of
- * the old SA, once the forwarder holds the new one ({@link InstallConfirmations}). When the peer rekeys the same SA at the same time, the task manager hands its passive task to
- * ours ({@link #collide}) and the nonces decide which new SA is redundant (§2.8.1, {@link RekeyCollision}).
+ * the old SA, once the forwarder holds the new one ({@link InstallConfirmations}). When the peer rekeys the same SA
+ * at the same time, the task manager hands its passive task to ours ({@link #collide}) and the nonces decide which
+ * new SA is redundant (§2.8.1, {@link RekeyCollision}).
  */
 final class ChildRekeyTask implements Task {
 

@@ -22,10 +22,10 @@ public interface EngineStats extends io.ipsecmesh.ike.dos.DosCounters {
   /** An IKE Fragment message dropped (RFC 7383 §2.6), by reason ({@code FragmentReassembler}'s constants). */
   default void fragmentDropped(String reason) {}
 
-  /** A Child SA installed as responder whose answer left without the forwarder's confirmation. */
+  /** A Child SA whose answer (or, rekeyed by us, the old SA's DELETE) left without the forwarder's confirmation. */
   default void childSaUnconfirmed() {}
 
-  /** An answer that installed Child SAs left on the forwarder's confirmation, {@code millis} after it was ready. */
+  /** What waited for new Child SAs left on the forwarder's confirmation, {@code millis} after it was ready. */
   default void childSaAnswerWaited(long millis) {}
 
   /** IKE_SA_INIT dropped because the half-open limit was reached. */

@@ -73,7 +73,7 @@ final class InstallConfirmations {
     this.stats = stats;
   }
 
-  /** A Child SA on {@code inboundSpi} was installed as responder: {@code gate} (null: a new one) waits for it. */
+  /** A Child SA on {@code inboundSpi} was installed: {@code gate} (null: a new one) waits for it. */
   Gate expect(Gate gate, long inboundSpi) {
     Gate g = gate != null ? gate : new Gate();
     g.waiting.add(inboundSpi);

@@ -101,7 +101,7 @@ class Ipv6NegotiationTest {
     }
   }
 
-  /** Each side's forwarder confirms the Child SAs installed as responder (their answers leave); the wire. */
+  /** Each side's forwarder confirms the Child SAs installed (what waited for them leaves); the wire. */
   private Deque<Packet> confirmInstalls(IkeEngine aSide) {
     aEvents.confirmTo(aSide::childSaAccepted);
     bEvents.confirmTo(b::childSaAccepted);

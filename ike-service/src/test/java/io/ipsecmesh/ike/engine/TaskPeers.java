@@ -101,7 +101,7 @@ final class TaskPeers {
     }
   }
 
-  /** Each side's forwarder confirms the Child SAs installed as responder: their answers leave. */
+  /** Each side's forwarder confirms the Child SAs its task managers installed: what waited for them leaves. */
   TaskPeers confirmInstalls() {
     aEvents.confirmTo(a.confirmations::accepted);
     bEvents.confirmTo(b.confirmations::accepted);
