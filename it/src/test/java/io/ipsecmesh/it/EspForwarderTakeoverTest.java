@@ -82,11 +82,20 @@ class EspForwarderTakeoverTest {
     for (ChildJvm s : services.started()) {
       s.await(l -> l.contains(" started, cluster 'ipsec-mesh'"), SplitServices.START, "start");
     }
+    services.awaitOneCluster();
     for (ChildJvm f : forwarders) {
       SplitServices.awaitLogged(f, "scale-out as " + f.name());
       SplitServices.awaitLogged(f, "esp-forwarder: configuration ");
       SplitServices.awaitLogged(f, "forwarder instances now [esp-1, esp-2]");
     }
+  }
+
+  private String everyServiceSaw() throws InterruptedException {
+    StringBuilder all = new StringBuilder();
+    for (ChildJvm s : services.started()) {
+      all.append(s.name()).append(":\n").append(s.output()).append('\n');
+    }
+    return all.toString();
   }
 
   @AfterAll
@@ -98,8 +107,7 @@ class EspForwarderTakeoverTest {
 
   @Test
   void killingTheOwningForwarderMovesTheChildSaWithoutReusingASequenceNumber() throws Exception {
-    scenario.pingUntilTheTunnelCarries(15, () -> "esp-1:\n" + forwarders.get(0).output() + "\nesp-2:\n"
-        + forwarders.get(1).output());
+    scenario.pingUntilTheTunnelCarries(15, this::everyServiceSaw);
     Pattern installed = Pattern.compile("SA installed, .*, owner (esp-\\d)");
     String ownerName = null;
     for (ChildJvm f : forwarders) {

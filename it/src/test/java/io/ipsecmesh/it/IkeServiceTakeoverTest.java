@@ -62,6 +62,7 @@ class IkeServiceTakeoverTest {
     for (ChildJvm s : services.started()) {
       s.await(l -> l.contains(" started, cluster 'ipsec-mesh'"), START, "start");
     }
+    services.awaitOneCluster();
     for (ChildJvm s : ikes) {
       assertTrue(s.output().contains("scale-out on, instance " + s.name()), s.name() + " runs without scale-out");
       // started is not configured: each fetches the configuration over the cluster (ConfigFollower)

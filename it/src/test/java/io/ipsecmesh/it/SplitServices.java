@@ -73,6 +73,34 @@ final class SplitServices implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits until every JVM started here last printed Hazelcast's member list with all of them in it: one cluster. On
+   * a loaded host a member can be removed in the middle of its join and run alone until the merge check brings it
+   * back (HazelcastConfigs, every few seconds); a test of something else starts from the whole cluster.
+   */
+  void awaitOneCluster() throws InterruptedException {
+    long deadline = System.nanoTime() + START.toNanos();
+    for (ChildJvm jvm : started) {
+      while (lastClusterSize(jvm.output()) != started.size()) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError(jvm.name() + " never in one cluster with all " + started.size() + " members:\n"
+              + jvm.output());
+        }
+        Thread.sleep(100);
+      }
+    }
+  }
+
+  private static int lastClusterSize(String output) {
+    int at = output.lastIndexOf("Members {size:");
+    if (at < 0) {
+      return -1;
+    }
+    int from = at + "Members {size:".length();
+    int to = output.indexOf(',', from);
+    return to < 0 ? -1 : Integer.parseInt(output.substring(from, to).trim());
+  }
+
   /** {@code ipsec-mesh ARGS} in this JVM; its exit status. */
   static int cli(String... args) {
     ByteArrayOutputStream sink = new ByteArrayOutputStream();

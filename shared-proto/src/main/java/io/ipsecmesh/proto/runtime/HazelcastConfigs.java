@@ -35,6 +35,13 @@ public final class HazelcastConfigs {
     // a lone member should be up in about a second, not after the 5 s default wait
     config.setProperty("hazelcast.wait.seconds.before.join", "1");
     config.setProperty("hazelcast.max.wait.seconds.before.join", "2");
+    // a member left in a cluster of its own looks for the others every MERGE_CHECK_SECONDS and merges back, instead
+    // of after Hazelcast's defaults of 300 s, then every 120 s: the services of a gateway start together, and on a
+    // loaded host the master can suspect a member in the middle of its join and remove it (seen in CI: seven JVMs
+    // on two vCPUs, "Not updating members because caller ... is not known master"); that ike-service then ran
+    // alone, without configuration or peers, for minutes. A network partition heals as fast once it is mended.
+    config.setProperty("hazelcast.merge.first.run.delay.seconds", Integer.toString(MERGE_CHECK_SECONDS));
+    config.setProperty("hazelcast.merge.next.run.delay.seconds", Integer.toString(MERGE_CHECK_SECONDS));
     config.setProperty("hazelcast.socket.bind.any", options.autoHost() ? "true" : "false");
     if (!options.autoHost()) {
       config.setProperty("hazelcast.local.localAddress", options.clusterHost());
@@ -63,6 +70,9 @@ public final class HazelcastConfigs {
     }
     return config;
   }
+
+  /** How often a cluster's master looks for another cluster of the same name among the listed members. */
+  static final int MERGE_CHECK_SECONDS = 10;
 
   /** The split-brain protection of {@link SharedMaps#SEQUENCE_RESERVATIONS} ({@code --cluster-quorum}). */
   public static final String SEQUENCE_QUORUM = "ipsecmesh-sequence-quorum";

@@ -115,6 +115,34 @@ class HazelcastConfigsTest {
     }
   }
 
+  /**
+   * Two members that each formed a cluster of their own (here: a started while b was not up, b never listed a)
+   * merge once a's master sees b among its listed members: within seconds, not after Hazelcast's five minutes.
+   */
+  @Test
+  void twoClustersOfOneNameMergeWithinSeconds() throws Exception {
+    int p1 = freePort();
+    int p2 = freePort();
+    String cluster = "hz-merge-" + UUID.randomUUID();
+    LaunchOptions o1 = LaunchOptions.defaults().withClusterName(cluster)
+        .withCluster(p1, List.of("127.0.0.1:" + p1, "127.0.0.1:" + p2));
+    LaunchOptions o2 = o1.withCluster(p2, List.of("127.0.0.1:" + p2));
+    HazelcastInstance a = Hazelcast.newHazelcastInstance(HazelcastConfigs.member(o1));
+    HazelcastInstance b = null;
+    try {
+      b = Hazelcast.newHazelcastInstance(HazelcastConfigs.member(o2));
+      assertEquals(1, b.getCluster().getMembers().size(), "b started alone");
+      // the deadline is four merge checks (and the first's wait): a bound for a hung test, not a timing claim
+      awaitMembers(a, 2, 4 * HazelcastConfigs.MERGE_CHECK_SECONDS + 20);
+      awaitMembers(b, 2, 30);
+    } finally {
+      if (b != null) {
+        b.shutdown();
+      }
+      a.shutdown();
+    }
+  }
+
   @Test
   void theQuorumIsAMajorityOfTheListedMembersOrWhatIsAskedFor() {
     LaunchOptions seven = LaunchOptions.defaults().withCluster(5701, List.of("a:1", "b:1", "c:1", "d:1", "e:1",
@@ -133,7 +161,11 @@ class HazelcastConfigsTest {
 
   /** Until {@code hz} sees {@code n} members (a deadline for a hung test, not a timing assertion). */
   private static void awaitMembers(HazelcastInstance hz, int n) throws InterruptedException {
-    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+    awaitMembers(hz, n, 60);
+  }
+
+  private static void awaitMembers(HazelcastInstance hz, int n, int seconds) throws InterruptedException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(seconds);
     while (hz.getCluster().getMembers().size() != n) {
       assertTrue(System.nanoTime() < deadline, "never " + n + " members");
       Thread.sleep(50);
