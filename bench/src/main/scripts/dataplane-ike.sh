@@ -342,13 +342,14 @@ def drops(impl, tf, n):
     flow = {(k[0], k[2]): v - a.get(k, 0.0) for k, v in b.items() if k[1] == "flow"}
     if ("lana", "OutSegs") in flow:
         # hop by hop: what the sender's TCP sent, what gwa's forwarder read from its TUN (segments; the other
-        # direction's ACKs are not among them), what the receiver's TCP took in (duplicates included)
+        # direction's ACKs are not among them), what the receiver's TCP took in (duplicates included; InSegs counts a
+        # coalesced super-packet once, and ipsec-mesh's TUN writes hand lanb such packets, strongSwan's single ones)
         lost += (f"; segments: lana sent {flow[('lana', 'OutSegs')]:.0f} ({flow.get(('lana', 'RetransSegs'), 0):.0f}"
                  f" resent)" + (f", gwa's forwarder read {flow[('gwa', 'inner_packets')]:.0f}"
                                 if ("gwa", "inner_packets") in flow else "")
                  + (f", sealed by gwa {flow[('gwa', 'sealed')]:.0f}, opened by gwb {flow[('gwb', 'opened')]:.0f}"
                     if ("gwa", "sealed") in flow and ("gwb", "opened") in flow else "")
-                 + f", lanb received {flow.get(('lanb', 'InSegs'), 0):.0f}")
+                 + f", lanb's TCP took in {flow.get(('lanb', 'InSegs'), 0):.0f} (InSegs: a coalesced packet counts once)")
     return lost
 print("\nWhere packets were lost during each measured run (each gateway namespace's UDP errors and link drops, "
       "ipsec-mesh's forwarder counters of drops and failures — the SAs' own summed per forwarder, deleted SAs included —, "
