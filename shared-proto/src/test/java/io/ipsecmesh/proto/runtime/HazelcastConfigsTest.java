@@ -130,8 +130,9 @@ class HazelcastConfigsTest {
     HazelcastInstance a = Hazelcast.newHazelcastInstance(HazelcastConfigs.member(o1));
     HazelcastInstance b = null;
     try {
+      // b lists only itself, so it starts as a cluster of its own; only a's merge check can find it (not asserted
+      // here: on a slow host that check may already run while b starts)
       b = Hazelcast.newHazelcastInstance(HazelcastConfigs.member(o2));
-      assertEquals(1, b.getCluster().getMembers().size(), "b started alone");
       // the deadline is four merge checks (and the first's wait): a bound for a hung test, not a timing claim
       awaitMembers(a, 2, 4 * HazelcastConfigs.MERGE_CHECK_SECONDS + 20);
       awaitMembers(b, 2, 30);
