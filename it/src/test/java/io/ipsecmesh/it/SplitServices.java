@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * The services of one gateway as separate JVMs in one namespace, as in production (one Hazelcast cluster on the
@@ -64,13 +65,7 @@ final class SplitServices implements AutoCloseable {
 
   /** Waits until {@code jvm} has printed {@code text}, before or after the lines already awaited. */
   static void awaitLogged(ChildJvm jvm, String text) throws InterruptedException {
-    long deadline = System.nanoTime() + START.toNanos();
-    while (!jvm.output().contains(text)) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(jvm.name() + " never logged '" + text + "':\n" + jvm.output());
-      }
-      Thread.sleep(100);
-    }
+    awaitOutput(jvm, output -> output.contains(text), "never logged '" + text + "'");
   }
 
   /**
@@ -79,15 +74,20 @@ final class SplitServices implements AutoCloseable {
    * back (HazelcastConfigs, every few seconds); a test of something else starts from the whole cluster.
    */
   void awaitOneCluster() throws InterruptedException {
-    long deadline = System.nanoTime() + START.toNanos();
     for (ChildJvm jvm : started) {
-      while (lastClusterSize(jvm.output()) != started.size()) {
-        if (System.nanoTime() > deadline) {
-          throw new AssertionError(jvm.name() + " never in one cluster with all " + started.size() + " members:\n"
-              + jvm.output());
-        }
-        Thread.sleep(100);
+      awaitOutput(jvm, output -> lastClusterSize(output) == started.size(),
+          "never in one cluster with all " + started.size() + " members");
+    }
+  }
+
+  /** Polls {@code jvm}'s output until {@code done} holds; after {@link #START} fails with all it printed. */
+  private static void awaitOutput(ChildJvm jvm, Predicate<String> done, String failure) throws InterruptedException {
+    long deadline = System.nanoTime() + START.toNanos();
+    while (!done.test(jvm.output())) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(jvm.name() + " " + failure + ":\n" + jvm.output());
       }
+      Thread.sleep(100); // a poll of the child's output with a deadline, not a fixed wait
     }
   }
 
