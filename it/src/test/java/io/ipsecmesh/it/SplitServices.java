@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The services of one gateway as separate JVMs in one namespace, as in production (one Hazelcast cluster on the
@@ -99,6 +101,57 @@ final class SplitServices implements AutoCloseable {
     int from = at + "Members {size:".length();
     int to = output.indexOf(',', from);
     return to < 0 ? -1 : Integer.parseInt(output.substring(from, to).trim());
+  }
+
+  /** The records of its own a JVM shows at the head of a failure message: enough to follow an exchange. */
+  static final int DIGEST_RECORDS = 25;
+  /** The first line of a java.util.logging record (SimpleFormatter): its time and its logger. */
+  private static final Pattern RECORD = Pattern.compile(
+      "^[A-Z][a-z]{2} \\d{1,2}, \\d{4} (\\d{1,2}:\\d{2}:\\d{2} [AP]M) (\\S+)( .*)?$");
+
+  /**
+   * Per JVM: whether it still runs, the size of the cluster it saw last, and its last {@link #DIGEST_RECORDS} log
+   * records besides those of Hazelcast, Vert.x and Netty (each with its time). A failure message starts with this
+   * and ends with the whole outputs: what CI shows of a failure is its head, and seven outputs of Hazelcast's
+   * start-up fill it before the gateway's first line.
+   */
+  String digest() throws InterruptedException {
+    StringBuilder d = new StringBuilder();
+    for (ChildJvm jvm : started) {
+      String output = jvm.output();
+      d.append("== ").append(jvm.name()).append(jvm.alive() ? "" : " (exited)").append(", last cluster size ")
+          .append(lastClusterSize(output)).append('\n');
+      List<String> own = ownRecords(output);
+      own.subList(Math.max(0, own.size() - DIGEST_RECORDS), own.size()).forEach(r -> d.append(r).append('\n'));
+    }
+    return d.toString();
+  }
+
+  /** Every JVM's whole output, after the {@link #digest()} in a failure message. */
+  String wholeOutputs() throws InterruptedException {
+    StringBuilder all = new StringBuilder();
+    for (ChildJvm jvm : started) {
+      all.append("== whole output of ").append(jvm.name()).append(":\n").append(jvm.output()).append('\n');
+    }
+    return all.toString();
+  }
+
+  /** The records of {@code output} not logged by Hazelcast, Vert.x or Netty, each as "time message". */
+  static List<String> ownRecords(String output) {
+    List<String> records = new ArrayList<>();
+    String time = null;
+    boolean own = true;
+    for (String line : output.split("\n")) {
+      Matcher m = RECORD.matcher(line);
+      if (m.matches()) {
+        time = m.group(1);
+        String logger = m.group(2);
+        own = !(logger.startsWith("com.hazelcast") || logger.startsWith("io.vertx") || logger.startsWith("io.netty"));
+      } else if (own && !line.isBlank()) {
+        records.add(time == null ? line : time + " " + line);
+      }
+    }
+    return records;
   }
 
   /** {@code ipsec-mesh ARGS} in this JVM; its exit status. */

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,6 +25,8 @@ import java.util.regex.Pattern;
 final class TakeoverScenario implements AutoCloseable {
 
   static final String LAN_B_HOST = "10.91.2.10";
+  /** strongSwan's lines in a failure message: its last exchanges. */
+  private static final int CHARON_LINES = 40;
 
   final String prefix;
   final Path run;
@@ -83,16 +84,21 @@ final class TakeoverScenario implements AutoCloseable {
 
   /**
    * One ping at a time, at most {@code tries}, until one crosses (the first ones only make the gateway negotiate);
-   * fails with {@code whatTheGatewaySaw} otherwise.
+   * returns the seconds it took. Fails with what every service logged and strongSwan's last lines otherwise.
    */
-  void pingUntilTheTunnelCarries(int tries, Callable<String> whatTheGatewaySaw) throws Exception {
-    boolean ok = false;
-    for (int i = 0; i < tries && !ok; i++) {
-      ok = ping(1).contains(" 0% packet loss");
+  double pingUntilTheTunnelCarries(int tries) throws Exception {
+    long start = System.nanoTime();
+    for (int i = 0; i < tries; i++) {
+      if (ping(1).contains(" 0% packet loss")) {
+        return (System.nanoTime() - start) / 1e9;
+      }
     }
-    if (!ok) {
-      throw new AssertionError("no ping through the tunnel; " + whatTheGatewaySaw.call());
-    }
+    List<String> charon = Files.readAllLines(charonLog());
+    throw new AssertionError("no ping through the tunnel in " + tries + " tries, "
+        + Math.round((System.nanoTime() - start) / 1e9) + " s; the services:\n" + services.digest()
+        + "== strongSwan's charon.log, last lines:\n"
+        + String.join("\n", charon.subList(Math.max(0, charon.size() - CHARON_LINES), charon.size())) + "\n"
+        + services.wholeOutputs());
   }
 
   /** A stream of 100 pings from LAN A to LAN B, 0.2 s apart (20 s), running while the test kills an instance. */
