@@ -72,7 +72,8 @@ class EspForwarderTakeoverTest {
         scenario.configuration.toString(), "--api-port", "0", "--api-file", run.resolve("api.json").toString(),
         "--cluster-quorum", QUORUM);
     config.await(l -> l.contains("management API on "), SplitServices.START, "management API");
-    services.start("ike", "ike", io.ipsecmesh.ike.Main.class, PORTS.get(1), "--cluster-quorum", QUORUM);
+    ChildJvm ike = services.start("ike", "ike", io.ipsecmesh.ike.Main.class, PORTS.get(1), "--cluster-quorum",
+        QUORUM);
     services.start("dpd", "dpd", io.ipsecmesh.dpd.Main.class, PORTS.get(2), "--cluster-quorum", QUORUM);
     services.start("natk", "natk", io.ipsecmesh.natk.Main.class, PORTS.get(3), "--cluster-quorum", QUORUM);
     for (int n = 1; n <= 2; n++) {
@@ -83,6 +84,8 @@ class EspForwarderTakeoverTest {
       s.await(l -> l.contains(" started, cluster 'ipsec-mesh'"), SplitServices.START, "start");
     }
     services.awaitOneCluster();
+    // a tunnel needs ike-service configured too: started is not configured (each service asks config.get)
+    SplitServices.awaitLogged(ike, "ike-service: configuration ");
     for (ChildJvm f : forwarders) {
       SplitServices.awaitLogged(f, "scale-out as " + f.name());
       SplitServices.awaitLogged(f, "esp-forwarder: configuration ");

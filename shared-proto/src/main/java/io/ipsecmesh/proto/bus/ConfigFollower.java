@@ -18,10 +18,11 @@ import io.vertx.core.eventbus.MessageConsumer;
  *
  * <p>Versions only grow (config-service compares and sets them in {@code ipsec.config}), so anything at
  * or below the held version is stale: a {@code config.get} reply that arrives after a newer
- * publication, or the same publication delivered twice. A {@code config.get} that fails (no
- * config-service in the cluster yet, or one without a valid configuration: code 404) is asked again every
- * {@link #RETRY_MILLIS} until a first configuration is held, by either path; a publication lost while the
- * cluster was still joining is so recovered.
+ * publication, or the same publication delivered twice. While no configuration is held, {@code config.get}
+ * is asked again every {@link #RETRY_MILLIS}, whether the last one failed (no config-service in the cluster yet,
+ * or one without a valid configuration: code 404) or is still unanswered (its reply lost while a member joined);
+ * a publication lost while the cluster was still joining is so recovered. Every reply is offered, a late one
+ * too.
  *
  * <p>A bad record (no configuration in it) and an applier that throws are counted and logged, never
  * thrown onto the event loop; the version of an applier that threw counts as seen (its next attempt is
@@ -112,6 +113,10 @@ public final class ConfigFollower {
       return false;
     }
     version = changed.version();
+    if (retry != null) {
+      retry.cancel(); // held now, by either path
+      retry = null;
+    }
     try {
       applier.apply(changed.version(), changed.config());
       firstAnswer.tryComplete();
@@ -130,16 +135,14 @@ public final class ConfigFollower {
       return;
     }
     requests++;
+    // armed before the request, not on its failure: a request whose reply is lost (a member joining, a connection
+    // being set up) fails only after the bus's 30 s timeout, and the service would wait that long unconfigured
+    retry = scheduler.schedule(RETRY_MILLIS, () -> context.runOnContext(v -> fetch()));
     vertx.eventBus().<ConfigChanged>request(ConfigMessages.CONFIG_GET, new GetConfig(service))
         .onSuccess(reply -> offer(reply.body()))
         .onComplete(done -> firstAnswer.tryComplete())
-        .onFailure(err -> {
-          LOG.log(System.Logger.Level.DEBUG, service + ": no active configuration yet (" + err.getMessage()
-              + "), asking again in " + RETRY_MILLIS + " ms unless config.changed brings one");
-          if (!stopped && !holds()) {
-            retry = scheduler.schedule(RETRY_MILLIS, () -> context.runOnContext(v -> fetch()));
-          }
-        });
+        .onFailure(err -> LOG.log(System.Logger.Level.DEBUG, service + ": no active configuration yet ("
+            + err.getMessage() + "), asking again within " + RETRY_MILLIS + " ms unless config.changed brings one"));
   }
 
   /**
@@ -156,7 +159,7 @@ public final class ConfigFollower {
     return version != Long.MIN_VALUE;
   }
 
-  /** True while a failed {@code config.get} waits to be asked again. */
+  /** True while no configuration is held and the next {@code config.get} is armed. */
   public boolean retrying() {
     return retry != null;
   }

@@ -110,6 +110,25 @@ class ConfigFollowerTest {
   }
 
   @Test
+  void anUnansweredConfigGetIsAskedAgainWithoutWaitingForTheBusTimeout() throws Exception {
+    AtomicInteger asked = new AtomicInteger();
+    MessageConsumer<ConfigMessages.GetConfig> c = vertx.eventBus().consumer(ConfigMessages.CONFIG_GET, m -> {
+      if (asked.incrementAndGet() > 1) { // the first request's reply is lost
+        m.reply(new ConfigChanged(4, GatewayConfig.empty()));
+      }
+    });
+    c.completion().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    start((version, config) -> applied.add(version));
+    awaitRequests(1);
+    assertNull(applied.poll(200, TimeUnit.MILLISECONDS));
+
+    run(() -> clock.advance(ConfigFollower.RETRY_MILLIS));
+    assertEquals(4L, next());
+    assertEquals(2, call(follower::requests));
+    assertFalse(call(follower::retrying), "held: nothing more is asked");
+  }
+
+  @Test
   void aPublicationWhileConfigGetFailsEndsTheRetries() throws Exception {
     start((version, config) -> applied.add(version));
     awaitRequests(1);
@@ -173,7 +192,7 @@ class ConfigFollowerTest {
     return applied.poll(10, TimeUnit.SECONDS);
   }
 
-  /** The n-th config.get has been asked and has failed (no config-service answers): a retry is armed. */
+  /** The n-th config.get has been asked, and the next one is armed. */
   private void awaitRequests(long n) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (call(follower::requests) < n && System.nanoTime() < deadline) {
@@ -183,7 +202,7 @@ class ConfigFollowerTest {
     while (!call(follower::retrying) && System.nanoTime() < deadline) {
       Thread.sleep(10);
     }
-    assertTrue(call(follower::retrying), "the failed request armed the retry timer");
+    assertTrue(call(follower::retrying), "the request armed the next one");
   }
 
   private <T> T call(Callable<T> action) throws Exception {
