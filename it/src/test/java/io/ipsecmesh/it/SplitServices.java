@@ -87,7 +87,10 @@ final class SplitServices implements AutoCloseable {
     long deadline = System.nanoTime() + START.toNanos();
     while (!done.test(jvm.output())) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError(jvm.name() + " " + failure + ":\n" + jvm.output());
+        String output = jvm.output();
+        throw new AssertionError(jvm.name() + " " + failure + ", last cluster size " + lastClusterSize(output)
+            + "; its own last records:\n" + String.join("\n", lastOwnRecords(output)) + "\nits whole output:\n"
+            + output);
       }
       Thread.sleep(100); // a poll of the child's output with a deadline, not a fixed wait
     }
@@ -121,8 +124,7 @@ final class SplitServices implements AutoCloseable {
       String output = jvm.output();
       d.append("== ").append(jvm.name()).append(jvm.alive() ? "" : " (exited)").append(", last cluster size ")
           .append(lastClusterSize(output)).append('\n');
-      List<String> own = ownRecords(output);
-      own.subList(Math.max(0, own.size() - DIGEST_RECORDS), own.size()).forEach(r -> d.append(r).append('\n'));
+      lastOwnRecords(output).forEach(r -> d.append(r).append('\n'));
     }
     return d.toString();
   }
@@ -136,8 +138,14 @@ final class SplitServices implements AutoCloseable {
     return all.toString();
   }
 
+  /** The last {@link #DIGEST_RECORDS} of {@link #ownRecords}. */
+  private static List<String> lastOwnRecords(String output) {
+    List<String> own = ownRecords(output);
+    return own.subList(Math.max(0, own.size() - DIGEST_RECORDS), own.size());
+  }
+
   /** The records of {@code output} not logged by Hazelcast, Vert.x or Netty, each as "time message". */
-  static List<String> ownRecords(String output) {
+  private static List<String> ownRecords(String output) {
     List<String> records = new ArrayList<>();
     String time = null;
     boolean own = true;
