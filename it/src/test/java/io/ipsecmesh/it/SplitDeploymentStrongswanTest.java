@@ -42,7 +42,7 @@ import org.junit.jupiter.api.Timeout;
 class SplitDeploymentStrongswanTest {
 
   private static final String NS = "skgwa";
-  private static final Duration START = Duration.ofSeconds(120);
+  private static final Duration START = SplitServices.START;
   private static final List<Integer> PORTS = List.of(5701, 5702, 5703, 5704, 5705);
   private static final String MEMBERS = String.join(",", PORTS.stream().map(p -> "127.0.0.1:" + p).toList());
 
@@ -85,18 +85,8 @@ class SplitDeploymentStrongswanTest {
     }
     // started is not configured: ike-service and the forwarder fetch the configuration over the cluster
     // (ConfigFollower), which a loaded machine may take long for; a ping before that only meets refusals
-    awaitLogged(services.get(1), "ike-service: configuration ");
-    awaitLogged(services.get(3), "esp-forwarder: configuration ");
-  }
-
-  /** Waits until {@code jvm} has printed {@code text}, before or after the lines already awaited. */
-  private static void awaitLogged(ChildJvm jvm, String text) throws InterruptedException {
-    long deadline = System.nanoTime() + START.toNanos();
-    while (!jvm.output().contains(text)) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(jvm.name() + " never logged '" + text + "':\n" + jvm.output());
-      }
-    }
+    SplitServices.awaitLogged(services.get(1), "ike-service: configuration ");
+    SplitServices.awaitLogged(services.get(3), "esp-forwarder: configuration ");
   }
 
   private ChildJvm service(String name, Class<?> main, int port, Path kek, String... extra) throws Exception {
